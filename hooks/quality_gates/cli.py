@@ -1,0 +1,86 @@
+"""``quality-gates SUBCOMMAND``: parsing only; each subcommand lives in ``commands/``.
+
+A subcommand module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
+``main(args) -> int``; the package walk below registers every one of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.metadata
+import pkgutil
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from quality_gates import __version__, commands
+from quality_gates.errors import ERROR, GateError
+
+TOOL_DISTRIBUTIONS = ("black", "isort", "flake8", "flake8-docstrings", "pydocstyle", "mypy", "bandit")
+
+
+def version_text() -> str:
+    parts = [f"quality-gates {__version__}"]
+    for dist in TOOL_DISTRIBUTIONS:
+        try:
+            parts.append(f"  {dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"  {dist} (not installed)")
+    return "\n".join(parts)
+
+
+class _Version(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the suite's and every tool's version")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def subcommands() -> list[ModuleType]:
+    found = []
+    for info in pkgutil.iter_modules(commands.__path__):
+        if not info.name.startswith("_"):
+            found.append(importlib.import_module(f"{commands.__name__}.{info.name}"))
+    return sorted(found, key=lambda m: str(m.NAME))
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    parser = argparse.ArgumentParser(
+        prog="quality-gates",
+        description="Quality gates that really fail: pinned linters, a cached concurrent "
+        "runner, a ratchet baseline, repository guards and a security gate.",
+        epilog="exit codes: 0 gate passed, 1 gate failed (findings), 2 usage, config or tool error",
+    )
+    parser.add_argument("--version", action=_Version)
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", required=True)
+    modules = {}
+    for module in subcommands():
+        sp = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=getattr(module, "DESCRIPTION", module.HELP),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(sp)
+        modules[module.NAME] = module
+    return parser, modules
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, modules = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(modules[args.command].main(args))
+    except GateError as exc:
+        print(f"quality-gates {args.command}: error: {exc}", file=sys.stderr)
+        return ERROR
+    except KeyboardInterrupt:
+        print(f"quality-gates {args.command}: interrupted", file=sys.stderr)
+        return ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,155 @@
+"""``[tool.quality-gates]`` in the consumer's pyproject.toml: defaults, validation, clear errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from quality_gates.errors import GateError
+
+ALL_TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
+CONVENTIONS = ("pep257", "numpy", "google")
+SEVERITY_LEVELS = ("error", "warning", "info")
+
+# Sub-tables and keys owned by other modules (score, baseline, guards, security):
+# they validate their own contents; here we only know they may exist.
+SECTIONS = ("protect", "coverage", "costs", "import-time", "docs", "security")
+ARRAYS_OF_TABLES = ("ignore",)
+
+
+@dataclasses.dataclass
+class Config:
+    """The validated settings of one project."""
+
+    root: Path
+    line_length: int = 88
+    docstring_convention: str = "pep257"
+    tools: tuple[str, ...] = ALL_TOOLS
+    exclude: tuple[str, ...] = ()
+    jobs: int = 0
+    python_executable: str | None = None
+    baseline: str = ".quality-gates-baseline.json"
+    baseline_required: bool = False
+    fail_under: float | None = None
+    max_debt: int | None = None
+    fail_on: str = "warning"
+    raw: dict[str, Any] = dataclasses.field(default_factory=dict)
+    pyproject: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A sub-table such as ``[tool.quality-gates.protect]`` (empty if absent)."""
+        value = self.raw.get(name, {})
+        if not isinstance(value, dict):
+            raise GateError(f"[tool.quality-gates.{name}] must be a table")
+        return value
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every way it can be wrong into one line."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GateError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        raise GateError(f"{path}: cannot read: {exc.strerror}")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise GateError(f"{path}: invalid TOML: {exc}")
+
+
+def _expect(key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if isinstance(value, bool) and kind is not bool and bool not in (
+        kind if isinstance(kind, tuple) else (kind,)
+    ):
+        raise GateError(f"[tool.quality-gates] {key}: expected {what}, got {value!r}")
+    if not isinstance(value, kind):
+        raise GateError(f"[tool.quality-gates] {key}: expected {what}, got {value!r}")
+    return value
+
+
+def _str_list(key: str, value: Any) -> tuple[str, ...]:
+    _expect(key, value, list, "a list of strings")
+    for item in value:
+        _expect(key, item, str, "a list of strings")
+    return tuple(value)
+
+
+def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
+    _expect(key, value, str, "one of " + ", ".join(choices))
+    if value not in choices:
+        raise GateError(
+            f"[tool.quality-gates] {key}: {value!r} is not one of " + ", ".join(choices)
+        )
+    return str(value)
+
+
+def parse_tools(value: Any, key: str = "tools") -> tuple[str, ...]:
+    """Validate a list of tool names (config list or ``--tools a,b``)."""
+    names = _str_list(key, value)
+    unknown = [name for name in names if name not in ALL_TOOLS]
+    if unknown:
+        raise GateError(
+            f"{key}: unknown tool {unknown[0]!r}; choose from " + ", ".join(ALL_TOOLS)
+        )
+    if not names:
+        raise GateError(f"{key}: the list of tools is empty")
+    return tuple(dict.fromkeys(names))
+
+
+def _positive_int(key: str, value: Any, *, minimum: int = 1) -> int:
+    _expect(key, value, int, "an integer")
+    if value < minimum:
+        raise GateError(f"[tool.quality-gates] {key}: must be at least {minimum}")
+    return int(value)
+
+
+def _apply(config: Config, key: str, value: Any) -> None:
+    if key == "line-length":
+        config.line_length = _positive_int(key, value, minimum=40)
+    elif key == "docstring-convention":
+        config.docstring_convention = _choice(key, value, CONVENTIONS)
+    elif key == "tools":
+        config.tools = parse_tools(value)
+    elif key == "exclude":
+        config.exclude = _str_list(key, value)
+    elif key == "jobs":
+        config.jobs = _positive_int(key, value)
+    elif key == "python-executable":
+        config.python_executable = _expect(key, value, str, "a path")
+    elif key == "baseline":
+        config.baseline = _expect(key, value, str, "a path")
+        config.baseline_required = True
+    elif key == "fail-under":
+        score = _expect(key, value, (int, float), "a number from 0 to 100")
+        if not 0 <= score <= 100:
+            raise GateError(f"[tool.quality-gates] {key}: must be from 0 to 100")
+        config.fail_under = float(score)
+    elif key == "max-debt":
+        config.max_debt = _positive_int(key, value, minimum=0)
+    elif key == "fail-on":
+        config.fail_on = _choice(key, value, SEVERITY_LEVELS)
+    elif key in SECTIONS:
+        _expect(key, value, dict, "a table")
+    elif key in ARRAYS_OF_TABLES:
+        _expect(key, value, list, "an array of tables ([[tool.quality-gates.%s]])" % key)
+    else:
+        raise GateError(f"[tool.quality-gates] unknown key {key!r}")
+
+
+def load(root: Path) -> Config:
+    """Read and validate the project's settings; defaults where it has none."""
+    config = Config(root=root)
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return config
+    config.pyproject = read_toml(pyproject)
+    table = config.pyproject.get("tool", {}).get("quality-gates", {})
+    if not isinstance(table, dict):
+        raise GateError("pyproject.toml: [tool.quality-gates] must be a table")
+    config.raw = table
+    for key, value in table.items():
+        _apply(config, key, value)
+    return config

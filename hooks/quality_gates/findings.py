@@ -1,0 +1,71 @@
+"""The finding record every tool's output becomes, and its fingerprint.
+
+The fingerprint identifies a finding across edits: path, tool, rule and the
+normalised text of the flagged line, plus an occurrence index that only tells
+identical lines apart.  Never the line number, never neighbouring lines, so
+moving code up or down a file keeps every fingerprint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclasses.dataclass
+class Finding:
+    """One problem reported by one tool at one place."""
+
+    tool: str
+    rule: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    message: str
+    fingerprint: str = ""
+    new: bool | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.tool, self.rule)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace so re-indenting or re-spacing keeps identity."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def fingerprint_findings(
+    findings: Iterable[Finding], lines_of: dict[str, Sequence[str]]
+) -> list[Finding]:
+    """Give every finding its fingerprint, in place, and return them sorted.
+
+    ``lines_of`` maps a path to the lines of its current content; a path with
+    no lines (deleted, unreadable) fingerprints on the empty string.
+    """
+    ordered = sorted(findings, key=Finding.sort_key)
+    seen: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    for finding in ordered:
+        lines = lines_of.get(finding.path, ())
+        text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+        ident = (finding.path, finding.tool, finding.rule, normalise(text))
+        index = seen[ident]
+        seen[ident] += 1
+        raw = "\0".join((*ident, str(index)))
+        finding.fingerprint = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return ordered

@@ -1,0 +1,47 @@
+"""Report formats: text, json, sarif, github, markdown."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from quality_gates.atomic import write_atomic
+from quality_gates.report import Report
+from quality_gates.reports import github, json_report, markdown, sarif, text
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "text": text.render,
+    "json": json_report.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "markdown": markdown.render,
+}
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """``--format`` and ``--output``, shared by every reporting subcommand."""
+    parser.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="text",
+        help="report format (default: text)",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write the report to PATH (atomically) instead of standard output",
+    )
+
+
+def emit(report: Report, fmt: str, output: str | None) -> None:
+    """Render and write the report; a short text verdict still goes to stderr."""
+    rendered = FORMATS[fmt](report)
+    if output:
+        write_atomic(Path(output), rendered)
+        # the person at the terminal still sees the findings and the verdict
+        sys.stderr.write(text.render(report) if fmt != "text" else text.verdict(report))
+        print(f"quality-gates {report.command}: {fmt} report written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(rendered)

@@ -1,0 +1,11 @@
+"""JSON: score, rating, debt_minutes, findings (with ``new``), tools."""
+
+from __future__ import annotations
+
+import json
+
+from quality_gates.report import Report
+
+
+def render(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n"

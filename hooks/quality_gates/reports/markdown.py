@@ -1,0 +1,50 @@
+"""A job-summary table in GitHub-flavoured Markdown."""
+
+from __future__ import annotations
+
+from quality_gates.report import Report
+
+MAX_ROWS = 200
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render(report: Report) -> str:
+    word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
+    out = [f"## quality-gates {report.command}: {word}", ""]
+    s = report.summary
+    if s.get("score") is not None:
+        out += [
+            "| score | rating | debt | new | baselined | fixed |",
+            "|---|---|---|---|---|---|",
+            f"| {s['score']} | {s.get('rating')} | {s.get('debt', '')} "
+            f"| {s.get('new', '')} | {s.get('baselined', '')} | {s.get('fixed', '')} |",
+            "",
+        ]
+    if report.tools:
+        out += ["| tool | version | status | findings | seconds |", "|---|---|---|---|---|"]
+        counts = report.counts_by_tool()
+        for name, run in sorted(report.tools.items()):
+            out.append(
+                f"| {name} | {run.version} | {run.status} | {counts.get(name, 0)} "
+                f"| {run.seconds:.2f} |"
+            )
+        out.append("")
+    failing = report.failing
+    if failing:
+        out += ["| file | line | tool | rule | message |", "|---|---|---|---|---|"]
+        for f in failing[:MAX_ROWS]:
+            out.append(
+                f"| `{_cell(f.path)}` | {f.line} | {f.tool} | {_cell(f.rule)} "
+                f"| {_cell(f.message)} |"
+            )
+        if len(failing) > MAX_ROWS:
+            out.append(f"\n{len(failing) - MAX_ROWS} more finding(s) not shown.")
+        out.append("")
+    for error in report.errors:
+        out.append(f"- **error:** {_cell(error)}")
+    for note in report.notes:
+        out.append(f"- {_cell(note)}")
+    return "\n".join(out).rstrip() + "\n"

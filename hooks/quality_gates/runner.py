@@ -1,0 +1,272 @@
+"""Run the adapters concurrently, in batches, through the content-hash cache."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import os
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from quality_gates import sources
+from quality_gates.cache import Cache, key
+from quality_gates.files import tracked_python_files
+from quality_gates.findings import Finding, fingerprint_findings
+from quality_gates.report import ToolRun
+from quality_gates.tools import load
+from quality_gates.tools.base import Adapter, Context, ToolCrashed
+
+MIN_BATCH_BYTES = 64 * 1024
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What the runner found: fingerprinted findings, tool runs, errors, notes."""
+
+    findings: list[Finding]
+    tools: dict[str, ToolRun]
+    errors: list[str]
+    notes: list[str]
+    sources: dict[str, sources.Source]
+    fixed: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Task:
+    adapter: Adapter
+    files: list[str]
+    size: int
+
+    @property
+    def cost(self) -> float:
+        return self.adapter.cost * max(self.size, 1)
+
+
+def _encode(findings: Sequence[Finding]) -> list[list[Any]]:
+    return [[f.rule, f.severity, f.path, f.line, f.column, f.message] for f in findings]
+
+
+def _decode(tool: str, rows: Sequence[Sequence[Any]]) -> list[Finding]:
+    return [Finding(tool, str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5])) for r in rows]
+
+
+def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
+    """Split files into at most ``count`` batches of similar byte size, in order."""
+    total = sum(sizes[f] for f in files)
+    count = max(1, min(count, len(files), total // MIN_BATCH_BYTES + 1))
+    target = total / count
+    out: list[list[str]] = [[]]
+    acc = 0
+    for name in files:
+        if acc >= target * len(out) and len(out) < count:
+            out.append([])
+        out[-1].append(name)
+        acc += sizes[name]
+    return [b for b in out if b]
+
+
+class Runner:
+    """One run of the chosen tools over the chosen files."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        tools: Sequence[str],
+        *,
+        jobs: int = 0,
+        cache: Cache | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        registry = load()
+        self.ctx = ctx
+        self.adapters = [registry[name] for name in tools]
+        self.jobs = jobs or os.cpu_count() or 1
+        self.cache = cache
+        self.progress = progress or (lambda message: None)
+        self.errors: list[str] = []
+        self.tools: dict[str, ToolRun] = {}
+
+    # -- reading ----------------------------------------------------------
+    def read_sources(self, files: Sequence[str]) -> dict[str, sources.Source]:
+        read: dict[str, sources.Source] = {}
+        texts: dict[str, str] = {}
+        for name in files:
+            try:
+                read[name], texts[name] = sources.read(self.ctx.root, name)
+            except OSError as exc:
+                self.errors.append(f"{name}: cannot read: {exc.strerror}")
+        self._syntax(read, texts)
+        return read
+
+    def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
+        todo = {n: s for n, s in read.items() if s.problem is None}
+        keys = {n: key("syntax", sys.version, s.digest) for n, s in todo.items()}
+        cached = self.cache.get_many(keys.values()) if self.cache else {}
+        fresh: dict[str, Any] = {}
+        for name, src in todo.items():
+            k = keys[name]
+            if k in cached:
+                verdict = cached[k]
+            else:
+                problem = sources.syntax_problem(name, texts[name])
+                verdict = [problem.line, problem.column, problem.message] if problem else None
+                fresh[k] = verdict
+            if verdict:
+                src.problem = Finding("python", "E999", "error", name, verdict[0], verdict[1], verdict[2])
+        if self.cache:
+            self.cache.put_many(fresh)
+
+    # -- fixing -----------------------------------------------------------
+    def fix(self, files: Sequence[str]) -> list[str]:
+        """Apply isort then black in place; return the files they changed."""
+        before = self.read_sources(files)
+        good = [n for n in files if n in before and before[n].problem is None]
+        sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
+        for adapter in sorted((a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"):
+            parts = batches(good, sizes, self.jobs)
+            with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+                procs = pool.map(
+                    lambda part: adapter.run(self.ctx, adapter.fix_args(self.ctx), part),
+                    parts,
+                )
+                for proc in procs:
+                    if proc.returncode != 0:
+                        tail = proc.stderr.strip().splitlines()
+                        self.errors.append(
+                            f"{adapter.name} --fix failed (exit {proc.returncode}): "
+                            f"{tail[-1] if tail else 'no message'}"
+                        )
+        after = self.read_sources(good)
+        return [n for n in good if n in after and after[n].digest != before[n].digest]
+
+    # -- checking ---------------------------------------------------------
+    def check(self, files: Sequence[str]) -> Outcome:
+        srcs = self.read_sources(files)
+        good = [n for n in files if n in srcs and srcs[n].problem is None]
+        found: list[Finding] = [s.problem for s in srcs.values() if s.problem]
+        tasks: list[Task] = []
+        pending_keys: dict[str, dict[str, str]] = {}
+        for adapter in self.adapters:
+            run = self._tool_run(adapter)
+            if run is None:
+                continue
+            if not good:
+                run.status = "skipped"
+                continue
+            fp = adapter.fingerprint(self.ctx)
+            if adapter.whole_program:
+                keys = {"*": key(adapter.name, fp, self._program_stamp(srcs, good))}
+            else:
+                keys = {n: key(adapter.name, fp, n, srcs[n].digest) for n in good}
+            hits = self.cache.get_many(keys.values()) if self.cache else {}
+            misses = [n for n, k in keys.items() if k not in hits]
+            run.cached = len(good) if adapter.whole_program and not misses else len(keys) - len(misses)
+            run.files = len(good)
+            for k in keys.values():
+                if k in hits:
+                    found.extend(_decode(adapter.name, hits[k]))
+            pending_keys[adapter.name] = {n: keys[n] for n in misses}
+            if misses:
+                tasks.extend(self._tasks(adapter, good if adapter.whole_program else misses))
+        found.extend(self._execute(tasks, pending_keys))
+        lines = {name: src.lines for name, src in srcs.items()}
+        for f in found:
+            if f.path not in lines and (self.ctx.root / f.path).is_file():
+                try:
+                    lines[f.path] = (self.ctx.root / f.path).read_text(errors="replace").splitlines()
+                except OSError:
+                    lines[f.path] = []
+        notes = list(self.cache.notes) if self.cache else []
+        return Outcome(fingerprint_findings(found, lines), self.tools, self.errors, notes, srcs)
+
+    def _tool_run(self, adapter: Adapter) -> ToolRun | None:
+        try:
+            version = adapter.version()
+        except Exception as exc:  # importlib.metadata.PackageNotFoundError and kin
+            self.tools[adapter.name] = ToolRun(adapter.name, "", status="missing")
+            self.errors.append(
+                f"{adapter.name}: not installed in this environment ({exc}); "
+                "reinstall quality-gates, which pins it"
+            )
+            return None
+        run = ToolRun(adapter.name, version)
+        self.tools[adapter.name] = run
+        return run
+
+    def _program_stamp(self, srcs: dict[str, sources.Source], files: Sequence[str]) -> str:
+        """Every file the whole-program tool may read, by content, plus the files named."""
+        known = {n: s.digest for n, s in srcs.items()}
+        try:
+            project = tracked_python_files(self.ctx.root)
+        except Exception:  # not a git repository: the named files are the program
+            project = []
+        for name in project:
+            if name not in known:
+                try:
+                    src, _ = sources.read(self.ctx.root, name)
+                    known[name] = src.digest
+                except OSError:
+                    known[name] = "unreadable"
+        listed = "\n".join(files)
+        everything = "\n".join(f"{n}={d}" for n, d in sorted(known.items()))
+        return key(listed, everything)
+
+    def _tasks(self, adapter: Adapter, files: list[str]) -> list[Task]:
+        sizes = {n: max((self.ctx.root / n).stat().st_size, 1) for n in files}
+        if adapter.whole_program:
+            return [Task(adapter, files, sum(sizes.values()))]
+        return [Task(adapter, part, sum(sizes[n] for n in part)) for part in batches(files, sizes, self.jobs)]
+
+    def _execute(self, tasks: list[Task], pending: dict[str, dict[str, str]]) -> list[Finding]:
+        if not tasks:
+            return []
+        names = sorted({t.adapter.name for t in tasks})
+        count = len({f for t in tasks for f in t.files})
+        self.progress(f"checking {count} file(s) with {', '.join(names)} ({self.jobs} jobs)")
+        tasks.sort(key=lambda t: t.cost, reverse=True)
+        results: list[Finding] = []
+        to_store: dict[str, Any] = {}
+        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            futures = {pool.submit(self._run_task, t): t for t in tasks}
+            for future in concurrent.futures.as_completed(futures):
+                task = futures[future]
+                run = self.tools[task.adapter.name]
+                try:
+                    findings, seconds = future.result()
+                except ToolCrashed as exc:
+                    run.status = "error"
+                    run.message = str(exc)
+                    self.errors.append(f"{exc} (files: {_names(task.files)})")
+                    continue
+                run.seconds += seconds
+                results.extend(findings)
+                to_store.update(self._entries(task, findings, pending[task.adapter.name]))
+        if self.cache:
+            self.cache.put_many(to_store)
+        return results
+
+    def _entries(self, task: Task, findings: list[Finding], keys: dict[str, str]) -> dict[str, Any]:
+        if task.adapter.whole_program:
+            return {keys["*"]: _encode(findings)} if "*" in keys else {}
+        per_file: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            per_file[f.path].append(f)
+        return {keys[n]: _encode(per_file.get(n, [])) for n in task.files if n in keys}
+
+    def _run_task(self, task: Task) -> tuple[list[Finding], float]:
+        adapter = task.adapter
+        start = time.perf_counter()
+        args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
+        proc = adapter.run(self.ctx, args, task.files)
+        findings = adapter.parse(self.ctx, task.files, proc)
+        if proc.returncode != 0 and not findings:
+            proc.crash(adapter.name, (0,))
+        return findings, time.perf_counter() - start
+
+
+def _names(files: Sequence[str]) -> str:
+    return ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")

@@ -1,0 +1,67 @@
+"""Read each file once: its bytes, content hash, lines, and whether it is Python at all."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import io
+import tokenize
+from pathlib import Path
+
+from quality_gates.findings import Finding
+
+
+@dataclasses.dataclass
+class Source:
+    """One file as read from disk."""
+
+    path: str
+    digest: str
+    lines: list[str]
+    problem: Finding | None = None
+
+
+def _problem(path: str, rule: str, line: int, col: int, message: str) -> Finding:
+    return Finding("python", rule, "error", path, max(line, 1), max(col, 1), message)
+
+
+def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
+    """Text of the file by its PEP 263 encoding (UTF-8 by default)."""
+    if b"\0" in data:
+        return "", _problem(path, "E902", 1, 1, "file contains NUL bytes: binary, not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding), None
+    except (SyntaxError, LookupError) as exc:
+        return "", _problem(path, "E902", 1, 1, f"cannot decode: {exc}")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return "", _problem(
+            path,
+            "E902",
+            line,
+            1,
+            f"not valid {exc.encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start}; "
+            "save the file as UTF-8",
+        )
+
+
+def syntax_problem(path: str, text: str) -> Finding | None:
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return _problem(
+            path, "E999", exc.lineno or 1, exc.offset or 1, f"not valid Python: {exc.msg}"
+        )
+    except ValueError as exc:
+        return _problem(path, "E999", 1, 1, f"not valid Python: {exc}")
+    return None
+
+
+def read(root: Path, path: str) -> tuple[Source, str]:
+    """Read ``path`` once: the Source record and its decoded text."""
+    data = (root / path).read_bytes()
+    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    text, problem = decode(path, data)
+    return Source(path, digest, text.splitlines(), problem), text

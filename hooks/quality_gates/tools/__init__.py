@@ -1,0 +1,26 @@
+"""Tool adapters, one module each, registered by a decorator.
+
+``load()`` imports every module of this package, so a new adapter is one new
+file with ``@register`` on its class, not an edit to a central table.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from quality_gates.tools.base import REGISTRY, Adapter, register
+
+__all__ = ["REGISTRY", "Adapter", "register", "load", "get"]
+
+
+def load() -> dict[str, Adapter]:
+    """Import every adapter module once and return the registry."""
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base" and not module.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{module.name}")
+    return REGISTRY
+
+
+def get(name: str) -> Adapter:
+    return load()[name]

@@ -1,0 +1,63 @@
+"""bandit: security findings from its JSON report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from quality_gates.findings import Finding
+from quality_gates.tools.base import Adapter, Context, Proc, ToolCrashed, pyproject_tool, register
+
+SEVERITY = {"HIGH": "error", "MEDIUM": "error", "LOW": "warning"}
+
+
+@register
+class Bandit(Adapter):
+    name = "bandit"
+    distribution = "bandit"
+    module = "bandit"
+    cost = 2.0
+
+    def own_config(self, ctx: Context) -> str | None:
+        if pyproject_tool(ctx, "bandit"):
+            return "pyproject.toml [tool.bandit]"
+        if (ctx.root / ".bandit").is_file():
+            return ".bandit"
+        return None
+
+    def settings(self, ctx: Context) -> list[str]:
+        own = self.own_config(ctx)
+        if own == ".bandit":
+            return ["--ini", ".bandit"]
+        if own:
+            return ["--configfile", "pyproject.toml"]
+        return []
+
+    def check_args(self, ctx: Context) -> list[str]:
+        return ["--format", "json", "--quiet", *self.settings(ctx)]
+
+    def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        proc.crash(self.name, (0, 1))
+        try:
+            data = json.loads(proc.stdout)
+            results, errors = data["results"], data["errors"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ToolCrashed(f"bandit: unreadable JSON report ({exc}): {proc.stderr.strip()[:200]}")
+        if errors:
+            first = errors[0]
+            raise ToolCrashed(f"bandit: {first.get('filename')}: {first.get('reason')}")
+        findings = []
+        for item in results:
+            findings.append(
+                Finding(
+                    tool=self.name,
+                    rule=str(item["test_id"]),
+                    severity=SEVERITY.get(str(item["issue_severity"]).upper(), "warning"),
+                    path=str(item["filename"]).removeprefix("./"),
+                    line=int(item["line_number"]),
+                    column=int(item.get("col_offset", 0)) + 1,
+                    message=f"{item['issue_text']} (severity {item['issue_severity']}, "
+                    f"confidence {item['issue_confidence']}; {item['test_name']})",
+                )
+            )
+        return findings

@@ -1,0 +1,191 @@
+"""What a tool adapter provides, and the helpers adapters share."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import re
+import subprocess  # nosec B404 - tools run with argument lists, never a shell
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+from quality_gates.config import Config
+from quality_gates.findings import Finding
+
+REGISTRY: dict[str, Adapter] = {}
+A = TypeVar("A", bound="type[Adapter]")
+
+
+def register(cls: A) -> A:
+    """Class decorator: make an adapter available under its ``name``."""
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+@dataclasses.dataclass
+class Batch:
+    """The outcome of one tool process on a batch of files."""
+
+    findings: list[Finding]
+    error: str | None = None
+
+
+class ToolCrashed(Exception):
+    """The tool did not produce output we can trust."""
+
+
+@dataclasses.dataclass
+class Context:
+    """What an adapter may know about the project it checks."""
+
+    root: Path
+    config: Config
+
+
+class Adapter:
+    """One checker.  Subclasses set the class variables and the three methods."""
+
+    name: ClassVar[str]
+    distribution: ClassVar[str]
+    module: ClassVar[str]
+    whole_program: ClassVar[bool] = False
+    can_fix: ClassVar[bool] = False
+    # relative cost per byte of source, to schedule the longest work first
+    cost: ClassVar[float] = 1.0
+
+    def version(self) -> str:
+        return importlib.metadata.version(self.distribution)
+
+    def own_config(self, ctx: Context) -> str | None:
+        """Where the project configures this tool itself, or None."""
+        return None
+
+    def default_args(self, ctx: Context) -> list[str]:
+        """The suite's defaults, used when the project has no config of its own."""
+        return []
+
+    def check_args(self, ctx: Context) -> list[str]:
+        raise NotImplementedError
+
+    def fix_args(self, ctx: Context) -> list[str]:
+        raise NotImplementedError
+
+    def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        raise NotImplementedError
+
+    def run_args(self, ctx: Context) -> list[str]:
+        """Arguments that do not change results (cache locations): not fingerprinted."""
+        return []
+
+    def settings(self, ctx: Context) -> list[str]:
+        """The effective arguments: the project's config, else the suite's defaults."""
+        return [] if self.own_config(ctx) else self.default_args(ctx)
+
+    def config_inputs(self, ctx: Context) -> list[str]:
+        """Text whose change must invalidate cached results (config contents)."""
+        return [config_text(ctx.root, name) for name in CONFIG_FILES]
+
+    def fingerprint(self, ctx: Context) -> str:
+        parts = [self.name, self.version(), *self.check_args(ctx), *self.config_inputs(ctx)]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
+        return [sys.executable, "-m", self.module, *args, "--", *files]
+
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        proc = subprocess.run(  # nosec B603
+            self.command(args, files),
+            cwd=ctx.root,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+        )
+        return Proc(proc.returncode, proc.stdout, proc.stderr)
+
+
+@dataclasses.dataclass
+class Proc:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def crash(self, tool: str, expected: Sequence[int]) -> None:
+        """Raise ToolCrashed when the exit code or a traceback says so."""
+        if self.returncode not in expected or "Traceback (most recent call last)" in self.stderr:
+            tail = [ln for ln in self.stderr.strip().splitlines() if ln.strip()]
+            detail = tail[-1] if tail else f"exit code {self.returncode}, no message"
+            raise ToolCrashed(f"{tool} crashed (exit {self.returncode}): {detail}")
+
+
+CONFIG_FILES = (
+    "pyproject.toml",
+    "setup.cfg",
+    "tox.ini",
+    ".flake8",
+    ".isort.cfg",
+    "mypy.ini",
+    ".mypy.ini",
+    ".bandit",
+    ".editorconfig",
+)
+
+
+def config_text(root: Path, name: str) -> str:
+    try:
+        return name + "\0" + (root / name).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return name + "\0"
+
+
+def ini_has_section(root: Path, name: str, *sections: str) -> bool:
+    """True when the ini-style file ``name`` has one of ``sections``."""
+    try:
+        text = (root / name).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    headers = {m.group(1).strip() for m in re.finditer(r"^\s*\[([^\]]+)\]", text, re.M)}
+    return any(section in headers for section in sections)
+
+
+def pyproject_tool(ctx: Context, name: str) -> bool:
+    tool = ctx.config.pyproject.get("tool", {})
+    return isinstance(tool, dict) and name in tool
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
+    """(path, first changed old line, lines removed, lines added) for each hunk."""
+    hunks: list[tuple[str, int, int, int]] = []
+    path = ""
+    current: list[int] | None = None
+    old_line = 0
+    for text in diff.splitlines():
+        if text.startswith("--- "):
+            path = text[4:].split("\t")[0].strip()
+            current = None
+        elif text.startswith("+++ "):
+            continue
+        elif (m := _HUNK.match(text)) is not None:
+            old_line = int(m.group(1))
+            current = [0, 0, 0]
+            hunks.append((path, 0, 0, 0))
+        elif current is not None and text[:1] in ("-", "+", " "):
+            if text[:1] == " ":
+                old_line += 1
+                continue
+            p, first, removed, added = hunks[-1]
+            if not first:
+                first = max(old_line, 1)
+            if text[:1] == "-":
+                removed += 1
+                old_line += 1
+            else:
+                added += 1
+            hunks[-1] = (p, first, removed, added)
+    return [h for h in hunks if h[1]]

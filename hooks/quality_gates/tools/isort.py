@@ -1,0 +1,70 @@
+"""isort: one finding per import block it would re-sort (profile black by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from quality_gates.findings import Finding
+from quality_gates.tools.base import (
+    Adapter,
+    Context,
+    Proc,
+    ToolCrashed,
+    diff_hunks,
+    ini_has_section,
+    pyproject_tool,
+    register,
+)
+
+
+@register
+class Isort(Adapter):
+    name = "isort"
+    distribution = "isort"
+    module = "isort"
+    can_fix = True
+    cost = 0.5
+
+    def own_config(self, ctx: Context) -> str | None:
+        if pyproject_tool(ctx, "isort"):
+            return "pyproject.toml [tool.isort]"
+        if (ctx.root / ".isort.cfg").is_file():
+            return ".isort.cfg"
+        for name, sections in (("setup.cfg", ("isort", "tool:isort")), ("tox.ini", ("isort",))):
+            if ini_has_section(ctx.root, name, *sections):
+                return name
+        return None
+
+    def default_args(self, ctx: Context) -> list[str]:
+        return ["--profile", "black", "--line-length", str(ctx.config.line_length)]
+
+    def check_args(self, ctx: Context) -> list[str]:
+        return ["--check-only", "--diff", "--quiet", "--settings-path", ".", *self.settings(ctx)]
+
+    def fix_args(self, ctx: Context) -> list[str]:
+        return ["--quiet", "--settings-path", ".", *self.settings(ctx)]
+
+    def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        proc.crash(self.name, (0, 1))
+        findings = []
+        for raw, line, removed, added in diff_hunks(proc.stdout):
+            path = raw.rsplit(":before", 1)[0]
+            if Path(path).is_absolute():
+                path = Path(path).resolve().relative_to(ctx.root).as_posix()
+            findings.append(
+                Finding(
+                    tool=self.name,
+                    rule="I001",
+                    severity="warning",
+                    path=path,
+                    line=line,
+                    column=1,
+                    message=f"imports are incorrectly sorted or formatted (-{removed}/+{added} "
+                    "lines); run `quality-gates run --fix` or isort",
+                )
+            )
+        if proc.returncode == 1 and not findings:
+            tail = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+            raise ToolCrashed(f"isort failed without a diff: {tail[-1] if tail else 'no message'}")
+        return findings

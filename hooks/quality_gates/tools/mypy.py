@@ -1,0 +1,137 @@
+"""mypy: whole-program type checking that sees the project's own environment.
+
+Under pre-commit, mypy runs in the hook's isolated environment and cannot see
+the project's dependencies.  The adapter points mypy at the project's
+interpreter (``--python-executable``) so installed packages and their stubs
+are found: ``python-executable`` in ``[tool.quality-gates]``, else an active
+virtual environment that is not the suite's own, else ``.venv``/``venv`` in
+the project root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from quality_gates.cache import cache_dir
+from quality_gates.findings import Finding
+from quality_gates.tools.base import (
+    Adapter,
+    Context,
+    Proc,
+    ToolCrashed,
+    ini_has_section,
+    pyproject_tool,
+    register,
+)
+
+_LINE = re.compile(r"^(.+?):(\d+):(?:(\d+):)? (error|note|warning): (.*?)(?:  \[([a-z0-9-]+)\])?$")
+
+
+def project_python(ctx: Context) -> str | None:
+    """The interpreter whose site-packages mypy should see, if any."""
+    configured = ctx.config.python_executable
+    if configured:
+        path = Path(configured)
+        if not path.is_absolute():
+            path = ctx.root / path
+        return str(path)
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        prefix = os.environ.get(var)
+        if prefix and Path(prefix).resolve() != Path(sys.prefix).resolve():
+            exe = Path(prefix) / "bin" / "python"
+            if exe.exists():
+                return str(exe)
+    for name in (".venv", "venv"):
+        exe = ctx.root / name / "bin" / "python"
+        if exe.exists():
+            return str(exe)
+    return None
+
+
+def environment_stamp(python: str | None) -> str:
+    """Changes when packages are installed into or removed from the environment."""
+    prefix = Path(python).parent.parent if python else Path(sys.prefix)
+    stamps = []
+    for site in sorted(prefix.glob("lib/python3*/site-packages")):
+        try:
+            stamps.append(f"{site}:{site.stat().st_mtime_ns}")
+        except OSError:
+            continue
+    return ";".join(stamps)
+
+
+@register
+class Mypy(Adapter):
+    name = "mypy"
+    distribution = "mypy"
+    module = "mypy"
+    whole_program = True
+    cost = 2.2
+
+    def own_config(self, ctx: Context) -> str | None:
+        if pyproject_tool(ctx, "mypy"):
+            return "pyproject.toml [tool.mypy]"
+        for name in ("mypy.ini", ".mypy.ini"):
+            if (ctx.root / name).is_file():
+                return name
+        if ini_has_section(ctx.root, "setup.cfg", "mypy"):
+            return "setup.cfg"
+        return None
+
+    def default_args(self, ctx: Context) -> list[str]:
+        # no config file at all: not one found in a parent folder
+        return ["--config-file=", "--ignore-missing-imports", "--check-untyped-defs"]
+
+    def run_args(self, ctx: Context) -> list[str]:
+        digest = hashlib.sha256(str(ctx.root).encode()).hexdigest()[:16]
+        return ["--cache-dir", str(cache_dir() / "mypy" / digest)]
+
+    def check_args(self, ctx: Context) -> list[str]:
+        args = [
+            "--show-column-numbers",
+            "--show-error-codes",
+            "--no-error-summary",
+            "--no-pretty",
+            "--no-color-output",
+            "--hide-error-context",
+            *self.settings(ctx),
+        ]
+        python = project_python(ctx)
+        if python:
+            args += ["--python-executable", python]
+        return args
+
+    def config_inputs(self, ctx: Context) -> list[str]:
+        return [*super().config_inputs(ctx), environment_stamp(project_python(ctx))]
+
+    def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        proc.crash(self.name, (0, 1))
+        findings: list[Finding] = []
+        for text in proc.stdout.splitlines():
+            m = _LINE.match(text)
+            if m is None:
+                if text.strip():
+                    raise ToolCrashed(f"mypy: {text.strip()[:200]}")
+                continue
+            path, line, col, level, message, code = m.groups()
+            if level == "note":
+                continue
+            findings.append(
+                Finding(
+                    tool=self.name,
+                    rule=code or "misc",
+                    severity="error" if level == "error" else "warning",
+                    path=Path(path).as_posix().removeprefix("./"),
+                    line=int(line),
+                    column=int(col or 0),
+                    message=message,
+                )
+            )
+        if proc.returncode == 1 and not findings:
+            raise ToolCrashed(f"mypy exited 1 without errors: {proc.stderr.strip()[:200]}")
+        return findings
