@@ -1,0 +1,1 @@
+"""Repository guards: checks of the repository and its artefacts, not of lines."""
