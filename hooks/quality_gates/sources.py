@@ -33,18 +33,29 @@ def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding), None
-    except (SyntaxError, LookupError) as exc:
+    except LookupError as exc:
         return "", _problem(path, "E902", 1, 1, f"cannot decode: {exc}")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+    except (SyntaxError, UnicodeDecodeError) as exc:
+        bad = exc if isinstance(exc, UnicodeDecodeError) else _utf8_error(data)
+        if bad is None:
+            return "", _problem(path, "E902", 1, 1, f"cannot decode: {exc}")
+        line = data[: bad.start].count(b"\n") + 1
         return "", _problem(
             path,
             "E902",
             line,
             1,
-            f"not valid {exc.encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start}; "
-            "save the file as UTF-8",
+            f"not valid {bad.encoding}: byte 0x{data[bad.start]:02x} at offset {bad.start}; "
+            "save the file as UTF-8 or declare its encoding",
         )
+
+
+def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc
+    return None
 
 
 def syntax_problem(path: str, text: str) -> Finding | None:

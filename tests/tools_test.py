@@ -1,0 +1,131 @@
+"""Each adapter against its tool's real output, through the real command."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conftest import Project, cli
+
+CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
+
+
+def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    proc = cli(project.root, "run", "--format", "json", *args)
+    assert proc.stdout, proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def rules(report: dict[str, Any], tool: str) -> list[tuple[str, str, int]]:
+    return [(f["rule"], f["path"], f["line"]) for f in report["findings"] if f["tool"] == tool]
+
+
+@pytest.mark.parametrize("tool", ["black", "isort", "flake8", "mypy", "bandit"])
+def test_clean_file_passes_every_tool(project: Project, tool: str) -> None:
+    project.write("pkg/clean.py", CLEAN)
+    code, report = run_json(project, "--tools", tool, "pkg/clean.py")
+    assert (code, report["findings"]) == (0, [])
+    assert report["tools"][tool]["status"] == "ok"
+    assert report["tools"][tool]["version"]
+
+
+def test_black_reports_each_hunk_at_its_line(project: Project) -> None:
+    project.write("m.py", '"""Doc."""\n\nx = 1\n\n\n\ny = [1,2]\nz = {"a" :1}\n')
+    code, report = run_json(project, "--tools", "black", "m.py")
+    assert code == 1
+    found = rules(report, "black")
+    assert found and all(rule == "BLK100" for rule, _, _ in found)
+    assert {line for _, _, line in found} <= {4, 5, 6, 7, 8}
+    assert "would reformat" in report["findings"][0]["message"]
+
+
+def test_isort_uses_profile_black_by_default(project: Project) -> None:
+    # black profile: parenthesised, trailing comma, one import per line when too long
+    project.write("m.py", '"""Doc."""\nimport sys\nimport os\n\nprint(os, sys)\n')
+    code, report = run_json(project, "--tools", "isort", "m.py")
+    assert (code, rules(report, "isort")) == (1, [("I001", "m.py", 2)])
+
+
+def test_flake8_really_reports_docstring_codes(project: Project) -> None:
+    project.write("m.py", "def f():\n    return 1\n\n\nclass C:\n    pass\n")
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    codes = {rule for rule, _, _ in rules(report, "flake8")}
+    assert code == 1
+    assert {"D100", "D103", "D101"} <= codes
+
+
+def test_flake8_line_length_agrees_with_black(project: Project) -> None:
+    line = '"""Doc."""\n\nx = "' + "a" * 80 + '"\n'  # 87 characters: fine for black's 88
+    project.write("m.py", line)
+    code, report = run_json(project, "--tools", "flake8,black", "m.py")
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_flake8_project_config_is_used_as_is(project: Project) -> None:
+    project.write(".flake8", "[flake8]\nmax-line-length = 100\nselect = E,F,W\n")
+    project.write("m.py", "def f():\n    return 1\n")
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert (code, report["findings"]) == (0, [])  # D codes dropped by the project's select
+
+
+def test_docstring_convention_is_configurable(project: Project) -> None:
+    project.write("pyproject.toml", '[tool.quality-gates]\ndocstring-convention = "google"\n')
+    project.write("m.py", '"""Doc."""\n\n\ndef f(a: int) -> int:\n    """Do it.\n\n    Args:\n        a: x\n    """\n    return a\n')
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_mypy_reports_type_errors_with_codes(project: Project) -> None:
+    project.write("m.py", '"""Doc."""\n\n\ndef f(a: int) -> str:\n    """Do it."""\n    return a\n')
+    code, report = run_json(project, "--tools", "mypy", "m.py")
+    assert code == 1
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["line"], finding["severity"]) == ("return-value", 6, "error")
+    assert 'Incompatible return value type (got "int", expected "str")' in finding["message"]
+
+
+def test_mypy_sees_the_projects_installed_packages(project: Project) -> None:
+    """A typed package installed only in the project's .venv is seen by mypy."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(project.root / ".venv")], check=True)
+    site = next((project.root / ".venv" / "lib").glob("python3*/site-packages"))
+    (site / "typedpkg").mkdir()
+    (site / "typedpkg" / "__init__.py").write_text("def answer() -> int:\n    return 42\n")
+    (site / "typedpkg" / "py.typed").write_text("")
+    project.write("m.py", '"""Doc."""\n\nfrom typedpkg import answer\n\ntext: str = answer()\n')
+    code, report = run_json(project, "--tools", "mypy", "m.py")
+    assert code == 1
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("assignment", 5)]
+
+
+SHELL = '"""Doc."""\nimport subprocess\n\n\ndef run(name: str) -> None:\n    """Run."""\n    subprocess.call("ls " + name, shell=True)\n'
+
+
+def test_bandit_findings_carry_severity(project: Project) -> None:
+    project.write("m.py", SHELL)
+    code, report = run_json(project, "--tools", "bandit", "m.py")
+    assert code == 1
+    by_rule = {f["rule"]: f for f in report["findings"]}
+    assert by_rule["B602"]["severity"] == "error"
+    assert by_rule["B602"]["line"] == 7
+    assert by_rule["B404"]["severity"] == "warning"
+
+
+def test_bandit_honours_its_pyproject_config(project: Project) -> None:
+    project.write("pyproject.toml", '[tool.bandit]\nskips = ["B404", "B602"]\n')
+    project.write("m.py", SHELL)
+    code, report = run_json(project, "--tools", "bandit", "m.py")
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_fix_applies_isort_and_black_then_reports_the_rest(project: Project) -> None:
+    project.write("m.py", 'import sys\nimport os\nx = {"a" :1}\nprint(os, sys, x)\n')
+    proc = cli(project.root, "run", "--fix", "--tools", "black,isort,flake8", "m.py")
+    assert "Fixing m.py" in proc.stderr
+    assert (project.root / "m.py").read_text() == 'import os\nimport sys\n\nx = {"a": 1}\nprint(os, sys, x)\n'
+    assert proc.returncode == 1
+    assert "flake8 D100" in proc.stdout and "black" not in proc.stdout.split("finding(s)")[0].replace("black,", "")
