@@ -34,6 +34,7 @@ class Config:
     baseline_required: bool = False
     fail_under: float | None = None
     max_debt: int | None = None
+    cost_per_line: float = 30.0
     fail_on: str = "warning"
     raw: dict[str, Any] = dataclasses.field(default_factory=dict)
     pyproject: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -61,8 +62,10 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def _expect(key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
-    if isinstance(value, bool) and kind is not bool and bool not in (
-        kind if isinstance(kind, tuple) else (kind,)
+    if (
+        isinstance(value, bool)
+        and kind is not bool
+        and bool not in (kind if isinstance(kind, tuple) else (kind,))
     ):
         raise GateError(f"[tool.quality-gates] {key}: expected {what}, got {value!r}")
     if not isinstance(value, kind):
@@ -121,6 +124,8 @@ def _apply(config: Config, key: str, value: Any) -> None:
         config.python_executable = _expect(key, value, str, "a path")
     elif key == "baseline":
         config.baseline = _expect(key, value, str, "a path")
+        if not value.strip():
+            raise GateError(f"[tool.quality-gates] {key}: the path is empty")
         config.baseline_required = True
     elif key == "fail-under":
         score = _expect(key, value, (int, float), "a number from 0 to 100")
@@ -129,12 +134,21 @@ def _apply(config: Config, key: str, value: Any) -> None:
         config.fail_under = float(score)
     elif key == "max-debt":
         config.max_debt = _positive_int(key, value, minimum=0)
+    elif key == "cost-per-line":
+        per_line = _expect(
+            key, value, (int, float), "minutes per line (a number above 0)"
+        )
+        if not per_line > 0:
+            raise GateError(f"[tool.quality-gates] {key}: must be above 0")
+        config.cost_per_line = float(per_line)
     elif key == "fail-on":
         config.fail_on = _choice(key, value, SEVERITY_LEVELS)
     elif key in SECTIONS:
         _expect(key, value, dict, "a table")
     elif key in ARRAYS_OF_TABLES:
-        _expect(key, value, list, "an array of tables ([[tool.quality-gates.%s]])" % key)
+        _expect(
+            key, value, list, "an array of tables ([[tool.quality-gates.%s]])" % key
+        )
     else:
         raise GateError(f"[tool.quality-gates] unknown key {key!r}")
 

@@ -48,11 +48,18 @@ def _remotes(root: Path) -> set[str]:
 
 
 def merge_base(root: Path, base_ref: str) -> str:
-    """The merge base of ``base_ref`` and HEAD; a ref not in history is a GateError."""
+    """Return the merge base of ``base_ref`` and HEAD; refuse refs not in history."""
     if not base_ref or base_ref.startswith("-"):
         raise GateError(f"--diff-base {base_ref!r}: not a git ref")
     try:
-        git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{base_ref}^{{commit}}")
+        git(
+            root,
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            f"{base_ref}^{{commit}}",
+        )
     except GateError:
         raise GateError(
             f"--diff-base {base_ref}: not in the local history (a shallow or "
@@ -68,7 +75,7 @@ def merge_base(root: Path, base_ref: str) -> str:
 
 
 def parse(diff: str) -> dict[str, set[int]]:
-    """New-side line numbers of every hunk of a ``git diff -U0`` output."""
+    """Return the new-side line numbers of every hunk of ``git diff -U0``."""
     changed: dict[str, set[int]] = {}
     path: str | None = None
     for text in diff.splitlines():
@@ -98,7 +105,7 @@ def _untracked(root: Path) -> dict[str, set[int]]:
 
 
 def changed_lines(root: Path, base_ref: str) -> dict[str, set[int]]:
-    """Lines added or changed since the merge base with ``base_ref``, by file."""
+    """Return the lines added or changed since the merge base, by file."""
     base = merge_base(root, base_ref)
     diff = git(
         root,

@@ -1,30 +1,96 @@
-"""From the runner's outcome to a verdict: which findings fail the gate, and why."""
+"""From the runner's outcome to a verdict: which findings fail the gate, and why.
+
+The report carries the score, rating and debt of the checked files; with a
+baseline each finding is ``new`` or not, with ``--diff-base`` only findings on
+changed lines can be new; ``fail-under`` and ``max-debt`` add their own
+reasons.  ``verdict`` says the exit code and every reason for it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection, Mapping
+
+from quality_gates import baseline as baseline_mod
+from quality_gates import score as score_mod
 from quality_gates.config import SEVERITY_LEVELS, Config
 from quality_gates.errors import ERROR, FAILED, PASSED
+from quality_gates.findings import Finding
 from quality_gates.report import Report
 from quality_gates.runner import Outcome
 
 
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """What ``run`` adds to the plain gate: baseline, changed lines, thresholds."""
+
+    baseline: Collection[baseline_mod.Entry] | None = None
+    changed: Mapping[str, Collection[int]] | None = None
+    fail_under: float | None = None
+    max_debt: int | None = None
+
+
 def fails(severity: str, fail_on: str) -> bool:
-    """True when ``severity`` is at or above the ``fail-on`` level."""
+    """Tell whether ``severity`` is at or above the ``fail-on`` level."""
     return SEVERITY_LEVELS.index(severity) <= SEVERITY_LEVELS.index(fail_on)
 
 
-def decide(report: Report, config: Config) -> int:
-    """Exit code: errors beat findings; only failing findings at ``fail-on`` count."""
-    if report.errors:
-        return ERROR
-    if any(fails(f.severity, config.fail_on) for f in report.failing):
-        return FAILED
-    if report.summary.get("threshold_failures"):
-        return FAILED
-    return PASSED
+def costs(config: Config) -> score_mod.Costs:
+    """Return the project's remediation costs: overrides and cost per line."""
+    return score_mod.costs_from_table(config.section("costs"), config.cost_per_line)
 
 
-def build_report(command: str, outcome: Outcome, config: Config) -> Report:
+def thresholds(summary: Mapping[str, object], options: Options) -> list[str]:
+    """Give a reason for each threshold the score or the debt misses."""
+    failures = []
+    score = summary.get("score")
+    debt = summary.get("debt_minutes")
+    if options.fail_under is not None and isinstance(score, float):
+        if score < options.fail_under:
+            failures.append(f"score {score} is under fail-under {options.fail_under:g}")
+    if options.max_debt is not None and isinstance(debt, int):
+        if debt > options.max_debt:
+            failures.append(
+                f"debt {score_mod.format_debt(debt)} ({debt} min) is over "
+                f"max-debt {options.max_debt} min"
+            )
+    return failures
+
+
+def _mark_changed(
+    findings: list[Finding], changed: Mapping[str, Collection[int]]
+) -> int:
+    """Mark findings off the changed lines not new; return how many those are."""
+    outside = 0
+    for finding in findings:
+        if finding.line not in changed.get(finding.path, ()):
+            finding.new = False
+            outside += 1
+        elif finding.new is None:
+            finding.new = True
+    return outside
+
+
+def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
+    summary = report.summary
+    if options.baseline is not None:
+        tools = {name for name, run in outcome.tools.items() if run.status == "ok"}
+        found = baseline_mod.compare(
+            report.findings, options.baseline, paths=set(outcome.sources), tools=tools
+        )
+        summary.update(baselined=found.baselined, fixed=found.fixed)
+    else:
+        summary.update(baselined=None, fixed=None)
+    if options.changed is not None:
+        summary["outside_diff"] = _mark_changed(report.findings, options.changed)
+    summary["new"] = len(report.failing)
+
+
+def build_report(
+    command: str, outcome: Outcome, config: Config, options: Options | None = None
+) -> Report:
+    """Build the report of one run: findings marked new, score, debt, thresholds."""
+    options = options or Options()
     report = Report(
         command=command,
         findings=outcome.findings,
@@ -32,9 +98,37 @@ def build_report(command: str, outcome: Outcome, config: Config) -> Report:
         errors=list(outcome.errors),
         notes=list(outcome.notes),
     )
+    loc = sum(score_mod.lines_of_code(src.lines) for src in outcome.sources.values())
+    result = score_mod.compute(outcome.findings, loc, costs=costs(config))
     report.summary.update(
         files=len(outcome.sources),
         findings=len(outcome.findings),
         fixed_files=len(outcome.fixed),
+        **result.summary(),
     )
+    _ratchet(report, outcome, options)
+    report.summary["threshold_failures"] = thresholds(report.summary, options)
     return report
+
+
+def verdict(report: Report, config: Config) -> tuple[int, list[str]]:
+    """Return the exit code and its reasons: errors beat findings and thresholds."""
+    if report.errors:
+        return ERROR, [
+            f"{len(report.errors)} error(s): nothing that failed to run can pass"
+        ]
+    failing = [f for f in report.failing if fails(f.severity, config.fail_on)]
+    reasons: list[str] = []
+    marked = any(f.new is not None for f in report.findings)
+    kind = "new finding(s)" if marked else "finding(s)"
+    if failing:
+        reasons.append(f"{len(failing)} {kind} at or above fail-on={config.fail_on}")
+    reasons.extend(str(r) for r in report.summary.get("threshold_failures") or ())
+    if reasons:
+        return FAILED, reasons
+    return PASSED, [f"no {kind} at or above fail-on={config.fail_on}; thresholds met"]
+
+
+def decide(report: Report, config: Config) -> int:
+    """Return the exit code: errors beat findings and thresholds."""
+    return verdict(report, config)[0]

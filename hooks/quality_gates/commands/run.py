@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Collection, Mapping
 
+from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
+from quality_gates import diffs
 from quality_gates import files as files_mod
 from quality_gates import gate, reports
 from quality_gates.cache import Cache
@@ -18,60 +21,164 @@ HELP = "run black, isort, flake8, mypy and bandit as one cached, concurrent gate
 DESCRIPTION = """\
 Run the chosen tools over the named files (or every git-tracked Python file with
 --all-files), concurrently and through a content-hash cache, and report every
-finding in one format.
+finding in one format, with the score, rating and debt of the checked files.
+
+With a baseline (.quality-gates-baseline.json, `baseline` in config, or
+--baseline) only new findings fail; with --diff-base REF only findings on lines
+changed since the merge base with REF fail, and without named files the
+changed Python files are checked.  --fail-under and --max-debt fail the gate on
+the score and the debt; the verdict lists every reason.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the files, tool, baseline, diff and threshold options."""
     parser.add_argument("filenames", nargs="*", metavar="FILES", help="files to check")
-    parser.add_argument("--all-files", action="store_true", help="check every git-tracked Python file")
-    parser.add_argument("--tools", metavar="LIST", help="comma-separated tools (default: all five, or `tools` in config)")
-    parser.add_argument("--fix", action="store_true", help="apply isort and black in place first, then report what remains")
-    parser.add_argument("--jobs", type=int, metavar="N", help="parallel tool processes (default: all cores)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    parser.add_argument(
+        "--all-files", action="store_true", help="check every git-tracked Python file"
+    )
+    parser.add_argument(
+        "--tools",
+        metavar="LIST",
+        help="comma-separated tools (default: all five, or `tools` in config)",
+    )
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply isort and black in place first, then report what remains",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel tool processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache",
+    )
+    parser.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="fail only on findings on lines changed since the merge base with REF",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="baseline file (default: `baseline` in config, else "
+        ".quality-gates-baseline.json if it exists); only new findings fail",
+    )
+    parser.add_argument(
+        "--fail-under",
+        type=float,
+        metavar="SCORE",
+        help="fail when the score is under SCORE (0-100; default: `fail-under`)",
+    )
+    parser.add_argument(
+        "--max-debt",
+        type=int,
+        metavar="MINUTES",
+        help="fail when the debt is over MINUTES (default: `max-debt`)",
+    )
     reports.add_options(parser)
 
 
 def progress(message: str) -> None:
+    """Print one progress line on standard error."""
     print(f"quality-gates: {message}", file=sys.stderr, flush=True)
 
 
-def select_files(args: argparse.Namespace, cfg: config_mod.Config) -> list[str]:
+def select_files(
+    args: argparse.Namespace,
+    cfg: config_mod.Config,
+    changed: Mapping[str, Collection[int]] | None = None,
+) -> list[str]:
+    """Pick the files: named, every tracked one, or those changed since --diff-base."""
     if args.all_files and args.filenames:
         raise GateError("name files or use --all-files, not both")
+    if changed is not None and not args.all_files and not args.filenames:
+        return sorted(
+            name
+            for name in changed
+            if files_mod.is_python(name)
+            and not files_mod.excluded(name, cfg.exclude)
+            and (cfg.root / name).is_file()
+        )
     if args.all_files:
         found = files_mod.tracked_python_files(cfg.root, cfg.exclude)
         if not found:
-            raise GateError(f"--all-files: no git-tracked Python files under {cfg.root}")
+            raise GateError(
+                f"--all-files: no git-tracked Python files under {cfg.root}"
+            )
         return found
     if not args.filenames:
         raise GateError("no files given: name files, or use --all-files")
     return files_mod.relative_files(cfg.root, args.filenames, cfg.exclude)
 
 
+def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> gate.Options:
+    """Baseline, changed lines and thresholds, read before any tool runs."""
+    fail_under = cfg.fail_under if args.fail_under is None else args.fail_under
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise GateError("--fail-under must be from 0 to 100")
+    max_debt = cfg.max_debt if args.max_debt is None else args.max_debt
+    if max_debt is not None and max_debt < 0:
+        raise GateError("--max-debt must be 0 or more minutes")
+    path = baseline_mod.locate(
+        cfg.root, args.baseline, cfg.baseline, required=cfg.baseline_required
+    )
+    return gate.Options(
+        baseline=baseline_mod.load(path) if path else None,
+        changed=(
+            diffs.changed_lines(cfg.root, args.diff_base) if args.diff_base else None
+        ),
+        fail_under=fail_under,
+        max_debt=max_debt,
+    )
+
+
 def main(args: argparse.Namespace) -> int:
+    """Run the gate and report; return the exit code."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
-    tools = config_mod.parse_tools(args.tools.split(","), "--tools") if args.tools else cfg.tools
+    tools = (
+        config_mod.parse_tools(args.tools.split(","), "--tools")
+        if args.tools
+        else cfg.tools
+    )
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
-    names = select_files(args, cfg)
+    options = gate_options(args, cfg)
+    names = select_files(args, cfg, options.changed)
     cache = None if args.no_cache else Cache()
-    runner = Runner(Context(root, cfg), tools, jobs=args.jobs or cfg.jobs, cache=cache, progress=progress)
+    runner = Runner(
+        Context(root, cfg),
+        tools,
+        jobs=args.jobs or cfg.jobs,
+        cache=cache,
+        progress=progress,
+    )
     fixed: list[str] = []
     if args.fix and names:
         fixed = runner.fix(names)
         for name in fixed:
             print(f"Fixing {name}", file=sys.stderr)
     if not names:
-        progress(f"nothing to check: none of the {len(args.filenames)} named file(s) is Python")
+        if options.changed is not None and not args.filenames:
+            progress(f"nothing to check: no Python file changed since {args.diff_base}")
+            return 0
+        progress(
+            f"nothing to check: none of the {len(args.filenames)} named file(s) "
+            "is Python"
+        )
         outcome_findings = 0
         return 0 if outcome_findings == 0 else ERROR
     outcome = runner.check(names)
     outcome.fixed = fixed
-    report = gate.build_report(NAME, outcome, cfg)
-    report.exit_code = gate.decide(report, cfg)
+    report = gate.build_report(NAME, outcome, cfg, options)
+    report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)
     reports.emit(report, args.format, args.output)
     if cache:
         cache.close()

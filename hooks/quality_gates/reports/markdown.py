@@ -11,7 +11,13 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _count(value: object) -> str:
+    """Format a summary cell; a count that does not apply is a dash."""
+    return "-" if value is None else _cell(value)
+
+
 def render(report: Report) -> str:
+    """Render the verdict, score, tools and failing findings as Markdown tables."""
     word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
     out = [f"## quality-gates {report.command}: {word}", ""]
     s = report.summary
@@ -19,12 +25,23 @@ def render(report: Report) -> str:
         out += [
             "| score | rating | debt | new | baselined | fixed |",
             "|---|---|---|---|---|---|",
-            f"| {s['score']} | {s.get('rating')} | {s.get('debt', '')} "
-            f"| {s.get('new', '')} | {s.get('baselined', '')} | {s.get('fixed', '')} |",
+            "| "
+            + " | ".join(
+                _count(s.get(k))
+                for k in ("score", "rating", "debt", "new", "baselined", "fixed")
+            )
+            + " |",
             "",
         ]
+    for reason in s.get("reasons") or ():
+        out.append(f"- {_cell(reason)}")
+    if s.get("reasons"):
+        out.append("")
     if report.tools:
-        out += ["| tool | version | status | findings | seconds |", "|---|---|---|---|---|"]
+        out += [
+            "| tool | version | status | findings | seconds |",
+            "|---|---|---|---|---|",
+        ]
         counts = report.counts_by_tool()
         for name, run in sorted(report.tools.items()):
             out.append(

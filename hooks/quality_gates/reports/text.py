@@ -5,12 +5,15 @@ from __future__ import annotations
 from quality_gates.report import Report
 
 
-def line(finding_path: str, line_no: int, col: int, tool: str, rule: str, message: str) -> str:
+def line(
+    finding_path: str, line_no: int, col: int, tool: str, rule: str, message: str
+) -> str:
+    """Format one finding as ``path:line:col: TOOL RULE message``."""
     return f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}"
 
 
 def verdict(report: Report) -> str:
-    """Counts by tool, errors, notes and the decision."""
+    """Summarise: counts by tool, score, ratchet, notes, errors and the decision."""
     out: list[str] = []
     counts = report.counts_by_tool()
     if counts:
@@ -24,19 +27,41 @@ def verdict(report: Report) -> str:
             f"score {summary['score']} ({summary.get('rating')}), "
             f"debt {summary.get('debt', str(summary.get('debt_minutes')) + 'm')}"
         )
+    out.extend(ratchet(summary))
     for note in report.notes:
         out.append(f"note: {note}")
     for error in report.errors:
         out.append(f"error: {error}")
     word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
-    out.append(f"{report.command}: {word}")
+    reasons = summary.get("reasons") or []
+    out.append(
+        f"{report.command}: {word}" + (": " + "; ".join(reasons) if reasons else "")
+    )
     return "\n".join(out) + "\n"
 
 
+def ratchet(summary: dict[str, object]) -> list[str]:
+    """List the baseline and diff counts, when the run used them."""
+    out = []
+    if summary.get("baselined") is not None:
+        out.append(
+            f"baseline: {summary.get('new')} new, "
+            f"{summary.get('baselined')} baselined, "
+            f"{summary.get('fixed')} fixed since the baseline"
+        )
+    if summary.get("outside_diff") is not None:
+        out.append(
+            f"diff: {summary.get('outside_diff')} finding(s) outside the changed lines "
+            "do not fail the gate"
+        )
+    return out
+
+
 def render(report: Report) -> str:
+    """Render every finding on one line, then the verdict."""
     out = []
     for f in report.findings:
-        mark = "" if f.new is not False else " [baselined]"
+        mark = "" if f.new is not False else " [not new]"
         out.append(line(f.path, f.line, f.column, f.tool, f.rule, f.message) + mark)
     body = "\n".join(out) + ("\n" if out else "")
     return body + verdict(report)

@@ -1,0 +1,107 @@
+"""``quality-gates baseline``: write or prune the ratchet baseline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from quality_gates import baseline as baseline_mod
+from quality_gates import config as config_mod
+from quality_gates import files as files_mod
+from quality_gates import scan
+from quality_gates.cache import Cache
+from quality_gates.errors import GateError
+
+NAME = "baseline"
+HELP = (
+    "write .quality-gates-baseline.json; on an existing file only remove fixed findings"
+)
+DESCRIPTION = """\
+Check every git-tracked Python file with the configured tools and record the
+fingerprints of the findings in the baseline file (`baseline` in config,
+default .quality-gates-baseline.json), so `run` fails only on new findings.
+
+Without a baseline file, all current findings are accepted.  On an existing
+file, entries that are fixed are removed and new findings are NOT added unless
+--add-new is given: the ratchet only tightens unless you say otherwise.  A
+baseline file that is empty, malformed or of another format version is an
+error; delete it to start again.
+
+exit codes: 0 written (or unchanged), 2 usage, config or tool error"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --add-new, --baseline, --jobs and --no-cache."""
+    parser.add_argument(
+        "--add-new",
+        action="store_true",
+        help="also accept the findings that are new since the baseline",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="baseline file (default: `baseline` in config)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel tool processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache",
+    )
+
+
+def _say(message: str) -> None:
+    print(f"quality-gates baseline: {message}", file=sys.stderr, flush=True)
+
+
+def _target(args: argparse.Namespace, cfg: config_mod.Config) -> Path:
+    path = baseline_mod.locate(cfg.root, args.baseline, cfg.baseline, required=True)
+    assert path is not None  # nosec B101 - required=True always gives a path
+    return path
+
+
+def main(args: argparse.Namespace) -> int:
+    """Write a new baseline, or prune (and with --add-new extend) the existing one."""
+    root = files_mod.project_root()
+    cfg = config_mod.load(root)
+    if args.jobs is not None and args.jobs < 1:
+        raise GateError("--jobs must be at least 1")
+    path = _target(args, cfg)
+    old = baseline_mod.load(path) if path.exists() else None
+    cache = None if args.no_cache else Cache()
+    outcome = scan.check_project(
+        root, cfg, cache=cache, jobs=args.jobs or 0, progress=_say
+    )
+    if cache:
+        cache.close()
+    if outcome.errors:
+        for error in outcome.errors:
+            print(f"error: {error}", file=sys.stderr)
+        raise GateError(
+            f"{len(outcome.errors)} tool error(s): the baseline {path} is not written"
+        )
+    if old is None:
+        entries = {baseline_mod.Entry.of(f) for f in outcome.findings}
+        baseline_mod.write(path, entries)
+        _say(f"wrote {path} with {len(entries)} finding(s)")
+        return 0
+    entries, removed, fresh = baseline_mod.update(
+        old, outcome.findings, add_new=args.add_new
+    )
+    text = baseline_mod.render(entries)
+    if path.read_text(encoding="utf-8") != text:
+        baseline_mod.write(path, entries)
+    _say(f"{path}: {len(entries)} finding(s); {removed} fixed one(s) removed")
+    if fresh and args.add_new:
+        _say(f"{fresh} new finding(s) added (--add-new)")
+    elif fresh:
+        _say(
+            f"{fresh} new finding(s) NOT added: fix them, or accept them with --add-new"
+        )
+    return 0

@@ -1,0 +1,102 @@
+"""``quality-gates score``: score, rating and debt of the whole project."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from quality_gates import config as config_mod
+from quality_gates import files as files_mod
+from quality_gates import reports, scan
+from quality_gates.atomic import write_atomic
+from quality_gates.cache import Cache
+from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.report import Report
+from quality_gates.score import format_debt
+
+NAME = "score"
+HELP = "score (0-100), rating (A-E) and technical debt of the whole project"
+DESCRIPTION = """\
+Check every git-tracked Python file with the configured tools and report the
+score, the rating, the technical debt (remediation minutes), the lines of
+code, the findings by tool and the rules that cost most.  The formula is in
+the README ("Score, debt and the ratchet"); costs per rule are set in
+[tool.quality-gates.costs], the cost of a line with `cost-per-line`.
+
+exit codes: 0 scored, 2 usage, config or tool error"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --jobs, --no-cache, --format and --output."""
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel tool processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache",
+    )
+    reports.add_options(parser)
+
+
+def _row(name: str, row: dict[str, int]) -> str:
+    debt = format_debt(row["debt_minutes"])
+    return f"  {name:<24} {row['findings']:>5} finding(s) {debt:>9}"
+
+
+def render_text(report: Report) -> str:
+    """Score, debt, lines of code, findings by tool and the costliest rules."""
+    s: dict[str, Any] = report.summary
+    out = [
+        f"score {s['score']}/100, rating {s['rating']}",
+        f"debt {s['debt']} ({s['debt_minutes']} min) = {s['debt_ratio']:.2%} of "
+        f"{s['lines_of_code']} lines of code x {s['cost_per_line']:g} min per line",
+        f"{s['findings']} finding(s) in {s['files']} file(s)",
+    ]
+    if s["by_tool"]:
+        out.append("by tool:")
+        for tool, row in s["by_tool"].items():
+            out.append(_row(tool, row))
+    if s["top_rules"]:
+        out.append("rules that cost most:")
+        for row in s["top_rules"]:
+            name = f"{row['tool']} {row['rule']}"
+            out.append(_row(name, row))
+    out.extend(f"error: {e}" for e in report.errors)
+    out.extend(f"note: {n}" for n in report.notes)
+    return "\n".join(out) + "\n"
+
+
+def main(args: argparse.Namespace) -> int:
+    """Score the project and print or write the report."""
+    root = files_mod.project_root()
+    cfg = config_mod.load(root)
+    if args.jobs is not None and args.jobs < 1:
+        raise GateError("--jobs must be at least 1")
+    cache = None if args.no_cache else Cache()
+    report, _ = scan.project_report(
+        NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
+    )
+    if cache:
+        cache.close()
+    report.exit_code = ERROR if report.errors else PASSED
+    if args.format != "text":
+        reports.emit(report, args.format, args.output)
+    elif args.output:
+        write_atomic(Path(args.output), render_text(report))
+        print(
+            f"quality-gates score: text report written to {args.output}",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(render_text(report))
+    return report.exit_code
+
+
+def _progress(message: str) -> None:
+    print(f"quality-gates: {message}", file=sys.stderr, flush=True)
