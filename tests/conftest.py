@@ -85,3 +85,71 @@ def cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
 @pytest.fixture
 def chdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     yield monkeypatch.chdir
+
+
+def _snapshot_files() -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted(n for n in out.split("\0") if n and (REPO / n).is_file())
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This repository's working tree as a clean git repo at one rev, shared by xdist workers.
+
+    pre-commit installs one hook environment per (repo, rev): a fixed snapshot
+    lets every `pre-commit try-repo` in the session reuse one environment.
+    Returns (repo path, rev).
+    """
+    import fcntl
+    import hashlib
+    import shutil
+
+    names = _snapshot_files()
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + (REPO / name).read_bytes())
+    shared = tmp_path_factory.getbasetemp().parent
+    target = shared / f"hook-repo-{digest.hexdigest()[:12]}"
+    with open(shared / "hook-repo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / ".git").exists():
+            staging = shared / f"{target.name}.tmp"
+            shutil.rmtree(staging, ignore_errors=True)
+            for name in names:
+                dest = staging / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(REPO / name, dest)
+            git(staging, "init", "-q", "-b", "main")
+            git(staging, "add", "-A")
+            git(staging, "commit", "-q", "-m", "snapshot")
+            staging.rename(target)
+    rev = git(target, "rev-parse", "HEAD").strip()
+    return target, rev
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PRE_COMMIT_HOME for the whole session (pre-commit locks its own store)."""
+    path = tmp_path_factory.getbasetemp().parent / "pre-commit-home"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real pre-commit of this interpreter's environment."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("PYTHONPATH", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -1,0 +1,109 @@
+"""The published hooks, through the real pre-commit: manifest, README, try-repo on a consumer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, Project, pre_commit
+
+MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+HOOK_IDS = [hook["id"] for hook in MANIFEST]
+
+CONSUMER = {
+    "app/__init__.py": '"""The app."""\n',
+    "app/core.py": (
+        '"""Core."""\n\nimport sys\nimport os\nimport subprocess\n\n\n'
+        "def run(cmd: str) -> int:\n"
+        '    """Run a command."""\n'
+        "    return subprocess.call(cmd, shell=True)\n\n\n"
+        "def half(x: int) -> str:\n"
+        '    """Halve."""\n'
+        "    return x // 2\n\n\n"
+        "def undocumented():\n"
+        "    return os.sep, sys.argv\n"
+    ),
+    "app/tidy.py": '"""Tidy."""\n\n\ndef ok() -> int:\n    """Be fine."""\n    return 1\n',
+}
+
+
+def test_manifest_validates(tmp_path: Path) -> None:
+    proc = pre_commit(REPO, tmp_path, "validate-manifest", ".pre-commit-hooks.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_hook_id_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text()
+    missing = [hook for hook in HOOK_IDS if f"`{hook}`" not in readme]
+    assert not missing
+
+
+def test_every_hook_calls_the_suites_command() -> None:
+    for hook in MANIFEST:
+        assert hook["entry"].startswith("quality-gates "), hook["id"]
+        assert hook["language"] == "python", hook["id"]
+
+
+def test_tool_hooks_are_declared() -> None:
+    assert {"quality-gate", "black", "isort", "flake8", "mypy", "bandit"} <= set(HOOK_IDS)
+
+
+@pytest.fixture
+def consumer(project: Project) -> Project:
+    for name, text in CONSUMER.items():
+        project.write(name, text)
+    project.commit("consumer project")
+    return project
+
+
+def try_repo(consumer: Project, hook_repo: tuple[Path, str], home: Path, hook: str) -> tuple[int, str]:
+    repo, rev = hook_repo
+    proc = pre_commit(consumer.root, home, "try-repo", str(repo), hook, "--ref", rev, "--all-files", "--verbose")
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_try_repo_quality_gate_reports_every_tool(consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path) -> None:
+    code, out = try_repo(consumer, hook_repo, pre_commit_home, "quality-gate")
+    assert code == 1, out
+    for expected in (
+        "app/core.py:3:1: isort I001",
+        "app/core.py:10:12: bandit B602",
+        "app/core.py:15:12: mypy return-value",
+        "app/core.py:18:1: flake8 D103",
+    ):
+        assert expected in out, out
+    assert re.search(r"finding\(s\): bandit \d+, flake8 \d+, isort \d+, mypy \d+", out), out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("hook", "expected", "modifies"),
+    [
+        pytest.param("black", None, False, id="black"),
+        pytest.param("isort", None, True, id="isort"),
+        pytest.param("flake8", "app/core.py:18:1: flake8 D103 Missing docstring in public function", False, id="flake8"),
+        pytest.param("mypy", 'app/core.py:15:12: mypy return-value Incompatible return value type (got "int", expected "str")', False, id="mypy"),
+        pytest.param("bandit", "app/core.py:10:12: bandit B602", False, id="bandit"),
+    ],
+)
+def test_try_repo_single_tool_hooks(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path, hook: str, expected: str | None, modifies: bool
+) -> None:
+    before = (consumer.root / "app/core.py").read_text()
+    code, out = try_repo(consumer, hook_repo, pre_commit_home, hook)
+    after = (consumer.root / "app/core.py").read_text()
+    if expected is None and not modifies:
+        assert code == 0, out  # black: the consumer is already black-formatted
+        assert after == before
+    elif modifies:
+        assert code == 1, out
+        assert "files were modified by this hook" in out
+        assert after.startswith('"""Core."""\n\nimport os\nimport subprocess\nimport sys\n')
+    else:
+        assert code == 1, out
+        assert expected in out
+        assert after == before
