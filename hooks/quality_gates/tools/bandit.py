@@ -5,10 +5,31 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools.base import Adapter, Context, Proc, ToolCrashed, pyproject_tool, register
 
 SEVERITY = {"HIGH": "error", "MEDIUM": "error", "LOW": "warning"}
+LEVELS = ("low", "medium", "high")
+THRESHOLDS = {
+    "severity-threshold": "--severity-level",
+    "confidence-threshold": "--confidence-level",
+}
+
+
+def thresholds(ctx: Context) -> dict[str, str]:
+    """Read the thresholds of ``[tool.quality-gates.security]`` (default: low)."""
+    section = ctx.config.section("security")
+    chosen = {}
+    for key in THRESHOLDS:
+        value = section.get(key, "low")
+        if value not in LEVELS:
+            raise GateError(
+                f"[tool.quality-gates.security] {key}: {value!r} is not one of "
+                + ", ".join(LEVELS)
+            )
+        chosen[key] = str(value)
+    return chosen
 
 
 @register
@@ -34,7 +55,13 @@ class Bandit(Adapter):
         return []
 
     def check_args(self, ctx: Context) -> list[str]:
-        return ["--format", "json", "--quiet", *self.settings(ctx)]
+        levels = [
+            arg
+            for key, value in thresholds(ctx).items()
+            if value != "low"  # bandit's default: report every level
+            for arg in (THRESHOLDS[key], value)
+        ]
+        return ["--format", "json", "--quiet", *self.settings(ctx), *levels]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         proc.crash(self.name, (0, 1))

@@ -1,0 +1,265 @@
+"""``quality-gates security``: bandit and the dependency audit as one gate."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections.abc import Sequence
+
+from quality_gates import __version__, gate, reports
+from quality_gates import config as config_mod
+from quality_gates import files as files_mod
+from quality_gates.cache import Cache
+from quality_gates.errors import GateError
+from quality_gates.findings import Finding, fingerprint_findings
+from quality_gates.report import Report, ToolRun
+from quality_gates.runner import Runner
+from quality_gates.security import audit as audit_mod
+from quality_gates.security import deps as deps_mod
+from quality_gates.security import ignores as ignores_mod
+from quality_gates.security import results
+from quality_gates.security import settings as settings_mod
+from quality_gates.security.advisory import Vulnerable
+from quality_gates.tools.base import Context
+
+NAME = "security"
+HELP = "bandit on the code and a dependency audit (OSV online or offline, safety)"
+DESCRIPTION = """\
+Scan the code with bandit and audit the dependencies for known vulnerabilities.
+
+Dependencies come from -r requirements files, else [project] dependencies in
+pyproject.toml, else the installed environment.  Advisories come from OSV
+through pip-audit (online, the default; --osv-url for a mirror), or from a
+folder or zip of OSV records with --vuln-db (offline), plus safety when
+SAFETY_API_KEY is set.  [[tool.quality-gates.ignore]] entries need a reason
+and an until date; past it they fail the gate.
+
+exit codes: 0 passed, 1 findings, 2 usage, config or tool error (a source that
+cannot be reached or read is exit 2, never a pass)"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "filenames",
+        nargs="*",
+        metavar="FILES",
+        help="Python files for bandit (default: every git-tracked one)",
+    )
+    parser.add_argument(
+        "-r",
+        "--requirement",
+        dest="requirements",
+        action="append",
+        metavar="FILE",
+        help="requirements file to audit (repeatable; -r includes are followed)",
+    )
+    parser.add_argument(
+        "--vuln-db",
+        metavar="PATH",
+        help="audit offline against a folder or zip of OSV records (e.g. OSV's PyPI/all.zip)",
+    )
+    parser.add_argument(
+        "--osv-url",
+        metavar="URL",
+        help="OSV query URL for pip-audit (default: $PIP_AUDIT_OSV_URL, else OSV's own)",
+    )
+    for key in ("severity", "confidence"):
+        parser.add_argument(
+            f"--{key}-threshold",
+            choices=settings_mod.LEVELS,
+            help=f"lowest bandit {key} that fails the gate (default: low, or config)",
+        )
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
+        "--no-code",
+        action="store_true",
+        help="skip bandit: audit the dependencies only",
+    )
+    only.add_argument(
+        "--no-deps",
+        action="store_true",
+        help="skip the dependency audit: run bandit only",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write bandit's result cache",
+    )
+    reports.add_options(parser)
+
+
+def progress(message: str) -> None:
+    print(f"quality-gates: {message}", file=sys.stderr, flush=True)
+
+
+def _code_files(cfg: config_mod.Config, names: Sequence[str]) -> list[str]:
+    if names:
+        return files_mod.relative_files(cfg.root, names, cfg.exclude)
+    return files_mod.tracked_python_files(cfg.root, cfg.exclude)
+
+
+def scan_code(
+    report: Report, cfg: config_mod.Config, names: Sequence[str], *, use_cache: bool
+) -> list[Finding]:
+    """bandit through the runner; its tool run and errors go into ``report``."""
+    files = _code_files(cfg, names)
+    if not files:
+        report.notes.append("no Python files to scan with bandit")
+        return []
+    cache = Cache() if use_cache else None
+    try:
+        outcome = Runner(
+            Context(cfg.root, cfg), ("bandit",), cache=cache, progress=progress
+        ).check(files)
+    finally:
+        if cache:
+            cache.close()
+    report.tools.update(outcome.tools)
+    report.errors.extend(outcome.errors)
+    report.notes.extend(outcome.notes)
+    report.summary["files"] = len(files)
+    return outcome.findings
+
+
+def audit_dependencies(
+    report: Report, cfg: config_mod.Config, chosen: settings_mod.Settings
+) -> list[Vulnerable]:
+    """The dependency audit; an unreachable or unreadable source is an error in ``report``."""
+    collected = deps_mod.collect(
+        cfg.root, chosen.requirements, cfg.pyproject, python=cfg.python_executable
+    )
+    report.notes.extend(f"not audited: {item}" for item in collected.unaudited)
+    report.summary["dependencies"] = len(collected.dependencies)
+    report.summary["dependencies_from"] = collected.origin
+    if not collected.dependencies:
+        if collected.unaudited:
+            raise GateError(
+                f"none of the {len(collected.unaudited)} dependencies can be audited: "
+                "pin them with == or install them"
+            )
+        report.notes.append(f"no dependencies declared in {collected.origin}")
+        return []
+    try:
+        found = audit_mod.run(
+            collected.dependencies,
+            vuln_db=chosen.vuln_db,
+            osv_url=chosen.osv_url,
+            progress=progress,
+        )
+    except GateError as exc:
+        report.tools[results.TOOL] = ToolRun(
+            results.TOOL, "", status="error", message=str(exc)
+        )
+        report.errors.append(str(exc))
+        return []
+    report.tools[results.TOOL] = ToolRun(
+        results.TOOL,
+        " + ".join(found.versions),
+        seconds=round(found.seconds, 3),
+        files=len(collected.dependencies),
+        message="; ".join(found.sources),
+    )
+    report.summary["sources"] = found.sources
+    report.notes.extend(found.notes)
+    return found.vulnerable
+
+
+def _package_notes(vulnerable: Sequence[Vulnerable]) -> list[str]:
+    notes = []
+    for vuln in vulnerable:
+        dep = vuln.dependency
+        ids = ", ".join(a.id for a in vuln.advisories)
+        fix = f"upgrade to {vuln.upgrade}" if vuln.upgrade else "no fixed version known"
+        notes.append(
+            f"{dep.name} {dep.version}: {len(vuln.advisories)} advisory(ies) ({ids}); smallest fix: {fix}"
+        )
+    return notes
+
+
+def _lines_of(
+    cfg: config_mod.Config, findings: Sequence[Finding]
+) -> dict[str, Sequence[str]]:
+    lines: dict[str, Sequence[str]] = {}
+    for finding in findings:
+        path = cfg.root / finding.path
+        if finding.path not in lines:
+            try:
+                lines[finding.path] = (
+                    path.read_text(errors="replace").splitlines()
+                    if path.is_file()
+                    else []
+                )
+            except OSError:
+                lines[finding.path] = []
+    return lines
+
+
+def main(args: argparse.Namespace) -> int:
+    root = files_mod.project_root()
+    cfg = config_mod.load(root)
+    chosen = settings_mod.merge(
+        settings_mod.from_config(cfg.section("security"), root),
+        severity_threshold=args.severity_threshold,
+        confidence_threshold=args.confidence_threshold,
+        vuln_db=args.vuln_db,
+        osv_url=args.osv_url,
+        requirements=args.requirements,
+    )
+    cfg = settings_mod.with_thresholds(cfg, chosen)
+    text = (
+        (root / "pyproject.toml").read_text(errors="replace") if cfg.pyproject else ""
+    )
+    entries = ignores_mod.parse(cfg.raw.get("ignore"), text)
+    active, expired = ignores_mod.split(entries, datetime.date.today())
+    report = Report(command=NAME)
+    report.summary["thresholds"] = {
+        "severity": chosen.severity_threshold,
+        "confidence": chosen.confidence_threshold,
+    }
+    found: list[Finding] = []
+    kinds = set()
+    if not args.no_code:
+        code = results.code_findings(
+            scan_code(report, cfg, args.filenames, use_cache=not args.no_cache), active
+        )
+        found += code.findings
+        report.rules["bandit"] = code.rules
+        report.summary["ignored"] = code.ignored
+        kinds.add(True)
+    if not args.no_deps:
+        vulnerable = audit_dependencies(report, cfg, chosen)
+        deps = results.dependency_findings(
+            root,
+            vulnerable,
+            active,
+            min_score=settings_mod.MIN_SCORE[chosen.severity_threshold],
+        )
+        found += deps.findings
+        report.rules[results.TOOL] = deps.rules
+        report.summary["vulnerable"] = [v.to_dict() for v in vulnerable]
+        report.summary["ignored"] = report.summary.get("ignored", []) + deps.ignored
+        report.summary["below_threshold"] = deps.below_threshold
+        report.notes += _package_notes(vulnerable)
+        report.notes += [
+            f"below the severity threshold: {item}" for item in deps.below_threshold
+        ]
+        kinds.add(False)
+    for entry in expired:
+        found.append(ignores_mod.expired_finding(entry))
+        report.rules.setdefault("quality-gates", {})[
+            "expired-ignore"
+        ] = results.expired_rule()
+        report.tools.setdefault("quality-gates", ToolRun("quality-gates", __version__))
+    unused = [e for e in active if e.used == 0 and e.is_code in kinds]
+    report.notes += [
+        f"ignore matched nothing: {e.describe()}; remove it" for e in unused
+    ]
+    report.notes += [f"ignored: {item}" for item in report.summary.get("ignored", [])]
+    report.summary["expired_ignores"] = [e.describe() for e in expired]
+    report.summary["unused_ignores"] = [e.describe() for e in unused]
+    report.findings = fingerprint_findings(found, _lines_of(cfg, found))
+    report.summary["findings"] = len(report.findings)
+    report.exit_code = gate.decide(report, cfg)
+    reports.emit(report, args.format, args.output)
+    return report.exit_code

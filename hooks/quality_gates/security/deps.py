@@ -1,0 +1,318 @@
+"""Which dependencies to audit: requirements files, pyproject.toml, or the environment.
+
+Every dependency is a name and one exact version.  A requirement pinned with
+``==`` gives its version; an unpinned one is audited at the version installed
+in the environment when that satisfies it, and is otherwise listed as not
+audited (never silently dropped).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import json
+import re
+import shlex
+import subprocess  # nosec B404 - a fixed interpreter command, never a shell
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from packaging.markers import UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from quality_gates.errors import GateError
+
+ENVIRONMENT = "environment"
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+_INCLUDE = ("-r", "--requirement")
+_SKIPPED_OPTIONS = ("-c", "--constraint", "-e", "--editable")
+
+
+@dataclasses.dataclass(frozen=True)
+class Dependency:
+    """One dependency at one exact version, and where it was declared."""
+
+    name: str
+    version: str
+    source: str = ENVIRONMENT
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """The PEP 503 normalised name."""
+        return canonicalize_name(self.name)
+
+
+@dataclasses.dataclass
+class Collected:
+    """The dependencies to audit and the ones that cannot be."""
+
+    dependencies: list[Dependency] = dataclasses.field(default_factory=list)
+    unaudited: list[str] = dataclasses.field(default_factory=list)
+    origin: str = ENVIRONMENT
+
+
+def installed_versions(python: str | None = None) -> dict[str, tuple[str, str]]:
+    """Normalised name -> (name, version) of every distribution installed.
+
+    ``python`` is another interpreter whose environment to read; None is the
+    environment quality-gates runs in.
+    """
+    if python is None:
+        pairs = [
+            (d.metadata["Name"], d.version) for d in importlib.metadata.distributions()
+        ]
+    else:
+        pairs = _other_interpreter(python)
+    found: dict[str, tuple[str, str]] = {}
+    for name, version in pairs:
+        if name and version:
+            found.setdefault(canonicalize_name(name), (str(name), str(version)))
+    return found
+
+
+_LIST_SCRIPT = (
+    "import importlib.metadata as m, json; "
+    "print(json.dumps([[d.metadata['Name'], d.version] for d in m.distributions()]))"
+)
+
+
+def _other_interpreter(python: str) -> list[tuple[str, str]]:
+    try:
+        proc = subprocess.run(  # nosec B603
+            [python, "-c", _LIST_SCRIPT], capture_output=True, text=True, check=False
+        )
+        rows: Any = json.loads(proc.stdout) if proc.returncode == 0 else None
+    except (OSError, ValueError) as exc:
+        raise GateError(f"python-executable {python}: cannot list its packages: {exc}")
+    if not isinstance(rows, list):
+        tail = proc.stderr.strip().splitlines()
+        raise GateError(
+            f"python-executable {python}: cannot list its packages: "
+            f"{tail[-1] if tail else 'exit ' + str(proc.returncode)}"
+        )
+    return [(str(r[0]), str(r[1])) for r in rows if isinstance(r, list) and len(r) == 2]
+
+
+def from_environment(python: str | None = None) -> Collected:
+    """Every installed distribution, at its installed version."""
+    found = installed_versions(python)
+    deps = [Dependency(name, version) for name, version in found.values()]
+    return Collected(sorted(deps, key=lambda d: d.key), [], ENVIRONMENT)
+
+
+def pinned_version(req: Requirement) -> str | None:
+    """The exact version of ``name==1.2`` (or ``===``), else None."""
+    specs = list(req.specifier)
+    if (
+        len(specs) == 1
+        and specs[0].operator in ("==", "===")
+        and "*" not in specs[0].version
+    ):
+        return specs[0].version
+    return None
+
+
+def _applies(req: Requirement) -> bool:
+    if req.marker is None:
+        return True
+    try:
+        return bool(req.marker.evaluate({"extra": ""}))
+    except UndefinedEnvironmentName:
+        return True
+
+
+def resolve(
+    req: Requirement,
+    installed: dict[str, tuple[str, str]],
+    *,
+    source: str,
+    line: int,
+) -> Dependency | str | None:
+    """A Dependency, a reason it cannot be audited, or None when its marker excludes it."""
+    if not _applies(req):
+        return None
+    where = f"{source}:{line}" if line else source
+    if req.url:
+        return f"{req.name} ({where}): a URL requirement has no version to audit"
+    version = pinned_version(req)
+    if version is not None:
+        return Dependency(req.name, version, source, line)
+    have = installed.get(canonicalize_name(req.name))
+    if have and req.specifier.contains(have[1], prereleases=True):
+        return Dependency(req.name, have[1], source, line)
+    return f"{req.name} ({where}): not pinned with == and not installed; pin it or install it"
+
+
+def logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(first line number, text) with comments removed and continuations joined."""
+    pending: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        body = _COMMENT.sub("", raw)
+        if not pending:
+            start = number
+        if body.endswith("\\"):
+            pending.append(body[:-1])
+            continue
+        pending.append(body)
+        joined = " ".join(part.strip() for part in pending).strip()
+        pending = []
+        if joined:
+            yield start, joined
+    if pending and " ".join(pending).strip():
+        yield start, " ".join(p.strip() for p in pending).strip()
+
+
+def _read_text(path: Path, shown: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise GateError(f"{shown}: no such requirements file")
+    except IsADirectoryError:
+        raise GateError(f"{shown}: is a folder, not a requirements file")
+    except UnicodeDecodeError as exc:
+        raise GateError(f"{shown}: not UTF-8 (byte {exc.start}); save it as UTF-8")
+    except OSError as exc:
+        raise GateError(f"{shown}: cannot read: {exc.strerror}")
+
+
+def _option(words: Sequence[str]) -> tuple[str, str | None]:
+    """('-r', 'other.txt') from '-r other.txt', '-rother.txt' or '--requirement=x'."""
+    first = words[0]
+    if "=" in first and first.startswith("--"):
+        name, _, value = first.partition("=")
+        return name, value
+    if first.startswith("-r") and first != "-r" and not first.startswith("--"):
+        return "-r", first[2:]
+    return first, words[1] if len(words) > 1 else None
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class RequirementsReader:
+    """Reads requirements files, following ``-r`` includes once each."""
+
+    def __init__(self, root: Path, installed: dict[str, tuple[str, str]]) -> None:
+        self.root = root
+        self.installed = installed
+        self.result = Collected(origin="requirements")
+        self._seen: set[Path] = set()
+
+    def read(self, path: Path) -> None:
+        resolved = path.resolve()
+        if resolved in self._seen:
+            return
+        self._seen.add(resolved)
+        shown = _display(self.root, path)
+        for number, text in logical_lines(_read_text(path, shown)):
+            self._line(path, shown, number, text)
+
+    def _line(self, path: Path, shown: str, number: int, text: str) -> None:
+        if text.startswith("-"):
+            try:
+                words = shlex.split(text)
+            except ValueError as exc:
+                raise GateError(f"{shown}:{number}: cannot parse option line: {exc}")
+            name, value = _option(words)
+            if name in _INCLUDE:
+                if not value:
+                    raise GateError(f"{shown}:{number}: {name} needs a file name")
+                self.read(path.parent / value)
+            elif name in ("-e", "--editable"):
+                self.result.unaudited.append(
+                    f"{value} ({shown}:{number}): an editable requirement has no version to audit"
+                )
+            return  # index options, constraints, --pre, --hash lines: not dependencies
+        spec = re.split(r"\s+--?[a-z]", text, maxsplit=1)[0].strip()
+        try:
+            req = Requirement(spec)
+        except InvalidRequirement as exc:
+            raise GateError(f"{shown}:{number}: not a valid requirement: {exc}")
+        outcome = resolve(req, self.installed, source=shown, line=number)
+        if isinstance(outcome, Dependency):
+            self.result.dependencies.append(outcome)
+        elif outcome:
+            self.result.unaudited.append(outcome)
+
+
+def from_requirements(
+    root: Path, paths: Sequence[str], installed: dict[str, tuple[str, str]]
+) -> Collected:
+    """Every requirement of the named files (and the files they include)."""
+    reader = RequirementsReader(root, installed)
+    for name in paths:
+        path = Path(name)
+        reader.read(path if path.is_absolute() else Path.cwd() / path)
+    return reader.result
+
+
+def _line_of(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return 0
+
+
+def from_pyproject(
+    root: Path,
+    pyproject: dict[str, Any],
+    installed: dict[str, tuple[str, str]],
+) -> Collected | None:
+    """``[project] dependencies``; None when pyproject.toml declares none."""
+    project = pyproject.get("project")
+    if not isinstance(project, dict) or "dependencies" not in project:
+        return None
+    declared = project["dependencies"]
+    if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
+        raise GateError(
+            "pyproject.toml: [project] dependencies must be a list of strings"
+        )
+    text = (root / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    result = Collected(origin="pyproject.toml")
+    for spec in declared:
+        try:
+            req = Requirement(spec)
+        except InvalidRequirement as exc:
+            raise GateError(f"pyproject.toml: [project] dependencies: {spec!r}: {exc}")
+        outcome = resolve(
+            req, installed, source="pyproject.toml", line=_line_of(text, spec)
+        )
+        if isinstance(outcome, Dependency):
+            result.dependencies.append(outcome)
+        elif outcome:
+            result.unaudited.append(outcome)
+    return result
+
+
+def collect(
+    root: Path,
+    requirements: Sequence[str],
+    pyproject: dict[str, Any],
+    *,
+    python: str | None = None,
+) -> Collected:
+    """Requirements files if named, else pyproject dependencies, else the environment."""
+    installed = installed_versions(python)
+    if requirements:
+        return _unique(from_requirements(root, requirements, installed))
+    declared = from_pyproject(root, pyproject, installed)
+    if declared is not None:
+        return _unique(declared)
+    return from_environment(python)
+
+
+def _unique(collected: Collected) -> Collected:
+    """One entry per (name, version): the first place it was declared."""
+    seen: dict[tuple[str, str], Dependency] = {}
+    for dep in collected.dependencies:
+        seen.setdefault((dep.key, dep.version), dep)
+    collected.dependencies = sorted(seen.values(), key=lambda d: (d.key, d.version))
+    return collected

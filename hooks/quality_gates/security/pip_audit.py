@@ -1,0 +1,165 @@
+"""Online advisories: pip-audit against OSV's query API, run as a subprocess.
+
+The dependencies are handed to pip-audit as exact pins (``--no-deps
+--disable-pip``), so pip-audit resolves nothing and asks OSV only about the
+versions we found.  ``--osv-url`` (or ``PIP_AUDIT_OSV_URL``) points it at a
+mirror of OSV's ``/v1/query`` endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess  # nosec B404 - pip-audit runs with an argument list, never a shell
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from quality_gates.errors import GateError
+from quality_gates.security.advisory import Advisory, smallest_upgrade
+from quality_gates.security.deps import Dependency
+
+DEFAULT_OSV_URL = "https://api.osv.dev/v1/query"
+OFFLINE = "work offline with --vuln-db PATH (a folder or zip of OSV records)"
+_NETWORK_WORDS = (
+    "ConnectionError",
+    "ConnectTimeout",
+    "ReadTimeout",
+    "Connection refused",
+    "Name or service not known",
+    "Max retries exceeded",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+)
+
+
+def osv_url(option: str | None) -> str:
+    """The OSV query URL pip-audit will use: the option, the env var, or OSV's own."""
+    return option or os.environ.get("PIP_AUDIT_OSV_URL") or DEFAULT_OSV_URL
+
+
+def command(requirements: Path, url: str, cache: Path, timeout: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "--format",
+        "json",
+        "--vulnerability-service",
+        "osv",
+        "--osv-url",
+        url,
+        "--requirement",
+        str(requirements),
+        "--no-deps",
+        "--disable-pip",
+        "--progress-spinner",
+        "off",
+        "--desc",
+        "on",
+        "--aliases",
+        "on",
+        "--cache-dir",
+        str(cache),
+        "--timeout",
+        str(timeout),
+    ]
+
+
+def version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("pip-audit")
+    except importlib.metadata.PackageNotFoundError:
+        raise GateError(
+            "pip-audit is not installed; reinstall quality-gates, which pins it"
+        )
+
+
+def run(deps: Sequence[Dependency], *, url: str, timeout: int = 30) -> dict[str, Any]:
+    """pip-audit's JSON report for ``deps``; any failure is a GateError naming OSV."""
+    version()
+    with tempfile.TemporaryDirectory(prefix="qg-pip-audit-") as tmp:
+        req = Path(tmp) / "requirements.txt"
+        req.write_text(
+            "".join(f"{d.name}=={d.version}\n" for d in deps), encoding="utf-8"
+        )
+        proc = subprocess.run(  # nosec B603
+            command(req, url, Path(tmp) / "cache", timeout),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+        )
+    return parse_output(proc.returncode, proc.stdout, proc.stderr, url=url)
+
+
+def _failure(stderr: str, url: str, code: int) -> GateError:
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    detail = lines[-1] if lines else f"exit code {code}, no message"
+    if len(detail) > 300:
+        detail = detail[:300] + "..."
+    if any(word in stderr for word in _NETWORK_WORDS):
+        return GateError(
+            f"pip-audit could not reach OSV at {url} ({detail}); {OFFLINE}"
+        )
+    return GateError(f"pip-audit failed querying OSV at {url} ({detail}); {OFFLINE}")
+
+
+def parse_output(code: int, stdout: str, stderr: str, *, url: str) -> dict[str, Any]:
+    """pip-audit exits 0 (clean) or 1 (vulnerable) with JSON; anything else is an error."""
+    if code not in (0, 1) or "Traceback (most recent call last)" in stderr:
+        raise _failure(stderr, url, code)
+    try:
+        data = json.loads(stdout)
+        if not isinstance(data.get("dependencies"), list):
+            raise ValueError("no 'dependencies' list")
+    except (ValueError, AttributeError) as exc:
+        if code == 1:
+            raise _failure(stderr, url, code)
+        raise GateError(f"pip-audit: unreadable JSON report ({exc}); {OFFLINE}")
+    return dict(data)
+
+
+def advisories(
+    report: dict[str, Any], deps: Sequence[Dependency]
+) -> tuple[dict[Dependency, tuple[list[Advisory], str | None]], list[str]]:
+    """Advisories per dependency from pip-audit's report, and what it skipped."""
+    by_key = {(d.key, d.version): d for d in deps}
+    found: dict[Dependency, tuple[list[Advisory], str | None]] = {}
+    skipped: list[str] = []
+    for item in report["dependencies"]:
+        if not isinstance(item, dict):
+            continue
+        if item.get("skip_reason"):
+            skipped.append(f"{item.get('name')}: {item['skip_reason']}")
+            continue
+        dep = _find(by_key, str(item.get("name", "")), str(item.get("version", "")))
+        vulns = [_advisory(v) for v in item.get("vulns") or [] if isinstance(v, dict)]
+        if dep is not None and vulns:
+            found[dep] = (vulns, smallest_upgrade(dep.version, vulns))
+    return found, skipped
+
+
+def _find(
+    by_key: dict[tuple[str, str], Dependency], name: str, version: str
+) -> Dependency | None:
+    from packaging.utils import canonicalize_name
+
+    key = canonicalize_name(name)
+    if (key, version) in by_key:
+        return by_key[(key, version)]
+    return next((d for (k, _), d in by_key.items() if k == key), None)
+
+
+def _advisory(vuln: dict[str, Any]) -> Advisory:
+    return Advisory(
+        id=str(vuln.get("id", "unknown")),
+        aliases=tuple(str(a) for a in vuln.get("aliases") or []),
+        summary=" ".join(str(vuln.get("description") or "").split()),
+        fixed=tuple(str(f) for f in vuln.get("fix_versions") or []),
+        source="pip-audit",
+    )
