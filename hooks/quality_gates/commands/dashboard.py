@@ -1,0 +1,95 @@
+"""``quality-gates dashboard``: one offline HTML page: score, debt, their trend."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from quality_gates import config as config_mod
+from quality_gates import files as files_mod
+from quality_gates import history, scan
+from quality_gates.atomic import write_atomic
+from quality_gates.cache import Cache
+from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.reports import dashboard
+
+NAME = "dashboard"
+HELP = "write one self-contained HTML dashboard: score, debt, findings and their trend"
+DESCRIPTION = """\
+Check the working tree, then each of the last N commits (checked out into a
+temporary git worktree; the content cache makes unchanged files free), and
+write one HTML file that opens offline: score, rating, debt, findings by tool
+and by rule, and a chart of score and debt over the commits.  Progress goes
+to standard error.
+
+exit codes: 0 written, 2 usage, config or tool error"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --output, --commits, --jobs and --no-cache."""
+    parser.add_argument(
+        "--output",
+        metavar="PATH",
+        default="quality-gates-dashboard.html",
+        help="where to write the HTML (default: quality-gates-dashboard.html)",
+    )
+    parser.add_argument(
+        "--commits",
+        type=int,
+        default=10,
+        metavar="N",
+        help="how many past commits the trend covers (default: 10; 0 for none)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel tool processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache",
+    )
+
+
+def _progress(message: str) -> None:
+    print(f"quality-gates dashboard: {message}", file=sys.stderr, flush=True)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Score the working tree and the last commits, then write the HTML."""
+    if args.commits < 0:
+        raise GateError("--commits must be 0 or more")
+    if args.jobs is not None and args.jobs < 1:
+        raise GateError("--jobs must be at least 1")
+    root = files_mod.project_root()
+    cfg = config_mod.load(root)
+    cache = None if args.no_cache else Cache()
+    try:
+        _progress("checking the working tree")
+        report, _ = scan.project_report(
+            NAME, root, cfg, cache=cache, jobs=args.jobs or 0
+        )
+        points = []
+        if args.commits:
+            _progress(
+                f"scoring the last {args.commits} commit(s) in a temporary worktree"
+            )
+            points = history.history(
+                root, args.commits, cache=cache, jobs=args.jobs or 0, progress=_progress
+            )
+    finally:
+        if cache:
+            cache.close()
+    title = f"quality-gates: {root.name}"
+    page = dashboard.render(report, [p.to_dict() for p in points], title=title)
+    write_atomic(Path(args.output), page)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    _progress(
+        f"score {report.summary['score']} ({report.summary['rating']}), "
+        f"debt {report.summary['debt']}; written to {args.output}"
+    )
+    return ERROR if report.errors else PASSED

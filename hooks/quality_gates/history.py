@@ -1,0 +1,119 @@
+"""Score and debt over the last N commits, checked out into a temporary worktree.
+
+One ``git worktree`` in a temporary folder is moved from commit to commit
+(oldest first) and the whole project is checked there with the same runner
+and content cache as ``run``: a file unchanged since an earlier commit is a
+cache hit, so only what changed is checked again.  The worktree is removed
+afterwards, whatever happens.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from quality_gates import config as config_mod
+from quality_gates import scan
+from quality_gates.cache import Cache
+from quality_gates.errors import GateError
+from quality_gates.files import git
+
+
+@dataclasses.dataclass
+class Point:
+    """The score of one commit, or why it has none."""
+
+    commit: str
+    date: str
+    subject: str
+    score: float | None = None
+    rating: str | None = None
+    debt_minutes: int | None = None
+    findings: int | None = None
+    lines_of_code: int | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the point as a plain dict (for reports)."""
+        return dataclasses.asdict(self)
+
+
+def commits(root: Path, count: int) -> list[Point]:
+    """Return the last ``count`` first-parent commits of HEAD, oldest first."""
+    out = git(
+        root, "log", "--first-parent", f"-n{count}", "--format=%H%x00%cI%x00%s", "HEAD"
+    )
+    points = []
+    for row in out.splitlines():
+        sha, date, subject = (row.split("\0") + ["", ""])[:3]
+        points.append(Point(commit=sha, date=date, subject=subject))
+    return points[::-1]
+
+
+@contextmanager
+def worktree(root: Path) -> Iterator[Path]:
+    """Yield a detached worktree of the repository of ``root``; remove it afterwards."""
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    folder = Path(tempfile.mkdtemp(prefix="quality-gates-history-"))
+    tree = folder / "tree"
+    git(top, "worktree", "add", "--detach", "--quiet", str(tree), "HEAD")
+    try:
+        yield tree
+    finally:
+        try:
+            git(top, "worktree", "remove", "--force", str(tree))
+        except GateError:
+            git(top, "worktree", "prune")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def score_commit(
+    tree: Path, subdir: Path, point: Point, *, cache: Cache | None, jobs: int
+) -> Point:
+    """Check out ``point.commit`` in ``tree`` and fill in its score, or its error."""
+    git(tree, "checkout", "--quiet", "--detach", "--force", point.commit)
+    root = tree / subdir
+    try:
+        if not root.is_dir():
+            raise GateError(f"{subdir.as_posix()} does not exist in this commit")
+        cfg = config_mod.load(root)
+        report, _ = scan.project_report("history", root, cfg, cache=cache, jobs=jobs)
+    except GateError as exc:
+        point.error = str(exc)
+        return point
+    if report.errors:
+        point.error = report.errors[0]
+        return point
+    s = report.summary
+    point.score, point.rating = s["score"], s["rating"]
+    point.debt_minutes, point.findings = s["debt_minutes"], s["findings"]
+    point.lines_of_code = s["lines_of_code"]
+    return point
+
+
+def history(
+    root: Path,
+    count: int,
+    *,
+    cache: Cache | None,
+    jobs: int = 0,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[Point]:
+    """Score each of the last ``count`` commits of the project at ``root``."""
+    points = commits(root, count)
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    subdir = root.resolve().relative_to(top.resolve())
+    with worktree(root) as tree:
+        for index, point in enumerate(points, 1):
+            progress(
+                f"[{index}/{len(points)}] {point.commit[:10]} {point.subject[:60]}"
+            )
+            score_commit(tree, subdir, point, cache=cache, jobs=jobs)
+            if point.error:
+                progress(f"  {point.commit[:10]}: no score: {point.error}")
+    return points
