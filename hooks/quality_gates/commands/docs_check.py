@@ -1,0 +1,167 @@
+"""``quality-gates docs-check``: a built docs site that would deploy to 404s."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from quality_gates import __version__
+from quality_gates import config as config_mod
+from quality_gates import files as files_mod
+from quality_gates import reports
+from quality_gates.errors import FAILED, PASSED, GateError
+from quality_gates.findings import Finding, fingerprint_findings
+from quality_gates.guards import docs
+from quality_gates.guards import docs_config
+from quality_gates.report import Report, RuleInfo, ToolRun
+
+NAME = "docs-check"
+HELP = "check a built docs site: index.html, .nojekyll, links, anchors, base URL"
+DESCRIPTION = """\
+Check the built site in SITE_DIR as GitHub Pages will serve it: index.html at
+the root; .nojekyll when names start with '_' and the site is deployed from a
+branch; every internal link, asset and #anchor resolves; no URL leaves the base
+path of a project site (https://OWNER.github.io/REPO/, where /assets/x.css is a
+404); mkdocs site_url or Sphinx html_baseurl agrees with --base-url.
+
+Defaults come from [tool.quality-gates.docs] (site-dir, base-url, deploy-from,
+config).  Without a base URL, the one mkdocs.yml or conf.py declares is used.
+
+exit codes: 0 passed, 1 findings, 2 no site, bad options or unreadable config"""
+
+RULES = {
+    "missing-index": "The site has no index.html at its root.",
+    "missing-nojekyll": "Jekyll drops _-prefixed files: .nojekyll is missing.",
+    "broken-link": "An internal link or asset does not exist in the site.",
+    "broken-anchor": "A #fragment names no id in its target page.",
+    "outside-base": "A URL leaves the base path of the project site.",
+    "base-url-mismatch": "site_url / html_baseurl disagrees with the deployed URL.",
+}
+SETTINGS = ("site-dir", "base-url", "deploy-from", "config")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site_dir", nargs="?", metavar="SITE_DIR", help="the built site")
+    parser.add_argument(
+        "--base-url", metavar="URL", help="where it deploys, e.g. https://OWNER.github.io/REPO/"
+    )
+    parser.add_argument(
+        "--deploy-from",
+        choices=docs.DEPLOY_MODES,
+        help="GitHub Pages source: a branch (Jekyll runs) or actions (default branch)",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="mkdocs.yml or conf.py (default: found near the site)"
+    )
+    reports.add_options(parser)
+
+
+def settings(section: dict[str, Any]) -> dict[str, str]:
+    """Validate ``[tool.quality-gates.docs]``: every key is a string."""
+    for key, value in section.items():
+        if key not in SETTINGS:
+            raise GateError(f"[tool.quality-gates.docs] unknown key {key!r}")
+        if not isinstance(value, str) or not value:
+            raise GateError(f"[tool.quality-gates.docs] {key}: expected a string, got {value!r}")
+    if section.get("deploy-from", "branch") not in docs.DEPLOY_MODES:
+        raise GateError("[tool.quality-gates.docs] deploy-from: choose branch or actions")
+    return dict(section)
+
+
+def _path(option: str | None, configured: str | None, root: Path) -> Path | None:
+    if option:
+        return Path(os.path.abspath(option))
+    return root / configured if configured else None
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_declared(
+    declared: docs_config.Declared, base_url: str | None, root: Path, report: Report
+) -> str | None:
+    """Compare the declared URL with --base-url; returns the base URL to use."""
+    shown = _display(declared.path, root)
+    if declared.note:
+        report.notes.append(f"{shown}: {declared.note}; cannot compare it")
+    if base_url is None:
+        if declared.value:
+            report.notes.append(f"base URL {declared.value} from {declared.key} in {shown}")
+        return declared.value
+    if declared.value is None:
+        if not declared.note:
+            report.notes.append(f"{shown} sets no {declared.key}")
+    elif docs_config.normalise(declared.value) != docs_config.normalise(base_url):
+        report.findings.append(
+            Finding(
+                docs.TOOL,
+                "base-url-mismatch",
+                "error",
+                shown,
+                declared.line,
+                0,
+                f"{declared.key} {declared.value} does not match the base URL "
+                f"{base_url}: canonical links, the sitemap and the 404 page would point "
+                f"elsewhere; set {declared.key} to {base_url}",
+            )
+        )
+    return base_url
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def main(args: argparse.Namespace) -> int:
+    root = files_mod.project_root()
+    table = settings(config_mod.load(root).section("docs"))
+    site_dir = _path(args.site_dir, table.get("site-dir"), root)
+    if site_dir is None:
+        raise GateError("no site: name SITE_DIR or set site-dir in [tool.quality-gates.docs]")
+    report = Report(
+        command=NAME,
+        rules={docs.TOOL: {k: RuleInfo(k, v) for k, v in RULES.items()}},
+    )
+    base_url = args.base_url or table.get("base-url")
+    config = _path(args.config, table.get("config"), root) or docs_config.find_config(
+        site_dir, root
+    )
+    if config is not None:
+        if not config.is_file():
+            raise GateError(f"--config {config}: no such file")
+        base_url = check_declared(docs_config.declared(config), base_url, root, report)
+    deploy_from = args.deploy_from or table.get("deploy-from", "branch")
+    prefix = _display(site_dir, root).rstrip("/") + "/"
+    site, found = docs.check_site(
+        site_dir, base_url=base_url, deploy_from=deploy_from, prefix=prefix
+    )
+    report.findings += found
+    report.tools[docs.TOOL] = ToolRun(docs.TOOL, __version__, files=len(site.pages))
+    report.summary.update(
+        site=prefix.rstrip("/"),
+        pages=len(site.pages),
+        files=len(site.files),
+        base_url=base_url,
+        deploy_from=deploy_from,
+    )
+    if base_url is None:
+        report.notes.append(
+            "no base URL: root-absolute links were checked as for a site served at /; "
+            "give --base-url https://OWNER.github.io/REPO/ for a project site"
+        )
+    paths = {f.path for f in report.findings}
+    report.findings = fingerprint_findings(
+        report.findings, {p: _lines(root / p) for p in paths}
+    )
+    report.exit_code = FAILED if report.findings else PASSED
+    reports.emit(report, args.format, args.output)
+    return report.exit_code
