@@ -7,9 +7,10 @@ import datetime
 import sys
 from collections.abc import Sequence
 
-from quality_gates import __version__, gate, reports
+from quality_gates import __version__
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
+from quality_gates import gate, reports
 from quality_gates.cache import Cache
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding, fingerprint_findings
@@ -40,6 +41,7 @@ cannot be reached or read is exit 2, never a pass)"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the security gate's options to ``parser``."""
     parser.add_argument(
         "filenames",
         nargs="*",
@@ -57,12 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vuln-db",
         metavar="PATH",
-        help="audit offline against a folder or zip of OSV records (e.g. OSV's PyPI/all.zip)",
+        help="audit offline against a folder or zip of OSV records "
+        "(e.g. OSV's PyPI/all.zip)",
     )
     parser.add_argument(
         "--osv-url",
         metavar="URL",
-        help="OSV query URL for pip-audit (default: $PIP_AUDIT_OSV_URL, else OSV's own)",
+        help="OSV query URL for pip-audit "
+        "(default: $PIP_AUDIT_OSV_URL, else OSV's own)",
     )
     for key in ("severity", "confidence"):
         parser.add_argument(
@@ -90,6 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def progress(message: str) -> None:
+    """Tell the person at the terminal what is happening."""
     print(f"quality-gates: {message}", file=sys.stderr, flush=True)
 
 
@@ -102,7 +107,7 @@ def _code_files(cfg: config_mod.Config, names: Sequence[str]) -> list[str]:
 def scan_code(
     report: Report, cfg: config_mod.Config, names: Sequence[str], *, use_cache: bool
 ) -> list[Finding]:
-    """bandit through the runner; its tool run and errors go into ``report``."""
+    """Run bandit through the runner; its tool run and errors go into ``report``."""
     files = _code_files(cfg, names)
     if not files:
         report.notes.append("no Python files to scan with bandit")
@@ -125,7 +130,7 @@ def scan_code(
 def audit_dependencies(
     report: Report, cfg: config_mod.Config, chosen: settings_mod.Settings
 ) -> list[Vulnerable]:
-    """The dependency audit; an unreachable or unreadable source is an error in ``report``."""
+    """Audit the dependencies; a source that fails is an error in ``report``."""
     collected = deps_mod.collect(
         cfg.root, chosen.requirements, cfg.pyproject, python=cfg.python_executable
     )
@@ -172,7 +177,8 @@ def _package_notes(vulnerable: Sequence[Vulnerable]) -> list[str]:
         ids = ", ".join(a.id for a in vuln.advisories)
         fix = f"upgrade to {vuln.upgrade}" if vuln.upgrade else "no fixed version known"
         notes.append(
-            f"{dep.name} {dep.version}: {len(vuln.advisories)} advisory(ies) ({ids}); smallest fix: {fix}"
+            f"{dep.name} {dep.version}: {len(vuln.advisories)} advisory(ies) ({ids}); "
+            f"smallest fix: {fix}"
         )
     return notes
 
@@ -196,6 +202,7 @@ def _lines_of(
 
 
 def main(args: argparse.Namespace) -> int:
+    """Run the gate: bandit, the dependency audit, ignores, then the report."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     chosen = settings_mod.merge(

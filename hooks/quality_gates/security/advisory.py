@@ -1,4 +1,4 @@
-"""The advisory record every source produces, and the smallest upgrade that fixes them all."""
+"""The advisory record every source produces, and the smallest upgrade fixing all."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 
 from packaging.version import InvalidVersion, Version
-
 from quality_gates.security.deps import Dependency
 
 # GitHub's code-scanning bands: critical >= 9.0, high >= 7.0, medium >= 4.0, low > 0.
@@ -38,6 +37,7 @@ class Advisory:
         return {self.id.upper(), *(a.upper() for a in self.aliases)}
 
     def to_dict(self) -> dict[str, object]:
+        """Return the advisory as JSON-ready data."""
         return {
             "id": self.id,
             "aliases": list(self.aliases),
@@ -58,6 +58,7 @@ class Vulnerable:
     upgrade: str | None = None
 
     def to_dict(self) -> dict[str, object]:
+        """Return the vulnerable dependency as JSON-ready data."""
         dep = self.dependency
         return {
             "name": dep.name,
@@ -69,6 +70,7 @@ class Vulnerable:
 
 
 def parse_version(text: str) -> Version | None:
+    """Parse a PEP 440 version; None when it is not one."""
     try:
         return Version(text)
     except InvalidVersion:
@@ -104,7 +106,7 @@ def smallest_upgrade(
     *,
     affected: Callable[[Version], bool] | None = None,
 ) -> str | None:
-    """The lowest version above ``installed`` that fixes every advisory, if known.
+    """Find the lowest version above ``installed`` that fixes every advisory.
 
     With ``affected`` (the offline matcher, which knows every range of every
     advisory on the package) each fixed version is tried in order and the
@@ -162,7 +164,7 @@ def _roundup(value: float) -> float:
 
 
 def cvss3_score(vector: str) -> str | None:
-    """The CVSS v3.x base score of a vector such as ``CVSS:3.1/AV:N/...``, as text."""
+    """Compute the CVSS v3.x base score of a vector (``CVSS:3.1/AV:N/...``)."""
     if not vector.startswith("CVSS:3."):
         return None
     try:
@@ -192,5 +194,5 @@ def cvss3_score(vector: str) -> str | None:
 
 
 def score_of(label: str | None) -> str | None:
-    """A numeric severity for a label such as GitHub's ``HIGH`` or ``MODERATE``."""
+    """Turn a label such as GitHub's ``HIGH`` or ``MODERATE`` into a score."""
     return LABEL_SCORES.get((label or "").upper())

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from packaging.version import Version
-
 from quality_gates.security import pip_audit, safety
 from quality_gates.security.advisory import Advisory, Vulnerable, merge
 from quality_gates.security.deps import Dependency
@@ -29,6 +28,7 @@ class Audit:
 
 
 def offline(deps: Sequence[Dependency], path: Path) -> tuple[PerDependency, str]:
+    """Match ``deps`` against the OSV records at ``path``."""
     db = VulnDB.load(path)
     found = {}
     for dep in deps:
@@ -41,6 +41,7 @@ def offline(deps: Sequence[Dependency], path: Path) -> tuple[PerDependency, str]
 def online(
     deps: Sequence[Dependency], url: str, notes: list[str]
 ) -> tuple[PerDependency, str]:
+    """Ask OSV at ``url`` about ``deps`` through pip-audit."""
     report = pip_audit.run(deps, url=url)
     found, skipped = pip_audit.advisories(report, deps)
     notes.extend(f"pip-audit skipped {item}" for item in skipped)

@@ -21,7 +21,6 @@ from typing import Any
 from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-
 from quality_gates.errors import GateError
 
 ENVIRONMENT = "environment"
@@ -104,7 +103,7 @@ def from_environment(python: str | None = None) -> Collected:
 
 
 def pinned_version(req: Requirement) -> str | None:
-    """The exact version of ``name==1.2`` (or ``===``), else None."""
+    """Return the exact version of ``name==1.2`` (or ``===``), else None."""
     specs = list(req.specifier)
     if (
         len(specs) == 1
@@ -131,7 +130,7 @@ def resolve(
     source: str,
     line: int,
 ) -> Dependency | str | None:
-    """A Dependency, a reason it cannot be audited, or None when its marker excludes it."""
+    """Return a Dependency, why it cannot be audited, or None if its marker is false."""
     if not _applies(req):
         return None
     where = f"{source}:{line}" if line else source
@@ -143,7 +142,10 @@ def resolve(
     have = installed.get(canonicalize_name(req.name))
     if have and req.specifier.contains(have[1], prereleases=True):
         return Dependency(req.name, have[1], source, line)
-    return f"{req.name} ({where}): not pinned with == and not installed; pin it or install it"
+    return (
+        f"{req.name} ({where}): not pinned with == and not installed; "
+        "pin it or install it"
+    )
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -201,12 +203,14 @@ class RequirementsReader:
     """Reads requirements files, following ``-r`` includes once each."""
 
     def __init__(self, root: Path, installed: dict[str, tuple[str, str]]) -> None:
+        """Read relative to ``root``; unpinned names resolve against ``installed``."""
         self.root = root
         self.installed = installed
         self.result = Collected(origin="requirements")
         self._seen: set[Path] = set()
 
     def read(self, path: Path) -> None:
+        """Read one requirements file and what it includes."""
         resolved = path.resolve()
         if resolved in self._seen:
             return
@@ -228,7 +232,8 @@ class RequirementsReader:
                 self.read(path.parent / value)
             elif name in ("-e", "--editable"):
                 self.result.unaudited.append(
-                    f"{value} ({shown}:{number}): an editable requirement has no version to audit"
+                    f"{value} ({shown}:{number}): an editable requirement "
+                    "has no version to audit"
                 )
             return  # index options, constraints, --pre, --hash lines: not dependencies
         spec = re.split(r"\s+--?[a-z]", text, maxsplit=1)[0].strip()
@@ -299,7 +304,7 @@ def collect(
     *,
     python: str | None = None,
 ) -> Collected:
-    """Requirements files if named, else pyproject dependencies, else the environment."""
+    """Collect requirements files, else pyproject dependencies, else the environment."""
     installed = installed_versions(python)
     if requirements:
         return _unique(from_requirements(root, requirements, installed))

@@ -42,9 +42,11 @@ class Ignore:
         return bool(_CODE_RULE.match(self.id))
 
     def expired(self, today: datetime.date) -> bool:
+        """Tell whether ``today`` is past the until date."""
         return today > self.until
 
     def describe(self) -> str:
+        """Name the ignore, its path, date and reason."""
         where = f" in {self.path}" if self.path else ""
         return f"{self.id}{where} (until {self.until.isoformat()}: {self.reason})"
 
@@ -68,7 +70,8 @@ def _entry(index: int, raw: Any, line: int) -> Ignore:
         raise GateError(f"{where}: reason must be a non-empty string saying why")
     if isinstance(until, datetime.datetime) or not isinstance(until, datetime.date):
         raise GateError(
-            f"{where}: until must be a TOML date such as until = 2025-06-30 (no quotes), "
+            f"{where}: until must be a TOML date such as until = 2025-06-30 "
+            "(no quotes), "
             f"got {until!r}"
         )
     if path is not None and (not isinstance(path, str) or not path.strip()):
@@ -107,7 +110,7 @@ def split(
 
 
 def for_advisory(ignores: Sequence[Ignore], names: set[str]) -> Ignore | None:
-    """The first ignore naming the advisory's id or one of its aliases."""
+    """Return the first ignore naming the advisory's id or one of its aliases."""
     for entry in ignores:
         if not entry.is_code and entry.id.upper() in names:
             return entry
@@ -115,7 +118,7 @@ def for_advisory(ignores: Sequence[Ignore], names: set[str]) -> Ignore | None:
 
 
 def for_finding(ignores: Sequence[Ignore], finding: Finding) -> Ignore | None:
-    """The first ignore naming the finding's rule at its path."""
+    """Return the first ignore naming the finding's rule at its path."""
     for entry in ignores:
         if (
             entry.id == finding.rule
@@ -127,7 +130,7 @@ def for_finding(ignores: Sequence[Ignore], finding: Finding) -> Ignore | None:
 
 
 def expired_finding(entry: Ignore) -> Finding:
-    """An expired ignore is itself a failure that names it and its date."""
+    """Report an expired ignore as a failure naming it and its date."""
     return Finding(
         tool="quality-gates",
         rule="expired-ignore",

@@ -20,7 +20,6 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
-
 from quality_gates.errors import GateError
 from quality_gates.security.advisory import (
     Advisory,
@@ -45,7 +44,8 @@ def _zip_entries(path: Path) -> Iterator[tuple[str, bytes]]:
                     yield f"{path}!{info.filename}", archive.read(info)
                 except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                     raise GateError(
-                        f"--vuln-db {path}: {info.filename}: cannot read from the zip ({exc}); "
+                        f"--vuln-db {path}: {info.filename}: cannot read from the zip "
+                        f"({exc}); "
                         f"the archive is damaged: {OFFLINE_HINT} again"
                     )
     except (zipfile.BadZipFile, OSError) as exc:
@@ -80,7 +80,8 @@ def parse_record(name: str, data: bytes) -> dict[str, Any]:
         raise GateError(f"--vuln-db {name}: not UTF-8 (byte {exc.start})")
     except json.JSONDecodeError as exc:
         raise GateError(
-            f"--vuln-db {name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            f"--vuln-db {name}: invalid JSON at line {exc.lineno} "
+            f"column {exc.colno}: {exc.msg}"
         )
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
         raise GateError(f"--vuln-db {name}: not an OSV record (no string 'id')")
@@ -102,12 +103,14 @@ class VulnDB:
     """Every PyPI advisory of the records, by normalised package name."""
 
     def __init__(self, origin: str) -> None:
+        """Start an empty database read from ``origin``."""
         self.origin = origin
         self.records = 0
         self.by_package: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
     @classmethod
     def load(cls, path: Path) -> VulnDB:
+        """Read every record of the folder or zip; damage is a GateError."""
         db = cls(str(path))
         for name, data in entries(path):
             record = parse_record(name, data)
@@ -123,14 +126,14 @@ class VulnDB:
         return db
 
     def affected(self, name: str, version: Version | str) -> list[dict[str, Any]]:
-        """The records whose ranges or versions include ``version`` of ``name``."""
+        """Return the records whose ranges or versions include ``version``."""
         key = canonicalize_name(name)
         return [
             r for r in self.by_package.get(key, []) if record_affects(r, key, version)
         ]
 
     def audit(self, dep: Dependency) -> tuple[list[Advisory], str | None]:
-        """The advisories on ``dep`` and the smallest version that fixes them all."""
+        """Return the advisories on ``dep`` and the smallest version fixing all."""
         records = self.affected(dep.key, dep.version)
         advisories = [to_advisory(r, dep.key) for r in records]
 
@@ -142,7 +145,7 @@ class VulnDB:
 
 
 def record_affects(record: dict[str, Any], key: str, version: Version | str) -> bool:
-    """True when any ``affected`` entry for package ``key`` includes ``version``."""
+    """Tell whether an ``affected`` entry for package ``key`` includes ``version``."""
     parsed = version if isinstance(version, Version) else parse_version(version)
     for affected in record.get("affected", []):
         if _package(affected) != key:
@@ -193,7 +196,7 @@ def _events(events: Sequence[Any]) -> list[tuple[Version, str]]:
 
 
 def range_affects(events: Sequence[Any], version: Version) -> bool:
-    """OSV's algorithm: walk the sorted events; the last one at or below decides."""
+    """Walk the sorted events as OSV says; the last one at or below decides."""
     vulnerable = False
     for at, kind in _events(events):
         if kind == "introduced" and version >= at:
@@ -220,7 +223,7 @@ def fixed_versions(record: dict[str, Any], key: str) -> tuple[str, ...]:
 
 
 def severity(record: dict[str, Any]) -> str | None:
-    """A CVSS v3 base score from the record, else its database's label, else None."""
+    """Score the record: CVSS v3, else its database's label, else None."""
     for item in record.get("severity") or []:
         if isinstance(item, dict) and str(item.get("type", "")).startswith("CVSS_V3"):
             score = cvss3_score(str(item.get("score", "")))
@@ -233,6 +236,7 @@ def severity(record: dict[str, Any]) -> str | None:
 
 
 def to_advisory(record: dict[str, Any], key: str) -> Advisory:
+    """Turn an OSV record into the common advisory for package ``key``."""
     aliases = record.get("aliases") or []
     summary = record.get("summary") or record.get("details") or ""
     return Advisory(

@@ -36,11 +36,12 @@ _NETWORK_WORDS = (
 
 
 def osv_url(option: str | None) -> str:
-    """The OSV query URL pip-audit will use: the option, the env var, or OSV's own."""
+    """Return the OSV query URL: the option, the env var, or OSV's own."""
     return option or os.environ.get("PIP_AUDIT_OSV_URL") or DEFAULT_OSV_URL
 
 
 def command(requirements: Path, url: str, cache: Path, timeout: int) -> list[str]:
+    """Build the pip-audit command line."""
     return [
         sys.executable,
         "-m",
@@ -69,6 +70,7 @@ def command(requirements: Path, url: str, cache: Path, timeout: int) -> list[str
 
 
 def version() -> str:
+    """Return pip-audit's version; a GateError when it is missing."""
     import importlib.metadata
 
     try:
@@ -110,7 +112,7 @@ def _failure(stderr: str, url: str, code: int) -> GateError:
 
 
 def parse_output(code: int, stdout: str, stderr: str, *, url: str) -> dict[str, Any]:
-    """pip-audit exits 0 (clean) or 1 (vulnerable) with JSON; anything else is an error."""
+    """Read pip-audit's JSON: exit 0 clean, 1 vulnerable, anything else an error."""
     if code not in (0, 1) or "Traceback (most recent call last)" in stderr:
         raise _failure(stderr, url, code)
     try:

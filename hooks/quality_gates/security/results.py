@@ -31,7 +31,7 @@ class Outcome:
 
 
 def location(root: Path, dep: Dependency) -> tuple[str, int]:
-    """Where to point at a dependency: its requirement line, else pyproject.toml or the root."""
+    """Point at a dependency: its requirement line, else pyproject.toml or root."""
     if dep.source != ENVIRONMENT:
         return dep.source, max(dep.line, 1)
     return ("pyproject.toml" if (root / "pyproject.toml").is_file() else "."), 1
@@ -42,6 +42,7 @@ def _names(adv: Advisory) -> str:
 
 
 def message(vuln: Vulnerable, adv: Advisory) -> str:
+    """Say which advisory, what it is, what fixes it and the smallest upgrade."""
     dep = vuln.dependency
     fixed = ", ".join(adv.fixed) if adv.fixed else "no fixed version known"
     upgrade = (
@@ -50,16 +51,21 @@ def message(vuln: Vulnerable, adv: Advisory) -> str:
         else f"no version is known to fix every advisory on {dep.name}"
     )
     summary = adv.summary or "no summary"
-    return f"{dep.name} {dep.version}: {_names(adv)}: {summary}; fixed in {fixed}; {upgrade}"
+    return (
+        f"{dep.name} {dep.version}: {_names(adv)}: {summary}; "
+        f"fixed in {fixed}; {upgrade}"
+    )
 
 
 def dependency_rule(vuln: Vulnerable, adv: Advisory) -> RuleInfo:
+    """SARIF rule metadata for an advisory: help text and security-severity."""
     dep = vuln.dependency
     score = adv.score or UNKNOWN_SCORE
     known = "" if adv.score else " (the source gave no severity; assumed high)"
     lines = [
         f"{_names(adv)}: {adv.summary or 'no summary'}",
-        f"Affects {dep.name} {dep.version}. Fixed in: {', '.join(adv.fixed) or 'none known'}.",
+        f"Affects {dep.name} {dep.version}. "
+        f"Fixed in: {', '.join(adv.fixed) or 'none known'}.",
         f"Smallest upgrade that fixes every advisory on {dep.name}: "
         f"{vuln.upgrade or 'none known'}.",
         f"Security severity {score}{known}; reported by {adv.source}.",
@@ -85,7 +91,7 @@ def dependency_findings(
     *,
     min_score: float,
 ) -> Outcome:
-    """One finding per advisory on each vulnerable dependency, less ignores and threshold."""
+    """Make one finding per advisory, less ignores and the severity threshold."""
     out = Outcome()
     for vuln in vulnerable:
         for adv in vuln.advisories:
@@ -107,6 +113,7 @@ def dependency_findings(
 
 
 def bandit_rule(finding: Finding) -> RuleInfo:
+    """SARIF rule metadata for a bandit test: help text and security-severity."""
     match = _BANDIT_MESSAGE.match(finding.message)
     text, severity, confidence, name = (
         match.groups() if match else (finding.message, "MEDIUM", "MEDIUM", finding.rule)
@@ -118,9 +125,11 @@ def bandit_rule(finding: Finding) -> RuleInfo:
         help_uri="https://bandit.readthedocs.io/en/latest/plugins/index.html",
         extra={
             "help": (
-                f"bandit {finding.rule} ({name}): {text}. Severity {severity}, confidence "
+                f"bandit {finding.rule} ({name}): {text}. "
+                f"Severity {severity}, confidence "
                 f"{confidence}. Fix the code, or mark a reviewed line with "
-                f"`# nosec {finding.rule}`, or add an expiring [[tool.quality-gates.ignore]] "
+                f"`# nosec {finding.rule}`, or add an expiring "
+                "[[tool.quality-gates.ignore]] "
                 f'with id = "{finding.rule}" and a path.'
             ),
             "properties": {"security-severity": score, "tags": ["security", "bandit"]},
@@ -131,14 +140,15 @@ def bandit_rule(finding: Finding) -> RuleInfo:
 def code_findings(
     findings: Sequence[Finding], active: Sequence[ignores_mod.Ignore]
 ) -> Outcome:
-    """bandit's findings less the ignores, with rule metadata."""
+    """Keep the bandit findings no ignore names, with rule metadata."""
     out = Outcome()
     for finding in findings:
         entry = ignores_mod.for_finding(active, finding)
         if entry is not None:
             entry.used += 1
             out.ignored.append(
-                f"{finding.path}:{finding.line}: {finding.rule} ignored by {entry.describe()}"
+                f"{finding.path}:{finding.line}: {finding.rule} "
+                f"ignored by {entry.describe()}"
             )
             continue
         out.findings.append(finding)
@@ -148,12 +158,14 @@ def code_findings(
 
 
 def expired_rule() -> RuleInfo:
+    """SARIF rule metadata for an expired ignore."""
     return RuleInfo(
         id="expired-ignore",
         description="An ignore in [[tool.quality-gates.ignore]] is past its until date",
         extra={
             "help": (
-                "The ignore no longer applies and what it hid is reported again. Fix the "
+                "The ignore no longer applies and what it hid is reported again. "
+                "Fix the "
                 "finding, or, if the reason still holds, set a new until date."
             ),
             "properties": {"tags": ["security", "configuration"]},

@@ -34,13 +34,13 @@ _MEANING = {
 
 
 def api_key() -> str | None:
-    """The key from the environment; an empty value counts as unset."""
+    """Return the key from the environment; an empty value counts as unset."""
     value = os.environ.get(KEY_VAR, "").strip()
     return value or None
 
 
 def version() -> str:
-    """safety's version; a GateError naming the extra when it is not installed."""
+    """Return the version of safety; a GateError naming the extra if missing."""
     if importlib.util.find_spec("safety") is None:
         raise GateError(
             f"{KEY_VAR} is set but safety is not installed: "
@@ -50,7 +50,7 @@ def version() -> str:
 
 
 def run(deps: Sequence[Dependency], *, timeout: int = 120) -> dict[str, Any]:
-    """safety's JSON report on ``deps``; any failure is a GateError."""
+    """Run safety on ``deps`` and return its JSON report; failures are GateErrors."""
     version()
     with tempfile.TemporaryDirectory(prefix="qg-safety-") as tmp:
         req = Path(tmp) / "requirements.txt"
@@ -75,7 +75,7 @@ def run(deps: Sequence[Dependency], *, timeout: int = 120) -> dict[str, Any]:
 
 
 def parse_output(code: int, stdout: str, stderr: str) -> dict[str, Any]:
-    """The JSON of ``safety check --output json``; every failure one clear line."""
+    """Read ``safety check --output json``; every failure is one clear line."""
     if (
         code not in (EXIT_OK, EXIT_FOUND)
         or "Traceback (most recent call last)" in stderr

@@ -89,7 +89,7 @@ def merge(settings: Settings, **options: Any) -> Settings:
 
 
 def with_thresholds(config: Config, settings: Settings) -> Config:
-    """The config the bandit adapter reads, carrying the effective thresholds."""
+    """Return the config for the bandit adapter, with the effective thresholds."""
     section = dict(config.section("security"))
     section["severity-threshold"] = settings.severity_threshold
     section["confidence-threshold"] = settings.confidence_threshold
