@@ -17,6 +17,7 @@ from quality_gates.errors import GateError
 from quality_gates.files import git
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13}
 
 
 def _fetch_hint(root: Path, ref: str) -> str:
@@ -74,17 +75,46 @@ def merge_base(root: Path, base_ref: str) -> str:
         )
 
 
+def unquote_path(text: str) -> str:
+    """Undo git's C-style quoting of unusual names (``"a\\tb"``, octal bytes)."""
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        return text
+    body = text[1:-1].encode("utf-8", "surrogateescape")
+    raw = bytearray()
+    i = 0
+    while i < len(body):
+        if body[i] == 0x5C and i + 1 < len(body):  # backslash
+            nxt = chr(body[i + 1])
+            if nxt in "01234567":
+                raw.append(int(body[i + 1 : i + 4], 8))
+                i += 4
+                continue
+            raw.append(_ESCAPES.get(nxt, ord(nxt)))
+            i += 2
+            continue
+        raw.append(body[i])
+        i += 1
+    return raw.decode("utf-8", "surrogateescape")
+
+
 def parse(diff: str) -> dict[str, set[int]]:
     """Return the new-side line numbers of every hunk of ``git diff -U0``."""
     changed: dict[str, set[int]] = {}
     path: str | None = None
+    in_header = True  # inside a hunk, an added line "++ x" reads "+++ x"
     for text in diff.splitlines():
-        if text.startswith("+++ "):
-            name = text[4:].rstrip("\t")
+        if text.startswith("diff --git "):
+            in_header, path = True, None
+            continue
+        if in_header and text.startswith("+++ "):
+            name = unquote_path(text[4:].rstrip("\t"))
             path = None if name == "/dev/null" else name.removeprefix("b/")
             continue
         m = _HUNK.match(text)
-        if m is None or path is None:
+        if m is None:
+            continue
+        in_header = False
+        if path is None:
             continue
         start, count = int(m.group(1)), int(m.group(2) or "1")
         changed.setdefault(path, set()).update(range(start, start + count))
@@ -117,6 +147,8 @@ def changed_lines(root: Path, base_ref: str) -> dict[str, set[int]]:
         "--no-color",
         "--no-ext-diff",
         "--relative",
+        "--src-prefix=a/",  # whatever diff.noprefix or diff.mnemonicPrefix say
+        "--dst-prefix=b/",
         base,
         "--",
     )
