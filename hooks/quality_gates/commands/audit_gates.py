@@ -1,0 +1,101 @@
+"""``quality-gates audit-gates``: gates that cannot fail, configs that shadow others."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from quality_gates import __version__
+from quality_gates import files as files_mod
+from quality_gates import reports
+from quality_gates.errors import FAILED, PASSED, GateError
+from quality_gates.findings import fingerprint_findings
+from quality_gates.guards import integrity
+from quality_gates.guards.integrity_rules import RULES, TOOL
+from quality_gates.report import Report, RuleInfo, ToolRun
+
+NAME = "audit-gates"
+HELP = (
+    "find gates that cannot fail, unpinned actions and configs that shadow each other"
+)
+DESCRIPTION = """\
+Audit .github/workflows/*.yml|yaml, the repository's own action.yml files,
+.pre-commit-config.yaml, setup.cfg, tox.ini, .flake8, pytest.ini, mypy.ini and
+pyproject.toml for gates that cannot fail (|| true, || echo, ; exit 0, set +e,
+continue-on-error, --exit-zero, if: false), unparseable or empty workflows,
+actions not pinned to a commit SHA, workflows without permissions, and config
+files that shadow each other.  Every finding names its rule (QG1xx), why it
+matters and the fix.  With FILES, only findings in those files are reported.
+
+exit codes: 0 passed, 1 findings, 2 usage error"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Take optional FILES, ``--format`` and ``--output``."""
+    parser.add_argument(
+        "filenames",
+        nargs="*",
+        metavar="FILES",
+        help="report only findings in these files (default: every gate file)",
+    )
+    reports.add_options(parser)
+
+
+def rule_infos() -> dict[str, RuleInfo]:
+    """SARIF rule metadata: what the rule finds, why it matters and the fix."""
+    return {
+        rule.id: RuleInfo(
+            id=rule.id,
+            description=rule.what,
+            extra={
+                "help": f"Why: {rule.why}. Fix: {rule.fix}.",
+                "properties": {"name": rule.name, "why": rule.why, "fix": rule.fix},
+            },
+        )
+        for rule in RULES.values()
+    }
+
+
+def _selected(root: Path, names: list[str]) -> set[str]:
+    selected = set()
+    for name in names:
+        path = Path(name)
+        full = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if not full.is_file():
+            raise GateError(f"{name}: no such file")
+        try:
+            selected.add(full.relative_to(root).as_posix())
+        except ValueError:
+            raise GateError(f"{name}: outside the project at {root}")
+    return selected
+
+
+def main(args: argparse.Namespace) -> int:
+    """Audit the project, report, and return the exit code."""
+    root = files_mod.project_root()
+    selected = _selected(root, args.filenames) if args.filenames else None
+    started = time.perf_counter()
+    audit = integrity.run(root)
+    findings = audit.findings
+    if selected is not None:
+        findings = [f for f in findings if f.path in selected]
+    report = Report(
+        command=NAME,
+        findings=fingerprint_findings(findings, dict(audit.lines_of)),
+        tools={
+            TOOL: ToolRun(
+                name=TOOL,
+                version=__version__,
+                seconds=round(time.perf_counter() - started, 3),
+                files=len(audit.files),
+            )
+        },
+        rules={TOOL: rule_infos()},
+        summary={"files": len(audit.files), "findings": len(findings)},
+    )
+    if not audit.files:
+        report.notes.append(f"no workflow, action or tool config file found in {root}")
+    report.exit_code = FAILED if report.findings else PASSED
+    reports.emit(report, args.format, args.output)
+    return report.exit_code

@@ -1,0 +1,78 @@
+"""``audit-gates``: every gate file of a project, audited for gates that cannot fail."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from quality_gates.findings import Finding
+from quality_gates.guards import configfiles, docstrings, precommit, textfile, workflows
+from quality_gates.guards.ignored import ignored_sections
+from quality_gates.guards.shadowing import shadowing
+
+WORKFLOW_DIR = ".github/workflows"
+
+
+@dataclasses.dataclass
+class Audit:
+    """The findings, the files read (relative) and their lines, for fingerprints."""
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    files: list[str] = dataclasses.field(default_factory=list)
+    lines_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+
+def workflow_files(root: Path) -> list[str]:
+    """Return ``.github/workflows/*.yml`` and ``*.yaml``, relative and sorted."""
+    folder = root / WORKFLOW_DIR
+    if not folder.is_dir():
+        return []
+    found = [
+        p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()
+    ]
+    return sorted(p.relative_to(root).as_posix() for p in found)
+
+
+def action_files(root: Path) -> list[str]:
+    """Return the repository's own ``action.yml`` files (root and ``actions/``)."""
+    found = [root / name for name in ("action.yml", "action.yaml")]
+    found += list(root.glob("actions/**/action.yml")) + list(
+        root.glob("actions/**/action.yaml")
+    )
+    return sorted(p.relative_to(root).as_posix() for p in found if p.is_file())
+
+
+def _yaml_files(root: Path, audit: Audit) -> None:
+    for rel in workflow_files(root):
+        text = textfile.read(root / rel)
+        audit.findings += workflows.audit_workflow(rel, text)
+        audit.files.append(rel)
+        audit.lines_of[rel] = text.lines
+    for rel in action_files(root):
+        text = textfile.read(root / rel)
+        audit.findings += workflows.audit_action(rel, text)
+        audit.files.append(rel)
+        audit.lines_of[rel] = text.lines
+
+
+def run(root: Path) -> Audit:
+    """Audit the workflows, actions, pre-commit config and tool configs at ``root``."""
+    audit = Audit()
+    _yaml_files(root, audit)
+    precommit_root = None
+    if (root / precommit.PATH).is_file():
+        text = textfile.read(root / precommit.PATH)
+        precommit_root, _ = precommit.parse(text)
+        audit.findings += precommit.audit(text)
+        audit.files.append(precommit.PATH)
+        audit.lines_of[precommit.PATH] = text.lines
+    configs, broken = configfiles.load(root)
+    audit.findings += broken
+    audit.findings += shadowing(configs)
+    audit.findings += ignored_sections(configs)
+    audit.findings += docstrings.docstring_codes(root, configs, precommit_root)
+    for name, text_ in configs.texts.items():
+        audit.files.append(name)
+        audit.lines_of[name] = text_.splitlines()
+    audit.files += [f.path for f in broken if f.path not in audit.files]
+    return audit

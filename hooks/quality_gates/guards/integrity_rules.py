@@ -1,0 +1,182 @@
+"""The rules of ``audit-gates``: stable ids, what each finds, why it matters, fix."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from quality_gates.findings import Finding
+
+TOOL = "audit-gates"
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    """One rule: id, short name, severity, and the why and fix every finding carries."""
+
+    id: str
+    name: str
+    severity: str
+    what: str
+    why: str
+    fix: str
+
+
+_RULES = (
+    Rule(
+        "QG101",
+        "failure-swallowed",
+        "error",
+        "a gate command followed by `|| true`, `|| :` or `|| exit 0`",
+        "the step succeeds whatever the gate finds, so the gate cannot fail",
+        "remove the fallback; to adopt a gate on legacy code, use a baseline",
+    ),
+    Rule(
+        "QG102",
+        "failure-echoed",
+        "error",
+        "a gate command followed by `|| echo ...` with no `exit 1` after it",
+        "echo exits 0: the failure becomes a log line nobody reads and the step passes",
+        "remove `|| echo`, or fail after the message: `|| { echo msg; exit 1; }`",
+    ),
+    Rule(
+        "QG103",
+        "forced-success",
+        "error",
+        "a gate command followed by `; exit 0`",
+        "the script ends with success whatever the gate returned",
+        "remove `; exit 0`",
+    ),
+    Rule(
+        "QG104",
+        "errexit-off",
+        "error",
+        "`set +e` before a gate command, and no later check of `$?`",
+        "failures no longer stop the script and nothing reads the exit status",
+        "remove `set +e`, or keep the status and fail on it: `rc=$?` ... `exit $rc`",
+    ),
+    Rule(
+        "QG105",
+        "continue-on-error",
+        "error",
+        "`continue-on-error: true` on a step or job that runs a gate",
+        "the job and the workflow turn green when the gate fails",
+        "remove it (for an experimental matrix cell: "
+        "`continue-on-error: ${{ matrix.experimental }}`)",
+    ),
+    Rule(
+        "QG106",
+        "exit-zero",
+        "error",
+        "`--exit-zero` on a linter",
+        "the linter prints its findings and exits 0, so the gate cannot fail",
+        "remove `--exit-zero`; adopt the linter with a baseline instead",
+    ),
+    Rule(
+        "QG107",
+        "never-runs",
+        "error",
+        "a job or step with `if: false`",
+        "the gate is listed but can never run, so readers believe it runs",
+        "remove the condition, or delete the job",
+    ),
+    Rule(
+        "QG108",
+        "empty-workflow",
+        "error",
+        "an empty workflow file",
+        "a workflow emptied to nothing runs no gate, and GitHub reports it as invalid",
+        "restore the workflow, or delete the file",
+    ),
+    Rule(
+        "QG109",
+        "does-not-parse",
+        "error",
+        "a workflow or config file that does not parse, or is not UTF-8 text",
+        "GitHub runs no job of an invalid workflow, and the tools skip or misread "
+        "a config they cannot parse",
+        "fix the syntax at the line given",
+    ),
+    Rule(
+        "QG110",
+        "action-not-pinned",
+        "error",
+        "a third-party action or docker image not pinned to a full commit SHA (digest)",
+        "a tag or branch can be moved: whoever controls it changes the code that "
+        "runs with your token",
+        "pin `uses: owner/repo@<40-hex commit sha> # vX.Y.Z` "
+        "(docker: `docker://image@sha256:...`)",
+    ),
+    Rule(
+        "QG111",
+        "no-permissions",
+        "warning",
+        "a workflow without a `permissions:` block (top level or on every job)",
+        "the GITHUB_TOKEN gets the repository default, often write access to "
+        "everything",
+        "add `permissions: {contents: read}` at the top and widen it per job",
+    ),
+    Rule(
+        "QG120",
+        "pytest-config-shadowed",
+        "error",
+        "a pytest config that pytest never reads because another file comes first",
+        "pytest reads only the first of pytest.toml, .pytest.toml, pytest.ini, "
+        ".pytest.ini, pyproject.toml, tox.ini, setup.cfg that configures it; "
+        "settings such as --cov-fail-under in the others are ignored",
+        "keep one pytest config: move these settings there and delete the other",
+    ),
+    Rule(
+        "QG121",
+        "section-ignored",
+        "error",
+        "a config section its tool never reads (wrong header or wrong file)",
+        "the options look configured but are silently not applied",
+        "rename the section as the message says, or move it to a file the tool reads",
+    ),
+    Rule(
+        "QG122",
+        "flake8-config-shadowed",
+        "error",
+        "a flake8 config that flake8 never reads",
+        "flake8 reads only the first of setup.cfg, tox.ini, .flake8 that has a "
+        "[flake8] section; the others are ignored whole",
+        "keep one [flake8] section: merge the settings and delete the other",
+    ),
+    Rule(
+        "QG123",
+        "docstring-codes-dropped",
+        "error",
+        "a flake8 `select`/`ignore` that drops the D codes while flake8-docstrings "
+        "is in use",
+        "the docstring checks look installed and configured but report nothing",
+        "add D to `select` (or `extend-select = D`), or ignore single D codes only",
+    ),
+    Rule(
+        "QG124",
+        "mypy-config-shadowed",
+        "error",
+        "a mypy config that mypy never reads because another file comes first",
+        "mypy reads only the first of mypy.ini, .mypy.ini, pyproject.toml "
+        "[tool.mypy], setup.cfg [mypy]; strictness set in the others is ignored",
+        "keep one mypy config: move these settings there and delete the other",
+    ),
+)
+
+RULES = {rule.id: rule for rule in _RULES}
+
+
+def finding(
+    rule_id: str, path: str, line: int, detail: str, column: int = 0
+) -> Finding:
+    """Make a finding whose message says what was found, why it matters and the fix."""
+    rule = RULES[rule_id]
+    message = f"{detail}: {rule.why}. Fix: {rule.fix}."
+    return Finding(
+        tool=TOOL,
+        rule=rule_id,
+        severity=rule.severity,
+        path=path,
+        line=max(line, 1),
+        column=column,
+        message=message,
+    )

@@ -1,0 +1,91 @@
+"""``.pre-commit-config.yaml``: hooks whose entry or args make them unable to fail."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import yaml
+from quality_gates.findings import Finding
+from quality_gates.guards import shell, yamlnodes
+from quality_gates.guards.integrity_rules import finding
+from quality_gates.guards.textfile import Text
+from quality_gates.guards.yamlnodes import line_of, scalar, sequence, value
+
+PATH = ".pre-commit-config.yaml"
+_SHELLS = re.compile(r"^(/usr)?(/bin/)?(ba|z|da)?sh$")
+
+
+def _inner_script(entry: str) -> str | None:
+    """Return the script of a ``bash -c '...'`` entry (pre-commit uses no shell)."""
+    try:
+        tokens = shlex.split(entry)
+    except ValueError:
+        return None
+    if len(tokens) > 2 and _SHELLS.match(tokens[0]) and "-c" in tokens[1:-1]:
+        return tokens[tokens.index("-c") + 1]
+    return None
+
+
+def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
+    found: list[Finding] = []
+    hook_id = scalar(value(hook, "id")) or "?"
+    where = f"hook `{hook_id}`"
+    entry_node = value(hook, "entry")
+    entry = scalar(entry_node) or ""
+    script = _inner_script(entry) if entry else None
+    for text in (entry, script or ""):
+        for hit in shell.audit(text):
+            line = line_of(entry_node) if entry_node else line_of(hook)
+            found.append(finding(hit.rule, path, line, f"{where}: {hit.detail}"))
+    for node in [entry_node, *sequence(value(hook, "args"))]:
+        arg = scalar(node)
+        if node is not None and arg and shell.exit_zero_line(arg) is not None:
+            found.append(
+                finding("QG106", path, line_of(node), f"{where}: `--exit-zero`")
+            )
+    return found
+
+
+def dependencies(root: yaml.Node | None) -> list[str]:
+    """Every hook's ``additional_dependencies`` (to know whether a plugin is in use)."""
+    deps: list[str] = []
+    for repo in sequence(value(root, "repos")):
+        for hook in sequence(value(repo, "hooks")):
+            deps += [
+                scalar(d) or ""
+                for d in sequence(value(hook, "additional_dependencies"))
+            ]
+    return deps
+
+
+def flake8_hooks(root: yaml.Node | None) -> list[yaml.Node]:
+    """Return every hook with id ``flake8``."""
+    return [
+        hook
+        for repo in sequence(value(root, "repos"))
+        for hook in sequence(value(repo, "hooks"))
+        if scalar(value(hook, "id")) == "flake8"
+    ]
+
+
+def parse(text: Text) -> tuple[yaml.Node | None, list[Finding]]:
+    """Compose the config; a read or syntax problem is a QG109 finding."""
+    if text.problem:
+        return None, [
+            finding("QG109", PATH, text.line, f"pre-commit config is {text.problem}")
+        ]
+    parsed = yamlnodes.compose(text.text)
+    if parsed.error:
+        detail = f"pre-commit config: {parsed.error}"
+        return None, [finding("QG109", PATH, parsed.line, detail)]
+    return parsed.root, []
+
+
+def audit(text: Text) -> list[Finding]:
+    """Return the findings of the pre-commit config, its parse error included."""
+    root, found = parse(text)
+    for repo in sequence(value(root, "repos")):
+        for hook in sequence(value(repo, "hooks")):
+            found += _hook(PATH, text.lines, hook)
+    return found

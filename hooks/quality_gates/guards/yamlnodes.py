@@ -1,0 +1,94 @@
+"""YAML as nodes with line numbers (PyYAML's compose), and small accessors."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import yaml
+
+
+@dataclasses.dataclass(frozen=True)
+class Parsed:
+    """A composed document (``None`` when empty), or the error and its line."""
+
+    root: yaml.Node | None = None
+    error: str = ""
+    line: int = 1
+
+
+def compose(text: str) -> Parsed:
+    """Compose one YAML document; a syntax error is returned with its line."""
+    try:
+        return Parsed(root=yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = exc.problem or exc.context or "invalid YAML"
+        return Parsed(error=f"invalid YAML: {what}", line=line)
+    except yaml.YAMLError as exc:
+        return Parsed(error=f"invalid YAML: {exc}")
+
+
+def line_of(node: yaml.Node) -> int:
+    """1-based line where ``node`` starts."""
+    return int(node.start_mark.line) + 1
+
+
+def mapping(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """Return a mapping node as ``{key: (key node, value node)}``, else ``{}``."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            result[str(key.value)] = (key, value)
+    return result
+
+
+def sequence(node: yaml.Node | None) -> list[yaml.Node]:
+    """Return the items of a sequence node, else ``[]``."""
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def scalar(node: yaml.Node | None) -> str | None:
+    """Return the raw text of a scalar node (``None`` for anything else)."""
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """Return the value node of ``key`` in a mapping node, else None."""
+    entry = mapping(node).get(key)
+    return entry[1] if entry else None
+
+
+def is_true(node: yaml.Node | None) -> bool:
+    """Tell whether a scalar is a YAML true."""
+    text = scalar(node)
+    return text is not None and text.strip().lower() in ("true", "yes", "on")
+
+
+def strings(node: yaml.Node | None) -> list[yaml.ScalarNode]:
+    """Every scalar under ``node``, depth first."""
+    if isinstance(node, yaml.ScalarNode):
+        return [node]
+    if isinstance(node, yaml.SequenceNode):
+        return [s for item in node.value for s in strings(item)]
+    if isinstance(node, yaml.MappingNode):
+        return [s for _, item in node.value for s in strings(item)]
+    return []
+
+
+def locate(lines: list[str], node: yaml.Node, snippet: str, offset: int = 0) -> int:
+    """1-based line of ``snippet`` inside a scalar ``node`` of a file's ``lines``.
+
+    A literal block (``|``) maps line ``offset`` of its value exactly; other
+    styles are searched for the snippet between the node's start and end.
+    """
+    start, end = int(node.start_mark.line), int(node.end_mark.line)
+    if isinstance(node, yaml.ScalarNode) and node.style == "|":
+        return start + 2 + offset
+    needle = " ".join(snippet.split())
+    for index in range(start, min(end + 1, len(lines))):
+        if needle and needle in " ".join(lines[index].split()):
+            return index + 1
+    return start + 1
