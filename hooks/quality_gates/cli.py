@@ -39,25 +39,42 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def subcommands() -> list[ModuleType]:
-    found = []
+def command_names() -> dict[str, str]:
+    """Subcommand name -> module name, without importing any of them."""
+    names = {}
     for info in pkgutil.iter_modules(commands.__path__):
         if not info.name.startswith("_"):
-            found.append(importlib.import_module(f"{commands.__name__}.{info.name}"))
-    return sorted(found, key=lambda m: str(m.NAME))
+            names[info.name.replace("_", "-")] = info.name
+    return dict(sorted(names.items()))
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def _load(module_name: str) -> ModuleType:
+    return importlib.import_module(f"{commands.__name__}.{module_name}")
+
+
+def build_parser(
+    only: str | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The parser; with ``only``, just that subcommand's module is imported.
+
+    Every hook run pays for start-up, so ``quality-gates run`` imports the run
+    command alone, not the dependencies of every other subcommand.
+    """
     parser = argparse.ArgumentParser(
         prog="quality-gates",
         description="Quality gates that really fail: pinned linters, a cached concurrent "
         "runner, a ratchet baseline, repository guards and a security gate.",
-        epilog="exit codes: 0 gate passed, 1 gate failed (findings), 2 usage, config or tool error",
+        epilog="exit codes: 0 gate passed, 1 gate failed (findings), "
+        "2 usage, config or tool error",
     )
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", required=True)
     modules = {}
-    for module in subcommands():
+    for name, module_name in command_names().items():
+        if only is not None and name != only:
+            sub.add_parser(name)
+            continue
+        module = _load(module_name)
         sp = sub.add_parser(
             module.NAME,
             help=module.HELP,
@@ -70,8 +87,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, modules = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in arguments if not a.startswith("-")), None)
+    parser, modules = build_parser(chosen if chosen in command_names() else None)
+    args = parser.parse_args(arguments)
     try:
         return int(modules[args.command].main(args))
     except GateError as exc:
