@@ -115,10 +115,14 @@ class Proc:
 
     def crash(self, tool: str, expected: Sequence[int]) -> None:
         """Raise ToolCrashed when the exit code or a traceback says so."""
-        if self.returncode not in expected or "Traceback (most recent call last)" in self.stderr:
-            tail = [ln for ln in self.stderr.strip().splitlines() if ln.strip()]
-            detail = tail[-1] if tail else f"exit code {self.returncode}, no message"
-            raise ToolCrashed(f"{tool} crashed (exit {self.returncode}): {detail}")
+        traceback = "Traceback (most recent call last)" in self.stderr
+        if self.returncode not in expected or traceback:
+            lines = (self.stderr + "\n" + self.stdout).strip().splitlines()
+            tail = [ln.strip() for ln in lines if ln.strip()]
+            errors = [ln for ln in tail if "error" in ln.lower() and not traceback]
+            detail = (errors or tail or ["no message"])[0 if errors else -1]
+            what = "crashed" if traceback else "failed"
+            raise ToolCrashed(f"{tool} {what} (exit {self.returncode}): {detail}")
 
 
 CONFIG_FILES = (
