@@ -1,0 +1,151 @@
+"""``run --diff-base REF`` on a real multi-commit history, and the shallow-clone refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Project, cli, git
+from quality_gates import diffs
+from quality_gates.errors import GateError
+
+CONFIG = '[tool.quality-gates]\ntools = ["flake8"]\n'
+LEGACY = '''"""Legacy module."""
+
+import os
+
+
+def old():
+    """Do old things."""
+    x=1
+    return x
+'''
+
+
+@pytest.fixture
+def history(project: Project) -> Project:
+    """main: legacy code with findings; feature: two commits on top."""
+    project.write("pyproject.toml", CONFIG)
+    project.write("pkg/legacy.py", LEGACY)
+    project.write("pkg/other.py", '"""Other."""\n\nimport sys\n')
+    project.commit("legacy")
+    project.git("checkout", "-q", "-b", "feature")
+    project.write("pkg/legacy.py", LEGACY + '\n\ndef new():\n    """Do new things."""\n    y=2\n    return y\n')
+    project.commit("feature: add new()")
+    project.write("pkg/fresh.py", '"""Fresh."""\n\nVALUE = 1\n')
+    project.commit("feature: add a clean file")
+    return project
+
+
+def run_json(cwd: Path, *args: str) -> tuple[int, dict[str, object], str]:
+    proc = cli(cwd, "run", "--format", "json", *args)
+    assert "Traceback" not in proc.stderr
+    return proc.returncode, json.loads(proc.stdout) if proc.stdout else {}, proc.stderr
+
+
+def test_only_findings_on_changed_lines_fail(history: Project) -> None:
+    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+    assert code == 1
+    findings = data["findings"]
+    assert isinstance(findings, list)
+    failing = [(f["path"], f["rule"]) for f in findings if f["new"]]
+    assert failing == [("pkg/legacy.py", "E225")]
+    legacy = {(f["rule"], f["line"]) for f in findings if not f["new"]}
+    assert {("F401", 3), ("E225", 8)} <= legacy
+    assert data["summary"]["outside_diff"] == 3  # type: ignore[index]
+
+
+def test_without_files_only_changed_files_are_checked(history: Project) -> None:
+    code, data, _ = run_json(history.root, "--diff-base", "main")
+    assert code == 1
+    assert data["summary"]["files"] == 2  # type: ignore[index]  # legacy.py, fresh.py
+    assert data["summary"]["new"] == 1  # type: ignore[index]
+
+
+def test_clean_changes_on_legacy_code_pass(history: Project) -> None:
+    history.git("checkout", "-q", "-b", "clean", "main")
+    history.write("pkg/legacy.py", LEGACY.replace('"""Do old things."""', '"""Do older things."""'))
+    history.commit("reword a docstring")
+    proc = cli(history.root, "run", "--all-files", "--diff-base", "main")
+    assert proc.returncode == 0, proc.stdout
+    assert "outside the changed lines" in proc.stdout
+
+
+def test_merge_base_not_branch_tip_and_uncommitted_edits(history: Project) -> None:
+    history.git("checkout", "-q", "main")
+    history.write("pkg/other.py", '"""Other."""\n\nimport sys\nimport json\n')
+    history.commit("main moves on with a new finding")
+    history.git("checkout", "-q", "feature")
+    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+    assert data["summary"]["new"] == 1  # type: ignore[index]  # main's new commit is not ours
+    history.write("pkg/fresh.py", '"""Fresh."""\n\nimport re\nVALUE = 1\n')
+    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+    assert code == 1
+    assert sorted(f["path"] for f in data["findings"] if f["new"]) == ["pkg/fresh.py", "pkg/legacy.py"]  # type: ignore[union-attr]
+
+
+def test_diff_mode_with_a_baseline_needs_both(history: Project) -> None:
+    history.git("checkout", "-q", "main")
+    assert cli(history.root, "baseline").returncode == 0
+    history.git("add", ".quality-gates-baseline.json")
+    history.git("commit", "-q", "-m", "baseline")
+    history.git("checkout", "-q", "feature")
+    history.git("checkout", "-q", "main", "--", ".quality-gates-baseline.json")
+    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+    assert code == 1
+    summary = data["summary"]
+    assert (summary["new"], summary["baselined"]) == (1, 3)  # type: ignore[index]
+
+
+def test_unknown_ref_is_exit_2(history: Project) -> None:
+    proc = cli(history.root, "run", "--all-files", "--diff-base", "no-such-branch")
+    assert proc.returncode == 2
+    assert "not in the local history" in proc.stderr and "git fetch" in proc.stderr
+
+
+def test_shallow_clone_refuses_instead_of_passing(history: Project, tmp_path: Path) -> None:
+    first = history.git("rev-list", "--max-parents=0", "HEAD").strip()
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{history.root}", str(clone))
+    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
+    for ref in (first, "origin/main", "main"):
+        proc = cli(clone, "run", "--all-files", "--diff-base", ref)
+        assert proc.returncode == 2, (ref, proc.stdout, proc.stderr)
+        assert f"--diff-base {ref}: not in the local history" in proc.stderr
+        assert "git fetch --no-tags --unshallow" in proc.stderr
+    proc = cli(clone, "run", "--all-files", "--diff-base", "origin/main")
+    assert "+refs/heads/main:refs/remotes/origin/main" in proc.stderr
+    # following the advice makes it work
+    git(clone, "fetch", "-q", "--no-tags", "--unshallow", "origin", "+refs/heads/main:refs/remotes/origin/main")
+    code, data, _ = run_json(clone, "--all-files", "--diff-base", "origin/main")
+    assert code == 1 and data["summary"]["new"] == 1  # type: ignore[index]
+
+
+def test_ref_present_but_history_cut_is_refused(history: Project, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{history.root}", str(clone))
+    git(clone, "checkout", "-q", "feature")
+    proc = cli(clone, "run", "--all-files", "--diff-base", "origin/main")
+    assert proc.returncode == 2
+    assert "no common history with HEAD" in proc.stderr and "git fetch" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("diff", "expected"),
+    [
+        pytest.param("+++ b/a.py\n@@ -1,0 +2,3 @@\n", {"a.py": {2, 3, 4}}, id="added"),
+        pytest.param("+++ b/a.py\n@@ -5 +5 @@\n", {"a.py": {5}}, id="one-line"),
+        pytest.param("+++ b/a.py\n@@ -5,2 +4,0 @@\n", {}, id="deleted-only"),
+        pytest.param("+++ /dev/null\n@@ -1,3 +0,0 @@\n", {}, id="file-deleted"),
+        pytest.param("+++ b/dir/my file.py\t\n@@ -0,0 +1 @@\n", {"dir/my file.py": {1}}, id="space"),
+    ],
+)
+def test_parse_hunks(diff: str, expected: dict[str, set[int]]) -> None:
+    assert diffs.parse(diff) == expected
+
+
+def test_option_like_ref_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(GateError, match="not a git ref"):
+        diffs.changed_lines(tmp_path, "--output=x")
