@@ -13,7 +13,8 @@ from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import fingerprint_findings
 from quality_gates.guards import integrity
 from quality_gates.guards.integrity_rules import RULES, TOOL
-from quality_gates.report import Report, RuleInfo, ToolRun
+from quality_gates.guards.rules import rule_infos
+from quality_gates.report import Report, ToolRun
 
 NAME = "audit-gates"
 HELP = (
@@ -40,21 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="report only findings in these files (default: every gate file)",
     )
     reports.add_options(parser)
-
-
-def rule_infos() -> dict[str, RuleInfo]:
-    """SARIF rule metadata: what the rule finds, why it matters and the fix."""
-    return {
-        rule.id: RuleInfo(
-            id=rule.id,
-            description=rule.what,
-            extra={
-                "help": f"Why: {rule.why}. Fix: {rule.fix}.",
-                "properties": {"name": rule.name, "why": rule.why, "fix": rule.fix},
-            },
-        )
-        for rule in RULES.values()
-    }
 
 
 def _selected(root: Path, names: list[str]) -> set[str]:
@@ -91,7 +77,7 @@ def main(args: argparse.Namespace) -> int:
                 files=len(audit.files),
             )
         },
-        rules={TOOL: rule_infos()},
+        rules={TOOL: rule_infos(RULES)},
         summary={"files": len(audit.files), "findings": len(findings)},
     )
     if not audit.files:

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from quality_gates.findings import Finding
+from quality_gates.guards.rules import Rule, make_finding
 
 TOOL = "audit-gates"
-
-
-@dataclasses.dataclass(frozen=True)
-class Rule:
-    """One rule: id, short name, severity, and the why and fix every finding carries."""
-
-    id: str
-    name: str
-    severity: str
-    what: str
-    why: str
-    fix: str
 
 
 _RULES = (
@@ -165,18 +152,6 @@ _RULES = (
 RULES = {rule.id: rule for rule in _RULES}
 
 
-def finding(
-    rule_id: str, path: str, line: int, detail: str, column: int = 0
-) -> Finding:
-    """Make a finding whose message says what was found, why it matters and the fix."""
-    rule = RULES[rule_id]
-    message = f"{detail}: {rule.why}. Fix: {rule.fix}."
-    return Finding(
-        tool=TOOL,
-        rule=rule_id,
-        severity=rule.severity,
-        path=path,
-        line=max(line, 1),
-        column=column,
-        message=message,
-    )
+def finding(rule_id: str, path: str, line: int, detail: str) -> Finding:
+    """Make an audit-gates finding of rule ``rule_id``."""
+    return make_finding(TOOL, RULES[rule_id], path, line, detail)

@@ -1,0 +1,181 @@
+"""``quality-gates protect``: changes to protected paths need an explicit approval."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from pathlib import Path
+
+from quality_gates import __version__
+from quality_gates import config as config_mod
+from quality_gates import diffs
+from quality_gates import files as files_mod
+from quality_gates import reports
+from quality_gates.errors import FAILED, PASSED, GateError
+from quality_gates.findings import fingerprint_findings
+from quality_gates.guards import changes as changes_mod
+from quality_gates.guards import protect, protect_config, textfile, trailers
+from quality_gates.guards.protect_config import ProtectConfig
+from quality_gates.guards.protect_rules import RULES, TOOL
+from quality_gates.guards.rules import rule_infos
+from quality_gates.report import Report, ToolRun
+
+NAME = "protect"
+HELP = "refuse changes to protected paths without an approval; check CODEOWNERS"
+DESCRIPTION = """\
+Check changes against the layers of path patterns in
+[tool.quality-gates.protect].  A change to a protected path (added, modified,
+deleted, renamed from or to) fails unless approved: QUALITY_GATES_APPROVE
+names its pattern or layer, or the commit carries a `Protected-change: <reason>`
+trailer.  Also checks that CODEOWNERS is valid and owns every protected path.
+
+  protect                      the staged changes (git diff --cached -M)
+  protect --commit-msg-file F  the staged changes; a trailer in F approves them
+  protect --diff-base REF      every commit since the merge base with REF
+                               (also PRE_COMMIT_FROM_REF under pre-commit)
+  protect FILES...             the named files, as modified
+
+exit codes: 0 passed, 1 findings, 2 usage or config error"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """FILES, ``--diff-base``, ``--commit-msg-file``, ``--format``, ``--output``."""
+    parser.add_argument("filenames", nargs="*", metavar="FILES", help="files to check")
+    parser.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="check every commit since the merge base with REF (CI)",
+    )
+    parser.add_argument(
+        "--commit-msg-file",
+        metavar="PATH",
+        help="the commit message (commit-msg stage): its trailer approves",
+    )
+    reports.add_options(parser)
+
+
+def _base_config(root: Path, base: str) -> ProtectConfig | None:
+    try:
+        text = files_mod.git(root, "show", f"{base}:./pyproject.toml")
+        table = tomllib.loads(text).get("tool", {}).get("quality-gates", {})
+        return protect_config.parse(table.get("protect", {}))
+    except (GateError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+
+
+def _message_reason(path: str, trailer: str) -> str | None:
+    text = textfile.read(Path(path))
+    if text.problem:
+        raise GateError(f"--commit-msg-file {path}: {text.problem}")
+    return trailers.reason(text.text, trailer)
+
+
+def _files(root: Path, names: list[str]) -> list[changes_mod.Change]:
+    result = []
+    for name in names:
+        full = (Path(name) if Path(name).is_absolute() else Path.cwd() / name).resolve()
+        try:
+            rel = full.relative_to(root).as_posix()
+        except ValueError:
+            raise GateError(f"{name}: outside the project at {root}")
+        result.append(changes_mod.Change("M", rel))
+    return result
+
+
+def _check(
+    args: argparse.Namespace, root: Path, config: ProtectConfig, out: protect.Outcome
+) -> ProtectConfig:
+    approved = protect.approved_names(os.environ, config.approval_env)
+    base_ref = args.diff_base or (
+        None
+        if args.filenames or args.commit_msg_file
+        else os.environ.get("PRE_COMMIT_FROM_REF")
+    )
+    if base_ref:
+        base = diffs.merge_base(root, base_ref)
+        config = protect_config.merge(config, _base_config(root, base))
+        approved = protect.approved_names(os.environ, config.approval_env)
+        for commit in changes_mod.commits_since(root, base):
+            reason = trailers.reason(commit.message, config.trailer)
+            where = f" in commit {commit.sha[:10]} ({commit.subject[:60]})"
+            protect.check_changes(
+                commit.changes,
+                config,
+                approved=approved,
+                trailer=reason,
+                context=where,
+                outcome=out,
+            )
+        return config
+    reason = None
+    if args.commit_msg_file:
+        reason = _message_reason(args.commit_msg_file, config.trailer)
+        if reason == "":
+            out.notes.append(
+                f"the {config.trailer} trailer has no reason: not an approval"
+            )
+    changes = (
+        _files(root, args.filenames) if args.filenames else changes_mod.staged(root)
+    )
+    protect.check_changes(
+        changes, config, approved=approved, trailer=reason, outcome=out
+    )
+    return config
+
+
+def _validate(args: argparse.Namespace) -> None:
+    if args.diff_base and args.filenames:
+        raise GateError("name files or use --diff-base, not both")
+    if args.diff_base and args.commit_msg_file:
+        raise GateError(
+            "--commit-msg-file is for the commit being made, not --diff-base"
+        )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Check the changes and CODEOWNERS, report, and return the exit code."""
+    _validate(args)
+    root = files_mod.project_root()
+    config = protect_config.parse(config_mod.load(root).section("protect"))
+    if not config.layers:
+        raise GateError(
+            "nothing is protected: add [tool.quality-gates.protect] to pyproject.toml "
+            'with a layer of path patterns, e.g. ci = [".github/workflows/"]'
+        )
+    outcome = protect.Outcome()
+    config = _check(args, root, config, outcome)
+    lines = textfile.read(root / "pyproject.toml").lines
+    if config.codeowners:
+        outcome.findings += protect.ownership(root, config, lines)
+    return _report(args, config, outcome, lines)
+
+
+def _report(
+    args: argparse.Namespace,
+    config: ProtectConfig,
+    out: protect.Outcome,
+    lines: list[str],
+) -> int:
+    approved = protect.approved_names(os.environ, config.approval_env)
+    for name in protect.unknown_names(approved, config):
+        out.notes.append(
+            f"{config.approval_env} names {name!r}: no such pattern or layer"
+        )
+    if out.approved:
+        out.notes.append(f"{out.approved} protected change(s) approved")
+    report = Report(
+        command=NAME,
+        findings=fingerprint_findings(out.findings, {"pyproject.toml": lines}),
+        tools={TOOL: ToolRun(name=TOOL, version=__version__)},
+        rules={TOOL: rule_infos(RULES)},
+        notes=out.notes,
+        summary={
+            "changes": out.changes,
+            "protected": out.protected,
+            "approved": out.approved,
+        },
+    )
+    report.exit_code = FAILED if report.findings else PASSED
+    reports.emit(report, args.format, args.output)
+    return report.exit_code
