@@ -84,10 +84,10 @@ def score_commit(
         cfg = config_mod.load(root)
         report, _ = scan.project_report("history", root, cfg, cache=cache, jobs=jobs)
     except GateError as exc:
-        point.error = str(exc)
+        point.error = str(exc).replace(f"{root}/", "")
         return point
     if report.errors:
-        point.error = report.errors[0]
+        point.error = report.errors[0].replace(f"{root}/", "")
         return point
     s = report.summary
     point.score, point.rating = s["score"], s["rating"]
