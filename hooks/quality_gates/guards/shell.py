@@ -154,6 +154,7 @@ def audit(script: str) -> list[Hit]:
 def exit_zero_line(text: str) -> int | None:
     """0-based line of an ``--exit-zero`` option (also inside ``bash -c '...'``)."""
     for index, line in enumerate(text.splitlines()):
-        if re.search(r"(^|[\s'\"=\[,])--exit-zero\b", line):
+        code = line[: len(mask(line))]  # the comment cut off, quotes kept
+        if re.search(r"(^|[\s'\"=\[,])--exit-zero\b", code):
             return index
     return None

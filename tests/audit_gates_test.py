@@ -1,0 +1,622 @@
+"""audit-gates: every neutralising pattern fails with its rule, and its honest twin passes."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import Project, cli
+from quality_gates.guards import integrity, shell, textfile, workflows
+from quality_gates.guards.integrity_rules import RULES
+from reports_test import validate_sarif
+
+SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
+DIGEST = "sha256:" + "a" * 64
+
+
+def workflow(
+    steps: str = "", *, job: str = "", top: str = "permissions:\n  contents: read\n"
+) -> str:
+    """A clean, pinned, permissioned workflow; ``steps`` and ``job`` add to its one job."""
+    body = textwrap.indent(textwrap.dedent(steps).strip("\n"), " " * 6)
+    extra = textwrap.indent(textwrap.dedent(job).strip("\n"), " " * 4)
+    return (
+        "name: ci\non: [push, pull_request]\n"
+        + top
+        + "jobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        + (extra + "\n" if extra else "")
+        + "    steps:\n"
+        + f"      - uses: actions/checkout@{SHA}  # v4.2.2\n"
+        + (body + "\n" if body else "")
+    )
+
+
+def run_step(script: str) -> str:
+    return "- name: gate\n  run: |\n" + textwrap.indent(
+        textwrap.dedent(script).strip("\n"), "    "
+    )
+
+
+def audit(text: str | bytes) -> list[tuple[str, int, str]]:
+    data = text.encode() if isinstance(text, str) else text
+    found = workflows.audit_workflow("ci.yml", textfile.decode(data))
+    return [(f.rule, f.line, f.message) for f in found]
+
+
+# (shell script of one step, rule or None, text the message must contain)
+SHELL_CASES = [
+    pytest.param("flake8 . || true", "QG101", "`flake8 . || true`", id="or-true"),
+    pytest.param("pytest -q || :", "QG101", "|| :", id="or-colon"),
+    pytest.param("mypy src || exit 0", "QG101", "|| exit 0", id="or-exit-0"),
+    pytest.param("cd src && pytest || true", "QG101", "pytest", id="list-or-true"),
+    pytest.param("make lint || true", "QG101", "make lint", id="make-target"),
+    pytest.param("python -m pytest || /bin/true", "QG101", "/bin/true", id="bin-true"),
+    pytest.param(
+        "bandit -r src || echo 'bandit found issues'", "QG102", "|| echo", id="or-echo"
+    ),
+    pytest.param(
+        "pip-audit || printf 'vulnerable\\n'", "QG102", "pip-audit", id="or-printf"
+    ),
+    pytest.param("pytest; exit 0", "QG103", "`pytest; exit 0`", id="exit-0"),
+    pytest.param(
+        "set +e\npytest\necho done", "QG104", "`set +e` then `pytest`", id="set-e-off"
+    ),
+    pytest.param("set +e\nmypy .\nset -e", "QG104", "mypy", id="set-e-off-restored"),
+    pytest.param("ruff check --exit-zero .", "QG106", "--exit-zero", id="exit-zero"),
+    pytest.param(
+        "flake8 \\\n  --exit-zero src", "QG106", "--exit-zero", id="exit-zero-continued"
+    ),
+    # the honest twins: same commands, failures kept
+    pytest.param("flake8 . || exit 1", None, "", id="or-exit-1"),
+    pytest.param("pytest || exit", None, "", id="or-bare-exit-keeps-status"),
+    pytest.param(
+        "pytest || { echo 'tests failed'; exit 1; }", None, "", id="echo-then-exit-1"
+    ),
+    pytest.param(
+        "mypy . || (echo '::error::mypy'; false)", None, "", id="echo-then-false"
+    ),
+    pytest.param("rm -f build.log || true", None, "", id="non-gate-or-true"),
+    pytest.param("pip cache purge || echo 'no cache'", None, "", id="non-gate-or-echo"),
+    pytest.param('echo "never write pytest || true"', None, "", id="quoted-operator"),
+    pytest.param("pytest  # not || true", None, "", id="commented-operator"),
+    pytest.param("flake8 src  # never --exit-zero", None, "", id="commented-exit-zero"),
+    pytest.param(
+        "set +e\npytest\nstatus=$?\nset -e\nexit $status", None, "", id="set-e-checked"
+    ),
+    pytest.param(
+        "set +e\npytest | tee log\nexit ${PIPESTATUS[0]}", None, "", id="pipestatus"
+    ),
+    pytest.param("set +e\nif ! pytest; then exit 1; fi", None, "", id="set-e-if"),
+    pytest.param(
+        'if [ -z "$TOKEN" ]; then echo skip; exit 0; fi\npytest',
+        None,
+        "",
+        id="early-exit-0",
+    ),
+    pytest.param("pytest\nexit 0", None, "", id="final-exit-0-under-errexit"),
+]
+
+
+@pytest.mark.parametrize(("script", "rule", "needle"), SHELL_CASES)
+def test_run_scripts(script: str, rule: str | None, needle: str) -> None:
+    found = audit(workflow(run_step(script)))
+    if rule is None:
+        assert found == []
+        return
+    assert [r for r, _, _ in found] == [rule]
+    _, line, message = found[0]
+    assert needle in message
+    assert RULES[rule].why in message and "Fix:" in message
+    flagged = workflow(run_step(script)).splitlines()[line - 1].strip()
+    assert flagged in [part.strip() for part in script.splitlines()]
+    if rule == "QG104":
+        assert flagged == "set +e"
+    else:
+        assert flagged == script.splitlines()[0] or needle.strip("`") in flagged
+
+
+STEP_CASES = [
+    pytest.param(
+        "- run: pytest\n  continue-on-error: true", "", "QG105", id="coe-step"
+    ),
+    pytest.param(
+        "- uses: pre-commit/action@" + SHA + "\n  continue-on-error: true",
+        "",
+        "QG105",
+        id="coe-gate-action",
+    ),
+    pytest.param("- run: pytest", "continue-on-error: true", "QG105", id="coe-job"),
+    pytest.param(
+        "- uses: actions/upload-artifact@" + SHA + "\n  continue-on-error: true",
+        "",
+        None,
+        id="coe-upload-is-fine",
+    ),
+    pytest.param(
+        "- run: pytest",
+        "continue-on-error: ${{ matrix.experimental }}",
+        None,
+        id="coe-matrix",
+    ),
+    pytest.param("- run: pytest\n  continue-on-error: false", "", None, id="coe-false"),
+    pytest.param("- run: pytest", "if: false", "QG107", id="if-false-job"),
+    pytest.param(
+        "- run: pytest\n  if: ${{ false }}", "", "QG107", id="if-false-expr-step"
+    ),
+    pytest.param(
+        "- run: pytest", "if: false && github.ref == 'x'", "QG107", id="if-false-and"
+    ),
+    pytest.param(
+        "- run: pytest", "if: github.event_name == 'push'", None, id="if-real"
+    ),
+    pytest.param("- uses: actions/setup-python@v5", "", "QG110", id="tag"),
+    pytest.param("- uses: actions/setup-python@main", "", "QG110", id="branch"),
+    pytest.param("- uses: actions/setup-python@0b93645", "", "QG110", id="short-sha"),
+    pytest.param("- uses: actions/setup-python", "", "QG110", id="no-ref"),
+    pytest.param(f"- uses: actions/setup-python@{SHA} # v5", "", None, id="full-sha"),
+    pytest.param("- uses: ./.github/actions/setup", "", None, id="local-action"),
+    pytest.param("- uses: docker://alpine:3.20", "", "QG110", id="docker-tag"),
+    pytest.param(f"- uses: docker://alpine@{DIGEST}", "", None, id="docker-digest"),
+    pytest.param(
+        "- uses: org/lint-action@" + SHA + "\n  with:\n    args: --exit-zero",
+        "",
+        "QG106",
+        id="exit-zero-in-with",
+    ),
+]
+
+
+@pytest.mark.parametrize(("steps", "job", "rule"), STEP_CASES)
+def test_steps_and_jobs(steps: str, job: str, rule: str | None) -> None:
+    found = audit(workflow(steps, job=job))
+    assert [r for r, _, _ in found] == ([rule] if rule else [])
+
+
+def test_line_points_at_the_key() -> None:
+    text = workflow("- run: pytest\n  continue-on-error: true")
+    ((rule, line, _),) = audit(text)
+    assert text.splitlines()[line - 1].strip() == "continue-on-error: true"
+    text = workflow("- uses: actions/setup-python@v5")
+    ((_, line, message),) = audit(text)
+    assert "actions/setup-python@v5" in text.splitlines()[line - 1]
+    assert "pinned to a tag or branch" in message
+
+
+def test_reusable_workflow_must_be_pinned() -> None:
+    text = (
+        "on: push\npermissions: {}\njobs:\n"
+        "  call:\n    uses: org/repo/.github/workflows/lint.yml@main\n"
+        "  local:\n    uses: ./.github/workflows/lint.yml\n"
+    )
+    assert [(r, line) for r, line, _ in audit(text)] == [("QG110", 5)]
+
+
+PERMISSION_CASES = [
+    pytest.param("", ["QG111"], id="none"),
+    pytest.param("permissions:\n  contents: read\n", [], id="top-level"),
+    pytest.param("permissions: {}\n", [], id="empty-top-level"),
+]
+
+
+@pytest.mark.parametrize(("top", "rules"), PERMISSION_CASES)
+def test_permissions(top: str, rules: list[str]) -> None:
+    assert [r for r, _, _ in audit(workflow(top=top))] == rules
+
+
+def test_permissions_on_every_job_is_enough() -> None:
+    text = workflow(top="", job="permissions:\n  contents: read")
+    assert audit(text) == []
+    two = text + "  other:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+    assert [(r, m.split(":")[0]) for r, _, m in audit(two)] == [
+        ("QG111", "job `other` has no `permissions")
+    ]
+
+
+BROKEN_CASES = [
+    pytest.param(b"", "QG108", 1, "workflow is empty", id="empty"),
+    pytest.param(
+        b"# only a comment\n\n", "QG108", 1, "workflow is empty", id="comments-only"
+    ),
+    pytest.param(
+        b"on: push\njobs:\n  test:\n    steps:\n      - run: [pytest\n",
+        "QG109",
+        6,
+        "invalid YAML",
+        id="truncated",
+    ),
+    pytest.param(
+        b"on: push\njobs: {\n  a: 1\n  b\n", "QG109", 5, "invalid YAML", id="bad-flow"
+    ),
+    pytest.param(b"on: push\n\tjobs: x\n", "QG109", 2, "invalid YAML", id="tab"),
+    pytest.param(b"name: caf\xe9\n", "QG109", 1, "not UTF-8", id="latin-1"),
+    pytest.param(b"on: push\n\x00\x01\x02", "QG109", 2, "binary", id="binary"),
+    pytest.param(b"- a\n- b\n", "QG109", 1, "not a mapping", id="a-list"),
+    pytest.param(b"on: push\n", "QG109", 1, "no `jobs:`", id="no-jobs"),
+    pytest.param(b"a: 1\n---\nb: 2\n", "QG109", 2, "invalid YAML", id="two-documents"),
+]
+
+
+@pytest.mark.parametrize(("data", "rule", "line", "needle"), BROKEN_CASES)
+def test_broken_workflows_are_findings(
+    data: bytes, rule: str, line: int, needle: str
+) -> None:
+    found = audit(data)
+    assert (found[0][0], found[0][1]) == (rule, line)
+    assert needle in found[0][2]
+
+
+def test_clean_workflow_is_quiet() -> None:
+    text = workflow(f"""
+        - uses: actions/setup-python@{SHA}  # v5.3.0
+          with:
+            python-version: "3.12"
+        - run: pip install -e '.[test]' || true
+        - name: tests
+          run: |
+            set -euo pipefail
+            python -m pytest -q || {{ echo "::error::tests failed"; exit 1; }}
+        - uses: actions/upload-artifact@{SHA}  # v4
+          if: always()
+          continue-on-error: true
+          with:
+            name: coverage
+            path: .coverage
+        """)
+    assert audit(text) == []
+
+
+def test_shell_masking_and_logical_lines() -> None:
+    assert shell.mask("""echo "a || b" 'c' # x""") == "echo \"xxxxxx\" 'x' "
+    assert shell.logical_lines("a \\\nb\nc") == [(0, "a  b"), (2, "c")]
+
+
+# ---- config files: shadowing, ignored sections, D codes -----------------------
+
+PYPROJECT_PYTEST = '[project]\nname = "x"\n\n[tool.pytest.ini_options]\naddopts = "--cov-fail-under=90"\n'
+PRECOMMIT_DOCSTRINGS = (
+    "repos:\n  - repo: https://github.com/PyCQA/flake8\n    rev: 7.1.1\n    hooks:\n"
+    "      - id: flake8\n        additional_dependencies: [flake8-docstrings==1.7.0]\n"
+)
+
+CONFIG_CASES = [
+    pytest.param(
+        {"pytest.ini": "[pytest]\naddopts = -q\n", "pyproject.toml": PYPROJECT_PYTEST},
+        [("QG120", "pyproject.toml", 4)],
+        "pytest reads pytest.ini [pytest] first",
+        id="pytest-ini-beats-pyproject",
+    ),
+    pytest.param({"pyproject.toml": PYPROJECT_PYTEST}, [], "", id="pyproject-alone"),
+    pytest.param(
+        {
+            "pytest.ini": "[tool:pytest]\naddopts = --cov-fail-under=90\n",
+            "pyproject.toml": PYPROJECT_PYTEST,
+        },
+        [("QG120", "pyproject.toml", 4), ("QG121", "pytest.ini", 1)],
+        "pytest reads only [pytest] in pytest.ini",
+        id="pytest-ini-wrong-header",
+    ),
+    pytest.param(
+        {"pytest.ini": "[pytest]\naddopts = -q\n"}, [], "", id="pytest-ini-alone"
+    ),
+    pytest.param(
+        {"pytest.ini": "", "pyproject.toml": PYPROJECT_PYTEST},
+        [("QG120", "pyproject.toml", 4)],
+        "(the whole file)",
+        id="empty-pytest-ini-still-wins",
+    ),
+    pytest.param(
+        {"setup.cfg": "[metadata]\nname = x\n\n[pytest]\naddopts = -q\n"},
+        [("QG121", "setup.cfg", 4)],
+        "pytest reads [tool:pytest] in setup.cfg",
+        id="setup-cfg-pytest",
+    ),
+    pytest.param(
+        {"setup.cfg": "[tool:pytest]\naddopts = -q\n"},
+        [],
+        "",
+        id="setup-cfg-tool-pytest",
+    ),
+    pytest.param(
+        {"tox.ini": "[tox]\nenvlist = py\n[tool:pytest]\naddopts = -q\n"},
+        [("QG121", "tox.ini", 3)],
+        "pytest reads only [pytest] in tox.ini",
+        id="tox-tool-pytest",
+    ),
+    pytest.param(
+        {
+            "tox.ini": "[pytest]\naddopts = -q\n",
+            "setup.cfg": "[tool:pytest]\naddopts = -x\n",
+        },
+        [("QG120", "setup.cfg", 1)],
+        "pytest reads tox.ini [pytest] first",
+        id="tox-beats-setup-cfg",
+    ),
+    pytest.param(
+        {
+            "setup.cfg": "[flake8]\nmax-line-length = 120\n",
+            ".flake8": "[flake8]\nmax-line-length = 88\n",
+        },
+        [("QG122", ".flake8", 1)],
+        "flake8 reads setup.cfg [flake8] first, so .flake8 [flake8]",
+        id="setup-cfg-beats-flake8",
+    ),
+    pytest.param(
+        {
+            "setup.cfg": "[metadata]\nname = x\n",
+            ".flake8": "[flake8]\nmax-line-length = 88\n",
+        },
+        [],
+        "",
+        id="setup-cfg-without-flake8",
+    ),
+    pytest.param(
+        {
+            ".flake8": "[flake8]\nselect = E,F,W\n",
+            ".pre-commit-config.yaml": PRECOMMIT_DOCSTRINGS,
+        },
+        [("QG123", ".flake8", 2)],
+        "`select = E, F, W` has no D code",
+        id="select-drops-d",
+    ),
+    pytest.param(
+        {
+            ".flake8": "[flake8]\nselect = E,F,W,D\n",
+            ".pre-commit-config.yaml": PRECOMMIT_DOCSTRINGS,
+        },
+        [],
+        "",
+        id="select-keeps-d",
+    ),
+    pytest.param(
+        {
+            ".flake8": "[flake8]\nselect = E,F,W\nextend-select = D\n",
+            "requirements-dev.txt": "flake8-docstrings\n",
+        },
+        [],
+        "",
+        id="extend-select-d",
+    ),
+    pytest.param(
+        {
+            "setup.cfg": "[flake8]\ndocstring-convention = google\nextend_ignore = E203, D\n"
+        },
+        [("QG123", "setup.cfg", 3)],
+        "`D` in the ignore list",
+        id="ignore-all-d",
+    ),
+    pytest.param(
+        {
+            "setup.cfg": "[flake8]\ndocstring-convention = google\nextend-ignore = D100,D104\n"
+        },
+        [],
+        "",
+        id="ignore-some-d",
+    ),
+    pytest.param(
+        {".flake8": "[flake8]\nselect = E,F,W\n"}, [], "", id="select-without-plugin"
+    ),
+    pytest.param(
+        {
+            ".pre-commit-config.yaml": PRECOMMIT_DOCSTRINGS
+            + "        args: [--select=E,F,W]\n",
+        },
+        [("QG123", ".pre-commit-config.yaml", 7)],
+        "hook `flake8` args",
+        id="hook-args-drop-d",
+    ),
+    pytest.param(
+        {
+            "mypy.ini": "[mypy]\nignore_missing_imports = True\n",
+            "pyproject.toml": "[tool.mypy]\nstrict = true\n",
+        },
+        [("QG124", "pyproject.toml", 1)],
+        "mypy reads mypy.ini [mypy] first",
+        id="mypy-ini-beats-pyproject",
+    ),
+    pytest.param(
+        {"pyproject.toml": "[tool.mypy]\nstrict = true\n"},
+        [],
+        "",
+        id="mypy-pyproject-alone",
+    ),
+    pytest.param(
+        {"setup.cfg": "[tool:mypy]\nstrict = True\n"},
+        [("QG121", "setup.cfg", 1)],
+        "mypy reads only [mypy]",
+        id="setup-cfg-tool-mypy",
+    ),
+    pytest.param(
+        {"pyproject.toml": "[tool.flake8]\nmax-line-length = 88\n"},
+        [("QG121", "pyproject.toml", 1)],
+        "flake8 does not read pyproject.toml",
+        id="flake8-in-pyproject",
+    ),
+    pytest.param(
+        {
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["Flake8-pyproject"]\n'
+            "[tool.flake8]\nmax-line-length = 88\n"
+        },
+        [],
+        "",
+        id="flake8-pyproject-plugin",
+    ),
+    pytest.param(
+        {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = "-q\n'},
+        [("QG109", "pyproject.toml", 2)],
+        "invalid TOML",
+        id="pyproject-invalid",
+    ),
+    pytest.param(
+        {"setup.cfg": "[flake8]\nselect = E\nnot a key value\n"},
+        [("QG109", "setup.cfg", 3)],
+        "invalid INI",
+        id="setup-cfg-invalid",
+    ),
+    pytest.param(
+        {"tox.ini": b"[tox]\nenvlist = caf\xe9\n"},
+        [("QG109", "tox.ini", 2)],
+        "not UTF-8",
+        id="tox-not-utf8",
+    ),
+    pytest.param(
+        {
+            ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: lint\n    entry: bash -c 'flake8 . || true'\n"
+        },
+        [("QG101", ".pre-commit-config.yaml", 5)],
+        "`flake8 . || true`",
+        id="precommit-bash-or-true",
+    ),
+    pytest.param(
+        {
+            ".pre-commit-config.yaml": PRECOMMIT_DOCSTRINGS
+            + "        args: [--exit-zero]\n"
+        },
+        [("QG106", ".pre-commit-config.yaml", 7)],
+        "--exit-zero",
+        id="precommit-exit-zero",
+    ),
+    pytest.param(
+        {".pre-commit-config.yaml": "repos: [\n"},
+        [("QG109", ".pre-commit-config.yaml", 2)],
+        "invalid YAML",
+        id="precommit-invalid",
+    ),
+    pytest.param(
+        {
+            "actions/lint/action.yml": "runs:\n  using: composite\n  steps:\n"
+            "    - uses: actions/setup-python@v5\n    - run: ruff check . || true\n      shell: bash\n"
+        },
+        [
+            ("QG110", "actions/lint/action.yml", 4),
+            ("QG101", "actions/lint/action.yml", 5),
+        ],
+        "ruff check . || true",
+        id="composite-action",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected", "needle"), CONFIG_CASES)
+def test_config_files(
+    tmp_path: Path,
+    files: dict[str, str | bytes],
+    expected: list[tuple[str, str, int]],
+    needle: str,
+) -> None:
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    found = integrity.run(tmp_path).findings
+    assert sorted((f.rule, f.path, f.line) for f in found) == sorted(expected)
+    if expected:
+        assert any(needle in f.message for f in found)
+
+
+# ---- the command -----------------------------------------------------------
+
+
+def bad_project(project: Project) -> Project:
+    project.write("pyproject.toml", PYPROJECT_PYTEST)
+    project.write("pytest.ini", "[tool:pytest]\naddopts = -q\n")
+    project.write(".github/workflows/ci.yml", workflow(run_step("flake8 . || true")))
+    project.write(".github/workflows/empty.yaml", "")
+    return project
+
+
+def test_cli_reports_every_finding_with_file_and_line(project: Project) -> None:
+    bad_project(project)
+    proc = cli(project.root, "audit-gates")
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(
+        line.startswith(
+            ".github/workflows/ci.yml:12:0: audit-gates QG101 job `test`, step `gate`"
+        )
+        for line in lines
+    ), proc.stdout
+    assert any(
+        line.startswith(".github/workflows/empty.yaml:1:0: audit-gates QG108")
+        for line in lines
+    )
+    assert any(line.startswith("pytest.ini:1:0: audit-gates QG121") for line in lines)
+    assert any(
+        line.startswith("pyproject.toml:4:0: audit-gates QG120") for line in lines
+    )
+    assert lines[-1] == "audit-gates: failed"
+
+
+def test_cli_clean_project_passes(project: Project) -> None:
+    project.write("pyproject.toml", PYPROJECT_PYTEST + "\n[tool.mypy]\nstrict = true\n")
+    project.write(".flake8", "[flake8]\nmax-line-length = 88\n")
+    project.write(
+        ".github/workflows/ci.yml", workflow(run_step("flake8 . || exit 1\npytest"))
+    )
+    proc = cli(project.root, "audit-gates")
+    assert (proc.returncode, proc.stdout) == (0, "audit-gates: passed\n"), proc.stderr
+
+
+def test_cli_files_limit_the_report(project: Project) -> None:
+    bad_project(project)
+    proc = cli(project.root, "audit-gates", "pytest.ini", "--format", "json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert {f["path"] for f in report["findings"]} == {"pytest.ini"}
+    missing = cli(project.root, "audit-gates", "nope.yml")
+    assert missing.returncode == 2
+    assert "nope.yml: no such file" in missing.stderr
+
+
+def test_cli_sarif_carries_why_and_fix(project: Project) -> None:
+    bad_project(project)
+    proc = cli(project.root, "audit-gates", "--format", "sarif")
+    assert proc.returncode == 1
+    document = json.loads(proc.stdout)
+    validate_sarif(document)
+    (run,) = document["runs"]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert set(rules) == set(RULES)
+    assert rules["QG101"]["help"]["text"].startswith("Why: the step succeeds whatever")
+    assert rules["QG101"]["properties"]["fix"] == RULES["QG101"].fix
+    assert {r["ruleId"] for r in run["results"]} == {
+        "QG101",
+        "QG108",
+        "QG111",
+        "QG120",
+        "QG121",
+    } - {"QG111"}
+
+
+def test_cli_github_format(project: Project) -> None:
+    bad_project(project)
+    proc = cli(project.root, "audit-gates", "--format", "github")
+    assert proc.returncode == 1
+    assert (
+        "::error file=.github/workflows/ci.yml,line=12,col=0,title=audit-gates QG101::"
+        in proc.stdout
+    )
+
+
+def test_cli_output_file_and_nothing_to_audit(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    proc = cli(
+        project.root, "audit-gates", "--format", "markdown", "--output", str(out)
+    )
+    assert proc.returncode == 0
+    assert "no workflow, action or tool config file found" in proc.stderr
+    assert out.read_text().startswith("## quality-gates audit-gates: passed")
+
+
+def test_unreadable_workflow_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "dir.yml").mkdir()  # a folder named like a workflow is skipped
+    (folder / "bin.yml").write_bytes(bytes(range(256)))
+    found = integrity.run(tmp_path).findings
+    assert [(f.rule, f.path) for f in found] == [("QG109", ".github/workflows/bin.yml")]
+    assert "binary file" in found[0].message
