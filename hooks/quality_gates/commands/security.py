@@ -23,6 +23,7 @@ from quality_gates.security import results
 from quality_gates.security import settings as settings_mod
 from quality_gates.security.advisory import Vulnerable
 from quality_gates.tools.base import Context
+from quality_gates.tools.mypy import project_python
 
 NAME = "security"
 HELP = "bandit on the code and a dependency audit (OSV online or offline, safety)"
@@ -131,8 +132,9 @@ def audit_dependencies(
     report: Report, cfg: config_mod.Config, chosen: settings_mod.Settings
 ) -> list[Vulnerable]:
     """Audit the dependencies; a source that fails is an error in ``report``."""
+    python = project_python(Context(cfg.root, cfg))
     collected = deps_mod.collect(
-        cfg.root, chosen.requirements, cfg.pyproject, python=cfg.python_executable
+        cfg.root, chosen.requirements, cfg.pyproject, python=python
     )
     report.notes.extend(f"not audited: {item}" for item in collected.unaudited)
     report.summary["dependencies"] = len(collected.dependencies)

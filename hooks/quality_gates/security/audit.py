@@ -84,6 +84,11 @@ def run(
     results.append(found)
     audit.sources.append(described)
     audit.versions.append(described.split(" (")[0])
+    if safety.api_key() is None and safety.installed():
+        audit.notes.append(
+            "safety is installed but SAFETY_API_KEY is not set: safety's database was "
+            "not used"
+        )
     if safety.api_key():
         progress(f"auditing {len(deps)} dependencies with safety")
         results.append(safety.advisories(safety.run(deps), deps))

@@ -39,9 +39,14 @@ def api_key() -> str | None:
     return value or None
 
 
+def installed() -> bool:
+    """Tell whether the optional safety extra is installed."""
+    return importlib.util.find_spec("safety") is not None
+
+
 def version() -> str:
     """Return the version of safety; a GateError naming the extra if missing."""
-    if importlib.util.find_spec("safety") is None:
+    if not installed():
         raise GateError(
             f"{KEY_VAR} is set but safety is not installed: "
             "pip install 'quality-gates[safety]', or unset the key"
