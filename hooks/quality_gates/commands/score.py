@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="neither read nor write the result cache",
     )
+    parser.add_argument(
+        "--tools",
+        metavar="LIST",
+        help="comma-separated tools (default: all five, or `tools` in config)",
+    )
     reports.add_options(parser)
 
 
@@ -76,6 +81,8 @@ def main(args: argparse.Namespace) -> int:
     """Score the project and print or write the report."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
+    if args.tools:
+        cfg.tools = config_mod.parse_tools(args.tools.split(","), "--tools")
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     cache = None if args.no_cache else Cache()
