@@ -271,4 +271,7 @@ def main(args: argparse.Namespace) -> int:
     report.summary["findings"] = len(report.findings)
     report.exit_code = gate.decide(report, cfg)
     reports.emit(report, args.format, args.output)
+    if args.format != "text" and not args.output:
+        for error in report.errors:  # the report went to stdout: say it here too
+            print(f"quality-gates {NAME}: error: {error}", file=sys.stderr)
     return report.exit_code

@@ -23,15 +23,16 @@ from quality_gates.security.deps import Dependency
 
 DEFAULT_OSV_URL = "https://api.osv.dev/v1/query"
 OFFLINE = "work offline with --vuln-db PATH (a folder or zip of OSV records)"
-_NETWORK_WORDS = (
-    "ConnectionError",
-    "ConnectTimeout",
-    "ReadTimeout",
-    "Connection refused",
-    "Name or service not known",
-    "Max retries exceeded",
-    "Temporary failure in name resolution",
-    "Network is unreachable",
+# what the network failure was, from the words of the traceback's last line
+_NETWORK = (
+    ("Connection refused", "connection refused"),
+    ("Failed to resolve", "cannot resolve the host name"),
+    ("Name or service not known", "cannot resolve the host name"),
+    ("Temporary failure in name resolution", "cannot resolve the host name"),
+    ("Network is unreachable", "network is unreachable"),
+    ("ConnectTimeout", "connection timed out"),
+    ("ReadTimeout", "no answer in time"),
+    ("ConnectionError", "connection failed"),
 )
 
 
@@ -104,9 +105,10 @@ def _failure(stderr: str, url: str, code: int) -> GateError:
     detail = lines[-1] if lines else f"exit code {code}, no message"
     if len(detail) > 300:
         detail = detail[:300] + "..."
-    if any(word in stderr for word in _NETWORK_WORDS):
+    reason = next((why for word, why in _NETWORK if word in detail), None)
+    if reason:
         return GateError(
-            f"pip-audit could not reach OSV at {url} ({detail}); {OFFLINE}"
+            f"pip-audit could not reach OSV at {url} ({reason}); {OFFLINE}"
         )
     return GateError(f"pip-audit failed querying OSV at {url} ({detail}); {OFFLINE}")
 
