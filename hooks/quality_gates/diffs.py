@@ -16,20 +16,23 @@ from pathlib import Path
 from quality_gates.errors import GateError
 from quality_gates.files import git
 
+_RELATIVE = re.compile(r"[~^@]|^[0-9a-f]{7,40}$")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13}
 
 
 def _fetch_hint(root: Path, ref: str) -> str:
-    shallow = _is_shallow(root)
+    """Say which ``git fetch`` brings ``ref`` and its history into this clone."""
+    unshallow = " --unshallow" if _is_shallow(root) else ""
     remote, _, branch = ref.partition("/")
     if branch and remote in _remotes(root):
-        target = f"{remote} +refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+        target = f" {remote} +refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+    elif _RELATIVE.search(ref):
+        target = " origin"  # a commit or HEAD~N: the history is what is missing
     else:
-        target = f"origin {ref}"
-    unshallow = " --unshallow" if shallow else ""
+        target = f" origin {ref}:{ref}"
     return (
-        f"run `git fetch --no-tags{unshallow} {target}` first "
+        f"run `git fetch --no-tags{unshallow}{target}` first "
         "(in GitHub Actions: actions/checkout with fetch-depth: 0)"
     )
 
