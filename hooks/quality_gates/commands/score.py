@@ -73,6 +73,8 @@ def render_text(report: Report) -> str:
             name = f"{row['tool']} {row['rule']}"
             out.append(_row(name, row))
     out.extend(f"error: {e}" for e in report.errors)
+    if report.errors:
+        out.append("note: the score covers only the tools that ran without error")
     out.extend(f"note: {n}" for n in report.notes)
     return "\n".join(out) + "\n"
 
