@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from quality_gates import __version__
+from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import gate, reports
@@ -22,6 +23,7 @@ from quality_gates.security import ignores as ignores_mod
 from quality_gates.security import results
 from quality_gates.security import settings as settings_mod
 from quality_gates.security.advisory import Vulnerable
+from quality_gates.security.settings import Settings
 from quality_gates.tools.base import Context
 from quality_gates.tools.mypy import project_python
 
@@ -87,6 +89,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the dependency audit: run bandit only",
     )
     parser.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="baseline file (default: `baseline` in config, else "
+        ".quality-gates-baseline.json if it exists); only new findings fail",
+    )
+    parser.add_argument(
         "--no-cache",
         action="store_true",
         help="neither read nor write bandit's result cache",
@@ -125,11 +133,12 @@ def scan_code(
     report.errors.extend(outcome.errors)
     report.notes.extend(outcome.notes)
     report.summary["files"] = len(files)
+    report.summary["checked"] = files
     return outcome.findings
 
 
 def audit_dependencies(
-    report: Report, cfg: config_mod.Config, chosen: settings_mod.Settings
+    report: Report, cfg: config_mod.Config, chosen: Settings
 ) -> list[Vulnerable]:
     """Audit the dependencies; a source that fails is an error in ``report``."""
     python = project_python(Context(cfg.root, cfg))
@@ -203,8 +212,7 @@ def _lines_of(
     return lines
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run the gate: bandit, the dependency audit, ignores, then the report."""
+def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Settings]:
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     chosen = settings_mod.merge(
@@ -215,61 +223,108 @@ def main(args: argparse.Namespace) -> int:
         osv_url=args.osv_url,
         requirements=args.requirements,
     )
-    cfg = settings_mod.with_thresholds(cfg, chosen)
-    text = (
-        (root / "pyproject.toml").read_text(errors="replace") if cfg.pyproject else ""
+    return settings_mod.with_thresholds(cfg, chosen), chosen
+
+
+def _ignores(cfg: config_mod.Config) -> list[ignores_mod.Ignore]:
+    pyproject = cfg.root / "pyproject.toml"
+    text = pyproject.read_text(errors="replace") if cfg.pyproject else ""
+    return ignores_mod.parse(cfg.raw.get("ignore"), text)
+
+
+def _code(
+    report: Report,
+    cfg: config_mod.Config,
+    args: argparse.Namespace,
+    active: Sequence[ignores_mod.Ignore],
+) -> list[Finding]:
+    found = scan_code(report, cfg, args.filenames, use_cache=not args.no_cache)
+    code = results.code_findings(found, active)
+    report.rules["bandit"] = code.rules
+    report.summary["ignored"] = report.summary.get("ignored", []) + code.ignored
+    return code.findings
+
+
+def _dependencies(
+    report: Report,
+    cfg: config_mod.Config,
+    chosen: Settings,
+    active: Sequence[ignores_mod.Ignore],
+) -> list[Finding]:
+    vulnerable = audit_dependencies(report, cfg, chosen)
+    minimum = settings_mod.MIN_SCORE[chosen.severity_threshold]
+    deps = results.dependency_findings(cfg.root, vulnerable, active, min_score=minimum)
+    report.rules[results.TOOL] = deps.rules
+    report.summary["vulnerable"] = [v.to_dict() for v in vulnerable]
+    report.summary["ignored"] = report.summary.get("ignored", []) + deps.ignored
+    report.summary["below_threshold"] = deps.below_threshold
+    report.notes += _package_notes(vulnerable)
+    report.notes += [f"below the severity threshold: {i}" for i in deps.below_threshold]
+    return deps.findings
+
+
+def _expired(report: Report, expired: Sequence[ignores_mod.Ignore]) -> list[Finding]:
+    if expired:
+        report.rules["quality-gates"] = {"expired-ignore": results.expired_rule()}
+        report.tools["quality-gates"] = ToolRun("quality-gates", __version__)
+    report.summary["expired_ignores"] = [e.describe() for e in expired]
+    return [ignores_mod.expired_finding(e) for e in expired]
+
+
+def _unused(
+    report: Report, active: Sequence[ignores_mod.Ignore], args: argparse.Namespace
+) -> None:
+    """Note ignores of the kinds that ran (code, advisories) that matched nothing."""
+    ran = {
+        kind for kind, off in ((True, args.no_code), (False, args.no_deps)) if not off
+    }
+    unused = [e for e in active if e.used == 0 and e.is_code in ran]
+    report.summary["unused_ignores"] = [e.describe() for e in unused]
+    report.notes += [
+        f"ignore matched nothing: {e.describe()}; remove it" for e in unused
+    ]
+    report.notes += [f"ignored: {item}" for item in report.summary.get("ignored", [])]
+
+
+def _ratchet(report: Report, cfg: config_mod.Config, explicit: str | None) -> None:
+    """Mark findings new against the baseline; an expired ignore is always new."""
+    checked = report.summary.pop("checked", ())
+    path = baseline_mod.locate(
+        cfg.root, explicit, cfg.baseline, required=cfg.baseline_required
     )
-    entries = ignores_mod.parse(cfg.raw.get("ignore"), text)
-    active, expired = ignores_mod.split(entries, datetime.date.today())
+    if path is None:
+        return
+    ran = {name for name, run in report.tools.items() if run.status == "ok"}
+    paths = {f.path for f in report.findings} | set(checked)
+    found = baseline_mod.compare(
+        report.findings, baseline_mod.load(path), paths=paths, tools=ran
+    )
+    for finding in report.findings:
+        if finding.rule == "expired-ignore":
+            finding.new = True
+    report.summary.update(baselined=found.baselined, fixed=found.fixed)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the gate: bandit, the dependency audit, ignores, then the report."""
+    cfg, chosen = _settings(args)
+    active, expired = ignores_mod.split(_ignores(cfg), datetime.date.today())
     report = Report(command=NAME)
     report.summary["thresholds"] = {
         "severity": chosen.severity_threshold,
         "confidence": chosen.confidence_threshold,
     }
     found: list[Finding] = []
-    kinds = set()
     if not args.no_code:
-        code = results.code_findings(
-            scan_code(report, cfg, args.filenames, use_cache=not args.no_cache), active
-        )
-        found += code.findings
-        report.rules["bandit"] = code.rules
-        report.summary["ignored"] = code.ignored
-        kinds.add(True)
+        found += _code(report, cfg, args, active)
     if not args.no_deps:
-        vulnerable = audit_dependencies(report, cfg, chosen)
-        deps = results.dependency_findings(
-            root,
-            vulnerable,
-            active,
-            min_score=settings_mod.MIN_SCORE[chosen.severity_threshold],
-        )
-        found += deps.findings
-        report.rules[results.TOOL] = deps.rules
-        report.summary["vulnerable"] = [v.to_dict() for v in vulnerable]
-        report.summary["ignored"] = report.summary.get("ignored", []) + deps.ignored
-        report.summary["below_threshold"] = deps.below_threshold
-        report.notes += _package_notes(vulnerable)
-        report.notes += [
-            f"below the severity threshold: {item}" for item in deps.below_threshold
-        ]
-        kinds.add(False)
-    for entry in expired:
-        found.append(ignores_mod.expired_finding(entry))
-        report.rules.setdefault("quality-gates", {})[
-            "expired-ignore"
-        ] = results.expired_rule()
-        report.tools.setdefault("quality-gates", ToolRun("quality-gates", __version__))
-    unused = [e for e in active if e.used == 0 and e.is_code in kinds]
-    report.notes += [
-        f"ignore matched nothing: {e.describe()}; remove it" for e in unused
-    ]
-    report.notes += [f"ignored: {item}" for item in report.summary.get("ignored", [])]
-    report.summary["expired_ignores"] = [e.describe() for e in expired]
-    report.summary["unused_ignores"] = [e.describe() for e in unused]
+        found += _dependencies(report, cfg, chosen, active)
+    found += _expired(report, expired)
+    _unused(report, active, args)
     report.findings = fingerprint_findings(found, _lines_of(cfg, found))
-    report.summary["findings"] = len(report.findings)
-    report.exit_code = gate.decide(report, cfg)
+    _ratchet(report, cfg, args.baseline)
+    report.summary.update(findings=len(report.findings), new=len(report.failing))
+    report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)
     reports.emit(report, args.format, args.output)
     if args.format != "text" and not args.output:
         for error in report.errors:  # the report went to stdout: say it here too
