@@ -250,3 +250,16 @@ def test_load_reports_a_folder_clearly(tmp_path: Path) -> None:
     (tmp_path / NAME).mkdir()
     with pytest.raises(GateError, match="cannot read"):
         baseline.load(tmp_path / NAME)
+
+
+def test_a_baselined_syntax_error_that_is_fixed_counts_as_fixed(project: Project) -> None:
+    project.write("pyproject.toml", FAST)
+    project.write("pkg/old.py", '"""Python 2."""\nprint "hello"\n')
+    project.commit()
+    assert cli(project.root, "baseline").returncode == 0
+    assert json.loads((project.root / NAME).read_bytes())["findings"][0]["tool"] == "python"
+    assert cli(project.root, "run", "--all-files").returncode == 0
+    project.write("pkg/old.py", '"""Python 3."""\n\nprint("hello")\n')
+    code, data = run_json(project)
+    assert code == 0
+    assert data["summary"]["fixed"] == 1  # type: ignore[index]

@@ -74,7 +74,9 @@ def _mark_changed(
 def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
     summary = report.summary
     if options.baseline is not None:
-        tools = {name for name, run in outcome.tools.items() if run.status == "ok"}
+        # "python" (E902/E999: not decodable, not valid Python) is always checked
+        ran = {name for name, run in outcome.tools.items() if run.status == "ok"}
+        tools = ran | {"python"}
         found = baseline_mod.compare(
             report.findings, options.baseline, paths=set(outcome.sources), tools=tools
         )
