@@ -79,7 +79,7 @@ def merge_base(root: Path, base_ref: str) -> str:
 
 
 def unquote_path(text: str) -> str:
-    """Undo git's C-style quoting of unusual names (``"a\\tb"``, octal bytes)."""
+    r"""Undo git's C-style quoting of unusual names (``"a\\tb"``, octal bytes)."""
     if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
         return text
     body = text[1:-1].encode("utf-8", "surrogateescape")
@@ -149,6 +149,7 @@ def changed_lines(root: Path, base_ref: str) -> dict[str, set[int]]:
         "-M",
         "--no-color",
         "--no-ext-diff",
+        "--text",  # a .py file with NUL bytes still has changed lines (python E902)
         "--relative",
         "--src-prefix=a/",  # whatever diff.noprefix or diff.mnemonicPrefix say
         "--dst-prefix=b/",

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import coverage as coverage_py
-
 from quality_gates import config as config_mod
 from quality_gates import diffs
 from quality_gates import files as files_mod
@@ -81,9 +80,18 @@ def _percent(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the coverage options and the report options."""
     add = parser.add_argument
-    add("--data", metavar="FILE", help=".coverage or coverage.xml (default: found in root)")
-    add("--combine", action="store_true", help="combine .coverage.* files into --data first")
+    add(
+        "--data",
+        metavar="FILE",
+        help=".coverage or coverage.xml (default: found in root)",
+    )
+    add(
+        "--combine",
+        action="store_true",
+        help="combine .coverage.* files into --data first",
+    )
     add("--fail-under", type=_percent, metavar="N", help="minimum total coverage in %%")
     add("--diff-base", metavar="REF", help="also check the lines changed since REF")
     add(
@@ -92,9 +100,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="minimum coverage of changed lines in %% (default: fail-under, else 100)",
     )
-    add("--ratchet", metavar="FILE", help=f"ratchet record (default {ratchet_mod.DEFAULT_FILE})")
-    add("--tolerance", type=_percent, metavar="X", help="allowed drop below the ratchet, in points")
-    add("--update-ratchet", action="store_true", help="record the total when it is higher")
+    add(
+        "--ratchet",
+        metavar="FILE",
+        help=f"ratchet record (default {ratchet_mod.DEFAULT_FILE})",
+    )
+    add(
+        "--tolerance",
+        type=_percent,
+        metavar="X",
+        help="allowed drop below the ratchet, in points",
+    )
+    add(
+        "--update-ratchet",
+        action="store_true",
+        help="record the total when it is higher",
+    )
     reports.add_options(parser)
 
 
@@ -107,7 +128,7 @@ def _path(option: str | None, configured: str | None, root: Path) -> Path | None
 
 
 def data_file(args: argparse.Namespace, table: dict[str, Any], root: Path) -> Path:
-    """--data, else `data`, else .coverage, else coverage.xml in the root."""
+    """Pick --data, else `data`, else .coverage, else coverage.xml in the root."""
     chosen = _path(args.data, table.get("data"), root)
     if chosen is not None:
         return chosen
@@ -121,8 +142,12 @@ def data_file(args: argparse.Namespace, table: dict[str, Any], root: Path) -> Pa
 
 
 def options(
-    args: argparse.Namespace, table: dict[str, Any], data: coverage_mod.CoverageData, root: Path
+    args: argparse.Namespace,
+    table: dict[str, Any],
+    data: coverage_mod.CoverageData,
+    root: Path,
 ) -> Options:
+    """Resolve thresholds: options, then config, then coverage.py's fail_under."""
     opts = Options(update_ratchet=args.update_ratchet, diff_base=args.diff_base)
     for name in ("fail_under", "tolerance", "changed_fail_under"):
         value = getattr(args, name)
@@ -133,7 +158,9 @@ def options(
     if opts.fail_under is None:
         opts.fail_under = data.config_fail_under
     if args.changed_fail_under is None and "changed-fail-under" not in table:
-        opts.changed_fail_under = opts.fail_under if opts.fail_under is not None else 100.0
+        opts.changed_fail_under = (
+            opts.fail_under if opts.fail_under is not None else 100.0
+        )
     opts.ratchet = _path(args.ratchet, table.get("ratchet"), root)
     default = root / ratchet_mod.DEFAULT_FILE
     if opts.ratchet is None and (args.update_ratchet or default.exists()):
@@ -158,11 +185,14 @@ def _finding(rule: str, path: str, line: int, message: str) -> Finding:
 
 
 def fmt(percent: float) -> str:
-    """Rounded down, so 79.996 % never shows as 80.00 %."""
+    """Show a percentage rounded down, so 79.996 % never shows as 80.00 %."""
     return f"{ratchet_mod.floor2(percent):.2f}%"
 
 
-def check_total(data: coverage_mod.CoverageData, opts: Options, report: Report, root: Path) -> None:
+def check_total(
+    data: coverage_mod.CoverageData, opts: Options, report: Report, root: Path
+) -> None:
+    """Fail when the total is under fail-under."""
     if opts.fail_under is None:
         return
     report.summary["fail_under"] = opts.fail_under
@@ -179,14 +209,23 @@ def check_total(data: coverage_mod.CoverageData, opts: Options, report: Report, 
         )
 
 
-def check_ratchet(data: coverage_mod.CoverageData, opts: Options, report: Report, root: Path) -> None:
+def check_ratchet(
+    data: coverage_mod.CoverageData, opts: Options, report: Report, root: Path
+) -> None:
+    """Fail when the total dropped below the record; update it if asked."""
     if opts.ratchet is None:
         return
     shown = _display(opts.ratchet, root)
     recorded = ratchet_mod.read(opts.ratchet)
-    info: dict[str, Any] = {"file": shown, "recorded": recorded, "tolerance": opts.tolerance}
+    info: dict[str, Any] = {
+        "file": shown,
+        "recorded": recorded,
+        "tolerance": opts.tolerance,
+    }
     report.summary["ratchet"] = info
-    if recorded is not None and ratchet_mod.dropped(data.percent, recorded, opts.tolerance):
+    if recorded is not None and ratchet_mod.dropped(
+        data.percent, recorded, opts.tolerance
+    ):
         report.findings.append(
             _finding(
                 "ratchet",
@@ -197,7 +236,9 @@ def check_ratchet(data: coverage_mod.CoverageData, opts: Options, report: Report
                 f"code, or lower the record in {shown} in a reviewed commit",
             )
         )
-    if opts.update_ratchet and (recorded is None or ratchet_mod.floor2(data.percent) > recorded):
+    if opts.update_ratchet and (
+        recorded is None or ratchet_mod.floor2(data.percent) > recorded
+    ):
         info["updated"] = ratchet_mod.write(opts.ratchet, data.percent)
         report.notes.append(f"ratchet: recorded {info['updated']:.2f}% in {shown}")
     elif recorded is None:
@@ -209,7 +250,10 @@ def check_ratchet(data: coverage_mod.CoverageData, opts: Options, report: Report
         report.notes.append(f"ratchet: {recorded:.2f}% recorded in {shown}")
 
 
-def check_changed(data: coverage_mod.CoverageData, opts: Options, report: Report, root: Path) -> None:
+def check_changed(
+    data: coverage_mod.CoverageData, opts: Options, report: Report, root: Path
+) -> None:
+    """Fail when the lines changed since the base are covered too little."""
     if not opts.diff_base:
         return
     changed = diffs.changed_lines(root, opts.diff_base)
@@ -257,6 +301,7 @@ def _lines(path: Path) -> list[str]:
 
 
 def build_report(data: coverage_mod.CoverageData, opts: Options, root: Path) -> Report:
+    """Run every check that is on and decide the exit code."""
     report = Report(command=NAME, rules={TOOL: dict(RULES)})
     report.tools[TOOL] = ToolRun(TOOL, coverage_py.__version__, files=len(data.files))
     report.summary.update(
@@ -281,6 +326,7 @@ def build_report(data: coverage_mod.CoverageData, opts: Options, root: Path) -> 
 
 
 def main(args: argparse.Namespace) -> int:
+    """Read (or combine, then read) the data and gate on it."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     table = coverage_mod.settings(cfg.section("coverage"))

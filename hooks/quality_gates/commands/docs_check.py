@@ -13,8 +13,7 @@ from quality_gates import files as files_mod
 from quality_gates import reports
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import Finding, fingerprint_findings
-from quality_gates.guards import docs
-from quality_gates.guards import docs_config
+from quality_gates.guards import docs, docs_config
 from quality_gates.report import Report, RuleInfo, ToolRun
 
 NAME = "docs-check"
@@ -43,9 +42,14 @@ SETTINGS = ("site-dir", "base-url", "deploy-from", "config")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("site_dir", nargs="?", metavar="SITE_DIR", help="the built site")
+    """Add SITE_DIR, the site options and the report options."""
     parser.add_argument(
-        "--base-url", metavar="URL", help="where it deploys, e.g. https://OWNER.github.io/REPO/"
+        "site_dir", nargs="?", metavar="SITE_DIR", help="the built site"
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where it deploys, e.g. https://OWNER.github.io/REPO/",
     )
     parser.add_argument(
         "--deploy-from",
@@ -53,7 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="GitHub Pages source: a branch (Jekyll runs) or actions (default branch)",
     )
     parser.add_argument(
-        "--config", metavar="FILE", help="mkdocs.yml or conf.py (default: found near the site)"
+        "--config",
+        metavar="FILE",
+        help="mkdocs.yml or conf.py (default: found near the site)",
     )
     reports.add_options(parser)
 
@@ -64,9 +70,13 @@ def settings(section: dict[str, Any]) -> dict[str, str]:
         if key not in SETTINGS:
             raise GateError(f"[tool.quality-gates.docs] unknown key {key!r}")
         if not isinstance(value, str) or not value:
-            raise GateError(f"[tool.quality-gates.docs] {key}: expected a string, got {value!r}")
+            raise GateError(
+                f"[tool.quality-gates.docs] {key}: expected a string, got {value!r}"
+            )
     if section.get("deploy-from", "branch") not in docs.DEPLOY_MODES:
-        raise GateError("[tool.quality-gates.docs] deploy-from: choose branch or actions")
+        raise GateError(
+            "[tool.quality-gates.docs] deploy-from: choose branch or actions"
+        )
     return dict(section)
 
 
@@ -92,7 +102,9 @@ def check_declared(
         report.notes.append(f"{shown}: {declared.note}; cannot compare it")
     if base_url is None:
         if declared.value:
-            report.notes.append(f"base URL {declared.value} from {declared.key} in {shown}")
+            report.notes.append(
+                f"base URL {declared.value} from {declared.key} in {shown}"
+            )
         return declared.value
     if declared.value is None:
         if not declared.note:
@@ -107,8 +119,8 @@ def check_declared(
                 declared.line,
                 0,
                 f"{declared.key} {declared.value} does not match the base URL "
-                f"{base_url}: canonical links, the sitemap and the 404 page would point "
-                f"elsewhere; set {declared.key} to {base_url}",
+                f"{base_url}: canonical links, the sitemap and the 404 page would "
+                f"point elsewhere; set {declared.key} to {base_url}",
             )
         )
     return base_url
@@ -122,11 +134,14 @@ def _lines(path: Path) -> list[str]:
 
 
 def main(args: argparse.Namespace) -> int:
+    """Resolve the site, its base URL and config, check it and report."""
     root = files_mod.project_root()
     table = settings(config_mod.load(root).section("docs"))
     site_dir = _path(args.site_dir, table.get("site-dir"), root)
     if site_dir is None:
-        raise GateError("no site: name SITE_DIR or set site-dir in [tool.quality-gates.docs]")
+        raise GateError(
+            "no site: name SITE_DIR or set site-dir in [tool.quality-gates.docs]"
+        )
     report = Report(
         command=NAME,
         rules={docs.TOOL: {k: RuleInfo(k, v) for k, v in RULES.items()}},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from quality_gates import config as config_mod
@@ -43,8 +44,12 @@ RULE = RuleInfo(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add PACKAGE, the budget options and the report options."""
     parser.add_argument(
-        "package", nargs="?", metavar="PACKAGE", help="module to import (pkg or pkg.sub)"
+        "package",
+        nargs="?",
+        metavar="PACKAGE",
+        help="module to import (pkg or pkg.sub)",
     )
     parser.add_argument(
         "--budget", type=float, metavar="SECONDS", help="the most the import may take"
@@ -72,6 +77,7 @@ def choose_python(option: str | None, cfg: config_mod.Config) -> str:
 def build_report(
     measured: import_time.Measurement, budget: float, root: Path
 ) -> Report:
+    """Turn a measurement into notes, a summary and the over-budget finding."""
     report = Report(command=NAME, rules={NAME: {RULE.id: RULE}})
     report.tools[NAME] = ToolRun(NAME, f"python {measured.python_version}")
     report.summary.update(measured.to_dict(), budget_seconds=budget)
@@ -84,18 +90,22 @@ def build_report(
     if measured.slowest:
         report.notes.append("slowest imports (cumulative s, self s, module):")
     for entry in measured.slowest:
-        report.notes.append(
-            f"  {entry.cumulative_us / 1e6:8.3f} {entry.self_us / 1e6:8.3f}  {entry.module}"
-        )
+        cumulative, own = entry.cumulative_us / 1e6, entry.self_us / 1e6
+        report.notes.append(f"  {cumulative:8.3f} {own:8.3f}  {entry.module}")
     if median > budget:
         report.findings.append(over_budget(measured, budget, root))
-    lines = {f.path: _lines(root / f.path) for f in report.findings}
+    lines: dict[str, Sequence[str]] = {
+        f.path: _lines(root / f.path) for f in report.findings
+    }
     report.findings = fingerprint_findings(report.findings, lines)
     report.exit_code = FAILED if report.findings else PASSED
     return report
 
 
-def over_budget(measured: import_time.Measurement, budget: float, root: Path) -> Finding:
+def over_budget(
+    measured: import_time.Measurement, budget: float, root: Path
+) -> Finding:
+    """Build the finding that names the slowest imports."""
     names = ", ".join(
         f"{e.module} {e.cumulative_us / 1e6:.3f} s" for e in measured.slowest[:3]
     )
@@ -131,6 +141,7 @@ def _lines(path: Path) -> list[str]:
 
 
 def main(args: argparse.Namespace) -> int:
+    """Resolve package, budget and interpreter, measure and report."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     table = import_time.settings(cfg.section("import-time"))
@@ -152,7 +163,11 @@ def main(args: argparse.Namespace) -> int:
         package,
         python=choose_python(args.python, cfg),
         cwd=root,
-        runs=args.runs if args.runs is not None else table.get("runs", import_time.DEFAULT_RUNS),
+        runs=(
+            args.runs
+            if args.runs is not None
+            else table.get("runs", import_time.DEFAULT_RUNS)
+        ),
         top=args.top,
     )
     report = build_report(measured, float(budget), root)

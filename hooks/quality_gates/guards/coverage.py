@@ -26,7 +26,6 @@ import coverage
 from coverage.exceptions import CoverageException
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
-
 from quality_gates.errors import GateError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -99,7 +98,7 @@ def _json_report(cov: coverage.Coverage) -> dict[str, Any]:
 
 
 def read_sqlite(path: Path, root: Path) -> CoverageData:
-    """A ``.coverage`` file through coverage.py, with the project's config.
+    """Read a ``.coverage`` file through coverage.py, with the project's config.
 
     coverage.py reads its config (.coveragerc, setup.cfg, tox.ini,
     pyproject.toml) from the current folder, so this runs in ``root``.
@@ -125,7 +124,9 @@ def read_sqlite(path: Path, root: Path) -> CoverageData:
         for name, info in report["files"].items()
     }
     if not files:
-        raise GateError(f"{path}: every measured file is omitted by the coverage config")
+        raise GateError(
+            f"{path}: every measured file is omitted by the coverage config"
+        )
     percent = float(report["totals"]["percent_covered"])
     return CoverageData(path, "sqlite", percent, files, fail_under)
 
@@ -141,12 +142,14 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _xml_path(filename: str, sources: Sequence[str], root: Path) -> str:
-    """A Cobertura ``filename`` made relative to ``root`` through ``<source>``."""
+    """Make a Cobertura ``filename`` relative to ``root`` through ``<source>``."""
     for source in sources:
         parts = Path(source).parts
         # the recorded folder, then its tails: CI recorded /home/runner/work/x/x/src
         for start in range(len(parts)):
-            candidate = Path(*parts[start:], filename) if parts[start:] else Path(filename)
+            candidate = (
+                Path(*parts[start:], filename) if parts[start:] else Path(filename)
+            )
             full = candidate if candidate.is_absolute() else root / candidate
             if full.is_file():
                 return _relative(str(full), root)
@@ -160,7 +163,9 @@ def _xml_files(doc: Any, root: Path) -> dict[str, FileCoverage]:
         name = cls.get("filename")
         if not name:
             continue
-        entry = files.setdefault(_xml_path(name, sources, root), FileCoverage(set(), set()))
+        entry = files.setdefault(
+            _xml_path(name, sources, root), FileCoverage(set(), set())
+        )
         for line in cls.iter("line"):
             number, hits = int(line.get("number", "0")), int(line.get("hits", "0"))
             entry.statements.add(number)
@@ -170,7 +175,9 @@ def _xml_files(doc: Any, root: Path) -> dict[str, FileCoverage]:
 
 
 def _xml_percent(doc: Any, files: dict[str, FileCoverage]) -> float:
-    valid = int(doc.get("lines-valid") or sum(len(f.statements) for f in files.values()))
+    valid = int(
+        doc.get("lines-valid") or sum(len(f.statements) for f in files.values())
+    )
     if doc.get("lines-covered") is not None:
         covered = int(doc.get("lines-covered"))
     else:
@@ -183,7 +190,7 @@ def _xml_percent(doc: Any, files: dict[str, FileCoverage]) -> float:
 
 
 def read_xml(path: Path, root: Path) -> CoverageData:
-    """A Cobertura ``coverage.xml`` (coverage.py's ``xml`` report and others)."""
+    """Read a Cobertura ``coverage.xml`` (coverage.py's ``xml`` report, others)."""
     try:
         doc = ElementTree.parse(str(path)).getroot()
     except ElementTree.ParseError as exc:
@@ -203,7 +210,7 @@ def read_xml(path: Path, root: Path) -> CoverageData:
 
 
 def parallel_files(data_file: Path) -> list[Path]:
-    """The ``.coverage.*`` files beside ``data_file`` (parallel or matrix runs)."""
+    """List the ``.coverage.*`` files beside ``data_file`` (parallel, matrix)."""
     folder = data_file.parent
     return sorted(
         p
@@ -224,8 +231,10 @@ def _check_input(path: Path) -> None:
 def combine(
     paths: Iterable[Path], *, target: Path | None = None, root: Path | None = None
 ) -> Path:
-    """Combine coverage data files into ``target`` (default ``.coverage`` beside
-    the first); the inputs are kept.  Returns the combined file.
+    """Combine coverage data files into one; return the combined file.
+
+    ``target`` defaults to ``.coverage`` beside the first input; the inputs
+    are kept.
 
     Every input is checked first: coverage.py would warn about an unreadable
     file and skip it, which would gate on partial data.  ``[tool.coverage.paths]``
@@ -238,7 +247,9 @@ def combine(
     for path in inputs:
         _check_input(path)
     out = (target or inputs[0].parent / ".coverage").resolve()
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f"{out.name}-combining-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(
+        dir=out.parent, prefix=f"{out.name}-combining-", suffix=".tmp"
+    )
     os.close(fd)
     os.unlink(tmp)
     try:

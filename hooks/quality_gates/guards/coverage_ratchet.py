@@ -23,7 +23,7 @@ def floor2(percent: float) -> float:
 
 
 def read(path: Path) -> float | None:
-    """The recorded percentage, None when there is no record yet."""
+    """Return the recorded percentage, None when there is no record yet."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -50,5 +50,5 @@ def write(path: Path, percent: float) -> float:
 
 
 def dropped(percent: float, recorded: float, tolerance: float) -> bool:
-    """True when ``percent`` is below the record by more than ``tolerance``."""
+    """Tell whether ``percent`` is below the record by more than ``tolerance``."""
     return percent < recorded - tolerance - 1e-9

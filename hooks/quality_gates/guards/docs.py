@@ -155,10 +155,12 @@ class Base:
 
     @property
     def netloc(self) -> str:
+        """Host (and port) of the base URL, lower-case."""
         return self.origin.partition("://")[2]
 
     @classmethod
     def parse(cls, url: str | None) -> Base:
+        """Validate ``--base-url``; none means a site served at ``/``."""
         if not url:
             return cls(None, "", "/")
         parts = urlsplit(url.strip())
@@ -170,7 +172,7 @@ class Base:
 
 
 def resolve_file(site: Site, rel: str) -> str | None:
-    """The file GitHub Pages serves for a site-relative path, or None."""
+    """Return the file GitHub Pages serves for a site-relative path, or None."""
     if rel == "" or rel.endswith("/"):
         candidate = rel + "index.html"
         return candidate if candidate in site.files else None
@@ -232,10 +234,13 @@ def check_links(site: Site, base: Base, prefix: str) -> Iterator[Finding]:
             problem = check_link(site, base, page_name, link)
             if problem:
                 rule, message = problem
-                yield _finding(rule, prefix + page_name, link.line, link.column, message)
+                yield _finding(
+                    rule, prefix + page_name, link.line, link.column, message
+                )
 
 
 def check_index(site: Site, prefix: str) -> Iterable[Finding]:
+    """Find a missing ``index.html`` at the site root."""
     if "index.html" in site.files:
         return []
     return [
@@ -257,12 +262,15 @@ def underscored(site: Site) -> list[str]:
         parts = name.split("/")
         for i, part in enumerate(parts):
             if part.startswith("_"):
-                found.add("/".join(parts[: i + 1]) + ("/" if i < len(parts) - 1 else ""))
+                found.add(
+                    "/".join(parts[: i + 1]) + ("/" if i < len(parts) - 1 else "")
+                )
                 break
     return sorted(found)
 
 
 def check_nojekyll(site: Site, deploy_from: str, prefix: str) -> Iterable[Finding]:
+    """Find ``_`` names that Jekyll would drop from a branch deploy."""
     if deploy_from != "branch" or ".nojekyll" in site.files:
         return []
     hidden = underscored(site)

@@ -18,7 +18,6 @@ import os
 from pathlib import Path
 
 import yaml
-
 from quality_gates.errors import GateError
 
 MKDOCS_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -89,7 +88,7 @@ def mkdocs_site_url(path: Path) -> Declared:
 
 
 def sphinx_baseurl(path: Path) -> Declared:
-    """A literal ``html_baseurl`` in conf.py, with its line."""
+    """Find a literal ``html_baseurl`` in conf.py, with its line."""
     try:
         tree = ast.parse(path.read_bytes(), filename=str(path))
     except OSError as exc:
@@ -105,7 +104,9 @@ def sphinx_baseurl(path: Path) -> Declared:
             continue
         value = stmt.value
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            found = Declared(path, "html_baseurl", value.value.strip() or None, stmt.lineno)
+            found = Declared(
+                path, "html_baseurl", value.value.strip() or None, stmt.lineno
+            )
         else:
             found = Declared(
                 path, "html_baseurl", None, stmt.lineno, "html_baseurl is computed"
@@ -114,7 +115,7 @@ def sphinx_baseurl(path: Path) -> Declared:
 
 
 def declared(path: Path) -> Declared:
-    """The declared base URL of a mkdocs.yml or a Sphinx conf.py."""
+    """Return the declared base URL of a mkdocs.yml or a Sphinx conf.py."""
     if path.suffix == ".py":
         return sphinx_baseurl(path)
     return mkdocs_site_url(path)

@@ -63,9 +63,11 @@ class Measurement:
 
     @property
     def median_s(self) -> float:
+        """Median total in seconds."""
         return statistics.median(self.totals_us) / 1e6
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON report's summary."""
         return {
             "package": self.package,
             "python": self.python,
@@ -85,14 +87,14 @@ class Measurement:
 
 
 def check_package_name(name: str) -> str:
-    """A dotted module name, or a GateError."""
+    """Accept a dotted module name; anything else is a GateError."""
     if not _NAME.match(name):
         raise GateError(f"{name!r} is not an importable module name (like pkg.sub)")
     return name
 
 
 def parse_importtime(stderr: str) -> list[ImportEntry]:
-    """The entries printed between the two marks (the package's own import)."""
+    """Parse the entries printed between the two marks (the package's import)."""
     parts = stderr.split(MARK)
     if len(parts) < 3:
         return []
@@ -108,7 +110,7 @@ def parse_importtime(stderr: str) -> list[ImportEntry]:
 
 
 def total_us(entries: Sequence[ImportEntry]) -> int:
-    """The package's import time: the top-level entries' cumulative times."""
+    """Sum the top-level entries' cumulative times: the package's import time."""
     if not entries:
         return 0
     top = min(e.depth for e in entries)
@@ -143,7 +145,9 @@ def run_once(package: str, python: str, cwd: Path) -> tuple[list[ImportEntry], s
             check=False,
         )
     except FileNotFoundError:
-        raise GateError(f"{python}: no such interpreter; fix --python or python-executable")
+        raise GateError(
+            f"{python}: no such interpreter; fix --python or python-executable"
+        )
     except subprocess.TimeoutExpired:
         raise GateError(f"importing {package} did not finish in {TIMEOUT:.0f} s")
     if proc.returncode != 0 or proc.stderr.count(MARK) < 2:
@@ -201,7 +205,9 @@ def measure(
 
 
 def _table_error(key: str, what: str, value: object) -> GateError:
-    return GateError(f"[tool.quality-gates.import-time] {key}: expected {what}, got {value!r}")
+    return GateError(
+        f"[tool.quality-gates.import-time] {key}: expected {what}, got {value!r}"
+    )
 
 
 def settings(section: dict[str, Any]) -> dict[str, Any]:
@@ -218,7 +224,11 @@ def settings(section: dict[str, Any]) -> dict[str, Any]:
         out["package"] = package
     if "budget" in section:
         budget = section["budget"]
-        if isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget <= 0:
+        if (
+            isinstance(budget, bool)
+            or not isinstance(budget, (int, float))
+            or budget <= 0
+        ):
             raise _table_error("budget", "a positive number of seconds", budget)
         out["budget"] = float(budget)
     if "runs" in section:
