@@ -1,0 +1,34 @@
+"""The dependency-audit hook through the real pre-commit, offline with a vuln-db."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Project, pre_commit
+
+RECORD = {
+    "id": "GHSA-462w-v97r-4m45",
+    "aliases": ["CVE-2019-10906", "PYSEC-2019-217"],
+    "summary": "Jinja2 sandbox escape via string formatting",
+    "affected": [{"package": {"name": "Jinja2", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.10.1"}]}]}],
+}
+
+
+@pytest.mark.slow
+def test_try_repo_dependency_audit(project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path) -> None:
+    project.write(
+        "pyproject.toml",
+        '[project]\nname = "consumer"\nversion = "1"\ndependencies = ["jinja2==2.10"]\n\n'
+        '[tool.quality-gates.security]\nvuln-db = "osv"\n',
+    )
+    project.write("osv/GHSA-462w-v97r-4m45.json", json.dumps(RECORD))
+    project.write("app.py", '"""App."""\n')
+    project.commit("consumer")
+    repo, rev = hook_repo
+    proc = pre_commit(project.root, pre_commit_home, "try-repo", str(repo), "dependency-audit", "--ref", rev, "--all-files", "--verbose")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "pyproject.toml:4:1: dependency-audit GHSA-462w-v97r-4m45 jinja2 2.10" in out
+    assert "smallest upgrade that fixes every advisory on jinja2: 2.10.1" in out
