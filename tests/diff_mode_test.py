@@ -149,3 +149,11 @@ def test_parse_hunks(diff: str, expected: dict[str, set[int]]) -> None:
 def test_option_like_ref_is_refused(tmp_path: Path) -> None:
     with pytest.raises(GateError, match="not a git ref"):
         diffs.changed_lines(tmp_path, "--output=x")
+
+
+def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None:
+    history.write("pkg/blob.py", b'"""Blob."""\n\x00\x01\x02\n')
+    history.commit("add a binary .py file")
+    code, data, _ = run_json(history.root, "--diff-base", "main")
+    assert code == 1
+    assert ("pkg/blob.py", "E902") in {(f["path"], f["rule"]) for f in data["findings"] if f["new"]}  # type: ignore[union-attr]
