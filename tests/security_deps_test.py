@@ -122,3 +122,10 @@ def test_duplicates_collapse_to_first_declaration(tmp_path: Path) -> None:
     req = write(tmp_path / "r.txt", "requests==2.19.0\nRequests==2.19.0\n")
     found = deps.collect(tmp_path, [str(req)], {})
     assert found.dependencies == [Dependency("requests", "2.19.0", "r.txt", 1)]
+
+
+def test_versions_that_are_not_pep440_are_listed_not_audited(tmp_path: Path) -> None:
+    req = write(tmp_path / "r.txt", "legacy===1.0-custom-build\nrequests==2.19.0\n")
+    found = deps.collect(tmp_path, [str(req)], {})
+    assert [d.name for d in found.dependencies] == ["requests"]
+    assert found.unaudited == ["legacy 1.0-custom-build: not a PEP 440 version, cannot be compared"]

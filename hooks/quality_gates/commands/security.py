@@ -148,6 +148,11 @@ def audit_dependencies(
     report.notes.extend(f"not audited: {item}" for item in collected.unaudited)
     report.summary["dependencies"] = len(collected.dependencies)
     report.summary["dependencies_from"] = collected.origin
+    if collected.origin == deps_mod.ENVIRONMENT:
+        report.notes.append(
+            f"auditing the packages installed for {python or sys.executable}; name "
+            "requirements with -r, or set python-executable, to audit others"
+        )
     if not collected.dependencies:
         if collected.unaudited:
             raise GateError(

@@ -21,6 +21,7 @@ from typing import Any
 from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 from quality_gates.errors import GateError
 
 ENVIRONMENT = "environment"
@@ -307,11 +308,27 @@ def collect(
     """Collect requirements files, else pyproject dependencies, else the environment."""
     installed = installed_versions(python)
     if requirements:
-        return _unique(from_requirements(root, requirements, installed))
+        return _checked(_unique(from_requirements(root, requirements, installed)))
     declared = from_pyproject(root, pyproject, installed)
     if declared is not None:
-        return _unique(declared)
-    return from_environment(python)
+        return _checked(_unique(declared))
+    return _checked(from_environment(python))
+
+
+def _checked(collected: Collected) -> Collected:
+    """Move dependencies whose version is not PEP 440 to the unaudited list."""
+    keep = []
+    for dep in collected.dependencies:
+        try:
+            Version(dep.version)
+        except InvalidVersion:
+            collected.unaudited.append(
+                f"{dep.name} {dep.version}: not a PEP 440 version, cannot be compared"
+            )
+            continue
+        keep.append(dep)
+    collected.dependencies = keep
+    return collected
 
 
 def _unique(collected: Collected) -> Collected:
