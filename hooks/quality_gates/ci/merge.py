@@ -1,0 +1,103 @@
+"""Merge the JSON reports of the shards of one gate into one report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from quality_gates.errors import ERROR, GateError
+from quality_gates.findings import Finding
+from quality_gates.report import Report, ToolRun
+
+_TOOLRUN_FIELDS = ("version", "status", "seconds", "files", "cached", "message")
+_ADDITIVE = ("files", "findings", "lines", "loc", "debt_minutes", "new", "baselined", "fixed")
+
+
+def read_report(path: Path) -> Report:
+    """A Report from the JSON format; anything malformed is a GateError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GateError(f"{path}: not a readable JSON report ({exc})")
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise GateError(f"{path}: not a quality-gates JSON report (no findings list)")
+    summary = dict(data.get("summary") or {})
+    for key in ("score", "rating", "debt_minutes"):
+        if data.get(key) is not None:
+            summary[key] = data[key]
+    tools = {
+        name: ToolRun(name, **{k: v for k, v in run.items() if k in _TOOLRUN_FIELDS})
+        for name, run in (data.get("tools") or {}).items()
+    }
+    try:
+        findings = [Finding.from_dict(item) for item in data["findings"]]
+    except TypeError as exc:
+        raise GateError(f"{path}: malformed finding ({exc})")
+    return Report(
+        command=str(data.get("command") or "run"),
+        findings=findings,
+        tools=tools,
+        errors=list(data.get("errors") or []),
+        notes=list(data.get("notes") or []),
+        summary=summary,
+        exit_code=int(data.get("exit_code", ERROR)),
+    )
+
+
+def _merge_tool(into: ToolRun | None, run: ToolRun) -> ToolRun:
+    if into is None:
+        return ToolRun(**vars(run))
+    into.seconds += run.seconds
+    into.files += run.files
+    into.cached += run.cached
+    if run.status != "ok":
+        into.status = run.status
+        into.message = into.message or run.message
+    return into
+
+
+def _merge_summary(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key in _ADDITIVE:
+        values = [p[key] for p in parts if isinstance(p.get(key), int | float)]
+        if values:
+            merged[key] = sum(values)
+    return merged
+
+
+def merge(reports: Sequence[Report], *, expected: int = 0) -> Report:
+    """One report: every finding, tool times added up, the worst exit code.
+
+    A score cannot be added up across shards, so it is left out unless only one
+    report is merged; ``expected`` shards missing is an error.
+    """
+    if not reports:
+        raise GateError("no shard reports to merge")
+    out = Report(command=reports[0].command)
+    for report in reports:
+        out.findings.extend(report.findings)
+        out.errors.extend(report.errors)
+        out.notes.extend(n for n in report.notes if n not in out.notes)
+        for name, run in report.tools.items():
+            out.tools[name] = _merge_tool(out.tools.get(name), run)
+    out.findings.sort(key=Finding.sort_key)
+    out.summary = dict(reports[0].summary) if len(reports) == 1 else _merge_summary(
+        [r.summary for r in reports]
+    )
+    if expected and len(reports) != expected:
+        out.errors.append(f"expected {expected} shard report(s), found {len(reports)}")
+    codes = [r.exit_code for r in reports]
+    out.exit_code = ERROR if out.errors or ERROR in codes else max(codes)
+    return out
+
+
+def report_files(folder: Path) -> list[Path]:
+    """The JSON reports in ``folder`` (recursively), sorted; none is an error."""
+    if not folder.is_dir():
+        raise GateError(f"{folder}: no such folder of shard reports")
+    found = sorted(folder.rglob("*.json"))
+    if not found:
+        raise GateError(f"{folder}: no shard reports (*.json) found")
+    return found

@@ -1,0 +1,77 @@
+"""Every view of one result: JSON, SARIF, job summary, annotations, step outputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from quality_gates.atomic import write_atomic
+from quality_gates.ci import outputs
+from quality_gates.errors import ERROR
+from quality_gates.report import Report
+from quality_gates.reports import json_report, markdown, sarif
+
+
+@dataclasses.dataclass
+class Targets:
+    """Where the views go; an empty path means "not wanted"."""
+
+    json: str = ""
+    sarif: str = ""
+    max_annotations: int = outputs.DEFAULT_MAX_ANNOTATIONS
+    title: str = ""
+
+
+def missing_report(command: str, exit_code: int) -> Report:
+    """A subcommand that emitted nothing still gets a report that says so."""
+    return Report(
+        command=command,
+        errors=[f"quality-gates {command} produced no report (exit {exit_code})"],
+        exit_code=ERROR,
+    )
+
+
+def summary_markdown(report: Report, *, left_out: int, title: str) -> str:
+    """The Markdown report, with a title and a line about annotations left out."""
+    text = markdown.render(report)
+    if title:
+        text = text.replace(f"## quality-gates {report.command}:", f"## {title}:", 1)
+    if left_out:
+        text += (
+            f"\n{left_out} finding(s) were not annotated (annotations are capped);"
+            " all are listed above or in the SARIF file.\n"
+        )
+    return text
+
+
+def step_outputs(report: Report, targets: Targets) -> dict[str, object]:
+    """The outputs every action exposes: score, rating, new findings, files."""
+    summary = report.summary
+    return {
+        "score": "" if summary.get("score") is None else summary["score"],
+        "rating": summary.get("rating") or "",
+        "debt-minutes": summary.get("debt_minutes", ""),
+        "new-findings": len(report.failing),
+        "coverage": summary.get("percent", ""),
+        "findings": len(report.findings),
+        "exit-code": report.exit_code,
+        "sarif-file": str(Path(targets.sarif).resolve()) if targets.sarif else "",
+        "report-file": str(Path(targets.json).resolve()) if targets.json else "",
+    }
+
+
+def publish(report: Report, targets: Targets) -> int:
+    """Write every view of ``report``; return its exit code."""
+    if targets.json:
+        write_atomic(Path(targets.json), json_report.render(report))
+    if targets.sarif:
+        write_atomic(Path(targets.sarif), sarif.render(report))
+    commands, left_out = outputs.annotations(report, limit=targets.max_annotations)
+    sys.stdout.write(commands)
+    sys.stdout.flush()
+    outputs.write_summary(
+        summary_markdown(report, left_out=left_out, title=targets.title)
+    )
+    outputs.write_outputs(step_outputs(report, targets))
+    return report.exit_code

