@@ -157,3 +157,31 @@ def test_no_commits_is_exit_2(project: Project) -> None:
     proc = cli(project.root, "dashboard", "--output", "d.html")
     assert proc.returncode == 2
     assert not (project.root / "d.html").exists()
+
+
+def test_history_of_a_project_in_a_subfolder(project: Project) -> None:
+    from quality_gates import history
+
+    project.write("README.md", "monorepo\n")
+    project.commit("before the project existed")
+    project.write("proj/pyproject.toml", CONFIG)
+    project.write("proj/a.py", '"""A."""\nimport os\n')
+    project.commit("add proj")
+    project.write("elsewhere/b.py", "import sys\n")
+    project.commit("touch only elsewhere")
+    project.write("proj/a.py", '"""A."""\n')
+    project.commit("fix proj")
+    said: list[str] = []
+    points = history.history(project.root / "proj", 10, cache=None, progress=said.append)
+    assert [p.subject for p in points] == [
+        "before the project existed",
+        "add proj",
+        "touch only elsewhere",
+        "fix proj",
+    ]
+    assert points[0].error == "proj does not exist in this commit"
+    assert points[1].findings == points[2].findings == 1  # elsewhere/b.py is not proj's
+    assert points[2].score == points[1].score
+    assert points[3].findings == 0 and points[3].score == 100.0
+    assert len(said) == 5 and said[0].startswith("[1/4] ")
+    assert len(project.git("worktree", "list").splitlines()) == 1

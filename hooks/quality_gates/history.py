@@ -96,6 +96,24 @@ def score_commit(
     return point
 
 
+def project_tree(top: Path, commit: str, subdir: Path) -> str:
+    """Return the git tree id of the project folder at ``commit`` ("" if absent)."""
+    spec = (
+        f"{commit}^{{tree}}" if subdir == Path(".") else f"{commit}:{subdir.as_posix()}"
+    )
+    try:
+        return git(top, "rev-parse", "--verify", "--quiet", spec).strip()
+    except GateError:
+        return ""
+
+
+def _same_as(point: Point, previous: Point) -> Point:
+    fields = ("score", "rating", "debt_minutes", "findings", "lines_of_code", "error")
+    for name in fields:
+        setattr(point, name, getattr(previous, name))
+    return point
+
+
 def history(
     root: Path,
     count: int,
@@ -104,16 +122,26 @@ def history(
     jobs: int = 0,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[Point]:
-    """Score each of the last ``count`` commits of the project at ``root``."""
+    """Score each of the last ``count`` commits of the project at ``root``.
+
+    A commit that did not change the project's folder has the score of the
+    commit before it, without a checkout.
+    """
     points = commits(root, count)
     top = Path(git(root, "rev-parse", "--show-toplevel").strip())
     subdir = root.resolve().relative_to(top.resolve())
+    previous: tuple[str, Point] | None = None
     with worktree(root) as tree:
         for index, point in enumerate(points, 1):
             progress(
                 f"[{index}/{len(points)}] {point.commit[:10]} {point.subject[:60]}"
             )
-            score_commit(tree, subdir, point, cache=cache, jobs=jobs)
+            folder = project_tree(top, point.commit, subdir)
+            if previous and folder and previous[0] == folder:
+                _same_as(point, previous[1])
+            else:
+                score_commit(tree, subdir, point, cache=cache, jobs=jobs)
+            previous = (folder, point)
             if point.error:
                 progress(f"  {point.commit[:10]}: no score: {point.error}")
     return points
