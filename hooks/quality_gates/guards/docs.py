@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
@@ -49,6 +50,7 @@ _URL_ATTRS = {
 }
 _REFRESH = re.compile(r"^\s*\d+\s*;\s*url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
 _ORIGIN = "https://site.invalid"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclasses.dataclass
@@ -114,6 +116,11 @@ def parse_page(text: str) -> Page:
     return parser.page
 
 
+def parse_file(path: str) -> Page:
+    """Parse one HTML file; undecodable bytes become U+FFFD, never an error."""
+    return parse_page(Path(path).read_bytes().decode("utf-8", errors="replace"))
+
+
 @dataclasses.dataclass
 class Site:
     """Every file and folder of a built site, and its parsed pages."""
@@ -135,11 +142,8 @@ def scan(site: Path) -> Site:
         prefix = "" if rel == "." else rel + "/"
         dirs.update(prefix + d for d in subdirs)
         files.update(prefix + n for n in names)
-    pages = {}
-    for name in sorted(files):
-        if name.lower().endswith(_HTML):
-            raw = (site / name).read_bytes()
-            pages[name] = parse_page(raw.decode("utf-8", errors="replace"))
+    names = sorted(n for n in files if n.lower().endswith(_HTML))
+    pages = {name: parse_file(str(site / name)) for name in names}
     if not pages:
         raise GateError(f"{site}: no HTML pages; build the docs into this folder first")
     return Site(site, files, dirs, pages)
@@ -193,45 +197,78 @@ def _skip(url: str) -> bool:
     return not url or url.startswith(("mailto:", "tel:", "javascript:", "data:"))
 
 
-def check_link(site: Site, base: Base, page: str, link: Link) -> tuple[str, str] | None:
-    """``(rule, message)`` when the link is broken under ``base``, else None."""
-    parts = urlsplit(link.url)
-    if parts.scheme or parts.netloc:
+def join_path(doc: str, path: str) -> str:
+    """Resolve a URL path against the page's URL path (RFC 3986 dot segments)."""
+    if not path:
+        return doc
+    joined = path if path.startswith("/") else doc.rsplit("/", 1)[0] + "/" + path
+    last = joined.rsplit("/", 1)[1]
+    normal = posixpath.normpath(joined)
+    if normal.startswith("//"):
+        normal = normal[1:]
+    slash = joined.endswith("/") or last in (".", "..")
+    return normal + "/" if slash and not normal.endswith("/") else normal
+
+
+def target_of(doc: str, url: str, base: Base) -> tuple[str, str] | None:
+    """URL path and fragment a link points to, or None when it is external."""
+    if url.startswith("//") or _SCHEME.match(url):
+        parts = urlsplit(url)
         if base.url is None or parts.scheme not in ("http", "https", ""):
             return None
-        if parts.netloc.lower() != base.netloc or not (parts.path + "/").startswith(
-            base.path
-        ):
-            return None  # another site: external
-    doc = urljoin(_ORIGIN + base.path + page, site.pages[page].base_href or "")
-    target = urlsplit(urljoin(doc, link.url))
-    if not (target.path + "/").startswith(base.path):
+        if parts.netloc.lower() != base.netloc:
+            return None  # another host
+        if not (parts.path + "/").startswith(base.path):
+            return None  # another site on the same host (OWNER.github.io/OTHER/)
+        return parts.path or "/", parts.fragment
+    path, _, fragment = url.partition("#")
+    return join_path(doc, path.partition("?")[0]), fragment
+
+
+def check_link(site: Site, base: Base, doc: str, url: str) -> tuple[str, str] | None:
+    """``(rule, message)`` when the link is broken under ``base``, else None.
+
+    ``doc`` is the URL path of the page (or of its ``<base href>``).
+    """
+    target = target_of(doc, url, base)
+    if target is None:
+        return None
+    path, fragment = target
+    if not (path + "/").startswith(base.path):
         return "outside-base", (
-            f"{link.url} leaves the site's base path {base.path}: it resolves to "
-            f"{base.origin}{target.path}, a 404; use a relative URL"
-            + (f" or prefix it with {base.path}" if link.url.startswith("/") else "")
+            f"{url} leaves the site's base path {base.path}: it resolves to "
+            f"{base.origin}{path}, a 404; use a relative URL"
+            + (f" or prefix it with {base.path}" if url.startswith("/") else "")
         )
-    rel = unquote(target.path[len(base.path) :])
+    rel = unquote(path[len(base.path) :])
     found = resolve_file(site, rel)
     if found is None:
-        return "broken-link", f"{link.url}: no such file in the site ({rel or '/'})"
-    fragment = unquote(target.fragment)
+        return "broken-link", f"{url}: no such file in the site ({rel or '/'})"
+    fragment = unquote(fragment)
     if not fragment or fragment.lower() == "top" or fragment.startswith(":~:"):
         return None
     if found in site.pages and fragment not in site.pages[found].ids:
-        return "broken-anchor", f"{link.url}: no id {fragment!r} in {found}"
+        return "broken-anchor", f"{url}: no id {fragment!r} in {found}"
     return None
+
+
+def _doc_path(base: Base, name: str, page: Page) -> str:
+    doc = base.path + name
+    if page.base_href:
+        doc = urlsplit(urljoin(_ORIGIN + doc, page.base_href)).path or "/"
+    return doc
 
 
 def check_links(site: Site, base: Base, prefix: str) -> Iterator[Finding]:
     """One finding per broken URL per page (the first place it is written)."""
     for page_name, page in sorted(site.pages.items()):
+        doc = _doc_path(base, page_name, page)
         seen: set[str] = set()
         for link in page.links:
             if _skip(link.url) or link.url in seen:
                 continue
             seen.add(link.url)
-            problem = check_link(site, base, page_name, link)
+            problem = check_link(site, base, doc, link.url)
             if problem:
                 rule, message = problem
                 yield _finding(
