@@ -263,3 +263,14 @@ def test_a_baselined_syntax_error_that_is_fixed_counts_as_fixed(project: Project
     code, data = run_json(project)
     assert code == 0
     assert data["summary"]["fixed"] == 1  # type: ignore[index]
+
+
+def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) -> None:
+    make(project)
+    project.git("rm", "-q", "pkg/mod.py")
+    project.commit("delete the legacy module")
+    code, data = run_json(project)
+    assert code == 0
+    assert data["summary"]["fixed"] == 4  # type: ignore[index]
+    proc = cli(project.root, "run", "pkg/clean.py", "--format", "json")
+    assert json.loads(proc.stdout)["summary"]["fixed"] == 0

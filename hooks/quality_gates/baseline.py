@@ -137,13 +137,14 @@ def compare(
     findings: Sequence[Finding],
     baseline: Collection[Entry],
     *,
-    paths: Collection[str],
+    paths: Collection[str] | None,
     tools: Collection[str],
 ) -> Comparison:
     """Mark each finding ``new`` (in place) and count new, baselined and fixed.
 
-    Only baseline entries of the ``paths`` and ``tools`` that were checked can
-    count as fixed: a file or tool left out of this run fixed nothing.
+    Only baseline entries of the ``paths`` (None: every path) and ``tools``
+    that were checked can count as fixed: a file or tool left out of this run
+    fixed nothing.
     """
     known = {e.fingerprint for e in baseline}
     current = {f.fingerprint for f in findings}
@@ -152,7 +153,9 @@ def compare(
     fixed = sum(
         1
         for e in baseline
-        if e.fingerprint not in current and e.path in paths and e.tool in tools
+        if e.fingerprint not in current
+        and (paths is None or e.path in paths)
+        and e.tool in tools
     )
     new = sum(1 for f in findings if f.new)
     return Comparison(new=new, baselined=len(findings) - new, fixed=fixed)

@@ -28,6 +28,8 @@ class Options:
     changed: Mapping[str, Collection[int]] | None = None
     fail_under: float | None = None
     max_debt: int | None = None
+    # every tracked file was checked: baselined files that are gone count as fixed
+    whole_project: bool = False
 
 
 def fails(severity: str, fail_on: str) -> bool:
@@ -78,7 +80,10 @@ def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
         ran = {name for name, run in outcome.tools.items() if run.status == "ok"}
         tools = ran | {"python"}
         found = baseline_mod.compare(
-            report.findings, options.baseline, paths=set(outcome.sources), tools=tools
+            report.findings,
+            options.baseline,
+            paths=None if options.whole_project else set(outcome.sources),
+            tools=tools,
         )
         summary.update(baselined=found.baselined, fixed=found.fixed)
     else:

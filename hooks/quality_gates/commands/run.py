@@ -136,6 +136,7 @@ def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> gate.Optio
         ),
         fail_under=fail_under,
         max_debt=max_debt,
+        whole_project=bool(args.all_files),
     )
 
 
