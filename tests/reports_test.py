@@ -58,6 +58,7 @@ def test_sarif_validates_and_has_one_run_per_tool(report: Report) -> None:
     runs = {run["tool"]["driver"]["name"]: run for run in doc["runs"]}
     assert set(runs) == {"bandit", "black", "flake8", "mypy"}
     assert runs["black"]["results"] == []
+    assert runs["black"]["invocations"] == [{"executionSuccessful": True}]
     assert all(run["tool"]["driver"]["version"] == "1.0" for run in runs.values())
     (result,) = runs["bandit"]["results"]
     rule = runs["bandit"]["tool"]["driver"]["rules"][result["ruleIndex"]]
@@ -110,3 +111,14 @@ def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
         assert "::error file=m.py,line=5" in proc.stdout
     else:
         assert "m.py" in proc.stdout
+
+
+def test_sarif_marks_a_failed_tool_run(report: Report) -> None:
+    report.tools["mypy"].status = "error"
+    report.tools["mypy"].message = "mypy failed (exit 2): duplicate module"
+    doc = json.loads(sarif.render(report))
+    validate_sarif(doc)
+    (mypy,) = [run for run in doc["runs"] if run["tool"]["driver"]["name"] == "mypy"]
+    (invocation,) = mypy["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"].endswith("duplicate module")

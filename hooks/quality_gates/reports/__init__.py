@@ -45,3 +45,7 @@ def emit(report: Report, fmt: str, output: str | None) -> None:
         print(f"quality-gates {report.command}: {fmt} report written to {output}", file=sys.stderr)
     else:
         sys.stdout.write(rendered)
+        if fmt != "text":
+            # a machine format on stdout must not hide why the gate errored
+            for error in report.errors:
+                print(f"quality-gates {report.command}: error: {error}", file=sys.stderr)

@@ -74,10 +74,24 @@ def _run(tool: str, version: str, findings: list[Finding], report: Report) -> di
         driver["informationUri"] = _INFO_URI[tool]
     return {
         "tool": {"driver": driver},
+        "invocations": [_invocation(tool, report)],
         "automationDetails": {"id": f"quality-gates/{report.command}/{tool}/"},
         "results": [_result(f, index[f.rule]) for f in findings],
         "properties": {"qualityGatesVersion": __version__},
     }
+
+
+def _invocation(tool: str, report: Report) -> dict[str, Any]:
+    """Whether the tool ran, and its error when it did not: a failed tool is never a clean run."""
+    run = report.tools.get(tool)
+    failed = run is not None and run.status not in ("ok", "skipped")
+    invocation: dict[str, Any] = {"executionSuccessful": not failed}
+    if failed and run is not None:
+        message = run.message or f"{tool}: {run.status}"
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": message}}
+        ]
+    return invocation
 
 
 def render(report: Report) -> str:
