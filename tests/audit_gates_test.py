@@ -181,7 +181,7 @@ def test_line_points_at_the_key() -> None:
     text = workflow("- uses: actions/setup-python@v5")
     ((_, line, message),) = audit(text)
     assert "actions/setup-python@v5" in text.splitlines()[line - 1]
-    assert "pinned to a tag or branch" in message
+    assert "is a tag or branch, not a commit SHA" in message
 
 
 def test_reusable_workflow_must_be_pinned() -> None:

@@ -38,7 +38,7 @@ def pin_problem(uses: str) -> str | None:
         return None
     if re.fullmatch(r"[0-9a-fA-F]{7,39}", ref):
         return f"`{name}@{ref}` is a short SHA, which can become ambiguous"
-    return f"`{name}@{ref}` is pinned to a tag or branch, which can be moved"
+    return f"`{name}@{ref}` is a tag or branch, not a commit SHA"
 
 
 def never_runs(node: yaml.Node | None) -> bool:
