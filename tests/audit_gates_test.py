@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli
-from quality_gates.guards import integrity, shell, textfile, workflows
+from quality_gates.guards import gatecmd, integrity, shell, textfile, workflows
 from quality_gates.guards.integrity_rules import RULES
 from reports_test import validate_sarif
 
@@ -89,6 +89,8 @@ SHELL_CASES = [
         "set +e\npytest | tee log\nexit ${PIPESTATUS[0]}", None, "", id="pipestatus"
     ),
     pytest.param("set +e\nif ! pytest; then exit 1; fi", None, "", id="set-e-if"),
+    pytest.param("set +e; pytest; echo done", "QG104", "`pytest`", id="set-e-off-one-line"),
+    pytest.param("set +e; pytest; rc=$?; exit $rc", None, "", id="set-e-one-line-checked"),
     pytest.param(
         'if [ -z "$TOKEN" ]; then echo skip; exit 0; fi\npytest',
         None,
@@ -112,7 +114,7 @@ def test_run_scripts(script: str, rule: str | None, needle: str) -> None:
     flagged = workflow(run_step(script)).splitlines()[line - 1].strip()
     assert flagged in [part.strip() for part in script.splitlines()]
     if rule == "QG104":
-        assert flagged == "set +e"
+        assert flagged.startswith("set +e")
     else:
         assert flagged == script.splitlines()[0] or needle.strip("`") in flagged
 
@@ -265,6 +267,32 @@ def test_clean_workflow_is_quiet() -> None:
             path: .coverage
         """)
     assert audit(text) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "gate"),
+    [
+        ("pytest -q", True),
+        ("python3 -m pytest", True),
+        ("FOO=1 sudo .venv/bin/flake8 src", True),
+        ("uv run --frozen mypy .", True),
+        ("poetry run black --check .", True),
+        ("npx eslint .", True),
+        ("make -C docs lint", True),
+        ("npm run typecheck", True),
+        ("pip check", True),
+        ("./scripts/run-tests.sh", True),
+        ("python tools/check_links.py", True),
+        ("pip install pytest-xdist", False),
+        ("rm -f coverage.xml", False),
+        ("test -f setup.cfg", False),
+        ("git checkout main", False),
+        ("echo pytest", False),
+        ("npm install", False),
+    ],
+)
+def test_gate_commands(command: str, gate: bool) -> None:
+    assert gatecmd.command_is_gate(command) is gate
 
 
 def test_shell_masking_and_logical_lines() -> None:
@@ -476,6 +504,36 @@ CONFIG_CASES = [
         [("QG106", ".pre-commit-config.yaml", 7)],
         "--exit-zero",
         id="precommit-exit-zero",
+    ),
+    pytest.param(
+        {"tox.ini": "[testenv]\ncommands =\n    - pytest {posargs}\n    - rm -rf build\n"},
+        [("QG101", "tox.ini", 3)],
+        "tox ignores the exit code",
+        id="tox-dash-prefix",
+    ),
+    pytest.param(
+        {"tox.ini": "[testenv:lint]\ncommands = flake8 --exit-zero src\n"},
+        [("QG106", "tox.ini", 2)],
+        "--exit-zero",
+        id="tox-exit-zero",
+    ),
+    pytest.param(
+        {"tox.ini": "[testenv:lint]\nignore_outcome = true\ncommands = ruff check .\n"},
+        [("QG105", "tox.ini", 2)],
+        "`ignore_outcome = true`",
+        id="tox-ignore-outcome",
+    ),
+    pytest.param(
+        {"tox.ini": "[testenv:lint]\ncommands =\n    bash -c 'mypy src || true'\n"},
+        [("QG101", "tox.ini", 3)],
+        "`mypy src || true`",
+        id="tox-bash-or-true",
+    ),
+    pytest.param(
+        {"tox.ini": "[testenv]\nignore_errors = true\ncommands =\n    pytest\n    flake8\n"},
+        [],
+        "",
+        id="tox-honest",
     ),
     pytest.param(
         {".pre-commit-config.yaml": "repos: [\n"},

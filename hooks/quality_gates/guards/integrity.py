@@ -9,6 +9,7 @@ from quality_gates.findings import Finding
 from quality_gates.guards import configfiles, docstrings, precommit, textfile, workflows
 from quality_gates.guards.ignored import ignored_sections
 from quality_gates.guards.shadowing import shadowing
+from quality_gates.guards.toxcommands import tox_commands
 
 WORKFLOW_DIR = ".github/workflows"
 
@@ -70,6 +71,7 @@ def run(root: Path) -> Audit:
     audit.findings += broken
     audit.findings += shadowing(configs)
     audit.findings += ignored_sections(configs)
+    audit.findings += tox_commands(configs)
     audit.findings += docstrings.docstring_codes(root, configs, precommit_root)
     for name, text_ in configs.texts.items():
         audit.files.append(name)

@@ -13,7 +13,8 @@ _RULES = (
         "QG101",
         "failure-swallowed",
         "error",
-        "a gate command followed by `|| true`, `|| :` or `|| exit 0`",
+        "a gate command followed by `|| true`, `|| :` or `|| exit 0` "
+        "(or a tox command with a `-` prefix)",
         "the step succeeds whatever the gate finds, so the gate cannot fail",
         "remove the fallback; to adopt a gate on legacy code, use a baseline",
     ),
@@ -45,7 +46,8 @@ _RULES = (
         "QG105",
         "continue-on-error",
         "error",
-        "`continue-on-error: true` on a step or job that runs a gate",
+        "`continue-on-error: true` on a step or job that runs a gate "
+        "(or tox `ignore_outcome = true`)",
         "the job and the workflow turn green when the gate fails",
         "remove it (for an experimental matrix cell: "
         "`continue-on-error: ${{ matrix.experimental }}`)",

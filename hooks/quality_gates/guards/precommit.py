@@ -16,7 +16,7 @@ PATH = ".pre-commit-config.yaml"
 _SHELLS = re.compile(r"^(/usr)?(/bin/)?(ba|z|da)?sh$")
 
 
-def _inner_script(entry: str) -> str | None:
+def inner_script(entry: str) -> str | None:
     """Return the script of a ``bash -c '...'`` entry (pre-commit uses no shell)."""
     try:
         tokens = shlex.split(entry)
@@ -33,7 +33,7 @@ def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
     where = f"hook `{hook_id}`"
     entry_node = value(hook, "entry")
     entry = scalar(entry_node) or ""
-    script = _inner_script(entry) if entry else None
+    script = inner_script(entry) if entry else None
     for text in (entry, script or ""):
         for hit in shell.audit(text):
             line = line_of(entry_node) if entry_node else line_of(hook)

@@ -118,9 +118,22 @@ def _exit_zero_hit(index: int, masked: str) -> list[Hit]:
     return [Hit("QG103", index, "exit 0", f"`{left.strip()}; exit 0`")]
 
 
+def _statements(lines: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Split logical lines at ``;`` (outside quotes): ``set +e; pytest`` is two."""
+    out: list[tuple[int, str, str]] = []
+    for index, raw, masked in lines:
+        start = 0
+        for end in [m.start() for m in re.finditer(";", masked)] + [len(masked)]:
+            if masked[start:end].strip():
+                out.append((index, raw[start:end], masked[start:end]))
+            start = end + 1
+    return out
+
+
 def _errexit_hits(lines: list[tuple[int, str, str]]) -> list[Hit]:
     hits: list[Hit] = []
-    for pos, (index, raw, masked) in enumerate(lines):
+    lines = _statements(lines)
+    for pos, (index, _, masked) in enumerate(lines):
         if not _ERREXIT_OFF.search(masked):
             continue
         unchecked = None
@@ -132,7 +145,7 @@ def _errexit_hits(lines: list[tuple[int, str, str]]) -> list[Hit]:
                 continue
             rest = [raw_line for _, raw_line, _ in lines[later_pos:]]
             if not any(_STATUS_READ.search(text) for text in rest):
-                unchecked = later.strip()
+                unchecked = later_raw.strip()
                 break
         if unchecked:
             detail = f"`set +e` then `{unchecked}` with no check of its exit status"
