@@ -1,4 +1,4 @@
-"""tox.ini ``commands``: a ``-`` prefix, ``--exit-zero``, ``ignore_outcome`` on gates."""
+"""tox.ini ``commands``: a ``-`` prefix, ``--exit-zero``, ``ignore_outcome`` on gates.
 
 tox runs each command line without a shell; a leading ``-`` tells tox to
 ignore its exit code, and ``ignore_outcome = true`` turns a failing
