@@ -129,3 +129,13 @@ def test_fix_applies_isort_and_black_then_reports_the_rest(project: Project) -> 
     assert (project.root / "m.py").read_text() == 'import os\nimport sys\n\nx = {"a": 1}\nprint(os, sys, x)\n'
     assert proc.returncode == 1
     assert "flake8 D100" in proc.stdout and "black" not in proc.stdout.split("finding(s)")[0].replace("black,", "")
+
+
+def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(project: Project) -> None:
+    project.write("pkg/__init__.py", '"""Pkg."""\n\n\ndef f(x):\n    """F."""\n    return x\n')
+    project.write("pkg/__init__.pyi", "def f(x: int) -> int: ...\n")
+    project.write("use.py", '"""Use."""\n\nfrom pkg import f\n\ny: str = f(1)\n')
+    project.commit()
+    code, report = run_json(project, "--tools", "mypy", "--all-files")
+    assert report["tools"]["mypy"]["status"] == "ok", report["errors"]
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [("use.py", "assignment")]

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -51,7 +51,7 @@ def normalise(text: str) -> str:
 
 
 def fingerprint_findings(
-    findings: Iterable[Finding], lines_of: dict[str, Sequence[str]]
+    findings: Iterable[Finding], lines_of: Mapping[str, Sequence[str]]
 ) -> list[Finding]:
     """Give every finding its fingerprint, in place, and return them sorted.
 

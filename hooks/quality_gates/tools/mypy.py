@@ -109,6 +109,12 @@ class Mypy(Adapter):
     def config_inputs(self, ctx: Context) -> list[str]:
         return [*super().config_inputs(ctx), environment_stamp(project_python(ctx))]
 
+    def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
+        """A stub and its module both named would be a duplicate module: mypy reads the stub."""
+        stubs = {f[:-1] for f in files if f.endswith(".pyi")}
+        kept = [f for f in files if f not in stubs]
+        return super().command(args, kept)
+
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         proc.crash(self.name, (0, 1))
         findings: list[Finding] = []
