@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli
+from conftest import REPO, Project, cli
 from quality_gates.guards import gatecmd, integrity, shell, textfile, workflows
 from quality_gates.guards.integrity_rules import RULES
 from reports_test import validate_sarif
@@ -89,8 +89,12 @@ SHELL_CASES = [
         "set +e\npytest | tee log\nexit ${PIPESTATUS[0]}", None, "", id="pipestatus"
     ),
     pytest.param("set +e\nif ! pytest; then exit 1; fi", None, "", id="set-e-if"),
-    pytest.param("set +e; pytest; echo done", "QG104", "`pytest`", id="set-e-off-one-line"),
-    pytest.param("set +e; pytest; rc=$?; exit $rc", None, "", id="set-e-one-line-checked"),
+    pytest.param(
+        "set +e; pytest; echo done", "QG104", "`pytest`", id="set-e-off-one-line"
+    ),
+    pytest.param(
+        "set +e; pytest; rc=$?; exit $rc", None, "", id="set-e-one-line-checked"
+    ),
     pytest.param(
         'if [ -z "$TOKEN" ]; then echo skip; exit 0; fi\npytest',
         None,
@@ -506,7 +510,9 @@ CONFIG_CASES = [
         id="precommit-exit-zero",
     ),
     pytest.param(
-        {"tox.ini": "[testenv]\ncommands =\n    - pytest {posargs}\n    - rm -rf build\n"},
+        {
+            "tox.ini": "[testenv]\ncommands =\n    - pytest {posargs}\n    - rm -rf build\n"
+        },
         [("QG101", "tox.ini", 3)],
         "tox ignores the exit code",
         id="tox-dash-prefix",
@@ -530,7 +536,9 @@ CONFIG_CASES = [
         id="tox-bash-or-true",
     ),
     pytest.param(
-        {"tox.ini": "[testenv]\nignore_errors = true\ncommands =\n    pytest\n    flake8\n"},
+        {
+            "tox.ini": "[testenv]\nignore_errors = true\ncommands =\n    pytest\n    flake8\n"
+        },
         [],
         "",
         id="tox-honest",
@@ -678,3 +686,8 @@ def test_unreadable_workflow_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     found = integrity.run(tmp_path).findings
     assert [(f.rule, f.path) for f in found] == [("QG109", ".github/workflows/bin.yml")]
     assert "binary file" in found[0].message
+
+
+def test_this_repository_passes_its_own_audit() -> None:
+    proc = cli(REPO, "audit-gates")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import Project, cli
@@ -492,3 +493,26 @@ def test_codeowners_last_match_wins() -> None:
 def test_trailer_continuation_lines() -> None:
     message = "subject\n\nProtected-change: a long\n  reason\n"
     assert trailers.reason(message, "Protected-change") == "a long reason"
+
+
+def test_outside_a_git_repository(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    proc = cli(
+        tmp_path,
+        "protect",
+        env={**CLEAN, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)},
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"quality-gates protect: error: {tmp_path} is not in a git repository: "
+        "protect reads git's changes\n"
+    )
+
+
+def test_report_to_a_file(guarded: Project, tmp_path: Path) -> None:
+    guarded.git("rm", "-q", ".pre-commit-config.yaml")
+    out = tmp_path / "protect.md"
+    proc = protect(guarded, "--format", "markdown", "--output", str(out))
+    assert proc.returncode == 1
+    assert out.read_text().startswith("## quality-gates protect: failed")
+    assert "protect QG001" in proc.stderr

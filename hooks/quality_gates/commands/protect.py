@@ -143,6 +143,12 @@ def main(args: argparse.Namespace) -> int:
             "nothing is protected: add [tool.quality-gates.protect] to pyproject.toml "
             'with a layer of path patterns, e.g. ci = [".github/workflows/"]'
         )
+    try:
+        files_mod.git(root, "rev-parse", "--git-dir")
+    except GateError:
+        raise GateError(
+            f"{root} is not in a git repository: protect reads git's changes"
+        )
     outcome = protect.Outcome()
     config = _check(args, root, config, outcome)
     lines = textfile.read(root / "pyproject.toml").lines
