@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project, cli, git
+from conftest import Project, cli, git, pre_commit
 from quality_gates.errors import GateError
 from quality_gates.guards import coverage as coverage_mod
 from quality_gates.guards.changed_lines import changed_coverage, ranges
@@ -454,3 +454,31 @@ def test_ranges_and_changed_coverage() -> None:
     assert (result.relevant, result.covered) == (3, 1)
     assert result.uncovered == {"a.py": [(3, 4)]}
     assert changed_coverage(files, {"a.py": {5}}).percent == 100.0  # blank lines only
+
+
+@pytest.mark.slow
+def test_hook_through_pre_commit_try_repo(
+    project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """The published hook reads a real .coverage in its own environment."""
+    make_project(project)
+    project.write("pyproject.toml", PYPROJECT + "\n[tool.quality-gates.coverage]\nfail-under = 90\n")
+    project.commit("calc")
+    run_tests(project.root)
+    repo, rev = hook_repo
+
+    def try_repo() -> tuple[int, str]:
+        proc = pre_commit(
+            project.root, pre_commit_home, "try-repo", str(repo), "coverage-gate",
+            "--ref", rev, "--all-files", "--verbose", "--hook-stage", "manual",
+        )
+        return proc.returncode, proc.stdout + proc.stderr
+
+    code, out = try_repo()
+    assert code == 1, out
+    assert "coverage fail-under total coverage 83.33% is under fail-under 90%" in out
+
+    project.write("tests/test_unused.py", TEST_UNUSED)
+    run_tests(project.root)
+    code, out = try_repo()
+    assert code == 0, out

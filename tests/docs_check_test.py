@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project, cli
+from conftest import Project, cli, pre_commit
 from quality_gates.guards import docs, docs_config
 
 BASE = "https://owner.github.io/repo/"
@@ -398,3 +398,26 @@ def test_real_mkdocs_build(project: Project) -> None:
     proc = check(project, "site", "--base-url", BASE)
     assert proc.returncode == 1
     assert "broken-anchor usage/#no-such-section: no id 'no-such-section' in usage/index.html" in proc.stdout
+
+
+@pytest.mark.slow
+def test_hook_through_pre_commit_try_repo(
+    project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """The published hook, configured in pyproject.toml, checks the built site."""
+    build(project.root, {"index.html": page('<a href="gone.html">x</a>')})
+    project.write(
+        "pyproject.toml",
+        f'[tool.quality-gates.docs]\nsite-dir = "site"\nbase-url = "{BASE}"\n',
+    )
+    project.commit("site")
+    repo, rev = hook_repo
+
+    proc = pre_commit(
+        project.root, pre_commit_home, "try-repo", str(repo), "docs-check",
+        "--ref", rev, "--all-files", "--verbose", "--hook-stage", "manual",
+    )
+
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "site/index.html:4:1: docs-check broken-link gone.html: no such file in the site" in out

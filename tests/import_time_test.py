@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project, cli
+from conftest import Project, cli, pre_commit
 from quality_gates.guards import import_time
 
 SLOW_INIT = "from slowpkg import heavy\n\n\ndef use():\n    return heavy.VALUE\n"
@@ -173,3 +173,27 @@ def test_measure_directly(tmp_path: Path) -> None:
     assert measured.runs == 3 and len(measured.totals_us) == 3
     assert Path(measured.module_file) == tmp_path / "quick.py"
     assert measured.python_version == sys.version.split()[0]
+
+
+@pytest.mark.slow
+def test_hook_through_pre_commit_try_repo(
+    project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """The published hook, configured only in pyproject.toml, fails the commit."""
+    _slow_package(project)
+    project.write(
+        "pyproject.toml",
+        '[tool.quality-gates.import-time]\npackage = "slowpkg"\nbudget = 0.05\nruns = 1\n',
+    )
+    project.commit("slow package")
+    repo, rev = hook_repo
+
+    proc = pre_commit(
+        project.root, pre_commit_home, "try-repo", str(repo), "import-time",
+        "--ref", rev, "--all-files", "--verbose",
+    )
+
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "import-time over-budget importing slowpkg takes" in out
+    assert "make the slowest imports lazy: slowpkg.heavy" in out
