@@ -116,10 +116,10 @@ def test_coverage_py_fail_under_and_our_config_are_defaults(project: Project) ->
     project.write("pyproject.toml", PYPROJECT + "\n[tool.coverage.report]\nfail_under = 85\n")
     run_tests(project.root)
 
-    proc = gate(project)  # .coverage found in the root, fail_under from coverage.py
-
-    assert proc.returncode == 1
-    assert "is under fail-under 85%" in proc.stdout
+    for data in (".coverage", "coverage.xml"):  # fail_under from coverage.py's config
+        proc = gate(project, "--data", data)
+        assert proc.returncode == 1, proc.stderr
+        assert "is under fail-under 85%" in proc.stdout
 
     project.write(
         "pyproject.toml",
@@ -442,6 +442,17 @@ def test_bad_options_are_exit_2(project: Project, args: list[str], table: str, m
 
     assert proc.returncode == 2
     assert message in proc.stderr
+
+
+def test_broken_coverage_config_is_exit_2(project: Project) -> None:
+    make_project(project)
+    run_tests(project.root)
+    project.write(".coveragerc", "[run]\nbranch = perhaps\n")
+
+    for data in (".coverage", "coverage.xml"):
+        proc = gate(project, "--data", data, "--fail-under", "10")
+        assert proc.returncode == 2
+        assert "Couldn't read config file .coveragerc: Not a boolean: perhaps" in proc.stderr
 
 
 # --- pure functions ---------------------------------------------------------

@@ -78,7 +78,19 @@ def read(path: Path, root: Path) -> CoverageData:
     """Read either kind of data file; paths become relative to ``root``."""
     if kind_of(path) == "sqlite":
         return read_sqlite(path, root)
-    return read_xml(path, root)
+    data = read_xml(path, root)
+    data.config_fail_under = config_fail_under(root)
+    return data
+
+
+def config_fail_under(root: Path) -> float | None:
+    """Return coverage.py's own ``[report] fail_under`` of the project, if set."""
+    with contextlib.chdir(root):
+        try:
+            value = float(coverage.Coverage(config_file=True).config.fail_under)
+        except CoverageException as exc:
+            raise GateError(f"coverage config: {_one_line(exc)}")
+    return value or None
 
 
 def _relative(name: str, root: Path) -> str:
