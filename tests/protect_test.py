@@ -52,7 +52,11 @@ def test_unprotected_change_passes(guarded: Project) -> None:
     guarded.write("src/app.py", "x = 2\n")
     guarded.git("add", "src/app.py")
     proc = protect(guarded)
-    assert (proc.returncode, proc.stdout) == (0, "protect: passed\n"), proc.stderr
+    assert (proc.returncode, proc.stdout) == (
+        0,
+        "note: checked the staged changes: 1 change(s), 0 to protected paths\n"
+        "protect: passed\n",
+    ), proc.stderr
 
 
 def test_staged_modification_fails_with_the_approval_to_use(guarded: Project) -> None:
@@ -240,7 +244,11 @@ def branch(guarded: Project) -> str:
 
 def test_diff_base_checks_each_commit(guarded: Project) -> None:
     branch(guarded)
-    assert protect(guarded, "--diff-base", "main").returncode == 0
+    proc = protect(guarded, "--diff-base", "main")
+    assert proc.returncode == 0
+    assert (
+        "checked 2 commit(s) since the merge base with main: 2 change(s)" in proc.stdout
+    )
     guarded.write(".pre-commit-config.yaml", "repos: [] # quiet\n")
     guarded.git("commit", "-qam", "sneak a hook change in")
     sha = guarded.git("rev-parse", "--short=10", "HEAD").strip()

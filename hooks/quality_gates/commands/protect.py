@@ -96,7 +96,9 @@ def _check(
         base = diffs.merge_base(root, base_ref)
         config = protect_config.merge(config, _base_config(root, base))
         approved = protect.approved_names(os.environ, config.approval_env)
-        for commit in changes_mod.commits_since(root, base):
+        commits = changes_mod.commits_since(root, base)
+        out.scope = f"{len(commits)} commit(s) since the merge base with {base_ref}"
+        for commit in commits:
             reason = trailers.reason(commit.message, config.trailer)
             where = f" in commit {commit.sha[:10]} ({commit.subject[:60]})"
             protect.check_changes(
@@ -118,6 +120,7 @@ def _check(
     changes = (
         _files(root, args.filenames) if args.filenames else changes_mod.staged(root)
     )
+    out.scope = "the named files" if args.filenames else out.scope
     protect.check_changes(
         changes, config, approved=approved, trailer=reason, outcome=out
     )
@@ -168,6 +171,11 @@ def _report(
         out.notes.append(
             f"{config.approval_env} names {name!r}: no such pattern or layer"
         )
+    out.notes.insert(
+        0,
+        f"checked {out.scope}: {out.changes} change(s), "
+        f"{out.protected} to protected paths",
+    )
     if out.approved:
         out.notes.append(f"{out.approved} protected change(s) approved")
     report = Report(

@@ -32,6 +32,7 @@ class Outcome:
     protected: int = 0
     approved: int = 0
     notes: list[str] = dataclasses.field(default_factory=list)
+    scope: str = "the staged changes"
 
 
 def approved_names(environ: Mapping[str, str], variable: str) -> frozenset[str]:
