@@ -274,6 +274,13 @@ def test_case_and_absolute_internal_urls_are_checked(project: Project) -> None:
     assert "broken-link moved.html" in proc.stdout
 
 
+def test_site_at_the_project_root(project: Project) -> None:
+    build(project.root, {"index.html": page('<a href="nope.html">x</a>')}, folder=".")
+    proc = check(project, ".")
+    assert proc.returncode == 1
+    assert finding_lines(proc) == ["index.html:4:1: docs-check broken-link nope.html: no such file in the site (nope.html)"]
+
+
 def test_base_href_is_honoured(project: Project) -> None:
     build(project.root, {"index.html": page(), "sub/page.html": page('<a href="sub/x.html">x</a>', head='<base href="../">'), "sub/x.html": page()})
     assert check(project, "site").returncode == 0

@@ -108,6 +108,7 @@ def test_missing_package_is_exit_2(project: Project) -> None:
     [
         pytest.param(["os; import x", "--budget", "1"], "", "'os; import x' is not an importable module name", id="not-a-name"),
         pytest.param(["slowpkg"], "", "no budget: give --budget SECONDS", id="no-budget"),
+        pytest.param(["encodings", "--budget", "1", "--runs", "1"], "", "encodings is already imported when the interpreter starts: nothing to measure", id="start-up-module"),
         pytest.param(["--budget", "1"], "", "no package: name it", id="no-package"),
         pytest.param(["slowpkg", "--budget", "0"], "", "no budget: give --budget SECONDS (more than 0)", id="zero-budget"),
         pytest.param(["slowpkg", "--budget", "1", "--runs", "0"], "", "--runs must be at least 1", id="zero-runs"),

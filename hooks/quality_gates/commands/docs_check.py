@@ -155,14 +155,15 @@ def main(args: argparse.Namespace) -> int:
             raise GateError(f"--config {config}: no such file")
         base_url = check_declared(docs_config.declared(config), base_url, root, report)
     deploy_from = args.deploy_from or table.get("deploy-from", "branch")
-    prefix = _display(site_dir, root).rstrip("/") + "/"
+    shown = _display(site_dir, root)
+    prefix = "" if shown == "." else shown.rstrip("/") + "/"
     site, found = docs.check_site(
         site_dir, base_url=base_url, deploy_from=deploy_from, prefix=prefix
     )
     report.findings += found
     report.tools[docs.TOOL] = ToolRun(docs.TOOL, __version__, files=len(site.pages))
     report.summary.update(
-        site=prefix.rstrip("/"),
+        site=shown,
         pages=len(site.pages),
         files=len(site.files),
         base_url=base_url,

@@ -138,6 +138,9 @@ def scan(site: Path) -> Site:
     files: set[str] = set()
     dirs: set[str] = set()
     for folder, subdirs, names in os.walk(site):
+        subdirs[:] = [
+            d for d in subdirs if d != ".git"
+        ]  # a site served from a checkout
         rel = Path(folder).relative_to(site).as_posix()
         prefix = "" if rel == "." else rel + "/"
         dirs.update(prefix + d for d in subdirs)

@@ -193,6 +193,11 @@ def measure(
     lines = out.splitlines()
     module_file, version = (lines[-2], lines[-1]) if len(lines) >= 2 else ("", "")
     results = [run_once(package, python, cwd)[0] for _ in range(runs)]
+    if not all(results):
+        raise GateError(
+            f"{package} is already imported when the interpreter starts: "
+            "nothing to measure; name your own package"
+        )
     return Measurement(
         package=package,
         python=python,
