@@ -1,0 +1,121 @@
+"""bench/run.py: its --help and its pure helpers, on tiny inputs (never timings)."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_help_runs_and_names_the_options() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for option in ("--runs", "--quick", "--skip-pre-commit", "--output", "--plot"):
+        assert option in proc.stdout
+
+
+def test_bad_runs_is_a_usage_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--runs", "0"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "--runs" in proc.stderr
+
+
+def test_median_ratio_and_verdict(bench: ModuleType) -> None:
+    assert bench.median([3.0, 1.0, 2.0]) == 2.0
+    assert bench.median([4.0, 1.0]) == 2.5
+    assert math.isnan(bench.median([]))
+    assert math.isnan(bench.median([float("nan")]))
+    assert bench.ratio(3.0, 6.0) == 0.5
+    assert math.isnan(bench.ratio(1.0, 0.0))
+    assert math.isnan(bench.ratio(float("nan"), 2.0))
+    assert bench.verdict(0.6, 0.6) == "pass"
+    assert bench.verdict(0.61, 0.6) == "fail"
+    assert bench.verdict(float("nan"), 0.6) == "n/a"
+
+
+def test_fmt_keeps_three_figures(bench: ModuleType) -> None:
+    assert bench.fmt(123.4, " s") == "123 s"
+    assert bench.fmt(12.34) == "12.3"
+    assert bench.fmt(1.234) == "1.23"
+    assert bench.fmt(0.01234) == "0.012"
+    assert bench.fmt(float("nan")) == "-"
+
+
+def test_render_table_has_one_row_per_measurement(bench: ModuleType) -> None:
+    rows = [
+        bench.Row("1 cold cache", "medium", "gate", 30.0, "direct", 60.0, 0.6),
+        bench.Row("2 warm", "medium", "gate", 3.0, "direct", 60.0, 0.03),
+        bench.Row("5 memory", "medium", "gate", 10.0, "mypy", 0.0, 1.5, unit="MB"),
+    ]
+    text = bench.render_table(rows)
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(rows)
+    assert lines[2].startswith(
+        "| 1 cold cache | medium | gate | 30.0 s | direct | 60.0 s | 0.500"
+    )
+    assert lines[2].endswith("| pass |")
+    assert "| 0.050 | <= 0.030 | fail |" in lines[3]
+    assert lines[4].endswith("| n/a |")
+
+
+def test_render_markdown_names_the_machine_and_counts_targets(
+    bench: ModuleType,
+) -> None:
+    rows = [bench.Row("1 cold cache", "medium", "gate", 30.0, "direct", 60.0, 0.6)]
+    tree = bench.Tree("medium", bench.MEDIUM, Path("/x"), ["a.py"], ["a.py"], 1234)
+    text = bench.render_markdown(
+        rows,
+        machine={"cores": "2", "black version": "1.0"},
+        trees=[tree],
+        details="(details)",
+        breakdown="(breakdown)",
+        warnings=["mypy crashed"],
+        command="python bench/run.py --quick",
+    )
+    assert "| cores | 2 |" in text
+    assert "| black version | 1.0 |" in text
+    assert "`pytest==9.2.0` | 1 | 1,234 |" in text
+    assert "1 of 1 targets met" in text
+    assert "- mypy crashed" in text
+
+
+def test_pick_spread_and_edits(bench: ModuleType, tmp_path: Path) -> None:
+    items = [f"f{i}.py" for i in range(10)]
+    assert bench.pick_spread(items, 3) == ["f0.py", "f3.py", "f6.py"]
+    assert bench.pick_spread(items, 20) == items
+    (tmp_path / "a.py").write_bytes(b"x = 1")
+    edits = bench.Edits(tmp_path)
+    edits.apply(["a.py"])
+    first = (tmp_path / "a.py").read_bytes()
+    assert first.startswith(b"x = 1\n# bench edit ")
+    edits.apply(["a.py"])
+    assert (tmp_path / "a.py").read_bytes() != first
+    edits.restore()
+    assert (tmp_path / "a.py").read_bytes() == b"x = 1"
