@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,8 +88,10 @@ def gate(needs: str, **inputs: str) -> dict[str, object]:
     }
 
 
-def unsharded_percent(root: Path) -> float:
-    """The same tests, unsharded, under real pytest-cov here, for comparison."""
+def unsharded_percent(project: Path) -> float:
+    """The same tests, unsharded, under real pytest-cov here, in a copy, for comparison."""
+    root = project.parent / "unsharded"
+    shutil.copytree(project, root)
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov", "--cov-report="],
         cwd=root, check=True, capture_output=True,

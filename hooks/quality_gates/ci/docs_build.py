@@ -24,6 +24,28 @@ def detect(root: Path) -> tuple[str, str]:
     )
 
 
+def install_command(root: Path, *, python: str, given: str) -> list[str]:
+    """What installs the docs tools: the given command, docs/requirements.txt, or the tool."""
+    if given.strip():
+        return ["bash", "-c", given]
+    for name in ("docs/requirements.txt", "doc/requirements.txt", "requirements-docs.txt"):
+        if (root / name).is_file():
+            return [python, "-m", "pip", "install", "-r", name]
+    kind, _ = detect(root)
+    return [python, "-m", "pip", "install", kind]
+
+
+def run_step(argv: list[str], root: Path, what: str) -> None:
+    """Run one step of the build; a failure is a GateError naming the step."""
+    print(f"{what}: " + " ".join(argv), flush=True)
+    try:
+        proc = subprocess.run(argv, cwd=root, check=False)  # nosec B603
+    except OSError as exc:
+        raise GateError(f"{what}: cannot run {argv[0]}: {exc.strerror}")
+    if proc.returncode != 0:
+        raise GateError(f"{what} failed (exit {proc.returncode})")
+
+
 def command(root: Path, *, python: str, site_dir: str, build_command: str) -> list[str]:
     """The argument list that builds the site into ``site_dir``."""
     if build_command.strip():
@@ -34,16 +56,17 @@ def command(root: Path, *, python: str, site_dir: str, build_command: str) -> li
     return [python, "-m", "sphinx", "-W", "-b", "html", where, site_dir]
 
 
-def build(root: Path, *, python: str, site_dir: str, build_command: str) -> Path:
-    """Build the site; a failed build or a missing site folder is a GateError."""
+def build(
+    root: Path, *, python: str, site_dir: str, build_command: str, install: str | None = None
+) -> Path:
+    """Install the docs tools (unless ``install`` is None), then build the site.
+
+    A failed step or a missing site folder is a GateError.
+    """
+    if install is not None:
+        run_step(install_command(root, python=python, given=install), root, "installing the docs tools")
     argv = command(root, python=python, site_dir=site_dir, build_command=build_command)
-    print("building docs: " + " ".join(argv), flush=True)
-    try:
-        proc = subprocess.run(argv, cwd=root, check=False)  # nosec B603
-    except OSError as exc:
-        raise GateError(f"cannot run {argv[0]}: {exc.strerror}")
-    if proc.returncode != 0:
-        raise GateError(f"the docs build failed (exit {proc.returncode})")
+    run_step(argv, root, "building the docs")
     site = root / site_dir
     if not site.is_dir():
         raise GateError(f"the docs build wrote no site at {site_dir}; set site-dir")

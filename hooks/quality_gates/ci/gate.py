@@ -97,3 +97,43 @@ def coverage_base(root: Path, explicit: str, *, event_name: str) -> str:
     if not explicit and event_name not in CHANGED_EVENTS:
         return ""
     return fetch_base.ensure_base(root, fetch_base.from_environment(explicit))
+
+
+def anchor_coverage(root: Path) -> list[str]:
+    """Anchor the relative paths of the matrix's ``.coverage.*`` files in ``root``."""
+    from quality_gates.ci import relative_coverage
+
+    found = sorted(p for p in root.glob(".coverage.*") if p.is_file())
+    for path in found:
+        relative_coverage.anchor(str(path), str(root))
+    return [p.name for p in found]
+
+
+def security_arguments(
+    *,
+    requirements: str,
+    vuln_db: str,
+    osv_url: str,
+    severity: str,
+    confidence: str,
+    scan: str,
+) -> list[str]:
+    """The ``quality-gates security`` command line for the security-scan action."""
+    if scan not in ("all", "code", "dependencies"):
+        raise GateError(f"scan must be all, code or dependencies, got {scan!r}")
+    argv = ["security"]
+    for name in requirements.split():
+        argv += ["-r", name]
+    for option, value in (
+        ("--vuln-db", vuln_db),
+        ("--osv-url", osv_url),
+        ("--severity-threshold", severity),
+        ("--confidence-threshold", confidence),
+    ):
+        if value:
+            argv += [option, value]
+    if scan == "code":
+        argv.append("--no-deps")
+    elif scan == "dependencies":
+        argv.append("--no-code")
+    return argv

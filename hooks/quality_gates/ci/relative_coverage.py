@@ -3,14 +3,15 @@
 Run by the *tested* project's interpreter (it needs only coverage.py, which
 pytest-cov brings), as ``python relative_coverage.py DATA_FILE ROOT``.  Matrix
 cells check out to different folders on different runners; relative paths
-let the job after the matrix combine and report them in its own checkout.
+let the job after the matrix anchor them in its own checkout
+(``anchor``) before it combines and reports them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def relative(path: str, root: str) -> str:
@@ -20,19 +21,34 @@ def relative(path: str, root: str) -> str:
     return os.path.relpath(absolute, root).replace(os.sep, "/") if inside else path
 
 
-def rewrite(data_file: str, root: str) -> int:
-    """Rewrite ``data_file`` in place; return how many files it measured."""
+def anchored(path: str, root: str) -> str:
+    """A relative ``path`` joined to ``root``; an absolute one unchanged."""
+    return path if os.path.isabs(path) else os.path.join(root, path)
+
+
+def _map(data_file: str, mapping: Callable[[str], str]) -> int:
     from coverage import CoverageData
 
-    root = os.path.realpath(root)
     source = CoverageData(basename=data_file)
     source.read()
-    target = CoverageData(basename=data_file + ".relative")
-    target.update(source, map_path=lambda p: relative(os.path.realpath(p), root))
+    target = CoverageData(basename=data_file + ".rewritten")
+    target.update(source, map_path=mapping)
     target.write()
     count = len(target.measured_files())
-    os.replace(data_file + ".relative", data_file)
+    os.replace(data_file + ".rewritten", data_file)
     return count
+
+
+def rewrite(data_file: str, root: str) -> int:
+    """Make the paths in ``data_file`` relative to ``root``; return the file count."""
+    real = os.path.realpath(root)
+    return _map(data_file, lambda p: relative(os.path.realpath(p), real))
+
+
+def anchor(data_file: str, root: str) -> int:
+    """Make relative paths in ``data_file`` absolute under ``root`` (the reverse)."""
+    real = os.path.realpath(root)
+    return _map(data_file, lambda p: anchored(p, real))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,7 @@ the job summary ($GITHUB_STEP_SUMMARY) and capped ::error annotations.
 
   gate        quality-gates run for the quality-gate action (mode, shard, base)
   coverage    combine the matrix's coverage data and gate it
+  security    the security gate (bandit and the dependency audit)
   report      any reporting subcommand, with SARIF, JSON, summary and outputs
   merge       merge the JSON reports of the shards of one gate
   fetch-base  fetch the base commit of a shallow clone, or fail
@@ -73,6 +74,17 @@ def _add_coverage(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--fail-under", default="", help="minimum total coverage %% (default: config)")
     p.add_argument("--changed-fail-under", default="", help="minimum coverage %% of changed lines")
     p.add_argument("--diff-base", default="", help="base for changed lines (default: the pull request's)")
+    _publish_options(p)
+
+
+def _add_security(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("security", help="the security gate for the security-scan action")
+    p.add_argument("--requirements", default="", help="requirements files, space-separated")
+    p.add_argument("--vuln-db", default="", help="offline OSV records (folder or zip)")
+    p.add_argument("--osv-url", default="", help="OSV query URL (a mirror)")
+    p.add_argument("--severity-threshold", default="", help="lowest bandit severity that fails")
+    p.add_argument("--confidence-threshold", default="", help="lowest bandit confidence that fails")
+    p.add_argument("--scan", default="all", help="all, code or dependencies (default: all)")
     _publish_options(p)
 
 
@@ -123,11 +135,12 @@ def _add_docs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--site-dir", default="site", help="where the site is built (default: site)")
     p.add_argument("--build-command", default="", help="build command (default: detected)")
     p.add_argument("--base-url", default="", help="the site's URL (default: OWNER.github.io/REPO)")
+    p.add_argument("--install-command", default=None, help="installs the docs tools ('' = detected)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="ci_command", metavar="STEP", required=True)
-    for add in (_add_gate, _add_coverage, _add_report, _add_merge, _add_small, _add_pytest, _add_docs):
+    for add in (_add_gate, _add_coverage, _add_security, _add_report, _add_merge, _add_small, _add_pytest, _add_docs):
         add(sub)
 
 
@@ -161,10 +174,20 @@ def do_gate(args: argparse.Namespace) -> int:
 def do_coverage(args: argparse.Namespace) -> int:
     root = files_mod.project_root()
     base = gate.coverage_base(root, args.diff_base, event_name=os.environ.get("GITHUB_EVENT_NAME", ""))
+    anchored = gate.anchor_coverage(root)
+    print(f"quality-gates ci coverage: {len(anchored)} coverage data file(s): {' '.join(anchored)}")
     argv = gate.coverage_arguments(
         fail_under=args.fail_under, changed_fail_under=args.changed_fail_under, base=base
     )
     return _publish_captured(capture.run_subcommand(argv), "coverage", args)
+
+
+def do_security(args: argparse.Namespace) -> int:
+    argv = gate.security_arguments(
+        requirements=args.requirements, vuln_db=args.vuln_db, osv_url=args.osv_url,
+        severity=args.severity_threshold, confidence=args.confidence_threshold, scan=args.scan,
+    )
+    return _publish_captured(capture.run_subcommand(argv), "security", args)
 
 
 def do_report(args: argparse.Namespace) -> int:
@@ -226,7 +249,10 @@ def do_pytest(args: argparse.Namespace) -> int:
 
 def do_build_docs(args: argparse.Namespace) -> int:
     root = files_mod.project_root()
-    site = docs_build.build(root, python=args.python, site_dir=args.site_dir, build_command=args.build_command)
+    site = docs_build.build(
+        root, python=args.python, site_dir=args.site_dir,
+        build_command=args.build_command, install=args.install_command,
+    )
     base_url = args.base_url or pages.project_url(
         os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_SERVER_URL", "https://github.com")
     )
@@ -244,6 +270,7 @@ def do_check_url(args: argparse.Namespace) -> int:
 STEPS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gate": do_gate,
     "coverage": do_coverage,
+    "security": do_security,
     "report": do_report,
     "merge": do_merge,
     "fetch-base": do_fetch_base,
