@@ -2,37 +2,120 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from act_harness import Act, act, uses, workflow  # noqa: F401
+from act_harness import Act, ActResult, act, uses, workflow  # noqa: F401
+from conftest import Project, git
 
 pytestmark = pytest.mark.slow
 
-CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add."""\n    return a + b\n'
-FINDING = '"""A module with a finding."""\n\nimport subprocess\n\n\ndef run(cmd: str) -> None:\n    """Run."""\n    subprocess.call(cmd, shell=True)\n'
 PYPROJECT = '[project]\nname = "consumer"\nversion = "0"\n\n[tool.quality-gates]\ntools = ["flake8", "bandit"]\n'
+OLD = '"""Old code with a known finding."""\n\nimport subprocess  # nosec B404\n\n\ndef run(cmd: str) -> None:\n    """Run."""\n    subprocess.call(cmd, shell=True)\n'
+NEW = '"""New code with a new finding."""\n\nimport subprocess  # nosec B404\n\n\ndef again(cmd: str) -> None:\n    """Run again."""\n    subprocess.call(cmd, shell=True)\n'
+MOVED = '"""Old code with a known finding."""\n\nimport subprocess  # nosec B404\n\nLIMIT = 3\n\n\ndef run(cmd: str) -> None:\n    """Run."""\n    subprocess.call(cmd, shell=True)\n'
+TWO = '"""Two findings."""\n\nimport subprocess  # nosec B404\n\n\ndef run(cmd: str) -> None:\n    """Run."""\n    subprocess.call(cmd, shell=True)\n    subprocess.call(cmd + "!", shell=True)\n'
 
 
 def gate_job(**inputs: str) -> dict[str, object]:
-    return {
-        "steps": [
-            {"uses": "actions/checkout@v4"},
-            {"id": "subject", "uses": uses("quality-gate"), "with": inputs},
-        ]
-    }
+    return {"steps": [{"uses": "actions/checkout@v4"},
+                      {"id": "subject", "uses": uses("quality-gate"), "with": inputs}]}
 
 
-def test_push_with_a_finding_fails_with_summary_annotation_and_sarif(act: Act, project) -> None:
+def pr_event(base: str, head: str) -> dict[str, object]:
+    return {"pull_request": {"number": 7, "base": {"sha": base, "ref": "main"},
+                             "head": {"sha": head, "ref": "feature"}}}
+
+
+def origin_with_baseline(root: Path, cli_env: dict[str, str]) -> tuple[Project, str]:
+    """A repository whose main has a baselined finding; returns it and the base SHA."""
+    from conftest import cli
+
+    root.mkdir()
+    origin = Project(root)
+    origin.write("pyproject.toml", PYPROJECT)
+    origin.write("pkg/__init__.py", '"""Package."""\n')
+    origin.write("pkg/old.py", OLD)
+    origin.write(".github/workflows/gate.yml", workflow({"gate": gate_job()}, on="pull_request"))
+    origin.commit("base")
+    made = cli(origin.root, "baseline", env=cli_env)
+    assert made.returncode == 0, made.stderr
+    return origin, origin.commit("baseline")
+
+
+def pull_request(origin: Project, base: str, name: str, files: dict[str, str], dest: Path) -> tuple[Path, dict[str, object]]:
+    """A branch with ``files`` changed, checked out as a shallow clone (depth 1)."""
+    origin.git("checkout", "-q", "-b", name, base)
+    for path, text in files.items():
+        origin.write(path, text)
+    head = origin.commit(name)
+    origin.git("checkout", "-q", "main")
+    git(dest.parent, "clone", "-q", "--depth", "1", "--branch", name, f"file://{origin.root}", dest.name)
+    assert git(dest, "rev-parse", "--is-shallow-repository").strip() == "true"
+    return dest, pr_event(base, head)
+
+
+def test_pull_requests_in_shallow_clones_new_finding_fails_baselined_passes(act: Act, tmp_path: Path, isolated_cache: Path) -> None:
+    origin, base = origin_with_baseline(tmp_path / "origin", {"QUALITY_GATES_CACHE_DIR": str(isolated_cache)})
+    adds, adds_event = pull_request(origin, base, "adds", {"pkg/new.py": NEW}, tmp_path / "adds")
+    moves, moves_event = pull_request(origin, base, "moves", {"pkg/old.py": MOVED}, tmp_path / "moves")
+    lost, lost_event = pull_request(origin, base, "lost", {"pkg/new.py": NEW}, tmp_path / "lost")
+    git(lost, "remote", "set-url", "origin", str(tmp_path / "gone"))
+    runs = {"adds": (adds, adds_event), "moves": (moves, moves_event), "lost": (lost, lost_event)}
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        futures = {k: pool.submit(act.run, repo, event="pull_request", payload=event) for k, (repo, event) in runs.items()}
+        results: dict[str, ActResult] = {k: f.result() for k, f in futures.items()}
+
+    added = results["adds"]
+    assert added.returncode != 0, added.log[-3000:]
+    assert f"mode changed, base {base}" in added.log
+    assert added.outputs["gate"]["new-findings"] == "1"
+    assert [a for a in added.annotations() if "file=pkg/new.py" in a and "B602" in a], added.log[-3000:]
+    assert not [a for a in added.annotations() if "pkg/old.py" in a]
+    assert "## quality-gates run: failed" in added.summary("gate")
+
+    moved = results["moves"]
+    assert moved.returncode == 0, moved.log[-3000:]
+    assert moved.outputs["gate"]["new-findings"] == "0"
+    assert "## quality-gates run: passed" in moved.summary("gate")
+    assert moved.outputs["gate"]["score"] != ""
+
+    failed = results["lost"]
+    assert failed.returncode != 0
+    assert f"cannot fetch the base commit {base}" in failed.log, failed.log[-3000:]
+    assert failed.outputs.get("gate", {}).get("new-findings", "") == ""
+
+
+def test_two_shards_merge_into_one_report_with_capped_annotations(act: Act, project: Project) -> None:
     project.write("pyproject.toml", PYPROJECT)
-    project.write("pkg/clean.py", CLEAN)
-    project.write("pkg/bad.py", FINDING)
-    project.write(".github/workflows/gate.yml", workflow({"gate": gate_job(mode="all")}))
+    project.write("pkg/two.py", TWO)
+    project.write("pkg/old.py", OLD)
+    jobs = {
+        "shards": {**gate_job(mode="all", **{"shard-index": "${{ matrix.shard }}", "shard-count": "2",
+                                              "max-annotations": "1"}),
+                   "strategy": {"fail-fast": False, "matrix": {"shard": [0, 1]}}},
+        "merge": {**gate_job(**{"merge-reports": "true", "shard-count": "2"}),
+                  "needs": ["shards"], "if": "${{ always() }}"},
+    }
+    project.write(".github/workflows/gate.yml", workflow(jobs))
     project.commit("init")
     result = act.run(project.root)
-    assert result.returncode != 0, result.log[-3000:]
-    outputs = result.outputs["gate"]
-    assert int(outputs["new-findings"]) >= 1
-    assert outputs["sarif-file"].endswith("quality-gates.sarif")
-    assert any("pkg/bad.py" in a and "bandit" in a for a in result.annotations()), result.log[-3000:]
+    log = result.log[-4000:]
+    uploads = sorted(r["inputs"]["name"] for r in result.of("upload-artifact"))
+    assert uploads == ["quality-gates-report-0-of-2", "quality-gates-report-1-of-2"], log
+    shards = {json.dumps(e["matrix"]): e["outputs"] for e in result.entries if e["job"] == "shards"}
+    assert sorted(o["new-findings"] for o in shards.values()) == ["1", "2"], log
+    assert len([a for a in result.annotations() if "B602" in a and "[tests" not in a]) >= 2
+    assert "1 finding(s) were not annotated" in result.summary("shards")
+
+    assert not result.job_succeeded("merge")
+    merged = result.outputs["merge"]
+    assert merged["new-findings"] == "3", log
+    assert "merged 2 shard report(s)" in result.summary("merge")
+    sarif = json.loads(Path(merged["sarif-file"]).read_text()) if Path(merged["sarif-file"]).exists() else None
+    assert merged["sarif-file"].endswith("quality-gates.sarif")
+    if sarif is not None:
+        assert sum(len(r["results"]) for r in sarif["runs"]) == 3
