@@ -102,7 +102,7 @@ def download_artifact(args: dict[str, str]) -> int:
 
 def upload_pages_artifact(args: dict[str, str]) -> int:
     site = Path(args.get("path") or "_site")
-    target = store() / args.get("name", "github-pages")
+    target = store() / (args.get("name") or "github-pages")
     target.mkdir(parents=True, exist_ok=True)
     members = []
     with tarfile.open(target / "artifact.tar", "w") as tar:
@@ -118,12 +118,13 @@ def upload_pages_artifact(args: dict[str, str]) -> int:
 
 
 def deploy_pages(args: dict[str, str]) -> int:
-    tar_path = store() / args.get("artifact-name", "github-pages") / "artifact.tar"
+    tar_path = store() / (args.get("artifact-name") or "github-pages") / "artifact.tar"
+    job = os.environ.get("GITHUB_JOB", "")
     root = os.environ.get("QG_STANDIN_PAGES_ROOT")
     if root:
         with tarfile.open(tar_path) as tar:
-            tar.extractall(root, filter="data")
-    url = os.environ.get("QG_STANDIN_PAGE_URL", "")
+            tar.extractall(Path(root) / job, filter="data")
+    url = os.environ.get("QG_STANDIN_PAGE_URL", "") + f"{job}/"
     record("deploy-pages", inputs=args, page_url=url)
     output(page_url=url)
     return 0

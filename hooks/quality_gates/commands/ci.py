@@ -248,7 +248,7 @@ def do_pytest(args: argparse.Namespace) -> int:
 
 
 def do_build_docs(args: argparse.Namespace) -> int:
-    root = files_mod.project_root()
+    root = Path.cwd()
     site = docs_build.build(
         root, python=args.python, site_dir=args.site_dir,
         build_command=args.build_command, install=args.install_command,
