@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from quality_gates.atomic import write_atomic
 
 
@@ -31,7 +30,9 @@ def test_existing_mode_is_kept_and_no_temporary_file_left(tmp_path: Path) -> Non
     assert [p.name for p in tmp_path.iterdir()] == ["baseline.json"]
 
 
-def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A full disk cannot be made here on demand: fsync is made to fail as it would (ENOSPC)."""
     target = tmp_path / "baseline.json"
     target.write_text("precious")

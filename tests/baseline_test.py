@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, cli
 from quality_gates import baseline
 from quality_gates.errors import GateError
@@ -65,8 +64,10 @@ def test_baseline_is_sorted_deterministic_and_has_no_lines(project: Project) -> 
     rows = doc["findings"]
     assert {r["rule"] for r in rows} == {"B404", "B602", "F401", "E225"}
     assert all(set(r) == {"fingerprint", "path", "tool", "rule"} for r in rows)
-    assert rows == sorted(rows, key=lambda r: (r["path"], r["tool"], r["rule"], r["fingerprint"]))
-    assert b"\"line\"" not in first and first.endswith(b"\n")
+    assert rows == sorted(
+        rows, key=lambda r: (r["path"], r["tool"], r["rule"], r["fingerprint"])
+    )
+    assert b'"line"' not in first and first.endswith(b"\n")
     path.unlink()
     assert cli(project.root, "baseline").returncode == 0
     assert path.read_bytes() == first
@@ -92,12 +93,16 @@ def test_without_a_baseline_new_is_none(project: Project) -> None:
     assert data["summary"]["baselined"] is None  # type: ignore[index]
 
 
-def test_all_five_tools_lines_inserted_above_and_unrelated_rename(project: Project) -> None:
+def test_all_five_tools_lines_inserted_above_and_unrelated_rename(
+    project: Project,
+) -> None:
     path = make(project, ALL)
     first = path.read_bytes()
     rules = {r["rule"] for r in json.loads(first)["findings"]}
     assert {"return-value", "B602", "F401", "E225"} <= rules
-    moved = MOD.replace("import subprocess\n", "# a comment\nimport subprocess\n\nLIMIT = 3\n")
+    moved = MOD.replace(
+        "import subprocess\n", "# a comment\nimport subprocess\n\nLIMIT = 3\n"
+    )
     project.write("pkg/mod.py", moved)
     project.git("mv", "pkg/clean.py", "pkg/renamed.py")
     project.commit("insert lines above the findings, rename a clean file")
@@ -127,7 +132,10 @@ def test_new_finding_inside_a_moved_block_is_caught(project: Project) -> None:
 def test_fixed_findings_counted_then_pruned_never_loosened(project: Project) -> None:
     path = make(project)
     before = json.loads(path.read_bytes())["findings"]
-    project.write("pkg/mod.py", MOD.replace("    import os\n", "").replace("x=1", "x = 1\n    y = 2"))
+    project.write(
+        "pkg/mod.py",
+        MOD.replace("    import os\n", "").replace("x=1", "x = 1\n    y = 2"),
+    )
     project.commit("fix two, add one")
     code, data = run_json(project)
     assert code == 1
@@ -175,16 +183,36 @@ VALID = baseline.render([baseline.Entry("a.py", "flake8", "F401", "0" * 32)])
     [
         pytest.param(b"", "is empty", id="empty"),
         pytest.param(b"  \n", "is empty", id="blank"),
-        pytest.param(VALID[: len(VALID) // 2].encode(), "is not valid JSON", id="truncated"),
-        pytest.param(VALID.replace('"version": 1', '"version": 2').encode(), "format version 2", id="version"),
-        pytest.param(VALID.replace('"version": 1', '"revision": 1').encode(), "format version None", id="no-version"),
+        pytest.param(
+            VALID[: len(VALID) // 2].encode(), "is not valid JSON", id="truncated"
+        ),
+        pytest.param(
+            VALID.replace('"version": 1', '"version": 2').encode(),
+            "format version 2",
+            id="version",
+        ),
+        pytest.param(
+            VALID.replace('"version": 1', '"revision": 1').encode(),
+            "format version None",
+            id="no-version",
+        ),
         pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8", id="binary"),
         pytest.param(b"[]", "not a quality-gates baseline", id="a-list"),
-        pytest.param(VALID.replace('"fingerprint"', '"fp"').encode(), "entry 0", id="bad-entry"),
-        pytest.param(VALID.replace('"findings": [', '"findings": {"x": [').replace("]", "]}").encode(), "not a list", id="findings-not-list"),
+        pytest.param(
+            VALID.replace('"fingerprint"', '"fp"').encode(), "entry 0", id="bad-entry"
+        ),
+        pytest.param(
+            VALID.replace('"findings": [', '"findings": {"x": [')
+            .replace("]", "]}")
+            .encode(),
+            "not a list",
+            id="findings-not-list",
+        ),
     ],
 )
-def test_bad_baseline_is_exit_2_and_never_rewritten(project: Project, content: bytes, message: str) -> None:
+def test_bad_baseline_is_exit_2_and_never_rewritten(
+    project: Project, content: bytes, message: str
+) -> None:
     project.write("pyproject.toml", FAST)
     project.write("pkg/mod.py", MOD)
     project.write(NAME, content)
@@ -197,7 +225,9 @@ def test_bad_baseline_is_exit_2_and_never_rewritten(project: Project, content: b
         assert (project.root / NAME).read_bytes() == content
 
 
-def test_missing_where_configured_is_exit_2_until_baseline_writes_it(project: Project) -> None:
+def test_missing_where_configured_is_exit_2_until_baseline_writes_it(
+    project: Project,
+) -> None:
     project.write("pyproject.toml", FAST + 'baseline = "ratchet.json"\n')
     project.write("pkg/mod.py", MOD)
     project.commit()
@@ -252,12 +282,17 @@ def test_load_reports_a_folder_clearly(tmp_path: Path) -> None:
         baseline.load(tmp_path / NAME)
 
 
-def test_a_baselined_syntax_error_that_is_fixed_counts_as_fixed(project: Project) -> None:
+def test_a_baselined_syntax_error_that_is_fixed_counts_as_fixed(
+    project: Project,
+) -> None:
     project.write("pyproject.toml", FAST)
     project.write("pkg/old.py", '"""Python 2."""\nprint "hello"\n')
     project.commit()
     assert cli(project.root, "baseline").returncode == 0
-    assert json.loads((project.root / NAME).read_bytes())["findings"][0]["tool"] == "python"
+    assert (
+        json.loads((project.root / NAME).read_bytes())["findings"][0]["tool"]
+        == "python"
+    )
     assert cli(project.root, "run", "--all-files").returncode == 0
     project.write("pkg/old.py", '"""Python 3."""\n\nprint("hello")\n')
     code, data = run_json(project)

@@ -50,7 +50,9 @@ def test_an_edited_file_is_checked_again(project: Project) -> None:
     _, report, _ = run(project, "--all-files")
     assert cached(report)["flake8"] == 2
     assert cached(report)["mypy"] == 0  # whole-program: any change re-runs it
-    assert [f["path"] for f in report["findings"] if f["tool"] == "flake8"].count(names[1]) == 2
+    assert [f["path"] for f in report["findings"] if f["tool"] == "flake8"].count(
+        names[1]
+    ) == 2
 
 
 def test_a_config_change_invalidates_the_tools_it_affects(project: Project) -> None:
@@ -61,13 +63,17 @@ def test_a_config_change_invalidates_the_tools_it_affects(project: Project) -> N
     assert set(cached(report).values()) == {0}
 
 
-def test_no_cache_neither_reads_nor_writes(project: Project, isolated_cache: Path) -> None:
+def test_no_cache_neither_reads_nor_writes(
+    project: Project, isolated_cache: Path
+) -> None:
     make(project)
     run(project, "--all-files", "--no-cache")
     assert not (isolated_cache / "results.sqlite3").exists()
 
 
-def test_garbage_cache_is_detected_rebuilt_and_mentioned(project: Project, isolated_cache: Path) -> None:
+def test_garbage_cache_is_detected_rebuilt_and_mentioned(
+    project: Project, isolated_cache: Path
+) -> None:
     make(project)
     _, first, _ = run(project, "--all-files")
     (isolated_cache / "results.sqlite3").write_bytes(b"this is not a database" * 100)
@@ -81,7 +87,9 @@ def test_garbage_cache_is_detected_rebuilt_and_mentioned(project: Project, isola
     assert set(cached(again).values()) == {3}
 
 
-def test_truncated_cache_is_never_trusted(project: Project, isolated_cache: Path) -> None:
+def test_truncated_cache_is_never_trusted(
+    project: Project, isolated_cache: Path
+) -> None:
     make(project, count=40)
     _, first, _ = run(project, "--all-files")
     db = isolated_cache / "results.sqlite3"
@@ -93,7 +101,9 @@ def test_truncated_cache_is_never_trusted(project: Project, isolated_cache: Path
     assert any("corrupt" in note for note in report["notes"])
 
 
-def test_a_tampered_entry_fails_its_checksum(project: Project, isolated_cache: Path) -> None:
+def test_a_tampered_entry_fails_its_checksum(
+    project: Project, isolated_cache: Path
+) -> None:
     make(project)
     _, first, _ = run(project, "--all-files")
     with sqlite3.connect(isolated_cache / "results.sqlite3") as conn:
@@ -103,12 +113,33 @@ def test_a_tampered_entry_fails_its_checksum(project: Project, isolated_cache: P
     assert any("checksum" in note for note in report["notes"])
 
 
-def test_two_concurrent_runs_share_the_cache_safely(project: Project, isolated_cache: Path) -> None:
+def test_two_concurrent_runs_share_the_cache_safely(
+    project: Project, isolated_cache: Path
+) -> None:
     make(project, count=30)
-    cmd = [sys.executable, "-m", "quality_gates", "run", "--all-files", "--format", "json"]
-    env = {"PYTHONPATH": str(HOOKS), "QUALITY_GATES_CACHE_DIR": str(isolated_cache), "PATH": "/usr/bin:/bin"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "quality_gates",
+        "run",
+        "--all-files",
+        "--format",
+        "json",
+    ]
+    env = {
+        "PYTHONPATH": str(HOOKS),
+        "QUALITY_GATES_CACHE_DIR": str(isolated_cache),
+        "PATH": "/usr/bin:/bin",
+    }
     procs = [
-        subprocess.Popen(cmd, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            cmd,
+            cwd=project.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     outs = [p.communicate() for p in procs]

@@ -6,15 +6,34 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import HOOKS, REPO, cli
 from quality_gates.cli import build_parser
 
 DESIGN_SUBCOMMANDS = (
-    "run", "baseline", "score", "dashboard", "protect", "audit-gates",
-    "import-time", "coverage", "docs-check", "security",
+    "run",
+    "baseline",
+    "score",
+    "dashboard",
+    "protect",
+    "audit-gates",
+    "import-time",
+    "coverage",
+    "docs-check",
+    "security",
 )
-HEAVY = ("coverage", "matplotlib", "yaml", "jsonschema", "pip_audit", "black", "mypy", "bandit", "flake8", "isort", "numpy")
+HEAVY = (
+    "coverage",
+    "matplotlib",
+    "yaml",
+    "jsonschema",
+    "pip_audit",
+    "black",
+    "mypy",
+    "bandit",
+    "flake8",
+    "isort",
+    "numpy",
+)
 
 
 def test_top_level_help_and_version() -> None:
@@ -40,7 +59,11 @@ def test_run_imports_no_heavy_module_at_start() -> None:
     """Every hook run pays for start-up: `run` imports only what it needs."""
     code = "import sys; from quality_gates.cli import build_parser; build_parser('run'); print(' '.join(sorted(sys.modules)))"
     proc = subprocess.run(
-        [sys.executable, "-c", code], env={"PYTHONPATH": str(HOOKS)}, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": str(HOOKS)},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     loaded = set(proc.stdout.split())
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))

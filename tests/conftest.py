@@ -15,7 +15,9 @@ HOOKS = REPO / "hooks"
 
 
 @pytest.fixture(autouse=True)
-def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own result cache, never the user's."""
     path = tmp_path_factory.mktemp("qg-cache")
     monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(path))
@@ -69,7 +71,9 @@ def project(tmp_path: Path) -> Project:
     return Project(root)
 
 
-def cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m quality_gates`` for real, in ``cwd``."""
     full_env = {**os.environ, "PYTHONPATH": str(HOOKS), **(env or {})}
     return subprocess.run(

@@ -22,7 +22,7 @@ from quality_gates.guards.changed_lines import changed_coverage, ranges
 from quality_gates.guards.coverage import FileCoverage
 
 PYPROJECT = '[tool.pytest.ini_options]\npythonpath = ["."]\n'
-CALC = '''\
+CALC = """\
 def add(a, b):
     return a + b
 
@@ -33,8 +33,8 @@ def sub(a, b):
 
 def unused():
     return "never called"
-'''
-TESTS = '''\
+"""
+TESTS = """\
 from calc import add, sub
 
 
@@ -44,24 +44,24 @@ def test_add():
 
 def test_sub():
     assert sub(3, 2) == 1
-'''
+"""
 TEST_UNUSED = "from calc import unused\n\n\ndef test_unused():\n    assert unused()\n"
-DIV = '''
+DIV = """
 
 def div(a, b):
     if b == 0:
         raise ZeroDivisionError("b is zero")
     return a / b
-'''
+"""
 TEST_DIV = "from calc import div\n\n\ndef test_div():\n    assert div(6, 3) == 2\n"
-TEST_DIV_ZERO = '''
+TEST_DIV_ZERO = """
 import pytest
 
 
 def test_div_zero():
     with pytest.raises(ZeroDivisionError):
         div(1, 0)
-'''
+"""
 
 
 def sarif_schema() -> dict[str, object]:
@@ -78,9 +78,24 @@ def run_tests(root: Path, *args: str) -> None:
         for k, v in os.environ.items()
         if not k.startswith(("COV_CORE_", "COVERAGE_", "PYTEST_"))
     }
-    cmd = args or ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov=calc", "--cov-report=xml", "--cov-fail-under=0", "tests")
+    cmd = args or (
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--cov=calc",
+        "--cov-report=xml",
+        "--cov-fail-under=0",
+        "tests",
+    )
     proc = subprocess.run(
-        [sys.executable, *cmd], cwd=root, env=env, capture_output=True, text=True, check=False
+        [sys.executable, *cmd],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -101,14 +116,19 @@ def gate(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("data", [".coverage", "coverage.xml"])
-def test_threshold_fails_then_its_fixed_twin_passes(project: Project, data: str) -> None:
+def test_threshold_fails_then_its_fixed_twin_passes(
+    project: Project, data: str
+) -> None:
     make_project(project)
     run_tests(project.root)
 
     proc = gate(project, "--data", data, "--fail-under", "90")
 
     assert proc.returncode == 1, proc.stderr
-    assert f"{data}:0:0: coverage fail-under total coverage 83.33% is under fail-under 90%" in proc.stdout
+    assert (
+        f"{data}:0:0: coverage fail-under total coverage 83.33% is under fail-under 90%"
+        in proc.stdout
+    )
     assert proc.stdout.rstrip().endswith("coverage: failed")
 
     project.write("tests/test_unused.py", TEST_UNUSED)
@@ -121,7 +141,9 @@ def test_threshold_fails_then_its_fixed_twin_passes(project: Project, data: str)
 
 def test_coverage_py_fail_under_and_our_config_are_defaults(project: Project) -> None:
     make_project(project)
-    project.write("pyproject.toml", PYPROJECT + "\n[tool.coverage.report]\nfail_under = 85\n")
+    project.write(
+        "pyproject.toml", PYPROJECT + "\n[tool.coverage.report]\nfail_under = 85\n"
+    )
     run_tests(project.root)
 
     for data in (".coverage", "coverage.xml"):  # fail_under from coverage.py's config
@@ -146,7 +168,10 @@ def test_coverage_config_omit_is_respected(project: Project) -> None:
     make_project(project)
     project.write("calc/legacy.py", "def old():\n    return 1\n")
     project.write("tests/test_calc.py", TESTS + "\nimport calc.legacy\n")
-    project.write("pyproject.toml", PYPROJECT + '\n[tool.coverage.run]\nomit = ["calc/legacy.py"]\n')
+    project.write(
+        "pyproject.toml",
+        PYPROJECT + '\n[tool.coverage.run]\nomit = ["calc/legacy.py"]\n',
+    )
     run_tests(project.root)
 
     proc = gate(project, "--fail-under", "80", "--format", "json")
@@ -188,12 +213,18 @@ def test_ratchet_drop_fails_and_tolerance_twin_passes(project: Project) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param("{not json", "corrupt coverage ratchet (invalid JSON", id="invalid-json"),
-        pytest.param('{"coverage": "high"}', 'expected {"coverage": N}', id="not-a-number"),
+        pytest.param(
+            "{not json", "corrupt coverage ratchet (invalid JSON", id="invalid-json"
+        ),
+        pytest.param(
+            '{"coverage": "high"}', 'expected {"coverage": N}', id="not-a-number"
+        ),
         pytest.param('{"coverage": 140}', "140 is not 0-100", id="out-of-range"),
     ],
 )
-def test_corrupt_ratchet_is_exit_2(project: Project, content: str, message: str) -> None:
+def test_corrupt_ratchet_is_exit_2(
+    project: Project, content: str, message: str
+) -> None:
     make_project(project)
     run_tests(project.root)
     project.write("ratchet.json", content)
@@ -206,13 +237,19 @@ def test_corrupt_ratchet_is_exit_2(project: Project, content: str, message: str)
 
 def test_configured_ratchet_without_a_record_is_exit_2(project: Project) -> None:
     make_project(project)
-    project.write("pyproject.toml", PYPROJECT + '\n[tool.quality-gates.coverage]\nratchet = "cov.json"\n')
+    project.write(
+        "pyproject.toml",
+        PYPROJECT + '\n[tool.quality-gates.coverage]\nratchet = "cov.json"\n',
+    )
     run_tests(project.root)
 
     proc = gate(project)
 
     assert proc.returncode == 2
-    assert "cov.json: no recorded coverage yet; record 83.33% with `quality-gates coverage --update-ratchet`" in proc.stderr
+    assert (
+        "cov.json: no recorded coverage yet; record 83.33% with `quality-gates coverage --update-ratchet`"
+        in proc.stderr
+    )
 
 
 # --- changed lines ----------------------------------------------------------
@@ -225,11 +262,16 @@ def _feature_history(project: Project) -> None:
     project.write("calc/__init__.py", CALC + DIV)
     project.write("tests/test_div.py", TEST_DIV)
     project.commit("div, tested without the zero case")
-    project.write("calc/__init__.py", CALC.replace("return a - b", "result = a - b\n    return result") + DIV)
+    project.write(
+        "calc/__init__.py",
+        CALC.replace("return a - b", "result = a - b\n    return result") + DIV,
+    )
     project.commit("sub in two steps")
 
 
-def test_uncovered_changed_lines_are_listed_and_fixed_twin_passes(project: Project) -> None:
+def test_uncovered_changed_lines_are_listed_and_fixed_twin_passes(
+    project: Project,
+) -> None:
     _feature_history(project)
     run_tests(project.root)
 
@@ -242,16 +284,31 @@ def test_uncovered_changed_lines_are_listed_and_fixed_twin_passes(project: Proje
         "calc/__init__.py:16:0: coverage changed-lines line(s) 16 changed since main "
         "and not covered by tests: add a test that runs them"
     ]
-    assert "note: changed lines since main: 5 of 6 executable line(s) covered (83.33%), needed 100%" in proc.stdout
+    assert (
+        "note: changed lines since main: 5 of 6 executable line(s) covered (83.33%), needed 100%"
+        in proc.stdout
+    )
 
     project.write("tests/test_div.py", TEST_DIV + TEST_DIV_ZERO)
     project.commit("test the zero case")
     run_tests(project.root)
-    proc = gate(project, "--diff-base", "main", "--changed-fail-under", "100", "--format", "json")
+    proc = gate(
+        project,
+        "--diff-base",
+        "main",
+        "--changed-fail-under",
+        "100",
+        "--format",
+        "json",
+    )
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     changed = json.loads(proc.stdout)["summary"]["changed"]
-    assert changed["uncovered"] == {} and changed["relevant"] == 6 and changed["covered"] == 6
+    assert (
+        changed["uncovered"] == {}
+        and changed["relevant"] == 6
+        and changed["covered"] == 6
+    )
 
 
 def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
@@ -259,14 +316,26 @@ def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
     run_tests(project.root)
     out = tmp_path / "coverage.sarif"
 
-    proc = gate(project, "--diff-base", "main", "--fail-under", "90", "--format", "sarif", "--output", str(out))
+    proc = gate(
+        project,
+        "--diff-base",
+        "main",
+        "--fail-under",
+        "90",
+        "--format",
+        "sarif",
+        "--output",
+        str(out),
+    )
 
     assert proc.returncode == 1
     sarif = json.loads(out.read_text())
     jsonschema.validate(sarif, sarif_schema())
     results = sarif["runs"][0]["results"]
     assert sorted(r["ruleId"] for r in results) == ["changed-lines", "fail-under"]
-    assert "coverage changed-lines" in proc.stderr  # the terminal still sees the findings
+    assert (
+        "coverage changed-lines" in proc.stderr
+    )  # the terminal still sees the findings
 
 
 def test_changed_lines_under_a_lower_threshold_are_notes(project: Project) -> None:
@@ -283,23 +352,39 @@ def test_changed_threshold_defaults_to_fail_under(project: Project) -> None:
     _feature_history(project)
     run_tests(project.root)
 
-    proc = gate(project, "--diff-base", "main", "--fail-under", "50", "--format", "json")
+    proc = gate(
+        project, "--diff-base", "main", "--fail-under", "50", "--format", "json"
+    )
 
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["summary"]["changed"]["fail_under"] == 50
 
 
-def test_shallow_clone_is_refused_with_the_fetch_to_run(project: Project, tmp_path: Path) -> None:
+def test_shallow_clone_is_refused_with_the_fetch_to_run(
+    project: Project, tmp_path: Path
+) -> None:
     _feature_history(project)
     clone = tmp_path / "clone"
     subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{project.root}", str(clone)],
+        [
+            "git",
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--branch",
+            "feature",
+            f"file://{project.root}",
+            str(clone),
+        ],
         check=True,
         capture_output=True,
     )
     run_tests(clone)
 
-    proc = cli(clone, "coverage", "--diff-base", "origin/main", "--changed-fail-under", "100")
+    proc = cli(
+        clone, "coverage", "--diff-base", "origin/main", "--changed-fail-under", "100"
+    )
 
     assert proc.returncode == 2
     fetch = "git fetch --no-tags --unshallow origin +refs/heads/main:refs/remotes/origin/main"
@@ -308,9 +393,14 @@ def test_shallow_clone_is_refused_with_the_fetch_to_run(project: Project, tmp_pa
 
     # the twin: run the fetch it names, and the gate works
     git(clone, *fetch.split()[1:])
-    proc = cli(clone, "coverage", "--diff-base", "origin/main", "--changed-fail-under", "100")
+    proc = cli(
+        clone, "coverage", "--diff-base", "origin/main", "--changed-fail-under", "100"
+    )
     assert proc.returncode == 1, proc.stderr
-    assert "calc/__init__.py:16:0: coverage changed-lines line(s) 16 changed since origin/main" in proc.stdout
+    assert (
+        "calc/__init__.py:16:0: coverage changed-lines line(s) 16 changed since origin/main"
+        in proc.stdout
+    )
 
 
 # --- combine ----------------------------------------------------------------
@@ -320,7 +410,20 @@ def test_combine_parallel_data_files(project: Project) -> None:
     make_project(project)
     project.write("tests/test_unused.py", TEST_UNUSED)
     for name in ("tests/test_calc.py", "tests/test_unused.py"):
-        run_tests(project.root, "-m", "coverage", "run", "-p", "--source=calc", "-m", "pytest", "-q", "-p", "no:cacheprovider", name)
+        run_tests(
+            project.root,
+            "-m",
+            "coverage",
+            "run",
+            "-p",
+            "--source=calc",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            name,
+        )
     parts = sorted(project.root.glob(".coverage.*"))
     assert len(parts) == 2
 
@@ -341,7 +444,20 @@ def test_combine_parallel_data_files(project: Project) -> None:
 
 def test_combine_refuses_a_corrupt_part(project: Project) -> None:
     make_project(project)
-    run_tests(project.root, "-m", "coverage", "run", "-p", "--source=calc", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests")
+    run_tests(
+        project.root,
+        "-m",
+        "coverage",
+        "run",
+        "-p",
+        "--source=calc",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests",
+    )
     good = next(project.root.glob(".coverage.*"))
     project.write(".coverage.broken.1.2", good.read_bytes()[:2048])
 
@@ -354,7 +470,20 @@ def test_combine_refuses_a_corrupt_part(project: Project) -> None:
 
 def test_combine_function_returns_the_combined_file(project: Project) -> None:
     make_project(project)
-    run_tests(project.root, "-m", "coverage", "run", "-p", "--source=calc", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests")
+    run_tests(
+        project.root,
+        "-m",
+        "coverage",
+        "run",
+        "-p",
+        "--source=calc",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests",
+    )
     parts = coverage_mod.parallel_files(project.root / ".coverage")
 
     out = coverage_mod.combine(parts)
@@ -375,25 +504,68 @@ def real_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str]:
     """One real pytest-cov run's .coverage and coverage.xml, to truncate."""
     project = make_project(Project(tmp_path_factory.mktemp("real-data")))
     run_tests(project.root)
-    return (project.root / ".coverage").read_bytes(), (project.root / "coverage.xml").read_text()
+    return (project.root / ".coverage").read_bytes(), (
+        project.root / "coverage.xml"
+    ).read_text()
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         pytest.param(".coverage", b"", "empty coverage data file", id="empty"),
-        pytest.param(".coverage", "truncated-sqlite", "database disk image is malformed", id="truncated-sqlite"),
-        pytest.param(".coverage", b"\x00\x01\x02binary junk", "not coverage data (neither a coverage.py SQLite file nor Cobertura XML)", id="binary"),
-        pytest.param(".coverage", b'!coverage.py: This is a private format, {"lines": {}}', "not coverage data", id="old-json-format"),
-        pytest.param("coverage.xml", "truncated-xml", "not valid XML", id="truncated-xml"),
-        pytest.param("coverage.xml", b"<html><body>hi</body></html>", "not a Cobertura coverage report (root <html>)", id="not-cobertura"),
-        pytest.param("coverage.xml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><coverage>&a;</coverage>', "refused unsafe XML", id="entities"),
-        pytest.param("coverage.xml", b'<coverage lines-valid="0"><packages/></coverage>', "no measured files", id="no-files"),
-        pytest.param("coverage.xml", b'<coverage><class filename="a.py"><line number="x" hits="1"/></class></coverage>', "malformed Cobertura numbers", id="bad-numbers"),
+        pytest.param(
+            ".coverage",
+            "truncated-sqlite",
+            "database disk image is malformed",
+            id="truncated-sqlite",
+        ),
+        pytest.param(
+            ".coverage",
+            b"\x00\x01\x02binary junk",
+            "not coverage data (neither a coverage.py SQLite file nor Cobertura XML)",
+            id="binary",
+        ),
+        pytest.param(
+            ".coverage",
+            b'!coverage.py: This is a private format, {"lines": {}}',
+            "not coverage data",
+            id="old-json-format",
+        ),
+        pytest.param(
+            "coverage.xml", "truncated-xml", "not valid XML", id="truncated-xml"
+        ),
+        pytest.param(
+            "coverage.xml",
+            b"<html><body>hi</body></html>",
+            "not a Cobertura coverage report (root <html>)",
+            id="not-cobertura",
+        ),
+        pytest.param(
+            "coverage.xml",
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><coverage>&a;</coverage>',
+            "refused unsafe XML",
+            id="entities",
+        ),
+        pytest.param(
+            "coverage.xml",
+            b'<coverage lines-valid="0"><packages/></coverage>',
+            "no measured files",
+            id="no-files",
+        ),
+        pytest.param(
+            "coverage.xml",
+            b'<coverage><class filename="a.py"><line number="x" hits="1"/></class></coverage>',
+            "malformed Cobertura numbers",
+            id="bad-numbers",
+        ),
     ],
 )
 def test_bad_data_files_are_exit_2(
-    project: Project, real_data: tuple[bytes, str], name: str, content: bytes | str, message: str
+    project: Project,
+    real_data: tuple[bytes, str],
+    name: str,
+    content: bytes | str,
+    message: str,
 ) -> None:
     make_project(project)
     sqlite, xml = real_data
@@ -417,17 +589,32 @@ def test_missing_data_and_nothing_to_check_are_exit_2(project: Project) -> None:
     make_project(project)
     proc = gate(project, "--data", "nope/.coverage", "--fail-under", "10")
     assert proc.returncode == 2
-    assert "nope/.coverage: no coverage data; run the tests with coverage first" in proc.stderr
+    assert (
+        "nope/.coverage: no coverage data; run the tests with coverage first"
+        in proc.stderr
+    )
 
     run_tests(project.root)
     proc = gate(project)
     assert proc.returncode == 2
-    assert "nothing to check: give --fail-under N, --ratchet FILE or --diff-base REF" in proc.stderr
+    assert (
+        "nothing to check: give --fail-under N, --ratchet FILE or --diff-base REF"
+        in proc.stderr
+    )
 
 
 def test_no_measured_files_is_exit_2(project: Project) -> None:
     make_project(project)
-    run_tests(project.root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov=nothing_here", "tests")
+    run_tests(
+        project.root,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--cov=nothing_here",
+        "tests",
+    )
 
     proc = gate(project, "--fail-under", "10")
 
@@ -443,22 +630,42 @@ def test_source_recorded_elsewhere_is_exit_2(project: Project) -> None:
     proc = gate(project, "--fail-under", "10")
 
     assert proc.returncode == 2
-    assert "No source for code" in proc.stderr and "[tool.coverage.paths]" in proc.stderr
+    assert (
+        "No source for code" in proc.stderr and "[tool.coverage.paths]" in proc.stderr
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "table", "message"),
     [
-        pytest.param(["--fail-under", "120"], "", "120 is not from 0 to 100", id="cli-range"),
-        pytest.param([], "fail-under = 101", "fail-under: expected a number from 0 to 100", id="config-range"),
-        pytest.param([], 'tolerance = "small"', "tolerance: expected a number of percentage points", id="config-type"),
-        pytest.param([], "fail_under = 80", "unknown key 'fail_under'", id="config-unknown"),
+        pytest.param(
+            ["--fail-under", "120"], "", "120 is not from 0 to 100", id="cli-range"
+        ),
+        pytest.param(
+            [],
+            "fail-under = 101",
+            "fail-under: expected a number from 0 to 100",
+            id="config-range",
+        ),
+        pytest.param(
+            [],
+            'tolerance = "small"',
+            "tolerance: expected a number of percentage points",
+            id="config-type",
+        ),
+        pytest.param(
+            [], "fail_under = 80", "unknown key 'fail_under'", id="config-unknown"
+        ),
     ],
 )
-def test_bad_options_are_exit_2(project: Project, args: list[str], table: str, message: str) -> None:
+def test_bad_options_are_exit_2(
+    project: Project, args: list[str], table: str, message: str
+) -> None:
     make_project(project)
     if table:
-        project.write("pyproject.toml", PYPROJECT + f"\n[tool.quality-gates.coverage]\n{table}\n")
+        project.write(
+            "pyproject.toml", PYPROJECT + f"\n[tool.quality-gates.coverage]\n{table}\n"
+        )
     run_tests(project.root)
 
     proc = gate(project, *args)
@@ -475,7 +682,10 @@ def test_broken_coverage_config_is_exit_2(project: Project) -> None:
     for data in (".coverage", "coverage.xml"):
         proc = gate(project, "--data", data, "--fail-under", "10")
         assert proc.returncode == 2
-        assert "Couldn't read config file .coveragerc: Not a boolean: perhaps" in proc.stderr
+        assert (
+            "Couldn't read config file .coveragerc: Not a boolean: perhaps"
+            in proc.stderr
+        )
 
 
 # --- pure functions ---------------------------------------------------------
@@ -496,15 +706,27 @@ def test_hook_through_pre_commit_try_repo(
 ) -> None:
     """The published hook reads a real .coverage in its own environment."""
     make_project(project)
-    project.write("pyproject.toml", PYPROJECT + "\n[tool.quality-gates.coverage]\nfail-under = 90\n")
+    project.write(
+        "pyproject.toml",
+        PYPROJECT + "\n[tool.quality-gates.coverage]\nfail-under = 90\n",
+    )
     project.commit("calc")
     run_tests(project.root)
     repo, rev = hook_repo
 
     def try_repo() -> tuple[int, str]:
         proc = pre_commit(
-            project.root, pre_commit_home, "try-repo", str(repo), "coverage-gate",
-            "--ref", rev, "--all-files", "--verbose", "--hook-stage", "manual",
+            project.root,
+            pre_commit_home,
+            "try-repo",
+            str(repo),
+            "coverage-gate",
+            "--ref",
+            rev,
+            "--all-files",
+            "--verbose",
+            "--hook-stage",
+            "manual",
         )
         return proc.returncode, proc.stdout + proc.stderr
 

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, cli
 from quality_gates.reports.dashboard import trend_svg
 
@@ -32,7 +31,9 @@ d.setAttribute('data-qg-width',String(document.querySelector('#trend svg').getBo
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        pytest.fail("chromium is not installed: apt-get install -y chromium (.ci/run does this)")
+        pytest.fail(
+            "chromium is not installed: apt-get install -y chromium (.ci/run does this)"
+        )
     return found
 
 
@@ -66,7 +67,13 @@ def browse(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProces
 def errors_in(dom: str) -> list[str]:
     match = re.search(r'data-qg-errors="([^"]*)"', dom)
     assert match, "the collector did not run: " + dom[:300]
-    raw = match.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    raw = (
+        match.group(1)
+        .replace("&quot;", '"')
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
     return list(json.loads(raw))
 
 
@@ -75,28 +82,46 @@ def console_lines(stderr: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], Project]:
+def dashboard(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str], Project]:
     root = tmp_path_factory.mktemp("dash") / "project"
     root.mkdir()
     project = Project(root)
     project.write("pyproject.toml", CONFIG)
     project.write("app/__init__.py", '"""App."""\n')
-    project.write("app/core.py", '"""Core."""\n\nimport os\n\n\ndef f(a):\n    """F."""\n    return a\n')
+    project.write(
+        "app/core.py",
+        '"""Core."""\n\nimport os\n\n\ndef f(a):\n    """F."""\n    return a\n',
+    )
     project.commit("first")
-    project.write("pyproject.toml", CONFIG + "line-length = [\n")  # a commit with broken config
+    project.write(
+        "pyproject.toml", CONFIG + "line-length = [\n"
+    )  # a commit with broken config
     project.commit("broken config")
     project.write("pyproject.toml", CONFIG)
-    project.write("app/more.py", '"""More."""\nimport subprocess\nsubprocess.call("ls", shell=True)\nx=1\n')
+    project.write(
+        "app/more.py",
+        '"""More."""\nimport subprocess\nsubprocess.call("ls", shell=True)\nx=1\n',
+    )
     project.commit("more debt")
     out = root / "out" / "report.html"
     proc = cli(root, "dashboard", "--output", str(out), "--commits", "5")
     return out, proc, project
 
 
-def test_dashboard_scores_each_commit_and_cleans_up(dashboard: tuple[Path, subprocess.CompletedProcess[str], Project]) -> None:
+def test_dashboard_scores_each_commit_and_cleans_up(
+    dashboard: tuple[Path, subprocess.CompletedProcess[str], Project],
+) -> None:
     out, proc, project = dashboard
     assert proc.returncode == 0, proc.stderr
-    for progress in ("checking the working tree", "[1/3]", "[2/3]", "[3/3]", "written to"):
+    for progress in (
+        "checking the working tree",
+        "[1/3]",
+        "[2/3]",
+        "[3/3]",
+        "written to",
+    ):
         assert progress in proc.stderr
     assert "no score: pyproject.toml: invalid TOML" in proc.stderr
     assert len(project.git("worktree", "list").splitlines()) == 1
@@ -105,16 +130,31 @@ def test_dashboard_scores_each_commit_and_cleans_up(dashboard: tuple[Path, subpr
     assert page.startswith("<!DOCTYPE html>")
     assert page.count("<svg") == 1
     assert "Content-Security-Policy" in page
-    assert not re.search(r'(src|href)="(https?:)?//', page), "the page must not load anything"
-    for text in ("Findings by tool", "Rules that cost most", "bandit", "B602", "first", "more debt"):
+    assert not re.search(
+        r'(src|href)="(https?:)?//', page
+    ), "the page must not load anything"
+    for text in (
+        "Findings by tool",
+        "Rules that cost most",
+        "bandit",
+        "B602",
+        "first",
+        "more debt",
+    ):
         assert text in page
 
 
-def test_dashboard_in_headless_chromium(dashboard: tuple[Path, subprocess.CompletedProcess[str], Project], tmp_path: Path) -> None:
+def test_dashboard_in_headless_chromium(
+    dashboard: tuple[Path, subprocess.CompletedProcess[str], Project], tmp_path: Path
+) -> None:
     out, proc, _ = dashboard
     assert proc.returncode == 0, proc.stderr
     probe = tmp_path / "probe.html"
-    probe.write_text(out.read_text().replace('<meta charset="utf-8">', '<meta charset="utf-8">' + COLLECTOR, 1))
+    probe.write_text(
+        out.read_text().replace(
+            '<meta charset="utf-8">', '<meta charset="utf-8">' + COLLECTOR, 1
+        )
+    )
     shown = browse(probe, tmp_path / "profile", "--dump-dom")
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert errors_in(shown.stdout) == []
@@ -122,24 +162,41 @@ def test_dashboard_in_headless_chromium(dashboard: tuple[Path, subprocess.Comple
     assert int(re.search(r'data-qg-svg="(\d+)"', shown.stdout).group(1)) > 10  # type: ignore[union-attr]
     assert float(re.search(r'data-qg-width="([\d.]+)"', shown.stdout).group(1)) > 500  # type: ignore[union-attr]
     shot = tmp_path / "dashboard.png"
-    taken = browse(out, tmp_path / "profile", "--hide-scrollbars", f"--screenshot={shot}")
+    taken = browse(
+        out, tmp_path / "profile", "--hide-scrollbars", f"--screenshot={shot}"
+    )
     assert taken.returncode == 0, taken.stderr[-2000:]
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    assert (
+        shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    )
 
 
-def test_the_error_collector_really_catches_errors(dashboard: tuple[Path, subprocess.CompletedProcess[str], Project], tmp_path: Path) -> None:
+def test_the_error_collector_really_catches_errors(
+    dashboard: tuple[Path, subprocess.CompletedProcess[str], Project], tmp_path: Path
+) -> None:
     """The control: a page that breaks the rules is caught, so an empty list means something."""
     out, _, _ = dashboard
     probe = tmp_path / "bad.html"
-    page = out.read_text().replace('<meta charset="utf-8">', '<meta charset="utf-8">' + COLLECTOR, 1)
-    probe.write_text(page.replace("</body>", '<img src="https://example.invalid/x.png"><script>nope()</script></body>'))
+    page = out.read_text().replace(
+        '<meta charset="utf-8">', '<meta charset="utf-8">' + COLLECTOR, 1
+    )
+    probe.write_text(
+        page.replace(
+            "</body>",
+            '<img src="https://example.invalid/x.png"><script>nope()</script></body>',
+        )
+    )
     shown = browse(probe, tmp_path / "profile", "--dump-dom")
     assert any(e.startswith("csp: img-src") for e in errors_in(shown.stdout))
-    assert any("Content Security Policy" in line for line in console_lines(shown.stderr))
+    assert any(
+        "Content Security Policy" in line for line in console_lines(shown.stderr)
+    )
 
 
 def test_trend_chart_with_no_scored_commit_is_still_a_chart() -> None:
-    svg = trend_svg([{"commit": "abc1234", "score": None, "debt_minutes": None, "error": "boom"}])
+    svg = trend_svg(
+        [{"commit": "abc1234", "score": None, "debt_minutes": None, "error": "boom"}]
+    )
     assert svg.startswith("<svg") and "</svg>" in svg
 
 
@@ -172,7 +229,9 @@ def test_history_of_a_project_in_a_subfolder(project: Project) -> None:
     project.write("proj/a.py", '"""A."""\n')
     project.commit("fix proj")
     said: list[str] = []
-    points = history.history(project.root / "proj", 10, cache=None, progress=said.append)
+    points = history.history(
+        project.root / "proj", 10, cache=None, progress=said.append
+    )
     assert [p.subject for p in points] == [
         "before the project existed",
         "add proj",

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, cli, git
 from quality_gates import diffs
 from quality_gates.errors import GateError
@@ -32,7 +31,10 @@ def history(project: Project) -> Project:
     project.write("pkg/other.py", '"""Other."""\n\nimport sys\n')
     project.commit("legacy")
     project.git("checkout", "-q", "-b", "feature")
-    project.write("pkg/legacy.py", LEGACY + '\n\ndef new():\n    """Do new things."""\n    y=2\n    return y\n')
+    project.write(
+        "pkg/legacy.py",
+        LEGACY + '\n\ndef new():\n    """Do new things."""\n    y=2\n    return y\n',
+    )
     project.commit("feature: add new()")
     project.write("pkg/fresh.py", '"""Fresh."""\n\nVALUE = 1\n')
     project.commit("feature: add a clean file")
@@ -66,7 +68,10 @@ def test_without_files_only_changed_files_are_checked(history: Project) -> None:
 
 def test_clean_changes_on_legacy_code_pass(history: Project) -> None:
     history.git("checkout", "-q", "-b", "clean", "main")
-    history.write("pkg/legacy.py", LEGACY.replace('"""Do old things."""', '"""Do older things."""'))
+    history.write(
+        "pkg/legacy.py",
+        LEGACY.replace('"""Do old things."""', '"""Do older things."""'),
+    )
     history.commit("reword a docstring")
     proc = cli(history.root, "run", "--all-files", "--diff-base", "main")
     assert proc.returncode == 0, proc.stdout
@@ -105,10 +110,22 @@ def test_unknown_ref_is_exit_2(history: Project) -> None:
     assert "not in the local history" in proc.stderr and "git fetch" in proc.stderr
 
 
-def test_shallow_clone_refuses_instead_of_passing(history: Project, tmp_path: Path) -> None:
+def test_shallow_clone_refuses_instead_of_passing(
+    history: Project, tmp_path: Path
+) -> None:
     first = history.git("rev-list", "--max-parents=0", "HEAD").strip()
     clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{history.root}", str(clone))
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--branch",
+        "feature",
+        f"file://{history.root}",
+        str(clone),
+    )
     assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
     for ref in (first, "origin/main", "main"):
         proc = cli(clone, "run", "--all-files", "--diff-base", ref)
@@ -118,14 +135,33 @@ def test_shallow_clone_refuses_instead_of_passing(history: Project, tmp_path: Pa
     proc = cli(clone, "run", "--all-files", "--diff-base", "origin/main")
     assert "+refs/heads/main:refs/remotes/origin/main" in proc.stderr
     # following the advice makes it work
-    git(clone, "fetch", "-q", "--no-tags", "--unshallow", "origin", "+refs/heads/main:refs/remotes/origin/main")
+    git(
+        clone,
+        "fetch",
+        "-q",
+        "--no-tags",
+        "--unshallow",
+        "origin",
+        "+refs/heads/main:refs/remotes/origin/main",
+    )
     code, data, _ = run_json(clone, "--all-files", "--diff-base", "origin/main")
     assert code == 1 and data["summary"]["new"] == 1  # type: ignore[index]
 
 
-def test_ref_present_but_history_cut_is_refused(history: Project, tmp_path: Path) -> None:
+def test_ref_present_but_history_cut_is_refused(
+    history: Project, tmp_path: Path
+) -> None:
     clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{history.root}", str(clone))
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-single-branch",
+        f"file://{history.root}",
+        str(clone),
+    )
     git(clone, "checkout", "-q", "feature")
     proc = cli(clone, "run", "--all-files", "--diff-base", "origin/main")
     assert proc.returncode == 2
@@ -139,7 +175,11 @@ def test_ref_present_but_history_cut_is_refused(history: Project, tmp_path: Path
         pytest.param("+++ b/a.py\n@@ -5 +5 @@\n", {"a.py": {5}}, id="one-line"),
         pytest.param("+++ b/a.py\n@@ -5,2 +4,0 @@\n", {}, id="deleted-only"),
         pytest.param("+++ /dev/null\n@@ -1,3 +0,0 @@\n", {}, id="file-deleted"),
-        pytest.param("+++ b/dir/my file.py\t\n@@ -0,0 +1 @@\n", {"dir/my file.py": {1}}, id="space"),
+        pytest.param(
+            "+++ b/dir/my file.py\t\n@@ -0,0 +1 @@\n",
+            {"dir/my file.py": {1}},
+            id="space",
+        ),
     ],
 )
 def test_parse_hunks(diff: str, expected: dict[str, set[int]]) -> None:

@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, git
 from quality_gates import diffs
 from quality_gates.errors import GateError
@@ -111,7 +110,9 @@ def test_subfolder_project_sees_its_own_paths(project: Project) -> None:
 
 def test_unknown_ref_is_a_clear_error(project: Project) -> None:
     _history(project)
-    with pytest.raises(GateError, match=r"--diff-base no-such-branch: not in the local history"):
+    with pytest.raises(
+        GateError, match=r"--diff-base no-such-branch: not in the local history"
+    ):
         diffs.changed_lines(project.root, "no-such-branch")
 
 

@@ -51,7 +51,11 @@ def check(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def finding_lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
-    return [line for line in proc.stdout.splitlines() if re.match(r"^\S+:\d+:\d+: docs-check ", line)]
+    return [
+        line
+        for line in proc.stdout.splitlines()
+        if re.match(r"^\S+:\d+:\d+: docs-check ", line)
+    ]
 
 
 # --- each guard: the bad case and its fixed twin ------------------------------
@@ -77,8 +81,12 @@ def test_broken_link_and_twin(project: Project) -> None:
     build(
         project.root,
         {
-            "index.html": page('<nav>\n<a href="guide/">Guide</a> <a href="api.html">API</a>\n</nav>'),
-            "guide/index.html": page('<img src="../img/logo.png" srcset="../img/logo.png 1x, ../img/logo@2x.png 2x">'),
+            "index.html": page(
+                '<nav>\n<a href="guide/">Guide</a> <a href="api.html">API</a>\n</nav>'
+            ),
+            "guide/index.html": page(
+                '<img src="../img/logo.png" srcset="../img/logo.png 1x, ../img/logo@2x.png 2x">'
+            ),
             "img/logo.png": b"\x89PNG",
         },
     )
@@ -89,7 +97,9 @@ def test_broken_link_and_twin(project: Project) -> None:
         "site/index.html:5:28: docs-check broken-link api.html: no such file in the site (api.html)",
     ]
 
-    build(project.root, {"api.html": page("<h1>API</h1>"), "img/logo@2x.png": b"\x89PNG"})
+    build(
+        project.root, {"api.html": page("<h1>API</h1>"), "img/logo@2x.png": b"\x89PNG"}
+    )
     assert check(project, "site").returncode == 0
 
 
@@ -97,7 +107,9 @@ def test_broken_anchor_within_and_across_pages_and_twin(project: Project) -> Non
     build(
         project.root,
         {
-            "index.html": page('<a href="#install">Install</a>\n<a href="about.html#team">Team</a>\n<a href="#top">top</a>'),
+            "index.html": page(
+                '<a href="#install">Install</a>\n<a href="about.html#team">Team</a>\n<a href="#top">top</a>'
+            ),
             "about.html": page("<h2 id='history'>History</h2>"),
         },
     )
@@ -111,7 +123,9 @@ def test_broken_anchor_within_and_across_pages_and_twin(project: Project) -> Non
     build(
         project.root,
         {
-            "index.html": page('<h2 id="install">Install</h2><a href="#install">Install</a>\n<a href="about.html#team">Team</a>'),
+            "index.html": page(
+                '<h2 id="install">Install</h2><a href="#install">Install</a>\n<a href="about.html#team">Team</a>'
+            ),
             "about.html": page("<h2 id='history'>History</h2><a name='team'></a>"),
         },
     )
@@ -120,8 +134,13 @@ def test_broken_anchor_within_and_across_pages_and_twin(project: Project) -> Non
 
 def test_root_absolute_asset_under_a_project_site_and_twin(project: Project) -> None:
     files = {
-        "index.html": page('<a href="guide/">Guide</a>', head='<link rel="stylesheet" href="/assets/x.css">'),
-        "guide/index.html": page('<script src="/assets/app.js"></script><a href="../">Home</a>'),
+        "index.html": page(
+            '<a href="guide/">Guide</a>',
+            head='<link rel="stylesheet" href="/assets/x.css">',
+        ),
+        "guide/index.html": page(
+            '<script src="/assets/app.js"></script><a href="../">Home</a>'
+        ),
         "assets/x.css": "body {}",
         "assets/app.js": "",
     }
@@ -139,10 +158,16 @@ def test_root_absolute_asset_under_a_project_site_and_twin(project: Project) -> 
         "or prefix it with /repo/",
     ]
     # the same site is fine at the root of a user site
-    assert check(project, "site", "--base-url", "https://owner.github.io/").returncode == 0
+    assert (
+        check(project, "site", "--base-url", "https://owner.github.io/").returncode == 0
+    )
 
-    files["index.html"] = page('<a href="guide/">Guide</a>', head='<link rel="stylesheet" href="assets/x.css">')
-    files["guide/index.html"] = page('<script src="/repo/assets/app.js"></script><a href="../">Home</a>')
+    files["index.html"] = page(
+        '<a href="guide/">Guide</a>', head='<link rel="stylesheet" href="assets/x.css">'
+    )
+    files["guide/index.html"] = page(
+        '<script src="/repo/assets/app.js"></script><a href="../">Home</a>'
+    )
     build(project.root, files)
     assert check(project, "site", "--base-url", BASE).returncode == 0
 
@@ -151,7 +176,10 @@ def test_relative_link_climbing_out_of_the_base(project: Project) -> None:
     build(project.root, {"index.html": page('<a href="../other-repo/">x</a>')})
     proc = check(project, "site", "--base-url", BASE)
     assert proc.returncode == 1
-    assert "outside-base ../other-repo/ leaves the site's base path /repo/: it resolves to https://owner.github.io/other-repo/, a 404; use a relative URL\n" in proc.stdout
+    assert (
+        "outside-base ../other-repo/ leaves the site's base path /repo/: it resolves to https://owner.github.io/other-repo/, a 404; use a relative URL\n"
+        in proc.stdout
+    )
 
 
 def test_missing_nojekyll_with_underscore_folders_and_twins(project: Project) -> None:
@@ -193,32 +221,58 @@ def test_mkdocs_site_url_mismatch_and_twin(project: Project) -> None:
         "and the 404 page would point elsewhere; set site_url to https://owner.github.io/repo/"
     ]
 
-    project.write("mkdocs.yml", "site_name: demo\nsite_url: https://Owner.GitHub.io/repo\n")
+    project.write(
+        "mkdocs.yml", "site_name: demo\nsite_url: https://Owner.GitHub.io/repo\n"
+    )
     assert check(project, "site", "--base-url", BASE).returncode == 0
 
 
 def test_mkdocs_site_url_from_env_tag(project: Project) -> None:
     build(project.root, {"index.html": page()})
-    project.write("mkdocs.yml", "site_name: demo\nsite_url: !ENV [SITE_URL, 'https://owner.github.io/repo/']\n")
+    project.write(
+        "mkdocs.yml",
+        "site_name: demo\nsite_url: !ENV [SITE_URL, 'https://owner.github.io/repo/']\n",
+    )
     assert check(project, "site", "--base-url", BASE).returncode == 0
-    proc = cli(project.root, "docs-check", "site", "--base-url", BASE, env={"SITE_URL": "https://x.github.io/y/"})
+    proc = cli(
+        project.root,
+        "docs-check",
+        "site",
+        "--base-url",
+        BASE,
+        env={"SITE_URL": "https://x.github.io/y/"},
+    )
     assert proc.returncode == 1
     assert "site_url https://x.github.io/y/ does not match" in proc.stdout
 
 
 def test_sphinx_html_baseurl_mismatch_and_twin(project: Project) -> None:
-    build(project.root, {"index.html": page(), ".nojekyll": ""}, folder="docs/_build/html")
-    project.write("docs/conf.py", 'project = "demo"\nextensions = []\nhtml_baseurl = "https://owner.github.io/demo/"\n')
+    build(
+        project.root, {"index.html": page(), ".nojekyll": ""}, folder="docs/_build/html"
+    )
+    project.write(
+        "docs/conf.py",
+        'project = "demo"\nextensions = []\nhtml_baseurl = "https://owner.github.io/demo/"\n',
+    )
     proc = check(project, "docs/_build/html", "--base-url", BASE)
     assert proc.returncode == 1
-    assert "docs/conf.py:3:0: docs-check base-url-mismatch html_baseurl https://owner.github.io/demo/ does not match" in proc.stdout
+    assert (
+        "docs/conf.py:3:0: docs-check base-url-mismatch html_baseurl https://owner.github.io/demo/ does not match"
+        in proc.stdout
+    )
 
     project.write("docs/conf.py", f'project = "demo"\nhtml_baseurl = "{BASE}"\n')
     assert check(project, "docs/_build/html", "--base-url", BASE).returncode == 0
 
 
 def test_declared_url_is_the_base_when_none_is_given(project: Project) -> None:
-    build(project.root, {"index.html": page(head='<link href="/css/x.css" rel="stylesheet">'), "css/x.css": ""})
+    build(
+        project.root,
+        {
+            "index.html": page(head='<link href="/css/x.css" rel="stylesheet">'),
+            "css/x.css": "",
+        },
+    )
     project.write("mkdocs.yml", f"site_name: demo\nsite_url: {BASE}\n")
     proc = check(project, "site")
     assert proc.returncode == 1
@@ -278,7 +332,9 @@ def test_case_and_absolute_internal_urls_are_checked(project: Project) -> None:
     lines = finding_lines(proc)
     assert len(lines) == 3  # the repeated link is reported once
     assert f"broken-link {BASE}gone/: no such file in the site (gone/)" in proc.stdout
-    assert "broken-link About.html: no such file in the site (About.html)" in proc.stdout
+    assert (
+        "broken-link About.html: no such file in the site (About.html)" in proc.stdout
+    )
     assert "broken-link moved.html" in proc.stdout
 
 
@@ -286,11 +342,22 @@ def test_site_at_the_project_root(project: Project) -> None:
     build(project.root, {"index.html": page('<a href="nope.html">x</a>')}, folder=".")
     proc = check(project, ".")
     assert proc.returncode == 1
-    assert finding_lines(proc) == ["index.html:4:1: docs-check broken-link nope.html: no such file in the site (nope.html)"]
+    assert finding_lines(proc) == [
+        "index.html:4:1: docs-check broken-link nope.html: no such file in the site (nope.html)"
+    ]
 
 
 def test_base_href_is_honoured(project: Project) -> None:
-    build(project.root, {"index.html": page(), "sub/page.html": page('<a href="sub/x.html">x</a>', head='<base href="../">'), "sub/x.html": page()})
+    build(
+        project.root,
+        {
+            "index.html": page(),
+            "sub/page.html": page(
+                '<a href="sub/x.html">x</a>', head='<base href="../">'
+            ),
+            "sub/x.html": page(),
+        },
+    )
     assert check(project, "site").returncode == 0
 
 
@@ -298,7 +365,9 @@ def test_non_utf8_and_broken_markup_are_still_checked(project: Project) -> None:
     build(
         project.root,
         {
-            "index.html": "<html><body><p>caf\xe9 <a href='missing.html'>x</a><div <<".encode("latin-1"),
+            "index.html": "<html><body><p>caf\xe9 <a href='missing.html'>x</a><div <<".encode(
+                "latin-1"
+            ),
         },
     )
     proc = check(project, "site")
@@ -307,7 +376,9 @@ def test_non_utf8_and_broken_markup_are_still_checked(project: Project) -> None:
 
 
 def test_config_table_and_report_formats(project: Project, tmp_path: Path) -> None:
-    build(project.root, {"index.html": page('<a href="nope.html">x</a>')}, folder="public")
+    build(
+        project.root, {"index.html": page('<a href="nope.html">x</a>')}, folder="public"
+    )
     project.write(
         "pyproject.toml",
         f'[tool.quality-gates.docs]\nsite-dir = "public"\nbase-url = "{BASE}"\ndeploy-from = "actions"\n',
@@ -320,11 +391,18 @@ def test_config_table_and_report_formats(project: Project, tmp_path: Path) -> No
     run = sarif["runs"][0]
     assert run["tool"]["driver"]["name"] == "docs-check"
     assert run["results"][0]["ruleId"] == "broken-link"
-    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "public/index.html"
+    assert (
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "public/index.html"
+    )
 
     proc = check(project, "--format", "json")
     summary = json.loads(proc.stdout)["summary"]
-    assert summary["base_url"] == BASE and summary["deploy_from"] == "actions" and summary["pages"] == 1
+    assert (
+        summary["base_url"] == BASE
+        and summary["deploy_from"] == "actions"
+        and summary["pages"] == 1
+    )
 
 
 # --- errors: exit 2 -------------------------------------------------------------
@@ -333,19 +411,77 @@ def test_config_table_and_report_formats(project: Project, tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("files", "args", "extra", "message"),
     [
-        pytest.param({}, ["missing-site"], {}, "missing-site: no such folder; build the docs first", id="no-site"),
-        pytest.param({"readme.txt": "x"}, ["site"], {}, "no HTML pages; build the docs into this folder first", id="no-html"),
-        pytest.param({"index.html": "x"}, [], {}, "no site: name SITE_DIR or set site-dir", id="no-argument"),
-        pytest.param({"index.html": "x"}, ["site", "--base-url", "owner.github.io/repo"], {}, "--base-url 'owner.github.io/repo': expected https://HOST/PATH/", id="bad-base-url"),
-        pytest.param({"index.html": "x"}, ["site"], {"mkdocs.yml": "site_url: [unclosed\n"}, "mkdocs.yml: invalid YAML", id="bad-yaml"),
-        pytest.param({"index.html": "x"}, ["site", "--config", "conf.py"], {"conf.py": "html_baseurl = (\n"}, "conf.py: invalid Python", id="bad-conf-py"),
-        pytest.param({"index.html": "x"}, ["site", "--config", "nope.yml"], {}, "nope.yml: no such file", id="missing-config"),
-        pytest.param({"index.html": "x"}, ["site"], {"pyproject.toml": "[tool.quality-gates.docs]\nsite_dir = 'x'\n"}, "unknown key 'site_dir'", id="unknown-key"),
-        pytest.param({"index.html": "x"}, ["site"], {"pyproject.toml": "[tool.quality-gates.docs]\ndeploy-from = 'gh-pages'\n"}, "deploy-from: choose branch or actions", id="bad-deploy-from"),
+        pytest.param(
+            {},
+            ["missing-site"],
+            {},
+            "missing-site: no such folder; build the docs first",
+            id="no-site",
+        ),
+        pytest.param(
+            {"readme.txt": "x"},
+            ["site"],
+            {},
+            "no HTML pages; build the docs into this folder first",
+            id="no-html",
+        ),
+        pytest.param(
+            {"index.html": "x"},
+            [],
+            {},
+            "no site: name SITE_DIR or set site-dir",
+            id="no-argument",
+        ),
+        pytest.param(
+            {"index.html": "x"},
+            ["site", "--base-url", "owner.github.io/repo"],
+            {},
+            "--base-url 'owner.github.io/repo': expected https://HOST/PATH/",
+            id="bad-base-url",
+        ),
+        pytest.param(
+            {"index.html": "x"},
+            ["site"],
+            {"mkdocs.yml": "site_url: [unclosed\n"},
+            "mkdocs.yml: invalid YAML",
+            id="bad-yaml",
+        ),
+        pytest.param(
+            {"index.html": "x"},
+            ["site", "--config", "conf.py"],
+            {"conf.py": "html_baseurl = (\n"},
+            "conf.py: invalid Python",
+            id="bad-conf-py",
+        ),
+        pytest.param(
+            {"index.html": "x"},
+            ["site", "--config", "nope.yml"],
+            {},
+            "nope.yml: no such file",
+            id="missing-config",
+        ),
+        pytest.param(
+            {"index.html": "x"},
+            ["site"],
+            {"pyproject.toml": "[tool.quality-gates.docs]\nsite_dir = 'x'\n"},
+            "unknown key 'site_dir'",
+            id="unknown-key",
+        ),
+        pytest.param(
+            {"index.html": "x"},
+            ["site"],
+            {"pyproject.toml": "[tool.quality-gates.docs]\ndeploy-from = 'gh-pages'\n"},
+            "deploy-from: choose branch or actions",
+            id="bad-deploy-from",
+        ),
     ],
 )
 def test_errors_are_exit_2(
-    project: Project, files: dict[str, str], args: list[str], extra: dict[str, str], message: str
+    project: Project,
+    files: dict[str, str],
+    args: list[str],
+    extra: dict[str, str],
+    message: str,
 ) -> None:
     if files:
         build(project.root, dict(files))
@@ -368,16 +504,25 @@ def test_declared_urls_and_normalise(tmp_path: Path) -> None:
     assert docs_config.sphinx_baseurl(conf).note == "html_baseurl is computed"
     conf.write_text("html_baseurl: str = 'https://a.github.io/b/'\n")
     assert docs_config.sphinx_baseurl(conf).value == "https://a.github.io/b/"
-    assert docs_config.normalise("https://A.github.io/b") == docs_config.normalise("http://a.github.io/b/#x")
-    assert docs_config.normalise("https://a.github.io/b/") != docs_config.normalise("https://a.github.io/c/")
+    assert docs_config.normalise("https://A.github.io/b") == docs_config.normalise(
+        "http://a.github.io/b/#x"
+    )
+    assert docs_config.normalise("https://a.github.io/b/") != docs_config.normalise(
+        "https://a.github.io/c/"
+    )
 
 
 def test_a_few_hundred_pages(tmp_path: Path) -> None:
     """Every page links to its neighbours and their anchors: all resolve."""
     files = {"index.html": page('<a href="p0/">start</a>')}
     for i in range(300):
-        links = "\n".join(f'<a href="../p{j}/#s{j}">p{j}</a>' for j in range(max(0, i - 5), min(300, i + 5)))
-        files[f"p{i}/index.html"] = page(f'<h2 id="s{i}">Section</h2>\n{links}\n<img src="../img/a.png">')
+        links = "\n".join(
+            f'<a href="../p{j}/#s{j}">p{j}</a>'
+            for j in range(max(0, i - 5), min(300, i + 5))
+        )
+        files[f"p{i}/index.html"] = page(
+            f'<h2 id="s{i}">Section</h2>\n{links}\n<img src="../img/a.png">'
+        )
     files["img/a.png"] = "png"
     site = build(tmp_path, files)
 
@@ -390,17 +535,33 @@ def test_a_few_hundred_pages(tmp_path: Path) -> None:
 # --- a real mkdocs build --------------------------------------------------------
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="mkdocs is not installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("mkdocs") is None, reason="mkdocs is not installed"
+)
 def test_real_mkdocs_build(project: Project) -> None:
-    project.write("mkdocs.yml", f"site_name: Demo\nsite_url: {BASE}\nnav:\n  - index.md\n  - usage.md\n")
+    project.write(
+        "mkdocs.yml",
+        f"site_name: Demo\nsite_url: {BASE}\nnav:\n  - index.md\n  - usage.md\n",
+    )
     project.write("docs/index.md", "# Demo\n\nRead the [usage](usage.md#options).\n")
     project.write("docs/usage.md", "# Usage\n\n## Options\n\nBack [home](index.md).\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=project.root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
     proc = check(project, "site", "--base-url", BASE, "--deploy-from", "actions")
     assert proc.returncode == 0, proc.stdout
-    assert json.loads(check(project, "site", "--base-url", BASE, "--format", "json").stdout)["summary"]["pages"] >= 3
+    assert (
+        json.loads(
+            check(project, "site", "--base-url", BASE, "--format", "json").stdout
+        )["summary"]["pages"]
+        >= 3
+    )
 
     # the same build deployed under another name: site_url and every 404.html link are wrong
     proc = check(project, "site", "--base-url", "https://owner.github.io/renamed/")
@@ -409,11 +570,22 @@ def test_real_mkdocs_build(project: Project) -> None:
     assert "site/404.html" in proc.stdout and "outside-base /repo/" in proc.stdout
 
     # a broken anchor in the markdown
-    project.write("docs/index.md", "# Demo\n\nRead the [usage](usage.md#no-such-section).\n")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project.root, env=env, check=True, capture_output=True)
+    project.write(
+        "docs/index.md", "# Demo\n\nRead the [usage](usage.md#no-such-section).\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=project.root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     proc = check(project, "site", "--base-url", BASE)
     assert proc.returncode == 1
-    assert "broken-anchor usage/#no-such-section: no id 'no-such-section' in usage/index.html" in proc.stdout
+    assert (
+        "broken-anchor usage/#no-such-section: no id 'no-such-section' in usage/index.html"
+        in proc.stdout
+    )
 
 
 @pytest.mark.slow
@@ -430,10 +602,22 @@ def test_hook_through_pre_commit_try_repo(
     repo, rev = hook_repo
 
     proc = pre_commit(
-        project.root, pre_commit_home, "try-repo", str(repo), "docs-check",
-        "--ref", rev, "--all-files", "--verbose", "--hook-stage", "manual",
+        project.root,
+        pre_commit_home,
+        "try-repo",
+        str(repo),
+        "docs-check",
+        "--ref",
+        rev,
+        "--all-files",
+        "--verbose",
+        "--hook-stage",
+        "manual",
     )
 
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
-    assert "site/index.html:4:1: docs-check broken-link gone.html: no such file in the site" in out
+    assert (
+        "site/index.html:4:1: docs-check broken-link gone.html: no such file in the site"
+        in out
+    )

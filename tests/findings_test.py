@@ -15,7 +15,15 @@ def test_normalise_collapses_whitespace() -> None:
 
 def test_fingerprint_ignores_line_numbers_and_neighbours() -> None:
     before = ["import os", "x = 1", "y = 2"]
-    after = ["# a new comment", "", "import sys", "import os", "z = 3", "y = 2", "x = 1"]
+    after = [
+        "# a new comment",
+        "",
+        "import sys",
+        "import os",
+        "z = 3",
+        "y = 2",
+        "x = 1",
+    ]
     (a,) = fingerprint_findings([_f(2)], {"a.py": before})
     (b,) = fingerprint_findings([_f(7)], {"a.py": after})
     assert a.fingerprint == b.fingerprint

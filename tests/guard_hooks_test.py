@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, pre_commit
 
 PYPROJECT = '[project]\nname = "consumer"\n\n[tool.quality-gates.protect]\nci = [".github/workflows/"]\n'

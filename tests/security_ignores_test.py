@@ -7,7 +7,6 @@ import json
 
 import pytest
 from conftest import Project, cli
-
 from quality_gates.errors import GateError
 from quality_gates.security import ignores
 
@@ -21,13 +20,33 @@ RECORDS = {
         "id": "PYSEC-2018-28",
         "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
         "summary": "Requests sends Authorization headers to a redirected http host",
-        "affected": [{"package": {"name": "requests", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.20.0"}]}]}],
+        "affected": [
+            {
+                "package": {"name": "requests", "ecosystem": "PyPI"},
+                "ranges": [
+                    {
+                        "type": "ECOSYSTEM",
+                        "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
+                    }
+                ],
+            }
+        ],
     },
     "GHSA-j8r2-6x86-q33q": {
         "id": "GHSA-j8r2-6x86-q33q",
         "aliases": ["CVE-2023-32681", "PYSEC-2023-74"],
         "summary": "Unintended leak of Proxy-Authorization header in requests",
-        "affected": [{"package": {"name": "requests", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.3.0"}, {"fixed": "2.31.0"}]}]}],
+        "affected": [
+            {
+                "package": {"name": "requests", "ecosystem": "PyPI"},
+                "ranges": [
+                    {
+                        "type": "ECOSYSTEM",
+                        "events": [{"introduced": "2.3.0"}, {"fixed": "2.31.0"}],
+                    }
+                ],
+            }
+        ],
     },
 }
 
@@ -35,7 +54,9 @@ CODE = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subproc
 
 
 def make(project: Project, ignore_toml: str) -> None:
-    project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n\n' + ignore_toml)
+    project.write(
+        "pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n\n' + ignore_toml
+    )
     project.write("requirements.txt", "requests==2.19.0\n")
     project.write("src/tool.py", CODE)
     for ident, record in RECORDS.items():
@@ -44,19 +65,38 @@ def make(project: Project, ignore_toml: str) -> None:
 
 
 def run(project: Project, *extra: str) -> tuple[int, dict[str, object], str]:
-    proc = cli(project.root, "security", "-r", "requirements.txt", "--vuln-db", "osv", "--format", "json", *extra)
+    proc = cli(
+        project.root,
+        "security",
+        "-r",
+        "requirements.txt",
+        "--vuln-db",
+        "osv",
+        "--format",
+        "json",
+        *extra,
+    )
     report = json.loads(proc.stdout) if proc.stdout.strip() else {}
     return proc.returncode, report, proc.stderr
 
 
-def entry(ident: str, until: str, reason: str = "reviewed", path: str | None = None) -> str:
-    lines = ["[[tool.quality-gates.ignore]]", f'id = "{ident}"', f'reason = "{reason}"', f"until = {until}"]
+def entry(
+    ident: str, until: str, reason: str = "reviewed", path: str | None = None
+) -> str:
+    lines = [
+        "[[tool.quality-gates.ignore]]",
+        f'id = "{ident}"',
+        f'reason = "{reason}"',
+        f"until = {until}",
+    ]
     if path:
         lines.append(f'path = "{path}"')
     return "\n".join(lines) + "\n\n"
 
 
-def test_active_ignores_hide_advisories_by_alias_and_code_by_path(project: Project) -> None:
+def test_active_ignores_hide_advisories_by_alias_and_code_by_path(
+    project: Project,
+) -> None:
     make(
         project,
         entry("CVE-2018-18074", FUTURE, "no redirects to http in our use")
@@ -74,7 +114,11 @@ def test_active_ignores_hide_advisories_by_alias_and_code_by_path(project: Proje
 
 
 def test_expired_ignore_stops_applying_and_fails_naming_it(project: Project) -> None:
-    make(project, entry("PYSEC-2018-28", PAST, "waiting for upstream") + entry("GHSA-j8r2-6x86-q33q", FUTURE))
+    make(
+        project,
+        entry("PYSEC-2018-28", PAST, "waiting for upstream")
+        + entry("GHSA-j8r2-6x86-q33q", FUTURE),
+    )
     code, report, _ = run(project, "--no-code")
     assert code == 1
     rules = {f["rule"]: f for f in report["findings"]}
@@ -82,17 +126,28 @@ def test_expired_ignore_stops_applying_and_fails_naming_it(project: Project) -> 
     expired = rules["expired-ignore"]
     assert expired["path"] == "pyproject.toml" and expired["line"] == 5
     assert f"ignore of PYSEC-2018-28 expired on {PAST}" in expired["message"]
-    assert report["summary"]["expired_ignores"] == [f"PYSEC-2018-28 (until {PAST}: waiting for upstream)"]
+    assert report["summary"]["expired_ignores"] == [
+        f"PYSEC-2018-28 (until {PAST}: waiting for upstream)"
+    ]
 
 
 def test_ignore_valid_through_its_date(project: Project) -> None:
-    make(project, entry("PYSEC-2018-28", TODAY.isoformat()) + entry("PYSEC-2023-74", TODAY.isoformat()))
+    make(
+        project,
+        entry("PYSEC-2018-28", TODAY.isoformat())
+        + entry("PYSEC-2023-74", TODAY.isoformat()),
+    )
     code, report, _ = run(project, "--no-code")
     assert code == 0, report
 
 
 def test_expired_ignore_that_matches_nothing_still_fails(project: Project) -> None:
-    make(project, entry("PYSEC-2018-28", FUTURE) + entry("GHSA-j8r2-6x86-q33q", FUTURE) + entry("CVE-2000-0001", PAST))
+    make(
+        project,
+        entry("PYSEC-2018-28", FUTURE)
+        + entry("GHSA-j8r2-6x86-q33q", FUTURE)
+        + entry("CVE-2000-0001", PAST),
+    )
     code, report, _ = run(project, "--no-code")
     assert code == 1
     assert [f["rule"] for f in report["findings"]] == ["expired-ignore"]
@@ -109,27 +164,68 @@ def test_unused_ignores_are_reported(project: Project) -> None:
     code, report, _ = run(project, "--no-code")
     assert code == 0
     # bandit did not run, so the B105 ignore is not called unused
-    assert report["summary"]["unused_ignores"] == [f"CVE-1999-0001 (until {FUTURE}: old)"]
-    assert any("ignore matched nothing: CVE-1999-0001" in note for note in report["notes"])
+    assert report["summary"]["unused_ignores"] == [
+        f"CVE-1999-0001 (until {FUTURE}: old)"
+    ]
+    assert any(
+        "ignore matched nothing: CVE-1999-0001" in note for note in report["notes"]
+    )
     code, report, _ = run(project)
     assert code == 1  # bandit's B404/B602 are not ignored here
-    assert f"B105 in tests/* (until {FUTURE}: fixtures)" in report["summary"]["unused_ignores"]
+    assert (
+        f"B105 in tests/* (until {FUTURE}: fixtures)"
+        in report["summary"]["unused_ignores"]
+    )
 
 
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        pytest.param('[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nuntil = 2030-01-01\n', "missing 'reason'", id="no-reason"),
-        pytest.param('[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\n', "missing 'until'", id="no-until"),
-        pytest.param('[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\nuntil = "2030-01-01"\n', "until must be a TOML date", id="until-string"),
-        pytest.param('[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\nuntil = 2030-01-01T10:00:00\n', "until must be a TOML date", id="until-datetime"),
-        pytest.param('[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = ""\nuntil = 2030-01-01\n', "reason must be a non-empty string", id="empty-reason"),
-        pytest.param('[[tool.quality-gates.ignore]]\nid = "B602"\nreason = "x"\nuntil = 2030-01-01\n', "needs a path", id="bandit-without-path"),
-        pytest.param('[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\nuntil = 2030-01-01\nexpires = 2030-01-01\n', "unknown key 'expires'", id="unknown-key"),
-        pytest.param('[tool.quality-gates]\nignore = ["CVE-2018-18074"]\n', "must be a table", id="not-a-table"),
+        pytest.param(
+            '[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nuntil = 2030-01-01\n',
+            "missing 'reason'",
+            id="no-reason",
+        ),
+        pytest.param(
+            '[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\n',
+            "missing 'until'",
+            id="no-until",
+        ),
+        pytest.param(
+            '[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\nuntil = "2030-01-01"\n',
+            "until must be a TOML date",
+            id="until-string",
+        ),
+        pytest.param(
+            '[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\nuntil = 2030-01-01T10:00:00\n',
+            "until must be a TOML date",
+            id="until-datetime",
+        ),
+        pytest.param(
+            '[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = ""\nuntil = 2030-01-01\n',
+            "reason must be a non-empty string",
+            id="empty-reason",
+        ),
+        pytest.param(
+            '[[tool.quality-gates.ignore]]\nid = "B602"\nreason = "x"\nuntil = 2030-01-01\n',
+            "needs a path",
+            id="bandit-without-path",
+        ),
+        pytest.param(
+            '[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "x"\nuntil = 2030-01-01\nexpires = 2030-01-01\n',
+            "unknown key 'expires'",
+            id="unknown-key",
+        ),
+        pytest.param(
+            '[tool.quality-gates]\nignore = ["CVE-2018-18074"]\n',
+            "must be a table",
+            id="not-a-table",
+        ),
     ],
 )
-def test_invalid_ignores_are_config_errors(project: Project, toml: str, message: str) -> None:
+def test_invalid_ignores_are_config_errors(
+    project: Project, toml: str, message: str
+) -> None:
     make(project, toml)
     code, _, stderr = run(project)
     assert code == 2
@@ -149,4 +245,3 @@ def test_split_by_date() -> None:
     entries = ignores.parse([{"id": "A", "reason": "r", "until": day}])
     assert ignores.split(entries, day) == (entries, [])
     assert ignores.split(entries, day + datetime.timedelta(days=1)) == ([], entries)
-

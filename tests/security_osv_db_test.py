@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from packaging.version import Version
-
 from quality_gates.errors import GateError
 from quality_gates.security.advisory import Advisory, cvss3_score, smallest_upgrade
 from quality_gates.security.deps import Dependency
@@ -28,9 +27,24 @@ def ranges(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
     return [{"type": "ECOSYSTEM", "events": events}]
 
 
-def record(ident: str, aliases: list[str], package: str, *affected: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    entries = [{"package": {"name": package, "ecosystem": "PyPI"}, **a} for a in affected]
-    return {"schema_version": "1.4.0", "id": ident, "aliases": aliases, "summary": f"{ident} summary", "affected": entries, **extra}
+def record(
+    ident: str,
+    aliases: list[str],
+    package: str,
+    *affected: dict[str, Any],
+    **extra: Any,
+) -> dict[str, Any]:
+    entries = [
+        {"package": {"name": package, "ecosystem": "PyPI"}, **a} for a in affected
+    ]
+    return {
+        "schema_version": "1.4.0",
+        "id": ident,
+        "aliases": aliases,
+        "summary": f"{ident} summary",
+        "affected": entries,
+        **extra,
+    }
 
 
 RECORDS = [
@@ -40,7 +54,9 @@ RECORDS = [
         ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
         "requests",
         {"ranges": ranges(("introduced", "0"), ("fixed", "2.20.0"))},
-        severity=[{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+        severity=[
+            {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}
+        ],
     ),
     # requests: Proxy-Authorization header leak; 2.3.0 <= v < 2.31.0
     record(
@@ -62,7 +78,14 @@ RECORDS = [
         "GHSA-v845-jxx5-vc9f",
         ["CVE-2023-43804", "PYSEC-2023-192"],
         "urllib3",
-        {"ranges": ranges(("introduced", "0"), ("fixed", "1.26.17"), ("introduced", "2.0.0"), ("fixed", "2.0.6"))},
+        {
+            "ranges": ranges(
+                ("introduced", "0"),
+                ("fixed", "1.26.17"),
+                ("introduced", "2.0.0"),
+                ("fixed", "2.0.6"),
+            )
+        },
     ),
     # urllib3: request body not stripped on 303; the same two branches as two affected entries
     record(
@@ -92,7 +115,16 @@ RECORDS = [
         "GHSA-jh3w-4vvf-mjgr",
         ["CVE-2023-36053", "PYSEC-2023-100"],
         "django",
-        {"ranges": ranges(("introduced", "3.2"), ("fixed", "3.2.20"), ("introduced", "4.0"), ("fixed", "4.1.10"), ("introduced", "4.2"), ("fixed", "4.2.3"))},
+        {
+            "ranges": ranges(
+                ("introduced", "3.2"),
+                ("fixed", "3.2.20"),
+                ("introduced", "4.0"),
+                ("fixed", "4.1.10"),
+                ("introduced", "4.2"),
+                ("fixed", "4.2.3"),
+            )
+        },
     ),
     # pycrypto: never fixed; last_affected 2.6.1
     record(
@@ -138,31 +170,86 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> VulnDB:
 @pytest.mark.parametrize(
     ("name", "version", "expected"),
     [
-        pytest.param("requests", "2.19.0", {"PYSEC-2018-28", "GHSA-j8r2-6x86-q33q", "GHSA-9wx4-h78v-vm56"}, id="requests-old"),
-        pytest.param("requests", "2.20.0", {"GHSA-j8r2-6x86-q33q", "GHSA-9wx4-h78v-vm56"}, id="exactly-at-fixed"),
-        pytest.param("requests", "2.2.1", {"PYSEC-2018-28", "GHSA-9wx4-h78v-vm56"}, id="below-introduced"),
-        pytest.param("requests", "2.31.0", {"GHSA-9wx4-h78v-vm56"}, id="fixed-one-branch"),
+        pytest.param(
+            "requests",
+            "2.19.0",
+            {"PYSEC-2018-28", "GHSA-j8r2-6x86-q33q", "GHSA-9wx4-h78v-vm56"},
+            id="requests-old",
+        ),
+        pytest.param(
+            "requests",
+            "2.20.0",
+            {"GHSA-j8r2-6x86-q33q", "GHSA-9wx4-h78v-vm56"},
+            id="exactly-at-fixed",
+        ),
+        pytest.param(
+            "requests",
+            "2.2.1",
+            {"PYSEC-2018-28", "GHSA-9wx4-h78v-vm56"},
+            id="below-introduced",
+        ),
+        pytest.param(
+            "requests", "2.31.0", {"GHSA-9wx4-h78v-vm56"}, id="fixed-one-branch"
+        ),
         pytest.param("requests", "2.32.0", set(), id="clean"),
-        pytest.param("requests", "2.1.0", {"PYSEC-2018-28", "GHSA-9wx4-h78v-vm56", "PYSEC-2014-13"}, id="versions-list"),
-        pytest.param("requests", "2.1.1", {"PYSEC-2018-28", "GHSA-9wx4-h78v-vm56"}, id="not-in-versions-list"),
-        pytest.param("urllib3", "1.26.16", {"GHSA-v845-jxx5-vc9f", "GHSA-g4mx-q9vg-27p4"}, id="urllib3-1.x"),
-        pytest.param("urllib3", "1.26.17", {"GHSA-g4mx-q9vg-27p4"}, id="urllib3-at-first-fix"),
+        pytest.param(
+            "requests",
+            "2.1.0",
+            {"PYSEC-2018-28", "GHSA-9wx4-h78v-vm56", "PYSEC-2014-13"},
+            id="versions-list",
+        ),
+        pytest.param(
+            "requests",
+            "2.1.1",
+            {"PYSEC-2018-28", "GHSA-9wx4-h78v-vm56"},
+            id="not-in-versions-list",
+        ),
+        pytest.param(
+            "urllib3",
+            "1.26.16",
+            {"GHSA-v845-jxx5-vc9f", "GHSA-g4mx-q9vg-27p4"},
+            id="urllib3-1.x",
+        ),
+        pytest.param(
+            "urllib3", "1.26.17", {"GHSA-g4mx-q9vg-27p4"}, id="urllib3-at-first-fix"
+        ),
         pytest.param("urllib3", "1.26.18", set(), id="urllib3-1.x-fixed"),
-        pytest.param("urllib3", "2.0.0", {"GHSA-v845-jxx5-vc9f", "GHSA-g4mx-q9vg-27p4"}, id="second-introduced"),
+        pytest.param(
+            "urllib3",
+            "2.0.0",
+            {"GHSA-v845-jxx5-vc9f", "GHSA-g4mx-q9vg-27p4"},
+            id="second-introduced",
+        ),
         pytest.param("urllib3", "2.0.6", {"GHSA-g4mx-q9vg-27p4"}, id="second-fixed"),
         pytest.param("urllib3", "2.0.0a1", set(), id="prerelease-below-introduced"),
-        pytest.param("urllib3", "2.0.6rc1", {"GHSA-v845-jxx5-vc9f", "GHSA-g4mx-q9vg-27p4"}, id="prerelease-of-fixed-still-affected"),
+        pytest.param(
+            "urllib3",
+            "2.0.6rc1",
+            {"GHSA-v845-jxx5-vc9f", "GHSA-g4mx-q9vg-27p4"},
+            id="prerelease-of-fixed-still-affected",
+        ),
         pytest.param("urllib3", "2.0.7", set(), id="urllib3-2.x-fixed"),
-        pytest.param("jinja2", "2.10", {"GHSA-462w-v97r-4m45", "GHSA-h5c8-rqwp-cp95"}, id="name-case"),
+        pytest.param(
+            "jinja2",
+            "2.10",
+            {"GHSA-462w-v97r-4m45", "GHSA-h5c8-rqwp-cp95"},
+            id="name-case",
+        ),
         pytest.param("JINJA2", "3.1.3", set(), id="name-upper-at-fixed"),
         pytest.param("Django", "3.1.14", set(), id="django-between-branches"),
         pytest.param("Django", "3.2.19", {"GHSA-jh3w-4vvf-mjgr"}, id="django-3.2"),
         pytest.param("Django", "4.1.10", set(), id="django-4.1-fixed"),
-        pytest.param("Django", "4.2", {"GHSA-jh3w-4vvf-mjgr"}, id="django-4.2-introduced"),
+        pytest.param(
+            "Django", "4.2", {"GHSA-jh3w-4vvf-mjgr"}, id="django-4.2-introduced"
+        ),
         pytest.param("Django", "4.2rc1", set(), id="django-prerelease-before-branch"),
-        pytest.param("pycrypto", "2.6.1", {"GHSA-6528-wvf6-f6qg"}, id="at-last-affected"),
+        pytest.param(
+            "pycrypto", "2.6.1", {"GHSA-6528-wvf6-f6qg"}, id="at-last-affected"
+        ),
         pytest.param("pycrypto", "2.6.2", set(), id="after-last-affected"),
-        pytest.param("Flask_Cors", "4.0.0", {"GHSA-84pr-m4jr-85g5"}, id="underscore-name"),
+        pytest.param(
+            "Flask_Cors", "4.0.0", {"GHSA-84pr-m4jr-85g5"}, id="underscore-name"
+        ),
         pytest.param("flask.cors", "4.0.1", set(), id="dot-name-fixed"),
         pytest.param("unknown-package", "1.0", set(), id="unknown-package"),
     ],
@@ -175,13 +262,17 @@ def test_matcher(db: VulnDB, name: str, version: str, expected: set[str]) -> Non
     ("name", "version", "upgrade"),
     [
         pytest.param("requests", "2.19.0", "2.32.0", id="highest-of-three-fixes"),
-        pytest.param("urllib3", "1.26.16", "1.26.18", id="first-fix-still-in-another-range"),
+        pytest.param(
+            "urllib3", "1.26.16", "1.26.18", id="first-fix-still-in-another-range"
+        ),
         pytest.param("urllib3", "2.0.5", "2.0.7", id="stays-on-branch"),
         pytest.param("Django", "4.1.5", "4.1.10", id="django-branch-fix"),
         pytest.param("pycrypto", "2.6.1", None, id="no-fix-known"),
     ],
 )
-def test_smallest_upgrade_offline(db: VulnDB, name: str, version: str, upgrade: str | None) -> None:
+def test_smallest_upgrade_offline(
+    db: VulnDB, name: str, version: str, upgrade: str | None
+) -> None:
     advisories, found = db.audit(Dependency(name, version))
     assert advisories
     assert found == upgrade
@@ -196,7 +287,10 @@ def test_advisory_carries_aliases_fixes_and_scores(db: VulnDB) -> None:
     assert by_id["GHSA-j8r2-6x86-q33q"].score == "5.5"  # GitHub's MODERATE label
     assert by_id["GHSA-9wx4-h78v-vm56"].score is None  # unknown: shown as assumed high
     urllib3, _ = db.audit(Dependency("urllib3", "1.26.16"))
-    assert {a.id: a.fixed for a in urllib3}["GHSA-v845-jxx5-vc9f"] == ("1.26.17", "2.0.6")
+    assert {a.id: a.fixed for a in urllib3}["GHSA-v845-jxx5-vc9f"] == (
+        "1.26.17",
+        "2.0.6",
+    )
 
 
 @pytest.mark.parametrize(
@@ -215,13 +309,18 @@ def test_cvss3_score(vector: str, score: str | None) -> None:
 
 
 def test_smallest_upgrade_from_fix_lists_only() -> None:
-    advisories = [Advisory("A", fixed=("1.26.17", "2.0.6")), Advisory("B", fixed=("1.26.18", "2.0.7"))]
+    advisories = [
+        Advisory("A", fixed=("1.26.17", "2.0.6")),
+        Advisory("B", fixed=("1.26.18", "2.0.7")),
+    ]
     assert smallest_upgrade("1.26.16", advisories) == "1.26.18"
     assert smallest_upgrade("2.0.1", advisories) == "2.0.7"
     assert smallest_upgrade("3.0", advisories) is None
     # a final release is preferred over a pre-release fix for a final install
     assert smallest_upgrade("1.0", [Advisory("C", fixed=("1.1rc1", "1.1"))]) == "1.1"
-    assert smallest_upgrade("1.1b1", [Advisory("C", fixed=("1.1rc1", "1.1"))]) == "1.1rc1"
+    assert (
+        smallest_upgrade("1.1b1", [Advisory("C", fixed=("1.1rc1", "1.1"))]) == "1.1rc1"
+    )
 
 
 def test_range_events_unsorted_and_unparseable() -> None:
@@ -238,7 +337,10 @@ def test_zip_layout_of_osv_dump(tmp_path: Path) -> None:
             zf.writestr(f"{rec['id']}.json", json.dumps(rec))
     db = VulnDB.load(archive)
     assert db.records == len(RECORDS)
-    assert {r["id"] for r in db.affected("jinja2", "2.10")} == {"GHSA-462w-v97r-4m45", "GHSA-h5c8-rqwp-cp95"}
+    assert {r["id"] for r in db.affected("jinja2", "2.10")} == {
+        "GHSA-462w-v97r-4m45",
+        "GHSA-h5c8-rqwp-cp95",
+    }
 
 
 def _zip(tmp_path: Path) -> Path:
@@ -261,9 +363,13 @@ def test_damaged_member_names_the_record(tmp_path: Path) -> None:
     archive = _zip(tmp_path)
     data = bytearray(archive.read_bytes())
     start = data.index(b"PYSEC-2018-28.json") + len("PYSEC-2018-28.json")
-    data[start + 5 : start + 25] = b"\x00" * 20  # corrupt compressed bytes of the first member
+    data[start + 5 : start + 25] = (
+        b"\x00" * 20
+    )  # corrupt compressed bytes of the first member
     archive.write_bytes(bytes(data))
-    with pytest.raises(GateError, match=r"PYSEC-2018-28\.json: cannot read from the zip"):
+    with pytest.raises(
+        GateError, match=r"PYSEC-2018-28\.json: cannot read from the zip"
+    ):
         VulnDB.load(archive)
 
 

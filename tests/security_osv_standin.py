@@ -43,7 +43,9 @@ class StandIn:
         for record in self.records:
             for affected in record.get("affected", []):
                 package = affected.get("package", {})
-                if _norm(package.get("name", "")) == _norm(name) and version in affected.get("versions", []):
+                if _norm(package.get("name", "")) == _norm(
+                    name
+                ) and version in affected.get("versions", []):
                     found.append(record)
                     break
         return found
@@ -51,7 +53,9 @@ class StandIn:
 
 def _handler(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        def log_message(
+            self, format: str, *args: Any
+        ) -> None:  # keep test output quiet
             return
 
         def _send(self, code: int, body: bytes) -> None:
@@ -66,7 +70,9 @@ def _handler(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
             query = json.loads(self.rfile.read(length) or b"{}")
             stand_in.queries.append({"path": self.path, **query})
             if stand_in.fail_with:
-                self._send(stand_in.fail_with, b'{"code": 13, "message": "internal error"}')
+                self._send(
+                    stand_in.fail_with, b'{"code": 13, "message": "internal error"}'
+                )
                 return
             if stand_in.garbage:
                 self._send(200, b"<html>not json</html>")
@@ -76,7 +82,14 @@ def _handler(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
                 self._send(200, json.dumps({"vulns": vulns} if vulns else {}).encode())
             elif self.path == "/v1/querybatch":
                 results = [
-                    {"vulns": [{"id": r["id"], "modified": r.get("modified", "")} for r in stand_in.matching(q["package"]["name"], q["version"])]}
+                    {
+                        "vulns": [
+                            {"id": r["id"], "modified": r.get("modified", "")}
+                            for r in stand_in.matching(
+                                q["package"]["name"], q["version"]
+                            )
+                        ]
+                    }
                     for q in query.get("queries", [])
                 ]
                 self._send(200, json.dumps({"results": results}).encode())

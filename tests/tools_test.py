@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-
 from conftest import Project, cli
 
 CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
@@ -19,7 +18,11 @@ def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
 
 
 def rules(report: dict[str, Any], tool: str) -> list[tuple[str, str, int]]:
-    return [(f["rule"], f["path"], f["line"]) for f in report["findings"] if f["tool"] == tool]
+    return [
+        (f["rule"], f["path"], f["line"])
+        for f in report["findings"]
+        if f["tool"] == tool
+    ]
 
 
 @pytest.mark.parametrize("tool", ["black", "isort", "flake8", "mypy", "bandit"])
@@ -57,7 +60,9 @@ def test_flake8_really_reports_docstring_codes(project: Project) -> None:
 
 
 def test_flake8_line_length_agrees_with_black(project: Project) -> None:
-    line = '"""Doc."""\n\nx = "' + "a" * 80 + '"\n'  # 87 characters: fine for black's 88
+    line = (
+        '"""Doc."""\n\nx = "' + "a" * 80 + '"\n'
+    )  # 87 characters: fine for black's 88
     project.write("m.py", line)
     code, report = run_json(project, "--tools", "flake8,black", "m.py")
     assert (code, report["findings"]) == (0, [])
@@ -67,23 +72,41 @@ def test_flake8_project_config_is_used_as_is(project: Project) -> None:
     project.write(".flake8", "[flake8]\nmax-line-length = 100\nselect = E,F,W\n")
     project.write("m.py", "def f():\n    return 1\n")
     code, report = run_json(project, "--tools", "flake8", "m.py")
-    assert (code, report["findings"]) == (0, [])  # D codes dropped by the project's select
+    assert (code, report["findings"]) == (
+        0,
+        [],
+    )  # D codes dropped by the project's select
 
 
 def test_docstring_convention_is_configurable(project: Project) -> None:
-    project.write("pyproject.toml", '[tool.quality-gates]\ndocstring-convention = "google"\n')
-    project.write("m.py", '"""Doc."""\n\n\ndef f(a: int) -> int:\n    """Do it.\n\n    Args:\n        a: x\n    """\n    return a\n')
+    project.write(
+        "pyproject.toml", '[tool.quality-gates]\ndocstring-convention = "google"\n'
+    )
+    project.write(
+        "m.py",
+        '"""Doc."""\n\n\ndef f(a: int) -> int:\n    """Do it.\n\n    Args:\n        a: x\n    """\n    return a\n',
+    )
     code, report = run_json(project, "--tools", "flake8", "m.py")
     assert (code, report["findings"]) == (0, [])
 
 
 def test_mypy_reports_type_errors_with_codes(project: Project) -> None:
-    project.write("m.py", '"""Doc."""\n\n\ndef f(a: int) -> str:\n    """Do it."""\n    return a\n')
+    project.write(
+        "m.py",
+        '"""Doc."""\n\n\ndef f(a: int) -> str:\n    """Do it."""\n    return a\n',
+    )
     code, report = run_json(project, "--tools", "mypy", "m.py")
     assert code == 1
     (finding,) = report["findings"]
-    assert (finding["rule"], finding["line"], finding["severity"]) == ("return-value", 6, "error")
-    assert 'Incompatible return value type (got "int", expected "str")' in finding["message"]
+    assert (finding["rule"], finding["line"], finding["severity"]) == (
+        "return-value",
+        6,
+        "error",
+    )
+    assert (
+        'Incompatible return value type (got "int", expected "str")'
+        in finding["message"]
+    )
 
 
 def test_mypy_sees_the_projects_installed_packages(project: Project) -> None:
@@ -91,12 +114,19 @@ def test_mypy_sees_the_projects_installed_packages(project: Project) -> None:
     import subprocess
     import sys
 
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(project.root / ".venv")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(project.root / ".venv")],
+        check=True,
+    )
     site = next((project.root / ".venv" / "lib").glob("python3*/site-packages"))
     (site / "typedpkg").mkdir()
-    (site / "typedpkg" / "__init__.py").write_text("def answer() -> int:\n    return 42\n")
+    (site / "typedpkg" / "__init__.py").write_text(
+        "def answer() -> int:\n    return 42\n"
+    )
     (site / "typedpkg" / "py.typed").write_text("")
-    project.write("m.py", '"""Doc."""\n\nfrom typedpkg import answer\n\ntext: str = answer()\n')
+    project.write(
+        "m.py", '"""Doc."""\n\nfrom typedpkg import answer\n\ntext: str = answer()\n'
+    )
     code, report = run_json(project, "--tools", "mypy", "m.py")
     assert code == 1
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [("assignment", 5)]
@@ -126,16 +156,26 @@ def test_fix_applies_isort_and_black_then_reports_the_rest(project: Project) -> 
     project.write("m.py", 'import sys\nimport os\nx = {"a" :1}\nprint(os, sys, x)\n')
     proc = cli(project.root, "run", "--fix", "--tools", "black,isort,flake8", "m.py")
     assert "Fixing m.py" in proc.stderr
-    assert (project.root / "m.py").read_text() == 'import os\nimport sys\n\nx = {"a": 1}\nprint(os, sys, x)\n'
+    assert (
+        project.root / "m.py"
+    ).read_text() == 'import os\nimport sys\n\nx = {"a": 1}\nprint(os, sys, x)\n'
     assert proc.returncode == 1
-    assert "flake8 D100" in proc.stdout and "black" not in proc.stdout.split("finding(s)")[0].replace("black,", "")
+    assert "flake8 D100" in proc.stdout and "black" not in proc.stdout.split(
+        "finding(s)"
+    )[0].replace("black,", "")
 
 
-def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(project: Project) -> None:
-    project.write("pkg/__init__.py", '"""Pkg."""\n\n\ndef f(x):\n    """F."""\n    return x\n')
+def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(
+    project: Project,
+) -> None:
+    project.write(
+        "pkg/__init__.py", '"""Pkg."""\n\n\ndef f(x):\n    """F."""\n    return x\n'
+    )
     project.write("pkg/__init__.pyi", "def f(x: int) -> int: ...\n")
     project.write("use.py", '"""Use."""\n\nfrom pkg import f\n\ny: str = f(1)\n')
     project.commit()
     code, report = run_json(project, "--tools", "mypy", "--all-files")
     assert report["tools"]["mypy"]["status"] == "ok", report["errors"]
-    assert [(f["path"], f["rule"]) for f in report["findings"]] == [("use.py", "assignment")]
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [
+        ("use.py", "assignment")
+    ]

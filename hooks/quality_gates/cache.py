@@ -129,7 +129,9 @@ class Cache:
             rows.append((k, text, _checksum(text)))
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows
+            )
             self._conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._rebuild(str(exc))

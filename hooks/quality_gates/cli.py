@@ -17,7 +17,15 @@ from types import ModuleType
 from quality_gates import __version__, commands
 from quality_gates.errors import ERROR, GateError
 
-TOOL_DISTRIBUTIONS = ("black", "isort", "flake8", "flake8-docstrings", "pydocstyle", "mypy", "bandit")
+TOOL_DISTRIBUTIONS = (
+    "black",
+    "isort",
+    "flake8",
+    "flake8-docstrings",
+    "pydocstyle",
+    "mypy",
+    "bandit",
+)
 
 
 def version_text() -> str:
@@ -31,10 +39,19 @@ def version_text() -> str:
 
 
 class _Version(argparse.Action):
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="print the suite's and every tool's version")
+    def __init__(
+        self, option_strings: Sequence[str], dest: str, **kwargs: object
+    ) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            help="print the suite's and every tool's version",
+        )
 
-    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+    def __call__(
+        self, parser: argparse.ArgumentParser, *args: object, **kwargs: object
+    ) -> None:
         print(version_text())
         parser.exit()
 

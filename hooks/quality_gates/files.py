@@ -63,7 +63,9 @@ def tracked_python_files(root: Path, exclude: Sequence[str] = ()) -> list[str]:
     ]
 
 
-def relative_files(root: Path, names: Iterable[str], exclude: Sequence[str] = ()) -> list[str]:
+def relative_files(
+    root: Path, names: Iterable[str], exclude: Sequence[str] = ()
+) -> list[str]:
     """Named files made relative to ``root``; missing files are a GateError."""
     result: list[str] = []
     for name in names:

@@ -51,7 +51,10 @@ def _encode(findings: Sequence[Finding]) -> list[list[Any]]:
 
 
 def _decode(tool: str, rows: Sequence[Sequence[Any]]) -> list[Finding]:
-    return [Finding(tool, str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5])) for r in rows]
+    return [
+        Finding(tool, str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5]))
+        for r in rows
+    ]
 
 
 def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
@@ -113,10 +116,14 @@ class Runner:
                 verdict = cached[k]
             else:
                 problem = sources.syntax_problem(name, texts[name])
-                verdict = [problem.line, problem.column, problem.message] if problem else None
+                verdict = (
+                    [problem.line, problem.column, problem.message] if problem else None
+                )
                 fresh[k] = verdict
             if verdict:
-                src.problem = Finding("python", "E999", "error", name, verdict[0], verdict[1], verdict[2])
+                src.problem = Finding(
+                    "python", "E999", "error", name, verdict[0], verdict[1], verdict[2]
+                )
         if self.cache:
             self.cache.put_many(fresh)
 
@@ -126,11 +133,15 @@ class Runner:
         before = self.read_sources(files)
         good = [n for n in files if n in before and before[n].problem is None]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
-        for adapter in sorted((a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"):
+        for adapter in sorted(
+            (a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"
+        ):
             parts = batches(good, sizes, self.jobs)
             with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
                 procs = pool.map(
-                    lambda part: adapter.run(self.ctx, adapter.fix_args(self.ctx), part),
+                    lambda part: adapter.run(
+                        self.ctx, adapter.fix_args(self.ctx), part
+                    ),
                     parts,
                 )
                 for proc in procs:
@@ -164,24 +175,36 @@ class Runner:
                 keys = {n: key(adapter.name, fp, n, srcs[n].digest) for n in good}
             hits = self.cache.get_many(keys.values()) if self.cache else {}
             misses = [n for n, k in keys.items() if k not in hits]
-            run.cached = len(good) if adapter.whole_program and not misses else len(keys) - len(misses)
+            run.cached = (
+                len(good)
+                if adapter.whole_program and not misses
+                else len(keys) - len(misses)
+            )
             run.files = len(good)
             for k in keys.values():
                 if k in hits:
                     found.extend(_decode(adapter.name, hits[k]))
             pending_keys[adapter.name] = {n: keys[n] for n in misses}
             if misses:
-                tasks.extend(self._tasks(adapter, good if adapter.whole_program else misses))
+                tasks.extend(
+                    self._tasks(adapter, good if adapter.whole_program else misses)
+                )
         found.extend(self._execute(tasks, pending_keys))
         lines = {name: src.lines for name, src in srcs.items()}
         for f in found:
             if f.path not in lines and (self.ctx.root / f.path).is_file():
                 try:
-                    lines[f.path] = (self.ctx.root / f.path).read_text(errors="replace").splitlines()
+                    lines[f.path] = (
+                        (self.ctx.root / f.path)
+                        .read_text(errors="replace")
+                        .splitlines()
+                    )
                 except OSError:
                     lines[f.path] = []
         notes = list(self.cache.notes) if self.cache else []
-        return Outcome(fingerprint_findings(found, lines), self.tools, self.errors, notes, srcs)
+        return Outcome(
+            fingerprint_findings(found, lines), self.tools, self.errors, notes, srcs
+        )
 
     def _tool_run(self, adapter: Adapter) -> ToolRun | None:
         try:
@@ -197,7 +220,9 @@ class Runner:
         self.tools[adapter.name] = run
         return run
 
-    def _program_stamp(self, srcs: dict[str, sources.Source], files: Sequence[str]) -> str:
+    def _program_stamp(
+        self, srcs: dict[str, sources.Source], files: Sequence[str]
+    ) -> str:
         """Every file the whole-program tool may read, by content, plus the files named."""
         known = {n: s.digest for n, s in srcs.items()}
         try:
@@ -219,14 +244,21 @@ class Runner:
         sizes = {n: max((self.ctx.root / n).stat().st_size, 1) for n in files}
         if adapter.whole_program:
             return [Task(adapter, files, sum(sizes.values()))]
-        return [Task(adapter, part, sum(sizes[n] for n in part)) for part in batches(files, sizes, self.jobs)]
+        return [
+            Task(adapter, part, sum(sizes[n] for n in part))
+            for part in batches(files, sizes, self.jobs)
+        ]
 
-    def _execute(self, tasks: list[Task], pending: dict[str, dict[str, str]]) -> list[Finding]:
+    def _execute(
+        self, tasks: list[Task], pending: dict[str, dict[str, str]]
+    ) -> list[Finding]:
         if not tasks:
             return []
         names = sorted({t.adapter.name for t in tasks})
         count = len({f for t in tasks for f in t.files})
-        self.progress(f"checking {count} file(s) with {', '.join(names)} ({self.jobs} jobs)")
+        self.progress(
+            f"checking {count} file(s) with {', '.join(names)} ({self.jobs} jobs)"
+        )
         tasks.sort(key=lambda t: t.cost, reverse=True)
         results: list[Finding] = []
         to_store: dict[str, Any] = {}
@@ -244,12 +276,16 @@ class Runner:
                     continue
                 run.seconds += seconds
                 results.extend(findings)
-                to_store.update(self._entries(task, findings, pending[task.adapter.name]))
+                to_store.update(
+                    self._entries(task, findings, pending[task.adapter.name])
+                )
         if self.cache:
             self.cache.put_many(to_store)
         return results
 
-    def _entries(self, task: Task, findings: list[Finding], keys: dict[str, str]) -> dict[str, Any]:
+    def _entries(
+        self, task: Task, findings: list[Finding], keys: dict[str, str]
+    ) -> dict[str, Any]:
         if task.adapter.whole_program:
             return {keys["*"]: _encode(findings)} if "*" in keys else {}
         per_file: dict[str, list[Finding]] = defaultdict(list)
@@ -269,4 +305,6 @@ class Runner:
 
 
 def _names(files: Sequence[str]) -> str:
-    return ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    return ", ".join(files[:3]) + (
+        f" and {len(files) - 3} more" if len(files) > 3 else ""
+    )

@@ -29,7 +29,9 @@ def _problem(path: str, rule: str, line: int, col: int, message: str) -> Finding
 def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
     """Text of the file by its PEP 263 encoding (UTF-8 by default)."""
     if b"\0" in data:
-        return "", _problem(path, "E902", 1, 1, "file contains NUL bytes: binary, not Python source")
+        return "", _problem(
+            path, "E902", 1, 1, "file contains NUL bytes: binary, not Python source"
+        )
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding), None
@@ -63,7 +65,11 @@ def syntax_problem(path: str, text: str) -> Finding | None:
         compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         return _problem(
-            path, "E999", exc.lineno or 1, exc.offset or 1, f"not valid Python: {exc.msg}"
+            path,
+            "E999",
+            exc.lineno or 1,
+            exc.offset or 1,
+            f"not valid Python: {exc.msg}",
         )
     except ValueError as exc:
         return _problem(path, "E999", 1, 1, f"not valid Python: {exc}")

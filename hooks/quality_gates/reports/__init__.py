@@ -42,10 +42,15 @@ def emit(report: Report, fmt: str, output: str | None) -> None:
         write_atomic(Path(output), rendered)
         # the person at the terminal still sees the findings and the verdict
         sys.stderr.write(text.render(report) if fmt != "text" else text.verdict(report))
-        print(f"quality-gates {report.command}: {fmt} report written to {output}", file=sys.stderr)
+        print(
+            f"quality-gates {report.command}: {fmt} report written to {output}",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(rendered)
         if fmt != "text":
             # a machine format on stdout must not hide why the gate errored
             for error in report.errors:
-                print(f"quality-gates {report.command}: error: {error}", file=sys.stderr)
+                print(
+                    f"quality-gates {report.command}: error: {error}", file=sys.stderr
+                )

@@ -28,7 +28,11 @@ def render(report: Report) -> str:
                 f"title={escape_property(f'{f.tool} {f.rule}')}",
             )
         )
-        out.append(f"::{_LEVEL.get(f.severity, 'error')} {props}::{escape_data(f.message)}")
+        out.append(
+            f"::{_LEVEL.get(f.severity, 'error')} {props}::{escape_data(f.message)}"
+        )
     for error in report.errors:
-        out.append(f"::error title={escape_property(report.command)}::{escape_data(error)}")
+        out.append(
+            f"::error title={escape_property(report.command)}::{escape_data(error)}"
+        )
     return "\n".join(out) + ("\n" if out else "")

@@ -20,8 +20,12 @@ _INFO_URI = {
 }
 
 
-def _rule(rule_id: str, info: RuleInfo | None, example: Finding | None) -> dict[str, Any]:
-    text = (info.description if info else "") or (example.message if example else rule_id)
+def _rule(
+    rule_id: str, info: RuleInfo | None, example: Finding | None
+) -> dict[str, Any]:
+    text = (info.description if info else "") or (
+        example.message if example else rule_id
+    )
     rule: dict[str, Any] = {"id": rule_id, "shortDescription": {"text": text}}
     if info and info.help_uri:
         rule["helpUri"] = info.help_uri
@@ -30,7 +34,9 @@ def _rule(rule_id: str, info: RuleInfo | None, example: Finding | None) -> dict[
     if info and info.extra.get("properties"):
         rule["properties"] = info.extra["properties"]
     if example is not None:
-        rule["defaultConfiguration"] = {"level": _LEVEL.get(example.severity, "warning")}
+        rule["defaultConfiguration"] = {
+            "level": _LEVEL.get(example.severity, "warning")
+        }
     return rule
 
 
@@ -58,7 +64,9 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     return result
 
 
-def _run(tool: str, version: str, findings: list[Finding], report: Report) -> dict[str, Any]:
+def _run(
+    tool: str, version: str, findings: list[Finding], report: Report
+) -> dict[str, Any]:
     infos = report.rules.get(tool, {})
     examples: dict[str, Finding] = {}
     for f in findings:

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
-from quality_gates.tools.base import Adapter, Context, Proc, ToolCrashed, pyproject_tool, register
+from quality_gates.tools.base import (
+    Adapter,
+    Context,
+    Proc,
+    ToolCrashed,
+    pyproject_tool,
+    register,
+)
 
 SEVERITY = {"HIGH": "error", "MEDIUM": "error", "LOW": "warning"}
 LEVELS = ("low", "medium", "high")
@@ -69,7 +76,9 @@ class Bandit(Adapter):
             data = json.loads(proc.stdout)
             results, errors = data["results"], data["errors"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise ToolCrashed(f"bandit: unreadable JSON report ({exc}): {proc.stderr.strip()[:200]}")
+            raise ToolCrashed(
+                f"bandit: unreadable JSON report ({exc}): {proc.stderr.strip()[:200]}"
+            )
         if errors:
             first = errors[0]
             raise ToolCrashed(f"bandit: {first.get('filename')}: {first.get('reason')}")
@@ -79,7 +88,9 @@ class Bandit(Adapter):
                 Finding(
                     tool=self.name,
                     rule=str(item["test_id"]),
-                    severity=SEVERITY.get(str(item["issue_severity"]).upper(), "warning"),
+                    severity=SEVERITY.get(
+                        str(item["issue_severity"]).upper(), "warning"
+                    ),
                     path=str(item["filename"]).removeprefix("./"),
                     line=int(item["line_number"]),
                     column=int(item.get("col_offset", 0)) + 1,

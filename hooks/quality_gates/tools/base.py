@@ -89,7 +89,12 @@ class Adapter:
         return [config_text(ctx.root, name) for name in CONFIG_FILES]
 
     def fingerprint(self, ctx: Context) -> str:
-        parts = [self.name, self.version(), *self.check_args(ctx), *self.config_inputs(ctx)]
+        parts = [
+            self.name,
+            self.version(),
+            *self.check_args(ctx),
+            *self.config_inputs(ctx),
+        ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:

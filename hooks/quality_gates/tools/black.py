@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from quality_gates.findings import Finding
-from quality_gates.tools.base import Adapter, Context, Proc, diff_hunks, pyproject_tool, register
+from quality_gates.tools.base import (
+    Adapter,
+    Context,
+    Proc,
+    diff_hunks,
+    pyproject_tool,
+    register,
+)
 
 
 @register
@@ -23,7 +30,15 @@ class Black(Adapter):
         return ["--line-length", str(ctx.config.line_length)]
 
     def check_args(self, ctx: Context) -> list[str]:
-        return ["--check", "--diff", "--no-color", "--quiet", "--workers", "1", *self.settings(ctx)]
+        return [
+            "--check",
+            "--diff",
+            "--no-color",
+            "--quiet",
+            "--workers",
+            "1",
+            *self.settings(ctx),
+        ]
 
     def fix_args(self, ctx: Context) -> list[str]:
         return ["--quiet", "--workers", "1", *self.settings(ctx)]

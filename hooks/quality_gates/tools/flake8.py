@@ -77,5 +77,7 @@ class Flake8(Adapter):
                 )
             )
         if proc.returncode == 1 and not findings:
-            raise ToolCrashed(f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}")
+            raise ToolCrashed(
+                f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}"
+            )
         return findings

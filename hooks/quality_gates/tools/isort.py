@@ -31,7 +31,10 @@ class Isort(Adapter):
             return "pyproject.toml [tool.isort]"
         if (ctx.root / ".isort.cfg").is_file():
             return ".isort.cfg"
-        for name, sections in (("setup.cfg", ("isort", "tool:isort")), ("tox.ini", ("isort",))):
+        for name, sections in (
+            ("setup.cfg", ("isort", "tool:isort")),
+            ("tox.ini", ("isort",)),
+        ):
             if ini_has_section(ctx.root, name, *sections):
                 return name
         return None
@@ -40,7 +43,14 @@ class Isort(Adapter):
         return ["--profile", "black", "--line-length", str(ctx.config.line_length)]
 
     def check_args(self, ctx: Context) -> list[str]:
-        return ["--check-only", "--diff", "--quiet", "--settings-path", ".", *self.settings(ctx)]
+        return [
+            "--check-only",
+            "--diff",
+            "--quiet",
+            "--settings-path",
+            ".",
+            *self.settings(ctx),
+        ]
 
     def fix_args(self, ctx: Context) -> list[str]:
         return ["--quiet", "--settings-path", ".", *self.settings(ctx)]
@@ -66,5 +76,7 @@ class Isort(Adapter):
             )
         if proc.returncode == 1 and not findings:
             tail = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
-            raise ToolCrashed(f"isort failed without a diff: {tail[-1] if tail else 'no message'}")
+            raise ToolCrashed(
+                f"isort failed without a diff: {tail[-1] if tail else 'no message'}"
+            )
         return findings

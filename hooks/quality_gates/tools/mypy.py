@@ -29,7 +29,9 @@ from quality_gates.tools.base import (
     register,
 )
 
-_LINE = re.compile(r"^(.+?):(\d+):(?:(\d+):)? (error|note|warning): (.*?)(?:  \[([a-z0-9-]+)\])?$")
+_LINE = re.compile(
+    r"^(.+?):(\d+):(?:(\d+):)? (error|note|warning): (.*?)(?:  \[([a-z0-9-]+)\])?$"
+)
 
 
 def project_python(ctx: Context) -> str | None:
@@ -139,5 +141,7 @@ class Mypy(Adapter):
                 )
             )
         if proc.returncode == 1 and not findings:
-            raise ToolCrashed(f"mypy exited 1 without errors: {proc.stderr.strip()[:200]}")
+            raise ToolCrashed(
+                f"mypy exited 1 without errors: {proc.stderr.strip()[:200]}"
+            )
         return findings
