@@ -249,14 +249,22 @@ def do_pytest(args: argparse.Namespace) -> int:
 
 def do_build_docs(args: argparse.Namespace) -> int:
     root = Path.cwd()
+    base_url = args.base_url or pages.project_url(
+        os.environ.get("GITHUB_REPOSITORY", ""),
+        os.environ.get("GITHUB_SERVER_URL", "https://github.com"),
+    )
+    # the build sees the URL it is served from, e.g. mkdocs.yml's
+    # `site_url: !ENV [QG_BASE_URL, ...]`, so its links stay under that path
+    os.environ["QG_BASE_URL"] = base_url
     site = docs_build.build(
         root, python=args.python, site_dir=args.site_dir,
         build_command=args.build_command, install=args.install_command,
     )
-    base_url = args.base_url or pages.project_url(
-        os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_SERVER_URL", "https://github.com")
-    )
-    outputs.write_outputs({"site-dir": site.relative_to(root).as_posix(), "base-url": base_url, "title": pages.expected_title(site)})
+    outputs.write_outputs({
+        "site-dir": site.relative_to(root).as_posix(),
+        "base-url": base_url,
+        "title": pages.expected_title(site),
+    })
     return PASSED
 
 
