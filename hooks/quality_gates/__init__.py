@@ -1,4 +1,4 @@
-"""quality-gates: reusable pre-commit hooks and GitHub Actions for Python quality gates."""
+"""quality-gates: pre-commit hooks and GitHub Actions for Python quality gates."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ TOOL_DISTRIBUTIONS = (
 
 
 def version_text() -> str:
+    """Return the suite's version and each pinned tool's installed version."""
     parts = [f"quality-gates {__version__}"]
     for dist in TOOL_DISTRIBUTIONS:
         try:
@@ -72,15 +73,16 @@ def _load(module_name: str) -> ModuleType:
 def build_parser(
     only: str | None = None,
 ) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    """The parser; with ``only``, just that subcommand's module is imported.
+    """Build the parser; with ``only``, import just that subcommand's module.
 
     Every hook run pays for start-up, so ``quality-gates run`` imports the run
     command alone, not the dependencies of every other subcommand.
     """
     parser = argparse.ArgumentParser(
         prog="quality-gates",
-        description="Quality gates that really fail: pinned linters, a cached concurrent "
-        "runner, a ratchet baseline, repository guards and a security gate.",
+        description="Quality gates that really fail: pinned linters, a cached "
+        "concurrent runner, a ratchet baseline, repository guards and a security "
+        "gate.",
         epilog="exit codes: 0 gate passed, 1 gate failed (findings), "
         "2 usage, config or tool error",
     )
@@ -104,6 +106,7 @@ def build_parser(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand and return its exit code (2 for a ``GateError``)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in arguments if not a.startswith("-")), None)
     parser, modules = build_parser(chosen if chosen in command_names() else None)

@@ -1,4 +1,7 @@
-"""``[tool.quality-gates]`` in the consumer's pyproject.toml: defaults, validation, clear errors."""
+"""``[tool.quality-gates]`` in the consumer's pyproject.toml.
+
+Defaults, validation, and one clear error for each wrong value.
+"""
 
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ class Config:
     pyproject: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def section(self, name: str) -> dict[str, Any]:
-        """A sub-table such as ``[tool.quality-gates.protect]`` (empty if absent)."""
+        """Return a sub-table such as ``[tool.quality-gates.protect]`` (or {})."""
         value = self.raw.get(name, {})
         if not isinstance(value, dict):
             raise GateError(f"[tool.quality-gates.{name}] must be a table")

@@ -27,7 +27,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def project_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` with a pyproject.toml or .git.
+    """Return the nearest folder at or above ``start`` with pyproject.toml or .git.
 
     Like black's project root, so a project inside a larger repository (an
     example, a monorepo member) is checked with its own configuration.
@@ -40,6 +40,7 @@ def project_root(start: Path | None = None) -> Path:
 
 
 def is_python(path: str) -> bool:
+    """Tell whether ``path`` names a Python source or stub file."""
     return path.endswith(PYTHON_SUFFIXES)
 
 

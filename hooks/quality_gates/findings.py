@@ -34,13 +34,16 @@ class Finding:
     new: bool | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order findings by place in the file, then by tool and rule."""
         return (self.path, self.line, self.column, self.tool, self.rule)
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the finding as a JSON-ready dict of all its fields."""
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """Build a finding from ``to_dict`` output, ignoring unknown keys."""
         fields = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in fields})
 

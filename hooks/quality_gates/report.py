@@ -22,6 +22,7 @@ class ToolRun:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the run as a dict without its name (the name is the key)."""
         data = dataclasses.asdict(self)
         del data["name"]
         return data
@@ -56,9 +57,11 @@ class Report:
         return [f for f in self.findings if f.new is not False]
 
     def counts_by_tool(self) -> dict[str, int]:
+        """Count all findings per tool, sorted by tool name."""
         return dict(sorted(Counter(f.tool for f in self.findings).items()))
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the report as the JSON format's document."""
         summary = dict(self.summary)
         return {
             "command": self.command,

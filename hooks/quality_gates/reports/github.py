@@ -8,14 +8,17 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(value: str) -> str:
+    """Escape a workflow command's message (``%``, CR and LF)."""
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:
+    """Escape a workflow command's property value (also ``:`` and ``,``)."""
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def render(report: Report) -> str:
+    """Render one annotation per failing finding and one per error."""
     out = []
     for f in report.findings:
         if f.new is False:

@@ -8,4 +8,5 @@ from quality_gates.report import Report
 
 
 def render(report: Report) -> str:
+    """Render the report as indented JSON with sorted keys."""
     return json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n"

@@ -90,7 +90,10 @@ def _run(
 
 
 def _invocation(tool: str, report: Report) -> dict[str, Any]:
-    """Whether the tool ran, and its error when it did not: a failed tool is never a clean run."""
+    """Say whether the tool ran, and its error when it did not.
+
+    A failed tool is never reported as a clean run.
+    """
     run = report.tools.get(tool)
     failed = run is not None and run.status not in ("ok", "skipped")
     invocation: dict[str, Any] = {"executionSuccessful": not failed}
@@ -103,6 +106,7 @@ def _invocation(tool: str, report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
+    """Render one SARIF 2.1.0 run per tool, including tools without findings."""
     by_tool: dict[str, list[Finding]] = {name: [] for name in report.tools}
     for f in report.findings:
         by_tool.setdefault(f.tool, []).append(f)
