@@ -42,7 +42,7 @@ def _keeping(kept: list[Report]) -> Iterator[None]:
 
 
 def has_option(command: str, option: str) -> bool:
-    """True when ``quality-gates COMMAND`` accepts ``option`` in this version."""
+    """Tell whether ``quality-gates COMMAND`` accepts ``option`` in this version."""
     from quality_gates import cli
 
     parser, _ = cli.build_parser(command)
@@ -53,7 +53,7 @@ def has_option(command: str, option: str) -> bool:
 
 
 def run_subcommand(argv: Sequence[str]) -> Captured:
-    """``quality-gates ARGV`` in this process; a GateError becomes exit 2 with a report."""
+    """Run ``quality-gates ARGV`` here; a GateError becomes exit 2 with a report."""
     from quality_gates import cli
 
     parser, modules = cli.build_parser(argv[0] if argv else None)

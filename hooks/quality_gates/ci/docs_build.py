@@ -25,10 +25,17 @@ def detect(root: Path) -> tuple[str, str]:
 
 
 def install_command(root: Path, *, python: str, given: str) -> list[str]:
-    """What installs the docs tools: the given command, docs/requirements.txt, or the tool."""
+    """Return what installs the docs tools.
+
+    The given command, else docs/requirements.txt, else the detected tool.
+    """
     if given.strip():
         return ["bash", "-c", given]
-    for name in ("docs/requirements.txt", "doc/requirements.txt", "requirements-docs.txt"):
+    for name in (
+        "docs/requirements.txt",
+        "doc/requirements.txt",
+        "requirements-docs.txt",
+    ):
         if (root / name).is_file():
             return [python, "-m", "pip", "install", "-r", name]
     kind, _ = detect(root)
@@ -47,24 +54,43 @@ def run_step(argv: list[str], root: Path, what: str) -> None:
 
 
 def command(root: Path, *, python: str, site_dir: str, build_command: str) -> list[str]:
-    """The argument list that builds the site into ``site_dir``."""
+    """Return the argument list that builds the site into ``site_dir``."""
     if build_command.strip():
         return ["bash", "-c", build_command]
     kind, where = detect(root)
     if kind == "mkdocs":
-        return [python, "-m", "mkdocs", "build", "--strict", "-f", where, "--site-dir", site_dir]
+        return [
+            python,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            where,
+            "--site-dir",
+            site_dir,
+        ]
     return [python, "-m", "sphinx", "-W", "-b", "html", where, site_dir]
 
 
 def build(
-    root: Path, *, python: str, site_dir: str, build_command: str, install: str | None = None
+    root: Path,
+    *,
+    python: str,
+    site_dir: str,
+    build_command: str,
+    install: str | None = None,
 ) -> Path:
     """Install the docs tools (unless ``install`` is None), then build the site.
 
     A failed step or a missing site folder is a GateError.
     """
     if install is not None:
-        run_step(install_command(root, python=python, given=install), root, "installing the docs tools")
+        run_step(
+            install_command(root, python=python, given=install),
+            root,
+            "installing the docs tools",
+        )
     argv = command(root, python=python, site_dir=site_dir, build_command=build_command)
     run_step(argv, root, "building the docs")
     site = root / site_dir

@@ -21,7 +21,7 @@ DEPTHS = (50, 200, 1000)
 
 
 def event_base(event_path: str, *, env: Mapping[str, str]) -> str:
-    """The base SHA of the pull request in the event payload, or ''."""
+    """Return the base SHA of the pull request in the event payload, or ''."""
     if not event_path or not Path(event_path).is_file():
         return ""
     try:
@@ -42,6 +42,7 @@ def event_base(event_path: str, *, env: Mapping[str, str]) -> str:
 
 
 def has_commit(root: Path, ref: str) -> bool:
+    """Tell whether ``ref`` names a commit present in the clone."""
     try:
         git(root, "cat-file", "-e", f"{ref}^{{commit}}")
     except GateError:
@@ -50,10 +51,12 @@ def has_commit(root: Path, ref: str) -> bool:
 
 
 def is_shallow(root: Path) -> bool:
+    """Tell whether the clone is shallow."""
     return git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
 
 
 def has_merge_base(root: Path, base: str) -> bool:
+    """Tell whether ``base`` and HEAD have a merge base in the clone."""
     try:
         git(root, "merge-base", base, "HEAD")
     except GateError:
@@ -74,7 +77,9 @@ def _ready(root: Path, base: str) -> bool:
 
 
 def _attempts(root: Path, base: str) -> list[tuple[str, ...]]:
-    first: list[tuple[str, ...]] = [] if has_commit(root, base) else [("--depth=1", base)]
+    first: list[tuple[str, ...]] = (
+        [] if has_commit(root, base) else [("--depth=1", base)]
+    )
     deepen = [(f"--deepen={depth}",) for depth in DEPTHS]
     return first + deepen + [("--unshallow",)]
 
@@ -103,6 +108,6 @@ def ensure_base(root: Path, base: str, *, remote: str = "origin") -> str:
 
 
 def from_environment(explicit: str, *, env: Mapping[str, str] | None = None) -> str:
-    """An explicit base, else the pull request's base SHA from the event."""
+    """Return an explicit base, else the pull request's base SHA from the event."""
     values = os.environ if env is None else env
     return explicit or event_base(values.get("GITHUB_EVENT_PATH", ""), env=values)

@@ -40,7 +40,9 @@ def _option(argv: list[str], option: str, value: str, why: str) -> None:
     if not value:
         return
     if not capture.has_option("run", option):
-        raise GateError(f"{why} needs `quality-gates run {option}`, which this version lacks")
+        raise GateError(
+            f"{why} needs `quality-gates run {option}`, which this version lacks"
+        )
     argv += [option, value]
 
 
@@ -52,14 +54,18 @@ def file_arguments(root: Path, options: GateOptions) -> list[str]:
     cfg = config_mod.load(root)
     names = files_mod.tracked_python_files(root, cfg.exclude)
     if not names:
-        raise GateError(f"no git-tracked Python files under {root} to split into shards")
+        raise GateError(
+            f"no git-tracked Python files under {root} to split into shards"
+        )
     return shards.split_files(
         root, names, index=options.shard_index, count=options.shard_count
     )
 
 
-def run_arguments(root: Path, options: GateOptions, *, mode: str, base: str) -> list[str]:
-    """The ``quality-gates run`` command line for these options."""
+def run_arguments(
+    root: Path, options: GateOptions, *, mode: str, base: str
+) -> list[str]:
+    """Return the ``quality-gates run`` command line for these options."""
     argv = ["run", *file_arguments(root, options)]
     if len(argv) == 1:
         return []
@@ -80,8 +86,10 @@ def base_commit(root: Path, options: GateOptions, *, mode: str) -> str:
     return fetch_base.ensure_base(root, base)
 
 
-def coverage_arguments(*, fail_under: str, changed_fail_under: str, base: str) -> list[str]:
-    """The ``quality-gates coverage`` command line for the coverage-gate action."""
+def coverage_arguments(
+    *, fail_under: str, changed_fail_under: str, base: str
+) -> list[str]:
+    """Return the ``quality-gates coverage`` command line of the coverage-gate."""
     argv = ["coverage", "--combine"]
     if fail_under:
         argv += ["--fail-under", fail_under]
@@ -93,7 +101,7 @@ def coverage_arguments(*, fail_under: str, changed_fail_under: str, base: str) -
 
 
 def coverage_base(root: Path, explicit: str, *, event_name: str) -> str:
-    """The base for changed-lines coverage: given, or the pull request's (fetched)."""
+    """Return the base of changed-lines coverage: given, or the PR's (fetched)."""
     if not explicit and event_name not in CHANGED_EVENTS:
         return ""
     return fetch_base.ensure_base(root, fetch_base.from_environment(explicit))
@@ -118,7 +126,7 @@ def security_arguments(
     confidence: str,
     scan: str,
 ) -> list[str]:
-    """The ``quality-gates security`` command line for the security-scan action."""
+    """Return the ``quality-gates security`` command line of the security-scan."""
     if scan not in ("all", "code", "dependencies"):
         raise GateError(f"scan must be all, code or dependencies, got {scan!r}")
     argv = ["security"]

@@ -12,11 +12,20 @@ from quality_gates.findings import Finding
 from quality_gates.report import Report, ToolRun
 
 _TOOLRUN_FIELDS = ("version", "status", "seconds", "files", "cached", "message")
-_ADDITIVE = ("files", "findings", "lines", "loc", "debt_minutes", "new", "baselined", "fixed")
+_ADDITIVE = (
+    "files",
+    "findings",
+    "lines",
+    "loc",
+    "debt_minutes",
+    "new",
+    "baselined",
+    "fixed",
+)
 
 
 def read_report(path: Path) -> Report:
-    """A Report from the JSON format; anything malformed is a GateError."""
+    """Read a Report from the JSON format; anything malformed is a GateError."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -83,8 +92,10 @@ def merge(reports: Sequence[Report], *, expected: int = 0) -> Report:
         for name, run in report.tools.items():
             out.tools[name] = _merge_tool(out.tools.get(name), run)
     out.findings.sort(key=Finding.sort_key)
-    out.summary = dict(reports[0].summary) if len(reports) == 1 else _merge_summary(
-        [r.summary for r in reports]
+    out.summary = (
+        dict(reports[0].summary)
+        if len(reports) == 1
+        else _merge_summary([r.summary for r in reports])
     )
     if expected and len(reports) != expected:
         out.errors.append(f"expected {expected} shard report(s), found {len(reports)}")
@@ -94,7 +105,7 @@ def merge(reports: Sequence[Report], *, expected: int = 0) -> Report:
 
 
 def report_files(folder: Path) -> list[Path]:
-    """The JSON reports in ``folder`` (recursively), sorted; none is an error."""
+    """Return the JSON reports in ``folder`` (recursively), sorted; none is an error."""
     if not folder.is_dir():
         raise GateError(f"{folder}: no such folder of shard reports")
     found = sorted(folder.rglob("*.json"))

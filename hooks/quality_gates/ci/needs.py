@@ -38,7 +38,9 @@ def parse(text: str) -> dict[str, str]:
     return results
 
 
-def problems(results: Mapping[str, str], *, allow_skipped: Collection[str] = ()) -> list[str]:
+def problems(
+    results: Mapping[str, str], *, allow_skipped: Collection[str] = ()
+) -> list[str]:
     """One line per needed job that did not succeed (skips allowed by name)."""
     out = []
     for job, result in sorted(results.items()):
@@ -46,7 +48,11 @@ def problems(results: Mapping[str, str], *, allow_skipped: Collection[str] = ())
             continue
         if result == "skipped" and (job in allow_skipped or "*" in allow_skipped):
             continue
-        words = {"failure": "failed", "cancelled": "was cancelled", "skipped": "was skipped"}
+        words = {
+            "failure": "failed",
+            "cancelled": "was cancelled",
+            "skipped": "was skipped",
+        }
         hint = "; allow it with allow-skipped" if result == "skipped" else ""
         out.append(f"needed job {job!r} {words[result]}{hint}")
     return out

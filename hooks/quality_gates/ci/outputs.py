@@ -49,8 +49,8 @@ def write_summary(markdown: str, *, path: str | None = None) -> None:
         _append(Path(target), markdown.rstrip("\n") + "\n\n")
 
 
-def annotations(report: Report, *, limit: int) -> tuple[str, int]:
-    """Workflow commands for at most ``limit`` failing findings, and how many were left."""
+def annotation_commands(report: Report, *, limit: int) -> tuple[str, int]:
+    """Render commands for at most ``limit`` failing findings; count the rest."""
     failing = report.failing
     shown = failing[: max(limit, 0)]
     capped = Report(command=report.command, findings=shown, errors=report.errors)

@@ -22,7 +22,7 @@ TIMEOUT = 10.0
 
 
 def expected_title(site_dir: Path) -> str:
-    """The text of the ``<title>`` of ``site_dir/index.html`` ('' without one)."""
+    """Return the ``<title>`` text of ``site_dir/index.html`` ('' without one)."""
     index = site_dir / "index.html"
     try:
         text = index.read_text(encoding="utf-8", errors="replace")
@@ -33,7 +33,7 @@ def expected_title(site_dir: Path) -> str:
 
 
 def project_url(repository: str, server: str = "https://github.com") -> str:
-    """``https://OWNER.github.io/REPO/`` for ``OWNER/REPO`` (a user site for OWNER.github.io)."""
+    """Return the Pages URL of ``OWNER/REPO`` (a user site for OWNER.github.io)."""
     if server.rstrip("/") != "https://github.com" or "/" not in repository:
         return ""
     owner, name = repository.split("/", 1)

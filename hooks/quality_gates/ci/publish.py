@@ -24,7 +24,7 @@ class Targets:
 
 
 def missing_report(command: str, exit_code: int) -> Report:
-    """A subcommand that emitted nothing still gets a report that says so."""
+    """Make the report of a subcommand that emitted none, saying so."""
     return Report(
         command=command,
         errors=[f"quality-gates {command} produced no report (exit {exit_code})"],
@@ -33,7 +33,7 @@ def missing_report(command: str, exit_code: int) -> Report:
 
 
 def summary_markdown(report: Report, *, left_out: int, title: str) -> str:
-    """The Markdown report, with a title and a line about annotations left out."""
+    """Render the Markdown report, with a title and the annotations left out."""
     text = markdown.render(report)
     if title:
         text = text.replace(f"## quality-gates {report.command}:", f"## {title}:", 1)
@@ -46,7 +46,7 @@ def summary_markdown(report: Report, *, left_out: int, title: str) -> str:
 
 
 def step_outputs(report: Report, targets: Targets) -> dict[str, object]:
-    """The outputs every action exposes: score, rating, new findings, files."""
+    """Return the outputs every action exposes: score, rating, new findings, files."""
     summary = report.summary
     return {
         "score": "" if summary.get("score") is None else summary["score"],
@@ -67,7 +67,9 @@ def publish(report: Report, targets: Targets) -> int:
         write_atomic(Path(targets.json), json_report.render(report))
     if targets.sarif:
         write_atomic(Path(targets.sarif), sarif.render(report))
-    commands, left_out = outputs.annotations(report, limit=targets.max_annotations)
+    commands, left_out = outputs.annotation_commands(
+        report, limit=targets.max_annotations
+    )
     sys.stdout.write(commands)
     sys.stdout.flush()
     outputs.write_summary(

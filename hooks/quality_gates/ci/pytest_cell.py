@@ -10,7 +10,6 @@ import dataclasses
 import os
 import re
 import subprocess  # nosec B404 - fixed argument lists, never a shell
-from collections.abc import Sequence
 from pathlib import Path
 
 from quality_gates.atomic import write_atomic
@@ -35,9 +34,13 @@ class Cell:
     name: str = ""
 
 
-def cell_name(*, explicit: str, python_version: str, marker: str, index: int, count: int) -> str:
-    """A name safe for artifact and file names, unique per cell of a matrix."""
-    parts = [explicit] if explicit else [f"py{python_version}" if python_version else "py"]
+def cell_name(
+    *, explicit: str, python_version: str, marker: str, index: int, count: int
+) -> str:
+    """Name the cell safely for artifact and file names, uniquely in a matrix."""
+    parts = (
+        [explicit] if explicit else [f"py{python_version}" if python_version else "py"]
+    )
     if not explicit and marker:
         parts.append(marker)
     if not explicit and count > 1:
@@ -45,7 +48,9 @@ def cell_name(*, explicit: str, python_version: str, marker: str, index: int, co
     return _UNSAFE.sub("-", "-".join(parts)).strip("-") or "cell"
 
 
-def _pytest(cell: Cell, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _pytest(
+    cell: Cell, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(  # nosec B603
             [cell.python, "-m", "pytest", *args],
@@ -61,7 +66,9 @@ def _pytest(cell: Cell, *args: str, env: dict[str, str] | None = None) -> subpro
 def collect(cell: Cell) -> list[str]:
     """Node ids pytest collects for the cell's paths and marker."""
     marker = ["-m", cell.marker] if cell.marker else []
-    proc = _pytest(cell, "--collect-only", "-q", "-p", "no:cacheprovider", *marker, *cell.paths)
+    proc = _pytest(
+        cell, "--collect-only", "-q", "-p", "no:cacheprovider", *marker, *cell.paths
+    )
     if proc.returncode not in (0, 5):
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
         raise GateError("pytest could not collect the tests: " + " | ".join(tail))
@@ -69,7 +76,7 @@ def collect(cell: Cell) -> list[str]:
 
 
 def selection(cell: Cell, workdir: Path) -> tuple[list[str], str]:
-    """The pytest arguments that select this shard, and how it was split."""
+    """Return the pytest arguments that select this shard, and how it was split."""
     if cell.count == 1:
         return list(cell.paths), "all"
     nodes = collect(cell)
@@ -105,5 +112,7 @@ def run(cell: Cell, *, root: Path, workdir: Path) -> tuple[int, str, str]:
         if rel.returncode != 0:
             raise GateError(f"{data_file}: could not make its paths relative")
     elif proc.returncode in (0, 1):
-        raise GateError(f"pytest wrote no coverage data ({data_file}); is pytest-cov installed?")
+        raise GateError(
+            f"pytest wrote no coverage data ({data_file}); is pytest-cov installed?"
+        )
     return proc.returncode, data_file, how

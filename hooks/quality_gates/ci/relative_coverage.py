@@ -22,7 +22,7 @@ def relative(path: str, root: str) -> str:
 
 
 def anchored(path: str, root: str) -> str:
-    """A relative ``path`` joined to ``root``; an absolute one unchanged."""
+    """Join a relative ``path`` to ``root``; leave an absolute one unchanged."""
     return path if os.path.isabs(path) else os.path.join(root, path)
 
 
@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not os.path.isfile(args[0]):
         print(f"{args[0]}: no coverage data (did pytest-cov run?)", file=sys.stderr)
         return 2
-    print(f"{args[0]}: {rewrite(args[0], args[1])} measured file(s), paths made relative")
+    print(
+        f"{args[0]}: {rewrite(args[0], args[1])} measured file(s), paths made relative"
+    )
     return 0
 
 

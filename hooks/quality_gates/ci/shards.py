@@ -33,8 +33,10 @@ def balance(weights: Mapping[str, float], count: int) -> list[list[str]]:
     return [sorted(shard) for shard in shards]
 
 
-def split_files(root: Path, files: Sequence[str], *, index: int, count: int) -> list[str]:
-    """The files of shard ``index`` of ``count``, balanced by byte size."""
+def split_files(
+    root: Path, files: Sequence[str], *, index: int, count: int
+) -> list[str]:
+    """Return the files of shard ``index`` of ``count``, balanced by byte size."""
     check_shard(index, count)
     sizes = {}
     for name in files:
@@ -46,7 +48,7 @@ def split_files(root: Path, files: Sequence[str], *, index: int, count: int) -> 
 
 
 def read_durations(path: Path) -> dict[str, float]:
-    """Recorded test durations: ``{node id: seconds}`` (pytest-split's format)."""
+    """Read recorded test durations: ``{node id: seconds}`` (pytest-split's format)."""
     if not path.is_file():
         return {}
     try:
@@ -63,7 +65,7 @@ def read_durations(path: Path) -> dict[str, float]:
 
 
 def node_file(node_id: str) -> str:
-    """The file part of a pytest node id."""
+    """Return the file part of a pytest node id."""
     return node_id.split("::", 1)[0]
 
 
@@ -74,7 +76,7 @@ def split_tests(
     index: int,
     count: int,
 ) -> tuple[list[str], str]:
-    """The tests of shard ``index``, and how they were split.
+    """Return the tests of shard ``index``, and how they were split.
 
     With recorded durations for any of the tests, tests are balanced by
     duration (unrecorded tests count as the mean).  Otherwise whole files are

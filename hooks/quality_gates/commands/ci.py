@@ -15,8 +15,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from quality_gates import files as files_mod
-from quality_gates.ci import capture, docs_build, fetch_base, gate, merge, needs
-from quality_gates.ci import outputs, pages, publish, pytest_cell
+from quality_gates.ci import (
+    capture,
+    docs_build,
+    fetch_base,
+    gate,
+    merge,
+    needs,
+    outputs,
+    pages,
+    publish,
+    pytest_cell,
+)
 from quality_gates.errors import ERROR, FAILED, PASSED, GateError
 from quality_gates.report import Report
 
@@ -41,28 +51,53 @@ exit codes: 0 passed, 1 failed, 2 usage, config or tool error"""
 
 
 def _publish_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", default="", metavar="PATH", help="write the JSON report here")
-    parser.add_argument("--sarif", default="", metavar="PATH", help="write SARIF 2.1.0 here")
+    parser.add_argument(
+        "--json", default="", metavar="PATH", help="write the JSON report here"
+    )
+    parser.add_argument(
+        "--sarif", default="", metavar="PATH", help="write SARIF 2.1.0 here"
+    )
     parser.add_argument(
         "--max-annotations",
         type=int,
         default=outputs.DEFAULT_MAX_ANNOTATIONS,
         metavar="N",
-        help=f"annotate at most N findings (default: {outputs.DEFAULT_MAX_ANNOTATIONS})",
+        help="annotate at most N findings (default: %(default)s)",
     )
     parser.add_argument("--title", default="", help="heading of the job summary")
 
 
 def _shard_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--shard-index", type=int, default=0, metavar="I", help="0-based shard (default: 0)")
-    parser.add_argument("--shard-count", type=int, default=1, metavar="N", help="number of shards (default: 1)")
+    parser.add_argument(
+        "--shard-index",
+        type=int,
+        default=0,
+        metavar="I",
+        help="0-based shard (default: 0)",
+    )
+    parser.add_argument(
+        "--shard-count",
+        type=int,
+        default=1,
+        metavar="N",
+        help="number of shards (default: 1)",
+    )
 
 
 def _add_gate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("gate", help="run the gate for the quality-gate action")
-    p.add_argument("--mode", default="auto", choices=gate.MODES, help="changed, all, or auto (default)")
-    p.add_argument("--base", default="", help="base commit (default: the pull request's base)")
-    p.add_argument("--tools", default="", help="comma-separated tools (default: config)")
+    p.add_argument(
+        "--mode",
+        default="auto",
+        choices=gate.MODES,
+        help="changed, all, or auto (default)",
+    )
+    p.add_argument(
+        "--base", default="", help="base commit (default: the pull request's base)"
+    )
+    p.add_argument(
+        "--tools", default="", help="comma-separated tools (default: config)"
+    )
     p.add_argument("--baseline", default="", help="baseline file (default: config)")
     p.add_argument("--fail-under", default="", help="minimum score (default: config)")
     _shard_options(p)
@@ -71,84 +106,178 @@ def _add_gate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _add_coverage(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("coverage", help="combine the matrix's coverage and gate it")
-    p.add_argument("--fail-under", default="", help="minimum total coverage %% (default: config)")
-    p.add_argument("--changed-fail-under", default="", help="minimum coverage %% of changed lines")
-    p.add_argument("--diff-base", default="", help="base for changed lines (default: the pull request's)")
+    p.add_argument(
+        "--fail-under", default="", help="minimum total coverage %% (default: config)"
+    )
+    p.add_argument(
+        "--changed-fail-under", default="", help="minimum coverage %% of changed lines"
+    )
+    p.add_argument(
+        "--diff-base",
+        default="",
+        help="base for changed lines (default: the pull request's)",
+    )
     _publish_options(p)
 
 
 def _add_security(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("security", help="the security gate for the security-scan action")
-    p.add_argument("--requirements", default="", help="requirements files, space-separated")
+    p = sub.add_parser(
+        "security", help="the security gate for the security-scan action"
+    )
+    p.add_argument(
+        "--requirements", default="", help="requirements files, space-separated"
+    )
     p.add_argument("--vuln-db", default="", help="offline OSV records (folder or zip)")
     p.add_argument("--osv-url", default="", help="OSV query URL (a mirror)")
-    p.add_argument("--severity-threshold", default="", help="lowest bandit severity that fails")
-    p.add_argument("--confidence-threshold", default="", help="lowest bandit confidence that fails")
-    p.add_argument("--scan", default="all", help="all, code or dependencies (default: all)")
+    p.add_argument(
+        "--severity-threshold", default="", help="lowest bandit severity that fails"
+    )
+    p.add_argument(
+        "--confidence-threshold", default="", help="lowest bandit confidence that fails"
+    )
+    p.add_argument(
+        "--scan", default="all", help="all, code or dependencies (default: all)"
+    )
     _publish_options(p)
 
 
 def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("report", help="run a reporting subcommand and publish its report")
+    p = sub.add_parser(
+        "report", help="run a reporting subcommand and publish its report"
+    )
     _publish_options(p)
     p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- SUBCOMMAND ...")
 
 
 def _add_merge(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("merge", help="merge the JSON reports of the shards of a gate")
-    p.add_argument("--dir", required=True, help="folder holding the shard reports (*.json)")
-    p.add_argument("--expected", type=int, default=0, help="number of shards expected (default: any)")
+    p.add_argument(
+        "--dir", required=True, help="folder holding the shard reports (*.json)"
+    )
+    p.add_argument(
+        "--expected",
+        type=int,
+        default=0,
+        help="number of shards expected (default: any)",
+    )
     _publish_options(p)
 
 
 def _add_small(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("fetch-base", help="fetch the base commit of a shallow clone, or fail")
-    p.add_argument("--base", default="", help="base commit (default: the pull request's base)")
-    p.add_argument("--remote", default="origin", help="remote to fetch from (default: origin)")
+    p = sub.add_parser(
+        "fetch-base", help="fetch the base commit of a shallow clone, or fail"
+    )
+    p.add_argument(
+        "--base", default="", help="base commit (default: the pull request's base)"
+    )
+    p.add_argument(
+        "--remote", default="origin", help="remote to fetch from (default: origin)"
+    )
     p = sub.add_parser("needs", help="fail unless every needed job succeeded")
-    p.add_argument("--needs-json", default=None, help="toJSON(needs) (default: $QG_NEEDS_JSON)")
-    p.add_argument("--allow-skipped", default="", help="job ids allowed to be skipped, comma-separated, or *")
+    p.add_argument(
+        "--needs-json", default=None, help="toJSON(needs) (default: $QG_NEEDS_JSON)"
+    )
+    p.add_argument(
+        "--allow-skipped",
+        default="",
+        help="job ids allowed to be skipped, comma-separated, or *",
+    )
     p = sub.add_parser("check-url", help="request a deployed URL until it answers 200")
     p.add_argument("--url", required=True, help="the deployed URL")
-    p.add_argument("--expected", default="", help="text the page must contain (default: the site's <title>)")
+    p.add_argument(
+        "--expected",
+        default="",
+        help="text the page must contain (default: the site's <title>)",
+    )
     p.add_argument("--site-dir", default="", help="built site, for its <title>")
-    p.add_argument("--attempts", type=int, default=10, help="requests before giving up (default: 10)")
-    p.add_argument("--delay", type=float, default=6.0, help="seconds between requests (default: 6)")
+    p.add_argument(
+        "--attempts",
+        type=int,
+        default=10,
+        help="requests before giving up (default: 10)",
+    )
+    p.add_argument(
+        "--delay", type=float, default=6.0, help="seconds between requests (default: 6)"
+    )
 
 
 def _add_pytest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("pytest", help="one matrix cell: its shard of tests under pytest-cov")
+    p = sub.add_parser(
+        "pytest", help="one matrix cell: its shard of tests under pytest-cov"
+    )
     p.add_argument("--python", required=True, help="the tested project's interpreter")
-    p.add_argument("--paths", default="", help="test paths, space-separated (default: pytest's testpaths)")
+    p.add_argument(
+        "--paths",
+        default="",
+        help="test paths, space-separated (default: pytest's testpaths)",
+    )
     p.add_argument("--marker", default="", help="pytest -m expression (default: none)")
-    p.add_argument("--durations", default=".test_durations", help="recorded durations (default: .test_durations)")
+    p.add_argument(
+        "--durations",
+        default=".test_durations",
+        help="recorded durations (default: .test_durations)",
+    )
     p.add_argument("--cov", default="", help="--cov source (default: coverage config)")
-    p.add_argument("--cell", default="", help="cell name (default: from python version, marker, shard)")
+    p.add_argument(
+        "--cell",
+        default="",
+        help="cell name (default: from python version, marker, shard)",
+    )
     p.add_argument("--python-version", default="", help="for the default cell name")
-    p.add_argument("--pytest-args", default="", help="more pytest arguments (shell words)")
+    p.add_argument(
+        "--pytest-args", default="", help="more pytest arguments (shell words)"
+    )
     _shard_options(p)
 
 
 def _add_docs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("build-docs", help="build mkdocs or Sphinx, or run a build command")
-    p.add_argument("--python", default=sys.executable, help="interpreter with the docs tools")
-    p.add_argument("--site-dir", default="site", help="where the site is built (default: site)")
-    p.add_argument("--build-command", default="", help="build command (default: detected)")
-    p.add_argument("--base-url", default="", help="the site's URL (default: OWNER.github.io/REPO)")
-    p.add_argument("--install-command", default=None, help="installs the docs tools ('' = detected)")
+    p = sub.add_parser(
+        "build-docs", help="build mkdocs or Sphinx, or run a build command"
+    )
+    p.add_argument(
+        "--python", default=sys.executable, help="interpreter with the docs tools"
+    )
+    p.add_argument(
+        "--site-dir", default="site", help="where the site is built (default: site)"
+    )
+    p.add_argument(
+        "--build-command", default="", help="build command (default: detected)"
+    )
+    p.add_argument(
+        "--base-url", default="", help="the site's URL (default: OWNER.github.io/REPO)"
+    )
+    p.add_argument(
+        "--install-command",
+        default=None,
+        help="installs the docs tools ('' = detected)",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the sub-subcommands, one per action step."""
     sub = parser.add_subparsers(dest="ci_command", metavar="STEP", required=True)
-    for add in (_add_gate, _add_coverage, _add_security, _add_report, _add_merge, _add_small, _add_pytest, _add_docs):
+    for add in (
+        _add_gate,
+        _add_coverage,
+        _add_security,
+        _add_report,
+        _add_merge,
+        _add_small,
+        _add_pytest,
+        _add_docs,
+    ):
         add(sub)
 
 
 def _targets(args: argparse.Namespace) -> publish.Targets:
+    """Where the publishing options say the views go."""
     return publish.Targets(args.json, args.sarif, args.max_annotations, args.title)
 
 
-def _publish_captured(captured: capture.Captured, command: str, args: argparse.Namespace) -> int:
+def _publish_captured(
+    captured: capture.Captured, command: str, args: argparse.Namespace
+) -> int:
+    """Publish a captured subcommand's report with its exit code."""
     report = captured.report or publish.missing_report(command, captured.exit_code)
     if captured.exit_code != report.exit_code:
         report.exit_code = captured.exit_code
@@ -156,41 +285,69 @@ def _publish_captured(captured: capture.Captured, command: str, args: argparse.N
 
 
 def do_gate(args: argparse.Namespace) -> int:
+    """Run the gate for the quality-gate action."""
     root = files_mod.project_root()
     options = gate.GateOptions(
-        args.mode, args.base, args.tools, args.baseline, args.fail_under,
-        args.shard_index, args.shard_count,
+        args.mode,
+        args.base,
+        args.tools,
+        args.baseline,
+        args.fail_under,
+        args.shard_index,
+        args.shard_count,
     )
     mode = gate.resolve_mode(options.mode, os.environ.get("GITHUB_EVENT_NAME", ""))
     base = gate.base_commit(root, options, mode=mode)
-    print(f"quality-gates ci gate: mode {mode}" + (f", base {base}" if base else ""), flush=True)
+    print(
+        f"quality-gates ci gate: mode {mode}" + (f", base {base}" if base else ""),
+        flush=True,
+    )
     argv = gate.run_arguments(root, options, mode=mode, base=base)
     if not argv:
-        empty = Report(command="run", notes=[f"shard {options.shard_index + 1} of {options.shard_count} has no files"])
+        empty = Report(
+            command="run",
+            notes=[
+                f"shard {options.shard_index + 1} of {options.shard_count} has no files"
+            ],
+        )
         return publish.publish(empty, _targets(args))
     return _publish_captured(capture.run_subcommand(argv), "run", args)
 
 
 def do_coverage(args: argparse.Namespace) -> int:
+    """Combine the matrix's coverage data and gate it."""
     root = files_mod.project_root()
-    base = gate.coverage_base(root, args.diff_base, event_name=os.environ.get("GITHUB_EVENT_NAME", ""))
+    base = gate.coverage_base(
+        root, args.diff_base, event_name=os.environ.get("GITHUB_EVENT_NAME", "")
+    )
     anchored = gate.anchor_coverage(root)
-    print(f"quality-gates ci coverage: {len(anchored)} coverage data file(s): {' '.join(anchored)}")
+    print(
+        f"quality-gates ci coverage: {len(anchored)} coverage data file(s): "
+        + " ".join(anchored)
+    )
     argv = gate.coverage_arguments(
-        fail_under=args.fail_under, changed_fail_under=args.changed_fail_under, base=base
+        fail_under=args.fail_under,
+        changed_fail_under=args.changed_fail_under,
+        base=base,
     )
     return _publish_captured(capture.run_subcommand(argv), "coverage", args)
 
 
 def do_security(args: argparse.Namespace) -> int:
+    """Run the security gate for the security-scan action."""
     argv = gate.security_arguments(
-        requirements=args.requirements, vuln_db=args.vuln_db, osv_url=args.osv_url,
-        severity=args.severity_threshold, confidence=args.confidence_threshold, scan=args.scan,
+        requirements=args.requirements,
+        vuln_db=args.vuln_db,
+        osv_url=args.osv_url,
+        severity=args.severity_threshold,
+        confidence=args.confidence_threshold,
+        scan=args.scan,
     )
     return _publish_captured(capture.run_subcommand(argv), "security", args)
 
 
 def do_report(args: argparse.Namespace) -> int:
+    """Run any reporting subcommand and publish its report."""
     argv = args.argv[1:] if args.argv[:1] == ["--"] else list(args.argv)
     if not argv:
         raise GateError("name the subcommand to run after --, e.g. -- security")
@@ -200,6 +357,7 @@ def do_report(args: argparse.Namespace) -> int:
 
 
 def do_merge(args: argparse.Namespace) -> int:
+    """Merge the shards' JSON reports and publish the result."""
     found = merge.report_files(Path(args.dir))
     report = merge.merge([merge.read_report(p) for p in found], expected=args.expected)
     report.notes.append(f"merged {len(found)} shard report(s)")
@@ -207,15 +365,23 @@ def do_merge(args: argparse.Namespace) -> int:
 
 
 def do_fetch_base(args: argparse.Namespace) -> int:
+    """Fetch the base commit of a shallow clone, or fail."""
     root = files_mod.project_root()
-    base = fetch_base.ensure_base(root, fetch_base.from_environment(args.base), remote=args.remote)
+    base = fetch_base.ensure_base(
+        root, fetch_base.from_environment(args.base), remote=args.remote
+    )
     print(f"quality-gates ci fetch-base: base {base} is present")
     outputs.write_outputs({"base": base})
     return PASSED
 
 
 def do_needs(args: argparse.Namespace) -> int:
-    text = args.needs_json if args.needs_json is not None else os.environ.get("QG_NEEDS_JSON", "")
+    """Fail unless every needed job succeeded."""
+    text = (
+        args.needs_json
+        if args.needs_json is not None
+        else os.environ.get("QG_NEEDS_JSON", "")
+    )
     allowed = {name.strip() for name in args.allow_skipped.split(",") if name.strip()}
     results = needs.parse(text)
     found = needs.problems(results, allow_skipped=allowed)
@@ -223,31 +389,57 @@ def do_needs(args: argparse.Namespace) -> int:
         print(f"::error title=needed jobs::{problem}")
     lines = [f"| {job} | {result} |" for job, result in sorted(results.items())]
     verdict = "failed" if found else "passed"
-    outputs.write_summary("\n".join([f"## needed jobs: {verdict}", "", "| job | result |", "|---|---|", *lines]))
-    outputs.write_outputs({"failed-jobs": ",".join(sorted(j for j, r in results.items() if r != "success"))})
+    outputs.write_summary(
+        "\n".join(
+            [f"## needed jobs: {verdict}", "", "| job | result |", "|---|---|", *lines]
+        )
+    )
+    outputs.write_outputs(
+        {
+            "failed-jobs": ",".join(
+                sorted(j for j, r in results.items() if r != "success")
+            )
+        }
+    )
     return FAILED if found else PASSED
 
 
 def do_pytest(args: argparse.Namespace) -> int:
+    """Run one matrix cell's tests under pytest-cov."""
     name = pytest_cell.cell_name(
-        explicit=args.cell, python_version=args.python_version, marker=args.marker,
-        index=args.shard_index, count=args.shard_count,
+        explicit=args.cell,
+        python_version=args.python_version,
+        marker=args.marker,
+        index=args.shard_index,
+        count=args.shard_count,
     )
     cell = pytest_cell.Cell(
-        python=args.python, paths=args.paths.split(), marker=args.marker,
-        index=args.shard_index, count=args.shard_count, durations=Path(args.durations),
-        cov=args.cov, extra=shlex.split(args.pytest_args), name=name,
+        python=args.python,
+        paths=args.paths.split(),
+        marker=args.marker,
+        index=args.shard_index,
+        count=args.shard_count,
+        durations=Path(args.durations),
+        cov=args.cov,
+        extra=shlex.split(args.pytest_args),
+        name=name,
     )
     root = Path.cwd()
     workdir = Path(os.environ.get("RUNNER_TEMP") or root)
     code, data_file, how = pytest_cell.run(cell, root=root, workdir=workdir)
-    outputs.write_outputs({"cell": name, "coverage-file": data_file, "split": how, "exit-code": code})
+    outputs.write_outputs(
+        {"cell": name, "coverage-file": data_file, "split": how, "exit-code": code}
+    )
     word = "passed" if code == 0 else f"failed (pytest exit {code})"
-    outputs.write_summary(f"## tests {name}: {word}\n\nshard {cell.index + 1} of {cell.count}, split by {how}; coverage data `{data_file}`")
+    outputs.write_summary(
+        f"## tests {name}: {word}\n\nshard {cell.index + 1} of {cell.count}, "
+        f"split by {how}; coverage data `{data_file}`"
+    )
     return PASSED if code == 0 else (FAILED if code == 1 else ERROR)
 
 
 def do_build_docs(args: argparse.Namespace) -> int:
+    """Build the docs site, with the URL it is served from."""
     root = Path.cwd()
     base_url = args.base_url or pages.project_url(
         os.environ.get("GITHUB_REPOSITORY", ""),
@@ -257,21 +449,33 @@ def do_build_docs(args: argparse.Namespace) -> int:
     # `site_url: !ENV [QG_BASE_URL, ...]`, so its links stay under that path
     os.environ["QG_BASE_URL"] = base_url
     site = docs_build.build(
-        root, python=args.python, site_dir=args.site_dir,
-        build_command=args.build_command, install=args.install_command,
+        root,
+        python=args.python,
+        site_dir=args.site_dir,
+        build_command=args.build_command,
+        install=args.install_command,
     )
-    outputs.write_outputs({
-        "site-dir": site.relative_to(root).as_posix(),
-        "base-url": base_url,
-        "title": pages.expected_title(site),
-    })
+    outputs.write_outputs(
+        {
+            "site-dir": site.relative_to(root).as_posix(),
+            "base-url": base_url,
+            "title": pages.expected_title(site),
+        }
+    )
     return PASSED
 
 
 def do_check_url(args: argparse.Namespace) -> int:
-    expected = args.expected or (pages.expected_title(Path(args.site_dir)) if args.site_dir else "")
-    pages.check_url(args.url, expected=expected, attempts=args.attempts, delay=args.delay)
-    outputs.write_summary(f"## deployed site: live\n\n{args.url} answered 200 with the expected page.")
+    """Request the deployed URL until it answers 200 with the page."""
+    expected = args.expected or (
+        pages.expected_title(Path(args.site_dir)) if args.site_dir else ""
+    )
+    pages.check_url(
+        args.url, expected=expected, attempts=args.attempts, delay=args.delay
+    )
+    outputs.write_summary(
+        f"## deployed site: live\n\n{args.url} answered 200 with the expected page."
+    )
     return PASSED
 
 
@@ -290,6 +494,7 @@ STEPS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(args: argparse.Namespace) -> int:
+    """Run the chosen step; a GateError is also an annotation."""
     try:
         return STEPS[args.ci_command](args)
     except GateError as exc:
