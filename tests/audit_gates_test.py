@@ -7,10 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Project, cli
+from conftest import REPO, Project, cli, validate_sarif
 from quality_gates.guards import gatecmd, integrity, shell, textfile, workflows
 from quality_gates.guards.integrity_rules import RULES
-from reports_test import validate_sarif
 
 SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
 DIGEST = "sha256:" + "a" * 64
@@ -19,7 +18,7 @@ DIGEST = "sha256:" + "a" * 64
 def workflow(
     steps: str = "", *, job: str = "", top: str = "permissions:\n  contents: read\n"
 ) -> str:
-    """A clean, pinned, permissioned workflow; ``steps`` and ``job`` add to its one job."""
+    """Return a clean, pinned, permissioned workflow; ``steps`` and ``job`` add to its one job."""
     body = textwrap.indent(textwrap.dedent(steps).strip("\n"), " " * 6)
     extra = textwrap.indent(textwrap.dedent(job).strip("\n"), " " * 4)
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Project, cli
@@ -50,7 +51,7 @@ def make(project: Project, config: str = FAST) -> Path:
     return project.root / NAME
 
 
-def run_json(project: Project, *args: str) -> tuple[int, dict[str, object]]:
+def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
     proc = cli(project.root, "run", "--all-files", "--format", "json", *args)
     assert "Traceback" not in proc.stderr
     return proc.returncode, json.loads(proc.stdout)
@@ -80,7 +81,7 @@ def test_run_with_baseline_passes_and_counts(project: Project) -> None:
     summary = data["summary"]
     assert isinstance(summary, dict)
     assert (summary["new"], summary["baselined"], summary["fixed"]) == (0, 4, 0)
-    assert all(f["new"] is False for f in data["findings"])  # type: ignore[union-attr]
+    assert all(f["new"] is False for f in data["findings"])
 
 
 def test_without_a_baseline_new_is_none(project: Project) -> None:
@@ -89,8 +90,8 @@ def test_without_a_baseline_new_is_none(project: Project) -> None:
     project.commit()
     code, data = run_json(project)
     assert code == 1
-    assert all(f["new"] is None for f in data["findings"])  # type: ignore[union-attr]
-    assert data["summary"]["baselined"] is None  # type: ignore[index]
+    assert all(f["new"] is None for f in data["findings"])
+    assert data["summary"]["baselined"] is None
 
 
 def test_all_five_tools_lines_inserted_above_and_unrelated_rename(
@@ -122,11 +123,11 @@ def test_new_finding_inside_a_moved_block_is_caught(project: Project) -> None:
     project.commit("move legacy() to the end and add to it")
     code, data = run_json(project)
     assert code == 1
-    new = [f for f in data["findings"] if f["new"]]  # type: ignore[union-attr]
+    new = [f for f in data["findings"] if f["new"]]
     lines = (project.root / "pkg/mod.py").read_text().splitlines()
     assert sorted(f["rule"] for f in new) == ["E225", "F841"]
     assert {lines[f["line"] - 1] for f in new} == {"    y=2"}
-    assert data["summary"]["baselined"] == 4  # type: ignore[index]
+    assert data["summary"]["baselined"] == 4
 
 
 def test_fixed_findings_counted_then_pruned_never_loosened(project: Project) -> None:
@@ -140,7 +141,7 @@ def test_fixed_findings_counted_then_pruned_never_loosened(project: Project) -> 
     code, data = run_json(project)
     assert code == 1
     summary = data["summary"]
-    assert (summary["new"], summary["fixed"]) == (1, 2)  # type: ignore[index]
+    assert (summary["new"], summary["fixed"]) == (1, 2)
     proc = cli(project.root, "baseline")
     assert proc.returncode == 0
     assert "2 fixed one(s) removed" in proc.stderr
@@ -297,7 +298,7 @@ def test_a_baselined_syntax_error_that_is_fixed_counts_as_fixed(
     project.write("pkg/old.py", '"""Python 3."""\n\nprint("hello")\n')
     code, data = run_json(project)
     assert code == 0
-    assert data["summary"]["fixed"] == 1  # type: ignore[index]
+    assert data["summary"]["fixed"] == 1
 
 
 def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) -> None:
@@ -306,6 +307,6 @@ def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) ->
     project.commit("delete the legacy module")
     code, data = run_json(project)
     assert code == 0
-    assert data["summary"]["fixed"] == 4  # type: ignore[index]
+    assert data["summary"]["fixed"] == 4
     proc = cli(project.root, "run", "pkg/clean.py", "--format", "json")
     assert json.loads(proc.stdout)["summary"]["fixed"] == 0

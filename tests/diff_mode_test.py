@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Project, cli, git
@@ -25,7 +26,7 @@ def old():
 
 @pytest.fixture
 def history(project: Project) -> Project:
-    """main: legacy code with findings; feature: two commits on top."""
+    """Build main with legacy code that has findings, and feature two commits on top."""
     project.write("pyproject.toml", CONFIG)
     project.write("pkg/legacy.py", LEGACY)
     project.write("pkg/other.py", '"""Other."""\n\nimport sys\n')
@@ -41,7 +42,7 @@ def history(project: Project) -> Project:
     return project
 
 
-def run_json(cwd: Path, *args: str) -> tuple[int, dict[str, object], str]:
+def run_json(cwd: Path, *args: str) -> tuple[int, dict[str, Any], str]:
     proc = cli(cwd, "run", "--format", "json", *args)
     assert "Traceback" not in proc.stderr
     return proc.returncode, json.loads(proc.stdout) if proc.stdout else {}, proc.stderr
@@ -56,14 +57,14 @@ def test_only_findings_on_changed_lines_fail(history: Project) -> None:
     assert failing == [("pkg/legacy.py", "E225")]
     legacy = {(f["rule"], f["line"]) for f in findings if not f["new"]}
     assert {("F401", 3), ("E225", 8)} <= legacy
-    assert data["summary"]["outside_diff"] == 3  # type: ignore[index]
+    assert data["summary"]["outside_diff"] == 3
 
 
 def test_without_files_only_changed_files_are_checked(history: Project) -> None:
     code, data, _ = run_json(history.root, "--diff-base", "main")
     assert code == 1
-    assert data["summary"]["files"] == 2  # type: ignore[index]  # legacy.py, fresh.py
-    assert data["summary"]["new"] == 1  # type: ignore[index]
+    assert data["summary"]["files"] == 2  # legacy.py, fresh.py
+    assert data["summary"]["new"] == 1
 
 
 def test_clean_changes_on_legacy_code_pass(history: Project) -> None:
@@ -84,11 +85,14 @@ def test_merge_base_not_branch_tip_and_uncommitted_edits(history: Project) -> No
     history.commit("main moves on with a new finding")
     history.git("checkout", "-q", "feature")
     code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
-    assert data["summary"]["new"] == 1  # type: ignore[index]  # main's new commit is not ours
+    assert data["summary"]["new"] == 1  # main's new commit is not ours
     history.write("pkg/fresh.py", '"""Fresh."""\n\nimport re\nVALUE = 1\n')
     code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
     assert code == 1
-    assert sorted(f["path"] for f in data["findings"] if f["new"]) == ["pkg/fresh.py", "pkg/legacy.py"]  # type: ignore[union-attr]
+    assert sorted(f["path"] for f in data["findings"] if f["new"]) == [
+        "pkg/fresh.py",
+        "pkg/legacy.py",
+    ]
 
 
 def test_diff_mode_with_a_baseline_needs_both(history: Project) -> None:
@@ -101,7 +105,7 @@ def test_diff_mode_with_a_baseline_needs_both(history: Project) -> None:
     code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
     assert code == 1
     summary = data["summary"]
-    assert (summary["new"], summary["baselined"]) == (1, 3)  # type: ignore[index]
+    assert (summary["new"], summary["baselined"]) == (1, 3)
 
 
 def test_unknown_ref_is_exit_2(history: Project) -> None:
@@ -145,7 +149,7 @@ def test_shallow_clone_refuses_instead_of_passing(
         "+refs/heads/main:refs/remotes/origin/main",
     )
     code, data, _ = run_json(clone, "--all-files", "--diff-base", "origin/main")
-    assert code == 1 and data["summary"]["new"] == 1  # type: ignore[index]
+    assert code == 1 and data["summary"]["new"] == 1
 
 
 def test_ref_present_but_history_cut_is_refused(
@@ -196,4 +200,6 @@ def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None
     history.commit("add a binary .py file")
     code, data, _ = run_json(history.root, "--diff-base", "main")
     assert code == 1
-    assert ("pkg/blob.py", "E902") in {(f["path"], f["rule"]) for f in data["findings"] if f["new"]}  # type: ignore[union-attr]
+    assert ("pkg/blob.py", "E902") in {
+        (f["path"], f["rule"]) for f in data["findings"] if f["new"]
+    }

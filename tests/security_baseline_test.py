@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from conftest import Project, cli
 from quality_gates import baseline
@@ -39,7 +40,7 @@ def make(project: Project) -> None:
     project.commit("project")
 
 
-def security(project: Project, *args: str) -> tuple[int, dict[str, object]]:
+def security(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
     proc = cli(
         project.root,
         "security",
@@ -62,7 +63,7 @@ def test_baseline_written_by_the_baseline_command_covers_bandit(
     assert proc.returncode == 0, proc.stderr
     code, report = security(project, "--no-deps")
     assert code == 0, report
-    assert all(f["new"] is False for f in report["findings"])  # type: ignore[index]
+    assert all(f["new"] is False for f in report["findings"])
     # moving the code down keeps the fingerprints; a new risky call is new
     project.write(
         "app.py",
@@ -72,7 +73,7 @@ def test_baseline_written_by_the_baseline_command_covers_bandit(
     )
     code, report = security(project, "--no-deps")
     assert code == 1
-    new = [f for f in report["findings"] if f["new"]]  # type: ignore[union-attr]
+    new = [f for f in report["findings"] if f["new"]]
     assert [(f["rule"], f["line"]) for f in new] == [("B602", 13)]
 
 
@@ -80,14 +81,14 @@ def test_dependency_findings_can_be_baselined(project: Project, tmp_path: Path) 
     make(project)
     code, report = security(project, "--no-code")
     assert code == 1
-    accepted = [Finding.from_dict(f) for f in report["findings"]]  # type: ignore[union-attr]
+    accepted = [Finding.from_dict(f) for f in report["findings"]]
     baseline.write(
         project.root / ".quality-gates-baseline.json",
         [baseline.Entry.of(f) for f in accepted],
     )
     code, report = security(project, "--no-code")
     assert code == 0, report
-    assert report["summary"]["baselined"] == 1  # type: ignore[index]
+    assert report["summary"]["baselined"] == 1
 
 
 def test_expired_ignore_is_never_baselined(project: Project) -> None:
@@ -99,11 +100,11 @@ def test_expired_ignore_is_never_baselined(project: Project) -> None:
         + '\n[[tool.quality-gates.ignore]]\nid = "CVE-2018-18074"\nreason = "r"\nuntil = 2020-01-01\n',
     )
     code, report = security(project, "--no-code")
-    accepted = [Finding.from_dict(f) for f in report["findings"]]  # type: ignore[union-attr]
+    accepted = [Finding.from_dict(f) for f in report["findings"]]
     baseline.write(
         project.root / ".quality-gates-baseline.json",
         [baseline.Entry.of(f) for f in accepted],
     )
     code, report = security(project, "--no-code")
     assert code == 1
-    assert [f["rule"] for f in report["findings"] if f["new"]] == ["expired-ignore"]  # type: ignore[union-attr]
+    assert [f["rule"] for f in report["findings"] if f["new"]] == ["expired-ignore"]

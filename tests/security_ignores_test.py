@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from conftest import Project, cli
@@ -64,7 +65,7 @@ def make(project: Project, ignore_toml: str) -> None:
     project.commit("project")
 
 
-def run(project: Project, *extra: str) -> tuple[int, dict[str, object], str]:
+def run(project: Project, *extra: str) -> tuple[int, dict[str, Any], str]:
     proc = cli(
         project.root,
         "security",

@@ -115,7 +115,7 @@ def serve(records: list[dict[str, Any]]) -> Iterator[StandIn]:
 
 
 def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (connections are refused)."""
+    """Return a port on 127.0.0.1 that nothing listens on (connections are refused)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -1,5 +1,8 @@
-"""The security gate end to end with an offline vuln-db: every output format, SARIF
-against the official schema, damaged databases, the environment as the source."""
+"""The security gate end to end with an offline vuln-db.
+
+Every output format, SARIF against the official schema, damaged databases,
+the environment as the source.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import pytest
 from conftest import Project, cli
 
 # real advisories (abridged OSV records as in OSV's PyPI/all.zip)
-RECORDS = [
+RECORDS: list[dict[str, Any]] = [
     {
         "id": "PYSEC-2018-28",
         "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
