@@ -32,6 +32,7 @@ def cache_dir() -> Path:
 
 
 def key(*parts: str) -> str:
+    """Hash the parts (NUL-separated) into one hex cache key."""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -47,6 +48,7 @@ class Cache:
     """Maps a key (tool, version, config, path, content) to a JSON value."""
 
     def __init__(self, directory: Path | None = None) -> None:
+        """Open the cache, rebuilding a corrupt one; note why when it is disabled."""
         self.directory = directory or cache_dir()
         self.path = self.directory / "results.sqlite3"
         self.notes: list[str] = []
@@ -94,10 +96,11 @@ class Cache:
 
     @property
     def enabled(self) -> bool:
+        """Tell whether the database is open (else nothing is read or stored)."""
         return self._conn is not None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The values found for ``keys``; a corrupt row rebuilds the cache."""
+        """Return the values found for ``keys``; a corrupt row rebuilds the cache."""
         wanted = list(keys)
         if self._conn is None or not wanted:
             return {}
@@ -137,6 +140,7 @@ class Cache:
             self._rebuild(str(exc))
 
     def close(self) -> None:
+        """Close the database; the cache is disabled afterwards."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None

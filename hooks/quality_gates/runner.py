@@ -9,7 +9,6 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from quality_gates import sources
@@ -37,12 +36,15 @@ class Outcome:
 
 @dataclasses.dataclass
 class Task:
+    """One tool process to start: an adapter, its files and their total size."""
+
     adapter: Adapter
     files: list[str]
     size: int
 
     @property
     def cost(self) -> float:
+        """Estimate the task's run time, to start the longest tasks first."""
         return self.adapter.cost * max(self.size, 1)
 
 
@@ -84,6 +86,7 @@ class Runner:
         cache: Cache | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
+        """Prepare a run; ``jobs`` 0 means one job per core."""
         registry = load()
         self.ctx = ctx
         self.adapters = [registry[name] for name in tools]
@@ -95,6 +98,7 @@ class Runner:
 
     # -- reading ----------------------------------------------------------
     def read_sources(self, files: Sequence[str]) -> dict[str, sources.Source]:
+        """Read the files once each, noting unreadable ones and syntax errors."""
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
@@ -156,6 +160,7 @@ class Runner:
 
     # -- checking ---------------------------------------------------------
     def check(self, files: Sequence[str]) -> Outcome:
+        """Run every tool on the files, through the cache, and collect the outcome."""
         srcs = self.read_sources(files)
         good = [n for n in files if n in srcs and srcs[n].problem is None]
         found: list[Finding] = [s.problem for s in srcs.values() if s.problem]
@@ -223,7 +228,7 @@ class Runner:
     def _program_stamp(
         self, srcs: dict[str, sources.Source], files: Sequence[str]
     ) -> str:
-        """Every file the whole-program tool may read, by content, plus the files named."""
+        """Stamp every file the whole-program tool may read, and the files named."""
         known = {n: s.digest for n, s in srcs.items()}
         try:
             project = tracked_python_files(self.ctx.root)

@@ -1,4 +1,4 @@
-"""Read each file once: its bytes, content hash, lines, and whether it is Python at all."""
+"""Read each file once: its bytes, content hash, lines, and whether it is Python."""
 
 from __future__ import annotations
 
@@ -47,8 +47,8 @@ def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
             "E902",
             line,
             1,
-            f"not valid {bad.encoding}: byte 0x{data[bad.start]:02x} at offset {bad.start}; "
-            "save the file as UTF-8 or declare its encoding",
+            f"not valid {bad.encoding}: byte 0x{data[bad.start]:02x} "
+            f"at offset {bad.start}; save the file as UTF-8 or declare its encoding",
         )
 
 
@@ -61,6 +61,7 @@ def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
 
 
 def syntax_problem(path: str, text: str) -> Finding | None:
+    """Return an E999 finding when ``text`` does not parse as Python, else None."""
     try:
         compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
