@@ -23,4 +23,5 @@ def load() -> dict[str, Adapter]:
 
 
 def get(name: str) -> Adapter:
+    """Return the registered adapter called ``name``."""
     return load()[name]

@@ -41,12 +41,15 @@ def thresholds(ctx: Context) -> dict[str, str]:
 
 @register
 class Bandit(Adapter):
+    """bandit's security checks, at the thresholds of the security config."""
+
     name = "bandit"
     distribution = "bandit"
     module = "bandit"
     cost = 2.0
 
     def own_config(self, ctx: Context) -> str | None:
+        """Name ``[tool.bandit]`` in pyproject.toml, else a ``.bandit`` file."""
         if pyproject_tool(ctx, "bandit"):
             return "pyproject.toml [tool.bandit]"
         if (ctx.root / ".bandit").is_file():
@@ -54,6 +57,7 @@ class Bandit(Adapter):
         return None
 
     def settings(self, ctx: Context) -> list[str]:
+        """Point bandit at the project's config file, which it does not find itself."""
         own = self.own_config(ctx)
         if own == ".bandit":
             return ["--ini", ".bandit"]
@@ -62,6 +66,7 @@ class Bandit(Adapter):
         return []
 
     def check_args(self, ctx: Context) -> list[str]:
+        """Ask for a JSON report, with the severity and confidence thresholds."""
         levels = [
             arg
             for key, value in thresholds(ctx).items()
@@ -71,6 +76,7 @@ class Bandit(Adapter):
         return ["--format", "json", "--quiet", *self.settings(ctx), *levels]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        """Read the JSON report; a file bandit could not scan is a tool error."""
         proc.crash(self.name, (0, 1))
         try:
             data = json.loads(proc.stdout)

@@ -57,6 +57,7 @@ class Adapter:
     cost: ClassVar[float] = 1.0
 
     def version(self) -> str:
+        """Return the installed version of the tool's distribution."""
         return importlib.metadata.version(self.distribution)
 
     def own_config(self, ctx: Context) -> str | None:
@@ -64,16 +65,19 @@ class Adapter:
         return None
 
     def default_args(self, ctx: Context) -> list[str]:
-        """The suite's defaults, used when the project has no config of its own."""
+        """Return the suite's defaults, for a project with no config of its own."""
         return []
 
     def check_args(self, ctx: Context) -> list[str]:
+        """Return the arguments of a checking run (they are fingerprinted)."""
         raise NotImplementedError
 
     def fix_args(self, ctx: Context) -> list[str]:
+        """Return the arguments that rewrite files in place (fixers only)."""
         raise NotImplementedError
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        """Turn the tool's output into findings; raise ToolCrashed on bad output."""
         raise NotImplementedError
 
     def run_args(self, ctx: Context) -> list[str]:
@@ -81,7 +85,7 @@ class Adapter:
         return []
 
     def settings(self, ctx: Context) -> list[str]:
-        """The effective arguments: the project's config, else the suite's defaults."""
+        """Return the suite's defaults unless the project configures the tool itself."""
         return [] if self.own_config(ctx) else self.default_args(ctx)
 
     def config_inputs(self, ctx: Context) -> list[str]:
@@ -89,6 +93,7 @@ class Adapter:
         return [config_text(ctx.root, name) for name in CONFIG_FILES]
 
     def fingerprint(self, ctx: Context) -> str:
+        """Hash the tool, its version, arguments and config: part of each cache key."""
         parts = [
             self.name,
             self.version(),
@@ -98,9 +103,11 @@ class Adapter:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
+        """Return the command line: the tool's module under this interpreter."""
         return [sys.executable, "-m", self.module, *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run the tool on ``files`` in the project root and capture its output."""
         proc = subprocess.run(  # nosec B603
             self.command(args, files),
             cwd=ctx.root,
@@ -114,6 +121,8 @@ class Adapter:
 
 @dataclasses.dataclass
 class Proc:
+    """A finished tool process: exit code and decoded output."""
+
     returncode: int
     stdout: str
     stderr: str
@@ -144,6 +153,7 @@ CONFIG_FILES = (
 
 
 def config_text(root: Path, name: str) -> str:
+    """Return the name and text of a config file (just the name when unreadable)."""
     try:
         return name + "\0" + (root / name).read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -151,7 +161,7 @@ def config_text(root: Path, name: str) -> str:
 
 
 def ini_has_section(root: Path, name: str, *sections: str) -> bool:
-    """True when the ini-style file ``name`` has one of ``sections``."""
+    """Tell whether the ini-style file ``name`` has one of ``sections``."""
     try:
         text = (root / name).read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -161,6 +171,7 @@ def ini_has_section(root: Path, name: str, *sections: str) -> bool:
 
 
 def pyproject_tool(ctx: Context, name: str) -> bool:
+    """Tell whether pyproject.toml has a ``[tool.<name>]`` table."""
     tool = ctx.config.pyproject.get("tool", {})
     return isinstance(tool, dict) and name in tool
 

@@ -17,6 +17,8 @@ from quality_gates.tools.base import (
 
 @register
 class Black(Adapter):
+    """black's formatting check, and black as a fixer."""
+
     name = "black"
     distribution = "black"
     module = "black"
@@ -24,12 +26,15 @@ class Black(Adapter):
     cost = 17.0
 
     def own_config(self, ctx: Context) -> str | None:
+        """Name ``[tool.black]`` in pyproject.toml when the project has one."""
         return "pyproject.toml [tool.black]" if pyproject_tool(ctx, "black") else None
 
     def default_args(self, ctx: Context) -> list[str]:
+        """Use the suite's line length."""
         return ["--line-length", str(ctx.config.line_length)]
 
     def check_args(self, ctx: Context) -> list[str]:
+        """Ask for a diff of what black would change, writing nothing."""
         return [
             "--check",
             "--diff",
@@ -41,9 +46,11 @@ class Black(Adapter):
         ]
 
     def fix_args(self, ctx: Context) -> list[str]:
+        """Reformat in place, one worker (the runner runs batches in parallel)."""
         return ["--quiet", "--workers", "1", *self.settings(ctx)]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        """Report one BLK100 finding per hunk of black's diff."""
         proc.crash(self.name, (0, 1))
         findings = []
         for path, line, removed, added in diff_hunks(proc.stdout):

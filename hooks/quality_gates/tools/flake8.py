@@ -20,6 +20,7 @@ _LINE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]+\d+) (.*)$")
 
 
 def severity(code: str) -> str:
+    """Rate pyflakes (F) and syntax/IO (E9) codes as errors, the rest as warnings."""
     if code.startswith("F") or code.startswith("E9"):
         return "error"
     return "warning"
@@ -27,12 +28,15 @@ def severity(code: str) -> str:
 
 @register
 class Flake8(Adapter):
+    """flake8 with the docstring plugin, one finding per reported line."""
+
     name = "flake8"
     distribution = "flake8"
     module = "flake8"
     cost = 5.8
 
     def own_config(self, ctx: Context) -> str | None:
+        """Name ``.flake8``, else a ``[flake8]`` section in setup.cfg or tox.ini."""
         if (ctx.root / ".flake8").is_file():
             return ".flake8"
         for name in ("setup.cfg", "tox.ini"):
@@ -41,6 +45,7 @@ class Flake8(Adapter):
         return None
 
     def default_args(self, ctx: Context) -> list[str]:
+        """Use the suite's line length and docstring convention, black-compatible."""
         return [
             "--isolated",  # no config from parent folders either
             "--max-line-length",
@@ -53,9 +58,11 @@ class Flake8(Adapter):
         ]
 
     def check_args(self, ctx: Context) -> list[str]:
+        """Ask for one ``path:line:col: CODE text`` line per finding, one job."""
         return ["--jobs", "1", "--format", FORMAT, *self.settings(ctx)]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        """Read the finding lines; other output, or exit 1 with none, is an error."""
         proc.crash(self.name, (0, 1))
         findings = []
         for text in proc.stdout.splitlines():

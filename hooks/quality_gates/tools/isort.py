@@ -20,6 +20,8 @@ from quality_gates.tools.base import (
 
 @register
 class Isort(Adapter):
+    """isort's import-order check, and isort as a fixer."""
+
     name = "isort"
     distribution = "isort"
     module = "isort"
@@ -27,6 +29,7 @@ class Isort(Adapter):
     cost = 0.5
 
     def own_config(self, ctx: Context) -> str | None:
+        """Name the isort config: pyproject.toml, .isort.cfg, setup.cfg or tox.ini."""
         if pyproject_tool(ctx, "isort"):
             return "pyproject.toml [tool.isort]"
         if (ctx.root / ".isort.cfg").is_file():
@@ -40,9 +43,11 @@ class Isort(Adapter):
         return None
 
     def default_args(self, ctx: Context) -> list[str]:
+        """Use profile black at the suite's line length."""
         return ["--profile", "black", "--line-length", str(ctx.config.line_length)]
 
     def check_args(self, ctx: Context) -> list[str]:
+        """Ask for a diff of what isort would change, with the project's settings."""
         return [
             "--check-only",
             "--diff",
@@ -53,9 +58,11 @@ class Isort(Adapter):
         ]
 
     def fix_args(self, ctx: Context) -> list[str]:
+        """Sort the imports in place, with the project's settings."""
         return ["--quiet", "--settings-path", ".", *self.settings(ctx)]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        """Report one I001 finding per hunk; exit 1 without a diff is a tool error."""
         proc.crash(self.name, (0, 1))
         findings = []
         for raw, line, removed, added in diff_hunks(proc.stdout):
@@ -70,8 +77,9 @@ class Isort(Adapter):
                     path=path,
                     line=line,
                     column=1,
-                    message=f"imports are incorrectly sorted or formatted (-{removed}/+{added} "
-                    "lines); run `quality-gates run --fix` or isort",
+                    message="imports are incorrectly sorted or formatted "
+                    f"(-{removed}/+{added} lines); "
+                    "run `quality-gates run --fix` or isort",
                 )
             )
         if proc.returncode == 1 and not findings:

@@ -35,7 +35,7 @@ _LINE = re.compile(
 
 
 def project_python(ctx: Context) -> str | None:
-    """The interpreter whose site-packages mypy should see, if any."""
+    """Return the interpreter whose site-packages mypy should see, if any."""
     configured = ctx.config.python_executable
     if configured:
         path = Path(configured)
@@ -56,7 +56,7 @@ def project_python(ctx: Context) -> str | None:
 
 
 def environment_stamp(python: str | None) -> str:
-    """Changes when packages are installed into or removed from the environment."""
+    """Return a stamp that changes when the environment's packages change."""
     prefix = Path(python).parent.parent if python else Path(sys.prefix)
     stamps = []
     for site in sorted(prefix.glob("lib/python3*/site-packages")):
@@ -69,6 +69,8 @@ def environment_stamp(python: str | None) -> str:
 
 @register
 class Mypy(Adapter):
+    """mypy over the whole program at once, in the project's environment."""
+
     name = "mypy"
     distribution = "mypy"
     module = "mypy"
@@ -76,6 +78,7 @@ class Mypy(Adapter):
     cost = 2.2
 
     def own_config(self, ctx: Context) -> str | None:
+        """Name the mypy config: pyproject.toml, mypy.ini, .mypy.ini or setup.cfg."""
         if pyproject_tool(ctx, "mypy"):
             return "pyproject.toml [tool.mypy]"
         for name in ("mypy.ini", ".mypy.ini"):
@@ -86,14 +89,17 @@ class Mypy(Adapter):
         return None
 
     def default_args(self, ctx: Context) -> list[str]:
+        """Check untyped functions too, and tolerate packages without types."""
         # no config file at all: not one found in a parent folder
         return ["--config-file=", "--ignore-missing-imports", "--check-untyped-defs"]
 
     def run_args(self, ctx: Context) -> list[str]:
+        """Keep mypy's incremental cache per project, in the suite's cache folder."""
         digest = hashlib.sha256(str(ctx.root).encode()).hexdigest()[:16]
         return ["--cache-dir", str(cache_dir() / "mypy" / digest)]
 
     def check_args(self, ctx: Context) -> list[str]:
+        """Ask for one plain line per error, seeing the project's interpreter."""
         args = [
             "--show-column-numbers",
             "--show-error-codes",
@@ -109,15 +115,20 @@ class Mypy(Adapter):
         return args
 
     def config_inputs(self, ctx: Context) -> list[str]:
+        """Add the environment's stamp: installed packages change mypy's results."""
         return [*super().config_inputs(ctx), environment_stamp(project_python(ctx))]
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
-        """A stub and its module both named would be a duplicate module: mypy reads the stub."""
+        """Build the command, leaving out a module whose stub is also named.
+
+        Both named would be a duplicate module; mypy reads the stub.
+        """
         stubs = {f[:-1] for f in files if f.endswith(".pyi")}
         kept = [f for f in files if f not in stubs]
         return super().command(args, kept)
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
+        """Read the error lines, skipping notes; any other output is a tool error."""
         proc.crash(self.name, (0, 1))
         findings: list[Finding] = []
         for text in proc.stdout.splitlines():
