@@ -29,6 +29,9 @@ from quality_gates.tools.base import (
     register,
 )
 
+DUPLICATE = re.compile(
+    r"Duplicate module named|Source file found twice under different module names"
+)
 _LINE = re.compile(
     r"^(.+?):(\d+):(?:(\d+):)? (error|note|warning): (.*?)(?:  \[([a-z0-9-]+)\])?$"
 )
@@ -126,6 +129,21 @@ class Mypy(Adapter):
         stubs = {f[:-1] for f in files if f.endswith(".pyi")}
         kept = [f for f in files if f not in stubs]
         return super().command(args, kept)
+
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run mypy; when two files map to one module name, map them by path.
+
+        Folders without ``__init__.py`` (tests/, docs/ examples) make two
+        ``conftest.py`` both module ``conftest``, and mypy stops before checking
+        anything (pytest's and django's own sdists do).  Then run it again with
+        ``--explicit-package-bases``, which names each module by its path from
+        the root (or ``mypy_path``), as the project would by hand.
+        """
+        proc = super().run(ctx, args, files)
+        retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
+        if retry and "--explicit-package-bases" not in args:
+            proc = super().run(ctx, [*args, "--explicit-package-bases"], files)
+        return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the error lines, skipping notes; any other output is a tool error."""

@@ -1,0 +1,27 @@
+"""The speed work keeps results identical: batching plan, cached fingerprints, versions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conftest import Project, cli
+
+
+def run(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    proc = cli(project.root, "run", "--format", "json", *args)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_mypy_checks_a_tree_where_two_files_share_a_module_name(
+    project: Project,
+) -> None:
+    # tests/ and docs/ without __init__.py: both conftest.py are module `conftest`
+    project.write("tests/conftest.py", '"""T."""\n\nX: int = "no"\n')
+    project.write("docs/conftest.py", '"""D."""\n\nY: str = "fine"\n')
+    project.commit()
+    _, report = run(project, "--all-files", "--tools", "mypy")
+    assert report["tools"]["mypy"]["status"] == "ok"
+    found = [(f["path"], f["rule"]) for f in report["findings"]]
+    assert found == [("tests/conftest.py", "assignment")]
