@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from conftest import Project, cli
+
+from quality_gates import config
+from quality_gates.tools import load
+from quality_gates.tools.base import Context
 
 
 def run(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
@@ -25,3 +30,10 @@ def test_mypy_checks_a_tree_where_two_files_share_a_module_name(
     assert report["tools"]["mypy"]["status"] == "ok"
     found = [(f["path"], f["rule"]) for f in report["findings"]]
     assert found == [("tests/conftest.py", "assignment")]
+
+
+def test_black_skips_its_safety_pass_only_when_checking(tmp_path: Path) -> None:
+    ctx = Context(tmp_path, config.load(tmp_path))
+    black = load()["black"]
+    assert "--fast" in black.check_args(ctx)
+    assert "--fast" not in black.fix_args(ctx)

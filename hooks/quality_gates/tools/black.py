@@ -34,10 +34,17 @@ class Black(Adapter):
         return ["--line-length", str(ctx.config.line_length)]
 
     def check_args(self, ctx: Context) -> list[str]:
-        """Ask for a diff of what black would change, writing nothing."""
+        """Ask for a diff of what black would change, writing nothing.
+
+        ``--fast``: black's safety net (parse its output back, compare the ASTs,
+        format a second time to prove it stable) guards files it writes; a check
+        writes nothing and the diff is the same, so it is a quarter of black's
+        time spent on nothing.  ``--fix`` keeps the safety net.
+        """
         return [
             "--check",
             "--diff",
+            "--fast",
             "--no-color",
             "--quiet",
             "--workers",
