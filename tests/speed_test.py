@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import Project, cli
-
+import pytest
+from conftest import HOOKS, Project, cli
 from quality_gates import config
 from quality_gates.tools import load
-from quality_gates.tools.base import Context
+from quality_gates.tools.base import Context, distribution_version
 
 
 def run(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
@@ -37,3 +41,33 @@ def test_black_skips_its_safety_pass_only_when_checking(tmp_path: Path) -> None:
     black = load()["black"]
     assert "--fast" in black.check_args(ctx)
     assert "--fast" not in black.fix_args(ctx)
+
+
+@pytest.mark.parametrize(
+    "dist", ["black", "isort", "flake8", "mypy", "bandit", "flake8-docstrings"]
+)
+def test_fast_version_lookup_agrees_with_importlib_metadata(dist: str) -> None:
+    assert distribution_version(dist) == importlib.metadata.version(dist)
+
+
+def test_an_unknown_distribution_is_still_not_found() -> None:
+    with pytest.raises(importlib.metadata.PackageNotFoundError):
+        distribution_version("no-such-distribution-qg")
+
+
+def test_a_run_does_not_import_importlib_metadata(project: Project) -> None:
+    project.write("m.py", '"""M."""\n')
+    code = (
+        "import sys; from quality_gates.cli import main; "
+        "rc = main(['run', '--tools', 'flake8', '--no-cache', 'm.py']); "
+        "print('importlib.metadata' in sys.modules)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project.root,
+        env={**os.environ, "PYTHONPATH": str(HOOKS)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "False", proc.stderr

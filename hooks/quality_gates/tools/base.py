@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
-import importlib.metadata
+import os
 import re
 import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
@@ -58,7 +59,7 @@ class Adapter:
 
     def version(self) -> str:
         """Return the installed version of the tool's distribution."""
-        return importlib.metadata.version(self.distribution)
+        return distribution_version(self.distribution)
 
     def own_config(self, ctx: Context) -> str | None:
         """Where the project configures this tool itself, or None."""
@@ -117,6 +118,42 @@ class Adapter:
             check=False,
         )
         return Proc(proc.returncode, proc.stdout, proc.stderr)
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _dist_infos() -> dict[str, str]:
+    """Map each distribution on sys.path (normalised name) to its version.
+
+    Read from the ``NAME-VERSION.dist-info`` folder names: one listing per
+    sys.path entry, instead of importlib.metadata, whose import alone (email,
+    zipfile, csv) costs a warm run ~20 ms.  The first entry wins, as for imports.
+    """
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                dist, _, version = name[: -len(".dist-info")].partition("-")
+                if version[:1].isdigit():
+                    found.setdefault(_normalise(dist), version)
+    return found
+
+
+def distribution_version(name: str) -> str:
+    """Return the installed version of ``name`` (PackageNotFoundError if none)."""
+    version = _dist_infos().get(_normalise(name))
+    if version:
+        return version
+    import importlib.metadata
+
+    return importlib.metadata.version(name)
 
 
 @dataclasses.dataclass
