@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import HOOKS, Project, cli
-from quality_gates import config
+from quality_gates import config, score, sources
 from quality_gates.tools import load
 from quality_gates.tools.base import Context, distribution_version
 
@@ -71,3 +71,29 @@ def test_a_run_does_not_import_importlib_metadata(project: Project) -> None:
         check=False,
     )
     assert proc.stdout.strip().splitlines()[-1] == "False", proc.stderr
+
+
+def test_source_lines_and_loc_are_computed_on_demand(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("# c\n\nx = 1\n  # indented comment\ny = 2\n")
+    src, text = sources.read(tmp_path, "m.py")
+    assert src.lines == text.splitlines()
+    assert src.loc == score.lines_of_code(src.lines) == 2
+
+
+def test_cached_findings_keep_the_same_fingerprints(project: Project) -> None:
+    # identical lines twice in each file: the occurrence index must survive the cache
+    body = '"""Doc."""\n\nimport os\nimport os\n\n\ndef f(a):\n    return a + "1"\n'
+    project.write("pkg/a.py", body)
+    project.write("pkg/b.py", body)
+    project.write("pkg/c.py", "def broken(:\n")
+    project.commit()
+    proc = cli(project.root, "run", "--format", "json", "--all-files")
+    cold = json.loads(proc.stdout)
+    proc = cli(project.root, "run", "--format", "json", "--all-files")
+    warm = json.loads(proc.stdout)
+    assert {t["cached"] for t in warm["tools"].values()} == {2}
+    assert cold["findings"] == warm["findings"]
+    assert {f["rule"] for f in warm["findings"]} >= {"F811", "E999"}
+    prints = [f["fingerprint"] for f in warm["findings"]]
+    assert len(prints) == len(set(prints))
+    assert warm["summary"] == cold["summary"]

@@ -8,7 +8,8 @@ import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from quality_gates import sources
@@ -48,15 +49,67 @@ class Task:
         return self.adapter.cost * max(self.size, 1)
 
 
+# The layout of a cached result is part of every key: a new layout never reads an old.
+RESULTS = "findings+fingerprints"
+
+
 def _encode(findings: Sequence[Finding]) -> list[list[Any]]:
-    return [[f.rule, f.severity, f.path, f.line, f.column, f.message] for f in findings]
+    return [
+        [f.rule, f.severity, f.path, f.line, f.column, f.message, f.fingerprint]
+        for f in findings
+    ]
 
 
 def _decode(tool: str, rows: Sequence[Sequence[Any]]) -> list[Finding]:
     return [
-        Finding(tool, str(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5]))
+        Finding(
+            tool,
+            str(r[0]),
+            str(r[1]),
+            str(r[2]),
+            int(r[3]),
+            int(r[4]),
+            str(r[5]),
+            str(r[6]),
+        )
         for r in rows
     ]
+
+
+class LinesOf(Mapping[str, Sequence[str]]):
+    """Lines of a file by path: the sources read this run, else the disk; once each.
+
+    Fingerprints need the flagged line's text; only files with fresh findings
+    are split into lines, so a warm run splits none.
+    """
+
+    def __init__(self, root: Path, srcs: Mapping[str, sources.Source]) -> None:
+        """Look up ``srcs`` first, then files under ``root``."""
+        self.root = root
+        self.srcs = srcs
+        self.other: dict[str, list[str]] = {}
+
+    def __getitem__(self, path: str) -> Sequence[str]:
+        """Return the lines of ``path`` (none for a missing or unreadable file)."""
+        src = self.srcs.get(path)
+        if src is not None:
+            return src.lines
+        if path not in self.other:
+            full = self.root / path
+            try:
+                text = full.read_text(errors="replace") if full.is_file() else ""
+            except OSError:
+                text = ""
+            self.other[path] = text.splitlines()
+        return self.other[path]
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the paths read this run."""
+        return iter(self.srcs)
+
+    def __len__(self) -> int:
+        """Count the paths read this run."""
+        return len(self.srcs)
 
 
 def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
@@ -111,19 +164,19 @@ class Runner:
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
-        keys = {n: key("syntax", sys.version, s.digest) for n, s in todo.items()}
+        keys = {n: key("syntax+loc", sys.version, s.digest) for n, s in todo.items()}
         cached = self.cache.get_many(keys.values()) if self.cache else {}
         fresh: dict[str, Any] = {}
         for name, src in todo.items():
             k = keys[name]
             if k in cached:
-                verdict = cached[k]
+                verdict, src.known_loc = cached[k]
             else:
                 problem = sources.syntax_problem(name, texts[name])
                 verdict = (
                     [problem.line, problem.column, problem.message] if problem else None
                 )
-                fresh[k] = verdict
+                fresh[k] = [verdict, src.loc]
             if verdict:
                 src.problem = Finding(
                     "python", "E999", "error", name, verdict[0], verdict[1], verdict[2]
@@ -163,7 +216,9 @@ class Runner:
         """Run every tool on the files, through the cache, and collect the outcome."""
         srcs = self.read_sources(files)
         good = [n for n in files if n in srcs and srcs[n].problem is None]
-        found: list[Finding] = [s.problem for s in srcs.values() if s.problem]
+        lines = LinesOf(self.ctx.root, srcs)
+        problems = [s.problem for s in srcs.values() if s.problem]
+        found = fingerprint_findings(problems, lines)
         tasks: list[Task] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
@@ -175,9 +230,12 @@ class Runner:
                 continue
             fp = adapter.fingerprint(self.ctx)
             if adapter.whole_program:
-                keys = {"*": key(adapter.name, fp, self._program_stamp(srcs, good))}
+                stamp = self._program_stamp(srcs, good)
+                keys = {"*": key(adapter.name, RESULTS, fp, stamp)}
             else:
-                keys = {n: key(adapter.name, fp, n, srcs[n].digest) for n in good}
+                keys = {
+                    n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in good
+                }
             hits = self.cache.get_many(keys.values()) if self.cache else {}
             misses = [n for n, k in keys.items() if k not in hits]
             run.cached = (
@@ -194,22 +252,11 @@ class Runner:
                 tasks.extend(
                     self._tasks(adapter, good if adapter.whole_program else misses)
                 )
-        found.extend(self._execute(tasks, pending_keys))
-        lines = {name: src.lines for name, src in srcs.items()}
-        for f in found:
-            if f.path not in lines and (self.ctx.root / f.path).is_file():
-                try:
-                    lines[f.path] = (
-                        (self.ctx.root / f.path)
-                        .read_text(errors="replace")
-                        .splitlines()
-                    )
-                except OSError:
-                    lines[f.path] = []
+        # cached findings carry their fingerprints; only fresh ones are computed
+        found.extend(self._execute(tasks, pending_keys, lines))
+        found.sort(key=Finding.sort_key)
         notes = list(self.cache.notes) if self.cache else []
-        return Outcome(
-            fingerprint_findings(found, lines), self.tools, self.errors, notes, srcs
-        )
+        return Outcome(found, self.tools, self.errors, notes, srcs)
 
     def _tool_run(self, adapter: Adapter) -> ToolRun | None:
         try:
@@ -255,7 +302,7 @@ class Runner:
         ]
 
     def _execute(
-        self, tasks: list[Task], pending: dict[str, dict[str, str]]
+        self, tasks: list[Task], pending: dict[str, dict[str, str]], lines: LinesOf
     ) -> list[Finding]:
         if not tasks:
             return []
@@ -280,6 +327,9 @@ class Runner:
                     self.errors.append(f"{exc} (files: {_names(task.files)})")
                     continue
                 run.seconds += seconds
+                # an occurrence index counts within (path, tool, rule, line text):
+                # all from this one task, so the fingerprints are final: cache them
+                findings = fingerprint_findings(findings, lines)
                 results.extend(findings)
                 to_store.update(
                     self._entries(task, findings, pending[task.adapter.name])

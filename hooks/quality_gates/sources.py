@@ -14,12 +14,38 @@ from quality_gates.findings import Finding
 
 @dataclasses.dataclass
 class Source:
-    """One file as read from disk."""
+    """One file as read from disk; its lines are split only when asked for."""
 
     path: str
     digest: str
-    lines: list[str]
+    text: str = dataclasses.field(repr=False)
     problem: Finding | None = None
+    # non-blank, non-comment lines: the runner fills it from the cache by digest
+    known_loc: int | None = dataclasses.field(default=None, repr=False, compare=False)
+    _lines: list[str] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def lines(self) -> list[str]:
+        """Return the text's lines, split once on first use."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    @property
+    def loc(self) -> int:
+        """Count the lines that are neither blank nor only a ``#`` comment."""
+        if self.known_loc is None:
+            self.known_loc = lines_of_code(self.lines)
+        return self.known_loc
+
+
+def lines_of_code(lines: list[str]) -> int:
+    """Count the lines that are neither blank nor only a ``#`` comment."""
+    return sum(
+        1 for text in lines if text.strip() and not text.lstrip().startswith("#")
+    )
 
 
 def _problem(path: str, rule: str, line: int, col: int, message: str) -> Finding:
@@ -82,4 +108,4 @@ def read(root: Path, path: str) -> tuple[Source, str]:
     data = (root / path).read_bytes()
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     text, problem = decode(path, data)
-    return Source(path, digest, text.splitlines(), problem), text
+    return Source(path, digest, text, problem), text
