@@ -31,7 +31,7 @@ def event_base(event_path: str, *, env: Mapping[str, str]) -> str:
     for key in ("pull_request", "merge_group"):
         part = event.get(key) if isinstance(event, dict) else None
         if isinstance(part, dict):
-            base = part.get("base") or {}
+            base = part.get("base")
             sha = base.get("sha") if isinstance(base, dict) else part.get("base_sha")
             if sha:
                 return str(sha)

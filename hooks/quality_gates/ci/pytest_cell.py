@@ -49,11 +49,12 @@ def cell_name(
 
 
 def _pytest(
-    cell: Cell, *args: str, env: dict[str, str] | None = None
+    cell: Cell, root: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(  # nosec B603
             [cell.python, "-m", "pytest", *args],
+            cwd=root,
             capture_output=env is None,
             text=True,
             check=False,
@@ -63,11 +64,18 @@ def _pytest(
         raise GateError(f"cannot run {cell.python}: {exc.strerror}")
 
 
-def collect(cell: Cell) -> list[str]:
-    """Node ids pytest collects for the cell's paths and marker."""
+def collect(cell: Cell, root: Path) -> list[str]:
+    """Collect the node ids of the cell's paths and marker, in ``root``."""
     marker = ["-m", cell.marker] if cell.marker else []
     proc = _pytest(
-        cell, "--collect-only", "-q", "-p", "no:cacheprovider", *marker, *cell.paths
+        cell,
+        root,
+        "--collect-only",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *marker,
+        *cell.paths,
     )
     if proc.returncode not in (0, 5):
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
@@ -75,11 +83,11 @@ def collect(cell: Cell) -> list[str]:
     return [line.strip() for line in proc.stdout.splitlines() if "::" in line]
 
 
-def selection(cell: Cell, workdir: Path) -> tuple[list[str], str]:
+def selection(cell: Cell, root: Path, workdir: Path) -> tuple[list[str], str]:
     """Return the pytest arguments that select this shard, and how it was split."""
     if cell.count == 1:
         return list(cell.paths), "all"
-    nodes = collect(cell)
+    nodes = collect(cell, root)
     if not nodes:
         raise GateError("no tests collected to split into shards")
     chosen, how = shards.split_tests(
@@ -97,12 +105,14 @@ def selection(cell: Cell, workdir: Path) -> tuple[list[str], str]:
 
 def run(cell: Cell, *, root: Path, workdir: Path) -> tuple[int, str, str]:
     """Run the cell's tests; return pytest's exit code, the data file, the split."""
-    args, how = selection(cell, workdir)
+    args, how = selection(cell, root, workdir)
     data_file = f".coverage.{cell.name}"
     env = {**os.environ, "COVERAGE_FILE": str(root / data_file)}
     cov = f"--cov={cell.cov}" if cell.cov else "--cov"
     marker = ["-m", cell.marker] if cell.marker else []
-    proc = _pytest(cell, cov, "--cov-report=", *marker, *cell.extra, *args, env=env)
+    proc = _pytest(
+        cell, root, cov, "--cov-report=", *marker, *cell.extra, *args, env=env
+    )
     if (root / data_file).is_file():
         rel = subprocess.run(  # nosec B603
             [cell.python, relative_coverage.__file__, data_file, str(root)],

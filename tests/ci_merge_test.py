@@ -1,0 +1,73 @@
+"""quality_gates.ci.merge: shard reports merged; damaged or missing ones are errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quality_gates.ci import merge
+from quality_gates.errors import GateError
+from quality_gates.findings import Finding
+from quality_gates.report import Report, ToolRun
+from quality_gates.reports import json_report
+
+
+def shard(tmp_path: Path, name: str, findings: list[Finding], code: int) -> Path:
+    report = Report("run", findings=findings, tools={"bandit": ToolRun("bandit", "1.9.4", seconds=1.0, files=2)},
+                    exit_code=code)
+    report.summary.update(files=2, findings=len(findings), score=90.0, rating="A", debt_minutes=10)
+    path = tmp_path / f"{name}.json"
+    path.write_text(json_report.render(report))
+    return path
+
+
+def f(path: str) -> Finding:
+    return Finding("bandit", "B602", "error", path, 3, 1, "shell", "fp" + path, None)
+
+
+def test_two_shards_merge(tmp_path: Path) -> None:
+    paths = [shard(tmp_path, "a", [f("b.py")], 1), shard(tmp_path, "b", [f("a.py")], 0)]
+    merged = merge.merge([merge.read_report(p) for p in paths], expected=2)
+    assert [x.path for x in merged.findings] == ["a.py", "b.py"]
+    assert merged.exit_code == 1
+    assert merged.tools["bandit"].files == 4 and merged.tools["bandit"].seconds == 2.0
+    assert merged.summary["files"] == 4 and merged.summary["debt_minutes"] == 20
+    assert "score" not in merged.summary
+
+
+def test_one_report_keeps_its_score(tmp_path: Path) -> None:
+    merged = merge.merge([merge.read_report(shard(tmp_path, "a", [], 0))])
+    assert merged.summary["score"] == 90.0 and merged.exit_code == 0
+
+
+def test_a_missing_shard_is_an_error(tmp_path: Path) -> None:
+    merged = merge.merge([merge.read_report(shard(tmp_path, "a", [], 0))], expected=3)
+    assert merged.exit_code == 2
+    assert merged.errors == ["expected 3 shard report(s), found 1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(b"{", "not a readable JSON report", id="truncated"),
+        pytest.param(b"\xff\xfe", "not a readable JSON report", id="binary"),
+        pytest.param(b"[]", "no findings list", id="not-a-report"),
+        pytest.param(json.dumps({"findings": [{"tool": "x"}]}).encode(), "malformed finding", id="bad-finding"),
+    ],
+)
+def test_damaged_reports_are_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "r.json"
+    path.write_bytes(content)
+    with pytest.raises(GateError, match=message):
+        merge.read_report(path)
+
+
+def test_no_reports_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(GateError, match="no shard reports"):
+        merge.report_files(tmp_path)
+    with pytest.raises(GateError, match="no such folder"):
+        merge.report_files(tmp_path / "missing")
+    with pytest.raises(GateError, match="no shard reports to merge"):
+        merge.merge([])
