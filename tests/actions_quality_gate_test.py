@@ -114,6 +114,7 @@ def test_two_shards_merge_into_one_report_with_capped_annotations(act: Act, proj
     assert not result.job_succeeded("merge")
     merged = result.outputs["merge"]
     assert merged["new-findings"] == "3", log
+    assert merged["score"] != "" and merged["rating"] in "ABCDE", merged
     assert "merged 2 shard report(s)" in result.summary("merge")
     sarif = json.loads(Path(merged["sarif-file"]).read_text()) if Path(merged["sarif-file"]).exists() else None
     assert merged["sarif-file"].endswith("quality-gates.sarif")

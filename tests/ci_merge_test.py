@@ -37,6 +37,22 @@ def test_two_shards_merge(tmp_path: Path) -> None:
     assert "score" not in merged.summary
 
 
+def test_the_score_is_recomputed_from_debt_and_lines(tmp_path: Path) -> None:
+    paths = []
+    for name, debt, loc in (("a", 30, 100), ("b", 0, 500)):
+        path = shard(tmp_path, name, [], 0)
+        data = json.loads(path.read_text())
+        data["debt_minutes"] = debt
+        data["summary"].update(lines_of_code=loc, cost_per_line=0.5)
+        path.write_text(json.dumps(data))
+        paths.append(path)
+    merged = merge.merge([merge.read_report(p) for p in paths])
+    # 30 minutes over 600 lines at 0.5 minutes a line: ratio 10%, the top of band B
+    assert merged.summary["debt_ratio"] == 0.1
+    assert merged.summary["rating"] == "B" and merged.summary["score"] == 60.0
+    assert merged.summary["debt"] == "30m"
+
+
 def test_one_report_keeps_its_score(tmp_path: Path) -> None:
     merged = merge.merge([merge.read_report(shard(tmp_path, "a", [], 0))])
     assert merged.summary["score"] == 90.0 and merged.exit_code == 0

@@ -15,8 +15,7 @@ _TOOLRUN_FIELDS = ("version", "status", "seconds", "files", "cached", "message")
 _ADDITIVE = (
     "files",
     "findings",
-    "lines",
-    "loc",
+    "lines_of_code",
     "debt_minutes",
     "new",
     "baselined",
@@ -67,20 +66,44 @@ def _merge_tool(into: ToolRun | None, run: ToolRun) -> ToolRun:
     return into
 
 
+def _rescore(merged: dict[str, Any], parts: Sequence[dict[str, Any]]) -> None:
+    """Score the whole from the shards' debt and lines, as ``score`` documents."""
+    from quality_gates import score as score_mod
+
+    needed = ("debt_minutes", "lines_of_code", "cost_per_line")
+    if not parts or not all(
+        isinstance(p.get(k), int | float) for p in parts for k in needed
+    ):
+        return
+    per_line = float(parts[0]["cost_per_line"])
+    ratio = score_mod.debt_ratio(
+        merged["debt_minutes"], merged["lines_of_code"], per_line
+    )
+    merged.update(
+        score=score_mod.score_from_ratio(ratio),
+        rating=score_mod.rating(ratio),
+        debt=score_mod.format_debt(merged["debt_minutes"]),
+        debt_ratio=round(ratio, 6),
+        cost_per_line=per_line,
+    )
+
+
 def _merge_summary(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for key in _ADDITIVE:
         values = [p[key] for p in parts if isinstance(p.get(key), int | float)]
         if values:
             merged[key] = sum(values)
+    _rescore(merged, parts)
     return merged
 
 
 def merge(reports: Sequence[Report], *, expected: int = 0) -> Report:
     """One report: every finding, tool times added up, the worst exit code.
 
-    A score cannot be added up across shards, so it is left out unless only one
-    report is merged; ``expected`` shards missing is an error.
+    The score is recomputed from the shards' added debt and lines of code (left
+    out when a shard does not report them); ``expected`` shards missing is an
+    error.
     """
     if not reports:
         raise GateError("no shard reports to merge")
