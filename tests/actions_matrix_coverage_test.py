@@ -119,7 +119,7 @@ def test_three_shards_combine_to_the_unsharded_coverage_and_a_failed_cell_fails_
         "cells": {**cell(**{"tests": "${{ matrix.tests }}", "artifact-prefix": "cells",
                             "cell-name": "${{ matrix.name }}"}),
                   "strategy": {"fail-fast": False, "matrix": {"include": [
-                      {"name": "ok", "tests": "tests/test_add.py"},
+                      {"name": "ok", "tests": "tests/test_add.py tests/test_sub.py"},
                       {"name": "broken", "tests": "broken/test_broken.py"}]}}},
         "coverage-broken": gate("cells", **{"artifact-pattern": "cells-*", "fail-under": "50"}),
     }
@@ -137,6 +137,8 @@ def test_three_shards_combine_to_the_unsharded_coverage_and_a_failed_cell_fails_
         "coverage-py3.11-1of3", "coverage-py3.11-2of3", "coverage-py3.11-3of3"]
     assert all(len(r["files"]) == 1 and r["files"][0].startswith(".coverage.") for r in uploads)
 
+    assert all(r["inputs"]["cache"] == "pip" for r in result.of("setup-python")
+               if r["inputs"].get("update-environment") != "false"), log
     assert result.job_succeeded("coverage"), log
     assert float(result.outputs["coverage"]["coverage"]) == pytest.approx(expected, abs=0.005)
     assert "combined 3 data file(s)" in result.summary("coverage")

@@ -203,3 +203,19 @@ def test_security_arguments_reject_an_unknown_scan() -> None:
                                                          ("all", "pull_request", "all"), ("changed", "push", "changed")])
 def test_resolve_mode(mode: str, event: str, expected: str) -> None:
     assert gate.resolve_mode(mode, event) == expected
+
+
+def test_run_arguments_pass_the_inputs_through(project: Project) -> None:
+    project.write("a.py", '"""Doc."""\n')
+    project.commit()
+    options = gate.GateOptions(tools="flake8,bandit", baseline="b.json", fail_under="75")
+    argv = gate.run_arguments(project.root, options, mode="changed", base="abc123")
+    assert argv == ["run", "--all-files", "--tools", "flake8,bandit", "--diff-base", "abc123",
+                    "--baseline", "b.json", "--fail-under", "75"]
+    assert gate.run_arguments(project.root, gate.GateOptions(), mode="all", base="") == ["run", "--all-files"]
+
+
+def test_coverage_arguments() -> None:
+    assert gate.coverage_arguments(fail_under="", changed_fail_under="90", base="") == ["coverage", "--combine"]
+    assert gate.coverage_arguments(fail_under="80", changed_fail_under="90", base="abc") == [
+        "coverage", "--combine", "--fail-under", "80", "--diff-base", "abc", "--changed-fail-under", "90"]
