@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from conftest import HOOKS, Project, cli
 from quality_gates import config, score, sources
+from quality_gates.runner import Runner
 from quality_gates.tools import load
 from quality_gates.tools.base import Context, distribution_version
 
@@ -97,3 +98,25 @@ def test_cached_findings_keep_the_same_fingerprints(project: Project) -> None:
     prints = [f["fingerprint"] for f in warm["findings"]]
     assert len(prints) == len(set(prints))
     assert warm["summary"] == cold["summary"]
+
+
+def test_plan_splits_costly_tools_and_keeps_cheap_ones_whole(tmp_path: Path) -> None:
+    names = []
+    for i in range(40):
+        names.append(f"m{i}.py")
+        (tmp_path / names[-1]).write_text("x = 1\n" * 4000)
+    ctx = Context(tmp_path, config.load(tmp_path))
+    registry = load()
+    tools = ("black", "isort", "mypy")
+    runner = Runner(ctx, tools, jobs=2)
+    tasks = runner._plan([(registry[t], names) for t in tools])
+    by_tool: dict[str, list[list[str]]] = {}
+    for task in tasks:
+        by_tool.setdefault(task.adapter.name, []).append(task.files)
+    assert len(by_tool["black"]) > 1
+    assert len(by_tool["isort"]) == 1
+    assert len(by_tool["mypy"]) == 1
+    for parts in by_tool.values():  # every file exactly once per tool
+        assert sorted(f for part in parts for f in part) == sorted(names)
+    assert len(Runner(ctx, ["black"], jobs=1)._plan([(registry["black"], names)])) == 1
+    assert runner._plan([]) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import math
 import os
 import sys
 import time
@@ -219,7 +220,7 @@ class Runner:
         lines = LinesOf(self.ctx.root, srcs)
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
-        tasks: list[Task] = []
+        todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
             run = self._tool_run(adapter)
@@ -249,11 +250,9 @@ class Runner:
                     found.extend(_decode(adapter.name, hits[k]))
             pending_keys[adapter.name] = {n: keys[n] for n in misses}
             if misses:
-                tasks.extend(
-                    self._tasks(adapter, good if adapter.whole_program else misses)
-                )
+                todo.append((adapter, good if adapter.whole_program else misses))
         # cached findings carry their fingerprints; only fresh ones are computed
-        found.extend(self._execute(tasks, pending_keys, lines))
+        found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=Finding.sort_key)
         notes = list(self.cache.notes) if self.cache else []
         return Outcome(found, self.tools, self.errors, notes, srcs)
@@ -292,14 +291,27 @@ class Runner:
         everything = "\n".join(f"{n}={d}" for n, d in sorted(known.items()))
         return key(listed, everything)
 
-    def _tasks(self, adapter: Adapter, files: list[str]) -> list[Task]:
-        sizes = {n: max((self.ctx.root / n).stat().st_size, 1) for n in files}
-        if adapter.whole_program:
-            return [Task(adapter, files, sum(sizes.values()))]
-        return [
-            Task(adapter, part, sum(sizes[n] for n in part))
-            for part in batches(files, sizes, self.jobs)
-        ]
+    def _plan(self, todo: Sequence[tuple[Adapter, list[str]]]) -> list[Task]:
+        """Batch every tool's files at once, by cost, so the workers finish together.
+
+        Each batch pays the tool's start-up, so a tool is split only as far as
+        balancing needs: into as many batches as its cost holds shares of the
+        total cut in ``2 * jobs``.  mypy (whole-program) is never split.
+        """
+        sized = []
+        for adapter, files in todo:
+            sizes = {n: max((self.ctx.root / n).stat().st_size, 1) for n in files}
+            sized.append((adapter, files, sizes, adapter.cost * sum(sizes.values())))
+        share = sum(cost for *_, cost in sized) / (2 * self.jobs)
+        tasks = []
+        for adapter, files, sizes, cost in sized:
+            if adapter.whole_program or self.jobs == 1:
+                tasks.append(Task(adapter, files, sum(sizes.values())))
+                continue
+            count = min(math.ceil(cost / share), 2 * self.jobs)
+            for part in batches(files, sizes, count):
+                tasks.append(Task(adapter, part, sum(sizes[n] for n in part)))
+        return tasks
 
     def _execute(
         self, tasks: list[Task], pending: dict[str, dict[str, str]], lines: LinesOf

@@ -46,7 +46,7 @@ class Bandit(Adapter):
     name = "bandit"
     distribution = "bandit"
     module = "bandit"
-    cost = 2.0
+    cost = 5.5
 
     def own_config(self, ctx: Context) -> str | None:
         """Name ``[tool.bandit]`` in pyproject.toml, else a ``.bandit`` file."""

@@ -54,7 +54,9 @@ class Adapter:
     module: ClassVar[str]
     whole_program: ClassVar[bool] = False
     can_fix: ClassVar[bool] = False
-    # relative cost per byte of source, to schedule the longest work first
+    # relative CPU per byte of source, to batch and schedule the work: measured on
+    # pytest's sdist (117k lines), CPU seconds: black --fast 27, flake8 10,
+    # bandit 5.5, mypy 4.5 (cold), isort 0.5
     cost: ClassVar[float] = 1.0
 
     def version(self) -> str:

@@ -23,7 +23,7 @@ class Black(Adapter):
     distribution = "black"
     module = "black"
     can_fix = True
-    cost = 17.0
+    cost = 27.0
 
     def own_config(self, ctx: Context) -> str | None:
         """Name ``[tool.black]`` in pyproject.toml when the project has one."""

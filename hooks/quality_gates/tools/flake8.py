@@ -33,7 +33,7 @@ class Flake8(Adapter):
     name = "flake8"
     distribution = "flake8"
     module = "flake8"
-    cost = 5.8
+    cost = 10.0
 
     def own_config(self, ctx: Context) -> str | None:
         """Name ``.flake8``, else a ``[flake8]`` section in setup.cfg or tox.ini."""

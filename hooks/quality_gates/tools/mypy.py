@@ -78,7 +78,7 @@ class Mypy(Adapter):
     distribution = "mypy"
     module = "mypy"
     whole_program = True
-    cost = 2.2
+    cost = 4.5
 
     def own_config(self, ctx: Context) -> str | None:
         """Name the mypy config: pyproject.toml, mypy.ini, .mypy.ini or setup.cfg."""
