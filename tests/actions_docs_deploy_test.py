@@ -87,3 +87,19 @@ def test_deploys_and_checks_refuses_a_404_site_and_fails_when_live_site_is_404(
 
     assert not result.job_succeeded("gone"), log
     assert f"the deployed site {url}gone/ answered 404 after 2 attempt(s)" in result.log
+
+
+def test_this_repositorys_own_docs_workflow_builds_and_checks_its_site(act: Act, tmp_path: Path) -> None:
+    """.github/workflows/docs.yml's pull-request job, on a copy of this repository."""
+    from act_harness import copy_tree
+    from conftest import git
+
+    repo = copy_tree(tmp_path / "quality-gates")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "snapshot")
+    event = {"pull_request": {"number": 1, "base": {"sha": "0" * 40, "ref": "main"}, "head": {"ref": "docs"}}}
+    result = act.run(repo, event="pull_request", payload=event, job="check")
+    assert result.job_succeeded("docs check"), result.log[-4000:]  # act logs the job's name
+    assert "## docs check: passed" in result.summary("docs check")
+    assert not result.of("upload-pages-artifact") and not result.of("deploy-pages")
