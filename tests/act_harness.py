@@ -130,8 +130,10 @@ class ActResult:
     def of(self, action: str) -> list[dict[str, object]]:
         return [r for r in self.records if r["action"] == action]
 
-    def annotations(self, level: str = "error") -> list[str]:
-        return re.findall(rf"::{level} (.*)", self.log)
+    def annotations(self, level: str = "error", job: str = "") -> list[str]:
+        """Workflow commands of ``level`` that act showed, of one job if named."""
+        prefix = rf"^\[[^/\]]+/{re.escape(job)}(?:-\d+)?\s*\].*?" if job else ""
+        return re.findall(rf"{prefix}::{level} (.*)", self.log, re.M)
 
 
 class Act:

@@ -48,8 +48,9 @@ def test_findings_fail_the_job_with_or_without_code_scanning(act: Act, project: 
         assert int(result.outputs[job]["new-findings"]) >= 2, log
         assert "## security gate: failed" in result.summary(job)
         assert "PYSEC-2018-28" in result.summary(job)
-    annotations = result.annotations()
-    assert [a for a in annotations if "file=app/__init__.py" in a and "B602" in a], log
+    for job in ("scanning", "private"):
+        found = result.annotations(job=job)
+        assert [a for a in found if "file=app/__init__.py" in a and "B602" in a], (job, log)
     uploads = result.of("upload-sarif")
     assert [u["job"] for u in uploads] == ["scanning"], log
     assert uploads[0]["version"] == "2.1.0" and uploads[0]["results"] >= 2
