@@ -68,7 +68,8 @@ def test_deploys_and_checks_refuses_a_404_site_and_fails_when_live_site_is_404(
     site(project, "good", good)
     site(project, "gone", good)
     site(project, "bad", '# Consumer\n\n<link rel="stylesheet" href="/assets/x.css">\n\nSee the [guide](guide.md).\n')
-    jobs = {"good": docs_job("good"), "gone": docs_job("gone"), "bad": docs_job("bad")}
+    build = "python -m mkdocs build --strict --site-dir site && touch site/.nojekyll"
+    jobs = {"good": docs_job("good", **{"build-command": build}), "gone": docs_job("gone"), "bad": docs_job("bad")}
     project.write(".github/workflows/docs.yml", workflow(jobs))
     project.commit("init")
     result = act.run(project.root, env={"QG_STANDIN_PAGES_ROOT": str(root), "QG_STANDIN_PAGE_URL": url})
@@ -79,7 +80,8 @@ def test_deploys_and_checks_refuses_a_404_site_and_fails_when_live_site_is_404(
     assert "answered 200 with the expected page" in result.log
     uploaded = [r for r in result.of("upload-pages-artifact") if r["job"] == "good"]
     assert uploaded and "index.html" in uploaded[0]["files"] and "guide/index.html" in uploaded[0]["files"]
-    assert (root / "good" / "index.html").is_file()
+    assert ".nojekyll" in uploaded[0]["files"], "hidden files must reach Pages"
+    assert (root / "good" / "index.html").is_file() and (root / "good" / ".nojekyll").is_file()
 
     assert not result.job_succeeded("bad"), log
     assert [r for r in result.records if r["job"] == "bad" and r["action"] != "setup-python"] == []
