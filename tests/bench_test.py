@@ -80,9 +80,13 @@ def test_render_table_has_one_row_per_measurement(bench: ModuleType) -> None:
     assert lines[2].startswith(
         "| 1 cold cache | medium | gate | 30.0 s | direct | 60.0 s | 0.500"
     )
-    assert lines[2].endswith("| pass |")
+    assert lines[2].endswith("| pass | - |")
     assert "| 0.050 | <= 0.030 | fail |" in lines[3]
-    assert lines[4].endswith("| n/a |")
+    assert lines[4].endswith("| n/a | - |")
+    with_cpu = bench.Row(
+        "1", "m", "gate", 2.0, "d", 4.0, 0.6, cpu_value=3, cpu_baseline=4
+    )
+    assert bench.render_table([with_cpu]).endswith("| pass | 0.750 |")
 
 
 def test_render_markdown_names_the_machine_and_counts_targets(
