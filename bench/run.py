@@ -523,7 +523,9 @@ def mypy_needs_bases(sample: Sample) -> bool:
     return "Duplicate module named" in out or "found twice under different" in out
 
 
-def cold(bench: Bench, tree: Tree, runs: int, *, direct: bool = True) -> None:
+def cold(
+    bench: Bench, tree: Tree, runs: int, *, direct: bool = True, warm: bool = True
+) -> None:
     """Gate and direct run alternately, every cache fresh; keeps one warm cache."""
     for i in range(runs):
         bench.say(f"{tree.key}: cold run {i + 1}/{runs}")
@@ -535,7 +537,7 @@ def cold(bench: Bench, tree: Tree, runs: int, *, direct: bool = True) -> None:
         if direct:
             other = fresh_caches(bench.work)
             run_direct(bench, tree, f"{tree.key}/direct-cold", other)
-            if i == runs - 1:
+            if warm and i == runs - 1:
                 bench.say(f"{tree.key}: direct run with the tools' own caches warm")
                 run_direct(bench, tree, f"{tree.key}/direct-warm", other)
             shutil.rmtree(other, ignore_errors=True)
@@ -970,6 +972,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = 1 if args.quick else args.runs
     bench = Bench(args.work.resolve(), interval=args.interval, verbose=args.verbose)
     shutil.rmtree(bench.work / "caches", ignore_errors=True)
+    shutil.rmtree(bench.logs, ignore_errors=True)
+    bench.logs.mkdir(parents=True)
     load_before = load_average()
     trees: dict[str, Tree] = {}
     counts = (1, 10) if args.quick else (1, 10, 100)
@@ -985,7 +989,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quick:
         large = prepare(bench, "large", LARGE)
         trees["large"] = large
-        cold(bench, large, args.large_runs, direct=not args.skip_large_direct)
+        cold(
+            bench,
+            large,
+            args.large_runs,
+            direct=not args.skip_large_direct,
+            warm=False,
+        )
         warm(bench, large, runs)
         edited(bench, large, runs, counts)
     rows = rows_for(bench, trees, counts)
