@@ -169,6 +169,9 @@ class Act:
         outputs_file.touch()
         argv = [act_binary(), event, "-P", "ubuntu-latest=-self-hosted", "-C", str(project),
                 "--action-cache-path", str(run_dir / "act-cache"), "--concurrent-jobs", "2",
+                # no cache server: nothing here uses actions/cache, and act would
+                # otherwise advertise one on a non-loopback address
+                "--no-cache-server",
                 *self.local_repositories()]
         if payload is not None:
             event_file = run_dir / "event.json"
