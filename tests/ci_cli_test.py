@@ -143,16 +143,18 @@ def test_a_missing_interpreter_is_an_error(tested: Project, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
-    ("explicit", "version", "marker", "index", "count", "expected"),
+    ("explicit", "version", "paths", "marker", "index", "count", "expected"),
     [
-        ("", "3.12", "", 0, 1, "py3.12"),
-        ("", "3.12", "not slow", 1, 3, "py3.12-not-slow-2of3"),
-        ("unit/a b", "3.11", "x", 0, 2, "unit-a-b"),
+        ("", "3.12", "", "", 0, 1, "py3.12"),
+        ("", "3.12", "", "not slow", 1, 3, "py3.12-not-slow-2of3"),
+        ("", "3.12", "tests/unit", "", 0, 2, "py3.12-tests-unit-1of2"),
+        ("unit/a b", "3.11", "tests", "x", 0, 2, "unit-a-b"),
     ],
 )
-def test_cell_name(explicit: str, version: str, marker: str, index: int, count: int, expected: str) -> None:
+def test_cell_name(explicit: str, version: str, paths: str, marker: str, index: int, count: int,
+                   expected: str) -> None:
     assert pytest_cell.cell_name(explicit=explicit, python_version=version, marker=marker,
-                                 index=index, count=count) == expected
+                                 index=index, count=count, paths=paths) == expected
 
 
 def test_relative_coverage_script_errors(tmp_path: Path) -> None:

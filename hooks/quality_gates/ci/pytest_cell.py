@@ -35,16 +35,26 @@ class Cell:
 
 
 def cell_name(
-    *, explicit: str, python_version: str, marker: str, index: int, count: int
+    *,
+    explicit: str,
+    python_version: str,
+    marker: str,
+    index: int,
+    count: int,
+    paths: str = "",
 ) -> str:
-    """Name the cell safely for artifact and file names, uniquely in a matrix."""
-    parts = (
-        [explicit] if explicit else [f"py{python_version}" if python_version else "py"]
-    )
-    if not explicit and marker:
-        parts.append(marker)
-    if not explicit and count > 1:
-        parts.append(f"{index + 1}of{count}")
+    """Name the cell safely for artifact and file names, uniquely in a matrix.
+
+    Without an explicit name: the Python version, the test paths, the marker
+    and the shard, so cells that differ in any of them get different names.
+    """
+    if explicit:
+        parts = [explicit]
+    else:
+        parts = [f"py{python_version}" if python_version else "py"]
+        parts += [p for p in (paths.strip(), marker.strip()) if p]
+        if count > 1:
+            parts.append(f"{index + 1}of{count}")
     return _UNSAFE.sub("-", "-".join(parts)).strip("-") or "cell"
 
 

@@ -412,6 +412,7 @@ def do_pytest(args: argparse.Namespace) -> int:
         marker=args.marker,
         index=args.shard_index,
         count=args.shard_count,
+        paths=args.paths,
     )
     cell = pytest_cell.Cell(
         python=args.python,
