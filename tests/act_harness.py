@@ -53,16 +53,22 @@ def act_binary() -> str:
 def pinned_refs() -> set[tuple[str, str]]:
     """Every (owner/repo, sha) that the actions and workflows of this repo pin."""
     refs = set()
-    for path in [*REPO.glob("actions/*/action.yml"), *REPO.glob(".github/workflows/*.yml")]:
+    for path in [
+        *REPO.glob("actions/*/action.yml"),
+        *REPO.glob(".github/workflows/*.yml"),
+    ]:
         refs.update(_USES.findall(path.read_text()))
     return refs
 
 
 def copy_tree(dest: Path) -> Path:
-    """This repository's working tree (tracked and new files, no ignored ones)."""
+    """Copy this repository's working tree (tracked and new files, not ignored ones)."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, check=True, capture_output=True, text=True,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split("\0")
     for name in filter(None, listed):
         source = REPO / name
@@ -87,7 +93,7 @@ def _locked_build(target: Path, build: Callable[[Path], None]) -> Path:
 
 
 def shared_dir(factory: pytest.TempPathFactory, name: str) -> Path:
-    """A folder shared by all xdist workers of one session."""
+    """Return a folder shared by all xdist workers of one session."""
     base = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent
@@ -97,8 +103,20 @@ def shared_dir(factory: pytest.TempPathFactory, name: str) -> Path:
 def build_wheelhouse(target: Path) -> None:
     """Wheels of the package and everything the act jobs install, for offline pip."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "-w", str(target), str(REPO),
-         "setuptools>=77", "pytest", "pytest-cov", "mkdocs"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "-w",
+            str(target),
+            str(REPO),
+            "setuptools>=77",
+            "pytest",
+            "pytest-cov",
+            "mkdocs",
+        ],
         check=True,
     )
 
@@ -114,8 +132,10 @@ class ActResult:
     entries: list[dict[str, object]]
 
     def job_succeeded(self, job: str) -> bool:
-        """act's verdict for ``job`` (every cell of a matrix job must succeed)."""
-        verdicts = re.findall(rf"^\[[^/\]]+/{re.escape(job)}(?:-\d+)?\s*\] 🏁  Job (\w+)", self.log, re.M)
+        """Tell act's verdict for ``job`` (every cell of a matrix job must succeed)."""
+        verdicts = re.findall(
+            rf"^\[[^/\]]+/{re.escape(job)}(?:-\d+)?\s*\] 🏁  Job (\w+)", self.log, re.M
+        )
         assert verdicts, f"job {job} did not run"
         return all(v == "succeeded" for v in verdicts)
 
@@ -123,7 +143,8 @@ class ActResult:
         """Everything ``job``'s steps wrote to the job summary, as act prints it."""
         parts = re.findall(
             rf"^\[[^/\]]+/{re.escape(job)}(?:-\d+)?\s*\]\s+⚙  Summary - (.*?)(?=^\[)",
-            self.log, re.M | re.S,
+            self.log,
+            re.M | re.S,
         )
         return "\n".join(dict.fromkeys(parts))
 
@@ -139,7 +160,9 @@ class ActResult:
 class Act:
     """Runs act in a consumer repository with the stand-ins and this repo mapped."""
 
-    def __init__(self, *, home: Path, repo_copy: Path, wheelhouse: Path, work: Path) -> None:
+    def __init__(
+        self, *, home: Path, repo_copy: Path, wheelhouse: Path, work: Path
+    ) -> None:
         self.home = home
         self.repo_copy = repo_copy
         self.wheelhouse = wheelhouse
@@ -149,7 +172,10 @@ class Act:
         args = ["--local-repository", f"{OWNER_REPO}@{REF}={self.repo_copy}"]
         for repo, sha in sorted(pinned_refs()):
             if repo in PINNED:
-                args += ["--local-repository", f"{repo}@{sha}={STANDINS / PINNED[repo]}"]
+                args += [
+                    "--local-repository",
+                    f"{repo}@{sha}={STANDINS / PINNED[repo]}",
+                ]
         return args
 
     def run(
@@ -167,12 +193,22 @@ class Act:
         log_file.touch()
         outputs_file = run_dir / "outputs.jsonl"
         outputs_file.touch()
-        argv = [act_binary(), event, "-P", "ubuntu-latest=-self-hosted", "-C", str(project),
-                "--action-cache-path", str(run_dir / "act-cache"), "--concurrent-jobs", "2",
-                # no cache server: nothing here uses actions/cache, and act would
-                # otherwise advertise one on a non-loopback address
-                "--no-cache-server",
-                *self.local_repositories()]
+        argv = [
+            act_binary(),
+            event,
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "-C",
+            str(project),
+            "--action-cache-path",
+            str(run_dir / "act-cache"),
+            "--concurrent-jobs",
+            "2",
+            # no cache server: nothing here uses actions/cache, and act would
+            # otherwise advertise one on a non-loopback address
+            "--no-cache-server",
+            *self.local_repositories(),
+        ]
         if payload is not None:
             event_file = run_dir / "event.json"
             event_file.write_text(json.dumps(payload))
@@ -192,14 +228,31 @@ class Act:
             "QG_TEST_OUTPUTS": str(outputs_file),
             **(env or {}),
         }
-        for name in ("VIRTUAL_ENV", "PYTHONPATH", "GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+        for name in (
+            "VIRTUAL_ENV",
+            "PYTHONPATH",
+            "GITHUB_ACTIONS",
+            "GITHUB_OUTPUT",
+            "GITHUB_STEP_SUMMARY",
+        ):
             full_env.pop(name, None)
-        proc = subprocess.run(argv, env=full_env, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=ACT_TIMEOUT, check=False)
+        proc = subprocess.run(
+            argv,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=ACT_TIMEOUT,
+            check=False,
+        )
         log = proc.stdout + proc.stderr
         (run_dir / "act.log").write_text(log)
-        records = [json.loads(line) for line in log_file.read_text().splitlines() if line]
-        entries = [json.loads(line) for line in outputs_file.read_text().splitlines() if line]
+        records = [
+            json.loads(line) for line in log_file.read_text().splitlines() if line
+        ]
+        entries = [
+            json.loads(line) for line in outputs_file.read_text().splitlines() if line
+        ]
         outs = {str(e["job"]): dict(e["outputs"]) for e in entries}
         return ActResult(proc.returncode, log, records, outs, entries)
 
@@ -221,7 +274,7 @@ RECORD_STEP = {
 
 
 def workflow(jobs: dict[str, object], *, on: object = "push") -> str:
-    """A consumer workflow; every job's step with id ``subject`` gets its outputs recorded."""
+    """Write a consumer workflow; the outputs of each step with id ``subject`` are recorded."""
     for job in jobs.values():
         assert isinstance(job, dict)
         steps = job.setdefault("steps", [])
@@ -235,11 +288,17 @@ def uses(action: str) -> str:
     return f"{OWNER_REPO}/actions/{action}@{REF}"
 
 
-@pytest.fixture(scope="session")
-def act(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Act]:
+@pytest.fixture(scope="session", name="act")
+def act_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Act]:
     """One act set-up per session: empty HOME, a repo copy and a shared wheelhouse."""
-    wheelhouse = _locked_build(shared_dir(tmp_path_factory, "qg-wheelhouse"), build_wheelhouse)
+    wheelhouse = _locked_build(
+        shared_dir(tmp_path_factory, "qg-wheelhouse"), build_wheelhouse
+    )
     home = tmp_path_factory.mktemp("act-home")
     repo_copy = copy_tree(tmp_path_factory.mktemp("qg-action-repo"))
-    yield Act(home=home, repo_copy=repo_copy, wheelhouse=wheelhouse,
-              work=tmp_path_factory.mktemp("act-runs"))
+    yield Act(
+        home=home,
+        repo_copy=repo_copy,
+        wheelhouse=wheelhouse,
+        work=tmp_path_factory.mktemp("act-runs"),
+    )

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from act_harness import Act, act, uses, workflow  # noqa: F401
+from act_harness import Act, act_fixture, uses, workflow  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,7 @@ TESTS = {
     "broken/test_broken.py": "from calc import add\n\n\ndef test_wrong():\n    assert add(1, 1) == 3\n",
 }
 
-PYPROJECT = '''[project]
+PYPROJECT = """[project]
 name = "calc"
 version = "0"
 
@@ -61,7 +61,7 @@ testpaths = ["tests"]
 
 [tool.coverage.run]
 source = ["calc"]
-'''
+"""
 
 INSTALL = "python -m pip install pytest pytest-cov"
 
@@ -70,8 +70,15 @@ def cell(**inputs: str) -> dict[str, object]:
     return {
         "steps": [
             {"uses": "actions/checkout@v4"},
-            {"id": "subject", "uses": uses("matrix-test"),
-             "with": {"python-version": "3.11", "install-command": INSTALL, **inputs}},
+            {
+                "id": "subject",
+                "uses": uses("matrix-test"),
+                "with": {
+                    "python-version": "3.11",
+                    "install-command": INSTALL,
+                    **inputs,
+                },
+            },
         ]
     }
 
@@ -82,24 +89,41 @@ def gate(needs: str, **inputs: str) -> dict[str, object]:
         "if": "${{ always() }}",
         "steps": [
             {"uses": "actions/checkout@v4"},
-            {"id": "subject", "uses": uses("coverage-gate"),
-             "with": {"needs-json": "${{ toJSON(needs) }}", **inputs}},
+            {
+                "id": "subject",
+                "uses": uses("coverage-gate"),
+                "with": {"needs-json": "${{ toJSON(needs) }}", **inputs},
+            },
         ],
     }
 
 
 def unsharded_percent(project: Path) -> float:
-    """The same tests, unsharded, under real pytest-cov here, in a copy, for comparison."""
+    """Run the same tests unsharded under real pytest-cov here, in a copy, to compare."""
     root = project.parent / "unsharded"
     shutil.copytree(project, root)
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov", "--cov-report="],
-        cwd=root, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--cov",
+            "--cov-report=",
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
         env={"COVERAGE_FILE": str(root / ".coverage.whole"), "PATH": "/usr/bin:/bin"},
     )
     import coverage
 
-    cov = coverage.Coverage(data_file=str(root / ".coverage.whole"), config_file=str(root / "pyproject.toml"))
+    cov = coverage.Coverage(
+        data_file=str(root / ".coverage.whole"),
+        config_file=str(root / "pyproject.toml"),
+    )
     cov.load()
     with open("/dev/null", "w") as sink:
         return round(cov.report(file=sink), 2)
@@ -113,15 +137,34 @@ def test_three_shards_combine_to_the_unsharded_coverage_and_a_failed_cell_fails_
     for name, text in TESTS.items():
         project.write(name, text)
     jobs = {
-        "shards": {**cell(**{"shard-index": "${{ matrix.shard }}", "shard-count": "3"}),
-                   "strategy": {"matrix": {"shard": [0, 1, 2]}}},
-        "coverage": gate("shards", **{"artifact-pattern": "coverage-*", "fail-under": "50"}),
-        "cells": {**cell(**{"tests": "${{ matrix.tests }}", "artifact-prefix": "cells",
-                            "cell-name": "${{ matrix.name }}"}),
-                  "strategy": {"fail-fast": False, "matrix": {"include": [
-                      {"name": "ok", "tests": "tests/test_add.py tests/test_sub.py"},
-                      {"name": "broken", "tests": "broken/test_broken.py"}]}}},
-        "coverage-broken": gate("cells", **{"artifact-pattern": "cells-*", "fail-under": "50"}),
+        "shards": {
+            **cell(**{"shard-index": "${{ matrix.shard }}", "shard-count": "3"}),
+            "strategy": {"matrix": {"shard": [0, 1, 2]}},
+        },
+        "coverage": gate(
+            "shards", **{"artifact-pattern": "coverage-*", "fail-under": "50"}
+        ),
+        "cells": {
+            **cell(
+                **{
+                    "tests": "${{ matrix.tests }}",
+                    "artifact-prefix": "cells",
+                    "cell-name": "${{ matrix.name }}",
+                }
+            ),
+            "strategy": {
+                "fail-fast": False,
+                "matrix": {
+                    "include": [
+                        {"name": "ok", "tests": "tests/test_add.py tests/test_sub.py"},
+                        {"name": "broken", "tests": "broken/test_broken.py"},
+                    ]
+                },
+            },
+        },
+        "coverage-broken": gate(
+            "cells", **{"artifact-pattern": "cells-*", "fail-under": "50"}
+        ),
     }
     project.write(".github/workflows/tests.yml", workflow(jobs))
     project.commit("init")
@@ -131,16 +174,30 @@ def test_three_shards_combine_to_the_unsharded_coverage_and_a_failed_cell_fails_
     log = result.log[-4000:]
     assert result.job_succeeded("shards"), log
     cells = [e for e in result.entries if e["job"] == "shards"]
-    assert sorted(e["outputs"]["cell"] for e in cells) == ["py3.11-1of3", "py3.11-2of3", "py3.11-3of3"]
+    assert sorted(e["outputs"]["cell"] for e in cells) == [
+        "py3.11-1of3",
+        "py3.11-2of3",
+        "py3.11-3of3",
+    ]
     uploads = [r for r in result.of("upload-artifact") if r["job"] == "shards"]
     assert sorted(r["inputs"]["name"] for r in uploads) == [
-        "coverage-py3.11-1of3", "coverage-py3.11-2of3", "coverage-py3.11-3of3"]
-    assert all(len(r["files"]) == 1 and r["files"][0].startswith(".coverage.") for r in uploads)
+        "coverage-py3.11-1of3",
+        "coverage-py3.11-2of3",
+        "coverage-py3.11-3of3",
+    ]
+    assert all(
+        len(r["files"]) == 1 and r["files"][0].startswith(".coverage.") for r in uploads
+    )
 
-    assert all(r["inputs"]["cache"] == "pip" for r in result.of("setup-python")
-               if r["inputs"].get("update-environment") != "false"), log
+    assert all(
+        r["inputs"]["cache"] == "pip"
+        for r in result.of("setup-python")
+        if r["inputs"].get("update-environment") != "false"
+    ), log
     assert result.job_succeeded("coverage"), log
-    assert float(result.outputs["coverage"]["coverage"]) == pytest.approx(expected, abs=0.005)
+    assert float(result.outputs["coverage"]["coverage"]) == pytest.approx(
+        expected, abs=0.005
+    )
     assert "combined 3 data file(s)" in result.summary("coverage")
 
     assert not result.job_succeeded("cells")

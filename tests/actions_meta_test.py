@@ -17,7 +17,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ACTIONS = sorted(p.parent.name for p in REPO.glob("actions/*/action.yml"))
-WORKFLOWS = sorted([*REPO.glob(".github/workflows/*.yml"), *REPO.glob("examples/workflows/*.yml")])
+WORKFLOWS = sorted(
+    [*REPO.glob(".github/workflows/*.yml"), *REPO.glob("examples/workflows/*.yml")]
+)
 FULL_SHA = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
 
@@ -46,7 +48,13 @@ def bullets(section: str, heading: str) -> list[str]:
 
 
 def test_the_five_actions_exist() -> None:
-    assert ACTIONS == ["coverage-gate", "docs-deploy", "matrix-test", "quality-gate", "security-scan"]
+    assert ACTIONS == [
+        "coverage-gate",
+        "docs-deploy",
+        "matrix-test",
+        "quality-gate",
+        "security-scan",
+    ]
 
 
 @pytest.mark.parametrize("name", ACTIONS)
@@ -55,10 +63,17 @@ def test_readme_inputs_outputs_and_example_match_action_yml(name: str) -> None:
     expected_inputs = []
     for key, spec in data["inputs"].items():
         desc = " ".join(spec["description"].split())
-        kind = "required" if spec.get("required") else f"default `'{spec.get('default', '')}'`"
+        kind = (
+            "required"
+            if spec.get("required")
+            else f"default `'{spec.get('default', '')}'`"
+        )
         expected_inputs.append(f"- `{key}` ({kind}): {desc}")
     assert bullets(section, "Inputs") == expected_inputs
-    expected_outputs = [f"- `{k}`: {' '.join(v['description'].split())}" for k, v in data["outputs"].items()]
+    expected_outputs = [
+        f"- `{k}`: {' '.join(v['description'].split())}"
+        for k, v in data["outputs"].items()
+    ]
     assert bullets(section, "Outputs") == expected_outputs
     example = re.search(r"```yaml\n(.*?)```", section, re.S)
     assert example, "no example"
@@ -85,13 +100,20 @@ def test_action_yml_is_declarative(name: str) -> None:
         if "run" in step:
             assert "${{" not in step["run"], step["run"]
             # every step calls the suite, except the one that runs the consumer's own install command
-            assert "quality-gates" in step["run"] or step["run"] == 'eval "$QG_INPUT_INSTALL_COMMAND"'
+            assert (
+                "quality-gates" in step["run"]
+                or step["run"] == 'eval "$QG_INPUT_INSTALL_COMMAND"'
+            )
 
             for value in (step.get("env") or {}).values():
-                assert not re.search(r"inputs\.", str(value)) or str(value).startswith("${{ inputs.")
+                assert not re.search(r"inputs\.", str(value)) or str(value).startswith(
+                    "${{ inputs."
+                )
         if "uses" in step:
             line = next(ln.strip() for ln in text.splitlines() if step["uses"] in ln)
-            assert FULL_SHA.match(line.removeprefix("uses: ").removeprefix("- uses: ")), line
+            assert FULL_SHA.match(
+                line.removeprefix("uses: ").removeprefix("- uses: ")
+            ), line
     for key in data["inputs"]:
         env_name = "QG_INPUT_" + key.upper().replace("-", "_")
         used = f"inputs.{key}" in text
@@ -102,8 +124,18 @@ def test_action_yml_is_declarative(name: str) -> None:
 
 def test_zizmor_pedantic_reports_nothing() -> None:
     proc = subprocess.run(
-        [tool("zizmor"), "--offline", "--persona", "pedantic", "--no-progress", "actions/", ".github/"],
-        cwd=REPO, capture_output=True, text=True,
+        [
+            tool("zizmor"),
+            "--offline",
+            "--persona",
+            "pedantic",
+            "--no-progress",
+            "actions/",
+            ".github/",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "No findings to report" in proc.stdout + proc.stderr
@@ -112,34 +144,73 @@ def test_zizmor_pedantic_reports_nothing() -> None:
 @pytest.mark.parametrize(
     ("schema", "paths"),
     [
-        ("vendor.github-actions", [str(REPO / "actions" / a / "action.yml") for a in ACTIONS]),
+        (
+            "vendor.github-actions",
+            [str(REPO / "actions" / a / "action.yml") for a in ACTIONS],
+        ),
         ("vendor.github-workflows", [str(p) for p in WORKFLOWS]),
     ],
     ids=["actions", "workflows"],
 )
 def test_valid_against_github_schemas(schema: str, paths: list[str]) -> None:
     assert paths
-    proc = subprocess.run([tool("check-jsonschema"), "--builtin-schema", schema, *paths],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", schema, *paths],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_check_jsonschema_catches_a_broken_action(tmp_path: Path) -> None:
     bad = tmp_path / "action.yml"
-    bad.write_text("name: x\ndescription: x\nruns:\n  using: composite\n  steps:\n    - run: echo\n")
-    proc = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(bad)],
-                          capture_output=True, text=True)
+    bad.write_text(
+        "name: x\ndescription: x\nruns:\n  using: composite\n  steps:\n    - run: echo\n"
+    )
+    proc = subprocess.run(
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-actions",
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1, "a run step without shell must fail the schema"
 
 
-def test_this_repositorys_docs_site_builds_and_passes_docs_check(tmp_path: Path) -> None:
+def test_this_repositorys_docs_site_builds_and_passes_docs_check(
+    tmp_path: Path,
+) -> None:
     site = tmp_path / "site"
-    env = {"PATH": "/usr/bin:/bin", "QG_BASE_URL": "https://owner.github.io/quality-gates/"}
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-                           cwd=REPO, capture_output=True, text=True, env=env)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "QG_BASE_URL": "https://owner.github.io/quality-gates/",
+    }
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert build.returncode == 0, build.stderr
-    check = subprocess.run([sys.executable, "-m", "quality_gates", "docs-check", str(site),
-                            "--base-url", env["QG_BASE_URL"], "--deploy-from", "actions"],
-                           cwd=REPO, capture_output=True, text=True,
-                           env={**env, "PYTHONPATH": str(REPO / "hooks")})
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quality_gates",
+            "docs-check",
+            str(site),
+            "--base-url",
+            env["QG_BASE_URL"],
+            "--deploy-from",
+            "actions",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(REPO / "hooks")},
+    )
     assert check.returncode == 0, check.stdout + check.stderr

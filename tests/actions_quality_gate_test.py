@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from act_harness import Act, ActResult, act, uses, workflow  # noqa: F401
+from act_harness import Act, ActResult, act_fixture, uses, workflow  # noqa: F401
 from conftest import Project, git
 
 pytestmark = pytest.mark.slow
@@ -21,17 +20,26 @@ TWO = '"""Two findings."""\n\nimport subprocess  # nosec B404\n\n\ndef run(cmd: 
 
 
 def gate_job(**inputs: str) -> dict[str, object]:
-    return {"steps": [{"uses": "actions/checkout@v4"},
-                      {"id": "subject", "uses": uses("quality-gate"), "with": inputs}]}
+    return {
+        "steps": [
+            {"uses": "actions/checkout@v4"},
+            {"id": "subject", "uses": uses("quality-gate"), "with": inputs},
+        ]
+    }
 
 
 def pr_event(base: str, head: str) -> dict[str, object]:
-    return {"pull_request": {"number": 7, "base": {"sha": base, "ref": "main"},
-                             "head": {"sha": head, "ref": "feature"}}}
+    return {
+        "pull_request": {
+            "number": 7,
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": head, "ref": "feature"},
+        }
+    }
 
 
 def origin_with_baseline(root: Path, cli_env: dict[str, str]) -> tuple[Project, str]:
-    """A repository whose main has a baselined finding; returns it and the base SHA."""
+    """Make a repository whose main has a baselined finding; return it and the base SHA."""
     from conftest import cli
 
     root.mkdir()
@@ -39,41 +47,74 @@ def origin_with_baseline(root: Path, cli_env: dict[str, str]) -> tuple[Project, 
     origin.write("pyproject.toml", PYPROJECT)
     origin.write("pkg/__init__.py", '"""Package."""\n')
     origin.write("pkg/old.py", OLD)
-    origin.write(".github/workflows/gate.yml", workflow({"gate": gate_job()}, on="pull_request"))
+    origin.write(
+        ".github/workflows/gate.yml", workflow({"gate": gate_job()}, on="pull_request")
+    )
     origin.commit("base")
     made = cli(origin.root, "baseline", env=cli_env)
     assert made.returncode == 0, made.stderr
     return origin, origin.commit("baseline")
 
 
-def pull_request(origin: Project, base: str, name: str, files: dict[str, str], dest: Path) -> tuple[Path, dict[str, object]]:
-    """A branch with ``files`` changed, checked out as a shallow clone (depth 1)."""
+def pull_request(
+    origin: Project, base: str, name: str, files: dict[str, str], dest: Path
+) -> tuple[Path, dict[str, object]]:
+    """Make a branch with ``files`` changed, checked out as a shallow clone (depth 1)."""
     origin.git("checkout", "-q", "-b", name, base)
     for path, text in files.items():
         origin.write(path, text)
     head = origin.commit(name)
     origin.git("checkout", "-q", "main")
-    git(dest.parent, "clone", "-q", "--depth", "1", "--branch", name, f"file://{origin.root}", dest.name)
+    git(
+        dest.parent,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--branch",
+        name,
+        f"file://{origin.root}",
+        dest.name,
+    )
     assert git(dest, "rev-parse", "--is-shallow-repository").strip() == "true"
     return dest, pr_event(base, head)
 
 
-def test_pull_requests_in_shallow_clones_new_finding_fails_baselined_passes(act: Act, tmp_path: Path, isolated_cache: Path) -> None:
-    origin, base = origin_with_baseline(tmp_path / "origin", {"QUALITY_GATES_CACHE_DIR": str(isolated_cache)})
-    adds, adds_event = pull_request(origin, base, "adds", {"pkg/new.py": NEW}, tmp_path / "adds")
-    moves, moves_event = pull_request(origin, base, "moves", {"pkg/old.py": MOVED}, tmp_path / "moves")
-    lost, lost_event = pull_request(origin, base, "lost", {"pkg/new.py": NEW}, tmp_path / "lost")
+def test_pull_requests_in_shallow_clones_new_finding_fails_baselined_passes(
+    act: Act, tmp_path: Path, isolated_cache: Path
+) -> None:
+    origin, base = origin_with_baseline(
+        tmp_path / "origin", {"QUALITY_GATES_CACHE_DIR": str(isolated_cache)}
+    )
+    adds, adds_event = pull_request(
+        origin, base, "adds", {"pkg/new.py": NEW}, tmp_path / "adds"
+    )
+    moves, moves_event = pull_request(
+        origin, base, "moves", {"pkg/old.py": MOVED}, tmp_path / "moves"
+    )
+    lost, lost_event = pull_request(
+        origin, base, "lost", {"pkg/new.py": NEW}, tmp_path / "lost"
+    )
     git(lost, "remote", "set-url", "origin", str(tmp_path / "gone"))
-    runs = {"adds": (adds, adds_event), "moves": (moves, moves_event), "lost": (lost, lost_event)}
+    runs = {
+        "adds": (adds, adds_event),
+        "moves": (moves, moves_event),
+        "lost": (lost, lost_event),
+    }
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
-        futures = {k: pool.submit(act.run, repo, event="pull_request", payload=event) for k, (repo, event) in runs.items()}
+        futures = {
+            k: pool.submit(act.run, repo, event="pull_request", payload=event)
+            for k, (repo, event) in runs.items()
+        }
         results: dict[str, ActResult] = {k: f.result() for k, f in futures.items()}
 
     added = results["adds"]
     assert added.returncode != 0, added.log[-3000:]
     assert f"mode changed, base {base}" in added.log
     assert added.outputs["gate"]["new-findings"] == "1"
-    assert [a for a in added.annotations() if "file=pkg/new.py" in a and "B602" in a], added.log[-3000:]
+    assert [
+        a for a in added.annotations() if "file=pkg/new.py" in a and "B602" in a
+    ], added.log[-3000:]
     assert not [a for a in added.annotations() if "pkg/old.py" in a]
     assert "## quality-gates run: failed" in added.summary("gate")
 
@@ -89,26 +130,48 @@ def test_pull_requests_in_shallow_clones_new_finding_fails_baselined_passes(act:
     assert failed.outputs.get("gate", {}).get("new-findings", "") == ""
 
 
-def test_two_shards_merge_into_one_report_with_capped_annotations(act: Act, project: Project) -> None:
+def test_two_shards_merge_into_one_report_with_capped_annotations(
+    act: Act, project: Project
+) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write("pkg/two.py", TWO)
     project.write("pkg/old.py", OLD)
     jobs = {
-        "shards": {**gate_job(mode="all", **{"shard-index": "${{ matrix.shard }}", "shard-count": "2",
-                                              "max-annotations": "1"}),
-                   "strategy": {"fail-fast": False, "matrix": {"shard": [0, 1]}}},
-        "merge": {**gate_job(**{"merge-reports": "true", "shard-count": "2"}),
-                  "needs": ["shards"], "if": "${{ always() }}"},
+        "shards": {
+            **gate_job(
+                mode="all",
+                **{
+                    "shard-index": "${{ matrix.shard }}",
+                    "shard-count": "2",
+                    "max-annotations": "1",
+                },
+            ),
+            "strategy": {"fail-fast": False, "matrix": {"shard": [0, 1]}},
+        },
+        "merge": {
+            **gate_job(**{"merge-reports": "true", "shard-count": "2"}),
+            "needs": ["shards"],
+            "if": "${{ always() }}",
+        },
     }
     project.write(".github/workflows/gate.yml", workflow(jobs))
     project.commit("init")
     result = act.run(project.root)
     log = result.log[-4000:]
     uploads = sorted(r["inputs"]["name"] for r in result.of("upload-artifact"))
-    assert uploads == ["quality-gates-report-0-of-2", "quality-gates-report-1-of-2"], log
-    shards = {json.dumps(e["matrix"]): e["outputs"] for e in result.entries if e["job"] == "shards"}
+    assert uploads == [
+        "quality-gates-report-0-of-2",
+        "quality-gates-report-1-of-2",
+    ], log
+    shards = {
+        json.dumps(e["matrix"]): e["outputs"]
+        for e in result.entries
+        if e["job"] == "shards"
+    }
     assert sorted(o["new-findings"] for o in shards.values()) == ["1", "2"], log
-    assert len([a for a in result.annotations() if "B602" in a and "[tests" not in a]) >= 2
+    assert (
+        len([a for a in result.annotations() if "B602" in a and "[tests" not in a]) >= 2
+    )
     assert "1 finding(s) were not annotated" in result.summary("shards")
 
     assert not result.job_succeeded("merge")
@@ -116,7 +179,11 @@ def test_two_shards_merge_into_one_report_with_capped_annotations(act: Act, proj
     assert merged["new-findings"] == "3", log
     assert merged["score"] != "" and merged["rating"] in "ABCDE", merged
     assert "merged 2 shard report(s)" in result.summary("merge")
-    sarif = json.loads(Path(merged["sarif-file"]).read_text()) if Path(merged["sarif-file"]).exists() else None
+    sarif = (
+        json.loads(Path(merged["sarif-file"]).read_text())
+        if Path(merged["sarif-file"]).exists()
+        else None
+    )
     assert merged["sarif-file"].endswith("quality-gates.sarif")
     if sarif is not None:
         assert sum(len(r["results"]) for r in sarif["runs"]) == 3

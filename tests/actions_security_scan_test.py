@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from act_harness import Act, act, uses, workflow  # noqa: F401
+from act_harness import Act, act_fixture, uses, workflow  # noqa: F401
 from conftest import Project
 
 pytestmark = pytest.mark.slow
@@ -21,18 +21,37 @@ RECORD = {
     "id": "PYSEC-2018-28",
     "aliases": ["CVE-2018-18074"],
     "summary": "requests leaks Proxy-Authorization on redirect",
-    "affected": [{"package": {"name": "requests", "ecosystem": "PyPI"},
-                  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.20.0"}]}]}],
+    "affected": [
+        {
+            "package": {"name": "requests", "ecosystem": "PyPI"},
+            "ranges": [
+                {
+                    "type": "ECOSYSTEM",
+                    "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
+                }
+            ],
+        }
+    ],
 }
 
 
 def scan_job(**inputs: str) -> dict[str, object]:
     base = {"requirements": "requirements.txt", "vuln-db": "osv"}
-    return {"steps": [{"uses": "actions/checkout@v4"},
-                      {"id": "subject", "uses": uses("security-scan"), "with": {**base, **inputs}}]}
+    return {
+        "steps": [
+            {"uses": "actions/checkout@v4"},
+            {
+                "id": "subject",
+                "uses": uses("security-scan"),
+                "with": {**base, **inputs},
+            },
+        ]
+    }
 
 
-def test_findings_fail_the_job_with_or_without_code_scanning(act: Act, project: Project) -> None:
+def test_findings_fail_the_job_with_or_without_code_scanning(
+    act: Act, project: Project
+) -> None:
     project.write("pyproject.toml", '[project]\nname = "consumer"\nversion = "0"\n')
     project.write("app/__init__.py", BAD)
     project.write("requirements.txt", "requests==2.19.0\n")
@@ -50,7 +69,10 @@ def test_findings_fail_the_job_with_or_without_code_scanning(act: Act, project: 
         assert "PYSEC-2018-28" in result.summary(job)
     for job in ("scanning", "private"):
         found = result.annotations(job=job)
-        assert [a for a in found if "file=app/__init__.py" in a and "B602" in a], (job, log)
+        assert [a for a in found if "file=app/__init__.py" in a and "B602" in a], (
+            job,
+            log,
+        )
     uploads = result.of("upload-sarif")
     assert [u["job"] for u in uploads] == ["scanning"], log
     assert uploads[0]["version"] == "2.1.0" and uploads[0]["results"] >= 2

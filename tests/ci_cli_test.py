@@ -8,25 +8,36 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli
-
 from quality_gates.ci import docs_build, gate, pytest_cell, relative_coverage
 from quality_gates.errors import GateError
 
 BAD = '"""Doc."""\n\nimport os\n'
-PYPROJECT = '[project]\nname = "p"\nversion = "0"\n\n[tool.quality-gates]\ntools = ["flake8"]\n'
+PYPROJECT = (
+    '[project]\nname = "p"\nversion = "0"\n\n[tool.quality-gates]\ntools = ["flake8"]\n'
+)
 
 
 def actions_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {"GITHUB_OUTPUT": str(tmp_path / "out"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), **extra}
+    return {
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+        **extra,
+    }
 
 
 def read_outputs(tmp_path: Path) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in (tmp_path / "out").read_text().splitlines())
+    return dict(
+        line.split("=", 1) for line in (tmp_path / "out").read_text().splitlines()
+    )
 
 
-def test_needs_fails_on_a_failed_cell_with_annotation_summary_and_output(tmp_path: Path) -> None:
+def test_needs_fails_on_a_failed_cell_with_annotation_summary_and_output(
+    tmp_path: Path,
+) -> None:
     needs = json.dumps({"test": {"result": "failure"}, "lint": {"result": "success"}})
-    proc = cli(tmp_path, "ci", "needs", "--needs-json", needs, env=actions_env(tmp_path))
+    proc = cli(
+        tmp_path, "ci", "needs", "--needs-json", needs, env=actions_env(tmp_path)
+    )
     assert proc.returncode == 1
     assert "::error title=needed jobs::needed job 'test' failed" in proc.stdout
     assert "| test | failure |" in (tmp_path / "summary").read_text()
@@ -39,37 +50,84 @@ def test_needs_reads_the_environment_and_rejects_empty(tmp_path: Path) -> None:
     assert "needs-json is empty" in proc.stderr
 
 
-def test_gate_all_writes_sarif_json_summary_outputs(project: Project, tmp_path: Path) -> None:
+def test_gate_all_writes_sarif_json_summary_outputs(
+    project: Project, tmp_path: Path
+) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)
     project.commit()
     env = actions_env(tmp_path)
-    proc = cli(project.root, "ci", "gate", "--mode", "all", "--sarif", "g.sarif", "--json", "g.json", env=env)
+    proc = cli(
+        project.root,
+        "ci",
+        "gate",
+        "--mode",
+        "all",
+        "--sarif",
+        "g.sarif",
+        "--json",
+        "g.json",
+        env=env,
+    )
     assert proc.returncode == 1, proc.stderr
-    assert "::warning file=a.py,line=3" in proc.stdout or "::error file=a.py,line=3" in proc.stdout
+    assert (
+        "::warning file=a.py,line=3" in proc.stdout
+        or "::error file=a.py,line=3" in proc.stdout
+    )
     assert json.loads((project.root / "g.sarif").read_text())["version"] == "2.1.0"
-    assert json.loads((project.root / "g.json").read_text())["findings"][0]["rule"] == "F401"
+    assert (
+        json.loads((project.root / "g.json").read_text())["findings"][0]["rule"]
+        == "F401"
+    )
     outputs = read_outputs(tmp_path)
-    assert outputs["new-findings"] == "1" and outputs["sarif-file"] == str(project.root / "g.sarif")
+    assert outputs["new-findings"] == "1" and outputs["sarif-file"] == str(
+        project.root / "g.sarif"
+    )
     assert outputs["score"] != ""
     assert "## quality-gates run: failed" in (tmp_path / "summary").read_text()
 
 
-def test_gate_an_empty_shard_passes_and_says_so(project: Project, tmp_path: Path) -> None:
+def test_gate_an_empty_shard_passes_and_says_so(
+    project: Project, tmp_path: Path
+) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)
     project.commit()
-    codes = [cli(project.root, "ci", "gate", "--mode", "all", "--shard-index", str(i), "--shard-count", "2",
-                 env=actions_env(tmp_path)).returncode for i in range(2)]
+    codes = [
+        cli(
+            project.root,
+            "ci",
+            "gate",
+            "--mode",
+            "all",
+            "--shard-index",
+            str(i),
+            "--shard-count",
+            "2",
+            env=actions_env(tmp_path),
+        ).returncode
+        for i in range(2)
+    ]
     assert sorted(codes) == [0, 1]
-    assert "shard 2 of 2 has no files" in (tmp_path / "summary").read_text() or \
-        "shard 1 of 2 has no files" in (tmp_path / "summary").read_text()
+    assert (
+        "shard 2 of 2 has no files" in (tmp_path / "summary").read_text()
+        or "shard 1 of 2 has no files" in (tmp_path / "summary").read_text()
+    )
 
 
-def test_gate_changed_without_a_base_is_an_error(project: Project, tmp_path: Path) -> None:
+def test_gate_changed_without_a_base_is_an_error(
+    project: Project, tmp_path: Path
+) -> None:
     project.write("a.py", '"""Doc."""\n')
     project.commit()
-    proc = cli(project.root, "ci", "gate", "--mode", "changed", env=actions_env(tmp_path, GITHUB_EVENT_NAME="push"))
+    proc = cli(
+        project.root,
+        "ci",
+        "gate",
+        "--mode",
+        "changed",
+        env=actions_env(tmp_path, GITHUB_EVENT_NAME="push"),
+    )
     assert proc.returncode == 2
     assert "no base commit" in proc.stderr
 
@@ -86,15 +144,38 @@ def test_merge_of_two_shards(project: Project, tmp_path: Path) -> None:
     project.commit()
     shards = tmp_path / "shards"
     for i in range(2):
-        cli(project.root, "ci", "gate", "--mode", "all", "--shard-index", str(i), "--shard-count", "2",
-            "--json", str(shards / f"{i}.json"), env=actions_env(tmp_path / f"s{i}"))
-    proc = cli(project.root, "ci", "merge", "--dir", str(shards), "--expected", "2", env=actions_env(tmp_path))
+        cli(
+            project.root,
+            "ci",
+            "gate",
+            "--mode",
+            "all",
+            "--shard-index",
+            str(i),
+            "--shard-count",
+            "2",
+            "--json",
+            str(shards / f"{i}.json"),
+            env=actions_env(tmp_path / f"s{i}"),
+        )
+    proc = cli(
+        project.root,
+        "ci",
+        "merge",
+        "--dir",
+        str(shards),
+        "--expected",
+        "2",
+        env=actions_env(tmp_path),
+    )
     assert proc.returncode == 1
     assert read_outputs(tmp_path)["new-findings"] == "2"
     assert "merged 2 shard report(s)" in (tmp_path / "summary").read_text()
 
 
-CALC = "def f(x):\n    if x:\n        return 1\n    return 2\n\n\ndef g():\n    return 3\n"
+CALC = (
+    "def f(x):\n    if x:\n        return 1\n    return 2\n\n\ndef g():\n    return 3\n"
+)
 TESTS = {
     "tests/test_a.py": "from calc import f\n\n\ndef test_a():\n    assert f(1) == 1\n",
     "tests/test_b.py": "from calc import g\n\n\ndef test_b():\n    assert g() == 3\n",
@@ -103,8 +184,11 @@ TESTS = {
 
 @pytest.fixture
 def tested(project: Project) -> Project:
-    project.write("pyproject.toml", '[tool.pytest.ini_options]\npythonpath = ["."]\n'
-                  '[tool.coverage.run]\nsource = ["calc"]\n')
+    project.write(
+        "pyproject.toml",
+        '[tool.pytest.ini_options]\npythonpath = ["."]\n'
+        '[tool.coverage.run]\nsource = ["calc"]\n',
+    )
     project.write("calc.py", CALC)
     for name, text in TESTS.items():
         project.write(name, text)
@@ -112,10 +196,14 @@ def tested(project: Project) -> Project:
     return project
 
 
-def test_pytest_cells_make_relative_data_that_combines_to_the_whole(tested: Project, tmp_path: Path) -> None:
+def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
+    tested: Project, tmp_path: Path
+) -> None:
     root = tested.root
     for i in range(2):
-        cell = pytest_cell.Cell(python=sys.executable, paths=["tests"], index=i, count=2, name=f"s{i}")
+        cell = pytest_cell.Cell(
+            python=sys.executable, paths=["tests"], index=i, count=2, name=f"s{i}"
+        )
         code, data, how = pytest_cell.run(cell, root=root, workdir=tmp_path)
         assert (code, data, how) == (0, f".coverage.s{i}", "files")
     from coverage import CoverageData
@@ -127,17 +215,25 @@ def test_pytest_cells_make_relative_data_that_combines_to_the_whole(tested: Proj
     assert gate.anchor_coverage(root) == [".coverage.s0", ".coverage.s1"]
     proc = cli(root, "coverage", "--combine", "--fail-under", "50", "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["summary"]["percent"] == pytest.approx(83.33, abs=0.01)  # 5 of 6 statements
+    assert json.loads(proc.stdout)["summary"]["percent"] == pytest.approx(
+        83.33, abs=0.01
+    )  # 5 of 6 statements
 
 
-def test_more_shards_than_test_files_is_an_error(tested: Project, tmp_path: Path) -> None:
-    cell = pytest_cell.Cell(python=sys.executable, paths=["tests"], index=2, count=3, name="x")
+def test_more_shards_than_test_files_is_an_error(
+    tested: Project, tmp_path: Path
+) -> None:
+    cell = pytest_cell.Cell(
+        python=sys.executable, paths=["tests"], index=2, count=3, name="x"
+    )
     with pytest.raises(GateError, match="shard 3 of 3 has no tests"):
         pytest_cell.run(cell, root=tested.root, workdir=tmp_path)
 
 
 def test_a_missing_interpreter_is_an_error(tested: Project, tmp_path: Path) -> None:
-    cell = pytest_cell.Cell(python=str(tmp_path / "nope"), paths=[], index=0, count=2, name="x")
+    cell = pytest_cell.Cell(
+        python=str(tmp_path / "nope"), paths=[], index=0, count=2, name="x"
+    )
     with pytest.raises(GateError, match="cannot run"):
         pytest_cell.run(cell, root=tested.root, workdir=tmp_path)
 
@@ -151,10 +247,26 @@ def test_a_missing_interpreter_is_an_error(tested: Project, tmp_path: Path) -> N
         ("unit/a b", "3.11", "tests", "x", 0, 2, "unit-a-b"),
     ],
 )
-def test_cell_name(explicit: str, version: str, paths: str, marker: str, index: int, count: int,
-                   expected: str) -> None:
-    assert pytest_cell.cell_name(explicit=explicit, python_version=version, marker=marker,
-                                 index=index, count=count, paths=paths) == expected
+def test_cell_name(
+    explicit: str,
+    version: str,
+    paths: str,
+    marker: str,
+    index: int,
+    count: int,
+    expected: str,
+) -> None:
+    assert (
+        pytest_cell.cell_name(
+            explicit=explicit,
+            python_version=version,
+            marker=marker,
+            index=index,
+            count=count,
+            paths=paths,
+        )
+        == expected
+    )
 
 
 def test_relative_coverage_script_errors(tmp_path: Path) -> None:
@@ -168,41 +280,110 @@ def test_docs_detection(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "conf.py").write_text("")
     assert docs_build.detect(tmp_path) == ("sphinx", "docs")
-    assert docs_build.install_command(tmp_path, python="py", given="") == ["py", "-m", "pip", "install", "sphinx"]
+    assert docs_build.install_command(tmp_path, python="py", given="") == [
+        "py",
+        "-m",
+        "pip",
+        "install",
+        "sphinx",
+    ]
     (tmp_path / "docs" / "requirements.txt").write_text("sphinx\n")
-    assert docs_build.install_command(tmp_path, python="py", given="")[-2:] == ["-r", "docs/requirements.txt"]
-    assert docs_build.install_command(tmp_path, python="py", given="make x") == ["bash", "-c", "make x"]
+    assert docs_build.install_command(tmp_path, python="py", given="")[-2:] == [
+        "-r",
+        "docs/requirements.txt",
+    ]
+    assert docs_build.install_command(tmp_path, python="py", given="make x") == [
+        "bash",
+        "-c",
+        "make x",
+    ]
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
-    assert docs_build.command(tmp_path, python="py", site_dir="s", build_command="")[:4] == ["py", "-m", "mkdocs", "build"]
+    assert docs_build.command(tmp_path, python="py", site_dir="s", build_command="")[
+        :4
+    ] == ["py", "-m", "mkdocs", "build"]
 
 
 def test_a_failed_docs_build_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(GateError, match="building the docs failed"):
-        docs_build.build(tmp_path, python=sys.executable, site_dir="site", build_command="exit 3")
+        docs_build.build(
+            tmp_path, python=sys.executable, site_dir="site", build_command="exit 3"
+        )
     with pytest.raises(GateError, match="wrote no site"):
-        docs_build.build(tmp_path, python=sys.executable, site_dir="site", build_command="true")
+        docs_build.build(
+            tmp_path, python=sys.executable, site_dir="site", build_command="true"
+        )
 
 
 @pytest.mark.parametrize(
     ("scan", "expected"),
     [
-        ("all", ["security", "-r", "a.txt", "-r", "b.txt", "--severity-threshold", "high"]),
-        ("code", ["security", "-r", "a.txt", "-r", "b.txt", "--severity-threshold", "high", "--no-deps"]),
-        ("dependencies", ["security", "-r", "a.txt", "-r", "b.txt", "--severity-threshold", "high", "--no-code"]),
+        (
+            "all",
+            ["security", "-r", "a.txt", "-r", "b.txt", "--severity-threshold", "high"],
+        ),
+        (
+            "code",
+            [
+                "security",
+                "-r",
+                "a.txt",
+                "-r",
+                "b.txt",
+                "--severity-threshold",
+                "high",
+                "--no-deps",
+            ],
+        ),
+        (
+            "dependencies",
+            [
+                "security",
+                "-r",
+                "a.txt",
+                "-r",
+                "b.txt",
+                "--severity-threshold",
+                "high",
+                "--no-code",
+            ],
+        ),
     ],
 )
 def test_security_arguments(scan: str, expected: list[str]) -> None:
-    assert gate.security_arguments(requirements="a.txt\nb.txt", vuln_db="", osv_url="", severity="high",
-                                   confidence="", scan=scan) == expected
+    assert (
+        gate.security_arguments(
+            requirements="a.txt\nb.txt",
+            vuln_db="",
+            osv_url="",
+            severity="high",
+            confidence="",
+            scan=scan,
+        )
+        == expected
+    )
 
 
 def test_security_arguments_reject_an_unknown_scan() -> None:
     with pytest.raises(GateError, match="scan must be"):
-        gate.security_arguments(requirements="", vuln_db="", osv_url="", severity="", confidence="", scan="both")
+        gate.security_arguments(
+            requirements="",
+            vuln_db="",
+            osv_url="",
+            severity="",
+            confidence="",
+            scan="both",
+        )
 
 
-@pytest.mark.parametrize(("mode", "event", "expected"), [("auto", "pull_request", "changed"), ("auto", "push", "all"),
-                                                         ("all", "pull_request", "all"), ("changed", "push", "changed")])
+@pytest.mark.parametrize(
+    ("mode", "event", "expected"),
+    [
+        ("auto", "pull_request", "changed"),
+        ("auto", "push", "all"),
+        ("all", "pull_request", "all"),
+        ("changed", "push", "changed"),
+    ],
+)
 def test_resolve_mode(mode: str, event: str, expected: str) -> None:
     assert gate.resolve_mode(mode, event) == expected
 
@@ -210,14 +391,41 @@ def test_resolve_mode(mode: str, event: str, expected: str) -> None:
 def test_run_arguments_pass_the_inputs_through(project: Project) -> None:
     project.write("a.py", '"""Doc."""\n')
     project.commit()
-    options = gate.GateOptions(tools="flake8,bandit", baseline="b.json", fail_under="75")
+    options = gate.GateOptions(
+        tools="flake8,bandit", baseline="b.json", fail_under="75"
+    )
     argv = gate.run_arguments(project.root, options, mode="changed", base="abc123")
-    assert argv == ["run", "--all-files", "--tools", "flake8,bandit", "--diff-base", "abc123",
-                    "--baseline", "b.json", "--fail-under", "75"]
-    assert gate.run_arguments(project.root, gate.GateOptions(), mode="all", base="") == ["run", "--all-files"]
+    assert argv == [
+        "run",
+        "--all-files",
+        "--tools",
+        "flake8,bandit",
+        "--diff-base",
+        "abc123",
+        "--baseline",
+        "b.json",
+        "--fail-under",
+        "75",
+    ]
+    assert gate.run_arguments(
+        project.root, gate.GateOptions(), mode="all", base=""
+    ) == ["run", "--all-files"]
 
 
 def test_coverage_arguments() -> None:
-    assert gate.coverage_arguments(fail_under="", changed_fail_under="90", base="") == ["coverage", "--combine"]
-    assert gate.coverage_arguments(fail_under="80", changed_fail_under="90", base="abc") == [
-        "coverage", "--combine", "--fail-under", "80", "--diff-base", "abc", "--changed-fail-under", "90"]
+    assert gate.coverage_arguments(fail_under="", changed_fail_under="90", base="") == [
+        "coverage",
+        "--combine",
+    ]
+    assert gate.coverage_arguments(
+        fail_under="80", changed_fail_under="90", base="abc"
+    ) == [
+        "coverage",
+        "--combine",
+        "--fail-under",
+        "80",
+        "--diff-base",
+        "abc",
+        "--changed-fail-under",
+        "90",
+    ]

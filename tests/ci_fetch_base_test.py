@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, git
-
 from quality_gates.ci import fetch_base
 from quality_gates.errors import GateError
 
@@ -27,7 +26,9 @@ def shallow(origin: Project, dest: Path) -> Path:
     return dest
 
 
-def test_a_shallow_clone_is_deepened_to_the_base(history: tuple[Project, str, str], tmp_path: Path) -> None:
+def test_a_shallow_clone_is_deepened_to_the_base(
+    history: tuple[Project, str, str], tmp_path: Path
+) -> None:
     origin, base, _ = history
     clone = shallow(origin, tmp_path / "clone")
     assert not fetch_base.has_commit(clone, base)
@@ -35,20 +36,28 @@ def test_a_shallow_clone_is_deepened_to_the_base(history: tuple[Project, str, st
     assert fetch_base.has_merge_base(clone, base)
 
 
-def test_a_base_already_present_needs_no_fetch(history: tuple[Project, str, str]) -> None:
+def test_a_base_already_present_needs_no_fetch(
+    history: tuple[Project, str, str],
+) -> None:
     origin, base, _ = history
     assert fetch_base.ensure_base(origin.root, base) == base
 
 
-def test_an_unreachable_remote_fails_clearly(history: tuple[Project, str, str], tmp_path: Path) -> None:
+def test_an_unreachable_remote_fails_clearly(
+    history: tuple[Project, str, str], tmp_path: Path
+) -> None:
     origin, base, _ = history
     clone = shallow(origin, tmp_path / "clone")
     git(clone, "remote", "set-url", "origin", str(tmp_path / "gone"))
-    with pytest.raises(GateError, match=f"cannot fetch the base commit {base} from 'origin'"):
+    with pytest.raises(
+        GateError, match=f"cannot fetch the base commit {base} from 'origin'"
+    ):
         fetch_base.ensure_base(clone, base)
 
 
-def test_an_unknown_base_fails_clearly(history: tuple[Project, str, str], tmp_path: Path) -> None:
+def test_an_unknown_base_fails_clearly(
+    history: tuple[Project, str, str], tmp_path: Path
+) -> None:
     origin, _, _ = history
     clone = shallow(origin, tmp_path / "clone")
     with pytest.raises(GateError, match="cannot fetch the base commit 0123456789"):
@@ -63,14 +72,20 @@ def test_no_base_is_an_error_not_an_empty_diff(project: Project) -> None:
 @pytest.mark.parametrize(
     ("event_name", "payload", "expected"),
     [
-        pytest.param("pull_request", {"pull_request": {"base": {"sha": "abc"}}}, "abc", id="pr"),
-        pytest.param("merge_group", {"merge_group": {"base_sha": "def"}}, "def", id="merge-group"),
+        pytest.param(
+            "pull_request", {"pull_request": {"base": {"sha": "abc"}}}, "abc", id="pr"
+        ),
+        pytest.param(
+            "merge_group", {"merge_group": {"base_sha": "def"}}, "def", id="merge-group"
+        ),
         pytest.param("push", {"before": "123"}, "123", id="push-before"),
         pytest.param("push", {"before": "0" * 40}, "", id="new-branch"),
         pytest.param("workflow_dispatch", {}, "", id="other"),
     ],
 )
-def test_event_base(tmp_path: Path, event_name: str, payload: dict[str, object], expected: str) -> None:
+def test_event_base(
+    tmp_path: Path, event_name: str, payload: dict[str, object], expected: str
+) -> None:
     path = tmp_path / "event.json"
     path.write_text(json.dumps(payload))
     env = {"GITHUB_EVENT_PATH": str(path), "GITHUB_EVENT_NAME": event_name}

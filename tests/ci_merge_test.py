@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from quality_gates.ci import merge
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -15,9 +14,15 @@ from quality_gates.reports import json_report
 
 
 def shard(tmp_path: Path, name: str, findings: list[Finding], code: int) -> Path:
-    report = Report("run", findings=findings, tools={"bandit": ToolRun("bandit", "1.9.4", seconds=1.0, files=2)},
-                    exit_code=code)
-    report.summary.update(files=2, findings=len(findings), score=90.0, rating="A", debt_minutes=10)
+    report = Report(
+        "run",
+        findings=findings,
+        tools={"bandit": ToolRun("bandit", "1.9.4", seconds=1.0, files=2)},
+        exit_code=code,
+    )
+    report.summary.update(
+        files=2, findings=len(findings), score=90.0, rating="A", debt_minutes=10
+    )
     path = tmp_path / f"{name}.json"
     path.write_text(json_report.render(report))
     return path
@@ -70,10 +75,16 @@ def test_a_missing_shard_is_an_error(tmp_path: Path) -> None:
         pytest.param(b"{", "not a readable JSON report", id="truncated"),
         pytest.param(b"\xff\xfe", "not a readable JSON report", id="binary"),
         pytest.param(b"[]", "no findings list", id="not-a-report"),
-        pytest.param(json.dumps({"findings": [{"tool": "x"}]}).encode(), "malformed finding", id="bad-finding"),
+        pytest.param(
+            json.dumps({"findings": [{"tool": "x"}]}).encode(),
+            "malformed finding",
+            id="bad-finding",
+        ),
     ],
 )
-def test_damaged_reports_are_errors(tmp_path: Path, content: bytes, message: str) -> None:
+def test_damaged_reports_are_errors(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "r.json"
     path.write_bytes(content)
     with pytest.raises(GateError, match=message):

@@ -6,20 +6,23 @@ import json
 from pathlib import Path
 
 import pytest
-
 from quality_gates.ci import outputs, publish
 from quality_gates.findings import Finding
 from quality_gates.report import Report
 
 
 def finding(line: int, new: bool | None = None) -> Finding:
-    return Finding("bandit", "B602", "error", "a.py", line, 1, f"shell {line}", f"fp{line}", new)
+    return Finding(
+        "bandit", "B602", "error", "a.py", line, 1, f"shell {line}", f"fp{line}", new
+    )
 
 
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        pytest.param({"score": 97.5, "rating": "A"}, "score=97.5\nrating=A\n", id="plain"),
+        pytest.param(
+            {"score": 97.5, "rating": "A"}, "score=97.5\nrating=A\n", id="plain"
+        ),
         pytest.param({"empty": None}, "empty=\n", id="none"),
     ],
 )
@@ -51,7 +54,9 @@ def test_outputs_print_outside_actions(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_annotations_are_capped_and_baselined_findings_skipped() -> None:
-    report = Report("run", findings=[finding(1, True), finding(2, False), finding(3), finding(4)])
+    report = Report(
+        "run", findings=[finding(1, True), finding(2, False), finding(3), finding(4)]
+    )
     text, left = outputs.annotation_commands(report, limit=2)
     assert text.splitlines() == [
         "::error file=a.py,line=1,col=1,title=bandit B602::shell 1",
@@ -61,12 +66,16 @@ def test_annotations_are_capped_and_baselined_findings_skipped() -> None:
     assert outputs.annotation_commands(report, limit=0) == ("", 3)
 
 
-def test_publish_writes_every_view(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_publish_writes_every_view(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary"))
     report = Report("run", findings=[finding(1), finding(2)], exit_code=1)
     report.summary.update(score=88.5, rating="B", debt_minutes=20)
-    targets = publish.Targets(str(tmp_path / "r.json"), str(tmp_path / "r.sarif"), 1, "the gate")
+    targets = publish.Targets(
+        str(tmp_path / "r.json"), str(tmp_path / "r.sarif"), 1, "the gate"
+    )
     assert publish.publish(report, targets) == 1
     assert capsys.readouterr().out.count("::error ") == 1
     assert json.loads((tmp_path / "r.json").read_text())["score"] == 88.5

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from quality_gates.ci import pages
 from quality_gates.errors import GateError
 
@@ -17,7 +16,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     """/ok answers 200 with a title, /other 200 without it, anything else 404."""
 
     def do_GET(self) -> None:  # noqa: N802
-        bodies = {"/ok": b"<title>My docs</title>", "/other": b"<title>Welcome to nginx</title>"}
+        bodies = {
+            "/ok": b"<title>My docs</title>",
+            "/other": b"<title>Welcome to nginx</title>",
+        }
         body = bodies.get(self.path)
         self.send_response(200 if body else 404)
         self.end_headers()
@@ -38,7 +40,9 @@ def server() -> Iterator[str]:
 
 def test_a_live_page_with_the_expected_text_passes(server: str) -> None:
     logged: list[str] = []
-    pages.check_url(f"{server}/ok", expected="My docs", attempts=2, delay=0, log=logged.append)
+    pages.check_url(
+        f"{server}/ok", expected="My docs", attempts=2, delay=0, log=logged.append
+    )
     assert logged == [f"{server}/ok: answered 200 with the expected page (attempt 1)"]
 
 
@@ -46,19 +50,27 @@ def test_a_live_page_with_the_expected_text_passes(server: str) -> None:
     ("path", "expected", "message"),
     [
         pytest.param("/gone", "", "answered 404 after 3 attempt", id="404"),
-        pytest.param("/other", "My docs", "does not contain 'My docs'", id="wrong-page"),
+        pytest.param(
+            "/other", "My docs", "does not contain 'My docs'", id="wrong-page"
+        ),
     ],
 )
-def test_a_wrong_answer_fails_after_the_retries(server: str, path: str, expected: str, message: str) -> None:
+def test_a_wrong_answer_fails_after_the_retries(
+    server: str, path: str, expected: str, message: str
+) -> None:
     logged: list[str] = []
     with pytest.raises(GateError, match=message):
-        pages.check_url(server + path, expected=expected, attempts=3, delay=0, log=logged.append)
+        pages.check_url(
+            server + path, expected=expected, attempts=3, delay=0, log=logged.append
+        )
     assert len(logged) == 3
 
 
 def test_an_unreachable_site_fails(tmp_path: Path) -> None:
     with pytest.raises(GateError, match="unreachable"):
-        pages.check_url("http://127.0.0.1:9/", expected="", attempts=1, delay=0, log=lambda _: None)
+        pages.check_url(
+            "http://127.0.0.1:9/", expected="", attempts=1, delay=0, log=lambda _: None
+        )
 
 
 @pytest.mark.parametrize("url", ["", "ftp://x/", "example.com"])
@@ -68,7 +80,9 @@ def test_not_an_http_url_is_an_error(url: str) -> None:
 
 
 def test_expected_title(tmp_path: Path) -> None:
-    (tmp_path / "index.html").write_text("<html><head><title> A &amp; B </title></head></html>")
+    (tmp_path / "index.html").write_text(
+        "<html><head><title> A &amp; B </title></head></html>"
+    )
     assert pages.expected_title(tmp_path) == "A & B"
     assert pages.expected_title(tmp_path / "missing") == ""
 

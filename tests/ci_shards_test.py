@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from quality_gates.ci import shards
 from quality_gates.errors import GateError
 
@@ -59,13 +58,17 @@ def test_split_tests_by_file_without_durations() -> None:
         pytest.param('[["t.py::a", 2]]', {"t.py::a": 2.0}, id="pytest-split-list"),
     ],
 )
-def test_read_durations(tmp_path: Path, content: str, expected: dict[str, float]) -> None:
+def test_read_durations(
+    tmp_path: Path, content: str, expected: dict[str, float]
+) -> None:
     path = tmp_path / ".test_durations"
     path.write_text(content)
     assert shards.read_durations(path) == expected
 
 
-@pytest.mark.parametrize("content", ["{", '{"a": "slow"}', '{"a": true}', '"x"', "\xff"])
+@pytest.mark.parametrize(
+    "content", ["{", '{"a": "slow"}', '{"a": true}', '"x"', "\xff"]
+)
 def test_bad_durations_are_errors(tmp_path: Path, content: str) -> None:
     path = tmp_path / ".test_durations"
     path.write_bytes(content.encode("latin-1"))

@@ -49,14 +49,19 @@ def hidden(path: Path, base: Path) -> bool:
 def setup_python(args: dict[str, str]) -> int:
     python = Path(sys.executable)
     if (args.get("update-environment") or "true") == "true":
-        venv = Path(os.environ["RUNNER_TEMP"]) / f"standin-python-{args.get('python-version', '')}"
+        venv = (
+            Path(os.environ["RUNNER_TEMP"])
+            / f"standin-python-{args.get('python-version', '')}"
+        )
         if not (venv / "bin" / "python").exists():
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         python = venv / "bin" / "python"
         with open(os.environ["GITHUB_PATH"], "a", encoding="utf-8") as handle:
             handle.write(f"{venv / 'bin'}\n")
     record("setup-python", inputs=args)
-    output(**{"python-path": str(python), "python-version": args.get("python-version", "")})
+    output(
+        **{"python-path": str(python), "python-version": args.get("python-version", "")}
+    )
     return 0
 
 
@@ -80,7 +85,9 @@ def upload_artifact(args: dict[str, str]) -> int:
             copied.append(source.name)
     record("upload-artifact", inputs=args, files=copied)
     if not copied and (args.get("if-no-files-found") or "warn") == "error":
-        print(f"::error::No files were found with the provided path: {args.get('path')}")
+        print(
+            f"::error::No files were found with the provided path: {args.get('path')}"
+        )
         return 1
     return 0
 
@@ -89,7 +96,11 @@ def download_artifact(args: dict[str, str]) -> int:
     pattern = args.get("pattern") or args.get("name") or "*"
     dest = Path(args.get("path") or os.environ["GITHUB_WORKSPACE"])
     merge = args.get("merge-multiple", "false") == "true"
-    names = sorted(p.name for p in store().iterdir() if fnmatch.fnmatch(p.name, pattern)) if store().is_dir() else []
+    names = (
+        sorted(p.name for p in store().iterdir() if fnmatch.fnmatch(p.name, pattern))
+        if store().is_dir()
+        else []
+    )
     for name in names:
         into = dest if merge or args.get("name") else dest / name
         shutil.copytree(store() / name, into, dirs_exist_ok=True)
