@@ -397,16 +397,16 @@ def fresh_caches(work: Path) -> Path:
 
 def environment(caches: Path) -> dict[str, str]:
     """Return the environment of every measured command: caches under ``caches``."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")
-    }
+    # no PYTHONDONTWRITEBYTECODE: a user's machine keeps .pyc files, and without
+    # them every run recompiles the gate's own modules (~0.2 s of a warm run)
+    dropped = ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         QUALITY_GATES_CACHE_DIR=str(caches / "quality-gates"),
         BLACK_CACHE_DIR=str(caches / "black"),
         XDG_CACHE_HOME=str(caches / "xdg"),
         RUFF_CACHE_DIR=str(caches / "ruff"),
         PRE_COMMIT_HOME=str(caches.parent.parent / "pre-commit-home"),
-        PYTHONDONTWRITEBYTECODE="1",
     )
     return env
 
