@@ -38,8 +38,12 @@ class Finding:
         return (self.path, self.line, self.column, self.tool, self.rule)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the finding as a JSON-ready dict of all its fields."""
-        return dataclasses.asdict(self)
+        """Return the finding as a JSON-ready dict of all its fields.
+
+        Not ``dataclasses.asdict``: every field is a scalar, and its recursive
+        deep copy made the JSON of 14k findings take 0.5 s.
+        """
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
