@@ -111,9 +111,18 @@ def download_artifact(args: dict[str, str]) -> int:
     return 0
 
 
+def pages_store(name: str) -> Path:
+    """Per job: the tests run several deploy jobs in one workflow, in parallel.
+
+    (GitHub would refuse two `github-pages` artifacts in one run; sharing one
+    store here made a job deploy another job's site now and then.)
+    """
+    return store() / "pages" / os.environ.get("GITHUB_JOB", "") / name
+
+
 def upload_pages_artifact(args: dict[str, str]) -> int:
     site = Path(args.get("path") or "_site")
-    target = store() / (args.get("name") or "github-pages")
+    target = pages_store(args.get("name") or "github-pages")
     target.mkdir(parents=True, exist_ok=True)
     members = []
     with tarfile.open(target / "artifact.tar", "w") as tar:
@@ -129,7 +138,7 @@ def upload_pages_artifact(args: dict[str, str]) -> int:
 
 
 def deploy_pages(args: dict[str, str]) -> int:
-    tar_path = store() / (args.get("artifact-name") or "github-pages") / "artifact.tar"
+    tar_path = pages_store(args.get("artifact-name") or "github-pages") / "artifact.tar"
     job = os.environ.get("GITHUB_JOB", "")
     root = os.environ.get("QG_STANDIN_PAGES_ROOT")
     if root:
