@@ -830,6 +830,26 @@ def gate_breakdown(bench: Bench) -> str:
     return "\n".join(lines)
 
 
+def floor_notes(bench: Bench, trees: Sequence[Tree], cores: int) -> list[str]:
+    """Explain the cold ratio: the best a gate on ``cores`` cores could do."""
+    notes = []
+    for tree in trees:
+        t = tree.key
+        gate_cpu, direct = bench.cpu(f"{t}/gate-cold"), bench.wall(
+            f"{t}/direct-cold/total"
+        )
+        if gate_cpu == gate_cpu and direct == direct:
+            floor = gate_cpu / cores
+            notes.append(
+                f"{t}, cold: the gate needs {fmt(gate_cpu, ' s')} of CPU (the tools' "
+                f"own work: {fmt(bench.cpu(f'{t}/direct-cold/total'), ' s')}); on "
+                f"{cores} cores that is at least {fmt(floor, ' s')}, a ratio of "
+                f"{fmt(ratio(floor, direct))} to the direct run, which already runs "
+                "black and flake8 on every core."
+            )
+    return notes
+
+
 def render_markdown(
     rows: Sequence[Row],
     *,
@@ -839,6 +859,7 @@ def render_markdown(
     breakdown: str,
     warnings: Sequence[str],
     command: str,
+    notes: Sequence[str] = (),
 ) -> str:
     """Render the whole BENCHMARKS.md."""
     out = ["# Benchmarks", "", f"Written by `{command}`; do not edit by hand.", ""]
@@ -865,6 +886,8 @@ def render_markdown(
         "",
         breakdown,
     ]
+    if notes:
+        out += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     if warnings:
         out += ["", "## Warnings", ""] + [f"- {w}" for w in warnings]
     return "\n".join(out) + "\n"
@@ -879,6 +902,7 @@ def plot(
 ) -> None:
     """Ratios against targets, and time against changed files, as a PNG."""
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -892,6 +916,7 @@ def plot(
     left.set_yticks(range(len(shown)), names, fontsize=7)
     left.axvline(1.0, color="black", linestyle="--")
     left.set_xscale("log")
+    left.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     left.set_xlabel("ratio / target (left of the line: target met)")
     left.invert_yaxis()
     for tree in trees.values():
@@ -1041,6 +1066,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         breakdown=gate_breakdown(bench),
         warnings=bench.warnings,
         command=command.strip(),
+        notes=floor_notes(bench, list(trees.values()), os.cpu_count() or 1),
     )
     args.output.write_text(text)
     try:

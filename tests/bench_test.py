@@ -123,3 +123,21 @@ def test_pick_spread_and_edits(bench: ModuleType, tmp_path: Path) -> None:
     assert (tmp_path / "a.py").read_bytes() != first
     edits.restore()
     assert (tmp_path / "a.py").read_bytes() == b"x = 1"
+
+
+def test_floor_notes_give_the_best_possible_cold_ratio(
+    bench: ModuleType, tmp_path: Path
+) -> None:
+    """Check the note that explains the cold ratio: CPU over cores, against direct."""
+    b = bench.Bench(tmp_path, interval=0.05, verbose=False)
+    b.samples["medium/gate-cold"] = [bench.Sample(30.0, 40.0, 1.0, 1.0, 1)]
+    b.samples["medium/direct-cold/total"] = [bench.Sample(50.0, 45.0, 1.0, 1.0, 0)]
+    tree = bench.Tree("medium", bench.MEDIUM, tmp_path, [], [], 0)
+    (note,) = bench.floor_notes(b, [tree], 2)
+    assert "40.0 s of CPU" in note
+    assert "at least 20.0 s" in note
+    assert "a ratio of 0.400" in note
+    assert (
+        bench.floor_notes(b, [bench.Tree("x", bench.LARGE, tmp_path, [], [], 0)], 2)
+        == []
+    )
