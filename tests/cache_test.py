@@ -150,3 +150,16 @@ def test_two_concurrent_runs_share_the_cache_safely(
     _, third, _ = run(project, "--all-files")
     assert set(cached(third).values()) == {30}
     assert third["findings"] == reports[0]["findings"]
+
+
+def test_isort_verdict_is_rechecked_when_a_top_level_package_appears(
+    project: Project,
+) -> None:
+    """isort classifies `import newpkg` as third-party until newpkg/ exists in the project."""
+    project.write("m.py", '"""M."""\n\nimport os\n\nimport newpkg\n\nprint(os, newpkg)\n')
+    project.commit()
+    assert run(project, "--tools", "isort", "m.py")[0] == 0
+    project.write("newpkg/__init__.py", '"""New."""\n')
+    code, report, _ = run(project, "--tools", "isort", "m.py")
+    assert report["tools"]["isort"]["cached"] == 0
+    assert code == 0  # still sorted: os (stdlib) then newpkg (now first-party)

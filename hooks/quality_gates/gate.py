@@ -105,7 +105,7 @@ def build_report(
         errors=list(outcome.errors),
         notes=list(outcome.notes),
     )
-    loc = sum(score_mod.lines_of_code(src.lines) for src in outcome.sources.values())
+    loc = sum(src.loc for src in outcome.sources.values())  # cached by content
     result = score_mod.compute(outcome.findings, loc, costs=costs(config))
     report.summary.update(
         files=len(outcome.sources),

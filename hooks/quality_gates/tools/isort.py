@@ -28,6 +28,16 @@ class Isort(Adapter):
     can_fix = True
     cost = 0.5
 
+    def config_inputs(self, ctx: Context) -> list[str]:
+        """Add the project's top-level modules: isort sorts first-party by them."""
+        found = []
+        for folder in (ctx.root, ctx.root / "src"):
+            try:
+                found += sorted(entry.name for entry in folder.iterdir())
+            except OSError:
+                continue
+        return [*super().config_inputs(ctx), "\0".join(found)]
+
     def own_config(self, ctx: Context) -> str | None:
         """Name the isort config: pyproject.toml, .isort.cfg, setup.cfg or tox.ini."""
         if pyproject_tool(ctx, "isort"):
