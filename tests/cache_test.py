@@ -155,8 +155,10 @@ def test_two_concurrent_runs_share_the_cache_safely(
 def test_isort_verdict_is_rechecked_when_a_top_level_package_appears(
     project: Project,
 ) -> None:
-    """isort classifies `import newpkg` as third-party until newpkg/ exists in the project."""
-    project.write("m.py", '"""M."""\n\nimport os\n\nimport newpkg\n\nprint(os, newpkg)\n')
+    """Re-check: isort sees `newpkg` as third-party until newpkg/ exists here."""
+    project.write(
+        "m.py", '"""M."""\n\nimport os\n\nimport newpkg\n\nprint(os, newpkg)\n'
+    )
     project.commit()
     assert run(project, "--tools", "isort", "m.py")[0] == 0
     project.write("newpkg/__init__.py", '"""New."""\n')
