@@ -11,6 +11,7 @@ from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import scan
 from quality_gates.cache import Cache
+from quality_gates.commands._options import add_runner_options
 from quality_gates.errors import GateError
 
 NAME = "baseline"
@@ -43,17 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="baseline file (default: `baseline` in config)",
     )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="parallel tool processes (default: all cores)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write the result cache",
-    )
+    add_runner_options(parser)
 
 
 def _say(message: str) -> None:

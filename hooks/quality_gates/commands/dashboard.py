@@ -11,6 +11,7 @@ from quality_gates import files as files_mod
 from quality_gates import history, scan
 from quality_gates.atomic import write_atomic
 from quality_gates.cache import Cache
+from quality_gates.commands._options import add_runner_options
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.reports import dashboard
 
@@ -41,17 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="how many past commits the trend covers (default: 10; 0 for none)",
     )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="parallel tool processes (default: all cores)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write the result cache",
-    )
+    add_runner_options(parser)
 
 
 def _progress(message: str) -> None:

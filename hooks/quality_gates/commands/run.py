@@ -12,6 +12,7 @@ from quality_gates import diffs
 from quality_gates import files as files_mod
 from quality_gates import gate, reports
 from quality_gates.cache import Cache
+from quality_gates.commands._options import add_runner_options
 from quality_gates.errors import ERROR, GateError
 from quality_gates.runner import Runner
 from quality_gates.tools.base import Context
@@ -48,17 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="apply isort and black in place first, then report what remains",
     )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="parallel tool processes (default: all cores)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write the result cache",
-    )
+    add_runner_options(parser)
     parser.add_argument(
         "--diff-base",
         metavar="REF",

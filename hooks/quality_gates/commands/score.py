@@ -12,6 +12,7 @@ from quality_gates import files as files_mod
 from quality_gates import reports, scan
 from quality_gates.atomic import write_atomic
 from quality_gates.cache import Cache
+from quality_gates.commands._options import add_runner_options
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.report import Report
 from quality_gates.score import format_debt
@@ -30,17 +31,7 @@ exit codes: 0 scored, 2 usage, config or tool error"""
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add --jobs, --no-cache, --format and --output."""
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="parallel tool processes (default: all cores)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write the result cache",
-    )
+    add_runner_options(parser)
     parser.add_argument(
         "--tools",
         metavar="LIST",
