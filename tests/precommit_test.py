@@ -34,10 +34,49 @@ def test_manifest_validates(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_every_hook_id_is_in_the_readme() -> None:
-    readme = (REPO / "README.md").read_text()
-    missing = [hook for hook in HOOK_IDS if f"`{hook}`" not in readme]
-    assert not missing
+# the docs page of each hook: its table row and what it runs are there
+HOOK_PAGES = {
+    "quality-gate": "run.md",
+    "black": "run.md",
+    "isort": "run.md",
+    "flake8": "run.md",
+    "mypy": "run.md",
+    "bandit": "security.md",
+    "dependency-audit": "security.md",
+    "protect-files": "protect-files.md",
+    "protect-files-commit-msg": "protect-files.md",
+    "gate-integrity": "gate-integrity.md",
+    "import-time": "import-time.md",
+    "coverage-gate": "coverage-gate.md",
+    "docs-check": "docs-check.md",
+}
+HOOK_ROW = re.compile(r"^\| \[?`([a-z0-9-]+)`(?:\]\(([^)]+)\))? \| (.+) \|$", re.M)
+
+
+def hook_table(text: str) -> dict[str, tuple[str, str]]:
+    """Map each hook id of the `| hook id | what it does |` table to (link, text)."""
+    start = text.index("| hook id | what it does |")
+    table = text[start : text.index("\n\n", start)]
+    return {m[1]: (m[2] or "", m[3]) for m in HOOK_ROW.finditer(table)}
+
+
+def test_the_readme_table_lists_every_hook_and_links_its_page() -> None:
+    rows = hook_table((REPO / "README.md").read_text())
+    assert list(rows) == list(dict.fromkeys(rows))
+    assert set(rows) == set(HOOK_IDS)
+    assert {hook: link for hook, (link, _) in rows.items()} == {
+        hook: f"docs/{page}" for hook, page in HOOK_PAGES.items()
+    }
+
+
+def test_every_hook_has_its_row_on_its_docs_page_and_the_quick_start() -> None:
+    assert set(HOOK_PAGES) == set(HOOK_IDS), "a new hook needs a docs page"
+    readme = hook_table((REPO / "README.md").read_text())
+    quick = hook_table((REPO / "docs" / "quickstart.md").read_text())
+    assert {h: (f"docs/{link}", text) for h, (link, text) in quick.items()} == readme
+    for hook, page in HOOK_PAGES.items():
+        on_page = hook_table((REPO / "docs" / page).read_text())
+        assert on_page.get(hook, ("", ""))[1] == readme[hook][1], (hook, page)
 
 
 def test_every_hook_calls_the_suites_command() -> None:
