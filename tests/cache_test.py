@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -165,3 +166,102 @@ def test_isort_verdict_is_rechecked_when_a_top_level_package_appears(
     code, report, _ = run(project, "--tools", "isort", "m.py")
     assert report["tools"]["isort"]["cached"] == 0
     assert code == 0  # still sorted: os (stdlib) then newpkg (now first-party)
+
+
+# -- a cache that can never serve a stale result ------------------------------
+FIXED_PARSER = """
+
+import dataclasses
+
+_parse_before = Flake8.parse
+
+
+def _parse_fixed(self, ctx, files, proc):  # a changed adapter: a fixed parser
+    return [
+        dataclasses.replace(f, rule=f.rule + "X")
+        for f in _parse_before(self, ctx, files, proc)
+    ]
+
+
+Flake8.parse = _parse_fixed
+"""
+
+
+def test_a_changed_adapter_misses_the_cache(project: Project, tmp_path: Path) -> None:
+    """Same tool versions, same config, new adapter code: never the old results."""
+    suite = tmp_path / "suite"
+    shutil.copytree(HOOKS / "quality_gates", suite / "quality_gates")
+    make(project)
+    env = {"PYTHONPATH": str(suite)}
+    first = cli(project.root, "run", "--format", "json", "--all-files", env=env)
+    assert first.returncode == 1, first.stderr
+    assert {f["rule"] for f in json.loads(first.stdout)["findings"]} == {"F401"}
+    adapter = suite / "quality_gates" / "tools" / "flake8.py"
+    text = adapter.read_text()
+    adapter.write_text(text + FIXED_PARSER)
+    second = cli(project.root, "run", "--format", "json", "--all-files", env=env)
+    assert second.returncode == 1, second.stderr
+    report = json.loads(second.stdout)
+    assert report["tools"]["flake8"]["cached"] == 0
+    assert {f["rule"] for f in report["findings"]} == {"F401X"}
+    assert cached(report)["black"] == 3  # the other adapters' code did not change
+
+
+A_USES_B = '"""A."""\n\nimport b\n\nX: int = b.f()\n'
+B_INT = '"""B."""\n\n\ndef f() -> int:\n    """F."""\n    return 1\n'
+B_STR = '"""B."""\n\n\ndef f() -> str:\n    """F."""\n    return "x"\n'
+MYPY_ERROR = 'Incompatible types in assignment (expression has type "str", variable has type "int")'
+
+
+def mypy_messages(root: Path, *args: str) -> tuple[int, list[str], dict[str, Any]]:
+    proc = cli(root, "run", "--tools", "mypy", "--format", "json", *args)
+    report = json.loads(proc.stdout)
+    return proc.returncode, [f["message"] for f in report["findings"]], report
+
+
+def test_mypy_outside_git_sees_a_change_in_an_imported_file(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'plain'\n")
+    (root / "a.py").write_text(A_USES_B)
+    (root / "b.py").write_text(B_INT)
+    assert mypy_messages(root, "a.py")[:2] == (0, [])
+    (root / "b.py").write_text(B_STR)
+    code, messages, report = mypy_messages(root, "a.py")
+    assert (code, messages) == (1, [MYPY_ERROR])
+    assert report["tools"]["mypy"]["cached"] == 0
+    assert mypy_messages(root, "a.py", "--no-cache")[:2] == (1, [MYPY_ERROR])
+
+
+def test_mypy_sees_a_change_in_an_untracked_imported_file(project: Project) -> None:
+    project.write("a.py", A_USES_B)
+    project.commit("a imports b, which is not tracked")
+    project.write("b.py", B_INT)
+    assert mypy_messages(project.root, "a.py")[:2] == (0, [])
+    project.write("b.py", B_STR)
+    assert mypy_messages(project.root, "a.py")[:2] == (1, [MYPY_ERROR])
+
+
+def test_mypy_sees_a_new_module_that_an_import_now_finds(project: Project) -> None:
+    """An import mypy could not resolve (ignored as missing) resolves once b.py exists."""
+    project.write("a.py", A_USES_B)
+    project.commit("a imports b, which does not exist yet")
+    assert mypy_messages(project.root, "a.py")[:2] == (0, [])
+    project.write("b.py", B_STR)
+    assert mypy_messages(project.root, "a.py")[:2] == (1, [MYPY_ERROR])
+
+
+def test_mypy_sees_a_change_on_its_mypy_path_outside_the_project(
+    tmp_path: Path,
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "b.py").write_text(B_INT)
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "mypy.ini").write_text(f"[mypy]\nmypy_path = {shared}\n")
+    (root / "a.py").write_text(A_USES_B)
+    Project(root).commit("a imports b from the shared folder")
+    assert mypy_messages(root, "a.py")[:2] == (0, [])
+    (shared / "b.py").write_text(B_STR)
+    assert mypy_messages(root, "a.py")[:2] == (1, [MYPY_ERROR])
