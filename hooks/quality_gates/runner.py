@@ -61,20 +61,37 @@ def _encode(findings: Sequence[Finding]) -> list[list[Any]]:
     ]
 
 
-def _decode(tool: str, rows: Sequence[Sequence[Any]]) -> list[Finding]:
-    return [
-        Finding(
-            tool,
-            str(r[0]),
-            str(r[1]),
-            str(r[2]),
-            int(r[3]),
-            int(r[4]),
-            str(r[5]),
-            str(r[6]),
-        )
-        for r in rows
-    ]
+class WrongShape(ValueError):
+    """A cached value (checksum valid) is not what this code writes."""
+
+
+def _decode(tool: str, rows: object) -> list[Finding]:
+    """Rebuild cached findings; raise WrongShape for what ``_encode`` never writes."""
+    if not isinstance(rows, list):
+        raise WrongShape(f"{type(rows).__name__}, not a list of findings")
+    found = []
+    for r in rows:
+        if not (isinstance(r, list) and len(r) == 7):
+            raise WrongShape(f"a finding of {len(r) if isinstance(r, list) else r!r}")
+        text = [r[0], r[1], r[2], r[5], r[6]]
+        if not all(isinstance(v, str) for v in text) or not all(
+            type(v) is int for v in (r[3], r[4])
+        ):
+            raise WrongShape(f"a finding with wrong field types: {r!r:.80}")
+        found.append(Finding(tool, r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
+    return found
+
+
+def _syntax_entry(value: object) -> bool:
+    """Tell whether a cached syntax verdict has the shape ``_syntax`` writes."""
+    if not (isinstance(value, list) and len(value) == 2 and type(value[1]) is int):
+        return False
+    verdict = value[0]
+    return verdict is None or (
+        isinstance(verdict, list)
+        and len(verdict) == 3
+        and [type(v) for v in verdict] == [int, int, str]
+    )
 
 
 class LinesOf(Mapping[str, Sequence[str]]):
@@ -174,7 +191,7 @@ class Runner:
         fresh: dict[str, Any] = {}
         for name, src in todo.items():
             k = keys[name]
-            if k in cached:
+            if _syntax_entry(cached.get(k)):
                 verdict, src.known_loc = cached[k]
             else:
                 problem = sources.syntax_problem(name, texts[name])
@@ -241,14 +258,13 @@ class Runner:
                 keys = {
                     n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in good
                 }
-            hits = self.cache.get_many(keys.values()) if self.cache else {}
+            hits = self._hits(adapter.name, keys)
             misses = [n for n, k in keys.items() if k not in hits]
             hit = adapter.whole_program and keys and not misses
             run.cached = len(good) if hit else len(keys) - len(misses)
             run.files = len(good)
-            for k in keys.values():
-                if k in hits:
-                    found.extend(_decode(adapter.name, hits[k]))
+            for findings in hits.values():
+                found.extend(findings)
             pending_keys[adapter.name] = {n: keys[n] for n in misses}
             if misses or not keys:
                 todo.append((adapter, good if adapter.whole_program else misses))
@@ -257,6 +273,21 @@ class Runner:
         found.sort(key=Finding.sort_key)
         notes = (list(self.cache.notes) if self.cache else []) + self.notes
         return Outcome(found, self.tools, self.errors, notes, srcs)
+
+    def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
+        """Return cached findings by key; a value of the wrong shape is a miss."""
+        values = self.cache.get_many(keys.values()) if self.cache else {}
+        hits = {}
+        for name, k in keys.items():
+            if k in values:
+                try:
+                    hits[k] = _decode(tool, values[k])
+                except WrongShape as exc:
+                    self.notes.append(
+                        f"cache entry of {tool} for {name} had the wrong shape "
+                        f"({exc}); checked again"
+                    )
+        return hits
 
     def _tool_run(self, adapter: Adapter) -> ToolRun | None:
         try:

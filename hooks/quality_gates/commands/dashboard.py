@@ -73,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
             )
     finally:
         if cache:
-            cache.close()
+            cache.close(prune=True)
     title = f"quality-gates: {root.name}"
     page = dashboard.render(report, [p.to_dict() for p in points], title=title)
     write_atomic(Path(args.output), page)

@@ -173,5 +173,5 @@ def main(args: argparse.Namespace) -> int:
     report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)
     reports.emit(report, args.format, args.output)
     if cache:
-        cache.close()
+        cache.close(prune=True)
     return report.exit_code

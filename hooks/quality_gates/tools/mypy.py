@@ -133,6 +133,26 @@ def mypy_path(ctx: Context) -> list[Path]:
     return found
 
 
+INTERNAL_ERROR = "error: INTERNAL ERROR"
+NO_CACHE = ["--cache-dir", os.devnull]
+
+
+def _cache_in_use(args: Sequence[str]) -> bool:
+    where = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--cache-dir"]
+    return bool(where) and where[-1] != os.devnull
+
+
+def _without_cache(args: Sequence[str]) -> list[str]:
+    kept: list[str] = []
+    skip = False
+    for arg in args:
+        if skip or arg == "--cache-dir":
+            skip = not skip
+            continue
+        kept.append(arg)
+    return kept
+
+
 @register
 class Mypy(Adapter):
     """mypy over the whole program at once, in the project's environment."""
@@ -160,9 +180,21 @@ class Mypy(Adapter):
         return ["--config-file=", "--ignore-missing-imports", "--check-untyped-defs"]
 
     def run_args(self, ctx: Context) -> list[str]:
-        """Keep mypy's incremental cache per project, in the suite's cache folder."""
+        """Keep mypy's incremental cache per project, in the suite's cache folder.
+
+        A folder that cannot be made or written (the cache folder is a file, a
+        read-only place) gets ``os.devnull``: mypy then keeps no cache at all,
+        instead of stopping with an INTERNAL ERROR.
+        """
         digest = hashlib.sha256(str(ctx.root).encode()).hexdigest()[:16]
-        return ["--cache-dir", str(cache_dir() / "mypy" / digest)]
+        folder = cache_dir() / "mypy" / digest
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.utime(folder)  # last used: folders unused past the age bound are pruned
+        except OSError:
+            return ["--cache-dir", os.devnull]
+        usable = os.access(folder, os.W_OK)
+        return ["--cache-dir", str(folder) if usable else os.devnull]
 
     def check_args(self, ctx: Context) -> list[str]:
         """Ask for one plain line per error, seeing the project's interpreter."""
@@ -214,7 +246,11 @@ class Mypy(Adapter):
         proc = super().run(ctx, args, files)
         retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
         if retry and "--explicit-package-bases" not in args:
-            proc = super().run(ctx, [*args, "--explicit-package-bases"], files)
+            args = [*args, "--explicit-package-bases"]
+            proc = super().run(ctx, args, files)
+        if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
+            # mypy stops when it cannot write its cache (a full disk): without one
+            proc = super().run(ctx, [*_without_cache(args), *NO_CACHE], files)
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
