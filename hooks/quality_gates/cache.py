@@ -358,3 +358,35 @@ def prune_folders(parent: Path) -> list[Path]:
         except OSError:
             continue
     return removed
+
+
+def tree_size(path: Path) -> int:
+    """Return the bytes of the files at or under ``path`` (0 when missing)."""
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for folder, _, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def owned(directory: Path) -> list[Path]:
+    """Return what the suite keeps in ``directory``: the database and mypy's caches."""
+    names = [DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", "mypy"]
+    return [directory / name for name in names if (directory / name).exists()]
+
+
+def clear(directory: Path) -> list[Path]:
+    """Delete the suite's files in ``directory`` (nothing else there); return them."""
+    removed = []
+    for path in owned(directory):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(path)
+    return removed
