@@ -429,3 +429,30 @@ def test_coverage_arguments() -> None:
         "--changed-fail-under",
         "90",
     ]
+
+
+def test_the_tools_never_write_the_workflows_outputs(
+    project: Project, tmp_path: Path
+) -> None:
+    """black 26 appends is_formatted=... to $GITHUB_OUTPUT when it inherits it."""
+    project.write("pyproject.toml", PYPROJECT.replace('["flake8"]', '["black"]'))
+    project.write("a.py", BAD)
+    project.commit()
+    env = actions_env(tmp_path, GITHUB_ENV=str(tmp_path / "env"), GITHUB_ACTIONS="true")
+    (tmp_path / "env").write_text("")
+    proc = cli(project.root, "ci", "gate", "--mode", "all", env=env)
+    assert proc.returncode == 0, proc.stderr
+    keys = [
+        line.split("=", 1)[0] for line in (tmp_path / "out").read_text().splitlines()
+    ]
+    assert sorted(keys) == [
+        "new-findings",
+        "rating",
+        "report-file",
+        "sarif-file",
+        "score",
+    ]
+    assert (tmp_path / "env").read_text() == ""
+    plain = cli(project.root, "run", "--all-files", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert (tmp_path / "out").read_text().count("\n") == len(keys)
