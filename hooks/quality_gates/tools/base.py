@@ -17,6 +17,7 @@ from quality_gates.code_identity import identity
 from quality_gates.config import Config
 from quality_gates.findings import Finding
 from quality_gates.program import ancestors
+from quality_gates.tool_env import tool_environment
 
 REGISTRY: dict[str, Adapter] = {}
 A = TypeVar("A", bound="type[Adapter]")
@@ -128,6 +129,7 @@ class Adapter:
         proc = subprocess.run(  # nosec B603
             self.command(args, files),
             cwd=ctx.root,
+            env=tool_environment(),
             capture_output=True,
             text=True,
             errors="replace",
