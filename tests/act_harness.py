@@ -1,7 +1,7 @@
 """Run composite actions end to end under act, on this machine, offline.
 
 ``act -P ubuntu-latest=-self-hosted`` runs each job on the host.  GitHub's own
-actions (setup-python, artifacts, code scanning, Pages) are mapped by
+actions (setup-python, artifacts, the cache, code scanning, Pages) are mapped by
 ``--local-repository`` to the stand-ins in ``tests/standins/``, because those
 services cannot exist here; this repository is mapped the same way, from a
 copy of its working tree, so the actions under test are the real ones.  The
@@ -33,6 +33,7 @@ ACT_TIMEOUT = 600
 
 # (owner/repo, the SHA pinned in actions/*/action.yml, stand-in folder)
 PINNED = {
+    "actions/cache": "cache",
     "actions/setup-python": "setup-python",
     "actions/upload-artifact": "upload-artifact",
     "actions/download-artifact": "download-artifact",
@@ -186,7 +187,14 @@ class Act:
         payload: dict[str, object] | None = None,
         env: dict[str, str] | None = None,
         job: str | None = None,
+        runner_dir: Path | None = None,
     ) -> ActResult:
+        """Run ``event`` in ``project``.
+
+        ``runner_dir`` keeps act's folders (``$RUNNER_TEMP`` among them) across
+        runs, as a hosted runner's paths are the same on every run; by default
+        each run has its own.
+        """
         run_dir = self.work / f"run-{len(list(self.work.glob('run-*')))}"
         (run_dir / "artifacts").mkdir(parents=True)
         log_file = run_dir / "standins.jsonl"
@@ -201,11 +209,11 @@ class Act:
             "-C",
             str(project),
             "--action-cache-path",
-            str(run_dir / "act-cache"),
+            str(runner_dir or run_dir / "act-cache"),
             "--concurrent-jobs",
             "2",
-            # no cache server: nothing here uses actions/cache, and act would
-            # otherwise advertise one on a non-loopback address
+            # no cache server: actions/cache is mapped to a stand-in, and act
+            # would otherwise advertise one on a non-loopback address
             "--no-cache-server",
             *self.local_repositories(),
         ]
