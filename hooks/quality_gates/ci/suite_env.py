@@ -7,7 +7,8 @@ quality_gates.ci.suite_env ...``) and use the standard library only.
 ``keys`` writes the step outputs the ``actions/cache`` steps use:
 
 - ``venv-key``: the suite's environment, by OS, architecture, Python (version
-  and interpreter path) and the suite's own files (its rev, as content);
+  and interpreter path) and the suite's own files (its rev, as content), and
+  ``venv-dir``, where it lives (``venv_home``);
 - ``results-key``: the result cache and mypy's, by OS, Python, the suite and
   the project's config files, plus the commit and run (a new entry per run,
   since a saved key is never overwritten);
@@ -88,14 +89,25 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
     )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
     part = f"{part}-" if part else ""
+    venv_key = f"quality-gates-venv-{runner}-{arch}-{py}-{code}"
     return {
-        "venv-key": f"quality-gates-venv-{runner}-{arch}-{py}-{code}",
+        "venv-key": venv_key,
+        "venv-dir": str(venv_home() / venv_key),
         "results-key": f"{prefix}{config}-{part}{run}",
         "results-restore-keys": "\n".join(
             dict.fromkeys([f"{prefix}{config}-{part}", f"{prefix}{config}-", prefix])
         ),
         "suite-digest": code,
     }
+
+
+def venv_home() -> Path:
+    """Where the actions keep the suite's environments: a path the same on every run.
+
+    A virtual environment cannot move, and ``$RUNNER_TEMP`` is not the same
+    folder everywhere (act makes a new one per run); the home folder is.
+    """
+    return Path.home() / ".cache" / "quality-gates-actions"
 
 
 def stamp_text(suite: Path, venv: Path) -> str:
