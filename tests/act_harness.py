@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -187,16 +188,10 @@ class Act:
         payload: dict[str, object] | None = None,
         env: dict[str, str] | None = None,
         job: str | None = None,
-        runner_dir: Path | None = None,
     ) -> ActResult:
-        """Run ``event`` in ``project``.
-
-        ``runner_dir`` keeps act's folders (``$RUNNER_TEMP`` among them) across
-        runs, as a hosted runner's paths are the same on every run; by default
-        each run has its own.
-        """
-        run_dir = self.work / f"run-{len(list(self.work.glob('run-*')))}"
-        (run_dir / "artifacts").mkdir(parents=True)
+        # mkdtemp, not a count of the runs so far: runs start from threads at once
+        run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work))
+        (run_dir / "artifacts").mkdir()
         log_file = run_dir / "standins.jsonl"
         log_file.touch()
         outputs_file = run_dir / "outputs.jsonl"
@@ -209,7 +204,7 @@ class Act:
             "-C",
             str(project),
             "--action-cache-path",
-            str(runner_dir or run_dir / "act-cache"),
+            str(run_dir / "act-cache"),
             "--concurrent-jobs",
             "2",
             # no cache server: actions/cache is mapped to a stand-in, and act

@@ -216,8 +216,7 @@ def test_the_second_run_restores_the_environment_and_the_results(
     )
     project.commit("init")
     service = {"QG_STANDIN_CACHE": str(tmp_path / "cache-service")}
-    runner = tmp_path / "runner"  # one runner: $RUNNER_TEMP the same on both runs
-    cold = act.run(project.root, env=service, runner_dir=runner)
+    cold = act.run(project.root, env=service)
     assert cold.outputs["gate"]["new-findings"] == "3", cold.log[-3000:]
     restored = [r for r in cold.of("cache-restore")]
     assert [r["hit"] for r in restored] == [False, False], restored
@@ -230,7 +229,7 @@ def test_the_second_run_restores_the_environment_and_the_results(
 
     project.write("pkg/old.py", OLD.replace("Old code", "Old code, edited"))
     project.commit("edit one file")
-    warm = act.run(project.root, env=service, runner_dir=runner)
+    warm = act.run(project.root, env=service)
     assert warm.outputs["gate"]["new-findings"] == "3", warm.log[-3000:]
     venv, results = warm.of("cache-restore")
     assert venv["hit"] is True and venv["matched"] == saved["venv"]["inputs"]["key"]
