@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -216,7 +217,14 @@ def test_the_second_run_restores_the_environment_and_the_results(
     )
     project.commit("init")
     service = {"QG_STANDIN_CACHE": str(tmp_path / "cache-service")}
-    cold = act.run(project.root, env=service)
+    runner = Act(  # a runner of its own: the second run starts with an empty HOME
+        home=tmp_path / "home",
+        repo_copy=act.repo_copy,
+        wheelhouse=act.wheelhouse,
+        work=act.work,
+    )
+    runner.home.mkdir()
+    cold = runner.run(project.root, env=service)
     assert cold.outputs["gate"]["new-findings"] == "3", cold.log[-3000:]
     restored = [r for r in cold.of("cache-restore")]
     assert [r["hit"] for r in restored] == [False, False], restored
@@ -229,7 +237,9 @@ def test_the_second_run_restores_the_environment_and_the_results(
 
     project.write("pkg/old.py", OLD.replace("Old code", "Old code, edited"))
     project.commit("edit one file")
-    warm = act.run(project.root, env=service)
+    shutil.rmtree(runner.home)  # a fresh machine: only the cache service remembers
+    runner.home.mkdir()
+    warm = runner.run(project.root, env=service)
     assert warm.outputs["gate"]["new-findings"] == "3", warm.log[-3000:]
     venv, results = warm.of("cache-restore")
     assert venv["hit"] is True and venv["matched"] == saved["venv"]["inputs"]["key"]

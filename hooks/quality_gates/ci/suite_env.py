@@ -24,6 +24,7 @@ same keys and checksums as local ones.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import platform
@@ -53,9 +54,12 @@ def digest_files(root: Path, names: Sequence[str]) -> str:
 
 
 def suite_digest(suite: Path) -> str:
-    """Hash what an install of the suite is made of: pyproject.toml and hooks/."""
+    """Hash what an install of the suite is made of: pyproject.toml and the package.
+
+    Only the package's folder: building it writes ``*.egg-info`` beside it.
+    """
     names = ["pyproject.toml"]
-    for path in sorted((suite / "hooks").rglob("*")):
+    for path in sorted((suite / "hooks" / "quality_gates").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             names.append(path.relative_to(suite).as_posix())
     return digest_files(suite, names)
@@ -110,9 +114,9 @@ def venv_home() -> Path:
     return Path.home() / ".cache" / "quality-gates-actions"
 
 
-def stamp_text(suite: Path, venv: Path) -> str:
+def stamp_text(suite: Path, venv: Path, digest: str = "") -> str:
     """Return what a usable environment's stamp says: suite digest and folder."""
-    return f"{suite_digest(suite)}\n{venv.resolve()}\n"
+    return f"{digest or suite_digest(suite)}\n{venv.resolve()}\n"
 
 
 def usable(venv: Path, suite: Path) -> bool:
@@ -131,17 +135,29 @@ def usable(venv: Path, suite: Path) -> bool:
 
 
 def install(python: str, venv: Path, suite: Path) -> bool:
-    """Make the suite's environment unless a usable one is there; True if made."""
+    """Make the suite's environment unless a usable one is there; True if made.
+
+    Jobs on one machine (a self-hosted runner, parallel act runs) share the
+    folder: a lock makes one of them build it while the others wait and use it.
+    """
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{venv}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install(python, venv, suite)
+
+
+def _install(python: str, venv: Path, suite: Path) -> bool:
     if usable(venv, suite):
         print(f"quality-gates: environment in {venv} restored; nothing to install")
         return False
+    digest = suite_digest(suite)  # before the build writes beside the package
     start = time.perf_counter()
     shutil.rmtree(venv, ignore_errors=True)
     venv_cmd = [python, "-m", "venv", "--without-pip", str(venv)]
     subprocess.run(venv_cmd, check=True)  # nosec B603
     pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     subprocess.run([*pip, "install", "--quiet", str(suite)], check=True)  # nosec B603
-    (venv / STAMP).write_text(stamp_text(suite, venv))
+    (venv / STAMP).write_text(stamp_text(suite, venv, digest))
     print(
         f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
     )
