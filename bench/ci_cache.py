@@ -123,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         work=work / "act",
     )
     env = {"QG_STANDIN_CACHE": str(work / "cache-service")}
+    act_harness.ACT_TIMEOUT = 3600  # a cold run of the whole tree on a busy machine
     runs = []
     edited = ""
     for _ in range(2):
