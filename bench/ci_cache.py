@@ -33,6 +33,7 @@ STEPS = (
     "Quality gate",
     "Save the result cache (also when the gate failed)",
 )
+ACTION = "qg-test/quality-gates/actions/quality-gate@v1"
 _STEP = re.compile(r"(?:Success|Failure) - Main (.+?) \[([0-9.]+)(ms|µs|s|m[0-9.]+s)\]")
 
 
@@ -73,7 +74,7 @@ def prepare(work: Path) -> Path:
 
 def edit_one_file(root: Path) -> str:
     """Edit one Python file and commit, as the next push would."""
-    target = root / "src" / "_pytest" / "python_api.py"
+    target = sorted((root / "src" / "_pytest").glob("*.py"))[-1]
     target.write_text(target.read_text() + "\n# edited\n")
     bench_run.git(root, "commit", "-qam", "edit one file")
     return target.relative_to(root).as_posix()
@@ -97,8 +98,8 @@ def render(cold: dict[str, float], warm: dict[str, float], edited: str) -> str:
         c, w = cold.get(step), warm.get(step)
         cell = [f"{v:.1f}" if v is not None else "skipped" for v in (c, w)]
         out.append(f"| {step} | {cell[0]} | {cell[1]} |")
-    total = [sum(t.values()) for t in (cold, warm)]
-    out.append(f"| **every step of the job** | {total[0]:.1f} | {total[1]:.1f} |")
+    whole = [t.get(ACTION, float("nan")) for t in (cold, warm)]
+    out.append(f"| **the whole action** | {whole[0]:.1f} | {whole[1]:.1f} |")
     return "\n".join(out) + "\n"
 
 
