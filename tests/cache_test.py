@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import HOOKS, Project, cli
 
 SOURCE = '"""Doc."""\n\nimport os\n\n\ndef f(a: int) -> int:\n    """Do it."""\n    return a\n'
