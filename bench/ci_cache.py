@@ -86,8 +86,8 @@ def render(cold: dict[str, float], warm: dict[str, float], edited: str) -> str:
         "## CI: the quality-gate action, cold and warm (act)",
         "",
         f"Written by `python bench/ci_cache.py`. `pytest=={bench_run.MEDIUM.version}`"
-        " (the medium tree), the action with `mode: all`, run twice under act on one "
-        "runner; GitHub's cache service is mocked by the actions/cache stand-in (a "
+        " (the medium tree), the action with `mode: all`, run twice under act; "
+        "GitHub's cache service is mocked by the actions/cache stand-in (a "
         f"folder). Between the runs one file changes (`{edited}`). Step times in "
         "seconds, as act reports them; the machine is shared, so compare the columns.",
         "",
