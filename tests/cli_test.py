@@ -20,6 +20,7 @@ DESIGN_SUBCOMMANDS = (
     "coverage",
     "docs-check",
     "security",
+    "cache",
 )
 HEAVY = (
     "coverage",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -180,3 +183,53 @@ def test_try_repo_single_tool_hooks(
         assert code == 1, out
         assert expected in out
         assert after == before
+
+
+def hook_environment(home: Path, hook_repo: tuple[Path, str]) -> Path:
+    """Find the environment pre-commit installed for the hook repository at its rev."""
+    with sqlite3.connect(home / "db.db") as conn:
+        paths = conn.execute(
+            "SELECT path FROM repos WHERE repo = ? AND ref = ?",
+            (str(hook_repo[0]), hook_repo[1]),
+        ).fetchall()
+    envs = [env for (path,) in paths for env in Path(path).glob("py_env-*")]
+    assert len(envs) == 1, f"no environment for {hook_repo} in {home}"
+    return envs[0]
+
+
+@pytest.mark.slow
+def test_the_hook_environment_leaves_out_the_dashboards_chart(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Install only what the hooks need; the dashboard names what it needs."""
+    config = {"repos": [{"repo": str(hook_repo[0]), "rev": hook_repo[1]}]}
+    config["repos"][0]["hooks"] = [{"id": "quality-gate"}]
+    consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
+    installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    env = hook_environment(pre_commit_home, hook_repo)
+    listed = subprocess.run(
+        [env / "bin" / "python", "-m", "pip", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = {
+        re.sub(r"[-_.]+", "-", p["name"]).lower() for p in json.loads(listed.stdout)
+    }
+    assert "mypy" in names and "pip-audit" in names
+    assert not names & {"matplotlib", "numpy", "pillow", "fonttools", "contourpy"}
+    proc = subprocess.run(
+        [env / "bin" / "quality-gates", "dashboard"],
+        cwd=consumer.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "quality-gates dashboard: error: the dashboard's chart needs matplotlib (the "
+        "'dashboard' extra of quality-gates), which is not installed; install it "
+        f"with: {env / 'bin' / 'python'} -m pip install 'matplotlib==3.11.2'\n"
+    )
+    assert not (consumer.root / "quality-gates-dashboard.html").exists()

@@ -83,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
         NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
     )
     if cache:
-        cache.close()
+        cache.close(prune=True)
     report.exit_code = ERROR if report.errors else PASSED
     if args.format != "text":
         reports.emit(report, args.format, args.output)
