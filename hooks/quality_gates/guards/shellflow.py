@@ -1,0 +1,455 @@
+"""Follow a gate's exit status through a parsed bash script.
+
+For every command that runs a gate, the walk decides whether its failure can
+still fail the script, the way bash decides it:
+
+* under ``errexit`` (``-e``) a failing command ends the script, except on the
+  left of ``&&``/``||``, in an ``if``/``while`` condition and after ``!``;
+* without ``pipefail`` a pipeline's status is its last command's;
+* a status nobody stops on is lost unless the next command reads ``$?`` (or a
+  later one ``PIPESTATUS``), or it is the script's last, whose status the step
+  keeps.
+
+What hides a failure names the rule: a fallback that always succeeds
+(QG101, QG102 when it echoes), ``exit 0`` right after (QG103), ``errexit``
+off (QG104), a pipe (QG112), a test whose failure branch does nothing (QG113).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from quality_gates.guards import gatecmd, shellparse
+from quality_gates.guards.shellfallback import (
+    Verdict,
+    statement_commands,
+    verdict,
+    verdict_of,
+)
+from quality_gates.guards.shellparse import ParseFailure, short, statements, text
+from tree_sitter import Node
+
+_LOOPS = frozenset(
+    ("while_statement", "until_statement", "for_statement", "c_style_for_statement")
+)
+_STATUS_READ = re.compile(r"\$\{?\?|PIPESTATUS")
+
+
+@dataclasses.dataclass(frozen=True)
+class Hit:
+    """One neutralised gate: rule, 0-based line in the script, snippet, detail."""
+
+    rule: str
+    line: int
+    snippet: str
+    detail: str
+    key: str = ""
+    report: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Gate:
+    """A command that runs a gate: where, its text, what it runs, writes a report."""
+
+    line: int
+    text: str
+    key: str
+    report: bool = False
+
+
+@dataclasses.dataclass
+class Flow:
+    """Gates whose failure stops the script here, and those left in the status."""
+
+    exits: list[Gate] = dataclasses.field(default_factory=list)
+    status: list[Gate] = dataclasses.field(default_factory=list)
+
+    def carriers(self) -> list[Gate]:
+        """Every gate whose failure makes this node's status non-zero."""
+        return self.exits + self.status
+
+
+@dataclasses.dataclass
+class Shell:
+    """How the script starts: errexit and pipefail, and what set them."""
+
+    errexit: bool = True
+    pipefail: bool = False
+    label: str = "bash -e {0}"
+    errexit_off_line: int | None = None
+
+
+@dataclasses.dataclass
+class Result:
+    """The hits of one script, and the gates whose failure is seen."""
+
+    hits: list[Hit] = dataclasses.field(default_factory=list)
+    observed: set[str] = dataclasses.field(default_factory=set)
+
+
+class Walker:
+    """Walks one script; ``context`` is the step and job name (for context gates)."""
+
+    def __init__(self, shell: Shell, context: str, script: str) -> None:
+        """Start in the state the step's shell gives."""
+        self.state = dataclasses.replace(shell)
+        self.context = context
+        self.result = Result()
+        self.source = script.encode()
+        self.pipestatus = "PIPESTATUS" in script
+        self.depth = 0
+        self.gates = 0
+
+    # ---- results -------------------------------------------------------
+
+    def hit(self, rule: str, gate: Gate, detail: str, line: int | None = None) -> None:
+        where = gate.line if line is None else line
+        snippet = gate.text if line is None else "set +"
+        hit = Hit(rule, where, snippet, detail, gate.key, gate.report)
+        self.result.hits.append(hit)
+
+    def observe(self, gates: list[Gate]) -> None:
+        self.result.observed.update(gate.key for gate in gates)
+
+    # ---- statements ----------------------------------------------------
+
+    def program(self, root: Node) -> Result:
+        flow = self.sequence(statements(root), eligible=True)
+        self.observe(flow.carriers())  # the step keeps the script's last status
+        return self.result
+
+    def sequence(self, nodes: list[Node], eligible: bool) -> Flow:
+        flow = Flow()
+        for index, node in enumerate(nodes):
+            current = self.statement(node, eligible and self.state.errexit)
+            if not eligible:
+                flow.status += current.carriers()
+                continue
+            self.observe(current.exits)
+            flow.exits += current.exits
+            following = nodes[index + 1] if index + 1 < len(nodes) else None
+            if following is None:
+                flow.status = current.status
+            else:
+                self.lost_status(current.status, following)
+        return flow
+
+    def lost_status(self, gates: list[Gate], following: Node) -> None:
+        """A non-last statement's status: read by the next one, or lost."""
+        if not gates:
+            return
+        after = text(following)
+        if _STATUS_READ.search(after):
+            self.observe(gates)
+            return
+        words = shellparse.words(following) if following.type == "command" else []
+        for gate in gates:
+            if words[:2] == ["exit", "0"]:
+                self.hit("QG103", gate, f"`{gate.text}; exit 0`")
+            elif not self.state.errexit:
+                self.errexit_off(gate)
+            else:
+                detail = (
+                    f"`{gate.text}` on the left of `&&` (or tested by `if`): "
+                    "errexit does not apply there and nothing checks its status"
+                )
+                self.hit("QG113", gate, detail)
+
+    def errexit_off(self, gate: Gate) -> None:
+        if self.state.errexit_off_line is not None:
+            detail = f"`set +e` then `{gate.text}` with no check of its exit status"
+            self.hit("QG104", gate, detail, line=self.state.errexit_off_line)
+        else:
+            detail = (
+                f"`shell: {self.state.label}` runs without `-e`, so `{gate.text}` "
+                "failing does not stop the script and nothing checks its status"
+            )
+            self.hit("QG104", gate, detail)
+
+    def statement(self, node: Node, errexit: bool) -> Flow:
+        self.depth += 1
+        if self.depth > shellparse.MAX_DEPTH:
+            raise ParseFailure("nested too deeply")
+        try:
+            return self._statement(node, errexit)
+        finally:
+            self.depth -= 1
+
+    def _statement(self, node: Node, errexit: bool) -> Flow:
+        kind = node.type
+        if kind == "command":
+            return self.command(node, errexit)
+        if kind == "redirected_statement":
+            body = node.child_by_field_name("body")
+            return self.statement(body, errexit) if body is not None else Flow()
+        if kind == "list":
+            return self.and_or(node, errexit)
+        if kind == "pipeline":
+            return self.pipeline(node, errexit)
+        if kind == "negated_command":
+            for child in node.named_children:
+                self.statement(child, False)
+            return Flow()  # `!` turns a failure into success: an expected failure
+        if kind in ("subshell", "compound_statement", "do_group"):
+            inner = self.sequence(statements(node), eligible=errexit)
+            return self._wrap(inner.carriers(), errexit) if kind == "subshell" else inner
+        if kind == "if_statement":
+            return self.if_statement(node, errexit)
+        if kind in _LOOPS:
+            return self.loop(node, errexit)
+        if kind == "case_statement":
+            return self.case(node, errexit)
+        if kind == "function_definition":
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self.statement(body, self.state.errexit)
+            return Flow()
+        return Flow()
+
+    @staticmethod
+    def _wrap(gates: list[Gate], errexit: bool) -> Flow:
+        return Flow(exits=gates) if errexit else Flow(status=gates)
+
+    # ---- simple commands -----------------------------------------------
+
+    def command(self, node: Node, errexit: bool) -> Flow:
+        words = shellparse.words(node)
+        if not words:
+            return Flow()
+        if words[0] == "set":
+            self.set_options(node, words[1:])
+            return Flow()
+        if not self.is_gate(words):
+            return Flow()
+        self.gates += 1
+        key = gatecmd.gate_key(words)
+        gate = Gate(node.start_point[0], short(node, self.source), key, _writes_report(node, words))
+        return self._wrap([gate], errexit)
+
+    def is_gate(self, words: list[str]) -> bool:
+        return gatecmd.named_gate(words) or gatecmd.context_gate(words, self.context)
+
+    def set_options(self, node: Node, args: list[str]) -> None:
+        for index, arg in enumerate(args):
+            named = args[index + 1] if index + 1 < len(args) else ""
+            sign = arg[:1]
+            if sign not in "+-" or len(arg) < 2:
+                continue
+            on = sign == "-"
+            letters = arg[1:]
+            if "e" in letters and letters != "o":
+                self.errexit(on, node)
+            if letters.endswith("o") and named in ("errexit", "pipefail"):
+                if named == "errexit":
+                    self.errexit(on, node)
+                else:
+                    self.state.pipefail = on
+
+    def errexit(self, on: bool, node: Node) -> None:
+        self.state.errexit = on
+        self.state.errexit_off_line = None if on else node.start_point[0]
+
+    # ---- operators -----------------------------------------------------
+
+    def pipeline(self, node: Node, errexit: bool) -> Flow:
+        parts = [child for child in node.named_children if child.type != "comment"]
+        if not parts:
+            return Flow()
+        last = self.statement(parts[-1], False).carriers()
+        for part in parts[:-1]:
+            lost = self.statement(part, False).carriers()
+            if self.state.pipefail:
+                last += lost
+            elif self.pipestatus:
+                self.observe(lost)
+            else:
+                for gate in lost:
+                    detail = (
+                        f"`{short(node, self.source)}`: without pipefail "
+                        f"(`shell: {self.state.label}`) a pipeline's status is its "
+                        f"last command's, so `{gate.text}` failing is lost"
+                    )
+                    self.hit("QG112", gate, detail)
+        return self._wrap(last, errexit)
+
+    def and_or(self, node: Node, errexit: bool) -> Flow:
+        items, ops = _flatten(node)
+        pending = self.statement(items[0], False).carriers()
+        exits: list[Gate] = []
+        status: list[Gate] = []
+        for position, (op, item) in enumerate(zip(ops, items[1:]), start=1):
+            last = position == len(items) - 1
+            if op == "||":
+                self.fallback(pending, item, ops, items, position)
+                pending = []
+            flow = self.statement(item, errexit if last else False)
+            if last:
+                exits, status = flow.exits, pending + flow.status
+            else:
+                pending = pending + flow.carriers()
+        return Flow(exits=exits, status=status)
+
+    def fallback(
+        self,
+        gates: list[Gate],
+        item: Node,
+        ops: list[str],
+        items: list[Node],
+        position: int,
+    ) -> None:
+        """``gates || item``: the failure goes to ``item``; hidden when it succeeds."""
+        if not gates:
+            return
+        judged = verdict(item)
+        if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and position < len(ops):
+            following = items[position + 1]
+            if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
+                judged = Verdict.FAILS  # `a || echo msg && exit 1`
+        self.hidden(gates, judged, f"|| {short(item, self.source, 40)}")
+
+    def hidden(self, gates: list[Gate], judged: Verdict, how: str) -> None:
+        if judged in (Verdict.FAILS, Verdict.MAY_FAIL):
+            self.observe(gates)
+            return
+        rule = "QG102" if judged is Verdict.ECHOES else "QG101"
+        for gate in gates:
+            self.hit(rule, gate, f"`{gate.text} {how}`")
+
+    # ---- compound commands ---------------------------------------------
+
+    def if_statement(self, node: Node, errexit: bool) -> Flow:
+        clauses = _if_clauses(node)
+        flow = Flow()
+        for index, (condition, body) in enumerate(clauses):
+            if condition:
+                rest = [n for _, b in clauses[index + 1 :] for n in b]
+                self.condition(condition, body, rest, has_else=index + 1 < len(clauses))
+            inner = self.sequence(body, eligible=errexit)
+            flow.exits += inner.exits
+            flow.status += inner.status
+        return flow
+
+    def condition(
+        self, condition: list[Node], body: list[Node], rest: list[Node], has_else: bool
+    ) -> None:
+        tested = condition[-1]
+        for node in condition[:-1]:
+            self.statement(node, False)
+        negated = tested.type == "negated_command"
+        if negated:
+            inner = [child for child in tested.named_children]
+            gates = [g for child in inner for g in self.statement(child, False).exits]
+            gates += [g for child in inner for g in self.statement(child, False).status]
+            gates = list(dict.fromkeys(gates))
+            branch = body
+        else:
+            gates = self.statement(tested, False).carriers()
+            branch = rest
+        if not gates:
+            return
+        if not negated and not has_else:
+            self.hidden_by_if(gates)
+            return
+        judged = _branch_verdict(branch)
+        self.hidden(gates, judged, "in an `if` whose failure branch does not fail")
+
+    def hidden_by_if(self, gates: list[Gate]) -> None:
+        for gate in gates:
+            detail = f"`if {gate.text}; then ...` with no `else`: a failure is ignored"
+            self.hit("QG113", gate, detail)
+
+    def loop(self, node: Node, errexit: bool) -> Flow:
+        condition = node.child_by_field_name("condition")
+        if condition is not None:
+            self.statement(condition, False)
+        body = node.child_by_field_name("body")
+        return self.statement(body, errexit) if body is not None else Flow()
+
+    def case(self, node: Node, errexit: bool) -> Flow:
+        flow = Flow()
+        for item in node.named_children:
+            if item.type != "case_item":
+                continue
+            body = [c for c in statements(item) if not _is_case_value(item, c)]
+            inner = self.sequence(body, eligible=errexit)
+            flow.exits += inner.exits
+            flow.status += inner.status
+        return flow
+
+
+_REPORT_OPTIONS = re.compile(
+    r"^(-o|--output|--output-file|--out|--format|-f|--junitxml|--junit-xml|--json|"
+    r"--report|--reporter|--sarif|--cov-report|--xml|--html)(=.*)?$"
+)
+
+
+def _writes_report(node: Node, words: list[str]) -> bool:
+    """The command writes its findings to a file (a report run)."""
+    if any(_REPORT_OPTIONS.match(word) for word in words[1:]):
+        return True
+    parent = node.parent
+    if parent is None or parent.type != "redirected_statement":
+        return False
+    for redirect in parent.children_by_field_name("redirect"):
+        target = redirect.child_by_field_name("destination")
+        operator = text(redirect).lstrip("0123456789")
+        if target is not None and operator.startswith(">") and "&" not in operator:
+            return "/dev/null" not in text(target)
+    return False
+
+
+def _is_case_value(item: Node, child: Node) -> bool:
+    return any(
+        value == child for value in item.children_by_field_name("value")
+    )
+
+
+def _branch_verdict(branch: list[Node]) -> Verdict:
+    """The verdict of a list of statements (an ``if`` branch)."""
+    return verdict_of(statement_commands(branch))
+
+
+def _flatten(node: Node) -> tuple[list[Node], list[str]]:
+    """``a && b || c`` (nested lists in the tree) as items and operators, in order."""
+    items: list[Node] = []
+    ops: list[str] = []
+    stack: list[Node | str] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            ops.append(current)
+            continue
+        if current.type != "list":
+            items.append(current)
+            continue
+        named = [c for c in current.named_children if c.type != "comment"]
+        operators = [c.type for c in current.children if c.type in ("&&", "||")]
+        if len(named) != 2 or len(operators) != 1:
+            raise ParseFailure("unexpected shape of a && or || list")
+        stack += [named[1], operators[0], named[0]]
+    return items, ops
+
+
+def _clause(children: list[Node]) -> tuple[list[Node], list[Node]]:
+    """Split ``cond ; then body`` children at ``then``."""
+    condition: list[Node] = []
+    body: list[Node] = []
+    in_body = False
+    for child in children:
+        if child.type == "then":
+            in_body = True
+        elif child.is_named and child.type not in ("comment", "elif_clause", "else_clause"):
+            (body if in_body else condition).append(child)
+    return condition, body
+
+
+def _if_clauses(node: Node) -> list[tuple[list[Node], list[Node]]]:
+    """``[(condition, body), ...]``: the if, each elif, and the else (no condition)."""
+    clauses = [_clause(list(node.children))]
+    for child in node.named_children:
+        if child.type == "elif_clause":
+            clauses.append(_clause(list(child.children)))
+        elif child.type == "else_clause":
+            clauses.append(([], statements(child)))
+    return clauses
