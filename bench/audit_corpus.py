@@ -104,10 +104,10 @@ def run_audit(folder: Path) -> dict[str, Any]:
 
 
 def _matches(finding: dict[str, Any], gate: dict[str, Any]) -> bool:
-    return (
-        finding["path"] == gate["file"]
-        and abs(int(finding["line"]) - int(gate["line"])) <= LINE_SLACK
-    )
+    """Same file, and a line of the gate (``line`` to ``end``), give or take one."""
+    first, last = int(gate["line"]), int(gate.get("end", gate["line"]))
+    line = int(finding["line"])
+    return finding["path"] == gate["file"] and first - LINE_SLACK <= line <= last + LINE_SLACK
 
 
 def score(truth: dict[str, Any], report: dict[str, Any]) -> Score:

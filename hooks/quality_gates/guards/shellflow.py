@@ -34,6 +34,9 @@ _LOOPS = frozenset(
     ("while_statement", "until_statement", "for_statement", "c_style_for_statement")
 )
 _STATUS_READ = re.compile(r"\$\{?\?|PIPESTATUS")
+_EXPECTED = re.compile(
+    r"(?i)(fail\w*|error\w*|exit\w*) as expected|expected (failure|error|to fail)"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,15 +223,17 @@ class Walker:
         if words[0] == "set":
             self.set_options(node, words[1:])
             return Flow()
-        if not self.is_gate(words):
+        if not self.is_gate(node, words):
             return Flow()
         self.gates += 1
         key = gatecmd.gate_key(words)
         gate = Gate(node.start_point[0], short(node, self.source), key, _writes_report(node, words))
         return self._wrap([gate], errexit)
 
-    def is_gate(self, words: list[str]) -> bool:
-        return gatecmd.named_gate(words) or gatecmd.context_gate(words, self.context)
+    def is_gate(self, node: Node, words: list[str]) -> bool:
+        if gatecmd.named_gate(words):
+            return True
+        return gatecmd.context_gate(words, self.context) and not _to_summary(node)
 
     def set_options(self, node: Node, args: list[str]) -> None:
         for index, arg in enumerate(args):
@@ -257,11 +262,12 @@ class Walker:
         if not parts:
             return Flow()
         last = self.statement(parts[-1], False).carriers()
+        teed = self.teed_and_read(parts[-1], node)
         for part in parts[:-1]:
             lost = self.statement(part, False).carriers()
             if self.state.pipefail:
                 last += lost
-            elif self.pipestatus:
+            elif self.pipestatus or teed:
                 self.observe(lost)
             else:
                 for gate in lost:
@@ -273,6 +279,15 @@ class Walker:
                     self.hit("QG112", gate, detail)
         return self._wrap(last, errexit)
 
+    def teed_and_read(self, last: Node, pipeline: Node) -> bool:
+        """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
+        if last.type != "command":
+            return False
+        words = shellparse.words(last)
+        files = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
+        after = self.source[pipeline.end_byte :].decode(errors="replace")
+        return any(name in after for name in files)
+
     def and_or(self, node: Node, errexit: bool) -> Flow:
         items, ops = _flatten(node)
         pending = self.statement(items[0], False).carriers()
@@ -281,6 +296,8 @@ class Walker:
         for position, (op, item) in enumerate(zip(ops, items[1:]), start=1):
             last = position == len(items) - 1
             if op == "||":
+                if not pending and _EXPECTED.search(text(item)):
+                    pending = self.expected_failure(items, ops, position)
                 self.fallback(pending, item, ops, items, position)
                 pending = []
             flow = self.statement(item, errexit if last else False)
@@ -302,11 +319,41 @@ class Walker:
         if not gates:
             return
         judged = verdict(item)
+        if judged is not Verdict.FAILS and self.checked_later(item):
+            judged = Verdict.MAY_FAIL  # `|| FAILED=1` ... `[ "$FAILED" = 1 ] && exit 1`
         if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and position < len(ops):
             following = items[position + 1]
             if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
                 judged = Verdict.FAILS  # `a || echo msg && exit 1`
         self.hidden(gates, judged, f"|| {short(item, self.source, 40)}")
+
+    def checked_later(self, item: Node) -> bool:
+        """The fallback records the failure in a variable the script reads later."""
+        after = self.source[item.end_byte :].decode(errors="replace")
+        for name in _assigned(item):
+            if re.search(rf"\$\{{?{re.escape(name)}\b", after):
+                return True
+        return False
+
+    def expected_failure(
+        self, items: list[Node], ops: list[str], position: int
+    ) -> list[Gate]:
+        """``cmd || echo "failed as expected"``: ``cmd`` is a check that must fail.
+
+        Honest when the ``&&`` chain before fails on success
+        (``cmd && exit 1 || echo ...``); otherwise ``cmd`` is the gate.
+        """
+        start = position - 1
+        while start > 0 and ops[start - 1] == "&&":
+            start -= 1
+        chain = items[start:position]
+        if any(verdict(node) is Verdict.FAILS for node in chain[1:]):
+            return []
+        first = _first_command(chain[0])
+        if first is None:
+            return []
+        words = shellparse.words(first)
+        return [Gate(first.start_point[0], short(first, self.source), gatecmd.gate_key(words))]
 
     def hidden(self, gates: list[Gate], judged: Verdict, how: str) -> None:
         if judged in (Verdict.FAILS, Verdict.MAY_FAIL):
@@ -384,6 +431,16 @@ _REPORT_OPTIONS = re.compile(
 )
 
 
+def _to_summary(node: Node) -> bool:
+    """Output written to the step summary or outputs: a report, not a check."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type == "redirected_statement"
+        and bool(re.search(r">>?\s*\"?\$\{?GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", text(parent)))
+    )
+
+
 def _writes_report(node: Node, words: list[str]) -> bool:
     """The command writes its findings to a file (a report run)."""
     if any(_REPORT_OPTIONS.match(word) for word in words[1:]):
@@ -397,6 +454,30 @@ def _writes_report(node: Node, words: list[str]) -> bool:
         if target is not None and operator.startswith(">") and "&" not in operator:
             return "/dev/null" not in text(target)
     return False
+
+
+def _first_command(node: Node) -> Node | None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "command":
+            return current
+        stack.extend(reversed(current.named_children))
+    return None
+
+
+def _assigned(node: Node) -> list[str]:
+    """Names the node assigns (``FAILED=1``, ``export RC=1``)."""
+    names = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "variable_assignment":
+            name = current.child_by_field_name("name")
+            if name is not None:
+                names.append(text(name))
+        stack.extend(current.named_children)
+    return names
 
 
 def _is_case_value(item: Node, child: Node) -> bool:

@@ -13,7 +13,7 @@ import re
 
 import yaml
 from quality_gates.findings import Finding
-from quality_gates.guards import shell, shells, yamlnodes
+from quality_gates.guards import gatecmd, shell, shells, yamlnodes
 from quality_gates.guards.integrity_rules import finding
 from quality_gates.guards.shellflow import Hit
 from quality_gates.guards.yamlnodes import line_of, mapping, scalar, value
@@ -150,7 +150,7 @@ class Auditor:
         resolved = shells.resolve(kind, job.runs_on)
         if resolved is None:
             return None
-        context = scalar(value(step, "name")) or job.name
+        context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
         audit = shell.audit_script(script, shell=resolved, context=context)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
