@@ -6,7 +6,14 @@ import dataclasses
 from pathlib import Path
 
 from quality_gates.findings import Finding
-from quality_gates.guards import configfiles, docstrings, precommit, textfile, workflows
+from quality_gates.guards import (
+    configfiles,
+    flake8plugins,
+    mypyconfig,
+    precommit,
+    textfile,
+    workflows,
+)
 from quality_gates.guards.ignored import ignored_sections
 from quality_gates.guards.shadowing import shadowing
 from quality_gates.guards.toxcommands import tox_commands
@@ -75,7 +82,8 @@ def run(root: Path) -> Audit:
     audit.findings += shadowing(configs)
     audit.findings += ignored_sections(configs)
     audit.findings += tox_commands(configs)
-    audit.findings += docstrings.docstring_codes(root, configs, precommit_root)
+    audit.findings += flake8plugins.plugin_codes(root, configs, precommit_root)
+    audit.findings += mypyconfig.ignored_errors(configs)
     for name, text_ in configs.texts.items():
         audit.files.append(name)
         audit.lines_of[name] = text_.splitlines()
