@@ -36,9 +36,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "audit_corpus"
-GATE_RULES = frozenset(
-    "QG101 QG102 QG103 QG104 QG105 QG106 QG107 QG112 QG113".split()
-)
+GATE_RULES = frozenset("QG101 QG102 QG103 QG104 QG105 QG106 QG107 QG112 QG113".split())
 LINE_SLACK = 1  # a `||` continued on the next line may be reported on either
 
 
@@ -74,7 +72,9 @@ def extract(mirror: Path, commit: str, into: Path) -> None:
         text=True,
     ).stdout.splitlines()
     wanted = [
-        p for p in paths if p.startswith(".github/") or p in ("action.yml", "action.yaml")
+        p
+        for p in paths
+        if p.startswith(".github/") or p in ("action.yml", "action.yaml")
     ]
     archive = subprocess.run(  # nosec B603 B607
         ["git", f"--git-dir={mirror}", "archive", "--format=tar", commit, *wanted],
@@ -104,10 +104,13 @@ def run_audit(folder: Path) -> dict[str, Any]:
 
 
 def _matches(finding: dict[str, Any], gate: dict[str, Any]) -> bool:
-    """Same file, and a line of the gate (``line`` to ``end``), give or take one."""
+    """Tell whether a finding is on a line of the gate (``line`` to ``end``), +-1."""
     first, last = int(gate["line"]), int(gate.get("end", gate["line"]))
     line = int(finding["line"])
-    return finding["path"] == gate["file"] and first - LINE_SLACK <= line <= last + LINE_SLACK
+    return (
+        finding["path"] == gate["file"]
+        and first - LINE_SLACK <= line <= last + LINE_SLACK
+    )
 
 
 def score(truth: dict[str, Any], report: dict[str, Any]) -> Score:
@@ -169,7 +172,7 @@ def _ratio(part: int, whole: int) -> str:
 
 
 def table(scores: list[Score]) -> str:
-    """The per-repository table and the totals, as Markdown."""
+    """Return the per-repository table and the totals, as Markdown."""
     head = (
         "| repository | neutralised gates | found | gate findings | true |"
         " unpinned read / flagged | permissions false / missed |\n"
@@ -194,7 +197,8 @@ def table(scores: list[Score]) -> str:
         f"missed: {sum(len(s.permission_missed) for s in scores)}\n"
     )
     details = [
-        f"- {s.repo}: " + "; ".join(
+        f"- {s.repo}: "
+        + "; ".join(
             [f"missed {m}" for m in s.missed]
             + [f"false {f}" for f in s.false]
             + [f"permissions false {p}" for p in s.permission_false]

@@ -870,7 +870,7 @@ def test_yaml_alias_bomb_is_read_once_per_node(project: Project) -> None:
     assert proc.returncode == 1, proc.stderr
     found = json.loads(proc.stdout)["findings"]
     assert [(f["rule"], f["line"]) for f in found] == [("QG106", 12)]
-    assert "l0: &l0 [\"--exit-zero\"" in text.splitlines()[11]
+    assert 'l0: &l0 ["--exit-zero"' in text.splitlines()[11]
 
 
 @pytest.mark.parametrize(

@@ -80,9 +80,7 @@ CASES = [
         id="import-check-by-step-name",
     ),
     pytest.param(
-        step(
-            "python -c 'import mypkg' || exit 1", name="Verify the package imports"
-        ),
+        step("python -c 'import mypkg' || exit 1", name="Verify the package imports"),
         None,
         "",
         id="import-check-exits",
@@ -239,7 +237,7 @@ CASES = [
         step("black --check . || true"), "QG101", "black --check", id="black-check"
     ),
     pytest.param(
-        step("flake8 src || FAILED=1\nmypy src || FAILED=1\n[ -z \"$FAILED\" ]"),
+        step('flake8 src || FAILED=1\nmypy src || FAILED=1\n[ -z "$FAILED" ]'),
         None,
         "",
         id="failure-recorded-and-checked",
@@ -259,9 +257,7 @@ CASES = [
         "",
         id="value-default",
     ),
-    pytest.param(
-        step("pytest; flake8", shell_="pwsh"), None, "", id="pwsh-not-bash"
-    ),
+    pytest.param(step("pytest; flake8", shell_="pwsh"), None, "", id="pwsh-not-bash"),
 ]
 
 
@@ -290,9 +286,7 @@ def test_defaults_run_shell_counts_at_workflow_and_job_level() -> None:
 
 
 def test_windows_default_shell_is_pwsh() -> None:
-    text = workflow(step("pytest | tail -5")).replace(
-        "ubuntu-latest", "windows-latest"
-    )
+    text = workflow(step("pytest | tail -5")).replace("ubuntu-latest", "windows-latest")
     assert audit(text) == []
 
 

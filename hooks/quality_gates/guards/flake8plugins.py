@@ -95,7 +95,7 @@ def drops_d(
 
 
 def installed(root: Path, c: Configs, precommit_root: yaml.Node | None) -> list[Plugin]:
-    """The plugins a dependency list names (D also when its options are set)."""
+    """Return the plugins a dependency list names (D also when its options are set)."""
     texts = list(c.texts.values()) + precommit.dependencies(precommit_root)
     for pattern in ("requirements*.txt", "requirements/*.txt"):
         texts += [textfile.read(p).text for p in sorted(root.glob(pattern))]

@@ -60,7 +60,8 @@ _PLUMBING = frozenset(
     grep egrep fgrep jq yq tar unzip zip gzip gunzip xz base64 sha256sum md5sum df du
     free uname whoami id hostname systemctl service docker podman kubectl helm aws
     gcloud az gh hub sudo env ulimit umask alias local declare readonly typeset let
-    codecov coveralls diff cmp tput clear stty nproc getconf ldconfig update-alternatives
+    codecov coveralls diff cmp tput clear stty nproc getconf ldconfig
+    update-alternatives
     locale-gen localedef mount umount ps top pgrep lsof netstat ss ping nc timeout
     deactivate activate pyenv asdf sdk fnm volta""".split()
 )
@@ -86,7 +87,7 @@ def _after_xargs(tokens: list[str]) -> list[str]:
 
 
 def _after_exec(tokens: list[str]) -> list[str]:
-    """``find ... -exec CMD {} \\;`` runs CMD."""
+    """Return what ``find ... -exec CMD {} ;`` runs."""
     for flag in ("-exec", "-execdir", "-ok"):
         if flag in tokens:
             rest = tokens[tokens.index(flag) + 1 :]
@@ -100,9 +101,10 @@ def _after_timeout(tokens: list[str]) -> list[str]:
 
 
 def strip_wrappers(tokens: list[str]) -> list[str]:
-    """Drop ``FOO=1 sudo env time``, ``uv run``, ``python -m``, ``xargs``, ``find -exec``."""
+    """Drop ``FOO=1 sudo``, ``uv run``, ``python -m``, ``xargs``, ``find -exec``."""
     while tokens and (
-        re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", tokens[0]) or _base(tokens[0]) in _WRAPPERS
+        re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", tokens[0])
+        or _base(tokens[0]) in _WRAPPERS
     ):
         if tokens[0] == "command" and tokens[1:2] in (["-v"], ["-V"]):
             return []  # `command -v tool` looks a tool up, it does not run it
@@ -137,7 +139,7 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
 
 
 def _named_tool(head: str, args: list[str]) -> bool | None:
-    """The verdict for a named checker, or None when ``head`` is not one."""
+    """Judge a named checker by its options; None when ``head`` is not one."""
     if head not in GATE_TOOLS:
         return None
     plain = _strip_options(args)
@@ -227,7 +229,7 @@ def command_is_gate(command: str | list[str]) -> bool:
 
 
 def named_gate(tokens: list[str]) -> bool:
-    """A checker by its name: a known tool, a gate target or a gate script."""
+    """Tell whether a command is a checker by its name (tool, target or script)."""
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
@@ -242,7 +244,7 @@ def named_gate(tokens: list[str]) -> bool:
 
 
 def is_fixer(tokens: list[str]) -> bool:
-    """A formatter or ``--fix`` run: it rewrites files and is not a check."""
+    """Tell whether a command is a formatter or ``--fix`` run (not a check)."""
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
@@ -253,7 +255,7 @@ def is_fixer(tokens: list[str]) -> bool:
 
 
 def checking_context(step: str, job: str) -> str:
-    """The names that make a step's commands checks ('' for a setup step)."""
+    """Return the names that make a step's commands checks ('' for setup)."""
     if SETUP_STEP.match(step):
         return ""
     both = f"{step} / {job}"
@@ -261,7 +263,7 @@ def checking_context(step: str, job: str) -> str:
 
 
 def context_gate(tokens: list[str], context: str) -> bool:
-    """A command that checks because the step or job that runs it checks."""
+    """Tell whether a command checks because its step or job checks."""
     tokens = strip_wrappers(tokens)
     if not tokens or not context:
         return False
@@ -276,7 +278,7 @@ def context_gate(tokens: list[str], context: str) -> bool:
 
 
 def gate_key(tokens: list[str]) -> str:
-    """What a gate runs, to match a report run with its honest twin."""
+    """Return what a gate runs, to match a report run with its honest twin."""
     tokens = strip_wrappers(tokens)
     if not tokens:
         return ""

@@ -46,7 +46,7 @@ ACTION_FOLDERS = ("actions", ".github/actions")
 
 
 def action_files(root: Path) -> list[str]:
-    """The repository's own actions: root, ``actions/**`` and ``.github/actions/**``."""
+    """List the repository's own actions (root, actions/, .github/actions/)."""
     found = {root / name for name in ("action.yml", "action.yaml")}
     for folder in ACTION_FOLDERS:
         for name in ("action.yml", "action.yaml"):

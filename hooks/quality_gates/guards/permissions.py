@@ -13,7 +13,7 @@ from quality_gates.guards.yamlnodes import line_of, mapping, scalar, sequence, v
 
 
 def triggers(root: yaml.Node) -> set[str]:
-    """The events of ``on:`` (a name, a list or a mapping)."""
+    """Return the events of ``on:`` (a name, a list or a mapping)."""
     node = value(root, "on")
     if node is None:
         node = value(root, "true")  # YAML 1.1 reads a bare `on` key as true

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from quality_gates.guards import shell_lines, shellparse
+from quality_gates.guards import gatecmd, shell_lines, shellparse
 from quality_gates.guards.shell_lines import exit_zero_line, logical_lines, mask
 from quality_gates.guards.shellflow import Hit, Shell, Walker
 
@@ -40,7 +40,7 @@ def audit_script(script: str, *, shell: Shell, context: str = "") -> ScriptAudit
         reason = str(exc) if isinstance(exc, shellparse.ParseFailure) else "too deep"
         return ScriptAudit(
             hits=shell_lines.audit(script),
-            gates=1 if shell_lines.runs_gate(script) else 0,
+            gates=1 if gatecmd.runs_gate(script) else 0,
             note=f"not parsed as a shell script ({reason}); audited line by line",
         )
     hits = sorted(result.hits, key=lambda hit: (hit.line, hit.rule))

@@ -49,7 +49,7 @@ def _commands(node: Node) -> list[Node]:
 
 
 def _exit_code(words: list[str]) -> str | None:
-    """The literal argument of ``exit``/``return`` ('' when bare), else None."""
+    """Return the argument of ``exit``/``return`` ('' when bare), else None."""
     if words and words[0] in ("exit", "return"):
         return words[1] if len(words) > 1 else ""
     return None
@@ -111,5 +111,5 @@ def verdict_of(commands: list[Node]) -> Verdict:
 
 
 def statement_commands(nodes: list[Node]) -> list[Node]:
-    """Simple commands of several statements (an if branch), in order."""
+    """Return the simple commands of several statements, in order."""
     return [command for node in nodes for command in _commands(node)]

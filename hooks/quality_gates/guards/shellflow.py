@@ -107,22 +107,26 @@ class Walker:
     # ---- results -------------------------------------------------------
 
     def hit(self, rule: str, gate: Gate, detail: str, line: int | None = None) -> None:
+        """Record a hit for ``gate`` (at ``line`` when given: a ``set +e``)."""
         where = gate.line if line is None else line
         snippet = gate.text if line is None else "set +"
         hit = Hit(rule, where, snippet, detail, gate.key, gate.report)
         self.result.hits.append(hit)
 
     def observe(self, gates: list[Gate]) -> None:
+        """Mark gates whose failure is seen (for honest twins)."""
         self.result.observed.update(gate.key for gate in gates)
 
     # ---- statements ----------------------------------------------------
 
     def program(self, root: Node) -> Result:
+        """Walk a whole script; the step keeps its last status."""
         flow = self.sequence(statements(root), eligible=True)
         self.observe(flow.carriers())  # the step keeps the script's last status
         return self.result
 
     def sequence(self, nodes: list[Node], eligible: bool) -> Flow:
+        """Walk statements in order; ``eligible``: errexit may apply."""
         flow = Flow()
         for index, node in enumerate(nodes):
             current = self.statement(node, eligible and self.state.errexit)
@@ -139,7 +143,7 @@ class Walker:
         return flow
 
     def lost_status(self, gates: list[Gate], following: Node) -> None:
-        """A non-last statement's status: read by the next one, or lost."""
+        """Judge a non-last statement's status: read by the next one, or lost."""
         if not gates:
             return
         after = text(following)
@@ -160,6 +164,7 @@ class Walker:
                 self.hit("QG113", gate, detail)
 
     def errexit_off(self, gate: Gate) -> None:
+        """Report a gate whose status is lost because errexit is off."""
         if self.state.errexit_off_line is not None:
             detail = f"`set +e` then `{gate.text}` with no check of its exit status"
             self.hit("QG104", gate, detail, line=self.state.errexit_off_line)
@@ -171,6 +176,7 @@ class Walker:
             self.hit("QG104", gate, detail)
 
     def statement(self, node: Node, errexit: bool) -> Flow:
+        """Walk one statement, bounded in depth."""
         self.depth += 1
         if self.depth > shellparse.MAX_DEPTH:
             raise ParseFailure("nested too deeply")
@@ -196,7 +202,9 @@ class Walker:
             return Flow()  # `!` turns a failure into success: an expected failure
         if kind in ("subshell", "compound_statement", "do_group"):
             inner = self.sequence(statements(node), eligible=errexit)
-            return self._wrap(inner.carriers(), errexit) if kind == "subshell" else inner
+            return (
+                self._wrap(inner.carriers(), errexit) if kind == "subshell" else inner
+            )
         if kind == "if_statement":
             return self.if_statement(node, errexit)
         if kind in _LOOPS:
@@ -217,6 +225,7 @@ class Walker:
     # ---- simple commands -----------------------------------------------
 
     def command(self, node: Node, errexit: bool) -> Flow:
+        """Judge a simple command; ``set`` changes the shell options."""
         words = shellparse.words(node)
         if not words:
             return Flow()
@@ -227,15 +236,22 @@ class Walker:
             return Flow()
         self.gates += 1
         key = gatecmd.gate_key(words)
-        gate = Gate(node.start_point[0], short(node, self.source), key, _writes_report(node, words))
+        gate = Gate(
+            node.start_point[0],
+            short(node, self.source),
+            key,
+            _writes_report(node, words),
+        )
         return self._wrap([gate], errexit)
 
     def is_gate(self, node: Node, words: list[str]) -> bool:
+        """Tell whether a command is a gate here (name or context)."""
         if gatecmd.named_gate(words):
             return True
         return gatecmd.context_gate(words, self.context) and not _to_summary(node)
 
     def set_options(self, node: Node, args: list[str]) -> None:
+        """Apply ``set -e``, ``set +e``, ``set -o pipefail`` and the like."""
         for index, arg in enumerate(args):
             named = args[index + 1] if index + 1 < len(args) else ""
             sign = arg[:1]
@@ -252,12 +268,14 @@ class Walker:
                     self.state.pipefail = on
 
     def errexit(self, on: bool, node: Node) -> None:
+        """Switch errexit, remembering where it was turned off."""
         self.state.errexit = on
         self.state.errexit_off_line = None if on else node.start_point[0]
 
     # ---- operators -----------------------------------------------------
 
     def pipeline(self, node: Node, errexit: bool) -> Flow:
+        """Walk ``a | b``: without pipefail only the last status counts."""
         parts = [child for child in node.named_children if child.type != "comment"]
         if not parts:
             return Flow()
@@ -289,6 +307,7 @@ class Walker:
         return any(name in after for name in files)
 
     def and_or(self, node: Node, errexit: bool) -> Flow:
+        """Walk ``a && b || c``: only the last command is errexit-eligible."""
         items, ops = _flatten(node)
         pending = self.statement(items[0], False).carriers()
         exits: list[Gate] = []
@@ -328,7 +347,7 @@ class Walker:
         self.hidden(gates, judged, f"|| {short(item, self.source, 40)}")
 
     def checked_later(self, item: Node) -> bool:
-        """The fallback records the failure in a variable the script reads later."""
+        """Tell whether the fallback records the failure in a variable read later."""
         after = self.source[item.end_byte :].decode(errors="replace")
         for name in _assigned(item):
             if re.search(rf"\$\{{?{re.escape(name)}\b", after):
@@ -353,9 +372,14 @@ class Walker:
         if first is None:
             return []
         words = shellparse.words(first)
-        return [Gate(first.start_point[0], short(first, self.source), gatecmd.gate_key(words))]
+        return [
+            Gate(
+                first.start_point[0], short(first, self.source), gatecmd.gate_key(words)
+            )
+        ]
 
     def hidden(self, gates: list[Gate], judged: Verdict, how: str) -> None:
+        """Report gates whose failure a fallback of ``judged`` kind hides."""
         if judged in (Verdict.FAILS, Verdict.MAY_FAIL):
             self.observe(gates)
             return
@@ -366,6 +390,7 @@ class Walker:
     # ---- compound commands ---------------------------------------------
 
     def if_statement(self, node: Node, errexit: bool) -> Flow:
+        """Walk an ``if``: conditions are tested, branches walked."""
         clauses = _if_clauses(node)
         flow = Flow()
         for index, (condition, body) in enumerate(clauses):
@@ -380,6 +405,7 @@ class Walker:
     def condition(
         self, condition: list[Node], body: list[Node], rest: list[Node], has_else: bool
     ) -> None:
+        """Judge a condition's gates by the branch their failure takes."""
         tested = condition[-1]
         for node in condition[:-1]:
             self.statement(node, False)
@@ -402,11 +428,13 @@ class Walker:
         self.hidden(gates, judged, "in an `if` whose failure branch does not fail")
 
     def hidden_by_if(self, gates: list[Gate]) -> None:
+        """Report gates tested by an ``if`` with no failing branch."""
         for gate in gates:
             detail = f"`if {gate.text}; then ...` with no `else`: a failure is ignored"
             self.hit("QG113", gate, detail)
 
     def loop(self, node: Node, errexit: bool) -> Flow:
+        """Walk a loop body; its condition is a test, not a gate."""
         condition = node.child_by_field_name("condition")
         if condition is not None:
             self.statement(condition, False)
@@ -414,6 +442,7 @@ class Walker:
         return self.statement(body, errexit) if body is not None else Flow()
 
     def case(self, node: Node, errexit: bool) -> Flow:
+        """Walk every branch of a ``case``."""
         flow = Flow()
         for item in node.named_children:
             if item.type != "case_item":
@@ -437,12 +466,14 @@ def _to_summary(node: Node) -> bool:
     return (
         parent is not None
         and parent.type == "redirected_statement"
-        and bool(re.search(r">>?\s*\"?\$\{?GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", text(parent)))
+        and bool(
+            re.search(r">>?\s*\"?\$\{?GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", text(parent))
+        )
     )
 
 
 def _writes_report(node: Node, words: list[str]) -> bool:
-    """The command writes its findings to a file (a report run)."""
+    """Tell whether the command writes its findings to a file (a report run)."""
     if any(_REPORT_OPTIONS.match(word) for word in words[1:]):
         return True
     parent = node.parent
@@ -481,18 +512,16 @@ def _assigned(node: Node) -> list[str]:
 
 
 def _is_case_value(item: Node, child: Node) -> bool:
-    return any(
-        value == child for value in item.children_by_field_name("value")
-    )
+    return any(value == child for value in item.children_by_field_name("value"))
 
 
 def _branch_verdict(branch: list[Node]) -> Verdict:
-    """The verdict of a list of statements (an ``if`` branch)."""
+    """Judge a list of statements (an ``if`` branch) as a fallback."""
     return verdict_of(statement_commands(branch))
 
 
 def _flatten(node: Node) -> tuple[list[Node], list[str]]:
-    """``a && b || c`` (nested lists in the tree) as items and operators, in order."""
+    """Split ``a && b || c`` (nested in the tree) into items and operators."""
     items: list[Node] = []
     ops: list[str] = []
     stack: list[Node | str] = [node]
@@ -520,7 +549,11 @@ def _clause(children: list[Node]) -> tuple[list[Node], list[Node]]:
     for child in children:
         if child.type == "then":
             in_body = True
-        elif child.is_named and child.type not in ("comment", "elif_clause", "else_clause"):
+        elif child.is_named and child.type not in (
+            "comment",
+            "elif_clause",
+            "else_clause",
+        ):
             (body if in_body else condition).append(child)
     return condition, body
 

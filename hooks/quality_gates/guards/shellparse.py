@@ -55,12 +55,12 @@ def _first_error(root: Node) -> str:
 
 
 def text(node: Node) -> str:
-    """The node's source text."""
+    """Return the node's source text."""
     return (node.text or b"").decode(errors="replace")
 
 
 def unquote(word: str) -> str:
-    """A word as the shell passes it (quotes removed); the raw text if unbalanced."""
+    """Return a word as the shell passes it (quotes removed), raw if unbalanced."""
     try:
         parts = shlex.split(word, posix=True)
     except ValueError:
@@ -69,7 +69,7 @@ def unquote(word: str) -> str:
 
 
 def words(command: Node) -> list[str]:
-    """The words of a simple command: env assignments, name and arguments."""
+    """Return the words of a simple command: assignments, name and arguments."""
     out: list[str] = []
     for child in command.named_children:
         if child.type in ("file_redirect", "herestring_redirect", "comment"):
@@ -89,7 +89,7 @@ def _index(parent: Node, child: Node) -> int:
 
 
 def statements(node: Node) -> list[Node]:
-    """The named statements directly under ``node`` (comments dropped)."""
+    """Return the named statements directly under ``node`` (no comments)."""
     return [
         child
         for child in node.named_children
@@ -98,7 +98,7 @@ def statements(node: Node) -> list[Node]:
 
 
 def short(node: Node, source: bytes | None = None, limit: int = 70) -> str:
-    """A node's text from ``source`` (the original script), on one line, cut."""
+    """Return a node's text from ``source`` (the original) on one line, cut."""
     raw = source[node.start_byte : node.end_byte] if source is not None else node.text
     flat = " ".join((raw or b"").decode(errors="replace").replace("\\\n", " ").split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."

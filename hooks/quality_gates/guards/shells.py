@@ -29,7 +29,7 @@ _SHELL_BINARY = re.compile(r"^(ba|z|da|k|)sh$")
 
 
 def custom(text: str) -> Shell | None:
-    """A custom ``shell:`` string (``bash {0}``): its flags as written."""
+    """Read a custom ``shell:`` string (``bash {0}``): its flags as written."""
     try:
         tokens = shlex.split(text)
     except ValueError:
@@ -54,7 +54,7 @@ def _flags(args: list[str], label: str) -> Shell:
 
 
 def resolve(shell: str | None, runs_on: str) -> Shell | None:
-    """The shell of a step (``None``: not a POSIX shell script)."""
+    """Return the shell of a step (``None``: not a POSIX shell script)."""
     name = (shell or "").strip()
     if not name:
         windows = "windows" in runs_on.lower() and "${{" not in runs_on

@@ -60,7 +60,7 @@ def never_runs(node: yaml.Node | None) -> bool:
 
 
 def gate_action(uses: str) -> bool:
-    """An action whose name says it checks (``pre-commit/action``, ``trivy-action``)."""
+    """Tell whether an action's name says it checks (``trivy-action``)."""
     return bool(_GATE_ACTION.search(uses.split("@")[0]))
 
 
@@ -94,15 +94,18 @@ class Auditor:
         self.notes: list[str] = []
 
     def add(self, rule: str, line: int, detail: str) -> None:
+        """Add a finding of ``rule`` at ``line``."""
         self.findings.append(finding(rule, self.path, line, detail))
 
     def uses(self, node: yaml.Node | None, where: str) -> None:
+        """QG110 for a ``uses:`` not pinned to a commit."""
         text = scalar(node)
         problem = pin_problem(text) if text else None
         if node is not None and problem:
             self.add("QG110", line_of(node), f"{where}: {problem}")
 
     def exit_zero(self, node: yaml.Node, text: str, where: str) -> None:
+        """QG106 for an ``--exit-zero`` in ``text``."""
         index = shell.exit_zero_line(text)
         if index is not None:
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
@@ -136,6 +139,7 @@ class Auditor:
         return gates
 
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
+        """Audit one step; return its script audit for the job-level pass."""
         entries = mapping(step)
         if "if" in entries and never_runs(entries["if"][1]):
             self.add("QG107", line_of(entries["if"][0]), f"{where}: `if: false`")
@@ -157,7 +161,10 @@ class Auditor:
         return _Script(where, node, audit)
 
     def script_hits(self, scripts: list[_Script]) -> None:
-        observed = set().union(*(s.audit.observed for s in scripts)) if scripts else set()
+        """Report the job's script hits, less report runs with a twin."""
+        observed = (
+            set().union(*(s.audit.observed for s in scripts)) if scripts else set()
+        )
         for script in scripts:
             for hit in script.audit.hits:
                 if _report_with_twin(hit, observed):
@@ -168,6 +175,7 @@ class Auditor:
     def continue_on_error(
         self, step: yaml.Node, later: list[yaml.Node], where: str
     ) -> None:
+        """QG105 unless a later step fails on this step's outcome."""
         coe = mapping(step).get("continue-on-error")
         if not coe or not yamlnodes.is_true(coe[1]):
             return
@@ -182,7 +190,7 @@ def _report_with_twin(hit: Hit, observed: set[str]) -> bool:
 
 
 def _fails_on_outcome(step: yaml.Node, step_id: str) -> bool:
-    """A later step that reads ``steps.<id>.outcome`` and fails on it."""
+    """Tell whether a later step reads ``steps.<id>.outcome`` and fails on it."""
     reads = re.compile(rf"steps\.{re.escape(step_id)}\.(outcome|conclusion)")
     condition = scalar(value(step, "if")) or ""
     script = scalar(value(step, "run")) or ""
@@ -190,7 +198,7 @@ def _fails_on_outcome(step: yaml.Node, step_id: str) -> bool:
 
 
 def step_name(step: yaml.Node) -> str:
-    """A step's name, else its action, else the start of its script."""
+    """Return a step's name, else its action, else the start of its script."""
     run = (scalar(value(step, "run")) or "").strip().split("\n")[0]
     name = scalar(value(step, "name")) or scalar(value(step, "uses"))
     return name or (f"Run {run[:40]}" if run else "step")
