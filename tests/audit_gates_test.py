@@ -160,6 +160,23 @@ STEP_CASES = [
     pytest.param(
         "- run: pytest", "if: github.event_name == 'push'", None, id="if-real"
     ),
+    pytest.param(
+        "- run: pytest",
+        "if: ${{ github.event.workflow_run.conclusion == 'success' && "
+        "github.event.workflow_run.outputs.tests == 'true' }}",
+        "QG107",
+        id="if-workflow-run-outputs",
+    ),
+    pytest.param(
+        "- run: ./deploy.sh", "if: false", None, id="if-false-not-a-gate"
+    ),
+    pytest.param(
+        f"- uses: aquasecurity/trivy-action@{SHA}  # 0.28.0\n  with:\n"
+        "    format: sarif\n    output: trivy.sarif\n  continue-on-error: true",
+        "",
+        None,
+        id="coe-scanner-that-only-reports",
+    ),
     pytest.param("- uses: actions/setup-python@v5", "", "QG110", id="tag"),
     pytest.param("- uses: actions/setup-python@main", "", "QG110", id="branch"),
     pytest.param("- uses: actions/setup-python@0b93645", "", "QG110", id="short-sha"),

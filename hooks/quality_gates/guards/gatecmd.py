@@ -20,7 +20,8 @@ GATE_TOOLS = frozenset(
     mkdocs django-admin manage.py behave nose2 ward py_compile compileall audit-ci
     vermin check-sdist check-wheel-contents validate-pyproject pyroma mdformat
     jest vitest mocha stylelint biome ty basedpyright slotscheck import-linter
-    lint-imports refurb autoflake-check docformatter""".split()
+    lint-imports refurb docformatter trufflehog grype osv-scanner tfsec checkov
+    kube-linter kubeconform conftest""".split()
 )
 GATE_WORDS = re.compile(
     r"test|lint|check|audit|scan|verify|validat|typecheck|type-check|coverage|"
@@ -29,7 +30,7 @@ GATE_WORDS = re.compile(
 CONTEXT_WORDS = re.compile(
     r"(?i)test|lint|check|verif|validat|audit|scan|secur|typ(e|ing)|coverage|"
     r"\bbuild|compil|\bdocs?\b|documentation|quality|style|format|smoke|sast|"
-    r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b"
+    r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b|secret"
 )
 # A step named for what it sets up or moves is not a check, whatever its job is.
 SETUP_STEP = re.compile(
@@ -67,7 +68,9 @@ _PLUMBING = frozenset(
 )
 _FIXER_FLAGS = frozenset(("--check", "--check-only", "--diff", "-c"))
 # Metrics that print and never fail on what they find.
-_REPORTERS = frozenset("radon cloc tokei pygount scc lizard wily".split())
+_REPORTERS = frozenset(
+    "radon cloc tokei pygount scc lizard wily syft cyclonedx-py cyclonedx-bom".split()
+)
 
 
 def _base(token: str) -> str:
@@ -219,7 +222,12 @@ def _container(head: str, args: list[str]) -> bool | None:
         plain = plain[1:]
     if plain[:1] not in (["run"], ["exec"]):
         return False
-    return any(_base(t) in GATE_TOOLS for t in plain[1:])
+    return any(_image_name(t) in GATE_TOOLS for t in plain[1:])
+
+
+def _image_name(token: str) -> str:
+    """``aquasec/trivy:latest`` -> ``trivy``; a plain word stays as it is."""
+    return _base(token).split("@", 1)[0].split(":", 1)[0]
 
 
 def command_is_gate(command: str | list[str]) -> bool:
@@ -274,6 +282,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
     if any(a in ("--version", "-V", "--help", "-h") for a in tokens[1:]):
         return False
+    if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
+        return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin
     return not (_INTERPRETERS.match(head) and tokens[1:2] == ["-m"] and "pip" in tokens)
 
 

@@ -67,7 +67,8 @@ _RULES = (
         "QG107",
         "never-runs",
         "error",
-        "a job or step with `if: false`",
+        "a job or step running a gate whose `if:` can never be true (`if: false`, "
+        "or a context the event does not carry)",
         "the gate is listed but can never run, so readers believe it runs",
         "remove the condition, or delete the job",
     ),

@@ -59,6 +59,7 @@ class Gate:
     text: str
     key: str
     report: bool = False
+    files: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass
@@ -235,12 +236,13 @@ class Walker:
         if not self.is_gate(node, words):
             return Flow()
         self.gates += 1
-        key = gatecmd.gate_key(words)
+        files = _report_files(node, words)
         gate = Gate(
             node.start_point[0],
             short(node, self.source),
-            key,
-            _writes_report(node, words),
+            gatecmd.gate_key(words),
+            bool(files) or _writes_report(node, words),
+            files,
         )
         return self._wrap([gate], errexit)
 
@@ -338,6 +340,9 @@ class Walker:
         if not gates:
             return
         judged = verdict(item)
+        read = self.source[item.end_byte :].decode(errors="replace")
+        if any(name in read for gate in gates for name in gate.files):
+            judged = Verdict.MAY_FAIL  # the report is checked further on
         if judged is not Verdict.FAILS and self.checked_later(item):
             judged = Verdict.MAY_FAIL  # `|| FAILED=1` ... `[ "$FAILED" = 1 ] && exit 1`
         if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and position < len(ops):
@@ -470,6 +475,29 @@ def _to_summary(node: Node) -> bool:
             re.search(r">>?\s*\"?\$\{?GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", text(parent))
         )
     )
+
+
+_FILE_OPTIONS = re.compile(
+    r"^(-o|--output|--output-file|--out|--report|--report-path|--junitxml)(=(.+))?$"
+)
+
+
+def _report_files(node: Node, words: list[str]) -> tuple[str, ...]:
+    """Files a report run writes (``-o FILE``, ``--report=FILE``, ``> FILE``)."""
+    files = []
+    for index, word in enumerate(words[1:], start=1):
+        match = _FILE_OPTIONS.match(word)
+        if match and match.group(3):
+            files.append(match.group(3))
+        elif match and index + 1 < len(words):
+            files.append(words[index + 1])
+    parent = node.parent
+    if parent is not None and parent.type == "redirected_statement":
+        for redirect in parent.children_by_field_name("redirect"):
+            target = redirect.child_by_field_name("destination")
+            if target is not None and text(redirect).lstrip("0123456789")[:1] == ">":
+                files.append(text(target))
+    return tuple(f for f in files if f and "/dev/" not in f and not f.startswith("&"))
 
 
 def _writes_report(node: Node, words: list[str]) -> bool:

@@ -48,20 +48,43 @@ def pin_problem(uses: str) -> str | None:
     return f"`{name}@{ref}` is a tag or branch, not a commit SHA"
 
 
-def never_runs(node: yaml.Node | None) -> bool:
-    """``if: false`` (also ``${{ false }}`` and ``false && ...``)."""
+# The workflow_run event carries no outputs of the workflow that ran: a test
+# of `github.event.workflow_run.outputs.X == 'true'` is never true.
+_NO_SUCH_CONTEXT = re.compile(r"github\.event\.workflow_run\.outputs\b")
+
+
+def never_runs(node: yaml.Node | None) -> str:
+    """Why ``if:`` can never be true ('' when it can): ``false``, a missing context."""
     text = scalar(node)
     if text is None:
-        return False
+        return ""
     expr = text.strip()
     if expr.startswith("${{") and expr.endswith("}}"):
         expr = expr[3:-2].strip()
-    return bool(re.fullmatch(r"(?i)false(\s*&&.*)?", expr, re.DOTALL))
+    if re.fullmatch(r"(?i)false(\s*&&.*)?", expr, re.DOTALL):
+        return "`if: false`"
+    if _NO_SUCH_CONTEXT.search(expr) and "||" not in expr:
+        return (
+            "`if:` needs `github.event.workflow_run.outputs`, which the "
+            "workflow_run event does not have"
+        )
+    return ""
 
 
-def gate_action(uses: str) -> bool:
-    """Tell whether an action's name says it checks (``trivy-action``)."""
-    return bool(_GATE_ACTION.search(uses.split("@")[0]))
+# Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
+_REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
+
+
+def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
+    """Tell whether an action checks: its name says so, and it can fail."""
+    name = uses.split("@")[0]
+    if not _GATE_ACTION.search(name):
+        return False
+    option = _REPORT_BY_DEFAULT.get(name)
+    if option is None:
+        return True
+    chosen = (scalar(value(value(step, "with"), option)) or "0").strip()
+    return chosen not in ("0", "")
 
 
 @dataclasses.dataclass
@@ -117,7 +140,8 @@ class Auditor:
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
         code = mapping(value(step, "with")).get("exit-code")
-        if code and gate_action(uses) and (scalar(code[1]) or "").strip() == "0":
+        scanner = _GATE_ACTION.search(uses.split("@")[0])
+        if code and scanner and (scalar(code[1]) or "").strip() == "0":
             self.add("QG106", line_of(code[0]), f"{where}: `exit-code: 0`")
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
@@ -129,20 +153,18 @@ class Auditor:
             script = self.step(step, where, job)
             if script is not None:
                 scripts.append(script)
-            runs = bool(script and script.audit.gates) or gate_action(
-                scalar(value(step, "uses")) or ""
-            )
+            uses = scalar(value(step, "uses")) or ""
+            runs = bool(script and script.audit.gates) or gate_action(uses, step)
             gates = gates or runs
             if runs:
                 self.continue_on_error(step, steps[index + 1 :], where)
+                self.never_runs(step, where)
         self.script_hits(scripts)
         return gates
 
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
         """Audit one step; return its script audit for the job-level pass."""
         entries = mapping(step)
-        if "if" in entries and never_runs(entries["if"][1]):
-            self.add("QG107", line_of(entries["if"][0]), f"{where}: `if: false`")
         self.uses(value(step, "uses"), where)
         self.inputs(step, where)
         node = value(step, "run")
@@ -171,6 +193,13 @@ class Auditor:
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
                 self.add(hit.rule, line, f"{script.where}: {hit.detail}")
+
+    def never_runs(self, node: yaml.Node, where: str) -> None:
+        """QG107 for a step or job that runs a gate under an ``if:`` never true."""
+        entry = mapping(node).get("if")
+        never = never_runs(entry[1]) if entry else ""
+        if entry and never:
+            self.add("QG107", line_of(entry[0]), f"{where}: {never}")
 
     def continue_on_error(
         self, step: yaml.Node, later: list[yaml.Node], where: str

@@ -36,8 +36,6 @@ def _default_shell(node: yaml.Node | None) -> str | None:
 def _job(auditor: Auditor, name: str, job: yaml.Node, shell: str | None) -> None:
     entries = mapping(job)
     where = f"job `{name}`"
-    if "if" in entries and never_runs(entries["if"][1]):
-        auditor.add("QG107", line_of(entries["if"][0]), f"{where}: `if: false`")
     auditor.uses(value(job, "uses"), where)
     label = scalar(value(job, "name")) or name
     runs_on = " ".join(s.value for s in yamlnodes.strings(value(job, "runs-on")))
@@ -45,6 +43,8 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, shell: str | None) -> None
     steps = sequence(value(job, "steps"))
     gate = auditor.job_steps(steps, context)
     gate = gate or gate_action(scalar(value(job, "uses")) or "")
+    if gate:
+        auditor.never_runs(job, where)
     coe = entries.get("continue-on-error")
     if coe and yamlnodes.is_true(coe[1]) and gate:
         auditor.add("QG105", line_of(coe[0]), f"{where}: `continue-on-error: true`")
