@@ -196,7 +196,8 @@ def table(scores: list[Score]) -> str:
         "|---|---|---|---|---|---|---|\n"
     )
     rows = [
-        f"| {s.repo}{' (held out)' if s.held_out else ''} | {s.truth} | {s.found} | {s.findings} | {s.true_findings} |"
+        f"| {s.repo}{' (held out)' if s.held_out else ''} | {s.truth} | {s.found} |"
+        f" {s.findings} | {s.true_findings} |"
         f" {s.unpinned} / {s.pin_findings} |"
         f" {len(s.permission_false)} / {len(s.permission_missed)} |"
         for s in scores

@@ -168,7 +168,10 @@ STEP_CASES = [
         id="if-workflow-run-outputs",
     ),
     pytest.param(
-        "- run: ./deploy.sh", "if: false", None, id="if-false-not-a-gate"
+        "- name: Deploy\n  run: ./deploy.sh",
+        "if: false",
+        None,
+        id="if-false-not-a-gate",
     ),
     pytest.param(
         f"- uses: aquasecurity/trivy-action@{SHA}  # 0.28.0\n  with:\n"

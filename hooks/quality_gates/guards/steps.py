@@ -164,7 +164,6 @@ class Auditor:
 
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
         """Audit one step; return its script audit for the job-level pass."""
-        entries = mapping(step)
         self.uses(value(step, "uses"), where)
         self.inputs(step, where)
         node = value(step, "run")
