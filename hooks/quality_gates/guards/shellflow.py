@@ -292,9 +292,9 @@ class Walker:
             else:
                 for gate in lost:
                     detail = (
-                        f"`{short(node, self.source)}`: without pipefail "
-                        f"(`shell: {self.state.label}`) a pipeline's status is its "
-                        f"last command's, so `{gate.text}` failing is lost"
+                        f"`{short(node, self.source)}` runs without pipefail "
+                        f"(`shell: {self.state.label}`), so `{gate.text}` failing "
+                        "is lost"
                     )
                     self.hit("QG112", gate, detail)
         return self._wrap(last, errexit)
