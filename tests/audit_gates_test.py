@@ -912,3 +912,10 @@ def test_workflow_nested_500_deep_is_a_finding(project: Project, body: str) -> N
         ".github/workflows/deep.yml:1:0: audit-gates QG109 workflow: invalid YAML: "
         "nested too deeply to read"
     )
+
+
+def test_every_rule_is_documented_in_the_readme() -> None:
+    text = (REPO / "README.md").read_text()
+    section = text.split("## Gate integrity")[1].split("\n## ")[0]
+    for rule in RULES:
+        assert f"| `{rule}` |" in section, rule
