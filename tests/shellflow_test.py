@@ -11,9 +11,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from audit_gates_test import audit, workflow
 from quality_gates.guards import shell, shells
 from quality_gates.guards.integrity_rules import RULES
+from workflow_yaml import audit, workflow
 
 
 def step(script: str, *, name: str = "check", shell_: str = "") -> str:
@@ -292,7 +292,7 @@ def test_windows_default_shell_is_pwsh() -> None:
 
 def test_a_script_that_does_not_parse_is_audited_line_by_line() -> None:
     result = shell.audit_script(
-        "if [ -f x ]; then\n  flake8 . || true\n", shell=shells.DEFAULT_UNIX
+        "if [ -f x ]; then\n  flake8 . || true\n", runs_with=shells.DEFAULT_UNIX
     )
     assert [(h.rule, h.line) for h in result.hits] == [("QG101", 1)]
     assert result.note.startswith("not parsed as a shell script (line")
@@ -300,7 +300,7 @@ def test_a_script_that_does_not_parse_is_audited_line_by_line() -> None:
 
 def test_absurd_nesting_falls_back_instead_of_crashing() -> None:
     script = "(" * 400 + "flake8 . || true" + ")" * 400
-    result = shell.audit_script(script, shell=shells.DEFAULT_UNIX)
+    result = shell.audit_script(script, runs_with=shells.DEFAULT_UNIX)
     assert [h.rule for h in result.hits] == ["QG101"]
     assert "audited line by line" in result.note
 

@@ -30,11 +30,11 @@ class ScriptAudit:
     note: str = ""
 
 
-def audit_script(script: str, *, shell: Shell, context: str = "") -> ScriptAudit:
-    """Audit one script run by ``shell``; ``context`` names its step and job."""
+def audit_script(script: str, *, runs_with: Shell, context: str = "") -> ScriptAudit:
+    """Audit one script run by ``runs_with``; ``context`` names its step and job."""
     try:
         root = shellparse.parse(script)
-        walker = Walker(shell, context, script)
+        walker = Walker(runs_with, context, script)
         result = walker.program(root)
     except (shellparse.ParseFailure, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, shellparse.ParseFailure) else "too deep"
@@ -49,4 +49,4 @@ def audit_script(script: str, *, shell: Shell, context: str = "") -> ScriptAudit
 
 def audit(script: str) -> list[Hit]:
     """Hits of a ``bash -c`` script (a pre-commit entry, a tox command): no ``-e``."""
-    return audit_script(script, shell=BASH_C).hits
+    return audit_script(script, runs_with=BASH_C).hits

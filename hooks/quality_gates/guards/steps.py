@@ -176,7 +176,7 @@ class Auditor:
         if resolved is None:
             return None
         context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
-        audit = shell.audit_script(script, shell=resolved, context=context)
+        audit = shell.audit_script(script, runs_with=resolved, context=context)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         return _Script(where, node, audit)
