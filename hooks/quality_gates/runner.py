@@ -15,7 +15,7 @@ from typing import Any
 
 from quality_gates import sources
 from quality_gates.cache import Cache, key
-from quality_gates.files import tracked_python_files
+from quality_gates import files as files_mod
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import ToolRun
 from quality_gates.tools import load
@@ -148,6 +148,8 @@ class Runner:
         self.cache = cache
         self.progress = progress or (lambda message: None)
         self.errors: list[str] = []
+        # what the report should say beside the findings (files skipped, ...)
+        self.notes: list[str] = []
         self.tools: dict[str, ToolRun] = {}
 
     # -- reading ----------------------------------------------------------
@@ -156,12 +158,28 @@ class Runner:
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
+            refused = self._refused(name)
+            if refused:
+                self._error(refused)
+                continue
             try:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
-                self.errors.append(f"{name}: cannot read: {exc.strerror}")
+                self._error(f"{name}: cannot read: {exc.strerror}")
         self._syntax(read, texts)
         return read
+
+    def _refused(self, name: str) -> str | None:
+        """Why ``name`` is not checked at all: its name, or where it leads."""
+        target = files_mod.outside_link(self.ctx.root, name)
+        if target is not None:
+            return files_mod.outside_message(name, target)
+        return files_mod.line_break_in(name)
+
+    def _error(self, message: str) -> None:
+        """Record an error once (the files are read again after --fix)."""
+        if message not in self.errors:
+            self.errors.append(message)
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
@@ -254,7 +272,7 @@ class Runner:
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=Finding.sort_key)
-        notes = list(self.cache.notes) if self.cache else []
+        notes = self.notes + (list(self.cache.notes) if self.cache else [])
         return Outcome(found, self.tools, self.errors, notes, srcs)
 
     def _tool_run(self, adapter: Adapter) -> ToolRun | None:
@@ -277,7 +295,7 @@ class Runner:
         """Stamp every file the whole-program tool may read, and the files named."""
         known = {n: s.digest for n, s in srcs.items()}
         try:
-            project = tracked_python_files(self.ctx.root)
+            project = files_mod.tracked_python_files(self.ctx.root)
         except Exception:  # not a git repository: the named files are the program
             project = []
         for name in project:
@@ -368,7 +386,23 @@ class Runner:
         findings = adapter.parse(self.ctx, task.files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
+        if not adapter.whole_program:
+            _only_given(adapter.name, findings, task.files)
         return findings, time.perf_counter() - start
+
+
+def _only_given(tool: str, findings: Sequence[Finding], files: Sequence[str]) -> None:
+    """A finding on a file the tool was not given means its output was misread.
+
+    Cached per file, such a finding would leave the real file's entry empty:
+    a pass on every later run.
+    """
+    stray = sorted({f.path for f in findings} - set(files))
+    if stray:
+        raise ToolCrashed(
+            f"{tool}: output names a file it was not given ({stray[0]!r}); "
+            "not trusted, not cached"
+        )
 
 
 def _names(files: Sequence[str]) -> str:

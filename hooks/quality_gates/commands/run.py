@@ -85,8 +85,12 @@ def select_files(
     args: argparse.Namespace,
     cfg: config_mod.Config,
     changed: Mapping[str, Collection[int]] | None = None,
+    skipped: list[str] | None = None,
 ) -> list[str]:
-    """Pick the files: named, every tracked one, or those changed since --diff-base."""
+    """Pick the files: named, every tracked one, or those changed since --diff-base.
+
+    ``skipped`` gets a line for each tracked file that is not there to check.
+    """
     if args.all_files and args.filenames:
         raise GateError("name files or use --all-files, not both")
     if changed is not None and not args.all_files and not args.filenames:
@@ -98,7 +102,7 @@ def select_files(
             and (cfg.root / name).is_file()
         )
     if args.all_files:
-        found = files_mod.tracked_python_files(cfg.root, cfg.exclude)
+        found = files_mod.tracked_python_files(cfg.root, cfg.exclude, skipped)
         if not found:
             raise GateError(
                 f"--all-files: no git-tracked Python files under {cfg.root}"
@@ -143,7 +147,8 @@ def main(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     options = gate_options(args, cfg)
-    names = select_files(args, cfg, options.changed)
+    skipped: list[str] = []
+    names = select_files(args, cfg, options.changed, skipped)
     cache = None if args.no_cache else Cache()
     runner = Runner(
         Context(root, cfg),
@@ -152,6 +157,7 @@ def main(args: argparse.Namespace) -> int:
         cache=cache,
         progress=progress,
     )
+    runner.notes.extend(skipped)
     fixed: list[str] = []
     if args.fix and names:
         fixed = runner.fix(names)

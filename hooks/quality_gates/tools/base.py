@@ -106,8 +106,13 @@ class Adapter:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
-        """Return the command line: the tool's module under this interpreter."""
-        return [sys.executable, "-m", self.module, *args, "--", *files]
+        """Return the command line: the tool's module under this interpreter.
+
+        ``-P``: ``python -m`` puts the current folder (the project root) first
+        on sys.path, so a project's own ``black.py`` or ``mypy/`` package would
+        run instead of the pinned tool, report nothing, and pass.
+        """
+        return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run the tool on ``files`` in the project root and capture its output."""
@@ -225,8 +230,10 @@ def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
     current: list[int] | None = None
     old_line = 0
     for text in diff.splitlines():
+        text = text.removeprefix("\ufeff")  # black echoes a file's UTF-8 BOM
         if text.startswith("--- "):
-            path = text[4:].split("\t")[0].strip()
+            # "--- PATH\tTIMESTAMP": the path may hold a tab, the timestamp never
+            path = text[4:].rsplit("\t", 1)[0]
             current = None
         elif text.startswith("+++ "):
             continue
