@@ -10,7 +10,7 @@ from typing import Any
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import reports, scan
-from quality_gates.atomic import write_atomic
+from quality_gates.atomic import write_file
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options
 from quality_gates.errors import ERROR, PASSED, GateError
@@ -88,7 +88,7 @@ def main(args: argparse.Namespace) -> int:
     if args.format != "text":
         reports.emit(report, args.format, args.output)
     elif args.output:
-        write_atomic(Path(args.output), render_text(report))
+        write_file(Path(args.output), render_text(report), what="--output")
         print(
             f"quality-gates score: text report written to {args.output}",
             file=sys.stderr,
