@@ -183,7 +183,7 @@ class Runner:
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
-        keys = {n: key("syntax+loc", sys.version, s.digest) for n, s in todo.items()}
+        keys = {n: key("syntax+loc/2", sys.version, s.digest) for n, s in todo.items()}
         cached = self.cache.get_many(keys.values()) if self.cache else {}
         fresh: dict[str, Any] = {}
         for name, src in todo.items():
