@@ -75,6 +75,10 @@ def _parse(path: Path, data: bytes) -> Any:
         raise GateError(f"baseline {path} is not UTF-8 text (binary?); {_REGENERATE}")
     except ValueError as exc:
         raise GateError(f"baseline {path} is not valid JSON ({exc}); {_REGENERATE}")
+    except RecursionError:
+        raise GateError(
+            f"baseline {path} is nested too deeply to be a baseline; {_REGENERATE}"
+        )
 
 
 def _entry(path: Path, index: int, row: Any) -> Entry:
