@@ -170,11 +170,25 @@ class Runner:
         return read
 
     def _refused(self, name: str) -> str | None:
-        """Why ``name`` is not checked at all: its name, or where it leads."""
+        """Why ``name`` is not checked at all: its name, where it leads, its size."""
         target = files_mod.outside_link(self.ctx.root, name)
         if target is not None:
             return files_mod.outside_message(name, target)
-        return files_mod.line_break_in(name)
+        return files_mod.line_break_in(name) or self._too_big(name)
+
+    def _too_big(self, name: str) -> str | None:
+        limit = self.ctx.config.max_file_kb
+        try:
+            size = (self.ctx.root / name).stat().st_size
+        except OSError:
+            return None  # reading it says why
+        if not limit or size <= limit * 1024:
+            return None
+        return (
+            f"{name}: {size / 1024:,.0f} KB, over max-file-kb = {limit}: not checked "
+            "(generated code?); exclude it (`exclude` in [tool.quality-gates]) or "
+            "raise the limit (`max-file-kb`, or --max-file-kb)"
+        )
 
     def _error(self, message: str) -> None:
         """Record an error once (the files are read again after --fix)."""
@@ -214,21 +228,24 @@ class Runner:
         ):
             parts = batches(good, sizes, self.jobs)
             with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-                procs = pool.map(
-                    lambda part: adapter.run(
-                        self.ctx, adapter.fix_args(self.ctx), part
-                    ),
-                    parts,
-                )
-                for proc in procs:
-                    if proc.returncode != 0:
-                        tail = proc.stderr.strip().splitlines()
-                        self.errors.append(
-                            f"{adapter.name} --fix failed (exit {proc.returncode}): "
-                            f"{tail[-1] if tail else 'no message'}"
-                        )
+                failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
+                self.errors.extend(f for f in failures if f)
         after = self.read_sources(good)
         return [n for n in good if n in after and after[n].digest != before[n].digest]
+
+    def _fix_batch(self, adapter: Adapter, part: list[str]) -> str | None:
+        """Rewrite one batch in place; return why it failed, if it did."""
+        try:
+            proc = adapter.run(self.ctx, adapter.fix_args(self.ctx), part)
+        except ToolCrashed as exc:
+            return f"{adapter.name} --fix: {exc} (files: {_names(part)})"
+        if proc.returncode == 0:
+            return None
+        tail = proc.stderr.strip().splitlines()
+        return (
+            f"{adapter.name} --fix failed (exit {proc.returncode}): "
+            f"{tail[-1] if tail else 'no message'}"
+        )
 
     # -- checking ---------------------------------------------------------
     def check(self, files: Sequence[str]) -> Outcome:

@@ -11,7 +11,7 @@ from quality_gates import files as files_mod
 from quality_gates import history, scan
 from quality_gates.atomic import write_file
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options
+from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.reports import dashboard
 
@@ -57,6 +57,7 @@ def main(args: argparse.Namespace) -> int:
         raise GateError("--jobs must be at least 1")
     root = files_mod.project_root()
     cfg = config_mod.load(root)
+    apply_limits(args, cfg)
     cache = None if args.no_cache else Cache()
     try:
         _progress("checking the working tree")

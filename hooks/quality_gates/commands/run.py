@@ -12,7 +12,7 @@ from quality_gates import diffs
 from quality_gates import files as files_mod
 from quality_gates import gate, reports
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options
+from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, GateError
 from quality_gates.runner import Runner
 from quality_gates.tools.base import Context
@@ -139,11 +139,8 @@ def main(args: argparse.Namespace) -> int:
     """Run the gate and report; return the exit code."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
-    tools = (
-        config_mod.parse_tools(args.tools.split(","), "--tools")
-        if args.tools
-        else cfg.tools
-    )
+    apply_limits(args, cfg)
+    tools = cfg.tools if args.tools is None else config_mod.tools_option(args.tools)
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     options = gate_options(args, cfg)

@@ -115,15 +115,27 @@ class Adapter:
         return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
-        """Run the tool on ``files`` in the project root and capture its output."""
-        proc = subprocess.run(  # nosec B603
-            self.command(args, files),
-            cwd=ctx.root,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
+        """Run the tool on ``files`` in the project root and capture its output.
+
+        A process past ``tool-timeout`` is killed: ToolCrashed, never a result.
+        """
+        limit = ctx.config.tool_timeout
+        try:
+            proc = subprocess.run(  # nosec B603
+                self.command(args, files),
+                cwd=ctx.root,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                check=False,
+                timeout=limit or None,
+            )
+        except subprocess.TimeoutExpired:
+            raise ToolCrashed(
+                f"{self.name} timed out after {limit:g} s and was stopped; raise "
+                "`tool-timeout` in [tool.quality-gates] (or --tool-timeout), or "
+                "exclude the files"
+            ) from None
         return Proc(proc.returncode, proc.stdout, proc.stderr)
 
 
