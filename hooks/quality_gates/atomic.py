@@ -124,14 +124,15 @@ def _remove_stale(target: Path) -> None:
     for name in names:
         # ".NAME.PID.RANDOM.tmp" (mkstemp's RANDOM is 8 characters, no dot)
         m = _TEMPORARY.fullmatch(name[len(prefix) :]) if name.startswith(prefix) else None
-        if m is not None and not _alive(int(m.group(1))):
+        if m is not None and not process_alive(int(m.group(1))):
             try:
                 os.unlink(target.parent / name)
             except OSError:
                 pass
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Tell whether process ``pid`` runs (this machine, this PID namespace)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
