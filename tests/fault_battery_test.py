@@ -49,7 +49,9 @@ def test_scenario_behaves(scenario: object, tmp_path: Path, shared: Path) -> Non
     assert verdict.problems == []
 
 
-def _result(code: int, err: str = "", *, timed_out: bool = False, kb: int = 1) -> object:
+def _result(
+    code: int, err: str = "", *, timed_out: bool = False, kb: int = 1
+) -> object:
     return faults.Result(code, "", err, 1.0, kb, timed_out)
 
 
