@@ -92,10 +92,8 @@ class Space:
     shared: Path
     python: str = sys.executable
 
-    def project(
-        self, files: dict[str, str | bytes], *, name: str = "project"
-    ) -> Path:
-        """A git repository with ``files``, all committed."""
+    def project(self, files: dict[str, str | bytes], *, name: str = "project") -> Path:
+        """Make a git repository holding ``files`` (not committed)."""
         root = self.dir / name
         root.mkdir()
         _git(root, "init", "-q", "-b", "main")
@@ -261,7 +259,9 @@ def judge(runs: Sequence[Run], results: Sequence[Result], memory_kb: int) -> lis
             )
         missing = [text for text in run.says if text not in output]
         if missing and not problems:
-            problems.append(f"unclear: {where} does not say {missing[0]!r}: {_tail(res)}")
+            problems.append(
+                f"unclear: {where} does not say {missing[0]!r}: {_tail(res)}"
+            )
         if res.peak_kb > memory_kb:
             problems.append(f"unbounded: {where} peaked at {res.peak_kb // 1024} MB")
     return problems
@@ -273,7 +273,7 @@ def _tail(res: Result) -> str:
 
 
 def gate_env(space: Space, hooks: Path) -> dict[str, str]:
-    """The environment of every command: this package first, a private cache."""
+    """Return every command's environment: this package first, a private cache."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUALITY_GATES")}
     env.pop("VIRTUAL_ENV", None)
     env["PYTHONPATH"] = str(hooks)
@@ -327,7 +327,7 @@ def gate(*args: str, expect: int, says: Sequence[str] = ()) -> Run:
 
 
 def twice(*args: str, expect: int, says: Sequence[str] = ()) -> list[Run]:
-    """The same command twice: the second run reads what the first one cached."""
+    """Run the same command twice: the second reads what the first cached."""
     return [gate(*args, expect=expect, says=says) for _ in range(2)]
 
 
@@ -358,7 +358,7 @@ def _umount(path: Path) -> None:
 
 
 def node_kind(path: Path) -> str:
-    """What is at ``path``, without following a symlink."""
+    """Tell what is at ``path``, without following a symlink."""
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -376,7 +376,7 @@ def node_kind(path: Path) -> str:
 
 
 def kept(path: Path, kind: str) -> list[str]:
-    """A problem when the node at ``path`` is no longer of ``kind``."""
+    """Return a problem when the node at ``path`` is no longer of ``kind``."""
     now = node_kind(path)
     if now != kind:
         return [f"clobbered: {path.name} was a {kind}, is now a {now}"]
@@ -384,7 +384,7 @@ def kept(path: Path, kind: str) -> list[str]:
 
 
 def unchanged(path: Path, content: bytes) -> list[str]:
-    """A problem when ``path`` no longer holds ``content``."""
+    """Return a problem when ``path`` no longer holds ``content``."""
     try:
         if path.read_bytes() == content:
             return []
@@ -394,7 +394,7 @@ def unchanged(path: Path, content: bytes) -> list[str]:
 
 
 def temporaries(folder: Path) -> list[str]:
-    """A problem for each ``*.tmp`` file left in ``folder``."""
+    """Return a problem for each ``*.tmp`` file left in ``folder``."""
     return [
         f"litter: {p.name} left in {folder.name}/"
         for p in sorted(folder.iterdir())
@@ -420,7 +420,7 @@ def killed_at(space: Space, patch: str, *args: str) -> Run:
 
 
 def huge_module(shared: Path, kilobytes: int) -> Path:
-    """A generated module of ``kilobytes`` KB: one big dict literal."""
+    """Write (once) a generated module of ``kilobytes`` KB: one dict literal."""
     path = shared / f"generated_{kilobytes}kb.py"
     if not path.exists():
         tmp = path.with_suffix(".part")
@@ -438,7 +438,7 @@ def huge_module(shared: Path, kilobytes: int) -> Path:
 
 
 def bomb_zip(shared: Path) -> Path:
-    """A ~1 MB zip of OSV records, one of them a 1 GiB JSON entry."""
+    """Write (once) a ~1 MB zip of OSV records, one a 1 GiB JSON entry."""
     path = shared / "osv-bomb.zip"
     if not path.exists():
         tmp = path.with_suffix(".part")
@@ -493,14 +493,18 @@ def tab_in_name(space: Space) -> Case:
     root = space.project({"tab\tname.py": "x  =  1\n"})
     commit(root)
     says = ["tab\tname.py:1:1: black BLK100"]
-    return Case(root, twice("run", "--tools", "black", "--all-files", expect=1, says=says))
+    return Case(
+        root, twice("run", "--tools", "black", "--all-files", expect=1, says=says)
+    )
 
 
 def newline_in_name(space: Space) -> Case:
     root = space.project({"new\nline.py": "x  =  1\n", "good.py": GOOD})
     commit(root)
     says = ["line break"]
-    return Case(root, twice("run", "--tools", "black", "--all-files", expect=2, says=says))
+    return Case(
+        root, twice("run", "--tools", "black", "--all-files", expect=2, says=says)
+    )
 
 
 def shadow(tool: str, package: bool) -> Callable[[Space], Case]:
@@ -515,22 +519,27 @@ def shadow(tool: str, package: bool) -> Callable[[Space], Case]:
         root = space.project(files)
         commit(root)
         return Case(
-            root, twice("run", "--tools", tool, "bad.py", expect=1, says=["bad.py:", rule])
+            root,
+            twice("run", "--tools", tool, "bad.py", expect=1, says=["bad.py:", rule]),
         )
 
     return build
+
+
+MUTABLE_DEFAULT = '"""Module."""\n\n\ndef f(x=[]):\n    """Return x."""\n    return x\n'
 
 
 def flake8_plugin_missing(space: Space) -> Case:
     root = space.project(
         {
             ".flake8": "[flake8]\nextend-select = B006\n",
-            "bad.py": '"""Module."""\n\n\ndef f(x=[]):\n    """Return x."""\n    return x\n',
+            "bad.py": MUTABLE_DEFAULT,
         }
     )
     commit(root)
     return Case(
-        root, [gate("run", "--tools", "flake8", "bad.py", expect=2, says=["B006", "plugin"])]
+        root,
+        [gate("run", "--tools", "flake8", "bad.py", expect=2, says=["B006", "plugin"])],
     )
 
 
@@ -583,11 +592,13 @@ def output_fifo(space: Space) -> Case:
             os.killpg(reader.pid, signal.SIGKILL)
             reader.wait()
 
-    return Case(root, [gate(*OUTPUT, "out.json", expect=0)], check=check, cleanup=[stop])
+    return Case(
+        root, [gate(*OUTPUT, "out.json", expect=0)], check=check, cleanup=[stop]
+    )
 
 
 def device(space: Space, root: Path, name: str, minor: int) -> Path:
-    """A copy of /dev/null (minor 3) or /dev/full (minor 7) inside the scratch folder."""
+    """Make a /dev/null (minor 3) or /dev/full (minor 7) node under ``root``."""
     path = root / name
     os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
     return path
@@ -671,7 +682,9 @@ def output_read_only(space: Space) -> Case:
 
 def output_under_file(space: Space) -> Case:
     root = space.project({"good.py": GOOD, "notes.txt": "mine\n"})
-    run = gate(*OUTPUT, "notes.txt/report.json", expect=2, says=["--output", "notes.txt"])
+    run = gate(
+        *OUTPUT, "notes.txt/report.json", expect=2, says=["--output", "notes.txt"]
+    )
     return Case(root, [run], check=lambda: unchanged(root / "notes.txt", b"mine\n"))
 
 
@@ -724,7 +737,12 @@ def baseline_read_only(space: Space) -> Case:
 def deep_expression(space: Space) -> Case:
     root = space.project({"deep.py": "x = " + "+".join(["1"] * 3000) + "\n"})
     run = gate(
-        "run", "--tools", "flake8", "deep.py", expect=1, says=["deep.py:1:1: python E999"]
+        "run",
+        "--tools",
+        "flake8",
+        "deep.py",
+        expect=1,
+        says=["deep.py:1:1: python E999"],
     )
     return Case(root, [run])
 
@@ -815,9 +833,7 @@ def huge_generated_module(space: Space) -> Case:
 
 
 def tool_timeout(space: Space) -> Case:
-    root = space.project(
-        {"pyproject.toml": "[tool.quality-gates]\ntool-timeout = 2\n"}
-    )
+    root = space.project({"pyproject.toml": "[tool.quality-gates]\ntool-timeout = 2\n"})
     os.link(huge_module(space.shared, 400), root / "slow.py")
     run = gate(
         "run",
@@ -861,7 +877,10 @@ def newer_syntax(space: Space) -> Case:
 
 def cost_per_line_inf(space: Space) -> Case:
     root = space.project(
-        {"good.py": GOOD, "pyproject.toml": "[tool.quality-gates]\ncost-per-line = inf\n"}
+        {
+            "good.py": GOOD,
+            "pyproject.toml": "[tool.quality-gates]\ncost-per-line = inf\n",
+        }
     )
     run = gate("run", "--tools", "flake8", "good.py", expect=2, says=["cost-per-line"])
     return Case(root, [run])
@@ -869,7 +888,9 @@ def cost_per_line_inf(space: Space) -> Case:
 
 def tools_empty(space: Space) -> Case:
     root = space.project({"good.py": GOOD})
-    return Case(root, [gate("run", "--tools", "", "good.py", expect=2, says=["--tools"])])
+    return Case(
+        root, [gate("run", "--tools", "", "good.py", expect=2, says=["--tools"])]
+    )
 
 
 def skipped_file(kind: str) -> Callable[[Space], Case]:
@@ -1104,7 +1125,7 @@ def _scenarios() -> list[Scenario]:
 SCENARIOS = _scenarios()
 
 
-# -- the command ------------------------------------------------------------------------
+# -- the command ---------------------------------------------------------------
 
 
 def totals(verdicts: Sequence[Verdict]) -> dict[str, int]:

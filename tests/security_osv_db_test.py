@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from packaging.version import Version
 from quality_gates.errors import GateError
+from quality_gates.security import osv_db
 from quality_gates.security.advisory import Advisory, cvss3_score, smallest_upgrade
 from quality_gates.security.deps import Dependency
-from quality_gates.security import osv_db
 from quality_gates.security.osv_db import VulnDB, range_affects
 
 

@@ -123,7 +123,11 @@ def _remove_stale(target: Path) -> None:
         return
     for name in names:
         # ".NAME.PID.RANDOM.tmp" (mkstemp's RANDOM is 8 characters, no dot)
-        m = _TEMPORARY.fullmatch(name[len(prefix) :]) if name.startswith(prefix) else None
+        m = (
+            _TEMPORARY.fullmatch(name[len(prefix) :])
+            if name.startswith(prefix)
+            else None
+        )
         if m is not None and not process_alive(int(m.group(1))):
             try:
                 os.unlink(target.parent / name)

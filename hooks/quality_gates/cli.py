@@ -111,11 +111,11 @@ def _files_like_options(
     parser: argparse.ArgumentParser, args: argparse.Namespace, extras: list[str]
 ) -> None:
     """Take ``-x.py`` as the file it names: pre-commit passes names as they are."""
-    names = getattr(args, "filenames", None)
+    names: list[str] | None = getattr(args, "filenames", None)
     unknown = [e for e in extras if names is None or not os.path.isfile(e)]
     if unknown:
         parser.error("unrecognized arguments: " + " ".join(unknown))
-    if extras:
+    if names is not None and extras:
         args.filenames = [*names, *extras]
 
 

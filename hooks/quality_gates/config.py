@@ -161,7 +161,7 @@ def _apply(config: Config, key: str, value: Any) -> None:
             key, value, (int, float), "minutes per line (a number above 0)"
         )
         if not 0 < per_line < math.inf:
-            raise GateError(f"[tool.quality-gates] {key}: must be a number above 0")
+            raise GateError(f"[tool.quality-gates] {key}: must be above 0 and finite")
         config.cost_per_line = float(per_line)
     elif key == "max-file-kb":
         config.max_file_kb = _positive_int(key, value, minimum=0)

@@ -104,7 +104,7 @@ def outside_link(root: Path, name: str) -> Path | None:
 
 
 def outside_message(name: str, target: Path) -> str:
-    """The one line that refuses a symlink to outside the project, everywhere."""
+    """Return the one line that refuses a symlink to outside the project."""
     return (
         f"{name}: a symlink to {target}, outside the project: not checked; "
         "exclude it (`exclude` in [tool.quality-gates]) or check the file where it is"
@@ -115,7 +115,7 @@ LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def line_break_in(name: str) -> str | None:
-    """The one line that refuses a file name holding a line break, else None.
+    """Return the line that refuses a file name holding a line break, else None.
 
     Every tool reports one line per finding: such a name would split a
     finding in two and file it under a wrong path.

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from quality_gates import files as files_mod
 from quality_gates import sources
 from quality_gates.cache import Cache, key
-from quality_gates import files as files_mod
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import ToolRun
 from quality_gates.tools import load
@@ -409,7 +409,7 @@ class Runner:
 
 
 def _only_given(tool: str, findings: Sequence[Finding], files: Sequence[str]) -> None:
-    """A finding on a file the tool was not given means its output was misread.
+    """Refuse findings on files the tool was not given: its output was misread.
 
     Cached per file, such a finding would leave the real file's entry empty:
     a pass on every later run.

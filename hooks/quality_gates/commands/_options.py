@@ -10,7 +10,7 @@ from quality_gates.errors import GateError
 
 
 def add_runner_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--jobs``, ``--no-cache`` and the limits, as every checker-running command has them."""
+    """Add ``--jobs``, ``--no-cache`` and the limits of every checker run."""
     parser.add_argument(
         "--jobs",
         type=int,

@@ -110,7 +110,7 @@ class Flake8(Adapter):
 
 
 def plugins() -> list[str]:
-    """The code prefixes of every installed flake8 plugin (E, W, F, C90, D, ...)."""
+    """Return the code prefixes the installed flake8 plugins report: E, F, D..."""
     from importlib.metadata import entry_points  # only when a config selects
 
     return sorted({ep.name for ep in entry_points(group="flake8.extension")})

@@ -101,7 +101,7 @@ class Isort(Adapter):
 
 
 def _relative(root: Path, path: Path) -> str:
-    """The path isort printed, relative to the root; as printed when outside it."""
+    """Make the path isort printed relative to the root (as printed if outside)."""
     for candidate in (path, path.resolve()):
         if candidate.is_relative_to(root):
             return candidate.relative_to(root).as_posix()
