@@ -943,186 +943,74 @@ def dashboard_killed(space: Space) -> Case:
     return Case(root, runs, check=check)
 
 
-def _scenarios() -> list[Scenario]:
-    s = Scenario
-    found = [
-        s("bom-file", "false-pass", "a file with a UTF-8 BOM, run twice", bom_file),
-        s("tab-in-name", "false-pass", "a tab in a file name, run twice", tab_in_name),
-        s(
-            "newline-in-name",
-            "false-pass",
-            "a newline in a file name",
-            newline_in_name,
-        ),
-    ]
-    for tool in BAD:
-        found.append(
-            s(
-                f"shadow-{tool}-module",
-                "false-pass",
-                f"a project module {tool}.py at the root",
-                shadow(tool, package=False),
-            )
-        )
-        found.append(
-            s(
-                f"shadow-{tool}-package",
-                "false-pass",
-                f"a project package {tool}/ at the root",
-                shadow(tool, package=True),
-            )
-        )
-    found += [
-        s(
-            "flake8-plugin-missing",
-            "false-pass",
-            "extend-select of a code no installed plugin reports",
-            flake8_plugin_missing,
-        ),
-        s("output-symlink", "clobbered", "--output to a symlink", output_symlink),
-        s("output-fifo", "clobbered", "--output to a FIFO with a reader", output_fifo),
-        s(
-            "output-null-device",
-            "clobbered",
-            "--output to a character device (/dev/null)",
-            output_null_device,
-            needs_root=True,
-        ),
-        s(
-            "output-full-device",
-            "clobbered",
-            "--output to a device that is full (/dev/full)",
-            output_full_device,
-            needs_root=True,
-        ),
-        s(
-            "fix-through-symlink",
-            "clobbered",
-            "--fix --all-files with a tracked symlink to outside the project",
-            fix_through_symlink,
-        ),
-        s(
-            "all-files-outside-symlink",
-            "clobbered",
-            "--all-files with a tracked symlink to outside the project",
-            all_files_symlink,
-        ),
-        s(
-            "named-outside-symlink",
-            "clobbered",
-            "a named symlink to outside the project",
-            named_symlink,
-        ),
-        s("output-folder", "traceback", "--output to a folder", output_folder),
-        s(
-            "output-read-only",
-            "traceback",
-            "--output into a read-only folder",
-            output_read_only,
-            needs_root=True,
-        ),
-        s(
-            "output-under-file",
-            "traceback",
-            "--output to a path under a regular file",
-            output_under_file,
-        ),
-        s(
-            "output-full-disk",
-            "traceback",
-            "--output onto a full disk",
-            output_full_disk,
-            needs_root=True,
-        ),
-        s(
-            "baseline-read-only",
-            "traceback",
-            "baseline in a read-only repository",
-            baseline_read_only,
-            needs_root=True,
-        ),
-        s(
-            "deep-expression",
-            "traceback",
-            "an expression of 3,000 terms",
-            deep_expression,
-        ),
-        s("osv-nested", "traceback", "an OSV record nested 100k deep", osv_nested),
-        s(
-            "baseline-nested",
-            "traceback",
-            "a baseline nested 100k deep",
-            baseline_nested,
-        ),
-        s(
-            "zip-bomb-capped",
-            "traceback",
-            "an OSV zip with a 1 GiB entry under a 1 GiB memory cap",
-            zip_bomb(capped=True),
-        ),
-        s(
-            "requirements-dev-zero",
-            "traceback",
-            "-r /dev/zero under a 1 GiB memory cap",
-            requirements_dev_zero,
-        ),
-        s(
-            "huge-generated-module",
-            "hang",
-            "a 20 MB generated module under black",
-            huge_generated_module,
-        ),
-        s(
-            "tool-timeout",
-            "hang",
-            "black past the configured tool-timeout (2 s)",
-            tool_timeout,
-        ),
-        s(
-            "zip-bomb-memory",
-            "hang",
-            "an OSV zip with a 1 GiB entry: peak memory",
-            zip_bomb(capped=False),
-        ),
-        s("dash-file-name", "smaller", "a file named -x.py", dash_file_name),
-        s(
-            "newer-syntax",
-            "smaller",
-            "syntax of a newer Python than the one checking",
-            newer_syntax,
-        ),
-        s("cost-per-line-inf", "smaller", "cost-per-line = inf", cost_per_line_inf),
-        s("tools-empty", "smaller", "--tools ''", tools_empty),
-        s(
-            "dangling-symlink",
-            "smaller",
-            "a tracked dangling symlink",
-            skipped_file("dangling"),
-        ),
-        s("symlink-loop", "smaller", "a tracked symlink loop", skipped_file("loop")),
-        s(
-            "deleted-after-add",
-            "smaller",
-            "a tracked file deleted from the working tree",
-            skipped_file("deleted"),
-        ),
-        s(
-            "baseline-killed",
-            "smaller",
-            "kill -9 while baseline writes, then baseline again",
-            baseline_killed,
-        ),
-        s(
-            "dashboard-killed",
-            "smaller",
-            "kill -9 while dashboard scores a commit, then dashboard again",
-            dashboard_killed,
-        ),
-    ]
-    return found
-
-
-SCENARIOS = _scenarios()
+Row = tuple[str, str, Callable[[Space], Case]]
+SHADOWS: list[Row] = [
+    (f"shadow-{tool}-{kind}", f"a project {kind} named {tool} at the root", build)
+    for tool in BAD
+    for kind, build in (
+        ("module", shadow(tool, package=False)),
+        ("package", shadow(tool, package=True)),
+    )
+]
+GROUPS: dict[str, list[Row]] = {
+    "false-pass": [
+        ("bom-file", "a file with a UTF-8 BOM, run twice", bom_file),
+        ("tab-in-name", "a tab in a file name, run twice", tab_in_name),
+        ("newline-in-name", "a newline in a file name", newline_in_name),
+        *SHADOWS,
+        ("flake8-plugin-missing", "a code no plugin reports", flake8_plugin_missing),
+    ],
+    "clobbered": [
+        ("output-symlink", "--output to a symlink", output_symlink),
+        ("output-fifo", "--output to a FIFO with a reader", output_fifo),
+        ("output-null-device", "--output to /dev/null (a copy)", output_null_device),
+        ("output-full-device", "--output to /dev/full (a copy)", output_full_device),
+        ("fix-through-symlink", "--fix, a symlink to outside", fix_through_symlink),
+        ("all-files-outside-symlink", "a symlink to outside", all_files_symlink),
+        ("named-outside-symlink", "a named symlink to outside", named_symlink),
+    ],
+    "traceback": [
+        ("output-folder", "--output to a folder", output_folder),
+        ("output-read-only", "--output into a read-only mount", output_read_only),
+        ("output-under-file", "--output under a regular file", output_under_file),
+        ("output-full-disk", "--output onto a full tmpfs", output_full_disk),
+        ("baseline-read-only", "baseline, read-only mount", baseline_read_only),
+        ("deep-expression", "an expression of 3,000 terms", deep_expression),
+        ("osv-nested", "an OSV record nested 100k deep", osv_nested),
+        ("baseline-nested", "a baseline nested 100k deep", baseline_nested),
+        ("zip-bomb-capped", "1 GiB OSV entry, 1 GiB cap", zip_bomb(capped=True)),
+        ("requirements-dev-zero", "-r /dev/zero, 1 GiB cap", requirements_dev_zero),
+    ],
+    "hang": [
+        ("huge-generated-module", "a 20 MB module", huge_generated_module),
+        ("tool-timeout", "black past tool-timeout = 2", tool_timeout),
+        ("zip-bomb-memory", "1 GiB OSV entry: peak memory", zip_bomb(capped=False)),
+    ],
+    "smaller": [
+        ("dash-file-name", "a file named -x.py", dash_file_name),
+        ("newer-syntax", "syntax of a newer Python", newer_syntax),
+        ("cost-per-line-inf", "cost-per-line = inf", cost_per_line_inf),
+        ("tools-empty", "--tools ''", tools_empty),
+        ("dangling-symlink", "a tracked dangling symlink", skipped_file("dangling")),
+        ("symlink-loop", "a tracked symlink loop", skipped_file("loop")),
+        ("deleted-after-add", "a tracked file deleted", skipped_file("deleted")),
+        ("baseline-killed", "kill -9 in baseline, rerun", baseline_killed),
+        ("dashboard-killed", "kill -9 in dashboard, rerun", dashboard_killed),
+    ],
+}
+# mounts and device nodes
+ROOT_ONLY = {
+    "output-null-device",
+    "output-full-device",
+    "output-read-only",
+    "output-full-disk",
+    "baseline-read-only",
+}
+SCENARIOS = [
+    Scenario(name, group, what, build, needs_root=name in ROOT_ONLY)
+    for group, rows in GROUPS.items()
+    for name, what, build in rows
+]
 
 
 # -- the command ---------------------------------------------------------------
