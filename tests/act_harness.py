@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -187,8 +188,9 @@ class Act:
         env: dict[str, str] | None = None,
         job: str | None = None,
     ) -> ActResult:
-        run_dir = self.work / f"run-{len(list(self.work.glob('run-*')))}"
-        (run_dir / "artifacts").mkdir(parents=True)
+        # mkdtemp, not a count of the runs so far: runs start from threads at once
+        run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work))
+        (run_dir / "artifacts").mkdir()
         log_file = run_dir / "standins.jsonl"
         log_file.touch()
         outputs_file = run_dir / "outputs.jsonl"
