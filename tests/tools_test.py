@@ -276,3 +276,21 @@ def test_flake8_extend_select_of_a_missing_plugin_is_an_error(
         "(installed: C90, D, E, F, W)"
     )
     assert report["tools"]["flake8"]["status"] == "error"
+
+
+def test_a_plugin_declared_by_the_projects_own_egg_info_does_not_count(
+    project: Project,
+) -> None:
+    """flake8-bugbear's sdist: its egg-info at the root names plugin B, not installed."""
+    project.write("setup.cfg", "[flake8]\nselect = B,E,F,W\n")
+    project.write(
+        "plugin.egg-info/PKG-INFO", "Metadata-Version: 2.1\nName: plugin\nVersion: 1\n"
+    )
+    project.write(
+        "plugin.egg-info/entry_points.txt",
+        "[flake8.extension]\nB = bugbear:BugBearChecker\n",
+    )
+    project.write("m.py", '"""Doc."""\n')
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert code == 2
+    assert report["errors"][0].startswith("flake8: setup.cfg selects B, but no")

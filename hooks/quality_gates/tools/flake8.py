@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -111,9 +112,20 @@ class Flake8(Adapter):
 
 def plugins() -> list[str]:
     """Return the code prefixes the installed flake8 plugins report: E, F, D..."""
-    from importlib.metadata import entry_points  # only when a config selects
+    from importlib.metadata import distributions  # only when a config selects
 
-    return sorted({ep.name for ep in entry_points(group="flake8.extension")})
+    # the path flake8 sees: ours without sys.path[0], as ``python -P`` starts it
+    # (under ``python -m`` that entry is the project root, where an sdist's
+    # own *.egg-info would pass for an installed plugin)
+    path = sys.path if sys.flags.safe_path else sys.path[1:]
+    return sorted(
+        {
+            ep.name
+            for dist in distributions(path=path)
+            for ep in dist.entry_points
+            if ep.group == "flake8.extension"
+        }
+    )
 
 
 def unreported_codes(config: Path) -> list[str]:
