@@ -261,6 +261,11 @@ class Runner:
             run = self._tool_run(adapter)
             if run is None:
                 continue
+            refused = adapter.preflight(self.ctx)
+            if refused:
+                run.status, run.message = "error", refused
+                self._error(refused)
+                continue
             if not good:
                 run.status = "skipped"
                 continue

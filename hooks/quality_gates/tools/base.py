@@ -83,6 +83,10 @@ class Adapter:
         """Turn the tool's output into findings; raise ToolCrashed on bad output."""
         raise NotImplementedError
 
+    def preflight(self, ctx: Context) -> str | None:
+        """Why the tool cannot give a trustworthy result here, before it runs."""
+        return None
+
     def run_args(self, ctx: Context) -> list[str]:
         """Arguments that do not change results (cache locations): not fingerprinted."""
         return []

@@ -66,20 +66,19 @@ class Flake8(Adapter):
         """Ask for one ``path:line:col: CODE text`` line per finding, one job."""
         return ["--jobs", "1", "--format", FORMAT, *self.settings(ctx)]
 
-    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
-        """Refuse to run when the config selects codes that no plugin reports."""
+    def preflight(self, ctx: Context) -> str | None:
+        """Refuse a config that selects codes no installed plugin reports."""
         own = self.own_config(ctx)
-        if own:
-            missing = unreported_codes(ctx.root / own)
-            if missing:
-                raise ToolCrashed(
-                    f"flake8: {own} selects {', '.join(missing)}, but no installed "
-                    f"flake8 plugin reports them (installed: {', '.join(plugins())}), "
-                    "so flake8 would skip them silently; add the plugin to the "
-                    "hook's additional_dependencies (or install it beside "
-                    "quality-gates), or drop the codes"
-                )
-        return super().run(ctx, args, files)
+        missing = unreported_codes(ctx.root / own) if own else []
+        if not missing:
+            return None
+        return (
+            f"flake8: {own} selects {', '.join(missing)}, but no installed "
+            f"flake8 plugin reports them (installed: {', '.join(plugins())}), "
+            "so flake8 would skip them silently; add the plugin to the "
+            "hook's additional_dependencies (or install it beside "
+            "quality-gates), or drop the codes"
+        )
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the finding lines; other output, or exit 1 with none, is an error."""
