@@ -203,6 +203,13 @@ VALID = baseline.render([baseline.Entry("a.py", "flake8", "F401", "0" * 32)])
             VALID.replace('"fingerprint"', '"fp"').encode(), "entry 0", id="bad-entry"
         ),
         pytest.param(
+            VALID.replace(
+                '"format":', '"deep": ' + "[" * 100_000 + "]" * 100_000 + ', "format":'
+            ).encode(),
+            "nested too deeply to be a baseline",
+            id="nested-100k-deep",
+        ),
+        pytest.param(
             VALID.replace('"findings": [', '"findings": {"x": [')
             .replace("]", "]}")
             .encode(),

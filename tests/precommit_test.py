@@ -233,3 +233,16 @@ def test_the_hook_environment_leaves_out_the_dashboards_chart(
         f"with: {env / 'bin' / 'python'} -m pip install 'matplotlib==3.11.2'\n"
     )
     assert not (consumer.root / "quality-gates-dashboard.html").exists()
+
+
+@pytest.mark.slow
+def test_try_repo_takes_a_file_named_like_an_option(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """pre-commit passes ``-x.py`` as it is, after the hook's own arguments."""
+    consumer.write("-x.py", '"""Doc."""\n\nimport os\n')
+    consumer.commit("a module named like an option")
+    code, out = try_repo(consumer, hook_repo, pre_commit_home, "flake8")
+    assert code == 1, out
+    assert "-x.py:3:1: flake8 F401 'os' imported but unused" in out
+    assert "unrecognized arguments" not in out

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Project, cli
+from quality_gates import runner, tools
+from quality_gates.findings import Finding
+from quality_gates.tools import flake8
+from quality_gates.tools.base import ToolCrashed, diff_hunks
 
 CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
 
@@ -179,3 +184,113 @@ def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [
         ("use.py", "assignment")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param(
+            "bom.py", b"\xef\xbb\xbfimport sys\nimport os\n\nx  =  1\n", id="bom"
+        ),
+        pytest.param(
+            "tab\tname.py", b"import sys\nimport os\n\nx  =  1\n", id="tab-in-name"
+        ),
+    ],
+)
+def test_isort_findings_keep_their_path_and_stay_on_the_cached_run(
+    project: Project, name: str, content: bytes
+) -> None:
+    project.write(name, content)
+    for _ in range(2):  # the second run reads the cache the first one wrote
+        code, report = run_json(project, "--tools", "isort,black", name)
+        assert code == 1
+        assert {(f["tool"], f["path"]) for f in report["findings"]} == {
+            ("isort", name),
+            ("black", name),
+        }
+
+
+def test_diff_headers_with_a_bom_or_a_tab_give_the_real_path() -> None:
+    diff = (
+        "\ufeff--- bom.py\t2026-01-01 00:00:00+00:00\n"
+        "+++ bom.py\t2026-01-01 00:00:01+00:00\n"
+        "@@ -1 +1 @@\n-x  =  1\n+x = 1\n"
+        "--- tab\tname.py\t2026-01-01 00:00:00+00:00\n"
+        "+++ tab\tname.py\t2026-01-01 00:00:01+00:00\n"
+        "@@ -2 +2 @@\n-y  =  2\n+y = 2\n"
+    )
+    assert diff_hunks(diff) == [("bom.py", 1, 1, 1), ("tab\tname.py", 2, 1, 1)]
+
+
+def test_a_finding_on_a_file_the_tool_was_not_given_is_never_trusted() -> None:
+    stray = Finding("black", "BLK100", "warning", "", 1, 1, "misread header")
+    with pytest.raises(ToolCrashed, match="output names a file it was not given"):
+        runner._only_given("black", [stray], ["bom.py"])
+    runner._only_given("black", [], ["bom.py"])
+
+
+def test_tools_run_without_the_project_root_on_their_path() -> None:
+    command = tools.get("black").command(["--check"], ["a.py"])
+    assert command[1:4] == ["-P", "-m", "black"]
+
+
+@pytest.mark.parametrize(
+    ("config", "missing"),
+    [
+        pytest.param(
+            "[flake8]\nextend-select = B006,B950\n", ["B006", "B950"], id="bugbear"
+        ),
+        pytest.param("[flake8]\nextend_select = B006\n", ["B006"], id="underscore-key"),
+        pytest.param("[flake8]\nselect = E,W,F,C90,D\n", [], id="installed-only"),
+        pytest.param("[flake8]\nselect = C\n", [], id="prefix-of-c90"),
+        pytest.param("[flake8]\nmax-line-length = 100\n", [], id="no-selection"),
+        pytest.param(
+            "[flake8]\nextend-select = ABC1\n"
+            "[flake8:local-plugins]\nextension =\n    ABC = checks:Checker\n",
+            [],
+            id="local-plugin",
+        ),
+        pytest.param("[flake8\nselect = B\n", [], id="broken-file-left-to-flake8"),
+    ],
+)
+def test_flake8_codes_no_installed_plugin_reports(
+    tmp_path: Path, config: str, missing: list[str]
+) -> None:
+    path = tmp_path / ".flake8"
+    path.write_text(config)
+    assert flake8.unreported_codes(path) == missing
+
+
+def test_flake8_extend_select_of_a_missing_plugin_is_an_error(
+    project: Project,
+) -> None:
+    project.write(".flake8", "[flake8]\nextend-select = B006\n")
+    project.write(
+        "m.py", '"""Doc."""\n\n\ndef f(x=[]):\n    """Return x."""\n    return x\n'
+    )
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert code == 2
+    (error,) = report["errors"]
+    assert error.startswith(
+        "flake8: .flake8 selects B006, but no installed flake8 plugin reports them "
+        "(installed: C90, D, E, F, W)"
+    )
+    assert report["tools"]["flake8"]["status"] == "error"
+
+
+def test_a_plugin_declared_by_the_projects_own_egg_info_does_not_count(
+    project: Project,
+) -> None:
+    """flake8-bugbear's sdist: its egg-info at the root names plugin B, not installed."""
+    project.write("setup.cfg", "[flake8]\nselect = B,E,F,W\n")
+    project.write(
+        "plugin.egg-info/PKG-INFO", "Metadata-Version: 2.1\nName: plugin\nVersion: 1\n"
+    )
+    project.write(
+        "plugin.egg-info/entry_points.txt",
+        "[flake8.extension]\nB = bugbear:BugBearChecker\n",
+    )
+    project.write("m.py", '"""Doc."""\n')
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert code == 2
+    assert report["errors"][0].startswith("flake8: setup.cfg selects B, but no")

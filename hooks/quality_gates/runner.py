@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from quality_gates import files as files_mod
 from quality_gates import program, sources
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
@@ -165,6 +166,7 @@ class Runner:
         self.cache = cache
         self.progress = progress or (lambda message: None)
         self.errors: list[str] = []
+        # what the report should say beside the findings (files skipped, ...)
         self.notes: list[str] = []
         self.tools: dict[str, ToolRun] = {}
 
@@ -174,18 +176,48 @@ class Runner:
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
+            refused = self._refused(name)
+            if refused:
+                self._error(refused)
+                continue
             try:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
-                self.errors.append(f"{name}: cannot read: {exc.strerror}")
+                self._error(f"{name}: cannot read: {exc.strerror}")
         self._syntax(read, texts)
         return read
+
+    def _refused(self, name: str) -> str | None:
+        """Why ``name`` is not checked at all: its name, where it leads, its size."""
+        target = files_mod.outside_link(self.ctx.root, name)
+        if target is not None:
+            return files_mod.outside_message(name, target)
+        return files_mod.line_break_in(name) or self._too_big(name)
+
+    def _too_big(self, name: str) -> str | None:
+        limit = self.ctx.config.max_file_kb
+        try:
+            size = (self.ctx.root / name).stat().st_size
+        except OSError:
+            return None  # reading it says why
+        if not limit or size <= limit * 1024:
+            return None
+        return (
+            f"{name}: {size / 1024:,.0f} KB, over max-file-kb = {limit}: not checked "
+            "(generated code?); exclude it (`exclude` in [tool.quality-gates]) or "
+            "raise the limit (`max-file-kb`, or --max-file-kb)"
+        )
+
+    def _error(self, message: str) -> None:
+        """Record an error once (the files are read again after --fix)."""
+        if message not in self.errors:
+            self.errors.append(message)
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
         code = identity("quality_gates.sources", "quality_gates.runner")
         keys = {
-            n: key("syntax+loc", sys.version, code, s.digest) for n, s in todo.items()
+            n: key("syntax+loc/2", sys.version, code, s.digest) for n, s in todo.items()
         }
         cached = self.cache.get_many(keys.values()) if self.cache else {}
         fresh: dict[str, Any] = {}
@@ -217,21 +249,24 @@ class Runner:
         ):
             parts = batches(good, sizes, self.jobs)
             with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-                procs = pool.map(
-                    lambda part: adapter.run(
-                        self.ctx, adapter.fix_args(self.ctx), part
-                    ),
-                    parts,
-                )
-                for proc in procs:
-                    if proc.returncode != 0:
-                        tail = proc.stderr.strip().splitlines()
-                        self.errors.append(
-                            f"{adapter.name} --fix failed (exit {proc.returncode}): "
-                            f"{tail[-1] if tail else 'no message'}"
-                        )
+                failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
+                self.errors.extend(f for f in failures if f)
         after = self.read_sources(good)
         return [n for n in good if n in after and after[n].digest != before[n].digest]
+
+    def _fix_batch(self, adapter: Adapter, part: list[str]) -> str | None:
+        """Rewrite one batch in place; return why it failed, if it did."""
+        try:
+            proc = adapter.run(self.ctx, adapter.fix_args(self.ctx), part)
+        except ToolCrashed as exc:
+            return f"{adapter.name} --fix: {exc} (files: {_names(part)})"
+        if proc.returncode == 0:
+            return None
+        tail = proc.stderr.strip().splitlines()
+        return (
+            f"{adapter.name} --fix failed (exit {proc.returncode}): "
+            f"{tail[-1] if tail else 'no message'}"
+        )
 
     # -- checking ---------------------------------------------------------
     def check(self, files: Sequence[str]) -> Outcome:
@@ -246,6 +281,11 @@ class Runner:
         for adapter in self.adapters:
             run = self._tool_run(adapter)
             if run is None:
+                continue
+            refused = adapter.preflight(self.ctx)
+            if refused:
+                run.status, run.message = "error", refused
+                self._error(refused)
                 continue
             if not good:
                 run.status = "skipped"
@@ -271,7 +311,7 @@ class Runner:
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=Finding.sort_key)
-        notes = (list(self.cache.notes) if self.cache else []) + self.notes
+        notes = self.notes + (list(self.cache.notes) if self.cache else [])
         return Outcome(found, self.tools, self.errors, notes, srcs)
 
     def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
@@ -393,7 +433,23 @@ class Runner:
         findings = adapter.parse(self.ctx, task.files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
+        if not adapter.whole_program:
+            _only_given(adapter.name, findings, task.files)
         return findings, time.perf_counter() - start
+
+
+def _only_given(tool: str, findings: Sequence[Finding], files: Sequence[str]) -> None:
+    """Refuse findings on files the tool was not given: its output was misread.
+
+    Cached per file, such a finding would leave the real file's entry empty:
+    a pass on every later run.
+    """
+    stray = sorted({f.path for f in findings} - set(files))
+    if stray:
+        raise ToolCrashed(
+            f"{tool}: output names a file it was not given ({stray[0]!r}); "
+            "not trusted, not cached"
+        )
 
 
 def _names(files: Sequence[str]) -> str:

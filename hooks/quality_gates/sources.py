@@ -6,6 +6,7 @@ import ast
 import dataclasses
 import hashlib
 import io
+import sys
 import tokenize
 from pathlib import Path
 
@@ -86,6 +87,10 @@ def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
     return None
 
 
+# the interpreter that judges syntax: code of a newer Python is "not valid" here
+PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+
+
 def syntax_problem(path: str, text: str) -> Finding | None:
     """Return an E999 finding when ``text`` does not parse as Python, else None."""
     try:
@@ -96,10 +101,20 @@ def syntax_problem(path: str, text: str) -> Finding | None:
             "E999",
             exc.lineno or 1,
             exc.offset or 1,
-            f"not valid Python: {exc.msg}",
+            f"not valid {PYTHON}: {exc.msg}",
         )
     except ValueError as exc:
-        return _problem(path, "E999", 1, 1, f"not valid Python: {exc}")
+        return _problem(path, "E999", 1, 1, f"not valid {PYTHON}: {exc}")
+    except (RecursionError, MemoryError) as exc:
+        # an expression of thousands of terms: this interpreter cannot compile
+        # it either, so it cannot be imported or run here
+        return _problem(
+            path,
+            "E999",
+            1,
+            1,
+            f"{PYTHON} cannot compile it: nested too deeply ({exc or 'out of memory'})",
+        )
     return None
 
 

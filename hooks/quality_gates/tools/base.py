@@ -86,6 +86,10 @@ class Adapter:
         """Turn the tool's output into findings; raise ToolCrashed on bad output."""
         raise NotImplementedError
 
+    def preflight(self, ctx: Context) -> str | None:
+        """Why the tool cannot give a trustworthy result here, before it runs."""
+        return None
+
     def run_args(self, ctx: Context) -> list[str]:
         """Arguments that do not change results (cache locations): not fingerprinted."""
         return []
@@ -121,20 +125,37 @@ class Adapter:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
-        """Return the command line: the tool's module under this interpreter."""
-        return [sys.executable, "-m", self.module, *args, "--", *files]
+        """Return the command line: the tool's module under this interpreter.
+
+        ``-P``: ``python -m`` puts the current folder (the project root) first
+        on sys.path, so a project's own ``black.py`` or ``mypy/`` package would
+        run instead of the pinned tool, report nothing, and pass.
+        """
+        return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
-        """Run the tool on ``files`` in the project root and capture its output."""
-        proc = subprocess.run(  # nosec B603
-            self.command(args, files),
-            cwd=ctx.root,
-            env=tool_environment(),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
+        """Run the tool on ``files`` in the project root and capture its output.
+
+        A process past ``tool-timeout`` is killed: ToolCrashed, never a result.
+        """
+        limit = ctx.config.tool_timeout
+        try:
+            proc = subprocess.run(  # nosec B603
+                self.command(args, files),
+                cwd=ctx.root,
+                env=tool_environment(),
+                capture_output=True,
+                text=True,
+                errors="replace",
+                check=False,
+                timeout=limit or None,
+            )
+        except subprocess.TimeoutExpired:
+            raise ToolCrashed(
+                f"{self.name} timed out after {limit:g} s and was stopped; raise "
+                "`tool-timeout` in [tool.quality-gates] (or --tool-timeout), or "
+                "exclude the files"
+            ) from None
         return Proc(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -241,8 +262,10 @@ def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
     current: list[int] | None = None
     old_line = 0
     for text in diff.splitlines():
+        text = text.removeprefix("\ufeff")  # black echoes a file's UTF-8 BOM
         if text.startswith("--- "):
-            path = text[4:].split("\t")[0].strip()
+            # "--- PATH\tTIMESTAMP": the path may hold a tab, the timestamp never
+            path = text[4:].rsplit("\t", 1)[0]
             current = None
         elif text.startswith("+++ "):
             continue

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import configparser
 import re
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
@@ -17,6 +20,8 @@ from quality_gates.tools.base import (
 
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
 _LINE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]+\d+) (.*)$")
+_CODE = re.compile(r"[A-Z]{1,3}[0-9]{0,3}")
+_SELECTING = ("select", "extend-select")
 
 
 def severity(code: str) -> str:
@@ -61,6 +66,20 @@ class Flake8(Adapter):
         """Ask for one ``path:line:col: CODE text`` line per finding, one job."""
         return ["--jobs", "1", "--format", FORMAT, *self.settings(ctx)]
 
+    def preflight(self, ctx: Context) -> str | None:
+        """Refuse a config that selects codes no installed plugin reports."""
+        own = self.own_config(ctx)
+        missing = unreported_codes(ctx.root / own) if own else []
+        if not missing:
+            return None
+        return (
+            f"flake8: {own} selects {', '.join(missing)}, but no installed "
+            f"flake8 plugin reports them (installed: {', '.join(plugins())}), "
+            "so flake8 would skip them silently; add the plugin to the "
+            "hook's additional_dependencies (or install it beside "
+            "quality-gates), or drop the codes"
+        )
+
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the finding lines; other output, or exit 1 with none, is an error."""
         proc.crash(self.name, (0, 1))
@@ -88,3 +107,52 @@ class Flake8(Adapter):
                 f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}"
             )
         return findings
+
+
+def plugins() -> list[str]:
+    """Return the code prefixes the installed flake8 plugins report: E, F, D..."""
+    from importlib.metadata import distributions  # only when a config selects
+
+    # the path flake8 sees: ours without sys.path[0], as ``python -P`` starts it
+    # (under ``python -m`` that entry is the project root, where an sdist's
+    # own *.egg-info would pass for an installed plugin)
+    path = sys.path if sys.flags.safe_path else sys.path[1:]
+    return sorted(
+        {
+            ep.name
+            for dist in distributions(path=path)
+            for ep in dist.entry_points
+            if ep.group == "flake8.extension"
+        }
+    )
+
+
+def unreported_codes(config: Path) -> list[str]:
+    """Codes that ``select``/``extend-select`` name and no plugin can report."""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(config, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return []  # flake8 itself says what is wrong with the file
+    if not parser.has_section("flake8"):
+        return []
+    chosen = []
+    for key, value in parser.items("flake8"):
+        if key.replace("_", "-") in _SELECTING:
+            chosen += [c for c in re.split(r"[,\s]+", value) if _CODE.fullmatch(c)]
+    if not chosen:
+        return []
+    known = set(plugins()) | _local_plugins(parser)
+    return [
+        code
+        for code in dict.fromkeys(chosen)
+        if not any(code.startswith(p) or p.startswith(code) for p in known)
+    ]
+
+
+def _local_plugins(parser: configparser.RawConfigParser) -> set[str]:
+    """Codes of ``[flake8:local-plugins]``: ``extension = CODE = module:Class``."""
+    if not parser.has_section("flake8:local-plugins"):
+        return set()
+    lines = parser.get("flake8:local-plugins", "extension", fallback="").splitlines()
+    return {line.split("=", 1)[0].strip() for line in lines if "=" in line}

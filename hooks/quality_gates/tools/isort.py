@@ -78,7 +78,7 @@ class Isort(Adapter):
         for raw, line, removed, added in diff_hunks(proc.stdout):
             path = raw.rsplit(":before", 1)[0]
             if Path(path).is_absolute():
-                path = Path(path).resolve().relative_to(ctx.root).as_posix()
+                path = _relative(ctx.root, Path(path))
             findings.append(
                 Finding(
                     tool=self.name,
@@ -98,3 +98,11 @@ class Isort(Adapter):
                 f"isort failed without a diff: {tail[-1] if tail else 'no message'}"
             )
         return findings
+
+
+def _relative(root: Path, path: Path) -> str:
+    """Make the path isort printed relative to the root (as printed if outside)."""
+    for candidate in (path, path.resolve()):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
+    return path.as_posix()
