@@ -202,8 +202,12 @@ def test_the_hook_environment_leaves_out_the_dashboards_chart(
     consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     """Install only what the hooks need; the dashboard names what it needs."""
-    config = {"repos": [{"repo": str(hook_repo[0]), "rev": hook_repo[1]}]}
-    config["repos"][0]["hooks"] = [{"id": "quality-gate"}]
+    repo = {
+        "repo": str(hook_repo[0]),
+        "rev": hook_repo[1],
+        "hooks": [{"id": "quality-gate"}],
+    }
+    config = {"repos": [repo]}
     consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
     installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
     assert installed.returncode == 0, installed.stdout + installed.stderr

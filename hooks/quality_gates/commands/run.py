@@ -13,7 +13,7 @@ from quality_gates import files as files_mod
 from quality_gates import gate, reports
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options, apply_limits
-from quality_gates.errors import ERROR, GateError
+from quality_gates.errors import GateError
 from quality_gates.runner import Outcome, Runner
 from quality_gates.tools.base import Context
 
