@@ -310,3 +310,49 @@ def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) ->
     assert data["summary"]["fixed"] == 4
     proc = cli(project.root, "run", "pkg/clean.py", "--format", "json")
     assert json.loads(proc.stdout)["summary"]["fixed"] == 0
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        pytest.param("\n", id="LF"),
+        pytest.param("\r\n", id="CRLF"),
+        pytest.param("\r", id="lone-CR"),
+        pytest.param("\x0c", id="form-feed"),  # a page break on a line of its own
+    ],
+)
+def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
+    project: Project, end: str
+) -> None:
+    """The fingerprint reads the flagged line as the tools count lines.
+
+    A form feed (or \\x1c, \\x85, \\u2028...) is no line break for Python: a
+    fingerprint that counted one would read the line above, and an edit of
+    the flagged line would pass as baselined.
+    """
+    blank = end if end == "\x0c" else ""
+    end = "\n" if end == "\x0c" else end
+    lines = [
+        '"""Doc."""',
+        blank,
+        "",
+        "def f():",
+        '    """Do."""',
+        "    x=1",
+        "    return x",
+    ]
+    project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["flake8"]\n')
+    project.write("m.py", (end.join(lines) + end).encode())
+    project.commit()
+    assert cli(project.root, "baseline").returncode == 0
+    code, data = run_json(project)
+    assert (code, [(f["rule"], f["line"]) for f in data["findings"]]) == (
+        0,
+        [("E225", 6)],
+    )
+    project.write("m.py", (end.join(lines).replace("x=1", "x=12") + end).encode())
+    code, data = run_json(project)
+    assert code == 1
+    assert [(f["rule"], f["line"], f["new"]) for f in data["findings"]] == [
+        ("E225", 6, True)
+    ]

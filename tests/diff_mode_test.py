@@ -203,3 +203,52 @@ def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None
     assert ("pkg/blob.py", "E902") in {
         (f["path"], f["rule"]) for f in data["findings"] if f["new"]
     }
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        pytest.param("\r\n", id="CRLF"),
+        pytest.param("\r", id="lone-CR"),
+        pytest.param("\x0c", id="form-feed"),  # a page break on a line of its own
+    ],
+)
+def test_changed_lines_counted_as_the_tools_count_them(
+    project: Project, end: str
+) -> None:
+    """git ends lines at \\n only; Python at \\n, \\r\\n and a lone \\r.
+
+    A lone-CR file is one line for git: an edit anywhere changes all of its
+    lines for the tools, so a new finding can never fall outside the diff.
+    """
+    project.write("pyproject.toml", CONFIG)
+    blank = end if end == "\x0c" else ""
+    end = "\n" if end == "\x0c" else end
+    legacy = [
+        '"""Doc."""',
+        blank,
+        "",
+        "def f():",
+        '    """Do."""',
+        "    x=1",
+        "    return x",
+    ]
+    project.write("m.py", (end.join(legacy) + end).encode())
+    project.commit("legacy")
+    project.git("checkout", "-q", "-b", "feature")
+    edited = [*legacy[:-1], "    y=2", "    return x + y"]
+    project.write("m.py", (end.join(edited) + end).encode())
+    project.commit("feature")
+    code, data, _ = run_json(project.root, "--all-files", "--diff-base", "main")
+    assert code == 1
+    new = {(f["rule"], f["line"]) for f in data["findings"] if f["new"]}
+    assert ("E225", 7) in new
+    old = {(f["rule"], f["line"]) for f in data["findings"] if not f["new"]}
+    assert old == (set() if end == "\r" else {("E225", 6)})
+
+
+def test_tool_lines_maps_git_lines_over_lone_carriage_returns() -> None:
+    data = b"a\nb\rc\rd\ne\r\nf"
+    assert diffs.tool_lines(data, {2}) == {2, 3, 4}
+    assert diffs.tool_lines(data, {3, 4}) == {5, 6}
+    assert diffs.tool_lines(b"a\r\nb\r\n\x0cc\n", {3}) == {3}

@@ -96,12 +96,7 @@ class LinesOf(Mapping[str, Sequence[str]]):
         if src is not None:
             return src.lines
         if path not in self.other:
-            full = self.root / path
-            try:
-                text = full.read_text(errors="replace") if full.is_file() else ""
-            except OSError:
-                text = ""
-            self.other[path] = text.splitlines()
+            self.other[path] = sources.file_lines(self.root, path)
         return self.other[path]
 
     def __iter__(self) -> Iterator[str]:

@@ -224,7 +224,7 @@ def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
     path = ""
     current: list[int] | None = None
     old_line = 0
-    for text in diff.splitlines():
+    for text in diff.split("\n"):  # a form feed in a source line is not a break
         if text.startswith("--- "):
             path = text[4:].split("\t")[0].strip()
             current = None
