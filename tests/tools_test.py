@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -179,3 +181,99 @@ def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [
         ("use.py", "assignment")
     ]
+
+
+def test_a_file_black_cannot_format_is_its_own_finding(project: Project) -> None:
+    project.write("pyproject.toml", '[tool.black]\ntarget-version = ["py37"]\n')
+    project.write("m.py", '"""Doc."""\nmatch x:\n    case 1:\n        pass\n')
+    project.write("ugly.py", '"""Doc."""\nx=1\n')
+    code, report = run_json(project, "--tools", "black", "m.py", "ugly.py")
+    assert (code, report["errors"]) == (1, [])
+    assert rules(report, "black") == [
+        ("tool-error", "m.py", 2),
+        ("BLK100", "ugly.py", 2),
+    ]
+    assert (
+        "cannot parse for target version Python 3.7" in report["findings"][0]["message"]
+    )
+
+
+def test_mypy_names_the_blocking_error_it_stopped_at(project: Project) -> None:
+    # good.py is checked; mypy follows its import into a module that does not compile
+    project.write("good.py", 'import broken\n\nx: int = "a"\n')
+    project.write("broken.py", "yield 1\n")
+    direct = subprocess.run(
+        [sys.executable, "-m", "mypy", "good.py", "broken.py"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+    )
+    assert direct.returncode == 2 and "good.py" not in direct.stdout  # hidden
+    code, report = run_json(project, "--tools", "mypy", "good.py", "broken.py")
+    assert code == 2
+    (error,) = report["errors"]
+    assert error.startswith(
+        'mypy stopped at a blocking error in broken.py:1: "yield" outside function;'
+    )
+    # what mypy reported before it stopped is shown, with the pre-check's E999
+    found = {(f["tool"], f["path"], f["rule"]) for f in report["findings"]}
+    assert found == {("python", "broken.py", "E999"), ("mypy", "broken.py", "misc")}
+
+
+def test_mypy_invalid_package_name_says_which_folder(project: Project) -> None:
+    project.write("docs/__init__.py", "")
+    project.write("docs/ex-1/__init__.py", "")
+    project.write("docs/ex-1/a.py", "x = 1\n")
+    code, report = run_json(project, "--tools", "mypy", "docs/ex-1/a.py")
+    assert code == 2
+    (error,) = report["errors"]
+    assert "folder docs/ex-1 holds __init__.py but 'ex-1' is not a valid" in error
+    assert "exclude" in error
+
+
+FLAKE8_DISPLAY = """[flake8]
+show-source = True
+count = True
+statistics = True
+quiet = 1
+format = pylint
+output-file = flake8.txt
+tee = True
+benchmark = True
+color = always
+"""
+MYPY_DISPLAY = """[mypy]
+show_error_end = True
+pretty = True
+show_column_numbers = False
+show_error_context = True
+error_summary = True
+color_output = True
+show_absolute_path = True
+show_error_code_links = True
+"""
+
+
+def test_display_settings_cannot_break_parsing(project: Project) -> None:
+    project.write(".flake8", FLAKE8_DISPLAY)
+    project.write("mypy.ini", MYPY_DISPLAY)
+    project.write(
+        ".bandit", "[bandit]\nformat = csv\noutput = bandit.txt\nquiet = False\n"
+    )
+    project.write(
+        "m.py",
+        "import subprocess\n\n\ndef f() -> None:\n"
+        '    x: int = "a"\n    subprocess.call(x, shell=True)\n',
+    )
+    code, report = run_json(project, "--tools", "flake8,mypy,bandit", "m.py")
+    assert report["errors"] == []
+    got = {(f["tool"], f["rule"], f["path"], f["line"]) for f in report["findings"]}
+    assert {
+        ("flake8", "D100", "m.py", 1),
+        ("mypy", "assignment", "m.py", 5),
+        ("bandit", "B602", "m.py", 6),
+    } <= got
+    (mypy,) = [f for f in report["findings"] if f["rule"] == "assignment"]
+    assert (mypy["path"], mypy["column"]) == ("m.py", 14)
+    assert not (project.root / "flake8.txt").exists()
+    assert not (project.root / "bandit.txt").exists()

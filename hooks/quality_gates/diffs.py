@@ -128,7 +128,7 @@ def parse(diff: str) -> dict[str, set[int]]:
 
 
 def tool_lines(data: bytes, git_lines: set[int]) -> set[int]:
-    """Map git's line numbers (lines end at \n) to the tools' (\n, \r\n, lone \r).
+    r"""Map git's line numbers (ends at \n) to the tools' (\n, \r\n, lone \r).
 
     A file with lone carriage returns is one git line per \n but several lines
     for Python and every tool: a changed git line changes all of them.

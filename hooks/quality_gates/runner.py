@@ -19,9 +19,11 @@ from quality_gates.files import tracked_python_files
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import ToolRun
 from quality_gates.tools import load
-from quality_gates.tools.base import Adapter, Context, ToolCrashed
+from quality_gates.tools.base import Adapter, Context, ToolCrashed, tool_error
 
 MIN_BATCH_BYTES = 64 * 1024
+# files that may crash a tool one by one before the tool itself is to blame
+MAX_ISOLATED = 8
 
 
 @dataclasses.dataclass
@@ -160,7 +162,7 @@ class Runner:
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
-        keys = {n: key("syntax+loc", sys.version, s.digest) for n, s in todo.items()}
+        keys = {n: key("compile+loc", sys.version, s.digest) for n, s in todo.items()}
         cached = self.cache.get_many(keys.values()) if self.cache else {}
         fresh: dict[str, Any] = {}
         for name, src in todo.items():
@@ -332,6 +334,8 @@ class Runner:
                     run.status = "error"
                     run.message = str(exc)
                     self.errors.append(f"{exc} (files: {_names(task.files)})")
+                    # what it reported before it stopped: shown, never cached
+                    results.extend(fingerprint_findings(exc.findings, lines))
                     continue
                 run.seconds += seconds
                 # an occurrence index counts within (path, tool, rule, line text):
@@ -356,14 +360,62 @@ class Runner:
         return {keys[n]: _encode(per_file.get(n, [])) for n in task.files if n in keys}
 
     def _run_task(self, task: Task) -> tuple[list[Finding], float]:
-        adapter = task.adapter
         start = time.perf_counter()
+        try:
+            findings = self._check_files(task.adapter, task.files)
+        except ToolCrashed as exc:
+            if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
+                raise
+            findings = self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED])
+        return findings, time.perf_counter() - start
+
+    def _check_files(self, adapter: Adapter, files: Sequence[str]) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
-        proc = adapter.run(self.ctx, args, task.files)
-        findings = adapter.parse(self.ctx, task.files, proc)
+        proc = adapter.run(self.ctx, args, files)
+        findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
-        return findings, time.perf_counter() - start
+        return findings
+
+    def _isolate(
+        self, adapter: Adapter, files: Sequence[str], exc: ToolCrashed, left: list[int]
+    ) -> list[Finding]:
+        """Rerun a crashed batch by halves, down to the files that crash the tool.
+
+        Each file that crashes the tool alone becomes its own finding, with the
+        tool's message; every other file keeps its results.  Past
+        ``MAX_ISOLATED`` such files the cause is not a file: a tool error.
+        """
+        if len(files) == 1:
+            left[0] -= 1
+            if left[0] < 0:
+                raise ToolCrashed(
+                    f"{exc}; it also crashed on each of {MAX_ISOLATED} files run "
+                    "alone, so the cause is not one file: check the tool's "
+                    "installation and configuration"
+                )
+            return [_crash_finding(adapter.name, files[0], exc)]
+        half = len(files) // 2
+        found: list[Finding] = []
+        for part in (files[:half], files[half:]):
+            try:
+                found += self._check_files(adapter, part)
+            except ToolCrashed as inner:
+                if not inner.traceback:
+                    raise
+                found += self._isolate(adapter, part, inner, left)
+        return found
+
+
+def _crash_finding(tool: str, path: str, exc: ToolCrashed) -> Finding:
+    detail = str(exc).split(": ", 1)[-1]
+    return tool_error(
+        tool,
+        path,
+        f"{tool} crashed on this file ({detail}); the other files were checked. "
+        f"The fault is {tool}'s or a plugin's: report it, or exclude this file "
+        f"in {tool}'s config",
+    )
 
 
 def _names(files: Sequence[str]) -> str:

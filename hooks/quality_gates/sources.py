@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import hashlib
 import io
@@ -58,7 +57,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def file_lines(root: Path, path: str) -> list[str]:
-    """Return the lines of ``root / path`` as the tools count them ([] if unreadable)."""
+    """Return the lines of ``root / path`` as the tools count them, [] if unreadable."""
     try:
         data = (root / path).read_bytes()
     except OSError:
@@ -115,9 +114,17 @@ def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
 
 
 def syntax_problem(path: str, text: str) -> Finding | None:
-    """Return an E999 finding when ``text`` does not parse as Python, else None."""
+    """Return an E999 finding when ``text`` does not compile as Python, else None.
+
+    Compiled, not only parsed: ``return``/``yield`` outside a function, ``await``
+    or ``async for`` outside an async function, ``nonlocal`` at module level
+    parse but do not compile, and they crash or block the tools (pydocstyle's
+    ParseError takes flake8 down with every file of its batch; mypy stops).
+    """
     try:
-        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # invalid escapes: a SyntaxWarning only
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return _problem(
             path,

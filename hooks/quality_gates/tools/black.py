@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from quality_gates.findings import Finding
@@ -12,6 +13,7 @@ from quality_gates.tools.base import (
     diff_hunks,
     pyproject_tool,
     register,
+    tool_error,
 )
 
 
@@ -57,9 +59,14 @@ class Black(Adapter):
         return ["--quiet", "--workers", "1", *self.settings(ctx)]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Report one BLK100 finding per hunk of black's diff."""
-        proc.crash(self.name, (0, 1))
-        findings = []
+        """Report one BLK100 finding per hunk, and each file black cannot format.
+
+        black goes on after a file it cannot format (exit 123): that file is
+        its own finding and the other files' diffs are kept.
+        """
+        failed = _failures(files, proc.stderr)
+        proc.crash(self.name, (0, 1, 123) if failed else (0, 1))
+        findings = failed
         for path, line, removed, added in diff_hunks(proc.stdout):
             findings.append(
                 Finding(
@@ -74,3 +81,32 @@ class Black(Adapter):
                 )
             )
         return findings
+
+
+def _failures(files: Sequence[str], stderr: str) -> list[Finding]:
+    """Turn black's ``error: ...`` lines into findings, one per file it names."""
+    found = []
+    for text in stderr.split("\n"):
+        if not text.startswith("error: "):
+            continue
+        for name in files:
+            prefix = f"error: cannot format {name}: "
+            at = re.search(rf": {re.escape(name)}:(\d+):(\d+)", text)
+            if text.startswith(prefix):
+                found.append(_failure(name, text[len(prefix) :], 1))
+            elif at is not None:
+                what = f"{text[7 : at.start()]} (line {at[1]}, column {at[2]})"
+                found.append(_failure(name, what, int(at[1])))
+            else:
+                continue
+            break
+    return found
+
+
+def _failure(path: str, what: str, line: int) -> Finding:
+    return tool_error(
+        "black",
+        path,
+        f"black cannot format this file: {what}; the other files were checked",
+        line,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
@@ -16,6 +17,7 @@ from quality_gates.tools.base import (
 )
 
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
+DISPLAY = str(Path(__file__).resolve().parent.parent / "data" / "flake8-display.cfg")
 _LINE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]+\d+) (.*)$")
 
 
@@ -58,14 +60,21 @@ class Flake8(Adapter):
         ]
 
     def check_args(self, ctx: Context) -> list[str]:
-        """Ask for one ``path:line:col: CODE text`` line per finding, one job."""
-        return ["--jobs", "1", "--format", FORMAT, *self.settings(ctx)]
+        """Ask for one ``path:line:col: CODE text`` line per finding, one job.
+
+        The project's display settings (``show-source``, ``count``,
+        ``statistics``, ``quiet``, ``output-file``, ``tee``...) are overridden by
+        a config file flake8 reads last; ``--format`` on the command line wins.
+        """
+        settings = self.settings(ctx)
+        display = [] if "--isolated" in settings else ["--append-config", DISPLAY]
+        return ["--jobs", "1", "--format", FORMAT, *display, *settings]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the finding lines; other output, or exit 1 with none, is an error."""
         proc.crash(self.name, (0, 1))
         findings = []
-        for text in proc.stdout.splitlines():
+        for text in proc.stdout.split("\n"):
             m = _LINE.match(text)
             if m is None:
                 if text.strip():

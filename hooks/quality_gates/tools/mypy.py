@@ -11,11 +11,13 @@ the project root.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from quality_gates.cache import cache_dir
 from quality_gates.findings import Finding
@@ -31,9 +33,6 @@ from quality_gates.tools.base import (
 
 DUPLICATE = re.compile(
     r"Duplicate module named|Source file found twice under different module names"
-)
-_LINE = re.compile(
-    r"^(.+?):(\d+):(?:(\d+):)? (error|note|warning): (.*?)(?:  \[([a-z0-9-]+)\])?$"
 )
 
 
@@ -102,14 +101,25 @@ class Mypy(Adapter):
         return ["--cache-dir", str(cache_dir() / "mypy" / digest)]
 
     def check_args(self, ctx: Context) -> list[str]:
-        """Ask for one plain line per error, seeing the project's interpreter."""
+        """Ask for one JSON record per error, seeing the project's interpreter.
+
+        The project's display settings (``pretty``, ``show_error_end``,
+        ``show_column_numbers = False``, ``show_absolute_path``, colour, the
+        summary...) are overridden on the command line, and JSON records have
+        one shape whatever they say.
+        """
         args = [
+            "--output",
+            "json",
             "--show-column-numbers",
             "--show-error-codes",
             "--no-error-summary",
             "--no-pretty",
             "--no-color-output",
             "--hide-error-context",
+            "--hide-error-end",
+            "--hide-absolute-path",
+            "--hide-error-code-links",
             *self.settings(ctx),
         ]
         python = project_python(ctx)
@@ -146,31 +156,94 @@ class Mypy(Adapter):
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Read the error lines, skipping notes; any other output is a tool error."""
-        proc.crash(self.name, (0, 1))
+        """Read the JSON error records, skipping notes; other output is a tool error."""
         findings: list[Finding] = []
-        for text in proc.stdout.splitlines():
-            m = _LINE.match(text)
-            if m is None:
+        other: list[str] = []
+        for text in proc.stdout.split("\n"):
+            record = _record(text)
+            if record is None:
                 if text.strip():
-                    raise ToolCrashed(f"mypy: {text.strip()[:200]}")
-                continue
-            path, line, col, level, message, code = m.groups()
-            if level == "note":
-                continue
-            findings.append(
-                Finding(
-                    tool=self.name,
-                    rule=code or "misc",
-                    severity="error" if level == "error" else "warning",
-                    path=Path(path).as_posix().removeprefix("./"),
-                    line=int(line),
-                    column=int(col or 0),
-                    message=message,
-                )
-            )
+                    other.append(text.strip())
+            elif record["severity"] != "note" and int(record["line"]) > 0:
+                findings.append(_finding(record))
+        if proc.returncode not in (0, 1) or proc.traceback or other:
+            raise ToolCrashed(_cause(ctx, files, proc, findings, other), findings)
         if proc.returncode == 1 and not findings:
-            raise ToolCrashed(
-                f"mypy exited 1 without errors: {proc.stderr.strip()[:200]}"
-            )
+            raise ToolCrashed(f"mypy exited 1 without errors: {proc.detail()}")
         return findings
+
+
+def _record(text: str) -> dict[str, Any] | None:
+    """One JSON record of ``--output json``, or None for any other line."""
+    if not text.startswith("{"):
+        return None
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return None
+    keys = ("file", "line", "column", "message", "severity")
+    if not isinstance(record, dict) or any(k not in record for k in keys):
+        return None
+    return record
+
+
+def _finding(record: dict[str, Any]) -> Finding:
+    return Finding(
+        tool="mypy",
+        rule=str(record.get("code") or "misc"),
+        severity="error" if record["severity"] == "error" else "warning",
+        path=Path(str(record["file"])).as_posix().removeprefix("./"),
+        line=int(record["line"]),
+        column=max(int(record["column"]), 0) + 1,  # JSON columns count from 0
+        message=str(record["message"]),
+    )
+
+
+_BAD_PACKAGE = re.compile(
+    r"^(.+) contains __init__.py but is not a valid Python package"
+)
+
+
+def _cause(
+    ctx: Context,
+    files: Sequence[str],
+    proc: Proc,
+    findings: Sequence[Finding],
+    other: Sequence[str],
+) -> str:
+    """Say why mypy stopped: which file, which line, and what to do."""
+    for text in [*other, *proc.stderr.split("\n")]:
+        m = _BAD_PACKAGE.match(text.strip())
+        if m:
+            return _bad_package(files, m.group(1))
+    if proc.returncode == 2 and findings and not proc.traceback:
+        last = [f for f in findings if f.severity == "error"] or list(findings)
+        block = last[-1]
+        return (
+            f"mypy stopped at a blocking error in {block.path}:{block.line}: "
+            f"{block.message}; fix it (or exclude {block.path} in mypy's config) "
+            "to let mypy check the rest"
+        )
+    if other and not proc.traceback:
+        return f"mypy: {other[0][:300]}"
+    what = "crashed" if proc.traceback else "failed"
+    return f"mypy {what} (exit {proc.returncode}): {proc.detail()}"
+
+
+def _bad_package(files: Sequence[str], name: str) -> str:
+    """Name the folders mypy refused as packages, with the way out."""
+    base = Path(name).name
+    folders = sorted(
+        {
+            "/".join(parts[: i + 1])
+            for f in files
+            for parts in [f.split("/")[:-1]]
+            for i, part in enumerate(parts)
+            if part == base
+        }
+    )
+    where = ", ".join(folders) or name
+    return (
+        f"mypy: folder {where} holds __init__.py but {base!r} is not a valid "
+        "Python package name; rename it, or add it to `exclude` in mypy's config"
+    )
