@@ -184,14 +184,23 @@ class Runner:
 
     # -- fixing -----------------------------------------------------------
     def fix(self, files: Sequence[str]) -> list[str]:
-        """Apply isort then black in place; return the files they changed."""
-        before = self.read_sources(files)
+        """Apply isort then black in place; return the files they changed.
+
+        Each fixer rewrites only the files its own run would (its exclusions).
+        """
+        fixers = sorted(
+            (a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"
+        )
+        scoped = {a.name: set(a.select(self.ctx, files)) for a in fixers}
+        before = self.read_sources(
+            [n for n in files if n in set().union(*scoped.values())]
+        )
         good = [n for n in files if n in before and before[n].problem is None]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
-        for adapter in sorted(
-            (a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"
-        ):
-            parts = batches(good, sizes, self.jobs)
+        for adapter in fixers:
+            parts = batches(
+                [n for n in good if n in scoped[adapter.name]], sizes, self.jobs
+            )
             with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
                 procs = pool.map(
                     lambda part: adapter.run(
@@ -210,10 +219,20 @@ class Runner:
         return [n for n in good if n in after and after[n].digest != before[n].digest]
 
     # -- checking ---------------------------------------------------------
+    def scopes(self, files: Sequence[str]) -> dict[str, list[str]]:
+        """Each tool's files: those of ``files`` the project's own run would check."""
+        return {a.name: a.select(self.ctx, files) for a in self.adapters}
+
     def check(self, files: Sequence[str]) -> Outcome:
-        """Run every tool on the files, through the cache, and collect the outcome."""
-        srcs = self.read_sources(files)
-        good = [n for n in files if n in srcs and srcs[n].problem is None]
+        """Run every tool on its files, through the cache, and collect the outcome.
+
+        A file no tool checks (each tool's own exclusions) is not read at all;
+        one that is not valid Python is a finding and goes to no tool.
+        """
+        scoped = self.scopes(files)
+        wanted = set().union(*scoped.values())
+        srcs = self.read_sources([n for n in files if n in wanted])
+        good = {n for n, s in srcs.items() if s.problem is None}
         lines = LinesOf(self.ctx.root, srcs)
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
@@ -223,36 +242,41 @@ class Runner:
             run = self._tool_run(adapter)
             if run is None:
                 continue
-            if not good:
+            mine = [n for n in scoped[adapter.name] if n in good]
+            if not mine:
                 run.status = "skipped"
                 continue
-            fp = adapter.fingerprint(self.ctx)
-            if adapter.whole_program:
-                stamp = self._program_stamp(srcs, good)
-                keys = {"*": key(adapter.name, RESULTS, fp, stamp)}
-            else:
-                keys = {
-                    n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in good
-                }
-            hits = self.cache.get_many(keys.values()) if self.cache else {}
+            keys, hits = self._lookup(adapter, srcs, mine)
             misses = [n for n, k in keys.items() if k not in hits]
             run.cached = (
-                len(good)
+                len(mine)
                 if adapter.whole_program and not misses
                 else len(keys) - len(misses)
             )
-            run.files = len(good)
+            run.files = len(mine)
             for k in keys.values():
                 if k in hits:
                     found.extend(_decode(adapter.name, hits[k]))
             pending_keys[adapter.name] = {n: keys[n] for n in misses}
             if misses:
-                todo.append((adapter, good if adapter.whole_program else misses))
+                todo.append((adapter, mine if adapter.whole_program else misses))
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=Finding.sort_key)
         notes = list(self.cache.notes) if self.cache else []
         return Outcome(found, self.tools, self.errors, notes, srcs)
+
+    def _lookup(
+        self, adapter: Adapter, srcs: dict[str, sources.Source], files: list[str]
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """Return the tool's cache keys for ``files`` and the entries found."""
+        fp = adapter.fingerprint(self.ctx)
+        if adapter.whole_program:
+            stamp = self._program_stamp(srcs, files)
+            keys = {"*": key(adapter.name, RESULTS, fp, stamp)}
+        else:
+            keys = {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in files}
+        return keys, self.cache.get_many(keys.values()) if self.cache else {}
 
     def _tool_run(self, adapter: Adapter) -> ToolRun | None:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from quality_gates.errors import GateError
@@ -19,9 +19,15 @@ from quality_gates.tools.base import (
     register,
     tool_error,
 )
+from quality_gates.tools.walk import any_glob
 
 SEVERITY = {"HIGH": "error", "MEDIUM": "error", "LOW": "warning"}
 LEVELS = ("low", "medium", "high")
+# bandit's default --exclude (bandit/core/constants.py)
+DEFAULT_EXCLUDE = (
+    *(".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".eggs"),
+    "*.egg",
+)
 THRESHOLDS = {
     "severity-threshold": "--severity-level",
     "confidence-threshold": "--confidence-level",
@@ -59,6 +65,40 @@ class Bandit(Adapter):
         if (ctx.root / ".bandit").is_file():
             return ".bandit"
         return None
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``bandit -r .`` checks, with the project's config.
+
+        ``include`` (default ``*.py``), then ``exclude_dirs`` of
+        ``[tool.bandit]`` and ``exclude`` of ``.bandit`` (else bandit's default
+        list), each an fnmatch pattern on ``./path`` or a plain substring of
+        it; a folder given to ``exclude`` stands for ``folder/*``.
+        """
+        table = ctx.config.pyproject.get("tool", {}).get("bandit", {})
+        table = table if isinstance(table, dict) else {}
+        own = self.own_config(ctx)
+        patterns = [str(p) for p in table.get("exclude_dirs") or []] if own else []
+        ini = read_ini(ctx.root / ".bandit") if own == ".bandit" else None
+        listed = ini.get("bandit", "exclude", fallback="") if ini else ""
+        for path in listed.split(",") if listed else DEFAULT_EXCLUDE:
+            patterns.append(path + "/*" if (ctx.root / path).is_dir() else path)
+        include = [str(p) for p in table.get("include") or []] if own else []
+        included = any_glob(include or ["*.py"])
+        excluded = any_glob(patterns)
+
+        def checked(path: str) -> bool:
+            shown = "./" + path  # as `bandit -r .` names it
+            return (
+                included(shown)
+                and not excluded(shown)
+                and not any(p in shown for p in patterns)
+            )
+
+        return checked
+
+    def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
+        """Name the files as ``bandit -r .`` does, so its own excludes agree."""
+        return super().command(args, [f"./{name}" for name in files])
 
     def settings(self, ctx: Context) -> list[str]:
         """Point bandit at the project's config file, which it does not find itself.
@@ -108,7 +148,7 @@ class Bandit(Adapter):
             proc.crash(self.name, (0, 1))
         findings = [_result(item) for item in results]
         for error in errors:
-            path = str(error.get("filename", "")).removeprefix("./")
+            path = _relative(str(error.get("filename", "")))
             findings.append(
                 tool_error(
                     self.name,
@@ -120,12 +160,19 @@ class Bandit(Adapter):
         return findings
 
 
+def _relative(name: str) -> str:
+    """Return the path from the root (bandit adds ``./`` to the ``./path`` given)."""
+    while name.startswith("./"):
+        name = name[2:]
+    return name
+
+
 def _result(item: dict[str, Any]) -> Finding:
     return Finding(
         tool="bandit",
         rule=str(item["test_id"]),
         severity=SEVERITY.get(str(item["issue_severity"]).upper(), "warning"),
-        path=str(item["filename"]).removeprefix("./"),
+        path=_relative(str(item["filename"])),
         line=int(item["line_number"]),
         column=int(item.get("col_offset", 0)) + 1,
         message=f"{item['issue_text']} (severity {item['issue_severity']}, "
@@ -147,7 +194,7 @@ def _internal_errors(stderr: str) -> list[Finding]:
         found.append(
             tool_error(
                 "bandit",
-                path.removeprefix("./"),
+                _relative(path),
                 f"bandit's check {test} raised on this line "
                 f"({error.strip() or 'no message'}); "
                 "its other checks ran. Report it to bandit, or skip the check "

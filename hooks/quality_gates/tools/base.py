@@ -10,7 +10,7 @@ import os
 import re
 import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -96,6 +96,19 @@ class Adapter:
     def default_args(self, ctx: Context) -> list[str]:
         """Return the suite's defaults, for a project with no config of its own."""
         return []
+
+    def select(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Return the files of ``files`` that the project's own run of the tool checks.
+
+        The runner names files, and tools apply their exclusions only while
+        walking folders: each adapter answers as its tool's own walk from the
+        project root would (see ``tools/walk.py``).
+        """
+        return list(filter(self.scope(ctx, files), files))
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Return the rule of ``select`` for one file (by default: every file)."""
+        return lambda path: True
 
     def check_args(self, ctx: Context) -> list[str]:
         """Return the arguments of a checking run (they are fingerprinted)."""
@@ -244,7 +257,7 @@ def config_text(root: Path, name: str) -> str:
 
 def read_ini(path: Path) -> configparser.RawConfigParser:
     """Read an ini-style config as the tools do; an unreadable one reads empty."""
-    parser = configparser.RawConfigParser()
+    parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
     except (OSError, configparser.Error):

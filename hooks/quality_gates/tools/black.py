@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
     Adapter,
@@ -15,6 +17,7 @@ from quality_gates.tools.base import (
     register,
     tool_error,
 )
+from quality_gates.tools.walk import Walk, git_ignored
 
 
 @register
@@ -34,6 +37,31 @@ class Black(Adapter):
     def default_args(self, ctx: Context) -> list[str]:
         """Use the suite's line length."""
         return ["--line-length", str(ctx.config.line_length)]
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``black .`` checks, as ``--force-exclude`` makes black do.
+
+        ``include``; ``exclude`` (else black's default, and the ``.gitignore``
+        files of the root and of every folder down to the file);
+        ``extend-exclude`` and ``force-exclude``: regular expressions searched
+        in ``/folder/`` and ``/folder/file.py``, verbose when multi-line.
+        """
+        table = _config(ctx)
+        exclude = table.get("exclude")
+        patterns = [_regex(str(exclude) if exclude is not None else DEFAULT_EXCLUDES)]
+        patterns += [_regex(str(table[k])) for k in EXTRA_EXCLUDES if k in table]
+        include = _regex(str(table.get("include", DEFAULT_INCLUDES)))
+        ignored = git_ignored(ctx.root, files) if exclude is None else set()
+
+        def skipped(shown: str) -> bool:
+            return any(_found(p, shown) for p in patterns)
+
+        return Walk(
+            prune=lambda folder: skipped(f"/{folder}/"),
+            keep=lambda path: path not in ignored
+            and not skipped(f"/{path}")
+            and _found(include, f"/{path}"),
+        )
 
     def check_args(self, ctx: Context) -> list[str]:
         """Ask for a diff of what black would change, writing nothing.
@@ -81,6 +109,40 @@ class Black(Adapter):
                 )
             )
         return findings
+
+
+# black's own defaults (black/const.py), and the keys that add exclusions to them
+DEFAULT_EXCLUDES = (
+    r"/(\.direnv|\.eggs|\.git|\.hg|\.ipynb_checkpoints|\.mypy_cache|\.nox|"
+    r"\.pytest_cache|\.ruff_cache|\.tox|\.svn|\.venv|\.vscode|__pypackages__|"
+    r"_build|buck-out|build|dist|venv)/"
+)
+DEFAULT_INCLUDES = r"(\.pyi?|\.ipynb)$"
+EXTRA_EXCLUDES = ("extend_exclude", "force_exclude")
+
+
+def _config(ctx: Context) -> dict[str, Any]:
+    """``[tool.black]`` with black's key spelling (``extend-exclude`` -> ``_``)."""
+    table = ctx.config.pyproject.get("tool", {}).get("black", {})
+    if not isinstance(table, dict):
+        return {}
+    return {k.replace("--", "").replace("-", "_"): v for k, v in table.items()}
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    """Compile as black does: verbose when the pattern spans lines."""
+    try:
+        return re.compile(("(?x)" if "\n" in pattern else "") + pattern)
+    except re.error as exc:
+        raise GateError(
+            f"pyproject.toml [tool.black]: {pattern!r} is not a valid regular "
+            f"expression ({exc}); black itself would refuse it"
+        )
+
+
+def _found(pattern: re.Pattern[str], path: str) -> bool:
+    match = pattern.search(path)
+    return bool(match and match.group(0))
 
 
 def _failures(files: Sequence[str], stderr: str) -> list[Finding]:

@@ -15,12 +15,13 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from quality_gates.cache import cache_dir
 from quality_gates.findings import Finding
+from quality_gates.tools import mypy_config
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -80,15 +81,24 @@ class Mypy(Adapter):
     cost = 4.5
 
     def own_config(self, ctx: Context) -> str | None:
-        """Name the mypy config: pyproject.toml, mypy.ini, .mypy.ini or setup.cfg."""
-        if pyproject_tool(ctx, "mypy"):
-            return "pyproject.toml [tool.mypy]"
+        """Name the mypy config: mypy.ini, .mypy.ini, pyproject.toml or setup.cfg."""
         for name in ("mypy.ini", ".mypy.ini"):
             if (ctx.root / name).is_file():
                 return name
+        if pyproject_tool(ctx, "mypy"):
+            return "pyproject.toml [tool.mypy]"
         if ini_has_section(ctx.root, "setup.cfg", "mypy"):
             return "setup.cfg"
         return None
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``mypy`` checks as configured (``files``, ``exclude``...).
+
+        See ``mypy_config``; with no config of the project's own, what
+        ``mypy .`` checks.
+        """
+        settings = mypy_config.read(ctx.config, ctx.root)
+        return mypy_config.scope(settings, ctx.root, files)
 
     def default_args(self, ctx: Context) -> list[str]:
         """Check untyped functions too, and tolerate packages without types."""
