@@ -76,14 +76,11 @@ class Bandit(Adapter):
         """
         table = ctx.config.pyproject.get("tool", {}).get("bandit", {})
         table = table if isinstance(table, dict) else {}
-        own = self.own_config(ctx)
-        patterns = [str(p) for p in table.get("exclude_dirs") or []] if own else []
-        ini = read_ini(ctx.root / ".bandit") if own == ".bandit" else None
-        listed = ini.get("bandit", "exclude", fallback="") if ini else ""
+        patterns = [str(p) for p in table.get("exclude_dirs") or []]
+        listed = read_ini(ctx.root / ".bandit").get("bandit", "exclude", fallback="")
         for path in listed.split(",") if listed else DEFAULT_EXCLUDE:
             patterns.append(path + "/*" if (ctx.root / path).is_dir() else path)
-        include = [str(p) for p in table.get("include") or []] if own else []
-        included = any_glob(include or ["*.py"])
+        included = any_glob([str(p) for p in table.get("include") or ["*.py"]])
         excluded = any_glob(patterns)
 
         def checked(path: str) -> bool:
@@ -101,23 +98,21 @@ class Bandit(Adapter):
         return super().command(args, [f"./{name}" for name in files])
 
     def settings(self, ctx: Context) -> list[str]:
-        """Point bandit at the project's config file, which it does not find itself.
+        """Point bandit at the project's config files, as ``bandit -r .`` reads them.
 
-        An ``output`` in ``.bandit`` would send the report to a file (bandit
-        1.9 crashes on it): the report goes to standard output, where it is read.
+        ``[tool.bandit]`` only with ``-c pyproject.toml``; a ``.bandit`` file
+        ``bandit -r .`` finds itself, named files need ``--ini``.  An
+        ``output`` in ``.bandit`` would send the report to a file (bandit 1.9
+        crashes on it): the report goes to standard output, where it is read.
         """
-        own = self.own_config(ctx)
-        if own == ".bandit":
-            ini = read_ini(ctx.root / ".bandit")
-            output = ini.has_option("bandit", "output")
-            return [
-                "--ini",
-                ".bandit",
-                *(["--output", "/dev/stdout"] if output else []),
-            ]
-        if own:
-            return ["--configfile", "pyproject.toml"]
-        return []
+        args = []
+        if pyproject_tool(ctx, "bandit"):
+            args += ["--configfile", "pyproject.toml"]
+        if (ctx.root / ".bandit").is_file():
+            args += ["--ini", ".bandit"]
+            if read_ini(ctx.root / ".bandit").has_option("bandit", "output"):
+                args += ["--output", "/dev/stdout"]
+        return args
 
     def check_args(self, ctx: Context) -> list[str]:
         """Ask for a JSON report, with the severity and confidence thresholds."""
