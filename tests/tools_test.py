@@ -277,3 +277,48 @@ def test_display_settings_cannot_break_parsing(project: Project) -> None:
     assert (mypy["path"], mypy["column"]) == ("m.py", 14)
     assert not (project.root / "flake8.txt").exists()
     assert not (project.root / "bandit.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("config", "length"),
+    [
+        pytest.param("[tool.black]\nline-length = 100\n", 100, id="black"),
+        pytest.param("[tool.ruff]\nline-length = 120\n", 120, id="ruff"),
+        pytest.param(
+            "[tool.black]\nline-length = 100\n[tool.ruff]\nline-length = 79\n",
+            100,
+            id="black-before-ruff",
+        ),
+        pytest.param(
+            "[tool.black]\nline-length = 100\n[tool.quality-gates]\nline-length = 90\n",
+            90,
+            id="explicit-wins",
+        ),
+    ],
+)
+def test_default_line_length_is_the_formatters(
+    project: Project, config: str, length: int
+) -> None:
+    """No flake8 or isort config: E501 and isort's wrapping follow the formatter."""
+    project.write("pyproject.toml", config)
+    fits = '"""Doc."""\n\nx = "' + "a" * (length - 6) + '"\n'  # exactly `length`
+    too_long = '"""Doc."""\n\nx = "' + "a" * (length - 5) + '"\n'
+    project.write("fits.py", fits)
+    project.write("long.py", too_long)
+    direct = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--line-length", str(length), "."],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+    )
+    assert direct.returncode == 0, direct.stderr  # the formatter keeps both lines
+    code, report = run_json(project, "--tools", "flake8,isort", "fits.py", "long.py")
+    assert [(f["rule"], f["path"]) for f in report["findings"]] == [("E501", "long.py")]
+    assert f"({length + 1} > {length} characters)" in report["findings"][0]["message"]
+
+
+def test_ruff_toml_line_length_is_read(project: Project) -> None:
+    project.write("ruff.toml", "line-length = 100\n")
+    project.write("m.py", '"""Doc."""\n\nx = "' + "a" * 93 + '"\n')
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert (code, report["findings"]) == (0, [])
