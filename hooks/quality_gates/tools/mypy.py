@@ -6,6 +6,12 @@ interpreter (``--python-executable``) so installed packages and their stubs
 are found: ``python-executable`` in ``[tool.quality-gates]``, else an active
 virtual environment that is not the suite's own, else ``.venv``/``venv`` in
 the project root.
+
+Plugins (``plugins = pydantic.mypy``) are imported by mypy's own interpreter,
+the suite's.  When the config names plugins, the project environment's
+site-packages (same Python version) are added at the end of mypy's import
+path, after the suite's own: a plugin installed only in the project's
+``.venv`` is found, and nothing there can shadow mypy or what it imports.
 """
 
 from __future__ import annotations
@@ -32,6 +38,16 @@ from quality_gates.tools.base import (
     register,
 )
 
+# the flag that carries a site-packages folder from run() to command()
+SITE_DIR = "--quality-gates-site-dir="
+# mypy under this interpreter, with folders added at the end of its import path
+# (site.addsitedir: their .pth files too); never the project's own folder
+BOOT = (
+    "import site, sys; del sys.path[0]; "
+    "from mypy.__main__ import console_entry; "
+    "n = int(sys.argv[1]); [site.addsitedir(d) for d in sys.argv[2:2 + n]]; "
+    "sys.argv = ['mypy', *sys.argv[2 + n:]]; console_entry()"
+)
 DUPLICATE = re.compile(
     r"Duplicate module named|Source file found twice under different module names"
 )
@@ -68,6 +84,17 @@ def environment_stamp(python: str | None) -> str:
         except OSError:
             continue
     return ";".join(stamps)
+
+
+def plugin_sites(ctx: Context) -> list[str]:
+    """Return the project's site-packages for mypy's plugins, if it loads any."""
+    python = project_python(ctx)
+    if python is None or not mypy_config.read(ctx.config, ctx.root).plugins:
+        return []
+    prefix = Path(python).parent.parent
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    found = [prefix / lib / version / "site-packages" for lib in ("lib", "lib64")]
+    return list(dict.fromkeys(str(p.resolve()) for p in found if p.is_dir()))
 
 
 @register
@@ -148,7 +175,11 @@ class Mypy(Adapter):
         """
         stubs = {f[:-1] for f in files if f.endswith(".pyi")}
         kept = [f for f in files if f not in stubs]
-        return super().command(args, kept)
+        sites = [a[len(SITE_DIR) :] for a in args if a.startswith(SITE_DIR)]
+        if not sites:
+            return super().command(args, kept)
+        rest = [a for a in args if not a.startswith(SITE_DIR)]
+        return [sys.executable, "-c", BOOT, str(len(sites)), *sites, *rest, "--", *kept]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
@@ -159,6 +190,7 @@ class Mypy(Adapter):
         ``--explicit-package-bases``, which names each module by its path from
         the root (or ``mypy_path``), as the project would by hand.
         """
+        args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
         proc = super().run(ctx, args, files)
         retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
         if retry and "--explicit-package-bases" not in args:
@@ -226,6 +258,12 @@ def _cause(
         m = _BAD_PACKAGE.match(text.strip())
         if m:
             return _bad_package(files, m.group(1))
+    # a plugin mypy cannot import: a record on standard error, not output
+    stderr = [r for r in map(_record, proc.stderr.split("\n")) if r is not None]
+    for message in [f.message for f in findings] + [str(r["message"]) for r in stderr]:
+        m = _PLUGIN.match(message)
+        if m:
+            return _missing_plugin(ctx, m.group(1), m.group(2))
     if proc.returncode == 2 and findings and not proc.traceback:
         last = [f for f in findings if f.severity == "error"] or list(findings)
         block = last[-1]
@@ -238,6 +276,27 @@ def _cause(
         return f"mypy: {other[0][:300]}"
     what = "crashed" if proc.traceback else "failed"
     return f"mypy {what} (exit {proc.returncode}): {proc.detail()}"
+
+
+_PLUGIN = re.compile(r'^Error importing plugin "(.+?)": (.*)$')
+
+
+def _missing_plugin(ctx: Context, plugin: str, why: str) -> str:
+    """Say where mypy looked for its plugin, and the two ways to provide it."""
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    python = project_python(ctx)
+    looked = (
+        f"and in the project's environment ({python})"
+        if python
+        else "and found no project environment (.venv, venv, VIRTUAL_ENV)"
+    )
+    return (
+        f"mypy could not import its plugin {plugin} ({why}): it looked in the "
+        f"suite's environment (Python {version}) {looked}. Install the plugin's "
+        "package in the project's .venv with Python "
+        f"{version}, or under pre-commit add it to the mypy hook's "
+        "`additional_dependencies`"
+    )
 
 
 def _bad_package(files: Sequence[str], name: str) -> str:
