@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Does the gate agree with each tool run the way the project runs it?
+"""Compare the gate with each tool run the way the project runs it.
 
 For each project of ``bench/agreement.toml``: download its pinned sdist with
 pip, commit it to a fresh git repository, run ``quality-gates run`` one tool at
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
-import fnmatch
 import json
 import os
 import re
@@ -115,9 +114,9 @@ def git(cwd: Path, *args: str) -> str:
 def tree(project: Project, work: Path) -> Path:
     """Download and unpack the sdist into a fresh, committed git repository.
 
-    Every file of the sdist is tracked (``add -f``): the sdist is the
-    project's source, and a file its ``.gitignore`` names is still skipped by
-    the tools that read ``.gitignore`` (black), on both sides.
+    The sdist's files are tracked as in the project's own checkout: what its
+    ``.gitignore`` names (generated files such as black's
+    ``_black_version.py``) stays untracked.
     """
     sdists = work / "sdists"
     sdists.mkdir(parents=True, exist_ok=True)
@@ -143,7 +142,7 @@ def tree(project: Project, work: Path) -> Path:
     top.rename(root)
     (root.parent / "staging").rmdir()
     git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A", "-f")
+    git(root, "add", "-A")
     git(root, "commit", "-q", "-m", project.sdist)
     if project.venv:
         make_venv(root, project.venv)
@@ -151,7 +150,7 @@ def tree(project: Project, work: Path) -> Path:
 
 
 def make_venv(root: Path, packages: Sequence[str]) -> None:
-    """The project's own .venv (after the commit: never tracked, as in a checkout)."""
+    """Make the project's own .venv (after the commit: never tracked)."""
     run([sys.executable, "-m", "venv", str(root / ".venv")], root)
     pip = [str(root / ".venv" / "bin" / "python"), "-m", "pip", "install", "-q"]
     proc = run([*pip, *packages], root)
@@ -161,7 +160,7 @@ def make_venv(root: Path, packages: Sequence[str]) -> None:
 
 # -- pre-commit's file lists -------------------------------------------------------
 def pre_commit_files(root: Path, hook: str) -> list[str]:
-    """The tracked files pre-commit passes to ``hook`` of the project's config."""
+    """List the tracked files pre-commit passes to ``hook`` of the project."""
     import yaml
 
     data = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
@@ -210,7 +209,7 @@ def inside(path: str, paths: Sequence[str] | None) -> bool:
 
 # -- the two sides -------------------------------------------------------------------
 def relative(root: Path, path: str) -> str:
-    """A tool's path, from the project root, posix."""
+    """Return a tool's path from the project root, posix."""
     path = path.split("\t")[0].removesuffix(":before").removesuffix(":after")
     full = Path(path) if os.path.isabs(path) else root / path
     try:
@@ -220,7 +219,7 @@ def relative(root: Path, path: str) -> str:
 
 
 def parse_direct(tool: str, root: Path, out: str, err: str) -> list[Key]:
-    """Findings of a direct run, as (path, line, rule)."""
+    """Return the findings of a direct run, as (path, line, rule)."""
     if tool in ("black", "isort"):
         rule = "BLK100" if tool == "black" else "I001"
         return [(relative(root, p), line, rule) for p, line, _, _ in diff_hunks(out)]
@@ -251,6 +250,8 @@ class Direct:
     found: list[Key]
     paths: list[str] | None
     crash: str | None
+    # the files pre-commit gives the project's hook: the gate's hook gets them too
+    pre_commit: list[str] | None = None
 
 
 def direct(project: Project, tool: str, root: Path) -> Direct:
@@ -266,15 +267,19 @@ def direct(project: Project, tool: str, root: Path) -> Direct:
     crash = None
     if "Traceback (most recent call last)" in proc.stderr:
         crash = proc.stderr.strip().split("\n")[-1]
-    return Direct(parse_direct(tool, root, proc.stdout, proc.stderr), paths, crash)
+    elif tool == "mypy" and proc.returncode == 2:
+        crash = "mypy exit 2: " + (proc.stdout + proc.stderr).strip()[:200]
+    hooked = "{pre-commit:" in project.commands[tool]
+    found = parse_direct(tool, root, proc.stdout, proc.stderr)
+    return Direct(found, paths, crash, paths if hooked else None)
 
 
-def gate(tool: str, root: Path, cache: Path) -> dict[str, Any]:
-    """Run the gate for one tool over every tracked file."""
+def gate(tool: str, root: Path, cache: Path, files: list[str] | None) -> dict[str, Any]:
+    """Run the gate for one tool over every tracked file, or the files named."""
     env = {**os.environ, "QUALITY_GATES_CACHE_DIR": str(cache)}
     env.pop("VIRTUAL_ENV", None)
     proc = run(
-        [sys.executable, "-m", "quality_gates", "run", "--all-files"]
+        [sys.executable, "-m", "quality_gates", "run", *(files or ["--all-files"])]
         + ["--tools", tool, "--format", "json"],
         root,
         env={**env, "PYTHONPATH": str(REPO / "hooks")},
@@ -302,7 +307,7 @@ class Row:
     where: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     def cells(self) -> list[str]:
-        """The table's cells."""
+        """Return the table's cells."""
         why = ", ".join(f"{n} {r}" for r, n in sorted(self.reasons.items())) or "-"
         if self.unexplained:
             why += f"; {len(self.unexplained)} unexplained"
@@ -320,7 +325,9 @@ class Row:
         ]
 
 
-def compare(project: Project, tool: str, report: dict[str, Any], run: Direct) -> Row:
+def compare(
+    root: Path, project: Project, tool: str, report: dict[str, Any], run: Direct
+) -> Row:
     """Match the gate's findings with the direct run's, and explain the rest."""
     found, paths = run.found, run.paths
     mine = [
@@ -329,6 +336,7 @@ def compare(project: Project, tool: str, report: dict[str, Any], run: Direct) ->
         if f["tool"] == tool
     ]
     invalid = {f["path"] for f in report["findings"] if f["tool"] == "python"}
+    tracked = set(git(root, "ls-files", "-z").split("\0"))
     crashed = {f["path"] for f in report["findings"] if f["rule"] == "tool-error"}
     gate_count, direct_count = collections.Counter(mine), collections.Counter(found)
     both = gate_count & direct_count
@@ -344,6 +352,9 @@ def compare(project: Project, tool: str, report: dict[str, Any], run: Direct) ->
                 reasons["not valid Python"] += n
             elif path in crashed:
                 reasons["tool crashed on the file"] += n
+            elif side == "direct" and path not in tracked:
+                reasons["untracked (the project's .gitignore)"] += n
+                where.setdefault("untracked", []).append(path)
             elif side == "gate" and run.crash:
                 reasons["the direct run crashed"] += n
             else:
@@ -363,7 +374,7 @@ def compare(project: Project, tool: str, report: dict[str, Any], run: Direct) ->
 
 
 def table(rows: Iterable[Row]) -> str:
-    """The Markdown table."""
+    """Return the Markdown table."""
     head = ["project", "tool", "gate", "direct", "both", "differences"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
@@ -388,9 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         cache = args.work / "cache" / project.name
         shutil.rmtree(cache, ignore_errors=True)
         for tool in args.tools.split(","):
-            row = compare(
-                project, tool, gate(tool, root, cache), direct(project, tool, root)
-            )
+            ran = direct(project, tool, root)
+            report = gate(tool, root, cache, ran.pre_commit)
+            row = compare(root, project, tool, report, ran)
             print("| " + " | ".join(row.cells()) + " |", file=sys.stderr, flush=True)
             rows.append(row)
     print(table(rows))

@@ -324,9 +324,9 @@ def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) ->
 def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
     project: Project, end: str
 ) -> None:
-    """The fingerprint reads the flagged line as the tools count lines.
+    r"""The fingerprint reads the flagged line as the tools count lines.
 
-    A form feed (or \\x1c, \\x85, \\u2028...) is no line break for Python: a
+    A form feed (or \x1c, \x85, \u2028...) is no line break for Python: a
     fingerprint that counted one would read the line above, and an edit of
     the flagged line would pass as baselined.
     """

@@ -216,7 +216,7 @@ def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None
 def test_changed_lines_counted_as_the_tools_count_them(
     project: Project, end: str
 ) -> None:
-    """git ends lines at \\n only; Python at \\n, \\r\\n and a lone \\r.
+    r"""Count lines as Python does (\n, \r\n, lone \r); git counts \n only.
 
     A lone-CR file is one line for git: an edit anywhere changes all of its
     lines for the tools, so a new finding can never fall outside the diff.

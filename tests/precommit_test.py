@@ -160,7 +160,7 @@ PLUGIN_FINDING = (
 
 @pytest.fixture(scope="session")
 def pydantic_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment with pydantic from PyPI, as a project's .venv."""
+    """Make a virtual environment with pydantic from PyPI, as a project's .venv."""
     venv = tmp_path_factory.mktemp("pydantic") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run(
