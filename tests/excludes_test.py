@@ -239,3 +239,15 @@ def test_a_changed_exclude_changes_the_results_of_a_warm_run(project: Project) -
     # and back: the file's own cached result is still right
     pyproject.write_text(CONFIGURED["pyproject.toml"] or "")
     assert by_tool(gate(project, "--all-files"), "black") == by_tool(before, "black")
+
+
+def test_fix_rewrites_only_what_each_fixer_checks(project: Project) -> None:
+    make(project, CONFIGURED)
+    before = (project.root / "tests/data/case.py").read_text()
+    proc = cli(project.root, "run", "--fix", "--tools", "black,isort", "--all-files")
+    assert "Fixing src/pkg/core.py" in proc.stderr
+    # black and isort both exclude test data: neither touches it
+    assert (project.root / "tests/data/case.py").read_text() == before
+    # isort skips docs/, black does not: black alone formats it
+    docs = (project.root / "docs/conf.py").read_text()
+    assert "y = 1" in docs and docs.startswith("import sys\nimport os\n")
