@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import LINE_ENDS, Project, cli, flagged_source
 from quality_gates import baseline
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -312,15 +312,7 @@ def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) ->
     assert json.loads(proc.stdout)["summary"]["fixed"] == 0
 
 
-@pytest.mark.parametrize(
-    "end",
-    [
-        pytest.param("\n", id="LF"),
-        pytest.param("\r\n", id="CRLF"),
-        pytest.param("\r", id="lone-CR"),
-        pytest.param("\x0c", id="form-feed"),  # a page break on a line of its own
-    ],
-)
+@pytest.mark.parametrize("end", [pytest.param("\n", id="LF"), *LINE_ENDS])
 def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
     project: Project, end: str
 ) -> None:
@@ -330,19 +322,8 @@ def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
     fingerprint that counted one would read the line above, and an edit of
     the flagged line would pass as baselined.
     """
-    blank = end if end == "\x0c" else ""
-    end = "\n" if end == "\x0c" else end
-    lines = [
-        '"""Doc."""',
-        blank,
-        "",
-        "def f():",
-        '    """Do."""',
-        "    x=1",
-        "    return x",
-    ]
     project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["flake8"]\n')
-    project.write("m.py", (end.join(lines) + end).encode())
+    project.write("m.py", flagged_source(end))
     project.commit()
     assert cli(project.root, "baseline").returncode == 0
     code, data = run_json(project)
@@ -350,7 +331,7 @@ def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
         0,
         [("E225", 6)],
     )
-    project.write("m.py", (end.join(lines).replace("x=1", "x=12") + end).encode())
+    project.write("m.py", flagged_source(end).replace(b"x=1", b"x=12"))
     code, data = run_json(project)
     assert code == 1
     assert [(f["rule"], f["line"], f["new"]) for f in data["findings"]] == [

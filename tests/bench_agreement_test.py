@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import Project
+from conftest import Project, load_script
 
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "agreement.py"
 
 
 @pytest.fixture(scope="module")
 def agreement() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_agreement", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_agreement"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, "bench_agreement")
 
 
 def test_help_names_the_options() -> None:

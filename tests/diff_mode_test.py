@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, git
+from conftest import LINE_ENDS, Project, cli, flagged_source, git
 from quality_gates import diffs
 from quality_gates.errors import GateError
 
@@ -205,14 +205,7 @@ def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None
     }
 
 
-@pytest.mark.parametrize(
-    "end",
-    [
-        pytest.param("\r\n", id="CRLF"),
-        pytest.param("\r", id="lone-CR"),
-        pytest.param("\x0c", id="form-feed"),  # a page break on a line of its own
-    ],
-)
+@pytest.mark.parametrize("end", LINE_ENDS)
 def test_changed_lines_counted_as_the_tools_count_them(
     project: Project, end: str
 ) -> None:
@@ -222,22 +215,11 @@ def test_changed_lines_counted_as_the_tools_count_them(
     lines for the tools, so a new finding can never fall outside the diff.
     """
     project.write("pyproject.toml", CONFIG)
-    blank = end if end == "\x0c" else ""
-    end = "\n" if end == "\x0c" else end
-    legacy = [
-        '"""Doc."""',
-        blank,
-        "",
-        "def f():",
-        '    """Do."""',
-        "    x=1",
-        "    return x",
-    ]
-    project.write("m.py", (end.join(legacy) + end).encode())
+    project.write("m.py", flagged_source(end))
     project.commit("legacy")
     project.git("checkout", "-q", "-b", "feature")
-    edited = [*legacy[:-1], "    y=2", "    return x + y"]
-    project.write("m.py", (end.join(edited) + end).encode())
+    edited = ["def f():", '    """Do."""', "    x=1", "    y=2", "    return x + y"]
+    project.write("m.py", flagged_source(end, edited))
     project.commit("feature")
     code, data, _ = run_json(project.root, "--all-files", "--diff-base", "main")
     assert code == 1

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import Project, cli, run_tool
 
 # a finding for each tool: black (y=1), isort (order), flake8 (F401),
 # mypy (assignment), bandit (B101)
@@ -120,13 +118,7 @@ def direct(project: Project, tool: str) -> set[str]:
         + (["-c", "pyproject.toml"] if configured else [])
         + (["--ini", ".bandit"] if (project.root / ".bandit").exists() else []),
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", *commands[tool]],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = run_tool(project.root, *commands[tool])
     out = proc.stdout + proc.stderr
     if tool == "black":
         found = re.findall(r"^would reformat (.+)$", out, re.M)

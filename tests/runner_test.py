@@ -8,12 +8,10 @@ buggy plugin would be.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import Project, cli, run_tool
 
 CRASHER = '''"""A flake8 plugin that raises on any file holding the word KABOOM."""
 
@@ -59,12 +57,7 @@ def test_a_file_that_crashes_flake8_is_isolated_and_the_rest_kept(
     for name in names:
         project.write(name, f'"""Doc {name}."""\n\nimport os\n')
     project.write("bad.py", '"""KABOOM."""\n')
-    direct = subprocess.run(
-        [sys.executable, "-m", "flake8", "m0.py", "bad.py"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-    )
+    direct = run_tool(project.root, "flake8", "m0.py", "bad.py")
     assert "RuntimeError: the plugin met KABOOM" in direct.stderr  # flake8 dies
     code, report = run_json(
         project, "--tools", "flake8", "--jobs", "1", *names[:3], "bad.py", *names[3:]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import Project, cli, run_tool
 
 CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
 
@@ -202,12 +200,7 @@ def test_mypy_names_the_blocking_error_it_stopped_at(project: Project) -> None:
     # good.py is checked; mypy follows its import into a module that does not compile
     project.write("good.py", 'import broken\n\nx: int = "a"\n')
     project.write("broken.py", "yield 1\n")
-    direct = subprocess.run(
-        [sys.executable, "-m", "mypy", "good.py", "broken.py"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-    )
+    direct = run_tool(project.root, "mypy", "good.py", "broken.py")
     assert direct.returncode == 2 and "good.py" not in direct.stdout  # hidden
     code, report = run_json(project, "--tools", "mypy", "good.py", "broken.py")
     assert code == 2
@@ -305,11 +298,8 @@ def test_default_line_length_is_the_formatters(
     too_long = '"""Doc."""\n\nx = "' + "a" * (length - 5) + '"\n'
     project.write("fits.py", fits)
     project.write("long.py", too_long)
-    direct = subprocess.run(
-        [sys.executable, "-m", "black", "--check", "--line-length", str(length), "."],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
+    direct = run_tool(
+        project.root, "black", "--check", "--line-length", str(length), "."
     )
     assert direct.returncode == 0, direct.stderr  # the formatter keeps both lines
     code, report = run_json(project, "--tools", "flake8,isort", "fits.py", "long.py")
