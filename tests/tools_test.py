@@ -312,3 +312,29 @@ def test_ruff_toml_line_length_is_read(project: Project) -> None:
     project.write("m.py", '"""Doc."""\n\nx = "' + "a" * 93 + '"\n')
     code, report = run_json(project, "--tools", "flake8", "m.py")
     assert (code, report["findings"]) == (0, [])
+
+
+def test_a_bandit_check_that_raises_on_one_line_keeps_every_result(
+    project: Project,
+) -> None:
+    """A check of bandit 1.9 raises on a set of sets, logs a traceback, goes on."""
+    project.write(
+        "m.py",
+        '"""Doc."""\nimport subprocess\n\nfunc({{"a"}})\n'
+        'subprocess.call("ls", shell=True)\n',
+    )
+    project.write("other.py", '"""Other."""\n\nassert True\n')
+    direct = run_tool(project.root, "bandit", "-q", "-f", "json", "m.py", "other.py")
+    assert "Bandit internal error running" in direct.stderr
+    assert direct.stdout.rstrip().endswith("}")  # what the old message quoted
+    code, report = run_json(project, "--tools", "bandit", "m.py", "other.py")
+    assert (code, report["errors"]) == (1, [])
+    found = {(f["path"], f["line"], f["rule"]) for f in report["findings"]}
+    assert {
+        ("m.py", 2, "B404"),
+        ("m.py", 5, "B602"),
+        ("other.py", 3, "B101"),
+        ("m.py", 4, "tool-error"),
+    } <= found
+    (error,) = [f for f in report["findings"] if f["rule"] == "tool-error"]
+    assert "raised on this line (unhashable type: 'set')" in error["message"]
