@@ -179,13 +179,36 @@ def _apply(config: Config, key: str, value: Any) -> None:
         raise GateError(f"[tool.quality-gates] unknown key {key!r}")
 
 
+def formatter_line_length(root: Path, pyproject: dict[str, Any]) -> int | None:
+    """Return the project formatter's line length: black's, else ruff's, else None.
+
+    The suite's defaults (flake8's E501, isort's wrapping) then agree with
+    the formatter, so the gate never reports a long line ``--fix`` keeps.
+    """
+    tool = pyproject.get("tool", {})
+    tables = [(tool.get("black"), "black"), (tool.get("ruff"), "ruff")]
+    for name in ("ruff.toml", ".ruff.toml"):  # ruff's own files beat [tool.ruff]
+        if (root / name).is_file():
+            tables.insert(1, (read_toml(root / name), name))
+    for table, where in tables:
+        if not isinstance(table, dict):
+            continue
+        value = table.get("line-length", table.get("line_length"))
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise GateError(f"{where}: line-length {value!r} is not a positive integer")
+        return value
+    return None
+
+
 def load(root: Path) -> Config:
     """Read and validate the project's settings; defaults where it has none."""
     config = Config(root=root)
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return config
-    config.pyproject = read_toml(pyproject)
+    if pyproject.is_file():
+        config.pyproject = read_toml(pyproject)
+    config.line_length = formatter_line_length(root, config.pyproject) or 88
     table = config.pyproject.get("tool", {}).get("quality-gates", {})
     if not isinstance(table, dict):
         raise GateError("pyproject.toml: [tool.quality-gates] must be a table")

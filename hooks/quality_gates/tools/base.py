@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import dataclasses
 import functools
 import hashlib
@@ -9,7 +10,7 @@ import os
 import re
 import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -38,7 +39,32 @@ class Batch:
 
 
 class ToolCrashed(Exception):
-    """The tool did not produce output we can trust."""
+    """The tool did not produce output we can trust.
+
+    ``findings`` are the ones it did report before it stopped: real, shown,
+    but never cached, since the rest of the result is missing.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        findings: Sequence[Finding] = (),
+        *,
+        traceback: bool = False,
+    ) -> None:
+        """Say what went wrong, keeping what the tool reported before it did.
+
+        ``traceback``: an uncaught exception while checking, which one file
+        can cause; not a usage or config error, which every file meets.
+        """
+        super().__init__(message)
+        self.findings = list(findings)
+        self.traceback = traceback
+
+
+def tool_error(tool: str, path: str, message: str, line: int = 1) -> Finding:
+    """Make the finding of a file the tool could not check (the others were)."""
+    return Finding(tool, "tool-error", "error", path, max(line, 1), 1, message)
 
 
 @dataclasses.dataclass
@@ -73,6 +99,19 @@ class Adapter:
     def default_args(self, ctx: Context) -> list[str]:
         """Return the suite's defaults, for a project with no config of its own."""
         return []
+
+    def select(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Return the files of ``files`` that the project's own run of the tool checks.
+
+        The runner names files, and tools apply their exclusions only while
+        walking folders: each adapter answers as its tool's own walk from the
+        project root would (see ``tools/walk.py``).
+        """
+        return list(filter(self.scope(ctx, files), files))
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Return the rule of ``select`` for one file (by default: every file)."""
+        return lambda path: True
 
     def check_args(self, ctx: Context) -> list[str]:
         """Return the arguments of a checking run (they are fingerprinted)."""
@@ -203,16 +242,33 @@ class Proc:
     stdout: str
     stderr: str
 
+    @property
+    def traceback(self) -> bool:
+        """Tell whether the tool died of an uncaught exception."""
+        return "Traceback (most recent call last)" in self.stderr
+
+    def detail(self) -> str:
+        """Return the line that says why the tool stopped.
+
+        A traceback's last stderr line (the exception); else the first line
+        that says "error"; else the last line of output.
+        """
+        if self.traceback:
+            lines = self.stderr.strip().split("\n")
+        else:
+            lines = (self.stderr + "\n" + self.stdout).strip().split("\n")
+        tail = [ln.strip() for ln in lines if ln.strip()]
+        errors = [ln for ln in tail if "error" in ln.lower() and not self.traceback]
+        return (errors or tail or ["no message"])[0 if errors else -1]
+
     def crash(self, tool: str, expected: Sequence[int]) -> None:
         """Raise ToolCrashed when the exit code or a traceback says so."""
-        traceback = "Traceback (most recent call last)" in self.stderr
-        if self.returncode not in expected or traceback:
-            lines = (self.stderr + "\n" + self.stdout).strip().splitlines()
-            tail = [ln.strip() for ln in lines if ln.strip()]
-            errors = [ln for ln in tail if "error" in ln.lower() and not traceback]
-            detail = (errors or tail or ["no message"])[0 if errors else -1]
-            what = "crashed" if traceback else "failed"
-            raise ToolCrashed(f"{tool} {what} (exit {self.returncode}): {detail}")
+        if self.returncode not in expected or self.traceback:
+            what = "crashed" if self.traceback else "failed"
+            raise ToolCrashed(
+                f"{tool} {what} (exit {self.returncode}): {self.detail()}",
+                traceback=self.traceback,
+            )
 
 
 CONFIG_FILES = (
@@ -234,6 +290,16 @@ def config_text(root: Path, name: str) -> str:
         return name + "\0" + (root / name).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return name + "\0"
+
+
+def read_ini(path: Path) -> configparser.RawConfigParser:
+    """Read an ini-style config as the tools do; an unreadable one reads empty."""
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return configparser.RawConfigParser()
+    return parser
 
 
 def ini_has_section(root: Path, name: str, *sections: str) -> bool:
@@ -261,7 +327,7 @@ def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
     path = ""
     current: list[int] | None = None
     old_line = 0
-    for text in diff.splitlines():
+    for text in diff.split("\n"):  # a form feed in a source line is not a break
         text = text.removeprefix("\ufeff")  # black echoes a file's UTF-8 BOM
         if text.startswith("--- "):
             # "--- PATH\tTIMESTAMP": the path may hold a tab, the timestamp never
