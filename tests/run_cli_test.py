@@ -110,8 +110,8 @@ def test_only_non_python_files_named_is_nothing_to_check(project: Project) -> No
             id="type",
         ),
         pytest.param(
-            '[tool.quality-gates]\ntools = ["black", "ruff"]\n',
-            "unknown tool 'ruff'",
+            '[tool.quality-gates]\ntools = ["black", "pyflakes"]\n',
+            "unknown tool 'pyflakes'",
             id="tool",
         ),
         pytest.param(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from conftest import Project, cli, run_tool
 from quality_gates import runner, tools
+from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools import flake8
 from quality_gates.tools.base import ToolCrashed, diff_hunks
@@ -453,3 +454,69 @@ def test_a_bandit_check_that_raises_on_one_line_keeps_every_result(
     } <= found
     (error,) = [f for f in report["findings"] if f["rule"] == "tool-error"]
     assert "raised on this line (unhashable type: 'set')" in error["message"]
+
+
+def test_a_registered_adapter_is_known_everywhere_from_its_class(
+    tmp_path: Path,
+) -> None:
+    """Config, the default set, --version, score, SARIF and the fix order all
+    read the adapter class: registering one is the whole of adding a tool."""
+    from quality_gates import cli as cli_mod
+    from quality_gates import config, report, score
+    from quality_gates.reports import sarif
+    from quality_gates.tools.base import REGISTRY, Adapter, register
+
+    @register
+    class Extra(Adapter):
+        name = "qg-extra"
+        distribution = "qg-extra-dist"
+        plugins = ("qg-extra-plugin",)
+        module = "qg_extra"
+        uri = "https://example.org/qg-extra/"
+        rule_category = "complexity"
+        default = False
+        extra = "qg-extra"
+        can_fix = True
+        fix_order = -1
+
+    try:
+        assert config.parse_tools(["qg-extra", "black"]) == ("qg-extra", "black")
+        assert "qg-extra" not in config.Config(root=tmp_path).tools
+        assert "qg-extra" in config.tools_option("qg-extra")
+        assert score.category("qg-extra", "X1") == "complexity"
+        assert "pip install 'quality-gates[qg-extra]'" in Extra().install_hint()
+        version = cli_mod.version_text()
+        assert "qg-extra-dist (optional, not installed)" in version
+        assert "qg-extra-plugin (optional, not installed)" in version
+        found = Finding("qg-extra", "X1", "warning", "a.py", 1, 1, "m")
+        rep = report.Report(command="run", findings=[found])
+        runs = json.loads(sarif.render(rep))["runs"]
+        assert runs[0]["tool"]["driver"]["informationUri"] == Extra.uri
+        fixers = [a for a in tools.load().values() if a.can_fix]
+        order = [a.name for a in sorted(fixers, key=lambda a: a.fix_order)]
+        assert order[0] == "qg-extra" and order.index("isort") < order.index("black")
+    finally:
+        del REGISTRY["qg-extra"]
+    with pytest.raises(GateError, match="unknown tool 'qg-extra'; choose from"):
+        config.parse_tools(["qg-extra"])
+
+
+def test_the_default_set_and_categories_of_the_pinned_tools() -> None:
+    from quality_gates import score
+
+    assert tools.defaults() == ("bandit", "black", "flake8", "isort", "mypy")
+    expected = {
+        ("black", "BLK100"): "format",
+        ("isort", "I001"): "format",
+        ("mypy", "arg-type"): "types",
+        ("bandit", "B101"): "security",
+        ("flake8", "D100"): "docs",
+        ("flake8", "C901"): "complexity",
+        ("flake8", "F401"): "bug-risk",
+        ("flake8", "E999"): "bug-risk",
+        ("flake8", "E501"): "style",
+        ("flake8", "X100"): "other",
+        ("python", "E999"): "syntax",
+        ("gone", "Z1"): "other",
+    }
+    assert {k: score.category(*k) for k in expected} == expected

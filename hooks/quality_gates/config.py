@@ -13,7 +13,6 @@ from typing import Any
 
 from quality_gates.errors import GateError
 
-ALL_TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
 CONVENTIONS = ("pep257", "numpy", "google")
 SEVERITY_LEVELS = ("error", "warning", "info")
 
@@ -30,7 +29,7 @@ class Config:
     root: Path
     line_length: int = 88
     docstring_convention: str = "pep257"
-    tools: tuple[str, ...] = ALL_TOOLS
+    tools: tuple[str, ...] = dataclasses.field(default_factory=lambda: _tools()[1])
     exclude: tuple[str, ...] = ()
     jobs: int = 0
     python_executable: str | None = None
@@ -98,13 +97,21 @@ def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
+def _tools() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return every registered tool and the default set (see ``tools/``)."""
+    from quality_gates import tools  # the adapters import this module
+
+    return tools.names(), tools.defaults()
+
+
 def parse_tools(value: Any, key: str = "tools") -> tuple[str, ...]:
     """Validate a list of tool names (config list or ``--tools a,b``)."""
     names = _str_list(key, value)
-    unknown = [name for name in names if name not in ALL_TOOLS]
+    known = _tools()[0]
+    unknown = [name for name in names if name not in known]
     if unknown:
         raise GateError(
-            f"{key}: unknown tool {unknown[0]!r}; choose from " + ", ".join(ALL_TOOLS)
+            f"{key}: unknown tool {unknown[0]!r}; choose from " + ", ".join(known)
         )
     if not names:
         raise GateError(f"{key}: the list of tools is empty")
@@ -120,7 +127,7 @@ def seconds(key: str, value: Any) -> float:
 
 
 def tools_option(text: str) -> tuple[str, ...]:
-    """Validate ``--tools a,b``; an empty list is an error, never "all five"."""
+    """Validate ``--tools a,b``; an empty list is an error, never the default set."""
     return parse_tools([n.strip() for n in text.split(",") if n.strip()], "--tools")
 
 

@@ -237,12 +237,12 @@ class Runner:
 
     # -- fixing -----------------------------------------------------------
     def fix(self, files: Sequence[str]) -> list[str]:
-        """Apply isort then black in place; return the files they changed.
+        """Apply the fixers in place, in their ``fix_order``; return the files changed.
 
         Each fixer rewrites only the files its own run would (its exclusions).
         """
         fixers = sorted(
-            (a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"
+            (a for a in self.adapters if a.can_fix), key=lambda a: a.fix_order
         )
         scoped = {a.name: set(a.select(self.ctx, files)) for a in fixers}
         before = self.read_sources(
@@ -353,7 +353,7 @@ class Runner:
             self.tools[adapter.name] = ToolRun(adapter.name, "", status="missing")
             self.errors.append(
                 f"{adapter.name}: not installed in this environment ({exc}); "
-                "reinstall quality-gates, which pins it"
+                f"{adapter.install_hint()}"
             )
             return None
         run = ToolRun(adapter.name, version)

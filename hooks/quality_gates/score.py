@@ -81,25 +81,17 @@ class Score:
 
 
 def category(tool: str, rule: str) -> str:
-    """Return the category that decides a finding's default cost."""
-    if tool in ("black", "isort"):
-        return "format"
-    if tool == "mypy":
-        return "types"
-    if tool == "bandit":
-        return "security"
+    """Return the category that decides a finding's default cost (the adapter's).
+
+    ``python`` is the suite's own compile check; a tool no adapter knows any
+    more (an old baseline's) costs as ``other``.
+    """
     if tool == "python":
         return "syntax"
-    if tool == "flake8":
-        if rule.startswith("D"):
-            return "docs"
-        if rule.startswith("C9"):
-            return "complexity"
-        if rule.startswith(("F", "E9")):
-            return "bug-risk"
-        if rule.startswith(("E", "W")):
-            return "style"
-    return "other"
+    from quality_gates.tools import load  # only when findings are costed
+
+    adapter = load().get(tool)
+    return adapter.category(rule) if adapter else "other"
 
 
 def minutes(finding: Finding, costs: Costs) -> int:

@@ -8,16 +8,10 @@ from typing import Any
 from quality_gates import __version__
 from quality_gates.findings import Finding
 from quality_gates.report import Report, RuleInfo
+from quality_gates.tools import load
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-_INFO_URI = {
-    "black": "https://black.readthedocs.io/",
-    "isort": "https://pycqa.github.io/isort/",
-    "flake8": "https://flake8.pycqa.org/",
-    "mypy": "https://mypy.readthedocs.io/",
-    "bandit": "https://bandit.readthedocs.io/",
-}
 
 
 def _rule(
@@ -78,8 +72,9 @@ def _run(
         "version": version or "unknown",
         "rules": [_rule(r, infos.get(r), examples.get(r)) for r in rule_ids],
     }
-    if tool in _INFO_URI:
-        driver["informationUri"] = _INFO_URI[tool]
+    adapter = load().get(tool)
+    if adapter is not None:
+        driver["informationUri"] = adapter.uri
     return {
         "tool": {"driver": driver},
         "invocations": [_invocation(tool, report)],

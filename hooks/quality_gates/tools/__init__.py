@@ -1,7 +1,9 @@
 """Tool adapters, one module each, registered by a decorator.
 
 ``load()`` imports every module of this package, so a new adapter is one new
-file with ``@register`` on its class, not an edit to a central table.
+file with ``@register`` on its class, not an edit to a central table: the
+tool names config accepts, the default set, ``--version``, score categories,
+SARIF links and the fix order are all read from the registered classes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import pkgutil
 
 from quality_gates.tools.base import REGISTRY, Adapter, register
 
-__all__ = ["REGISTRY", "Adapter", "register", "load", "get"]
+__all__ = ["REGISTRY", "Adapter", "register", "load", "get", "names", "defaults"]
 
 
 def load() -> dict[str, Adapter]:
@@ -25,3 +27,13 @@ def load() -> dict[str, Adapter]:
 def get(name: str) -> Adapter:
     """Return the registered adapter called ``name``."""
     return load()[name]
+
+
+def names() -> tuple[str, ...]:
+    """Return every registered tool's name, sorted."""
+    return tuple(sorted(load()))
+
+
+def defaults() -> tuple[str, ...]:
+    """Return the tools a project runs when it names none (optional ones left out)."""
+    return tuple(name for name in names() if REGISTRY[name].default)

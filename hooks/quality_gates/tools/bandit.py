@@ -56,6 +56,8 @@ class Bandit(Adapter):
     name = "bandit"
     distribution = "bandit"
     module = "bandit"
+    uri = "https://bandit.readthedocs.io/"
+    rule_category = "security"
     cost = 5.5
 
     def own_config(self, ctx: Context) -> str | None:

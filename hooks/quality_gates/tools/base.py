@@ -76,13 +76,30 @@ class Context:
 
 
 class Adapter:
-    """One checker.  Subclasses set the class variables and the three methods."""
+    """One checker.  Subclasses set the class variables and the three methods.
+
+    The class is the one place that knows a tool: what installs it, whether
+    it is in the default set, what its findings cost, where its rules are
+    documented, when it fixes; the rest of the suite asks the registry.
+    """
 
     name: ClassVar[str]
     distribution: ClassVar[str]
+    # distributions it runs with (plugins), listed by ``quality-gates --version``
+    plugins: ClassVar[tuple[str, ...]] = ()
     module: ClassVar[str]
+    # its documentation: the SARIF driver's informationUri
+    uri: ClassVar[str]
+    # the category that sets its findings' default cost (score.CATEGORY_MINUTES)
+    rule_category: ClassVar[str] = "other"
+    # in the tools a project runs unless it names its own (``tools``/``--tools``)
+    default: ClassVar[bool] = True
+    # the quality-gates extra that installs an optional tool (None: a dependency)
+    extra: ClassVar[str | None] = None
     whole_program: ClassVar[bool] = False
     can_fix: ClassVar[bool] = False
+    # fixers run in ascending order: imports sorted before the code is formatted
+    fix_order: ClassVar[int] = 0
     # relative CPU per byte of source, to batch and schedule the work: measured on
     # pytest's sdist (117k lines), CPU seconds: black --fast 27, flake8 10,
     # bandit 5.5, mypy 4.5 (cold), isort 0.5
@@ -91,6 +108,16 @@ class Adapter:
     def version(self) -> str:
         """Return the installed version of the tool's distribution."""
         return distribution_version(self.distribution)
+
+    def category(self, rule: str) -> str:
+        """Return the category of a finding of ``rule`` (see score.category)."""
+        return self.rule_category
+
+    def install_hint(self) -> str:
+        """Say how to install the tool when it is missing."""
+        if self.extra:
+            return f"install it with pip install 'quality-gates[{self.extra}]'"
+        return "reinstall quality-gates, which pins it"
 
     def own_config(self, ctx: Context) -> str | None:
         """Where the project configures this tool itself, or None."""

@@ -27,7 +27,10 @@ class Black(Adapter):
     name = "black"
     distribution = "black"
     module = "black"
+    uri = "https://black.readthedocs.io/"
+    rule_category = "format"
     can_fix = True
+    fix_order = 2  # after isort: black has the last word on layout
     cost = 27.0
 
     def own_config(self, ctx: Context) -> str | None:

@@ -42,7 +42,21 @@ class Flake8(Adapter):
     name = "flake8"
     distribution = "flake8"
     module = "flake8"
+    plugins = ("flake8-docstrings", "pydocstyle")
+    uri = "https://flake8.pycqa.org/"
     cost = 10.0
+
+    def category(self, rule: str) -> str:
+        """Docstrings (D), complexity (C9), pyflakes and E9 (bug risk), style."""
+        if rule.startswith("D"):
+            return "docs"
+        if rule.startswith("C9"):
+            return "complexity"
+        if rule.startswith(("F", "E9")):
+            return "bug-risk"
+        if rule.startswith(("E", "W")):
+            return "style"
+        return "other"
 
     def own_config(self, ctx: Context) -> str | None:
         """Name the file flake8 reads: setup.cfg, tox.ini or .flake8, in its order."""

@@ -31,7 +31,10 @@ class Isort(Adapter):
     name = "isort"
     distribution = "isort"
     module = "isort"
+    uri = "https://pycqa.github.io/isort/"
+    rule_category = "format"
     can_fix = True
+    fix_order = 1
     cost = 0.5
 
     def config_inputs(self, ctx: Context) -> list[str]:

@@ -188,6 +188,8 @@ class Mypy(Adapter):
     distribution = "mypy"
     module = "mypy"
     whole_program = True
+    uri = "https://mypy.readthedocs.io/"
+    rule_category = "types"
     cost = 4.5
 
     def own_config(self, ctx: Context) -> str | None:
