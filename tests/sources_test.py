@@ -1,5 +1,7 @@
-"""sources.py: the line model every tool shares; the syntax pre-check names the
-interpreter and never raises."""
+"""sources.py: the line model every tool shares.
+
+The syntax pre-check names the interpreter and never raises.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +41,6 @@ def test_an_expression_too_deep_to_compile_is_a_finding() -> None:
 
 def test_valid_code_has_no_problem() -> None:
     assert sources.syntax_problem("ok.py", "x = 1\n") is None
-
 
 
 @pytest.mark.parametrize(

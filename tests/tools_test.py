@@ -459,8 +459,11 @@ def test_a_bandit_check_that_raises_on_one_line_keeps_every_result(
 def test_a_registered_adapter_is_known_everywhere_from_its_class(
     tmp_path: Path,
 ) -> None:
-    """Config, the default set, --version, score, SARIF and the fix order all
-    read the adapter class: registering one is the whole of adding a tool."""
+    """Registering an adapter is the whole of adding a tool.
+
+    Config, the default set, --version, score, SARIF and the fix order all
+    read the adapter class.
+    """
     from quality_gates import cli as cli_mod
     from quality_gates import config, report, score
     from quality_gates.reports import sarif
