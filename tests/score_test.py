@@ -113,19 +113,6 @@ def test_default_cost_table(tool: str, rule: str, severity: str, minutes: int) -
     )
 
 
-def test_lines_of_code_skip_blank_and_comment_lines() -> None:
-    lines = [
-        "#!/usr/bin/env python",
-        '"""Doc."""',
-        "",
-        "   ",
-        "  # note",
-        "x = 1  # trailing",
-        "y = 2",
-    ]
-    assert score.lines_of_code(lines) == 3
-
-
 def test_no_code_no_debt_is_A_and_any_debt_on_no_code_is_E() -> None:
     assert score.compute([], 0).rating == "A"
     assert score.compute([finding("python", "E902", "error")], 0).rating == "E"

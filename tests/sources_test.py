@@ -63,3 +63,16 @@ def test_split_lines_breaks_where_python_does(text: str, expected: list[str]) ->
     assert sources.split_lines(text) == expected
     # what Python's universal newlines (open(), the tokenizer) make of it
     assert [line.rstrip("\n") for line in io.StringIO(text, newline=None)] == expected
+
+
+def test_lines_of_code_skip_blank_and_comment_lines() -> None:
+    lines = [
+        "#!/usr/bin/env python",
+        '"""Doc."""',
+        "",
+        "   ",
+        "  # note",
+        "x = 1  # trailing",
+        "y = 2",
+    ]
+    assert sources.lines_of_code(lines) == 3

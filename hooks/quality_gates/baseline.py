@@ -19,7 +19,6 @@ from quality_gates.atomic import write_file
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 
-FILENAME = ".quality-gates-baseline.json"
 VERSION = 1
 _KEYS = ("fingerprint", "path", "tool", "rule")
 _REGENERATE = "delete it and run `quality-gates baseline` to write a new one"

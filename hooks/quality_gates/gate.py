@@ -134,8 +134,3 @@ def verdict(report: Report, config: Config) -> tuple[int, list[str]]:
     if reasons:
         return FAILED, reasons
     return PASSED, [f"no {kind} at or above fail-on={config.fail_on}; thresholds met"]
-
-
-def decide(report: Report, config: Config) -> int:
-    """Return the exit code: errors beat findings and thresholds."""
-    return verdict(report, config)[0]

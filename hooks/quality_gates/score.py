@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from quality_gates.errors import GateError
@@ -101,13 +101,6 @@ def minutes(finding: Finding, costs: Costs) -> int:
             return costs.overrides[name]
     table = CATEGORY_MINUTES[category(finding.tool, finding.rule)]
     return table[_SEVERITY_INDEX.get(finding.severity, 0)]
-
-
-def lines_of_code(lines: Iterable[str]) -> int:
-    """Lines that are neither blank nor only a ``#`` comment."""
-    return sum(
-        1 for text in lines if text.strip() and not text.lstrip().startswith("#")
-    )
 
 
 def debt_ratio(debt_minutes: float, loc: int, per_line: float) -> float:

@@ -30,14 +30,6 @@ def register(cls: A) -> A:
     return cls
 
 
-@dataclasses.dataclass
-class Batch:
-    """The outcome of one tool process on a batch of files."""
-
-    findings: list[Finding]
-    error: str | None = None
-
-
 class ToolCrashed(Exception):
     """The tool did not produce output we can trust.
 
