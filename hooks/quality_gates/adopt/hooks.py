@@ -1,0 +1,173 @@
+"""Which hooks of the pre-commit config the suite replaces, keeps or refuses."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from quality_gates.adopt import known
+from quality_gates.adopt.edit import SuiteHook
+from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
+from quality_gates.errors import GateError
+
+# the distributions the suite pins: another version in the hook's env would fight it
+PINNED = (
+    "black",
+    "isort",
+    "flake8",
+    "flake8-docstrings",
+    "pydocstyle",
+    "mypy",
+    "bandit",
+)
+
+
+@dataclasses.dataclass
+class Replaced:
+    """A hook the suite replaces, and the tool it was."""
+
+    repo: Repo
+    hook: Hook
+    tool: str
+
+    def args(self) -> list[str]:
+        """The args it ran with: its own, else its manifest's."""
+        own = self.hook.strings("args")
+        if own is not None:
+            return own
+        return list(known.MANIFEST_ARGS.get((self.repo.key, self.hook.id), ()))
+
+    def filters(self) -> tuple[str | None, str | None, tuple[str, ...] | None]:
+        """files, exclude, stages: what decides when the hook runs."""
+        stages = self.hook.strings("stages")
+        return (
+            self.hook.text("files"),
+            self.hook.text("exclude"),
+            tuple(stages) if stages is not None else None,
+        )
+
+
+@dataclasses.dataclass
+class Found:
+    """The config's hooks as init sees them."""
+
+    replaced: list[Replaced] = dataclasses.field(default_factory=list)
+    suite: Repo | None = None
+    ruff_lint: list[Hook] = dataclasses.field(default_factory=list)
+    ruff_format: list[Hook] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def _classify(repo: Repo, found: Found) -> None:
+    table = known.SUPERSEDED.get(repo.key)
+    for hook in repo.hooks:
+        if table is not None and hook.id in table:
+            found.replaced.append(Replaced(repo, hook, table[hook.id]))
+        elif repo.key in known.RUFF_REPOS and hook.id in known.RUFF_LINT:
+            found.ruff_lint.append(hook)
+        elif repo.key in known.RUFF_REPOS and hook.id in known.RUFF_FORMAT:
+            found.ruff_format.append(hook)
+        elif table is not None:
+            found.notes.append(
+                f"kept hook `{hook.id}` of {repo.url}: the suite does not replace it"
+            )
+        elif repo.key in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
+            found.notes.append(
+                f"kept {repo.key} hook `{hook.id}` (line {hook.line}): the gate runs "
+                f"{hook.id} too; remove one of them"
+            )
+        elif repo.key not in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
+            raise GateError(
+                f"{PATH}:{hook.line}: hook `{hook.id}` comes from {repo.url}, a "
+                "repository init does not know; init replaces the hooks of "
+                "psf/black, pycqa/isort, pycqa/flake8, pre-commit/mirrors-mypy and "
+                "pycqa/bandit only: remove or rename that hook, then run init again"
+            )
+
+
+def classify(config: Config, suite_urls: Sequence[str]) -> Found:
+    """Sort every hook: replaced, the suite's own entry, ruff, kept; refuse forks."""
+    found = Found()
+    ours = {known.normalise(url) for url in suite_urls}
+    for repo in config.repos:
+        if repo.key in ours:
+            if found.suite is not None:
+                raise GateError(f"{PATH}:{repo.line}: the suite's repo is listed twice")
+            found.suite = repo
+        else:
+            _classify(repo, found)
+    for item in found.replaced:
+        if item.repo.hooks_key == -2 and len(item.repo.hooks) > 1:
+            others = [h for h in item.repo.hooks if h is not item.hook]
+            if any(o not in [r.hook for r in found.replaced] for o in others):
+                raise GateError(
+                    f"{PATH}:{item.repo.line}: the hooks of {item.repo.url} are a "
+                    "flow-style list; write them as a block list and run init again"
+                )
+    return found
+
+
+def distribution(requirement: str) -> str:
+    """The project name of a requirement (``bandit[toml]>=1.7`` -> ``bandit``)."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else requirement
+
+
+def dependencies(found: Found) -> tuple[list[str], list[str]]:
+    """The replaced hooks' additional_dependencies: those to carry, those dropped."""
+    carried: list[str] = []
+    dropped: list[str] = []
+    for item in found.replaced:
+        for dep in item.hook.strings("additional_dependencies") or []:
+            target = dropped if distribution(dep) in PINNED else carried
+            if dep not in target:
+                target.append(dep)
+    return carried, dropped
+
+
+def groups(
+    found: Found, tools: Sequence[str], deps: Sequence[str], shared_exclude: str | None
+) -> list[SuiteHook]:
+    """One ``quality-gate`` hook per distinct files/exclude/stages of the replaced hooks.
+
+    Tools no hook ran before join the hooks without filters.  ``shared_exclude``
+    is an exclude every replaced hook had that is now the suite's ``exclude``.
+    """
+    by_filter: dict[
+        tuple[str | None, str | None, tuple[str, ...] | None], list[str]
+    ] = {}
+    for item in found.replaced:
+        files, exclude, stages = item.filters()
+        if exclude == shared_exclude:
+            exclude = None
+        if item.tool in tools:
+            by_filter.setdefault((files, exclude, stages), []).append(item.tool)
+    placed = {t for names in by_filter.values() for t in names}
+    rest = [t for t in tools if t not in placed]
+    if len(by_filter) == 1 and rest:
+        next(iter(by_filter.values())).extend(rest)
+    elif rest or not by_filter:
+        by_filter.setdefault((None, None, None), []).extend(rest)
+    return [
+        _hook(sorted(set(names), key=list(tools).index), tools, key, deps)
+        for key, names in by_filter.items()
+    ]
+
+
+def _hook(
+    names: list[str],
+    tools: Sequence[str],
+    key: tuple[str | None, str | None, tuple[str, ...] | None],
+    deps: Sequence[str],
+) -> SuiteHook:
+    files, exclude, stages = key
+    whole = list(names) == list(tools)
+    return SuiteHook(
+        args=() if whole else ("--tools", ",".join(names)),
+        name=None if whole else f"quality gate ({', '.join(names)})",
+        files=files,
+        exclude=exclude,
+        stages=stages,
+        additional_dependencies=tuple(deps),
+    )
