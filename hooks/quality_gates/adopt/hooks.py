@@ -114,20 +114,24 @@ def distribution(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else requirement
 
 
-def dependencies(found: Found) -> tuple[list[str], list[str]]:
-    """The replaced hooks' additional_dependencies: those to carry, those dropped."""
-    carried: list[str] = []
+def dependencies(found: Found) -> tuple[dict[str, list[str]], list[str]]:
+    """The replaced hooks' additional_dependencies by tool, and those dropped."""
+    carried: dict[str, list[str]] = {}
     dropped: list[str] = []
     for item in found.replaced:
         for dep in item.hook.strings("additional_dependencies") or []:
-            target = dropped if distribution(dep) in PINNED else carried
-            if dep not in target:
-                target.append(dep)
+            if distribution(dep) in PINNED:
+                dropped += [] if dep in dropped else [dep]
+            elif dep not in carried.setdefault(item.tool, []):
+                carried[item.tool].append(dep)
     return carried, dropped
 
 
 def groups(
-    found: Found, tools: Sequence[str], deps: Sequence[str], shared_exclude: str | None
+    found: Found,
+    tools: Sequence[str],
+    deps: dict[str, list[str]],
+    shared_exclude: str | None,
 ) -> list[SuiteHook]:
     """One ``quality-gate`` hook per distinct files/exclude/stages of the replaced hooks.
 
@@ -144,13 +148,21 @@ def groups(
         if item.tool in tools:
             by_filter.setdefault((files, exclude, stages), []).append(item.tool)
     placed = {t for names in by_filter.values() for t in names}
-    rest = [t for t in tools if t not in placed]
+    # with the suite's entry already there, only the replaced tools are new
+    rest = [t for t in tools if t not in placed] if found.suite is None else []
+    if found.suite is not None and not by_filter:
+        return []
     if len(by_filter) == 1 and rest:
         next(iter(by_filter.values())).extend(rest)
     elif rest or not by_filter:
         by_filter.setdefault((None, None, None), []).extend(rest)
     return [
-        _hook(sorted(set(names), key=list(tools).index), tools, key, deps)
+        _hook(
+            sorted(set(names), key=list(tools).index),
+            tools if found.suite is None else (),
+            key,
+            deps,
+        )
         for key, names in by_filter.items()
     ]
 
@@ -159,9 +171,10 @@ def _hook(
     names: list[str],
     tools: Sequence[str],
     key: tuple[str | None, str | None, tuple[str, ...] | None],
-    deps: Sequence[str],
+    deps: dict[str, list[str]],
 ) -> SuiteHook:
     files, exclude, stages = key
+    packages = [d for name in names for d in deps.get(name, [])]
     whole = list(names) == list(tools)
     return SuiteHook(
         args=() if whole else ("--tools", ",".join(names)),
@@ -169,5 +182,42 @@ def _hook(
         files=files,
         exclude=exclude,
         stages=stages,
-        additional_dependencies=tuple(deps),
+        additional_dependencies=tuple(dict.fromkeys(packages)),
     )
+
+
+def _tools_of(hook: Hook, tools: Sequence[str]) -> list[str]:
+    args = hook.strings("args") or []
+    for index, arg in enumerate(args):
+        if arg.startswith("--tools"):
+            value = (
+                arg.split("=", 1)[1] if "=" in arg else (args[index + 1 :] or [""])[0]
+            )
+            return [t.strip() for t in value.split(",")]
+    return list(tools)
+
+
+def suite_dependencies(
+    found: Found, new: Sequence[SuiteHook], tools: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Every dependency of the suite's hooks, and those of the hooks that run mypy."""
+    every: list[str] = []
+    mypy: list[str] = []
+    pairs: list[tuple[list[str], list[str]]] = [
+        (list(h.additional_dependencies), _tools_of_suite(h, tools)) for h in new
+    ]
+    for hook in found.suite.hooks if found.suite else []:
+        if hook.id == "quality-gate":
+            deps = hook.strings("additional_dependencies") or []
+            pairs.append((deps, _tools_of(hook, tools)))
+    for deps, names in pairs:
+        every += [d for d in deps if d not in every]
+        if "mypy" in names:
+            mypy += [d for d in deps if d not in mypy]
+    return every, mypy
+
+
+def _tools_of_suite(hook: SuiteHook, tools: Sequence[str]) -> list[str]:
+    if "--tools" in hook.args:
+        return hook.args[hook.args.index("--tools") + 1].split(",")
+    return list(tools)

@@ -276,7 +276,7 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
             f"not carried over: additional dependency {dep} (the suite pins it)"
         )
     suite_hooks = hooks.groups(found, tools, carried_deps, common)
-    mypy_deps = carried_deps if "mypy" in tools else []
+    packages, mypy_deps = hooks.suite_dependencies(found, suite_hooks, tools)
     planned = {
         precommit.PATH: precommit_plan.render(
             config, found, suite_hooks, (req.repo, sha, comment)
@@ -296,10 +296,9 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     changes = _changes(root, planned)
     generated = {workflow.PATH} | {n for n in ws.texts if read_text(root, n) is None}
     refused = [] if req.force else _refused(changes, record, generated)
-    report = snapshot.findings(root, planned, carried_deps, say)
+    report = snapshot.findings(root, planned, packages, say)
     baseline_path = baseline_mod.locate(root, None, ws.cfg.baseline, required=False)
     plan = Plan(changes, ws.notes, report, ws.cfg.baseline, refused=refused)
-    _baseline(plan, root, baseline_path, report)
     new_record = dataclasses.replace(
         record.updated({c.path: c.new for c in changes}), repo=req.repo, rev=req.rev
     )

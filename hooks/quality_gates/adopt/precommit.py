@@ -58,6 +58,7 @@ class Repo:
 
     url: str
     span: Span
+    node: yaml.MappingNode
     hooks: list[Hook]
     hooks_key: int  # column of ``hooks:`` (-1 when there is none)
     line: int
@@ -139,7 +140,7 @@ def _repo(lines: list[str], node: yaml.Node) -> Repo:
     if not isinstance(node, yaml.MappingNode) or not url:
         raise GateError(f"{PATH}:{line}: a `repos:` item has no `repo:`")
     hooks, hooks_key = _hooks(lines, node)
-    return Repo(url, span(lines, node), hooks, hooks_key, line)
+    return Repo(url, span(lines, node), node, hooks, hooks_key, line)
 
 
 def split_lines(text: str) -> list[str]:

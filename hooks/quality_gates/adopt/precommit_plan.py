@@ -8,7 +8,7 @@ import yaml
 from quality_gates.adopt import edit
 from quality_gates.adopt.edit import Edit, SuiteHook
 from quality_gates.adopt.hooks import Found
-from quality_gates.adopt.precommit import Config, last_line
+from quality_gates.adopt.precommit import Config, Repo, last_line
 from quality_gates.guards.yamlnodes import mapping, scalar, sequence, value
 
 
@@ -44,6 +44,31 @@ def _no_repos(config: Config, entry: list[str], nl: str) -> Edit:
     return Edit(line, line + 1, (text, *entry))
 
 
+def _update_suite(
+    config: Config,
+    suite: Repo,
+    pin: tuple[str, str, str],
+    hooks: Sequence[SuiteHook],
+    style: edit.Style,
+) -> list[Edit]:
+    """Keep the suite's entry as it is but for its rev, and add new hooks to it."""
+    edits = []
+    pair = mapping(suite.node).get("rev")
+    if pair is not None:
+        line = int(pair[0].start_mark.line)
+        pad = config.lines[line][: int(pair[0].start_mark.column)]
+        text = f"{pad}rev: {edit.scalar_text(pin[1])}" + (
+            f"  # {pin[2]}" if pin[2] else ""
+        )
+        edits.append(Edit(line, line + 1, (text + style.newline,)))
+    if hooks:
+        dash = suite.hooks[0].span.dash if suite.hooks else style.dash + style.key
+        rows = [row for hook in hooks for row in edit.hook_lines(hook, style, dash)]
+        end = suite.span.last + 1
+        edits.append(Edit(end, end, tuple(rows)))
+    return edits
+
+
 def render(
     config: Config | None,
     found: Found,
@@ -75,15 +100,8 @@ def render(
             edits += removed
     whole.sort(key=lambda e: e.first)
     if found.suite is not None:
-        kept = [
-            line
-            for hook in found.suite.hooks
-            if hook.id != "quality-gate"
-            for line in lines[hook.span.first : hook.span.last + 1]
-        ]
-        span = found.suite.span
         edits += whole
-        edits.append(Edit(span.first, span.last + 1, (*entry, *kept)))
+        edits += _update_suite(config, found.suite, pin, hooks, style)
     elif whole:
         edits += [Edit(whole[0].first, whole[0].stop, tuple(entry)), *whole[1:]]
     elif config.repos:
