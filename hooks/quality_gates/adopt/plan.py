@@ -305,6 +305,7 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     plan.changes += (
         _changes(root, {record_mod.PATH: new_record.render()}) if changes else []
     )
+    _baseline(plan, root, baseline_path, report)
     return plan
 
 

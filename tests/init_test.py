@@ -1,0 +1,308 @@
+"""``quality-gates init`` end to end: real git, real tools, real pre-commit."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import Project, cli, git, pre_commit
+
+CONFIG = """\
+# hooks of the project
+ci:
+  skip: [mypy]   # pre-commit.ci has no network
+repos:
+  - repo: https://github.com/psf/black
+    rev: 24.4.2
+    hooks:
+      - id: black
+        args: [--line-length=100]
+  - repo: https://github.com/pycqa/flake8
+    rev: 7.1.0
+    hooks:
+      - id: flake8
+        exclude: ^tests/
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.10.0
+    hooks:
+      - id: mypy
+  - repo: local
+    hooks:
+      - id: no-todo   # the project's own check
+        name: no TODO
+        entry: "! grep -rn TODO --include=*.py ."
+        language: system
+        pass_filenames: false
+"""
+
+SOURCES = {
+    "pyproject.toml": '[project]\nname = "app"\nversion = "1"\n\n# keep me\n'
+    "[tool.black]\ntarget-version = [\"py311\"]\n",
+    "app/__init__.py": '"""App."""\n',
+    "app/core.py": '"""Core."""\nimport os, sys\n\n\ndef f(x):\n    return x+1\n',
+    "tests/test_core.py": "import os\n",
+}
+
+
+@pytest.fixture(scope="session")
+def suite(hook_repo: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of this checkout with the installed version's tag, as pre-commit clones it."""
+    repo, _ = hook_repo
+    target = tmp_path_factory.mktemp("suite") / "quality-gates"
+    git(repo.parent, "clone", "-q", str(repo), str(target))
+    git(target, "tag", "v0.1.0")
+    return target
+
+
+@pytest.fixture
+def adopter(project: Project) -> Project:
+    for name, text in {**SOURCES, ".pre-commit-config.yaml": CONFIG}.items():
+        project.write(name, text)
+    project.commit("a project with its own hooks")
+    return project
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def init(project: Project, suite: Path, *extra: str):
+    return cli(project.root, "init", "--repo", str(suite), *extra)
+
+
+def test_init_writes_hooks_settings_baseline_workflow(adopter: Project, suite: Path) -> None:
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    root = adopter.root
+    sha = git(suite, "rev-parse", "v0.1.0").strip()
+    doc = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
+    ours = [r for r in doc["repos"] if r["repo"] == str(suite)]
+    assert ours[0]["rev"] == sha
+    assert [h["args"] for h in ours[0]["hooks"]] == [
+        ["--tools", "black,isort,mypy,bandit"],
+        ["--tools", "flake8"],
+    ]
+    assert ours[0]["hooks"][1]["exclude"] == "^tests/"
+    assert [r["repo"] for r in doc["repos"]] == [str(suite), "local"]
+    assert doc["ci"]["skip"] == ["quality-gate"]
+    text = (root / ".pre-commit-config.yaml").read_text()
+    assert "# hooks of the project\n" in text and "# the project's own check\n" in text
+    assert f"rev: {sha}  # frozen: v0.1.0\n" in text
+    pyproject = (root / "pyproject.toml").read_text()
+    assert pyproject.startswith(SOURCES["pyproject.toml"].replace('"py311"]\n', '"py311"]\nline-length = 100\n'))
+    assert tomllib.loads(pyproject)["tool"]["black"]["line-length"] == 100
+    workflow = (root / ".github/workflows/quality-gates.yml").read_text()
+    assert f"uses: OWNER/quality-gates/actions/quality-gate@{sha} # v0.1.0\n" in workflow
+    assert yaml.safe_load(workflow)["permissions"] == {"contents": "read"}
+    baseline = json.loads((root / ".quality-gates-baseline.json").read_text())
+    tools = sorted({row["tool"] for row in baseline["findings"]})
+    assert tools == ["black", "flake8", "isort", "mypy"]
+    assert "today's findings: " in proc.stdout
+    assert "score " in proc.stdout
+    assert proc.stdout.rstrip().endswith("next: `pre-commit install`, then commit these files")
+    record = json.loads((root / ".quality-gates-init.json").read_text())
+    assert sorted(record["files"]) == [
+        ".github/workflows/quality-gates.yml",
+        ".pre-commit-config.yaml",
+        "pyproject.toml",
+    ]
+
+
+def test_second_init_changes_nothing(adopter: Project, suite: Path) -> None:
+    assert init(adopter, suite).returncode == 0
+    adopter.commit("init")
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    assert "nothing to change" in proc.stdout
+    assert snapshot(adopter.root) == before
+
+
+def test_dry_run_prints_diffs_and_writes_nothing(adopter: Project, suite: Path) -> None:
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite, "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert snapshot(adopter.root) == before
+    out = proc.stdout
+    for header in (
+        "--- a/.pre-commit-config.yaml\n+++ b/.pre-commit-config.yaml\n",
+        "--- /dev/null\n+++ b/.github/workflows/quality-gates.yml\n",
+        "--- a/pyproject.toml\n+++ b/pyproject.toml\n",
+        "--- /dev/null\n+++ b/.quality-gates-init.json\n",
+    ):
+        assert header in out
+    assert "-  - repo: https://github.com/psf/black\n" in out
+    assert "+line-length = 100\n" in out
+    assert "--- .quality-gates-baseline.json: today's" in out
+    assert "dry run: 5 file(s) would change; nothing written" in out
+
+
+def test_hand_edit_is_not_overwritten_without_force(adopter: Project, suite: Path) -> None:
+    assert init(adopter, suite).returncode == 0
+    workflow = adopter.root / ".github/workflows/quality-gates.yml"
+    edited = workflow.read_text() + "      - run: echo extra step\n"
+    workflow.write_text(edited)
+    git(suite, "commit", "-q", "--allow-empty", "-m", "next")
+    git(suite, "tag", "v0.1.1")
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite, "--rev", "v0.1.1")
+    assert proc.returncode == 2
+    assert (
+        ".github/workflows/quality-gates.yml changed since init wrote it: not overwritten"
+        in proc.stderr
+    )
+    assert snapshot(adopter.root) == before
+    proc = init(adopter, suite, "--rev", "v0.1.1", "--force")
+    assert proc.returncode == 0, proc.stderr
+    new_sha = git(suite, "rev-parse", "v0.1.1").strip()
+    assert "echo extra step" not in workflow.read_text()
+    assert f"@{new_sha} # v0.1.1" in workflow.read_text()
+    assert f"rev: {new_sha}  # frozen: v0.1.1" in (adopter.root / ".pre-commit-config.yaml").read_text()
+
+
+def test_existing_workflow_of_the_same_name_needs_force(adopter: Project, suite: Path) -> None:
+    adopter.write(".github/workflows/quality-gates.yml", "name: mine\n")
+    proc = init(adopter, suite)
+    assert proc.returncode == 2
+    assert "exists and init did not write it" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            ".pre-commit-config.yaml",
+            "repos:\n  - repo: x\n   rev: 1\n",
+            "quality-gates init: error: .pre-commit-config.yaml:3: invalid YAML",
+            id="yaml",
+        ),
+        pytest.param(
+            "pyproject.toml",
+            "[project\nname = 1\n",
+            "quality-gates init: error: ",
+            id="toml",
+        ),
+        pytest.param(
+            ".pre-commit-config.yaml",
+            "repos:\n  - repo: https://github.com/me/my-flake8\n    rev: 1\n    hooks:\n      - id: flake8\n",
+            "hook `flake8` comes from https://github.com/me/my-flake8, a repository init does not know",
+            id="unknown-repo",
+        ),
+        pytest.param(
+            "pyproject.toml",
+            "[tool.quality-gates]\nline-length = 'long'\n",
+            "[tool.quality-gates] line-length: expected an integer",
+            id="bad-setting",
+        ),
+        pytest.param(
+            ".quality-gates-init.json", "{", ".quality-gates-init.json: unreadable", id="record"
+        ),
+        pytest.param(
+            ".quality-gates-baseline.json", "", "baseline", id="baseline"
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_touches_nothing(
+    adopter: Project, suite: Path, name: str, content: str, message: str
+) -> None:
+    adopter.write(name, content)
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite)
+    assert proc.returncode == 2, proc.stdout
+    assert message in proc.stderr
+    assert len([ln for ln in proc.stderr.splitlines() if "error" in ln]) == 1
+    assert snapshot(adopter.root) == before
+
+
+def test_no_git_and_unknown_rev(tmp_path: Path, adopter: Project, suite: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "a.py").write_text("x = 1\n")
+    proc = cli(plain, "init", "--repo", str(suite))
+    assert proc.returncode == 2
+    assert "is not in a git repository: init needs one" in proc.stderr
+    assert sorted(p.name for p in plain.iterdir()) == ["a.py"]
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite, "--rev", "v9.9.9")
+    assert proc.returncode == 2
+    assert "--rev v9.9.9: no such tag or branch in" in proc.stderr
+    assert snapshot(adopter.root) == before
+
+
+def test_mypy_and_flake8_args_go_to_the_configs_they_read(project: Project, suite: Path) -> None:
+    project.write("app.py", '"""A."""\n')
+    project.write("setup.cfg", "[metadata]\nname = app\n\n[flake8]\n# long lines are fine\nmax-line-length = 100\nper-file-ignores =\n    tests/*: D1\n")
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n"
+        "  - repo: https://github.com/pycqa/flake8\n    rev: 7.1.0\n    hooks:\n"
+        "      - id: flake8\n        args: [--max-line-length=120, --exit-zero]\n"
+        "  - repo: https://github.com/pre-commit/mirrors-mypy\n    rev: v1.10.0\n    hooks:\n"
+        "      - id: mypy\n        args: [--strict, --ignore-missing-imports]\n",
+    )
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stderr
+    setup = (project.root / "setup.cfg").read_text()
+    assert setup == (
+        "[metadata]\nname = app\n\n[flake8]\n# long lines are fine\nmax-line-length = 120\n"
+        "per-file-ignores =\n    tests/*: D1\n"
+    )
+    mypy = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy == {"ignore_missing_imports": True, "check_untyped_defs": True, "strict": True}
+    assert "note: flake8: not carried over: --exit-zero: it would make the gate unable to fail" in proc.stdout
+
+
+def test_ruff_hooks_are_kept_and_take_their_tools(project: Project, suite: Path) -> None:
+    project.write("app.py", '"""A."""\n')
+    project.write("pyproject.toml", '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n')
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.5.0\n"
+        "    hooks:\n      - id: ruff\n        args: [--fix]\n      - id: ruff-format\n",
+    )
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stderr
+    doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
+    assert [h["id"] for h in doc["repos"][0]["hooks"]] == ["ruff", "ruff-format"]
+    assert doc["repos"][1]["hooks"] == [{"id": "quality-gate"}]
+    section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"]["quality-gates"]
+    assert section == {"tools": ["mypy", "bandit"]}
+
+
+def test_audit_findings_are_printed_and_do_not_fail(adopter: Project, suite: Path) -> None:
+    adopter.write(
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - run: flake8 . || true\n",
+    )
+    adopter.commit()
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    assert "audit-gates: 3 problem(s) in the gates already there:" in proc.stdout
+    assert "ci.yml:7:0: audit-gates QG101" in proc.stdout
+
+
+@pytest.mark.slow
+def test_pre_commit_passes_after_init(adopter: Project, suite: Path, pre_commit_home: Path) -> None:
+    assert init(adopter, suite).returncode == 0
+    adopter.git("add", "-A")
+    proc = pre_commit(adopter.root, pre_commit_home, "validate-config", ".pre-commit-config.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "quality gate (black, isort, mypy, bandit)" in proc.stdout
+    # and it still fails on a new finding
+    adopter.write("app/new.py", "import os\n")
+    adopter.git("add", "-A")
+    proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 1
+    assert "app/new.py:1:1: flake8 F401" in proc.stdout
