@@ -40,16 +40,21 @@ repos:
 
 SOURCES = {
     "pyproject.toml": '[project]\nname = "app"\nversion = "1"\n\n# keep me\n'
-    "[tool.black]\ntarget-version = [\"py311\"]\n",
+    '[tool.black]\ntarget-version = ["py311"]\n',
     "app/__init__.py": '"""App."""\n',
-    "app/core.py": '"""Core."""\nimport os, sys\n\n\ndef f(x):\n    return x+1\n',
+    "app/core.py": (
+        '"""Core."""\nimport os, sys\n\n\ndef f(x):\n    return x+1\n\n\n'
+        'def g() -> int:\n    return "x"\n'
+    ),
     "tests/test_core.py": "import os\n",
 }
 
 
 @pytest.fixture(scope="session")
-def suite(hook_repo: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A clone of this checkout with the installed version's tag, as pre-commit clones it."""
+def suite(
+    hook_repo: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Clone this checkout with the installed version's tag, as pre-commit clones it."""
     repo, _ = hook_repo
     target = tmp_path_factory.mktemp("suite") / "quality-gates"
     git(repo.parent, "clone", "-q", str(repo), str(target))
@@ -77,7 +82,9 @@ def init(project: Project, suite: Path, *extra: str):
     return cli(project.root, "init", "--repo", str(suite), *extra)
 
 
-def test_init_writes_hooks_settings_baseline_workflow(adopter: Project, suite: Path) -> None:
+def test_init_writes_hooks_settings_baseline_workflow(
+    adopter: Project, suite: Path
+) -> None:
     proc = init(adopter, suite)
     assert proc.returncode == 0, proc.stderr
     root = adopter.root
@@ -96,17 +103,23 @@ def test_init_writes_hooks_settings_baseline_workflow(adopter: Project, suite: P
     assert "# hooks of the project\n" in text and "# the project's own check\n" in text
     assert f"rev: {sha}  # frozen: v0.1.0\n" in text
     pyproject = (root / "pyproject.toml").read_text()
-    assert pyproject.startswith(SOURCES["pyproject.toml"].replace('"py311"]\n', '"py311"]\nline-length = 100\n'))
+    assert pyproject.startswith(
+        SOURCES["pyproject.toml"].replace('"py311"]\n', '"py311"]\nline-length = 100\n')
+    )
     assert tomllib.loads(pyproject)["tool"]["black"]["line-length"] == 100
     workflow = (root / ".github/workflows/quality-gates.yml").read_text()
-    assert f"uses: OWNER/quality-gates/actions/quality-gate@{sha} # v0.1.0\n" in workflow
+    assert (
+        f"uses: OWNER/quality-gates/actions/quality-gate@{sha} # v0.1.0\n" in workflow
+    )
     assert yaml.safe_load(workflow)["permissions"] == {"contents": "read"}
     baseline = json.loads((root / ".quality-gates-baseline.json").read_text())
     tools = sorted({row["tool"] for row in baseline["findings"]})
     assert tools == ["black", "flake8", "isort", "mypy"]
     assert "today's findings: " in proc.stdout
     assert "score " in proc.stdout
-    assert proc.stdout.rstrip().endswith("next: `pre-commit install`, then commit these files")
+    assert proc.stdout.rstrip().endswith(
+        "next: `pre-commit install`, then commit these files"
+    )
     record = json.loads((root / ".quality-gates-init.json").read_text())
     assert sorted(record["files"]) == [
         ".github/workflows/quality-gates.yml",
@@ -144,7 +157,9 @@ def test_dry_run_prints_diffs_and_writes_nothing(adopter: Project, suite: Path) 
     assert "dry run: 5 file(s) would change; nothing written" in out
 
 
-def test_hand_edit_is_not_overwritten_without_force(adopter: Project, suite: Path) -> None:
+def test_hand_edit_is_not_overwritten_without_force(
+    adopter: Project, suite: Path
+) -> None:
     assert init(adopter, suite).returncode == 0
     workflow = adopter.root / ".github/workflows/quality-gates.yml"
     edited = workflow.read_text() + "      - run: echo extra step\n"
@@ -164,10 +179,15 @@ def test_hand_edit_is_not_overwritten_without_force(adopter: Project, suite: Pat
     new_sha = git(suite, "rev-parse", "v0.1.1").strip()
     assert "echo extra step" not in workflow.read_text()
     assert f"@{new_sha} # v0.1.1" in workflow.read_text()
-    assert f"rev: {new_sha}  # frozen: v0.1.1" in (adopter.root / ".pre-commit-config.yaml").read_text()
+    assert (
+        f"rev: {new_sha}  # frozen: v0.1.1"
+        in (adopter.root / ".pre-commit-config.yaml").read_text()
+    )
 
 
-def test_existing_workflow_of_the_same_name_needs_force(adopter: Project, suite: Path) -> None:
+def test_existing_workflow_of_the_same_name_needs_force(
+    adopter: Project, suite: Path
+) -> None:
     adopter.write(".github/workflows/quality-gates.yml", "name: mine\n")
     proc = init(adopter, suite)
     assert proc.returncode == 2
@@ -202,11 +222,12 @@ def test_existing_workflow_of_the_same_name_needs_force(adopter: Project, suite:
             id="bad-setting",
         ),
         pytest.param(
-            ".quality-gates-init.json", "{", ".quality-gates-init.json: unreadable", id="record"
+            ".quality-gates-init.json",
+            "{",
+            ".quality-gates-init.json: unreadable",
+            id="record",
         ),
-        pytest.param(
-            ".quality-gates-baseline.json", "", "baseline", id="baseline"
-        ),
+        pytest.param(".quality-gates-baseline.json", "", "baseline", id="baseline"),
     ],
 )
 def test_bad_input_is_one_line_and_touches_nothing(
@@ -236,9 +257,14 @@ def test_no_git_and_unknown_rev(tmp_path: Path, adopter: Project, suite: Path) -
     assert snapshot(adopter.root) == before
 
 
-def test_mypy_and_flake8_args_go_to_the_configs_they_read(project: Project, suite: Path) -> None:
+def test_mypy_and_flake8_args_go_to_the_configs_they_read(
+    project: Project, suite: Path
+) -> None:
     project.write("app.py", '"""A."""\n')
-    project.write("setup.cfg", "[metadata]\nname = app\n\n[flake8]\n# long lines are fine\nmax-line-length = 100\nper-file-ignores =\n    tests/*: D1\n")
+    project.write(
+        "setup.cfg",
+        "[metadata]\nname = app\n\n[flake8]\n# long lines are fine\nmax-line-length = 100\nper-file-ignores =\n    tests/*: D1\n",
+    )
     project.write(
         ".pre-commit-config.yaml",
         "repos:\n"
@@ -256,11 +282,20 @@ def test_mypy_and_flake8_args_go_to_the_configs_they_read(project: Project, suit
         "per-file-ignores =\n    tests/*: D1\n"
     )
     mypy = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"]["mypy"]
-    assert mypy == {"ignore_missing_imports": True, "check_untyped_defs": True, "strict": True}
-    assert "note: flake8: not carried over: --exit-zero: it would make the gate unable to fail" in proc.stdout
+    assert mypy == {
+        "ignore_missing_imports": True,
+        "check_untyped_defs": True,
+        "strict": True,
+    }
+    assert (
+        "note: flake8: not carried over: --exit-zero: it would make the gate unable to fail"
+        in proc.stdout
+    )
 
 
-def test_ruff_hooks_are_kept_and_take_their_tools(project: Project, suite: Path) -> None:
+def test_ruff_hooks_are_kept_and_take_their_tools(
+    project: Project, suite: Path
+) -> None:
     project.write("app.py", '"""A."""\n')
     project.write("pyproject.toml", '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n')
     project.write(
@@ -274,11 +309,15 @@ def test_ruff_hooks_are_kept_and_take_their_tools(project: Project, suite: Path)
     doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
     assert [h["id"] for h in doc["repos"][0]["hooks"]] == ["ruff", "ruff-format"]
     assert doc["repos"][1]["hooks"] == [{"id": "quality-gate"}]
-    section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"]["quality-gates"]
+    section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
+        "quality-gates"
+    ]
     assert section == {"tools": ["mypy", "bandit"]}
 
 
-def test_audit_findings_are_printed_and_do_not_fail(adopter: Project, suite: Path) -> None:
+def test_audit_findings_are_printed_and_do_not_fail(
+    adopter: Project, suite: Path
+) -> None:
     adopter.write(
         ".github/workflows/ci.yml",
         "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -292,10 +331,14 @@ def test_audit_findings_are_printed_and_do_not_fail(adopter: Project, suite: Pat
 
 
 @pytest.mark.slow
-def test_pre_commit_passes_after_init(adopter: Project, suite: Path, pre_commit_home: Path) -> None:
+def test_pre_commit_passes_after_init(
+    adopter: Project, suite: Path, pre_commit_home: Path
+) -> None:
     assert init(adopter, suite).returncode == 0
     adopter.git("add", "-A")
-    proc = pre_commit(adopter.root, pre_commit_home, "validate-config", ".pre-commit-config.yaml")
+    proc = pre_commit(
+        adopter.root, pre_commit_home, "validate-config", ".pre-commit-config.yaml"
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -224,7 +224,7 @@ def _unknown(out: Carried, option: str, word: str | None) -> bool:
 
 
 def black(args: Sequence[str]) -> Carried:
-    """black's options as ``[tool.black]`` keys."""
+    """Translate black's options as ``[tool.black]`` keys."""
     return _table(args, BLACK, _unknown)
 
 
@@ -239,7 +239,7 @@ def _bandit_levels(out: Carried, option: str, word: str | None) -> bool:
 
 
 def bandit(args: Sequence[str]) -> Carried:
-    """bandit's options as ``[tool.bandit]`` keys and the security thresholds."""
+    """Translate bandit's options as ``[tool.bandit]`` keys and thresholds."""
     return _table(args, BANDIT, _bandit_levels)
 
 
@@ -287,7 +287,7 @@ def _mypy_flag(out: Carried, option: str) -> None:
 
 
 def mypy(args: Sequence[str]) -> Carried:
-    """mypy's flags are its config keys: ``--ignore-missing-imports``."""
+    """Translate mypy's flags, which are its config keys."""
     out = Carried()
     pairs = tokens(args)
     i = 0
@@ -331,7 +331,7 @@ _ISORT_IGNORED = {
 
 
 def isort(args: Sequence[str]) -> Carried:
-    """isort's own parser turns its options into its config keys."""
+    """Translate isort's options into its config keys with isort's own parser."""
     from isort.main import parse_args  # the pinned isort: its option names
 
     out = Carried()

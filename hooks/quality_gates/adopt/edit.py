@@ -47,7 +47,7 @@ class Edit:
 
 
 def style_of(config: Config) -> Style:
-    """The indentation of the file's first repository with block-style hooks."""
+    """Return the indentation of the file's first repository with block-style hooks."""
     newline = "\r\n" if config.lines and config.lines[0].endswith("\r\n") else "\n"
     for repo in config.repos:
         if repo.hooks and repo.hooks_key >= 0:
@@ -63,7 +63,7 @@ def style_of(config: Config) -> Style:
 
 
 def scalar_text(value: str | Sequence[str]) -> str:
-    """A value as YAML on one line: a plain or quoted scalar, or a flow list."""
+    """Return a value as YAML on one line: a plain or quoted scalar, or a flow list."""
     if isinstance(value, str):
         dumped = str(yaml.safe_dump(value, width=1 << 16, allow_unicode=True))
         return dumped.removesuffix("\n").removesuffix("\n...").strip()
@@ -89,7 +89,7 @@ def _pair(indent: int, key: str, value: str | Sequence[str], nl: str) -> list[st
 
 
 def hook_lines(hook: SuiteHook, style: Style, dash: int) -> list[str]:
-    """The lines of one hook item whose ``-`` is at column ``dash``."""
+    """Return the lines of one hook item whose ``-`` is at column ``dash``."""
     nl, key = style.newline, dash + style.hook_key
     out = [" " * dash + "-" + " " * (style.hook_key - 1) + f"id: {hook.id}{nl}"]
     fields: list[tuple[str, str | Sequence[str] | None]] = [
@@ -109,7 +109,7 @@ def hook_lines(hook: SuiteHook, style: Style, dash: int) -> list[str]:
 def entry_lines(
     url: str, rev: str, comment: str, hooks: Sequence[SuiteHook], style: Style
 ) -> list[str]:
-    """The suite's ``repos:`` item: repo, rev (with its comment) and hooks."""
+    """Return the suite's ``repos:`` item: repo, rev (with its comment) and hooks."""
     nl, pad = style.newline, " " * (style.dash + style.key)
     first = " " * style.dash + "-" + " " * (style.key - 1) + f"repo: {url}{nl}"
     rev_line = f"{pad}rev: {scalar_text(rev)}" + (f"  # {comment}" if comment else "")

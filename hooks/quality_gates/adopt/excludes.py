@@ -78,7 +78,7 @@ def _glob(alternative: str) -> str | None:
 
 
 def to_globs(pattern: str) -> list[str] | None:
-    """The globs that exclude exactly what ``pattern`` excludes, or None."""
+    """Return the globs that exclude exactly what ``pattern`` excludes, or None."""
     text = pattern.strip()
     if text.startswith("(?x)"):
         text = _verbose(text[4:])

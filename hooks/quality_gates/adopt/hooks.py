@@ -32,7 +32,7 @@ class Replaced:
     tool: str
 
     def args(self) -> list[str]:
-        """The args it ran with: its own, else its manifest's."""
+        """Return the args it ran with: its own, else its manifest's."""
         own = self.hook.strings("args")
         if own is not None:
             return own
@@ -109,13 +109,13 @@ def classify(config: Config, suite_urls: Sequence[str]) -> Found:
 
 
 def distribution(requirement: str) -> str:
-    """The project name of a requirement (``bandit[toml]>=1.7`` -> ``bandit``)."""
+    """Return a requirement's project name (``bandit[toml]>=1`` -> ``bandit``)."""
     match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
     return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else requirement
 
 
 def dependencies(found: Found) -> tuple[dict[str, list[str]], list[str]]:
-    """The replaced hooks' additional_dependencies by tool, and those dropped."""
+    """Return the replaced hooks' dependencies by tool, and those dropped."""
     carried: dict[str, list[str]] = {}
     dropped: list[str] = []
     for item in found.replaced:
@@ -133,7 +133,7 @@ def groups(
     deps: dict[str, list[str]],
     shared_exclude: str | None,
 ) -> list[SuiteHook]:
-    """One ``quality-gate`` hook per distinct files/exclude/stages of the replaced hooks.
+    """Return a ``quality-gate`` hook per files/exclude/stages of the replaced hooks.
 
     Tools no hook ran before join the hooks without filters.  ``shared_exclude``
     is an exclude every replaced hook had that is now the suite's ``exclude``.

@@ -20,7 +20,7 @@ def _norm(key: str) -> str:
 
 
 def section_bounds(lines: list[str], section: str) -> tuple[int, int] | None:
-    """The header's index and the end (exclusive) of ``[section]``, if present."""
+    """Return the header's index and the end of ``[section]``, if present."""
     start = None
     for index, line in enumerate(lines):
         match = _HEADER.match(line)
@@ -70,7 +70,7 @@ def set_keys(text: str, section: str, values: Mapping[str, str]) -> str:
 
 
 def ini_value(item: object) -> str:
-    """A value as ini files write it: lists comma-separated, booleans True/False."""
+    """Return a value as ini files write it (lists with commas, True/False)."""
     if isinstance(item, bool):
         return "True" if item else "False"
     if isinstance(item, (list, tuple)):

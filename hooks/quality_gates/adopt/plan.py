@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from quality_gates import baseline as baseline_mod
-from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates.adopt import excludes, hooks, precommit, precommit_plan
 from quality_gates.adopt import record as record_mod
@@ -52,7 +51,7 @@ class Change:
     new: str
 
     def diff(self) -> str:
-        """The unified diff, as ``git diff`` shows a change."""
+        """Return the unified diff, as ``git diff`` shows a change."""
         old = (self.old or "").splitlines(keepends=True)
         lines = difflib.unified_diff(
             old,
@@ -60,7 +59,7 @@ class Change:
             "/dev/null" if self.old is None else f"a/{self.path}",
             f"b/{self.path}",
         )
-        return "".join(l if l.endswith("\n") else l + "\n" for l in lines)
+        return "".join(x if x.endswith("\n") else x + "\n" for x in lines)
 
 
 @dataclasses.dataclass
@@ -76,7 +75,7 @@ class Plan:
 
 
 def git_root(start: Path) -> Path:
-    """The repository's top folder; no git, or not a repository, is a GateError."""
+    """Return the repository's top folder; no git or no repository is an error."""
     try:
         top = files_mod.git(start, "rev-parse", "--show-toplevel").strip()
     except GateError as exc:
@@ -90,7 +89,7 @@ def git_root(start: Path) -> Path:
 
 
 def default_branch(root: Path) -> str:
-    """origin's default branch, else main or master if present, else the current one."""
+    """Return origin's default branch, else main or master, else the current one."""
     try:
         return (
             files_mod.git(root, "symbolic-ref", "--short", "refs/remotes/origin/HEAD")
@@ -134,7 +133,7 @@ def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
 
 
 def choose_tools(req: Request, ws: Workspace, found: hooks.Found) -> tuple[str, ...]:
-    """The tools the gate runs: asked for, else configured, less what ruff does."""
+    """Return the gate's tools: asked for, else configured, less ruff's."""
     if req.tools:
         return req.tools
     chosen = list(ws.cfg.tools)
@@ -157,7 +156,7 @@ def choose_tools(req: Request, ws: Workspace, found: hooks.Found) -> tuple[str, 
 def _formatter_line(
     ws: Workspace, found: hooks.Found, carried: dict[str, Any]
 ) -> int | None:
-    """The project's line length: black's hook or config, else ruff's."""
+    """Return the project's line length: black's hook or config, else ruff's."""
     black = carried.get("black")
     if black is not None and "line-length" in black.settings:
         return int(black.settings["line-length"])
@@ -195,7 +194,7 @@ def carry_settings(ws: Workspace, found: hooks.Found) -> dict[str, Value]:
 def shared_exclude(
     config: precommit.Config | None, found: hooks.Found
 ) -> tuple[str | None, list[str]]:
-    """An exclude regex every replaced hook has, and the top-level one, as globs."""
+    """Return the exclude every replaced hook has, and all exclude globs."""
     globs: list[str] = []
     top = scalar(config.top("exclude")) if config else None
     if top:
@@ -209,7 +208,7 @@ def shared_exclude(
 
 
 def suite_section(ws: Workspace, values: dict[str, Value]) -> None:
-    """Set ``[tool.quality-gates]`` keys whose value the suite would not have already."""
+    """Set the ``[tool.quality-gates]`` keys whose value the suite lacks."""
     cfg = ws.cfg
     effective: dict[str, object] = {
         "line-length": cfg.line_length,

@@ -39,7 +39,7 @@ class Hook:
     line: int
 
     def strings(self, key: str) -> list[str] | None:
-        """A list-of-strings key (``args``, ``stages``...), None when absent."""
+        """Return a list-of-strings key (``args``, ``stages``...), None when absent."""
         node = value(self.node, key)
         if node is None:
             return None
@@ -48,7 +48,7 @@ class Hook:
         return [scalar(item) or "" for item in sequence(node)]
 
     def text(self, key: str) -> str | None:
-        """A string key (``files``, ``exclude``), None when absent."""
+        """Return a string key (``files``, ``exclude``), None when absent."""
         return scalar(value(self.node, key))
 
 
@@ -79,12 +79,12 @@ class Config:
     repos_node: yaml.Node | None
 
     def top(self, key: str) -> yaml.Node | None:
-        """A top-level key's value node."""
+        """Return a top-level key's value node."""
         return value(self.root, key)
 
 
 def last_line(node: yaml.Node) -> int:
-    """The last line holding any of the node's text (not the comments after it)."""
+    """Return the last line with the node's text (not comments after it)."""
     if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
         mark = node.end_mark
         return int(mark.line) if mark.column > 0 else int(mark.line) - 1
@@ -97,7 +97,7 @@ def last_line(node: yaml.Node) -> int:
 
 
 def span(lines: list[str], node: yaml.Node) -> Span:
-    """The lines of a block sequence item, from its ``-`` to its last value."""
+    """Return the lines of a block list item, from its ``-`` to its last value."""
     first = int(node.start_mark.line)
     key = int(node.start_mark.column)
     before = lines[first][:key]
@@ -144,7 +144,7 @@ def _repo(lines: list[str], node: yaml.Node) -> Repo:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines with their endings, split where YAML breaks lines (``\\n``, ``\\r\\n``)."""
+    r"""Return the lines with their endings, split at ``\\n`` (and ``\\r\\n``)."""
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
 
 
@@ -168,7 +168,7 @@ def parse(data: bytes) -> Config:
         if repos_node.value:
             raise GateError(
                 f"{PATH}:{repos_node.start_mark.line + 1}: `repos:` is a flow-style "
-                "list ([...]); write it as a block list (`- repo: ...`) and run init again"
+                "list ([...]); write it as a block list (`- repo: ...`), then run init"
             )
     repos = [_repo(lines, item) for item in sequence(repos_node)]
     return Config(

@@ -75,7 +75,7 @@ def render(
     hooks: Sequence[SuiteHook],
     pin: tuple[str, str, str],
 ) -> str:
-    """The file as init leaves it; ``pin`` is (repo URL, rev, rev comment)."""
+    """Return the file as init leaves it; ``pin`` is (repo URL, rev, rev comment)."""
     if config is None:
         return "repos:\n" + "".join(edit.entry_lines(*pin, hooks, edit.Style()))
     lines = list(config.lines)

@@ -1,4 +1,4 @@
-"""``.quality-gates-init.json``: what init wrote, so that it never overwrites a hand edit.
+"""``.quality-gates-init.json``: what init wrote, so it never overwrites a hand edit.
 
 The record holds the SHA-256 of every file as init last wrote it, and the
 suite's repo URL and rev.  It is committed with the files: on any clone, a file
@@ -22,7 +22,7 @@ VERSION = 1
 
 
 def digest(text: str) -> str:
-    """The hash recorded for a file's text."""
+    """Return the hash recorded for a file's text."""
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -35,7 +35,7 @@ class Record:
     files: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def render(self) -> str:
-        """The file's text: sorted keys, so a second init writes the same bytes."""
+        """Return the file's text: sorted, so a second init writes the same bytes."""
         doc = {
             "format": FORMAT,
             "version": VERSION,
@@ -51,7 +51,7 @@ class Record:
         return recorded is not None and (text is None or digest(text) != recorded)
 
     def updated(self, written: Mapping[str, str]) -> Record:
-        """The record after writing ``written`` (path -> text)."""
+        """Return the record after writing ``written`` (path -> text)."""
         files = {**self.files, **{k: digest(v) for k, v in written.items()}}
         return Record(self.repo, self.rev, files)
 

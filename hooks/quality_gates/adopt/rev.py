@@ -22,7 +22,7 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def default_rev() -> str:
-    """The tag of the installed version."""
+    """Return the tag of the installed version."""
     return f"v{__version__}"
 
 

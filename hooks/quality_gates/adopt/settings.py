@@ -32,19 +32,19 @@ def same(a: object, b: object) -> bool:
 
 
 def suite_defaults(ws: Workspace, tool: str) -> dict[str, Value]:
-    """The suite's defaults for ``tool`` as config keys (from the adapter's own args)."""
+    """Return the suite's defaults for ``tool`` as config keys (from its adapter)."""
     adapter = tools_mod.get(tool)
     return TRANSLATORS[tool](adapter.default_args(ws.ctx)).settings
 
 
 def own_config(ws: Workspace, tool: str) -> str | None:
-    """The file that configures ``tool`` (pyproject.toml, setup.cfg...), or None."""
+    """Return the file that configures ``tool`` (setup.cfg...), or None."""
     own = tools_mod.get(tool).own_config(ws.ctx)
     return own.split()[0] if own else None
 
 
 def current(ws: Workspace, tool: str, where: str, key: str) -> object:
-    """A setting's value in the tool's config file as planned, None when unset."""
+    """Return a setting's value in the tool's config as planned (None: unset)."""
     if where == PYPROJECT:
         return ws.lookup("tool", tool, key)
     section = INI_SECTION[tool]

@@ -47,7 +47,7 @@ _GATE = """\
 def render(
     slug: str, rev: str, comment: str, branch: str, mypy_packages: Sequence[str]
 ) -> str:
-    """The workflow's text; ``slug`` is the suite's ``OWNER/NAME`` on GitHub."""
+    """Return the workflow's text; ``slug`` is the suite's ``OWNER/NAME`` on GitHub."""
     text = _HEAD.format(branch=branch, checkout=CHECKOUT)
     if mypy_packages:
         packages = " ".join(shlex.quote(p) for p in mypy_packages)

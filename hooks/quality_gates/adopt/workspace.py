@@ -18,7 +18,7 @@ PYPROJECT = "pyproject.toml"
 
 
 def read_text(root: Path, name: str) -> str | None:
-    """A project file's text (None when absent); bad bytes are a GateError."""
+    """Return a project file's text (None when absent); bad bytes are a GateError."""
     path = root / name
     if not path.is_file():
         return None
@@ -58,7 +58,7 @@ class Workspace:
         return Context(self.root, self.cfg)
 
     def text(self, name: str) -> str | None:
-        """A file as planned so far (pyproject.toml included)."""
+        """Return a file as planned so far (pyproject.toml included)."""
         if name == PYPROJECT:
             return tomlkit.dumps(self.doc) if self.doc.body else None
         if name in self.texts:
@@ -66,7 +66,7 @@ class Workspace:
         return read_text(self.root, name)
 
     def table(self, *keys: str) -> Table:
-        """The table ``[keys...]`` of pyproject.toml, made (at the end) if absent."""
+        """Return the table ``[keys...]`` of pyproject.toml, made if absent."""
         node: Any = self.doc
         for key in keys:
             if key not in node:
@@ -77,7 +77,7 @@ class Workspace:
         return node
 
     def lookup(self, *keys: str) -> Any:
-        """A value of pyproject.toml as planned, None when absent."""
+        """Return a value of pyproject.toml as planned, None when absent."""
         node: Any = self.doc
         for key in keys:
             if not isinstance(node, dict) or key not in node:
@@ -86,7 +86,7 @@ class Workspace:
         return node.unwrap() if hasattr(node, "unwrap") else node
 
     def ini_value(self, name: str, section: str, key: str) -> str | None:
-        """A key of an ini file's section as planned, None when absent."""
+        """Return a key of an ini file's section as planned, None when absent."""
         parser = configparser.RawConfigParser()
         try:
             parser.read_string(self.text(name) or "")

@@ -9,8 +9,8 @@ from pathlib import Path
 from quality_gates import config as config_mod
 from quality_gates.adopt import plan as plan_mod
 from quality_gates.adopt import record as record_mod
-from quality_gates.adopt import workflow
 from quality_gates.adopt import rev as rev_mod
+from quality_gates.adopt import workflow
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.guards import integrity
 from quality_gates.reports import text as text_report
@@ -103,11 +103,13 @@ def _summary(plan: plan_mod.Plan) -> None:
     )
     summary = report.summary
     print(
-        f"score {summary.get('score')} ({summary.get('rating')}), debt {summary.get('debt')}"
+        f"score {summary.get('score')} ({summary.get('rating')}), "
+        f"debt {summary.get('debt')}"
     )
     if plan.new_against_baseline is not None:
         print(
-            f"{plan.baseline} kept: {plan.new_against_baseline} finding(s) are not in it"
+            f"{plan.baseline} kept: "
+            f"{plan.new_against_baseline} finding(s) are not in it"
             + (
                 " (accept them with `quality-gates baseline --add-new`)"
                 if plan.new_against_baseline
@@ -130,7 +132,8 @@ def main(args: argparse.Namespace) -> int:
         for change in plan.changes:
             if change.path == plan.baseline:
                 print(
-                    f"--- {change.path}: today's {len(plan.report.findings)} finding(s) (diff left out)"
+                    f"--- {change.path}: today's {len(plan.report.findings)} "
+                    "finding(s) (diff left out)"
                 )
             else:
                 sys.stdout.write(change.diff())
