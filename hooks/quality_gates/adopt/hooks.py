@@ -9,18 +9,11 @@ from collections.abc import Sequence
 from quality_gates.adopt import known
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
+from quality_gates.cli import TOOL_DISTRIBUTIONS
 from quality_gates.errors import GateError
 
 # the distributions the suite pins: another version in the hook's env would fight it
-PINNED = (
-    "black",
-    "isort",
-    "flake8",
-    "flake8-docstrings",
-    "pydocstyle",
-    "mypy",
-    "bandit",
-)
+PINNED = TOOL_DISTRIBUTIONS
 
 
 @dataclasses.dataclass
