@@ -33,7 +33,7 @@ repos:
     hooks:
       - id: no-todo   # the project's own check
         name: no TODO
-        entry: "! grep -rn TODO --include=*.py ."
+        entry: bash -c '! grep -rn TODO --include=*.py .'
         language: system
         pass_filenames: false
 """
