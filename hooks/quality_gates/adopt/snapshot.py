@@ -26,6 +26,7 @@ from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import scan
 from quality_gates.cache import Cache
+from quality_gates.cli import TOOL_DISTRIBUTIONS
 from quality_gates.errors import GateError
 from quality_gates.report import Report
 
@@ -64,10 +65,9 @@ def copy_project(root: Path, target: Path, planned: Mapping[str, str]) -> None:
 
 def _constraints(folder: Path) -> Path:
     path = folder / "constraints.txt"
+    # only the suite's own tools are held at their versions, as in the hook's env
     pins = {
-        f"{d.metadata['Name']}=={d.version}"
-        for d in importlib.metadata.distributions()
-        if d.metadata["Name"]
+        f"{name}=={importlib.metadata.version(name)}" for name in TOOL_DISTRIBUTIONS
     }
     path.write_text("\n".join(sorted(pins)) + "\n", encoding="utf-8")
     return path
