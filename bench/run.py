@@ -40,6 +40,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import sections  # noqa: E402  (bench/sections.py, beside this script)
+
 REPO = HERE.parent
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
 VERSIONED = (
@@ -1068,7 +1071,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command=command.strip(),
         notes=floor_notes(bench, list(trees.values()), os.cpu_count() or 1),
     )
-    args.output.write_text(text)
+    # sections other scripts write (bench/hook_env.py, bench/ci_cache.py) stay
+    args.output.write_text(text + sections.kept(args.output))
     try:
         plot(rows, bench, trees, counts, args.plot)
     except ImportError:

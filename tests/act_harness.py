@@ -1,7 +1,7 @@
 """Run composite actions end to end under act, on this machine, offline.
 
 ``act -P ubuntu-latest=-self-hosted`` runs each job on the host.  GitHub's own
-actions (setup-python, artifacts, code scanning, Pages) are mapped by
+actions (setup-python, artifacts, the cache, code scanning, Pages) are mapped by
 ``--local-repository`` to the stand-ins in ``tests/standins/``, because those
 services cannot exist here; this repository is mapped the same way, from a
 copy of its working tree, so the actions under test are the real ones.  The
@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ ACT_TIMEOUT = 600
 
 # (owner/repo, the SHA pinned in actions/*/action.yml, stand-in folder)
 PINNED = {
+    "actions/cache": "cache",
     "actions/setup-python": "setup-python",
     "actions/upload-artifact": "upload-artifact",
     "actions/download-artifact": "download-artifact",
@@ -187,8 +189,9 @@ class Act:
         env: dict[str, str] | None = None,
         job: str | None = None,
     ) -> ActResult:
-        run_dir = self.work / f"run-{len(list(self.work.glob('run-*')))}"
-        (run_dir / "artifacts").mkdir(parents=True)
+        # mkdtemp, not a count of the runs so far: runs start from threads at once
+        run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work))
+        (run_dir / "artifacts").mkdir()
         log_file = run_dir / "standins.jsonl"
         log_file.touch()
         outputs_file = run_dir / "outputs.jsonl"
@@ -204,8 +207,8 @@ class Act:
             str(run_dir / "act-cache"),
             "--concurrent-jobs",
             "2",
-            # no cache server: nothing here uses actions/cache, and act would
-            # otherwise advertise one on a non-loopback address
+            # no cache server: actions/cache is mapped to a stand-in, and act
+            # would otherwise advertise one on a non-loopback address
             "--no-cache-server",
             *self.local_repositories(),
         ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -187,3 +189,67 @@ def test_two_shards_merge_into_one_report_with_capped_annotations(
     assert merged["sarif-file"].endswith("quality-gates.sarif")
     if sarif is not None:
         assert sum(len(r["results"]) for r in sarif["runs"]) == 3
+
+
+def cached_column(summary: str, tool: str) -> str:
+    """Return the `cached / files` cell of ``tool`` in the summary's tool table."""
+    found = re.findall(
+        rf"^\| {tool} \| [^|]+ \| \w+ \| \d+ \| (\d+ / \d+) \|", summary, re.M
+    )
+    assert found, summary
+    return found[-1]
+
+
+def test_the_second_run_restores_the_environment_and_the_results(
+    act: Act, project: Project, tmp_path: Path
+) -> None:
+    """Warm by default: the suite's environment and its caches come back.
+
+    GitHub's cache service cannot exist here: the actions/cache stand-in
+    (tests/standins/cache) mocks it with a folder shared by the two runs.
+    """
+    project.write("pyproject.toml", PYPROJECT.replace('"bandit"]', '"bandit", "mypy"]'))
+    project.write("pkg/__init__.py", '"""Package."""\n')
+    project.write("pkg/old.py", OLD)
+    project.write("pkg/two.py", TWO)
+    project.write(
+        ".github/workflows/gate.yml", workflow({"gate": gate_job(mode="all")})
+    )
+    project.commit("init")
+    service = {"QG_STANDIN_CACHE": str(tmp_path / "cache-service")}
+    runner = Act(  # a runner of its own: the second run starts with an empty HOME
+        home=tmp_path / "home",
+        repo_copy=act.repo_copy,
+        wheelhouse=act.wheelhouse,
+        work=act.work,
+    )
+    runner.home.mkdir()
+    cold = runner.run(project.root, env=service)
+    assert cold.outputs["gate"]["new-findings"] == "3", cold.log[-3000:]
+    restored = [r for r in cold.of("cache-restore")]
+    assert [r["hit"] for r in restored] == [False, False], restored
+    assert [r["matched"] for r in restored] == ["", ""]
+    saved = {str(r["inputs"]["key"]).split("-")[2]: r for r in cold.of("cache-save")}
+    assert sorted(saved) == ["results", "venv"] and all(
+        r["saved"] for r in saved.values()
+    )
+    assert cached_column(cold.summary("gate"), "flake8") == "0 / 3"
+
+    project.write("pkg/old.py", OLD.replace("Old code", "Old code, edited"))
+    project.commit("edit one file")
+    shutil.rmtree(runner.home)  # a fresh machine: only the cache service remembers
+    runner.home.mkdir()
+    warm = runner.run(project.root, env=service)
+    assert warm.outputs["gate"]["new-findings"] == "3", warm.log[-3000:]
+    venv, results = warm.of("cache-restore")
+    assert venv["hit"] is True and venv["matched"] == saved["venv"]["inputs"]["key"]
+    assert "restored; nothing to install" in warm.log
+    assert [r["inputs"]["key"] for r in warm.of("cache-save")] == [
+        results["inputs"]["key"]
+    ]  # the environment is not saved again; the results are, under a new key
+    assert results["hit"] is False  # a new commit: a new key, restored by prefix
+    assert results["matched"] == saved["results"]["inputs"]["key"]
+    summary = warm.summary("gate")
+    assert cached_column(summary, "flake8") == "2 / 3"
+    assert cached_column(summary, "bandit") == "2 / 3"
+    assert cached_column(summary, "mypy") == "0 / 3"  # whole program: a file changed

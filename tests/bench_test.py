@@ -141,3 +141,18 @@ def test_floor_notes_give_the_best_possible_cold_ratio(
         bench.floor_notes(b, [bench.Tree("x", bench.LARGE, tmp_path, [], [], 0)], 2)
         == []
     )
+
+
+def test_sections_of_other_scripts_survive_a_rewrite(tmp_path: Path) -> None:
+    sys.path.insert(0, str(SCRIPT.parent))
+    import sections
+
+    page = tmp_path / "BENCHMARKS.md"
+    page.write_text("# Benchmarks\n\nold table\n")
+    sections.update(page, "ci-cache", "## CI\n\n| a |\n")
+    sections.update(page, "hook-environment", "## Hooks\n")
+    sections.update(page, "ci-cache", "## CI, again\n")
+    assert page.read_text().count("## CI") == 1 and "## CI, again" in page.read_text()
+    rewritten = "# Benchmarks\n\nnew table\n" + sections.kept(page)
+    assert rewritten.index("new table") < rewritten.index("## CI, again")
+    assert "## Hooks" in rewritten and "old table" not in rewritten

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import HOOKS, Project, cli
 
 SOURCE = '"""Doc."""\n\nimport os\n\n\ndef f(a: int) -> int:\n    """Do it."""\n    return a\n'
@@ -165,3 +170,260 @@ def test_isort_verdict_is_rechecked_when_a_top_level_package_appears(
     code, report, _ = run(project, "--tools", "isort", "m.py")
     assert report["tools"]["isort"]["cached"] == 0
     assert code == 0  # still sorted: os (stdlib) then newpkg (now first-party)
+
+
+# -- a cache that can never serve a stale result ------------------------------
+FIXED_PARSER = """
+
+import dataclasses
+
+_parse_before = Flake8.parse
+
+
+def _parse_fixed(self, ctx, files, proc):  # a changed adapter: a fixed parser
+    return [
+        dataclasses.replace(f, rule=f.rule + "X")
+        for f in _parse_before(self, ctx, files, proc)
+    ]
+
+
+Flake8.parse = _parse_fixed
+"""
+
+
+def test_a_changed_adapter_misses_the_cache(project: Project, tmp_path: Path) -> None:
+    """Same tool versions, same config, new adapter code: never the old results."""
+    suite = tmp_path / "suite"
+    shutil.copytree(HOOKS / "quality_gates", suite / "quality_gates")
+    make(project)
+    env = {"PYTHONPATH": str(suite)}
+    first = cli(project.root, "run", "--format", "json", "--all-files", env=env)
+    assert first.returncode == 1, first.stderr
+    assert {f["rule"] for f in json.loads(first.stdout)["findings"]} == {"F401"}
+    adapter = suite / "quality_gates" / "tools" / "flake8.py"
+    text = adapter.read_text()
+    adapter.write_text(text + FIXED_PARSER)
+    second = cli(project.root, "run", "--format", "json", "--all-files", env=env)
+    assert second.returncode == 1, second.stderr
+    report = json.loads(second.stdout)
+    assert report["tools"]["flake8"]["cached"] == 0
+    assert {f["rule"] for f in report["findings"]} == {"F401X"}
+    assert cached(report)["black"] == 3  # the other adapters' code did not change
+
+
+A_USES_B = '"""A."""\n\nimport b\n\nX: int = b.f()\n'
+B_INT = '"""B."""\n\n\ndef f() -> int:\n    """F."""\n    return 1\n'
+B_STR = '"""B."""\n\n\ndef f() -> str:\n    """F."""\n    return "x"\n'
+MYPY_ERROR = 'Incompatible types in assignment (expression has type "str", variable has type "int")'
+
+
+def mypy_messages(root: Path, *args: str) -> tuple[int, list[str], dict[str, Any]]:
+    proc = cli(root, "run", "--tools", "mypy", "--format", "json", *args)
+    report = json.loads(proc.stdout)
+    return proc.returncode, [f["message"] for f in report["findings"]], report
+
+
+def test_mypy_outside_git_sees_a_change_in_an_imported_file(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'plain'\n")
+    (root / "a.py").write_text(A_USES_B)
+    (root / "b.py").write_text(B_INT)
+    assert mypy_messages(root, "a.py")[:2] == (0, [])
+    (root / "b.py").write_text(B_STR)
+    code, messages, report = mypy_messages(root, "a.py")
+    assert (code, messages) == (1, [MYPY_ERROR])
+    assert report["tools"]["mypy"]["cached"] == 0
+    assert mypy_messages(root, "a.py", "--no-cache")[:2] == (1, [MYPY_ERROR])
+
+
+def test_mypy_sees_a_change_in_an_untracked_imported_file(project: Project) -> None:
+    project.write("a.py", A_USES_B)
+    project.commit("a imports b, which is not tracked")
+    project.write("b.py", B_INT)
+    assert mypy_messages(project.root, "a.py")[:2] == (0, [])
+    project.write("b.py", B_STR)
+    assert mypy_messages(project.root, "a.py")[:2] == (1, [MYPY_ERROR])
+
+
+def test_mypy_sees_a_new_module_that_an_import_now_finds(project: Project) -> None:
+    """An import mypy could not resolve (ignored as missing) resolves once b.py exists."""
+    project.write("a.py", A_USES_B)
+    project.commit("a imports b, which does not exist yet")
+    assert mypy_messages(project.root, "a.py")[:2] == (0, [])
+    project.write("b.py", B_STR)
+    assert mypy_messages(project.root, "a.py")[:2] == (1, [MYPY_ERROR])
+
+
+def test_mypy_sees_a_change_on_its_mypy_path_outside_the_project(
+    tmp_path: Path,
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "b.py").write_text(B_INT)
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "mypy.ini").write_text(f"[mypy]\nmypy_path = {shared}\n")
+    (root / "a.py").write_text(A_USES_B)
+    Project(root).commit("a imports b from the shared folder")
+    assert mypy_messages(root, "a.py")[:2] == (0, [])
+    (shared / "b.py").write_text(B_STR)
+    assert mypy_messages(root, "a.py")[:2] == (1, [MYPY_ERROR])
+
+
+# -- a cache that cannot be used is said so, never a traceback, never a false pass
+def run_with_cache(project: Project, cache_dir: Path, *args: str) -> Any:
+    proc = cli(
+        project.root,
+        "run",
+        "--format",
+        "json",
+        "--all-files",
+        *args,
+        env={"QUALITY_GATES_CACHE_DIR": str(cache_dir), **dict(QG_TIMEOUT)},
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "INTERNAL ERROR" not in proc.stdout + proc.stderr
+    report = json.loads(proc.stdout)
+    assert all("\n" not in note for note in report["notes"])
+    return proc.returncode, report
+
+
+QG_TIMEOUT = {"QUALITY_GATES_CACHE_TIMEOUT": "1"}
+
+
+@contextlib.contextmanager
+def tmpfs(path: Path, size: str) -> Iterator[Path]:
+    """Mount a small filesystem: read-only or full without touching the host."""
+    path.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs (needs root): {mounted.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def findings_of(report: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return [(f["path"], f["rule"], f["line"]) for f in report["findings"]]
+
+
+def test_a_lock_held_by_another_process_is_not_corruption(
+    project: Project, isolated_cache: Path
+) -> None:
+    names = make(project)
+    code, first = run_with_cache(project, isolated_cache)
+    db = isolated_cache / "results.sqlite3"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(600)\n",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        project.write(names[0], SOURCE.replace("import os", "import sys"))
+        code, report = run_with_cache(project, isolated_cache)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 1
+    assert {f["message"] for f in report["findings"]} == {
+        "'os' imported but unused",
+        "'sys' imported but unused",
+    }
+    assert not [n for n in report["notes"] if "corrupt" in n], report["notes"]
+    assert [n for n in report["notes"] if "busy" in n], report["notes"]
+    _, again = run_with_cache(project, isolated_cache)
+    assert cached(again)["flake8"] == 2  # the other process's rows are still there
+
+
+def test_a_checksum_valid_row_of_the_wrong_shape_is_checked_again(
+    project: Project, isolated_cache: Path
+) -> None:
+    make(project)
+    _, first = run_with_cache(project, isolated_cache)
+    with sqlite3.connect(isolated_cache / "results.sqlite3") as conn:
+        value = '[["F401", "error"]]'
+        conn.execute(
+            "UPDATE results SET v = ?, crc = ?", (value, zlib.crc32(value.encode()))
+        )
+    code, report = run_with_cache(project, isolated_cache)
+    assert code == 1
+    assert findings_of(report) == findings_of(first)
+    assert [n for n in report["notes"] if "shape" in n], report["notes"]
+
+
+def test_a_cache_database_that_is_a_directory_is_named(
+    project: Project, tmp_path: Path
+) -> None:
+    make(project)
+    cache_dir = tmp_path / "cache"
+    (cache_dir / "results.sqlite3").mkdir(parents=True)
+    code, report = run_with_cache(project, cache_dir)
+    assert code == 1 and {f["rule"] for f in report["findings"]} == {"F401"}
+    assert [n for n in report["notes"] if "is a directory" in n], report["notes"]
+    assert (cache_dir / "results.sqlite3").is_dir()
+
+
+def test_a_cache_directory_that_is_a_file_leaves_mypy_working(
+    project: Project, tmp_path: Path
+) -> None:
+    project.write("a.py", A_USES_B)
+    project.write("b.py", B_STR)
+    project.commit()
+    cache_file = tmp_path / "cache"
+    cache_file.write_text("not a folder")
+    for extra in ((), ("--no-cache",)):
+        code, report = run_with_cache(project, cache_file, "--tools", "mypy", *extra)
+        assert (code, [f["message"] for f in report["findings"]]) == (1, [MYPY_ERROR])
+        assert not report["errors"]
+
+
+def test_a_read_only_cache_directory_is_read_not_written(
+    project: Project, tmp_path: Path
+) -> None:
+    names = make(project)
+    with tmpfs(tmp_path / "ro", "16m") as cache_dir:
+        _, first = run_with_cache(project, cache_dir)
+        subprocess.run(["mount", "-o", "remount,ro", str(cache_dir)], check=True)
+        project.write(names[0], SOURCE.replace("import os", "import sys"))
+        code, report = run_with_cache(project, cache_dir)
+        assert code == 1 and not report["errors"]
+        assert sorted(
+            f["message"] for f in report["findings"] if f["tool"] == "flake8"
+        ) == [
+            "'os' imported but unused",
+            "'os' imported but unused",
+            "'sys' imported but unused",
+        ]
+        assert cached(report)["flake8"] == 2
+        assert [n for n in report["notes"] if "read-only" in n], report["notes"]
+        assert not [n for n in report["notes"] if "corrupt" in n]
+
+
+def test_a_full_disk_is_not_corruption(project: Project, tmp_path: Path) -> None:
+    project.write("a.py", A_USES_B)
+    project.write("b.py", B_STR)
+    project.commit()
+    with tmpfs(tmp_path / "full", "256k") as cache_dir:
+        (cache_dir / "filler").write_bytes(b"\0" * 262144)
+        code, report = run_with_cache(project, cache_dir)
+        assert (code, [f["message"] for f in report["findings"]]) == (1, [MYPY_ERROR])
+        assert not report["errors"], report["errors"]
+        assert [n for n in report["notes"] if "full" in n], report["notes"]
+        assert not [n for n in report["notes"] if "corrupt" in n]

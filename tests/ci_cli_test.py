@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli
-from quality_gates.ci import docs_build, gate, pytest_cell, relative_coverage
+from quality_gates.ci import docs_build, gate, publish, pytest_cell, relative_coverage
 from quality_gates.errors import GateError
+from quality_gates.report import Report
 
 BAD = '"""Doc."""\n\nimport os\n'
 PYPROJECT = (
@@ -429,3 +430,23 @@ def test_coverage_arguments() -> None:
         "--changed-fail-under",
         "90",
     ]
+
+
+def test_the_tools_never_write_the_workflows_outputs(
+    project: Project, tmp_path: Path
+) -> None:
+    """Black 26 appends is_formatted=... to $GITHUB_OUTPUT when it inherits it."""
+    project.write("pyproject.toml", PYPROJECT.replace('["flake8"]', '["black"]'))
+    project.write("a.py", BAD)
+    project.commit()
+    env = actions_env(tmp_path, GITHUB_ENV=str(tmp_path / "env"), GITHUB_ACTIONS="true")
+    (tmp_path / "env").write_text("")
+    proc = cli(project.root, "ci", "gate", "--mode", "all", env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / "out").read_text().splitlines()
+    keys = sorted(line.split("=", 1)[0] for line in lines)
+    assert keys == sorted(publish.step_outputs(Report("run"), publish.Targets()))
+    assert (tmp_path / "env").read_text() == ""
+    plain = cli(project.root, "run", "--all-files", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert (tmp_path / "out").read_text().count("\n") == len(keys)

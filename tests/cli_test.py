@@ -21,6 +21,7 @@ DESIGN_SUBCOMMANDS = (
     "docs-check",
     "init",
     "security",
+    "cache",
 )
 HEAVY = (
     "coverage",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -34,10 +37,49 @@ def test_manifest_validates(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_every_hook_id_is_in_the_readme() -> None:
-    readme = (REPO / "README.md").read_text()
-    missing = [hook for hook in HOOK_IDS if f"`{hook}`" not in readme]
-    assert not missing
+# the docs page of each hook: its table row and what it runs are there
+HOOK_PAGES = {
+    "quality-gate": "run.md",
+    "black": "run.md",
+    "isort": "run.md",
+    "flake8": "run.md",
+    "mypy": "run.md",
+    "bandit": "security.md",
+    "dependency-audit": "security.md",
+    "protect-files": "protect-files.md",
+    "protect-files-commit-msg": "protect-files.md",
+    "gate-integrity": "gate-integrity.md",
+    "import-time": "import-time.md",
+    "coverage-gate": "coverage-gate.md",
+    "docs-check": "docs-check.md",
+}
+HOOK_ROW = re.compile(r"^\| \[?`([a-z0-9-]+)`(?:\]\(([^)]+)\))? \| (.+) \|$", re.M)
+
+
+def hook_table(text: str) -> dict[str, tuple[str, str]]:
+    """Map each hook id of the `| hook id | what it does |` table to (link, text)."""
+    start = text.index("| hook id | what it does |")
+    table = text[start : text.index("\n\n", start)]
+    return {m[1]: (m[2] or "", m[3]) for m in HOOK_ROW.finditer(table)}
+
+
+def test_the_readme_table_lists_every_hook_and_links_its_page() -> None:
+    rows = hook_table((REPO / "README.md").read_text())
+    assert list(rows) == list(dict.fromkeys(rows))
+    assert set(rows) == set(HOOK_IDS)
+    assert {hook: link for hook, (link, _) in rows.items()} == {
+        hook: f"docs/{page}" for hook, page in HOOK_PAGES.items()
+    }
+
+
+def test_every_hook_has_its_row_on_its_docs_page_and_the_quick_start() -> None:
+    assert set(HOOK_PAGES) == set(HOOK_IDS), "a new hook needs a docs page"
+    readme = hook_table((REPO / "README.md").read_text())
+    quick = hook_table((REPO / "docs" / "quickstart.md").read_text())
+    assert {h: (f"docs/{link}", text) for h, (link, text) in quick.items()} == readme
+    for hook, page in HOOK_PAGES.items():
+        on_page = hook_table((REPO / "docs" / page).read_text())
+        assert on_page.get(hook, ("", ""))[1] == readme[hook][1], (hook, page)
 
 
 def test_every_hook_calls_the_suites_command() -> None:
@@ -141,3 +183,53 @@ def test_try_repo_single_tool_hooks(
         assert code == 1, out
         assert expected in out
         assert after == before
+
+
+def hook_environment(home: Path, hook_repo: tuple[Path, str]) -> Path:
+    """Find the environment pre-commit installed for the hook repository at its rev."""
+    with sqlite3.connect(home / "db.db") as conn:
+        paths = conn.execute(
+            "SELECT path FROM repos WHERE repo = ? AND ref = ?",
+            (str(hook_repo[0]), hook_repo[1]),
+        ).fetchall()
+    envs = [env for (path,) in paths for env in Path(path).glob("py_env-*")]
+    assert len(envs) == 1, f"no environment for {hook_repo} in {home}"
+    return envs[0]
+
+
+@pytest.mark.slow
+def test_the_hook_environment_leaves_out_the_dashboards_chart(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Install only what the hooks need; the dashboard names what it needs."""
+    config = {"repos": [{"repo": str(hook_repo[0]), "rev": hook_repo[1]}]}
+    config["repos"][0]["hooks"] = [{"id": "quality-gate"}]
+    consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
+    installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    env = hook_environment(pre_commit_home, hook_repo)
+    listed = subprocess.run(
+        [env / "bin" / "python", "-m", "pip", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = {
+        re.sub(r"[-_.]+", "-", p["name"]).lower() for p in json.loads(listed.stdout)
+    }
+    assert "mypy" in names and "pip-audit" in names
+    assert not names & {"matplotlib", "numpy", "pillow", "fonttools", "contourpy"}
+    proc = subprocess.run(
+        [env / "bin" / "quality-gates", "dashboard"],
+        cwd=consumer.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "quality-gates dashboard: error: the dashboard's chart needs matplotlib (the "
+        "'dashboard' extra of quality-gates), which is not installed; install it "
+        f"with: {env / 'bin' / 'python'} -m pip install 'matplotlib==3.11.2'\n"
+    )
+    assert not (consumer.root / "quality-gates-dashboard.html").exists()

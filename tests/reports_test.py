@@ -120,7 +120,7 @@ def test_github_annotations_escape_and_skip_baselined(report: Report) -> None:
 def test_markdown_summary_table(report: Report) -> None:
     out = markdown.render(report)
     assert out.startswith("## quality-gates run: failed")
-    assert "| tool | version | status | findings | seconds |" in out
+    assert "| tool | version | status | findings | cached / files | seconds |" in out
     assert "| `pkg/a.py` | 5 | mypy | arg-type |" in out
     assert "E501" not in out  # baselined findings are not failures
 

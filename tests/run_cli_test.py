@@ -275,3 +275,23 @@ def test_output_is_written_atomically_and_findings_still_shown(
     assert "a.py:1:1: flake8 F401" in proc.stderr
     assert "report written to" in proc.stderr
     assert not list(out.parent.glob(".*tmp"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--diff-base", "HEAD"], id="no Python file changed"),
+        pytest.param(["notes.txt"], id="no named file is Python"),
+    ],
+)
+def test_nothing_to_check_still_emits_the_empty_report(
+    project: Project, args: list[str]
+) -> None:
+    project.write("notes.txt", "hi\n")
+    project.commit()
+    proc = cli(project.root, "run", "--format", "json", *args)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert (report["findings"], report["exit_code"], report["score"]) == ([], 0, 100.0)
+    assert report["summary"]["files"] == 0
+    assert "nothing to check" in proc.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Project, cli
+from conftest import REPO, Project, cli
 from quality_gates import score
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -15,7 +15,7 @@ def finding(tool: str, rule: str, severity: str = "warning") -> Finding:
     return Finding(tool, rule, severity, "pkg/mod.py", 1, 1, "message")
 
 
-# The README's worked example: the same findings, the same numbers.
+# The worked example of docs/score.md: the same findings, the same numbers.
 HAND_BUILT = [
     finding("flake8", "E501"),  # style, warning: 2
     finding("flake8", "E501"),  # 2
@@ -28,7 +28,7 @@ HAND_BUILT = [
 ]
 
 
-def test_readme_worked_example_recomputed_by_hand() -> None:
+def test_docs_worked_example_recomputed_by_hand() -> None:
     result = score.compute(HAND_BUILT, 400)
     assert result.debt_minutes == 2 + 2 + 10 + 5 + 10 + 30 + 10 + 1 == 70
     # 70 / (30 min x 400 lines) = 0.5833% -> A, 100 - 20 x 0.005833 / 0.05 = 97.7
@@ -43,6 +43,17 @@ def test_readme_worked_example_recomputed_by_hand() -> None:
         "findings": 1,
         "debt_minutes": 30,
     }
+
+
+def test_the_docs_page_states_the_numbers_recomputed_here() -> None:
+    page = (REPO / "docs" / "score.md").read_text()
+    example = page[
+        page.index("## Worked example") : page.index("## `quality-gates score`")
+    ]
+    assert "400 lines of code with these eight findings" in example
+    for shown in ("**70 = 1h 10m**", "rating **A**", "**97.7**", "**76.7**"):
+        assert shown in example, shown
+    assert score.compute(HAND_BUILT, 40).score == 76.7
 
 
 def test_same_findings_on_less_code_rate_worse() -> None:

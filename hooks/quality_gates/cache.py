@@ -4,6 +4,14 @@ One SQLite database in the user cache dir, in WAL mode, so two runs at once
 read and write it safely.  Each row carries a checksum of its value: a row
 that does not match, or a database file SQLite cannot read, is treated as a
 corrupt cache, which is deleted, rebuilt and mentioned, never trusted.
+
+Only corruption deletes anything.  A lock another run holds past the timeout,
+a full disk or a read-only folder is named in a note: the run reads what it
+can, saves nothing it cannot, and checks everything it could not read.
+
+The cache stays bounded (``prune``): rows no run has used for ``max_age_days``
+are deleted, then the least recently used ones while the values exceed
+``max_bytes``; at most once a day, at the end of a run.
 """
 
 from __future__ import annotations
@@ -11,13 +19,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-FORMAT = "1"
+FORMAT = "2"
+DATABASE = "results.sqlite3"
+DAY = 86400
+COLUMNS = "k, v, crc, used"
+# bounds and the lock timeout; each overridable by the environment variable named
+DEFAULTS = {
+    "QUALITY_GATES_CACHE_MAX_AGE_DAYS": 30.0,
+    "QUALITY_GATES_CACHE_MAX_MB": 1024.0,
+    "QUALITY_GATES_CACHE_TIMEOUT": 60.0,
+}
+# SQLite's primary result codes (the low byte of an extended code)
+BUSY, LOCKED, READONLY, CORRUPT, FULL, NOTADB = 5, 6, 8, 11, 13, 26
 
 
 def cache_dir() -> Path:
@@ -31,6 +52,15 @@ def cache_dir() -> Path:
     return Path(base) / "quality-gates"
 
 
+def setting(name: str) -> float:
+    """Return a bound from the environment, else its default (bad values: default)."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return DEFAULTS[name]
+    return value if value >= 0 else DEFAULTS[name]
+
+
 def key(*parts: str) -> str:
     """Hash the parts (NUL-separated) into one hex cache key."""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -40,8 +70,27 @@ def _checksum(value: str) -> int:
     return zlib.crc32(value.encode())
 
 
+def today() -> int:
+    """Return the day number that rows are stamped with when used."""
+    return int(time.time() // DAY)
+
+
 class CorruptCache(Exception):
     """The cache could not be read as written."""
+
+
+class OtherFormat(CorruptCache):
+    """The database was written by a version of the suite with another layout."""
+
+
+def problem(exc: sqlite3.Error) -> str:
+    """Say what an SQLite error means for the cache: corrupt, busy, full, ..."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (CORRUPT, NOTADB):
+        return "corrupt"
+    if code in (BUSY, LOCKED):
+        return "busy"
+    return {READONLY: "read-only", FULL: "full"}.get(code, "unusable")
 
 
 class Cache:
@@ -50,47 +99,120 @@ class Cache:
     def __init__(self, directory: Path | None = None) -> None:
         """Open the cache, rebuilding a corrupt one; note why when it is disabled."""
         self.directory = directory or cache_dir()
-        self.path = self.directory / "results.sqlite3"
+        self.path = self.directory / DATABASE
         self.notes: list[str] = []
+        self.writable = True
+        self.timeout = setting("QUALITY_GATES_CACHE_TIMEOUT")
         self._conn: sqlite3.Connection | None = None
+        self._said: set[str] = set()
+        why = self._unusable()
+        if why:
+            self.notes.append(f"cache disabled: {why}")
+            return
         try:
             self._conn = self._open()
-        except (sqlite3.DatabaseError, CorruptCache) as exc:
-            self._rebuild(f"{exc}")
+        except CorruptCache as exc:
+            self._rebuild(str(exc))
+        except sqlite3.Error as exc:
+            self._failed("open", exc)
+
+    def _unusable(self) -> str | None:
+        """Say why the folder cannot hold the cache; open it read-only if it must."""
+        if self.directory.exists() and not self.directory.is_dir():
+            return f"{self.directory} is not a directory (QUALITY_GATES_CACHE_DIR)"
+        if self.path.is_dir():
+            return (
+                f"{self.path} is a directory, not the cache database; remove it "
+                "or set QUALITY_GATES_CACHE_DIR"
+            )
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.notes.append(f"cache disabled: cannot use {self.directory}: {exc}")
+            return f"cannot use {self.directory}: {exc.strerror}"
+        if os.access(self.directory, os.W_OK):
+            return None
+        if not self.path.is_file():
+            return f"{self.directory} is read-only"
+        self.writable = False
+        self._note_once(
+            "read-only",
+            f"cache at {self.directory} is read-only: results are read, " "none saved",
+        )
+        return None
 
     def _open(self) -> sqlite3.Connection:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=60000")
-        conn.execute("PRAGMA journal_mode=WAL")
+        if not self.writable:
+            uri = f"{self.path.as_uri()}?mode=ro&immutable=1"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            self._check_format(conn)
+            return conn
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS results "
-            "(k TEXT PRIMARY KEY, v TEXT NOT NULL, crc INTEGER NOT NULL)"
-        )
-        row = conn.execute("SELECT v FROM meta WHERE k='format'").fetchone()
-        if row is None:
+        found = conn.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('meta', 'results')"
+        ).fetchone()[0]
+        if found != 2:  # a new database; an existing one is only read here
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before any table
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS results (k TEXT PRIMARY KEY, "
+                "v TEXT NOT NULL, crc INTEGER NOT NULL, used INTEGER NOT NULL)"
+            )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
-        elif row[0] != FORMAT:
-            raise CorruptCache(f"format {row[0]!r}, expected {FORMAT!r}")
+        self._check_format(conn)
         return conn
 
+    @staticmethod
+    def _check_format(conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT v FROM meta WHERE k='format'").fetchone()
+        if row is None or row[0] != FORMAT:
+            found = "none" if row is None else repr(row[0])
+            raise OtherFormat(f"format {found}, expected {FORMAT!r}")
+
+    def _note_once(self, kind: str, message: str) -> None:
+        if kind not in self._said:
+            self._said.add(kind)
+            self.notes.append(message)
+
+    def _failed(self, doing: str, exc: sqlite3.Error) -> None:
+        """React to an SQLite error: rebuild a corrupt cache, else say what it is."""
+        kind = problem(exc)
+        if kind == "corrupt" and self.writable:
+            self._rebuild(str(exc))
+            return
+        messages = {
+            "busy": f"cache busy: another process held its lock for {self.timeout:g} s"
+            " (QUALITY_GATES_CACHE_TIMEOUT); what this run could not "
+            f"{doing} was checked and not saved",
+            "full": f"cache not saved: the disk holding {self.directory} is full",
+            "read-only": f"cache at {self.directory} is read-only: nothing saved",
+        }
+        self._note_once(
+            kind, messages.get(kind, f"cache could not {doing} {self.path}: {exc}")
+        )
+        if kind in ("full", "read-only"):
+            self.writable = False
+        if doing == "open":
+            self.close()
+
     def _rebuild(self, why: str) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                os.unlink(f"{self.path}{suffix}")
-            except FileNotFoundError:
-                pass
-        self.notes.append(f"cache at {self.path} was corrupt ({why}); rebuilt it")
+        self.close()
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError as exc:
+            self.notes.append(
+                f"cache disabled: {self.path} is corrupt ({why}) and cannot be "
+                f"removed: {exc.strerror}"
+            )
+            return
+        was = "was corrupt" if "expected" not in why else "had another layout"
+        self.notes.append(f"cache at {self.path} {was} ({why}); rebuilt it")
         try:
             self._conn = self._open()
-        except (sqlite3.DatabaseError, OSError, CorruptCache) as exc:
+        except (sqlite3.Error, CorruptCache) as exc:
             self.notes.append(f"cache disabled: {exc}")
             self._conn = None
 
@@ -105,42 +227,166 @@ class Cache:
         if self._conn is None or not wanted:
             return {}
         found: dict[str, Any] = {}
+        stale: list[str] = []
+        now = today()
         try:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(
-                    f"SELECT k, v, crc FROM results WHERE k IN ({marks})",  # nosec B608
-                    chunk,
-                ).fetchall()
-                for k, v, crc in rows:
+                sql = (
+                    f"SELECT {COLUMNS} FROM results WHERE k IN ({marks})"  # nosec B608
+                )
+                rows = self._conn.execute(sql, chunk).fetchall()
+                for k, v, crc, used in rows:
                     if _checksum(v) != crc:
                         raise CorruptCache(f"entry {k[:12]} fails its checksum")
                     found[k] = json.loads(v)
-        except (sqlite3.DatabaseError, CorruptCache, ValueError) as exc:
+                    if used != now:
+                        stale.append(k)
+        except (CorruptCache, ValueError) as exc:
             self._rebuild(str(exc))
             return {}
+        except sqlite3.Error as exc:
+            self._failed("read", exc)
+            return {}
+        self._touch(stale, now)
         return found
+
+    def _touch(self, keys: list[str], now: int) -> None:
+        """Stamp rows used today (once a day each), so pruning keeps them."""
+        if keys:
+            self._write(
+                "UPDATE results SET used = ? WHERE k = ?", [(now, k) for k in keys]
+            )
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if self._conn is None or not self.writable:
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(sql, rows)
+                self._conn.execute("COMMIT")
+            except sqlite3.Error:
+                self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._failed("save", exc)
 
     def put_many(self, items: Mapping[str, Any]) -> None:
         """Store values in one transaction."""
-        if self._conn is None or not items:
-            return
+        now = today()
         rows = []
         for k, value in items.items():
             text = json.dumps(value, separators=(",", ":"))
-            rows.append((k, text, _checksum(text)))
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows
-            )
-            self._conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            self._rebuild(str(exc))
+            rows.append((k, text, _checksum(text), now))
+        if rows:
+            self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", rows)
 
-    def close(self) -> None:
-        """Close the database; the cache is disabled afterwards."""
+    def prune(self, *, force: bool = False) -> int:
+        """Delete rows unused past the age bound, then the oldest past the size bound.
+
+        Runs at most once a day unless ``force``; returns the rows deleted.
+        """
+        if self._conn is None or not self.writable:
+            return 0
+        now = today()
+        try:
+            row = self._conn.execute("SELECT v FROM meta WHERE k='pruned'").fetchone()
+            if not force and row is not None and row[0] == str(now):
+                return 0
+            deleted = self._prune(self._conn, now)
+            self._conn.execute("PRAGMA incremental_vacuum")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            self._failed("prune", exc)
+            return 0
+        return deleted
+
+    @staticmethod
+    def _prune(conn: sqlite3.Connection, now: int) -> int:
+        oldest = now - int(setting("QUALITY_GATES_CACHE_MAX_AGE_DAYS"))
+        limit = setting("QUALITY_GATES_CACHE_MAX_MB") * 1024 * 1024
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            deleted = conn.execute(
+                "DELETE FROM results WHERE used < ?", (oldest,)
+            ).rowcount
+            (size,) = conn.execute(
+                "SELECT COALESCE(SUM(LENGTH(k) + LENGTH(v)), 0) FROM results"
+            ).fetchone()
+            for k, length in conn.execute(
+                "SELECT k, LENGTH(k) + LENGTH(v) FROM results ORDER BY used, k"
+            ).fetchall():
+                if size <= limit:
+                    break
+                conn.execute("DELETE FROM results WHERE k = ?", (k,))
+                size -= length
+                deleted += 1
+            conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (str(now),)
+            )
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            conn.execute("ROLLBACK")
+            raise
+        return deleted
+
+    def close(self, *, prune: bool = False) -> None:
+        """Close the database (pruning first if asked); the cache is disabled after."""
+        if prune and self._conn is not None:
+            self.prune()
+            prune_folders(self.directory / "mypy")
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def prune_folders(parent: Path) -> list[Path]:
+    """Remove the folders in ``parent`` (mypy's caches) unused past the age bound."""
+    oldest = time.time() - setting("QUALITY_GATES_CACHE_MAX_AGE_DAYS") * DAY
+    removed = []
+    try:
+        folders = [p for p in parent.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+    for folder in folders:
+        try:
+            if folder.stat().st_mtime < oldest:
+                shutil.rmtree(folder)
+                removed.append(folder)
+        except OSError:
+            continue
+    return removed
+
+
+def tree_size(path: Path) -> int:
+    """Return the bytes of the files at or under ``path`` (0 when missing)."""
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for folder, _, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def owned(directory: Path) -> list[Path]:
+    """Return what the suite keeps in ``directory``: the database and mypy's caches."""
+    names = [DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", "mypy"]
+    return [directory / name for name in names if (directory / name).exists()]
+
+
+def clear(directory: Path) -> list[Path]:
+    """Delete the suite's files in ``directory`` (nothing else there); return them."""
+    removed = []
+    for path in owned(directory):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(path)
+    return removed

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from quality_gates import sources
+from quality_gates import program, sources
 from quality_gates.cache import Cache, key
-from quality_gates.files import tracked_python_files
+from quality_gates.code_identity import identity
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import ToolRun
 from quality_gates.tools import load
@@ -61,20 +61,37 @@ def _encode(findings: Sequence[Finding]) -> list[list[Any]]:
     ]
 
 
-def _decode(tool: str, rows: Sequence[Sequence[Any]]) -> list[Finding]:
-    return [
-        Finding(
-            tool,
-            str(r[0]),
-            str(r[1]),
-            str(r[2]),
-            int(r[3]),
-            int(r[4]),
-            str(r[5]),
-            str(r[6]),
-        )
-        for r in rows
-    ]
+class WrongShape(ValueError):
+    """A cached value (checksum valid) is not what this code writes."""
+
+
+def _decode(tool: str, rows: object) -> list[Finding]:
+    """Rebuild cached findings; raise WrongShape for what ``_encode`` never writes."""
+    if not isinstance(rows, list):
+        raise WrongShape(f"{type(rows).__name__}, not a list of findings")
+    found = []
+    for r in rows:
+        if not (isinstance(r, list) and len(r) == 7):
+            raise WrongShape(f"a finding of {len(r) if isinstance(r, list) else r!r}")
+        text = [r[0], r[1], r[2], r[5], r[6]]
+        if not all(isinstance(v, str) for v in text) or not all(
+            type(v) is int for v in (r[3], r[4])
+        ):
+            raise WrongShape(f"a finding with wrong field types: {r!r:.80}")
+        found.append(Finding(tool, r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
+    return found
+
+
+def _syntax_entry(value: object) -> bool:
+    """Tell whether a cached syntax verdict has the shape ``_syntax`` writes."""
+    if not (isinstance(value, list) and len(value) == 2 and type(value[1]) is int):
+        return False
+    verdict = value[0]
+    return verdict is None or (
+        isinstance(verdict, list)
+        and len(verdict) == 3
+        and [type(v) for v in verdict] == [int, int, str]
+    )
 
 
 class LinesOf(Mapping[str, Sequence[str]]):
@@ -148,6 +165,7 @@ class Runner:
         self.cache = cache
         self.progress = progress or (lambda message: None)
         self.errors: list[str] = []
+        self.notes: list[str] = []
         self.tools: dict[str, ToolRun] = {}
 
     # -- reading ----------------------------------------------------------
@@ -165,12 +183,15 @@ class Runner:
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
-        keys = {n: key("syntax+loc", sys.version, s.digest) for n, s in todo.items()}
+        code = identity("quality_gates.sources", "quality_gates.runner")
+        keys = {
+            n: key("syntax+loc", sys.version, code, s.digest) for n, s in todo.items()
+        }
         cached = self.cache.get_many(keys.values()) if self.cache else {}
         fresh: dict[str, Any] = {}
         for name, src in todo.items():
             k = keys[name]
-            if k in cached:
+            if _syntax_entry(cached.get(k)):
                 verdict, src.known_loc = cached[k]
             else:
                 problem = sources.syntax_problem(name, texts[name])
@@ -231,31 +252,42 @@ class Runner:
                 continue
             fp = adapter.fingerprint(self.ctx)
             if adapter.whole_program:
-                stamp = self._program_stamp(srcs, good)
-                keys = {"*": key(adapter.name, RESULTS, fp, stamp)}
+                stamp = self._program_stamp(adapter, good)
+                keys = {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
             else:
                 keys = {
                     n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in good
                 }
-            hits = self.cache.get_many(keys.values()) if self.cache else {}
+            hits = self._hits(adapter.name, keys)
             misses = [n for n, k in keys.items() if k not in hits]
-            run.cached = (
-                len(good)
-                if adapter.whole_program and not misses
-                else len(keys) - len(misses)
-            )
+            hit = adapter.whole_program and keys and not misses
+            run.cached = len(good) if hit else len(keys) - len(misses)
             run.files = len(good)
-            for k in keys.values():
-                if k in hits:
-                    found.extend(_decode(adapter.name, hits[k]))
+            for findings in hits.values():
+                found.extend(findings)
             pending_keys[adapter.name] = {n: keys[n] for n in misses}
-            if misses:
+            if misses or not keys:
                 todo.append((adapter, good if adapter.whole_program else misses))
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=Finding.sort_key)
-        notes = list(self.cache.notes) if self.cache else []
+        notes = (list(self.cache.notes) if self.cache else []) + self.notes
         return Outcome(found, self.tools, self.errors, notes, srcs)
+
+    def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
+        """Return cached findings by key; a value of the wrong shape is a miss."""
+        values = self.cache.get_many(keys.values()) if self.cache else {}
+        hits = {}
+        for name, k in keys.items():
+            if k in values:
+                try:
+                    hits[k] = _decode(tool, values[k])
+                except WrongShape as exc:
+                    self.notes.append(
+                        f"cache entry of {tool} for {name} had the wrong shape "
+                        f"({exc}); checked again"
+                    )
+        return hits
 
     def _tool_run(self, adapter: Adapter) -> ToolRun | None:
         try:
@@ -271,25 +303,18 @@ class Runner:
         self.tools[adapter.name] = run
         return run
 
-    def _program_stamp(
-        self, srcs: dict[str, sources.Source], files: Sequence[str]
-    ) -> str:
-        """Stamp every file the whole-program tool may read, and the files named."""
-        known = {n: s.digest for n, s in srcs.items()}
+    def _program_stamp(self, adapter: Adapter, files: Sequence[str]) -> str | None:
+        """Stamp the named files and every module the tool may import, or None.
+
+        None (the result is not cached) when the stamp cannot cover the search
+        path: a wrong key would be a stale result, a missing one only a slower run.
+        """
         try:
-            project = tracked_python_files(self.ctx.root)
-        except Exception:  # not a git repository: the named files are the program
-            project = []
-        for name in project:
-            if name not in known:
-                try:
-                    src, _ = sources.read(self.ctx.root, name)
-                    known[name] = src.digest
-                except OSError:
-                    known[name] = "unreadable"
-        listed = "\n".join(files)
-        everything = "\n".join(f"{n}={d}" for n, d in sorted(known.items()))
-        return key(listed, everything)
+            folders = adapter.search_path(self.ctx, files)
+            return key("\n".join(files), program.stamp(self.ctx.root, folders))
+        except program.Uncovered as exc:
+            self.notes.append(f"{adapter.name}: result not cached: {exc}")
+            return None
 
     def _plan(self, todo: Sequence[tuple[Adapter, list[str]]]) -> list[Task]:
         """Batch every tool's files at once, by cost, so the workers finish together.

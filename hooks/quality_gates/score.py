@@ -6,7 +6,7 @@ tool and rule decide) and severity, overridable per rule in
 cost of writing the code again (``cost-per-line`` minutes per line of code,
 SQALE's default 30).  The rating is the SQALE grid on that ratio and the score
 interpolates linearly inside each rating's band, so A is 80-100, B 60-80, C
-40-60, D 20-40 and E 0-20.  The README has a worked example.
+40-60, D 20-40 and E 0-20.  docs/score.md has a worked example.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Local stand-ins for GitHub's own actions, for the act tests.
 
-GitHub's artifact store, code scanning and Pages cannot exist on this machine;
+GitHub's artifact store, cache service, code scanning and Pages cannot exist
+on this machine;
 each stand-in does the part a test can observe (files copied to a folder that
 plays the artifact store, a Pages site unpacked where a local server serves
 it) and records what it received as one JSON line in ``$QG_STANDIN_LOG``.
@@ -158,7 +159,84 @@ def upload_sarif(args: dict[str, str]) -> int:
     return 0
 
 
+def cache_store() -> Path:
+    """Return the cache service: one folder per key, shared by the runs of a test.
+
+    A mock of GitHub's cache service: entries are matched by exact key, then by
+    the restore keys as prefixes (newest first), like actions/cache; the
+    service's branch scoping is not modelled.
+    """
+    return Path(os.environ.get("QG_STANDIN_CACHE") or store() / "cache-service")
+
+
+def cache_paths(args: dict[str, str]) -> list[Path]:
+    return [Path(p.strip()) for p in args.get("path", "").splitlines() if p.strip()]
+
+
+def find_entry(key: str, restore_keys: list[str]) -> tuple[Path | None, bool]:
+    """Return the stored entry for ``key`` (exact: hit) or the newest prefix match."""
+    exact = cache_store() / key
+    if (exact / "done").exists():
+        return exact, True
+    entries = [p for p in cache_store().glob("*") if (p / "done").exists()]
+    for prefix in restore_keys:
+        found = [p for p in entries if p.name.startswith(prefix)]
+        if found:
+            return max(found, key=lambda p: (p / "done").stat().st_mtime_ns), False
+    return None, False
+
+
+def cache_restore(args: dict[str, str]) -> int:
+    restore_keys = [k.strip() for k in args.get("restore-keys", "").splitlines()]
+    entry, hit = find_entry(args["key"], [k for k in restore_keys if k])
+    restored = []
+    if entry is not None:
+        for index, target in enumerate(cache_paths(args)):
+            archive = entry / f"{index}.tar"
+            if archive.exists():
+                shutil.rmtree(target, ignore_errors=True)
+                target.mkdir(parents=True, exist_ok=True)
+                with tarfile.open(archive) as tar:
+                    tar.extractall(target, filter="tar")
+                restored.append(str(target))
+    record(
+        "cache-restore",
+        inputs=args,
+        matched=entry.name if entry else "",
+        hit=hit,
+        restored=restored,
+    )
+    output(
+        **{
+            "cache-hit": "true" if hit else "false",
+            "cache-primary-key": args["key"],
+            "cache-matched-key": entry.name if entry else "",
+        }
+    )
+    return 0
+
+
+def cache_save(args: dict[str, str]) -> int:
+    entry = cache_store() / args["key"]
+    if (entry / "done").exists():
+        print(f"::warning::Cache already exists for key: {args['key']}")
+        record("cache-save", inputs=args, saved=False)
+        return 0
+    entry.mkdir(parents=True, exist_ok=True)
+    sizes = []
+    for index, source in enumerate(cache_paths(args)):
+        with tarfile.open(entry / f"{index}.tar", "w") as tar:
+            if source.is_dir():
+                tar.add(source, arcname=".")
+        sizes.append((entry / f"{index}.tar").stat().st_size)
+    (entry / "done").write_text("ok")
+    record("cache-save", inputs=args, saved=True, sizes=sizes)
+    return 0
+
+
 ACTIONS = {
+    "cache-restore": cache_restore,
+    "cache-save": cache_save,
     "setup-python": setup_python,
     "upload-artifact": upload_artifact,
     "download-artifact": download_artifact,

@@ -70,7 +70,7 @@ def main(args: argparse.Namespace) -> int:
         root, cfg, cache=cache, jobs=args.jobs or 0, progress=_say
     )
     if cache:
-        cache.close()
+        cache.close(prune=True)
     if outcome.errors:
         for error in outcome.errors:
             print(f"error: {error}", file=sys.stderr)

@@ -55,6 +55,9 @@ def main(args: argparse.Namespace) -> int:
         raise GateError("--commits must be 0 or more")
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
+    missing = dashboard.missing_chart()
+    if missing:
+        raise GateError(missing)
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     cache = None if args.no_cache else Cache()
@@ -73,7 +76,7 @@ def main(args: argparse.Namespace) -> int:
             )
     finally:
         if cache:
-            cache.close()
+            cache.close(prune=True)
     title = f"quality-gates: {root.name}"
     page = dashboard.render(report, [p.to_dict() for p in points], title=title)
     write_atomic(Path(args.output), page)

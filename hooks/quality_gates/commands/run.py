@@ -13,8 +13,8 @@ from quality_gates import files as files_mod
 from quality_gates import gate, reports
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options
-from quality_gates.errors import ERROR, GateError
-from quality_gates.runner import Runner
+from quality_gates.errors import GateError
+from quality_gates.runner import Outcome, Runner
 from quality_gates.tools.base import Context
 
 NAME = "run"
@@ -131,6 +131,15 @@ def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> gate.Optio
     )
 
 
+def nothing_to_check(args: argparse.Namespace) -> str:
+    """Say why no file is checked (the run still reports, with nothing in it)."""
+    if args.diff_base and not args.filenames:
+        return f"nothing to check: no Python file changed since {args.diff_base}"
+    return (
+        f"nothing to check: none of the {len(args.filenames)} named file(s) is Python"
+    )
+
+
 def main(args: argparse.Namespace) -> int:
     """Run the gate and report; return the exit code."""
     root = files_mod.project_root()
@@ -158,20 +167,12 @@ def main(args: argparse.Namespace) -> int:
         for name in fixed:
             print(f"Fixing {name}", file=sys.stderr)
     if not names:
-        if options.changed is not None and not args.filenames:
-            progress(f"nothing to check: no Python file changed since {args.diff_base}")
-            return 0
-        progress(
-            f"nothing to check: none of the {len(args.filenames)} named file(s) "
-            "is Python"
-        )
-        outcome_findings = 0
-        return 0 if outcome_findings == 0 else ERROR
-    outcome = runner.check(names)
+        progress(nothing_to_check(args))
+    outcome = runner.check(names) if names else Outcome([], {}, [], [], {})
     outcome.fixed = fixed
     report = gate.build_report(NAME, outcome, cfg, options)
     report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)
     reports.emit(report, args.format, args.output)
     if cache:
-        cache.close()
+        cache.close(prune=True)
     return report.exit_code

@@ -23,7 +23,7 @@ DESCRIPTION = """\
 Check every git-tracked Python file with the configured tools and report the
 score, the rating, the technical debt (remediation minutes), the lines of
 code, the findings by tool and the rules that cost most.  The formula is in
-the README ("Score, debt and the ratchet"); costs per rule are set in
+docs/score.md ("Score, debt and the ratchet"); costs per rule are set in
 [tool.quality-gates.costs], the cost of a line with `cost-per-line`.
 
 exit codes: 0 scored, 2 usage, config or tool error"""
@@ -83,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
         NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
     )
     if cache:
-        cache.close()
+        cache.close(prune=True)
     report.exit_code = ERROR if report.errors else PASSED
     if args.format != "text":
         reports.emit(report, args.format, args.output)

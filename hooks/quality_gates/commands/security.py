@@ -128,7 +128,7 @@ def scan_code(
         ).check(files)
     finally:
         if cache:
-            cache.close()
+            cache.close(prune=True)
     report.tools.update(outcome.tools)
     report.errors.extend(outcome.errors)
     report.notes.extend(outcome.notes)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import io
+import shlex
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,6 +41,37 @@ vertical-align:top}
 th{background:#fafafa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .chart svg{width:100%;height:auto}.muted{color:#666;font-size:.85rem}
 """
+
+
+CHART_DISTRIBUTION = "matplotlib"
+
+
+def chart_requirement() -> str:
+    """Return the pinned requirement of the ``dashboard`` extra (the chart's)."""
+    import importlib.metadata
+
+    try:
+        requires = importlib.metadata.requires("quality-gates") or []
+    except importlib.metadata.PackageNotFoundError:
+        requires = []
+    for line in requires:
+        spec, _, marker = line.partition(";")
+        if spec.strip().startswith(CHART_DISTRIBUTION) and "dashboard" in marker:
+            return spec.strip().replace(" ", "")
+    return CHART_DISTRIBUTION
+
+
+def missing_chart() -> str | None:
+    """Say how to install the chart's extra when it is missing, else None."""
+    import importlib.util
+
+    if importlib.util.find_spec(CHART_DISTRIBUTION) is not None:
+        return None
+    command = f"{shlex.quote(sys.executable)} -m pip install '{chart_requirement()}'"
+    return (
+        f"the dashboard's chart needs {CHART_DISTRIBUTION} (the 'dashboard' extra "
+        f"of quality-gates), which is not installed; install it with: {command}"
+    )
 
 
 def trend_svg(trend: Sequence[Mapping[str, Any]]) -> str:

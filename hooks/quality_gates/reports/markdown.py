@@ -39,14 +39,14 @@ def render(report: Report) -> str:
         out.append("")
     if report.tools:
         out += [
-            "| tool | version | status | findings | seconds |",
-            "|---|---|---|---|---|",
+            "| tool | version | status | findings | cached / files | seconds |",
+            "|---|---|---|---|---|---|",
         ]
         counts = report.counts_by_tool()
         for name, run in sorted(report.tools.items()):
             out.append(
                 f"| {name} | {run.version} | {run.status} | {counts.get(name, 0)} "
-                f"| {run.seconds:.2f} |"
+                f"| {run.cached} / {run.files} | {run.seconds:.2f} |"
             )
         out.append("")
     failing = report.failing

@@ -20,6 +20,7 @@ from typing import Any
 from quality_gates.errors import GateError
 from quality_gates.security.advisory import Advisory, smallest_upgrade
 from quality_gates.security.deps import Dependency
+from quality_gates.tool_env import tool_environment
 
 DEFAULT_OSV_URL = "https://api.osv.dev/v1/query"
 OFFLINE = "work offline with --vuln-db PATH (a folder or zip of OSV records)"
@@ -96,6 +97,7 @@ def run(deps: Sequence[Dependency], *, url: str, timeout: int = 30) -> dict[str,
             text=True,
             errors="replace",
             check=False,
+            env=tool_environment(),
         )
     return parse_output(proc.returncode, proc.stdout, proc.stderr, url=url)
 

@@ -21,6 +21,7 @@ from typing import Any
 from quality_gates.errors import GateError
 from quality_gates.security.advisory import Advisory, smallest_upgrade
 from quality_gates.security.deps import Dependency
+from quality_gates.tool_env import tool_environment
 
 KEY_VAR = "SAFETY_API_KEY"
 OFFLINE = "unset SAFETY_API_KEY to skip safety, and work offline with --vuln-db PATH"
@@ -73,6 +74,7 @@ def run(deps: Sequence[Dependency], *, timeout: int = 120) -> dict[str, Any]:
                 check=False,
                 timeout=timeout,
                 stdin=subprocess.DEVNULL,
+                env=tool_environment(),
             )
         except subprocess.TimeoutExpired:
             raise GateError(f"safety did not answer within {timeout}s; {OFFLINE}")

@@ -13,8 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from quality_gates.code_identity import identity
 from quality_gates.config import Config
 from quality_gates.findings import Finding
+from quality_gates.program import ancestors
+from quality_gates.tool_env import tool_environment
 
 REGISTRY: dict[str, Adapter] = {}
 A = TypeVar("A", bound="type[Adapter]")
@@ -95,11 +98,23 @@ class Adapter:
         """Text whose change must invalidate cached results (config contents)."""
         return [config_text(ctx.root, name) for name in CONFIG_FILES]
 
+    def search_path(self, ctx: Context, files: Sequence[str]) -> list[Path]:
+        """Folders a whole-program tool may import from (see ``program.stamp``)."""
+        return ancestors(ctx.root, files)
+
+    def identity(self) -> str:
+        """Hash the suite's code that shapes this tool's results (see code_identity)."""
+        return identity(type(self).__module__, "quality_gates.runner")
+
     def fingerprint(self, ctx: Context) -> str:
-        """Hash the tool, its version, arguments and config: part of each cache key."""
+        """Hash the tool, its version, arguments and config: part of each cache key.
+
+        Config enters every key here; the suite's own code does too (``identity``).
+        """
         parts = [
             self.name,
             self.version(),
+            self.identity(),
             *self.check_args(ctx),
             *self.config_inputs(ctx),
         ]
@@ -114,6 +129,7 @@ class Adapter:
         proc = subprocess.run(  # nosec B603
             self.command(args, files),
             cwd=ctx.root,
+            env=tool_environment(),
             capture_output=True,
             text=True,
             errors="replace",

@@ -10,6 +10,7 @@ the project root.
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from quality_gates.cache import cache_dir
 from quality_gates.findings import Finding
+from quality_gates.program import Uncovered
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -60,14 +62,95 @@ def project_python(ctx: Context) -> str | None:
 
 def environment_stamp(python: str | None) -> str:
     """Return a stamp that changes when the environment's packages change."""
-    prefix = Path(python).parent.parent if python else Path(sys.prefix)
     stamps = []
-    for site in sorted(prefix.glob("lib/python3*/site-packages")):
+    for site in site_packages(python):
         try:
             stamps.append(f"{site}:{site.stat().st_mtime_ns}")
         except OSError:
             continue
     return ";".join(stamps)
+
+
+def site_packages(python: str | None) -> list[Path]:
+    """Return the site-packages folders of the environment mypy sees."""
+    prefix = Path(python).parent.parent if python else Path(sys.prefix)
+    return sorted(prefix.glob("lib/python3*/site-packages"))
+
+
+def pth_folders(python: str | None) -> list[Path]:
+    """Folders that ``.pth`` files add to the environment's import path.
+
+    An editable install of another local project is one: mypy reads its modules
+    from there, outside the project and outside site-packages.
+    """
+    found = []
+    for site in site_packages(python):
+        for pth in sorted(site.glob("*.pth")):
+            try:
+                lines = pth.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                entry = line.strip()
+                if entry and not entry.startswith(("#", "import ", "import\t")):
+                    folder = (site / entry).resolve()
+                    if folder.is_dir() and site not in (folder, *folder.parents):
+                        found.append(folder)
+    return found
+
+
+def _split(value: object) -> list[str]:
+    """mypy_path as mypy reads it: a list, or a string split on ``,`` and ``:``."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return re.split(r"[,:]", str(value)) if value else []
+
+
+def configured_mypy_path(ctx: Context) -> list[str]:
+    """``mypy_path`` of every config file mypy may read in the project root."""
+    table = ctx.config.pyproject.get("tool", {})
+    mypy = table.get("mypy", {}) if isinstance(table, dict) else {}
+    entries = _split(mypy.get("mypy_path")) if isinstance(mypy, dict) else []
+    for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(ctx.root / name, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError) as exc:
+            raise Uncovered(f"cannot read mypy_path from {name}: {exc}") from exc
+        if parser.has_option("mypy", "mypy_path"):
+            entries += _split(parser.get("mypy", "mypy_path"))
+    return entries
+
+
+def mypy_path(ctx: Context) -> list[Path]:
+    """MYPYPATH and mypy_path, as absolute folders (relative to the project root)."""
+    found = []
+    raw = os.environ.get("MYPYPATH", "").split(os.pathsep) + configured_mypy_path(ctx)
+    for entry in filter(None, (e.strip() for e in raw)):
+        for var in ("${MYPY_CONFIG_FILE_DIR}", "$MYPY_CONFIG_FILE_DIR"):
+            entry = entry.replace(var, str(ctx.root))
+        found.append(ctx.root / os.path.expanduser(os.path.expandvars(entry)))
+    return found
+
+
+INTERNAL_ERROR = "error: INTERNAL ERROR"
+NO_CACHE = ["--cache-dir", os.devnull]
+
+
+def _cache_in_use(args: Sequence[str]) -> bool:
+    where = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--cache-dir"]
+    return bool(where) and where[-1] != os.devnull
+
+
+def _without_cache(args: Sequence[str]) -> list[str]:
+    kept: list[str] = []
+    skip = False
+    for arg in args:
+        if skip or arg == "--cache-dir":
+            skip = not skip
+            continue
+        kept.append(arg)
+    return kept
 
 
 @register
@@ -97,9 +180,21 @@ class Mypy(Adapter):
         return ["--config-file=", "--ignore-missing-imports", "--check-untyped-defs"]
 
     def run_args(self, ctx: Context) -> list[str]:
-        """Keep mypy's incremental cache per project, in the suite's cache folder."""
+        """Keep mypy's incremental cache per project, in the suite's cache folder.
+
+        A folder that cannot be made or written (the cache folder is a file, a
+        read-only place) gets ``os.devnull``: mypy then keeps no cache at all,
+        instead of stopping with an INTERNAL ERROR.
+        """
         digest = hashlib.sha256(str(ctx.root).encode()).hexdigest()[:16]
-        return ["--cache-dir", str(cache_dir() / "mypy" / digest)]
+        folder = cache_dir() / "mypy" / digest
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.utime(folder)  # last used: folders unused past the age bound are pruned
+        except OSError:
+            return ["--cache-dir", os.devnull]
+        usable = os.access(folder, os.W_OK)
+        return ["--cache-dir", str(folder) if usable else os.devnull]
 
     def check_args(self, ctx: Context) -> list[str]:
         """Ask for one plain line per error, seeing the project's interpreter."""
@@ -116,6 +211,15 @@ class Mypy(Adapter):
         if python:
             args += ["--python-executable", python]
         return args
+
+    def search_path(self, ctx: Context, files: Sequence[str]) -> list[Path]:
+        """Add mypy_path, MYPYPATH and the environment's ``.pth`` folders."""
+        python = project_python(ctx)
+        return [
+            *super().search_path(ctx, files),
+            *mypy_path(ctx),
+            *pth_folders(python),
+        ]
 
     def config_inputs(self, ctx: Context) -> list[str]:
         """Add the environment's stamp: installed packages change mypy's results."""
@@ -142,7 +246,11 @@ class Mypy(Adapter):
         proc = super().run(ctx, args, files)
         retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
         if retry and "--explicit-package-bases" not in args:
-            proc = super().run(ctx, [*args, "--explicit-package-bases"], files)
+            args = [*args, "--explicit-package-bases"]
+            proc = super().run(ctx, args, files)
+        if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
+            # mypy stops when it cannot write its cache (a full disk): without one
+            proc = super().run(ctx, [*_without_cache(args), *NO_CACHE], files)
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:

@@ -1,0 +1,209 @@
+"""The actions' cached install: cache keys, and the suite's environment made once.
+
+These steps run before the suite is installed, so they run from the action's
+checkout (``PYTHONPATH=$GITHUB_ACTION_PATH/../../hooks python -m
+quality_gates.ci.suite_env ...``) and use the standard library only.
+
+``keys`` writes the step outputs the ``actions/cache`` steps use:
+
+- ``venv-key``: the suite's environment, by OS, architecture, Python (version
+  and interpreter path) and the suite's own files (its rev, as content), and
+  ``venv-dir``, where it lives (``venv_home``);
+- ``results-key``: the result cache and mypy's, by OS, Python, the suite and
+  the project's config files, plus the commit and run (a new entry per run,
+  since a saved key is never overwritten);
+- ``results-restore-keys``: the same without the run, then without the config,
+  so a pull request starts from the newest cache of its base branch.
+
+``install`` keeps a restored environment only when its stamp names the same
+suite digest and folder (a virtual environment cannot move) and its Python
+runs; otherwise it builds it anew.  Restored results are then read through the
+same keys and checksums as local ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import os
+import platform
+import shutil
+import subprocess  # nosec B404 - fixed argument lists, never a shell
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+# stdlib only, like every module this one imports (a test runs it with -S)
+from quality_gates.tools.base import CONFIG_FILES
+
+STAMP = ".quality-gates-suite"
+
+
+def digest_files(root: Path, names: Sequence[str]) -> str:
+    """Hash the names and contents of ``names`` under ``root`` (missing: name only)."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0")
+        path = root / name
+        if path.is_file():
+            digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def suite_digest(suite: Path) -> str:
+    """Hash what an install of the suite is made of: pyproject.toml and the package.
+
+    Only the package's folder: building it writes ``*.egg-info`` beside it.
+    """
+    names = ["pyproject.toml"]
+    for path in sorted((suite / "hooks" / "quality_gates").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            names.append(path.relative_to(suite).as_posix())
+    return digest_files(suite, names)
+
+
+def python_tag(python: str) -> str:
+    """Return ``py3.12.4-<hash of the interpreter's path>`` for the keys."""
+    version = subprocess.run(  # nosec B603
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    where = hashlib.sha256(str(Path(python).resolve()).encode()).hexdigest()[:8]
+    return f"py{version}-{where}"
+
+
+def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, str]:
+    """Return the cache keys of the suite's environment and of the results.
+
+    ``part`` tells apart jobs of one run that save their own results (shards).
+    """
+    runner = os.environ.get("RUNNER_OS") or platform.system()
+    arch = os.environ.get("RUNNER_ARCH") or platform.machine()
+    py = python_tag(python)
+    code = suite_digest(suite)
+    config = digest_files(project, CONFIG_FILES)
+    run = "-".join(
+        os.environ.get(name, "0")
+        for name in ("GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT")
+    )
+    prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
+    part = f"{part}-" if part else ""
+    venv_key = f"quality-gates-venv-{runner}-{arch}-{py}-{code}"
+    return {
+        "venv-key": venv_key,
+        "venv-dir": str(venv_home() / venv_key),
+        "results-key": f"{prefix}{config}-{part}{run}",
+        "results-restore-keys": "\n".join(
+            dict.fromkeys([f"{prefix}{config}-{part}", f"{prefix}{config}-", prefix])
+        ),
+        "suite-digest": code,
+    }
+
+
+def venv_home() -> Path:
+    """Where the actions keep the suite's environments: a path the same on every run.
+
+    A virtual environment cannot move, and ``$RUNNER_TEMP`` is not the same
+    folder everywhere (act makes a new one per run); the home folder is.
+    """
+    return Path.home() / ".cache" / "quality-gates-actions"
+
+
+def stamp_text(suite: Path, venv: Path, digest: str = "") -> str:
+    """Return what a usable environment's stamp says: suite digest and folder."""
+    return f"{digest or suite_digest(suite)}\n{venv.resolve()}\n"
+
+
+def usable(venv: Path, suite: Path) -> bool:
+    """Tell whether a restored environment is this suite's, here, and runs."""
+    try:
+        if (venv / STAMP).read_text() != stamp_text(suite, venv):
+            return False
+    except OSError:
+        return False
+    python = venv / "bin" / "python"
+    check = [str(python), "-c", "import quality_gates"]
+    try:
+        return subprocess.run(check, capture_output=True, check=False).returncode == 0
+    except OSError:
+        return False
+
+
+def install(python: str, venv: Path, suite: Path) -> bool:
+    """Make the suite's environment unless a usable one is there; True if made.
+
+    Jobs on one machine (a self-hosted runner, parallel act runs) share the
+    folder: a lock makes one of them build it while the others wait and use it.
+    """
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{venv}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install(python, venv, suite)
+
+
+def _install(python: str, venv: Path, suite: Path) -> bool:
+    if usable(venv, suite):
+        print(f"quality-gates: environment in {venv} restored; nothing to install")
+        return False
+    digest = suite_digest(suite)  # before the build writes beside the package
+    start = time.perf_counter()
+    shutil.rmtree(venv, ignore_errors=True)
+    venv_cmd = [python, "-m", "venv", "--without-pip", str(venv)]
+    subprocess.run(venv_cmd, check=True)  # nosec B603
+    pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
+    subprocess.run([*pip, "install", "--quiet", str(suite)], check=True)  # nosec B603
+    (venv / STAMP).write_text(stamp_text(suite, venv, digest))
+    print(
+        f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
+    )
+    return True
+
+
+def write_outputs(values: dict[str, str]) -> None:
+    """Append outputs to ``$GITHUB_OUTPUT`` (multi-line values as heredocs)."""
+    lines = []
+    for name, value in values.items():
+        if "\n" in value:
+            lines.append(f"{name}<<QG_EOF\n{value}\nQG_EOF\n")
+        else:
+            lines.append(f"{name}={value}\n")
+    target = os.environ.get("GITHUB_OUTPUT")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write("".join(lines))
+    else:
+        print("".join(lines), end="")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``keys`` or ``install``; exit 2 with one line on an error."""
+    parser = argparse.ArgumentParser(prog="python -m quality_gates.ci.suite_env")
+    parser.add_argument("step", choices=("keys", "install"))
+    parser.add_argument("--python", required=True, help="interpreter of the venv")
+    parser.add_argument("--suite", required=True, help="the action's checkout")
+    parser.add_argument("--project", default=".", help="the project (keys)")
+    parser.add_argument("--venv", default="", help="the environment (install)")
+    parser.add_argument("--part", default="", help="a shard's name (keys)")
+    args = parser.parse_args(argv)
+    suite = Path(args.suite).resolve()
+    try:
+        if args.step == "keys":
+            write_outputs(keys(suite, Path(args.project), args.python, args.part))
+        elif not args.venv:
+            parser.error("install needs --venv")
+        else:
+            made = install(args.python, Path(args.venv), suite)
+            write_outputs({"installed": "true" if made else "false"})
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"quality-gates: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""``quality-gates cache``: location, size, prune and clear; the bounds that keep it small."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from conftest import Project, cli
+
+SOURCE = '"""Doc."""\n\nimport os\n'
+
+
+def rows(cache: Path) -> dict[str, int]:
+    with sqlite3.connect(cache / "results.sqlite3") as conn:
+        return dict(conn.execute("SELECT k, used FROM results").fetchall())
+
+
+def age(cache: Path, days: int, *, keys: list[str] | None = None) -> None:
+    """Make rows look unused for ``days`` and the last pruning long ago."""
+    old = int(time.time() // 86400) - days
+    with sqlite3.connect(cache / "results.sqlite3") as conn:
+        for k in keys if keys is not None else list(rows(cache)):
+            conn.execute("UPDATE results SET used = ? WHERE k = ?", (old, k))
+        conn.execute("UPDATE meta SET v = '0' WHERE k = 'pruned'")
+
+
+def gate(project: Project, *args: str) -> dict[str, Any]:
+    proc = cli(project.root, "run", "--all-files", "--format", "json", *args)
+    assert proc.returncode == 1, proc.stderr
+    return dict(json.loads(proc.stdout))
+
+
+def cached(report: dict[str, Any]) -> dict[str, int]:
+    return {name: tool["cached"] for name, tool in report["tools"].items()}
+
+
+def test_show_names_the_folder_and_counts_what_is_in_it(
+    project: Project, isolated_cache: Path
+) -> None:
+    empty = cli(project.root, "cache")
+    assert empty.returncode == 0
+    assert empty.stdout.splitlines()[0] == f"cache: {isolated_cache}"
+    assert "0 entries" in empty.stdout
+    project.write("m.py", SOURCE)
+    project.commit()
+    gate(project)
+    info = json.loads(cli(project.root, "cache", "--format", "json").stdout)
+    assert info["directory"] == str(isolated_cache)
+    assert info["results"]["entries"] == len(rows(isolated_cache)) > 0
+    assert info["mypy"]["projects"] == 1 and info["mypy"]["bytes"] > 0
+    assert info["total_bytes"] == info["results"]["bytes"] + info["mypy"]["bytes"]
+    assert info["bounds"] == {"max_age_days": 30.0, "max_mb": 1024.0}
+
+
+def test_clear_removes_the_cache_and_nothing_else(
+    project: Project, isolated_cache: Path
+) -> None:
+    project.write("m.py", SOURCE)
+    project.commit()
+    first = gate(project)
+    (isolated_cache / "mine.txt").write_text("not the suite's")
+    cleared = cli(project.root, "cache", "clear")
+    assert cleared.returncode == 0, cleared.stderr
+    assert sorted(p.name for p in isolated_cache.iterdir()) == ["mine.txt"]
+    again = gate(project)
+    assert set(cached(again).values()) == {0}
+    assert again["findings"] == first["findings"]
+
+
+def test_rows_no_run_used_within_the_age_bound_are_pruned(
+    project: Project, isolated_cache: Path
+) -> None:
+    project.write("keep.py", SOURCE)
+    project.write("gone.py", SOURCE.replace("os", "sys"))
+    project.commit()
+    gate(project)
+    before = set(rows(isolated_cache))
+    project.git("rm", "-q", "gone.py")
+    project.commit()
+    age(isolated_cache, 31)
+    report = gate(project)  # the run uses keep.py's rows, then prunes the rest
+    assert cached(report)["flake8"] == 1
+    after = rows(isolated_cache)
+    assert before - set(after)  # gone.py's rows, and the old mypy and isort rows
+    assert set(after.values()) == {int(time.time() // 86400)}
+    assert set(cached(gate(project)).values()) == {1}
+
+
+def test_prune_keeps_recent_rows_within_the_age_and_size_bounds(
+    project: Project, isolated_cache: Path
+) -> None:
+    for i in range(6):
+        project.write(f"m{i}.py", SOURCE + f"X = {i}\n")
+    project.commit()
+    gate(project)
+    keys = sorted(rows(isolated_cache))
+    age(isolated_cache, 5, keys=keys[:10])
+    age(isolated_cache, 40, keys=keys[10:12])
+    pruned = cli(
+        project.root, "cache", "prune", env={"QUALITY_GATES_CACHE_MAX_MB": "0.002"}
+    )
+    assert pruned.returncode == 0, pruned.stderr
+    left = rows(isolated_cache)
+    assert not set(keys[10:12]) & set(left)  # past the age bound
+    with sqlite3.connect(isolated_cache / "results.sqlite3") as conn:
+        (size,) = conn.execute(
+            "SELECT SUM(LENGTH(k) + LENGTH(v)) FROM results"
+        ).fetchone()
+    assert 0 < size <= 0.002 * 1024 * 1024
+    # the least recently used go first: only rows used today are left
+    assert not set(keys[:10]) & set(left)
+    assert f"pruned {isolated_cache}: " in pruned.stdout
+
+
+def test_a_cache_folder_that_is_a_file_is_a_usage_error(
+    project: Project, tmp_path: Path
+) -> None:
+    (tmp_path / "file").write_text("")
+    proc = cli(
+        project.root, "cache", env={"QUALITY_GATES_CACHE_DIR": str(tmp_path / "file")}
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"quality-gates cache: error: {tmp_path / 'file'} is not a directory "
+        "(QUALITY_GATES_CACHE_DIR)"
+    )
+
+
+def test_help_states_the_bounds(project: Project) -> None:
+    proc = cli(project.root, "cache", "--help")
+    assert proc.returncode == 0
+    for text in (
+        "QUALITY_GATES_CACHE_MAX_AGE_DAYS",
+        "QUALITY_GATES_CACHE_MAX_MB",
+        "clear",
+    ):
+        assert text in proc.stdout

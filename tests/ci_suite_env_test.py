@@ -1,0 +1,101 @@
+"""The actions' cached install: keys, and when a restored environment is kept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import HOOKS, REPO
+from quality_gates.ci import suite_env
+from quality_gates.tools.base import CONFIG_FILES
+
+
+def keys_of(project: Path, **env: str) -> dict[str, str]:
+    """Run the keys step as the action does: from the checkout, site-packages off."""
+    proc = subprocess.run(
+        [sys.executable, "-S", "-m", "quality_gates.ci.suite_env", "keys"]
+        + ["--python", sys.executable, "--suite", str(REPO), "--project", str(project)],
+        env={**os.environ, "PYTHONPATH": str(HOOKS), "GITHUB_OUTPUT": "", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = proc.stdout.replace("<<QG_EOF\n", "=").replace("\nQG_EOF\n", "\n")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if "=" in line:
+            name, value = line.split("=", 1)
+            out[name] = value
+        else:
+            out[name] += "\n" + line
+    return out
+
+
+def test_keys_need_the_standard_library_only_and_change_with_what_they_hold(
+    tmp_path: Path,
+) -> None:
+    run = {"GITHUB_SHA": "abc", "GITHUB_RUN_ID": "7", "GITHUB_RUN_ATTEMPT": "1"}
+    first = keys_of(tmp_path, **run)
+    assert first["results-key"].endswith("-abc-7-1")
+    restore = first["results-restore-keys"].split("\n")
+    assert len(restore) == 2 and all(
+        first["results-key"].startswith(k) for k in restore
+    )
+    assert first["venv-dir"].endswith(first["venv-key"])
+    again = keys_of(tmp_path, **{**run, "GITHUB_RUN_ID": "8"})
+    assert again["venv-key"] == first["venv-key"]
+    assert again["results-key"] != first["results-key"]
+    (tmp_path / "setup.cfg").write_text("[flake8]\nmax-line-length = 100\n")
+    config = keys_of(tmp_path, **run)
+    assert config["venv-key"] == first["venv-key"]
+    assert not config["results-key"].startswith(restore[0])
+    assert config["results-key"].startswith(restore[1])  # restores across the change
+
+
+def test_the_suite_digest_follows_the_suites_files(tmp_path: Path) -> None:
+    suite = tmp_path / "suite"
+    (suite / "hooks" / "quality_gates").mkdir(parents=True)
+    (suite / "pyproject.toml").write_text("[project]\n")
+    module = suite / "hooks" / "quality_gates" / "x.py"
+    module.write_text("A = 1\n")
+    before = suite_env.suite_digest(suite)
+    (suite / "hooks" / "quality_gates" / "__pycache__").mkdir()
+    (suite / "hooks" / "quality_gates" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    assert suite_env.suite_digest(suite) == before
+    module.write_text("A = 2\n")
+    assert suite_env.suite_digest(suite) != before
+
+
+@pytest.mark.parametrize(
+    ("stamp", "kept"),
+    [
+        pytest.param("same", True, id="this suite, this folder"),
+        pytest.param("other-suite", False, id="another suite"),
+        pytest.param("moved", False, id="another folder"),
+        pytest.param(None, False, id="no stamp"),
+    ],
+)
+def test_a_restored_environment_is_kept_only_when_its_stamp_matches(
+    tmp_path: Path, stamp: str | None, kept: bool
+) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
+    )
+    site = next(venv.glob("lib/python3*/site-packages"))
+    (site / "qg.pth").write_text(str(HOOKS) + "\n")  # quality_gates importable
+    text = suite_env.stamp_text(REPO, venv)
+    if stamp == "other-suite":
+        text = "0" * 16 + text[16:]
+    elif stamp == "moved":
+        text = text.split("\n")[0] + f"\n{tmp_path / 'elsewhere'}\n"
+    if stamp is not None:
+        (venv / suite_env.STAMP).write_text(text)
+    assert suite_env.usable(venv, REPO) is kept
+
+
+def test_the_config_files_are_the_adapters() -> None:
+    assert suite_env.CONFIG_FILES is CONFIG_FILES
