@@ -190,11 +190,10 @@ def _tools_of(hook: Hook, tools: Sequence[str]) -> list[str]:
     return list(tools)
 
 
-def suite_dependencies(
+def mypy_dependencies(
     found: Found, new: Sequence[SuiteHook], tools: Sequence[str]
-) -> tuple[list[str], list[str]]:
-    """Every dependency of the suite's hooks, and those of the hooks that run mypy."""
-    every: list[str] = []
+) -> list[str]:
+    """The dependencies of the suite's hooks that run mypy (what mypy sees)."""
     mypy: list[str] = []
     pairs: list[tuple[list[str], list[str]]] = [
         (list(h.additional_dependencies), _tools_of_suite(h, tools)) for h in new
@@ -204,10 +203,9 @@ def suite_dependencies(
             deps = hook.strings("additional_dependencies") or []
             pairs.append((deps, _tools_of(hook, tools)))
     for deps, names in pairs:
-        every += [d for d in deps if d not in every]
         if "mypy" in names:
             mypy += [d for d in deps if d not in mypy]
-    return every, mypy
+    return mypy
 
 
 def _tools_of_suite(hook: SuiteHook, tools: Sequence[str]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -275,7 +275,7 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
             f"not carried over: additional dependency {dep} (the suite pins it)"
         )
     suite_hooks = hooks.groups(found, tools, carried_deps, common)
-    packages, mypy_deps = hooks.suite_dependencies(found, suite_hooks, tools)
+    mypy_deps = hooks.mypy_dependencies(found, suite_hooks, tools)
     planned = {
         precommit.PATH: precommit_plan.render(
             config, found, suite_hooks, (req.repo, sha, comment)
@@ -295,8 +295,9 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     changes = _changes(root, planned)
     generated = {workflow.PATH} | {n for n in ws.texts if read_text(root, n) is None}
     refused = [] if req.force else _refused(changes, record, generated)
-    report = snapshot.findings(root, planned, packages, say)
     baseline_path = baseline_mod.locate(root, None, ws.cfg.baseline, required=False)
+    kept = baseline_mod.load(baseline_path) if baseline_path else None
+    report = snapshot.findings(root, planned, req.repo, say)
     plan = Plan(changes, ws.notes, report, ws.cfg.baseline, refused=refused)
     new_record = dataclasses.replace(
         record.updated({c.path: c.new for c in changes}), repo=req.repo, rev=req.rev
@@ -304,15 +305,16 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     plan.changes += (
         _changes(root, {record_mod.PATH: new_record.render()}) if changes else []
     )
-    _baseline(plan, root, baseline_path, report)
+    _baseline(plan, kept, report)
     return plan
 
 
-def _baseline(plan: Plan, root: Path, path: Path | None, report: Report) -> None:
+def _baseline(
+    plan: Plan, kept: Collection[baseline_mod.Entry] | None, report: Report
+) -> None:
     """Keep an existing baseline (counting what it lacks), else write today's."""
-    if path is not None:
-        entries = baseline_mod.load(path)
-        known = {e.fingerprint for e in entries}
+    if kept is not None:
+        known = {e.fingerprint for e in kept}
         plan.new_against_baseline = sum(
             1 for f in report.findings if f.fingerprint not in known
         )

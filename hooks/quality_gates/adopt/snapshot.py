@@ -1,36 +1,43 @@
-"""Today's findings under the planned configs, found in a copy of the project.
+"""Today's findings as the new hooks will report them, found in a copy of the project.
 
-The tools read their configs from files, so the baseline must be taken with
-the configs init is about to write.  init links the project's files into a
-temporary folder, writes the planned files there, and checks that copy; the
-project itself is not touched until everything is planned.  Paths in findings
-are relative, so fingerprints are the project's own.  The hooks'
-``additional_dependencies`` (flake8 plugins, mypy's stubs) are installed into
-a temporary folder on the tools' path, as pre-commit installs them beside the
-suite, so the baseline holds what the hook will report.
+The hook runs in the environment pre-commit builds for it: the suite at the
+pinned rev and the hooks' ``additional_dependencies``, nothing else.  mypy
+resolves imports against that environment, so findings taken in init's own
+interpreter differ (a ``pytest`` or ``setuptools`` installed beside init is
+found there and missing in the hook: ``import-not-found`` that no baseline
+has).  init therefore runs the planned hooks themselves through pre-commit,
+on a copy of the project that holds the planned files, each hook writing its
+findings as JSON (see ``baseline_hooks``).  The environment pre-commit builds
+for that is the one the first commit reuses.  The project itself is not
+touched: its files are linked into the copy, and no hook there fixes a file.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.metadata
+import importlib.util
+import json
 import os
 import shutil
-import subprocess  # nosec B404 - pip and git with argument lists, never a shell
+import subprocess  # nosec B404 - git and pre-commit with argument lists
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import scan
-from quality_gates.cache import Cache
-from quality_gates.cli import TOOL_DISTRIBUTIONS
+from quality_gates import gate
+from quality_gates import score as score_mod
+from quality_gates.adopt import baseline_hooks
+from quality_gates.adopt.precommit import PATH
 from quality_gates.errors import GateError
-from quality_gates.report import Report
+from quality_gates.findings import Finding
+from quality_gates.report import Report, ToolRun
 
 ENVIRONMENTS = (".venv", "venv")
+# what would change which hooks run, or how, under the user's shell
+DROPPED_VARIABLES = ("SKIP", "PRE_COMMIT_CONFIG", "PRE_COMMIT_COLOR")
 
 
 def _place(src: Path, dest: Path) -> None:
@@ -63,72 +70,109 @@ def copy_project(root: Path, target: Path, planned: Mapping[str, str]) -> None:
     files_mod.git(target, "add", "-A", "--", ".", *[f":!{n}" for n in ENVIRONMENTS])
 
 
-def _constraints(folder: Path) -> Path:
-    path = folder / "constraints.txt"
-    # only the suite's own tools are held at their versions, as in the hook's env
-    pins = {
-        f"{name}=={importlib.metadata.version(name)}" for name in TOOL_DISTRIBUTIONS
-    }
-    path.write_text("\n".join(sorted(pins)) + "\n", encoding="utf-8")
-    return path
-
-
-def install(packages: Sequence[str], folder: Path, say: Callable[[str], None]) -> Path:
-    """pip-install ``packages`` into ``folder/site``, at this environment's versions."""
-    site = folder / "site"
-    say(f"installing the hooks' additional_dependencies: {' '.join(packages)}")
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(site)]
-    proc = subprocess.run(  # nosec B603
-        [*command, "--constraint", str(_constraints(folder)), *packages],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+def pre_commit_command() -> list[str]:
+    """Return how to start pre-commit: this interpreter's, else the one on PATH."""
+    if importlib.util.find_spec("pre_commit") is not None:
+        return [sys.executable, "-m", "pre_commit"]
+    found = shutil.which("pre-commit")
+    if found is None:
         raise GateError(
-            "the hooks' additional_dependencies do not install beside the suite's "
-            f"pinned tools ({lines[-1] if lines else 'pip failed'}); pre-commit would "
-            "fail the same way: change them in .pre-commit-config.yaml"
+            "pre-commit: not found (neither importable nor on PATH); init takes the "
+            "baseline by running the new hooks through it, as every commit will: "
+            "`pip install pre-commit`, then run init again"
         )
-    return site
+    return [found]
 
 
-@contextlib.contextmanager
-def _on_path(site: Path | None) -> Iterator[None]:
-    old = os.environ.get("PYTHONPATH")
-    if site is not None:
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), old]))
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = old
+def run_hooks(copy: Path, config: Path, say: Callable[[str], None]) -> tuple[int, str]:
+    """Run ``pre-commit run --all-files`` with ``config``; return its code and output."""
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_VARIABLES}
+    command = [*pre_commit_command(), "run", "--all-files", "--color", "never"]
+    proc = subprocess.Popen(  # nosec B603
+        [*command, "--config", str(config)],
+        cwd=copy,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    lines = []
+    assert proc.stdout is not None  # nosec B101 - stdout=PIPE
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("[INFO]"):
+            say("pre-commit: " + line.removeprefix("[INFO]").strip())
+    return proc.wait(), "".join(lines)
+
+
+def _tail(output: str) -> str:
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    return " | ".join(lines[-4:]) or "no output"
+
+
+def read_reports(
+    reports: tuple[Path, ...], code: int, output: str
+) -> list[dict[str, Any]]:
+    """Read each hook's JSON report; a hook that failed to report is an error."""
+    if code not in (0, 1):
+        raise GateError(f"pre-commit failed (exit {code}), so no baseline: {_tail(output)}")
+    found = []
+    for path in reports:
+        if not path.is_file():
+            if code == 0:
+                continue  # the hook had no file to check: pre-commit skipped it
+            raise GateError(
+                f"the suite's hook failed before it reported, so no baseline: "
+                f"{_tail(output)}"
+            )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GateError(f"the suite's hook wrote an unreadable report: {exc}")
+        if data.get("errors"):
+            raise GateError(
+                f"{len(data['errors'])} tool error(s), so no baseline: "
+                + "; ".join(str(e) for e in data["errors"])
+            )
+        found.append(data)
+    return found
+
+
+def merge(reports: list[dict[str, Any]], cfg: config_mod.Config) -> Report:
+    """Return one report of every hook's findings, scored over the project's lines."""
+    findings: dict[tuple[str, str], Finding] = {}
+    tools: dict[str, ToolRun] = {}
+    loc = 0
+    for data in reports:
+        for item in data.get("findings", []):
+            finding = Finding.from_dict(item)
+            finding.new = None
+            findings.setdefault((finding.tool, finding.fingerprint), finding)
+        for name, run in data.get("tools", {}).items():
+            tools[name] = ToolRun(name, **run)
+        loc = max(loc, int(data.get("summary", {}).get("lines_of_code") or 0))
+    ordered = sorted(findings.values(), key=Finding.sort_key)
+    result = score_mod.compute(ordered, loc, costs=gate.costs(cfg))
+    report = Report("init", findings=ordered, tools=tools)
+    report.summary.update(findings=len(ordered), **result.summary())
+    return report
 
 
 def findings(
-    root: Path,
-    planned: Mapping[str, str],
-    packages: Sequence[str],
-    say: Callable[[str], None],
+    root: Path, planned: Mapping[str, str], suite: str, say: Callable[[str], None]
 ) -> Report:
-    """Check a copy of the project with the planned files; tool errors are fatal."""
+    """Run the planned hooks on a copy of the project; tool errors are fatal."""
     with tempfile.TemporaryDirectory(prefix="quality-gates-init-") as tmp:
         copy = Path(tmp) / "project"
         copy_project(root, copy, planned)
-        site = install(packages, Path(tmp), say) if packages else None
-        cfg = config_mod.load(copy)
-        cache = Cache()
-        with _on_path(site):
-            report, outcome = scan.project_report(
-                "init", copy, cfg, cache=cache, progress=say
-            )
-        cache.close()
-    if outcome.errors:
-        raise GateError(
-            f"{len(outcome.errors)} tool error(s), so no baseline: "
-            + "; ".join(outcome.errors)
+        hooks = baseline_hooks.build(planned[PATH], suite, Path(tmp))
+        config = Path(tmp) / "baseline-hooks.yaml"
+        config.write_text(hooks.text, encoding="utf-8")
+        say(
+            "running the new hooks through pre-commit on a copy of the project, in "
+            "their own environment (installed once, then reused by every commit)"
         )
-    return report
+        code, output = run_hooks(copy, config, say)
+        reports = read_reports(hooks.reports, code, output)
+        return merge(reports, config_mod.load(copy))
