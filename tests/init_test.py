@@ -51,15 +51,32 @@ SOURCES = {
 
 
 @pytest.fixture(scope="session")
-def suite(
-    hook_repo: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """Clone this checkout with the installed version's tag, as pre-commit clones it."""
-    repo, _ = hook_repo
-    target = tmp_path_factory.mktemp("suite") / "quality-gates"
-    git(repo.parent, "clone", "-q", str(repo), str(target))
-    git(target, "tag", "v0.1.0")
+def suite(hook_repo: tuple[Path, str]) -> Path:
+    """Clone this checkout with the installed version's tag, as pre-commit clones it.
+
+    One clone for every xdist worker: pre-commit installs one environment per
+    repository and rev, and init runs the hooks in it.
+    """
+    import fcntl
+
+    repo, rev = hook_repo
+    target = repo.parent / f"suite-{rev[:12]}" / "quality-gates"
+    with open(repo.parent / "suite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / ".git").exists():
+            staging = target.parent / "staging"
+            git(repo.parent, "clone", "-q", str(repo), str(staging))
+            git(staging, "tag", "v0.1.0")
+            staging.rename(target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def shared_pre_commit_home(
+    pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """init runs the new hooks through pre-commit: one store for the session."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
 
 
 @pytest.fixture
@@ -162,27 +179,19 @@ def test_hand_edit_is_not_overwritten_without_force(
 ) -> None:
     assert init(adopter, suite).returncode == 0
     workflow = adopter.root / ".github/workflows/quality-gates.yml"
-    edited = workflow.read_text() + "      - run: echo extra step\n"
-    workflow.write_text(edited)
-    git(suite, "commit", "-q", "--allow-empty", "-m", "next")
-    git(suite, "tag", "v0.1.1")
+    written = workflow.read_text()
+    workflow.write_text(written + "      - run: echo extra step\n")
     before = snapshot(adopter.root)
-    proc = init(adopter, suite, "--rev", "v0.1.1")
+    proc = init(adopter, suite)
     assert proc.returncode == 2
     assert (
         ".github/workflows/quality-gates.yml changed since init wrote it: not overwritten"
         in proc.stderr
     )
     assert snapshot(adopter.root) == before
-    proc = init(adopter, suite, "--rev", "v0.1.1", "--force")
+    proc = init(adopter, suite, "--force")
     assert proc.returncode == 0, proc.stderr
-    new_sha = git(suite, "rev-parse", "v0.1.1").strip()
-    assert "echo extra step" not in workflow.read_text()
-    assert f"@{new_sha} # v0.1.1" in workflow.read_text()
-    assert (
-        f"rev: {new_sha}  # frozen: v0.1.1"
-        in (adopter.root / ".pre-commit-config.yaml").read_text()
-    )
+    assert workflow.read_text() == written
 
 
 def test_existing_workflow_of_the_same_name_needs_force(
@@ -349,3 +358,47 @@ def test_pre_commit_passes_after_init(
     proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
     assert proc.returncode == 1
     assert "app/new.py:1:1: flake8 F401" in proc.stdout
+
+
+MYPY_ONLY = """\
+repos:
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.10.0
+    hooks:
+      - id: mypy
+        args: []   # not the mirror's --ignore-missing-imports
+        additional_dependencies: [types-PyYAML]
+"""
+
+
+@pytest.mark.slow
+def test_baseline_is_what_the_hook_reports_in_its_own_environment(
+    project: Project, suite: Path, pre_commit_home: Path
+) -> None:
+    """mypy in the hook sees the suite and the hook's additional_dependencies only.
+
+    pytest is installed beside init (this interpreter), not in the hook's
+    environment: the hook reports `import pytest` as import-not-found, so the
+    baseline must hold it (a baseline taken in init's interpreter did not, and
+    the first `pre-commit run --all-files` failed).  types-PyYAML comes with
+    the hook: `import yaml` is clean in both.
+    """
+    project.write("pyproject.toml", "[tool.mypy]\nstrict = true\n")
+    project.write(
+        "app.py",
+        '"""App."""\nimport pytest\nimport yaml\n\n\ndef f() -> None:\n'
+        '    """F."""\n    pytest.fail(yaml.safe_dump(1))\n',
+    )
+    project.write(".pre-commit-config.yaml", MYPY_ONLY)
+    project.commit()
+    proc = init(project, suite, "--tools", "mypy")
+    assert proc.returncode == 0, proc.stderr
+    baseline = json.loads((project.root / ".quality-gates-baseline.json").read_text())
+    assert [(r["tool"], r["rule"], r["path"]) for r in baseline["findings"]] == [
+        ("mypy", "import-not-found", "app.py")
+    ]
+    assert "today's findings: 1 (mypy 1)" in proc.stdout
+    project.git("add", "-A")
+    proc = pre_commit(project.root, pre_commit_home, "run", "--all-files", "-v")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "baseline: 0 new, 1 baselined" in proc.stdout
