@@ -1,5 +1,4 @@
-"""sources.py: the line model every tool shares; the syntax pre-check names the
-interpreter and never raises."""
+"""sources.py: the line model every tool shares, and a pre-check that never raises."""
 
 from __future__ import annotations
 
@@ -39,7 +38,6 @@ def test_an_expression_too_deep_to_compile_is_a_finding() -> None:
 
 def test_valid_code_has_no_problem() -> None:
     assert sources.syntax_problem("ok.py", "x = 1\n") is None
-
 
 
 @pytest.mark.parametrize(
