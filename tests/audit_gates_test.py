@@ -8,41 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Project, cli, validate_sarif
-from quality_gates.guards import gatecmd, integrity, shell, textfile, workflows
+from quality_gates.guards import gatecmd, integrity, shell
 from quality_gates.guards.integrity_rules import RULES
-
-SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
-DIGEST = "sha256:" + "a" * 64
-
-
-def workflow(
-    steps: str = "", *, job: str = "", top: str = "permissions:\n  contents: read\n"
-) -> str:
-    """Return a clean, pinned, permissioned workflow; ``steps`` and ``job`` add to its one job."""
-    body = textwrap.indent(textwrap.dedent(steps).strip("\n"), " " * 6)
-    extra = textwrap.indent(textwrap.dedent(job).strip("\n"), " " * 4)
-    return (
-        "name: ci\non: [push, pull_request]\n"
-        + top
-        + "jobs:\n  test:\n    runs-on: ubuntu-latest\n"
-        + (extra + "\n" if extra else "")
-        + "    steps:\n"
-        + f"      - uses: actions/checkout@{SHA}  # v4.2.2\n"
-        + (body + "\n" if body else "")
-    )
-
-
-def run_step(script: str) -> str:
-    return "- name: gate\n  run: |\n" + textwrap.indent(
-        textwrap.dedent(script).strip("\n"), "    "
-    )
-
-
-def audit(text: str | bytes) -> list[tuple[str, int, str]]:
-    data = text.encode() if isinstance(text, str) else text
-    found = workflows.audit_workflow("ci.yml", textfile.decode(data))
-    return [(f.rule, f.line, f.message) for f in found]
-
+from workflow_yaml import DIGEST, SHA, audit, run_step, workflow
 
 # (shell script of one step, rule or None, text the message must contain)
 SHELL_CASES = [
@@ -58,7 +26,11 @@ SHELL_CASES = [
     pytest.param(
         "pip-audit || printf 'vulnerable\\n'", "QG102", "pip-audit", id="or-printf"
     ),
-    pytest.param("pytest; exit 0", "QG103", "`pytest; exit 0`", id="exit-0"),
+    pytest.param(
+        "set +e\npytest; exit 0", "QG103", "`pytest; exit 0`", id="exit-0-no-errexit"
+    ),
+    # under `bash -e {0}` (no shell:) pytest failing ends the script before exit 0
+    pytest.param("pytest; exit 0", None, "", id="exit-0-under-errexit"),
     pytest.param(
         "set +e\npytest\necho done", "QG104", "`set +e` then `pytest`", id="set-e-off"
     ),
@@ -156,6 +128,26 @@ STEP_CASES = [
     pytest.param(
         "- run: pytest", "if: github.event_name == 'push'", None, id="if-real"
     ),
+    pytest.param(
+        "- run: pytest",
+        "if: ${{ github.event.workflow_run.conclusion == 'success' && "
+        "github.event.workflow_run.outputs.tests == 'true' }}",
+        "QG107",
+        id="if-workflow-run-outputs",
+    ),
+    pytest.param(
+        "- name: Deploy\n  run: ./deploy.sh",
+        "if: false",
+        None,
+        id="if-false-not-a-gate",
+    ),
+    pytest.param(
+        f"- uses: aquasecurity/trivy-action@{SHA}  # 0.28.0\n  with:\n"
+        "    format: sarif\n    output: trivy.sarif\n  continue-on-error: true",
+        "",
+        None,
+        id="coe-scanner-that-only-reports",
+    ),
     pytest.param("- uses: actions/setup-python@v5", "", "QG110", id="tag"),
     pytest.param("- uses: actions/setup-python@main", "", "QG110", id="branch"),
     pytest.param("- uses: actions/setup-python@0b93645", "", "QG110", id="short-sha"),
@@ -169,6 +161,50 @@ STEP_CASES = [
         "",
         "QG106",
         id="exit-zero-in-with",
+    ),
+    pytest.param(
+        f"- uses: aquasecurity/trivy-action@{SHA}  # 0.28.0\n  with:\n"
+        "    image-ref: app:ci\n    exit-code: 0",
+        "",
+        "QG106",
+        id="scanner-exit-code-0",
+    ),
+    pytest.param(
+        f"- uses: aquasecurity/trivy-action@{SHA}  # 0.28.0\n  with:\n"
+        "    image-ref: app:ci\n    exit-code: '1'",
+        "",
+        None,
+        id="scanner-exit-code-1",
+    ),
+    pytest.param(
+        "- id: lint\n  run: ruff check .\n  continue-on-error: true\n"
+        "- name: Fail when a check failed\n  if: always()\n  run: |\n"
+        '    if [ "${{ steps.lint.outcome }}" != success ]; then exit 1; fi',
+        "",
+        None,
+        id="coe-outcome-checked-later",
+    ),
+    pytest.param(
+        "- id: lint\n  run: ruff check .\n  continue-on-error: true\n"
+        "- name: Summary\n  if: always()\n  run: |\n"
+        '    echo "lint: ${{ steps.lint.outcome }}" >> "$GITHUB_STEP_SUMMARY"',
+        "",
+        "QG105",
+        id="coe-outcome-only-reported",
+    ),
+    pytest.param(
+        "- name: Run tests\n  run: ./gradlew check\n  continue-on-error: true",
+        "",
+        "QG105",
+        id="coe-build-tool-goal",
+    ),
+    pytest.param(
+        "- name: Install butterfly-testing\n"
+        "  run: mvn -f ../butterfly-testing/pom.xml install -DskipTests\n"
+        "  continue-on-error: true",
+        "",
+        None,
+        id="coe-setup-step",
     ),
 ]
 
@@ -194,6 +230,7 @@ def test_reusable_workflow_must_be_pinned() -> None:
         "on: push\npermissions: {}\njobs:\n"
         "  call:\n    uses: org/repo/.github/workflows/lint.yml@main\n"
         "  local:\n    uses: ./.github/workflows/lint.yml\n"
+        "  same-repo:\n    uses: $/.github/workflows/plan.yml\n"
     )
     assert [(r, line) for r, line, _ in audit(text)] == [("QG110", 5)]
 
@@ -202,7 +239,36 @@ PERMISSION_CASES = [
     pytest.param("", ["QG111"], id="none"),
     pytest.param("permissions:\n  contents: read\n", [], id="top-level"),
     pytest.param("permissions: {}\n", [], id="empty-top-level"),
+    pytest.param("permissions: write-all\n", ["QG114"], id="write-all"),
+    pytest.param("permissions: read-all\n", [], id="read-all"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("on", "rules"),
+    [
+        pytest.param("workflow_call", [], id="reusable-gets-the-callers-token"),
+        pytest.param(
+            "\n  workflow_call:\n    inputs:\n      python:\n        type: string",
+            [],
+            id="reusable-with-inputs",
+        ),
+        pytest.param("[workflow_call, push]", ["QG111"], id="reusable-and-push"),
+    ],
+)
+def test_reusable_workflow_permissions(on: str, rules: list[str]) -> None:
+    text = workflow(top="").replace("on: [push, pull_request]", f"on: {on}")
+    assert [r for r, _, _ in audit(text)] == rules
+
+
+def test_job_with_write_all() -> None:
+    text = workflow(job="permissions: write-all")
+    ((rule, line, message),) = audit(text)
+    assert (rule, text.splitlines()[line - 1].strip()) == (
+        "QG114",
+        "permissions: write-all",
+    )
+    assert message.startswith("job `test`: `permissions: write-all`: every step")
 
 
 @pytest.mark.parametrize(("top", "rules"), PERMISSION_CASES)
@@ -543,6 +609,83 @@ CONFIG_CASES = [
         id="tox-honest",
     ),
     pytest.param(
+        {
+            ".flake8": "[flake8]\nselect = E,F,W\n",
+            ".pre-commit-config.yaml": PRECOMMIT_DOCSTRINGS.replace(
+                "flake8-docstrings==1.7.0", "flake8-bugbear==24.12.12"
+            ),
+        },
+        [("QG115", ".flake8", 2)],
+        "`select = E, F, W` has no B code (flake8-bugbear is in use)",
+        id="select-drops-bugbear",
+    ),
+    pytest.param(
+        {
+            ".flake8": "[flake8]\nselect = E,F,W\nextend-select = B\n",
+            "requirements-dev.txt": "flake8-bugbear==24.12.12\n",
+        },
+        [],
+        "",
+        id="extend-select-bugbear",
+    ),
+    pytest.param(
+        {
+            "setup.cfg": "[flake8]\nselect = E,F,W,B\n",
+            "requirements/lint.txt": "flake8\nflake8-comprehensions\n",
+        },
+        [("QG115", "setup.cfg", 2)],
+        "has no C4 code (flake8-comprehensions is in use)",
+        id="select-drops-comprehensions",
+    ),
+    pytest.param(
+        {
+            "setup.cfg": "[flake8]\nselect = C,E,F,W\n",
+            "requirements-dev.txt": "flake8-comprehensions\n",
+        },
+        [],
+        "",
+        id="select-c-keeps-c4",
+    ),
+    pytest.param(
+        {
+            "tox.ini": "[flake8]\nextend-ignore = E203, SIM\n"
+            "[testenv:lint]\ndeps = flake8-simplify\ncommands = flake8\n",
+        },
+        [("QG115", "tox.ini", 2)],
+        "`SIM` in the ignore list turns off every SIM check",
+        id="ignore-drops-simplify",
+    ),
+    pytest.param(
+        {"pyproject.toml": "[tool.mypy]\nstrict = true\nignore_errors = true\n"},
+        [("QG116", "pyproject.toml", 3)],
+        "`ignore_errors = true` next to `strict = true`",
+        id="mypy-ignore-errors",
+    ),
+    pytest.param(
+        {"mypy.ini": "[mypy]\nignore_errors = True\n"},
+        [("QG116", "mypy.ini", 2)],
+        "mypy.ini [mypy]: `ignore_errors = true`",
+        id="mypy-ini-ignore-errors",
+    ),
+    pytest.param(
+        {
+            "pyproject.toml": "[tool.mypy]\nstrict = true\n\n[[tool.mypy.overrides]]\n"
+            'module = ["legacy.*"]\nignore_errors = true\n'
+        },
+        [],
+        "",
+        id="mypy-ignore-errors-one-module",
+    ),
+    pytest.param(
+        {
+            ".github/actions/lint/action.yml": "runs:\n  using: composite\n  steps:\n"
+            "    - run: ruff check . | tee ruff.txt\n      shell: sh\n"
+        },
+        [("QG112", ".github/actions/lint/action.yml", 4)],
+        "without pipefail (`shell: sh -e {0}`)",
+        id="composite-action-under-github",
+    ),
+    pytest.param(
         {".pre-commit-config.yaml": "repos: [\n"},
         [("QG109", ".pre-commit-config.yaml", 2)],
         "invalid YAML",
@@ -690,3 +833,56 @@ def test_unreadable_workflow_is_a_finding_not_a_crash(tmp_path: Path) -> None:
 def test_this_repository_passes_its_own_audit() -> None:
     proc = cli(REPO, "audit-gates")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# ---- hostile workflows ------------------------------------------------------
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """About 700 bytes whose `with:` expands to 10**9 scalars if aliases are copied."""
+    rows = ['l0: &l0 ["--exit-zero", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    rows += [
+        f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels)
+    ]
+    return workflow(
+        f"- uses: org/lint-action@{SHA}\n  with:\n"
+        + textwrap.indent("\n".join(rows), "    ")
+    )
+
+
+def test_yaml_alias_bomb_is_read_once_per_node(project: Project) -> None:
+    text = alias_bomb()
+    assert len(text.encode()) < 1200
+    project.write(".github/workflows/ci.yml", text)
+    proc = cli(project.root, "audit-gates", "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    found = json.loads(proc.stdout)["findings"]
+    assert [(f["rule"], f["line"]) for f in found] == [("QG106", 12)]
+    assert 'l0: &l0 ["--exit-zero"' in text.splitlines()[11]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("x: " + "[" * 500 + "]" * 500, id="flow"),
+        pytest.param(
+            "\n".join("  " * depth + f"k{depth}:" for depth in range(500)) + " 1",
+            id="block",
+        ),
+    ],
+)
+def test_workflow_nested_500_deep_is_a_finding(project: Project, body: str) -> None:
+    project.write(".github/workflows/deep.yml", "on: push\n" + body + "\n")
+    proc = cli(project.root, "audit-gates")
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[0].startswith(
+        ".github/workflows/deep.yml:1:0: audit-gates QG109 workflow: invalid YAML: "
+        "nested too deeply to read"
+    )
+
+
+def test_every_rule_is_documented_on_its_page() -> None:
+    section = (REPO / "docs" / "gate-integrity.md").read_text()
+    for rule in RULES:
+        assert f"| `{rule}` |" in section, rule

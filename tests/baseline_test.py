@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import LINE_ENDS, Project, cli, flagged_source
 from quality_gates import baseline
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -203,6 +203,13 @@ VALID = baseline.render([baseline.Entry("a.py", "flake8", "F401", "0" * 32)])
             VALID.replace('"fingerprint"', '"fp"').encode(), "entry 0", id="bad-entry"
         ),
         pytest.param(
+            VALID.replace(
+                '"format":', '"deep": ' + "[" * 100_000 + "]" * 100_000 + ', "format":'
+            ).encode(),
+            "nested too deeply to be a baseline",
+            id="nested-100k-deep",
+        ),
+        pytest.param(
             VALID.replace('"findings": [', '"findings": {"x": [')
             .replace("]", "]}")
             .encode(),
@@ -310,3 +317,30 @@ def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) ->
     assert data["summary"]["fixed"] == 4
     proc = cli(project.root, "run", "pkg/clean.py", "--format", "json")
     assert json.loads(proc.stdout)["summary"]["fixed"] == 0
+
+
+@pytest.mark.parametrize("end", [pytest.param("\n", id="LF"), *LINE_ENDS])
+def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
+    project: Project, end: str
+) -> None:
+    r"""The fingerprint reads the flagged line as the tools count lines.
+
+    A form feed (or \x1c, \x85, \u2028...) is no line break for Python: a
+    fingerprint that counted one would read the line above, and an edit of
+    the flagged line would pass as baselined.
+    """
+    project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["flake8"]\n')
+    project.write("m.py", flagged_source(end))
+    project.commit()
+    assert cli(project.root, "baseline").returncode == 0
+    code, data = run_json(project)
+    assert (code, [(f["rule"], f["line"]) for f in data["findings"]]) == (
+        0,
+        [("E225", 6)],
+    )
+    project.write("m.py", flagged_source(end).replace(b"x=1", b"x=12"))
+    code, data = run_json(project)
+    assert code == 1
+    assert [(f["rule"], f["line"], f["new"]) for f in data["findings"]] == [
+        ("E225", 6, True)
+    ]

@@ -97,5 +97,13 @@ def test_a_restored_environment_is_kept_only_when_its_stamp_matches(
     assert suite_env.usable(venv, REPO) is kept
 
 
-def test_the_config_files_are_the_adapters() -> None:
-    assert suite_env.CONFIG_FILES is CONFIG_FILES
+def test_every_config_file_an_adapter_reads_moves_the_results_key(
+    tmp_path: Path,
+) -> None:
+    """A changed .flake8, mypy.ini, ... must not restore results made under the old."""
+    before = keys_of(tmp_path)["results-key"]
+    for name in CONFIG_FILES:
+        (tmp_path / name).write_text("# changed\n")
+        after = keys_of(tmp_path)["results-key"]
+        assert after != before, name
+        before = after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import jsonschema
@@ -161,6 +163,46 @@ def pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess
         text=True,
         check=False,
     )
+
+
+def run_tool(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a pinned tool directly (``python -m TOOL ...``), as a project would."""
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """Import a script that is not in a package (bench/*.py) as module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# line ends for the line-model tests: a form feed stands on a blank line of its own
+LINE_ENDS = [
+    pytest.param("\r\n", id="CRLF"),
+    pytest.param("\r", id="lone-CR"),
+    pytest.param("\x0c", id="form-feed"),
+]
+
+
+def flagged_source(end: str, lines: list[str] | None = None) -> bytes:
+    r"""Return a module whose line 6 (``x=1``) flake8 flags, lines ended by ``end``.
+
+    With ``end`` a form feed, lines end with ``\n`` and line 2 is a form feed:
+    no line break for Python, one for ``str.splitlines()``.
+    """
+    blank, newline = ("\x0c", "\n") if end == "\x0c" else ("", end)
+    body = lines or ["def f():", '    """Do."""', "    x=1", "    return x"]
+    return (newline.join(['"""Doc."""', blank, "", *body]) + newline).encode()
 
 
 def sarif_schema() -> dict[str, Any]:

@@ -331,3 +331,32 @@ def test_without_a_browser_ci_fails_and_a_laptop_skips(
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert says in proc.stdout
     assert f"{shim} --version exited 127 ['chromium: not installed']" in proc.stdout
+
+
+def test_a_worktree_left_by_a_killed_run_is_removed_by_the_next(
+    project: Project, tmp_path: Path
+) -> None:
+    """The killed run is a real process that exited; bench/faults.py sends the kill -9."""
+    import os
+    import sys
+
+    from quality_gates import history
+
+    project.write("a.py", '"""Doc."""\n')
+    project.commit()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = tmp_path / f"{history.PREFIX}{int(gone.stdout)}-abcd"
+    live = tmp_path / f"{history.PREFIX}{os.getpid()}-efgh"
+    for folder in (stale, live):
+        folder.mkdir()
+        project.git("worktree", "add", "--detach", "--quiet", str(folder / "tree"))
+    history.prune_stale(project.root)
+    assert not stale.exists()
+    listed = project.git("worktree", "list", "--porcelain")
+    trees = [ln[9:] for ln in listed.splitlines() if ln.startswith("worktree ")]
+    assert trees == [str(project.root), str(live / "tree")]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, git
+from conftest import LINE_ENDS, Project, cli, flagged_source, git
 from quality_gates import diffs
 from quality_gates.errors import GateError
 
@@ -203,3 +203,34 @@ def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None
     assert ("pkg/blob.py", "E902") in {
         (f["path"], f["rule"]) for f in data["findings"] if f["new"]
     }
+
+
+@pytest.mark.parametrize("end", LINE_ENDS)
+def test_changed_lines_counted_as_the_tools_count_them(
+    project: Project, end: str
+) -> None:
+    r"""Count lines as Python does (\n, \r\n, lone \r); git counts \n only.
+
+    A lone-CR file is one line for git: an edit anywhere changes all of its
+    lines for the tools, so a new finding can never fall outside the diff.
+    """
+    project.write("pyproject.toml", CONFIG)
+    project.write("m.py", flagged_source(end))
+    project.commit("legacy")
+    project.git("checkout", "-q", "-b", "feature")
+    edited = ["def f():", '    """Do."""', "    x=1", "    y=2", "    return x + y"]
+    project.write("m.py", flagged_source(end, edited))
+    project.commit("feature")
+    code, data, _ = run_json(project.root, "--all-files", "--diff-base", "main")
+    assert code == 1
+    new = {(f["rule"], f["line"]) for f in data["findings"] if f["new"]}
+    assert ("E225", 7) in new
+    old = {(f["rule"], f["line"]) for f in data["findings"] if not f["new"]}
+    assert old == (set() if end == "\r" else {("E225", 6)})
+
+
+def test_tool_lines_maps_git_lines_over_lone_carriage_returns() -> None:
+    data = b"a\nb\rc\rd\ne\r\nf"
+    assert diffs.tool_lines(data, {2}) == {2, 3, 4}
+    assert diffs.tool_lines(data, {3, 4}) == {5, 6}
+    assert diffs.tool_lines(b"a\r\nb\r\n\x0cc\n", {3}) == {3}

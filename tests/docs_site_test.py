@@ -166,12 +166,15 @@ def test_the_documented_top_level_keys_are_accepted(tmp_path: Path) -> None:
         "fail-under": "60",
         "max-debt": "480",
         "cost-per-line": "15",
+        "max-file-kb": "2048",
+        "tool-timeout": "60",
     }
     assert set(values) == reference("[tool.quality-gates]")
     body = "".join(f"{k} = {v}\n" for k, v in values.items())
     (tmp_path / "pyproject.toml").write_text(f"[tool.quality-gates]\n{body}")
     loaded = config_mod.load(tmp_path)
     assert (loaded.line_length, loaded.fail_on, loaded.max_debt) == (100, "error", 480)
+    assert (loaded.max_file_kb, loaded.tool_timeout) == (2048, 60)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,8 +203,12 @@ def test_the_hook_environment_leaves_out_the_dashboards_chart(
     consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     """Install only what the hooks need; the dashboard names what it needs."""
-    config = {"repos": [{"repo": str(hook_repo[0]), "rev": hook_repo[1]}]}
-    config["repos"][0]["hooks"] = [{"id": "quality-gate"}]
+    repo = {
+        "repo": str(hook_repo[0]),
+        "rev": hook_repo[1],
+        "hooks": [{"id": "quality-gate"}],
+    }
+    config = {"repos": [repo]}
     consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
     installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
     assert installed.returncode == 0, installed.stdout + installed.stderr
@@ -233,3 +238,104 @@ def test_the_hook_environment_leaves_out_the_dashboards_chart(
         f"with: {env / 'bin' / 'python'} -m pip install 'matplotlib==3.11.2'\n"
     )
     assert not (consumer.root / "quality-gates-dashboard.html").exists()
+
+
+@pytest.mark.slow
+def test_try_repo_takes_a_file_named_like_an_option(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """pre-commit passes ``-x.py`` as it is, after the hook's own arguments."""
+    consumer.write("-x.py", '"""Doc."""\n\nimport os\n')
+    consumer.commit("a module named like an option")
+    code, out = try_repo(consumer, hook_repo, pre_commit_home, "flake8")
+    assert code == 1, out
+    assert "-x.py:3:1: flake8 F401 'os' imported but unused" in out
+    assert "unrecognized arguments" not in out
+
+
+# mypy's plugins: pydantic's, from PyPI, installed where the project puts it
+PYDANTIC_CONFIG = '[tool.mypy]\nplugins = ["pydantic.mypy"]\n'
+PYDANTIC_MODEL = (
+    '"""Models."""\n\nfrom pydantic import BaseModel\n\n\n'
+    'class User(BaseModel):\n    """A user."""\n\n    name: str\n\n\n'
+    "User.from_orm(object())\n"
+)
+# only the plugin knows this: from_orm needs from_attributes=True
+PLUGIN_FINDING = (
+    'app/models.py:12:1: mypy pydantic-orm "User" does not have from_attributes=True'
+)
+
+
+@pytest.fixture(scope="session")
+def pydantic_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Make a virtual environment with pydantic from PyPI, as a project's .venv."""
+    venv = tmp_path_factory.mktemp("pydantic") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "pydantic>=2"],
+        check=True,
+        capture_output=True,
+    )
+    return venv
+
+
+@pytest.fixture
+def plugin_consumer(project: Project) -> Project:
+    project.write("pyproject.toml", PYDANTIC_CONFIG)
+    project.write("app/__init__.py", '"""The app."""\n')
+    project.write("app/models.py", PYDANTIC_MODEL)
+    project.commit("a project whose mypy loads pydantic's plugin")
+    return project
+
+
+@pytest.mark.slow
+def test_mypy_plugin_installed_only_in_the_projects_venv(
+    plugin_consumer: Project,
+    pydantic_venv: Path,
+    hook_repo: tuple[Path, str],
+    pre_commit_home: Path,
+) -> None:
+    (plugin_consumer.root / ".venv").symlink_to(pydantic_venv)
+    code, out = try_repo(plugin_consumer, hook_repo, pre_commit_home, "mypy")
+    assert code == 1, out
+    assert PLUGIN_FINDING in out
+
+
+@pytest.mark.slow
+def test_mypy_plugin_found_nowhere_says_where_to_install_it(
+    plugin_consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    code, out = try_repo(plugin_consumer, hook_repo, pre_commit_home, "mypy")
+    assert code == 1 and "- exit code: 2" in out, out
+    assert "mypy could not import its plugin pydantic.mypy (No module named" in out
+    assert "additional_dependencies" in out and ".venv" in out
+
+
+@pytest.mark.slow
+def test_mypy_plugin_from_additional_dependencies(
+    plugin_consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    repo, rev = hook_repo
+    plugin_consumer.write(
+        ".pre-commit-config.yaml",
+        yaml.safe_dump(
+            {
+                "repos": [
+                    {
+                        "repo": str(repo),
+                        "rev": rev,
+                        "hooks": [
+                            {"id": "mypy", "additional_dependencies": ["pydantic>=2"]}
+                        ],
+                    }
+                ]
+            }
+        ),
+    )
+    plugin_consumer.commit("pre-commit config")
+    proc = pre_commit(
+        plugin_consumer.root, pre_commit_home, "run", "mypy", "--all-files", "--verbose"
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert PLUGIN_FINDING in out

@@ -120,6 +120,21 @@ def test_only_non_python_files_named_is_nothing_to_check(project: Project) -> No
             id="choice",
         ),
         pytest.param(b"\xff\xfe[tool]\n", "not UTF-8", id="binary"),
+        pytest.param(
+            "[tool.quality-gates]\ntool-timeout = -1\n",
+            "tool-timeout: must be 0 or more seconds",
+            id="negative-timeout",
+        ),
+        pytest.param(
+            "[tool.quality-gates]\ntool-timeout = inf\n",
+            "tool-timeout: must be 0 or more seconds",
+            id="infinite-timeout",
+        ),
+        pytest.param(
+            '[tool.quality-gates]\nmax-file-kb = "1MB"\n',
+            "max-file-kb: expected an integer",
+            id="size-with-unit",
+        ),
     ],
 )
 def test_bad_config_is_exit_2_naming_the_key(
@@ -295,3 +310,104 @@ def test_nothing_to_check_still_emits_the_empty_report(
     assert (report["findings"], report["exit_code"], report["score"]) == ([], 0, 100.0)
     assert report["summary"]["files"] == 0
     assert "nothing to check" in proc.stderr
+
+
+def test_a_file_over_the_size_guard_is_an_error_the_rest_is_checked(
+    project: Project,
+) -> None:
+    project.write("pyproject.toml", "[tool.quality-gates]\nmax-file-kb = 1\n")
+    project.write("big.py", '"""Generated."""\n\nDATA = [\n' + "    1,\n" * 400 + "]\n")
+    project.write("small.py", '"""Doc."""\n\nimport os\n')
+    proc = cli(
+        project.root,
+        "run",
+        "--tools",
+        "flake8",
+        "--format",
+        "json",
+        "big.py",
+        "small.py",
+    )
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 2
+    assert report["errors"] == [
+        "big.py: 3 KB, over max-file-kb = 1: not checked (generated code?); exclude "
+        "it (`exclude` in [tool.quality-gates]) or raise the limit (`max-file-kb`, "
+        "or --max-file-kb)"
+    ]
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [
+        ("small.py", "F401")
+    ]
+    raised = cli(
+        project.root, "run", "--tools", "flake8", "--max-file-kb", "0", "big.py"
+    )
+    assert raised.returncode == 0, raised.stderr
+
+
+def test_a_tool_past_its_timeout_is_stopped_and_named_with_its_files(
+    project: Project,
+) -> None:
+    """A timeout no interpreter can start within: black is always stopped."""
+    project.write("a.py", GOOD)
+    proc = cli(
+        project.root,
+        "run",
+        "--tools",
+        "black",
+        "--tool-timeout",
+        "0.001",
+        "--format",
+        "json",
+        "a.py",
+    )
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 2
+    assert report["errors"] == [
+        "black timed out after 0.001 s and was stopped; raise `tool-timeout` in "
+        "[tool.quality-gates] (or --tool-timeout), or exclude the files (files: a.py)"
+    ]
+    assert report["tools"]["black"]["status"] == "error"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["--tools", ""], "--tools: the list of tools is empty", id="empty"
+        ),
+        pytest.param(
+            ["--tools", " , "], "--tools: the list of tools is empty", id="blank"
+        ),
+        pytest.param(
+            ["--tool-timeout", "-1"], "--tool-timeout must be 0", id="timeout"
+        ),
+        pytest.param(["--max-file-kb", "-1"], "--max-file-kb must be 0", id="size"),
+        pytest.param(["--bogus"], "unrecognized arguments: --bogus", id="unknown"),
+    ],
+)
+def test_bad_limits_and_tool_lists_are_usage_errors(
+    project: Project, args: list[str], message: str
+) -> None:
+    project.write("a.py", GOOD)
+    proc = cli(project.root, "run", *args, "a.py")
+    assert proc.returncode == 2
+    assert message in proc.stderr
+
+
+def test_a_file_named_like_an_option_is_checked(project: Project) -> None:
+    project.write("-x.py", '"""Doc."""\n\nimport os\n')
+    proc = cli(project.root, "run", "--tools", "flake8", "-x.py")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith("-x.py:3:1: flake8 F401")
+
+
+def test_tracked_files_that_are_gone_are_named_in_a_note(project: Project) -> None:
+    project.write("a.py", GOOD)
+    (project.root / "dangling.py").symlink_to("missing.py")
+    project.commit()
+    proc = cli(project.root, "run", "--all-files", "--tools", "flake8")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "note: dangling.py: a dangling symlink (to missing.py); not checked\n"
+        in proc.stdout
+    )

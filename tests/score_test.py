@@ -207,6 +207,11 @@ def test_score_text_names_the_costliest_rules(project: Project) -> None:
             'cost-per-line = "30"\n', "cost-per-line: expected", id="string-per-line"
         ),
         pytest.param(
+            "cost-per-line = inf\n",
+            "cost-per-line: must be above 0 and finite",
+            id="infinite-per-line",
+        ),
+        pytest.param(
             "[tool.quality-gates.costs]\nE225 = -3\n", "costs] E225", id="negative-cost"
         ),
         pytest.param(

@@ -164,3 +164,9 @@ def test_versions_that_are_not_pep440_are_listed_not_audited(tmp_path: Path) -> 
     assert found.unaudited == [
         "legacy 1.0-custom-build: not a PEP 440 version, cannot be compared"
     ]
+
+
+def test_a_requirements_file_that_never_ends_is_refused(tmp_path: Path) -> None:
+    """/dev/zero: read up to the limit (16 MiB), never to the end of memory."""
+    with pytest.raises(GateError, match=r"^/dev/zero: more than 16777216 bytes"):
+        deps.from_requirements(tmp_path, ["/dev/zero"], INSTALLED)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from packaging.version import Version
 from quality_gates.errors import GateError
+from quality_gates.security import osv_db
 from quality_gates.security.advisory import Advisory, cvss3_score, smallest_upgrade
 from quality_gates.security.deps import Dependency
 from quality_gates.security.osv_db import VulnDB, range_affects
@@ -400,3 +401,29 @@ def test_empty_or_missing_database(tmp_path: Path) -> None:
         VulnDB.load(tmp_path)
     with pytest.raises(GateError, match="no such file or folder"):
         VulnDB.load(tmp_path / "missing.zip")
+
+
+def test_a_record_nested_too_deep_is_refused(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "DEEP-1.json").write_text('{"id": "DEEP-1", "details": ' + deep + "}")
+    with pytest.raises(GateError, match=r"DEEP-1\.json: nested too deeply"):
+        VulnDB.load(tmp_path)
+
+
+@pytest.mark.parametrize("layout", ["zip", "folder"])
+def test_an_oversized_entry_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """The limit is lowered to 1 KB here; bench/faults.py runs the real 1 GiB bomb."""
+    monkeypatch.setattr(osv_db, "MAX_RECORD_BYTES", 1024)
+    big = json.dumps({"id": "BIG-1", "details": "A" * 4096})
+    if layout == "zip":
+        db = tmp_path / "all.zip"
+        with zipfile.ZipFile(db, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("BIG-1.json", big)
+    else:
+        db = tmp_path / "records"
+        db.mkdir()
+        (db / "BIG-1.json").write_text(big)
+    with pytest.raises(GateError, match=r"BIG-1\.json: .*over the 1024 bytes"):
+        VulnDB.load(db)

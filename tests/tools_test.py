@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import Project, cli, run_tool
+from quality_gates import runner, tools
+from quality_gates.findings import Finding
+from quality_gates.tools import flake8
+from quality_gates.tools.base import ToolCrashed, diff_hunks
 
 CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
 
@@ -179,3 +184,272 @@ def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [
         ("use.py", "assignment")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param(
+            "bom.py", b"\xef\xbb\xbfimport sys\nimport os\n\nx  =  1\n", id="bom"
+        ),
+        pytest.param(
+            "tab\tname.py", b"import sys\nimport os\n\nx  =  1\n", id="tab-in-name"
+        ),
+    ],
+)
+def test_isort_findings_keep_their_path_and_stay_on_the_cached_run(
+    project: Project, name: str, content: bytes
+) -> None:
+    project.write(name, content)
+    for _ in range(2):  # the second run reads the cache the first one wrote
+        code, report = run_json(project, "--tools", "isort,black", name)
+        assert code == 1
+        assert {(f["tool"], f["path"]) for f in report["findings"]} == {
+            ("isort", name),
+            ("black", name),
+        }
+
+
+def test_diff_headers_with_a_bom_or_a_tab_give_the_real_path() -> None:
+    diff = (
+        "\ufeff--- bom.py\t2026-01-01 00:00:00+00:00\n"
+        "+++ bom.py\t2026-01-01 00:00:01+00:00\n"
+        "@@ -1 +1 @@\n-x  =  1\n+x = 1\n"
+        "--- tab\tname.py\t2026-01-01 00:00:00+00:00\n"
+        "+++ tab\tname.py\t2026-01-01 00:00:01+00:00\n"
+        "@@ -2 +2 @@\n-y  =  2\n+y = 2\n"
+    )
+    assert diff_hunks(diff) == [("bom.py", 1, 1, 1), ("tab\tname.py", 2, 1, 1)]
+
+
+def test_a_finding_on_a_file_the_tool_was_not_given_is_never_trusted() -> None:
+    stray = Finding("black", "BLK100", "warning", "", 1, 1, "misread header")
+    with pytest.raises(ToolCrashed, match="output names a file it was not given"):
+        runner._only_given("black", [stray], ["bom.py"])
+    runner._only_given("black", [], ["bom.py"])
+
+
+def test_tools_run_without_the_project_root_on_their_path() -> None:
+    command = tools.get("black").command(["--check"], ["a.py"])
+    assert command[1:4] == ["-P", "-m", "black"]
+
+
+@pytest.mark.parametrize(
+    ("config", "missing"),
+    [
+        pytest.param(
+            "[flake8]\nextend-select = B006,B950\n", ["B006", "B950"], id="bugbear"
+        ),
+        pytest.param("[flake8]\nextend_select = B006\n", ["B006"], id="underscore-key"),
+        pytest.param("[flake8]\nselect = E,W,F,C90,D\n", [], id="installed-only"),
+        pytest.param("[flake8]\nselect = C\n", [], id="prefix-of-c90"),
+        pytest.param("[flake8]\nmax-line-length = 100\n", [], id="no-selection"),
+        pytest.param(
+            "[flake8]\nextend-select = ABC1\n"
+            "[flake8:local-plugins]\nextension =\n    ABC = checks:Checker\n",
+            [],
+            id="local-plugin",
+        ),
+        pytest.param("[flake8\nselect = B\n", [], id="broken-file-left-to-flake8"),
+    ],
+)
+def test_flake8_codes_no_installed_plugin_reports(
+    tmp_path: Path, config: str, missing: list[str]
+) -> None:
+    path = tmp_path / ".flake8"
+    path.write_text(config)
+    assert flake8.unreported_codes(path) == missing
+
+
+def test_flake8_extend_select_of_a_missing_plugin_is_an_error(
+    project: Project,
+) -> None:
+    project.write(".flake8", "[flake8]\nextend-select = B006\n")
+    project.write(
+        "m.py", '"""Doc."""\n\n\ndef f(x=[]):\n    """Return x."""\n    return x\n'
+    )
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert code == 2
+    (error,) = report["errors"]
+    assert error.startswith(
+        "flake8: .flake8 selects B006, but no installed flake8 plugin reports them "
+        "(installed: C90, D, E, F, W)"
+    )
+    assert report["tools"]["flake8"]["status"] == "error"
+
+
+def test_a_plugin_declared_by_the_projects_own_egg_info_does_not_count(
+    project: Project,
+) -> None:
+    """flake8-bugbear's sdist: its egg-info at the root names plugin B, not installed."""
+    project.write("setup.cfg", "[flake8]\nselect = B,E,F,W\n")
+    project.write(
+        "plugin.egg-info/PKG-INFO", "Metadata-Version: 2.1\nName: plugin\nVersion: 1\n"
+    )
+    project.write(
+        "plugin.egg-info/entry_points.txt",
+        "[flake8.extension]\nB = bugbear:BugBearChecker\n",
+    )
+    project.write("m.py", '"""Doc."""\n')
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert code == 2
+    assert report["errors"][0].startswith("flake8: setup.cfg selects B, but no")
+
+
+def test_a_file_black_cannot_format_is_its_own_finding(project: Project) -> None:
+    project.write("pyproject.toml", '[tool.black]\ntarget-version = ["py37"]\n')
+    project.write("m.py", '"""Doc."""\nmatch x:\n    case 1:\n        pass\n')
+    project.write("ugly.py", '"""Doc."""\nx=1\n')
+    code, report = run_json(project, "--tools", "black", "m.py", "ugly.py")
+    assert (code, report["errors"]) == (1, [])
+    assert rules(report, "black") == [
+        ("tool-error", "m.py", 2),
+        ("BLK100", "ugly.py", 2),
+    ]
+    assert (
+        "cannot parse for target version Python 3.7" in report["findings"][0]["message"]
+    )
+
+
+def test_mypy_names_the_blocking_error_it_stopped_at(project: Project) -> None:
+    # good.py is checked; mypy follows its import into a module that does not compile
+    project.write("good.py", 'import broken\n\nx: int = "a"\n')
+    project.write("broken.py", "yield 1\n")
+    direct = run_tool(project.root, "mypy", "good.py", "broken.py")
+    assert direct.returncode == 2 and "good.py" not in direct.stdout  # hidden
+    code, report = run_json(project, "--tools", "mypy", "good.py", "broken.py")
+    assert code == 2
+    (error,) = report["errors"]
+    assert error.startswith(
+        'mypy stopped at a blocking error in broken.py:1: "yield" outside function;'
+    )
+    # what mypy reported before it stopped is shown, with the pre-check's E999
+    found = {(f["tool"], f["path"], f["rule"]) for f in report["findings"]}
+    assert found == {("python", "broken.py", "E999"), ("mypy", "broken.py", "misc")}
+
+
+def test_mypy_invalid_package_name_says_which_folder(project: Project) -> None:
+    project.write("docs/__init__.py", "")
+    project.write("docs/ex-1/__init__.py", "")
+    project.write("docs/ex-1/a.py", "x = 1\n")
+    code, report = run_json(project, "--tools", "mypy", "docs/ex-1/a.py")
+    assert code == 2
+    (error,) = report["errors"]
+    assert "folder docs/ex-1 holds __init__.py but 'ex-1' is not a valid" in error
+    assert "exclude" in error
+
+
+FLAKE8_DISPLAY = """[flake8]
+show-source = True
+count = True
+statistics = True
+quiet = 1
+format = pylint
+output-file = flake8.txt
+tee = True
+benchmark = True
+color = always
+"""
+MYPY_DISPLAY = """[mypy]
+show_error_end = True
+pretty = True
+show_column_numbers = False
+show_error_context = True
+error_summary = True
+color_output = True
+show_absolute_path = True
+show_error_code_links = True
+"""
+
+
+def test_display_settings_cannot_break_parsing(project: Project) -> None:
+    project.write(".flake8", FLAKE8_DISPLAY)
+    project.write("mypy.ini", MYPY_DISPLAY)
+    project.write(
+        ".bandit", "[bandit]\nformat = csv\noutput = bandit.txt\nquiet = False\n"
+    )
+    project.write(
+        "m.py",
+        "import subprocess\n\n\ndef f() -> None:\n"
+        '    x: int = "a"\n    subprocess.call(x, shell=True)\n',
+    )
+    code, report = run_json(project, "--tools", "flake8,mypy,bandit", "m.py")
+    assert report["errors"] == []
+    got = {(f["tool"], f["rule"], f["path"], f["line"]) for f in report["findings"]}
+    assert {
+        ("flake8", "D100", "m.py", 1),
+        ("mypy", "assignment", "m.py", 5),
+        ("bandit", "B602", "m.py", 6),
+    } <= got
+    (mypy,) = [f for f in report["findings"] if f["rule"] == "assignment"]
+    assert (mypy["path"], mypy["column"]) == ("m.py", 14)
+    assert not (project.root / "flake8.txt").exists()
+    assert not (project.root / "bandit.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("config", "length"),
+    [
+        pytest.param("[tool.black]\nline-length = 100\n", 100, id="black"),
+        pytest.param("[tool.ruff]\nline-length = 120\n", 120, id="ruff"),
+        pytest.param(
+            "[tool.black]\nline-length = 100\n[tool.ruff]\nline-length = 79\n",
+            100,
+            id="black-before-ruff",
+        ),
+        pytest.param(
+            "[tool.black]\nline-length = 100\n[tool.quality-gates]\nline-length = 90\n",
+            90,
+            id="explicit-wins",
+        ),
+    ],
+)
+def test_default_line_length_is_the_formatters(
+    project: Project, config: str, length: int
+) -> None:
+    """No flake8 or isort config: E501 and isort's wrapping follow the formatter."""
+    project.write("pyproject.toml", config)
+    fits = '"""Doc."""\n\nx = "' + "a" * (length - 6) + '"\n'  # exactly `length`
+    too_long = '"""Doc."""\n\nx = "' + "a" * (length - 5) + '"\n'
+    project.write("fits.py", fits)
+    project.write("long.py", too_long)
+    direct = run_tool(
+        project.root, "black", "--check", "--line-length", str(length), "."
+    )
+    assert direct.returncode == 0, direct.stderr  # the formatter keeps both lines
+    code, report = run_json(project, "--tools", "flake8,isort", "fits.py", "long.py")
+    assert [(f["rule"], f["path"]) for f in report["findings"]] == [("E501", "long.py")]
+    assert f"({length + 1} > {length} characters)" in report["findings"][0]["message"]
+
+
+def test_ruff_toml_line_length_is_read(project: Project) -> None:
+    project.write("ruff.toml", "line-length = 100\n")
+    project.write("m.py", '"""Doc."""\n\nx = "' + "a" * 93 + '"\n')
+    code, report = run_json(project, "--tools", "flake8", "m.py")
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_a_bandit_check_that_raises_on_one_line_keeps_every_result(
+    project: Project,
+) -> None:
+    """A check of bandit 1.9 raises on a set of sets, logs a traceback, goes on."""
+    project.write(
+        "m.py",
+        '"""Doc."""\nimport subprocess\n\nfunc({{"a"}})\n'
+        'subprocess.call("ls", shell=True)\n',
+    )
+    project.write("other.py", '"""Other."""\n\nassert True\n')
+    direct = run_tool(project.root, "bandit", "-q", "-f", "json", "m.py", "other.py")
+    assert "Bandit internal error running" in direct.stderr
+    assert direct.stdout.rstrip().endswith("}")  # what the old message quoted
+    code, report = run_json(project, "--tools", "bandit", "m.py", "other.py")
+    assert (code, report["errors"]) == (1, [])
+    found = {(f["path"], f["line"], f["rule"]) for f in report["findings"]}
+    assert {
+        ("m.py", 2, "B404"),
+        ("m.py", 5, "B602"),
+        ("other.py", 3, "B101"),
+        ("m.py", 4, "tool-error"),
+    } <= found
+    (error,) = [f for f in report["findings"] if f["rule"] == "tool-error"]
+    assert "raised on this line (unhashable type: 'set')" in error["message"]

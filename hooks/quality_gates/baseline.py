@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from quality_gates.atomic import write_atomic
+from quality_gates.atomic import write_file
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 
@@ -63,7 +63,7 @@ def render(entries: Iterable[Entry]) -> str:
 
 def write(path: Path, entries: Iterable[Entry]) -> None:
     """Write the baseline atomically: a reader never sees half a file."""
-    write_atomic(path, render(entries))
+    write_file(path, render(entries), what="baseline")
 
 
 def _parse(path: Path, data: bytes) -> Any:
@@ -75,6 +75,10 @@ def _parse(path: Path, data: bytes) -> Any:
         raise GateError(f"baseline {path} is not UTF-8 text (binary?); {_REGENERATE}")
     except ValueError as exc:
         raise GateError(f"baseline {path} is not valid JSON ({exc}); {_REGENERATE}")
+    except RecursionError:
+        raise GateError(
+            f"baseline {path} is nested too deeply to be a baseline; {_REGENERATE}"
+        )
 
 
 def _entry(path: Path, index: int, row: Any) -> Entry:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -106,12 +107,25 @@ def build_parser(
     return parser, modules
 
 
+def _files_like_options(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, extras: list[str]
+) -> None:
+    """Take ``-x.py`` as the file it names: pre-commit passes names as they are."""
+    names: list[str] | None = getattr(args, "filenames", None)
+    unknown = [e for e in extras if names is None or not os.path.isfile(e)]
+    if unknown:
+        parser.error("unrecognized arguments: " + " ".join(unknown))
+    if names is not None and extras:
+        args.filenames = [*names, *extras]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit code (2 for a ``GateError``)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in arguments if not a.startswith("-")), None)
     parser, modules = build_parser(chosen if chosen in command_names() else None)
-    args = parser.parse_args(arguments)
+    args, extras = parser.parse_known_args(arguments)
+    _files_like_options(parser, args, extras)
     try:
         return int(modules[args.command].main(args))
     except GateError as exc:

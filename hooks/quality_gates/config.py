@@ -6,6 +6,7 @@ Defaults, validation, and one clear error for each wrong value.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,11 @@ class Config:
     max_debt: int | None = None
     cost_per_line: float = 30.0
     fail_on: str = "warning"
+    # a file over this size is not checked but reported (0: no limit); black
+    # alone needs minutes per megabyte of generated code
+    max_file_kb: int = 1024
+    # seconds one tool process may run before it is killed and reported (0: none)
+    tool_timeout: float = 900.0
     raw: dict[str, Any] = dataclasses.field(default_factory=dict)
     pyproject: dict[str, Any] = dataclasses.field(default_factory=dict)
 
@@ -105,6 +111,19 @@ def parse_tools(value: Any, key: str = "tools") -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def seconds(key: str, value: Any) -> float:
+    """Validate a duration in seconds: a finite number, 0 meaning no limit."""
+    _expect(key, value, (int, float), "seconds (a number, 0 for no limit)")
+    if not 0 <= value < math.inf:
+        raise GateError(f"[tool.quality-gates] {key}: must be 0 or more seconds")
+    return float(value)
+
+
+def tools_option(text: str) -> tuple[str, ...]:
+    """Validate ``--tools a,b``; an empty list is an error, never "all five"."""
+    return parse_tools([n.strip() for n in text.split(",") if n.strip()], "--tools")
+
+
 def _positive_int(key: str, value: Any, *, minimum: int = 1) -> int:
     _expect(key, value, int, "an integer")
     if value < minimum:
@@ -141,9 +160,13 @@ def _apply(config: Config, key: str, value: Any) -> None:
         per_line = _expect(
             key, value, (int, float), "minutes per line (a number above 0)"
         )
-        if not per_line > 0:
-            raise GateError(f"[tool.quality-gates] {key}: must be above 0")
+        if not 0 < per_line < math.inf:
+            raise GateError(f"[tool.quality-gates] {key}: must be above 0 and finite")
         config.cost_per_line = float(per_line)
+    elif key == "max-file-kb":
+        config.max_file_kb = _positive_int(key, value, minimum=0)
+    elif key == "tool-timeout":
+        config.tool_timeout = seconds(key, value)
     elif key == "fail-on":
         config.fail_on = _choice(key, value, SEVERITY_LEVELS)
     elif key in SECTIONS:
@@ -156,13 +179,36 @@ def _apply(config: Config, key: str, value: Any) -> None:
         raise GateError(f"[tool.quality-gates] unknown key {key!r}")
 
 
+def formatter_line_length(root: Path, pyproject: dict[str, Any]) -> int | None:
+    """Return the project formatter's line length: black's, else ruff's, else None.
+
+    The suite's defaults (flake8's E501, isort's wrapping) then agree with
+    the formatter, so the gate never reports a long line ``--fix`` keeps.
+    """
+    tool = pyproject.get("tool", {})
+    tables = [(tool.get("black"), "black"), (tool.get("ruff"), "ruff")]
+    for name in ("ruff.toml", ".ruff.toml"):  # ruff's own files beat [tool.ruff]
+        if (root / name).is_file():
+            tables.insert(1, (read_toml(root / name), name))
+    for table, where in tables:
+        if not isinstance(table, dict):
+            continue
+        value = table.get("line-length", table.get("line_length"))
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise GateError(f"{where}: line-length {value!r} is not a positive integer")
+        return value
+    return None
+
+
 def load(root: Path) -> Config:
     """Read and validate the project's settings; defaults where it has none."""
     config = Config(root=root)
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return config
-    config.pyproject = read_toml(pyproject)
+    if pyproject.is_file():
+        config.pyproject = read_toml(pyproject)
+    config.line_length = formatter_line_length(root, config.pyproject) or 88
     table = config.pyproject.get("tool", {}).get("quality-gates", {})
     if not isinstance(table, dict):
         raise GateError("pyproject.toml: [tool.quality-gates] must be a table")

@@ -10,6 +10,7 @@ empty diff that would pass.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from quality_gates.files import git
 _RELATIVE = re.compile(r"[~^@]|^[0-9a-f]{7,40}$")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13}
+# where the tools start a new line: after \r\n, a lone \r, or \n (git: \n only)
+_TOOL_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def _fetch_hint(root: Path, ref: str) -> str:
@@ -105,7 +108,7 @@ def parse(diff: str) -> dict[str, set[int]]:
     changed: dict[str, set[int]] = {}
     path: str | None = None
     in_header = True  # inside a hunk, an added line "++ x" reads "+++ x"
-    for text in diff.splitlines():
+    for text in diff.split("\n"):  # git's lines: a form feed is not a break
         if text.startswith("diff --git "):
             in_header, path = True, None
             continue
@@ -124,14 +127,40 @@ def parse(diff: str) -> dict[str, set[int]]:
     return {name: lines for name, lines in changed.items() if lines}
 
 
+def tool_lines(data: bytes, git_lines: set[int]) -> set[int]:
+    r"""Map git's line numbers (ends at \n) to the tools' (\n, \r\n, lone \r).
+
+    A file with lone carriage returns is one git line per \n but several lines
+    for Python and every tool: a changed git line changes all of them.
+    """
+    starts = [m.end() for m in _TOOL_LINE_END.finditer(data)]
+    if len(starts) == data.count(b"\n"):  # no lone \r: the same numbering
+        return git_lines
+    result: set[int] = set()
+    offset = 0
+    for number, chunk in enumerate(data.split(b"\n"), start=1):
+        if number in git_lines:
+            first = bisect.bisect_right(starts, offset) + 1
+            last = bisect.bisect_right(starts, offset + max(len(chunk) - 1, 0)) + 1
+            result.update(range(first, last + 1))
+        offset += len(chunk) + 1
+    return result
+
+
+def _read(root: Path, name: str) -> bytes | None:
+    try:
+        return (root / name).read_bytes()
+    except OSError:
+        return None
+
+
 def _untracked(root: Path) -> dict[str, set[int]]:
     out = git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
     result: dict[str, set[int]] = {}
     for name in filter(None, out.split("\0")):
-        try:
-            count = len((root / name).read_bytes().splitlines())
-        except OSError:
-            continue
+        data = _read(root, name)
+        ends = len(_TOOL_LINE_END.findall(data)) if data is not None else 0
+        count = ends + (1 if data and not data.endswith((b"\n", b"\r")) else 0)
         if count:
             result[name] = set(range(1, count + 1))
     return result
@@ -156,7 +185,10 @@ def changed_lines(root: Path, base_ref: str) -> dict[str, set[int]]:
         base,
         "--",
     )
-    changed = parse(diff)
+    changed: dict[str, set[int]] = {}
+    for name, lines in parse(diff).items():
+        data = _read(root, name)
+        changed[name] = lines if data is None else tool_lines(data, lines)
     for name, lines in _untracked(root).items():
         changed.setdefault(name, set()).update(lines)
     return changed

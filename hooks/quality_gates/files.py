@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import subprocess  # nosec B404 - git is run with fixed arguments, never a shell
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -53,15 +54,78 @@ def excluded(path: str, patterns: Sequence[str]) -> bool:
     )
 
 
-def tracked_python_files(root: Path, exclude: Sequence[str] = ()) -> list[str]:
-    """Every git-tracked Python file (relative, posix), minus excludes."""
+def tracked_python_files(
+    root: Path, exclude: Sequence[str] = (), skipped: list[str] | None = None
+) -> list[str]:
+    """Every git-tracked Python file (relative, posix), minus excludes.
+
+    A tracked name with no file behind it (deleted from the working tree, a
+    dangling symlink, a symlink loop) is left out; ``skipped`` gets one line
+    for each, saying why.
+    """
     out = git(root, "ls-files", "-z", "--cached", "--", "*.py", "*.pyi")
     names = sorted({name for name in out.split("\0") if name})
-    return [
-        name
-        for name in names
-        if is_python(name) and not excluded(name, exclude) and (root / name).is_file()
-    ]
+    found = []
+    for name in names:
+        if not is_python(name) or excluded(name, exclude):
+            continue
+        if (root / name).is_file():
+            found.append(name)
+        elif skipped is not None:
+            skipped.append(f"{name}: {_why_missing(root / name)}; not checked")
+    return found
+
+
+def _why_missing(path: Path) -> str:
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except FileNotFoundError:
+            return f"a dangling symlink (to {os.readlink(path)})"
+        except (OSError, RuntimeError):
+            return "a symlink loop"
+        return "a symlink to a folder"
+    if not path.exists():
+        return "tracked by git but not in the working tree (deleted?)"
+    return "not a regular file"
+
+
+def outside_link(root: Path, name: str) -> Path | None:
+    """Where the symlink ``name`` leads when that is outside ``root``, else None.
+
+    Such a file is not the project's: checking it reports on another tree,
+    and ``--fix`` would rewrite a file outside the repository.
+    """
+    path = root / name
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    return None if target.is_relative_to(root.resolve()) else target
+
+
+def outside_message(name: str, target: Path) -> str:
+    """Return the one line that refuses a symlink to outside the project."""
+    return (
+        f"{name}: a symlink to {target}, outside the project: not checked; "
+        "exclude it (`exclude` in [tool.quality-gates]) or check the file where it is"
+    )
+
+
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def line_break_in(name: str) -> str | None:
+    """Return the line that refuses a file name holding a line break, else None.
+
+    Every tool reports one line per finding: such a name would split a
+    finding in two and file it under a wrong path.
+    """
+    if LINE_BREAKS.isdisjoint(name):
+        return None
+    return (
+        f"{name!r}: a file name with a line break cannot be checked (the tools "
+        "report one line per finding); rename the file"
+    )
 
 
 def relative_files(
@@ -79,6 +143,8 @@ def relative_files(
         try:
             rel = full.resolve().relative_to(root).as_posix()
         except ValueError:
+            if full.absolute().is_relative_to(root) and full.is_symlink():
+                raise GateError(outside_message(name, full.resolve()))
             raise GateError(f"{name}: outside the project at {root}")
         if is_python(rel) and not excluded(rel, exclude):
             result.append(rel)

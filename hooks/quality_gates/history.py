@@ -4,12 +4,15 @@ One ``git worktree`` in a temporary folder is moved from commit to commit
 (oldest first) and the whole project is checked there with the same runner
 and content cache as ``run``: a file unchanged since an earlier commit is a
 cache hit, so only what changed is checked again.  The worktree is removed
-afterwards, whatever happens.
+afterwards, whatever happens; one left by a killed run (its folder names the
+PID of a process that is gone) is removed by the next run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,6 +22,7 @@ from typing import Any
 
 from quality_gates import config as config_mod
 from quality_gates import scan
+from quality_gates.atomic import process_alive
 from quality_gates.cache import Cache
 from quality_gates.errors import GateError
 from quality_gates.files import git
@@ -55,11 +59,17 @@ def commits(root: Path, count: int) -> list[Point]:
     return points[::-1]
 
 
+# the temporary folder's name carries the PID of the process that owns it
+PREFIX = "quality-gates-history-"
+_OWNED = re.compile(re.escape(PREFIX) + r"(\d+)-")
+
+
 @contextmanager
 def worktree(root: Path) -> Iterator[Path]:
     """Yield a detached worktree of the repository of ``root``; remove it afterwards."""
     top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-    folder = Path(tempfile.mkdtemp(prefix="quality-gates-history-"))
+    prune_stale(top)
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     tree = folder / "tree"
     git(top, "worktree", "add", "--detach", "--quiet", str(tree), "HEAD")
     try:
@@ -70,6 +80,18 @@ def worktree(root: Path) -> Iterator[Path]:
         except GateError:
             git(top, "worktree", "prune")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def prune_stale(top: Path) -> None:
+    """Remove the worktrees of history runs whose process is gone (killed)."""
+    listed = git(top, "worktree", "list", "--porcelain")
+    trees = [Path(ln[9:]) for ln in listed.splitlines() if ln.startswith("worktree ")]
+    for tree in trees:
+        owner = _OWNED.match(tree.parent.name)
+        if owner is None or process_alive(int(owner.group(1))):
+            continue
+        shutil.rmtree(tree.parent, ignore_errors=True)
+        git(top, "worktree", "prune")
 
 
 def score_commit(

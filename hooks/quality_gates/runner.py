@@ -13,15 +13,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from quality_gates import files as files_mod
 from quality_gates import program, sources
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import ToolRun
 from quality_gates.tools import load
-from quality_gates.tools.base import Adapter, Context, ToolCrashed
+from quality_gates.tools.base import Adapter, Context, ToolCrashed, tool_error
 
 MIN_BATCH_BYTES = 64 * 1024
+# files that may crash a tool one by one before the tool itself is to blame
+MAX_ISOLATED = 8
 
 
 @dataclasses.dataclass
@@ -113,12 +116,7 @@ class LinesOf(Mapping[str, Sequence[str]]):
         if src is not None:
             return src.lines
         if path not in self.other:
-            full = self.root / path
-            try:
-                text = full.read_text(errors="replace") if full.is_file() else ""
-            except OSError:
-                text = ""
-            self.other[path] = text.splitlines()
+            self.other[path] = sources.file_lines(self.root, path)
         return self.other[path]
 
     def __iter__(self) -> Iterator[str]:
@@ -165,6 +163,7 @@ class Runner:
         self.cache = cache
         self.progress = progress or (lambda message: None)
         self.errors: list[str] = []
+        # what the report should say beside the findings (files skipped, ...)
         self.notes: list[str] = []
         self.tools: dict[str, ToolRun] = {}
 
@@ -174,18 +173,48 @@ class Runner:
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
+            refused = self._refused(name)
+            if refused:
+                self._error(refused)
+                continue
             try:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
-                self.errors.append(f"{name}: cannot read: {exc.strerror}")
+                self._error(f"{name}: cannot read: {exc.strerror}")
         self._syntax(read, texts)
         return read
+
+    def _refused(self, name: str) -> str | None:
+        """Why ``name`` is not checked at all: its name, where it leads, its size."""
+        target = files_mod.outside_link(self.ctx.root, name)
+        if target is not None:
+            return files_mod.outside_message(name, target)
+        return files_mod.line_break_in(name) or self._too_big(name)
+
+    def _too_big(self, name: str) -> str | None:
+        limit = self.ctx.config.max_file_kb
+        try:
+            size = (self.ctx.root / name).stat().st_size
+        except OSError:
+            return None  # reading it says why
+        if not limit or size <= limit * 1024:
+            return None
+        return (
+            f"{name}: {size / 1024:,.0f} KB, over max-file-kb = {limit}: not checked "
+            "(generated code?); exclude it (`exclude` in [tool.quality-gates]) or "
+            "raise the limit (`max-file-kb`, or --max-file-kb)"
+        )
+
+    def _error(self, message: str) -> None:
+        """Record an error once (the files are read again after --fix)."""
+        if message not in self.errors:
+            self.errors.append(message)
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
         code = identity("quality_gates.sources", "quality_gates.runner")
         keys = {
-            n: key("syntax+loc", sys.version, code, s.digest) for n, s in todo.items()
+            n: key("compile+loc", sys.version, code, s.digest) for n, s in todo.items()
         }
         cached = self.cache.get_many(keys.values()) if self.cache else {}
         fresh: dict[str, Any] = {}
@@ -208,36 +237,58 @@ class Runner:
 
     # -- fixing -----------------------------------------------------------
     def fix(self, files: Sequence[str]) -> list[str]:
-        """Apply isort then black in place; return the files they changed."""
-        before = self.read_sources(files)
+        """Apply isort then black in place; return the files they changed.
+
+        Each fixer rewrites only the files its own run would (its exclusions).
+        """
+        fixers = sorted(
+            (a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"
+        )
+        scoped = {a.name: set(a.select(self.ctx, files)) for a in fixers}
+        before = self.read_sources(
+            [n for n in files if n in set().union(*scoped.values())]
+        )
         good = [n for n in files if n in before and before[n].problem is None]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
-        for adapter in sorted(
-            (a for a in self.adapters if a.can_fix), key=lambda a: a.name != "isort"
-        ):
-            parts = batches(good, sizes, self.jobs)
+        for adapter in fixers:
+            parts = batches(
+                [n for n in good if n in scoped[adapter.name]], sizes, self.jobs
+            )
             with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-                procs = pool.map(
-                    lambda part: adapter.run(
-                        self.ctx, adapter.fix_args(self.ctx), part
-                    ),
-                    parts,
-                )
-                for proc in procs:
-                    if proc.returncode != 0:
-                        tail = proc.stderr.strip().splitlines()
-                        self.errors.append(
-                            f"{adapter.name} --fix failed (exit {proc.returncode}): "
-                            f"{tail[-1] if tail else 'no message'}"
-                        )
+                failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
+                self.errors.extend(f for f in failures if f)
         after = self.read_sources(good)
         return [n for n in good if n in after and after[n].digest != before[n].digest]
 
+    def _fix_batch(self, adapter: Adapter, part: list[str]) -> str | None:
+        """Rewrite one batch in place; return why it failed, if it did."""
+        try:
+            proc = adapter.run(self.ctx, adapter.fix_args(self.ctx), part)
+        except ToolCrashed as exc:
+            return f"{adapter.name} --fix: {exc} (files: {_names(part)})"
+        if proc.returncode == 0:
+            return None
+        tail = proc.stderr.strip().splitlines()
+        return (
+            f"{adapter.name} --fix failed (exit {proc.returncode}): "
+            f"{tail[-1] if tail else 'no message'}"
+        )
+
     # -- checking ---------------------------------------------------------
+    def scopes(self, files: Sequence[str]) -> dict[str, list[str]]:
+        """Each tool's files: those of ``files`` the project's own run would check."""
+        return {a.name: a.select(self.ctx, files) for a in self.adapters}
+
     def check(self, files: Sequence[str]) -> Outcome:
-        """Run every tool on the files, through the cache, and collect the outcome."""
-        srcs = self.read_sources(files)
-        good = [n for n in files if n in srcs and srcs[n].problem is None]
+        """Run every tool on its files, through the cache, and collect the outcome.
+
+        A file no tool checks (each tool's own exclusions) is not read at all;
+        one that is not valid Python is a finding and goes to no tool.
+        """
+        scoped = self.scopes(files)
+        wanted = set().union(*scoped.values())
+        srcs = self.read_sources([n for n in files if n in wanted])
+        good = {n for n, s in srcs.items() if s.problem is None}
         lines = LinesOf(self.ctx.root, srcs)
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
@@ -247,31 +298,37 @@ class Runner:
             run = self._tool_run(adapter)
             if run is None:
                 continue
-            if not good:
+            refused = adapter.preflight(self.ctx)
+            if refused:
+                run.status, run.message = "error", refused
+                self._error(refused)
+                continue
+            mine = [n for n in scoped[adapter.name] if n in good]
+            if not mine:
                 run.status = "skipped"
                 continue
             fp = adapter.fingerprint(self.ctx)
             if adapter.whole_program:
-                stamp = self._program_stamp(adapter, good)
+                stamp = self._program_stamp(adapter, mine)
                 keys = {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
             else:
                 keys = {
-                    n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in good
+                    n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine
                 }
             hits = self._hits(adapter.name, keys)
             misses = [n for n, k in keys.items() if k not in hits]
             hit = adapter.whole_program and keys and not misses
-            run.cached = len(good) if hit else len(keys) - len(misses)
-            run.files = len(good)
+            run.cached = len(mine) if hit else len(keys) - len(misses)
+            run.files = len(mine)
             for findings in hits.values():
                 found.extend(findings)
             pending_keys[adapter.name] = {n: keys[n] for n in misses}
             if misses or not keys:
-                todo.append((adapter, good if adapter.whole_program else misses))
+                todo.append((adapter, mine if adapter.whole_program else misses))
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=Finding.sort_key)
-        notes = (list(self.cache.notes) if self.cache else []) + self.notes
+        notes = self.notes + (list(self.cache.notes) if self.cache else [])
         return Outcome(found, self.tools, self.errors, notes, srcs)
 
     def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
@@ -362,6 +419,8 @@ class Runner:
                     run.status = "error"
                     run.message = str(exc)
                     self.errors.append(f"{exc} (files: {_names(task.files)})")
+                    # what it reported before it stopped: shown, never cached
+                    results.extend(fingerprint_findings(exc.findings, lines))
                     continue
                 run.seconds += seconds
                 # an occurrence index counts within (path, tool, rule, line text):
@@ -386,14 +445,78 @@ class Runner:
         return {keys[n]: _encode(per_file.get(n, [])) for n in task.files if n in keys}
 
     def _run_task(self, task: Task) -> tuple[list[Finding], float]:
-        adapter = task.adapter
         start = time.perf_counter()
+        try:
+            findings = self._check_files(task.adapter, task.files)
+        except ToolCrashed as exc:
+            if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
+                raise
+            findings = self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED])
+        return findings, time.perf_counter() - start
+
+    def _check_files(self, adapter: Adapter, files: Sequence[str]) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
-        proc = adapter.run(self.ctx, args, task.files)
-        findings = adapter.parse(self.ctx, task.files, proc)
+        proc = adapter.run(self.ctx, args, files)
+        findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
-        return findings, time.perf_counter() - start
+        if not adapter.whole_program:
+            _only_given(adapter.name, findings, files)
+        return findings
+
+    def _isolate(
+        self, adapter: Adapter, files: Sequence[str], exc: ToolCrashed, left: list[int]
+    ) -> list[Finding]:
+        """Rerun a crashed batch by halves, down to the files that crash the tool.
+
+        Each file that crashes the tool alone becomes its own finding, with the
+        tool's message; every other file keeps its results.  Past
+        ``MAX_ISOLATED`` such files the cause is not a file: a tool error.
+        """
+        if len(files) == 1:
+            left[0] -= 1
+            if left[0] < 0:
+                raise ToolCrashed(
+                    f"{exc}; it also crashed on each of {MAX_ISOLATED} files run "
+                    "alone, so the cause is not one file: check the tool's "
+                    "installation and configuration"
+                )
+            return [_crash_finding(adapter.name, files[0], exc)]
+        half = len(files) // 2
+        found: list[Finding] = []
+        for part in (files[:half], files[half:]):
+            try:
+                found += self._check_files(adapter, part)
+            except ToolCrashed as inner:
+                if not inner.traceback:
+                    raise
+                found += self._isolate(adapter, part, inner, left)
+        return found
+
+
+def _crash_finding(tool: str, path: str, exc: ToolCrashed) -> Finding:
+    detail = str(exc).split(": ", 1)[-1]
+    return tool_error(
+        tool,
+        path,
+        f"{tool} crashed on this file ({detail}); the other files were checked. "
+        f"The fault is {tool}'s or a plugin's: report it, or exclude this file "
+        f"in {tool}'s config",
+    )
+
+
+def _only_given(tool: str, findings: Sequence[Finding], files: Sequence[str]) -> None:
+    """Refuse findings on files the tool was not given: its output was misread.
+
+    Cached per file, such a finding would leave the real file's entry empty:
+    a pass on every later run.
+    """
+    stray = sorted({f.path for f in findings} - set(files))
+    if stray:
+        raise ToolCrashed(
+            f"{tool}: output names a file it was not given ({stray[0]!r}); "
+            "not trusted, not cached"
+        )
 
 
 def _names(files: Sequence[str]) -> str:

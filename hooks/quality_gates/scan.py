@@ -29,7 +29,8 @@ def check_project(
     progress: Callable[[str], None] | None = None,
 ) -> Outcome:
     """Run the configured tools over every tracked Python file of ``root``."""
-    names = tracked_python_files(root, cfg.exclude)
+    skipped: list[str] = []
+    names = tracked_python_files(root, cfg.exclude, skipped)
     if not names:
         raise GateError(f"no git-tracked Python files under {root}")
     runner = Runner(
@@ -39,6 +40,7 @@ def check_project(
         cache=cache,
         progress=progress,
     )
+    runner.notes.extend(skipped)
     return runner.check(names)
 
 

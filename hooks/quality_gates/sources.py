@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import hashlib
 import io
+import re
+import sys
 import tokenize
+import warnings
 from pathlib import Path
 
 from quality_gates.findings import Finding
@@ -30,7 +32,7 @@ class Source:
     def lines(self) -> list[str]:
         """Return the text's lines, split once on first use."""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = split_lines(self.text)
         return self._lines
 
     @property
@@ -39,6 +41,32 @@ class Source:
         if self.known_loc is None:
             self.known_loc = lines_of_code(self.lines)
         return self.known_loc
+
+
+# Python's tokenizer, and so every tool, ends a line at \n, \r\n or a lone \r only.
+# str.splitlines() also breaks at form feed, \v, \x1c-\x1e, \x85, \u2028 and
+# \u2029, which would shift every later line of a file holding one.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` into lines as Python and the tools count them."""
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def file_lines(root: Path, path: str) -> list[str]:
+    """Return the lines of ``root / path`` as the tools count them, [] if unreadable."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError:
+        return []
+    text, problem = decode(path, data)
+    if problem is not None:
+        text = data.decode("utf-8", "replace")
+    return split_lines(text)
 
 
 def lines_of_code(lines: list[str]) -> int:
@@ -86,20 +114,42 @@ def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
     return None
 
 
+# the interpreter that judges syntax: code of a newer Python is "not valid" here
+PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+
+
 def syntax_problem(path: str, text: str) -> Finding | None:
-    """Return an E999 finding when ``text`` does not parse as Python, else None."""
+    """Return an E999 finding when ``text`` does not compile as Python, else None.
+
+    Compiled, not only parsed: ``return``/``yield`` outside a function, ``await``
+    or ``async for`` outside an async function, ``nonlocal`` at module level
+    parse but do not compile, and they crash or block the tools (pydocstyle's
+    ParseError takes flake8 down with every file of its batch; mypy stops).
+    """
     try:
-        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # invalid escapes: a SyntaxWarning only
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return _problem(
             path,
             "E999",
             exc.lineno or 1,
             exc.offset or 1,
-            f"not valid Python: {exc.msg}",
+            f"not valid {PYTHON}: {exc.msg}",
         )
     except ValueError as exc:
-        return _problem(path, "E999", 1, 1, f"not valid Python: {exc}")
+        return _problem(path, "E999", 1, 1, f"not valid {PYTHON}: {exc}")
+    except (RecursionError, MemoryError) as exc:
+        # an expression of thousands of terms: this interpreter cannot compile
+        # it either, so it cannot be imported or run here
+        return _problem(
+            path,
+            "E999",
+            1,
+            1,
+            f"{PYTHON} cannot compile it: nested too deeply ({exc or 'out of memory'})",
+        )
     return None
 
 

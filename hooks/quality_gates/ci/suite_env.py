@@ -129,7 +129,8 @@ def usable(venv: Path, suite: Path) -> bool:
     python = venv / "bin" / "python"
     check = [str(python), "-c", "import quality_gates"]
     try:
-        return subprocess.run(check, capture_output=True, check=False).returncode == 0
+        proc = subprocess.run(check, capture_output=True, check=False)  # nosec B603
+        return proc.returncode == 0
     except OSError:
         return False
 

@@ -21,13 +21,19 @@ HELP = (
     "find gates that cannot fail, unpinned actions and configs that shadow each other"
 )
 DESCRIPTION = """\
-Audit .github/workflows/*.yml|yaml, the repository's own action.yml files,
-.pre-commit-config.yaml, setup.cfg, tox.ini, .flake8, pytest.ini, mypy.ini and
-pyproject.toml for gates that cannot fail (|| true, || echo, ; exit 0, set +e,
-continue-on-error, --exit-zero, if: false), unparseable or empty workflows,
-actions not pinned to a commit SHA, workflows without permissions, and config
-files that shadow each other.  Every finding names its rule (QG1xx), why it
-matters and the fix.  With FILES, only findings in those files are reported.
+Audit .github/workflows/*.yml|yaml, the repository's own actions (action.yml
+at the root, under actions/ and .github/actions/), .pre-commit-config.yaml,
+setup.cfg, tox.ini, .flake8, pytest.ini, mypy.ini and pyproject.toml for gates
+that cannot fail, unparseable or empty workflows, actions not pinned to a
+commit SHA, workflows without permissions or with write-all, and config files
+that shadow each other or switch checks off.
+
+run: scripts are parsed as bash, with the shell GitHub really uses (no shell:
+on Linux is `bash -e {0}`, without pipefail), and each gate's exit status is
+followed through ||, &&, if, pipes, set +e and exit.  A script that does not
+parse is audited line by line, and a note says so.  Every finding names its
+rule (QG1xx), why it matters and the fix.  With FILES, only findings in those
+files are reported.
 
 exit codes: 0 passed, 1 findings, 2 usage error"""
 
@@ -80,6 +86,7 @@ def main(args: argparse.Namespace) -> int:
         rules={TOOL: rule_infos(RULES)},
         summary={"files": len(audit.files), "findings": len(findings)},
     )
+    report.notes += audit.notes
     if not audit.files:
         report.notes.append(f"no workflow, action or tool config file found in {root}")
     report.exit_code = FAILED if report.findings else PASSED

@@ -11,7 +11,7 @@ from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import scan
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options
+from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import GateError
 
 NAME = "baseline"
@@ -61,6 +61,7 @@ def main(args: argparse.Namespace) -> int:
     """Write a new baseline, or prune (and with --add-new extend) the existing one."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
+    apply_limits(args, cfg)
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     path = _target(args, cfg)

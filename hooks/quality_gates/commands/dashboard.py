@@ -9,9 +9,9 @@ from pathlib import Path
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import history, scan
-from quality_gates.atomic import write_atomic
+from quality_gates.atomic import write_file
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options
+from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.reports import dashboard
 
@@ -60,6 +60,7 @@ def main(args: argparse.Namespace) -> int:
         raise GateError(missing)
     root = files_mod.project_root()
     cfg = config_mod.load(root)
+    apply_limits(args, cfg)
     cache = None if args.no_cache else Cache()
     try:
         _progress("checking the working tree")
@@ -79,7 +80,7 @@ def main(args: argparse.Namespace) -> int:
             cache.close(prune=True)
     title = f"quality-gates: {root.name}"
     page = dashboard.render(report, [p.to_dict() for p in points], title=title)
-    write_atomic(Path(args.output), page)
+    write_file(Path(args.output), page, what="--output")
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     _progress(

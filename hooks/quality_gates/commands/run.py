@@ -12,7 +12,7 @@ from quality_gates import diffs
 from quality_gates import files as files_mod
 from quality_gates import gate, reports
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options
+from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import GateError
 from quality_gates.runner import Outcome, Runner
 from quality_gates.tools.base import Context
@@ -85,8 +85,12 @@ def select_files(
     args: argparse.Namespace,
     cfg: config_mod.Config,
     changed: Mapping[str, Collection[int]] | None = None,
+    skipped: list[str] | None = None,
 ) -> list[str]:
-    """Pick the files: named, every tracked one, or those changed since --diff-base."""
+    """Pick the files: named, every tracked one, or those changed since --diff-base.
+
+    ``skipped`` gets a line for each tracked file that is not there to check.
+    """
     if args.all_files and args.filenames:
         raise GateError("name files or use --all-files, not both")
     if changed is not None and not args.all_files and not args.filenames:
@@ -98,7 +102,7 @@ def select_files(
             and (cfg.root / name).is_file()
         )
     if args.all_files:
-        found = files_mod.tracked_python_files(cfg.root, cfg.exclude)
+        found = files_mod.tracked_python_files(cfg.root, cfg.exclude, skipped)
         if not found:
             raise GateError(
                 f"--all-files: no git-tracked Python files under {cfg.root}"
@@ -144,15 +148,13 @@ def main(args: argparse.Namespace) -> int:
     """Run the gate and report; return the exit code."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
-    tools = (
-        config_mod.parse_tools(args.tools.split(","), "--tools")
-        if args.tools
-        else cfg.tools
-    )
+    apply_limits(args, cfg)
+    tools = cfg.tools if args.tools is None else config_mod.tools_option(args.tools)
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     options = gate_options(args, cfg)
-    names = select_files(args, cfg, options.changed)
+    skipped: list[str] = []
+    names = select_files(args, cfg, options.changed, skipped)
     cache = None if args.no_cache else Cache()
     runner = Runner(
         Context(root, cfg),
@@ -161,6 +163,7 @@ def main(args: argparse.Namespace) -> int:
         cache=cache,
         progress=progress,
     )
+    runner.notes.extend(skipped)
     fixed: list[str] = []
     if args.fix and names:
         fixed = runner.fix(names)

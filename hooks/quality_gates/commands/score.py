@@ -10,9 +10,9 @@ from typing import Any
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import reports, scan
-from quality_gates.atomic import write_atomic
+from quality_gates.atomic import write_file
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options
+from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.report import Report
 from quality_gates.score import format_debt
@@ -74,8 +74,9 @@ def main(args: argparse.Namespace) -> int:
     """Score the project and print or write the report."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
-    if args.tools:
-        cfg.tools = config_mod.parse_tools(args.tools.split(","), "--tools")
+    apply_limits(args, cfg)
+    if args.tools is not None:
+        cfg.tools = config_mod.tools_option(args.tools)
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     cache = None if args.no_cache else Cache()
@@ -88,7 +89,7 @@ def main(args: argparse.Namespace) -> int:
     if args.format != "text":
         reports.emit(report, args.format, args.output)
     elif args.output:
-        write_atomic(Path(args.output), render_text(report))
+        write_file(Path(args.output), render_text(report), what="--output")
         print(
             f"quality-gates score: text report written to {args.output}",
             file=sys.stderr,

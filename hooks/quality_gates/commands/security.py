@@ -11,7 +11,7 @@ from quality_gates import __version__
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import gate, reports
+from quality_gates import gate, reports, sources
 from quality_gates.cache import Cache
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding, fingerprint_findings
@@ -204,16 +204,8 @@ def _lines_of(
 ) -> dict[str, Sequence[str]]:
     lines: dict[str, Sequence[str]] = {}
     for finding in findings:
-        path = cfg.root / finding.path
         if finding.path not in lines:
-            try:
-                lines[finding.path] = (
-                    path.read_text(errors="replace").splitlines()
-                    if path.is_file()
-                    else []
-                )
-            except OSError:
-                lines[finding.path] = []
+            lines[finding.path] = sources.file_lines(cfg.root, finding.path)
     return lines
 
 

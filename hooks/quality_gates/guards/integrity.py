@@ -6,7 +6,14 @@ import dataclasses
 from pathlib import Path
 
 from quality_gates.findings import Finding
-from quality_gates.guards import configfiles, docstrings, precommit, textfile, workflows
+from quality_gates.guards import (
+    configfiles,
+    flake8plugins,
+    mypyconfig,
+    precommit,
+    textfile,
+    workflows,
+)
 from quality_gates.guards.ignored import ignored_sections
 from quality_gates.guards.shadowing import shadowing
 from quality_gates.guards.toxcommands import tox_commands
@@ -21,6 +28,7 @@ class Audit:
     findings: list[Finding] = dataclasses.field(default_factory=list)
     files: list[str] = dataclasses.field(default_factory=list)
     lines_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def workflow_files(root: Path) -> list[str]:
@@ -34,24 +42,26 @@ def workflow_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in found)
 
 
+ACTION_FOLDERS = ("actions", ".github/actions")
+
+
 def action_files(root: Path) -> list[str]:
-    """Return the repository's own ``action.yml`` files (root and ``actions/``)."""
-    found = [root / name for name in ("action.yml", "action.yaml")]
-    found += list(root.glob("actions/**/action.yml")) + list(
-        root.glob("actions/**/action.yaml")
-    )
+    """List the repository's own actions (root, actions/, .github/actions/)."""
+    found = {root / name for name in ("action.yml", "action.yaml")}
+    for folder in ACTION_FOLDERS:
+        for name in ("action.yml", "action.yaml"):
+            found.update((root / folder).glob(f"**/{name}"))
     return sorted(p.relative_to(root).as_posix() for p in found if p.is_file())
 
 
 def _yaml_files(root: Path, audit: Audit) -> None:
-    for rel in workflow_files(root):
+    kinds = [(rel, workflows.audit_workflow) for rel in workflow_files(root)]
+    kinds += [(rel, workflows.audit_action) for rel in action_files(root)]
+    for rel, audit_file in kinds:
         text = textfile.read(root / rel)
-        audit.findings += workflows.audit_workflow(rel, text)
-        audit.files.append(rel)
-        audit.lines_of[rel] = text.lines
-    for rel in action_files(root):
-        text = textfile.read(root / rel)
-        audit.findings += workflows.audit_action(rel, text)
+        result = audit_file(rel, text)
+        audit.findings += result.findings
+        audit.notes += result.notes
         audit.files.append(rel)
         audit.lines_of[rel] = text.lines
 
@@ -72,7 +82,8 @@ def run(root: Path) -> Audit:
     audit.findings += shadowing(configs)
     audit.findings += ignored_sections(configs)
     audit.findings += tox_commands(configs)
-    audit.findings += docstrings.docstring_codes(root, configs, precommit_root)
+    audit.findings += flake8plugins.plugin_codes(root, configs, precommit_root)
+    audit.findings += mypyconfig.ignored_errors(configs)
     for name, text_ in configs.texts.items():
         audit.files.append(name)
         audit.lines_of[name] = text_.splitlines()

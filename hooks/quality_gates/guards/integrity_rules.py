@@ -13,8 +13,9 @@ _RULES = (
         "QG101",
         "failure-swallowed",
         "error",
-        "a gate command followed by `|| true`, `|| :` or `|| exit 0` "
-        "(or a tox command with a `-` prefix)",
+        "a gate whose failure goes to a fallback that always succeeds (`|| true`, "
+        "`|| :`, `|| exit 0`, `|| { write a placeholder; }`), or a tox command "
+        "with a `-` prefix",
         "the step succeeds whatever the gate finds, so the gate cannot fail",
         "remove the fallback; to adopt a gate on legacy code, use a baseline",
     ),
@@ -22,7 +23,8 @@ _RULES = (
         "QG102",
         "failure-echoed",
         "error",
-        "a gate command followed by `|| echo ...` with no `exit 1` after it",
+        "a gate whose failure goes to `echo`/`printf` only (`|| echo ...`, "
+        "`if ! gate; then echo ...; fi`) with no `exit 1` after it",
         "echo exits 0: the failure becomes a log line nobody reads and the step passes",
         "remove `|| echo`, or fail after the message: `|| { echo msg; exit 1; }`",
     ),
@@ -30,7 +32,7 @@ _RULES = (
         "QG103",
         "forced-success",
         "error",
-        "a gate command followed by `; exit 0`",
+        "a gate followed by `; exit 0` where errexit is off (`bash -c`, `set +e`)",
         "the script ends with success whatever the gate returned",
         "remove `; exit 0`",
     ),
@@ -38,7 +40,8 @@ _RULES = (
         "QG104",
         "errexit-off",
         "error",
-        "`set +e` before a gate command, and no later check of `$?`",
+        "a gate run with errexit off (`set +e`, or a custom `shell:` without `-e`) "
+        "and no check of `$?` right after it",
         "failures no longer stop the script and nothing reads the exit status",
         "remove `set +e`, or keep the status and fail on it: `rc=$?` ... `exit $rc`",
     ),
@@ -56,15 +59,16 @@ _RULES = (
         "QG106",
         "exit-zero",
         "error",
-        "`--exit-zero` on a linter",
-        "the linter prints its findings and exits 0, so the gate cannot fail",
-        "remove `--exit-zero`; adopt the linter with a baseline instead",
+        "`--exit-zero` on a linter, or `exit-code: 0` on a scanner action",
+        "the checker prints its findings and exits 0, so the gate cannot fail",
+        "remove the option; adopt the checker with a baseline instead",
     ),
     Rule(
         "QG107",
         "never-runs",
         "error",
-        "a job or step with `if: false`",
+        "a job or step running a gate whose `if:` can never be true (`if: false`, "
+        "or a context the event does not carry)",
         "the gate is listed but can never run, so readers believe it runs",
         "remove the condition, or delete the job",
     ),
@@ -103,6 +107,59 @@ _RULES = (
         "the GITHUB_TOKEN gets the repository default, often write access to "
         "everything",
         "add `permissions: {contents: read}` at the top and widen it per job",
+    ),
+    Rule(
+        "QG112",
+        "pipe-status-lost",
+        "error",
+        "a gate piped into another command (`pytest | tee log`) in a shell "
+        "without pipefail (no `shell:` on Linux is `bash -e {0}`)",
+        "a pipeline's exit status is its last command's, so the gate's failure is "
+        "lost and the step passes",
+        "set `shell: bash` on the step (`-eo pipefail`), or `set -o pipefail` "
+        "first, or check `${PIPESTATUS[0]}`",
+    ),
+    Rule(
+        "QG113",
+        "status-not-checked",
+        "error",
+        "a gate on the left of `&&`, or tested by `if` with no failing branch",
+        "errexit does not apply there: the gate's failure only skips the next "
+        "command, and the script goes on to pass",
+        "run the gate as a command of its own, or fail in the branch: "
+        "`if ! gate; then exit 1; fi`",
+    ),
+    Rule(
+        "QG114",
+        "permissions-write-all",
+        "error",
+        "`permissions: write-all` on a workflow or job",
+        "every step, and every action it runs, gets a token that can push code, "
+        "publish releases and change the repository's settings",
+        "grant what the job needs only: `permissions: {contents: read}` and widen "
+        "per job",
+    ),
+    Rule(
+        "QG115",
+        "plugin-codes-dropped",
+        "error",
+        "a flake8 `select` (or `ignore`) that drops the codes of a plugin the "
+        "project installs (flake8-bugbear B, flake8-comprehensions C4, "
+        "flake8-simplify SIM, ...)",
+        "the plugin is installed and looks configured but none of its checks "
+        "can report",
+        "add the plugin's prefix to `select` (or use `extend-select`), or stop "
+        "installing the plugin",
+    ),
+    Rule(
+        "QG116",
+        "mypy-errors-ignored",
+        "error",
+        "mypy `ignore_errors = true` for the whole project",
+        "mypy checks and then discards every error, whatever `strict` says, so "
+        "the type gate cannot fail",
+        "remove `ignore_errors`; silence single modules in a "
+        "`[[tool.mypy.overrides]]` section, or adopt with a baseline",
     ),
     Rule(
         "QG120",

@@ -1,173 +1,52 @@
-"""Shell snippets that make a gate unable to fail: ``|| true``, ``|| echo``, ``set +e``.
+"""Shell scripts of steps, hooks and tox commands: gates whose failure is hidden.
 
-The analysis is deliberately small and line based: quoted text is masked so
-that ``echo "use || true"`` is not mistaken for an operator, comments are
-dropped, and only a command that runs a gate (see ``gatecmd``) is reported,
-so ``rm -f x || true`` stays quiet.
+A script is parsed with tree-sitter's bash grammar and its gates' exit
+statuses are followed through the shell's control flow (``shellflow``).  A
+script the grammar cannot read is never passed over: it is audited line by
+line (``shell_lines``) and the audit says so in a note.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 
-from quality_gates.guards.gatecmd import runs_gate
+from quality_gates.guards import gatecmd, shell_lines, shellparse
+from quality_gates.guards.shell_lines import exit_zero_line, logical_lines, mask
+from quality_gates.guards.shellflow import Hit, Shell, Walker
 
+__all__ = ["Hit", "Shell", "ScriptAudit", "audit", "audit_script"]
+__all__ += ["exit_zero_line", "logical_lines", "mask"]
 
-@dataclasses.dataclass(frozen=True)
-class Hit:
-    """One neutralising pattern: rule id, 0-based line in the script, text, detail."""
-
-    rule: str
-    line: int
-    snippet: str
-    detail: str
+BASH_C = Shell(errexit=False, pipefail=False, label="bash -c")
 
 
-_SWALLOW = re.compile(
-    r"^\s*(true|:|/bin/true|/usr/bin/true|exit\s+0|return\s+0)\s*(?=$|[;)}&|#])"
-)
-_ECHO = re.compile(r"^\s*[({]?\s*(echo|printf)\b")
-_FAILS_AFTER = re.compile(
-    r"\bexit\s+(?:[1-9]\d*|\$|\"\$)|\bfalse\b|\breturn\s+[1-9]|\bexit\s+\$\{?\?"
-)
-_EXIT_ZERO_END = re.compile(r";\s*exit\s+0\s*$")
-_BLOCK = re.compile(r"\b(then|else|elif|do|fi|done|esac)\b|;;")
-_ERREXIT_OFF = re.compile(r"\bset\s+(\+[a-zA-Z]*e[a-zA-Z]*\b|\+o\s+errexit\b)")
-_ERREXIT_ON = re.compile(r"\bset\s+(-[a-zA-Z]*e[a-zA-Z]*\b|-o\s+errexit\b)")
-_STATUS_READ = re.compile(r"\$\{?\?|PIPESTATUS")
-_SELF_CHECKED = re.compile(r"^\s*(if|while|until|!)\b|\|\||&&")
-_SEGMENT = re.compile(r";|\bthen\b|\bdo\b|\belse\b|[({]")
+@dataclasses.dataclass
+class ScriptAudit:
+    """Hits, what the script runs as a gate, and a note when it was not parsed."""
+
+    hits: list[Hit] = dataclasses.field(default_factory=list)
+    observed: set[str] = dataclasses.field(default_factory=set)
+    gates: int = 0
+    note: str = ""
 
 
-def logical_lines(script: str) -> list[tuple[int, str]]:
-    """Lines with backslash continuations joined, each with its first line index."""
-    result: list[tuple[int, str]] = []
-    pending: list[str] = []
-    start = 0
-    for index, line in enumerate(script.splitlines()):
-        if not pending:
-            start = index
-        if line.endswith("\\") and not line.endswith("\\\\"):
-            pending.append(line[:-1])
-            continue
-        pending.append(line)
-        result.append((start, " ".join(pending)))
-        pending = []
-    if pending:
-        result.append((start, " ".join(pending)))
-    return result
-
-
-def mask(line: str) -> str:
-    """Quoted text replaced by ``x`` (quotes kept) and a trailing comment removed."""
-    out: list[str] = []
-    quote = ""
-    escaped = False
-    for index, char in enumerate(line):
-        if escaped:
-            out.append("x")
-            escaped = False
-        elif quote:
-            if char == "\\" and quote == '"':
-                escaped = True
-                out.append("x")
-            elif char == quote:
-                quote = ""
-                out.append(char)
-            else:
-                out.append("x")
-        elif char in "'\"":
-            quote = char
-            out.append(char)
-        elif char == "\\":
-            escaped = True
-            out.append(char)
-        elif char == "#" and (index == 0 or line[index - 1] in " \t;"):
-            break
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def _or_hits(index: int, masked: str) -> list[Hit]:
-    hits: list[Hit] = []
-    for match in re.finditer(r"\|\|", masked):
-        left = _SEGMENT.split(masked[: match.start()])[-1]
-        right = masked[match.end() :]
-        if not runs_gate(left):
-            continue
-        swallow = _SWALLOW.match(right)
-        if swallow:
-            what = " ".join(swallow.group(1).split())
-            hits.append(
-                Hit("QG101", index, f"|| {what}", f"`{left.strip()} || {what}`")
-            )
-        elif _ECHO.match(right) and not _FAILS_AFTER.search(right):
-            hits.append(Hit("QG102", index, "||", f"`{left.strip()} || echo ...`"))
-    return hits
-
-
-def _exit_zero_hit(index: int, masked: str) -> list[Hit]:
-    match = _EXIT_ZERO_END.search(masked)
-    if not match or _BLOCK.search(masked):
-        return []
-    left = _SEGMENT.split(masked[: match.start()])[-1]
-    if not runs_gate(left):
-        return []
-    return [Hit("QG103", index, "exit 0", f"`{left.strip()}; exit 0`")]
-
-
-def _statements(lines: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    """Split logical lines at ``;`` (outside quotes): ``set +e; pytest`` is two."""
-    out: list[tuple[int, str, str]] = []
-    for index, raw, masked in lines:
-        start = 0
-        for end in [m.start() for m in re.finditer(";", masked)] + [len(masked)]:
-            if masked[start:end].strip():
-                out.append((index, raw[start:end], masked[start:end]))
-            start = end + 1
-    return out
-
-
-def _errexit_hits(lines: list[tuple[int, str, str]]) -> list[Hit]:
-    hits: list[Hit] = []
-    lines = _statements(lines)
-    for pos, (index, _, masked) in enumerate(lines):
-        if not _ERREXIT_OFF.search(masked):
-            continue
-        unchecked = None
-        for later_pos in range(pos + 1, len(lines)):
-            _, later_raw, later = lines[later_pos]
-            if _ERREXIT_ON.search(later):
-                break
-            if _SELF_CHECKED.search(later) or not runs_gate(later):
-                continue
-            rest = [raw_line for _, raw_line, _ in lines[later_pos:]]
-            if not any(_STATUS_READ.search(text) for text in rest):
-                unchecked = later_raw.strip()
-                break
-        if unchecked:
-            detail = f"`set +e` then `{unchecked}` with no check of its exit status"
-            hits.append(Hit("QG104", index, "set +", detail))
-    return hits
+def audit_script(script: str, *, runs_with: Shell, context: str = "") -> ScriptAudit:
+    """Audit one script run by ``runs_with``; ``context`` names its step and job."""
+    try:
+        root = shellparse.parse(script)
+        walker = Walker(runs_with, context, script)
+        result = walker.program(root)
+    except (shellparse.ParseFailure, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, shellparse.ParseFailure) else "too deep"
+        return ScriptAudit(
+            hits=shell_lines.audit(script),
+            gates=1 if gatecmd.runs_gate(script) else 0,
+            note=f"not parsed as a shell script ({reason}); audited line by line",
+        )
+    hits = sorted(result.hits, key=lambda hit: (hit.line, hit.rule))
+    return ScriptAudit(hits, result.observed, walker.gates)
 
 
 def audit(script: str) -> list[Hit]:
-    """Every neutralising pattern in a shell script, in line order."""
-    lines = [(index, text, mask(text)) for index, text in logical_lines(script)]
-    hits: list[Hit] = []
-    for index, _, masked in lines:
-        hits += _or_hits(index, masked)
-        hits += _exit_zero_hit(index, masked)
-    hits += _errexit_hits(lines)
-    return sorted(hits, key=lambda hit: (hit.line, hit.rule))
-
-
-def exit_zero_line(text: str) -> int | None:
-    """0-based line of an ``--exit-zero`` option (also inside ``bash -c '...'``)."""
-    for index, line in enumerate(text.splitlines()):
-        code = line[: len(mask(line))]  # the comment cut off, quotes kept
-        if re.search(r"(^|[\s'\"=\[,])--exit-zero\b", code):
-            return index
-    return None
+    """Hits of a ``bash -c`` script (a pre-commit entry, a tox command): no ``-e``."""
+    return audit_script(script, runs_with=BASH_C).hits

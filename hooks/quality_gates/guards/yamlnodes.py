@@ -17,9 +17,15 @@ class Parsed:
 
 
 def compose(text: str) -> Parsed:
-    """Compose one YAML document; a syntax error is returned with its line."""
+    """Compose one YAML document; a syntax error is returned with its line.
+
+    Aliases stay shared nodes (never expanded), and a document nested deeper
+    than Python's recursion allows is an error, not a traceback.
+    """
     try:
         return Parsed(root=yaml.compose(text, Loader=yaml.SafeLoader))
+    except RecursionError:
+        return Parsed(error="invalid YAML: nested too deeply to read")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -68,14 +74,26 @@ def is_true(node: yaml.Node | None) -> bool:
 
 
 def strings(node: yaml.Node | None) -> list[yaml.ScalarNode]:
-    """Every scalar under ``node``, depth first."""
-    if isinstance(node, yaml.ScalarNode):
-        return [node]
-    if isinstance(node, yaml.SequenceNode):
-        return [s for item in node.value for s in strings(item)]
-    if isinstance(node, yaml.MappingNode):
-        return [s for _, item in node.value for s in strings(item)]
-    return []
+    """Every distinct scalar under ``node``, depth first.
+
+    Each node is visited once: an alias repeats a node, it does not copy it,
+    so a YAML alias bomb (nine levels of ten aliases) costs what it weighs.
+    """
+    found: list[yaml.ScalarNode] = []
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            found.append(current)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for _, item in reversed(current.value))
+    return found
 
 
 def locate(lines: list[str], node: yaml.Node, snippet: str, offset: int = 0) -> int:

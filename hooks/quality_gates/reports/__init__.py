@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from quality_gates.atomic import write_atomic
+from quality_gates.atomic import write_file
 from quality_gates.report import Report
 from quality_gates.reports import github, json_report, markdown, sarif, text
 
@@ -39,7 +39,7 @@ def emit(report: Report, fmt: str, output: str | None) -> None:
     """Render and write the report; a short text verdict still goes to stderr."""
     rendered = FORMATS[fmt](report)
     if output:
-        write_atomic(Path(output), rendered)
+        write_file(Path(output), rendered, what="--output")
         # the person at the terminal still sees the findings and the verdict
         sys.stderr.write(text.render(report) if fmt != "text" else text.verdict(report))
         print(

@@ -28,6 +28,8 @@ ENVIRONMENT = "environment"
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _INCLUDE = ("-r", "--requirement")
 _SKIPPED_OPTIONS = ("-c", "--constraint", "-e", "--editable")
+# read at most this much of a requirements file (-r /dev/zero never ends)
+MAX_REQUIREMENTS_BYTES = 16 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,7 +173,14 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _read_text(path: Path, shown: str) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_REQUIREMENTS_BYTES + 1)
+        if len(data) > MAX_REQUIREMENTS_BYTES:
+            raise GateError(
+                f"{shown}: more than {MAX_REQUIREMENTS_BYTES} bytes: "
+                "not a requirements file"
+            )
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise GateError(f"{shown}: no such requirements file")
     except IsADirectoryError:

@@ -32,6 +32,26 @@ from quality_gates.security.deps import Dependency
 
 ECOSYSTEM = "PyPI"
 OFFLINE_HINT = "download PyPI/all.zip from OSV's storage bucket (osv-vulnerabilities)"
+# the largest PyPI record is well under 1 MB; a bigger entry is damage or a bomb
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+
+
+def _too_big(name: str, size: int | str) -> GateError:
+    return GateError(
+        f"--vuln-db {name}: {size} bytes, over the {MAX_RECORD_BYTES} bytes an OSV "
+        f"record may have: not an OSV dump; {OFFLINE_HINT} again"
+    )
+
+
+def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Read one entry, never more than MAX_RECORD_BYTES whatever its header says."""
+    if info.file_size > MAX_RECORD_BYTES:
+        raise _too_big(info.filename, info.file_size)
+    with archive.open(info) as entry:
+        data = entry.read(MAX_RECORD_BYTES + 1)
+    if len(data) > MAX_RECORD_BYTES:
+        raise _too_big(info.filename, "more than")
+    return data
 
 
 def _zip_entries(path: Path) -> Iterator[tuple[str, bytes]]:
@@ -41,7 +61,7 @@ def _zip_entries(path: Path) -> Iterator[tuple[str, bytes]]:
                 if info.is_dir() or not info.filename.endswith(".json"):
                     continue
                 try:
-                    yield f"{path}!{info.filename}", archive.read(info)
+                    yield f"{path}!{info.filename}", _read_bounded(archive, info)
                 except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                     raise GateError(
                         f"--vuln-db {path}: {info.filename}: cannot read from the zip "
@@ -57,7 +77,11 @@ def _zip_entries(path: Path) -> Iterator[tuple[str, bytes]]:
 def _folder_entries(path: Path) -> Iterator[tuple[str, bytes]]:
     for file in sorted(path.rglob("*.json")):
         try:
-            yield str(file), file.read_bytes()
+            with file.open("rb") as handle:
+                data = handle.read(MAX_RECORD_BYTES + 1)
+            if len(data) > MAX_RECORD_BYTES:
+                raise _too_big(str(file), "more than")
+            yield str(file), data
         except OSError as exc:
             raise GateError(f"--vuln-db {file}: cannot read: {exc.strerror}")
 
@@ -83,6 +107,8 @@ def parse_record(name: str, data: bytes) -> dict[str, Any]:
             f"--vuln-db {name}: invalid JSON at line {exc.lineno} "
             f"column {exc.colno}: {exc.msg}"
         )
+    except RecursionError:
+        raise GateError(f"--vuln-db {name}: nested too deeply to be an OSV record")
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
         raise GateError(f"--vuln-db {name}: not an OSV record (no string 'id')")
     affected = record.get("affected", [])

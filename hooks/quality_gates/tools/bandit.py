@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -13,11 +15,19 @@ from quality_gates.tools.base import (
     Proc,
     ToolCrashed,
     pyproject_tool,
+    read_ini,
     register,
+    tool_error,
 )
+from quality_gates.tools.walk import any_glob
 
 SEVERITY = {"HIGH": "error", "MEDIUM": "error", "LOW": "warning"}
 LEVELS = ("low", "medium", "high")
+# bandit's default --exclude (bandit/core/constants.py)
+DEFAULT_EXCLUDE = (
+    *(".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".eggs"),
+    "*.egg",
+)
 THRESHOLDS = {
     "severity-threshold": "--severity-level",
     "confidence-threshold": "--confidence-level",
@@ -56,14 +66,53 @@ class Bandit(Adapter):
             return ".bandit"
         return None
 
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``bandit -r .`` checks, with the project's config.
+
+        ``include`` (default ``*.py``), then ``exclude_dirs`` of
+        ``[tool.bandit]`` and ``exclude`` of ``.bandit`` (else bandit's default
+        list), each an fnmatch pattern on ``./path`` or a plain substring of
+        it; a folder given to ``exclude`` stands for ``folder/*``.
+        """
+        table = ctx.config.pyproject.get("tool", {}).get("bandit", {})
+        table = table if isinstance(table, dict) else {}
+        patterns = [str(p) for p in table.get("exclude_dirs") or []]
+        listed = read_ini(ctx.root / ".bandit").get("bandit", "exclude", fallback="")
+        for path in listed.split(",") if listed else DEFAULT_EXCLUDE:
+            patterns.append(path + "/*" if (ctx.root / path).is_dir() else path)
+        included = any_glob([str(p) for p in table.get("include") or ["*.py"]])
+        excluded = any_glob(patterns)
+
+        def checked(path: str) -> bool:
+            shown = "./" + path  # as `bandit -r .` names it
+            return (
+                included(shown)
+                and not excluded(shown)
+                and not any(p in shown for p in patterns)
+            )
+
+        return checked
+
+    def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
+        """Name the files as ``bandit -r .`` does, so its own excludes agree."""
+        return super().command(args, [f"./{name}" for name in files])
+
     def settings(self, ctx: Context) -> list[str]:
-        """Point bandit at the project's config file, which it does not find itself."""
-        own = self.own_config(ctx)
-        if own == ".bandit":
-            return ["--ini", ".bandit"]
-        if own:
-            return ["--configfile", "pyproject.toml"]
-        return []
+        """Point bandit at the project's config files, as ``bandit -r .`` reads them.
+
+        ``[tool.bandit]`` only with ``-c pyproject.toml``; a ``.bandit`` file
+        ``bandit -r .`` finds itself, named files need ``--ini``.  An
+        ``output`` in ``.bandit`` would send the report to a file (bandit 1.9
+        crashes on it): the report goes to standard output, where it is read.
+        """
+        args = []
+        if pyproject_tool(ctx, "bandit"):
+            args += ["--configfile", "pyproject.toml"]
+        if (ctx.root / ".bandit").is_file():
+            args += ["--ini", ".bandit"]
+            if read_ini(ctx.root / ".bandit").has_option("bandit", "output"):
+                args += ["--output", "/dev/stdout"]
+        return args
 
     def check_args(self, ctx: Context) -> list[str]:
         """Ask for a JSON report, with the severity and confidence thresholds."""
@@ -76,32 +125,76 @@ class Bandit(Adapter):
         return ["--format", "json", "--quiet", *self.settings(ctx), *levels]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Read the JSON report; a file bandit could not scan is a tool error."""
-        proc.crash(self.name, (0, 1))
+        """Read the JSON report, with the files and lines bandit could not check.
+
+        A file bandit skipped (its ``errors``) and a check that raised on one
+        line (logged as an internal error, with a traceback) are findings of
+        their own; every other result is kept.
+        """
         try:
             data = json.loads(proc.stdout)
             results, errors = data["results"], data["errors"]
         except (ValueError, KeyError, TypeError) as exc:
+            proc.crash(self.name, (0, 1))
             raise ToolCrashed(
-                f"bandit: unreadable JSON report ({exc}): {proc.stderr.strip()[:200]}"
+                f"bandit: unreadable JSON report ({exc}): {proc.detail()}"
             )
-        if errors:
-            first = errors[0]
-            raise ToolCrashed(f"bandit: {first.get('filename')}: {first.get('reason')}")
-        findings = []
-        for item in results:
+        if proc.returncode not in (0, 1):
+            proc.crash(self.name, (0, 1))
+        findings = [_result(item) for item in results]
+        for error in errors:
+            path = _relative(str(error.get("filename", "")))
             findings.append(
-                Finding(
-                    tool=self.name,
-                    rule=str(item["test_id"]),
-                    severity=SEVERITY.get(
-                        str(item["issue_severity"]).upper(), "warning"
-                    ),
-                    path=str(item["filename"]).removeprefix("./"),
-                    line=int(item["line_number"]),
-                    column=int(item.get("col_offset", 0)) + 1,
-                    message=f"{item['issue_text']} (severity {item['issue_severity']}, "
-                    f"confidence {item['issue_confidence']}; {item['test_name']})",
+                tool_error(
+                    self.name,
+                    path,
+                    f"bandit could not check this file: {error.get('reason')}",
                 )
             )
+        findings += _internal_errors(proc.stderr)
         return findings
+
+
+def _relative(name: str) -> str:
+    """Return the path from the root (bandit adds ``./`` to the ``./path`` given)."""
+    while name.startswith("./"):
+        name = name[2:]
+    return name
+
+
+def _result(item: dict[str, Any]) -> Finding:
+    return Finding(
+        tool="bandit",
+        rule=str(item["test_id"]),
+        severity=SEVERITY.get(str(item["issue_severity"]).upper(), "warning"),
+        path=_relative(str(item["filename"])),
+        line=int(item["line_number"]),
+        column=int(item.get("col_offset", 0)) + 1,
+        message=f"{item['issue_text']} (severity {item['issue_severity']}, "
+        f"confidence {item['issue_confidence']}; {item['test_name']})",
+    )
+
+
+_INTERNAL = re.compile(
+    r"Bandit internal error running: (\S+) on file (.+?) at line (\d+): "
+    r"(.*?)(?:Traceback \(most recent call last\):|$)"
+)
+
+
+def _internal_errors(stderr: str) -> list[Finding]:
+    """Make a finding of each check that raised on one line (the others ran)."""
+    found = []
+    for m in _INTERNAL.finditer(stderr):
+        test, path, line, error = m.groups()
+        found.append(
+            tool_error(
+                "bandit",
+                _relative(path),
+                f"bandit's check {test} raised on this line "
+                f"({error.strip() or 'no message'}); "
+                "its other checks ran. Report it to bandit, or skip the check "
+                "here with `# nosec`",
+                int(line),
+            )
+        )
+    return found

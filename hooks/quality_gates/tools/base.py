@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import dataclasses
 import functools
 import hashlib
@@ -9,7 +10,7 @@ import os
 import re
 import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -38,7 +39,32 @@ class Batch:
 
 
 class ToolCrashed(Exception):
-    """The tool did not produce output we can trust."""
+    """The tool did not produce output we can trust.
+
+    ``findings`` are the ones it did report before it stopped: real, shown,
+    but never cached, since the rest of the result is missing.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        findings: Sequence[Finding] = (),
+        *,
+        traceback: bool = False,
+    ) -> None:
+        """Say what went wrong, keeping what the tool reported before it did.
+
+        ``traceback``: an uncaught exception while checking, which one file
+        can cause; not a usage or config error, which every file meets.
+        """
+        super().__init__(message)
+        self.findings = list(findings)
+        self.traceback = traceback
+
+
+def tool_error(tool: str, path: str, message: str, line: int = 1) -> Finding:
+    """Make the finding of a file the tool could not check (the others were)."""
+    return Finding(tool, "tool-error", "error", path, max(line, 1), 1, message)
 
 
 @dataclasses.dataclass
@@ -74,6 +100,19 @@ class Adapter:
         """Return the suite's defaults, for a project with no config of its own."""
         return []
 
+    def select(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Return the files of ``files`` that the project's own run of the tool checks.
+
+        The runner names files, and tools apply their exclusions only while
+        walking folders: each adapter answers as its tool's own walk from the
+        project root would (see ``tools/walk.py``).
+        """
+        return list(filter(self.scope(ctx, files), files))
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Return the rule of ``select`` for one file (by default: every file)."""
+        return lambda path: True
+
     def check_args(self, ctx: Context) -> list[str]:
         """Return the arguments of a checking run (they are fingerprinted)."""
         raise NotImplementedError
@@ -85,6 +124,10 @@ class Adapter:
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Turn the tool's output into findings; raise ToolCrashed on bad output."""
         raise NotImplementedError
+
+    def preflight(self, ctx: Context) -> str | None:
+        """Why the tool cannot give a trustworthy result here, before it runs."""
+        return None
 
     def run_args(self, ctx: Context) -> list[str]:
         """Arguments that do not change results (cache locations): not fingerprinted."""
@@ -121,20 +164,37 @@ class Adapter:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
-        """Return the command line: the tool's module under this interpreter."""
-        return [sys.executable, "-m", self.module, *args, "--", *files]
+        """Return the command line: the tool's module under this interpreter.
+
+        ``-P``: ``python -m`` puts the current folder (the project root) first
+        on sys.path, so a project's own ``black.py`` or ``mypy/`` package would
+        run instead of the pinned tool, report nothing, and pass.
+        """
+        return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
-        """Run the tool on ``files`` in the project root and capture its output."""
-        proc = subprocess.run(  # nosec B603
-            self.command(args, files),
-            cwd=ctx.root,
-            env=tool_environment(),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
+        """Run the tool on ``files`` in the project root and capture its output.
+
+        A process past ``tool-timeout`` is killed: ToolCrashed, never a result.
+        """
+        limit = ctx.config.tool_timeout
+        try:
+            proc = subprocess.run(  # nosec B603
+                self.command(args, files),
+                cwd=ctx.root,
+                env=tool_environment(),
+                capture_output=True,
+                text=True,
+                errors="replace",
+                check=False,
+                timeout=limit or None,
+            )
+        except subprocess.TimeoutExpired:
+            raise ToolCrashed(
+                f"{self.name} timed out after {limit:g} s and was stopped; raise "
+                "`tool-timeout` in [tool.quality-gates] (or --tool-timeout), or "
+                "exclude the files"
+            ) from None
         return Proc(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -182,16 +242,33 @@ class Proc:
     stdout: str
     stderr: str
 
+    @property
+    def traceback(self) -> bool:
+        """Tell whether the tool died of an uncaught exception."""
+        return "Traceback (most recent call last)" in self.stderr
+
+    def detail(self) -> str:
+        """Return the line that says why the tool stopped.
+
+        A traceback's last stderr line (the exception); else the first line
+        that says "error"; else the last line of output.
+        """
+        if self.traceback:
+            lines = self.stderr.strip().split("\n")
+        else:
+            lines = (self.stderr + "\n" + self.stdout).strip().split("\n")
+        tail = [ln.strip() for ln in lines if ln.strip()]
+        errors = [ln for ln in tail if "error" in ln.lower() and not self.traceback]
+        return (errors or tail or ["no message"])[0 if errors else -1]
+
     def crash(self, tool: str, expected: Sequence[int]) -> None:
         """Raise ToolCrashed when the exit code or a traceback says so."""
-        traceback = "Traceback (most recent call last)" in self.stderr
-        if self.returncode not in expected or traceback:
-            lines = (self.stderr + "\n" + self.stdout).strip().splitlines()
-            tail = [ln.strip() for ln in lines if ln.strip()]
-            errors = [ln for ln in tail if "error" in ln.lower() and not traceback]
-            detail = (errors or tail or ["no message"])[0 if errors else -1]
-            what = "crashed" if traceback else "failed"
-            raise ToolCrashed(f"{tool} {what} (exit {self.returncode}): {detail}")
+        if self.returncode not in expected or self.traceback:
+            what = "crashed" if self.traceback else "failed"
+            raise ToolCrashed(
+                f"{tool} {what} (exit {self.returncode}): {self.detail()}",
+                traceback=self.traceback,
+            )
 
 
 CONFIG_FILES = (
@@ -213,6 +290,16 @@ def config_text(root: Path, name: str) -> str:
         return name + "\0" + (root / name).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return name + "\0"
+
+
+def read_ini(path: Path) -> configparser.RawConfigParser:
+    """Read an ini-style config as the tools do; an unreadable one reads empty."""
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return configparser.RawConfigParser()
+    return parser
 
 
 def ini_has_section(root: Path, name: str, *sections: str) -> bool:
@@ -240,9 +327,11 @@ def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
     path = ""
     current: list[int] | None = None
     old_line = 0
-    for text in diff.splitlines():
+    for text in diff.split("\n"):  # a form feed in a source line is not a break
+        text = text.removeprefix("\ufeff")  # black echoes a file's UTF-8 BOM
         if text.startswith("--- "):
-            path = text[4:].split("\t")[0].strip()
+            # "--- PATH\tTIMESTAMP": the path may hold a tab, the timestamp never
+            path = text[4:].rsplit("\t", 1)[0]
             current = None
         elif text.startswith("+++ "):
             continue

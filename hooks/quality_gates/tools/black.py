@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
     Adapter,
@@ -12,7 +15,9 @@ from quality_gates.tools.base import (
     diff_hunks,
     pyproject_tool,
     register,
+    tool_error,
 )
+from quality_gates.tools.walk import Walk, git_ignored
 
 
 @register
@@ -32,6 +37,31 @@ class Black(Adapter):
     def default_args(self, ctx: Context) -> list[str]:
         """Use the suite's line length."""
         return ["--line-length", str(ctx.config.line_length)]
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``black .`` checks, as ``--force-exclude`` makes black do.
+
+        ``include``; ``exclude`` (else black's default, and the ``.gitignore``
+        files of the root and of every folder down to the file);
+        ``extend-exclude`` and ``force-exclude``: regular expressions searched
+        in ``/folder/`` and ``/folder/file.py``, verbose when multi-line.
+        """
+        table = _config(ctx)
+        exclude = table.get("exclude")
+        patterns = [_regex(str(exclude) if exclude is not None else DEFAULT_EXCLUDES)]
+        patterns += [_regex(str(table[k])) for k in EXTRA_EXCLUDES if k in table]
+        include = _regex(str(table.get("include", DEFAULT_INCLUDES)))
+        ignored = git_ignored(ctx.root, files) if exclude is None else set()
+
+        def skipped(shown: str) -> bool:
+            return any(_found(p, shown) for p in patterns)
+
+        return Walk(
+            prune=lambda folder: skipped(f"/{folder}/"),
+            keep=lambda path: path not in ignored
+            and not skipped(f"/{path}")
+            and _found(include, f"/{path}"),
+        )
 
     def check_args(self, ctx: Context) -> list[str]:
         """Ask for a diff of what black would change, writing nothing.
@@ -57,9 +87,14 @@ class Black(Adapter):
         return ["--quiet", "--workers", "1", *self.settings(ctx)]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Report one BLK100 finding per hunk of black's diff."""
-        proc.crash(self.name, (0, 1))
-        findings = []
+        """Report one BLK100 finding per hunk, and each file black cannot format.
+
+        black goes on after a file it cannot format (exit 123): that file is
+        its own finding and the other files' diffs are kept.
+        """
+        failed = _failures(files, proc.stderr)
+        proc.crash(self.name, (0, 1, 123) if failed else (0, 1))
+        findings = failed
         for path, line, removed, added in diff_hunks(proc.stdout):
             findings.append(
                 Finding(
@@ -74,3 +109,66 @@ class Black(Adapter):
                 )
             )
         return findings
+
+
+# black's own defaults (black/const.py), and the keys that add exclusions to them
+DEFAULT_EXCLUDES = (
+    r"/(\.direnv|\.eggs|\.git|\.hg|\.ipynb_checkpoints|\.mypy_cache|\.nox|"
+    r"\.pytest_cache|\.ruff_cache|\.tox|\.svn|\.venv|\.vscode|__pypackages__|"
+    r"_build|buck-out|build|dist|venv)/"
+)
+DEFAULT_INCLUDES = r"(\.pyi?|\.ipynb)$"
+EXTRA_EXCLUDES = ("extend_exclude", "force_exclude")
+
+
+def _config(ctx: Context) -> dict[str, Any]:
+    """``[tool.black]`` with black's key spelling (``extend-exclude`` -> ``_``)."""
+    table = ctx.config.pyproject.get("tool", {}).get("black", {})
+    if not isinstance(table, dict):
+        return {}
+    return {k.replace("--", "").replace("-", "_"): v for k, v in table.items()}
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    """Compile as black does: verbose when the pattern spans lines."""
+    try:
+        return re.compile(("(?x)" if "\n" in pattern else "") + pattern)
+    except re.error as exc:
+        raise GateError(
+            f"pyproject.toml [tool.black]: {pattern!r} is not a valid regular "
+            f"expression ({exc}); black itself would refuse it"
+        )
+
+
+def _found(pattern: re.Pattern[str], path: str) -> bool:
+    match = pattern.search(path)
+    return bool(match and match.group(0))
+
+
+def _failures(files: Sequence[str], stderr: str) -> list[Finding]:
+    """Turn black's ``error: ...`` lines into findings, one per file it names."""
+    found = []
+    for text in stderr.split("\n"):
+        if not text.startswith("error: "):
+            continue
+        for name in files:
+            prefix = f"error: cannot format {name}: "
+            at = re.search(rf": {re.escape(name)}:(\d+):(\d+)", text)
+            if text.startswith(prefix):
+                found.append(_failure(name, text[len(prefix) :], 1))
+            elif at is not None:
+                what = f"{text[7 : at.start()]} (line {at[1]}, column {at[2]})"
+                found.append(_failure(name, what, int(at[1])))
+            else:
+                continue
+            break
+    return found
+
+
+def _failure(path: str, what: str, line: int) -> Finding:
+    return tool_error(
+        "black",
+        path,
+        f"black cannot format this file: {what}; the other files were checked",
+        line,
+    )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import configparser
+import os
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
@@ -12,11 +16,16 @@ from quality_gates.tools.base import (
     Proc,
     ToolCrashed,
     ini_has_section,
+    read_ini,
     register,
 )
+from quality_gates.tools.walk import Walk, any_glob
 
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
+DISPLAY = str(Path(__file__).resolve().parent.parent / "data" / "flake8-display.cfg")
 _LINE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]+\d+) (.*)$")
+_CODE = re.compile(r"[A-Z]{1,3}[0-9]{0,3}")
+_SELECTING = ("select", "extend-select")
 
 
 def severity(code: str) -> str:
@@ -36,13 +45,39 @@ class Flake8(Adapter):
     cost = 10.0
 
     def own_config(self, ctx: Context) -> str | None:
-        """Name ``.flake8``, else a ``[flake8]`` section in setup.cfg or tox.ini."""
-        if (ctx.root / ".flake8").is_file():
-            return ".flake8"
-        for name in ("setup.cfg", "tox.ini"):
-            if ini_has_section(ctx.root, name, "flake8"):
+        """Name the file flake8 reads: setup.cfg, tox.ini or .flake8, in its order."""
+        for name in CONFIG_FILES:
+            if ini_has_section(ctx.root, name, "flake8", "flake8:local-plugins"):
                 return name
         return None
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``flake8`` (``flake8 .``) checks.
+
+        ``exclude`` (else flake8's default) plus ``extend-exclude``: fnmatch on
+        each folder's and file's name and on its absolute path, patterns with
+        a ``/`` taken from the config file's folder; ``filename`` (default
+        ``*.py``) on the files of the walk.
+        """
+        own = self.own_config(ctx)
+        ini = read_ini(ctx.root / own) if own else None
+        exclude = [
+            *_option(ini, "exclude", DEFAULT_EXCLUDE),
+            *_option(ini, "extend-exclude", ()),
+        ]
+        excluded = any_glob(_absolute(ctx.root, exclude))
+        wanted = any_glob(_absolute(ctx.root, _option(ini, "filename", ("*.py",))))
+        root = str(ctx.root)
+
+        def matches(path: str) -> bool:
+            return excluded(path.rpartition("/")[2]) or excluded(f"{root}/{path}")
+
+        if excluded(root):
+            return lambda path: False
+        return Walk(
+            prune=matches,
+            keep=lambda path: not matches(path) and wanted(f"./{path}"),
+        )
 
     def default_args(self, ctx: Context) -> list[str]:
         """Use the suite's line length and docstring convention, black-compatible."""
@@ -58,14 +93,35 @@ class Flake8(Adapter):
         ]
 
     def check_args(self, ctx: Context) -> list[str]:
-        """Ask for one ``path:line:col: CODE text`` line per finding, one job."""
-        return ["--jobs", "1", "--format", FORMAT, *self.settings(ctx)]
+        """Ask for one ``path:line:col: CODE text`` line per finding, one job.
+
+        The project's display settings (``show-source``, ``count``,
+        ``statistics``, ``quiet``, ``output-file``, ``tee``...) are overridden by
+        a config file flake8 reads last; ``--format`` on the command line wins.
+        """
+        settings = self.settings(ctx)
+        display = [] if "--isolated" in settings else ["--append-config", DISPLAY]
+        return ["--jobs", "1", "--format", FORMAT, *display, *settings]
+
+    def preflight(self, ctx: Context) -> str | None:
+        """Refuse a config that selects codes no installed plugin reports."""
+        own = self.own_config(ctx)
+        missing = unreported_codes(ctx.root / own) if own else []
+        if not missing:
+            return None
+        return (
+            f"flake8: {own} selects {', '.join(missing)}, but no installed "
+            f"flake8 plugin reports them (installed: {', '.join(plugins())}), "
+            "so flake8 would skip them silently; add the plugin to the "
+            "hook's additional_dependencies (or install it beside "
+            "quality-gates), or drop the codes"
+        )
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the finding lines; other output, or exit 1 with none, is an error."""
         proc.crash(self.name, (0, 1))
         findings = []
-        for text in proc.stdout.splitlines():
+        for text in proc.stdout.split("\n"):
             m = _LINE.match(text)
             if m is None:
                 if text.strip():
@@ -88,3 +144,82 @@ class Flake8(Adapter):
                 f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}"
             )
         return findings
+
+
+def plugins() -> list[str]:
+    """Return the code prefixes the installed flake8 plugins report: E, F, D..."""
+    from importlib.metadata import distributions  # only when a config selects
+
+    # the path flake8 sees: ours without sys.path[0], as ``python -P`` starts it
+    # (under ``python -m`` that entry is the project root, where an sdist's
+    # own *.egg-info would pass for an installed plugin)
+    path = sys.path if sys.flags.safe_path else sys.path[1:]
+    return sorted(
+        {
+            ep.name
+            for dist in distributions(path=path)
+            for ep in dist.entry_points
+            if ep.group == "flake8.extension"
+        }
+    )
+
+
+def unreported_codes(config: Path) -> list[str]:
+    """Codes that ``select``/``extend-select`` name and no plugin can report."""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(config, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return []  # flake8 itself says what is wrong with the file
+    if not parser.has_section("flake8"):
+        return []
+    chosen = []
+    for key, value in parser.items("flake8"):
+        if key.replace("_", "-") in _SELECTING:
+            chosen += [c for c in re.split(r"[,\s]+", value) if _CODE.fullmatch(c)]
+    if not chosen:
+        return []
+    known = set(plugins()) | _local_plugins(parser)
+    return [
+        code
+        for code in dict.fromkeys(chosen)
+        if not any(code.startswith(p) or p.startswith(code) for p in known)
+    ]
+
+
+def _local_plugins(parser: configparser.RawConfigParser) -> set[str]:
+    """Codes of ``[flake8:local-plugins]``: ``extension = CODE = module:Class``."""
+    if not parser.has_section("flake8:local-plugins"):
+        return set()
+    lines = parser.get("flake8:local-plugins", "extension", fallback="").splitlines()
+    return {line.split("=", 1)[0].strip() for line in lines if "=" in line}
+
+
+# where flake8 looks, in its order, and its default exclude (flake8/defaults.py)
+CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+DEFAULT_EXCLUDE = (
+    *(".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox"),
+    *(".eggs", "*.egg"),
+)
+
+
+def _option(
+    ini: configparser.RawConfigParser | None, name: str, default: Sequence[str]
+) -> list[str]:
+    """Read a list option of ``[flake8]``: commas or whitespace, ``-`` or ``_``."""
+    for key in (name, name.replace("-", "_")):
+        if ini is not None and ini.has_option("flake8", key):
+            return [p for p in re.split(r"[,\s]", ini.get("flake8", key)) if p]
+    return list(default)
+
+
+def _absolute(root: Path, patterns: Sequence[str]) -> list[str]:
+    """Make patterns with a ``/`` paths from the config's folder, as flake8 does."""
+    return [
+        (
+            os.path.abspath(os.path.join(root, p)).rstrip("/")
+            if "/" in p or p == "."
+            else p
+        )
+        for p in patterns
+    ]

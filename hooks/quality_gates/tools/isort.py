@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import posixpath
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from quality_gates.files import git
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
     Adapter,
@@ -14,8 +18,10 @@ from quality_gates.tools.base import (
     diff_hunks,
     ini_has_section,
     pyproject_tool,
+    read_ini,
     register,
 )
+from quality_gates.tools.walk import Walk, any_glob
 
 
 @register
@@ -39,18 +45,52 @@ class Isort(Adapter):
         return [*super().config_inputs(ctx), "\0".join(found)]
 
     def own_config(self, ctx: Context) -> str | None:
-        """Name the isort config: pyproject.toml, .isort.cfg, setup.cfg or tox.ini."""
-        if pyproject_tool(ctx, "isort"):
-            return "pyproject.toml [tool.isort]"
+        """Name the isort config: .isort.cfg, pyproject.toml, setup.cfg or tox.ini."""
         if (ctx.root / ".isort.cfg").is_file():
             return ".isort.cfg"
+        if pyproject_tool(ctx, "isort"):
+            return "pyproject.toml [tool.isort]"
         for name, sections in (
             ("setup.cfg", ("isort", "tool:isort")),
-            ("tox.ini", ("isort",)),
+            ("tox.ini", ("isort", "tool:isort")),
         ):
             if ini_has_section(ctx.root, name, *sections):
                 return name
         return None
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``isort .`` checks: its skips, as ``--filter-files`` does.
+
+        ``skip`` (else isort's default list) and ``extend_skip``: a folder or
+        file name anywhere in the path, or a path from the root;
+        ``skip_glob``/``extend_skip_glob``: fnmatch on the path and on
+        ``/path``; ``skip_gitignore``: files git ignores.  Folders and files
+        alike, as isort's walk meets them.
+        """
+        settings = _settings(ctx)
+        names = set(_listed(settings, "skip", DEFAULT_SKIP))
+        names |= set(_listed(settings, "extend_skip", ()))
+        globbed = any_glob(
+            [
+                *_listed(settings, "skip_glob", ()),
+                *_listed(settings, "extend_skip_glob", ()),
+            ]
+        )
+        paths = {posixpath.normpath(name) for name in names}
+        kept = _not_ignored(ctx.root) if _flag(settings, "skip_gitignore") else None
+
+        def skipped(path: str) -> bool:
+            return (
+                path in paths
+                or any(part in names for part in path.split("/"))
+                or globbed(path)
+                or globbed("/" + path)
+            )
+
+        return Walk(
+            prune=skipped,
+            keep=lambda path: not skipped(path) and (kept is None or path in kept()),
+        )
 
     def default_args(self, ctx: Context) -> list[str]:
         """Use profile black at the suite's line length."""
@@ -62,6 +102,7 @@ class Isort(Adapter):
             "--check-only",
             "--diff",
             "--quiet",
+            "--filter-files",  # isort's own skips on the named files, too
             "--settings-path",
             ".",
             *self.settings(ctx),
@@ -69,7 +110,13 @@ class Isort(Adapter):
 
     def fix_args(self, ctx: Context) -> list[str]:
         """Sort the imports in place, with the project's settings."""
-        return ["--quiet", "--settings-path", ".", *self.settings(ctx)]
+        return [
+            "--quiet",
+            "--filter-files",
+            "--settings-path",
+            ".",
+            *self.settings(ctx),
+        ]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Report one I001 finding per hunk; exit 1 without a diff is a tool error."""
@@ -78,7 +125,7 @@ class Isort(Adapter):
         for raw, line, removed, added in diff_hunks(proc.stdout):
             path = raw.rsplit(":before", 1)[0]
             if Path(path).is_absolute():
-                path = Path(path).resolve().relative_to(ctx.root).as_posix()
+                path = _relative(ctx.root, Path(path))
             findings.append(
                 Finding(
                     tool=self.name,
@@ -98,3 +145,74 @@ class Isort(Adapter):
                 f"isort failed without a diff: {tail[-1] if tail else 'no message'}"
             )
         return findings
+
+
+def _relative(root: Path, path: Path) -> str:
+    """Make the path isort printed relative to the root (as printed if outside)."""
+    for candidate in (path, path.resolve()):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
+    return path.as_posix()
+
+
+# isort's own defaults (isort/settings.py): the names it skips, and where it
+# reads its settings, first file with an isort section wins
+DEFAULT_SKIP = (
+    *(".venv", "venv", ".tox", ".eggs", ".git", ".hg", ".mypy_cache", ".nox"),
+    *(".svn", ".bzr", "_build", "buck-out", "build", "dist", ".pants.d"),
+    *(".direnv", "node_modules", "__pypackages__", ".pytype"),
+)
+SOURCES = (
+    (".isort.cfg", ("settings", "isort")),
+    ("pyproject.toml", ("tool.isort",)),
+    ("setup.cfg", ("isort", "tool:isort")),
+    ("tox.ini", ("isort", "tool:isort")),
+)
+
+
+def _settings(ctx: Context) -> dict[str, Any]:
+    """Read the isort settings of the first config file that has any, as isort."""
+    for name, sections in SOURCES:
+        path = ctx.root / name
+        if not path.is_file():
+            continue
+        if name == "pyproject.toml":
+            table = ctx.config.pyproject.get("tool", {}).get("isort", {})
+            found = dict(table) if isinstance(table, dict) else {}
+        else:
+            ini = read_ini(path)
+            found = {}
+            for section in sections:
+                if ini.has_section(section):
+                    found.update(ini.items(section))
+        if found:
+            return found
+    return {}
+
+
+def _listed(settings: dict[str, Any], key: str, default: Sequence[str]) -> list[str]:
+    """Read a list setting as isort does: a TOML list, or commas and new lines."""
+    value = settings.get(key)
+    if value is None:
+        return list(default)
+    if isinstance(value, list):
+        return [str(item).strip() for item in value]
+    return [i.strip() for i in str(value).replace("\n", ",").split(",") if i.strip()]
+
+
+def _flag(settings: dict[str, Any], key: str) -> bool:
+    value = settings.get(key, False)
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "yes", "true", "on")
+
+
+def _not_ignored(root: Path) -> Callable[[], set[str]]:
+    """List the files git does not ignore (tracked or not), once, when first asked."""
+
+    @functools.lru_cache(maxsize=1)
+    def listed() -> set[str]:
+        out = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        return set(filter(None, out.split("\0")))
+
+    return listed

@@ -6,21 +6,30 @@ interpreter (``--python-executable``) so installed packages and their stubs
 are found: ``python-executable`` in ``[tool.quality-gates]``, else an active
 virtual environment that is not the suite's own, else ``.venv``/``venv`` in
 the project root.
+
+Plugins (``plugins = pydantic.mypy``) are imported by mypy's own interpreter,
+the suite's.  When the config names plugins, the project environment's
+site-packages (same Python version) are added at the end of mypy's import
+path, after the suite's own: a plugin installed only in the project's
+``.venv`` is found, and nothing there can shadow mypy or what it imports.
 """
 
 from __future__ import annotations
 
 import configparser
 import hashlib
+import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from quality_gates.cache import cache_dir
 from quality_gates.findings import Finding
 from quality_gates.program import Uncovered
+from quality_gates.tools import mypy_config
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -31,11 +40,18 @@ from quality_gates.tools.base import (
     register,
 )
 
+# the flag that carries a site-packages folder from run() to command()
+SITE_DIR = "--quality-gates-site-dir="
+# mypy under this interpreter, with folders added at the end of its import path
+# (site.addsitedir: their .pth files too); never the project's own folder
+BOOT = (
+    "import site, sys; del sys.path[0]; "
+    "from mypy.__main__ import console_entry; "
+    "n = int(sys.argv[1]); [site.addsitedir(d) for d in sys.argv[2:2 + n]]; "
+    "sys.argv = ['mypy', *sys.argv[2 + n:]]; console_entry()"
+)
 DUPLICATE = re.compile(
     r"Duplicate module named|Source file found twice under different module names"
-)
-_LINE = re.compile(
-    r"^(.+?):(\d+):(?:(\d+):)? (error|note|warning): (.*?)(?:  \[([a-z0-9-]+)\])?$"
 )
 
 
@@ -153,6 +169,17 @@ def _without_cache(args: Sequence[str]) -> list[str]:
     return kept
 
 
+def plugin_sites(ctx: Context) -> list[str]:
+    """Return the project's site-packages for mypy's plugins, if it loads any."""
+    python = project_python(ctx)
+    if python is None or not mypy_config.read(ctx.config, ctx.root).plugins:
+        return []
+    prefix = Path(python).parent.parent
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    found = [prefix / lib / version / "site-packages" for lib in ("lib", "lib64")]
+    return list(dict.fromkeys(str(p.resolve()) for p in found if p.is_dir()))
+
+
 @register
 class Mypy(Adapter):
     """mypy over the whole program at once, in the project's environment."""
@@ -164,15 +191,24 @@ class Mypy(Adapter):
     cost = 4.5
 
     def own_config(self, ctx: Context) -> str | None:
-        """Name the mypy config: pyproject.toml, mypy.ini, .mypy.ini or setup.cfg."""
-        if pyproject_tool(ctx, "mypy"):
-            return "pyproject.toml [tool.mypy]"
+        """Name the mypy config: mypy.ini, .mypy.ini, pyproject.toml or setup.cfg."""
         for name in ("mypy.ini", ".mypy.ini"):
             if (ctx.root / name).is_file():
                 return name
+        if pyproject_tool(ctx, "mypy"):
+            return "pyproject.toml [tool.mypy]"
         if ini_has_section(ctx.root, "setup.cfg", "mypy"):
             return "setup.cfg"
         return None
+
+    def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
+        """Check what ``mypy`` checks as configured (``files``, ``exclude``...).
+
+        See ``mypy_config``; with no config of the project's own, what
+        ``mypy .`` checks.
+        """
+        settings = mypy_config.read(ctx.config, ctx.root)
+        return mypy_config.scope(settings, ctx.root, files)
 
     def default_args(self, ctx: Context) -> list[str]:
         """Check untyped functions too, and tolerate packages without types."""
@@ -197,14 +233,25 @@ class Mypy(Adapter):
         return ["--cache-dir", str(folder) if usable else os.devnull]
 
     def check_args(self, ctx: Context) -> list[str]:
-        """Ask for one plain line per error, seeing the project's interpreter."""
+        """Ask for one JSON record per error, seeing the project's interpreter.
+
+        The project's display settings (``pretty``, ``show_error_end``,
+        ``show_column_numbers = False``, ``show_absolute_path``, colour, the
+        summary...) are overridden on the command line, and JSON records have
+        one shape whatever they say.
+        """
         args = [
+            "--output",
+            "json",
             "--show-column-numbers",
             "--show-error-codes",
             "--no-error-summary",
             "--no-pretty",
             "--no-color-output",
             "--hide-error-context",
+            "--hide-error-end",
+            "--hide-absolute-path",
+            "--hide-error-code-links",
             *self.settings(ctx),
         ]
         python = project_python(ctx)
@@ -232,7 +279,11 @@ class Mypy(Adapter):
         """
         stubs = {f[:-1] for f in files if f.endswith(".pyi")}
         kept = [f for f in files if f not in stubs]
-        return super().command(args, kept)
+        sites = [a[len(SITE_DIR) :] for a in args if a.startswith(SITE_DIR)]
+        if not sites:
+            return super().command(args, kept)
+        rest = [a for a in args if not a.startswith(SITE_DIR)]
+        return [sys.executable, "-c", BOOT, str(len(sites)), *sites, *rest, "--", *kept]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
@@ -243,6 +294,7 @@ class Mypy(Adapter):
         ``--explicit-package-bases``, which names each module by its path from
         the root (or ``mypy_path``), as the project would by hand.
         """
+        args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
         proc = super().run(ctx, args, files)
         retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
         if retry and "--explicit-package-bases" not in args:
@@ -254,31 +306,121 @@ class Mypy(Adapter):
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Read the error lines, skipping notes; any other output is a tool error."""
-        proc.crash(self.name, (0, 1))
+        """Read the JSON error records, skipping notes; other output is a tool error."""
         findings: list[Finding] = []
-        for text in proc.stdout.splitlines():
-            m = _LINE.match(text)
-            if m is None:
+        other: list[str] = []
+        for text in proc.stdout.split("\n"):
+            record = _record(text)
+            if record is None:
                 if text.strip():
-                    raise ToolCrashed(f"mypy: {text.strip()[:200]}")
-                continue
-            path, line, col, level, message, code = m.groups()
-            if level == "note":
-                continue
-            findings.append(
-                Finding(
-                    tool=self.name,
-                    rule=code or "misc",
-                    severity="error" if level == "error" else "warning",
-                    path=Path(path).as_posix().removeprefix("./"),
-                    line=int(line),
-                    column=int(col or 0),
-                    message=message,
-                )
-            )
+                    other.append(text.strip())
+            elif record["severity"] != "note" and int(record["line"]) > 0:
+                findings.append(_finding(record))
+        if proc.returncode not in (0, 1) or proc.traceback or other:
+            raise ToolCrashed(_cause(ctx, files, proc, findings, other), findings)
         if proc.returncode == 1 and not findings:
-            raise ToolCrashed(
-                f"mypy exited 1 without errors: {proc.stderr.strip()[:200]}"
-            )
+            raise ToolCrashed(f"mypy exited 1 without errors: {proc.detail()}")
         return findings
+
+
+def _record(text: str) -> dict[str, Any] | None:
+    """One JSON record of ``--output json``, or None for any other line."""
+    if not text.startswith("{"):
+        return None
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return None
+    keys = ("file", "line", "column", "message", "severity")
+    if not isinstance(record, dict) or any(k not in record for k in keys):
+        return None
+    return record
+
+
+def _finding(record: dict[str, Any]) -> Finding:
+    return Finding(
+        tool="mypy",
+        rule=str(record.get("code") or "misc"),
+        severity="error" if record["severity"] == "error" else "warning",
+        path=Path(str(record["file"])).as_posix().removeprefix("./"),
+        line=int(record["line"]),
+        column=max(int(record["column"]), 0) + 1,  # JSON columns count from 0
+        message=str(record["message"]),
+    )
+
+
+_BAD_PACKAGE = re.compile(
+    r"^(.+) contains __init__.py but is not a valid Python package"
+)
+
+
+def _cause(
+    ctx: Context,
+    files: Sequence[str],
+    proc: Proc,
+    findings: Sequence[Finding],
+    other: Sequence[str],
+) -> str:
+    """Say why mypy stopped: which file, which line, and what to do."""
+    for text in [*other, *proc.stderr.split("\n")]:
+        m = _BAD_PACKAGE.match(text.strip())
+        if m:
+            return _bad_package(files, m.group(1))
+    # a plugin mypy cannot import: a record on standard error, not output
+    stderr = [r for r in map(_record, proc.stderr.split("\n")) if r is not None]
+    for message in [f.message for f in findings] + [str(r["message"]) for r in stderr]:
+        m = _PLUGIN.match(message)
+        if m:
+            return _missing_plugin(ctx, m.group(1), m.group(2))
+    if proc.returncode == 2 and findings and not proc.traceback:
+        last = [f for f in findings if f.severity == "error"] or list(findings)
+        block = last[-1]
+        return (
+            f"mypy stopped at a blocking error in {block.path}:{block.line}: "
+            f"{block.message}; fix it (or exclude {block.path} in mypy's config) "
+            "to let mypy check the rest"
+        )
+    if other and not proc.traceback:
+        return f"mypy: {other[0][:300]}"
+    what = "crashed" if proc.traceback else "failed"
+    return f"mypy {what} (exit {proc.returncode}): {proc.detail()}"
+
+
+_PLUGIN = re.compile(r'^Error importing plugin "(.+?)": (.*)$')
+
+
+def _missing_plugin(ctx: Context, plugin: str, why: str) -> str:
+    """Say where mypy looked for its plugin, and the two ways to provide it."""
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    python = project_python(ctx)
+    looked = (
+        f"and in the project's environment ({python})"
+        if python
+        else "and found no project environment (.venv, venv, VIRTUAL_ENV)"
+    )
+    return (
+        f"mypy could not import its plugin {plugin} ({why}): it looked in the "
+        f"suite's environment (Python {version}) {looked}. Install the plugin's "
+        "package in the project's .venv with Python "
+        f"{version}, or under pre-commit add it to the mypy hook's "
+        "`additional_dependencies`"
+    )
+
+
+def _bad_package(files: Sequence[str], name: str) -> str:
+    """Name the folders mypy refused as packages, with the way out."""
+    base = Path(name).name
+    folders = sorted(
+        {
+            "/".join(parts[: i + 1])
+            for f in files
+            for parts in [f.split("/")[:-1]]
+            for i, part in enumerate(parts)
+            if part == base
+        }
+    )
+    where = ", ".join(folders) or name
+    return (
+        f"mypy: folder {where} holds __init__.py but {base!r} is not a valid "
+        "Python package name; rename it, or add it to `exclude` in mypy's config"
+    )

@@ -1,0 +1,419 @@
+#!/usr/bin/env python3
+"""Compare the gate with each tool run the way the project runs it.
+
+For each project of ``bench/agreement.toml``: download its pinned sdist with
+pip, commit it to a fresh git repository, run ``quality-gates run`` one tool at
+a time (``--all-files``, what a newcomer gets), and run each tool directly the
+way the project runs it (its config, its paths, its environment: the commands
+of the TOML file), with the pinned versions of the suite's own environment.
+Findings are compared as (path, line, rule): the table counts the gate's
+findings, the direct run's, those in both, and explains every difference:
+
+- ``outside``: the gate checks every tracked file the tool's config selects;
+  the project passes paths (or a pre-commit file list) on its command line;
+- ``invalid``: the file is not valid Python (python E999/E902 in the gate,
+  which hands it to no tool), the tool reports its own syntax error instead;
+- ``crash``: the tool crashed on one file (``tool-error``), run alone;
+- anything left is ``unexplained`` and listed in the JSON report.
+
+A tool the project has no config for runs with the suite's documented
+defaults on both sides (``--line-length`` ...), so like is compared with like.
+
+    python bench/agreement.py [--only NAME ...] [--work DIR] [--output FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess  # nosec B404 - fixed argument lists, never a shell
+import sys
+import tarfile
+import tomllib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "hooks"))
+
+from quality_gates import config as config_mod  # noqa: E402
+from quality_gates.tools import load  # noqa: E402
+from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
+
+TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
+Key = tuple[str, int, str]  # path, line, rule
+FLAKE8 = "--format=%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
+# only what makes the output machine-readable: never what is checked
+READABLE = {
+    "black": ["--diff", "--no-color"],
+    "isort": ["--diff"],
+    "flake8": [FLAKE8],
+    "mypy": ["--output", "json", "--no-error-summary", "--hide-absolute-path"],
+    "bandit": ["-f", "json", "-q"],
+}
+
+
+@dataclasses.dataclass
+class Project:
+    """One entry of the TOML file: an sdist and how its project runs each tool."""
+
+    sdist: str
+    note: str
+    commands: dict[str, str]
+    venv: list[str]
+
+    @property
+    def name(self) -> str:
+        """Return the distribution's name."""
+        return self.sdist.split("==")[0]
+
+
+def read_projects(path: Path) -> list[Project]:
+    """Read ``agreement.toml``."""
+    data = tomllib.loads(path.read_text())
+    return [
+        Project(
+            sdist=p["sdist"],
+            note=p.get("note", ""),
+            commands={t: p[t] for t in TOOLS if t in p},
+            venv=list(p.get("venv", [])),
+        )
+        for p in data["project"]
+    ]
+
+
+# -- the tree ---------------------------------------------------------------------
+def run(cmd: Sequence[str], cwd: Path, **kw: Any) -> subprocess.CompletedProcess[str]:
+    """Run a command, capturing its text output."""
+    return subprocess.run(  # nosec B603
+        list(cmd), cwd=cwd, capture_output=True, text=True, check=False, **kw
+    )
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git with a fixed identity; fail loudly."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_COMMITTER_NAME": "bench"}
+    env |= {
+        "GIT_AUTHOR_EMAIL": "b@example.invalid",
+        "GIT_COMMITTER_EMAIL": "b@x.invalid",
+    }
+    proc = run(["git", "-c", "commit.gpgsign=false", *args], cwd, env=env)
+    if proc.returncode:
+        raise SystemExit(f"agreement: git {' '.join(args)}: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def tree(project: Project, work: Path) -> Path:
+    """Download and unpack the sdist into a fresh, committed git repository.
+
+    The sdist's files are tracked as in the project's own checkout: what its
+    ``.gitignore`` names (generated files such as black's
+    ``_black_version.py``) stays untracked.
+    """
+    sdists = work / "sdists"
+    sdists.mkdir(parents=True, exist_ok=True)
+    stem = project.sdist.replace("==", "-").replace("-", "_").lower()
+    found = [
+        p for p in sdists.iterdir() if p.name.replace("-", "_").lower().startswith(stem)
+    ]
+    if not found:
+        proc = run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
+            + ["--no-binary", ":all:", project.sdist, "-d", str(sdists)],
+            work,
+        )
+        if proc.returncode:
+            raise SystemExit(f"agreement: pip download {project.sdist}: {proc.stderr}")
+        return tree(project, work)
+    root = work / "trees" / project.name
+    shutil.rmtree(root, ignore_errors=True)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(found[0]) as tar:
+        tar.extractall(root.parent / "staging", filter="data")  # nosec B202
+    (top,) = list((root.parent / "staging").iterdir())
+    top.rename(root)
+    (root.parent / "staging").rmdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", project.sdist)
+    if project.venv:
+        make_venv(root, project.venv)
+    return root
+
+
+def make_venv(root: Path, packages: Sequence[str]) -> None:
+    """Make the project's own .venv (after the commit: never tracked)."""
+    run([sys.executable, "-m", "venv", str(root / ".venv")], root)
+    pip = [str(root / ".venv" / "bin" / "python"), "-m", "pip", "install", "-q"]
+    proc = run([*pip, *packages], root)
+    if proc.returncode:
+        raise SystemExit(f"agreement: pip install {packages}: {proc.stderr}")
+
+
+# -- pre-commit's file lists -------------------------------------------------------
+def pre_commit_files(root: Path, hook: str) -> list[str]:
+    """List the tracked files pre-commit passes to ``hook`` of the project."""
+    import yaml
+
+    data = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
+    top = data.get("exclude", "^$")
+    for repo in data.get("repos", []):
+        for entry in repo.get("hooks", []):
+            if entry.get("id") == hook:
+                files = git(root, "ls-files", "-z").split("\0")
+                wanted = re.compile(entry.get("files", ""))
+                skip = re.compile(entry.get("exclude", "^$"))
+                return [
+                    f
+                    for f in files
+                    if f.endswith((".py", ".pyi"))
+                    and wanted.search(f)
+                    and not skip.search(f)
+                    and not re.search(top, f)
+                ]
+    raise SystemExit(f"agreement: no hook {hook!r} in {root}/.pre-commit-config.yaml")
+
+
+def expand(root: Path, command: str) -> tuple[list[str], list[str] | None]:
+    """Split a command; return it and the paths it names (None: the whole tree)."""
+    argv: list[str] = []
+    paths: list[str] = []
+    for word in shlex.split(command):
+        m = re.fullmatch(r"\{pre-commit:(.+)\}", word)
+        if m:
+            listed = pre_commit_files(root, m.group(1))
+            argv += listed
+            paths += listed
+        else:
+            argv.append(word)
+            if not word.startswith("-") and word != argv[0] and (root / word).exists():
+                paths.append(word.rstrip("/"))
+    whole = not paths or any(p in (".", "") for p in paths)
+    return argv, None if whole else paths
+
+
+def inside(path: str, paths: Sequence[str] | None) -> bool:
+    """Tell whether ``path`` is one of ``paths`` or under one of them."""
+    if paths is None:
+        return True
+    return any(path == p or path.startswith(p + "/") for p in paths)
+
+
+# -- the two sides -------------------------------------------------------------------
+def relative(root: Path, path: str) -> str:
+    """Return a tool's path from the project root, posix."""
+    path = path.split("\t")[0].removesuffix(":before").removesuffix(":after")
+    full = Path(path) if os.path.isabs(path) else root / path
+    try:
+        return full.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def parse_direct(tool: str, root: Path, out: str, err: str) -> list[Key]:
+    """Return the findings of a direct run, as (path, line, rule)."""
+    if tool in ("black", "isort"):
+        rule = "BLK100" if tool == "black" else "I001"
+        return [(relative(root, p), line, rule) for p, line, _, _ in diff_hunks(out)]
+    if tool == "flake8":
+        found = re.findall(r"^(.+?):(\d+):\d+: ([A-Z]+\d+) ", out, re.M)
+        return [(relative(root, p), int(n), c) for p, n, c in found]
+    if tool == "mypy":
+        keys = []
+        for text in (out + "\n" + err).split("\n"):
+            if text.startswith("{"):
+                r = json.loads(text)
+                if r["severity"] != "note" and r["line"] > 0:
+                    keys.append(
+                        (relative(root, r["file"]), r["line"], r["code"] or "misc")
+                    )
+        return keys
+    data = json.loads(out) if out.strip().startswith("{") else {"results": []}
+    return [
+        (relative(root, r["filename"]), r["line_number"], r["test_id"])
+        for r in data["results"]
+    ]
+
+
+@dataclasses.dataclass
+class Direct:
+    """A direct run: its findings, the paths it named, how it ended."""
+
+    found: list[Key]
+    paths: list[str] | None
+    crash: str | None
+    # the files pre-commit gives the project's hook: the gate's hook gets them too
+    pre_commit: list[str] | None = None
+
+
+def direct(project: Project, tool: str, root: Path) -> Direct:
+    """Run the tool the project's way; return its findings and the paths it named."""
+    argv, paths = expand(root, project.commands[tool])
+    ctx = Context(root, config_mod.load(root))
+    defaults = load()[tool].settings(ctx)  # none when the project configures it
+    python = sys.executable
+    if tool == "mypy" and (root / ".venv").is_dir():
+        python = str(root / ".venv" / "bin" / "python")  # the project's own mypy
+    exe, *rest = argv
+    proc = run([python, "-m", exe, *READABLE[tool], *defaults, *rest], root)
+    crash = None
+    if "Traceback (most recent call last)" in proc.stderr:
+        crash = proc.stderr.strip().split("\n")[-1]
+    elif tool == "mypy" and proc.returncode == 2:
+        crash = "mypy exit 2: " + (proc.stdout + proc.stderr).strip()[:200]
+    hooked = "{pre-commit:" in project.commands[tool]
+    found = parse_direct(tool, root, proc.stdout, proc.stderr)
+    return Direct(found, paths, crash, paths if hooked else None)
+
+
+def gate(tool: str, root: Path, cache: Path, files: list[str] | None) -> dict[str, Any]:
+    """Run the gate for one tool over every tracked file, or the files named."""
+    env = {**os.environ, "QUALITY_GATES_CACHE_DIR": str(cache)}
+    env.pop("VIRTUAL_ENV", None)
+    proc = run(
+        [sys.executable, "-m", "quality_gates", "run", *(files or ["--all-files"])]
+        + ["--tools", tool, "--format", "json"],
+        root,
+        env={**env, "PYTHONPATH": str(REPO / "hooks")},
+    )
+    if not proc.stdout.strip():
+        raise SystemExit(f"agreement: the gate printed nothing: {proc.stderr[-500:]}")
+    report: dict[str, Any] = json.loads(proc.stdout)
+    return report
+
+
+# -- the comparison ------------------------------------------------------------------
+@dataclasses.dataclass
+class Row:
+    """One project and tool: counts and the explained differences."""
+
+    project: str
+    tool: str
+    gate: int
+    direct: int
+    both: int
+    reasons: collections.Counter[str]
+    unexplained: list[str]
+    errors: list[str]
+    crash: str | None = None
+    where: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+    def cells(self) -> list[str]:
+        """Return the table's cells."""
+        why = ", ".join(f"{n} {r}" for r, n in sorted(self.reasons.items())) or "-"
+        if self.unexplained:
+            why += f"; {len(self.unexplained)} unexplained"
+        if self.errors:
+            why += f"; gate error: {self.errors[0][:80]}"
+        if self.crash:
+            why += f"; the direct run crashed: {self.crash[:80]}"
+        return [
+            self.project,
+            self.tool,
+            str(self.gate),
+            str(self.direct),
+            str(self.both),
+            why,
+        ]
+
+
+def compare(
+    root: Path, project: Project, tool: str, report: dict[str, Any], run: Direct
+) -> Row:
+    """Match the gate's findings with the direct run's, and explain the rest."""
+    found, paths = run.found, run.paths
+    mine = [
+        (f["path"], f["line"], f["rule"])
+        for f in report["findings"]
+        if f["tool"] == tool
+    ]
+    invalid = {f["path"] for f in report["findings"] if f["tool"] == "python"}
+    tracked = set(git(root, "ls-files", "-z").split("\0"))
+    crashed = {f["path"] for f in report["findings"] if f["rule"] == "tool-error"}
+    gate_count, direct_count = collections.Counter(mine), collections.Counter(found)
+    both = gate_count & direct_count
+    reasons: collections.Counter[str] = collections.Counter()
+    unexplained = []
+    where: dict[str, list[str]] = {}
+    for side, extra in (("gate", gate_count - both), ("direct", direct_count - both)):
+        for (path, line, rule), n in extra.items():
+            if side == "gate" and not inside(path, paths):
+                reasons["outside the project's paths"] += n
+                where.setdefault("outside", []).append(path)
+            elif path in invalid:
+                reasons["not valid Python"] += n
+            elif path in crashed:
+                reasons["tool crashed on the file"] += n
+            elif side == "direct" and path not in tracked:
+                reasons["untracked (the project's .gitignore)"] += n
+                where.setdefault("untracked", []).append(path)
+            elif side == "gate" and run.crash:
+                reasons["the direct run crashed"] += n
+            else:
+                unexplained += [f"{side} only: {path}:{line} {rule}"] * n
+    return Row(
+        project.name,
+        tool,
+        sum(gate_count.values()),
+        sum(direct_count.values()),
+        sum(both.values()),
+        reasons,
+        unexplained,
+        list(report.get("errors", [])),
+        run.crash,
+        {k: sorted(set(v)) for k, v in where.items()},
+    )
+
+
+def table(rows: Iterable[Row]) -> str:
+    """Return the Markdown table."""
+    head = ["project", "tool", "gate", "direct", "both", "differences"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the comparison; print the table; exit 1 when anything is unexplained."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", type=Path, default=HERE / "agreement.toml")
+    parser.add_argument("--only", nargs="*", metavar="NAME", help="these projects only")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated")
+    parser.add_argument("--work", type=Path, default=HERE / "work" / "agreement")
+    parser.add_argument("--output", type=Path, help="write the rows as JSON here")
+    args = parser.parse_args(argv)
+    projects = read_projects(args.projects)
+    if args.only:
+        projects = [p for p in projects if p.name in args.only]
+    rows = []
+    for project in projects:
+        root = tree(project, args.work)
+        cache = args.work / "cache" / project.name
+        shutil.rmtree(cache, ignore_errors=True)
+        for tool in args.tools.split(","):
+            ran = direct(project, tool, root)
+            report = gate(tool, root, cache, ran.pre_commit)
+            row = compare(root, project, tool, report, ran)
+            print("| " + " | ".join(row.cells()) + " |", file=sys.stderr, flush=True)
+            rows.append(row)
+    print(table(rows))
+    if args.output:
+        args.output.write_text(
+            json.dumps(
+                [{**vars(r), "reasons": dict(r.reasons)} for r in rows], indent=2
+            )
+            + "\n"
+        )
+    return 1 if any(r.unexplained or r.errors for r in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Measure ``audit-gates`` against hand-read ground truth of real repositories' CI.
+
+Each ``bench/audit_corpus/<owner>__<name>.toml`` names a commit and lists,
+as read by hand, every neutralised gate in that commit's workflows and
+actions (``[[gate]]``: file, line, kind, reason), look-alikes that are honest
+(``[[honest]]``, for the reader), how many ``uses:`` are unpinned third-party
+references (``[actions] unpinned``) and whether each workflow sets
+permissions (``[permissions]``: missing, set, reusable, or invalid for a file
+that does not parse, listed under ``[[invalid]]``).
+
+Given the repositories as bare git mirrors (``--mirrors``, one folder
+``<owner>+<name>/repo`` each), the script extracts ``.github/`` and the root
+``action.yml`` of that commit into a temporary folder, runs
+``quality-gates audit-gates --format json`` there, and prints per repository
+and in total: recall and precision of the gate rules, and the false alarms of
+the pinned-action and permissions rules.  With ``--output`` it also writes the
+table as Markdown.  Nothing fetched is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import os
+import subprocess  # nosec B404 - fixed argument lists, never a shell
+import sys
+import tarfile
+import tempfile
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "audit_corpus"
+GATE_RULES = frozenset("QG101 QG102 QG103 QG104 QG105 QG106 QG107 QG112 QG113".split())
+LINE_SLACK = 1  # a `||` continued on the next line may be reported on either
+
+
+@dataclasses.dataclass
+class Score:
+    """One repository's counts."""
+
+    repo: str
+    held_out: bool = False
+    truth: int = 0
+    found: int = 0
+    findings: int = 0
+    true_findings: int = 0
+    missed: list[str] = dataclasses.field(default_factory=list)
+    false: list[str] = dataclasses.field(default_factory=list)
+    unpinned: int = 0
+    pin_findings: int = 0
+    permission_false: list[str] = dataclasses.field(default_factory=list)
+    permission_missed: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def pin_false(self) -> int:
+        """Unpinned-action findings beyond the unpinned references read by hand."""
+        return max(0, self.pin_findings - self.unpinned)
+
+
+def extract(mirror: Path, commit: str, into: Path) -> None:
+    """``.github/`` and a root ``action.yml`` of ``commit``, written under ``into``."""
+    paths = subprocess.run(  # nosec B603 B607
+        ["git", f"--git-dir={mirror}", "ls-tree", "-r", "--name-only", commit],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    wanted = [
+        p
+        for p in paths
+        if p.startswith(".github/") or p in ("action.yml", "action.yaml")
+    ]
+    archive = subprocess.run(  # nosec B603 B607
+        ["git", f"--git-dir={mirror}", "archive", "--format=tar", commit, *wanted],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    (into / ".git").mkdir(exist_ok=True)  # the project root for audit-gates
+
+
+def run_audit(folder: Path) -> dict[str, Any]:
+    """Run the command as a user would, JSON out."""
+    env = dict(os.environ, QUALITY_GATES_CACHE_DIR=str(folder / ".qg-cache"))
+    proc = subprocess.run(  # nosec B603
+        [sys.executable, "-m", "quality_gates", "audit-gates", "--format", "json"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"audit-gates failed in {folder}: {proc.stderr}")
+    report: dict[str, Any] = json.loads(proc.stdout)
+    report["stderr"] = proc.stderr
+    return report
+
+
+def _matches(finding: dict[str, Any], gate: dict[str, Any]) -> bool:
+    """Tell whether a finding is on a line of the gate (``line`` to ``end``), +-1."""
+    first, last = int(gate["line"]), int(gate.get("end", gate["line"]))
+    line = int(finding["line"])
+    return (
+        finding["path"] == gate["file"]
+        and first - LINE_SLACK <= line <= last + LINE_SLACK
+    )
+
+
+def score(truth: dict[str, Any], report: dict[str, Any]) -> Score:
+    """Compare one report with its ground truth."""
+    result = Score(truth["repo"], bool(truth.get("held_out")))
+    findings = [f for f in report["findings"] if f["rule"] in GATE_RULES]
+    gates = truth.get("gate", [])
+    result.truth, result.findings = len(gates), len(findings)
+    for gate in gates:
+        if any(_matches(f, gate) for f in findings):
+            result.found += 1
+        else:
+            result.missed.append(f"{gate['file']}:{gate['line']} {gate['kind']}")
+    for item in findings:
+        if any(_matches(item, gate) for gate in gates):
+            result.true_findings += 1
+        else:
+            result.false.append(f"{item['path']}:{item['line']} {item['rule']}")
+    result.unpinned = int(truth.get("actions", {}).get("unpinned", 0))
+    result.pin_findings = sum(1 for f in report["findings"] if f["rule"] == "QG110")
+    _permissions(truth, report, result)
+    result.notes = [line for line in report.get("notes", []) if "not parsed" in line]
+    return result
+
+
+def _permissions(truth: dict[str, Any], report: dict[str, Any], result: Score) -> None:
+    flagged = Counter(
+        f["path"] for f in report["findings"] if f["rule"] in ("QG111", "QG114")
+    )
+    for path, state in truth.get("permissions", {}).items():
+        if state == "invalid":
+            continue  # a workflow that does not parse has no jobs to grant anything
+        if state == "missing" and not flagged[path]:
+            result.permission_missed.append(path)
+        if state != "missing" and flagged[path]:
+            result.permission_false.append(path)
+
+
+def measure(mirrors: Path, names: list[str]) -> list[Score]:
+    """Score every corpus repository whose mirror is present."""
+    scores = []
+    for path in sorted(CORPUS.glob("*.toml")):
+        truth = tomllib.loads(path.read_text())
+        owner, name = truth["repo"].split("/")
+        mirror = mirrors / f"{owner}+{name}" / "repo"
+        if names and truth["repo"] not in names:
+            continue
+        if not mirror.is_dir():
+            print(f"skipped {truth['repo']}: no mirror at {mirror}", file=sys.stderr)
+            continue
+        with tempfile.TemporaryDirectory(prefix="qg-corpus-") as tmp:
+            extract(mirror, truth["commit"], Path(tmp))
+            scores.append(score(truth, run_audit(Path(tmp))))
+    return scores
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "n/a"
+
+
+def totals(label: str, scores: list[Score]) -> str:
+    """One line of totals for ``scores``."""
+    truth = sum(s.truth for s in scores)
+    found = sum(s.found for s in scores)
+    findings = sum(s.findings for s in scores)
+    true = sum(s.true_findings for s in scores)
+    return (
+        f"{label}: {len(scores)} repositories; neutralised gates read by hand: "
+        f"{truth}; recall {_ratio(found, truth)} ({found}/{truth}); "
+        f"precision {_ratio(true, findings)} ({true}/{findings}); "
+        f"unpinned-action false alarms: {sum(s.pin_false for s in scores)}; "
+        f"permissions false alarms: {sum(len(s.permission_false) for s in scores)}, "
+        f"missed: {sum(len(s.permission_missed) for s in scores)}\n"
+    )
+
+
+def table(scores: list[Score]) -> str:
+    """Return the per-repository table and the totals, as Markdown."""
+    head = (
+        "| repository | neutralised gates | found | gate findings | true |"
+        " unpinned read / flagged | permissions false / missed |\n"
+        "|---|---|---|---|---|---|---|\n"
+    )
+    rows = [
+        f"| {s.repo}{' (held out)' if s.held_out else ''} | {s.truth} | {s.found} |"
+        f" {s.findings} | {s.true_findings} |"
+        f" {s.unpinned} / {s.pin_findings} |"
+        f" {len(s.permission_false)} / {len(s.permission_missed)} |"
+        for s in scores
+    ]
+    held = [s for s in scores if s.held_out]
+    summary = "\n\n" + totals("all", scores)
+    if held:
+        summary += totals("held out", held)
+        summary += totals("the rest", [s for s in scores if not s.held_out])
+    details = [
+        f"- {s.repo}: "
+        + "; ".join(
+            [f"missed {m}" for m in s.missed]
+            + [f"false {f}" for f in s.false]
+            + [f"permissions false {p}" for p in s.permission_false]
+            + [f"permissions missed {p}" for p in s.permission_missed]
+            + [f"note {n}" for n in s.notes]
+        )
+        for s in scores
+        if s.missed or s.false or s.permission_false or s.permission_missed or s.notes
+    ]
+    return head + "\n".join(rows) + summary + "\n".join(details) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse options, measure, print (and write) the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--output", type=Path, help="also write the table here")
+    parser.add_argument("repos", nargs="*", help="owner/name to measure (default all)")
+    args = parser.parse_args(argv)
+    scores = measure(args.mirrors, args.repos)
+    if not scores:
+        parser.error(f"no corpus repository has a mirror under {args.mirrors}")
+    text = table(scores)
+    print(text)
+    if args.output:
+        args.output.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Parse a ``run:`` script with tree-sitter's bash grammar.
+
+``${{ ... }}`` expressions are replaced first by a placeholder word of the
+same shape (same length, same line breaks), so that
+``pytest --junitxml=r-${{ matrix.c }}.xml || true`` parses as the command it
+is and every line number still points into the original script.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+_LANGUAGE = Language(tree_sitter_bash.language())
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
+MAX_DEPTH = 150
+
+
+class ParseFailure(Exception):
+    """A script the parser could not read whole (syntax errors, absurd nesting)."""
+
+
+def placeholders(script: str) -> str:
+    """``${{ expr }}`` replaced by ``_`` characters, newlines kept."""
+
+    def blank(match: re.Match[str]) -> str:
+        # one `_` per byte, so byte offsets into the original still hold
+        return "".join(
+            c if c == "\n" else "_" * len(c.encode()) for c in match.group(0)
+        )
+
+    return _EXPRESSION.sub(blank, script)
+
+
+def parse(script: str) -> Node:
+    """Return the program node; ParseFailure when the grammar finds errors."""
+    tree = Parser(_LANGUAGE).parse(placeholders(script).encode())
+    root = tree.root_node
+    if root.has_error:
+        raise ParseFailure(_first_error(root))
+    return root
+
+
+def _first_error(root: Node) -> str:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            return f"line {node.start_point[0] + 1}: cannot parse as bash"
+        stack.extend(reversed(node.children))
+    return "cannot parse as bash"
+
+
+def text(node: Node) -> str:
+    """Return the node's source text."""
+    return (node.text or b"").decode(errors="replace")
+
+
+def unquote(word: str) -> str:
+    """Return a word as the shell passes it (quotes removed), raw if unbalanced."""
+    try:
+        parts = shlex.split(word, posix=True)
+    except ValueError:
+        return word
+    return " ".join(parts) if parts else ""
+
+
+def words(command: Node) -> list[str]:
+    """Return the words of a simple command: assignments, name and arguments."""
+    out: list[str] = []
+    for child in command.named_children:
+        if child.type in ("file_redirect", "herestring_redirect", "comment"):
+            continue
+        if child.type == "command_name" or child.type == "variable_assignment":
+            out.append(unquote(text(child)))
+        elif command.field_name_for_child(_index(command, child)) == "argument":
+            out.append(unquote(text(child)))
+    return [word for word in out if word != ""]
+
+
+def _index(parent: Node, child: Node) -> int:
+    for index, item in enumerate(parent.children):
+        if item == child:
+            return index
+    return -1
+
+
+def statements(node: Node) -> list[Node]:
+    """Return the named statements directly under ``node`` (no comments)."""
+    return [
+        child
+        for child in node.named_children
+        if child.type not in ("comment", "heredoc_body", "heredoc_end")
+    ]
+
+
+def short(node: Node, source: bytes | None = None, limit: int = 70) -> str:
+    """Return a node's text from ``source`` (the original) on one line, cut."""
+    raw = source[node.start_byte : node.end_byte] if source is not None else node.text
+    flat = " ".join((raw or b"").decode(errors="replace").replace("\\\n", " ").split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

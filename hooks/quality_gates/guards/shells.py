@@ -1,0 +1,66 @@
+"""The shell GitHub Actions runs a ``run:`` step with, as GitHub documents it.
+
+* no ``shell:`` on Linux or macOS: ``bash -e {0}`` (errexit, no pipefail);
+  on Windows: ``pwsh``;
+* ``shell: bash``: ``bash --noprofile --norc -eo pipefail {0}``;
+* ``shell: sh``: ``sh -e {0}``;
+* a custom string (``bash {0}``, ``bash -euxo pipefail {0}``) as written;
+* ``pwsh``, ``powershell``, ``cmd``, ``python``: not a POSIX shell; only their
+  options (``--exit-zero``) are audited.
+
+``defaults.run.shell`` of the job, then of the workflow, applies when a step
+names none.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from quality_gates.guards.shellflow import Shell
+
+DEFAULT_UNIX = Shell(errexit=True, pipefail=False, label="bash -e {0}")
+_NAMED = {
+    "bash": Shell(True, True, "bash --noprofile --norc -eo pipefail {0}"),
+    "sh": Shell(True, False, "sh -e {0}"),
+}
+_NOT_POSIX = frozenset(("pwsh", "powershell", "cmd", "python"))
+_SHELL_BINARY = re.compile(r"^(ba|z|da|k|)sh$")
+
+
+def custom(text: str) -> Shell | None:
+    """Read a custom ``shell:`` string (``bash {0}``): its flags as written."""
+    try:
+        tokens = shlex.split(text)
+    except ValueError:
+        return None
+    for index, token in enumerate(tokens):
+        if _SHELL_BINARY.match(token.rsplit("/", 1)[-1]):
+            return _flags(tokens[index + 1 :], text)
+    return None
+
+
+def _flags(args: list[str], label: str) -> Shell:
+    errexit = pipefail = False
+    for index, arg in enumerate(args):
+        following = args[index + 1] if index + 1 < len(args) else ""
+        if re.fullmatch(r"-[a-zA-Z]+", arg):
+            errexit = errexit or "e" in arg
+            if arg.endswith("o") and following == "pipefail":
+                pipefail = True
+            if arg.endswith("o") and following == "errexit":
+                errexit = True
+    return Shell(errexit=errexit, pipefail=pipefail, label=label)
+
+
+def resolve(shell: str | None, runs_on: str) -> Shell | None:
+    """Return the shell of a step (``None``: not a POSIX shell script)."""
+    name = (shell or "").strip()
+    if not name:
+        windows = "windows" in runs_on.lower() and "${{" not in runs_on
+        return None if windows else DEFAULT_UNIX
+    if name in _NAMED:
+        return _NAMED[name]
+    if name in _NOT_POSIX:
+        return None
+    return custom(name)

@@ -1,0 +1,187 @@
+"""mypy's own config, read as mypy reads it: which files it checks, which plugins.
+
+mypy reads the first of ``mypy.ini``, ``.mypy.ini``, ``pyproject.toml`` (with
+``[tool.mypy]``) and ``setup.cfg`` (with ``[mypy]``).  With no files on its
+command line it checks ``files``, ``packages`` and ``modules``; a folder is
+walked without names that start with ``.``, ``__pycache__``, ``site-packages``
+and ``node_modules``, and without paths that ``exclude`` (regular expressions
+searched in the path from the root, folders ending with ``/``) or, with
+``exclude_gitignore``, ``.gitignore`` match.  A file named in ``files`` is
+checked even when excluded.  With none of them, the project is walked from
+its root the same way (``mypy .``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from quality_gates.config import Config
+from quality_gates.errors import GateError
+from quality_gates.tools.base import read_ini
+from quality_gates.tools.walk import Walk, git_ignored
+
+SKIPPED_NAMES = ("__pycache__", "site-packages", "node_modules")
+SUFFIXES = (".py", ".pyi")
+
+
+@dataclasses.dataclass
+class Settings:
+    """The settings of mypy's config that say what it checks and loads."""
+
+    source: str | None = None
+    files: list[str] = dataclasses.field(default_factory=list)
+    packages: list[str] = dataclasses.field(default_factory=list)
+    modules: list[str] = dataclasses.field(default_factory=list)
+    exclude: list[str] = dataclasses.field(default_factory=list)
+    mypy_path: list[str] = dataclasses.field(default_factory=list)
+    plugins: list[str] = dataclasses.field(default_factory=list)
+    exclude_gitignore: bool = False
+
+
+def _split(value: Any, pattern: str = ",") -> list[str]:
+    if isinstance(value, str):
+        return [p.strip() for p in re.split(pattern, value) if p.strip()]
+    if isinstance(value, list):
+        return [str(p).strip() for p in value if str(p).strip()]
+    return []
+
+
+def _table(config: Config, root: Path) -> tuple[str | None, dict[str, Any]]:
+    """Return the name of the file mypy would read, and its ``[mypy]`` settings."""
+    for name in ("mypy.ini", ".mypy.ini"):
+        if (root / name).is_file():
+            ini = read_ini(root / name)
+            return name, dict(ini.items("mypy")) if ini.has_section("mypy") else {}
+    table = config.pyproject.get("tool", {}).get("mypy")
+    if isinstance(table, dict):
+        return "pyproject.toml", table
+    ini = read_ini(root / "setup.cfg")
+    if ini.has_section("mypy"):
+        return "setup.cfg", dict(ini.items("mypy"))
+    return None, {}
+
+
+def read(config: Config, root: Path) -> Settings:
+    """Read the settings mypy itself would read for a run in ``root``."""
+    source, table = _table(config, root)
+    exclude = table.get("exclude")  # one regex (ini, TOML string) or a TOML list
+    flag = str(table.get("exclude_gitignore", "false")).strip().lower()
+    return Settings(
+        source=source,
+        files=_split(table.get("files")),
+        packages=_split(table.get("packages")),
+        modules=_split(table.get("modules")),
+        exclude=(
+            [exclude.strip()]
+            if isinstance(exclude, str) and exclude.strip()
+            else _split(exclude)
+        ),
+        mypy_path=[
+            os.path.expandvars(p) for p in _split(table.get("mypy_path"), "[,:]")
+        ],
+        plugins=_split(table.get("plugins")),
+        exclude_gitignore=flag in ("1", "yes", "true", "on"),
+    )
+
+
+def scope(
+    settings: Settings, root: Path, files: Sequence[str]
+) -> Callable[[str], bool]:
+    """Tell whether mypy, run as configured in ``root``, checks a file of ``files``."""
+    rules = _Rules(settings, root, files)
+    if not (settings.files or settings.packages or settings.modules):
+        return rules.walk_from("")
+    explicit: set[str] = set()
+    walks = []
+    for entry in settings.files:
+        for found in _glob(root, entry):
+            if found.endswith(SUFFIXES) and (root / found).is_file():
+                explicit.add(found)
+            elif (root / found).is_dir():
+                walks.append(rules.walk_from(found))
+    for package in settings.packages:
+        folder = _find(root, settings.mypy_path, package.replace(".", "/"))
+        if folder is not None:
+            walks.append(rules.walk_from(folder))
+    for module in settings.modules:
+        stem = module.replace(".", "/")
+        for candidate in (f"{stem}.pyi", f"{stem}.py", f"{stem}/__init__.py"):
+            found_file = _find(root, settings.mypy_path, candidate, folder=False)
+            if found_file is not None:
+                explicit.add(found_file)
+                break
+    return lambda path: path in explicit or any(walk(path) for walk in walks)
+
+
+class _Rules:
+    """mypy's walk of a folder (find_sources_in_dir), path by path."""
+
+    def __init__(self, settings: Settings, root: Path, files: Sequence[str]) -> None:
+        self.root = root
+        try:
+            self.excludes = [re.compile(p) for p in settings.exclude]
+        except re.error as exc:
+            raise GateError(
+                f"{settings.source}: mypy's exclude is not a valid regular "
+                f"expression ({exc}); mypy itself would refuse it"
+            )
+        self.ignored = git_ignored(root, files) if settings.exclude_gitignore else set()
+
+    def skipped(self, path: str, *, folder: bool) -> bool:
+        name = path.rpartition("/")[2]
+        if name in SKIPPED_NAMES or name.startswith("."):
+            return True
+        shown = path + "/" if folder else path
+        return any(p.search(shown) for p in self.excludes) or path in self.ignored
+
+    def kept(self, path: str) -> bool:
+        """Tell whether mypy takes a file: a stub beats its module, a package a file."""
+        if not path.endswith(SUFFIXES) or self.skipped(path, folder=False):
+            return False
+        stem = path.rsplit(".", 1)[0]
+        if path.endswith(".py") and (self.root / f"{stem}.pyi").is_file():
+            return False
+        return not (self.root / stem).is_dir()
+
+    def walk_from(self, base: str) -> Callable[[str], bool]:
+        """Walk ``base`` (the root when empty) as mypy: what it checks below it."""
+        above = {base.rsplit("/", i)[0] for i in range(base.count("/") + 1)} | {""}
+        walk = Walk(
+            prune=lambda folder: folder not in above
+            and self.skipped(folder, folder=True),
+            keep=self.kept,
+        )
+        prefix = base + "/" if base else ""
+        return lambda path: path.startswith(prefix) and walk(path)
+
+
+def _glob(root: Path, entry: str) -> list[str]:
+    """Expand a ``files`` entry as mypy does (recursive glob), relative to root."""
+    pattern = os.path.expanduser(os.path.expandvars(entry))
+    full = os.path.join(root, pattern)
+    found = glob.glob(full, recursive=True) or [full]
+    out = []
+    for path in found:
+        rel = os.path.relpath(os.path.normpath(path), root).replace(os.sep, "/")
+        if not rel.startswith(".."):
+            out.append("" if rel == "." else rel)
+    return out
+
+
+def _find(
+    root: Path, mypy_path: Sequence[str], rel: str, *, folder: bool = True
+) -> str | None:
+    """Find a package folder or module file on mypy's search path (then the root)."""
+    for base in [*mypy_path, "."]:
+        path = (root / base / rel).resolve()
+        if (path.is_dir() if folder else path.is_file()) and path.is_relative_to(
+            root.resolve()
+        ):
+            return path.relative_to(root.resolve()).as_posix()
+    return None

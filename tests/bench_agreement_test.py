@@ -1,0 +1,92 @@
+"""bench/agreement.py: its --help, its TOML file and its comparison, on tiny inputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import Project, load_script
+
+SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "agreement.py"
+
+
+@pytest.fixture(scope="module")
+def agreement() -> ModuleType:
+    return load_script(SCRIPT, "bench_agreement")
+
+
+def test_help_names_the_options() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    for option in ("--only", "--tools", "--work", "--output", "--projects"):
+        assert option in proc.stdout
+
+
+def test_the_projects_file_has_ten_projects_each_with_five_commands(
+    agreement: ModuleType,
+) -> None:
+    projects = agreement.read_projects(SCRIPT.with_suffix(".toml"))
+    assert len(projects) >= 10
+    assert all(set(p.commands) == set(agreement.TOOLS) for p in projects)
+    assert sum(1 for p in projects if p.venv) >= 2  # mypy plugins
+
+
+def test_compare_matches_findings_and_explains_the_rest(
+    agreement: ModuleType, project: Project
+) -> None:
+    project.write("src/a.py", "x = 1\n")
+    project.write("docs/conf.py", "x = 1\n")
+    project.write("src/bad.py", "return 1\n")
+    project.commit()
+    report = {
+        "findings": [
+            {"tool": "flake8", "path": "src/a.py", "line": 1, "rule": "E225"},
+            {"tool": "flake8", "path": "docs/conf.py", "line": 1, "rule": "E225"},
+            {"tool": "python", "path": "src/bad.py", "line": 1, "rule": "E999"},
+        ],
+        "errors": [],
+    }
+    ran = agreement.Direct(
+        found=[
+            ("src/a.py", 1, "E225"),
+            ("src/bad.py", 1, "E999"),
+            ("src/a.py", 1, "W291"),
+            ("untracked.py", 2, "F401"),
+        ],
+        paths=["src"],
+        crash=None,
+    )
+    proj = agreement.Project("demo==1", "", {}, [])
+    row = agreement.compare(project.root, proj, "flake8", report, ran)
+    assert (row.gate, row.direct, row.both) == (2, 4, 1)
+    assert dict(row.reasons) == {
+        "outside the project's paths": 1,
+        "not valid Python": 1,
+        "untracked (the project's .gitignore)": 1,
+    }
+    assert row.unexplained == ["direct only: src/a.py:1 W291"]
+    assert row.where["outside"] == ["docs/conf.py"]
+
+
+def test_parse_direct_reads_each_tools_output(agreement: ModuleType) -> None:
+    root = Path("/p")
+    flake8 = "a.py:3:1: F401 'os' imported but unused\n"
+    assert agreement.parse_direct("flake8", root, flake8, "") == [("a.py", 3, "F401")]
+    mypy = (
+        '{"file": "a.py", "line": 2, "column": 0, "message": "m", "code": null,'
+        ' "severity": "error"}\n'
+        '{"file": "a.py", "line": 2, "column": 0, "message": "n", "code": "misc",'
+        ' "severity": "note"}\n'
+    )
+    assert agreement.parse_direct("mypy", root, mypy, "") == [("a.py", 2, "misc")]
+    bandit = (
+        '{"results": [{"filename": "./b.py", "line_number": 4, "test_id": "B101"}]}'
+    )
+    assert agreement.parse_direct("bandit", root, bandit, "") == [("b.py", 4, "B101")]
+    diff = "--- a.py\t2026\n+++ a.py\t2026\n@@ -1,2 +1,2 @@\n-x=1\n+x = 1\n y\n"
+    assert agreement.parse_direct("black", root, diff, "") == [("a.py", 1, "BLK100")]
