@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Project, cli, git, pre_commit
+from conftest import HOOKS, Project, cli, git, pre_commit
 
 CONFIG = """\
 # hooks of the project
@@ -75,7 +78,7 @@ def suite(hook_repo: tuple[Path, str]) -> Path:
 def shared_pre_commit_home(
     pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """init runs the new hooks through pre-commit: one store for the session."""
+    """One pre-commit store for the session: init runs the new hooks through it."""
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
 
 
@@ -375,7 +378,7 @@ repos:
 def test_baseline_is_what_the_hook_reports_in_its_own_environment(
     project: Project, suite: Path, pre_commit_home: Path
 ) -> None:
-    """mypy in the hook sees the suite and the hook's additional_dependencies only.
+    """The hook's mypy sees the suite and the hook's additional_dependencies only.
 
     pytest is installed beside init (this interpreter), not in the hook's
     environment: the hook reports `import pytest` as import-not-found, so the
@@ -402,3 +405,80 @@ def test_baseline_is_what_the_hook_reports_in_its_own_environment(
     proc = pre_commit(project.root, pre_commit_home, "run", "--all-files", "-v")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "baseline: 0 new, 1 baselined" in proc.stdout
+
+
+def assert_one_error_nothing_written(
+    proc: subprocess.CompletedProcess[str], root: Path, before: dict[str, bytes]
+) -> str:
+    """Exit 2, one error line on stderr, no file of the project touched."""
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if "error" in ln.lower()]
+    assert len(errors) == 1, proc.stderr
+    assert snapshot(root) == before
+    return errors[0]
+
+
+def test_pre_commit_missing_is_one_line_and_writes_nothing(
+    adopter: Project, suite: Path
+) -> None:
+    """No pre-commit in init's interpreter, and none on PATH.
+
+    pre-commit is installed in this environment, so its absence is made by
+    blocking the import (``sys.modules['pre_commit'] = None``) and a PATH
+    with git but not this environment's scripts.
+    """
+    before = snapshot(adopter.root)
+    code = (
+        "import sys; sys.modules['pre_commit'] = None; "
+        "from quality_gates.cli import main; sys.exit(main())"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "init", "--repo", str(suite)],
+        cwd=adopter.root,
+        env={**os.environ, "PYTHONPATH": str(HOOKS), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = assert_one_error_nothing_written(proc, adopter.root, before)
+    assert "pre-commit: not found" in line and "pip install pre-commit" in line
+
+
+BROKEN_DEPENDENCY = """\
+repos:
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.10.0
+    hooks:
+      - id: mypy
+        additional_dependencies: [/nonexistent/qg-missing-dependency]
+"""
+
+
+@pytest.mark.slow
+def test_hook_install_failure_is_one_line_and_writes_nothing(
+    project: Project, suite: Path
+) -> None:
+    """The hook's additional_dependencies cannot be installed: no baseline."""
+    project.write("app.py", "x = 1\n")
+    project.write(".pre-commit-config.yaml", BROKEN_DEPENDENCY)
+    project.commit()
+    before = snapshot(project.root)
+    proc = init(project, suite, "--tools", "mypy")
+    line = assert_one_error_nothing_written(proc, project.root, before)
+    assert "pre-commit could not install the new hooks, so no baseline" in line
+    assert "qg-missing-dependency" in line
+
+
+@pytest.mark.slow
+def test_tool_crash_in_the_hook_is_one_line_and_writes_nothing(
+    project: Project, suite: Path
+) -> None:
+    """The hook's mypy cannot load the project's plugin: a tool error, no baseline."""
+    project.write("pyproject.toml", '[tool.mypy]\nplugins = ["no_such_plugin"]\n')
+    project.write("app.py", "x = 1\n")
+    project.write(".pre-commit-config.yaml", MYPY_ONLY)
+    project.commit()
+    before = snapshot(project.root)
+    proc = init(project, suite, "--tools", "mypy")
+    line = assert_one_error_nothing_written(proc, project.root, before)
+    assert "tool error(s), so no baseline" in line and "mypy" in line

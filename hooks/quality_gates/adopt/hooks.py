@@ -193,7 +193,7 @@ def _tools_of(hook: Hook, tools: Sequence[str]) -> list[str]:
 def mypy_dependencies(
     found: Found, new: Sequence[SuiteHook], tools: Sequence[str]
 ) -> list[str]:
-    """The dependencies of the suite's hooks that run mypy (what mypy sees)."""
+    """Return the dependencies of the suite's hooks that run mypy (what mypy sees)."""
     mypy: list[str] = []
     pairs: list[tuple[list[str], list[str]]] = [
         (list(h.additional_dependencies), _tools_of_suite(h, tools)) for h in new

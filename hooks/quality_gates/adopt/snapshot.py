@@ -85,7 +85,7 @@ def pre_commit_command() -> list[str]:
 
 
 def run_hooks(copy: Path, config: Path, say: Callable[[str], None]) -> tuple[int, str]:
-    """Run ``pre-commit run --all-files`` with ``config``; return its code and output."""
+    """Run ``pre-commit run --all-files --config CONFIG``; return code and output."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_VARIABLES}
     command = [*pre_commit_command(), "run", "--all-files", "--color", "never"]
     proc = subprocess.Popen(  # nosec B603
@@ -106,17 +106,44 @@ def run_hooks(copy: Path, config: Path, say: Callable[[str], None]) -> tuple[int
     return proc.wait(), "".join(lines)
 
 
+PRE_COMMIT_ERRORS = ("An unexpected error has occurred", "An error has occurred")
+
+
 def _tail(output: str) -> str:
     lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
     return " | ".join(lines[-4:]) or "no output"
+
+
+def pre_commit_error(code: int, output: str) -> GateError | None:
+    """Return pre-commit's own failure (not a hook's) as one line, else None."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    start = next(
+        (i for i, ln in enumerate(lines) if ln.startswith(PRE_COMMIT_ERRORS)), None
+    )
+    if start is None and code in (0, 1):
+        return None  # the hooks ran: passed, or found something
+    if start is None:
+        return GateError(
+            f"pre-commit failed (exit {code}), so no baseline: {_tail(output)}"
+        )
+    rest = lines[start + 1 :]
+    cause = next((ln for ln in rest if ln.startswith("ERROR:")), lines[start])
+    log = next((ln for ln in rest if ln.startswith("Check the log at")), "")
+    what = (
+        "pre-commit could not install the new hooks"
+        if any(ln.startswith("[INFO] Installing environment") for ln in lines[:start])
+        else f"pre-commit failed (exit {code})"
+    )
+    return GateError(f"{what}, so no baseline: {cause} ({log or 'no log'})")
 
 
 def read_reports(
     reports: tuple[Path, ...], code: int, output: str
 ) -> list[dict[str, Any]]:
     """Read each hook's JSON report; a hook that failed to report is an error."""
-    if code not in (0, 1):
-        raise GateError(f"pre-commit failed (exit {code}), so no baseline: {_tail(output)}")
+    failure = pre_commit_error(code, output)
+    if failure is not None:
+        raise failure
     found = []
     for path in reports:
         if not path.is_file():
@@ -133,7 +160,7 @@ def read_reports(
         if data.get("errors"):
             raise GateError(
                 f"{len(data['errors'])} tool error(s), so no baseline: "
-                + "; ".join(str(e) for e in data["errors"])
+                + "; ".join(" ".join(str(e).split()) for e in data["errors"])
             )
         found.append(data)
     return found
