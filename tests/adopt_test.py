@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 
 import pytest
@@ -273,8 +274,42 @@ def test_edit_result_is_the_expected_structure() -> None:
 def test_flake8_docstrings_dependency_is_dropped_as_pinned() -> None:
     config = precommit.parse(REAL_CONFIG.encode())
     deps, dropped = hooks.dependencies(hooks.classify(config, [PIN[0]]))
-    assert dropped == ["flake8-docstrings"]
+    assert dropped == {"flake8-docstrings": "the suite pins it"}
     assert deps["flake8"] == ["flake8-bugbear==24.4.26"]
+
+
+BLACK_MYPY_HOOK = """\
+repos:
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.14.1
+    hooks:
+      - id: mypy
+        additional_dependencies:
+          - tomli >= 0.2.6, < 2.0.0
+          - click >= 8.1.0, != 8.1.4, != 8.1.5
+          - types-PyYAML
+          - ./vendored/plugin
+"""
+
+
+def test_dependency_the_suites_environment_excludes_is_dropped() -> None:
+    """Black's own mypy hook asks for tomli < 2; the suite's pip-audit needs >= 2.
+
+    pip refuses an environment with both, so the gate's hook could never
+    install: the dependency is dropped with the reason, the rest carried.
+    """
+    tomli = importlib.metadata.version("tomli")
+    assert not tomli.startswith("1.")  # the conflict this test is about
+    config = precommit.parse(BLACK_MYPY_HOOK.encode())
+    deps, dropped = hooks.dependencies(hooks.classify(config, [PIN[0]]))
+    assert dropped == {
+        "tomli >= 0.2.6, < 2.0.0": f"the suite's environment needs tomli {tomli}"
+    }
+    assert deps["mypy"] == [
+        "click >= 8.1.0, != 8.1.4, != 8.1.5",
+        "types-PyYAML",
+        "./vendored/plugin",
+    ]
 
 
 def test_sample_config_style_four_spaces_is_kept() -> None:

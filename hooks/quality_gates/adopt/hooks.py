@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from quality_gates.adopt import known
+from quality_gates.adopt import conflicts, known
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
 from quality_gates.cli import TOOL_DISTRIBUTIONS
@@ -107,14 +107,21 @@ def distribution(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else requirement
 
 
-def dependencies(found: Found) -> tuple[dict[str, list[str]], list[str]]:
-    """Return the replaced hooks' dependencies by tool, and those dropped."""
+def _why_dropped(dependency: str) -> str | None:
+    if distribution(dependency) in PINNED:
+        return "the suite pins it"
+    return conflicts.conflict(dependency)
+
+
+def dependencies(found: Found) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Return the replaced hooks' dependencies by tool, and those dropped, why."""
     carried: dict[str, list[str]] = {}
-    dropped: list[str] = []
+    dropped: dict[str, str] = {}
     for item in found.replaced:
         for dep in item.hook.strings("additional_dependencies") or []:
-            if distribution(dep) in PINNED:
-                dropped += [] if dep in dropped else [dep]
+            why = _why_dropped(dep)
+            if why is not None:
+                dropped[dep] = why
             elif dep not in carried.setdefault(item.tool, []):
                 carried[item.tool].append(dep)
     return carried, dropped

@@ -270,10 +270,8 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
         suite["exclude"] = list(dict.fromkeys([*ws.cfg.exclude, *globs]))
     suite_section(ws, suite)
     carried_deps, dropped = hooks.dependencies(found)
-    for dep in dropped:
-        ws.notes.append(
-            f"not carried over: additional dependency {dep} (the suite pins it)"
-        )
+    for dep, why in dropped.items():
+        ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
     suite_hooks = hooks.groups(found, tools, carried_deps, common)
     mypy_deps = hooks.mypy_dependencies(found, suite_hooks, tools)
     planned = {
