@@ -7,7 +7,7 @@ import re
 
 import pytest
 import yaml
-from quality_gates.adopt import args, excludes, hooks, precommit, precommit_plan
+from quality_gates.adopt import args, excludes, hooks, plan, precommit, precommit_plan
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.errors import GateError
 
@@ -393,3 +393,34 @@ def test_local_mypy_hook_is_kept_with_a_note() -> None:
     assert found.notes == [
         "kept local hook `mypy` (line 4): the gate runs mypy too; remove one of them"
     ]
+
+
+TWO_HOOKS_OF_A_TOOL = """\
+repos:
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.14.1
+    hooks:
+      - id: mypy
+        exclude: ^scripts/generate_schema.py$
+        args: [--strict]
+      - id: mypy
+        files: scripts/generate_schema.py
+        args: [--strict, "--python-version=3.10"]
+  - repo: https://github.com/pycqa/flake8
+    rev: 7.1.1
+    hooks:
+      - id: flake8
+        args: [--max-line-length, "100", --select, E]
+      - id: flake8
+        args: [--max-line-length, "100", --select, F]
+"""
+
+
+def test_args_only_some_hooks_of_a_tool_had_are_not_settings() -> None:
+    """Black's second mypy hook checks one script as Python 3.10: not every file."""
+    config = precommit.parse(TWO_HOOKS_OF_A_TOOL.encode())
+    shared = plan.shared_args(hooks.classify(config, [PIN[0]]))
+    assert shared == {
+        "mypy": (["--strict"], ["--python-version=3.10"]),
+        "flake8": (["--max-line-length", "100"], ["--select E", "--select F"]),
+    }

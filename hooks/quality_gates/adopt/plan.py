@@ -166,26 +166,61 @@ def _formatter_line(
     return next((c for c in candidates if isinstance(c, int)), None)
 
 
+def shared_args(found: hooks.Found) -> dict[str, tuple[list[str], list[str]]]:
+    """Return, by tool, the args all its hooks had and those only some had.
+
+    Two mypy hooks, one for ``scripts/x.py`` with ``--python-version=3.10``:
+    a setting in mypy's config would apply to every file, so only what every
+    hook of the tool ran with becomes a setting.
+    """
+    by_tool: dict[str, list[list[tuple[str, ...]]]] = {}
+    for item in found.replaced:
+        by_tool.setdefault(item.tool, []).append(_options(item.args()))
+    shared = {}
+    for tool, lists in by_tool.items():
+        common = [o for o in lists[0] if all(o in other for other in lists)]
+        partial = [" ".join(o) for other in lists for o in other if o not in common]
+        flat = [arg for option in common for arg in option]
+        shared[tool] = (flat, list(dict.fromkeys(partial)))
+    return shared
+
+
+def _options(args: Sequence[str]) -> list[tuple[str, ...]]:
+    """Pair ``--opt value`` so that an option and its value stay together."""
+    options: list[tuple[str, ...]] = []
+    for arg in args:
+        if options and _takes_value(options[-1]) and not arg.startswith("-"):
+            options[-1] += (arg,)
+        else:
+            options.append((arg,))
+    return options
+
+
+def _takes_value(option: tuple[str, ...]) -> bool:
+    return len(option) == 1 and option[0].startswith("-") and "=" not in option[0]
+
+
 def carry_settings(ws: Workspace, found: hooks.Found) -> dict[str, Value]:
     """Translate every replaced hook's args and put them where the tool reads them."""
-    carried = {
-        item.tool: TRANSLATORS[item.tool](item.args()) for item in found.replaced
-    }
+    carried = {}
+    for tool, (common, partial) in shared_args(found).items():
+        carried[tool] = TRANSLATORS[tool](common)
+        for arg in partial:
+            ws.notes.append(
+                f"{tool}: not carried over: {arg} (only some of its hooks had it; "
+                "a setting would apply to every file)"
+            )
     line = _formatter_line(ws, found, carried)
     suite: dict[str, Value] = {}
-    for item in found.replaced:
-        result = carried[item.tool]
+    for tool, result in carried.items():
         for dropped in result.dropped:
-            ws.notes.append(f"{item.tool}: not carried over: {dropped}")
-        if (
-            result.config_file
-            and settings.own_config(ws, item.tool) != result.config_file
-        ):
+            ws.notes.append(f"{tool}: not carried over: {dropped}")
+        if result.config_file and settings.own_config(ws, tool) != result.config_file:
             ws.notes.append(
-                f"{item.tool}: not carried over: its config file {result.config_file}; "
-                f"the suite reads {settings.own_config(ws, item.tool) or 'none'}"
+                f"{tool}: not carried over: its config file {result.config_file}; "
+                f"the suite reads {settings.own_config(ws, tool) or 'none'}"
             )
-        suite.update(settings.carry(ws, item.tool, result, line))
+        suite.update(settings.carry(ws, tool, result, line))
     if line is not None:
         suite["line-length"] = line
     return suite
