@@ -50,6 +50,8 @@ from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
 
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
 Key = tuple[str, int, str]  # path, line, rule
+# options that say how to report, not what to find
+MODES = {"--check", "--diff", "--check-only", "-r", "--recursive", "-q", "--quiet"}
 FLAKE8 = "--format=%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
 # only what makes the output machine-readable: never what is checked
 READABLE = {
@@ -192,7 +194,7 @@ def expand(root: Path, command: str) -> tuple[list[str], list[str] | None]:
     """Split a command; return it and the paths it names (None: the whole tree)."""
     argv: list[str] = []
     paths: list[str] = []
-    for word in shlex.split(command):
+    for index, word in enumerate(shlex.split(command)):
         m = re.fullmatch(r"\{pre-commit:(.+)\}", word)
         if m:
             listed = pre_commit_files(root, m.group(1))
@@ -200,7 +202,7 @@ def expand(root: Path, command: str) -> tuple[list[str], list[str] | None]:
             paths += listed
         else:
             argv.append(word)
-            if not word.startswith("-") and word != argv[0] and (root / word).exists():
+            if not word.startswith("-") and index and (root / word).exists():
                 paths.append(word.rstrip("/"))
     whole = not paths or any(p in (".", "") for p in paths)
     return argv, None if whole else paths
@@ -258,6 +260,8 @@ class Direct:
     crash: str | None
     # the files pre-commit gives the project's hook: the gate's hook gets them too
     pre_commit: list[str] | None = None
+    # settings the project gives on its command line, which no config holds
+    options: list[str] = dataclasses.field(default_factory=list)
 
 
 def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) -> Direct:
@@ -283,7 +287,8 @@ def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) ->
         crash = "mypy exit 2: " + (proc.stdout + proc.stderr).strip()[:200]
     hooked = "{pre-commit:" in project.commands[tool]
     found = parse_direct(tool, root, proc.stdout, proc.stderr)
-    return Direct(found, paths, crash, paths if hooked else None)
+    options = [w for w in rest if w.startswith("-") and w not in MODES]
+    return Direct(found, paths, crash, paths if hooked else None, options)
 
 
 def gate(tool: str, root: Path, cache: Path, files: list[str] | None) -> dict[str, Any]:
@@ -369,6 +374,8 @@ def compare(
                 where.setdefault("untracked", []).append(path)
             elif side == "gate" and run.crash:
                 reasons["the direct run crashed"] += n
+            elif run.options:
+                reasons[f"settings on the command line ({' '.join(run.options)})"] += n
             else:
                 unexplained += [f"{side} only: {path}:{line} {rule}"] * n
     return Row(
