@@ -327,6 +327,31 @@ def test_ruff_hooks_are_kept_and_take_their_tools(
     assert section == {"tools": ["mypy", "bandit"]}
 
 
+def test_another_import_sorter_is_kept_and_takes_isort_away(
+    project: Project, suite: Path
+) -> None:
+    """bandit's own config: reorder-python-imports and isort would undo each other."""
+    project.write("app.py", '"""A."""\n')
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n- repo: https://github.com/asottile/reorder-python-imports\n"
+        "  rev: v3.16.0\n  hooks:\n  - id: reorder-python-imports\n"
+        "    args: [--py38-plus]\n",
+    )
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stderr
+    doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
+    assert doc["repos"][0]["hooks"] == [
+        {"id": "reorder-python-imports", "args": ["--py38-plus"]}
+    ]
+    section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
+        "quality-gates"
+    ]
+    assert section == {"tools": ["black", "flake8", "mypy", "bandit"]}
+    assert "kept reorder-python-imports: it sorts the imports" in proc.stdout
+
+
 def test_audit_findings_are_printed_and_do_not_fail(
     adopter: Project, suite: Path
 ) -> None:

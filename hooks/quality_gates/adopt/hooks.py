@@ -49,6 +49,7 @@ class Found:
     suite: Repo | None = None
     ruff_lint: list[Hook] = dataclasses.field(default_factory=list)
     ruff_format: list[Hook] = dataclasses.field(default_factory=list)
+    import_sorters: list[Hook] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -61,6 +62,8 @@ def _classify(repo: Repo, found: Found) -> None:
             found.ruff_lint.append(hook)
         elif repo.key in known.RUFF_REPOS and hook.id in known.RUFF_FORMAT:
             found.ruff_format.append(hook)
+        elif hook.id in known.IMPORT_SORTERS.get(repo.key, ()):
+            found.import_sorters.append(hook)
         elif table is not None:
             found.notes.append(
                 f"kept hook `{hook.id}` of {repo.url}: the suite does not replace it"

@@ -27,6 +27,12 @@ RUFF_REPOS = (
     "github.com/charliermarsh/ruff-pre-commit",
 )
 RUFF_LINT = ("ruff", "ruff-check")
+# other import sorters are kept too, and take isort away: two sorters fight
+IMPORT_SORTERS = {
+    "github.com/asottile/reorder-python-imports": ("reorder-python-imports",),
+    "github.com/asottile/reorder_python_imports": ("reorder-python-imports",),
+    "github.com/facebook/usort": ("usort",),
+}
 RUFF_FORMAT = ("ruff-format",)
 
 # the args a hook runs with when the config gives none (its manifest's `args`)

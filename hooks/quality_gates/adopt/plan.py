@@ -148,6 +148,13 @@ def choose_tools(req: Request, ws: Workspace, found: hooks.Found) -> tuple[str, 
         ws.notes.append(
             "kept ruff's lint hook: the gate leaves " + " and ".join(leave) + " to it"
         )
+    if found.import_sorters and "isort" in chosen:
+        chosen.remove("isort")
+        names = ", ".join(sorted({h.id for h in found.import_sorters}))
+        ws.notes.append(
+            f"kept {names}: it sorts the imports, so the gate runs no isort "
+            "(two sorters would undo each other)"
+        )
     if not chosen:
         raise GateError("no tool left for the gate to run; pass --tools")
     return tuple(chosen)
