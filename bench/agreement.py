@@ -50,6 +50,8 @@ from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
 
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
 Key = tuple[str, int, str]  # path, line, rule
+# options that say how to report, not what to find
+MODES = {"--check", "--diff", "--check-only", "-r", "--recursive", "-q", "--quiet"}
 FLAKE8 = "--format=%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
 # only what makes the output machine-readable: never what is checked
 READABLE = {
@@ -94,7 +96,13 @@ def read_projects(path: Path) -> list[Project]:
 def run(cmd: Sequence[str], cwd: Path, **kw: Any) -> subprocess.CompletedProcess[str]:
     """Run a command, capturing its text output."""
     return subprocess.run(  # nosec B603
-        list(cmd), cwd=cwd, capture_output=True, text=True, check=False, **kw
+        list(cmd),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
+        **kw,
     )
 
 
@@ -186,7 +194,7 @@ def expand(root: Path, command: str) -> tuple[list[str], list[str] | None]:
     """Split a command; return it and the paths it names (None: the whole tree)."""
     argv: list[str] = []
     paths: list[str] = []
-    for word in shlex.split(command):
+    for index, word in enumerate(shlex.split(command)):
         m = re.fullmatch(r"\{pre-commit:(.+)\}", word)
         if m:
             listed = pre_commit_files(root, m.group(1))
@@ -194,7 +202,7 @@ def expand(root: Path, command: str) -> tuple[list[str], list[str] | None]:
             paths += listed
         else:
             argv.append(word)
-            if not word.startswith("-") and word != argv[0] and (root / word).exists():
+            if not word.startswith("-") and index and (root / word).exists():
                 paths.append(word.rstrip("/"))
     whole = not paths or any(p in (".", "") for p in paths)
     return argv, None if whole else paths
@@ -252,11 +260,19 @@ class Direct:
     crash: str | None
     # the files pre-commit gives the project's hook: the gate's hook gets them too
     pre_commit: list[str] | None = None
+    # settings the project gives on its command line, which no config holds
+    options: list[str] = dataclasses.field(default_factory=list)
 
 
-def direct(project: Project, tool: str, root: Path) -> Direct:
-    """Run the tool the project's way; return its findings and the paths it named."""
+def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) -> Direct:
+    """Run the tool the project's way; return its findings and the paths it named.
+
+    ``skip``: files mypy must not read (``--exclude``), those the gate found
+    not valid Python and handed to no tool; mypy would stop at them.
+    """
     argv, paths = expand(root, project.commands[tool])
+    if skip:
+        argv += ["--exclude", "^(" + "|".join(re.escape(p) for p in skip) + ")$"]
     ctx = Context(root, config_mod.load(root))
     defaults = load()[tool].settings(ctx)  # none when the project configures it
     python = sys.executable
@@ -271,7 +287,8 @@ def direct(project: Project, tool: str, root: Path) -> Direct:
         crash = "mypy exit 2: " + (proc.stdout + proc.stderr).strip()[:200]
     hooked = "{pre-commit:" in project.commands[tool]
     found = parse_direct(tool, root, proc.stdout, proc.stderr)
-    return Direct(found, paths, crash, paths if hooked else None)
+    options = [w for w in rest if w.startswith("-") and w not in MODES]
+    return Direct(found, paths, crash, paths if hooked else None, options)
 
 
 def gate(tool: str, root: Path, cache: Path, files: list[str] | None) -> dict[str, Any]:
@@ -357,6 +374,8 @@ def compare(
                 where.setdefault("untracked", []).append(path)
             elif side == "gate" and run.crash:
                 reasons["the direct run crashed"] += n
+            elif run.options:
+                reasons[f"settings on the command line ({' '.join(run.options)})"] += n
             else:
                 unexplained += [f"{side} only: {path}:{line} {rule}"] * n
     return Row(
@@ -401,6 +420,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for tool in args.tools.split(","):
             ran = direct(project, tool, root)
             report = gate(tool, root, cache, ran.pre_commit)
+            invalid = sorted(
+                {f["path"] for f in report["findings"] if f["tool"] == "python"}
+            )
+            if tool == "mypy" and ran.crash and invalid:
+                # mypy stopped at a file the gate hands to no tool: compare
+                # with mypy run on the rest, as the gate runs it
+                ran = direct(project, tool, root, invalid)
             row = compare(root, project, tool, report, ran)
             print("| " + " | ".join(row.cells()) + " |", file=sys.stderr, flush=True)
             rows.append(row)

@@ -19,6 +19,7 @@ DESIGN_SUBCOMMANDS = (
     "import-time",
     "coverage",
     "docs-check",
+    "init",
     "security",
     "cache",
 )

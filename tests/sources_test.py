@@ -1,7 +1,4 @@
-"""sources.py: the line model every tool shares.
-
-The syntax pre-check names the interpreter and never raises.
-"""
+"""sources.py: the line model every tool shares, and a pre-check that never raises."""
 
 from __future__ import annotations
 

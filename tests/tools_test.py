@@ -488,6 +488,7 @@ def test_a_registered_adapter_is_known_everywhere_from_its_class(
         assert "qg-extra" in config.tools_option("qg-extra")
         assert score.category("qg-extra", "X1") == "complexity"
         assert "pip install 'quality-gates[qg-extra]'" in Extra().install_hint()
+        assert "qg-extra-dist" not in tools.pinned()  # an extra, not a dependency
         version = cli_mod.version_text()
         assert "qg-extra-dist (optional, not installed)" in version
         assert "qg-extra-plugin (optional, not installed)" in version
@@ -508,6 +509,10 @@ def test_the_default_set_and_categories_of_the_pinned_tools() -> None:
     from quality_gates import score
 
     assert tools.defaults() == ("bandit", "black", "flake8", "isort", "mypy")
+    assert set(tools.pinned()) == {
+        *("bandit", "black", "flake8", "flake8-docstrings", "pydocstyle"),
+        *("isort", "mypy"),
+    }
     expected = {
         ("black", "BLK100"): "format",
         ("isort", "I001"): "format",

@@ -13,7 +13,16 @@ import pkgutil
 
 from quality_gates.tools.base import REGISTRY, Adapter, register
 
-__all__ = ["REGISTRY", "Adapter", "register", "load", "get", "names", "defaults"]
+__all__ = [
+    "REGISTRY",
+    "Adapter",
+    "register",
+    "load",
+    "get",
+    "names",
+    "defaults",
+    "pinned",
+]
 
 
 def load() -> dict[str, Adapter]:
@@ -37,3 +46,12 @@ def names() -> tuple[str, ...]:
 def defaults() -> tuple[str, ...]:
     """Return the tools a project runs when it names none (optional ones left out)."""
     return tuple(name for name in names() if REGISTRY[name].default)
+
+
+def pinned() -> tuple[str, ...]:
+    """Return the distributions the suite's own dependencies pin: default tools'."""
+    return tuple(
+        dist
+        for name in defaults()
+        for dist in (REGISTRY[name].distribution, *REGISTRY[name].plugins)
+    )

@@ -1,0 +1,222 @@
+"""Which hooks of the pre-commit config the suite replaces, keeps or refuses."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from quality_gates.adopt import conflicts, known
+from quality_gates.adopt.edit import SuiteHook
+from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
+from quality_gates.errors import GateError
+from quality_gates.tools import pinned
+
+
+@dataclasses.dataclass
+class Replaced:
+    """A hook the suite replaces, and the tool it was."""
+
+    repo: Repo
+    hook: Hook
+    tool: str
+
+    def args(self) -> list[str]:
+        """Return the args it ran with: its own, else its manifest's."""
+        own = self.hook.strings("args")
+        if own is not None:
+            return own
+        return list(known.MANIFEST_ARGS.get((self.repo.key, self.hook.id), ()))
+
+    def filters(self) -> tuple[str | None, str | None, tuple[str, ...] | None]:
+        """files, exclude, stages: what decides when the hook runs."""
+        stages = self.hook.strings("stages")
+        return (
+            self.hook.text("files"),
+            self.hook.text("exclude"),
+            tuple(stages) if stages is not None else None,
+        )
+
+
+@dataclasses.dataclass
+class Found:
+    """The config's hooks as init sees them."""
+
+    replaced: list[Replaced] = dataclasses.field(default_factory=list)
+    suite: Repo | None = None
+    ruff_lint: list[Hook] = dataclasses.field(default_factory=list)
+    ruff_format: list[Hook] = dataclasses.field(default_factory=list)
+    import_sorters: list[Hook] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def _classify(repo: Repo, found: Found) -> None:
+    table = known.SUPERSEDED.get(repo.key)
+    for hook in repo.hooks:
+        if table is not None and hook.id in table:
+            found.replaced.append(Replaced(repo, hook, table[hook.id]))
+        elif repo.key in known.RUFF_REPOS and hook.id in known.RUFF_LINT:
+            found.ruff_lint.append(hook)
+        elif repo.key in known.RUFF_REPOS and hook.id in known.RUFF_FORMAT:
+            found.ruff_format.append(hook)
+        elif hook.id in known.IMPORT_SORTERS.get(repo.key, ()):
+            found.import_sorters.append(hook)
+        elif table is not None:
+            found.notes.append(
+                f"kept hook `{hook.id}` of {repo.url}: the suite does not replace it"
+            )
+        elif repo.key in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
+            found.notes.append(
+                f"kept {repo.key} hook `{hook.id}` (line {hook.line}): the gate runs "
+                f"{hook.id} too; remove one of them"
+            )
+        elif repo.key not in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
+            raise GateError(
+                f"{PATH}:{hook.line}: hook `{hook.id}` comes from {repo.url}, a "
+                "repository init does not know; init replaces the hooks of "
+                "psf/black, pycqa/isort, pycqa/flake8, pre-commit/mirrors-mypy and "
+                "pycqa/bandit only: remove or rename that hook, then run init again"
+            )
+
+
+def classify(config: Config, suite_urls: Sequence[str]) -> Found:
+    """Sort every hook: replaced, the suite's own entry, ruff, kept; refuse forks."""
+    found = Found()
+    ours = {known.normalise(url) for url in suite_urls}
+    for repo in config.repos:
+        if repo.key in ours:
+            if found.suite is not None:
+                raise GateError(f"{PATH}:{repo.line}: the suite's repo is listed twice")
+            found.suite = repo
+        else:
+            _classify(repo, found)
+    for item in found.replaced:
+        if item.repo.hooks_key == -2 and len(item.repo.hooks) > 1:
+            others = [h for h in item.repo.hooks if h is not item.hook]
+            if any(o not in [r.hook for r in found.replaced] for o in others):
+                raise GateError(
+                    f"{PATH}:{item.repo.line}: the hooks of {item.repo.url} are a "
+                    "flow-style list; write them as a block list and run init again"
+                )
+    return found
+
+
+def distribution(requirement: str) -> str:
+    """Return a requirement's project name (``bandit[toml]>=1`` -> ``bandit``)."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else requirement
+
+
+def _why_dropped(dependency: str) -> str | None:
+    # another version of a pinned tool in the hook's env would fight the suite's
+    if distribution(dependency) in pinned():
+        return "the suite pins it"
+    return conflicts.conflict(dependency)
+
+
+def dependencies(found: Found) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Return the replaced hooks' dependencies by tool, and those dropped, why."""
+    carried: dict[str, list[str]] = {}
+    dropped: dict[str, str] = {}
+    for item in found.replaced:
+        for dep in item.hook.strings("additional_dependencies") or []:
+            why = _why_dropped(dep)
+            if why is not None:
+                dropped[dep] = why
+            elif dep not in carried.setdefault(item.tool, []):
+                carried[item.tool].append(dep)
+    return carried, dropped
+
+
+def groups(
+    found: Found,
+    tools: Sequence[str],
+    deps: dict[str, list[str]],
+    shared_exclude: str | None,
+) -> list[SuiteHook]:
+    """Return a ``quality-gate`` hook per files/exclude/stages of the replaced hooks.
+
+    Tools no hook ran before join the hooks without filters.  ``shared_exclude``
+    is an exclude every replaced hook had that is now the suite's ``exclude``.
+    """
+    by_filter: dict[
+        tuple[str | None, str | None, tuple[str, ...] | None], list[str]
+    ] = {}
+    for item in found.replaced:
+        files, exclude, stages = item.filters()
+        if exclude == shared_exclude:
+            exclude = None
+        if item.tool in tools:
+            by_filter.setdefault((files, exclude, stages), []).append(item.tool)
+    placed = {t for names in by_filter.values() for t in names}
+    # with the suite's entry already there, only the replaced tools are new
+    rest = [t for t in tools if t not in placed] if found.suite is None else []
+    if found.suite is not None and not by_filter:
+        return []
+    if len(by_filter) == 1 and rest:
+        next(iter(by_filter.values())).extend(rest)
+    elif rest or not by_filter:
+        by_filter.setdefault((None, None, None), []).extend(rest)
+    return [
+        _hook(
+            sorted(set(names), key=list(tools).index),
+            tools if found.suite is None else (),
+            key,
+            deps,
+        )
+        for key, names in by_filter.items()
+    ]
+
+
+def _hook(
+    names: list[str],
+    tools: Sequence[str],
+    key: tuple[str | None, str | None, tuple[str, ...] | None],
+    deps: dict[str, list[str]],
+) -> SuiteHook:
+    files, exclude, stages = key
+    packages = [d for name in names for d in deps.get(name, [])]
+    whole = list(names) == list(tools)
+    return SuiteHook(
+        args=() if whole else ("--tools", ",".join(names)),
+        name=None if whole else f"quality gate ({', '.join(names)})",
+        files=files,
+        exclude=exclude,
+        stages=stages,
+        additional_dependencies=tuple(dict.fromkeys(packages)),
+    )
+
+
+def _tools_of(hook: Hook, tools: Sequence[str]) -> list[str]:
+    args = hook.strings("args") or []
+    for index, arg in enumerate(args):
+        if arg.startswith("--tools"):
+            value = (
+                arg.split("=", 1)[1] if "=" in arg else (args[index + 1 :] or [""])[0]
+            )
+            return [t.strip() for t in value.split(",")]
+    return list(tools)
+
+
+def mypy_dependencies(
+    found: Found, new: Sequence[SuiteHook], tools: Sequence[str]
+) -> list[str]:
+    """Return the dependencies of the suite's hooks that run mypy (what mypy sees)."""
+    mypy: list[str] = []
+    pairs: list[tuple[list[str], list[str]]] = [
+        (list(h.additional_dependencies), _tools_of_suite(h, tools)) for h in new
+    ]
+    for hook in found.suite.hooks if found.suite else []:
+        if hook.id == "quality-gate":
+            deps = hook.strings("additional_dependencies") or []
+            pairs.append((deps, _tools_of(hook, tools)))
+    for deps, names in pairs:
+        if "mypy" in names:
+            mypy += [d for d in deps if d not in mypy]
+    return mypy
+
+
+def _tools_of_suite(hook: SuiteHook, tools: Sequence[str]) -> list[str]:
+    if "--tools" in hook.args:
+        return hook.args[hook.args.index("--tools") + 1].split(",")
+    return list(tools)

@@ -1,0 +1,369 @@
+"""Plan every file init writes, as text, before writing any; then write them all.
+
+Order: read and validate everything (a bad file is a GateError before any
+tool runs), resolve the rev, decide the hooks and the settings they carry,
+render the new texts, take the baseline in a copy with those texts, and only
+then, unless ``--dry-run``, write each changed file atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import Any
+
+from quality_gates import baseline as baseline_mod
+from quality_gates import files as files_mod
+from quality_gates.adopt import excludes, hooks, precommit, precommit_plan
+from quality_gates.adopt import record as record_mod
+from quality_gates.adopt import rev as rev_mod
+from quality_gates.adopt import settings, snapshot, workflow
+from quality_gates.adopt.args import TRANSLATORS, Value
+from quality_gates.adopt.workspace import PYPROJECT, Workspace, read_text
+from quality_gates.atomic import write_atomic
+from quality_gates.errors import GateError
+from quality_gates.guards.yamlnodes import scalar
+from quality_gates.report import Report
+
+SECTION = ("tool", "quality-gates")
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """What the user asked for."""
+
+    root: Path
+    repo: str
+    rev: str
+    tools: tuple[str, ...] | None = None
+    force: bool = False
+
+
+@dataclasses.dataclass
+class Change:
+    """One file init writes: its text now (None: absent) and as planned."""
+
+    path: str
+    old: str | None
+    new: str
+
+    def diff(self) -> str:
+        """Return the unified diff, as ``git diff`` shows a change."""
+        old = (self.old or "").splitlines(keepends=True)
+        lines = difflib.unified_diff(
+            old,
+            self.new.splitlines(keepends=True),
+            "/dev/null" if self.old is None else f"a/{self.path}",
+            f"b/{self.path}",
+        )
+        return "".join(x if x.endswith("\n") else x + "\n" for x in lines)
+
+
+@dataclasses.dataclass
+class Plan:
+    """Every change, what init noticed, today's findings and what it refuses."""
+
+    changes: list[Change]
+    notes: list[str]
+    report: Report
+    baseline: str
+    new_against_baseline: int | None = None
+    refused: list[str] = dataclasses.field(default_factory=list)
+
+
+def git_root(start: Path) -> Path:
+    """Return the repository's top folder; no git or no repository is an error."""
+    try:
+        top = files_mod.git(start, "rev-parse", "--show-toplevel").strip()
+    except GateError as exc:
+        if "not found on PATH" in str(exc):
+            raise
+        raise GateError(
+            f"{start} is not in a git repository: init needs one (`git init`, "
+            "then commit the project) because pre-commit does"
+        )
+    return Path(top)
+
+
+def default_branch(root: Path) -> str:
+    """Return origin's default branch, else main or master, else the current one."""
+    try:
+        return (
+            files_mod.git(root, "symbolic-ref", "--short", "refs/remotes/origin/HEAD")
+            .strip()
+            .split("/", 1)[1]
+        )
+    except (GateError, IndexError):
+        pass
+    for name in ("main", "master"):
+        try:
+            files_mod.git(root, "show-ref", "--verify", "--quiet", f"refs/heads/{name}")
+            return name
+        except GateError:
+            continue
+    try:
+        return files_mod.git(root, "branch", "--show-current").strip() or "main"
+    except GateError:
+        return "main"
+
+
+def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
+    """Tell whether ruff's lint rules include isort's (I), so isort is ruff's job."""
+    tables: list[Any] = [ws.lookup("tool", "ruff"), ws.lookup("tool", "ruff", "lint")]
+    for name in ("ruff.toml", ".ruff.toml"):
+        text = read_text(ws.root, name)
+        if text is not None:
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise GateError(f"{name}: invalid TOML: {exc}")
+            tables += [data, data.get("lint")]
+    rules: list[str] = []
+    for table in tables:
+        if isinstance(table, dict):
+            for key in ("select", "extend-select"):
+                rules += [str(r) for r in table.get(key) or []]
+    for hook in found.ruff_lint:
+        words = hook.strings("args") or []
+        rules += [w for a in words for w in a.replace("=", ",").split(",")]
+    return any(r == "ALL" or r == "I" or r.startswith("I0") for r in rules)
+
+
+def choose_tools(req: Request, ws: Workspace, found: hooks.Found) -> tuple[str, ...]:
+    """Return the gate's tools: asked for, else configured, less ruff's."""
+    if req.tools:
+        return req.tools
+    chosen = list(ws.cfg.tools)
+    if found.ruff_format and "black" in chosen:
+        chosen.remove("black")
+        ws.notes.append(
+            "kept ruff-format: it formats the code, so the gate runs no black"
+        )
+    if found.ruff_lint:
+        leave = ["flake8"] + (["isort"] if _selects_isort(ws, found) else [])
+        chosen = [t for t in chosen if t not in leave]
+        ws.notes.append(
+            "kept ruff's lint hook: the gate leaves " + " and ".join(leave) + " to it"
+        )
+    if found.import_sorters and "isort" in chosen:
+        chosen.remove("isort")
+        names = ", ".join(sorted({h.id for h in found.import_sorters}))
+        ws.notes.append(
+            f"kept {names}: it sorts the imports, so the gate runs no isort "
+            "(two sorters would undo each other)"
+        )
+    if not chosen:
+        raise GateError("no tool left for the gate to run; pass --tools")
+    return tuple(chosen)
+
+
+def _formatter_line(
+    ws: Workspace, found: hooks.Found, carried: dict[str, Any]
+) -> int | None:
+    """Return the project's line length: black's hook or config, else ruff's."""
+    black = carried.get("black")
+    if black is not None and "line-length" in black.settings:
+        return int(black.settings["line-length"])
+    candidates = [ws.lookup("tool", "black", "line-length")]
+    if found.ruff_format:
+        candidates.append(ws.lookup("tool", "ruff", "line-length"))
+    return next((c for c in candidates if isinstance(c, int)), None)
+
+
+def shared_args(found: hooks.Found) -> dict[str, tuple[list[str], list[str]]]:
+    """Return, by tool, the args all its hooks had and those only some had.
+
+    Two mypy hooks, one for ``scripts/x.py`` with ``--python-version=3.10``:
+    a setting in mypy's config would apply to every file, so only what every
+    hook of the tool ran with becomes a setting.
+    """
+    by_tool: dict[str, list[list[tuple[str, ...]]]] = {}
+    for item in found.replaced:
+        by_tool.setdefault(item.tool, []).append(_options(item.args()))
+    shared = {}
+    for tool, lists in by_tool.items():
+        common = [o for o in lists[0] if all(o in other for other in lists)]
+        partial = [" ".join(o) for other in lists for o in other if o not in common]
+        flat = [arg for option in common for arg in option]
+        shared[tool] = (flat, list(dict.fromkeys(partial)))
+    return shared
+
+
+def _options(args: Sequence[str]) -> list[tuple[str, ...]]:
+    """Pair ``--opt value`` so that an option and its value stay together."""
+    options: list[tuple[str, ...]] = []
+    for arg in args:
+        if options and _takes_value(options[-1]) and not arg.startswith("-"):
+            options[-1] += (arg,)
+        else:
+            options.append((arg,))
+    return options
+
+
+def _takes_value(option: tuple[str, ...]) -> bool:
+    return len(option) == 1 and option[0].startswith("-") and "=" not in option[0]
+
+
+def carry_settings(ws: Workspace, found: hooks.Found) -> dict[str, Value]:
+    """Translate every replaced hook's args and put them where the tool reads them."""
+    carried = {}
+    for tool, (common, partial) in shared_args(found).items():
+        carried[tool] = TRANSLATORS[tool](common)
+        for arg in partial:
+            ws.notes.append(
+                f"{tool}: not carried over: {arg} (only some of its hooks had it; "
+                "a setting would apply to every file)"
+            )
+    line = _formatter_line(ws, found, carried)
+    suite: dict[str, Value] = {}
+    for tool, result in carried.items():
+        for dropped in result.dropped:
+            ws.notes.append(f"{tool}: not carried over: {dropped}")
+        if result.config_file and settings.own_config(ws, tool) != result.config_file:
+            ws.notes.append(
+                f"{tool}: not carried over: its config file {result.config_file}; "
+                f"the suite reads {settings.own_config(ws, tool) or 'none'}"
+            )
+        suite.update(settings.carry(ws, tool, result, line))
+    if line is not None:
+        suite["line-length"] = line
+    return suite
+
+
+def shared_exclude(
+    config: precommit.Config | None, found: hooks.Found
+) -> tuple[str | None, list[str]]:
+    """Return the exclude every replaced hook has, and all exclude globs."""
+    globs: list[str] = []
+    top = scalar(config.top("exclude")) if config else None
+    if top:
+        globs += excludes.to_globs(top) or []
+    patterns = {item.hook.text("exclude") for item in found.replaced}
+    common = patterns.pop() if len(patterns) == 1 else None
+    converted = excludes.to_globs(common) if common else None
+    if converted is None:
+        return None, globs
+    return common, globs + converted
+
+
+def suite_section(ws: Workspace, values: dict[str, Value]) -> None:
+    """Set the ``[tool.quality-gates]`` keys whose value the suite lacks."""
+    cfg = ws.cfg
+    effective: dict[str, object] = {
+        "line-length": cfg.line_length,
+        "docstring-convention": cfg.docstring_convention,
+        "tools": list(cfg.tools),
+        "exclude": list(cfg.exclude),
+    }
+    security = ws.cfg.section("security")
+    for key, item in values.items():
+        if key in ("severity-threshold", "confidence-threshold"):
+            if security.get(key, "low") != item:
+                ws.table(*SECTION, "security")[key] = item
+        elif effective.get(key) != item:
+            ws.table(*SECTION)[key] = item
+
+
+def _changes(root: Path, planned: dict[str, str]) -> list[Change]:
+    changes = []
+    for name, text in planned.items():
+        old = read_text(root, name)
+        if old != text:
+            changes.append(Change(name, old, text))
+    return changes
+
+
+def _refused(
+    changes: Sequence[Change], record: record_mod.Record, generated: set[str]
+) -> list[str]:
+    refused = []
+    for change in changes:
+        if record.changed_by_hand(change.path, change.old):
+            refused.append(f"{change.path} changed since init wrote it")
+        elif (
+            change.path in generated
+            and change.old is not None
+            and change.path not in record.files
+        ):
+            refused.append(f"{change.path} exists and init did not write it")
+    return refused
+
+
+def build(req: Request, say: Callable[[str], None]) -> Plan:
+    """Plan everything; write nothing."""
+    root = req.root
+    record = record_mod.load(root)
+    ws = Workspace.open(root)
+    pc_text = read_text(root, precommit.PATH)
+    config = precommit.parse(pc_text.encode("utf-8")) if pc_text is not None else None
+    urls = [req.repo] + ([record.repo] if record.repo else [])
+    found = hooks.classify(config, urls) if config else hooks.Found()
+    ws.notes += found.notes
+    sha, comment = rev_mod.resolve(req.repo, req.rev)
+    say(f"pinning {req.repo} at {sha} ({req.rev})")
+    tools = choose_tools(req, ws, found)
+    suite = carry_settings(ws, found)
+    common, globs = shared_exclude(config, found)
+    suite["tools"] = list(tools)
+    if globs:
+        suite["exclude"] = list(dict.fromkeys([*ws.cfg.exclude, *globs]))
+    suite_section(ws, suite)
+    carried_deps, dropped = hooks.dependencies(found)
+    for dep, why in dropped.items():
+        ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
+    suite_hooks = hooks.groups(found, tools, carried_deps, common)
+    mypy_deps = hooks.mypy_dependencies(found, suite_hooks, tools)
+    planned = {
+        precommit.PATH: precommit_plan.render(
+            config, found, suite_hooks, (req.repo, sha, comment)
+        ),
+        workflow.PATH: workflow.render(
+            rev_mod.slug(req.repo),
+            sha,
+            req.rev if comment else "",
+            default_branch(root),
+            mypy_deps,
+        ),
+    }
+    for name in (PYPROJECT, *ws.texts):
+        text = ws.text(name)
+        if text is not None:
+            planned[name] = text
+    changes = _changes(root, planned)
+    generated = {workflow.PATH} | {n for n in ws.texts if read_text(root, n) is None}
+    refused = [] if req.force else _refused(changes, record, generated)
+    baseline_path = baseline_mod.locate(root, None, ws.cfg.baseline, required=False)
+    kept = baseline_mod.load(baseline_path) if baseline_path else None
+    report = snapshot.findings(root, planned, req.repo, say)
+    plan = Plan(changes, ws.notes, report, ws.cfg.baseline, refused=refused)
+    new_record = dataclasses.replace(
+        record.updated({c.path: c.new for c in changes}), repo=req.repo, rev=req.rev
+    )
+    plan.changes += (
+        _changes(root, {record_mod.PATH: new_record.render()}) if changes else []
+    )
+    _baseline(plan, kept, report)
+    return plan
+
+
+def _baseline(
+    plan: Plan, kept: Collection[baseline_mod.Entry] | None, report: Report
+) -> None:
+    """Keep an existing baseline (counting what it lacks), else write today's."""
+    if kept is not None:
+        known = {e.fingerprint for e in kept}
+        plan.new_against_baseline = sum(
+            1 for f in report.findings if f.fingerprint not in known
+        )
+        return
+    entries = {baseline_mod.Entry.of(f) for f in report.findings}
+    plan.changes.append(Change(plan.baseline, None, baseline_mod.render(entries)))
+
+
+def write(root: Path, plan: Plan) -> None:
+    """Write every change atomically, the record last."""
+    for change in sorted(plan.changes, key=lambda c: c.path == record_mod.PATH):
+        write_atomic(root / change.path, change.new)

@@ -1,0 +1,127 @@
+"""Where a replaced hook's settings go, so the suite runs each tool as the hook did.
+
+The suite runs a tool with the project's own config for it when there is one,
+else with the suite's defaults (``[tool.quality-gates]`` line length and
+docstring convention).  So a setting goes into the config the tool already
+reads; with none, the line length and docstring convention become suite
+settings, and anything else starts a config of its own (``[tool.X]`` in
+pyproject.toml, ``.flake8`` for flake8) holding the suite's defaults plus the
+setting, so nothing else about the tool's run changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from quality_gates import tools as tools_mod
+from quality_gates.adopt import ini
+from quality_gates.adopt.args import TRANSLATORS, Carried, Value
+from quality_gates.adopt.workspace import PYPROJECT, Workspace
+from quality_gates.config import CONVENTIONS
+
+LINE_KEY = {"black": "line-length", "isort": "line_length", "flake8": "max-line-length"}
+INI_SECTION = {"flake8": "flake8", "mypy": "mypy", "isort": "isort", "bandit": "bandit"}
+NEW_FILE = {"flake8": ".flake8"}  # flake8 reads no pyproject.toml
+
+
+def same(a: object, b: object) -> bool:
+    """Compare a setting across TOML, ini text and argument text."""
+    return ini.ini_value(a).lower().replace(" ", "") == ini.ini_value(
+        b
+    ).lower().replace(" ", "")
+
+
+def suite_defaults(ws: Workspace, tool: str) -> dict[str, Value]:
+    """Return the suite's defaults for ``tool`` as config keys (from its adapter)."""
+    adapter = tools_mod.get(tool)
+    return TRANSLATORS[tool](adapter.default_args(ws.ctx)).settings
+
+
+def own_config(ws: Workspace, tool: str) -> str | None:
+    """Return the file that configures ``tool`` (setup.cfg...), or None."""
+    own = tools_mod.get(tool).own_config(ws.ctx)
+    return own.split()[0] if own else None
+
+
+def current(ws: Workspace, tool: str, where: str, key: str) -> object:
+    """Return a setting's value in the tool's config as planned (None: unset)."""
+    if where == PYPROJECT:
+        return ws.lookup("tool", tool, key)
+    section = INI_SECTION[tool]
+    if (
+        where == "setup.cfg"
+        and tool == "isort"
+        and ws.ini_value(where, section, key) is None
+    ):
+        return ws.ini_value(where, "tool:isort", key)
+    return ws.ini_value(where, section, key)
+
+
+def write(ws: Workspace, tool: str, where: str, values: Mapping[str, Value]) -> None:
+    """Set ``values`` in ``where`` (pyproject.toml's [tool.X] or an ini section)."""
+    if not values:
+        return
+    if where == PYPROJECT:
+        table = ws.table("tool", tool)
+        for key, item in values.items():
+            table[key] = item
+        return
+    section = INI_SECTION[tool]
+    text = ws.text(where) or ""
+    if where == "setup.cfg" and tool == "isort" and "[tool:isort]" in text:
+        section = "tool:isort"
+    ws.texts[where] = ini.set_keys(
+        text, section, {k: ini.ini_value(v) for k, v in values.items()}
+    )
+
+
+def _suite_line(ws: Workspace, tool: str, carried: Carried, line: int | None) -> None:
+    key = LINE_KEY.get(tool)
+    if key and line is not None and key in carried.settings:
+        if same(carried.settings[key], line):
+            del carried.settings[key]  # the suite's line-length says it
+    convention = carried.settings.get("docstring-convention")
+    if tool == "flake8" and convention in CONVENTIONS:
+        carried.suite["docstring-convention"] = str(convention)
+        del carried.settings["docstring-convention"]
+
+
+def carry(
+    ws: Workspace, tool: str, carried: Carried, line: int | None
+) -> dict[str, Value]:
+    """Write one hook's settings where the suite will read them; return suite keys."""
+    where = own_config(ws, tool)
+    if where is None:
+        _suite_line(ws, tool, carried, line)
+        defaults = suite_defaults(ws, tool)
+        extra = {
+            k: v for k, v in carried.settings.items() if not same(defaults.get(k), v)
+        }
+        if extra:
+            where = NEW_FILE.get(tool, PYPROJECT)
+            if line is not None and LINE_KEY.get(tool) in defaults:
+                defaults[LINE_KEY[tool]] = line
+            write(ws, tool, where, {**defaults, **carried.settings})
+            ws.notes.append(f"{tool}: the hook's settings start {_name(tool, where)}")
+        return dict(carried.suite)
+    changed = {
+        k: v
+        for k, v in carried.settings.items()
+        if not same(current(ws, tool, where, k), v)
+    }
+    write(ws, tool, where, changed)
+    if changed:
+        ws.notes.append(
+            f"{tool}: the hook's "
+            + ", ".join(sorted(changed))
+            + f" set in {_name(tool, where)}"
+        )
+    return dict(carried.suite)
+
+
+def _name(tool: str, where: str) -> str:
+    return (
+        f"[tool.{tool}] in {where}"
+        if where == PYPROJECT
+        else f"[{INI_SECTION[tool]}] in {where}"
+    )

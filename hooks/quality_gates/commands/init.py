@@ -1,0 +1,157 @@
+"""``quality-gates init``: adopt the suite in a project, keeping its settings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from quality_gates import config as config_mod
+from quality_gates.adopt import plan as plan_mod
+from quality_gates.adopt import record as record_mod
+from quality_gates.adopt import rev as rev_mod
+from quality_gates.adopt import workflow
+from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.guards import integrity
+from quality_gates.reports import text as text_report
+
+NAME = "init"
+HELP = "adopt the suite: hooks, settings, a baseline and a workflow, from what is there"
+DESCRIPTION = f"""\
+Adopt quality-gates in the project at the current git repository's top:
+
+- .pre-commit-config.yaml: the black, isort, flake8, mypy and bandit hooks
+  (psf/black, black-pre-commit-mirror, pycqa/isort, pycqa/flake8,
+  mirrors-mypy, pycqa/bandit) are replaced by the suite's `quality-gate` hook,
+  pinned to --rev; their files/exclude/stages and additional_dependencies go
+  with it, and their args become the same settings in the tools' configs.
+  Every other hook and every comment stays as it is.  ruff's hooks are kept.
+- pyproject.toml: [tool.quality-gates] keys only where the suite would
+  otherwise differ from what the project's configs say.
+- .quality-gates-baseline.json: today's findings, so the gate fails only on new
+  ones (an existing baseline is kept).
+- {workflow.PATH}: the gate in GitHub Actions, at the same rev.
+- {record_mod.PATH}: the hash of every file init wrote; a file
+  changed since is not overwritten without --force.
+
+It also audits the gates already there (audit-gates) and prints what it finds.
+
+exit codes: 0 written (or nothing to change), 2 usage, config or tool error
+(nothing written)"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --dry-run, --force, --repo, --rev and --tools."""
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the diff of every file init would write, and write nothing",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files changed since init wrote them",
+    )
+    parser.add_argument(
+        "--repo",
+        metavar="URL",
+        default=rev_mod.HOME,
+        help=f"the suite's repository for pre-commit (default: {rev_mod.HOME})",
+    )
+    parser.add_argument(
+        "--rev",
+        metavar="REV",
+        default=rev_mod.default_rev(),
+        help="tag, branch or commit of --repo to pin (default: the installed "
+        f"version's tag, {rev_mod.default_rev()}); written as its commit SHA",
+    )
+    parser.add_argument(
+        "--tools",
+        metavar="LIST",
+        help="comma-separated tools for the gate (default: configured, else all "
+        "five, less those a kept ruff hook does)",
+    )
+
+
+def say(message: str) -> None:
+    """Print one progress line on standard error."""
+    print(f"quality-gates init: {message}", file=sys.stderr, flush=True)
+
+
+def _audit(root: Path) -> None:
+    audit = integrity.run(root)
+    if not audit.findings:
+        print(f"audit-gates: no problem in the {len(audit.files)} gate file(s) there")
+        return
+    print(f"audit-gates: {len(audit.findings)} problem(s) in the gates already there:")
+    for f in audit.findings:
+        print(
+            "  " + text_report.line(f.path, f.line, f.column, f.tool, f.rule, f.message)
+        )
+
+
+def _summary(plan: plan_mod.Plan) -> None:
+    report = plan.report
+    counts = report.counts_by_tool()
+    print(
+        f"today's findings: {len(report.findings)}"
+        + (
+            " (" + ", ".join(f"{t} {n}" for t, n in counts.items()) + ")"
+            if counts
+            else ""
+        )
+    )
+    summary = report.summary
+    print(
+        f"score {summary.get('score')} ({summary.get('rating')}), "
+        f"debt {summary.get('debt')}"
+    )
+    if plan.new_against_baseline is not None:
+        print(
+            f"{plan.baseline} kept: "
+            f"{plan.new_against_baseline} finding(s) are not in it"
+            + (
+                " (accept them with `quality-gates baseline --add-new`)"
+                if plan.new_against_baseline
+                else ""
+            )
+        )
+    for note in plan.notes:
+        print(f"note: {note}")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Plan, then print the diff (--dry-run) or write; report and audit."""
+    tools = (
+        config_mod.parse_tools(args.tools.split(","), "--tools") if args.tools else None
+    )
+    root = plan_mod.git_root(Path.cwd())
+    request = plan_mod.Request(root, args.repo, args.rev, tools, args.force)
+    plan = plan_mod.build(request, say)
+    if args.dry_run:
+        for change in plan.changes:
+            if change.path == plan.baseline:
+                print(
+                    f"--- {change.path}: today's {len(plan.report.findings)} "
+                    "finding(s) (diff left out)"
+                )
+            else:
+                sys.stdout.write(change.diff())
+    _summary(plan)
+    _audit(root)
+    if plan.refused:
+        raise GateError(
+            "; ".join(plan.refused)
+            + ": not overwritten; see the diff with --dry-run, then use --force"
+        )
+    if args.dry_run:
+        print(f"dry run: {len(plan.changes)} file(s) would change; nothing written")
+        return PASSED
+    if not plan.changes:
+        print("nothing to change: the project already has what init writes")
+    else:
+        plan_mod.write(root, plan)
+        for change in plan.changes:
+            print(f"{'wrote' if change.old is None else 'updated'} {change.path}")
+    print("next: `pre-commit install`, then commit these files")
+    return PASSED if not plan.refused else ERROR

@@ -1,0 +1,509 @@
+"""``quality-gates init`` end to end: real git, real tools, real pre-commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import HOOKS, Project, cli, git, pre_commit
+
+CONFIG = """\
+# hooks of the project
+ci:
+  skip: [mypy]   # pre-commit.ci has no network
+repos:
+  - repo: https://github.com/psf/black
+    rev: 24.4.2
+    hooks:
+      - id: black
+        args: [--line-length=100]
+  - repo: https://github.com/pycqa/flake8
+    rev: 7.1.0
+    hooks:
+      - id: flake8
+        exclude: ^tests/
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.10.0
+    hooks:
+      - id: mypy
+  - repo: local
+    hooks:
+      - id: no-todo   # the project's own check
+        name: no TODO
+        entry: bash -c '! grep -rn TODO --include=*.py .'
+        language: system
+        pass_filenames: false
+"""
+
+SOURCES = {
+    "pyproject.toml": '[project]\nname = "app"\nversion = "1"\n\n# keep me\n'
+    '[tool.black]\ntarget-version = ["py311"]\n',
+    "app/__init__.py": '"""App."""\n',
+    "app/core.py": (
+        '"""Core."""\nimport os, sys\n\n\ndef f(x):\n    return x+1\n\n\n'
+        'def g() -> int:\n    return "x"\n'
+    ),
+    "tests/test_core.py": "import os\n",
+}
+
+
+@pytest.fixture(scope="session")
+def suite(hook_repo: tuple[Path, str]) -> Path:
+    """Clone this checkout with the installed version's tag, as pre-commit clones it.
+
+    One clone for every xdist worker: pre-commit installs one environment per
+    repository and rev, and init runs the hooks in it.
+    """
+    import fcntl
+
+    repo, rev = hook_repo
+    target = repo.parent / f"suite-{rev[:12]}" / "quality-gates"
+    with open(repo.parent / "suite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / ".git").exists():
+            staging = target.parent / "staging"
+            git(repo.parent, "clone", "-q", str(repo), str(staging))
+            git(staging, "tag", "v0.1.0")
+            staging.rename(target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def shared_pre_commit_home(
+    pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pre-commit store for the session: init runs the new hooks through it."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+
+
+@pytest.fixture
+def adopter(project: Project) -> Project:
+    for name, text in {**SOURCES, ".pre-commit-config.yaml": CONFIG}.items():
+        project.write(name, text)
+    project.commit("a project with its own hooks")
+    return project
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def init(project: Project, suite: Path, *extra: str):
+    return cli(project.root, "init", "--repo", str(suite), *extra)
+
+
+def test_init_writes_hooks_settings_baseline_workflow(
+    adopter: Project, suite: Path
+) -> None:
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    root = adopter.root
+    sha = git(suite, "rev-parse", "v0.1.0").strip()
+    doc = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
+    ours = [r for r in doc["repos"] if r["repo"] == str(suite)]
+    assert ours[0]["rev"] == sha
+    assert [h["args"] for h in ours[0]["hooks"]] == [
+        ["--tools", "black,isort,mypy,bandit"],
+        ["--tools", "flake8"],
+    ]
+    assert ours[0]["hooks"][1]["exclude"] == "^tests/"
+    assert [r["repo"] for r in doc["repos"]] == [str(suite), "local"]
+    assert doc["ci"]["skip"] == ["quality-gate"]
+    text = (root / ".pre-commit-config.yaml").read_text()
+    assert "# hooks of the project\n" in text and "# the project's own check\n" in text
+    assert f"rev: {sha}  # frozen: v0.1.0\n" in text
+    pyproject = (root / "pyproject.toml").read_text()
+    assert pyproject.startswith(
+        SOURCES["pyproject.toml"].replace('"py311"]\n', '"py311"]\nline-length = 100\n')
+    )
+    assert tomllib.loads(pyproject)["tool"]["black"]["line-length"] == 100
+    workflow = (root / ".github/workflows/quality-gates.yml").read_text()
+    assert (
+        f"uses: OWNER/quality-gates/actions/quality-gate@{sha} # v0.1.0\n" in workflow
+    )
+    assert yaml.safe_load(workflow)["permissions"] == {"contents": "read"}
+    baseline = json.loads((root / ".quality-gates-baseline.json").read_text())
+    tools = sorted({row["tool"] for row in baseline["findings"]})
+    assert tools == ["black", "flake8", "isort", "mypy"]
+    assert "today's findings: " in proc.stdout
+    assert "score " in proc.stdout
+    assert proc.stdout.rstrip().endswith(
+        "next: `pre-commit install`, then commit these files"
+    )
+    record = json.loads((root / ".quality-gates-init.json").read_text())
+    assert sorted(record["files"]) == [
+        ".github/workflows/quality-gates.yml",
+        ".pre-commit-config.yaml",
+        "pyproject.toml",
+    ]
+
+
+def test_second_init_changes_nothing(adopter: Project, suite: Path) -> None:
+    assert init(adopter, suite).returncode == 0
+    adopter.commit("init")
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    assert "nothing to change" in proc.stdout
+    assert snapshot(adopter.root) == before
+
+
+def test_dry_run_prints_diffs_and_writes_nothing(adopter: Project, suite: Path) -> None:
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite, "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert snapshot(adopter.root) == before
+    out = proc.stdout
+    for header in (
+        "--- a/.pre-commit-config.yaml\n+++ b/.pre-commit-config.yaml\n",
+        "--- /dev/null\n+++ b/.github/workflows/quality-gates.yml\n",
+        "--- a/pyproject.toml\n+++ b/pyproject.toml\n",
+        "--- /dev/null\n+++ b/.quality-gates-init.json\n",
+    ):
+        assert header in out
+    assert "-  - repo: https://github.com/psf/black\n" in out
+    assert "+line-length = 100\n" in out
+    assert "--- .quality-gates-baseline.json: today's" in out
+    assert "dry run: 5 file(s) would change; nothing written" in out
+
+
+def test_hand_edit_is_not_overwritten_without_force(
+    adopter: Project, suite: Path
+) -> None:
+    assert init(adopter, suite).returncode == 0
+    workflow = adopter.root / ".github/workflows/quality-gates.yml"
+    written = workflow.read_text()
+    workflow.write_text(written + "      - run: echo extra step\n")
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite)
+    assert proc.returncode == 2
+    assert (
+        ".github/workflows/quality-gates.yml changed since init wrote it: not overwritten"
+        in proc.stderr
+    )
+    assert snapshot(adopter.root) == before
+    proc = init(adopter, suite, "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert workflow.read_text() == written
+
+
+def test_existing_workflow_of_the_same_name_needs_force(
+    adopter: Project, suite: Path
+) -> None:
+    adopter.write(".github/workflows/quality-gates.yml", "name: mine\n")
+    proc = init(adopter, suite)
+    assert proc.returncode == 2
+    assert "exists and init did not write it" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            ".pre-commit-config.yaml",
+            "repos:\n  - repo: x\n   rev: 1\n",
+            "quality-gates init: error: .pre-commit-config.yaml:3: invalid YAML",
+            id="yaml",
+        ),
+        pytest.param(
+            "pyproject.toml",
+            "[project\nname = 1\n",
+            "quality-gates init: error: ",
+            id="toml",
+        ),
+        pytest.param(
+            ".pre-commit-config.yaml",
+            "repos:\n  - repo: https://github.com/me/my-flake8\n    rev: 1\n    hooks:\n      - id: flake8\n",
+            "hook `flake8` comes from https://github.com/me/my-flake8, a repository init does not know",
+            id="unknown-repo",
+        ),
+        pytest.param(
+            "pyproject.toml",
+            "[tool.quality-gates]\nline-length = 'long'\n",
+            "[tool.quality-gates] line-length: expected an integer",
+            id="bad-setting",
+        ),
+        pytest.param(
+            ".quality-gates-init.json",
+            "{",
+            ".quality-gates-init.json: unreadable",
+            id="record",
+        ),
+        pytest.param(".quality-gates-baseline.json", "", "baseline", id="baseline"),
+    ],
+)
+def test_bad_input_is_one_line_and_touches_nothing(
+    adopter: Project, suite: Path, name: str, content: str, message: str
+) -> None:
+    adopter.write(name, content)
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite)
+    assert proc.returncode == 2, proc.stdout
+    assert message in proc.stderr
+    assert len([ln for ln in proc.stderr.splitlines() if "error" in ln]) == 1
+    assert snapshot(adopter.root) == before
+
+
+def test_no_git_and_unknown_rev(tmp_path: Path, adopter: Project, suite: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "a.py").write_text("x = 1\n")
+    proc = cli(plain, "init", "--repo", str(suite))
+    assert proc.returncode == 2
+    assert "is not in a git repository: init needs one" in proc.stderr
+    assert sorted(p.name for p in plain.iterdir()) == ["a.py"]
+    before = snapshot(adopter.root)
+    proc = init(adopter, suite, "--rev", "v9.9.9")
+    assert proc.returncode == 2
+    assert "--rev v9.9.9: no such tag or branch in" in proc.stderr
+    assert snapshot(adopter.root) == before
+
+
+def test_mypy_and_flake8_args_go_to_the_configs_they_read(
+    project: Project, suite: Path
+) -> None:
+    project.write("app.py", '"""A."""\n')
+    project.write(
+        "setup.cfg",
+        "[metadata]\nname = app\n\n[flake8]\n# long lines are fine\nmax-line-length = 100\nper-file-ignores =\n    tests/*: D1\n",
+    )
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n"
+        "  - repo: https://github.com/pycqa/flake8\n    rev: 7.1.0\n    hooks:\n"
+        "      - id: flake8\n        args: [--max-line-length=120, --exit-zero]\n"
+        "  - repo: https://github.com/pre-commit/mirrors-mypy\n    rev: v1.10.0\n    hooks:\n"
+        "      - id: mypy\n        args: [--strict, --ignore-missing-imports]\n",
+    )
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stderr
+    setup = (project.root / "setup.cfg").read_text()
+    assert setup == (
+        "[metadata]\nname = app\n\n[flake8]\n# long lines are fine\nmax-line-length = 120\n"
+        "per-file-ignores =\n    tests/*: D1\n"
+    )
+    mypy = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy == {
+        "ignore_missing_imports": True,
+        "check_untyped_defs": True,
+        "strict": True,
+    }
+    assert (
+        "note: flake8: not carried over: --exit-zero: it would make the gate unable to fail"
+        in proc.stdout
+    )
+
+
+def test_ruff_hooks_are_kept_and_take_their_tools(
+    project: Project, suite: Path
+) -> None:
+    project.write("app.py", '"""A."""\n')
+    project.write("pyproject.toml", '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n')
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.5.0\n"
+        "    hooks:\n      - id: ruff\n        args: [--fix]\n      - id: ruff-format\n",
+    )
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stderr
+    doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
+    assert [h["id"] for h in doc["repos"][0]["hooks"]] == ["ruff", "ruff-format"]
+    assert doc["repos"][1]["hooks"] == [{"id": "quality-gate"}]
+    section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
+        "quality-gates"
+    ]
+    assert section == {"tools": ["mypy", "bandit"]}
+
+
+def test_another_import_sorter_is_kept_and_takes_isort_away(
+    project: Project, suite: Path
+) -> None:
+    """bandit's own config: reorder-python-imports and isort would undo each other."""
+    project.write("app.py", '"""A."""\n')
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n- repo: https://github.com/asottile/reorder-python-imports\n"
+        "  rev: v3.16.0\n  hooks:\n  - id: reorder-python-imports\n"
+        "    args: [--py38-plus]\n",
+    )
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stderr
+    doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
+    assert doc["repos"][0]["hooks"] == [
+        {"id": "reorder-python-imports", "args": ["--py38-plus"]}
+    ]
+    section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
+        "quality-gates"
+    ]
+    assert section == {"tools": ["black", "flake8", "mypy", "bandit"]}
+    assert "kept reorder-python-imports: it sorts the imports" in proc.stdout
+
+
+def test_audit_findings_are_printed_and_do_not_fail(
+    adopter: Project, suite: Path
+) -> None:
+    adopter.write(
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - run: flake8 . || true\n",
+    )
+    adopter.commit()
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    assert "audit-gates: 3 problem(s) in the gates already there:" in proc.stdout
+    assert "ci.yml:7:0: audit-gates QG101" in proc.stdout
+
+
+@pytest.mark.slow
+def test_pre_commit_passes_after_init(
+    adopter: Project, suite: Path, pre_commit_home: Path
+) -> None:
+    assert init(adopter, suite).returncode == 0
+    adopter.git("add", "-A")
+    proc = pre_commit(
+        adopter.root, pre_commit_home, "validate-config", ".pre-commit-config.yaml"
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "quality gate (black, isort, mypy, bandit)" in proc.stdout
+    # and it still fails on a new finding
+    adopter.write("app/new.py", "import os\n")
+    adopter.git("add", "-A")
+    proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 1
+    assert "app/new.py:1:1: flake8 F401" in proc.stdout
+
+
+MYPY_ONLY = """\
+repos:
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.10.0
+    hooks:
+      - id: mypy
+        args: []   # not the mirror's --ignore-missing-imports
+        additional_dependencies: [types-PyYAML]
+"""
+
+
+@pytest.mark.slow
+def test_baseline_is_what_the_hook_reports_in_its_own_environment(
+    project: Project, suite: Path, pre_commit_home: Path
+) -> None:
+    """The hook's mypy sees the suite and the hook's additional_dependencies only.
+
+    pytest is installed beside init (this interpreter), not in the hook's
+    environment: the hook reports `import pytest` as import-not-found, so the
+    baseline must hold it (a baseline taken in init's interpreter did not, and
+    the first `pre-commit run --all-files` failed).  types-PyYAML comes with
+    the hook: `import yaml` is clean in both.
+    """
+    project.write("pyproject.toml", "[tool.mypy]\nstrict = true\n")
+    project.write(
+        "app.py",
+        '"""App."""\nimport pytest\nimport yaml\n\n\ndef f() -> None:\n'
+        '    """F."""\n    pytest.fail(yaml.safe_dump(1))\n',
+    )
+    project.write(".pre-commit-config.yaml", MYPY_ONLY)
+    project.commit()
+    proc = init(project, suite, "--tools", "mypy")
+    assert proc.returncode == 0, proc.stderr
+    baseline = json.loads((project.root / ".quality-gates-baseline.json").read_text())
+    assert [(r["tool"], r["rule"], r["path"]) for r in baseline["findings"]] == [
+        ("mypy", "import-not-found", "app.py")
+    ]
+    assert "today's findings: 1 (mypy 1)" in proc.stdout
+    project.git("add", "-A")
+    proc = pre_commit(project.root, pre_commit_home, "run", "--all-files", "-v")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "baseline: 0 new, 1 baselined" in proc.stdout
+
+
+def assert_one_error_nothing_written(
+    proc: subprocess.CompletedProcess[str], root: Path, before: dict[str, bytes]
+) -> str:
+    """Exit 2, one error line on stderr, no file of the project touched."""
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if "error" in ln.lower()]
+    assert len(errors) == 1, proc.stderr
+    assert snapshot(root) == before
+    return errors[0]
+
+
+def test_pre_commit_missing_is_one_line_and_writes_nothing(
+    adopter: Project, suite: Path
+) -> None:
+    """No pre-commit in init's interpreter, and none on PATH.
+
+    pre-commit is installed in this environment, so its absence is made by
+    blocking the import (``sys.modules['pre_commit'] = None``) and a PATH
+    with git but not this environment's scripts.
+    """
+    before = snapshot(adopter.root)
+    code = (
+        "import sys; sys.modules['pre_commit'] = None; "
+        "from quality_gates.cli import main; sys.exit(main())"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "init", "--repo", str(suite)],
+        cwd=adopter.root,
+        env={**os.environ, "PYTHONPATH": str(HOOKS), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = assert_one_error_nothing_written(proc, adopter.root, before)
+    assert "pre-commit: not found" in line and "pip install pre-commit" in line
+
+
+BROKEN_DEPENDENCY = """\
+repos:
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.10.0
+    hooks:
+      - id: mypy
+        additional_dependencies: [/nonexistent/qg-missing-dependency]
+"""
+
+
+@pytest.mark.slow
+def test_hook_install_failure_is_one_line_and_writes_nothing(
+    project: Project, suite: Path
+) -> None:
+    """The hook's additional_dependencies cannot be installed: no baseline."""
+    project.write("app.py", "x = 1\n")
+    project.write(".pre-commit-config.yaml", BROKEN_DEPENDENCY)
+    project.commit()
+    before = snapshot(project.root)
+    proc = init(project, suite, "--tools", "mypy")
+    line = assert_one_error_nothing_written(proc, project.root, before)
+    assert "pre-commit could not install the new hooks, so no baseline" in line
+    assert "qg-missing-dependency" in line
+
+
+@pytest.mark.slow
+def test_tool_crash_in_the_hook_is_one_line_and_writes_nothing(
+    project: Project, suite: Path
+) -> None:
+    """The hook's mypy cannot load the project's plugin: a tool error, no baseline."""
+    project.write("pyproject.toml", '[tool.mypy]\nplugins = ["no_such_plugin"]\n')
+    project.write("app.py", "x = 1\n")
+    project.write(".pre-commit-config.yaml", MYPY_ONLY)
+    project.commit()
+    before = snapshot(project.root)
+    proc = init(project, suite, "--tools", "mypy")
+    line = assert_one_error_nothing_written(proc, project.root, before)
+    assert "tool error(s), so no baseline" in line and "mypy" in line
