@@ -330,7 +330,7 @@ def test_ruff_hooks_are_kept_and_take_their_tools(
 def test_another_import_sorter_is_kept_and_takes_isort_away(
     project: Project, suite: Path
 ) -> None:
-    """bandit's own config: reorder-python-imports and isort would undo each other."""
+    """Bandit's own config: reorder-python-imports and isort would undo each other."""
     project.write("app.py", '"""A."""\n')
     project.write(
         ".pre-commit-config.yaml",
