@@ -8,11 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import HOOKS, Project, cli
 from quality_gates import config
-
-ruff_bin = pytest.importorskip("ruff").find_ruff_bin
+from ruff import find_ruff_bin as ruff_bin  # the test extra installs ruff
 
 PYPROJECT = """\
 [tool.ruff]
