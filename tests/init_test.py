@@ -113,7 +113,7 @@ def test_init_writes_hooks_settings_baseline_workflow(
     ours = [r for r in doc["repos"] if r["repo"] == str(suite)]
     assert ours[0]["rev"] == sha
     assert [h["args"] for h in ours[0]["hooks"]] == [
-        ["--tools", "black,isort,mypy,bandit"],
+        ["--tools", "bandit,black,isort,mypy"],
         ["--tools", "flake8"],
     ]
     assert ours[0]["hooks"][1]["exclude"] == "^tests/"
@@ -324,7 +324,7 @@ def test_ruff_hooks_are_kept_and_take_their_tools(
     section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
         "quality-gates"
     ]
-    assert section == {"tools": ["mypy", "bandit"]}
+    assert section == {"tools": ["bandit", "mypy"]}
 
 
 def test_another_import_sorter_is_kept_and_takes_isort_away(
@@ -348,7 +348,7 @@ def test_another_import_sorter_is_kept_and_takes_isort_away(
     section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
         "quality-gates"
     ]
-    assert section == {"tools": ["black", "flake8", "mypy", "bandit"]}
+    assert section == {"tools": ["bandit", "black", "flake8", "mypy"]}
     assert "kept reorder-python-imports: it sorts the imports" in proc.stdout
 
 
@@ -379,7 +379,7 @@ def test_pre_commit_passes_after_init(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "quality gate (black, isort, mypy, bandit)" in proc.stdout
+    assert "quality gate (bandit, black, isort, mypy)" in proc.stdout
     # and it still fails on a new finding
     adopter.write("app/new.py", "import os\n")
     adopter.git("add", "-A")
