@@ -142,6 +142,26 @@ STEP_CASES = [
         id="if-false-not-a-gate",
     ),
     pytest.param(
+        "- name: Build and push the image\n  run: |\n    docker build -t app .\n"
+        "    docker push app",
+        "if: false",
+        None,
+        id="if-false-build-to-ship",
+    ),
+    pytest.param(
+        "- name: Build the image\n  run: docker build -t app .",
+        "if: false",
+        "QG107",
+        id="if-false-build-to-check",
+    ),
+    pytest.param(
+        "- name: Build, test and push\n  run: |\n    docker build -t app .\n"
+        "    docker push app",
+        "if: false",
+        "QG107",
+        id="if-false-build-test-push",
+    ),
+    pytest.param(
         f"- uses: aquasecurity/trivy-action@{SHA}  # 0.28.0\n  with:\n"
         "    format: sarif\n    output: trivy.sarif\n  continue-on-error: true",
         "",

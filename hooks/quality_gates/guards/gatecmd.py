@@ -32,6 +32,9 @@ CONTEXT_WORDS = re.compile(
     r"\bbuild|compil|\bdocs?\b|documentation|quality|style|format|smoke|sast|"
     r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b|secret"
 )
+# A step named for shipping what it builds delivers; its build is no check.
+DELIVERY_STEP = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease")
+_BUILD = re.compile(r"(?i)\bbuild\w*")
 # A step named for what it sets up or moves is not a check, whatever its job is.
 SETUP_STEP = re.compile(
     r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"
@@ -263,8 +266,14 @@ def is_fixer(tokens: list[str]) -> bool:
 
 
 def checking_context(step: str, job: str) -> str:
-    """Return the names that make a step's commands checks ('' for setup)."""
+    """Return the names that make a step's commands checks ('' for setup).
+
+    A step that builds in order to ship ("Build and push the image") delivers:
+    its ``docker build`` checks nothing, unless the name also says it tests.
+    """
     if SETUP_STEP.match(step):
+        return ""
+    if DELIVERY_STEP.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
         return ""
     both = f"{step} / {job}"
     return both if CONTEXT_WORDS.search(both) else ""
