@@ -16,7 +16,6 @@ path, after the suite's own: a plugin installed only in the project's
 
 from __future__ import annotations
 
-import configparser
 import hashlib
 import json
 import os
@@ -28,7 +27,6 @@ from typing import Any
 
 from quality_gates.cache import cache_dir
 from quality_gates.findings import Finding
-from quality_gates.program import Uncovered
 from quality_gates.tools import mypy_config
 from quality_gates.tools.base import (
     Adapter,
@@ -90,7 +88,8 @@ def environment_stamp(python: str | None) -> str:
 def site_packages(python: str | None) -> list[Path]:
     """Return the site-packages folders of the environment mypy sees."""
     prefix = Path(python).parent.parent if python else Path(sys.prefix)
-    return sorted(prefix.glob("lib/python3*/site-packages"))
+    # lib64 is often a link to lib: each folder once
+    return sorted({p.resolve() for p in prefix.glob("lib*/python3*/site-packages")})
 
 
 def pth_folders(python: str | None) -> list[Path]:
@@ -115,33 +114,11 @@ def pth_folders(python: str | None) -> list[Path]:
     return found
 
 
-def _split(value: object) -> list[str]:
-    """mypy_path as mypy reads it: a list, or a string split on ``,`` and ``:``."""
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return re.split(r"[,:]", str(value)) if value else []
-
-
-def configured_mypy_path(ctx: Context) -> list[str]:
-    """``mypy_path`` of every config file mypy may read in the project root."""
-    table = ctx.config.pyproject.get("tool", {})
-    mypy = table.get("mypy", {}) if isinstance(table, dict) else {}
-    entries = _split(mypy.get("mypy_path")) if isinstance(mypy, dict) else []
-    for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
-        parser = configparser.RawConfigParser()
-        try:
-            parser.read(ctx.root / name, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError) as exc:
-            raise Uncovered(f"cannot read mypy_path from {name}: {exc}") from exc
-        if parser.has_option("mypy", "mypy_path"):
-            entries += _split(parser.get("mypy", "mypy_path"))
-    return entries
-
-
 def mypy_path(ctx: Context) -> list[Path]:
-    """MYPYPATH and mypy_path, as absolute folders (relative to the project root)."""
+    """Return MYPYPATH and the config's mypy_path as absolute folders."""
     found = []
-    raw = os.environ.get("MYPYPATH", "").split(os.pathsep) + configured_mypy_path(ctx)
+    configured = mypy_config.read(ctx.config, ctx.root).mypy_path
+    raw = os.environ.get("MYPYPATH", "").split(os.pathsep) + configured
     for entry in filter(None, (e.strip() for e in raw)):
         for var in ("${MYPY_CONFIG_FILE_DIR}", "$MYPY_CONFIG_FILE_DIR"):
             entry = entry.replace(var, str(ctx.root))
@@ -174,10 +151,9 @@ def plugin_sites(ctx: Context) -> list[str]:
     python = project_python(ctx)
     if python is None or not mypy_config.read(ctx.config, ctx.root).plugins:
         return []
-    prefix = Path(python).parent.parent
     version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
-    found = [prefix / lib / version / "site-packages" for lib in ("lib", "lib64")]
-    return list(dict.fromkeys(str(p.resolve()) for p in found if p.is_dir()))
+    found = [p for p in site_packages(python) if p.parent.name == version]
+    return [str(p) for p in found]
 
 
 @register
