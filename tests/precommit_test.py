@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, Project, pre_commit
+from conftest import REPO, Project, pre_commit, run_hook
 
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
 HOOK_IDS = [hook["id"] for hook in MANIFEST]
@@ -122,6 +122,13 @@ def try_repo(
     return proc.returncode, proc.stdout + proc.stderr
 
 
+def hook_run(
+    consumer: Project, hook_repo: tuple[Path, str], home: Path, hook: str
+) -> tuple[int, str]:
+    proc = run_hook(consumer.root, home, hook_repo, hook, "--all-files")
+    return proc.returncode, proc.stdout + proc.stderr
+
+
 @pytest.mark.slow
 def test_try_repo_quality_gate_reports_every_tool(
     consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
@@ -161,7 +168,7 @@ def test_try_repo_quality_gate_reports_every_tool(
         pytest.param("bandit", "app/core.py:10:12: bandit B602", False, id="bandit"),
     ],
 )
-def test_try_repo_single_tool_hooks(
+def test_single_tool_hooks(
     consumer: Project,
     hook_repo: tuple[Path, str],
     pre_commit_home: Path,
@@ -170,7 +177,7 @@ def test_try_repo_single_tool_hooks(
     modifies: bool,
 ) -> None:
     before = (consumer.root / "app/core.py").read_text()
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, hook)
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, hook)
     after = (consumer.root / "app/core.py").read_text()
     if modifies:
         assert code == 1, out
@@ -207,7 +214,7 @@ def hook_environment(
 
 
 def installed_names(env: Path) -> set[str]:
-    """The normalised names of the distributions installed in ``env``."""
+    """Return the normalised names of the distributions installed in ``env``."""
     listed = subprocess.run(
         [env / "bin" / "python", "-m", "pip", "list", "--format", "json"],
         capture_output=True,
@@ -269,13 +276,13 @@ def test_the_hook_environment_leaves_out_the_dashboards_chart(
 
 
 @pytest.mark.slow
-def test_try_repo_takes_a_file_named_like_an_option(
+def test_hook_takes_a_file_named_like_an_option(
     consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     """pre-commit passes ``-x.py`` as it is, after the hook's own arguments."""
     consumer.write("-x.py", '"""Doc."""\n\nimport os\n')
     consumer.commit("a module named like an option")
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, "flake8")
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, "flake8")
     assert code == 1, out
     assert "-x.py:3:1: flake8 F401 'os' imported but unused" in out
     assert "unrecognized arguments" not in out
@@ -324,7 +331,7 @@ def test_mypy_plugin_installed_only_in_the_projects_venv(
     pre_commit_home: Path,
 ) -> None:
     (plugin_consumer.root / ".venv").symlink_to(pydantic_venv)
-    code, out = try_repo(plugin_consumer, hook_repo, pre_commit_home, "mypy")
+    code, out = hook_run(plugin_consumer, hook_repo, pre_commit_home, "mypy")
     assert code == 1, out
     assert PLUGIN_FINDING in out
 
@@ -333,7 +340,7 @@ def test_mypy_plugin_installed_only_in_the_projects_venv(
 def test_mypy_plugin_found_nowhere_says_where_to_install_it(
     plugin_consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
-    code, out = try_repo(plugin_consumer, hook_repo, pre_commit_home, "mypy")
+    code, out = hook_run(plugin_consumer, hook_repo, pre_commit_home, "mypy")
     assert code == 1 and "- exit code: 2" in out, out
     assert "mypy could not import its plugin pydantic.mypy (No module named" in out
     assert "additional_dependencies" in out and ".venv" in out

@@ -195,7 +195,7 @@ def test_parse_output_rejects_what_is_not_a_report() -> None:
 
 
 def _linked_site(tmp_path: Path, modules: tuple[str, ...]) -> Path:
-    """A folder holding only ``modules`` (links into this interpreter's packages)."""
+    """Make a folder holding only ``modules`` (links to this interpreter's packages)."""
     site = tmp_path / "site"
     site.mkdir()
     for name in modules:
