@@ -55,23 +55,20 @@ SOURCES = {
 
 @pytest.fixture(scope="session")
 def suite(hook_repo: tuple[Path, str]) -> Path:
-    """Clone this checkout with the installed version's tag, as pre-commit clones it.
+    """The session's snapshot of this checkout, tagged with the installed version.
 
-    One clone for every xdist worker: pre-commit installs one environment per
-    repository and rev, and init runs the hooks in it.
+    init pins the tag's commit, the rev every other hook test pins: pre-commit
+    installs one environment per repository and rev, so init runs its hooks in
+    the environment the session already has.
     """
     import fcntl
 
     repo, rev = hook_repo
-    target = repo.parent / f"suite-{rev[:12]}" / "quality-gates"
     with open(repo.parent / "suite.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (target / ".git").exists():
-            staging = target.parent / "staging"
-            git(repo.parent, "clone", "-q", str(repo), str(staging))
-            git(staging, "tag", "v0.1.0")
-            staging.rename(target)
-    return target
+        if git(repo, "tag", "--list", "v0.1.0").strip() != "v0.1.0":
+            git(repo, "tag", "v0.1.0", rev)
+    return repo
 
 
 @pytest.fixture(autouse=True)
