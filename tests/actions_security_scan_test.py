@@ -12,27 +12,19 @@ import json
 import pytest
 from act_harness import Act, act_fixture, uses, workflow  # noqa: F401
 from conftest import Project
+from security_osv_standin import osv_record
 
 pytestmark = pytest.mark.slow
 
 BAD = '"""Shell injection."""\n\nimport subprocess  # nosec B404\n\n\ndef run(cmd: str) -> None:\n    """Run."""\n    subprocess.call(cmd, shell=True)\n'
-RECORD = {
-    "schema_version": "1.4.0",
-    "id": "PYSEC-2018-28",
-    "aliases": ["CVE-2018-18074"],
-    "summary": "requests leaks Proxy-Authorization on redirect",
-    "affected": [
-        {
-            "package": {"name": "requests", "ecosystem": "PyPI"},
-            "ranges": [
-                {
-                    "type": "ECOSYSTEM",
-                    "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
-                }
-            ],
-        }
-    ],
-}
+RECORD = osv_record(
+    "PYSEC-2018-28",
+    ["CVE-2018-18074"],
+    "requests",
+    "0",
+    "2.20.0",
+    summary="requests leaks Proxy-Authorization on redirect",
+)
 
 
 def scan_job(**inputs: str) -> dict[str, object]:

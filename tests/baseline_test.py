@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LINE_ENDS, Project, cli, flagged_source
+from conftest import LINE_ENDS, Project, cli, cli_json, flagged_source
 from quality_gates import baseline
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -52,9 +52,8 @@ def make(project: Project, config: str = FAST) -> Path:
 
 
 def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    proc = cli(project.root, "run", "--all-files", "--format", "json", *args)
-    assert "Traceback" not in proc.stderr
-    return proc.returncode, json.loads(proc.stdout)
+    code, report, _ = cli_json(project.root, "run", "--all-files", *args)
+    return code, report
 
 
 def test_baseline_is_sorted_deterministic_and_has_no_lines(project: Project) -> None:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from conftest import Project, cli
+from conftest import Project, cli, cli_json
 
 SOURCE = '"""Doc."""\n\nimport os\n'
 
@@ -28,9 +28,9 @@ def age(cache: Path, days: int, *, keys: list[str] | None = None) -> None:
 
 
 def gate(project: Project, *args: str) -> dict[str, Any]:
-    proc = cli(project.root, "run", "--all-files", "--format", "json", *args)
-    assert proc.returncode == 1, proc.stderr
-    return dict(json.loads(proc.stdout))
+    code, report, stderr = cli_json(project.root, "run", "--all-files", *args)
+    assert code == 1, stderr
+    return report
 
 
 def cached(report: dict[str, Any]) -> dict[str, int]:

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOOKS, Project, cli
+from conftest import HOOKS, Project, cli, cli_json
 
 SOURCE = '"""Doc."""\n\nimport os\n\n\ndef f(a: int) -> int:\n    """Do it."""\n    return a\n'
 
 
 def run(project: Project, *args: str) -> tuple[int, dict[str, Any], str]:
-    proc = cli(project.root, "run", "--format", "json", *args)
-    return proc.returncode, json.loads(proc.stdout), proc.stderr
+    return cli_json(project.root, "run", *args)
 
 
 def make(project: Project, count: int = 3) -> list[str]:

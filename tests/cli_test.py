@@ -23,6 +23,17 @@ DESIGN_SUBCOMMANDS = (
     "security",
     "cache",
 )
+# the subcommands that report, with --format and --output
+REPORTING = (
+    "run",
+    "score",
+    "protect",
+    "audit-gates",
+    "import-time",
+    "coverage",
+    "docs-check",
+    "security",
+)
 HEAVY = (
     "coverage",
     "matplotlib",
@@ -71,8 +82,22 @@ def test_run_imports_no_heavy_module_at_start() -> None:
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
 
-def test_design_subcommands_exist_when_built() -> None:
-    """Lists which DESIGN.md subcommands are present (all of them once every issue has landed)."""
-    present = set(build_parser()[1])
-    assert "run" in present
-    assert present <= set(DESIGN_SUBCOMMANDS) | {"ci"}
+def test_the_subcommands_are_the_contracts() -> None:
+    """Exactly the product's subcommands, each with its help line."""
+    parser, modules = build_parser()
+    assert set(modules) == set(DESIGN_SUBCOMMANDS) | {"ci"}
+    assert all(module.HELP for module in modules.values())
+
+
+@pytest.mark.parametrize("name", REPORTING)
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "markdown"])
+def test_reporting_subcommands_take_format_and_output(name: str, fmt: str) -> None:
+    parser, _ = build_parser(name)
+    args = parser.parse_args([name, "--format", fmt, "--output", "out.txt"])
+    assert (args.command, args.format, args.output) == (name, fmt, "out.txt")
+
+
+def test_an_unknown_format_is_a_usage_error() -> None:
+    proc = cli(REPO, "run", "--format", "xml", "--all-files")
+    assert proc.returncode == 2
+    assert "invalid choice: 'xml'" in proc.stderr

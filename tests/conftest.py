@@ -93,6 +93,20 @@ def cli(
     )
 
 
+def cli_json(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any], str]:
+    """Run ``quality-gates ARGS --format json``: the exit code, the report, stderr.
+
+    Every run emits its report, errors included: no JSON on stdout, or a
+    traceback, fails the calling test with what the command printed.
+    """
+    proc = cli(cwd, *args, "--format", "json", env=env)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.strip(), f"no report (exit {proc.returncode}): {proc.stderr}"
+    return proc.returncode, json.loads(proc.stdout), proc.stderr
+
+
 @pytest.fixture
 def chdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     yield monkeypatch.chdir
@@ -241,4 +255,5 @@ def sarif_schema() -> dict[str, Any]:
 
 def validate_sarif(document: dict[str, Any]) -> None:
     """Validate a SARIF document against the official 2.1.0 schema."""
-    jsonschema.Draft4Validator(sarif_schema()).validate(document)
+    schema = sarif_schema()
+    jsonschema.validators.validator_for(schema)(schema).validate(document)

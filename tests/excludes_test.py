@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, run_tool
+from conftest import Project, cli, cli_json, run_tool
 
 # a finding for each tool: black (y=1), isort (order), flake8 (F401),
 # mypy (assignment), bandit (B101)
@@ -134,8 +134,7 @@ def direct(project: Project, tool: str) -> set[str]:
 
 
 def gate(project: Project, *args: str) -> dict[str, Any]:
-    proc = cli(project.root, "run", "--format", "json", *args)
-    report = json.loads(proc.stdout)
+    _, report, _ = cli_json(project.root, "run", *args)
     assert report["errors"] == [], report["errors"]
     return report
 

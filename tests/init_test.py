@@ -55,7 +55,7 @@ SOURCES = {
 
 @pytest.fixture(scope="session")
 def suite(hook_repo: tuple[Path, str]) -> Path:
-    """The session's snapshot of this checkout, tagged with the installed version.
+    """Tag the session's snapshot of this checkout with the installed version.
 
     init pins the tag's commit, the rev every other hook test pins: pre-commit
     installs one environment per repository and rev, so init runs its hooks in

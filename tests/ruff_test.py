@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import HOOKS, Project, cli
+from conftest import HOOKS, Project, cli, cli_json
 from quality_gates import config
 from ruff import find_ruff_bin as ruff_bin  # the test extra installs ruff
 
@@ -51,9 +51,8 @@ y = [1,
 
 
 def gate(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    proc = cli(project.root, "run", "--format", "json", *args)
-    assert proc.stdout, proc.stderr
-    return proc.returncode, json.loads(proc.stdout)
+    code, report, _ = cli_json(project.root, "run", *args)
+    return code, report
 
 
 def found(report: dict[str, Any], *rules: str) -> set[tuple[str, str, int, int]]:

@@ -7,11 +7,10 @@ buggy plugin would be.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from conftest import Project, cli, run_tool
+from conftest import Project, cli_json, run_tool
 
 CRASHER = '''"""A flake8 plugin that raises on any file holding the word KABOOM."""
 
@@ -39,9 +38,8 @@ paths = ./plugins
 
 
 def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    proc = cli(project.root, "run", "--format", "json", *args)
-    assert proc.stdout, proc.stderr
-    return proc.returncode, json.loads(proc.stdout)
+    code, report, _ = cli_json(project.root, "run", *args)
+    return code, report
 
 
 def crashing_plugin(project: Project, word: str) -> None:

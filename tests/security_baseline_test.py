@@ -6,26 +6,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import Project, cli
+from conftest import Project, cli, cli_json
 from quality_gates import baseline
 from quality_gates.findings import Finding
+from security_osv_standin import osv_record
 
-RECORD = {
-    "id": "PYSEC-2018-28",
-    "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-    "summary": "Requests sends Authorization headers to a redirected http host",
-    "affected": [
-        {
-            "package": {"name": "requests", "ecosystem": "PyPI"},
-            "ranges": [
-                {
-                    "type": "ECOSYSTEM",
-                    "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
-                }
-            ],
-        }
-    ],
-}
+RECORD = osv_record(
+    "PYSEC-2018-28",
+    ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
+    "requests",
+    "0",
+    "2.20.0",
+    summary="Requests sends Authorization headers to a redirected http host",
+)
 RISKY = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n'
 
 
@@ -41,18 +34,9 @@ def make(project: Project) -> None:
 
 
 def security(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    proc = cli(
-        project.root,
-        "security",
-        "-r",
-        "requirements.txt",
-        "--vuln-db",
-        "osv",
-        "--format",
-        "json",
-        *args,
-    )
-    return proc.returncode, json.loads(proc.stdout)
+    command = ("security", "-r", "requirements.txt", "--vuln-db", "osv")
+    code, report, _ = cli_json(project.root, *command, *args)
+    return code, report
 
 
 def test_baseline_written_by_the_baseline_command_covers_bandit(

@@ -7,23 +7,16 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, run_hook
+from security_osv_standin import osv_record
 
-RECORD = {
-    "id": "GHSA-462w-v97r-4m45",
-    "aliases": ["CVE-2019-10906", "PYSEC-2019-217"],
-    "summary": "Jinja2 sandbox escape via string formatting",
-    "affected": [
-        {
-            "package": {"name": "Jinja2", "ecosystem": "PyPI"},
-            "ranges": [
-                {
-                    "type": "ECOSYSTEM",
-                    "events": [{"introduced": "0"}, {"fixed": "2.10.1"}],
-                }
-            ],
-        }
-    ],
-}
+RECORD = osv_record(
+    "GHSA-462w-v97r-4m45",
+    ["CVE-2019-10906", "PYSEC-2019-217"],
+    "Jinja2",
+    "0",
+    "2.10.1",
+    summary="Jinja2 sandbox escape via string formatting",
+)
 
 
 @pytest.mark.slow

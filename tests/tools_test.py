@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, run_tool
+from conftest import Project, cli, cli_json, run_tool
 from quality_gates import runner, tools
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -18,9 +18,8 @@ CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add 
 
 
 def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    proc = cli(project.root, "run", "--format", "json", *args)
-    assert proc.stdout, proc.stderr
-    return proc.returncode, json.loads(proc.stdout)
+    code, report, _ = cli_json(project.root, "run", *args)
+    return code, report
 
 
 def rules(report: dict[str, Any], tool: str) -> list[tuple[str, str, int]]:
