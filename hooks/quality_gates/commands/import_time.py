@@ -122,8 +122,8 @@ def _display(path: str, root: Path) -> str:
         return path
 
 
-def main(args: argparse.Namespace) -> int:
-    """Resolve package, budget and interpreter, measure and report."""
+def report(args: argparse.Namespace) -> Report:
+    """Resolve package, budget and interpreter, and measure the import."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     table = import_time.settings(cfg.section("import-time"))
@@ -152,6 +152,11 @@ def main(args: argparse.Namespace) -> int:
         ),
         top=args.top,
     )
-    report = build_report(measured, float(budget), root)
-    reports.emit(report, args.format, args.output)
-    return report.exit_code
+    return build_report(measured, float(budget), root)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Measure the import, emit the report and return the exit code."""
+    built = report(args)
+    reports.emit(built, args.format, args.output)
+    return built.exit_code

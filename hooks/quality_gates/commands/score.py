@@ -70,8 +70,8 @@ def render_text(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def main(args: argparse.Namespace) -> int:
-    """Score the project and print or write the report."""
+def report(args: argparse.Namespace) -> Report:
+    """Check every tracked file and score the project."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     apply_limits(args, cfg)
@@ -80,23 +80,31 @@ def main(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     cache = None if args.no_cache else Cache()
-    report, _ = scan.project_report(
-        NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
-    )
-    if cache:
-        cache.close(prune=True)
-    report.exit_code = ERROR if report.errors else PASSED
+    try:
+        built, _ = scan.project_report(
+            NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
+        )
+    finally:
+        if cache:
+            cache.close(prune=True)
+    built.exit_code = ERROR if built.errors else PASSED
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Score the project, print or write the report, return the exit code."""
+    built = report(args)
     if args.format != "text":
-        reports.emit(report, args.format, args.output)
+        reports.emit(built, args.format, args.output)
     elif args.output:
-        write_file(Path(args.output), render_text(report), what="--output")
+        write_file(Path(args.output), render_text(built), what="--output")
         print(
             f"quality-gates score: text report written to {args.output}",
             file=sys.stderr,
         )
     else:
-        sys.stdout.write(render_text(report))
-    return report.exit_code
+        sys.stdout.write(render_text(built))
+    return built.exit_code
 
 
 def _progress(message: str) -> None:

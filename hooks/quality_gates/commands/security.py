@@ -13,6 +13,7 @@ from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import gate, reports, sources
 from quality_gates.cache import Cache
+from quality_gates.commands._options import add_baseline_option, add_cache_option
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.report import Report, ToolRun
@@ -88,17 +89,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the dependency audit: run bandit only",
     )
-    parser.add_argument(
-        "--baseline",
-        metavar="PATH",
-        help="baseline file (default: `baseline` in config, else "
-        ".quality-gates-baseline.json if it exists); only new findings fail",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write bandit's result cache",
-    )
+    add_baseline_option(parser)
+    add_cache_option(parser)
     reports.add_options(parser)
 
 
@@ -292,28 +284,31 @@ def _ratchet(report: Report, cfg: config_mod.Config, explicit: str | None) -> No
     report.summary.update(baselined=found.baselined, fixed=found.fixed)
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run the gate: bandit, the dependency audit, ignores, then the report."""
+def report(args: argparse.Namespace) -> Report:
+    """Run the gate: bandit, the dependency audit, ignores; the report has a verdict."""
     cfg, chosen = _settings(args)
     active, expired = ignores_mod.split(_ignores(cfg), datetime.date.today())
-    report = Report(command=NAME)
-    report.summary["thresholds"] = {
+    built = Report(command=NAME)
+    built.summary["thresholds"] = {
         "severity": chosen.severity_threshold,
         "confidence": chosen.confidence_threshold,
     }
     found: list[Finding] = []
     if not args.no_code:
-        found += _code(report, cfg, args, active)
+        found += _code(built, cfg, args, active)
     if not args.no_deps:
-        found += _dependencies(report, cfg, chosen, active)
-    found += _expired(report, expired)
-    _unused(report, active, args)
-    report.findings = sources.fingerprint_files(cfg.root, found)
-    _ratchet(report, cfg, args.baseline)
-    report.summary.update(findings=len(report.findings), new=len(report.failing))
-    report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)
-    reports.emit(report, args.format, args.output)
-    if args.format != "text" and not args.output:
-        for error in report.errors:  # the report went to stdout: say it here too
-            print(f"quality-gates {NAME}: error: {error}", file=sys.stderr)
-    return report.exit_code
+        found += _dependencies(built, cfg, chosen, active)
+    found += _expired(built, expired)
+    _unused(built, active, args)
+    built.findings = sources.fingerprint_files(cfg.root, found)
+    _ratchet(built, cfg, args.baseline)
+    built.summary.update(findings=len(built.findings), new=len(built.failing))
+    built.exit_code, built.summary["reasons"] = gate.verdict(built, cfg)
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the gate, emit its report and return the exit code."""
+    built = report(args)
+    reports.emit(built, args.format, args.output)
+    return built.exit_code
