@@ -285,7 +285,9 @@ def test_each_error_is_said_once(project: Project, fmt: str) -> None:
     path.write_bytes(path.read_bytes()[:100])
     proc = cli(project.root, "security", "--vuln-db", db, "--no-code", "--format", fmt)
     assert proc.returncode == 2
-    said = (proc.stdout + proc.stderr).count("error: --vuln-db all.zip: not a readable zip")
+    said = (proc.stdout + proc.stderr).count(
+        "error: --vuln-db all.zip: not a readable zip"
+    )
     assert said == 1, proc.stdout + proc.stderr
     if fmt == "json":
         errors = json.loads(proc.stdout)["errors"]

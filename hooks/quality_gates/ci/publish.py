@@ -39,11 +39,11 @@ def step_outputs(report: Report, targets: Targets) -> dict[str, object]:
     """Return the outputs every action exposes: score, rating, new findings, files."""
     summary = report.summary
     return {
-        "score": "" if summary.get("score") is None else summary["score"],
-        "rating": summary.get("rating") or "",
-        "debt-minutes": summary.get("debt_minutes", ""),
+        "score": "" if summary.score is None else summary.score,
+        "rating": summary.rating or "",
+        "debt-minutes": "" if summary.debt_minutes is None else summary.debt_minutes,
         "new-findings": len(report.failing),
-        "coverage": summary.get("percent", ""),
+        "coverage": "" if summary.percent is None else summary.percent,
         "findings": len(report.findings),
         "exit-code": report.exit_code,
         "sarif-file": str(Path(targets.sarif).resolve()) if targets.sarif else "",

@@ -14,7 +14,7 @@ from quality_gates.findings import fingerprint_findings
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.guards.integrity.rules import RULES, TOOL
 from quality_gates.guards.rules import rule_infos
-from quality_gates.report import Report, ToolRun
+from quality_gates.report import Report, Summary, ToolRun
 
 NAME = "audit-gates"
 HELP = (
@@ -84,7 +84,7 @@ def report(args: argparse.Namespace) -> Report:
             )
         },
         rules={TOOL: rule_infos(RULES)},
-        summary={"files": len(audit.files), "findings": len(findings)},
+        summary=Summary(files=len(audit.files), findings=len(findings)),
     )
     built.notes += audit.notes
     if not audit.files:

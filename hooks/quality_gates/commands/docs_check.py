@@ -150,12 +150,9 @@ def report(args: argparse.Namespace) -> Report:
     )
     built.findings += found
     built.tools[docs.TOOL] = ToolRun(docs.TOOL, __version__, files=len(site.pages))
-    built.summary.update(
-        site=shown,
-        pages=len(site.pages),
-        files=len(site.files),
-        base_url=base_url,
-        deploy_from=deploy_from,
+    built.summary.files = len(site.files)
+    built.summary.details.update(
+        site=shown, pages=len(site.pages), base_url=base_url, deploy_from=deploy_from
     )
     if base_url is None:
         built.notes.append(

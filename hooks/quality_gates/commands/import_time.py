@@ -72,9 +72,10 @@ def build_report(
     """Turn a measurement into notes, a summary and the over-budget finding."""
     report = Report(command=NAME, rules={NAME: rule_infos(RULES)})
     report.tools[NAME] = ToolRun(NAME, f"python {measured.python_version}")
-    report.summary.update(measured.to_dict(), budget_seconds=budget)
     median = measured.median_s
-    report.summary["over_budget"] = median > budget
+    report.summary.details.update(
+        measured.to_dict(), budget_seconds=budget, over_budget=median > budget
+    )
     report.notes.append(
         f"{measured.package}: median {median:.3f} s of {measured.runs} run(s), "
         f"budget {budget:.3f} s, imported with {measured.python}"

@@ -21,7 +21,7 @@ from quality_gates.guards.protect import trailers
 from quality_gates.guards.protect.config import ProtectConfig
 from quality_gates.guards.protect.rules import RULES, TOOL
 from quality_gates.guards.rules import rule_infos
-from quality_gates.report import Report, ToolRun
+from quality_gates.report import Report, Summary, ToolRun
 
 NAME = "protect"
 HELP = "refuse changes to protected paths without an approval; check CODEOWNERS"
@@ -181,11 +181,13 @@ def _report(config: ProtectConfig, out: protect.Outcome, lines: list[str]) -> Re
         tools={TOOL: ToolRun(name=TOOL, version=__version__)},
         rules={TOOL: rule_infos(RULES)},
         notes=out.notes,
-        summary={
-            "changes": out.changes,
-            "protected": out.protected,
-            "approved": out.approved,
-        },
+        summary=Summary(
+            details={
+                "changes": out.changes,
+                "protected": out.protected,
+                "approved": out.approved,
+            }
+        ),
     )
     built.exit_code = FAILED if built.findings else PASSED
     return built

@@ -184,7 +184,7 @@ def report(args: argparse.Namespace) -> Report:
         if cache:
             cache.close(prune=True)
     built = gate.build_report(NAME, outcome, cfg, options)
-    built.exit_code, built.summary["reasons"] = gate.verdict(built, cfg)
+    built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
     return built
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
@@ -47,20 +46,20 @@ def _row(name: str, row: dict[str, int]) -> str:
 
 def render_text(report: Report) -> str:
     """Score, debt, lines of code, findings by tool and the costliest rules."""
-    s: dict[str, Any] = report.summary
+    s = report.summary
     out = [
-        f"score {s['score']}/100, rating {s['rating']}",
-        f"debt {s['debt']} ({s['debt_minutes']} min) = {s['debt_ratio']:.2%} of "
-        f"{s['lines_of_code']} lines of code x {s['cost_per_line']:g} min per line",
-        f"{s['findings']} finding(s) in {s['files']} file(s)",
+        f"score {s.score}/100, rating {s.rating}",
+        f"debt {s.debt} ({s.debt_minutes} min) = {s.debt_ratio or 0.0:.2%} of "
+        f"{s.lines_of_code} lines of code x {s.cost_per_line or 0.0:g} min per line",
+        f"{s.findings} finding(s) in {s.files} file(s)",
     ]
-    if s["by_tool"]:
+    if s.by_tool:
         out.append("by tool:")
-        for tool, row in s["by_tool"].items():
+        for tool, row in s.by_tool.items():
             out.append(_row(tool, row))
-    if s["top_rules"]:
+    if s.top_rules:
         out.append("rules that cost most:")
-        for row in s["top_rules"]:
+        for row in s.top_rules:
             name = f"{row['tool']} {row['rule']}"
             out.append(_row(name, row))
     out.extend(f"error: {e}" for e in report.errors)
