@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 HOOKS = REPO / "hooks"
@@ -163,6 +164,32 @@ def pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess
         text=True,
         check=False,
     )
+
+
+def run_hook(
+    cwd: Path,
+    home: Path,
+    hook_repo: tuple[Path, str],
+    hook: str,
+    *args: str,
+    settings: dict[str, Any] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``pre-commit run HOOK`` of the published hook, pinned by a ``repos:`` entry.
+
+    This is how a consumer runs it.  The config is written beside the project
+    (``-c``), so the project's own files stay as the test made them, and every
+    run in the session shares the one environment pre-commit installs in
+    ``home`` for the (repo, rev); ``pre-commit try-repo`` would install a fresh
+    one into a temporary store on every call.  ``settings`` are the hook's
+    keys in the config (args, additional_dependencies, ...).
+    """
+    repo, rev = hook_repo
+    entry = {"id": hook, **(settings or {})}
+    config = cwd.parent / f"{cwd.name}.pre-commit-config.yaml"
+    config.write_text(
+        yaml.safe_dump({"repos": [{"repo": str(repo), "rev": rev, "hooks": [entry]}]})
+    )
+    return pre_commit(cwd, home, "run", hook, "-c", str(config), "--verbose", *args)
 
 
 def run_tool(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import Project, cli, git, pre_commit
+from conftest import Project, cli, git, run_hook
 from quality_gates.errors import GateError
 from quality_gates.guards.coverage import data as coverage_mod
 from quality_gates.guards.coverage.changed_lines import changed_coverage, ranges
@@ -701,7 +701,7 @@ def test_ranges_and_changed_coverage() -> None:
 
 
 @pytest.mark.slow
-def test_hook_through_pre_commit_try_repo(
+def test_hook_through_pre_commit(
     project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     """The published hook reads a real .coverage in its own environment."""
@@ -712,19 +712,14 @@ def test_hook_through_pre_commit_try_repo(
     )
     project.commit("calc")
     run_tests(project.root)
-    repo, rev = hook_repo
 
     def try_repo() -> tuple[int, str]:
-        proc = pre_commit(
+        proc = run_hook(
             project.root,
             pre_commit_home,
-            "try-repo",
-            str(repo),
+            hook_repo,
             "coverage-gate",
-            "--ref",
-            rev,
             "--all-files",
-            "--verbose",
             "--hook-stage",
             "manual",
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import Project, cli, pre_commit
+from conftest import Project, cli, run_hook
 from quality_gates.guards.docs import config as docs_config
 from quality_gates.guards.docs import site as docs
 
@@ -591,7 +591,7 @@ def test_real_mkdocs_build(project: Project) -> None:
 
 
 @pytest.mark.slow
-def test_hook_through_pre_commit_try_repo(
+def test_hook_through_pre_commit(
     project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     """The published hook, configured in pyproject.toml, checks the built site."""
@@ -601,18 +601,13 @@ def test_hook_through_pre_commit_try_repo(
         f'[tool.quality-gates.docs]\nsite-dir = "site"\nbase-url = "{BASE}"\n',
     )
     project.commit("site")
-    repo, rev = hook_repo
 
-    proc = pre_commit(
+    proc = run_hook(
         project.root,
         pre_commit_home,
-        "try-repo",
-        str(repo),
+        hook_repo,
         "docs-check",
-        "--ref",
-        rev,
         "--all-files",
-        "--verbose",
         "--hook-stage",
         "manual",
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, cli, git, pre_commit
+from conftest import REPO, cli, git, run_hook
 
 
 def test_local_hooks_mirror_the_published_ones() -> None:
@@ -29,22 +29,11 @@ def test_local_hooks_mirror_the_published_ones() -> None:
 def test_the_published_quality_gate_hook_passes_on_this_repository(
     hook_repo: tuple[Path, str], pre_commit_home: Path, tmp_path: Path
 ) -> None:
-    repo, rev = hook_repo
     clone = tmp_path / "self"
-    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(tmp_path, "clone", "-q", str(hook_repo[0]), str(clone))
     # mypy sees the test dependencies through the project's .venv, as for any consumer
     os.symlink(sys.prefix, clone / ".venv")
-    proc = pre_commit(
-        clone,
-        pre_commit_home,
-        "try-repo",
-        str(repo),
-        "quality-gate",
-        "--ref",
-        rev,
-        "--all-files",
-        "--verbose",
-    )
+    proc = run_hook(clone, pre_commit_home, hook_repo, "quality-gate", "--all-files")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "run: passed" in proc.stdout
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Project, pre_commit
+from conftest import Project, run_hook
 
 PYPROJECT = '[project]\nname = "consumer"\n\n[tool.quality-gates.protect]\nci = [".github/workflows/"]\n'
 WORKFLOW = """\
@@ -34,13 +34,10 @@ def consumer(project: Project) -> Project:
     return project
 
 
-def try_repo(
+def hook_run(
     consumer: Project, hook_repo: tuple[Path, str], home: Path, *args: str
 ) -> tuple[int, str]:
-    repo, rev = hook_repo
-    proc = pre_commit(
-        consumer.root, home, "try-repo", str(repo), *args, "--ref", rev, "--verbose"
-    )
+    proc = run_hook(consumer.root, home, hook_repo, *args)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -52,14 +49,14 @@ def test_protect_files_hook_sees_staged_rename(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     consumer.git("mv", ".github/workflows/ci.yml", "ci.yml.off")
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, "protect-files")
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, "protect-files")
     assert code == 1, out
     assert (
         ".github/workflows/ci.yml:1:0: protect QG001 protected path renamed away (to ci.yml.off)"
         in out
     )
     monkeypatch.setenv("QUALITY_GATES_APPROVE", "ci")
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, "protect-files")
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, "protect-files")
     assert code == 0, out
     assert "1 protected change(s) approved" in out
 
@@ -81,11 +78,11 @@ def test_protect_files_commit_msg_hook_reads_the_trailer(
         "--commit-msg-filename",
         str(message),
     )
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, *args)
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, *args)
     assert code == 1, out
     assert "protect QG001 protected path modified" in out
     message.write_text("ci: run on PRs\n\nProtected-change: PRs were never checked\n")
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, *args)
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, *args)
     assert code == 0, out
 
 
@@ -93,12 +90,12 @@ def test_protect_files_commit_msg_hook_reads_the_trailer(
 def test_gate_integrity_hook(
     consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
-    code, out = try_repo(
+    code, out = hook_run(
         consumer, hook_repo, pre_commit_home, "gate-integrity", "--all-files"
     )
     assert code == 0, out
     consumer.write(".github/workflows/ci.yml", WORKFLOW.replace("|| exit 1", "|| true"))
-    code, out = try_repo(
+    code, out = hook_run(
         consumer, hook_repo, pre_commit_home, "gate-integrity", "--all-files"
     )
     assert code == 1, out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import Project, cli, pre_commit
+from conftest import Project, cli, run_hook
 from quality_gates.guards.import_time import measure as import_time
 
 SLOW_INIT = "from slowpkg import heavy\n\n\ndef use():\n    return heavy.VALUE\n"
@@ -284,7 +284,7 @@ def test_measure_directly(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_hook_through_pre_commit_try_repo(
+def test_hook_through_pre_commit(
     project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     """The published hook, configured only in pyproject.toml, fails the commit."""
@@ -294,18 +294,9 @@ def test_hook_through_pre_commit_try_repo(
         '[tool.quality-gates.import-time]\npackage = "slowpkg"\nbudget = 0.05\nruns = 1\n',
     )
     project.commit("slow package")
-    repo, rev = hook_repo
 
-    proc = pre_commit(
-        project.root,
-        pre_commit_home,
-        "try-repo",
-        str(repo),
-        "import-time",
-        "--ref",
-        rev,
-        "--all-files",
-        "--verbose",
+    proc = run_hook(
+        project.root, pre_commit_home, hook_repo, "import-time", "--all-files"
     )
 
     out = proc.stdout + proc.stderr

@@ -7,11 +7,12 @@ import re
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, Project, pre_commit
+from conftest import REPO, Project, pre_commit, run_hook
 
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
 HOOK_IDS = [hook["id"] for hook in MANIFEST]
@@ -121,6 +122,13 @@ def try_repo(
     return proc.returncode, proc.stdout + proc.stderr
 
 
+def hook_run(
+    consumer: Project, hook_repo: tuple[Path, str], home: Path, hook: str
+) -> tuple[int, str]:
+    proc = run_hook(consumer.root, home, hook_repo, hook, "--all-files")
+    return proc.returncode, proc.stdout + proc.stderr
+
+
 @pytest.mark.slow
 def test_try_repo_quality_gate_reports_every_tool(
     consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
@@ -160,7 +168,7 @@ def test_try_repo_quality_gate_reports_every_tool(
         pytest.param("bandit", "app/core.py:10:12: bandit B602", False, id="bandit"),
     ],
 )
-def test_try_repo_single_tool_hooks(
+def test_single_tool_hooks(
     consumer: Project,
     hook_repo: tuple[Path, str],
     pre_commit_home: Path,
@@ -169,7 +177,7 @@ def test_try_repo_single_tool_hooks(
     modifies: bool,
 ) -> None:
     before = (consumer.root / "app/core.py").read_text()
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, hook)
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, hook)
     after = (consumer.root / "app/core.py").read_text()
     if modifies:
         assert code == 1, out
@@ -186,43 +194,70 @@ def test_try_repo_single_tool_hooks(
         assert after == before
 
 
-def hook_environment(home: Path, hook_repo: tuple[Path, str]) -> Path:
-    """Find the environment pre-commit installed for the hook repository at its rev."""
+def hook_environment(
+    home: Path, hook_repo: tuple[Path, str], deps: tuple[str, ...] = ()
+) -> Path:
+    """Find the environment pre-commit installed for the hook repository at its rev.
+
+    pre-commit keys a hook's environment by repository, rev and the hook's
+    additional_dependencies (its database names the repository ``REPO:DEP,DEP``).
+    """
+    name = f"{hook_repo[0]}:{','.join(deps)}" if deps else str(hook_repo[0])
     with sqlite3.connect(home / "db.db") as conn:
         paths = conn.execute(
             "SELECT path FROM repos WHERE repo = ? AND ref = ?",
-            (str(hook_repo[0]), hook_repo[1]),
+            (name, hook_repo[1]),
         ).fetchall()
     envs = [env for (path,) in paths for env in Path(path).glob("py_env-*")]
     assert len(envs) == 1, f"no environment for {hook_repo} in {home}"
     return envs[0]
 
 
-@pytest.mark.slow
-def test_the_hook_environment_leaves_out_the_dashboards_chart(
-    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
-) -> None:
-    """Install only what the hooks need; the dashboard names what it needs."""
-    repo = {
-        "repo": str(hook_repo[0]),
-        "rev": hook_repo[1],
-        "hooks": [{"id": "quality-gate"}],
-    }
-    config = {"repos": [repo]}
-    consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
-    installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    env = hook_environment(pre_commit_home, hook_repo)
+def installed_names(env: Path) -> set[str]:
+    """Return the normalised names of the distributions installed in ``env``."""
     listed = subprocess.run(
         [env / "bin" / "python", "-m", "pip", "list", "--format", "json"],
         capture_output=True,
         text=True,
         check=True,
     )
-    names = {
+    return {
         re.sub(r"[-_.]+", "-", p["name"]).lower() for p in json.loads(listed.stdout)
     }
-    assert "mypy" in names and "pip-audit" in names
+
+
+def test_pip_audit_is_the_dependency_audit_hooks_alone() -> None:
+    """The manifest adds the `audit` extra's pin to that hook, and to no other."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["audit"]
+    assert not [d for d in project["dependencies"] if d.startswith("pip-audit")]
+    added = {h["id"]: h.get("additional_dependencies") for h in MANIFEST}
+    assert added.pop("dependency-audit") == extra == ["pip-audit==2.10.1"]
+    assert set(added.values()) == {None}
+
+
+@pytest.mark.slow
+def test_the_hook_environment_leaves_out_the_dashboards_chart(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Install only what the hooks need; the dashboard names what it needs.
+
+    pip-audit goes only into the dependency-audit hook's own environment.
+    """
+    repo = {
+        "repo": str(hook_repo[0]),
+        "rev": hook_repo[1],
+        "hooks": [{"id": "quality-gate"}, {"id": "dependency-audit"}],
+    }
+    config = {"repos": [repo]}
+    consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
+    installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    env = hook_environment(pre_commit_home, hook_repo)
+    names = installed_names(env)
+    assert "mypy" in names and "pip-audit" not in names
+    audit_env = hook_environment(pre_commit_home, hook_repo, ("pip-audit==2.10.1",))
+    assert {"quality-gates", "pip-audit"} <= installed_names(audit_env)
     assert not names & {"matplotlib", "numpy", "pillow", "fonttools", "contourpy"}
     proc = subprocess.run(
         [env / "bin" / "quality-gates", "dashboard"],
@@ -241,13 +276,13 @@ def test_the_hook_environment_leaves_out_the_dashboards_chart(
 
 
 @pytest.mark.slow
-def test_try_repo_takes_a_file_named_like_an_option(
+def test_hook_takes_a_file_named_like_an_option(
     consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     """pre-commit passes ``-x.py`` as it is, after the hook's own arguments."""
     consumer.write("-x.py", '"""Doc."""\n\nimport os\n')
     consumer.commit("a module named like an option")
-    code, out = try_repo(consumer, hook_repo, pre_commit_home, "flake8")
+    code, out = hook_run(consumer, hook_repo, pre_commit_home, "flake8")
     assert code == 1, out
     assert "-x.py:3:1: flake8 F401 'os' imported but unused" in out
     assert "unrecognized arguments" not in out
@@ -296,7 +331,7 @@ def test_mypy_plugin_installed_only_in_the_projects_venv(
     pre_commit_home: Path,
 ) -> None:
     (plugin_consumer.root / ".venv").symlink_to(pydantic_venv)
-    code, out = try_repo(plugin_consumer, hook_repo, pre_commit_home, "mypy")
+    code, out = hook_run(plugin_consumer, hook_repo, pre_commit_home, "mypy")
     assert code == 1, out
     assert PLUGIN_FINDING in out
 
@@ -305,7 +340,7 @@ def test_mypy_plugin_installed_only_in_the_projects_venv(
 def test_mypy_plugin_found_nowhere_says_where_to_install_it(
     plugin_consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
-    code, out = try_repo(plugin_consumer, hook_repo, pre_commit_home, "mypy")
+    code, out = hook_run(plugin_consumer, hook_repo, pre_commit_home, "mypy")
     assert code == 1 and "- exit code: 2" in out, out
     assert "mypy could not import its plugin pydantic.mypy (No module named" in out
     assert "additional_dependencies" in out and ".venv" in out

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Project, pre_commit
+from conftest import Project, run_hook
 
 RECORD = {
     "id": "GHSA-462w-v97r-4m45",
@@ -27,7 +27,7 @@ RECORD = {
 
 
 @pytest.mark.slow
-def test_try_repo_dependency_audit(
+def test_dependency_audit_hook_through_pre_commit(
     project: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     project.write(
@@ -38,17 +38,8 @@ def test_try_repo_dependency_audit(
     project.write("osv/GHSA-462w-v97r-4m45.json", json.dumps(RECORD))
     project.write("app.py", '"""App."""\n')
     project.commit("consumer")
-    repo, rev = hook_repo
-    proc = pre_commit(
-        project.root,
-        pre_commit_home,
-        "try-repo",
-        str(repo),
-        "dependency-audit",
-        "--ref",
-        rev,
-        "--all-files",
-        "--verbose",
+    proc = run_hook(
+        project.root, pre_commit_home, hook_repo, "dependency-audit", "--all-files"
     )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
