@@ -166,6 +166,4 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Check the site, emit the report and return the exit code."""
-    built = report(args)
-    reports.emit(built, args.format, args.output)
-    return built.exit_code
+    return reports.emit_verdict(report(args), args)

@@ -195,6 +195,4 @@ def _report(config: ProtectConfig, out: protect.Outcome, lines: list[str]) -> Re
 
 def main(args: argparse.Namespace) -> int:
     """Check the changes, emit the report and return the exit code."""
-    built = report(args)
-    reports.emit(built, args.format, args.output)
-    return built.exit_code
+    return reports.emit_verdict(report(args), args)

@@ -190,6 +190,4 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Run the gate, emit its report and return the exit code."""
-    built = report(args)
-    reports.emit(built, args.format, args.output)
-    return built.exit_code
+    return reports.emit_verdict(report(args), args)
