@@ -9,7 +9,7 @@ import pytest
 from quality_gates.ci import merge
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
-from quality_gates.report import Report, ToolRun
+from quality_gates.report import Report, Summary, ToolRun
 from quality_gates.reports import json_report
 
 
@@ -20,7 +20,7 @@ def shard(tmp_path: Path, name: str, findings: list[Finding], code: int) -> Path
         tools={"bandit": ToolRun("bandit", "1.9.4", seconds=1.0, files=2)},
         exit_code=code,
     )
-    report.summary.update(
+    report.summary = Summary(
         files=2, findings=len(findings), score=90.0, rating="A", debt_minutes=10
     )
     path = tmp_path / f"{name}.json"
@@ -38,8 +38,9 @@ def test_two_shards_merge(tmp_path: Path) -> None:
     assert [x.path for x in merged.findings] == ["a.py", "b.py"]
     assert merged.exit_code == 1
     assert merged.tools["bandit"].files == 4 and merged.tools["bandit"].seconds == 2.0
-    assert merged.summary["files"] == 4 and merged.summary["debt_minutes"] == 20
-    assert "score" not in merged.summary
+    assert merged.summary.files == 4 and merged.summary.debt_minutes == 20
+    assert merged.summary.score is None
+    assert "score" not in merged.summary.to_dict()
 
 
 def test_the_score_is_recomputed_from_debt_and_lines(tmp_path: Path) -> None:
@@ -53,14 +54,36 @@ def test_the_score_is_recomputed_from_debt_and_lines(tmp_path: Path) -> None:
         paths.append(path)
     merged = merge.merge([merge.read_report(p) for p in paths])
     # 30 minutes over 600 lines at 0.5 minutes a line: ratio 10%, the top of band B
-    assert merged.summary["debt_ratio"] == 0.1
-    assert merged.summary["rating"] == "B" and merged.summary["score"] == 60.0
-    assert merged.summary["debt"] == "30m"
+    assert merged.summary.debt_ratio == 0.1
+    assert merged.summary.rating == "B" and merged.summary.score == 60.0
+    assert merged.summary.debt == "30m"
 
 
 def test_one_report_keeps_its_score(tmp_path: Path) -> None:
     merged = merge.merge([merge.read_report(shard(tmp_path, "a", [], 0))])
-    assert merged.summary["score"] == 90.0 and merged.exit_code == 0
+    assert merged.summary.score == 90.0 and merged.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("files", "4"), ("new", True), ("baselined", 1.5), ("debt", 3)]
+)
+def test_a_summary_field_of_the_wrong_type_is_an_error(
+    tmp_path: Path, key: str, value: object
+) -> None:
+    path = shard(tmp_path, "a", [], 0)
+    data = json.loads(path.read_text())
+    data["summary"][key] = value
+    path.write_text(json.dumps(data))
+    with pytest.raises(GateError, match=f"summary {key}: expected"):
+        merge.read_report(path)
+
+
+def test_a_report_read_back_renders_the_same_json(tmp_path: Path) -> None:
+    path = shard(tmp_path, "a", [f("a.py")], 1)
+    data = json.loads(path.read_text())
+    data["summary"].update(baselined=None, fixed=None, vulnerable=[{"name": "x"}])
+    path.write_text(json.dumps(data))
+    assert json.loads(json_report.render(merge.read_report(path))) == data
 
 
 def test_a_missing_shard_is_an_error(tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from quality_gates import cli
 from quality_gates.ci import outputs, publish
+from quality_gates.errors import GateError
 from quality_gates.findings import Finding
-from quality_gates.report import Report
+from quality_gates.report import Report, Summary
 
 
 def finding(line: int, new: bool | None = None) -> Finding:
@@ -72,7 +74,7 @@ def test_publish_writes_every_view(
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary"))
     report = Report("run", findings=[finding(1), finding(2)], exit_code=1)
-    report.summary.update(score=88.5, rating="B", debt_minutes=20)
+    report.summary = Summary(score=88.5, rating="B", debt_minutes=20)
     targets = publish.Targets(
         str(tmp_path / "r.json"), str(tmp_path / "r.sarif"), 1, "the gate"
     )
@@ -89,5 +91,5 @@ def test_publish_writes_every_view(
 
 
 def test_a_subcommand_without_report_is_an_error() -> None:
-    report = publish.missing_report("docs-check", 0)
-    assert report.exit_code == 2 and "produced no report" in report.errors[0]
+    with pytest.raises(GateError, match="quality-gates baseline makes no report"):
+        cli.parse_reporting(["baseline"])

@@ -244,6 +244,23 @@ def test_damaged_vuln_db_is_exit_2_naming_the_file(
     assert "Traceback" not in out
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_each_error_is_said_once(project: Project, fmt: str) -> None:
+    """A machine format on stdout still names the error on stderr, but only once."""
+    db = make(project)
+    path = project.root / db
+    path.write_bytes(path.read_bytes()[:100])
+    proc = cli(project.root, "security", "--vuln-db", db, "--no-code", "--format", fmt)
+    assert proc.returncode == 2
+    said = (proc.stdout + proc.stderr).count(
+        "error: --vuln-db all.zip: not a readable zip"
+    )
+    assert said == 1, proc.stdout + proc.stderr
+    if fmt == "json":
+        errors = json.loads(proc.stdout)["errors"]
+        assert [e for e in errors if "all.zip: not a readable zip" in e] == errors
+
+
 def test_environment_is_the_source_when_nothing_is_declared(project: Project) -> None:
     project.write("pyproject.toml", "[tool.black]\nline-length = 88\n")
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORDS[0]))

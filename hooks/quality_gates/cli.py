@@ -1,7 +1,9 @@
 """``quality-gates SUBCOMMAND``: parsing only; each subcommand lives in ``commands/``.
 
 A subcommand module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
-``main(args) -> int``; the package walk below registers every one of them.
+``main(args) -> int``; the package walk below registers every one of them.  A
+reporting subcommand also defines ``report(args) -> Report``, which builds the
+report that its ``main`` emits.
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ import importlib
 import os
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from quality_gates import __version__, commands
 from quality_gates.errors import ERROR, GateError
+
+if TYPE_CHECKING:
+    from quality_gates.report import Report
+
+    Builder = Callable[[argparse.Namespace], Report]
 
 
 def version_text() -> str:
@@ -113,15 +121,33 @@ def _files_like_options(
         args.filenames = [*names, *extras]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand and return its exit code (2 for a ``GateError``)."""
-    arguments = list(sys.argv[1:] if argv is None else argv)
+def parse(argv: Sequence[str]) -> tuple[ModuleType, argparse.Namespace]:
+    """Parse ``quality-gates ARGV``: the subcommand's module and its options.
+
+    A usage error exits 2 with argparse's message, as on the command line.
+    """
+    arguments = list(argv)
     chosen = next((a for a in arguments if not a.startswith("-")), None)
     parser, modules = build_parser(chosen if chosen in command_names() else None)
     args, extras = parser.parse_known_args(arguments)
     _files_like_options(parser, args, extras)
+    return modules[args.command], args
+
+
+def parse_reporting(argv: Sequence[str]) -> tuple[Builder, argparse.Namespace]:
+    """Parse a reporting subcommand's ``ARGV``: its report builder and options."""
+    module, args = parse(argv)
+    builder: Builder | None = getattr(module, "report", None)
+    if builder is None:
+        raise GateError(f"quality-gates {args.command} makes no report")
+    return builder, args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand and return its exit code (2 for a ``GateError``)."""
+    module, args = parse(sys.argv[1:] if argv is None else argv)
     try:
-        return int(modules[args.command].main(args))
+        return int(module.main(args))
     except GateError as exc:
         print(f"quality-gates {args.command}: error: {exc}", file=sys.stderr)
         return ERROR

@@ -16,7 +16,7 @@ from quality_gates import score as score_mod
 from quality_gates.config import SEVERITY_LEVELS, Config
 from quality_gates.errors import ERROR, FAILED, PASSED
 from quality_gates.findings import Finding
-from quality_gates.report import Report
+from quality_gates.report import BaselineCounts, Report, Summary
 from quality_gates.runner import Outcome
 
 
@@ -42,15 +42,14 @@ def costs(config: Config) -> score_mod.Costs:
     return score_mod.costs_from_table(config.section("costs"), config.cost_per_line)
 
 
-def thresholds(summary: Mapping[str, object], options: Options) -> list[str]:
+def thresholds(summary: Summary, options: Options) -> list[str]:
     """Give a reason for each threshold the score or the debt misses."""
     failures = []
-    score = summary.get("score")
-    debt = summary.get("debt_minutes")
-    if options.fail_under is not None and isinstance(score, float):
+    score, debt = summary.score, summary.debt_minutes
+    if options.fail_under is not None and score is not None:
         if score < options.fail_under:
             failures.append(f"score {score} is under fail-under {options.fail_under:g}")
-    if options.max_debt is not None and isinstance(debt, int):
+    if options.max_debt is not None and debt is not None:
         if debt > options.max_debt:
             failures.append(
                 f"debt {score_mod.format_debt(debt)} ({debt} min) is over "
@@ -75,6 +74,7 @@ def _mark_changed(
 
 def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
     summary = report.summary
+    summary.baseline = BaselineCounts()
     if options.baseline is not None:
         # "python" (E902/E999: not decodable, not valid Python) is always checked
         ran = {name for name, run in outcome.tools.items() if run.status == "ok"}
@@ -85,12 +85,10 @@ def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
             paths=None if options.whole_project else set(outcome.sources),
             tools=tools,
         )
-        summary.update(baselined=found.baselined, fixed=found.fixed)
-    else:
-        summary.update(baselined=None, fixed=None)
+        summary.baseline = BaselineCounts(found.baselined, found.fixed)
     if options.changed is not None:
-        summary["outside_diff"] = _mark_changed(report.findings, options.changed)
-    summary["new"] = len(report.failing)
+        summary.outside_diff = _mark_changed(report.findings, options.changed)
+    summary.new = len(report.failing)
 
 
 def build_report(
@@ -107,14 +105,12 @@ def build_report(
     )
     loc = sum(src.loc for src in outcome.sources.values())  # cached by content
     result = score_mod.compute(outcome.findings, loc, costs=costs(config))
-    report.summary.update(
-        files=len(outcome.sources),
-        findings=len(outcome.findings),
-        fixed_files=len(outcome.fixed),
-        **result.summary(),
-    )
+    summary = report.summary
+    summary.files, summary.findings = len(outcome.sources), len(outcome.findings)
+    summary.fixed_files = len(outcome.fixed)
+    summary.set_score(result)
     _ratchet(report, outcome, options)
-    report.summary["threshold_failures"] = thresholds(report.summary, options)
+    summary.threshold_failures = thresholds(summary, options)
     return report
 
 
@@ -130,7 +126,7 @@ def verdict(report: Report, config: Config) -> tuple[int, list[str]]:
     kind = "new finding(s)" if marked else "finding(s)"
     if failing:
         reasons.append(f"{len(failing)} {kind} at or above fail-on={config.fail_on}")
-    reasons.extend(str(r) for r in report.summary.get("threshold_failures") or ())
+    reasons.extend(report.summary.threshold_failures or ())
     if reasons:
         return FAILED, reasons
     return PASSED, [f"no {kind} at or above fail-on={config.fail_on}; thresholds met"]

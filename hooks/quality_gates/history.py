@@ -112,9 +112,9 @@ def score_commit(
         point.error = report.errors[0].replace(f"{root}/", "")
         return point
     s = report.summary
-    point.score, point.rating = s["score"], s["rating"]
-    point.debt_minutes, point.findings = s["debt_minutes"], s["findings"]
-    point.lines_of_code = s["lines_of_code"]
+    point.score, point.rating = s.score, s.rating
+    point.debt_minutes, point.findings = s.debt_minutes, s.findings
+    point.lines_of_code = s.lines_of_code
     return point
 
 

@@ -65,20 +65,6 @@ class Score:
     by_tool: dict[str, dict[str, int]]
     top_rules: list[dict[str, Any]]
 
-    def summary(self) -> dict[str, Any]:
-        """Return the keys a ``Report.summary`` carries."""
-        return {
-            "score": self.score,
-            "rating": self.rating,
-            "debt_minutes": self.debt_minutes,
-            "debt": format_debt(self.debt_minutes),
-            "lines_of_code": self.lines_of_code,
-            "debt_ratio": round(self.ratio, 6),
-            "cost_per_line": self.cost_per_line,
-            "by_tool": self.by_tool,
-            "top_rules": self.top_rules,
-        }
-
 
 def category(tool: str, rule: str) -> str:
     """Return the category that decides a finding's default cost (the adapter's).

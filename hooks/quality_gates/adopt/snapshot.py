@@ -182,7 +182,8 @@ def merge(reports: list[dict[str, Any]], cfg: config_mod.Config) -> Report:
     ordered = sorted(findings.values(), key=Finding.sort_key)
     result = score_mod.compute(ordered, loc, costs=gate.costs(cfg))
     report = Report("init", findings=ordered, tools=tools)
-    report.summary.update(findings=len(ordered), **result.summary())
+    report.summary.findings = len(ordered)
+    report.summary.set_score(result)
     return report
 
 

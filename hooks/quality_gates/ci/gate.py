@@ -7,7 +7,7 @@ from pathlib import Path
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates.ci import capture, fetch_base, shards
+from quality_gates.ci import fetch_base, shards
 from quality_gates.errors import GateError
 
 CHANGED_EVENTS = ("pull_request", "pull_request_target", "merge_group")
@@ -36,16 +36,6 @@ def resolve_mode(mode: str, event_name: str) -> str:
     return "changed" if event_name in CHANGED_EVENTS else "all"
 
 
-def _option(argv: list[str], option: str, value: str, why: str) -> None:
-    if not value:
-        return
-    if not capture.has_option("run", option):
-        raise GateError(
-            f"{why} needs `quality-gates run {option}`, which this version lacks"
-        )
-    argv += [option, value]
-
-
 def file_arguments(root: Path, options: GateOptions) -> list[str]:
     """``--all-files``, or the files of this shard (none: an empty list)."""
     shards.check_shard(options.shard_index, options.shard_count)
@@ -71,10 +61,13 @@ def run_arguments(
         return []
     if options.tools:
         argv += ["--tools", options.tools]
-    if mode == "changed":
-        _option(argv, "--diff-base", base, "mode changed")
-    _option(argv, "--baseline", options.baseline, "the baseline input")
-    _option(argv, "--fail-under", options.fail_under, "the fail-under input")
+    for option, value in (
+        ("--diff-base", base if mode == "changed" else ""),
+        ("--baseline", options.baseline),
+        ("--fail-under", options.fail_under),
+    ):
+        if value:
+            argv += [option, value]
     return argv
 
 

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from quality_gates.errors import ERROR, GateError
 from quality_gates.findings import Finding
-from quality_gates.report import Report, ToolRun
+from quality_gates.report import BaselineCounts, Report, Summary, ToolRun
 
 _TOOLRUN_FIELDS = ("version", "status", "seconds", "files", "cached", "message")
-_ADDITIVE = (
-    "files",
-    "findings",
-    "lines_of_code",
-    "debt_minutes",
-    "new",
-    "baselined",
-    "fixed",
-)
 
 
 def read_report(path: Path) -> Report:
@@ -31,10 +22,17 @@ def read_report(path: Path) -> Report:
         raise GateError(f"{path}: not a readable JSON report ({exc})")
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise GateError(f"{path}: not a quality-gates JSON report (no findings list)")
-    summary = dict(data.get("summary") or {})
-    for key in ("score", "rating", "debt_minutes"):
-        if data.get(key) is not None:
-            summary[key] = data[key]
+    summary = data.get("summary") or {}
+    if not isinstance(summary, dict):
+        raise GateError(f"{path}: the summary is not an object")
+    summary = {
+        **summary,
+        **{
+            k: data[k]
+            for k in ("score", "rating", "debt_minutes")
+            if data.get(k) is not None
+        },
+    }
     tools = {
         name: ToolRun(name, **{k: v for k, v in run.items() if k in _TOOLRUN_FIELDS})
         for name, run in (data.get("tools") or {}).items()
@@ -49,7 +47,7 @@ def read_report(path: Path) -> Report:
         tools=tools,
         errors=list(data.get("errors") or []),
         notes=list(data.get("notes") or []),
-        summary=summary,
+        summary=Summary.from_dict(summary),
         exit_code=int(data.get("exit_code", ERROR)),
     )
 
@@ -66,34 +64,44 @@ def _merge_tool(into: ToolRun | None, run: ToolRun) -> ToolRun:
     return into
 
 
-def _rescore(merged: dict[str, Any], parts: Sequence[dict[str, Any]]) -> None:
+def _rescore(merged: Summary, parts: Sequence[Summary]) -> None:
     """Score the whole from the shards' debt and lines, as ``score`` documents."""
     from quality_gates import score as score_mod
 
-    needed = ("debt_minutes", "lines_of_code", "cost_per_line")
-    if not parts or not all(
-        isinstance(p.get(k), int | float) for p in parts for k in needed
-    ):
+    debt, loc = merged.debt_minutes, merged.lines_of_code
+    per_line = parts[0].cost_per_line if parts else None
+    if debt is None or loc is None or per_line is None:
         return
-    per_line = float(parts[0]["cost_per_line"])
-    ratio = score_mod.debt_ratio(
-        merged["debt_minutes"], merged["lines_of_code"], per_line
-    )
-    merged.update(
-        score=score_mod.score_from_ratio(ratio),
-        rating=score_mod.rating(ratio),
-        debt=score_mod.format_debt(merged["debt_minutes"]),
-        debt_ratio=round(ratio, 6),
-        cost_per_line=per_line,
-    )
+    if any(None in (p.debt_minutes, p.lines_of_code, p.cost_per_line) for p in parts):
+        return
+    ratio = score_mod.debt_ratio(debt, loc, per_line)
+    merged.score = score_mod.score_from_ratio(ratio)
+    merged.rating = score_mod.rating(ratio)
+    merged.debt = score_mod.format_debt(debt)
+    merged.debt_ratio = round(ratio, 6)
+    merged.cost_per_line = float(per_line)
 
 
-def _merge_summary(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for key in _ADDITIVE:
-        values = [p[key] for p in parts if isinstance(p.get(key), int | float)]
-        if values:
-            merged[key] = sum(values)
+def _total(values: Iterable[int | None]) -> int | None:
+    """Sum the counts that are there; ``None`` when none is."""
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _merge_summary(parts: Sequence[Summary]) -> Summary:
+    counts = [p.baseline for p in parts if p.baseline is not None]
+    merged = Summary(
+        files=_total(p.files for p in parts),
+        findings=_total(p.findings for p in parts),
+        lines_of_code=_total(p.lines_of_code for p in parts),
+        debt_minutes=_total(p.debt_minutes for p in parts),
+        new=_total(p.new for p in parts),
+    )
+    baselined, fixed = _total(c.baselined for c in counts), _total(
+        c.fixed for c in counts
+    )
+    if baselined is not None or fixed is not None:
+        merged.baseline = BaselineCounts(baselined, fixed)
     _rescore(merged, parts)
     return merged
 
@@ -116,7 +124,7 @@ def merge(reports: Sequence[Report], *, expected: int = 0) -> Report:
             out.tools[name] = _merge_tool(out.tools.get(name), run)
     out.findings.sort(key=Finding.sort_key)
     out.summary = (
-        dict(reports[0].summary)
+        copy.deepcopy(reports[0].summary)
         if len(reports) == 1
         else _merge_summary([r.summary for r in reports])
     )

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from quality_gates.atomic import write_atomic
 from quality_gates.ci import outputs
-from quality_gates.errors import ERROR
 from quality_gates.report import Report
 from quality_gates.reports import json_report, markdown, sarif
 
@@ -21,15 +20,6 @@ class Targets:
     sarif: str = ""
     max_annotations: int = outputs.DEFAULT_MAX_ANNOTATIONS
     title: str = ""
-
-
-def missing_report(command: str, exit_code: int) -> Report:
-    """Make the report of a subcommand that emitted none, saying so."""
-    return Report(
-        command=command,
-        errors=[f"quality-gates {command} produced no report (exit {exit_code})"],
-        exit_code=ERROR,
-    )
 
 
 def summary_markdown(report: Report, *, left_out: int, title: str) -> str:
@@ -49,11 +39,11 @@ def step_outputs(report: Report, targets: Targets) -> dict[str, object]:
     """Return the outputs every action exposes: score, rating, new findings, files."""
     summary = report.summary
     return {
-        "score": "" if summary.get("score") is None else summary["score"],
-        "rating": summary.get("rating") or "",
-        "debt-minutes": summary.get("debt_minutes", ""),
+        "score": "" if summary.score is None else summary.score,
+        "rating": summary.rating or "",
+        "debt-minutes": "" if summary.debt_minutes is None else summary.debt_minutes,
         "new-findings": len(report.failing),
-        "coverage": summary.get("percent", ""),
+        "coverage": "" if summary.percent is None else summary.percent,
         "findings": len(report.findings),
         "exit-code": report.exit_code,
         "sarif-file": str(Path(targets.sarif).resolve()) if targets.sarif else "",

@@ -17,11 +17,7 @@ def add_runner_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="parallel tool processes (default: all cores)",
     )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write the result cache",
-    )
+    add_cache_option(parser)
     parser.add_argument(
         "--max-file-kb",
         type=int,
@@ -35,6 +31,25 @@ def add_runner_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="stop a tool process after SECONDS and report it; 0 for no limit "
         "(default: `tool-timeout`, else 900)",
+    )
+
+
+def add_cache_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--no-cache``."""
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache",
+    )
+
+
+def add_baseline_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--baseline PATH``, the ratchet's baseline file."""
+    parser.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="baseline file, the accepted findings' fingerprints (default: "
+        "`baseline` in config, else .quality-gates-baseline.json)",
     )
 
 

@@ -14,7 +14,7 @@ from quality_gates.findings import fingerprint_findings
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.guards.integrity.rules import RULES, TOOL
 from quality_gates.guards.rules import rule_infos
-from quality_gates.report import Report, ToolRun
+from quality_gates.report import Report, Summary, ToolRun
 
 NAME = "audit-gates"
 HELP = (
@@ -63,8 +63,8 @@ def _selected(root: Path, names: list[str]) -> set[str]:
     return selected
 
 
-def main(args: argparse.Namespace) -> int:
-    """Audit the project, report, and return the exit code."""
+def report(args: argparse.Namespace) -> Report:
+    """Audit the project (only findings in FILES, when named)."""
     root = files_mod.project_root()
     selected = _selected(root, args.filenames) if args.filenames else None
     started = time.perf_counter()
@@ -72,7 +72,7 @@ def main(args: argparse.Namespace) -> int:
     findings = audit.findings
     if selected is not None:
         findings = [f for f in findings if f.path in selected]
-    report = Report(
+    built = Report(
         command=NAME,
         findings=fingerprint_findings(findings, dict(audit.lines_of)),
         tools={
@@ -84,11 +84,15 @@ def main(args: argparse.Namespace) -> int:
             )
         },
         rules={TOOL: rule_infos(RULES)},
-        summary={"files": len(audit.files), "findings": len(findings)},
+        summary=Summary(files=len(audit.files), findings=len(findings)),
     )
-    report.notes += audit.notes
+    built.notes += audit.notes
     if not audit.files:
-        report.notes.append(f"no workflow, action or tool config file found in {root}")
-    report.exit_code = FAILED if report.findings else PASSED
-    reports.emit(report, args.format, args.output)
-    return report.exit_code
+        built.notes.append(f"no workflow, action or tool config file found in {root}")
+    built.exit_code = FAILED if built.findings else PASSED
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Audit the project, emit the report and return the exit code."""
+    return reports.emit_verdict(report(args), args)

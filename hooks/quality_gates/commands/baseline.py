@@ -11,7 +11,11 @@ from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import scan
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options, apply_limits
+from quality_gates.commands._options import (
+    add_baseline_option,
+    add_runner_options,
+    apply_limits,
+)
 from quality_gates.errors import GateError
 
 NAME = "baseline"
@@ -39,11 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also accept the findings that are new since the baseline",
     )
-    parser.add_argument(
-        "--baseline",
-        metavar="PATH",
-        help="baseline file (default: `baseline` in config)",
-    )
+    add_baseline_option(parser)
     add_runner_options(parser)
 
 

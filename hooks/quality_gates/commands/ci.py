@@ -16,7 +16,6 @@ from pathlib import Path
 
 from quality_gates import files as files_mod
 from quality_gates.ci import (
-    capture,
     docs_build,
     fetch_base,
     gate,
@@ -26,6 +25,7 @@ from quality_gates.ci import (
     pages,
     publish,
     pytest_cell,
+    subcommand,
 )
 from quality_gates.errors import ERROR, FAILED, PASSED, GateError
 from quality_gates.report import Report
@@ -274,14 +274,9 @@ def _targets(args: argparse.Namespace) -> publish.Targets:
     return publish.Targets(args.json, args.sarif, args.max_annotations, args.title)
 
 
-def _publish_captured(
-    captured: capture.Captured, command: str, args: argparse.Namespace
-) -> int:
-    """Publish a captured subcommand's report with its exit code."""
-    report = captured.report or publish.missing_report(command, captured.exit_code)
-    if captured.exit_code != report.exit_code:
-        report.exit_code = captured.exit_code
-    return publish.publish(report, _targets(args))
+def _publish_report(argv: list[str], args: argparse.Namespace) -> int:
+    """Build the report of ``quality-gates ARGV`` and publish every view of it."""
+    return publish.publish(subcommand.build(argv), _targets(args))
 
 
 def do_gate(args: argparse.Namespace) -> int:
@@ -311,7 +306,7 @@ def do_gate(args: argparse.Namespace) -> int:
             ],
         )
         return publish.publish(empty, _targets(args))
-    return _publish_captured(capture.run_subcommand(argv), "run", args)
+    return _publish_report(argv, args)
 
 
 def do_coverage(args: argparse.Namespace) -> int:
@@ -330,7 +325,7 @@ def do_coverage(args: argparse.Namespace) -> int:
         changed_fail_under=args.changed_fail_under,
         base=base,
     )
-    return _publish_captured(capture.run_subcommand(argv), "coverage", args)
+    return _publish_report(argv, args)
 
 
 def do_security(args: argparse.Namespace) -> int:
@@ -343,7 +338,7 @@ def do_security(args: argparse.Namespace) -> int:
         confidence=args.confidence_threshold,
         scan=args.scan,
     )
-    return _publish_captured(capture.run_subcommand(argv), "security", args)
+    return _publish_report(argv, args)
 
 
 def do_report(args: argparse.Namespace) -> int:
@@ -353,7 +348,7 @@ def do_report(args: argparse.Namespace) -> int:
         raise GateError("name the subcommand to run after --, e.g. -- security")
     if argv[0] == NAME:
         raise GateError("ci report cannot run ci itself")
-    return _publish_captured(capture.run_subcommand(argv), argv[0], args)
+    return _publish_report(argv, args)
 
 
 def do_merge(args: argparse.Namespace) -> int:

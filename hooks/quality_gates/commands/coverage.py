@@ -103,6 +103,4 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Gate on the coverage data and emit the report."""
-    built = report(args)
-    reports.emit(built, args.format, args.output)
-    return built.exit_code
+    return reports.emit_verdict(report(args), args)

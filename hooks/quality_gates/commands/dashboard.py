@@ -84,7 +84,7 @@ def main(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     _progress(
-        f"score {report.summary['score']} ({report.summary['rating']}), "
-        f"debt {report.summary['debt']}; written to {args.output}"
+        f"score {report.summary.score} ({report.summary.rating}), "
+        f"debt {report.summary.debt}; written to {args.output}"
     )
     return ERROR if report.errors else PASSED

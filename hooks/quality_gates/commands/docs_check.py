@@ -121,8 +121,8 @@ def check_declared(
     return base_url
 
 
-def main(args: argparse.Namespace) -> int:
-    """Resolve the site, its base URL and config, check it and report."""
+def report(args: argparse.Namespace) -> Report:
+    """Resolve the site, its base URL and config, and check it."""
     root = files_mod.project_root()
     table = settings(config_mod.load(root).section("docs"))
     site_dir = _path(args.site_dir, table.get("site-dir"), root)
@@ -130,7 +130,7 @@ def main(args: argparse.Namespace) -> int:
         raise GateError(
             "no site: name SITE_DIR or set site-dir in [tool.quality-gates.docs]"
         )
-    report = Report(
+    built = Report(
         command=NAME,
         rules={docs.TOOL: rule_infos(RULES)},
     )
@@ -141,28 +141,29 @@ def main(args: argparse.Namespace) -> int:
     if config is not None:
         if not config.is_file():
             raise GateError(f"--config {config}: no such file")
-        base_url = check_declared(docs_config.declared(config), base_url, root, report)
+        base_url = check_declared(docs_config.declared(config), base_url, root, built)
     deploy_from = args.deploy_from or table.get("deploy-from", "branch")
     shown = _display(site_dir, root)
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
     site, found = docs.check_site(
         site_dir, base_url=base_url, deploy_from=deploy_from, prefix=prefix
     )
-    report.findings += found
-    report.tools[docs.TOOL] = ToolRun(docs.TOOL, __version__, files=len(site.pages))
-    report.summary.update(
-        site=shown,
-        pages=len(site.pages),
-        files=len(site.files),
-        base_url=base_url,
-        deploy_from=deploy_from,
+    built.findings += found
+    built.tools[docs.TOOL] = ToolRun(docs.TOOL, __version__, files=len(site.pages))
+    built.summary.files = len(site.files)
+    built.summary.details.update(
+        site=shown, pages=len(site.pages), base_url=base_url, deploy_from=deploy_from
     )
     if base_url is None:
-        report.notes.append(
+        built.notes.append(
             "no base URL: root-absolute links were checked as for a site served at /; "
             "give --base-url https://OWNER.github.io/REPO/ for a project site"
         )
-    report.findings = sources.fingerprint_files(root, report.findings)
-    report.exit_code = FAILED if report.findings else PASSED
-    reports.emit(report, args.format, args.output)
-    return report.exit_code
+    built.findings = sources.fingerprint_files(root, built.findings)
+    built.exit_code = FAILED if built.findings else PASSED
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Check the site, emit the report and return the exit code."""
+    return reports.emit_verdict(report(args), args)

@@ -72,9 +72,10 @@ def build_report(
     """Turn a measurement into notes, a summary and the over-budget finding."""
     report = Report(command=NAME, rules={NAME: rule_infos(RULES)})
     report.tools[NAME] = ToolRun(NAME, f"python {measured.python_version}")
-    report.summary.update(measured.to_dict(), budget_seconds=budget)
     median = measured.median_s
-    report.summary["over_budget"] = median > budget
+    report.summary.details.update(
+        measured.to_dict(), budget_seconds=budget, over_budget=median > budget
+    )
     report.notes.append(
         f"{measured.package}: median {median:.3f} s of {measured.runs} run(s), "
         f"budget {budget:.3f} s, imported with {measured.python}"
@@ -122,8 +123,8 @@ def _display(path: str, root: Path) -> str:
         return path
 
 
-def main(args: argparse.Namespace) -> int:
-    """Resolve package, budget and interpreter, measure and report."""
+def report(args: argparse.Namespace) -> Report:
+    """Resolve package, budget and interpreter, and measure the import."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     table = import_time.settings(cfg.section("import-time"))
@@ -152,6 +153,9 @@ def main(args: argparse.Namespace) -> int:
         ),
         top=args.top,
     )
-    report = build_report(measured, float(budget), root)
-    reports.emit(report, args.format, args.output)
-    return report.exit_code
+    return build_report(measured, float(budget), root)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Measure the import, emit the report and return the exit code."""
+    return reports.emit_verdict(report(args), args)

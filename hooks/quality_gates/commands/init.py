@@ -102,10 +102,7 @@ def _summary(plan: plan_mod.Plan) -> None:
         )
     )
     summary = report.summary
-    print(
-        f"score {summary.get('score')} ({summary.get('rating')}), "
-        f"debt {summary.get('debt')}"
-    )
+    print(f"score {summary.score} ({summary.rating}), debt {summary.debt}")
     if plan.new_against_baseline is not None:
         print(
             f"{plan.baseline} kept: "

@@ -21,7 +21,7 @@ from quality_gates.guards.protect import trailers
 from quality_gates.guards.protect.config import ProtectConfig
 from quality_gates.guards.protect.rules import RULES, TOOL
 from quality_gates.guards.rules import rule_infos
-from quality_gates.report import Report, ToolRun
+from quality_gates.report import Report, Summary, ToolRun
 
 NAME = "protect"
 HELP = "refuse changes to protected paths without an approval; check CODEOWNERS"
@@ -138,8 +138,8 @@ def _validate(args: argparse.Namespace) -> None:
         )
 
 
-def main(args: argparse.Namespace) -> int:
-    """Check the changes and CODEOWNERS, report, and return the exit code."""
+def report(args: argparse.Namespace) -> Report:
+    """Check the changes and CODEOWNERS."""
     _validate(args)
     root = files_mod.project_root()
     config = protect_config.parse(config_mod.load(root).section("protect"))
@@ -159,15 +159,10 @@ def main(args: argparse.Namespace) -> int:
     lines = textfile.read(root / "pyproject.toml").lines
     if config.codeowners:
         outcome.findings += protect.ownership(root, config, lines)
-    return _report(args, config, outcome, lines)
+    return _report(config, outcome, lines)
 
 
-def _report(
-    args: argparse.Namespace,
-    config: ProtectConfig,
-    out: protect.Outcome,
-    lines: list[str],
-) -> int:
+def _report(config: ProtectConfig, out: protect.Outcome, lines: list[str]) -> Report:
     approved = protect.approved_names(os.environ, config.approval_env)
     for name in protect.unknown_names(approved, config):
         out.notes.append(
@@ -180,18 +175,24 @@ def _report(
     )
     if out.approved:
         out.notes.append(f"{out.approved} protected change(s) approved")
-    report = Report(
+    built = Report(
         command=NAME,
         findings=fingerprint_findings(out.findings, {"pyproject.toml": lines}),
         tools={TOOL: ToolRun(name=TOOL, version=__version__)},
         rules={TOOL: rule_infos(RULES)},
         notes=out.notes,
-        summary={
-            "changes": out.changes,
-            "protected": out.protected,
-            "approved": out.approved,
-        },
+        summary=Summary(
+            details={
+                "changes": out.changes,
+                "protected": out.protected,
+                "approved": out.approved,
+            }
+        ),
     )
-    report.exit_code = FAILED if report.findings else PASSED
-    reports.emit(report, args.format, args.output)
-    return report.exit_code
+    built.exit_code = FAILED if built.findings else PASSED
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Check the changes, emit the report and return the exit code."""
+    return reports.emit_verdict(report(args), args)

@@ -12,8 +12,13 @@ from quality_gates import diffs
 from quality_gates import files as files_mod
 from quality_gates import gate, reports
 from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options, apply_limits
+from quality_gates.commands._options import (
+    add_baseline_option,
+    add_runner_options,
+    apply_limits,
+)
 from quality_gates.errors import GateError
+from quality_gates.report import Report
 from quality_gates.runner import Outcome, Runner
 from quality_gates.tools.base import Context
 
@@ -55,12 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="REF",
         help="fail only on findings on lines changed since the merge base with REF",
     )
-    parser.add_argument(
-        "--baseline",
-        metavar="PATH",
-        help="baseline file (default: `baseline` in config, else "
-        ".quality-gates-baseline.json if it exists); only new findings fail",
-    )
+    add_baseline_option(parser)
     parser.add_argument(
         "--fail-under",
         type=float,
@@ -144,8 +144,22 @@ def nothing_to_check(args: argparse.Namespace) -> str:
     )
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run the gate and report; return the exit code."""
+def _outcome(args: argparse.Namespace, runner: Runner, names: list[str]) -> Outcome:
+    """Fix (with --fix), then check the files; nothing to check is an empty run."""
+    fixed: list[str] = []
+    if args.fix and names:
+        fixed = runner.fix(names)
+        for name in fixed:
+            print(f"Fixing {name}", file=sys.stderr)
+    if not names:
+        progress(nothing_to_check(args))
+    outcome = runner.check(names) if names else Outcome([], {}, [], [], {})
+    outcome.fixed = fixed
+    return outcome
+
+
+def report(args: argparse.Namespace) -> Report:
+    """Run the gate on the chosen files; the report carries its verdict."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     apply_limits(args, cfg)
@@ -156,26 +170,24 @@ def main(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     names = select_files(args, cfg, options.changed, skipped)
     cache = None if args.no_cache else Cache()
-    runner = Runner(
-        Context(root, cfg),
-        tools,
-        jobs=args.jobs or cfg.jobs,
-        cache=cache,
-        progress=progress,
-    )
-    runner.notes.extend(skipped)
-    fixed: list[str] = []
-    if args.fix and names:
-        fixed = runner.fix(names)
-        for name in fixed:
-            print(f"Fixing {name}", file=sys.stderr)
-    if not names:
-        progress(nothing_to_check(args))
-    outcome = runner.check(names) if names else Outcome([], {}, [], [], {})
-    outcome.fixed = fixed
-    report = gate.build_report(NAME, outcome, cfg, options)
-    report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)
-    reports.emit(report, args.format, args.output)
-    if cache:
-        cache.close(prune=True)
-    return report.exit_code
+    try:
+        runner = Runner(
+            Context(root, cfg),
+            tools,
+            jobs=args.jobs or cfg.jobs,
+            cache=cache,
+            progress=progress,
+        )
+        runner.notes.extend(skipped)
+        outcome = _outcome(args, runner, names)
+    finally:
+        if cache:
+            cache.close(prune=True)
+    built = gate.build_report(NAME, outcome, cfg, options)
+    built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the gate, emit its report and return the exit code."""
+    return reports.emit_verdict(report(args), args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
@@ -47,20 +46,20 @@ def _row(name: str, row: dict[str, int]) -> str:
 
 def render_text(report: Report) -> str:
     """Score, debt, lines of code, findings by tool and the costliest rules."""
-    s: dict[str, Any] = report.summary
+    s = report.summary
     out = [
-        f"score {s['score']}/100, rating {s['rating']}",
-        f"debt {s['debt']} ({s['debt_minutes']} min) = {s['debt_ratio']:.2%} of "
-        f"{s['lines_of_code']} lines of code x {s['cost_per_line']:g} min per line",
-        f"{s['findings']} finding(s) in {s['files']} file(s)",
+        f"score {s.score}/100, rating {s.rating}",
+        f"debt {s.debt} ({s.debt_minutes} min) = {s.debt_ratio or 0.0:.2%} of "
+        f"{s.lines_of_code} lines of code x {s.cost_per_line or 0.0:g} min per line",
+        f"{s.findings} finding(s) in {s.files} file(s)",
     ]
-    if s["by_tool"]:
+    if s.by_tool:
         out.append("by tool:")
-        for tool, row in s["by_tool"].items():
+        for tool, row in s.by_tool.items():
             out.append(_row(tool, row))
-    if s["top_rules"]:
+    if s.top_rules:
         out.append("rules that cost most:")
-        for row in s["top_rules"]:
+        for row in s.top_rules:
             name = f"{row['tool']} {row['rule']}"
             out.append(_row(name, row))
     out.extend(f"error: {e}" for e in report.errors)
@@ -70,8 +69,8 @@ def render_text(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def main(args: argparse.Namespace) -> int:
-    """Score the project and print or write the report."""
+def report(args: argparse.Namespace) -> Report:
+    """Check every tracked file and score the project."""
     root = files_mod.project_root()
     cfg = config_mod.load(root)
     apply_limits(args, cfg)
@@ -80,23 +79,31 @@ def main(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise GateError("--jobs must be at least 1")
     cache = None if args.no_cache else Cache()
-    report, _ = scan.project_report(
-        NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
-    )
-    if cache:
-        cache.close(prune=True)
-    report.exit_code = ERROR if report.errors else PASSED
+    try:
+        built, _ = scan.project_report(
+            NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
+        )
+    finally:
+        if cache:
+            cache.close(prune=True)
+    built.exit_code = ERROR if built.errors else PASSED
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Score the project, print or write the report, return the exit code."""
+    built = report(args)
     if args.format != "text":
-        reports.emit(report, args.format, args.output)
+        reports.emit(built, args.format, args.output)
     elif args.output:
-        write_file(Path(args.output), render_text(report), what="--output")
+        write_file(Path(args.output), render_text(built), what="--output")
         print(
             f"quality-gates score: text report written to {args.output}",
             file=sys.stderr,
         )
     else:
-        sys.stdout.write(render_text(report))
-    return report.exit_code
+        sys.stdout.write(render_text(built))
+    return built.exit_code
 
 
 def _progress(message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import sys
 from collections.abc import Sequence
@@ -13,9 +14,10 @@ from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import gate, reports, sources
 from quality_gates.cache import Cache
+from quality_gates.commands._options import add_baseline_option, add_cache_option
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
-from quality_gates.report import Report, ToolRun
+from quality_gates.report import BaselineCounts, Report, ToolRun
 from quality_gates.runner import Runner
 from quality_gates.security import audit as audit_mod
 from quality_gates.security import deps as deps_mod
@@ -88,17 +90,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the dependency audit: run bandit only",
     )
-    parser.add_argument(
-        "--baseline",
-        metavar="PATH",
-        help="baseline file (default: `baseline` in config, else "
-        ".quality-gates-baseline.json if it exists); only new findings fail",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write bandit's result cache",
-    )
+    add_baseline_option(parser)
+    add_cache_option(parser)
     reports.add_options(parser)
 
 
@@ -113,11 +106,19 @@ def _code_files(cfg: config_mod.Config, names: Sequence[str]) -> list[str]:
     return files_mod.tracked_python_files(cfg.root, cfg.exclude)
 
 
+@dataclasses.dataclass
+class Gathered:
+    """What the scans found, the files bandit checked, what the ignores took out."""
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    checked: list[str] = dataclasses.field(default_factory=list)
+    ignored: list[str] = dataclasses.field(default_factory=list)
+
+
 def scan_code(
-    report: Report, cfg: config_mod.Config, names: Sequence[str], *, use_cache: bool
+    report: Report, cfg: config_mod.Config, files: Sequence[str], *, use_cache: bool
 ) -> list[Finding]:
     """Run bandit through the runner; its tool run and errors go into ``report``."""
-    files = _code_files(cfg, names)
     if not files:
         report.notes.append("no Python files to scan with bandit")
         return []
@@ -132,8 +133,7 @@ def scan_code(
     report.tools.update(outcome.tools)
     report.errors.extend(outcome.errors)
     report.notes.extend(outcome.notes)
-    report.summary["files"] = len(files)
-    report.summary["checked"] = files
+    report.summary.files = len(files)
     return outcome.findings
 
 
@@ -146,8 +146,9 @@ def audit_dependencies(
         cfg.root, chosen.requirements, cfg.pyproject, python=python
     )
     report.notes.extend(f"not audited: {item}" for item in collected.unaudited)
-    report.summary["dependencies"] = len(collected.dependencies)
-    report.summary["dependencies_from"] = collected.origin
+    report.summary.details.update(
+        dependencies=len(collected.dependencies), dependencies_from=collected.origin
+    )
     if collected.origin == deps_mod.ENVIRONMENT:
         report.notes.append(
             f"auditing the packages installed for {python or sys.executable}; name "
@@ -181,7 +182,7 @@ def audit_dependencies(
         files=len(collected.dependencies),
         message="; ".join(found.sources),
     )
-    report.summary["sources"] = found.sources
+    report.summary.details["sources"] = found.sources
     report.notes.extend(found.notes)
     return found.vulnerable
 
@@ -224,12 +225,14 @@ def _code(
     cfg: config_mod.Config,
     args: argparse.Namespace,
     active: Sequence[ignores_mod.Ignore],
-) -> list[Finding]:
-    found = scan_code(report, cfg, args.filenames, use_cache=not args.no_cache)
+    got: Gathered,
+) -> None:
+    got.checked = _code_files(cfg, args.filenames)
+    found = scan_code(report, cfg, got.checked, use_cache=not args.no_cache)
     code = results.code_findings(found, active)
     report.rules["bandit"] = code.rules
-    report.summary["ignored"] = report.summary.get("ignored", []) + code.ignored
-    return code.findings
+    got.findings += code.findings
+    got.ignored += code.ignored
 
 
 def _dependencies(
@@ -237,45 +240,54 @@ def _dependencies(
     cfg: config_mod.Config,
     chosen: Settings,
     active: Sequence[ignores_mod.Ignore],
-) -> list[Finding]:
+    got: Gathered,
+) -> None:
     vulnerable = audit_dependencies(report, cfg, chosen)
     minimum = settings_mod.MIN_SCORE[chosen.severity_threshold]
     deps = results.dependency_findings(cfg.root, vulnerable, active, min_score=minimum)
     report.rules[results.TOOL] = deps.rules
-    report.summary["vulnerable"] = [v.to_dict() for v in vulnerable]
-    report.summary["ignored"] = report.summary.get("ignored", []) + deps.ignored
-    report.summary["below_threshold"] = deps.below_threshold
+    report.summary.details.update(
+        vulnerable=[v.to_dict() for v in vulnerable],
+        below_threshold=deps.below_threshold,
+    )
     report.notes += _package_notes(vulnerable)
     report.notes += [f"below the severity threshold: {i}" for i in deps.below_threshold]
-    return deps.findings
+    got.findings += deps.findings
+    got.ignored += deps.ignored
 
 
 def _expired(report: Report, expired: Sequence[ignores_mod.Ignore]) -> list[Finding]:
     if expired:
         report.rules["quality-gates"] = {"expired-ignore": results.expired_rule()}
         report.tools["quality-gates"] = ToolRun("quality-gates", __version__)
-    report.summary["expired_ignores"] = [e.describe() for e in expired]
+    report.summary.details["expired_ignores"] = [e.describe() for e in expired]
     return [ignores_mod.expired_finding(e) for e in expired]
 
 
 def _unused(
-    report: Report, active: Sequence[ignores_mod.Ignore], args: argparse.Namespace
+    report: Report,
+    active: Sequence[ignores_mod.Ignore],
+    args: argparse.Namespace,
+    ignored: list[str],
 ) -> None:
     """Note ignores of the kinds that ran (code, advisories) that matched nothing."""
     ran = {
         kind for kind, off in ((True, args.no_code), (False, args.no_deps)) if not off
     }
     unused = [e for e in active if e.used == 0 and e.is_code in ran]
-    report.summary["unused_ignores"] = [e.describe() for e in unused]
+    report.summary.details.update(
+        ignored=ignored, unused_ignores=[e.describe() for e in unused]
+    )
     report.notes += [
         f"ignore matched nothing: {e.describe()}; remove it" for e in unused
     ]
-    report.notes += [f"ignored: {item}" for item in report.summary.get("ignored", [])]
+    report.notes += [f"ignored: {item}" for item in ignored]
 
 
-def _ratchet(report: Report, cfg: config_mod.Config, explicit: str | None) -> None:
+def _ratchet(
+    report: Report, cfg: config_mod.Config, explicit: str | None, checked: list[str]
+) -> None:
     """Mark findings new against the baseline; an expired ignore is always new."""
-    checked = report.summary.pop("checked", ())
     path = baseline_mod.locate(
         cfg.root, explicit, cfg.baseline, required=cfg.baseline_required
     )
@@ -289,31 +301,32 @@ def _ratchet(report: Report, cfg: config_mod.Config, explicit: str | None) -> No
     for finding in report.findings:
         if finding.rule == "expired-ignore":
             finding.new = True
-    report.summary.update(baselined=found.baselined, fixed=found.fixed)
+    report.summary.baseline = BaselineCounts(found.baselined, found.fixed)
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run the gate: bandit, the dependency audit, ignores, then the report."""
+def report(args: argparse.Namespace) -> Report:
+    """Run the gate: bandit, the dependency audit, ignores; the report has a verdict."""
     cfg, chosen = _settings(args)
     active, expired = ignores_mod.split(_ignores(cfg), datetime.date.today())
-    report = Report(command=NAME)
-    report.summary["thresholds"] = {
+    built = Report(command=NAME)
+    built.summary.details["thresholds"] = {
         "severity": chosen.severity_threshold,
         "confidence": chosen.confidence_threshold,
     }
-    found: list[Finding] = []
+    got = Gathered()
     if not args.no_code:
-        found += _code(report, cfg, args, active)
+        _code(built, cfg, args, active, got)
     if not args.no_deps:
-        found += _dependencies(report, cfg, chosen, active)
-    found += _expired(report, expired)
-    _unused(report, active, args)
-    report.findings = sources.fingerprint_files(cfg.root, found)
-    _ratchet(report, cfg, args.baseline)
-    report.summary.update(findings=len(report.findings), new=len(report.failing))
-    report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)
-    reports.emit(report, args.format, args.output)
-    if args.format != "text" and not args.output:
-        for error in report.errors:  # the report went to stdout: say it here too
-            print(f"quality-gates {NAME}: error: {error}", file=sys.stderr)
-    return report.exit_code
+        _dependencies(built, cfg, chosen, active, got)
+    got.findings += _expired(built, expired)
+    _unused(built, active, args, got.ignored)
+    built.findings = sources.fingerprint_files(cfg.root, got.findings)
+    _ratchet(built, cfg, args.baseline, got.checked)
+    built.summary.findings, built.summary.new = len(built.findings), len(built.failing)
+    built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
+    return built
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the gate, emit its report and return the exit code."""
+    return reports.emit_verdict(report(args), args)

@@ -35,6 +35,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def emit_verdict(report: Report, args: argparse.Namespace) -> int:
+    """Emit ``report`` as ``--format`` and ``--output`` say; return its exit code."""
+    emit(report, args.format, args.output)
+    return report.exit_code
+
+
 def emit(report: Report, fmt: str, output: str | None) -> None:
     """Render and write the report; a short text verdict still goes to stderr."""
     rendered = FORMATS[fmt](report)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from quality_gates.report import Report
+from quality_gates.report import Report, Summary
 from quality_gates.score import GRID, format_debt
 
 RATING_COLOURS = {
@@ -144,18 +144,18 @@ def _table(
     )
 
 
-def _cards(s: Mapping[str, Any]) -> str:
-    colour = RATING_COLOURS.get(str(s.get("rating")), "#555")
+def _cards(s: Summary) -> str:
+    colour = RATING_COLOURS.get(str(s.rating), "#555")
     cards = [
-        (f"{s['score']}", "score (0-100)"),
+        (f"{s.score}", "score (0-100)"),
         (
-            f'<span class="rating" style="background:{colour}">{s["rating"]}</span>',
+            f'<span class="rating" style="background:{colour}">{s.rating}</span>',
             "rating",
         ),
-        (html.escape(str(s["debt"])), f"debt ({s['debt_minutes']} min)"),
-        (f"{s['debt_ratio']:.2%}", "debt ratio"),
-        (f"{s['lines_of_code']}", "lines of code"),
-        (f"{s['findings']}", "findings"),
+        (html.escape(str(s.debt)), f"debt ({s.debt_minutes} min)"),
+        (f"{s.debt_ratio or 0.0:.2%}", "debt ratio"),
+        (f"{s.lines_of_code}", "lines of code"),
+        (f"{s.findings}", "findings"),
     ]
     inner = "".join(
         f'<div class="card"><b>{v}</b><span class="label">{label}</span></div>'
@@ -182,10 +182,10 @@ def _trend_table(trend: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def _formula(s: Mapping[str, Any]) -> str:
+def _formula(s: Summary) -> str:
     return (
-        f'<p class="muted">debt ratio = {s["debt_minutes"]} min / '
-        f'({s["cost_per_line"]:g} min per line x {s["lines_of_code"]} lines); '
+        f'<p class="muted">debt ratio = {s.debt_minutes} min / '
+        f"({s.cost_per_line or 0.0:g} min per line x {s.lines_of_code} lines); "
         "rating A &le; 5% &lt; B &le; 10% &lt; C &le; 20% &lt; D &le; 50% &lt; E.</p>"
     )
 
@@ -195,11 +195,11 @@ def render(report: Report, trend: Sequence[Mapping[str, Any]], *, title: str) ->
     s = report.summary
     by_tool = [
         (t, r["findings"], format_debt(r["debt_minutes"]))
-        for t, r in s["by_tool"].items()
+        for t, r in (s.by_tool or {}).items()
     ]
     by_rule = [
         (r["tool"], r["rule"], r["findings"], format_debt(r["debt_minutes"]))
-        for r in s["top_rules"]
+        for r in s.top_rules or ()
     ]
     findings = [
         (f"{f.path}:{f.line}:{f.column}", f.tool, f.rule, f.severity, f.message)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quality_gates.report import Report
+from quality_gates.report import BaselineCounts, Report
 
 MAX_ROWS = 200
 
@@ -21,21 +21,18 @@ def render(report: Report) -> str:
     word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
     out = [f"## quality-gates {report.command}: {word}", ""]
     s = report.summary
-    if s.get("score") is not None:
+    if s.score is not None:
+        kept = s.baseline or BaselineCounts()
+        row = (s.score, s.rating, s.debt, s.new, kept.baselined, kept.fixed)
         out += [
             "| score | rating | debt | new | baselined | fixed |",
             "|---|---|---|---|---|---|",
-            "| "
-            + " | ".join(
-                _count(s.get(k))
-                for k in ("score", "rating", "debt", "new", "baselined", "fixed")
-            )
-            + " |",
+            "| " + " | ".join(_count(v) for v in row) + " |",
             "",
         ]
-    for reason in s.get("reasons") or ():
+    for reason in s.reasons or ():
         out.append(f"- {_cell(reason)}")
-    if s.get("reasons"):
+    if s.reasons:
         out.append("")
     if report.tools:
         out += [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quality_gates.report import Report
+from quality_gates.report import Report, Summary
 
 
 def line(
@@ -22,36 +22,34 @@ def verdict(report: Report) -> str:
             + ", ".join(f"{tool} {n}" for tool, n in counts.items())
         )
     summary = report.summary
-    if summary.get("score") is not None:
-        out.append(
-            f"score {summary['score']} ({summary.get('rating')}), "
-            f"debt {summary.get('debt', str(summary.get('debt_minutes')) + 'm')}"
-        )
+    if summary.score is not None:
+        debt = summary.debt or f"{summary.debt_minutes}m"
+        out.append(f"score {summary.score} ({summary.rating}), debt {debt}")
     out.extend(ratchet(summary))
     for note in report.notes:
         out.append(f"note: {note}")
     for error in report.errors:
         out.append(f"error: {error}")
     word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
-    reasons = summary.get("reasons") or []
+    reasons = summary.reasons or []
     out.append(
         f"{report.command}: {word}" + (": " + "; ".join(reasons) if reasons else "")
     )
     return "\n".join(out) + "\n"
 
 
-def ratchet(summary: dict[str, object]) -> list[str]:
+def ratchet(summary: Summary) -> list[str]:
     """List the baseline and diff counts, when the run used them."""
     out = []
-    if summary.get("baselined") is not None:
+    counts = summary.baseline
+    if counts is not None and counts.baselined is not None:
         out.append(
-            f"baseline: {summary.get('new')} new, "
-            f"{summary.get('baselined')} baselined, "
-            f"{summary.get('fixed')} fixed since the baseline"
+            f"baseline: {summary.new} new, {counts.baselined} baselined, "
+            f"{counts.fixed} fixed since the baseline"
         )
-    if summary.get("outside_diff") is not None:
+    if summary.outside_diff is not None:
         out.append(
-            f"diff: {summary.get('outside_diff')} finding(s) outside the changed lines "
+            f"diff: {summary.outside_diff} finding(s) outside the changed lines "
             "do not fail the gate"
         )
     return out

@@ -114,7 +114,7 @@ def check_total(
     """Fail when the total is under fail-under."""
     if opts.fail_under is None:
         return
-    report.summary["fail_under"] = opts.fail_under
+    report.summary.details["fail_under"] = opts.fail_under
     if data.percent < opts.fail_under:
         report.findings.append(
             _finding(
@@ -141,7 +141,7 @@ def check_ratchet(
         "recorded": recorded,
         "tolerance": opts.tolerance,
     }
-    report.summary["ratchet"] = info
+    report.summary.details["ratchet"] = info
     if recorded is not None and ratchet_mod.dropped(
         data.percent, recorded, opts.tolerance
     ):
@@ -158,8 +158,8 @@ def check_ratchet(
     if opts.update_ratchet and (
         recorded is None or ratchet_mod.floor2(data.percent) > recorded
     ):
-        info["updated"] = ratchet_mod.write(opts.ratchet, data.percent)
-        report.notes.append(f"ratchet: recorded {info['updated']:.2f}% in {shown}")
+        info["updated"] = updated = ratchet_mod.write(opts.ratchet, data.percent)
+        report.notes.append(f"ratchet: recorded {updated:.2f}% in {shown}")
     elif recorded is None:
         raise GateError(
             f"{shown}: no recorded coverage yet; record {fmt(data.percent)} with "
@@ -181,7 +181,7 @@ def check_changed(
         path: [changed_mod.describe(a, b) for a, b in spans]
         for path, spans in result.uncovered.items()
     }
-    report.summary["changed"] = {
+    report.summary.details["changed"] = {
         "base": opts.diff_base,
         "percent": round(result.percent, 2),
         "covered": result.covered,
@@ -216,12 +216,9 @@ def build_report(data: coverage_mod.CoverageData, opts: Options, root: Path) -> 
     """Run every check that is on and decide the exit code."""
     report = Report(command=TOOL, rules={TOOL: rule_infos(RULES)})
     report.tools[TOOL] = ToolRun(TOOL, coverage_py.__version__, files=len(data.files))
-    report.summary.update(
-        percent=round(data.percent, 2),
-        data=display(data.source, root),
-        kind=data.kind,
-        files=len(data.files),
-    )
+    report.summary.percent = round(data.percent, 2)
+    report.summary.files = len(data.files)
+    report.summary.details.update(data=display(data.source, root), kind=data.kind)
     report.notes.append(
         f"total coverage {fmt(data.percent)} of {len(data.files)} file(s) in "
         f"{display(data.source, root)}"
