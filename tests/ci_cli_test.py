@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli
+from quality_gates.cli import parse_reporting
 from quality_gates.ci import docs_build, gate, publish, pytest_cell, relative_coverage
 from quality_gates.errors import GateError
 from quality_gates.report import Report
@@ -71,10 +72,9 @@ def test_gate_all_writes_sarif_json_summary_outputs(
         env=env,
     )
     assert proc.returncode == 1, proc.stderr
-    assert (
-        "::warning file=a.py,line=3" in proc.stdout
-        or "::error file=a.py,line=3" in proc.stdout
-    )
+    # F401 (pyflakes) is an error: the annotation's level is the finding's severity
+    assert "::error file=a.py,line=3" in proc.stdout
+    assert "::warning file=a.py" not in proc.stdout
     assert json.loads((project.root / "g.sarif").read_text())["version"] == "2.1.0"
     assert (
         json.loads((project.root / "g.json").read_text())["findings"][0]["rule"]
@@ -316,52 +316,24 @@ def test_a_failed_docs_build_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("scan", "expected"),
-    [
-        (
-            "all",
-            ["security", "-r", "a.txt", "-r", "b.txt", "--severity-threshold", "high"],
-        ),
-        (
-            "code",
-            [
-                "security",
-                "-r",
-                "a.txt",
-                "-r",
-                "b.txt",
-                "--severity-threshold",
-                "high",
-                "--no-deps",
-            ],
-        ),
-        (
-            "dependencies",
-            [
-                "security",
-                "-r",
-                "a.txt",
-                "-r",
-                "b.txt",
-                "--severity-threshold",
-                "high",
-                "--no-code",
-            ],
-        ),
-    ],
+    ("scan", "code", "deps"),
+    [("all", True, True), ("code", True, False), ("dependencies", False, True)],
 )
-def test_security_arguments(scan: str, expected: list[str]) -> None:
-    assert (
-        gate.security_arguments(
-            requirements="a.txt\nb.txt",
-            vuln_db="",
-            osv_url="",
-            severity="high",
-            confidence="",
-            scan=scan,
-        )
-        == expected
+def test_security_arguments(scan: str, code: bool, deps: bool) -> None:
+    """The security-scan's command line, read by the real `security` parser."""
+    argv = gate.security_arguments(
+        requirements="a.txt\nb.txt",
+        vuln_db="",
+        osv_url="",
+        severity="high",
+        confidence="",
+        scan=scan,
     )
+    _, args = parse_reporting(argv)
+    assert args.command == "security" and args.severity_threshold == "high"
+    assert args.requirements == ["a.txt", "b.txt"]
+    assert (not args.no_code, not args.no_deps) == (code, deps)
+    assert args.vuln_db is None and args.osv_url is None
 
 
 def test_security_arguments_reject_an_unknown_scan() -> None:
@@ -396,40 +368,27 @@ def test_run_arguments_pass_the_inputs_through(project: Project) -> None:
         tools="flake8,bandit", baseline="b.json", fail_under="75"
     )
     argv = gate.run_arguments(project.root, options, mode="changed", base="abc123")
-    assert argv == [
-        "run",
-        "--all-files",
-        "--tools",
-        "flake8,bandit",
-        "--diff-base",
-        "abc123",
-        "--baseline",
-        "b.json",
-        "--fail-under",
-        "75",
-    ]
-    assert gate.run_arguments(
-        project.root, gate.GateOptions(), mode="all", base=""
-    ) == ["run", "--all-files"]
+    # the command line the action runs, read by the real `run` parser
+    _, args = parse_reporting(argv)
+    assert (args.command, args.all_files, args.tools) == ("run", True, "flake8,bandit")
+    assert (args.diff_base, args.baseline, args.fail_under) == ("abc123", "b.json", 75)
+    _, plain = parse_reporting(
+        gate.run_arguments(project.root, gate.GateOptions(), mode="all", base="")
+    )
+    assert plain.all_files and plain.diff_base is None and plain.baseline is None
 
 
 def test_coverage_arguments() -> None:
-    assert gate.coverage_arguments(fail_under="", changed_fail_under="90", base="") == [
-        "coverage",
-        "--combine",
-    ]
-    assert gate.coverage_arguments(
-        fail_under="80", changed_fail_under="90", base="abc"
-    ) == [
-        "coverage",
-        "--combine",
-        "--fail-under",
-        "80",
-        "--diff-base",
-        "abc",
-        "--changed-fail-under",
-        "90",
-    ]
+    """The coverage-gate's command line, read by the real `coverage` parser."""
+    _, args = parse_reporting(
+        gate.coverage_arguments(fail_under="", changed_fail_under="90", base="")
+    )
+    assert args.combine and args.fail_under is None and args.diff_base is None
+    assert args.changed_fail_under is None  # without a base it means nothing
+    _, args = parse_reporting(
+        gate.coverage_arguments(fail_under="80", changed_fail_under="90", base="abc")
+    )
+    assert (args.fail_under, args.diff_base, args.changed_fail_under) == (80, "abc", 90)
 
 
 def test_the_tools_never_write_the_workflows_outputs(
