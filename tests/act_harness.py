@@ -113,7 +113,7 @@ def build_wheelhouse(target: Path) -> None:
             "--quiet",
             "-w",
             str(target),
-            str(REPO),
+            f"{REPO}[audit]",  # the security-scan action installs the audit extra
             "setuptools>=77",
             "pytest",
             "pytest-cov",
