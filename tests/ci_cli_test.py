@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli
-from quality_gates.cli import parse_reporting
 from quality_gates.ci import docs_build, gate, publish, pytest_cell, relative_coverage
+from quality_gates.cli import parse_reporting
 from quality_gates.errors import GateError
 from quality_gates.report import Report
 
