@@ -1,0 +1,174 @@
+"""The gate with ruff and mypy against ``ruff check``, ``ruff format --check`` and mypy.
+
+A project that selects ``tools = ["ruff", "mypy"]`` replaces three commands
+with one.  Side by side, each round: the gate (``quality-gates run --all-files
+--tools ruff,mypy``) and the three commands one after the other, each from
+empty caches (cold), then both again with nothing changed (warm: the gate's
+result cache, ruff's own cache, mypy's incremental cache).  The order of the
+two sides alternates from round to round.  It writes the ``ruff-mypy`` section
+of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess  # nosec B404 - fixed argument lists, never a shell
+from collections.abc import Sequence
+
+from bench.speed.commands import fresh_caches, ruff_commands, ruff_mypy_commands
+from bench.speed.measure import Bench
+from bench.speed.render import detail_table, gate_breakdown
+from bench.speed.runs import run_direct, run_gate
+from bench.speed.stats import fmt, ratio
+from bench.speed.trees import Tree
+
+LABEL = "ruff-mypy"
+TOOLS = "ruff,mypy"
+STATES = ("cold", "warm")
+COLUMNS = {
+    "ruff-check": "`ruff check .`",
+    "ruff-format": "`ruff format --check .`",
+    "mypy": "`mypy` (same files)",
+}
+
+
+def owns(label: str) -> bool:
+    """Tell whether a measurement's label belongs to this comparison."""
+    return f"/{LABEL}/" in label
+
+
+def measure(bench: Bench, tree: Tree, runs: int) -> None:
+    """Measure ``runs`` rounds, cold then warm, the gate and the direct run."""
+    for i in range(runs):
+        bench.say(f"{tree.key}: ruff and mypy, cold and warm, round {i + 1}/{runs}")
+        one_round(bench, tree, gate_first=i % 2 == 0)
+    tree.ruff_files = ruff_files(tree)
+
+
+def one_round(bench: Bench, tree: Tree, *, gate_first: bool) -> None:
+    """Run the gate and the three commands, each cold and then warm."""
+    caches = {"gate": fresh_caches(bench.work), "direct": fresh_caches(bench.work)}
+    commands = ruff_mypy_commands(
+        tree.root, tree.valid, caches["direct"], invalid(tree)
+    )
+    order = ("gate", "direct") if gate_first else ("direct", "gate")
+    for state in STATES:
+        for side in order:
+            label = f"{tree.key}/{LABEL}/{side}-{state}"
+            if side == "gate":
+                cold = state == "cold"
+                run_gate(bench, tree, label, caches[side], breakdown=cold, tools=TOOLS)
+            else:
+                run_direct(bench, tree, label, caches[side], commands)
+    for folder in caches.values():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def invalid(tree: Tree) -> list[str]:
+    """Return the tracked files that are not valid Python (the gate gives no tool)."""
+    valid = set(tree.valid)
+    return [name for name in tree.files if name not in valid]
+
+
+def ruff_files(tree: Tree) -> int:
+    """Count the files ``ruff check .`` finds itself (``--show-files``, not timed)."""
+    check = ruff_commands(tree.root, invalid(tree))["ruff-check"]
+    proc = subprocess.run(  # nosec B603
+        [*check[:-1], "--show-files", "."],
+        cwd=tree.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return sum(1 for line in proc.stdout.splitlines() if line.strip())
+
+
+# -- the section ---------------------------------------------------------------
+def section(
+    bench: Bench, trees: Sequence[Tree], *, command: str, facts: dict[str, str]
+) -> str:
+    """Render the ``ruff-mypy`` section of BENCHMARKS.md."""
+    own = [label for label in bench.samples if owns(label)]
+    cold = [label for label in bench.gate_tools if owns(label)]
+    out = ["## ruff and mypy: the gate against the tools run directly", ""]
+    out += [intro(command, facts), "", table(bench, trees), ""]
+    out += [f"- {files_note(tree)}" for tree in trees]
+    out += ["", "Inside the gate, the last cold run of each tree:", ""]
+    out += [gate_breakdown(bench, cold), "", "Every measurement:", ""]
+    out += [detail_table(bench, own)]
+    warnings = [w for w in bench.warnings if owns(w)]
+    out += ["", "Warnings:", ""] + [f"- {w}" for w in warnings] if warnings else []
+    return "\n".join(out) + "\n"
+
+
+def intro(command: str, facts: dict[str, str]) -> str:
+    """Say what was compared, how, and on what machine."""
+    return (
+        f'Written by `{command}`. A project that selects `tools = ["ruff", '
+        '"mypy"]` runs `quality-gates run --all-files --tools ruff,mypy` instead '
+        "of `ruff check .`, `ruff format --check .` and `mypy` on its files. Each "
+        "round times both sides cold (every cache empty), then warm (nothing "
+        "changed: the gate's result cache; ruff's own cache and mypy's incremental "
+        "cache), side by side, the side that goes first alternating. Medians of "
+        f"{facts['runs']} round(s); ratio = gate / direct (under 1: the gate is "
+        f"faster). Measured on {facts['cores']} cores ({facts['CPU']}), a machine "
+        "shared with other work, so wall times are noisy and the ratios are what "
+        f"to compare (load average before / after: {facts['load']}); "
+        f"{facts['date']} UTC, quality-gates {facts['commit']}, "
+        f"ruff {facts['ruff']}, mypy {facts['mypy']}."
+    )
+
+
+def table(bench: Bench, trees: Sequence[Tree]) -> str:
+    """Tabulate each tree and state: the gate, each command, the ratios."""
+    head = " | ".join(["gate, ruff + mypy", *COLUMNS.values()])
+    lines = [
+        f"| tree | caches | {head} | direct, one after the other "
+        "| ratio | CPU ratio | peak RSS ratio |",
+        "|---|---|" + "---:|" * (len(COLUMNS) + 5),
+    ]
+    for tree in trees:
+        lines += [table_line(bench, tree.key, state) for state in STATES]
+    return "\n".join(lines)
+
+
+def table_line(bench: Bench, t: str, state: str) -> str:
+    """Render the gate against the direct run, ``state`` caches, on tree ``t``."""
+    gate, direct = f"{t}/{LABEL}/gate-{state}", f"{t}/{LABEL}/direct-{state}"
+    tools = [fmt(bench.wall(f"{direct}/{tool}"), " s") for tool in COLUMNS]
+    cells = [t, state, fmt(bench.wall(gate), " s"), *tools]
+    cells.append(fmt(bench.wall(f"{direct}/total"), " s"))
+    cells += [
+        f"**{fmt(ratio(bench.wall(gate), bench.wall(f'{direct}/total')))}**",
+        fmt(ratio(bench.cpu(gate), bench.cpu(f"{direct}/total"))),
+        fmt(ratio(bench.peak(gate), bench.peak(f"{direct}/total"))),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def files_note(tree: Tree) -> str:
+    """Say what each side checks on ``tree``."""
+    found = f"{tree.ruff_files}" if tree.ruff_files >= 0 else "an unknown number of"
+    skipped = len(tree.files) - len(tree.valid)
+    kept = f"; the {skipped} not valid are kept from direct ruff too" if skipped else ""
+    return (
+        f"{tree.key} (`{tree.sdist.requirement}`): the gate checks its "
+        f"{len(tree.files)} git-tracked Python files ({len(tree.valid)} valid "
+        f"Python, given to the tools{kept}); `ruff check .` finds {found} files "
+        f"itself; mypy gets the same {len(tree.valid)} files on both sides."
+    )
+
+
+def facts_of(machine: dict[str, str]) -> dict[str, str]:
+    """Pick the machine table's entries the section's sentence names."""
+    keys = {
+        "cores": "cores",
+        "CPU": "CPU",
+        "load": "load average before / after",
+        "date": "date (UTC)",
+        "commit": "quality-gates commit",
+        "runs": "runs per measurement",
+        "ruff": "ruff version",
+        "mypy": "mypy version",
+    }
+    return {short: machine.get(long, "unknown") for short, long in keys.items()}
