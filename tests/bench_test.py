@@ -314,6 +314,22 @@ def test_ruff_gets_the_gates_settings_unless_the_project_has_its_own(
     assert own["mypy"][-1] == "a.py" and str(project.root / "c" / "mypy") in own["mypy"]
 
 
+def test_each_tool_gets_the_files_the_gate_gives_it(project: Project) -> None:
+    """The direct run checks what the gate checks: mypy follows its own config."""
+    project.write("pyproject.toml", '[tool.mypy]\nfiles = ["src"]\n')
+    names = ["src/a.py", "tests/t.py"]
+    for name in names:
+        project.write(name, "x = 1\n")
+    direct = commands.direct_commands(project.root, names, project.root / "c")
+    assert direct["mypy"][-1] == "src/a.py" and "tests/t.py" not in direct["mypy"]
+    assert direct["black"][-2:] == names and direct["flake8"][-2:] == names
+    project.write("pyproject.toml", '[tool.mypy]\nfiles = ["nothing"]\n')
+    direct = commands.direct_commands(project.root, names, project.root / "c")
+    assert sorted(direct) == ["bandit", "black", "flake8", "isort"]
+    both = commands.ruff_mypy_commands(project.root, names, project.root / "c")
+    assert sorted(both) == ["ruff-check", "ruff-format"]
+
+
 # -- the ruff and mypy comparison -------------------------------------------------------
 def test_ruff_mypy_section_puts_the_gate_beside_the_direct_run(tmp_path: Path) -> None:
     b = Bench(tmp_path, interval=0.05, verbose=False)
@@ -329,7 +345,7 @@ def test_ruff_mypy_section_puts_the_gate_beside_the_direct_run(tmp_path: Path) -
     }
     b.warnings += ["medium/ruff-mypy/direct-cold/mypy: exit 2: boom", "other: x"]
     tree = Tree("medium", MEDIUM, tmp_path, ["a.py", "b.py", "c.py"], ["a.py"], 9)
-    tree.ruff_files = 4
+    tree.checked = {"ruff": 4, "mypy": 1}
     facts = ruff_mypy.facts_of({"cores": "2", "ruff version": "0.17.6"})
     text = ruff_mypy.section(b, [tree], command="python bench/run.py", facts=facts)
     assert text.startswith("## ruff and mypy: the gate against the tools run directly")
@@ -341,7 +357,7 @@ def test_ruff_mypy_section_puts_the_gate_beside_the_direct_run(tmp_path: Path) -
         "| medium | warm | 0.200 s | - | - | - | 1.00 s | **0.200** | 0.200 |" in text
     )
     assert "its 3 git-tracked Python files (1 valid" in text
-    assert "`ruff check .` finds 4 files itself" in text
+    assert "`ruff check .` finds 4 files itself; mypy checks 1 on both" in text
     assert "| medium/ruff-mypy/gate-cold | ruff | ok | 0.400 | 0 / 3 |" in text
     assert "- medium/ruff-mypy/direct-cold/mypy: exit 2: boom" in text
     assert "other: x" not in text and "| medium/gate-cold |" not in text
@@ -377,7 +393,8 @@ def test_ruff_mypy_measures_the_real_tools_side_by_side(
     assert sorted(b.gate_tools[f"{base}/gate-cold"]) == ["mypy", "ruff"]
     assert b.warnings == []
     assert (names, valid) == (["broken.py", *valid], ["pkg/__init__.py", "pkg/mod.py"])
-    assert tree.ruff_files == 3  # its own discovery: untracked.py as well
+    # ruff's own discovery: untracked.py as well
+    assert tree.checked == {"ruff": 3, "mypy": 2}
 
 
 # -- the shared helpers: bench/sdists.py ---------------------------------------------
@@ -443,3 +460,18 @@ def test_a_bad_archive_is_a_one_line_error(
 def test_git_failure_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"^bench: git rev-parse HEAD in .*: fatal"):
         sdists.git(tmp_path, "rev-parse", "HEAD")
+
+
+def test_the_bench_requirements_pin_the_ruff_of_the_ruff_extra() -> None:
+    """The gate's ruff and the direct run's are one version, or the ratio lies."""
+    import tomllib
+
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["ruff"]
+    pins = [
+        line.split("#")[0].strip()
+        for line in (REPO / "bench" / "requirements.txt").read_text().splitlines()
+    ]
+    ruff_pins = [pin for pin in pins if pin.startswith("ruff")]
+    assert ruff_pins == extra == ["ruff==0.17.6"]

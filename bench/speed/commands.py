@@ -13,6 +13,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
 # what a user's shell keeps out: another environment's, and bytecode switched off
@@ -50,34 +51,52 @@ def gate_command(report: Path | None, tools: str | None = None) -> list[str]:
     return [*head, "run", "--all-files", *chosen, *extra]
 
 
-def settings(root: Path) -> dict[str, list[str]]:
-    """Return each tool's settings as the gate's adapter chooses them for ``root``."""
+class Chosen(NamedTuple):
+    """What the gate's adapter gives one tool: its settings and its files."""
+
+    settings: list[str]
+    files: list[str]
+
+
+def chosen(root: Path, names: Sequence[str]) -> dict[str, Chosen]:
+    """Return each tool's settings and files, as the gate's adapters choose them.
+
+    The gate gives a tool only the files the project's own run of it checks
+    (its ``files``, ``exclude``...): the direct run gets the same.
+    """
     from quality_gates import config
     from quality_gates.tools import load
     from quality_gates.tools.base import Context
 
     ctx = Context(root, config.load(root))
-    return {name: list(adapter.settings(ctx)) for name, adapter in load().items()}
-
-
-def direct_commands(root: Path, names: list[str], caches: Path) -> dict[str, list[str]]:
-    """Build the five tools' commands, with the settings the gate's adapters choose."""
-    chosen = settings(root)
-    py = [sys.executable, "-m"]
     return {
-        "black": [*py, "black", "--check", "--quiet", *chosen["black"], *names],
-        "isort": [*py, "isort", "--check-only", "--quiet", "--settings-path", "."]
-        + [*chosen["isort"], *names],
-        "flake8": [*py, "flake8", *chosen["flake8"], *names],
-        "mypy": mypy_command(chosen["mypy"], names, caches),
-        "bandit": [*py, "bandit", "--quiet", "-r", *chosen["bandit"], *names],
+        name: Chosen(list(adapter.settings(ctx)), adapter.select(ctx, names))
+        for name, adapter in load().items()
     }
 
 
-def mypy_command(chosen: list[str], names: list[str], caches: Path) -> list[str]:
-    """Build mypy's command on ``names``, its incremental cache in the run's folder."""
+def direct_commands(root: Path, names: list[str], caches: Path) -> dict[str, list[str]]:
+    """Build the five tools' commands (a tool given no file is left out)."""
+    tools = chosen(root, names)
+    black, isort, flake8, bandit = (
+        tools[t] for t in ("black", "isort", "flake8", "bandit")
+    )
+    py = [sys.executable, "-m"]
+    commands = {
+        "black": [*py, "black", "--check", "--quiet", *black.settings, *black.files],
+        "isort": [*py, "isort", "--check-only", "--quiet", "--settings-path", "."]
+        + [*isort.settings, *isort.files],
+        "flake8": [*py, "flake8", *flake8.settings, *flake8.files],
+        "mypy": mypy_command(tools["mypy"], caches),
+        "bandit": [*py, "bandit", "--quiet", "-r", *bandit.settings, *bandit.files],
+    }
+    return {tool: cmd for tool, cmd in commands.items() if tools[tool].files}
+
+
+def mypy_command(mypy: Chosen, caches: Path) -> list[str]:
+    """Build mypy's command, its incremental cache in the run's folder."""
     cache = ["--cache-dir", str(caches / "mypy")]
-    return [sys.executable, "-m", "mypy", *cache, *chosen, *names]
+    return [sys.executable, "-m", "mypy", *cache, *mypy.settings, *mypy.files]
 
 
 def with_package_bases(cmd: list[str]) -> list[str]:
@@ -99,13 +118,13 @@ def ruff_commands(root: Path, skip: Sequence[str] = ()) -> dict[str, list[str]]:
     ``skip`` (files that are not valid Python: the gate gives them to no tool)
     is added to the project's own excludes.
     """
-    chosen = settings(root)["ruff"]
+    settings = chosen(root, [])["ruff"].settings
     if skip:
-        chosen += ["--extend-exclude", ",".join(skip)]
+        settings += ["--extend-exclude", ",".join(skip)]
     ruff = ruff_binary()
     return {
-        "ruff-check": [ruff, "check", *chosen, "."],
-        "ruff-format": [ruff, "format", "--check", *chosen, "."],
+        "ruff-check": [ruff, "check", *settings, "."],
+        "ruff-format": [ruff, "format", "--check", *settings, "."],
     }
 
 
@@ -113,5 +132,6 @@ def ruff_mypy_commands(
     root: Path, names: list[str], caches: Path, skip: Sequence[str] = ()
 ) -> dict[str, list[str]]:
     """Build ruff's two commands, and mypy's as in the five-tool run."""
-    mypy = mypy_command(settings(root)["mypy"], names, caches)
-    return {**ruff_commands(root, skip), "mypy": mypy}
+    mypy = chosen(root, names)["mypy"]
+    both = ruff_commands(root, skip)
+    return {**both, "mypy": mypy_command(mypy, caches)} if mypy.files else both

@@ -15,7 +15,7 @@ import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 from collections.abc import Sequence
 
-from bench.speed.commands import fresh_caches, ruff_commands, ruff_mypy_commands
+from bench.speed.commands import chosen, fresh_caches, ruff_commands, ruff_mypy_commands
 from bench.speed.measure import Bench
 from bench.speed.render import detail_table, gate_breakdown
 from bench.speed.runs import run_direct, run_gate
@@ -42,7 +42,8 @@ def measure(bench: Bench, tree: Tree, runs: int) -> None:
     for i in range(runs):
         bench.say(f"{tree.key}: ruff and mypy, cold and warm, round {i + 1}/{runs}")
         one_round(bench, tree, gate_first=i % 2 == 0)
-    tree.ruff_files = ruff_files(tree)
+    mypy = chosen(tree.root, tree.valid)["mypy"]
+    tree.checked = {"ruff": ruff_files(tree), "mypy": len(mypy.files)}
 
 
 def one_round(bench: Bench, tree: Tree, *, gate_first: bool) -> None:
@@ -148,14 +149,15 @@ def table_line(bench: Bench, t: str, state: str) -> str:
 
 def files_note(tree: Tree) -> str:
     """Say what each side checks on ``tree``."""
-    found = f"{tree.ruff_files}" if tree.ruff_files >= 0 else "an unknown number of"
+    ruff, mypy = (tree.checked.get(tool, "?") for tool in ("ruff", "mypy"))
     skipped = len(tree.files) - len(tree.valid)
     kept = f"; the {skipped} not valid are kept from direct ruff too" if skipped else ""
     return (
         f"{tree.key} (`{tree.sdist.requirement}`): the gate checks its "
         f"{len(tree.files)} git-tracked Python files ({len(tree.valid)} valid "
-        f"Python, given to the tools{kept}); `ruff check .` finds {found} files "
-        f"itself; mypy gets the same {len(tree.valid)} files on both sides."
+        f"Python, given to the tools{kept}); `ruff check .` finds {ruff} files "
+        f"itself; mypy checks {mypy} on both sides (those the project's mypy "
+        "config selects)."
     )
 
 

@@ -26,8 +26,8 @@ class Tree:
     lines: int
     # the caches of the last cold gate run: what the warm scenarios start from
     warm_caches: Path | None = None
-    # the files `ruff check .` finds itself (its own discovery, not git's)
-    ruff_files: int = -1
+    # how many files each direct command checks (ruff: its own discovery)
+    checked: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def prepare(key: str, sdist: Sdist, work: Path) -> Tree:
