@@ -286,6 +286,7 @@ repos:
       - id: mypy
         additional_dependencies:
           - tomli >= 0.2.6, < 2.0.0
+          - packaging < 20
           - click >= 8.1.0, != 8.1.4, != 8.1.5
           - types-PyYAML
           - ./vendored/plugin
@@ -293,19 +294,22 @@ repos:
 
 
 def test_dependency_the_suites_environment_excludes_is_dropped() -> None:
-    """Black's own mypy hook asks for tomli < 2; the suite's pip-audit needs >= 2.
+    """A dependency the suite's environment excludes (packaging < 20) is dropped.
 
     pip refuses an environment with both, so the gate's hook could never
     install: the dependency is dropped with the reason, the rest carried.
+    Black's own mypy hook asks for tomli < 2, which nothing in the hooks'
+    environment excludes (pip-audit, which needs tomli >= 2, is the
+    dependency-audit hook's alone), so it is carried.
     """
-    tomli = importlib.metadata.version("tomli")
-    assert not tomli.startswith("1.")  # the conflict this test is about
+    packaging = importlib.metadata.version("packaging")
     config = precommit.parse(BLACK_MYPY_HOOK.encode())
     deps, dropped = hooks.dependencies(hooks.classify(config, [PIN[0]]))
     assert dropped == {
-        "tomli >= 0.2.6, < 2.0.0": f"the suite's environment needs tomli {tomli}"
+        "packaging < 20": f"the suite's environment needs packaging {packaging}"
     }
     assert deps["mypy"] == [
+        "tomli >= 0.2.6, < 2.0.0",
         "click >= 8.1.0, != 8.1.4, != 8.1.5",
         "types-PyYAML",
         "./vendored/plugin",

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Project, cli, validate_sarif
-from quality_gates.guards import gatecmd, integrity, shell
-from quality_gates.guards.integrity_rules import RULES
+from quality_gates.guards.integrity import audit as integrity
+from quality_gates.guards.integrity import gatecmd, shell
+from quality_gates.guards.integrity.rules import RULES
 from workflow_yaml import DIGEST, SHA, audit, run_step, workflow
 
 # (shell script of one step, rule or None, text the message must contain)

@@ -17,9 +17,9 @@ import jsonschema
 import pytest
 from conftest import Project, cli, git, pre_commit
 from quality_gates.errors import GateError
-from quality_gates.guards import coverage as coverage_mod
-from quality_gates.guards.changed_lines import changed_coverage, ranges
-from quality_gates.guards.coverage import FileCoverage
+from quality_gates.guards.coverage import data as coverage_mod
+from quality_gates.guards.coverage.changed_lines import changed_coverage, ranges
+from quality_gates.guards.coverage.data import FileCoverage
 
 PYPROJECT = '[tool.pytest.ini_options]\npythonpath = ["."]\n'
 CALC = """\

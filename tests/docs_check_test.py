@@ -15,7 +15,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import Project, cli, pre_commit
-from quality_gates.guards import docs, docs_config
+from quality_gates.guards.docs import config as docs_config
+from quality_gates.guards.docs import site as docs
 
 BASE = "https://owner.github.io/repo/"
 

@@ -19,7 +19,9 @@ from conftest import REPO
 from mkdocs.config import load_config
 from quality_gates import config as config_mod
 from quality_gates.commands import docs_check
-from quality_gates.guards import coverage, import_time, protect_config
+from quality_gates.guards.coverage import data as coverage
+from quality_gates.guards.import_time import measure as import_time
+from quality_gates.guards.protect import config as protect_config
 from quality_gates.security import ignores
 from quality_gates.security import settings as security_settings
 

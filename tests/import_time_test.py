@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import Project, cli, pre_commit
-from quality_gates.guards import import_time
+from quality_gates.guards.import_time import measure as import_time
 
 SLOW_INIT = "from slowpkg import heavy\n\n\ndef use():\n    return heavy.VALUE\n"
 LAZY_INIT = "def use():\n    from slowpkg import heavy\n\n    return heavy.VALUE\n"

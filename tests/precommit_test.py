@@ -7,6 +7,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -186,43 +187,70 @@ def test_try_repo_single_tool_hooks(
         assert after == before
 
 
-def hook_environment(home: Path, hook_repo: tuple[Path, str]) -> Path:
-    """Find the environment pre-commit installed for the hook repository at its rev."""
+def hook_environment(
+    home: Path, hook_repo: tuple[Path, str], deps: tuple[str, ...] = ()
+) -> Path:
+    """Find the environment pre-commit installed for the hook repository at its rev.
+
+    pre-commit keys a hook's environment by repository, rev and the hook's
+    additional_dependencies (its database names the repository ``REPO:DEP,DEP``).
+    """
+    name = f"{hook_repo[0]}:{','.join(deps)}" if deps else str(hook_repo[0])
     with sqlite3.connect(home / "db.db") as conn:
         paths = conn.execute(
             "SELECT path FROM repos WHERE repo = ? AND ref = ?",
-            (str(hook_repo[0]), hook_repo[1]),
+            (name, hook_repo[1]),
         ).fetchall()
     envs = [env for (path,) in paths for env in Path(path).glob("py_env-*")]
     assert len(envs) == 1, f"no environment for {hook_repo} in {home}"
     return envs[0]
 
 
-@pytest.mark.slow
-def test_the_hook_environment_leaves_out_the_dashboards_chart(
-    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
-) -> None:
-    """Install only what the hooks need; the dashboard names what it needs."""
-    repo = {
-        "repo": str(hook_repo[0]),
-        "rev": hook_repo[1],
-        "hooks": [{"id": "quality-gate"}],
-    }
-    config = {"repos": [repo]}
-    consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
-    installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    env = hook_environment(pre_commit_home, hook_repo)
+def installed_names(env: Path) -> set[str]:
+    """The normalised names of the distributions installed in ``env``."""
     listed = subprocess.run(
         [env / "bin" / "python", "-m", "pip", "list", "--format", "json"],
         capture_output=True,
         text=True,
         check=True,
     )
-    names = {
+    return {
         re.sub(r"[-_.]+", "-", p["name"]).lower() for p in json.loads(listed.stdout)
     }
-    assert "mypy" in names and "pip-audit" in names
+
+
+def test_pip_audit_is_the_dependency_audit_hooks_alone() -> None:
+    """The manifest adds the `audit` extra's pin to that hook, and to no other."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["audit"]
+    assert not [d for d in project["dependencies"] if d.startswith("pip-audit")]
+    added = {h["id"]: h.get("additional_dependencies") for h in MANIFEST}
+    assert added.pop("dependency-audit") == extra == ["pip-audit==2.10.1"]
+    assert set(added.values()) == {None}
+
+
+@pytest.mark.slow
+def test_the_hook_environment_leaves_out_the_dashboards_chart(
+    consumer: Project, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Install only what the hooks need; the dashboard names what it needs.
+
+    pip-audit goes only into the dependency-audit hook's own environment.
+    """
+    repo = {
+        "repo": str(hook_repo[0]),
+        "rev": hook_repo[1],
+        "hooks": [{"id": "quality-gate"}, {"id": "dependency-audit"}],
+    }
+    config = {"repos": [repo]}
+    consumer.write(".pre-commit-config.yaml", yaml.safe_dump(config))
+    installed = pre_commit(consumer.root, pre_commit_home, "install-hooks")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    env = hook_environment(pre_commit_home, hook_repo)
+    names = installed_names(env)
+    assert "mypy" in names and "pip-audit" not in names
+    audit_env = hook_environment(pre_commit_home, hook_repo, ("pip-audit==2.10.1",))
+    assert {"quality-gates", "pip-audit"} <= installed_names(audit_env)
     assert not names & {"matplotlib", "numpy", "pillow", "fonttools", "contourpy"}
     proc = subprocess.run(
         [env / "bin" / "quality-gates", "dashboard"],

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli, validate_sarif
-from quality_gates.guards import changes, codeowners, textfile, trailers
-from quality_gates.guards.protect_rules import RULES
+from quality_gates import textfile
+from quality_gates.guards.protect import changes, codeowners, trailers
+from quality_gates.guards.protect.rules import RULES
 
 PYPROJECT = """\
 [project]

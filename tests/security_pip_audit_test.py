@@ -6,11 +6,15 @@ test machines cannot reach; pip-audit itself runs for real as a subprocess.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import HOOKS, Project, cli
 from security_osv_standin import closed_port, serve
 
 NO_PROXY = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
@@ -188,3 +192,45 @@ def test_parse_output_rejects_what_is_not_a_report() -> None:
         0, '{"dependencies": [], "fixes": []}', "", url="u"
     )
     assert good["dependencies"] == []
+
+
+def _linked_site(tmp_path: Path, modules: tuple[str, ...]) -> Path:
+    """A folder holding only ``modules`` (links into this interpreter's packages)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, name
+        origin = Path(spec.origin)
+        target = origin.parent if origin.name == "__init__.py" else origin
+        (site / target.name).symlink_to(target)
+    return site
+
+
+def test_missing_pip_audit_is_exit_2_naming_the_extra(
+    project: Project, tmp_path: Path
+) -> None:
+    """pip-audit is the `audit` extra: an install without it says what to install.
+
+    An interpreter with the suite and its other dependencies but no pip-audit
+    (a bare venv; the hooks' environment of every hook but dependency-audit).
+    """
+    venv = tmp_path / "bare"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
+    )
+    site = _linked_site(tmp_path, ("packaging", "yaml", "pathspec"))
+    setup(project, "requests==2.19.0\n")
+    proc = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "quality_gates", "security"]
+        + ["--no-code", "-r", "requirements.txt"],
+        cwd=project.root,
+        env={"PYTHONPATH": f"{HOOKS}:{site}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert "pip-audit is not installed" in out
+    assert "pip install 'quality-gates[audit]'" in out

@@ -11,8 +11,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from quality_gates.guards import shell, shells
-from quality_gates.guards.integrity_rules import RULES
+from quality_gates.guards.integrity import shell, shells
+from quality_gates.guards.integrity.rules import RULES
 from workflow_yaml import audit, workflow
 
 

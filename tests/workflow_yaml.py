@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from quality_gates.guards import textfile, workflows
+from quality_gates import textfile
+from quality_gates.guards.integrity import workflows
 
 SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
 DIGEST = "sha256:" + "a" * 64

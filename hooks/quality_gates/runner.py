@@ -9,8 +9,7 @@ import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
@@ -95,37 +94,6 @@ def _syntax_entry(value: object) -> bool:
         and len(verdict) == 3
         and [type(v) for v in verdict] == [int, int, str]
     )
-
-
-class LinesOf(Mapping[str, Sequence[str]]):
-    """Lines of a file by path: the sources read this run, else the disk; once each.
-
-    Fingerprints need the flagged line's text; only files with fresh findings
-    are split into lines, so a warm run splits none.
-    """
-
-    def __init__(self, root: Path, srcs: Mapping[str, sources.Source]) -> None:
-        """Look up ``srcs`` first, then files under ``root``."""
-        self.root = root
-        self.srcs = srcs
-        self.other: dict[str, list[str]] = {}
-
-    def __getitem__(self, path: str) -> Sequence[str]:
-        """Return the lines of ``path`` (none for a missing or unreadable file)."""
-        src = self.srcs.get(path)
-        if src is not None:
-            return src.lines
-        if path not in self.other:
-            self.other[path] = sources.file_lines(self.root, path)
-        return self.other[path]
-
-    def __iter__(self) -> Iterator[str]:
-        """Iterate over the paths read this run."""
-        return iter(self.srcs)
-
-    def __len__(self) -> int:
-        """Count the paths read this run."""
-        return len(self.srcs)
 
 
 def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
@@ -289,7 +257,7 @@ class Runner:
         wanted = set().union(*scoped.values())
         srcs = self.read_sources([n for n in files if n in wanted])
         good = {n for n, s in srcs.items() if s.problem is None}
-        lines = LinesOf(self.ctx.root, srcs)
+        lines = sources.LinesOf(self.ctx.root, srcs)
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []
@@ -396,7 +364,10 @@ class Runner:
         return tasks
 
     def _execute(
-        self, tasks: list[Task], pending: dict[str, dict[str, str]], lines: LinesOf
+        self,
+        tasks: list[Task],
+        pending: dict[str, dict[str, str]],
+        lines: sources.LinesOf,
     ) -> list[Finding]:
         if not tasks:
             return []

@@ -9,9 +9,10 @@ import re
 import sys
 import tokenize
 import warnings
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from quality_gates.findings import Finding
+from quality_gates.findings import Finding, fingerprint_findings
 
 
 @dataclasses.dataclass
@@ -67,6 +68,54 @@ def file_lines(root: Path, path: str) -> list[str]:
     if problem is not None:
         text = data.decode("utf-8", "replace")
     return split_lines(text)
+
+
+class LinesOf(Mapping[str, Sequence[str]]):
+    """Lines of a file by path: the sources read this run, else the disk; once each.
+
+    Fingerprints need the flagged line's text; only files with fresh findings
+    are split into lines, so a warm run splits none.
+    """
+
+    def __init__(self, root: Path, srcs: Mapping[str, Source]) -> None:
+        """Look up ``srcs`` first, then files under ``root``."""
+        self.root = root
+        self.srcs = srcs
+        self.other: dict[str, list[str]] = {}
+
+    def __getitem__(self, path: str) -> Sequence[str]:
+        """Return the lines of ``path`` (none for a missing or unreadable file)."""
+        src = self.srcs.get(path)
+        if src is not None:
+            return src.lines
+        if path not in self.other:
+            self.other[path] = file_lines(self.root, path)
+        return self.other[path]
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the paths read this run."""
+        return iter(self.srcs)
+
+    def __len__(self) -> int:
+        """Count the paths read this run."""
+        return len(self.srcs)
+
+
+def fingerprint_files(
+    root: Path, findings: Iterable[Finding], texts: Container[str] | None = None
+) -> list[Finding]:
+    """Fingerprint findings on the lines of their files under ``root``, sorted.
+
+    With ``texts``, only those paths are read: a finding on a data file (binary
+    coverage data, a JSON record that changes) keeps a fingerprint that does not.
+    """
+    found = list(findings)
+    lines = LinesOf(root, {})
+    if texts is not None:
+        return fingerprint_findings(
+            found, {f.path: lines[f.path] for f in found if f.path in texts}
+        )
+    return fingerprint_findings(found, lines)
 
 
 def lines_of_code(lines: list[str]) -> int:

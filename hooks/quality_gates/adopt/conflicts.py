@@ -2,9 +2,9 @@
 
 The suite's hook installs the suite and every tool it pins in one environment,
 with the old hooks' ``additional_dependencies`` beside them.  A dependency
-that asks for a version the suite's own requirements exclude (black's mypy
-hook asks for ``tomli < 2``; the suite's pip-audit needs ``tomli >= 2.2.1``)
-makes pip refuse the whole environment.  Such a dependency is left out, with a
+that asks for a version the suite's own requirements exclude (``packaging <
+20``; the suite needs ``packaging >= 23``) makes pip refuse the whole
+environment.  Such a dependency is left out, with a
 note, and the baseline is taken in the environment that can exist.
 
 The suite's requirements are read from the installed distributions (init's

@@ -25,8 +25,8 @@ from quality_gates.adopt.args import TRANSLATORS, Value
 from quality_gates.adopt.workspace import PYPROJECT, Workspace, read_text
 from quality_gates.atomic import write_atomic
 from quality_gates.errors import GateError
-from quality_gates.guards.yamlnodes import scalar
 from quality_gates.report import Report
+from quality_gates.yamlnodes import scalar
 
 SECTION = ("tool", "quality-gates")
 

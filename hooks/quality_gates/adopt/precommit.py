@@ -13,8 +13,8 @@ import re
 import yaml
 from quality_gates.adopt import known
 from quality_gates.errors import GateError
-from quality_gates.guards.textfile import decode
-from quality_gates.guards.yamlnodes import compose, mapping, scalar, sequence, value
+from quality_gates.textfile import decode
+from quality_gates.yamlnodes import compose, mapping, scalar, sequence, value
 
 PATH = ".pre-commit-config.yaml"
 

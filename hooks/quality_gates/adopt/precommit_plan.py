@@ -9,7 +9,7 @@ from quality_gates.adopt import edit
 from quality_gates.adopt.edit import Edit, SuiteHook
 from quality_gates.adopt.hooks import Found
 from quality_gates.adopt.precommit import Config, Repo, last_line
-from quality_gates.guards.yamlnodes import mapping, scalar, sequence, value
+from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
 
 def _skip(config: Config, replaced: set[str], nl: str) -> Edit | None:

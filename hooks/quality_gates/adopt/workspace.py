@@ -10,7 +10,7 @@ from typing import Any
 import tomlkit
 from quality_gates import config as config_mod
 from quality_gates.errors import GateError
-from quality_gates.guards.textfile import decode
+from quality_gates.textfile import decode
 from quality_gates.tools.base import Context
 from tomlkit.items import Table
 

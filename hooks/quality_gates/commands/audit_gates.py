@@ -11,8 +11,8 @@ from quality_gates import files as files_mod
 from quality_gates import reports
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import fingerprint_findings
-from quality_gates.guards import integrity
-from quality_gates.guards.integrity_rules import RULES, TOOL
+from quality_gates.guards.integrity import audit as integrity
+from quality_gates.guards.integrity.rules import RULES, TOOL
 from quality_gates.guards.rules import rule_infos
 from quality_gates.report import Report, ToolRun
 

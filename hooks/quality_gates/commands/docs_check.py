@@ -10,11 +10,14 @@ from typing import Any
 from quality_gates import __version__
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import reports
+from quality_gates import reports, sources
 from quality_gates.errors import FAILED, PASSED, GateError
-from quality_gates.findings import Finding, fingerprint_findings
-from quality_gates.guards import docs, docs_config
-from quality_gates.report import Report, RuleInfo, ToolRun
+from quality_gates.findings import Finding
+from quality_gates.guards.docs import config as docs_config
+from quality_gates.guards.docs import site as docs
+from quality_gates.guards.docs.rules import RULES
+from quality_gates.guards.rules import rule_infos
+from quality_gates.report import Report, ToolRun
 
 NAME = "docs-check"
 HELP = "check a built docs site: index.html, .nojekyll, links, anchors, base URL"
@@ -30,14 +33,6 @@ config).  Without a base URL, the one mkdocs.yml or conf.py declares is used.
 
 exit codes: 0 passed, 1 findings, 2 no site, bad options or unreadable config"""
 
-RULES = {
-    "missing-index": "The site has no index.html at its root.",
-    "missing-nojekyll": "Jekyll drops _-prefixed files: .nojekyll is missing.",
-    "broken-link": "An internal link or asset does not exist in the site.",
-    "broken-anchor": "A #fragment names no id in its target page.",
-    "outside-base": "A URL leaves the base path of the project site.",
-    "base-url-mismatch": "site_url / html_baseurl disagrees with the deployed URL.",
-}
 SETTINGS = ("site-dir", "base-url", "deploy-from", "config")
 
 
@@ -126,13 +121,6 @@ def check_declared(
     return base_url
 
 
-def _lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-
-
 def main(args: argparse.Namespace) -> int:
     """Resolve the site, its base URL and config, check it and report."""
     root = files_mod.project_root()
@@ -144,7 +132,7 @@ def main(args: argparse.Namespace) -> int:
         )
     report = Report(
         command=NAME,
-        rules={docs.TOOL: {k: RuleInfo(k, v) for k, v in RULES.items()}},
+        rules={docs.TOOL: rule_infos(RULES)},
     )
     base_url = args.base_url or table.get("base-url")
     config = _path(args.config, table.get("config"), root) or docs_config.find_config(
@@ -174,10 +162,7 @@ def main(args: argparse.Namespace) -> int:
             "no base URL: root-absolute links were checked as for a site served at /; "
             "give --base-url https://OWNER.github.io/REPO/ for a project site"
         )
-    paths = {f.path for f in report.findings}
-    report.findings = fingerprint_findings(
-        report.findings, {p: _lines(root / p) for p in paths}
-    )
+    report.findings = sources.fingerprint_files(root, report.findings)
     report.exit_code = FAILED if report.findings else PASSED
     reports.emit(report, args.format, args.output)
     return report.exit_code

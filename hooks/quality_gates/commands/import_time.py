@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import reports
+from quality_gates import reports, sources
 from quality_gates.errors import FAILED, PASSED, GateError
-from quality_gates.findings import Finding, fingerprint_findings
-from quality_gates.guards import import_time
-from quality_gates.report import Report, RuleInfo, ToolRun
+from quality_gates.findings import Finding
+from quality_gates.guards.import_time import measure as import_time
+from quality_gates.guards.import_time.rules import RULES
+from quality_gates.guards.rules import rule_infos
+from quality_gates.report import Report, ToolRun
 from quality_gates.tools.base import Context
 from quality_gates.tools.mypy import project_python
 
@@ -32,15 +33,6 @@ one running quality-gates.  PACKAGE, --budget and --runs default to package,
 budget and runs in [tool.quality-gates.import-time].
 
 exit codes: 0 within budget, 1 over budget, 2 usage error or the import failed"""
-
-RULE = RuleInfo(
-    id="over-budget",
-    description="Importing the package takes longer than its time budget.",
-    extra={
-        "help": "Import the slowest modules lazily, inside the functions that "
-        "need them, or raise the budget in [tool.quality-gates.import-time]."
-    },
-)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +70,7 @@ def build_report(
     measured: import_time.Measurement, budget: float, root: Path
 ) -> Report:
     """Turn a measurement into notes, a summary and the over-budget finding."""
-    report = Report(command=NAME, rules={NAME: {RULE.id: RULE}})
+    report = Report(command=NAME, rules={NAME: rule_infos(RULES)})
     report.tools[NAME] = ToolRun(NAME, f"python {measured.python_version}")
     report.summary.update(measured.to_dict(), budget_seconds=budget)
     median = measured.median_s
@@ -94,10 +86,7 @@ def build_report(
         report.notes.append(f"  {cumulative:8.3f} {own:8.3f}  {entry.module}")
     if median > budget:
         report.findings.append(over_budget(measured, budget, root))
-    lines: dict[str, Sequence[str]] = {
-        f.path: _lines(root / f.path) for f in report.findings
-    }
-    report.findings = fingerprint_findings(report.findings, lines)
+    report.findings = sources.fingerprint_files(root, report.findings)
     report.exit_code = FAILED if report.findings else PASSED
     return report
 
@@ -111,7 +100,7 @@ def over_budget(
     )
     return Finding(
         tool=NAME,
-        rule=RULE.id,
+        rule="over-budget",
         severity="error",
         path=_display(measured.module_file, root) or measured.package,
         line=1,
@@ -131,13 +120,6 @@ def _display(path: str, root: Path) -> str:
         return Path(path).resolve().relative_to(root).as_posix()
     except ValueError:
         return path
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
 
 
 def main(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import workflow
 from quality_gates.errors import ERROR, PASSED, GateError
-from quality_gates.guards import integrity
+from quality_gates.guards.integrity import audit as integrity
 from quality_gates.reports import text as text_report
 
 NAME = "init"

@@ -11,13 +11,15 @@ from quality_gates import __version__
 from quality_gates import config as config_mod
 from quality_gates import diffs
 from quality_gates import files as files_mod
-from quality_gates import reports
+from quality_gates import reports, textfile
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import fingerprint_findings
-from quality_gates.guards import changes as changes_mod
-from quality_gates.guards import protect, protect_config, textfile, trailers
-from quality_gates.guards.protect_config import ProtectConfig
-from quality_gates.guards.protect_rules import RULES, TOOL
+from quality_gates.guards.protect import changes as changes_mod
+from quality_gates.guards.protect import check as protect
+from quality_gates.guards.protect import config as protect_config
+from quality_gates.guards.protect import trailers
+from quality_gates.guards.protect.config import ProtectConfig
+from quality_gates.guards.protect.rules import RULES, TOOL
 from quality_gates.guards.rules import rule_infos
 from quality_gates.report import Report, ToolRun
 

@@ -14,7 +14,7 @@ from quality_gates import files as files_mod
 from quality_gates import gate, reports, sources
 from quality_gates.cache import Cache
 from quality_gates.errors import GateError
-from quality_gates.findings import Finding, fingerprint_findings
+from quality_gates.findings import Finding
 from quality_gates.report import Report, ToolRun
 from quality_gates.runner import Runner
 from quality_gates.security import audit as audit_mod
@@ -199,16 +199,6 @@ def _package_notes(vulnerable: Sequence[Vulnerable]) -> list[str]:
     return notes
 
 
-def _lines_of(
-    cfg: config_mod.Config, findings: Sequence[Finding]
-) -> dict[str, Sequence[str]]:
-    lines: dict[str, Sequence[str]] = {}
-    for finding in findings:
-        if finding.path not in lines:
-            lines[finding.path] = sources.file_lines(cfg.root, finding.path)
-    return lines
-
-
 def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Settings]:
     root = files_mod.project_root()
     cfg = config_mod.load(root)
@@ -318,7 +308,7 @@ def main(args: argparse.Namespace) -> int:
         found += _dependencies(report, cfg, chosen, active)
     found += _expired(report, expired)
     _unused(report, active, args)
-    report.findings = fingerprint_findings(found, _lines_of(cfg, found))
+    report.findings = sources.fingerprint_files(cfg.root, found)
     _ratchet(report, cfg, args.baseline)
     report.summary.update(findings=len(report.findings), new=len(report.failing))
     report.exit_code, report.summary["reasons"] = gate.verdict(report, cfg)

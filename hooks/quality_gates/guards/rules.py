@@ -20,6 +20,14 @@ class Rule:
     fix: str
 
 
+def catalogue(*rules: Rule) -> dict[str, Rule]:
+    """Index a gate's rules by id; an id given twice is a programming error."""
+    table = {rule.id: rule for rule in rules}
+    if len(table) != len(rules):
+        raise ValueError("two rules share an id")
+    return table
+
+
 def make_finding(
     tool: str, rule: Rule, path: str, line: int, detail: str, column: int = 0
 ) -> Finding:

@@ -79,7 +79,8 @@ def version() -> str:
         return importlib.metadata.version("pip-audit")
     except importlib.metadata.PackageNotFoundError:
         raise GateError(
-            "pip-audit is not installed; reinstall quality-gates, which pins it"
+            "pip-audit is not installed: `pip install 'quality-gates[audit]'` (the "
+            "dependency-audit hook has it), or audit offline with --vuln-db PATH"
         )
 
 

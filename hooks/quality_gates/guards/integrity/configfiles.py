@@ -8,9 +8,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from quality_gates import textfile
 from quality_gates.findings import Finding
-from quality_gates.guards import inifiles, textfile
-from quality_gates.guards.integrity_rules import finding
+from quality_gates.guards.integrity import inifiles
+from quality_gates.guards.integrity.rules import finding
 
 INI_FILES = (
     "setup.cfg",

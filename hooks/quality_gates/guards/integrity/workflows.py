@@ -5,18 +5,19 @@ from __future__ import annotations
 import dataclasses
 
 import yaml
+from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards import permissions, yamlnodes
-from quality_gates.guards.integrity_rules import finding
-from quality_gates.guards.steps import (
+from quality_gates.guards.integrity import permissions
+from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.steps import (
     Auditor,
     JobContext,
     gate_action,
     never_runs,
     pin_problem,
 )
-from quality_gates.guards.textfile import Text
-from quality_gates.guards.yamlnodes import line_of, mapping, scalar, sequence, value
+from quality_gates.textfile import Text
+from quality_gates.yamlnodes import line_of, mapping, scalar, sequence, value
 
 __all__ = ["FileAudit", "audit_action", "audit_workflow", "never_runs", "pin_problem"]
 

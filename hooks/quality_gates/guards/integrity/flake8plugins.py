@@ -14,13 +14,14 @@ import re
 from pathlib import Path
 
 import yaml
+from quality_gates import textfile
 from quality_gates.findings import Finding
-from quality_gates.guards import precommit, textfile
-from quality_gates.guards.configfiles import Configs
-from quality_gates.guards.inifiles import Ini
-from quality_gates.guards.integrity_rules import finding
-from quality_gates.guards.shadowing import flake8_sources
-from quality_gates.guards.yamlnodes import line_of, scalar, sequence, value
+from quality_gates.guards.integrity import precommit
+from quality_gates.guards.integrity.configfiles import Configs
+from quality_gates.guards.integrity.inifiles import Ini
+from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shadowing import flake8_sources
+from quality_gates.yamlnodes import line_of, scalar, sequence, value
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,11 +12,12 @@ import dataclasses
 import re
 
 import yaml
+from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards import gatecmd, shell, shells, yamlnodes
-from quality_gates.guards.integrity_rules import finding
-from quality_gates.guards.shellflow import Hit
-from quality_gates.guards.yamlnodes import line_of, mapping, scalar, value
+from quality_gates.guards.integrity import gatecmd, shell, shells
+from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shellflow import Hit
+from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 
 from quality_gates.findings import Finding
-from quality_gates.guards.configfiles import Configs
-from quality_gates.guards.integrity_rules import finding
+from quality_gates.guards.integrity.configfiles import Configs
+from quality_gates.guards.integrity.rules import finding
 
 
 @dataclasses.dataclass(frozen=True)

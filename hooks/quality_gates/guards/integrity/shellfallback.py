@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 
-from quality_gates.guards import shellparse
+from quality_gates.guards.integrity import shellparse
 from tree_sitter import Node
 
 _ALWAYS_OK = frozenset(

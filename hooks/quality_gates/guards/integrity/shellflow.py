@@ -20,14 +20,19 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from quality_gates.guards import gatecmd, shellparse
-from quality_gates.guards.shellfallback import (
+from quality_gates.guards.integrity import gatecmd, shellparse
+from quality_gates.guards.integrity.shellfallback import (
     Verdict,
     statement_commands,
     verdict,
     verdict_of,
 )
-from quality_gates.guards.shellparse import ParseFailure, short, statements, text
+from quality_gates.guards.integrity.shellparse import (
+    ParseFailure,
+    short,
+    statements,
+    text,
+)
 from tree_sitter import Node
 
 _LOOPS = frozenset(

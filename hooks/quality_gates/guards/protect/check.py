@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pathspec
 from quality_gates.findings import Finding
-from quality_gates.guards import changes as changes_mod
-from quality_gates.guards import codeowners as codeowners_mod
-from quality_gates.guards import protect_config
-from quality_gates.guards.changes import Change
-from quality_gates.guards.protect_config import ProtectConfig
-from quality_gates.guards.protect_rules import finding
+from quality_gates.guards.protect import changes as changes_mod
+from quality_gates.guards.protect import codeowners as codeowners_mod
+from quality_gates.guards.protect import config as protect_config
+from quality_gates.guards.protect.changes import Change
+from quality_gates.guards.protect.config import ProtectConfig
+from quality_gates.guards.protect.rules import finding
 
 
 @dataclasses.dataclass

@@ -10,9 +10,9 @@ silence one module.
 from __future__ import annotations
 
 from quality_gates.findings import Finding
-from quality_gates.guards.configfiles import Configs
-from quality_gates.guards.integrity_rules import finding
-from quality_gates.guards.shadowing import mypy_sources
+from quality_gates.guards.integrity.configfiles import Configs
+from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shadowing import mypy_sources
 
 _TRUE = ("true", "1", "yes", "on")
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from quality_gates.findings import Finding
-from quality_gates.guards.rules import Rule, make_finding
+from quality_gates.guards.rules import Rule, catalogue, make_finding
 
 TOOL = "protect"
 
-_RULES = (
+RULES = catalogue(
     Rule(
         "QG001",
         "protected-change",
@@ -64,8 +64,6 @@ _RULES = (
         "merge the rules into the first file and delete this one",
     ),
 )
-
-RULES = {rule.id: rule for rule in _RULES}
 
 
 def finding(rule_id: str, path: str, line: int, detail: str) -> Finding:

@@ -8,12 +8,12 @@ environment into a pass.
 from __future__ import annotations
 
 from quality_gates.findings import Finding
-from quality_gates.guards import shell
-from quality_gates.guards.configfiles import Configs
-from quality_gates.guards.gatecmd import runs_gate
-from quality_gates.guards.inifiles import Ini
-from quality_gates.guards.integrity_rules import finding
-from quality_gates.guards.precommit import inner_script
+from quality_gates.guards.integrity import shell
+from quality_gates.guards.integrity.configfiles import Configs
+from quality_gates.guards.integrity.gatecmd import runs_gate
+from quality_gates.guards.integrity.inifiles import Ini
+from quality_gates.guards.integrity.precommit import inner_script
+from quality_gates.guards.integrity.rules import finding
 
 PATH = "tox.ini"
 _KEYS = ("commands_pre", "commands", "commands_post")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from quality_gates.findings import Finding
-from quality_gates.guards.rules import Rule, make_finding
+from quality_gates.guards.rules import Rule, catalogue, make_finding
 
 TOOL = "audit-gates"
 
 
-_RULES = (
+RULES = catalogue(
     Rule(
         "QG101",
         "failure-swallowed",
@@ -207,8 +207,6 @@ _RULES = (
         "keep one mypy config: move these settings there and delete the other",
     ),
 )
-
-RULES = {rule.id: rule for rule in _RULES}
 
 
 def finding(rule_id: str, path: str, line: int, detail: str) -> Finding:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from quality_gates import textfile
 from quality_gates.findings import Finding
-from quality_gates.guards import (
+from quality_gates.guards.integrity import (
     configfiles,
     flake8plugins,
     mypyconfig,
     precommit,
-    textfile,
     workflows,
 )
-from quality_gates.guards.ignored import ignored_sections
-from quality_gates.guards.shadowing import shadowing
-from quality_gates.guards.toxcommands import tox_commands
+from quality_gates.guards.integrity.ignored import ignored_sections
+from quality_gates.guards.integrity.shadowing import shadowing
+from quality_gates.guards.integrity.toxcommands import tox_commands
+from quality_gates.sources import split_lines
 
 WORKFLOW_DIR = ".github/workflows"
 
@@ -86,6 +87,6 @@ def run(root: Path) -> Audit:
     audit.findings += mypyconfig.ignored_errors(configs)
     for name, text_ in configs.texts.items():
         audit.files.append(name)
-        audit.lines_of[name] = text_.splitlines()
+        audit.lines_of[name] = split_lines(text_)
     audit.files += [f.path for f in broken if f.path not in audit.files]
     return audit

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from quality_gates.guards import gatecmd, shell_lines, shellparse
-from quality_gates.guards.shell_lines import exit_zero_line, logical_lines, mask
-from quality_gates.guards.shellflow import Hit, Shell, Walker
+from quality_gates.guards.integrity import gatecmd, shell_lines, shellparse
+from quality_gates.guards.integrity.shell_lines import (
+    exit_zero_line,
+    logical_lines,
+    mask,
+)
+from quality_gates.guards.integrity.shellflow import Hit, Shell, Walker
 
 __all__ = ["Hit", "Shell", "ScriptAudit", "audit", "audit_script"]
 __all__ += ["exit_zero_line", "logical_lines", "mask"]

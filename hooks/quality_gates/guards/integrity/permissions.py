@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import yaml
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity_rules import finding
-from quality_gates.guards.yamlnodes import line_of, mapping, scalar, sequence, value
+from quality_gates.guards.integrity.rules import finding
+from quality_gates.yamlnodes import line_of, mapping, scalar, sequence, value
 
 
 def triggers(root: yaml.Node) -> set[str]:

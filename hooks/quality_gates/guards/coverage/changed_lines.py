@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from quality_gates.guards.coverage import FileCoverage
+from quality_gates.guards.coverage.data import FileCoverage
 
 
 @dataclasses.dataclass

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pathspec
+from quality_gates import textfile
 from quality_gates.findings import Finding
-from quality_gates.guards import textfile
-from quality_gates.guards.protect_rules import finding
+from quality_gates.guards.protect.rules import finding
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 _USER = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from quality_gates.findings import Finding
-from quality_gates.guards.configfiles import Configs
-from quality_gates.guards.integrity_rules import finding
+from quality_gates.guards.integrity.configfiles import Configs
+from quality_gates.guards.integrity.rules import finding
 
 # (file, section as written, what the tool reads instead)
 _WRONG_HEADERS = (

@@ -6,11 +6,12 @@ import re
 import shlex
 
 import yaml
+from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards import shell, yamlnodes
-from quality_gates.guards.integrity_rules import finding
-from quality_gates.guards.textfile import Text
-from quality_gates.guards.yamlnodes import line_of, scalar, sequence, value
+from quality_gates.guards.integrity import shell
+from quality_gates.guards.integrity.rules import finding
+from quality_gates.textfile import Text
+from quality_gates.yamlnodes import line_of, scalar, sequence, value
 
 PATH = ".pre-commit-config.yaml"
 _SHELLS = re.compile(r"^(/usr)?(/bin/)?(ba|z|da)?sh$")

@@ -1,0 +1,1 @@
+"""``docs-check``: a built docs site's links, anchors and base path."""

@@ -1,0 +1,1 @@
+"""``import-time``: a package's import time against its budget."""

@@ -1,0 +1,1 @@
+"""``audit-gates``: gates that cannot fail, found in workflows, hooks and configs."""

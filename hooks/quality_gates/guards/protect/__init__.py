@@ -1,0 +1,1 @@
+"""``protect``: staged changes to protected paths need an approval and an owner."""
