@@ -367,7 +367,7 @@ def test_ruff_mypy_section_puts_the_gate_beside_the_direct_run(tmp_path: Path) -
 def test_ruff_mypy_measures_the_real_tools_side_by_side(
     project: Project, tmp_path: Path
 ) -> None:
-    """One round on a two-file repository: the real gate, ruff and mypy."""
+    """One round on a small repository: the real gate, ruff and mypy."""
     project.write("pkg/__init__.py", "")
     project.write("pkg/mod.py", "import os\n\n\ndef f(x: int) -> str:\n    return x\n")
     project.write("broken.py", "def (:\n")

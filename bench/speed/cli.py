@@ -141,22 +141,29 @@ class Plan:
         return cls(args.runs, (1, 10, 100), (("medium", MEDIUM), ("large", LARGE)))
 
 
+@dataclasses.dataclass
+class Session:
+    """One invocation: its options and plan, the bench, what the report says of it."""
+
+    args: argparse.Namespace
+    plan: Plan
+    bench: Bench
+    load_before: str
+    command: str
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every scenario (or the part ``--only`` names) and write the report."""
     args = parse_args(argv)
-    plan = Plan.of(args)
     bench = start(args)
-    load_before = load_average()
-    command = command_line(argv)
+    run = Session(args, Plan.of(args), bench, load_average(), command_line(argv))
     if args.only:
-        trees = {key: prepare_tree(bench, key, sdist) for key, sdist in plan.trees}
-        for tree in trees.values():
-            ruff_mypy.measure(bench, tree, plan.runs)
+        trees = measure_ruff_mypy(run)
     else:
-        trees = measure_all(bench, args, plan)
-        write_report(args, bench, trees, plan, load_before, command)
+        trees = measure_all(run)
+        write_report(run, trees)
     if not args.skip_ruff_mypy:
-        write_ruff_mypy(args, bench, trees, plan, load_before, command)
+        write_ruff_mypy(run, trees)
     shutil.rmtree(bench.work / "caches", ignore_errors=True)
     return 0
 
@@ -182,8 +189,17 @@ def prepare_tree(bench: Bench, key: str, sdist: Sdist) -> Tree:
     return prepare(key, sdist, bench.work)
 
 
-def measure_all(bench: Bench, args: argparse.Namespace, plan: Plan) -> dict[str, Tree]:
+def measure_ruff_mypy(run: Session) -> dict[str, Tree]:
+    """Scenario 7 alone, on every tree of the plan."""
+    trees = {key: prepare_tree(run.bench, key, sdist) for key, sdist in run.plan.trees}
+    for tree in trees.values():
+        ruff_mypy.measure(run.bench, tree, run.plan.runs)
+    return trees
+
+
+def measure_all(run: Session) -> dict[str, Tree]:
     """Every scenario on the first tree; all but pre-commit on the large one."""
+    bench, args, plan = run.bench, run.args, run.plan
     (key, sdist), *rest = plan.trees
     first = prepare_tree(bench, key, sdist)
     cold(bench, first, plan.runs)
@@ -204,34 +220,28 @@ def measure_all(bench: Bench, args: argparse.Namespace, plan: Plan) -> dict[str,
     return trees
 
 
-def write_report(
-    args: argparse.Namespace,
-    bench: Bench,
-    trees: dict[str, Tree],
-    plan: Plan,
-    load_before: str,
-    command: str,
-) -> None:
+def write_report(run: Session, trees: dict[str, Tree]) -> None:
     """Write BENCHMARKS.md (keeping the sections other scripts write) and the plot."""
-    rows = rows_for(bench, trees, plan.counts)
+    bench, counts, output = run.bench, run.plan.counts, run.args.output
+    rows = rows_for(bench, trees, counts)
     try:
-        plot(rows, bench, trees, plan.counts, args.plot)
+        plot(rows, bench, trees, counts, run.args.plot)
     except ImportError:
         bench.warnings.append("matplotlib not installed: no plot")
     text = render_markdown(
         rows,
-        machine=machine(load_before, plan.runs),
+        machine=machine(run.load_before, run.plan.runs),
         trees=list(trees.values()),
         details=detail_table(bench, main_labels(bench)),
         breakdown=gate_breakdown(bench, breakdown_labels(bench)),
         warnings=[w for w in bench.warnings if not ruff_mypy.owns(w)],
-        command=command,
+        command=run.command,
         notes=floor_notes(bench, list(trees.values()), os.cpu_count() or 1),
     )
     # sections other scripts write (bench/hook_env.py, bench/ci_cache.py) stay
-    args.output.write_text(text + sections.kept(args.output))
+    output.write_text(text + sections.kept(output))
     print(render_table(rows))
-    print(f"wrote {args.output} and {args.plot}", file=sys.stderr)
+    print(f"wrote {output} and {run.args.plot}", file=sys.stderr)
 
 
 def main_labels(bench: Bench) -> list[str]:
@@ -252,17 +262,14 @@ def breakdown_labels(bench: Bench) -> list[str]:
     ]
 
 
-def write_ruff_mypy(
-    args: argparse.Namespace,
-    bench: Bench,
-    trees: dict[str, Tree],
-    plan: Plan,
-    load_before: str,
-    command: str,
-) -> None:
+def write_ruff_mypy(run: Session, trees: dict[str, Tree]) -> None:
     """Write the ``ruff-mypy`` section of BENCHMARKS.md, and print it."""
-    facts = ruff_mypy.facts_of(machine(load_before, plan.runs, ("ruff", "mypy")))
-    body = ruff_mypy.section(bench, list(trees.values()), command=command, facts=facts)
-    sections.update(args.output, ruff_mypy.LABEL, body)
+    facts = ruff_mypy.facts_of(
+        machine(run.load_before, run.plan.runs, ("ruff", "mypy"))
+    )
+    body = ruff_mypy.section(
+        run.bench, list(trees.values()), command=run.command, facts=facts
+    )
+    sections.update(run.args.output, ruff_mypy.LABEL, body)
     print(body)
-    print(f"wrote section {ruff_mypy.LABEL} of {args.output}", file=sys.stderr)
+    print(f"wrote section {ruff_mypy.LABEL} of {run.args.output}", file=sys.stderr)
