@@ -344,6 +344,8 @@ def test_ruff_mypy_section_puts_the_gate_beside_the_direct_run(tmp_path: Path) -
         "ruff": {"status": "ok", "seconds": 0.4, "cached": 0, "files": 3}
     }
     b.warnings += ["medium/ruff-mypy/direct-cold/mypy: exit 2: boom", "other: x"]
+    b.findings["medium/ruff-mypy/gate-cold"] = {"ruff": 5, "ruff-format": 2, "mypy": 1}
+    b.findings["medium/ruff-mypy/direct-cold"] = {"ruff-check": 5, "mypy": 1}
     tree = Tree("medium", MEDIUM, tmp_path, ["a.py", "b.py", "c.py"], ["a.py"], 9)
     tree.checked = {"ruff": 4, "mypy": 1}
     facts = ruff_mypy.facts_of({"cores": "2", "ruff version": "0.17.6"})
@@ -359,6 +361,7 @@ def test_ruff_mypy_section_puts_the_gate_beside_the_direct_run(tmp_path: Path) -
     assert "its 3 git-tracked Python files (1 valid" in text
     assert "`ruff check .` finds 4 files itself; mypy checks 1 on both" in text
     assert "| medium/ruff-mypy/gate-cold | ruff | ok | 0.400 | 0 / 3 |" in text
+    assert "| medium | 5 / 5 | 2 / ? | 1 / 1 | 0 / - |" in text  # no count: "?"
     assert "- medium/ruff-mypy/direct-cold/mypy: exit 2: boom" in text
     assert "other: x" not in text and "| medium/gate-cold |" not in text
     assert cli.main_labels(b) == ["medium/gate-cold"]
@@ -391,6 +394,11 @@ def test_ruff_mypy_measures_the_real_tools_side_by_side(
     # the file the gate gives no tool is kept from ruff too: no parse error
     assert b.samples[f"{base}/direct-cold/ruff-format"][0].returncode == 0
     assert sorted(b.gate_tools[f"{base}/gate-cold"]) == ["mypy", "ruff"]
+    # both sides find the same: F401 in pkg/mod.py and untracked.py's nothing,
+    # no file to reformat, mypy's return-value error; broken.py is the gate's own
+    gate, direct = (b.findings[f"{base}/{side}-cold"] for side in ("gate", "direct"))
+    assert gate == {"ruff": 1, "ruff-format": 0, "mypy": 1, "python": 1}
+    assert direct == {"ruff-check": 1, "ruff-format": 0, "mypy": 1}
     assert b.warnings == []
     assert (names, valid) == (["broken.py", *valid], ["pkg/__init__.py", "pkg/mod.py"])
     # ruff's own discovery: untracked.py as well
@@ -455,6 +463,49 @@ def test_a_bad_archive_is_a_one_line_error(
     with pytest.raises(SystemExit, match=says):
         sdists.unpack(archive, tmp_path / "trees" / "bad", "m")
     assert list((tmp_path / "trees").iterdir()) == []  # no staging folder left
+
+
+@pytest.mark.parametrize(
+    "tool, text, count",
+    [
+        ("ruff-check", "x.py:1:1: F401 ...\nFound 12 errors.\n", 12),
+        ("ruff-check", "Found 1 error.\n[*] 1 fixable with `--fix`.\n", 1),
+        ("ruff-check", "All checks passed!\n", 0),
+        ("ruff-format", "Would reformat: a.py\n1 file would be reformatted\n", 1),
+        (
+            "ruff-format",
+            "88 files would be reformatted, 2738 files already formatted",
+            88,
+        ),
+        ("ruff-format", "3 files already formatted\n", 0),
+        (
+            "mypy",
+            "a.py:1: error: x\nFound 2 errors in 1 file (checked 3 source files)",
+            2,
+        ),
+        ("mypy", "Success: no issues found in 3 source files\n", 0),
+        ("mypy", "a.py: error: Duplicate module named 'a'\n", None),
+        ("ruff-check", "", None),
+    ],
+)
+def test_summary_counts_read_each_tools_own_line(
+    tool: str, text: str, count: int | None
+) -> None:
+    assert ruff_mypy.summary_count(tool, text) == count
+
+
+def test_gate_findings_are_counted_by_tool_and_reformatted_file() -> None:
+    report = {
+        "findings": [
+            {"tool": "ruff", "rule": "F401", "path": "a.py"},
+            {"tool": "ruff", "rule": "ruff-format", "path": "a.py"},
+            {"tool": "ruff", "rule": "ruff-format", "path": "a.py"},
+            {"tool": "ruff", "rule": "ruff-format", "path": "b.py"},
+            {"tool": "mypy", "rule": "return-value", "path": "b.py"},
+        ]
+    }
+    assert runs.count_findings(report) == {"ruff": 1, "ruff-format": 2, "mypy": 1}
+    assert runs.count_findings({}) == {"ruff-format": 0}
 
 
 def test_git_failure_is_a_one_line_error(tmp_path: Path) -> None:

@@ -104,6 +104,8 @@ class Bench:
         self.samples: dict[str, list[Sample]] = {}
         self.warnings: list[str] = []
         self.gate_tools: dict[str, dict[str, Any]] = {}
+        # the last run of a label: how many findings, by what reported them
+        self.findings: dict[str, dict[str, int]] = {}
 
     def say(self, message: str) -> None:
         """Print a progress line with the elapsed time."""

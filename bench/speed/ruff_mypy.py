@@ -11,9 +11,11 @@ of BENCHMARKS.md.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 from collections.abc import Sequence
+from pathlib import Path
 
 from bench.speed.commands import chosen, fresh_caches, ruff_commands, ruff_mypy_commands
 from bench.speed.measure import Bench
@@ -25,6 +27,14 @@ from bench.speed.trees import Tree
 LABEL = "ruff-mypy"
 TOOLS = "ruff,mypy"
 STATES = ("cold", "warm")
+# each command's summary: the pattern of its count, and what it says for none
+SUMMARIES = {
+    "ruff-check": (r"^Found (\d+) errors?\.", "All checks passed!"),
+    "ruff-format": (r"^(\d+) files? would be reformatted", "already formatted"),
+    "mypy": (r"^Found (\d+) errors? in", "Success: no issues found"),
+}
+# the gate's name for what it found, and the direct command that finds it
+PAIRS = (("ruff", "ruff-check"), ("ruff-format", "ruff-format"), ("mypy", "mypy"))
 COLUMNS = {
     "ruff-check": "`ruff check .`",
     "ruff-format": "`ruff format --check .`",
@@ -61,8 +71,42 @@ def one_round(bench: Bench, tree: Tree, *, gate_first: bool) -> None:
                 run_gate(bench, tree, label, caches[side], breakdown=cold, tools=TOOLS)
             else:
                 run_direct(bench, tree, label, caches[side], commands)
+                bench.findings[label] = direct_findings(bench, label, commands)
     for folder in caches.values():
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def direct_findings(
+    bench: Bench, prefix: str, commands: dict[str, list[str]]
+) -> dict[str, int]:
+    """Read each command's own count of what it found, from its last run's log."""
+    found = {}
+    for tool in commands:
+        log = bench.samples[f"{prefix}/{tool}"][-1].log
+        count = summary_count(tool, read_log(log))
+        if count is not None:
+            found[tool] = count
+    return found
+
+
+def read_log(log: str) -> str:
+    """Return what a measured command printed, both streams ("" when gone)."""
+    try:
+        return "".join(
+            Path(log + suffix).read_text(errors="replace")
+            for suffix in (".out", ".err")
+        )
+    except OSError:
+        return ""
+
+
+def summary_count(tool: str, text: str) -> int | None:
+    """Return the count a tool's summary line gives; None without one."""
+    pattern, none_found = SUMMARIES[tool]
+    match = re.search(pattern, text, re.M)
+    if match:
+        return int(match.group(1))
+    return 0 if none_found in text else None
 
 
 def invalid(tree: Tree) -> list[str]:
@@ -94,6 +138,8 @@ def section(
     out = ["## ruff and mypy: the gate against the tools run directly", ""]
     out += [intro(command, facts), "", table(bench, trees), ""]
     out += [f"- {files_note(tree)}" for tree in trees]
+    out += ["", "What each side found, the last cold run (gate / direct):", ""]
+    out += [findings_table(bench, trees)]
     out += ["", "Inside the gate, the last cold run of each tree:", ""]
     out += [gate_breakdown(bench, cold), "", "Every measurement:", ""]
     out += [detail_table(bench, own)]
@@ -159,6 +205,25 @@ def files_note(tree: Tree) -> str:
         f"itself; mypy checks {mypy} on both sides (those the project's mypy "
         "config selects)."
     )
+
+
+def findings_table(bench: Bench, trees: Sequence[Tree]) -> str:
+    """Tabulate the gate's findings beside the direct commands' own counts."""
+    lines = [
+        "| tree | `ruff check` findings | files `ruff format` would change "
+        "| mypy errors | files that are not valid Python |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for tree in trees:
+        gate = bench.findings.get(f"{tree.key}/{LABEL}/gate-cold", {})
+        direct = bench.findings.get(f"{tree.key}/{LABEL}/direct-cold", {})
+        cells = [
+            f"{gate.get(g, 0) if gate else '?'} / {direct.get(d, '?')}"
+            for g, d in PAIRS
+        ]
+        python = gate.get("python", 0) if gate else "?"
+        lines.append(f"| {tree.key} | {' | '.join(cells)} | {python} / - |")
+    return "\n".join(lines)
 
 
 def facts_of(machine: dict[str, str]) -> dict[str, str]:

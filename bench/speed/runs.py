@@ -6,6 +6,7 @@ warnings say so (exit code and the last line of its log).
 
 from __future__ import annotations
 
+import collections
 import json
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ def run_gate(
     data = read_report(report) if report else {}
     if report:
         bench.gate_tools[label] = data.get("tools", {})
+        bench.findings[label] = count_findings(data)
     errors = data.get("errors") or []
     if sample.returncode == 2 or errors:
         bench.warnings.append(
@@ -51,6 +53,19 @@ def read_report(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def count_findings(report: dict[str, Any]) -> dict[str, int]:
+    """Count a JSON report's findings by tool; ruff's formatter hunks as files."""
+    counts: collections.Counter[str] = collections.Counter()
+    reformat = set()
+    for finding in report.get("findings", []):
+        if finding.get("rule") == "ruff-format":
+            reformat.add(finding.get("path"))
+        else:
+            counts[str(finding.get("tool"))] += 1
+    counts["ruff-format"] = len(reformat)
+    return dict(counts)
 
 
 def tail(log: str) -> str:
