@@ -34,7 +34,6 @@ import shlex
 import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
-import tarfile
 import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -42,11 +41,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO / "hooks"))
+sys.path[:0] = [str(REPO / "hooks"), str(REPO)]
 
 from quality_gates import config as config_mod  # noqa: E402
 from quality_gates.tools import load  # noqa: E402
 from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
+
+from bench.sdists import Sdist, download, git, unpack  # noqa: E402
 
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
 Key = tuple[str, int, str]  # path, line, rule
@@ -106,19 +107,6 @@ def run(cmd: Sequence[str], cwd: Path, **kw: Any) -> subprocess.CompletedProcess
     )
 
 
-def git(cwd: Path, *args: str) -> str:
-    """Run git with a fixed identity; fail loudly."""
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_COMMITTER_NAME": "bench"}
-    env |= {
-        "GIT_AUTHOR_EMAIL": "b@example.invalid",
-        "GIT_COMMITTER_EMAIL": "b@x.invalid",
-    }
-    proc = run(["git", "-c", "commit.gpgsign=false", *args], cwd, env=env)
-    if proc.returncode:
-        raise SystemExit(f"agreement: git {' '.join(args)}: {proc.stderr.strip()}")
-    return proc.stdout
-
-
 def tree(project: Project, work: Path) -> Path:
     """Download and unpack the sdist into a fresh, committed git repository.
 
@@ -126,32 +114,8 @@ def tree(project: Project, work: Path) -> Path:
     ``.gitignore`` names (generated files such as black's
     ``_black_version.py``) stays untracked.
     """
-    sdists = work / "sdists"
-    sdists.mkdir(parents=True, exist_ok=True)
-    stem = project.sdist.replace("==", "-").replace("-", "_").lower()
-    found = [
-        p for p in sdists.iterdir() if p.name.replace("-", "_").lower().startswith(stem)
-    ]
-    if not found:
-        proc = run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
-            + ["--no-binary", ":all:", project.sdist, "-d", str(sdists)],
-            work,
-        )
-        if proc.returncode:
-            raise SystemExit(f"agreement: pip download {project.sdist}: {proc.stderr}")
-        return tree(project, work)
-    root = work / "trees" / project.name
-    shutil.rmtree(root, ignore_errors=True)
-    root.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(found[0]) as tar:
-        tar.extractall(root.parent / "staging", filter="data")  # nosec B202
-    (top,) = list((root.parent / "staging").iterdir())
-    top.rename(root)
-    (root.parent / "staging").rmdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", project.sdist)
+    archive = download(Sdist.parse(project.sdist), work / "sdists")
+    root = unpack(archive, work / "trees" / project.name, project.sdist)
     if project.venv:
         make_venv(root, project.venv)
     return root

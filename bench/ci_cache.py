@@ -20,10 +20,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path[:0] = [str(HERE), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 import act_harness  # noqa: E402  (tests/act_harness.py: act with the stand-ins)
-import run as bench_run  # noqa: E402  (bench/run.py: pinned sdists)
-import sections  # noqa: E402  (bench/sections.py)
+
+from bench import sections  # noqa: E402  (this checkout's bench scripts)
+from bench.sdists import commit_all, download, git, unpack  # noqa: E402
+from bench.speed.trees import MEDIUM  # noqa: E402  (the medium tree: pytest)
 
 STEPS = (
     "Install quality-gates from this action's checkout (unless restored)",
@@ -63,12 +65,12 @@ def workflow() -> str:
 
 def prepare(work: Path) -> Path:
     """Unpack pytest's pinned sdist into a git repository with the workflow."""
-    archive = bench_run.download(bench_run.MEDIUM, work / "sdists")
-    root = bench_run.unpack(archive, work / "trees", bench_run.MEDIUM)
+    archive = download(MEDIUM, work / "sdists")
+    root = work / "trees" / f"{MEDIUM.name}-{MEDIUM.version}"
+    unpack(archive, root, f"{MEDIUM.requirement} sdist")
     (root / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
     (root / ".github" / "workflows" / "gate.yml").write_text(workflow())
-    bench_run.git(root, "add", "-A")
-    bench_run.git(root, "commit", "-q", "-m", "workflow")
+    commit_all(root, "workflow")
     return root
 
 
@@ -76,7 +78,7 @@ def edit_one_file(root: Path) -> str:
     """Edit one Python file and commit, as the next push would."""
     target = sorted((root / "src" / "_pytest").glob("*.py"))[-1]
     target.write_text(target.read_text() + "\n# edited\n")
-    bench_run.git(root, "commit", "-qam", "edit one file")
+    git(root, "commit", "-qam", "edit one file")
     return target.relative_to(root).as_posix()
 
 
@@ -85,7 +87,7 @@ def render(cold: dict[str, float], warm: dict[str, float], edited: str) -> str:
     out = [
         "## CI: the quality-gate action, cold and warm (act)",
         "",
-        f"Written by `python bench/ci_cache.py`. `pytest=={bench_run.MEDIUM.version}`"
+        f"Written by `python bench/ci_cache.py`. `pytest=={MEDIUM.version}`"
         " (the medium tree), the action with `mode: all`, run twice under act; "
         "GitHub's cache service is mocked by the actions/cache stand-in (a "
         f"folder). Between the runs one file changes (`{edited}`). Step times in "

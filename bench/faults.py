@@ -44,6 +44,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+from bench.sdists import commit_all, git  # noqa: E402  (this checkout's bench scripts)
+
 CATEGORIES = (
     "false-pass",
     "traceback",
@@ -96,7 +99,7 @@ class Space:
         """Make a git repository holding ``files`` (not committed)."""
         root = self.dir / name
         root.mkdir()
-        _git(root, "init", "-q", "-b", "main")
+        git(root, "init", "-q", "-b", "main")
         for rel, content in files.items():
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,28 +151,9 @@ class Verdict:
 # -- running ------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Fault",
-        "GIT_AUTHOR_EMAIL": "fault@example.com",
-        "GIT_COMMITTER_NAME": "Fault",
-        "GIT_COMMITTER_EMAIL": "fault@example.com",
-    }
-    return subprocess.run(  # nosec B603 B607
-        ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=root,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def commit(root: Path, message: str = "change") -> None:
     """Stage everything and commit it."""
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "--allow-empty", "-m", message)
+    commit_all(root, message)
 
 
 def _limit(memory: int | None) -> Callable[[], None] | None:
@@ -933,7 +917,7 @@ def dashboard_killed(space: Space) -> Case:
     runs = [killed_at(space, patch, *args), gate(*args, expect=0)]
 
     def check() -> list[str]:
-        listed = _git(root, "worktree", "list", "--porcelain")
+        listed = git(root, "worktree", "list", "--porcelain")
         extra = [ln for ln in listed.splitlines() if ln.startswith("worktree ")][1:]
         left = sorted((space.dir / "tmp").glob("quality-gates-history-*"))
         return [f"litter: worktree {ln[9:]} still registered" for ln in extra] + [

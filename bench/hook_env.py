@@ -23,19 +23,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-import sections  # noqa: E402  (bench/sections.py, beside this script)
+sys.path.insert(0, str(REPO))
+from bench import sections  # noqa: E402  (this checkout's bench scripts)
+from bench.sdists import commit_all, git  # noqa: E402
 
 GOAL_MB, GOAL_S = 160, 15.0
-
-
-def git(cwd: Path, *args: str) -> str:
-    """Run git in ``cwd`` and return its output."""
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@x"}
-    env |= {"GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@x"}
-    return subprocess.run(  # nosec B603 B607
-        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def snapshot(rev: str, dest: Path) -> tuple[Path, str]:
@@ -47,8 +39,7 @@ def snapshot(rev: str, dest: Path) -> tuple[Path, str]:
     ).stdout
     subprocess.run(["tar", "-x"], cwd=dest, input=archive, check=True)  # nosec
     git(dest, "init", "-q", "-b", "main")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", f"snapshot of {rev}")
+    commit_all(dest, f"snapshot of {rev}")
     return dest, git(dest, "rev-parse", "HEAD").strip()
 
 

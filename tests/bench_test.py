@@ -1,75 +1,139 @@
-"""bench/run.py: its --help and its pure helpers, on tiny inputs (never timings)."""
+"""The benchmark (bench/run.py, the bench.speed package, bench/sdists.py).
+
+Its --help, its options and its pure helpers, on tiny inputs; the ruff and mypy
+comparison end to end on a two-file repository with the real gate, ruff and
+mypy.  Never timings: what is asserted is what was run and how it is reported.
+"""
 
 from __future__ import annotations
 
+import io
 import math
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import load_script
+from conftest import Project
 
-SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "bench" / "run.py"
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # the bench package of this checkout
+
+from bench import sdists, sections  # noqa: E402
+from bench.speed import cli, commands, ruff_mypy, runs  # noqa: E402
+from bench.speed.measure import Bench, Sample  # noqa: E402
+from bench.speed.render import floor_notes, render_markdown, render_table  # noqa: E402
+from bench.speed.rows import Row, rows_for  # noqa: E402
+from bench.speed.scenarios import Edits, pick_spread  # noqa: E402
+from bench.speed.stats import fmt, median, ratio, verdict  # noqa: E402
+from bench.speed.trees import LARGE, MEDIUM, Tree, python_files  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    return load_script(SCRIPT, "bench_run")
-
-
-def test_help_runs_and_names_the_options() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--help"],
+def script(*args: str, path: Path = SCRIPT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(path), *args],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def sample(wall: float, cpu: float = float("nan"), peak: float = 1.0) -> Sample:
+    return Sample(wall, cpu, peak, peak, 0)
+
+
+# -- the command line ---------------------------------------------------------------
+def test_help_runs_and_names_the_options() -> None:
+    proc = script("--help")
     assert proc.returncode == 0, proc.stderr
-    for option in ("--runs", "--quick", "--skip-pre-commit", "--output", "--plot"):
+    for option in (
+        "--runs",
+        "--quick",
+        "--skip-pre-commit",
+        "--output",
+        "--plot",
+        "--only {ruff-mypy}",
+        "--skip-ruff-mypy",
+    ):
         assert option in proc.stdout
 
 
 def test_bad_runs_is_a_usage_error() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--runs", "0"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = script("--runs", "0")
     assert proc.returncode == 2
     assert "--runs" in proc.stderr
 
 
-def test_median_ratio_and_verdict(bench: ModuleType) -> None:
-    assert bench.median([3.0, 1.0, 2.0]) == 2.0
-    assert bench.median([4.0, 1.0]) == 2.5
-    assert math.isnan(bench.median([]))
-    assert math.isnan(bench.median([float("nan")]))
-    assert bench.ratio(3.0, 6.0) == 0.5
-    assert math.isnan(bench.ratio(1.0, 0.0))
-    assert math.isnan(bench.ratio(float("nan"), 2.0))
-    assert bench.verdict(0.6, 0.6) == "pass"
-    assert bench.verdict(0.61, 0.6) == "fail"
-    assert bench.verdict(float("nan"), 0.6) == "n/a"
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--only", "everything"], "invalid choice: 'everything'"),
+        (["--only", "ruff-mypy", "--skip-ruff-mypy"], "contradict"),
+        (["--interval", "0"], "--interval"),
+    ],
+)
+def test_bad_options_are_usage_errors(args: list[str], says: str) -> None:
+    proc = script(*args)
+    assert proc.returncode == 2
+    assert says in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
-def test_fmt_keeps_three_figures(bench: ModuleType) -> None:
-    assert bench.fmt(123.4, " s") == "123 s"
-    assert bench.fmt(12.34) == "12.3"
-    assert bench.fmt(1.234) == "1.23"
-    assert bench.fmt(0.01234) == "0.012"
-    assert bench.fmt(float("nan")) == "-"
+@pytest.mark.parametrize("name", ["hook_env.py", "ci_cache.py", "agreement.py"])
+def test_the_other_bench_scripts_import_the_shared_helpers(name: str) -> None:
+    proc = script("--help", path=REPO / "bench" / name)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage:" in proc.stdout
 
 
-def test_render_table_has_one_row_per_measurement(bench: ModuleType) -> None:
+def test_the_plan_follows_the_options() -> None:
+    quick = cli.Plan.of(cli.parse_args(["--quick"]))
+    assert (quick.runs, quick.counts, [k for k, _ in quick.trees]) == (
+        1,
+        (1, 10),
+        ["small"],
+    )
+    full = cli.Plan.of(cli.parse_args(["--runs", "5"]))
+    assert full.runs == 5 and full.counts == (1, 10, 100)
+    assert dict(full.trees) == {"medium": MEDIUM, "large": LARGE}
+    assert cli.parse_args(["--only", "ruff-mypy"]).only == "ruff-mypy"
+    assert cli.command_line(["--only", "ruff-mypy"]) == (
+        "python bench/run.py --only ruff-mypy"
+    )
+
+
+# -- numbers and tables ---------------------------------------------------------------
+def test_median_ratio_and_verdict() -> None:
+    assert median([3.0, 1.0, 2.0]) == 2.0
+    assert median([4.0, 1.0]) == 2.5
+    assert math.isnan(median([]))
+    assert math.isnan(median([float("nan")]))
+    assert ratio(3.0, 6.0) == 0.5
+    assert math.isnan(ratio(1.0, 0.0))
+    assert math.isnan(ratio(float("nan"), 2.0))
+    assert verdict(0.6, 0.6) == "pass"
+    assert verdict(0.61, 0.6) == "fail"
+    assert verdict(float("nan"), 0.6) == "n/a"
+
+
+def test_fmt_keeps_three_figures() -> None:
+    assert fmt(123.4, " s") == "123 s"
+    assert fmt(12.34) == "12.3"
+    assert fmt(1.234) == "1.23"
+    assert fmt(0.01234) == "0.012"
+    assert fmt(float("nan")) == "-"
+
+
+def test_render_table_has_one_row_per_measurement() -> None:
     rows = [
-        bench.Row("1 cold cache", "medium", "gate", 30.0, "direct", 60.0, 0.6),
-        bench.Row("2 warm", "medium", "gate", 3.0, "direct", 60.0, 0.03),
-        bench.Row("5 memory", "medium", "gate", 10.0, "mypy", 0.0, 1.5, unit="MB"),
+        Row("1 cold cache", "medium", "gate", 30.0, "direct", 60.0, 0.6),
+        Row("2 warm", "medium", "gate", 3.0, "direct", 60.0, 0.03),
+        Row("5 memory", "medium", "gate", 10.0, "mypy", 0.0, 1.5, unit="MB"),
     ]
-    text = bench.render_table(rows)
+    text = render_table(rows)
     lines = text.splitlines()
     assert len(lines) == 2 + len(rows)
     assert lines[2].startswith(
@@ -78,18 +142,14 @@ def test_render_table_has_one_row_per_measurement(bench: ModuleType) -> None:
     assert lines[2].endswith("| pass | - |")
     assert "| 0.050 | <= 0.030 | fail |" in lines[3]
     assert lines[4].endswith("| n/a | - |")
-    with_cpu = bench.Row(
-        "1", "m", "gate", 2.0, "d", 4.0, 0.6, cpu_value=3, cpu_baseline=4
-    )
-    assert bench.render_table([with_cpu]).endswith("| pass | 0.750 |")
+    with_cpu = Row("1", "m", "gate", 2.0, "d", 4.0, 0.6, cpu_value=3, cpu_baseline=4)
+    assert render_table([with_cpu]).endswith("| pass | 0.750 |")
 
 
-def test_render_markdown_names_the_machine_and_counts_targets(
-    bench: ModuleType,
-) -> None:
-    rows = [bench.Row("1 cold cache", "medium", "gate", 30.0, "direct", 60.0, 0.6)]
-    tree = bench.Tree("medium", bench.MEDIUM, Path("/x"), ["a.py"], ["a.py"], 1234)
-    text = bench.render_markdown(
+def test_render_markdown_names_the_machine_and_counts_targets() -> None:
+    rows = [Row("1 cold cache", "medium", "gate", 30.0, "direct", 60.0, 0.6)]
+    tree = Tree("medium", MEDIUM, Path("/x"), ["a.py"], ["a.py"], 1234)
+    text = render_markdown(
         rows,
         machine={"cores": "2", "black version": "1.0"},
         trees=[tree],
@@ -97,20 +157,67 @@ def test_render_markdown_names_the_machine_and_counts_targets(
         breakdown="(breakdown)",
         warnings=["mypy crashed"],
         command="python bench/run.py --quick",
+        notes=["a note"],
     )
     assert "| cores | 2 |" in text
     assert "| black version | 1.0 |" in text
     assert "`pytest==9.2.0` | 1 | 1,234 |" in text
     assert "1 of 1 targets met" in text
-    assert "- mypy crashed" in text
+    assert "## Warnings\n\n- mypy crashed" in text
+    assert "## Notes\n\n- a note" in text
+    assert text.index("(details)") < text.index("(breakdown)")
+    bare = render_markdown(
+        rows,
+        machine={},
+        trees=[tree],
+        details="",
+        breakdown="",
+        warnings=[],
+        command="c",
+    )
+    assert "## Warnings" not in bare and "## Notes" not in bare
 
 
-def test_pick_spread_and_edits(bench: ModuleType, tmp_path: Path) -> None:
+def test_rows_compare_each_scenario_with_its_baseline(tmp_path: Path) -> None:
+    b = Bench(tmp_path, interval=0.05, verbose=False)
+    for label, wall in {
+        "medium/gate-cold": 30.0,
+        "medium/direct-cold/total": 60.0,
+        "medium/gate-warm": 0.3,
+        "medium/ruff": 0.1,
+        "medium/gate-edit-1": 0.6,
+        "medium/pre-commit-warm": 0.5,
+        "medium/pre-commit-noop": 0.1,
+        "medium/gate-warm-pc": 0.3,
+        "large/gate-edit-1": 1.2,
+    }.items():
+        b.samples[label] = [sample(wall)]
+    b.samples["medium/direct-cold/mypy"] = [sample(1.0, peak=300.0)]
+    b.samples["medium/direct-cold/black"] = [sample(1.0, peak=100.0)]
+    b.samples["medium/gate-cold"][0].tree_peak_mb = 450.0
+    medium = Tree("medium", MEDIUM, tmp_path, [], [], 1000)
+    large = Tree("large", LARGE, tmp_path, [], [], 4000)
+    rows = rows_for(b, {"medium": medium, "large": large}, [1])
+    got = {(r.scenario, r.baseline_name): r for r in rows}
+    assert got[("1 cold cache", "5 tools one after the other")].ratio == 0.5
+    warm = got[("2 warm, nothing changed", "ruff check (cache warm)")]
+    assert warm.ratio == pytest.approx(3.0)
+    assert got[("3 one file edited", "5 tools, cold")].ratio == pytest.approx(0.01)
+    memory = got[("5 peak memory (process tree)", "largest tool (mypy)")]
+    assert (memory.value, memory.baseline, memory.unit) == (450.0, 300.0, "MB")
+    hook = got[("6 pre-commit hook, warm", "quality-gates run + no-op hook's floor")]
+    assert hook.baseline == pytest.approx(0.4) and "floor 0.100 s" in hook.note
+    scaling = got[("4 1 changed file(s)", "same on medium (4.0x fewer lines)")]
+    assert scaling.ratio == pytest.approx(2.0)
+    assert len(rows) == 7  # no large cold runs recorded: no rows for them
+
+
+def test_pick_spread_and_edits(tmp_path: Path) -> None:
     items = [f"f{i}.py" for i in range(10)]
-    assert bench.pick_spread(items, 3) == ["f0.py", "f3.py", "f6.py"]
-    assert bench.pick_spread(items, 20) == items
+    assert pick_spread(items, 3) == ["f0.py", "f3.py", "f6.py"]
+    assert pick_spread(items, 20) == items
     (tmp_path / "a.py").write_bytes(b"x = 1")
-    edits = bench.Edits(tmp_path)
+    edits = Edits(tmp_path)
     edits.apply(["a.py"])
     first = (tmp_path / "a.py").read_bytes()
     assert first.startswith(b"x = 1\n# bench edit ")
@@ -120,28 +227,20 @@ def test_pick_spread_and_edits(bench: ModuleType, tmp_path: Path) -> None:
     assert (tmp_path / "a.py").read_bytes() == b"x = 1"
 
 
-def test_floor_notes_give_the_best_possible_cold_ratio(
-    bench: ModuleType, tmp_path: Path
-) -> None:
+def test_floor_notes_give_the_best_possible_cold_ratio(tmp_path: Path) -> None:
     """Check the note that explains the cold ratio: CPU over cores, against direct."""
-    b = bench.Bench(tmp_path, interval=0.05, verbose=False)
-    b.samples["medium/gate-cold"] = [bench.Sample(30.0, 40.0, 1.0, 1.0, 1)]
-    b.samples["medium/direct-cold/total"] = [bench.Sample(50.0, 45.0, 1.0, 1.0, 0)]
-    tree = bench.Tree("medium", bench.MEDIUM, tmp_path, [], [], 0)
-    (note,) = bench.floor_notes(b, [tree], 2)
+    b = Bench(tmp_path, interval=0.05, verbose=False)
+    b.samples["medium/gate-cold"] = [Sample(30.0, 40.0, 1.0, 1.0, 1)]
+    b.samples["medium/direct-cold/total"] = [Sample(50.0, 45.0, 1.0, 1.0, 0)]
+    tree = Tree("medium", MEDIUM, tmp_path, [], [], 0)
+    (note,) = floor_notes(b, [tree], 2)
     assert "40.0 s of CPU" in note
     assert "at least 20.0 s" in note
     assert "a ratio of 0.400" in note
-    assert (
-        bench.floor_notes(b, [bench.Tree("x", bench.LARGE, tmp_path, [], [], 0)], 2)
-        == []
-    )
+    assert floor_notes(b, [Tree("x", LARGE, tmp_path, [], [], 0)], 2) == []
 
 
 def test_sections_of_other_scripts_survive_a_rewrite(tmp_path: Path) -> None:
-    sys.path.insert(0, str(SCRIPT.parent))
-    import sections
-
     page = tmp_path / "BENCHMARKS.md"
     page.write_text("# Benchmarks\n\nold table\n")
     sections.update(page, "ci-cache", "## CI\n\n| a |\n")
@@ -151,3 +250,279 @@ def test_sections_of_other_scripts_survive_a_rewrite(tmp_path: Path) -> None:
     rewritten = "# Benchmarks\n\nnew table\n" + sections.kept(page)
     assert rewritten.index("new table") < rewritten.index("## CI, again")
     assert "## Hooks" in rewritten and "old table" not in rewritten
+
+
+# -- measuring ----------------------------------------------------------------------
+def test_measure_records_exit_code_and_logs(tmp_path: Path) -> None:
+    b = Bench(tmp_path, interval=0.01, verbose=False)
+    cmd = [sys.executable, "-c", "import sys; print('out'); sys.exit(3)"]
+    got = b.measure("t/x", cmd, cwd=tmp_path, env=commands.environment(tmp_path))
+    assert got.returncode == 3
+    assert Path(got.log + ".out").read_text() == "out\n"
+    assert b.samples["t/x"] == [got]
+    assert not math.isnan(b.wall("t/x")) and math.isnan(b.wall("t/missing"))
+
+
+def test_a_direct_tool_that_crashes_is_a_warning(tmp_path: Path) -> None:
+    b = Bench(tmp_path, interval=0.01, verbose=False)
+    tree = Tree("t", MEDIUM, tmp_path, [], [], 0)
+    crash = [
+        sys.executable,
+        "-c",
+        "import sys; print('blew up', file=sys.stderr); sys.exit(2)",
+    ]
+    ok = [sys.executable, "-c", "pass"]
+    runs.run_direct(b, tree, "t/direct", tmp_path, {"ok": ok, "crash": crash})
+    assert list(b.samples) == ["t/direct/ok", "t/direct/crash", "t/direct/total"]
+    assert b.warnings == ["t/direct/crash: exit 2: blew up"]
+
+
+def test_environment_keeps_every_cache_in_the_run_folder(tmp_path: Path) -> None:
+    env = commands.environment(tmp_path / "caches" / "one")
+    for name in ("QUALITY_GATES_CACHE_DIR", "BLACK_CACHE_DIR", "RUFF_CACHE_DIR"):
+        assert env[name].startswith(str(tmp_path / "caches" / "one"))
+    assert "VIRTUAL_ENV" not in env and "PYTHONDONTWRITEBYTECODE" not in env
+
+
+def test_gate_command_names_the_tools_and_the_report(tmp_path: Path) -> None:
+    plain = commands.gate_command(None)
+    assert plain[-2:] == ["run", "--all-files"]
+    chosen = commands.gate_command(tmp_path / "r.json", "ruff,mypy")
+    assert chosen[-6:] == [
+        "--tools",
+        "ruff,mypy",
+        "--format",
+        "json",
+        "--output",
+        str(tmp_path / "r.json"),
+    ]
+
+
+def test_ruff_gets_the_gates_settings_unless_the_project_has_its_own(
+    project: Project,
+) -> None:
+    project.write("a.py", "x = 1\n")
+    defaults = commands.ruff_commands(project.root)
+    assert defaults["ruff-check"][1:] == ["check", "--line-length", "88", "."]
+    assert defaults["ruff-format"][1:] == ["format", "--check", "--line-length"] + [
+        "88",
+        ".",
+    ]
+    project.write("pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    own = commands.ruff_mypy_commands(project.root, ["a.py"], project.root / "c")
+    assert own["ruff-check"][1:] == ["check", "."]
+    assert own["mypy"][-1] == "a.py" and str(project.root / "c" / "mypy") in own["mypy"]
+
+
+def test_each_tool_gets_the_files_the_gate_gives_it(project: Project) -> None:
+    """The direct run checks what the gate checks: mypy follows its own config."""
+    project.write("pyproject.toml", '[tool.mypy]\nfiles = ["src"]\n')
+    names = ["src/a.py", "tests/t.py"]
+    for name in names:
+        project.write(name, "x = 1\n")
+    direct = commands.direct_commands(project.root, names, project.root / "c")
+    assert direct["mypy"][-1] == "src/a.py" and "tests/t.py" not in direct["mypy"]
+    assert direct["black"][-2:] == names and direct["flake8"][-2:] == names
+    project.write("pyproject.toml", '[tool.mypy]\nfiles = ["nothing"]\n')
+    direct = commands.direct_commands(project.root, names, project.root / "c")
+    assert sorted(direct) == ["bandit", "black", "flake8", "isort"]
+    both = commands.ruff_mypy_commands(project.root, names, project.root / "c")
+    assert sorted(both) == ["ruff-check", "ruff-format"]
+
+
+# -- the ruff and mypy comparison -------------------------------------------------------
+def test_ruff_mypy_section_puts_the_gate_beside_the_direct_run(tmp_path: Path) -> None:
+    b = Bench(tmp_path, interval=0.05, verbose=False)
+    walls = {"gate-cold": 4.0, "gate-warm": 0.2, "direct-warm/total": 1.0}
+    for label, wall in walls.items():
+        b.samples[f"medium/ruff-mypy/{label}"] = [sample(wall, cpu=wall)]
+    for tool, wall in {"ruff-check": 0.5, "ruff-format": 0.5, "mypy": 7.0}.items():
+        b.samples[f"medium/ruff-mypy/direct-cold/{tool}"] = [sample(wall)]
+    b.samples["medium/ruff-mypy/direct-cold/total"] = [sample(8.0, cpu=16.0)]
+    b.samples["medium/gate-cold"] = [sample(30.0)]  # the five-tool run: not here
+    b.gate_tools["medium/ruff-mypy/gate-cold"] = {
+        "ruff": {"status": "ok", "seconds": 0.4, "cached": 0, "files": 3}
+    }
+    b.warnings += ["medium/ruff-mypy/direct-cold/mypy: exit 2: boom", "other: x"]
+    b.findings["medium/ruff-mypy/gate-cold"] = {"ruff": 5, "ruff-format": 2, "mypy": 1}
+    b.findings["medium/ruff-mypy/direct-cold"] = {"ruff-check": 5, "mypy": 1}
+    tree = Tree("medium", MEDIUM, tmp_path, ["a.py", "b.py", "c.py"], ["a.py"], 9)
+    tree.checked = {"ruff": 4, "mypy": 1}
+    facts = ruff_mypy.facts_of({"cores": "2", "ruff version": "0.17.6"})
+    text = ruff_mypy.section(b, [tree], command="python bench/run.py", facts=facts)
+    assert text.startswith("## ruff and mypy: the gate against the tools run directly")
+    assert "Written by `python bench/run.py`" in text and "ruff 0.17.6" in text
+    assert "shared with other work" in text
+    assert "| medium | cold | 4.00 s | 0.500 s | 0.500 s | 7.00 s | 8.00 s " in text
+    assert "| **0.500** | 0.250 | 1.00 |" in text
+    assert (
+        "| medium | warm | 0.200 s | - | - | - | 1.00 s | **0.200** | 0.200 |" in text
+    )
+    assert "its 3 git-tracked Python files (1 valid" in text
+    assert "`ruff check .` finds 4 files itself; mypy checks 1 on both" in text
+    assert "| medium/ruff-mypy/gate-cold | ruff | ok | 0.400 | 0 / 3 |" in text
+    assert "| medium | 5 / 5 | 2 / ? | 1 / 1 | 0 / - |" in text  # no count: "?"
+    assert "- medium/ruff-mypy/direct-cold/mypy: exit 2: boom" in text
+    assert "other: x" not in text and "| medium/gate-cold |" not in text
+    assert cli.main_labels(b) == ["medium/gate-cold"]
+
+
+def test_ruff_mypy_measures_the_real_tools_side_by_side(
+    project: Project, tmp_path: Path
+) -> None:
+    """One round on a small repository: the real gate, ruff and mypy."""
+    project.write("pkg/__init__.py", "")
+    project.write("pkg/mod.py", "import os\n\n\ndef f(x: int) -> str:\n    return x\n")
+    project.write("broken.py", "def (:\n")
+    project.commit("three files")
+    project.write("untracked.py", "y = 2\n")  # ruff finds it, the gate does not
+    names, valid = python_files(project.root)
+    tree = Tree("tiny", sdists.Sdist("tiny", "1"), project.root, names, valid, 3)
+    b = Bench(tmp_path / "work", interval=0.05, verbose=False)
+    ruff_mypy.measure(b, tree, 1)
+    base = "tiny/ruff-mypy"
+    assert sorted(label for label in b.samples) == sorted(
+        f"{base}/{side}-{state}{tool}"
+        for state in ("cold", "warm")
+        for side, tool in [("gate", "")]
+        + [("direct", f"/{t}") for t in ("ruff-check", "ruff-format", "mypy", "total")]
+    )
+    gate = b.samples[f"{base}/gate-cold"][0]
+    assert gate.returncode == 1  # the findings, and the file that is not Python
+    assert b.samples[f"{base}/direct-cold/mypy"][0].returncode == 1
+    assert b.samples[f"{base}/direct-cold/ruff-check"][0].returncode == 1
+    # the file the gate gives no tool is kept from ruff too: no parse error
+    assert b.samples[f"{base}/direct-cold/ruff-format"][0].returncode == 0
+    assert sorted(b.gate_tools[f"{base}/gate-cold"]) == ["mypy", "ruff"]
+    # both sides find the same: F401 in pkg/mod.py and untracked.py's nothing,
+    # no file to reformat, mypy's return-value error; broken.py is the gate's own
+    gate, direct = (b.findings[f"{base}/{side}-cold"] for side in ("gate", "direct"))
+    assert gate == {"ruff": 1, "ruff-format": 0, "mypy": 1, "python": 1}
+    assert direct == {"ruff-check": 1, "ruff-format": 0, "mypy": 1}
+    assert b.warnings == []
+    assert (names, valid) == (["broken.py", *valid], ["pkg/__init__.py", "pkg/mod.py"])
+    # ruff's own discovery: untracked.py as well
+    assert tree.checked == {"ruff": 3, "mypy": 2}
+
+
+# -- the shared helpers: bench/sdists.py ---------------------------------------------
+def test_sdist_pins_and_archive_names() -> None:
+    pin = sdists.Sdist.parse("flake8-docstrings==1.7.0")
+    assert pin == sdists.Sdist("flake8-docstrings", "1.7.0")
+    assert pin.requirement == "flake8-docstrings==1.7.0"
+    assert pin.is_archive("flake8_docstrings-1.7.0.tar.gz")
+    assert pin.is_archive("flake8-docstrings-1.7.0.tar.gz")
+    assert not pin.is_archive("flake8_docstrings-1.7.01.tar.gz")
+    assert not pin.is_archive("flake8_docstrings-1.7.0.whl")
+    assert not pin.is_archive("flake8-1.7.0.tar.gz")
+    for bad in ("pytest", "pytest==", "==1.0", ""):
+        with pytest.raises(ValueError, match="NAME==VERSION"):
+            sdists.Sdist.parse(bad)
+
+
+def tar_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_unpack_makes_a_committed_repository(tmp_path: Path) -> None:
+    archive = tmp_path / "sdists" / "tiny-1.0.tar.gz"
+    archive.parent.mkdir()
+    archive.write_bytes(tar_of({"tiny-1.0/a.py": b"x = 1\n", "tiny-1.0/b/c.py": b""}))
+    pin = sdists.Sdist("tiny", "1.0")
+    assert sdists.download(pin, tmp_path / "sdists") == archive  # there: no pip
+    root = sdists.unpack(archive, tmp_path / "trees" / "tiny", "tiny==1.0 sdist")
+    assert sdists.git(root, "ls-files").split() == ["a.py", "b/c.py"]
+    assert sdists.git(root, "log", "--format=%s %an").strip() == "tiny==1.0 sdist bench"
+    assert sdists.git(root, "status", "--porcelain") == ""
+    assert [p.name for p in (tmp_path / "trees").iterdir()] == ["tiny"]
+    (root / "a.py").write_text("x = 2\n")
+    sdists.unpack(archive, root, "again")  # a fresh tree: the edit is gone
+    assert (root / "a.py").read_text() == "x = 1\n"
+
+
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        (b"not a tar archive", "cannot unpack bad-1.0.tar.gz"),
+        (b"", "cannot unpack bad-1.0.tar.gz"),
+        (tar_of({"one/a.py": b"", "two/b.py": b""}), "no single top folder"),
+        (tar_of({"a.py": b""}), "no single top folder"),
+    ],
+)
+def test_a_bad_archive_is_a_one_line_error(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    archive = tmp_path / "bad-1.0.tar.gz"
+    archive.write_bytes(content)
+    with pytest.raises(SystemExit, match=says):
+        sdists.unpack(archive, tmp_path / "trees" / "bad", "m")
+    assert list((tmp_path / "trees").iterdir()) == []  # no staging folder left
+
+
+@pytest.mark.parametrize(
+    "tool, text, count",
+    [
+        ("ruff-check", "x.py:1:1: F401 ...\nFound 12 errors.\n", 12),
+        ("ruff-check", "Found 1 error.\n[*] 1 fixable with `--fix`.\n", 1),
+        ("ruff-check", "All checks passed!\n", 0),
+        ("ruff-format", "Would reformat: a.py\n1 file would be reformatted\n", 1),
+        (
+            "ruff-format",
+            "88 files would be reformatted, 2738 files already formatted",
+            88,
+        ),
+        ("ruff-format", "3 files already formatted\n", 0),
+        (
+            "mypy",
+            "a.py:1: error: x\nFound 2 errors in 1 file (checked 3 source files)",
+            2,
+        ),
+        ("mypy", "Success: no issues found in 3 source files\n", 0),
+        ("mypy", "a.py: error: Duplicate module named 'a'\n", None),
+        ("ruff-check", "", None),
+    ],
+)
+def test_summary_counts_read_each_tools_own_line(
+    tool: str, text: str, count: int | None
+) -> None:
+    assert ruff_mypy.summary_count(tool, text) == count
+
+
+def test_gate_findings_are_counted_by_tool_and_reformatted_file() -> None:
+    report = {
+        "findings": [
+            {"tool": "ruff", "rule": "F401", "path": "a.py"},
+            {"tool": "ruff", "rule": "ruff-format", "path": "a.py"},
+            {"tool": "ruff", "rule": "ruff-format", "path": "a.py"},
+            {"tool": "ruff", "rule": "ruff-format", "path": "b.py"},
+            {"tool": "mypy", "rule": "return-value", "path": "b.py"},
+        ]
+    }
+    assert runs.count_findings(report) == {"ruff": 1, "ruff-format": 2, "mypy": 1}
+    assert runs.count_findings({}) == {"ruff-format": 0}
+
+
+def test_git_failure_is_a_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"^bench: git rev-parse HEAD in .*: fatal"):
+        sdists.git(tmp_path, "rev-parse", "HEAD")
+
+
+def test_the_bench_requirements_pin_the_ruff_of_the_ruff_extra() -> None:
+    """The gate's ruff and the direct run's are one version, or the ratio lies."""
+    import tomllib
+
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["ruff"]
+    pins = [
+        line.split("#")[0].strip()
+        for line in (REPO / "bench" / "requirements.txt").read_text().splitlines()
+    ]
+    ruff_pins = [pin for pin in pins if pin.startswith("ruff")]
+    assert ruff_pins == extra == ["ruff==0.17.6"]
