@@ -9,16 +9,9 @@ from typing import Any
 from conftest import Project, cli, cli_json
 from quality_gates import baseline
 from quality_gates.findings import Finding
-from security_osv_standin import osv_record
+from security_osv_standin import requests_2018
 
-RECORD = osv_record(
-    "PYSEC-2018-28",
-    ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-    "requests",
-    "0",
-    "2.20.0",
-    summary="Requests sends Authorization headers to a redirected http host",
-)
+RECORD = requests_2018()
 RISKY = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n'
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import Project, cli
 from quality_gates.errors import GateError
 from quality_gates.security import ignores
-from security_osv_standin import osv_record
+from security_osv_standin import requests_2018, requests_2023
 
 TODAY = datetime.date.today()
 FUTURE = (TODAY + datetime.timedelta(days=30)).isoformat()
@@ -18,22 +18,8 @@ PAST = (TODAY - datetime.timedelta(days=1)).isoformat()
 
 # real advisories (abridged OSV records): requests 2.19.0 is affected by both
 RECORDS = {
-    "PYSEC-2018-28": osv_record(
-        "PYSEC-2018-28",
-        ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-        "requests",
-        "0",
-        "2.20.0",
-        summary="Requests sends Authorization headers to a redirected http host",
-    ),
-    "GHSA-j8r2-6x86-q33q": osv_record(
-        "GHSA-j8r2-6x86-q33q",
-        ["CVE-2023-32681", "PYSEC-2023-74"],
-        "requests",
-        "2.3.0",
-        "2.31.0",
-        summary="Unintended leak of Proxy-Authorization header in requests",
-    ),
+    "PYSEC-2018-28": requests_2018(),
+    "GHSA-j8r2-6x86-q33q": requests_2023(),
 }
 
 CODE = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n'

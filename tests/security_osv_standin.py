@@ -170,3 +170,29 @@ def osv_record(
     if versions is not None:
         affected["versions"] = versions
     return record(ident, aliases, package, affected, summary=summary, **extra)
+
+
+def requests_2018(**extra: Any) -> dict[str, Any]:
+    """Build PYSEC-2018-28 (requests < 2.20.0), abridged from OSV's real record."""
+    return osv_record(
+        "PYSEC-2018-28",
+        ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
+        "requests",
+        "0",
+        "2.20.0",
+        summary="Requests sends Authorization headers to a redirected http host",
+        **extra,
+    )
+
+
+def requests_2023(**extra: Any) -> dict[str, Any]:
+    """Build GHSA-j8r2-6x86-q33q (requests 2.3.0 to 2.31.0), abridged from OSV."""
+    return osv_record(
+        "GHSA-j8r2-6x86-q33q",
+        ["CVE-2023-32681", "PYSEC-2023-74"],
+        "requests",
+        "2.3.0",
+        "2.31.0",
+        summary="Unintended leak of Proxy-Authorization header in requests",
+        **extra,
+    )

@@ -15,26 +15,19 @@ from typing import Any
 
 import pytest
 from conftest import HOOKS, Project, cli
-from security_osv_standin import closed_port, osv_record, serve
+from security_osv_standin import (
+    closed_port,
+    requests_2018,
+    requests_2023,
+    serve,
+)
 
 NO_PROXY = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 
-REQUESTS_2018 = osv_record(
-    "PYSEC-2018-28",
-    ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-    "requests",
-    "0",
-    "2.20.0",
-    summary="Requests sends Authorization headers to a redirected http host",
+REQUESTS_2018 = requests_2018(
     versions=["2.18.4", "2.19.0", "2.19.1"],
 )
-REQUESTS_2023 = osv_record(
-    "GHSA-j8r2-6x86-q33q",
-    ["CVE-2023-32681", "PYSEC-2023-74"],
-    "requests",
-    "2.3.0",
-    "2.31.0",
-    summary="Unintended leak of Proxy-Authorization header in requests",
+REQUESTS_2023 = requests_2023(
     versions=["2.19.0", "2.20.0", "2.30.0"],
 )
 RECORDS = [REQUESTS_2018, REQUESTS_2023]

@@ -13,17 +13,11 @@ from typing import Any
 
 import pytest
 from conftest import Project, cli, validate_sarif
-from security_osv_standin import osv_record
+from security_osv_standin import osv_record, requests_2018
 
 # real advisories (abridged OSV records as in OSV's PyPI/all.zip)
 RECORDS: list[dict[str, Any]] = [
-    osv_record(
-        "PYSEC-2018-28",
-        ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-        "requests",
-        "0",
-        "2.20.0",
-        summary="Requests sends Authorization headers to a redirected http host",
+    requests_2018(
         severity=[
             {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}
         ],

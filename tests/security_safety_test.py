@@ -18,16 +18,9 @@ from conftest import Project, cli
 from quality_gates.errors import GateError
 from quality_gates.security import safety
 from quality_gates.security.deps import Dependency
-from security_osv_standin import closed_port, osv_record
+from security_osv_standin import closed_port, requests_2018
 
-RECORD = osv_record(
-    "PYSEC-2018-28",
-    ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
-    "requests",
-    "0",
-    "2.20.0",
-    summary="Requests sends Authorization headers to a redirected http host",
-)
+RECORD = requests_2018()
 SAFETY_URLS = (
     "PLATFORM_API_BASE_URL",
     "DATA_API_BASE_URL",
