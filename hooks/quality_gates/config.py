@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,44 +139,61 @@ def _positive_int(key: str, value: Any, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def _path(key: str, value: Any) -> str:
+    path = _expect(key, value, str, "a path")
+    if not path.strip():
+        raise GateError(f"[tool.quality-gates] {key}: the path is empty")
+    return str(path)
+
+
+def _percent(key: str, value: Any) -> float:
+    score = _expect(key, value, (int, float), "a number from 0 to 100")
+    if not 0 <= score <= 100:
+        raise GateError(f"[tool.quality-gates] {key}: must be from 0 to 100")
+    return float(score)
+
+
+def _per_line(key: str, value: Any) -> float:
+    per_line = _expect(key, value, (int, float), "minutes per line (a number above 0)")
+    if not 0 < per_line < math.inf:
+        raise GateError(f"[tool.quality-gates] {key}: must be above 0 and finite")
+    return float(per_line)
+
+
+def _count(minimum: int) -> Callable[[str, Any], int]:
+    return lambda key, value: _positive_int(key, value, minimum=minimum)
+
+
+# key -> (Config attribute, parser of the value)
+_SETTINGS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
+    "line-length": ("line_length", _count(40)),
+    "docstring-convention": (
+        "docstring_convention",
+        lambda key, value: _choice(key, value, CONVENTIONS),
+    ),
+    "tools": ("tools", lambda key, value: parse_tools(value)),
+    "exclude": ("exclude", _str_list),
+    "jobs": ("jobs", _count(1)),
+    "python-executable": (
+        "python_executable",
+        lambda key, value: _expect(key, value, str, "a path"),
+    ),
+    "baseline": ("baseline", _path),
+    "fail-under": ("fail_under", _percent),
+    "max-debt": ("max_debt", _count(0)),
+    "cost-per-line": ("cost_per_line", _per_line),
+    "max-file-kb": ("max_file_kb", _count(0)),
+    "tool-timeout": ("tool_timeout", seconds),
+    "fail-on": ("fail_on", lambda key, value: _choice(key, value, SEVERITY_LEVELS)),
+}
+
+
 def _apply(config: Config, key: str, value: Any) -> None:
-    if key == "line-length":
-        config.line_length = _positive_int(key, value, minimum=40)
-    elif key == "docstring-convention":
-        config.docstring_convention = _choice(key, value, CONVENTIONS)
-    elif key == "tools":
-        config.tools = parse_tools(value)
-    elif key == "exclude":
-        config.exclude = _str_list(key, value)
-    elif key == "jobs":
-        config.jobs = _positive_int(key, value)
-    elif key == "python-executable":
-        config.python_executable = _expect(key, value, str, "a path")
-    elif key == "baseline":
-        config.baseline = _expect(key, value, str, "a path")
-        if not value.strip():
-            raise GateError(f"[tool.quality-gates] {key}: the path is empty")
-        config.baseline_required = True
-    elif key == "fail-under":
-        score = _expect(key, value, (int, float), "a number from 0 to 100")
-        if not 0 <= score <= 100:
-            raise GateError(f"[tool.quality-gates] {key}: must be from 0 to 100")
-        config.fail_under = float(score)
-    elif key == "max-debt":
-        config.max_debt = _positive_int(key, value, minimum=0)
-    elif key == "cost-per-line":
-        per_line = _expect(
-            key, value, (int, float), "minutes per line (a number above 0)"
-        )
-        if not 0 < per_line < math.inf:
-            raise GateError(f"[tool.quality-gates] {key}: must be above 0 and finite")
-        config.cost_per_line = float(per_line)
-    elif key == "max-file-kb":
-        config.max_file_kb = _positive_int(key, value, minimum=0)
-    elif key == "tool-timeout":
-        config.tool_timeout = seconds(key, value)
-    elif key == "fail-on":
-        config.fail_on = _choice(key, value, SEVERITY_LEVELS)
+    if key in _SETTINGS:
+        attribute, parse = _SETTINGS[key]
+        setattr(config, attribute, parse(key, value))
+        if key == "baseline":
+            config.baseline_required = True
     elif key in SECTIONS:
         _expect(key, value, dict, "a table")
     elif key in ARRAYS_OF_TABLES:

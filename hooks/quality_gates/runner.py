@@ -263,29 +263,14 @@ class Runner:
         todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
-            run = self._tool_run(adapter)
-            if run is None:
+            mine = self._ready(adapter, [n for n in scoped[adapter.name] if n in good])
+            if mine is None:
                 continue
-            refused = adapter.preflight(self.ctx)
-            if refused:
-                run.status, run.message = "error", refused
-                self._error(refused)
-                continue
-            mine = [n for n in scoped[adapter.name] if n in good]
-            if not mine:
-                run.status = "skipped"
-                continue
-            fp = adapter.fingerprint(self.ctx)
-            if adapter.whole_program:
-                stamp = self._program_stamp(adapter, mine)
-                keys = {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
-            else:
-                keys = {
-                    n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine
-                }
+            keys = self._keys(adapter, mine, srcs)
             hits = self._hits(adapter.name, keys)
             misses = [n for n, k in keys.items() if k not in hits]
             hit = adapter.whole_program and keys and not misses
+            run = self.tools[adapter.name]
             run.cached = len(mine) if hit else len(keys) - len(misses)
             run.files = len(mine)
             for findings in hits.values():
@@ -298,6 +283,31 @@ class Runner:
         found.sort(key=Finding.sort_key)
         notes = self.notes + (list(self.cache.notes) if self.cache else [])
         return Outcome(found, self.tools, self.errors, notes, srcs)
+
+    def _ready(self, adapter: Adapter, mine: list[str]) -> list[str] | None:
+        """Return the tool's files, or None when it is missing, refused or idle."""
+        run = self._tool_run(adapter)
+        if run is None:
+            return None
+        refused = adapter.preflight(self.ctx)
+        if refused:
+            run.status, run.message = "error", refused
+            self._error(refused)
+            return None
+        if not mine:
+            run.status = "skipped"
+            return None
+        return mine
+
+    def _keys(
+        self, adapter: Adapter, mine: list[str], srcs: Mapping[str, sources.Source]
+    ) -> dict[str, str]:
+        """Return the result keys by file (one ``*`` for a whole-program tool)."""
+        fp = adapter.fingerprint(self.ctx)
+        if adapter.whole_program:
+            stamp = self._program_stamp(adapter, mine)
+            return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
+        return {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine}
 
     def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
         """Return cached findings by key; a value of the wrong shape is a miss."""
@@ -383,27 +393,35 @@ class Runner:
             futures = {pool.submit(self._run_task, t): t for t in tasks}
             for future in concurrent.futures.as_completed(futures):
                 task = futures[future]
-                run = self.tools[task.adapter.name]
-                try:
-                    findings, seconds = future.result()
-                except ToolCrashed as exc:
-                    run.status = "error"
-                    run.message = str(exc)
-                    self.errors.append(f"{exc} (files: {_names(task.files)})")
-                    # what it reported before it stopped: shown, never cached
-                    results.extend(fingerprint_findings(exc.findings, lines))
-                    continue
-                run.seconds += seconds
-                # an occurrence index counts within (path, tool, rule, line text):
-                # all from this one task, so the fingerprints are final: cache them
-                findings = fingerprint_findings(findings, lines)
-                results.extend(findings)
-                to_store.update(
-                    self._entries(task, findings, pending[task.adapter.name])
-                )
+                results += self._collect(task, future, pending, lines, to_store)
         if self.cache:
             self.cache.put_many(to_store)
         return results
+
+    def _collect(
+        self,
+        task: Task,
+        future: concurrent.futures.Future[tuple[list[Finding], float]],
+        pending: dict[str, dict[str, str]],
+        lines: sources.LinesOf,
+        to_store: dict[str, Any],
+    ) -> list[Finding]:
+        """Return one finished task's findings; cacheable entries go to ``to_store``."""
+        run = self.tools[task.adapter.name]
+        try:
+            findings, seconds = future.result()
+        except ToolCrashed as exc:
+            run.status = "error"
+            run.message = str(exc)
+            self.errors.append(f"{exc} (files: {_names(task.files)})")
+            # what it reported before it stopped: shown, never cached
+            return fingerprint_findings(exc.findings, lines)
+        run.seconds += seconds
+        # an occurrence index counts within (path, tool, rule, line text):
+        # all from this one task, so the fingerprints are final: cache them
+        findings = fingerprint_findings(findings, lines)
+        to_store.update(self._entries(task, findings, pending[task.adapter.name]))
+        return findings
 
     def _entries(
         self, task: Task, findings: list[Finding], keys: dict[str, str]

@@ -304,34 +304,7 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     ws.notes += found.notes
     sha, comment = rev_mod.resolve(req.repo, req.rev)
     say(f"pinning {req.repo} at {sha} ({req.rev})")
-    tools = choose_tools(req, ws, found)
-    suite = carry_settings(ws, found)
-    common, globs = shared_exclude(config, found)
-    suite["tools"] = list(tools)
-    if globs:
-        suite["exclude"] = list(dict.fromkeys([*ws.cfg.exclude, *globs]))
-    suite_section(ws, suite)
-    carried_deps, dropped = hooks.dependencies(found)
-    for dep, why in dropped.items():
-        ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
-    suite_hooks = hooks.groups(found, tools, carried_deps, common)
-    mypy_deps = hooks.mypy_dependencies(found, suite_hooks, tools)
-    planned = {
-        precommit.PATH: precommit_plan.render(
-            config, found, suite_hooks, (req.repo, sha, comment)
-        ),
-        workflow.PATH: workflow.render(
-            rev_mod.slug(req.repo),
-            sha,
-            req.rev if comment else "",
-            default_branch(root),
-            mypy_deps,
-        ),
-    }
-    for name in (PYPROJECT, *ws.texts):
-        text = ws.text(name)
-        if text is not None:
-            planned[name] = text
+    planned = _planned(req, ws, config, found, (req.repo, sha, comment))
     changes = _changes(root, planned)
     generated = {workflow.PATH} | {n for n in ws.texts if read_text(root, n) is None}
     refused = [] if req.force else _refused(changes, record, generated)
@@ -347,6 +320,43 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     )
     _baseline(plan, kept, report)
     return plan
+
+
+def _planned(
+    req: Request,
+    ws: Workspace,
+    config: precommit.Config | None,
+    found: hooks.Found,
+    pin: tuple[str, str, str],
+) -> dict[str, str]:
+    """Return the text every file init manages should have, by path."""
+    tools = choose_tools(req, ws, found)
+    suite = carry_settings(ws, found)
+    common, globs = shared_exclude(config, found)
+    suite["tools"] = list(tools)
+    if globs:
+        suite["exclude"] = list(dict.fromkeys([*ws.cfg.exclude, *globs]))
+    suite_section(ws, suite)
+    carried_deps, dropped = hooks.dependencies(found)
+    for dep, why in dropped.items():
+        ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
+    suite_hooks = hooks.groups(found, tools, carried_deps, common)
+    repo, sha, comment = pin
+    planned = {
+        precommit.PATH: precommit_plan.render(config, found, suite_hooks, pin),
+        workflow.PATH: workflow.render(
+            rev_mod.slug(repo),
+            sha,
+            req.rev if comment else "",
+            default_branch(req.root),
+            hooks.mypy_dependencies(found, suite_hooks, tools),
+        ),
+    }
+    for name in (PYPROJECT, *ws.texts):
+        text = ws.text(name)
+        if text is not None:
+            planned[name] = text
+    return planned
 
 
 def _baseline(

@@ -69,6 +69,26 @@ def _update_suite(
     return edits
 
 
+def _removals(config: Config, found: Found) -> tuple[list[Edit], list[Edit]]:
+    """Return the edits that remove replaced hooks, and those removing whole repos."""
+    by_repo: dict[int, list[int]] = {}
+    for item in found.replaced:
+        by_repo.setdefault(config.repos.index(item.repo), []).append(
+            item.repo.hooks.index(item.hook)
+        )
+    edits: list[Edit] = []
+    whole: list[Edit] = []
+    for index, hook_indexes in by_repo.items():
+        repo = config.repos[index]
+        removed = edit.remove_hooks(repo, [repo.hooks[i] for i in hook_indexes])
+        if isinstance(removed, Edit):
+            whole.append(removed)
+        else:
+            edits += removed
+    whole.sort(key=lambda e: e.first)
+    return edits, whole
+
+
 def render(
     config: Config | None,
     found: Found,
@@ -84,21 +104,7 @@ def render(
         lines[-1] += style.newline
     config = Config(lines, config.repos, config.root, config.repos_node)
     entry = edit.entry_lines(*pin, hooks, style)
-    edits: list[Edit] = []
-    by_repo: dict[int, list[int]] = {}
-    for item in found.replaced:
-        by_repo.setdefault(config.repos.index(item.repo), []).append(
-            item.repo.hooks.index(item.hook)
-        )
-    whole: list[Edit] = []
-    for index, hook_indexes in by_repo.items():
-        repo = config.repos[index]
-        removed = edit.remove_hooks(repo, [repo.hooks[i] for i in hook_indexes])
-        if isinstance(removed, Edit):
-            whole.append(removed)
-        else:
-            edits += removed
-    whole.sort(key=lambda e: e.first)
+    edits, whole = _removals(config, found)
     if found.suite is not None:
         edits += whole
         edits += _update_suite(config, found.suite, pin, hooks, style)

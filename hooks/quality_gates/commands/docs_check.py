@@ -130,18 +130,8 @@ def report(args: argparse.Namespace) -> Report:
         raise GateError(
             "no site: name SITE_DIR or set site-dir in [tool.quality-gates.docs]"
         )
-    built = Report(
-        command=NAME,
-        rules={docs.TOOL: rule_infos(RULES)},
-    )
-    base_url = args.base_url or table.get("base-url")
-    config = _path(args.config, table.get("config"), root) or docs_config.find_config(
-        site_dir, root
-    )
-    if config is not None:
-        if not config.is_file():
-            raise GateError(f"--config {config}: no such file")
-        base_url = check_declared(docs_config.declared(config), base_url, root, built)
+    built = Report(command=NAME, rules={docs.TOOL: rule_infos(RULES)})
+    base_url = _base_url(args, table, site_dir, root, built)
     deploy_from = args.deploy_from or table.get("deploy-from", "branch")
     shown = _display(site_dir, root)
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
@@ -162,6 +152,25 @@ def report(args: argparse.Namespace) -> Report:
     built.findings = sources.fingerprint_files(root, built.findings)
     built.exit_code = FAILED if built.findings else PASSED
     return built
+
+
+def _base_url(
+    args: argparse.Namespace,
+    table: dict[str, str],
+    site_dir: Path,
+    root: Path,
+    built: Report,
+) -> str | None:
+    """Return the base URL given, checked against the site generator's config."""
+    base_url = args.base_url or table.get("base-url")
+    config = _path(args.config, table.get("config"), root) or docs_config.find_config(
+        site_dir, root
+    )
+    if config is None:
+        return base_url
+    if not config.is_file():
+        raise GateError(f"--config {config}: no such file")
+    return check_declared(docs_config.declared(config), base_url, root, built)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -88,30 +88,13 @@ def _files(root: Path, names: list[str]) -> list[changes_mod.Change]:
 def _check(
     args: argparse.Namespace, root: Path, config: ProtectConfig, out: protect.Outcome
 ) -> ProtectConfig:
-    approved = protect.approved_names(os.environ, config.approval_env)
     base_ref = args.diff_base or (
         None
         if args.filenames or args.commit_msg_file
         else os.environ.get("PRE_COMMIT_FROM_REF")
     )
     if base_ref:
-        base = diffs.merge_base(root, base_ref)
-        config = protect_config.merge(config, _base_config(root, base))
-        approved = protect.approved_names(os.environ, config.approval_env)
-        commits = changes_mod.commits_since(root, base)
-        out.scope = f"{len(commits)} commit(s) since the merge base with {base_ref}"
-        for commit in commits:
-            reason = trailers.reason(commit.message, config.trailer)
-            where = f" in commit {commit.sha[:10]} ({commit.subject[:60]})"
-            protect.check_changes(
-                commit.changes,
-                config,
-                approved=approved,
-                trailer=reason,
-                context=where,
-                outcome=out,
-            )
-        return config
+        return _check_commits(root, base_ref, config, out)
     reason = None
     if args.commit_msg_file:
         reason = _message_reason(args.commit_msg_file, config.trailer)
@@ -123,9 +106,33 @@ def _check(
         _files(root, args.filenames) if args.filenames else changes_mod.staged(root)
     )
     out.scope = "the named files" if args.filenames else out.scope
+    approved = protect.approved_names(os.environ, config.approval_env)
     protect.check_changes(
         changes, config, approved=approved, trailer=reason, outcome=out
     )
+    return config
+
+
+def _check_commits(
+    root: Path, base_ref: str, config: ProtectConfig, out: protect.Outcome
+) -> ProtectConfig:
+    """Check each commit since the merge base, under the base's config as well."""
+    base = diffs.merge_base(root, base_ref)
+    config = protect_config.merge(config, _base_config(root, base))
+    approved = protect.approved_names(os.environ, config.approval_env)
+    commits = changes_mod.commits_since(root, base)
+    out.scope = f"{len(commits)} commit(s) since the merge base with {base_ref}"
+    for commit in commits:
+        reason = trailers.reason(commit.message, config.trailer)
+        where = f" in commit {commit.sha[:10]} ({commit.subject[:60]})"
+        protect.check_changes(
+            commit.changes,
+            config,
+            approved=approved,
+            trailer=reason,
+            context=where,
+            outcome=out,
+        )
     return config
 
 

@@ -73,6 +73,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="OSV query URL for pip-audit "
         "(default: $PIP_AUDIT_OSV_URL, else OSV's own)",
     )
+    _add_scope_options(parser)
+    add_baseline_option(parser)
+    add_cache_option(parser)
+    reports.add_options(parser)
+
+
+def _add_scope_options(parser: argparse.ArgumentParser) -> None:
+    """Add bandit's thresholds and the options that skip one half of the gate."""
     for key in ("severity", "confidence"):
         parser.add_argument(
             f"--{key}-threshold",
@@ -90,9 +98,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the dependency audit: run bandit only",
     )
-    add_baseline_option(parser)
-    add_cache_option(parser)
-    reports.add_options(parser)
 
 
 def progress(message: str) -> None:
@@ -137,10 +142,10 @@ def scan_code(
     return outcome.findings
 
 
-def audit_dependencies(
+def _collect(
     report: Report, cfg: config_mod.Config, chosen: Settings
-) -> list[Vulnerable]:
-    """Audit the dependencies; a source that fails is an error in ``report``."""
+) -> deps_mod.Collected:
+    """Collect the dependencies to audit, saying in ``report`` where from."""
     python = project_python(Context(cfg.root, cfg))
     collected = deps_mod.collect(
         cfg.root, chosen.requirements, cfg.pyproject, python=python
@@ -161,6 +166,15 @@ def audit_dependencies(
                 "pin them with == or install them"
             )
         report.notes.append(f"no dependencies declared in {collected.origin}")
+    return collected
+
+
+def audit_dependencies(
+    report: Report, cfg: config_mod.Config, chosen: Settings
+) -> list[Vulnerable]:
+    """Audit the dependencies; a source that fails is an error in ``report``."""
+    collected = _collect(report, cfg, chosen)
+    if not collected.dependencies:
         return []
     try:
         found = audit_mod.run(

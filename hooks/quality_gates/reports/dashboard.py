@@ -87,29 +87,7 @@ def trend_svg(trend: Sequence[Mapping[str, Any]]) -> str:
     labels = [str(p["commit"])[:7] for p in trend]
     xs = list(range(len(trend)))
     scored = [(x, p) for x, p in zip(xs, trend) if p.get("score") is not None]
-    for index, (letter, _upper) in enumerate(GRID):
-        top = 100 - 20 * index
-        ax.axhspan(top - 20, top, color=RATING_COLOURS[letter], alpha=0.08, lw=0)
-        ax.text(-0.45, top - 10, letter, va="center", color=RATING_COLOURS[letter])
-    ax.plot(
-        [x for x, _ in scored],
-        [p["score"] for _, p in scored],
-        "o-",
-        color="#1565c0",
-        label="score",
-    )
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("score (0-100)")
-    debt_ax = ax.twinx()
-    debt_ax.plot(
-        [x for x, _ in scored],
-        [p["debt_minutes"] for _, p in scored],
-        "s--",
-        color="#6d4c41",
-        label="debt (minutes)",
-    )
-    debt_ax.set_ylabel("debt (minutes)")
-    debt_ax.set_ylim(bottom=0)
+    _plot(ax, scored)
     ax.set_xticks(xs, labels, rotation=45, ha="right", fontsize=8)
     ax.set_xlim(-0.6, max(len(xs) - 0.4, 0.6))
     if not scored:
@@ -122,6 +100,28 @@ def trend_svg(trend: Sequence[Mapping[str, Any]]) -> str:
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     return text[text.index("<svg") :]
+
+
+def _plot(ax: Any, scored: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+    """Draw the rating bands, the score line and the debt line on its own axis."""
+    for index, (letter, _upper) in enumerate(GRID):
+        top = 100 - 20 * index
+        ax.axhspan(top - 20, top, color=RATING_COLOURS[letter], alpha=0.08, lw=0)
+        ax.text(-0.45, top - 10, letter, va="center", color=RATING_COLOURS[letter])
+    xs = [x for x, _ in scored]
+    ax.plot(xs, [p["score"] for _, p in scored], "o-", color="#1565c0", label="score")
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("score (0-100)")
+    debt_ax = ax.twinx()
+    debt_ax.plot(
+        xs,
+        [p["debt_minutes"] for _, p in scored],
+        "s--",
+        color="#6d4c41",
+        label="debt (minutes)",
+    )
+    debt_ax.set_ylabel("debt (minutes)")
+    debt_ax.set_ylim(bottom=0)
 
 
 def _table(

@@ -20,7 +20,19 @@ def render(report: Report) -> str:
     """Render the verdict, score, tools and failing findings as Markdown tables."""
     word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
     out = [f"## quality-gates {report.command}: {word}", ""]
+    out += _score(report)
+    out += _tools(report)
+    out += _failing(report)
+    for error in report.errors:
+        out.append(f"- **error:** {_cell(error)}")
+    for note in report.notes:
+        out.append(f"- {_cell(note)}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _score(report: Report) -> list[str]:
     s = report.summary
+    out = []
     if s.score is not None:
         kept = s.baseline or BaselineCounts()
         row = (s.score, s.rating, s.debt, s.new, kept.baselined, kept.fixed)
@@ -30,35 +42,36 @@ def render(report: Report) -> str:
             "| " + " | ".join(_count(v) for v in row) + " |",
             "",
         ]
-    for reason in s.reasons or ():
-        out.append(f"- {_cell(reason)}")
-    if s.reasons:
-        out.append("")
-    if report.tools:
-        out += [
-            "| tool | version | status | findings | cached / files | seconds |",
-            "|---|---|---|---|---|---|",
-        ]
-        counts = report.counts_by_tool()
-        for name, run in sorted(report.tools.items()):
-            out.append(
-                f"| {name} | {run.version} | {run.status} | {counts.get(name, 0)} "
-                f"| {run.cached} / {run.files} | {run.seconds:.2f} |"
-            )
-        out.append("")
+    out += [f"- {_cell(reason)}" for reason in s.reasons or ()]
+    return out + [""] if s.reasons else out
+
+
+def _tools(report: Report) -> list[str]:
+    if not report.tools:
+        return []
+    out = [
+        "| tool | version | status | findings | cached / files | seconds |",
+        "|---|---|---|---|---|---|",
+    ]
+    counts = report.counts_by_tool()
+    for name, run in sorted(report.tools.items()):
+        out.append(
+            f"| {name} | {run.version} | {run.status} | {counts.get(name, 0)} "
+            f"| {run.cached} / {run.files} | {run.seconds:.2f} |"
+        )
+    return out + [""]
+
+
+def _failing(report: Report) -> list[str]:
     failing = report.failing
-    if failing:
-        out += ["| file | line | tool | rule | message |", "|---|---|---|---|---|"]
-        for f in failing[:MAX_ROWS]:
-            out.append(
-                f"| `{_cell(f.path)}` | {f.line} | {f.tool} | {_cell(f.rule)} "
-                f"| {_cell(f.message)} |"
-            )
-        if len(failing) > MAX_ROWS:
-            out.append(f"\n{len(failing) - MAX_ROWS} more finding(s) not shown.")
-        out.append("")
-    for error in report.errors:
-        out.append(f"- **error:** {_cell(error)}")
-    for note in report.notes:
-        out.append(f"- {_cell(note)}")
-    return "\n".join(out).rstrip() + "\n"
+    if not failing:
+        return []
+    out = ["| file | line | tool | rule | message |", "|---|---|---|---|---|"]
+    for f in failing[:MAX_ROWS]:
+        out.append(
+            f"| `{_cell(f.path)}` | {f.line} | {f.tool} | {_cell(f.rule)} "
+            f"| {_cell(f.message)} |"
+        )
+    if len(failing) > MAX_ROWS:
+        out.append(f"\n{len(failing) - MAX_ROWS} more finding(s) not shown.")
+    return out + [""]

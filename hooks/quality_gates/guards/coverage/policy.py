@@ -194,8 +194,23 @@ def check_changed(
         f"executable line(s) covered ({fmt(result.percent)}), needed "
         f"{opts.changed_fail_under:g}%"
     )
-    failing = result.percent < opts.changed_fail_under
-    for path, spans in result.uncovered.items():
+    _report_uncovered(
+        result.uncovered,
+        opts.diff_base,
+        report,
+        failing=result.percent < opts.changed_fail_under,
+    )
+
+
+def _report_uncovered(
+    uncovered: dict[str, list[tuple[int, int]]],
+    base: str,
+    report: Report,
+    *,
+    failing: bool,
+) -> None:
+    """Each uncovered changed span: a finding when the check fails, else a note."""
+    for path, spans in uncovered.items():
         for first, last in spans:
             where = changed_mod.describe(first, last)
             if failing:
@@ -204,7 +219,7 @@ def check_changed(
                         "changed-lines",
                         path,
                         first,
-                        f"line(s) {where} changed since {opts.diff_base} and not "
+                        f"line(s) {where} changed since {base} and not "
                         "covered by tests: add a test that runs them",
                     )
                 )
