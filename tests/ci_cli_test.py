@@ -138,6 +138,20 @@ def test_report_needs_a_subcommand(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "name the subcommand" in proc.stderr
 
 
+def test_report_of_score_prints_the_score_table(
+    project: Project, tmp_path: Path
+) -> None:
+    """``ci report -- score`` logs score's own table and publishes the score."""
+    project.write("pyproject.toml", PYPROJECT)
+    project.write("a.py", BAD)
+    project.commit()
+    proc = cli(project.root, "ci", "report", "--", "score", env=actions_env(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "/100, rating " in proc.stdout
+    assert "by tool:\n  flake8 " in proc.stdout
+    assert read_outputs(tmp_path)["score"] != ""
+
+
 def test_merge_of_two_shards(project: Project, tmp_path: Path) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)

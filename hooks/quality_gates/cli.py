@@ -3,7 +3,8 @@
 A subcommand module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 ``main(args) -> int``; the package walk below registers every one of them.  A
 reporting subcommand also defines ``report(args) -> Report``, which builds the
-report that its ``main`` emits.
+report that its ``main`` emits, and may define ``render_text(report) -> str``,
+its own text format.
 """
 
 from __future__ import annotations
@@ -141,6 +142,14 @@ def parse_reporting(argv: Sequence[str]) -> tuple[Builder, argparse.Namespace]:
     if builder is None:
         raise GateError(f"quality-gates {args.command} makes no report")
     return builder, args
+
+
+def text_view(command: str) -> Callable[[Report], str] | None:
+    """Return a reporting subcommand's own text format, if it has one."""
+    view: Callable[[Report], str] | None = getattr(
+        _load(command_names()[command]), "render_text", None
+    )
+    return view
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ SARIF, the job summary, annotations, outputs).  The inputs become the
 subcommand's own command line, parsed by its own parser (so an input is
 checked exactly as on the command line); its ``report`` builds the Report,
 which is also emitted in the format the command line asks for (text in the
-log by default).
+log by default, in the subcommand's own text format if it has one).
 """
 
 from __future__ import annotations
@@ -28,5 +28,7 @@ def build(argv: Sequence[str]) -> Report:
     except GateError as exc:
         print(f"quality-gates {args.command}: error: {exc}", flush=True)
         return Report(command=args.command, errors=[str(exc)], exit_code=ERROR)
-    reports.emit(report, args.format, args.output)
+    reports.emit(
+        report, args.format, args.output, text_view=cli.text_view(args.command)
+    )
     return report

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import reports, scan
-from quality_gates.atomic import write_file
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
@@ -92,18 +90,7 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Score the project, print or write the report, return the exit code."""
-    built = report(args)
-    if args.format != "text":
-        reports.emit(built, args.format, args.output)
-    elif args.output:
-        write_file(Path(args.output), render_text(built), what="--output")
-        print(
-            f"quality-gates score: text report written to {args.output}",
-            file=sys.stderr,
-        )
-    else:
-        sys.stdout.write(render_text(built))
-    return built.exit_code
+    return reports.emit_verdict(report(args), args, text_view=render_text)
 
 
 def _progress(message: str) -> None:

@@ -35,19 +35,30 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def emit_verdict(report: Report, args: argparse.Namespace) -> int:
+TextView = Callable[[Report], str]
+
+
+def emit_verdict(
+    report: Report, args: argparse.Namespace, *, text_view: TextView | None = None
+) -> int:
     """Emit ``report`` as ``--format`` and ``--output`` say; return its exit code."""
-    emit(report, args.format, args.output)
+    emit(report, args.format, args.output, text_view=text_view)
     return report.exit_code
 
 
-def emit(report: Report, fmt: str, output: str | None) -> None:
-    """Render and write the report; a short text verdict still goes to stderr."""
-    rendered = FORMATS[fmt](report)
+def emit(
+    report: Report, fmt: str, output: str | None, *, text_view: TextView | None = None
+) -> None:
+    """Render and write the report; a short text verdict still goes to stderr.
+
+    ``text_view`` is the subcommand's own text format (score's table), if any.
+    """
+    view = text_view or text.render
+    rendered = view(report) if fmt == "text" else FORMATS[fmt](report)
     if output:
         write_file(Path(output), rendered, what="--output")
         # the person at the terminal still sees the findings and the verdict
-        sys.stderr.write(text.render(report) if fmt != "text" else text.verdict(report))
+        sys.stderr.write(view(report) if fmt != "text" else text.verdict(report))
         print(
             f"quality-gates {report.command}: {fmt} report written to {output}",
             file=sys.stderr,
