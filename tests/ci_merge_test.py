@@ -59,6 +59,28 @@ def test_the_score_is_recomputed_from_debt_and_lines(tmp_path: Path) -> None:
     assert merged.summary.debt == "30m"
 
 
+def test_a_shard_without_files_leaves_the_score(tmp_path: Path) -> None:
+    """More shards than files: the empty shard's report has no score to add."""
+    path = shard(tmp_path, "a", [], 0)
+    data = json.loads(path.read_text())
+    data["debt_minutes"] = 30
+    data["summary"].update(lines_of_code=600, cost_per_line=0.5)
+    path.write_text(json.dumps(data))
+    empty = tmp_path / "b.json"
+    empty.write_text(
+        json_report.render(Report("run", notes=["shard 2 of 2 has no files"]))
+    )
+    merged = merge.merge([merge.read_report(p) for p in (path, empty)], expected=2)
+    assert (merged.summary.score, merged.summary.rating) == (60.0, "B")
+    # a shard that checked files but has no score (a tool failed) still leaves none
+    unscored = tmp_path / "c.json"
+    failed = Report("run", errors=["mypy crashed"], exit_code=2)
+    failed.summary = Summary(files=2, findings=0)
+    unscored.write_text(json_report.render(failed))
+    merged = merge.merge([merge.read_report(p) for p in (path, empty, unscored)])
+    assert merged.summary.score is None
+
+
 def test_one_report_keeps_its_score(tmp_path: Path) -> None:
     merged = merge.merge([merge.read_report(shard(tmp_path, "a", [], 0))])
     assert merged.summary.score == 90.0 and merged.exit_code == 0

@@ -64,10 +64,20 @@ def _merge_tool(into: ToolRun | None, run: ToolRun) -> ToolRun:
     return into
 
 
+def _empty(part: Summary) -> bool:
+    """Tell a shard that had no files to check (it reports no score)."""
+    return not part.files and not part.findings and part.lines_of_code is None
+
+
 def _rescore(merged: Summary, parts: Sequence[Summary]) -> None:
-    """Score the whole from the shards' debt and lines, as ``score`` documents."""
+    """Score the whole from the shards' debt and lines, as ``score`` documents.
+
+    A shard with no files adds nothing; one that checked files without a score
+    (a tool failed) leaves the whole unscored.
+    """
     from quality_gates import score as score_mod
 
+    parts = [p for p in parts if not _empty(p)]
     debt, loc = merged.debt_minutes, merged.lines_of_code
     per_line = parts[0].cost_per_line if parts else None
     if debt is None or loc is None or per_line is None:
