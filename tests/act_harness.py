@@ -226,6 +226,7 @@ class Act:
             "PIP_NO_COMPILE": "1",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "QG_STANDIN_SCRIPT": str(STANDINS / "standin.py"),
+            "QG_STANDIN_TEMPLATES": str(self.work.parent / "standin-templates"),
             "QG_STANDIN_LOG": str(log_file),
             "QG_STANDIN_ARTIFACTS": str(run_dir / "artifacts"),
             "QG_TEST_OUTPUTS": str(outputs_file),

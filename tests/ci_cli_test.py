@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli
+from conftest import HOOKS, Project, cli
 from quality_gates.ci import docs_build, gate, publish, pytest_cell, relative_coverage
 from quality_gates.cli import parse_reporting
 from quality_gates.errors import GateError
@@ -233,6 +235,28 @@ def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
     assert json.loads(proc.stdout)["summary"]["percent"] == pytest.approx(
         83.33, abs=0.01
     )  # 5 of 6 statements
+
+
+def test_a_cell_runs_from_the_checkout_with_the_standard_library_only(
+    tested: Project, tmp_path: Path
+) -> None:
+    """matrix-test runs ``python hooks ci pytest`` uninstalled (-S: no site-packages).
+
+    The tests themselves run in the project's Python, with pytest-cov.
+    """
+    env = actions_env(tmp_path, RUNNER_TEMP=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-S", str(HOOKS), "ci", "pytest"]
+        + ["--python", sys.executable, "--paths", "tests", "--cell", "x"],
+        cwd=tested.root,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert read_outputs(tmp_path)["coverage-file"] == ".coverage.x"
+    assert (tested.root / ".coverage.x").stat().st_size > 0
 
 
 def test_more_shards_than_test_files_is_an_error(

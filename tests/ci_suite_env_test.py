@@ -107,3 +107,25 @@ def test_every_config_file_an_adapter_reads_moves_the_results_key(
         after = keys_of(tmp_path)["results-key"]
         assert after != before, name
         before = after
+
+
+def test_install_without_a_folder_uses_this_machines_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """coverage-gate and docs-deploy name no folder: venv-dir, kept when usable."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GITHUB_OUTPUT", "")
+    venv = suite_env.venv_dir(REPO, sys.executable)
+    assert venv.parent == tmp_path / ".cache" / "quality-gates-actions"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
+    )
+    site = next(venv.glob("lib/python3*/site-packages"))
+    (site / "qg.pth").write_text(str(HOOKS) + "\n")
+    (venv / suite_env.STAMP).write_text(suite_env.stamp_text(REPO, venv))
+    argv = ["install", "--python", sys.executable, "--suite", str(REPO)]
+    assert suite_env.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "restored; nothing to install" in out
+    assert f"installed=false\nvenv-dir={venv}\n" in out
+    assert suite_env.keys(REPO, tmp_path, sys.executable)["venv-dir"] == str(venv)

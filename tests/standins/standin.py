@@ -9,6 +9,7 @@ it) and records what it received as one JSON line in ``$QG_STANDIN_LOG``.
 
 from __future__ import annotations
 
+import fcntl
 import fnmatch
 import json
 import os
@@ -47,6 +48,34 @@ def hidden(path: Path, base: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(base).parts)
 
 
+def make_venv(venv: Path) -> None:
+    """Make a fresh virtual environment with pip, as setup-python's Python has.
+
+    ``python -m venv`` runs ensurepip, seconds a job; with
+    ``$QG_STANDIN_TEMPLATES`` (one folder per test session) one is made there
+    and each job gets a copy, its scripts (``#!`` lines, activate) pointed at it.
+    """
+    templates = os.environ.get("QG_STANDIN_TEMPLATES")
+    if not templates:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        return
+    template = Path(templates) / f"venv-{sys.version_info[0]}.{sys.version_info[1]}"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{template}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / "done").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(template)], check=True)
+            (template / "done").write_text("ok")
+    shutil.copytree(
+        template, venv, symlinks=True, ignore=shutil.ignore_patterns("done")
+    )
+    for path in [venv / "pyvenv.cfg", *(venv / "bin").iterdir()]:
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            path.write_bytes(data.replace(str(template).encode(), str(venv).encode()))
+
+
 def setup_python(args: dict[str, str]) -> int:
     python = Path(sys.executable)
     if (args.get("update-environment") or "true") == "true":
@@ -55,7 +84,7 @@ def setup_python(args: dict[str, str]) -> int:
             / f"standin-python-{args.get('python-version', '')}"
         )
         if not (venv / "bin" / "python").exists():
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            make_venv(venv)
         python = venv / "bin" / "python"
         with open(os.environ["GITHUB_PATH"], "a", encoding="utf-8") as handle:
             handle.write(f"{venv / 'bin'}\n")

@@ -18,7 +18,9 @@ quality_gates.ci.suite_env ...``) and use the standard library only.
 ``install`` keeps a restored environment only when its stamp names the same
 suite digest and folder (a virtual environment cannot move) and its Python
 runs; otherwise it builds it anew.  Restored results are then read through the
-same keys and checksums as local ones.
+same keys and checksums as local ones.  Without ``--venv``, install uses
+``venv-dir`` with no cache step around it (coverage-gate, docs-deploy): jobs
+on one machine (a self-hosted runner) share one environment, others install.
 """
 
 from __future__ import annotations
@@ -82,8 +84,7 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
 
     ``part`` tells apart jobs of one run that save their own results (shards).
     """
-    runner = os.environ.get("RUNNER_OS") or platform.system()
-    arch = os.environ.get("RUNNER_ARCH") or platform.machine()
+    runner, arch = _machine()
     py = python_tag(python)
     code = suite_digest(suite)
     config = digest_files(project, CONFIG_FILES)
@@ -93,16 +94,32 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
     )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
     part = f"{part}-" if part else ""
-    venv_key = f"quality-gates-venv-{runner}-{arch}-{py}-{code}"
+    venv = venv_dir(suite, python)
     return {
-        "venv-key": venv_key,
-        "venv-dir": str(venv_home() / venv_key),
+        "venv-key": venv.name,
+        "venv-dir": str(venv),
         "results-key": f"{prefix}{config}-{part}{run}",
         "results-restore-keys": "\n".join(
             dict.fromkeys([f"{prefix}{config}-{part}", f"{prefix}{config}-", prefix])
         ),
         "suite-digest": code,
     }
+
+
+def _machine() -> tuple[str, str]:
+    return (
+        os.environ.get("RUNNER_OS") or platform.system(),
+        os.environ.get("RUNNER_ARCH") or platform.machine(),
+    )
+
+
+def venv_dir(suite: Path, python: str) -> Path:
+    """Return the folder of the suite's environment for ``python`` (``venv-dir``)."""
+    runner, arch = _machine()
+    code = suite_digest(suite)
+    return (
+        venv_home() / f"quality-gates-venv-{runner}-{arch}-{python_tag(python)}-{code}"
+    )
 
 
 def venv_home() -> Path:
@@ -188,18 +205,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--python", required=True, help="interpreter of the venv")
     parser.add_argument("--suite", required=True, help="the action's checkout")
     parser.add_argument("--project", default=".", help="the project (keys)")
-    parser.add_argument("--venv", default="", help="the environment (install)")
+    parser.add_argument(
+        "--venv", default="", help="the environment (install; default: venv-dir)"
+    )
     parser.add_argument("--part", default="", help="a shard's name (keys)")
     args = parser.parse_args(argv)
     suite = Path(args.suite).resolve()
     try:
         if args.step == "keys":
             write_outputs(keys(suite, Path(args.project), args.python, args.part))
-        elif not args.venv:
-            parser.error("install needs --venv")
         else:
-            made = install(args.python, Path(args.venv), suite)
-            write_outputs({"installed": "true" if made else "false"})
+            venv = Path(args.venv) if args.venv else venv_dir(suite, args.python)
+            made = install(args.python, venv, suite)
+            write_outputs(
+                {"installed": "true" if made else "false", "venv-dir": str(venv)}
+            )
     except (OSError, subprocess.CalledProcessError) as exc:
         print(f"quality-gates: error: {exc}", file=sys.stderr)
         return 2
