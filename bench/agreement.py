@@ -35,7 +35,7 @@ import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -306,40 +306,55 @@ class Row:
         ]
 
 
+def _explainer(
+    root: Path, report: dict[str, Any], run: Direct
+) -> Callable[[str, str], tuple[str, str]]:
+    """Return why a finding only one side has is expected: (reason, where) or ""."""
+    invalid = {f["path"] for f in report["findings"] if f["tool"] == "python"}
+    tracked = set(git(root, "ls-files", "-z").split("\0"))
+    crashed = {f["path"] for f in report["findings"] if f["rule"] == "tool-error"}
+
+    def explain(side: str, path: str) -> tuple[str, str]:
+        if side == "gate" and not inside(path, run.paths):
+            return "outside the project's paths", "outside"
+        if path in invalid:
+            return "not valid Python", ""
+        if path in crashed:
+            return "tool crashed on the file", ""
+        if side == "direct" and path not in tracked:
+            return "untracked (the project's .gitignore)", "untracked"
+        if side == "gate" and run.crash:
+            return "the direct run crashed", ""
+        if run.options:
+            return f"settings on the command line ({' '.join(run.options)})", ""
+        return "", ""
+
+    return explain
+
+
 def compare(
     root: Path, project: Project, tool: str, report: dict[str, Any], run: Direct
 ) -> Row:
     """Match the gate's findings with the direct run's, and explain the rest."""
-    found, paths = run.found, run.paths
+    found = run.found
     mine = [
         (f["path"], f["line"], f["rule"])
         for f in report["findings"]
         if f["tool"] == tool
     ]
-    invalid = {f["path"] for f in report["findings"] if f["tool"] == "python"}
-    tracked = set(git(root, "ls-files", "-z").split("\0"))
-    crashed = {f["path"] for f in report["findings"] if f["rule"] == "tool-error"}
     gate_count, direct_count = collections.Counter(mine), collections.Counter(found)
     both = gate_count & direct_count
     reasons: collections.Counter[str] = collections.Counter()
     unexplained = []
     where: dict[str, list[str]] = {}
+    explain = _explainer(root, report, run)
     for side, extra in (("gate", gate_count - both), ("direct", direct_count - both)):
         for (path, line, rule), n in extra.items():
-            if side == "gate" and not inside(path, paths):
-                reasons["outside the project's paths"] += n
-                where.setdefault("outside", []).append(path)
-            elif path in invalid:
-                reasons["not valid Python"] += n
-            elif path in crashed:
-                reasons["tool crashed on the file"] += n
-            elif side == "direct" and path not in tracked:
-                reasons["untracked (the project's .gitignore)"] += n
-                where.setdefault("untracked", []).append(path)
-            elif side == "gate" and run.crash:
-                reasons["the direct run crashed"] += n
-            elif run.options:
-                reasons[f"settings on the command line ({' '.join(run.options)})"] += n
+            reason, place = explain(side, path)
+            if reason:
+                reasons[reason] += n
+                if place:
+                    where.setdefault(place, []).append(path)
             else:
                 unexplained += [f"{side} only: {path}:{line} {rule}"] * n
     return Row(

@@ -23,13 +23,23 @@ def run(project: Project, *args: str) -> tuple[int, dict[str, Any], str]:
     return cli_json(project.root, "run", *args)
 
 
-def make(project: Project, count: int = 3) -> list[str]:
+def make(project: Project, count: int = 3, *, tools: str = "") -> list[str]:
+    """Write ``count`` modules with an unused import; ``tools`` limits the run.
+
+    The tests of the cache's own failures (corruption, locks, a full disk) run
+    flake8 alone: the store is the same whatever tool wrote the rows.
+    """
     names = []
     for i in range(count):
         names.append(f"pkg/m{i}.py")
         project.write(names[-1], SOURCE)
+    if tools:
+        project.write("pyproject.toml", f"[tool.quality-gates]\ntools = [{tools}]\n")
     project.commit("files")
     return names
+
+
+ONE_TOOL = '"flake8"'
 
 
 def cached(report: dict[str, Any]) -> dict[str, int]:
@@ -70,7 +80,7 @@ def test_a_config_change_invalidates_the_tools_it_affects(project: Project) -> N
 def test_no_cache_neither_reads_nor_writes(
     project: Project, isolated_cache: Path
 ) -> None:
-    make(project)
+    make(project, tools=ONE_TOOL)
     run(project, "--all-files", "--no-cache")
     assert not (isolated_cache / "results.sqlite3").exists()
 
@@ -78,7 +88,7 @@ def test_no_cache_neither_reads_nor_writes(
 def test_garbage_cache_is_detected_rebuilt_and_mentioned(
     project: Project, isolated_cache: Path
 ) -> None:
-    make(project)
+    make(project, tools=ONE_TOOL)
     _, first, _ = run(project, "--all-files")
     (isolated_cache / "results.sqlite3").write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
@@ -94,7 +104,7 @@ def test_garbage_cache_is_detected_rebuilt_and_mentioned(
 def test_truncated_cache_is_never_trusted(
     project: Project, isolated_cache: Path
 ) -> None:
-    make(project, count=40)
+    make(project, count=40, tools=ONE_TOOL)
     _, first, _ = run(project, "--all-files")
     db = isolated_cache / "results.sqlite3"
     data = db.read_bytes()
@@ -108,7 +118,7 @@ def test_truncated_cache_is_never_trusted(
 def test_a_tampered_entry_fails_its_checksum(
     project: Project, isolated_cache: Path
 ) -> None:
-    make(project)
+    make(project, tools=ONE_TOOL)
     _, first, _ = run(project, "--all-files")
     with sqlite3.connect(isolated_cache / "results.sqlite3") as conn:
         conn.execute("UPDATE results SET v = '[]'")
@@ -120,7 +130,7 @@ def test_a_tampered_entry_fails_its_checksum(
 def test_two_concurrent_runs_share_the_cache_safely(
     project: Project, isolated_cache: Path
 ) -> None:
-    make(project, count=30)
+    make(project, count=30, tools=ONE_TOOL)
     cmd = [
         sys.executable,
         "-m",
@@ -316,7 +326,7 @@ def findings_of(report: dict[str, Any]) -> list[tuple[str, str, int]]:
 def test_a_lock_held_by_another_process_is_not_corruption(
     project: Project, isolated_cache: Path
 ) -> None:
-    names = make(project)
+    names = make(project, tools=ONE_TOOL)
     code, first = run_with_cache(project, isolated_cache)
     db = isolated_cache / "results.sqlite3"
     holder = subprocess.Popen(
@@ -354,7 +364,7 @@ def test_a_lock_held_by_another_process_is_not_corruption(
 def test_a_checksum_valid_row_of_the_wrong_shape_is_checked_again(
     project: Project, isolated_cache: Path
 ) -> None:
-    make(project)
+    make(project, tools=ONE_TOOL)
     _, first = run_with_cache(project, isolated_cache)
     with sqlite3.connect(isolated_cache / "results.sqlite3") as conn:
         value = '[["F401", "error"]]'
@@ -370,7 +380,7 @@ def test_a_checksum_valid_row_of_the_wrong_shape_is_checked_again(
 def test_a_cache_database_that_is_a_directory_is_named(
     project: Project, tmp_path: Path
 ) -> None:
-    make(project)
+    make(project, tools=ONE_TOOL)
     cache_dir = tmp_path / "cache"
     (cache_dir / "results.sqlite3").mkdir(parents=True)
     code, report = run_with_cache(project, cache_dir)
@@ -396,7 +406,7 @@ def test_a_cache_directory_that_is_a_file_leaves_mypy_working(
 def test_a_read_only_cache_directory_is_read_not_written(
     project: Project, tmp_path: Path
 ) -> None:
-    names = make(project)
+    names = make(project, tools=ONE_TOOL)
     with tmpfs(tmp_path / "ro", "16m") as cache_dir:
         _, first = run_with_cache(project, cache_dir)
         subprocess.run(["mount", "-o", "remount,ro", str(cache_dir)], check=True)
@@ -421,7 +431,7 @@ def test_a_full_disk_is_not_corruption(project: Project, tmp_path: Path) -> None
     project.commit()
     with tmpfs(tmp_path / "full", "256k") as cache_dir:
         (cache_dir / "filler").write_bytes(b"\0" * 262144)
-        code, report = run_with_cache(project, cache_dir)
+        code, report = run_with_cache(project, cache_dir, "--tools", "mypy")
         assert (code, [f["message"] for f in report["findings"]]) == (1, [MYPY_ERROR])
         assert not report["errors"], report["errors"]
         assert [n for n in report["notes"] if "full" in n], report["notes"]
