@@ -109,14 +109,23 @@ def test_every_config_file_an_adapter_reads_moves_the_results_key(
         before = after
 
 
+@pytest.mark.parametrize("extra", ["", "audit"])
 def test_install_without_a_folder_uses_this_machines_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: str,
 ) -> None:
-    """coverage-gate and docs-deploy name no folder: venv-dir, kept when usable."""
+    """The actions but quality-gate name no folder: venv-dir, kept when usable.
+
+    security-scan's environment has the audit extra: a folder of its own.
+    """
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("GITHUB_OUTPUT", "")
-    venv = suite_env.venv_dir(REPO, sys.executable)
+    venv = suite_env.venv_dir(REPO, sys.executable, extra)
     assert venv.parent == tmp_path / ".cache" / "quality-gates-actions"
+    plain = suite_env.venv_dir(REPO, sys.executable)
+    assert (venv == plain) is (not extra) and venv.name.endswith(extra)
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
     )
@@ -124,8 +133,8 @@ def test_install_without_a_folder_uses_this_machines_environment(
     (site / "qg.pth").write_text(str(HOOKS) + "\n")
     (venv / suite_env.STAMP).write_text(suite_env.stamp_text(REPO, venv))
     argv = ["install", "--python", sys.executable, "--suite", str(REPO)]
-    assert suite_env.main(argv) == 0
+    assert suite_env.main(argv + (["--extra", extra] if extra else [])) == 0
     out = capsys.readouterr().out
     assert "restored; nothing to install" in out
     assert f"installed=false\nvenv-dir={venv}\n" in out
-    assert suite_env.keys(REPO, tmp_path, sys.executable)["venv-dir"] == str(venv)
+    assert suite_env.keys(REPO, tmp_path, sys.executable)["venv-dir"] == str(plain)

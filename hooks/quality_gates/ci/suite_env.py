@@ -113,13 +113,15 @@ def _machine() -> tuple[str, str]:
     )
 
 
-def venv_dir(suite: Path, python: str) -> Path:
-    """Return the folder of the suite's environment for ``python`` (``venv-dir``)."""
+def venv_dir(suite: Path, python: str, extra: str = "") -> Path:
+    """Return the folder of the suite's environment for ``python`` (``venv-dir``).
+
+    An environment with an extra (security-scan's ``audit``) is another folder.
+    """
     runner, arch = _machine()
     code = suite_digest(suite)
-    return (
-        venv_home() / f"quality-gates-venv-{runner}-{arch}-{python_tag(python)}-{code}"
-    )
+    name = f"quality-gates-venv-{runner}-{arch}-{python_tag(python)}-{code}"
+    return venv_home() / (f"{name}-{extra}" if extra else name)
 
 
 def venv_home() -> Path:
@@ -152,7 +154,7 @@ def usable(venv: Path, suite: Path) -> bool:
         return False
 
 
-def install(python: str, venv: Path, suite: Path) -> bool:
+def install(python: str, venv: Path, suite: Path, extra: str = "") -> bool:
     """Make the suite's environment unless a usable one is there; True if made.
 
     Jobs on one machine (a self-hosted runner, parallel act runs) share the
@@ -161,10 +163,10 @@ def install(python: str, venv: Path, suite: Path) -> bool:
     venv.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{venv}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _install(python, venv, suite)
+        return _install(python, venv, suite, extra)
 
 
-def _install(python: str, venv: Path, suite: Path) -> bool:
+def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
     if usable(venv, suite):
         print(f"quality-gates: environment in {venv} restored; nothing to install")
         return False
@@ -174,7 +176,8 @@ def _install(python: str, venv: Path, suite: Path) -> bool:
     venv_cmd = [python, "-m", "venv", "--without-pip", str(venv)]
     subprocess.run(venv_cmd, check=True)  # nosec B603
     pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
-    subprocess.run([*pip, "install", "--quiet", str(suite)], check=True)  # nosec B603
+    target = f"{suite}[{extra}]" if extra else str(suite)
+    subprocess.run([*pip, "install", "--quiet", target], check=True)  # nosec B603
     (venv / STAMP).write_text(stamp_text(suite, venv, digest))
     print(
         f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
@@ -209,14 +212,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--venv", default="", help="the environment (install; default: venv-dir)"
     )
     parser.add_argument("--part", default="", help="a shard's name (keys)")
+    parser.add_argument(
+        "--extra",
+        default="",
+        choices=("", "audit"),
+        help="install the suite with this extra (install; its own venv-dir)",
+    )
     args = parser.parse_args(argv)
     suite = Path(args.suite).resolve()
     try:
         if args.step == "keys":
             write_outputs(keys(suite, Path(args.project), args.python, args.part))
         else:
-            venv = Path(args.venv) if args.venv else venv_dir(suite, args.python)
-            made = install(args.python, venv, suite)
+            venv = Path(args.venv or venv_dir(suite, args.python, args.extra))
+            made = install(args.python, venv, suite, args.extra)
             write_outputs(
                 {"installed": "true" if made else "false", "venv-dir": str(venv)}
             )
