@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -103,22 +104,25 @@ def shared_dir(factory: pytest.TempPathFactory, name: str) -> Path:
 
 
 def build_wheelhouse(target: Path) -> None:
-    """Wheels of the package and everything the act jobs install, for offline pip."""
+    """Wheels of everything the act jobs install, for offline pip.
+
+    The package itself is not among them: every action builds it from its own
+    checkout (with the setuptools wheel here), so only its dependencies are
+    fetched, read from pyproject.toml, with the audit extra security-scan adds.
+    """
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())
+    project = data["project"]
+    requirements = [
+        *project["dependencies"],
+        *project["optional-dependencies"]["audit"],
+        *data["build-system"]["requires"],
+        "pytest",
+        "pytest-cov",
+        "mkdocs",
+    ]
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "-w",
-            str(target),
-            f"{REPO}[audit]",  # the security-scan action installs the audit extra
-            "setuptools>=77",
-            "pytest",
-            "pytest-cov",
-            "mkdocs",
-        ],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "-w", str(target)]
+        + requirements,
         check=True,
     )
 
