@@ -19,8 +19,9 @@ quality_gates.ci.suite_env ...``) and use the standard library only.
 suite digest and folder (a virtual environment cannot move) and its Python
 runs; otherwise it builds it anew.  Restored results are then read through the
 same keys and checksums as local ones.  Without ``--venv``, install uses
-``venv-dir`` with no cache step around it (coverage-gate, docs-deploy): jobs
-on one machine (a self-hosted runner) share one environment, others install.
+``venv-dir`` with no cache step around it (coverage-gate, docs-deploy, and
+security-scan with ``--extra audit``): jobs on one machine (a self-hosted
+runner) share one environment, others install.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
     )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
     part = f"{part}-" if part else ""
-    venv = venv_dir(suite, python)
+    venv = venv_home() / _venv_name(runner, arch, py, code)
     return {
         "venv-key": venv.name,
         "venv-dir": str(venv),
@@ -119,9 +120,12 @@ def venv_dir(suite: Path, python: str, extra: str = "") -> Path:
     An environment with an extra (security-scan's ``audit``) is another folder.
     """
     runner, arch = _machine()
-    code = suite_digest(suite)
-    name = f"quality-gates-venv-{runner}-{arch}-{python_tag(python)}-{code}"
+    name = _venv_name(runner, arch, python_tag(python), suite_digest(suite))
     return venv_home() / (f"{name}-{extra}" if extra else name)
+
+
+def _venv_name(runner: str, arch: str, py: str, code: str) -> str:
+    return f"quality-gates-venv-{runner}-{arch}-{py}-{code}"
 
 
 def venv_home() -> Path:
