@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quality_gates.atomic import write_file
 from quality_gates.errors import GateError
@@ -21,12 +22,16 @@ from quality_gates.findings import Finding
 
 VERSION = 1
 _KEYS = ("fingerprint", "path", "tool", "rule")
+_FINGERPRINT = operator.itemgetter(3)  # Entry.fingerprint, without a Python call
 _REGENERATE = "delete it and run `quality-gates baseline` to write a new one"
 
 
-@dataclasses.dataclass(frozen=True, order=True)
-class Entry:
-    """One accepted finding, identified by its fingerprint."""
+class Entry(NamedTuple):
+    """One accepted finding, identified by its fingerprint.
+
+    A tuple, not a dataclass: a legacy tree's baseline holds 74k of them, read
+    on every run.
+    """
 
     path: str
     tool: str
@@ -115,7 +120,20 @@ def load(path: Path) -> set[Entry]:
     rows = doc.get("findings")
     if not isinstance(rows, list):
         raise GateError(f"baseline {path}: `findings` is not a list; {_REGENERATE}")
-    return {_entry(path, i, row) for i, row in enumerate(rows)}
+    return _entries(rows) or {_entry(path, i, row) for i, row in enumerate(rows)}
+
+
+def _entries(rows: list[Any]) -> set[Entry] | None:
+    """Read well-formed rows in bulk; None when any is wrong (``_entry`` says which)."""
+    try:
+        fields = [(r["path"], r["tool"], r["rule"], r["fingerprint"]) for r in rows]
+    except (KeyError, TypeError, IndexError):
+        return None
+    if {type(v) for row in fields for v in row} - {str} or not all(
+        row[3] for row in fields
+    ):
+        return None
+    return set(map(Entry._make, fields))
 
 
 def locate(
@@ -149,18 +167,22 @@ def compare(
     that were checked can count as fixed: a file or tool left out of this run
     fixed nothing.
     """
-    known = {e.fingerprint for e in baseline}
-    current = {f.fingerprint for f in findings}
+    known = set(map(_FINGERPRINT, baseline))
+    new = 0
     for finding in findings:
         finding.new = finding.fingerprint not in known
-    fixed = sum(
-        1
-        for e in baseline
-        if e.fingerprint not in current
-        and (paths is None or e.path in paths)
-        and e.tool in tools
-    )
-    new = sum(1 for f in findings if f.new)
+        new += finding.new
+    # what the baseline knows and this run did not find: fixed, where it looked
+    gone = known.difference(f.fingerprint for f in findings)
+    fixed = 0
+    if gone:
+        fixed = sum(
+            1
+            for e in baseline
+            if e.fingerprint in gone
+            and (paths is None or e.path in paths)
+            and e.tool in tools
+        )
     return Comparison(new=new, baselined=len(findings) - new, fixed=fixed)
 
 

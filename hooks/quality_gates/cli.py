@@ -10,6 +10,8 @@ its own text format.
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import importlib
 import os
 import pkgutil
@@ -62,8 +64,9 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+@functools.cache
 def command_names() -> dict[str, str]:
-    """Subcommand name -> module name, without importing any of them."""
+    """Subcommand name -> module name, without importing any of them (walked once)."""
     names = {}
     for info in pkgutil.iter_modules(commands.__path__):
         if not info.name.startswith("_"):
@@ -152,9 +155,17 @@ def text_view(command: str) -> Callable[[Report], str] | None:
     return view
 
 
+# Objects allocated between two collections of the youngest generation.  A run
+# builds ~10 long-lived objects per finding (74k on django) and makes almost no
+# cycles: at Python's default of 700, collecting took a sixth of a warm run.
+GC_THRESHOLD = 100_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit code (2 for a ``GateError``)."""
     module, args = parse(sys.argv[1:] if argv is None else argv)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
     try:
         return int(module.main(args))
     except GateError as exc:
@@ -163,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"quality-gates {args.command}: interrupted", file=sys.stderr)
         return ERROR
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ def is_python(path: str) -> bool:
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
     """Glob patterns match the relative path or any leading folder of it."""
+    if not patterns:
+        return False
     parts = path.split("/")
     prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     return any(
@@ -69,7 +71,7 @@ def tracked_python_files(
     for name in names:
         if not is_python(name) or excluded(name, exclude):
             continue
-        if (root / name).is_file():
+        if os.path.isfile(os.path.join(root, name)):
             found.append(name)
         elif skipped is not None:
             skipped.append(f"{name}: {_why_missing(root / name)}; not checked")

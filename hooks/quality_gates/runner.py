@@ -6,6 +6,7 @@ import concurrent.futures
 import dataclasses
 import math
 import os
+import stat
 import sys
 import time
 from collections import defaultdict
@@ -16,7 +17,7 @@ from quality_gates import files as files_mod
 from quality_gates import program, sources
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
-from quality_gates.findings import Finding, fingerprint_findings
+from quality_gates.findings import SORT_KEY, Finding, fingerprint_findings
 from quality_gates.report import ToolRun
 from quality_gates.tools import load
 from quality_gates.tools.base import Adapter, Context, ToolCrashed, tool_error
@@ -67,20 +68,25 @@ class WrongShape(ValueError):
     """A cached value (checksum valid) is not what this code writes."""
 
 
+# the type of each field of an encoded finding, in ``_encode``'s order
+_ROW = (str, str, str, int, int, str, str)
+
+
 def _decode(tool: str, rows: object) -> list[Finding]:
-    """Rebuild cached findings; raise WrongShape for what ``_encode`` never writes."""
+    """Rebuild cached findings; raise WrongShape for what ``_encode`` never writes.
+
+    A warm run decodes every finding of the tree (74k on django): one check
+    of the row's field types (``bool`` is not an ``int`` here), then the record.
+    """
     if not isinstance(rows, list):
         raise WrongShape(f"{type(rows).__name__}, not a list of findings")
     found = []
     for r in rows:
-        if not (isinstance(r, list) and len(r) == 7):
+        if type(r) is not list or len(r) != 7:
             raise WrongShape(f"a finding of {len(r) if isinstance(r, list) else r!r}")
-        text = [r[0], r[1], r[2], r[5], r[6]]
-        if not all(isinstance(v, str) for v in text) or not all(
-            type(v) is int for v in (r[3], r[4])
-        ):
+        if tuple(map(type, r)) != _ROW:
             raise WrongShape(f"a finding with wrong field types: {r!r:.80}")
-        found.append(Finding(tool, r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
+        found.append(Finding(tool, *r))
     return found
 
 
@@ -153,18 +159,24 @@ class Runner:
         return read
 
     def _refused(self, name: str) -> str | None:
-        """Why ``name`` is not checked at all: its name, where it leads, its size."""
-        target = files_mod.outside_link(self.ctx.root, name)
-        if target is not None:
-            return files_mod.outside_message(name, target)
-        return files_mod.line_break_in(name) or self._too_big(name)
+        """Why ``name`` is not checked at all: its name, where it leads, its size.
 
-    def _too_big(self, name: str) -> str | None:
-        limit = self.ctx.config.max_file_kb
+        One ``lstat``: only a symlink costs more (where it leads, its target's size).
+        """
+        path = os.path.join(self.ctx.root, name)
         try:
-            size = (self.ctx.root / name).stat().st_size
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                target = files_mod.outside_link(self.ctx.root, name)
+                if target is not None:
+                    return files_mod.outside_message(name, target)
+                st = os.stat(path)
         except OSError:
-            return None  # reading it says why
+            return files_mod.line_break_in(name)  # reading it says why
+        return files_mod.line_break_in(name) or self._too_big(name, st.st_size)
+
+    def _too_big(self, name: str, size: int) -> str | None:
+        limit = self.ctx.config.max_file_kb
         if not limit or size <= limit * 1024:
             return None
         return (
@@ -280,7 +292,7 @@ class Runner:
                 todo.append((adapter, mine if adapter.whole_program else misses))
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
-        found.sort(key=Finding.sort_key)
+        found.sort(key=SORT_KEY)
         notes = self.notes + (list(self.cache.notes) if self.cache else [])
         return Outcome(found, self.tools, self.errors, notes, srcs)
 
@@ -305,7 +317,8 @@ class Runner:
         """Return the result keys by file (one ``*`` for a whole-program tool)."""
         fp = adapter.fingerprint(self.ctx)
         if adapter.whole_program:
-            stamp = self._program_stamp(adapter, mine)
+            known = {n: src.digest for n, src in srcs.items()}
+            stamp = self._program_stamp(adapter, mine, known)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
         return {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine}
 
@@ -338,15 +351,19 @@ class Runner:
         self.tools[adapter.name] = run
         return run
 
-    def _program_stamp(self, adapter: Adapter, files: Sequence[str]) -> str | None:
+    def _program_stamp(
+        self, adapter: Adapter, files: Sequence[str], known: Mapping[str, str]
+    ) -> str | None:
         """Stamp the named files and every module the tool may import, or None.
 
         None (the result is not cached) when the stamp cannot cover the search
         path: a wrong key would be a stale result, a missing one only a slower run.
+        ``known``: the digests of the files read this run, not read again.
         """
         try:
             folders = adapter.search_path(self.ctx, files)
-            return key("\n".join(files), program.stamp(self.ctx.root, folders))
+            stamp = program.stamp(self.ctx.root, folders, known)
+            return key("\n".join(files), stamp)
         except program.Uncovered as exc:
             self.notes.append(f"{adapter.name}: result not cached: {exc}")
             return None

@@ -202,9 +202,13 @@ def syntax_problem(path: str, text: str) -> Finding | None:
     return None
 
 
+def digest(data: bytes) -> str:
+    """Hash a file's content: its ``Source.digest`` and its line in a program stamp."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def read(root: Path, path: str) -> tuple[Source, str]:
     """Read ``path`` once: the Source record and its decoded text."""
     data = (root / path).read_bytes()
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     text, problem = decode(path, data)
-    return Source(path, digest, text, problem), text
+    return Source(path, digest(data), text, problem), text

@@ -132,6 +132,7 @@ class _Rules:
                 f"expression ({exc}); mypy itself would refuse it"
             )
         self.ignored = git_ignored(root, files) if settings.exclude_gitignore else set()
+        self.listed: dict[str, dict[str, tuple[bool, bool]]] = {}
 
     def skipped(self, path: str, *, folder: bool) -> bool:
         name = path.rpartition("/")[2]
@@ -144,10 +145,28 @@ class _Rules:
         """Tell whether mypy takes a file: a stub beats its module, a package a file."""
         if not path.endswith(SUFFIXES) or self.skipped(path, folder=False):
             return False
-        stem = path.rsplit(".", 1)[0]
-        if path.endswith(".py") and (self.root / f"{stem}.pyi").is_file():
+        folder, _, name = path.rpartition("/")
+        listing = self.listing(folder)
+        stem = name.rsplit(".", 1)[0]
+        if path.endswith(".py") and listing.get(f"{stem}.pyi", (False,))[0]:
             return False
-        return not (self.root / stem).is_dir()
+        return not listing.get(stem, (False, False))[1]
+
+    def listing(self, folder: str) -> dict[str, tuple[bool, bool]]:
+        """(is a file, is a folder) by name in ``folder``: one listing per folder."""
+        if folder not in self.listed:
+            found = {}
+            try:
+                with os.scandir(self.root / folder) as entries:
+                    for entry in entries:
+                        try:
+                            found[entry.name] = (entry.is_file(), entry.is_dir())
+                        except OSError:
+                            continue
+            except OSError:
+                pass
+            self.listed[folder] = found
+        return self.listed[folder]
 
     def walk_from(self, base: str) -> Callable[[str], bool]:
         """Walk ``base`` (the root when empty) as mypy: what it checks below it."""
