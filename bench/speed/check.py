@@ -42,7 +42,7 @@ def row_key(row: Row) -> str:
 
 
 def compared(row: Row) -> float:
-    """The ratio the check compares: CPU for times (when recorded), else the value's."""
+    """Return the ratio the check compares: CPU for times when recorded, else value."""
     if row.unit == "s" and not math.isnan(row.cpu_ratio):
         return row.cpu_ratio
     return row.ratio

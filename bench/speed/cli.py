@@ -251,7 +251,7 @@ def run_check(args: argparse.Namespace, command: str) -> int:
 
 
 def measure_check(run: Session) -> dict[str, Tree]:
-    """The check's scenarios on the medium tree: cold once, warm, one edited file."""
+    """Measure the check's scenarios on the medium tree: cold once, warm, one edit."""
     (key, sdist), *_ = run.plan.trees
     tree = prepare_tree(run.bench, key, sdist)
     cold(run.bench, tree, 1, warm=False)
