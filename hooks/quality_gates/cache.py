@@ -240,7 +240,8 @@ class Cache:
                 for k, v, crc, used in rows:
                     if _checksum(v) != crc:
                         raise CorruptCache(f"entry {k[:12]} fails its checksum")
-                    found[k] = json.loads(v)
+                    # most files have no finding of a given tool: no parse for those
+                    found[k] = [] if v == "[]" else json.loads(v)
                     if used != now:
                         stale.append(k)
         except (CorruptCache, ValueError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 import io
@@ -136,7 +137,7 @@ def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
             path, "E902", 1, 1, "file contains NUL bytes: binary, not Python source"
         )
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = _encoding(data)
         return data.decode(encoding), None
     except LookupError as exc:
         return "", _problem(path, "E902", 1, 1, f"cannot decode: {exc}")
@@ -153,6 +154,21 @@ def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
             f"not valid {bad.encoding}: byte 0x{data[bad.start]:02x} "
             f"at offset {bad.start}; save the file as UTF-8 or declare its encoding",
         )
+
+
+def _encoding(data: bytes) -> str:
+    """Return the PEP 263 encoding; UTF-8 without asking tokenize when no line says.
+
+    A declaration sits in the first two lines; without a BOM or the word
+    ``coding`` there, tokenize would answer UTF-8 too.
+    """
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data[:second] if second >= 0 else data
+    if b"coding" not in head and not data.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return encoding
 
 
 def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
