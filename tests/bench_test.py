@@ -643,3 +643,24 @@ def test_a_missing_or_wrong_results_file_is_one_line(
     proc = script("--check", "--results", str(path), "--work", str(tmp_path / "w"))
     assert proc.returncode == 1 and proc.stderr.strip().startswith("bench: ")
     assert says in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_package_bases_go_where_the_project_configures_mypy(tmp_path: Path) -> None:
+    from bench.speed.trees import MYPY_INI, set_package_bases
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.mypy]\nstrict = true\n'
+    )
+    set_package_bases(own)
+    assert (
+        (own / "pyproject.toml")
+        .read_text()
+        .endswith("[tool.mypy]\nexplicit_package_bases = true\nstrict = true\n")
+    )
+    assert not (own / "mypy.ini").exists()
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    set_package_bases(bare)
+    assert (bare / "mypy.ini").read_text() == MYPY_INI

@@ -35,6 +35,19 @@ def test_mypy_checks_a_tree_where_two_files_share_a_module_name(
     assert report["tools"]["mypy"]["status"] == "ok"
     found = [(f["path"], f["rule"]) for f in report["findings"]]
     assert found == [("tests/conftest.py", "assignment")]
+    # it ran twice: the report says so, and how the project avoids it
+    (note,) = [n for n in report["notes"] if n.startswith("mypy: ")]
+    assert note.startswith(
+        "mypy: two files map to one module name, so mypy stopped and ran again "
+        "with --explicit-package-bases ("
+    )
+    assert note.endswith(
+        "s lost); set explicit_package_bases = true in mypy's config to run once"
+    )
+    project.write("mypy.ini", "[mypy]\nexplicit_package_bases = True\n")
+    _, configured = run(project, "--all-files", "--tools", "mypy")
+    assert [(f["path"], f["rule"]) for f in configured["findings"]] == found
+    assert not [n for n in configured["notes"] if n.startswith("mypy: ")]
 
 
 def test_black_skips_its_safety_pass_only_when_checking(tmp_path: Path) -> None:

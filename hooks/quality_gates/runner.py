@@ -463,6 +463,7 @@ class Runner:
     def _check_files(self, adapter: Adapter, files: Sequence[str]) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
         proc = adapter.run(self.ctx, args, files)
+        self.notes.extend(n for n in proc.notes if n not in self.notes)
         findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))

@@ -255,11 +255,13 @@ def distribution_version(name: str) -> str:
 
 @dataclasses.dataclass
 class Proc:
-    """A finished tool process: exit code and decoded output."""
+    """A finished tool process: exit code, decoded output, notes for the report."""
 
     returncode: int
     stdout: str
     stderr: str
+    # what the report should say of how the tool was run (mypy: run twice, why)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def traceback(self) -> bool:
