@@ -55,7 +55,7 @@ def prepare(key: str, sdist: Sdist, work: Path) -> Tree:
 
 
 def set_package_bases(root: Path) -> None:
-    """Add ``explicit_package_bases`` to the project's ``[tool.mypy]``, else mypy.ini."""
+    """Set ``explicit_package_bases`` in ``[tool.mypy]``, else in a new mypy.ini."""
     pyproject = root / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
     if "\n[tool.mypy]\n" in text:
