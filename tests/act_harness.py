@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from quality_gates.ci import installers
 
 REPO = Path(__file__).resolve().parent.parent
 STANDINS = REPO / "tests" / "standins"
@@ -119,6 +120,7 @@ def build_wheelhouse(target: Path) -> None:
         "pytest",
         "pytest-cov",
         "mkdocs",
+        f"uv=={installers.UV}",  # the actions install the suite with it
     ]
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "-w", str(target)]

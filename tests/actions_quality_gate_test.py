@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from act_harness import Act, ActResult, act_fixture, uses, workflow  # noqa: F401
 from conftest import Project, git
+from quality_gates.ci import installers
 
 pytestmark = pytest.mark.slow
 
@@ -226,6 +227,9 @@ def test_the_second_run_restores_the_environment_and_the_results(
     runner.home.mkdir()
     cold = runner.run(project.root, env=service)
     assert cold.outputs["gate"]["new-findings"] == "3", cold.log[-3000:]
+    # the wheelhouse has the pinned uv, and pip's settings (an offline
+    # wheelhouse) are uv's too: uv installs the suite
+    assert f"with uv {installers.UV} in " in cold.log
     restored = [r for r in cold.of("cache-restore")]
     assert [r["hit"] for r in restored] == [False, False], restored
     assert [r["matched"] for r in restored] == ["", ""]

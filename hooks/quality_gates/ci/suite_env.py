@@ -31,7 +31,6 @@ import fcntl
 import hashlib
 import os
 import platform
-import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
 import time
@@ -39,6 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # stdlib only, like every module this one imports (a test runs it with -S)
+from quality_gates.ci import installers
 from quality_gates.tools.base import CONFIG_FILES
 
 STAMP = ".quality-gates-suite"
@@ -176,15 +176,12 @@ def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
         return False
     digest = suite_digest(suite)  # before the build writes beside the package
     start = time.perf_counter()
-    shutil.rmtree(venv, ignore_errors=True)
-    venv_cmd = [python, "-m", "venv", "--without-pip", str(venv)]
-    subprocess.run(venv_cmd, check=True)  # nosec B603
-    pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     target = f"{suite}[{extra}]" if extra else str(suite)
-    subprocess.run([*pip, "install", "--quiet", target], check=True)  # nosec B603
+    used = installers.install(python, venv, target, venv_home())
     (venv / STAMP).write_text(stamp_text(suite, venv, digest))
     print(
-        f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
+        f"quality-gates: installed into {venv} with {used} in "
+        f"{time.perf_counter() - start:.1f} s"
     )
     return True
 

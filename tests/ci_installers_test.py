@@ -1,0 +1,117 @@
+"""The actions' installer: uv where it builds what pip would, else pip.
+
+The translation of pip's settings in-process; then both installers for real,
+offline from the act tests' wheelhouse: the same distributions at the same
+versions, and the same suite, whichever installed it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from act_harness import _locked_build, build_wheelhouse, shared_dir
+from conftest import REPO
+from quality_gates.ci import installers
+
+LISTING = """\
+:env:.cert='/etc/ssl/ca.pem'
+:env:.default-timeout='180'
+:env:.disable-pip-version-check='1'
+:env:.find-links='/wheels'
+global.constraint='/etc/pip/constraints.txt'
+global.extra-index-url='file:///a/simple https://b.example/simple'
+global.find-links='/overridden'
+install.no-compile='yes'
+"""
+
+
+def test_pip_settings_are_read_with_pips_precedence() -> None:
+    settings = installers.parse_settings(LISTING)
+    assert settings == {
+        "cert": "/etc/ssl/ca.pem",
+        "constraint": "/etc/pip/constraints.txt",
+        "default-timeout": "180",
+        "disable-pip-version-check": "1",
+        "extra-index-url": "file:///a/simple https://b.example/simple",
+        "find-links": "/wheels",  # the variable beats the file
+        "no-compile": "yes",
+    }
+
+
+def test_each_setting_becomes_uvs_own() -> None:
+    args, env = installers.uv_options(installers.parse_settings(LISTING))
+    assert args == [
+        "--index-strategy",
+        "unsafe-best-match",
+        "--constraint",
+        "/etc/pip/constraints.txt",
+        "--extra-index-url",
+        "file:///a/simple",
+        "--extra-index-url",
+        "https://b.example/simple",
+        "--find-links",
+        "/wheels",
+    ]  # no-compile: no --compile-bytecode
+    assert env == {"SSL_CERT_FILE": "/etc/ssl/ca.pem", "UV_HTTP_TIMEOUT": "180"}
+    args, _ = installers.uv_options({"no-index": "1", "index-url": "https://m/s"})
+    assert args == [
+        *("--compile-bytecode", "--index-strategy", "unsafe-best-match"),
+        *("--index-url", "https://m/s", "--no-index"),
+    ]
+
+
+@pytest.mark.parametrize("key", ["prefer-binary", "only-binary", "pre", "user"])
+def test_a_setting_uv_cannot_honour_leaves_the_install_to_pip(key: str) -> None:
+    with pytest.raises(installers.NoEquivalent, match=f"pip's setting {key} has no"):
+        installers.uv_options({"find-links": "/w", key: "1"})
+
+
+def test_a_wrong_choice_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(installers.CHOICE, "conda")
+    with pytest.raises(OSError, match="QUALITY_GATES_INSTALLER='conda': expected pip"):
+        installers.install(sys.executable, tmp_path / "v", str(REPO), tmp_path)
+
+
+def distributions(venv: Path) -> list[str]:
+    site = next(venv.glob("lib/python3*/site-packages"))
+    return sorted(p.name for p in site.glob("*.dist-info"))
+
+
+@pytest.mark.slow
+def test_uv_and_pip_build_the_same_environment(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Offline from one wheelhouse, as the act jobs install: uv's is pip's."""
+    wheelhouse = _locked_build(
+        shared_dir(tmp_path_factory, "qg-wheelhouse"), build_wheelhouse
+    )
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # this machine's mirrors apart
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheelhouse))
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable))  # no uv on it
+    built = {}
+    for choice in ("uv", "pip"):
+        monkeypatch.setenv(installers.CHOICE, choice)
+        venv = tmp_path / choice
+        used = installers.install(sys.executable, venv, str(REPO), tmp_path / "home")
+        assert used == ("pip" if choice == "pip" else f"uv {installers.UV}")
+        version = subprocess.run(
+            [str(venv / "bin" / "quality-gates"), "--version"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        built[choice] = (distributions(venv), version)
+    assert built["uv"] == built["pip"]
+    assert "quality_gates-0.1.0.dist-info" in built["uv"][0]
+    # uv was installed once, pinned, beside the environments
+    assert (tmp_path / "home" / f"uv-{installers.UV}" / "bin" / "uv").is_file()
