@@ -82,18 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "--only", choices=PARTS, help="run this part alone and rewrite only its section"
     )
-    add(
-        "--check",
-        action="store_true",
-        help="measure the medium tree (a few minutes) and fail on a ratio worse than "
-        "the committed results by more than its noise bound; writes nothing",
-    )
-    add(
-        "--calibrate",
-        type=int,
-        metavar="N",
-        help="run --check N times and set each row's noise bound in --results",
-    )
+    add_check(parser)
     add("--skip-pre-commit", action="store_true", help="skip scenario 6")
     add("--skip-ruff-mypy", action="store_true", help="skip scenario 7")
     add(
@@ -103,6 +92,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_paths(parser)
     return parser
+
+
+def add_check(parser: argparse.ArgumentParser) -> None:
+    """Add --check and --calibrate (bench/speed/check.py)."""
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="measure the medium tree (a few minutes) and fail on a ratio worse than "
+        "the committed results by more than its noise bound; writes nothing",
+    )
+    parser.add_argument(
+        "--calibrate",
+        type=int,
+        metavar="N",
+        help="run --check N times and set each row's noise bound in --results",
+    )
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
