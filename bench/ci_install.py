@@ -23,12 +23,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "hooks")]
 import act_harness  # noqa: E402  (tests/act_harness.py: act with the stand-ins)
+from quality_gates.ci.installers import UV  # noqa: E402
 
 from bench import sections  # noqa: E402  (this checkout's bench scripts)
 from bench.ci_cache import STEPS, step_times, workflow  # noqa: E402
 from bench.sdists import commit_all, git  # noqa: E402
 from bench.speed.machine import load_average  # noqa: E402
-from quality_gates.ci.installers import UV  # noqa: E402
 
 INSTALL = STEPS[0]
 INSTALLERS = ("pip", "uv")
