@@ -108,8 +108,9 @@ def build_wheelhouse(target: Path) -> None:
     """Wheels of everything the act jobs install, for offline pip.
 
     The package itself is not among them: every action builds it from its own
-    checkout (with the setuptools wheel here), so only its dependencies are
-    fetched, read from pyproject.toml, with the audit extra security-scan adds.
+    checkout (its build backend needs nothing installed), so only its
+    dependencies are fetched, read from pyproject.toml, with the audit extra
+    security-scan adds, and the uv the actions install with.
     """
     data = tomllib.loads((REPO / "pyproject.toml").read_text())
     project = data["project"]
