@@ -664,3 +664,25 @@ def test_package_bases_go_where_the_project_configures_mypy(tmp_path: Path) -> N
     bare.mkdir()
     set_package_bases(bare)
     assert (bare / "mypy.ini").read_text() == MYPY_INI
+
+
+def test_warm_runs_match_findings_against_a_baseline_the_gate_wrote(
+    project: Project, tmp_path: Path
+) -> None:
+    from bench.speed.commands import environment
+    from bench.speed.scenarios import BASELINE, take_baseline
+
+    project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["flake8"]\n')
+    project.write("m.py", "import os\n")
+    project.commit()
+    tree = Tree("small", MEDIUM, project.root, ["m.py"], ["m.py"], 1)
+    env = environment(tmp_path / "caches")
+    take_baseline(tree, env)
+    written = json.loads((project.root / BASELINE).read_text())
+    assert {(f["path"], f["rule"]) for f in written["findings"]} == {
+        ("m.py", "D100"),
+        ("m.py", "F401"),
+    }
+    (project.root / BASELINE).write_text("kept")  # one there already: untouched
+    take_baseline(tree, env)
+    assert (project.root / BASELINE).read_text() == "kept"
