@@ -6,6 +6,7 @@ import subprocess  # nosec B404 - fixed argument lists; a given command runs und
 from pathlib import Path
 
 from quality_gates.errors import GateError
+from quality_gates.escape.terminal import say
 
 SPHINX_SOURCES = ("docs", "doc", "docs/source", "doc/source", ".")
 
@@ -44,7 +45,7 @@ def install_command(root: Path, *, python: str, given: str) -> list[str]:
 
 def run_step(argv: list[str], root: Path, what: str) -> None:
     """Run one step of the build; a failure is a GateError naming the step."""
-    print(f"{what}: " + " ".join(argv), flush=True)
+    say(f"{what}: " + " ".join(argv), flush=True)
     try:
         proc = subprocess.run(argv, cwd=root, check=False)  # nosec B603
     except OSError as exc:

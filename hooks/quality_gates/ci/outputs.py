@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from quality_gates.escape.terminal import lines
 from quality_gates.report import Report
 from quality_gates.reports import github
 
@@ -39,7 +41,7 @@ def write_outputs(values: Mapping[str, object], *, path: str | None = None) -> N
     if target:
         _append(Path(target), text)
     else:
-        print(text, end="")
+        sys.stdout.write(lines(text.rstrip("\n").split("\n")) if text else "")
 
 
 def write_summary(markdown: str, *, path: str | None = None) -> None:

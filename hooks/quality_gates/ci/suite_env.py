@@ -39,6 +39,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # stdlib only, like every module this one imports (a test runs it with -S)
+from quality_gates.ci import env_verify
+from quality_gates.escape import terminal
+from quality_gates.escape.terminal import say
 from quality_gates.tools.base import CONFIG_FILES
 
 STAMP = ".quality-gates-suite"
@@ -143,16 +146,36 @@ def stamp_text(suite: Path, venv: Path, digest: str = "") -> str:
 
 
 def usable(venv: Path, suite: Path) -> bool:
-    """Tell whether a restored environment is this suite's, here, and runs."""
+    """Tell whether an environment is this suite's, here, as installed, and runs.
+
+    Shared by a machine's jobs, it is checked file by file against what pip
+    installed (``env_verify``) before it is trusted; a difference is said,
+    and the environment is made again.
+    """
     try:
         if (venv / STAMP).read_text() != stamp_text(suite, venv):
             return False
     except OSError:
         return False
-    python = venv / "bin" / "python"
-    check = [str(python), "-c", "import quality_gates"]
+    start = time.perf_counter()
+    differs = env_verify.problems(venv)
+    if differs:
+        say(
+            f"quality-gates: the environment in {venv} differs from what pip "
+            f"installed ({'; '.join(differs)}): not trusted, installing it again"
+        )
+        return False
+    env_verify.drop_bytecode(venv)
+    say(
+        f"quality-gates: environment in {venv} checked against its RECORD files "
+        f"in {time.perf_counter() - start:.2f} s"
+    )
+    check = [str(venv / "bin" / "python"), "-c", "import quality_gates"]
+    quiet = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:
-        proc = subprocess.run(check, capture_output=True, check=False)  # nosec B603
+        proc = subprocess.run(  # nosec B603
+            check, capture_output=True, check=False, env=quiet
+        )
         return proc.returncode == 0
     except OSError:
         return False
@@ -172,7 +195,7 @@ def install(python: str, venv: Path, suite: Path, extra: str = "") -> bool:
 
 def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
     if usable(venv, suite):
-        print(f"quality-gates: environment in {venv} restored; nothing to install")
+        say(f"quality-gates: environment in {venv} restored; nothing to install")
         return False
     digest = suite_digest(suite)  # before the build writes beside the package
     start = time.perf_counter()
@@ -181,11 +204,11 @@ def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
     subprocess.run(venv_cmd, check=True)  # nosec B603
     pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     target = f"{suite}[{extra}]" if extra else str(suite)
-    subprocess.run([*pip, "install", "--quiet", target], check=True)  # nosec B603
+    # no .pyc: a compiled file cannot be checked against its RECORD (env_verify)
+    install = [*pip, "install", "--quiet", "--no-compile", target]
+    subprocess.run(install, check=True)  # nosec B603
     (venv / STAMP).write_text(stamp_text(suite, venv, digest))
-    print(
-        f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
-    )
+    say(f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s")
     return True
 
 
@@ -202,7 +225,7 @@ def write_outputs(values: dict[str, str]) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write("".join(lines))
     else:
-        print("".join(lines), end="")
+        sys.stdout.write(terminal.lines("".join(lines).rstrip("\n").split("\n")))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -234,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 {"installed": "true" if made else "false", "venv-dir": str(venv)}
             )
     except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"quality-gates: error: {exc}", file=sys.stderr)
+        say(f"quality-gates: error: {exc}", file=sys.stderr)
         return 2
     return 0
 

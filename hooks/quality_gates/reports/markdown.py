@@ -1,19 +1,20 @@
-"""A job-summary table in GitHub-flavoured Markdown."""
+"""A job-summary table in GitHub-flavoured Markdown.
+
+Everything a repository wrote (paths, messages, rules, notes, errors) goes
+through ``escape.markdown``: shown as text, never as HTML or Markdown syntax.
+"""
 
 from __future__ import annotations
 
+from quality_gates.escape.markdown import code, text
 from quality_gates.report import BaselineCounts, Report
 
 MAX_ROWS = 200
 
 
-def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def _count(value: object) -> str:
     """Format a summary cell; a count that does not apply is a dash."""
-    return "-" if value is None else _cell(value)
+    return "-" if value is None else text(value)
 
 
 def render(report: Report) -> str:
@@ -24,9 +25,9 @@ def render(report: Report) -> str:
     out += _tools(report)
     out += _failing(report)
     for error in report.errors:
-        out.append(f"- **error:** {_cell(error)}")
+        out.append(f"- **error:** {text(error)}")
     for note in report.notes:
-        out.append(f"- {_cell(note)}")
+        out.append(f"- {text(note)}")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -42,7 +43,7 @@ def _score(report: Report) -> list[str]:
             "| " + " | ".join(_count(v) for v in row) + " |",
             "",
         ]
-    out += [f"- {_cell(reason)}" for reason in s.reasons or ()]
+    out += [f"- {text(reason)}" for reason in s.reasons or ()]
     return out + [""] if s.reasons else out
 
 
@@ -56,8 +57,9 @@ def _tools(report: Report) -> list[str]:
     counts = report.counts_by_tool()
     for name, run in sorted(report.tools.items()):
         out.append(
-            f"| {name} | {run.version} | {run.status} | {counts.get(name, 0)} "
-            f"| {run.cached} / {run.files} | {run.seconds:.2f} |"
+            f"| {text(name)} | {text(run.version)} | {text(run.status)} "
+            f"| {counts.get(name, 0)} | {run.cached} / {run.files} "
+            f"| {run.seconds:.2f} |"
         )
     return out + [""]
 
@@ -69,8 +71,8 @@ def _failing(report: Report) -> list[str]:
     out = ["| file | line | tool | rule | message |", "|---|---|---|---|---|"]
     for f in failing[:MAX_ROWS]:
         out.append(
-            f"| `{_cell(f.path)}` | {f.line} | {f.tool} | {_cell(f.rule)} "
-            f"| {_cell(f.message)} |"
+            f"| {code(f.path)} | {f.line} | {text(f.tool)} | {text(f.rule)} "
+            f"| {text(f.message)} |"
         )
     if len(failing) > MAX_ROWS:
         out.append(f"\n{len(failing) - MAX_ROWS} more finding(s) not shown.")

@@ -1,15 +1,21 @@
-"""One line per finding, ``path:line:col: TOOL RULE message``, then counts."""
+"""One line per finding, ``path:line:col: TOOL RULE message``, then counts.
+
+Every line passes through ``escape.terminal.line``: what a repository wrote
+(messages, paths, notes, errors) shows its control characters and never
+becomes a workflow command in the Actions log.
+"""
 
 from __future__ import annotations
 
+from quality_gates.escape import terminal
 from quality_gates.report import Report, Summary
 
 
 def line(
     finding_path: str, line_no: int, col: int, tool: str, rule: str, message: str
 ) -> str:
-    """Format one finding as ``path:line:col: TOOL RULE message``."""
-    return f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}"
+    """Format one finding as ``path:line:col: TOOL RULE message`` (one safe line)."""
+    return terminal.line(f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}")
 
 
 def verdict(report: Report) -> str:
@@ -35,7 +41,7 @@ def verdict(report: Report) -> str:
     out.append(
         f"{report.command}: {word}" + (": " + "; ".join(reasons) if reasons else "")
     )
-    return "\n".join(out) + "\n"
+    return terminal.lines(out)
 
 
 def ratchet(summary: Summary) -> list[str]:
@@ -61,5 +67,4 @@ def render(report: Report) -> str:
     for f in report.findings:
         mark = "" if f.new is not False else " [not new]"
         out.append(line(f.path, f.line, f.column, f.tool, f.rule, f.message) + mark)
-    body = "\n".join(out) + ("\n" if out else "")
-    return body + verdict(report)
+    return terminal.lines(out) + verdict(report)
