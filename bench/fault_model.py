@@ -128,6 +128,8 @@ class Scenario:
     # the battery it belongs to: #14 (the first), #22, or #22-own (devised
     # beside #22's cases, in the same classes)
     origin: str = "#14"
+    # installs an environment (pytest's ``slow`` marker)
+    slow: bool = False
 
 
 @dataclasses.dataclass

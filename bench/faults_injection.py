@@ -1,5 +1,4 @@
-"""The fault battery, injection: what a repository holds reaching its readers as
-something else (issue #22).
+"""The fault battery, injection: a repository's text reaching its readers (#22).
 
 A finding message (bandit quotes string literals), a file name, an advisory, a
 config value or a base ref is written by whoever wrote the repository.  Each
@@ -34,7 +33,7 @@ RAW_CONTROL = re.compile(
 
 
 def raw_controls(results: Sequence[Result]) -> list[str]:
-    """A problem for each output that hands a terminal a raw control character."""
+    """Name each output that hands a terminal a raw control character."""
     problems = []
     for index, res in enumerate(results, 1):
         for stream, text in (("stdout", res.stdout), ("stderr", res.stderr)):
@@ -47,7 +46,7 @@ def raw_controls(results: Sequence[Result]) -> list[str]:
 
 
 def obeyed_lines(text: str) -> list[str]:
-    """The lines of ``text`` the Actions runner would obey as workflow commands.
+    """Return the lines of ``text`` the Actions runner obeys as workflow commands.
 
     It splits at LF and CR, takes ``::`` after leading white space and, in the
     legacy form, ``##[`` anywhere (actions/runner ``ActionCommand``).
@@ -60,7 +59,7 @@ def obeyed_lines(text: str) -> list[str]:
 
 
 def commands(results: Sequence[Result]) -> list[str]:
-    """A problem for each output line the runner would obey (the suite wrote none)."""
+    """Name each output line the runner would obey (the suite wrote none)."""
     problems = []
     for index, res in enumerate(results, 1):
         for stream, text in (("stdout", res.stdout), ("stderr", res.stderr)):
@@ -87,7 +86,7 @@ def rendered(markdown: str) -> str:
 
 
 def summary_markup(path: Path) -> list[str]:
-    """A problem for each element a repository's text added to a job summary."""
+    """Name each element a repository's text added to a job summary."""
     if not path.is_file():
         return [f"unclear: no Markdown report at {path.name}"]
     page = rendered(path.read_text(encoding="utf-8"))
@@ -105,7 +104,7 @@ def summary_markup(path: Path) -> list[str]:
 
 
 def literal(name: str, value: str) -> str:
-    """A module whose string literal bandit quotes (B105, a hard-coded password)."""
+    """Write a module whose string literal bandit quotes (B105, a password)."""
     return f'"""Doc."""\n\n{name} = {value!r}\n'
 
 
@@ -121,7 +120,7 @@ def bandit_literal(value: str, *says: str) -> Callable[[Space], Case]:
 
 
 def named_file(name: str, *says: str) -> Callable[[Space], Case]:
-    """A file named ``name`` with an unused import: the finding names it."""
+    """Build a file named ``name`` with an unused import: the finding names it."""
 
     def build(space: Space) -> Case:
         root = space.project({name: F401, "good.py": GOOD})
@@ -146,7 +145,7 @@ def _advisory_project(space: Space, summary: str) -> Path:
 
 
 def advisory(summary: str, *says: str, fmt: str = "text") -> Callable[[Space], Case]:
-    """An OSV advisory whose summary the dependency audit reports."""
+    """Build an OSV advisory whose summary the dependency audit reports."""
 
     def build(space: Space) -> Case:
         root = _advisory_project(space, summary)
@@ -165,7 +164,7 @@ def advisory(summary: str, *says: str, fmt: str = "text") -> Callable[[Space], C
 
 
 def dangling_note(target: str) -> Callable[[Space], Case]:
-    """A tracked symlink to nowhere: the note names its target."""
+    """Build a tracked symlink to nowhere: the note names its target."""
 
     def build(space: Space) -> Case:
         root = space.project({"good.py": GOOD})
@@ -180,7 +179,7 @@ def dangling_note(target: str) -> Callable[[Space], Case]:
 
 
 def config_echo(space: Space) -> Case:
-    """A config value echoed in an error: the baseline path."""
+    """Echo a config value in an error: the baseline path."""
     pyproject = '[tool.quality-gates]\nbaseline = "x\\n::error title=forged::boom"\n'
     root = space.project({"good.py": GOOD, "pyproject.toml": pyproject})
     run = gate("run", "--tools", "flake8", "good.py", expect=2, says=["baseline"])
@@ -201,7 +200,7 @@ jobs:
 
 
 def audit_gates_workflow(space: Space) -> Case:
-    """A workflow step's name quoted by audit-gates."""
+    """Have audit-gates quote a workflow step's name."""
     root = space.project({".github/workflows/ci.yml": WORKFLOW})
     commit(root)
     run = gate("audit-gates", expect=1, says=["QG101"])
@@ -209,7 +208,7 @@ def audit_gates_workflow(space: Space) -> Case:
 
 
 def json_on_stdout(space: Space) -> Case:
-    """A JSON report on standard output (the Actions log) holding ``##[``."""
+    """Print a JSON report holding ``##[`` on standard output (the Actions log)."""
     value = "x ##[error]forged"
     root = space.project({"bad.py": literal("password", value)})
     run = gate("run", "--tools", "bandit", "--format", "json", "bad.py", expect=1)
@@ -247,7 +246,7 @@ def github_format(space: Space) -> Case:
 
 
 def markdown_literal(value: str) -> Callable[[Space], Case]:
-    """A string literal in the job summary (``--format markdown``)."""
+    """Put a string literal in the job summary (``--format markdown``)."""
 
     def build(space: Space) -> Case:
         root = space.project({"bad.py": literal("password", value)})
@@ -268,8 +267,8 @@ def markdown_literal(value: str) -> Callable[[Space], Case]:
 
 
 def markdown_name(space: Space) -> Case:
-    """A backtick in a file name, inside the summary's code span."""
-    name = "x`<img src=https://e.example/p.png>`.py"
+    """Put a backtick in a file name, inside the summary's code span."""
+    name = "x`<img src=x onerror=alert(1)>`.py"
     root = space.project({name: F401})
     commit(root)
     run = gate(
@@ -287,7 +286,7 @@ def markdown_name(space: Space) -> Case:
 
 
 def markdown_error(space: Space) -> Case:
-    """A config value in an error line of the summary."""
+    """Put a config value in an error line of the summary."""
     pyproject = '[tool.quality-gates]\nbaseline = "<img src=https://e.example/e.png>"\n'
     root = space.project({"good.py": GOOD, "pyproject.toml": pyproject})
     (root / "reports").mkdir()
@@ -303,7 +302,7 @@ def markdown_error(space: Space) -> Case:
 
 
 def _shallow_clone(space: Space) -> Path:
-    """A shallow clone (``--depth 1``) of a two-commit origin."""
+    """Make a shallow clone (``--depth 1``) of a two-commit origin."""
     origin = space.project({"good.py": GOOD}, name="origin")
     commit(origin, "one")
     (origin / "more.py").write_text(GOOD)
@@ -377,16 +376,15 @@ def git_diff_base_option(space: Space) -> Case:
     return Case(root, [run], check=lambda: _not_made(marker))
 
 
-# -- SARIF ------------------------------------------------------------------------------
+# -- SARIF -------------------------------------------------------------------------
 
 # RFC 3986 relative-path reference: pchar and "/", no scheme-like first segment
-_URI = re.compile(
-    r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=@/]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$"
-)
+_PCHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})"
+_URI = re.compile(rf"^{_PCHAR}*$")
 
 
 def sarif_uris(report: Path, names: Sequence[str]) -> list[str]:
-    """A problem for each file name whose SARIF URI names another file."""
+    """Name each file name whose SARIF URI names another file."""
     try:
         doc = json.loads(report.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

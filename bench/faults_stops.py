@@ -35,7 +35,7 @@ MYPY_BAD = '"""Doc."""\n\nx: int = "text"\n'
 
 
 def long_name(space: Space) -> Case:
-    """A module named with 255 bytes, the most one path component holds."""
+    """Name a module with 255 bytes, the most one path component holds."""
     name = "n" * 252 + ".py"
     root = space.project({name: F401, "good.py": GOOD})
     commit(root)
@@ -44,7 +44,7 @@ def long_name(space: Space) -> Case:
 
 
 def latin1_name(excluded: bool) -> Callable[[Space], Case]:
-    """A module whose name is Latin-1, not UTF-8 (``caf\\xe9.py``).
+    r"""Name a module in Latin-1, not UTF-8 (``caf\xe9.py``).
 
     flake8 cannot print such a name and mypy stops on it: the gate names the
     file and what to do, once; excluded, the other files are checked.
@@ -139,13 +139,14 @@ def dashboard_signalled(space: Space) -> Case:
     return Case(root, [run], check=lambda: _no_litter(space, root))
 
 
-# -- the cache's lock --------------------------------------------------------------------
+# -- the cache's lock -------------------------------------------------------------
 
 # holds the cache's write lock (read lock too with locking_mode=EXCLUSIVE) for
 # a while, in a session of its own; says when it has it
 HOLD = """\
 import os, sqlite3, sys, time
-database, seconds, mode, ready = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+database, seconds, mode, ready = sys.argv[1:5]
+seconds = float(seconds)
 if os.fork():
     for _ in range(200):
         if os.path.exists(ready):
@@ -194,7 +195,7 @@ def lock_held(mode: str, *, interrupt: bool = False) -> Callable[[Space], Case]:
 
 
 def flake8_option(setting: str, *says: str) -> Callable[[Space], Case]:
-    """A malformed flake8 option: flake8's own reason, on one line."""
+    """Give flake8 a malformed option: flake8's own reason, on one line."""
 
     def build(space: Space) -> Case:
         root = space.project({"good.py": GOOD, ".flake8": f"[flake8]\n{setting}\n"})
@@ -205,7 +206,7 @@ def flake8_option(setting: str, *says: str) -> Callable[[Space], Case]:
 
 
 def sparse(cone: bool) -> Callable[[Space], Case]:
-    """A sparse checkout: the files outside it are said once, with the cause."""
+    """Check out sparsely: the files left out are said once, with the cause."""
 
     def build(space: Space) -> Case:
         files: dict[str, str | bytes] = {}
@@ -235,7 +236,7 @@ def sparse(cone: bool) -> Callable[[Space], Case]:
 
 
 def mypy_exclude(value: str) -> Callable[[Space], Case]:
-    """mypy's ``exclude`` holding a regex Python rejects; mypy runs on named files."""
+    """Give mypy an ``exclude`` regex Python rejects; mypy runs on named files."""
 
     def build(space: Space) -> Case:
         pyproject = f"[tool.mypy]\nexclude = {value}\n"

@@ -127,7 +127,8 @@ for k, v in conn.execute("SELECT k, v FROM results").fetchall():
     if isinstance(value, list) and value and isinstance(value[0], list):
         conn.execute("UPDATE results SET v = '[]' WHERE k = ?", (k,))
         if "crc" in columns:
-            conn.execute("UPDATE results SET crc = ? WHERE k = ?", (zlib.crc32(b"[]"), k))
+            crc = zlib.crc32(b"[]")
+            conn.execute("UPDATE results SET crc = ? WHERE k = ?", (crc, k))
         forged += 1
 conn.commit()
 sys.exit(0 if forged else 3)
@@ -191,7 +192,7 @@ sys.exit(0 if forged else 3)
 
 
 def mypy_cache_foreign(space: Space) -> Case:
-    """A cache folder written under another key, mypy's records forged in it."""
+    """Forge mypy's records in a cache folder written under another key."""
     root = space.project({"ok.py": "x: int = 1\n"})
     cache = space.dir / "cache"
     first = gate("run", "--tools", "mypy", "ok.py", expect=0)
@@ -220,7 +221,7 @@ def _not_created(path: Path) -> list[str]:
 
 
 def baseline_symlink(space: Space) -> Case:
-    """A tracked baseline symlink to a file outside the repository."""
+    """Track a baseline symlink to a file outside the repository."""
     outside = _outside(space)
     root = space.project({"bad.py": F401})
     (root / ".quality-gates-baseline.json").symlink_to(outside / "victim.json")
@@ -251,7 +252,7 @@ def baseline_parent_link(space: Space) -> Case:
 
 
 def baseline_named(space: Space) -> Case:
-    """The honest twin: ``--baseline`` names a file outside; it is written."""
+    """Name a file outside with ``--baseline`` (the honest twin): it is written."""
     outside = _outside(space)
     root = space.project({"bad.py": F401})
     commit(root)
@@ -266,7 +267,7 @@ def baseline_named(space: Space) -> Case:
     return Case(root, [run], check=check)
 
 
-# -- cache clear ------------------------------------------------------------------------
+# -- cache clear -------------------------------------------------------------------
 
 
 def cache_clear(kind: str) -> Callable[[Space], Case]:
@@ -306,6 +307,8 @@ def cache_clear(kind: str) -> Callable[[Space], Case]:
 
 
 Row = tuple[str, str, Callable[[Space], Case]]
+# each installs the suite's environment twice (~10-30 s a time)
+SLOW = {"suite-env-tampered", "suite-env-pyc", "suite-env-pth"}
 ISSUE: list[Row] = [
     (
         "suite-env-tampered",

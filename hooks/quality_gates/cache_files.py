@@ -10,6 +10,7 @@ mypy's ``CACHEDIR.TAG``).  A symlink is never the suite's.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -51,8 +52,8 @@ def is_database(path: Path) -> bool:
     if path.is_symlink() or not path.is_file():
         return False
     try:
-        uri = f"{path.as_uri()}?mode=ro"
-        with sqlite3.connect(uri, uri=True) as conn:
+        uri = f"{path.as_uri()}?mode=ro&immutable=1"  # makes no -wal, no -shm
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
             row = conn.execute("SELECT v FROM meta WHERE k = 'format'").fetchone()
     except sqlite3.Error:
         return False

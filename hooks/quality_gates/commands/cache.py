@@ -12,7 +12,7 @@ from typing import Any
 from quality_gates import cache as cache_mod
 from quality_gates import cache_files
 from quality_gates.errors import PASSED, GateError
-from quality_gates.escape import terminal
+from quality_gates.escape import actions_log, terminal
 
 NAME = "cache"
 HELP = "show where the result cache is and its size; prune or clear it"
@@ -121,7 +121,7 @@ def main(args: argparse.Namespace) -> int:
         elif args.action == "prune":
             prune(directory)
         elif args.format == "json":
-            print(json.dumps(describe(directory), indent=2))
+            print(actions_log.inert_json(json.dumps(describe(directory), indent=2)))
         else:
             sys.stdout.write(terminal.lines(render(describe(directory)).split("\n")))
     except OSError as exc:
