@@ -120,8 +120,9 @@ def signalled(
 
 def dashboard_signalled(space: Space) -> Case:
     """SIGTERM while dashboard scores a past commit in a temporary worktree."""
-    root = space.project({})
-    many_modules(root, 120)
+    pyproject = '[tool.quality-gates]\ntools = ["flake8", "bandit"]\n'
+    root = space.project({"pyproject.toml": pyproject})
+    many_modules(root, 60)
     commit(root, "first")
     (root / "more.py").write_text(GOOD)
     commit(root, "second")

@@ -208,6 +208,7 @@ def test_two_concurrent_runs_share_the_cache_safely(
     env = {
         "PYTHONPATH": str(HOOKS),
         "QUALITY_GATES_CACHE_DIR": str(isolated_cache),
+        "XDG_STATE_HOME": os.environ["XDG_STATE_HOME"],  # this test's cache key
         "PATH": "/usr/bin:/bin",
     }
     procs = [

@@ -28,7 +28,7 @@ def record_line(site: Path, path: Path) -> str:
 
 @pytest.fixture
 def venv(tmp_path: Path) -> Path:
-    """A virtual environment with one installed distribution and its script."""
+    """Make a virtual environment with one installed distribution and its script."""
     venv = tmp_path / "venv"
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True

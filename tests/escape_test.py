@@ -64,7 +64,7 @@ def test_lines_makes_each_part_one_line() -> None:
 
 
 def obeyed(line: str) -> bool:
-    """The runner's two rules (actions/runner ActionCommand.TryParseV2, TryParse)."""
+    """Tell whether the runner obeys ``line`` (ActionCommand.TryParseV2, TryParse)."""
     return line.lstrip().startswith("::") or "##[" in line
 
 

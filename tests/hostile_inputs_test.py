@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from conftest import Project, cli
@@ -209,7 +208,7 @@ def test_flake8s_own_reason_for_refusing_its_config(
 def test_mypy_exclude_is_accepted_as_mypy_accepts_it(
     project: Project, exclude: str
 ) -> None:
-    """mypy compiles ``exclude`` only to walk a folder; on named files it never does."""
+    """Compile ``exclude`` as mypy does: only to walk a folder, never for named files."""
     project.write("pyproject.toml", f"[tool.mypy]\nexclude = {exclude}\n")
     project.write("bad.py", '"""Doc."""\n\nx: int = "text"\n')
     proc = cli(project.root, "run", "--tools", "mypy", "bad.py")

@@ -13,8 +13,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from quality_gates.escape.terminal import say
-
 
 def relative(path: str, root: str) -> str:
     """``path`` relative to ``root`` when it lies inside it, else unchanged."""
@@ -60,9 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("usage: relative_coverage.py DATA_FILE ROOT", file=sys.stderr)
         return 2
     if not os.path.isfile(args[0]):
-        say(f"{args[0]}: no coverage data (did pytest-cov run?)", file=sys.stderr)
+        print(f"{args[0]}: no coverage data (did pytest-cov run?)", file=sys.stderr)
         return 2
-    say(f"{args[0]}: {rewrite(args[0], args[1])} measured file(s), paths made relative")
+    print(
+        f"{args[0]}: {rewrite(args[0], args[1])} measured file(s), paths made relative"
+    )
     return 0
 
 
