@@ -27,7 +27,10 @@ It stays bounded: at the end of a run, once a day, rows no run has used for
 QUALITY_GATES_CACHE_MAX_AGE_DAYS (default 30) are deleted, then the least
 recently used ones while the results exceed QUALITY_GATES_CACHE_MAX_MB
 (default 1024); mypy folders unused for as long are removed.  A run waits up to
-QUALITY_GATES_CACHE_TIMEOUT seconds (default 60) for another run's lock.
+QUALITY_GATES_CACHE_TIMEOUT seconds (default 60) for another run's lock, and
+says so when the wait starts.  Every result is signed with the user's key
+(QUALITY_GATES_CACHE_KEY, else $XDG_STATE_HOME/quality-gates/cache-key): one
+signed under another key, or edited, is checked again (docs/cache.md, Trust).
 
   show   (default) the location, sizes and bounds
   prune  apply the bounds now
