@@ -103,6 +103,8 @@ def _summary(plan: plan_mod.Plan) -> None:
     )
     summary = report.summary
     print(f"score {summary.score} ({summary.rating}), debt {summary.debt}")
+    if summary.test_files:
+        print(f"{summary.test_files} (`test-files` in [tool.quality-gates] changes it)")
     if plan.new_against_baseline is not None:
         print(
             f"{plan.baseline} kept: "
