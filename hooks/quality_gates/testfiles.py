@@ -201,6 +201,10 @@ CONFIG_FILES = (
 )
 
 
+class _Unreadable(Exception):
+    """Why a config file cannot be read (the caller names the file)."""
+
+
 def find_config(root: Path) -> tuple[Path, str, Mapping[str, Any]] | None:
     """Return the folder, the file and table, and the options pytest would use."""
     for base in (root, *root.parents):
@@ -210,7 +214,11 @@ def find_config(root: Path) -> tuple[Path, str, Mapping[str, Any]] | None:
                     continue
             except OSError:
                 continue
-            found = _LOADERS[name](base / name)
+            try:
+                found = _LOADERS[name](base / name)
+            except _Unreadable as exc:
+                shown = name if base == root else str(base / name)
+                raise GateError(_unreadable(shown, str(exc)))
             if found is not None:
                 options, table = found
                 return base, f"{name} {table}", options
@@ -221,14 +229,14 @@ def _text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(_unreadable(str(path), str(exc)))
+        raise _Unreadable(str(exc))
 
 
 def _toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(_text(path))
     except tomllib.TOMLDecodeError as exc:
-        raise GateError(_unreadable(str(path), f"invalid TOML: {exc}"))
+        raise _Unreadable(f"invalid TOML: {exc}")
 
 
 def _table(value: object) -> dict[str, Any] | None:
@@ -246,7 +254,7 @@ def _ini(section: str, always: bool) -> Callable[[Path], Found | None]:
         try:
             parser.read_string(_text(path))
         except configparser.Error as exc:
-            raise GateError(_unreadable(str(path), " ".join(str(exc).split())))
+            raise _Unreadable(" ".join(str(exc).split()))
         if parser.has_section(section):
             return dict(parser.items(section)), f"[{section}]"
         return ({}, f"[{section}]") if always else None

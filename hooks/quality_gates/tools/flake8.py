@@ -114,8 +114,9 @@ class Flake8(Adapter):
 
         A batch whose test files would not fit in one argument runs in parts.
         """
-        ignores = self._per_file_ignores(ctx) if self.test_defaults(ctx) else None
-        if ignores is None or not any(ctx.tests(f) for f in files):
+        tested = self.test_defaults(ctx) and any(ctx.tests(f) for f in files)
+        ignores = self._per_file_ignores(ctx) if tested else None
+        if ignores is None:
             return super().run(ctx, args, files)
         parts = batches(
             files,

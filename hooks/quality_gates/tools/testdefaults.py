@@ -76,11 +76,10 @@ class PerFileIgnores:
         ``root`` is the real path: flake8 makes patterns absolute from its
         working folder, which the kernel reports with links resolved.
         """
-        utils, _ = _flake8()
         self.root = root
         self.project = project.strip()
         self.entries = [
-            (str(utils.normalize_path(name, root)), codes)
+            (_normalize(name, root), codes)
             for name, codes in parse_mapping(self.project)
         ]
 
@@ -114,11 +113,18 @@ def _flake8() -> tuple[Any, Any]:
     return utils, exceptions
 
 
+def _normalize(pattern: str, root: str) -> str:
+    """Return a pattern as flake8's ``utils.normalize_path`` makes it."""
+    return str(_flake8()[0].normalize_path(pattern, root))
+
+
 def parse_mapping(value: str) -> list[tuple[str, list[str]]]:
     """Parse a ``per-file-ignores`` value with flake8's own parser.
 
     ValueError when flake8 refuses it (flake8 then says so itself).
     """
+    if not value.strip():
+        return []  # flake8's own answer, without importing it
     utils, exceptions = _flake8()
     try:
         mapping = utils.parse_files_to_codes_mapping(value)
