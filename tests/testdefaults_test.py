@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli_json, run_tool
+from conftest import Project, cli, cli_json, run_tool
 from quality_gates import cli as cli_mod
 from quality_gates.tools import base, testdefaults
 
@@ -318,4 +318,19 @@ def test_bandit_config_names_each_file_literally() -> None:
         '  "././tests/test_[[]a][*].py",',
         '  "././t/?.py",',
         "]",
+    ]
+
+
+def test_score_text_splits_tests_and_the_rest(project: Project) -> None:
+    layout(project)
+    proc = cli(project.root, "score", "--tools", "bandit,flake8")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    at = lines.index("tests and the rest:")
+    assert lines[at + 1 : at + 4] == [
+        "  tests (2 files)              4 finding(s)       25m",
+        "  the rest (2 files)           6 finding(s)       40m",
+        "  test files: test_*.py *_test.py under tests, and conftest.py (as pytest "
+        "finds them: pyproject.toml [tool.pytest.ini_options]); left out there: "
+        "bandit B101 (assert), flake8 D1 (missing docstrings)",
     ]
