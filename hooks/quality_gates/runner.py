@@ -327,7 +327,11 @@ class Runner:
         if adapter.whole_program:
             stamp = self._program_stamp(adapter, mine)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
-        return {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine}
+        more = adapter.file_inputs(self.ctx, mine)  # only the files it names
+        return {
+            n: key(adapter.name, RESULTS, fp, n, srcs[n].digest, *more.get(n, ()))
+            for n in mine
+        }
 
     def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
         """Return cached findings by key; a value of the wrong shape is a miss."""

@@ -21,7 +21,7 @@ from quality_gates.tools.base import (
     register,
     tool_error,
 )
-from quality_gates.tools.testdefaults import BANDIT_RULE, bandit_config
+from quality_gates.tools.testdefaults import BANDIT_RULE, bandit_config, bandit_name
 from quality_gates.tools.walk import any_glob
 
 SEVERITY = {"HIGH": "error", "MEDIUM": "error", "LOW": "warning"}
@@ -85,11 +85,6 @@ class Bandit(Adapter):
         own = self.own_config(ctx)
         return f"bandit ({own})" if own else None
 
-    def config_inputs(self, ctx: Context) -> list[str]:
-        """Add which files are tests, when the suite's default for them applies."""
-        inputs = super().config_inputs(ctx)
-        return inputs + [ctx.tests.key()] if self.test_defaults(ctx) else inputs
-
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run bandit; B101 skipped in the batch's test files by bandit's own config."""
         tests = [f for f in files if ctx.tests(f)] if self.test_defaults(ctx) else []
@@ -99,7 +94,8 @@ class Bandit(Adapter):
         try:
             folder = tempfile.TemporaryDirectory(prefix="quality-gates-bandit-")
             config = Path(folder.name) / "bandit.toml"
-            config.write_text(bandit_config(tests), encoding="utf-8")
+            skips = bandit_config([bandit_name(f) for f in tests])
+            config.write_text(skips, encoding="utf-8")
         except OSError as exc:
             if folder is not None:
                 folder.cleanup()

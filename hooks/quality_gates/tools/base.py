@@ -136,6 +136,18 @@ class Adapter:
         """Name the project's own config that decides instead of ``test_defaults``."""
         return None
 
+    def file_inputs(
+        self, ctx: Context, files: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Return, by file, what else decides its result: part of its cache key.
+
+        Whether a file is a test, where ``test_defaults`` apply: a changed
+        ``testpaths`` checks again the files it moves, and only those.
+        """
+        if not self.test_defaults(ctx):
+            return {}
+        return {name: ("test file",) for name in files if ctx.tests(name)}
+
     def select(self, ctx: Context, files: Sequence[str]) -> list[str]:
         """Return the files of ``files`` that the project's own run of the tool checks.
 

@@ -104,18 +104,13 @@ class Flake8(Adapter):
         own = self.docstring_config(ctx)
         return f"flake8 docstrings ({own})" if own else None
 
-    def config_inputs(self, ctx: Context) -> list[str]:
-        """Add which files are tests, when the suite's default for them applies."""
-        inputs = super().config_inputs(ctx)
-        return inputs + [ctx.tests.key()] if self.test_defaults(ctx) else inputs
-
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run flake8 with D1 ignored in the test files (``--per-file-ignores``).
 
         A batch whose test files would not fit in one argument runs in parts.
         """
         tested = self.test_defaults(ctx) and any(ctx.tests(f) for f in files)
-        ignores = self._per_file_ignores(ctx) if tested else None
+        ignores = self.per_file_ignores(ctx) if tested else None
         if ignores is None:
             return super().run(ctx, args, files)
         parts = batches(
@@ -132,7 +127,7 @@ class Flake8(Adapter):
             ]
         )
 
-    def _per_file_ignores(self, ctx: Context) -> PerFileIgnores | None:
+    def per_file_ignores(self, ctx: Context) -> PerFileIgnores | None:
         """Read the project's ``per-file-ignores``; None when flake8 cannot either."""
         own = self.own_config(ctx)
         ini = read_ini(ctx.root / own) if own else None

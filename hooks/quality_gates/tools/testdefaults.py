@@ -41,12 +41,20 @@ def _literal(path: str) -> str:
     return glob.escape(path)
 
 
-def bandit_config(tests: Sequence[str]) -> str:
-    """Return a bandit TOML config skipping B101 in ``tests`` (relative paths).
+def bandit_name(path: str) -> str:
+    """Return bandit's name for a file the adapter names ``./path``.
 
-    bandit matches ``assert_used.skips`` with fnmatch on its name for the
-    file: ``os.path.join(".", name)`` of the name it was given, ``./path``
-    (``Bandit.command``).  A character that UTF-8 cannot write (an
+    bandit names a file given on its command line ``os.path.join(".", name)``
+    (``BanditManager.discover_files``), and a file its ``-r .`` walk finds
+    ``./path``; ``assert_used.skips`` is matched (fnmatch) against that name.
+    """
+    return os.path.join(".", f"./{path}")
+
+
+def bandit_config(names: Sequence[str]) -> str:
+    """Return a bandit TOML config skipping B101 in the files bandit calls ``names``.
+
+    Each name is a literal pattern; a character that UTF-8 cannot write (an
     undecodable file name) becomes ``?``.
     """
     lines = [
@@ -54,9 +62,8 @@ def bandit_config(tests: Sequence[str]) -> str:
         "[tool.bandit.assert_used]",
         "skips = [",
     ]
-    for path in tests:
-        pattern = _literal(os.path.join(".", f"./{path}"))
-        pattern = pattern.encode("utf-8", "replace").decode("utf-8")
+    for name in names:
+        pattern = _literal(name).encode("utf-8", "replace").decode("utf-8")
         lines.append(f"  {json.dumps(pattern, ensure_ascii=False)},")
     return "\n".join([*lines, "]", ""])
 
