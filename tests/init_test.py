@@ -506,12 +506,17 @@ def test_tool_crash_in_the_hook_is_one_line_and_writes_nothing(
     assert "tool error(s), so no baseline" in line and "mypy" in line
 
 
+def app_with_a_test(project: Project) -> None:
+    """A module with a docstring, and a test that asserts and has none."""
+    project.write("app.py", '"""A."""\n')
+    project.write("tests/test_app.py", "def test_a():\n    assert 1\n")
+
+
 def test_replaced_hooks_that_checked_the_tests_keep_checking_them(
     project: Project, suite: Path
 ) -> None:
     """bandit and flake8-docstrings ran on the tests: init writes that down."""
-    project.write("app.py", '"""A."""\n')
-    project.write("tests/test_app.py", "def test_a():\n    assert 1\n")
+    app_with_a_test(project)
     project.write(
         "setup.cfg", "[metadata]\nname = app\n\n[flake8]\nmax-line-length = 100\n"
     )
@@ -555,8 +560,7 @@ def test_replaced_hooks_that_checked_the_tests_keep_checking_them(
 def test_init_says_the_defaults_for_tests_in_one_line(
     project: Project, suite: Path
 ) -> None:
-    project.write("app.py", '"""A."""\n')
-    project.write("tests/test_app.py", "def test_a():\n    assert 1\n")
+    app_with_a_test(project)
     project.commit()
     proc = init(project, suite, "--tools", "bandit,flake8")
     assert proc.returncode == 0, proc.stderr
