@@ -507,7 +507,7 @@ def test_tool_crash_in_the_hook_is_one_line_and_writes_nothing(
 
 
 def app_with_a_test(project: Project) -> None:
-    """A module with a docstring, and a test that asserts and has none."""
+    """Write a module with a docstring, and a test that asserts and has none."""
     project.write("app.py", '"""A."""\n')
     project.write("tests/test_app.py", "def test_a():\n    assert 1\n")
 
@@ -515,7 +515,7 @@ def app_with_a_test(project: Project) -> None:
 def test_replaced_hooks_that_checked_the_tests_keep_checking_them(
     project: Project, suite: Path
 ) -> None:
-    """bandit and flake8-docstrings ran on the tests: init writes that down."""
+    """A bandit or flake8-docstrings hook ran on the tests: init writes it down."""
     app_with_a_test(project)
     project.write(
         "setup.cfg", "[metadata]\nname = app\n\n[flake8]\nmax-line-length = 100\n"

@@ -179,7 +179,7 @@ SPLIT = {
 
 @pytest.fixture
 def split_report(report: Report) -> Report:
-    """The hand-built report with its split, and a test-files line a repo wrote."""
+    """Return the hand-built report with its split, and a test-files line."""
     report.summary.score, report.summary.rating = 72.5, "B"
     report.summary.debt_minutes, report.summary.debt = 680, "11h 20m"
     report.summary.split = SPLIT
