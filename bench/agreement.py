@@ -45,8 +45,8 @@ REPO = HERE.parent
 sys.path[:0] = [str(REPO / "hooks"), str(REPO)]
 
 from quality_gates import config as config_mod  # noqa: E402
-from quality_gates.tools import load  # noqa: E402
 from quality_gates.files import tracked_python_files  # noqa: E402
+from quality_gates.tools import load  # noqa: E402
 from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
 from quality_gates.tools.testdefaults import bandit_config, bandit_name  # noqa: E402
 
