@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from quality_gates import textfile
+from quality_gates import textfile, yamlnodes
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
+    actioninputs,
     configfiles,
     flake8plugins,
     mypyconfig,
@@ -17,6 +18,7 @@ from quality_gates.guards.integrity import (
 from quality_gates.guards.integrity.ignored import ignored_sections
 from quality_gates.guards.integrity.shadowing import shadowing
 from quality_gates.guards.integrity.toxcommands import tox_commands
+from quality_gates.guards.integrity.workflows import LocalActions
 from quality_gates.sources import split_lines
 
 WORKFLOW_DIR = ".github/workflows"
@@ -55,12 +57,25 @@ def action_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in found if p.is_file())
 
 
+def _local_actions(root: Path, texts: dict[str, textfile.Text]) -> LocalActions:
+    """The repository's composite actions: inputs their steps run as scripts."""
+    found: LocalActions = {}
+    for rel, text in texts.items():
+        parsed = yamlnodes.compose(text.text) if not text.problem else None
+        if parsed is not None and parsed.root is not None and not parsed.error:
+            folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
+            found[folder] = actioninputs.local_inputs(parsed.root)
+    return found
+
+
 def _yaml_files(root: Path, audit: Audit) -> None:
+    actions = {rel: textfile.read(root / rel) for rel in action_files(root)}
+    local = _local_actions(root, actions)
     kinds = [(rel, workflows.audit_workflow) for rel in workflow_files(root)]
-    kinds += [(rel, workflows.audit_action) for rel in action_files(root)]
+    kinds += [(rel, workflows.audit_action) for rel in actions]
     for rel, audit_file in kinds:
-        text = textfile.read(root / rel)
-        result = audit_file(rel, text)
+        text = actions.get(rel) or textfile.read(root / rel)
+        result = audit_file(rel, text, local)
         audit.findings += result.findings
         audit.notes += result.notes
         audit.files.append(rel)

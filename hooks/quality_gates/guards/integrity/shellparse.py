@@ -35,9 +35,27 @@ def placeholders(script: str) -> str:
     return _EXPRESSION.sub(blank, script)
 
 
+_COMMENT_LINE = re.compile(r"(?m)^[ \t]*#[^\n]*$")
+
+
+def blank_comments(script: str) -> str:
+    """Whole-line comments replaced by spaces (same bytes, same lines).
+
+    tree-sitter-bash folds a comment line that follows a backslash-continued
+    pipeline into the pipeline's last command, so ``... | tee log``, ``# note``,
+    ``if grep ...; then`` became one command and ``then`` another.  A comment
+    line carries nothing the audit reads.
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0).encode())
+
+    return _COMMENT_LINE.sub(blank, script)
+
+
 def parse(script: str) -> Node:
     """Return the program node; ParseFailure when the grammar finds errors."""
-    tree = Parser(_LANGUAGE).parse(placeholders(script).encode())
+    tree = Parser(_LANGUAGE).parse(blank_comments(placeholders(script)).encode())
     root = tree.root_node
     if root.has_error:
         raise ParseFailure(_first_error(root))
@@ -79,6 +97,15 @@ def words(command: Node) -> list[str]:
         elif command.field_name_for_child(_index(command, child)) == "argument":
             out.append(unquote(text(child)))
     return [word for word in out if word != ""]
+
+
+def arguments(command: Node) -> list[Node]:
+    """The argument nodes of a simple command, in order."""
+    return [
+        child
+        for index, child in enumerate(command.children)
+        if child.is_named and command.field_name_for_child(index) == "argument"
+    ]
 
 
 def _index(parent: Node, child: Node) -> int:
