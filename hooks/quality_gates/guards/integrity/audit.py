@@ -11,7 +11,9 @@ from quality_gates.guards.integrity import (
     actioninputs,
     configfiles,
     flake8plugins,
+    makefiles,
     mypyconfig,
+    noxfiles,
     precommit,
     workflows,
 )
@@ -82,10 +84,32 @@ def _yaml_files(root: Path, audit: Audit) -> None:
         audit.lines_of[rel] = text.lines
 
 
+_SCRIPT_FILES = (
+    (makefiles.PATH, makefiles.audit),
+    ("makefile", makefiles.audit),
+    (noxfiles.PATH, noxfiles.audit),
+)
+
+
+def _script_files(root: Path, audit: Audit) -> None:
+    """The Makefile's recipes and the noxfile's sessions."""
+    for name, audit_file in _SCRIPT_FILES:
+        if not (root / name).is_file():
+            continue
+        text = textfile.read(root / name)
+        if text.problem:
+            audit.notes.append(f"{name}: not audited, it is {text.problem}")
+            continue
+        audit.findings += [dataclasses.replace(f, path=name) for f in audit_file(text.text)]
+        audit.files.append(name)
+        audit.lines_of[name] = text.lines
+
+
 def run(root: Path) -> Audit:
     """Audit the workflows, actions, pre-commit config and tool configs at ``root``."""
     audit = Audit()
     _yaml_files(root, audit)
+    _script_files(root, audit)
     precommit_root = None
     if (root / precommit.PATH).is_file():
         text = textfile.read(root / precommit.PATH)

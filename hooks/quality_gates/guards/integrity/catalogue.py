@@ -133,6 +133,8 @@ SETUP_NAME = re.compile(
     r"(?i)(^|[-_./])(install|setup|download|fetch|cache|clean|upload|deploy|publish|"
     r"release|bump|prepare|bootstrap|provision|configure|generate|render|notify)"
 )
+# A script named for reporting (``test_report.py``, ``coverage_summary.sh``).
+REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge")
 # Metrics that print and never fail on what they find.
 REPORTERS = frozenset(
     "radon cloc tokei pygount scc lizard wily syft cyclonedx-py cyclonedx-bom".split()

@@ -137,8 +137,10 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
     if head in ("uvx", "npx", "pipx", "bunx", "pnpx"):
         rest = [t for t in tokens[1:] if t != "run"]
         return strip_wrappers(_drop_runner_options(rest))
-    if len(tokens) > 2 and _INTERPRETERS.match(head) and "-m" in tokens[1:3]:
-        return tokens[tokens.index("-m", 1) + 1 :]
+    if _INTERPRETERS.match(head) and "-m" in tokens:
+        index = tokens.index("-m", 1)
+        if all(t.startswith("-") for t in tokens[1:index]):
+            return tokens[index + 1 :]
     return tokens
 
 
@@ -219,7 +221,7 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
 def _script(head: str) -> bool | None:
     """A script or program named for checking (``check_links.py``), or for setup."""
     name = head.lower()
-    if cat.SETUP_NAME.search(name):
+    if cat.SETUP_NAME.search(name) or cat.REPORT_NAME.search(name):
         return False
     return True if cat.GATE_WORDS.search(name) else None
 
@@ -270,13 +272,20 @@ def _git(head: str, args: list[str]) -> bool | None:
     return any(a in queries for a in args) or False
 
 
+def _asks_for_help(args: list[str]) -> bool:
+    """``tool --version``, ``tool -h``, ``uv version``: a query, not a run."""
+    if args and all(a in _HELP for a in args):
+        return True
+    return len(args) == 1 and args[0] in _HELP_WORDS
+
+
 def named(tokens: list[str]) -> bool | None:
     """True: a check by its own name; False: surely none; None: ask its step."""
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
     head, args = _head(tokens[0]), tokens[1:]
-    if any(a in _HELP for a in args) or args[:1] and args[0] in _HELP_WORDS:
+    if _asks_for_help(args):
         return False
     if head in _CONTAINERS:
         return _container(head, args)
@@ -349,7 +358,7 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return False  # a named checker decides by its own options (named)
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
-    if any(a in _HELP for a in tokens[1:]):
+    if _asks_for_help(tokens[1:]):
         return False
     if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin

@@ -60,6 +60,27 @@ def pin_problem(uses: str) -> str | None:
     return f"`{name}@{ref}` is a tag or branch, not a commit SHA"
 
 
+# Steps that commit what earlier steps changed: a job that fixes, not checks.
+_COMMITS = re.compile(
+    r"git-auto-commit-action|create-pull-request|add-and-commit|pre-commit-ci/lite-action"
+    r"|\bgit\s+commit\b"
+)
+_FIX_RUNS = frozenset(("pre-commit", "prek"))
+AUTOFIX = (
+    "a later step of the job commits what changed: pre-commit fails when its hooks "
+    "fix files, so this may be a fix run, not a check"
+)
+
+
+def commits(steps: list[yaml.Node]) -> bool:
+    """Tell whether a job commits or opens a pull request with what it changed."""
+    for step in steps:
+        text = (scalar(value(step, "uses")) or "") + (scalar(value(step, "run")) or "")
+        if _COMMITS.search(text):
+            return True
+    return False
+
+
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
 _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 
@@ -130,6 +151,7 @@ class Auditor:
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.pending: list[Pending] = []
+        self.autofix = False
 
     def add(self, rule: str, line: int, detail: str, why: str = "") -> None:
         """Add a finding of ``rule`` at ``line`` (a note when ``why`` is given)."""
@@ -199,8 +221,14 @@ class Auditor:
         for hit in audit.hits:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
             detail = f"{where}: {hit.detail} ({spec.runner})"
-            self.add(hit.rule, line, detail, "" if hit.certain else hit.why)
+            self.add(hit.rule, line, detail, self.why(hit))
         return audit.gates > 0
+
+    def why(self, hit: Hit) -> str:
+        """Why a hit is only a note ('' when it is certain)."""
+        if self.autofix and hit.key in _FIX_RUNS:
+            return AUTOFIX
+        return "" if hit.certain else hit.why
 
     def swallowed_by_input(self, step: yaml.Node, name: str, where: str) -> None:
         """``continue_on_error: true`` given to an action that runs a gate."""
@@ -213,6 +241,7 @@ class Auditor:
         """Audit a job's steps; return whether any of them runs a gate."""
         scripts: list[_Script] = []
         gates = False
+        self.autofix = commits(steps)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{step_name(step)}`"
             script = self.step(step, where, job)
@@ -267,7 +296,7 @@ class Auditor:
 
     def report(self, hit: Hit, line: int, detail: str, job: str, index: int) -> None:
         """Add a hit now, or keep it until the workflow shows whether it is consumed."""
-        why = "" if hit.certain else hit.why
+        why = self.why(hit)
         if hit.sinks:
             self.pending.append(Pending(job, index, hit.sinks, hit.rule, line, detail, why))
         else:

@@ -76,6 +76,19 @@ def _logical(text: str) -> list[tuple[str, str]]:
     return lines
 
 
+_REFERENCE = re.compile(r"^(-?)\s*\{\[([^\]]+)\]([\w-]+)\}$")
+
+
+def _expanded(ini: Ini, command: str) -> list[str]:
+    """``-{[testenv:pylint]commands}`` -> the lines it stands for (prefix kept)."""
+    match = _REFERENCE.match(command)
+    if not match:
+        return [command]
+    prefix, section, key = match.groups()
+    lines = [line for _, line in _logical(ini.get(section, key) or "")]
+    return [prefix + line if not line.startswith("-") else line for line in lines]
+
+
 def tox_commands(c: Configs) -> list[Finding]:
     """Every testenv's commands, and ``ignore_outcome`` on an env that runs gates."""
     ini = c.ini.get(PATH)
@@ -88,11 +101,12 @@ def tox_commands(c: Configs) -> list[Finding]:
             continue
         commands: list[str] = []
         for key in _KEYS:
-            for first, command in _logical(ini.get(section, key) or ""):
-                commands.append(command)
-                for rule, detail, why in _command(section, command):
-                    line = _line(ini, lines, section, key, first)
-                    out.append(finding(rule, PATH, line, detail, why))
+            for first, written in _logical(ini.get(section, key) or ""):
+                for command in _expanded(ini, written):
+                    commands.append(command)
+                    for rule, detail, why in _command(section, command):
+                        line = _line(ini, lines, section, key, first)
+                        out.append(finding(rule, PATH, line, detail, why))
         outcome = (ini.get(section, "ignore_outcome") or "").strip().lower()
         if outcome in ("true", "1", "yes") and runs_gate("\n".join(commands)):
             detail = (
