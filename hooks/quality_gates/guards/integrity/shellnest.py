@@ -33,12 +33,21 @@ class Nested:
     gates: int = 0
 
 
+def _runs_itself(words: list[str]) -> list[str]:
+    """The command run directly (``sudo``, ``uv run`` dropped); [] for find/xargs."""
+    inner = gatecmd.strip_wrappers(words)
+    first = next((w for w in words if "=" not in w.split("/")[0]), "")
+    if first.rsplit("/", 1)[-1] in ("find", "xargs"):
+        return []
+    return inner[:1]
+
+
 def _script_argument(command: Node, flag: str) -> tuple[int, Node] | None:
     """The argument after ``-c`` (or ``-ec``): its index among the arguments."""
     args = shellparse.arguments(command)
     for index, arg in enumerate(args[:-1]):
         word = shellparse.unquote(shellparse.text(arg))
-        if re.fullmatch(rf"-[a-zA-Z]*{flag}", word):
+        if re.fullmatch(rf"-[a-zA-Z]{{0,3}}{flag}", word):
             return index + 1, args[index + 1]
     return None
 
@@ -55,7 +64,7 @@ def _shell_options(words: list[str], label: str) -> Shell:
 
 def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
     """``bash -c SCRIPT``: the script walked with the options given."""
-    head = gatecmd.strip_wrappers(words)[:1]
+    head = _runs_itself(words)
     if not head or not _SHELL.match(head[0].rsplit("/", 1)[-1]):
         return None
     found = _script_argument(command, "c")
@@ -77,7 +86,7 @@ def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
 
 def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
     """``python -c CODE``: commands whose status the code keeps or throws away."""
-    head = gatecmd.strip_wrappers(words)[:1]
+    head = _runs_itself(words)
     if not head or not _PYTHON.match(head[0].rsplit("/", 1)[-1]):
         return None
     found = _script_argument(command, "c")

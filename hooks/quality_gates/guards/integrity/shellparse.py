@@ -99,6 +99,26 @@ def words(command: Node) -> list[str]:
     return [word for word in out if word != ""]
 
 
+def redirect_of(command: Node) -> Node | None:
+    """The redirected statement whose redirects apply to ``command``.
+
+    tree-sitter-bash hangs ``a || echo x >> f`` as one redirected list; bash
+    redirects only its last command, so a command inherits the redirects of
+    the lists it ends.
+    """
+    node = command
+    parent = node.parent
+    while parent is not None and parent.type == "list":
+        named = [c for c in parent.named_children if c.type != "comment"]
+        if not named or named[-1] != node:
+            return None
+        node, parent = parent, parent.parent
+    if parent is not None and parent.type == "redirected_statement":
+        if parent.child_by_field_name("body") == node:
+            return parent
+    return None
+
+
 def arguments(command: Node) -> list[Node]:
     """The argument nodes of a simple command, in order."""
     return [

@@ -53,22 +53,18 @@ def _destinations(statement: Node) -> list[str]:
     return out
 
 
-def _written_keys(statement: Node) -> list[str]:
-    """``name`` of each ``echo "name=value"`` the statement writes."""
-    body = statement.child_by_field_name("body")
-    if body is None or body.type != "command":
+def _redirect_sinks(command: Node, words: list[str]) -> list[str]:
+    """What a command writes through its redirects: outputs, env, files."""
+    statement = shellparse.redirect_of(command)
+    if statement is None:
         return []
-    words = shellparse.words(body)
-    return [m.group(1) for w in words[1:] for m in [_KEY.match(w)] if m]
-
-
-def _statement_sinks(node: Node) -> list[str]:
+    keys = [m.group(1) for w in words[1:] for m in [_KEY.match(w)] if m]
     found: list[str] = []
-    for target in _destinations(node):
+    for target in _destinations(statement):
         kind = _GITHUB_FILE.search(target)
         if kind and kind.group(1) in ("OUTPUT", "ENV"):
             prefix = "output" if kind.group(1) == "OUTPUT" else "env"
-            found += [f"{prefix}:{key}" for key in _written_keys(node)]
+            found += [f"{prefix}:{key}" for key in keys]
         elif not kind and "/dev/" not in target:
             found.append(f"file:{shellparse.unquote(target)}")
     return found
@@ -76,11 +72,10 @@ def _statement_sinks(node: Node) -> list[str]:
 
 def _command_sinks(node: Node) -> list[str]:
     words = shellparse.words(node)
-    if words[:1] == ["touch"]:
-        return [f"file:{w}" for w in words[1:] if not w.startswith("-")]
-    if words[:1] == ["tee"]:
-        return [f"file:{w}" for w in words[1:] if not w.startswith("-")]
-    return []
+    found = _redirect_sinks(node, words)
+    if words[:1] in (["touch"], ["tee"]):
+        found += [f"file:{w}" for w in words[1:] if not w.startswith("-")]
+    return found
 
 
 def sinks(nodes: list[Node]) -> tuple[str, ...]:
@@ -88,11 +83,7 @@ def sinks(nodes: list[Node]) -> tuple[str, ...]:
     found: list[str] = []
     for node in nodes:
         found += [f"var:{name}" for name in assigned(node)]
-        for current in _walk(node):
-            if current.type == "redirected_statement":
-                found += _statement_sinks(current)
-            elif current.type == "command":
-                found += _command_sinks(current)
+        found += [s for c in _walk(node) if c.type == "command" for s in _command_sinks(c)]
     return tuple(dict.fromkeys(found))
 
 
@@ -114,14 +105,9 @@ _FILE_OPTIONS = re.compile(
 
 def to_summary(node: Node) -> bool:
     """Output written to the step summary or outputs: a report, not a check."""
-    parent = node.parent
-    return (
-        parent is not None
-        and parent.type == "redirected_statement"
-        and bool(
-            re.search(r">>?\s*\"?\$\{?GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", text(parent))
-        )
-    )
+    parent = shellparse.redirect_of(node)
+    targets = " ".join(_destinations(parent)) if parent is not None else ""
+    return bool(re.search(r"GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", targets))
 
 
 def report_files(node: Node, words: list[str]) -> tuple[str, ...]:
@@ -133,8 +119,8 @@ def report_files(node: Node, words: list[str]) -> tuple[str, ...]:
             files.append(match.group(3))
         elif match and index + 1 < len(words):
             files.append(words[index + 1])
-    parent = node.parent
-    if parent is not None and parent.type == "redirected_statement":
+    parent = shellparse.redirect_of(node)
+    if parent is not None:
         files += _destinations(parent)
     return tuple(f for f in files if f and "/dev/" not in f and not f.startswith("&"))
 
@@ -143,7 +129,7 @@ def writes_report(node: Node, words: list[str]) -> bool:
     """Tell whether the command writes its findings to a file (a report run)."""
     if any(_REPORT_OPTIONS.match(word) for word in words[1:]):
         return True
-    parent = node.parent
-    if parent is None or parent.type != "redirected_statement":
+    parent = shellparse.redirect_of(node)
+    if parent is None:
         return False
     return any("/dev/null" not in target for target in _destinations(parent))

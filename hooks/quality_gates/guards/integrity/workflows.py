@@ -49,7 +49,7 @@ def _context(name: str, job: yaml.Node, top: yaml.Node, shell: str | None) -> Jo
         _default_shell(job) or shell,
         key=name,
         workflow=workflow,
-        delivery=place.ships(label, name) or place.ships(workflow),
+        delivery=place.ships(label) or place.ships(workflow),
         env=[n for n in (value(top, "env"), value(job, "env")) if n is not None],
     )
 
