@@ -148,8 +148,7 @@ def score(truth: dict[str, Any], report: dict[str, Any]) -> Score:
     gates, doubtful = _places(truth)
     counted = [f for f in report["findings"] if f["rule"] in GATE_RULES]
     counted = [
-        f for f in counted
-        if f["rule"] != "QG109" or any(_matches(f, g) for g in gates)
+        f for f in counted if f["rule"] != "QG109" or any(_matches(f, g) for g in gates)
     ]
     failing = [f for f in counted if f["severity"] != "info"]
     notes = [f for f in counted if f["severity"] == "info"]
@@ -232,7 +231,8 @@ def totals(label: str, scores: list[Score]) -> str:
     return (
         f"{label}: {len(scores)} repositories; neutralised gates read by hand: "
         f"{truth}; recall {_ratio(found, truth)} ({found}/{truth}; with notes "
-        f"{with_notes}/{truth}); precision of failing findings {_ratio(true, findings)} "
+        f"{with_notes}/{truth}); precision of failing findings "
+        f"{_ratio(true, findings)} "
         f"({true}/{findings}); precision of notes {_ratio(notes_true, notes)} "
         f"({notes_true}/{notes}); "
         f"unpinned-action false alarms: {sum(s.pin_false for s in scores)}; "
@@ -274,8 +274,12 @@ def table(scores: list[Score]) -> str:
             + [f"note {n}" for n in s.notes]
         )
         for s in scores
-        if s.missed or s.false or s.false_notes or s.permission_false
-        or s.permission_missed or s.notes
+        if s.missed
+        or s.false
+        or s.false_notes
+        or s.permission_false
+        or s.permission_missed
+        or s.notes
     ]
     return head + "\n".join(rows) + summary + "\n".join(details) + "\n"
 

@@ -26,7 +26,9 @@ def step(script: str, *, name: str = "check", extra: str = "") -> str:
     return f"- name: {name}\n" + (more + "\n" if more else "") + f"  run: |\n{body}"
 
 
-def audit_project(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, int, bool, str]]:
+def audit_project(
+    tmp_path: Path, files: dict[str, str]
+) -> list[tuple[str, str, int, bool, str]]:
     """Audit a project of ``files``: (rule, path, line, fails, message) per finding."""
     (tmp_path / ".git").mkdir()
     for name, content in files.items():
@@ -37,9 +39,15 @@ def audit_project(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str,
     return sorted((f.rule, f.path, f.line, fails(f), f.message) for f in found)
 
 
-def gate_rules(found: list[tuple[str, str, int, bool, str]]) -> list[tuple[str, str, int, bool]]:
-    """Findings less the hygiene rules (pins, permissions)."""
-    return [(r, p, ln, failing) for r, p, ln, failing, _ in found if r not in ("QG110", "QG111")]
+def gate_rules(
+    found: list[tuple[str, str, int, bool, str]],
+) -> list[tuple[str, str, int, bool]]:
+    """Drop the hygiene rules (pins, permissions) from the findings."""
+    return [
+        (r, p, ln, failing)
+        for r, p, ln, failing, _ in found
+        if r not in ("QG110", "QG111")
+    ]
 
 
 def line_of(text: str, needle: str) -> int:
@@ -63,9 +71,13 @@ TOX_PYDOCTOR = """
 """
 
 
-@pytest.mark.parametrize(("dash", "expected"), [("- ", [("QG101", "tox.ini", 5, True)]), ("", [])])
+@pytest.mark.parametrize(
+    ("dash", "expected"), [("- ", [("QG101", "tox.ini", 5, True)]), ("", [])]
+)
 def test_tox_dash_on_a_docs_checker(tmp_path: Path, dash: str, expected: list) -> None:
-    found = gate_rules(audit_project(tmp_path, {"tox.ini": TOX_PYDOCTOR.format(dash=dash)}))
+    found = gate_rules(
+        audit_project(tmp_path, {"tox.ini": TOX_PYDOCTOR.format(dash=dash)})
+    )
     assert found == expected
 
 
@@ -83,7 +95,11 @@ def test_find_exec(tmp_path: Path, end: str, rule: str | None) -> None:
 
 def test_find_exec_message_says_why(tmp_path: Path) -> None:
     text = workflow(step("find . -name '*.sh' -exec bash -n {} \\;"))
-    (message,) = [m for r, *_, m in audit_project(tmp_path, {".github/workflows/ci.yml": text}) if r == "QG117"]
+    (message,) = [
+        m
+        for r, *_, m in audit_project(tmp_path, {".github/workflows/ci.yml": text})
+        if r == "QG117"
+    ]
     assert "exits 0 whatever `bash` returns" in message
     assert RULES["QG117"].why in message
 
@@ -98,11 +114,15 @@ def test_find_exec_message_says_why(tmp_path: Path) -> None:
     ids=["fuzzer-coe", "fuzz-tests-coe", "fuzzer-coe-outcome-checked"],
 )
 def test_fuzzer_steps(tmp_path: Path, name: str, extra: str, rule: str | None) -> None:
-    steps = step("python fuzz/fuzz_parser.py -max_total_time=60", name=name, extra=extra)
+    steps = step(
+        "python fuzz/fuzz_parser.py -max_total_time=60", name=name, extra=extra
+    )
     if rule is None:
         steps += "\n- if: steps.fuzz.outcome == 'failure'\n  run: exit 1"
     text, found = run_workflow(tmp_path, steps)
-    expected = [(rule, ".github/workflows/ci.yml", line_of(text, "continue-on-error"), True)]
+    expected = [
+        (rule, ".github/workflows/ci.yml", line_of(text, "continue-on-error"), True)
+    ]
     assert found == (expected if rule else [])
 
 
@@ -175,7 +195,9 @@ DEVCONTAINER = f"""
 
 
 @pytest.mark.parametrize(("first", "rule"), [("", "QG104"), ("set -e\n      ", None)])
-def test_devcontainers_run_cmd_is_bash_c(tmp_path: Path, first: str, rule: str | None) -> None:
+def test_devcontainers_run_cmd_is_bash_c(
+    tmp_path: Path, first: str, rule: str | None
+) -> None:
     text, found = run_workflow(tmp_path, DEVCONTAINER.format(first=first))
     expected = [(rule, ".github/workflows/ci.yml", line_of(text, "pytest tests"), True)]
     assert found == (expected if rule else [])
@@ -230,7 +252,9 @@ runs:
 def test_local_action_running_an_input_with_bash_c(
     tmp_path: Path, script: str, rule: str | None
 ) -> None:
-    caller = workflow(f"- uses: ./.github/actions/in-container\n  with:\n    script: |\n      {script}")
+    caller = workflow(
+        f"- uses: ./.github/actions/in-container\n  with:\n    script: |\n      {script}"
+    )
     found = gate_rules(
         audit_project(
             tmp_path,
@@ -240,7 +264,9 @@ def test_local_action_running_an_input_with_bash_c(
             },
         )
     )
-    expected = [(rule, ".github/workflows/ci.yml", line_of(caller, "pytest tests"), True)]
+    expected = [
+        (rule, ".github/workflows/ci.yml", line_of(caller, "pytest tests"), True)
+    ]
     assert found == (expected if rule else [])
 
 
@@ -256,9 +282,14 @@ def test_local_action_expanding_an_input_into_its_script(tmp_path: Path) -> None
     """
     caller = workflow("- uses: ./actions/lint\n  with:\n    args: --all-files || true")
     found = gate_rules(
-        audit_project(tmp_path, {"actions/lint/action.yml": action, ".github/workflows/ci.yml": caller})
+        audit_project(
+            tmp_path,
+            {"actions/lint/action.yml": action, ".github/workflows/ci.yml": caller},
+        )
     )
-    assert found == [("QG101", ".github/workflows/ci.yml", line_of(caller, "args: --all"), True)]
+    assert found == [
+        ("QG101", ".github/workflows/ci.yml", line_of(caller, "args: --all"), True)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -269,9 +300,16 @@ def test_local_action_expanding_an_input_into_its_script(tmp_path: Path) -> None
         ("env.CODECOV_TOKEN != ''", None),
         ("contains(github.event.head_commit.message, 'secrets.')", None),
     ],
-    ids=["secrets-in-step-if", "secrets-in-expression", "env-in-step-if", "quoted-word"],
+    ids=[
+        "secrets-in-step-if",
+        "secrets-in-expression",
+        "env-in-step-if",
+        "quoted-word",
+    ],
 )
-def test_step_if_with_secrets_is_refused(tmp_path: Path, condition: str, rule: str | None) -> None:
+def test_step_if_with_secrets_is_refused(
+    tmp_path: Path, condition: str, rule: str | None
+) -> None:
     text, found = run_workflow(tmp_path, f"- run: pytest\n  if: {condition}")
     expected = [(rule, ".github/workflows/ci.yml", line_of(text, "if:"), True)]
     assert found == (expected if rule else [])
@@ -315,7 +353,9 @@ def test_asv_twin_without_the_log_check(tmp_path: Path) -> None:
     broken = ASV.split("    # Report")[0]
     text, found = run_workflow(tmp_path, broken)
     line = line_of(text, "asv continuous")
-    assert found == [("QG112", ".github/workflows/ci.yml", line, False)]  # a benchmark: a note
+    assert found == [
+        ("QG112", ".github/workflows/ci.yml", line, False)
+    ]  # a benchmark: a note
 
 
 def test_continued_pipeline_then_comment_then_if_parses(tmp_path: Path) -> None:
@@ -323,13 +363,17 @@ def test_continued_pipeline_then_comment_then_if_parses(tmp_path: Path) -> None:
         "make lint \\\n  | sed 's/^/> /' \\\n  | tee lint.log\n# check the log\n"
         "if grep -q error lint.log; then\n  exit 1\nfi\n"
     )
-    result = shell.audit_script(script, runs_with=shells.custom("bash {0}") or shells.DEFAULT_UNIX)
+    result = shell.audit_script(
+        script, runs_with=shells.custom("bash {0}") or shells.DEFAULT_UNIX
+    )
     assert result.note == ""
     assert result.hits == []
 
 
 def test_asv_compare_is_a_report(tmp_path: Path) -> None:
-    _, found = run_workflow(tmp_path, step("asv compare base head | tee out.txt", name="Compare benchmarks"))
+    _, found = run_workflow(
+        tmp_path, step("asv compare base head | tee out.txt", name="Compare benchmarks")
+    )
     assert found == []
 
 
@@ -350,18 +394,29 @@ def test_a_build_where_it_ships(tmp_path: Path, job: str, rule: str | None) -> N
     [
         (
             "if git diff --exit-code CHANGELOG.md; then\n  changed=false\nelse\n"
-            "  changed=true\nfi\necho \"changed=$changed\" >> \"$GITHUB_OUTPUT\"",
+            '  changed=true\nfi\necho "changed=$changed" >> "$GITHUB_OUTPUT"',
             None,
         ),
         ("if git apply --check fix.patch; then\n  git apply fix.patch\nfi", None),
         ("pkg_install curl jq || echo WARN", None),
         ("git diff --exit-code || echo 'please run make generate'", "QG102"),
     ],
-    ids=["git-diff-in-if", "git-apply-check-in-if", "installer-function", "git-diff-swallowed"],
+    ids=[
+        "git-diff-in-if",
+        "git-apply-check-in-if",
+        "installer-function",
+        "git-diff-swallowed",
+    ],
 )
-def test_control_flow_is_not_a_check(tmp_path: Path, script: str, rule: str | None) -> None:
+def test_control_flow_is_not_a_check(
+    tmp_path: Path, script: str, rule: str | None
+) -> None:
     text, found = run_workflow(tmp_path, step(script, name="Check generated files"))
-    expected = [(rule, ".github/workflows/ci.yml", line_of(text, "git diff"), True)] if rule else []
+    expected = (
+        [(rule, ".github/workflows/ci.yml", line_of(text, "git diff"), True)]
+        if rule
+        else []
+    )
     assert found == expected
 
 
@@ -387,12 +442,17 @@ CARRIED = """
 @pytest.mark.parametrize(
     ("tail", "rule"),
     [
-        ("      - if: needs.test.outputs.failed == 'true'\n        run: exit 1\n", None),
+        (
+            "      - if: needs.test.outputs.failed == 'true'\n        run: exit 1\n",
+            None,
+        ),
         ("", "QG101"),
     ],
     ids=["job-output-read-and-failed", "job-output-never-failed-on"],
 )
-def test_failure_carried_through_a_job_output(tmp_path: Path, tail: str, rule: str | None) -> None:
+def test_failure_carried_through_a_job_output(
+    tmp_path: Path, tail: str, rule: str | None
+) -> None:
     text = "name: ci\non: push\npermissions: {}\njobs:\n" + CARRIED.format(
         failed="${{ needs.test.outputs.failed }}", tail=tail
     )
@@ -424,9 +484,12 @@ def test_flag_set_in_a_loop(tmp_path: Path, after: str, rule: str | None) -> Non
     ],
     ids=["step-output-failed-on", "step-output-only-printed"],
 )
-def test_failure_carried_through_a_step_output(tmp_path: Path, later: str, rule: str | None) -> None:
+def test_failure_carried_through_a_step_output(
+    tmp_path: Path, later: str, rule: str | None
+) -> None:
     steps = (
-        "- id: t\n  run: |\n    flake8 src || echo \"result=fail\" >> \"$GITHUB_OUTPUT\"\n" + later
+        '- id: t\n  run: |\n    flake8 src || echo "result=fail" >> "$GITHUB_OUTPUT"\n'
+        + later
     )
     text, found = run_workflow(tmp_path, steps)
     expected = [(rule, ".github/workflows/ci.yml", line_of(text, "flake8"), True)]
@@ -436,7 +499,7 @@ def test_failure_carried_through_a_step_output(tmp_path: Path, later: str, rule:
 def test_failure_carried_through_the_environment_file(tmp_path: Path) -> None:
     steps = (
         '- run: mypy src || echo "MYPY_FAILED=1" >> "$GITHUB_ENV"\n'
-        "- run: |\n    if [ -n \"$MYPY_FAILED\" ]; then exit 1; fi"
+        '- run: |\n    if [ -n "$MYPY_FAILED" ]; then exit 1; fi'
     )
     _, found = run_workflow(tmp_path, steps)
     assert found == []
@@ -493,7 +556,10 @@ def test_a_note_says_why_and_does_not_fail_the_command(
     code = cli.main(["audit-gates"])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "QG112" in out and "a note, not certain: `run-suite.sh` counts as a check only" in out
+    assert (
+        "QG112" in out
+        and "a note, not certain: `run-suite.sh` counts as a check only" in out
+    )
     assert "note: 1 finding(s) are notes (plausible, not certain)" in out
     assert out.rstrip().endswith("audit-gates: passed")
 
@@ -514,10 +580,22 @@ MAKEFILE = "lint:\n\t{line}\n\ntest:\n\tpytest tests\n"
         ("-rm -rf build", None, None),
         ("@-find . -name '*.pyc' -delete", None, None),
     ],
-    ids=["dash", "or-true", "sequence", "setup-check-or-echo", "and-chain", "dash-cleanup", "at-dash-find"],
+    ids=[
+        "dash",
+        "or-true",
+        "sequence",
+        "setup-check-or-echo",
+        "and-chain",
+        "dash-cleanup",
+        "at-dash-find",
+    ],
 )
-def test_makefile_recipes(tmp_path: Path, line: str, rule: str | None, failing: bool | None) -> None:
-    found = gate_rules(audit_project(tmp_path, {"Makefile": MAKEFILE.format(line=line)}))
+def test_makefile_recipes(
+    tmp_path: Path, line: str, rule: str | None, failing: bool | None
+) -> None:
+    found = gate_rules(
+        audit_project(tmp_path, {"Makefile": MAKEFILE.format(line=line)})
+    )
     assert found == ([(rule, "Makefile", 2, failing)] if rule else [])
 
 
@@ -541,11 +619,17 @@ def tests(session):
     ids=["success-codes", "success-code-zero", "plain"],
 )
 def test_noxfile_sessions(tmp_path: Path, call: str, rule: str | None) -> None:
-    found = gate_rules(audit_project(tmp_path, {"noxfile.py": NOXFILE.format(call=call)}))
+    found = gate_rules(
+        audit_project(tmp_path, {"noxfile.py": NOXFILE.format(call=call)})
+    )
     assert found == ([(rule, "noxfile.py", 6, True)] if rule else [])
 
 
 def test_noxfile_try_except_pass(tmp_path: Path) -> None:
-    call = 'try:\n        session.run("mypy", "src")\n    except Exception:\n        pass'
-    found = gate_rules(audit_project(tmp_path, {"noxfile.py": NOXFILE.format(call=call)}))
+    call = (
+        'try:\n        session.run("mypy", "src")\n    except Exception:\n        pass'
+    )
+    found = gate_rules(
+        audit_project(tmp_path, {"noxfile.py": NOXFILE.format(call=call)})
+    )
     assert found == [("QG101", "noxfile.py", 7, True)]

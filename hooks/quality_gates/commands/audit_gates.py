@@ -95,7 +95,8 @@ def report(args: argparse.Namespace) -> Report:
     notes = len(built.findings) - len(failing)
     if notes:
         built.notes.append(
-            f"{notes} finding(s) are notes (plausible, not certain): they do not fail the gate"
+            f"{notes} finding(s) are notes (plausible, not certain): "
+            "they do not fail the gate"
         )
     built.exit_code = FAILED if failing else PASSED
     return built

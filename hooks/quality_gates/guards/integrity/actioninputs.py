@@ -35,7 +35,7 @@ class InputScript:
     after: str = ""
 
     def script(self, text: str) -> str:
-        """The script the action runs for input ``text``."""
+        """Return the script the action runs for input ``text``."""
         return f"{self.before}{text}{self.after}"
 
 
@@ -45,10 +45,16 @@ _PRE_COMMIT = InputScript(
     "pre-commit run --show-diff-on-failure --color=always ",
 )
 KNOWN: dict[str, dict[str, InputScript]] = {
-    "devcontainers/ci": {"runCmd": InputScript(BASH_C, "devcontainers/ci runs it as `bash -c`")},
+    "devcontainers/ci": {
+        "runCmd": InputScript(BASH_C, "devcontainers/ci runs it as `bash -c`")
+    },
     "nick-fields/retry": {
-        "command": InputScript(BASH_C, "nick-fields/retry spawns it through bash (`bash -c`)"),
-        "new_command_on_retry": InputScript(BASH_C, "nick-fields/retry spawns it through bash"),
+        "command": InputScript(
+            BASH_C, "nick-fields/retry spawns it through bash (`bash -c`)"
+        ),
+        "new_command_on_retry": InputScript(
+            BASH_C, "nick-fields/retry spawns it through bash"
+        ),
     },
     "pre-commit/action": {"extra_args": _PRE_COMMIT},
 }
@@ -63,7 +69,9 @@ ENV_COMMANDS = {
         "CIBW_TEST_COMMAND_PYODIDE",
     ),
 }
-CIBW = InputScript(SH_C, "cibuildwheel runs the test command through the shell (`sh -c`)")
+CIBW = InputScript(
+    SH_C, "cibuildwheel runs the test command through the shell (`sh -c`)"
+)
 
 _EXPANDED = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
 _HANDED = re.compile(r"\b(?:(?:ba)?sh\s+(?:-\w+\s+)*-\w*c|eval)\s+[\"']?\$\{?(\w+)")
@@ -91,7 +99,7 @@ def _handed(step: yaml.Node, run: str, found: dict[str, InputScript]) -> None:
 
 
 def local_inputs(root: yaml.Node | None) -> dict[str, InputScript]:
-    """Inputs of a composite action that its steps run as shell scripts."""
+    """Find the inputs of a composite action that its steps run as scripts."""
     found: dict[str, InputScript] = {}
     for step in sequence(value(value(root, "runs"), "steps")):
         run = scalar(value(step, "run"))

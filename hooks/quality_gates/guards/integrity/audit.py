@@ -60,7 +60,7 @@ def action_files(root: Path) -> list[str]:
 
 
 def _local_actions(root: Path, texts: dict[str, textfile.Text]) -> LocalActions:
-    """The repository's composite actions: inputs their steps run as scripts."""
+    """Read the repository's composite actions: inputs their steps run."""
     found: LocalActions = {}
     for rel, text in texts.items():
         parsed = yamlnodes.compose(text.text) if not text.problem else None
@@ -92,7 +92,7 @@ _SCRIPT_FILES = (
 
 
 def _script_files(root: Path, audit: Audit) -> None:
-    """The Makefile's recipes and the noxfile's sessions."""
+    """Audit the Makefile's recipes and the noxfile's sessions."""
     for name, audit_file in _SCRIPT_FILES:
         if not (root / name).is_file():
             continue
@@ -100,7 +100,9 @@ def _script_files(root: Path, audit: Audit) -> None:
         if text.problem:
             audit.notes.append(f"{name}: not audited, it is {text.problem}")
             continue
-        audit.findings += [dataclasses.replace(f, path=name) for f in audit_file(text.text)]
+        audit.findings += [
+            dataclasses.replace(f, path=name) for f in audit_file(text.text)
+        ]
         audit.files.append(name)
         audit.lines_of[name] = text.lines
 

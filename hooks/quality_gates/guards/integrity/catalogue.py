@@ -91,14 +91,22 @@ NEEDS_CHECK_FLAG = {
 
 # Arguments that make a command a check whatever its name.
 CHECK_ARGUMENTS = re.compile(
-    r"^(--check|--check-only|-check|--exit-code|--fail-under(=.*)?|--cov-fail-under(=.*)?"
+    r"^(--check|--check-only|-check|--exit-code|--fail-under(=.*)?"
+    r"|--cov-fail-under(=.*)?"
     r"|--fail-on(-.+)?(=.*)?|--error-on(-.+)?(=.*)?|--fail-level(=.*)?"
     r"|--fail-on-warning|--strict|--warnings-as-errors|-Werror|--exit-non-zero-on-fix"
     r"|--exit-non-zero-on-format)$"
 )
 # Arguments that make a fixer check (black, isort, ruff format, prettier).
 FIXER_CHECK_FLAGS = frozenset(
-    ("--check", "--check-only", "-c", "--list-different", "-l", "--exit-non-zero-on-fix")
+    (
+        "--check",
+        "--check-only",
+        "-c",
+        "--list-different",
+        "-l",
+        "--exit-non-zero-on-fix",
+    )
 )
 FIXERS = frozenset(
     "black isort prettier docformatter mdformat autopep8 autoflake pyupgrade".split()

@@ -56,11 +56,11 @@ def _text(node: yaml.Node | None) -> str:
 
 
 def step_view(step: yaml.Node) -> StepView:
-    """The parts of a step that can read a recorded failure."""
-    body = " ".join(
-        _text(value(step, key)) for key in ("run", "with", "env")
+    """Return the parts of a step that can read a recorded failure."""
+    body = " ".join(_text(value(step, key)) for key in ("run", "with", "env"))
+    return StepView(
+        scalar(value(step, "id")) or "", scalar(value(step, "if")) or "", body
     )
-    return StepView(scalar(value(step, "id")) or "", scalar(value(step, "if")) or "", body)
 
 
 def job_views(jobs: yaml.Node | None) -> dict[str, JobView]:
@@ -68,7 +68,9 @@ def job_views(jobs: yaml.Node | None) -> dict[str, JobView]:
     views = {}
     for name, (_, job) in mapping(jobs).items():
         needs_node = value(job, "needs")
-        needs = [scalar(n) or "" for n in sequence(needs_node)] or [scalar(needs_node) or ""]
+        needs = [scalar(n) or "" for n in sequence(needs_node)] or [
+            scalar(needs_node) or ""
+        ]
         outputs = {k: _text(v) for k, (_, v) in mapping(value(job, "outputs")).items()}
         steps = tuple(step_view(s) for s in sequence(value(job, "steps")))
         cond = scalar(value(job, "if")) or ""
@@ -82,7 +84,11 @@ def refs_of(sink: str, step_id: str) -> list[str]:
     if kind == "output":
         return [f"steps.{step_id}.outputs.{name}"] if step_id else []
     if kind == "outcome":
-        return [f"steps.{step_id}.outcome", f"steps.{step_id}.conclusion"] if step_id else []
+        return (
+            [f"steps.{step_id}.outcome", f"steps.{step_id}.conclusion"]
+            if step_id
+            else []
+        )
     if kind == "env":
         return [f"env.{name}", f"${name}", f"${{{name}}}"]
     if kind == "file":
@@ -116,7 +122,9 @@ def _needs_and_fails(other: JobView, job: str, keys: list[str]) -> bool:
     return any(step.reads(refs) and step.fails() for step in other.steps)
 
 
-def reads_anywhere(jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]) -> bool:
+def reads_anywhere(
+    jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
+) -> bool:
     """Tell whether anything after the step names a sink at all."""
     view = jobs.get(job)
     if view is None or index >= len(view.steps):

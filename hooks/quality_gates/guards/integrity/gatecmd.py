@@ -38,7 +38,9 @@ SETUP_STEP = re.compile(
 _WRAPPERS = frozenset(
     "sudo time env nice nohup exec command xvfb-run stdbuf unbuffer caffeinate".split()
 )
-_RUNNERS = frozenset("uv poetry pdm hatch pipenv rye conda mamba micromamba pixi".split())
+_RUNNERS = frozenset(
+    "uv poetry pdm hatch pipenv rye conda mamba micromamba pixi".split()
+)
 _SUBCOMMANDS = frozenset("npm yarn pnpm bun invoke inv rake bundle".split())
 _TARGETS = frozenset("make gmake just task mvn mvnw gradle gradlew sbt ant".split())
 _INTERPRETERS = re.compile(r"^(python[0-9.]*|py|pypy[0-9.]*|node|ruby|perl|deno|php)$")
@@ -93,7 +95,7 @@ def _after_xargs(tokens: list[str]) -> list[str]:
 
 
 def exec_part(tokens: list[str]) -> tuple[list[str], str]:
-    """What ``find ... -exec CMD {} ;`` runs, and how it ends (``;`` or ``+``)."""
+    """Return what ``find ... -exec CMD {} ;`` runs, and its end (``;``, ``+``)."""
     for flag in ("-exec", "-execdir", "-ok", "-okdir"):
         if flag in tokens:
             rest = tokens[tokens.index(flag) + 1 :]
@@ -109,7 +111,8 @@ def _after_timeout(tokens: list[str]) -> list[str]:
 
 def _drop_assignments(tokens: list[str]) -> list[str]:
     while tokens and (
-        re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", tokens[0]) or _base(tokens[0]) in _WRAPPERS
+        re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", tokens[0])
+        or _base(tokens[0]) in _WRAPPERS
     ):
         if tokens[0] == "command" and tokens[1:2] in (["-v"], ["-V"]):
             return []  # `command -v tool` looks a tool up, it does not run it
@@ -156,7 +159,7 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
 
 
 def _fixer(head: str, args: list[str]) -> bool | None:
-    """A formatter checks only with its check flag; None when ``head`` is none."""
+    """Judge a formatter by its check flag; None when ``head`` is none."""
     if head == "ruff":
         plain = _strip_options(args)
         if plain[:1] == ["format"]:
@@ -168,7 +171,7 @@ def _fixer(head: str, args: list[str]) -> bool | None:
 
 
 def _subcommand(head: str, args: list[str]) -> bool | None:
-    """A tool that checks only through some subcommands (``pip check``)."""
+    """Judge a tool that checks only through some subcommands (``pip check``)."""
     allowed = cat.SUBCOMMAND_CHECKS.get(head)
     if allowed is None:
         return None
@@ -219,7 +222,7 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
 
 
 def _script(head: str) -> bool | None:
-    """A script or program named for checking (``check_links.py``), or for setup."""
+    """Judge a script by its name: checking (``check_links.py``) or setup."""
     name = head.lower()
     if cat.SETUP_NAME.search(name) or cat.REPORT_NAME.search(name):
         return False
@@ -280,7 +283,7 @@ def _asks_for_help(args: list[str]) -> bool:
 
 
 def named(tokens: list[str]) -> bool | None:
-    """True: a check by its own name; False: surely none; None: ask its step."""
+    """Judge a command by its name: True checks, False never, None ask its step."""
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
@@ -314,7 +317,7 @@ def command_is_gate(command: str | list[str]) -> bool:
 
 
 def is_query(tokens: list[str]) -> bool:
-    """A status query (``git diff --quiet``): control flow when it is tested."""
+    """Tell a status query (``git diff --quiet``): control flow when tested."""
     tokens = strip_wrappers(tokens)
     return bool(tokens) and _head(tokens[0]) in cat.QUERY_TOOLS
 
@@ -366,7 +369,7 @@ def context_gate(tokens: list[str], context: str) -> bool:
 
 
 def judge(tokens: list[str], context: str) -> Check | None:
-    """The check a command runs, with its evidence; None when it checks nothing."""
+    """Return the check a command runs, with its evidence (None: no check)."""
     verdict = named(tokens)
     if verdict is True:
         return Check("named", gate_key(tokens), is_query(tokens))

@@ -49,7 +49,9 @@ def _logical(lines: list[str]) -> list[tuple[int, str, str]]:
             found.append((start + 1, target, text))
         else:
             match = _RULE.match(raw)
-            target = match.group(1).strip() if match else ("" if raw.strip() else target)
+            target = (
+                match.group(1).strip() if match else ("" if raw.strip() else target)
+            )
         index += 1
     return found
 
@@ -72,17 +74,23 @@ def _shell(text: str) -> Shell:
 
 
 def _ignored(recipe: Recipe) -> list[tuple[str, str, str]]:
-    """A ``-`` line that runs a gate: make carries on whatever it returns."""
+    """Report a ``-`` line that runs a gate: make goes on whatever it returns."""
     if "-" not in recipe.prefix:
         return []
     context = gatecmd.checking_context(recipe.target, "")
     check = gatecmd.judge(recipe.command.split(), context)
     if check is None:
         return []
-    why = "" if check.strength == "named" else (
-        f"`{check.key}` counts as a check only because its target is `{recipe.target}`"
+    why = (
+        ""
+        if check.strength == "named"
+        else (
+            f"`{check.key}` counts as a check only because its target is "
+            f"`{recipe.target}`"
+        )
     )
-    detail = f"target `{recipe.target}`: `-{recipe.command.strip()[:60]}`: make ignores its exit code"
+    command = recipe.command.strip()[:60]
+    detail = f"target `{recipe.target}`: `-{command}`: make ignores its exit code"
     return [("QG101", detail, why)]
 
 
@@ -94,8 +102,14 @@ def audit(text: str) -> list[Finding]:
         for rule, detail, why in _ignored(recipe):
             found.append(finding(rule, PATH, recipe.line, detail, why))
         context = gatecmd.checking_context(recipe.target, "")
-        audited = shell.audit_script(recipe.command, runs_with=runs_with, context=context)
+        audited = shell.audit_script(
+            recipe.command, runs_with=runs_with, context=context
+        )
         for hit in audited.hits:
             detail = f"target `{recipe.target}`: {hit.detail}"
-            found.append(finding(hit.rule, PATH, recipe.line, detail, "" if hit.certain else hit.why))
+            found.append(
+                finding(
+                    hit.rule, PATH, recipe.line, detail, "" if hit.certain else hit.why
+                )
+            )
     return found

@@ -46,15 +46,18 @@ def _accepts_failure(call: ast.Call) -> bool:
         if not isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
             return True
         return any(
-            not (isinstance(e, ast.Constant) and e.value == 0) for e in keyword.value.elts
+            not (isinstance(e, ast.Constant) and e.value == 0)
+            for e in keyword.value.elts
         )
     return False
 
 
 def _swallowed(handler: ast.ExceptHandler) -> bool:
-    """A handler that neither re-raises nor fails the session."""
+    """Tell a handler that neither re-raises nor fails the session."""
     text = ast.unparse(handler)
-    return not any(word in text for word in ("raise", "session.error", "sys.exit", ".error("))
+    return not any(
+        word in text for word in ("raise", "session.error", "sys.exit", ".error(")
+    )
 
 
 def audit(text: str) -> list[Finding]:
@@ -66,12 +69,20 @@ def audit(text: str) -> list[Finding]:
     found = []
     for call in _session_runs(tree):
         if _accepts_failure(call):
-            detail = f"`session.run({', '.join(map(repr, _words(call)))}, success_codes=...)`"
-            found.append(finding("QG101", PATH, call.lineno, f"{detail}: nox accepts a failing run"))
+            args = ", ".join(map(repr, _words(call)))
+            detail = f"`session.run({args}, success_codes=...)`"
+            found.append(
+                finding(
+                    "QG101", PATH, call.lineno, f"{detail}: nox accepts a failing run"
+                )
+            )
     for node in ast.walk(tree):
         if isinstance(node, ast.Try):
             for call in _session_runs(ast.Module(body=node.body, type_ignores=[])):
                 if any(_swallowed(h) for h in node.handlers):
-                    detail = f"`session.run({_words(call)[0]!r}, ...)` in a `try` whose `except` swallows its failure"
+                    detail = (
+                        f"`session.run({_words(call)[0]!r}, ...)` in a `try` whose "
+                        "`except` swallows its failure"
+                    )
                     found.append(finding("QG101", PATH, call.lineno, detail))
     return found

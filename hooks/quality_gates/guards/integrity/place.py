@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-_SHIPS = re.compile(r"(?i)\b(deploy\w*|publish\w*|release\w*|ship\w*|upload\w*|pages)\b")
+_SHIPS = re.compile(
+    r"(?i)\b(deploy\w*|publish\w*|release\w*|ship\w*|upload\w*|pages)\b"
+)
 _TESTS = re.compile(r"(?i)test|check|lint|verif|validat")
 _REPORT = re.compile(
     r"(?i)report|summar|metric|statistic|\bstats?\b|dashboard|digest|scorecard"
@@ -30,7 +32,9 @@ def demotion(workflow: str, job: str, step: str) -> str:
     """Why findings in this place are only plausible ('' when they are not)."""
     for kind, name in (("workflow", workflow), ("job", job), ("step", step)):
         if name and _REPORT.search(name):
-            return f"it runs in the {kind} `{name}`, which reads as a report, not a gate"
+            return (
+                f"it runs in the {kind} `{name}`, which reads as a report, not a gate"
+            )
     for kind, name in (("workflow", workflow), ("job", job), ("step", step)):
         if name and _BENCH.search(name):
             return f"it runs in the {kind} `{name}`: a benchmark may measure, not gate"

@@ -65,7 +65,7 @@ def _keyword(call: ast.Call, name: str) -> bool:
 
 
 def _command(call: ast.Call) -> tuple[list[str], str] | None:
-    """The command a call runs and how, or None when it runs none we know."""
+    """Return the command a call runs and how (None: none we know)."""
     owner, name = _dotted(call.func)
     if name in _SUBPROCESS and owner in ("subprocess", "sp", ""):
         if name == "run" and _keyword(call, "check"):
@@ -99,7 +99,7 @@ def _read_names(tree: ast.AST) -> set[str]:
 
 
 def _statement_call(stmt: ast.stmt, read: set[str]) -> tuple[ast.Call, bool] | None:
-    """A call made by a statement, and whether its result is thrown away."""
+    """Return the call a statement makes, and whether its result is dropped."""
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
         return stmt.value, True
     if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):

@@ -82,7 +82,9 @@ def _to_log(command: Node) -> bool:
     parent = shellparse.redirect_of(command)
     if parent is None:
         return True
-    target = " ".join(shellparse.text(r) for r in parent.children_by_field_name("redirect"))
+    target = " ".join(
+        shellparse.text(r) for r in parent.children_by_field_name("redirect")
+    )
     return "GITHUB_STEP_SUMMARY" in target or ">&2" in target or "/dev/" in target
 
 

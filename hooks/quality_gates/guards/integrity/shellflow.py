@@ -60,7 +60,9 @@ _EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
 class Walker:
     """Walks one script; ``context`` names its step and job, ``place`` demotes."""
 
-    def __init__(self, shell: Shell, context: str, script: str, place: str = "") -> None:
+    def __init__(
+        self, shell: Shell, context: str, script: str, place: str = ""
+    ) -> None:
         """Start in the state the step's shell gives."""
         self.state = dataclasses.replace(shell)
         self.context = context
@@ -86,11 +88,13 @@ class Walker:
         where = gate.line if line is None else line
         snippet = gate.text if line is None else "set +"
         certain, why = self.certainty(gate, rule in _EXPLICIT)
-        hit = Hit(rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks)
+        hit = Hit(
+            rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
+        )
         self.result.hits.append(hit)
 
     def certainty(self, gate: Gate, explicit: bool) -> tuple[bool, str]:
-        """Certain on a checker's own name, or a context check thrown away on purpose."""
+        """Certain on a checker's own name, or a failure thrown away on purpose."""
         if self.place:
             return False, self.place
         if gate.strength == "named" or explicit:
@@ -234,7 +238,9 @@ class Walker:
         if nested is not None:
             return self._wrap(nested, errexit)
         check = gatecmd.judge(words, self.context)
-        if check is None or (check.strength == "context" and shellsinks.to_summary(node)):
+        if check is None or (
+            check.strength == "context" and shellsinks.to_summary(node)
+        ):
             return Flow()
         if check.query and self.tested:
             return Flow()  # `if git diff --quiet; then ...`: control flow
@@ -242,7 +248,11 @@ class Walker:
         files = shellsinks.report_files(node, words)
         report = bool(files) or shellsinks.writes_report(node, words)
         gate = Gate(
-            node.start_point[0], short(node, self.source), check.key, report, files,
+            node.start_point[0],
+            short(node, self.source),
+            check.key,
+            report,
+            files,
             check.strength,
         )
         return self._wrap([gate], errexit)
@@ -311,14 +321,19 @@ class Walker:
                 for gate in lost:
                     detail = (
                         f"`{short(node, self.source)}` runs without pipefail "
-                        f"(`shell: {self.state.label}`), so `{gate.text}` failing is lost"
+                        f"(`shell: {self.state.label}`), so `{gate.text}` "
+                        "failing is lost"
                     )
                     self.hit("QG112", gate, detail)
         return self._wrap(last, errexit)
 
     def teed_and_read(self, last: Node, pipeline: Node) -> bool:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
-        body = last.child_by_field_name("body") if last.type == "redirected_statement" else last
+        body = (
+            last.child_by_field_name("body")
+            if last.type == "redirected_statement"
+            else last
+        )
         if body is None or body.type != "command":
             return False
         words = shellparse.words(body)
@@ -329,8 +344,10 @@ class Walker:
     def and_or(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a && b || c``: only the last command is errexit-eligible."""
         items, ops = _flatten(node)
-        pending = self.tested_statement(items[0]).carriers() if ops[0] == "&&" else (
-            self.statement(items[0], False).carriers()
+        pending = (
+            self.tested_statement(items[0]).carriers()
+            if ops[0] == "&&"
+            else (self.statement(items[0], False).carriers())
         )
         exits: list[Gate] = []
         status: list[Gate] = []
@@ -452,7 +469,9 @@ class Walker:
         negated = tested.type == "negated_command"
         if negated:
             inner = list(tested.named_children)
-            gates = [g for child in inner for g in self.tested_statement(child).carriers()]
+            gates = [
+                g for child in inner for g in self.tested_statement(child).carriers()
+            ]
             gates = list(dict.fromkeys(gates))
             branch = body
         else:

@@ -1,10 +1,10 @@
-"""Scripts inside a command: ``bash -c '...'``, ``python -c '...'``, ``find -exec``.
+r"""Scripts inside a command: ``bash -c '...'``, ``python -c '...'``, ``find -exec``.
 
 ``bash -c`` runs its script without errexit (unless ``-e`` is given), so only
 its last command decides its status; the script is walked as a script of its
 own and its status gates become the command's.  ``python -c`` keeps a
 command's status only when it passes it on (``pyexec``).  ``find -exec CMD {}
-\\;`` exits 0 whatever CMD returns (``+`` passes failures on).
+\;`` exits 0 whatever CMD returns (``+`` passes failures on).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Nested:
 
 
 def _runs_itself(words: list[str]) -> list[str]:
-    """The command run directly (``sudo``, ``uv run`` dropped); [] for find/xargs."""
+    """Return the command run directly (``sudo`` dropped); [] for find/xargs."""
     inner = gatecmd.strip_wrappers(words)
     first = next((w for w in words if "=" not in w.split("/")[0]), "")
     if first.rsplit("/", 1)[-1] in ("find", "xargs"):
@@ -43,7 +43,7 @@ def _runs_itself(words: list[str]) -> list[str]:
 
 
 def _script_argument(command: Node, flag: str) -> tuple[int, Node] | None:
-    """The argument after ``-c`` (or ``-ec``): its index among the arguments."""
+    """Find the argument after ``-c`` (or ``-ec``) and its index."""
     args = shellparse.arguments(command)
     for index, arg in enumerate(args[:-1]):
         word = shellparse.unquote(shellparse.text(arg))
@@ -72,7 +72,9 @@ def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
         return None
     index, node = found
     script = shellparse.unquote(shellparse.text(node))
-    options = [shellparse.unquote(shellparse.text(a)) for a in shellparse.arguments(command)]
+    options = [
+        shellparse.unquote(shellparse.text(a)) for a in shellparse.arguments(command)
+    ]
     shell = _shell_options(options[:index], f"{head[0]} -c")
     try:
         result, flow, gates = walk(script, shell)
@@ -99,7 +101,9 @@ def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
     for call in pyexec.calls(code) or []:
         if call.dropped and gatecmd.named_gate(list(call.tokens)):
             gate = _gate(call.tokens, row + call.line, command, source)
-            nested.lost.append((gate, f"`{shellparse.short(command, source)}`: {call.how}"))
+            nested.lost.append(
+                (gate, f"`{shellparse.short(command, source)}`: {call.how}")
+            )
     kept = [t for t in pyexec.commands_anywhere(code) if gatecmd.named_gate(list(t))]
     if len(kept) > len(nested.lost):
         nested.carriers.append(_gate(kept[0], command.start_point[0], command, source))
@@ -108,7 +112,7 @@ def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
 
 
 def find_exec(command: Node, words: list[str], source: bytes) -> Nested | None:
-    """``find ... -exec GATE {} \\;``: find's status ignores what GATE returned."""
+    r"""``find ... -exec GATE {} \;``: find's status ignores what GATE returned."""
     if not words or words[0].rsplit("/", 1)[-1] != "find":
         return None
     inner, end = gatecmd.exec_part(words)

@@ -100,7 +100,7 @@ def words(command: Node) -> list[str]:
 
 
 def redirect_of(command: Node) -> Node | None:
-    """The redirected statement whose redirects apply to ``command``.
+    """Return the redirected statement whose redirects apply to ``command``.
 
     tree-sitter-bash hangs ``a || echo x >> f`` as one redirected list; bash
     redirects only its last command, so a command inherits the redirects of
@@ -120,7 +120,7 @@ def redirect_of(command: Node) -> Node | None:
 
 
 def arguments(command: Node) -> list[Node]:
-    """The argument nodes of a simple command, in order."""
+    """Return the argument nodes of a simple command, in order."""
     return [
         child
         for index, child in enumerate(command.children)

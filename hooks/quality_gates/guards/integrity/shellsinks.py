@@ -54,7 +54,7 @@ def _destinations(statement: Node) -> list[str]:
 
 
 def _redirect_sinks(command: Node, words: list[str]) -> list[str]:
-    """What a command writes through its redirects: outputs, env, files."""
+    """Return what a command writes through its redirects: outputs, env, files."""
     statement = shellparse.redirect_of(command)
     if statement is None:
         return []
@@ -83,7 +83,9 @@ def sinks(nodes: list[Node]) -> tuple[str, ...]:
     found: list[str] = []
     for node in nodes:
         found += [f"var:{name}" for name in assigned(node)]
-        found += [s for c in _walk(node) if c.type == "command" for s in _command_sinks(c)]
+        found += [
+            s for c in _walk(node) if c.type == "command" for s in _command_sinks(c)
+        ]
     return tuple(dict.fromkeys(found))
 
 

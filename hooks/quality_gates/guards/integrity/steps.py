@@ -62,7 +62,8 @@ def pin_problem(uses: str) -> str | None:
 
 # Steps that commit what earlier steps changed: a job that fixes, not checks.
 _COMMITS = re.compile(
-    r"git-auto-commit-action|create-pull-request|add-and-commit|pre-commit-ci/lite-action"
+    r"git-auto-commit-action|create-pull-request|add-and-commit"
+    r"|pre-commit-ci/lite-action"
     r"|\bgit\s+commit\b"
 )
 _FIX_RUNS = frozenset(("pre-commit", "prek"))
@@ -198,14 +199,24 @@ class Auditor:
             spec = specs.get(key)
             text = scalar(node)
             if spec is not None and text:
-                runs = self.input_script(node, text, spec, f"{where}, `{key}`", context) or runs
+                runs = (
+                    self.input_script(node, text, spec, f"{where}, `{key}`", context)
+                    or runs
+                )
         for node in self.env_commands(step, name, job):
-            runs = self.input_script(node, scalar(node) or "", actioninputs.CIBW, where, context) or runs
+            runs = (
+                self.input_script(
+                    node, scalar(node) or "", actioninputs.CIBW, where, context
+                )
+                or runs
+            )
         if runs:
             self.swallowed_by_input(step, name, where)
         return runs
 
-    def env_commands(self, step: yaml.Node, name: str, job: JobContext) -> list[yaml.Node]:
+    def env_commands(
+        self, step: yaml.Node, name: str, job: JobContext
+    ) -> list[yaml.Node]:
         """``CIBW_TEST_COMMAND`` and the like, from the step, job or workflow env."""
         keys = actioninputs.ENV_COMMANDS.get(name, ())
         found = []
@@ -217,7 +228,9 @@ class Auditor:
         self, node: yaml.Node, text: str, spec: InputScript, where: str, context: str
     ) -> bool:
         """Audit one input as the script the action makes of it."""
-        audit = shell.audit_script(spec.script(text), runs_with=spec.shell, context=context)
+        audit = shell.audit_script(
+            spec.script(text), runs_with=spec.shell, context=context
+        )
         for hit in audit.hits:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
             detail = f"{where}: {hit.detail} ({spec.runner})"
@@ -298,7 +311,9 @@ class Auditor:
         """Add a hit now, or keep it until the workflow shows whether it is consumed."""
         why = self.why(hit)
         if hit.sinks:
-            self.pending.append(Pending(job, index, hit.sinks, hit.rule, line, detail, why))
+            self.pending.append(
+                Pending(job, index, hit.sinks, hit.rule, line, detail, why)
+            )
         else:
             self.add(hit.rule, line, detail, why)
 
@@ -345,7 +360,9 @@ class Auditor:
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name, scalar(value(step, "name")) or "")
-        self.pending.append(Pending(job.key, index, ("outcome:",), "QG105", line, detail, why))
+        self.pending.append(
+            Pending(job.key, index, ("outcome:",), "QG105", line, detail, why)
+        )
 
 
 def _report_with_twin(hit: Hit, observed: set[str]) -> bool:

@@ -11,8 +11,8 @@ import re
 
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import shell
-from quality_gates.guards.integrity.flowtypes import Shell
 from quality_gates.guards.integrity.configfiles import Configs
+from quality_gates.guards.integrity.flowtypes import Shell
 from quality_gates.guards.integrity.gatecmd import runs_gate
 from quality_gates.guards.integrity.inifiles import Ini
 from quality_gates.guards.integrity.precommit import inner_script
@@ -37,7 +37,9 @@ _SUBSTITUTIONS = re.compile(r"\{env(python|bindir)\}[/\\]?")
 
 def _substituted(command: str) -> str:
     """``{envpython}`` runs python; ``{envbindir}/flake8`` runs flake8."""
-    return _SUBSTITUTIONS.sub(lambda m: "python" if m.group(1) == "python" else "", command)
+    return _SUBSTITUTIONS.sub(
+        lambda m: "python" if m.group(1) == "python" else "", command
+    )
 
 
 def _command(section: str, command: str) -> list[tuple[str, str, str]]:
@@ -53,9 +55,15 @@ def _command(section: str, command: str) -> list[tuple[str, str, str]]:
     if script is not None:
         hits = shell.audit(script)
     else:
-        hits = [h for h in shell.audit_script(bare, runs_with=_NO_SHELL).hits if h.rule == "QG117"]
+        hits = [
+            h
+            for h in shell.audit_script(bare, runs_with=_NO_SHELL).hits
+            if h.rule == "QG117"
+        ]
     for hit in hits:
-        found.append((hit.rule, f"{where}: {hit.detail}", "" if hit.certain else hit.why))
+        found.append(
+            (hit.rule, f"{where}: {hit.detail}", "" if hit.certain else hit.why)
+        )
     return found
 
 

@@ -37,7 +37,9 @@ def _default_shell(node: yaml.Node | None) -> str | None:
     return scalar(value(value(value(node, "defaults"), "run"), "shell"))
 
 
-def _context(name: str, job: yaml.Node, top: yaml.Node, shell: str | None) -> JobContext:
+def _context(
+    name: str, job: yaml.Node, top: yaml.Node, shell: str | None
+) -> JobContext:
     where = f"job `{name}`"
     label = scalar(value(job, "name")) or name
     runs_on = " ".join(s.value for s in yamlnodes.strings(value(job, "runs-on")))
@@ -86,7 +88,9 @@ def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Fin
     return parsed.root, []
 
 
-def audit_workflow(path: str, text: Text, local: LocalActions | None = None) -> FileAudit:
+def audit_workflow(
+    path: str, text: Text, local: LocalActions | None = None
+) -> FileAudit:
     """Every finding of one ``.github/workflows/*.yml`` file."""
     root, problems = _parse(path, text, "workflow")
     if root is None:
@@ -115,8 +119,10 @@ def audit_action(path: str, text: Text, local: LocalActions | None = None) -> Fi
     steps = sequence(value(runs, "steps"))
     name = scalar(value(root, "name")) or ""
     auditor.job_steps(steps, JobContext("action", name, key="action", workflow=name))
-    views = {"action": consumers.JobView("action", (), {}, "", tuple(
-        consumers.step_view(s) for s in steps
-    ))}
+    views = {
+        "action": consumers.JobView(
+            "action", (), {}, "", tuple(consumers.step_view(s) for s in steps)
+        )
+    }
     auditor.resolve(views)
     return FileAudit(auditor.findings, auditor.notes)
