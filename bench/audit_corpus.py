@@ -241,6 +241,28 @@ def totals(label: str, scores: list[Score]) -> str:
     )
 
 
+def _details(scores: list[Score]) -> list[str]:
+    """One line per repository with something missed, false or noted."""
+    return [
+        f"- {s.repo}: "
+        + "; ".join(
+            [f"missed {m}" for m in s.missed]
+            + [f"false {f}" for f in s.false]
+            + [f"false note {f}" for f in s.false_notes]
+            + [f"permissions false {p}" for p in s.permission_false]
+            + [f"permissions missed {p}" for p in s.permission_missed]
+            + [f"note {n}" for n in s.notes]
+        )
+        for s in scores
+        if s.missed
+        or s.false
+        or s.false_notes
+        or s.permission_false
+        or s.permission_missed
+        or s.notes
+    ]
+
+
 def table(scores: list[Score]) -> str:
     """Return the per-repository table and the totals, as Markdown."""
     head = (
@@ -263,25 +285,7 @@ def table(scores: list[Score]) -> str:
         summary += totals("the rest", [s for s in scores if not s.held_out])
     for half in sorted({s.half for s in scores if s.half}):
         summary += totals(f"{half} half", [s for s in scores if s.half == half])
-    details = [
-        f"- {s.repo}: "
-        + "; ".join(
-            [f"missed {m}" for m in s.missed]
-            + [f"false {f}" for f in s.false]
-            + [f"false note {f}" for f in s.false_notes]
-            + [f"permissions false {p}" for p in s.permission_false]
-            + [f"permissions missed {p}" for p in s.permission_missed]
-            + [f"note {n}" for n in s.notes]
-        )
-        for s in scores
-        if s.missed
-        or s.false
-        or s.false_notes
-        or s.permission_false
-        or s.permission_missed
-        or s.notes
-    ]
-    return head + "\n".join(rows) + summary + "\n".join(details) + "\n"
+    return head + "\n".join(rows) + summary + "\n".join(_details(scores)) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

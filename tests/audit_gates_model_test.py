@@ -353,9 +353,7 @@ def test_asv_twin_without_the_log_check(tmp_path: Path) -> None:
     broken = ASV.split("    # Report")[0]
     text, found = run_workflow(tmp_path, broken)
     line = line_of(text, "asv continuous")
-    assert found == [
-        ("QG112", ".github/workflows/ci.yml", line, False)
-    ]  # a benchmark: a note
+    assert found == [("QG112", ".github/workflows/ci.yml", line, True)]
 
 
 def test_continued_pipeline_then_comment_then_if_parses(tmp_path: Path) -> None:
@@ -526,14 +524,14 @@ def test_continue_on_error_carried_to_a_later_job(tmp_path: Path) -> None:
         ("./ci/run-suite.sh || true", "Run e2e suite", "QG101", True),
         ("./ci/run-suite.sh | tee suite.log", "Run e2e suite", "QG112", False),
         ("pytest | tee test.log", "Run e2e suite", "QG112", True),
-        ("pylint src || true", "Weekly quality report", "QG101", False),
+        ("pylint src || true", "Lint", "QG101", True),
     ],
     ids=[
         "context-check-kept",
         "context-check-thrown-away-on-purpose",
         "context-check-lost-by-accident",
         "named-check-lost-by-accident",
-        "named-check-in-a-report",
+        "named-check-thrown-away",
     ],
 )
 def test_certain_fails_plausible_is_a_note(

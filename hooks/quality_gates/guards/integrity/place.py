@@ -1,11 +1,12 @@
-"""Where a step stands: a job that ships, a report, a benchmark.
+"""Where a step stands: a job that ships, a job that reports.
 
 The same command means different things in different places.  ``python -m
 build`` checks the package in a test job and is the product in a release
 job; ``pylint || true`` neutralises a gate in CI and is the point of a weekly
-quality *report*; a benchmark that swallows its failure may be measuring, not
-gating.  A job or workflow named for shipping makes its builds delivery, not
-checks; a report or benchmark place turns certain findings into notes.
+quality *report*.  A job or workflow named for shipping makes its builds
+delivery, not checks; a job or workflow named for reporting turns certain
+findings into notes.  A step's own name says what the step does, not where
+it stands, so it never demotes a named checker.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ _TESTS = re.compile(r"(?i)test|check|lint|verif|validat")
 _REPORT = re.compile(
     r"(?i)report|summar|metric|statistic|\bstats?\b|dashboard|digest|scorecard"
 )
-_BENCH = re.compile(r"(?i)bench|\bperf(ormance)?\b|profil|timing")
 
 
 def ships(*names: str) -> bool:
@@ -28,14 +28,11 @@ def ships(*names: str) -> bool:
     return bool(_SHIPS.search(joined)) and not _TESTS.search(joined)
 
 
-def demotion(workflow: str, job: str, step: str) -> str:
+def demotion(workflow: str, job: str) -> str:
     """Why findings in this place are only plausible ('' when they are not)."""
-    for kind, name in (("workflow", workflow), ("job", job), ("step", step)):
+    for kind, name in (("workflow", workflow), ("job", job)):
         if name and _REPORT.search(name):
             return (
                 f"it runs in the {kind} `{name}`, which reads as a report, not a gate"
             )
-    for kind, name in (("workflow", workflow), ("job", job), ("step", step)):
-        if name and _BENCH.search(name):
-            return f"it runs in the {kind} `{name}`: a benchmark may measure, not gate"
     return ""

@@ -286,7 +286,7 @@ class Auditor:
             return None
         name = scalar(value(step, "name")) or ""
         context = gatecmd.checking_context(name, job.name, job.delivery)
-        demoted = place.demotion(job.workflow, job.name, name)
+        demoted = place.demotion(job.workflow, job.name)
         audit = shell.audit_script(
             script, runs_with=resolved, context=context, place=demoted
         )
@@ -359,7 +359,7 @@ class Auditor:
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
-        why = place.demotion(job.workflow, job.name, scalar(value(step, "name")) or "")
+        why = place.demotion(job.workflow, job.name)
         self.pending.append(
             Pending(job.key, index, ("outcome:",), "QG105", line, detail, why)
         )

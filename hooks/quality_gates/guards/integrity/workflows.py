@@ -69,7 +69,7 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
         auditor.never_runs(job, context.prefix)
     coe = mapping(job).get("continue-on-error")
     if coe and yamlnodes.is_true(coe[1]) and gate:
-        why = place.demotion(context.workflow, context.name, "")
+        why = place.demotion(context.workflow, context.name)
         detail = f"{context.prefix}: `continue-on-error: true`"
         auditor.add("QG105", line_of(coe[0]), detail, why)
 
