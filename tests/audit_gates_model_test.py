@@ -631,3 +631,156 @@ def test_noxfile_try_except_pass(tmp_path: Path) -> None:
         audit_project(tmp_path, {"noxfile.py": NOXFILE.format(call=call)})
     )
     assert found == [("QG101", "noxfile.py", 7, True)]
+
+
+# ---- the catalogue: evidence a command checks --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [
+        ("pydoctor src/twisted", True),
+        ("typos", True),
+        ("python -m mypy.stubtest mypkg", True),
+        ("uv lock --check", True),
+        ("uv lock", False),
+        ("uv sync --frozen", False),
+        ("towncrier build --draft", True),
+        ("towncrier build --yes", False),
+        ("coverage report --fail-under=90", True),
+        ("coverage report", False),
+        ("coverage combine", False),
+        ("asv continuous main HEAD", True),
+        ("asv machine --yes", False),
+        ("asv compare main HEAD", False),
+        ("python manage.py test", True),
+        ("python manage.py migrate", False),
+        ("python setup.py check -r -s", True),
+        ("$(PYTHON) -m pytest tests", True),
+        ("python -bb -I -m towncrier build --draft --version X", True),
+        ("some-linter --check src", True),
+        ("sha256sum --check SUMS", False),
+        ("black --diff .", False),
+        ("ruff format --diff", True),
+        ("git diff --exit-code", True),
+        ("./scripts/setup-test-env.sh", False),
+        ("python ci/test_report.py -o out.html", False),
+        ("pkg_install curl", False),
+        ("pytest --version", False),
+        ("uv version", False),
+    ],
+)
+def test_catalogue_and_arguments(command: str, named: bool) -> None:
+    from quality_gates.guards.integrity import gatecmd
+
+    assert gatecmd.named_gate(command.split()) is named
+
+
+@pytest.mark.parametrize(
+    ("script", "rule"),
+    [
+        ("bash -c 'flake8 src; pytest'", "QG104"),
+        ("bash -ec 'flake8 src; pytest'", None),
+        ("sh -e -c 'flake8 src; pytest'", None),
+        ("bash -c 'set -e; flake8 src; pytest'", None),
+        ("bash -c 'flake8 src || true'", "QG101"),
+    ],
+    ids=["bash-c-no-errexit", "bash-ec", "sh-e-c", "set-e-inside", "or-true-inside"],
+)
+def test_bash_c_options(tmp_path: Path, script: str, rule: str | None) -> None:
+    text, found = run_workflow(tmp_path, step(script))
+    expected = [(rule, ".github/workflows/ci.yml", line_of(text, script[:8]), True)]
+    assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("python -c \"import mypkg; mypkg.test(['-q'])\"", "QG117"),
+        ("python -c \"import mypkg, sys; sys.exit(mypkg.test(['-q']))\"", None),
+        ("pytest --pyargs mypkg", None),
+    ],
+    ids=["dropped", "to-sys-exit", "plain"],
+)
+def test_cibuildwheel_test_command(
+    tmp_path: Path, command: str, rule: str | None
+) -> None:
+    steps = f"- uses: pypa/cibuildwheel@{SHA}  # v3\n  env:\n    CIBW_TEST_COMMAND: >-\n      {command}"
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, ".github/workflows/ci.yml", line_of(text, command[:12]), True)]
+    assert found == (expected if rule else [])
+
+
+def test_pre_commit_swallowed_in_an_autofix_job_is_a_note(tmp_path: Path) -> None:
+    steps = (
+        f"- uses: pre-commit/action@{SHA}  # v3\n  with:\n"
+        "    extra_args: --all-files --hook-stage manual oxipng || true\n"
+        f"- uses: stefanzweifel/git-auto-commit-action@{SHA}  # v5\n"
+    )
+    text, found = run_workflow(tmp_path, steps)
+    assert found == [
+        ("QG101", ".github/workflows/ci.yml", line_of(text, "extra_args"), False)
+    ]
+    check_only = steps.split("- uses: stefanzweifel")[0]
+    (tmp_path / "b").mkdir()
+    text, found = run_workflow(tmp_path / "b", check_only)
+    assert found == [
+        ("QG101", ".github/workflows/ci.yml", line_of(text, "extra_args"), True)
+    ]
+
+
+def test_a_report_workflow_makes_notes(tmp_path: Path) -> None:
+    text = workflow(step("pylint src || true", name="Lint")).replace(
+        "name: ci", "name: Weekly quality report", 1
+    )
+    found = gate_rules(audit_project(tmp_path, {".github/workflows/ci.yml": text}))
+    assert found == [
+        ("QG101", ".github/workflows/ci.yml", line_of(text, "pylint"), False)
+    ]
+
+
+def test_tox_references_are_expanded(tmp_path: Path) -> None:
+    tox = """
+        [testenv:pylint]
+        commands = -pylint src
+        [testenv:pep8]
+        commands =
+            flake8 src
+            -{[testenv:pylint]commands}
+    """
+    found = gate_rules(audit_project(tmp_path, {"tox.ini": tox}))
+    assert found == [("QG101", "tox.ini", 2, True), ("QG101", "tox.ini", 6, True)]
+
+
+def test_makefile_shellflags_turn_errexit_on(tmp_path: Path) -> None:
+    makefile = ".SHELLFLAGS := -ec\nlint:\n\tflake8 src; mypy src\n"
+    assert gate_rules(audit_project(tmp_path, {"Makefile": makefile})) == []
+
+
+def test_makefile_continued_recipe_line(tmp_path: Path) -> None:
+    makefile = "check:\n\tflake8 src \\\n\t  --max-line-length=100 || true\n\tpytest\n"
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert found == [("QG101", "Makefile", 2, True)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        ("noxfile.py", "import nox\n\n@nox.session\ndef tests(session)\n    pass\n", 4),
+        ("Makefile", b"lint:\n\tflake8 \xff\n", 2),
+    ],
+    ids=["noxfile-syntax-error", "makefile-not-utf8"],
+)
+def test_broken_script_files_are_findings(
+    tmp_path: Path, name: str, content: str | bytes, line: int
+) -> None:
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    found = integrity.run(tmp_path).findings
+    assert [(f.rule, f.path, f.line) for f in found] == [("QG109", name, line)]
+
+
+def test_python_c_that_does_not_parse_is_read_as_a_command(tmp_path: Path) -> None:
+    _, found = run_workflow(tmp_path, step('python -c "import (" || true', name="Lint"))
+    assert [r for r, *_ in found] == ["QG101"]  # a context check thrown away on purpose

@@ -18,6 +18,7 @@ from quality_gates.guards.integrity import (
     workflows,
 )
 from quality_gates.guards.integrity.ignored import ignored_sections
+from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shadowing import shadowing
 from quality_gates.guards.integrity.toxcommands import tox_commands
 from quality_gates.guards.integrity.workflows import LocalActions
@@ -98,11 +99,11 @@ def _script_files(root: Path, audit: Audit) -> None:
             continue
         text = textfile.read(root / name)
         if text.problem:
-            audit.notes.append(f"{name}: not audited, it is {text.problem}")
-            continue
-        audit.findings += [
-            dataclasses.replace(f, path=name) for f in audit_file(text.text)
-        ]
+            detail = f"{name} is {text.problem}"
+            audit.findings.append(finding("QG109", name, text.line, detail))
+        else:
+            found = audit_file(text.text)
+            audit.findings += [dataclasses.replace(f, path=name) for f in found]
         audit.files.append(name)
         audit.lines_of[name] = text.lines
 

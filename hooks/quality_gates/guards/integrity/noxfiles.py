@@ -64,8 +64,9 @@ def audit(text: str) -> list[Finding]:
     """Every nox session run of a gate whose failure nox accepts."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return []
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        return [finding("QG109", PATH, line, f"noxfile does not parse as Python: {exc}")]
     found = []
     for call in _session_runs(tree):
         if _accepts_failure(call):
