@@ -784,3 +784,53 @@ def test_broken_script_files_are_findings(
 def test_python_c_that_does_not_parse_is_read_as_a_command(tmp_path: Path) -> None:
     _, found = run_workflow(tmp_path, step('python -c "import (" || true', name="Lint"))
     assert [r for r, *_ in found] == ["QG101"]  # a context check thrown away on purpose
+
+
+# ---- found on the verification set (after its first run) ----------------------
+
+
+def test_ignore_outcome_on_an_env_that_inherits_its_commands(tmp_path: Path) -> None:
+    tox = """
+        [testenv]
+        commands = pytest {posargs}
+        [testenv:py313-djangomain]
+        ignore_outcome = true
+        [testenv:docs]
+        commands = echo building
+        ignore_outcome = true
+    """
+    found = gate_rules(audit_project(tmp_path, {"tox.ini": tox}))
+    assert found == [("QG105", "tox.ini", 4, True)]
+
+
+@pytest.mark.parametrize(
+    ("judge", "rule"),
+    [
+        ("python scripts/judge_reports.py found-*.json", None),
+        ("cat found-*.json", "QG101"),
+    ],
+    ids=["report-judged-by-a-later-step", "report-only-shown"],
+)
+def test_report_read_by_a_later_step(
+    tmp_path: Path, judge: str, rule: str | None
+) -> None:
+    steps = (
+        "- name: Audit each category\n  run: |\n    for f in req-*.txt; do\n"
+        '      pip-audit -r "$f" --format=json --output "found-${f%.txt}.json" || true\n'
+        f"    done\n- name: Judge the reports\n  run: {judge}"
+    )
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, ".github/workflows/ci.yml", line_of(text, "pip-audit"), True)]
+    assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [("echo 'verified with the wrong identity'; exit 1", None), ("echo ok", "QG113")],
+    ids=["expected-failure", "no-failing-branch"],
+)
+def test_if_whose_success_fails(tmp_path: Path, body: str, rule: str | None) -> None:
+    script = f"if cosign verify-blob --bundle b.json sbom.json; then\n  {body}\nfi"
+    text, found = run_workflow(tmp_path, step(script, name="Verify the signatures"))
+    expected = [(rule, ".github/workflows/ci.yml", line_of(text, "if cosign"), False)]
+    assert found == (expected if rule else [])

@@ -17,6 +17,10 @@ import yaml
 from quality_gates import yamlnodes
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
+_SHOWS = frozenset(
+    "echo printf cat cp mv ls tar zip gzip head tail wc jq gh tee mkdir rm".split()
+)
+_EXPANSION = re.compile(r"\$\{[^}]*\}|\$\w+")
 _FAILS = re.compile(
     r"\bexit\s+(?:[1-9]|\$|\"\$)|(^|[\s;&|(])false\b|core\.setFailed|"
     r"process\.exit\(\s*[1-9]|sys\.exit\(\s*[1-9'\"]"
@@ -30,6 +34,7 @@ class StepView:
     id: str
     cond: str
     body: str
+    run: str = ""
 
     def reads(self, refs: list[str]) -> bool:
         """Tell whether the condition or the body names one of ``refs``."""
@@ -38,6 +43,18 @@ class StepView:
     def fails(self) -> bool:
         """Tell whether the step fails the job when it runs."""
         return bool(_FAILS.search(self.body))
+
+    def judges(self, refs: list[str]) -> bool:
+        """Tell whether the script hands a file to a program that can fail on it.
+
+        ``python scripts/audit.py found-*.json`` judges the reports; ``cat``,
+        ``echo`` or an upload only show or move them.
+        """
+        for line in self.run.splitlines():
+            words = line.split()
+            if words and any(ref in line for ref in refs) and words[0] not in _SHOWS:
+                return True
+        return False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,9 +75,9 @@ def _text(node: yaml.Node | None) -> str:
 def step_view(step: yaml.Node) -> StepView:
     """Return the parts of a step that can read a recorded failure."""
     body = " ".join(_text(value(step, key)) for key in ("run", "with", "env"))
-    return StepView(
-        scalar(value(step, "id")) or "", scalar(value(step, "if")) or "", body
-    )
+    run = scalar(value(step, "run")) or ""
+    step_id = scalar(value(step, "id")) or ""
+    return StepView(step_id, scalar(value(step, "if")) or "", body, run)
 
 
 def job_views(jobs: yaml.Node | None) -> dict[str, JobView]:
@@ -92,7 +109,8 @@ def refs_of(sink: str, step_id: str) -> list[str]:
     if kind == "env":
         return [f"env.{name}", f"${name}", f"${{{name}}}"]
     if kind == "file":
-        return [name, name.rsplit("/", 1)[-1]]
+        base = name.rsplit("/", 1)[-1]
+        return [name, base, _EXPANSION.sub("*", base)]
     return []
 
 
@@ -107,8 +125,12 @@ def consumed(
     refs = [ref for sink in sinks for ref in refs_of(sink, step_id)]
     if not refs:
         return False
-    if any(s.reads(refs) and s.fails() for s in view.steps[index + 1 :]):
-        return True
+    files = [
+        ref for sink in sinks if sink.startswith("file:") for ref in refs_of(sink, "")
+    ]
+    for later in view.steps[index + 1 :]:
+        if (later.reads(refs) and later.fails()) or later.judges(files):
+            return True
     keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 

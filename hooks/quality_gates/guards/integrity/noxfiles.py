@@ -66,7 +66,8 @@ def audit(text: str) -> list[Finding]:
         tree = ast.parse(text)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None) or 1
-        return [finding("QG109", PATH, line, f"noxfile does not parse as Python: {exc}")]
+        detail = f"noxfile does not parse as Python: {exc}"
+        return [finding("QG109", PATH, line, detail)]
     found = []
     for call in _session_runs(tree):
         if _accepts_failure(call):

@@ -436,7 +436,8 @@ class Walker:
         kept = tuple(s for s in sinks if not s.startswith("var:"))
         rule = "QG102" if judged is Verdict.ECHOES else "QG101"
         for gate in gates:
-            self.hit(rule, gate, f"`{gate.text} {how}`", sinks=kept)
+            reports = tuple(f"file:{name}" for name in gate.files)
+            self.hit(rule, gate, f"`{gate.text} {how}`", sinks=kept + reports)
 
     # ---- compound commands ---------------------------------------------
 
@@ -478,6 +479,9 @@ class Walker:
             gates = self.tested_statement(tested).carriers()
             branch = rest
         if not gates:
+            return
+        if not negated and _branch_verdict(body) is Verdict.FAILS:
+            self.observe(gates)  # `if cmd; then exit 1; fi`: cmd is expected to fail
             return
         if not negated and not has_else:
             self.hidden_by_if(gates)

@@ -97,24 +97,42 @@ def _expanded(ini: Ini, command: str) -> list[str]:
     return [prefix + line if not line.startswith("-") else line for line in lines]
 
 
+def _section_commands(
+    ini: Ini, lines: list[str], section: str, out: list[Finding]
+) -> list[str]:
+    """Audit a section's own command lines; return them, references expanded."""
+    commands: list[str] = []
+    for key in _KEYS:
+        for first, written in _logical(ini.get(section, key) or ""):
+            for command in _expanded(ini, written):
+                commands.append(command)
+                for rule, detail, why in _command(section, command):
+                    line = _line(ini, lines, section, key, first)
+                    out.append(finding(rule, PATH, line, detail, why))
+    return commands
+
+
+def _runs(ini: Ini, section: str, own: list[str]) -> list[str]:
+    """Return an env's own commands, else the ``[testenv]`` ones it inherits."""
+    if own or section == "testenv" or ini.get(section, "commands") is not None:
+        return own
+    inherited = ini.get("testenv", "commands") or ""
+    return [
+        line for _, written in _logical(inherited) for line in _expanded(ini, written)
+    ]
+
+
 def tox_commands(c: Configs) -> list[Finding]:
     """Every testenv's commands, and ``ignore_outcome`` on an env that runs gates."""
     ini = c.ini.get(PATH)
     if ini is None:
         return []
     lines = c.texts.get(PATH, "").splitlines()
-    out = []
+    out: list[Finding] = []
     for section in ini.sections:
         if not section.startswith("testenv"):
             continue
-        commands: list[str] = []
-        for key in _KEYS:
-            for first, written in _logical(ini.get(section, key) or ""):
-                for command in _expanded(ini, written):
-                    commands.append(command)
-                    for rule, detail, why in _command(section, command):
-                        line = _line(ini, lines, section, key, first)
-                        out.append(finding(rule, PATH, line, detail, why))
+        commands = _runs(ini, section, _section_commands(ini, lines, section, out))
         outcome = (ini.get(section, "ignore_outcome") or "").strip().lower()
         if outcome in ("true", "1", "yes") and runs_gate("\n".join(commands)):
             detail = (
