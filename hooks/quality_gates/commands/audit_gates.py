@@ -24,15 +24,16 @@ DESCRIPTION = """\
 Audit .github/workflows/*.yml|yaml, the repository's own actions (action.yml
 at the root, under actions/ and .github/actions/), .pre-commit-config.yaml,
 setup.cfg, tox.ini, noxfile.py, Makefile, .flake8, pytest.ini, mypy.ini and
-pyproject.toml for gates that cannot fail, unparseable or empty workflows, actions not pinned to a
-commit SHA, workflows without permissions or with write-all, and config files
-that shadow each other or switch checks off.
+pyproject.toml for gates that cannot fail, unparseable or empty workflows,
+actions not pinned to a commit SHA, workflows without permissions or with
+write-all, and config files that shadow each other or switch checks off.
 
 run: scripts are parsed as bash, with the shell GitHub really uses (no shell:
 on Linux is `bash -e {0}`, without pipefail), and each gate's exit status is
 followed through ||, &&, if, pipes, set +e, exit, bash -c, python -c and
-find -exec, and into outputs, files and job outputs a later step may fail on.  A script that does not
-parse is audited line by line, and a note says so.  Every finding names its
+find -exec, and into outputs, files and job outputs a later step may fail
+on.  A script that does not parse is audited line by line, and a note says
+so.  Every finding names its
 rule (QG1xx), why it matters and the fix.  A finding the evidence makes only
 plausible (a command that checks only by its step's name, a report job) is a
 note (severity info) that says why, and does not fail.  With FILES, only
