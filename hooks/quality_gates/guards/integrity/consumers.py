@@ -142,16 +142,3 @@ def _needs_and_fails(other: JobView, job: str, keys: list[str]) -> bool:
     if refs and any(ref in other.cond for ref in refs):
         return any(step.fails() for step in other.steps)
     return any(step.reads(refs) and step.fails() for step in other.steps)
-
-
-def reads_anywhere(
-    jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
-) -> bool:
-    """Tell whether anything after the step names a sink at all."""
-    view = jobs.get(job)
-    if view is None or index >= len(view.steps):
-        return False
-    refs = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
-    return any(s.reads(refs) for s in view.steps[index + 1 :]) or any(
-        any(r in text for r in refs) for text in view.outputs.values()
-    )

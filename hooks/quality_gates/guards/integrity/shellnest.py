@@ -62,20 +62,28 @@ def _shell_options(words: list[str], label: str) -> Shell:
     return Shell(errexit=errexit, pipefail=pipefail, label=label)
 
 
-def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
-    """``bash -c SCRIPT``: the script walked with the options given."""
+def _inline(
+    command: Node, words: list[str], program: re.Pattern[str]
+) -> tuple[str, int, Node] | None:
+    """``PROGRAM -c TEXT``: the program, the index of TEXT and its node."""
     head = _runs_itself(words)
-    if not head or not _SHELL.match(head[0].rsplit("/", 1)[-1]):
+    if not head or not program.match(head[0].rsplit("/", 1)[-1]):
         return None
     found = _script_argument(command, "c")
-    if found is None:
+    return (head[0], *found) if found is not None else None
+
+
+def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
+    """``bash -c SCRIPT``: the script walked with the options given."""
+    inline = _inline(command, words, _SHELL)
+    if inline is None:
         return None
-    index, node = found
+    program, index, node = inline
     script = shellparse.unquote(shellparse.text(node))
     options = [
         shellparse.unquote(shellparse.text(a)) for a in shellparse.arguments(command)
     ]
-    shell = _shell_options(options[:index], f"{head[0]} -c")
+    shell = _shell_options(options[:index], f"{program} -c")
     try:
         result, flow, gates = walk(script, shell)
     except shellparse.ParseFailure:
@@ -88,13 +96,10 @@ def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
 
 def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
     """``python -c CODE``: commands whose status the code keeps or throws away."""
-    head = _runs_itself(words)
-    if not head or not _PYTHON.match(head[0].rsplit("/", 1)[-1]):
+    inline = _inline(command, words, _PYTHON)
+    if inline is None:
         return None
-    found = _script_argument(command, "c")
-    if found is None:
-        return None
-    _, node = found
+    _, _, node = inline
     code = shellparse.unquote(shellparse.text(node))
     row = node.start_point[0]
     nested = Nested()
