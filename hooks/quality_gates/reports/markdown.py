@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from quality_gates.escape.markdown import code, text
 from quality_gates.report import BaselineCounts, Report
+from quality_gates.reports.text import PARTS
+from quality_gates.score import format_debt
 
 MAX_ROWS = 200
 
@@ -22,6 +24,7 @@ def render(report: Report) -> str:
     word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
     out = [f"## quality-gates {report.command}: {word}", ""]
     out += _score(report)
+    out += _split(report)
     out += _tools(report)
     out += _failing(report)
     for error in report.errors:
@@ -45,6 +48,19 @@ def _score(report: Report) -> list[str]:
         ]
     out += [f"- {text(reason)}" for reason in s.reasons or ()]
     return out + [""] if s.reasons else out
+
+
+def _split(report: Report) -> list[str]:
+    """Show the findings and debt of the tests and the rest, and the test files."""
+    s = report.summary
+    if not s.split:
+        return []
+    out = ["| | files | findings | debt |", "|---|---|---|---|"]
+    for name, label in PARTS.items():
+        part = s.split[name]
+        debt = format_debt(part["debt_minutes"])
+        out.append(f"| {label} | {part['files']} | {part['findings']} | {debt} |")
+    return out + ["", text(" ".join((s.test_files or "").split())), ""]
 
 
 def _tools(report: Report) -> list[str]:
