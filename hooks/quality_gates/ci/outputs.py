@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +12,19 @@ from quality_gates.report import Report
 from quality_gates.reports import github
 
 DEFAULT_MAX_ANNOTATIONS = 50
+# colour and other terminal control sequences (a project's --color=yes)
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-_])")
+
+
+def strip_ansi(text: str) -> str:
+    """Remove terminal colour and control sequences: annotations show them raw."""
+    return _ANSI.sub("", text)
+
+
+def last_lines(text: str, count: int = 5) -> str:
+    """Return the last non-empty lines of a tool's output, uncoloured, on one line."""
+    lines = [line.strip() for line in strip_ansi(text).splitlines() if line.strip()]
+    return " | ".join(lines[-count:]) or "(no output)"
 
 
 def _append(path: Path, text: str) -> None:
@@ -54,4 +68,4 @@ def annotation_commands(report: Report, *, limit: int) -> tuple[str, int]:
     failing = report.failing
     shown = failing[: max(limit, 0)]
     capped = Report(command=report.command, findings=shown, errors=report.errors)
-    return github.render(capped), len(failing) - len(shown)
+    return strip_ansi(github.render(capped)), len(failing) - len(shown)

@@ -29,6 +29,7 @@ from quality_gates.ci import (
 )
 from quality_gates.errors import ERROR, FAILED, PASSED, GateError
 from quality_gates.report import Report
+from quality_gates.reports import github
 
 NAME = "ci"
 HELP = "steps of the composite GitHub Actions (outputs, summaries, shards, checks)"
@@ -494,5 +495,6 @@ def main(args: argparse.Namespace) -> int:
     try:
         return STEPS[args.ci_command](args)
     except GateError as exc:
-        print(f"::error title=quality-gates ci {args.ci_command}::{exc}")
+        message = github.escape_data(outputs.strip_ansi(str(exc)))
+        print(f"::error title=quality-gates ci {args.ci_command}::{message}")
         raise
