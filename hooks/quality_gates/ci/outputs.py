@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from quality_gates.findings import Finding
 from quality_gates.report import Report
 from quality_gates.reports import github
 
@@ -63,9 +64,42 @@ def write_summary(markdown: str, *, path: str | None = None) -> None:
         _append(Path(target), markdown.rstrip("\n") + "\n\n")
 
 
+def _command(level: str, title: str, message: str) -> str:
+    title = github.escape_property(title)
+    return f"::{level} title={title}::{github.escape_data(message)}"
+
+
+def _unlocated(finding: Finding) -> str:
+    """Annotate a finding about a whole file or the project (line 0) unpinned.
+
+    GitHub would pin it on line 0 of its path, which may be a data file
+    (``.coverage``) or a file that does not exist (a missing ``index.html``).
+    """
+    level = "warning" if finding.severity == "warning" else "error"
+    if finding.severity == "info":
+        level = "notice"
+    title = f"{finding.tool} {finding.rule}"
+    return _command(level, title, f"{finding.path}: {finding.message}")
+
+
+def threshold_commands(report: Report) -> str:
+    """Annotate each missed threshold: an error when it fails, else a warning."""
+    summary = report.summary
+    title = f"quality-gates {report.command}"
+    out = [_command("error", title, t) for t in summary.threshold_failures or ()]
+    out += [_command("warning", title, t) for t in summary.threshold_warnings or ()]
+    return "".join(line + "\n" for line in out)
+
+
 def annotation_commands(report: Report, *, limit: int) -> tuple[str, int]:
-    """Render commands for at most ``limit`` failing findings; count the rest."""
+    """Render commands for at most ``limit`` failing findings; count the rest.
+
+    Missed thresholds are annotated too; colour codes never reach GitHub.
+    """
     failing = report.failing
     shown = failing[: max(limit, 0)]
-    capped = Report(command=report.command, findings=shown, errors=report.errors)
-    return strip_ansi(github.render(capped)), len(failing) - len(shown)
+    located = [f for f in shown if f.line > 0]
+    capped = Report(command=report.command, findings=located, errors=report.errors)
+    text = "".join(_unlocated(f) + "\n" for f in shown if f.line <= 0)
+    text += github.render(capped) + threshold_commands(report)
+    return strip_ansi(text), len(failing) - len(shown)
