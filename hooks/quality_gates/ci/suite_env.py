@@ -34,6 +34,8 @@ import platform
 import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,10 +82,16 @@ def python_tag(python: str) -> str:
     return f"py{version}-{where}"
 
 
-def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, str]:
+def keys(
+    suite: Path, project: Path, python: str, part: str = "", extra: str = ""
+) -> dict[str, str]:
     """Return the cache keys of the suite's environment and of the results.
 
-    ``part`` tells apart jobs of one run that save their own results (shards).
+    ``part`` tells apart jobs of one run that save their own results (shards);
+    ``extra`` names the environment with that extra (security-scan's audit).
+    ``venv-archive`` is where the cache step restores the environment to: a
+    folder of this job's own, never the shared environment itself (see
+    ``install``); ``venv-ready`` says this machine already has a usable one.
     """
     runner, arch = _machine()
     py = python_tag(python)
@@ -95,10 +103,13 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
     )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
     part = f"{part}-" if part else ""
-    venv = venv_home() / _venv_name(runner, arch, py, code)
+    name = _venv_name(runner, arch, py, code)
+    venv = venv_home() / (f"{name}-{extra}" if extra else name)
     return {
         "venv-key": venv.name,
         "venv-dir": str(venv),
+        "venv-archive": str(archive_dir()),
+        "venv-ready": "true" if usable(venv, suite) else "false",
         "results-key": f"{prefix}{config}-{part}{run}",
         "results-restore-keys": "\n".join(
             dict.fromkeys([f"{prefix}{config}-{part}", f"{prefix}{config}-", prefix])
@@ -137,6 +148,16 @@ def venv_home() -> Path:
     return Path.home() / ".cache" / "quality-gates-actions"
 
 
+def archive_dir() -> Path:
+    """Where this job's cache step restores the environment's archive.
+
+    ``$RUNNER_TEMP`` is this job's own folder (and the same path on every
+    hosted runner, as actions/cache needs to find the entry again).
+    """
+    temp = os.environ.get("RUNNER_TEMP") or tempfile.gettempdir()
+    return Path(temp) / "quality-gates-suite-env"
+
+
 def stamp_text(suite: Path, venv: Path, digest: str = "") -> str:
     """Return what a usable environment's stamp says: suite digest and folder."""
     return f"{digest or suite_digest(suite)}\n{venv.resolve()}\n"
@@ -158,22 +179,70 @@ def usable(venv: Path, suite: Path) -> bool:
         return False
 
 
-def install(python: str, venv: Path, suite: Path, extra: str = "") -> bool:
+def install(
+    python: str,
+    venv: Path,
+    suite: Path,
+    extra: str = "",
+    archive: Path | None = None,
+) -> bool:
     """Make the suite's environment unless a usable one is there; True if made.
 
     Jobs on one machine (a self-hosted runner, parallel act runs) share the
     folder: a lock makes one of them build it while the others wait and use it.
+    The actions cache restores an archive into each job's own ``archive``
+    folder, never into the shared folder, where a job may be running the
+    suite: it is unpacked here, under the same lock.  A new environment is
+    archived there for the cache to save.
     """
     venv.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{venv}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _install(python, venv, suite, extra)
+        if usable(venv, suite):
+            print(f"quality-gates: environment in {venv} ready; nothing to install")
+            return False
+        if archive is not None and _unpack(archive, venv, suite):
+            return False
+        _install(python, venv, suite, extra)
+        if archive is not None:
+            _pack(venv, archive)
+        return True
 
 
-def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
-    if usable(venv, suite):
-        print(f"quality-gates: environment in {venv} restored; nothing to install")
+ARCHIVE = "env.tar"
+
+
+def _unpack(archive: Path, venv: Path, suite: Path) -> bool:
+    """Unpack a restored archive into ``venv``; True when that made it usable."""
+    tar_path = archive / ARCHIVE
+    if not tar_path.is_file():
         return False
+    start = time.perf_counter()
+    shutil.rmtree(venv, ignore_errors=True)
+    try:
+        with tarfile.open(tar_path) as tar:
+            tar.extractall(venv, filter="tar")
+    except (OSError, tarfile.TarError) as exc:
+        print(f"quality-gates: the restored environment is unreadable ({exc})")
+        return False
+    if not usable(venv, suite):
+        print("quality-gates: the restored environment is not usable here")
+        return False
+    seconds = time.perf_counter() - start
+    print(f"quality-gates: environment restored into {venv} in {seconds:.1f} s")
+    return True
+
+
+def _pack(venv: Path, archive: Path) -> None:
+    """Archive the environment for the cache step to save (written atomically)."""
+    archive.mkdir(parents=True, exist_ok=True)
+    tmp = archive / f".{ARCHIVE}.{os.getpid()}"
+    with tarfile.open(tmp, "w") as tar:
+        tar.add(venv, arcname=".")
+    os.replace(tmp, archive / ARCHIVE)
+
+
+def _install(python: str, venv: Path, suite: Path, extra: str) -> None:
     digest = suite_digest(suite)  # before the build writes beside the package
     start = time.perf_counter()
     shutil.rmtree(venv, ignore_errors=True)
@@ -186,7 +255,6 @@ def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
     print(
         f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
     )
-    return True
 
 
 def write_outputs(values: dict[str, str]) -> None:
@@ -220,16 +288,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--extra",
         default="",
         choices=("", "audit"),
-        help="install the suite with this extra (install; its own venv-dir)",
+        help="the suite with this extra (its own venv-dir and key)",
+    )
+    parser.add_argument(
+        "--archive",
+        default="",
+        help="install: the folder the cache restored an archive to, and saves",
     )
     args = parser.parse_args(argv)
     suite = Path(args.suite).resolve()
     try:
         if args.step == "keys":
-            write_outputs(keys(suite, Path(args.project), args.python, args.part))
+            found = keys(suite, Path(args.project), args.python, args.part, args.extra)
+            write_outputs(found)
         else:
             venv = Path(args.venv or venv_dir(suite, args.python, args.extra))
-            made = install(args.python, venv, suite, args.extra)
+            archive = Path(args.archive) if args.archive else None
+            made = install(args.python, venv, suite, args.extra, archive)
             write_outputs(
                 {"installed": "true" if made else "false", "venv-dir": str(venv)}
             )
