@@ -15,7 +15,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from quality_gates.ci import outputs
 from quality_gates.errors import GateError
 
@@ -58,6 +57,8 @@ def _readthedocs(root: Path) -> tuple[list[str], str] | None:
             break
     else:
         return None
+    import yaml  # not at the top: `ci pytest` imports this module, stdlib only
+
     try:
         data: Any = yaml.safe_load((root / name).read_text(encoding="utf-8"))
         steps = data["python"]["install"]

@@ -143,7 +143,9 @@ def project_packages(root: Path) -> list[str]:
     conftest.py and test files.
     """
     src = root / "src"
-    found = sorted(f"src/{p.name}" for p in src.glob("*/__init__.py") if src.is_dir())
+    found = sorted(
+        f"src/{p.parent.name}" for p in src.glob("*/__init__.py") if src.is_dir()
+    )
     found = found or sorted(
         p.parent.name
         for p in root.glob("*/__init__.py")
