@@ -338,17 +338,40 @@ def test_docs_detection(tmp_path: Path) -> None:
     ] == ["py", "-m", "mkdocs", "build"]
 
 
-def test_a_failed_docs_build_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("build_command", "install", "message"),
+    [
+        pytest.param(
+            "printf '\\033[31mExtension error: no module x\\033[0m\\n'; exit 3",
+            None,
+            "building the docs failed (exit 3): Extension error: no module x",
+            id="colour-stripped",
+        ),
+        pytest.param(
+            "echo 'ERROR - Unrecognised theme name: material'; exit 1",
+            "true",
+            "building the docs failed (exit 1): ERROR - Unrecognised theme name:"
+            " material; the docs tools came from install-command: set"
+            " install-command if it needs more",
+            id="names-the-tools-source",
+        ),
+    ],
+)
+def test_a_failed_docs_build_says_its_last_lines(
+    tmp_path: Path, build_command: str, install: str | None, message: str
+) -> None:
     with pytest.raises(GateError) as caught:
         docs_build.build(
             tmp_path,
             python=sys.executable,
             site_dir="site",
-            build_command="printf '\\033[31mExtension error: no module x\\033[0m\\n'; exit 3",
+            build_command=build_command,
+            install=install,
         )
-    assert str(caught.value) == (
-        "building the docs failed (exit 3): Extension error: no module x"
-    )
+    assert str(caught.value) == message
+
+
+def test_a_docs_build_without_a_site_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(GateError, match="wrote no site"):
         docs_build.build(
             tmp_path, python=sys.executable, site_dir="site", build_command="true"
@@ -511,23 +534,6 @@ def test_the_docs_tools_come_from_where_the_project_lists_them(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     assert docs_build.install_source(tmp_path) == expected
-
-
-def test_a_failed_install_names_its_source_in_the_build_error(tmp_path: Path) -> None:
-    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
-    with pytest.raises(GateError) as caught:
-        docs_build.build(
-            tmp_path,
-            python=sys.executable,
-            site_dir="site",
-            build_command="echo 'ERROR - Unrecognised theme name: material'; exit 1",
-            install="true",
-        )
-    assert str(caught.value) == (
-        "building the docs failed (exit 1): ERROR - Unrecognised theme name: material;"
-        " the docs tools came from install-command: set install-command if it needs"
-        " more"
-    )
 
 
 def test_sphinx_build_files_never_stay_in_the_site(tmp_path: Path) -> None:

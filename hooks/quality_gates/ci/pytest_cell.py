@@ -59,12 +59,17 @@ def cell_name(
     return _UNSAFE.sub("-", "-".join(parts)).strip("-") or "cell"
 
 
-def _pytest(
-    cell: Cell, root: Path, *args: str, env: dict[str, str], capture: bool = False
+def _python(
+    cell: Cell,
+    root: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    capture: bool = False,
 ) -> subprocess.CompletedProcess[str]:
+    """Run the tested interpreter in ``root``; one that cannot start is a GateError."""
     try:
         return subprocess.run(  # nosec B603
-            [cell.python, "-m", "pytest", *args],
+            [cell.python, *args],
             cwd=root,
             capture_output=capture,
             text=True,
@@ -73,6 +78,12 @@ def _pytest(
         )
     except OSError as exc:
         raise GateError(f"cannot run {cell.python}: {exc.strerror}")
+
+
+def _pytest(
+    cell: Cell, root: Path, *args: str, env: dict[str, str], capture: bool = False
+) -> subprocess.CompletedProcess[str]:
+    return _python(cell, root, "-m", "pytest", *args, env=env, capture=capture)
 
 
 PLUGIN_DIR = Path(__file__).resolve().parent / "pytest_plugin"
@@ -108,17 +119,9 @@ def probe(cell: Cell, root: Path) -> dict[str, object]:
 
     A missing pytest or pytest-cov is a GateError naming it, before any run.
     """
-    script = str(PLUGIN_DIR / f"{PLUGIN}.py")
-    try:
-        proc = subprocess.run(  # nosec B603
-            [cell.python, script, "--probe"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise GateError(f"cannot run {cell.python}: {exc.strerror}")
+    proc = _python(
+        cell, root, str(PLUGIN_DIR / f"{PLUGIN}.py"), "--probe", capture=True
+    )
     try:
         found: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
