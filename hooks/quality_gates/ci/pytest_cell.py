@@ -265,7 +265,9 @@ def run(cell: Cell, *, root: Path, workdir: Path) -> tuple[int, str, str]:
     cov = coverage_source(cell, root, found)
     args, how = selection(cell, root, workdir)
     data_file = f".coverage.{cell.name}"
-    env = plugin_env({"COVERAGE_FILE": str(root / data_file)})
+    data = {"COVERAGE_FILE": str(root / data_file)}
+    # the plugin's folder on PYTHONPATH only when a shard needs it
+    env = plugin_env(data) if cell.count > 1 else {**os.environ, **data}
     marker = ["-m", cell.marker] if cell.marker else []
     proc = _pytest(
         cell,
