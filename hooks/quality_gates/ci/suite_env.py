@@ -106,7 +106,9 @@ def keys(
     name = _venv_name(runner, arch, py, code)
     venv = venv_home() / (f"{name}-{extra}" if extra else name)
     return {
-        "venv-key": venv.name,
+        # the folder too: an environment cannot move, so one made under another
+        # home (another user of a self-hosted machine) is never restored here
+        "venv-key": f"{venv.name}-{_short_hash(str(venv.parent))}",
         "venv-dir": str(venv),
         "venv-archive": str(archive_dir()),
         "venv-ready": "true" if usable(venv, suite) else "false",
@@ -116,6 +118,10 @@ def keys(
         ),
         "suite-digest": code,
     }
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def _machine() -> tuple[str, str]:
