@@ -76,7 +76,7 @@ def build_old_pytest(target: Path) -> None:
 
 @pytest.fixture(scope="session")
 def old_pytest(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An interpreter with pytest 8.1.1, which has no @argsfile (from the index)."""
+    """Make an interpreter with pytest 8.1.1, which has no @argsfile (from the index)."""
     built = _locked_build(
         shared_dir(tmp_path_factory, "qg-pytest-8.1.1"), build_old_pytest
     )

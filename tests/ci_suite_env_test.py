@@ -154,7 +154,7 @@ def test_install_without_a_folder_uses_this_machines_environment(
 
 
 def fake_suite_venv(venv: Path) -> None:
-    """A usable suite environment without pip: quality_gates from the checkout."""
+    """Make a usable suite environment without pip: quality_gates from the checkout."""
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
     )
@@ -166,9 +166,9 @@ def fake_suite_venv(venv: Path) -> None:
 def test_parallel_jobs_restoring_one_environment_unpack_it_once_under_the_lock(
     tmp_path: Path,
 ) -> None:
-    """Four jobs of one machine (shards), each with the cache's archive in a folder
-    of its own: one unpacks it into the shared folder, the others wait and use it.
+    """Unpack once: four jobs of one machine, each with the archive in its own folder.
 
+    One unpacks it into the shared folder, the others wait and use it.
     (Restored straight into the shared folder, a job unpacked over the one
     another job was running: one shard's report was lost.)
     """

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from quality_gates import cli, reports
-from quality_gates.reports import text
 from quality_gates.errors import ERROR, GateError
 from quality_gates.report import Report
+from quality_gates.reports import text
 
 
 def build(argv: Sequence[str]) -> Report:
