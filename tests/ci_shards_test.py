@@ -53,7 +53,7 @@ def test_split_tests_by_file_without_durations() -> None:
 
 
 def test_a_shard_keeps_the_order_it_was_given() -> None:
-    """pytest's collection order, which tests may rely on; never alphabetical."""
+    """Keep pytest's collection order, which tests may rely on; never alphabetical."""
     nodes = ["t/z.py::setup", "t/z.py::b_uses", "t/a.py::late", "t/m.py::x"]
     durations = dict.fromkeys(nodes, 1.0)
     for index in range(2):

@@ -259,8 +259,10 @@ def test_each_error_is_said_once(project: Project, fmt: str) -> None:
 def test_the_activated_environment_is_the_source_when_nothing_is_declared(
     project: Project,
 ) -> None:
-    """The suite's own virtual environment is not the project's: it is audited
-    only when activated (VIRTUAL_ENV), and otherwise the gate says so, exit 2."""
+    """Audit the suite's own virtual environment only when it is activated.
+
+    Otherwise it is not the project's, and the gate says so, exit 2.
+    """
     project.write("pyproject.toml", "[tool.black]\nline-length = 88\n")
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORDS[0]))
     args = ("security", "--vuln-db", "osv", "--no-code", "--format", "json")
