@@ -57,6 +57,7 @@ def consumer(project: Project, *, broken: bool, cli_env: dict[str, str]) -> None
     project.write("calc/__init__.py", CALC)
     project.write("calc/untested.py", UNTESTED)
     project.write("tests/test_calc.py", TEST)
+    project.write("tests/test_more.py", TEST.replace("test_add", "test_more"))
     project.write("mkdocs.yml", "site_name: Calc\n")
     project.write("docs/index.md", "# Calc\n\nSee the [guide](guide.md).\n")
     project.write("docs/guide.md", "# Guide\n\nAdd numbers.\n")
