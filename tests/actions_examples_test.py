@@ -99,7 +99,7 @@ JOBS = ("tests", "coverage gate", "quality gate", "security scan", "docs deploy"
 
 
 def verdicts(result: ActResult) -> dict[str, set[str]]:
-    """Each example job's verdicts (a matrix job: every cell's)."""
+    """Map each example job to what act said of it; a matrix job, of each cell."""
     found: dict[str, set[str]] = {}
     for name, verdict in re.findall(
         r"^\[[^/\]]+/([^\]]+?)\s*\] 🏁  Job (\w+)", result.log, re.M

@@ -227,7 +227,8 @@ def _unpack(archive: Path, venv: Path, suite: Path) -> bool:
     shutil.rmtree(venv, ignore_errors=True)
     try:
         with tarfile.open(tar_path) as tar:
-            tar.extractall(venv, filter="tar")
+            # the members are checked by _inside, and by the tar filter
+            tar.extractall(venv, members=_inside(tar), filter="tar")  # nosec B202
     except (OSError, tarfile.TarError) as exc:
         print(f"quality-gates: the restored environment is unreadable ({exc})")
         return False
@@ -237,6 +238,20 @@ def _unpack(archive: Path, venv: Path, suite: Path) -> bool:
     seconds = time.perf_counter() - start
     print(f"quality-gates: environment restored into {venv} in {seconds:.1f} s")
     return True
+
+
+def _inside(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Every member, checked to land inside the folder; anything else is refused.
+
+    (The ``tar`` filter checks this too; the venv's own symlinks to the base
+    interpreter are absolute, so the stricter ``data`` filter cannot be used.)
+    """
+    members = tar.getmembers()
+    for member in members:
+        parts = Path(member.name).parts
+        if member.name.startswith("/") or ".." in parts:
+            raise tarfile.TarError(f"{member.name}: outside the environment")
+    return members
 
 
 def _pack(venv: Path, archive: Path) -> None:
