@@ -328,15 +328,21 @@ def test_mypy_names_the_blocking_error_it_stopped_at(project: Project) -> None:
     assert found == {("python", "broken.py", "E999"), ("mypy", "broken.py", "misc")}
 
 
-def test_mypy_invalid_package_name_says_which_folder(project: Project) -> None:
+def test_mypy_invalid_package_name_is_a_finding_on_that_folder(
+    project: Project,
+) -> None:
     project.write("docs/__init__.py", "")
     project.write("docs/ex-1/__init__.py", "")
     project.write("docs/ex-1/a.py", "x = 1\n")
-    code, report = run_json(project, "--tools", "mypy", "docs/ex-1/a.py")
-    assert code == 2
-    (error,) = report["errors"]
-    assert "folder docs/ex-1 holds __init__.py but 'ex-1' is not a valid" in error
-    assert "exclude" in error
+    project.write("good.py", 'x: int = "a"\n')
+    code, report = run_json(project, "--tools", "mypy", "docs/ex-1/a.py", "good.py")
+    assert (code, report["errors"]) == (1, [])
+    assert rules(report, "mypy") == [
+        ("tool-error", "docs/ex-1/a.py", 1),
+        ("assignment", "good.py", 1),
+    ]
+    message = report["findings"][0]["message"]
+    assert "folder docs/ex-1: it holds __init__.py but 'ex-1' is not a valid" in message
 
 
 FLAKE8_DISPLAY = """[flake8]

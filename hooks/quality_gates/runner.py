@@ -256,8 +256,11 @@ class Runner:
         scoped = self.scopes(files)
         wanted = set().union(*scoped.values())
         srcs = self.read_sources([n for n in files if n in wanted])
-        good = {n for n, s in srcs.items() if s.problem is None}
-        lines = sources.LinesOf(self.ctx.root, srcs)
+        # a whole-program tool checks its whole scope whatever files were named
+        # (see Adapter.select): those files go to it unless they are not Python
+        program = self.read_sources(sorted(wanted - set(files)))
+        good = {n for n, s in {**program, **srcs}.items() if s.problem is None}
+        lines = sources.LinesOf(self.ctx.root, {**program, **srcs})
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []

@@ -10,7 +10,7 @@ import os
 import re
 import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -191,17 +191,24 @@ class Adapter:
         """
         return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
-    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+    def run(
+        self,
+        ctx: Context,
+        args: Sequence[str],
+        files: Sequence[str],
+        env: Mapping[str, str] | None = None,
+    ) -> Proc:
         """Run the tool on ``files`` in the project root and capture its output.
 
-        A process past ``tool-timeout`` is killed: ToolCrashed, never a result.
+        ``env`` adds variables to the tools' environment.  A process past
+        ``tool-timeout`` is killed: ToolCrashed, never a result.
         """
         limit = ctx.config.tool_timeout
         try:
             proc = subprocess.run(  # nosec B603
                 self.command(args, files),
                 cwd=ctx.root,
-                env=tool_environment(),
+                env={**tool_environment(), **(env or {})},
                 capture_output=True,
                 text=True,
                 errors="replace",
