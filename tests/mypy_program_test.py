@@ -32,7 +32,7 @@ def run(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
 
 
 def editable_venv(root: Path, folder: str) -> None:
-    """A .venv whose site-packages puts ``folder`` on the import path."""
+    """Make a .venv whose site-packages puts ``folder`` on the import path."""
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")],
         check=True,

@@ -347,35 +347,59 @@ def pyproject_tool(ctx: Context, name: str) -> bool:
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
-def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
-    """(path, first changed old line, lines removed, lines added) for each hunk."""
-    hunks: list[tuple[str, int, int, int]] = []
+def diff_lines(diff: str) -> list[tuple[str, int, int, int]]:
+    """One (path, line, lines removed, lines added) per line a formatter changes.
+
+    A formatter's finding is each line of the file its diff removes or
+    rewrites, at that line: so its fingerprint is that line's own text (see
+    ``findings``), and clean lines added above, below or between them change
+    nothing, while a new badly formatted line is a finding of its own.  Lines
+    only inserted (blank lines before a ``def``) flag the line they go before
+    (the last line at the end of the file).  The counts are the hunk's.
+    """
+    found: list[tuple[str, int, int, int]] = []
+    for hunk in _hunks(diff):
+        old_line = hunk.start
+        flagged: list[int] = []
+        previous = " "
+        for kind in (text[:1] for text in hunk.lines):
+            if kind == "-":
+                flagged.append(old_line)
+                old_line += 1
+            elif kind == "+" and previous == " ":
+                flagged.append(old_line)  # an insertion before this line
+            elif kind == " ":
+                old_line += 1
+            previous = kind
+        kinds = [text[:1] for text in hunk.lines]
+        counts = (kinds.count("-"), kinds.count("+"))
+        last = max(old_line - 1, 1)
+        for line in dict.fromkeys(flagged):
+            found.append((hunk.path, max(min(line, last), 1), *counts))
+    return found
+
+
+@dataclasses.dataclass
+class _Hunk:
+    path: str
+    start: int  # the first old line the hunk shows (-1: a file header)
+    lines: list[str] = dataclasses.field(default_factory=list)
+
+
+def _hunks(diff: str) -> list[_Hunk]:
+    """Split a unified diff into its hunks."""
+    hunks: list[_Hunk] = []
     path = ""
-    current: list[int] | None = None
-    old_line = 0
     for text in diff.split("\n"):  # a form feed in a source line is not a break
         text = text.removeprefix("\ufeff")  # black echoes a file's UTF-8 BOM
         if text.startswith("--- "):
             # "--- PATH\tTIMESTAMP": the path may hold a tab, the timestamp never
             path = text[4:].rsplit("\t", 1)[0]
-            current = None
+            hunks.append(_Hunk(path, -1))  # no hunk yet: lines are not taken
         elif text.startswith("+++ "):
             continue
         elif (m := _HUNK.match(text)) is not None:
-            old_line = int(m.group(1))
-            current = [0, 0, 0]
-            hunks.append((path, 0, 0, 0))
-        elif current is not None and text[:1] in ("-", "+", " "):
-            if text[:1] == " ":
-                old_line += 1
-                continue
-            p, first, removed, added = hunks[-1]
-            if not first:
-                first = max(old_line, 1)
-            if text[:1] == "-":
-                removed += 1
-                old_line += 1
-            else:
-                added += 1
-            hunks[-1] = (p, first, removed, added)
-    return [h for h in hunks if h[1]]
+            hunks.append(_Hunk(path, int(m.group(1))))
+        elif hunks and hunks[-1].start >= 0 and text[:1] in ("-", "+", " "):
+            hunks[-1].lines.append(text)
+    return [h for h in hunks if h.lines]

@@ -1,4 +1,4 @@
-"""isort: one finding per import block it would re-sort (profile black by default)."""
+"""isort: one finding per import line it would move (profile black by default)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from quality_gates.tools.base import (
     Context,
     Proc,
     ToolCrashed,
-    diff_hunks,
+    diff_lines,
     ini_has_section,
     pyproject_tool,
     read_ini,
@@ -122,10 +122,10 @@ class Isort(Adapter):
         ]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Report one I001 finding per hunk; exit 1 without a diff is a tool error."""
+        """Report I001 per line isort would change; exit 1 without any is an error."""
         proc.crash(self.name, (0, 1))
         findings = []
-        for raw, line, removed, added in diff_hunks(proc.stdout):
+        for raw, line, removed, added in diff_lines(proc.stdout):
             path = raw.rsplit(":before", 1)[0]
             if Path(path).is_absolute():
                 path = _relative(ctx.root, Path(path))
@@ -137,8 +137,8 @@ class Isort(Adapter):
                     path=path,
                     line=line,
                     column=1,
-                    message="imports are incorrectly sorted or formatted "
-                    f"(-{removed}/+{added} lines); "
+                    message="imports are incorrectly sorted or formatted here "
+                    f"(its hunk: -{removed}/+{added} lines); "
                     "run `quality-gates run --fix` or isort",
                 )
             )

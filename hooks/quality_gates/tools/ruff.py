@@ -15,7 +15,7 @@ import importlib
 import json
 import re
 import subprocess  # nosec B404 - git with fixed arguments, never a shell
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from quality_gates.tools.base import (
     Proc,
     ToolCrashed,
     config_text,
-    diff_hunks,
+    diff_lines,
     pyproject_tool,
     register,
     tool_error,
@@ -123,11 +123,17 @@ class Ruff(Adapter):
         ruff = importlib.import_module("ruff")  # untyped: its binary's finder
         return [str(ruff.find_ruff_bin()), *args, "--", *files]
 
-    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+    def run(
+        self,
+        ctx: Context,
+        args: Sequence[str],
+        files: Sequence[str],
+        env: Mapping[str, str] | None = None,
+    ) -> Proc:
         """Run both commands; their outputs travel together to ``parse``."""
         at = list(args).index(THEN)
-        lint = super().run(ctx, args[:at], files)
-        fmt = super().run(ctx, args[at + 1 :], files)
+        lint = super().run(ctx, args[:at], files, env)
+        fmt = super().run(ctx, args[at + 1 :], files, env)
         return Both(lint, fmt)
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
@@ -193,10 +199,10 @@ def _relative(root: Path, filename: str) -> str:
 
 
 def _format_findings(files: Sequence[str], fmt: Proc) -> list[Finding]:
-    """One finding per hunk ``ruff format`` would change; unparsable files apart."""
+    """One finding per line ``ruff format`` would change; unparsable files apart."""
     failed = _failures(files, fmt.stderr)
     fmt.crash("ruff format", (0, 1, 2) if failed else (0, 1))
-    for path, line, removed, added in diff_hunks(fmt.stdout):
+    for path, line, removed, added in diff_lines(fmt.stdout):
         failed.append(
             Finding(
                 "ruff",
@@ -205,7 +211,8 @@ def _format_findings(files: Sequence[str], fmt: Proc) -> list[Finding]:
                 path,
                 line,
                 1,
-                f"ruff format would reformat this (-{removed}/+{added} lines); "
+                "ruff format would reformat this line (its hunk: "
+                f"-{removed}/+{added} lines); "
                 "run `quality-gates run --fix` or ruff format",
             )
         )
