@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import tomllib
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import files as files_mod
-from quality_gates.adopt import excludes, hooks, precommit, precommit_plan
+from quality_gates.adopt import choose, excludes, hooks, precommit, precommit_plan
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import settings, snapshot, workflow
@@ -69,6 +68,7 @@ class Plan:
     changes: list[Change]
     notes: list[str]
     report: Report
+    offers: list[str]
     baseline: str
     new_against_baseline: int | None = None
     refused: list[str] = dataclasses.field(default_factory=list)
@@ -108,56 +108,6 @@ def default_branch(root: Path) -> str:
         return files_mod.git(root, "branch", "--show-current").strip() or "main"
     except GateError:
         return "main"
-
-
-def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
-    """Tell whether ruff's lint rules include isort's (I), so isort is ruff's job."""
-    tables: list[Any] = [ws.lookup("tool", "ruff"), ws.lookup("tool", "ruff", "lint")]
-    for name in ("ruff.toml", ".ruff.toml"):
-        text = read_text(ws.root, name)
-        if text is not None:
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                raise GateError(f"{name}: invalid TOML: {exc}")
-            tables += [data, data.get("lint")]
-    rules: list[str] = []
-    for table in tables:
-        if isinstance(table, dict):
-            for key in ("select", "extend-select"):
-                rules += [str(r) for r in table.get(key) or []]
-    for hook in found.ruff_lint:
-        words = hook.strings("args") or []
-        rules += [w for a in words for w in a.replace("=", ",").split(",")]
-    return any(r == "ALL" or r == "I" or r.startswith("I0") for r in rules)
-
-
-def choose_tools(req: Request, ws: Workspace, found: hooks.Found) -> tuple[str, ...]:
-    """Return the gate's tools: asked for, else configured, less ruff's."""
-    if req.tools:
-        return req.tools
-    chosen = list(ws.cfg.tools)
-    if found.ruff_format and "black" in chosen:
-        chosen.remove("black")
-        ws.notes.append(
-            "kept ruff-format: it formats the code, so the gate runs no black"
-        )
-    if found.ruff_lint:
-        leave = ["flake8"] + (["isort"] if _selects_isort(ws, found) else [])
-        chosen = [t for t in chosen if t not in leave]
-        ws.notes.append(
-            "kept ruff's lint hook: the gate leaves " + " and ".join(leave) + " to it"
-        )
-    if found.import_sorters and "isort" in chosen:
-        chosen.remove("isort")
-        names = ", ".join(sorted({h.id for h in found.import_sorters}))
-        ws.notes.append(
-            f"kept {names}: it sorts the imports, so the gate runs no isort "
-            "(two sorters would undo each other)"
-        )
-    if not chosen:
-        raise GateError("no tool left for the gate to run; pass --tools")
-    return tuple(chosen)
 
 
 def _formatter_line(
@@ -311,7 +261,7 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     baseline_path = baseline_mod.locate(root, None, ws.cfg.baseline, required=False)
     kept = baseline_mod.load(baseline_path) if baseline_path else None
     report = snapshot.findings(root, planned, req.repo, say)
-    plan = Plan(changes, ws.notes, report, ws.cfg.baseline, refused=refused)
+    plan = Plan(changes, ws.notes, report, ws.offers, ws.cfg.baseline, refused=refused)
     new_record = dataclasses.replace(
         record.updated({c.path: c.new for c in changes}), repo=req.repo, rev=req.rev
     )
@@ -330,8 +280,9 @@ def _planned(
     pin: tuple[str, str, str],
 ) -> dict[str, str]:
     """Return the text every file init manages should have, by path."""
-    tools = choose_tools(req, ws, found)
+    tools = choose.choose_tools(req.tools, ws, found)
     suite = carry_settings(ws, found)
+    choose.docstrings_off(ws, found, tools)
     common, globs = shared_exclude(config, found)
     suite["tools"] = list(tools)
     if globs:

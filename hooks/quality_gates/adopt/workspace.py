@@ -40,6 +40,8 @@ class Workspace:
     doc: tomlkit.TOMLDocument
     texts: dict[str, str] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
+    # what init could add but does not, one line each
+    offers: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
     def open(cls, root: Path) -> Workspace:

@@ -11,7 +11,7 @@ from quality_gates.adopt import plan as plan_mod
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import workflow
-from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.errors import PASSED, GateError
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.reports import text as text_report
 
@@ -115,6 +115,8 @@ def _summary(plan: plan_mod.Plan) -> None:
         )
     for note in plan.notes:
         print(f"note: {note}")
+    for offer in plan.offers:
+        print(f"offer: {offer}")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -146,9 +148,9 @@ def main(args: argparse.Namespace) -> int:
         return PASSED
     if not plan.changes:
         print("nothing to change: the project already has what init writes")
-    else:
-        plan_mod.write(root, plan)
-        for change in plan.changes:
-            print(f"{'wrote' if change.old is None else 'updated'} {change.path}")
+        return PASSED
+    plan_mod.write(root, plan)
+    for change in plan.changes:
+        print(f"{'wrote' if change.old is None else 'updated'} {change.path}")
     print("next: `pre-commit install`, then commit these files")
-    return PASSED if not plan.refused else ERROR
+    return PASSED

@@ -320,10 +320,18 @@ def config_text(root: Path, name: str) -> str:
 
 def read_ini(path: Path) -> configparser.RawConfigParser:
     """Read an ini-style config as the tools do; an unreadable one reads empty."""
+    try:
+        return read_ini_text(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return configparser.RawConfigParser()
+
+
+def read_ini_text(text: str) -> configparser.RawConfigParser:
+    """Parse ini-style text as the tools do; a malformed one reads empty."""
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, configparser.Error):
+        parser.read_string(text)
+    except configparser.Error:
         return configparser.RawConfigParser()
     return parser
 
