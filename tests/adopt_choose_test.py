@@ -6,6 +6,7 @@ The isort case runs the real isort both ways (the project's run and the gate's).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,65 @@ def test_isort_reads_the_line_length_of_editorconfig(project: Project) -> None:
     assert own.returncode == 0, own.stderr
     code, report, err = cli_json(project.root, "run", "m.py")
     assert (code, report["errors"], report["findings"]) == (0, [], []), err
+
+
+# -- where the suite's repository and rev come from -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "repo", "rev"),
+    [
+        pytest.param(
+            '{"url": "https://github.com/me/qg.git", "vcs_info": {"vcs": "git", '
+            '"requested_revision": "v1.2.3", "commit_id": "' + "a" * 40 + '"}}',
+            "https://github.com/me/qg.git",
+            "v1.2.3",
+            id="git-tag",
+        ),
+        pytest.param(
+            '{"url": "git+ssh://git@mirror.example/qg", "vcs_info": {"vcs": "git", '
+            '"requested_revision": "main", "commit_id": "' + "b" * 40 + '"}}',
+            "ssh://git@mirror.example/qg",
+            "b" * 40,
+            id="git-branch-pins-the-installed-commit",
+        ),
+        pytest.param(
+            '{"url": "https://files.example/qg-1.tar.gz"}', None, None, id="sdist"
+        ),
+        pytest.param("not json", None, None, id="garbage"),
+        pytest.param(None, None, None, id="from-an-index"),
+    ],
+)
+def test_installed_origin(
+    direct_url: str | None, repo: str | None, rev: str | None
+) -> None:
+    from quality_gates.adopt import rev as rev_mod
+
+    origin = rev_mod.origin_of(direct_url)
+    assert ((origin.repo, origin.rev) if origin else (None, None)) == (repo, rev)
+
+
+def test_installed_from_a_local_checkout_pins_its_tag(project: Project) -> None:
+    from quality_gates.adopt import rev as rev_mod
+
+    project.write("a.txt", "1\n")
+    project.commit()
+    project.git("tag", "v9.8.7")
+    url = json.dumps({"url": project.root.as_uri(), "dir_info": {"editable": True}})
+    origin = rev_mod.origin_of(url)
+    assert origin == rev_mod.Source(
+        str(project.root), "v9.8.7", "installed from the local checkout"
+    )
+
+
+def test_recorded_repo_and_rev_win_and_a_placeholder_is_never_pinned() -> None:
+    from quality_gates.adopt import rev as rev_mod
+
+    recorded = rev_mod.choose(None, None, ("/srv/mirror/qg", "v0.1.0"))
+    assert (recorded.repo, recorded.rev, recorded.learnt) == (
+        "/srv/mirror/qg",
+        "v0.1.0",
+        "recorded",
+    )
+    with pytest.raises(GateError, match="the suite's repository is not known: "):
+        rev_mod.choose("https://github.com/OWNER/quality-gates", None, ("", ""))

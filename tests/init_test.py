@@ -164,7 +164,15 @@ def test_second_init_changes_nothing(adopter: Project, suite: Path) -> None:
     before = snapshot(adopter.root)
     proc = init(adopter, suite)
     assert proc.returncode == 0, proc.stderr
-    assert "nothing to change" in proc.stdout
+    assert proc.stdout.rstrip().endswith(
+        "nothing to change: the project already has what init writes"
+    )
+    assert "commit these files" not in proc.stdout
+    assert snapshot(adopter.root) == before
+    # without --repo and --rev: the repository and rev the record names
+    proc = cli(adopter.root, "init")
+    assert proc.returncode == 0, proc.stderr
+    assert f"pinning {suite} at v0.1.0 (recorded), commit " in proc.stderr
     assert snapshot(adopter.root) == before
 
 

@@ -35,8 +35,8 @@ class Request:
     """What the user asked for."""
 
     root: Path
-    repo: str
-    rev: str
+    repo: str | None  # None: recorded, installed from, or the published home
+    rev: str | None
     tools: tuple[str, ...] | None = None
     force: bool = False
 
@@ -249,21 +249,25 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     ws = Workspace.open(root)
     pc_text = read_text(root, precommit.PATH)
     config = precommit.parse(pc_text.encode("utf-8")) if pc_text is not None else None
-    urls = [req.repo] + ([record.repo] if record.repo else [])
+    source = rev_mod.choose(req.repo, req.rev, (record.repo, record.rev))
+    urls = [source.repo, rev_mod.home()] + ([record.repo] if record.repo else [])
     found = hooks.classify(config, urls) if config else hooks.Found()
     ws.notes += found.notes
-    sha, comment = rev_mod.resolve(req.repo, req.rev)
-    say(f"pinning {req.repo} at {sha} ({req.rev})")
-    planned = _planned(req, ws, config, found, (req.repo, sha, comment))
+    sha, comment = rev_mod.resolve(source.repo, source.rev)
+    say(f"pinning {source.repo} at {source.rev} ({source.learnt}), commit {sha}")
+    pin = (source.repo, sha, comment)
+    planned = _planned(req, ws, config, found, pin, source.rev)
     changes = _changes(root, planned)
     generated = {workflow.PATH} | {n for n in ws.texts if read_text(root, n) is None}
     refused = [] if req.force else _refused(changes, record, generated)
     baseline_path = baseline_mod.locate(root, None, ws.cfg.baseline, required=False)
     kept = baseline_mod.load(baseline_path) if baseline_path else None
-    report = snapshot.findings(root, planned, req.repo, say)
+    report = snapshot.findings(root, planned, source.repo, say)
     plan = Plan(changes, ws.notes, report, ws.offers, ws.cfg.baseline, refused=refused)
     new_record = dataclasses.replace(
-        record.updated({c.path: c.new for c in changes}), repo=req.repo, rev=req.rev
+        record.updated({c.path: c.new for c in changes}),
+        repo=source.repo,
+        rev=source.rev,
     )
     plan.changes += (
         _changes(root, {record_mod.PATH: new_record.render()}) if changes else []
@@ -278,6 +282,7 @@ def _planned(
     config: precommit.Config | None,
     found: hooks.Found,
     pin: tuple[str, str, str],
+    rev: str,
 ) -> dict[str, str]:
     """Return the text every file init manages should have, by path."""
     tools = choose.choose_tools(req.tools, ws, found)
@@ -293,12 +298,14 @@ def _planned(
         ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
     suite_hooks = hooks.groups(found, tools, carried_deps, common)
     repo, sha, comment = pin
+    uses, note = rev_mod.action_slug(repo)
+    ws.notes += [note] if note else []
     planned = {
         precommit.PATH: precommit_plan.render(config, found, suite_hooks, pin),
         workflow.PATH: workflow.render(
-            rev_mod.slug(repo),
+            uses,
             sha,
-            req.rev if comment else "",
+            rev if comment else "",
             default_branch(req.root),
             hooks.mypy_dependencies(found, suite_hooks, tools),
         ),

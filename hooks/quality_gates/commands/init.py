@@ -55,15 +55,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo",
         metavar="URL",
-        default=rev_mod.HOME,
-        help=f"the suite's repository for pre-commit (default: {rev_mod.HOME})",
+        help="the suite's repository for pre-commit: a URL, a fork, a mirror or a "
+        "local checkout (default: what .quality-gates-init.json records, else where "
+        "quality-gates was installed from, else its published home)",
     )
     parser.add_argument(
         "--rev",
         metavar="REV",
-        default=rev_mod.default_rev(),
-        help="tag, branch or commit of --repo to pin (default: the installed "
-        f"version's tag, {rev_mod.default_rev()}); written as its commit SHA",
+        help="tag, branch or commit of the repository to pin (default: the recorded "
+        f"one, else the installed one, else the installed version's tag, "
+        f"{rev_mod.default_rev()}); written as its commit SHA",
     )
     parser.add_argument(
         "--tools",
