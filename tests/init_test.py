@@ -386,6 +386,31 @@ def test_another_import_sorter_is_kept_and_takes_isort_away(
     )
 
 
+def test_an_ignored_venv_is_fine_and_the_workflow_builds_one(
+    adopter: Project, suite: Path
+) -> None:
+    # git refuses a pathspec that names an ignored path that exists (exit 1)
+    adopter.write(".gitignore", ".venv\n")
+    adopter.commit("ignore .venv")
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", ".venv"],
+        cwd=adopter.root,
+        check=True,
+    )
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    workflow = (adopter.root / ".github/workflows/quality-gates.yml").read_text()
+    assert (
+        "      - name: The project's environment, which mypy sees\n"
+        "        run: python3 -m venv .venv && .venv/bin/pip install --quiet -e .\n"
+    ) in workflow
+    assert workflow.count("pip install") == 1  # no second list of packages
+    assert (
+        "note: mypy sees the project's .venv here: the workflow builds one in CI "
+        "with `pip install -e .`; if yours holds more, say so in that step"
+    ) in proc.stdout
+
+
 def test_nothing_to_adopt_is_one_line_that_says_what_to_do(
     project: Project, suite: Path
 ) -> None:

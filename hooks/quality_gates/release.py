@@ -83,7 +83,7 @@ def existing(root: Path, tag: str) -> str | None:
 
 
 def token_environment() -> dict[str, str]:
-    """git's environment that sends the workflow's token to GitHub, if there is one."""
+    """Return git's environment that sends the workflow's token to GitHub, if any."""
     token = os.environ.get("GITHUB_TOKEN", "")
     if not token:
         return {}

@@ -185,38 +185,3 @@ def _hook(
         stages=stages,
         additional_dependencies=tuple(dict.fromkeys(packages)),
     )
-
-
-def _tools_of(hook: Hook, tools: Sequence[str]) -> list[str]:
-    args = hook.strings("args") or []
-    for index, arg in enumerate(args):
-        if arg.startswith("--tools"):
-            value = (
-                arg.split("=", 1)[1] if "=" in arg else (args[index + 1 :] or [""])[0]
-            )
-            return [t.strip() for t in value.split(",")]
-    return list(tools)
-
-
-def mypy_dependencies(
-    found: Found, new: Sequence[SuiteHook], tools: Sequence[str]
-) -> list[str]:
-    """Return the dependencies of the suite's hooks that run mypy (what mypy sees)."""
-    mypy: list[str] = []
-    pairs: list[tuple[list[str], list[str]]] = [
-        (list(h.additional_dependencies), _tools_of_suite(h, tools)) for h in new
-    ]
-    for hook in found.suite.hooks if found.suite else []:
-        if hook.id == "quality-gate":
-            deps = hook.strings("additional_dependencies") or []
-            pairs.append((deps, _tools_of(hook, tools)))
-    for deps, names in pairs:
-        if "mypy" in names:
-            mypy += [d for d in deps if d not in mypy]
-    return mypy
-
-
-def _tools_of_suite(hook: SuiteHook, tools: Sequence[str]) -> list[str]:
-    if "--tools" in hook.args:
-        return hook.args[hook.args.index("--tools") + 1].split(",")
-    return list(tools)

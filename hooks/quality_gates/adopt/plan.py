@@ -307,7 +307,7 @@ def _planned(
             sha,
             rev if comment else "",
             default_branch(req.root),
-            hooks.mypy_dependencies(found, suite_hooks, tools),
+            project_environment(ws) if "mypy" in tools else None,
         ),
     }
     for name in (PYPROJECT, *ws.texts):
@@ -315,6 +315,35 @@ def _planned(
         if text is not None:
             planned[name] = text
     return planned
+
+
+def project_environment(ws: Workspace) -> str | None:
+    """Return how CI builds the ``.venv`` mypy sees here, None without one.
+
+    The baseline was taken with mypy seeing the project's .venv (or venv);
+    CI must see the same: the project installed with its dependencies, or
+    its requirements.txt.  What else the local .venv holds init cannot know:
+    it says so.
+    """
+    if not any((ws.root / name).is_dir() for name in snapshot.ENVIRONMENTS):
+        return None
+    installable = any((ws.root / n).is_file() for n in ("setup.py", "setup.cfg"))
+    if installable or ws.lookup("project", "name") is not None:
+        install = "-e ."
+    elif (ws.root / "requirements.txt").is_file():
+        install = "-r requirements.txt"
+    else:
+        ws.notes.append(
+            "mypy sees the project's .venv here, and CI has none: the workflow "
+            "cannot build it (no pyproject.toml [project], setup.py or "
+            "requirements.txt); add a step that does"
+        )
+        return None
+    ws.notes.append(
+        f"mypy sees the project's .venv here: the workflow builds one in CI with "
+        f"`pip install {install}`; if yours holds more, say so in that step"
+    )
+    return install
 
 
 def _baseline(

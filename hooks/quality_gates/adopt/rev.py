@@ -90,7 +90,7 @@ def origin_of(direct_url: str | None) -> Source | None:
 
 
 def _checkout(folder: Path) -> Source | None:
-    """A local checkout of the suite: its top folder, and its tag or commit."""
+    """Return a local checkout of the suite: its top folder, and its tag or commit."""
     try:
         top = _git(folder, "rev-parse", "--show-toplevel").strip()
         rev = _git(folder, "describe", "--tags", "--exact-match", "HEAD", check=False)
