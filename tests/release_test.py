@@ -91,6 +91,8 @@ def test_the_token_reaches_git_through_its_environment_only(
     env = release.token_environment()
     assert env["GIT_CONFIG_KEY_0"] == "http.extraheader"
     # base64 of x-access-token:t0ken
-    assert env["GIT_CONFIG_VALUE_0"] == "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46dDBrZW4="
+    assert (
+        env["GIT_CONFIG_VALUE_0"] == "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46dDBrZW4="
+    )
     monkeypatch.delenv("GITHUB_TOKEN")
     assert release.token_environment() == {}

@@ -10,7 +10,7 @@ from quality_gates.adopt import conflicts, known
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
 from quality_gates.errors import GateError
-from quality_gates.tools import pinned
+from quality_gates.tools import defaults, pinned
 
 
 @dataclasses.dataclass
@@ -177,9 +177,11 @@ def _hook(
     files, exclude, stages = key
     packages = [d for name in names for d in deps.get(name, [])]
     whole = list(names) == list(tools)
+    # the manifest's name lists the five tools: any other set is named here
+    named = sorted(names) != sorted(defaults())
     return SuiteHook(
         args=() if whole else ("--tools", ",".join(names)),
-        name=None if whole else f"quality gate ({', '.join(names)})",
+        name=f"quality gate ({', '.join(names)})" if named else None,
         files=files,
         exclude=exclude,
         stages=stages,
