@@ -11,7 +11,7 @@ def line(
     r"""Format one finding as ``path:line:col: TOOL RULE message``, on one line.
 
     A line break in the message (a workflow step's name holds one) is shown
-    as ``\\n``: one finding is one line, whatever the repository wrote.
+    as ``\n``: one finding is one line, whatever the repository wrote.
     """
     text = f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}"
     return text.replace("\r", "\\r").replace("\n", "\\n")
