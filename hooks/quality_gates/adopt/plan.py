@@ -254,7 +254,8 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     found = hooks.classify(config, urls) if config else hooks.Found()
     ws.notes += found.notes
     sha, comment = rev_mod.resolve(source.repo, source.rev)
-    say(f"pinning {source.repo} at {source.rev} ({source.learnt}), commit {sha}")
+    at = source.rev if source.rev == sha else f"{source.rev}, commit {sha}"
+    say(f"pinning {source.repo} at {at} ({source.learnt})")
     pin = (source.repo, sha, comment)
     planned = _planned(req, ws, config, found, pin, source.rev)
     changes = _changes(root, planned)
