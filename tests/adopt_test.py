@@ -47,6 +47,14 @@ def test_exclude_regex_to_globs(pattern: str, globs: list[str] | None) -> None:
             "black", ["--line-length=100"], {"line-length": 100}, {}, [], id="black-l"
         ),
         pytest.param(
+            "mypy",
+            ["--txt-report=.tox/r", "--html-report", "out", "--made-up=3"],
+            {},
+            {},
+            ["--made-up=3: no config equivalent that init knows"],
+            id="mypy-reports-and-an-unknown-option-with-its-value",
+        ),
+        pytest.param(
             "black",
             ["-l", "79", "-t", "py38", "-t", "py39", "-S", "--quiet"],
             {

@@ -111,11 +111,14 @@ def render(
         edits += whole
         edits += _update_suite(config, found.suite, pin, hooks, style)
     elif whole:
-        # the entry takes the first replaced repository's place, below its
-        # comments, and keeps the blank lines after it
+        # the entry takes the first replaced repository's place and keeps the
+        # blank lines after it; the comments of every replaced repository go
+        # just above it (they speak of the hooks, dependencies and args it carries)
         first = whole[0]
         end = next(r.span.last + 1 for r in config.repos if r.span.first == first.first)
-        edits += [Edit(first.first, end, (*first.lines, *entry)), *whole[1:]]
+        kept = [line for e in whole for line in e.lines]
+        edits += [Edit(first.first, end, (*kept, *entry))]
+        edits += [Edit(e.first, e.stop, ()) for e in whole[1:]]
     elif config.repos:
         end = config.repos[-1].span.last + 1
         edits.append(Edit(end, end, tuple(entry)))
