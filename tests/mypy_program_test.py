@@ -112,3 +112,43 @@ def test_a_mypy_note_about_its_config_is_not_an_error(project: Project) -> None:
     project.commit("config with an override for modules outside the run")
     code, report = run(project, "m.py")
     assert (code, report["errors"], report["findings"]) == (0, [], [])
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param(
+            {
+                # namespace packages: no __init__.py, two modules named util
+                "ns/a/util.py": "def f() -> int:\n    return 1\n",
+                "ns/b/util.py": "def f() -> str:\n    return 1\n",
+                "ns/b/use.py": "from ns.a.util import f\n\nx: str = f()\n",
+            },
+            id="namespace-packages",
+        ),
+        pytest.param(
+            {
+                "pyproject.toml": '[tool.mypy]\nmypy_path = "lib"\n'
+                "explicit_package_bases = true\n",
+                "lib/pkg/__init__.py": "",
+                "lib/pkg/util.py": "def f() -> str:\n    return 1\n",
+                "lib/pkg/use.py": "from pkg.util import f\n\nx: int = f()\n",
+            },
+            id="mypy-path",
+        ),
+    ],
+)
+def test_staged_and_all_files_agree_on_other_layouts(
+    project: Project, files: dict[str, str]
+) -> None:
+    for name, text in files.items():
+        project.write(name, text)
+    project.commit("layout")
+    code, whole = run(project, "--all-files")
+    assert (code, whole["errors"]) == (1, [])
+    rows = mypy_rows(whole)
+    assert {rule for _, rule, _ in rows} == {"return-value", "assignment"}
+    for name in files:
+        if name.endswith(".py"):
+            code, staged = run(project, name)
+            assert (code, staged["errors"], mypy_rows(staged)) == (1, [], rows)
