@@ -250,8 +250,7 @@ repos:
 
 
 def test_edit_keeps_every_other_line_and_comment() -> None:
-    """Only the replaced hooks' lines go, not their comments; the entry takes the
-    first one's place."""
+    """Only the replaced hooks' lines go, not their comments; the entry comes first."""
     assert _render(REAL_CONFIG) == EXPECTED
 
 
