@@ -427,6 +427,10 @@ def test_nothing_to_adopt_is_one_line_that_says_what_to_do(
         "gate's tools (bandit, black, flake8, isort, mypy) itself; choose some with "
         "--tools (e.g. --tools mypy), then run init again"
     )
+    offers = [ln.split(" (")[0] for ln in proc.stdout.splitlines()]
+    assert offers == [
+        f"offer: {t}" for t in ("bandit", "black", "flake8", "isort", "mypy")
+    ]
     assert snapshot(project.root) == before
     proc = init(project, suite, "--tools", "mypy")
     assert proc.returncode == 0, proc.stderr

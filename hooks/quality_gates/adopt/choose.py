@@ -37,6 +37,15 @@ WHY = {
 }
 
 
+class NothingToAdopt(GateError):
+    """The project runs none of the gate's tools; ``offers`` says which it could."""
+
+    def __init__(self, offers: list[str], message: str) -> None:
+        """Keep the offers, one line each, for init to print before the error."""
+        super().__init__(message)
+        self.offers = list(offers)
+
+
 def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
     """Tell whether ruff's lint rules include isort's (I), so isort is ruff's job."""
     tables: list[Any] = [ws.lookup("tool", "ruff"), ws.lookup("tool", "ruff", "lint")]
@@ -104,11 +113,12 @@ def choose_tools(
             f"it; to add it: quality-gates init --tools {','.join([*chosen, tool])}"
         )
     if not chosen:
-        raise GateError(
+        raise NothingToAdopt(
+            ws.offers,
             "nothing to adopt: the project runs none of the gate's tools "
             f"({', '.join(tools_mod.defaults())}) itself"
             + (f" ({', '.join(sorted(others))}: kept hooks do them)" if others else "")
-            + "; choose some with --tools (e.g. --tools mypy), then run init again"
+            + "; choose some with --tools (e.g. --tools mypy), then run init again",
         )
     return tuple(chosen)
 

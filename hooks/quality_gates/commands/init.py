@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from quality_gates import config as config_mod
+from quality_gates.adopt import choose
 from quality_gates.adopt import plan as plan_mod
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
@@ -127,7 +128,12 @@ def main(args: argparse.Namespace) -> int:
     )
     root = plan_mod.git_root(Path.cwd())
     request = plan_mod.Request(root, args.repo, args.rev, tools, args.force)
-    plan = plan_mod.build(request, say)
+    try:
+        plan = plan_mod.build(request, say)
+    except choose.NothingToAdopt as exc:
+        for offer in exc.offers:
+            print(f"offer: {offer}")
+        raise
     if args.dry_run:
         for change in plan.changes:
             if change.path == plan.baseline:
