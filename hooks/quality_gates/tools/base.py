@@ -128,6 +128,10 @@ class Adapter:
         """
         return list(filter(self.scope(ctx, files), files))
 
+    def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Return what a run naming ``files`` checks: ``select``, or more (mypy)."""
+        return self.select(ctx, files)
+
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Return the rule of ``select`` for one file (by default: every file)."""
         return lambda path: True

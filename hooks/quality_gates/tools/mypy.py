@@ -224,7 +224,7 @@ class Mypy(Adapter):
             return "setup.cfg"
         return None
 
-    def select(self, ctx: Context, files: Sequence[str]) -> list[str]:
+    def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
         """Check the whole program whenever one of its files is named.
 
         mypy's findings in one module depend on every module it imports and
@@ -233,13 +233,13 @@ class Mypy(Adapter):
         module names, so the two agree on the same tree (mypy's own cache
         and the runner's make the unchanged part cheap).
         """
-        if not super().select(ctx, files):
+        if not self.select(ctx, files):
             return []
         try:
             tree = files_mod.tracked_python_files(ctx.root, ctx.config.exclude)
         except GateError:
             tree = []  # not a git checkout: the named files are the program
-        return super().select(ctx, sorted({*tree, *files}))
+        return self.select(ctx, sorted({*tree, *files}))
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``mypy`` checks as configured (``files``, ``exclude``...).
