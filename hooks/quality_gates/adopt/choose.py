@@ -158,6 +158,7 @@ def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) ->
             or ws.cfg.line_length
         )
         current = str(values.pop("extend-ignore", ""))
+        values.pop("docstring-convention", None)  # no D code is reported
     else:
         values = {}
         current = str(settings.current(ws, "flake8", where, "extend-ignore") or "")

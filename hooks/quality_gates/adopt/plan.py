@@ -16,7 +16,14 @@ from typing import Any
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import files as files_mod
-from quality_gates.adopt import choose, excludes, hooks, precommit, precommit_plan
+from quality_gates.adopt import (
+    choose,
+    excludes,
+    hooks,
+    kept_checks,
+    precommit,
+    precommit_plan,
+)
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import settings, snapshot, workflow
@@ -289,6 +296,7 @@ def _planned(
     tools = choose.choose_tools(req.tools, ws, found)
     suite = carry_settings(ws, found)
     choose.docstrings_off(ws, found, tools)
+    kept_checks.keep(ws, found, scalar(config.top("exclude")) if config else None)
     common, globs = shared_exclude(config, found)
     suite["tools"] = list(tools)
     if globs:

@@ -22,7 +22,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -325,13 +325,7 @@ class Mypy(Adapter):
         rest = [a for a in args if not a.startswith(SITE_DIR)]
         return [sys.executable, "-c", BOOT, str(len(sites)), *sites, *rest, "--", *kept]
 
-    def run(
-        self,
-        ctx: Context,
-        args: Sequence[str],
-        files: Sequence[str],
-        env: Mapping[str, str] | None = None,
-    ) -> Proc:
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run mypy; a file that stops mypy is a finding, and the rest are checked.
 
         mypy stops at a blocking error (``No parent module -- cannot perform
@@ -364,16 +358,16 @@ class Mypy(Adapter):
         (``src``, an editable install's folder: see ``package_bases``), as the
         project would by hand.
         """
-        proc = super().run(ctx, args, files)
+        proc = self.spawn(ctx, args, files)
         retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
         env = None
         if retry and "--explicit-package-bases" not in args:
             args = [*args, "--explicit-package-bases"]
             env = bases_environment(ctx)
-            proc = super().run(ctx, args, files, env)
+            proc = self.spawn(ctx, args, files, env)
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
-            proc = super().run(ctx, [*_without_cache(args), *NO_CACHE], files, env)
+            proc = self.spawn(ctx, [*_without_cache(args), *NO_CACHE], files, env)
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:

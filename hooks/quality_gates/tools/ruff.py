@@ -15,7 +15,7 @@ import importlib
 import json
 import re
 import subprocess  # nosec B404 - git with fixed arguments, never a shell
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -123,17 +123,11 @@ class Ruff(Adapter):
         ruff = importlib.import_module("ruff")  # untyped: its binary's finder
         return [str(ruff.find_ruff_bin()), *args, "--", *files]
 
-    def run(
-        self,
-        ctx: Context,
-        args: Sequence[str],
-        files: Sequence[str],
-        env: Mapping[str, str] | None = None,
-    ) -> Proc:
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run both commands; their outputs travel together to ``parse``."""
         at = list(args).index(THEN)
-        lint = super().run(ctx, args[:at], files, env)
-        fmt = super().run(ctx, args[at + 1 :], files, env)
+        lint = super().run(ctx, args[:at], files)
+        fmt = super().run(ctx, args[at + 1 :], files)
         return Both(lint, fmt)
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
