@@ -144,8 +144,14 @@ def runs_docstrings(ws: Workspace, found: hooks.Found) -> bool:
 
 
 def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) -> None:
-    """Keep flake8's D codes off for a project whose flake8 never reported them."""
-    if "flake8" not in tools or runs_docstrings(ws, found):
+    """Keep flake8's D codes off for a project whose flake8 never reported them.
+
+    Only for the flake8 the project ran: asked for with ``--tools`` by a
+    project that never ran flake8, it is the suite's, docstrings and all.
+    """
+    if "flake8" not in tools or "flake8" not in _runs(ws, found):
+        return
+    if runs_docstrings(ws, found):
         return
     where = settings.own_config(ws, "flake8") or (
         ".flake8" if ".flake8" in ws.texts else None
