@@ -44,6 +44,7 @@ from pathlib import Path
 from quality_gates.tools.base import CONFIG_FILES
 
 STAMP = ".quality-gates-suite"
+HOOKS_CONFIG = ".pre-commit-config.yaml"
 
 
 def digest_files(root: Path, names: Sequence[str]) -> str:
@@ -83,12 +84,19 @@ def python_tag(python: str) -> str:
 
 
 def keys(
-    suite: Path, project: Path, python: str, part: str = "", extra: str = ""
+    suite: Path,
+    project: Path,
+    python: str,
+    part: str = "",
+    extra: str = "",
+    hooks: bool = False,
 ) -> dict[str, str]:
     """Return the cache keys of the suite's environment and of the results.
 
     ``part`` tells apart jobs of one run that save their own results (shards);
-    ``extra`` names the environment with that extra (security-scan's audit).
+    ``extra`` names the environment with that extra (security-scan's audit);
+    ``hooks`` one with the project's hooks' additional_dependencies (the
+    quality-gate action's, named for the project's pre-commit config).
     ``venv-archive`` is where the cache step restores the environment to: a
     folder of this job's own, never the shared environment itself (see
     ``install``); ``venv-ready`` says this machine already has a usable one.
@@ -103,7 +111,7 @@ def keys(
     )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
     part = f"{part}-" if part else ""
-    name = _venv_name(runner, arch, py, code)
+    name = _venv_name(runner, arch, py, code + (hooks_digest(project) if hooks else ""))
     venv = venv_home() / (f"{name}-{extra}" if extra else name)
     return {
         # the folder too: an environment cannot move, so one made under another
@@ -111,7 +119,9 @@ def keys(
         "venv-key": f"{venv.name}-{_short_hash(str(venv.parent))}",
         "venv-dir": str(venv),
         "venv-archive": str(archive_dir()),
-        "venv-ready": "true" if usable(venv, suite) else "false",
+        "venv-ready": (
+            "true" if usable(venv, suite, project if hooks else None) else "false"
+        ),
         "results-key": f"{prefix}{config}-{part}{run}",
         "results-restore-keys": "\n".join(
             dict.fromkeys([f"{prefix}{config}-{part}", f"{prefix}{config}-", prefix])
@@ -122,6 +132,17 @@ def keys(
 
 def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def hooks_digest(project: Path) -> str:
+    """``-hooks<hash>`` of the project's pre-commit config, "" without one.
+
+    The environment holds the suite's hooks' additional_dependencies from it
+    (see ``install``), so a project's environment is its own.
+    """
+    if not (project / HOOKS_CONFIG).is_file():
+        return ""
+    return "-hooks" + digest_files(project, [HOOKS_CONFIG])[:8]
 
 
 def _machine() -> tuple[str, str]:
@@ -164,15 +185,18 @@ def archive_dir() -> Path:
     return Path(temp) / "quality-gates-suite-env"
 
 
-def stamp_text(suite: Path, venv: Path, digest: str = "") -> str:
+def stamp_text(
+    suite: Path, venv: Path, digest: str = "", project: Path | None = None
+) -> str:
     """Return what a usable environment's stamp says: suite digest and folder."""
-    return f"{digest or suite_digest(suite)}\n{venv.resolve()}\n"
+    hooks = hooks_digest(project) if project is not None else ""
+    return f"{digest or suite_digest(suite)}{hooks}\n{venv.resolve()}\n"
 
 
-def usable(venv: Path, suite: Path) -> bool:
+def usable(venv: Path, suite: Path, project: Path | None = None) -> bool:
     """Tell whether a restored environment is this suite's, here, and runs."""
     try:
-        if (venv / STAMP).read_text() != stamp_text(suite, venv):
+        if (venv / STAMP).read_text() != stamp_text(suite, venv, project=project):
             return False
     except OSError:
         return False
@@ -191,9 +215,13 @@ def install(
     suite: Path,
     extra: str = "",
     archive: Path | None = None,
+    project: Path | None = None,
 ) -> bool:
     """Make the suite's environment unless a usable one is there; True if made.
 
+    With ``project``, the suite's hooks' additional_dependencies of its
+    pre-commit config go in too, as pre-commit puts them in the hook's
+    environment: mypy in CI sees what it sees in the hook (``hook_deps``).
     Jobs on one machine (a self-hosted runner, parallel act runs) share the
     folder: a lock makes one of them build it while the others wait and use it.
     The actions cache restores an archive into each job's own ``archive``
@@ -204,21 +232,34 @@ def install(
     venv.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{venv}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if usable(venv, suite):
+        if usable(venv, suite, project):
             print(f"quality-gates: environment in {venv} ready; nothing to install")
             return False
-        if archive is not None and _unpack(archive, venv, suite):
+        if archive is not None and _unpack(archive, venv, suite, project):
             return False
-        _install(python, venv, suite, extra)
+        _install(python, venv, suite, extra, project)
         if archive is not None:
             _pack(venv, archive)
         return True
 
 
+def _hook_dependencies(venv: Path, project: Path) -> list[str]:
+    """Ask the installed suite for the project's hook dependencies (it has YAML)."""
+    listed = subprocess.run(  # nosec B603
+        [str(venv / "bin" / "python"), "-m", "quality_gates.hook_deps", str(project)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in listed.splitlines() if line.strip()]
+
+
 ARCHIVE = "env.tar"
 
 
-def _unpack(archive: Path, venv: Path, suite: Path) -> bool:
+def _unpack(
+    archive: Path, venv: Path, suite: Path, project: Path | None = None
+) -> bool:
     """Unpack a restored archive into ``venv``; True when that made it usable."""
     tar_path = archive / ARCHIVE
     if not tar_path.is_file():
@@ -232,7 +273,7 @@ def _unpack(archive: Path, venv: Path, suite: Path) -> bool:
     except (OSError, tarfile.TarError) as exc:
         print(f"quality-gates: the restored environment is unreadable ({exc})")
         return False
-    if not usable(venv, suite):
+    if not usable(venv, suite, project):
         print("quality-gates: the restored environment is not usable here")
         return False
     seconds = time.perf_counter() - start
@@ -263,7 +304,9 @@ def _pack(venv: Path, archive: Path) -> None:
     os.replace(tmp, archive / ARCHIVE)
 
 
-def _install(python: str, venv: Path, suite: Path, extra: str) -> None:
+def _install(
+    python: str, venv: Path, suite: Path, extra: str, project: Path | None
+) -> None:
     digest = suite_digest(suite)  # before the build writes beside the package
     start = time.perf_counter()
     shutil.rmtree(venv, ignore_errors=True)
@@ -272,7 +315,11 @@ def _install(python: str, venv: Path, suite: Path, extra: str) -> None:
     pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     target = f"{suite}[{extra}]" if extra else str(suite)
     subprocess.run([*pip, "install", "--quiet", target], check=True)  # nosec B603
-    (venv / STAMP).write_text(stamp_text(suite, venv, digest))
+    deps = _hook_dependencies(venv, project) if project is not None else []
+    if deps:
+        print(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
+        subprocess.run([*pip, "install", "--quiet", *deps], check=True)  # nosec B603
+    (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
     print(
         f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
     )
@@ -300,7 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("step", choices=("keys", "install"))
     parser.add_argument("--python", required=True, help="interpreter of the venv")
     parser.add_argument("--suite", required=True, help="the action's checkout")
-    parser.add_argument("--project", default=".", help="the project (keys)")
+    parser.add_argument(
+        "--project",
+        default=".",
+        help="the project (keys; install: its hooks' additional_dependencies too)",
+    )
     parser.add_argument(
         "--venv", default="", help="the environment (install; default: venv-dir)"
     )
@@ -312,6 +363,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the suite with this extra (its own venv-dir and key)",
     )
     parser.add_argument(
+        "--hooks",
+        action="store_true",
+        help="with the project's hooks' additional_dependencies (quality-gate)",
+    )
+    parser.add_argument(
         "--archive",
         default="",
         help="install: the folder the cache restored an archive to, and saves",
@@ -320,12 +376,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     suite = Path(args.suite).resolve()
     try:
         if args.step == "keys":
-            found = keys(suite, Path(args.project), args.python, args.part, args.extra)
+            found = keys(
+                suite,
+                Path(args.project),
+                args.python,
+                args.part,
+                args.extra,
+                args.hooks,
+            )
             write_outputs(found)
         else:
             venv = Path(args.venv or venv_dir(suite, args.python, args.extra))
             archive = Path(args.archive) if args.archive else None
-            made = install(args.python, venv, suite, args.extra, archive)
+            project = Path(args.project).resolve() if args.hooks else None
+            made = install(args.python, venv, suite, args.extra, archive, project)
             write_outputs(
                 {"installed": "true" if made else "false", "venv-dir": str(venv)}
             )
