@@ -243,7 +243,7 @@ def test_the_second_run_restores_the_environment_and_the_results(
     assert warm.outputs["gate"]["new-findings"] == "3", warm.log[-3000:]
     venv, results = warm.of("cache-restore")
     assert venv["hit"] is True and venv["matched"] == saved["venv"]["inputs"]["key"]
-    assert "restored; nothing to install" in warm.log
+    assert "quality-gates: environment restored into" in warm.log
     assert [r["inputs"]["key"] for r in warm.of("cache-save")] == [
         results["inputs"]["key"]
     ]  # the environment is not saved again; the results are, under a new key

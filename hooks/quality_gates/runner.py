@@ -255,8 +255,11 @@ class Runner:
 
     # -- checking ---------------------------------------------------------
     def scopes(self, files: Sequence[str]) -> dict[str, list[str]]:
-        """Each tool's files: those of ``files`` the project's own run would check."""
-        return {a.name: a.select(self.ctx, files) for a in self.adapters}
+        """Each tool's files: those of ``files`` the project's own run would check.
+
+        A whole-program tool's are its whole program (``Adapter.program``).
+        """
+        return {a.name: a.program(self.ctx, files) for a in self.adapters}
 
     def check(self, files: Sequence[str]) -> Outcome:
         """Run every tool on its files, through the cache, and collect the outcome.
@@ -267,8 +270,11 @@ class Runner:
         scoped = self.scopes(files)
         wanted = set().union(*scoped.values())
         srcs = self.read_sources([n for n in files if n in wanted])
-        good = {n for n, s in srcs.items() if s.problem is None}
-        lines = sources.LinesOf(self.ctx.root, srcs)
+        # a whole-program tool checks its whole scope whatever files were named
+        # (see Adapter.program): those files go to it unless they are not Python
+        program = self.read_sources(sorted(wanted - set(files)))
+        good = {n for n, s in {**program, **srcs}.items() if s.problem is None}
+        lines = sources.LinesOf(self.ctx.root, {**program, **srcs})
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []

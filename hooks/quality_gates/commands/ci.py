@@ -318,6 +318,17 @@ def do_coverage(args: argparse.Namespace) -> int:
         root, args.diff_base, event_name=os.environ.get("GITHUB_EVENT_NAME", "")
     )
     anchored = gate.anchor_coverage(root)
+    if not anchored:
+        missing = Report(
+            command="coverage",
+            errors=[
+                f"no coverage data from the matrix: no .coverage.* file in {root} after"
+                " downloading the artifacts that match artifact-pattern; every cell"
+                " that runs uploads one, so the cells were skipped or uploaded none"
+            ],
+            exit_code=ERROR,
+        )
+        return publish.publish(missing, _targets(args))
     terminal.say(
         f"quality-gates ci coverage: {len(anchored)} coverage data file(s): "
         + " ".join(anchored)

@@ -12,8 +12,12 @@ properties and message escaped as the runner unescapes them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+# colour and other terminal control sequences (a project's --color=yes): an
+# annotation shows them raw, so a command's text drops them
+ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-_])")
 # the runner's escapes (ActionCommand's _escapeDataMappings, _escapePropertyMappings)
 _DATA = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))
 _PROPERTY = (*_DATA, (":", "%3A"), (",", "%2C"))
@@ -43,6 +47,11 @@ def inert_json(text: str) -> str:
     return text.replace("##[", "#\\u0023[")
 
 
+def strip_ansi(text: str) -> str:
+    """Remove terminal colour and control sequences (they carry no text)."""
+    return ANSI.sub("", text)
+
+
 def escape_data(value: str) -> str:
     """Escape a workflow command's message (``%``, CR and LF)."""
     for raw, escaped in _DATA:
@@ -61,14 +70,15 @@ def command(name: str, message: str, properties: Mapping[str, object] = {}) -> s
     """Return the workflow command line ``::NAME k=v,...::MESSAGE`` (no newline).
 
     Only the suite calls this, with a fixed ``name``; every property and the
-    message are escaped, and control characters in them are shown (a log
-    viewer obeys ANSI colours), so the line is exactly one command.
+    message are escaped, colour sequences dropped and other control
+    characters shown (a log viewer obeys ANSI codes), so the line is exactly
+    one command.
     """
     from quality_gates.escape.terminal import visible
 
     props = ",".join(
-        f"{key}={escape_property(visible(str(value)))}"
+        f"{key}={escape_property(visible(strip_ansi(str(value))))}"
         for key, value in properties.items()
     )
     head = f"::{name} {props}" if props else f"::{name}"
-    return f"{head}::{escape_data(visible(message, newlines=True))}"
+    return f"{head}::{escape_data(visible(strip_ansi(message), newlines=True))}"

@@ -15,7 +15,12 @@ from quality_gates.score import format_debt
 def line(
     finding_path: str, line_no: int, col: int, tool: str, rule: str, message: str
 ) -> str:
-    """Format one finding as ``path:line:col: TOOL RULE message`` (one safe line)."""
+    """Format one finding as ``path:line:col: TOOL RULE message``, on one line.
+
+    Every character a repository wrote that a terminal would obey, a line
+    break in a message (a workflow step's name holds one) included, is shown
+    as an escape (``escape.terminal``): one finding is one safe line.
+    """
     return terminal.line(f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}")
 
 

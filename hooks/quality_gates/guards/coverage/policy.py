@@ -196,7 +196,7 @@ def check_changed(
     }
     report.summary.details["changed"] = {
         "base": opts.diff_base,
-        "percent": round(result.percent, 2),
+        "percent": ratchet_mod.floor2(result.percent),
         "covered": result.covered,
         "relevant": result.relevant,
         "fail_under": opts.changed_fail_under,
@@ -244,7 +244,7 @@ def build_report(data: coverage_mod.CoverageData, opts: Options, root: Path) -> 
     """Run every check that is on and decide the exit code."""
     report = Report(command=TOOL, rules={TOOL: rule_infos(RULES)})
     report.tools[TOOL] = ToolRun(TOOL, coverage_py.__version__, files=len(data.files))
-    report.summary.percent = round(data.percent, 2)
+    report.summary.percent = ratchet_mod.floor2(data.percent)
     report.summary.files = len(data.files)
     report.summary.details.update(data=display(data.source, root), kind=data.kind)
     report.notes.append(
