@@ -210,7 +210,13 @@ def test_init_writes_nothing_when_one_file_leads_outside(tmp_path: Path) -> None
         plan_mod.Change("pyproject.toml", None, "[tool.quality-gates]\n"),
         plan_mod.Change(".pre-commit-config.yaml", None, "repos: []\n"),
     ]
-    plan = plan_mod.Plan(changes, [], Report(command="init"), NAME)
+    plan = plan_mod.Plan(
+        changes=changes,
+        notes=[],
+        report=Report(command="init"),
+        offers=[],
+        baseline=NAME,
+    )
     with pytest.raises(GateError, match="outside the project: not written"):
         plan_mod.write(root, plan)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]

@@ -169,11 +169,7 @@ def test_install_without_a_folder_uses_this_machines_environment(
 
 def fake_suite_venv(venv: Path) -> None:
     """Make a usable suite environment without pip: quality_gates from the checkout."""
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
-    )
-    site = next(venv.glob("lib/python3*/site-packages"))
-    (site / "qg.pth").write_text(str(HOOKS) + "\n")
+    installed(venv)  # every file in a RECORD, as env_verify checks
     (venv / suite_env.STAMP).write_text(suite_env.stamp_text(REPO, venv))
 
 

@@ -119,7 +119,9 @@ def test_inert_json_keeps_the_value() -> None:
             "::error file=a%2Cline=9%3A%3Ab.py,title=x%3Ay::m",
             id="property-breakout",
         ),
-        pytest.param("\x1b[31mred", {}, "::error::\\x1b[31mred", id="ansi-in-message"),
+        pytest.param(
+            "\x1b[31mred\x1b[0m\x07", {}, "::error::red\\x07", id="ansi-and-bel"
+        ),
     ],
 )
 def test_command_is_exactly_one_command(
