@@ -36,13 +36,15 @@ LISTS = {
     "flask": HERE.parent / "audit_corpus_21" / "candidates-flask.txt",
     "pytest": HERE / "candidates-pytest.txt",
     "sphinx": HERE / "candidates-sphinx.txt",
+    # Batch B (README.md): added after batch A's truth held 16 gates.
+    "devsecops": HERE / "candidates-devsecops.txt",
 }
 PATTERN_QUOTA = 7
 CLEAN_QUOTA = 1
 EXAMINED_CAP = 40  # candidates looked at per list, at most
 # Added after the first pass gave 27 repositories (README.md): the one list
 # that filled its quota is walked on, in the same order, for three more.
-QUOTA_OF = {"pytest": 10}
+QUOTA_OF = {"pytest": 10, "devsecops": 12}
 PATTERNS = re.compile(
     r"\|\|\s*(true|:|echo|exit 0)\b|continue-on-error:\s*true|--exit-zero"
     r"|set \+e|ignore_outcome|success_codes"
