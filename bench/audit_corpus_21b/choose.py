@@ -68,7 +68,7 @@ def used() -> set[str]:
 
 
 def order(name: str) -> list[str]:
-    """The list in its shuffled order, after the last repository used before."""
+    """Return the list in its shuffled order, after the last repository used."""
     rows = [line.split() for line in LISTS[name].read_text().splitlines() if line]
     names = [repo for repo, count in rows if int(count) < 3000]
     random.Random(21).shuffle(names)

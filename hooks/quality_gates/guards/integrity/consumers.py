@@ -135,6 +135,38 @@ def consumed(
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 
 
+def job_result_consumed(jobs: dict[str, JobView], job: str) -> bool:
+    """Tell whether a job that continues on error passes its failure on.
+
+    ``needs.JOB.result`` cannot: GitHub reports ``success`` for a job whose
+    ``continue-on-error`` let it pass (actions/runner#1161).  A job output
+    carrying a step's ``outcome`` (or ``conclusion``) can, when a later job
+    reads it and fails.
+    """
+    view = jobs.get(job)
+    if view is None:
+        return False
+    refs = [
+        f"steps.{step.id}.{kind}"
+        for step in view.steps
+        if step.id
+        for kind in ("outcome", "conclusion")
+    ]
+    keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
+    return any(_needs_and_fails(other, job, keys) for other in jobs.values())
+
+
+def result_readers(jobs: dict[str, JobView], job: str) -> list[str]:
+    """Later jobs that read ``needs.JOB.result`` (which hides a continued failure)."""
+    ref = f"needs.{job}.result"
+    return [
+        other.name
+        for other in jobs.values()
+        if job in other.needs
+        and (ref in other.cond or any(step.reads([ref]) for step in other.steps))
+    ]
+
+
 def _needs_and_fails(other: JobView, job: str, keys: list[str]) -> bool:
     if job not in other.needs or not keys:
         return False

@@ -70,6 +70,7 @@ class Walker:
         self.result = Result()
         self.source = script.encode()
         self.pipestatus = "PIPESTATUS" in script
+        self.heredocs = shellparse.heredocs(script)
         self.depth = 0
         self.gates = 0
         self.tested = 0
@@ -150,6 +151,13 @@ class Walker:
                 self.hit("QG103", gate, f"`{gate.text}; exit 0`")
             elif not self.state.errexit:
                 self.errexit_off(gate)
+            elif gate.negated:
+                detail = (
+                    f"`! {gate.text}` in the middle of the script: errexit never "
+                    "stops on a negated command or pipeline, so its unexpected "
+                    "success is lost"
+                )
+                self.hit("QG113", gate, detail)
             else:
                 detail = (
                     f"`{gate.text}` on the left of `&&` (or tested by `if`): "
@@ -199,9 +207,7 @@ class Walker:
         if kind == "pipeline":
             return self.pipeline(node, errexit)
         if kind == "negated_command":
-            for child in node.named_children:
-                self.tested_statement(child)
-            return Flow()  # `!` turns a failure into success: an expected failure
+            return self.negated(node, [_negated_body(node)])
         if kind in ("subshell", "compound_statement", "do_group"):
             inner = self.sequence(statements(node), eligible=errexit)
             return (
@@ -260,7 +266,8 @@ class Walker:
     def nested(self, node: Node, words: list[str]) -> list[Gate] | None:
         """Commands a ``bash -c``, ``python -c`` or ``find -exec`` runs itself."""
         found = (
-            shellnest.shell_c(node, words, self.walk_inner)
+            shellnest.heredoc(node, words, self.heredocs, self.walk_inner, self.source)
+            or shellnest.shell_c(node, words, self.walk_inner)
             or shellnest.python_c(node, words, self.source)
             or shellnest.find_exec(node, words, self.source)
         )
@@ -306,9 +313,15 @@ class Walker:
 
     def pipeline(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a | b``: without pipefail only the last status counts."""
-        parts = [child for child in node.named_children if child.type != "comment"]
+        parts = _pipeline_parts(node)
         if not parts:
             return Flow()
+        if parts[0].type == "negated_command":
+            return self.negated(node, [_negated_body(parts[0]), *parts[1:]])
+        return self._wrap(self.piped(parts, node), errexit)
+
+    def piped(self, parts: list[Node], node: Node) -> list[Gate]:
+        """Return the gates a pipeline's status carries; report those a pipe loses."""
         last = self.statement(parts[-1], False).carriers()
         teed = self.teed_and_read(parts[-1], node)
         for part in parts[:-1]:
@@ -325,7 +338,26 @@ class Walker:
                         "failing is lost"
                     )
                     self.hit("QG112", gate, detail)
-        return self._wrap(last, errexit)
+        return last
+
+    def negated(self, node: Node, parts: list[Node | None]) -> Flow:
+        """Walk ``! a | b``: bash negates the whole pipeline, not ``a``.
+
+        tree-sitter hangs the ``!`` on ``a``.
+
+        The negated status is an expected failure: it fails when the gates
+        succeed.  errexit never stops on a negated pipeline, so the status
+        is seen only when it is the script's last or something tests it.
+        """
+        present = [part for part in parts if part is not None]
+        if not present:
+            return Flow()
+        self.tested += 1
+        try:
+            gates = self.piped(present, node)
+        finally:
+            self.tested -= 1
+        return Flow(status=[dataclasses.replace(g, negated=True) for g in gates])
 
     def teed_and_read(self, last: Node, pipeline: Node) -> bool:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
@@ -467,12 +499,10 @@ class Walker:
         tested = condition[-1]
         for node in condition[:-1]:
             self.statement(node, False)
-        negated = tested.type == "negated_command"
+        negated = _is_negated(tested)
         if negated:
-            inner = list(tested.named_children)
-            gates = [
-                g for child in inner for g in self.tested_statement(child).carriers()
-            ]
+            gates = self.tested_statement(tested).carriers()
+            gates = [dataclasses.replace(g, negated=False) for g in gates]
             gates = list(dict.fromkeys(gates))
             branch = body
         else:
@@ -515,6 +545,24 @@ class Walker:
             flow.exits += inner.exits
             flow.status += inner.status
         return flow
+
+
+def _pipeline_parts(node: Node) -> list[Node]:
+    return [child for child in node.named_children if child.type != "comment"]
+
+
+def _negated_body(node: Node) -> Node | None:
+    """Return the command under ``!`` (None for a bare ``!``)."""
+    inner = [child for child in node.named_children if child.type != "comment"]
+    return inner[0] if inner else None
+
+
+def _is_negated(node: Node) -> bool:
+    """``! cmd`` or ``! a | b`` (whose ``!`` tree-sitter hangs on ``a``)."""
+    if node.type == "negated_command":
+        return True
+    parts = _pipeline_parts(node) if node.type == "pipeline" else []
+    return bool(parts) and parts[0].type == "negated_command"
 
 
 def _first_command(node: Node) -> Node | None:

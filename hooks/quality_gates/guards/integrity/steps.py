@@ -33,6 +33,7 @@ from quality_gates.yamlnodes import line_of, mapping, scalar, value
 never_runs = expressions.never_runs
 _SHA = re.compile(r"[0-9a-f]{40}")
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+RESULT = "result:"  # the sink of a job's own continue-on-error
 _GATE_ACTION = re.compile(
     r"lint|test|(?<!-)check(?!out)|audit|scan|codeql|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
@@ -110,6 +111,7 @@ class JobContext:
     workflow: str = ""
     delivery: bool = False
     env: list[yaml.Node] = dataclasses.field(default_factory=list)
+    report_run: str = ""
 
 
 @dataclasses.dataclass
@@ -203,6 +205,15 @@ class Auditor:
                     self.input_script(node, text, spec, f"{where}, `{key}`", context)
                     or runs
                 )
+        docker = actioninputs.docker_command(uses, value(step, "with"))
+        if docker is not None:
+            node, text = docker
+            runs = (
+                self.input_script(
+                    node, text, actioninputs.DOCKER, f"{where}, `args`", context
+                )
+                or runs
+            )
         for node in self.env_commands(step, name, job):
             runs = (
                 self.input_script(
@@ -320,6 +331,9 @@ class Auditor:
     def resolve(self, jobs: dict[str, consumers.JobView]) -> None:
         """Report pending hits whose recorded failure nothing reads and fails on."""
         for item in self.pending:
+            if item.sinks == (RESULT,):
+                self.job_result(jobs, item)
+                continue
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
             detail = item.detail
@@ -328,6 +342,25 @@ class Auditor:
                 detail += f" (recorded in `{where}`, which nothing reads and fails on)"
             self.add(item.rule, item.line, detail, item.why)
         self.pending = []
+
+    def job_result(self, jobs: dict[str, consumers.JobView], item: Pending) -> None:
+        """Report a job's ``continue-on-error`` unless a job output carries it."""
+        if consumers.job_result_consumed(jobs, item.job):
+            return
+        detail = item.detail
+        readers = consumers.result_readers(jobs, item.job)
+        if readers:
+            named = ", ".join(f"`{name}`" for name in readers)
+            detail += (
+                f" (`needs.{item.job}.result` reads `success` for a job that "
+                f"continues on error, so job {named} never sees the failure)"
+            )
+        self.add(item.rule, item.line, detail, item.why)
+
+    def job_continues(self, job: JobContext, line: int, why: str) -> None:
+        """Keep a job's ``continue-on-error`` until the workflow is seen."""
+        detail = f"{job.prefix}: `continue-on-error: true`"
+        self.pending.append(Pending(job.key, 0, (RESULT,), "QG105", line, detail, why))
 
     def never_runs(self, node: yaml.Node, where: str) -> None:
         """QG107 for a step or job that runs a gate under an ``if:`` never true."""
@@ -359,7 +392,7 @@ class Auditor:
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
-        why = place.demotion(job.workflow, job.name)
+        why = place.demotion(job.workflow, job.name) or job.report_run
         self.pending.append(
             Pending(job.key, index, ("outcome:",), "QG105", line, detail, why)
         )
