@@ -881,6 +881,9 @@ def test_a_trailing_document_marker_is_refused(
         ("echo start\n! pytest tests/must_fail | tee log.txt", "shell: bash", None),
         ("! pytest tests/must_fail\necho done", "", "QG113"),
         ("echo start\n! pytest tests/must_fail", "", None),
+        ("! pytest tests | grep 'Critical error occurred'", "", None),
+        ("pytest tests | grep -v DeprecationWarning\necho done", "", "QG112"),
+        ("pytest tests | grep -q '1 passed'\necho done", "", None),
     ],
     ids=[
         "negated-pipeline-no-pipefail",
@@ -889,6 +892,9 @@ def test_a_trailing_document_marker_is_refused(
         "negated-pipeline-last",
         "negated-mid-script",
         "negated-last",
+        "negated-grep-judges-the-output",
+        "grep-filter-loses-the-status",
+        "grep-quiet-judges-the-output",
     ],
 )
 def test_a_negation_covers_the_whole_pipeline(
@@ -1001,6 +1007,12 @@ UPLOAD = f"""\
         ("  schedule:\n    - cron: '0 3 * * 1'\n", "", "", True),
         ("  push:\n  workflow_dispatch:\n", "", UPLOAD, True),
         (
+            "  schedule:\n    - cron: '0 3 * * 1'\n",
+            "",
+            UPLOAD.replace("reports", "coverage"),
+            True,
+        ),
+        (
             "  push:\n  schedule:\n    - cron: '0 3 * * 1'\n",
             "    if: github.event_name == 'schedule' || github.ref == 'refs/heads/main'\n",
             UPLOAD,
@@ -1014,6 +1026,7 @@ UPLOAD = f"""\
         "manual-without-artifacts",
         "schedule-alone-is-no-report",
         "also-on-push",
+        "scheduled-coverage-is-no-report",
         "job-also-on-push",
     ],
 )
@@ -1146,3 +1159,180 @@ def test_cibuildwheel_test_command_in_pyproject(
     found = gate_rules(audit_project(tmp_path, {"pyproject.toml": text}))
     expected = [(rule, "pyproject.toml", line_of(text, needle) if needle else 0, True)]
     assert found == (expected if rule else [])
+
+
+# ---- found by the blind run of bench/audit_corpus_21b (not blind after) -----
+
+
+@pytest.mark.parametrize(
+    ("branch", "rules"),
+    [
+        ("ruff check .; pytest tests; echo all passed", ["QG104", "QG104"]),
+        ("ruff check . && pytest tests", []),
+    ],
+    ids=["errexit-off-branch", "last-command-decides"],
+)
+def test_a_branch_without_errexit_loses_its_inner_checks(
+    tmp_path: Path, branch: str, rules: list[str]
+) -> None:
+    """Inside an ``if`` with errexit off only a branch's last command decides."""
+    makefile = (
+        f'quality:\n\t@if [ "$(OP)" = "lint" ]; then ruff check .; else {branch}; fi\n'
+    )
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert [rule for rule, *_ in found] == rules
+
+
+@pytest.mark.parametrize(
+    ("script", "rule"),
+    [
+        ("uv tool run pip-audit -r reqs.txt || true", "QG101"),
+        ("uv tool run pip-audit -r reqs.txt", None),
+        (
+            "docker run --rm ghcr.io/zaproxy/zaproxy zap-baseline.py -t http://x || true",
+            "QG101",
+        ),
+        (
+            "docker run --rm -v $PWD:/src bridgecrew/checkov -d /src --soft-fail",
+            "QG106",
+        ),
+        (
+            "docker run --rm -v $PWD:/src aquasec/trivy config --exit-code 0 /src",
+            "QG106",
+        ),
+        ("docker run --rm -v $PWD:/src aquasec/trivy config --exit-code 1 /src", None),
+    ],
+    ids=[
+        "uv-tool-run-or-true",
+        "uv-tool-run",
+        "zap-baseline-or-true",
+        "checkov-soft-fail",
+        "trivy-exit-code-0",
+        "trivy-exit-code-1",
+    ],
+)
+def test_scanners_and_the_flags_that_turn_them_off(
+    tmp_path: Path, script: str, rule: str | None
+) -> None:
+    text, found = run_workflow(tmp_path, step(script, name="Security scan"))
+    expected = [(rule, WF, line_of(text, script[:20]), True)]
+    assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("uses", "inputs", "rule"),
+    [
+        ("bridgecrewio/checkov-action", "soft_fail: true", "QG106"),
+        ("bridgecrewio/checkov-action", "soft_fail: false", None),
+        ("hadolint/hadolint-action", "no-fail: true", "QG106"),
+        ("dependency-check/Dependency-Check_Action", "format: SARIF", None),
+    ],
+    ids=["checkov-soft-fail", "checkov-fails", "hadolint-no-fail", "dep-check"],
+)
+def test_scanner_action_inputs_that_turn_them_off(
+    tmp_path: Path, uses: str, inputs: str, rule: str | None
+) -> None:
+    steps = f"- uses: {uses}@{SHA}  # v1\n  with:\n    {inputs}"
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, WF, line_of(text, inputs), True)]
+    assert found == (expected if rule else [])
+
+
+def test_dependency_check_action_is_a_gate(tmp_path: Path) -> None:
+    steps = (
+        f"- uses: dependency-check/Dependency-Check_Action@{SHA}  # main\n"
+        "  continue-on-error: true\n  with:\n    project: p"
+    )
+    text, found = run_workflow(tmp_path, steps)
+    assert found == [("QG105", WF, line_of(text, "continue-on-error"), True)]
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [("Create coverage summary", None), ("Run tests again", "QG112")],
+    ids=["summary-step-after-the-gate", "plain-rerun"],
+)
+def test_a_report_step_rerunning_a_seen_checker(
+    tmp_path: Path, name: str, rule: str | None
+) -> None:
+    """``pytest | tee | sed > summary.txt`` in a step that makes a summary."""
+    steps = (
+        step("pytest", name="Test with pytest")
+        + "\n"
+        + step(
+            "python -m pytest | tee | sed -n '/coverage/,$p' > summary.txt", name=name
+        )
+    )
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, WF, line_of(text, "python -m pytest |"), True)]
+    assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("second", "rules"),
+    [("\tpre-commit run --files CHANGES.rst\n", []), ("\techo done\n", ["QG101"])],
+    ids=["fix-run-then-check-run", "fix-run-only"],
+)
+def test_makefile_fix_run_followed_by_the_same_check(
+    tmp_path: Path, second: str, rules: list[str]
+) -> None:
+    makefile = "changes:\n\tpre-commit run --files CHANGES.rst || true\n" + second
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert [rule for rule, *_ in found] == rules
+
+
+JOBS_REPORT = """\
+name: ci
+on: push
+permissions: {{}}
+jobs:
+  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Run bandit
+        continue-on-error: true
+        run: bandit -r src -f json -o reports/bandit.json
+      - uses: actions/upload-artifact@{sha}  # v4
+        with:
+          name: bandit-report
+          path: reports/bandit.json
+  gate:
+    needs: scan
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@{sha}  # v4
+        with:
+          name: {download}
+      - name: Security gate
+        run: python scripts/aggregate_results.py {judge}
+"""
+
+
+@pytest.mark.parametrize(
+    ("download", "judge", "failing"),
+    [
+        ("bandit-report\n          path: reports", "--dir reports", None),
+        ("bandit-report", "", False),
+        ("bandit-report\n          path: all-reports", "--dir final/", True),
+        ("other-report", "", True),
+    ],
+    ids=[
+        "judge-reads-the-download",
+        "judge-names-no-location-note",
+        "judge-reads-elsewhere",
+        "report-never-downloaded",
+    ],
+)
+def test_a_report_carried_to_a_later_job(
+    tmp_path: Path, download: str, judge: str, failing: bool | None
+) -> None:
+    """A continued scanner's report, uploaded and checked by a job that needs it.
+
+    Carried when the check reads where the artifact landed; a note when the
+    check names no location (it may read the reports by default); a finding
+    when it reads somewhere else or nothing downloads the report.
+    """
+    text = JOBS_REPORT.format(sha=SHA, download=download, judge=judge)
+    found = gate_rules(audit_project(tmp_path, {WF: text}))
+    expected = [("QG105", WF, line_of(text, "continue-on-error"), failing)]
+    assert found == (expected if failing is not None else [])

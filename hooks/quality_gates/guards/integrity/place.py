@@ -10,7 +10,8 @@ it stands, so it never demotes a named checker.
 
 When a job runs is evidence too.  A job run only by hand or on a schedule
 (the workflow's triggers, or a job ``if:`` that allows only those events)
-that uploads what it produced as artifacts is a *report run*: its
+that uploads a report as an artifact (its name or path says so) is a
+*report run*: its
 ``continue-on-error`` lets the run finish its report (pypa/pipx's exhaustive
 package test).  A schedule alone is not that evidence: a nightly test run is
 still a gate, whose failure is the message.
@@ -62,12 +63,21 @@ def _only_off_changes(triggers: frozenset[str], job_if: str) -> bool:
     return True
 
 
+def reads_as_report(*names: str) -> bool:
+    """Tell whether an artifact's name or path reads as a report."""
+    return any(_REPORT.search(name) for name in names if name)
+
+
 def report_run(triggers: frozenset[str], job_if: str, uploads: bool) -> str:
-    """Why a job's ``continue-on-error`` is only plausible ('' when it is certain)."""
+    """Why a job's ``continue-on-error`` is only plausible ('' when it is certain).
+
+    ``uploads``: the job uploads an artifact named (or found at a path
+    named) for a report; coverage data or wheels are not reports.
+    """
     if not uploads or not _only_off_changes(triggers, job_if):
         return ""
     return (
         "it runs only by hand or on a schedule (never on a change) and uploads "
-        "what it produces as artifacts: a report run, whose continue-on-error "
-        "lets the report finish"
+        "a report as an artifact: a report run, whose continue-on-error lets "
+        "the report finish"
     )

@@ -74,6 +74,7 @@ class Walker:
         self.depth = 0
         self.gates = 0
         self.tested = 0
+        self.reports: set[str] = set()  # files the gates write their reports to
 
     # ---- results -------------------------------------------------------
 
@@ -126,16 +127,15 @@ class Walker:
         flow = Flow()
         for index, node in enumerate(nodes):
             current = self.statement(node, eligible and self.state.errexit)
-            if not eligible:
-                flow.status += current.carriers()
-                continue
-            self.observe(current.exits)
-            flow.exits += current.exits
+            status = current.status if eligible else current.carriers()
+            if eligible:
+                self.observe(current.exits)
+                flow.exits += current.exits
             following = nodes[index + 1] if index + 1 < len(nodes) else None
             if following is None:
-                flow.status = current.status
+                flow.status = status  # a compound's status is its last command's
             else:
-                self.lost_status(current.status, following)
+                self.lost_status(status, following)
         return flow
 
     def lost_status(self, gates: list[Gate], following: Node) -> None:
@@ -143,6 +143,11 @@ class Walker:
         if not gates:
             return
         if _STATUS_READ.search(text(following)):
+            if following.type == "if_statement" and not _ever_fails(following):
+                how = "with `$?` tested by an `if` whose branches never fail"
+                branches = [n for _, body in _if_clauses(following) for n in body]
+                self.hidden(gates, _branch_verdict(branches), how, branches, following)
+                return
             self.observe(gates)
             return
         words = shellparse.words(following) if following.type == "command" else []
@@ -252,6 +257,7 @@ class Walker:
             return Flow()  # `if git diff --quiet; then ...`: control flow
         self.gates += 1
         files = shellsinks.report_files(node, words)
+        self.reports.update(files)
         report = bool(files) or shellsinks.writes_report(node, words)
         gate = Gate(
             node.start_point[0],
@@ -320,10 +326,15 @@ class Walker:
             return self.negated(node, [_negated_body(parts[0]), *parts[1:]])
         return self._wrap(self.piped(parts, node), errexit)
 
-    def piped(self, parts: list[Node], node: Node) -> list[Gate]:
-        """Return the gates a pipeline's status carries; report those a pipe loses."""
+    def piped(self, parts: list[Node], node: Node, negated: bool = False) -> list[Gate]:
+        """Return the gates a pipeline's status carries; report those a pipe loses.
+
+        Output judged by the pipeline's last command is seen: ``gate | tee
+        log`` with the log read later, ``gate | grep -q PATTERN``, and ``!
+        gate | grep PATTERN`` (fails when the pattern shows up).
+        """
         last = self.statement(parts[-1], False).carriers()
-        teed = self.teed_and_read(parts[-1], node)
+        teed = self.teed_and_read(parts[-1], node) or _greps(parts[-1], negated)
         for part in parts[:-1]:
             lost = self.statement(part, False).carriers()
             if self.state.pipefail:
@@ -354,7 +365,7 @@ class Walker:
             return Flow()
         self.tested += 1
         try:
-            gates = self.piped(present, node)
+            gates = self.piped(present, node, negated=True)
         finally:
             self.tested -= 1
         return Flow(status=[dataclasses.replace(g, negated=True) for g in gates])
@@ -547,6 +558,28 @@ class Walker:
         return flow
 
 
+_GREPS = frozenset(("grep", "egrep", "fgrep", "rg"))
+
+
+def _greps(last: Node, negated: bool) -> bool:
+    """Tell whether a pipeline's last command judges the output (``grep -q``)."""
+    body = (
+        last.child_by_field_name("body")
+        if last.type == "redirected_statement"
+        else last
+    )
+    if body is None or body.type != "command":
+        return False
+    words = shellparse.words(body)
+    if not words or words[0] not in _GREPS:
+        return False
+    quiet = any(
+        w in ("--quiet", "--silent") or re.fullmatch(r"-[a-zA-Z]*q[a-zA-Z]*", w)
+        for w in words[1:]
+    )
+    return negated or quiet
+
+
 def _pipeline_parts(node: Node) -> list[Node]:
     return [child for child in node.named_children if child.type != "comment"]
 
@@ -563,6 +596,12 @@ def _is_negated(node: Node) -> bool:
         return True
     parts = _pipeline_parts(node) if node.type == "pipeline" else []
     return bool(parts) and parts[0].type == "negated_command"
+
+
+def _ever_fails(node: Node) -> bool:
+    """Tell whether any branch of an ``if`` can fail (``exit 1``, ``false``...)."""
+    branches = [n for _, body in _if_clauses(node) for n in body]
+    return _branch_verdict(branches) in (Verdict.FAILS, Verdict.MAY_FAIL)
 
 
 def _first_command(node: Node) -> Node | None:

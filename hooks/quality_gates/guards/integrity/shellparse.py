@@ -134,8 +134,8 @@ def _heredocs(text: str) -> tuple[str, list[Heredoc]]:
 
     tree-sitter-bash hangs what follows ``<<EOF`` on the line (``|| true``,
     ``| tee log``, ``; then``) inside the redirect, or fails on it; with the
-    body blanked and the operator a here-string of the same bytes
-    (``<<<___``), the line parses as bash reads it.
+    body blanked and the operator an input redirect of the same bytes
+    (``< ___``), the line parses as bash reads it.
     """
     try:
         found = _scan(text)
@@ -144,7 +144,7 @@ def _heredocs(text: str) -> tuple[str, list[Heredoc]]:
     out, docs, last = [], [], 0
     for match, body, terminator, end in found:
         width = len(match.group(0).encode())
-        stand_in = "<<<" + "_" * (width - 3) if width > 3 else "<_ "
+        stand_in = "< " + "_" * (width - 2)  # an input redirect of the same bytes
         out += [text[last : match.start()], stand_in, text[match.end() : body]]
         out.append(_blank(text[body:end]))
         last = end

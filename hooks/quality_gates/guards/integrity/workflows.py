@@ -45,12 +45,15 @@ def triggers(top: yaml.Node | None) -> frozenset[str]:
     return frozenset(s.value for s in yamlnodes.strings(node))
 
 
-def _uploads(job: yaml.Node) -> bool:
-    """Tell whether a job uploads artifacts (what it produced is its result)."""
-    return any(
-        (scalar(value(step, "uses")) or "").startswith("actions/upload-artifact")
-        for step in sequence(value(job, "steps"))
-    )
+def _uploads_report(job: yaml.Node) -> bool:
+    """Tell whether a job uploads a report (an artifact named or found as one)."""
+    for step in sequence(value(job, "steps")):
+        if (scalar(value(step, "uses")) or "").startswith("actions/upload-artifact"):
+            given = value(step, "with")
+            names = [scalar(value(given, k)) or "" for k in ("name", "path")]
+            if place.reads_as_report(*names):
+                return True
+    return False
 
 
 def _context(
@@ -70,7 +73,7 @@ def _context(
         delivery=place.ships(label) or place.ships(workflow),
         env=[n for n in (value(top, "env"), value(job, "env")) if n is not None],
         report_run=place.report_run(
-            triggers(top), scalar(value(job, "if")) or "", _uploads(job)
+            triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
         ),
     )
 
