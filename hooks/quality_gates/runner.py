@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates import program, sources
+from quality_gates import program, sources, testfiles
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import Finding, fingerprint_findings
@@ -36,6 +36,10 @@ class Outcome:
     notes: list[str]
     sources: dict[str, sources.Source]
     fixed: list[str] = dataclasses.field(default_factory=list)
+    # which files are tests, and what the suite's defaults leave out there
+    tests: testfiles.Rule | None = None
+    test_defaults: list[str] = dataclasses.field(default_factory=list)
+    test_configs: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -244,8 +248,11 @@ class Runner:
 
     # -- checking ---------------------------------------------------------
     def scopes(self, files: Sequence[str]) -> dict[str, list[str]]:
-        """Each tool's files: those of ``files`` the project's own run would check."""
-        return {a.name: a.select(self.ctx, files) for a in self.adapters}
+        """Each tool's files: those of ``files`` the project's own run would check.
+
+        A whole-program tool's are its whole program (``Adapter.program``).
+        """
+        return {a.name: a.program(self.ctx, files) for a in self.adapters}
 
     def check(self, files: Sequence[str]) -> Outcome:
         """Run every tool on its files, through the cache, and collect the outcome.
@@ -256,8 +263,11 @@ class Runner:
         scoped = self.scopes(files)
         wanted = set().union(*scoped.values())
         srcs = self.read_sources([n for n in files if n in wanted])
-        good = {n for n, s in srcs.items() if s.problem is None}
-        lines = sources.LinesOf(self.ctx.root, srcs)
+        # a whole-program tool checks its whole scope whatever files were named
+        # (see Adapter.program): those files go to it unless they are not Python
+        program = self.read_sources(sorted(wanted - set(files)))
+        good = {n for n, s in {**program, **srcs}.items() if s.problem is None}
+        lines = sources.LinesOf(self.ctx.root, {**program, **srcs})
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []
@@ -282,7 +292,23 @@ class Runner:
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=Finding.sort_key)
         notes = self.notes + (list(self.cache.notes) if self.cache else [])
-        return Outcome(found, self.tools, self.errors, notes, srcs)
+        return self._outcome(found, notes, srcs)
+
+    def _outcome(
+        self, found: list[Finding], notes: list[str], srcs: dict[str, sources.Source]
+    ) -> Outcome:
+        """Return the outcome, with which files are tests and the defaults there."""
+        ctx = self.ctx
+        return Outcome(
+            found,
+            self.tools,
+            self.errors,
+            notes,
+            srcs,
+            tests=ctx.tests,
+            test_defaults=[d for a in self.adapters if (d := a.test_defaults(ctx))],
+            test_configs=[d for a in self.adapters if (d := a.test_config(ctx))],
+        )
 
     def _ready(self, adapter: Adapter, mine: list[str]) -> list[str] | None:
         """Return the tool's files, or None when it is missing, refused or idle."""
@@ -307,7 +333,11 @@ class Runner:
         if adapter.whole_program:
             stamp = self._program_stamp(adapter, mine)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
-        return {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine}
+        more = adapter.file_inputs(self.ctx, mine)  # only the files it names
+        return {
+            n: key(adapter.name, RESULTS, fp, n, srcs[n].digest, *more.get(n, ()))
+            for n in mine
+        }
 
     def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
         """Return cached findings by key; a value of the wrong shape is a miss."""
