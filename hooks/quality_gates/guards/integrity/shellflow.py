@@ -372,14 +372,7 @@ class Walker:
 
     def teed_and_read(self, last: Node, pipeline: Node) -> bool:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
-        body = (
-            last.child_by_field_name("body")
-            if last.type == "redirected_statement"
-            else last
-        )
-        if body is None or body.type != "command":
-            return False
-        words = shellparse.words(body)
+        words = _part_words(last)
         files = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
         after = self.source[pipeline.end_byte :].decode(errors="replace")
         return any(name in after for name in files if "GITHUB_" not in name)
@@ -561,16 +554,21 @@ class Walker:
 _GREPS = frozenset(("grep", "egrep", "fgrep", "rg"))
 
 
-def _greps(last: Node, negated: bool) -> bool:
-    """Tell whether a pipeline's last command judges the output (``grep -q``)."""
+def _part_words(part: Node) -> list[str]:
+    """Return the words of a pipeline part that is a simple command."""
     body = (
-        last.child_by_field_name("body")
-        if last.type == "redirected_statement"
-        else last
+        part.child_by_field_name("body")
+        if part.type == "redirected_statement"
+        else part
     )
     if body is None or body.type != "command":
-        return False
-    words = shellparse.words(body)
+        return []
+    return shellparse.words(body)
+
+
+def _greps(last: Node, negated: bool) -> bool:
+    """Tell whether a pipeline's last command judges the output (``grep -q``)."""
+    words = _part_words(last)
     if not words or words[0] not in _GREPS:
         return False
     quiet = any(
