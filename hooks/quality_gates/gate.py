@@ -3,7 +3,9 @@
 The report carries the score, rating and debt of the checked files; with a
 baseline each finding is ``new`` or not, with ``--diff-base`` only findings on
 changed lines can be new; ``fail-under`` and ``max-debt`` add their own
-reasons.  ``verdict`` says the exit code and every reason for it.
+reasons, except with changed lines, where a missed threshold is a warning: a
+change that adds no finding must not fail for the state of the whole tree.
+``verdict`` says the exit code and every reason for it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Collection, Mapping
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import score as score_mod
+from quality_gates import testfiles
 from quality_gates.config import SEVERITY_LEVELS, Config
 from quality_gates.errors import ERROR, FAILED, PASSED
 from quality_gates.findings import Finding
@@ -91,6 +94,22 @@ def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
     summary.new = len(report.failing)
 
 
+def _split(summary: Summary, outcome: Outcome, config: Config) -> None:
+    """Split files, findings and debt between the tests and the rest."""
+    if outcome.tests is None:
+        return
+    price = costs(config)
+    summary.split = testfiles.split(
+        outcome.findings,
+        {name: src.loc for name, src in outcome.sources.items()},
+        outcome.tests,
+        lambda finding: score_mod.minutes(finding, price),
+    )
+    summary.test_files = testfiles.sentence(
+        outcome.tests, outcome.test_defaults, outcome.test_configs
+    )
+
+
 def build_report(
     command: str, outcome: Outcome, config: Config, options: Options | None = None
 ) -> Report:
@@ -109,8 +128,21 @@ def build_report(
     summary.files, summary.findings = len(outcome.sources), len(outcome.findings)
     summary.fixed_files = len(outcome.fixed)
     summary.set_score(result)
+    _split(summary, outcome, config)
     _ratchet(report, outcome, options)
-    summary.threshold_failures = thresholds(summary, options)
+    missed = thresholds(summary, options)
+    if options.changed is not None and missed:
+        # a whole-tree threshold would fail every change of a legacy project,
+        # even one that adds nothing: in changed-code mode a change is judged
+        # by its new findings, and a missed threshold is only a warning
+        summary.threshold_warnings = missed
+        report.notes.extend(
+            f"{reason}: not failing, since the gate judges the changed lines by"
+            " their new findings (thresholds fail runs of the whole tree)"
+            for reason in missed
+        )
+        missed = []
+    summary.threshold_failures = missed
     return report
 
 

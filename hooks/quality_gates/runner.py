@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates import program, sources
+from quality_gates import processes, program, sources, testfiles
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import SORT_KEY, Finding, fingerprint_findings
@@ -37,6 +37,10 @@ class Outcome:
     notes: list[str]
     sources: dict[str, sources.Source]
     fixed: list[str] = dataclasses.field(default_factory=list)
+    # which files are tests, and what the suite's defaults leave out there
+    tests: testfiles.Rule | None = None
+    test_defaults: list[str] = dataclasses.field(default_factory=list)
+    test_configs: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -172,8 +176,12 @@ class Runner:
                     return files_mod.outside_message(name, target)
                 st = os.stat(path)
         except OSError:
-            return files_mod.line_break_in(name)  # reading it says why
-        return files_mod.line_break_in(name) or self._too_big(name, st.st_size)
+            return self._bad_name(name)  # reading it says why
+        return self._bad_name(name) or self._too_big(name, st.st_size)
+
+    @staticmethod
+    def _bad_name(name: str) -> str | None:
+        return files_mod.line_break_in(name) or files_mod.not_utf8(name)
 
     def _too_big(self, name: str, size: int) -> str | None:
         limit = self.ctx.config.max_file_kb
@@ -230,11 +238,14 @@ class Runner:
         )
         good = [n for n in files if n in before and before[n].problem is None]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
+        if good and fixers:
+            names = ", ".join(a.name for a in fixers)
+            self.progress(f"fixing {len(good)} file(s) with {names} ({self.jobs} jobs)")
         for adapter in fixers:
             parts = batches(
                 [n for n in good if n in scoped[adapter.name]], sizes, self.jobs
             )
-            with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            with processes.pool(self.jobs) as pool:
                 failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
                 self.errors.extend(f for f in failures if f)
         after = self.read_sources(good)
@@ -256,8 +267,11 @@ class Runner:
 
     # -- checking ---------------------------------------------------------
     def scopes(self, files: Sequence[str]) -> dict[str, list[str]]:
-        """Each tool's files: those of ``files`` the project's own run would check."""
-        return {a.name: a.select(self.ctx, files) for a in self.adapters}
+        """Each tool's files: those of ``files`` the project's own run would check.
+
+        A whole-program tool's are its whole program (``Adapter.program``).
+        """
+        return {a.name: a.program(self.ctx, files) for a in self.adapters}
 
     def check(self, files: Sequence[str]) -> Outcome:
         """Run every tool on its files, through the cache, and collect the outcome.
@@ -268,8 +282,11 @@ class Runner:
         scoped = self.scopes(files)
         wanted = set().union(*scoped.values())
         srcs = self.read_sources([n for n in files if n in wanted])
-        good = {n for n, s in srcs.items() if s.problem is None}
-        lines = sources.LinesOf(self.ctx.root, srcs)
+        # a whole-program tool checks its whole scope whatever files were named
+        # (see Adapter.program): those files go to it unless they are not Python
+        program = self.read_sources(sorted(wanted - set(files)))
+        good = {n for n, s in {**program, **srcs}.items() if s.problem is None}
+        lines = sources.LinesOf(self.ctx.root, {**program, **srcs})
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []
@@ -294,7 +311,23 @@ class Runner:
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
         found.sort(key=SORT_KEY)
         notes = self.notes + (list(self.cache.notes) if self.cache else [])
-        return Outcome(found, self.tools, self.errors, notes, srcs)
+        return self._outcome(found, notes, srcs)
+
+    def _outcome(
+        self, found: list[Finding], notes: list[str], srcs: dict[str, sources.Source]
+    ) -> Outcome:
+        """Return the outcome, with which files are tests and the defaults there."""
+        ctx = self.ctx
+        return Outcome(
+            found,
+            self.tools,
+            self.errors,
+            notes,
+            srcs,
+            tests=ctx.tests,
+            test_defaults=[d for a in self.adapters if (d := a.test_defaults(ctx))],
+            test_configs=[d for a in self.adapters if (d := a.test_config(ctx))],
+        )
 
     def _ready(self, adapter: Adapter, mine: list[str]) -> list[str] | None:
         """Return the tool's files, or None when it is missing, refused or idle."""
@@ -320,7 +353,11 @@ class Runner:
             known = {n: src.digest for n, src in srcs.items()}
             stamp = self._program_stamp(adapter, mine, known)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
-        return {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine}
+        more = adapter.file_inputs(self.ctx, mine)  # only the files it names
+        return {
+            n: key(adapter.name, RESULTS, fp, n, srcs[n].digest, *more.get(n, ()))
+            for n in mine
+        }
 
     def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
         """Return cached findings by key; a value of the wrong shape is a miss."""
@@ -406,7 +443,7 @@ class Runner:
         tasks.sort(key=lambda t: t.cost, reverse=True)
         results: list[Finding] = []
         to_store: dict[str, Any] = {}
-        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+        with processes.pool(self.jobs) as pool:
             futures = {pool.submit(self._run_task, t): t for t in tasks}
             for future in concurrent.futures.as_completed(futures):
                 task = futures[future]

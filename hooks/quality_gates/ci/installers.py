@@ -9,9 +9,10 @@ with pip once per machine, beside the environments.
 uv builds the same environment only when it reads the same packages under the
 same constraints: pip's configuration (its environment variables and config
 files, as ``pip config list`` shows them) is translated to uv's options, and a
-setting uv has no equivalent for makes the install pip's.  uv byte-compiles as
-pip does (unless ``no-compile``).  A uv that cannot be had, or that fails, leaves
-the install to pip.  ``QUALITY_GATES_INSTALLER=pip`` (or ``uv``) chooses.
+setting uv has no equivalent for makes the install pip's.  Neither compiles
+bytecode: a compiled file cannot be checked against its wheel's RECORD
+(``env_verify``).  A uv that cannot be had, or that fails, leaves the install to
+pip.  ``QUALITY_GATES_INSTALLER=pip`` (or ``uv``) chooses.
 
 Standard library only: this runs before the suite is installed.
 """
@@ -23,8 +24,11 @@ import fcntl
 import os
 import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
+
+from quality_gates.escape.terminal import say
 
 UV = "0.13.9"
 CHOICE = "QUALITY_GATES_INSTALLER"
@@ -32,6 +36,7 @@ CHOICE = "QUALITY_GATES_INSTALLER"
 IGNORED = frozenset(
     {
         "config-file",  # where the other settings came from: read already
+        "no-compile",  # neither installer compiles here
         "disable-pip-version-check",
         "no-cache-dir",
         "progress-bar",
@@ -81,7 +86,7 @@ class NoEquivalent(Exception):
 def uv_options(settings: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
     """Translate pip's settings to uv's arguments and variables (or NoEquivalent)."""
     # pip picks the best version across every index; uv, unless told, the first
-    args, env = ["--compile-bytecode", "--index-strategy", "unsafe-best-match"], {}
+    args, env = ["--index-strategy", "unsafe-best-match"], {}
     for key, value in sorted(settings.items()):
         if key in IGNORED:
             continue
@@ -92,8 +97,6 @@ def uv_options(settings: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
             args += [part for w in words for part in ("--allow-insecure-host", w)]
         elif key == "no-index":
             args += ["--no-index"] if true else []
-        elif key == "no-compile":
-            args = [a for a in args if not true or a != "--compile-bytecode"]
         elif key in ("cert", "timeout", "default-timeout"):
             env["SSL_CERT_FILE" if key == "cert" else "UV_HTTP_TIMEOUT"] = value
         else:
@@ -136,6 +139,23 @@ def _version(exe: str) -> str:
     return words[1] if len(words) > 1 and words[0] == "uv" else ""
 
 
+class Installer(NamedTuple):
+    """The installer that made an environment: its name and install command."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+
+
+def add(installer: Installer, requirements: Sequence[str]) -> None:
+    """Install ``requirements`` into the environment ``installer`` made."""
+    subprocess.run(  # nosec B603
+        [*installer.command, *requirements],
+        env={**os.environ, **installer.env},
+        check=True,
+    )
+
+
 def _fresh_venv(python: str, venv: Path) -> Path:
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run(  # nosec B603
@@ -144,36 +164,42 @@ def _fresh_venv(python: str, venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def with_pip(python: str, venv: Path, target: str) -> None:
-    """Install ``target`` into a fresh ``venv`` with pip (the interpreter's own)."""
-    inside = _fresh_venv(python, venv)
-    pip = [python, "-m", "pip", "--python", str(inside), "install", "--quiet"]
-    subprocess.run([*pip, target], check=True)  # nosec B603
+def pip(python: str, venv: Path) -> Installer:
+    """Return pip (the interpreter's own) installing into ``venv``, without .pyc."""
+    inside = venv / "bin" / "python"
+    command = [python, "-m", "pip", "--python", str(inside), "install", "--quiet"]
+    return Installer("pip", [*command, "--no-compile"], {})
 
 
-def with_uv(python: str, venv: Path, target: str, home: Path) -> str | None:
-    """Install ``target`` with uv when it builds what pip would; else say why not."""
+def uv(python: str, venv: Path, home: Path) -> Installer | str:
+    """Return uv installing into ``venv`` as pip would; else say why not."""
     try:
         args, env = uv_options(pip_settings(python))
     except NoEquivalent as exc:
         return str(exc)
-    uv = uv_binary(python, home)
-    if uv is None:
+    exe = uv_binary(python, home)
+    if exe is None:
         return f"uv {UV} could not be installed"
-    inside = _fresh_venv(python, venv)
-    command = [uv, "pip", "install", "--quiet", "--python", str(inside), *args, target]
-    proc = subprocess.run(command, env={**os.environ, **env}, check=False)  # nosec
-    return None if proc.returncode == 0 else f"uv failed (exit {proc.returncode})"
+    inside = venv / "bin" / "python"
+    command = [exe, "pip", "install", "--quiet", "--python", str(inside), *args]
+    return Installer(f"uv {UV}", command, env)
 
 
-def install(python: str, venv: Path, target: str, home: Path) -> str:
+def install(python: str, venv: Path, target: str, home: Path) -> Installer:
     """Make ``venv`` with ``target`` installed; return the installer that did."""
     choice = os.environ.get(CHOICE, "").strip().lower()
     if choice not in ("", "pip", "uv"):
         raise OSError(f"{CHOICE}={choice!r}: expected pip or uv")
-    why = "asked for" if choice == "pip" else with_uv(python, venv, target, home)
-    if why is None:
-        return f"uv {UV}"
-    print(f"quality-gates: installing with pip: {why}")
-    with_pip(python, venv, target)
-    return "pip"
+    found = "asked for" if choice == "pip" else uv(python, venv, home)
+    if isinstance(found, Installer):
+        _fresh_venv(python, venv)
+        try:
+            add(found, [target])
+            return found
+        except subprocess.CalledProcessError as exc:
+            found = f"uv failed (exit {exc.returncode})"
+    say(f"quality-gates: installing with pip: {found}")
+    _fresh_venv(python, venv)
+    installer = pip(python, venv)
+    add(installer, [target])
+    return installer

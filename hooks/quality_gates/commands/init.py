@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from quality_gates import config as config_mod
+from quality_gates.adopt import choose
 from quality_gates.adopt import plan as plan_mod
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import workflow
-from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.errors import PASSED, GateError
+from quality_gates.escape import terminal
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.reports import text as text_report
 
@@ -34,6 +36,11 @@ Adopt quality-gates in the project at the current git repository's top:
 - {record_mod.PATH}: the hash of every file init wrote; a file
   changed since is not overwritten without --force.
 
+A replaced bandit hook, or flake8 hook with flake8-docstrings, that ran on the
+test files without a config of its own keeps doing so: init writes that config
+([tool.bandit]; docstring-convention).  It prints which files are tests and what
+the suite's defaults leave out there (assert, missing docstrings) in one line.
+
 It also audits the gates already there (audit-gates) and prints what it finds.
 
 exit codes: 0 written (or nothing to change), 2 usage, config or tool error
@@ -55,15 +62,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo",
         metavar="URL",
-        default=rev_mod.HOME,
-        help=f"the suite's repository for pre-commit (default: {rev_mod.HOME})",
+        help="the suite's repository for pre-commit: a URL, a fork, a mirror or a "
+        "local checkout (default: what .quality-gates-init.json records, else where "
+        "quality-gates was installed from, else its published home)",
     )
     parser.add_argument(
         "--rev",
         metavar="REV",
-        default=rev_mod.default_rev(),
-        help="tag, branch or commit of --repo to pin (default: the installed "
-        f"version's tag, {rev_mod.default_rev()}); written as its commit SHA",
+        help="tag, branch or commit of the repository to pin (default: the recorded "
+        f"one, else the installed one, else the installed version's tag, "
+        f"{rev_mod.default_rev()}); written as its commit SHA",
     )
     parser.add_argument(
         "--tools",
@@ -75,17 +83,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def say(message: str) -> None:
     """Print one progress line on standard error."""
-    print(f"quality-gates init: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates init: {message}", file=sys.stderr, flush=True)
 
 
 def _audit(root: Path) -> None:
     audit = integrity.run(root)
     if not audit.findings:
-        print(f"audit-gates: no problem in the {len(audit.files)} gate file(s) there")
+        terminal.say(
+            f"audit-gates: no problem in the {len(audit.files)} gate file(s) there"
+        )
         return
-    print(f"audit-gates: {len(audit.findings)} problem(s) in the gates already there:")
+    terminal.say(
+        f"audit-gates: {len(audit.findings)} problem(s) in the gates already there:"
+    )
     for f in audit.findings:
-        print(
+        terminal.say(
             "  " + text_report.line(f.path, f.line, f.column, f.tool, f.rule, f.message)
         )
 
@@ -93,7 +105,7 @@ def _audit(root: Path) -> None:
 def _summary(plan: plan_mod.Plan) -> None:
     report = plan.report
     counts = report.counts_by_tool()
-    print(
+    terminal.say(
         f"today's findings: {len(report.findings)}"
         + (
             " (" + ", ".join(f"{t} {n}" for t, n in counts.items()) + ")"
@@ -102,9 +114,13 @@ def _summary(plan: plan_mod.Plan) -> None:
         )
     )
     summary = report.summary
-    print(f"score {summary.score} ({summary.rating}), debt {summary.debt}")
+    terminal.say(f"score {summary.score} ({summary.rating}), debt {summary.debt}")
+    if summary.test_files:
+        terminal.say(
+            f"{summary.test_files} (`test-files` in [tool.quality-gates] changes it)"
+        )
     if plan.new_against_baseline is not None:
-        print(
+        terminal.say(
             f"{plan.baseline} kept: "
             f"{plan.new_against_baseline} finding(s) are not in it"
             + (
@@ -114,7 +130,9 @@ def _summary(plan: plan_mod.Plan) -> None:
             )
         )
     for note in plan.notes:
-        print(f"note: {note}")
+        terminal.say(f"note: {note}")
+    for offer in plan.offers:
+        terminal.say(f"offer: {offer}")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -124,16 +142,21 @@ def main(args: argparse.Namespace) -> int:
     )
     root = plan_mod.git_root(Path.cwd())
     request = plan_mod.Request(root, args.repo, args.rev, tools, args.force)
-    plan = plan_mod.build(request, say)
+    try:
+        plan = plan_mod.build(request, say)
+    except choose.NothingToAdopt as exc:
+        for offer in exc.offers:
+            terminal.say(f"offer: {offer}")
+        raise
     if args.dry_run:
         for change in plan.changes:
             if change.path == plan.baseline:
-                print(
+                terminal.say(
                     f"--- {change.path}: today's {len(plan.report.findings)} "
                     "finding(s) (diff left out)"
                 )
             else:
-                sys.stdout.write(change.diff())
+                sys.stdout.write(terminal.lines(change.diff().rstrip("\n").split("\n")))
     _summary(plan)
     _audit(root)
     if plan.refused:
@@ -142,13 +165,15 @@ def main(args: argparse.Namespace) -> int:
             + ": not overwritten; see the diff with --dry-run, then use --force"
         )
     if args.dry_run:
-        print(f"dry run: {len(plan.changes)} file(s) would change; nothing written")
+        terminal.say(
+            f"dry run: {len(plan.changes)} file(s) would change; nothing written"
+        )
         return PASSED
     if not plan.changes:
-        print("nothing to change: the project already has what init writes")
-    else:
-        plan_mod.write(root, plan)
-        for change in plan.changes:
-            print(f"{'wrote' if change.old is None else 'updated'} {change.path}")
-    print("next: `pre-commit install`, then commit these files")
-    return PASSED if not plan.refused else ERROR
+        terminal.say("nothing to change: the project already has what init writes")
+        return PASSED
+    plan_mod.write(root, plan)
+    for change in plan.changes:
+        terminal.say(f"{'wrote' if change.old is None else 'updated'} {change.path}")
+    terminal.say("next: `pre-commit install`, then commit these files")
+    return PASSED

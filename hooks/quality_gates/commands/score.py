@@ -11,7 +11,9 @@ from quality_gates import reports, scan
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.escape import terminal
 from quality_gates.report import Report
+from quality_gates.reports.text import PARTS
 from quality_gates.score import format_debt
 
 NAME = "score"
@@ -51,6 +53,12 @@ def render_text(report: Report) -> str:
         f"{s.lines_of_code} lines of code x {s.cost_per_line or 0.0:g} min per line",
         f"{s.findings} finding(s) in {s.files} file(s)",
     ]
+    if s.split:
+        out.append("tests and the rest:")
+        for name, label in PARTS.items():
+            part = s.split[name]
+            out.append(_row(f"{label} ({part['files']} files)", part))
+        out.append(f"  {s.test_files}")
     if s.by_tool:
         out.append("by tool:")
         for tool, row in s.by_tool.items():
@@ -64,7 +72,7 @@ def render_text(report: Report) -> str:
     if report.errors:
         out.append("note: the score covers only the tools that ran without error")
     out.extend(f"note: {n}" for n in report.notes)
-    return "\n".join(out) + "\n"
+    return terminal.lines(out)
 
 
 def report(args: argparse.Namespace) -> Report:
@@ -94,4 +102,4 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _progress(message: str) -> None:
-    print(f"quality-gates: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates: {message}", file=sys.stderr, flush=True)

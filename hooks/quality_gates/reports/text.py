@@ -1,15 +1,27 @@
-"""One line per finding, ``path:line:col: TOOL RULE message``, then counts."""
+"""One line per finding, ``path:line:col: TOOL RULE message``, then counts.
+
+Every line passes through ``escape.terminal.line``: what a repository wrote
+(messages, paths, notes, errors) shows its control characters and never
+becomes a workflow command in the Actions log.
+"""
 
 from __future__ import annotations
 
+from quality_gates.escape import terminal
 from quality_gates.report import Report, Summary
+from quality_gates.score import format_debt
 
 
 def line(
     finding_path: str, line_no: int, col: int, tool: str, rule: str, message: str
 ) -> str:
-    """Format one finding as ``path:line:col: TOOL RULE message``."""
-    return f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}"
+    """Format one finding as ``path:line:col: TOOL RULE message``, on one line.
+
+    Every character a repository wrote that a terminal would obey, a line
+    break in a message (a workflow step's name holds one) included, is shown
+    as an escape (``escape.terminal``): one finding is one safe line.
+    """
+    return terminal.line(f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}")
 
 
 def verdict(report: Report) -> str:
@@ -25,6 +37,8 @@ def verdict(report: Report) -> str:
     if summary.score is not None:
         debt = summary.debt or f"{summary.debt_minutes}m"
         out.append(f"score {summary.score} ({summary.rating}), debt {debt}")
+    if summary.split is not None:
+        out.append(split(summary.split))
     out.extend(ratchet(summary))
     for note in report.notes:
         out.append(f"note: {note}")
@@ -35,7 +49,20 @@ def verdict(report: Report) -> str:
     out.append(
         f"{report.command}: {word}" + (": " + "; ".join(reasons) if reasons else "")
     )
-    return "\n".join(out) + "\n"
+    return terminal.lines(out)
+
+
+PARTS = {"tests": "tests", "rest": "the rest"}
+
+
+def split(parts: dict[str, dict[str, int]]) -> str:
+    """Say the findings and debt of the tests and of the rest, in one line."""
+    return "; ".join(
+        f"{label}: {part['findings']} finding(s), debt "
+        f"{format_debt(part['debt_minutes'])} in {part['files']} file(s)"
+        for name, label in PARTS.items()
+        if (part := parts.get(name)) is not None
+    )
 
 
 def ratchet(summary: Summary) -> list[str]:
@@ -57,11 +84,11 @@ def ratchet(summary: Summary) -> list[str]:
 
 def render(report: Report) -> str:
     """Render every finding on one line, then the verdict."""
-    # ``line``'s format, inline: a legacy tree's run prints 74k of them
+    # ``line``'s format, inline, each line made safe once by ``terminal.lines``:
+    # a legacy tree's run prints 74k of them
     out = [
         f"{f.path}:{f.line}:{f.column}: {f.tool} {f.rule} {f.message}"
         + ("" if f.new is not False else " [not new]")
         for f in report.findings
     ]
-    body = "\n".join(out) + ("\n" if out else "")
-    return body + verdict(report)
+    return terminal.lines(out) + verdict(report)

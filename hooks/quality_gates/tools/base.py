@@ -10,10 +10,11 @@ import os
 import re
 import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from quality_gates import processes, testfiles
 from quality_gates.code_identity import identity
 from quality_gates.config import Config
 from quality_gates.findings import Finding
@@ -65,6 +66,11 @@ class Context:
 
     root: Path
     config: Config
+
+    @functools.cached_property
+    def tests(self) -> testfiles.Rule:
+        """Which files are tests: ``test-files``, else as pytest finds them."""
+        return testfiles.load(self.root, self.config.test_files)
 
 
 class Adapter:
@@ -119,6 +125,29 @@ class Adapter:
         """Return the suite's defaults, for a project with no config of its own."""
         return []
 
+    def test_defaults(self, ctx: Context) -> str | None:
+        """Say what the suite's defaults leave out of test files (``testfiles``).
+
+        None: nothing, or the project's own config for it decides.
+        """
+        return None
+
+    def test_config(self, ctx: Context) -> str | None:
+        """Name the project's own config that decides instead of ``test_defaults``."""
+        return None
+
+    def file_inputs(
+        self, ctx: Context, files: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Return, by file, what else decides its result: part of its cache key.
+
+        Whether a file is a test, where ``test_defaults`` apply: a changed
+        ``testpaths`` checks again the files it moves, and only those.
+        """
+        if not self.test_defaults(ctx):
+            return {}
+        return {name: ("test file",) for name in files if ctx.tests(name)}
+
     def select(self, ctx: Context, files: Sequence[str]) -> list[str]:
         """Return the files of ``files`` that the project's own run of the tool checks.
 
@@ -127,6 +156,10 @@ class Adapter:
         project root would (see ``tools/walk.py``).
         """
         return list(filter(self.scope(ctx, files), files))
+
+    def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Return what a run naming ``files`` checks: ``select``, or more (mypy)."""
+        return self.select(ctx, files)
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Return the rule of ``select`` for one file (by default: every file)."""
@@ -180,7 +213,9 @@ class Adapter:
             *self.check_args(ctx),
             *self.config_inputs(ctx),
         ]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return hashlib.sha256(
+            "\0".join(parts).encode("utf-8", "surrogateescape")
+        ).hexdigest()
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
         """Return the command line: the tool's module under this interpreter.
@@ -192,20 +227,29 @@ class Adapter:
         return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
-        """Run the tool on ``files`` in the project root and capture its output.
+        """Run the tool on ``files`` in the project root and capture its output."""
+        return self.spawn(ctx, args, files)
 
-        A process past ``tool-timeout`` is killed: ToolCrashed, never a result.
+    def spawn(
+        self,
+        ctx: Context,
+        args: Sequence[str],
+        files: Sequence[str],
+        env: Mapping[str, str] | None = None,
+    ) -> Proc:
+        """Start the tool's command and capture its output.
+
+        ``env`` adds variables to the tools' environment.  A process past
+        ``tool-timeout`` is killed: ToolCrashed, never a result.
         """
         limit = ctx.config.tool_timeout
         try:
-            proc = subprocess.run(  # nosec B603
+            # in a process group of its own, stopped with the run (processes)
+            proc = processes.run(
                 self.command(args, files),
                 cwd=ctx.root,
-                env=tool_environment(),
-                capture_output=True,
-                text=True,
-                errors="replace",
-                check=False,
+                env={**tool_environment(), **(env or {})},
+                errors="surrogateescape",  # a file name that is not UTF-8 round-trips
                 timeout=limit or None,
             )
         except subprocess.TimeoutExpired:
@@ -315,10 +359,18 @@ def config_text(root: Path, name: str) -> str:
 
 def read_ini(path: Path) -> configparser.RawConfigParser:
     """Read an ini-style config as the tools do; an unreadable one reads empty."""
+    try:
+        return read_ini_text(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return configparser.RawConfigParser()
+
+
+def read_ini_text(text: str) -> configparser.RawConfigParser:
+    """Parse ini-style text as the tools do; a malformed one reads empty."""
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, configparser.Error):
+        parser.read_string(text)
+    except configparser.Error:
         return configparser.RawConfigParser()
     return parser
 
@@ -342,35 +394,59 @@ def pyproject_tool(ctx: Context, name: str) -> bool:
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
-def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
-    """(path, first changed old line, lines removed, lines added) for each hunk."""
-    hunks: list[tuple[str, int, int, int]] = []
+def diff_lines(diff: str) -> list[tuple[str, int, int, int]]:
+    """One (path, line, lines removed, lines added) per line a formatter changes.
+
+    A formatter's finding is each line of the file its diff removes or
+    rewrites, at that line: so its fingerprint is that line's own text (see
+    ``findings``), and clean lines added above, below or between them change
+    nothing, while a new badly formatted line is a finding of its own.  Lines
+    only inserted (blank lines before a ``def``) flag the line they go before
+    (the last line at the end of the file).  The counts are the hunk's.
+    """
+    found: list[tuple[str, int, int, int]] = []
+    for hunk in _hunks(diff):
+        old_line = hunk.start
+        flagged: list[int] = []
+        previous = " "
+        for kind in (text[:1] for text in hunk.lines):
+            if kind == "-":
+                flagged.append(old_line)
+                old_line += 1
+            elif kind == "+" and previous == " ":
+                flagged.append(old_line)  # an insertion before this line
+            elif kind == " ":
+                old_line += 1
+            previous = kind
+        kinds = [text[:1] for text in hunk.lines]
+        counts = (kinds.count("-"), kinds.count("+"))
+        last = max(old_line - 1, 1)
+        for line in dict.fromkeys(flagged):
+            found.append((hunk.path, max(min(line, last), 1), *counts))
+    return found
+
+
+@dataclasses.dataclass
+class _Hunk:
+    path: str
+    start: int  # the first old line the hunk shows (-1: a file header)
+    lines: list[str] = dataclasses.field(default_factory=list)
+
+
+def _hunks(diff: str) -> list[_Hunk]:
+    """Split a unified diff into its hunks."""
+    hunks: list[_Hunk] = []
     path = ""
-    current: list[int] | None = None
-    old_line = 0
     for text in diff.split("\n"):  # a form feed in a source line is not a break
         text = text.removeprefix("\ufeff")  # black echoes a file's UTF-8 BOM
         if text.startswith("--- "):
             # "--- PATH\tTIMESTAMP": the path may hold a tab, the timestamp never
             path = text[4:].rsplit("\t", 1)[0]
-            current = None
+            hunks.append(_Hunk(path, -1))  # no hunk yet: lines are not taken
         elif text.startswith("+++ "):
             continue
         elif (m := _HUNK.match(text)) is not None:
-            old_line = int(m.group(1))
-            current = [0, 0, 0]
-            hunks.append((path, 0, 0, 0))
-        elif current is not None and text[:1] in ("-", "+", " "):
-            if text[:1] == " ":
-                old_line += 1
-                continue
-            p, first, removed, added = hunks[-1]
-            if not first:
-                first = max(old_line, 1)
-            if text[:1] == "-":
-                removed += 1
-                old_line += 1
-            else:
-                added += 1
-            hunks[-1] = (p, first, removed, added)
-    return [h for h in hunks if h[1]]
+            hunks.append(_Hunk(path, int(m.group(1))))
+        elif hunks and hunks[-1].start >= 0 and text[:1] in ("-", "+", " "):
+            hunks[-1].lines.append(text)
+    return [h for h in hunks if h.lines]

@@ -19,6 +19,14 @@ from quality_gates.tools.base import (
     read_ini,
     register,
 )
+from quality_gates.tools.testdefaults import (
+    FLAKE8_CODE,
+    PerFileIgnores,
+    batches,
+    joined,
+    parse_mapping,
+    real_root,
+)
 from quality_gates.tools.walk import Walk, any_glob
 
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
@@ -64,6 +72,70 @@ class Flake8(Adapter):
             if ini_has_section(ctx.root, name, "flake8", "flake8:local-plugins"):
                 return name
         return None
+
+    def docstring_config(self, ctx: Context) -> str | None:
+        """Name where the project configures flake8's docstring checks, or None.
+
+        In the flake8 config flake8 reads (``own_config``): an option of
+        flake8-docstrings (``docstring-convention``, ``ignore-decorators``,
+        ``property-decorators``), or a D code named by ``select``,
+        ``extend-select``, ``ignore``, ``extend-ignore`` or ``per-file-ignores``.
+        pydocstyle's and ruff's own settings are not flake8's: flake8 never
+        reads them, so they change nothing here.
+        """
+        own = self.own_config(ctx)
+        ini = read_ini(ctx.root / own) if own else None
+        for key in DOCSTRING_OPTIONS:
+            if _option(ini, key, ()):
+                return f"{own} [flake8] {key}"
+        for key in CODE_OPTIONS:
+            if any(_DOCSTRING_CODE.fullmatch(c) for c in _codes(ini, key)):
+                return f"{own} [flake8] {key} (D codes)"
+        return None
+
+    def test_defaults(self, ctx: Context) -> str | None:
+        """Leave D1 (missing docstrings) out of test files, unless configured."""
+        if self.docstring_config(ctx):
+            return None
+        return f"flake8 {FLAKE8_CODE} (missing docstrings)"
+
+    def test_config(self, ctx: Context) -> str | None:
+        """Name the project's docstring config, which decides about test files too."""
+        own = self.docstring_config(ctx)
+        return f"flake8 docstrings ({own})" if own else None
+
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run flake8 with D1 ignored in the test files (``--per-file-ignores``).
+
+        A batch whose test files would not fit in one argument runs in parts.
+        """
+        tested = self.test_defaults(ctx) and any(ctx.tests(f) for f in files)
+        ignores = self.per_file_ignores(ctx) if tested else None
+        if ignores is None:
+            return super().run(ctx, args, files)
+        parts = batches(
+            files,
+            lambda f: ignores.entry(f) if ctx.tests(f) else None,
+            len(ignores.project),
+        )
+        return joined(
+            [
+                super(Flake8, self).run(
+                    ctx, [*args, "--per-file-ignores", ignores.value(entries)], part
+                )
+                for part, entries in parts
+            ]
+        )
+
+    def per_file_ignores(self, ctx: Context) -> PerFileIgnores | None:
+        """Read the project's ``per-file-ignores``; None when flake8 cannot either."""
+        own = self.own_config(ctx)
+        ini = read_ini(ctx.root / own) if own else None
+        value = "\n".join(_raw(ini, "per-file-ignores"))
+        try:
+            return PerFileIgnores(real_root(ctx.root), value)
+        except ValueError:  # flake8 itself says what is wrong with it
+            return None
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``flake8`` (``flake8 .``) checks.
@@ -133,6 +205,9 @@ class Flake8(Adapter):
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the finding lines; other output, or exit 1 with none, is an error."""
+        refused = config_error(proc, self.own_config(ctx))
+        if refused:
+            raise ToolCrashed(refused)  # every file meets it: no file to blame
         proc.crash(self.name, (0, 1))
         findings = []
         for text in proc.stdout.split("\n"):
@@ -158,6 +233,26 @@ class Flake8(Adapter):
                 f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}"
             )
         return findings
+
+
+CRITICAL = "There was a critical error during execution of Flake8:"
+
+
+def config_error(proc: Proc, own: str | None) -> str | None:
+    """Say why flake8 refused its options, in flake8's own words, or None.
+
+    A malformed option (``per-file-ignores`` without a colon) prints
+    ``CRITICAL`` and the reason on standard output; one of the wrong type
+    (``max-line-length = eighty``) stops flake8 with a traceback while it
+    reads its options.
+    """
+    where = own or "the suite's defaults"
+    if proc.stdout.lstrip().startswith(CRITICAL):
+        reason = " ".join(proc.stdout.split(CRITICAL, 1)[1].split())
+        return f"flake8 refused its config ({where}): {reason}"
+    if proc.traceback and "flake8/options/" in proc.stderr:
+        return f"flake8 cannot read its config ({where}): {proc.detail()}"
+    return None
 
 
 def plugins() -> list[str]:
@@ -225,6 +320,35 @@ def _option(
         if ini is not None and ini.has_option("flake8", key):
             return [p for p in re.split(r"[,\s]", ini.get("flake8", key)) if p]
     return list(default)
+
+
+# flake8-docstrings' own options, and the options that name codes
+DOCSTRING_OPTIONS = (
+    *("docstring-convention", "ignore-decorators", "property-decorators"),
+)
+CODE_OPTIONS = (
+    *("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores"),
+)
+_DOCSTRING_CODE = re.compile(r"D[0-9]*")
+
+
+def _raw(ini: configparser.RawConfigParser | None, name: str) -> list[str]:
+    """Return an option of ``[flake8]`` as written (``-`` or ``_``), or nothing."""
+    for key in (name, name.replace("-", "_")):
+        if ini is not None and ini.has_option("flake8", key):
+            return [ini.get("flake8", key)]
+    return []
+
+
+def _codes(ini: configparser.RawConfigParser | None, name: str) -> list[str]:
+    """Return the codes an option names (``per-file-ignores``: by flake8's parser)."""
+    text = "\n".join(_raw(ini, name))
+    if name != "per-file-ignores":
+        return [c for c in re.split(r"[,\s]+", text) if c]
+    try:
+        return [code for _name, codes in parse_mapping(text) for code in codes]
+    except ValueError:  # flake8 itself says what is wrong with it
+        return []
 
 
 def _absolute(root: Path, patterns: Sequence[str]) -> list[str]:

@@ -16,7 +16,7 @@ path, after the suite's own: a plugin installed only in the project's
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import os
 import re
@@ -26,7 +26,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from quality_gates.cache import cache_dir
+from quality_gates import files as files_mod
+from quality_gates.cache import mypy_folder
+from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools import mypy_config
 from quality_gates.tools.base import (
@@ -37,6 +39,7 @@ from quality_gates.tools.base import (
     ini_has_section,
     pyproject_tool,
     register,
+    tool_error,
 )
 
 # the flag that carries a site-packages folder from run() to command()
@@ -128,6 +131,47 @@ def mypy_path(ctx: Context) -> list[Path]:
 
 
 INTERNAL_ERROR = "error: INTERNAL ERROR"
+# files that may stop mypy one by one (each a finding) before mypy itself is to blame
+MAX_BLOCKED = 10
+
+
+@dataclasses.dataclass
+class Blocked(Proc):
+    """mypy's last run, and the files that stopped an earlier one (as findings)."""
+
+    blocked: list[Finding] = dataclasses.field(default_factory=list)
+
+
+def package_bases(ctx: Context) -> list[str]:
+    """Folders of the project that its packages are imported from, for mypy's names.
+
+    ``src`` when it holds packages and is none itself, and every folder of the
+    project that an editable install puts on the environment's import path:
+    under ``--explicit-package-bases`` a module there is ``pkg.mod``, the name
+    the environment imports it by, not ``src.pkg.mod`` (mypy would otherwise
+    find the one file twice, under two names, and stop).
+    """
+    root = ctx.root.resolve()
+    found = [
+        folder
+        for folder in pth_folders(project_python(ctx))
+        if folder != root and folder.is_relative_to(root)
+    ]
+    src = root / "src"
+    if src.is_dir() and not (src / "__init__.py").exists():
+        found.append(src)
+    return sorted({str(folder) for folder in found})
+
+
+def bases_environment(ctx: Context) -> dict[str, str]:
+    """Return MYPYPATH with the package bases first, then the one already set."""
+    bases = package_bases(ctx)
+    if not bases:
+        return {}
+    current = os.environ.get("MYPYPATH", "")
+    return {"MYPYPATH": os.pathsep.join([*bases, *filter(None, [current])])}
+
+
 NO_CACHE = ["--cache-dir", os.devnull]
 
 
@@ -180,6 +224,23 @@ class Mypy(Adapter):
             return "setup.cfg"
         return None
 
+    def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Check the whole program whenever one of its files is named.
+
+        mypy's findings in one module depend on every module it imports and
+        is imported by, and the baseline holds those of the whole tree: a
+        staged run checks exactly what ``--all-files`` checks, with the same
+        module names, so the two agree on the same tree (mypy's own cache
+        and the runner's make the unchanged part cheap).
+        """
+        if not self.select(ctx, files):
+            return []
+        try:
+            tree = files_mod.tracked_python_files(ctx.root, ctx.config.exclude)
+        except GateError:
+            tree = []  # not a git checkout: the named files are the program
+        return self.select(ctx, sorted({*tree, *files}))
+
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``mypy`` checks as configured (``files``, ``exclude``...).
 
@@ -201,10 +262,8 @@ class Mypy(Adapter):
         read-only place) gets ``os.devnull``: mypy then keeps no cache at all,
         instead of stopping with an INTERNAL ERROR.
         """
-        digest = hashlib.sha256(str(ctx.root).encode()).hexdigest()[:16]
-        folder = cache_dir() / "mypy" / digest
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = mypy_folder(ctx.root)  # named by the user's key (cache_key)
             os.utime(folder)  # last used: folders unused past the age bound are pruned
         except OSError:
             return ["--cache-dir", os.devnull]
@@ -265,26 +324,51 @@ class Mypy(Adapter):
         return [sys.executable, "-c", BOOT, str(len(sites)), *sites, *rest, "--", *kept]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run mypy; a file that stops mypy is a finding, and the rest are checked.
+
+        mypy stops at a blocking error (``No parent module -- cannot perform
+        relative import``, a folder named like no package can be): that file
+        becomes one finding the baseline can hold, and mypy runs again without
+        it, up to ``MAX_BLOCKED`` files.
+        """
+        args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
+        kept = list(files)
+        blocked: list[Finding] = []
+        proc = self._run(ctx, args, kept)
+        while len(blocked) < MAX_BLOCKED:
+            stopped = _blocking(proc, kept)
+            if not stopped:
+                break
+            for finding, dropped in stopped:
+                blocked.append(finding)
+                kept = [f for f in kept if f not in dropped]
+            proc = self._run(ctx, args, kept) if kept else Proc(0, "", "")
+        return Blocked(proc.returncode, proc.stdout, proc.stderr, blocked)
+
+    def _run(self, ctx: Context, args: list[str], files: Sequence[str]) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
 
         Folders without ``__init__.py`` (tests/, docs/ examples) make two
         ``conftest.py`` both module ``conftest``, and mypy stops before checking
         anything (pytest's and django's own sdists do).  Then run it again with
         ``--explicit-package-bases``, which names each module by its path from
-        the root (or ``mypy_path``), as the project would by hand.
+        the root, or from a folder the project imports its packages from
+        (``src``, an editable install's folder: see ``package_bases``), as the
+        project would by hand.
         """
-        args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
         start = time.perf_counter()
-        proc = super().run(ctx, args, files)
+        proc = self.spawn(ctx, args, files)
         retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
+        env = None
         if retry and "--explicit-package-bases" not in args:
             lost = time.perf_counter() - start
             args = [*args, "--explicit-package-bases"]
-            proc = super().run(ctx, args, files)
+            env = bases_environment(ctx)
+            proc = self.spawn(ctx, args, files, env)
             proc.notes.append(_twice(lost))
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
-            proc = super().run(ctx, [*_without_cache(args), *NO_CACHE], files)
+            proc = self.spawn(ctx, [*_without_cache(args), *NO_CACHE], files, env)
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
@@ -294,10 +378,11 @@ class Mypy(Adapter):
         for text in proc.stdout.split("\n"):
             record = _record(text)
             if record is None:
-                if text.strip():
+                if text.strip() and not _NOTE.match(text):
                     other.append(text.strip())
             elif record["severity"] != "note" and int(record["line"]) > 0:
                 findings.append(_finding(record))
+        findings += proc.blocked if isinstance(proc, Blocked) else []
         if proc.returncode not in (0, 1) or proc.traceback or other:
             raise ToolCrashed(_cause(ctx, files, proc, findings, other), findings)
         if proc.returncode == 1 and not findings:
@@ -312,6 +397,11 @@ def _twice(lost: float) -> str:
         f"with --explicit-package-bases ({lost:.1f} s lost); set "
         "explicit_package_bases = true in mypy's config to run once"
     )
+
+
+# a note outside the JSON records is about the run, not the code (``pyproject.toml:
+# note: unused section(s)`` under warn_unused_configs): never an error
+_NOTE = re.compile(r"^[^{][^\n]*?: note: ")
 
 
 def _record(text: str) -> dict[str, Any] | None:
@@ -415,3 +505,55 @@ def _bad_package(files: Sequence[str], name: str) -> str:
         f"mypy: folder {where} holds __init__.py but {base!r} is not a valid "
         "Python package name; rename it, or add it to `exclude` in mypy's config"
     )
+
+
+def _blocking(proc: Proc, files: Sequence[str]) -> list[tuple[Finding, set[str]]]:
+    """Return the files that stopped mypy, each as a finding and the files it drops.
+
+    A blocking error is the last error record of a run that exited 2 without a
+    traceback, on a file mypy was given; a folder that is no valid package
+    name drops every file under it.  Anything else stops the gate as before.
+    """
+    if proc.returncode != 2 or proc.traceback:
+        return []
+    for text in [*proc.stdout.split("\n"), *proc.stderr.split("\n")]:
+        m = _BAD_PACKAGE.match(text.strip())
+        if m:
+            return _bad_folder(files, m.group(1))
+    records = [r for r in map(_record, proc.stdout.split("\n")) if r is not None]
+    errors = [r for r in records if r["severity"] == "error"]
+    if not errors:
+        return []
+    last = errors[-1]
+    path = Path(str(last["file"])).as_posix().removeprefix("./")
+    if path not in files or _PLUGIN.match(str(last["message"])):
+        return []
+    message = (
+        f"mypy cannot check this file: {last['message']}; it stops mypy, so it "
+        "is left out and the other files were checked"
+    )
+    return [(tool_error("mypy", path, message, int(last["line"])), {path})]
+
+
+def _bad_folder(files: Sequence[str], name: str) -> list[tuple[Finding, set[str]]]:
+    """Each folder named like no Python package: a finding on its __init__.py."""
+    base = Path(name).name
+    found = []
+    folders = {
+        "/".join(parts[: i + 1])
+        for f in files
+        for parts in [f.split("/")[:-1]]
+        for i, part in enumerate(parts)
+        if part == base
+    }
+    for folder in sorted(folders):
+        inside = {f for f in files if f.startswith(folder + "/")}
+        first = f"{folder}/__init__.py"
+        path = first if first in inside else min(inside)
+        message = (
+            f"mypy cannot check folder {folder}: it holds __init__.py but {base!r} "
+            "is not a valid Python package name; its files are left out (rename "
+            "it, or exclude it in mypy's config)"
+        )
+        found.append((tool_error("mypy", path, message), inside))
+    return found

@@ -1,9 +1,11 @@
-"""A job's steps: scripts whose gates cannot fail, unpinned actions, and their inputs.
+"""A job's steps: scripts whose gates cannot fail, unpinned actions, their inputs.
 
 A report run hidden by ``|| true`` is not a neutralised gate when the same
 tool runs again in the job with its failure seen (``bandit -f json -o r.json
-|| true`` then ``bandit -r .``).  ``continue-on-error: true`` is not either
-when a later step of the job reads the step's ``outcome`` and fails on it.
+|| true`` then ``bandit -r .``).  A failure recorded instead of failed on (a
+step output, ``$GITHUB_ENV``, a file, the ``outcome`` of a step that may
+continue on error) is honest when a later step, or a later job through a job
+output, reads it and fails (``consumers``).
 """
 
 from __future__ import annotations
@@ -14,20 +16,31 @@ import re
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import gatecmd, shell, shells
+from quality_gates.guards.integrity import (
+    actioninputs,
+    consumers,
+    expressions,
+    gatecmd,
+    place,
+    shell,
+    shells,
+)
+from quality_gates.guards.integrity.actioninputs import InputScript
+from quality_gates.guards.integrity.flowtypes import Hit
 from quality_gates.guards.integrity.rules import finding
-from quality_gates.guards.integrity.shellflow import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
+never_runs = expressions.never_runs
 _SHA = re.compile(r"[0-9a-f]{40}")
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+RESULT = "result:"  # the sink of a job's own continue-on-error
 _GATE_ACTION = re.compile(
     r"lint|test|(?<!-)check(?!out)|audit|scan|codeql|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
-    r"bandit|tox|grype|gitleaks|trufflehog",
+    r"bandit|tox|grype|gitleaks|trufflehog|cibuildwheel|pyright|retry|"
+    r"dependency-check",
     re.IGNORECASE,
 )
-_FAILS = re.compile(r"\bexit\s+(?:[1-9]|\$|\"\$)|\bfalse\b|::error")
 
 
 def pin_problem(uses: str) -> str | None:
@@ -49,29 +62,35 @@ def pin_problem(uses: str) -> str | None:
     return f"`{name}@{ref}` is a tag or branch, not a commit SHA"
 
 
-# The workflow_run event carries no outputs of the workflow that ran: a test
-# of `github.event.workflow_run.outputs.X == 'true'` is never true.
-_NO_SUCH_CONTEXT = re.compile(r"github\.event\.workflow_run\.outputs\b")
+# Steps that commit what earlier steps changed: a job that fixes, not checks.
+_COMMITS = re.compile(
+    r"git-auto-commit-action|create-pull-request|add-and-commit"
+    r"|pre-commit-ci/lite-action"
+    r"|\bgit\s+commit\b"
+)
+_FIX_RUNS = frozenset(("pre-commit", "prek"))
+AUTOFIX = (
+    "a later step of the job commits what changed: pre-commit fails when its hooks "
+    "fix files, so this may be a fix run, not a check"
+)
 
 
-def never_runs(node: yaml.Node | None) -> str:
-    """Why ``if:`` can never be true ('' when it can): ``false``, a missing context."""
-    text = scalar(node)
-    if text is None:
-        return ""
-    expr = text.strip()
-    if expr.startswith("${{") and expr.endswith("}}"):
-        expr = expr[3:-2].strip()
-    if re.fullmatch(r"(?i)false(\s*&&.*)?", expr, re.DOTALL):
-        return "`if: false`"
-    if _NO_SUCH_CONTEXT.search(expr) and "||" not in expr:
-        return (
-            "`if:` needs `github.event.workflow_run.outputs`, which the "
-            "workflow_run event does not have"
-        )
-    return ""
+def commits(steps: list[yaml.Node]) -> bool:
+    """Tell whether a job commits or opens a pull request with what it changed."""
+    for step in steps:
+        text = (scalar(value(step, "uses")) or "") + (scalar(value(step, "run")) or "")
+        if _COMMITS.search(text):
+            return True
+    return False
 
 
+# Inputs that make a scanner action pass whatever it finds.
+_FAIL_OFF_INPUTS = {
+    "exit-code": "0",
+    "soft_fail": "true",
+    "soft-fail": "true",
+    "no-fail": "true",
+}
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
 _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 
@@ -90,12 +109,17 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
 
 @dataclasses.dataclass
 class JobContext:
-    """What the steps of one job share: its name, runner and default shell."""
+    """What the steps of one job share: names, runner, default shell, place."""
 
     prefix: str
     name: str = ""
     runs_on: str = ""
     shell: str | None = None
+    key: str = ""
+    workflow: str = ""
+    delivery: bool = False
+    env: list[yaml.Node] = dataclasses.field(default_factory=list)
+    report_run: str = ""
 
 
 @dataclasses.dataclass
@@ -105,21 +129,45 @@ class _Script:
     where: str
     node: yaml.Node
     audit: shell.ScriptAudit
+    job: str = ""
+    index: int = 0
+    reporting: bool = False  # the step is named for producing a report
+
+
+@dataclasses.dataclass
+class Pending:
+    """A finding that stands only if nothing later consumes its sinks."""
+
+    job: str
+    index: int
+    sinks: tuple[str, ...]
+    rule: str
+    line: int
+    detail: str
+    why: str
 
 
 class Auditor:
     """Collects the findings and notes of one workflow or action file."""
 
-    def __init__(self, path: str, lines: list[str]) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: list[str],
+        local: dict[str, dict[str, InputScript]] | None = None,
+    ) -> None:
         """Start with no findings for the file at ``path``."""
         self.path = path
         self.lines = lines
+        self.local = local or {}
         self.findings: list[Finding] = []
         self.notes: list[str] = []
+        self.pending: list[Pending] = []
+        self.autofix = False
 
-    def add(self, rule: str, line: int, detail: str) -> None:
-        """Add a finding of ``rule`` at ``line``."""
-        self.findings.append(finding(rule, self.path, line, detail))
+    def add(self, rule: str, line: int, detail: str, why: str = "") -> None:
+        """Add a finding of ``rule`` at ``line`` (a note when ``why`` is given)."""
+        self.findings.append(finding(rule, self.path, line, detail, why))
 
     def uses(self, node: yaml.Node | None, where: str) -> None:
         """QG110 for a ``uses:`` not pinned to a commit."""
@@ -134,31 +182,129 @@ class Auditor:
         if index is not None:
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
             self.add("QG106", line, f"{where}: `--exit-zero`")
+        off = shell.fail_off_flag(text)
+        if off is not None:
+            line = yamlnodes.locate(self.lines, node, off[1], off[0])
+            self.add("QG106", line, f"{where}: `{off[1]}`")
 
-    def inputs(self, step: yaml.Node, where: str) -> None:
-        """``with:`` inputs: ``--exit-zero`` anywhere, ``exit-code: 0`` on a scanner."""
+    def inputs(
+        self, step: yaml.Node, where: str, job: JobContext, index: int = 0
+    ) -> bool:
+        """``with:`` inputs: ``--exit-zero``, ``exit-code: 0``, scripts actions run.
+
+        Return whether an input runs a gate.
+        """
         for item in yamlnodes.strings(value(step, "with")):
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
-        code = mapping(value(step, "with")).get("exit-code")
         scanner = _GATE_ACTION.search(uses.split("@")[0])
-        if code and scanner and (scalar(code[1]) or "").strip() == "0":
-            self.add("QG106", line_of(code[0]), f"{where}: `exit-code: 0`")
+        reports = tuple(f"file:{name}" for name in _output_input(step))
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            off = _FAIL_OFF_INPUTS.get(key)
+            if scanner and off and (scalar(node) or "").strip().lower() == off:
+                detail = f"{where}: `{key}: {off}`"
+                line = line_of(key_node)
+                if reports:  # the report may still be judged further on
+                    self.pending.append(
+                        Pending(job.key, index, reports, "QG106", line, detail, "")
+                    )
+                else:
+                    self.add("QG106", line, detail)
+        return self.input_scripts(step, where, job)
+
+    def input_scripts(self, step: yaml.Node, where: str, job: JobContext) -> bool:
+        """Audit the inputs (and environment) an action runs as scripts."""
+        uses = scalar(value(step, "uses")) or ""
+        name = actioninputs.action_name(uses)
+        specs = dict(actioninputs.KNOWN.get(name, {}))
+        if uses.startswith("./"):
+            specs.update(self.local.get(actioninputs.local_key(name), {}))
+        context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
+        runs = False
+        for key, (_, node) in mapping(value(step, "with")).items():
+            spec = specs.get(key)
+            text = scalar(node)
+            if spec is not None and text:
+                runs = (
+                    self.input_script(node, text, spec, f"{where}, `{key}`", context)
+                    or runs
+                )
+        docker = actioninputs.docker_command(uses, value(step, "with"))
+        if docker is not None:
+            node, text = docker
+            runs = (
+                self.input_script(
+                    node, text, actioninputs.DOCKER, f"{where}, `args`", context
+                )
+                or runs
+            )
+        for node in self.env_commands(step, name, job):
+            runs = (
+                self.input_script(
+                    node, scalar(node) or "", actioninputs.CIBW, where, context
+                )
+                or runs
+            )
+        if runs:
+            self.swallowed_by_input(step, name, where)
+        return runs
+
+    def env_commands(
+        self, step: yaml.Node, name: str, job: JobContext
+    ) -> list[yaml.Node]:
+        """``CIBW_TEST_COMMAND`` and the like, from the step, job or workflow env."""
+        keys = actioninputs.ENV_COMMANDS.get(name, ())
+        found = []
+        for env in [value(step, "env"), *job.env]:
+            found += [v for k, (_, v) in mapping(env).items() if k in keys]
+        return found
+
+    def input_script(
+        self, node: yaml.Node, text: str, spec: InputScript, where: str, context: str
+    ) -> bool:
+        """Audit one input as the script the action makes of it."""
+        audit = shell.audit_script(
+            spec.script(text), runs_with=spec.shell, context=context
+        )
+        for hit in audit.hits:
+            line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
+            detail = f"{where}: {hit.detail} ({spec.runner})"
+            self.add(hit.rule, line, detail, self.why(hit))
+        return audit.gates > 0
+
+    def why(self, hit: Hit) -> str:
+        """Why a hit is only a note ('' when it is certain)."""
+        if self.autofix and hit.key in _FIX_RUNS:
+            return AUTOFIX
+        return "" if hit.certain else hit.why
+
+    def swallowed_by_input(self, step: yaml.Node, name: str, where: str) -> None:
+        """``continue_on_error: true`` given to an action that runs a gate."""
+        key = actioninputs.SWALLOWS.get(name)
+        entry = mapping(value(step, "with")).get(key or "")
+        if entry and (scalar(entry[1]) or "").strip().lower() == "true":
+            self.add("QG105", line_of(entry[0]), f"{where}: `{key}: true`")
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
         scripts: list[_Script] = []
         gates = False
+        self.autofix = commits(steps)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{step_name(step)}`"
             script = self.step(step, where, job)
+            runs_inputs = self.inputs(step, where, job, index)
             if script is not None:
+                script.job, script.index = job.key, index
                 scripts.append(script)
             uses = scalar(value(step, "uses")) or ""
             runs = bool(script and script.audit.gates) or gate_action(uses, step)
+            runs = runs or runs_inputs
             gates = gates or runs
             if runs:
-                self.continue_on_error(step, steps[index + 1 :], where)
+                reports = script.audit.reports if script is not None else ()
+                reports += _output_input(step)
+                self.continue_on_error(step, where, job, index, reports)
                 self.never_runs(step, where)
         self.script_hits(scripts)
         return gates
@@ -166,7 +312,6 @@ class Auditor:
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
         """Audit one step; return its script audit for the job-level pass."""
         self.uses(value(step, "uses"), where)
-        self.inputs(step, where)
         node = value(step, "run")
         script = scalar(node)
         if node is None or not script:
@@ -176,11 +321,16 @@ class Auditor:
         resolved = shells.resolve(kind, job.runs_on)
         if resolved is None:
             return None
-        context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
-        audit = shell.audit_script(script, runs_with=resolved, context=context)
+        name = scalar(value(step, "name")) or ""
+        context = gatecmd.checking_context(name, job.name, job.delivery)
+        demoted = place.demotion(job.workflow, job.name)
+        audit = shell.audit_script(
+            script, runs_with=resolved, context=context, place=demoted
+        )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
-        return _Script(where, node, audit)
+        reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
+        return _Script(where, node, audit, reporting=reporting)
 
     def script_hits(self, scripts: list[_Script]) -> None:
         """Report the job's script hits, less report runs with a twin."""
@@ -189,10 +339,63 @@ class Auditor:
         )
         for script in scripts:
             for hit in script.audit.hits:
-                if _report_with_twin(hit, observed):
+                if _report_with_twin(hit, observed, script.reporting):
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
-                self.add(hit.rule, line, f"{script.where}: {hit.detail}")
+                detail = f"{script.where}: {hit.detail}"
+                self.report(hit, line, detail, script.job, script.index)
+
+    def report(self, hit: Hit, line: int, detail: str, job: str, index: int) -> None:
+        """Add a hit now, or keep it until the workflow shows whether it is consumed."""
+        why = self.why(hit)
+        if hit.sinks:
+            self.pending.append(
+                Pending(job, index, hit.sinks, hit.rule, line, detail, why)
+            )
+        else:
+            self.add(hit.rule, line, detail, why)
+
+    def resolve(self, jobs: dict[str, consumers.JobView]) -> None:
+        """Report pending hits whose recorded failure nothing reads and fails on."""
+        for item in self.pending:
+            if item.sinks == (RESULT,):
+                self.job_result(jobs, item)
+                continue
+            if consumers.consumed(jobs, item.job, item.index, item.sinks):
+                continue
+            why = item.why
+            if consumers.judged_downstream(jobs, item.job, item.index, item.sinks):
+                why = why or (
+                    "its report is uploaded and downloaded by a later job that runs "
+                    "a check, which may read it"
+                )
+            detail = item.detail
+            if item.sinks != ("outcome:",):
+                where = ", ".join(
+                    s.split(":", 1)[1] for s in item.sinks if s != "outcome:"
+                )
+                detail += f" (recorded in `{where}`, which nothing reads and fails on)"
+            self.add(item.rule, item.line, detail, why)
+        self.pending = []
+
+    def job_result(self, jobs: dict[str, consumers.JobView], item: Pending) -> None:
+        """Report a job's ``continue-on-error`` unless a job output carries it."""
+        if consumers.job_result_consumed(jobs, item.job):
+            return
+        detail = item.detail
+        readers = consumers.result_readers(jobs, item.job)
+        if readers:
+            named = ", ".join(f"`{name}`" for name in readers)
+            detail += (
+                f" (`needs.{item.job}.result` reads `success` for a job that "
+                f"continues on error, so job {named} never sees the failure)"
+            )
+        self.add(item.rule, item.line, detail, item.why)
+
+    def job_continues(self, job: JobContext, line: int, why: str) -> None:
+        """Keep a job's ``continue-on-error`` until the workflow is seen."""
+        detail = f"{job.prefix}: `continue-on-error: true`"
+        self.pending.append(Pending(job.key, 0, (RESULT,), "QG105", line, detail, why))
 
     def never_runs(self, node: yaml.Node, where: str) -> None:
         """QG107 for a step or job that runs a gate under an ``if:`` never true."""
@@ -201,29 +404,64 @@ class Auditor:
         if entry and never:
             self.add("QG107", line_of(entry[0]), f"{where}: {never}")
 
+    def refused(self, node: yaml.Node, where: str, allowed: frozenset[str]) -> bool:
+        """QG109 for an ``if:`` reading a context GitHub does not offer there."""
+        entry = mapping(node).get("if")
+        names = expressions.refused(entry[1], allowed) if entry else []
+        if entry and names:
+            listed = ", ".join(f"`{n}`" for n in names)
+            self.add(
+                "QG109",
+                line_of(entry[0]),
+                f"{where}: `if:` reads {listed}, which GitHub does not allow there: "
+                "it refuses the whole workflow, so none of its gates ever runs",
+            )
+        return bool(names)
+
     def continue_on_error(
-        self, step: yaml.Node, later: list[yaml.Node], where: str
+        self,
+        step: yaml.Node,
+        where: str,
+        job: JobContext,
+        index: int,
+        reports: tuple[str, ...] = (),
     ) -> None:
-        """QG105 unless a later step fails on this step's outcome."""
+        """QG105 unless a later step (or job) fails on its outcome or its report."""
         coe = mapping(step).get("continue-on-error")
         if not coe or not yamlnodes.is_true(coe[1]):
             return
-        step_id = scalar(value(step, "id"))
-        if step_id and any(_fails_on_outcome(s, step_id) for s in later):
-            return
-        self.add("QG105", line_of(coe[0]), f"{where}: `continue-on-error: true`")
+        line = line_of(coe[0])
+        detail = f"{where}: `continue-on-error: true`"
+        why = place.demotion(job.workflow, job.name) or job.report_run
+        sinks = ("outcome:", *(f"file:{name}" for name in reports))
+        self.pending.append(Pending(job.key, index, sinks, "QG105", line, detail, why))
 
 
-def _report_with_twin(hit: Hit, observed: set[str]) -> bool:
-    return hit.rule in ("QG101", "QG102") and hit.report and hit.key in observed
+def _output_input(step: yaml.Node) -> tuple[str, ...]:
+    """Return the report file a scanner action writes (``output:`` and alike)."""
+    given = mapping(value(step, "with"))
+    found = [scalar(given[k][1]) or "" for k in _OUTPUT_INPUTS if k in given]
+    return tuple(name for name in found if name)
 
 
-def _fails_on_outcome(step: yaml.Node, step_id: str) -> bool:
-    """Tell whether a later step reads ``steps.<id>.outcome`` and fails on it."""
-    reads = re.compile(rf"steps\.{re.escape(step_id)}\.(outcome|conclusion)")
-    condition = scalar(value(step, "if")) or ""
-    script = scalar(value(step, "run")) or ""
-    return bool(reads.search(condition + script)) and bool(_FAILS.search(script))
+_OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
+
+
+_REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
+
+
+def _report_with_twin(hit: Hit, observed: set[str], reporting: bool = False) -> bool:
+    """Tell whether a report run's checker runs again with its failure seen.
+
+    ``bandit -f json -o r.json || true`` then ``bandit -r .``; or, in a step
+    named for producing a report, ``pytest | tee | sed > summary.txt`` after a
+    step that ran ``pytest`` on its own.
+    """
+    if hit.key not in observed:
+        return False
+    if hit.rule in ("QG101", "QG102") and hit.report:
+        return True
+    return reporting and hit.rule in ("QG101", "QG102", "QG112")
 
 
 def step_name(step: yaml.Node) -> str:
