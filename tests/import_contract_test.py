@@ -63,7 +63,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "runner: adapters run through the cache, baseline and score applied",
         ("cache", "runner", "gate", "scan", "history"),
     ),
-    ("checks beside the tools: guards and the dependency audit", ("guards", "security")),
+    (
+        "checks beside the tools: guards and the dependency audit",
+        ("guards", "security"),
+    ),
     ("actions' glue: what one CI step does", ("ci",)),
     ("init: adopting the suite in a project", ("adopt",)),
     ("subcommands", ("commands",)),

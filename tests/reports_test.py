@@ -9,6 +9,7 @@ from conftest import Project, cli, validate_sarif
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import Report, RuleInfo, ToolRun
 from quality_gates.reports import FORMATS, github, markdown, sarif, text
+from quality_gates.tools import get
 
 
 @pytest.fixture
@@ -141,8 +142,15 @@ def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
     if fmt == "sarif":
         doc = json.loads(proc.stdout)
         validate_sarif(doc)
-        tools = {run["tool"]["driver"]["name"] for run in doc["runs"]}
-        assert tools == {"black", "isort", "flake8", "mypy", "bandit"}
+        uris = {
+            r["tool"]["driver"]["name"]: r["tool"]["driver"].get("informationUri")
+            for r in doc["runs"]
+        }
+        # each run names its tool's documentation: the adapter's uri
+        assert uris == {
+            name: get(name).uri
+            for name in ("black", "isort", "flake8", "mypy", "bandit")
+        }
         assert any(
             r["ruleId"] == "return-value" for run in doc["runs"] for r in run["results"]
         )

@@ -6,13 +6,17 @@ import json
 
 import pytest
 from conftest import REPO, Project, cli
-from quality_gates import score
+from quality_gates import score, tools
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 
 
 def finding(tool: str, rule: str, severity: str = "warning") -> Finding:
     return Finding(tool, rule, severity, "pkg/mod.py", 1, 1, "message")
+
+
+# the adapters' categories, as the gate passes them (gate.costs)
+COSTS = score.Costs(category=tools.category)
 
 
 # The worked example of docs/score.md: the same findings, the same numbers.
@@ -29,7 +33,7 @@ HAND_BUILT = [
 
 
 def test_docs_worked_example_recomputed_by_hand() -> None:
-    result = score.compute(HAND_BUILT, 400)
+    result = score.compute(HAND_BUILT, 400, costs=COSTS)
     assert result.debt_minutes == 2 + 2 + 10 + 5 + 10 + 30 + 10 + 1 == 70
     # 70 / (30 min x 400 lines) = 0.5833% -> A, 100 - 20 x 0.005833 / 0.05 = 97.7
     assert result.ratio == pytest.approx(70 / 12000)
@@ -53,18 +57,20 @@ def test_the_docs_page_states_the_numbers_recomputed_here() -> None:
     assert "400 lines of code with these eight findings" in example
     for shown in ("**70 = 1h 10m**", "rating **A**", "**97.7**", "**76.7**"):
         assert shown in example, shown
-    assert score.compute(HAND_BUILT, 40).score == 76.7
+    assert score.compute(HAND_BUILT, 40, costs=COSTS).score == 76.7
 
 
 def test_same_findings_on_less_code_rate_worse() -> None:
     # 70 / (30 x 100) = 2.33% -> A 90.7; on 40 lines 5.83% -> B, 80 - 20 x 0.83/5 = 76.7
-    assert score.compute(HAND_BUILT, 100).score == 90.7
-    small = score.compute(HAND_BUILT, 40)
+    assert score.compute(HAND_BUILT, 100, costs=COSTS).score == 90.7
+    small = score.compute(HAND_BUILT, 40, costs=COSTS)
     assert (small.rating, small.score) == ("B", 76.7)
 
 
 def test_overrides_per_rule_and_per_tool_rule_and_cost_per_line() -> None:
-    costs = score.costs_from_table({"E501": 0, "bandit:B602": 60, "flake8:B602": 1}, 15)
+    costs = score.costs_from_table(
+        {"E501": 0, "bandit:B602": 60, "flake8:B602": 1}, 15, tools.category
+    )
     result = score.compute(HAND_BUILT, 400, costs=costs)
     assert result.debt_minutes == 70 - 4 + 30
     assert result.ratio == pytest.approx(96 / (15 * 400))
@@ -108,8 +114,7 @@ def test_grid_and_score_bands(ratio: float, rating: str, value: float) -> None:
 )
 def test_default_cost_table(tool: str, rule: str, severity: str, minutes: int) -> None:
     assert (
-        score.minutes(Finding(tool, rule, severity, "a.py", 1, 1, ""), score.Costs())
-        == minutes
+        score.minutes(Finding(tool, rule, severity, "a.py", 1, 1, ""), COSTS) == minutes
     )
 
 
@@ -159,13 +164,9 @@ def test_score_json_recomputes_from_its_own_findings(project: Project) -> None:
     data = json.loads(proc.stdout)
     found = [Finding.from_dict(f) for f in data["findings"]]
     assert {f.rule for f in found} == {"F401", "E225"}
-    assert (
-        data["debt_minutes"]
-        == sum(score.minutes(f, score.Costs()) for f in found)
-        == 12
-    )
+    assert data["debt_minutes"] == sum(score.minutes(f, COSTS) for f in found) == 12
     assert data["summary"]["lines_of_code"] == 6
-    expected = score.compute(found, 6)
+    expected = score.compute(found, 6, costs=COSTS)
     assert (
         (data["score"], data["rating"])
         == (expected.score, expected.rating)
@@ -265,17 +266,14 @@ def test_scoring_100k_findings_walks_the_tool_registry_once(monkeypatch) -> None
     monkeypatch.setattr(pkgutil, "iter_modules", counted_walk)
     monkeypatch.setattr(tools, "_walked", [])  # as in a fresh process
     asked = []
-    real_category = score.category
-    monkeypatch.setattr(
-        score, "category", lambda *key: asked.append(key) or real_category(*key)
-    )
+    costs = score.Costs(category=lambda *key: asked.append(key) or tools.category(*key))
     rules = [("flake8", f"E{100 + n}", "warning") for n in range(40)]
     rules += [("mypy", f"code-{n}", "error") for n in range(40)]
     found = [
         Finding(*rules[n % len(rules)][:2], rules[n % len(rules)][2], "a.py", n, 1, "")
         for n in range(100_000)
     ]
-    result = score.compute(found, 1_000_000)
+    result = score.compute(found, 1_000_000, costs=costs)
     assert len(walks) == 1
     assert sorted(asked) == sorted((tool, rule) for tool, rule, _ in rules)
     assert result.findings == 100_000

@@ -470,11 +470,11 @@ def test_a_registered_adapter_is_known_everywhere_from_its_class(
 ) -> None:
     """Registering an adapter is the whole of adding a tool.
 
-    Config, the default set, --version, score, SARIF and the fix order all
-    read the adapter class.
+    Config, the default set, --version, score categories, SARIF and the fix
+    order all read the adapter class.
     """
     from quality_gates import cli as cli_mod
-    from quality_gates import config, report, score
+    from quality_gates import config, report
     from quality_gates.reports import sarif
     from quality_gates.tools.base import REGISTRY, Adapter, register
 
@@ -495,14 +495,16 @@ def test_a_registered_adapter_is_known_everywhere_from_its_class(
         assert config.parse_tools(["qg-extra", "black"]) == ("qg-extra", "black")
         assert "qg-extra" not in config.Config(root=tmp_path).tools
         assert "qg-extra" in config.tools_option("qg-extra")
-        assert score.category("qg-extra", "X1") == "complexity"
+        assert tools.category("qg-extra", "X1") == "complexity"
         assert "pip install 'quality-gates[qg-extra]'" in Extra().install_hint()
         assert "qg-extra-dist" not in tools.pinned()  # an extra, not a dependency
         version = cli_mod.version_text()
         assert "qg-extra-dist (optional, not installed)" in version
         assert "qg-extra-plugin (optional, not installed)" in version
         found = Finding("qg-extra", "X1", "warning", "a.py", 1, 1, "m")
-        rep = report.Report(command="run", findings=[found])
+        # the runner records the adapter's uri with its run (runner._tool_run)
+        run = report.ToolRun("qg-extra", "1.0", uri=tools.get("qg-extra").uri)
+        rep = report.Report(command="run", findings=[found], tools={"qg-extra": run})
         runs = json.loads(sarif.render(rep))["runs"]
         assert runs[0]["tool"]["driver"]["informationUri"] == Extra.uri
         fixers = [a for a in tools.load().values() if a.can_fix]
@@ -515,8 +517,6 @@ def test_a_registered_adapter_is_known_everywhere_from_its_class(
 
 
 def test_the_default_set_and_categories_of_the_pinned_tools() -> None:
-    from quality_gates import score
-
     assert tools.defaults() == ("bandit", "black", "flake8", "isort", "mypy")
     assert set(tools.pinned()) == {
         *("bandit", "black", "flake8", "flake8-docstrings", "pydocstyle"),
@@ -536,4 +536,4 @@ def test_the_default_set_and_categories_of_the_pinned_tools() -> None:
         ("python", "E999"): "syntax",
         ("gone", "Z1"): "other",
     }
-    assert {k: score.category(*k) for k in expected} == expected
+    assert {k: tools.category(*k) for k in expected} == expected

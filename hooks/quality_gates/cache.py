@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from quality_gates import cache_files, cache_key
-from quality_gates.cache_files import DATABASE
+from quality_gates.cache_files import DATABASE, cache_dir
 from quality_gates.escape import terminal
 
 # 3: each row signed with the user's key (2: a CRC32 anyone could recompute)
@@ -50,17 +50,6 @@ DEFAULTS = {
 }
 # SQLite's primary result codes (the low byte of an extended code)
 BUSY, LOCKED, READONLY, CORRUPT, FULL, NOTADB = 5, 6, 8, 11, 13, 26
-
-
-def cache_dir() -> Path:
-    """``QUALITY_GATES_CACHE_DIR``, else ``$XDG_CACHE_HOME/quality-gates``."""
-    explicit = os.environ.get("QUALITY_GATES_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".cache"
-    )
-    return Path(base) / "quality-gates"
 
 
 def setting(name: str) -> float:
@@ -422,14 +411,3 @@ class Cache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-
-
-def mypy_folder(project: Path) -> Path:
-    """Make mypy's cache folder of ``project``, named by this user's key.
-
-    A cache directory restored from elsewhere holds folders that another key
-    named: mypy never reads their records here.  OSError when it cannot be made.
-    """
-    key, _ = cache_key.load()
-    name = cache_key.folder_name(key, str(project))
-    return cache_files.mypy_folder(cache_dir(), name)

@@ -18,11 +18,24 @@ import sqlite3
 import time
 from pathlib import Path
 
+from quality_gates import cache_key
+
 DATABASE = "results.sqlite3"
 MYPY = "mypy"
 MARKER = ".quality-gates"
 MARKER_TEXT = "made by quality-gates: `quality-gates cache clear` removes it\n"
 _LEGACY = re.compile(r"[0-9a-f]{16}")
+
+
+def cache_dir() -> Path:
+    """``QUALITY_GATES_CACHE_DIR``, else ``$XDG_CACHE_HOME/quality-gates``."""
+    explicit = os.environ.get("QUALITY_GATES_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache"
+    )
+    return Path(base) / "quality-gates"
 
 
 def mypy_folder(directory: Path, name: str) -> Path:
@@ -125,3 +138,14 @@ def tree_size(path: Path) -> int:
             except OSError:
                 continue
     return total
+
+
+def project_mypy_folder(project: Path) -> Path:
+    """Make mypy's cache folder of ``project``, named by this user's key.
+
+    A cache directory restored from elsewhere holds folders that another key
+    named: mypy never reads their records here.  OSError when it cannot be made.
+    """
+    key, _ = cache_key.load()
+    name = cache_key.folder_name(key, str(project))
+    return mypy_folder(cache_dir(), name)

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import score as score_mod
-from quality_gates import testfiles
+from quality_gates import testfiles, tools
 from quality_gates.config import SEVERITY_LEVELS, Config
 from quality_gates.errors import ERROR, FAILED, PASSED
 from quality_gates.findings import Finding
@@ -41,8 +41,10 @@ def fails(severity: str, fail_on: str) -> bool:
 
 
 def costs(config: Config) -> score_mod.Costs:
-    """Return the project's remediation costs: overrides and cost per line."""
-    return score_mod.costs_from_table(config.section("costs"), config.cost_per_line)
+    """Return the project's remediation costs: overrides, cost per line, categories."""
+    return score_mod.costs_from_table(
+        config.section("costs"), config.cost_per_line, tools.category
+    )
 
 
 def thresholds(summary: Summary, options: Options) -> list[str]:

@@ -22,11 +22,15 @@ class ToolRun:
     files: int = 0
     cached: int = 0
     message: str = ""
+    # the tool's documentation (its adapter's ``uri``): SARIF's informationUri
+    uri: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the run as a dict without its name (the name is the key)."""
         data = dataclasses.asdict(self)
         del data["name"]
+        if not data["uri"]:
+            del data["uri"]  # a check of the suite's own (coverage, docs)
         return data
 
 

@@ -378,13 +378,15 @@ class Runner:
         try:
             version = adapter.version()
         except Exception as exc:  # importlib.metadata.PackageNotFoundError and kin
-            self.tools[adapter.name] = ToolRun(adapter.name, "", status="missing")
+            self.tools[adapter.name] = ToolRun(
+                adapter.name, "", status="missing", uri=adapter.uri
+            )
             self.errors.append(
                 f"{adapter.name}: not installed in this environment ({exc}); "
                 f"{adapter.install_hint()}"
             )
             return None
-        run = ToolRun(adapter.name, version)
+        run = ToolRun(adapter.name, version, uri=adapter.uri)
         self.tools[adapter.name] = run
         return run
 

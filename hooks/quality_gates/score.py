@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quality_gates.errors import GateError
@@ -45,12 +45,24 @@ _SEVERITY_INDEX = {"error": 0, "warning": 1, "info": 2}
 _TRIPLE = operator.attrgetter("tool", "rule", "severity")
 
 
+def builtin_category(tool: str, rule: str) -> str:
+    """Categorise without the adapters: the suite's compile check, else ``other``.
+
+    ``python`` is the suite's own compile check.  The adapters' categories
+    come from the tool registry (``tools.category``), which the caller
+    passes in ``Costs.category``: the score never imports a tool.
+    """
+    return "syntax" if tool == "python" else "other"
+
+
 @dataclasses.dataclass(frozen=True)
 class Costs:
-    """Per-rule overrides (``RULE`` or ``tool:RULE``) and the cost of a line."""
+    """Per-rule overrides (``RULE`` or ``tool:RULE``), a line's cost, categories."""
 
     overrides: Mapping[str, int] = dataclasses.field(default_factory=dict)
     per_line: float = COST_PER_LINE
+    # (tool, rule) -> category, which sets a finding's default cost
+    category: Callable[[str, str], str] = builtin_category
 
 
 @dataclasses.dataclass
@@ -68,20 +80,6 @@ class Score:
     top_rules: list[dict[str, Any]]
 
 
-def category(tool: str, rule: str) -> str:
-    """Return the category that decides a finding's default cost (the adapter's).
-
-    ``python`` is the suite's own compile check; a tool no adapter knows any
-    more (an old baseline's) costs as ``other``.
-    """
-    if tool == "python":
-        return "syntax"
-    from quality_gates.tools import load  # only when findings are costed
-
-    adapter = load().get(tool)
-    return adapter.category(rule) if adapter else "other"
-
-
 def minutes(finding: Finding, costs: Costs) -> int:
     """Return the minutes to fix a finding: ``tool:RULE``, ``RULE``, or the table."""
     return price(finding.tool, finding.rule, finding.severity, costs)
@@ -92,7 +90,7 @@ def price(tool: str, rule: str, severity: str, costs: Costs) -> int:
     for name in (f"{tool}:{rule}", rule):
         if name in costs.overrides:
             return costs.overrides[name]
-    table = CATEGORY_MINUTES[category(tool, rule)]
+    table = CATEGORY_MINUTES[costs.category(tool, rule)]
     return table[_SEVERITY_INDEX.get(severity, 0)]
 
 
@@ -174,7 +172,9 @@ def compute(
 
 
 def costs_from_table(
-    table: Mapping[str, Any], per_line: float = COST_PER_LINE
+    table: Mapping[str, Any],
+    per_line: float = COST_PER_LINE,
+    category: Callable[[str, str], str] = builtin_category,
 ) -> Costs:
     """Validate ``[tool.quality-gates.costs]``: ``RULE`` or ``tool:RULE`` = minutes."""
     overrides: dict[str, int] = {}
@@ -185,4 +185,4 @@ def costs_from_table(
                 f"(0 or more), got {value!r}"
             )
         overrides[str(name)] = int(value)
-    return Costs(overrides=overrides, per_line=per_line)
+    return Costs(overrides=overrides, per_line=per_line, category=category)

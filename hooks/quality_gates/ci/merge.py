@@ -11,7 +11,15 @@ from quality_gates.errors import ERROR, GateError
 from quality_gates.findings import Finding
 from quality_gates.report import BaselineCounts, Report, Summary, ToolRun
 
-_TOOLRUN_FIELDS = ("version", "status", "seconds", "files", "cached", "message")
+_TOOLRUN_FIELDS = (
+    "version",
+    "status",
+    "seconds",
+    "files",
+    "cached",
+    "message",
+    "uri",
+)
 
 
 def read_report(path: Path) -> Report:

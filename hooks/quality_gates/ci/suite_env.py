@@ -42,9 +42,9 @@ from pathlib import Path
 
 # stdlib only, like every module this one imports (a test runs it with -S)
 from quality_gates.ci import env_verify, installers
+from quality_gates.config_files import CONFIG_FILES
 from quality_gates.escape import terminal
 from quality_gates.escape.terminal import say
-from quality_gates.tools.base import CONFIG_FILES
 
 STAMP = ".quality-gates-suite"
 HOOKS_CONFIG = ".pre-commit-config.yaml"
@@ -350,7 +350,9 @@ def _install(
         installers.add(installer, deps)
     (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
     seconds = time.perf_counter() - start
-    say(f"quality-gates: installed into {venv} with {installer.name} in {seconds:.1f} s")
+    say(
+        f"quality-gates: installed into {venv} with {installer.name} in {seconds:.1f} s"
+    )
 
 
 def write_outputs(values: dict[str, str]) -> None:

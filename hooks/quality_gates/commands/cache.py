@@ -115,7 +115,7 @@ def render(info: dict[str, Any]) -> str:
 
 def main(args: argparse.Namespace) -> int:
     """Show, prune or clear the cache."""
-    directory = cache_mod.cache_dir()
+    directory = cache_files.cache_dir()
     if directory.exists() and not directory.is_dir():
         raise GateError(f"{directory} is not a directory (QUALITY_GATES_CACHE_DIR)")
     try:

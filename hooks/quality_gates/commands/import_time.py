@@ -15,9 +15,8 @@ from quality_gates.findings import Finding
 from quality_gates.guards.import_time import measure as import_time
 from quality_gates.guards.import_time.rules import RULES
 from quality_gates.guards.rules import rule_infos
+from quality_gates.interpreter import project_python
 from quality_gates.report import Report, ToolRun
-from quality_gates.tools.base import Context
-from quality_gates.tools.mypy import project_python
 
 NAME = "import-time"
 HELP = "fail when importing the package takes longer than its time budget"
@@ -63,7 +62,7 @@ def choose_python(option: str | None, cfg: config_mod.Config) -> str:
     """--python, else the project's interpreter, else the current one."""
     if option:
         return os.path.abspath(option)
-    return project_python(Context(cfg.root, cfg)) or sys.executable
+    return project_python(cfg.root, cfg.python_executable) or sys.executable
 
 
 def build_report(

@@ -18,6 +18,7 @@ from quality_gates.commands._options import add_baseline_option, add_cache_optio
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
 from quality_gates.findings import Finding
+from quality_gates.interpreter import project_python
 from quality_gates.report import BaselineCounts, Report, ToolRun
 from quality_gates.runner import Runner
 from quality_gates.security import audit as audit_mod
@@ -28,7 +29,6 @@ from quality_gates.security import settings as settings_mod
 from quality_gates.security.advisory import Vulnerable
 from quality_gates.security.settings import Settings
 from quality_gates.tools.base import Context
-from quality_gates.tools.mypy import project_python
 
 NAME = "security"
 HELP = "bandit on the code and a dependency audit (OSV online or offline, safety)"
@@ -147,7 +147,7 @@ def _collect(
     report: Report, cfg: config_mod.Config, chosen: Settings
 ) -> deps_mod.Collected:
     """Collect the dependencies to audit, saying in ``report`` where from."""
-    python = project_python(Context(cfg.root, cfg))
+    python = project_python(cfg.root, cfg.python_executable)
     collected = deps_mod.collect(
         cfg.root, chosen.requirements, cfg.pyproject, python=python
     )

@@ -8,8 +8,7 @@ from typing import Any
 from quality_gates import __version__
 from quality_gates.escape import actions_log, sarif_uri
 from quality_gates.findings import Finding
-from quality_gates.report import Report, RuleInfo
-from quality_gates.tools import load
+from quality_gates.report import Report, RuleInfo, ToolRun
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -63,7 +62,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
 
 
 def _run(
-    tool: str, version: str, findings: list[Finding], report: Report
+    tool: str, run: ToolRun | None, findings: list[Finding], report: Report
 ) -> dict[str, Any]:
     infos = report.rules.get(tool, {})
     examples: dict[str, Finding] = {}
@@ -73,12 +72,11 @@ def _run(
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     driver: dict[str, Any] = {
         "name": tool,
-        "version": version or "unknown",
+        "version": (run.version if run else "") or "unknown",
         "rules": [_rule(r, infos.get(r), examples.get(r)) for r in rule_ids],
     }
-    adapter = load().get(tool)
-    if adapter is not None:
-        driver["informationUri"] = adapter.uri
+    if run is not None and run.uri:
+        driver["informationUri"] = run.uri
     return {
         "tool": {"driver": driver},
         "invocations": [_invocation(tool, report)],
@@ -111,7 +109,6 @@ def render(report: Report) -> str:
         by_tool.setdefault(f.tool, []).append(f)
     runs = []
     for tool in sorted(by_tool):
-        run = report.tools.get(tool)
-        runs.append(_run(tool, run.version if run else "", by_tool[tool], report))
+        runs.append(_run(tool, report.tools.get(tool), by_tool[tool], report))
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": runs}
     return actions_log.inert_json(json.dumps(doc, indent=2, sort_keys=True)) + "\n"

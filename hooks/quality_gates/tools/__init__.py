@@ -22,6 +22,7 @@ __all__ = [
     "names",
     "defaults",
     "pinned",
+    "category",
 ]
 
 
@@ -64,3 +65,16 @@ def pinned() -> tuple[str, ...]:
         for name in defaults()
         for dist in (REGISTRY[name].distribution, *REGISTRY[name].plugins)
     )
+
+
+def category(tool: str, rule: str) -> str:
+    """Return the category that decides a finding's default cost: its adapter's.
+
+    ``python`` is the suite's own compile check; a tool no adapter knows any
+    more (an old baseline's) costs as ``other``.  The score asks through
+    ``score.Costs.category``.
+    """
+    if tool == "python":
+        return "syntax"
+    adapter = load().get(tool)
+    return adapter.category(rule) if adapter else "other"

@@ -12,14 +12,17 @@ import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from quality_gates import processes, testfiles
 from quality_gates.code_identity import identity
-from quality_gates.config import Config
+from quality_gates.config_files import CONFIG_FILES
 from quality_gates.findings import Finding
 from quality_gates.program import ancestors
 from quality_gates.tool_env import tool_environment
+
+if TYPE_CHECKING:  # config validates against this registry: no import circle
+    from quality_gates.config import Config
 
 REGISTRY: dict[str, Adapter] = {}
 A = TypeVar("A", bound="type[Adapter]")
@@ -334,19 +337,6 @@ class Proc:
                 f"{tool} {what} (exit {self.returncode}): {self.detail()}",
                 traceback=self.traceback,
             )
-
-
-CONFIG_FILES = (
-    "pyproject.toml",
-    "setup.cfg",
-    "tox.ini",
-    ".flake8",
-    ".isort.cfg",
-    "mypy.ini",
-    ".mypy.ini",
-    ".bandit",
-    ".editorconfig",
-)
 
 
 def config_text(root: Path, name: str) -> str:

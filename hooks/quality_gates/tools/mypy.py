@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates.cache import mypy_folder
+from quality_gates import interpreter
+from quality_gates.cache_files import project_mypy_folder
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools import mypy_config
@@ -59,23 +60,7 @@ DUPLICATE = re.compile(
 
 def project_python(ctx: Context) -> str | None:
     """Return the interpreter whose site-packages mypy should see, if any."""
-    configured = ctx.config.python_executable
-    if configured:
-        path = Path(configured)
-        if not path.is_absolute():
-            path = ctx.root / path
-        return str(path)
-    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
-        prefix = os.environ.get(var)
-        if prefix and Path(prefix).resolve() != Path(sys.prefix).resolve():
-            exe = Path(prefix) / "bin" / "python"
-            if exe.exists():
-                return str(exe)
-    for name in (".venv", "venv"):
-        exe = ctx.root / name / "bin" / "python"
-        if exe.exists():
-            return str(exe)
-    return None
+    return interpreter.project_python(ctx.root, ctx.config.python_executable)
 
 
 def environment_stamp(python: str | None) -> str:
@@ -263,7 +248,9 @@ class Mypy(Adapter):
         instead of stopping with an INTERNAL ERROR.
         """
         try:
-            folder = mypy_folder(ctx.root)  # named by the user's key (cache_key)
+            folder = project_mypy_folder(
+                ctx.root
+            )  # named by the user's key (cache_key)
             os.utime(folder)  # last used: folders unused past the age bound are pruned
         except OSError:
             return ["--cache-dir", os.devnull]

@@ -19,11 +19,13 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quality_gates.config import Config
 from quality_gates.tools.base import read_ini
 from quality_gates.tools.walk import Walk, git_ignored
+
+if TYPE_CHECKING:  # config validates against the registry: no import circle
+    from quality_gates.config import Config
 
 SKIPPED_NAMES = ("__pycache__", "site-packages", "node_modules")
 SUFFIXES = (".py", ".pyi")

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from quality_gates.config_files import CONFIG_FILES
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
-    CONFIG_FILES,
     Adapter,
     Context,
     Proc,
