@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from quality_gates.errors import GateError
+from quality_gates.tomlfile import read_toml
 
 CONVENTIONS = ("pep257", "numpy", "google")
 SEVERITY_LEVELS = ("error", "warning", "info")
@@ -56,20 +56,6 @@ class Config:
         if not isinstance(value, dict):
             raise GateError(f"[tool.quality-gates.{name}] must be a table")
         return value
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every way it can be wrong into one line."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GateError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        raise GateError(f"{path}: cannot read: {exc.strerror}")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise GateError(f"{path}: invalid TOML: {exc}")
 
 
 def _expect(key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
@@ -208,25 +194,29 @@ def _apply(config: Config, key: str, value: Any) -> None:
 
 
 def formatter_line_length(root: Path, pyproject: dict[str, Any]) -> int | None:
-    """Return the project formatter's line length: black's, else ruff's, else None.
+    """Return the project formatter's line length, None when no formatter says one.
 
-    The suite's defaults (flake8's E501, isort's wrapping) then agree with
-    the formatter, so the gate never reports a long line ``--fix`` keeps.
+    Each formatter's adapter says where its config keeps the line length, in
+    the tool's own precedence (``Adapter.line_length_sources``); formatters
+    are asked in ``formatter_rank`` order (black before ruff).  The suite's
+    defaults (flake8's E501, isort's wrapping) then agree with the formatter,
+    so the gate never reports a long line ``--fix`` keeps.  init asks here too.
     """
-    tool = pyproject.get("tool", {})
-    tables = [(tool.get("black"), "black"), (tool.get("ruff"), "ruff")]
-    for name in ("ruff.toml", ".ruff.toml"):  # ruff's own files beat [tool.ruff]
-        if (root / name).is_file():
-            tables.insert(1, (read_toml(root / name), name))
-    for table, where in tables:
-        if not isinstance(table, dict):
-            continue
-        value = table.get("line-length", table.get("line_length"))
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise GateError(f"{where}: line-length {value!r} is not a positive integer")
-        return value
+    from quality_gates import tools  # the registry validates through config
+
+    formatters = [a for a in tools.load().values() if a.formatter_rank is not None]
+    for adapter in sorted(formatters, key=lambda a: (a.formatter_rank, a.name)):
+        for table, where in adapter.line_length_sources(root, pyproject):
+            if not isinstance(table, dict):
+                continue
+            value = table.get("line-length", table.get("line_length"))
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise GateError(
+                    f"{where}: line-length {value!r} is not a positive integer"
+                )
+            return value
     return None
 
 

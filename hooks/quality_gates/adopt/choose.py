@@ -16,7 +16,6 @@ gets ``D``), and they are offered.
 from __future__ import annotations
 
 import re
-import tomllib
 from typing import Any
 
 from quality_gates import config as config_mod
@@ -24,6 +23,7 @@ from quality_gates import tools as tools_mod
 from quality_gates.adopt import hooks, settings
 from quality_gates.adopt.workspace import Workspace, read_text
 from quality_gates.errors import GateError
+from quality_gates.tomlfile import parse_toml
 from quality_gates.tools.base import read_ini
 
 DOCSTRING_PLUGINS = ("flake8-docstrings", "pydocstyle")
@@ -52,10 +52,7 @@ def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
     for name in ("ruff.toml", ".ruff.toml"):
         text = read_text(ws.root, name)
         if text is not None:
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                raise GateError(f"{name}: invalid TOML: {exc}")
+            data = parse_toml(text, name)
             tables += [data, data.get("lint")]
     rules: list[str] = []
     for table in tables:

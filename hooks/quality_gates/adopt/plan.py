@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from quality_gates import baseline as baseline_mod
+from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates.adopt import (
     choose,
@@ -117,17 +118,16 @@ def default_branch(root: Path) -> str:
         return "main"
 
 
-def _formatter_line(
-    ws: Workspace, found: hooks.Found, carried: dict[str, Any]
-) -> int | None:
-    """Return the project's line length: black's hook or config, else ruff's."""
+def _formatter_line(ws: Workspace, carried: dict[str, Any]) -> int | None:
+    """Return the project's line length: black's hook, else its formatter's config.
+
+    The config is read as ``[tool.quality-gates]`` reads it (one reader, one
+    precedence: ``config.formatter_line_length``), on pyproject.toml as planned.
+    """
     black = carried.get("black")
     if black is not None and "line-length" in black.settings:
         return int(black.settings["line-length"])
-    candidates = [ws.lookup("tool", "black", "line-length")]
-    if found.ruff_format:
-        candidates.append(ws.lookup("tool", "ruff", "line-length"))
-    return next((c for c in candidates if isinstance(c, int)), None)
+    return config_mod.formatter_line_length(ws.root, ws.doc.unwrap())
 
 
 def shared_args(found: hooks.Found) -> dict[str, tuple[list[str], list[str]]]:
@@ -174,7 +174,7 @@ def carry_settings(ws: Workspace, found: hooks.Found) -> dict[str, Value]:
                 f"{tool}: not carried over: {arg} (only some of its hooks had it; "
                 "a setting would apply to every file)"
             )
-    line = _formatter_line(ws, found, carried)
+    line = _formatter_line(ws, carried)
     suite: dict[str, Value] = {}
     for tool, result in carried.items():
         for dropped in result.dropped:

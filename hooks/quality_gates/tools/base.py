@@ -12,7 +12,7 @@ import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from quality_gates import processes, testfiles
 from quality_gates.code_identity import identity
@@ -105,6 +105,9 @@ class Adapter:
     # pytest's sdist (117k lines), CPU seconds: black --fast 27, flake8 10,
     # bandit 5.5, mypy 4.5 (cold), isort 0.5
     cost: ClassVar[float] = 1.0
+    # a formatter whose line length the suite's defaults follow: asked in this
+    # order (config.formatter_line_length); None: not a formatter
+    formatter_rank: ClassVar[int | None] = None
 
     def version(self) -> str:
         """Return the installed version of the tool's distribution."""
@@ -123,6 +126,15 @@ class Adapter:
     def own_config(self, ctx: Context) -> str | None:
         """Where the project configures this tool itself, or None."""
         return None
+
+    def line_length_sources(
+        self, root: Path, pyproject: Mapping[str, Any]
+    ) -> list[tuple[object, str]]:
+        """Return the tables that may say the line length, first one wins, named.
+
+        Read by ``config.formatter_line_length``, for formatters only.
+        """
+        return []
 
     def default_args(self, ctx: Context) -> list[str]:
         """Return the suite's defaults, for a project with no config of its own."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from quality_gates.errors import GateError
@@ -32,6 +33,13 @@ class Black(Adapter):
     can_fix = True
     fix_order = 2  # after isort: black has the last word on layout
     cost = 27.0
+    formatter_rank = 0  # black first: a project running both formats with black
+
+    def line_length_sources(
+        self, root: Path, pyproject: Mapping[str, Any]
+    ) -> list[tuple[object, str]]:
+        """``[tool.black]`` of pyproject.toml, black's only config."""
+        return [(pyproject.get("tool", {}).get("black"), "black")]
 
     def own_config(self, ctx: Context) -> str | None:
         """Name ``[tool.black]`` in pyproject.toml when the project has one."""

@@ -15,12 +15,13 @@ import importlib
 import json
 import re
 import subprocess  # nosec B404 - git with fixed arguments, never a shell
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from quality_gates.config_files import CONFIG_FILES
 from quality_gates.findings import Finding
+from quality_gates.tomlfile import read_toml
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -66,6 +67,18 @@ class Ruff(Adapter):
     can_fix = True
     fix_order = 3  # after isort and black, when a project selects them all
     cost = 0.3
+    formatter_rank = 1  # after black
+
+    def line_length_sources(
+        self, root: Path, pyproject: Mapping[str, Any]
+    ) -> list[tuple[object, str]]:
+        """``.ruff.toml``, ``ruff.toml``, then ``[tool.ruff]``: ruff's own order."""
+        found: list[tuple[object, str]] = [
+            (read_toml(root / name), name)
+            for name in (".ruff.toml", "ruff.toml")
+            if (root / name).is_file()
+        ]
+        return [*found, (pyproject.get("tool", {}).get("ruff"), "ruff")]
 
     def category(self, rule: str) -> str:
         """Categorise by the code's linter prefix, as flake8's codes are."""
