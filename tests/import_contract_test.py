@@ -112,7 +112,7 @@ def _walk(tree: ast.AST) -> Iterator[ast.AST]:
 
 
 def imports(root: Path, path: Path, known: set[str]) -> set[str]:
-    """Return the package's modules that ``path`` imports (function level too).
+    """Return the package's modules that ``path`` imports, in functions too.
 
     ``from a import b`` imports ``a.b`` when that is a module, else ``a``.
     """
@@ -206,7 +206,7 @@ def test_the_pending_exceptions_still_exist() -> None:
 
 @pytest.fixture
 def planted(tmp_path: Path) -> Path:
-    """A copy of the package, to plant imports in."""
+    """Copy the package, to plant imports in the copy."""
     shutil.copytree(HOOKS / PACKAGE, tmp_path / PACKAGE)
     return tmp_path
 

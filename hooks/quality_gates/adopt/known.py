@@ -1,48 +1,48 @@
-"""The pre-commit hooks init knows: which suite tool each one is, and its defaults."""
+"""The pre-commit hooks init knows: which suite tool each one is, and its defaults.
+
+The tools' hooks are their adapters' declarations (``Adapter.hooks``,
+``manifest_args``); here they are indexed for init.
+"""
 
 from __future__ import annotations
 
 import re
 
-TOOL_IDS = ("black", "isort", "flake8", "mypy", "bandit")
+from quality_gates import tools
 
-# repository (normalised URL) -> {hook id: the suite's tool that replaces it}
-SUPERSEDED: dict[str, dict[str, str]] = {
-    "github.com/psf/black": {"black": "black"},
-    "github.com/psf/black-pre-commit-mirror": {"black": "black"},
-    "github.com/ambv/black": {"black": "black"},
-    "github.com/python/black": {"black": "black"},
-    "github.com/pycqa/isort": {"isort": "isort"},
-    "github.com/timothycrosley/isort": {"isort": "isort"},
-    "github.com/pre-commit/mirrors-isort": {"isort": "isort"},
-    "github.com/pycqa/flake8": {"flake8": "flake8"},
-    "gitlab.com/pycqa/flake8": {"flake8": "flake8"},
-    "github.com/pre-commit/mirrors-mypy": {"mypy": "mypy"},
-    "github.com/pycqa/bandit": {"bandit": "bandit"},
-}
 
-# ruff's hooks are kept: the suite has no ruff, and flake8 is not ruff's rule set
-RUFF_REPOS = (
-    "github.com/astral-sh/ruff-pre-commit",
-    "github.com/charliermarsh/ruff-pre-commit",
-)
-RUFF_LINT = ("ruff", "ruff-check")
+def _superseded() -> dict[str, dict[str, str]]:
+    """Return repository -> {hook id: the tool that replaces it}, from the adapters.
+
+    The default tools' hooks are replaced; an optional tool's (ruff) are kept.
+    """
+    table: dict[str, dict[str, str]] = {}
+    for name in tools.defaults():
+        for repo, ids in tools.get(name).hooks.items():
+            table.setdefault(repo, {}).update(dict.fromkeys(ids, name))
+    return table
+
+
+TOOL_IDS = tools.defaults()
+SUPERSEDED = _superseded()
+
+# ruff's hooks are kept: flake8 is not ruff's rule set (the ruff adapter says them)
+_RUFF = tools.get("ruff")
+RUFF_REPOS = tuple(_RUFF.hooks)
+RUFF_LINT: tuple[str, ...] = getattr(_RUFF, "lint_hooks")
+RUFF_FORMAT: tuple[str, ...] = getattr(_RUFF, "format_hooks")
 # other import sorters are kept too, and take isort away: two sorters fight
 IMPORT_SORTERS = {
     "github.com/asottile/reorder-python-imports": ("reorder-python-imports",),
     "github.com/asottile/reorder_python_imports": ("reorder-python-imports",),
     "github.com/facebook/usort": ("usort",),
 }
-RUFF_FORMAT = ("ruff-format",)
 
 # the args a hook runs with when the config gives none (its manifest's `args`)
 MANIFEST_ARGS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("github.com/pre-commit/mirrors-mypy", "mypy"): (
-        "--ignore-missing-imports",
-        "--scroll-output",
-    ),
-    ("github.com/pycqa/isort", "isort"): ("--filter-files",),
-    ("github.com/timothycrosley/isort", "isort"): ("--filter-files",),
+    key: args
+    for name in tools.names()
+    for key, args in tools.get(name).manifest_args.items()
 }
 
 LOCAL_REPOS = ("local", "meta")

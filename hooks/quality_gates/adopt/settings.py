@@ -18,7 +18,6 @@ from quality_gates.adopt import ini
 from quality_gates.adopt.args import TRANSLATORS, Carried, Value
 from quality_gates.adopt.workspace import PYPROJECT, Workspace
 from quality_gates.config import CONVENTIONS
-from quality_gates.tools import isort as isort_mod
 
 LINE_KEY = {"black": "line-length", "isort": "line_length", "flake8": "max-line-length"}
 INI_SECTION = {"flake8": "flake8", "mypy": "mypy", "isort": "isort", "bandit": "bandit"}
@@ -49,12 +48,8 @@ def own_config(ws: Workspace, tool: str) -> str | None:
 
 
 def editor_defaults(ws: Workspace, tool: str) -> dict[str, Value]:
-    """Return isort's settings from .editorconfig, as its config keys."""
-    if tool != "isort":
-        return {}
-    found = isort_mod.editorconfig_settings(ws.root)
-    length = found.get("max_line_length", "").strip()
-    return {"line_length": int(length)} if length.isdigit() else {}
+    """Return the tool's settings from .editorconfig (isort's), as its config keys."""
+    return dict(tools_mod.get(tool).editor_settings(ws.root))
 
 
 def current(ws: Workspace, tool: str, where: str, key: str) -> object:

@@ -60,6 +60,8 @@ class Bandit(Adapter):
     distribution = "bandit"
     module = "bandit"
     uri = "https://bandit.readthedocs.io/"
+    # the pre-commit hooks init replaces with the suite's bandit
+    hooks = {"github.com/pycqa/bandit": ("bandit",)}
     rule_category = "security"
     cost = 5.5
 

@@ -91,6 +91,11 @@ class Adapter:
     module: ClassVar[str]
     # its documentation: the SARIF driver's informationUri
     uri: ClassVar[str]
+    # init: the pre-commit hooks that run this tool, by repository (normalised
+    # URL, adopt/known.normalise) -> hook ids; and a hook's args when the
+    # project's config gives none (its manifest's), by (repository, id)
+    hooks: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    manifest_args: ClassVar[Mapping[tuple[str, str], tuple[str, ...]]] = {}
     # the category that sets its findings' default cost (score.CATEGORY_MINUTES)
     rule_category: ClassVar[str] = "other"
     # in the tools a project runs unless it names its own (``tools``/``--tools``)
@@ -135,6 +140,13 @@ class Adapter:
         Read by ``config.formatter_line_length``, for formatters only.
         """
         return []
+
+    def editor_settings(self, root: Path) -> dict[str, int]:
+        """Return the settings the tool reads from ``.editorconfig``, as its keys.
+
+        init keeps them in a config it starts for the tool (isort's line length).
+        """
+        return {}
 
     def default_args(self, ctx: Context) -> list[str]:
         """Return the suite's defaults, for a project with no config of its own."""

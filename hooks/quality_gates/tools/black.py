@@ -29,6 +29,13 @@ class Black(Adapter):
     distribution = "black"
     module = "black"
     uri = "https://black.readthedocs.io/"
+    # the pre-commit hooks init replaces with the suite's black: repo -> ids
+    hooks = {
+        "github.com/psf/black": ("black",),
+        "github.com/psf/black-pre-commit-mirror": ("black",),
+        "github.com/ambv/black": ("black",),
+        "github.com/python/black": ("black",),
+    }
     rule_category = "format"
     can_fix = True
     fix_order = 2  # after isort: black has the last word on layout

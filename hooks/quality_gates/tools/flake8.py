@@ -52,6 +52,11 @@ class Flake8(Adapter):
     module = "flake8"
     plugins = ("flake8-docstrings", "pydocstyle")
     uri = "https://flake8.pycqa.org/"
+    # the pre-commit hooks init replaces with the suite's flake8
+    hooks = {
+        "github.com/pycqa/flake8": ("flake8",),
+        "gitlab.com/pycqa/flake8": ("flake8",),
+    }
     cost = 10.0
 
     def category(self, rule: str) -> str:

@@ -35,6 +35,17 @@ class Isort(Adapter):
     distribution = "isort"
     module = "isort"
     uri = "https://pycqa.github.io/isort/"
+    # the pre-commit hooks init replaces with the suite's isort, and the args
+    # a hook runs with when its config gives none (the hook manifest's)
+    hooks = {
+        "github.com/pycqa/isort": ("isort",),
+        "github.com/timothycrosley/isort": ("isort",),
+        "github.com/pre-commit/mirrors-isort": ("isort",),
+    }
+    manifest_args = {
+        ("github.com/pycqa/isort", "isort"): ("--filter-files",),
+        ("github.com/timothycrosley/isort", "isort"): ("--filter-files",),
+    }
     rule_category = "format"
     can_fix = True
     fix_order = 1
@@ -56,6 +67,11 @@ class Isort(Adapter):
             except OSError:
                 continue
         return [*super().config_inputs(ctx), "\0".join(found)]
+
+    def editor_settings(self, root: Path) -> dict[str, int]:
+        """Return isort's ``line_length`` from ``.editorconfig``, when it says one."""
+        length = editorconfig_settings(root).get("max_line_length", "").strip()
+        return {"line_length": int(length)} if length.isdigit() else {}
 
     def own_config(self, ctx: Context) -> str | None:
         """Name the isort config: .isort.cfg, pyproject.toml, setup.cfg or tox.ini."""

@@ -195,6 +195,15 @@ class Mypy(Adapter):
     module = "mypy"
     whole_program = True
     uri = "https://mypy.readthedocs.io/"
+    # the pre-commit hooks init replaces with the suite's mypy, and the args a
+    # hook runs with when its config gives none (the hook manifest's)
+    hooks = {"github.com/pre-commit/mirrors-mypy": ("mypy",)}
+    manifest_args = {
+        ("github.com/pre-commit/mirrors-mypy", "mypy"): (
+            "--ignore-missing-imports",
+            "--scroll-output",
+        )
+    }
     rule_category = "types"
     cost = 4.5
 

@@ -62,6 +62,17 @@ class Ruff(Adapter):
     distribution = "ruff"
     module = "ruff"
     uri = "https://docs.astral.sh/ruff/"
+    # ruff's pre-commit hooks, which init recognises: lint ids, format ids
+    hooks = {
+        "github.com/astral-sh/ruff-pre-commit": ("ruff", "ruff-check", "ruff-format"),
+        "github.com/charliermarsh/ruff-pre-commit": (
+            "ruff",
+            "ruff-check",
+            "ruff-format",
+        ),
+    }
+    lint_hooks = ("ruff", "ruff-check")
+    format_hooks = ("ruff-format",)
     default = False
     extra = "ruff"
     can_fix = True
