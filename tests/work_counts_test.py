@@ -127,7 +127,7 @@ FUNCTION = """def f{n}(x: int) -> str:
 PACKAGES = ("alpha", "beta", "gamma")
 # the only processes of a warm run, one each: git's list of the tracked files,
 # and which of them .gitignore matches (black's default exclude)
-GIT_LS_FILES = ["git", "ls-files", "-z", "--cached"]
+GIT_LS_FILES = ["git", "ls-files", "-z", "-t"]
 BLACK_IGNORED = ["git", "-c", "core.excludesFile=/dev/null", "check-ignore"]
 
 
@@ -189,7 +189,7 @@ def test_twice_the_files_twice_the_reads_and_the_same_processes(
     for work in counted:
         assert work.registry_walks == 1
         assert set(work.python_reads.values()) == {1}
-        assert [cmd[:4] for cmd in work.processes] == [GIT_LS_FILES, BLACK_IGNORED]
+        assert [cmd[:4] for cmd in work.processes] == [GIT_LS_FILES, BLACK_IGNORED], work.processes
     # is it still there (git's list), a symlink or too big (one lstat)
     assert large.stats - small.stats <= 2 * 6
     assert large.listings == small.listings

@@ -172,8 +172,9 @@ def report(args: argparse.Namespace) -> Report:
     names = select_files(args, cfg, options.changed, skipped)
     cache = None if args.no_cache else Cache()
     try:
+        listed = tuple(names) if args.all_files else None
         runner = Runner(
-            Context(root, cfg),
+            Context(root, cfg, tracked=listed),
             tools,
             jobs=args.jobs or cfg.jobs,
             cache=cache,

@@ -66,6 +66,9 @@ class Context:
 
     root: Path
     config: Config
+    # the git-tracked Python files, when the run listed them (--all-files):
+    # mypy's whole program without a second ``git ls-files``
+    tracked: tuple[str, ...] | None = None
 
     @functools.cached_property
     def tests(self) -> testfiles.Rule:

@@ -235,8 +235,10 @@ class Mypy(Adapter):
         """
         if not self.select(ctx, files):
             return []
+        tree: Sequence[str] | None = ctx.tracked
         try:
-            tree = files_mod.tracked_python_files(ctx.root, ctx.config.exclude)
+            if tree is None:
+                tree = files_mod.tracked_python_files(ctx.root, ctx.config.exclude)
         except GateError:
             tree = []  # not a git checkout: the named files are the program
         return self.select(ctx, sorted({*tree, *files}))
