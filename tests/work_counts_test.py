@@ -189,7 +189,7 @@ def test_twice_the_files_twice_the_reads_and_the_same_processes(
     for work in counted:
         assert work.registry_walks == 1
         assert set(work.python_reads.values()) == {1}
-        assert [cmd[:4] for cmd in work.processes] == [GIT_LS_FILES, BLACK_IGNORED], work.processes
+        assert [cmd[:4] for cmd in work.processes] == [GIT_LS_FILES, BLACK_IGNORED]
     # is it still there (git's list), a symlink or too big (one lstat)
     assert large.stats - small.stats <= 2 * 6
     assert large.listings == small.listings
