@@ -13,7 +13,8 @@ thresholds (``deferred_thresholds``) for the merge to apply to the whole.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from quality_gates import baseline as baseline_mod
@@ -183,6 +184,7 @@ def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
             options.baseline,
             paths=None if options.whole_project else set(outcome.sources),
             tools=tools,
+            below_threshold={f.fingerprint for f in outcome.below_threshold},
         )
         summary.baseline = BaselineCounts(found.baselined, found.fixed)
     if options.changed is not None:
@@ -206,6 +208,16 @@ def _split(summary: Summary, outcome: Outcome, config: Config) -> None:
     )
 
 
+def below_threshold_notes(findings: Sequence[Finding]) -> list[str]:
+    """Count, per tool, the findings left out under its thresholds."""
+    counts = Counter(f.tool for f in findings)
+    return [
+        f"{n} {tool} finding(s) under the severity or confidence threshold not"
+        " reported: still there, so not fixed since the baseline"
+        for tool, n in sorted(counts.items())
+    ]
+
+
 def build_report(
     command: str, outcome: Outcome, config: Config, options: Options | None = None
 ) -> Report:
@@ -216,7 +228,7 @@ def build_report(
         findings=outcome.findings,
         tools=outcome.tools,
         errors=list(outcome.errors),
-        notes=list(outcome.notes),
+        notes=list(outcome.notes) + below_threshold_notes(outcome.below_threshold),
     )
     loc = sum(src.loc for src in outcome.sources.values())  # cached by content
     result = score_mod.compute(outcome.findings, loc, costs=costs(config))
