@@ -120,6 +120,8 @@ def main(args: argparse.Namespace) -> int:
             print(json.dumps(describe(directory), indent=2))
         else:
             print(render(describe(directory)))
+    except BrokenPipeError:
+        raise  # the reader stopped early (| head): cli.main ends quietly
     except OSError as exc:
         raise GateError(f"{exc.filename or directory}: {exc.strerror}") from exc
     return PASSED
