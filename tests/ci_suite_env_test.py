@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import shutil
 import subprocess
@@ -12,6 +14,26 @@ import pytest
 from conftest import HOOKS, REPO
 from quality_gates.ci import suite_env
 from quality_gates.tools.base import CONFIG_FILES
+
+
+def installed(venv: Path) -> None:
+    """Make ``venv`` with quality_gates importable, as pip would record it.
+
+    A ``.pth`` file names this checkout's package, and a distribution's
+    RECORD lists it with its hash, so ``env_verify`` finds nothing amiss.
+    """
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
+    )
+    site = next(venv.glob("lib/python3*/site-packages"))
+    pth = site / "qg.pth"
+    pth.write_text(str(HOOKS) + "\n")
+    digest = base64.urlsafe_b64encode(hashlib.sha256(pth.read_bytes()).digest())
+    (site / "qg-0.dist-info").mkdir()
+    (site / "qg-0.dist-info" / "RECORD").write_text(
+        f"qg.pth,sha256={digest.rstrip(b'=').decode()},{pth.stat().st_size}\n"
+        "qg-0.dist-info/RECORD,,\n"
+    )
 
 
 def keys_of(project: Path, **env: str) -> dict[str, str]:
@@ -86,11 +108,7 @@ def test_a_restored_environment_is_kept_only_when_its_stamp_matches(
     tmp_path: Path, stamp: str | None, kept: bool
 ) -> None:
     venv = tmp_path / "venv"
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
-    )
-    site = next(venv.glob("lib/python3*/site-packages"))
-    (site / "qg.pth").write_text(str(HOOKS) + "\n")  # quality_gates importable
+    installed(venv)  # quality_gates importable, every file in a RECORD
     text = suite_env.stamp_text(REPO, venv)
     if stamp == "other-suite":
         text = "0" * 16 + text[16:]
@@ -130,11 +148,7 @@ def test_install_without_a_folder_uses_this_machines_environment(
     assert venv.parent == tmp_path / ".cache" / "quality-gates-actions"
     plain = suite_env.venv_dir(REPO, sys.executable)
     assert (venv == plain) is (not extra) and venv.name.endswith(extra)
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
-    )
-    site = next(venv.glob("lib/python3*/site-packages"))
-    (site / "qg.pth").write_text(str(HOOKS) + "\n")
+    installed(venv)
     (venv / suite_env.STAMP).write_text(suite_env.stamp_text(REPO, venv))
     argv = ["install", "--python", sys.executable, "--suite", str(REPO)]
     assert suite_env.main(argv + (["--extra", extra] if extra else [])) == 0
@@ -155,11 +169,7 @@ def test_install_without_a_folder_uses_this_machines_environment(
 
 def fake_suite_venv(venv: Path) -> None:
     """Make a usable suite environment without pip: quality_gates from the checkout."""
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
-    )
-    site = next(venv.glob("lib/python3*/site-packages"))
-    (site / "qg.pth").write_text(str(HOOKS) + "\n")
+    installed(venv)  # every file in a RECORD, as env_verify checks
     (venv / suite_env.STAMP).write_text(suite_env.stamp_text(REPO, venv))
 
 

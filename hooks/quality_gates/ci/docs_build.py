@@ -17,6 +17,7 @@ from typing import Any
 
 from quality_gates.ci import outputs
 from quality_gates.errors import GateError
+from quality_gates.escape.terminal import say
 
 SPHINX_SOURCES = ("docs", "doc", "docs/source", "doc/source", ".")
 REQUIREMENTS = (
@@ -138,7 +139,7 @@ def run_step(argv: list[str], root: Path, what: str, hint: str = "") -> None:
 
     A failure is a GateError naming the step, the command and its last lines.
     """
-    print(f"{what}: " + " ".join(argv), flush=True)
+    say(f"{what}: " + " ".join(argv), flush=True)
     tail: collections.deque[str] = collections.deque(maxlen=40)
     try:
         with subprocess.Popen(  # nosec B603
@@ -151,7 +152,7 @@ def run_step(argv: list[str], root: Path, what: str, hint: str = "") -> None:
         ) as proc:
             assert proc.stdout is not None  # nosec B101 - set by stdout=PIPE
             for line in proc.stdout:
-                print(line, end="", flush=True)
+                say(line.rstrip("\n"), flush=True)  # the project's text: escaped
                 tail.append(line)
     except OSError as exc:
         raise GateError(f"{what}: cannot run {argv[0]}: {exc.strerror}")
@@ -239,7 +240,7 @@ def build(
         raise GateError(f"the docs build wrote no site at {site_dir}; set site-dir")
     removed = remove_build_files(site)
     if removed:
-        print(
+        say(
             f"removed Sphinx's build files from {site_dir} (never published): "
             + ", ".join(removed)
         )

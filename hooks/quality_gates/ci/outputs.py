@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from quality_gates.escape import terminal
+from quality_gates.escape.actions_log import command, strip_ansi
 from quality_gates.findings import Finding
 from quality_gates.report import Report
 from quality_gates.reports import github
 
 DEFAULT_MAX_ANNOTATIONS = 50
-# colour and other terminal control sequences (a project's --color=yes)
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-_])")
-
-
-def strip_ansi(text: str) -> str:
-    """Remove terminal colour and control sequences: annotations show them raw."""
-    return _ANSI.sub("", text)
 
 
 def last_lines(text: str, count: int = 5) -> str:
@@ -54,7 +49,7 @@ def write_outputs(values: Mapping[str, object], *, path: str | None = None) -> N
     if target:
         _append(Path(target), text)
     else:
-        print(text, end="")
+        sys.stdout.write(terminal.lines(text.rstrip("\n").split("\n")) if text else "")
 
 
 def write_summary(markdown: str, *, path: str | None = None) -> None:
@@ -65,8 +60,7 @@ def write_summary(markdown: str, *, path: str | None = None) -> None:
 
 
 def _command(level: str, title: str, message: str) -> str:
-    title = github.escape_property(title)
-    return f"::{level} title={title}::{github.escape_data(message)}"
+    return command(level, message, {"title": title})
 
 
 def _unlocated(finding: Finding) -> str:

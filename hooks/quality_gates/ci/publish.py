@@ -9,6 +9,7 @@ from pathlib import Path
 from quality_gates.atomic import write_atomic
 from quality_gates.ci import outputs
 from quality_gates.errors import ERROR
+from quality_gates.escape.terminal import say
 from quality_gates.report import Report
 from quality_gates.reports import json_report, markdown, sarif
 
@@ -68,7 +69,7 @@ def _write_sarif(report: Report, targets: Targets) -> None:
         write_atomic(Path(targets.sarif), sarif.render(report))
     elif targets.sarif:
         Path(targets.sarif).unlink(missing_ok=True)  # a stale one is not this run's
-        print(
+        say(
             f"quality-gates: no SARIF written to {targets.sarif}: the run ended in an"
             " error, and an upload of partial results would close alerts"
         )

@@ -16,6 +16,8 @@ from pathlib import Path
 from quality_gates.atomic import write_atomic
 from quality_gates.ci import outputs, relative_coverage, shards
 from quality_gates.errors import GateError
+from quality_gates.escape.actions_log import command
+from quality_gates.escape.terminal import say
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -175,18 +177,22 @@ def coverage_source(cell: Cell, root: Path, found: dict[str, object]) -> list[st
     if found.get("config_error"):
         raise GateError(f"coverage config: {found['config_error']}")
     if found.get("source"):
-        print(f"coverage source: {found['source']} (the coverage config's)")
+        say(f"coverage source: {found['source']} (the coverage config's)")
         return ["--cov"]
     packages = project_packages(root)
     if packages:
-        print(
+        say(
             f"coverage source: {' '.join(packages)} (found in the project; set cov to"
             " choose)"
         )
         return [f"--cov={name}" for name in packages]
     print(
-        "::warning title=coverage source::no coverage source: set cov (or [run]"
-        " source in the coverage config); modules no test imports are not counted"
+        command(
+            "warning",
+            "no coverage source: set cov (or [run] source in the coverage config);"
+            " modules no test imports are not counted",
+            {"title": "coverage source"},
+        )
     )
     return ["--cov"]
 
@@ -246,7 +252,7 @@ def selection(cell: Cell, root: Path, workdir: Path) -> tuple[list[str], str]:
         )
     listed = workdir / f"quality-gates-shard-{cell.name}.json"
     write_atomic(listed, json.dumps({"shard": chosen, "all": nodes}))
-    print(
+    say(
         f"shard {cell.index + 1} of {cell.count}: {len(chosen)} of {len(nodes)}"
         f" test(s), split by {how}"
     )

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from quality_gates import cli, reports
 from quality_gates.errors import ERROR, GateError
+from quality_gates.escape.terminal import say
 from quality_gates.report import Report
 from quality_gates.reports import text
 
@@ -27,7 +28,7 @@ def build(argv: Sequence[str]) -> Report:
     try:
         report = builder(args)
     except GateError as exc:
-        print(f"quality-gates {args.command}: error: {exc}", flush=True)
+        say(f"quality-gates {args.command}: error: {exc}", flush=True)
         return Report(command=args.command, errors=[str(exc)], exit_code=ERROR)
     view = cli.text_view(args.command) or log_text
     reports.emit(report, args.format, args.output, text_view=view)

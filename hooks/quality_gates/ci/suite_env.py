@@ -41,6 +41,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # stdlib only, like every module this one imports (a test runs it with -S)
+from quality_gates.ci import env_verify
+from quality_gates.escape import terminal
+from quality_gates.escape.terminal import say
 from quality_gates.tools.base import CONFIG_FILES
 
 STAMP = ".quality-gates-suite"
@@ -194,16 +197,45 @@ def stamp_text(
 
 
 def usable(venv: Path, suite: Path, project: Path | None = None) -> bool:
-    """Tell whether a restored environment is this suite's, here, and runs."""
+    """Tell whether an environment is this suite's, here, as installed, and runs.
+
+    Shared by a machine's jobs (or restored from the cache), it is checked file
+    by file against what pip installed (``env_verify``) before it is trusted;
+    a difference is said, and the environment is made again.
+    """
     try:
         if (venv / STAMP).read_text() != stamp_text(suite, venv, project=project):
             return False
     except OSError:
         return False
-    python = venv / "bin" / "python"
-    check = [str(python), "-c", "import quality_gates"]
+    return _as_installed(venv) and _runs(venv)
+
+
+def _as_installed(venv: Path) -> bool:
+    """Check every file against its RECORD; drop compiled files (env_verify)."""
+    start = time.perf_counter()
+    differs = env_verify.problems(venv)
+    if differs:
+        say(
+            f"quality-gates: the environment in {venv} differs from what pip "
+            f"installed ({'; '.join(differs)}): not trusted, installing it again"
+        )
+        return False
+    env_verify.drop_bytecode(venv)
+    say(
+        f"quality-gates: environment in {venv} checked against its RECORD files "
+        f"in {time.perf_counter() - start:.2f} s"
+    )
+    return True
+
+
+def _runs(venv: Path) -> bool:
+    check = [str(venv / "bin" / "python"), "-c", "import quality_gates"]
+    quiet = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:
-        proc = subprocess.run(check, capture_output=True, check=False)  # nosec B603
+        proc = subprocess.run(  # nosec B603
+            check, capture_output=True, check=False, env=quiet
+        )
         return proc.returncode == 0
     except OSError:
         return False
@@ -233,7 +265,7 @@ def install(
     with open(f"{venv}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if usable(venv, suite, project):
-            print(f"quality-gates: environment in {venv} ready; nothing to install")
+            say(f"quality-gates: environment in {venv} ready; nothing to install")
             return False
         if archive is not None and _unpack(archive, venv, suite, project):
             return False
@@ -271,13 +303,13 @@ def _unpack(
             # the members are checked by _inside, and by the tar filter
             tar.extractall(venv, members=_inside(tar), filter="tar")  # nosec B202
     except (OSError, tarfile.TarError) as exc:
-        print(f"quality-gates: the restored environment is unreadable ({exc})")
+        say(f"quality-gates: the restored environment is unreadable ({exc})")
         return False
     if not usable(venv, suite, project):
-        print("quality-gates: the restored environment is not usable here")
+        say("quality-gates: the restored environment is not usable here")
         return False
     seconds = time.perf_counter() - start
-    print(f"quality-gates: environment restored into {venv} in {seconds:.1f} s")
+    say(f"quality-gates: environment restored into {venv} in {seconds:.1f} s")
     return True
 
 
@@ -314,15 +346,15 @@ def _install(
     subprocess.run(venv_cmd, check=True)  # nosec B603
     pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     target = f"{suite}[{extra}]" if extra else str(suite)
-    subprocess.run([*pip, "install", "--quiet", target], check=True)  # nosec B603
+    # no .pyc: a compiled file cannot be checked against its RECORD (env_verify)
+    pip_install = [*pip, "install", "--quiet", "--no-compile"]
+    subprocess.run([*pip_install, target], check=True)  # nosec B603
     deps = _hook_dependencies(venv, project) if project is not None else []
     if deps:
-        print(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
-        subprocess.run([*pip, "install", "--quiet", *deps], check=True)  # nosec B603
+        say(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
+        subprocess.run([*pip_install, *deps], check=True)  # nosec B603
     (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
-    print(
-        f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
-    )
+    say(f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s")
 
 
 def write_outputs(values: dict[str, str]) -> None:
@@ -338,7 +370,7 @@ def write_outputs(values: dict[str, str]) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write("".join(lines))
     else:
-        print("".join(lines), end="")
+        sys.stdout.write(terminal.lines("".join(lines).rstrip("\n").split("\n")))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -394,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 {"installed": "true" if made else "false", "venv-dir": str(venv)}
             )
     except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"quality-gates: error: {exc}", file=sys.stderr)
+        say(f"quality-gates: error: {exc}", file=sys.stderr)
         return 2
     return 0
 

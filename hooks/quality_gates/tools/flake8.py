@@ -205,6 +205,9 @@ class Flake8(Adapter):
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the finding lines; other output, or exit 1 with none, is an error."""
+        refused = config_error(proc, self.own_config(ctx))
+        if refused:
+            raise ToolCrashed(refused)  # every file meets it: no file to blame
         proc.crash(self.name, (0, 1))
         findings = []
         for text in proc.stdout.split("\n"):
@@ -230,6 +233,26 @@ class Flake8(Adapter):
                 f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}"
             )
         return findings
+
+
+CRITICAL = "There was a critical error during execution of Flake8:"
+
+
+def config_error(proc: Proc, own: str | None) -> str | None:
+    """Say why flake8 refused its options, in flake8's own words, or None.
+
+    A malformed option (``per-file-ignores`` without a colon) prints
+    ``CRITICAL`` and the reason on standard output; one of the wrong type
+    (``max-line-length = eighty``) stops flake8 with a traceback while it
+    reads its options.
+    """
+    where = own or "the suite's defaults"
+    if proc.stdout.lstrip().startswith(CRITICAL):
+        reason = " ".join(proc.stdout.split(CRITICAL, 1)[1].split())
+        return f"flake8 refused its config ({where}): {reason}"
+    if proc.traceback and "flake8/options/" in proc.stderr:
+        return f"flake8 cannot read its config ({where}): {proc.detail()}"
+    return None
 
 
 def plugins() -> list[str]:
