@@ -168,14 +168,38 @@ def _collect(
             f"auditing the packages installed for {python or sys.executable}; name "
             "requirements with -r, or set python-executable, to audit others"
         )
+    if collected.excluded:
+        report.summary.details["excluded_by_markers"] = collected.excluded
+        report.notes.append(excluded_note(collected))
     if not collected.dependencies:
         if collected.unaudited:
             raise GateError(
                 f"none of the {len(collected.unaudited)} dependencies can be audited: "
                 "pin them with == or install them"
             )
-        report.notes.append(f"no dependencies declared in {collected.origin}")
+        if not collected.excluded:
+            report.notes.append(f"no dependencies declared in {collected.origin}")
     return collected
+
+
+def excluded_note(collected: deps_mod.Collected) -> str:
+    """Say which declared dependencies the audited Python's markers leave out."""
+    count = len(collected.excluded)
+    what = (
+        "dependency is excluded by its marker"
+        if count == 1
+        else "dependencies are excluded by their markers"
+    )
+    rest = (
+        "not audited"
+        if collected.dependencies or collected.unaudited
+        else "nothing else is declared, so nothing to audit"
+    )
+    return (
+        f"{count} declared {what} for this Python ({collected.python}) in"
+        f" {collected.origin}: {rest}: "
+        + ", ".join(f"`{req}`" for req in collected.excluded)
+    )
 
 
 def audit_dependencies(
