@@ -52,10 +52,19 @@ def gate_step(text: str) -> dict[str, str]:
     return with_
 
 
-def validate(root: Path, tmp_path: Path) -> None:
+def validate(root: Path, config: str) -> None:
     """Check the config init would write with the real pre-commit."""
-    proc = pre_commit(root, tmp_path / "home", "validate-config", precommit.PATH)
+    (root / precommit.PATH).write_text(config)
+    proc = pre_commit(root, root.parent / "home", "validate-config", precommit.PATH)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """Make the project's folder, beside a pre-commit home."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    return folder
 
 
 BLACK_PINNED = """\
@@ -75,10 +84,8 @@ repos:
 
 
 def test_a_replaced_hooks_language_version_is_carried_and_a_kept_ones_kept(
-    tmp_path: Path,
+    root: Path,
 ) -> None:
-    root = tmp_path / "project"
-    root.mkdir()
     texts, notes = planned(root, BLACK_PINNED)
     config = texts[precommit.PATH]
     # black ran on 3.11, flake8 on pre-commit's default: one gate hook each
@@ -101,8 +108,7 @@ def test_a_replaced_hooks_language_version_is_carried_and_a_kept_ones_kept(
     # flake8's Python is not known: the workflow keeps the action's default
     assert "python-version" not in gate_step(texts[workflow.PATH])
     assert not [n for n in notes if "language_version" in n]
-    (root / precommit.PATH).write_text(config)
-    validate(root, tmp_path)
+    validate(root, config)
 
 
 DEFAULT_AT_THE_TOP = """\
@@ -122,10 +128,8 @@ repos:
 
 
 def test_the_default_language_version_stays_and_decides_the_workflows_python(
-    tmp_path: Path,
+    root: Path,
 ) -> None:
-    root = tmp_path / "project"
-    root.mkdir()
     texts, _ = planned(root, DEFAULT_AT_THE_TOP)
     config = texts[precommit.PATH]
     assert config.startswith("default_language_version:\n  python: python3.11\n")
@@ -139,8 +143,7 @@ def test_the_default_language_version_stays_and_decides_the_workflows_python(
         "          # the Python the pre-commit hooks run on (their language_version)\n"
         "          python-version: '3.11'\n"
     ) in texts[workflow.PATH]
-    (root / precommit.PATH).write_text(config)
-    validate(root, tmp_path)
+    validate(root, config)
 
 
 TOO_OLD = """\
@@ -160,11 +163,9 @@ repos:
 
 
 def test_a_python_the_suite_cannot_run_on_is_replaced_with_a_note(
-    tmp_path: Path,
+    root: Path,
 ) -> None:
     """pre-commit could not install the suite on 3.9 or 3.8: init's own Python."""
-    root = tmp_path / "project"
-    root.mkdir()
     texts, notes = planned(root, TOO_OLD)
     config = texts[precommit.PATH]
     # both get init's Python: one gate hook again
@@ -185,16 +186,13 @@ def test_a_python_the_suite_cannot_run_on_is_replaced_with_a_note(
         f" {RUNNING}, the Python init runs on",
     ]
     assert gate_step(texts[workflow.PATH])["python-version"] == RUNNING[6:]
-    (root / precommit.PATH).write_text(config)
-    validate(root, tmp_path)
+    validate(root, config)
 
 
 def test_a_second_init_keeps_the_workflows_python_from_the_suites_entry(
-    tmp_path: Path,
+    root: Path,
 ) -> None:
     """The entry init wrote is kept as it is; its hooks still decide the workflow."""
-    root = tmp_path / "project"
-    root.mkdir()
     first, _ = planned(root, TOO_OLD)
     assert gate_step(first[workflow.PATH])["python-version"] == RUNNING[6:]
     for name, text in first.items():

@@ -9,16 +9,10 @@ from typing import Any
 from conftest import Project, cli, cli_json
 from quality_gates import baseline
 from quality_gates.findings import Finding
-from security_osv_standin import osv_record, requests_2018
+from security_osv_standin import jinja_2019, requests_2018
 
 RECORD = requests_2018()
-JINJA = osv_record(
-    "GHSA-462w-v97r-4m45",
-    ["CVE-2019-10906", "PYSEC-2019-217"],
-    "Jinja2",
-    "0",
-    "2.10.1",
-    summary="Jinja2 sandbox escape via string formatting",
+JINJA = jinja_2019(
     severity=[
         {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}
     ],
