@@ -184,6 +184,15 @@ class Adapter:
         """Why the tool cannot give a trustworthy result here, before it runs."""
         return None
 
+    def below_threshold(self, ctx: Context) -> Callable[[Finding], bool] | None:
+        """Tell the findings under the project's thresholds for this tool.
+
+        The tool reports every level, so such a finding is known to be there:
+        it is not reported, and a baseline does not take it for fixed.  None:
+        the tool has no thresholds here.
+        """
+        return None
+
     def run_args(self, ctx: Context) -> list[str]:
         """Arguments that do not change results (cache locations): not fingerprinted."""
         return []
