@@ -237,6 +237,47 @@ def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
     )  # 5 of 6 statements
 
 
+def test_ci_coverage_warns_on_a_pull_request_and_fails_on_a_push_under_fail_under(
+    tested: Project, tmp_path: Path
+) -> None:
+    """The coverage-gate action's step: the total is judged on the whole tree only."""
+    root = tested.root
+    cell = pytest_cell.Cell(
+        python=sys.executable, paths=["tests"], index=0, count=1, name="all"
+    )
+    assert pytest_cell.run(cell, root=root, workdir=tmp_path)[0] == 0
+    head = tested.git("rev-parse", "HEAD").strip()
+    args = ("ci", "coverage", "--fail-under", "95", "--json", "c.json")
+    missed = "total coverage 83.33% is under fail-under 95%"
+
+    pr = cli(
+        root,
+        *args,
+        "--diff-base",
+        head,
+        env=actions_env(tmp_path, GITHUB_EVENT_NAME="pull_request"),
+    )
+    assert pr.returncode == 0, pr.stdout + pr.stderr
+    escaped = missed.replace("%", "%25")  # a workflow command's data is escaped
+    assert f"::warning title=quality-gates coverage::{escaped}\n" in pr.stdout
+    assert "::error" not in pr.stdout
+    report = json.loads((root / "c.json").read_text())
+    assert (report["findings"], report["summary"]["threshold_warnings"]) == (
+        [],
+        [missed],
+    )
+
+    push = cli(root, *args, env=actions_env(tmp_path, GITHUB_EVENT_NAME="push"))
+    assert push.returncode == 1, push.stdout + push.stderr
+    assert f"::error title=coverage fail-under::.coverage: {escaped}: add tests" in (
+        push.stdout
+    )
+    assert "::warning" not in push.stdout
+    assert [
+        f["rule"] for f in json.loads((root / "c.json").read_text())["findings"]
+    ] == ["fail-under"]
+
+
 def test_a_cell_runs_from_the_checkout_with_the_standard_library_only(
     tested: Project, tmp_path: Path
 ) -> None:

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from quality_gates import __version__, commands, processes
-from quality_gates.errors import ERROR, GateError
+from quality_gates import __version__, closed_pipe, commands, processes
+from quality_gates.errors import ERROR, FAILED, GateError
 from quality_gates.escape import terminal
 
 if TYPE_CHECKING:
@@ -163,8 +163,23 @@ GC_THRESHOLD = 100_000
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand and return its exit code (2 for a ``GateError``)."""
-    module, args = parse(sys.argv[1:] if argv is None else argv)
+    """Run one subcommand and return its exit code (2 for a ``GateError``).
+
+    A reader that closes the output early (``| head``) stops the output
+    quietly: the exit code is the command's own when it got that far (a
+    report's verdict, see ``reports.emit``), else 1, as in Python's idiom.
+    """
+    try:
+        code = _run(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's exit
+    except BrokenPipeError:
+        closed_pipe.closed()
+        return FAILED
+    return code
+
+
+def _run(argv: Sequence[str]) -> int:
+    module, args = parse(argv)
     processes.handle_sigterm()
     thresholds = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])

@@ -41,6 +41,8 @@ class Outcome:
     tests: testfiles.Rule | None = None
     test_defaults: list[str] = dataclasses.field(default_factory=list)
     test_configs: list[str] = dataclasses.field(default_factory=list)
+    # found, but under the tool's thresholds: not reported, yet not fixed
+    below_threshold: list[Finding] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -318,8 +320,16 @@ class Runner:
     ) -> Outcome:
         """Return the outcome, with which files are tests and the defaults there."""
         ctx = self.ctx
+        below = {
+            a.name: test for a in self.adapters if (test := a.below_threshold(ctx))
+        }
+        kept: list[Finding] = []
+        under: list[Finding] = []
+        for finding in found:
+            test = below.get(finding.tool)
+            (under if test is not None and test(finding) else kept).append(finding)
         return Outcome(
-            found,
+            kept,
             self.tools,
             self.errors,
             notes,
@@ -327,6 +337,7 @@ class Runner:
             tests=ctx.tests,
             test_defaults=[d for a in self.adapters if (d := a.test_defaults(ctx))],
             test_configs=[d for a in self.adapters if (d := a.test_config(ctx))],
+            below_threshold=under,
         )
 
     def _ready(self, adapter: Adapter, mine: list[str]) -> list[str] | None:

@@ -68,6 +68,9 @@ def run_arguments(
     ):
         if value:
             argv += [option, value]
+    if options.shard_count > 1:
+        # a shard's score is its part's: the merge applies the thresholds
+        argv.append("--defer-thresholds")
     return argv
 
 

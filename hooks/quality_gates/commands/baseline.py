@@ -99,13 +99,20 @@ def main(args: argparse.Namespace) -> int:
         baseline_mod.write(path, entries)
         _say(f"wrote {path} with {len(entries)} finding(s)")
         return 0
+    below = {f.fingerprint for f in outcome.below_threshold}
     entries, removed, fresh = baseline_mod.update(
-        old, outcome.findings, add_new=args.add_new
+        old, outcome.findings, add_new=args.add_new, below_threshold=below
     )
     text = baseline_mod.render(entries)
     if path.read_text(encoding="utf-8") != text:
         baseline_mod.write(path, entries)
     _say(f"{path}: {len(entries)} finding(s); {removed} fixed one(s) removed")
+    held = sum(1 for e in entries if e.fingerprint in below)
+    if held:
+        _say(
+            f"{held} kept: still found, under the severity or confidence threshold"
+            " ([tool.quality-gates.security])"
+        )
     if fresh and args.add_new:
         _say(f"{fresh} new finding(s) added (--add-new)")
     elif fresh:

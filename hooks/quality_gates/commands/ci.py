@@ -31,6 +31,7 @@ from quality_gates.errors import ERROR, FAILED, PASSED, GateError
 from quality_gates.escape import markdown, terminal
 from quality_gates.escape.actions_log import command
 from quality_gates.report import Report
+from quality_gates.reports import text
 
 NAME = "ci"
 HELP = "steps of the composite GitHub Actions (outputs, summaries, shards, checks)"
@@ -42,7 +43,8 @@ the job summary ($GITHUB_STEP_SUMMARY) and capped ::error annotations.
   coverage    combine the matrix's coverage data and gate it
   security    the security gate (bandit and the dependency audit)
   report      any reporting subcommand, with SARIF, JSON, summary and outputs
-  merge       merge the JSON reports of the shards of one gate
+  merge       merge the JSON reports of the shards of one gate; apply its
+              thresholds (fail-under, max-debt) to the merged score
   fetch-base  fetch the base commit of a shallow clone, or fail
   needs       fail unless every needed job succeeded (needs-json)
   pytest      one matrix cell: choose its shard of tests, run pytest-cov
@@ -161,6 +163,11 @@ def _add_merge(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=int,
         default=0,
         help="number of shards expected (default: any)",
+    )
+    p.add_argument(
+        "--fail-under",
+        default="",
+        help="minimum merged score (default: the one the shards recorded)",
     )
     _publish_options(p)
 
@@ -366,9 +373,13 @@ def do_report(args: argparse.Namespace) -> int:
 
 def do_merge(args: argparse.Namespace) -> int:
     """Merge the shards' JSON reports and publish the result."""
+    fail_under = merge.fail_under_input(args.fail_under)
     found = merge.report_files(Path(args.dir))
-    report = merge.merge([merge.read_report(p) for p in found], expected=args.expected)
+    parts = [merge.read_report(p) for p in found]
+    report = merge.merge(parts, expected=args.expected)
+    merge.judge(report, parts, fail_under=fail_under)
     report.notes.append(f"merged {len(found)} shard report(s)")
+    print(text.verdict(report), end="", flush=True)
     return publish.publish(report, _targets(args))
 
 

@@ -34,7 +34,9 @@ With a baseline (.quality-gates-baseline.json, `baseline` in config, or
 --baseline) only new findings fail; with --diff-base REF only findings on lines
 changed since the merge base with REF fail, and without named files the
 changed Python files are checked.  --fail-under and --max-debt fail the gate on
-the score and the debt; the verdict lists every reason.
+the score and the debt (with --diff-base they only warn; with
+--defer-thresholds, one shard of a split run, they are recorded for the merge);
+the verdict lists every reason.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error"""
 
@@ -73,6 +75,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="MINUTES",
         help="fail when the debt is over MINUTES (default: `max-debt`)",
+    )
+    parser.add_argument(
+        "--defer-thresholds",
+        action="store_true",
+        help="record fail-under and max-debt in the JSON report without applying"
+        " them: the files are one shard of the tree, and `ci merge` applies them"
+        " to the merged score",
     )
     reports.add_options(parser)
 
@@ -133,6 +142,7 @@ def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> gate.Optio
         fail_under=fail_under,
         max_debt=max_debt,
         whole_project=bool(args.all_files),
+        defer_thresholds=args.defer_thresholds,
     )
 
 
@@ -172,8 +182,9 @@ def report(args: argparse.Namespace) -> Report:
     names = select_files(args, cfg, options.changed, skipped)
     cache = None if args.no_cache else Cache()
     try:
+        listed = tuple(names) if args.all_files else None
         runner = Runner(
-            Context(root, cfg),
+            Context(root, cfg, tracked=listed),
             tools,
             jobs=args.jobs or cfg.jobs,
             cache=cache,
