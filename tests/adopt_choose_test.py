@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli_json
-from quality_gates.adopt import choose, hooks, precommit
+import yaml
+from conftest import Project, cli_json, ruff_pin
+from quality_gates.adopt import choose, hooks, plan, precommit
 from quality_gates.adopt.workspace import Workspace
 from quality_gates.errors import GateError
 
@@ -88,15 +89,172 @@ def test_adopts_what_the_project_runs(
 def test_every_tool_not_adopted_is_offered_one_line_each(tmp_path: Path) -> None:
     _, ws = plan_tools(tmp_path, {"mypy.ini": "[mypy]\n"})
     assert ws.offers == [
-        f"{tool} ({choose.WHY[tool]}): not added, the project does not run it; "
-        f"to add it: quality-gates init --tools mypy,{tool}"
-        for tool in ("bandit", "black", "flake8", "isort")
+        "bandit (finds security problems): not added, the project does not run "
+        "it; to add it: quality-gates init --tools mypy,bandit",
+        "black (formats the code): not added, the project does not run it; to "
+        "add it: quality-gates init --tools mypy,black",
+        "flake8 (lints: pycodestyle, pyflakes, mccabe): not added, the project "
+        "does not run it; to add it: quality-gates init --tools mypy,flake8",
+        "isort (sorts the imports): not added, the project does not run it; to "
+        "add it: quality-gates init --tools mypy,isort",
     ]
 
 
 def test_nothing_to_adopt_names_the_way_out(tmp_path: Path) -> None:
     with pytest.raises(GateError, match=r"nothing to adopt: .*--tools"):
         plan_tools(tmp_path, {"app.py": ""})
+
+
+RUFF_HOOKS = (
+    "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.5.0\n"
+    "    hooks:\n      - id: ruff\n{args}      - id: ruff-format\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "tools", "kept"),
+    [
+        pytest.param(
+            {".isort.cfg": "[settings]\n", "ruff.toml": '[lint]\nselect = ["I"]\n'},
+            "",
+            ("mypy",),
+            ["black", "flake8", "isort"],
+            id="ruff-toml-selects-i",
+        ),
+        pytest.param(
+            {
+                ".isort.cfg": "[settings]\n",
+                "pyproject.toml": '[tool.ruff]\nextend-select = ["I001"]\n',
+            },
+            "",
+            ("mypy",),
+            ["black", "flake8", "isort"],
+            id="tool-ruff-extend-select",
+        ),
+        pytest.param(
+            {".isort.cfg": "[settings]\n"},
+            "        args: [--select=E,I]\n",
+            ("mypy",),
+            ["black", "flake8", "isort"],
+            id="hook-args-select-i",
+        ),
+        pytest.param(
+            {".isort.cfg": "[settings]\n", "ruff.toml": '[lint]\nselect = ["E"]\n'},
+            "",
+            ("isort", "mypy"),
+            ["black", "flake8"],
+            id="ruff-lints-without-i",
+        ),
+    ],
+)
+def test_kept_ruff_hooks_do_the_jobs_its_adapter_says(
+    tmp_path: Path,
+    files: dict[str, str],
+    args: str,
+    tools: tuple[str, ...],
+    kept: list[str],
+) -> None:
+    files = {
+        "mypy.ini": "[mypy]\n",
+        "pyproject.toml": "[tool.black]\n",
+        **files,
+        ".pre-commit-config.yaml": RUFF_HOOKS.format(args=args),
+        "setup.cfg": "[flake8]\n",
+    }
+    chosen, ws = plan_tools(tmp_path, files)
+    assert chosen == tools
+    hooks_of = {"black": "ruff-format", "flake8": "ruff's lint hook"}
+    hooks_of["isort"] = hooks_of["flake8"]
+    assert [n for n in ws.notes if n.startswith("kept ")] == [
+        f"kept {hooks_of[t]}: it does {t}'s job; the gate runs no {t}" for t in kept
+    ]
+
+
+def test_kept_ruff_hooks_are_offered_to_the_gate_with_the_suites_ruff(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "mypy.ini": "[mypy]\n",
+        ".pre-commit-config.yaml": RUFF_HOOKS.format(args=""),
+    }
+    chosen, ws = plan_tools(tmp_path, files)
+    assert chosen == ("mypy",)
+    assert ws.offers[-1] == (
+        "ruff (lints and formats: ruff check, ruff format --check): its hooks stay "
+        "(ruff, ruff-format) and do their jobs; for the gate to run ruff instead, "
+        f"with {ruff_pin()} in its hook's environment: quality-gates init --tools "
+        "mypy,ruff, then remove those hooks"
+    )
+    # bandit and isort; not black or flake8, which ruff's hooks do
+    assert [o.split(" ")[0] for o in ws.offers] == ["bandit", "isort", "ruff"]
+
+
+def test_a_project_of_ruff_hooks_alone_is_offered_ruff(tmp_path: Path) -> None:
+    files = {"app.py": "", ".pre-commit-config.yaml": RUFF_HOOKS.format(args="")}
+    with pytest.raises(choose.NothingToAdopt) as caught:
+        plan_tools(tmp_path, files)
+    assert [o.split(" ")[0] for o in caught.value.offers] == [
+        "bandit",
+        "isort",
+        "mypy",
+        "ruff",
+    ]
+    assert str(caught.value) == (
+        "nothing to adopt: the project runs none of the gate's tools (bandit, "
+        "black, flake8, isort, mypy) itself (black, flake8: kept hooks do them); "
+        "choose some with --tools (e.g. --tools mypy), then run init again"
+    )
+
+
+def test_ruff_asked_for_is_installed_in_the_gate_hook(project: Project) -> None:
+    """--tools mypy,ruff: the gate hook gets the suite's ruff; ruff's hooks stay."""
+    project.write("app.py", '"""A."""\n')
+    project.write(".pre-commit-config.yaml", RUFF_HOOKS.format(args=""))
+    project.commit()
+    ws = Workspace.open(project.root)
+    config = precommit.parse((project.root / ".pre-commit-config.yaml").read_bytes())
+    found = hooks.classify(config, [SUITE])
+    request = plan.Request(project.root, SUITE, "v0.1.0", ("mypy", "ruff"))
+    planned = plan._planned(
+        request, ws, config, found, (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
+    )
+    doc = yaml.safe_load(planned[".pre-commit-config.yaml"])
+    assert [h["id"] for h in doc["repos"][0]["hooks"]] == ["ruff", "ruff-format"]
+    assert doc["repos"][1]["hooks"] == [
+        {
+            "id": "quality-gate",
+            "name": "quality gate (mypy, ruff)",
+            "additional_dependencies": [ruff_pin()],
+        }
+    ]
+    assert ws.notes == [
+        "kept ruff's hooks (ruff, ruff-format): the gate runs ruff too; remove one "
+        "of them"
+    ]
+    assert ws.offers == []
+
+
+@pytest.mark.parametrize(
+    ("tool", "url", "hook_id"),
+    [
+        (
+            "isort",
+            "https://github.com/asottile/reorder-python-imports",
+            "reorder-python-imports",
+        ),
+        ("isort", "https://github.com/facebook/usort", "usort"),
+    ],
+)
+def test_a_rival_hook_takes_its_tool_away(
+    tmp_path: Path, tool: str, url: str, hook_id: str
+) -> None:
+    files = {".isort.cfg": "[settings]\n", "mypy.ini": "[mypy]\n"}
+    files[".pre-commit-config.yaml"] = HOOK.format(url=url, id=hook_id)
+    chosen, ws = plan_tools(tmp_path, files)
+    assert chosen == ("mypy",)
+    assert ws.notes == [
+        f"kept {hook_id}: it does {tool}'s job; the gate runs no {tool}"
+    ]
 
 
 @pytest.mark.parametrize(

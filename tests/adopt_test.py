@@ -7,7 +7,8 @@ import re
 
 import pytest
 import yaml
-from quality_gates.adopt import args, excludes, hooks, plan, precommit, precommit_plan
+from quality_gates import tools
+from quality_gates.adopt import excludes, hooks, plan, precommit, precommit_plan
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.errors import GateError
 
@@ -126,7 +127,7 @@ def test_exclude_regex_to_globs(pattern: str, globs: list[str] | None) -> None:
     ],
 )
 def test_args_become_settings(tool, argv, settings, suite, dropped) -> None:
-    carried = args.TRANSLATORS[tool](argv)
+    carried = tools.get(tool).hook_settings(argv)
     assert carried.settings == settings
     assert carried.suite == suite
     assert carried.dropped == dropped

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -217,6 +218,13 @@ def run_tool(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def ruff_pin() -> str:
+    """Return the suite's pin of ruff, as its ``ruff`` extra says in pyproject.toml."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    (pin,) = pyproject["project"]["optional-dependencies"]["ruff"]
+    return str(pin)
 
 
 def load_script(path: Path, name: str) -> ModuleType:

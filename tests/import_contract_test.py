@@ -46,6 +46,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "cache_files",
             "config_files",
             "hook_deps",
+            "hook_args",
+            "closed_pipe",
             "release",
         ),
     ),

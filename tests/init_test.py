@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import HOOKS, Project, cli, git, pre_commit
+from conftest import HOOKS, Project, cli, git, pre_commit, ruff_pin
 
 CONFIG = """\
 # hooks of the project
@@ -355,7 +355,11 @@ def test_ruff_hooks_are_kept_and_take_their_tools(
     offers = [ln for ln in proc.stdout.splitlines() if ln.startswith("offer: ")]
     assert offers == [
         "offer: bandit (finds security problems): not added, the project does not "
-        "run it; to add it: quality-gates init --tools mypy,bandit"
+        "run it; to add it: quality-gates init --tools mypy,bandit",
+        "offer: ruff (lints and formats: ruff check, ruff format --check): its "
+        "hooks stay (ruff, ruff-format) and do their jobs; for the gate to run ruff "
+        f"instead, with {ruff_pin()} in its hook's environment: quality-gates init "
+        "--tools mypy,ruff, then remove those hooks",
     ]
 
 

@@ -2,10 +2,13 @@
 
 The project runs a tool when one of its pre-commit hooks ran it, or when it
 configures it (``[tool.black]``, ``.isort.cfg``, ``[flake8]``, ``[tool.mypy]``,
-``[tool.bandit]``...).  Those the gate runs, less what a kept ruff hook or
-another import sorter does.  Every other tool the suite has is offered, one
-line each, and never added: a project that never ran bandit or black gets
-neither.  ``--tools`` and ``tools`` in ``[tool.quality-gates]`` say it outright.
+``[tool.bandit]``...).  Those the gate runs, less what a kept hook does: an
+optional tool's (ruff's; its adapter says which jobs, ``kept_hooks_do``) or
+another import sorter's (isort's ``rival_hooks``).  Every other tool the
+suite has is offered, one line each, and never added: a project that never
+ran bandit or black gets neither; so is an optional tool whose hooks are kept
+(ruff).  ``--tools`` and ``tools`` in ``[tool.quality-gates]`` say it
+outright.
 
 flake8's docstring codes (D, from flake8-docstrings, which the suite installs)
 follow the same rule: a project whose flake8 never had the plugin, and whose
@@ -16,25 +19,16 @@ gets ``D``), and they are offered.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from quality_gates import config as config_mod
 from quality_gates import tools as tools_mod
 from quality_gates.adopt import hooks, settings
-from quality_gates.adopt.workspace import Workspace, read_text
+from quality_gates.adopt.workspace import Workspace
 from quality_gates.errors import GateError
-from quality_gates.tomlfile import parse_toml
 from quality_gates.tools.base import read_ini
 
 DOCSTRING_PLUGINS = ("flake8-docstrings", "pydocstyle")
 _D_CODE = re.compile(r"(?<![A-Z0-9])D\d*(?![A-Z])")
-WHY = {
-    "black": "formats the code",
-    "isort": "sorts the imports",
-    "flake8": "lints: pycodestyle, pyflakes, mccabe",
-    "mypy": "checks types",
-    "bandit": "finds security problems",
-}
 
 
 class NothingToAdopt(GateError):
@@ -44,25 +38,6 @@ class NothingToAdopt(GateError):
         """Keep the offers, one line each, for init to print before the error."""
         super().__init__(message)
         self.offers = list(offers)
-
-
-def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
-    """Tell whether ruff's lint rules include isort's (I), so isort is ruff's job."""
-    tables: list[Any] = [ws.lookup("tool", "ruff"), ws.lookup("tool", "ruff", "lint")]
-    for name in ("ruff.toml", ".ruff.toml"):
-        text = read_text(ws.root, name)
-        if text is not None:
-            data = parse_toml(text, name)
-            tables += [data, data.get("lint")]
-    rules: list[str] = []
-    for table in tables:
-        if isinstance(table, dict):
-            for key in ("select", "extend-select"):
-                rules += [str(r) for r in table.get(key) or []]
-    for hook in found.ruff_lint:
-        words = hook.strings("args") or []
-        rules += [w for a in words for w in a.replace("=", ",").split(",")]
-    return any(r == "ALL" or r == "I" or r.startswith("I0") for r in rules)
 
 
 def configured(ws: Workspace, tool: str) -> bool:
@@ -78,27 +53,57 @@ def _runs(ws: Workspace, found: hooks.Found) -> list[str]:
 
 
 def _left_to_others(ws: Workspace, found: hooks.Found) -> dict[str, str]:
-    """Return the tools a kept hook does instead of the gate, and which hook."""
+    """Return the tools a kept hook does instead of the gate, and which hook.
+
+    The kept tools' adapters say what their hooks do (ruff's); another tool's
+    hook that does one's job (an import sorter) is that tool's adapter's.
+    """
     others: dict[str, str] = {}
-    if found.ruff_format:
-        others["black"] = "ruff-format"
-    if found.ruff_lint:
-        others["flake8"] = "ruff's lint hook"
-        if _selects_isort(ws, found):
-            others["isort"] = "ruff's lint hook"
-    if found.import_sorters:
-        others["isort"] = ", ".join(sorted({h.id for h in found.import_sorters}))
+    for tool, kept in sorted(found.kept.items()):
+        others.update(
+            tools_mod.get(tool).kept_hooks_do(
+                ws.root,
+                ws.doc.unwrap(),
+                [(hook.id, hook.strings("args") or []) for hook in kept],
+            )
+        )
+    for tool, rivals in sorted(found.rivals.items()):
+        others[tool] = ", ".join(sorted({h.id for h in rivals}))
     return others
+
+
+def _kept_tools(ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]) -> None:
+    """Say what becomes of an optional tool's hooks, which init keeps (ruff's).
+
+    The gate runs such a tool only when asked for (docs/init.md, "ruff's
+    hooks"): then the kept hooks run it twice, else it is offered.
+    """
+    for tool, kept in sorted(found.kept.items()):
+        ids = ", ".join(dict.fromkeys(h.id for h in kept))
+        if tool in chosen:
+            ws.notes.append(
+                f"kept {tool}'s hooks ({ids}): the gate runs {tool} too; remove "
+                "one of them"
+            )
+            continue
+        adapter = tools_mod.get(tool)
+        needs = " ".join(adapter.extra_requirements()) or f"quality-gates[{tool}]"
+        ws.offers.append(
+            f"{tool} ({adapter.purpose}): its hooks stay ({ids}) and do their "
+            f"jobs; for the gate to run {tool} instead, with {needs} in its hook's "
+            f"environment: quality-gates init --tools "
+            f"{','.join([*chosen, tool])}, then remove those hooks"
+        )
 
 
 def choose_tools(
     asked: tuple[str, ...] | None, ws: Workspace, found: hooks.Found
 ) -> tuple[str, ...]:
     """Return the gate's tools: asked for, else configured, else the project's."""
-    if asked:
-        return asked
-    if "tools" in ws.cfg.raw:
-        return tuple(ws.cfg.tools)
+    if asked or "tools" in ws.cfg.raw:
+        given = asked or tuple(ws.cfg.tools)
+        _kept_tools(ws, found, given)
+        return given
     others = _left_to_others(ws, found)
     for tool, hook in others.items():
         ws.notes.append(f"kept {hook}: it does {tool}'s job; the gate runs no {tool}")
@@ -106,9 +111,11 @@ def choose_tools(
     offered = [t for t in tools_mod.defaults() if t not in chosen and t not in others]
     for tool in offered:
         ws.offers.append(
-            f"{tool} ({WHY.get(tool, tool)}): not added, the project does not run "
-            f"it; to add it: quality-gates init --tools {','.join([*chosen, tool])}"
+            f"{tool} ({tools_mod.get(tool).purpose}): not added, the project does "
+            "not run it; to add it: quality-gates init --tools "
+            + ",".join([*chosen, tool])
         )
+    _kept_tools(ws, found, tuple(chosen))
     if not chosen:
         raise NothingToAdopt(
             ws.offers,
@@ -154,7 +161,7 @@ def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) ->
         ".flake8" if ".flake8" in ws.texts else None
     )
     if where is None:
-        where = settings.NEW_FILE["flake8"]
+        where = tools_mod.get("flake8").new_config
         values = dict(settings.suite_defaults(ws, "flake8"))
         values["max-line-length"] = (
             config_mod.formatter_line_length(ws.root, ws.doc.unwrap())

@@ -10,7 +10,7 @@ from quality_gates.adopt import conflicts, known, language
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
 from quality_gates.errors import GateError
-from quality_gates.tools import defaults, pinned
+from quality_gates.tools import defaults, get, pinned
 
 # what decides when a hook runs, and on which Python: one gate hook each
 Key = tuple[str | None, str | None, tuple[str, ...] | None, str | None]
@@ -51,9 +51,10 @@ class Found:
 
     replaced: list[Replaced] = dataclasses.field(default_factory=list)
     suite: Repo | None = None
-    ruff_lint: list[Hook] = dataclasses.field(default_factory=list)
-    ruff_format: list[Hook] = dataclasses.field(default_factory=list)
-    import_sorters: list[Hook] = dataclasses.field(default_factory=list)
+    # an optional tool's hooks, kept: tool -> its hooks (ruff's)
+    kept: dict[str, list[Hook]] = dataclasses.field(default_factory=dict)
+    # other projects' hooks that do a tool's job, kept: tool -> those hooks
+    rivals: dict[str, list[Hook]] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -62,12 +63,10 @@ def _classify(repo: Repo, found: Found) -> None:
     for hook in repo.hooks:
         if table is not None and hook.id in table:
             found.replaced.append(Replaced(repo, hook, table[hook.id]))
-        elif repo.key in known.RUFF_REPOS and hook.id in known.RUFF_LINT:
-            found.ruff_lint.append(hook)
-        elif repo.key in known.RUFF_REPOS and hook.id in known.RUFF_FORMAT:
-            found.ruff_format.append(hook)
-        elif hook.id in known.IMPORT_SORTERS.get(repo.key, ()):
-            found.import_sorters.append(hook)
+        elif hook.id in known.KEPT.get(repo.key, {}):
+            found.kept.setdefault(known.KEPT[repo.key][hook.id], []).append(hook)
+        elif hook.id in known.RIVALS.get(repo.key, {}):
+            found.rivals.setdefault(known.RIVALS[repo.key][hook.id], []).append(hook)
         elif table is not None:
             found.notes.append(
                 f"kept hook `{hook.id}` of {repo.url}: the suite does not replace it"
@@ -87,7 +86,7 @@ def _classify(repo: Repo, found: Found) -> None:
 
 
 def classify(config: Config, suite_urls: Sequence[str]) -> Found:
-    """Sort every hook: replaced, the suite's own entry, ruff, kept; refuse forks."""
+    """Sort every hook: replaced, the suite's own entry, kept; refuse forks."""
     found = Found()
     ours = {known.normalise(url) for url in suite_urls}
     for repo in config.repos:
@@ -133,6 +132,18 @@ def dependencies(found: Found) -> tuple[dict[str, list[str]], dict[str, str]]:
             elif dep not in carried.setdefault(item.tool, []):
                 carried[item.tool].append(dep)
     return carried, dropped
+
+
+def install_optional(tools: Sequence[str], deps: dict[str, list[str]]) -> None:
+    """Add what installs each optional tool the gate runs to its hook's deps.
+
+    The suite installs without its extras; ``ruff`` in the gate's tools needs
+    ``ruff==<the suite's pin>`` in the environment pre-commit builds.
+    """
+    for tool in tools:
+        for requirement in get(tool).extra_requirements():
+            if requirement not in deps.setdefault(tool, []):
+                deps[tool].append(requirement)
 
 
 def groups(

@@ -18,9 +18,9 @@ from pathlib import Path
 from quality_gates import files as files_mod
 from quality_gates import tools as tools_mod
 from quality_gates.adopt import settings
-from quality_gates.adopt.args import Value
 from quality_gates.adopt.hooks import Found, Replaced, distribution
 from quality_gates.adopt.workspace import PYPROJECT, Workspace
+from quality_gates.hook_args import Value
 from quality_gates.tools.base import Context
 
 DOCSTRING_PLUGINS = ("flake8-docstrings",)
@@ -73,7 +73,7 @@ def keep(ws: Workspace, found: Found, top_exclude: str | None) -> None:
         where = settings.own_config(ws, "flake8") or _started(ws)
         values: dict[str, Value] = {"docstring-convention": ws.cfg.docstring_convention}
         if where is None:
-            where = settings.NEW_FILE["flake8"]
+            where = tools_mod.get("flake8").new_config
             values = {**settings.suite_defaults(ws, "flake8"), **values}
         settings.write(ws, "flake8", where, values)
         ws.notes.append(
@@ -91,7 +91,7 @@ def _bandit_config(ws: Workspace) -> bool:
 
 def _started(ws: Workspace) -> str | None:
     """Return the flake8 config init has started so far, if any."""
-    name = settings.NEW_FILE["flake8"]
+    name = tools_mod.get("flake8").new_config
     return name if name in ws.texts else None
 
 

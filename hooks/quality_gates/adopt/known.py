@@ -1,7 +1,7 @@
 """The pre-commit hooks init knows: which suite tool each one is, and its defaults.
 
 The tools' hooks are their adapters' declarations (``Adapter.hooks``,
-``manifest_args``); here they are indexed for init.
+``rival_hooks``, ``manifest_args``); here they are indexed for init.
 """
 
 from __future__ import annotations
@@ -11,32 +11,28 @@ import re
 from quality_gates import tools
 
 
-def _superseded() -> dict[str, dict[str, str]]:
-    """Return repository -> {hook id: the tool that replaces it}, from the adapters.
+def _hooks(names: tuple[str, ...], rivals: bool = False) -> dict[str, dict[str, str]]:
+    """Return repository -> {hook id: its tool}: the named adapters' hooks.
 
-    The default tools' hooks are replaced; an optional tool's (ruff) are kept.
+    ``rivals``: their ``rival_hooks`` instead, other tools' hooks that do theirs.
     """
     table: dict[str, dict[str, str]] = {}
-    for name in tools.defaults():
-        for repo, ids in tools.get(name).hooks.items():
+    for name in names:
+        adapter = tools.get(name)
+        for repo, ids in (adapter.rival_hooks if rivals else adapter.hooks).items():
             table.setdefault(repo, {}).update(dict.fromkeys(ids, name))
     return table
 
 
 TOOL_IDS = tools.defaults()
-SUPERSEDED = _superseded()
-
-# ruff's hooks are kept: flake8 is not ruff's rule set (the ruff adapter says them)
-_RUFF = tools.get("ruff")
-RUFF_REPOS = tuple(_RUFF.hooks)
-RUFF_LINT: tuple[str, ...] = getattr(_RUFF, "lint_hooks")
-RUFF_FORMAT: tuple[str, ...] = getattr(_RUFF, "format_hooks")
-# other import sorters are kept too, and take isort away: two sorters fight
-IMPORT_SORTERS = {
-    "github.com/asottile/reorder-python-imports": ("reorder-python-imports",),
-    "github.com/asottile/reorder_python_imports": ("reorder-python-imports",),
-    "github.com/facebook/usort": ("usort",),
-}
+# the default tools' hooks are replaced by the gate
+SUPERSEDED = _hooks(TOOL_IDS)
+# an optional tool's hooks are kept (docs/init.md, "ruff's hooks"); the
+# adapter says which default tools' jobs they do (``Adapter.kept_hooks_do``)
+KEPT = _hooks(tuple(name for name in tools.names() if name not in TOOL_IDS))
+# other projects' hooks that do a tool's job (another import sorter): kept,
+# and the gate runs no such tool beside them
+RIVALS = _hooks(tools.names(), rivals=True)
 
 # the args a hook runs with when the config gives none (its manifest's `args`)
 MANIFEST_ARGS: dict[tuple[str, str], tuple[str, ...]] = {

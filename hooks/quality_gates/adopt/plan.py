@@ -17,6 +17,7 @@ from typing import Any
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
+from quality_gates import tools as tools_mod
 from quality_gates.adopt import (
     choose,
     excludes,
@@ -29,10 +30,10 @@ from quality_gates.adopt import (
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import settings, snapshot, workflow
-from quality_gates.adopt.args import TRANSLATORS, Value
 from quality_gates.adopt.workspace import PYPROJECT, Workspace, read_text
 from quality_gates.atomic import refuse_outside, write_atomic
 from quality_gates.errors import GateError
+from quality_gates.hook_args import Value
 from quality_gates.report import Report
 from quality_gates.yamlnodes import scalar
 
@@ -169,7 +170,7 @@ def carry_settings(ws: Workspace, found: hooks.Found) -> dict[str, Value]:
     """Translate every replaced hook's args and put them where the tool reads them."""
     carried = {}
     for tool, (common, partial) in shared_args(found).items():
-        carried[tool] = TRANSLATORS[tool](common)
+        carried[tool] = tools_mod.get(tool).hook_settings(common)
         for arg in partial:
             ws.notes.append(
                 f"{tool}: not carried over: {arg} (only some of its hooks had it; "
@@ -304,6 +305,7 @@ def _planned(
         suite["exclude"] = list(dict.fromkeys([*ws.cfg.exclude, *globs]))
     suite_section(ws, suite)
     carried_deps, dropped = hooks.dependencies(found)
+    hooks.install_optional(tools, carried_deps)
     for dep, why in dropped.items():
         ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
     pythons = language.Pythons(language.default(config))

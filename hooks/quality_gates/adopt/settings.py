@@ -15,13 +15,9 @@ from collections.abc import Mapping
 
 from quality_gates import tools as tools_mod
 from quality_gates.adopt import ini
-from quality_gates.adopt.args import TRANSLATORS, Carried, Value
 from quality_gates.adopt.workspace import PYPROJECT, Workspace
 from quality_gates.config import CONVENTIONS
-
-LINE_KEY = {"black": "line-length", "isort": "line_length", "flake8": "max-line-length"}
-INI_SECTION = {"flake8": "flake8", "mypy": "mypy", "isort": "isort", "bandit": "bandit"}
-NEW_FILE = {"flake8": ".flake8"}  # flake8 reads no pyproject.toml
+from quality_gates.hook_args import Carried, Value
 
 
 def same(a: object, b: object) -> bool:
@@ -34,7 +30,7 @@ def same(a: object, b: object) -> bool:
 def suite_defaults(ws: Workspace, tool: str) -> dict[str, Value]:
     """Return the suite's defaults for ``tool`` as config keys (from its adapter)."""
     adapter = tools_mod.get(tool)
-    return TRANSLATORS[tool](adapter.default_args(ws.ctx)).settings
+    return adapter.hook_settings(adapter.default_args(ws.ctx)).settings
 
 
 def own_config(ws: Workspace, tool: str) -> str | None:
@@ -56,14 +52,11 @@ def current(ws: Workspace, tool: str, where: str, key: str) -> object:
     """Return a setting's value in the tool's config as planned (None: unset)."""
     if where == PYPROJECT:
         return ws.lookup("tool", tool, key)
-    section = INI_SECTION[tool]
-    if (
-        where == "setup.cfg"
-        and tool == "isort"
-        and ws.ini_value(where, section, key) is None
-    ):
-        return ws.ini_value(where, "tool:isort", key)
-    return ws.ini_value(where, section, key)
+    section, *others = tools_mod.get(tool).ini_sections
+    value = ws.ini_value(where, section, key)
+    if where == "setup.cfg" and value is None and others:
+        return ws.ini_value(where, others[0], key)
+    return value
 
 
 def write(ws: Workspace, tool: str, where: str, values: Mapping[str, Value]) -> None:
@@ -75,17 +68,17 @@ def write(ws: Workspace, tool: str, where: str, values: Mapping[str, Value]) -> 
         for key, item in values.items():
             table[key] = item
         return
-    section = INI_SECTION[tool]
+    section, *others = tools_mod.get(tool).ini_sections
     text = ws.text(where) or ""
-    if where == "setup.cfg" and tool == "isort" and "[tool:isort]" in text:
-        section = "tool:isort"
+    if where == "setup.cfg" and others and f"[{others[0]}]" in text:
+        section = others[0]
     ws.texts[where] = ini.set_keys(
         text, section, {k: ini.ini_value(v) for k, v in values.items()}
     )
 
 
 def _suite_line(ws: Workspace, tool: str, carried: Carried, line: int | None) -> None:
-    key = LINE_KEY.get(tool)
+    key = tools_mod.get(tool).line_key
     if key and line is not None and key in carried.settings:
         if same(carried.settings[key], line):
             del carried.settings[key]  # the suite's line-length says it
@@ -123,9 +116,10 @@ def carry(
             k: v for k, v in carried.settings.items() if not same(defaults.get(k), v)
         }
         if extra:
-            where = NEW_FILE.get(tool, PYPROJECT)
-            if line is not None and LINE_KEY.get(tool) in defaults:
-                defaults[LINE_KEY[tool]] = line
+            adapter = tools_mod.get(tool)
+            where = adapter.new_config
+            if line is not None and adapter.line_key in defaults:
+                defaults[adapter.line_key] = line
             defaults.update(editor_defaults(ws, tool))
             _convention(defaults, carried)
             write(ws, tool, where, {**defaults, **carried.settings})
@@ -150,5 +144,5 @@ def _name(tool: str, where: str) -> str:
     return (
         f"[tool.{tool}] in {where}"
         if where == PYPROJECT
-        else f"[{INI_SECTION[tool]}] in {where}"
+        else f"[{tools_mod.get(tool).ini_sections[0]}] in {where}"
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
+from quality_gates.hook_args import Carried, Table, translate, unknown
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -59,6 +60,49 @@ def thresholds(ctx: Context) -> dict[str, str]:
     return chosen
 
 
+# a hook's option -> (its [tool.bandit] key, kind: hook_args.translate)
+HOOK_OPTIONS: Table = {
+    "-s": ("skips", "csv"),
+    "--skip": ("skips", "csv"),
+    "-t": ("tests", "csv"),
+    "--tests": ("tests", "csv"),
+    "-x": ("exclude_dirs", "csv"),
+    "--exclude": ("exclude_dirs", "csv"),
+    "-c": ("", "config"),
+    "--configfile": ("", "config"),
+    "--ini": ("", "config"),
+    "--severity-level": ("severity-threshold", "suite"),
+    "--confidence-level": ("confidence-threshold", "suite"),
+    "-f": ("", "ignore-value"),
+    "--format": ("", "ignore-value"),
+    "-o": ("", "ignore-value"),
+    "--output": ("", "ignore-value"),
+    "-r": ("", "ignore"),
+    "--recursive": ("", "ignore"),
+    "-q": ("", "ignore"),
+    "--quiet": ("", "ignore"),
+    "-v": ("", "ignore"),
+    "-n": ("", "ignore-value"),
+    "-a": ("", "ignore-value"),
+    "--exit-zero": ("", "gate"),
+    "-b": ("", "baseline"),
+    "--baseline": ("", "baseline"),
+}
+# -l, -ll, -lll and -i...: a threshold, by how often the letter is said
+_LEVEL_FLAGS = {"l": "severity-threshold", "i": "confidence-threshold"}
+
+
+def _levels(out: Carried, option: str, word: str | None) -> bool:
+    """``-ll``, ``-iii``: the thresholds as the suite's settings."""
+    letters = option.lstrip("-")
+    if len(option) - len(letters) == 1 and letters and len(set(letters)) == 1:
+        key = _LEVEL_FLAGS.get(letters[0])
+        if key and len(letters) <= 3:
+            out.suite[key] = LEVELS[len(letters) - 1]
+            return False
+    return unknown(out, option, word)
+
+
 @register
 class Bandit(Adapter):
     """bandit's security checks, at the thresholds of the security config."""
@@ -69,8 +113,14 @@ class Bandit(Adapter):
     uri = "https://bandit.readthedocs.io/"
     # the pre-commit hooks init replaces with the suite's bandit
     hooks = {"github.com/pycqa/bandit": ("bandit",)}
+    ini_sections = ("bandit",)
+    purpose = "finds security problems"
     rule_category = "security"
     cost = 5.5
+
+    def hook_settings(self, args: Sequence[str]) -> Carried:
+        """Translate bandit's options as ``[tool.bandit]`` keys and thresholds."""
+        return translate(args, HOOK_OPTIONS, _levels)
 
     def own_config(self, ctx: Context) -> str | None:
         """Name ``[tool.bandit]`` in pyproject.toml, else a ``.bandit`` file."""

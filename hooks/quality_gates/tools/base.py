@@ -18,6 +18,7 @@ from quality_gates import processes, testfiles
 from quality_gates.code_identity import identity
 from quality_gates.config_files import CONFIG_FILES
 from quality_gates.findings import Finding
+from quality_gates.hook_args import Carried, translate
 from quality_gates.program import ancestors
 from quality_gates.tool_env import tool_environment
 
@@ -99,6 +100,17 @@ class Adapter:
     # project's config gives none (its manifest's), by (repository, id)
     hooks: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     manifest_args: ClassVar[Mapping[tuple[str, str], tuple[str, ...]]] = {}
+    # init: other projects' hooks that do this tool's job (another import
+    # sorter for isort); kept, and the gate runs no such tool beside them
+    rival_hooks: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    # init: where a hook's settings go (``hook_settings``): the key of the line
+    # length in the tool's config, the ini sections it reads (setup.cfg's
+    # second one only there), the file init starts when the tool has none
+    line_key: ClassVar[str | None] = None
+    ini_sections: ClassVar[tuple[str, ...]] = ()
+    new_config: ClassVar[str] = "pyproject.toml"
+    # what the tool does, for init's offer lines
+    purpose: ClassVar[str] = ""
     # the category that sets its findings' default cost (score.CATEGORY_MINUTES)
     rule_category: ClassVar[str] = "other"
     # in the tools a project runs unless it names its own (``tools``/``--tools``)
@@ -124,6 +136,31 @@ class Adapter:
     def category(self, rule: str) -> str:
         """Return the category of a finding of ``rule`` (see score.category)."""
         return self.rule_category
+
+    def extra_requirements(self) -> tuple[str, ...]:
+        """Return what installs an optional tool: its extra's pins, without marker.
+
+        Read from the suite's own metadata (``ruff==0.17.6`` for ``[ruff]``);
+        init adds them to the gate hook's environment when the gate runs it.
+        """
+        if not self.extra:
+            return ()
+        import importlib.metadata
+
+        from packaging.requirements import Requirement
+
+        try:
+            lines = importlib.metadata.requires("quality-gates") or []
+        except importlib.metadata.PackageNotFoundError:
+            return ()
+        found = []
+        for line in lines:
+            req = Requirement(line)
+            marker, req.marker = req.marker, None
+            if marker is not None and marker.evaluate({"extra": self.extra}):
+                if not marker.evaluate({"extra": ""}):
+                    found.append(str(req))
+        return tuple(found)
 
     def install_hint(self) -> str:
         """Say how to install the tool when it is missing."""
@@ -154,6 +191,28 @@ class Adapter:
     def default_args(self, ctx: Context) -> list[str]:
         """Return the suite's defaults, for a project with no config of its own."""
         return []
+
+    def hook_settings(self, args: Sequence[str]) -> Carried:
+        """Return what a pre-commit hook's ``args`` mean as this tool's config keys.
+
+        init writes them where the gate's run of the tool reads them; what has
+        no config equivalent is in ``dropped``.  By default nothing has one.
+        """
+        return translate(args, {})
+
+    def kept_hooks_do(
+        self,
+        root: Path,
+        pyproject: Mapping[str, Any],
+        hooks: Sequence[tuple[str, Sequence[str]]],
+    ) -> dict[str, str]:
+        """Return the default tools whose job this tool's kept hooks do, and which.
+
+        For an optional tool, whose hooks init keeps: ``hooks`` are the found
+        ones as (id, args), ``pyproject`` pyproject.toml as init plans it; the
+        answer maps a tool to the hook that does its job.
+        """
+        return {}
 
     def test_defaults(self, ctx: Context) -> str | None:
         """Say what the suite's defaults leave out of test files (``testfiles``).

@@ -9,6 +9,7 @@ from typing import Any
 
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
+from quality_gates.hook_args import Carried, Table, translate
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -19,6 +20,41 @@ from quality_gates.tools.base import (
     tool_error,
 )
 from quality_gates.tools.walk import Walk, git_ignored
+
+# a hook's option -> (its [tool.black] key, kind: hook_args.translate)
+HOOK_OPTIONS: Table = {
+    "-l": ("line-length", "int"),
+    "--line-length": ("line-length", "int"),
+    "-t": ("target-version", "list"),
+    "--target-version": ("target-version", "list"),
+    "-S": ("skip-string-normalization", "flag"),
+    "--skip-string-normalization": ("skip-string-normalization", "flag"),
+    "-C": ("skip-magic-trailing-comma", "flag"),
+    "--skip-magic-trailing-comma": ("skip-magic-trailing-comma", "flag"),
+    "-x": ("skip-source-first-line", "flag"),
+    "--skip-source-first-line": ("skip-source-first-line", "flag"),
+    "--preview": ("preview", "flag"),
+    "--unstable": ("unstable", "flag"),
+    "--pyi": ("pyi", "flag"),
+    "--include": ("include", "str"),
+    "--exclude": ("exclude", "str"),
+    "--extend-exclude": ("extend-exclude", "str"),
+    "--force-exclude": ("force-exclude", "str"),
+    "--config": ("", "config"),
+    "--required-version": ("", "ignore-value"),
+    "-W": ("", "ignore-value"),
+    "--workers": ("", "ignore-value"),
+    "--color": ("", "ignore"),
+    "--no-color": ("", "ignore"),
+    "-q": ("", "ignore"),
+    "--quiet": ("", "ignore"),
+    "-v": ("", "ignore"),
+    "--verbose": ("", "ignore"),
+    "--safe": ("", "ignore"),
+    "--fast": ("", "ignore"),
+    "--check": ("", "ignore"),
+    "--diff": ("", "ignore"),
+}
 
 
 @register
@@ -41,6 +77,8 @@ class Black(Adapter):
     fix_order = 2  # after isort: black has the last word on layout
     cost = 27.0
     formatter_rank = 0  # black first: a project running both formats with black
+    line_key = "line-length"
+    purpose = "formats the code"
 
     def line_length_sources(
         self, root: Path, pyproject: Mapping[str, Any]
@@ -55,6 +93,10 @@ class Black(Adapter):
     def default_args(self, ctx: Context) -> list[str]:
         """Use the suite's line length."""
         return ["--line-length", str(ctx.config.line_length)]
+
+    def hook_settings(self, args: Sequence[str]) -> Carried:
+        """Translate black's options as ``[tool.black]`` keys."""
+        return translate(args, HOOK_OPTIONS)
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``black .`` checks, as ``--force-exclude`` makes black do.

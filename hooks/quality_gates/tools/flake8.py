@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from quality_gates.findings import Finding
+from quality_gates.hook_args import Carried, tokens, unknown
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -43,6 +44,46 @@ def severity(code: str) -> str:
     return "warning"
 
 
+# a hook's options that print differently or stop the gate failing; every
+# other long option is the flake8 config key of the same name
+_FLAGS = {"--disable-noqa", "--isolated", "--exit-zero"}
+_DISPLAY = {
+    "--statistics",
+    "--count",
+    "--show-source",
+    "--no-show-source",
+    "--benchmark",
+    "--quiet",
+    "-q",
+    "--verbose",
+    "-v",
+}
+_DISPLAY_VALUE = {"--format", "--output-file", "--tee", "--color", "-j", "--jobs"}
+
+
+def _hook_option(out: Carried, option: str, word: str | None) -> int:
+    """Read one of a hook's options; return how many words it took."""
+    if option in ("--config", "--append-config"):
+        out.config_file = word
+        return 2
+    if option == "--exit-zero":
+        out.dropped.append(f"{option}: it would make the gate unable to fail")
+    elif option == "--isolated":
+        out.dropped.append(f"{option}: the suite reads the project's flake8 config")
+    elif option in _DISPLAY:
+        pass
+    elif option in _DISPLAY_VALUE:
+        return 2
+    elif option.startswith("--") and option not in _FLAGS and word is not None:
+        out.settings[option[2:]] = word
+        return 2
+    elif option.startswith("--"):
+        out.settings[option[2:]] = True
+    else:
+        unknown(out, option, word)
+    return 1
+
+
 @register
 class Flake8(Adapter):
     """flake8 with the docstring plugin, one finding per reported line."""
@@ -57,6 +98,10 @@ class Flake8(Adapter):
         "github.com/pycqa/flake8": ("flake8",),
         "gitlab.com/pycqa/flake8": ("flake8",),
     }
+    line_key = "max-line-length"
+    ini_sections = ("flake8",)
+    new_config = ".flake8"  # flake8 reads no pyproject.toml
+    purpose = "lints: pycodestyle, pyflakes, mccabe"
     cost = 10.0
 
     def category(self, rule: str) -> str:
@@ -77,6 +122,15 @@ class Flake8(Adapter):
             if ini_has_section(ctx.root, name, "flake8", "flake8:local-plugins"):
                 return name
         return None
+
+    def hook_settings(self, args: Sequence[str]) -> Carried:
+        """flake8's long options are its config keys: ``--max-line-length=100``."""
+        out = Carried()
+        pairs = tokens(args)
+        i = 0
+        while i < len(pairs):
+            i += _hook_option(out, *pairs[i])
+        return out
 
     def docstring_config(self, ctx: Context) -> str | None:
         """Name where the project configures flake8's docstring checks, or None.

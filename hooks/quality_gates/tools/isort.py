@@ -12,6 +12,7 @@ from typing import Any
 
 from quality_gates.files import git
 from quality_gates.findings import Finding
+from quality_gates.hook_args import Carried
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -25,6 +26,25 @@ from quality_gates.tools.base import (
     register,
 )
 from quality_gates.tools.walk import Walk, any_glob
+
+# options of a hook that print differently or name files: no config key
+_HOOK_IGNORED = {
+    "quiet",
+    "verbose",
+    "show_diff",
+    "check",
+    "filter_files",
+    "settings_path",
+    "settings_file",
+    "files",
+    "jobs",
+    "color_output",
+    "ask_to_apply",
+    "write_to_stdout",
+    "show_files",
+    "show_config",
+    "only_modified",
+}
 
 
 @register
@@ -46,6 +66,15 @@ class Isort(Adapter):
         ("github.com/pycqa/isort", "isort"): ("--filter-files",),
         ("github.com/timothycrosley/isort", "isort"): ("--filter-files",),
     }
+    # other import sorters' hooks: two sorters would undo each other's order
+    rival_hooks = {
+        "github.com/asottile/reorder-python-imports": ("reorder-python-imports",),
+        "github.com/asottile/reorder_python_imports": ("reorder-python-imports",),
+        "github.com/facebook/usort": ("usort",),
+    }
+    line_key = "line_length"
+    ini_sections = ("isort", "tool:isort")
+    purpose = "sorts the imports"
     rule_category = "format"
     can_fix = True
     fix_order = 1
@@ -67,6 +96,27 @@ class Isort(Adapter):
             except OSError:
                 continue
         return [*super().config_inputs(ctx), "\0".join(found)]
+
+    def hook_settings(self, args: Sequence[str]) -> Carried:
+        """Translate isort's options into its config keys with isort's own parser."""
+        from isort.main import parse_args  # the pinned isort: its option names
+
+        out = Carried()
+        try:
+            parsed: dict[str, Any] = parse_args(list(args))
+        except SystemExit:
+            out.dropped.append(" ".join(args) + ": isort does not accept these options")
+            return out
+        for key, item in parsed.items():
+            if key in ("settings_path", "settings_file"):
+                out.config_file = str(item)
+            elif key not in _HOOK_IGNORED:
+                out.settings[key] = (
+                    list(item)
+                    if isinstance(item, (list, tuple, set, frozenset))
+                    else item
+                )
+        return out
 
     def editor_settings(self, root: Path) -> dict[str, int]:
         """Return isort's ``line_length`` from ``.editorconfig``, when it says one."""

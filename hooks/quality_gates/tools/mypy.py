@@ -31,6 +31,7 @@ from quality_gates import interpreter
 from quality_gates.cache_files import project_mypy_folder
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
+from quality_gates.hook_args import Carried
 from quality_gates.tools import mypy_config
 from quality_gates.tools.base import (
     Adapter,
@@ -206,6 +207,8 @@ class Mypy(Adapter):
     }
     rule_category = "types"
     cost = 4.5
+    ini_sections = ("mypy",)
+    purpose = "checks types"
 
     def own_config(self, ctx: Context) -> str | None:
         """Name the mypy config: mypy.ini, .mypy.ini, pyproject.toml or setup.cfg."""
@@ -217,6 +220,10 @@ class Mypy(Adapter):
         if ini_has_section(ctx.root, "setup.cfg", "mypy"):
             return "setup.cfg"
         return None
+
+    def hook_settings(self, args: Sequence[str]) -> Carried:
+        """Translate mypy's flags, which are its config keys (``mypy_config``)."""
+        return mypy_config.hook_settings(args)
 
     def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
         """Check the whole program whenever one of its files is named.

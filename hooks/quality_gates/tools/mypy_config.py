@@ -9,6 +9,8 @@ searched in the path from the root, folders ending with ``/``) or, with
 ``exclude_gitignore``, ``.gitignore`` match.  A file named in ``files`` is
 checked even when excluded.  With none of them, the project is walked from
 its root the same way (``mypy .``).
+
+A pre-commit hook's flags are mypy's config keys (``hook_settings``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quality_gates.hook_args import Carried, attached, store, tokens, unknown
 from quality_gates.tools.base import read_ini
 from quality_gates.tools.walk import Walk, git_ignored
 
@@ -213,3 +216,107 @@ def _find(
         ):
             return path.relative_to(root.resolve()).as_posix()
     return None
+
+
+# a hook's options that take a value -> (config key, kind: hook_args.store)
+HOOK_VALUES: dict[str, tuple[str, str]] = {
+    "--python-version": ("python_version", "str"),
+    "--platform": ("platform", "str"),
+    "--follow-imports": ("follow_imports", "str"),
+    "--exclude": ("exclude", "list"),
+    "--disable-error-code": ("disable_error_code", "list"),
+    "--enable-error-code": ("enable_error_code", "list"),
+    "--always-true": ("always_true", "list"),
+    "--always-false": ("always_false", "list"),
+    "-p": ("packages", "list"),
+    "--package": ("packages", "list"),
+    "-m": ("modules", "list"),
+    "--module": ("modules", "list"),
+    "--custom-typeshed-dir": ("custom_typeshed_dir", "str"),
+    "--plugins": ("plugins", "list"),
+    "--config-file": ("", "config"),
+    "--cache-dir": ("", "ignore-value"),
+    "--python-executable": ("", "ignore-value"),
+    "--junit-xml": ("", "ignore-value"),
+    # reports written beside the check: they change no finding
+    **{
+        f"--{kind}-report": ("", "ignore-value")
+        for kind in (
+            "txt",
+            "html",
+            "xml",
+            "cobertura-xml",
+            "linecount",
+            "linecoverage",
+            "lineprecision",
+            "any-exprs",
+            "xslt-html",
+            "xslt-txt",
+        )
+    },
+}
+HOOK_DISPLAY = {
+    "--scroll-output",
+    "--show-error-codes",
+    "--hide-error-codes",
+    "--pretty",
+    "--no-pretty",
+    "--show-column-numbers",
+    "--show-error-context",
+    "--hide-error-context",
+    "--show-absolute-path",
+    "--color-output",
+    "--no-color-output",
+    "--error-summary",
+    "--no-error-summary",
+    "--show-traceback",
+    "--show-error-end",
+    "--install-types",
+    "--non-interactive",
+    "--incremental",
+    "--no-incremental",
+    "--sqlite-cache",
+    "--cache-fine-grained",
+    "-v",
+    "--verbose",
+}
+
+
+def _flag(out: Carried, option: str) -> None:
+    from mypy.options import Options  # the pinned mypy: its option names
+
+    name = option[2:].replace("-", "_")
+    negative = name.startswith("no_") and hasattr(Options(), name[3:])
+    key = name[3:] if negative else name
+    if key == "strict" or hasattr(Options(), key):
+        out.settings[key] = not negative
+    else:
+        unknown(out, option, None)
+
+
+def _hook_option(out: Carried, option: str, word: str | None) -> int:
+    """Read one of a hook's options; return how many words it took."""
+    if option in HOOK_VALUES:
+        key, kind = HOOK_VALUES[option]
+        if kind == "config":
+            out.config_file = word
+        elif kind != "ignore-value":
+            store(out, key, kind, word)
+        return 2
+    if option in HOOK_DISPLAY:
+        pass
+    elif option.startswith("--") and "\0" not in option:
+        _flag(out, option)
+    else:
+        unknown(out, option.replace("\0", "="), word)
+    return 1
+
+
+def hook_settings(args: Sequence[str]) -> Carried:
+    """Translate mypy's flags, which are its config keys."""
+    out = Carried()
+    pairs = tokens(attached(args, HOOK_VALUES))
+    i = 0
+    while i < len(pairs):
+        i += _hook_option(out, *pairs[i])
+    return out

@@ -54,6 +54,24 @@ _CODE = re.compile(r"([A-Z]+)(\d+)$")
 _PARSE_ERROR = re.compile(r"^error: Failed to (?:parse|format) (.+?):(\d+):\d+: (.*)$")
 
 
+def _selects_isort(root: Path, pyproject: Mapping[str, Any], args: list[str]) -> bool:
+    """Tell whether ruff's lint rules include isort's (I), in its configs or args."""
+    tool = pyproject.get("tool")
+    ruff = tool.get("ruff") if isinstance(tool, dict) else None
+    tables: list[Any] = [ruff, ruff.get("lint") if isinstance(ruff, dict) else None]
+    for name in ("ruff.toml", ".ruff.toml"):
+        if (root / name).is_file():
+            data = read_toml(root / name)
+            tables += [data, data.get("lint")]
+    rules: list[str] = []
+    for table in tables:
+        if isinstance(table, dict):
+            for key in ("select", "extend-select"):
+                rules += [str(r) for r in table.get(key) or []]
+    rules += [w for a in args for w in a.replace("=", ",").split(",")]
+    return any(r == "ALL" or r == "I" or r.startswith("I0") for r in rules)
+
+
 @register
 class Ruff(Adapter):
     """ruff's linter and formatter check, and both as fixers."""
@@ -79,6 +97,7 @@ class Ruff(Adapter):
     fix_order = 3  # after isort and black, when a project selects them all
     cost = 0.3
     formatter_rank = 1  # after black
+    purpose = "lints and formats: ruff check, ruff format --check"
 
     def line_length_sources(
         self, root: Path, pyproject: Mapping[str, Any]
@@ -90,6 +109,24 @@ class Ruff(Adapter):
             if (root / name).is_file()
         ]
         return [*found, (pyproject.get("tool", {}).get("ruff"), "ruff")]
+
+    def kept_hooks_do(
+        self,
+        root: Path,
+        pyproject: Mapping[str, Any],
+        hooks: Sequence[tuple[str, Sequence[str]]],
+    ) -> dict[str, str]:
+        """``ruff-format`` does black's job; the lint hook flake8's, isort's with I."""
+        ids = {hook_id for hook_id, _ in hooks}
+        does: dict[str, str] = {}
+        if ids & set(self.format_hooks):
+            does["black"] = "ruff-format"
+        if ids & set(self.lint_hooks):
+            does["flake8"] = "ruff's lint hook"
+            args = [arg for i, given in hooks if i in self.lint_hooks for arg in given]
+            if _selects_isort(root, pyproject, args):
+                does["isort"] = "ruff's lint hook"
+        return does
 
     def category(self, rule: str) -> str:
         """Categorise by the code's linter prefix, as flake8's codes are."""
