@@ -357,6 +357,19 @@ def test_no_repos_yet_and_missing_file() -> None:
     assert yaml.safe_load(text)["repos"][0]["hooks"] == [{"id": "quality-gate"}]
 
 
+def test_a_fork_of_a_tools_hook_names_the_repositories_init_knows() -> None:
+    text = "repos:\n  - repo: https://github.com/me/my-mypy\n    rev: 1\n"
+    text += "    hooks:\n      - id: mypy\n"
+    with pytest.raises(GateError) as caught:
+        hooks.classify(precommit.parse(text.encode()), [PIN[0]])
+    assert str(caught.value) == (
+        ".pre-commit-config.yaml:5: hook `mypy` comes from "
+        "https://github.com/me/my-mypy, a repository init does not know; init "
+        "replaces `mypy` hooks of github.com/pre-commit/mirrors-mypy only: remove "
+        "or rename that hook, then run init again"
+    )
+
+
 def test_no_final_newline_is_fine() -> None:
     out = _render(
         "repos:\n  - repo: https://github.com/pycqa/isort\n    rev: 5.0.0\n    hooks:\n      - id: isort"

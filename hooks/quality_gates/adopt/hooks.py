@@ -77,11 +77,12 @@ def _classify(repo: Repo, found: Found) -> None:
                 f"{hook.id} too; remove one of them"
             )
         elif repo.key not in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
+            known_repos = [r for r, ids in known.SUPERSEDED.items() if hook.id in ids]
             raise GateError(
                 f"{PATH}:{hook.line}: hook `{hook.id}` comes from {repo.url}, a "
-                "repository init does not know; init replaces the hooks of "
-                "psf/black, pycqa/isort, pycqa/flake8, pre-commit/mirrors-mypy and "
-                "pycqa/bandit only: remove or rename that hook, then run init again"
+                f"repository init does not know; init replaces `{hook.id}` hooks "
+                f"of {', '.join(known_repos)} only: remove or rename that hook, "
+                "then run init again"
             )
 
 
