@@ -455,6 +455,46 @@ def test_audit_findings_are_printed_and_do_not_fail(
 
 
 @pytest.mark.slow
+def test_ruff_asked_for_runs_in_the_hook_environment_pre_commit_builds(
+    project: Project, suite: Path, pre_commit_home: Path
+) -> None:
+    """--tools mypy,ruff: real pre-commit installs the suite's ruff for the gate.
+
+    ruff's own hooks stay in the project's config; pre-commit here runs a copy
+    with the gate's entry alone (it would fetch ruff-pre-commit from GitHub).
+    """
+    project.write("app.py", '"""A."""\n\nimport os\n\nprint(os)\n')
+    project.write("mypy.ini", "[mypy]\n")
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+        "    rev: v0.5.0\n    hooks:\n      - id: ruff\n      - id: ruff-format\n",
+    )
+    project.commit()
+    proc = cli(
+        project.root,
+        *("init", "--repo", str(suite), "--tools", "mypy,ruff"),
+        env={"PRE_COMMIT_HOME": str(pre_commit_home)},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
+    assert [h["id"] for h in doc["repos"][0]["hooks"]] == ["ruff", "ruff-format"]
+    gate = doc["repos"][1]
+    assert gate["hooks"][0]["additional_dependencies"] == [ruff_pin()]
+    (project.root.parent / "gate.yaml").write_text(yaml.safe_dump({"repos": [gate]}))
+    project.write("app/new.py", '"""B."""\n\nimport json\n')
+    project.git("add", "-A")
+    proc = pre_commit(
+        project.root,
+        pre_commit_home,
+        *("run", "quality-gate", "--all-files", "-c", "../gate.yaml"),
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    found = [ln for ln in proc.stdout.splitlines() if ln.startswith("app/new.py:")]
+    assert found == ["app/new.py:3:8: ruff F401 `json` imported but unused"]
+
+
+@pytest.mark.slow
 def test_pre_commit_passes_after_init(
     adopter: Project, suite: Path, pre_commit_home: Path
 ) -> None:
