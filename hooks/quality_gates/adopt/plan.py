@@ -121,14 +121,18 @@ def default_branch(root: Path) -> str:
 
 
 def _formatter_line(ws: Workspace, carried: dict[str, Any]) -> int | None:
-    """Return the project's line length: black's hook, else its formatter's config.
+    """Return the project's line length: a formatter's hook, else its config.
 
-    The config is read as ``[tool.quality-gates]`` reads it (one reader, one
-    precedence: ``config.formatter_line_length``), on pyproject.toml as planned.
+    A replaced formatter's hook (black's ``--line-length``) is asked first, in
+    ``formatter_rank`` order; the config is read as ``[tool.quality-gates]``
+    reads it (one reader, one precedence: ``config.formatter_line_length``),
+    on pyproject.toml as planned.
     """
-    black = carried.get("black")
-    if black is not None and "line-length" in black.settings:
-        return int(black.settings["line-length"])
+    formatters = [a for a in tools_mod.load().values() if a.formatter_rank is not None]
+    for adapter in sorted(formatters, key=lambda a: (a.formatter_rank, a.name)):
+        hook = carried.get(adapter.name)
+        if hook is not None and adapter.line_key in hook.settings:
+            return int(hook.settings[adapter.line_key])
     return config_mod.formatter_line_length(ws.root, ws.doc.unwrap())
 
 
