@@ -75,6 +75,9 @@ def render_text(report: Report) -> str:
     return terminal.lines(out)
 
 
+TEXT_VIEW = render_text
+
+
 def report(args: argparse.Namespace) -> Report:
     """Check every tracked file and score the project."""
     root = files_mod.project_root()
