@@ -343,7 +343,9 @@ class Mypy(Adapter):
                 blocked.append(finding)
                 kept = [f for f in kept if f not in dropped]
             proc = self._run(ctx, args, kept) if kept else Proc(0, "", "")
-        return Blocked(proc.returncode, proc.stdout, proc.stderr, blocked)
+        return Blocked(
+            proc.returncode, proc.stdout, proc.stderr, notes=proc.notes, blocked=blocked
+        )
 
     def _run(self, ctx: Context, args: list[str], files: Sequence[str]) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
