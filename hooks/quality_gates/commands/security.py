@@ -12,14 +12,12 @@ from quality_gates import __version__
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import gate, reports, sources
-from quality_gates.cache import Cache
+from quality_gates import gate, reports, session, sources
 from quality_gates.commands._options import add_baseline_option, add_cache_option
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
 from quality_gates.findings import Finding
 from quality_gates.report import BaselineCounts, Report, ToolRun
-from quality_gates.runner import Runner
 from quality_gates.security import audit as audit_mod
 from quality_gates.security import deps as deps_mod
 from quality_gates.security import ignores as ignores_mod
@@ -124,25 +122,22 @@ class Gathered:
 
 
 def scan_code(
-    report: Report, cfg: config_mod.Config, files: Sequence[str], *, use_cache: bool
+    report: Report,
+    cfg: config_mod.Config,
+    files: Sequence[str],
+    limits: session.Limits,
 ) -> list[Finding]:
     """Run bandit through the runner; its tool run and errors go into ``report``."""
     if not files:
         report.notes.append("no Python files to scan with bandit")
         return []
-    cache = Cache() if use_cache else None
-    try:
-        outcome = Runner(
-            Context(cfg.root, cfg), ("bandit",), cache=cache, progress=progress
-        ).check(files)
-    finally:
-        if cache:
-            cache.close(prune=True)
+    with session.open_session(limits, progress) as checking:
+        outcome = checking.runner(cfg, ("bandit",)).check(files)
     report.tools.update(outcome.tools)
     report.errors.extend(outcome.errors)
     report.notes.extend(outcome.notes)
     report.summary.files = len(files)
-    return outcome.findings
+    return list(outcome.findings)
 
 
 def _collect(
@@ -217,9 +212,11 @@ def _package_notes(vulnerable: Sequence[Vulnerable]) -> list[str]:
     return notes
 
 
-def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Settings]:
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
+def _settings(
+    args: argparse.Namespace, limits: session.Limits
+) -> tuple[config_mod.Config, Settings]:
+    cfg = session.configure(limits)
+    root = cfg.root
     chosen = settings_mod.merge(
         settings_mod.from_config(cfg.section("security"), root),
         severity_threshold=args.severity_threshold,
@@ -245,7 +242,9 @@ def _code(
     got: Gathered,
 ) -> None:
     got.checked = _code_files(cfg, args.filenames)
-    found = scan_code(report, cfg, got.checked, use_cache=not args.no_cache)
+    found = scan_code(
+        report, cfg, got.checked, session.Limits(use_cache=not args.no_cache)
+    )
     code = results.code_findings(found, active)
     report.rules["bandit"] = code.rules
     got.findings += code.findings
@@ -323,7 +322,7 @@ def _ratchet(
 
 def report(args: argparse.Namespace) -> Report:
     """Run the gate: bandit, the dependency audit, ignores; the report has a verdict."""
-    cfg, chosen = _settings(args)
+    cfg, chosen = _settings(args, session.Limits(use_cache=not args.no_cache))
     active, expired = ignores_mod.split(_ignores(cfg), datetime.date.today())
     built = Report(command=NAME)
     built.summary.details["thresholds"] = {
