@@ -334,24 +334,43 @@ class Runner:
             )
             if mine is None:
                 continue
-            keys = self._keys(adapter, mine, srcs, tally)
-            hits = self._hits(adapter.name, keys, tally)
-            misses = [n for n, k in keys.items() if k not in hits]
-            hit = adapter.whole_program and keys and not misses
-            run = tally.tools[adapter.name]
-            run.cached = len(mine) if hit else len(keys) - len(misses)
-            run.files = len(mine)
-            for findings in hits.values():
-                found.extend(findings)
-            pending_keys[adapter.name] = {n: keys[n] for n in misses}
-            if misses or not keys:
-                todo.append((adapter, mine if adapter.whole_program else misses))
+            cached, pending_keys[adapter.name], to_run = self._cached(
+                adapter, mine, srcs, tally
+            )
+            found.extend(cached)
+            if to_run is not None:
+                todo.append((adapter, to_run))
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines, tally))
         found.sort(key=SORT_KEY)
         if self.cache:
             tally.notes.extend(self.cache.notes)
         return self._outcome(found, tally, srcs)
+
+    def _cached(
+        self,
+        adapter: Adapter,
+        mine: list[str],
+        srcs: Mapping[str, sources.Source],
+        tally: _Tally,
+    ) -> tuple[list[Finding], dict[str, str], list[str] | None]:
+        """Return the tool's cached findings, what it must check, and on what.
+
+        The keys of the files to check (their results are stored under them),
+        and the files to run the tool on: None when every result was cached.
+        """
+        keys = self._keys(adapter, mine, srcs, tally)
+        hits = self._hits(adapter.name, keys, tally)
+        misses = [n for n, k in keys.items() if k not in hits]
+        hit = adapter.whole_program and keys and not misses
+        run = tally.tools[adapter.name]
+        run.cached = len(mine) if hit else len(keys) - len(misses)
+        run.files = len(mine)
+        cached = [f for findings in hits.values() for f in findings]
+        pending = {n: keys[n] for n in misses}
+        if misses or not keys:
+            return cached, pending, mine if adapter.whole_program else misses
+        return cached, pending, None
 
     def _outcome(
         self, found: list[Finding], tally: _Tally, srcs: dict[str, sources.Source]
