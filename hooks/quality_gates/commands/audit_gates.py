@@ -40,7 +40,6 @@ note (severity info) that says why, and does not fail.  With FILES, only
 findings in those files are reported.
 
 exit codes: 0 passed, 1 findings, 2 usage error"""
-# no text format of its own: the text report of every subcommand
 TEXT_VIEW = None
 
 

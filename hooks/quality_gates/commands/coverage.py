@@ -29,7 +29,6 @@ changed-fail-under, tolerance, ratchet); fail-under also from coverage.py's own
 
 exit codes: 0 passed, 1 coverage too low, 2 missing/empty/corrupt data, a ref
 not in the history, or nothing to check"""
-# no text format of its own: the text report of every subcommand
 TEXT_VIEW = None
 
 

@@ -34,7 +34,6 @@ Defaults come from [tool.quality-gates.docs] (site-dir, base-url, deploy-from,
 config).  Without a base URL, the one mkdocs.yml or conf.py declares is used.
 
 exit codes: 0 passed, 1 findings, 2 no site, bad options or unreadable config"""
-# no text format of its own: the text report of every subcommand
 TEXT_VIEW = None
 
 SETTINGS = ("site-dir", "base-url", "deploy-from", "config")

@@ -33,7 +33,6 @@ one running quality-gates.  PACKAGE, --budget and --runs default to package,
 budget and runs in [tool.quality-gates.import-time].
 
 exit codes: 0 within budget, 1 over budget, 2 usage error or the import failed"""
-# no text format of its own: the text report of every subcommand
 TEXT_VIEW = None
 
 

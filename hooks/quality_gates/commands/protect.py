@@ -39,7 +39,6 @@ trailer.  Also checks that CODEOWNERS is valid and owns every protected path.
   protect FILES...             the named files, as modified
 
 exit codes: 0 passed, 1 findings, 2 usage or config error"""
-# no text format of its own: the text report of every subcommand
 TEXT_VIEW = None
 
 

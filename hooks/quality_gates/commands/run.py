@@ -35,7 +35,6 @@ changed Python files are checked.  --fail-under and --max-debt fail the gate on
 the score and the debt; the verdict lists every reason.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error"""
-# no text format of its own: the text report of every subcommand
 TEXT_VIEW = None
 
 

@@ -42,7 +42,6 @@ and an until date; past it they fail the gate.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error (a source that
 cannot be reached or read is exit 2, never a pass)"""
-# no text format of its own: the text report of every subcommand
 TEXT_VIEW = None
 
 
