@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from act_harness import _locked_build, build_wheelhouse, shared_dir
 from conftest import REPO
-from quality_gates.ci import installers
+from quality_gates.ci import env_verify, installers
 
 LISTING = """\
 :env:.cert='/etc/ssl/ca.pem'
@@ -55,11 +55,11 @@ def test_each_setting_becomes_uvs_own() -> None:
         "https://b.example/simple",
         "--find-links",
         "/wheels",
-    ]  # no-compile: no --compile-bytecode
+    ]  # no-compile: neither installer compiles here anyway
     assert env == {"SSL_CERT_FILE": "/etc/ssl/ca.pem", "UV_HTTP_TIMEOUT": "180"}
     args, _ = installers.uv_options({"no-index": "1", "index-url": "https://m/s"})
     assert args == [
-        *("--compile-bytecode", "--index-strategy", "unsafe-best-match"),
+        *("--index-strategy", "unsafe-best-match"),
         *("--index-url", "https://m/s", "--no-index"),
     ]
 
@@ -103,7 +103,10 @@ def test_uv_and_pip_build_the_same_environment(
         monkeypatch.setenv(installers.CHOICE, choice)
         venv = tmp_path / choice
         used = installers.install(sys.executable, venv, str(REPO), tmp_path / "home")
-        assert used == ("pip" if choice == "pip" else f"uv {installers.UV}")
+        assert used.name == ("pip" if choice == "pip" else f"uv {installers.UV}")
+        # what the actions check before they trust a shared environment
+        assert env_verify.problems(venv) == []
+        assert not list(venv.rglob("*.pyc"))
         version = subprocess.run(
             [str(venv / "bin" / "quality-gates"), "--version"],
             capture_output=True,

@@ -165,7 +165,7 @@ def _fresh_venv(python: str, venv: Path) -> Path:
 
 
 def pip(python: str, venv: Path) -> Installer:
-    """Return pip (the interpreter's own) installing into ``venv``, without .pyc."""
+    """Return the interpreter's own pip, installing into ``venv`` without .pyc."""
     inside = venv / "bin" / "python"
     command = [python, "-m", "pip", "--python", str(inside), "install", "--quiet"]
     return Installer("pip", [*command, "--no-compile"], {})

@@ -350,7 +350,8 @@ def _install(
         installers.add(installer, deps)
     (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
     seconds = time.perf_counter() - start
-    say(f"quality-gates: installed into {venv} with {installer.name} in {seconds:.1f} s")
+    used = installer.name
+    say(f"quality-gates: installed into {venv} with {used} in {seconds:.1f} s")
 
 
 def write_outputs(values: dict[str, str]) -> None:

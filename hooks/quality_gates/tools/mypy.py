@@ -335,6 +335,7 @@ class Mypy(Adapter):
         kept = list(files)
         blocked: list[Finding] = []
         proc = self._run(ctx, args, kept)
+        notes = list(proc.notes)
         while len(blocked) < MAX_BLOCKED:
             stopped = _blocking(proc, kept)
             if not stopped:
@@ -343,8 +344,9 @@ class Mypy(Adapter):
                 blocked.append(finding)
                 kept = [f for f in kept if f not in dropped]
             proc = self._run(ctx, args, kept) if kept else Proc(0, "", "")
+            notes += [n for n in proc.notes if n not in notes]
         return Blocked(
-            proc.returncode, proc.stdout, proc.stderr, notes=proc.notes, blocked=blocked
+            proc.returncode, proc.stdout, proc.stderr, notes=notes, blocked=blocked
         )
 
     def _run(self, ctx: Context, args: list[str], files: Sequence[str]) -> Proc:
