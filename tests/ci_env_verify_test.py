@@ -131,7 +131,7 @@ def test_each_tampering_is_named(
 
 
 def test_uvs_lock_file_is_the_environments_own(venv: Path) -> None:
-    """uv leaves an empty ``.lock`` at the root; the same name elsewhere is foreign."""
+    """The empty ``.lock`` uv leaves at the root is its own; elsewhere it is foreign."""
     (venv / ".lock").write_bytes(b"")
     assert env_verify.problems(venv) == []
     (site(venv) / ".lock").write_bytes(b"")
