@@ -227,8 +227,8 @@ def build_report(
     options = options or Options()
     report = Report(
         command=command,
-        findings=outcome.findings,
-        tools=outcome.tools,
+        findings=list(outcome.findings),
+        tools=dict(outcome.tools),
         errors=list(outcome.errors),
         notes=list(outcome.notes) + below_threshold_notes(outcome.below_threshold),
     )

@@ -8,14 +8,12 @@ from pathlib import Path
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
-from quality_gates import files as files_mod
-from quality_gates import scan
+from quality_gates import session
 from quality_gates.atomic import refuse_outside
-from quality_gates.cache import Cache
 from quality_gates.commands._options import (
     add_baseline_option,
     add_runner_options,
-    apply_limits,
+    runner_limits,
 )
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
@@ -75,19 +73,12 @@ def _target(args: argparse.Namespace, cfg: config_mod.Config) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """Write a new baseline, or prune (and with --add-new extend) the existing one."""
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
-    apply_limits(args, cfg)
-    if args.jobs is not None and args.jobs < 1:
-        raise GateError("--jobs must be at least 1")
+    limits = runner_limits(args)
+    cfg = session.configure(limits)
     path = _target(args, cfg)
     old = baseline_mod.load(path) if path.exists() else None
-    cache = None if args.no_cache else Cache()
-    outcome = scan.check_project(
-        root, cfg, cache=cache, jobs=args.jobs or 0, progress=_say
-    )
-    if cache:
-        cache.close(prune=True)
+    with session.open_session(limits, _say) as checking:
+        outcome = checking.check_project(cfg)
     if outcome.errors:
         for error in outcome.errors:
             terminal.say(f"error: {error}", file=sys.stderr)

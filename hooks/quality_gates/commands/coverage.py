@@ -31,6 +31,7 @@ changed-fail-under, tolerance, ratchet); fail-under also from coverage.py's own
 
 exit codes: 0 passed, 1 coverage too low, 2 missing/empty/corrupt data, a ref
 not in the history, or nothing to check"""
+TEXT_VIEW = None
 
 
 def _percent(text: str) -> float:

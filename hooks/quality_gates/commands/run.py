@@ -10,18 +10,16 @@ from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import diffs
 from quality_gates import files as files_mod
-from quality_gates import gate, reports
-from quality_gates.cache import Cache
+from quality_gates import gate, reports, session
 from quality_gates.commands._options import (
     add_baseline_option,
     add_runner_options,
-    apply_limits,
+    runner_limits,
 )
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
 from quality_gates.report import Report
-from quality_gates.runner import Outcome, Runner
-from quality_gates.tools.base import Context
+from quality_gates.runner import Fixed, Outcome, Runner
 
 NAME = "run"
 HELP = "run black, isort, flake8, mypy and bandit as one cached, concurrent gate"
@@ -39,6 +37,7 @@ the score and the debt (with --diff-base they only warn; with
 the verdict lists every reason.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error"""
+TEXT_VIEW = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -157,45 +156,30 @@ def nothing_to_check(args: argparse.Namespace) -> str:
 
 def _outcome(args: argparse.Namespace, runner: Runner, names: list[str]) -> Outcome:
     """Fix (with --fix), then check the files; nothing to check is an empty run."""
-    fixed: list[str] = []
+    fixed = Fixed()
     if args.fix and names:
         fixed = runner.fix(names)
-        for name in fixed:
+        for name in fixed.files:
             terminal.say(f"Fixing {name}", file=sys.stderr)
     if not names:
         progress(nothing_to_check(args))
-    outcome = runner.check(names) if names else Outcome([], {}, [], [], {})
-    outcome.fixed = fixed
-    return outcome
+        return Outcome()
+    return runner.check(names).after(fixed)
 
 
 def report(args: argparse.Namespace) -> Report:
     """Run the gate on the chosen files; the report carries its verdict."""
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
-    apply_limits(args, cfg)
+    limits = runner_limits(args)
+    cfg = session.configure(limits)
     tools = cfg.tools if args.tools is None else config_mod.tools_option(args.tools)
-    if args.jobs is not None and args.jobs < 1:
-        raise GateError("--jobs must be at least 1")
     options = gate_options(args, cfg)
     skipped: list[str] = []
     names = select_files(args, cfg, options.changed, skipped)
-    cache = None if args.no_cache else Cache()
-    try:
-        listed = tuple(names) if args.all_files else None
-        runner = Runner(
-            Context(root, cfg, tracked=listed),
-            tools,
-            jobs=args.jobs or cfg.jobs,
-            cache=cache,
-            progress=progress,
-        )
-        runner.notes.extend(skipped)
+    listed = names if args.all_files else None
+    with session.open_session(limits, progress) as checking:
+        runner = checking.runner(cfg, tools, tracked=listed)
         outcome = _outcome(args, runner, names)
-    finally:
-        if cache:
-            cache.close(prune=True)
-    built = gate.build_report(NAME, outcome, cfg, options)
+    built = gate.build_report(NAME, outcome.noting(skipped), cfg, options)
     built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
     return built
 

@@ -12,15 +12,13 @@ from quality_gates import __version__
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import gate, reports, sources
-from quality_gates.cache import Cache
+from quality_gates import gate, reports, session, sources
 from quality_gates.commands._options import add_baseline_option, add_cache_option
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
 from quality_gates.findings import Finding
 from quality_gates.interpreter import project_python
 from quality_gates.report import BaselineCounts, Report, ToolRun
-from quality_gates.runner import Runner
 from quality_gates.security import audit as audit_mod
 from quality_gates.security import deps as deps_mod
 from quality_gates.security import ignores as ignores_mod
@@ -28,7 +26,6 @@ from quality_gates.security import results
 from quality_gates.security import settings as settings_mod
 from quality_gates.security.advisory import Vulnerable
 from quality_gates.security.settings import Settings
-from quality_gates.tools.base import Context
 
 NAME = "security"
 HELP = "bandit on the code and a dependency audit (OSV online or offline, safety)"
@@ -44,6 +41,7 @@ and an until date; past it they fail the gate.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error (a source that
 cannot be reached or read is exit 2, never a pass)"""
+TEXT_VIEW = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,7 +124,10 @@ class Gathered:
 
 
 def scan_code(
-    report: Report, cfg: config_mod.Config, files: Sequence[str], *, use_cache: bool
+    report: Report,
+    cfg: config_mod.Config,
+    files: Sequence[str],
+    limits: session.Limits,
 ) -> tuple[list[Finding], list[Finding]]:
     """Run bandit through the runner; its tool run and errors go into ``report``.
 
@@ -135,20 +136,14 @@ def scan_code(
     if not files:
         report.notes.append("no Python files to scan with bandit")
         return [], []
-    cache = Cache() if use_cache else None
-    try:
-        outcome = Runner(
-            Context(cfg.root, cfg), ("bandit",), cache=cache, progress=progress
-        ).check(files)
-    finally:
-        if cache:
-            cache.close(prune=True)
+    with session.open_session(limits, progress) as checking:
+        outcome = checking.runner(cfg, ("bandit",)).check(files)
     report.tools.update(outcome.tools)
     report.errors.extend(outcome.errors)
     report.notes.extend(outcome.notes)
     report.notes.extend(gate.below_threshold_notes(outcome.below_threshold))
     report.summary.files = len(files)
-    return outcome.findings, outcome.below_threshold
+    return list(outcome.findings), list(outcome.below_threshold)
 
 
 def _collect(
@@ -247,9 +242,11 @@ def _package_notes(vulnerable: Sequence[Vulnerable]) -> list[str]:
     return notes
 
 
-def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Settings]:
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
+def _settings(
+    args: argparse.Namespace, limits: session.Limits
+) -> tuple[config_mod.Config, Settings]:
+    cfg = session.configure(limits)
+    root = cfg.root
     chosen = settings_mod.merge(
         settings_mod.from_config(cfg.section("security"), root),
         severity_threshold=args.severity_threshold,
@@ -275,7 +272,9 @@ def _code(
     got: Gathered,
 ) -> None:
     got.checked = _code_files(cfg, args.filenames)
-    found, below = scan_code(report, cfg, got.checked, use_cache=not args.no_cache)
+    found, below = scan_code(
+        report, cfg, got.checked, session.Limits(use_cache=not args.no_cache)
+    )
     got.below += below
     code = results.code_findings(found, active)
     report.rules["bandit"] = code.rules
@@ -362,7 +361,7 @@ def _ratchet(
 
 def report(args: argparse.Namespace) -> Report:
     """Run the gate: bandit, the dependency audit, ignores; the report has a verdict."""
-    cfg, chosen = _settings(args)
+    cfg, chosen = _settings(args, session.Limits(use_cache=not args.no_cache))
     active, expired = ignores_mod.split(_ignores(cfg), datetime.date.today())
     built = Report(command=NAME)
     built.summary.details["thresholds"] = {
