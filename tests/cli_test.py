@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import HOOKS, REPO, cli
+from conftest import HOOKS, REPO, InProcess, cli
 from quality_gates.cli import build_parser
 
 DESIGN_SUBCOMMANDS = (
@@ -49,21 +49,21 @@ HEAVY = (
 )
 
 
-def test_top_level_help_and_version() -> None:
-    proc = cli(REPO, "--help")
+def test_top_level_help_and_version(qg: InProcess) -> None:
+    proc = qg(REPO, "--help")
     assert proc.returncode == 0
     assert "exit codes: 0 gate passed, 1 gate failed" in proc.stdout
 
 
 @pytest.mark.parametrize("name", sorted(build_parser()[1]))
-def test_every_subcommand_has_help(name: str) -> None:
-    proc = cli(REPO, name, "--help")
+def test_every_subcommand_has_help(name: str, qg: InProcess) -> None:
+    proc = qg(REPO, name, "--help")
     assert proc.returncode == 0, proc.stderr
     assert f"usage: quality-gates {name}" in proc.stdout
 
 
-def test_no_subcommand_is_a_usage_error() -> None:
-    proc = cli(REPO)
+def test_no_subcommand_is_a_usage_error(qg: InProcess) -> None:
+    proc = qg(REPO)
     assert proc.returncode == 2
     assert "required" in proc.stderr
 
@@ -97,7 +97,7 @@ def test_reporting_subcommands_take_format_and_output(name: str, fmt: str) -> No
     assert (args.command, args.format, args.output) == (name, fmt, "out.txt")
 
 
-def test_an_unknown_format_is_a_usage_error() -> None:
-    proc = cli(REPO, "run", "--format", "xml", "--all-files")
+def test_an_unknown_format_is_a_usage_error(qg: InProcess) -> None:
+    proc = qg(REPO, "run", "--format", "xml", "--all-files")
     assert proc.returncode == 2
     assert "invalid choice: 'xml'" in proc.stderr

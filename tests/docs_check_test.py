@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -528,9 +527,6 @@ def test_a_few_hundred_pages(tmp_path: Path) -> None:
 # --- a real mkdocs build --------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("mkdocs") is None, reason="mkdocs is not installed"
-)
 def test_real_mkdocs_build(project: Project) -> None:
     project.write(
         "mkdocs.yml",
