@@ -388,7 +388,9 @@ def test_codeowners_check_can_be_turned_off(guarded: Project) -> None:
     guarded.write("pyproject.toml", PYPROJECT + "codeowners = false\n")
     guarded.git("rm", "-q", ".github/CODEOWNERS")
     guarded.commit("no owners")
-    assert protect(guarded).returncode == 0
+    proc = protect(guarded, "--format", "json")
+    # test_codeowners_missing is the twin: QG002 with the check on
+    assert (proc.returncode, json.loads(proc.stdout)["findings"]) == (0, []), proc
 
 
 # ---- configuration errors ------------------------------------------------------
