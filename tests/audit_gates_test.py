@@ -851,8 +851,6 @@ def test_unreadable_workflow_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     assert "binary file" in found[0].message
 
 
-
-
 # ---- hostile workflows ------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import HOOKS, REPO, InProcess, cli
+from conftest import HOOKS, REPO, InProcess
 from quality_gates.cli import build_parser
 
 DESIGN_SUBCOMMANDS = (

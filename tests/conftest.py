@@ -124,7 +124,7 @@ def cli(
 
 
 def exit_status(exc: SystemExit) -> int:
-    """The status the interpreter would exit with for ``exc`` (a message is 1)."""
+    """Return the status the interpreter exits with for ``exc`` (a message is 1)."""
     if exc.code is None or isinstance(exc.code, int):
         return exc.code or 0
     print(exc.code, file=sys.stderr)

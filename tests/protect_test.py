@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli, validate_sarif
+from conftest import InProcess, Project, cli, validate_sarif
 from quality_gates import textfile
 from quality_gates.guards.protect import changes, codeowners, trailers
 from quality_gates.guards.protect.rules import RULES
@@ -233,12 +233,12 @@ def test_commit_message_trailer(
     assert note in proc.stdout
 
 
-def test_commit_message_file_missing_or_binary(guarded: Project) -> None:
-    proc = protect(guarded, "--commit-msg-file", "nope")
+def test_commit_message_file_missing_or_binary(guarded: Project, qg: InProcess) -> None:
+    proc = qg(guarded.root, "protect", "--commit-msg-file", "nope", env=CLEAN)
     assert proc.returncode == 2
     assert "--commit-msg-file nope: cannot read" in proc.stderr
     guarded.write("bin", b"\x00\x01")
-    proc = protect(guarded, "--commit-msg-file", "bin")
+    proc = qg(guarded.root, "protect", "--commit-msg-file", "bin", env=CLEAN)
     assert proc.returncode == 2 and "binary file" in proc.stderr
 
 
@@ -313,11 +313,11 @@ def test_branch_cannot_unprotect_itself(guarded: Project) -> None:
     ]
 
 
-def test_diff_base_errors(guarded: Project) -> None:
-    proc = protect(guarded, "--diff-base", "no-such-branch")
+def test_diff_base_errors(guarded: Project, qg: InProcess) -> None:
+    proc = qg(guarded.root, "protect", "--diff-base", "no-such-branch", env=CLEAN)
     assert proc.returncode == 2
     assert "--diff-base no-such-branch: not in the local history" in proc.stderr
-    proc = protect(guarded, "--diff-base", "main", "src/app.py")
+    proc = qg(guarded.root, "protect", "--diff-base", "main", "src/app.py", env=CLEAN)
     assert proc.returncode == 2 and "not both" in proc.stderr
 
 
@@ -456,10 +456,10 @@ def test_codeowners_check_can_be_turned_off(guarded: Project) -> None:
         ),
     ],
 )
-def test_config_errors(project: Project, table: str, error: str) -> None:
+def test_config_errors(project: Project, table: str, error: str, qg: InProcess) -> None:
     project.write("pyproject.toml", '[project]\nname = "x"\n' + table)
     project.commit()
-    proc = protect(project)
+    proc = qg(project.root, "protect", env=CLEAN)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.startswith("quality-gates protect: error: ")
