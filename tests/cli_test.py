@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import HOOKS, REPO, InProcess
@@ -101,3 +103,37 @@ def test_an_unknown_format_is_a_usage_error(qg: InProcess) -> None:
     proc = qg(REPO, "run", "--format", "xml", "--all-files")
     assert proc.returncode == 2
     assert "invalid choice: 'xml'" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("ci", "code", "says"),
+    [
+        pytest.param("true", 1, "FAILED test_it.py::test_needs_root", id="CI"),
+        pytest.param("", 0, "SKIPPED [1] test_it.py:5: needs root", id="laptop"),
+    ],
+)
+def test_a_skip_fails_under_ci_and_is_a_skip_elsewhere(
+    tmp_path: Path, ci: str, code: int, says: str
+) -> None:
+    """The hook in conftest, in a real pytest run: no CI job stays green past a skip."""
+    (tmp_path / "test_it.py").write_text(
+        "import pytest\n\n\ndef test_needs_root():\n    pytest.skip('needs root')\n"
+        "\n\n@pytest.mark.xfail(strict=True)\ndef test_known_bug():\n    assert False\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rsfx", "-p", "conftest"]
+        + ["-p", "no:xdist", "-p", "no:cacheprovider", "test_it.py"],
+        cwd=tmp_path,
+        env={**env, "CI": ci, "PYTHONPATH": f"{REPO / 'tests'}:{HOOKS}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert says in proc.stdout, proc.stdout
+    assert "XFAIL test_it.py::test_known_bug" in proc.stdout  # not a skip
+    if ci:
+        assert "skipped, and CI is set, so it must run here: Skipped: needs root" in (
+            proc.stdout
+        )
