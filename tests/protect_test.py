@@ -141,6 +141,17 @@ def test_unknown_approval_name_is_reported(guarded: Project) -> None:
     )
 
 
+def own_names_and_a_staged_change(guarded: Project) -> None:
+    """Name the approval variable GATES_OK and the trailer Gate-change; stage a change."""
+    guarded.write(
+        "pyproject.toml",
+        PYPROJECT + 'approval-env = "GATES_OK"\ntrailer = "Gate-change"\n',
+    )
+    guarded.commit("custom names")
+    guarded.write(".github/workflows/ci.yml", "on: [push]\n")
+    guarded.git("add", "-A")
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="known bug (#24 report): the finding names the default approval "
@@ -149,26 +160,14 @@ def test_unknown_approval_name_is_reported(guarded: Project) -> None:
 def test_the_finding_names_the_projects_own_approval_and_trailer(
     guarded: Project,
 ) -> None:
-    guarded.write(
-        "pyproject.toml",
-        PYPROJECT + 'approval-env = "GATES_OK"\ntrailer = "Gate-change"\n',
-    )
-    guarded.commit("custom names")
-    guarded.write(".github/workflows/ci.yml", "on: [push]\n")
-    guarded.git("add", "-A")
+    own_names_and_a_staged_change(guarded)
     first = protect(guarded).stdout.splitlines()[0]
     assert "GATES_OK='pattern,layer'" in first
     assert "`Gate-change: <reason>` trailer" in first
 
 
 def test_custom_approval_variable_and_trailer(guarded: Project) -> None:
-    guarded.write(
-        "pyproject.toml",
-        PYPROJECT + 'approval-env = "GATES_OK"\ntrailer = "Gate-change"\n',
-    )
-    guarded.commit("custom names")
-    guarded.write(".github/workflows/ci.yml", "on: [push]\n")
-    guarded.git("add", "-A")
+    own_names_and_a_staged_change(guarded)
     assert protect(guarded, GATES_OK="ci").returncode == 0
     proc = protect(guarded, QUALITY_GATES_APPROVE="ci")  # not this project's name
     assert proc.returncode == 1
