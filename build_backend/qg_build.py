@@ -57,9 +57,18 @@ def metadata(project: Mapping[str, Any]) -> str:
     ]
     for extra, requirements in project.get("optional-dependencies", {}).items():
         lines.append(f"Provides-Extra: {extra}")
-        lines += [f'Requires-Dist: {req}; extra == "{extra}"' for req in requirements]
+        lines += [f"Requires-Dist: {_for_extra(req, extra)}" for req in requirements]
     readme = (ROOT / str(project["readme"])).read_text(encoding="utf-8")
     return "\n".join(lines) + "\n\n" + readme
+
+
+def _for_extra(requirement: str, extra: str) -> str:
+    """Add ``extra == ...`` to a requirement's marker (joined with ``and``)."""
+    spec, _, marker = requirement.partition(";")
+    condition = f'extra == "{extra}"'
+    if marker.strip():
+        condition = f"({marker.strip()}) and {condition}"
+    return f"{spec.strip()}; {condition}"
 
 
 def _dist_info(project: Mapping[str, Any]) -> dict[str, bytes]:

@@ -118,6 +118,7 @@ def build_wheelhouse(target: Path) -> None:
         *project["dependencies"],
         *project["optional-dependencies"]["audit"],
         *data["build-system"]["requires"],
+        "setuptools>=77",  # the tested projects' build backend (actions_examples)
         "pytest",
         "pytest-cov",
         "mkdocs",

@@ -131,3 +131,28 @@ def test_the_sdist_builds_the_same_wheel(
     assert sorted(again.namelist()) == sorted(wheel.namelist())
     for name in wheel.namelist():
         assert again.read(name) == wheel.read(name), name
+
+
+def test_an_extras_requirement_keeps_its_own_marker() -> None:
+    """``extra == ...`` joins a marker the requirement has; pip's parser agrees."""
+    from packaging.requirements import Requirement
+
+    sys.path.insert(0, str(REPO / "build_backend"))
+    try:
+        import qg_build
+    finally:
+        sys.path.remove(str(REPO / "build_backend"))
+    project = {
+        **PROJECT,
+        "optional-dependencies": {"old": ['tomli>=2; python_version < "3.11"']},
+    }
+    (line,) = [
+        line
+        for line in qg_build.metadata(project).splitlines()
+        if line.startswith("Requires-Dist: tomli")
+    ]
+    requirement = Requirement(line.removeprefix("Requires-Dist: "))
+    assert str(requirement.marker) == 'python_version < "3.11" and extra == "old"'
+    assert requirement.marker.evaluate({"extra": "old", "python_version": "3.10"})
+    assert not requirement.marker.evaluate({"extra": "", "python_version": "3.10"})
+    assert not requirement.marker.evaluate({"extra": "old", "python_version": "3.12"})

@@ -127,7 +127,7 @@ FUNCTION = """def f{n}(x: int) -> str:
 PACKAGES = ("alpha", "beta", "gamma")
 # the only processes of a warm run, one each: git's list of the tracked files,
 # and which of them .gitignore matches (black's default exclude)
-GIT_LS_FILES = ["git", "ls-files", "-z", "--cached"]
+GIT_LS_FILES = ["git", "ls-files", "-z", "-t"]
 BLACK_IGNORED = ["git", "-c", "core.excludesFile=/dev/null", "check-ignore"]
 
 

@@ -160,12 +160,14 @@ def compare(
     *,
     paths: Collection[str] | None,
     tools: Collection[str],
+    below_threshold: Collection[str] = (),
 ) -> Comparison:
     """Mark each finding ``new`` (in place) and count new, baselined and fixed.
 
     Only baseline entries of the ``paths`` (None: every path) and ``tools``
     that were checked can count as fixed: a file or tool left out of this run
-    fixed nothing.
+    fixed nothing, and neither did a finding still there under a threshold
+    (the fingerprints ``below_threshold``).
     """
     known = set(map(_FINGERPRINT, baseline))
     new = 0
@@ -174,6 +176,7 @@ def compare(
         new += finding.new
     # what the baseline knows and this run did not find: fixed, where it looked
     gone = known.difference(f.fingerprint for f in findings)
+    gone.difference_update(below_threshold)
     fixed = 0
     if gone:
         fixed = sum(
@@ -187,15 +190,21 @@ def compare(
 
 
 def update(
-    old: Collection[Entry], findings: Sequence[Finding], *, add_new: bool
+    old: Collection[Entry],
+    findings: Sequence[Finding],
+    *,
+    add_new: bool,
+    below_threshold: Collection[str] = (),
 ) -> tuple[set[Entry], int, int]:
     """Ratchet: keep entries still found, drop fixed ones, add new only if asked.
 
-    Returns the new entry set, how many were removed and how many new findings
-    were left out (or added, with ``add_new``).
+    An entry of a finding still there under a threshold (its fingerprint in
+    ``below_threshold``) is kept: it is not fixed.  Returns the new entry set,
+    how many were removed and how many new findings were left out (or added,
+    with ``add_new``).
     """
     current = {Entry.of(f) for f in findings}
-    found = {c.fingerprint for c in current}
+    found = {c.fingerprint for c in current} | set(below_threshold)
     known = {e.fingerprint for e in old}
     kept = {e for e in old if e.fingerprint in found}
     fresh = {c for c in current if c.fingerprint not in known}

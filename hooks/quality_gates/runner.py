@@ -27,20 +27,57 @@ MIN_BATCH_BYTES = 64 * 1024
 MAX_ISOLATED = 8
 
 
-@dataclasses.dataclass
-class Outcome:
-    """What the runner found: fingerprinted findings, tool runs, errors, notes."""
+@dataclasses.dataclass(frozen=True)
+class Fixed:
+    """What one ``Runner.fix`` did: the files it changed, and what went wrong."""
 
-    findings: list[Finding]
-    tools: dict[str, ToolRun]
-    errors: list[str]
-    notes: list[str]
-    sources: dict[str, sources.Source]
-    fixed: list[str] = dataclasses.field(default_factory=list)
+    files: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What one ``Runner.check`` found: findings, tool runs (with seconds), errors."""
+
+    findings: tuple[Finding, ...] = ()
+    tools: Mapping[str, ToolRun] = dataclasses.field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+    # what the report should say beside the findings (files skipped, ...)
+    notes: tuple[str, ...] = ()
+    sources: Mapping[str, sources.Source] = dataclasses.field(default_factory=dict)
+    fixed: tuple[str, ...] = ()
     # which files are tests, and what the suite's defaults leave out there
     tests: testfiles.Rule | None = None
-    test_defaults: list[str] = dataclasses.field(default_factory=list)
-    test_configs: list[str] = dataclasses.field(default_factory=list)
+    test_defaults: tuple[str, ...] = ()
+    test_configs: tuple[str, ...] = ()
+    # found, but under the tool's thresholds: not reported, yet not fixed
+    below_threshold: tuple[Finding, ...] = ()
+
+    def after(self, fixed: Fixed) -> Outcome:
+        """Return this outcome of a check that ``fixed`` preceded: its files, errors.
+
+        An error both saw (a file unreadable before and after) is said once.
+        """
+        errors = (*fixed.errors, *(e for e in self.errors if e not in fixed.errors))
+        return dataclasses.replace(self, errors=errors, fixed=fixed.files)
+
+    def noting(self, notes: Sequence[str]) -> Outcome:
+        """Return this outcome with ``notes`` (say, the files not checked) first."""
+        return dataclasses.replace(self, notes=(*notes, *self.notes))
+
+
+@dataclasses.dataclass
+class _Tally:
+    """What one call of ``fix`` or ``check`` gathers beside the findings."""
+
+    errors: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+    tools: dict[str, ToolRun] = dataclasses.field(default_factory=dict)
+
+    def error(self, message: str) -> None:
+        """Record an error once (a file read twice is refused twice)."""
+        if message not in self.errors:
+            self.errors.append(message)
 
 
 @dataclasses.dataclass
@@ -122,7 +159,11 @@ def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[lis
 
 
 class Runner:
-    """One run of the chosen tools over the chosen files."""
+    """The chosen tools over files: each ``fix`` and ``check`` returns its result.
+
+    A runner keeps nothing from one call to the next: each call's errors,
+    notes and tool runs are in the result it returns.
+    """
 
     def __init__(
         self,
@@ -140,25 +181,23 @@ class Runner:
         self.jobs = jobs or os.cpu_count() or 1
         self.cache = cache
         self.progress = progress or (lambda message: None)
-        self.errors: list[str] = []
-        # what the report should say beside the findings (files skipped, ...)
-        self.notes: list[str] = []
-        self.tools: dict[str, ToolRun] = {}
 
     # -- reading ----------------------------------------------------------
-    def read_sources(self, files: Sequence[str]) -> dict[str, sources.Source]:
+    def read_sources(
+        self, files: Sequence[str], tally: _Tally
+    ) -> dict[str, sources.Source]:
         """Read the files once each, noting unreadable ones and syntax errors."""
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
             refused = self._refused(name)
             if refused:
-                self._error(refused)
+                tally.error(refused)
                 continue
             try:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
-                self._error(f"{name}: cannot read: {exc.strerror}")
+                tally.error(f"{name}: cannot read: {exc.strerror}")
         self._syntax(read, texts)
         return read
 
@@ -193,11 +232,6 @@ class Runner:
             "raise the limit (`max-file-kb`, or --max-file-kb)"
         )
 
-    def _error(self, message: str) -> None:
-        """Record an error once (the files are read again after --fix)."""
-        if message not in self.errors:
-            self.errors.append(message)
-
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
         code = identity("quality_gates.sources", "quality_gates.runner")
@@ -224,17 +258,18 @@ class Runner:
             self.cache.put_many(fresh)
 
     # -- fixing -----------------------------------------------------------
-    def fix(self, files: Sequence[str]) -> list[str]:
-        """Apply the fixers in place, in their ``fix_order``; return the files changed.
+    def fix(self, files: Sequence[str]) -> Fixed:
+        """Apply the fixers in place, in their ``fix_order``; say which files changed.
 
         Each fixer rewrites only the files its own run would (its exclusions).
         """
+        tally = _Tally()
         fixers = sorted(
             (a for a in self.adapters if a.can_fix), key=lambda a: a.fix_order
         )
         scoped = {a.name: set(a.select(self.ctx, files)) for a in fixers}
         before = self.read_sources(
-            [n for n in files if n in set().union(*scoped.values())]
+            [n for n in files if n in set().union(*scoped.values())], tally
         )
         good = [n for n in files if n in before and before[n].problem is None]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
@@ -247,9 +282,12 @@ class Runner:
             )
             with processes.pool(self.jobs) as pool:
                 failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
-                self.errors.extend(f for f in failures if f)
-        after = self.read_sources(good)
-        return [n for n in good if n in after and after[n].digest != before[n].digest]
+                tally.errors.extend(f for f in failures if f)
+        after = self.read_sources(good, tally)
+        changed = (
+            n for n in good if n in after and after[n].digest != before[n].digest
+        )
+        return Fixed(tuple(changed), tuple(tally.errors))
 
     def _fix_batch(self, adapter: Adapter, part: list[str]) -> str | None:
         """Rewrite one batch in place; return why it failed, if it did."""
@@ -279,12 +317,13 @@ class Runner:
         A file no tool checks (each tool's own exclusions) is not read at all;
         one that is not valid Python is a finding and goes to no tool.
         """
+        tally = _Tally()
         scoped = self.scopes(files)
         wanted = set().union(*scoped.values())
-        srcs = self.read_sources([n for n in files if n in wanted])
+        srcs = self.read_sources([n for n in files if n in wanted], tally)
         # a whole-program tool checks its whole scope whatever files were named
         # (see Adapter.program): those files go to it unless they are not Python
-        program = self.read_sources(sorted(wanted - set(files)))
+        program = self.read_sources(sorted(wanted - set(files)), tally)
         good = {n for n, s in {**program, **srcs}.items() if s.problem is None}
         lines = sources.LinesOf(self.ctx.root, {**program, **srcs})
         problems = [s.problem for s in srcs.values() if s.problem]
@@ -292,52 +331,87 @@ class Runner:
         todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
-            mine = self._ready(adapter, [n for n in scoped[adapter.name] if n in good])
+            mine = self._ready(
+                adapter, [n for n in scoped[adapter.name] if n in good], tally
+            )
             if mine is None:
                 continue
-            keys = self._keys(adapter, mine, srcs)
-            hits = self._hits(adapter.name, keys)
-            misses = [n for n, k in keys.items() if k not in hits]
-            hit = adapter.whole_program and keys and not misses
-            run = self.tools[adapter.name]
-            run.cached = len(mine) if hit else len(keys) - len(misses)
-            run.files = len(mine)
-            for findings in hits.values():
-                found.extend(findings)
-            pending_keys[adapter.name] = {n: keys[n] for n in misses}
-            if misses or not keys:
-                todo.append((adapter, mine if adapter.whole_program else misses))
+            cached, pending_keys[adapter.name], to_run = self._cached(
+                adapter, mine, srcs, tally
+            )
+            found.extend(cached)
+            if to_run is not None:
+                todo.append((adapter, to_run))
         # cached findings carry their fingerprints; only fresh ones are computed
-        found.extend(self._execute(self._plan(todo), pending_keys, lines))
+        found.extend(self._execute(self._plan(todo), pending_keys, lines, tally))
         found.sort(key=SORT_KEY)
-        notes = self.notes + (list(self.cache.notes) if self.cache else [])
-        return self._outcome(found, notes, srcs)
+        if self.cache:
+            tally.notes.extend(self.cache.notes)
+        return self._outcome(found, tally, srcs)
+
+    def _cached(
+        self,
+        adapter: Adapter,
+        mine: list[str],
+        srcs: Mapping[str, sources.Source],
+        tally: _Tally,
+    ) -> tuple[list[Finding], dict[str, str], list[str] | None]:
+        """Return the tool's cached findings, what it must check, and on what.
+
+        The keys of the files to check (their results are stored under them),
+        and the files to run the tool on: None when every result was cached.
+        """
+        keys = self._keys(adapter, mine, srcs, tally)
+        hits = self._hits(adapter.name, keys, tally)
+        misses = [n for n, k in keys.items() if k not in hits]
+        hit = adapter.whole_program and keys and not misses
+        run = tally.tools[adapter.name]
+        run.cached = len(mine) if hit else len(keys) - len(misses)
+        run.files = len(mine)
+        cached = [f for findings in hits.values() for f in findings]
+        pending = {n: keys[n] for n in misses}
+        if misses or not keys:
+            return cached, pending, mine if adapter.whole_program else misses
+        return cached, pending, None
 
     def _outcome(
-        self, found: list[Finding], notes: list[str], srcs: dict[str, sources.Source]
+        self, found: list[Finding], tally: _Tally, srcs: dict[str, sources.Source]
     ) -> Outcome:
         """Return the outcome, with which files are tests and the defaults there."""
         ctx = self.ctx
+        below = {
+            a.name: test for a in self.adapters if (test := a.below_threshold(ctx))
+        }
+        kept: list[Finding] = []
+        under: list[Finding] = []
+        for finding in found:
+            test = below.get(finding.tool)
+            (under if test is not None and test(finding) else kept).append(finding)
         return Outcome(
-            found,
-            self.tools,
-            self.errors,
-            notes,
+            tuple(kept),
+            tally.tools,
+            tuple(tally.errors),
+            tuple(tally.notes),
             srcs,
             tests=ctx.tests,
-            test_defaults=[d for a in self.adapters if (d := a.test_defaults(ctx))],
-            test_configs=[d for a in self.adapters if (d := a.test_config(ctx))],
+            test_defaults=tuple(
+                d for a in self.adapters if (d := a.test_defaults(ctx))
+            ),
+            test_configs=tuple(d for a in self.adapters if (d := a.test_config(ctx))),
+            below_threshold=tuple(under),
         )
 
-    def _ready(self, adapter: Adapter, mine: list[str]) -> list[str] | None:
+    def _ready(
+        self, adapter: Adapter, mine: list[str], tally: _Tally
+    ) -> list[str] | None:
         """Return the tool's files, or None when it is missing, refused or idle."""
-        run = self._tool_run(adapter)
+        run = self._tool_run(adapter, tally)
         if run is None:
             return None
         refused = adapter.preflight(self.ctx)
         if refused:
             run.status, run.message = "error", refused
-            self._error(refused)
+            tally.error(refused)
             return None
         if not mine:
             run.status = "skipped"
@@ -345,13 +419,17 @@ class Runner:
         return mine
 
     def _keys(
-        self, adapter: Adapter, mine: list[str], srcs: Mapping[str, sources.Source]
+        self,
+        adapter: Adapter,
+        mine: list[str],
+        srcs: Mapping[str, sources.Source],
+        tally: _Tally,
     ) -> dict[str, str]:
         """Return the result keys by file (one ``*`` for a whole-program tool)."""
         fp = adapter.fingerprint(self.ctx)
         if adapter.whole_program:
             known = {n: src.digest for n, src in srcs.items()}
-            stamp = self._program_stamp(adapter, mine, known)
+            stamp = self._program_stamp(adapter, mine, known, tally)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
         more = adapter.file_inputs(self.ctx, mine)  # only the files it names
         return {
@@ -359,7 +437,9 @@ class Runner:
             for n in mine
         }
 
-    def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
+    def _hits(
+        self, tool: str, keys: Mapping[str, str], tally: _Tally
+    ) -> dict[str, list[Finding]]:
         """Return cached findings by key; a value of the wrong shape is a miss."""
         values = self.cache.get_many(keys.values()) if self.cache else {}
         hits = {}
@@ -368,28 +448,32 @@ class Runner:
                 try:
                     hits[k] = _decode(tool, values[k])
                 except WrongShape as exc:
-                    self.notes.append(
+                    tally.notes.append(
                         f"cache entry of {tool} for {name} had the wrong shape "
                         f"({exc}); checked again"
                     )
         return hits
 
-    def _tool_run(self, adapter: Adapter) -> ToolRun | None:
+    def _tool_run(self, adapter: Adapter, tally: _Tally) -> ToolRun | None:
         try:
             version = adapter.version()
         except Exception as exc:  # importlib.metadata.PackageNotFoundError and kin
-            self.tools[adapter.name] = ToolRun(adapter.name, "", status="missing")
-            self.errors.append(
+            tally.tools[adapter.name] = ToolRun(adapter.name, "", status="missing")
+            tally.errors.append(
                 f"{adapter.name}: not installed in this environment ({exc}); "
                 f"{adapter.install_hint()}"
             )
             return None
         run = ToolRun(adapter.name, version)
-        self.tools[adapter.name] = run
+        tally.tools[adapter.name] = run
         return run
 
     def _program_stamp(
-        self, adapter: Adapter, files: Sequence[str], known: Mapping[str, str]
+        self,
+        adapter: Adapter,
+        files: Sequence[str],
+        known: Mapping[str, str],
+        tally: _Tally,
     ) -> str | None:
         """Stamp the named files and every module the tool may import, or None.
 
@@ -402,7 +486,7 @@ class Runner:
             stamp = program.stamp(self.ctx.root, folders, known)
             return key("\n".join(files), stamp)
         except program.Uncovered as exc:
-            self.notes.append(f"{adapter.name}: result not cached: {exc}")
+            tally.notes.append(f"{adapter.name}: result not cached: {exc}")
             return None
 
     def _plan(self, todo: Sequence[tuple[Adapter, list[str]]]) -> list[Task]:
@@ -432,6 +516,7 @@ class Runner:
         tasks: list[Task],
         pending: dict[str, dict[str, str]],
         lines: sources.LinesOf,
+        tally: _Tally,
     ) -> list[Finding]:
         if not tasks:
             return []
@@ -444,10 +529,10 @@ class Runner:
         results: list[Finding] = []
         to_store: dict[str, Any] = {}
         with processes.pool(self.jobs) as pool:
-            futures = {pool.submit(self._run_task, t): t for t in tasks}
+            futures = {pool.submit(self._run_task, t, tally): t for t in tasks}
             for future in concurrent.futures.as_completed(futures):
                 task = futures[future]
-                results += self._collect(task, future, pending, lines, to_store)
+                results += self._collect(task, future, pending, lines, to_store, tally)
         if self.cache:
             self.cache.put_many(to_store)
         return results
@@ -459,15 +544,16 @@ class Runner:
         pending: dict[str, dict[str, str]],
         lines: sources.LinesOf,
         to_store: dict[str, Any],
+        tally: _Tally,
     ) -> list[Finding]:
         """Return one finished task's findings; cacheable entries go to ``to_store``."""
-        run = self.tools[task.adapter.name]
+        run = tally.tools[task.adapter.name]
         try:
             findings, seconds = future.result()
         except ToolCrashed as exc:
             run.status = "error"
             run.message = str(exc)
-            self.errors.append(f"{exc} (files: {_names(task.files)})")
+            tally.errors.append(f"{exc} (files: {_names(task.files)})")
             # what it reported before it stopped: shown, never cached
             return fingerprint_findings(exc.findings, lines)
         run.seconds += seconds
@@ -487,20 +573,24 @@ class Runner:
             per_file[f.path].append(f)
         return {keys[n]: _encode(per_file.get(n, [])) for n in task.files if n in keys}
 
-    def _run_task(self, task: Task) -> tuple[list[Finding], float]:
+    def _run_task(self, task: Task, tally: _Tally) -> tuple[list[Finding], float]:
         start = time.perf_counter()
         try:
-            findings = self._check_files(task.adapter, task.files)
+            findings = self._check_files(task.adapter, task.files, tally)
         except ToolCrashed as exc:
             if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
                 raise
-            findings = self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED])
+            findings = self._isolate(
+                task.adapter, task.files, exc, [MAX_ISOLATED], tally
+            )
         return findings, time.perf_counter() - start
 
-    def _check_files(self, adapter: Adapter, files: Sequence[str]) -> list[Finding]:
+    def _check_files(
+        self, adapter: Adapter, files: Sequence[str], tally: _Tally
+    ) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
         proc = adapter.run(self.ctx, args, files)
-        self.notes.extend(n for n in proc.notes if n not in self.notes)
+        tally.notes.extend(n for n in proc.notes if n not in tally.notes)
         findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
@@ -509,7 +599,12 @@ class Runner:
         return findings
 
     def _isolate(
-        self, adapter: Adapter, files: Sequence[str], exc: ToolCrashed, left: list[int]
+        self,
+        adapter: Adapter,
+        files: Sequence[str],
+        exc: ToolCrashed,
+        left: list[int],
+        tally: _Tally,
     ) -> list[Finding]:
         """Rerun a crashed batch by halves, down to the files that crash the tool.
 
@@ -530,11 +625,11 @@ class Runner:
         found: list[Finding] = []
         for part in (files[:half], files[half:]):
             try:
-                found += self._check_files(adapter, part)
+                found += self._check_files(adapter, part, tally)
             except ToolCrashed as inner:
                 if not inner.traceback:
                     raise
-                found += self._isolate(adapter, part, inner, left)
+                found += self._isolate(adapter, part, inner, left, tally)
         return found
 
 

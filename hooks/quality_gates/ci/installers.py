@@ -165,7 +165,7 @@ def _fresh_venv(python: str, venv: Path) -> Path:
 
 
 def pip(python: str, venv: Path) -> Installer:
-    """Return pip (the interpreter's own) installing into ``venv``, without .pyc."""
+    """Return the interpreter's own pip, installing into ``venv`` without .pyc."""
     inside = venv / "bin" / "python"
     command = [python, "-m", "pip", "--python", str(inside), "install", "--quiet"]
     return Installer("pip", [*command, "--no-compile"], {})
@@ -181,7 +181,11 @@ def uv(python: str, venv: Path, home: Path) -> Installer | str:
     if exe is None:
         return f"uv {UV} could not be installed"
     inside = venv / "bin" / "python"
-    command = [exe, "pip", "install", "--quiet", "--python", str(inside), *args]
+    # copies, not uv's default hard links into its cache: an edit to the
+    # environment (a job on a shared runner) must not reach the cache and
+    # from there every environment built after it
+    command = [exe, "pip", "install", "--quiet", "--link-mode=copy"]
+    command += ["--python", str(inside), *args]
     return Installer(f"uv {UV}", command, env)
 
 

@@ -348,9 +348,17 @@ def _install(
     if deps:
         say(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
         installers.add(installer, deps)
+    differs = env_verify.problems(venv)
+    if differs:  # what the installer took from its cache is not what it recorded
+        raise OSError(
+            f"the environment just installed in {venv} differs from its wheels' "
+            f"RECORD ({'; '.join(differs)}): the installer's cache may have been "
+            "tampered with; clear it (`uv cache clean`, `pip cache purge`)"
+        )
     (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
     seconds = time.perf_counter() - start
-    say(f"quality-gates: installed into {venv} with {installer.name} in {seconds:.1f} s")
+    used = installer.name
+    say(f"quality-gates: installed into {venv} with {used} in {seconds:.1f} s")
 
 
 def write_outputs(values: dict[str, str]) -> None:

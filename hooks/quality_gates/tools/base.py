@@ -66,6 +66,9 @@ class Context:
 
     root: Path
     config: Config
+    # the git-tracked Python files, when the run listed them (--all-files):
+    # mypy's whole program without a second ``git ls-files``
+    tracked: tuple[str, ...] | None = None
 
     @functools.cached_property
     def tests(self) -> testfiles.Rule:
@@ -179,6 +182,15 @@ class Adapter:
 
     def preflight(self, ctx: Context) -> str | None:
         """Why the tool cannot give a trustworthy result here, before it runs."""
+        return None
+
+    def below_threshold(self, ctx: Context) -> Callable[[Finding], bool] | None:
+        """Tell the findings under the project's thresholds for this tool.
+
+        The tool reports every level, so such a finding is known to be there:
+        it is not reported, and a baseline does not take it for fixed.  None:
+        the tool has no thresholds here.
+        """
         return None
 
     def run_args(self, ctx: Context) -> list[str]:

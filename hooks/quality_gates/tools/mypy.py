@@ -235,8 +235,10 @@ class Mypy(Adapter):
         """
         if not self.select(ctx, files):
             return []
+        tree: Sequence[str] | None = ctx.tracked
         try:
-            tree = files_mod.tracked_python_files(ctx.root, ctx.config.exclude)
+            if tree is None:
+                tree = files_mod.tracked_python_files(ctx.root, ctx.config.exclude)
         except GateError:
             tree = []  # not a git checkout: the named files are the program
         return self.select(ctx, sorted({*tree, *files}))
@@ -335,6 +337,7 @@ class Mypy(Adapter):
         kept = list(files)
         blocked: list[Finding] = []
         proc = self._run(ctx, args, kept)
+        notes = list(proc.notes)
         while len(blocked) < MAX_BLOCKED:
             stopped = _blocking(proc, kept)
             if not stopped:
@@ -343,7 +346,10 @@ class Mypy(Adapter):
                 blocked.append(finding)
                 kept = [f for f in kept if f not in dropped]
             proc = self._run(ctx, args, kept) if kept else Proc(0, "", "")
-        return Blocked(proc.returncode, proc.stdout, proc.stderr, blocked)
+            notes += [n for n in proc.notes if n not in notes]
+        return Blocked(
+            proc.returncode, proc.stdout, proc.stderr, notes=notes, blocked=blocked
+        )
 
     def _run(self, ctx: Context, args: list[str], files: Sequence[str]) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
