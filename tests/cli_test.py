@@ -123,7 +123,9 @@ def test_a_skip_fails_under_ci_and_is_a_skip_elsewhere(
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rsfx", "-p", "conftest"]
-        + ["-p", "no:xdist", "-p", "no:cacheprovider", "test_it.py"],
+        + ["-p", "no:xdist", "-p", "no:cacheprovider", "test_it.py"]
+        # its own temporary folder: no pruning of the shared pytest-of-USER
+        + ["--basetemp", str(tmp_path / "inner")],
         cwd=tmp_path,
         env={**env, "CI": ci, "PYTHONPATH": f"{REPO / 'tests'}:{HOOKS}"},
         capture_output=True,

@@ -316,7 +316,9 @@ def test_without_a_browser_ci_fails_and_a_laptop_skips(
             "-p",
             "no:cacheprovider",
         ]
-        + [f"{Path(__file__).name}::test_dashboard_in_headless_chromium", "-ra"],
+        + [f"{Path(__file__).name}::test_dashboard_in_headless_chromium", "-ra"]
+        # its own temporary folder: no pruning of the shared pytest-of-USER
+        + ["--basetemp", str(tmp_path / "inner")],
         cwd=REPO / "tests",
         env={**env, "PATH": str(shim.parent), "CI": ci},
         capture_output=True,
