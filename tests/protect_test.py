@@ -152,11 +152,6 @@ def own_names_and_a_staged_change(guarded: Project) -> None:
     guarded.git("add", "-A")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (#24 report): the finding names the default approval "
-    "variable and trailer, not the project's approval-env and trailer",
-)
 def test_the_finding_names_the_projects_own_approval_and_trailer(
     guarded: Project,
 ) -> None:
