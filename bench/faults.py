@@ -31,7 +31,6 @@ import json
 import os
 import shutil
 import signal
-import stat
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
 import tempfile
@@ -54,6 +53,7 @@ from bench.fault_model import (  # noqa: E402  (this checkout's bench scripts)
     Signal,
     Space,
     Verdict,
+    as_root,
     bind_read_only,
     bomb_zip,
     commit,
@@ -206,7 +206,8 @@ def output_fifo(space: Space) -> Case:
 def device(space: Space, root: Path, name: str, minor: int) -> Path:
     """Make a /dev/null (minor 3) or /dev/full (minor 7) node under ``root``."""
     path = root / name
-    os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    mknod = ["mknod", "-m", "666", str(path), "c", "1", str(minor)]
+    subprocess.run(as_root(mknod), check=True)  # nosec B603 B607
     return path
 
 

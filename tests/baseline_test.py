@@ -396,7 +396,13 @@ def test_a_baseline_the_user_names_is_written_where_it_leads(project: Project) -
     project.commit()
     proc = cli(project.root, "baseline", "--baseline", str(outside / "base.json"))
     assert proc.returncode == 0, proc.stderr
-    assert baseline.load(outside / "base.json")
+    written = baseline.load(outside / "base.json")
+    assert {(e.path, e.tool, e.rule) for e in written} == {
+        ("m.py", "bandit", "B404"),
+        ("m.py", "bandit", "B602"),
+        ("m.py", "flake8", "F401"),
+        ("m.py", "flake8", "E225"),
+    }
     (outside / "base.json").unlink()
     proc = cli(project.root, "baseline", "--baseline", NAME)  # named: the link kept
     assert proc.returncode == 0, proc.stderr

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +22,29 @@ REPO = Path(__file__).resolve().parent.parent
 HOOKS = REPO / "hooks"
 
 
+def in_ci(env: Mapping[str, str]) -> bool:
+    """Whether a CI system runs the tests: GitHub Actions, GitLab and .ci/run set CI."""
+    return env.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[None]:
+    """Under CI a skipped test fails: no CI job stays green without running a test.
+
+    A laptop without root or a browser skips, with the reason; a CI job must
+    provide what the test needs (.ci/run and .github/workflows/tests.yml do).
+    An expected failure (xfail) is not a skip.
+    """
+    outcome: Any = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and in_ci(os.environ):
+        why = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and CI is set, so it must run here: {why}"
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -33,6 +56,11 @@ def isolated_cache(
     monkeypatch.delenv("QUALITY_GATES_CACHE_KEY", raising=False)
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     return path
+
+
+def as_root(argv: list[str]) -> list[str]:
+    """``argv`` as root: as it is for root, else through ``sudo -n`` (GitHub's runner)."""
+    return argv if os.geteuid() == 0 else ["sudo", "-n", *argv]
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -94,6 +122,61 @@ def cli(
         text=True,
         check=False,
     )
+
+
+def exit_status(exc: SystemExit) -> int:
+    """Return the status the interpreter exits with for ``exc`` (a message is 1)."""
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    print(exc.code, file=sys.stderr)
+    return 1
+
+
+class InProcess:
+    """``quality-gates ARGS`` run in this process: ``cli.main(argv)``, output captured.
+
+    The first tier of the tests (docs/development.md): parsing, usage, help and
+    messages need no new interpreter.  A run's result looks like ``cli``'s (a
+    ``CompletedProcess`` with the exit code, stdout and stderr), so a test reads
+    the same either way; argparse's ``SystemExit`` is the exit code, as on the
+    command line.  Tools the command starts are still real processes.
+    """
+
+    def __init__(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+
+    def __call__(
+        self, cwd: Path, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        import signal
+
+        from quality_gates import cli as qg_cli
+
+        self.capsys.readouterr()  # what the test printed before is not the command's
+        sigterm = signal.getsignal(signal.SIGTERM)
+        with self.monkeypatch.context() as patch:
+            patch.chdir(cwd)
+            for key, value in (env or {}).items():
+                patch.setenv(key, value)
+            try:
+                code = qg_cli.main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, usage errors
+                code = exit_status(exc)
+            finally:
+                signal.signal(signal.SIGTERM, sigterm)
+        out, err = self.capsys.readouterr()
+        return subprocess.CompletedProcess(["quality-gates", *args], code, out, err)
+
+
+@pytest.fixture
+def qg(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> InProcess:
+    """Run ``quality-gates`` in-process (``cli.main``): see ``InProcess``."""
+    return InProcess(capsys, monkeypatch)
 
 
 def cli_json(

@@ -10,10 +10,12 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Project, cli, git, run_hook, validate_sarif
+from conftest import InProcess, Project, cli, git, run_hook, validate_sarif
 from quality_gates.errors import GateError
 from quality_gates.guards.coverage import data as coverage_mod
 from quality_gates.guards.coverage.changed_lines import changed_coverage, ranges
@@ -99,8 +101,12 @@ def make_project(project: Project, *, tests: str = TESTS) -> Project:
     return project
 
 
-def gate(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return cli(project.root, "coverage", *args)
+def gate(
+    project: Project, *args: str, run: Callable[..., Any] = cli
+) -> subprocess.CompletedProcess[str]:
+    """``quality-gates coverage ARGS``: a subprocess, or in-process with ``run=qg``."""
+    result: subprocess.CompletedProcess[str] = run(project.root, "coverage", *args)
+    return result
 
 
 # --- threshold ------------------------------------------------------------
@@ -214,19 +220,21 @@ def test_ratchet_drop_fails_and_tolerance_twin_passes(project: Project) -> None:
     ],
 )
 def test_corrupt_ratchet_is_exit_2(
-    project: Project, content: str, message: str
+    project: Project, content: str, message: str, qg: InProcess
 ) -> None:
     make_project(project)
     run_tests(project.root)
     project.write("ratchet.json", content)
 
-    proc = gate(project, "--ratchet", "ratchet.json")
+    proc = gate(project, "--ratchet", "ratchet.json", run=qg)
 
     assert proc.returncode == 2
     assert message in proc.stderr
 
 
-def test_configured_ratchet_without_a_record_is_exit_2(project: Project) -> None:
+def test_configured_ratchet_without_a_record_is_exit_2(
+    project: Project, qg: InProcess
+) -> None:
     make_project(project)
     project.write(
         "pyproject.toml",
@@ -234,7 +242,7 @@ def test_configured_ratchet_without_a_record_is_exit_2(project: Project) -> None
     )
     run_tests(project.root)
 
-    proc = gate(project)
+    proc = gate(project, run=qg)
 
     assert proc.returncode == 2
     assert (
@@ -616,6 +624,7 @@ def test_bad_data_files_are_exit_2(
     name: str,
     content: bytes | str,
     message: str,
+    qg: InProcess,
 ) -> None:
     make_project(project)
     sqlite, xml = real_data
@@ -626,7 +635,7 @@ def test_bad_data_files_are_exit_2(
     assert isinstance(content, bytes)
     project.write(name, content)
 
-    proc = gate(project, "--data", name, "--fail-under", "10")
+    proc = gate(project, "--data", name, "--fail-under", "10", run=qg)
 
     assert proc.returncode == 2, proc.stdout
     assert message in proc.stderr
@@ -635,9 +644,11 @@ def test_bad_data_files_are_exit_2(
         assert (project.root / name).read_bytes() == b""  # reading never writes
 
 
-def test_missing_data_and_nothing_to_check_are_exit_2(project: Project) -> None:
+def test_missing_data_and_nothing_to_check_are_exit_2(
+    project: Project, qg: InProcess
+) -> None:
     make_project(project)
-    proc = gate(project, "--data", "nope/.coverage", "--fail-under", "10")
+    proc = gate(project, "--data", "nope/.coverage", "--fail-under", "10", run=qg)
     assert proc.returncode == 2
     assert (
         "nope/.coverage: no coverage data; run the tests with coverage first"
@@ -645,7 +656,7 @@ def test_missing_data_and_nothing_to_check_are_exit_2(project: Project) -> None:
     )
 
     run_tests(project.root)
-    proc = gate(project)
+    proc = gate(project, run=qg)
     assert proc.returncode == 2
     assert (
         "nothing to check: give --fail-under N, --ratchet FILE or --diff-base REF"
@@ -653,7 +664,7 @@ def test_missing_data_and_nothing_to_check_are_exit_2(project: Project) -> None:
     )
 
 
-def test_no_measured_files_is_exit_2(project: Project) -> None:
+def test_no_measured_files_is_exit_2(project: Project, qg: InProcess) -> None:
     make_project(project)
     run_tests(
         project.root,
@@ -666,18 +677,18 @@ def test_no_measured_files_is_exit_2(project: Project) -> None:
         "tests",
     )
 
-    proc = gate(project, "--fail-under", "10")
+    proc = gate(project, "--fail-under", "10", run=qg)
 
     assert proc.returncode == 2
     assert "no measured files" in proc.stderr
 
 
-def test_source_recorded_elsewhere_is_exit_2(project: Project) -> None:
+def test_source_recorded_elsewhere_is_exit_2(project: Project, qg: InProcess) -> None:
     make_project(project)
     run_tests(project.root)
     (project.root / "calc" / "__init__.py").unlink()
 
-    proc = gate(project, "--fail-under", "10")
+    proc = gate(project, "--fail-under", "10", run=qg)
 
     assert proc.returncode == 2
     assert (
@@ -709,7 +720,7 @@ def test_source_recorded_elsewhere_is_exit_2(project: Project) -> None:
     ],
 )
 def test_bad_options_are_exit_2(
-    project: Project, args: list[str], table: str, message: str
+    project: Project, args: list[str], table: str, message: str, qg: InProcess
 ) -> None:
     """A bad option or setting is refused before any data is read: none is made."""
     make_project(project)
@@ -718,19 +729,19 @@ def test_bad_options_are_exit_2(
             "pyproject.toml", PYPROJECT + f"\n[tool.quality-gates.coverage]\n{table}\n"
         )
 
-    proc = gate(project, *args)
+    proc = gate(project, *args, run=qg)
 
     assert proc.returncode == 2
     assert message in proc.stderr
 
 
-def test_broken_coverage_config_is_exit_2(project: Project) -> None:
+def test_broken_coverage_config_is_exit_2(project: Project, qg: InProcess) -> None:
     make_project(project)
     run_tests(project.root)
     project.write(".coveragerc", "[run]\nbranch = perhaps\n")
 
     for data in (".coverage", "coverage.xml"):
-        proc = gate(project, "--data", data, "--fail-under", "10")
+        proc = gate(project, "--data", data, "--fail-under", "10", run=qg)
         assert proc.returncode == 2
         assert (
             "Couldn't read config file .coveragerc: Not a boolean: perhaps"

@@ -8,11 +8,10 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Project, cli
+from conftest import REPO, Project, cli, in_ci
 from quality_gates.reports.dashboard import trend_svg
 
 CONFIG = '[tool.quality-gates]\ntools = ["flake8", "bandit"]\n'
@@ -33,11 +32,6 @@ d.setAttribute('data-qg-width',String(document.querySelector('#trend svg').getBo
 
 # Debian's and Ubuntu's Chromium, then Google Chrome (GitHub's ubuntu runners have it)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-def in_ci(env: Mapping[str, str]) -> bool:
-    """Whether a CI system runs the tests: GitHub Actions, GitLab and .ci/run set CI."""
-    return env.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def find_browser() -> tuple[str | None, str]:
@@ -322,7 +316,9 @@ def test_without_a_browser_ci_fails_and_a_laptop_skips(
             "-p",
             "no:cacheprovider",
         ]
-        + [f"{Path(__file__).name}::test_dashboard_in_headless_chromium", "-ra"],
+        + [f"{Path(__file__).name}::test_dashboard_in_headless_chromium", "-ra"]
+        # its own temporary folder: no pruning of the shared pytest-of-USER
+        + ["--basetemp", str(tmp_path / "inner")],
         cwd=REPO / "tests",
         env={**env, "PATH": str(shim.parent), "CI": ci},
         capture_output=True,

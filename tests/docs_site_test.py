@@ -19,6 +19,7 @@ from conftest import REPO
 from mkdocs.config import load_config
 from quality_gates import config as config_mod
 from quality_gates.commands import docs_check
+from quality_gates.errors import GateError
 from quality_gates.guards.coverage import data as coverage
 from quality_gates.guards.import_time import measure as import_time
 from quality_gates.guards.protect import config as protect_config
@@ -201,5 +202,5 @@ def test_the_protect_and_import_time_references_match_the_code() -> None:
     sample = {"package": "pkg", "budget": 0.3, "runs": 5}
     assert documented == set(sample)
     assert import_time.settings(sample) == sample
-    with pytest.raises(Exception, match="unknown key"):
+    with pytest.raises(GateError, match="unknown key 'undocumented'"):
         import_time.settings({"undocumented": 1})

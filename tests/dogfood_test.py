@@ -41,3 +41,4 @@ def test_the_published_quality_gate_hook_passes_on_this_repository(
 def test_this_repository_passes_audit_gates() -> None:
     proc = cli(REPO, "audit-gates")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1] == "audit-gates: passed", proc.stdout

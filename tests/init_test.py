@@ -218,10 +218,15 @@ def test_hand_edit_is_not_overwritten_without_force(
 def test_existing_workflow_of_the_same_name_needs_force(
     adopter: Project, suite: Path
 ) -> None:
-    adopter.write(".github/workflows/quality-gates.yml", "name: mine\n")
+    workflow = adopter.write(".github/workflows/quality-gates.yml", "name: mine\n")
+    before = snapshot(adopter.root)
     proc = init(adopter, suite)
     assert proc.returncode == 2
     assert "exists and init did not write it" in proc.stderr
+    assert snapshot(adopter.root) == before  # nothing written, the workflow kept
+    proc = init(adopter, suite, "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load(workflow.read_text())["name"] != "mine"
 
 
 @pytest.mark.parametrize(
@@ -236,7 +241,7 @@ def test_existing_workflow_of_the_same_name_needs_force(
         pytest.param(
             "pyproject.toml",
             "[project\nname = 1\n",
-            "quality-gates init: error: ",
+            "pyproject.toml: invalid TOML: ",
             id="toml",
         ),
         pytest.param(

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli, validate_sarif
+from conftest import InProcess, Project, cli, validate_sarif
 from quality_gates import textfile
 from quality_gates.guards.protect import changes, codeowners, trailers
 from quality_gates.guards.protect.rules import RULES
@@ -77,7 +77,9 @@ def test_staged_modification_fails_with_the_approval_to_use(guarded: Project) ->
 
 def test_unstaged_change_is_not_the_commit(guarded: Project) -> None:
     guarded.write(".github/workflows/ci.yml", "on: [push, pull_request]\n")
-    assert protect(guarded).returncode == 0
+    proc = protect(guarded)
+    # test_staged_modification_fails_with_the_approval_to_use is the staged twin
+    assert (proc.returncode, proc.stdout.splitlines()[-1]) == (0, "protect: passed")
 
 
 def test_staged_deletion_fails(guarded: Project) -> None:
@@ -139,7 +141,8 @@ def test_unknown_approval_name_is_reported(guarded: Project) -> None:
     )
 
 
-def test_custom_approval_variable_and_trailer(guarded: Project) -> None:
+def own_names_and_a_staged_change(guarded: Project) -> None:
+    """Name the approval variable GATES_OK and the trailer Gate-change; stage a change."""
     guarded.write(
         "pyproject.toml",
         PYPROJECT + 'approval-env = "GATES_OK"\ntrailer = "Gate-change"\n',
@@ -147,8 +150,25 @@ def test_custom_approval_variable_and_trailer(guarded: Project) -> None:
     guarded.commit("custom names")
     guarded.write(".github/workflows/ci.yml", "on: [push]\n")
     guarded.git("add", "-A")
+
+
+def test_the_finding_names_the_projects_own_approval_and_trailer(
+    guarded: Project,
+) -> None:
+    own_names_and_a_staged_change(guarded)
+    first = protect(guarded).stdout.splitlines()[0]
+    assert "GATES_OK='pattern,layer'" in first
+    assert "`Gate-change: <reason>` trailer" in first
+
+
+def test_custom_approval_variable_and_trailer(guarded: Project) -> None:
+    own_names_and_a_staged_change(guarded)
     assert protect(guarded, GATES_OK="ci").returncode == 0
-    assert protect(guarded, QUALITY_GATES_APPROVE="ci").returncode == 1
+    proc = protect(guarded, QUALITY_GATES_APPROVE="ci")  # not this project's name
+    assert proc.returncode == 1
+    assert proc.stdout.startswith(
+        ".github/workflows/ci.yml:1:0: protect QG001 protected path modified"
+    )
     message = guarded.write("msg", "ci\n\nGate-change: new trigger\n")
     assert protect(guarded, "--commit-msg-file", str(message)).returncode == 0
 
@@ -207,12 +227,12 @@ def test_commit_message_trailer(
     assert note in proc.stdout
 
 
-def test_commit_message_file_missing_or_binary(guarded: Project) -> None:
-    proc = protect(guarded, "--commit-msg-file", "nope")
+def test_commit_message_file_missing_or_binary(guarded: Project, qg: InProcess) -> None:
+    proc = qg(guarded.root, "protect", "--commit-msg-file", "nope", env=CLEAN)
     assert proc.returncode == 2
     assert "--commit-msg-file nope: cannot read" in proc.stderr
     guarded.write("bin", b"\x00\x01")
-    proc = protect(guarded, "--commit-msg-file", "bin")
+    proc = qg(guarded.root, "protect", "--commit-msg-file", "bin", env=CLEAN)
     assert proc.returncode == 2 and "binary file" in proc.stderr
 
 
@@ -287,11 +307,11 @@ def test_branch_cannot_unprotect_itself(guarded: Project) -> None:
     ]
 
 
-def test_diff_base_errors(guarded: Project) -> None:
-    proc = protect(guarded, "--diff-base", "no-such-branch")
+def test_diff_base_errors(guarded: Project, qg: InProcess) -> None:
+    proc = qg(guarded.root, "protect", "--diff-base", "no-such-branch", env=CLEAN)
     assert proc.returncode == 2
     assert "--diff-base no-such-branch: not in the local history" in proc.stderr
-    proc = protect(guarded, "--diff-base", "main", "src/app.py")
+    proc = qg(guarded.root, "protect", "--diff-base", "main", "src/app.py", env=CLEAN)
     assert proc.returncode == 2 and "not both" in proc.stderr
 
 
@@ -388,7 +408,9 @@ def test_codeowners_check_can_be_turned_off(guarded: Project) -> None:
     guarded.write("pyproject.toml", PYPROJECT + "codeowners = false\n")
     guarded.git("rm", "-q", ".github/CODEOWNERS")
     guarded.commit("no owners")
-    assert protect(guarded).returncode == 0
+    proc = protect(guarded, "--format", "json")
+    # test_codeowners_missing is the twin: QG002 with the check on
+    assert (proc.returncode, json.loads(proc.stdout)["findings"]) == (0, []), proc
 
 
 # ---- configuration errors ------------------------------------------------------
@@ -428,10 +450,10 @@ def test_codeowners_check_can_be_turned_off(guarded: Project) -> None:
         ),
     ],
 )
-def test_config_errors(project: Project, table: str, error: str) -> None:
+def test_config_errors(project: Project, table: str, error: str, qg: InProcess) -> None:
     project.write("pyproject.toml", '[project]\nname = "x"\n' + table)
     project.commit()
-    proc = protect(project)
+    proc = qg(project.root, "protect", env=CLEAN)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.startswith("quality-gates protect: error: ")

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HOOKS, REPO, Project, cli
+from conftest import HOOKS, REPO, InProcess, Project, cli
 
 GOOD = '"""Doc."""\n\nx = 1\n'
 
 
-def test_help_lists_every_option() -> None:
-    proc = cli(REPO, "run", "--help")
+def test_help_lists_every_option(qg: InProcess) -> None:
+    proc = qg(REPO, "run", "--help")
     assert proc.returncode == 0
     for option in (
         "--all-files",
@@ -28,8 +28,8 @@ def test_help_lists_every_option() -> None:
         assert option in proc.stdout
 
 
-def test_version_names_every_pinned_tool() -> None:
-    proc = cli(REPO, "--version")
+def test_version_names_every_pinned_tool(qg: InProcess) -> None:
+    proc = qg(REPO, "--version")
     assert proc.returncode == 0
     for tool in (
         "quality-gates",
@@ -44,9 +44,7 @@ def test_version_names_every_pinned_tool() -> None:
 
 
 def test_python_dash_m_and_console_script_agree() -> None:
-    script = Path(sys.executable).parent / "quality-gates"
-    if not script.exists():
-        pytest.skip("console script not installed in this interpreter's environment")
+    script = Path(sys.executable).parent / "quality-gates"  # pip install -e '.[test]'
     proc = subprocess.run(
         [str(script), "--version"], capture_output=True, text=True, check=False
     )
@@ -69,27 +67,31 @@ def test_python_dash_m_and_console_script_agree() -> None:
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
-    project: Project, args: list[str], message: str
+    project: Project, args: list[str], message: str, qg: InProcess
 ) -> None:
     project.write("a.py", GOOD)
     project.write("pkg/b.py", GOOD)
-    proc = cli(project.root, "run", *args)
+    proc = qg(project.root, "run", *args)
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
-def test_all_files_with_no_tracked_python_is_an_error(project: Project) -> None:
+def test_all_files_with_no_tracked_python_is_an_error(
+    project: Project, qg: InProcess
+) -> None:
     project.write("README.md", "hi\n")
     project.commit()
-    proc = cli(project.root, "run", "--all-files")
+    proc = qg(project.root, "run", "--all-files")
     assert proc.returncode == 2
     assert "no git-tracked Python files" in proc.stderr
 
 
-def test_only_non_python_files_named_is_nothing_to_check(project: Project) -> None:
+def test_only_non_python_files_named_is_nothing_to_check(
+    project: Project, qg: InProcess
+) -> None:
     project.write("notes.txt", "hi\n")
-    proc = cli(project.root, "run", "notes.txt")
+    proc = qg(project.root, "run", "notes.txt")
     assert proc.returncode == 0
     assert "nothing to check" in proc.stderr
 
@@ -138,11 +140,11 @@ def test_only_non_python_files_named_is_nothing_to_check(project: Project) -> No
     ],
 )
 def test_bad_config_is_exit_2_naming_the_key(
-    project: Project, pyproject: str | bytes, message: str | None
+    project: Project, pyproject: str | bytes, message: str | None, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", pyproject)
     project.write("a.py", GOOD)
-    proc = cli(project.root, "run", "--tools", "flake8", "a.py")
+    proc = qg(project.root, "run", "--tools", "flake8", "a.py")
     if message is None:
         assert proc.returncode == 0, proc.stderr
     else:
@@ -386,10 +388,10 @@ def test_a_tool_past_its_timeout_is_stopped_and_named_with_its_files(
     ],
 )
 def test_bad_limits_and_tool_lists_are_usage_errors(
-    project: Project, args: list[str], message: str
+    project: Project, args: list[str], message: str, qg: InProcess
 ) -> None:
     project.write("a.py", GOOD)
-    proc = cli(project.root, "run", *args, "a.py")
+    proc = qg(project.root, "run", *args, "a.py")
     assert proc.returncode == 2
     assert message in proc.stderr
 

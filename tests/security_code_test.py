@@ -105,7 +105,9 @@ def test_threshold_high_on_clean_code_passes(project: Project) -> None:
     project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n')
     project.write("app.py", 'def check(value):\n    """Check."""\n    assert value\n')
     project.commit("app")
-    assert cli(project.root, "security", "--no-deps").returncode == 1  # B101 is LOW
+    low = cli(project.root, "security", "--no-deps", "--format", "json")
+    assert low.returncode == 1  # B101 is LOW
+    assert rules(low.stdout) == {"B101"}
     proc = cli(project.root, "security", "--no-deps", "--severity-threshold", "medium")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

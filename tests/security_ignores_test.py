@@ -110,7 +110,10 @@ def test_ignore_valid_through_its_date(project: Project) -> None:
         + entry("PYSEC-2023-74", TODAY.isoformat()),
     )
     code, report, _ = run(project, "--no-code")
-    assert code == 0, report
+    assert (code, report["findings"]) == (0, []), report
+    summary = report["summary"]
+    assert (summary["expired_ignores"], summary["unused_ignores"]) == ([], [])
+    assert len(summary["ignored"]) == 2, summary["ignored"]
 
 
 def test_expired_ignore_that_matches_nothing_still_fails(project: Project) -> None:

@@ -29,9 +29,6 @@ SAFETY_URLS = (
     "PLATFORM_V2_URL",
     "FIREWALL_API_BASE_URL",
 )
-needs_safety = pytest.mark.skipif(
-    not safety.installed(), reason="the safety extra is not installed"
-)
 
 
 def offline_env(tmp_path: Path, key: str | None) -> dict[str, str]:
@@ -50,7 +47,6 @@ def make(project: Project) -> None:
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORD))
 
 
-@needs_safety
 def test_key_without_network_is_exit_2_with_a_clear_message(
     project: Project, tmp_path: Path
 ) -> None:

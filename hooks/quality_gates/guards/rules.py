@@ -29,9 +29,18 @@ def catalogue(*rules: Rule) -> dict[str, Rule]:
 
 
 def make_finding(
-    tool: str, rule: Rule, path: str, line: int, detail: str, column: int = 0
+    tool: str,
+    rule: Rule,
+    path: str,
+    line: int,
+    detail: str,
+    column: int = 0,
+    fix: str | None = None,
 ) -> Finding:
-    """Make a finding whose message says what was found, why it matters and the fix."""
+    """Make a finding whose message says what was found, why it matters and the fix.
+
+    ``fix``: the rule's fix in the project's own words (its configured names).
+    """
     return Finding(
         tool=tool,
         rule=rule.id,
@@ -39,7 +48,7 @@ def make_finding(
         path=path,
         line=max(line, 1),
         column=column,
-        message=f"{detail}: {rule.why}. Fix: {rule.fix}.",
+        message=f"{detail}: {rule.why}. Fix: {fix or rule.fix}.",
     )
 
 

@@ -20,7 +20,7 @@ from quality_gates.guards.protect import codeowners as codeowners_mod
 from quality_gates.guards.protect import config as protect_config
 from quality_gates.guards.protect.changes import Change
 from quality_gates.guards.protect.config import ProtectConfig
-from quality_gates.guards.protect.rules import finding
+from quality_gates.guards.protect.rules import approval_fix, finding
 
 
 @dataclasses.dataclass
@@ -76,7 +76,8 @@ def _unapproved(
         f"protected path {how}{context}, {what}, not approved by "
         f"{config.approval_env} or a `{config.trailer}:` trailer"
     )
-    return finding("QG001", path, 1, detail)
+    fix = approval_fix(config.approval_env, config.trailer)
+    return finding("QG001", path, 1, detail, fix)
 
 
 def unknown_names(approved: frozenset[str], config: ProtectConfig) -> list[str]:

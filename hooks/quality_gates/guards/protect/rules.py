@@ -7,6 +7,16 @@ from quality_gates.guards.rules import Rule, catalogue, make_finding
 
 TOOL = "protect"
 
+
+def approval_fix(approval_env: str, trailer: str) -> str:
+    """Say QG001's fix with the project's approval variable and trailer."""
+    return (
+        "approve it for this commit: name the pattern or layer in the approval "
+        f"variable ({approval_env}='pattern,layer'), or add a "
+        f"`{trailer}: <reason>` trailer to the commit message"
+    )
+
+
 RULES = catalogue(
     Rule(
         "QG001",
@@ -16,9 +26,7 @@ RULES = catalogue(
         "without an approval",
         "protected paths (gates, CI, release config) change only on purpose and "
         "with a recorded reason",
-        "approve it for this commit: name the pattern or layer in the approval "
-        "variable (QUALITY_GATES_APPROVE='pattern,layer'), or add a "
-        "`Protected-change: <reason>` trailer to the commit message",
+        approval_fix("QUALITY_GATES_APPROVE", "Protected-change"),
     ),
     Rule(
         "QG002",
@@ -66,6 +74,8 @@ RULES = catalogue(
 )
 
 
-def finding(rule_id: str, path: str, line: int, detail: str) -> Finding:
-    """Make a protect finding of rule ``rule_id``."""
-    return make_finding(TOOL, RULES[rule_id], path, line, detail)
+def finding(
+    rule_id: str, path: str, line: int, detail: str, fix: str | None = None
+) -> Finding:
+    """Make a protect finding of rule ``rule_id`` (``fix``: in the project's names)."""
+    return make_finding(TOOL, RULES[rule_id], path, line, detail, fix=fix)
