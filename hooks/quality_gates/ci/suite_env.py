@@ -377,8 +377,7 @@ def write_outputs(values: dict[str, str]) -> None:
         sys.stdout.write(terminal.lines("".join(lines).rstrip("\n").split("\n")))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``keys`` or ``install``; exit 2 with one line on an error."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m quality_gates.ci.suite_env")
     parser.add_argument("step", choices=("keys", "install"))
     parser.add_argument("--python", required=True, help="interpreter of the venv")
@@ -408,27 +407,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="",
         help="install: the folder the cache restored an archive to, and saves",
     )
-    args = parser.parse_args(argv)
-    suite = Path(args.suite).resolve()
+    return parser
+
+
+def _step(args: argparse.Namespace, suite: Path) -> dict[str, str]:
+    """Run the chosen step; return its outputs."""
+    if args.step == "keys":
+        project = Path(args.project)
+        return keys(suite, project, args.python, args.part, args.extra, args.hooks)
+    venv = Path(args.venv or venv_dir(suite, args.python, args.extra))
+    archive = Path(args.archive) if args.archive else None
+    project_dir = Path(args.project).resolve() if args.hooks else None
+    made = install(args.python, venv, suite, args.extra, archive, project_dir)
+    return {"installed": "true" if made else "false", "venv-dir": str(venv)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``keys`` or ``install``; exit 2 with one line on an error."""
+    args = _parser().parse_args(argv)
     try:
-        if args.step == "keys":
-            found = keys(
-                suite,
-                Path(args.project),
-                args.python,
-                args.part,
-                args.extra,
-                args.hooks,
-            )
-            write_outputs(found)
-        else:
-            venv = Path(args.venv or venv_dir(suite, args.python, args.extra))
-            archive = Path(args.archive) if args.archive else None
-            project = Path(args.project).resolve() if args.hooks else None
-            made = install(args.python, venv, suite, args.extra, archive, project)
-            write_outputs(
-                {"installed": "true" if made else "false", "venv-dir": str(venv)}
-            )
+        write_outputs(_step(args, Path(args.suite).resolve()))
     except (OSError, subprocess.CalledProcessError) as exc:
         say(f"quality-gates: error: {exc}", file=sys.stderr)
         return 2

@@ -178,18 +178,35 @@ def check_ratchet(
                 f"code, or lower the record in {shown} in a reviewed commit",
             )
         )
+    _record(data, opts, report, (opts.ratchet, root), recorded, info)
+
+
+def _record(
+    data: coverage_mod.CoverageData,
+    opts: Options,
+    report: Report,
+    where: tuple[Path, Path],
+    recorded: float | None,
+    info: dict[str, Any],
+) -> None:
+    """Raise the record when asked and the total is above it; else say it.
+
+    ``where``: the ratchet file and the project's root.
+    """
+    ratchet, root = where
+    shown = display(ratchet, root)
     if opts.update_ratchet and (
         recorded is None or ratchet_mod.floor2(data.percent) > recorded
     ):
         if not opts.ratchet_named:
             refuse_outside(
-                opts.ratchet,
+                ratchet,
                 root,
                 "coverage ratchet",
                 hint="name the file with --ratchet to write it there, or record "
                 "it inside the project",
             )
-        info["updated"] = updated = ratchet_mod.write(opts.ratchet, data.percent)
+        info["updated"] = updated = ratchet_mod.write(ratchet, data.percent)
         report.notes.append(f"ratchet: recorded {updated:.2f}% in {shown}")
     elif recorded is None:
         raise GateError(
