@@ -72,6 +72,10 @@ class Project:
     note: str
     commands: dict[str, str]
     venv: list[str]
+    # "tuning" or "held-out" (#25's split); "" for the projects before it
+    half: str = ""
+    # flake8 plugins the project's lint run installs, for the direct run only
+    direct_plugins: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -88,6 +92,8 @@ def read_projects(path: Path) -> list[Project]:
             note=p.get("note", ""),
             commands={t: p[t] for t in TOOLS if t in p},
             venv=list(p.get("venv", [])),
+            half=p.get("half", ""),
+            direct_plugins=list(p.get("direct_plugins", [])),
         )
         for p in data["project"]
     ]
@@ -118,7 +124,19 @@ def tree(project: Project, work: Path) -> Path:
     root = unpack(archive, work / "trees" / project.name, project.sdist)
     if project.venv:
         make_venv(root, project.venv)
+    if project.direct_plugins:
+        target = plugins_folder(root)
+        shutil.rmtree(target, ignore_errors=True)
+        pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
+        proc = run([*pip, "--target", str(target), *project.direct_plugins], root)
+        if proc.returncode:
+            raise SystemExit(f"agreement: pip install {project.direct_plugins}: {proc.stderr}")
     return root
+
+
+def plugins_folder(root: Path) -> Path:
+    """Where the direct run's flake8 plugins are (beside the trees, never in one)."""
+    return root.parent.parent / "plugins" / root.name
 
 
 def make_venv(root: Path, packages: Sequence[str]) -> None:
@@ -167,7 +185,7 @@ def expand(root: Path, command: str) -> tuple[list[str], list[str] | None]:
         else:
             argv.append(word)
             if not word.startswith("-") and index and (root / word).exists():
-                paths.append(word.rstrip("/"))
+                paths.append(os.path.normpath(word))  # ./alembic/ is alembic
     whole = not paths or any(p in (".", "") for p in paths)
     return argv, None if whole else paths
 
@@ -243,7 +261,10 @@ def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) ->
     if tool == "mypy" and (root / ".venv").is_dir():
         python = str(root / ".venv" / "bin" / "python")  # the project's own mypy
     exe, *rest = argv
-    proc = run([python, "-m", exe, *READABLE[tool], *defaults, *rest], root)
+    env = dict(os.environ)
+    if project.direct_plugins:
+        env["PYTHONPATH"] = str(plugins_folder(root))
+    proc = run([python, "-m", exe, *READABLE[tool], *defaults, *rest], root, env=env)
     crash = None
     if "Traceback (most recent call last)" in proc.stderr:
         crash = proc.stderr.strip().split("\n")[-1]
@@ -268,6 +289,7 @@ def gate(tool: str, root: Path, cache: Path, files: list[str] | None) -> dict[st
     if not proc.stdout.strip():
         raise SystemExit(f"agreement: the gate printed nothing: {proc.stderr[-500:]}")
     report: dict[str, Any] = json.loads(proc.stdout)
+    report["exit_code"] = proc.returncode
     return report
 
 
@@ -286,6 +308,8 @@ class Row:
     errors: list[str]
     crash: str | None = None
     where: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # the gate's exit code on first contact (cold cache), this tool alone
+    exit: int | None = None
 
     def cells(self) -> list[str]:
         """Return the table's cells."""
@@ -299,6 +323,7 @@ class Row:
         return [
             self.project,
             self.tool,
+            "-" if self.exit is None else str(self.exit),
             str(self.gate),
             str(self.direct),
             str(self.both),
@@ -368,14 +393,40 @@ def compare(
         list(report.get("errors", [])),
         run.crash,
         {k: sorted(set(v)) for k, v in where.items()},
+        report.get("exit_code"),
     )
 
 
 def table(rows: Iterable[Row]) -> str:
     """Return the Markdown table."""
-    head = ["project", "tool", "gate", "direct", "both", "differences"]
+    head = ["project", "tool", "exit", "gate", "direct", "both", "differences"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def first_contact(rows: Sequence[Row]) -> str:
+    """Return the table of each project's first-contact exit code.
+
+    A project's code is its tools' worst (2 beats 1 beats 0): the gate runs
+    each tool independently, so a run of all five ends the same way.  An exit
+    2 is counted against the goal only where the project's own run of that
+    tool did not fail too.
+    """
+    lines = [
+        "| project | exit | exit 2 from | the project's own run fails too |",
+        "|---|---|---|---|",
+    ]
+    for name in dict.fromkeys(r.project for r in rows):
+        mine = [r for r in rows if r.project == name]
+        codes = {r.exit for r in mine}
+        code = 2 if 2 in codes else max((c for c in codes if c is not None), default=0)
+        errors = [r for r in mine if r.exit == 2]
+        own = [r.tool for r in errors if r.crash]
+        lines.append(
+            f"| {name} | {code} | {', '.join(r.tool for r in errors) or '-'} "
+            f"| {', '.join(own) or '-'} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -387,10 +438,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated")
     parser.add_argument("--work", type=Path, default=HERE / "work" / "agreement")
     parser.add_argument("--output", type=Path, help="write the rows as JSON here")
+    parser.add_argument(
+        "--half", choices=("tuning", "held-out"), help="the projects of one half only"
+    )
     args = parser.parse_args(argv)
     projects = read_projects(args.projects)
     if args.only:
         projects = [p for p in projects if p.name in args.only]
+    if args.half:
+        projects = [p for p in projects if p.half == args.half]
     rows = []
     for project in projects:
         root = tree(project, args.work)
@@ -410,6 +466,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("| " + " | ".join(row.cells()) + " |", file=sys.stderr, flush=True)
             rows.append(row)
     print(table(rows))
+    print(first_contact(rows))
     if args.output:
         args.output.write_text(
             json.dumps(
