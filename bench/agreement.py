@@ -130,7 +130,9 @@ def tree(project: Project, work: Path) -> Path:
         pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
         proc = run([*pip, "--target", str(target), *project.direct_plugins], root)
         if proc.returncode:
-            raise SystemExit(f"agreement: pip install {project.direct_plugins}: {proc.stderr}")
+            raise SystemExit(
+                f"agreement: pip install {project.direct_plugins}: {proc.stderr}"
+            )
     return root
 
 

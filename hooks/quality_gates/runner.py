@@ -7,9 +7,10 @@ import dataclasses
 import math
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
@@ -134,10 +135,21 @@ class Runner:
         # what the report should say beside the findings (files skipped, ...)
         self.notes: list[str] = []
         self.tools: dict[str, ToolRun] = {}
+        # problems of the tools' configs, each on its config file's line
+        self.config_findings: list[Finding] = []
+        # what each tool's runs said about themselves (cached with its results)
+        self.run_notes: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
 
     # -- reading ----------------------------------------------------------
-    def read_sources(self, files: Sequence[str]) -> dict[str, sources.Source]:
-        """Read the files once each, noting unreadable ones and syntax errors."""
+    def read_sources(
+        self, files: Sequence[str], parsed: Collection[str] | None = None
+    ) -> dict[str, sources.Source]:
+        """Read the files once each, noting unreadable ones and syntax errors.
+
+        ``parsed``: the files whose syntax matters, those a tool that parses
+        Python checks (None: all); isort alone sorts a file as text.
+        """
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
@@ -149,7 +161,9 @@ class Runner:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
                 self._error(f"{name}: cannot read: {exc.strerror}")
-        self._syntax(read, texts)
+        self._syntax(
+            {n: s for n, s in read.items() if parsed is None or n in parsed}, texts
+        )
         return read
 
     def _refused(self, name: str) -> str | None:
@@ -254,16 +268,22 @@ class Runner:
         one that is not valid Python is a finding and goes to no tool.
         """
         scoped = self.scopes(files)
+        self.config_findings = []
         wanted = set().union(*scoped.values())
-        srcs = self.read_sources([n for n in files if n in wanted])
-        good = {n for n, s in srcs.items() if s.problem is None}
+        parsed = set().union(
+            *(scoped[a.name] for a in self.adapters if a.needs_valid_python)
+        )
+        srcs = self.read_sources([n for n in files if n in wanted], parsed)
         lines = sources.LinesOf(self.ctx.root, srcs)
         problems = [s.problem for s in srcs.values() if s.problem]
+        for problem in problems:
+            problem.message += _not_given(self.adapters, scoped, problem)
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
-            mine = self._ready(adapter, [n for n in scoped[adapter.name] if n in good])
+            usable = [n for n in scoped[adapter.name] if _usable(adapter, srcs.get(n))]
+            mine = self._ready(adapter, usable)
             if mine is None:
                 continue
             keys = self._keys(adapter, mine, srcs)
@@ -275,11 +295,14 @@ class Runner:
             run.files = len(mine)
             for findings in hits.values():
                 found.extend(findings)
+            if hit:
+                self._cached_notes(keys["*"])
             pending_keys[adapter.name] = {n: keys[n] for n in misses}
             if misses or not keys:
                 todo.append((adapter, mine if adapter.whole_program else misses))
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines))
+        found.extend(fingerprint_findings(self.config_findings, lines))
         found.sort(key=Finding.sort_key)
         notes = self.notes + (list(self.cache.notes) if self.cache else [])
         return Outcome(found, self.tools, self.errors, notes, srcs)
@@ -297,7 +320,13 @@ class Runner:
         if not mine:
             run.status = "skipped"
             return None
+        self.config_findings += adapter.config_findings(self.ctx)
+        self._note(*adapter.notes(self.ctx))
         return mine
+
+    def _note(self, *notes: str) -> None:
+        """Add notes to the report, each once."""
+        self.notes += [n for n in dict.fromkeys(notes) if n not in self.notes]
 
     def _keys(
         self, adapter: Adapter, mine: list[str], srcs: Mapping[str, sources.Source]
@@ -308,6 +337,13 @@ class Runner:
             stamp = self._program_stamp(adapter, mine)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
         return {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine}
+
+    def _cached_notes(self, result: str) -> None:
+        """Repeat the notes of the run whose result the cache gave."""
+        k = _notes_key(result)
+        notes = (self.cache.get_many([k]) if self.cache else {}).get(k)
+        if isinstance(notes, list) and all(isinstance(n, str) for n in notes):
+            self._note(*notes)
 
     def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
         """Return cached findings by key; a value of the wrong shape is a miss."""
@@ -411,6 +447,7 @@ class Runner:
         try:
             findings, seconds = future.result()
         except ToolCrashed as exc:
+            run.seconds += exc.seconds  # it ran that long before it failed
             run.status = "error"
             run.message = str(exc)
             self.errors.append(f"{exc} (files: {_names(task.files)})")
@@ -427,7 +464,11 @@ class Runner:
         self, task: Task, findings: list[Finding], keys: dict[str, str]
     ) -> dict[str, Any]:
         if task.adapter.whole_program:
-            return {keys["*"]: _encode(findings)} if "*" in keys else {}
+            if "*" not in keys:
+                return {}
+            notes = self.run_notes.get(task.adapter.name)
+            extra = {_notes_key(keys["*"]): notes} if notes else {}
+            return {keys["*"]: _encode(findings), **extra}
         per_file: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             per_file[f.path].append(f)
@@ -436,16 +477,26 @@ class Runner:
     def _run_task(self, task: Task) -> tuple[list[Finding], float]:
         start = time.perf_counter()
         try:
-            findings = self._check_files(task.adapter, task.files)
+            findings = self._check_or_isolate(task)
+        except ToolCrashed as exc:
+            exc.seconds = time.perf_counter() - start
+            raise
+        return findings, time.perf_counter() - start
+
+    def _check_or_isolate(self, task: Task) -> list[Finding]:
+        try:
+            return self._check_files(task.adapter, task.files)
         except ToolCrashed as exc:
             if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
                 raise
-            findings = self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED])
-        return findings, time.perf_counter() - start
+            return self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED])
 
     def _check_files(self, adapter: Adapter, files: Sequence[str]) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
         proc = adapter.run(self.ctx, args, files)
+        with self._lock:  # batches of one tool run at once
+            self._note(*proc.notes)
+            self.run_notes.setdefault(adapter.name, []).extend(proc.notes)
         findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
@@ -481,6 +532,44 @@ class Runner:
                     raise
                 found += self._isolate(adapter, part, inner, left)
         return found
+
+
+def _usable(adapter: Adapter, src: sources.Source | None) -> bool:
+    """Tell whether to give the tool the file: read, and valid Python if it parses."""
+    if src is None:
+        return False
+    problem = src.problem
+    return problem is None or (
+        problem.rule == "E999" and not adapter.needs_valid_python
+    )
+
+
+def _not_given(
+    adapters: Sequence[Adapter], scoped: Mapping[str, list[str]], problem: Finding
+) -> str:
+    """Name the tools that would have reported the problem and were not given it.
+
+    One finding per cause, but each tool's own run reports it too: so a
+    count by tool still adds up.
+    """
+    names = [
+        a.name
+        for a in adapters
+        if problem.path in scoped[a.name]
+        and (a.needs_valid_python or problem.rule != "E999")
+    ]
+    if not names:
+        return ""
+    listed = (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    )
+    which = "which was" if len(names) == 1 else "which were"
+    return f" (reported once for {listed}, {which} not given the file)"
+
+
+def _notes_key(result: str) -> str:
+    """Key the notes of a whole-program run by its result's key."""
+    return key(result, "notes")
 
 
 def _crash_finding(tool: str, path: str, exc: ToolCrashed) -> Finding:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import atexit
 import configparser
+import dataclasses
+import hashlib
+import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from quality_gates.atomic import write_atomic
+from quality_gates.cache import cache_dir
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
     Adapter,
     Context,
     Proc,
     ToolCrashed,
+    config_error,
+    config_line,
     ini_has_section,
     read_ini,
     register,
@@ -59,11 +69,9 @@ class Flake8(Adapter):
         return "other"
 
     def own_config(self, ctx: Context) -> str | None:
-        """Name the file flake8 reads: setup.cfg, tox.ini or .flake8, in its order."""
-        for name in CONFIG_FILES:
-            if ini_has_section(ctx.root, name, "flake8", "flake8:local-plugins"):
-                return name
-        return None
+        """Name the config flake8 reads: [tool.flake8], else its own files' first."""
+        found = read_config(ctx)
+        return found.label if found else None
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``flake8`` (``flake8 .``) checks.
@@ -73,14 +81,14 @@ class Flake8(Adapter):
         a ``/`` taken from the config file's folder; ``filename`` (default
         ``*.py``) on the files of the walk.
         """
-        own = self.own_config(ctx)
-        ini = read_ini(ctx.root / own) if own else None
+        found = read_config(ctx)
+        options = found.options if found else {}
         exclude = [
-            *_option(ini, "exclude", DEFAULT_EXCLUDE),
-            *_option(ini, "extend-exclude", ()),
+            *_option(options, "exclude", DEFAULT_EXCLUDE),
+            *_option(options, "extend-exclude", ()),
         ]
         excluded = any_glob(_absolute(ctx.root, exclude))
-        wanted = any_glob(_absolute(ctx.root, _option(ini, "filename", ("*.py",))))
+        wanted = any_glob(_absolute(ctx.root, _option(options, "filename", ("*.py",))))
         root = str(ctx.root)
 
         def matches(path: str) -> bool:
@@ -114,22 +122,64 @@ class Flake8(Adapter):
         a config file flake8 reads last; ``--format`` on the command line wins.
         """
         settings = self.settings(ctx)
-        display = [] if "--isolated" in settings else ["--append-config", DISPLAY]
+        found = read_config(ctx)
+        if "--isolated" in settings:
+            display = []
+        elif found is not None and found.table:
+            # [tool.flake8]: a config file made from it (see ``run``)
+            display = ["--config", TABLE]
+        else:
+            display = ["--append-config", DISPLAY]
         return ["--jobs", "1", "--format", FORMAT, *display, *settings]
 
-    def preflight(self, ctx: Context) -> str | None:
-        """Refuse a config that selects codes no installed plugin reports."""
-        own = self.own_config(ctx)
-        missing = unreported_codes(ctx.root / own) if own else []
-        if not missing:
-            return None
-        return (
-            f"flake8: {own} selects {', '.join(missing)}, but no installed "
-            f"flake8 plugin reports them (installed: {', '.join(plugins())}), "
-            "so flake8 would skip them silently; add the plugin to the "
-            "hook's additional_dependencies (or install it beside "
-            "quality-gates), or drop the codes"
-        )
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run flake8; [tool.flake8] is given to it as the config file it reads."""
+        if TABLE in args:
+            found = read_config(ctx)
+            if found is None or not found.table:
+                raise ToolCrashed("flake8: [tool.flake8] is gone from pyproject.toml")
+            made = table_config(ctx.root, found)
+            args = [str(made) if a == TABLE else a for a in args]
+            if PYPROJECT_PLUGIN in reporters():
+                # flake8-pyproject installed here too: it would read
+                # pyproject.toml again, without the display settings
+                args = [*args, "--toml-config", str(made.with_suffix(".toml"))]
+        return super().run(ctx, args, files)
+
+    def config_findings(self, ctx: Context) -> list[Finding]:
+        """Report a ``select`` of codes no installed plugin reports, on its line."""
+        found = read_config(ctx)
+        if found is None:
+            return []
+        out = []
+        for key, missing in unreported_codes(found).items():
+            them = "it" if len(missing) == 1 else "them"
+            out.append(
+                config_error(
+                    self.name,
+                    found.name,
+                    config_line(ctx.root, found.name, found.section, key),
+                    f"{key} names {', '.join(missing)}; no installed flake8 "
+                    f"plugin reports {them} (installed: {', '.join(plugins())}), "
+                    f"so flake8 skips {them} without a word: add the plugin that "
+                    f"reports {them} to "
+                    "the hook's additional_dependencies (or install it beside "
+                    f"quality-gates), or drop {them} from {key}",
+                )
+            )
+        return out
+
+    def notes(self, ctx: Context) -> list[str]:
+        """Say which config the gate reads when [tool.flake8] hides another."""
+        found = read_config(ctx)
+        other = _ini_config(ctx.root)
+        if found is None or not found.table or other is None:
+            return []
+        return [
+            f"flake8: pyproject.toml [tool.flake8] and {other} [flake8] both "
+            "configure flake8; the gate reads [tool.flake8], as flake8 with "
+            f"flake8-pyproject does (flake8 alone reads {other})"
+        ]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the finding lines; other output, or exit 1 with none, is an error."""
@@ -178,35 +228,171 @@ def plugins() -> list[str]:
     )
 
 
-def unreported_codes(config: Path) -> list[str]:
-    """Codes that ``select``/``extend-select`` name and no plugin can report."""
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read(config, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return []  # flake8 itself says what is wrong with the file
-    if not parser.has_section("flake8"):
-        return []
-    chosen = []
-    for key, value in parser.items("flake8"):
+def reporters() -> list[str]:
+    """Return the names of the installed flake8 report plugins."""
+    from importlib.metadata import distributions
+
+    path = sys.path if sys.flags.safe_path else sys.path[1:]
+    return sorted(
+        {
+            ep.name
+            for dist in distributions(path=path)
+            for ep in dist.entry_points
+            if ep.group == "flake8.report"
+        }
+    )
+
+
+def unreported_codes(config: Flake8Config) -> dict[str, list[str]]:
+    """By key (``select``, ``extend-select``): codes no installed plugin reports."""
+    chosen: dict[str, list[str]] = {}
+    for key, value in config.options.items():
         if key.replace("_", "-") in _SELECTING:
-            chosen += [c for c in re.split(r"[,\s]+", value) if _CODE.fullmatch(c)]
-    if not chosen:
-        return []
-    known = set(plugins()) | _local_plugins(parser)
-    return [
-        code
-        for code in dict.fromkeys(chosen)
-        if not any(code.startswith(p) or p.startswith(code) for p in known)
-    ]
+            codes = [c for c in re.split(r"[,\s]+", value) if _CODE.fullmatch(c)]
+            chosen[key] = list(dict.fromkeys(codes))
+    if not any(chosen.values()):
+        return {}
+    known = set(plugins()) | config.local_plugins
+    missing = {
+        key: [
+            code
+            for code in codes
+            if not any(code.startswith(p) or p.startswith(code) for p in known)
+        ]
+        for key, codes in chosen.items()
+    }
+    return {key: codes for key, codes in missing.items() if codes}
 
 
-def _local_plugins(parser: configparser.RawConfigParser) -> set[str]:
+@dataclasses.dataclass(frozen=True)
+class Flake8Config:
+    """The config flake8 reads here: its file, and its options as flake8's text.
+
+    ``table``: pyproject.toml's ``[tool.flake8]``, which flake8 reads through
+    flake8-pyproject (the plugin that projects with that table install); it
+    then replaces every other config file, as the plugin makes it.
+    """
+
+    name: str
+    options: dict[str, str]
+    local_plugins: frozenset[str] = frozenset()
+    table: bool = False
+
+    @property
+    def section(self) -> str:
+        """The section or table that holds the options."""
+        return "tool.flake8" if self.table else "flake8"
+
+    @property
+    def label(self) -> str:
+        """Name the config for a person: the file, and the table when it is one."""
+        return f"{self.name} [tool.flake8]" if self.table else self.name
+
+
+def read_config(ctx: Context) -> Flake8Config | None:
+    """Read [tool.flake8], else the first of flake8's own files with a section."""
+    tool = ctx.config.pyproject.get("tool", {})
+    table = tool.get("flake8") if isinstance(tool, dict) else None
+    if isinstance(table, dict):
+        options = {str(k): _text(v) for k, v in table.items()}
+        return Flake8Config("pyproject.toml", options, table=True)
+    name = _ini_config(ctx.root)
+    if name is None:
+        return None
+    ini = read_ini(ctx.root / name)
+    options = dict(ini.items("flake8")) if ini.has_section("flake8") else {}
+    return Flake8Config(name, options, _local_plugins(ini))
+
+
+def _ini_config(root: Path) -> str | None:
+    """Name the first of setup.cfg, tox.ini and .flake8 with a flake8 section."""
+    for name in CONFIG_FILES:
+        if ini_has_section(root, name, "flake8", "flake8:local-plugins"):
+            return name
+    return None
+
+
+def _text(value: object) -> str:
+    """Write a TOML value as the text of an ini option: lists one item a line."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return ",\n".join(str(item) for item in value)
+    return str(value)
+
+
+def _local_plugins(parser: configparser.RawConfigParser) -> frozenset[str]:
     """Codes of ``[flake8:local-plugins]``: ``extension = CODE = module:Class``."""
     if not parser.has_section("flake8:local-plugins"):
-        return set()
+        return frozenset()
     lines = parser.get("flake8:local-plugins", "extension", fallback="").splitlines()
-    return {line.split("=", 1)[0].strip() for line in lines if "=" in line}
+    return frozenset(line.split("=", 1)[0].strip() for line in lines if "=" in line)
+
+
+# the flake8-pyproject plugin (a report plugin: it only changes config reading)
+PYPROJECT_PLUGIN = "Flake8-pyproject"
+# in check_args, where the config file made from [tool.flake8] goes
+TABLE = "<pyproject.toml [tool.flake8]>"
+PATH_OPTIONS = ("exclude", "extend-exclude", "extend_exclude")
+
+
+# the config files this process wrote, by name: the batches of one run share one
+_WRITTEN: dict[str, Path] = {}
+
+
+def _private_folder() -> Path:
+    """Make a folder of this process's own in the temporary folder, removed at exit.
+
+    Never a fixed name there: anyone can place a file or a link under it first.
+    """
+    folder = tempfile.mkdtemp(prefix="quality-gates-flake8-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Path(folder)
+
+
+def table_config(root: Path, config: Flake8Config) -> Path:
+    """Write [tool.flake8] as the ini file flake8 would read; return its path.
+
+    The display settings are forced as for any config.  flake8 takes the
+    paths in ``exclude``/``extend-exclude`` from the config's folder, so those
+    are made absolute from the project root, where pyproject.toml is.  The
+    file is named by its content, in the suite's cache folder (else a private
+    temporary folder); a TOML twin is written for flake8-pyproject.
+    """
+    parser = configparser.RawConfigParser()
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(Path(DISPLAY).read_text(encoding="utf-8"))
+    display = dict(parser.items("flake8"))
+    options = dict(config.options)
+    for key in PATH_OPTIONS:
+        if key in options:
+            patterns = [p for p in re.split(r"[,\s]+", options[key]) if p]
+            options[key] = ",\n".join(_absolute(root, patterns))
+    options.update(display)
+    lines = ["[flake8]"]
+    for key, value in options.items():
+        lines.append(f"{key} = " + value.replace("\n", "\n    "))
+    text = "\n".join(lines) + "\n"
+    twin = "[tool.flake8]\n" + "".join(
+        f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in options.items()
+    )
+    name = hashlib.sha256(text.encode()).hexdigest()[:16]
+    if name in _WRITTEN:
+        return _WRITTEN[name]
+    for folder in (cache_dir() / "flake8", None):
+        try:
+            # written afresh by each process, never trusted as found
+            path = (folder or _private_folder()) / f"{name}.cfg"
+            write_atomic(path, text)
+            write_atomic(path.with_suffix(".toml"), twin)
+        except OSError:
+            continue
+        _WRITTEN[name] = path
+        return path
+    raise ToolCrashed(
+        "flake8: cannot write the config made from [tool.flake8] in the cache "
+        f"folder ({cache_dir()}) or the temporary folder"
+    )
 
 
 # where flake8 looks, in its order, and its default exclude (flake8/defaults.py)
@@ -217,13 +403,11 @@ DEFAULT_EXCLUDE = (
 )
 
 
-def _option(
-    ini: configparser.RawConfigParser | None, name: str, default: Sequence[str]
-) -> list[str]:
+def _option(options: dict[str, str], name: str, default: Sequence[str]) -> list[str]:
     """Read a list option of ``[flake8]``: commas or whitespace, ``-`` or ``_``."""
     for key in (name, name.replace("-", "_")):
-        if ini is not None and ini.has_option("flake8", key):
-            return [p for p in re.split(r"[,\s]", ini.get("flake8", key)) if p]
+        if key in options:
+            return [p for p in re.split(r"[,\s]", options[key]) if p]
     return list(default)
 
 
