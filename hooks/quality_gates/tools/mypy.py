@@ -33,6 +33,8 @@ from quality_gates.tools.base import (
     Context,
     Proc,
     ToolCrashed,
+    config_error,
+    config_line,
     ini_has_section,
     pyproject_tool,
     register,
@@ -188,6 +190,25 @@ class Mypy(Adapter):
         settings = mypy_config.read(ctx.config, ctx.root)
         return mypy_config.scope(settings, ctx.root, files)
 
+    def config_findings(self, ctx: Context) -> list[Finding]:
+        """``files``, ``packages`` or ``modules`` that name what is not there."""
+        settings = mypy_config.read(ctx.config, ctx.root)
+        if not (settings.files or settings.packages or settings.modules):
+            return []
+        assert settings.source is not None  # nosec B101 - they come from a file
+        python = project_python(ctx)
+        elsewhere = [*site_packages(python), *pth_folders(python)]
+        section = "tool.mypy" if settings.source == "pyproject.toml" else "mypy"
+        return [
+            config_error(
+                self.name,
+                settings.source,
+                config_line(ctx.root, settings.source, section, key),
+                why,
+            )
+            for key, why in mypy_config.problems(settings, ctx.root, elsewhere)
+        ]
+
     def default_args(self, ctx: Context) -> list[str]:
         """Check untyped functions too, and tolerate packages without types."""
         # no config file at all: not one found in a parent folder
@@ -230,6 +251,8 @@ class Mypy(Adapter):
             "--hide-error-end",
             "--hide-absolute-path",
             "--hide-error-code-links",
+            # an INTERNAL ERROR says its exception (on standard output)
+            "--show-traceback",
             *self.settings(ctx),
         ]
         python = project_python(ctx)
@@ -274,13 +297,16 @@ class Mypy(Adapter):
         """
         args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
         proc = super().run(ctx, args, files)
-        retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
-        if retry and "--explicit-package-bases" not in args:
+        notes = []
+        twice = DUPLICATE.search(proc.stdout)
+        if proc.returncode == 2 and twice and "--explicit-package-bases" not in args:
             args = [*args, "--explicit-package-bases"]
+            notes.append(_rerun_note(proc.stdout))
             proc = super().run(ctx, args, files)
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
             proc = super().run(ctx, [*_without_cache(args), *NO_CACHE], files)
+        proc.notes += notes
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
@@ -299,6 +325,24 @@ class Mypy(Adapter):
         if proc.returncode == 1 and not findings:
             raise ToolCrashed(f"mypy exited 1 without errors: {proc.detail()}")
         return findings
+
+
+def _rerun_note(stdout: str) -> str:
+    """Say that mypy ran again, why, and how to make its own run do the same."""
+    said = next(
+        (
+            str(r["message"])
+            for r in map(_record, stdout.split("\n"))
+            if r is not None and DUPLICATE.search(str(r["message"]))
+        ),
+        "a module found twice",
+    )
+    return (
+        "mypy: ran again with --explicit-package-bases: run alone, mypy stops "
+        f"at {said.rstrip('.')}. Set explicit_package_bases = true (with "
+        "mypy_path) in mypy's config, or add __init__.py files, to make both "
+        "runs the same"
+    )
 
 
 def _record(text: str) -> dict[str, Any] | None:
@@ -340,6 +384,9 @@ def _cause(
     other: Sequence[str],
 ) -> str:
     """Say why mypy stopped: which file, which line, and what to do."""
+    crashed = _internal_error(proc)
+    if crashed:
+        return crashed
     for text in [*other, *proc.stderr.split("\n")]:
         m = _BAD_PACKAGE.match(text.strip())
         if m:
@@ -365,6 +412,33 @@ def _cause(
 
 
 _PLUGIN = re.compile(r'^Error importing plugin "(.+?)": (.*)$')
+_INTERNAL = re.compile(r"^(?:(.+?):(\d+): )?error: INTERNAL ERROR", re.M)
+
+
+def _internal_error(proc: Proc) -> str | None:
+    """Name where mypy crashed and with what, from its INTERNAL ERROR report.
+
+    mypy prints ``FILE:LINE: error: INTERNAL ERROR`` on standard error and,
+    with ``--show-traceback``, the traceback on standard output: the errors it
+    printed before are not what stopped it.
+    """
+    m = _INTERNAL.search(proc.stderr) or _INTERNAL.search(proc.stdout)
+    if m is None:
+        return None
+    out = proc.stdout.split("Traceback (most recent call last)", 1)
+    tail = [ln.strip() for ln in out[-1].split("\n") if ln.strip()]
+    exception = f" ({tail[-1][:200]})" if len(out) > 1 and tail else ""
+    if m.group(1) is None:
+        return (
+            f"mypy crashed with an INTERNAL ERROR{exception}; that is mypy's "
+            "fault or a plugin's: report it to mypy"
+        )
+    where = f"{m.group(1)}:{m.group(2)}"
+    return (
+        f"mypy crashed with an INTERNAL ERROR at {where}{exception}; that is "
+        f"mypy's fault or a plugin's, not the code's: exclude {m.group(1)} in "
+        "mypy's config to let mypy check the rest, and report it to mypy"
+    )
 
 
 def _missing_plugin(ctx: Context, plugin: str, why: str) -> str:
