@@ -335,13 +335,15 @@ class Row:
 
 def _explainer(
     root: Path, report: dict[str, Any], run: Direct
-) -> Callable[[str, str], tuple[str, str]]:
+) -> Callable[[str, str, str], tuple[str, str]]:
     """Return why a finding only one side has is expected: (reason, where) or ""."""
     invalid = {f["path"] for f in report["findings"] if f["tool"] == "python"}
     tracked = set(git(root, "ls-files", "-z").split("\0"))
     crashed = {f["path"] for f in report["findings"] if f["rule"] == "tool-error"}
 
-    def explain(side: str, path: str) -> tuple[str, str]:
+    def explain(side: str, path: str, rule: str) -> tuple[str, str]:
+        if side == "gate" and rule == "config-error":
+            return "a problem of the tool's config, on its line", "config"
         if side == "gate" and not inside(path, run.paths):
             return "outside the project's paths", "outside"
         if path in invalid:
@@ -359,15 +361,22 @@ def _explainer(
     return explain
 
 
+def names(message: str, tool: str) -> bool:
+    """Tell whether a python E999/E902 message names ``tool`` as not given the file."""
+    m = re.search(r"\(reported once for (.+), which (?:was|were) not given", message)
+    return m is not None and tool in re.split(r", | and ", m.group(1))
+
+
 def compare(
     root: Path, project: Project, tool: str, report: dict[str, Any], run: Direct
 ) -> Row:
     """Match the gate's findings with the direct run's, and explain the rest."""
     found = run.found
+    # a file that is not valid Python is one finding for every tool it names
     mine = [
         (f["path"], f["line"], f["rule"])
         for f in report["findings"]
-        if f["tool"] == tool
+        if f["tool"] == tool or (f["tool"] == "python" and names(f["message"], tool))
     ]
     gate_count, direct_count = collections.Counter(mine), collections.Counter(found)
     both = gate_count & direct_count
@@ -377,7 +386,7 @@ def compare(
     explain = _explainer(root, report, run)
     for side, extra in (("gate", gate_count - both), ("direct", direct_count - both)):
         for (path, line, rule), n in extra.items():
-            reason, place = explain(side, path)
+            reason, place = explain(side, path, rule)
             if reason:
                 reasons[reason] += n
                 if place:
