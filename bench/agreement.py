@@ -50,6 +50,8 @@ from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
 from bench.sdists import Sdist, download, git, unpack  # noqa: E402
 
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
+# the gate's note when it ran mypy again, as a project would by hand
+RERUN = "ran again with --explicit-package-bases"
 Key = tuple[str, int, str]  # path, line, rule
 # options that say how to report, not what to find
 MODES = {"--check", "--diff", "--check-only", "-r", "--recursive", "-q", "--quiet"}
@@ -214,7 +216,10 @@ def parse_direct(tool: str, root: Path, out: str, err: str) -> list[Key]:
     """Return the findings of a direct run, as (path, line, rule)."""
     if tool in ("black", "isort"):
         rule = "BLK100" if tool == "black" else "I001"
-        return [(relative(root, p), line, rule) for p, line, _, _ in diff_hunks(out)]
+        found = [(relative(root, p), line, rule) for p, line, _, _ in diff_hunks(out)]
+        # a file black cannot parse: the gate's python E999 names black
+        bad = re.findall(r"^error: cannot parse: (.+):(\d+):\d+$", err, re.M)
+        return found + [(relative(root, p), int(n), "E999") for p, n in bad]
     if tool == "flake8":
         found = re.findall(r"^(.+?):(\d+):\d+: ([A-Z]+\d+) ", out, re.M)
         return [(relative(root, p), int(n), c) for p, n, c in found]
@@ -224,9 +229,9 @@ def parse_direct(tool: str, root: Path, out: str, err: str) -> list[Key]:
             if text.startswith("{"):
                 r = json.loads(text)
                 if r["severity"] != "note" and r["line"] > 0:
-                    keys.append(
-                        (relative(root, r["file"]), r["line"], r["code"] or "misc")
-                    )
+                    # a syntax error: the gate's python E999 names mypy
+                    code = "E999" if r["code"] == "syntax" else r["code"] or "misc"
+                    keys.append((relative(root, r["file"]), r["line"], code))
         return keys
     data = json.loads(out) if out.strip().startswith("{") else {"results": []}
     return [
@@ -248,13 +253,21 @@ class Direct:
     options: list[str] = dataclasses.field(default_factory=list)
 
 
-def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) -> Direct:
+def direct(
+    project: Project,
+    tool: str,
+    root: Path,
+    skip: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> Direct:
     """Run the tool the project's way; return its findings and the paths it named.
 
     ``skip``: files mypy must not read (``--exclude``), those the gate found
     not valid Python and handed to no tool; mypy would stop at them.
+    ``extra``: options the gate's note says it added (``--explicit-package-bases``).
     """
     argv, paths = expand(root, project.commands[tool])
+    argv += extra
     if skip:
         argv += ["--exclude", "^(" + "|".join(re.escape(p) for p in skip) + ")$"]
     ctx = Context(root, config_mod.load(root))
@@ -274,7 +287,9 @@ def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) ->
         crash = "mypy exit 2: " + (proc.stdout + proc.stderr).strip()[:200]
     hooked = "{pre-commit:" in project.commands[tool]
     found = parse_direct(tool, root, proc.stdout, proc.stderr)
-    options = [w for w in rest if w.startswith("-") and w not in MODES]
+    options = [
+        w for w in rest if w.startswith("-") and w not in MODES and w not in extra
+    ]
     return Direct(found, paths, crash, paths if hooked else None, options)
 
 
@@ -469,10 +484,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             invalid = sorted(
                 {f["path"] for f in report["findings"] if f["tool"] == "python"}
             )
-            if tool == "mypy" and ran.crash and invalid:
-                # mypy stopped at a file the gate hands to no tool: compare
-                # with mypy run on the rest, as the gate runs it
-                ran = direct(project, tool, root, invalid)
+            rerun = any(RERUN in note for note in report.get("notes", []))
+            extra = ["--explicit-package-bases"] if tool == "mypy" and rerun else []
+            if tool == "mypy" and ran.crash and (invalid or extra):
+                # mypy stopped at a file the gate hands to no tool, or at a
+                # module found twice: compare with mypy run as the gate ran it
+                # (on the rest; with the option its note names)
+                ran = direct(project, tool, root, invalid, extra)
             row = compare(root, project, tool, report, ran)
             print("| " + " | ".join(row.cells()) + " |", file=sys.stderr, flush=True)
             rows.append(row)

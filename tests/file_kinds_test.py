@@ -101,22 +101,51 @@ def test_a_tracked_link_to_a_fifo_is_never_opened(project: Project) -> None:
     assert files.tracked_python_files(project.root) == ["ok.py"]
 
 
-def test_an_invalid_file_names_the_tools_that_would_report_it(project: Project) -> None:
-    """One python E999 for bandit, black, flake8 and mypy; isort still sorts it."""
-    project.write("bad.py", INVALID)
+@pytest.mark.parametrize(
+    ("tail", "line", "named", "given"),
+    [
+        pytest.param(
+            "\nreturn  1\n",
+            6,
+            "flake8 and mypy",
+            ["black", "bandit", "isort"],
+            id="compiles-not",  # black and bandit parse it, never compile it
+        ),
+        pytest.param(
+            "\ndef f(:\n    pass\n",
+            6,
+            "bandit, black, flake8 and mypy",
+            ["isort"],
+            id="parses-not",
+        ),
+    ],
+)
+def test_an_invalid_file_names_the_tools_that_would_report_it(
+    project: Project, tail: str, line: int, named: str, given: list[str]
+) -> None:
+    """One python E999 for the tools not given the file; the others check it."""
+    project.write("bad.py", '"""Doc."""\n\n' + UNSORTED + tail)
     project.write("ok.py", '"""Doc."""\n')
     project.commit()
     code, report, _ = cli_json(project.root, "run", "--all-files")
     assert code == 1
-    found = [(f["path"], f["line"], f["tool"], f["rule"]) for f in report["findings"]]
-    assert found == [("bad.py", 3, "isort", "I001"), ("bad.py", 6, "python", "E999")]
-    assert report["findings"][1]["message"] == (
-        "not valid Python 3.11: 'return' outside function (reported once for "
-        "bandit, black, flake8 and mypy, which were not given the file)"
+    (problem,) = [f for f in report["findings"] if f["tool"] == "python"]
+    assert (problem["line"], problem["rule"]) == (line, "E999")
+    assert problem["message"].endswith(
+        f"(reported once for {named}, which were not given the file)"
     )
-    assert isort_gate(report) == isort_direct(project.root)
-    direct = run_tool(project.root, "mypy", "bad.py")  # mypy's own run: same line
-    assert direct.stdout.startswith('bad.py:6: error: "return" outside function')
+    for tool in ("black", "bandit", "isort", "flake8", "mypy"):
+        assert report["tools"][tool]["files"] == 1 + (tool in given), tool
+    assert isort_gate(report) == isort_direct(project.root) == [("bad.py", 3)]
+    black = [(f["path"], f["line"]) for f in report["findings"] if f["tool"] == "black"]
+    direct = run_tool(project.root, "black", "--check", "--diff", ".")
+    hunks = [
+        (os.path.relpath(p, project.root), n)
+        for p, n, _, _ in diff_hunks(direct.stdout)
+    ]
+    assert black == hunks
+    mypy = run_tool(project.root, "mypy", "bad.py")  # mypy's own run: same line
+    assert mypy.stdout.startswith(f"bad.py:{line}: error:")
 
 
 def test_an_undecodable_file_names_every_tool_even_isort(project: Project) -> None:

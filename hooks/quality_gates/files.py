@@ -63,10 +63,11 @@ def is_source(root: Path, path: str) -> bool:
         return True
     if path.endswith(NOT_SCRIPTS):
         return False
+    full = os.path.join(root, path)
     try:
-        if not stat.S_ISREG(os.stat(root / path).st_mode):
+        if not stat.S_ISREG(os.stat(full).st_mode):
             return False  # never open a FIFO or a device a tracked link points to
-        with open(root / path, "rb") as handle:
+        with open(full, "rb") as handle:
             first = handle.readline(100)
     except OSError:
         return False

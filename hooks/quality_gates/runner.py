@@ -92,9 +92,17 @@ def _syntax_entry(value: object) -> bool:
     verdict = value[0]
     return verdict is None or (
         isinstance(verdict, list)
-        and len(verdict) == 3
-        and [type(v) for v in verdict] == [int, int, str]
+        and len(verdict) == 4
+        and [type(v) for v in verdict] == [int, int, str, bool]
     )
+
+
+def _verdict(name: str, text: str) -> list[Any] | None:
+    """Judge a file's syntax: None, or [line, column, message, whether it parses]."""
+    problem = sources.syntax_problem(name, text)
+    if problem is None:
+        return None
+    return [problem.line, problem.column, problem.message, sources.parses(text)]
 
 
 def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
@@ -205,14 +213,12 @@ class Runner:
             if _syntax_entry(cached.get(k)):
                 verdict, src.known_loc = cached[k]
             else:
-                problem = sources.syntax_problem(name, texts[name])
-                verdict = (
-                    [problem.line, problem.column, problem.message] if problem else None
-                )
+                verdict = _verdict(name, texts[name])
                 fresh[k] = [verdict, src.loc]
             if verdict:
+                line, column, message, src.parses = verdict
                 src.problem = Finding(
-                    "python", "E999", "error", name, verdict[0], verdict[1], verdict[2]
+                    "python", "E999", "error", name, line, column, message
                 )
         if self.cache:
             self.cache.put_many(fresh)
@@ -221,7 +227,8 @@ class Runner:
     def fix(self, files: Sequence[str]) -> list[str]:
         """Apply the fixers in place, in their ``fix_order``; return the files changed.
 
-        Each fixer rewrites only the files its own run would (its exclusions).
+        Each fixer rewrites only the files its own run would (its exclusions),
+        and only those valid enough for it (isort sorts any; black parses).
         """
         fixers = sorted(
             (a for a in self.adapters if a.can_fix), key=lambda a: a.fix_order
@@ -230,12 +237,15 @@ class Runner:
         before = self.read_sources(
             [n for n in files if n in set().union(*scoped.values())]
         )
-        good = [n for n in files if n in before and before[n].problem is None]
+        good = [n for n in files if n in before]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
         for adapter in fixers:
-            parts = batches(
-                [n for n in good if n in scoped[adapter.name]], sizes, self.jobs
-            )
+            mine = [
+                n
+                for n in good
+                if n in scoped[adapter.name] and _usable(adapter, before[n])
+            ]
+            parts = batches(mine, sizes, self.jobs)
             with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
                 failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
                 self.errors.extend(f for f in failures if f)
@@ -271,13 +281,14 @@ class Runner:
         self.config_findings = []
         wanted = set().union(*scoped.values())
         parsed = set().union(
-            *(scoped[a.name] for a in self.adapters if a.needs_valid_python)
+            *(scoped[a.name] for a in self.adapters if a.syntax != "text")
         )
         srcs = self.read_sources([n for n in files if n in wanted], parsed)
         lines = sources.LinesOf(self.ctx.root, srcs)
+        for src in srcs.values():
+            if src.problem:
+                src.problem.message += _not_given(self.adapters, scoped, src)
         problems = [s.problem for s in srcs.values() if s.problem]
-        for problem in problems:
-            problem.message += _not_given(self.adapters, scoped, problem)
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
@@ -535,17 +546,18 @@ class Runner:
 
 
 def _usable(adapter: Adapter, src: sources.Source | None) -> bool:
-    """Tell whether to give the tool the file: read, and valid Python if it parses."""
+    """Tell whether to give the tool the file: read, and as valid as it needs."""
     if src is None:
         return False
-    problem = src.problem
-    return problem is None or (
-        problem.rule == "E999" and not adapter.needs_valid_python
-    )
+    if src.problem is None:
+        return True
+    if src.problem.rule != "E999":
+        return False  # not decodable: no tool reads it
+    return adapter.syntax == "text" or (adapter.syntax == "parse" and src.parses)
 
 
 def _not_given(
-    adapters: Sequence[Adapter], scoped: Mapping[str, list[str]], problem: Finding
+    adapters: Sequence[Adapter], scoped: Mapping[str, list[str]], src: sources.Source
 ) -> str:
     """Name the tools that would have reported the problem and were not given it.
 
@@ -553,10 +565,7 @@ def _not_given(
     count by tool still adds up.
     """
     names = [
-        a.name
-        for a in adapters
-        if problem.path in scoped[a.name]
-        and (a.needs_valid_python or problem.rule != "E999")
+        a.name for a in adapters if src.path in scoped[a.name] and not _usable(a, src)
     ]
     if not names:
         return ""

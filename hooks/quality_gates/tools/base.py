@@ -100,9 +100,11 @@ class Adapter:
     # the quality-gates extra that installs an optional tool (None: a dependency)
     extra: ClassVar[str | None] = None
     whole_program: ClassVar[bool] = False
-    # a file that is not valid Python is never given to it (python E999): it
-    # parses the code, and would fail on that file or on its whole batch
-    needs_valid_python: ClassVar[bool] = True
+    # how valid a file must be to be given to it (else a python E999 stands in):
+    # "compile" (it would fail on the file, or on its whole batch), "parse"
+    # (it parses but never compiles: `return` outside a function is fine),
+    # "text" (it reads code as text: isort)
+    syntax: ClassVar[str] = "compile"
     can_fix: ClassVar[bool] = False
     # fixers run in ascending order: imports sorted before the code is formatted
     fix_order: ClassVar[int] = 0

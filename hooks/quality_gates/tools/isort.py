@@ -37,7 +37,7 @@ class Isort(Adapter):
     fix_order = 1
     cost = 0.5
     # it sorts imports as text: a file that is not valid Python is checked too
-    needs_valid_python = False
+    syntax = "text"
 
     def reads(self, ctx: Context) -> Callable[[str], bool]:
         """Check ``supported_extensions`` (py, pyi, pyx, pxd) and Python scripts.
