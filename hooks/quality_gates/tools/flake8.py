@@ -140,7 +140,7 @@ class Flake8(Adapter):
                 raise ToolCrashed("flake8: [tool.flake8] is gone from pyproject.toml")
             made = table_config(ctx.root, found)
             args = [str(made) if a == TABLE else a for a in args]
-            if PYPROJECT_PLUGIN in reporters():
+            if PYPROJECT_PLUGIN in plugins("flake8.report"):
                 # flake8-pyproject installed here too: it would read
                 # pyproject.toml again, without the display settings
                 args = [*args, "--toml-config", str(made.with_suffix(".toml"))]
@@ -210,8 +210,11 @@ class Flake8(Adapter):
         return findings
 
 
-def plugins() -> list[str]:
-    """Return the code prefixes the installed flake8 plugins report: E, F, D..."""
+def plugins(group: str = "flake8.extension") -> list[str]:
+    """Return the names of the installed flake8 plugins: code prefixes E, F, D...
+
+    ``group``: ``flake8.report`` for the report plugins (flake8-pyproject).
+    """
     from importlib.metadata import distributions  # only when a config selects
 
     # the path flake8 sees: ours without sys.path[0], as ``python -P`` starts it
@@ -223,22 +226,7 @@ def plugins() -> list[str]:
             ep.name
             for dist in distributions(path=path)
             for ep in dist.entry_points
-            if ep.group == "flake8.extension"
-        }
-    )
-
-
-def reporters() -> list[str]:
-    """Return the names of the installed flake8 report plugins."""
-    from importlib.metadata import distributions
-
-    path = sys.path if sys.flags.safe_path else sys.path[1:]
-    return sorted(
-        {
-            ep.name
-            for dist in distributions(path=path)
-            for ep in dist.entry_points
-            if ep.group == "flake8.report"
+            if ep.group == group
         }
     )
 
