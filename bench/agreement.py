@@ -349,16 +349,22 @@ class Row:
 
 
 def _explainer(
-    root: Path, report: dict[str, Any], run: Direct
+    root: Path, tool: str, report: dict[str, Any], run: Direct
 ) -> Callable[[str, str, str], tuple[str, str]]:
     """Return why a finding only one side has is expected: (reason, where) or ""."""
     invalid = {f["path"] for f in report["findings"] if f["tool"] == "python"}
     tracked = set(git(root, "ls-files", "-z").split("\0"))
     crashed = {f["path"] for f in report["findings"] if f["rule"] == "tool-error"}
+    named = [p for p in run.paths or () if p in tracked]
+    ctx = Context(root, config_mod.load(root))
+    scope = set(load()[tool].select(ctx, named)) if named else set()
 
     def explain(side: str, path: str, rule: str) -> tuple[str, str]:
         if side == "gate" and rule == "config-error":
             return "a problem of the tool's config, on its line", "config"
+        if side == "direct" and path in (run.paths or ()) and path not in scope:
+            # `black docs/build/conf.py` checks what `black .` excludes
+            return "named on the command line, excluded by the tool's walk", "named"
         if side == "gate" and not inside(path, run.paths):
             return "outside the project's paths", "outside"
         if path in invalid:
@@ -398,7 +404,7 @@ def compare(
     reasons: collections.Counter[str] = collections.Counter()
     unexplained = []
     where: dict[str, list[str]] = {}
-    explain = _explainer(root, report, run)
+    explain = _explainer(root, tool, report, run)
     for side, extra in (("gate", gate_count - both), ("direct", direct_count - both)):
         for (path, line, rule), n in extra.items():
             reason, place = explain(side, path, rule)

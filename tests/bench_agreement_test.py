@@ -128,3 +128,24 @@ def test_first_contact_takes_each_projects_worst_exit(agreement: ModuleType) -> 
         "| b | 1 | - | - |\n"
         "| c | 2 | flake8 | - |\n"
     )
+
+
+def test_a_file_named_on_the_command_line_that_the_tools_walk_skips(
+    agreement: ModuleType, project: Project
+) -> None:
+    """dogpile.cache: `black ... docs/build/conf.py`, which `black .` excludes."""
+    project.write("docs/build/conf.py", "x=1\n")
+    project.write("pkg/a.py", "x=1\n")
+    project.commit()
+    report: dict[str, Any] = {"findings": [], "errors": []}
+    ran = agreement.Direct(
+        found=[("docs/build/conf.py", 1, "BLK100"), ("pkg/a.py", 1, "BLK100")],
+        paths=["pkg", "docs/build/conf.py"],
+        crash=None,
+    )
+    proj = agreement.Project("demo==1", "", {}, [])
+    row = agreement.compare(project.root, proj, "black", report, ran)
+    assert dict(row.reasons) == {
+        "named on the command line, excluded by the tool's walk": 1
+    }
+    assert row.unexplained == ["direct only: pkg/a.py:1 BLK100"]

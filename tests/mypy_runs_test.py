@@ -163,3 +163,31 @@ def test_the_rerun_with_explicit_package_bases_is_said_cold_and_cached(
         assert [(f["path"], f["rule"]) for f in report["findings"]] == [
             ("a/conftest.py", "assignment")
         ]
+
+
+def test_what_mypy_says_about_its_config_is_a_note_not_a_crash(
+    project: Project,
+) -> None:
+    """As in itsdangerous 2.1.2: an unused [mypy-x] section, python_version = 3.7."""
+    project.write(
+        "setup.cfg",
+        "[mypy]\nfiles = pkg\npython_version = 3.7\nwarn_unused_configs = True\n"
+        "foo = bar\n\n[mypy-pkg.gone]\ndisallow_untyped_defs = False\n",
+    )
+    project.write("pkg/__init__.py", TYPE_ERROR)
+    project.commit()
+    own = run_tool(project.root, "mypy")
+    assert own.returncode == 1
+    assert "setup.cfg: note: unused section(s): [mypy-pkg.gone]" in own.stdout
+    for cached in (0, 1):
+        code, report, _ = cli_json(
+            project.root, "run", "--all-files", "--tools", "mypy"
+        )
+        assert (code, report["errors"]) == (1, [])
+        assert report["tools"]["mypy"]["cached"] == cached
+        assert report["notes"] == [
+            "mypy: setup.cfg: note: unused section(s): [mypy-pkg.gone]",
+            "mypy: setup.cfg: [mypy]: python_version: Python 3.7 is not supported "
+            "(must be 3.10 or higher)",
+            "mypy: setup.cfg: [mypy]: Unrecognized option: foo = bar",
+        ]

@@ -306,7 +306,7 @@ class Mypy(Adapter):
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
             proc = super().run(ctx, [*_without_cache(args), *NO_CACHE], files)
-        proc.notes += notes
+        proc.notes += notes + _config_notes(proc)
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
@@ -325,6 +325,23 @@ class Mypy(Adapter):
         if proc.returncode == 1 and not findings:
             raise ToolCrashed(f"mypy exited 1 without errors: {proc.detail()}")
         return findings
+
+
+# what mypy says about its config, not about the code: "setup.cfg: note: unused
+# section(s): [mypy-x]" on standard output, "setup.cfg: [mypy]: Unrecognized
+# option: foo = bar" and unsupported python_version on standard error
+_CONFIG_NOTE = re.compile(r"^[^\s:{][^:]*: note: .*$", re.M)
+_CONFIG_WARNING = re.compile(r"^[^\s:][^:]*: \[[^\]]+\]: .*$", re.M)
+
+
+def _config_notes(proc: Proc) -> list[str]:
+    """Take mypy's notes on its config out of its output, as the report's notes.
+
+    mypy's own run prints them and goes on; they are no finding and no error.
+    """
+    found = _CONFIG_NOTE.findall(proc.stdout) + _CONFIG_WARNING.findall(proc.stderr)
+    proc.stdout = _CONFIG_NOTE.sub("", proc.stdout)
+    return [f"mypy: {line.strip()}" for line in found]
 
 
 def _rerun_note(stdout: str) -> str:
