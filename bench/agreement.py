@@ -17,7 +17,8 @@ findings, the direct run's, those in both, and explains every difference:
 - anything left is ``unexplained`` and listed in the JSON report.
 
 A tool the project has no config for runs with the suite's documented
-defaults on both sides (``--line-length`` ...), so like is compared with like.
+defaults on both sides (``--line-length`` ..., and the defaults for test
+files: ``test_defaults``), so like is compared with like.
 
     python bench/agreement.py [--only NAME ...] [--work DIR] [--output FILE]
 """
@@ -44,8 +45,10 @@ REPO = HERE.parent
 sys.path[:0] = [str(REPO / "hooks"), str(REPO)]
 
 from quality_gates import config as config_mod  # noqa: E402
+from quality_gates.files import tracked_python_files  # noqa: E402
 from quality_gates.tools import load  # noqa: E402
 from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
+from quality_gates.tools.testdefaults import bandit_config, bandit_name  # noqa: E402
 
 from bench.sdists import Sdist, download, git, unpack  # noqa: E402
 
@@ -253,6 +256,31 @@ class Direct:
     options: list[str] = dataclasses.field(default_factory=list)
 
 
+def test_defaults(tool: str, ctx: Context) -> list[str]:
+    """The suite's defaults for test files, as arguments of a direct run.
+
+    The gate names each test file to bandit (``assert_used`` skips, in a config
+    file) and flake8 (``--per-file-ignores``) where the project has no config
+    of its own for them (docs/score.md, "Test code"): the direct run gets the
+    same, so like is compared with like.
+    """
+    adapter = load()[tool]
+    tracked = tracked_python_files(ctx.root)
+    tests = [p for p in tracked if ctx.tests(p)] if adapter.test_defaults(ctx) else []
+    if not tests:
+        return []
+    if tool == "bandit":
+        config = ctx.root.parent / f"{ctx.root.name}-bandit-tests.toml"
+        # `bandit -r .` calls a file ./path; one named on the command line, ././path
+        names = [f"./{p}" for p in tests] + [bandit_name(p) for p in tests]
+        config.write_text(bandit_config(names), encoding="utf-8")
+        return ["--configfile", str(config)]
+    ignores = getattr(adapter, "per_file_ignores")(ctx)
+    if ignores is None:
+        return []  # flake8 refuses the project's own per-file-ignores: it says so
+    return ["--per-file-ignores", ignores.value([ignores.entry(p) for p in tests])]
+
+
 def direct(
     project: Project,
     tool: str,
@@ -272,6 +300,7 @@ def direct(
         argv += ["--exclude", "^(" + "|".join(re.escape(p) for p in skip) + ")$"]
     ctx = Context(root, config_mod.load(root))
     defaults = load()[tool].settings(ctx)  # none when the project configures it
+    defaults += test_defaults(tool, ctx)
     python = sys.executable
     if tool == "mypy" and (root / ".venv").is_dir():
         python = str(root / ".venv" / "bin" / "python")  # the project's own mypy

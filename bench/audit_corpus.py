@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """Measure ``audit-gates`` against hand-read ground truth of real repositories' CI.
 
-Each ``bench/audit_corpus/<owner>__<name>.toml`` names a commit and lists,
-as read by hand, every neutralised gate in that commit's workflows and
-actions (``[[gate]]``: file, line, kind, reason), look-alikes that are honest
-(``[[honest]]``, for the reader), how many ``uses:`` are unpinned third-party
-references (``[actions] unpinned``) and whether each workflow sets
-permissions (``[permissions]``: missing, set, reusable, or invalid for a file
-that does not parse, listed under ``[[invalid]]``).
+Each ``<corpus>/<owner>__<name>.toml`` names a commit and lists, as read by
+hand, every neutralised gate in that commit's workflows and actions
+(``[[gate]]``: file, line, kind, reason), look-alikes that are honest
+(``[[honest]]``, for the reader), findings that would be right only as notes
+(``[[doubtful]]``: the evidence makes them plausible, not certain), how many
+``uses:`` are unpinned third-party references (``[actions] unpinned``) and
+whether each workflow sets permissions (``[permissions]``: missing, set,
+reusable, or invalid for a file that does not parse, listed under
+``[[invalid]]``).  A corpus whose files name their ``half`` (development or
+test, ``bench/audit_corpus_21``) is audited with its tool configs too.
+
+A finding *fails* unless it is a note (severity info).  Recall counts the
+gates a failing finding points at; precision is that of failing findings;
+the notes' precision counts notes on a gate or a doubtful place.
 
 Given the repositories as bare git mirrors (``--mirrors``, one folder
 ``<owner>+<name>/repo`` each), the script extracts ``.github/`` and the root
@@ -22,12 +29,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import json
 import os
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
-import tarfile
 import tempfile
 import tomllib
 from collections import Counter
@@ -36,7 +41,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "audit_corpus"
-GATE_RULES = frozenset("QG101 QG102 QG103 QG104 QG105 QG106 QG107 QG112 QG113".split())
+GATE_RULES = frozenset(
+    "QG101 QG102 QG103 QG104 QG105 QG106 QG107 QG109 QG112 QG113 QG117".split()
+)
+_CONFIGS = (
+    "tox.ini noxfile.py Makefile .pre-commit-config.yaml setup.cfg pyproject.toml "
+    ".flake8 pytest.ini mypy.ini action.yml action.yaml"
+).split()
 LINE_SLACK = 1  # a `||` continued on the next line may be reported on either
 
 
@@ -46,10 +57,15 @@ class Score:
 
     repo: str
     held_out: bool = False
+    half: str = ""
     truth: int = 0
     found: int = 0
+    found_with_notes: int = 0
     findings: int = 0
     true_findings: int = 0
+    notes_total: int = 0
+    notes_true: int = 0
+    false_notes: list[str] = dataclasses.field(default_factory=list)
     missed: list[str] = dataclasses.field(default_factory=list)
     false: list[str] = dataclasses.field(default_factory=list)
     unpinned: int = 0
@@ -64,26 +80,31 @@ class Score:
         return max(0, self.pin_findings - self.unpinned)
 
 
-def extract(mirror: Path, commit: str, into: Path) -> None:
-    """``.github/`` and a root ``action.yml`` of ``commit``, written under ``into``."""
+def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> None:
+    """``.github/`` and a root ``action.yml`` of ``commit`` (and the tool configs).
+
+    Files are read one by one (``git cat-file``): ``git archive`` leaves out
+    whatever ``.gitattributes`` marks ``export-ignore``, ``.github`` included.
+    """
     paths = subprocess.run(  # nosec B603 B607
         ["git", f"--git-dir={mirror}", "ls-tree", "-r", "--name-only", commit],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.splitlines()
-    wanted = [
-        p
-        for p in paths
-        if p.startswith(".github/") or p in ("action.yml", "action.yaml")
-    ]
-    archive = subprocess.run(  # nosec B603 B607
-        ["git", f"--git-dir={mirror}", "archive", "--format=tar", commit, *wanted],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    roots = ("action.yml", "action.yaml", *(_CONFIGS if configs else ()))
+    prefixes = (".github/", "actions/") if configs else (".github/",)
+    for path in paths:
+        if not (path.startswith(prefixes) or path in roots):
+            continue
+        data = subprocess.run(  # nosec B603 B607
+            ["git", f"--git-dir={mirror}", "cat-file", "-p", f"{commit}:{path}"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        target = into / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     (into / ".git").mkdir(exist_ok=True)  # the project root for audit-gates
 
 
@@ -114,24 +135,46 @@ def _matches(finding: dict[str, Any], gate: dict[str, Any]) -> bool:
     )
 
 
+def _places(truth: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    gates = truth.get("gate", []) + [
+        dict(item, kind="invalid") for item in truth.get("invalid", [])
+    ]
+    return gates, truth.get("doubtful", [])
+
+
 def score(truth: dict[str, Any], report: dict[str, Any]) -> Score:
     """Compare one report with its ground truth."""
-    result = Score(truth["repo"], bool(truth.get("held_out")))
-    findings = [f for f in report["findings"] if f["rule"] in GATE_RULES]
-    gates = truth.get("gate", [])
-    result.truth, result.findings = len(gates), len(findings)
-    for gate in gates:
-        if any(_matches(f, gate) for f in findings):
+    result = Score(truth["repo"], bool(truth.get("held_out")), truth.get("half", ""))
+    gates, doubtful = _places(truth)
+    counted = [f for f in report["findings"] if f["rule"] in GATE_RULES]
+    counted = [
+        f for f in counted if f["rule"] != "QG109" or any(_matches(f, g) for g in gates)
+    ]
+    failing = [f for f in counted if f["severity"] != "info"]
+    notes = [f for f in counted if f["severity"] == "info"]
+    result.truth, result.findings = len(gates), len(failing)
+    for gate in truth.get("gate", []):
+        if any(_matches(f, gate) for f in failing):
             result.found += 1
         else:
             result.missed.append(f"{gate['file']}:{gate['line']} {gate['kind']}")
-    for item in findings:
+        result.found_with_notes += any(_matches(f, gate) for f in counted)
+    result.truth = len(truth.get("gate", []))
+    for item in failing:
         if any(_matches(item, gate) for gate in gates):
             result.true_findings += 1
         else:
             result.false.append(f"{item['path']}:{item['line']} {item['rule']}")
+    result.notes_total = len(notes)
+    for item in notes:
+        if any(_matches(item, place) for place in gates + doubtful):
+            result.notes_true += 1
+        else:
+            result.false_notes.append(f"{item['path']}:{item['line']} {item['rule']}")
     result.unpinned = int(truth.get("actions", {}).get("unpinned", 0))
-    result.pin_findings = sum(1 for f in report["findings"] if f["rule"] == "QG110")
+    result.pin_findings = len(
+        {(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "QG110"}
+    )  # a step reused through a YAML alias is one `uses:` line
     _permissions(truth, report, result)
     result.notes = [line for line in report.get("notes", []) if "not parsed" in line]
     return result
@@ -150,20 +193,24 @@ def _permissions(truth: dict[str, Any], report: dict[str, Any], result: Score) -
             result.permission_false.append(path)
 
 
-def measure(mirrors: Path, names: list[str]) -> list[Score]:
+def measure(
+    mirrors: Path, names: list[str], corpus: Path = CORPUS, half: str = ""
+) -> list[Score]:
     """Score every corpus repository whose mirror is present."""
     scores = []
-    for path in sorted(CORPUS.glob("*.toml")):
+    for path in sorted(corpus.glob("*.toml")):
         truth = tomllib.loads(path.read_text())
         owner, name = truth["repo"].split("/")
         mirror = mirrors / f"{owner}+{name}" / "repo"
         if names and truth["repo"] not in names:
             continue
+        if half and truth.get("half") != half:
+            continue
         if not mirror.is_dir():
             print(f"skipped {truth['repo']}: no mirror at {mirror}", file=sys.stderr)
             continue
         with tempfile.TemporaryDirectory(prefix="qg-corpus-") as tmp:
-            extract(mirror, truth["commit"], Path(tmp))
+            extract(mirror, truth["commit"], Path(tmp), configs="half" in truth)
             scores.append(score(truth, run_audit(Path(tmp))))
     return scores
 
@@ -176,28 +223,57 @@ def totals(label: str, scores: list[Score]) -> str:
     """One line of totals for ``scores``."""
     truth = sum(s.truth for s in scores)
     found = sum(s.found for s in scores)
+    with_notes = sum(s.found_with_notes for s in scores)
     findings = sum(s.findings for s in scores)
     true = sum(s.true_findings for s in scores)
+    notes = sum(s.notes_total for s in scores)
+    notes_true = sum(s.notes_true for s in scores)
     return (
         f"{label}: {len(scores)} repositories; neutralised gates read by hand: "
-        f"{truth}; recall {_ratio(found, truth)} ({found}/{truth}); "
-        f"precision {_ratio(true, findings)} ({true}/{findings}); "
+        f"{truth}; recall {_ratio(found, truth)} ({found}/{truth}; with notes "
+        f"{with_notes}/{truth}); precision of failing findings "
+        f"{_ratio(true, findings)} "
+        f"({true}/{findings}); precision of notes {_ratio(notes_true, notes)} "
+        f"({notes_true}/{notes}); "
         f"unpinned-action false alarms: {sum(s.pin_false for s in scores)}; "
         f"permissions false alarms: {sum(len(s.permission_false) for s in scores)}, "
         f"missed: {sum(len(s.permission_missed) for s in scores)}\n"
     )
 
 
+def _details(scores: list[Score]) -> list[str]:
+    """One line per repository with something missed, false or noted."""
+    return [
+        f"- {s.repo}: "
+        + "; ".join(
+            [f"missed {m}" for m in s.missed]
+            + [f"false {f}" for f in s.false]
+            + [f"false note {f}" for f in s.false_notes]
+            + [f"permissions false {p}" for p in s.permission_false]
+            + [f"permissions missed {p}" for p in s.permission_missed]
+            + [f"note {n}" for n in s.notes]
+        )
+        for s in scores
+        if s.missed
+        or s.false
+        or s.false_notes
+        or s.permission_false
+        or s.permission_missed
+        or s.notes
+    ]
+
+
 def table(scores: list[Score]) -> str:
     """Return the per-repository table and the totals, as Markdown."""
     head = (
-        "| repository | neutralised gates | found | gate findings | true |"
-        " unpinned read / flagged | permissions false / missed |\n"
-        "|---|---|---|---|---|---|---|\n"
+        "| repository | neutralised gates | found | failing findings | true |"
+        " notes | true notes | unpinned read / flagged | permissions false / missed |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = [
-        f"| {s.repo}{' (held out)' if s.held_out else ''} | {s.truth} | {s.found} |"
-        f" {s.findings} | {s.true_findings} |"
+        f"| {s.repo}{' (held out)' if s.held_out else ''}"
+        f"{f' ({s.half})' if s.half else ''} | {s.truth} | {s.found} |"
+        f" {s.findings} | {s.true_findings} | {s.notes_total} | {s.notes_true} |"
         f" {s.unpinned} / {s.pin_findings} |"
         f" {len(s.permission_false)} / {len(s.permission_missed)} |"
         for s in scores
@@ -207,19 +283,9 @@ def table(scores: list[Score]) -> str:
     if held:
         summary += totals("held out", held)
         summary += totals("the rest", [s for s in scores if not s.held_out])
-    details = [
-        f"- {s.repo}: "
-        + "; ".join(
-            [f"missed {m}" for m in s.missed]
-            + [f"false {f}" for f in s.false]
-            + [f"permissions false {p}" for p in s.permission_false]
-            + [f"permissions missed {p}" for p in s.permission_missed]
-            + [f"note {n}" for n in s.notes]
-        )
-        for s in scores
-        if s.missed or s.false or s.permission_false or s.permission_missed or s.notes
-    ]
-    return head + "\n".join(rows) + summary + "\n".join(details) + "\n"
+    for half in sorted({s.half for s in scores if s.half}):
+        summary += totals(f"{half} half", [s for s in scores if s.half == half])
+    return head + "\n".join(rows) + summary + "\n".join(_details(scores)) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,9 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--output", type=Path, help="also write the table here")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder")
+    parser.add_argument("--half", default="", help="only this half (development, test)")
     parser.add_argument("repos", nargs="*", help="owner/name to measure (default all)")
     args = parser.parse_args(argv)
-    scores = measure(args.mirrors, args.repos)
+    scores = measure(args.mirrors, args.repos, args.corpus, args.half)
     if not scores:
         parser.error(f"no corpus repository has a mirror under {args.mirrors}")
     text = table(scores)

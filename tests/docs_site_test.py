@@ -161,6 +161,7 @@ def test_the_documented_top_level_keys_are_accepted(tmp_path: Path) -> None:
         "docstring-convention": '"numpy"',
         "tools": '["flake8"]',
         "exclude": '["build/*"]',
+        "test-files": '["tests", "*_check.py"]',
         "jobs": "2",
         "python-executable": '".venv/bin/python"',
         "fail-on": '"error"',

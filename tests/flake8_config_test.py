@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import HOOKS, Project, cli, cli_json, run_tool
 from quality_gates import config as config_mod
-from quality_gates.tools import flake8
+from quality_gates.tools import flake8_config
 from quality_gates.tools.base import Context, config_line
 
 INSTALLED = "C90, D, E, F, W"
@@ -63,8 +63,8 @@ def test_codes_no_installed_plugin_reports(
 ) -> None:
     project.write(".flake8", config)
     ctx = Context(project.root, config_mod.load(project.root))
-    found = flake8.read_config(ctx)
-    assert (flake8.unreported_codes(found) if found else {}) == missing
+    found = flake8_config.read_config(ctx)
+    assert (flake8_config.unreported_codes(found) if found else {}) == missing
 
 
 def test_a_select_no_plugin_reports_is_a_finding_on_its_line(project: Project) -> None:

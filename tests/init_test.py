@@ -504,3 +504,74 @@ def test_tool_crash_in_the_hook_is_one_line_and_writes_nothing(
     proc = init(project, suite, "--tools", "mypy")
     line = assert_one_error_nothing_written(proc, project.root, before)
     assert "tool error(s), so no baseline" in line and "mypy" in line
+
+
+def app_with_a_test(project: Project) -> None:
+    """Write a module with a docstring, and a test that asserts and has none."""
+    project.write("app.py", '"""A."""\n')
+    project.write("tests/test_app.py", "def test_a():\n    assert 1\n")
+
+
+def test_replaced_hooks_that_checked_the_tests_keep_checking_them(
+    project: Project, suite: Path
+) -> None:
+    """A bandit or flake8-docstrings hook ran on the tests: init writes it down."""
+    app_with_a_test(project)
+    project.write(
+        "setup.cfg", "[metadata]\nname = app\n\n[flake8]\nmax-line-length = 100\n"
+    )
+    project.write(
+        ".pre-commit-config.yaml",
+        "repos:\n"
+        "  - repo: https://github.com/pycqa/bandit\n    rev: 1.7.9\n    hooks:\n"
+        "      - id: bandit\n"
+        "  - repo: https://github.com/pycqa/flake8\n    rev: 7.1.0\n    hooks:\n"
+        "      - id: flake8\n        additional_dependencies: [flake8-docstrings]\n",
+    )
+    project.commit()
+    proc = init(project, suite, "--tools", "bandit,flake8")
+    assert proc.returncode == 0, proc.stderr
+    pyproject = tomllib.loads((project.root / "pyproject.toml").read_text())
+    assert pyproject["tool"]["bandit"] == {}
+    assert (project.root / "setup.cfg").read_text() == (
+        "[metadata]\nname = app\n\n[flake8]\nmax-line-length = 100\n"
+        "docstring-convention = pep257\n"
+    )
+    baseline = json.loads((project.root / ".quality-gates-baseline.json").read_text())
+    assert sorted((r["tool"], r["rule"]) for r in baseline["findings"]) == [
+        ("bandit", "B101"),
+        ("flake8", "D100"),
+        ("flake8", "D103"),
+    ]
+    assert (
+        "test files: test_*.py *_test.py, and conftest.py (as pytest finds them: "
+        "pytest's defaults, no pytest config); as the project's own config says: "
+        "bandit (pyproject.toml [tool.bandit]), flake8 docstrings (setup.cfg "
+        "[flake8] docstring-convention) (`test-files` in [tool.quality-gates] "
+        "changes it)\n"
+    ) in proc.stdout
+    assert (
+        "note: bandit: the replaced hook checked the test files with bandit's "
+        "defaults: [tool.bandit] in pyproject.toml keeps that (without it the suite "
+        "leaves B101 out of test files)\n"
+    ) in proc.stdout
+
+
+def test_init_says_the_defaults_for_tests_in_one_line(
+    project: Project, suite: Path
+) -> None:
+    app_with_a_test(project)
+    project.commit()
+    proc = init(project, suite, "--tools", "bandit,flake8")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "test files: test_*.py *_test.py, and conftest.py (as pytest finds them: "
+        "pytest's defaults, no pytest config); left out there: bandit B101 "
+        "(assert), flake8 D1 (missing docstrings) (`test-files` in "
+        "[tool.quality-gates] changes it)\n"
+    ) in proc.stdout
+    assert (
+        not (project.root / ".quality-gates-baseline.json")
+        .read_text()
+        .count("tests/test_app.py")
+    )

@@ -169,3 +169,59 @@ def test_sarif_marks_a_failed_tool_run(report: Report) -> None:
     assert invocation["toolExecutionNotifications"][0]["message"]["text"].endswith(
         "duplicate module"
     )
+
+
+SPLIT = {
+    "tests": {"files": 40, "lines_of_code": 900, "findings": 3, "debt_minutes": 75},
+    "rest": {"files": 12, "lines_of_code": 2000, "findings": 7, "debt_minutes": 605},
+}
+
+
+@pytest.fixture
+def split_report(report: Report) -> Report:
+    """Return the hand-built report with its split, and a test-files line."""
+    report.summary.score, report.summary.rating = 72.5, "B"
+    report.summary.debt_minutes, report.summary.debt = 680, "11h 20m"
+    report.summary.split = SPLIT
+    report.summary.test_files = "test files: <b>*_test.py</b> | x"
+    return report
+
+
+def test_text_says_tests_and_the_rest_in_one_line(split_report: Report) -> None:
+    out = text.render(split_report).splitlines()
+    at = out.index("score 72.5 (B), debt 11h 20m")
+    assert out[at + 1] == (
+        "tests: 3 finding(s), debt 1h 15m in 40 file(s); "
+        "the rest: 7 finding(s), debt 10h 5m in 12 file(s)"
+    )
+
+
+def test_markdown_tables_the_split_and_escapes_the_rule(split_report: Report) -> None:
+    out = markdown.render(split_report)
+    assert (
+        "| | files | findings | debt |\n|---|---|---|---|\n"
+        "| tests | 40 | 3 | 1h 15m |\n| the rest | 12 | 7 | 10h 5m |\n\n"
+        "test files: \\<b\\>\\*\\_test\\.py\\</b\\> \\| x\n"
+    ) in out
+
+
+def test_json_has_the_split_and_the_rule(split_report: Report) -> None:
+    summary = json.loads(FORMATS["json"](split_report))["summary"]
+    assert summary["split"] == SPLIT
+    assert summary["test_files"] == "test files: <b>*_test.py</b> | x"
+
+
+def test_dashboard_shows_where_the_debt_is(split_report: Report) -> None:
+    from quality_gates.reports import dashboard
+
+    page = dashboard.render(split_report, [], title="t")
+    assert (
+        "<h2>Tests and the rest</h2><table><thead><tr><th></th><th>files</th>"
+        "<th>lines of code</th><th>findings</th><th>debt</th><th>share of debt</th>"
+        '</tr></thead><tbody><tr><td>tests</td><td class="n">40</td>'
+        '<td class="n">900</td><td class="n">3</td><td>1h 15m</td>'
+        '<td class="n">11%</td></tr><tr><td>the rest</td><td class="n">12</td>'
+        '<td class="n">2000</td><td class="n">7</td><td>10h 5m</td>'
+        '<td class="n">89%</td></tr></tbody></table>'
+        '<p class="muted">test files: &lt;b&gt;*_test.py&lt;/b&gt; | x</p>'
+    ) in page

@@ -240,3 +240,44 @@ def test_threshold_from_config_and_option_wins(project: Project) -> None:
     assert cli(project.root, "run", "--all-files", "--fail-under", "50").returncode == 0
     bad = cli(project.root, "run", "--all-files", "--fail-under", "101")
     assert bad.returncode == 2 and "--fail-under must be from 0 to 100" in bad.stderr
+
+
+def test_scoring_100k_findings_walks_the_tool_registry_once(monkeypatch) -> None:
+    """The cost of each finding comes from its adapter; the registry is read once.
+
+    Each walk of the tools package lists its folder and imports its modules:
+    once per finding, django's 74k findings took 21 s. Counted, not timed: the
+    walk (``pkgutil.iter_modules`` on the tools package) and the adapters'
+    ``category`` calls, against the number of findings and of distinct rules.
+    """
+    import pkgutil
+
+    from quality_gates import tools
+
+    walks = []
+    real_walk = pkgutil.iter_modules
+
+    def counted_walk(path=None, prefix=""):
+        if path is not None and list(path) == list(tools.__path__):
+            walks.append(path)
+        return real_walk(path, prefix)
+
+    monkeypatch.setattr(pkgutil, "iter_modules", counted_walk)
+    monkeypatch.setattr(tools, "_walked", [])  # as in a fresh process
+    asked = []
+    real_category = score.category
+    monkeypatch.setattr(
+        score, "category", lambda *key: asked.append(key) or real_category(*key)
+    )
+    rules = [("flake8", f"E{100 + n}", "warning") for n in range(40)]
+    rules += [("mypy", f"code-{n}", "error") for n in range(40)]
+    found = [
+        Finding(*rules[n % len(rules)][:2], rules[n % len(rules)][2], "a.py", n, 1, "")
+        for n in range(100_000)
+    ]
+    result = score.compute(found, 1_000_000)
+    assert len(walks) == 1
+    assert sorted(asked) == sorted((tool, rule) for tool, rule, _ in rules)
+    assert result.findings == 100_000
+    # E1xx are style (2 min a warning), mypy's errors are types (10 min)
+    assert result.debt_minutes == 50_000 * 2 + 50_000 * 10

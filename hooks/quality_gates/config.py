@@ -32,6 +32,8 @@ class Config:
     docstring_convention: str = "pep257"
     tools: tuple[str, ...] = dataclasses.field(default_factory=lambda: _tools()[1])
     exclude: tuple[str, ...] = ()
+    # which files are tests (None: as pytest finds them; see testfiles.py)
+    test_files: tuple[str, ...] | None = None
     jobs: int = 0
     python_executable: str | None = None
     baseline: str = ".quality-gates-baseline.json"
@@ -173,6 +175,7 @@ _SETTINGS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     ),
     "tools": ("tools", lambda key, value: parse_tools(value)),
     "exclude": ("exclude", _str_list),
+    "test-files": ("test_files", _str_list),
     "jobs": ("jobs", _count(1)),
     "python-executable": (
         "python_executable",

@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import score as score_mod
+from quality_gates import testfiles
 from quality_gates.config import SEVERITY_LEVELS, Config
 from quality_gates.errors import ERROR, FAILED, PASSED
 from quality_gates.findings import Finding
@@ -91,6 +92,22 @@ def _ratchet(report: Report, outcome: Outcome, options: Options) -> None:
     summary.new = len(report.failing)
 
 
+def _split(summary: Summary, outcome: Outcome, config: Config) -> None:
+    """Split files, findings and debt between the tests and the rest."""
+    if outcome.tests is None:
+        return
+    price = costs(config)
+    summary.split = testfiles.split(
+        outcome.findings,
+        {name: src.loc for name, src in outcome.sources.items()},
+        outcome.tests,
+        lambda finding: score_mod.minutes(finding, price),
+    )
+    summary.test_files = testfiles.sentence(
+        outcome.tests, outcome.test_defaults, outcome.test_configs
+    )
+
+
 def build_report(
     command: str, outcome: Outcome, config: Config, options: Options | None = None
 ) -> Report:
@@ -109,6 +126,7 @@ def build_report(
     summary.files, summary.findings = len(outcome.sources), len(outcome.findings)
     summary.fixed_files = len(outcome.fixed)
     summary.set_score(result)
+    _split(summary, outcome, config)
     _ratchet(report, outcome, options)
     summary.threshold_failures = thresholds(summary, options)
     return report

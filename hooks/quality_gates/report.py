@@ -62,6 +62,8 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "cost_per_line": (int, float),
     "by_tool": (dict,),
     "top_rules": (list,),
+    "split": (dict,),
+    "test_files": (str,),
     "new": (int,),
     "outside_diff": (int,),
     "percent": (int, float),
@@ -91,6 +93,9 @@ class Summary:
     cost_per_line: float | None = None
     by_tool: dict[str, dict[str, int]] | None = None
     top_rules: list[dict[str, Any]] | None = None
+    # "tests" and "rest": files, lines_of_code, findings, debt_minutes
+    split: dict[str, dict[str, int]] | None = None
+    test_files: str | None = None  # which files are tests; what is left out there
     baseline: BaselineCounts | None = None  # None: the command keeps no baseline
     outside_diff: int | None = None  # findings off the changed lines
     new: int | None = None  # findings that fail (new ones with a baseline)

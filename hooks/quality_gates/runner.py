@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates import program, sources
+from quality_gates import program, sources, testfiles
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import Finding, fingerprint_findings
@@ -37,6 +37,10 @@ class Outcome:
     notes: list[str]
     sources: dict[str, sources.Source]
     fixed: list[str] = dataclasses.field(default_factory=list)
+    # which files are tests, and what the suite's defaults leave out there
+    tests: testfiles.Rule | None = None
+    test_defaults: list[str] = dataclasses.field(default_factory=list)
+    test_configs: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -316,7 +320,23 @@ class Runner:
         found.extend(fingerprint_findings(self.config_findings, lines))
         found.sort(key=Finding.sort_key)
         notes = self.notes + (list(self.cache.notes) if self.cache else [])
-        return Outcome(found, self.tools, self.errors, notes, srcs)
+        return self._outcome(found, notes, srcs)
+
+    def _outcome(
+        self, found: list[Finding], notes: list[str], srcs: dict[str, sources.Source]
+    ) -> Outcome:
+        """Return the outcome, with which files are tests and the defaults there."""
+        ctx = self.ctx
+        return Outcome(
+            found,
+            self.tools,
+            self.errors,
+            notes,
+            srcs,
+            tests=ctx.tests,
+            test_defaults=[d for a in self.adapters if (d := a.test_defaults(ctx))],
+            test_configs=[d for a in self.adapters if (d := a.test_config(ctx))],
+        )
 
     def _ready(self, adapter: Adapter, mine: list[str]) -> list[str] | None:
         """Return the tool's files, or None when it is missing, refused or idle."""
@@ -347,7 +367,11 @@ class Runner:
         if adapter.whole_program:
             stamp = self._program_stamp(adapter, mine)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
-        return {n: key(adapter.name, RESULTS, fp, n, srcs[n].digest) for n in mine}
+        more = adapter.file_inputs(self.ctx, mine)  # only the files it names
+        return {
+            n: key(adapter.name, RESULTS, fp, n, srcs[n].digest, *more.get(n, ()))
+            for n in mine
+        }
 
     def _cached_notes(self, result: str) -> None:
         """Repeat the notes of the run whose result the cache gave."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import files as files_mod
-from quality_gates.adopt import excludes, hooks, precommit, precommit_plan
+from quality_gates.adopt import excludes, hooks, kept_checks, precommit, precommit_plan
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import settings, snapshot, workflow
@@ -332,6 +332,7 @@ def _planned(
     """Return the text every file init manages should have, by path."""
     tools = choose_tools(req, ws, found)
     suite = carry_settings(ws, found)
+    kept_checks.keep(ws, found, scalar(config.top("exclude")) if config else None)
     common, globs = shared_exclude(config, found)
     suite["tools"] = list(tools)
     if globs:

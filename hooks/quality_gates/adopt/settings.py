@@ -86,6 +86,22 @@ def _suite_line(ws: Workspace, tool: str, carried: Carried, line: int | None) ->
         del carried.settings["docstring-convention"]
 
 
+def _convention(defaults: dict[str, Value], carried: Carried) -> None:
+    """Say the docstring convention in a started flake8 config only when it matters.
+
+    The suite's, or the hook's; flake8-docstrings' own default (pep257) is left
+    out, so the file says nothing about docstrings and the suite's defaults
+    for test files still apply (``Flake8.docstring_config``).
+    """
+    if "docstring-convention" not in defaults:
+        return
+    chosen = carried.suite.get("docstring-convention", defaults["docstring-convention"])
+    if chosen == "pep257":
+        del defaults["docstring-convention"]
+    else:
+        defaults["docstring-convention"] = chosen
+
+
 def carry(
     ws: Workspace, tool: str, carried: Carried, line: int | None
 ) -> dict[str, Value]:
@@ -101,6 +117,7 @@ def carry(
             where = NEW_FILE.get(tool, PYPROJECT)
             if line is not None and LINE_KEY.get(tool) in defaults:
                 defaults[LINE_KEY[tool]] = line
+            _convention(defaults, carried)
             write(ws, tool, where, {**defaults, **carried.settings})
             ws.notes.append(f"{tool}: the hook's settings start {_name(tool, where)}")
         return dict(carried.suite)

@@ -184,6 +184,8 @@ def merge(reports: list[dict[str, Any]], cfg: config_mod.Config) -> Report:
     report = Report("init", findings=ordered, tools=tools)
     report.summary.findings = len(ordered)
     report.summary.set_score(result)
+    said = [str(d.get("summary", {}).get("test_files") or "") for d in reports]
+    report.summary.test_files = next((line for line in said if line), None)
     return report
 
 

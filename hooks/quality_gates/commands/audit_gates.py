@@ -12,7 +12,7 @@ from quality_gates import reports
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import fingerprint_findings
 from quality_gates.guards.integrity import audit as integrity
-from quality_gates.guards.integrity.rules import RULES, TOOL
+from quality_gates.guards.integrity.rules import RULES, TOOL, fails
 from quality_gates.guards.rules import rule_infos
 from quality_gates.report import Report, Summary, ToolRun
 
@@ -23,17 +23,21 @@ HELP = (
 DESCRIPTION = """\
 Audit .github/workflows/*.yml|yaml, the repository's own actions (action.yml
 at the root, under actions/ and .github/actions/), .pre-commit-config.yaml,
-setup.cfg, tox.ini, .flake8, pytest.ini, mypy.ini and pyproject.toml for gates
-that cannot fail, unparseable or empty workflows, actions not pinned to a
-commit SHA, workflows without permissions or with write-all, and config files
-that shadow each other or switch checks off.
+setup.cfg, tox.ini, noxfile.py, Makefile, .flake8, pytest.ini, mypy.ini and
+pyproject.toml for gates that cannot fail, unparseable or empty workflows,
+actions not pinned to a commit SHA, workflows without permissions or with
+write-all, and config files that shadow each other or switch checks off.
 
 run: scripts are parsed as bash, with the shell GitHub really uses (no shell:
 on Linux is `bash -e {0}`, without pipefail), and each gate's exit status is
-followed through ||, &&, if, pipes, set +e and exit.  A script that does not
-parse is audited line by line, and a note says so.  Every finding names its
-rule (QG1xx), why it matters and the fix.  With FILES, only findings in those
-files are reported.
+followed through ||, &&, if, pipes, set +e, exit, bash -c, python -c and
+find -exec, and into outputs, files and job outputs a later step may fail
+on.  A script that does not parse is audited line by line, and a note says
+so.  Every finding names its
+rule (QG1xx), why it matters and the fix.  A finding the evidence makes only
+plausible (a command that checks only by its step's name, a report job) is a
+note (severity info) that says why, and does not fail.  With FILES, only
+findings in those files are reported.
 
 exit codes: 0 passed, 1 findings, 2 usage error"""
 
@@ -89,7 +93,14 @@ def report(args: argparse.Namespace) -> Report:
     built.notes += audit.notes
     if not audit.files:
         built.notes.append(f"no workflow, action or tool config file found in {root}")
-    built.exit_code = FAILED if built.findings else PASSED
+    failing = [f for f in built.findings if fails(f)]
+    notes = len(built.findings) - len(failing)
+    if notes:
+        built.notes.append(
+            f"{notes} finding(s) are notes (plausible, not certain): "
+            "they do not fail the gate"
+        )
+    built.exit_code = FAILED if failing else PASSED
     return built
 
 

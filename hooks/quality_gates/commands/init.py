@@ -34,6 +34,11 @@ Adopt quality-gates in the project at the current git repository's top:
 - {record_mod.PATH}: the hash of every file init wrote; a file
   changed since is not overwritten without --force.
 
+A replaced bandit hook, or flake8 hook with flake8-docstrings, that ran on the
+test files without a config of its own keeps doing so: init writes that config
+([tool.bandit]; docstring-convention).  It prints which files are tests and what
+the suite's defaults leave out there (assert, missing docstrings) in one line.
+
 It also audits the gates already there (audit-gates) and prints what it finds.
 
 exit codes: 0 written (or nothing to change), 2 usage, config or tool error
@@ -103,6 +108,8 @@ def _summary(plan: plan_mod.Plan) -> None:
     )
     summary = report.summary
     print(f"score {summary.score} ({summary.rating}), debt {summary.debt}")
+    if summary.test_files:
+        print(f"{summary.test_files} (`test-files` in [tool.quality-gates] changes it)")
     if plan.new_against_baseline is not None:
         print(
             f"{plan.baseline} kept: "

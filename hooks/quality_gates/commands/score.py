@@ -12,6 +12,7 @@ from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.report import Report
+from quality_gates.reports.text import PARTS
 from quality_gates.score import format_debt
 
 NAME = "score"
@@ -51,6 +52,12 @@ def render_text(report: Report) -> str:
         f"{s.lines_of_code} lines of code x {s.cost_per_line or 0.0:g} min per line",
         f"{s.findings} finding(s) in {s.files} file(s)",
     ]
+    if s.split:
+        out.append("tests and the rest:")
+        for name, label in PARTS.items():
+            part = s.split[name]
+            out.append(_row(f"{label} ({part['files']} files)", part))
+        out.append(f"  {s.test_files}")
     if s.by_tool:
         out.append("by tool:")
         for tool, row in s.by_tool.items():

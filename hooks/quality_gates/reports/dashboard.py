@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from quality_gates.report import Report, Summary
+from quality_gates.reports.text import PARTS
 from quality_gates.score import GRID, format_debt
 
 RATING_COLOURS = {
@@ -182,6 +183,31 @@ def _trend_table(trend: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+def _split(s: Summary) -> str:
+    """Where the debt is: the tests against the rest, and which files are tests."""
+    if not s.split:
+        return ""
+    total = max(s.debt_minutes or 0, 1)
+    rows = [
+        (
+            label,
+            part["files"],
+            part["lines_of_code"],
+            part["findings"],
+            format_debt(part["debt_minutes"]),
+            f"{part['debt_minutes'] / total:.0%}",
+        )
+        for name, label in PARTS.items()
+        if (part := s.split.get(name)) is not None
+    ]
+    head = ("", "files", "lines of code", "findings", "debt", "share of debt")
+    return (
+        "<h2>Tests and the rest</h2>"
+        + _table(head, rows, {1, 2, 3, 5})
+        + f'<p class="muted">{html.escape(s.test_files or "")}</p>'
+    )
+
+
 def _formula(s: Summary) -> str:
     return (
         f'<p class="muted">debt ratio = {s.debt_minutes} min / '
@@ -215,6 +241,7 @@ def render(report: Report, trend: Sequence[Mapping[str, Any]], *, title: str) ->
         f"<h1>{html.escape(title)}</h1>",
         _cards(s),
         _formula(s),
+        _split(s),
         f"<h2>Trend over the last {len(trend)} commit(s)</h2>",
         f'<div class="chart" id="trend">{trend_svg(trend)}</div>',
         _trend_table(trend),

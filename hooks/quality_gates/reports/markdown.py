@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from quality_gates.report import BaselineCounts, Report
+from quality_gates.reports.text import PARTS
+from quality_gates.score import format_debt
 
 MAX_ROWS = 200
 
 
 def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _plain(text: str) -> str:
+    """Escape every Markdown mark: the text is the repository's (file patterns)."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", " ".join(text.split()))
 
 
 def _count(value: object) -> str:
@@ -21,6 +30,7 @@ def render(report: Report) -> str:
     word = {0: "passed", 1: "failed"}.get(report.exit_code, "error")
     out = [f"## quality-gates {report.command}: {word}", ""]
     out += _score(report)
+    out += _split(report)
     out += _tools(report)
     out += _failing(report)
     for error in report.errors:
@@ -44,6 +54,19 @@ def _score(report: Report) -> list[str]:
         ]
     out += [f"- {_cell(reason)}" for reason in s.reasons or ()]
     return out + [""] if s.reasons else out
+
+
+def _split(report: Report) -> list[str]:
+    """Show the findings and debt of the tests and the rest, and the test files."""
+    s = report.summary
+    if not s.split:
+        return []
+    out = ["| | files | findings | debt |", "|---|---|---|---|"]
+    for name, label in PARTS.items():
+        part = s.split[name]
+        debt = format_debt(part["debt_minutes"])
+        out.append(f"| {label} | {part['files']} | {part['findings']} | {debt} |")
+    return out + ["", _plain(s.test_files or ""), ""]
 
 
 def _tools(report: Report) -> list[str]:

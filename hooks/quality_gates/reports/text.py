@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from quality_gates.report import Report, Summary
+from quality_gates.score import format_debt
 
 
 def line(
@@ -25,6 +26,8 @@ def verdict(report: Report) -> str:
     if summary.score is not None:
         debt = summary.debt or f"{summary.debt_minutes}m"
         out.append(f"score {summary.score} ({summary.rating}), debt {debt}")
+    if summary.split is not None:
+        out.append(split(summary.split))
     out.extend(ratchet(summary))
     for note in report.notes:
         out.append(f"note: {note}")
@@ -36,6 +39,19 @@ def verdict(report: Report) -> str:
         f"{report.command}: {word}" + (": " + "; ".join(reasons) if reasons else "")
     )
     return "\n".join(out) + "\n"
+
+
+PARTS = {"tests": "tests", "rest": "the rest"}
+
+
+def split(parts: dict[str, dict[str, int]]) -> str:
+    """Say the findings and debt of the tests and of the rest, in one line."""
+    return "; ".join(
+        f"{label}: {part['findings']} finding(s), debt "
+        f"{format_debt(part['debt_minutes'])} in {part['files']} file(s)"
+        for name, label in PARTS.items()
+        if (part := parts.get(name)) is not None
+    )
 
 
 def ratchet(summary: Summary) -> list[str]:

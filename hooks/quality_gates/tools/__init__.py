@@ -25,11 +25,20 @@ __all__ = [
 ]
 
 
+_walked: list[bool] = []
+
+
 def load() -> dict[str, Adapter]:
-    """Import every adapter module once and return the registry."""
-    for module in pkgutil.iter_modules(__path__):
-        if module.name != "base" and not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}")
+    """Import every adapter module and return the registry.
+
+    The package is walked once per process: callers ask in loops (a category
+    per finding), and a walk lists the folder and imports each module.
+    """
+    if not _walked:
+        for module in pkgutil.iter_modules(__path__):
+            if module.name != "base" and not module.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{module.name}")
+        _walked.append(True)
     return REGISTRY
 
 

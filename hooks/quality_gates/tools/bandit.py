@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from quality_gates.errors import GateError
@@ -19,6 +21,7 @@ from quality_gates.tools.base import (
     register,
     tool_error,
 )
+from quality_gates.tools.testdefaults import BANDIT_RULE, bandit_config, bandit_name
 from quality_gates.tools.walk import any_glob
 
 SEVERITY = {"HIGH": "error", "MEDIUM": "error", "LOW": "warning"}
@@ -70,6 +73,41 @@ class Bandit(Adapter):
         if (ctx.root / ".bandit").is_file():
             return ".bandit"
         return None
+
+    def test_defaults(self, ctx: Context) -> str | None:
+        """Leave B101 (assert) out of test files, unless the project configures bandit.
+
+        The project's own bandit config is what bandit itself reads when the
+        project runs it (``own_config``): with one, bandit reports exactly
+        what that config says, in the tests too.
+        """
+        return None if self.own_config(ctx) else f"bandit {BANDIT_RULE} (assert)"
+
+    def test_config(self, ctx: Context) -> str | None:
+        """Name bandit's own config, which decides about test files too."""
+        own = self.own_config(ctx)
+        return f"bandit ({own})" if own else None
+
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run bandit; B101 skipped in the batch's test files by bandit's own config."""
+        tests = [f for f in files if ctx.tests(f)] if self.test_defaults(ctx) else []
+        if not tests:
+            return super().run(ctx, args, files)
+        folder = None
+        try:
+            folder = tempfile.TemporaryDirectory(prefix="quality-gates-bandit-")
+            config = Path(folder.name) / "bandit.toml"
+            skips = bandit_config([bandit_name(f) for f in tests])
+            config.write_text(skips, encoding="utf-8")
+        except OSError as exc:
+            if folder is not None:
+                folder.cleanup()
+            raise ToolCrashed(
+                "bandit: cannot write its config for the test files into a "
+                f"temporary folder ({exc.strerror}); check TMPDIR"
+            ) from None
+        with folder:
+            return super().run(ctx, [*args, "--configfile", str(config)], files)
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``bandit -r .`` checks, with the project's config.

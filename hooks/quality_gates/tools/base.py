@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from quality_gates import testfiles
 from quality_gates.code_identity import identity
 from quality_gates.config import Config
 from quality_gates.findings import Finding
@@ -77,6 +78,11 @@ class Context:
     root: Path
     config: Config
 
+    @functools.cached_property
+    def tests(self) -> testfiles.Rule:
+        """Which files are tests: ``test-files``, else as pytest finds them."""
+        return testfiles.load(self.root, self.config.test_files)
+
 
 class Adapter:
     """One checker.  Subclasses set the class variables and the three methods.
@@ -134,6 +140,29 @@ class Adapter:
     def default_args(self, ctx: Context) -> list[str]:
         """Return the suite's defaults, for a project with no config of its own."""
         return []
+
+    def test_defaults(self, ctx: Context) -> str | None:
+        """Say what the suite's defaults leave out of test files (``testfiles``).
+
+        None: nothing, or the project's own config for it decides.
+        """
+        return None
+
+    def test_config(self, ctx: Context) -> str | None:
+        """Name the project's own config that decides instead of ``test_defaults``."""
+        return None
+
+    def file_inputs(
+        self, ctx: Context, files: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Return, by file, what else decides its result: part of its cache key.
+
+        Whether a file is a test, where ``test_defaults`` apply: a changed
+        ``testpaths`` checks again the files it moves, and only those.
+        """
+        if not self.test_defaults(ctx):
+            return {}
+        return {name: ("test file",) for name in files if ctx.tests(name)}
 
     def select(self, ctx: Context, files: Sequence[str]) -> list[str]:
         """Return the files of ``files`` that the project's own run of the tool checks.

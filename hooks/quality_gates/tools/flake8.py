@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import atexit
-import configparser
-import dataclasses
-import hashlib
-import json
-import os
 import re
-import shutil
-import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from quality_gates.atomic import write_atomic
-from quality_gates.cache import cache_dir
 from quality_gates.findings import Finding
 from quality_gates.tools.base import (
     Adapter,
@@ -25,17 +13,34 @@ from quality_gates.tools.base import (
     ToolCrashed,
     config_error,
     config_line,
-    ini_has_section,
-    read_ini,
     register,
+)
+from quality_gates.tools.flake8_config import (
+    DEFAULT_EXCLUDE,
+    DISPLAY,
+    PYPROJECT_PLUGIN,
+    TABLE,
+    absolute,
+    codes,
+    ini_config,
+    option,
+    plugins,
+    raw,
+    read_config,
+    table_config,
+    unreported_codes,
+)
+from quality_gates.tools.testdefaults import (
+    FLAKE8_CODE,
+    PerFileIgnores,
+    batches,
+    joined,
+    real_root,
 )
 from quality_gates.tools.walk import Walk, any_glob
 
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
-DISPLAY = str(Path(__file__).resolve().parent.parent / "data" / "flake8-display.cfg")
 _LINE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]+\d+) (.*)$")
-_CODE = re.compile(r"[A-Z]{1,3}[0-9]{0,3}")
-_SELECTING = ("select", "extend-select")
 
 
 def severity(code: str) -> str:
@@ -73,6 +78,73 @@ class Flake8(Adapter):
         found = read_config(ctx)
         return found.label if found else None
 
+    def docstring_config(self, ctx: Context) -> str | None:
+        """Name where the project configures flake8's docstring checks, or None.
+
+        In the flake8 config flake8 reads (``own_config``): an option of
+        flake8-docstrings (``docstring-convention``, ``ignore-decorators``,
+        ``property-decorators``), or a D code named by ``select``,
+        ``extend-select``, ``ignore``, ``extend-ignore`` or ``per-file-ignores``.
+        pydocstyle's and ruff's own settings are not flake8's: flake8 never
+        reads them, so they change nothing here.
+        """
+        found = read_config(ctx)
+        if found is None:
+            return None
+        where = f"{found.name} [{found.section}]"
+        for key in DOCSTRING_OPTIONS:
+            if option(found.options, key, ()):
+                return f"{where} {key}"
+        for key in CODE_OPTIONS:
+            if any(_DOCSTRING_CODE.fullmatch(c) for c in codes(found.options, key)):
+                return f"{where} {key} (D codes)"
+        return None
+
+    def test_defaults(self, ctx: Context) -> str | None:
+        """Leave D1 (missing docstrings) out of test files, unless configured."""
+        if self.docstring_config(ctx):
+            return None
+        return f"flake8 {FLAKE8_CODE} (missing docstrings)"
+
+    def test_config(self, ctx: Context) -> str | None:
+        """Name the project's docstring config, which decides about test files too."""
+        own = self.docstring_config(ctx)
+        return f"flake8 docstrings ({own})" if own else None
+
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run flake8 with D1 ignored in the test files (``--per-file-ignores``).
+
+        [tool.flake8] is given to it as the config file it reads.  A batch
+        whose test files would not fit in one argument runs in parts.
+        """
+        args = _with_table(ctx, args)
+        tested = self.test_defaults(ctx) and any(ctx.tests(f) for f in files)
+        ignores = self.per_file_ignores(ctx) if tested else None
+        if ignores is None:
+            return super().run(ctx, args, files)
+        parts = batches(
+            files,
+            lambda f: ignores.entry(f) if ctx.tests(f) else None,
+            len(ignores.project),
+        )
+        return joined(
+            [
+                super(Flake8, self).run(
+                    ctx, [*args, "--per-file-ignores", ignores.value(entries)], part
+                )
+                for part, entries in parts
+            ]
+        )
+
+    def per_file_ignores(self, ctx: Context) -> PerFileIgnores | None:
+        """Read the project's ``per-file-ignores``; None when flake8 cannot either."""
+        found = read_config(ctx)
+        value = "\n".join(raw(found.options if found else {}, "per-file-ignores"))
+        try:
+            return PerFileIgnores(real_root(ctx.root), value)
+        except ValueError:  # flake8 itself says what is wrong with it
+            return None
+
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``flake8`` (``flake8 .``) checks.
 
@@ -84,11 +156,11 @@ class Flake8(Adapter):
         found = read_config(ctx)
         options = found.options if found else {}
         exclude = [
-            *_option(options, "exclude", DEFAULT_EXCLUDE),
-            *_option(options, "extend-exclude", ()),
+            *option(options, "exclude", DEFAULT_EXCLUDE),
+            *option(options, "extend-exclude", ()),
         ]
-        excluded = any_glob(_absolute(ctx.root, exclude))
-        wanted = any_glob(_absolute(ctx.root, _option(options, "filename", ("*.py",))))
+        excluded = any_glob(absolute(ctx.root, exclude))
+        wanted = any_glob(absolute(ctx.root, option(options, "filename", ("*.py",))))
         root = str(ctx.root)
 
         def matches(path: str) -> bool:
@@ -132,20 +204,6 @@ class Flake8(Adapter):
             display = ["--append-config", DISPLAY]
         return ["--jobs", "1", "--format", FORMAT, *display, *settings]
 
-    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
-        """Run flake8; [tool.flake8] is given to it as the config file it reads."""
-        if TABLE in args:
-            found = read_config(ctx)
-            if found is None or not found.table:
-                raise ToolCrashed("flake8: [tool.flake8] is gone from pyproject.toml")
-            made = table_config(ctx.root, found)
-            args = [str(made) if a == TABLE else a for a in args]
-            if PYPROJECT_PLUGIN in plugins("flake8.report"):
-                # flake8-pyproject installed here too: it would read
-                # pyproject.toml again, without the display settings
-                args = [*args, "--toml-config", str(made.with_suffix(".toml"))]
-        return super().run(ctx, args, files)
-
     def config_findings(self, ctx: Context) -> list[Finding]:
         """Report a ``select`` of codes no installed plugin reports, on its line."""
         found = read_config(ctx)
@@ -172,7 +230,7 @@ class Flake8(Adapter):
     def notes(self, ctx: Context) -> list[str]:
         """Say which config the gate reads when [tool.flake8] hides another."""
         found = read_config(ctx)
-        other = _ini_config(ctx.root)
+        other = ini_config(ctx.root)
         if found is None or not found.table or other is None:
             return []
         return [
@@ -210,202 +268,27 @@ class Flake8(Adapter):
         return findings
 
 
-def plugins(group: str = "flake8.extension") -> list[str]:
-    """Return the names of the installed flake8 plugins: code prefixes E, F, D...
-
-    ``group``: ``flake8.report`` for the report plugins (flake8-pyproject).
-    """
-    from importlib.metadata import distributions  # only when a config selects
-
-    # the path flake8 sees: ours without sys.path[0], as ``python -P`` starts it
-    # (under ``python -m`` that entry is the project root, where an sdist's
-    # own *.egg-info would pass for an installed plugin)
-    path = sys.path if sys.flags.safe_path else sys.path[1:]
-    return sorted(
-        {
-            ep.name
-            for dist in distributions(path=path)
-            for ep in dist.entry_points
-            if ep.group == group
-        }
-    )
-
-
-def unreported_codes(config: Flake8Config) -> dict[str, list[str]]:
-    """By key (``select``, ``extend-select``): codes no installed plugin reports."""
-    chosen: dict[str, list[str]] = {}
-    for key, value in config.options.items():
-        if key.replace("_", "-") in _SELECTING:
-            codes = [c for c in re.split(r"[,\s]+", value) if _CODE.fullmatch(c)]
-            chosen[key] = list(dict.fromkeys(codes))
-    if not any(chosen.values()):
-        return {}
-    known = set(plugins()) | config.local_plugins
-    missing = {
-        key: [
-            code
-            for code in codes
-            if not any(code.startswith(p) or p.startswith(code) for p in known)
-        ]
-        for key, codes in chosen.items()
-    }
-    return {key: codes for key, codes in missing.items() if codes}
-
-
-@dataclasses.dataclass(frozen=True)
-class Flake8Config:
-    """The config flake8 reads here: its file, and its options as flake8's text.
-
-    ``table``: pyproject.toml's ``[tool.flake8]``, which flake8 reads through
-    flake8-pyproject (the plugin that projects with that table install); it
-    then replaces every other config file, as the plugin makes it.
-    """
-
-    name: str
-    options: dict[str, str]
-    local_plugins: frozenset[str] = frozenset()
-    table: bool = False
-
-    @property
-    def section(self) -> str:
-        """The section or table that holds the options."""
-        return "tool.flake8" if self.table else "flake8"
-
-    @property
-    def label(self) -> str:
-        """Name the config for a person: the file, and the table when it is one."""
-        return f"{self.name} [tool.flake8]" if self.table else self.name
-
-
-def read_config(ctx: Context) -> Flake8Config | None:
-    """Read [tool.flake8], else the first of flake8's own files with a section."""
-    tool = ctx.config.pyproject.get("tool", {})
-    table = tool.get("flake8") if isinstance(tool, dict) else None
-    if isinstance(table, dict):
-        options = {str(k): _text(v) for k, v in table.items()}
-        return Flake8Config("pyproject.toml", options, table=True)
-    name = _ini_config(ctx.root)
-    if name is None:
-        return None
-    ini = read_ini(ctx.root / name)
-    options = dict(ini.items("flake8")) if ini.has_section("flake8") else {}
-    return Flake8Config(name, options, _local_plugins(ini))
-
-
-def _ini_config(root: Path) -> str | None:
-    """Name the first of setup.cfg, tox.ini and .flake8 with a flake8 section."""
-    for name in CONFIG_FILES:
-        if ini_has_section(root, name, "flake8", "flake8:local-plugins"):
-            return name
-    return None
-
-
-def _text(value: object) -> str:
-    """Write a TOML value as the text of an ini option: lists one item a line."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return ",\n".join(str(item) for item in value)
-    return str(value)
-
-
-def _local_plugins(parser: configparser.RawConfigParser) -> frozenset[str]:
-    """Codes of ``[flake8:local-plugins]``: ``extension = CODE = module:Class``."""
-    if not parser.has_section("flake8:local-plugins"):
-        return frozenset()
-    lines = parser.get("flake8:local-plugins", "extension", fallback="").splitlines()
-    return frozenset(line.split("=", 1)[0].strip() for line in lines if "=" in line)
-
-
-# the flake8-pyproject plugin (a report plugin: it only changes config reading)
-PYPROJECT_PLUGIN = "Flake8-pyproject"
-# in check_args, where the config file made from [tool.flake8] goes
-TABLE = "<pyproject.toml [tool.flake8]>"
-PATH_OPTIONS = ("exclude", "extend-exclude", "extend_exclude")
-
-
-# the config files this process wrote, by name: the batches of one run share one
-_WRITTEN: dict[str, Path] = {}
-
-
-def _private_folder() -> Path:
-    """Make a folder of this process's own in the temporary folder, removed at exit.
-
-    Never a fixed name there: anyone can place a file or a link under it first.
-    """
-    folder = tempfile.mkdtemp(prefix="quality-gates-flake8-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return Path(folder)
-
-
-def table_config(root: Path, config: Flake8Config) -> Path:
-    """Write [tool.flake8] as the ini file flake8 would read; return its path.
-
-    The display settings are forced as for any config.  flake8 takes the
-    paths in ``exclude``/``extend-exclude`` from the config's folder, so those
-    are made absolute from the project root, where pyproject.toml is.  The
-    file is named by its content, in the suite's cache folder (else a private
-    temporary folder); a TOML twin is written for flake8-pyproject.
-    """
-    parser = configparser.RawConfigParser()
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read_string(Path(DISPLAY).read_text(encoding="utf-8"))
-    display = dict(parser.items("flake8"))
-    options = dict(config.options)
-    for key in PATH_OPTIONS:
-        if key in options:
-            patterns = [p for p in re.split(r"[,\s]+", options[key]) if p]
-            options[key] = ",\n".join(_absolute(root, patterns))
-    options.update(display)
-    lines = ["[flake8]"]
-    for key, value in options.items():
-        lines.append(f"{key} = " + value.replace("\n", "\n    "))
-    text = "\n".join(lines) + "\n"
-    twin = "[tool.flake8]\n" + "".join(
-        f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in options.items()
-    )
-    name = hashlib.sha256(text.encode()).hexdigest()[:16]
-    if name in _WRITTEN:
-        return _WRITTEN[name]
-    for folder in (cache_dir() / "flake8", None):
-        try:
-            # written afresh by each process, never trusted as found
-            path = (folder or _private_folder()) / f"{name}.cfg"
-            write_atomic(path, text)
-            write_atomic(path.with_suffix(".toml"), twin)
-        except OSError:
-            continue
-        _WRITTEN[name] = path
-        return path
-    raise ToolCrashed(
-        "flake8: cannot write the config made from [tool.flake8] in the cache "
-        f"folder ({cache_dir()}) or the temporary folder"
-    )
-
-
-# where flake8 looks, in its order, and its default exclude (flake8/defaults.py)
-CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
-DEFAULT_EXCLUDE = (
-    *(".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox"),
-    *(".eggs", "*.egg"),
+# flake8-docstrings' own options, and the options that name codes
+DOCSTRING_OPTIONS = (
+    *("docstring-convention", "ignore-decorators", "property-decorators"),
 )
+CODE_OPTIONS = (
+    *("select", "extend-select", "ignore", "extend-ignore", "per-file-ignores"),
+)
+_DOCSTRING_CODE = re.compile(r"D[0-9]*")
 
 
-def _option(options: dict[str, str], name: str, default: Sequence[str]) -> list[str]:
-    """Read a list option of ``[flake8]``: commas or whitespace, ``-`` or ``_``."""
-    for key in (name, name.replace("-", "_")):
-        if key in options:
-            return [p for p in re.split(r"[,\s]", options[key]) if p]
-    return list(default)
-
-
-def _absolute(root: Path, patterns: Sequence[str]) -> list[str]:
-    """Make patterns with a ``/`` paths from the config's folder, as flake8 does."""
-    return [
-        (
-            os.path.abspath(os.path.join(root, p)).rstrip("/")
-            if "/" in p or p == "."
-            else p
-        )
-        for p in patterns
-    ]
+def _with_table(ctx: Context, args: Sequence[str]) -> list[str]:
+    """Put the config file made from [tool.flake8] where ``check_args`` marks it."""
+    if TABLE not in args:
+        return list(args)
+    found = read_config(ctx)
+    if found is None or not found.table:
+        raise ToolCrashed("flake8: [tool.flake8] is gone from pyproject.toml")
+    made = table_config(ctx.root, found)
+    out = [str(made) if a == TABLE else a for a in args]
+    if PYPROJECT_PLUGIN in plugins("flake8.report"):
+        # flake8-pyproject installed here too: it would read pyproject.toml
+        # again, without the display settings
+        out += ["--toml-config", str(made.with_suffix(".toml"))]
+    return out

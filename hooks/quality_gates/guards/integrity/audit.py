@@ -5,18 +5,23 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from quality_gates import textfile
+from quality_gates import textfile, yamlnodes
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
+    actioninputs,
     configfiles,
     flake8plugins,
+    makefiles,
     mypyconfig,
+    noxfiles,
     precommit,
     workflows,
 )
 from quality_gates.guards.integrity.ignored import ignored_sections
+from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shadowing import shadowing
 from quality_gates.guards.integrity.toxcommands import tox_commands
+from quality_gates.guards.integrity.workflows import LocalActions
 from quality_gates.sources import split_lines
 
 WORKFLOW_DIR = ".github/workflows"
@@ -55,22 +60,59 @@ def action_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in found if p.is_file())
 
 
+def _local_actions(root: Path, texts: dict[str, textfile.Text]) -> LocalActions:
+    """Read the repository's composite actions: inputs their steps run."""
+    found: LocalActions = {}
+    for rel, text in texts.items():
+        parsed = yamlnodes.compose(text.text) if not text.problem else None
+        if parsed is not None and parsed.root is not None and not parsed.error:
+            folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
+            found[folder] = actioninputs.local_inputs(parsed.root)
+    return found
+
+
 def _yaml_files(root: Path, audit: Audit) -> None:
+    actions = {rel: textfile.read(root / rel) for rel in action_files(root)}
+    local = _local_actions(root, actions)
     kinds = [(rel, workflows.audit_workflow) for rel in workflow_files(root)]
-    kinds += [(rel, workflows.audit_action) for rel in action_files(root)]
+    kinds += [(rel, workflows.audit_action) for rel in actions]
     for rel, audit_file in kinds:
-        text = textfile.read(root / rel)
-        result = audit_file(rel, text)
+        text = actions.get(rel) or textfile.read(root / rel)
+        result = audit_file(rel, text, local)
         audit.findings += result.findings
         audit.notes += result.notes
         audit.files.append(rel)
         audit.lines_of[rel] = text.lines
 
 
+_SCRIPT_FILES = (
+    (makefiles.PATH, makefiles.audit),
+    ("makefile", makefiles.audit),
+    (noxfiles.PATH, noxfiles.audit),
+)
+
+
+def _script_files(root: Path, audit: Audit) -> None:
+    """Audit the Makefile's recipes and the noxfile's sessions."""
+    for name, audit_file in _SCRIPT_FILES:
+        if not (root / name).is_file():
+            continue
+        text = textfile.read(root / name)
+        if text.problem:
+            detail = f"{name} is {text.problem}"
+            audit.findings.append(finding("QG109", name, text.line, detail))
+        else:
+            found = audit_file(text.text)
+            audit.findings += [dataclasses.replace(f, path=name) for f in found]
+        audit.files.append(name)
+        audit.lines_of[name] = text.lines
+
+
 def run(root: Path) -> Audit:
     """Audit the workflows, actions, pre-commit config and tool configs at ``root``."""
     audit = Audit()
     _yaml_files(root, audit)
+    _script_files(root, audit)
     precommit_root = None
     if (root / precommit.PATH).is_file():
         text = textfile.read(root / precommit.PATH)

@@ -1,83 +1,85 @@
-"""Tell whether a shell command runs a gate (a test, linter, type checker, audit).
+"""Tell whether a shell command runs a check, and on what evidence.
 
-A command is a gate by its name (``pytest``, ``flake8``, ``make lint``,
-``npm run typecheck``, ``bash -n``) or by where it stands: any command that is
-not plain setup or cleanup, in a step or job whose name says it checks
-(``Check formatting``, ``Run tests``, ``Build docs``).  Fixers (``black .``,
-``ruff check --fix``) and version or help queries are never gates.
+A command is a check *by name* when the command itself says so: a checker of
+the catalogue (``pytest``, ``flake8``, ``pydoctor``), a checking subcommand or
+target (``pip check``, ``make lint``, ``npm run typecheck``), an argument that
+makes it check (``--check``, ``--exit-code``, ``--fail-under``) or a script
+whose name says it checks (``./scripts/run-tests.sh``).  It is a check *by
+context* when only its step or job says so (``Run e2e suite`` running
+``./run.sh``): that is weaker evidence, and findings resting on it are notes
+unless the failure is thrown away on purpose.  Fixers (``black .``, ``ruff
+check --fix``), setup (``pkg_install``, ``pip install``), reports (``radon``)
+and version queries are never checks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-GATE_TOOLS = frozenset(
-    """pytest py.test tox nox flake8 mypy pyright pytype pylint ruff black isort bandit
-    pip-audit safety semgrep coverage pre-commit quality-gates pydocstyle pycodestyle
-    pyflakes codespell eslint tsc prettier shellcheck hadolint actionlint zizmor trivy
-    gitleaks detect-secrets interrogate vulture xenon yamllint markdownlint
-    markdownlint-cli2 check-manifest twine unittest deptry darglint doc8 sphinx-build
-    mkdocs django-admin manage.py behave nose2 ward py_compile compileall audit-ci
-    vermin check-sdist check-wheel-contents validate-pyproject pyroma mdformat
-    jest vitest mocha stylelint biome ty basedpyright slotscheck import-linter
-    lint-imports refurb docformatter trufflehog grype osv-scanner tfsec checkov
-    kube-linter kubeconform conftest""".split()
-)
-GATE_WORDS = re.compile(
-    r"test|lint|check|audit|scan|verify|validat|typecheck|type-check|coverage|"
-    r"security|sast|clippy|\bvet\b|spotless|fmt|format"
-)
+from quality_gates.guards.integrity import catalogue as cat
+
 CONTEXT_WORDS = re.compile(
     r"(?i)test|lint|check|verif|validat|audit|scan|secur|typ(e|ing)|coverage|"
     r"\bbuild|compil|\bdocs?\b|documentation|quality|style|format|smoke|sast|"
-    r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b|secret"
+    r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b|secret|"
+    r"fuzz|doctest|sanity|conformance|regression|integration"
 )
 # A step named for shipping what it builds delivers; its build is no check.
-DELIVERY_STEP = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease")
-_BUILD = re.compile(r"(?i)\bbuild\w*")
+DELIVERY = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease|\bupload")
+_BUILD = re.compile(r"(?i)\bbuild\w*|\bcompil\w*")
 # A step named for what it sets up or moves is not a check, whatever its job is.
 SETUP_STEP = re.compile(
     r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"
     r"configure|log ?in|publish|deploy|notify|prepare|clean|generate|create|start|"
     r"stop|wait|collect|print|show|display|report|summar|get|fetch|push|tag|"
-    r"update|bump|release|free|remove|delete)"
+    r"update|bump|release|free|remove|delete|dump|debug|inspect|list)"
 )
 _WRAPPERS = frozenset(
     "sudo time env nice nohup exec command xvfb-run stdbuf unbuffer caffeinate".split()
 )
-_RUNNERS = frozenset("uv poetry pdm hatch pipenv rye conda mamba micromamba".split())
-_SUBCOMMANDS = frozenset("npm yarn pnpm bun invoke inv rake bundle pip pip3".split())
-_TARGETS = frozenset(
-    "make just task mvn mvnw gradle gradlew sbt ant cargo go dotnet swift".split()
+_RUNNERS = frozenset(
+    "uv poetry pdm hatch pipenv rye conda mamba micromamba pixi".split()
 )
-_INTERPRETERS = re.compile(r"^(python[0-9.]*|py|node|ruby|perl|deno|php)$")
+_SUBCOMMANDS = frozenset("npm yarn pnpm bun invoke inv rake bundle".split())
+_TARGETS = frozenset("make gmake just task mvn mvnw gradle gradlew sbt ant".split())
+_INTERPRETERS = re.compile(r"^(python[0-9.]*|py|pypy[0-9.]*|node|ruby|perl|deno|php)$")
 _SHELLS = re.compile(r"^(ba|z|da|k)?sh$")
 _CONTAINERS = frozenset("docker podman".split())
-# Commands that set up, clean up, report or move files: never a gate by context.
-_PLUMBING = frozenset(
-    """cd pushd popd rm rmdir mkdir cp mv ln touch chmod chown echo printf cat ls pwd
-    export source . sleep kill pkill killall wait true false : test [ [[ set unset
-    shopt trap read eval exit return continue break git curl wget apt-get apt dpkg
-    brew yum dnf apk choco winget snap pip pip3 pipx conda mamba micromamba npm yarn
-    pnpm corepack nvm rustup ssh ssh-keyscan ssh-add gpg which type hash tee xargs
-    find sed awk cut sort uniq head tail wc tr date basename dirname realpath readlink
-    grep egrep fgrep jq yq tar unzip zip gzip gunzip xz base64 sha256sum md5sum df du
-    free uname whoami id hostname systemctl service docker podman kubectl helm aws
-    gcloud az gh hub sudo env ulimit umask alias local declare readonly typeset let
-    codecov coveralls diff cmp tput clear stty nproc getconf ldconfig
-    update-alternatives
-    locale-gen localedef mount umount ps top pgrep lsof netstat ss ping nc timeout
-    deactivate activate pyenv asdf sdk fnm volta""".split()
+_INTERPRETER_VARIABLE = re.compile(
+    r"^\$[({]?(PYTHON|PY|python|VENV_PYTHON|PYTHON_BIN|PYEXE)\w*[)}]?$"
 )
-_FIXER_FLAGS = frozenset(("--check", "--check-only", "--diff", "-c"))
-# Metrics that print and never fail on what they find.
-_REPORTERS = frozenset(
-    "radon cloc tokei pygount scc lizard wily syft cyclonedx-py cyclonedx-bom".split()
+_HELP = frozenset(("--version", "-V", "--help", "-h"))
+_HELP_WORDS = frozenset(("version", "help"))
+# Subcommands that set things up: never a check, whatever the step is named.
+_SETUP_SUBCOMMANDS = frozenset(
+    """install sync add remove lock venv pip cache self tool python export ci i
+    link uninstall update upgrade download config init new login publish upload
+    autoupdate clean""".split()
 )
+# Tools whose other subcommands (``uv build``, ``cargo build``) are checks only
+# when their step says so.
+_CONTEXT_CAPABLE = frozenset(
+    "uv poetry pdm hatch npm yarn pnpm cargo go dotnet terraform helm asv".split()
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """Why a command is a check: ``named`` (by itself) or ``context`` (its step)."""
+
+    strength: str
+    key: str = ""
+    query: bool = False
 
 
 def _base(token: str) -> str:
     return token.rsplit("/", 1)[-1]
+
+
+def _head(token: str) -> str:
+    """``$(PYTHON)`` and ``$PYTHON`` run python; otherwise the file's base name."""
+    return "python" if _INTERPRETER_VARIABLE.match(token) else _base(token)
 
 
 def _strip_options(tokens: list[str]) -> list[str]:
@@ -92,13 +94,14 @@ def _after_xargs(tokens: list[str]) -> list[str]:
     return tokens[index:]
 
 
-def _after_exec(tokens: list[str]) -> list[str]:
-    """Return what ``find ... -exec CMD {} ;`` runs."""
-    for flag in ("-exec", "-execdir", "-ok"):
+def exec_part(tokens: list[str]) -> tuple[list[str], str]:
+    """Return what ``find ... -exec CMD {} ;`` runs, and its end (``;``, ``+``)."""
+    for flag in ("-exec", "-execdir", "-ok", "-okdir"):
         if flag in tokens:
             rest = tokens[tokens.index(flag) + 1 :]
-            return [t for t in rest if t not in ("{}", ";", "\\;", "+")]
-    return []
+            end = next((t for t in rest if t in (";", "\\;", "+")), ";")
+            return [t for t in rest if t not in ("{}", ";", "\\;", "+")], end
+    return [], ""
 
 
 def _after_timeout(tokens: list[str]) -> list[str]:
@@ -106,22 +109,30 @@ def _after_timeout(tokens: list[str]) -> list[str]:
     return rest[1:]
 
 
-def strip_wrappers(tokens: list[str]) -> list[str]:
-    """Drop ``FOO=1 sudo``, ``uv run``, ``python -m``, ``xargs``, ``find -exec``."""
+def _drop_assignments(tokens: list[str]) -> list[str]:
     while tokens and (
         re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", tokens[0])
         or _base(tokens[0]) in _WRAPPERS
     ):
         if tokens[0] == "command" and tokens[1:2] in (["-v"], ["-V"]):
             return []  # `command -v tool` looks a tool up, it does not run it
+        if tokens[0] == "env" and tokens[1:2] and tokens[1].startswith("-"):
+            tokens = [t for t in tokens[1:] if not t.startswith("-")]
+            continue
         tokens = tokens[1:]
+    return tokens
+
+
+def strip_wrappers(tokens: list[str]) -> list[str]:
+    """Drop ``FOO=1 sudo``, ``uv run``, ``python -m``, ``xargs``, ``find -exec``."""
+    tokens = _drop_assignments(tokens)
     if not tokens:
         return tokens
-    head = _base(tokens[0])
+    head = _head(tokens[0])
     if head == "xargs":
         return strip_wrappers(_after_xargs(tokens))
-    if head == "find" and _after_exec(tokens):
-        return strip_wrappers(_after_exec(tokens))
+    if head == "find" and exec_part(tokens)[0]:
+        return strip_wrappers(exec_part(tokens)[0])
     if head == "timeout":
         return strip_wrappers(_after_timeout(tokens))
     if len(tokens) > 1 and head in _RUNNERS and tokens[1] in ("run", "exec", "x"):
@@ -129,14 +140,17 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
     if head in ("uvx", "npx", "pipx", "bunx", "pnpx"):
         rest = [t for t in tokens[1:] if t != "run"]
         return strip_wrappers(_drop_runner_options(rest))
-    if len(tokens) > 2 and _INTERPRETERS.match(head) and tokens[1] == "-m":
-        return tokens[2:]
+    if _INTERPRETERS.match(head) and "-m" in tokens:
+        index = tokens.index("-m", 1)
+        if all(t.startswith("-") for t in tokens[1:index]):
+            return tokens[index + 1 :]
     return tokens
 
 
 def _drop_runner_options(tokens: list[str]) -> list[str]:
-    """``--with x --python 3.12 --frozen tool args`` -> ``tool args``."""
+    """``--with x --python 3.12 --frozen -e env tool args`` -> ``tool args``."""
     takes_value = {"--with", "--python", "-p", "--from", "--group", "--extra", "-e"}
+    takes_value |= {"--environment", "--env", "-n", "--name", "--manifest-path"}
     index = 0
     while index < len(tokens) and tokens[index].startswith("-"):
         has_value = tokens[index] in takes_value and "=" not in tokens[index]
@@ -144,77 +158,96 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
     return tokens[index:]
 
 
-def _named_tool(head: str, args: list[str]) -> bool | None:
-    """Judge a named checker by its options; None when ``head`` is not one."""
-    if head not in GATE_TOOLS:
+def _fixer(head: str, args: list[str]) -> bool | None:
+    """Judge a formatter by its check flag; None when ``head`` is none."""
+    if head == "ruff":
+        plain = _strip_options(args)
+        if plain[:1] == ["format"]:
+            return "--check" in args or "--diff" in args
+        return "--fix" not in args or "--exit-non-zero-on-fix" in args
+    if head not in cat.FIXERS:
+        return None
+    return any(a in cat.FIXER_CHECK_FLAGS for a in args)
+
+
+def _subcommand(head: str, args: list[str]) -> bool | None:
+    """Judge a tool that checks only through some subcommands (``pip check``)."""
+    allowed = cat.SUBCOMMAND_CHECKS.get(head)
+    if allowed is None:
         return None
     plain = _strip_options(args)
-    if any(a in ("--version", "-V", "--help", "-h") for a in args):
+    sub = plain[0] if plain else None
+    flags = cat.NEEDS_CHECK_FLAG.get(f"{head} {sub}")
+    if sub in allowed and flags is not None:
+        return any(a in flags for a in args)
+    if sub in allowed:
+        return True
+    if sub in cat.NOT_CHECKING.get(head, ()) or sub in _SETUP_SUBCOMMANDS:
         return False
-    if head in ("black", "isort"):
-        return any(a in _FIXER_FLAGS for a in args)
-    if head == "ruff":
-        return _ruff_is_check(args)
-    if head == "prettier":
-        return any(a in ("--check", "-c", "--list-different", "-l") for a in args)
-    if head == "coverage":
-        return plain[:1] == ["run"] or any(a.startswith("--fail-under") for a in args)
-    if head == "pre-commit":
-        return not plain or plain[0] in ("run", "try-repo")
-    if head == "twine":
-        return plain[:1] == ["check"]
-    if head == "mkdocs":
-        return plain[:1] == ["build"]
-    return True
-
-
-def _ruff_is_check(args: list[str]) -> bool:
-    plain = _strip_options(args)
-    if plain[:1] == ["format"]:
-        return "--check" in args or "--diff" in args
-    fixes = "--fix" in args and "--exit-non-zero-on-fix" not in args
-    return not fixes
-
-
-_VALUE_FLAGS = frozenset("-f -C -pl -P -s --file --directory --settings -p".split())
+    if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
+        return True
+    return None if head in _CONTEXT_CAPABLE else False
 
 
 def _targets(args: list[str]) -> list[str]:
     """``make -C docs lint`` -> ``lint``: goals, not option values or paths."""
-    out = []
+    value_flags = {"-f", "-C", "-pl", "-P", "-s", "--file", "--directory", "-p", "-e"}
+    out: list[str] = []
     skip = False
     for arg in args:
         if skip:
             skip = False
-        elif arg in _VALUE_FLAGS:
+        elif arg in value_flags:
             skip = True
         elif not arg.startswith("-") and "/" not in arg and "=" not in arg:
             out.append(arg)
     return out
 
 
-def _subcommand_tool(head: str, args: list[str]) -> bool | None:
-    plain = _strip_options(args)
+def _build_tool(head: str, args: list[str]) -> bool | None:
+    """``make lint``, ``npm run typecheck``, ``tox -e lint``: the goal decides."""
     if head in _TARGETS:
-        return any(GATE_WORDS.search(t) for t in _targets(args))
+        goals = _targets(args)
+        return True if any(cat.GATE_WORDS.search(t) for t in goals) else None
     if head not in _SUBCOMMANDS:
         return None
+    plain = _strip_options(args)
+    if plain[:1] in (["install"], ["ci"], ["add"], ["i"], ["link"]):
+        return False
     if plain[:1] == ["run"]:
         plain = plain[1:]
-    return any(GATE_WORDS.search(t) for t in plain[:1]) or plain[:1] == ["test"]
+    if plain[:1] == ["test"] or any(cat.GATE_WORDS.search(t) for t in plain[:1]):
+        return True
+    return None
+
+
+def _script(head: str) -> bool | None:
+    """Judge a script by its name: checking (``check_links.py``) or setup."""
+    name = head.lower()
+    if cat.SETUP_NAME.search(name) or cat.REPORT_NAME.search(name):
+        return False
+    return True if cat.GATE_WORDS.search(name) else None
 
 
 def _interpreter(head: str, args: list[str]) -> bool | None:
     if _SHELLS.match(head):
-        return "-n" in args or bool(
-            args and not args[0].startswith("-") and GATE_WORDS.search(_base(args[0]))
-        )
+        if "-n" in args:
+            return True  # `bash -n script`: a syntax check
+        plain = _strip_options(args)
+        if "-c" in args or not plain:
+            return None  # `bash -c '...'` is read as a script of its own
+        return _script(_base(plain[0]))
     if not _INTERPRETERS.match(head):
         return None
     plain = _strip_options(args)
-    return bool(plain) and (
-        _base(plain[0]) in GATE_TOOLS or bool(GATE_WORDS.search(_base(plain[0])))
-    )
+    if not plain or "-c" in args:
+        return None
+    script = _base(plain[0])
+    if script == "setup.py":
+        return plain[1:2] in (["check"], ["test"]) or None
+    if script in cat.GATE_TOOLS or script in cat.SUBCOMMAND_CHECKS:
+        return named([script, *plain[1:]])
+    return _script(script)
 
 
 def _container(head: str, args: list[str]) -> bool | None:
@@ -223,14 +256,58 @@ def _container(head: str, args: list[str]) -> bool | None:
     plain = _strip_options(args)
     if plain[:1] == ["compose"]:
         plain = plain[1:]
+    if plain[:1] == ["build"]:
+        return None  # an image build checks when its step says so
     if plain[:1] not in (["run"], ["exec"]):
         return False
-    return any(_image_name(t) in GATE_TOOLS for t in plain[1:])
+    return any(_image_name(t) in cat.GATE_TOOLS for t in plain[1:]) or None
 
 
 def _image_name(token: str) -> str:
     """``aquasec/trivy:latest`` -> ``trivy``; a plain word stays as it is."""
     return _base(token).split("@", 1)[0].split(":", 1)[0]
+
+
+def _git(head: str, args: list[str]) -> bool | None:
+    if head != "git":
+        return None
+    queries = ("--exit-code", "--check", "--quiet", "--is-ancestor")
+    return any(a in queries for a in args) or False
+
+
+def _asks_for_help(args: list[str]) -> bool:
+    """``tool --version``, ``tool -h``, ``uv version``: a query, not a run."""
+    if args and all(a in _HELP for a in args):
+        return True
+    return len(args) == 1 and args[0] in _HELP_WORDS
+
+
+def named(tokens: list[str]) -> bool | None:
+    """Judge a command by its name: True checks, False never, None ask its step."""
+    tokens = strip_wrappers(tokens)
+    if not tokens:
+        return False
+    head, args = _head(tokens[0]), tokens[1:]
+    if _asks_for_help(args):
+        return False
+    if head in _CONTAINERS:
+        return _container(head, args)
+    for judge in (_fixer, _git, _subcommand, _build_tool, _interpreter):
+        verdict = judge(head, args)
+        if verdict is not None:
+            return verdict
+    if head in cat.GATE_TOOLS:
+        return True
+    if head in cat.PLUMBING or head in cat.REPORTERS:
+        return False
+    if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
+        return True
+    return _script(head)
+
+
+def named_gate(tokens: list[str]) -> bool:
+    """Tell whether a command is a checker by its name (tool, target or script)."""
+    return named(tokens) is True
 
 
 def command_is_gate(command: str | list[str]) -> bool:
@@ -239,19 +316,10 @@ def command_is_gate(command: str | list[str]) -> bool:
     return named_gate(tokens)
 
 
-def named_gate(tokens: list[str]) -> bool:
-    """Tell whether a command is a checker by its name (tool, target or script)."""
+def is_query(tokens: list[str]) -> bool:
+    """Tell a status query (``git diff --quiet``): control flow when tested."""
     tokens = strip_wrappers(tokens)
-    if not tokens:
-        return False
-    head, args = _base(tokens[0]), tokens[1:]
-    for judge in (_named_tool, _subcommand_tool, _interpreter, _container):
-        verdict = judge(head, args)
-        if verdict is not None:
-            return verdict
-    if head in ("git",) and ("--exit-code" in args or "--check" in args):
-        return True
-    return head not in _PLUMBING and bool(GATE_WORDS.search(head))
+    return bool(tokens) and _head(tokens[0]) in cat.QUERY_TOOLS
 
 
 def is_fixer(tokens: list[str]) -> bool:
@@ -259,41 +327,55 @@ def is_fixer(tokens: list[str]) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
-    head, args = _base(tokens[0]), tokens[1:]
-    if head in ("black", "isort", "ruff", "prettier"):
-        return _named_tool(head, args) is False
+    head, args = _head(tokens[0]), tokens[1:]
+    verdict = _fixer(head, args)
+    if verdict is not None:
+        return not verdict
     return "--fix" in args or "--write" in args or "-w" in args
 
 
-def checking_context(step: str, job: str) -> str:
+def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     """Return the names that make a step's commands checks ('' for setup).
 
-    A step that builds in order to ship ("Build and push the image") delivers:
-    its ``docker build`` checks nothing, unless the name also says it tests.
+    A step that builds in order to ship ("Build and push the image"), or any
+    step of a job that ships (deploy, publish, release), delivers: its build
+    checks nothing, unless the name also says it tests.
     """
     if SETUP_STEP.match(step):
         return ""
-    if DELIVERY_STEP.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
+    if DELIVERY.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
         return ""
     both = f"{step} / {job}"
+    if delivery_job:
+        both = _BUILD.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
 
 
 def context_gate(tokens: list[str], context: str) -> bool:
-    """Tell whether a command checks because its step or job checks."""
+    """Tell whether a command checks only because its step or job checks."""
     tokens = strip_wrappers(tokens)
     if not tokens or not context:
         return False
-    head = _base(tokens[0])
-    if head in GATE_TOOLS or head in _REPORTERS:
-        return False  # a named checker decides by its own options (named_gate)
-    if head in _PLUMBING or is_fixer(tokens):
+    head = _head(tokens[0])
+    if head in cat.GATE_TOOLS or head in cat.REPORTERS or cat.SETUP_NAME.search(head):
+        return False  # a named checker decides by its own options (named)
+    if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
-    if any(a in ("--version", "-V", "--help", "-h") for a in tokens[1:]):
+    if _asks_for_help(tokens[1:]):
         return False
     if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin
-    return not (_INTERPRETERS.match(head) and tokens[1:2] == ["-m"] and "pip" in tokens)
+    return not (_INTERPRETERS.match(head) and "pip" in tokens[1:3])
+
+
+def judge(tokens: list[str], context: str) -> Check | None:
+    """Return the check a command runs, with its evidence (None: no check)."""
+    verdict = named(tokens)
+    if verdict is True:
+        return Check("named", gate_key(tokens), is_query(tokens))
+    if verdict is None and context_gate(tokens, context):
+        return Check("context", gate_key(tokens))
+    return None
 
 
 def gate_key(tokens: list[str]) -> str:
@@ -301,7 +383,7 @@ def gate_key(tokens: list[str]) -> str:
     tokens = strip_wrappers(tokens)
     if not tokens:
         return ""
-    head = _base(tokens[0])
+    head = _head(tokens[0])
     plain = _strip_options(tokens[1:])
     if head in _SUBCOMMANDS or head in _TARGETS:
         return " ".join([head, *plain[:2]])

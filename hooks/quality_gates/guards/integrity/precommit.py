@@ -34,8 +34,7 @@ def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
     where = f"hook `{hook_id}`"
     entry_node = value(hook, "entry")
     entry = scalar(entry_node) or ""
-    script = inner_script(entry) if entry else None
-    for text in (entry, script or ""):
+    for text in (entry,):
         for hit in shell.audit(text):
             line = line_of(entry_node) if entry_node else line_of(hook)
             found.append(finding(hit.rule, path, line, f"{where}: {hit.detail}"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from quality_gates.findings import Finding
 from quality_gates.guards.rules import Rule, catalogue, make_finding
 
@@ -162,6 +164,19 @@ RULES = catalogue(
         "`[[tool.mypy.overrides]]` section, or adopt with a baseline",
     ),
     Rule(
+        "QG117",
+        "status-discarded",
+        "error",
+        "a gate run by a command that throws its exit status away: `find -exec "
+        "... \\;`, a `python -c` program calling it through `subprocess.run` without "
+        "`check=True`, `subprocess.call` or `os.system` whose result is dropped, "
+        "`pytest.main()` or a package's `test()` not passed to `sys.exit`",
+        "the wrapper exits 0 whatever the gate returns, so the step passes",
+        "let the status through: `find ... -exec CMD {} +` (or `| xargs CMD`), "
+        "`subprocess.run(..., check=True)`, `sys.exit(pytest.main())`, "
+        "`pkg.test(exit=True)`",
+    ),
+    Rule(
         "QG120",
         "pytest-config-shadowed",
         "error",
@@ -209,6 +224,22 @@ RULES = catalogue(
 )
 
 
-def finding(rule_id: str, path: str, line: int, detail: str) -> Finding:
-    """Make an audit-gates finding of rule ``rule_id``."""
-    return make_finding(TOOL, RULES[rule_id], path, line, detail)
+NOTE = "info"
+
+
+def finding(rule_id: str, path: str, line: int, detail: str, why: str = "") -> Finding:
+    """Make an audit-gates finding of rule ``rule_id``.
+
+    With ``why`` the evidence makes it plausible, not certain: the finding is a
+    note (severity info) that says what is missing, and does not fail the gate.
+    """
+    rule = RULES[rule_id]
+    if why:
+        rule = dataclasses.replace(rule, severity=NOTE)
+        detail = f"{detail} (a note, not certain: {why})"
+    return make_finding(TOOL, rule, path, line, detail)
+
+
+def fails(item: Finding) -> bool:
+    """Tell whether a finding fails the gate (notes do not)."""
+    return item.severity != NOTE

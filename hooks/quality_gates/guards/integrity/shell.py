@@ -34,11 +34,16 @@ class ScriptAudit:
     note: str = ""
 
 
-def audit_script(script: str, *, runs_with: Shell, context: str = "") -> ScriptAudit:
-    """Audit one script run by ``runs_with``; ``context`` names its step and job."""
+def audit_script(
+    script: str, *, runs_with: Shell, context: str = "", place: str = ""
+) -> ScriptAudit:
+    """Audit one script run by ``runs_with``; ``context`` names its step and job.
+
+    ``place`` says why findings here are only plausible (a report job), if so.
+    """
     try:
         root = shellparse.parse(script)
-        walker = Walker(runs_with, context, script)
+        walker = Walker(runs_with, context, script, place)
         result = walker.program(root)
     except (shellparse.ParseFailure, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, shellparse.ParseFailure) else "too deep"

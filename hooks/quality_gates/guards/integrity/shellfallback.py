@@ -79,10 +79,12 @@ def _succeeds(node: Node, words: list[str]) -> bool:
 
 def _to_log(command: Node) -> bool:
     """``echo`` to the log (or the step summary), not into a file it creates."""
-    parent = command.parent
-    if parent is None or parent.type != "redirected_statement":
+    parent = shellparse.redirect_of(command)
+    if parent is None:
         return True
-    target = shellparse.text(parent)
+    target = " ".join(
+        shellparse.text(r) for r in parent.children_by_field_name("redirect")
+    )
     return "GITHUB_STEP_SUMMARY" in target or ">&2" in target or "/dev/" in target
 
 

@@ -8,11 +8,20 @@ still fail the script, the way bash decides it:
 * without ``pipefail`` a pipeline's status is its last command's;
 * a status nobody stops on is lost unless the next command reads ``$?`` (or a
   later one ``PIPESTATUS``), or it is the script's last, whose status the step
-  keeps.
+  keeps;
+* a failure recorded in a variable read later is carried forward; one
+  recorded in a step output, an environment file or a file is a *sink* the
+  job may still read and fail on (``consumers``);
+* ``bash -c``, ``python -c`` and ``find -exec`` run commands of their own
+  (``shellnest``).
 
 What hides a failure names the rule: a fallback that always succeeds
 (QG101, QG102 when it echoes), ``exit 0`` right after (QG103), ``errexit``
-off (QG104), a pipe (QG112), a test whose failure branch does nothing (QG113).
+off (QG104), a pipe (QG112), a test whose failure branch does nothing
+(QG113), a wrapper that drops the status (QG117).  A hit is *certain* when
+the command checks by its own name or the failure is thrown away on purpose;
+a command that checks only by the name of its step, whose failure is lost by
+accident, is a plausible note.
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from quality_gates.guards.integrity import gatecmd, shellparse
+from quality_gates.guards.integrity import gatecmd, shellnest, shellparse, shellsinks
+from quality_gates.guards.integrity.flowtypes import Flow, Gate, Hit, Result, Shell
 from quality_gates.guards.integrity.shellfallback import (
     Verdict,
     statement_commands,
@@ -35,6 +45,8 @@ from quality_gates.guards.integrity.shellparse import (
 )
 from tree_sitter import Node
 
+__all__ = ["Flow", "Gate", "Hit", "Result", "Shell", "Walker"]
+
 _LOOPS = frozenset(
     ("while_statement", "until_statement", "for_statement", "c_style_for_statement")
 )
@@ -42,82 +54,55 @@ _STATUS_READ = re.compile(r"\$\{?\?|PIPESTATUS")
 _EXPECTED = re.compile(
     r"(?i)(fail\w*|error\w*|exit\w*) as expected|expected (failure|error|to fail)"
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class Hit:
-    """One neutralised gate: rule, 0-based line in the script, snippet, detail."""
-
-    rule: str
-    line: int
-    snippet: str
-    detail: str
-    key: str = ""
-    report: bool = False
-
-
-@dataclasses.dataclass(frozen=True)
-class Gate:
-    """A command that runs a gate: where, its text, what it runs, writes a report."""
-
-    line: int
-    text: str
-    key: str
-    report: bool = False
-    files: tuple[str, ...] = ()
-
-
-@dataclasses.dataclass
-class Flow:
-    """Gates whose failure stops the script here, and those left in the status."""
-
-    exits: list[Gate] = dataclasses.field(default_factory=list)
-    status: list[Gate] = dataclasses.field(default_factory=list)
-
-    def carriers(self) -> list[Gate]:
-        """Every gate whose failure makes this node's status non-zero."""
-        return self.exits + self.status
-
-
-@dataclasses.dataclass
-class Shell:
-    """How the script starts: errexit and pipefail, and what set them."""
-
-    errexit: bool = True
-    pipefail: bool = False
-    label: str = "bash -e {0}"
-    errexit_off_line: int | None = None
-
-
-@dataclasses.dataclass
-class Result:
-    """The hits of one script, and the gates whose failure is seen."""
-
-    hits: list[Hit] = dataclasses.field(default_factory=list)
-    observed: set[str] = dataclasses.field(default_factory=set)
+_EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
 
 
 class Walker:
-    """Walks one script; ``context`` is the step and job name (for context gates)."""
+    """Walks one script; ``context`` names its step and job, ``place`` demotes."""
 
-    def __init__(self, shell: Shell, context: str, script: str) -> None:
+    def __init__(
+        self, shell: Shell, context: str, script: str, place: str = ""
+    ) -> None:
         """Start in the state the step's shell gives."""
         self.state = dataclasses.replace(shell)
         self.context = context
+        self.place = place
         self.result = Result()
         self.source = script.encode()
         self.pipestatus = "PIPESTATUS" in script
         self.depth = 0
         self.gates = 0
+        self.tested = 0
 
     # ---- results -------------------------------------------------------
 
-    def hit(self, rule: str, gate: Gate, detail: str, line: int | None = None) -> None:
+    def hit(
+        self,
+        rule: str,
+        gate: Gate,
+        detail: str,
+        line: int | None = None,
+        sinks: tuple[str, ...] = (),
+    ) -> None:
         """Record a hit for ``gate`` (at ``line`` when given: a ``set +e``)."""
         where = gate.line if line is None else line
         snippet = gate.text if line is None else "set +"
-        hit = Hit(rule, where, snippet, detail, gate.key, gate.report)
+        certain, why = self.certainty(gate, rule in _EXPLICIT)
+        hit = Hit(
+            rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
+        )
         self.result.hits.append(hit)
+
+    def certainty(self, gate: Gate, explicit: bool) -> tuple[bool, str]:
+        """Certain on a checker's own name, or a failure thrown away on purpose."""
+        if self.place:
+            return False, self.place
+        if gate.strength == "named" or explicit:
+            return True, ""
+        return False, (
+            f"`{gate.key}` counts as a check only because its step or job is named "
+            "for checking, and nothing throws its failure away on purpose"
+        )
 
     def observe(self, gates: list[Gate]) -> None:
         """Mark gates whose failure is seen (for honest twins)."""
@@ -127,9 +112,13 @@ class Walker:
 
     def program(self, root: Node) -> Result:
         """Walk a whole script; the step keeps its last status."""
-        flow = self.sequence(statements(root), eligible=True)
+        flow = self.last_flow(root)
         self.observe(flow.carriers())  # the step keeps the script's last status
         return self.result
+
+    def last_flow(self, root: Node) -> Flow:
+        """Walk a whole script and return the flow of its end."""
+        return self.sequence(statements(root), eligible=True)
 
     def sequence(self, nodes: list[Node], eligible: bool) -> Flow:
         """Walk statements in order; ``eligible``: errexit may apply."""
@@ -152,8 +141,7 @@ class Walker:
         """Judge a non-last statement's status: read by the next one, or lost."""
         if not gates:
             return
-        after = text(following)
-        if _STATUS_READ.search(after):
+        if _STATUS_READ.search(text(following)):
             self.observe(gates)
             return
         words = shellparse.words(following) if following.type == "command" else []
@@ -191,6 +179,14 @@ class Walker:
         finally:
             self.depth -= 1
 
+    def tested_statement(self, node: Node) -> Flow:
+        """Walk a statement whose status is tested (a condition, left of &&/||)."""
+        self.tested += 1
+        try:
+            return self.statement(node, False)
+        finally:
+            self.tested -= 1
+
     def _statement(self, node: Node, errexit: bool) -> Flow:
         kind = node.type
         if kind == "command":
@@ -204,7 +200,7 @@ class Walker:
             return self.pipeline(node, errexit)
         if kind == "negated_command":
             for child in node.named_children:
-                self.statement(child, False)
+                self.tested_statement(child)
             return Flow()  # `!` turns a failure into success: an expected failure
         if kind in ("subshell", "compound_statement", "do_group"):
             inner = self.sequence(statements(node), eligible=errexit)
@@ -238,24 +234,51 @@ class Walker:
         if words[0] == "set":
             self.set_options(node, words[1:])
             return Flow()
-        if not self.is_gate(node, words):
+        nested = self.nested(node, words)
+        if nested is not None:
+            return self._wrap(nested, errexit)
+        check = gatecmd.judge(words, self.context)
+        if check is None or (
+            check.strength == "context" and shellsinks.to_summary(node)
+        ):
             return Flow()
+        if check.query and self.tested:
+            return Flow()  # `if git diff --quiet; then ...`: control flow
         self.gates += 1
-        files = _report_files(node, words)
+        files = shellsinks.report_files(node, words)
+        report = bool(files) or shellsinks.writes_report(node, words)
         gate = Gate(
             node.start_point[0],
             short(node, self.source),
-            gatecmd.gate_key(words),
-            bool(files) or _writes_report(node, words),
+            check.key,
+            report,
             files,
+            check.strength,
         )
         return self._wrap([gate], errexit)
 
-    def is_gate(self, node: Node, words: list[str]) -> bool:
-        """Tell whether a command is a gate here (name or context)."""
-        if gatecmd.named_gate(words):
-            return True
-        return gatecmd.context_gate(words, self.context) and not _to_summary(node)
+    def nested(self, node: Node, words: list[str]) -> list[Gate] | None:
+        """Commands a ``bash -c``, ``python -c`` or ``find -exec`` runs itself."""
+        found = (
+            shellnest.shell_c(node, words, self.walk_inner)
+            or shellnest.python_c(node, words, self.source)
+            or shellnest.find_exec(node, words, self.source)
+        )
+        if found is None:
+            return None
+        self.gates += found.gates
+        self.result.hits += found.result.hits
+        self.result.observed |= found.result.observed
+        for gate, detail in found.lost:
+            self.hit("QG117", gate, detail)
+        return found.carriers
+
+    def walk_inner(self, script: str, shell: Shell) -> tuple[Result, Flow, int]:
+        """Walk a nested script with its own shell options."""
+        inner = Walker(shell, self.context, script, self.place)
+        inner.depth = self.depth
+        flow = inner.last_flow(shellparse.parse(script))
+        return inner.result, flow, inner.gates
 
     def set_options(self, node: Node, args: list[str]) -> None:
         """Apply ``set -e``, ``set +e``, ``set -o pipefail`` and the like."""
@@ -298,25 +321,34 @@ class Walker:
                 for gate in lost:
                     detail = (
                         f"`{short(node, self.source)}` runs without pipefail "
-                        f"(`shell: {self.state.label}`), so `{gate.text}` failing "
-                        "is lost"
+                        f"(`shell: {self.state.label}`), so `{gate.text}` "
+                        "failing is lost"
                     )
                     self.hit("QG112", gate, detail)
         return self._wrap(last, errexit)
 
     def teed_and_read(self, last: Node, pipeline: Node) -> bool:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
-        if last.type != "command":
+        body = (
+            last.child_by_field_name("body")
+            if last.type == "redirected_statement"
+            else last
+        )
+        if body is None or body.type != "command":
             return False
-        words = shellparse.words(last)
+        words = shellparse.words(body)
         files = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
         after = self.source[pipeline.end_byte :].decode(errors="replace")
-        return any(name in after for name in files)
+        return any(name in after for name in files if "GITHUB_" not in name)
 
     def and_or(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a && b || c``: only the last command is errexit-eligible."""
         items, ops = _flatten(node)
-        pending = self.statement(items[0], False).carriers()
+        pending = (
+            self.tested_statement(items[0]).carriers()
+            if ops[0] == "&&"
+            else (self.statement(items[0], False).carriers())
+        )
         exits: list[Gate] = []
         status: list[Gate] = []
         for position, (op, item) in enumerate(zip(ops, items[1:]), start=1):
@@ -348,21 +380,11 @@ class Walker:
         read = self.source[item.end_byte :].decode(errors="replace")
         if any(name in read for gate in gates for name in gate.files):
             judged = Verdict.MAY_FAIL  # the report is checked further on
-        if judged is not Verdict.FAILS and self.checked_later(item):
-            judged = Verdict.MAY_FAIL  # `|| FAILED=1` ... `[ "$FAILED" = 1 ] && exit 1`
         if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and position < len(ops):
             following = items[position + 1]
             if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
                 judged = Verdict.FAILS  # `a || echo msg && exit 1`
-        self.hidden(gates, judged, f"|| {short(item, self.source, 40)}")
-
-    def checked_later(self, item: Node) -> bool:
-        """Tell whether the fallback records the failure in a variable read later."""
-        after = self.source[item.end_byte :].decode(errors="replace")
-        for name in _assigned(item):
-            if re.search(rf"\$\{{?{re.escape(name)}\b", after):
-                return True
-        return False
+        self.hidden(gates, judged, f"|| {short(item, self.source, 40)}", [item], item)
 
     def expected_failure(
         self, items: list[Node], ops: list[str], position: int
@@ -388,14 +410,34 @@ class Walker:
             )
         ]
 
-    def hidden(self, gates: list[Gate], judged: Verdict, how: str) -> None:
-        """Report gates whose failure a fallback of ``judged`` kind hides."""
+    def hidden(
+        self,
+        gates: list[Gate],
+        judged: Verdict,
+        how: str,
+        recorders: list[Node],
+        end: Node,
+    ) -> None:
+        """Report gates whose failure a fallback of ``judged`` kind hides.
+
+        A fallback that records the failure in a variable read later carries
+        it forward; one that records it in an output, the environment file or
+        a file leaves a hit that stands only if nothing consumes the sink.
+        """
         if judged in (Verdict.FAILS, Verdict.MAY_FAIL):
             self.observe(gates)
             return
+        after = self.source[end.end_byte :].decode(errors="replace")
+        sinks = shellsinks.sinks(recorders)
+        variables = [s[4:] for s in sinks if s.startswith("var:")]
+        if any(shellsinks.read_later(name, after) for name in variables):
+            self.observe(gates)  # `|| FAILED=1` ... `[ -z "$FAILED" ] || exit 1`
+            return
+        kept = tuple(s for s in sinks if not s.startswith("var:"))
         rule = "QG102" if judged is Verdict.ECHOES else "QG101"
         for gate in gates:
-            self.hit(rule, gate, f"`{gate.text} {how}`")
+            reports = tuple(f"file:{name}" for name in gate.files)
+            self.hit(rule, gate, f"`{gate.text} {how}`", sinks=kept + reports)
 
     # ---- compound commands ---------------------------------------------
 
@@ -406,14 +448,20 @@ class Walker:
         for index, (condition, body) in enumerate(clauses):
             if condition:
                 rest = [n for _, b in clauses[index + 1 :] for n in b]
-                self.condition(condition, body, rest, has_else=index + 1 < len(clauses))
+                has_else = index + 1 < len(clauses)
+                self.condition(condition, body, rest, has_else, node)
             inner = self.sequence(body, eligible=errexit)
             flow.exits += inner.exits
             flow.status += inner.status
         return flow
 
     def condition(
-        self, condition: list[Node], body: list[Node], rest: list[Node], has_else: bool
+        self,
+        condition: list[Node],
+        body: list[Node],
+        rest: list[Node],
+        has_else: bool,
+        statement: Node,
     ) -> None:
         """Judge a condition's gates by the branch their failure takes."""
         tested = condition[-1]
@@ -421,21 +469,26 @@ class Walker:
             self.statement(node, False)
         negated = tested.type == "negated_command"
         if negated:
-            inner = [child for child in tested.named_children]
-            gates = [g for child in inner for g in self.statement(child, False).exits]
-            gates += [g for child in inner for g in self.statement(child, False).status]
+            inner = list(tested.named_children)
+            gates = [
+                g for child in inner for g in self.tested_statement(child).carriers()
+            ]
             gates = list(dict.fromkeys(gates))
             branch = body
         else:
-            gates = self.statement(tested, False).carriers()
+            gates = self.tested_statement(tested).carriers()
             branch = rest
         if not gates:
+            return
+        if not negated and _branch_verdict(body) is Verdict.FAILS:
+            self.observe(gates)  # `if cmd; then exit 1; fi`: cmd is expected to fail
             return
         if not negated and not has_else:
             self.hidden_by_if(gates)
             return
         judged = _branch_verdict(branch)
-        self.hidden(gates, judged, "in an `if` whose failure branch does not fail")
+        how = "in an `if` whose failure branch does not fail"
+        self.hidden(gates, judged, how, branch, statement)
 
     def hidden_by_if(self, gates: list[Gate]) -> None:
         """Report gates tested by an ``if`` with no failing branch."""
@@ -447,7 +500,7 @@ class Walker:
         """Walk a loop body; its condition is a test, not a gate."""
         condition = node.child_by_field_name("condition")
         if condition is not None:
-            self.statement(condition, False)
+            self.tested_statement(condition)
         body = node.child_by_field_name("body")
         return self.statement(body, errexit) if body is not None else Flow()
 
@@ -464,62 +517,6 @@ class Walker:
         return flow
 
 
-_REPORT_OPTIONS = re.compile(
-    r"^(-o|--output|--output-file|--out|--format|-f|--junitxml|--junit-xml|--json|"
-    r"--report|--reporter|--sarif|--cov-report|--xml|--html)(=.*)?$"
-)
-
-
-def _to_summary(node: Node) -> bool:
-    """Output written to the step summary or outputs: a report, not a check."""
-    parent = node.parent
-    return (
-        parent is not None
-        and parent.type == "redirected_statement"
-        and bool(
-            re.search(r">>?\s*\"?\$\{?GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", text(parent))
-        )
-    )
-
-
-_FILE_OPTIONS = re.compile(
-    r"^(-o|--output|--output-file|--out|--report|--report-path|--junitxml)(=(.+))?$"
-)
-
-
-def _report_files(node: Node, words: list[str]) -> tuple[str, ...]:
-    """Files a report run writes (``-o FILE``, ``--report=FILE``, ``> FILE``)."""
-    files = []
-    for index, word in enumerate(words[1:], start=1):
-        match = _FILE_OPTIONS.match(word)
-        if match and match.group(3):
-            files.append(match.group(3))
-        elif match and index + 1 < len(words):
-            files.append(words[index + 1])
-    parent = node.parent
-    if parent is not None and parent.type == "redirected_statement":
-        for redirect in parent.children_by_field_name("redirect"):
-            target = redirect.child_by_field_name("destination")
-            if target is not None and text(redirect).lstrip("0123456789")[:1] == ">":
-                files.append(text(target))
-    return tuple(f for f in files if f and "/dev/" not in f and not f.startswith("&"))
-
-
-def _writes_report(node: Node, words: list[str]) -> bool:
-    """Tell whether the command writes its findings to a file (a report run)."""
-    if any(_REPORT_OPTIONS.match(word) for word in words[1:]):
-        return True
-    parent = node.parent
-    if parent is None or parent.type != "redirected_statement":
-        return False
-    for redirect in parent.children_by_field_name("redirect"):
-        target = redirect.child_by_field_name("destination")
-        operator = text(redirect).lstrip("0123456789")
-        if target is not None and operator.startswith(">") and "&" not in operator:
-            return "/dev/null" not in text(target)
-    return False
-
-
 def _first_command(node: Node) -> Node | None:
     stack = [node]
     while stack:
@@ -528,20 +525,6 @@ def _first_command(node: Node) -> Node | None:
             return current
         stack.extend(reversed(current.named_children))
     return None
-
-
-def _assigned(node: Node) -> list[str]:
-    """Names the node assigns (``FAILED=1``, ``export RC=1``)."""
-    names = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "variable_assignment":
-            name = current.child_by_field_name("name")
-            if name is not None:
-                names.append(text(name))
-        stack.extend(current.named_children)
-    return names
 
 
 def _is_case_value(item: Node, child: Node) -> bool:

@@ -35,9 +35,27 @@ def placeholders(script: str) -> str:
     return _EXPRESSION.sub(blank, script)
 
 
+_COMMENT_LINE = re.compile(r"(?m)^[ \t]*#[^\n]*$")
+
+
+def blank_comments(script: str) -> str:
+    """Whole-line comments replaced by spaces (same bytes, same lines).
+
+    tree-sitter-bash folds a comment line that follows a backslash-continued
+    pipeline into the pipeline's last command, so ``... | tee log``, ``# note``,
+    ``if grep ...; then`` became one command and ``then`` another.  A comment
+    line carries nothing the audit reads.
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0).encode())
+
+    return _COMMENT_LINE.sub(blank, script)
+
+
 def parse(script: str) -> Node:
     """Return the program node; ParseFailure when the grammar finds errors."""
-    tree = Parser(_LANGUAGE).parse(placeholders(script).encode())
+    tree = Parser(_LANGUAGE).parse(blank_comments(placeholders(script)).encode())
     root = tree.root_node
     if root.has_error:
         raise ParseFailure(_first_error(root))
@@ -79,6 +97,35 @@ def words(command: Node) -> list[str]:
         elif command.field_name_for_child(_index(command, child)) == "argument":
             out.append(unquote(text(child)))
     return [word for word in out if word != ""]
+
+
+def redirect_of(command: Node) -> Node | None:
+    """Return the redirected statement whose redirects apply to ``command``.
+
+    tree-sitter-bash hangs ``a || echo x >> f`` as one redirected list; bash
+    redirects only its last command, so a command inherits the redirects of
+    the lists it ends.
+    """
+    node = command
+    parent = node.parent
+    while parent is not None and parent.type == "list":
+        named = [c for c in parent.named_children if c.type != "comment"]
+        if not named or named[-1] != node:
+            return None
+        node, parent = parent, parent.parent
+    if parent is not None and parent.type == "redirected_statement":
+        if parent.child_by_field_name("body") == node:
+            return parent
+    return None
+
+
+def arguments(command: Node) -> list[Node]:
+    """Return the argument nodes of a simple command, in order."""
+    return [
+        child
+        for index, child in enumerate(command.children)
+        if child.is_named and command.field_name_for_child(index) == "argument"
+    ]
 
 
 def _index(parent: Node, child: Node) -> int:

@@ -1,9 +1,11 @@
-"""A job's steps: scripts whose gates cannot fail, unpinned actions, and their inputs.
+"""A job's steps: scripts whose gates cannot fail, unpinned actions, their inputs.
 
 A report run hidden by ``|| true`` is not a neutralised gate when the same
 tool runs again in the job with its failure seen (``bandit -f json -o r.json
-|| true`` then ``bandit -r .``).  ``continue-on-error: true`` is not either
-when a later step of the job reads the step's ``outcome`` and fails on it.
+|| true`` then ``bandit -r .``).  A failure recorded instead of failed on (a
+step output, ``$GITHUB_ENV``, a file, the ``outcome`` of a step that may
+continue on error) is honest when a later step, or a later job through a job
+output, reads it and fails (``consumers``).
 """
 
 from __future__ import annotations
@@ -14,20 +16,29 @@ import re
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import gatecmd, shell, shells
+from quality_gates.guards.integrity import (
+    actioninputs,
+    consumers,
+    expressions,
+    gatecmd,
+    place,
+    shell,
+    shells,
+)
+from quality_gates.guards.integrity.actioninputs import InputScript
+from quality_gates.guards.integrity.flowtypes import Hit
 from quality_gates.guards.integrity.rules import finding
-from quality_gates.guards.integrity.shellflow import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
+never_runs = expressions.never_runs
 _SHA = re.compile(r"[0-9a-f]{40}")
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 _GATE_ACTION = re.compile(
     r"lint|test|(?<!-)check(?!out)|audit|scan|codeql|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
-    r"bandit|tox|grype|gitleaks|trufflehog",
+    r"bandit|tox|grype|gitleaks|trufflehog|cibuildwheel|pyright|retry",
     re.IGNORECASE,
 )
-_FAILS = re.compile(r"\bexit\s+(?:[1-9]|\$|\"\$)|\bfalse\b|::error")
 
 
 def pin_problem(uses: str) -> str | None:
@@ -49,27 +60,26 @@ def pin_problem(uses: str) -> str | None:
     return f"`{name}@{ref}` is a tag or branch, not a commit SHA"
 
 
-# The workflow_run event carries no outputs of the workflow that ran: a test
-# of `github.event.workflow_run.outputs.X == 'true'` is never true.
-_NO_SUCH_CONTEXT = re.compile(r"github\.event\.workflow_run\.outputs\b")
+# Steps that commit what earlier steps changed: a job that fixes, not checks.
+_COMMITS = re.compile(
+    r"git-auto-commit-action|create-pull-request|add-and-commit"
+    r"|pre-commit-ci/lite-action"
+    r"|\bgit\s+commit\b"
+)
+_FIX_RUNS = frozenset(("pre-commit", "prek"))
+AUTOFIX = (
+    "a later step of the job commits what changed: pre-commit fails when its hooks "
+    "fix files, so this may be a fix run, not a check"
+)
 
 
-def never_runs(node: yaml.Node | None) -> str:
-    """Why ``if:`` can never be true ('' when it can): ``false``, a missing context."""
-    text = scalar(node)
-    if text is None:
-        return ""
-    expr = text.strip()
-    if expr.startswith("${{") and expr.endswith("}}"):
-        expr = expr[3:-2].strip()
-    if re.fullmatch(r"(?i)false(\s*&&.*)?", expr, re.DOTALL):
-        return "`if: false`"
-    if _NO_SUCH_CONTEXT.search(expr) and "||" not in expr:
-        return (
-            "`if:` needs `github.event.workflow_run.outputs`, which the "
-            "workflow_run event does not have"
-        )
-    return ""
+def commits(steps: list[yaml.Node]) -> bool:
+    """Tell whether a job commits or opens a pull request with what it changed."""
+    for step in steps:
+        text = (scalar(value(step, "uses")) or "") + (scalar(value(step, "run")) or "")
+        if _COMMITS.search(text):
+            return True
+    return False
 
 
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
@@ -90,12 +100,16 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
 
 @dataclasses.dataclass
 class JobContext:
-    """What the steps of one job share: its name, runner and default shell."""
+    """What the steps of one job share: names, runner, default shell, place."""
 
     prefix: str
     name: str = ""
     runs_on: str = ""
     shell: str | None = None
+    key: str = ""
+    workflow: str = ""
+    delivery: bool = False
+    env: list[yaml.Node] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -105,21 +119,44 @@ class _Script:
     where: str
     node: yaml.Node
     audit: shell.ScriptAudit
+    job: str = ""
+    index: int = 0
+
+
+@dataclasses.dataclass
+class Pending:
+    """A finding that stands only if nothing later consumes its sinks."""
+
+    job: str
+    index: int
+    sinks: tuple[str, ...]
+    rule: str
+    line: int
+    detail: str
+    why: str
 
 
 class Auditor:
     """Collects the findings and notes of one workflow or action file."""
 
-    def __init__(self, path: str, lines: list[str]) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: list[str],
+        local: dict[str, dict[str, InputScript]] | None = None,
+    ) -> None:
         """Start with no findings for the file at ``path``."""
         self.path = path
         self.lines = lines
+        self.local = local or {}
         self.findings: list[Finding] = []
         self.notes: list[str] = []
+        self.pending: list[Pending] = []
+        self.autofix = False
 
-    def add(self, rule: str, line: int, detail: str) -> None:
-        """Add a finding of ``rule`` at ``line``."""
-        self.findings.append(finding(rule, self.path, line, detail))
+    def add(self, rule: str, line: int, detail: str, why: str = "") -> None:
+        """Add a finding of ``rule`` at ``line`` (a note when ``why`` is given)."""
+        self.findings.append(finding(rule, self.path, line, detail, why))
 
     def uses(self, node: yaml.Node | None, where: str) -> None:
         """QG110 for a ``uses:`` not pinned to a commit."""
@@ -135,8 +172,11 @@ class Auditor:
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
             self.add("QG106", line, f"{where}: `--exit-zero`")
 
-    def inputs(self, step: yaml.Node, where: str) -> None:
-        """``with:`` inputs: ``--exit-zero`` anywhere, ``exit-code: 0`` on a scanner."""
+    def inputs(self, step: yaml.Node, where: str, job: JobContext) -> bool:
+        """``with:`` inputs: ``--exit-zero``, ``exit-code: 0``, scripts actions run.
+
+        Return whether an input runs a gate.
+        """
         for item in yamlnodes.strings(value(step, "with")):
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
@@ -144,21 +184,90 @@ class Auditor:
         scanner = _GATE_ACTION.search(uses.split("@")[0])
         if code and scanner and (scalar(code[1]) or "").strip() == "0":
             self.add("QG106", line_of(code[0]), f"{where}: `exit-code: 0`")
+        return self.input_scripts(step, where, job)
+
+    def input_scripts(self, step: yaml.Node, where: str, job: JobContext) -> bool:
+        """Audit the inputs (and environment) an action runs as scripts."""
+        uses = scalar(value(step, "uses")) or ""
+        name = actioninputs.action_name(uses)
+        specs = dict(actioninputs.KNOWN.get(name, {}))
+        if uses.startswith("./"):
+            specs.update(self.local.get(actioninputs.local_key(name), {}))
+        context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
+        runs = False
+        for key, (_, node) in mapping(value(step, "with")).items():
+            spec = specs.get(key)
+            text = scalar(node)
+            if spec is not None and text:
+                runs = (
+                    self.input_script(node, text, spec, f"{where}, `{key}`", context)
+                    or runs
+                )
+        for node in self.env_commands(step, name, job):
+            runs = (
+                self.input_script(
+                    node, scalar(node) or "", actioninputs.CIBW, where, context
+                )
+                or runs
+            )
+        if runs:
+            self.swallowed_by_input(step, name, where)
+        return runs
+
+    def env_commands(
+        self, step: yaml.Node, name: str, job: JobContext
+    ) -> list[yaml.Node]:
+        """``CIBW_TEST_COMMAND`` and the like, from the step, job or workflow env."""
+        keys = actioninputs.ENV_COMMANDS.get(name, ())
+        found = []
+        for env in [value(step, "env"), *job.env]:
+            found += [v for k, (_, v) in mapping(env).items() if k in keys]
+        return found
+
+    def input_script(
+        self, node: yaml.Node, text: str, spec: InputScript, where: str, context: str
+    ) -> bool:
+        """Audit one input as the script the action makes of it."""
+        audit = shell.audit_script(
+            spec.script(text), runs_with=spec.shell, context=context
+        )
+        for hit in audit.hits:
+            line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
+            detail = f"{where}: {hit.detail} ({spec.runner})"
+            self.add(hit.rule, line, detail, self.why(hit))
+        return audit.gates > 0
+
+    def why(self, hit: Hit) -> str:
+        """Why a hit is only a note ('' when it is certain)."""
+        if self.autofix and hit.key in _FIX_RUNS:
+            return AUTOFIX
+        return "" if hit.certain else hit.why
+
+    def swallowed_by_input(self, step: yaml.Node, name: str, where: str) -> None:
+        """``continue_on_error: true`` given to an action that runs a gate."""
+        key = actioninputs.SWALLOWS.get(name)
+        entry = mapping(value(step, "with")).get(key or "")
+        if entry and (scalar(entry[1]) or "").strip().lower() == "true":
+            self.add("QG105", line_of(entry[0]), f"{where}: `{key}: true`")
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
         scripts: list[_Script] = []
         gates = False
+        self.autofix = commits(steps)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{step_name(step)}`"
             script = self.step(step, where, job)
+            runs_inputs = self.inputs(step, where, job)
             if script is not None:
+                script.job, script.index = job.key, index
                 scripts.append(script)
             uses = scalar(value(step, "uses")) or ""
             runs = bool(script and script.audit.gates) or gate_action(uses, step)
+            runs = runs or runs_inputs
             gates = gates or runs
             if runs:
-                self.continue_on_error(step, steps[index + 1 :], where)
+                self.continue_on_error(step, where, job, index)
                 self.never_runs(step, where)
         self.script_hits(scripts)
         return gates
@@ -166,7 +275,6 @@ class Auditor:
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
         """Audit one step; return its script audit for the job-level pass."""
         self.uses(value(step, "uses"), where)
-        self.inputs(step, where)
         node = value(step, "run")
         script = scalar(node)
         if node is None or not script:
@@ -176,8 +284,12 @@ class Auditor:
         resolved = shells.resolve(kind, job.runs_on)
         if resolved is None:
             return None
-        context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
-        audit = shell.audit_script(script, runs_with=resolved, context=context)
+        name = scalar(value(step, "name")) or ""
+        context = gatecmd.checking_context(name, job.name, job.delivery)
+        demoted = place.demotion(job.workflow, job.name)
+        audit = shell.audit_script(
+            script, runs_with=resolved, context=context, place=demoted
+        )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         return _Script(where, node, audit)
@@ -192,7 +304,30 @@ class Auditor:
                 if _report_with_twin(hit, observed):
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
-                self.add(hit.rule, line, f"{script.where}: {hit.detail}")
+                detail = f"{script.where}: {hit.detail}"
+                self.report(hit, line, detail, script.job, script.index)
+
+    def report(self, hit: Hit, line: int, detail: str, job: str, index: int) -> None:
+        """Add a hit now, or keep it until the workflow shows whether it is consumed."""
+        why = self.why(hit)
+        if hit.sinks:
+            self.pending.append(
+                Pending(job, index, hit.sinks, hit.rule, line, detail, why)
+            )
+        else:
+            self.add(hit.rule, line, detail, why)
+
+    def resolve(self, jobs: dict[str, consumers.JobView]) -> None:
+        """Report pending hits whose recorded failure nothing reads and fails on."""
+        for item in self.pending:
+            if consumers.consumed(jobs, item.job, item.index, item.sinks):
+                continue
+            detail = item.detail
+            if item.sinks != ("outcome:",):
+                where = ", ".join(s.split(":", 1)[1] for s in item.sinks)
+                detail += f" (recorded in `{where}`, which nothing reads and fails on)"
+            self.add(item.rule, item.line, detail, item.why)
+        self.pending = []
 
     def never_runs(self, node: yaml.Node, where: str) -> None:
         """QG107 for a step or job that runs a gate under an ``if:`` never true."""
@@ -201,29 +336,37 @@ class Auditor:
         if entry and never:
             self.add("QG107", line_of(entry[0]), f"{where}: {never}")
 
+    def refused(self, node: yaml.Node, where: str, allowed: frozenset[str]) -> bool:
+        """QG109 for an ``if:`` reading a context GitHub does not offer there."""
+        entry = mapping(node).get("if")
+        names = expressions.refused(entry[1], allowed) if entry else []
+        if entry and names:
+            listed = ", ".join(f"`{n}`" for n in names)
+            self.add(
+                "QG109",
+                line_of(entry[0]),
+                f"{where}: `if:` reads {listed}, which GitHub does not allow there: "
+                "it refuses the whole workflow, so none of its gates ever runs",
+            )
+        return bool(names)
+
     def continue_on_error(
-        self, step: yaml.Node, later: list[yaml.Node], where: str
+        self, step: yaml.Node, where: str, job: JobContext, index: int
     ) -> None:
-        """QG105 unless a later step fails on this step's outcome."""
+        """QG105 unless a later step (or job) fails on this step's outcome."""
         coe = mapping(step).get("continue-on-error")
         if not coe or not yamlnodes.is_true(coe[1]):
             return
-        step_id = scalar(value(step, "id"))
-        if step_id and any(_fails_on_outcome(s, step_id) for s in later):
-            return
-        self.add("QG105", line_of(coe[0]), f"{where}: `continue-on-error: true`")
+        line = line_of(coe[0])
+        detail = f"{where}: `continue-on-error: true`"
+        why = place.demotion(job.workflow, job.name)
+        self.pending.append(
+            Pending(job.key, index, ("outcome:",), "QG105", line, detail, why)
+        )
 
 
 def _report_with_twin(hit: Hit, observed: set[str]) -> bool:
     return hit.rule in ("QG101", "QG102") and hit.report and hit.key in observed
-
-
-def _fails_on_outcome(step: yaml.Node, step_id: str) -> bool:
-    """Tell whether a later step reads ``steps.<id>.outcome`` and fails on it."""
-    reads = re.compile(rf"steps\.{re.escape(step_id)}\.(outcome|conclusion)")
-    condition = scalar(value(step, "if")) or ""
-    script = scalar(value(step, "run")) or ""
-    return bool(reads.search(condition + script)) and bool(_FAILS.search(script))
 
 
 def step_name(step: yaml.Node) -> str:

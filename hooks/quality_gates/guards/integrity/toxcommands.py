@@ -7,9 +7,12 @@ environment into a pass.
 
 from __future__ import annotations
 
+import re
+
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import shell
 from quality_gates.guards.integrity.configfiles import Configs
+from quality_gates.guards.integrity.flowtypes import Shell
 from quality_gates.guards.integrity.gatecmd import runs_gate
 from quality_gates.guards.integrity.inifiles import Ini
 from quality_gates.guards.integrity.precommit import inner_script
@@ -27,18 +30,96 @@ def _line(ini: Ini, lines: list[str], section: str, key: str, command: str) -> i
     return start
 
 
-def _command(section: str, command: str) -> list[tuple[str, str]]:
-    """``(rule, detail)`` for one tox command line."""
+# tox runs a command without a shell: its own status is the command's.
+_NO_SHELL = Shell(errexit=True, pipefail=False, label="tox command")
+_SUBSTITUTIONS = re.compile(r"\{env(python|bindir)\}[/\\]?")
+
+
+def _substituted(command: str) -> str:
+    """``{envpython}`` runs python; ``{envbindir}/flake8`` runs flake8."""
+    return _SUBSTITUTIONS.sub(
+        lambda m: "python" if m.group(1) == "python" else "", command
+    )
+
+
+def _command(section: str, command: str) -> list[tuple[str, str, str]]:
+    """``(rule, detail, why)`` for one tox command line (``why``: a note)."""
     where = f"[{section}]"
     found = []
-    if command.startswith("-") and runs_gate(command[1:]):
-        found.append(("QG101", f"{where} `{command}`: tox ignores the exit code"))
+    if command.startswith("-") and runs_gate(_substituted(command[1:])):
+        found.append(("QG101", f"{where} `{command}`: tox ignores the exit code", ""))
     if shell.exit_zero_line(command) is not None:
-        found.append(("QG106", f"{where} `{command}`: `--exit-zero`"))
-    script = inner_script(command.lstrip("- "))
-    for hit in shell.audit(script or ""):
-        found.append((hit.rule, f"{where}: {hit.detail}"))
+        found.append(("QG106", f"{where} `{command}`: `--exit-zero`", ""))
+    bare = _substituted(command.lstrip("- "))
+    script = inner_script(bare)
+    if script is not None:
+        hits = shell.audit(script)
+    else:
+        hits = [
+            h
+            for h in shell.audit_script(bare, runs_with=_NO_SHELL).hits
+            if h.rule == "QG117"
+        ]
+    for hit in hits:
+        found.append(
+            (hit.rule, f"{where}: {hit.detail}", "" if hit.certain else hit.why)
+        )
     return found
+
+
+def _logical(text: str) -> list[tuple[str, str]]:
+    """Command lines with backslash continuations joined, with their first line."""
+    lines: list[tuple[str, str]] = []
+    pending = first = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        first = first or line
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        lines.append((first, pending + line))
+        pending = first = ""
+    if pending:
+        lines.append((first, pending))
+    return lines
+
+
+_REFERENCE = re.compile(r"^(-?)\s*\{\[([^\]]+)\]([\w-]+)\}$")
+
+
+def _expanded(ini: Ini, command: str) -> list[str]:
+    """``-{[testenv:pylint]commands}`` -> the lines it stands for (prefix kept)."""
+    match = _REFERENCE.match(command)
+    if not match:
+        return [command]
+    prefix, section, key = match.groups()
+    lines = [line for _, line in _logical(ini.get(section, key) or "")]
+    return [prefix + line if not line.startswith("-") else line for line in lines]
+
+
+def _section_commands(
+    ini: Ini, lines: list[str], section: str, out: list[Finding]
+) -> list[str]:
+    """Audit a section's own command lines; return them, references expanded."""
+    commands: list[str] = []
+    for key in _KEYS:
+        for first, written in _logical(ini.get(section, key) or ""):
+            for command in _expanded(ini, written):
+                commands.append(command)
+                for rule, detail, why in _command(section, command):
+                    line = _line(ini, lines, section, key, first)
+                    out.append(finding(rule, PATH, line, detail, why))
+    return commands
+
+
+def _runs(ini: Ini, section: str, own: list[str]) -> list[str]:
+    """Return an env's own commands, else the ``[testenv]`` ones it inherits."""
+    if own or section == "testenv" or ini.get(section, "commands") is not None:
+        return own
+    inherited = ini.get("testenv", "commands") or ""
+    return [
+        line for _, written in _logical(inherited) for line in _expanded(ini, written)
+    ]
 
 
 def tox_commands(c: Configs) -> list[Finding]:
@@ -47,18 +128,11 @@ def tox_commands(c: Configs) -> list[Finding]:
     if ini is None:
         return []
     lines = c.texts.get(PATH, "").splitlines()
-    out = []
+    out: list[Finding] = []
     for section in ini.sections:
         if not section.startswith("testenv"):
             continue
-        commands: list[str] = []
-        for key in _KEYS:
-            for command in (ini.get(section, key) or "").splitlines():
-                command = command.strip()
-                commands.append(command)
-                for rule, detail in _command(section, command):
-                    line = _line(ini, lines, section, key, command)
-                    out.append(finding(rule, PATH, line, detail))
+        commands = _runs(ini, section, _section_commands(ini, lines, section, out))
         outcome = (ini.get(section, "ignore_outcome") or "").strip().lower()
         if outcome in ("true", "1", "yes") and runs_gate("\n".join(commands)):
             detail = (

@@ -7,7 +7,8 @@ import dataclasses
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import permissions
+from quality_gates.guards.integrity import consumers, expressions, permissions, place
+from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.steps import (
     Auditor,
@@ -20,6 +21,8 @@ from quality_gates.textfile import Text
 from quality_gates.yamlnodes import line_of, mapping, scalar, sequence, value
 
 __all__ = ["FileAudit", "audit_action", "audit_workflow", "never_runs", "pin_problem"]
+
+LocalActions = dict[str, dict[str, InputScript]]
 
 
 @dataclasses.dataclass
@@ -34,21 +37,41 @@ def _default_shell(node: yaml.Node | None) -> str | None:
     return scalar(value(value(value(node, "defaults"), "run"), "shell"))
 
 
-def _job(auditor: Auditor, name: str, job: yaml.Node, shell: str | None) -> None:
-    entries = mapping(job)
+def _context(
+    name: str, job: yaml.Node, top: yaml.Node, shell: str | None
+) -> JobContext:
     where = f"job `{name}`"
-    auditor.uses(value(job, "uses"), where)
     label = scalar(value(job, "name")) or name
     runs_on = " ".join(s.value for s in yamlnodes.strings(value(job, "runs-on")))
-    context = JobContext(where, label, runs_on, _default_shell(job) or shell)
+    workflow = scalar(value(top, "name")) or ""
+    return JobContext(
+        where,
+        label,
+        runs_on,
+        _default_shell(job) or shell,
+        key=name,
+        workflow=workflow,
+        delivery=place.ships(label) or place.ships(workflow),
+        env=[n for n in (value(top, "env"), value(job, "env")) if n is not None],
+    )
+
+
+def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
+    context = _context(name, job, top, _default_shell(top))
+    auditor.uses(value(job, "uses"), context.prefix)
+    auditor.refused(job, context.prefix, expressions.JOB_IF)
     steps = sequence(value(job, "steps"))
+    for step in steps:
+        auditor.refused(step, f"{context.prefix}, step", expressions.STEP_IF)
     gate = auditor.job_steps(steps, context)
     gate = gate or gate_action(scalar(value(job, "uses")) or "")
     if gate:
-        auditor.never_runs(job, where)
-    coe = entries.get("continue-on-error")
+        auditor.never_runs(job, context.prefix)
+    coe = mapping(job).get("continue-on-error")
     if coe and yamlnodes.is_true(coe[1]) and gate:
-        auditor.add("QG105", line_of(coe[0]), f"{where}: `continue-on-error: true`")
+        why = place.demotion(context.workflow, context.name)
+        detail = f"{context.prefix}: `continue-on-error: true`"
+        auditor.add("QG105", line_of(coe[0]), detail, why)
 
 
 def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Finding]]:
@@ -65,32 +88,41 @@ def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Fin
     return parsed.root, []
 
 
-def audit_workflow(path: str, text: Text) -> FileAudit:
+def audit_workflow(
+    path: str, text: Text, local: LocalActions | None = None
+) -> FileAudit:
     """Every finding of one ``.github/workflows/*.yml`` file."""
     root, problems = _parse(path, text, "workflow")
     if root is None:
         return FileAudit(problems)
-    auditor = Auditor(path, text.lines)
+    auditor = Auditor(path, text.lines, local)
     jobs = value(root, "jobs")
     if not isinstance(jobs, yaml.MappingNode):
         auditor.add("QG109", line_of(jobs or root), "workflow has no `jobs:` mapping")
-    shell = _default_shell(root)
     for name, (_, job) in mapping(jobs).items():
-        _job(auditor, name, job, shell)
+        _job(auditor, name, job, root)
+    auditor.resolve(consumers.job_views(jobs))
     auditor.findings += permissions.audit(path, root, jobs)
     return FileAudit(auditor.findings, auditor.notes)
 
 
-def audit_action(path: str, text: Text) -> FileAudit:
+def audit_action(path: str, text: Text, local: LocalActions | None = None) -> FileAudit:
     """Audit a composite or docker action's ``action.yml``: steps and image."""
     root, problems = _parse(path, text, "action")
     if root is None:
         return FileAudit(problems)
-    auditor = Auditor(path, text.lines)
+    auditor = Auditor(path, text.lines, local)
     runs = value(root, "runs")
     image = scalar(value(runs, "image")) or ""
     if image.startswith("docker://"):
         auditor.uses(value(runs, "image"), "action image")
     steps = sequence(value(runs, "steps"))
-    auditor.job_steps(steps, JobContext("action", scalar(value(root, "name")) or ""))
+    name = scalar(value(root, "name")) or ""
+    auditor.job_steps(steps, JobContext("action", name, key="action", workflow=name))
+    views = {
+        "action": consumers.JobView(
+            "action", (), {}, "", tuple(consumers.step_view(s) for s in steps)
+        )
+    }
+    auditor.resolve(views)
     return FileAudit(auditor.findings, auditor.notes)

@@ -1,0 +1,116 @@
+"""Scripts that actions run from their inputs, read with the shell they use.
+
+Some actions run an input as a shell script: ``devcontainers/ci`` runs
+``runCmd`` as ``bash -c`` (no errexit: only the last command decides),
+``nick-fields/retry`` spawns ``command`` through ``bash`` the same way,
+``pre-commit/action`` splices ``extra_args`` into ``pre-commit run ...``
+under ``shell: bash``, and cibuildwheel runs ``CIBW_TEST_COMMAND`` through
+the shell.  The repository's own composite actions are read the same way:
+an input expanded into a ``run:`` script (``${{ inputs.X }}``) is part of
+that script; one handed to ``bash -c "$VAR"`` or ``eval`` is a script of its
+own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import yaml
+from quality_gates.guards.integrity import shells
+from quality_gates.guards.integrity.flowtypes import Shell
+from quality_gates.yamlnodes import mapping, scalar, sequence, value
+
+BASH_C = Shell(errexit=False, pipefail=False, label="bash -c")
+SH_C = Shell(errexit=False, pipefail=False, label="sh -c")
+
+
+@dataclasses.dataclass(frozen=True)
+class InputScript:
+    """How an input becomes a script: text around it, shell, and who runs it."""
+
+    shell: Shell
+    runner: str
+    before: str = ""
+    after: str = ""
+
+    def script(self, text: str) -> str:
+        """Return the script the action runs for input ``text``."""
+        return f"{self.before}{text}{self.after}"
+
+
+_PRE_COMMIT = InputScript(
+    shells.resolve("bash", "") or BASH_C,
+    "pre-commit/action splices it into `pre-commit run` (shell: bash)",
+    "pre-commit run --show-diff-on-failure --color=always ",
+)
+KNOWN: dict[str, dict[str, InputScript]] = {
+    "devcontainers/ci": {
+        "runCmd": InputScript(BASH_C, "devcontainers/ci runs it as `bash -c`")
+    },
+    "nick-fields/retry": {
+        "command": InputScript(
+            BASH_C, "nick-fields/retry spawns it through bash (`bash -c`)"
+        ),
+        "new_command_on_retry": InputScript(
+            BASH_C, "nick-fields/retry spawns it through bash"
+        ),
+    },
+    "pre-commit/action": {"extra_args": _PRE_COMMIT},
+}
+# Inputs that turn an action's failure into success.
+SWALLOWS = {"nick-fields/retry": "continue_on_error"}
+# Environment variables whose value an action runs as a command.
+ENV_COMMANDS = {
+    "pypa/cibuildwheel": (
+        "CIBW_TEST_COMMAND",
+        "CIBW_TEST_COMMAND_LINUX",
+        "CIBW_TEST_COMMAND_MACOS",
+        "CIBW_TEST_COMMAND_PYODIDE",
+    ),
+}
+CIBW = InputScript(
+    SH_C, "cibuildwheel runs the test command through the shell (`sh -c`)"
+)
+
+_EXPANDED = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+_HANDED = re.compile(r"\b(?:(?:ba)?sh\s+(?:-\w+\s+)*-\w*c|eval)\s+[\"']?\$\{?(\w+)")
+
+
+def action_name(uses: str) -> str:
+    """``owner/repo@ref`` -> ``owner/repo`` (a subfolder kept: ``o/r/sub``)."""
+    return uses.split("@", 1)[0].strip()
+
+
+def _expanded(run: str, shell: Shell, found: dict[str, InputScript]) -> None:
+    for match in _EXPANDED.finditer(run):
+        before, after = run[: match.start()], run[match.end() :]
+        runner = "the action expands it into a `run:` script"
+        found.setdefault(match.group(1), InputScript(shell, runner, before, after))
+
+
+def _handed(step: yaml.Node, run: str, found: dict[str, InputScript]) -> None:
+    env = {k: scalar(v) or "" for k, (_, v) in mapping(value(step, "env")).items()}
+    for match in _HANDED.finditer(run):
+        source = _EXPANDED.search(env.get(match.group(1), ""))
+        if source:
+            runner = f"the action runs it with `{match.group(0).split()[0]}`"
+            found.setdefault(source.group(1), InputScript(BASH_C, runner))
+
+
+def local_inputs(root: yaml.Node | None) -> dict[str, InputScript]:
+    """Find the inputs of a composite action that its steps run as scripts."""
+    found: dict[str, InputScript] = {}
+    for step in sequence(value(value(root, "runs"), "steps")):
+        run = scalar(value(step, "run"))
+        resolved = shells.resolve(scalar(value(step, "shell")), "")
+        if not run or resolved is None:
+            continue
+        _handed(step, run, found)
+        _expanded(run, resolved, found)
+    return found
+
+
+def local_key(uses: str) -> str:
+    """``./.github/actions/lint/`` -> ``.github/actions/lint``."""
+    return uses.strip().removeprefix("./").rstrip("/")

@@ -1,0 +1,158 @@
+"""The checker families ``audit-gates`` knows by name, and what they need to check.
+
+A command is a check by its own evidence: the tool it runs (a test runner, a
+linter, a type checker, a security or packaging scanner, a docs builder that
+fails on warnings), the subcommand or target it asks for (``pip check``,
+``make lint``, ``asv continuous``), or an argument that turns a tool into a
+check (``--check``, ``--exit-code``, ``--fail-under``).  The tables are data;
+``gatecmd`` reads them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FAMILIES = {
+    "tests": """pytest py.test tox nox unittest nose nose2 nosetests ward behave trial
+        green stestr testr robot jest vitest mocha karma ava cypress hypothesis
+        schemathesis hurl newman""",
+    "lint": """flake8 pylint ruff pyflakes pycodestyle pydocstyle pylama prospector
+        dodgy codespell typos yamllint markdownlint markdownlint-cli2 shellcheck
+        hadolint actionlint zizmor eslint stylelint biome rstcheck doc8 sphinx-lint
+        vale proselint darglint interrogate vulture xenon refurb slotscheck
+        import-linter lint-imports deptry fawltydeps vermin commitlint gitlint
+        cpplint cppcheck clang-tidy rubocop golangci-lint staticcheck tflint
+        ansible-lint kube-linter kubeconform conftest check-jsonschema
+        docstr-coverage pydoclint""",
+    "types": """mypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest""",
+    "security": """bandit pip-audit safety semgrep trivy grype osv-scanner gitleaks
+        trufflehog detect-secrets tfsec checkov audit-ci snyk""",
+    "packaging": """check-manifest check-sdist check-wheel-contents validate-pyproject
+        pyroma abi3audit twine""",
+    "docs": """sphinx-build pydoctor mkdocs""",
+    "format": """black isort prettier docformatter mdformat""",
+    "gates": """pre-commit prek quality-gates coverage diff-cover diff-quality
+        mutmut py_compile compileall""",
+}
+GATE_TOOLS = frozenset(
+    word for words in _FAMILIES.values() for word in words.split()
+) | frozenset(("django-admin", "manage.py", "audit-ci"))
+FAMILY = {word: name for name, words in _FAMILIES.items() for word in words.split()}
+
+# Tools that check only through one of these subcommands (or with no subcommand,
+# when ``None`` is listed).  Anything else they do is setup, a fix or a report.
+SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
+    "pre-commit": frozenset((None, "run", "try-repo")),
+    "prek": frozenset((None, "run", "try-repo")),
+    "twine": frozenset(("check",)),
+    "mkdocs": frozenset(("build",)),
+    "coverage": frozenset(("run",)),
+    "snyk": frozenset(("test", "code", "iac", "container")),
+    "cypress": frozenset(("run",)),
+    "schemathesis": frozenset(("run",)),
+    "newman": frozenset(("run",)),
+    "mutmut": frozenset(("run",)),
+    "biome": frozenset(("check", "lint", "ci", "format")),
+    "asv": frozenset(("continuous", "check")),
+    "pip": frozenset(("check",)),
+    "pip3": frozenset(("check",)),
+    "uv": frozenset(("lock",)),
+    "poetry": frozenset(("check",)),
+    "pdm": frozenset(("lock",)),
+    "hatch": frozenset(("test",)),
+    "manage.py": frozenset(("test", "check", "makemigrations", "validate_templates")),
+    "django-admin": frozenset(("test", "check", "makemigrations")),
+    "quality-gates": frozenset(
+        (None, "run", "audit-gates", "coverage", "docs-check", "import-time")
+        + ("security", "protect", "ci")
+    ),
+    "terraform": frozenset(("validate", "fmt")),
+    "helm": frozenset(("lint", "test")),
+    "cargo": frozenset(("test", "clippy", "check", "audit", "deny", "fmt")),
+    "go": frozenset(("test", "vet")),
+    "npm": frozenset(("test", "audit")),
+    "yarn": frozenset(("test", "audit")),
+    "pnpm": frozenset(("test", "audit")),
+    "dotnet": frozenset(("test",)),
+    "playwright": frozenset(("test",)),
+    "towncrier": frozenset(("check", "build")),
+}
+# A subcommand that needs a flag to check (``uv lock --check``, ``terraform fmt
+# -check``, ``cargo fmt --check``); without it the subcommand changes files.
+_CHECK_FLAGS = frozenset(("--check", "-check", "--locked"))
+NEEDS_CHECK_FLAG = {
+    "uv lock": _CHECK_FLAGS,
+    "pdm lock": _CHECK_FLAGS,
+    "terraform fmt": _CHECK_FLAGS,
+    "cargo fmt": _CHECK_FLAGS,
+    "biome format": _CHECK_FLAGS,
+    "towncrier build": frozenset(("--draft",)),
+}
+
+# Arguments that make a command a check whatever its name.
+CHECK_ARGUMENTS = re.compile(
+    r"^(--check|--check-only|-check|--exit-code|--fail-under(=.*)?"
+    r"|--cov-fail-under(=.*)?"
+    r"|--fail-on(-.+)?(=.*)?|--error-on(-.+)?(=.*)?|--fail-level(=.*)?"
+    r"|--fail-on-warning|--strict|--warnings-as-errors|-Werror|--exit-non-zero-on-fix"
+    r"|--exit-non-zero-on-format)$"
+)
+# Arguments that make a fixer check (black, isort, ruff format, prettier).
+FIXER_CHECK_FLAGS = frozenset(
+    (
+        "--check",
+        "--check-only",
+        "-c",
+        "--list-different",
+        "-l",
+        "--exit-non-zero-on-fix",
+    )
+)
+FIXERS = frozenset(
+    "black isort prettier docformatter mdformat autopep8 autoflake pyupgrade".split()
+)
+
+# Status queries: a check when it stands alone, control flow when tested by
+# ``if``, ``&&`` or ``||`` (``if git diff --quiet; then ...``).
+QUERY_TOOLS = frozenset("git diff cmp grep egrep fgrep test [ [[ jq curl wget".split())
+
+# Commands that set up, clean up, report or move things: never a check by the
+# name of their step (a step named "Run tests" still installs with pip).
+PLUMBING = frozenset(
+    """cd pushd popd rm rmdir mkdir cp mv ln touch chmod chown echo printf cat ls pwd
+    export source . sleep kill pkill killall wait true false : test [ [[ set unset
+    shopt trap read eval exit return continue break git curl wget apt-get apt dpkg
+    brew yum dnf apk choco winget snap pip pip3 pipx conda mamba micromamba npm yarn
+    pnpm corepack nvm rustup ssh ssh-keyscan ssh-add gpg which type hash tee xargs
+    find sed awk cut sort uniq head tail wc tr date basename dirname realpath readlink
+    grep egrep fgrep jq yq tar unzip zip gzip gunzip xz base64 sha256sum md5sum df du
+    free uname whoami id hostname systemctl service docker podman kubectl helm aws
+    gcloud az gh hub sudo env ulimit umask alias local declare readonly typeset let
+    codecov coveralls diff cmp tput clear stty nproc getconf ldconfig
+    update-alternatives locale-gen localedef mount umount ps top pgrep lsof netstat
+    ss ping nc timeout deactivate activate pyenv asdf sdk fnm volta ccache
+    sccache lsb_release openssl tree file stat printenv envsubst column nohup
+    apt-add-repository add-apt-repository update-ccache-symlinks udevadm modprobe
+    ldd otool install_name_tool strip 7z""".split()
+)
+# A command whose own name says it sets something up: ``pkg_install curl``,
+# ``install-deps.sh``, ``download_data.py`` are setup wherever they run.
+SETUP_NAME = re.compile(
+    r"(?i)(^|[-_./])(install|setup|download|fetch|cache|clean|upload|deploy|publish|"
+    r"release|bump|prepare|bootstrap|provision|configure|generate|render|notify)"
+)
+# A script named for reporting (``test_report.py``, ``coverage_summary.sh``).
+REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge")
+# Metrics that print and never fail on what they find.
+REPORTERS = frozenset(
+    "radon cloc tokei pygount scc lizard wily syft cyclonedx-py cyclonedx-bom".split()
+)
+# Subcommands of checkers that report, set up or show rather than check.
+NOT_CHECKING = {
+    "asv": frozenset(("machine", "publish", "preview", "compare", "show", "find")),
+}
+
+GATE_WORDS = re.compile(
+    r"test|lint|check|audit|scan|verify|validat|typecheck|type-check|coverage|"
+    r"security|sast|clippy|\bvet\b|spotless|fmt|format|fuzz|doctest|smoke|e2e"
+)

@@ -1,0 +1,144 @@
+"""Follow a recorded failure to where the workflow reads it, and see if it fails.
+
+A step may keep a gate's failure instead of failing on it: in a step output
+(``echo failed=true >> "$GITHUB_OUTPUT"``), in ``$GITHUB_ENV``, in a file, or
+in its own ``outcome`` under ``continue-on-error``.  The failure is carried
+forward when a later step of the job, or a later job that ``needs`` this one
+through a job output, reads that place and fails (``exit 1``, ``false``,
+``core.setFailed``).  Read without failing, or never read, it is lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import yaml
+from quality_gates import yamlnodes
+from quality_gates.yamlnodes import mapping, scalar, sequence, value
+
+_SHOWS = frozenset(
+    "echo printf cat cp mv ls tar zip gzip head tail wc jq gh tee mkdir rm".split()
+)
+_EXPANSION = re.compile(r"\$\{[^}]*\}|\$\w+")
+_FAILS = re.compile(
+    r"\bexit\s+(?:[1-9]|\$|\"\$)|(^|[\s;&|(])false\b|core\.setFailed|"
+    r"process\.exit\(\s*[1-9]|sys\.exit\(\s*[1-9'\"]"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class StepView:
+    """What a later step can read and do: its condition, script and inputs."""
+
+    id: str
+    cond: str
+    body: str
+    run: str = ""
+
+    def reads(self, refs: list[str]) -> bool:
+        """Tell whether the condition or the body names one of ``refs``."""
+        return any(ref in self.cond or ref in self.body for ref in refs)
+
+    def fails(self) -> bool:
+        """Tell whether the step fails the job when it runs."""
+        return bool(_FAILS.search(self.body))
+
+    def judges(self, refs: list[str]) -> bool:
+        """Tell whether the script hands a file to a program that can fail on it.
+
+        ``python scripts/audit.py found-*.json`` judges the reports; ``cat``,
+        ``echo`` or an upload only show or move them.
+        """
+        for line in self.run.splitlines():
+            words = line.split()
+            if words and any(ref in line for ref in refs) and words[0] not in _SHOWS:
+                return True
+        return False
+
+
+@dataclasses.dataclass(frozen=True)
+class JobView:
+    """A job's name, what it needs, its outputs, condition and steps."""
+
+    name: str
+    needs: tuple[str, ...]
+    outputs: dict[str, str]
+    cond: str
+    steps: tuple[StepView, ...]
+
+
+def _text(node: yaml.Node | None) -> str:
+    return " ".join(str(item.value) for item in yamlnodes.strings(node))
+
+
+def step_view(step: yaml.Node) -> StepView:
+    """Return the parts of a step that can read a recorded failure."""
+    body = " ".join(_text(value(step, key)) for key in ("run", "with", "env"))
+    run = scalar(value(step, "run")) or ""
+    step_id = scalar(value(step, "id")) or ""
+    return StepView(step_id, scalar(value(step, "if")) or "", body, run)
+
+
+def job_views(jobs: yaml.Node | None) -> dict[str, JobView]:
+    """Every job of a workflow, by name."""
+    views = {}
+    for name, (_, job) in mapping(jobs).items():
+        needs_node = value(job, "needs")
+        needs = [scalar(n) or "" for n in sequence(needs_node)] or [
+            scalar(needs_node) or ""
+        ]
+        outputs = {k: _text(v) for k, (_, v) in mapping(value(job, "outputs")).items()}
+        steps = tuple(step_view(s) for s in sequence(value(job, "steps")))
+        cond = scalar(value(job, "if")) or ""
+        views[name] = JobView(name, tuple(n for n in needs if n), outputs, cond, steps)
+    return views
+
+
+def refs_of(sink: str, step_id: str) -> list[str]:
+    """How later steps name a sink (``output:failed`` of step ``t``)."""
+    kind, _, name = sink.partition(":")
+    if kind == "output":
+        return [f"steps.{step_id}.outputs.{name}"] if step_id else []
+    if kind == "outcome":
+        return (
+            [f"steps.{step_id}.outcome", f"steps.{step_id}.conclusion"]
+            if step_id
+            else []
+        )
+    if kind == "env":
+        return [f"env.{name}", f"${name}", f"${{{name}}}"]
+    if kind == "file":
+        base = name.rsplit("/", 1)[-1]
+        return [name, base, _EXPANSION.sub("*", base)]
+    return []
+
+
+def consumed(
+    jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
+) -> bool:
+    """Tell whether a later step or job reads one of ``sinks`` and fails on it."""
+    view = jobs.get(job)
+    if view is None or index >= len(view.steps):
+        return False
+    step_id = view.steps[index].id
+    refs = [ref for sink in sinks for ref in refs_of(sink, step_id)]
+    if not refs:
+        return False
+    files = [
+        ref for sink in sinks if sink.startswith("file:") for ref in refs_of(sink, "")
+    ]
+    for later in view.steps[index + 1 :]:
+        if (later.reads(refs) and later.fails()) or later.judges(files):
+            return True
+    keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
+    return any(_needs_and_fails(other, job, keys) for other in jobs.values())
+
+
+def _needs_and_fails(other: JobView, job: str, keys: list[str]) -> bool:
+    if job not in other.needs or not keys:
+        return False
+    refs = [f"needs.{job}.outputs.{key}" for key in keys]
+    if refs and any(ref in other.cond for ref in refs):
+        return any(step.fails() for step in other.steps)
+    return any(step.reads(refs) and step.fails() for step in other.steps)

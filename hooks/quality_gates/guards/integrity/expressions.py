@@ -1,0 +1,63 @@
+"""``if:`` conditions: never true, or not allowed at all.
+
+``if: false`` (or a context the event does not carry) means the gate never
+runs.  A context GitHub does not offer where the condition stands is worse:
+``secrets`` in any ``if:``, or ``matrix``/``env``/``steps`` in a job's
+``if:``, makes GitHub refuse the whole workflow, so none of its gates runs.
+GitHub's table of context availability: a job's ``if`` may read ``github``,
+``needs``, ``vars`` and ``inputs``; a step's ``if`` also ``strategy``,
+``matrix``, ``job``, ``runner``, ``env`` and ``steps``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from quality_gates.yamlnodes import scalar
+
+_CONTEXTS = frozenset(
+    "github env vars job jobs steps runner secrets strategy matrix needs inputs".split()
+)
+JOB_IF = frozenset(("github", "needs", "vars", "inputs"))
+STEP_IF = JOB_IF | frozenset(("strategy", "matrix", "job", "runner", "env", "steps"))
+_STRINGS = re.compile(r"'(?:[^']|'')*'")
+_NAME = re.compile(r"(?<![\w.\-])([A-Za-z_][\w-]*)\s*(?=[.\[])")
+# The workflow_run event carries no outputs of the workflow that ran: a test
+# of `github.event.workflow_run.outputs.X == 'true'` is never true.
+_NO_SUCH_CONTEXT = re.compile(r"github\.event\.workflow_run\.outputs\b")
+
+
+def _expression(node: yaml.Node | None) -> str | None:
+    text = scalar(node)
+    if text is None:
+        return None
+    expr = text.strip()
+    if expr.startswith("${{") and expr.endswith("}}"):
+        expr = expr[3:-2].strip()
+    return expr
+
+
+def never_runs(node: yaml.Node | None) -> str:
+    """Why ``if:`` can never be true ('' when it can): ``false``, a missing context."""
+    expr = _expression(node)
+    if expr is None:
+        return ""
+    if re.fullmatch(r"(?i)false(\s*&&.*)?", expr, re.DOTALL):
+        return "`if: false`"
+    if _NO_SUCH_CONTEXT.search(expr) and "||" not in expr:
+        return (
+            "`if:` needs `github.event.workflow_run.outputs`, which the "
+            "workflow_run event does not have"
+        )
+    return ""
+
+
+def refused(node: yaml.Node | None, allowed: frozenset[str]) -> list[str]:
+    """Contexts the condition reads that GitHub does not offer there."""
+    expr = _expression(node)
+    if not expr:
+        return []
+    bare = _STRINGS.sub("''", expr)
+    names = [m.group(1) for m in _NAME.finditer(bare)]
+    return sorted({n for n in names if n in _CONTEXTS and n not in allowed})

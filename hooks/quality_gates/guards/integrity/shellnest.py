@@ -1,0 +1,135 @@
+r"""Scripts inside a command: ``bash -c '...'``, ``python -c '...'``, ``find -exec``.
+
+``bash -c`` runs its script without errexit (unless ``-e`` is given), so only
+its last command decides its status; the script is walked as a script of its
+own and its status gates become the command's.  ``python -c`` keeps a
+command's status only when it passes it on (``pyexec``).  ``find -exec CMD {}
+\;`` exits 0 whatever CMD returns (``+`` passes failures on).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from quality_gates.guards.integrity import gatecmd, pyexec, shellparse
+from quality_gates.guards.integrity.flowtypes import Flow, Gate, Result, Shell
+from tree_sitter import Node
+
+_SHELL = re.compile(r"^(ba|z|da|k)?sh$")
+_PYTHON = re.compile(r"^(python[0-9.]*|py|pypy[0-9.]*)$")
+
+Walk = Callable[[str, Shell], tuple[Result, Flow, int]]
+
+
+@dataclasses.dataclass
+class Nested:
+    """What a command's inner script found, and the gates its status carries."""
+
+    result: Result = dataclasses.field(default_factory=Result)
+    carriers: list[Gate] = dataclasses.field(default_factory=list)
+    lost: list[tuple[Gate, str]] = dataclasses.field(default_factory=list)
+    gates: int = 0
+
+
+def _runs_itself(words: list[str]) -> list[str]:
+    """Return the command run directly (``sudo`` dropped); [] for find/xargs."""
+    inner = gatecmd.strip_wrappers(words)
+    first = next((w for w in words if "=" not in w.split("/")[0]), "")
+    if first.rsplit("/", 1)[-1] in ("find", "xargs"):
+        return []
+    return inner[:1]
+
+
+def _script_argument(command: Node, flag: str) -> tuple[int, Node] | None:
+    """Find the argument after ``-c`` (or ``-ec``) and its index."""
+    args = shellparse.arguments(command)
+    for index, arg in enumerate(args[:-1]):
+        word = shellparse.unquote(shellparse.text(arg))
+        if re.fullmatch(rf"-[a-zA-Z]{{0,3}}{flag}", word):
+            return index + 1, args[index + 1]
+    return None
+
+
+def _shell_options(words: list[str], label: str) -> Shell:
+    errexit = pipefail = False
+    for index, word in enumerate(words):
+        if re.fullmatch(r"-[a-zA-Z]+", word):
+            errexit = errexit or "e" in word
+            following = words[index + 1] if index + 1 < len(words) else ""
+            pipefail = pipefail or (word.endswith("o") and following == "pipefail")
+    return Shell(errexit=errexit, pipefail=pipefail, label=label)
+
+
+def _inline(
+    command: Node, words: list[str], program: re.Pattern[str]
+) -> tuple[str, int, Node] | None:
+    """``PROGRAM -c TEXT``: the program, the index of TEXT and its node."""
+    head = _runs_itself(words)
+    if not head or not program.match(head[0].rsplit("/", 1)[-1]):
+        return None
+    found = _script_argument(command, "c")
+    return (head[0], *found) if found is not None else None
+
+
+def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
+    """``bash -c SCRIPT``: the script walked with the options given."""
+    inline = _inline(command, words, _SHELL)
+    if inline is None:
+        return None
+    program, index, node = inline
+    script = shellparse.unquote(shellparse.text(node))
+    options = [
+        shellparse.unquote(shellparse.text(a)) for a in shellparse.arguments(command)
+    ]
+    shell = _shell_options(options[:index], f"{program} -c")
+    try:
+        result, flow, gates = walk(script, shell)
+    except shellparse.ParseFailure:
+        return None
+    row = node.start_point[0]
+    moved = [dataclasses.replace(h, line=h.line + row) for h in result.hits]
+    shifted = [dataclasses.replace(g, line=g.line + row) for g in flow.carriers()]
+    return Nested(Result(moved, result.observed), shifted, [], gates)
+
+
+def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
+    """``python -c CODE``: commands whose status the code keeps or throws away."""
+    inline = _inline(command, words, _PYTHON)
+    if inline is None:
+        return None
+    _, _, node = inline
+    code = shellparse.unquote(shellparse.text(node))
+    row = node.start_point[0]
+    nested = Nested()
+    for call in pyexec.calls(code) or []:
+        if call.dropped and gatecmd.named_gate(list(call.tokens)):
+            gate = _gate(call.tokens, row + call.line, command, source)
+            nested.lost.append(
+                (gate, f"`{shellparse.short(command, source)}`: {call.how}")
+            )
+    kept = [t for t in pyexec.commands_anywhere(code) if gatecmd.named_gate(list(t))]
+    if len(kept) > len(nested.lost):
+        nested.carriers.append(_gate(kept[0], command.start_point[0], command, source))
+    nested.gates = len(kept)
+    return nested if nested.gates else None
+
+
+def find_exec(command: Node, words: list[str], source: bytes) -> Nested | None:
+    r"""``find ... -exec GATE {} \;``: find's status ignores what GATE returned."""
+    if not words or words[0].rsplit("/", 1)[-1] != "find":
+        return None
+    inner, end = gatecmd.exec_part(words)
+    if not inner or end == "+" or not gatecmd.named_gate(inner):
+        return None
+    gate = _gate(tuple(inner), command.start_point[0], command, source)
+    detail = (
+        f"`{shellparse.short(command, source)}`: `find -exec ... \\;` exits 0 "
+        f"whatever `{gatecmd.gate_key(inner)}` returns"
+    )
+    return Nested(lost=[(gate, detail)], gates=1)
+
+
+def _gate(tokens: tuple[str, ...], line: int, command: Node, source: bytes) -> Gate:
+    return Gate(line, shellparse.short(command, source), gatecmd.gate_key(list(tokens)))

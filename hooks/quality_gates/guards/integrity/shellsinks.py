@@ -1,0 +1,137 @@
+"""Where a script records a failure, and where a checker writes its report.
+
+A fallback that does not fail may still carry the failure forward: into a
+variable (``|| FAILED=1``), a step output (``echo failed=true >>
+"$GITHUB_OUTPUT"``), an environment variable for later steps (``>>
+"$GITHUB_ENV"``) or a file (``> status.txt``, ``touch failed``).  Each such
+place is a *sink*, named ``var:NAME``, ``output:NAME``, ``env:NAME`` or
+``file:PATH``; a failure recorded in a sink is lost only when nothing later
+reads the sink and fails.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quality_gates.guards.integrity import shellparse
+from quality_gates.guards.integrity.shellparse import text
+from tree_sitter import Node
+
+_GITHUB_FILE = re.compile(r"GITHUB_(OUTPUT|ENV|STEP_SUMMARY|PATH)")
+_KEY = re.compile(r"^\s*['\"]?([A-Za-z_][A-Za-z0-9_-]*)=")
+
+
+def _walk(node: Node) -> list[Node]:
+    found = [node]
+    stack = list(node.named_children)
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(current.named_children)
+    return found
+
+
+def assigned(node: Node) -> list[str]:
+    """Names the node assigns (``FAILED=1``, ``export RC=1``)."""
+    names = []
+    for current in _walk(node):
+        if current.type == "variable_assignment":
+            name = current.child_by_field_name("name")
+            if name is not None:
+                names.append(text(name))
+    return names
+
+
+def _destinations(statement: Node) -> list[str]:
+    """Files a redirected statement writes to (``> f``, ``>> "$GITHUB_OUTPUT"``)."""
+    out = []
+    for redirect in statement.children_by_field_name("redirect"):
+        target = redirect.child_by_field_name("destination")
+        operator = text(redirect).lstrip("0123456789")
+        if target is not None and operator.startswith(">") and "&" not in operator:
+            out.append(text(target))
+    return out
+
+
+def _redirect_sinks(command: Node, words: list[str]) -> list[str]:
+    """Return what a command writes through its redirects: outputs, env, files."""
+    statement = shellparse.redirect_of(command)
+    if statement is None:
+        return []
+    keys = [m.group(1) for w in words[1:] for m in [_KEY.match(w)] if m]
+    found: list[str] = []
+    for target in _destinations(statement):
+        kind = _GITHUB_FILE.search(target)
+        if kind and kind.group(1) in ("OUTPUT", "ENV"):
+            prefix = "output" if kind.group(1) == "OUTPUT" else "env"
+            found += [f"{prefix}:{key}" for key in keys]
+        elif not kind and "/dev/" not in target:
+            found.append(f"file:{shellparse.unquote(target)}")
+    return found
+
+
+def _command_sinks(node: Node) -> list[str]:
+    words = shellparse.words(node)
+    found = _redirect_sinks(node, words)
+    if words[:1] in (["touch"], ["tee"]):
+        found += [f"file:{w}" for w in words[1:] if not w.startswith("-")]
+    return found
+
+
+def sinks(nodes: list[Node]) -> tuple[str, ...]:
+    """Every place the statements record something: variables, outputs, files."""
+    found: list[str] = []
+    for node in nodes:
+        found += [f"var:{name}" for name in assigned(node)]
+        found += [
+            s for c in _walk(node) if c.type == "command" for s in _command_sinks(c)
+        ]
+    return tuple(dict.fromkeys(found))
+
+
+def read_later(name: str, after: str) -> bool:
+    """Tell whether ``$name`` (or ``${name}``) is read in ``after``."""
+    return bool(re.search(rf"\$\{{?{re.escape(name)}\b", after))
+
+
+# ---- report files -------------------------------------------------------
+
+_REPORT_OPTIONS = re.compile(
+    r"^(-o|--output|--output-file|--out|--format|-f|--junitxml|--junit-xml|--json|"
+    r"--report|--reporter|--sarif|--cov-report|--xml|--html)(=.*)?$"
+)
+_FILE_OPTIONS = re.compile(
+    r"^(-o|--output|--output-file|--out|--report|--report-path|--junitxml)(=(.+))?$"
+)
+
+
+def to_summary(node: Node) -> bool:
+    """Output written to the step summary or outputs: a report, not a check."""
+    parent = shellparse.redirect_of(node)
+    targets = " ".join(_destinations(parent)) if parent is not None else ""
+    return bool(re.search(r"GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", targets))
+
+
+def report_files(node: Node, words: list[str]) -> tuple[str, ...]:
+    """Files a report run writes (``-o FILE``, ``--report=FILE``, ``> FILE``)."""
+    files = []
+    for index, word in enumerate(words[1:], start=1):
+        match = _FILE_OPTIONS.match(word)
+        if match and match.group(3):
+            files.append(match.group(3))
+        elif match and index + 1 < len(words):
+            files.append(words[index + 1])
+    parent = shellparse.redirect_of(node)
+    if parent is not None:
+        files += _destinations(parent)
+    return tuple(f for f in files if f and "/dev/" not in f and not f.startswith("&"))
+
+
+def writes_report(node: Node, words: list[str]) -> bool:
+    """Tell whether the command writes its findings to a file (a report run)."""
+    if any(_REPORT_OPTIONS.match(word) for word in words[1:]):
+        return True
+    parent = shellparse.redirect_of(node)
+    if parent is None:
+        return False
+    return any("/dev/null" not in target for target in _destinations(parent))
