@@ -47,7 +47,7 @@ sys.path[:0] = [str(REPO / "hooks"), str(REPO)]
 from quality_gates import config as config_mod  # noqa: E402
 from quality_gates.files import tracked_python_files  # noqa: E402
 from quality_gates.tools import load  # noqa: E402
-from quality_gates.tools.base import Context, diff_hunks  # noqa: E402
+from quality_gates.tools.base import Context, diff_lines  # noqa: E402
 from quality_gates.tools.testdefaults import bandit_config, bandit_name  # noqa: E402
 
 from bench.sdists import Sdist, download, git, unpack  # noqa: E402
@@ -219,7 +219,7 @@ def parse_direct(tool: str, root: Path, out: str, err: str) -> list[Key]:
     """Return the findings of a direct run, as (path, line, rule)."""
     if tool in ("black", "isort"):
         rule = "BLK100" if tool == "black" else "I001"
-        found = [(relative(root, p), line, rule) for p, line, _, _ in diff_hunks(out)]
+        found = [(relative(root, p), line, rule) for p, line, _, _ in diff_lines(out)]
         # a file black cannot parse: the gate's python E999 names black
         bad = re.findall(r"^error: cannot parse: (.+):(\d+):\d+$", err, re.M)
         return found + [(relative(root, p), int(n), "E999") for p, n in bad]

@@ -47,6 +47,14 @@ def test_exclude_regex_to_globs(pattern: str, globs: list[str] | None) -> None:
             "black", ["--line-length=100"], {"line-length": 100}, {}, [], id="black-l"
         ),
         pytest.param(
+            "mypy",
+            ["--txt-report=.tox/r", "--html-report", "out", "--made-up=3"],
+            {},
+            {},
+            ["--made-up=3: no config equivalent that init knows"],
+            id="mypy-reports-and-an-unknown-option-with-its-value",
+        ),
+        pytest.param(
             "black",
             ["-l", "79", "-t", "py38", "-t", "py39", "-S", "--quiet"],
             {
@@ -213,6 +221,7 @@ repos:
     hooks:
       - id: black-jupyter
 
+          # bugbear
   - repo: https://github.com/OWNER/quality-gates
     rev: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  # frozen: v0.1.0
     hooks:
@@ -241,7 +250,7 @@ repos:
 
 
 def test_edit_keeps_every_other_line_and_comment() -> None:
-    """Only the replaced hooks' lines go; the entry takes the first one's place."""
+    """Only the replaced hooks' lines go, not their comments; the entry comes first."""
     assert _render(REAL_CONFIG) == EXPECTED
 
 
@@ -428,3 +437,84 @@ def test_args_only_some_hooks_of_a_tool_had_are_not_settings() -> None:
         "mypy": (["--strict"], ["--python-version=3.10"]),
         "flake8": (["--max-line-length", "100"], ["--select E", "--select F"]),
     }
+
+
+SPACED = """\
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v4.6.0
+    hooks:
+      - id: trailing-whitespace
+
+  # the formatter, pinned with the project's black
+  - repo: https://github.com/psf/black
+    rev: 24.4.2
+    hooks:
+      - id: black  # fast
+        # args: [--preview]
+
+  - repo: https://github.com/pycqa/isort
+    rev: 5.13.2
+    hooks:
+      - id: isort
+
+  - repo: local
+    hooks:
+      - id: x
+        name: x
+        entry: x
+        language: system
+"""
+
+
+def test_replaced_hooks_leave_their_comments_and_no_doubled_blank_line() -> None:
+    assert _render(SPACED, ("black", "isort")) == """\
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v4.6.0
+    hooks:
+      - id: trailing-whitespace
+
+  # the formatter, pinned with the project's black
+      # fast
+  - repo: https://github.com/OWNER/quality-gates
+    rev: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  # frozen: v0.1.0
+    hooks:
+      - id: quality-gate
+        name: quality gate (black, isort)
+        # args: [--preview]
+
+  - repo: local
+    hooks:
+      - id: x
+        name: x
+        entry: x
+        language: system
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "[tool.black]\nline-length = 100\n\n[build-system]\nrequires = []\n",
+            '[tool.black]\nline-length = 100\n\n[tool.quality-gates]\ntools = ["mypy"]\n'
+            "\n[build-system]\nrequires = []\n",
+            id="before-another-table",
+        ),
+        pytest.param(
+            '[project]\nname = "a"\n',
+            '[project]\nname = "a"\n\n[tool.quality-gates]\ntools = ["mypy"]\n',
+            id="at-the-end",
+        ),
+    ],
+)
+def test_a_table_init_makes_is_set_apart_by_a_blank_line(
+    tmp_path, before: str, after: str
+) -> None:
+    from quality_gates.adopt.workspace import Workspace
+
+    (tmp_path / "pyproject.toml").write_text(before)
+    ws = Workspace.open(tmp_path)
+    ws.table("tool", "quality-gates")["tools"] = ["mypy"]
+    assert ws.text("pyproject.toml") == after

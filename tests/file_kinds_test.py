@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import REPO, Project, cli_json, run_tool
 from quality_gates import files
-from quality_gates.tools.base import diff_hunks
+from quality_gates.tools.base import diff_lines
 
 UNSORTED = "import sys\nimport os\n"
 CYTHON = UNSORTED + "\ncdef int x = 1\n"
@@ -30,7 +30,7 @@ def isort_direct(root: Path, *args: str) -> list[tuple[str, int]]:
     proc = run_tool(root, "isort", "--check-only", "--diff", *args, ".")
     return sorted(
         (os.path.relpath(path.removesuffix(":before"), root), line)
-        for path, line, _, _ in diff_hunks(proc.stdout)
+        for path, line, _, _ in diff_lines(proc.stdout)
     )
 
 
@@ -56,7 +56,11 @@ def test_isort_checks_cython_and_scripts_as_its_own_run_does(kinds: Project) -> 
     code, report, _ = cli_json(kinds.root, "run", "--all-files")
     assert code == 1
     assert isort_gate(report) == isort_direct(kinds.root)
-    assert isort_gate(report) == [("bin/tool", 2), ("fast.pxd", 1), ("fast.pyx", 1)]
+    assert isort_gate(report) == [
+        *(("bin/tool", 2), ("bin/tool", 3)),
+        *(("fast.pxd", 1), ("fast.pxd", 2)),
+        *(("fast.pyx", 1), ("fast.pyx", 2)),
+    ]
     assert report["tools"]["isort"]["files"] == 4
     for tool in ("black", "flake8", "mypy", "bandit"):
         assert report["tools"][tool]["files"] == 1, tool  # ok.py only
@@ -74,15 +78,19 @@ def test_isorts_supported_extensions_are_honoured(kinds: Project) -> None:
     kinds.commit()
     code, report, _ = cli_json(kinds.root, "run", "--all-files", "--tools", "isort")
     assert isort_gate(report) == isort_direct(kinds.root)
-    assert isort_gate(report) == [("bin/tool", 2), ("fast.pyx", 1)]
+    assert isort_gate(report) == [
+        *(("bin/tool", 2), ("bin/tool", 3)),
+        *(("fast.pyx", 1), ("fast.pyx", 2)),
+    ]
 
 
 def test_named_cython_files_reach_isort(kinds: Project) -> None:
     """pre-commit names them: its `cython` type is in the hook's types_or."""
     code, report, _ = cli_json(kinds.root, "run", "fast.pyx", "bin/notes.txt")
     assert code == 1
-    assert [(f["path"], f["tool"]) for f in report["findings"]] == [
-        ("fast.pyx", "isort")
+    assert [(f["path"], f["line"], f["tool"]) for f in report["findings"]] == [
+        ("fast.pyx", 1, "isort"),
+        ("fast.pyx", 2, "isort"),
     ]
     hooks = {
         h["id"]: h
@@ -136,12 +144,16 @@ def test_an_invalid_file_names_the_tools_that_would_report_it(
     )
     for tool in ("black", "bandit", "isort", "flake8", "mypy"):
         assert report["tools"][tool]["files"] == 1 + (tool in given), tool
-    assert isort_gate(report) == isort_direct(project.root) == [("bad.py", 3)]
+    assert (
+        isort_gate(report)
+        == isort_direct(project.root)
+        == [("bad.py", 3), ("bad.py", 4)]
+    )
     black = [(f["path"], f["line"]) for f in report["findings"] if f["tool"] == "black"]
     direct = run_tool(project.root, "black", "--check", "--diff", ".")
     hunks = [
         (os.path.relpath(p, project.root), n)
-        for p, n, _, _ in diff_hunks(direct.stdout)
+        for p, n, _, _ in diff_lines(direct.stdout)
     ]
     assert black == hunks
     mypy = run_tool(project.root, "mypy", "bad.py")  # mypy's own run: same line

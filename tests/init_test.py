@@ -109,8 +109,9 @@ def test_init_writes_hooks_settings_baseline_workflow(
     doc = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
     ours = [r for r in doc["repos"] if r["repo"] == str(suite)]
     assert ours[0]["rev"] == sha
+    # the tools the project ran, and no other (isort and bandit are offered)
     assert [h["args"] for h in ours[0]["hooks"]] == [
-        ["--tools", "bandit,black,isort,mypy"],
+        ["--tools", "black,mypy"],
         ["--tools", "flake8"],
     ]
     assert ours[0]["hooks"][1]["exclude"] == "^tests/"
@@ -131,7 +132,17 @@ def test_init_writes_hooks_settings_baseline_workflow(
     assert yaml.safe_load(workflow)["permissions"] == {"contents": "read"}
     baseline = json.loads((root / ".quality-gates-baseline.json").read_text())
     tools = sorted({row["tool"] for row in baseline["findings"]})
-    assert tools == ["black", "flake8", "isort", "mypy"]
+    assert tools == ["black", "flake8", "mypy"]
+    assert not any(row["rule"].startswith("D") for row in baseline["findings"])
+    assert (root / ".flake8").read_text() == (
+        "[flake8]\nmax-line-length = 100\nextend-ignore = E203,E701,E704,W503,D\n"
+    )
+    offers = [ln for ln in proc.stdout.splitlines() if ln.startswith("offer: ")]
+    assert [o.split(" (")[0] for o in offers] == [
+        "offer: bandit",
+        "offer: isort",
+        "offer: flake8 docstring checks",
+    ]
     assert "today's findings: " in proc.stdout
     assert "score " in proc.stdout
     assert proc.stdout.rstrip().endswith(
@@ -139,6 +150,7 @@ def test_init_writes_hooks_settings_baseline_workflow(
     )
     record = json.loads((root / ".quality-gates-init.json").read_text())
     assert sorted(record["files"]) == [
+        ".flake8",
         ".github/workflows/quality-gates.yml",
         ".pre-commit-config.yaml",
         "pyproject.toml",
@@ -151,7 +163,16 @@ def test_second_init_changes_nothing(adopter: Project, suite: Path) -> None:
     before = snapshot(adopter.root)
     proc = init(adopter, suite)
     assert proc.returncode == 0, proc.stderr
-    assert "nothing to change" in proc.stdout
+    assert proc.stdout.rstrip().endswith(
+        "nothing to change: the project already has what init writes"
+    )
+    assert "commit these files" not in proc.stdout
+    assert snapshot(adopter.root) == before
+    # without --repo and --rev: the repository and rev the record names
+    proc = cli(adopter.root, "init")
+    assert proc.returncode == 0, proc.stderr
+    sha = git(suite, "rev-parse", "v0.1.0").strip()
+    assert f"pinning {suite} at v0.1.0, commit {sha} (recorded)\n" in proc.stderr
     assert snapshot(adopter.root) == before
 
 
@@ -171,7 +192,7 @@ def test_dry_run_prints_diffs_and_writes_nothing(adopter: Project, suite: Path) 
     assert "-  - repo: https://github.com/psf/black\n" in out
     assert "+line-length = 100\n" in out
     assert "--- .quality-gates-baseline.json: today's" in out
-    assert "dry run: 5 file(s) would change; nothing written" in out
+    assert "dry run: 6 file(s) would change; nothing written" in out
 
 
 def test_hand_edit_is_not_overwritten_without_force(
@@ -306,7 +327,10 @@ def test_ruff_hooks_are_kept_and_take_their_tools(
     project: Project, suite: Path
 ) -> None:
     project.write("app.py", '"""A."""\n')
-    project.write("pyproject.toml", '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n')
+    project.write(
+        "pyproject.toml",
+        '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n\n[tool.black]\n\n[tool.mypy]\n',
+    )
     project.write(
         ".pre-commit-config.yaml",
         "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.5.0\n"
@@ -317,11 +341,22 @@ def test_ruff_hooks_are_kept_and_take_their_tools(
     assert proc.returncode == 0, proc.stderr
     doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
     assert [h["id"] for h in doc["repos"][0]["hooks"]] == ["ruff", "ruff-format"]
-    assert doc["repos"][1]["hooks"] == [{"id": "quality-gate"}]
+    assert doc["repos"][1]["hooks"] == [
+        {"id": "quality-gate", "name": "quality gate (mypy)"}
+    ]
     section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
         "quality-gates"
     ]
-    assert section == {"tools": ["bandit", "mypy"]}
+    # black is configured, but ruff-format formats: the gate leaves it to ruff
+    assert section == {"tools": ["mypy"]}
+    assert "note: kept ruff-format: it does black's job; the gate runs no black\n" in (
+        proc.stdout
+    )
+    offers = [ln for ln in proc.stdout.splitlines() if ln.startswith("offer: ")]
+    assert offers == [
+        "offer: bandit (finds security problems): not added, the project does not "
+        "run it; to add it: quality-gates init --tools mypy,bandit"
+    ]
 
 
 def test_another_import_sorter_is_kept_and_takes_isort_away(
@@ -329,6 +364,7 @@ def test_another_import_sorter_is_kept_and_takes_isort_away(
 ) -> None:
     """Bandit's own config: reorder-python-imports and isort would undo each other."""
     project.write("app.py", '"""A."""\n')
+    project.write("setup.cfg", "[isort]\nprofile = black\n\n[mypy]\n")
     project.write(
         ".pre-commit-config.yaml",
         "repos:\n- repo: https://github.com/asottile/reorder-python-imports\n"
@@ -345,8 +381,58 @@ def test_another_import_sorter_is_kept_and_takes_isort_away(
     section = tomllib.loads((project.root / "pyproject.toml").read_text())["tool"][
         "quality-gates"
     ]
-    assert section == {"tools": ["bandit", "black", "flake8", "mypy"]}
-    assert "kept reorder-python-imports: it sorts the imports" in proc.stdout
+    assert section == {"tools": ["mypy"]}
+    assert (
+        "note: kept reorder-python-imports: it does isort's job; the gate runs no isort"
+        in proc.stdout
+    )
+
+
+def test_an_ignored_venv_is_fine_and_the_workflow_builds_one(
+    adopter: Project, suite: Path
+) -> None:
+    # git refuses a pathspec that names an ignored path that exists (exit 1)
+    adopter.write(".gitignore", ".venv\n")
+    adopter.commit("ignore .venv")
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", ".venv"],
+        cwd=adopter.root,
+        check=True,
+    )
+    proc = init(adopter, suite)
+    assert proc.returncode == 0, proc.stderr
+    workflow = (adopter.root / ".github/workflows/quality-gates.yml").read_text()
+    assert (
+        "      - name: The project's environment, which mypy sees\n"
+        "        run: python3 -m venv .venv && .venv/bin/pip install --quiet -e .\n"
+    ) in workflow
+    assert workflow.count("pip install") == 1  # no second list of packages
+    assert (
+        "note: mypy sees the project's .venv here: the workflow builds one in CI "
+        "with `pip install -e .`; if yours holds more, say so in that step"
+    ) in proc.stdout
+
+
+def test_nothing_to_adopt_is_one_line_that_says_what_to_do(
+    project: Project, suite: Path
+) -> None:
+    project.write("app.py", '"""A."""\n')
+    project.commit()
+    before = snapshot(project.root)
+    proc = init(project, suite)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == (
+        "quality-gates init: error: nothing to adopt: the project runs none of the "
+        "gate's tools (bandit, black, flake8, isort, mypy) itself; choose some with "
+        "--tools (e.g. --tools mypy), then run init again"
+    )
+    offers = [ln.split(" (")[0] for ln in proc.stdout.splitlines()]
+    assert offers == [
+        f"offer: {t}" for t in ("bandit", "black", "flake8", "isort", "mypy")
+    ]
+    assert snapshot(project.root) == before
+    proc = init(project, suite, "--tools", "mypy")
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_audit_findings_are_printed_and_do_not_fail(
@@ -376,7 +462,7 @@ def test_pre_commit_passes_after_init(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = pre_commit(adopter.root, pre_commit_home, "run", "--all-files")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "quality gate (bandit, black, isort, mypy)" in proc.stdout
+    assert "quality gate (black, mypy)" in proc.stdout
     # and it still fails on a new finding
     adopter.write("app/new.py", "import os\n")
     adopter.git("add", "-A")

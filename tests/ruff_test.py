@@ -107,7 +107,7 @@ def test_findings_match_ruff_check_run_directly(project: Project) -> None:
     assert not (project.root / ".ruff_cache").exists()
 
 
-def test_a_formatting_finding_per_hunk_as_ruff_format_diffs(project: Project) -> None:
+def test_a_formatting_finding_per_line_ruff_format_changes(project: Project) -> None:
     project.write("m.py", UNFORMATTED)
     direct = ruff_directly(project.root, "format", "--diff", "--no-cache", "m.py")
     assert direct.returncode == 1 and direct.stdout.count("\n@@ ") == 2
@@ -116,6 +116,7 @@ def test_a_formatting_finding_per_hunk_as_ruff_format_diffs(project: Project) ->
     assert found(report) == {
         ("ruff-format", "m.py", 1, 1),
         ("ruff-format", "m.py", 16, 1),
+        ("ruff-format", "m.py", 17, 1),
     }
     fmt = [f for f in report["findings"] if f["rule"] == "ruff-format"]
     assert all("ruff format would reformat" in f["message"] for f in fmt)

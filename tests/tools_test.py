@@ -11,7 +11,7 @@ from conftest import Project, cli, cli_json, run_tool
 from quality_gates import runner, tools
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
-from quality_gates.tools.base import ToolCrashed, diff_hunks
+from quality_gates.tools.base import ToolCrashed, diff_lines
 
 CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
 
@@ -52,7 +52,11 @@ def test_isort_uses_profile_black_by_default(project: Project) -> None:
     # black profile: parenthesised, trailing comma, one import per line when too long
     project.write("m.py", '"""Doc."""\nimport sys\nimport os\n\nprint(os, sys)\n')
     code, report = run_json(project, "--tools", "isort", "m.py")
-    assert (code, rules(report, "isort")) == (1, [("I001", "m.py", 2)])
+    # isort's diff: `import os` goes before line 2, and leaves line 3
+    assert (code, rules(report, "isort")) == (
+        1,
+        [("I001", "m.py", 2), ("I001", "m.py", 3)],
+    )
 
 
 def test_flake8_really_reports_docstring_codes(project: Project) -> None:
@@ -218,7 +222,7 @@ def test_diff_headers_with_a_bom_or_a_tab_give_the_real_path() -> None:
         "+++ tab\tname.py\t2026-01-01 00:00:01+00:00\n"
         "@@ -2 +2 @@\n-y  =  2\n+y = 2\n"
     )
-    assert diff_hunks(diff) == [("bom.py", 1, 1, 1), ("tab\tname.py", 2, 1, 1)]
+    assert diff_lines(diff) == [("bom.py", 1, 1, 1), ("tab\tname.py", 2, 1, 1)]
 
 
 def test_a_finding_on_a_file_the_tool_was_not_given_is_never_trusted() -> None:
@@ -265,15 +269,21 @@ def test_mypy_names_the_blocking_error_it_stopped_at(project: Project) -> None:
     assert found == {("python", "broken.py", "E999"), ("mypy", "broken.py", "misc")}
 
 
-def test_mypy_invalid_package_name_says_which_folder(project: Project) -> None:
+def test_mypy_invalid_package_name_is_a_finding_on_that_folder(
+    project: Project,
+) -> None:
     project.write("docs/__init__.py", "")
     project.write("docs/ex-1/__init__.py", "")
     project.write("docs/ex-1/a.py", "x = 1\n")
-    code, report = run_json(project, "--tools", "mypy", "docs/ex-1/a.py")
-    assert code == 2
-    (error,) = report["errors"]
-    assert "folder docs/ex-1 holds __init__.py but 'ex-1' is not a valid" in error
-    assert "exclude" in error
+    project.write("good.py", 'x: int = "a"\n')
+    code, report = run_json(project, "--tools", "mypy", "docs/ex-1/a.py", "good.py")
+    assert (code, report["errors"]) == (1, [])
+    assert rules(report, "mypy") == [
+        ("tool-error", "docs/ex-1/a.py", 1),
+        ("assignment", "good.py", 1),
+    ]
+    message = report["findings"][0]["message"]
+    assert "folder docs/ex-1: it holds __init__.py but 'ex-1' is not a valid" in message
 
 
 FLAKE8_DISPLAY = """[flake8]

@@ -30,9 +30,14 @@ def git(root: Path, *args: str) -> str:
     except FileNotFoundError:
         raise GateError("git: not found on PATH; install git or name the files")
     if proc.returncode != 0:
-        detail = proc.stderr.strip().splitlines()
-        raise GateError(f"git {' '.join(args)}: {detail[-1] if detail else 'failed'}")
+        raise GateError(f"git {' '.join(args)}: {git_message(proc)}")
     return proc.stdout
+
+
+def git_message(proc: subprocess.CompletedProcess[str]) -> str:
+    """Return git's whole message on one line (its hints too), with the exit code."""
+    lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
+    return " | ".join(lines or ["failed"]) + f" (exit {proc.returncode})"
 
 
 def project_root(start: Path | None = None) -> Path:

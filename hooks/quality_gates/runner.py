@@ -272,14 +272,18 @@ class Runner:
 
     # -- checking ---------------------------------------------------------
     def scopes(self, files: Sequence[str]) -> dict[str, list[str]]:
-        """Each tool's files: those of ``files`` the project's own run would check."""
-        return {a.name: a.select(self.ctx, files) for a in self.adapters}
+        """Each tool's files: those of ``files`` the project's own run would check.
+
+        A whole-program tool's are its whole program (``Adapter.program``).
+        """
+        return {a.name: a.program(self.ctx, files) for a in self.adapters}
 
     def check(self, files: Sequence[str]) -> Outcome:
         """Run every tool on its files, through the cache, and collect the outcome.
 
         A file no tool checks (each tool's own exclusions) is not read at all;
-        one that is not valid Python is a finding and goes to no tool.
+        one that is not valid Python is a finding, and goes only to the tools
+        that do not need it valid (``Adapter.syntax``).
         """
         scoped = self.scopes(files)
         self.config_findings = []
@@ -288,7 +292,11 @@ class Runner:
             *(scoped[a.name] for a in self.adapters if a.syntax != "text")
         )
         srcs = self.read_sources([n for n in files if n in wanted], parsed)
-        lines = sources.LinesOf(self.ctx.root, srcs)
+        # a whole-program tool checks its whole scope whatever files were named
+        # (see Adapter.program): those files go to it unless they are not Python
+        program = self.read_sources(sorted(wanted - set(files)), parsed)
+        every = {**program, **srcs}
+        lines = sources.LinesOf(self.ctx.root, every)
         for src in srcs.values():
             if src.problem:
                 src.problem.message += _not_given(self.adapters, scoped, src)
@@ -297,7 +305,7 @@ class Runner:
         todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
-            usable = [n for n in scoped[adapter.name] if _usable(adapter, srcs.get(n))]
+            usable = [n for n in scoped[adapter.name] if _usable(adapter, every.get(n))]
             mine = self._ready(adapter, usable)
             if mine is None:
                 continue

@@ -142,6 +142,22 @@ MYPY_VALUES = {
     "--cache-dir": ("", "ignore-value"),
     "--python-executable": ("", "ignore-value"),
     "--junit-xml": ("", "ignore-value"),
+    # reports written beside the check: they change no finding
+    **{
+        f"--{kind}-report": ("", "ignore-value")
+        for kind in (
+            "txt",
+            "html",
+            "xml",
+            "cobertura-xml",
+            "linecount",
+            "linecoverage",
+            "lineprecision",
+            "any-exprs",
+            "xslt-html",
+            "xslt-txt",
+        )
+    },
 }
 MYPY_DISPLAY = {
     "--scroll-output",
@@ -286,10 +302,25 @@ def _mypy_flag(out: Carried, option: str) -> None:
         _unknown(out, option, None)
 
 
+def _attached(args: Sequence[str], table: dict[str, tuple[str, str]]) -> list[str]:
+    """Keep ``--opt=value`` whole when ``--opt`` is not in ``table``.
+
+    Its value is then never read as an argument of its own.
+    """
+    return [
+        (
+            a.replace("=", "\0", 1)
+            if a.startswith("--") and "=" in a and a.split("=")[0] not in table
+            else a
+        )
+        for a in args
+    ]
+
+
 def mypy(args: Sequence[str]) -> Carried:
     """Translate mypy's flags, which are its config keys."""
     out = Carried()
-    pairs = tokens(args)
+    pairs = tokens(_attached(args, MYPY_VALUES))
     i = 0
     while i < len(pairs):
         option, word = pairs[i]
@@ -303,10 +334,10 @@ def mypy(args: Sequence[str]) -> Carried:
             step = 2
         elif option in MYPY_DISPLAY:
             pass
-        elif option.startswith("--"):
+        elif option.startswith("--") and "\0" not in option:
             _mypy_flag(out, option)
         else:
-            _unknown(out, option, word)
+            _unknown(out, option.replace("\0", "="), word)
         i += step
     return out
 

@@ -119,11 +119,57 @@ def entry_lines(
     return out
 
 
-def remove_hooks(repo: Repo, drop: Sequence[Hook]) -> Edit | list[Edit]:
-    """Drop some hooks of a repository, or the whole item when none is left."""
+def remove_hooks(
+    lines: Sequence[str], repo: Repo, drop: Sequence[Hook]
+) -> Edit | list[Edit]:
+    """Drop some hooks of a repository, or the whole item when none is left.
+
+    Their comments stay (a comment after a value becomes a line of its own at
+    that line's indentation); a whole item between two blank lines takes the
+    blank lines after it along, so no gap is left doubled.
+    """
     if len(drop) == len(repo.hooks):
-        return Edit(repo.span.first, repo.span.last + 1, ())
-    return [Edit(h.span.first, h.span.last + 1, ()) for h in drop]
+        first, stop = repo.span.first, repo.span.last + 1
+        if first > 0 and not lines[first - 1].strip():
+            while stop < len(lines) and not lines[stop].strip():
+                stop += 1
+        return Edit(first, stop, comments(lines[first : repo.span.last + 1]))
+    return [
+        Edit(
+            h.span.first,
+            h.span.last + 1,
+            comments(lines[h.span.first : h.span.last + 1]),
+        )
+        for h in drop
+    ]
+
+
+def comments(lines: Sequence[str]) -> tuple[str, ...]:
+    """Return the comments of ``lines``, each a whole line at its line's indentation."""
+    kept = []
+    for text in lines:
+        if text.lstrip().startswith("#"):
+            kept.append(text)
+            continue
+        at = _comment_at(text)
+        if at is not None:
+            pad = text[: len(text) - len(text.lstrip())]
+            ending = "\r\n" if text.endswith("\r\n") else "\n"
+            kept.append(pad + text[at:].rstrip("\r\n") + ending)
+    return tuple(kept)
+
+
+def _comment_at(text: str) -> int | None:
+    """Return where a YAML comment starts after a value (``#`` after a space)."""
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and index > 0 and text[index - 1] in " \t":
+            return index
+    return None
 
 
 def apply(lines: Sequence[str], edits: Sequence[Edit]) -> str:

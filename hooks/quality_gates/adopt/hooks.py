@@ -10,7 +10,7 @@ from quality_gates.adopt import conflicts, known
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
 from quality_gates.errors import GateError
-from quality_gates.tools import pinned
+from quality_gates.tools import defaults, pinned
 
 
 @dataclasses.dataclass
@@ -177,46 +177,13 @@ def _hook(
     files, exclude, stages = key
     packages = [d for name in names for d in deps.get(name, [])]
     whole = list(names) == list(tools)
+    # the manifest's name lists the five tools: any other set is named here
+    named = sorted(names) != sorted(defaults())
     return SuiteHook(
         args=() if whole else ("--tools", ",".join(names)),
-        name=None if whole else f"quality gate ({', '.join(names)})",
+        name=f"quality gate ({', '.join(names)})" if named else None,
         files=files,
         exclude=exclude,
         stages=stages,
         additional_dependencies=tuple(dict.fromkeys(packages)),
     )
-
-
-def _tools_of(hook: Hook, tools: Sequence[str]) -> list[str]:
-    args = hook.strings("args") or []
-    for index, arg in enumerate(args):
-        if arg.startswith("--tools"):
-            value = (
-                arg.split("=", 1)[1] if "=" in arg else (args[index + 1 :] or [""])[0]
-            )
-            return [t.strip() for t in value.split(",")]
-    return list(tools)
-
-
-def mypy_dependencies(
-    found: Found, new: Sequence[SuiteHook], tools: Sequence[str]
-) -> list[str]:
-    """Return the dependencies of the suite's hooks that run mypy (what mypy sees)."""
-    mypy: list[str] = []
-    pairs: list[tuple[list[str], list[str]]] = [
-        (list(h.additional_dependencies), _tools_of_suite(h, tools)) for h in new
-    ]
-    for hook in found.suite.hooks if found.suite else []:
-        if hook.id == "quality-gate":
-            deps = hook.strings("additional_dependencies") or []
-            pairs.append((deps, _tools_of(hook, tools)))
-    for deps, names in pairs:
-        if "mypy" in names:
-            mypy += [d for d in deps if d not in mypy]
-    return mypy
-
-
-def _tools_of_suite(hook: SuiteHook, tools: Sequence[str]) -> list[str]:
-    if "--tools" in hook.args:
-        return hook.args[hook.args.index("--tools") + 1].split(",")
-    return list(tools)

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import tomllib
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import files as files_mod
-from quality_gates.adopt import excludes, hooks, kept_checks, precommit, precommit_plan
+from quality_gates.adopt import (
+    choose,
+    excludes,
+    hooks,
+    kept_checks,
+    precommit,
+    precommit_plan,
+)
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import settings, snapshot, workflow
@@ -36,8 +42,8 @@ class Request:
     """What the user asked for."""
 
     root: Path
-    repo: str
-    rev: str
+    repo: str | None  # None: recorded, installed from, or the published home
+    rev: str | None
     tools: tuple[str, ...] | None = None
     force: bool = False
 
@@ -69,6 +75,7 @@ class Plan:
     changes: list[Change]
     notes: list[str]
     report: Report
+    offers: list[str]
     baseline: str
     new_against_baseline: int | None = None
     refused: list[str] = dataclasses.field(default_factory=list)
@@ -108,56 +115,6 @@ def default_branch(root: Path) -> str:
         return files_mod.git(root, "branch", "--show-current").strip() or "main"
     except GateError:
         return "main"
-
-
-def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
-    """Tell whether ruff's lint rules include isort's (I), so isort is ruff's job."""
-    tables: list[Any] = [ws.lookup("tool", "ruff"), ws.lookup("tool", "ruff", "lint")]
-    for name in ("ruff.toml", ".ruff.toml"):
-        text = read_text(ws.root, name)
-        if text is not None:
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                raise GateError(f"{name}: invalid TOML: {exc}")
-            tables += [data, data.get("lint")]
-    rules: list[str] = []
-    for table in tables:
-        if isinstance(table, dict):
-            for key in ("select", "extend-select"):
-                rules += [str(r) for r in table.get(key) or []]
-    for hook in found.ruff_lint:
-        words = hook.strings("args") or []
-        rules += [w for a in words for w in a.replace("=", ",").split(",")]
-    return any(r == "ALL" or r == "I" or r.startswith("I0") for r in rules)
-
-
-def choose_tools(req: Request, ws: Workspace, found: hooks.Found) -> tuple[str, ...]:
-    """Return the gate's tools: asked for, else configured, less ruff's."""
-    if req.tools:
-        return req.tools
-    chosen = list(ws.cfg.tools)
-    if found.ruff_format and "black" in chosen:
-        chosen.remove("black")
-        ws.notes.append(
-            "kept ruff-format: it formats the code, so the gate runs no black"
-        )
-    if found.ruff_lint:
-        leave = ["flake8"] + (["isort"] if _selects_isort(ws, found) else [])
-        chosen = [t for t in chosen if t not in leave]
-        ws.notes.append(
-            "kept ruff's lint hook: the gate leaves " + " and ".join(leave) + " to it"
-        )
-    if found.import_sorters and "isort" in chosen:
-        chosen.remove("isort")
-        names = ", ".join(sorted({h.id for h in found.import_sorters}))
-        ws.notes.append(
-            f"kept {names}: it sorts the imports, so the gate runs no isort "
-            "(two sorters would undo each other)"
-        )
-    if not chosen:
-        raise GateError("no tool left for the gate to run; pass --tools")
-    return tuple(chosen)
 
 
 def _formatter_line(
@@ -299,21 +256,26 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     ws = Workspace.open(root)
     pc_text = read_text(root, precommit.PATH)
     config = precommit.parse(pc_text.encode("utf-8")) if pc_text is not None else None
-    urls = [req.repo] + ([record.repo] if record.repo else [])
+    source = rev_mod.choose(req.repo, req.rev, (record.repo, record.rev))
+    urls = [source.repo, rev_mod.home()] + ([record.repo] if record.repo else [])
     found = hooks.classify(config, urls) if config else hooks.Found()
     ws.notes += found.notes
-    sha, comment = rev_mod.resolve(req.repo, req.rev)
-    say(f"pinning {req.repo} at {sha} ({req.rev})")
-    planned = _planned(req, ws, config, found, (req.repo, sha, comment))
+    sha, comment = rev_mod.resolve(source.repo, source.rev)
+    at = source.rev if source.rev == sha else f"{source.rev}, commit {sha}"
+    say(f"pinning {source.repo} at {at} ({source.learnt})")
+    pin = (source.repo, sha, comment)
+    planned = _planned(req, ws, config, found, pin, source.rev)
     changes = _changes(root, planned)
     generated = {workflow.PATH} | {n for n in ws.texts if read_text(root, n) is None}
     refused = [] if req.force else _refused(changes, record, generated)
     baseline_path = baseline_mod.locate(root, None, ws.cfg.baseline, required=False)
     kept = baseline_mod.load(baseline_path) if baseline_path else None
-    report = snapshot.findings(root, planned, req.repo, say)
-    plan = Plan(changes, ws.notes, report, ws.cfg.baseline, refused=refused)
+    report = snapshot.findings(root, planned, source.repo, say)
+    plan = Plan(changes, ws.notes, report, ws.offers, ws.cfg.baseline, refused=refused)
     new_record = dataclasses.replace(
-        record.updated({c.path: c.new for c in changes}), repo=req.repo, rev=req.rev
+        record.updated({c.path: c.new for c in changes}),
+        repo=source.repo,
+        rev=source.rev,
     )
     plan.changes += (
         _changes(root, {record_mod.PATH: new_record.render()}) if changes else []
@@ -328,10 +290,12 @@ def _planned(
     config: precommit.Config | None,
     found: hooks.Found,
     pin: tuple[str, str, str],
+    rev: str,
 ) -> dict[str, str]:
     """Return the text every file init manages should have, by path."""
-    tools = choose_tools(req, ws, found)
+    tools = choose.choose_tools(req.tools, ws, found)
     suite = carry_settings(ws, found)
+    choose.docstrings_off(ws, found, tools)
     kept_checks.keep(ws, found, scalar(config.top("exclude")) if config else None)
     common, globs = shared_exclude(config, found)
     suite["tools"] = list(tools)
@@ -343,14 +307,16 @@ def _planned(
         ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
     suite_hooks = hooks.groups(found, tools, carried_deps, common)
     repo, sha, comment = pin
+    uses, note = rev_mod.action_slug(repo)
+    ws.notes += [note] if note else []
     planned = {
         precommit.PATH: precommit_plan.render(config, found, suite_hooks, pin),
         workflow.PATH: workflow.render(
-            rev_mod.slug(repo),
+            uses,
             sha,
-            req.rev if comment else "",
+            rev if comment else "",
             default_branch(req.root),
-            hooks.mypy_dependencies(found, suite_hooks, tools),
+            project_environment(ws) if "mypy" in tools else None,
         ),
     }
     for name in (PYPROJECT, *ws.texts):
@@ -358,6 +324,35 @@ def _planned(
         if text is not None:
             planned[name] = text
     return planned
+
+
+def project_environment(ws: Workspace) -> str | None:
+    """Return how CI builds the ``.venv`` mypy sees here, None without one.
+
+    The baseline was taken with mypy seeing the project's .venv (or venv);
+    CI must see the same: the project installed with its dependencies, or
+    its requirements.txt.  What else the local .venv holds init cannot know:
+    it says so.
+    """
+    if not any((ws.root / name).is_dir() for name in snapshot.ENVIRONMENTS):
+        return None
+    installable = any((ws.root / n).is_file() for n in ("setup.py", "setup.cfg"))
+    if installable or ws.lookup("project", "name") is not None:
+        install = "-e ."
+    elif (ws.root / "requirements.txt").is_file():
+        install = "-r requirements.txt"
+    else:
+        ws.notes.append(
+            "mypy sees the project's .venv here, and CI has none: the workflow "
+            "cannot build it (no pyproject.toml [project], setup.py or "
+            "requirements.txt); add a step that does"
+        )
+        return None
+    ws.notes.append(
+        f"mypy sees the project's .venv here: the workflow builds one in CI with "
+        f"`pip install {install}`; if yours holds more, say so in that step"
+    )
+    return install
 
 
 def _baseline(

@@ -80,7 +80,9 @@ def _removals(config: Config, found: Found) -> tuple[list[Edit], list[Edit]]:
     whole: list[Edit] = []
     for index, hook_indexes in by_repo.items():
         repo = config.repos[index]
-        removed = edit.remove_hooks(repo, [repo.hooks[i] for i in hook_indexes])
+        removed = edit.remove_hooks(
+            config.lines, repo, [repo.hooks[i] for i in hook_indexes]
+        )
         if isinstance(removed, Edit):
             whole.append(removed)
         else:
@@ -109,7 +111,14 @@ def render(
         edits += whole
         edits += _update_suite(config, found.suite, pin, hooks, style)
     elif whole:
-        edits += [Edit(whole[0].first, whole[0].stop, tuple(entry)), *whole[1:]]
+        # the entry takes the first replaced repository's place and keeps the
+        # blank lines after it; the comments of every replaced repository go
+        # just above it (they speak of the hooks, dependencies and args it carries)
+        first = whole[0]
+        end = next(r.span.last + 1 for r in config.repos if r.span.first == first.first)
+        kept = [line for e in whole for line in e.lines]
+        edits += [Edit(first.first, end, (*kept, *entry))]
+        edits += [Edit(e.first, e.stop, ()) for e in whole[1:]]
     elif config.repos:
         end = config.repos[-1].span.last + 1
         edits.append(Edit(end, end, tuple(entry)))

@@ -18,6 +18,7 @@ from quality_gates.adopt import ini
 from quality_gates.adopt.args import TRANSLATORS, Carried, Value
 from quality_gates.adopt.workspace import PYPROJECT, Workspace
 from quality_gates.config import CONVENTIONS
+from quality_gates.tools import isort as isort_mod
 
 LINE_KEY = {"black": "line-length", "isort": "line_length", "flake8": "max-line-length"}
 INI_SECTION = {"flake8": "flake8", "mypy": "mypy", "isort": "isort", "bandit": "bandit"}
@@ -38,9 +39,22 @@ def suite_defaults(ws: Workspace, tool: str) -> dict[str, Value]:
 
 
 def own_config(ws: Workspace, tool: str) -> str | None:
-    """Return the file that configures ``tool`` (setup.cfg...), or None."""
+    """Return the file that configures ``tool`` (setup.cfg...), or None.
+
+    isort's ``.editorconfig`` is one init cannot write isort's keys into:
+    None, and a new config keeps what isort read there (``editor_defaults``).
+    """
     own = tools_mod.get(tool).own_config(ws.ctx)
-    return own.split()[0] if own else None
+    return own.split()[0] if own and own != ".editorconfig" else None
+
+
+def editor_defaults(ws: Workspace, tool: str) -> dict[str, Value]:
+    """Return isort's settings from .editorconfig, as its config keys."""
+    if tool != "isort":
+        return {}
+    found = isort_mod.editorconfig_settings(ws.root)
+    length = found.get("max_line_length", "").strip()
+    return {"line_length": int(length)} if length.isdigit() else {}
 
 
 def current(ws: Workspace, tool: str, where: str, key: str) -> object:
@@ -117,6 +131,7 @@ def carry(
             where = NEW_FILE.get(tool, PYPROJECT)
             if line is not None and LINE_KEY.get(tool) in defaults:
                 defaults[LINE_KEY[tool]] = line
+            defaults.update(editor_defaults(ws, tool))
             _convention(defaults, carried)
             write(ws, tool, where, {**defaults, **carried.settings})
             ws.notes.append(f"{tool}: the hook's settings start {_name(tool, where)}")

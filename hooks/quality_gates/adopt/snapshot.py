@@ -67,7 +67,12 @@ def copy_project(root: Path, target: Path, planned: Mapping[str, str]) -> None:
         if (root / name).is_dir():
             (target / name).symlink_to(root / name)
     files_mod.git(target, "init", "-q")
-    files_mod.git(target, "add", "-A", "--", ".", *[f":!{n}" for n in ENVIRONMENTS])
+    # the environments' links are never the project's files: excluded by git's
+    # own list, not by a pathspec (git refuses a pathspec naming an ignored path)
+    exclude = target / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    exclude.write_text("".join(f"/{n}\n" for n in ENVIRONMENTS), encoding="utf-8")
+    files_mod.git(target, "add", "-A", "--", ".")
 
 
 def pre_commit_command() -> list[str]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Sequence
-
 PATH = ".github/workflows/quality-gates.yml"
 # the same pin as examples/workflows/ (a test keeps them equal)
 CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2"
@@ -31,10 +28,13 @@ jobs:
           persist-credentials: false
 """
 
-_DEPS = """\
-      # mypy sees what the pre-commit hook installs (its additional_dependencies)
-      - name: Packages mypy sees
-        run: python3 -m venv .venv && .venv/bin/pip install --quiet {packages}
+_ENV = """\
+      # mypy sees the project's own environment, as it sees .venv on a laptop
+      # (without one, the hook's: the suite and the quality-gate hook's
+      # additional_dependencies, which the action installs beside the suite);
+      # build .venv here as you build yours
+      - name: The project's environment, which mypy sees
+        run: python3 -m venv .venv && .venv/bin/pip install --quiet {install}
 """
 
 _GATE = """\
@@ -44,14 +44,15 @@ _GATE = """\
 """
 
 
-def render(
-    slug: str, rev: str, comment: str, branch: str, mypy_packages: Sequence[str]
-) -> str:
-    """Return the workflow's text; ``slug`` is the suite's ``OWNER/NAME`` on GitHub."""
+def render(slug: str, rev: str, comment: str, branch: str, install: str | None) -> str:
+    """Return the workflow's text; ``slug`` is the suite's ``OWNER/NAME`` on GitHub.
+
+    ``install``: pip's arguments that build the project's ``.venv`` (the
+    project had one when init took the baseline), else None.
+    """
     text = _HEAD.format(branch=branch, checkout=CHECKOUT)
-    if mypy_packages:
-        packages = " ".join(shlex.quote(p) for p in mypy_packages)
-        text += _DEPS.format(packages=packages)
+    if install:
+        text += _ENV.format(install=install)
     return text + _GATE.format(
         slug=slug, rev=rev, comment=f" # {comment}" if comment else ""
     )

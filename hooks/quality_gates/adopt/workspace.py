@@ -12,7 +12,7 @@ from quality_gates import config as config_mod
 from quality_gates.errors import GateError
 from quality_gates.textfile import decode
 from quality_gates.tools.base import Context
-from tomlkit.items import Table
+from tomlkit.items import Table, Whitespace
 
 PYPROJECT = "pyproject.toml"
 
@@ -40,6 +40,10 @@ class Workspace:
     doc: tomlkit.TOMLDocument
     texts: dict[str, str] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
+    # what init could add but does not, one line each
+    offers: list[str] = dataclasses.field(default_factory=list)
+    original: str | None = None  # pyproject.toml as read
+    made: list[Table] = dataclasses.field(default_factory=list)  # tables init made
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
@@ -50,7 +54,7 @@ class Workspace:
             doc = tomlkit.parse(text or "")
         except Exception as exc:  # tomlkit's errors have no common base
             raise GateError(f"{PYPROJECT}: invalid TOML: {exc}")
-        return cls(root, cfg, doc)
+        return cls(root, cfg, doc, original=text)
 
     @property
     def ctx(self) -> Context:
@@ -60,10 +64,21 @@ class Workspace:
     def text(self, name: str) -> str | None:
         """Return a file as planned so far (pyproject.toml included)."""
         if name == PYPROJECT:
-            return tomlkit.dumps(self.doc) if self.doc.body else None
+            return self._pyproject() if self.doc.body else None
         if name in self.texts:
             return self.texts[name]
         return read_text(self.root, name)
+
+    def _pyproject(self) -> str:
+        """Render pyproject.toml: a table init made ends with a blank line."""
+        for table in self.made:
+            body = table.value.body
+            if body and not isinstance(body[-1][1], Whitespace):
+                table.add(tomlkit.nl())
+        text = tomlkit.dumps(self.doc)
+        if text.endswith("\n\n") and not (self.original or "").endswith("\n\n"):
+            text = text.rstrip("\n") + "\n"  # not at the end of the file
+        return text
 
     def table(self, *keys: str) -> Table:
         """Return the table ``[keys...]`` of pyproject.toml, made if absent."""
@@ -71,6 +86,8 @@ class Workspace:
         for key in keys:
             if key not in node:
                 node[key] = tomlkit.table(is_super_table=key == "tool")
+                if key != "tool":
+                    self.made.append(node[key])
             node = node[key]
         if not isinstance(node, Table):
             raise GateError(f"{PYPROJECT}: [{'.'.join(keys)}] is not a table")

@@ -42,6 +42,7 @@ from pathlib import Path
 from quality_gates.tools.base import CONFIG_FILES
 
 STAMP = ".quality-gates-suite"
+HOOKS_CONFIG = ".pre-commit-config.yaml"
 
 
 def digest_files(root: Path, names: Sequence[str]) -> str:
@@ -95,7 +96,7 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
     )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
     part = f"{part}-" if part else ""
-    venv = venv_home() / _venv_name(runner, arch, py, code)
+    venv = venv_home() / _venv_name(runner, arch, py, code + hooks_digest(project))
     return {
         "venv-key": venv.name,
         "venv-dir": str(venv),
@@ -105,6 +106,17 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
         ),
         "suite-digest": code,
     }
+
+
+def hooks_digest(project: Path) -> str:
+    """``-hooks<hash>`` of the project's pre-commit config, "" without one.
+
+    The environment holds the suite's hooks' additional_dependencies from it
+    (see ``install``), so a project's environment is its own.
+    """
+    if not (project / HOOKS_CONFIG).is_file():
+        return ""
+    return "-hooks" + digest_files(project, [HOOKS_CONFIG])[:8]
 
 
 def _machine() -> tuple[str, str]:
@@ -137,15 +149,18 @@ def venv_home() -> Path:
     return Path.home() / ".cache" / "quality-gates-actions"
 
 
-def stamp_text(suite: Path, venv: Path, digest: str = "") -> str:
+def stamp_text(
+    suite: Path, venv: Path, digest: str = "", project: Path | None = None
+) -> str:
     """Return what a usable environment's stamp says: suite digest and folder."""
-    return f"{digest or suite_digest(suite)}\n{venv.resolve()}\n"
+    hooks = hooks_digest(project) if project is not None else ""
+    return f"{digest or suite_digest(suite)}{hooks}\n{venv.resolve()}\n"
 
 
-def usable(venv: Path, suite: Path) -> bool:
+def usable(venv: Path, suite: Path, project: Path | None = None) -> bool:
     """Tell whether a restored environment is this suite's, here, and runs."""
     try:
-        if (venv / STAMP).read_text() != stamp_text(suite, venv):
+        if (venv / STAMP).read_text() != stamp_text(suite, venv, project=project):
             return False
     except OSError:
         return False
@@ -158,20 +173,38 @@ def usable(venv: Path, suite: Path) -> bool:
         return False
 
 
-def install(python: str, venv: Path, suite: Path, extra: str = "") -> bool:
+def install(
+    python: str, venv: Path, suite: Path, extra: str = "", project: Path | None = None
+) -> bool:
     """Make the suite's environment unless a usable one is there; True if made.
 
+    With ``project``, the suite's hooks' additional_dependencies of its
+    pre-commit config go in too, as pre-commit puts them in the hook's
+    environment: mypy in CI sees what it sees in the hook (``hook_deps``).
     Jobs on one machine (a self-hosted runner, parallel act runs) share the
     folder: a lock makes one of them build it while the others wait and use it.
     """
     venv.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{venv}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _install(python, venv, suite, extra)
+        return _install(python, venv, suite, extra, project)
 
 
-def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
-    if usable(venv, suite):
+def _hook_dependencies(venv: Path, project: Path) -> list[str]:
+    """Ask the installed suite for the project's hook dependencies (it has YAML)."""
+    listed = subprocess.run(  # nosec B603
+        [str(venv / "bin" / "python"), "-m", "quality_gates.hook_deps", str(project)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in listed.splitlines() if line.strip()]
+
+
+def _install(
+    python: str, venv: Path, suite: Path, extra: str, project: Path | None
+) -> bool:
+    if usable(venv, suite, project):
         print(f"quality-gates: environment in {venv} restored; nothing to install")
         return False
     digest = suite_digest(suite)  # before the build writes beside the package
@@ -182,7 +215,11 @@ def _install(python: str, venv: Path, suite: Path, extra: str) -> bool:
     pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     target = f"{suite}[{extra}]" if extra else str(suite)
     subprocess.run([*pip, "install", "--quiet", target], check=True)  # nosec B603
-    (venv / STAMP).write_text(stamp_text(suite, venv, digest))
+    deps = _hook_dependencies(venv, project) if project is not None else []
+    if deps:
+        print(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
+        subprocess.run([*pip, "install", "--quiet", *deps], check=True)  # nosec B603
+    (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
     print(
         f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
     )
@@ -211,7 +248,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("step", choices=("keys", "install"))
     parser.add_argument("--python", required=True, help="interpreter of the venv")
     parser.add_argument("--suite", required=True, help="the action's checkout")
-    parser.add_argument("--project", default=".", help="the project (keys)")
+    parser.add_argument(
+        "--project",
+        default=".",
+        help="the project (keys; install: its hooks' additional_dependencies too)",
+    )
     parser.add_argument(
         "--venv", default="", help="the environment (install; default: venv-dir)"
     )
@@ -229,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_outputs(keys(suite, Path(args.project), args.python, args.part))
         else:
             venv = Path(args.venv or venv_dir(suite, args.python, args.extra))
-            made = install(args.python, venv, suite, args.extra)
+            project = Path(args.project).resolve() if args.venv else None
+            made = install(args.python, venv, suite, args.extra, project)
             write_outputs(
                 {"installed": "true" if made else "false", "venv-dir": str(venv)}
             )

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from quality_gates import config as config_mod
+from quality_gates.adopt import choose
 from quality_gates.adopt import plan as plan_mod
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import workflow
-from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.errors import PASSED, GateError
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.reports import text as text_report
 
@@ -60,15 +61,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo",
         metavar="URL",
-        default=rev_mod.HOME,
-        help=f"the suite's repository for pre-commit (default: {rev_mod.HOME})",
+        help="the suite's repository for pre-commit: a URL, a fork, a mirror or a "
+        "local checkout (default: what .quality-gates-init.json records, else where "
+        "quality-gates was installed from, else its published home)",
     )
     parser.add_argument(
         "--rev",
         metavar="REV",
-        default=rev_mod.default_rev(),
-        help="tag, branch or commit of --repo to pin (default: the installed "
-        f"version's tag, {rev_mod.default_rev()}); written as its commit SHA",
+        help="tag, branch or commit of the repository to pin (default: the recorded "
+        f"one, else the installed one, else the installed version's tag, "
+        f"{rev_mod.default_rev()}); written as its commit SHA",
     )
     parser.add_argument(
         "--tools",
@@ -122,6 +124,8 @@ def _summary(plan: plan_mod.Plan) -> None:
         )
     for note in plan.notes:
         print(f"note: {note}")
+    for offer in plan.offers:
+        print(f"offer: {offer}")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -131,7 +135,12 @@ def main(args: argparse.Namespace) -> int:
     )
     root = plan_mod.git_root(Path.cwd())
     request = plan_mod.Request(root, args.repo, args.rev, tools, args.force)
-    plan = plan_mod.build(request, say)
+    try:
+        plan = plan_mod.build(request, say)
+    except choose.NothingToAdopt as exc:
+        for offer in exc.offers:
+            print(f"offer: {offer}")
+        raise
     if args.dry_run:
         for change in plan.changes:
             if change.path == plan.baseline:
@@ -153,9 +162,9 @@ def main(args: argparse.Namespace) -> int:
         return PASSED
     if not plan.changes:
         print("nothing to change: the project already has what init writes")
-    else:
-        plan_mod.write(root, plan)
-        for change in plan.changes:
-            print(f"{'wrote' if change.old is None else 'updated'} {change.path}")
+        return PASSED
+    plan_mod.write(root, plan)
+    for change in plan.changes:
+        print(f"{'wrote' if change.old is None else 'updated'} {change.path}")
     print("next: `pre-commit install`, then commit these files")
-    return PASSED if not plan.refused else ERROR
+    return PASSED

@@ -9,8 +9,13 @@ from quality_gates.score import format_debt
 def line(
     finding_path: str, line_no: int, col: int, tool: str, rule: str, message: str
 ) -> str:
-    """Format one finding as ``path:line:col: TOOL RULE message``."""
-    return f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}"
+    r"""Format one finding as ``path:line:col: TOOL RULE message``, on one line.
+
+    A line break in the message (a workflow step's name holds one) is shown
+    as ``\n``: one finding is one line, whatever the repository wrote.
+    """
+    text = f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}"
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def verdict(report: Report) -> str:

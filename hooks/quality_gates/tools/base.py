@@ -10,7 +10,7 @@ import os
 import re
 import subprocess  # nosec B404 - tools run with argument lists, never a shell
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -182,6 +182,10 @@ class Adapter:
         """
         return lambda path: path.endswith((".py", ".pyi"))
 
+    def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Return what a run naming ``files`` checks: ``select``, or more (mypy)."""
+        return self.select(ctx, files)
+
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Return the rule of ``select`` for one file (by default: every file)."""
         return lambda path: True
@@ -259,16 +263,27 @@ class Adapter:
         return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
-        """Run the tool on ``files`` in the project root and capture its output.
+        """Run the tool on ``files`` in the project root and capture its output."""
+        return self.spawn(ctx, args, files)
 
-        A process past ``tool-timeout`` is killed: ToolCrashed, never a result.
+    def spawn(
+        self,
+        ctx: Context,
+        args: Sequence[str],
+        files: Sequence[str],
+        env: Mapping[str, str] | None = None,
+    ) -> Proc:
+        """Start the tool's command and capture its output.
+
+        ``env`` adds variables to the tools' environment.  A process past
+        ``tool-timeout`` is killed: ToolCrashed, never a result.
         """
         limit = ctx.config.tool_timeout
         try:
             proc = subprocess.run(  # nosec B603
                 self.command(args, files),
                 cwd=ctx.root,
-                env=tool_environment(),
+                env={**tool_environment(), **(env or {})},
                 capture_output=True,
                 text=True,
                 errors="replace",
@@ -382,10 +397,18 @@ def config_text(root: Path, name: str) -> str:
 
 def read_ini(path: Path) -> configparser.RawConfigParser:
     """Read an ini-style config as the tools do; an unreadable one reads empty."""
+    try:
+        return read_ini_text(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return configparser.RawConfigParser()
+
+
+def read_ini_text(text: str) -> configparser.RawConfigParser:
+    """Parse ini-style text as the tools do; a malformed one reads empty."""
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, configparser.Error):
+        parser.read_string(text)
+    except configparser.Error:
         return configparser.RawConfigParser()
     return parser
 
@@ -439,35 +462,59 @@ def pyproject_tool(ctx: Context, name: str) -> bool:
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
-def diff_hunks(diff: str) -> list[tuple[str, int, int, int]]:
-    """(path, first changed old line, lines removed, lines added) for each hunk."""
-    hunks: list[tuple[str, int, int, int]] = []
+def diff_lines(diff: str) -> list[tuple[str, int, int, int]]:
+    """One (path, line, lines removed, lines added) per line a formatter changes.
+
+    A formatter's finding is each line of the file its diff removes or
+    rewrites, at that line: so its fingerprint is that line's own text (see
+    ``findings``), and clean lines added above, below or between them change
+    nothing, while a new badly formatted line is a finding of its own.  Lines
+    only inserted (blank lines before a ``def``) flag the line they go before
+    (the last line at the end of the file).  The counts are the hunk's.
+    """
+    found: list[tuple[str, int, int, int]] = []
+    for hunk in _hunks(diff):
+        old_line = hunk.start
+        flagged: list[int] = []
+        previous = " "
+        for kind in (text[:1] for text in hunk.lines):
+            if kind == "-":
+                flagged.append(old_line)
+                old_line += 1
+            elif kind == "+" and previous == " ":
+                flagged.append(old_line)  # an insertion before this line
+            elif kind == " ":
+                old_line += 1
+            previous = kind
+        kinds = [text[:1] for text in hunk.lines]
+        counts = (kinds.count("-"), kinds.count("+"))
+        last = max(old_line - 1, 1)
+        for line in dict.fromkeys(flagged):
+            found.append((hunk.path, max(min(line, last), 1), *counts))
+    return found
+
+
+@dataclasses.dataclass
+class _Hunk:
+    path: str
+    start: int  # the first old line the hunk shows (-1: a file header)
+    lines: list[str] = dataclasses.field(default_factory=list)
+
+
+def _hunks(diff: str) -> list[_Hunk]:
+    """Split a unified diff into its hunks."""
+    hunks: list[_Hunk] = []
     path = ""
-    current: list[int] | None = None
-    old_line = 0
     for text in diff.split("\n"):  # a form feed in a source line is not a break
         text = text.removeprefix("\ufeff")  # black echoes a file's UTF-8 BOM
         if text.startswith("--- "):
             # "--- PATH\tTIMESTAMP": the path may hold a tab, the timestamp never
             path = text[4:].rsplit("\t", 1)[0]
-            current = None
+            hunks.append(_Hunk(path, -1))  # no hunk yet: lines are not taken
         elif text.startswith("+++ "):
             continue
         elif (m := _HUNK.match(text)) is not None:
-            old_line = int(m.group(1))
-            current = [0, 0, 0]
-            hunks.append((path, 0, 0, 0))
-        elif current is not None and text[:1] in ("-", "+", " "):
-            if text[:1] == " ":
-                old_line += 1
-                continue
-            p, first, removed, added = hunks[-1]
-            if not first:
-                first = max(old_line, 1)
-            if text[:1] == "-":
-                removed += 1
-                old_line += 1
-            else:
-                added += 1
-            hunks[-1] = (p, first, removed, added)
-    return [h for h in hunks if h[1]]
+            hunks.append(_Hunk(path, int(m.group(1))))
+        elif hunks and hunks[-1].start >= 0 and text[:1] in ("-", "+", " "):
+            hunks[-1].lines.append(text)
+    return [h for h in hunks if h.lines]

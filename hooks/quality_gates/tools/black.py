@@ -1,4 +1,4 @@
-"""black: one finding per hunk it would reformat."""
+"""black: one finding per line it would reformat."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from quality_gates.tools.base import (
     Adapter,
     Context,
     Proc,
-    diff_hunks,
+    diff_lines,
     pyproject_tool,
     register,
     tool_error,
@@ -93,7 +93,7 @@ class Black(Adapter):
         return ["--quiet", "--workers", "1", *self.settings(ctx)]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Report one BLK100 finding per hunk, and each file black cannot format.
+        """Report a BLK100 finding per line black would change, and unformattable files.
 
         black goes on after a file it cannot format (exit 123): that file is
         its own finding and the other files' diffs are kept.
@@ -101,7 +101,7 @@ class Black(Adapter):
         failed = _failures(files, proc.stderr)
         proc.crash(self.name, (0, 1, 123) if failed else (0, 1))
         findings = failed
-        for path, line, removed, added in diff_hunks(proc.stdout):
+        for path, line, removed, added in diff_lines(proc.stdout):
             findings.append(
                 Finding(
                     tool=self.name,
@@ -110,7 +110,8 @@ class Black(Adapter):
                     path=path,
                     line=line,
                     column=1,
-                    message=f"black would reformat this (-{removed}/+{added} lines); "
+                    message="black would reformat this line (its hunk: "
+                    f"-{removed}/+{added} lines); "
                     "run `quality-gates run --fix` or black",
                 )
             )

@@ -1,4 +1,4 @@
-"""isort: one finding per import block it would re-sort (profile black by default)."""
+"""isort: one finding per import line it would move (profile black by default)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from quality_gates.tools.base import (
     Context,
     Proc,
     ToolCrashed,
-    diff_hunks,
+    diff_lines,
     ini_has_section,
     pyproject_tool,
     read_ini,
+    read_ini_text,
     register,
 )
 from quality_gates.tools.walk import Walk, any_glob
@@ -79,7 +80,7 @@ class Isort(Adapter):
         ):
             if ini_has_section(ctx.root, name, *sections):
                 return name
-        return None
+        return ".editorconfig" if editorconfig_settings(ctx.root) else None
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``isort .`` checks: its skips, as ``--filter-files`` does.
@@ -142,10 +143,10 @@ class Isort(Adapter):
         ]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Report one I001 finding per hunk; exit 1 without a diff is a tool error."""
+        """Report I001 per line isort would change; exit 1 without any is an error."""
         proc.crash(self.name, (0, 1))
         findings = []
-        for raw, line, removed, added in diff_hunks(proc.stdout):
+        for raw, line, removed, added in diff_lines(proc.stdout):
             path = raw.rsplit(":before", 1)[0]
             if Path(path).is_absolute():
                 path = _relative(ctx.root, Path(path))
@@ -157,8 +158,8 @@ class Isort(Adapter):
                     path=path,
                     line=line,
                     column=1,
-                    message="imports are incorrectly sorted or formatted "
-                    f"(-{removed}/+{added} lines); "
+                    message="imports are incorrectly sorted or formatted here "
+                    f"(its hunk: -{removed}/+{added} lines); "
                     "run `quality-gates run --fix` or isort",
                 )
             )
@@ -168,6 +169,43 @@ class Isort(Adapter):
                 f"isort failed without a diff: {tail[-1] if tail else 'no message'}"
             )
         return findings
+
+
+# what every editor reads from .editorconfig; any other key of a Python section
+# (max_line_length, indent_style, known_*...) is a setting isort takes from it
+EDITOR_KEYS = {
+    "root",
+    "charset",
+    "end_of_line",
+    "insert_final_newline",
+    "trim_trailing_whitespace",
+    "tab_width",
+    "indent_size",
+}
+
+
+def editorconfig_settings(root: Path) -> dict[str, str]:
+    """Return what isort reads from .editorconfig: its Python sections' settings.
+
+    isort reads ``[*]``, ``[*.py]``, ``[**.py]`` and ``[*.{py,...}]`` there
+    (after every other config file): ``max_line_length = 120`` is its line
+    length, so the suite's own defaults must not replace it.
+    """
+    path = root / ".editorconfig"
+    if not path.is_file():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    body = text[text.find("[") :] if "[" in text else ""  # isort skips the preamble
+    ini = read_ini_text(body)
+    found: dict[str, str] = {}
+    for section in ini.sections():
+        names = section[3:-1].split(",") if section.startswith("*.{") else []
+        if section in ("*", "*.py", "**.py") or "py" in (n.strip() for n in names):
+            found.update(ini.items(section))
+    return {k: v for k, v in found.items() if k not in EDITOR_KEYS}
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -16,6 +16,7 @@ path, after the suite's own: a plugin installed only in the project's
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,7 +26,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from quality_gates import files as files_mod
 from quality_gates.cache import cache_dir
+from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools import mypy_config
 from quality_gates.tools.base import (
@@ -38,6 +41,7 @@ from quality_gates.tools.base import (
     ini_has_section,
     pyproject_tool,
     register,
+    tool_error,
 )
 
 # the flag that carries a site-packages folder from run() to command()
@@ -129,6 +133,47 @@ def mypy_path(ctx: Context) -> list[Path]:
 
 
 INTERNAL_ERROR = "error: INTERNAL ERROR"
+# files that may stop mypy one by one (each a finding) before mypy itself is to blame
+MAX_BLOCKED = 10
+
+
+@dataclasses.dataclass
+class Blocked(Proc):
+    """mypy's last run, and the files that stopped an earlier one (as findings)."""
+
+    blocked: list[Finding] = dataclasses.field(default_factory=list)
+
+
+def package_bases(ctx: Context) -> list[str]:
+    """Folders of the project that its packages are imported from, for mypy's names.
+
+    ``src`` when it holds packages and is none itself, and every folder of the
+    project that an editable install puts on the environment's import path:
+    under ``--explicit-package-bases`` a module there is ``pkg.mod``, the name
+    the environment imports it by, not ``src.pkg.mod`` (mypy would otherwise
+    find the one file twice, under two names, and stop).
+    """
+    root = ctx.root.resolve()
+    found = [
+        folder
+        for folder in pth_folders(project_python(ctx))
+        if folder != root and folder.is_relative_to(root)
+    ]
+    src = root / "src"
+    if src.is_dir() and not (src / "__init__.py").exists():
+        found.append(src)
+    return sorted({str(folder) for folder in found})
+
+
+def bases_environment(ctx: Context) -> dict[str, str]:
+    """Return MYPYPATH with the package bases first, then the one already set."""
+    bases = package_bases(ctx)
+    if not bases:
+        return {}
+    current = os.environ.get("MYPYPATH", "")
+    return {"MYPYPATH": os.pathsep.join([*bases, *filter(None, [current])])}
+
+
 NO_CACHE = ["--cache-dir", os.devnull]
 
 
@@ -180,6 +225,23 @@ class Mypy(Adapter):
         if ini_has_section(ctx.root, "setup.cfg", "mypy"):
             return "setup.cfg"
         return None
+
+    def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
+        """Check the whole program whenever one of its files is named.
+
+        mypy's findings in one module depend on every module it imports and
+        is imported by, and the baseline holds those of the whole tree: a
+        staged run checks exactly what ``--all-files`` checks, with the same
+        module names, so the two agree on the same tree (mypy's own cache
+        and the runner's make the unchanged part cheap).
+        """
+        if not self.select(ctx, files):
+            return []
+        try:
+            tree = files_mod.tracked_python_files(ctx.root, ctx.config.exclude)
+        except GateError:
+            tree = []  # not a git checkout: the named files are the program
+        return self.select(ctx, sorted({*tree, *files}))
 
     def scope(self, ctx: Context, files: Sequence[str]) -> Callable[[str], bool]:
         """Check what ``mypy`` checks as configured (``files``, ``exclude``...).
@@ -287,25 +349,53 @@ class Mypy(Adapter):
         return [sys.executable, "-c", BOOT, str(len(sites)), *sites, *rest, "--", *kept]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run mypy; a file that stops mypy is a finding, and the rest are checked.
+
+        mypy stops at a blocking error (``No parent module -- cannot perform
+        relative import``, a folder named like no package can be): that file
+        becomes one finding the baseline can hold, and mypy runs again without
+        it, up to ``MAX_BLOCKED`` files.
+        """
+        args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
+        kept = list(files)
+        blocked: list[Finding] = []
+        proc = self._run(ctx, args, kept)
+        notes = list(proc.notes)
+        while len(blocked) < MAX_BLOCKED:
+            stopped = _blocking(proc, kept)
+            if not stopped:
+                break
+            for finding, dropped in stopped:
+                blocked.append(finding)
+                kept = [f for f in kept if f not in dropped]
+            proc = self._run(ctx, args, kept) if kept else Proc(0, "", "")
+            notes += proc.notes
+        notes = list(dict.fromkeys(notes))
+        return Blocked(proc.returncode, proc.stdout, proc.stderr, notes, blocked)
+
+    def _run(self, ctx: Context, args: list[str], files: Sequence[str]) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
 
         Folders without ``__init__.py`` (tests/, docs/ examples) make two
         ``conftest.py`` both module ``conftest``, and mypy stops before checking
         anything (pytest's and django's own sdists do).  Then run it again with
         ``--explicit-package-bases``, which names each module by its path from
-        the root (or ``mypy_path``), as the project would by hand.
+        the root, or from a folder the project imports its packages from
+        (``src``, an editable install's folder: see ``package_bases``), as the
+        project would by hand.
         """
-        args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
-        proc = super().run(ctx, args, files)
+        proc = self.spawn(ctx, args, files)
         notes = []
         twice = DUPLICATE.search(proc.stdout)
+        env = None
         if proc.returncode == 2 and twice and "--explicit-package-bases" not in args:
             args = [*args, "--explicit-package-bases"]
             notes.append(_rerun_note(proc.stdout))
-            proc = super().run(ctx, args, files)
+            env = bases_environment(ctx)
+            proc = self.spawn(ctx, args, files, env)
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
-            proc = super().run(ctx, [*_without_cache(args), *NO_CACHE], files)
+            proc = self.spawn(ctx, [*_without_cache(args), *NO_CACHE], files, env)
         proc.notes += notes + _config_notes(proc)
         return proc
 
@@ -316,10 +406,11 @@ class Mypy(Adapter):
         for text in proc.stdout.split("\n"):
             record = _record(text)
             if record is None:
-                if text.strip():
+                if text.strip() and not _NOTE.match(text):
                     other.append(text.strip())
             elif record["severity"] != "note" and int(record["line"]) > 0:
                 findings.append(_finding(record))
+        findings += proc.blocked if isinstance(proc, Blocked) else []
         if proc.returncode not in (0, 1) or proc.traceback or other:
             raise ToolCrashed(_cause(ctx, files, proc, findings, other), findings)
         if proc.returncode == 1 and not findings:
@@ -360,6 +451,11 @@ def _rerun_note(stdout: str) -> str:
         "mypy_path) in mypy's config, or add __init__.py files, to make both "
         "runs the same"
     )
+
+
+# a note outside the JSON records is about the run, not the code (``pyproject.toml:
+# note: unused section(s)`` under warn_unused_configs): never an error
+_NOTE = re.compile(r"^[^{][^\n]*?: note: ")
 
 
 def _record(text: str) -> dict[str, Any] | None:
@@ -439,23 +535,32 @@ def _internal_error(proc: Proc) -> str | None:
     with ``--show-traceback``, the traceback on standard output: the errors it
     printed before are not what stopped it.
     """
+    crash = _crash(proc)
+    if crash is None:
+        return None
+    path, line, exception = crash
+    if path is None:
+        return (
+            f"mypy crashed with an INTERNAL ERROR{exception}; that is mypy's "
+            "fault or a plugin's: report it to mypy"
+        )
+    return (
+        f"mypy crashed with an INTERNAL ERROR at {path}:{line}{exception}; that "
+        f"is mypy's fault or a plugin's, not the code's: exclude {path} in "
+        "mypy's config to let mypy check the rest, and report it to mypy"
+    )
+
+
+def _crash(proc: Proc) -> tuple[str | None, int, str] | None:
+    """Return where an INTERNAL ERROR happened (file or None, line), its exception."""
     m = _INTERNAL.search(proc.stderr) or _INTERNAL.search(proc.stdout)
     if m is None:
         return None
     out = proc.stdout.split("Traceback (most recent call last)", 1)
     tail = [ln.strip() for ln in out[-1].split("\n") if ln.strip()]
     exception = f" ({tail[-1][:200]})" if len(out) > 1 and tail else ""
-    if m.group(1) is None:
-        return (
-            f"mypy crashed with an INTERNAL ERROR{exception}; that is mypy's "
-            "fault or a plugin's: report it to mypy"
-        )
-    where = f"{m.group(1)}:{m.group(2)}"
-    return (
-        f"mypy crashed with an INTERNAL ERROR at {where}{exception}; that is "
-        f"mypy's fault or a plugin's, not the code's: exclude {m.group(1)} in "
-        "mypy's config to let mypy check the rest, and report it to mypy"
-    )
+    path = Path(m.group(1)).as_posix().removeprefix("./") if m.group(1) else None
+    return path, int(m.group(2) or 1), exception
 
 
 def _missing_plugin(ctx: Context, plugin: str, why: str) -> str:
@@ -493,3 +598,77 @@ def _bad_package(files: Sequence[str], name: str) -> str:
         f"mypy: folder {where} holds __init__.py but {base!r} is not a valid "
         "Python package name; rename it, or add it to `exclude` in mypy's config"
     )
+
+
+def _blocking(proc: Proc, files: Sequence[str]) -> list[tuple[Finding, set[str]]]:
+    """Return the files that stopped mypy, each as a finding and the files it drops.
+
+    A blocking error is the last error record of a run that exited 2 without a
+    traceback, on a file mypy was given; a folder that is no valid package
+    name drops every file under it.  Anything else stops the gate as before.
+    """
+    if proc.returncode != 2 or proc.traceback:
+        return []
+    crash = _crash(proc)
+    if crash is not None:
+        return _crashed_on(files, *crash)
+    for text in [*proc.stdout.split("\n"), *proc.stderr.split("\n")]:
+        m = _BAD_PACKAGE.match(text.strip())
+        if m:
+            return _bad_folder(files, m.group(1))
+    records = [r for r in map(_record, proc.stdout.split("\n")) if r is not None]
+    errors = [r for r in records if r["severity"] == "error"]
+    if not errors:
+        return []
+    last = errors[-1]
+    path = Path(str(last["file"])).as_posix().removeprefix("./")
+    if path not in files or _PLUGIN.match(str(last["message"])):
+        return []
+    message = (
+        f"mypy cannot check this file: {last['message']}; it stops mypy, so it "
+        "is left out and the other files were checked"
+    )
+    return [(tool_error("mypy", path, message, int(last["line"])), {path})]
+
+
+def _crashed_on(
+    files: Sequence[str], path: str | None, line: int, exception: str
+) -> list[tuple[Finding, set[str]]]:
+    """Make the file mypy crashed on (its INTERNAL ERROR) a finding there, left out.
+
+    Not the last error mypy printed before it crashed: that file is fine.  A
+    crash at no file of the run is the gate's error (``_cause``).
+    """
+    if path is None or path not in files:
+        return []
+    message = (
+        f"mypy crashed with an INTERNAL ERROR here{exception}; that is mypy's "
+        "fault or a plugin's, not the code's: the file is left out and the "
+        "other files were checked; report it to mypy, or exclude the file in "
+        "mypy's config"
+    )
+    return [(tool_error("mypy", path, message, line), {path})]
+
+
+def _bad_folder(files: Sequence[str], name: str) -> list[tuple[Finding, set[str]]]:
+    """Each folder named like no Python package: a finding on its __init__.py."""
+    base = Path(name).name
+    found = []
+    folders = {
+        "/".join(parts[: i + 1])
+        for f in files
+        for parts in [f.split("/")[:-1]]
+        for i, part in enumerate(parts)
+        if part == base
+    }
+    for folder in sorted(folders):
+        inside = {f for f in files if f.startswith(folder + "/")}
+        first = f"{folder}/__init__.py"
+        path = first if first in inside else min(inside)
+        message = (
+            f"mypy cannot check folder {folder}: it holds __init__.py but {base!r} "
+            "is not a valid Python package name; its files are left out (rename "
+            "it, or exclude it in mypy's config)"
+        )
+        found.append((tool_error("mypy", path, message), inside))
+    return found

@@ -27,7 +27,7 @@ from quality_gates.tools.base import (
     Proc,
     ToolCrashed,
     config_text,
-    diff_hunks,
+    diff_lines,
     pyproject_tool,
     register,
     tool_error,
@@ -193,10 +193,10 @@ def _relative(root: Path, filename: str) -> str:
 
 
 def _format_findings(files: Sequence[str], fmt: Proc) -> list[Finding]:
-    """One finding per hunk ``ruff format`` would change; unparsable files apart."""
+    """One finding per line ``ruff format`` would change; unparsable files apart."""
     failed = _failures(files, fmt.stderr)
     fmt.crash("ruff format", (0, 1, 2) if failed else (0, 1))
-    for path, line, removed, added in diff_hunks(fmt.stdout):
+    for path, line, removed, added in diff_lines(fmt.stdout):
         failed.append(
             Finding(
                 "ruff",
@@ -205,7 +205,8 @@ def _format_findings(files: Sequence[str], fmt: Proc) -> list[Finding]:
                 path,
                 line,
                 1,
-                f"ruff format would reformat this (-{removed}/+{added} lines); "
+                "ruff format would reformat this line (its hunk: "
+                f"-{removed}/+{added} lines); "
                 "run `quality-gates run --fix` or ruff format",
             )
         )

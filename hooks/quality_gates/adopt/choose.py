@@ -1,0 +1,181 @@
+"""Which tools the gate adopts: those the project runs; the others are offered.
+
+The project runs a tool when one of its pre-commit hooks ran it, or when it
+configures it (``[tool.black]``, ``.isort.cfg``, ``[flake8]``, ``[tool.mypy]``,
+``[tool.bandit]``...).  Those the gate runs, less what a kept ruff hook or
+another import sorter does.  Every other tool the suite has is offered, one
+line each, and never added: a project that never ran bandit or black gets
+neither.  ``--tools`` and ``tools`` in ``[tool.quality-gates]`` say it outright.
+
+flake8's docstring codes (D, from flake8-docstrings, which the suite installs)
+follow the same rule: a project whose flake8 never had the plugin, and whose
+config neither selects nor ignores a D code, keeps them off (``extend-ignore``
+gets ``D``), and they are offered.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+from quality_gates import config as config_mod
+from quality_gates import tools as tools_mod
+from quality_gates.adopt import hooks, settings
+from quality_gates.adopt.workspace import Workspace, read_text
+from quality_gates.errors import GateError
+from quality_gates.tools.base import read_ini
+
+DOCSTRING_PLUGINS = ("flake8-docstrings", "pydocstyle")
+_D_CODE = re.compile(r"(?<![A-Z0-9])D\d*(?![A-Z])")
+WHY = {
+    "black": "formats the code",
+    "isort": "sorts the imports",
+    "flake8": "lints: pycodestyle, pyflakes, mccabe",
+    "mypy": "checks types",
+    "bandit": "finds security problems",
+}
+
+
+class NothingToAdopt(GateError):
+    """The project runs none of the gate's tools; ``offers`` says which it could."""
+
+    def __init__(self, offers: list[str], message: str) -> None:
+        """Keep the offers, one line each, for init to print before the error."""
+        super().__init__(message)
+        self.offers = list(offers)
+
+
+def _selects_isort(ws: Workspace, found: hooks.Found) -> bool:
+    """Tell whether ruff's lint rules include isort's (I), so isort is ruff's job."""
+    tables: list[Any] = [ws.lookup("tool", "ruff"), ws.lookup("tool", "ruff", "lint")]
+    for name in ("ruff.toml", ".ruff.toml"):
+        text = read_text(ws.root, name)
+        if text is not None:
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise GateError(f"{name}: invalid TOML: {exc}")
+            tables += [data, data.get("lint")]
+    rules: list[str] = []
+    for table in tables:
+        if isinstance(table, dict):
+            for key in ("select", "extend-select"):
+                rules += [str(r) for r in table.get(key) or []]
+    for hook in found.ruff_lint:
+        words = hook.strings("args") or []
+        rules += [w for a in words for w in a.replace("=", ",").split(",")]
+    return any(r == "ALL" or r == "I" or r.startswith("I0") for r in rules)
+
+
+def configured(ws: Workspace, tool: str) -> bool:
+    """Tell whether the project configures ``tool`` (not .editorconfig alone)."""
+    own = tools_mod.get(tool).own_config(ws.ctx)
+    return own is not None and own != ".editorconfig"
+
+
+def _runs(ws: Workspace, found: hooks.Found) -> list[str]:
+    """Return the tools the project runs: its hooks' and those it configures."""
+    hooked = {item.tool for item in found.replaced}
+    return [t for t in tools_mod.defaults() if t in hooked or configured(ws, t)]
+
+
+def _left_to_others(ws: Workspace, found: hooks.Found) -> dict[str, str]:
+    """Return the tools a kept hook does instead of the gate, and which hook."""
+    others: dict[str, str] = {}
+    if found.ruff_format:
+        others["black"] = "ruff-format"
+    if found.ruff_lint:
+        others["flake8"] = "ruff's lint hook"
+        if _selects_isort(ws, found):
+            others["isort"] = "ruff's lint hook"
+    if found.import_sorters:
+        others["isort"] = ", ".join(sorted({h.id for h in found.import_sorters}))
+    return others
+
+
+def choose_tools(
+    asked: tuple[str, ...] | None, ws: Workspace, found: hooks.Found
+) -> tuple[str, ...]:
+    """Return the gate's tools: asked for, else configured, else the project's."""
+    if asked:
+        return asked
+    if "tools" in ws.cfg.raw:
+        return tuple(ws.cfg.tools)
+    others = _left_to_others(ws, found)
+    for tool, hook in others.items():
+        ws.notes.append(f"kept {hook}: it does {tool}'s job; the gate runs no {tool}")
+    chosen = [t for t in _runs(ws, found) if t not in others]
+    offered = [t for t in tools_mod.defaults() if t not in chosen and t not in others]
+    for tool in offered:
+        ws.offers.append(
+            f"{tool} ({WHY.get(tool, tool)}): not added, the project does not run "
+            f"it; to add it: quality-gates init --tools {','.join([*chosen, tool])}"
+        )
+    if not chosen:
+        raise NothingToAdopt(
+            ws.offers,
+            "nothing to adopt: the project runs none of the gate's tools "
+            f"({', '.join(tools_mod.defaults())}) itself"
+            + (f" ({', '.join(sorted(others))}: kept hooks do them)" if others else "")
+            + "; choose some with --tools (e.g. --tools mypy), then run init again",
+        )
+    return tuple(chosen)
+
+
+def runs_docstrings(ws: Workspace, found: hooks.Found) -> bool:
+    """Tell whether the project's flake8 ran docstring checks (D codes)."""
+    for item in found.replaced:
+        deps = item.hook.strings("additional_dependencies") or []
+        if item.tool == "flake8" and any(
+            hooks.distribution(d) in DOCSTRING_PLUGINS for d in deps
+        ):
+            return True
+    own = tools_mod.get("flake8").own_config(ws.ctx)
+    if own is None:
+        return False
+    ini = read_ini(ws.root / own)
+    if not ini.has_section("flake8"):
+        return False
+    return any(
+        "docstring" in key or _D_CODE.search(value)
+        for key, value in ini.items("flake8")
+    )
+
+
+def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) -> None:
+    """Keep flake8's D codes off for a project whose flake8 never reported them.
+
+    Only for the flake8 the project ran: asked for with ``--tools`` by a
+    project that never ran flake8, it is the suite's, docstrings and all.
+    """
+    if "flake8" not in tools or "flake8" not in _runs(ws, found):
+        return
+    if runs_docstrings(ws, found):
+        return
+    where = settings.own_config(ws, "flake8") or (
+        ".flake8" if ".flake8" in ws.texts else None
+    )
+    if where is None:
+        where = settings.NEW_FILE["flake8"]
+        values = dict(settings.suite_defaults(ws, "flake8"))
+        values["max-line-length"] = (
+            config_mod.formatter_line_length(ws.root, ws.doc.unwrap())
+            or ws.cfg.line_length
+        )
+        current = str(values.pop("extend-ignore", ""))
+        values.pop("docstring-convention", None)  # no D code is reported
+    else:
+        values = {}
+        current = str(settings.current(ws, "flake8", where, "extend-ignore") or "")
+    codes = [c.strip() for c in str(current).split(",") if c.strip()]
+    values["extend-ignore"] = ",".join([*codes, "D"])
+    settings.write(ws, "flake8", where, values)
+    ws.notes.append(
+        f"flake8: docstring checks (D codes) stay off, as the project's flake8 had "
+        f"them: `extend-ignore` gets D in [flake8] of {where}"
+    )
+    ws.offers.append(
+        "flake8 docstring checks (D codes, flake8-docstrings): not added, the "
+        f"project's flake8 never ran them; take D out of `extend-ignore` in {where}"
+    )
