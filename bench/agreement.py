@@ -310,8 +310,11 @@ def direct(
         env["PYTHONPATH"] = str(plugins_folder(root))
     proc = run([python, "-m", exe, *READABLE[tool], *defaults, *rest], root, env=env)
     crash = None
+    failed = re.search(r'^.+: ".+" failed during execution .*$', proc.stdout, re.M)
     if "Traceback (most recent call last)" in proc.stderr:
         crash = proc.stderr.strip().split("\n")[-1]
+    elif failed:  # a flake8 plugin failed on one file: flake8 stopped there
+        crash = failed.group(0)
     elif tool == "mypy" and proc.returncode == 2:
         crash = "mypy exit 2: " + (proc.stdout + proc.stderr).strip()[:200]
     hooked = "{pre-commit:" in project.commands[tool]

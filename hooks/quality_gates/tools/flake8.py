@@ -41,6 +41,7 @@ from quality_gates.tools.walk import Walk, any_glob
 
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
 _LINE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]+\d+) (.*)$")
+_FAILED = re.compile(r'^(.+?): "(.+?)" failed during execution due to (.*)$', re.M)
 
 
 def severity(code: str) -> str:
@@ -240,8 +241,19 @@ class Flake8(Adapter):
         ]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Read the finding lines; other output, or exit 1 with none, is an error."""
+        """Read the finding lines; other output, or exit 1 with none, is an error.
+
+        A plugin that fails on a file (``PATH: "pyflakes[F]" failed during
+        execution due to RecursionError``) stops flake8's whole run: a crash
+        the runner narrows down to that file, as it does a traceback.
+        """
         proc.crash(self.name, (0, 1))
+        failed = _FAILED.search(proc.stdout)
+        if failed:
+            path, plugin, why = failed.groups()
+            raise ToolCrashed(
+                f"flake8: its plugin {plugin} failed on {path} ({why})", traceback=True
+            )
         findings = []
         for text in proc.stdout.split("\n"):
             m = _LINE.match(text)
