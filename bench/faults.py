@@ -27,428 +27,50 @@ without it, and say so.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
-import resource
 import shutil
 import signal
 import stat
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
 import tempfile
-import time
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(REPO))
-from bench.sdists import commit_all, git  # noqa: E402  (this checkout's bench scripts)
-
-CATEGORIES = (
-    "false-pass",
-    "traceback",
-    "hang",
-    "unbounded",
-    "clobbered",
-    "litter",
-    "unclear",
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import faults_injection, faults_stops, faults_tamper  # noqa: E402
+from bench.fault_model import (  # noqa: E402  (this checkout's bench scripts)
+    CATEGORIES,
+    GIB,
+    GOOD,
+    RECORD,
+    REPO,
+    VERSION,
+    Case,
+    Result,
+    Run,
+    Scenario,
+    Signal,
+    Space,
+    Verdict,
+    bind_read_only,
+    bomb_zip,
+    commit,
+    gate,
+    git,
+    huge_module,
+    judge,
+    kept,
+    killed_at,
+    mount_tmpfs,
+    run_scenario,
+    temporaries,
+    twice,
+    unchanged,
 )
-GIB = 1024**3
-GOOD = '"""Doc."""\n\nx = 1\n'
-VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
-# -- the model ----------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class Run:
-    """One command of a scenario and what it must end with."""
-
-    args: list[str]
-    expect: int
-    says: tuple[str, ...] = ()
-    # a full command line instead of ``python -m quality_gates ARGS``
-    raw: bool = False
-    memory: int | None = None  # RLIMIT_AS of the process, bytes
-
-
-@dataclasses.dataclass
-class Case:
-    """A built scenario: where to run, what to run, what to check afterwards."""
-
-    cwd: Path
-    runs: list[Run]
-    env: dict[str, str] = dataclasses.field(default_factory=dict)
-    # after the runs: a list of "category: detail" problems
-    check: Callable[[], list[str]] | None = None
-    cleanup: list[Callable[[], None]] = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass
-class Space:
-    """A scenario's scratch folder, shared artefacts, and the interpreter to use."""
-
-    dir: Path
-    shared: Path
-    python: str = sys.executable
-
-    def project(self, files: dict[str, str | bytes], *, name: str = "project") -> Path:
-        """Make a git repository holding ``files`` (not committed)."""
-        root = self.dir / name
-        root.mkdir()
-        git(root, "init", "-q", "-b", "main")
-        for rel, content in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
-        return root
-
-
-@dataclasses.dataclass(frozen=True)
-class Scenario:
-    """One hostile input, the group of the issue it belongs to, and its builder."""
-
-    id: str
-    group: str
-    what: str
-    build: Callable[[Space], Case]
-    needs_root: bool = False
-
-
-@dataclasses.dataclass
-class Result:
-    """How one command ended."""
-
-    code: int | None
-    stdout: str
-    stderr: str
-    seconds: float
-    peak_kb: int
-    timed_out: bool = False
-
-
-@dataclasses.dataclass
-class Verdict:
-    """A scenario's problems (empty: it behaved), or why it was skipped."""
-
-    scenario: Scenario
-    problems: list[str]
-    skipped: str = ""
-    seconds: float = 0.0
-
-    @property
-    def categories(self) -> set[str]:
-        """The distinct problem categories."""
-        return {p.split(":", 1)[0] for p in self.problems}
-
-
-# -- running ------------------------------------------------------------------
-
-
-def commit(root: Path, message: str = "change") -> None:
-    """Stage everything and commit it."""
-    commit_all(root, message)
-
-
-def _limit(memory: int | None) -> Callable[[], None] | None:
-    if memory is None:
-        return None
-
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    return apply
-
-
-def execute(
-    argv: Sequence[str],
-    cwd: Path,
-    env: dict[str, str],
-    *,
-    timeout: float,
-    memory: int | None = None,
-) -> Result:
-    """Run one command in its own session; kill the session after ``timeout``.
-
-    Output goes to files (no pipe can fill up); ``wait4`` gives the peak RSS
-    of the process and the children it waited for.
-    """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        proc = subprocess.Popen(  # nosec B603
-            list(argv),
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
-            preexec_fn=_limit(memory),
-        )
-        status, usage, timed_out = _wait(proc.pid, start + timeout)
-        proc.returncode = status  # reaped here: keep Popen from waiting again
-        out.seek(0)
-        err.seek(0)
-        return Result(
-            status,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            time.monotonic() - start,
-            usage,
-            timed_out,
-        )
-
-
-def _wait(pid: int, deadline: float) -> tuple[int, int, bool]:
-    timed_out = False
-    while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status), usage.ru_maxrss, timed_out
-        if time.monotonic() > deadline and not timed_out:
-            timed_out = True
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.05)
-
-
-def judge(runs: Sequence[Run], results: Sequence[Result], memory_kb: int) -> list[str]:
-    """Name every way the results differ from what the runs expect."""
-    problems: list[str] = []
-    for index, (run, res) in enumerate(zip(runs, results), 1):
-        where = f"run {index}" if len(runs) > 1 else "run"
-        output = res.stdout + res.stderr
-        if res.timed_out:
-            problems.append(f"hang: {where} still running after {res.seconds:.0f} s")
-            continue
-        if "Traceback (most recent call last)" in output:
-            last = [ln for ln in res.stderr.strip().splitlines() if ln.strip()]
-            problems.append(
-                f"traceback: {where} exit {res.code}: {last[-1] if last else '?'}"
-            )
-        elif res.code == 0 and run.expect != 0:
-            problems.append(f"false-pass: {where} exit 0, expected {run.expect}")
-        elif res.code != run.expect:
-            problems.append(
-                f"unclear: {where} exit {res.code}, expected {run.expect}: "
-                + _tail(res)
-            )
-        missing = [text for text in run.says if text not in output]
-        if missing and not problems:
-            problems.append(
-                f"unclear: {where} does not say {missing[0]!r}: {_tail(res)}"
-            )
-        if res.peak_kb > memory_kb:
-            problems.append(f"unbounded: {where} peaked at {res.peak_kb // 1024} MB")
-    return problems
-
-
-def _tail(res: Result) -> str:
-    lines = [ln for ln in (res.stderr + res.stdout).strip().splitlines() if ln.strip()]
-    return repr(lines[-1][:160]) if lines else "no output"
-
-
-def gate_env(space: Space, hooks: Path) -> dict[str, str]:
-    """Return every command's environment: this package first, a private cache."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALITY_GATES")}
-    env.pop("VIRTUAL_ENV", None)
-    env["PYTHONPATH"] = str(hooks)
-    env["QUALITY_GATES_CACHE_DIR"] = str(space.dir / "cache")
-    env["BLACK_CACHE_DIR"] = str(space.dir / "black-cache")
-    tmp = space.dir / "tmp"
-    tmp.mkdir(exist_ok=True)
-    env["TMPDIR"] = str(tmp)
-    return env
-
-
-def run_scenario(
-    scenario: Scenario,
-    folder: Path,
-    shared: Path,
-    *,
-    hooks: Path,
-    hang_after: float = 120.0,
-    memory_limit_mb: int = 1024,
-) -> Verdict:
-    """Build the scenario in ``folder``, run it, judge it, clean up."""
-    if scenario.needs_root and os.geteuid() != 0:
-        return Verdict(scenario, [], skipped="needs root (mounts or device nodes)")
-    space = Space(folder, shared)
-    start = time.monotonic()
-    case = scenario.build(space)
-    env = {**gate_env(space, hooks), **case.env}
-    try:
-        results = []
-        for run in case.runs:
-            argv = run.args if run.raw else [space.python, "-m", "quality_gates"]
-            argv = argv + ([] if run.raw else run.args)
-            results.append(
-                execute(argv, case.cwd, env, timeout=hang_after, memory=run.memory)
-            )
-        problems = judge(case.runs, results, memory_limit_mb * 1024)
-        if case.check is not None:
-            problems += case.check()
-    finally:
-        for undo in reversed(case.cleanup):
-            undo()
-    return Verdict(scenario, problems, seconds=time.monotonic() - start)
-
-
-# -- helpers for builders ------------------------------------------------------
-
-
-def gate(*args: str, expect: int, says: Sequence[str] = ()) -> Run:
-    """``python -m quality_gates ARGS``."""
-    return Run(list(args), expect, tuple(says))
-
-
-def twice(*args: str, expect: int, says: Sequence[str] = ()) -> list[Run]:
-    """Run the same command twice: the second reads what the first cached."""
-    return [gate(*args, expect=expect, says=says) for _ in range(2)]
-
-
-def mount_tmpfs(path: Path, *options: str) -> Callable[[], None]:
-    """Mount a small tmpfs at ``path`` (root only); return its unmount."""
-    path.mkdir(parents=True, exist_ok=True)
-    opts = ",".join(("size=256k", *options))
-    subprocess.run(  # nosec B603 B607
-        ["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(path)], check=True
-    )
-    return lambda: _umount(path)
-
-
-def bind_read_only(source: Path, target: Path) -> Callable[[], None]:
-    """Mount ``source`` read-only at ``target`` (root only); return its unmount."""
-    target.mkdir(parents=True, exist_ok=True)
-    subprocess.run(  # nosec B603 B607
-        ["mount", "--bind", str(source), str(target)], check=True
-    )
-    subprocess.run(  # nosec B603 B607
-        ["mount", "-o", "remount,bind,ro", str(target)], check=True
-    )
-    return lambda: _umount(target)
-
-
-def _umount(path: Path) -> None:
-    subprocess.run(["umount", "-l", str(path)], check=False)  # nosec B603 B607
-
-
-def node_kind(path: Path) -> str:
-    """Tell what is at ``path``, without following a symlink."""
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return "missing"
-    for test, kind in (
-        (stat.S_ISLNK, "symlink"),
-        (stat.S_ISFIFO, "fifo"),
-        (stat.S_ISCHR, "device"),
-        (stat.S_ISDIR, "folder"),
-        (stat.S_ISREG, "file"),
-    ):
-        if test(mode):
-            return kind
-    return "other"
-
-
-def kept(path: Path, kind: str) -> list[str]:
-    """Return a problem when the node at ``path`` is no longer of ``kind``."""
-    now = node_kind(path)
-    if now != kind:
-        return [f"clobbered: {path.name} was a {kind}, is now a {now}"]
-    return []
-
-
-def unchanged(path: Path, content: bytes) -> list[str]:
-    """Return a problem when ``path`` no longer holds ``content``."""
-    try:
-        if path.read_bytes() == content:
-            return []
-    except OSError as exc:
-        return [f"clobbered: {path}: {exc.strerror}"]
-    return [f"clobbered: {path} was rewritten"]
-
-
-def temporaries(folder: Path) -> list[str]:
-    """Return a problem for each ``*.tmp`` file left in ``folder``."""
-    return [
-        f"litter: {p.name} left in {folder.name}/"
-        for p in sorted(folder.iterdir())
-        if p.name.endswith(".tmp")
-    ]
-
-
-KILL_AT = """\
-import os, signal, sys
-{patch}
-from quality_gates.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def killed_at(space: Space, patch: str, *args: str) -> Run:
-    """Run the gate and SIGKILL it where ``patch`` says (a real ``kill -9``)."""
-    code = KILL_AT.format(patch=patch)
-    return Run([space.python, "-c", code, *args], -9, raw=True)
-
-
-# -- shared artefacts ------------------------------------------------------------
-
-
-def huge_module(shared: Path, kilobytes: int) -> Path:
-    """Write (once) a generated module of ``kilobytes`` KB: one dict literal."""
-    path = shared / f"generated_{kilobytes}kb.py"
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        with tmp.open("w") as out:
-            out.write('"""Generated."""\n\nDATA = {\n')
-            size, i = 0, 0
-            while size < kilobytes * 1024:
-                row = f'    "key_{i}": ("value_{i}", {i}, {i * 2.5}, None),\n'
-                out.write(row)
-                size += len(row)
-                i += 1
-            out.write("}\n")
-        tmp.rename(path)
-    return path
-
-
-def bomb_zip(shared: Path) -> Path:
-    """Write (once) a ~1 MB zip of OSV records, one a 1 GiB JSON entry."""
-    path = shared / "osv-bomb.zip"
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("PYSEC-0000-1.json", json.dumps(RECORD))
-            with archive.open("huge.json", "w", force_zip64=True) as entry:
-                entry.write(b'{"id": "HUGE-1", "details": "')
-                chunk = b"A" * (1 << 20)
-                for _ in range(1024):
-                    entry.write(chunk)
-                entry.write(b'"}')
-        tmp.rename(path)
-    return path
-
-
-RECORD = {
-    "id": "PYSEC-0000-1",
-    "summary": "example",
-    "affected": [
-        {
-            "package": {"ecosystem": "PyPI", "name": "example-package"},
-            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
-        }
-    ],
-}
-
+__all__ = ["Result", "Run", "Signal", "judge", "kept", "run_scenario", "SCENARIOS"]
 
 # -- the scenarios: false passes ---------------------------------------------------
 
@@ -476,7 +98,7 @@ def bom_file(space: Space) -> Case:
 def tab_in_name(space: Space) -> Case:
     root = space.project({"tab\tname.py": "x  =  1\n"})
     commit(root)
-    says = ["tab\tname.py:1:1: black BLK100"]
+    says = ["tab\\tname.py:1:1: black BLK100"]  # shown, not obeyed (#22)
     return Case(
         root, twice("run", "--tools", "black", "--all-files", expect=1, says=says)
     )
@@ -999,9 +621,22 @@ ROOT_ONLY = {
     "output-full-disk",
     "baseline-read-only",
 }
+# issue #22: hostile text and hostile neighbours; each module holds the issue's
+# own cases (ISSUE) and more of the same classes (OWN)
+SLOW = faults_tamper.SLOW
+SECOND = {
+    "injection": faults_injection,
+    "tampering": faults_tamper,
+    "stops": faults_stops,
+}
 SCENARIOS = [
     Scenario(name, group, what, build, needs_root=name in ROOT_ONLY)
     for group, rows in GROUPS.items()
+    for name, what, build in rows
+] + [
+    Scenario(name, group, what, build, origin=origin, slow=name in SLOW)
+    for group, module in SECOND.items()
+    for origin, rows in (("#22", module.ISSUE), ("#22-own", module.OWN))
     for name, what, build in rows
 ]
 
@@ -1020,6 +655,15 @@ def totals(verdicts: Sequence[Verdict]) -> dict[str, int]:
     for category in CATEGORIES:
         counts[category] = sum(1 for v in ran if category in v.categories)
     return counts
+
+
+def by_origin(verdicts: Sequence[Verdict]) -> dict[str, dict[str, int]]:
+    """``totals`` of each battery: #14's, #22's cases and the ones beside them."""
+    origins = dict.fromkeys(v.scenario.origin for v in verdicts)
+    return {
+        origin: totals([v for v in verdicts if v.scenario.origin == origin])
+        for origin in origins
+    }
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -1062,7 +706,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = [s for s in SCENARIOS if not args.only or s.id in args.only]
     if args.list:
         for s in chosen:
-            print(f"{s.id:28} {s.group:11} {s.what}")
+            print(f"{s.id:28} {s.group:11} {s.origin:8} {s.what}")
         return 0
     verdicts = []
     with tempfile.TemporaryDirectory(prefix="qg-faults-") as scratch:
@@ -1084,6 +728,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     counts = totals(verdicts)
     print("totals: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for origin, part in by_origin(verdicts).items():
+        print(f"  {origin}: " + ", ".join(f"{k} {v}" for k, v in part.items() if v))
     if args.json:
         args.json.write_text(json.dumps(_document(verdicts, counts), indent=2) + "\n")
     return 0 if counts["ok"] == counts["scenarios"] else 1
@@ -1102,10 +748,12 @@ def _print(verdict: Verdict) -> None:
 def _document(verdicts: Sequence[Verdict], counts: dict[str, int]) -> dict[str, object]:
     return {
         "totals": counts,
+        "by_origin": by_origin(verdicts),
         "scenarios": [
             {
                 "id": v.scenario.id,
                 "group": v.scenario.group,
+                "origin": v.scenario.origin,
                 "what": v.scenario.what,
                 "problems": v.problems,
                 "skipped": v.skipped,

@@ -128,6 +128,9 @@ def test_action_yml_is_declarative(name: str) -> None:
                 assert not re.search(r"inputs\.", str(value)) or str(value).startswith(
                     "${{ inputs."
                 )
+            # `--option "$VALUE"` reads a value that starts with `-` (pytest-args:
+            # --ignore=...) as another option; `--option="$VALUE"` cannot
+            assert not re.search(r'--[a-z-]+ "\$QG_INPUT_', step["run"]), step["run"]
         if "uses" in step:
             line = next(ln.strip() for ln in text.splitlines() if step["uses"] in ln)
             assert FULL_SHA.match(

@@ -212,9 +212,9 @@ def test_the_second_run_restores_the_environment_and_the_results(
     project.write("pkg/__init__.py", '"""Package."""\n')
     project.write("pkg/old.py", OLD)
     project.write("pkg/two.py", TWO)
-    project.write(
-        ".github/workflows/gate.yml", workflow({"gate": gate_job(mode="all")})
-    )
+    # a workflow secret in real use: results signed in one job are trusted in the next
+    job = gate_job(mode="all", **{"cache-key": "a long random string of the repo's"})
+    project.write(".github/workflows/gate.yml", workflow({"gate": job}))
     project.commit("init")
     service = {"QG_STANDIN_CACHE": str(tmp_path / "cache-service")}
     runner = Act(  # a runner of its own: the second run starts with an empty HOME
@@ -243,7 +243,7 @@ def test_the_second_run_restores_the_environment_and_the_results(
     assert warm.outputs["gate"]["new-findings"] == "3", warm.log[-3000:]
     venv, results = warm.of("cache-restore")
     assert venv["hit"] is True and venv["matched"] == saved["venv"]["inputs"]["key"]
-    assert "restored; nothing to install" in warm.log
+    assert "quality-gates: environment restored into" in warm.log
     assert [r["inputs"]["key"] for r in warm.of("cache-save")] == [
         results["inputs"]["key"]
     ]  # the environment is not saved again; the results are, under a new key

@@ -144,3 +144,80 @@ def test_temporaries_of_dead_writers_are_removed_live_ones_kept(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["report.json", live.name, other.name]
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "outside"),
+    [
+        pytest.param(lambda root: root / "base.json", False, id="plain-file"),
+        pytest.param(lambda root: root / "sub" / "new.json", False, id="new-inside"),
+        pytest.param(
+            lambda root: _link(root / "in.json", root / "real.json"),
+            False,
+            id="link-inside",
+        ),
+        pytest.param(
+            lambda root: _link(root / "out.json", root.parent / "victim.json"),
+            True,
+            id="link-outside",
+        ),
+        pytest.param(
+            lambda root: _link(root / "gone.json", root.parent / "created.json"),
+            True,
+            id="dangling-link-outside",
+        ),
+        pytest.param(lambda root: root / ".." / "up.json", True, id="dot-dot"),
+        pytest.param(
+            lambda root: _link(root / "conf", root.parent) / "b.json",
+            True,
+            id="folder-link-outside",
+        ),
+    ],
+)
+def test_refuse_outside_follows_every_link(
+    tmp_path: Path, make: object, outside: bool
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    path = make(root)  # type: ignore[operator]
+    if not outside:
+        atomic.refuse_outside(path, root, "baseline", hint="h")
+        return
+    with pytest.raises(GateError) as caught:
+        atomic.refuse_outside(path, root, "baseline", hint="name it with --baseline")
+    assert str(caught.value) == (
+        f"baseline {path}: leads to {path.resolve()}, outside the project: not "
+        "written; name it with --baseline"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+def _link(link: Path, target: Path) -> Path:
+    link.symlink_to(target)
+    return link
+
+
+def test_init_writes_nothing_when_one_file_leads_outside(tmp_path: Path) -> None:
+    from quality_gates.adopt import plan as plan_mod
+    from quality_gates.report import Report
+
+    NAME = ".quality-gates-baseline.json"
+
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / ".pre-commit-config.yaml").symlink_to(tmp_path / "theirs.yaml")
+    changes = [
+        plan_mod.Change("pyproject.toml", None, "[tool.quality-gates]\n"),
+        plan_mod.Change(".pre-commit-config.yaml", None, "repos: []\n"),
+    ]
+    plan = plan_mod.Plan(
+        changes=changes,
+        notes=[],
+        report=Report(command="init"),
+        offers=[],
+        baseline=NAME,
+    )
+    with pytest.raises(GateError, match="outside the project: not written"):
+        plan_mod.write(root, plan)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+    assert [p.name for p in root.iterdir()] == [".pre-commit-config.yaml"]

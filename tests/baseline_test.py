@@ -343,3 +343,61 @@ def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
     assert [(f["rule"], f["line"], f["new"]) for f in data["findings"]] == [
         ("E225", 6, True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("config", "link", "where"),
+    [
+        pytest.param(None, (NAME, "../outside/base.json"), "base.json", id="link"),
+        pytest.param(
+            '[tool.quality-gates]\ntools = ["flake8"]\nbaseline = "../outside/b.json"\n',
+            None,
+            "b.json",
+            id="config",
+        ),
+        pytest.param(
+            '[tool.quality-gates]\ntools = ["flake8"]\nbaseline = "conf/b.json"\n',
+            ("conf", "../outside"),
+            "b.json",
+            id="folder-link",
+        ),
+    ],
+)
+def test_the_projects_baseline_is_never_written_outside_it(
+    project: Project,
+    config: str | None,
+    link: tuple[str, str] | None,
+    where: str,
+) -> None:
+    """A tracked symlink or a config value must not send the write elsewhere."""
+    outside = project.root.parent / "outside"
+    outside.mkdir()
+    project.write("pyproject.toml", config or FAST)
+    project.write("m.py", MOD)
+    if link is not None:
+        (project.root / link[0]).symlink_to(link[1])
+    project.commit()
+    proc = cli(project.root, "baseline")
+    assert proc.returncode == 2
+    message = proc.stderr.strip().splitlines()[-1]
+    assert message.startswith("quality-gates baseline: error: baseline ")
+    assert f"leads to {outside / where}, outside the project: not written" in message
+    assert "--baseline" in message
+    assert list(outside.iterdir()) == []
+
+
+def test_a_baseline_the_user_names_is_written_where_it_leads(project: Project) -> None:
+    """The honest twin: --baseline names the file, inside or outside."""
+    outside = project.root.parent / "outside"
+    outside.mkdir()
+    project.write("pyproject.toml", FAST)
+    project.write("m.py", MOD)
+    (project.root / NAME).symlink_to(outside / "base.json")
+    project.commit()
+    proc = cli(project.root, "baseline", "--baseline", str(outside / "base.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert baseline.load(outside / "base.json")
+    (outside / "base.json").unlink()
+    proc = cli(project.root, "baseline", "--baseline", NAME)  # named: the link kept
+    assert proc.returncode == 0, proc.stderr
+    assert (project.root / NAME).is_symlink() and (outside / "base.json").is_file()

@@ -75,6 +75,56 @@ def test_clear_removes_the_cache_and_nothing_else(
     assert again["findings"] == first["findings"]
 
 
+def test_clear_deletes_only_what_the_suite_made(
+    project: Project, isolated_cache: Path, tmp_path: Path
+) -> None:
+    """A folder named as the cache may hold the user's own things: they stay.
+
+    Each kind has its honest twin: the suite's database and mypy folder go.
+    """
+    project.write("m.py", SOURCE)
+    project.commit()
+    gate(project)
+    ours = [p.name for p in (isolated_cache / "mypy").iterdir() if p.is_dir()]
+    assert len(ours) == 1
+    (isolated_cache / "mypy" / "notes.txt").write_text("mine")
+    (isolated_cache / "mypy" / "mine").mkdir()
+    (isolated_cache / "mypy" / "mine" / "CACHEDIR.TAG").write_text("mypy's, mine")
+    made = len(list(isolated_cache.glob("results.sqlite3*"))) + len(ours)
+    cleared = cli(project.root, "cache", "clear")
+    assert cleared.returncode == 0, cleared.stderr
+    assert sorted(p.name for p in (isolated_cache / "mypy").iterdir()) == [
+        ".quality-gates",
+        "mine",
+        "notes.txt",
+    ]
+    assert not (isolated_cache / "results.sqlite3").exists()
+    assert cleared.stdout.splitlines() == [
+        f"note: left {isolated_cache / 'mypy' / 'mine'}: quality-gates did not make it",
+        f"note: left {isolated_cache / 'mypy' / 'notes.txt'}: quality-gates did not "
+        "make it",
+        f"cleared {isolated_cache}: removed {made} item(s)",
+    ]
+
+
+def test_clear_leaves_a_database_and_a_symlink_it_did_not_make(
+    project: Project, tmp_path: Path
+) -> None:
+    folder, elsewhere = tmp_path / "named", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "data").write_text("mine")
+    (folder / "mypy").symlink_to(elsewhere)
+    with sqlite3.connect(folder / "results.sqlite3") as conn:  # another app's
+        conn.execute("CREATE TABLE results (k, v)")
+    env = {"QUALITY_GATES_CACHE_DIR": str(folder)}
+    cleared = cli(project.root, "cache", "clear", env=env)
+    assert cleared.returncode == 0, cleared.stderr
+    assert (folder / "mypy").is_symlink() and (elsewhere / "data").is_file()
+    assert (folder / "results.sqlite3").is_file()
+    assert cleared.stdout.splitlines()[-1] == f"cleared {folder}: removed 0 item(s)"
+
+
 def test_rows_no_run_used_within_the_age_bound_are_pruned(
     project: Project, isolated_cache: Path
 ) -> None:

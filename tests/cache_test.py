@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import HOOKS, Project, cli, cli_json
+from quality_gates import cache_key
 
 SOURCE = '"""Doc."""\n\nimport os\n\n\ndef f(a: int) -> int:\n    """Do it."""\n    return a\n'
 
@@ -115,16 +118,78 @@ def test_truncated_cache_is_never_trusted(
     assert any("corrupt" in note for note in report["notes"])
 
 
-def test_a_tampered_entry_fails_its_checksum(
-    project: Project, isolated_cache: Path
-) -> None:
+def test_an_edited_entry_is_not_trusted(project: Project, isolated_cache: Path) -> None:
     make(project, tools=ONE_TOOL)
     _, first, _ = run(project, "--all-files")
     with sqlite3.connect(isolated_cache / "results.sqlite3") as conn:
         conn.execute("UPDATE results SET v = '[]'")
     code, report, _ = run(project, "--all-files")
-    assert report["findings"] == first["findings"]
-    assert any("checksum" in note for note in report["notes"])
+    assert code == 1 and report["findings"] == first["findings"]
+    assert cached(report) == {"flake8": 0}
+    assert [n for n in report["notes"] if "not signed with this user's key" in n]
+    _, again, _ = run(project, "--all-files")  # the rows were signed again
+    assert cached(again) == {"flake8": 3}
+
+
+def forge(database: Path, key: bytes) -> int:
+    """Empty every row's findings and sign it with ``key``, as a forger would."""
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute("SELECT k FROM results").fetchall()
+        for (k,) in rows:
+            mac = cache_key.sign(key, k, "[]")
+            conn.execute("UPDATE results SET v = '[]', mac = ? WHERE k = ?", (mac, k))
+    return len(rows)
+
+
+def test_the_key_is_the_trust_boundary(
+    project: Project, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache signed under another key (restored, shared, forged) is not read.
+
+    A forger who holds the key is inside the boundary: with that key, the
+    forged rows are read (docs/cache.md says so).
+    """
+    make(project, tools=ONE_TOOL)
+    theirs = {"QUALITY_GATES_CACHE_KEY": "the key of whoever wrote the cache"}
+    monkeypatch.setenv(*next(iter(theirs.items())))
+    assert run(project, "--all-files")[0] == 1
+    their_key = hashlib.sha256(theirs["QUALITY_GATES_CACHE_KEY"].encode()).digest()
+    assert forge(isolated_cache / "results.sqlite3", their_key) >= 3
+    monkeypatch.delenv("QUALITY_GATES_CACHE_KEY")
+    code, report, _ = run(project, "--all-files")  # this user's own key
+    assert code == 1 and cached(report) == {"flake8": 0}
+    monkeypatch.setenv(*next(iter(theirs.items())))
+    assert forge(isolated_cache / "results.sqlite3", their_key) >= 3
+    code, report, _ = run(project, "--all-files")
+    assert code == 0 and cached(report) == {"flake8": 3}
+
+
+def test_the_key_file_is_private_and_made_once(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "quality-gates" / "cache-key"
+    first = cache_key._read_or_make(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert cache_key._read_or_make(path) == first
+    path.chmod(0o644)
+    with pytest.raises(ValueError, match="open to others"):
+        cache_key._read_or_make(path)
+
+
+def test_without_a_usable_key_results_last_one_run(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    state = tmp_path / "state"
+    (state / "quality-gates").mkdir(parents=True)
+    (state / "quality-gates" / "cache-key").write_text("0" * 64 + "\n")
+    (state / "quality-gates" / "cache-key").chmod(0o666)
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    make(project, tools=ONE_TOOL)
+    run(project, "--all-files")
+    code, report, _ = run(project, "--all-files")
+    assert code == 1 and cached(report) == {"flake8": 0}
+    assert [
+        n for n in report["notes"] if "open to others" in n and "this run only" in n
+    ]
 
 
 def test_two_concurrent_runs_share_the_cache_safely(
@@ -143,6 +208,7 @@ def test_two_concurrent_runs_share_the_cache_safely(
     env = {
         "PYTHONPATH": str(HOOKS),
         "QUALITY_GATES_CACHE_DIR": str(isolated_cache),
+        "XDG_STATE_HOME": os.environ["XDG_STATE_HOME"],  # this test's cache key
         "PATH": "/usr/bin:/bin",
     }
     procs = [
@@ -361,16 +427,120 @@ def test_a_lock_held_by_another_process_is_not_corruption(
     assert cached(again)["flake8"] == 2  # the other process's rows are still there
 
 
-def test_a_checksum_valid_row_of_the_wrong_shape_is_checked_again(
+HOLD = (
+    "import sqlite3, sys, time\n"
+    "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "if sys.argv[2] == 'readers-too':\n"
+    "    c.execute('PRAGMA locking_mode=EXCLUSIVE')\n"
+    "c.execute('BEGIN EXCLUSIVE')\n"
+    "c.execute('DELETE FROM results WHERE k = 0')\n"
+    "print('locked', flush=True)\n"
+    "sys.stdin.readline()\n"
+    "c.execute('COMMIT')\n"
+)
+
+
+@contextlib.contextmanager
+def lock_held(database: Path, mode: str) -> Iterator[subprocess.Popen[str]]:
+    """Hold the cache's lock in another process until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(database), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def gate_process(project: Project, cache_dir: Path) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(HOOKS),
+        "QUALITY_GATES_CACHE_DIR": str(cache_dir),
+        "QUALITY_GATES_CACHE_TIMEOUT": "60",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "quality_gates",
+            "run",
+            "--all-files",
+            "--format",
+            "json",
+        ],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("mode", ["writers", "readers-too"])
+def test_a_held_lock_is_said_when_the_wait_starts(
+    project: Project, isolated_cache: Path, mode: str
+) -> None:
+    """The run says it waits while the other process still holds the lock.
+
+    It then goes on when the lock is released: nothing lost, nothing noted.
+    """
+    names = make(project, tools=ONE_TOOL)
+    run_with_cache(project, isolated_cache)
+    project.write(names[0], SOURCE.replace("import os", "import sys"))
+    with lock_held(isolated_cache / "results.sqlite3", mode) as holder:
+        gate = gate_process(project, isolated_cache)
+        assert gate.stderr is not None
+        line = gate.stderr.readline()
+        while "checking" in line:
+            line = gate.stderr.readline()
+        assert gate.poll() is None and holder.poll() is None
+        assert line.startswith("quality-gates: cache busy: another process holds")
+        assert "waiting up to 60 s" in line
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=10)
+        out, _ = gate.communicate(timeout=120)
+    assert gate.returncode == 1
+    assert not [n for n in json.loads(out)["notes"] if "busy" in n]
+    _, again = run_with_cache(project, isolated_cache)
+    assert cached(again)["flake8"] == 3
+
+
+def test_an_interrupt_ends_the_wait_for_a_lock(
+    project: Project, isolated_cache: Path
+) -> None:
+    make(project, tools=ONE_TOOL)
+    run_with_cache(project, isolated_cache)
+    with lock_held(isolated_cache / "results.sqlite3", "readers-too"):
+        gate = gate_process(project, isolated_cache)
+        assert gate.stderr is not None
+        assert "cache busy" in gate.stderr.readline()
+        gate.send_signal(signal.SIGINT)
+        _, err = gate.communicate(timeout=5)  # SQLite's own wait would be 60 s
+    assert gate.returncode == 2
+    assert err.strip().splitlines()[-1] == "quality-gates run: interrupted"
+
+
+def test_a_signed_row_of_the_wrong_shape_is_checked_again(
     project: Project, isolated_cache: Path
 ) -> None:
     make(project, tools=ONE_TOOL)
     _, first = run_with_cache(project, isolated_cache)
+    key, _ = cache_key.load()  # the file this test's runs made (XDG_STATE_HOME)
     with sqlite3.connect(isolated_cache / "results.sqlite3") as conn:
         value = '[["F401", "error"]]'
-        conn.execute(
-            "UPDATE results SET v = ?, crc = ?", (value, zlib.crc32(value.encode()))
-        )
+        for (k,) in conn.execute("SELECT k FROM results").fetchall():
+            mac = cache_key.sign(key, k, value)
+            conn.execute(
+                "UPDATE results SET v = ?, mac = ? WHERE k = ?", (value, mac, k)
+            )
     code, report = run_with_cache(project, isolated_cache)
     assert code == 1
     assert findings_of(report) == findings_of(first)

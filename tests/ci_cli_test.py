@@ -319,34 +319,59 @@ def test_docs_detection(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "conf.py").write_text("")
     assert docs_build.detect(tmp_path) == ("sphinx", "docs")
-    assert docs_build.install_command(tmp_path, python="py", given="") == [
-        "py",
-        "-m",
-        "pip",
-        "install",
-        "sphinx",
-    ]
+    assert docs_build.install_command(tmp_path, python="py", given="") == (
+        ["py", "-m", "pip", "install", "sphinx"],
+        "sphinx alone (no docs requirements found)",
+    )
     (tmp_path / "docs" / "requirements.txt").write_text("sphinx\n")
-    assert docs_build.install_command(tmp_path, python="py", given="")[-2:] == [
-        "-r",
+    assert docs_build.install_command(tmp_path, python="py", given="") == (
+        ["py", "-m", "pip", "install", "-r", "docs/requirements.txt"],
         "docs/requirements.txt",
-    ]
-    assert docs_build.install_command(tmp_path, python="py", given="make x") == [
-        "bash",
-        "-c",
-        "make x",
-    ]
+    )
+    assert docs_build.install_command(tmp_path, python="py", given="make x") == (
+        ["bash", "-c", "make x"],
+        "install-command",
+    )
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
     assert docs_build.command(tmp_path, python="py", site_dir="s", build_command="")[
         :4
     ] == ["py", "-m", "mkdocs", "build"]
 
 
-def test_a_failed_docs_build_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(GateError, match="building the docs failed"):
+@pytest.mark.parametrize(
+    ("build_command", "install", "message"),
+    [
+        pytest.param(
+            "printf '\\033[31mExtension error: no module x\\033[0m\\n'; exit 3",
+            None,
+            "building the docs failed (exit 3): Extension error: no module x",
+            id="colour-stripped",
+        ),
+        pytest.param(
+            "echo 'ERROR - Unrecognised theme name: material'; exit 1",
+            "true",
+            "building the docs failed (exit 1): ERROR - Unrecognised theme name:"
+            " material; the docs tools came from install-command: set"
+            " install-command if it needs more",
+            id="names-the-tools-source",
+        ),
+    ],
+)
+def test_a_failed_docs_build_says_its_last_lines(
+    tmp_path: Path, build_command: str, install: str | None, message: str
+) -> None:
+    with pytest.raises(GateError) as caught:
         docs_build.build(
-            tmp_path, python=sys.executable, site_dir="site", build_command="exit 3"
+            tmp_path,
+            python=sys.executable,
+            site_dir="site",
+            build_command=build_command,
+            install=install,
         )
+    assert str(caught.value) == message
+
+
+def test_a_docs_build_without_a_site_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(GateError, match="wrote no site"):
         docs_build.build(
             tmp_path, python=sys.executable, site_dir="site", build_command="true"
@@ -447,3 +472,88 @@ def test_the_tools_never_write_the_workflows_outputs(
     plain = cli(project.root, "run", "--all-files", env=env)
     assert plain.returncode == 0, plain.stderr
     assert (tmp_path / "out").read_text().count("\n") == len(keys)
+
+
+RTD = """version: 2
+python:
+  install:
+    - requirements: requirements/docs.txt
+    - method: pip
+      path: .
+      extra_requirements: [docs, api]
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {".readthedocs.yaml": RTD, "docs/requirements.txt": "x\n"},
+            (
+                ["-r", "requirements/docs.txt", ".[docs,api]"],
+                ".readthedocs.yaml python.install",
+            ),
+            id="readthedocs-first",
+        ),
+        pytest.param(
+            {"requirements/docs.txt": "sphinx\n"},
+            (["-r", "requirements/docs.txt"], "requirements/docs.txt"),
+            id="requirements-folder",
+        ),
+        pytest.param(
+            {
+                "pyproject.toml": '[dependency-groups]\nbase = ["sphinx"]\n'
+                'docs = [{include-group = "base"}, "furo"]\n'
+            },
+            ([".", "sphinx", "furo"], "pyproject.toml dependency group docs"),
+            id="dependency-group",
+        ),
+        pytest.param(
+            {
+                "pyproject.toml": '[project]\nname = "p"\nversion = "0"\n'
+                '[project.optional-dependencies]\ndocs = ["mkdocs"]\n'
+            },
+            ([".[docs]"], "pyproject.toml extra docs"),
+            id="extra",
+        ),
+        pytest.param(
+            {
+                ".readthedocs.yaml": "version: 2\nsphinx:\n  configuration: docs/conf.py\n"
+            },
+            (["sphinx"], "sphinx alone (no docs requirements found)"),
+            id="readthedocs-without-install",
+        ),
+    ],
+)
+def test_the_docs_tools_come_from_where_the_project_lists_them(
+    tmp_path: Path, files: dict[str, str], expected: tuple[list[str], str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "conf.py").write_text("")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert docs_build.install_source(tmp_path) == expected
+
+
+def test_sphinx_build_files_never_stay_in_the_site(tmp_path: Path) -> None:
+    """`sphinx-build -b html docs site` writes .doctrees/ and .buildinfo there."""
+    build = (
+        "mkdir -p site/.doctrees site/_static && touch site/.doctrees/environment.pickle"
+        " site/.buildinfo site/.nojekyll site/index.html site/_static/x.css"
+    )
+    site = docs_build.build(
+        tmp_path, python=sys.executable, site_dir="site", build_command=build
+    )
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    assert left == [".nojekyll", "_static", "_static/x.css", "index.html"]
+    argv = docs_build.command(
+        _sphinx(tmp_path), python="py", site_dir="s", build_command="", doctrees="/t/d"
+    )
+    assert argv == ["py", "-m", "sphinx", "-W", "-b", "html", "-d", "/t/d", "docs", "s"]
+
+
+def _sphinx(root: Path) -> Path:
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "conf.py").write_text("")
+    return root

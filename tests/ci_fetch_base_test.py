@@ -98,3 +98,40 @@ def test_a_corrupt_event_payload_is_an_error(tmp_path: Path) -> None:
     path.write_text("{trunc")
     with pytest.raises(GateError, match="unreadable event payload"):
         fetch_base.event_base(str(path), env={})
+
+
+@pytest.mark.parametrize("what", ["base", "remote"])
+def test_a_base_or_remote_git_would_read_as_an_option_is_refused(
+    history: tuple[Project, str, str], tmp_path: Path, what: str
+) -> None:
+    """``--upload-pack=CMD`` would run CMD: refused, nothing run, one line."""
+    origin, base, _ = history
+    clone = shallow(origin, tmp_path / "clone")
+    marker = tmp_path / "PWNED"
+    hostile = f"--upload-pack=touch {marker}; git-upload-pack"
+    given = {"base": base, "remote": "origin", what: hostile}
+    with pytest.raises(GateError) as caught:
+        fetch_base.ensure_base(clone, given["base"], remote=given["remote"])
+    assert str(caught.value) == (
+        f"{what} {hostile!r}: starts with '-', which git would read as an option; "
+        "give a commit SHA, a branch or a remote name"
+    )
+    assert not marker.exists()
+
+
+def test_the_gate_refuses_an_option_as_its_base(
+    history: tuple[Project, str, str], tmp_path: Path
+) -> None:
+    """Through ``ci gate``, as the quality-gate action runs it: exit 2, no command."""
+    from conftest import cli
+
+    origin, _, _ = history
+    clone = shallow(origin, tmp_path / "clone")
+    marker = tmp_path / "PWNED"
+    hostile = f"--upload-pack=touch {marker}; git-upload-pack"
+    proc = cli(clone, "ci", "gate", "--mode", "changed", "--base", hostile)
+    assert proc.returncode == 2
+    assert not marker.exists()
+    annotation = proc.stdout.strip().splitlines()[-1]
+    assert annotation.startswith("::error title=quality-gates ci gate::base ")
+    assert "starts with '-'" in annotation

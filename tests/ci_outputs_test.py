@@ -93,3 +93,70 @@ def test_publish_writes_every_view(
 def test_a_subcommand_without_report_is_an_error() -> None:
     with pytest.raises(GateError, match="quality-gates baseline makes no report"):
         cli.parse_reporting(["baseline"])
+
+
+def test_missed_thresholds_and_whole_project_findings_are_annotated_uncoloured() -> (
+    None
+):
+    """Every reason a gate fails has an annotation; line 0 pins no position."""
+    total = Finding(
+        "coverage", "fail-under", "error", ".coverage", 0, 0, "total \x1b[31m74%\x1b[0m"
+    )
+    report = Report("run", findings=[total, finding(3)])
+    report.summary = Summary(
+        threshold_failures=["score 75.6 is under fail-under 80"],
+        threshold_warnings=["debt 3h is over max-debt 60 min"],
+    )
+    text, left = outputs.annotation_commands(report, limit=5)
+    assert (text.splitlines(), left) == (
+        [
+            "::error title=coverage fail-under::.coverage: total 74%25",
+            "::error file=a.py,line=3,col=1,title=bandit B602::shell 3",
+            "::error title=quality-gates run::score 75.6 is under fail-under 80",
+            "::warning title=quality-gates run::debt 3h is over max-debt 60 min",
+        ],
+        0,
+    )
+
+
+@pytest.mark.parametrize("code", [0, 1, 2])
+def test_sarif_is_written_only_for_a_run_that_completed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    code: int,
+) -> None:
+    """After exit 2 an upload would close the alerts the run never checked."""
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    sarif = tmp_path / "r.sarif"
+    sarif.write_text("stale, from an earlier run on this runner")
+    report = Report(
+        "security",
+        findings=[finding(1)] if code == 1 else [],
+        errors=["--requirement nope.txt: no such file"] if code == 2 else [],
+        exit_code=code,
+    )
+    assert publish.publish(report, publish.Targets("", str(sarif))) == code
+    written = dict(
+        line.split("=", 1) for line in (tmp_path / "out").read_text().splitlines()
+    )
+    if code == 2:
+        assert not sarif.exists() and written["sarif-file"] == ""
+        assert f"no SARIF written to {sarif}" in capsys.readouterr().out
+    else:
+        assert json.loads(sarif.read_text())["version"] == "2.1.0"
+        assert written["sarif-file"] == str(sarif)
+
+
+def test_the_log_lists_the_failing_findings_and_counts_the_rest() -> None:
+    from quality_gates.ci import subcommand
+
+    report = Report(
+        "run", findings=[finding(1, False), finding(2, True), finding(3, False)]
+    )
+    lines = subcommand.log_text(report).splitlines()
+    assert lines[:2] == [
+        "a.py:2:1: bandit B602 shell 2",
+        "(2 finding(s) that are not new are not listed here: they are in the JSON"
+        " and SARIF reports)",
+    ]

@@ -94,6 +94,9 @@ def test_expected_title(tmp_path: Path) -> None:
         ("octo/Octo.github.io", "https://github.com", "https://octo.github.io/"),
         ("octo/docs", "https://ghe.example.com", ""),
         ("", "https://github.com", ""),
+        # act names the repository after a local clone's origin path
+        ("/work/.mirror/Python-Markdown+markdown/repo", "https://github.com", ""),
+        ("owner/name/extra", "https://github.com", ""),
     ],
 )
 def test_project_url(repository: str, server: str, expected: str) -> None:

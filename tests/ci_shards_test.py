@@ -48,7 +48,17 @@ def test_split_tests_by_file_without_durations() -> None:
     nodes = ["t/a.py::x", "t/a.py::y", "t/b.py::z", "t/c.py::w"]
     parts = [shards.split_tests(nodes, {}, index=i, count=3) for i in range(3)]
     assert {how for _, how in parts} == {"files"}
-    assert sorted(n for p, _ in parts for n in p) == ["t/a.py", "t/b.py", "t/c.py"]
+    assert sorted(n for p, _ in parts for n in p) == sorted(nodes)
+    assert ["t/a.py::x", "t/a.py::y"] in [p for p, _ in parts]  # a file stays whole
+
+
+def test_a_shard_keeps_the_order_it_was_given() -> None:
+    """Keep pytest's collection order, which tests may rely on; never alphabetical."""
+    nodes = ["t/z.py::setup", "t/z.py::b_uses", "t/a.py::late", "t/m.py::x"]
+    durations = dict.fromkeys(nodes, 1.0)
+    for index in range(2):
+        chosen, _ = shards.split_tests(nodes, durations, index=index, count=2)
+        assert chosen == [n for n in nodes if n in chosen]
 
 
 @pytest.mark.parametrize(

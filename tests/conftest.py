@@ -25,9 +25,11 @@ HOOKS = REPO / "hooks"
 def isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Every test gets its own result cache, never the user's."""
+    """Every test gets its own result cache and cache key, never the user's."""
     path = tmp_path_factory.mktemp("qg-cache")
     monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("qg-state")))
+    monkeypatch.delenv("QUALITY_GATES_CACHE_KEY", raising=False)
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     return path
 

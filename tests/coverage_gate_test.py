@@ -724,3 +724,24 @@ def test_hook_through_pre_commit(
     run_tests(project.root)
     code, out = try_repo()
     assert code == 0, out
+
+
+def test_the_total_is_rounded_down_alike_in_the_summary_output_and_message(
+    project: Project,
+) -> None:
+    """2 of 3 statements: 66.666...%, shown as 66.66 everywhere (never 66.67)."""
+    project.write("pyproject.toml", PYPROJECT)
+    project.write("calc/__init__.py", "def f(x):\n    if x:\n        return 1\n")
+    project.write(
+        "tests/test_f.py", "from calc import f\n\n\ndef test_f():\n    f(0)\n"
+    )
+    run_tests(project.root)
+    proc = gate(
+        project, "--data", ".coverage", "--fail-under", "70", "--format", "json"
+    )
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["summary"]["percent"] == 66.66
+    assert data["findings"][0]["message"].startswith(
+        "total coverage 66.66% is under fail-under 70%"
+    )

@@ -231,3 +231,34 @@ def test_tool_lines_maps_git_lines_over_lone_carriage_returns() -> None:
     assert diffs.tool_lines(data, {2}) == {2, 3, 4}
     assert diffs.tool_lines(data, {3, 4}) == {5, 6}
     assert diffs.tool_lines(b"a\r\nb\r\n\x0cc\n", {3}) == {3}
+
+
+def test_a_whole_tree_threshold_warns_in_diff_mode_and_fails_the_whole_tree(
+    history: Project,
+) -> None:
+    """A change that adds no finding passes however low the legacy score is.
+
+    Its twin without --diff-base (the default branch, mode all) fails on it.
+    """
+    history.git("checkout", "-q", "-b", "docs", "main")
+    history.write("README.md", "# docs only\n")
+    history.commit("docs: a change with no Python in it")
+    args = ("--all-files", "--fail-under", "99", "--max-debt", "0")
+    code, data, _ = run_json(history.root, *args, "--diff-base", "main")
+    score = data["score"]
+    missed = [
+        f"score {score} is under fail-under 99",
+        f"debt {data['summary']['debt']}",
+    ]
+    assert code == 0, data["summary"]
+    assert data["summary"]["new"] == 0
+    assert data["summary"]["threshold_failures"] == []
+    warnings = data["summary"]["threshold_warnings"]
+    assert warnings[0] == missed[0] and warnings[1].startswith(missed[1])
+    assert f"{missed[0]}: not failing, since the gate judges the changed lines by" in (
+        " ".join(data["notes"])
+    )
+    code, whole, _ = run_json(history.root, *args)
+    assert code == 1
+    assert whole["summary"]["threshold_failures"][0] == missed[0]
+    assert "threshold_warnings" not in whole["summary"]

@@ -609,3 +609,110 @@ def test_hook_through_pre_commit(
         "site/index.html:4:1: docs-check broken-link gone.html: no such file in the site"
         in out
     )
+
+
+IGNORE = """
+[[tool.quality-gates.docs.ignore]]
+id = "broken-link"
+path = "_modules/*"
+reason = "viewcode links to modules the API docs leave out"
+until = {until}
+"""
+
+
+@pytest.mark.parametrize("folder", ["site", "docs/_build/html"])
+def test_an_ignore_hides_known_findings_until_its_date(
+    project: Project, folder: str
+) -> None:
+    """The page glob is relative to the site: one entry for a local and a CI build."""
+    build(
+        project.root,
+        {
+            "index.html": page('<a href="guide.html">g</a>'),
+            "_modules/pkg.html": page('<a href="../gone.html">g</a>'),
+            ".nojekyll": "",
+        },
+        folder,
+    )
+    project.write("pyproject.toml", IGNORE.format(until="2999-01-01"))
+    code, data = check_json(project, folder)
+    assert code == 1  # index.html's broken link is not ignored
+    assert [(f["path"], f["rule"]) for f in data["findings"]] == [
+        (f"{folder}/index.html", "broken-link")
+    ]
+    assert data["summary"]["ignored"] == [
+        f"{folder}/_modules/pkg.html:4: broken-link ignored: broken-link in _modules/*"
+        " (until 2999-01-01: viewcode links to modules the API docs leave out)"
+    ]
+    project.write("pyproject.toml", IGNORE.format(until="2020-01-31"))
+    code, data = check_json(project, folder)
+    assert code == 1
+    assert sorted(
+        (f["path"], f["line"], f["rule"]) for f in data["findings"]
+    ) == sorted(
+        [
+            (f"{folder}/_modules/pkg.html", 4, "broken-link"),
+            (f"{folder}/index.html", 4, "broken-link"),
+            ("pyproject.toml", 2, "expired-ignore"),
+        ]
+    )
+
+
+def check_json(project: Project, *args: str) -> tuple[int, dict]:
+    proc = cli(project.root, "docs-check", *args, "--format", "json")
+    assert proc.stdout, proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_an_ignore_that_matches_nothing_is_noted(project: Project) -> None:
+    build(project.root, {"index.html": page()})
+    project.write("pyproject.toml", IGNORE.format(until="2999-01-01"))
+    code, data = check_json(project, "site")
+    assert code == 0
+    assert (
+        "ignore matched nothing: broken-link in _modules/* (until 2999-01-01: viewcode"
+        " links to modules the API docs leave out); remove it"
+    ) in data["notes"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        pytest.param(
+            'id = "broken-links"\npath = "x/*"\nreason = "r"\nuntil = 2999-01-01',
+            "[[tool.quality-gates.docs.ignore]] #1: id 'broken-links' is not a"
+            " docs-check rule; use one of base-url-mismatch, broken-anchor,"
+            " broken-link, missing-index, missing-nojekyll, outside-base",
+            id="unknown-rule",
+        ),
+        pytest.param(
+            'id = "broken-link"\nreason = "r"\nuntil = 2999-01-01',
+            "[[tool.quality-gates.docs.ignore]] #1: needs a path, a glob of the pages"
+            " it applies to (relative to the site, e.g. _modules/*)",
+            id="no-path",
+        ),
+        pytest.param(
+            'id = "broken-link"\npath = "x/*"\nuntil = 2999-01-01',
+            "[[tool.quality-gates.docs.ignore]] #1 (pyproject.toml:1): missing"
+            " 'reason'; every ignore needs id, reason and until",
+            id="no-reason",
+        ),
+        pytest.param(
+            'id = "broken-link"\npath = "x/*"\nreason = "r"\nuntil = "2999-01-01"',
+            "[[tool.quality-gates.docs.ignore]] #1 (pyproject.toml:1): until must be a"
+            " TOML date such as until = 2025-06-30 (no quotes), got '2999-01-01'",
+            id="quoted-date",
+        ),
+    ],
+)
+def test_a_bad_ignore_is_a_config_error(
+    project: Project, entry: str, message: str
+) -> None:
+    build(project.root, {"index.html": page()})
+    project.write("pyproject.toml", f"[[tool.quality-gates.docs.ignore]]\n{entry}\n")
+    proc = cli(project.root, "docs-check", "site")
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip().splitlines()[-1]
+        == f"quality-gates docs-check: error: {message}"
+    )

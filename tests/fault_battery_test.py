@@ -5,9 +5,12 @@ holding the fault: a BOM, a tab or newline in a file name, a project module
 named like a tool, a symlink, FIFO or device as ``--output``, a read-only
 bind mount or a full tmpfs (root only: they are skipped elsewhere, and say so),
 records nested 100k deep, a zip bomb under RLIMIT_AS, a 20 MB module, a real
-``kill -9`` in the middle of a write.  A scenario passes when its commands end
-with the expected exit code and message, without a traceback, a hang, a
-clobbered node or anything left behind.
+``kill -9`` in the middle of a write; and (#22) hostile text in front of a
+terminal, the Actions log, a job summary and SARIF, a tampered suite
+environment and cache, signals to the gate alone, held locks.  A scenario
+passes when its commands end with the expected exit code and message, without
+a traceback, a hang, a clobbered node, an injection, a process or anything
+else left behind.
 """
 
 from __future__ import annotations
@@ -41,7 +44,13 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fault-shared")
 
 
-@pytest.mark.parametrize("scenario", faults.SCENARIOS, ids=lambda s: s.id)
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(s, id=s.id, marks=[pytest.mark.slow] if s.slow else [])
+        for s in faults.SCENARIOS
+    ],
+)
 def test_scenario_behaves(scenario: object, tmp_path: Path, shared: Path) -> None:
     verdict = faults.run_scenario(scenario, tmp_path, shared, hooks=HOOKS)
     if verdict.skipped:
@@ -77,6 +86,44 @@ def test_the_judge_names_each_problem(
     run = faults.Run(["run"], expect, ("error: x",))
     problems = faults.judge([run], [result], 1024 * 1024)
     assert [p.split(":", 1)[0] for p in problems] == [category]
+
+
+@pytest.mark.parametrize(
+    ("after_signal", "leftover", "category"),
+    [
+        pytest.param(1.0, [], None, id="stopped-in-time"),
+        pytest.param(9.0, [], "hang", id="signal-not-honoured"),
+        pytest.param(None, [], "unclear", id="never-signalled"),
+        pytest.param(1.0, ["python -m flake8"], "litter", id="process-left"),
+    ],
+)
+def test_the_judge_names_what_a_signal_left(
+    after_signal: float | None, leftover: list[str], category: str | None
+) -> None:
+    import signal
+
+    run = faults.Run(["run"], 2, signal=faults.Signal(signal.SIGINT, "checking"))
+    res = faults.Result(2, "", "", 1.0, 1, False, leftover, after_signal)
+    problems = faults.judge([run], [res], 1024 * 1024)
+    assert [p.split(":", 1)[0] for p in problems] == ([category] if category else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "obeyed"),
+    [
+        ("a.py:1:1: flake8 F401", []),
+        ("::warning::x", ["::warning::x"]),
+        ("ok\r  ::error::x", ["  ::error::x"]),
+        ("x ##[error]y\nz", ["x ##[error]y"]),
+        ("\\x3a:warning::x", []),
+    ],
+)
+def test_the_battery_sees_the_lines_a_runner_obeys(
+    text: str, obeyed: list[str]
+) -> None:
+    from bench import faults_injection
+
+    assert faults_injection.obeyed_lines(text) == obeyed
 
 
 def test_the_judge_passes_the_expected_outcome() -> None:

@@ -201,7 +201,7 @@ def test_markdown_tables_the_split_and_escapes_the_rule(split_report: Report) ->
     assert (
         "| | files | findings | debt |\n|---|---|---|---|\n"
         "| tests | 40 | 3 | 1h 15m |\n| the rest | 12 | 7 | 10h 5m |\n\n"
-        "test files: \\<b\\>\\*\\_test\\.py\\</b\\> \\| x\n"
+        "test files: &lt;b&gt;\\*\\_test.py&lt;/b&gt; \\| x\n"  # escape.markdown
     ) in out
 
 

@@ -134,7 +134,16 @@ def test_pyproject_dependencies(tmp_path: Path) -> None:
     }
 
 
-def test_environment_when_nothing_declared(tmp_path: Path) -> None:
+def test_environment_when_nothing_declared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only when the suite's environment is the activated one (the tests' venv)."""
+    import sys
+
+    monkeypatch.setenv("VIRTUAL_ENV", "")
+    with pytest.raises(GateError, match="nothing of the project to audit"):
+        deps.collect(tmp_path, [], {})
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)
     found = deps.collect(tmp_path, [], {})
     assert found.origin == "environment"
     names = {d.key: d.version for d in found.dependencies}

@@ -7,6 +7,7 @@ the environment as the source.
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -255,18 +256,50 @@ def test_each_error_is_said_once(project: Project, fmt: str) -> None:
         assert [e for e in errors if "all.zip: not a readable zip" in e] == errors
 
 
-def test_environment_is_the_source_when_nothing_is_declared(project: Project) -> None:
+def test_the_activated_environment_is_the_source_when_nothing_is_declared(
+    project: Project,
+) -> None:
+    """Audit the suite's own virtual environment only when it is activated.
+
+    Otherwise it is not the project's, and the gate says so, exit 2.
+    """
     project.write("pyproject.toml", "[tool.black]\nline-length = 88\n")
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORDS[0]))
-    proc = cli(
-        project.root, "security", "--vuln-db", "osv", "--no-code", "--format", "json"
-    )
-    assert proc.returncode == 0, (
-        proc.stdout + proc.stderr
-    )  # the dev venv has no old requests
-    report = json.loads(proc.stdout)
+    args = ("security", "--vuln-db", "osv", "--no-code", "--format", "json")
+    assert sys.prefix != sys.base_prefix, "the tests run in a virtual environment"
+    alone = cli(project.root, *args, env={"VIRTUAL_ENV": ""})
+    assert alone.returncode == 2, alone.stdout + alone.stderr
+    assert alone.stderr.splitlines()[-1:] == [
+        "quality-gates security: error: nothing of the project to audit: no requirements file, no [project]"
+        " dependencies in pyproject.toml and no project environment (.venv, an"
+        " activated VIRTUAL_ENV, python-executable); the environment quality-gates"
+        f" runs in ({sys.prefix}) is its own, not the project's: name the"
+        " requirements files (-r; the action's requirements input), or scan the"
+        " code only (--no-deps; scan: code)"
+    ]
+    active = cli(project.root, *args, env={"VIRTUAL_ENV": sys.prefix})
+    assert active.returncode == 0, active.stdout + active.stderr  # no old requests
+    report = json.loads(active.stdout)
     assert report["summary"]["dependencies_from"] == "environment"
     assert report["summary"]["dependencies"] > 10
+
+
+def test_a_project_table_without_dependencies_declares_none(project: Project) -> None:
+    project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n')
+    project.write("osv/PYSEC-2018-28.json", json.dumps(RECORDS[0]))
+    args = ("security", "--vuln-db", "osv", "--no-code", "--format", "json")
+    proc = cli(project.root, *args, env={"VIRTUAL_ENV": ""})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["summary"]["dependencies"] == 0
+    assert "no dependencies declared in pyproject.toml" in report["notes"]
+    project.write(
+        "pyproject.toml",
+        '[project]\nname = "demo"\nversion = "1"\ndynamic = ["dependencies"]\n',
+    )
+    computed = cli(project.root, *args, env={"VIRTUAL_ENV": ""})
+    assert computed.returncode == 2, computed.stdout  # setup.py computes them
+    assert "error: nothing of the project to audit" in computed.stderr
 
 
 def test_vuln_db_from_config_relative_to_the_project(project: Project) -> None:

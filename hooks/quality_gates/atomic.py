@@ -67,6 +67,21 @@ def write_file(path: Path, data: str | bytes, *, what: str) -> None:
         raise GateError(f"{what} {path}: cannot write: {reason}") from None
 
 
+def refuse_outside(path: Path, root: Path, what: str, *, hint: str) -> None:
+    """Refuse to write ``path`` when it leads outside ``root`` (a GateError).
+
+    A repository decides where its own paths lead: a tracked symlink, or a
+    config value such as ``../elsewhere``, must not make the suite write
+    outside the project unless the user named the file on the command line.
+    """
+    target = path.resolve()  # through every symlink, a dangling one too
+    if target.is_relative_to(root.resolve()):
+        return
+    raise GateError(
+        f"{what} {path}: leads to {target}, outside the project: not written; {hint}"
+    )
+
+
 def _is_stream(path: Path) -> bool:
     try:
         mode = path.stat().st_mode

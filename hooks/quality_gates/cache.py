@@ -1,13 +1,17 @@
 """Content-hash cache of per-file tool results, shared safely by concurrent runs.
 
 One SQLite database in the user cache dir, in WAL mode, so two runs at once
-read and write it safely.  Each row carries a checksum of its value: a row
-that does not match, or a database file SQLite cannot read, is treated as a
-corrupt cache, which is deleted, rebuilt and mentioned, never trusted.
+read and write it safely.  Each row carries a MAC of its key and value under
+the user's key (``cache_key``): a row that does not verify (written under
+another key, or edited) is not trusted and its file is checked again.  A
+database file SQLite cannot read is a corrupt cache, which is deleted,
+rebuilt and mentioned, never trusted.
 
-Only corruption deletes anything.  A lock another run holds past the timeout,
-a full disk or a read-only folder is named in a note: the run reads what it
-can, saves nothing it cannot, and checks everything it could not read.
+Only corruption deletes anything.  A lock another run holds is said when the
+wait starts (``waiting``); held past the timeout, it is named in a note, as
+are a full disk or a read-only folder: the run reads what it can, saves
+nothing it cannot, and checks everything it could not read.  The wait is in
+short slices, so an interrupt ends it at once.
 
 The cache stays bounded (``prune``): rows no run has used for ``max_age_days``
 are deleted, then the least recently used ones while the values exceed
@@ -19,18 +23,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
+import sys
 import time
-import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-FORMAT = "2"
-DATABASE = "results.sqlite3"
+from quality_gates import cache_files, cache_key
+from quality_gates.cache_files import DATABASE
+from quality_gates.escape import terminal
+
+# 3: each row signed with the user's key (2: a CRC32 anyone could recompute)
+FORMAT = "3"
 DAY = 86400
-COLUMNS = "k, v, crc, used"
+COLUMNS = "k, v, mac, used"
+# one slice of a wait for another process's lock: an interrupt ends the wait
+# within it, and the wait is said after the first
+SLICE_SECONDS = 0.25
+T = TypeVar("T")
 # bounds and the lock timeout; each overridable by the environment variable named
 DEFAULTS = {
     "QUALITY_GATES_CACHE_MAX_AGE_DAYS": 30.0,
@@ -63,11 +74,14 @@ def setting(name: str) -> float:
 
 def key(*parts: str) -> str:
     """Hash the parts (NUL-separated) into one hex cache key."""
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return hashlib.sha256(
+        "\0".join(parts).encode("utf-8", "surrogateescape")
+    ).hexdigest()
 
 
-def _checksum(value: str) -> int:
-    return zlib.crc32(value.encode())
+def say_waiting(message: str) -> None:
+    """Say on standard error that the run waits (the default of ``waiting``)."""
+    terminal.say(f"quality-gates: {message}", file=sys.stderr, flush=True)
 
 
 def today() -> int:
@@ -96,21 +110,33 @@ def problem(exc: sqlite3.Error) -> str:
 class Cache:
     """Maps a key (tool, version, config, path, content) to a JSON value."""
 
-    def __init__(self, directory: Path | None = None) -> None:
-        """Open the cache, rebuilding a corrupt one; note why when it is disabled."""
+    def __init__(
+        self,
+        directory: Path | None = None,
+        *,
+        waiting: Callable[[str], None] = say_waiting,
+    ) -> None:
+        """Open the cache, rebuilding a corrupt one; note why when it is disabled.
+
+        ``waiting`` is told, once, when the run starts waiting for a lock.
+        """
         self.directory = directory or cache_dir()
         self.path = self.directory / DATABASE
         self.notes: list[str] = []
         self.writable = True
         self.timeout = setting("QUALITY_GATES_CACHE_TIMEOUT")
+        self.waiting = waiting
+        self.key, key_note = cache_key.load()
         self._conn: sqlite3.Connection | None = None
         self._said: set[str] = set()
+        if key_note:
+            self._note_once("key", key_note)
         why = self._unusable()
         if why:
             self.notes.append(f"cache disabled: {why}")
             return
         try:
-            self._conn = self._open()
+            self._conn = self._patiently("open", self._open)
         except CorruptCache as exc:
             self._rebuild(str(exc))
         except sqlite3.Error as exc:
@@ -144,10 +170,23 @@ class Cache:
         if not self.writable:
             uri = f"{self.path.as_uri()}?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        else:
+            conn = sqlite3.connect(
+                self.path, timeout=SLICE_SECONDS, isolation_level=None
+            )
+        try:
+            if self.writable:
+                self._prepare(conn)
             self._check_format(conn)
-            return conn
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _prepare(conn: sqlite3.Connection) -> None:
+        """Set the connection up; make the tables of a new database."""
+        conn.execute(f"PRAGMA busy_timeout={int(SLICE_SECONDS * 1000)}")
         conn.execute("PRAGMA synchronous=NORMAL")
         found = conn.execute(
             "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('meta', 'results')"
@@ -158,11 +197,33 @@ class Cache:
             conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS results (k TEXT PRIMARY KEY, "
-                "v TEXT NOT NULL, crc INTEGER NOT NULL, used INTEGER NOT NULL)"
+                "v TEXT NOT NULL, mac TEXT NOT NULL, used INTEGER NOT NULL)"
             )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
-        self._check_format(conn)
-        return conn
+
+    def _patiently(self, doing: str, action: Callable[[], T]) -> T:
+        """Do ``action``, waiting in slices while another process holds the lock.
+
+        The wait is said once, when it starts; past the timeout, the busy
+        error goes to ``_failed`` like any other.
+        """
+        deadline: float | None = None
+        while True:
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                if problem(exc) != "busy":
+                    raise
+                now = time.monotonic()
+                if deadline is None:
+                    deadline = now + max(self.timeout - SLICE_SECONDS, 0.0)
+                    self.waiting(
+                        f"cache busy: another process holds the lock of {self.path}; "
+                        f"waiting up to {self.timeout:g} s to {doing} "
+                        "(QUALITY_GATES_CACHE_TIMEOUT)"
+                    )
+                if now >= deadline:
+                    raise
 
     @staticmethod
     def _check_format(conn: sqlite3.Connection) -> None:
@@ -222,7 +283,11 @@ class Cache:
         return self._conn is not None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """Return the values found for ``keys``; a corrupt row rebuilds the cache."""
+        """Return the values found for ``keys`` that this user's key signed.
+
+        A row signed under another key (or edited) is a miss, and said once;
+        a signed row that is not JSON means the database is corrupt: rebuilt.
+        """
         wanted = list(keys)
         if self._conn is None or not wanted:
             return {}
@@ -231,15 +296,10 @@ class Cache:
         now = today()
         try:
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                sql = (
-                    f"SELECT {COLUMNS} FROM results WHERE k IN ({marks})"  # nosec B608
-                )
-                rows = self._conn.execute(sql, chunk).fetchall()
-                for k, v, crc, used in rows:
-                    if _checksum(v) != crc:
-                        raise CorruptCache(f"entry {k[:12]} fails its checksum")
+                for k, v, mac, used in self._rows(wanted[start : start + 500]):
+                    if not cache_key.verify(self.key, k, v, mac):
+                        self._unsigned()
+                        continue
                     found[k] = json.loads(v)
                     if used != now:
                         stale.append(k)
@@ -252,6 +312,22 @@ class Cache:
         self._touch(stale, now)
         return found
 
+    def _rows(self, chunk: list[str]) -> list[tuple[Any, ...]]:
+        """Read the rows of ``chunk`` (at most 500 keys), waiting for a lock."""
+        assert self._conn is not None  # nosec B101 - only called while open
+        conn = self._conn
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT {COLUMNS} FROM results WHERE k IN ({marks})"  # nosec B608
+        return self._patiently("read", lambda: conn.execute(sql, chunk).fetchall())
+
+    def _unsigned(self) -> None:
+        self._note_once(
+            "unsigned",
+            f"cache at {self.directory}: entries not signed with this user's key "
+            "(restored from elsewhere, written by another user, or edited) were "
+            "not trusted; their files were checked again",
+        )
+
     def _touch(self, keys: list[str], now: int) -> None:
         """Stamp rows used today (once a day each), so pruning keeps them."""
         if keys:
@@ -262,8 +338,9 @@ class Cache:
     def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if self._conn is None or not self.writable:
             return
+        conn = self._conn
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._patiently("save", lambda: conn.execute("BEGIN IMMEDIATE"))
             try:
                 self._conn.executemany(sql, rows)
                 self._conn.execute("COMMIT")
@@ -279,7 +356,7 @@ class Cache:
         rows = []
         for k, value in items.items():
             text = json.dumps(value, separators=(",", ":"))
-            rows.append((k, text, _checksum(text), now))
+            rows.append((k, text, cache_key.sign(self.key, k, text), now))
         if rows:
             self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", rows)
 
@@ -295,7 +372,8 @@ class Cache:
             row = self._conn.execute("SELECT v FROM meta WHERE k='pruned'").fetchone()
             if not force and row is not None and row[0] == str(now):
                 return 0
-            deleted = self._prune(self._conn, now)
+            conn = self._conn
+            deleted = self._patiently("prune", lambda: self._prune(conn, now))
             self._conn.execute("PRAGMA incremental_vacuum")
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
@@ -336,57 +414,21 @@ class Cache:
         """Close the database (pruning first if asked); the cache is disabled after."""
         if prune and self._conn is not None:
             self.prune()
-            prune_folders(self.directory / "mypy")
+            cache_files.prune_folders(
+                self.directory / cache_files.MYPY,
+                setting("QUALITY_GATES_CACHE_MAX_AGE_DAYS"),
+            )
         if self._conn is not None:
             self._conn.close()
             self._conn = None
 
 
-def prune_folders(parent: Path) -> list[Path]:
-    """Remove the folders in ``parent`` (mypy's caches) unused past the age bound."""
-    oldest = time.time() - setting("QUALITY_GATES_CACHE_MAX_AGE_DAYS") * DAY
-    removed = []
-    try:
-        folders = [p for p in parent.iterdir() if p.is_dir()]
-    except OSError:
-        return []
-    for folder in folders:
-        try:
-            if folder.stat().st_mtime < oldest:
-                shutil.rmtree(folder)
-                removed.append(folder)
-        except OSError:
-            continue
-    return removed
+def mypy_folder(project: Path) -> Path:
+    """Make mypy's cache folder of ``project``, named by this user's key.
 
-
-def tree_size(path: Path) -> int:
-    """Return the bytes of the files at or under ``path`` (0 when missing)."""
-    if path.is_file():
-        return path.stat().st_size
-    total = 0
-    for folder, _, names in os.walk(path):
-        for name in names:
-            try:
-                total += os.lstat(os.path.join(folder, name)).st_size
-            except OSError:
-                continue
-    return total
-
-
-def owned(directory: Path) -> list[Path]:
-    """Return what the suite keeps in ``directory``: the database and mypy's caches."""
-    names = [DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", "mypy"]
-    return [directory / name for name in names if (directory / name).exists()]
-
-
-def clear(directory: Path) -> list[Path]:
-    """Delete the suite's files in ``directory`` (nothing else there); return them."""
-    removed = []
-    for path in owned(directory):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-        removed.append(path)
-    return removed
+    A cache directory restored from elsewhere holds folders that another key
+    named: mypy never reads their records here.  OSError when it cannot be made.
+    """
+    key, _ = cache_key.load()
+    name = cache_key.folder_name(key, str(project))
+    return cache_files.mypy_folder(cache_dir(), name)

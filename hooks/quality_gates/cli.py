@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from quality_gates import __version__, commands
+from quality_gates import __version__, commands, processes
 from quality_gates.errors import ERROR, GateError
+from quality_gates.escape import terminal
 
 if TYPE_CHECKING:
     from quality_gates.report import Report
@@ -117,7 +118,7 @@ def _files_like_options(
     names: list[str] | None = getattr(args, "filenames", None)
     unknown = [e for e in extras if names is None or not os.path.isfile(e)]
     if unknown:
-        parser.error("unrecognized arguments: " + " ".join(unknown))
+        parser.error(terminal.line("unrecognized arguments: " + " ".join(unknown)))
     if names is not None and extras:
         args.filenames = [*names, *extras]
 
@@ -155,13 +156,16 @@ def text_view(command: str) -> Callable[[Report], str] | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit code (2 for a ``GateError``)."""
     module, args = parse(sys.argv[1:] if argv is None else argv)
+    processes.handle_sigterm()
     try:
         return int(module.main(args))
     except GateError as exc:
-        print(f"quality-gates {args.command}: error: {exc}", file=sys.stderr)
+        terminal.say(f"quality-gates {args.command}: error: {exc}", file=sys.stderr)
         return ERROR
-    except KeyboardInterrupt:
-        print(f"quality-gates {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # SIGINT, or SIGTERM (processes.Terminated)
+        processes.stop_all()
+        what = "terminated" if isinstance(exc, processes.Terminated) else "interrupted"
+        terminal.say(f"quality-gates {args.command}: {what}", file=sys.stderr)
         return ERROR
 
 

@@ -73,7 +73,7 @@ def merge_base(root: Path, base_ref: str) -> str:
             f"single-branch clone?); {_fetch_hint(root, base_ref)}"
         )
     try:
-        return git(root, "merge-base", base_ref, "HEAD").strip()
+        return git(root, "merge-base", "--end-of-options", base_ref, "HEAD").strip()
     except GateError:
         raise GateError(
             f"--diff-base {base_ref}: no common history with HEAD in this clone; "
@@ -182,6 +182,7 @@ def changed_lines(root: Path, base_ref: str) -> dict[str, set[int]]:
         "--relative",
         "--src-prefix=a/",  # whatever diff.noprefix or diff.mnemonicPrefix say
         "--dst-prefix=b/",
+        "--end-of-options",
         base,
         "--",
     )

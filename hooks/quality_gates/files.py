@@ -25,7 +25,13 @@ def git(root: Path, *args: str) -> str:
     """Run git in ``root`` and return its output; a failure is a GateError."""
     try:
         proc = subprocess.run(  # nosec B603 B607
-            ["git", *args], cwd=root, capture_output=True, text=True, check=False
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            # a file name that is not UTF-8 keeps its bytes (os.fsdecode's way)
+            errors="surrogateescape",
+            check=False,
         )
     except FileNotFoundError:
         raise GateError("git: not found on PATH; install git or name the files")
@@ -96,21 +102,35 @@ def tracked_python_files(
     Python sources and stubs, Cython sources and Python scripts (``is_source``):
     each tool then takes the kinds its own run checks.  A tracked name with no
     file behind it (deleted from the working tree, a dangling symlink, a
-    symlink loop) is left out; ``skipped`` gets one line for each, saying why.
+    symlink loop) is left out; ``skipped`` gets one line for each, saying why,
+    and one line for all those a sparse checkout left out (git's skip-worktree
+    bit, ``ls-files -t`` tag ``S``).
     """
-    out = git(root, "ls-files", "-z", "--cached")
-    names = sorted({name for name in out.split("\0") if name})
-    found = []
-    for name in names:
-        if excluded(name, exclude):
-            continue
-        if not is_source(root, name):
+    out = git(root, "ls-files", "-z", "-t", "--cached")
+    tagged = {entry[2:]: entry[:1] for entry in out.split("\0") if entry[2:]}
+    found: list[str] = []
+    sparse = 0
+    for name in sorted(tagged):
+        if excluded(name, exclude) or not is_source(root, name):
             continue
         if (root / name).is_file():
             found.append(name)
+        elif tagged[name] == "S":
+            sparse += 1
         elif skipped is not None:
             skipped.append(f"{name}: {_why_missing(root / name)}; not checked")
+    if sparse and skipped is not None:
+        skipped.append(sparse_note(sparse))
     return found
+
+
+def sparse_note(count: int) -> str:
+    """Say, once, that a sparse checkout left ``count`` tracked files out."""
+    return (
+        f"{count} tracked Python file(s) outside the sparse checkout (not in the "
+        "working tree) are not checked; `git sparse-checkout add FOLDER` or "
+        "`git sparse-checkout disable` to check them"
+    )
 
 
 def _why_missing(path: Path) -> str:
@@ -163,6 +183,23 @@ def line_break_in(name: str) -> str | None:
         f"{name!r}: a file name with a line break cannot be checked (the tools "
         "report one line per finding); rename the file"
     )
+
+
+def not_utf8(name: str) -> str | None:
+    """Return the line that refuses a file name that is not UTF-8, else None.
+
+    git lists it as bytes (kept here with ``surrogateescape``), but flake8
+    cannot print it and mypy stops with an internal error on it.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return (
+            f"{name}: a file name that is not UTF-8 cannot be checked (flake8 "
+            "and mypy fail on it); rename the file, or exclude it (`exclude` in "
+            "[tool.quality-gates])"
+        )
+    return None
 
 
 def relative_files(

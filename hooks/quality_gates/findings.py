@@ -74,5 +74,7 @@ def fingerprint_findings(
         index = seen[ident]
         seen[ident] += 1
         raw = "\0".join((*ident, str(index)))
-        finding.fingerprint = hashlib.sha256(raw.encode()).hexdigest()[:32]
+        # a path that is not UTF-8 keeps its bytes (surrogateescape)
+        data = raw.encode("utf-8", "surrogateescape")
+        finding.fingerprint = hashlib.sha256(data).hexdigest()[:32]
     return ordered

@@ -3,7 +3,9 @@
 The report carries the score, rating and debt of the checked files; with a
 baseline each finding is ``new`` or not, with ``--diff-base`` only findings on
 changed lines can be new; ``fail-under`` and ``max-debt`` add their own
-reasons.  ``verdict`` says the exit code and every reason for it.
+reasons, except with changed lines, where a missed threshold is a warning: a
+change that adds no finding must not fail for the state of the whole tree.
+``verdict`` says the exit code and every reason for it.
 """
 
 from __future__ import annotations
@@ -128,7 +130,19 @@ def build_report(
     summary.set_score(result)
     _split(summary, outcome, config)
     _ratchet(report, outcome, options)
-    summary.threshold_failures = thresholds(summary, options)
+    missed = thresholds(summary, options)
+    if options.changed is not None and missed:
+        # a whole-tree threshold would fail every change of a legacy project,
+        # even one that adds nothing: in changed-code mode a change is judged
+        # by its new findings, and a missed threshold is only a warning
+        summary.threshold_warnings = missed
+        report.notes.extend(
+            f"{reason}: not failing, since the gate judges the changed lines by"
+            " their new findings (thresholds fail runs of the whole tree)"
+            for reason in missed
+        )
+        missed = []
+    summary.threshold_failures = missed
     return report
 
 

@@ -68,6 +68,7 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "outside_diff": (int,),
     "percent": (int, float),
     "threshold_failures": (list,),
+    "threshold_warnings": (list,),
     "reasons": (list,),
 }
 
@@ -101,6 +102,8 @@ class Summary:
     new: int | None = None  # findings that fail (new ones with a baseline)
     percent: float | None = None  # total coverage, in %
     threshold_failures: list[str] | None = None
+    # thresholds missed in changed-code mode, where they do not fail the gate
+    threshold_warnings: list[str] | None = None
     reasons: list[str] | None = None  # why the verdict is what it is
     details: dict[str, Any] = dataclasses.field(default_factory=dict)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates import program, sources, testfiles
+from quality_gates import processes, program, sources, testfiles
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import Finding, fingerprint_findings
@@ -183,7 +183,11 @@ class Runner:
         target = files_mod.outside_link(self.ctx.root, name)
         if target is not None:
             return files_mod.outside_message(name, target)
-        return files_mod.line_break_in(name) or self._too_big(name)
+        return (
+            files_mod.line_break_in(name)
+            or files_mod.not_utf8(name)
+            or self._too_big(name)
+        )
 
     def _too_big(self, name: str) -> str | None:
         limit = self.ctx.config.max_file_kb
@@ -243,6 +247,9 @@ class Runner:
         )
         good = [n for n in files if n in before]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
+        if good and fixers:
+            names = ", ".join(a.name for a in fixers)
+            self.progress(f"fixing {len(good)} file(s) with {names} ({self.jobs} jobs)")
         for adapter in fixers:
             mine = [
                 n
@@ -250,7 +257,7 @@ class Runner:
                 if n in scoped[adapter.name] and _usable(adapter, before[n])
             ]
             parts = batches(mine, sizes, self.jobs)
-            with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            with processes.pool(self.jobs) as pool:
                 failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
                 self.errors.extend(f for f in failures if f)
         after = self.read_sources(good)
@@ -468,7 +475,7 @@ class Runner:
         tasks.sort(key=lambda t: t.cost, reverse=True)
         results: list[Finding] = []
         to_store: dict[str, Any] = {}
-        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+        with processes.pool(self.jobs) as pool:
             futures = {pool.submit(self._run_task, t): t for t in tasks}
             for future in concurrent.futures.as_completed(futures):
                 task = futures[future]

@@ -25,4 +25,6 @@ def tool_environment() -> dict[str, str]:
     """Return the environment tools run with: ours, without the workflow's files."""
     env = {k: v for k, v in os.environ.items() if k not in WORKFLOW_VARIABLES}
     env["NO_COLOR"] = "1"
+    # a file name that is not UTF-8 is printed as its bytes, not a crash
+    env["PYTHONIOENCODING"] = "utf-8:surrogateescape"
     return env

@@ -16,6 +16,17 @@ class Parsed:
     line: int = 1
 
 
+_ONE_DOCUMENT = "expected a single document in the stream"
+# GitHub's workflow parser (the runner's YamlObjectReader, @actions/workflow-parser)
+# wants the stream to end after the first document: a `---` after it, even with
+# nothing below, starts a second one and the file is refused.
+_SECOND_DOCUMENT = (
+    "a second YAML document starts at this `---` (even an empty one counts): "
+    "the file must hold exactly one document, and GitHub refuses a workflow "
+    "or action that holds more"
+)
+
+
 def compose(text: str) -> Parsed:
     """Compose one YAML document; a syntax error is returned with its line.
 
@@ -30,6 +41,8 @@ def compose(text: str) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.context == _ONE_DOCUMENT:
+            what = _SECOND_DOCUMENT
         return Parsed(error=f"invalid YAML: {what}", line=line)
     except yaml.YAMLError as exc:
         return Parsed(error=f"invalid YAML: {exc}")

@@ -29,7 +29,7 @@ from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import settings, snapshot, workflow
 from quality_gates.adopt.args import TRANSLATORS, Value
 from quality_gates.adopt.workspace import PYPROJECT, Workspace, read_text
-from quality_gates.atomic import write_atomic
+from quality_gates.atomic import refuse_outside, write_atomic
 from quality_gates.errors import GateError
 from quality_gates.report import Report
 from quality_gates.yamlnodes import scalar
@@ -371,5 +371,12 @@ def _baseline(
 
 def write(root: Path, plan: Plan) -> None:
     """Write every change atomically, the record last."""
+    for change in plan.changes:
+        refuse_outside(
+            root / change.path,
+            root,
+            "init",
+            hint="replace the symlink with the file, or write it by hand",
+        )
     for change in sorted(plan.changes, key=lambda c: c.path == record_mod.PATH):
         write_atomic(root / change.path, change.new)

@@ -41,10 +41,23 @@ def event_base(event_path: str, *, env: Mapping[str, str]) -> str:
     return ""
 
 
+def refuse_option(value: str, what: str) -> None:
+    """Refuse a ref or remote that git would read as an option.
+
+    ``--upload-pack=CMD`` as the base or the remote of ``git fetch`` runs CMD;
+    every git call below also ends its options with ``--end-of-options``.
+    """
+    if value.startswith("-"):
+        raise GateError(
+            f"{what} {value!r}: starts with '-', which git would read as an "
+            "option; give a commit SHA, a branch or a remote name"
+        )
+
+
 def has_commit(root: Path, ref: str) -> bool:
     """Tell whether ``ref`` names a commit present in the clone."""
     try:
-        git(root, "cat-file", "-e", f"{ref}^{{commit}}")
+        git(root, "cat-file", "-e", "--end-of-options", f"{ref}^{{commit}}")
     except GateError:
         return False
     return True
@@ -58,15 +71,26 @@ def is_shallow(root: Path) -> bool:
 def has_merge_base(root: Path, base: str) -> bool:
     """Tell whether ``base`` and HEAD have a merge base in the clone."""
     try:
-        git(root, "merge-base", base, "HEAD")
+        git(root, "merge-base", "--end-of-options", base, "HEAD")
     except GateError:
         return False
     return True
 
 
-def _fetch(root: Path, remote: str, *args: str) -> str:
+def _fetch(
+    root: Path, remote: str, options: tuple[str, ...], refs: tuple[str, ...]
+) -> str:
     try:
-        git(root, "fetch", "--no-tags", "--quiet", remote, *args)
+        git(
+            root,
+            "fetch",
+            "--no-tags",
+            "--quiet",
+            *options,
+            "--end-of-options",
+            remote,
+            *refs,
+        )
     except GateError as exc:
         return str(exc)
     return ""
@@ -76,12 +100,14 @@ def _ready(root: Path, base: str) -> bool:
     return has_commit(root, base) and has_merge_base(root, base)
 
 
-def _attempts(root: Path, base: str) -> list[tuple[str, ...]]:
-    first: list[tuple[str, ...]] = (
-        [] if has_commit(root, base) else [("--depth=1", base)]
-    )
-    deepen = [(f"--deepen={depth}",) for depth in DEPTHS]
-    return first + deepen + [("--unshallow",)]
+Attempt = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _attempts(root: Path, base: str) -> list[Attempt]:
+    """List the fetches to try, each its options and refs: the base, then deeper."""
+    first: list[Attempt] = [] if has_commit(root, base) else [(("--depth=1",), (base,))]
+    deepen: list[Attempt] = [((f"--deepen={depth}",), ()) for depth in DEPTHS]
+    return first + deepen + [(("--unshallow",), ())]
 
 
 def ensure_base(root: Path, base: str, *, remote: str = "origin") -> str:
@@ -91,20 +117,24 @@ def ensure_base(root: Path, base: str, *, remote: str = "origin") -> str:
             "no base commit: not a pull_request event and no base-ref given;"
             " set base-ref or use mode: all"
         )
+    refuse_option(base, "base")
+    refuse_option(remote, "remote")
     last = ""
-    for args in _attempts(root, base):
+    for options, refs in _attempts(root, base):
         if _ready(root, base):
             break
-        if args[0] != "--depth=1" and not is_shallow(root):
+        if not refs and not is_shallow(root):
             break
-        last = _fetch(root, remote, *args) or last
+        last = _fetch(root, remote, options, refs) or last
     if not _ready(root, base):
         reason = f" ({last})" if last else ""
         raise GateError(
             f"cannot fetch the base commit {base} from {remote!r}{reason}; give"
             " actions/checkout `fetch-depth: 0` or check the remote"
         )
-    return git(root, "rev-parse", f"{base}^{{commit}}").strip()
+    return git(
+        root, "rev-parse", "--verify", "--end-of-options", f"{base}^{{commit}}"
+    ).strip()
 
 
 def from_environment(explicit: str, *, env: Mapping[str, str] | None = None) -> str:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from quality_gates.escape import terminal
+from quality_gates.escape.actions_log import command, strip_ansi
+from quality_gates.findings import Finding
 from quality_gates.report import Report
 from quality_gates.reports import github
 
 DEFAULT_MAX_ANNOTATIONS = 50
+
+
+def last_lines(text: str, count: int = 5) -> str:
+    """Return the last non-empty lines of a tool's output, uncoloured, on one line."""
+    lines = [line.strip() for line in strip_ansi(text).splitlines() if line.strip()]
+    return " | ".join(lines[-count:]) or "(no output)"
 
 
 def _append(path: Path, text: str) -> None:
@@ -39,7 +49,7 @@ def write_outputs(values: Mapping[str, object], *, path: str | None = None) -> N
     if target:
         _append(Path(target), text)
     else:
-        print(text, end="")
+        sys.stdout.write(terminal.lines(text.rstrip("\n").split("\n")) if text else "")
 
 
 def write_summary(markdown: str, *, path: str | None = None) -> None:
@@ -49,9 +59,41 @@ def write_summary(markdown: str, *, path: str | None = None) -> None:
         _append(Path(target), markdown.rstrip("\n") + "\n\n")
 
 
+def _command(level: str, title: str, message: str) -> str:
+    return command(level, message, {"title": title})
+
+
+def _unlocated(finding: Finding) -> str:
+    """Annotate a finding about a whole file or the project (line 0) unpinned.
+
+    GitHub would pin it on line 0 of its path, which may be a data file
+    (``.coverage``) or a file that does not exist (a missing ``index.html``).
+    """
+    level = "warning" if finding.severity == "warning" else "error"
+    if finding.severity == "info":
+        level = "notice"
+    title = f"{finding.tool} {finding.rule}"
+    return _command(level, title, f"{finding.path}: {finding.message}")
+
+
+def threshold_commands(report: Report) -> str:
+    """Annotate each missed threshold: an error when it fails, else a warning."""
+    summary = report.summary
+    title = f"quality-gates {report.command}"
+    out = [_command("error", title, t) for t in summary.threshold_failures or ()]
+    out += [_command("warning", title, t) for t in summary.threshold_warnings or ()]
+    return "".join(line + "\n" for line in out)
+
+
 def annotation_commands(report: Report, *, limit: int) -> tuple[str, int]:
-    """Render commands for at most ``limit`` failing findings; count the rest."""
+    """Render commands for at most ``limit`` failing findings; count the rest.
+
+    Missed thresholds are annotated too; colour codes never reach GitHub.
+    """
     failing = report.failing
     shown = failing[: max(limit, 0)]
-    capped = Report(command=report.command, findings=shown, errors=report.errors)
-    return github.render(capped), len(failing) - len(shown)
+    located = [f for f in shown if f.line > 0]
+    capped = Report(command=report.command, findings=located, errors=report.errors)
+    text = "".join(_unlocated(f) + "\n" for f in shown if f.line <= 0)
+    text += github.render(capped) + threshold_commands(report)
+    return strip_ansi(text), len(failing) - len(shown)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from quality_gates.errors import GateError
 
+_REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 TIMEOUT = 10.0
 
@@ -34,8 +35,8 @@ def expected_title(site_dir: Path) -> str:
 
 def project_url(repository: str, server: str = "https://github.com") -> str:
     """Return the Pages URL of ``OWNER/REPO`` (a user site for OWNER.github.io)."""
-    if server.rstrip("/") != "https://github.com" or "/" not in repository:
-        return ""
+    if server.rstrip("/") != "https://github.com" or not _REPOSITORY.match(repository):
+        return ""  # GHES, or no OWNER/REPO (act names a local clone's path)
     owner, name = repository.split("/", 1)
     host = f"{owner.lower()}.github.io"
     return f"https://{host}/" if name.lower() == host else f"https://{host}/{name}/"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from quality_gates.atomic import write_atomic
 from quality_gates.ci import outputs
+from quality_gates.errors import ERROR
+from quality_gates.escape.terminal import say
 from quality_gates.report import Report
 from quality_gates.reports import json_report, markdown, sarif
 
@@ -46,17 +48,38 @@ def step_outputs(report: Report, targets: Targets) -> dict[str, object]:
         "coverage": "" if summary.percent is None else summary.percent,
         "findings": len(report.findings),
         "exit-code": report.exit_code,
-        "sarif-file": str(Path(targets.sarif).resolve()) if targets.sarif else "",
+        "sarif-file": (
+            str(Path(targets.sarif).resolve()) if sarif_wanted(report, targets) else ""
+        ),
         "report-file": str(Path(targets.json).resolve()) if targets.json else "",
     }
+
+
+def sarif_wanted(report: Report, targets: Targets) -> bool:
+    """Write SARIF only for a run that completed.
+
+    After an error (exit 2: bad config, a tool that crashed) the findings are
+    partial or none, and code scanning closes every alert an upload leaves out.
+    """
+    return bool(targets.sarif) and report.exit_code != ERROR
+
+
+def _write_sarif(report: Report, targets: Targets) -> None:
+    if sarif_wanted(report, targets):
+        write_atomic(Path(targets.sarif), sarif.render(report))
+    elif targets.sarif:
+        Path(targets.sarif).unlink(missing_ok=True)  # a stale one is not this run's
+        say(
+            f"quality-gates: no SARIF written to {targets.sarif}: the run ended in an"
+            " error, and an upload of partial results would close alerts"
+        )
 
 
 def publish(report: Report, targets: Targets) -> int:
     """Write every view of ``report``; return its exit code."""
     if targets.json:
         write_atomic(Path(targets.json), json_report.render(report))
-    if targets.sarif:
-        write_atomic(Path(targets.sarif), sarif.render(report))
+    _write_sarif(report, targets)
     commands, left_out = outputs.annotation_commands(
         report, limit=targets.max_annotations
     )

@@ -76,19 +76,22 @@ def split_tests(
     index: int,
     count: int,
 ) -> tuple[list[str], str]:
-    """Return the tests of shard ``index``, and how they were split.
+    """Return the tests of shard ``index``, in the order given, and how split.
 
     With recorded durations for any of the tests, tests are balanced by
     duration (unrecorded tests count as the mean).  Otherwise whole files are
-    balanced by their number of tests; the shard is then a list of files.
+    balanced by their number of tests.  Either way the shard keeps the order of
+    ``node_ids`` (pytest's collection order, which tests may depend on).
     """
     check_shard(index, count)
     known = [durations[n] for n in node_ids if n in durations]
     if known:
         mean = sum(known) / len(known)
         weights = {n: durations.get(n, mean) for n in node_ids}
-        return balance(weights, count)[index], "durations"
+        chosen = set(balance(weights, count)[index])
+        return [n for n in node_ids if n in chosen], "durations"
     per_file: dict[str, float] = {}
     for node in node_ids:
         per_file[node_file(node)] = per_file.get(node_file(node), 0.0) + 1.0
-    return balance(per_file, count)[index], "files"
+    files = set(balance(per_file, count)[index])
+    return [n for n in node_ids if node_file(n) in files], "files"

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from quality_gates import cli, reports
 from quality_gates.errors import ERROR, GateError
+from quality_gates.escape.terminal import say
 from quality_gates.report import Report
+from quality_gates.reports import text
 
 
 def build(argv: Sequence[str]) -> Report:
@@ -26,9 +28,29 @@ def build(argv: Sequence[str]) -> Report:
     try:
         report = builder(args)
     except GateError as exc:
-        print(f"quality-gates {args.command}: error: {exc}", flush=True)
+        say(f"quality-gates {args.command}: error: {exc}", flush=True)
         return Report(command=args.command, errors=[str(exc)], exit_code=ERROR)
-    reports.emit(
-        report, args.format, args.output, text_view=cli.text_view(args.command)
-    )
+    view = cli.text_view(args.command) or log_text
+    reports.emit(report, args.format, args.output, text_view=view)
     return report
+
+
+def log_text(report: Report) -> str:
+    """Return the text report for a job's log: the failing findings and the verdict.
+
+    A legacy project's thousands of baselined findings (or findings off the
+    changed lines) would bury the few that fail; they are counted, and listed
+    in the JSON and SARIF reports.
+    """
+    out = [
+        text.line(f.path, f.line, f.column, f.tool, f.rule, f.message)
+        for f in report.findings
+        if f.new is not False
+    ]
+    hidden = len(report.findings) - len(out)
+    if hidden:
+        out.append(
+            f"({hidden} finding(s) that are not new are not listed here: they are in"
+            " the JSON and SARIF reports)"
+        )
+    return "".join(line + "\n" for line in out) + text.verdict(report)

@@ -34,11 +34,16 @@ import platform
 import shutil
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 # stdlib only, like every module this one imports (a test runs it with -S)
+from quality_gates.ci import env_verify
+from quality_gates.escape import terminal
+from quality_gates.escape.terminal import say
 from quality_gates.tools.base import CONFIG_FILES
 
 STAMP = ".quality-gates-suite"
@@ -81,10 +86,23 @@ def python_tag(python: str) -> str:
     return f"py{version}-{where}"
 
 
-def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, str]:
+def keys(
+    suite: Path,
+    project: Path,
+    python: str,
+    part: str = "",
+    extra: str = "",
+    hooks: bool = False,
+) -> dict[str, str]:
     """Return the cache keys of the suite's environment and of the results.
 
-    ``part`` tells apart jobs of one run that save their own results (shards).
+    ``part`` tells apart jobs of one run that save their own results (shards);
+    ``extra`` names the environment with that extra (security-scan's audit);
+    ``hooks`` one with the project's hooks' additional_dependencies (the
+    quality-gate action's, named for the project's pre-commit config).
+    ``venv-archive`` is where the cache step restores the environment to: a
+    folder of this job's own, never the shared environment itself (see
+    ``install``); ``venv-ready`` says this machine already has a usable one.
     """
     runner, arch = _machine()
     py = python_tag(python)
@@ -96,16 +114,27 @@ def keys(suite: Path, project: Path, python: str, part: str = "") -> dict[str, s
     )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
     part = f"{part}-" if part else ""
-    venv = venv_home() / _venv_name(runner, arch, py, code + hooks_digest(project))
+    name = _venv_name(runner, arch, py, code + (hooks_digest(project) if hooks else ""))
+    venv = venv_home() / (f"{name}-{extra}" if extra else name)
     return {
-        "venv-key": venv.name,
+        # the folder too: an environment cannot move, so one made under another
+        # home (another user of a self-hosted machine) is never restored here
+        "venv-key": f"{venv.name}-{_short_hash(str(venv.parent))}",
         "venv-dir": str(venv),
+        "venv-archive": str(archive_dir()),
+        "venv-ready": (
+            "true" if usable(venv, suite, project if hooks else None) else "false"
+        ),
         "results-key": f"{prefix}{config}-{part}{run}",
         "results-restore-keys": "\n".join(
             dict.fromkeys([f"{prefix}{config}-{part}", f"{prefix}{config}-", prefix])
         ),
         "suite-digest": code,
     }
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def hooks_digest(project: Path) -> str:
@@ -149,6 +178,16 @@ def venv_home() -> Path:
     return Path.home() / ".cache" / "quality-gates-actions"
 
 
+def archive_dir() -> Path:
+    """Where this job's cache step restores the environment's archive.
+
+    ``$RUNNER_TEMP`` is this job's own folder (and the same path on every
+    hosted runner, as actions/cache needs to find the entry again).
+    """
+    temp = os.environ.get("RUNNER_TEMP") or tempfile.gettempdir()
+    return Path(temp) / "quality-gates-suite-env"
+
+
 def stamp_text(
     suite: Path, venv: Path, digest: str = "", project: Path | None = None
 ) -> str:
@@ -158,23 +197,57 @@ def stamp_text(
 
 
 def usable(venv: Path, suite: Path, project: Path | None = None) -> bool:
-    """Tell whether a restored environment is this suite's, here, and runs."""
+    """Tell whether an environment is this suite's, here, as installed, and runs.
+
+    Shared by a machine's jobs (or restored from the cache), it is checked file
+    by file against what pip installed (``env_verify``) before it is trusted;
+    a difference is said, and the environment is made again.
+    """
     try:
         if (venv / STAMP).read_text() != stamp_text(suite, venv, project=project):
             return False
     except OSError:
         return False
-    python = venv / "bin" / "python"
-    check = [str(python), "-c", "import quality_gates"]
+    return _as_installed(venv) and _runs(venv)
+
+
+def _as_installed(venv: Path) -> bool:
+    """Check every file against its RECORD; drop compiled files (env_verify)."""
+    start = time.perf_counter()
+    differs = env_verify.problems(venv)
+    if differs:
+        say(
+            f"quality-gates: the environment in {venv} differs from what pip "
+            f"installed ({'; '.join(differs)}): not trusted, installing it again"
+        )
+        return False
+    env_verify.drop_bytecode(venv)
+    say(
+        f"quality-gates: environment in {venv} checked against its RECORD files "
+        f"in {time.perf_counter() - start:.2f} s"
+    )
+    return True
+
+
+def _runs(venv: Path) -> bool:
+    check = [str(venv / "bin" / "python"), "-c", "import quality_gates"]
+    quiet = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:
-        proc = subprocess.run(check, capture_output=True, check=False)  # nosec B603
+        proc = subprocess.run(  # nosec B603
+            check, capture_output=True, check=False, env=quiet
+        )
         return proc.returncode == 0
     except OSError:
         return False
 
 
 def install(
-    python: str, venv: Path, suite: Path, extra: str = "", project: Path | None = None
+    python: str,
+    venv: Path,
+    suite: Path,
+    extra: str = "",
+    archive: Path | None = None,
+    project: Path | None = None,
 ) -> bool:
     """Make the suite's environment unless a usable one is there; True if made.
 
@@ -183,11 +256,23 @@ def install(
     environment: mypy in CI sees what it sees in the hook (``hook_deps``).
     Jobs on one machine (a self-hosted runner, parallel act runs) share the
     folder: a lock makes one of them build it while the others wait and use it.
+    The actions cache restores an archive into each job's own ``archive``
+    folder, never into the shared folder, where a job may be running the
+    suite: it is unpacked here, under the same lock.  A new environment is
+    archived there for the cache to save.
     """
     venv.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{venv}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _install(python, venv, suite, extra, project)
+        if usable(venv, suite, project):
+            say(f"quality-gates: environment in {venv} ready; nothing to install")
+            return False
+        if archive is not None and _unpack(archive, venv, suite, project):
+            return False
+        _install(python, venv, suite, extra, project)
+        if archive is not None:
+            _pack(venv, archive)
+        return True
 
 
 def _hook_dependencies(venv: Path, project: Path) -> list[str]:
@@ -201,12 +286,59 @@ def _hook_dependencies(venv: Path, project: Path) -> list[str]:
     return [line for line in listed.splitlines() if line.strip()]
 
 
+ARCHIVE = "env.tar"
+
+
+def _unpack(
+    archive: Path, venv: Path, suite: Path, project: Path | None = None
+) -> bool:
+    """Unpack a restored archive into ``venv``; True when that made it usable."""
+    tar_path = archive / ARCHIVE
+    if not tar_path.is_file():
+        return False
+    start = time.perf_counter()
+    shutil.rmtree(venv, ignore_errors=True)
+    try:
+        with tarfile.open(tar_path) as tar:
+            # the members are checked by _inside, and by the tar filter
+            tar.extractall(venv, members=_inside(tar), filter="tar")  # nosec B202
+    except (OSError, tarfile.TarError) as exc:
+        say(f"quality-gates: the restored environment is unreadable ({exc})")
+        return False
+    if not usable(venv, suite, project):
+        say("quality-gates: the restored environment is not usable here")
+        return False
+    seconds = time.perf_counter() - start
+    say(f"quality-gates: environment restored into {venv} in {seconds:.1f} s")
+    return True
+
+
+def _inside(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Every member, checked to land inside the folder; anything else is refused.
+
+    (The ``tar`` filter checks this too; the venv's own symlinks to the base
+    interpreter are absolute, so the stricter ``data`` filter cannot be used.)
+    """
+    members = tar.getmembers()
+    for member in members:
+        parts = Path(member.name).parts
+        if member.name.startswith("/") or ".." in parts:
+            raise tarfile.TarError(f"{member.name}: outside the environment")
+    return members
+
+
+def _pack(venv: Path, archive: Path) -> None:
+    """Archive the environment for the cache step to save (written atomically)."""
+    archive.mkdir(parents=True, exist_ok=True)
+    tmp = archive / f".{ARCHIVE}.{os.getpid()}"
+    with tarfile.open(tmp, "w") as tar:
+        tar.add(venv, arcname=".")
+    os.replace(tmp, archive / ARCHIVE)
+
+
 def _install(
     python: str, venv: Path, suite: Path, extra: str, project: Path | None
-) -> bool:
-    if usable(venv, suite, project):
-        print(f"quality-gates: environment in {venv} restored; nothing to install")
-        return False
+) -> None:
     digest = suite_digest(suite)  # before the build writes beside the package
     start = time.perf_counter()
     shutil.rmtree(venv, ignore_errors=True)
@@ -214,16 +346,15 @@ def _install(
     subprocess.run(venv_cmd, check=True)  # nosec B603
     pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     target = f"{suite}[{extra}]" if extra else str(suite)
-    subprocess.run([*pip, "install", "--quiet", target], check=True)  # nosec B603
+    # no .pyc: a compiled file cannot be checked against its RECORD (env_verify)
+    pip_install = [*pip, "install", "--quiet", "--no-compile"]
+    subprocess.run([*pip_install, target], check=True)  # nosec B603
     deps = _hook_dependencies(venv, project) if project is not None else []
     if deps:
-        print(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
-        subprocess.run([*pip, "install", "--quiet", *deps], check=True)  # nosec B603
+        say(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
+        subprocess.run([*pip_install, *deps], check=True)  # nosec B603
     (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
-    print(
-        f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s"
-    )
-    return True
+    say(f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s")
 
 
 def write_outputs(values: dict[str, str]) -> None:
@@ -239,7 +370,7 @@ def write_outputs(values: dict[str, str]) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write("".join(lines))
     else:
-        print("".join(lines), end="")
+        sys.stdout.write(terminal.lines("".join(lines).rstrip("\n").split("\n")))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -261,22 +392,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--extra",
         default="",
         choices=("", "audit"),
-        help="install the suite with this extra (install; its own venv-dir)",
+        help="the suite with this extra (its own venv-dir and key)",
+    )
+    parser.add_argument(
+        "--hooks",
+        action="store_true",
+        help="with the project's hooks' additional_dependencies (quality-gate)",
+    )
+    parser.add_argument(
+        "--archive",
+        default="",
+        help="install: the folder the cache restored an archive to, and saves",
     )
     args = parser.parse_args(argv)
     suite = Path(args.suite).resolve()
     try:
         if args.step == "keys":
-            write_outputs(keys(suite, Path(args.project), args.python, args.part))
+            found = keys(
+                suite,
+                Path(args.project),
+                args.python,
+                args.part,
+                args.extra,
+                args.hooks,
+            )
+            write_outputs(found)
         else:
             venv = Path(args.venv or venv_dir(suite, args.python, args.extra))
-            project = Path(args.project).resolve() if args.venv else None
-            made = install(args.python, venv, suite, args.extra, project)
+            archive = Path(args.archive) if args.archive else None
+            project = Path(args.project).resolve() if args.hooks else None
+            made = install(args.python, venv, suite, args.extra, archive, project)
             write_outputs(
                 {"installed": "true" if made else "false", "venv-dir": str(venv)}
             )
     except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"quality-gates: error: {exc}", file=sys.stderr)
+        say(f"quality-gates: error: {exc}", file=sys.stderr)
         return 2
     return 0
 

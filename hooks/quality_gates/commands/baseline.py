@@ -10,6 +10,7 @@ from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import scan
+from quality_gates.atomic import refuse_outside
 from quality_gates.cache import Cache
 from quality_gates.commands._options import (
     add_baseline_option,
@@ -17,6 +18,7 @@ from quality_gates.commands._options import (
     apply_limits,
 )
 from quality_gates.errors import GateError
+from quality_gates.escape import terminal
 
 NAME = "baseline"
 HELP = (
@@ -48,12 +50,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _say(message: str) -> None:
-    print(f"quality-gates baseline: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates baseline: {message}", file=sys.stderr, flush=True)
 
 
 def _target(args: argparse.Namespace, cfg: config_mod.Config) -> Path:
+    """Return the baseline to write: named with --baseline, or the project's own.
+
+    The project's (the default or ``baseline`` in config) is written only
+    inside the project: a tracked symlink or ``../`` cannot send it elsewhere.
+    """
     path = baseline_mod.locate(cfg.root, args.baseline, cfg.baseline, required=True)
     assert path is not None  # nosec B101 - required=True always gives a path
+    if args.baseline is None:
+        refuse_outside(
+            path,
+            cfg.root,
+            "baseline",
+            hint="name the file with --baseline to write it there, or replace "
+            "the symlink (or `baseline` in [tool.quality-gates]) with a path "
+            "inside the project",
+        )
     return path
 
 
@@ -74,7 +90,7 @@ def main(args: argparse.Namespace) -> int:
         cache.close(prune=True)
     if outcome.errors:
         for error in outcome.errors:
-            print(f"error: {error}", file=sys.stderr)
+            terminal.say(f"error: {error}", file=sys.stderr)
         raise GateError(
             f"{len(outcome.errors)} tool error(s): the baseline {path} is not written"
         )

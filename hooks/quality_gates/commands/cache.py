@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 from quality_gates import cache as cache_mod
+from quality_gates import cache_files
 from quality_gates.errors import PASSED, GateError
+from quality_gates.escape import actions_log, terminal
 
 NAME = "cache"
 HELP = "show where the result cache is and its size; prune or clear it"
@@ -24,11 +27,16 @@ It stays bounded: at the end of a run, once a day, rows no run has used for
 QUALITY_GATES_CACHE_MAX_AGE_DAYS (default 30) are deleted, then the least
 recently used ones while the results exceed QUALITY_GATES_CACHE_MAX_MB
 (default 1024); mypy folders unused for as long are removed.  A run waits up to
-QUALITY_GATES_CACHE_TIMEOUT seconds (default 60) for another run's lock.
+QUALITY_GATES_CACHE_TIMEOUT seconds (default 60) for another run's lock, and
+says so when the wait starts.  Every result is signed with the user's key
+(QUALITY_GATES_CACHE_KEY, else $XDG_STATE_HOME/quality-gates/cache-key): one
+signed under another key, or edited, is checked again (docs/cache.md, Trust).
 
   show   (default) the location, sizes and bounds
   prune  apply the bounds now
-  clear  delete the database and mypy's caches (nothing else in the folder)
+  clear  delete the database and mypy's caches that quality-gates made
+         (nothing else in the folder: a file or folder it did not make is
+         named and left)
 
 exit codes: 0 done, 2 usage or file error"""
 
@@ -64,13 +72,13 @@ def entries(database: Path) -> int | None:
 
 def describe(directory: Path) -> dict[str, Any]:
     """Return the location, sizes and bounds of the cache in ``directory``."""
-    database = directory / cache_mod.DATABASE
+    database = directory / cache_files.DATABASE
     mypy = directory / "mypy"
     db_bytes = sum(
-        cache_mod.tree_size(Path(f"{database}{s}")) for s in ("", "-wal", "-shm")
+        cache_files.tree_size(Path(f"{database}{s}")) for s in ("", "-wal", "-shm")
     )
     projects = len([p for p in mypy.iterdir() if p.is_dir()]) if mypy.is_dir() else 0
-    mypy_bytes = cache_mod.tree_size(mypy)
+    mypy_bytes = cache_files.tree_size(mypy)
     return {
         "directory": str(directory),
         "results": {"bytes": db_bytes, "entries": entries(database)},
@@ -112,25 +120,35 @@ def main(args: argparse.Namespace) -> int:
         raise GateError(f"{directory} is not a directory (QUALITY_GATES_CACHE_DIR)")
     try:
         if args.action == "clear":
-            removed = cache_mod.clear(directory)
-            print(f"cleared {directory}: removed {len(removed)} item(s)")
+            clear(directory)
         elif args.action == "prune":
             prune(directory)
         elif args.format == "json":
-            print(json.dumps(describe(directory), indent=2))
+            print(actions_log.inert_json(json.dumps(describe(directory), indent=2)))
         else:
-            print(render(describe(directory)))
+            sys.stdout.write(terminal.lines(render(describe(directory)).split("\n")))
     except OSError as exc:
         raise GateError(f"{exc.filename or directory}: {exc.strerror}") from exc
     return PASSED
+
+
+def clear(directory: Path) -> None:
+    """Delete what the suite made; name what it left."""
+    removed, left = cache_files.clear(directory)
+    for path in left:
+        terminal.say(f"note: left {path}: quality-gates did not make it")
+    terminal.say(f"cleared {directory}: removed {len(removed)} item(s)")
 
 
 def prune(directory: Path) -> None:
     """Apply the bounds now and say what was removed."""
     cache = cache_mod.Cache(directory)
     rows = cache.prune(force=True)
-    folders = cache_mod.prune_folders(directory / "mypy")
+    folders = cache_files.prune_folders(
+        directory / cache_files.MYPY,
+        cache_mod.setting("QUALITY_GATES_CACHE_MAX_AGE_DAYS"),
+    )
     for note in cache.notes:
-        print(f"note: {note}")
+        terminal.say(f"note: {note}")
     cache.close()
-    print(f"pruned {directory}: {rows} row(s), {len(folders)} mypy folder(s)")
+    terminal.say(f"pruned {directory}: {rows} row(s), {len(folders)} mypy folder(s)")

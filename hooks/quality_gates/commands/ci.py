@@ -28,6 +28,8 @@ from quality_gates.ci import (
     subcommand,
 )
 from quality_gates.errors import ERROR, FAILED, PASSED, GateError
+from quality_gates.escape import markdown, terminal
+from quality_gates.escape.actions_log import command
 from quality_gates.report import Report
 
 NAME = "ci"
@@ -293,7 +295,7 @@ def do_gate(args: argparse.Namespace) -> int:
     )
     mode = gate.resolve_mode(options.mode, os.environ.get("GITHUB_EVENT_NAME", ""))
     base = gate.base_commit(root, options, mode=mode)
-    print(
+    terminal.say(
         f"quality-gates ci gate: mode {mode}" + (f", base {base}" if base else ""),
         flush=True,
     )
@@ -316,7 +318,18 @@ def do_coverage(args: argparse.Namespace) -> int:
         root, args.diff_base, event_name=os.environ.get("GITHUB_EVENT_NAME", "")
     )
     anchored = gate.anchor_coverage(root)
-    print(
+    if not anchored:
+        missing = Report(
+            command="coverage",
+            errors=[
+                f"no coverage data from the matrix: no .coverage.* file in {root} after"
+                " downloading the artifacts that match artifact-pattern; every cell"
+                " that runs uploads one, so the cells were skipped or uploaded none"
+            ],
+            exit_code=ERROR,
+        )
+        return publish.publish(missing, _targets(args))
+    terminal.say(
         f"quality-gates ci coverage: {len(anchored)} coverage data file(s): "
         + " ".join(anchored)
     )
@@ -365,24 +378,27 @@ def do_fetch_base(args: argparse.Namespace) -> int:
     base = fetch_base.ensure_base(
         root, fetch_base.from_environment(args.base), remote=args.remote
     )
-    print(f"quality-gates ci fetch-base: base {base} is present")
+    terminal.say(f"quality-gates ci fetch-base: base {base} is present")
     outputs.write_outputs({"base": base})
     return PASSED
 
 
 def do_needs(args: argparse.Namespace) -> int:
     """Fail unless every needed job succeeded."""
-    text = (
+    given = (
         args.needs_json
         if args.needs_json is not None
         else os.environ.get("QG_NEEDS_JSON", "")
     )
     allowed = {name.strip() for name in args.allow_skipped.split(",") if name.strip()}
-    results = needs.parse(text)
+    results = needs.parse(given)
     found = needs.problems(results, allow_skipped=allowed)
     for problem in found:
-        print(f"::error title=needed jobs::{problem}")
-    lines = [f"| {job} | {result} |" for job, result in sorted(results.items())]
+        print(command("error", problem, {"title": "needed jobs"}))
+    lines = [
+        f"| {markdown.text(job)} | {markdown.text(result)} |"
+        for job, result in sorted(results.items())
+    ]
     verdict = "failed" if found else "passed"
     outputs.write_summary(
         "\n".join(
@@ -494,5 +510,6 @@ def main(args: argparse.Namespace) -> int:
     try:
         return STEPS[args.ci_command](args)
     except GateError as exc:
-        print(f"::error title=quality-gates ci {args.ci_command}::{exc}")
+        title = f"quality-gates ci {args.ci_command}"
+        print(command("error", str(exc), {"title": title}), flush=True)
         raise

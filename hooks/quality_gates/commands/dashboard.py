@@ -13,6 +13,7 @@ from quality_gates.atomic import write_file
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.escape import terminal
 from quality_gates.reports import dashboard
 
 NAME = "dashboard"
@@ -46,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _progress(message: str) -> None:
-    print(f"quality-gates dashboard: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates dashboard: {message}", file=sys.stderr, flush=True)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -82,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
     page = dashboard.render(report, [p.to_dict() for p in points], title=title)
     write_file(Path(args.output), page, what="--output")
     for error in report.errors:
-        print(f"error: {error}", file=sys.stderr)
+        terminal.say(f"error: {error}", file=sys.stderr)
     _progress(
         f"score {report.summary.score} ({report.summary.rating}), "
         f"debt {report.summary.debt}; written to {args.output}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from quality_gates import reports, sources
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import Finding
 from quality_gates.guards.docs import config as docs_config
+from quality_gates.guards.docs import ignores as docs_ignores
 from quality_gates.guards.docs import site as docs
 from quality_gates.guards.docs.rules import RULES
 from quality_gates.guards.rules import rule_infos
@@ -60,7 +62,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def settings(section: dict[str, Any]) -> dict[str, str]:
-    """Validate ``[tool.quality-gates.docs]``: every key is a string."""
+    """Validate ``[tool.quality-gates.docs]``: every key is a string.
+
+    ``ignore`` (the array of tables of known findings) is read by ``_ignored``.
+    """
+    section = {k: v for k, v in section.items() if k != "ignore"}
     for key, value in section.items():
         if key not in SETTINGS:
             raise GateError(f"[tool.quality-gates.docs] unknown key {key!r}")
@@ -138,7 +144,7 @@ def report(args: argparse.Namespace) -> Report:
     site, found = docs.check_site(
         site_dir, base_url=base_url, deploy_from=deploy_from, prefix=prefix
     )
-    built.findings += found
+    built.findings += _ignored(root, prefix, found, built)
     built.tools[docs.TOOL] = ToolRun(docs.TOOL, __version__, files=len(site.pages))
     built.summary.files = len(site.files)
     built.summary.details.update(
@@ -152,6 +158,30 @@ def report(args: argparse.Namespace) -> Report:
     built.findings = sources.fingerprint_files(root, built.findings)
     built.exit_code = FAILED if built.findings else PASSED
     return built
+
+
+def _ignored(
+    root: Path, prefix: str, found: list[Finding], built: Report
+) -> list[Finding]:
+    """Apply ``[[tool.quality-gates.docs.ignore]]``; expired entries fail."""
+    cfg = config_mod.load(root)
+    raw = cfg.section("docs").get("ignore")
+    if raw is None:
+        return found
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(errors="replace") if pyproject.is_file() else ""
+    entries = docs_ignores.parse(raw, text)
+    applied = docs_ignores.apply(
+        entries, found, prefix=prefix, today=datetime.date.today()
+    )
+    built.notes += applied.unused
+    built.summary.details["ignored"] = applied.hidden
+    if applied.hidden:
+        built.notes.append(
+            f"{len(applied.hidden)} finding(s) ignored by"
+            " [[tool.quality-gates.docs.ignore]] (listed in the JSON report)"
+        )
+    return applied.kept + applied.expired
 
 
 def _base_url(

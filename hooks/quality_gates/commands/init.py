@@ -13,6 +13,7 @@ from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import workflow
 from quality_gates.errors import PASSED, GateError
+from quality_gates.escape import terminal
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.reports import text as text_report
 
@@ -82,17 +83,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def say(message: str) -> None:
     """Print one progress line on standard error."""
-    print(f"quality-gates init: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates init: {message}", file=sys.stderr, flush=True)
 
 
 def _audit(root: Path) -> None:
     audit = integrity.run(root)
     if not audit.findings:
-        print(f"audit-gates: no problem in the {len(audit.files)} gate file(s) there")
+        terminal.say(
+            f"audit-gates: no problem in the {len(audit.files)} gate file(s) there"
+        )
         return
-    print(f"audit-gates: {len(audit.findings)} problem(s) in the gates already there:")
+    terminal.say(
+        f"audit-gates: {len(audit.findings)} problem(s) in the gates already there:"
+    )
     for f in audit.findings:
-        print(
+        terminal.say(
             "  " + text_report.line(f.path, f.line, f.column, f.tool, f.rule, f.message)
         )
 
@@ -100,7 +105,7 @@ def _audit(root: Path) -> None:
 def _summary(plan: plan_mod.Plan) -> None:
     report = plan.report
     counts = report.counts_by_tool()
-    print(
+    terminal.say(
         f"today's findings: {len(report.findings)}"
         + (
             " (" + ", ".join(f"{t} {n}" for t, n in counts.items()) + ")"
@@ -109,11 +114,13 @@ def _summary(plan: plan_mod.Plan) -> None:
         )
     )
     summary = report.summary
-    print(f"score {summary.score} ({summary.rating}), debt {summary.debt}")
+    terminal.say(f"score {summary.score} ({summary.rating}), debt {summary.debt}")
     if summary.test_files:
-        print(f"{summary.test_files} (`test-files` in [tool.quality-gates] changes it)")
+        terminal.say(
+            f"{summary.test_files} (`test-files` in [tool.quality-gates] changes it)"
+        )
     if plan.new_against_baseline is not None:
-        print(
+        terminal.say(
             f"{plan.baseline} kept: "
             f"{plan.new_against_baseline} finding(s) are not in it"
             + (
@@ -123,9 +130,9 @@ def _summary(plan: plan_mod.Plan) -> None:
             )
         )
     for note in plan.notes:
-        print(f"note: {note}")
+        terminal.say(f"note: {note}")
     for offer in plan.offers:
-        print(f"offer: {offer}")
+        terminal.say(f"offer: {offer}")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -139,17 +146,17 @@ def main(args: argparse.Namespace) -> int:
         plan = plan_mod.build(request, say)
     except choose.NothingToAdopt as exc:
         for offer in exc.offers:
-            print(f"offer: {offer}")
+            terminal.say(f"offer: {offer}")
         raise
     if args.dry_run:
         for change in plan.changes:
             if change.path == plan.baseline:
-                print(
+                terminal.say(
                     f"--- {change.path}: today's {len(plan.report.findings)} "
                     "finding(s) (diff left out)"
                 )
             else:
-                sys.stdout.write(change.diff())
+                sys.stdout.write(terminal.lines(change.diff().rstrip("\n").split("\n")))
     _summary(plan)
     _audit(root)
     if plan.refused:
@@ -158,13 +165,15 @@ def main(args: argparse.Namespace) -> int:
             + ": not overwritten; see the diff with --dry-run, then use --force"
         )
     if args.dry_run:
-        print(f"dry run: {len(plan.changes)} file(s) would change; nothing written")
+        terminal.say(
+            f"dry run: {len(plan.changes)} file(s) would change; nothing written"
+        )
         return PASSED
     if not plan.changes:
-        print("nothing to change: the project already has what init writes")
+        terminal.say("nothing to change: the project already has what init writes")
         return PASSED
     plan_mod.write(root, plan)
     for change in plan.changes:
-        print(f"{'wrote' if change.old is None else 'updated'} {change.path}")
-    print("next: `pre-commit install`, then commit these files")
+        terminal.say(f"{'wrote' if change.old is None else 'updated'} {change.path}")
+    terminal.say("next: `pre-commit install`, then commit these files")
     return PASSED

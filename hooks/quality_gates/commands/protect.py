@@ -59,7 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _base_config(root: Path, base: str) -> ProtectConfig | None:
     try:
-        text = files_mod.git(root, "show", f"{base}:./pyproject.toml")
+        text = files_mod.git(
+            root, "show", "--end-of-options", f"{base}:./pyproject.toml"
+        )
         table = tomllib.loads(text).get("tool", {}).get("quality-gates", {})
         return protect_config.parse(table.get("protect", {}))
     except (GateError, tomllib.TOMLDecodeError, AttributeError):

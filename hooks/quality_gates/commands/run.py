@@ -18,6 +18,7 @@ from quality_gates.commands._options import (
     apply_limits,
 )
 from quality_gates.errors import GateError
+from quality_gates.escape import terminal
 from quality_gates.report import Report
 from quality_gates.runner import Outcome, Runner
 from quality_gates.tools.base import Context
@@ -78,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def progress(message: str) -> None:
     """Print one progress line on standard error."""
-    print(f"quality-gates: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates: {message}", file=sys.stderr, flush=True)
 
 
 def select_files(
@@ -150,7 +151,7 @@ def _outcome(args: argparse.Namespace, runner: Runner, names: list[str]) -> Outc
     if args.fix and names:
         fixed = runner.fix(names)
         for name in fixed:
-            print(f"Fixing {name}", file=sys.stderr)
+            terminal.say(f"Fixing {name}", file=sys.stderr)
     if not names:
         progress(nothing_to_check(args))
     outcome = runner.check(names) if names else Outcome([], {}, [], [], {})

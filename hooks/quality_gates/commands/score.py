@@ -11,6 +11,7 @@ from quality_gates import reports, scan
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_runner_options, apply_limits
 from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates.escape import terminal
 from quality_gates.report import Report
 from quality_gates.reports.text import PARTS
 from quality_gates.score import format_debt
@@ -71,7 +72,7 @@ def render_text(report: Report) -> str:
     if report.errors:
         out.append("note: the score covers only the tools that ran without error")
     out.extend(f"note: {n}" for n in report.notes)
-    return "\n".join(out) + "\n"
+    return terminal.lines(out)
 
 
 def report(args: argparse.Namespace) -> Report:
@@ -101,4 +102,4 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _progress(message: str) -> None:
-    print(f"quality-gates: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates: {message}", file=sys.stderr, flush=True)

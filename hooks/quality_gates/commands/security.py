@@ -16,6 +16,7 @@ from quality_gates import gate, reports, sources
 from quality_gates.cache import Cache
 from quality_gates.commands._options import add_baseline_option, add_cache_option
 from quality_gates.errors import GateError
+from quality_gates.escape import terminal
 from quality_gates.findings import Finding
 from quality_gates.report import BaselineCounts, Report, ToolRun
 from quality_gates.runner import Runner
@@ -102,7 +103,7 @@ def _add_scope_options(parser: argparse.ArgumentParser) -> None:
 
 def progress(message: str) -> None:
     """Tell the person at the terminal what is happening."""
-    print(f"quality-gates: {message}", file=sys.stderr, flush=True)
+    terminal.say(f"quality-gates: {message}", file=sys.stderr, flush=True)
 
 
 def _code_files(cfg: config_mod.Config, names: Sequence[str]) -> list[str]:

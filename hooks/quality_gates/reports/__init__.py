@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from quality_gates.atomic import write_file
+from quality_gates.escape import terminal
 from quality_gates.report import Report
 from quality_gates.reports import github, json_report, markdown, sarif, text
 
@@ -59,7 +60,7 @@ def emit(
         write_file(Path(output), rendered, what="--output")
         # the person at the terminal still sees the findings and the verdict
         sys.stderr.write(view(report) if fmt != "text" else text.verdict(report))
-        print(
+        terminal.say(
             f"quality-gates {report.command}: {fmt} report written to {output}",
             file=sys.stderr,
         )
@@ -68,6 +69,6 @@ def emit(
         if fmt != "text":
             # a machine format on stdout must not hide why the gate errored
             for error in report.errors:
-                print(
+                terminal.say(
                     f"quality-gates {report.command}: error: {error}", file=sys.stderr
                 )

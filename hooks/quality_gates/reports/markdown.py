@@ -1,9 +1,12 @@
-"""A job-summary table in GitHub-flavoured Markdown."""
+"""A job-summary table in GitHub-flavoured Markdown.
+
+Everything a repository wrote (paths, messages, rules, notes, errors) goes
+through ``escape.markdown``: shown as text, never as HTML or Markdown syntax.
+"""
 
 from __future__ import annotations
 
-import re
-
+from quality_gates.escape.markdown import code, text
 from quality_gates.report import BaselineCounts, Report
 from quality_gates.reports.text import PARTS
 from quality_gates.score import format_debt
@@ -11,18 +14,9 @@ from quality_gates.score import format_debt
 MAX_ROWS = 200
 
 
-def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _plain(text: str) -> str:
-    """Escape every Markdown mark: the text is the repository's (file patterns)."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", " ".join(text.split()))
-
-
 def _count(value: object) -> str:
     """Format a summary cell; a count that does not apply is a dash."""
-    return "-" if value is None else _cell(value)
+    return "-" if value is None else text(value)
 
 
 def render(report: Report) -> str:
@@ -34,9 +28,9 @@ def render(report: Report) -> str:
     out += _tools(report)
     out += _failing(report)
     for error in report.errors:
-        out.append(f"- **error:** {_cell(error)}")
+        out.append(f"- **error:** {text(error)}")
     for note in report.notes:
-        out.append(f"- {_cell(note)}")
+        out.append(f"- {text(note)}")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -52,7 +46,7 @@ def _score(report: Report) -> list[str]:
             "| " + " | ".join(_count(v) for v in row) + " |",
             "",
         ]
-    out += [f"- {_cell(reason)}" for reason in s.reasons or ()]
+    out += [f"- {text(reason)}" for reason in s.reasons or ()]
     return out + [""] if s.reasons else out
 
 
@@ -66,7 +60,7 @@ def _split(report: Report) -> list[str]:
         part = s.split[name]
         debt = format_debt(part["debt_minutes"])
         out.append(f"| {label} | {part['files']} | {part['findings']} | {debt} |")
-    return out + ["", _plain(s.test_files or ""), ""]
+    return out + ["", text(" ".join((s.test_files or "").split())), ""]
 
 
 def _tools(report: Report) -> list[str]:
@@ -79,8 +73,9 @@ def _tools(report: Report) -> list[str]:
     counts = report.counts_by_tool()
     for name, run in sorted(report.tools.items()):
         out.append(
-            f"| {name} | {run.version} | {run.status} | {counts.get(name, 0)} "
-            f"| {run.cached} / {run.files} | {run.seconds:.2f} |"
+            f"| {text(name)} | {text(run.version)} | {text(run.status)} "
+            f"| {counts.get(name, 0)} | {run.cached} / {run.files} "
+            f"| {run.seconds:.2f} |"
         )
     return out + [""]
 
@@ -92,8 +87,8 @@ def _failing(report: Report) -> list[str]:
     out = ["| file | line | tool | rule | message |", "|---|---|---|---|---|"]
     for f in failing[:MAX_ROWS]:
         out.append(
-            f"| `{_cell(f.path)}` | {f.line} | {f.tool} | {_cell(f.rule)} "
-            f"| {_cell(f.message)} |"
+            f"| {code(f.path)} | {f.line} | {text(f.tool)} | {text(f.rule)} "
+            f"| {text(f.message)} |"
         )
     if len(failing) > MAX_ROWS:
         out.append(f"\n{len(failing) - MAX_ROWS} more finding(s) not shown.")

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from quality_gates import __version__
+from quality_gates.escape import actions_log, sarif_uri
 from quality_gates.findings import Finding
 from quality_gates.report import Report, RuleInfo
 from quality_gates.tools import load
@@ -46,7 +47,10 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {
+                        "uri": sarif_uri.from_path(finding.path),
+                        "uriBaseId": "%SRCROOT%",
+                    },
                     "region": region,
                 }
             }
@@ -110,4 +114,4 @@ def render(report: Report) -> str:
         run = report.tools.get(tool)
         runs.append(_run(tool, run.version if run else "", by_tool[tool], report))
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": runs}
-    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    return actions_log.inert_json(json.dumps(doc, indent=2, sort_keys=True)) + "\n"

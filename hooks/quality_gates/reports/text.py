@@ -1,7 +1,13 @@
-"""One line per finding, ``path:line:col: TOOL RULE message``, then counts."""
+"""One line per finding, ``path:line:col: TOOL RULE message``, then counts.
+
+Every line passes through ``escape.terminal.line``: what a repository wrote
+(messages, paths, notes, errors) shows its control characters and never
+becomes a workflow command in the Actions log.
+"""
 
 from __future__ import annotations
 
+from quality_gates.escape import terminal
 from quality_gates.report import Report, Summary
 from quality_gates.score import format_debt
 
@@ -9,13 +15,13 @@ from quality_gates.score import format_debt
 def line(
     finding_path: str, line_no: int, col: int, tool: str, rule: str, message: str
 ) -> str:
-    r"""Format one finding as ``path:line:col: TOOL RULE message``, on one line.
+    """Format one finding as ``path:line:col: TOOL RULE message``, on one line.
 
-    A line break in the message (a workflow step's name holds one) is shown
-    as ``\n``: one finding is one line, whatever the repository wrote.
+    Every character a repository wrote that a terminal would obey, a line
+    break in a message (a workflow step's name holds one) included, is shown
+    as an escape (``escape.terminal``): one finding is one safe line.
     """
-    text = f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}"
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    return terminal.line(f"{finding_path}:{line_no}:{col}: {tool} {rule} {message}")
 
 
 def verdict(report: Report) -> str:
@@ -43,7 +49,7 @@ def verdict(report: Report) -> str:
     out.append(
         f"{report.command}: {word}" + (": " + "; ".join(reasons) if reasons else "")
     )
-    return "\n".join(out) + "\n"
+    return terminal.lines(out)
 
 
 PARTS = {"tests": "tests", "rest": "the rest"}
@@ -82,5 +88,4 @@ def render(report: Report) -> str:
     for f in report.findings:
         mark = "" if f.new is not False else " [not new]"
         out.append(line(f.path, f.line, f.column, f.tool, f.rule, f.message) + mark)
-    body = "\n".join(out) + ("\n" if out else "")
-    return body + verdict(report)
+    return terminal.lines(out) + verdict(report)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import json
+import os
 import re
 import shlex
 import subprocess  # nosec B404 - a fixed interpreter command, never a shell
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -281,10 +283,20 @@ def from_pyproject(
     pyproject: dict[str, Any],
     installed: dict[str, tuple[str, str]],
 ) -> Collected | None:
-    """``[project] dependencies``; None when pyproject.toml declares none."""
+    """Return ``[project] dependencies``; None without a [project] table.
+
+    A [project] table without ``dependencies`` (not ``dynamic`` either)
+    declares that the project has none: nothing to audit, said in a note.
+    """
     project = pyproject.get("project")
-    if not isinstance(project, dict) or "dependencies" not in project:
+    if not isinstance(project, dict):
         return None
+    if "dependencies" not in project:
+        dynamic = project.get("dynamic")
+        # no dependencies key, not computed at build time: the project has none
+        if isinstance(dynamic, list) and "dependencies" in dynamic:
+            return None
+        return Collected(origin="pyproject.toml")
     declared = project["dependencies"]
     if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
         raise GateError(
@@ -321,7 +333,31 @@ def collect(
     declared = from_pyproject(root, pyproject, installed)
     if declared is not None:
         return _checked(_unique(declared))
+    if python is None and not own_environment_is_the_projects():
+        raise GateError(
+            "nothing of the project to audit: no requirements file, no [project]"
+            " dependencies in pyproject.toml and no project environment (.venv,"
+            " an activated VIRTUAL_ENV, python-executable); the environment"
+            f" quality-gates runs in ({sys.prefix}) is its own, not the project's:"
+            " name the requirements files (-r; the action's requirements input), or"
+            " scan the code only (--no-deps; scan: code)"
+        )
     return _checked(from_environment(python))
+
+
+def own_environment_is_the_projects() -> bool:
+    """Tell whether the environment quality-gates runs in may stand for the project.
+
+    It may when it is not a virtual environment (a CI job's Python, where the
+    project was installed beside the suite) or is the activated one.  A virtual
+    environment of the suite's own (the actions', pre-commit's, pipx's) holds
+    the suite's dependencies, not the project's: auditing it passes on someone
+    else's packages.
+    """
+    if sys.prefix == sys.base_prefix:
+        return True
+    active = os.environ.get("VIRTUAL_ENV", "")
+    return bool(active) and Path(active).resolve() == Path(sys.prefix).resolve()
 
 
 def _checked(collected: Collected) -> Collected:

@@ -22,7 +22,6 @@ from quality_gates.findings import Finding
 TABLE = "[[tool.quality-gates.ignore]]"
 KEYS = ("id", "reason", "until", "path")
 _CODE_RULE = re.compile(r"^B\d{3}$")
-_HEADER = re.compile(r"^\s*\[\[\s*tool\s*\.\s*\"?quality-gates\"?\s*\.\s*ignore\s*\]\]")
 
 
 @dataclasses.dataclass
@@ -51,8 +50,8 @@ class Ignore:
         return f"{self.id}{where} (until {self.until.isoformat()}: {self.reason})"
 
 
-def _entry(index: int, raw: Any, line: int) -> Ignore:
-    where = f"{TABLE} #{index + 1}" + (f" (pyproject.toml:{line})" if line else "")
+def _entry(index: int, raw: Any, line: int, table: str = TABLE) -> Ignore:
+    where = f"{table} #{index + 1}" + (f" (pyproject.toml:{line})" if line else "")
     if not isinstance(raw, dict):
         raise GateError(f"{where}: must be a table with id, reason and until")
     unknown = sorted(set(raw) - set(KEYS))
@@ -82,22 +81,29 @@ def _entry(index: int, raw: Any, line: int) -> Ignore:
     return entry
 
 
-def header_lines(text: str) -> list[int]:
-    """Line numbers of every ``[[tool.quality-gates.ignore]]`` header."""
+def header_lines(text: str, table: str = TABLE) -> list[int]:
+    """Line numbers of every ``[[tool.quality-gates.ignore]]`` (or ``table``) header."""
+    keys = table.strip("[]").split(".")  # tool, quality-gates, ..., ignore
+    pattern = r"\s*\.\s*".join(rf"\"?{re.escape(key)}\"?" for key in keys)
+    header = re.compile(rf"^\s*\[\[\s*{pattern}\s*\]\]")
     return [
-        n for n, line in enumerate(text.splitlines(), start=1) if _HEADER.match(line)
+        n for n, line in enumerate(text.splitlines(), start=1) if header.match(line)
     ]
 
 
-def parse(raw: Any, pyproject_text: str = "") -> list[Ignore]:
-    """Validate the ignore list; any invalid entry is a GateError (exit 2)."""
+def parse(raw: Any, pyproject_text: str = "", *, table: str = TABLE) -> list[Ignore]:
+    """Validate the ignore list; any invalid entry is a GateError (exit 2).
+
+    ``table`` names the array of tables in messages (docs-check has its own).
+    """
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise GateError(f"{TABLE}: must be an array of tables")
-    lines = header_lines(pyproject_text)
+        raise GateError(f"{table}: must be an array of tables")
+    lines = header_lines(pyproject_text, table)
     return [
-        _entry(i, item, lines[i] if i < len(lines) else 0) for i, item in enumerate(raw)
+        _entry(i, item, lines[i] if i < len(lines) else 0, table)
+        for i, item in enumerate(raw)
     ]
 
 

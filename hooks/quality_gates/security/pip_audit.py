@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess  # nosec B404 - pip-audit runs with an argument list, never a shell
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from quality_gates import processes
 from quality_gates.errors import GateError
 from quality_gates.security.advisory import Advisory, smallest_upgrade
 from quality_gates.security.deps import Dependency
@@ -92,12 +92,10 @@ def run(deps: Sequence[Dependency], *, url: str, timeout: int = 30) -> dict[str,
         req.write_text(
             "".join(f"{d.name}=={d.version}\n" for d in deps), encoding="utf-8"
         )
-        proc = subprocess.run(  # nosec B603
+        # in a process group of its own: stopped with the run, pip included
+        proc = processes.run(
             command(req, url, Path(tmp) / "cache", timeout),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
+            cwd=tmp,
             env=tool_environment(),
         )
     return parse_output(proc.returncode, proc.stdout, proc.stderr, url=url)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from quality_gates import processes
 from quality_gates.errors import GateError
 from quality_gates.security.advisory import Advisory, smallest_upgrade
 from quality_gates.security.deps import Dependency
@@ -66,16 +67,7 @@ def run(deps: Sequence[Dependency], *, timeout: int = 120) -> dict[str, Any]:
         cmd = [sys.executable, "-W", "ignore", "-m", "safety", "check"]
         cmd += ["--file", str(req), "--output", "json"]
         try:
-            proc = subprocess.run(  # nosec B603
-                cmd,
-                capture_output=True,
-                text=True,
-                errors="replace",
-                check=False,
-                timeout=timeout,
-                stdin=subprocess.DEVNULL,
-                env=tool_environment(),
-            )
+            proc = processes.run(cmd, cwd=tmp, env=tool_environment(), timeout=timeout)
         except subprocess.TimeoutExpired:
             raise GateError(f"safety did not answer within {timeout}s; {OFFLINE}")
     return parse_output(proc.returncode, proc.stdout, proc.stderr)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from quality_gates import testfiles
+from quality_gates import processes, testfiles
 from quality_gates.code_identity import identity
 from quality_gates.config import Config
 from quality_gates.findings import Finding
@@ -251,7 +251,9 @@ class Adapter:
             *self.check_args(ctx),
             *self.config_inputs(ctx),
         ]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return hashlib.sha256(
+            "\0".join(parts).encode("utf-8", "surrogateescape")
+        ).hexdigest()
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
         """Return the command line: the tool's module under this interpreter.
@@ -280,14 +282,12 @@ class Adapter:
         """
         limit = ctx.config.tool_timeout
         try:
-            proc = subprocess.run(  # nosec B603
+            # in a process group of its own, stopped with the run (processes)
+            proc = processes.run(
                 self.command(args, files),
                 cwd=ctx.root,
                 env={**tool_environment(), **(env or {})},
-                capture_output=True,
-                text=True,
-                errors="replace",
-                check=False,
+                errors="surrogateescape",  # a file name that is not UTF-8 round-trips
                 timeout=limit or None,
             )
         except subprocess.TimeoutExpired:

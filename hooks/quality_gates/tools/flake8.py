@@ -247,6 +247,9 @@ class Flake8(Adapter):
         execution due to RecursionError``) stops flake8's whole run: a crash
         the runner narrows down to that file, as it does a traceback.
         """
+        refused = refused_config(proc, self.own_config(ctx))
+        if refused:
+            raise ToolCrashed(refused)  # every file meets it: no file to blame
         proc.crash(self.name, (0, 1))
         failed = _FAILED.search(proc.stdout)
         if failed:
@@ -278,6 +281,26 @@ class Flake8(Adapter):
                 f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}"
             )
         return findings
+
+
+CRITICAL = "There was a critical error during execution of Flake8:"
+
+
+def refused_config(proc: Proc, own: str | None) -> str | None:
+    """Say why flake8 refused its options, in flake8's own words, or None.
+
+    A malformed option (``per-file-ignores`` without a colon) prints
+    ``CRITICAL`` and the reason on standard output; one of the wrong type
+    (``max-line-length = eighty``) stops flake8 with a traceback while it
+    reads its options.
+    """
+    where = own or "the suite's defaults"
+    if proc.stdout.lstrip().startswith(CRITICAL):
+        reason = " ".join(proc.stdout.split(CRITICAL, 1)[1].split())
+        return f"flake8 refused its config ({where}): {reason}"
+    if proc.traceback and "flake8/options/" in proc.stderr:
+        return f"flake8 cannot read its config ({where}): {proc.detail()}"
+    return None
 
 
 # flake8-docstrings' own options, and the options that name codes

@@ -17,7 +17,6 @@ path, after the suite's own: a plugin installed only in the project's
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates.cache import cache_dir
+from quality_gates.cache import mypy_folder
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.tools import mypy_config
@@ -283,10 +282,8 @@ class Mypy(Adapter):
         read-only place) gets ``os.devnull``: mypy then keeps no cache at all,
         instead of stopping with an INTERNAL ERROR.
         """
-        digest = hashlib.sha256(str(ctx.root).encode()).hexdigest()[:16]
-        folder = cache_dir() / "mypy" / digest
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = mypy_folder(ctx.root)  # named by the user's key (cache_key)
             os.utime(folder)  # last used: folders unused past the age bound are pruned
         except OSError:
             return ["--cache-dir", os.devnull]

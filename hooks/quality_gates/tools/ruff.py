@@ -241,6 +241,7 @@ def _config_files(root: Path) -> list[str]:
             cwd=root,
             capture_output=True,
             text=True,
+            errors="surrogateescape",  # a name that is not UTF-8 (#22)
             check=False,
         )
     except OSError:

@@ -73,6 +73,7 @@ def git_ignored(root: Path, paths: Sequence[str]) -> set[str]:
             input="\0".join(paths) + "\0",
             capture_output=True,
             text=True,
+            errors="surrogateescape",  # names that are not UTF-8, both ways
             check=False,
         )
     except OSError:

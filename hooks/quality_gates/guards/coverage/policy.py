@@ -15,6 +15,7 @@ from typing import Any
 
 import coverage as coverage_py
 from quality_gates import diffs, sources
+from quality_gates.atomic import refuse_outside
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import Finding
 from quality_gates.guards.coverage import changed_lines as changed_mod
@@ -33,6 +34,9 @@ class Options:
     ratchet: Path | None = None
     tolerance: float = 0.0
     update_ratchet: bool = False
+    # the ratchet file was named with --ratchet (else the project's: it is
+    # written only inside the project)
+    ratchet_named: bool = False
     diff_base: str | None = None
     changed_fail_under: float = 100.0
 
@@ -80,6 +84,7 @@ def options(
             opts.fail_under if opts.fail_under is not None else 100.0
         )
     opts.ratchet = _path(args.ratchet, table.get("ratchet"), root)
+    opts.ratchet_named = bool(args.ratchet)
     default = root / ratchet_mod.DEFAULT_FILE
     if opts.ratchet is None and (args.update_ratchet or default.exists()):
         opts.ratchet = default
@@ -158,6 +163,14 @@ def check_ratchet(
     if opts.update_ratchet and (
         recorded is None or ratchet_mod.floor2(data.percent) > recorded
     ):
+        if not opts.ratchet_named:
+            refuse_outside(
+                opts.ratchet,
+                root,
+                "coverage ratchet",
+                hint="name the file with --ratchet to write it there, or record "
+                "it inside the project",
+            )
         info["updated"] = updated = ratchet_mod.write(opts.ratchet, data.percent)
         report.notes.append(f"ratchet: recorded {updated:.2f}% in {shown}")
     elif recorded is None:
@@ -183,7 +196,7 @@ def check_changed(
     }
     report.summary.details["changed"] = {
         "base": opts.diff_base,
-        "percent": round(result.percent, 2),
+        "percent": ratchet_mod.floor2(result.percent),
         "covered": result.covered,
         "relevant": result.relevant,
         "fail_under": opts.changed_fail_under,
@@ -231,7 +244,7 @@ def build_report(data: coverage_mod.CoverageData, opts: Options, root: Path) -> 
     """Run every check that is on and decide the exit code."""
     report = Report(command=TOOL, rules={TOOL: rule_infos(RULES)})
     report.tools[TOOL] = ToolRun(TOOL, coverage_py.__version__, files=len(data.files))
-    report.summary.percent = round(data.percent, 2)
+    report.summary.percent = ratchet_mod.floor2(data.percent)
     report.summary.files = len(data.files)
     report.summary.details.update(data=display(data.source, root), kind=data.kind)
     report.notes.append(

@@ -5,7 +5,10 @@ Some actions run an input as a shell script: ``devcontainers/ci`` runs
 ``nick-fields/retry`` spawns ``command`` through ``bash`` the same way,
 ``pre-commit/action`` splices ``extra_args`` into ``pre-commit run ...``
 under ``shell: bash``, and cibuildwheel runs ``CIBW_TEST_COMMAND`` through
-the shell.  The repository's own composite actions are read the same way:
+the shell.  ``uses: docker://IMAGE`` hands ``args`` to the image's
+entrypoint (or to ``entrypoint:``) without a shell: ``pytest || true`` there
+passes ``||`` to pytest, while ``sh -c "..."`` runs a script of its own.
+The repository's own composite actions are read the same way:
 an input expanded into a ``run:`` script (``${{ inputs.X }}``) is part of
 that script; one handed to ``bash -c "$VAR"`` or ``eval`` is a script of its
 own.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shlex
 
 import yaml
 from quality_gates.guards.integrity import shells
@@ -114,3 +118,39 @@ def local_inputs(root: yaml.Node | None) -> dict[str, InputScript]:
 def local_key(uses: str) -> str:
     """``./.github/actions/lint/`` -> ``.github/actions/lint``."""
     return uses.strip().removeprefix("./").rstrip("/")
+
+
+# A container's command runs without a shell: only the words it is given.
+DOCKER = InputScript(
+    Shell(errexit=True, pipefail=False, label="docker"),
+    "the runner hands `args` to the container's entrypoint, without a shell",
+)
+
+
+def docker_command(uses: str, with_: yaml.Node | None) -> tuple[yaml.Node, str] | None:
+    """Return the command a ``uses: docker://IMAGE`` container runs, as one line.
+
+    ``entrypoint:`` and ``args:`` replace the image's; ``args`` starting with
+    an option goes to the image's own entrypoint, named after the image.
+    """
+    if not uses.startswith("docker://"):
+        return None
+    given = mapping(with_)
+    args = given.get("args")
+    entrypoint = given.get("entrypoint")
+    node = args[1] if args else entrypoint[1] if entrypoint else None
+    if node is None:
+        return None
+    text = (scalar(args[1]) if args else "") or ""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    if entrypoint and scalar(entrypoint[1]):
+        command = [scalar(entrypoint[1]) or "", *words]
+    elif words and not words[0].startswith("-"):
+        command = words
+    else:
+        image = uses.removeprefix("docker://").split("@")[0].split(":")[0]
+        command = [image.rsplit("/", 1)[-1], *words]
+    return node, shlex.join(command)

@@ -9,6 +9,7 @@ from quality_gates import textfile, yamlnodes
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
     actioninputs,
+    cibwconfig,
     configfiles,
     flake8plugins,
     makefiles,
@@ -127,6 +128,7 @@ def run(root: Path) -> Audit:
     audit.findings += tox_commands(configs)
     audit.findings += flake8plugins.plugin_codes(root, configs, precommit_root)
     audit.findings += mypyconfig.ignored_errors(configs)
+    audit.findings += cibwconfig.test_commands(configs)
     for name, text_ in configs.texts.items():
         audit.files.append(name)
         audit.lines_of[name] = split_lines(text_)

@@ -26,7 +26,9 @@ _FAMILIES = {
         docstr-coverage pydoclint""",
     "types": """mypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest""",
     "security": """bandit pip-audit safety semgrep trivy grype osv-scanner gitleaks
-        trufflehog detect-secrets tfsec checkov audit-ci snyk""",
+        trufflehog detect-secrets tfsec checkov audit-ci snyk nuclei prowler kics
+        dependency-check dependency-check.sh zap-baseline.py zap-full-scan.py
+        zap-api-scan.py""",
     "packaging": """check-manifest check-sdist check-wheel-contents validate-pyproject
         pyroma abi3audit twine""",
     "docs": """sphinx-build pydoctor mkdocs""",
@@ -68,7 +70,7 @@ SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
     ),
     "terraform": frozenset(("validate", "fmt")),
     "helm": frozenset(("lint", "test")),
-    "cargo": frozenset(("test", "clippy", "check", "audit", "deny", "fmt")),
+    "cargo": frozenset(("test", "clippy", "check", "audit", "deny", "fmt", "fuzz")),
     "go": frozenset(("test", "vet")),
     "npm": frozenset(("test", "audit")),
     "yarn": frozenset(("test", "audit")),
@@ -87,6 +89,9 @@ NEEDS_CHECK_FLAG = {
     "cargo fmt": _CHECK_FLAGS,
     "biome format": _CHECK_FLAGS,
     "towncrier build": frozenset(("--draft",)),
+    # without --check, makemigrations writes the migrations it finds missing
+    "manage.py makemigrations": frozenset(("--check",)),
+    "django-admin makemigrations": frozenset(("--check",)),
 }
 
 # Arguments that make a command a check whatever its name.

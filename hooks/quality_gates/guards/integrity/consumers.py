@@ -11,12 +11,16 @@ through a job output, reads that place and fails (``exit 1``, ``false``,
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import re
 
 import yaml
 from quality_gates import yamlnodes
+from quality_gates.guards.integrity import gatecmd, shell
+from quality_gates.guards.integrity.flowtypes import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
+_DEFAULT = Shell()  # bash -e {0}
 _SHOWS = frozenset(
     "echo printf cat cp mv ls tar zip gzip head tail wc jq gh tee mkdir rm".split()
 )
@@ -35,6 +39,40 @@ class StepView:
     cond: str
     body: str
     run: str = ""
+    name: str = ""
+    uses: str = ""
+    given: tuple[tuple[str, str], ...] = ()
+
+    def argument(self, key: str) -> str:
+        """Return a ``with:`` input (empty when absent)."""
+        return dict(self.given).get(key, "")
+
+    def uploads(self, files: list[str]) -> str:
+        """Return the artifact name when this step uploads one of ``files``."""
+        if not self.uses.startswith("actions/upload-artifact"):
+            return ""
+        paths = [p.strip() for p in self.argument("path").splitlines() if p.strip()]
+        for name in files:
+            if any(name == p or name.startswith(p.rstrip("/") + "/") for p in paths):
+                return self.argument("name") or "artifact"
+        return ""
+
+    def downloads(self, artifact: str) -> bool:
+        """Tell whether this step downloads ``artifact`` (by name, pattern or all)."""
+        if not self.uses.startswith("actions/download-artifact"):
+            return False
+        name, pattern = self.argument("name"), self.argument("pattern")
+        if name:
+            return name == artifact
+        return fnmatch.fnmatch(artifact, pattern) if pattern else True
+
+    def checks(self) -> bool:
+        """Tell whether the step's script runs a check (by command or step name)."""
+        if not self.run.strip():
+            return False
+        context = gatecmd.checking_context(self.name, "")
+        audit = shell.audit_script(self.run, runs_with=_DEFAULT, context=context)
+        return audit.gates > 0 and not audit.note  # unparsed: claim nothing
 
     def reads(self, refs: list[str]) -> bool:
         """Tell whether the condition or the body names one of ``refs``."""
@@ -77,7 +115,19 @@ def step_view(step: yaml.Node) -> StepView:
     body = " ".join(_text(value(step, key)) for key in ("run", "with", "env"))
     run = scalar(value(step, "run")) or ""
     step_id = scalar(value(step, "id")) or ""
-    return StepView(step_id, scalar(value(step, "if")) or "", body, run)
+    given = tuple(
+        (key, scalar(node) or "")
+        for key, (_, node) in mapping(value(step, "with")).items()
+    )
+    return StepView(
+        step_id,
+        scalar(value(step, "if")) or "",
+        body,
+        run,
+        scalar(value(step, "name")) or "",
+        scalar(value(step, "uses")) or "",
+        given,
+    )
 
 
 def job_views(jobs: yaml.Node | None) -> dict[str, JobView]:
@@ -131,8 +181,90 @@ def consumed(
     for later in view.steps[index + 1 :]:
         if (later.reads(refs) and later.fails()) or later.judges(files):
             return True
+    if judged_downstream(jobs, job, index, sinks) == "judged":
+        return True
     keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
+
+
+def judged_downstream(
+    jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
+) -> str:
+    """Where a report uploaded as an artifact is checked by a later job.
+
+    ``bandit ... -o reports/bandit.json`` under continue-on-error, the report
+    uploaded, and a job that ``needs`` this one downloading it and running a
+    check.  Returns ``"judged"`` when that check names where the artifact
+    landed, ``"maybe"`` when it names no location at all (it may read the
+    reports by default), ``""`` otherwise (it reads somewhere else, or
+    nothing checks).
+    """
+    view = jobs.get(job)
+    files = [
+        ref for sink in sinks if sink.startswith("file:") for ref in refs_of(sink, "")
+    ]
+    if view is None or not files:
+        return ""
+    later = view.steps[index + 1 :]
+    artifacts = [name for step in later if (name := step.uploads(files))]
+    verdict = ""
+    for other in jobs.values():
+        if job not in other.needs:
+            continue
+        for position, step in enumerate(other.steps):
+            if not any(step.downloads(name) for name in artifacts):
+                continue
+            landed = step.argument("path").strip().rstrip("/")
+            for after in other.steps[position + 1 :]:
+                if not after.checks():
+                    continue
+                if landed and landed in after.run:
+                    return "judged"
+                if not _names_a_location(after.run):
+                    verdict = "maybe"
+    return verdict
+
+
+def _names_a_location(run: str) -> bool:
+    """Tell whether a check's arguments name a path (beyond its own script)."""
+    for line in run.replace("\\\n", " ").splitlines():
+        words = line.split()
+        paths = [w for w in words[2:] if "/" in w and not w.startswith("$")]
+        if paths:
+            return True
+    return False
+
+
+def job_result_consumed(jobs: dict[str, JobView], job: str) -> bool:
+    """Tell whether a job that continues on error passes its failure on.
+
+    ``needs.JOB.result`` cannot: GitHub reports ``success`` for a job whose
+    ``continue-on-error`` let it pass (actions/runner#1161).  A job output
+    carrying a step's ``outcome`` (or ``conclusion``) can, when a later job
+    reads it and fails.
+    """
+    view = jobs.get(job)
+    if view is None:
+        return False
+    refs = [
+        f"steps.{step.id}.{kind}"
+        for step in view.steps
+        if step.id
+        for kind in ("outcome", "conclusion")
+    ]
+    keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
+    return any(_needs_and_fails(other, job, keys) for other in jobs.values())
+
+
+def result_readers(jobs: dict[str, JobView], job: str) -> list[str]:
+    """Later jobs that read ``needs.JOB.result`` (which hides a continued failure)."""
+    ref = f"needs.{job}.result"
+    return [
+        other.name
+        for other in jobs.values()
+        if job in other.needs
+        and (ref in other.cond or any(step.reads([ref]) for step in other.steps))
+    ]
 
 
 def _needs_and_fails(other: JobView, job: str, keys: list[str]) -> bool:

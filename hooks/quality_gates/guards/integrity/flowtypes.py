@@ -36,6 +36,7 @@ class Gate:
     report: bool = False
     files: tuple[str, ...] = ()
     strength: str = "named"
+    negated: bool = False
 
 
 @dataclasses.dataclass

@@ -137,6 +137,8 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
         return strip_wrappers(_after_timeout(tokens))
     if len(tokens) > 1 and head in _RUNNERS and tokens[1] in ("run", "exec", "x"):
         return strip_wrappers(_drop_runner_options(tokens[2:]))
+    if tokens[:3] == [tokens[0], "tool", "run"] and head == "uv":
+        return strip_wrappers(_drop_runner_options(tokens[3:]))  # `uv tool run` = uvx
     if head in ("uvx", "npx", "pipx", "bunx", "pnpx"):
         rest = [t for t in tokens[1:] if t != "run"]
         return strip_wrappers(_drop_runner_options(rest))
@@ -175,7 +177,7 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
     allowed = cat.SUBCOMMAND_CHECKS.get(head)
     if allowed is None:
         return None
-    plain = _strip_options(args)
+    plain = [a for a in _strip_options(args) if not a.startswith("+")]  # +nightly
     sub = plain[0] if plain else None
     flags = cat.NEEDS_CHECK_FLAG.get(f"{head} {sub}")
     if sub in allowed and flags is not None:

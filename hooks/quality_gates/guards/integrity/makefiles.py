@@ -44,8 +44,8 @@ def _logical(lines: list[str]) -> list[tuple[int, str, str]]:
         if raw.startswith("\t") and target:
             text = raw[1:]
             while text.endswith("\\") and index + 1 < len(lines):
-                index += 1
-                text = text[:-1] + " " + lines[index].lstrip("\t ")
+                index += 1  # the shell reads `\<newline>` as a continuation
+                text = text + "\n" + lines[index].lstrip("\t")
             found.append((start + 1, target, text))
         else:
             match = _RULE.match(raw)
@@ -94,22 +94,44 @@ def _ignored(recipe: Recipe) -> list[tuple[str, str, str]]:
     return [("QG101", detail, why)]
 
 
+def _fail_off(recipe: Recipe) -> list[Finding]:
+    """QG106 for ``--soft-fail``, ``--exit-code 0`` and the like in a recipe."""
+    off = shell.fail_off_flag(recipe.command)
+    if off is None:
+        return []
+    detail = f"target `{recipe.target}`: `{off[1]}`"
+    return [finding("QG106", PATH, recipe.line + off[0], detail)]
+
+
+def _rerun_later(recipe: Recipe, every: list[Recipe], snippet: str) -> bool:
+    """Tell whether a later line of the target runs exactly ``snippet`` alone."""
+    wanted = " ".join(snippet.split())
+    return any(
+        other.target == recipe.target
+        and other.line > recipe.line
+        and " ".join(other.command.split()) == wanted
+        for other in every
+    )
+
+
 def audit(text: str) -> list[Finding]:
     """Every neutralised gate in a Makefile's recipes."""
     found: list[Finding] = []
     runs_with = _shell(text)
-    for recipe in recipes(text):
+    every = recipes(text)
+    for recipe in every:
         for rule, detail, why in _ignored(recipe):
             found.append(finding(rule, PATH, recipe.line, detail, why))
+        found += _fail_off(recipe)
         context = gatecmd.checking_context(recipe.target, "")
         audited = shell.audit_script(
             recipe.command, runs_with=runs_with, context=context
         )
         for hit in audited.hits:
+            if _rerun_later(recipe, every, hit.snippet):
+                continue  # a fix run, the same line again gates
             detail = f"target `{recipe.target}`: {hit.detail}"
-            found.append(
-                finding(
-                    hit.rule, PATH, recipe.line, detail, "" if hit.certain else hit.why
-                )
-            )
+            line = recipe.line + hit.line  # continuation lines are kept
+            why = "" if hit.certain else hit.why
+            found.append(finding(hit.rule, PATH, line, detail, why))
     return found

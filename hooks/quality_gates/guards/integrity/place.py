@@ -7,6 +7,14 @@ quality *report*.  A job or workflow named for shipping makes its builds
 delivery, not checks; a job or workflow named for reporting turns certain
 findings into notes.  A step's own name says what the step does, not where
 it stands, so it never demotes a named checker.
+
+When a job runs is evidence too.  A job run only by hand or on a schedule
+(the workflow's triggers, or a job ``if:`` that allows only those events)
+that uploads a report as an artifact (its name or path says so) is a
+*report run*: its
+``continue-on-error`` lets the run finish its report (pypa/pipx's exhaustive
+package test).  A schedule alone is not that evidence: a nightly test run is
+still a gate, whose failure is the message.
 """
 
 from __future__ import annotations
@@ -36,3 +44,40 @@ def demotion(workflow: str, job: str) -> str:
                 f"it runs in the {kind} `{name}`, which reads as a report, not a gate"
             )
     return ""
+
+
+_OFF_CHANGES = frozenset(("schedule", "workflow_dispatch"))
+_EVENT_IS = re.compile(r"github\.event_name\s*==\s*['\"]([\w-]+)['\"]")
+
+
+def _only_off_changes(triggers: frozenset[str], job_if: str) -> bool:
+    """Tell whether the job runs only by hand or on a schedule."""
+    if triggers and triggers <= _OFF_CHANGES:
+        return True
+    if not job_if or "!=" in job_if:
+        return False
+    for alternative in job_if.split("||"):
+        events = set(_EVENT_IS.findall(alternative))
+        if not events or not events <= _OFF_CHANGES:
+            return False
+    return True
+
+
+def reads_as_report(*names: str) -> bool:
+    """Tell whether an artifact's name or path reads as a report."""
+    return any(_REPORT.search(name) for name in names if name)
+
+
+def report_run(triggers: frozenset[str], job_if: str, uploads: bool) -> str:
+    """Why a job's ``continue-on-error`` is only plausible ('' when it is certain).
+
+    ``uploads``: the job uploads an artifact named (or found at a path
+    named) for a report; coverage data or wheels are not reports.
+    """
+    if not uploads or not _only_off_changes(triggers, job_if):
+        return ""
+    return (
+        "it runs only by hand or on a schedule (never on a change) and uploads "
+        "a report as an artifact: a report run, whose continue-on-error lets "
+        "the report finish"
+    )

@@ -13,13 +13,14 @@ import dataclasses
 from quality_gates.guards.integrity import gatecmd, shell_lines, shellparse
 from quality_gates.guards.integrity.shell_lines import (
     exit_zero_line,
+    fail_off_flag,
     logical_lines,
     mask,
 )
 from quality_gates.guards.integrity.shellflow import Hit, Shell, Walker
 
 __all__ = ["Hit", "Shell", "ScriptAudit", "audit", "audit_script"]
-__all__ += ["exit_zero_line", "logical_lines", "mask"]
+__all__ += ["exit_zero_line", "fail_off_flag", "logical_lines", "mask"]
 
 BASH_C = Shell(errexit=False, pipefail=False, label="bash -c")
 
@@ -32,6 +33,7 @@ class ScriptAudit:
     observed: set[str] = dataclasses.field(default_factory=set)
     gates: int = 0
     note: str = ""
+    reports: tuple[str, ...] = ()
 
 
 def audit_script(
@@ -53,7 +55,8 @@ def audit_script(
             note=f"not parsed as a shell script ({reason}); audited line by line",
         )
     hits = sorted(result.hits, key=lambda hit: (hit.line, hit.rule))
-    return ScriptAudit(hits, result.observed, walker.gates)
+    reports = tuple(sorted(walker.reports))
+    return ScriptAudit(hits, result.observed, walker.gates, reports=reports)
 
 
 def audit(script: str) -> list[Hit]:

@@ -153,6 +153,24 @@ def audit(script: str) -> list[Hit]:
     return sorted(hits, key=lambda hit: (hit.line, hit.rule))
 
 
+_FAIL_OFF = re.compile(
+    r"(?:^|[\s'\"=\[,])(--soft-fail|--no-fail|--exit-code[ =]0)(?=$|[\s'\"\],])"
+)
+
+
+def fail_off_flag(text: str) -> tuple[int, str] | None:
+    """0-based line and text of an option that turns a checker's failure off.
+
+    ``checkov --soft-fail``, ``hadolint --no-fail``, ``trivy --exit-code 0``:
+    each exists only to make a scanner exit 0 on findings.
+    """
+    for index, line in enumerate(text.splitlines()):
+        found = _FAIL_OFF.search(line[: len(mask(line))])
+        if found:
+            return index, found.group(1)
+    return None
+
+
 def exit_zero_line(text: str) -> int | None:
     """0-based line of an ``--exit-zero`` option (also inside ``bash -c '...'``)."""
     for index, line in enumerate(text.splitlines()):

@@ -70,9 +70,11 @@ class Walker:
         self.result = Result()
         self.source = script.encode()
         self.pipestatus = "PIPESTATUS" in script
+        self.heredocs = shellparse.heredocs(script)
         self.depth = 0
         self.gates = 0
         self.tested = 0
+        self.reports: set[str] = set()  # files the gates write their reports to
 
     # ---- results -------------------------------------------------------
 
@@ -125,16 +127,15 @@ class Walker:
         flow = Flow()
         for index, node in enumerate(nodes):
             current = self.statement(node, eligible and self.state.errexit)
-            if not eligible:
-                flow.status += current.carriers()
-                continue
-            self.observe(current.exits)
-            flow.exits += current.exits
+            status = current.status if eligible else current.carriers()
+            if eligible:
+                self.observe(current.exits)
+                flow.exits += current.exits
             following = nodes[index + 1] if index + 1 < len(nodes) else None
             if following is None:
-                flow.status = current.status
+                flow.status = status  # a compound's status is its last command's
             else:
-                self.lost_status(current.status, following)
+                self.lost_status(status, following)
         return flow
 
     def lost_status(self, gates: list[Gate], following: Node) -> None:
@@ -142,6 +143,11 @@ class Walker:
         if not gates:
             return
         if _STATUS_READ.search(text(following)):
+            if following.type == "if_statement" and not _ever_fails(following):
+                how = "with `$?` tested by an `if` whose branches never fail"
+                branches = [n for _, body in _if_clauses(following) for n in body]
+                self.hidden(gates, _branch_verdict(branches), how, branches, following)
+                return
             self.observe(gates)
             return
         words = shellparse.words(following) if following.type == "command" else []
@@ -150,6 +156,13 @@ class Walker:
                 self.hit("QG103", gate, f"`{gate.text}; exit 0`")
             elif not self.state.errexit:
                 self.errexit_off(gate)
+            elif gate.negated:
+                detail = (
+                    f"`! {gate.text}` in the middle of the script: errexit never "
+                    "stops on a negated command or pipeline, so its unexpected "
+                    "success is lost"
+                )
+                self.hit("QG113", gate, detail)
             else:
                 detail = (
                     f"`{gate.text}` on the left of `&&` (or tested by `if`): "
@@ -199,9 +212,7 @@ class Walker:
         if kind == "pipeline":
             return self.pipeline(node, errexit)
         if kind == "negated_command":
-            for child in node.named_children:
-                self.tested_statement(child)
-            return Flow()  # `!` turns a failure into success: an expected failure
+            return self.negated(node, [_negated_body(node)])
         if kind in ("subshell", "compound_statement", "do_group"):
             inner = self.sequence(statements(node), eligible=errexit)
             return (
@@ -246,6 +257,7 @@ class Walker:
             return Flow()  # `if git diff --quiet; then ...`: control flow
         self.gates += 1
         files = shellsinks.report_files(node, words)
+        self.reports.update(files)
         report = bool(files) or shellsinks.writes_report(node, words)
         gate = Gate(
             node.start_point[0],
@@ -260,7 +272,8 @@ class Walker:
     def nested(self, node: Node, words: list[str]) -> list[Gate] | None:
         """Commands a ``bash -c``, ``python -c`` or ``find -exec`` runs itself."""
         found = (
-            shellnest.shell_c(node, words, self.walk_inner)
+            shellnest.heredoc(node, words, self.heredocs, self.walk_inner, self.source)
+            or shellnest.shell_c(node, words, self.walk_inner)
             or shellnest.python_c(node, words, self.source)
             or shellnest.find_exec(node, words, self.source)
         )
@@ -306,11 +319,22 @@ class Walker:
 
     def pipeline(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a | b``: without pipefail only the last status counts."""
-        parts = [child for child in node.named_children if child.type != "comment"]
+        parts = _pipeline_parts(node)
         if not parts:
             return Flow()
+        if parts[0].type == "negated_command":
+            return self.negated(node, [_negated_body(parts[0]), *parts[1:]])
+        return self._wrap(self.piped(parts, node), errexit)
+
+    def piped(self, parts: list[Node], node: Node, negated: bool = False) -> list[Gate]:
+        """Return the gates a pipeline's status carries; report those a pipe loses.
+
+        Output judged by the pipeline's last command is seen: ``gate | tee
+        log`` with the log read later, ``gate | grep -q PATTERN``, and ``!
+        gate | grep PATTERN`` (fails when the pattern shows up).
+        """
         last = self.statement(parts[-1], False).carriers()
-        teed = self.teed_and_read(parts[-1], node)
+        teed = self.teed_and_read(parts[-1], node) or _greps(parts[-1], negated)
         for part in parts[:-1]:
             lost = self.statement(part, False).carriers()
             if self.state.pipefail:
@@ -325,18 +349,30 @@ class Walker:
                         "failing is lost"
                     )
                     self.hit("QG112", gate, detail)
-        return self._wrap(last, errexit)
+        return last
+
+    def negated(self, node: Node, parts: list[Node | None]) -> Flow:
+        """Walk ``! a | b``: bash negates the whole pipeline, not ``a``.
+
+        tree-sitter hangs the ``!`` on ``a``.
+
+        The negated status is an expected failure: it fails when the gates
+        succeed.  errexit never stops on a negated pipeline, so the status
+        is seen only when it is the script's last or something tests it.
+        """
+        present = [part for part in parts if part is not None]
+        if not present:
+            return Flow()
+        self.tested += 1
+        try:
+            gates = self.piped(present, node, negated=True)
+        finally:
+            self.tested -= 1
+        return Flow(status=[dataclasses.replace(g, negated=True) for g in gates])
 
     def teed_and_read(self, last: Node, pipeline: Node) -> bool:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
-        body = (
-            last.child_by_field_name("body")
-            if last.type == "redirected_statement"
-            else last
-        )
-        if body is None or body.type != "command":
-            return False
-        words = shellparse.words(body)
+        words = _part_words(last)
         files = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
         after = self.source[pipeline.end_byte :].decode(errors="replace")
         return any(name in after for name in files if "GITHUB_" not in name)
@@ -467,12 +503,10 @@ class Walker:
         tested = condition[-1]
         for node in condition[:-1]:
             self.statement(node, False)
-        negated = tested.type == "negated_command"
+        negated = _is_negated(tested)
         if negated:
-            inner = list(tested.named_children)
-            gates = [
-                g for child in inner for g in self.tested_statement(child).carriers()
-            ]
+            gates = self.tested_statement(tested).carriers()
+            gates = [dataclasses.replace(g, negated=False) for g in gates]
             gates = list(dict.fromkeys(gates))
             branch = body
         else:
@@ -515,6 +549,57 @@ class Walker:
             flow.exits += inner.exits
             flow.status += inner.status
         return flow
+
+
+_GREPS = frozenset(("grep", "egrep", "fgrep", "rg"))
+
+
+def _part_words(part: Node) -> list[str]:
+    """Return the words of a pipeline part that is a simple command."""
+    body = (
+        part.child_by_field_name("body")
+        if part.type == "redirected_statement"
+        else part
+    )
+    if body is None or body.type != "command":
+        return []
+    return shellparse.words(body)
+
+
+def _greps(last: Node, negated: bool) -> bool:
+    """Tell whether a pipeline's last command judges the output (``grep -q``)."""
+    words = _part_words(last)
+    if not words or words[0] not in _GREPS:
+        return False
+    quiet = any(
+        w in ("--quiet", "--silent") or re.fullmatch(r"-[a-zA-Z]*q[a-zA-Z]*", w)
+        for w in words[1:]
+    )
+    return negated or quiet
+
+
+def _pipeline_parts(node: Node) -> list[Node]:
+    return [child for child in node.named_children if child.type != "comment"]
+
+
+def _negated_body(node: Node) -> Node | None:
+    """Return the command under ``!`` (None for a bare ``!``)."""
+    inner = [child for child in node.named_children if child.type != "comment"]
+    return inner[0] if inner else None
+
+
+def _is_negated(node: Node) -> bool:
+    """``! cmd`` or ``! a | b`` (whose ``!`` tree-sitter hangs on ``a``)."""
+    if node.type == "negated_command":
+        return True
+    parts = _pipeline_parts(node) if node.type == "pipeline" else []
+    return bool(parts) and parts[0].type == "negated_command"
+
+
+def _ever_fails(node: Node) -> bool:
+    """Tell whether any branch of an ``if`` can fail (``exit 1``, ``false``...)."""
+    branches = [n for _, body in _if_clauses(node) for n in body]
+    return _branch_verdict(branches) in (Verdict.FAILS, Verdict.MAY_FAIL)
 
 
 def _first_command(node: Node) -> Node | None:

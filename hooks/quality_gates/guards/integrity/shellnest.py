@@ -1,5 +1,9 @@
 r"""Scripts inside a command: ``bash -c '...'``, ``python -c '...'``, ``find -exec``.
 
+Also here-documents: ``bash <<EOF`` and ``python - <<EOF`` run their body as
+a script of their own (``bash -e <<EOF`` with errexit), ``cat <<EOF`` only
+reads it as data.
+
 ``bash -c`` runs its script without errexit (unless ``-e`` is given), so only
 its last command decides its status; the script is walked as a script of its
 own and its status gates become the command's.  ``python -c`` keeps a
@@ -101,7 +105,11 @@ def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
         return None
     _, _, node = inline
     code = shellparse.unquote(shellparse.text(node))
-    row = node.start_point[0]
+    return _python(code, node.start_point[0], command, source)
+
+
+def _python(code: str, row: int, command: Node, source: bytes) -> Nested | None:
+    """Return what Python ``code`` (at script row ``row``) runs and drops."""
     nested = Nested()
     for call in pyexec.calls(code) or []:
         if call.dropped and gatecmd.named_gate(list(call.tokens)):
@@ -114,6 +122,50 @@ def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
         nested.carriers.append(_gate(kept[0], command.start_point[0], command, source))
     nested.gates = len(kept)
     return nested if nested.gates else None
+
+
+def _heredoc_of(
+    command: Node, bodies: dict[int, shellparse.Heredoc]
+) -> shellparse.Heredoc | None:
+    """Return the here-document fed to ``command`` (now a here-string)."""
+    redirects = list(command.children)
+    parent = command.parent
+    if parent is not None and parent.type == "redirected_statement":
+        redirects += parent.children
+    for redirect in redirects:
+        if redirect.type in ("herestring_redirect", "file_redirect"):
+            if redirect.start_byte in bodies:
+                return bodies[redirect.start_byte]
+    return None
+
+
+def heredoc(
+    command: Node,
+    words: list[str],
+    bodies: dict[int, shellparse.Heredoc],
+    walk: Walk,
+    source: bytes,
+) -> Nested | None:
+    """``bash <<EOF`` or ``python - <<EOF``: the body is the program's script."""
+    doc = _heredoc_of(command, bodies) if bodies else None
+    inner = gatecmd.strip_wrappers(words)
+    if doc is None or not inner or not _runs_itself(words):
+        return None
+    program, args = inner[0].rsplit("/", 1)[-1], inner[1:]
+    plain = [a for a in args if not a.startswith("-")]
+    if "-c" in args or "-m" in args:
+        return None
+    if _PYTHON.match(program) and plain in ([], ["-"]):
+        return _python(doc.body, doc.row, command, source)
+    if not _SHELL.match(program) or (plain and "-s" not in args):
+        return None
+    try:
+        result, flow, gates = walk(doc.body, _shell_options(args, f"{program} <<EOF"))
+    except shellparse.ParseFailure:
+        return None
+    moved = [dataclasses.replace(h, line=h.line + doc.row) for h in result.hits]
+    shifted = [dataclasses.replace(g, line=g.line + doc.row) for g in flow.carriers()]
+    return Nested(Result(moved, result.observed), shifted, [], gates)
 
 
 def find_exec(command: Node, words: list[str], source: bytes) -> Nested | None:

@@ -8,6 +8,7 @@ is and every line number still points into the original script.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 
@@ -53,9 +54,118 @@ def blank_comments(script: str) -> str:
     return _COMMENT_LINE.sub(blank, script)
 
 
+@dataclasses.dataclass(frozen=True)
+class Heredoc:
+    """A here-document: where its ``<<`` starts (byte), its body and first row."""
+
+    start: int
+    body: str
+    row: int
+
+
+_HEREDOC = re.compile(
+    r"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\?([A-Za-z_][\w.-]*))"
+)
+_WORD_START = frozenset(" \t\n;|&(")
+
+
+def _bodies(
+    text: str, at: int, pending: list[re.Match[str]]
+) -> list[tuple[int, int, int]]:
+    """``(body start, terminator start, end)`` of each pending heredoc after ``at``."""
+    spans = []
+    index = at
+    for match in pending:
+        delimiter = next(g for g in match.groups()[1:] if g)
+        start = index
+        while True:
+            if index >= len(text):
+                raise ValueError("unterminated here-document")
+            newline = text.find("\n", index)
+            end = len(text) if newline < 0 else newline
+            line = text[index:end].rstrip("\r")
+            if (line.lstrip("\t") if match.group(1) else line) == delimiter:
+                spans.append((start, index, end))
+                index = end + 1
+                break
+            index = end + 1
+    return spans
+
+
+def _scan(text: str) -> list[tuple[re.Match[str], int, int, int]]:
+    """Return every heredoc operator outside quotes and comments, and its body."""
+    found = []
+    pending: list[re.Match[str]] = []
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n" and pending and not quote:
+            spans = _bodies(text, index + 1, pending)
+            found += [(m, *span) for m, span in zip(pending, spans)]
+            pending, index = [], spans[-1][2] + 1
+            continue
+        if quote == "'":
+            quote = "" if char == "'" else quote
+        elif char == "\\":
+            index += 1
+        elif quote:
+            quote = "" if char == '"' else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in _WORD_START):
+            newline = text.find("\n", index)
+            index = (len(text) if newline < 0 else newline) - 1
+        elif text.startswith("<<", index) and not text.startswith("<<<", index):
+            match = _HEREDOC.match(text, index)
+            if match and (index == 0 or text[index - 1] != "<"):
+                pending.append(match)
+                index = match.end() - 1
+        index += 1
+    return found if not pending else []
+
+
+def _blank(text: str) -> str:
+    return "".join(c if c == "\n" else " " * len(c.encode()) for c in text)
+
+
+def _heredocs(text: str) -> tuple[str, list[Heredoc]]:
+    """Blank heredoc bodies and make ``<<EOF`` a here-string; return both.
+
+    tree-sitter-bash hangs what follows ``<<EOF`` on the line (``|| true``,
+    ``| tee log``, ``; then``) inside the redirect, or fails on it; with the
+    body blanked and the operator an input redirect of the same bytes
+    (``< ___``), the line parses as bash reads it.
+    """
+    try:
+        found = _scan(text)
+    except ValueError:
+        return text, []
+    out, docs, last = [], [], 0
+    for match, body, terminator, end in found:
+        width = len(match.group(0).encode())
+        stand_in = "< " + "_" * (width - 2)  # an input redirect of the same bytes
+        out += [text[last : match.start()], stand_in, text[match.end() : body]]
+        out.append(_blank(text[body:end]))
+        last = end
+        raw = text[body:terminator]
+        if match.group(1):
+            raw = "\n".join(line.lstrip("\t") for line in raw.split("\n"))
+        start = len(text[: match.start()].encode())
+        docs.append(Heredoc(start, raw, text.count("\n", 0, body)))
+    out.append(text[last:])
+    return "".join(out), docs
+
+
+def heredocs(script: str) -> dict[int, Heredoc]:
+    """Return the script's here-documents by the byte their ``<<`` starts at."""
+    return {doc.start: doc for doc in _heredocs(placeholders(script))[1]}
+
+
 def parse(script: str) -> Node:
     """Return the program node; ParseFailure when the grammar finds errors."""
-    tree = Parser(_LANGUAGE).parse(blank_comments(placeholders(script)).encode())
+    flat, _ = _heredocs(placeholders(script))
+    tree = Parser(_LANGUAGE).parse(blank_comments(flat).encode())
     root = tree.root_node
     if root.has_error:
         raise ParseFailure(_first_error(root))

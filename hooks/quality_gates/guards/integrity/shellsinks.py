@@ -89,9 +89,21 @@ def sinks(nodes: list[Node]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_FAILS_AFTER = re.compile(r"\bexit\s+(?:[1-9]|\$|\"\$)|(^|[\s;&|(])false\b")
+
+
 def read_later(name: str, after: str) -> bool:
-    """Tell whether ``$name`` (or ``${name}``) is read in ``after``."""
-    return bool(re.search(rf"\$\{{?{re.escape(name)}\b", after))
+    """Tell whether ``$name`` is read in ``after`` where it can fail the script.
+
+    ``[ -z "$FAILED" ]``, ``test "$RC" -eq 0`` and ``exit $FAIL`` fail on it;
+    a read followed by an ``exit 1`` or ``false`` may.  A variable only
+    echoed (``REPORT+=" failed"`` ... ``echo $REPORT``) loses the failure.
+    """
+    var = rf"\$\{{?{re.escape(name)}\b"
+    if not re.search(var, after):
+        return False
+    tested = rf"(\[\[?|\btest)\s[^\n;]*{var}|\bexit\s+\"?{var}"
+    return bool(re.search(tested, after) or _FAILS_AFTER.search(after))
 
 
 # ---- report files -------------------------------------------------------

@@ -33,10 +33,12 @@ from quality_gates.yamlnodes import line_of, mapping, scalar, value
 never_runs = expressions.never_runs
 _SHA = re.compile(r"[0-9a-f]{40}")
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+RESULT = "result:"  # the sink of a job's own continue-on-error
 _GATE_ACTION = re.compile(
     r"lint|test|(?<!-)check(?!out)|audit|scan|codeql|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
-    r"bandit|tox|grype|gitleaks|trufflehog|cibuildwheel|pyright|retry",
+    r"bandit|tox|grype|gitleaks|trufflehog|cibuildwheel|pyright|retry|"
+    r"dependency-check",
     re.IGNORECASE,
 )
 
@@ -82,6 +84,13 @@ def commits(steps: list[yaml.Node]) -> bool:
     return False
 
 
+# Inputs that make a scanner action pass whatever it finds.
+_FAIL_OFF_INPUTS = {
+    "exit-code": "0",
+    "soft_fail": "true",
+    "soft-fail": "true",
+    "no-fail": "true",
+}
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
 _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 
@@ -110,6 +119,7 @@ class JobContext:
     workflow: str = ""
     delivery: bool = False
     env: list[yaml.Node] = dataclasses.field(default_factory=list)
+    report_run: str = ""
 
 
 @dataclasses.dataclass
@@ -121,6 +131,7 @@ class _Script:
     audit: shell.ScriptAudit
     job: str = ""
     index: int = 0
+    reporting: bool = False  # the step is named for producing a report
 
 
 @dataclasses.dataclass
@@ -171,8 +182,14 @@ class Auditor:
         if index is not None:
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
             self.add("QG106", line, f"{where}: `--exit-zero`")
+        off = shell.fail_off_flag(text)
+        if off is not None:
+            line = yamlnodes.locate(self.lines, node, off[1], off[0])
+            self.add("QG106", line, f"{where}: `{off[1]}`")
 
-    def inputs(self, step: yaml.Node, where: str, job: JobContext) -> bool:
+    def inputs(
+        self, step: yaml.Node, where: str, job: JobContext, index: int = 0
+    ) -> bool:
         """``with:`` inputs: ``--exit-zero``, ``exit-code: 0``, scripts actions run.
 
         Return whether an input runs a gate.
@@ -180,10 +197,19 @@ class Auditor:
         for item in yamlnodes.strings(value(step, "with")):
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
-        code = mapping(value(step, "with")).get("exit-code")
         scanner = _GATE_ACTION.search(uses.split("@")[0])
-        if code and scanner and (scalar(code[1]) or "").strip() == "0":
-            self.add("QG106", line_of(code[0]), f"{where}: `exit-code: 0`")
+        reports = tuple(f"file:{name}" for name in _output_input(step))
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            off = _FAIL_OFF_INPUTS.get(key)
+            if scanner and off and (scalar(node) or "").strip().lower() == off:
+                detail = f"{where}: `{key}: {off}`"
+                line = line_of(key_node)
+                if reports:  # the report may still be judged further on
+                    self.pending.append(
+                        Pending(job.key, index, reports, "QG106", line, detail, "")
+                    )
+                else:
+                    self.add("QG106", line, detail)
         return self.input_scripts(step, where, job)
 
     def input_scripts(self, step: yaml.Node, where: str, job: JobContext) -> bool:
@@ -203,6 +229,15 @@ class Auditor:
                     self.input_script(node, text, spec, f"{where}, `{key}`", context)
                     or runs
                 )
+        docker = actioninputs.docker_command(uses, value(step, "with"))
+        if docker is not None:
+            node, text = docker
+            runs = (
+                self.input_script(
+                    node, text, actioninputs.DOCKER, f"{where}, `args`", context
+                )
+                or runs
+            )
         for node in self.env_commands(step, name, job):
             runs = (
                 self.input_script(
@@ -258,7 +293,7 @@ class Auditor:
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{step_name(step)}`"
             script = self.step(step, where, job)
-            runs_inputs = self.inputs(step, where, job)
+            runs_inputs = self.inputs(step, where, job, index)
             if script is not None:
                 script.job, script.index = job.key, index
                 scripts.append(script)
@@ -267,7 +302,9 @@ class Auditor:
             runs = runs or runs_inputs
             gates = gates or runs
             if runs:
-                self.continue_on_error(step, where, job, index)
+                reports = script.audit.reports if script is not None else ()
+                reports += _output_input(step)
+                self.continue_on_error(step, where, job, index, reports)
                 self.never_runs(step, where)
         self.script_hits(scripts)
         return gates
@@ -292,7 +329,8 @@ class Auditor:
         )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
-        return _Script(where, node, audit)
+        reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
+        return _Script(where, node, audit, reporting=reporting)
 
     def script_hits(self, scripts: list[_Script]) -> None:
         """Report the job's script hits, less report runs with a twin."""
@@ -301,7 +339,7 @@ class Auditor:
         )
         for script in scripts:
             for hit in script.audit.hits:
-                if _report_with_twin(hit, observed):
+                if _report_with_twin(hit, observed, script.reporting):
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
                 detail = f"{script.where}: {hit.detail}"
@@ -320,14 +358,44 @@ class Auditor:
     def resolve(self, jobs: dict[str, consumers.JobView]) -> None:
         """Report pending hits whose recorded failure nothing reads and fails on."""
         for item in self.pending:
+            if item.sinks == (RESULT,):
+                self.job_result(jobs, item)
+                continue
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
+            why = item.why
+            if consumers.judged_downstream(jobs, item.job, item.index, item.sinks):
+                why = why or (
+                    "its report is uploaded and downloaded by a later job that runs "
+                    "a check, which may read it"
+                )
             detail = item.detail
             if item.sinks != ("outcome:",):
-                where = ", ".join(s.split(":", 1)[1] for s in item.sinks)
+                where = ", ".join(
+                    s.split(":", 1)[1] for s in item.sinks if s != "outcome:"
+                )
                 detail += f" (recorded in `{where}`, which nothing reads and fails on)"
-            self.add(item.rule, item.line, detail, item.why)
+            self.add(item.rule, item.line, detail, why)
         self.pending = []
+
+    def job_result(self, jobs: dict[str, consumers.JobView], item: Pending) -> None:
+        """Report a job's ``continue-on-error`` unless a job output carries it."""
+        if consumers.job_result_consumed(jobs, item.job):
+            return
+        detail = item.detail
+        readers = consumers.result_readers(jobs, item.job)
+        if readers:
+            named = ", ".join(f"`{name}`" for name in readers)
+            detail += (
+                f" (`needs.{item.job}.result` reads `success` for a job that "
+                f"continues on error, so job {named} never sees the failure)"
+            )
+        self.add(item.rule, item.line, detail, item.why)
+
+    def job_continues(self, job: JobContext, line: int, why: str) -> None:
+        """Keep a job's ``continue-on-error`` until the workflow is seen."""
+        detail = f"{job.prefix}: `continue-on-error: true`"
+        self.pending.append(Pending(job.key, 0, (RESULT,), "QG105", line, detail, why))
 
     def never_runs(self, node: yaml.Node, where: str) -> None:
         """QG107 for a step or job that runs a gate under an ``if:`` never true."""
@@ -351,22 +419,49 @@ class Auditor:
         return bool(names)
 
     def continue_on_error(
-        self, step: yaml.Node, where: str, job: JobContext, index: int
+        self,
+        step: yaml.Node,
+        where: str,
+        job: JobContext,
+        index: int,
+        reports: tuple[str, ...] = (),
     ) -> None:
-        """QG105 unless a later step (or job) fails on this step's outcome."""
+        """QG105 unless a later step (or job) fails on its outcome or its report."""
         coe = mapping(step).get("continue-on-error")
         if not coe or not yamlnodes.is_true(coe[1]):
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
-        why = place.demotion(job.workflow, job.name)
-        self.pending.append(
-            Pending(job.key, index, ("outcome:",), "QG105", line, detail, why)
-        )
+        why = place.demotion(job.workflow, job.name) or job.report_run
+        sinks = ("outcome:", *(f"file:{name}" for name in reports))
+        self.pending.append(Pending(job.key, index, sinks, "QG105", line, detail, why))
 
 
-def _report_with_twin(hit: Hit, observed: set[str]) -> bool:
-    return hit.rule in ("QG101", "QG102") and hit.report and hit.key in observed
+def _output_input(step: yaml.Node) -> tuple[str, ...]:
+    """Return the report file a scanner action writes (``output:`` and alike)."""
+    given = mapping(value(step, "with"))
+    found = [scalar(given[k][1]) or "" for k in _OUTPUT_INPUTS if k in given]
+    return tuple(name for name in found if name)
+
+
+_OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
+
+
+_REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
+
+
+def _report_with_twin(hit: Hit, observed: set[str], reporting: bool = False) -> bool:
+    """Tell whether a report run's checker runs again with its failure seen.
+
+    ``bandit -f json -o r.json || true`` then ``bandit -r .``; or, in a step
+    named for producing a report, ``pytest | tee | sed > summary.txt`` after a
+    step that ran ``pytest`` on its own.
+    """
+    if hit.key not in observed:
+        return False
+    if hit.rule in ("QG101", "QG102") and hit.report:
+        return True
+    return reporting and hit.rule in ("QG101", "QG102", "QG112")
 
 
 def step_name(step: yaml.Node) -> str:

@@ -37,6 +37,25 @@ def _default_shell(node: yaml.Node | None) -> str | None:
     return scalar(value(value(value(node, "defaults"), "run"), "shell"))
 
 
+def triggers(top: yaml.Node | None) -> frozenset[str]:
+    """Return the events a workflow runs on (``on: push``, a list, a mapping)."""
+    node = value(top, "on")
+    if isinstance(node, yaml.MappingNode):
+        return frozenset(mapping(node))
+    return frozenset(s.value for s in yamlnodes.strings(node))
+
+
+def _uploads_report(job: yaml.Node) -> bool:
+    """Tell whether a job uploads a report (an artifact named or found as one)."""
+    for step in sequence(value(job, "steps")):
+        if (scalar(value(step, "uses")) or "").startswith("actions/upload-artifact"):
+            given = value(step, "with")
+            names = [scalar(value(given, k)) or "" for k in ("name", "path")]
+            if place.reads_as_report(*names):
+                return True
+    return False
+
+
 def _context(
     name: str, job: yaml.Node, top: yaml.Node, shell: str | None
 ) -> JobContext:
@@ -53,6 +72,9 @@ def _context(
         workflow=workflow,
         delivery=place.ships(label) or place.ships(workflow),
         env=[n for n in (value(top, "env"), value(job, "env")) if n is not None],
+        report_run=place.report_run(
+            triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
+        ),
     )
 
 
@@ -69,9 +91,8 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
         auditor.never_runs(job, context.prefix)
     coe = mapping(job).get("continue-on-error")
     if coe and yamlnodes.is_true(coe[1]) and gate:
-        why = place.demotion(context.workflow, context.name)
-        detail = f"{context.prefix}: `continue-on-error: true`"
-        auditor.add("QG105", line_of(coe[0]), detail, why)
+        why = place.demotion(context.workflow, context.name) or context.report_run
+        auditor.job_continues(context, line_of(coe[0]), why)
 
 
 def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Finding]]:

@@ -71,16 +71,32 @@ def staged(root: Path) -> list[Change]:
 
 def commit_changes(root: Path, sha: str) -> list[Change]:
     """Return the changes one commit made against its first parent."""
-    out = git(root, "diff-tree", "-r", "--no-commit-id", "--root", *_DIFF, sha)
+    out = git(
+        root,
+        "diff-tree",
+        "-r",
+        "--no-commit-id",
+        "--root",
+        *_DIFF,
+        "--end-of-options",
+        sha,
+    )
     return parse_name_status(out)
 
 
 def commits_since(root: Path, base: str) -> list[Commit]:
     """Every non-merge commit in ``base..HEAD``, oldest first."""
-    shas = git(root, "rev-list", "--no-merges", "--reverse", f"{base}..HEAD").split()
+    shas = git(
+        root,
+        "rev-list",
+        "--no-merges",
+        "--reverse",
+        "--end-of-options",
+        f"{base}..HEAD",
+    ).split()
     commits = []
     for sha in shas:
-        message = git(root, "log", "-1", "--format=%B", sha)
+        message = git(root, "log", "-1", "--format=%B", "--end-of-options", sha)
         subject = message.strip().splitlines()[0] if message.strip() else ""
         commits.append(Commit(sha, subject, message, tuple(commit_changes(root, sha))))
     return commits

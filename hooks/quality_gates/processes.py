@@ -1,0 +1,131 @@
+"""The tool processes the suite starts: tracked, and stopped when the run is.
+
+A run is stopped by SIGINT (Ctrl-C, or a signal to the gate alone) or
+SIGTERM (a CI runner cancelling a job; ``cli`` turns it into ``Terminated``).
+Then the queued batches are cancelled (``pool``) and every process started
+through ``run`` is stopped with its whole process group (black's workers
+too): SIGINT first, as a terminal's Ctrl-C would, so a tool cleans up its
+temporary files; SIGKILL after ``GRACE_SECONDS``.  No process is started once
+the run is stopping.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import os
+import signal
+import subprocess  # nosec B404 - argument lists, never a shell
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+
+GRACE_SECONDS = 2.0
+_lock = threading.Lock()
+_running: set[subprocess.Popen[str]] = set()
+_stopping = threading.Event()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop as for an interrupt, and say "terminated"."""
+
+
+class Stopped(Exception):
+    """A process was not started: the run is stopping."""
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: os.PathLike[str] | str,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    errors: str = "replace",
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in a process group of its own, capturing text output.
+
+    Like ``subprocess.run(..., capture_output=True, text=True)``; past
+    ``timeout`` the whole group is killed and ``TimeoutExpired`` raised.
+    """
+    with _lock:
+        if _stopping.is_set():
+            raise Stopped(f"{argv[0]}: not started, the run is stopping")
+        proc = subprocess.Popen(  # nosec B603
+            list(argv),
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors=errors,
+            process_group=0,
+        )
+        _running.add(proc)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc, signal.SIGKILL)
+        proc.communicate()
+        raise
+    except BaseException:  # an interrupt while this thread waited
+        _stop([proc], GRACE_SECONDS)
+        proc.communicate()
+        raise
+    finally:
+        with _lock:
+            _running.discard(proc)
+    return subprocess.CompletedProcess(list(argv), proc.returncode, out, err)
+
+
+def stop_all(grace: float = GRACE_SECONDS) -> None:
+    """Stop every running process (and start no more): SIGINT, then SIGKILL."""
+    with _lock:
+        _stopping.set()
+        procs = list(_running)
+    _stop(procs, grace)
+
+
+def _stop(procs: Sequence[subprocess.Popen[str]], grace: float) -> None:
+    for proc in procs:
+        _kill_group(proc, signal.SIGINT)
+    deadline = time.monotonic() + grace
+    while any(p.poll() is None for p in procs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for proc in procs:
+        _kill_group(proc, signal.SIGKILL)
+
+
+def _kill_group(proc: subprocess.Popen[str], number: int) -> None:
+    try:
+        os.killpg(proc.pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@contextlib.contextmanager
+def pool(jobs: int) -> Iterator[concurrent.futures.ThreadPoolExecutor]:
+    """Yield a thread pool whose queued work is cancelled when the run is stopped.
+
+    Leaving it by an exception (an interrupt, SIGTERM) stops the running
+    processes and cancels every batch not started, instead of waiting for them.
+    """
+    executor = concurrent.futures.ThreadPoolExecutor(jobs)
+    try:
+        yield executor
+    except BaseException:
+        stop_all()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def on_sigterm(number: int, frame: object) -> None:
+    """Raise ``Terminated`` in the main thread: the SIGTERM handler."""
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """Make SIGTERM stop the run as an interrupt does (main thread only)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_sigterm)
