@@ -100,6 +100,36 @@ def test_named_cython_files_reach_isort(kinds: Project) -> None:
         assert hooks[hook]["types_or"] == ["python", "pyi", "cython"]
 
 
+def test_a_file_with_an_extension_is_opened_only_when_executable(
+    project: Project,
+) -> None:
+    """A data file (setup.cfg, old.txt) is never opened to look for a shebang.
+
+    ``isort .`` reads the first line of every file of its walk; the gate looks
+    only at files with no extension and executable ones, so a run does not
+    open every tracked file: a non-executable ``old.txt`` that starts with a
+    python shebang is the one difference (docs/run.md says so).
+    """
+    project.write("bin/run.cgi", SCRIPT)
+    (project.root / "bin/run.cgi").chmod(0o755)
+    project.write("bin/old.txt", SCRIPT)
+    project.write("bin/tool", SCRIPT)
+    project.write("ok.py", '"""Doc."""\n')
+    project.commit()
+    assert files.tracked_python_files(project.root) == [
+        "bin/run.cgi",
+        "bin/tool",
+        "ok.py",
+    ]
+    assert files.is_source(project.root, "bin/run.cgi")
+    assert not files.is_source(project.root, "bin/old.txt")
+    assert {path for path, _ in isort_direct(project.root)} == {
+        "bin/old.txt",
+        "bin/run.cgi",
+        "bin/tool",
+    }
+
+
 def test_a_tracked_link_to_a_fifo_is_never_opened(project: Project) -> None:
     fifo = project.root.parent / "fifo"
     os.mkfifo(fifo)

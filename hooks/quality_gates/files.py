@@ -64,20 +64,29 @@ def is_python(path: str) -> bool:
     return path.endswith(PYTHON_SUFFIXES)
 
 
-def is_source(root: Path, path: str) -> bool:
+def is_source(root: Path, path: str, executable: bool | None = None) -> bool:
     """Tell whether some tool checks ``path``: Python, Cython, or a Python script.
 
     A script is a file of another name whose first line is a ``python``
     shebang: isort checks it, as pre-commit's ``python`` type includes it.
+    Only a file with no extension, or executable, is opened to look: a data
+    file (``setup.cfg``, ``logo.png``) never is.  ``executable``: as git
+    records it (its mode), or None to ask the file system.
     """
     if is_python(path) or path.endswith(CYTHON_SUFFIXES):
         return True
     if path.endswith(NOT_SCRIPTS):
         return False
+    extension = os.path.splitext(path.rpartition("/")[2])[1]
+    if extension and executable is False:
+        return False
     full = os.path.join(root, path)
     try:
-        if not stat.S_ISREG(os.stat(full).st_mode):
+        mode = os.stat(full).st_mode
+        if not stat.S_ISREG(mode):
             return False  # never open a FIFO or a device a tracked link points to
+        if extension and not mode & 0o111:
+            return False
         with open(full, "rb") as handle:
             first = handle.readline(100)
     except OSError:
@@ -106,16 +115,24 @@ def tracked_python_files(
     and one line for all those a sparse checkout left out (git's skip-worktree
     bit, ``ls-files -t`` tag ``S``).
     """
-    out = git(root, "ls-files", "-z", "-t", "--cached")
-    tagged = {entry[2:]: entry[:1] for entry in out.split("\0") if entry[2:]}
+    out = git(root, "ls-files", "-z", "-t", "-s", "--cached")
+    # "TAG MODE OBJECT STAGE\tPATH" per entry
+    tagged = {
+        name: head
+        for head, _, name in (entry.partition("\t") for entry in out.split("\0"))
+        if name
+    }
     found: list[str] = []
     sparse = 0
     for name in sorted(tagged):
-        if excluded(name, exclude) or not is_source(root, name):
+        head = tagged[name]
+        if excluded(name, exclude):
+            continue
+        if not is_source(root, name, executable=head[2:8] == "100755"):
             continue
         if (root / name).is_file():
             found.append(name)
-        elif tagged[name] == "S":
+        elif head[:1] == "S":
             sparse += 1
         elif skipped is not None:
             skipped.append(f"{name}: {_why_missing(root / name)}; not checked")
