@@ -36,6 +36,9 @@ def test_the_projects_file_has_ten_projects_each_with_five_commands(
     assert len(projects) >= 10
     assert all(set(p.commands) == set(agreement.TOOLS) for p in projects)
     assert sum(1 for p in projects if p.venv) >= 2  # mypy plugins
+    # #10's twelve; #25's fourteen split in two halves; two of its own examples
+    halves = collections.Counter(p.half for p in projects)
+    assert halves == {"": 12, "tuning": 7, "held-out": 7, "unseen": 2}
 
 
 def test_compare_matches_findings_and_explains_the_rest(
