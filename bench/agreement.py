@@ -54,7 +54,7 @@ from bench.sdists import Sdist, download, git, unpack  # noqa: E402
 
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
 # the gate's note when it ran mypy again, as a project would by hand
-RERUN = "ran again with --explicit-package-bases"
+RERUN = "again with --explicit-package-bases"
 Key = tuple[str, int, str]  # path, line, rule
 # options that say how to report, not what to find
 MODES = {"--check", "--diff", "--check-only", "-r", "--recursive", "-q", "--quiet"}

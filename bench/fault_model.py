@@ -363,6 +363,9 @@ def gate_env(space: Space, hooks: Path) -> dict[str, str]:
     env["QUALITY_GATES_CACHE_DIR"] = str(space.dir / "cache")
     env["BLACK_CACHE_DIR"] = str(space.dir / "black-cache")
     env["XDG_STATE_HOME"] = str(space.dir / "state")  # the cache's per-user key
+    # uv's own cache too: a scenario that tampers with an environment must not
+    # leave the machine's uv cache tampered with for the next run
+    env["UV_CACHE_DIR"] = str(space.dir / "uv-cache")
     tmp = space.dir / "tmp"
     tmp.mkdir(exist_ok=True)
     env["TMPDIR"] = str(tmp)

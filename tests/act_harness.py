@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from quality_gates.ci import installers
 
 REPO = Path(__file__).resolve().parent.parent
 STANDINS = REPO / "tests" / "standins"
@@ -107,8 +108,9 @@ def build_wheelhouse(target: Path) -> None:
     """Wheels of everything the act jobs install, for offline pip.
 
     The package itself is not among them: every action builds it from its own
-    checkout (with the setuptools wheel here), so only its dependencies are
-    fetched, read from pyproject.toml, with the audit extra security-scan adds.
+    checkout (its build backend needs nothing installed), so only its
+    dependencies are fetched, read from pyproject.toml, with the audit extra
+    security-scan adds, and the uv the actions install with.
     """
     data = tomllib.loads((REPO / "pyproject.toml").read_text())
     project = data["project"]
@@ -116,9 +118,11 @@ def build_wheelhouse(target: Path) -> None:
         *project["dependencies"],
         *project["optional-dependencies"]["audit"],
         *data["build-system"]["requires"],
+        "setuptools>=77",  # the tested projects' build backend (actions_examples)
         "pytest",
         "pytest-cov",
         "mkdocs",
+        f"uv=={installers.UV}",  # the actions install the suite with it
     ]
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "-w", str(target)]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from act_harness import Act, ActResult, act_fixture, uses, workflow  # noqa: F401
 from conftest import Project, git
+from quality_gates.ci import installers
 
 pytestmark = pytest.mark.slow
 
@@ -191,6 +192,58 @@ def test_two_shards_merge_into_one_report_with_capped_annotations(
         assert sum(len(r["results"]) for r in sarif["runs"]) == 3
 
 
+def test_shards_leave_the_thresholds_to_the_merge(
+    act: Act, project: Project, isolated_cache: Path
+) -> None:
+    """A shard's partial score under fail-under fails nothing; the merge judges.
+
+    a.py (92 lines, one baselined F401) and b.py (3 lines, two): the whole
+    scores 95.8, the shard holding b.py alone 38.5 (ci_shard_thresholds_test).
+    """
+    from ci_shard_thresholds_test import A, B
+    from conftest import cli
+
+    flake8 = PYPROJECT.replace('"flake8", "bandit"', '"flake8"')
+    project.write("pyproject.toml", flake8 + "fail-under = 90\n")
+    project.write("a.py", A)
+    project.write("b.py", B)
+    project.commit("code")
+    made = cli(
+        project.root, "baseline", env={"QUALITY_GATES_CACHE_DIR": str(isolated_cache)}
+    )
+    assert made.returncode == 0, made.stderr
+    merge = {"merge-reports": "true", "shard-count": "2"}
+    jobs = {
+        "shards": {
+            **gate_job(
+                mode="all",
+                **{"shard-index": "${{ matrix.shard }}", "shard-count": "2"},
+            ),
+            "strategy": {"fail-fast": False, "matrix": {"shard": [0, 1]}},
+        },
+        "merge": {**gate_job(**merge), "needs": ["shards"], "if": "${{ always() }}"},
+        "strict": {
+            **gate_job(**merge, **{"fail-under": "96"}),
+            "needs": ["shards"],
+            "if": "${{ always() }}",
+        },
+    }
+    project.write(".github/workflows/gate.yml", workflow(jobs))
+    project.commit("workflow")
+    result = act.run(project.root)
+    log = result.log[-4000:]
+    assert result.job_succeeded("shards"), log
+    assert result.job_succeeded("merge"), log
+    assert result.outputs["merge"]["score"] == "95.8", log
+    assert not result.job_succeeded("strict"), log
+    assert result.annotations(job="strict") == [
+        "title=quality-gates run::score 95.8 is under fail-under 96"
+    ]
+    summary = result.summary("strict")
+    assert "## quality-gates run: failed" in summary, summary
+    assert "- score 95.8 is under fail-under 96" in summary, summary
+
+
 def cached_column(summary: str, tool: str) -> str:
     """Return the `cached / files` cell of ``tool`` in the summary's tool table."""
     found = re.findall(
@@ -226,6 +279,9 @@ def test_the_second_run_restores_the_environment_and_the_results(
     runner.home.mkdir()
     cold = runner.run(project.root, env=service)
     assert cold.outputs["gate"]["new-findings"] == "3", cold.log[-3000:]
+    # the wheelhouse has the pinned uv, and pip's settings (an offline
+    # wheelhouse) are uv's too: uv installs the suite
+    assert f"with uv {installers.UV} in " in cold.log
     restored = [r for r in cold.of("cache-restore")]
     assert [r["hit"] for r in restored] == [False, False], restored
     assert [r["matched"] for r in restored] == ["", ""]

@@ -8,6 +8,7 @@ mypy.  Never timings: what is asserted is what was run and how it is reported.
 from __future__ import annotations
 
 import io
+import json
 import math
 import subprocess
 import sys
@@ -534,3 +535,162 @@ def test_the_bench_requirements_pin_the_ruff_of_the_ruff_extra() -> None:
     ]
     ruff_pins = [pin for pin in pins if pin.startswith("ruff")]
     assert ruff_pins == extra == ["ruff==0.17.6"]
+
+
+# -- --check: the ratios against the committed results ----------------------------------
+def check_row(scenario: str, cpu: float, wall: float = 1.0, unit: str = "s") -> Row:
+    row = Row(scenario, "medium", "gate", wall, "base", 1.0, 1.0, unit=unit)
+    row.cpu_value, row.cpu_baseline = cpu, 1.0
+    return row
+
+
+def committed(tmp_path: Path, rows: list[Row], bounds: dict | None = None) -> Path:
+    from bench.speed import check
+
+    path = tmp_path / "results.json"
+    check.save(path, rows, {"cores": "2"})
+    if bounds is not None:
+        data = check.load(path)
+        data["bounds"] = bounds
+        path.write_text(json.dumps(data))
+    return path
+
+
+def test_check_fails_only_past_the_noise_bound(tmp_path: Path) -> None:
+    from bench.speed import check
+
+    path = committed(
+        tmp_path,
+        [
+            check_row("warm", 2.0),
+            check_row("cold", 0.8),
+            check_row("memory", float("nan"), wall=1.0, unit="MB"),
+            check_row("edit", 1.0),
+        ],
+        {"medium | warm | base": {"bound": 0.5}},
+    )
+    data = check.load(path)
+    verdicts = check.compare(
+        [
+            check_row("warm", 2.9),  # +45%: inside its own bound of 50%
+            check_row("cold", 0.9),  # +12.5%: past the floor of 10%
+            check_row("memory", float("nan"), wall=1.2, unit="MB"),  # MB, not CPU
+            check_row("edit", 0.8),  # -20%: faster than the results say
+            check_row("new scenario", 5.0),  # nothing committed: not compared
+        ],
+        data,
+    )
+    assert [(v.key.split(" | ")[1], v.status) for v in verdicts] == [
+        ("warm", "ok"),
+        ("cold", "regressed"),
+        ("memory", "regressed"),
+        ("edit", "improved"),
+    ]
+    assert check.failed(verdicts)
+    table = check.render(verdicts)
+    assert (
+        "| medium | cold | base | 0.800 | 0.900 | +10% | 0.880 | regressed |" in table
+    )
+    assert table.endswith("2 regression(s) beyond the noise bound")
+
+
+def test_check_with_nothing_to_compare_fails(tmp_path: Path) -> None:
+    from bench.speed import check
+
+    data = check.load(committed(tmp_path, [check_row("warm", 1.0)]))
+    verdicts = check.compare([check_row("other", 1.0)], data)
+    assert verdicts == [] and check.failed(verdicts)
+    assert "no row of this run has a committed result" in check.render(verdicts)
+
+
+def test_calibration_sets_each_bound_past_the_worst_run(tmp_path: Path) -> None:
+    from bench.speed import check
+
+    data = check.load(
+        committed(tmp_path, [check_row("warm", 2.0), check_row("cold", 1.0)])
+    )
+    runs = [
+        [check_row("warm", 2.2), check_row("cold", 1.01)],
+        [check_row("warm", 1.7), check_row("cold", 0.98)],
+        [check_row("warm", 2.4), check_row("cold", 1.02)],
+    ]
+    bounds = check.calibrate(runs, data)
+    # warm strayed up to +20%: bound 1.5 x 20% = 30%; cold within 2%: the floor
+    assert bounds["medium | warm | base"] == {
+        "bound": 0.3,
+        "deviations": [0.1, -0.15, 0.2],
+    }
+    assert bounds["medium | cold | base"]["bound"] == check.FLOOR
+
+
+def test_a_full_run_keeps_the_calibrated_bounds(tmp_path: Path) -> None:
+    from bench.speed import check
+
+    bounds = {"medium | warm | base": {"bound": 0.4, "deviations": [0.2]}}
+    path = committed(tmp_path, [check_row("warm", 2.0)], bounds)
+    check.save(path, [check_row("warm", 3.0)], {"cores": "2"})
+    data = check.load(path)
+    assert data["bounds"] == bounds
+    assert data["rows"]["medium | warm | base"]["compared"] == 3.0
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (None, "does not exist: a full run"),
+        ("{", "is unreadable"),
+        ('{"format": "other"}', "is not a results file"),
+    ],
+)
+def test_a_missing_or_wrong_results_file_is_one_line(
+    tmp_path: Path, text: str | None, says: str
+) -> None:
+    path = tmp_path / "results.json"
+    if text is not None:
+        path.write_text(text)
+    proc = script("--check", "--results", str(path), "--work", str(tmp_path / "w"))
+    assert proc.returncode == 1 and proc.stderr.strip().startswith("bench: ")
+    assert says in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_package_bases_go_where_the_project_configures_mypy(tmp_path: Path) -> None:
+    from bench.speed.trees import MYPY_INI, set_package_bases
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.mypy]\nstrict = true\n'
+    )
+    set_package_bases(own)
+    assert (
+        (own / "pyproject.toml")
+        .read_text()
+        .endswith("[tool.mypy]\nexplicit_package_bases = true\nstrict = true\n")
+    )
+    assert not (own / "mypy.ini").exists()
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    set_package_bases(bare)
+    assert (bare / "mypy.ini").read_text() == MYPY_INI
+
+
+def test_warm_runs_match_findings_against_a_baseline_the_gate_wrote(
+    project: Project, tmp_path: Path
+) -> None:
+    from bench.speed.commands import environment
+    from bench.speed.scenarios import BASELINE, take_baseline
+
+    project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["flake8"]\n')
+    project.write("m.py", "import os\n")
+    project.commit()
+    tree = Tree("small", MEDIUM, project.root, ["m.py"], ["m.py"], 1)
+    env = environment(tmp_path / "caches")
+    take_baseline(tree, env)
+    written = json.loads((project.root / BASELINE).read_text())
+    assert {(f["path"], f["rule"]) for f in written["findings"]} == {
+        ("m.py", "D100"),
+        ("m.py", "F401"),
+    }
+    (project.root / BASELINE).write_text("kept")  # one there already: untouched
+    take_baseline(tree, env)
+    assert (project.root / BASELINE).read_text() == "kept"

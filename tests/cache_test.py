@@ -12,12 +12,13 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import HOOKS, Project, cli, cli_json
-from quality_gates import cache_key
+from quality_gates import baseline, cache_key
 
 SOURCE = '"""Doc."""\n\nimport os\n\n\ndef f(a: int) -> int:\n    """Do it."""\n    return a\n'
 
@@ -245,6 +246,34 @@ def test_isort_verdict_is_rechecked_when_a_top_level_package_appears(
     code, report, _ = run(project, "--tools", "isort", "m.py")
     assert report["tools"]["isort"]["cached"] == 0
     assert code == 0  # still sorted: os (stdlib) then newpkg (now first-party)
+
+
+@pytest.mark.parametrize(
+    ("name", "rechecked"),
+    [
+        pytest.param("newpkg/__init__.py", True, id="a package"),
+        pytest.param("newpkg.py", True, id="a module"),
+        pytest.param(f"newpkg{EXTENSION_SUFFIXES[0]}", True, id="an extension"),
+        pytest.param("quality-gates-report.json", False, id="a report"),
+        pytest.param(".quality-gates-baseline.json", False, id="a baseline"),
+        pytest.param("docs-src/conf.py", False, id="a folder no import names"),
+        pytest.param("notes.txt", False, id="a text file"),
+    ],
+)
+def test_isort_rechecks_only_when_a_new_root_entry_can_be_imported(
+    project: Project, name: str, rechecked: bool
+) -> None:
+    """Count as isort's first-party modules what ``import NAME`` finds in the root.
+
+    Anything else written there (a report, the baseline) changes no verdict:
+    it must not make isort check every file of the project again.
+    """
+    project.write("m.py", '"""M."""\n\nimport os\n\nprint(os)\n')
+    project.commit()
+    assert run(project, "--tools", "isort", "m.py")[0] == 0
+    project.write(name, baseline.render([]) if "baseline" in name else "")
+    code, report, _ = run(project, "--tools", "isort", "m.py")
+    assert (code, report["tools"]["isort"]["cached"]) == (0, 0 if rechecked else 1)
 
 
 # -- a cache that can never serve a stale result ------------------------------

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import HOOKS, Project, cli
+from quality_gates import commands
 from quality_gates.ci import docs_build, gate, publish, pytest_cell, relative_coverage
-from quality_gates.cli import parse_reporting
 from quality_gates.errors import GateError
 from quality_gates.report import Report
 
@@ -237,6 +237,47 @@ def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
     )  # 5 of 6 statements
 
 
+def test_ci_coverage_warns_on_a_pull_request_and_fails_on_a_push_under_fail_under(
+    tested: Project, tmp_path: Path
+) -> None:
+    """The coverage-gate action's step: the total is judged on the whole tree only."""
+    root = tested.root
+    cell = pytest_cell.Cell(
+        python=sys.executable, paths=["tests"], index=0, count=1, name="all"
+    )
+    assert pytest_cell.run(cell, root=root, workdir=tmp_path)[0] == 0
+    head = tested.git("rev-parse", "HEAD").strip()
+    args = ("ci", "coverage", "--fail-under", "95", "--json", "c.json")
+    missed = "total coverage 83.33% is under fail-under 95%"
+
+    pr = cli(
+        root,
+        *args,
+        "--diff-base",
+        head,
+        env=actions_env(tmp_path, GITHUB_EVENT_NAME="pull_request"),
+    )
+    assert pr.returncode == 0, pr.stdout + pr.stderr
+    escaped = missed.replace("%", "%25")  # a workflow command's data is escaped
+    assert f"::warning title=quality-gates coverage::{escaped}\n" in pr.stdout
+    assert "::error" not in pr.stdout
+    report = json.loads((root / "c.json").read_text())
+    assert (report["findings"], report["summary"]["threshold_warnings"]) == (
+        [],
+        [missed],
+    )
+
+    push = cli(root, *args, env=actions_env(tmp_path, GITHUB_EVENT_NAME="push"))
+    assert push.returncode == 1, push.stdout + push.stderr
+    assert f"::error title=coverage fail-under::.coverage: {escaped}: add tests" in (
+        push.stdout
+    )
+    assert "::warning" not in push.stdout
+    assert [
+        f["rule"] for f in json.loads((root / "c.json").read_text())["findings"]
+    ] == ["fail-under"]
+
+
 def test_a_cell_runs_from_the_checkout_with_the_standard_library_only(
     tested: Project, tmp_path: Path
 ) -> None:
@@ -382,9 +423,9 @@ def test_a_docs_build_without_a_site_is_an_error(tmp_path: Path) -> None:
     ("scan", "code", "deps"),
     [("all", True, True), ("code", True, False), ("dependencies", False, True)],
 )
-def test_security_arguments(scan: str, code: bool, deps: bool) -> None:
-    """The security-scan's command line, read by the real `security` parser."""
-    argv = gate.security_arguments(
+def test_security_options(scan: str, code: bool, deps: bool) -> None:
+    """The security-scan's options, built in code as its command line would give."""
+    given = gate.security_options(
         requirements="a.txt\nb.txt",
         vuln_db="",
         osv_url="",
@@ -392,16 +433,37 @@ def test_security_arguments(scan: str, code: bool, deps: bool) -> None:
         confidence="",
         scan=scan,
     )
-    _, args = parse_reporting(argv)
+    args = commands.options("security", **given)
     assert args.command == "security" and args.severity_threshold == "high"
     assert args.requirements == ["a.txt", "b.txt"]
     assert (not args.no_code, not args.no_deps) == (code, deps)
     assert args.vuln_db is None and args.osv_url is None
+    argv = ["-r", "a.txt", "-r", "b.txt", "--severity-threshold", "high"]
+    argv += {"all": [], "code": ["--no-deps"], "dependencies": ["--no-code"]}[scan]
+    assert args == commands.parse("security", argv)
 
 
-def test_security_arguments_reject_an_unknown_scan() -> None:
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"severity": "hgh"}, "--severity-threshold: invalid choice: 'hgh'"),
+        ({"confidence": "HIGH"}, "--confidence-threshold: invalid choice: 'HIGH'"),
+    ],
+)
+def test_security_options_are_held_to_the_options_rules(
+    given: dict[str, str], message: str
+) -> None:
+    inputs = dict(
+        requirements="", vuln_db="", osv_url="", severity="", confidence="", scan="all"
+    )
+    with pytest.raises(GateError) as caught:
+        commands.options("security", **gate.security_options(**{**inputs, **given}))
+    assert str(caught.value) == (f"{message} (choose from 'low', 'medium', 'high')")
+
+
+def test_security_options_reject_an_unknown_scan() -> None:
     with pytest.raises(GateError, match="scan must be"):
-        gate.security_arguments(
+        gate.security_options(
             requirements="",
             vuln_db="",
             osv_url="",
@@ -424,34 +486,93 @@ def test_resolve_mode(mode: str, event: str, expected: str) -> None:
     assert gate.resolve_mode(mode, event) == expected
 
 
-def test_run_arguments_pass_the_inputs_through(project: Project) -> None:
+def test_run_options_pass_the_inputs_through(project: Project) -> None:
     project.write("a.py", '"""Doc."""\n')
     project.commit()
     options = gate.GateOptions(
         tools="flake8,bandit", baseline="b.json", fail_under="75"
     )
-    argv = gate.run_arguments(project.root, options, mode="changed", base="abc123")
-    # the command line the action runs, read by the real `run` parser
-    _, args = parse_reporting(argv)
+    given = gate.run_options(project.root, options, mode="changed", base="abc123")
+    assert given is not None
+    args = commands.options("run", **given)
     assert (args.command, args.all_files, args.tools) == ("run", True, "flake8,bandit")
     assert (args.diff_base, args.baseline, args.fail_under) == ("abc123", "b.json", 75)
-    _, plain = parse_reporting(
-        gate.run_arguments(project.root, gate.GateOptions(), mode="all", base="")
+    # the same options as the command line the action stands for
+    assert args == commands.parse(
+        "run",
+        "--all-files --tools flake8,bandit --diff-base abc123 --baseline b.json "
+        "--fail-under 75".split(),
     )
-    assert plain.all_files and plain.diff_base is None and plain.baseline is None
+    plain = gate.run_options(project.root, gate.GateOptions(), mode="all", base="")
+    assert plain is not None
+    assert commands.options("run", **plain) == commands.parse("run", ["--all-files"])
 
 
-def test_coverage_arguments() -> None:
-    """The coverage-gate's command line, read by the real `coverage` parser."""
-    _, args = parse_reporting(
-        gate.coverage_arguments(fail_under="", changed_fail_under="90", base="")
+def test_run_options_of_a_shard(project: Project) -> None:
+    for name in ("a.py", "b.py"):
+        project.write(name, '"""Doc."""\n')
+    project.commit()
+    shards = [
+        gate.run_options(
+            project.root,
+            gate.GateOptions(shard_index=index, shard_count=2),
+            mode="all",
+            base="",
+        )
+        for index in (0, 1)
+    ]
+    named = [given["filenames"] for given in shards if given is not None]
+    assert sorted(sum(named, [])) == ["a.py", "b.py"]
+    assert all(given is None or "all_files" not in given for given in shards)
+
+
+@pytest.mark.parametrize(
+    ("fail_under", "message"),
+    [
+        ("75%", "--fail-under: invalid float value: '75%'"),
+        ("", None),
+    ],
+)
+def test_run_options_check_the_score_input(
+    project: Project, fail_under: str, message: str | None
+) -> None:
+    project.write("a.py", '"""Doc."""\n')
+    project.commit()
+    options = gate.GateOptions(fail_under=fail_under)
+    given = gate.run_options(project.root, options, mode="all", base="")
+    assert given is not None
+    if message is None:
+        assert commands.options("run", **given).fail_under is None
+        return
+    with pytest.raises(GateError) as caught:
+        commands.options("run", **given)
+    assert str(caught.value) == message
+
+
+def test_coverage_options() -> None:
+    """The coverage-gate's options, as the `coverage` parser gives them."""
+    args = commands.options(
+        "coverage",
+        **gate.coverage_options(fail_under="", changed_fail_under="90", base=""),
     )
     assert args.combine and args.fail_under is None and args.diff_base is None
     assert args.changed_fail_under is None  # without a base it means nothing
-    _, args = parse_reporting(
-        gate.coverage_arguments(fail_under="80", changed_fail_under="90", base="abc")
+    assert args == commands.parse("coverage", ["--combine"])
+    args = commands.options(
+        "coverage",
+        **gate.coverage_options(fail_under="80", changed_fail_under="90", base="abc"),
     )
     assert (args.fail_under, args.diff_base, args.changed_fail_under) == (80, "abc", 90)
+    assert args == commands.parse(
+        "coverage",
+        "--combine --fail-under 80 --diff-base abc --changed-fail-under 90".split(),
+    )
+    with pytest.raises(GateError) as caught:
+        commands.options(
+            "coverage",
+            **gate.coverage_options(fail_under="120", changed_fail_under="", base=""),
+        )
+    assert str(caught.value) == "--fail-under: 120 is not from 0 to 100"
 
 
 def test_the_tools_never_write_the_workflows_outputs(

@@ -130,6 +130,15 @@ def test_each_tampering_is_named(
     assert env_verify.problems(venv) == [where + problem]
 
 
+def test_uvs_lock_file_is_the_environments_own(venv: Path) -> None:
+    """An empty ``.lock`` at the root is uv's; the same name elsewhere is foreign."""
+    (venv / ".lock").write_bytes(b"")
+    assert env_verify.problems(venv) == []
+    (site(venv) / ".lock").write_bytes(b"")
+    where = site(venv).relative_to(venv)
+    assert env_verify.problems(venv) == [f"{where}/.lock: not installed by pip"]
+
+
 def test_compiled_files_are_dropped_never_trusted(venv: Path) -> None:
     """A forged .pyc (the source keeps its bytes and mtime) is never read."""
     cache = site(venv) / "pkg" / "__pycache__"

@@ -143,3 +143,58 @@ def test_no_reports_is_an_error(tmp_path: Path) -> None:
         merge.report_files(tmp_path / "missing")
     with pytest.raises(GateError, match="no shard reports to merge"):
         merge.merge([])
+
+
+def recorded(tmp_path: Path, name: str, **limits: object) -> Report:
+    """Return a shard's report whose run recorded thresholds for the merge."""
+    data = json.loads(shard(tmp_path, name, [], 0).read_text())
+    data["summary"]["deferred_thresholds"] = {
+        "fail_under": None,
+        "max_debt": None,
+        "changed": False,
+        "fail_on": "warning",
+        **limits,
+    }
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(data))
+    return merge.read_report(path)
+
+
+def test_shards_that_recorded_different_thresholds_are_an_error(
+    tmp_path: Path,
+) -> None:
+    parts = [recorded(tmp_path, "a", fail_under=80), recorded(tmp_path, "b")]
+    with pytest.raises(GateError, match="different thresholds or modes"):
+        merge.judge(merge.merge(parts), parts)
+    parts = [recorded(tmp_path, "a"), recorded(tmp_path, "b", changed=True)]
+    with pytest.raises(GateError, match="different thresholds or modes"):
+        merge.judge(merge.merge(parts), parts)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"fail_under": "80", "max_debt": None, "changed": False, "fail_on": "error"},
+        {"fail_under": None, "max_debt": 1.5, "changed": False, "fail_on": "error"},
+        {"fail_under": None, "max_debt": None, "changed": 1, "fail_on": "error"},
+        {"fail_under": None, "max_debt": None, "changed": False, "fail_on": "x"},
+        {"fail_under": None},
+        [],
+    ],
+)
+def test_a_damaged_threshold_record_is_an_error(tmp_path: Path, record: object) -> None:
+    path = shard(tmp_path, "a", [], 0)
+    data = json.loads(path.read_text())
+    data["summary"]["deferred_thresholds"] = record
+    path.write_text(json.dumps(data))
+    parts = [merge.read_report(path)]
+    with pytest.raises(GateError, match="deferred_thresholds: "):
+        merge.judge(merge.merge(parts), parts)
+
+
+@pytest.mark.parametrize("text", ["abc", "-1", "100.5", "nan"])
+def test_the_merge_jobs_fail_under_must_be_a_score(text: str) -> None:
+    with pytest.raises(GateError, match="must be a score from 0 to 100"):
+        merge.fail_under_input(text)
+    assert merge.fail_under_input(" ") is None
+    assert merge.fail_under_input("80") == 80.0

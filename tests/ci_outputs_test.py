@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from quality_gates import cli
+from quality_gates import commands
 from quality_gates.ci import outputs, publish
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -92,7 +92,7 @@ def test_publish_writes_every_view(
 
 def test_a_subcommand_without_report_is_an_error() -> None:
     with pytest.raises(GateError, match="quality-gates baseline makes no report"):
-        cli.parse_reporting(["baseline"])
+        commands.reporting("baseline")
 
 
 def test_missed_thresholds_and_whole_project_findings_are_annotated_uncoloured() -> (

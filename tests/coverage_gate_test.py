@@ -323,7 +323,8 @@ def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
     sarif = json.loads(out.read_text())
     validate_sarif(sarif)
     results = sarif["runs"][0]["results"]
-    assert sorted(r["ruleId"] for r in results) == ["changed-lines", "fail-under"]
+    # with a diff base the total under fail-under warns: the changed line fails
+    assert sorted(r["ruleId"] for r in results) == ["changed-lines"]
     assert (
         "coverage changed-lines" in proc.stderr
     )  # the terminal still sees the findings
@@ -349,6 +350,64 @@ def test_changed_threshold_defaults_to_fail_under(project: Project) -> None:
 
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["summary"]["changed"]["fail_under"] == 50
+
+
+def _covered_change(project: Project) -> None:
+    """Add a fully tested div on a feature branch; unused() stays untested: 90 %."""
+    make_project(project)
+    project.commit("calc with add, sub and an untested helper")
+    project.git("checkout", "-q", "-b", "feature")
+    project.write("calc/__init__.py", CALC + DIV)
+    project.write("tests/test_div.py", TEST_DIV + TEST_DIV_ZERO)
+    project.commit("div, tested")
+    run_tests(project.root)
+
+
+def test_a_change_adding_nothing_uncovered_only_warns_under_fail_under(
+    project: Project,
+) -> None:
+    """quality-gate's changed-mode rule: the whole tree's total warns on a change."""
+    _covered_change(project)
+    total = gate(project, "--fail-under", "95", "--format", "json")
+    change = gate(
+        project, "--fail-under", "95", "--diff-base", "main", "--format", "json"
+    )
+
+    # the whole tree: the total fails (its twin below only warns)
+    assert total.returncode == 1, total.stderr
+    whole = json.loads(total.stdout)
+    assert [f["rule"] for f in whole["findings"]] == ["fail-under"]
+    assert "threshold_warnings" not in whole["summary"]
+    # the change: every changed line is covered, so it passes, with the warning
+    assert change.returncode == 0, change.stdout + change.stderr
+    report = json.loads(change.stdout)
+    assert report["findings"] == []
+    assert report["summary"]["percent"] == 90.0
+    assert report["summary"]["threshold_warnings"] == [
+        "total coverage 90.00% is under fail-under 95%"
+    ]
+    assert (
+        "total coverage 90.00% is under fail-under 95%: not failing, since with a"
+        " diff base the gate judges the changed lines (changed-fail-under);"
+        " fail-under fails the runs of the whole tree"
+    ) in report["notes"]
+
+
+def test_with_a_diff_base_uncovered_changed_lines_still_fail(
+    project: Project,
+) -> None:
+    _feature_history(project)  # line 16 (the raise) is changed and uncovered
+    run_tests(project.root)
+    proc = gate(
+        project, "--fail-under", "95", "--diff-base", "main", "--format", "json"
+    )
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [
+        ("changed-lines", 16)
+    ]
+    assert report["summary"]["changed"]["fail_under"] == 95
+    assert len(report["summary"]["threshold_warnings"]) == 1
 
 
 def test_shallow_clone_is_refused_with_the_fetch_to_run(

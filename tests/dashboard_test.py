@@ -261,7 +261,7 @@ def test_no_commits_is_exit_2(project: Project) -> None:
 
 
 def test_history_of_a_project_in_a_subfolder(project: Project) -> None:
-    from quality_gates import history
+    from quality_gates import history, session
 
     project.write("README.md", "monorepo\n")
     project.commit("before the project existed")
@@ -273,9 +273,10 @@ def test_history_of_a_project_in_a_subfolder(project: Project) -> None:
     project.write("proj/a.py", '"""A."""\n')
     project.commit("fix proj")
     said: list[str] = []
-    points = history.history(
-        project.root / "proj", 10, cache=None, progress=said.append
-    )
+    with session.open_session(session.Limits(use_cache=False)) as checking:
+        points = history.history(
+            project.root / "proj", 10, checking, progress=said.append
+        )
     assert [p.subject for p in points] == [
         "before the project existed",
         "add proj",

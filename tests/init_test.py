@@ -515,6 +515,50 @@ def test_baseline_is_what_the_hook_reports_in_its_own_environment(
     assert "baseline: 0 new, 1 baselined" in proc.stdout
 
 
+PINNED_PYTHON = """\
+repos:
+  - repo: https://github.com/psf/black
+    rev: 24.4.2
+    hooks:
+      - id: black
+        language_version: python{running}
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v1.10.0
+    hooks:
+      - id: mypy
+        language_version: python3.9   # a Python the suite cannot run on
+"""
+
+
+@pytest.mark.slow
+def test_the_hooks_python_is_carried_and_pre_commit_builds_it(
+    project: Project, suite: Path, pre_commit_home: Path
+) -> None:
+    """The gate's hook runs on the Python the project's black hook pinned.
+
+    mypy's python3.9 would leave pre-commit unable to install the suite: the
+    hook gets init's own Python, and a note says so.  The baseline is taken by
+    pre-commit in that very environment, and the next run passes in it.
+    """
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    project.write("app.py", '"""App."""\nx = 1\n')
+    project.write(".pre-commit-config.yaml", PINNED_PYTHON.format(running=running))
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = yaml.safe_load((project.root / ".pre-commit-config.yaml").read_text())
+    assert [h.get("language_version") for h in doc["repos"][0]["hooks"]] == [
+        f"python{running}"
+    ]
+    assert "language_version python3.9: the suite needs Python 3.11" in proc.stdout
+    workflow = (project.root / ".github/workflows/quality-gates.yml").read_text()
+    assert f"python-version: '{running}'\n" in workflow
+    project.git("add", "-A")
+    proc = pre_commit(project.root, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "quality gate (black, mypy)" in proc.stdout
+
+
 def assert_one_error_nothing_written(
     proc: subprocess.CompletedProcess[str], root: Path, before: dict[str, bytes]
 ) -> str:

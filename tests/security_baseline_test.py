@@ -9,9 +9,14 @@ from typing import Any
 from conftest import Project, cli, cli_json
 from quality_gates import baseline
 from quality_gates.findings import Finding
-from security_osv_standin import requests_2018
+from security_osv_standin import jinja_2019, requests_2018
 
 RECORD = requests_2018()
+JINJA = jinja_2019(
+    severity=[
+        {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}
+    ],
+)
 RISKY = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n'
 
 
@@ -85,3 +90,75 @@ def test_expired_ignore_is_never_baselined(project: Project) -> None:
     code, report = security(project, "--no-code")
     assert code == 1
     assert [f["rule"] for f in report["findings"] if f["new"]] == ["expired-ignore"]
+
+
+# bandit on RISKY: B404 (import subprocess, LOW) and B602 (shell=True, HIGH)
+BELOW = (
+    "1 bandit finding(s) under the severity or confidence threshold not reported:"
+    " still there, so not fixed since the baseline"
+)
+
+
+def test_findings_under_the_threshold_are_not_fixed_since_the_baseline(
+    project: Project,
+) -> None:
+    make(project)
+    assert cli(project.root, "baseline").returncode == 0
+    code, report = security(project, "--no-deps", "--severity-threshold", "high")
+    assert code == 0, report
+    assert [f["rule"] for f in report["findings"]] == ["B602"]
+    assert (report["summary"]["baselined"], report["summary"]["fixed"]) == (1, 0)
+    assert BELOW in report["notes"]
+    # the same through `run`, with the threshold in the config
+    text = (project.root / "pyproject.toml").read_text()
+    project.write(
+        "pyproject.toml",
+        text + '\n[tool.quality-gates.security]\nseverity-threshold = "high"\n',
+    )
+    code, report, _ = cli_json(project.root, "run", "--all-files")
+    assert code == 0, report
+    assert (report["summary"]["baselined"], report["summary"]["fixed"]) == (1, 0)
+    assert BELOW in report["notes"]
+
+
+def test_the_baseline_keeps_findings_under_the_threshold(project: Project) -> None:
+    make(project)
+    assert cli(project.root, "baseline").returncode == 0
+    written = (project.root / ".quality-gates-baseline.json").read_text()
+    text = (project.root / "pyproject.toml").read_text()
+    high = text + '\n[tool.quality-gates.security]\nseverity-threshold = "high"\n'
+    project.write("pyproject.toml", high)
+    proc = cli(project.root, "baseline")
+    assert proc.returncode == 0, proc.stderr
+    assert "2 finding(s); 0 fixed one(s) removed" in proc.stderr
+    assert "1 kept: still found, under the severity or confidence threshold" in (
+        proc.stderr
+    )
+    assert (project.root / ".quality-gates-baseline.json").read_text() == written
+    # back at the default threshold, B404 is still baselined, not new
+    project.write("pyproject.toml", text)
+    code, report = security(project, "--no-deps")
+    assert code == 0, report
+    assert (report["summary"]["baselined"], report["summary"]["fixed"]) == (2, 0)
+
+
+def test_advisories_under_the_threshold_are_not_fixed(project: Project) -> None:
+    """The advisory of requests (5.5) is under high; jinja2's (9.8) is not."""
+    make(project)
+    moderate = requests_2018(database_specific={"severity": "MODERATE"})
+    project.write("osv/PYSEC-2018-28.json", json.dumps(moderate))
+    project.write("osv/GHSA-462w-v97r-4m45.json", json.dumps(JINJA))
+    project.write("requirements.txt", "requests==2.19.0\njinja2==2.10\n")
+    code, report = security(project, "--no-code")
+    assert code == 1
+    baseline.write(
+        project.root / ".quality-gates-baseline.json",
+        [baseline.Entry.of(Finding.from_dict(f)) for f in report["findings"]],
+    )
+    code, report = security(project, "--no-code", "--severity-threshold", "high")
+    assert code == 0, report
+    assert [f["rule"] for f in report["findings"]] == ["GHSA-462w-v97r-4m45"]
+    assert report["summary"]["below_threshold"] == [
+        "requests 2.19.0: PYSEC-2018-28 (severity 5.5)"
+    ]
+    assert (report["summary"]["baselined"], report["summary"]["fixed"]) == (1, 0)

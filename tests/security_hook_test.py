@@ -7,16 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, run_hook
-from security_osv_standin import osv_record
+from security_osv_standin import jinja_2019
 
-RECORD = osv_record(
-    "GHSA-462w-v97r-4m45",
-    ["CVE-2019-10906", "PYSEC-2019-217"],
-    "Jinja2",
-    "0",
-    "2.10.1",
-    summary="Jinja2 sandbox escape via string formatting",
-)
+RECORD = jinja_2019()
 
 
 @pytest.mark.slow

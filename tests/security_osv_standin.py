@@ -185,6 +185,19 @@ def requests_2018(**extra: Any) -> dict[str, Any]:
     )
 
 
+def jinja_2019(**extra: Any) -> dict[str, Any]:
+    """Build GHSA-462w-v97r-4m45 (Jinja2 < 2.10.1), abridged from OSV's real record."""
+    return osv_record(
+        "GHSA-462w-v97r-4m45",
+        ["CVE-2019-10906", "PYSEC-2019-217"],
+        "Jinja2",
+        "0",
+        "2.10.1",
+        summary="Jinja2 sandbox escape via string formatting",
+        **extra,
+    )
+
+
 def requests_2023(**extra: Any) -> dict[str, Any]:
     """Build GHSA-j8r2-6x86-q33q (requests 2.3.0 to 2.31.0), abridged from OSV."""
     return osv_record(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import Project, cli, validate_sarif
-from security_osv_standin import osv_record, requests_2018
+from security_osv_standin import jinja_2019, osv_record, requests_2018
 
 # real advisories (abridged OSV records as in OSV's PyPI/all.zip)
 RECORDS: list[dict[str, Any]] = [
@@ -23,13 +23,7 @@ RECORDS: list[dict[str, Any]] = [
             {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}
         ],
     ),
-    osv_record(
-        "GHSA-462w-v97r-4m45",
-        ["CVE-2019-10906", "PYSEC-2019-217"],
-        "Jinja2",
-        "0",
-        "2.10.1",
-        summary="Jinja2 sandbox escape via string formatting",
+    jinja_2019(
         severity=[
             {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}
         ],

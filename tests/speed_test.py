@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,20 @@ def test_mypy_checks_a_tree_where_two_files_share_a_module_name(
     assert report["tools"]["mypy"]["status"] == "ok"
     found = [(f["path"], f["rule"]) for f in report["findings"]]
     assert found == [("tests/conftest.py", "assignment")]
+    # it ran twice: the report says so, and how the project avoids it
+    (note,) = [n for n in report["notes"] if n.startswith("mypy: ")]
+    assert re.fullmatch(
+        r'mypy: two files map to one module name \(Duplicate module named "conftest" '
+        r'\(also at "(docs|tests)/conftest.py"\)\), where mypy\'s own run stops; the '
+        r"gate ran mypy again with --explicit-package-bases \(\d+\.\d s lost\)\. "
+        r"Set explicit_package_bases = true \(with mypy_path\) in mypy's config, or "
+        r"add __init__.py files, to run once and make both runs the same",
+        note,
+    )
+    project.write("mypy.ini", "[mypy]\nexplicit_package_bases = True\n")
+    _, configured = run(project, "--all-files", "--tools", "mypy")
+    assert [(f["path"], f["rule"]) for f in configured["findings"]] == found
+    assert not [n for n in configured["notes"] if n.startswith("mypy: ")]
 
 
 def test_black_skips_its_safety_pass_only_when_checking(tmp_path: Path) -> None:

@@ -16,7 +16,9 @@ several runs:
    --check .`` and mypy run directly, cold and warm (``--only ruff-mypy`` runs
    this part alone and rewrites only its section).
 
-It writes ``BENCHMARKS.md`` at the repository root and ``bench/results.png``.
+It writes ``BENCHMARKS.md`` at the repository root, ``bench/results.png`` and
+``bench/results.json`` (the rows, which ``--check`` compares with: see
+``bench/speed/check.py``).
 Timings are wall-clock seconds; CPU seconds (user + system of every child
 process) are recorded beside them because a shared machine makes wall time noisy.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import shutil
 import sys
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from bench import sections
 from bench.sdists import Sdist
-from bench.speed import ruff_mypy
+from bench.speed import check, ruff_mypy
 from bench.speed.machine import load_average, machine
 from bench.speed.measure import Bench
 from bench.speed.plot import plot
@@ -79,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "--only", choices=PARTS, help="run this part alone and rewrite only its section"
     )
+    add_check(parser)
     add("--skip-pre-commit", action="store_true", help="skip scenario 6")
     add("--skip-ruff-mypy", action="store_true", help="skip scenario 7")
     add(
@@ -88,6 +92,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_paths(parser)
     return parser
+
+
+def add_check(parser: argparse.ArgumentParser) -> None:
+    """Add --check and --calibrate (bench/speed/check.py)."""
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="measure the medium tree (a few minutes) and fail on a ratio worse than "
+        "the committed results by more than its noise bound; writes nothing",
+    )
+    parser.add_argument(
+        "--calibrate",
+        type=int,
+        metavar="N",
+        help="run --check N times and set each row's noise bound in --results",
+    )
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
@@ -107,6 +127,12 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     )
     add("--plot", type=Path, default=HERE / "results.png", help="the PNG plot")
     add(
+        "--results",
+        type=Path,
+        default=HERE / "results.json",
+        help="the rows a full run writes and --check compares with",
+    )
+    add(
         "--interval", type=float, default=0.05, help="memory sampling interval, seconds"
     )
     add("-v", "--verbose", action="store_true", help="print every measurement")
@@ -122,6 +148,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--interval must be more than 0")
     if args.only and args.skip_ruff_mypy:
         parser.error("--only ruff-mypy and --skip-ruff-mypy contradict each other")
+    if args.calibrate is not None and args.calibrate < 2:
+        parser.error("--calibrate needs at least 2 runs")
+    if (args.check or args.calibrate) and (args.only or args.quick):
+        parser.error(
+            "--check and --calibrate measure their own plan: no --only/--quick"
+        )
     return args
 
 
@@ -138,6 +170,8 @@ class Plan:
         """Return the plan the options ask for (``--quick``: the small tree, once)."""
         if args.quick:
             return cls(1, (1, 10), (("small", SMALL),))
+        if args.check or args.calibrate:
+            return cls(check.CHECK_RUNS, (1,), (("medium", MEDIUM),))
         return cls(args.runs, (1, 10, 100), (("medium", MEDIUM), ("large", LARGE)))
 
 
@@ -155,6 +189,8 @@ class Session:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every scenario (or the part ``--only`` names) and write the report."""
     args = parse_args(argv)
+    if args.check or args.calibrate:
+        return run_check(args, command_line(argv))
     bench = start(args)
     run = Session(args, Plan.of(args), bench, load_average(), command_line(argv))
     if args.only:
@@ -195,6 +231,38 @@ def measure_ruff_mypy(run: Session) -> dict[str, Tree]:
     for tree in trees.values():
         ruff_mypy.measure(run.bench, tree, run.plan.runs)
     return trees
+
+
+def run_check(args: argparse.Namespace, command: str) -> int:
+    """Measure the check's plan (N times to calibrate) and compare or calibrate."""
+    data = check.load(args.results.resolve())
+    rounds = []
+    for i in range(args.calibrate or 1):
+        bench = start(args)
+        run = Session(args, Plan.of(args), bench, load_average(), command)
+        if args.calibrate:
+            bench.say(f"calibration run {i + 1}/{args.calibrate}")
+        rounds.append(rows_for(bench, measure_check(run), run.plan.counts))
+        shutil.rmtree(bench.work / "caches", ignore_errors=True)
+    if args.calibrate:
+        data["bounds"] = check.calibrate(rounds, data)
+        data["calibration"] = machine(run.load_before, args.calibrate)
+        args.results.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        print(json.dumps(data["bounds"], indent=2, sort_keys=True))
+        return 0
+    verdicts = check.compare(rounds[0], data)
+    print(check.render(verdicts))
+    return 1 if check.failed(verdicts) else 0
+
+
+def measure_check(run: Session) -> dict[str, Tree]:
+    """Measure the check's scenarios on the medium tree: cold once, warm, one edit."""
+    (key, sdist), *_ = run.plan.trees
+    tree = prepare_tree(run.bench, key, sdist)
+    cold(run.bench, tree, 1, warm=False)
+    warm(run.bench, tree, run.plan.runs)
+    edited(run.bench, tree, run.plan.runs, run.plan.counts)
+    return {tree.key: tree}
 
 
 def measure_all(run: Session) -> dict[str, Tree]:
@@ -240,6 +308,7 @@ def write_report(run: Session, trees: dict[str, Tree]) -> None:
     )
     # sections other scripts write (bench/hook_env.py, bench/ci_cache.py) stay
     output.write_text(text + sections.kept(output))
+    check.save(run.args.results, rows, machine(run.load_before, run.plan.runs))
     print(render_table(rows))
     print(f"wrote {output} and {run.args.plot}", file=sys.stderr)
 

@@ -14,12 +14,18 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bench.sdists import git
-from bench.speed.commands import direct_commands, environment, fresh_caches
+from bench.speed.commands import (
+    direct_commands,
+    environment,
+    fresh_caches,
+    gate_command,
+)
 from bench.speed.measure import Bench
 from bench.speed.runs import run_direct, run_gate
 from bench.speed.trees import Tree
 
 REPO = Path(__file__).resolve().parents[2]
+BASELINE = ".quality-gates-baseline.json"
 PRE_COMMIT_CONFIG = """\
 repos:
   - repo: {repo}
@@ -64,9 +70,15 @@ def cold_direct(bench: Bench, tree: Tree, *, warm: bool) -> None:
 
 
 def warm(bench: Bench, tree: Tree, runs: int) -> None:
-    """Nothing changed: the gate, and ruff with its cache warm and without."""
+    """Nothing changed: the gate, and ruff with its cache warm and without.
+
+    The tree gets a baseline of its findings first (not timed): every warm run
+    reports, scores and matches each finding against it, as a legacy
+    project's run does.
+    """
     caches = started(tree)
     env = environment(caches)
+    take_baseline(tree, env)
     ruff = [sys.executable, "-m", "ruff", "check", "--quiet", "--exit-zero", "."]
     bench.measure(f"{tree.key}/ruff-prime", ruff, cwd=tree.root, env=env)
     for _ in range(runs):
@@ -75,6 +87,21 @@ def warm(bench: Bench, tree: Tree, runs: int) -> None:
         bench.measure(
             f"{tree.key}/ruff-no-cache", [*ruff, "--no-cache"], cwd=tree.root, env=env
         )
+
+
+def take_baseline(tree: Tree, env: dict[str, str]) -> None:
+    """Write the tree's baseline with the gate (its caches warm), unless it has one."""
+    if (tree.root / BASELINE).exists():
+        return
+    command = gate_command(None)
+    command[command.index("run")] = "baseline"
+    subprocess.run(  # nosec B603
+        [c for c in command if c != "--all-files"],
+        cwd=tree.root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def started(tree: Tree) -> Path:

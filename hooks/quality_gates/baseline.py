@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quality_gates.atomic import write_file
 from quality_gates.errors import GateError
@@ -21,12 +22,16 @@ from quality_gates.findings import Finding
 
 VERSION = 1
 _KEYS = ("fingerprint", "path", "tool", "rule")
+_FINGERPRINT = operator.itemgetter(3)  # Entry.fingerprint, without a Python call
 _REGENERATE = "delete it and run `quality-gates baseline` to write a new one"
 
 
-@dataclasses.dataclass(frozen=True, order=True)
-class Entry:
-    """One accepted finding, identified by its fingerprint."""
+class Entry(NamedTuple):
+    """One accepted finding, identified by its fingerprint.
+
+    A tuple, not a dataclass: a legacy tree's baseline holds 74k of them, read
+    on every run.
+    """
 
     path: str
     tool: str
@@ -115,7 +120,20 @@ def load(path: Path) -> set[Entry]:
     rows = doc.get("findings")
     if not isinstance(rows, list):
         raise GateError(f"baseline {path}: `findings` is not a list; {_REGENERATE}")
-    return {_entry(path, i, row) for i, row in enumerate(rows)}
+    return _entries(rows) or {_entry(path, i, row) for i, row in enumerate(rows)}
+
+
+def _entries(rows: list[Any]) -> set[Entry] | None:
+    """Read well-formed rows in bulk; None when any is wrong (``_entry`` says which)."""
+    try:
+        fields = [(r["path"], r["tool"], r["rule"], r["fingerprint"]) for r in rows]
+    except (KeyError, TypeError, IndexError):
+        return None
+    if {type(v) for row in fields for v in row} - {str} or not all(
+        row[3] for row in fields
+    ):
+        return None
+    return set(map(Entry._make, fields))
 
 
 def locate(
@@ -142,38 +160,51 @@ def compare(
     *,
     paths: Collection[str] | None,
     tools: Collection[str],
+    below_threshold: Collection[str] = (),
 ) -> Comparison:
     """Mark each finding ``new`` (in place) and count new, baselined and fixed.
 
     Only baseline entries of the ``paths`` (None: every path) and ``tools``
     that were checked can count as fixed: a file or tool left out of this run
-    fixed nothing.
+    fixed nothing, and neither did a finding still there under a threshold
+    (the fingerprints ``below_threshold``).
     """
-    known = {e.fingerprint for e in baseline}
-    current = {f.fingerprint for f in findings}
+    known = set(map(_FINGERPRINT, baseline))
+    new = 0
     for finding in findings:
         finding.new = finding.fingerprint not in known
-    fixed = sum(
-        1
-        for e in baseline
-        if e.fingerprint not in current
-        and (paths is None or e.path in paths)
-        and e.tool in tools
-    )
-    new = sum(1 for f in findings if f.new)
+        new += finding.new
+    # what the baseline knows and this run did not find: fixed, where it looked
+    gone = known.difference(f.fingerprint for f in findings)
+    gone.difference_update(below_threshold)
+    fixed = 0
+    if gone:
+        fixed = sum(
+            1
+            for e in baseline
+            if e.fingerprint in gone
+            and (paths is None or e.path in paths)
+            and e.tool in tools
+        )
     return Comparison(new=new, baselined=len(findings) - new, fixed=fixed)
 
 
 def update(
-    old: Collection[Entry], findings: Sequence[Finding], *, add_new: bool
+    old: Collection[Entry],
+    findings: Sequence[Finding],
+    *,
+    add_new: bool,
+    below_threshold: Collection[str] = (),
 ) -> tuple[set[Entry], int, int]:
     """Ratchet: keep entries still found, drop fixed ones, add new only if asked.
 
-    Returns the new entry set, how many were removed and how many new findings
-    were left out (or added, with ``add_new``).
+    An entry of a finding still there under a threshold (its fingerprint in
+    ``below_threshold``) is kept: it is not fixed.  Returns the new entry set,
+    how many were removed and how many new findings were left out (or added,
+    with ``add_new``).
     """
     current = {Entry.of(f) for f in findings}
-    found = {c.fingerprint for c in current}
+    found = {c.fingerprint for c in current} | set(below_threshold)
     known = {e.fingerprint for e in old}
     kept = {e for e in old if e.fingerprint in found}
     fresh = {c for c in current if c.fingerprint not in known}

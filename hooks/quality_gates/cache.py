@@ -300,7 +300,8 @@ class Cache:
                     if not cache_key.verify(self.key, k, v, mac):
                         self._unsigned()
                         continue
-                    found[k] = json.loads(v)
+                    # most files have no finding of a given tool: no parse for those
+                    found[k] = [] if v == "[]" else json.loads(v)
                     if used != now:
                         stale.append(k)
         except (CorruptCache, ValueError) as exc:

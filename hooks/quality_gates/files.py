@@ -96,6 +96,8 @@ def is_source(root: Path, path: str, executable: bool | None = None) -> bool:
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
     """Glob patterns match the relative path or any leading folder of it."""
+    if not patterns:
+        return False
     parts = path.split("/")
     prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     return any(
@@ -130,7 +132,7 @@ def tracked_python_files(
             continue
         if not is_source(root, name, executable=head[2:8] == "100755"):
             continue
-        if (root / name).is_file():
+        if os.path.isfile(os.path.join(root, name)):
             found.append(name)
         elif head[:1] == "S":
             sparse += 1

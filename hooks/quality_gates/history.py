@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from quality_gates import config as config_mod
-from quality_gates import scan
 from quality_gates.atomic import process_alive
-from quality_gates.cache import Cache
 from quality_gates.errors import GateError
 from quality_gates.files import git
+from quality_gates.session import Session
 
 
 @dataclasses.dataclass
@@ -94,9 +93,7 @@ def prune_stale(top: Path) -> None:
         git(top, "worktree", "prune")
 
 
-def score_commit(
-    tree: Path, subdir: Path, point: Point, *, cache: Cache | None, jobs: int
-) -> Point:
+def score_commit(tree: Path, subdir: Path, point: Point, session: Session) -> Point:
     """Check out ``point.commit`` in ``tree`` and fill in its score, or its error."""
     git(tree, "checkout", "--quiet", "--detach", "--force", point.commit)
     root = tree / subdir
@@ -104,7 +101,7 @@ def score_commit(
         if not root.is_dir():
             raise GateError(f"{subdir.as_posix()} does not exist in this commit")
         cfg = config_mod.load(root)
-        report, _ = scan.project_report("history", root, cfg, cache=cache, jobs=jobs)
+        report, _ = session.project_report("history", cfg)
     except GateError as exc:
         point.error = str(exc).replace(f"{root}/", "")
         return point
@@ -139,9 +136,8 @@ def _same_as(point: Point, previous: Point) -> Point:
 def history(
     root: Path,
     count: int,
+    session: Session,
     *,
-    cache: Cache | None,
-    jobs: int = 0,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[Point]:
     """Score each of the last ``count`` commits of the project at ``root``.
@@ -162,7 +158,7 @@ def history(
             if previous and folder and previous[0] == folder:
                 _same_as(point, previous[1])
             else:
-                score_commit(tree, subdir, point, cache=cache, jobs=jobs)
+                score_commit(tree, subdir, point, session)
             previous = (folder, point)
             if point.error:
                 progress(f"  {point.commit[:10]}: no score: {point.error}")

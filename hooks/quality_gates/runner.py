@@ -6,6 +6,7 @@ import concurrent.futures
 import dataclasses
 import math
 import os
+import stat
 import sys
 import threading
 import time
@@ -17,7 +18,7 @@ from quality_gates import files as files_mod
 from quality_gates import processes, program, sources, testfiles
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
-from quality_gates.findings import Finding, fingerprint_findings
+from quality_gates.findings import SORT_KEY, Finding, fingerprint_findings
 from quality_gates.report import ToolRun
 from quality_gates.tools import load
 from quality_gates.tools.base import Adapter, Context, ToolCrashed, tool_error
@@ -27,20 +28,72 @@ MIN_BATCH_BYTES = 64 * 1024
 MAX_ISOLATED = 8
 
 
-@dataclasses.dataclass
-class Outcome:
-    """What the runner found: fingerprinted findings, tool runs, errors, notes."""
+@dataclasses.dataclass(frozen=True)
+class Fixed:
+    """What one ``Runner.fix`` did: the files it changed, and what went wrong."""
 
-    findings: list[Finding]
-    tools: dict[str, ToolRun]
-    errors: list[str]
-    notes: list[str]
-    sources: dict[str, sources.Source]
-    fixed: list[str] = dataclasses.field(default_factory=list)
+    files: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What one ``Runner.check`` found: findings, tool runs (with seconds), errors."""
+
+    findings: tuple[Finding, ...] = ()
+    tools: Mapping[str, ToolRun] = dataclasses.field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+    # what the report should say beside the findings (files skipped, ...)
+    notes: tuple[str, ...] = ()
+    sources: Mapping[str, sources.Source] = dataclasses.field(default_factory=dict)
+    fixed: tuple[str, ...] = ()
     # which files are tests, and what the suite's defaults leave out there
     tests: testfiles.Rule | None = None
-    test_defaults: list[str] = dataclasses.field(default_factory=list)
-    test_configs: list[str] = dataclasses.field(default_factory=list)
+    test_defaults: tuple[str, ...] = ()
+    test_configs: tuple[str, ...] = ()
+    # found, but under the tool's thresholds: not reported, yet not fixed
+    below_threshold: tuple[Finding, ...] = ()
+
+    def after(self, fixed: Fixed) -> Outcome:
+        """Return this outcome of a check that ``fixed`` preceded: its files, errors.
+
+        An error both saw (a file unreadable before and after) is said once.
+        """
+        errors = (*fixed.errors, *(e for e in self.errors if e not in fixed.errors))
+        return dataclasses.replace(self, errors=errors, fixed=fixed.files)
+
+    def noting(self, notes: Sequence[str]) -> Outcome:
+        """Return this outcome with ``notes`` (say, the files not checked) first."""
+        return dataclasses.replace(self, notes=(*notes, *self.notes))
+
+
+@dataclasses.dataclass
+class _Tally:
+    """What one call of ``fix`` or ``check`` gathers beside the findings."""
+
+    errors: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+    tools: dict[str, ToolRun] = dataclasses.field(default_factory=dict)
+    # problems of the tools' configs, each on its config file's line
+    config_findings: list[Finding] = dataclasses.field(default_factory=list)
+    # what each tool's runs said about themselves (cached with its results)
+    run_notes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+    def error(self, message: str) -> None:
+        """Record an error once (a file read twice is refused twice)."""
+        if message not in self.errors:
+            self.errors.append(message)
+
+    def note(self, *notes: str, tool: str | None = None) -> None:
+        """Add notes to the report, each once; a tool's are kept for its cache.
+
+        Batches of one tool run at once: one lock.
+        """
+        with self._lock:
+            self.notes += [n for n in dict.fromkeys(notes) if n not in self.notes]
+            if tool is not None:
+                self.run_notes.setdefault(tool, []).extend(notes)
 
 
 @dataclasses.dataclass
@@ -72,20 +125,25 @@ class WrongShape(ValueError):
     """A cached value (checksum valid) is not what this code writes."""
 
 
+# the type of each field of an encoded finding, in ``_encode``'s order
+_ROW = (str, str, str, int, int, str, str)
+
+
 def _decode(tool: str, rows: object) -> list[Finding]:
-    """Rebuild cached findings; raise WrongShape for what ``_encode`` never writes."""
+    """Rebuild cached findings; raise WrongShape for what ``_encode`` never writes.
+
+    A warm run decodes every finding of the tree (74k on django): one check
+    of the row's field types (``bool`` is not an ``int`` here), then the record.
+    """
     if not isinstance(rows, list):
         raise WrongShape(f"{type(rows).__name__}, not a list of findings")
     found = []
     for r in rows:
-        if not (isinstance(r, list) and len(r) == 7):
+        if type(r) is not list or len(r) != 7:
             raise WrongShape(f"a finding of {len(r) if isinstance(r, list) else r!r}")
-        text = [r[0], r[1], r[2], r[5], r[6]]
-        if not all(isinstance(v, str) for v in text) or not all(
-            type(v) is int for v in (r[3], r[4])
-        ):
+        if tuple(map(type, r)) != _ROW:
             raise WrongShape(f"a finding with wrong field types: {r!r:.80}")
-        found.append(Finding(tool, r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
+        found.append(Finding(tool, *r))
     return found
 
 
@@ -125,7 +183,11 @@ def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[lis
 
 
 class Runner:
-    """One run of the chosen tools over the chosen files."""
+    """The chosen tools over files: each ``fix`` and ``check`` returns its result.
+
+    A runner keeps nothing from one call to the next: each call's errors,
+    notes and tool runs are in the result it returns.
+    """
 
     def __init__(
         self,
@@ -143,19 +205,13 @@ class Runner:
         self.jobs = jobs or os.cpu_count() or 1
         self.cache = cache
         self.progress = progress or (lambda message: None)
-        self.errors: list[str] = []
-        # what the report should say beside the findings (files skipped, ...)
-        self.notes: list[str] = []
-        self.tools: dict[str, ToolRun] = {}
-        # problems of the tools' configs, each on its config file's line
-        self.config_findings: list[Finding] = []
-        # what each tool's runs said about themselves (cached with its results)
-        self.run_notes: dict[str, list[str]] = {}
-        self._lock = threading.Lock()
 
     # -- reading ----------------------------------------------------------
     def read_sources(
-        self, files: Sequence[str], parsed: Collection[str] | None = None
+        self,
+        files: Sequence[str],
+        tally: _Tally,
+        parsed: Collection[str] | None = None,
     ) -> dict[str, sources.Source]:
         """Read the files once each, noting unreadable ones and syntax errors.
 
@@ -167,34 +223,40 @@ class Runner:
         for name in files:
             refused = self._refused(name)
             if refused:
-                self._error(refused)
+                tally.error(refused)
                 continue
             try:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
-                self._error(f"{name}: cannot read: {exc.strerror}")
+                tally.error(f"{name}: cannot read: {exc.strerror}")
         self._syntax(
             {n: s for n, s in read.items() if parsed is None or n in parsed}, texts
         )
         return read
 
     def _refused(self, name: str) -> str | None:
-        """Why ``name`` is not checked at all: its name, where it leads, its size."""
-        target = files_mod.outside_link(self.ctx.root, name)
-        if target is not None:
-            return files_mod.outside_message(name, target)
-        return (
-            files_mod.line_break_in(name)
-            or files_mod.not_utf8(name)
-            or self._too_big(name)
-        )
+        """Why ``name`` is not checked at all: its name, where it leads, its size.
 
-    def _too_big(self, name: str) -> str | None:
-        limit = self.ctx.config.max_file_kb
+        One ``lstat``: only a symlink costs more (where it leads, its target's size).
+        """
+        path = os.path.join(self.ctx.root, name)
         try:
-            size = (self.ctx.root / name).stat().st_size
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                target = files_mod.outside_link(self.ctx.root, name)
+                if target is not None:
+                    return files_mod.outside_message(name, target)
+                st = os.stat(path)
         except OSError:
-            return None  # reading it says why
+            return self._bad_name(name)  # reading it says why
+        return self._bad_name(name) or self._too_big(name, st.st_size)
+
+    @staticmethod
+    def _bad_name(name: str) -> str | None:
+        return files_mod.line_break_in(name) or files_mod.not_utf8(name)
+
+    def _too_big(self, name: str, size: int) -> str | None:
+        limit = self.ctx.config.max_file_kb
         if not limit or size <= limit * 1024:
             return None
         return (
@@ -202,11 +264,6 @@ class Runner:
             "(generated code?); exclude it (`exclude` in [tool.quality-gates]) or "
             "raise the limit (`max-file-kb`, or --max-file-kb)"
         )
-
-    def _error(self, message: str) -> None:
-        """Record an error once (the files are read again after --fix)."""
-        if message not in self.errors:
-            self.errors.append(message)
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
@@ -232,18 +289,19 @@ class Runner:
             self.cache.put_many(fresh)
 
     # -- fixing -----------------------------------------------------------
-    def fix(self, files: Sequence[str]) -> list[str]:
-        """Apply the fixers in place, in their ``fix_order``; return the files changed.
+    def fix(self, files: Sequence[str]) -> Fixed:
+        """Apply the fixers in place, in their ``fix_order``; say which files changed.
 
         Each fixer rewrites only the files its own run would (its exclusions),
         and only those valid enough for it (isort sorts any; black parses).
         """
+        tally = _Tally()
         fixers = sorted(
             (a for a in self.adapters if a.can_fix), key=lambda a: a.fix_order
         )
         scoped = {a.name: set(a.select(self.ctx, files)) for a in fixers}
         before = self.read_sources(
-            [n for n in files if n in set().union(*scoped.values())]
+            [n for n in files if n in set().union(*scoped.values())], tally
         )
         good = [n for n in files if n in before]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
@@ -259,9 +317,12 @@ class Runner:
             parts = batches(mine, sizes, self.jobs)
             with processes.pool(self.jobs) as pool:
                 failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
-                self.errors.extend(f for f in failures if f)
-        after = self.read_sources(good)
-        return [n for n in good if n in after and after[n].digest != before[n].digest]
+                tally.errors.extend(f for f in failures if f)
+        after = self.read_sources(good, tally)
+        changed = (
+            n for n in good if n in after and after[n].digest != before[n].digest
+        )
+        return Fixed(tuple(changed), tuple(tally.errors))
 
     def _fix_batch(self, adapter: Adapter, part: list[str]) -> str | None:
         """Rewrite one batch in place; return why it failed, if it did."""
@@ -292,16 +353,16 @@ class Runner:
         one that is not valid Python is a finding, and goes only to the tools
         that do not need it valid (``Adapter.syntax``).
         """
+        tally = _Tally()
         scoped = self.scopes(files)
-        self.config_findings = []
         wanted = set().union(*scoped.values())
         parsed = set().union(
             *(scoped[a.name] for a in self.adapters if a.syntax != "text")
         )
-        srcs = self.read_sources([n for n in files if n in wanted], parsed)
+        srcs = self.read_sources([n for n in files if n in wanted], tally, parsed)
         # a whole-program tool checks its whole scope whatever files were named
         # (see Adapter.program): those files go to it unless they are not Python
-        program = self.read_sources(sorted(wanted - set(files)), parsed)
+        program = self.read_sources(sorted(wanted - set(files)), tally, parsed)
         every = {**program, **srcs}
         lines = sources.LinesOf(self.ctx.root, every)
         for src in srcs.values():
@@ -313,74 +374,108 @@ class Runner:
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
             usable = [n for n in scoped[adapter.name] if _usable(adapter, every.get(n))]
-            mine = self._ready(adapter, usable)
+            mine = self._ready(adapter, usable, tally)
             if mine is None:
                 continue
-            keys = self._keys(adapter, mine, srcs)
-            hits = self._hits(adapter.name, keys)
-            misses = [n for n, k in keys.items() if k not in hits]
-            hit = adapter.whole_program and keys and not misses
-            run = self.tools[adapter.name]
-            run.cached = len(mine) if hit else len(keys) - len(misses)
-            run.files = len(mine)
-            for findings in hits.values():
-                found.extend(findings)
-            if hit:
-                self._cached_notes(keys["*"])
-            pending_keys[adapter.name] = {n: keys[n] for n in misses}
-            if misses or not keys:
-                todo.append((adapter, mine if adapter.whole_program else misses))
+            cached, pending_keys[adapter.name], to_run = self._cached(
+                adapter, mine, srcs, tally
+            )
+            found.extend(cached)
+            if to_run is not None:
+                todo.append((adapter, to_run))
         # cached findings carry their fingerprints; only fresh ones are computed
-        found.extend(self._execute(self._plan(todo), pending_keys, lines))
-        found.extend(fingerprint_findings(self.config_findings, lines))
-        found.sort(key=Finding.sort_key)
-        notes = self.notes + (list(self.cache.notes) if self.cache else [])
-        return self._outcome(found, notes, srcs)
+        found.extend(self._execute(self._plan(todo), pending_keys, lines, tally))
+        found.extend(fingerprint_findings(tally.config_findings, lines))
+        found.sort(key=SORT_KEY)
+        if self.cache:
+            tally.notes.extend(self.cache.notes)
+        return self._outcome(found, tally, srcs)
+
+    def _cached(
+        self,
+        adapter: Adapter,
+        mine: list[str],
+        srcs: Mapping[str, sources.Source],
+        tally: _Tally,
+    ) -> tuple[list[Finding], dict[str, str], list[str] | None]:
+        """Return the tool's cached findings, what it must check, and on what.
+
+        The keys of the files to check (their results are stored under them),
+        and the files to run the tool on: None when every result was cached.
+        """
+        keys = self._keys(adapter, mine, srcs, tally)
+        hits = self._hits(adapter.name, keys, tally)
+        misses = [n for n, k in keys.items() if k not in hits]
+        hit = adapter.whole_program and keys and not misses
+        run = tally.tools[adapter.name]
+        run.cached = len(mine) if hit else len(keys) - len(misses)
+        run.files = len(mine)
+        if hit:
+            self._cached_notes(keys["*"], tally)
+        cached = [f for findings in hits.values() for f in findings]
+        pending = {n: keys[n] for n in misses}
+        if misses or not keys:
+            return cached, pending, mine if adapter.whole_program else misses
+        return cached, pending, None
 
     def _outcome(
-        self, found: list[Finding], notes: list[str], srcs: dict[str, sources.Source]
+        self, found: list[Finding], tally: _Tally, srcs: dict[str, sources.Source]
     ) -> Outcome:
         """Return the outcome, with which files are tests and the defaults there."""
         ctx = self.ctx
+        below = {
+            a.name: test for a in self.adapters if (test := a.below_threshold(ctx))
+        }
+        kept: list[Finding] = []
+        under: list[Finding] = []
+        for finding in found:
+            test = below.get(finding.tool)
+            (under if test is not None and test(finding) else kept).append(finding)
         return Outcome(
-            found,
-            self.tools,
-            self.errors,
-            notes,
+            tuple(kept),
+            tally.tools,
+            tuple(tally.errors),
+            tuple(tally.notes),
             srcs,
             tests=ctx.tests,
-            test_defaults=[d for a in self.adapters if (d := a.test_defaults(ctx))],
-            test_configs=[d for a in self.adapters if (d := a.test_config(ctx))],
+            test_defaults=tuple(
+                d for a in self.adapters if (d := a.test_defaults(ctx))
+            ),
+            test_configs=tuple(d for a in self.adapters if (d := a.test_config(ctx))),
+            below_threshold=tuple(under),
         )
 
-    def _ready(self, adapter: Adapter, mine: list[str]) -> list[str] | None:
+    def _ready(
+        self, adapter: Adapter, mine: list[str], tally: _Tally
+    ) -> list[str] | None:
         """Return the tool's files, or None when it is missing, refused or idle."""
-        run = self._tool_run(adapter)
+        run = self._tool_run(adapter, tally)
         if run is None:
             return None
         refused = adapter.preflight(self.ctx)
         if refused:
             run.status, run.message = "error", refused
-            self._error(refused)
+            tally.error(refused)
             return None
         if not mine:
             run.status = "skipped"
             return None
-        self.config_findings += adapter.config_findings(self.ctx)
-        self._note(*adapter.notes(self.ctx))
+        tally.config_findings += adapter.config_findings(self.ctx)
+        tally.note(*adapter.notes(self.ctx))
         return mine
 
-    def _note(self, *notes: str) -> None:
-        """Add notes to the report, each once."""
-        self.notes += [n for n in dict.fromkeys(notes) if n not in self.notes]
-
     def _keys(
-        self, adapter: Adapter, mine: list[str], srcs: Mapping[str, sources.Source]
+        self,
+        adapter: Adapter,
+        mine: list[str],
+        srcs: Mapping[str, sources.Source],
+        tally: _Tally,
     ) -> dict[str, str]:
         """Return the result keys by file (one ``*`` for a whole-program tool)."""
         fp = adapter.fingerprint(self.ctx)
         if adapter.whole_program:
-            stamp = self._program_stamp(adapter, mine)
+            known = {n: src.digest for n, src in srcs.items()}
+            stamp = self._program_stamp(adapter, mine, known, tally)
             return {"*": key(adapter.name, RESULTS, fp, stamp)} if stamp else {}
         more = adapter.file_inputs(self.ctx, mine)  # only the files it names
         return {
@@ -388,14 +483,16 @@ class Runner:
             for n in mine
         }
 
-    def _cached_notes(self, result: str) -> None:
+    def _cached_notes(self, result: str, tally: _Tally) -> None:
         """Repeat the notes of the run whose result the cache gave."""
         k = _notes_key(result)
         notes = (self.cache.get_many([k]) if self.cache else {}).get(k)
         if isinstance(notes, list) and all(isinstance(n, str) for n in notes):
-            self._note(*notes)
+            tally.note(*notes)
 
-    def _hits(self, tool: str, keys: Mapping[str, str]) -> dict[str, list[Finding]]:
+    def _hits(
+        self, tool: str, keys: Mapping[str, str], tally: _Tally
+    ) -> dict[str, list[Finding]]:
         """Return cached findings by key; a value of the wrong shape is a miss."""
         values = self.cache.get_many(keys.values()) if self.cache else {}
         hits = {}
@@ -404,37 +501,45 @@ class Runner:
                 try:
                     hits[k] = _decode(tool, values[k])
                 except WrongShape as exc:
-                    self.notes.append(
+                    tally.notes.append(
                         f"cache entry of {tool} for {name} had the wrong shape "
                         f"({exc}); checked again"
                     )
         return hits
 
-    def _tool_run(self, adapter: Adapter) -> ToolRun | None:
+    def _tool_run(self, adapter: Adapter, tally: _Tally) -> ToolRun | None:
         try:
             version = adapter.version()
         except Exception as exc:  # importlib.metadata.PackageNotFoundError and kin
-            self.tools[adapter.name] = ToolRun(adapter.name, "", status="missing")
-            self.errors.append(
+            tally.tools[adapter.name] = ToolRun(adapter.name, "", status="missing")
+            tally.errors.append(
                 f"{adapter.name}: not installed in this environment ({exc}); "
                 f"{adapter.install_hint()}"
             )
             return None
         run = ToolRun(adapter.name, version)
-        self.tools[adapter.name] = run
+        tally.tools[adapter.name] = run
         return run
 
-    def _program_stamp(self, adapter: Adapter, files: Sequence[str]) -> str | None:
+    def _program_stamp(
+        self,
+        adapter: Adapter,
+        files: Sequence[str],
+        known: Mapping[str, str],
+        tally: _Tally,
+    ) -> str | None:
         """Stamp the named files and every module the tool may import, or None.
 
         None (the result is not cached) when the stamp cannot cover the search
         path: a wrong key would be a stale result, a missing one only a slower run.
+        ``known``: the digests of the files read this run, not read again.
         """
         try:
             folders = adapter.search_path(self.ctx, files)
-            return key("\n".join(files), program.stamp(self.ctx.root, folders))
+            stamp = program.stamp(self.ctx.root, folders, known)
+            return key("\n".join(files), stamp)
         except program.Uncovered as exc:
-            self.notes.append(f"{adapter.name}: result not cached: {exc}")
+            tally.notes.append(f"{adapter.name}: result not cached: {exc}")
             return None
 
     def _plan(self, todo: Sequence[tuple[Adapter, list[str]]]) -> list[Task]:
@@ -464,6 +569,7 @@ class Runner:
         tasks: list[Task],
         pending: dict[str, dict[str, str]],
         lines: sources.LinesOf,
+        tally: _Tally,
     ) -> list[Finding]:
         if not tasks:
             return []
@@ -476,10 +582,10 @@ class Runner:
         results: list[Finding] = []
         to_store: dict[str, Any] = {}
         with processes.pool(self.jobs) as pool:
-            futures = {pool.submit(self._run_task, t): t for t in tasks}
+            futures = {pool.submit(self._run_task, t, tally): t for t in tasks}
             for future in concurrent.futures.as_completed(futures):
                 task = futures[future]
-                results += self._collect(task, future, pending, lines, to_store)
+                results += self._collect(task, future, pending, lines, to_store, tally)
         if self.cache:
             self.cache.put_many(to_store)
         return results
@@ -491,32 +597,35 @@ class Runner:
         pending: dict[str, dict[str, str]],
         lines: sources.LinesOf,
         to_store: dict[str, Any],
+        tally: _Tally,
     ) -> list[Finding]:
         """Return one finished task's findings; cacheable entries go to ``to_store``."""
-        run = self.tools[task.adapter.name]
+        run = tally.tools[task.adapter.name]
         try:
             findings, seconds = future.result()
         except ToolCrashed as exc:
             run.seconds += exc.seconds  # it ran that long before it failed
             run.status = "error"
             run.message = str(exc)
-            self.errors.append(f"{exc} (files: {_names(task.files)})")
+            tally.errors.append(f"{exc} (files: {_names(task.files)})")
             # what it reported before it stopped: shown, never cached
             return fingerprint_findings(exc.findings, lines)
         run.seconds += seconds
         # an occurrence index counts within (path, tool, rule, line text):
         # all from this one task, so the fingerprints are final: cache them
         findings = fingerprint_findings(findings, lines)
-        to_store.update(self._entries(task, findings, pending[task.adapter.name]))
+        to_store.update(
+            self._entries(task, findings, pending[task.adapter.name], tally)
+        )
         return findings
 
     def _entries(
-        self, task: Task, findings: list[Finding], keys: dict[str, str]
+        self, task: Task, findings: list[Finding], keys: dict[str, str], tally: _Tally
     ) -> dict[str, Any]:
         if task.adapter.whole_program:
             if "*" not in keys:
                 return {}
-            notes = self.run_notes.get(task.adapter.name)
+            notes = tally.run_notes.get(task.adapter.name)
             extra = {_notes_key(keys["*"]): notes} if notes else {}
             return {keys["*"]: _encode(findings), **extra}
         per_file: dict[str, list[Finding]] = defaultdict(list)
@@ -524,29 +633,29 @@ class Runner:
             per_file[f.path].append(f)
         return {keys[n]: _encode(per_file.get(n, [])) for n in task.files if n in keys}
 
-    def _run_task(self, task: Task) -> tuple[list[Finding], float]:
+    def _run_task(self, task: Task, tally: _Tally) -> tuple[list[Finding], float]:
         start = time.perf_counter()
         try:
-            findings = self._check_or_isolate(task)
+            findings = self._check_or_isolate(task, tally)
         except ToolCrashed as exc:
             exc.seconds = time.perf_counter() - start
             raise
         return findings, time.perf_counter() - start
 
-    def _check_or_isolate(self, task: Task) -> list[Finding]:
+    def _check_or_isolate(self, task: Task, tally: _Tally) -> list[Finding]:
         try:
-            return self._check_files(task.adapter, task.files)
+            return self._check_files(task.adapter, task.files, tally)
         except ToolCrashed as exc:
             if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
                 raise
-            return self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED])
+            return self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED], tally)
 
-    def _check_files(self, adapter: Adapter, files: Sequence[str]) -> list[Finding]:
+    def _check_files(
+        self, adapter: Adapter, files: Sequence[str], tally: _Tally
+    ) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
         proc = adapter.run(self.ctx, args, files)
-        with self._lock:  # batches of one tool run at once
-            self._note(*proc.notes)
-            self.run_notes.setdefault(adapter.name, []).extend(proc.notes)
+        tally.note(*proc.notes, tool=adapter.name)
         findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
@@ -555,7 +664,12 @@ class Runner:
         return findings
 
     def _isolate(
-        self, adapter: Adapter, files: Sequence[str], exc: ToolCrashed, left: list[int]
+        self,
+        adapter: Adapter,
+        files: Sequence[str],
+        exc: ToolCrashed,
+        left: list[int],
+        tally: _Tally,
     ) -> list[Finding]:
         """Rerun a crashed batch by halves, down to the files that crash the tool.
 
@@ -576,11 +690,11 @@ class Runner:
         found: list[Finding] = []
         for part in (files[:half], files[half:]):
             try:
-                found += self._check_files(adapter, part)
+                found += self._check_files(adapter, part, tally)
             except ToolCrashed as inner:
                 if not inner.traceback:
                     raise
-                found += self._isolate(adapter, part, inner, left)
+                found += self._isolate(adapter, part, inner, left, tally)
         return found
 
 

@@ -12,6 +12,7 @@ interpolates linearly inside each rating's band, so A is 80-100, B 60-80, C
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -41,6 +42,7 @@ CATEGORY_MINUTES: dict[str, tuple[int, int, int]] = {
     "other": (10, 5, 2),
 }
 _SEVERITY_INDEX = {"error": 0, "warning": 1, "info": 2}
+_TRIPLE = operator.attrgetter("tool", "rule", "severity")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,7 +147,7 @@ def compute(
     debt = 0
     # a cost depends on tool, rule and severity only: each triple is priced
     # once, so 100k findings ask the adapters a few hundred times, not 100k
-    triples = Counter((f.tool, f.rule, f.severity) for f in findings)
+    triples = Counter(map(_TRIPLE, findings))
     for (tool, rule, severity), count in triples.items():
         cost = price(tool, rule, severity, costs) * count
         debt += cost

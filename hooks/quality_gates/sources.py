@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import dataclasses
 import hashlib
 import io
@@ -140,7 +141,7 @@ def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
             path, "E902", 1, 1, "file contains NUL bytes: binary, not Python source"
         )
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = _encoding(data)
         return data.decode(encoding), None
     except LookupError as exc:
         return "", _problem(path, "E902", 1, 1, f"cannot decode: {exc}")
@@ -157,6 +158,21 @@ def decode(path: str, data: bytes) -> tuple[str, Finding | None]:
             f"not valid {bad.encoding}: byte 0x{data[bad.start]:02x} "
             f"at offset {bad.start}; save the file as UTF-8 or declare its encoding",
         )
+
+
+def _encoding(data: bytes) -> str:
+    """Return the PEP 263 encoding; UTF-8 without asking tokenize when no line says.
+
+    A declaration sits in the first two lines; without a BOM or the word
+    ``coding`` there, tokenize would answer UTF-8 too.
+    """
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data[:second] if second >= 0 else data
+    if b"coding" not in head and not data.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return encoding
 
 
 def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
@@ -217,9 +233,13 @@ def parses(text: str) -> bool:
     return True
 
 
+def digest(data: bytes) -> str:
+    """Hash a file's content: its ``Source.digest`` and its line in a program stamp."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def read(root: Path, path: str) -> tuple[Source, str]:
     """Read ``path`` once: the Source record and its decoded text."""
     data = (root / path).read_bytes()
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     text, problem = decode(path, data)
-    return Source(path, digest, text, problem), text
+    return Source(path, digest(data), text, problem), text

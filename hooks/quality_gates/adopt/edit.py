@@ -34,6 +34,7 @@ class SuiteHook:
     files: str | None = None
     exclude: str | None = None
     stages: tuple[str, ...] | None = None
+    language_version: str | None = None
     additional_dependencies: tuple[str, ...] = ()
 
 
@@ -98,6 +99,7 @@ def hook_lines(hook: SuiteHook, style: Style, dash: int) -> list[str]:
         ("files", hook.files),
         ("exclude", hook.exclude),
         ("stages", list(hook.stages) if hook.stages is not None else None),
+        ("language_version", hook.language_version),
         ("additional_dependencies", list(hook.additional_dependencies) or None),
     ]
     for name, item in fields:

@@ -6,11 +6,14 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from quality_gates.adopt import conflicts, known
+from quality_gates.adopt import conflicts, known, language
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
 from quality_gates.errors import GateError
 from quality_gates.tools import defaults, pinned
+
+# what decides when a hook runs, and on which Python: one gate hook each
+Key = tuple[str | None, str | None, tuple[str, ...] | None, str | None]
 
 
 @dataclasses.dataclass
@@ -36,6 +39,10 @@ class Replaced:
             self.hook.text("exclude"),
             tuple(stages) if stages is not None else None,
         )
+
+    def key(self) -> Key:
+        """files, exclude, stages and language_version: one gate hook each."""
+        return (*self.filters(), self.hook.text("language_version"))
 
 
 @dataclasses.dataclass
@@ -133,21 +140,24 @@ def groups(
     tools: Sequence[str],
     deps: dict[str, list[str]],
     shared_exclude: str | None,
+    pythons: language.Pythons | None = None,
 ) -> list[SuiteHook]:
-    """Return a ``quality-gate`` hook per files/exclude/stages of the replaced hooks.
+    """Return a ``quality-gate`` hook per files/exclude/stages/language_version.
 
     Tools no hook ran before join the hooks without filters.  ``shared_exclude``
-    is an exclude every replaced hook had that is now the suite's ``exclude``.
+    is an exclude every replaced hook had that is now the suite's ``exclude``;
+    ``pythons`` resolves each hook's ``language_version`` against the config's
+    ``default_language_version``.
     """
-    by_filter: dict[
-        tuple[str | None, str | None, tuple[str, ...] | None], list[str]
-    ] = {}
+    pythons = pythons or language.Pythons()
+    by_filter: dict[Key, list[str]] = {}
     for item in found.replaced:
-        files, exclude, stages = item.filters()
-        if exclude == shared_exclude:
-            exclude = None
-        if item.tool in tools:
-            by_filter.setdefault((files, exclude, stages), []).append(item.tool)
+        if item.tool not in tools:
+            continue
+        files, exclude, stages, own = item.key()
+        python = pythons.resolve(own, f"hook `{item.hook.id}` (line {item.hook.line})")
+        exclude = None if exclude == shared_exclude else exclude
+        by_filter.setdefault((files, exclude, stages, python), []).append(item.tool)
     placed = {t for names in by_filter.values() for t in names}
     # with the suite's entry already there, only the replaced tools are new
     rest = [t for t in tools if t not in placed] if found.suite is None else []
@@ -156,7 +166,8 @@ def groups(
     if len(by_filter) == 1 and rest:
         next(iter(by_filter.values())).extend(rest)
     elif rest or not by_filter:
-        by_filter.setdefault((None, None, None), []).extend(rest)
+        python = pythons.resolve(None, "the gate's hook")
+        by_filter.setdefault((None, None, None, python), []).extend(rest)
     return [
         _hook(
             sorted(set(names), key=list(tools).index),
@@ -171,10 +182,10 @@ def groups(
 def _hook(
     names: list[str],
     tools: Sequence[str],
-    key: tuple[str | None, str | None, tuple[str, ...] | None],
+    key: Key,
     deps: dict[str, list[str]],
 ) -> SuiteHook:
-    files, exclude, stages = key
+    files, exclude, stages, python = key
     packages = [d for name in names for d in deps.get(name, [])]
     whole = list(names) == list(tools)
     # the manifest's name lists the five tools: any other set is named here
@@ -185,5 +196,6 @@ def _hook(
         files=files,
         exclude=exclude,
         stages=stages,
+        language_version=python,
         additional_dependencies=tuple(dict.fromkeys(packages)),
     )

@@ -21,6 +21,7 @@ from quality_gates.adopt import (
     excludes,
     hooks,
     kept_checks,
+    language,
     precommit,
     precommit_plan,
 )
@@ -305,7 +306,9 @@ def _planned(
     carried_deps, dropped = hooks.dependencies(found)
     for dep, why in dropped.items():
         ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
-    suite_hooks = hooks.groups(found, tools, carried_deps, common)
+    pythons = language.Pythons(language.default(config))
+    suite_hooks = hooks.groups(found, tools, carried_deps, common, pythons)
+    ws.notes += pythons.notes
     repo, sha, comment = pin
     uses, note = rev_mod.action_slug(repo)
     ws.notes += [note] if note else []
@@ -317,6 +320,7 @@ def _planned(
             rev if comment else "",
             default_branch(req.root),
             project_environment(ws) if "mypy" in tools else None,
+            language.workflow_python(suite_hooks, config, found.suite),
         ),
     }
     for name in (PYPROJECT, *ws.texts):

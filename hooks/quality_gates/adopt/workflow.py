@@ -44,15 +44,29 @@ _GATE = """\
 """
 
 
-def render(slug: str, rev: str, comment: str, branch: str, install: str | None) -> str:
+_PYTHON = """\
+          # the Python the pre-commit hooks run on (their language_version)
+          python-version: '{python}'
+"""
+
+
+def render(
+    slug: str,
+    rev: str,
+    comment: str,
+    branch: str,
+    install: str | None,
+    python: str | None = None,
+) -> str:
     """Return the workflow's text; ``slug`` is the suite's ``OWNER/NAME`` on GitHub.
 
     ``install``: pip's arguments that build the project's ``.venv`` (the
-    project had one when init took the baseline), else None.
+    project had one when init took the baseline), else None.  ``python``:
+    the version (``3.11``) every hook of the suite runs on, else None (the
+    action's default).
     """
     text = _HEAD.format(branch=branch, checkout=CHECKOUT)
     if install:
         text += _ENV.format(install=install)
-    return text + _GATE.format(
-        slug=slug, rev=rev, comment=f" # {comment}" if comment else ""
-    )
+    text += _GATE.format(slug=slug, rev=rev, comment=f" # {comment}" if comment else "")
+    return text + (_PYTHON.format(python=python) if python else "")

@@ -27,8 +27,9 @@ import os
 import shutil
 from pathlib import Path
 
-# made by ``python -m venv`` (or the suite), not by pip: no RECORD lists them
-VENV_FILES = ("pyvenv.cfg", ".gitignore", ".quality-gates-suite")
+# made by ``python -m venv`` (or the suite), not by pip: no RECORD lists them;
+# ``.lock`` is the empty file uv locks an environment with while it installs
+VENV_FILES = ("pyvenv.cfg", ".gitignore", ".quality-gates-suite", ".lock")
 VENV_SCRIPTS = ("activate", "activate.csh", "activate.fish", "Activate.ps1")
 LIMIT = 3
 

@@ -1,4 +1,10 @@
-"""The quality-gate action's run: mode, shard and base turned into ``run`` arguments."""
+"""The actions' inputs turned into the options of ``run``, ``coverage``, ``security``.
+
+Each function returns the options to give (by their ``dest``), for
+``commands.options`` to build the subcommand's namespace in code: no command
+line is written or parsed.  An input left empty gives nothing, so the option
+keeps its default (the project's config).
+"""
 
 from __future__ import annotations
 
@@ -36,11 +42,11 @@ def resolve_mode(mode: str, event_name: str) -> str:
     return "changed" if event_name in CHANGED_EVENTS else "all"
 
 
-def file_arguments(root: Path, options: GateOptions) -> list[str]:
-    """``--all-files``, or the files of this shard (none: an empty list)."""
+def shard_files(root: Path, options: GateOptions) -> list[str] | None:
+    """Return the files of this shard (maybe none), or None for every tracked file."""
     shards.check_shard(options.shard_index, options.shard_count)
     if options.shard_count == 1:
-        return ["--all-files"]
+        return None
     cfg = config_mod.load(root)
     names = files_mod.tracked_python_files(root, cfg.exclude)
     if not names:
@@ -52,23 +58,32 @@ def file_arguments(root: Path, options: GateOptions) -> list[str]:
     )
 
 
-def run_arguments(
+def _given(**values: object) -> dict[str, object]:
+    """Keep the options the inputs give: an empty or false one leaves the default."""
+    return {
+        dest: value
+        for dest, value in values.items()
+        if value is not False and value not in ("", [])
+    }
+
+
+def run_options(
     root: Path, options: GateOptions, *, mode: str, base: str
-) -> list[str]:
-    """Return the ``quality-gates run`` command line for these options."""
-    argv = ["run", *file_arguments(root, options)]
-    if len(argv) == 1:
-        return []
-    if options.tools:
-        argv += ["--tools", options.tools]
-    for option, value in (
-        ("--diff-base", base if mode == "changed" else ""),
-        ("--baseline", options.baseline),
-        ("--fail-under", options.fail_under),
-    ):
-        if value:
-            argv += [option, value]
-    return argv
+) -> dict[str, object] | None:
+    """Return the ``quality-gates run`` options; None for a shard with no files."""
+    files = shard_files(root, options)
+    if files == []:
+        return None
+    return _given(
+        all_files=files is None,
+        filenames=files or [],
+        tools=options.tools,
+        diff_base=base if mode == "changed" else "",
+        baseline=options.baseline,
+        fail_under=options.fail_under,
+        # a shard's score is its part's: the merge applies the thresholds
+        defer_thresholds=options.shard_count > 1,
+    )
 
 
 def base_commit(root: Path, options: GateOptions, *, mode: str) -> str:
@@ -79,18 +94,17 @@ def base_commit(root: Path, options: GateOptions, *, mode: str) -> str:
     return fetch_base.ensure_base(root, base)
 
 
-def coverage_arguments(
+def coverage_options(
     *, fail_under: str, changed_fail_under: str, base: str
-) -> list[str]:
-    """Return the ``quality-gates coverage`` command line of the coverage-gate."""
-    argv = ["coverage", "--combine"]
-    if fail_under:
-        argv += ["--fail-under", fail_under]
-    if base:
-        argv += ["--diff-base", base]
-        if changed_fail_under:
-            argv += ["--changed-fail-under", changed_fail_under]
-    return argv
+) -> dict[str, object]:
+    """Return the ``quality-gates coverage`` options of the coverage-gate."""
+    return _given(
+        combine=True,
+        fail_under=fail_under,
+        diff_base=base,
+        # without a base, changed lines mean nothing
+        changed_fail_under=changed_fail_under if base else "",
+    )
 
 
 def coverage_base(root: Path, explicit: str, *, event_name: str) -> str:
@@ -110,7 +124,7 @@ def anchor_coverage(root: Path) -> list[str]:
     return [p.name for p in found]
 
 
-def security_arguments(
+def security_options(
     *,
     requirements: str,
     vuln_db: str,
@@ -118,23 +132,16 @@ def security_arguments(
     severity: str,
     confidence: str,
     scan: str,
-) -> list[str]:
-    """Return the ``quality-gates security`` command line of the security-scan."""
+) -> dict[str, object]:
+    """Return the ``quality-gates security`` options of the security-scan."""
     if scan not in ("all", "code", "dependencies"):
         raise GateError(f"scan must be all, code or dependencies, got {scan!r}")
-    argv = ["security"]
-    for name in requirements.split():
-        argv += ["-r", name]
-    for option, value in (
-        ("--vuln-db", vuln_db),
-        ("--osv-url", osv_url),
-        ("--severity-threshold", severity),
-        ("--confidence-threshold", confidence),
-    ):
-        if value:
-            argv += [option, value]
-    if scan == "code":
-        argv.append("--no-deps")
-    elif scan == "dependencies":
-        argv.append("--no-code")
-    return argv
+    return _given(
+        requirements=requirements.split(),
+        vuln_db=vuln_db,
+        osv_url=osv_url,
+        severity_threshold=severity,
+        confidence_threshold=confidence,
+        no_deps=scan == "code",
+        no_code=scan == "dependencies",
+    )

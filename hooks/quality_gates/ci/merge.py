@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from quality_gates import gate
 from quality_gates.errors import ERROR, GateError
 from quality_gates.findings import Finding
 from quality_gates.report import BaselineCounts, Report, Summary, ToolRun
@@ -153,3 +155,56 @@ def report_files(folder: Path) -> list[Path]:
     if not found:
         raise GateError(f"{folder}: no shard reports (*.json) found")
     return found
+
+
+def fail_under_input(text: str) -> float | None:
+    """Read the merge job's ``fail-under`` input: empty, or a score 0-100."""
+    if not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise GateError(f"--fail-under must be a score from 0 to 100, got {text!r}")
+    return value
+
+
+def deferred(reports: Sequence[Report]) -> gate.Thresholds | None:
+    """Return the thresholds the shards recorded; shards that disagree are an error.
+
+    A shard without files records none; ``None`` when no shard recorded any.
+    """
+    found = {
+        gate.Thresholds.from_dict(r.summary.details[gate.DEFERRED])
+        for r in reports
+        if gate.DEFERRED in r.summary.details
+    }
+    if len(found) > 1:
+        raise GateError(
+            "the shards ran with different thresholds or modes: "
+            + "; ".join(sorted(map(str, found)))
+        )
+    return found.pop() if found else None
+
+
+def judge(
+    merged: Report, parts: Sequence[Report], *, fail_under: float | None = None
+) -> None:
+    """Apply the whole tree's thresholds to the merged score, as ``run`` would.
+
+    The shards recorded them (``fail-under``, ``max-debt``, changed-lines mode,
+    ``fail-on``) instead of applying them to their parts; ``fail_under`` (the
+    merge job's own input) overrides theirs.  In changed-lines mode a miss is
+    a warning; on the whole tree it fails.
+    """
+    limits = deferred(parts)
+    merged.summary.details.pop(gate.DEFERRED, None)
+    if limits is None:
+        return
+    merged.notes[:] = [n for n in merged.notes if n != gate.deferred_note(limits)]
+    if fail_under is not None:
+        limits = dataclasses.replace(limits, fail_under=fail_under)
+    gate.apply_thresholds(merged, limits)
+    code, merged.summary.reasons = gate.judge(merged, limits.fail_on)
+    merged.exit_code = max(merged.exit_code, code)

@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # stdlib only, like every module this one imports (a test runs it with -S)
-from quality_gates.ci import env_verify
+from quality_gates.ci import env_verify, installers
 from quality_gates.escape import terminal
 from quality_gates.escape.terminal import say
 from quality_gates.tools.base import CONFIG_FILES
@@ -341,20 +341,24 @@ def _install(
 ) -> None:
     digest = suite_digest(suite)  # before the build writes beside the package
     start = time.perf_counter()
-    shutil.rmtree(venv, ignore_errors=True)
-    venv_cmd = [python, "-m", "venv", "--without-pip", str(venv)]
-    subprocess.run(venv_cmd, check=True)  # nosec B603
-    pip = [python, "-m", "pip", "--python", str(venv / "bin" / "python")]
     target = f"{suite}[{extra}]" if extra else str(suite)
     # no .pyc: a compiled file cannot be checked against its RECORD (env_verify)
-    pip_install = [*pip, "install", "--quiet", "--no-compile"]
-    subprocess.run([*pip_install, target], check=True)  # nosec B603
+    installer = installers.install(python, venv, target, venv_home())
     deps = _hook_dependencies(venv, project) if project is not None else []
     if deps:
         say(f"quality-gates: the hooks' additional_dependencies: {' '.join(deps)}")
-        subprocess.run([*pip_install, *deps], check=True)  # nosec B603
+        installers.add(installer, deps)
+    differs = env_verify.problems(venv)
+    if differs:  # what the installer took from its cache is not what it recorded
+        raise OSError(
+            f"the environment just installed in {venv} differs from its wheels' "
+            f"RECORD ({'; '.join(differs)}): the installer's cache may have been "
+            "tampered with; clear it (`uv cache clean`, `pip cache purge`)"
+        )
     (venv / STAMP).write_text(stamp_text(suite, venv, digest, project))
-    say(f"quality-gates: installed into {venv} in {time.perf_counter() - start:.1f} s")
+    seconds = time.perf_counter() - start
+    used = installer.name
+    say(f"quality-gates: installed into {venv} with {used} in {seconds:.1f} s")
 
 
 def write_outputs(values: dict[str, str]) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import math
 
-from quality_gates import config as config_mod
-from quality_gates.errors import GateError
+from quality_gates.session import Limits
 
 
 def add_runner_options(parser: argparse.ArgumentParser) -> None:
@@ -53,13 +51,11 @@ def add_baseline_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def apply_limits(args: argparse.Namespace, cfg: config_mod.Config) -> None:
-    """Let ``--max-file-kb`` and ``--tool-timeout`` override the config."""
-    if args.max_file_kb is not None:
-        if args.max_file_kb < 0:
-            raise GateError("--max-file-kb must be 0 (no limit) or more")
-        cfg.max_file_kb = args.max_file_kb
-    if args.tool_timeout is not None:
-        if not 0 <= args.tool_timeout < math.inf:
-            raise GateError("--tool-timeout must be 0 (no limit) or more seconds")
-        cfg.tool_timeout = args.tool_timeout
+def runner_limits(args: argparse.Namespace) -> Limits:
+    """Return the session's limits that ``add_runner_options`` parsed."""
+    return Limits(
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+        max_file_kb=args.max_file_kb,
+        tool_timeout=args.tool_timeout,
+    )

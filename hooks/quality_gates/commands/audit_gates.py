@@ -40,6 +40,7 @@ note (severity info) that says why, and does not fail.  With FILES, only
 findings in those files are reported.
 
 exit codes: 0 passed, 1 findings, 2 usage error"""
+TEXT_VIEW = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,14 +8,12 @@ from pathlib import Path
 
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
-from quality_gates import files as files_mod
-from quality_gates import scan
+from quality_gates import session
 from quality_gates.atomic import refuse_outside
-from quality_gates.cache import Cache
 from quality_gates.commands._options import (
     add_baseline_option,
     add_runner_options,
-    apply_limits,
+    runner_limits,
 )
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
@@ -75,19 +73,12 @@ def _target(args: argparse.Namespace, cfg: config_mod.Config) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """Write a new baseline, or prune (and with --add-new extend) the existing one."""
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
-    apply_limits(args, cfg)
-    if args.jobs is not None and args.jobs < 1:
-        raise GateError("--jobs must be at least 1")
+    limits = runner_limits(args)
+    cfg = session.configure(limits)
     path = _target(args, cfg)
     old = baseline_mod.load(path) if path.exists() else None
-    cache = None if args.no_cache else Cache()
-    outcome = scan.check_project(
-        root, cfg, cache=cache, jobs=args.jobs or 0, progress=_say
-    )
-    if cache:
-        cache.close(prune=True)
+    with session.open_session(limits, _say) as checking:
+        outcome = checking.check_project(cfg)
     if outcome.errors:
         for error in outcome.errors:
             terminal.say(f"error: {error}", file=sys.stderr)
@@ -99,13 +90,20 @@ def main(args: argparse.Namespace) -> int:
         baseline_mod.write(path, entries)
         _say(f"wrote {path} with {len(entries)} finding(s)")
         return 0
+    below = {f.fingerprint for f in outcome.below_threshold}
     entries, removed, fresh = baseline_mod.update(
-        old, outcome.findings, add_new=args.add_new
+        old, outcome.findings, add_new=args.add_new, below_threshold=below
     )
     text = baseline_mod.render(entries)
     if path.read_text(encoding="utf-8") != text:
         baseline_mod.write(path, entries)
     _say(f"{path}: {len(entries)} finding(s); {removed} fixed one(s) removed")
+    held = sum(1 for e in entries if e.fingerprint in below)
+    if held:
+        _say(
+            f"{held} kept: still found, under the severity or confidence threshold"
+            " ([tool.quality-gates.security])"
+        )
     if fresh and args.add_new:
         _say(f"{fresh} new finding(s) added (--add-new)")
     elif fresh:

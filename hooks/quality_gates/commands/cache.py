@@ -127,6 +127,8 @@ def main(args: argparse.Namespace) -> int:
             print(actions_log.inert_json(json.dumps(describe(directory), indent=2)))
         else:
             sys.stdout.write(terminal.lines(render(describe(directory)).split("\n")))
+    except BrokenPipeError:
+        raise  # the reader stopped early (| head): cli.main ends quietly
     except OSError as exc:
         raise GateError(f"{exc.filename or directory}: {exc.strerror}") from exc
     return PASSED

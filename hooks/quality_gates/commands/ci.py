@@ -14,7 +14,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from quality_gates import commands
 from quality_gates import files as files_mod
+from quality_gates import reports
 from quality_gates.ci import (
     docs_build,
     fetch_base,
@@ -30,7 +32,9 @@ from quality_gates.ci import (
 from quality_gates.errors import ERROR, FAILED, PASSED, GateError
 from quality_gates.escape import markdown, terminal
 from quality_gates.escape.actions_log import command
+from quality_gates.escape.terminal import say
 from quality_gates.report import Report
+from quality_gates.reports import text
 
 NAME = "ci"
 HELP = "steps of the composite GitHub Actions (outputs, summaries, shards, checks)"
@@ -42,7 +46,8 @@ the job summary ($GITHUB_STEP_SUMMARY) and capped ::error annotations.
   coverage    combine the matrix's coverage data and gate it
   security    the security gate (bandit and the dependency audit)
   report      any reporting subcommand, with SARIF, JSON, summary and outputs
-  merge       merge the JSON reports of the shards of one gate
+  merge       merge the JSON reports of the shards of one gate; apply its
+              thresholds (fail-under, max-debt) to the merged score
   fetch-base  fetch the base commit of a shallow clone, or fail
   needs       fail unless every needed job succeeded (needs-json)
   pytest      one matrix cell: choose its shard of tests, run pytest-cov
@@ -162,6 +167,11 @@ def _add_merge(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=0,
         help="number of shards expected (default: any)",
     )
+    p.add_argument(
+        "--fail-under",
+        default="",
+        help="minimum merged score (default: the one the shards recorded)",
+    )
     _publish_options(p)
 
 
@@ -276,9 +286,28 @@ def _targets(args: argparse.Namespace) -> publish.Targets:
     return publish.Targets(args.json, args.sarif, args.max_annotations, args.title)
 
 
-def _publish_report(argv: list[str], args: argparse.Namespace) -> int:
-    """Build the report of ``quality-gates ARGV`` and publish every view of it."""
-    return publish.publish(subcommand.build(argv), _targets(args))
+def build(options: argparse.Namespace) -> Report:
+    """Build and emit the report of the reporting subcommand ``options.command``.
+
+    The options are the subcommand's own (``commands.options`` or
+    ``commands.parse``); a GateError while building becomes a report of exit
+    2 carrying the error.
+    """
+    name = options.command
+    reporting = commands.reporting(name)
+    try:
+        report = reporting.report(options)
+    except GateError as exc:
+        say(f"quality-gates {name}: error: {exc}", flush=True)
+        return Report(command=name, errors=[str(exc)], exit_code=ERROR)
+    view = reporting.TEXT_VIEW or subcommand.log_text
+    reports.emit(report, options.format, options.output, text_view=view)
+    return report
+
+
+def _publish_report(options: argparse.Namespace, args: argparse.Namespace) -> int:
+    """Build the report of a subcommand run with ``options`` and publish every view."""
+    return publish.publish(build(options), _targets(args))
 
 
 def do_gate(args: argparse.Namespace) -> int:
@@ -299,8 +328,8 @@ def do_gate(args: argparse.Namespace) -> int:
         f"quality-gates ci gate: mode {mode}" + (f", base {base}" if base else ""),
         flush=True,
     )
-    argv = gate.run_arguments(root, options, mode=mode, base=base)
-    if not argv:
+    given = gate.run_options(root, options, mode=mode, base=base)
+    if given is None:
         empty = Report(
             command="run",
             notes=[
@@ -308,7 +337,7 @@ def do_gate(args: argparse.Namespace) -> int:
             ],
         )
         return publish.publish(empty, _targets(args))
-    return _publish_report(argv, args)
+    return _publish_report(commands.options("run", **given), args)
 
 
 def do_coverage(args: argparse.Namespace) -> int:
@@ -333,17 +362,17 @@ def do_coverage(args: argparse.Namespace) -> int:
         f"quality-gates ci coverage: {len(anchored)} coverage data file(s): "
         + " ".join(anchored)
     )
-    argv = gate.coverage_arguments(
+    given = gate.coverage_options(
         fail_under=args.fail_under,
         changed_fail_under=args.changed_fail_under,
         base=base,
     )
-    return _publish_report(argv, args)
+    return _publish_report(commands.options("coverage", **given), args)
 
 
 def do_security(args: argparse.Namespace) -> int:
     """Run the security gate for the security-scan action."""
-    argv = gate.security_arguments(
+    given = gate.security_options(
         requirements=args.requirements,
         vuln_db=args.vuln_db,
         osv_url=args.osv_url,
@@ -351,7 +380,7 @@ def do_security(args: argparse.Namespace) -> int:
         confidence=args.confidence_threshold,
         scan=args.scan,
     )
-    return _publish_report(argv, args)
+    return _publish_report(commands.options("security", **given), args)
 
 
 def do_report(args: argparse.Namespace) -> int:
@@ -361,14 +390,19 @@ def do_report(args: argparse.Namespace) -> int:
         raise GateError("name the subcommand to run after --, e.g. -- security")
     if argv[0] == NAME:
         raise GateError("ci report cannot run ci itself")
-    return _publish_report(argv, args)
+    commands.reporting(argv[0])  # one that makes no report: before its parser
+    return _publish_report(commands.parse(argv[0], argv[1:]), args)
 
 
 def do_merge(args: argparse.Namespace) -> int:
     """Merge the shards' JSON reports and publish the result."""
+    fail_under = merge.fail_under_input(args.fail_under)
     found = merge.report_files(Path(args.dir))
-    report = merge.merge([merge.read_report(p) for p in found], expected=args.expected)
+    parts = [merge.read_report(p) for p in found]
+    report = merge.merge(parts, expected=args.expected)
+    merge.judge(report, parts, fail_under=fail_under)
     report.notes.append(f"merged {len(found)} shard report(s)")
+    print(text.verdict(report), end="", flush=True)
     return publish.publish(report, _targets(args))
 
 

@@ -21,6 +21,8 @@ coverage.xml) and fail when the total is under --fail-under, when it dropped
 below the recorded ratchet by more than --tolerance, or when the lines changed
 since the merge base with --diff-base REF are covered less than
 --changed-fail-under (the uncovered changed lines are listed as file:line).
+With --diff-base a total under --fail-under only warns: a change is judged by
+its changed lines and the ratchet, the total fails runs of the whole tree.
 
 Defaults come from [tool.quality-gates.coverage] (data, fail-under,
 changed-fail-under, tolerance, ratchet); fail-under also from coverage.py's own
@@ -29,6 +31,7 @@ changed-fail-under, tolerance, ratchet); fail-under also from coverage.py's own
 
 exit codes: 0 passed, 1 coverage too low, 2 missing/empty/corrupt data, a ref
 not in the history, or nothing to check"""
+TEXT_VIEW = None
 
 
 def _percent(text: str) -> float:

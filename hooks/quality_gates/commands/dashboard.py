@@ -6,12 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from quality_gates import config as config_mod
-from quality_gates import files as files_mod
-from quality_gates import history, scan
+from quality_gates import history, session
 from quality_gates.atomic import write_file
-from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options, apply_limits
+from quality_gates.commands._options import add_runner_options, runner_limits
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.escape import terminal
 from quality_gates.reports import dashboard
@@ -54,31 +51,22 @@ def main(args: argparse.Namespace) -> int:
     """Score the working tree and the last commits, then write the HTML."""
     if args.commits < 0:
         raise GateError("--commits must be 0 or more")
-    if args.jobs is not None and args.jobs < 1:
-        raise GateError("--jobs must be at least 1")
+    limits = runner_limits(args)
     missing = dashboard.missing_chart()
     if missing:
         raise GateError(missing)
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
-    apply_limits(args, cfg)
-    cache = None if args.no_cache else Cache()
-    try:
+    cfg = session.configure(limits)
+    root = cfg.root
+    # the runners say nothing: the page's progress is this command's own
+    with session.open_session(limits) as checking:
         _progress("checking the working tree")
-        report, _ = scan.project_report(
-            NAME, root, cfg, cache=cache, jobs=args.jobs or 0
-        )
+        report, _ = checking.project_report(NAME, cfg)
         points = []
         if args.commits:
             _progress(
                 f"scoring the last {args.commits} commit(s) in a temporary worktree"
             )
-            points = history.history(
-                root, args.commits, cache=cache, jobs=args.jobs or 0, progress=_progress
-            )
-    finally:
-        if cache:
-            cache.close(prune=True)
+            points = history.history(root, args.commits, checking, progress=_progress)
     title = f"quality-gates: {root.name}"
     page = dashboard.render(report, [p.to_dict() for p in points], title=title)
     write_file(Path(args.output), page, what="--output")

@@ -34,6 +34,7 @@ Defaults come from [tool.quality-gates.docs] (site-dir, base-url, deploy-from,
 config).  Without a base URL, the one mkdocs.yml or conf.py declares is used.
 
 exit codes: 0 passed, 1 findings, 2 no site, bad options or unreadable config"""
+TEXT_VIEW = None
 
 SETTINGS = ("site-dir", "base-url", "deploy-from", "config")
 

@@ -33,6 +33,7 @@ one running quality-gates.  PACKAGE, --budget and --runs default to package,
 budget and runs in [tool.quality-gates.import-time].
 
 exit codes: 0 within budget, 1 over budget, 2 usage error or the import failed"""
+TEXT_VIEW = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -39,6 +39,7 @@ trailer.  Also checks that CODEOWNERS is valid and owns every protected path.
   protect FILES...             the named files, as modified
 
 exit codes: 0 passed, 1 findings, 2 usage or config error"""
+TEXT_VIEW = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,18 +10,16 @@ from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import diffs
 from quality_gates import files as files_mod
-from quality_gates import gate, reports
-from quality_gates.cache import Cache
+from quality_gates import gate, reports, session
 from quality_gates.commands._options import (
     add_baseline_option,
     add_runner_options,
-    apply_limits,
+    runner_limits,
 )
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
 from quality_gates.report import Report
-from quality_gates.runner import Outcome, Runner
-from quality_gates.tools.base import Context
+from quality_gates.runner import Fixed, Outcome, Runner
 
 NAME = "run"
 HELP = "run black, isort, flake8, mypy and bandit as one cached, concurrent gate"
@@ -34,9 +32,12 @@ With a baseline (.quality-gates-baseline.json, `baseline` in config, or
 --baseline) only new findings fail; with --diff-base REF only findings on lines
 changed since the merge base with REF fail, and without named files the
 changed Python files are checked.  --fail-under and --max-debt fail the gate on
-the score and the debt; the verdict lists every reason.
+the score and the debt (with --diff-base they only warn; with
+--defer-thresholds, one shard of a split run, they are recorded for the merge);
+the verdict lists every reason.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error"""
+TEXT_VIEW = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,6 +74,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="MINUTES",
         help="fail when the debt is over MINUTES (default: `max-debt`)",
+    )
+    parser.add_argument(
+        "--defer-thresholds",
+        action="store_true",
+        help="record fail-under and max-debt in the JSON report without applying"
+        " them: the files are one shard of the tree, and `ci merge` applies them"
+        " to the merged score",
     )
     reports.add_options(parser)
 
@@ -133,6 +141,7 @@ def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> gate.Optio
         fail_under=fail_under,
         max_debt=max_debt,
         whole_project=bool(args.all_files),
+        defer_thresholds=args.defer_thresholds,
     )
 
 
@@ -147,44 +156,30 @@ def nothing_to_check(args: argparse.Namespace) -> str:
 
 def _outcome(args: argparse.Namespace, runner: Runner, names: list[str]) -> Outcome:
     """Fix (with --fix), then check the files; nothing to check is an empty run."""
-    fixed: list[str] = []
+    fixed = Fixed()
     if args.fix and names:
         fixed = runner.fix(names)
-        for name in fixed:
+        for name in fixed.files:
             terminal.say(f"Fixing {name}", file=sys.stderr)
     if not names:
         progress(nothing_to_check(args))
-    outcome = runner.check(names) if names else Outcome([], {}, [], [], {})
-    outcome.fixed = fixed
-    return outcome
+        return Outcome()
+    return runner.check(names).after(fixed)
 
 
 def report(args: argparse.Namespace) -> Report:
     """Run the gate on the chosen files; the report carries its verdict."""
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
-    apply_limits(args, cfg)
+    limits = runner_limits(args)
+    cfg = session.configure(limits)
     tools = cfg.tools if args.tools is None else config_mod.tools_option(args.tools)
-    if args.jobs is not None and args.jobs < 1:
-        raise GateError("--jobs must be at least 1")
     options = gate_options(args, cfg)
     skipped: list[str] = []
     names = select_files(args, cfg, options.changed, skipped)
-    cache = None if args.no_cache else Cache()
-    try:
-        runner = Runner(
-            Context(root, cfg),
-            tools,
-            jobs=args.jobs or cfg.jobs,
-            cache=cache,
-            progress=progress,
-        )
-        runner.notes.extend(skipped)
+    listed = names if args.all_files else None
+    with session.open_session(limits, progress) as checking:
+        runner = checking.runner(cfg, tools, tracked=listed)
         outcome = _outcome(args, runner, names)
-    finally:
-        if cache:
-            cache.close(prune=True)
-    built = gate.build_report(NAME, outcome, cfg, options)
+    built = gate.build_report(NAME, outcome.noting(skipped), cfg, options)
     built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
     return built
 

@@ -6,11 +6,9 @@ import argparse
 import sys
 
 from quality_gates import config as config_mod
-from quality_gates import files as files_mod
-from quality_gates import reports, scan
-from quality_gates.cache import Cache
-from quality_gates.commands._options import add_runner_options, apply_limits
-from quality_gates.errors import ERROR, PASSED, GateError
+from quality_gates import reports, session
+from quality_gates.commands._options import add_runner_options, runner_limits
+from quality_gates.errors import ERROR, PASSED
 from quality_gates.escape import terminal
 from quality_gates.report import Report
 from quality_gates.reports.text import PARTS
@@ -75,23 +73,17 @@ def render_text(report: Report) -> str:
     return terminal.lines(out)
 
 
+TEXT_VIEW = render_text
+
+
 def report(args: argparse.Namespace) -> Report:
     """Check every tracked file and score the project."""
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
-    apply_limits(args, cfg)
+    limits = runner_limits(args)
+    cfg = session.configure(limits)
     if args.tools is not None:
         cfg.tools = config_mod.tools_option(args.tools)
-    if args.jobs is not None and args.jobs < 1:
-        raise GateError("--jobs must be at least 1")
-    cache = None if args.no_cache else Cache()
-    try:
-        built, _ = scan.project_report(
-            NAME, root, cfg, cache=cache, jobs=args.jobs or 0, progress=_progress
-        )
-    finally:
-        if cache:
-            cache.close(prune=True)
+    with session.open_session(limits, _progress) as checking:
+        built, _ = checking.project_report(NAME, cfg)
     built.exit_code = ERROR if built.errors else PASSED
     return built
 

@@ -12,14 +12,12 @@ from quality_gates import __version__
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import gate, reports, sources
-from quality_gates.cache import Cache
+from quality_gates import gate, reports, session, sources
 from quality_gates.commands._options import add_baseline_option, add_cache_option
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
 from quality_gates.findings import Finding
 from quality_gates.report import BaselineCounts, Report, ToolRun
-from quality_gates.runner import Runner
 from quality_gates.security import audit as audit_mod
 from quality_gates.security import deps as deps_mod
 from quality_gates.security import ignores as ignores_mod
@@ -44,6 +42,7 @@ and an until date; past it they fail the gate.
 
 exit codes: 0 passed, 1 findings, 2 usage, config or tool error (a source that
 cannot be reached or read is exit 2, never a pass)"""
+TEXT_VIEW = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -114,33 +113,38 @@ def _code_files(cfg: config_mod.Config, names: Sequence[str]) -> list[str]:
 
 @dataclasses.dataclass
 class Gathered:
-    """What the scans found, the files bandit checked, what the ignores took out."""
+    """What the scans found, the files bandit checked, what the ignores took out.
+
+    ``below`` were found under the thresholds: not reported, and not fixed.
+    """
 
     findings: list[Finding] = dataclasses.field(default_factory=list)
     checked: list[str] = dataclasses.field(default_factory=list)
     ignored: list[str] = dataclasses.field(default_factory=list)
+    below: list[Finding] = dataclasses.field(default_factory=list)
 
 
 def scan_code(
-    report: Report, cfg: config_mod.Config, files: Sequence[str], *, use_cache: bool
-) -> list[Finding]:
-    """Run bandit through the runner; its tool run and errors go into ``report``."""
+    report: Report,
+    cfg: config_mod.Config,
+    files: Sequence[str],
+    limits: session.Limits,
+) -> tuple[list[Finding], list[Finding]]:
+    """Run bandit through the runner; its tool run and errors go into ``report``.
+
+    Returns the findings and those under the thresholds.
+    """
     if not files:
         report.notes.append("no Python files to scan with bandit")
-        return []
-    cache = Cache() if use_cache else None
-    try:
-        outcome = Runner(
-            Context(cfg.root, cfg), ("bandit",), cache=cache, progress=progress
-        ).check(files)
-    finally:
-        if cache:
-            cache.close(prune=True)
+        return [], []
+    with session.open_session(limits, progress) as checking:
+        outcome = checking.runner(cfg, ("bandit",)).check(files)
     report.tools.update(outcome.tools)
     report.errors.extend(outcome.errors)
     report.notes.extend(outcome.notes)
+    report.notes.extend(gate.below_threshold_notes(outcome.below_threshold))
     report.summary.files = len(files)
-    return outcome.findings
+    return list(outcome.findings), list(outcome.below_threshold)
 
 
 def _collect(
@@ -160,14 +164,38 @@ def _collect(
             f"auditing the packages installed for {python or sys.executable}; name "
             "requirements with -r, or set python-executable, to audit others"
         )
+    if collected.excluded:
+        report.summary.details["excluded_by_markers"] = collected.excluded
+        report.notes.append(excluded_note(collected))
     if not collected.dependencies:
         if collected.unaudited:
             raise GateError(
                 f"none of the {len(collected.unaudited)} dependencies can be audited: "
                 "pin them with == or install them"
             )
-        report.notes.append(f"no dependencies declared in {collected.origin}")
+        if not collected.excluded:
+            report.notes.append(f"no dependencies declared in {collected.origin}")
     return collected
+
+
+def excluded_note(collected: deps_mod.Collected) -> str:
+    """Say which declared dependencies the audited Python's markers leave out."""
+    count = len(collected.excluded)
+    what = (
+        "dependency is excluded by its marker"
+        if count == 1
+        else "dependencies are excluded by their markers"
+    )
+    rest = (
+        "not audited"
+        if collected.dependencies or collected.unaudited
+        else "nothing else is declared, so nothing to audit"
+    )
+    return (
+        f"{count} declared {what} for this Python ({collected.python}) in"
+        f" {collected.origin}: {rest}: "
+        + ", ".join(f"`{req}`" for req in collected.excluded)
+    )
 
 
 def audit_dependencies(
@@ -215,9 +243,11 @@ def _package_notes(vulnerable: Sequence[Vulnerable]) -> list[str]:
     return notes
 
 
-def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Settings]:
-    root = files_mod.project_root()
-    cfg = config_mod.load(root)
+def _settings(
+    args: argparse.Namespace, limits: session.Limits
+) -> tuple[config_mod.Config, Settings]:
+    cfg = session.configure(limits)
+    root = cfg.root
     chosen = settings_mod.merge(
         settings_mod.from_config(cfg.section("security"), root),
         severity_threshold=args.severity_threshold,
@@ -243,7 +273,10 @@ def _code(
     got: Gathered,
 ) -> None:
     got.checked = _code_files(cfg, args.filenames)
-    found = scan_code(report, cfg, got.checked, use_cache=not args.no_cache)
+    found, below = scan_code(
+        report, cfg, got.checked, session.Limits(use_cache=not args.no_cache)
+    )
+    got.below += below
     code = results.code_findings(found, active)
     report.rules["bandit"] = code.rules
     got.findings += code.findings
@@ -268,6 +301,7 @@ def _dependencies(
     report.notes += _package_notes(vulnerable)
     report.notes += [f"below the severity threshold: {i}" for i in deps.below_threshold]
     got.findings += deps.findings
+    got.below += deps.below
     got.ignored += deps.ignored
 
 
@@ -300,18 +334,25 @@ def _unused(
 
 
 def _ratchet(
-    report: Report, cfg: config_mod.Config, explicit: str | None, checked: list[str]
+    report: Report, cfg: config_mod.Config, explicit: str | None, got: Gathered
 ) -> None:
-    """Mark findings new against the baseline; an expired ignore is always new."""
+    """Mark findings new against the baseline; an expired ignore is always new.
+
+    A baselined finding still there under the thresholds is not fixed.
+    """
     path = baseline_mod.locate(
         cfg.root, explicit, cfg.baseline, required=cfg.baseline_required
     )
     if path is None:
         return
     ran = {name for name, run in report.tools.items() if run.status == "ok"}
-    paths = {f.path for f in report.findings} | set(checked)
+    paths = {f.path for f in report.findings} | set(got.checked)
     found = baseline_mod.compare(
-        report.findings, baseline_mod.load(path), paths=paths, tools=ran
+        report.findings,
+        baseline_mod.load(path),
+        paths=paths,
+        tools=ran,
+        below_threshold={f.fingerprint for f in got.below},
     )
     for finding in report.findings:
         if finding.rule == "expired-ignore":
@@ -321,7 +362,7 @@ def _ratchet(
 
 def report(args: argparse.Namespace) -> Report:
     """Run the gate: bandit, the dependency audit, ignores; the report has a verdict."""
-    cfg, chosen = _settings(args)
+    cfg, chosen = _settings(args, session.Limits(use_cache=not args.no_cache))
     active, expired = ignores_mod.split(_ignores(cfg), datetime.date.today())
     built = Report(command=NAME)
     built.summary.details["thresholds"] = {
@@ -335,8 +376,11 @@ def report(args: argparse.Namespace) -> Report:
         _dependencies(built, cfg, chosen, active, got)
     got.findings += _expired(built, expired)
     _unused(built, active, args, got.ignored)
-    built.findings = sources.fingerprint_files(cfg.root, got.findings)
-    _ratchet(built, cfg, args.baseline, got.checked)
+    # fingerprinted together, as the runner does: one occurrence index for all
+    below = {id(f) for f in got.below}
+    ordered = sources.fingerprint_files(cfg.root, [*got.findings, *got.below])
+    built.findings = [f for f in ordered if id(f) not in below]
+    _ratchet(built, cfg, args.baseline, got)
     built.summary.findings, built.summary.new = len(built.findings), len(built.failing)
     built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
     return built

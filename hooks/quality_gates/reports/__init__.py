@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from quality_gates import closed_pipe
 from quality_gates.atomic import write_file
 from quality_gates.escape import terminal
 from quality_gates.report import Report
@@ -65,10 +66,23 @@ def emit(
             file=sys.stderr,
         )
     else:
-        sys.stdout.write(rendered)
+        _write_stdout(rendered)
         if fmt != "text":
             # a machine format on stdout must not hide why the gate errored
             for error in report.errors:
                 terminal.say(
                     f"quality-gates {report.command}: error: {error}", file=sys.stderr
                 )
+
+
+def _write_stdout(rendered: str) -> None:
+    """Write the report; a reader that stopped early (``| head``) ends it quietly.
+
+    The verdict was reached before the report was written: the exit code is
+    still the gate's, whoever reads (or stops reading) the report.
+    """
+    try:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        closed_pipe.silence(sys.stdout)

@@ -84,8 +84,11 @@ def ratchet(summary: Summary) -> list[str]:
 
 def render(report: Report) -> str:
     """Render every finding on one line, then the verdict."""
-    out = []
-    for f in report.findings:
-        mark = "" if f.new is not False else " [not new]"
-        out.append(line(f.path, f.line, f.column, f.tool, f.rule, f.message) + mark)
+    # ``line``'s format, inline, each line made safe once by ``terminal.lines``:
+    # a legacy tree's run prints 74k of them
+    out = [
+        f"{f.path}:{f.line}:{f.column}: {f.tool} {f.rule} {f.message}"
+        + ("" if f.new is not False else " [not new]")
+        for f in report.findings
+    ]
     return terminal.lines(out) + verdict(report)

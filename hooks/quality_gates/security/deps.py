@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
-import json
 import os
 import re
 import shlex
-import subprocess  # nosec B404 - a fixed interpreter command, never a shell
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from quality_gates.errors import GateError
+from quality_gates.security import interpreter
+from quality_gates.security.markers import Markers
 
 ENVIRONMENT = "environment"
 _COMMENT = re.compile(r"(^|\s+)#.*$")
@@ -51,11 +50,27 @@ class Dependency:
 
 @dataclasses.dataclass
 class Collected:
-    """The dependencies to audit and the ones that cannot be."""
+    """The dependencies to audit, those that cannot be, and those not for here.
+
+    ``excluded``: declared requirements whose environment marker excludes the
+    audited Python (``foo; python_version < "3.8"``), for which ``python`` is
+    the version the markers were evaluated with.
+    """
 
     dependencies: list[Dependency] = dataclasses.field(default_factory=list)
     unaudited: list[str] = dataclasses.field(default_factory=list)
     origin: str = ENVIRONMENT
+    excluded: list[str] = dataclasses.field(default_factory=list)
+    python: str = ""
+
+    def add(self, req: Requirement, outcome: Dependency | str | None) -> None:
+        """Record what ``resolve`` made of ``req``."""
+        if isinstance(outcome, Dependency):
+            self.dependencies.append(outcome)
+        elif outcome:
+            self.unaudited.append(outcome)
+        else:
+            self.excluded.append(str(req))
 
 
 def installed_versions(python: str | None = None) -> dict[str, tuple[str, str]]:
@@ -84,18 +99,11 @@ _LIST_SCRIPT = (
 
 
 def _other_interpreter(python: str) -> list[tuple[str, str]]:
-    try:
-        proc = subprocess.run(  # nosec B603
-            [python, "-c", _LIST_SCRIPT], capture_output=True, text=True, check=False
-        )
-        rows: Any = json.loads(proc.stdout) if proc.returncode == 0 else None
-    except (OSError, ValueError) as exc:
-        raise GateError(f"python-executable {python}: cannot list its packages: {exc}")
+    rows = interpreter.run_json(python, _LIST_SCRIPT, "list its packages")
     if not isinstance(rows, list):
-        tail = proc.stderr.strip().splitlines()
         raise GateError(
             f"python-executable {python}: cannot list its packages: "
-            f"{tail[-1] if tail else 'exit ' + str(proc.returncode)}"
+            f"not a list: {rows!r:.80}"
         )
     return [(str(r[0]), str(r[1])) for r in rows if isinstance(r, list) and len(r) == 2]
 
@@ -119,24 +127,19 @@ def pinned_version(req: Requirement) -> str | None:
     return None
 
 
-def _applies(req: Requirement) -> bool:
-    if req.marker is None:
-        return True
-    try:
-        return bool(req.marker.evaluate({"extra": ""}))
-    except UndefinedEnvironmentName:
-        return True
-
-
 def resolve(
     req: Requirement,
     installed: dict[str, tuple[str, str]],
     *,
     source: str,
     line: int,
+    markers: Markers | None = None,
 ) -> Dependency | str | None:
-    """Return a Dependency, why it cannot be audited, or None if its marker is false."""
-    if not _applies(req):
+    """Return a Dependency, why it cannot be audited, or None if its marker is false.
+
+    ``markers``: the audited Python's (default: the one running here).
+    """
+    if not (markers or Markers()).applies(req):
         return None
     where = f"{source}:{line}" if line else source
     if req.url:
@@ -214,10 +217,16 @@ def _display(root: Path, path: Path) -> str:
 class RequirementsReader:
     """Reads requirements files, following ``-r`` includes once each."""
 
-    def __init__(self, root: Path, installed: dict[str, tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        installed: dict[str, tuple[str, str]],
+        markers: Markers | None = None,
+    ) -> None:
         """Read relative to ``root``; unpinned names resolve against ``installed``."""
         self.root = root
         self.installed = installed
+        self.markers = markers or Markers()
         self.result = Collected(origin="requirements")
         self._seen: set[Path] = set()
 
@@ -253,18 +262,20 @@ class RequirementsReader:
             req = Requirement(spec)
         except InvalidRequirement as exc:
             raise GateError(f"{shown}:{number}: not a valid requirement: {exc}")
-        outcome = resolve(req, self.installed, source=shown, line=number)
-        if isinstance(outcome, Dependency):
-            self.result.dependencies.append(outcome)
-        elif outcome:
-            self.result.unaudited.append(outcome)
+        outcome = resolve(
+            req, self.installed, source=shown, line=number, markers=self.markers
+        )
+        self.result.add(req, outcome)
 
 
 def from_requirements(
-    root: Path, paths: Sequence[str], installed: dict[str, tuple[str, str]]
+    root: Path,
+    paths: Sequence[str],
+    installed: dict[str, tuple[str, str]],
+    markers: Markers | None = None,
 ) -> Collected:
     """Every requirement of the named files (and the files they include)."""
-    reader = RequirementsReader(root, installed)
+    reader = RequirementsReader(root, installed, markers)
     for name in paths:
         path = Path(name)
         reader.read(path if path.is_absolute() else Path.cwd() / path)
@@ -282,6 +293,7 @@ def from_pyproject(
     root: Path,
     pyproject: dict[str, Any],
     installed: dict[str, tuple[str, str]],
+    markers: Markers | None = None,
 ) -> Collected | None:
     """Return ``[project] dependencies``; None without a [project] table.
 
@@ -310,12 +322,13 @@ def from_pyproject(
         except InvalidRequirement as exc:
             raise GateError(f"pyproject.toml: [project] dependencies: {spec!r}: {exc}")
         outcome = resolve(
-            req, installed, source="pyproject.toml", line=_line_of(text, spec)
+            req,
+            installed,
+            source="pyproject.toml",
+            line=_line_of(text, spec),
+            markers=markers,
         )
-        if isinstance(outcome, Dependency):
-            result.dependencies.append(outcome)
-        elif outcome:
-            result.unaudited.append(outcome)
+        result.add(req, outcome)
     return result
 
 
@@ -328,11 +341,13 @@ def collect(
 ) -> Collected:
     """Collect requirements files, else pyproject dependencies, else the environment."""
     installed = installed_versions(python)
+    markers = Markers(python)
     if requirements:
-        return _checked(_unique(from_requirements(root, requirements, installed)))
-    declared = from_pyproject(root, pyproject, installed)
+        read = from_requirements(root, requirements, installed, markers)
+        return _checked(_unique(_for(read, markers)))
+    declared = from_pyproject(root, pyproject, installed, markers)
     if declared is not None:
-        return _checked(_unique(declared))
+        return _checked(_unique(_for(declared, markers)))
     if python is None and not own_environment_is_the_projects():
         raise GateError(
             "nothing of the project to audit: no requirements file, no [project]"
@@ -343,6 +358,13 @@ def collect(
             " scan the code only (--no-deps; scan: code)"
         )
     return _checked(from_environment(python))
+
+
+def _for(collected: Collected, markers: Markers) -> Collected:
+    """Name the Python the markers excluded requirements for."""
+    if collected.excluded:
+        collected.python = markers.version
+    return collected
 
 
 def own_environment_is_the_projects() -> bool:

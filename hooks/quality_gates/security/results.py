@@ -22,12 +22,16 @@ _BANDIT_MESSAGE = re.compile(
 
 @dataclasses.dataclass
 class Outcome:
-    """Findings that count, rule metadata, and what ignores and thresholds hid."""
+    """Findings that count, rule metadata, and what ignores and thresholds hid.
+
+    ``below`` are the findings under the threshold: not reported, not fixed.
+    """
 
     findings: list[Finding] = dataclasses.field(default_factory=list)
     rules: dict[str, RuleInfo] = dataclasses.field(default_factory=dict)
     ignored: list[str] = dataclasses.field(default_factory=list)
     below_threshold: list[str] = dataclasses.field(default_factory=list)
+    below: list[Finding] = dataclasses.field(default_factory=list)
 
 
 def location(root: Path, dep: Dependency) -> tuple[str, int]:
@@ -101,13 +105,13 @@ def dependency_findings(
                 entry.used += 1
                 out.ignored.append(f"{label} ignored by {entry.describe()}")
                 continue
+            path, line = location(root, vuln.dependency)
+            finding = Finding(TOOL, adv.id, "error", path, line, 1, message(vuln, adv))
             if adv.score is not None and float(adv.score) < min_score:
                 out.below_threshold.append(f"{label} (severity {adv.score})")
+                out.below.append(finding)
                 continue
-            path, line = location(root, vuln.dependency)
-            out.findings.append(
-                Finding(TOOL, adv.id, "error", path, line, 1, message(vuln, adv))
-            )
+            out.findings.append(finding)
             out.rules.setdefault(adv.id, dependency_rule(vuln, adv))
     return out
 

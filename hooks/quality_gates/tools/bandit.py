@@ -31,10 +31,17 @@ DEFAULT_EXCLUDE = (
     *(".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".eggs"),
     "*.egg",
 )
-THRESHOLDS = {
-    "severity-threshold": "--severity-level",
-    "confidence-threshold": "--confidence-level",
-}
+THRESHOLDS = ("severity-threshold", "confidence-threshold")
+# the levels _result writes at the end of a finding's message
+_LEVELS = re.compile(r" \(severity (\w+), confidence (\w+); [^()]*\)$")
+
+
+def levels(finding: Finding) -> tuple[str, str] | None:
+    """Return a bandit finding's severity and confidence (lower case), if any."""
+    match = _LEVELS.search(finding.message)
+    if match is None or finding.tool != "bandit":
+        return None
+    return match.group(1).lower(), match.group(2).lower()
 
 
 def thresholds(ctx: Context) -> dict[str, str]:
@@ -158,14 +165,27 @@ class Bandit(Adapter):
         return args
 
     def check_args(self, ctx: Context) -> list[str]:
-        """Ask for a JSON report, with the severity and confidence thresholds."""
-        levels = [
-            arg
-            for key, value in thresholds(ctx).items()
-            if value != "low"  # bandit's default: report every level
-            for arg in (THRESHOLDS[key], value)
-        ]
-        return ["--format", "json", "--quiet", *self.settings(ctx), *levels]
+        """Ask for a JSON report of every level (the thresholds apply afterwards).
+
+        bandit's own ``--severity-level`` would leave the findings under the
+        thresholds unreported, and a baseline would take them for fixed.
+        """
+        return ["--format", "json", "--quiet", *self.settings(ctx)]
+
+    def below_threshold(self, ctx: Context) -> Callable[[Finding], bool] | None:
+        """Tell a finding under ``severity-threshold`` or ``confidence-threshold``."""
+        floors = [LEVELS.index(level) for level in thresholds(ctx).values()]
+        if not any(floors):
+            return None
+
+        def below(finding: Finding) -> bool:
+            found = levels(finding)
+            return found is not None and any(
+                level in LEVELS and LEVELS.index(level) < floor
+                for level, floor in zip(found, floors)
+            )
+
+        return below
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Read the JSON report, with the files and lines bandit could not check.

@@ -77,6 +77,9 @@ class Context:
 
     root: Path
     config: Config
+    # the git-tracked Python files, when the run listed them (--all-files):
+    # mypy's whole program without a second ``git ls-files``
+    tracked: tuple[str, ...] | None = None
 
     @functools.cached_property
     def tests(self) -> testfiles.Rule:
@@ -219,6 +222,15 @@ class Adapter:
         """Say how the gate's run of the tool differs from the tool's own run here."""
         return []
 
+    def below_threshold(self, ctx: Context) -> Callable[[Finding], bool] | None:
+        """Tell the findings under the project's thresholds for this tool.
+
+        The tool reports every level, so such a finding is known to be there:
+        it is not reported, and a baseline does not take it for fixed.  None:
+        the tool has no thresholds here.
+        """
+        return None
+
     def run_args(self, ctx: Context) -> list[str]:
         """Arguments that do not change results (cache locations): not fingerprinted."""
         return []
@@ -337,12 +349,13 @@ def distribution_version(name: str) -> str:
 
 @dataclasses.dataclass
 class Proc:
-    """A finished tool process: exit code and decoded output."""
+    """A finished tool process: exit code, decoded output, notes for the report."""
 
     returncode: int
     stdout: str
     stderr: str
-    # what the report should say about this run (a rerun with other options)
+    # what the report should say of how the tool was run (mypy: run twice, why;
+    # what it said of its config)
     notes: list[str] = dataclasses.field(default_factory=list)
 
     @property

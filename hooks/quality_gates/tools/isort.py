@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import importlib.machinery
+import os
 import posixpath
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -59,11 +61,18 @@ class Isort(Adapter):
         return reads
 
     def config_inputs(self, ctx: Context) -> list[str]:
-        """Add the project's top-level modules: isort sorts first-party by them."""
+        """Add the project's top-level modules: isort sorts first-party by them.
+
+        Only what an import can name (isort's ``place``: a folder, ``NAME.py``
+        or an extension module): a report, a baseline or a cache folder written
+        beside them changes no verdict, and must not make isort check every
+        file again.
+        """
         found = []
         for folder in (ctx.root, ctx.root / "src"):
             try:
-                found += sorted(entry.name for entry in folder.iterdir())
+                with os.scandir(folder) as entries:
+                    found += sorted(e.name for e in entries if _importable(e))
             except OSError:
                 continue
         return [*super().config_inputs(ctx), "\0".join(found)]
@@ -232,6 +241,17 @@ SOURCES = (
     ("setup.cfg", ("isort", "tool:isort")),
     ("tox.ini", ("isort", "tool:isort")),
 )
+
+
+def _importable(entry: os.DirEntry[str]) -> bool:
+    """Tell whether ``import NAME`` could find this entry of a source folder."""
+    for suffix in (".py", *importlib.machinery.EXTENSION_SUFFIXES):
+        if entry.name.endswith(suffix):
+            return entry.name[: -len(suffix)].isidentifier()
+    try:
+        return entry.name.isidentifier() and entry.is_dir()
+    except OSError:
+        return False
 
 
 def _settings(ctx: Context) -> dict[str, Any]:

@@ -169,6 +169,7 @@ class _Rules:
         self.root = root
         self.excludes = [p for p in map(_compiled, settings.exclude) if p is not None]
         self.ignored = git_ignored(root, files) if settings.exclude_gitignore else set()
+        self.listed: dict[str, dict[str, tuple[bool, bool]]] = {}
 
     def skipped(self, path: str, *, folder: bool) -> bool:
         name = path.rpartition("/")[2]
@@ -181,10 +182,29 @@ class _Rules:
         """Tell whether mypy takes a file: a stub beats its module, a package a file."""
         if not path.endswith(SUFFIXES) or self.skipped(path, folder=False):
             return False
-        stem = path.rsplit(".", 1)[0]
-        if path.endswith(".py") and _is_file(self.root / f"{stem}.pyi"):
+        # names from a listing: one per folder, and never one too long to stat
+        folder, _, name = path.rpartition("/")
+        listing = self.listing(folder)
+        stem = name.rsplit(".", 1)[0]
+        if path.endswith(".py") and listing.get(f"{stem}.pyi", (False,))[0]:
             return False
-        return not (self.root / stem).is_dir()
+        return not listing.get(stem, (False, False))[1]
+
+    def listing(self, folder: str) -> dict[str, tuple[bool, bool]]:
+        """(is a file, is a folder) by name in ``folder``: one listing per folder."""
+        if folder not in self.listed:
+            found = {}
+            try:
+                with os.scandir(self.root / folder) as entries:
+                    for entry in entries:
+                        try:
+                            found[entry.name] = (entry.is_file(), entry.is_dir())
+                        except OSError:
+                            continue
+            except OSError:
+                pass
+            self.listed[folder] = found
+        return self.listed[folder]
 
     def walk_from(self, base: str) -> Callable[[str], bool]:
         """Walk ``base`` (the root when empty) as mypy: what it checks below it."""
@@ -209,14 +229,6 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
         return re.compile(pattern)
     except re.error:
         return None
-
-
-def _is_file(path: Path) -> bool:
-    """``Path.is_file``, False when the name cannot exist (a 256-byte ``.pyi``)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
 
 
 def _glob(root: Path, entry: str) -> list[str]:

@@ -116,21 +116,39 @@ def fmt(percent: float) -> str:
 def check_total(
     data: coverage_mod.CoverageData, opts: Options, report: Report, root: Path
 ) -> None:
-    """Fail when the total is under fail-under."""
+    """Fail when the total is under fail-under; with a diff base, only warn.
+
+    The rule of quality-gate's changed mode: the total is the whole tree's, so
+    on a change (``--diff-base``) it would fail every pull request of a project
+    under its threshold, even one that adds nothing uncovered.  A change is
+    judged by its changed lines (and the ratchet); the total fails the runs of
+    the whole tree.
+    """
     if opts.fail_under is None:
         return
     report.summary.details["fail_under"] = opts.fail_under
-    if data.percent < opts.fail_under:
-        report.findings.append(
-            _finding(
-                "fail-under",
-                display(data.source, root),
-                0,
-                f"total coverage {fmt(data.percent)} is under fail-under "
-                f"{opts.fail_under:g}%: add tests for the missing lines "
-                "(`coverage report -m` lists them)",
-            )
+    if data.percent >= opts.fail_under:
+        return
+    missed = (
+        f"total coverage {fmt(data.percent)} is under fail-under {opts.fail_under:g}%"
+    )
+    if opts.diff_base:
+        report.summary.threshold_warnings = [missed]
+        report.notes.append(
+            f"{missed}: not failing, since with a diff base the gate judges the"
+            " changed lines (changed-fail-under); fail-under fails the runs of"
+            " the whole tree"
         )
+        return
+    report.findings.append(
+        _finding(
+            "fail-under",
+            display(data.source, root),
+            0,
+            f"{missed}: add tests for the missing lines"
+            " (`coverage report -m` lists them)",
+        )
+    )
 
 
 def check_ratchet(
