@@ -53,6 +53,8 @@ from quality_gates.tools.testdefaults import bandit_config, bandit_name  # noqa:
 from bench.sdists import Sdist, download, git, unpack  # noqa: E402
 
 TOOLS = ("black", "isort", "flake8", "mypy", "bandit")
+# the gate's note when it ran mypy again, as a project would by hand
+RERUN = "again with --explicit-package-bases"
 Key = tuple[str, int, str]  # path, line, rule
 # options that say how to report, not what to find
 MODES = {"--check", "--diff", "--check-only", "-r", "--recursive", "-q", "--quiet"}
@@ -75,6 +77,11 @@ class Project:
     note: str
     commands: dict[str, str]
     venv: list[str]
+    # "tuning" or "held-out" (#25's split), "unseen" (added after its fixes);
+    # "" for the projects before it
+    half: str = ""
+    # flake8 plugins the project's lint run installs, for the direct run only
+    direct_plugins: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -91,6 +98,8 @@ def read_projects(path: Path) -> list[Project]:
             note=p.get("note", ""),
             commands={t: p[t] for t in TOOLS if t in p},
             venv=list(p.get("venv", [])),
+            half=p.get("half", ""),
+            direct_plugins=list(p.get("direct_plugins", [])),
         )
         for p in data["project"]
     ]
@@ -121,7 +130,21 @@ def tree(project: Project, work: Path) -> Path:
     root = unpack(archive, work / "trees" / project.name, project.sdist)
     if project.venv:
         make_venv(root, project.venv)
+    if project.direct_plugins:
+        target = plugins_folder(root)
+        shutil.rmtree(target, ignore_errors=True)
+        pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
+        proc = run([*pip, "--target", str(target), *project.direct_plugins], root)
+        if proc.returncode:
+            raise SystemExit(
+                f"agreement: pip install {project.direct_plugins}: {proc.stderr}"
+            )
     return root
+
+
+def plugins_folder(root: Path) -> Path:
+    """Where the direct run's flake8 plugins are (beside the trees, never in one)."""
+    return root.parent.parent / "plugins" / root.name
 
 
 def make_venv(root: Path, packages: Sequence[str]) -> None:
@@ -170,7 +193,7 @@ def expand(root: Path, command: str) -> tuple[list[str], list[str] | None]:
         else:
             argv.append(word)
             if not word.startswith("-") and index and (root / word).exists():
-                paths.append(word.rstrip("/"))
+                paths.append(os.path.normpath(word))  # ./alembic/ is alembic
     whole = not paths or any(p in (".", "") for p in paths)
     return argv, None if whole else paths
 
@@ -197,7 +220,10 @@ def parse_direct(tool: str, root: Path, out: str, err: str) -> list[Key]:
     """Return the findings of a direct run, as (path, line, rule)."""
     if tool in ("black", "isort"):
         rule = "BLK100" if tool == "black" else "I001"
-        return [(relative(root, p), line, rule) for p, line, _, _ in diff_lines(out)]
+        found = [(relative(root, p), line, rule) for p, line, _, _ in diff_lines(out)]
+        # a file black cannot parse: the gate's python E999 names black
+        bad = re.findall(r"^error: cannot parse: (.+):(\d+):\d+$", err, re.M)
+        return found + [(relative(root, p), int(n), "E999") for p, n in bad]
     if tool == "flake8":
         found = re.findall(r"^(.+?):(\d+):\d+: ([A-Z]+\d+) ", out, re.M)
         return [(relative(root, p), int(n), c) for p, n, c in found]
@@ -207,9 +233,9 @@ def parse_direct(tool: str, root: Path, out: str, err: str) -> list[Key]:
             if text.startswith("{"):
                 r = json.loads(text)
                 if r["severity"] != "note" and r["line"] > 0:
-                    keys.append(
-                        (relative(root, r["file"]), r["line"], r["code"] or "misc")
-                    )
+                    # a syntax error: the gate's python E999 names mypy
+                    code = "E999" if r["code"] == "syntax" else r["code"] or "misc"
+                    keys.append((relative(root, r["file"]), r["line"], code))
         return keys
     data = json.loads(out) if out.strip().startswith("{") else {"results": []}
     return [
@@ -256,13 +282,21 @@ def test_defaults(tool: str, ctx: Context) -> list[str]:
     return ["--per-file-ignores", ignores.value([ignores.entry(p) for p in tests])]
 
 
-def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) -> Direct:
+def direct(
+    project: Project,
+    tool: str,
+    root: Path,
+    skip: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> Direct:
     """Run the tool the project's way; return its findings and the paths it named.
 
     ``skip``: files mypy must not read (``--exclude``), those the gate found
     not valid Python and handed to no tool; mypy would stop at them.
+    ``extra``: options the gate's note says it added (``--explicit-package-bases``).
     """
     argv, paths = expand(root, project.commands[tool])
+    argv += extra
     if skip:
         argv += ["--exclude", "^(" + "|".join(re.escape(p) for p in skip) + ")$"]
     ctx = Context(root, config_mod.load(root))
@@ -272,15 +306,23 @@ def direct(project: Project, tool: str, root: Path, skip: Sequence[str] = ()) ->
     if tool == "mypy" and (root / ".venv").is_dir():
         python = str(root / ".venv" / "bin" / "python")  # the project's own mypy
     exe, *rest = argv
-    proc = run([python, "-m", exe, *READABLE[tool], *defaults, *rest], root)
+    env = dict(os.environ)
+    if project.direct_plugins:
+        env["PYTHONPATH"] = str(plugins_folder(root))
+    proc = run([python, "-m", exe, *READABLE[tool], *defaults, *rest], root, env=env)
     crash = None
+    failed = re.search(r'^.+: ".+" failed during execution .*$', proc.stdout, re.M)
     if "Traceback (most recent call last)" in proc.stderr:
         crash = proc.stderr.strip().split("\n")[-1]
+    elif failed:  # a flake8 plugin failed on one file: flake8 stopped there
+        crash = failed.group(0)
     elif tool == "mypy" and proc.returncode == 2:
         crash = "mypy exit 2: " + (proc.stdout + proc.stderr).strip()[:200]
     hooked = "{pre-commit:" in project.commands[tool]
     found = parse_direct(tool, root, proc.stdout, proc.stderr)
-    options = [w for w in rest if w.startswith("-") and w not in MODES]
+    options = [
+        w for w in rest if w.startswith("-") and w not in MODES and w not in extra
+    ]
     return Direct(found, paths, crash, paths if hooked else None, options)
 
 
@@ -297,6 +339,7 @@ def gate(tool: str, root: Path, cache: Path, files: list[str] | None) -> dict[st
     if not proc.stdout.strip():
         raise SystemExit(f"agreement: the gate printed nothing: {proc.stderr[-500:]}")
     report: dict[str, Any] = json.loads(proc.stdout)
+    report["exit_code"] = proc.returncode
     return report
 
 
@@ -315,6 +358,8 @@ class Row:
     errors: list[str]
     crash: str | None = None
     where: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # the gate's exit code on first contact (cold cache), this tool alone
+    exit: int | None = None
 
     def cells(self) -> list[str]:
         """Return the table's cells."""
@@ -328,6 +373,7 @@ class Row:
         return [
             self.project,
             self.tool,
+            "-" if self.exit is None else str(self.exit),
             str(self.gate),
             str(self.direct),
             str(self.both),
@@ -336,14 +382,22 @@ class Row:
 
 
 def _explainer(
-    root: Path, report: dict[str, Any], run: Direct
-) -> Callable[[str, str], tuple[str, str]]:
+    root: Path, tool: str, report: dict[str, Any], run: Direct
+) -> Callable[[str, str, str], tuple[str, str]]:
     """Return why a finding only one side has is expected: (reason, where) or ""."""
     invalid = {f["path"] for f in report["findings"] if f["tool"] == "python"}
     tracked = set(git(root, "ls-files", "-z").split("\0"))
     crashed = {f["path"] for f in report["findings"] if f["rule"] == "tool-error"}
+    named = [p for p in run.paths or () if p in tracked]
+    ctx = Context(root, config_mod.load(root))
+    scope = set(load()[tool].select(ctx, named)) if named else set()
 
-    def explain(side: str, path: str) -> tuple[str, str]:
+    def explain(side: str, path: str, rule: str) -> tuple[str, str]:
+        if side == "gate" and rule == "config-error":
+            return "a problem of the tool's config, on its line", "config"
+        if side == "direct" and path in (run.paths or ()) and path not in scope:
+            # `black docs/build/conf.py` checks what `black .` excludes
+            return "named on the command line, excluded by the tool's walk", "named"
         if side == "gate" and not inside(path, run.paths):
             return "outside the project's paths", "outside"
         if path in invalid:
@@ -361,25 +415,32 @@ def _explainer(
     return explain
 
 
+def names(message: str, tool: str) -> bool:
+    """Tell whether a python E999/E902 message names ``tool`` as not given the file."""
+    m = re.search(r"\(reported once for (.+), which (?:was|were) not given", message)
+    return m is not None and tool in re.split(r", | and ", m.group(1))
+
+
 def compare(
     root: Path, project: Project, tool: str, report: dict[str, Any], run: Direct
 ) -> Row:
     """Match the gate's findings with the direct run's, and explain the rest."""
     found = run.found
+    # a file that is not valid Python is one finding for every tool it names
     mine = [
         (f["path"], f["line"], f["rule"])
         for f in report["findings"]
-        if f["tool"] == tool
+        if f["tool"] == tool or (f["tool"] == "python" and names(f["message"], tool))
     ]
     gate_count, direct_count = collections.Counter(mine), collections.Counter(found)
     both = gate_count & direct_count
     reasons: collections.Counter[str] = collections.Counter()
     unexplained = []
     where: dict[str, list[str]] = {}
-    explain = _explainer(root, report, run)
+    explain = _explainer(root, tool, report, run)
     for side, extra in (("gate", gate_count - both), ("direct", direct_count - both)):
         for (path, line, rule), n in extra.items():
-            reason, place = explain(side, path)
+            reason, place = explain(side, path, rule)
             if reason:
                 reasons[reason] += n
                 if place:
@@ -397,14 +458,40 @@ def compare(
         list(report.get("errors", [])),
         run.crash,
         {k: sorted(set(v)) for k, v in where.items()},
+        report.get("exit_code"),
     )
 
 
 def table(rows: Iterable[Row]) -> str:
     """Return the Markdown table."""
-    head = ["project", "tool", "gate", "direct", "both", "differences"]
+    head = ["project", "tool", "exit", "gate", "direct", "both", "differences"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def first_contact(rows: Sequence[Row]) -> str:
+    """Return the table of each project's first-contact exit code.
+
+    A project's code is its tools' worst (2 beats 1 beats 0): the gate runs
+    each tool independently, so a run of all five ends the same way.  An exit
+    2 is counted against the goal only where the project's own run of that
+    tool did not fail too.
+    """
+    lines = [
+        "| project | exit | exit 2 from | the project's own run fails too |",
+        "|---|---|---|---|",
+    ]
+    for name in dict.fromkeys(r.project for r in rows):
+        mine = [r for r in rows if r.project == name]
+        codes = {r.exit for r in mine}
+        code = 2 if 2 in codes else max((c for c in codes if c is not None), default=0)
+        errors = [r for r in mine if r.exit == 2]
+        own = [r.tool for r in errors if r.crash]
+        lines.append(
+            f"| {name} | {code} | {', '.join(r.tool for r in errors) or '-'} "
+            f"| {', '.join(own) or '-'} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -416,10 +503,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated")
     parser.add_argument("--work", type=Path, default=HERE / "work" / "agreement")
     parser.add_argument("--output", type=Path, help="write the rows as JSON here")
+    parser.add_argument(
+        "--half",
+        choices=("tuning", "held-out", "unseen"),
+        help="the projects of one part of #25's corpus only",
+    )
     args = parser.parse_args(argv)
     projects = read_projects(args.projects)
     if args.only:
         projects = [p for p in projects if p.name in args.only]
+    if args.half:
+        projects = [p for p in projects if p.half == args.half]
     rows = []
     for project in projects:
         root = tree(project, args.work)
@@ -431,14 +525,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             invalid = sorted(
                 {f["path"] for f in report["findings"] if f["tool"] == "python"}
             )
-            if tool == "mypy" and ran.crash and invalid:
-                # mypy stopped at a file the gate hands to no tool: compare
-                # with mypy run on the rest, as the gate runs it
-                ran = direct(project, tool, root, invalid)
+            rerun = any(RERUN in note for note in report.get("notes", []))
+            extra = ["--explicit-package-bases"] if tool == "mypy" and rerun else []
+            if tool == "mypy" and ran.crash and (invalid or extra):
+                # mypy stopped at a file the gate hands to no tool, or at a
+                # module found twice: compare with mypy run as the gate ran it
+                # (on the rest; with the option its note names)
+                ran = direct(project, tool, root, invalid, extra)
             row = compare(root, project, tool, report, ran)
             print("| " + " | ".join(row.cells()) + " |", file=sys.stderr, flush=True)
             rows.append(row)
     print(table(rows))
+    print(first_contact(rows))
     if args.output:
         args.output.write_text(
             json.dumps(

@@ -145,7 +145,16 @@ def flake8_plugin_missing(space: Space) -> Case:
     commit(root)
     return Case(
         root,
-        [gate("run", "--tools", "flake8", "bad.py", expect=2, says=["B006", "plugin"])],
+        [
+            gate(
+                "run",
+                "--tools",
+                "flake8",
+                "bad.py",
+                expect=1,
+                says=[".flake8:2:1: flake8 config-error extend-select names B006"],
+            )
+        ],
     )
 
 

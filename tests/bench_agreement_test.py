@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from conftest import Project, load_script
@@ -34,6 +36,9 @@ def test_the_projects_file_has_ten_projects_each_with_five_commands(
     assert len(projects) >= 10
     assert all(set(p.commands) == set(agreement.TOOLS) for p in projects)
     assert sum(1 for p in projects if p.venv) >= 2  # mypy plugins
+    # #10's twelve; #25's fourteen split in two halves; two of its own examples
+    halves = collections.Counter(p.half for p in projects)
+    assert halves == {"": 12, "tuning": 7, "held-out": 7, "unseen": 2}
 
 
 def test_compare_matches_findings_and_explains_the_rest(
@@ -47,7 +52,21 @@ def test_compare_matches_findings_and_explains_the_rest(
         "findings": [
             {"tool": "flake8", "path": "src/a.py", "line": 1, "rule": "E225"},
             {"tool": "flake8", "path": "docs/conf.py", "line": 1, "rule": "E225"},
-            {"tool": "python", "path": "src/bad.py", "line": 1, "rule": "E999"},
+            {
+                "tool": "python",
+                "path": "src/bad.py",
+                "line": 1,
+                "rule": "E999",
+                "message": "not valid Python 3.11: invalid syntax (reported once "
+                "for black, flake8 and mypy, which were not given the file)",
+            },
+            {
+                "tool": "flake8",
+                "path": "setup.cfg",
+                "line": 3,
+                "rule": "config-error",
+                "message": "select names B950; ...",
+            },
         ],
         "errors": [],
     }
@@ -63,10 +82,11 @@ def test_compare_matches_findings_and_explains_the_rest(
     )
     proj = agreement.Project("demo==1", "", {}, [])
     row = agreement.compare(project.root, proj, "flake8", report, ran)
-    assert (row.gate, row.direct, row.both) == (2, 4, 1)
+    # the file that is not valid Python counts for flake8, which it names
+    assert (row.gate, row.direct, row.both) == (4, 4, 2)
     assert dict(row.reasons) == {
         "outside the project's paths": 1,
-        "not valid Python": 1,
+        "a problem of the tool's config, on its line": 1,
         "untracked (the project's .gitignore)": 1,
     }
     assert row.unexplained == ["direct only: src/a.py:1 W291"]
@@ -90,3 +110,45 @@ def test_parse_direct_reads_each_tools_output(agreement: ModuleType) -> None:
     assert agreement.parse_direct("bandit", root, bandit, "") == [("b.py", 4, "B101")]
     diff = "--- a.py\t2026\n+++ a.py\t2026\n@@ -1,2 +1,2 @@\n-x=1\n+x = 1\n y\n"
     assert agreement.parse_direct("black", root, diff, "") == [("a.py", 1, "BLK100")]
+
+
+def test_first_contact_takes_each_projects_worst_exit(agreement: ModuleType) -> None:
+    def row(project: str, tool: str, exit: int, crash: str | None = None) -> Any:
+        counts: collections.Counter[str] = collections.Counter()
+        return agreement.Row(project, tool, 0, 0, 0, counts, [], [], crash, {}, exit)
+
+    rows = [
+        row("a", "black", 1),
+        row("a", "mypy", 2, crash="mypy exit 2: Can't find package"),
+        row("b", "black", 0),
+        row("b", "flake8", 1),
+        row("c", "flake8", 2),
+    ]
+    assert agreement.first_contact(rows) == (
+        "| project | exit | exit 2 from | the project's own run fails too |\n"
+        "|---|---|---|---|\n"
+        "| a | 2 | mypy | mypy |\n"
+        "| b | 1 | - | - |\n"
+        "| c | 2 | flake8 | - |\n"
+    )
+
+
+def test_a_file_named_on_the_command_line_that_the_tools_walk_skips(
+    agreement: ModuleType, project: Project
+) -> None:
+    """dogpile.cache: `black ... docs/build/conf.py`, which `black .` excludes."""
+    project.write("docs/build/conf.py", "x=1\n")
+    project.write("pkg/a.py", "x=1\n")
+    project.commit()
+    report: dict[str, Any] = {"findings": [], "errors": []}
+    ran = agreement.Direct(
+        found=[("docs/build/conf.py", 1, "BLK100"), ("pkg/a.py", 1, "BLK100")],
+        paths=["pkg", "docs/build/conf.py"],
+        crash=None,
+    )
+    proj = agreement.Project("demo==1", "", {}, [])
+    row = agreement.compare(project.root, proj, "black", report, ran)
+    assert dict(row.reasons) == {
+        "named on the command line, excluded by the tool's walk": 1
+    }
+    assert row.unexplained == ["direct only: pkg/a.py:1 BLK100"]

@@ -11,7 +11,6 @@ from conftest import Project, cli, cli_json, run_tool
 from quality_gates import runner, tools
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
-from quality_gates.tools import flake8
 from quality_gates.tools.base import ToolCrashed, diff_lines
 
 CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
@@ -236,68 +235,6 @@ def test_a_finding_on_a_file_the_tool_was_not_given_is_never_trusted() -> None:
 def test_tools_run_without_the_project_root_on_their_path() -> None:
     command = tools.get("black").command(["--check"], ["a.py"])
     assert command[1:4] == ["-P", "-m", "black"]
-
-
-@pytest.mark.parametrize(
-    ("config", "missing"),
-    [
-        pytest.param(
-            "[flake8]\nextend-select = B006,B950\n", ["B006", "B950"], id="bugbear"
-        ),
-        pytest.param("[flake8]\nextend_select = B006\n", ["B006"], id="underscore-key"),
-        pytest.param("[flake8]\nselect = E,W,F,C90,D\n", [], id="installed-only"),
-        pytest.param("[flake8]\nselect = C\n", [], id="prefix-of-c90"),
-        pytest.param("[flake8]\nmax-line-length = 100\n", [], id="no-selection"),
-        pytest.param(
-            "[flake8]\nextend-select = ABC1\n"
-            "[flake8:local-plugins]\nextension =\n    ABC = checks:Checker\n",
-            [],
-            id="local-plugin",
-        ),
-        pytest.param("[flake8\nselect = B\n", [], id="broken-file-left-to-flake8"),
-    ],
-)
-def test_flake8_codes_no_installed_plugin_reports(
-    tmp_path: Path, config: str, missing: list[str]
-) -> None:
-    path = tmp_path / ".flake8"
-    path.write_text(config)
-    assert flake8.unreported_codes(path) == missing
-
-
-def test_flake8_extend_select_of_a_missing_plugin_is_an_error(
-    project: Project,
-) -> None:
-    project.write(".flake8", "[flake8]\nextend-select = B006\n")
-    project.write(
-        "m.py", '"""Doc."""\n\n\ndef f(x=[]):\n    """Return x."""\n    return x\n'
-    )
-    code, report = run_json(project, "--tools", "flake8", "m.py")
-    assert code == 2
-    (error,) = report["errors"]
-    assert error.startswith(
-        "flake8: .flake8 selects B006, but no installed flake8 plugin reports them "
-        "(installed: C90, D, E, F, W)"
-    )
-    assert report["tools"]["flake8"]["status"] == "error"
-
-
-def test_a_plugin_declared_by_the_projects_own_egg_info_does_not_count(
-    project: Project,
-) -> None:
-    """flake8-bugbear's sdist: its egg-info at the root names plugin B, not installed."""
-    project.write("setup.cfg", "[flake8]\nselect = B,E,F,W\n")
-    project.write(
-        "plugin.egg-info/PKG-INFO", "Metadata-Version: 2.1\nName: plugin\nVersion: 1\n"
-    )
-    project.write(
-        "plugin.egg-info/entry_points.txt",
-        "[flake8.extension]\nB = bugbear:BugBearChecker\n",
-    )
-    project.write("m.py", '"""Doc."""\n')
-    code, report = run_json(project, "--tools", "flake8", "m.py")
-    assert code == 2
-    assert report["errors"][0].startswith("flake8: setup.cfg selects B, but no")
 
 
 def test_a_file_black_cannot_format_is_its_own_finding(project: Project) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
+import stat
 import subprocess  # nosec B404 - git is run with fixed arguments, never a shell
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -11,6 +13,12 @@ from pathlib import Path
 from quality_gates.errors import GateError
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+# Cython sources, whose imports isort sorts too (``isort .`` checks them)
+CYTHON_SUFFIXES = (".pyx", ".pxd")
+# isort also checks a file of any other name whose first line is this
+# (isort/settings.py: is_supported_filetype), but never these
+PYTHON_SHEBANG = re.compile(rb"^#!.*\bpython[23w]?\b")
+NOT_SCRIPTS = (".pex", "~")
 
 
 def git(root: Path, *args: str) -> str:
@@ -56,6 +64,36 @@ def is_python(path: str) -> bool:
     return path.endswith(PYTHON_SUFFIXES)
 
 
+def is_source(root: Path, path: str, executable: bool | None = None) -> bool:
+    """Tell whether some tool checks ``path``: Python, Cython, or a Python script.
+
+    A script is a file of another name whose first line is a ``python``
+    shebang: isort checks it, as pre-commit's ``python`` type includes it.
+    Only a file with no extension, or executable, is opened to look: a data
+    file (``setup.cfg``, ``logo.png``) never is.  ``executable``: as git
+    records it (its mode), or None to ask the file system.
+    """
+    if is_python(path) or path.endswith(CYTHON_SUFFIXES):
+        return True
+    if path.endswith(NOT_SCRIPTS):
+        return False
+    extension = os.path.splitext(path.rpartition("/")[2])[1]
+    if extension and executable is False:
+        return False
+    full = os.path.join(root, path)
+    try:
+        mode = os.stat(full).st_mode
+        if not stat.S_ISREG(mode):
+            return False  # never open a FIFO or a device a tracked link points to
+        if extension and not mode & 0o111:
+            return False
+        with open(full, "rb") as handle:
+            first = handle.readline(100)
+    except OSError:
+        return False
+    return PYTHON_SHEBANG.match(first) is not None
+
+
 def excluded(path: str, patterns: Sequence[str]) -> bool:
     """Glob patterns match the relative path or any leading folder of it."""
     if not patterns:
@@ -70,23 +108,33 @@ def excluded(path: str, patterns: Sequence[str]) -> bool:
 def tracked_python_files(
     root: Path, exclude: Sequence[str] = (), skipped: list[str] | None = None
 ) -> list[str]:
-    """Every git-tracked Python file (relative, posix), minus excludes.
+    """Every git-tracked file some tool checks (relative, posix), minus excludes.
 
-    A tracked name with no file behind it (deleted from the working tree, a
-    dangling symlink, a symlink loop) is left out; ``skipped`` gets one line
-    for each, saying why, and one line for all those a sparse checkout left
-    out (git's skip-worktree bit, ``ls-files -t`` tag ``S``).
+    Python sources and stubs, Cython sources and Python scripts (``is_source``):
+    each tool then takes the kinds its own run checks.  A tracked name with no
+    file behind it (deleted from the working tree, a dangling symlink, a
+    symlink loop) is left out; ``skipped`` gets one line for each, saying why,
+    and one line for all those a sparse checkout left out (git's skip-worktree
+    bit, ``ls-files -t`` tag ``S``).
     """
-    out = git(root, "ls-files", "-z", "-t", "--cached", "--", "*.py", "*.pyi")
-    tagged = {entry[2:]: entry[:1] for entry in out.split("\0") if entry[2:]}
+    out = git(root, "ls-files", "-z", "-t", "-s", "--cached")
+    # "TAG MODE OBJECT STAGE\tPATH" per entry
+    tagged = {
+        name: head
+        for head, _, name in (entry.partition("\t") for entry in out.split("\0"))
+        if name
+    }
     found: list[str] = []
     sparse = 0
     for name in sorted(tagged):
-        if not is_python(name) or excluded(name, exclude):
+        head = tagged[name]
+        if excluded(name, exclude):
+            continue
+        if not is_source(root, name, executable=head[2:8] == "100755"):
             continue
         if os.path.isfile(os.path.join(root, name)):
             found.append(name)
-        elif tagged[name] == "S":
+        elif head[:1] == "S":
             sparse += 1
         elif skipped is not None:
             skipped.append(f"{name}: {_why_missing(root / name)}; not checked")
@@ -191,6 +239,6 @@ def relative_files(
             if full.absolute().is_relative_to(root) and full.is_symlink():
                 raise GateError(outside_message(name, full.resolve()))
             raise GateError(f"{name}: outside the project at {root}")
-        if is_python(rel) and not excluded(rel, exclude):
+        if is_source(root, rel) and not excluded(rel, exclude):
             result.append(rel)
     return sorted(dict.fromkeys(result))

@@ -8,9 +8,10 @@ import math
 import os
 import stat
 import sys
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
@@ -73,11 +74,26 @@ class _Tally:
     errors: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
     tools: dict[str, ToolRun] = dataclasses.field(default_factory=dict)
+    # problems of the tools' configs, each on its config file's line
+    config_findings: list[Finding] = dataclasses.field(default_factory=list)
+    # what each tool's runs said about themselves (cached with its results)
+    run_notes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
     def error(self, message: str) -> None:
         """Record an error once (a file read twice is refused twice)."""
         if message not in self.errors:
             self.errors.append(message)
+
+    def note(self, *notes: str, tool: str | None = None) -> None:
+        """Add notes to the report, each once; a tool's are kept for its cache.
+
+        Batches of one tool run at once: one lock.
+        """
+        with self._lock:
+            self.notes += [n for n in dict.fromkeys(notes) if n not in self.notes]
+            if tool is not None:
+                self.run_notes.setdefault(tool, []).extend(notes)
 
 
 @dataclasses.dataclass
@@ -138,9 +154,17 @@ def _syntax_entry(value: object) -> bool:
     verdict = value[0]
     return verdict is None or (
         isinstance(verdict, list)
-        and len(verdict) == 3
-        and [type(v) for v in verdict] == [int, int, str]
+        and len(verdict) == 4
+        and [type(v) for v in verdict] == [int, int, str, bool]
     )
+
+
+def _verdict(name: str, text: str) -> list[Any] | None:
+    """Judge a file's syntax: None, or [line, column, message, whether it parses]."""
+    problem = sources.syntax_problem(name, text)
+    if problem is None:
+        return None
+    return [problem.line, problem.column, problem.message, sources.parses(text)]
 
 
 def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
@@ -184,9 +208,16 @@ class Runner:
 
     # -- reading ----------------------------------------------------------
     def read_sources(
-        self, files: Sequence[str], tally: _Tally
+        self,
+        files: Sequence[str],
+        tally: _Tally,
+        parsed: Collection[str] | None = None,
     ) -> dict[str, sources.Source]:
-        """Read the files once each, noting unreadable ones and syntax errors."""
+        """Read the files once each, noting unreadable ones and syntax errors.
+
+        ``parsed``: the files whose syntax matters, those a tool that parses
+        Python checks (None: all); isort alone sorts a file as text.
+        """
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
@@ -198,7 +229,9 @@ class Runner:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
                 tally.error(f"{name}: cannot read: {exc.strerror}")
-        self._syntax(read, texts)
+        self._syntax(
+            {n: s for n, s in read.items() if parsed is None or n in parsed}, texts
+        )
         return read
 
     def _refused(self, name: str) -> str | None:
@@ -245,14 +278,12 @@ class Runner:
             if _syntax_entry(cached.get(k)):
                 verdict, src.known_loc = cached[k]
             else:
-                problem = sources.syntax_problem(name, texts[name])
-                verdict = (
-                    [problem.line, problem.column, problem.message] if problem else None
-                )
+                verdict = _verdict(name, texts[name])
                 fresh[k] = [verdict, src.loc]
             if verdict:
+                line, column, message, src.parses = verdict
                 src.problem = Finding(
-                    "python", "E999", "error", name, verdict[0], verdict[1], verdict[2]
+                    "python", "E999", "error", name, line, column, message
                 )
         if self.cache:
             self.cache.put_many(fresh)
@@ -261,7 +292,8 @@ class Runner:
     def fix(self, files: Sequence[str]) -> Fixed:
         """Apply the fixers in place, in their ``fix_order``; say which files changed.
 
-        Each fixer rewrites only the files its own run would (its exclusions).
+        Each fixer rewrites only the files its own run would (its exclusions),
+        and only those valid enough for it (isort sorts any; black parses).
         """
         tally = _Tally()
         fixers = sorted(
@@ -271,15 +303,18 @@ class Runner:
         before = self.read_sources(
             [n for n in files if n in set().union(*scoped.values())], tally
         )
-        good = [n for n in files if n in before and before[n].problem is None]
+        good = [n for n in files if n in before]
         sizes = {n: (self.ctx.root / n).stat().st_size for n in good}
         if good and fixers:
             names = ", ".join(a.name for a in fixers)
             self.progress(f"fixing {len(good)} file(s) with {names} ({self.jobs} jobs)")
         for adapter in fixers:
-            parts = batches(
-                [n for n in good if n in scoped[adapter.name]], sizes, self.jobs
-            )
+            mine = [
+                n
+                for n in good
+                if n in scoped[adapter.name] and _usable(adapter, before[n])
+            ]
+            parts = batches(mine, sizes, self.jobs)
             with processes.pool(self.jobs) as pool:
                 failures = pool.map(lambda part: self._fix_batch(adapter, part), parts)
                 tally.errors.extend(f for f in failures if f)
@@ -315,25 +350,31 @@ class Runner:
         """Run every tool on its files, through the cache, and collect the outcome.
 
         A file no tool checks (each tool's own exclusions) is not read at all;
-        one that is not valid Python is a finding and goes to no tool.
+        one that is not valid Python is a finding, and goes only to the tools
+        that do not need it valid (``Adapter.syntax``).
         """
         tally = _Tally()
         scoped = self.scopes(files)
         wanted = set().union(*scoped.values())
-        srcs = self.read_sources([n for n in files if n in wanted], tally)
+        parsed = set().union(
+            *(scoped[a.name] for a in self.adapters if a.syntax != "text")
+        )
+        srcs = self.read_sources([n for n in files if n in wanted], tally, parsed)
         # a whole-program tool checks its whole scope whatever files were named
         # (see Adapter.program): those files go to it unless they are not Python
-        program = self.read_sources(sorted(wanted - set(files)), tally)
-        good = {n for n, s in {**program, **srcs}.items() if s.problem is None}
-        lines = sources.LinesOf(self.ctx.root, {**program, **srcs})
+        program = self.read_sources(sorted(wanted - set(files)), tally, parsed)
+        every = {**program, **srcs}
+        lines = sources.LinesOf(self.ctx.root, every)
+        for src in srcs.values():
+            if src.problem:
+                src.problem.message += _not_given(self.adapters, scoped, src)
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
         todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
-            mine = self._ready(
-                adapter, [n for n in scoped[adapter.name] if n in good], tally
-            )
+            usable = [n for n in scoped[adapter.name] if _usable(adapter, every.get(n))]
+            mine = self._ready(adapter, usable, tally)
             if mine is None:
                 continue
             cached, pending_keys[adapter.name], to_run = self._cached(
@@ -344,6 +385,7 @@ class Runner:
                 todo.append((adapter, to_run))
         # cached findings carry their fingerprints; only fresh ones are computed
         found.extend(self._execute(self._plan(todo), pending_keys, lines, tally))
+        found.extend(fingerprint_findings(tally.config_findings, lines))
         found.sort(key=SORT_KEY)
         if self.cache:
             tally.notes.extend(self.cache.notes)
@@ -368,6 +410,8 @@ class Runner:
         run = tally.tools[adapter.name]
         run.cached = len(mine) if hit else len(keys) - len(misses)
         run.files = len(mine)
+        if hit:
+            self._cached_notes(keys["*"], tally)
         cached = [f for findings in hits.values() for f in findings]
         pending = {n: keys[n] for n in misses}
         if misses or not keys:
@@ -416,6 +460,8 @@ class Runner:
         if not mine:
             run.status = "skipped"
             return None
+        tally.config_findings += adapter.config_findings(self.ctx)
+        tally.note(*adapter.notes(self.ctx))
         return mine
 
     def _keys(
@@ -436,6 +482,13 @@ class Runner:
             n: key(adapter.name, RESULTS, fp, n, srcs[n].digest, *more.get(n, ()))
             for n in mine
         }
+
+    def _cached_notes(self, result: str, tally: _Tally) -> None:
+        """Repeat the notes of the run whose result the cache gave."""
+        k = _notes_key(result)
+        notes = (self.cache.get_many([k]) if self.cache else {}).get(k)
+        if isinstance(notes, list) and all(isinstance(n, str) for n in notes):
+            tally.note(*notes)
 
     def _hits(
         self, tool: str, keys: Mapping[str, str], tally: _Tally
@@ -553,6 +606,7 @@ class Runner:
         try:
             findings, seconds = future.result()
         except ToolCrashed as exc:
+            run.seconds += exc.seconds  # it ran that long before it failed
             run.status = "error"
             run.message = str(exc)
             tally.errors.append(f"{exc} (files: {_names(task.files)})")
@@ -562,14 +616,20 @@ class Runner:
         # an occurrence index counts within (path, tool, rule, line text):
         # all from this one task, so the fingerprints are final: cache them
         findings = fingerprint_findings(findings, lines)
-        to_store.update(self._entries(task, findings, pending[task.adapter.name]))
+        to_store.update(
+            self._entries(task, findings, pending[task.adapter.name], tally)
+        )
         return findings
 
     def _entries(
-        self, task: Task, findings: list[Finding], keys: dict[str, str]
+        self, task: Task, findings: list[Finding], keys: dict[str, str], tally: _Tally
     ) -> dict[str, Any]:
         if task.adapter.whole_program:
-            return {keys["*"]: _encode(findings)} if "*" in keys else {}
+            if "*" not in keys:
+                return {}
+            notes = tally.run_notes.get(task.adapter.name)
+            extra = {_notes_key(keys["*"]): notes} if notes else {}
+            return {keys["*"]: _encode(findings), **extra}
         per_file: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             per_file[f.path].append(f)
@@ -578,21 +638,26 @@ class Runner:
     def _run_task(self, task: Task, tally: _Tally) -> tuple[list[Finding], float]:
         start = time.perf_counter()
         try:
-            findings = self._check_files(task.adapter, task.files, tally)
+            findings = self._check_or_isolate(task, tally)
+        except ToolCrashed as exc:
+            exc.seconds = time.perf_counter() - start
+            raise
+        return findings, time.perf_counter() - start
+
+    def _check_or_isolate(self, task: Task, tally: _Tally) -> list[Finding]:
+        try:
+            return self._check_files(task.adapter, task.files, tally)
         except ToolCrashed as exc:
             if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
                 raise
-            findings = self._isolate(
-                task.adapter, task.files, exc, [MAX_ISOLATED], tally
-            )
-        return findings, time.perf_counter() - start
+            return self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED], tally)
 
     def _check_files(
         self, adapter: Adapter, files: Sequence[str], tally: _Tally
     ) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
         proc = adapter.run(self.ctx, args, files)
-        tally.notes.extend(n for n in proc.notes if n not in tally.notes)
+        tally.note(*proc.notes, tool=adapter.name)
         findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))
@@ -633,6 +698,42 @@ class Runner:
                     raise
                 found += self._isolate(adapter, part, inner, left, tally)
         return found
+
+
+def _usable(adapter: Adapter, src: sources.Source | None) -> bool:
+    """Tell whether to give the tool the file: read, and as valid as it needs."""
+    if src is None:
+        return False
+    if src.problem is None:
+        return True
+    if src.problem.rule != "E999":
+        return False  # not decodable: no tool reads it
+    return adapter.syntax == "text" or (adapter.syntax == "parse" and src.parses)
+
+
+def _not_given(
+    adapters: Sequence[Adapter], scoped: Mapping[str, list[str]], src: sources.Source
+) -> str:
+    """Name the tools that would have reported the problem and were not given it.
+
+    One finding per cause, but each tool's own run reports it too: so a
+    count by tool still adds up.
+    """
+    names = [
+        a.name for a in adapters if src.path in scoped[a.name] and not _usable(a, src)
+    ]
+    if not names:
+        return ""
+    listed = (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    )
+    which = "which was" if len(names) == 1 else "which were"
+    return f" (reported once for {listed}, {which} not given the file)"
+
+
+def _notes_key(result: str) -> str:
+    """Key the notes of a whole-program run by its result's key."""
+    return key(result, "notes")
 
 
 def _crash_finding(tool: str, path: str, exc: ToolCrashed) -> Finding:

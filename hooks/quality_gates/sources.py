@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import codecs
 import dataclasses
 import hashlib
@@ -24,6 +25,9 @@ class Source:
     digest: str
     text: str = dataclasses.field(repr=False)
     problem: Finding | None = None
+    # with a problem (E999): whether it still parses (only compiling fails:
+    # ``return`` outside a function), as black and bandit need it to
+    parses: bool = True
     # non-blank, non-comment lines: the runner fills it from the cache by digest
     known_loc: int | None = dataclasses.field(default=None, repr=False, compare=False)
     _lines: list[str] | None = dataclasses.field(
@@ -216,6 +220,17 @@ def syntax_problem(path: str, text: str) -> Finding | None:
             f"{PYTHON} cannot compile it: nested too deeply ({exc or 'out of memory'})",
         )
     return None
+
+
+def parses(text: str) -> bool:
+    """Tell whether ``text`` parses as Python, whether or not it compiles."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def digest(data: bytes) -> str:

@@ -106,7 +106,7 @@ def select_files(
         return sorted(
             name
             for name in changed
-            if files_mod.is_python(name)
+            if files_mod.is_source(cfg.root, name)
             and not files_mod.excluded(name, cfg.exclude)
             and (cfg.root / name).is_file()
         )

@@ -57,11 +57,22 @@ class ToolCrashed(Exception):
         super().__init__(message)
         self.findings = list(findings)
         self.traceback = traceback
+        # how long the tool ran before it failed: the runner fills it in
+        self.seconds = 0.0
 
 
 def tool_error(tool: str, path: str, message: str, line: int = 1) -> Finding:
     """Make the finding of a file the tool could not check (the others were)."""
     return Finding(tool, "tool-error", "error", path, max(line, 1), 1, message)
+
+
+def config_error(tool: str, path: str, line: int, message: str) -> Finding:
+    """Make the finding of a problem in the tool's config, on the config's line.
+
+    The tool still runs on everything else; the finding fails the gate until
+    the config is fixed or the finding is baselined.
+    """
+    return Finding(tool, "config-error", "error", path, max(line, 1), 1, message)
 
 
 @dataclasses.dataclass
@@ -118,6 +129,11 @@ class Adapter:
     # the quality-gates extra that installs an optional tool (None: a dependency)
     extra: ClassVar[str | None] = None
     whole_program: ClassVar[bool] = False
+    # how valid a file must be to be given to it (else a python E999 stands in):
+    # "compile" (it would fail on the file, or on its whole batch), "parse"
+    # (it parses but never compiles: `return` outside a function is fine),
+    # "text" (it reads code as text: isort)
+    syntax: ClassVar[str] = "compile"
     can_fix: ClassVar[bool] = False
     # fixers run in ascending order: imports sorted before the code is formatted
     fix_order: ClassVar[int] = 0
@@ -244,7 +260,16 @@ class Adapter:
         walking folders: each adapter answers as its tool's own walk from the
         project root would (see ``tools/walk.py``).
         """
-        return list(filter(self.scope(ctx, files), files))
+        mine = list(filter(self.reads(ctx), files))
+        return list(filter(self.scope(ctx, mine), mine))
+
+    def reads(self, ctx: Context) -> Callable[[str], bool]:
+        """Tell which kinds of file the tool's own run checks (``.py``...).
+
+        The runner's files are every kind some tool checks (``files.is_source``):
+        Python sources and stubs by default.
+        """
+        return lambda path: path.endswith((".py", ".pyi"))
 
     def program(self, ctx: Context, files: Sequence[str]) -> list[str]:
         """Return what a run naming ``files`` checks: ``select``, or more (mypy)."""
@@ -269,6 +294,19 @@ class Adapter:
     def preflight(self, ctx: Context) -> str | None:
         """Why the tool cannot give a trustworthy result here, before it runs."""
         return None
+
+    def config_findings(self, ctx: Context) -> list[Finding]:
+        """Problems of the project's config of the tool, found before it runs.
+
+        Each is a finding on the config file's line (``config_error``): the
+        tool's own run would stop there, or silently check less, while the
+        gate reports it and still runs the tool on everything else.
+        """
+        return []
+
+    def notes(self, ctx: Context) -> list[str]:
+        """Say how the gate's run of the tool differs from the tool's own run here."""
+        return []
 
     def below_threshold(self, ctx: Context) -> Callable[[Finding], bool] | None:
         """Tell the findings under the project's thresholds for this tool.
@@ -402,7 +440,8 @@ class Proc:
     returncode: int
     stdout: str
     stderr: str
-    # what the report should say of how the tool was run (mypy: run twice, why)
+    # what the report should say of how the tool was run (mypy: run twice, why;
+    # what it said of its config)
     notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
@@ -458,6 +497,36 @@ def read_ini_text(text: str) -> configparser.RawConfigParser:
     except configparser.Error:
         return configparser.RawConfigParser()
     return parser
+
+
+# a section or table header: [flake8], [tool.mypy], [[tool.mypy.overrides]]
+_HEADER = re.compile(r"^\s*\[\[?[\w.\-\s\"':]+\]\]?\s*(#.*)?$")
+
+
+def config_line(root: Path, name: str, section: str, key: str | None = None) -> int:
+    """Return the line of ``key`` in ``section`` of the config file ``name``.
+
+    ``section`` is an ini section (``flake8``) or a TOML table (``tool.mypy``);
+    a key matches spelled with ``-`` or ``_``.  The section's header line when
+    the key is not found (a default), else 1.
+    """
+    try:
+        text = (root / name).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    header = re.compile(r"^\s*\[\s*" + re.escape(section) + r"\s*\]\s*(#.*)?$")
+    spellings = {key, key.replace("-", "_"), key.replace("_", "-")} if key else set()
+    wanted = "|".join(re.escape(k) for k in spellings)
+    item = re.compile(rf"^\s*[\"']?(?:{wanted})[\"']?\s*[=:]") if key else None
+    start = 0
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
+        if header.match(line):
+            start = number
+        elif start and _HEADER.match(line):
+            break  # the next section: the key is not set here
+        elif start and item is not None and item.match(line):
+            return number
+    return start or 1
 
 
 def ini_has_section(root: Path, name: str, *sections: str) -> bool:

@@ -72,6 +72,9 @@ class Black(Adapter):
         "github.com/ambv/black": ("black",),
         "github.com/python/black": ("black",),
     }
+    # it parses (its own grammar, or ast.parse) and never compiles: `return`
+    # outside a function is no error to it
+    syntax = "parse"
     rule_category = "format"
     can_fix = True
     fix_order = 2  # after isort: black has the last word on layout

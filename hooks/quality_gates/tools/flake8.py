@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import configparser
-import os
 import re
-import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from quality_gates.findings import Finding
 from quality_gates.hook_args import Carried, tokens, unknown
@@ -16,25 +12,37 @@ from quality_gates.tools.base import (
     Context,
     Proc,
     ToolCrashed,
-    ini_has_section,
-    read_ini,
+    config_error,
+    config_line,
     register,
+)
+from quality_gates.tools.flake8_config import (
+    DEFAULT_EXCLUDE,
+    DISPLAY,
+    PYPROJECT_PLUGIN,
+    TABLE,
+    absolute,
+    codes,
+    ini_config,
+    option,
+    plugins,
+    raw,
+    read_config,
+    table_config,
+    unreported_codes,
 )
 from quality_gates.tools.testdefaults import (
     FLAKE8_CODE,
     PerFileIgnores,
     batches,
     joined,
-    parse_mapping,
     real_root,
 )
 from quality_gates.tools.walk import Walk, any_glob
 
 FORMAT = "%(path)s:%(row)d:%(col)d: %(code)s %(text)s"
-DISPLAY = str(Path(__file__).resolve().parent.parent / "data" / "flake8-display.cfg")
 _LINE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]+\d+) (.*)$")
-_CODE = re.compile(r"[A-Z]{1,3}[0-9]{0,3}")
-_SELECTING = ("select", "extend-select")
+_FAILED = re.compile(r'^(.+?): "(.+?)" failed during execution due to (.*)$', re.M)
 
 
 def severity(code: str) -> str:
@@ -117,11 +125,9 @@ class Flake8(Adapter):
         return "other"
 
     def own_config(self, ctx: Context) -> str | None:
-        """Name the file flake8 reads: setup.cfg, tox.ini or .flake8, in its order."""
-        for name in CONFIG_FILES:
-            if ini_has_section(ctx.root, name, "flake8", "flake8:local-plugins"):
-                return name
-        return None
+        """Name the config flake8 reads: [tool.flake8], else its own files' first."""
+        found = read_config(ctx)
+        return found.label if found else None
 
     def hook_settings(self, args: Sequence[str]) -> Carried:
         """flake8's long options are its config keys: ``--max-line-length=100``."""
@@ -142,14 +148,16 @@ class Flake8(Adapter):
         pydocstyle's and ruff's own settings are not flake8's: flake8 never
         reads them, so they change nothing here.
         """
-        own = self.own_config(ctx)
-        ini = read_ini(ctx.root / own) if own else None
+        found = read_config(ctx)
+        if found is None:
+            return None
+        where = f"{found.name} [{found.section}]"
         for key in DOCSTRING_OPTIONS:
-            if _option(ini, key, ()):
-                return f"{own} [flake8] {key}"
+            if option(found.options, key, ()):
+                return f"{where} {key}"
         for key in CODE_OPTIONS:
-            if any(_DOCSTRING_CODE.fullmatch(c) for c in _codes(ini, key)):
-                return f"{own} [flake8] {key} (D codes)"
+            if any(_DOCSTRING_CODE.fullmatch(c) for c in codes(found.options, key)):
+                return f"{where} {key} (D codes)"
         return None
 
     def test_defaults(self, ctx: Context) -> str | None:
@@ -166,8 +174,10 @@ class Flake8(Adapter):
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run flake8 with D1 ignored in the test files (``--per-file-ignores``).
 
-        A batch whose test files would not fit in one argument runs in parts.
+        [tool.flake8] is given to it as the config file it reads.  A batch
+        whose test files would not fit in one argument runs in parts.
         """
+        args = _with_table(ctx, args)
         tested = self.test_defaults(ctx) and any(ctx.tests(f) for f in files)
         ignores = self.per_file_ignores(ctx) if tested else None
         if ignores is None:
@@ -188,9 +198,8 @@ class Flake8(Adapter):
 
     def per_file_ignores(self, ctx: Context) -> PerFileIgnores | None:
         """Read the project's ``per-file-ignores``; None when flake8 cannot either."""
-        own = self.own_config(ctx)
-        ini = read_ini(ctx.root / own) if own else None
-        value = "\n".join(_raw(ini, "per-file-ignores"))
+        found = read_config(ctx)
+        value = "\n".join(raw(found.options if found else {}, "per-file-ignores"))
         try:
             return PerFileIgnores(real_root(ctx.root), value)
         except ValueError:  # flake8 itself says what is wrong with it
@@ -204,14 +213,14 @@ class Flake8(Adapter):
         a ``/`` taken from the config file's folder; ``filename`` (default
         ``*.py``) on the files of the walk.
         """
-        own = self.own_config(ctx)
-        ini = read_ini(ctx.root / own) if own else None
+        found = read_config(ctx)
+        options = found.options if found else {}
         exclude = [
-            *_option(ini, "exclude", DEFAULT_EXCLUDE),
-            *_option(ini, "extend-exclude", ()),
+            *option(options, "exclude", DEFAULT_EXCLUDE),
+            *option(options, "extend-exclude", ()),
         ]
-        excluded = any_glob(_absolute(ctx.root, exclude))
-        wanted = any_glob(_absolute(ctx.root, _option(ini, "filename", ("*.py",))))
+        excluded = any_glob(absolute(ctx.root, exclude))
+        wanted = any_glob(absolute(ctx.root, option(options, "filename", ("*.py",))))
         root = str(ctx.root)
 
         def matches(path: str) -> bool:
@@ -245,29 +254,68 @@ class Flake8(Adapter):
         a config file flake8 reads last; ``--format`` on the command line wins.
         """
         settings = self.settings(ctx)
-        display = [] if "--isolated" in settings else ["--append-config", DISPLAY]
+        found = read_config(ctx)
+        if "--isolated" in settings:
+            display = []
+        elif found is not None and found.table:
+            # [tool.flake8]: a config file made from it (see ``run``)
+            display = ["--config", TABLE]
+        else:
+            display = ["--append-config", DISPLAY]
         return ["--jobs", "1", "--format", FORMAT, *display, *settings]
 
-    def preflight(self, ctx: Context) -> str | None:
-        """Refuse a config that selects codes no installed plugin reports."""
-        own = self.own_config(ctx)
-        missing = unreported_codes(ctx.root / own) if own else []
-        if not missing:
-            return None
-        return (
-            f"flake8: {own} selects {', '.join(missing)}, but no installed "
-            f"flake8 plugin reports them (installed: {', '.join(plugins())}), "
-            "so flake8 would skip them silently; add the plugin to the "
-            "hook's additional_dependencies (or install it beside "
-            "quality-gates), or drop the codes"
-        )
+    def config_findings(self, ctx: Context) -> list[Finding]:
+        """Report a ``select`` of codes no installed plugin reports, on its line."""
+        found = read_config(ctx)
+        if found is None:
+            return []
+        out = []
+        for key, missing in unreported_codes(found).items():
+            them = "it" if len(missing) == 1 else "them"
+            out.append(
+                config_error(
+                    self.name,
+                    found.name,
+                    config_line(ctx.root, found.name, found.section, key),
+                    f"{key} names {', '.join(missing)}; no installed flake8 "
+                    f"plugin reports {them} (installed: {', '.join(plugins())}), "
+                    f"so flake8 skips {them} without a word: add the plugin that "
+                    f"reports {them} to "
+                    "the hook's additional_dependencies (or install it beside "
+                    f"quality-gates), or drop {them} from {key}",
+                )
+            )
+        return out
+
+    def notes(self, ctx: Context) -> list[str]:
+        """Say which config the gate reads when [tool.flake8] hides another."""
+        found = read_config(ctx)
+        other = ini_config(ctx.root)
+        if found is None or not found.table or other is None:
+            return []
+        return [
+            f"flake8: pyproject.toml [tool.flake8] and {other} [flake8] both "
+            "configure flake8; the gate reads [tool.flake8], as flake8 with "
+            f"flake8-pyproject does (flake8 alone reads {other})"
+        ]
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Read the finding lines; other output, or exit 1 with none, is an error."""
-        refused = config_error(proc, self.own_config(ctx))
+        """Read the finding lines; other output, or exit 1 with none, is an error.
+
+        A plugin that fails on a file (``PATH: "pyflakes[F]" failed during
+        execution due to RecursionError``) stops flake8's whole run: a crash
+        the runner narrows down to that file, as it does a traceback.
+        """
+        refused = refused_config(proc, self.own_config(ctx))
         if refused:
             raise ToolCrashed(refused)  # every file meets it: no file to blame
         proc.crash(self.name, (0, 1))
+        failed = _FAILED.search(proc.stdout)
+        if failed:
+            path, plugin, why = failed.groups()
+            raise ToolCrashed(
+                f"flake8: its plugin {plugin} failed on {path} ({why})", traceback=True
+            )
         findings = []
         for text in proc.stdout.split("\n"):
             m = _LINE.match(text)
@@ -297,7 +345,7 @@ class Flake8(Adapter):
 CRITICAL = "There was a critical error during execution of Flake8:"
 
 
-def config_error(proc: Proc, own: str | None) -> str | None:
+def refused_config(proc: Proc, own: str | None) -> str | None:
     """Say why flake8 refused its options, in flake8's own words, or None.
 
     A malformed option (``per-file-ignores`` without a colon) prints
@@ -314,73 +362,6 @@ def config_error(proc: Proc, own: str | None) -> str | None:
     return None
 
 
-def plugins() -> list[str]:
-    """Return the code prefixes the installed flake8 plugins report: E, F, D..."""
-    from importlib.metadata import distributions  # only when a config selects
-
-    # the path flake8 sees: ours without sys.path[0], as ``python -P`` starts it
-    # (under ``python -m`` that entry is the project root, where an sdist's
-    # own *.egg-info would pass for an installed plugin)
-    path = sys.path if sys.flags.safe_path else sys.path[1:]
-    return sorted(
-        {
-            ep.name
-            for dist in distributions(path=path)
-            for ep in dist.entry_points
-            if ep.group == "flake8.extension"
-        }
-    )
-
-
-def unreported_codes(config: Path) -> list[str]:
-    """Codes that ``select``/``extend-select`` name and no plugin can report."""
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read(config, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return []  # flake8 itself says what is wrong with the file
-    if not parser.has_section("flake8"):
-        return []
-    chosen = []
-    for key, value in parser.items("flake8"):
-        if key.replace("_", "-") in _SELECTING:
-            chosen += [c for c in re.split(r"[,\s]+", value) if _CODE.fullmatch(c)]
-    if not chosen:
-        return []
-    known = set(plugins()) | _local_plugins(parser)
-    return [
-        code
-        for code in dict.fromkeys(chosen)
-        if not any(code.startswith(p) or p.startswith(code) for p in known)
-    ]
-
-
-def _local_plugins(parser: configparser.RawConfigParser) -> set[str]:
-    """Codes of ``[flake8:local-plugins]``: ``extension = CODE = module:Class``."""
-    if not parser.has_section("flake8:local-plugins"):
-        return set()
-    lines = parser.get("flake8:local-plugins", "extension", fallback="").splitlines()
-    return {line.split("=", 1)[0].strip() for line in lines if "=" in line}
-
-
-# where flake8 looks, in its order, and its default exclude (flake8/defaults.py)
-CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
-DEFAULT_EXCLUDE = (
-    *(".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox"),
-    *(".eggs", "*.egg"),
-)
-
-
-def _option(
-    ini: configparser.RawConfigParser | None, name: str, default: Sequence[str]
-) -> list[str]:
-    """Read a list option of ``[flake8]``: commas or whitespace, ``-`` or ``_``."""
-    for key in (name, name.replace("-", "_")):
-        if ini is not None and ini.has_option("flake8", key):
-            return [p for p in re.split(r"[,\s]", ini.get("flake8", key)) if p]
-    return list(default)
-
-
 # flake8-docstrings' own options, and the options that name codes
 DOCSTRING_OPTIONS = (
     *("docstring-convention", "ignore-decorators", "property-decorators"),
@@ -391,32 +372,17 @@ CODE_OPTIONS = (
 _DOCSTRING_CODE = re.compile(r"D[0-9]*")
 
 
-def _raw(ini: configparser.RawConfigParser | None, name: str) -> list[str]:
-    """Return an option of ``[flake8]`` as written (``-`` or ``_``), or nothing."""
-    for key in (name, name.replace("-", "_")):
-        if ini is not None and ini.has_option("flake8", key):
-            return [ini.get("flake8", key)]
-    return []
-
-
-def _codes(ini: configparser.RawConfigParser | None, name: str) -> list[str]:
-    """Return the codes an option names (``per-file-ignores``: by flake8's parser)."""
-    text = "\n".join(_raw(ini, name))
-    if name != "per-file-ignores":
-        return [c for c in re.split(r"[,\s]+", text) if c]
-    try:
-        return [code for _name, codes in parse_mapping(text) for code in codes]
-    except ValueError:  # flake8 itself says what is wrong with it
-        return []
-
-
-def _absolute(root: Path, patterns: Sequence[str]) -> list[str]:
-    """Make patterns with a ``/`` paths from the config's folder, as flake8 does."""
-    return [
-        (
-            os.path.abspath(os.path.join(root, p)).rstrip("/")
-            if "/" in p or p == "."
-            else p
-        )
-        for p in patterns
-    ]
+def _with_table(ctx: Context, args: Sequence[str]) -> list[str]:
+    """Put the config file made from [tool.flake8] where ``check_args`` marks it."""
+    if TABLE not in args:
+        return list(args)
+    found = read_config(ctx)
+    if found is None or not found.table:
+        raise ToolCrashed("flake8: [tool.flake8] is gone from pyproject.toml")
+    made = table_config(ctx.root, found)
+    out = [str(made) if a == TABLE else a for a in args]
+    if PYPROJECT_PLUGIN in plugins("flake8.report"):
+        # flake8-pyproject installed here too: it would read pyproject.toml
+        # again, without the display settings
+        out += ["--toml-config", str(made.with_suffix(".toml"))]
+    return out

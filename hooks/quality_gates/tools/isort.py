@@ -79,6 +79,26 @@ class Isort(Adapter):
     can_fix = True
     fix_order = 1
     cost = 0.5
+    # it sorts imports as text: a file that is not valid Python is checked too
+    syntax = "text"
+
+    def reads(self, ctx: Context) -> Callable[[str], bool]:
+        """Check ``supported_extensions`` (py, pyi, pyx, pxd) and Python scripts.
+
+        As isort's ``is_supported_filetype``: a name in ``blocked_extensions``
+        (pex) is never checked, any other only as a script (its shebang).
+        """
+        settings = _settings(ctx)
+        supported = set(_listed(settings, "supported_extensions", SUPPORTED))
+        blocked = set(_listed(settings, "blocked_extensions", ("pex",)))
+
+        def reads(path: str) -> bool:
+            ext = posixpath.splitext(path)[1].lstrip(".")
+            if ext in supported:
+                return True
+            return ext not in blocked and not path.endswith(SOURCES_ELSEWHERE)
+
+        return reads
 
     def config_inputs(self, ctx: Context) -> list[str]:
         """Add the project's top-level modules: isort sorts first-party by them.
@@ -278,6 +298,9 @@ DEFAULT_SKIP = (
     *(".svn", ".bzr", "_build", "buck-out", "build", "dist", ".pants.d"),
     *(".direnv", "node_modules", "__pypackages__", ".pytype"),
 )
+SUPPORTED = ("py", "pyi", "pyx", "pxd")
+# the kinds of file that are not scripts: isort checks them by extension only
+SOURCES_ELSEWHERE = (".py", ".pyi", ".pyx", ".pxd")
 SOURCES = (
     (".isort.cfg", ("settings", "isort")),
     ("pyproject.toml", ("tool.isort",)),

@@ -38,6 +38,8 @@ from quality_gates.tools.base import (
     Context,
     Proc,
     ToolCrashed,
+    config_error,
+    config_line,
     ini_has_section,
     pyproject_tool,
     register,
@@ -253,6 +255,25 @@ class Mypy(Adapter):
         settings = mypy_config.read(ctx.config, ctx.root)
         return mypy_config.scope(settings, ctx.root, files)
 
+    def config_findings(self, ctx: Context) -> list[Finding]:
+        """``files``, ``packages`` or ``modules`` that name what is not there."""
+        settings = mypy_config.read(ctx.config, ctx.root)
+        if not (settings.files or settings.packages or settings.modules):
+            return []
+        assert settings.source is not None  # nosec B101 - they come from a file
+        python = project_python(ctx)
+        elsewhere = [*site_packages(python), *pth_folders(python)]
+        section = "tool.mypy" if settings.source == "pyproject.toml" else "mypy"
+        return [
+            config_error(
+                self.name,
+                settings.source,
+                config_line(ctx.root, settings.source, section, key),
+                why,
+            )
+            for key, why in mypy_config.problems(settings, ctx.root, elsewhere)
+        ]
+
     def default_args(self, ctx: Context) -> list[str]:
         """Check untyped functions too, and tolerate packages without types."""
         # no config file at all: not one found in a parent folder
@@ -295,6 +316,8 @@ class Mypy(Adapter):
             "--hide-error-end",
             "--hide-absolute-path",
             "--hide-error-code-links",
+            # an INTERNAL ERROR says its exception (on standard output)
+            "--show-traceback",
             *self.settings(ctx),
         ]
         python = project_python(ctx)
@@ -349,7 +372,9 @@ class Mypy(Adapter):
                 blocked.append(finding)
                 kept = [f for f in kept if f not in dropped]
             proc = self._run(ctx, args, kept) if kept else Proc(0, "", "")
-            notes += [n for n in proc.notes if n not in notes]
+            notes += [
+                n for n in proc.notes if n not in notes and not _repeated(n, notes)
+            ]
         return Blocked(
             proc.returncode, proc.stdout, proc.stderr, notes=notes, blocked=blocked
         )
@@ -367,17 +392,19 @@ class Mypy(Adapter):
         """
         start = time.perf_counter()
         proc = self.spawn(ctx, args, files)
-        retry = proc.returncode == 2 and DUPLICATE.search(proc.stdout) is not None
+        notes = []
+        twice = DUPLICATE.search(proc.stdout)
         env = None
-        if retry and "--explicit-package-bases" not in args:
+        if proc.returncode == 2 and twice and "--explicit-package-bases" not in args:
             lost = time.perf_counter() - start
             args = [*args, "--explicit-package-bases"]
+            notes.append(_rerun_note(proc.stdout, lost))
             env = bases_environment(ctx)
             proc = self.spawn(ctx, args, files, env)
-            proc.notes.append(_twice(lost))
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
             proc = self.spawn(ctx, [*_without_cache(args), *NO_CACHE], files, env)
+        proc.notes += notes + _config_notes(proc)
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
@@ -399,12 +426,46 @@ class Mypy(Adapter):
         return findings
 
 
-def _twice(lost: float) -> str:
-    """Say that mypy ran twice, what it cost, and how the project avoids it."""
+# what mypy says about its config, not about the code: "setup.cfg: note: unused
+# section(s): [mypy-x]" on standard output, "setup.cfg: [mypy]: Unrecognized
+# option: foo = bar" and unsupported python_version on standard error
+_CONFIG_NOTE = re.compile(r"^[^\s:{][^:]*: note: .*$", re.M)
+_CONFIG_WARNING = re.compile(r"^[^\s:][^:]*: \[[^\]]+\]: .*$", re.M)
+
+
+def _config_notes(proc: Proc) -> list[str]:
+    """Take mypy's notes on its config out of its output, as the report's notes.
+
+    mypy's own run prints them and goes on; they are no finding and no error.
+    """
+    found = _CONFIG_NOTE.findall(proc.stdout) + _CONFIG_WARNING.findall(proc.stderr)
+    proc.stdout = _CONFIG_NOTE.sub("", proc.stdout)
+    return [f"mypy: {line.strip()}" for line in found]
+
+
+RERUN = "mypy: two files map to one module name"
+
+
+def _repeated(note: str, notes: Sequence[str]) -> bool:
+    """Tell whether the note of a rerun is said already (by mypy's first run)."""
+    return note.startswith(RERUN) and any(n.startswith(RERUN) for n in notes)
+
+
+def _rerun_note(stdout: str, lost: float) -> str:
+    """Say that mypy ran again, why, what it cost, and how to run it once."""
+    said = next(
+        (
+            str(r["message"]).rstrip(".")
+            for r in map(_record, stdout.split("\n"))
+            if r is not None and DUPLICATE.search(str(r["message"]))
+        ),
+        "a module found twice",
+    )
     return (
-        "mypy: two files map to one module name, so mypy stopped and ran again "
-        f"with --explicit-package-bases ({lost:.1f} s lost); set "
-        "explicit_package_bases = true in mypy's config to run once"
+        f"{RERUN} ({said}), where mypy's own run stops; the gate ran mypy again "
+        f"with --explicit-package-bases ({lost:.1f} s lost). Set "
+        "explicit_package_bases = true (with mypy_path) in mypy's config, or add "
+        "__init__.py files, to run once and make both runs the same"
     )
 
 
@@ -452,6 +513,9 @@ def _cause(
     other: Sequence[str],
 ) -> str:
     """Say why mypy stopped: which file, which line, and what to do."""
+    crashed = _internal_error(proc)
+    if crashed:
+        return crashed
     for text in [*other, *proc.stderr.split("\n")]:
         m = _BAD_PACKAGE.match(text.strip())
         if m:
@@ -477,6 +541,42 @@ def _cause(
 
 
 _PLUGIN = re.compile(r'^Error importing plugin "(.+?)": (.*)$')
+_INTERNAL = re.compile(r"^(?:(.+?):(\d+): )?error: INTERNAL ERROR", re.M)
+
+
+def _internal_error(proc: Proc) -> str | None:
+    """Name where mypy crashed and with what, from its INTERNAL ERROR report.
+
+    mypy prints ``FILE:LINE: error: INTERNAL ERROR`` on standard error and,
+    with ``--show-traceback``, the traceback on standard output: the errors it
+    printed before are not what stopped it.
+    """
+    crash = _crash(proc)
+    if crash is None:
+        return None
+    path, line, exception = crash
+    if path is None:
+        return (
+            f"mypy crashed with an INTERNAL ERROR{exception}; that is mypy's "
+            "fault or a plugin's: report it to mypy"
+        )
+    return (
+        f"mypy crashed with an INTERNAL ERROR at {path}:{line}{exception}; that "
+        f"is mypy's fault or a plugin's, not the code's: exclude {path} in "
+        "mypy's config to let mypy check the rest, and report it to mypy"
+    )
+
+
+def _crash(proc: Proc) -> tuple[str | None, int, str] | None:
+    """Return where an INTERNAL ERROR happened (file or None, line), its exception."""
+    m = _INTERNAL.search(proc.stderr) or _INTERNAL.search(proc.stdout)
+    if m is None:
+        return None
+    out = proc.stdout.split("Traceback (most recent call last)", 1)
+    tail = [ln.strip() for ln in out[-1].split("\n") if ln.strip()]
+    exception = f" ({tail[-1][:200]})" if len(out) > 1 and tail else ""
+    path = Path(m.group(1)).as_posix().removeprefix("./") if m.group(1) else None
+    return path, int(m.group(2) or 1), exception
 
 
 def _missing_plugin(ctx: Context, plugin: str, why: str) -> str:
@@ -525,6 +625,9 @@ def _blocking(proc: Proc, files: Sequence[str]) -> list[tuple[Finding, set[str]]
     """
     if proc.returncode != 2 or proc.traceback:
         return []
+    crash = _crash(proc)
+    if crash is not None:
+        return _crashed_on(files, *crash)
     for text in [*proc.stdout.split("\n"), *proc.stderr.split("\n")]:
         m = _BAD_PACKAGE.match(text.strip())
         if m:
@@ -542,6 +645,25 @@ def _blocking(proc: Proc, files: Sequence[str]) -> list[tuple[Finding, set[str]]
         "is left out and the other files were checked"
     )
     return [(tool_error("mypy", path, message, int(last["line"])), {path})]
+
+
+def _crashed_on(
+    files: Sequence[str], path: str | None, line: int, exception: str
+) -> list[tuple[Finding, set[str]]]:
+    """Make the file mypy crashed on (its INTERNAL ERROR) a finding there, left out.
+
+    Not the last error mypy printed before it crashed: that file is fine.  A
+    crash at no file of the run is the gate's error (``_cause``).
+    """
+    if path is None or path not in files:
+        return []
+    message = (
+        f"mypy crashed with an INTERNAL ERROR here{exception}; that is mypy's "
+        "fault or a plugin's, not the code's: the file is left out and the "
+        "other files were checked; report it to mypy, or exclude the file in "
+        "mypy's config"
+    )
+    return [(tool_error("mypy", path, message, line), {path})]
 
 
 def _bad_folder(files: Sequence[str], name: str) -> list[tuple[Finding, set[str]]]:

@@ -123,6 +123,50 @@ def scope(
     return lambda path: path in explicit or any(walk(path) for walk in walks)
 
 
+def problems(
+    settings: Settings, root: Path, elsewhere: Sequence[Path] = ()
+) -> list[tuple[str, str]]:
+    """Find what mypy's own run stops at in ``files``, ``packages``, ``modules``.
+
+    mypy exits 2 and checks nothing; the gate, which names the files, checks
+    the rest.  ``elsewhere``: the project environment's folders (site-packages,
+    editable installs), where mypy also finds packages and modules.
+    """
+    out = []
+    if settings.files and (settings.packages or settings.modules):
+        out.append(
+            (
+                "packages" if settings.packages else "modules",
+                "mypy refuses `files` together with `packages` or `modules` "
+                '("May only specify one of: module/package, files, or command") '
+                "and checks nothing; the gate checks both: keep one of them",
+            )
+        )
+    for entry in settings.files:
+        if not any(os.path.exists(root / f) for f in _glob(root, entry)):
+            out.append(("files", _stops(f"files names {entry!r}", "Cannot read file")))
+    search = [root / p for p in settings.mypy_path] + [root, *elsewhere]
+    for package in settings.packages:
+        rel = package.replace(".", "/")
+        if not any((base / rel).is_dir() for base in search):
+            why = f"Can't find package '{package}'"
+            out.append(("packages", _stops(f"packages names {package!r}", why)))
+    for module in settings.modules:
+        stem = module.replace(".", "/")
+        names = (f"{stem}.pyi", f"{stem}.py", f"{stem}/__init__.py", stem)
+        if not any((base / n).exists() for base in search for n in names):
+            why = f'Cannot find module "{module}"'
+            out.append(("modules", _stops(f"modules names {module!r}", why)))
+    return out
+
+
+def _stops(what: str, why: str) -> str:
+    return (
+        f"{what}, which is not there: mypy's own run stops at it ({why}) and "
+        "checks nothing; the gate checks the rest. Fix the name or drop it"
+    )
+
+
 class _Rules:
     """mypy's walk of a folder (find_sources_in_dir), path by path."""
 
