@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench.fault_model import GOOD, RECORD, Case, Result, Space, commit, gate, git
+from bench.fault_model import GOOD, RECORD, Case, Result, Run, Space, commit, gate, git
 
 F401 = '"""Doc."""\n\nimport os\n'
 # C0 (but for line feeds and tabs, which the checks below see as lines) and C1
@@ -108,12 +108,20 @@ def literal(name: str, value: str) -> str:
     return f'"""Doc."""\n\n{name} = {value!r}\n'
 
 
+def quoting(
+    space: Space, value: str, *options: str, says: Sequence[str] = ()
+) -> tuple[Path, Run]:
+    """Make a project whose bandit finding quotes ``value``; gate it (``options``)."""
+    root = space.project({"bad.py": literal("password", value)})
+    argv = ("run", "--tools", "bandit", *options, "bad.py")
+    return root, gate(*argv, expect=1, says=says)
+
+
 def bandit_literal(value: str, *says: str) -> Callable[[Space], Case]:
     """Bandit quotes ``value`` in a finding; the terminal and log must stay safe."""
 
     def build(space: Space) -> Case:
-        root = space.project({"bad.py": literal("password", value)})
-        run = gate("run", "--tools", "bandit", "bad.py", expect=1, says=["B105", *says])
+        root, run = quoting(space, value, says=["B105", *says])
         return Case(root, [run], inspect=terminal_and_log)
 
     return build
@@ -210,8 +218,7 @@ def audit_gates_workflow(space: Space) -> Case:
 def json_on_stdout(space: Space) -> Case:
     """Print a JSON report holding ``##[`` on standard output (the Actions log)."""
     value = "x ##[error]forged"
-    root = space.project({"bad.py": literal("password", value)})
-    run = gate("run", "--tools", "bandit", "--format", "json", "bad.py", expect=1)
+    root, run = quoting(space, value, "--format", "json")
 
     def inspect(results: list[Result]) -> list[str]:
         problems = commands(results)
@@ -229,8 +236,7 @@ def json_on_stdout(space: Space) -> Case:
 def github_format(space: Space) -> Case:
     """``--format github``: the suite's own commands, each exactly one."""
     value = "x\n::warning title=forged::boom\r::error::again ##[error]x %0A"
-    root = space.project({"bad.py": literal("password", value)})
-    run = gate("run", "--tools", "bandit", "--format", "github", "bad.py", expect=1)
+    root, run = quoting(space, value, "--format", "github")
 
     def inspect(results: list[Result]) -> list[str]:
         obeyed = obeyed_lines(results[0].stdout)
@@ -249,18 +255,8 @@ def markdown_literal(value: str) -> Callable[[Space], Case]:
     """Put a string literal in the job summary (``--format markdown``)."""
 
     def build(space: Space) -> Case:
-        root = space.project({"bad.py": literal("password", value)})
-        run = gate(
-            "run",
-            "--tools",
-            "bandit",
-            "--format",
-            "markdown",
-            "--output",
-            "summary.md",
-            "bad.py",
-            expect=1,
-        )
+        options = ("--format", "markdown", "--output", "summary.md")
+        root, run = quoting(space, value, *options)
         return Case(root, [run], inspect=lambda _: summary_markup(root / "summary.md"))
 
     return build
