@@ -155,26 +155,29 @@ def _well_known(out: list[str], chosen: list[tuple[str, str, str]]) -> bool:
             taken = verdict in ("pattern", "clean")
             count += taken
             if taken:
-                chosen.append((repo, stratum, commit))
+                chosen.append((repo, f"{stratum}/{verdict}", commit))
             out.append(f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if taken else '-'}")
     return complete
 
 
 def _walk(name: str, start: int, stop: int, quota: dict[str, int],
-          counts: dict[str, int], out: list[str], chosen: list[tuple[str, str, str]]) -> bool:
-    for repo in order(name)[start:stop]:
+          counts: dict[str, int], out: list[str], chosen: list[tuple[str, str, str]]) -> int:
+    """Walk ``order(name)[start:stop]``; return where it stopped, or -1 at a missing mirror."""
+    names = order(name)
+    for i in range(start, min(stop, len(names))):
+        repo = names[i]
         if all(counts[k] >= quota[k] for k in quota):
-            return True
+            return i
         verdict, commit = classify(repo)
         if verdict == "no-mirror":
             out.append(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")
-            return False
+            return -1
         take = verdict in quota and counts[verdict] < quota[verdict]
         if take:
             counts[verdict] += 1
             chosen.append((repo, f"{name}/{verdict}", commit))
         out.append(f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}")
-    return True
+    return min(stop, len(names))
 
 
 def choose(out: list[str]) -> list[tuple[str, str, str]] | None:
@@ -182,15 +185,17 @@ def choose(out: list[str]) -> list[tuple[str, str, str]] | None:
     chosen: list[tuple[str, str, str]] = []
     complete = _well_known(out, chosen)
     counts = {name: {"pattern": 0, "clean": 0} for name in LISTS}
+    reached = {}
     for name in LISTS:
         quota = {"pattern": PATTERN_QUOTA, "clean": CLEAN_QUOTA}
-        complete &= _walk(name, 0, EXAMINED_CAP, quota, counts[name], out, chosen)
+        reached[name] = _walk(name, 0, EXAMINED_CAP, quota, counts[name], out, chosen)
+        complete &= reached[name] >= 0
     for name in LISTS:
         if len(chosen) >= TARGET or not complete:
             break
         quota = {"pattern": counts[name]["pattern"] + TARGET - len(chosen)}
         out.append(f"# {name}: walked on for {TARGET - len(chosen)} more")
-        complete &= _walk(name, EXAMINED_CAP, EXTRA_CAP, quota, counts[name], out, chosen)
+        complete &= _walk(name, reached[name], EXTRA_CAP, quota, counts[name], out, chosen) >= 0
     return chosen if complete else None
 
 
