@@ -1336,3 +1336,136 @@ def test_a_report_carried_to_a_later_job(
     found = gate_rules(audit_project(tmp_path, {WF: text}))
     expected = [("QG105", WF, line_of(text, "continue-on-error"), failing)]
     assert found == (expected if failing is not None else [])
+
+
+# ---- round 3: the development half of bench/audit_corpus_21c ------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "rule"),
+    [
+        ('pytest -m "not simulationtest"', "QG101"),
+        ("pytest -m simulationtest", None),
+        ("pytest", None),
+    ],
+    ids=["complementary-selection", "same-selection-twin", "run-on-everything-twin"],
+)
+def test_a_report_run_has_a_twin_only_over_as_much(
+    tmp_path: Path, first: str, rule: str | None
+) -> None:
+    """A report run's twin must check as much as it does.
+
+    pi-top: ``pytest -m simulationtest --cov-report ... || true`` after
+    ``pytest -m "not simulationtest"``: another selection is another check.
+    """
+    steps = (
+        step(first, name="Run tests")
+        + "\n"
+        + step(
+            "pytest -m simulationtest --cov-report term-missing --cov-append || true",
+            name="Run simulation tests",
+        )
+    )
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, WF, line_of(text, "--cov-append"), True)]
+    assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("job", "failing"),
+    [("test-and-upload-coverage-report", True), ("coverage-report", False)],
+    ids=["tests-and-a-report", "a-report-only-note"],
+)
+def test_a_name_that_runs_tests_and_a_report_is_no_report_place(
+    tmp_path: Path, job: str, failing: bool
+) -> None:
+    """A job named for a test run *and* a report is a gate.
+
+    One named for a report alone still makes its findings notes.
+    """
+    text = (
+        "name: ci\non: push\npermissions: {}\njobs:\n"
+        f"  {job}:\n    runs-on: ubuntu-latest\n    steps:\n"
+        + textwrap.indent(step("pytest || true", name="Run tests"), " " * 6)
+        + "\n"
+    )
+    found = gate_rules(audit_project(tmp_path, {WF: text}))
+    assert found == [("QG101", WF, line_of(text, "pytest ||"), failing)]
+
+
+MAKE_SAMPLE = """\
+_sample_html:
+\tcd ~/cog; coverage run -m pytest -k InMemory; coverage html
+test-sample:
+\tcoverage run -m pytest; coverage html
+"""
+
+
+@pytest.mark.parametrize(
+    ("ci", "expected"),
+    [
+        ("make lint", [(2, False), (4, True)]),
+        ("make sample", [(2, True), (4, True)]),
+        (None, [(2, True), (4, True)]),
+    ],
+    ids=["target-ci-never-runs-note", "reached-through-a-prerequisite", "no-ci-read"],
+)
+def test_makefile_target_ci_never_runs_is_a_note(
+    tmp_path: Path, ci: str | None, expected: list
+) -> None:
+    """A lost status in a target CI never runs, not named for checking, is a note.
+
+    coveragepy's ``_sample_cog_html`` is a developer task.  The same recipe in
+    a target named for testing, or one CI reaches (here through ``sample:
+    _sample_html``), fails.
+    """
+    files = {"Makefile": MAKE_SAMPLE + "sample: _sample_html\nlint:\n\truff check .\n"}
+    if ci is not None:
+        files[WF] = workflow(step(ci, name="make"))
+    found = gate_rules(audit_project(tmp_path, files))
+    assert [(line, failing) for _, path, line, failing in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "rules"),
+    [("test-cluster-shutdown", []), ("test-cluster", ["QG101"])],
+    ids=["teardown-target", "test-target"],
+)
+def test_a_target_named_for_teardown_gives_no_checking_context(
+    tmp_path: Path, target: str, rules: list[str]
+) -> None:
+    """A target named for teardown runs cleanup, not checks.
+
+    oracle: ``${COMPOSE} ... down || true`` in ``test-cluster-shutdown``,
+    though the name starts with test.
+    """
+    makefile = f"{target}:\n\tcd tests && ${{COMPOSE}} -f c.yaml down || true\n"
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert [rule for rule, *_ in found] == rules
+
+
+@pytest.mark.parametrize(
+    ("env", "rule"),
+    [
+        ("py313-profile-docs", None),
+        ("py313-docs", "QG105"),
+        ("coverage-report", "QG105"),
+    ],
+    ids=["profiling-env", "docs-env", "report-env-may-enforce"],
+)
+def test_tox_env_named_for_profiling_is_no_check(
+    tmp_path: Path, env: str, rule: str | None
+) -> None:
+    """A tox env named for profiling is no check; other envs are.
+
+    pydata-sphinx-theme: ``continue-on-error`` on ``tox run -e
+    py313-profile-docs`` (py-spy's SVG).
+    """
+    steps = step(
+        f"python -m tox run -e {env} -- -o profile.svg",
+        name="Run it",
+        extra="continue-on-error: true",
+    )
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, WF, line_of(text, "continue-on-error"), True)]
+    assert found == (expected if rule else [])

@@ -93,6 +93,17 @@ _SCRIPT_FILES = (
 )
 
 
+def _make_runs(root: Path, audit: Audit, makefile: str) -> set[str] | None:
+    """Return the Makefile targets CI runs (None: no workflow was read)."""
+    if not any(rel.startswith(WORKFLOW_DIR) for rel in audit.files):
+        return None
+    texts = ["\n".join(audit.lines_of.get(rel, ())) for rel in audit.files]
+    for extra in ("tox.ini", "noxfile.py", ".pre-commit-config.yaml"):
+        if (root / extra).is_file():
+            texts.append(textfile.read(root / extra).text)
+    return makefiles.reached(makefile, makefiles.targets_called(texts))
+
+
 def _script_files(root: Path, audit: Audit) -> None:
     """Audit the Makefile's recipes and the noxfile's sessions."""
     for name, audit_file in _SCRIPT_FILES:
@@ -102,6 +113,10 @@ def _script_files(root: Path, audit: Audit) -> None:
         if text.problem:
             detail = f"{name} is {text.problem}"
             audit.findings.append(finding("QG109", name, text.line, detail))
+        elif audit_file is makefiles.audit:
+            runs = _make_runs(root, audit, text.text)
+            found = makefiles.audit(text.text, runs)
+            audit.findings += [dataclasses.replace(f, path=name) for f in found]
         else:
             found = audit_file(text.text)
             audit.findings += [dataclasses.replace(f, path=name) for f in found]

@@ -147,7 +147,7 @@ SETUP_NAME = re.compile(
     r"release|bump|prepare|bootstrap|provision|configure|generate|render|notify)"
 )
 # A script named for reporting (``test_report.py``, ``coverage_summary.sh``).
-REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge")
+REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge|profil")
 # Metrics that print and never fail on what they find.
 REPORTERS = frozenset(
     "radon cloc tokei pygount scc lizard wily syft cyclonedx-py cyclonedx-bom".split()

@@ -35,6 +35,11 @@ SETUP_STEP = re.compile(
     r"stop|wait|collect|print|show|display|report|summar|get|fetch|push|tag|"
     r"update|bump|release|free|remove|delete|dump|debug|inspect|list)"
 )
+# ... or whose last word says so (a make target ``test-cluster-shutdown``).
+_ENDS_SETTING_UP = re.compile(
+    r"(?i)[-_ ](set-?up|start-?up|start|shut-?down|stop|tear-?down|clean-?up|clean|"
+    r"down|install|deps|prepare|init|wait)\s*$"
+)
 _WRAPPERS = frozenset(
     "sudo time env nice nohup exec command xvfb-run stdbuf unbuffer caffeinate".split()
 )
@@ -223,6 +228,35 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
     return None
 
 
+_ENV_OPTIONS = {"tox": ("-e", "--env"), "nox": ("-s", "--session", "-e")}
+
+
+def _env_runner(head: str, args: list[str]) -> bool | None:
+    """``tox -e profile``: envs whose every name says they profile or set up.
+
+    tox and nox run checks, unless each env they are asked for is named for
+    profiling or for a setup (``py313-profile-docs``, ``release``); an env
+    named for a report may still enforce a threshold (``coverage-report``).
+    """
+    flags = _ENV_OPTIONS.get(head)
+    if flags is None:
+        return None
+    envs: list[str] = []
+    for index, arg in enumerate(args):
+        name, equals, given = arg.partition("=")
+        if name in flags:
+            given = (
+                given if equals else (args[index + 1] if index + 1 < len(args) else "")
+            )
+            envs += [e for e in given.split(",") if e]
+    if envs and all(_SETUP_OR_PROFILE.search(env) for env in envs):
+        return False
+    return None
+
+
+_SETUP_OR_PROFILE = re.compile(f"{cat.SETUP_NAME.pattern}|(?i:profil)")
+
+
 def _script(head: str) -> bool | None:
     """Judge a script by its name: checking (``check_links.py``) or setup."""
     name = head.lower()
@@ -294,7 +328,7 @@ def named(tokens: list[str]) -> bool | None:
         return False
     if head in _CONTAINERS:
         return _container(head, args)
-    for judge in (_fixer, _git, _subcommand, _build_tool, _interpreter):
+    for judge in (_fixer, _git, _subcommand, _build_tool, _env_runner, _interpreter):
         verdict = judge(head, args)
         if verdict is not None:
             return verdict
@@ -343,7 +377,7 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     step of a job that ships (deploy, publish, release), delivers: its build
     checks nothing, unless the name also says it tests.
     """
-    if SETUP_STEP.match(step):
+    if SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step):
         return ""
     if DELIVERY.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
         return ""
@@ -389,7 +423,33 @@ def gate_key(tokens: list[str]) -> str:
     plain = _strip_options(tokens[1:])
     if head in _SUBCOMMANDS or head in _TARGETS:
         return " ".join([head, *plain[:2]])
-    return head
+    chosen = selection(tokens[1:])
+    return f"{head} [{' '.join(chosen)}]" if chosen else head
+
+
+# Options that choose which checks run: two runs of one checker with different
+# choices are two checks, not a report run and its honest twin.
+_SELECTORS = frozenset(
+    "-m -k --deselect --select --extend-select --ignore --extend-ignore".split()
+)
+
+
+def selection(tokens: list[str]) -> list[str]:
+    """Return the options of ``tokens`` that choose what is checked (``-m slow``)."""
+    chosen = []
+    for index, token in enumerate(tokens):
+        name, equals, given = token.partition("=")
+        if name not in _SELECTORS:
+            continue
+        if not equals and index + 1 < len(tokens):
+            given = tokens[index + 1]
+        chosen.append(f"{name}={given}")
+    return chosen
+
+
+def unselected(key: str) -> str:
+    """Return the key of the same checker run on everything (``pytest``)."""
+    return key.split(" [", 1)[0]
 
 
 def runs_gate(text: str) -> bool:

@@ -114,14 +114,84 @@ def _rerun_later(recipe: Recipe, every: list[Recipe], snippet: str) -> bool:
     )
 
 
-def audit(text: str) -> list[Finding]:
-    """Every neutralised gate in a Makefile's recipes."""
+# ``make lint test``, ``gmake -C docs html``, ``$(MAKE) check`` in a CI file or
+# a recipe: the targets it asks for.
+_MAKE_CALL = re.compile(
+    r"(?:^|[\s;&|(`])(?:g?make|\$[({]MAKE[)}])"
+    r"((?:\s+(?:-[CfIjlo]\s*\S+|-[-\w=]+|[\w./-]+))*)"
+)
+_TARGET = re.compile(r"^[A-Za-z0-9_][\w./-]*$")
+
+
+def targets_called(texts: list[str]) -> set[str]:
+    """Return the targets a ``make`` call in ``texts`` asks for ('': the default)."""
+    found: set[str] = set()
+    for text in texts:
+        for match in _MAKE_CALL.finditer(text):
+            words = match.group(1).split()
+            named = [
+                w
+                for i, w in enumerate(words)
+                if _TARGET.match(w)
+                and not (i and words[i - 1] in _VALUE_FLAGS)
+                and "=" not in w
+            ]
+            found.update(named or [""])
+    return found
+
+
+_VALUE_FLAGS = frozenset("-C -f -I -j -l -o".split())
+
+
+def reached(text: str, called: set[str]) -> set[str]:
+    """Return the targets ``called`` runs, with their prerequisites and sub-makes."""
+    needs: dict[str, set[str]] = {}
+    first = ""
+    for raw in text.splitlines():
+        match = _RULE.match(raw)
+        if match and not raw.startswith("\t") and not match.group(1).startswith("."):
+            rest = raw[match.end() :].split("#", 1)[0].split(";", 1)[0]
+            for name in match.group(1).split():
+                first = first or name
+                needs.setdefault(name, set()).update(rest.split())
+    for recipe in recipes(text):
+        needs.setdefault(recipe.target, set()).update(targets_called([recipe.command]))
+    todo = [first if name == "" else name for name in called]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += [first if n == "" else n for n in needs.get(name, ())]
+    return seen
+
+
+def _unreached(target: str, runs: set[str] | None) -> str:
+    """Say why a target's findings are plausible only: CI never runs it."""
+    if runs is None or gatecmd.checking_context(target, ""):
+        return ""
+    return (
+        f"no workflow or tox env runs `make {target}` (nor a target that needs "
+        "it), and its name does not say it checks: a developer task, not a gate"
+    )
+
+
+def audit(text: str, runs: set[str] | None = None) -> list[Finding]:
+    """Every neutralised gate in a Makefile's recipes.
+
+    ``runs``: the targets CI runs (with what they need), when CI was read.
+    """
     found: list[Finding] = []
     runs_with = _shell(text)
     every = recipes(text)
     for recipe in every:
+        unreached = (
+            ""
+            if runs is None or recipe.target in runs
+            else (_unreached(recipe.target, runs))
+        )
         for rule, detail, why in _ignored(recipe):
-            found.append(finding(rule, PATH, recipe.line, detail, why))
+            found.append(finding(rule, PATH, recipe.line, detail, why or unreached))
         found += _fail_off(recipe)
         context = gatecmd.checking_context(recipe.target, "")
         audited = shell.audit_script(
@@ -132,6 +202,6 @@ def audit(text: str) -> list[Finding]:
                 continue  # a fix run, the same line again gates
             detail = f"target `{recipe.target}`: {hit.detail}"
             line = recipe.line + hit.line  # continuation lines are kept
-            why = "" if hit.certain else hit.why
+            why = (hit.why if not hit.certain else "") or unreached
             found.append(finding(hit.rule, PATH, line, detail, why))
     return found

@@ -36,10 +36,25 @@ def ships(*names: str) -> bool:
     return bool(_SHIPS.search(joined)) and not _TESTS.search(joined)
 
 
+_CLAUSES = re.compile(r"(?i)[\s_-]+(?:and|then)[\s_-]+|\s*[&+,;]\s*")
+
+
+def _names_report(name: str) -> bool:
+    """Tell whether a name reads as a report, and not as a test run beside it.
+
+    ``Test Report`` reads as a report; ``Run Tests and Upload Coverage
+    Report`` names a test run first, and its report second.
+    """
+    clauses = _CLAUSES.split(name)
+    if any(_TESTS.search(c) and not _REPORT.search(c) for c in clauses):
+        return False
+    return bool(_REPORT.search(name))
+
+
 def demotion(workflow: str, job: str) -> str:
     """Why findings in this place are only plausible ('' when they are not)."""
     for kind, name in (("workflow", workflow), ("job", job)):
-        if name and _REPORT.search(name):
+        if name and _names_report(name):
             return (
                 f"it runs in the {kind} `{name}`, which reads as a report, not a gate"
             )

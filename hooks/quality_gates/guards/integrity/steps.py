@@ -457,8 +457,8 @@ def _report_with_twin(hit: Hit, observed: set[str], reporting: bool = False) -> 
     named for producing a report, ``pytest | tee | sed > summary.txt`` after a
     step that ran ``pytest`` on its own.
     """
-    if hit.key not in observed:
-        return False
+    if hit.key not in observed and gatecmd.unselected(hit.key) not in observed:
+        return False  # no run of the same checker on as much has its failure seen
     if hit.rule in ("QG101", "QG102") and hit.report:
         return True
     return reporting and hit.rule in ("QG101", "QG102", "QG112")
