@@ -188,6 +188,18 @@ def consumed(
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 
 
+def outputs_read(jobs: dict[str, JobView], job: str, index: int) -> bool:
+    """Tell whether a later step, or a job output, reads the step's outputs."""
+    view = jobs.get(job)
+    if view is None or index >= len(view.steps) or not view.steps[index].id:
+        return False
+    ref = f"steps.{view.steps[index].id}.outputs."
+    later = view.steps[index + 1 :]
+    return any(ref in step.body for step in later) or any(
+        ref in text for text in view.outputs.values()
+    )
+
+
 def judged_downstream(
     jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
 ) -> str:

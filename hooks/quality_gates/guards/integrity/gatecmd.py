@@ -40,6 +40,10 @@ _ENDS_SETTING_UP = re.compile(
     r"(?i)[-_ ](set-?up|start-?up|start|shut-?down|stop|tear-?down|clean-?up|clean|"
     r"down|install|deps|prepare|init|wait)\s*$"
 )
+# ... or that builds for an analyser to read ("Build for CodeQL (Java)").
+_FOR_ANALYSIS = re.compile(
+    r"(?i)\b(build|compile|autobuild)\b[^/]*\bfor\s+(codeql|sonar\w*|code ?scanning)"
+)
 _WRAPPERS = frozenset(
     "sudo time env nice nohup exec command xvfb-run stdbuf unbuffer caffeinate".split()
 )
@@ -378,6 +382,8 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     checks nothing, unless the name also says it tests.
     """
     if SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step):
+        return ""
+    if _FOR_ANALYSIS.search(step):
         return ""
     if DELIVERY.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
         return ""

@@ -33,8 +33,10 @@ never_runs = expressions.never_runs
 _SHA = re.compile(r"[0-9a-f]{40}")
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 RESULT = "result:"  # the sink of a job's own continue-on-error
+# github/codeql-action is no gate: init and autobuild set up, analyze uploads its
+# alerts to code scanning and does not fail on them.
 _GATE_ACTION = re.compile(
-    r"lint|test|(?<!-)check(?!out)|audit|scan|codeql|security|pre-commit|"
+    r"lint|test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
     r"bandit|tox|grype|gitleaks|trufflehog|cibuildwheel|pyright|retry|"
     r"dependency-check",
@@ -144,6 +146,7 @@ class Pending:
     line: int
     detail: str
     why: str
+    by_name: bool = False  # a check only by its step's name
 
 
 class Auditor:
@@ -303,7 +306,9 @@ class Auditor:
             if runs:
                 reports = script.audit.reports if script is not None else ()
                 reports += _output_input(step)
-                self.continue_on_error(step, where, job, index, reports)
+                by_name = script is not None and not script.audit.named
+                by_name = by_name and not runs_inputs and not gate_action(uses, step)
+                self.continue_on_error(step, where, job, index, reports, by_name)
                 self.never_runs(step, where)
         self.script_hits(scripts)
         return gates
@@ -363,16 +368,17 @@ class Auditor:
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
             why = item.why
+            if item.by_name and consumers.outputs_read(jobs, item.job, item.index):
+                why = why or _OUTPUTS_READ
             if consumers.judged_downstream(jobs, item.job, item.index, item.sinks):
                 why = why or (
                     "its report is uploaded and downloaded by a later job that runs "
                     "a check, which may read it"
                 )
             detail = item.detail
-            if item.sinks != ("outcome:",):
-                where = ", ".join(
-                    s.split(":", 1)[1] for s in item.sinks if s != "outcome:"
-                )
+            kept = [s.split(":", 1)[1] for s in item.sinks if s.split(":", 1)[1]]
+            if kept:
+                where = ", ".join(kept)
                 detail += f" (recorded in `{where}`, which nothing reads and fails on)"
             self.add(item.rule, item.line, detail, why)
         self.pending = []
@@ -424,16 +430,22 @@ class Auditor:
         job: JobContext,
         index: int,
         reports: tuple[str, ...] = (),
+        by_name: bool = False,
     ) -> None:
-        """QG105 unless a later step (or job) fails on its outcome or its report."""
+        """QG105 unless a later step (or job) fails on its outcome or its report.
+
+        Its outputs (``steps.ID.outputs.*``) carry it as well as its outcome.
+        """
         coe = mapping(step).get("continue-on-error")
         if not coe or not yamlnodes.is_true(coe[1]):
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name) or job.report_run
-        sinks = ("outcome:", *(f"file:{name}" for name in reports))
-        self.pending.append(Pending(job.key, index, sinks, "QG105", line, detail, why))
+        sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
+        self.pending.append(
+            Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
+        )
 
 
 def _output_input(step: yaml.Node) -> tuple[str, ...]:
@@ -443,6 +455,10 @@ def _output_input(step: yaml.Node) -> tuple[str, ...]:
     return tuple(name for name in found if name)
 
 
+_OUTPUTS_READ = (
+    "it counts as a check only because its step or job is named for checking, "
+    "and a later step reads its outputs, which may carry its result on"
+)
 _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 
 

@@ -74,6 +74,7 @@ class Walker:
         self.heredocs = parse.heredocs(script)
         self.depth = 0
         self.gates = 0
+        self.named = 0  # gates known by their own name, not only their step's
         self.tested = 0
         self.reports: set[str] = set()  # files the gates write their reports to
 
@@ -257,6 +258,7 @@ class Walker:
         if check.query and self.tested:
             return Flow()  # `if git diff --quiet; then ...`: control flow
         self.gates += 1
+        self.named += check.strength == "named"
         files = failure_sinks.report_files(node, words)
         self.reports.update(files)
         report = bool(files) or failure_sinks.writes_report(node, words)
@@ -283,6 +285,7 @@ class Walker:
         if found is None:
             return None
         self.gates += found.gates
+        self.named += found.gates
         self.result.hits += found.result.hits
         self.result.observed |= found.result.observed
         for gate, detail in found.lost:

@@ -35,6 +35,7 @@ class ScriptAudit:
     gates: int = 0
     note: str = ""
     reports: tuple[str, ...] = ()
+    named: int = 0  # of ``gates``, those known by their own name
 
 
 def audit_script(
@@ -53,11 +54,14 @@ def audit_script(
         return ScriptAudit(
             hits=line_audit.audit(script),
             gates=1 if gatecmd.runs_gate(script) else 0,
+            named=1,
             note=f"not parsed as a shell script ({reason}); audited line by line",
         )
     hits = sorted(result.hits, key=lambda hit: (hit.line, hit.rule))
     reports = tuple(sorted(walker.reports))
-    return ScriptAudit(hits, result.observed, walker.gates, reports=reports)
+    return ScriptAudit(
+        hits, result.observed, walker.gates, reports=reports, named=walker.named
+    )
 
 
 def audit(script: str) -> list[Hit]:

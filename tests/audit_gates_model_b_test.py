@@ -1,0 +1,97 @@
+"""audit-gates on the cases of bench/audit_corpus_21c's batch B development half.
+
+Each case is written from what that CI does, in general terms, beside an
+honest twin (or a guilty one) that differs in the one thing that decides.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from audit_gates_model_test import audit_project, gate_rules, line_of, run_workflow
+from workflow_yaml import workflow
+
+CI = ".github/workflows/ci.yml"
+
+# ---- CodeQL: set-up and an analysis that does not fail on alerts ------------
+
+
+@pytest.mark.parametrize(
+    ("uses", "rule"),
+    [
+        ("github/codeql-action/init@v3", None),
+        ("github/codeql-action/analyze@v3", None),
+        ("github/codeql-action/autobuild@v3", None),
+        ("aquasecurity/trivy-action@0.31.0\n  with:\n    exit-code: '1'", "QG105"),
+    ],
+    ids=["codeql-init", "codeql-analyze", "codeql-autobuild", "failing-scanner"],
+)
+def test_codeql_action_is_no_gate(tmp_path: Path, uses: str, rule: str | None) -> None:
+    steps = f"- uses: {uses}\n  continue-on-error: true"
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
+    assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [("Build for CodeQL (Java)", None), ("Build (Java)", "QG105")],
+    ids=["build-for-the-analyser", "build-of-its-own"],
+)
+def test_a_build_for_an_analyser_is_set_up(
+    tmp_path: Path, name: str, rule: str | None
+) -> None:
+    steps = f"- name: {name}\n  run: ./ci/build.sh\n  continue-on-error: true"
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
+    assert found == (expected if rule else [])
+
+
+# ---- continue-on-error on a check known by its name only, outputs read on ----
+
+_WRAPPED = (
+    "- name: Run tests\n  id: t\n  run: ./ci/run-suite.sh --github-output\n"
+    "  continue-on-error: true\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "expected"),
+    [
+        (
+            _WRAPPED,
+            "- run: ./ci/summary.sh\n  env:\n    N: ${{ steps.t.outputs.failed }}",
+            False,
+        ),
+        (_WRAPPED, "- run: ./ci/summary.sh", True),
+        (_WRAPPED, "- if: steps.t.outputs.failed != '0'\n  run: exit 1", None),
+        (
+            _WRAPPED.replace("./ci/run-suite.sh", "pytest"),
+            "- run: ./ci/summary.sh\n  env:\n    N: ${{ steps.t.outputs.failed }}",
+            True,
+        ),
+    ],
+    ids=[
+        "by-name-outputs-read-note",
+        "by-name-outputs-unread-fails",
+        "outputs-read-and-failed-on",
+        "named-checker-outputs-read-fails",
+    ],
+)
+def test_continue_on_error_with_outputs_read_on(
+    tmp_path: Path, first: str, later: str, expected: bool | None
+) -> None:
+    text, found = run_workflow(tmp_path, first + later)
+    line = line_of(text, "continue-on-error")
+    assert found == ([] if expected is None else [("QG105", CI, line, expected)])
+
+
+def test_outputs_read_note_says_why(tmp_path: Path) -> None:
+    later = "- run: ./ci/summary.sh\n  env:\n    N: ${{ steps.t.outputs.failed }}"
+    text = workflow(_WRAPPED + later)
+    found = audit_project(tmp_path, {CI: text})
+    messages = [m for r, _, _, failing, m in found if r == "QG105" and not failing]
+    assert len(messages) == 1
+    assert "a later step reads its outputs" in messages[0]
+    assert gate_rules(found) == [("QG105", CI, line_of(text, "continue-on"), False)]
