@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from quality_gates import cli
 from quality_gates.guards.integrity import audit as integrity
-from quality_gates.guards.integrity import shell, shells
+from quality_gates.guards.integrity import makefiles, shell, shells
 from quality_gates.guards.integrity.rules import RULES, fails
 from workflow_yaml import DIGEST, SHA, workflow
 
@@ -1421,7 +1421,7 @@ def test_makefile_target_ci_never_runs_is_a_note(
     """
     files = {"Makefile": MAKE_SAMPLE + "sample: _sample_html\nlint:\n\truff check .\n"}
     if ci is not None:
-        files[WF] = workflow(step(ci, name="make"))
+        files[WF] = workflow(step(ci, name="Lint"))
     found = gate_rules(audit_project(tmp_path, files))
     assert [(line, failing) for _, path, line, failing in found] == expected
 
@@ -1469,3 +1469,34 @@ def test_tox_env_named_for_profiling_is_no_check(
     text, found = run_workflow(tmp_path, steps)
     expected = [(rule, WF, line_of(text, "continue-on-error"), True)]
     assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("calls", "reached"),
+    [
+        (["make -j4 test PYTHON=python3"], ["build", "test", "unit"]),
+        (["uv run make lint", "make -C docs html"], ["lint"]),
+        (["run: |\n  make\n  pytest"], ["all", "build", "lint", "test", "unit"]),
+        (["make ${{ matrix.goal }}"], ["all", "build", "docs", "lint", "test", "unit"]),
+        (["cmake --build .", "echo make sure"], ["sure"]),
+    ],
+    ids=[
+        "options-and-variables",
+        "wrapped-and-other-dir",
+        "default-goal",
+        "computed",
+        "prose",
+    ],
+)
+def test_makefile_targets_ci_reaches(calls: list[str], reached: list[str]) -> None:
+    """Targets named by ``make`` calls, with prerequisites and ``$(MAKE)`` calls.
+
+    ``make sure`` in prose reaches a target that does not exist: reaching too
+    much only keeps findings certain.
+    """
+    makefile = (
+        "all: lint test\nlint:\n\truff check .\ntest: build\n\t$(MAKE) unit\n"
+        "unit:\n\tpytest\nbuild:\n\tpython -m build\ndocs:\n\tsphinx-build d o\n"
+    )
+    called = makefiles.targets_called(calls)
+    assert sorted(makefiles.reached(makefile, called)) == reached
