@@ -1003,7 +1003,7 @@ UPLOAD = f"""\
             UPLOAD,
             False,
         ),
-        ("  workflow_dispatch:\n", "", "", True),
+        ("  workflow_dispatch:\n", "", "", False),
         ("  schedule:\n    - cron: '0 3 * * 1'\n", "", "", True),
         ("  push:\n  workflow_dispatch:\n", "", UPLOAD, True),
         (
@@ -1023,7 +1023,7 @@ UPLOAD = f"""\
         "manual-report-run",
         "scheduled-report-run",
         "job-only-on-schedule",
-        "manual-without-artifacts",
+        "manual-without-artifacts-runs-only-by-hand",
         "schedule-alone-is-no-report",
         "also-on-push",
         "scheduled-coverage-is-no-report",
@@ -1039,14 +1039,18 @@ def test_a_manual_or_scheduled_report_run_makes_continue_on_error_a_note(
     ``if:`` that allows only those events) and uploading what it produced,
     its ``continue-on-error`` lets the run finish its report: a note.  A
     schedule alone is no such evidence (a nightly test run is still a gate),
-    nor are artifacts on a workflow that also runs on push.
+    nor are artifacts on a workflow that also runs on push.  A run only by
+    hand is a note without artifacts too (round 3): no change waits on it.
     """
     text = REPORT_RUN.format(triggers=triggers, job_if=job_if, upload=upload)
     found = audit_project(tmp_path, {WF: text})
     lines = [i for i, t in enumerate(text.splitlines(), 1) if "continue-on-error" in t]
     assert gate_rules(found) == [("QG105", WF, line, failing) for line in lines]
     if not failing:
-        assert all("a report run" in m for r, *_, m in found if r == "QG105")
+        reasons = ("a report run", "only by hand")
+        assert all(
+            any(reason in m for reason in reasons) for r, *_, m in found if r == "QG105"
+        )
 
 
 @pytest.mark.parametrize(
@@ -1500,3 +1504,81 @@ def test_makefile_targets_ci_reaches(calls: list[str], reached: list[str]) -> No
     )
     called = makefiles.targets_called(calls)
     assert sorted(makefiles.reached(makefile, called)) == reached
+
+
+MANUAL = """\
+name: evals
+on: {on}
+permissions: {{}}
+jobs:
+  evals:
+    runs-on: ubuntu-latest
+    {job_if}
+    steps:
+      - name: Run the eval
+        run: python evals/check_drift.py --json-out r.json | tee out.txt
+"""
+
+
+@pytest.mark.parametrize(
+    ("on", "job_if", "failing"),
+    [
+        ("workflow_dispatch", "", False),
+        (
+            "[push, workflow_dispatch]",
+            "if: github.event_name == 'workflow_dispatch'",
+            False,
+        ),
+        ("[push, workflow_dispatch]", "", True),
+        ("schedule", "", True),
+    ],
+    ids=["dispatch-only-note", "job-if-dispatch-note", "also-on-push", "nightly"],
+)
+def test_a_run_only_by_hand_guards_no_change(
+    tmp_path: Path, on: str, job_if: str, failing: bool
+) -> None:
+    """A lost status in a run only by hand is a note; on push or a schedule it fails.
+
+    aiobotocore's manual evals (``check_*.py ... | tee``).
+    """
+    text = MANUAL.format(on=on, job_if=job_if or "timeout-minutes: 5")
+    found = gate_rules(audit_project(tmp_path, {WF: text}))
+    assert found == [("QG112", WF, line_of(text, "| tee"), failing)]
+
+
+MANUAL_STEP = """\
+name: sync
+on:
+  schedule:
+    - cron: '0 10 * * 1'
+  {extra}
+jobs:
+  sync:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Hash test sanity check
+        if: {step_if}
+        continue-on-error: true
+        run: pytest tests/test_patches.py -x
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "step_if", "failing"),
+    [
+        ("workflow_dispatch:", "inputs.dry_run == true", False),
+        ("workflow_dispatch:", "always()", True),
+        ("workflow_call:", "inputs.dry_run == true", True),
+    ],
+    ids=["dispatch-input-note", "every-run", "a-caller-may-set-it"],
+)
+def test_a_step_that_needs_a_dispatch_input_runs_only_by_hand(
+    tmp_path: Path, extra: str, step_if: str, failing: bool
+) -> None:
+    """A step whose ``if:`` needs a dispatch input to be true runs only by hand.
+
+    aiobotocore's ``if: inputs.dry_run == true`` in a scheduled workflow.
+    """
+    text = "permissions: {}\n" + MANUAL_STEP.format(extra=extra, step_if=step_if)
+    found = gate_rules(audit_project(tmp_path, {WF: text}))
+    assert found == [("QG105", WF, line_of(text, "continue-on-error"), failing)]
