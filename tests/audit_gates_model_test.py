@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from quality_gates import cli
 from quality_gates.guards.integrity import audit as integrity
+from quality_gates.guards.integrity import makefiles
 from quality_gates.guards.integrity.rules import RULES, fails
 from quality_gates.guards.integrity.shell import script_audit, step_shell
 from workflow_yaml import DIGEST, SHA, workflow
@@ -1003,7 +1004,7 @@ UPLOAD = f"""\
             UPLOAD,
             False,
         ),
-        ("  workflow_dispatch:\n", "", "", True),
+        ("  workflow_dispatch:\n", "", "", False),
         ("  schedule:\n    - cron: '0 3 * * 1'\n", "", "", True),
         ("  push:\n  workflow_dispatch:\n", "", UPLOAD, True),
         (
@@ -1023,7 +1024,7 @@ UPLOAD = f"""\
         "manual-report-run",
         "scheduled-report-run",
         "job-only-on-schedule",
-        "manual-without-artifacts",
+        "manual-without-artifacts-runs-only-by-hand",
         "schedule-alone-is-no-report",
         "also-on-push",
         "scheduled-coverage-is-no-report",
@@ -1039,14 +1040,18 @@ def test_a_manual_or_scheduled_report_run_makes_continue_on_error_a_note(
     ``if:`` that allows only those events) and uploading what it produced,
     its ``continue-on-error`` lets the run finish its report: a note.  A
     schedule alone is no such evidence (a nightly test run is still a gate),
-    nor are artifacts on a workflow that also runs on push.
+    nor are artifacts on a workflow that also runs on push.  A run only by
+    hand is a note without artifacts too (round 3): no change waits on it.
     """
     text = REPORT_RUN.format(triggers=triggers, job_if=job_if, upload=upload)
     found = audit_project(tmp_path, {WF: text})
     lines = [i for i, t in enumerate(text.splitlines(), 1) if "continue-on-error" in t]
     assert gate_rules(found) == [("QG105", WF, line, failing) for line in lines]
     if not failing:
-        assert all("a report run" in m for r, *_, m in found if r == "QG105")
+        reasons = ("a report run", "only by hand")
+        assert all(
+            any(reason in m for reason in reasons) for r, *_, m in found if r == "QG105"
+        )
 
 
 @pytest.mark.parametrize(
@@ -1421,7 +1426,7 @@ def test_makefile_target_ci_never_runs_is_a_note(
     """
     files = {"Makefile": MAKE_SAMPLE + "sample: _sample_html\nlint:\n\truff check .\n"}
     if ci is not None:
-        files[WF] = workflow(step(ci, name="make"))
+        files[WF] = workflow(step(ci, name="Lint"))
     found = gate_rules(audit_project(tmp_path, files))
     assert [(line, failing) for _, path, line, failing in found] == expected
 
@@ -1469,3 +1474,112 @@ def test_tox_env_named_for_profiling_is_no_check(
     text, found = run_workflow(tmp_path, steps)
     expected = [(rule, WF, line_of(text, "continue-on-error"), True)]
     assert found == (expected if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("calls", "reached"),
+    [
+        (["make -j4 test PYTHON=python3"], ["build", "test", "unit"]),
+        (["uv run make lint", "make -C docs html"], ["lint"]),
+        (["run: |\n  make\n  pytest"], ["all", "build", "lint", "test", "unit"]),
+        (["make ${{ matrix.goal }}"], ["all", "build", "docs", "lint", "test", "unit"]),
+        (["cmake --build .", "echo make sure"], ["sure"]),
+    ],
+    ids=[
+        "options-and-variables",
+        "wrapped-and-other-dir",
+        "default-goal",
+        "computed",
+        "prose",
+    ],
+)
+def test_makefile_targets_ci_reaches(calls: list[str], reached: list[str]) -> None:
+    """Targets named by ``make`` calls, with prerequisites and ``$(MAKE)`` calls.
+
+    ``make sure`` in prose reaches a target that does not exist: reaching too
+    much only keeps findings certain.
+    """
+    makefile = (
+        "all: lint test\nlint:\n\truff check .\ntest: build\n\t$(MAKE) unit\n"
+        "unit:\n\tpytest\nbuild:\n\tpython -m build\ndocs:\n\tsphinx-build d o\n"
+    )
+    called = makefiles.targets_called(calls)
+    assert sorted(makefiles.reached(makefile, called)) == reached
+
+
+MANUAL = """\
+name: evals
+on: {on}
+permissions: {{}}
+jobs:
+  evals:
+    runs-on: ubuntu-latest
+    {job_if}
+    steps:
+      - name: Run the eval
+        run: python evals/check_drift.py --json-out r.json | tee out.txt
+"""
+
+
+@pytest.mark.parametrize(
+    ("on", "job_if", "failing"),
+    [
+        ("workflow_dispatch", "", False),
+        (
+            "[push, workflow_dispatch]",
+            "if: github.event_name == 'workflow_dispatch'",
+            False,
+        ),
+        ("[push, workflow_dispatch]", "", True),
+        ("schedule", "", True),
+    ],
+    ids=["dispatch-only-note", "job-if-dispatch-note", "also-on-push", "nightly"],
+)
+def test_a_run_only_by_hand_guards_no_change(
+    tmp_path: Path, on: str, job_if: str, failing: bool
+) -> None:
+    """A lost status in a run only by hand is a note; on push or a schedule it fails.
+
+    aiobotocore's manual evals (``check_*.py ... | tee``).
+    """
+    text = MANUAL.format(on=on, job_if=job_if or "timeout-minutes: 5")
+    found = gate_rules(audit_project(tmp_path, {WF: text}))
+    assert found == [("QG112", WF, line_of(text, "| tee"), failing)]
+
+
+MANUAL_STEP = """\
+name: sync
+on:
+  schedule:
+    - cron: '0 10 * * 1'
+  {extra}
+jobs:
+  sync:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Hash test sanity check
+        if: {step_if}
+        continue-on-error: true
+        run: pytest tests/test_patches.py -x
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "step_if", "failing"),
+    [
+        ("workflow_dispatch:", "inputs.dry_run == true", False),
+        ("workflow_dispatch:", "always()", True),
+        ("workflow_call:", "inputs.dry_run == true", True),
+    ],
+    ids=["dispatch-input-note", "every-run", "a-caller-may-set-it"],
+)
+def test_a_step_that_needs_a_dispatch_input_runs_only_by_hand(
+    tmp_path: Path, extra: str, step_if: str, failing: bool
+) -> None:
+    """A step whose ``if:`` needs a dispatch input to be true runs only by hand.
+
+    aiobotocore's ``if: inputs.dry_run == true`` in a scheduled workflow.
+    """
+    text = "permissions: {}\n" + MANUAL_STEP.format(extra=extra, step_if=step_if)
+    found = gate_rules(audit_project(tmp_path, {WF: text}))
+    assert found == [("QG105", WF, line_of(text, "continue-on-error"), failing)]

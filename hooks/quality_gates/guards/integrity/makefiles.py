@@ -119,17 +119,23 @@ def _rerun_later(recipe: Recipe, every: list[Recipe], snippet: str) -> bool:
 # a recipe: the targets it asks for.
 _MAKE_CALL = re.compile(
     r"(?:^|[\s;&|(`])(?:g?make|\$[({]MAKE[)}])"
-    r"((?:\s+(?:-[CfIjlo]\s*\S+|-[-\w=]+|[\w./-]+))*)"
+    r"((?:[ \t]+(?:-[CfIjlo]\s*\S+|-[-\w=]+|[\w./=$(){}-]+))*)"
 )
 _TARGET = re.compile(r"^[A-Za-z0-9_][\w./-]*$")
 
 
 def targets_called(texts: list[str]) -> set[str]:
-    """Return the targets a ``make`` call in ``texts`` asks for ('': the default)."""
+    """Return the targets a ``make`` call in ``texts`` asks for.
+
+    ``''`` stands for the default goal, ``*`` for a goal computed at run time
+    (``make ${{ matrix.goal }}``).
+    """
     found: set[str] = set()
     for text in texts:
         for match in _MAKE_CALL.finditer(text):
             words = match.group(1).split()
+            if any(w.startswith(("-C", "--directory")) for w in words):
+                continue  # another folder's Makefile
             named = [
                 w
                 for i, w in enumerate(words)
@@ -137,7 +143,9 @@ def targets_called(texts: list[str]) -> set[str]:
                 and not (i and words[i - 1] in _VALUE_FLAGS)
                 and "=" not in w
             ]
+            computed = any("$" in w for w in words)  # `make ${{ matrix.goal }}`
             found.update(named or [""])
+            found.update(["*"] if computed else [])
     return found
 
 
@@ -157,6 +165,8 @@ def reached(text: str, called: set[str]) -> set[str]:
                 needs.setdefault(name, set()).update(rest.split())
     for recipe in recipes(text):
         needs.setdefault(recipe.target, set()).update(targets_called([recipe.command]))
+    if "*" in called:
+        return set(needs)  # a target computed at run time may be any of them
     todo = [first if name == "" else name for name in called]
     seen: set[str] = set()
     while todo:

@@ -78,6 +78,52 @@ def _only_off_changes(triggers: frozenset[str], job_if: str) -> bool:
     return True
 
 
+def manual_only(triggers: frozenset[str], job_if: str) -> str:
+    """Why a job that runs only by hand guards no change ('' when it may).
+
+    A workflow (or a job whose ``if:`` allows only that event) started only
+    by ``workflow_dispatch`` runs when someone asks for it and watches it: no
+    push, pull request or schedule waits on it, so what it loses is a tool's
+    output, plausibly a gate's.
+    """
+    manual = bool(triggers) and triggers <= {"workflow_dispatch"}
+    if not manual and job_if and "!=" not in job_if:
+        alternatives = [set(_EVENT_IS.findall(a)) for a in job_if.split("||")]
+        manual = all(events == {"workflow_dispatch"} for events in alternatives)
+    if not manual:
+        return ""
+    return (
+        "it runs only by hand (workflow_dispatch), so no change waits on it: "
+        "a tool run, plausibly not a gate"
+    )
+
+
+_INPUT_TRUE = re.compile(
+    r"^\s*(?:\$\{\{)?\s*inputs\.[\w-]+\s*"
+    r"""(?:==\s*(?:true|'true'|"true"))?\s*(?:\}\})?\s*$"""
+)
+
+
+def manual_step(triggers: frozenset[str], step_if: str) -> str:
+    """Why a step runs only by hand: its ``if:`` needs a dispatch input to be true.
+
+    ``inputs`` is empty on any event but ``workflow_dispatch`` (and
+    ``workflow_call``, whose caller may set it), so ``if: inputs.dry_run ==
+    true`` in a scheduled workflow is true only in a run someone started.
+    """
+    if "workflow_dispatch" not in triggers or "workflow_call" in triggers:
+        return ""
+    alternatives = [a.split("&&") for a in step_if.split("||")] if step_if else []
+    if not alternatives or not all(
+        any(_INPUT_TRUE.match(term) for term in terms) for terms in alternatives
+    ):
+        return ""
+    return (
+        "its `if:` needs a workflow_dispatch input, so it runs only by hand and "
+        "no change waits on it: a tool run, plausibly not a gate"
+    )
+
+
 def reads_as_report(*names: str) -> bool:
     """Tell whether an artifact's name or path reads as a report."""
     return any(_REPORT.search(name) for name in names if name)

@@ -121,6 +121,8 @@ class JobContext:
     delivery: bool = False
     env: list[yaml.Node] = dataclasses.field(default_factory=list)
     report_run: str = ""
+    manual: str = ""  # why the job runs only by hand, if it does
+    triggers: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass
@@ -327,7 +329,7 @@ class Auditor:
             return None
         name = scalar(value(step, "name")) or ""
         context = gatecmd.checking_context(name, job.name, job.delivery)
-        demoted = place.demotion(job.workflow, job.name)
+        demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
         audit = script_audit.audit_script(
             script, runs_with=resolved, context=context, place=demoted
         )
@@ -442,10 +444,17 @@ class Auditor:
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name) or job.report_run
+        why = why or _manual(step, job)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
         )
+
+
+def _manual(step: yaml.Node, job: JobContext) -> str:
+    """Why the step runs only by hand (its job's triggers or its own ``if:``)."""
+    step_if = scalar(value(step, "if")) or ""
+    return job.manual or place.manual_step(job.triggers, step_if)
 
 
 def _output_input(step: yaml.Node) -> tuple[str, ...]:

@@ -75,6 +75,8 @@ def _context(
         report_run=place.report_run(
             triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
         ),
+        manual=place.manual_only(triggers(top), scalar(value(job, "if")) or ""),
+        triggers=triggers(top),
     )
 
 
@@ -92,6 +94,7 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
     coe = mapping(job).get("continue-on-error")
     if coe and yamlnodes.is_true(coe[1]) and gate:
         why = place.demotion(context.workflow, context.name) or context.report_run
+        why = why or context.manual
         auditor.job_continues(context, line_of(coe[0]), why)
 
 
