@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from audit_gates_model_test import audit_project, gate_rules, line_of, run_workflow
+from audit_gates_model_test import (
+    audit_project,
+    gate_rules,
+    line_of,
+    run_workflow,
+    step,
+)
 from workflow_yaml import workflow
 
 CI = ".github/workflows/ci.yml"
@@ -95,3 +101,37 @@ def test_outputs_read_note_says_why(tmp_path: Path) -> None:
     assert len(messages) == 1
     assert "a later step reads its outputs" in messages[0]
     assert gate_rules(found) == [("QG105", CI, line_of(text, "continue-on"), False)]
+
+
+# ---- a request whose only product is its status checks where its step does --
+
+
+@pytest.mark.parametrize(
+    ("name", "script", "rule"),
+    [
+        (
+            "Check site accessibility",
+            'curl -f -s -o /dev/null "$URL" || echo wait',
+            "QG102",
+        ),
+        ("Smoke test", "wget -q --spider $URL || true", "QG101"),
+        ("Install tools", 'curl -f -s -o /dev/null "$URL" || echo wait', None),
+        ("Check site accessibility", 'curl -fsSL "$URL" -o tool.sh || echo no', None),
+        ("Check site accessibility", 'curl -s -o /dev/null "$URL" || echo wait', None),
+        ("Smoke test", "until curl -f -o /dev/null $URL; do sleep 1; done", None),
+        ("Check site accessibility", 'curl -f -o /dev/null "$URL"', None),
+    ],
+    ids=[
+        "probe-in-a-check-step-or-echo",
+        "wget-spider-or-true",
+        "probe-in-a-setup-step",
+        "download-in-a-check-step",
+        "no-fail-flag-never-fails",
+        "probe-as-loop-condition",
+        "probe-kept",
+    ],
+)
+def test_http_probe(tmp_path: Path, name: str, script: str, rule: str | None) -> None:
+    text, found = run_workflow(tmp_path, step(script, name=name))
+    expected = [(rule, CI, line_of(text, script.split()[0]), True)]
+    assert found == (expected if rule else [])

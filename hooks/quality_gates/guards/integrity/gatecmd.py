@@ -315,6 +315,30 @@ def _git(head: str, args: list[str]) -> bool | None:
     return any(a in queries for a in args) or False
 
 
+def http_probe(head: str, args: list[str]) -> bool:
+    """Tell a request whose only product is its status (a reachability check).
+
+    ``curl -f -o /dev/null URL`` (or ``--head``) fails on an HTTP error and
+    keeps nothing else; ``wget --spider URL`` likewise.  A download is setup.
+    """
+    if head == "wget":
+        return "--spider" in args
+    if head != "curl":
+        return False
+    fails = any(
+        a in ("--fail", "--fail-with-body")
+        or (re.fullmatch(r"-[a-zA-Z]+", a) is not None and "f" in a)
+        for a in args
+    )
+    pairs = zip(args, args[1:] + [""])
+    discards = any(
+        a in ("-I", "--head", "-o/dev/null", "--output=/dev/null")
+        or (a in ("-o", "--output") and b == "/dev/null")
+        for a, b in pairs
+    )
+    return fails and discards
+
+
 def _asks_for_help(args: list[str]) -> bool:
     """``tool --version``, ``tool -h``, ``uv version``: a query, not a run."""
     if args and all(a in _HELP for a in args):
@@ -338,6 +362,8 @@ def named(tokens: list[str]) -> bool | None:
             return verdict
     if head in cat.GATE_TOOLS:
         return True
+    if http_probe(head, args):
+        return None  # a probe checks where its step says it checks
     if head in cat.PLUMBING or head in cat.REPORTERS:
         return False
     if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
@@ -401,6 +427,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
     head = _head(tokens[0])
     if head in cat.GATE_TOOLS or head in cat.REPORTERS or cat.SETUP_NAME.search(head):
         return False  # a named checker decides by its own options (named)
+    if http_probe(head, tokens[1:]):
+        return True
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
     if _asks_for_help(tokens[1:]):
@@ -416,7 +444,7 @@ def judge(tokens: list[str], context: str) -> Check | None:
     if verdict is True:
         return Check("named", gate_key(tokens), is_query(tokens))
     if verdict is None and context_gate(tokens, context):
-        return Check("context", gate_key(tokens))
+        return Check("context", gate_key(tokens), is_query(tokens))
     return None
 
 
