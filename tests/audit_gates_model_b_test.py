@@ -135,3 +135,29 @@ def test_http_probe(tmp_path: Path, name: str, script: str, rule: str | None) ->
     text, found = run_workflow(tmp_path, step(script, name=name))
     expected = [(rule, CI, line_of(text, script.split()[0]), True)]
     assert found == (expected if rule else [])
+
+
+# ---- a report handed to a program named for summarising is not judged -------
+
+_SCAN = (
+    "- uses: aquasecurity/trivy-action@0.31.0\n  with:\n    format: json\n"
+    "    output: trivy.json\n    exit-code: '0'\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("reader", "rule"),
+    [
+        ("- run: python -m hub ci trivy-summary --json trivy.json", "QG106"),
+        ("- run: python scripts/report.py trivy.json --github-summary", "QG106"),
+        ("- run: python -m hub ci trivy-gate --json trivy.json", None),
+        ("- run: python scripts/check_report.py trivy.json", None),
+    ],
+    ids=["summary-reader", "report-reader", "gate-reader", "check-reader"],
+)
+def test_summary_reader_does_not_judge(
+    tmp_path: Path, reader: str, rule: str | None
+) -> None:
+    text, found = run_workflow(tmp_path, _SCAN + reader)
+    expected = [(rule, CI, line_of(text, "exit-code"), True)]
+    assert found == (expected if rule else [])

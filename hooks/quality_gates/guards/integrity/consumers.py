@@ -16,6 +16,7 @@ import re
 
 import yaml
 from quality_gates import yamlnodes
+from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.guards.integrity.shell.records import Shell
@@ -92,8 +93,27 @@ class StepView:
         for line in self.run.splitlines():
             words = line.split()
             if words and any(ref in line for ref in refs) and words[0] not in _SHOWS:
-                return True
+                if not _summarises(words, refs):
+                    return True
         return False
+
+
+def _summarises(words: list[str], refs: list[str]) -> bool:
+    """Tell a program named for a summary or report (``cihub trivy-summary r.json``).
+
+    Its own words (not the files it reads, not its options) name a report and
+    none names a check or a threshold: it shows the report, it does not judge.
+    """
+    own = [
+        w for w in words if not w.startswith("-") and not any(ref in w for ref in refs)
+    ]
+    said = " ".join(own)
+    return bool(cat.REPORT_NAME.search(said)) and not _JUDGES.search(said)
+
+
+_JUDGES = re.compile(
+    r"(?i)check|test|lint|audit|verif|validat|gate|threshold|enforce|fail|assert"
+)
 
 
 @dataclasses.dataclass(frozen=True)
