@@ -112,7 +112,7 @@ def _summarises(words: list[str], refs: list[str]) -> bool:
 
 
 _JUDGES = re.compile(
-    r"(?i)check|test|lint|audit|verif|validat|gate|threshold|enforce|fail|assert"
+    r"(?i)check|test|lint|audit|verif|validat|gate|threshold|enforce|fail|assert|judge"
 )
 
 
