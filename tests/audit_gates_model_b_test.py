@@ -161,3 +161,24 @@ def test_summary_reader_does_not_judge(
     text, found = run_workflow(tmp_path, _SCAN + reader)
     expected = [(rule, CI, line_of(text, "exit-code"), True)]
     assert found == (expected if rule else [])
+
+
+# ---- a command run in the background is a service, its status never read -----
+
+_INTEGRATION = "test-integration:\n\t{line}\n\tpytest tests/integration\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("./bin/db-proxy --port 5433 > /tmp/proxy.log 2>&1 & echo $$! > pid", None),
+        ("./bin/db-proxy --port 5433 > /tmp/proxy.log 2>&1; echo started", "QG104"),
+    ],
+    ids=["service-in-the-background", "same-in-the-foreground"],
+)
+def test_background_command_is_a_service(
+    tmp_path: Path, line: str, rule: str | None
+) -> None:
+    makefile = _INTEGRATION.format(line=line)
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert found == ([(rule, "Makefile", 2, False)] if rule else [])

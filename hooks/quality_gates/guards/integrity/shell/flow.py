@@ -128,6 +128,8 @@ class Walker:
         """Walk statements in order; ``eligible``: errexit may apply."""
         flow = Flow()
         for index, node in enumerate(nodes):
+            if _backgrounded(node):
+                continue  # `server &`: a service started, its status never read
             current = self.statement(node, eligible and self.state.errexit)
             status = current.status if eligible else current.carriers()
             if eligible:
@@ -674,3 +676,13 @@ def _if_clauses(node: Node) -> list[tuple[list[Node], list[Node]]]:
         elif child.type == "else_clause":
             clauses.append(([], statements(child)))
     return clauses
+
+
+def _backgrounded(node: Node) -> bool:
+    """Tell a statement run in the background (``cmd &``): no status to lose.
+
+    Its exit status reaches the script only through ``wait``; a command
+    started this way is a service for what follows, not a check.
+    """
+    following = node.next_sibling
+    return following is not None and following.type == "&"
