@@ -35,7 +35,7 @@ CI = ".github/workflows/ci.yml"
 )
 def test_codeql_action_is_no_gate(tmp_path: Path, uses: str, rule: str | None) -> None:
     steps = f"- uses: {uses}\n  continue-on-error: true"
-    text, found = run_workflow(tmp_path, steps)
+    text, found = run_workflow(tmp_path, steps, job="name: models")
     expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
     assert found == (expected if rule else [])
 
@@ -49,7 +49,7 @@ def test_a_build_for_an_analyser_is_set_up(
     tmp_path: Path, name: str, rule: str | None
 ) -> None:
     steps = f"- name: {name}\n  run: ./ci/build.sh\n  continue-on-error: true"
-    text, found = run_workflow(tmp_path, steps)
+    text, found = run_workflow(tmp_path, steps, job="name: models")
     expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
     assert found == (expected if rule else [])
 
@@ -182,3 +182,23 @@ def test_background_command_is_a_service(
     makefile = _INTEGRATION.format(line=line)
     found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
     assert found == ([(rule, "Makefile", 2, False)] if rule else [])
+
+
+# ---- an evaluation with thresholds is a check by its step's name -------------
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("Run eval matrix (scripted)", "QG105"),
+        ("Evaluate the model", "QG105"),
+        ("Refresh the retrieval index", None),
+        ("Run matrix (scripted)", None),
+    ],
+    ids=["eval", "evaluate", "retrieval-is-no-eval", "no-check-word"],
+)
+def test_evaluation_step(tmp_path: Path, name: str, rule: str | None) -> None:
+    steps = f"- name: {name}\n  run: make matrix RUNS=1\n  continue-on-error: true"
+    text, found = run_workflow(tmp_path, steps, job="name: models")
+    expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
+    assert found == (expected if rule else [])

@@ -23,7 +23,7 @@ CONTEXT_WORDS = re.compile(
     r"(?i)test|lint|check|verif|validat|audit|scan|secur|typ(e|ing)|coverage|"
     r"\bbuild|compil|\bdocs?\b|documentation|quality|style|format|smoke|sast|"
     r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b|secret|"
-    r"fuzz|doctest|sanity|conformance|regression|integration"
+    r"fuzz|doctest|sanity|conformance|regression|integration|\beval"
 )
 # A step named for shipping what it builds delivers; its build is no check.
 DELIVERY = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease|\bupload")
