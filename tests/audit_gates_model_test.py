@@ -1409,9 +1409,9 @@ test-sample:
 @pytest.mark.parametrize(
     ("ci", "expected"),
     [
-        ("make lint", [(2, False), (4, True)]),
-        ("make sample", [(2, True), (4, True)]),
-        (None, [(2, True), (4, True)]),
+        ("make lint", [(2, False), (4, True), (9, True)]),
+        ("make sample", [(2, True), (4, True), (9, True)]),
+        (None, [(2, True), (4, True), (9, True)]),
     ],
     ids=["target-ci-never-runs-note", "reached-through-a-prerequisite", "no-ci-read"],
 )
@@ -1425,6 +1425,7 @@ def test_makefile_target_ci_never_runs_is_a_note(
     _sample_html``), fails.
     """
     files = {"Makefile": MAKE_SAMPLE + "sample: _sample_html\nlint:\n\truff check .\n"}
+    files["Makefile"] += "ci:\n\tpytest; echo done\n"  # named for CI: a gate
     if ci is not None:
         files[WF] = workflow(step(ci, name="Lint"))
     found = gate_rules(audit_project(tmp_path, files))

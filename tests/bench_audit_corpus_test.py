@@ -1,0 +1,92 @@
+"""bench/audit_corpus.py: one half of a corpus is measured, the other never read.
+
+The held-out half of a blind corpus must stay unread until its first run, so
+``--half development`` must not even extract a test-half repository: here the
+test half's "mirror" is no git repository at all, and any read of it would fail.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import audit_corpus  # noqa: E402
+
+WORKFLOW = """\
+name: ci
+on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest || true
+"""
+
+
+def _mirror(root: Path, owner: str, name: str) -> str:
+    """Make a bare mirror with one commit holding WORKFLOW; return the commit."""
+    work = root / "work" / name
+    work.mkdir(parents=True)
+    (work / ".github" / "workflows").mkdir(parents=True)
+    (work / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], cwd=work, check=True)
+    subprocess.run([*git, "add", "."], cwd=work, check=True)
+    subprocess.run([*git, "commit", "-qm", "ci"], cwd=work, check=True)
+    bare = root / "mirrors" / f"{owner}+{name}" / "repo"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(bare)], check=True)
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=work, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def _truth(corpus: Path, repo: str, commit: str, half: str, gate: bool) -> None:
+    owner, name = repo.split("/")
+    entry = '[[gate]]\nfile = ".github/workflows/ci.yml"\nline = 8\nkind = "or-true"\n'
+    (corpus / f"{owner}__{name}.toml").write_text(
+        f'repo = "{repo}"\ncommit = "{commit}"\nhalf = "{half}"\n\n'
+        + (entry if gate else "")
+        + '\n[permissions]\n".github/workflows/ci.yml" = "set"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("half", "listed", "absent"),
+    [("development", "o/dev", "a/held"), ("", "o/dev", None)],
+    ids=["development-only", "no-half-reads-all"],
+)
+def test_half_measures_only_that_half(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    half: str,
+    listed: str,
+    absent: str | None,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    commit = _mirror(tmp_path, "o", "dev")
+    _truth(corpus, "o/dev", commit, "development", gate=True)
+    _truth(corpus, "a/held", commit, "test", gate=False)  # sorted first
+    held = tmp_path / "mirrors" / "a+held" / "repo"
+    held.mkdir(parents=True)  # not a git directory: reading it would fail
+    argv = ["--mirrors", str(tmp_path / "mirrors"), "--corpus", str(corpus)]
+    if not half:
+        with pytest.raises(subprocess.CalledProcessError):
+            audit_corpus.main(argv)  # without --half the held-out mirror is read
+        return
+    assert audit_corpus.main([*argv, "--half", half]) == 0
+    out = capsys.readouterr().out
+    assert f"| {listed} (development) | 1 | 1 | 1 | 1 |" in out
+    assert absent is not None and absent not in out
+    assert (
+        "development half: 1 repositories; neutralised gates read by hand: 1; "
+        "recall 100.0% (1/1;"
+    ) in out
