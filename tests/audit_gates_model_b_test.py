@@ -20,6 +20,14 @@ from workflow_yaml import workflow
 
 CI = ".github/workflows/ci.yml"
 
+
+def assert_continued(tmp_path: Path, steps: str, rule: str | None) -> None:
+    """Assert the steps' one ``continue-on-error`` gives ``rule`` (failing) or nothing."""
+    text, found = run_workflow(tmp_path, steps, job="name: models")
+    expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
+    assert found == (expected if rule else [])
+
+
 # ---- CodeQL: set-up and an analysis that does not fail on alerts ------------
 
 
@@ -35,9 +43,7 @@ CI = ".github/workflows/ci.yml"
 )
 def test_codeql_action_is_no_gate(tmp_path: Path, uses: str, rule: str | None) -> None:
     steps = f"- uses: {uses}\n  continue-on-error: true"
-    text, found = run_workflow(tmp_path, steps, job="name: models")
-    expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
-    assert found == (expected if rule else [])
+    assert_continued(tmp_path, steps, rule)
 
 
 @pytest.mark.parametrize(
@@ -49,9 +55,7 @@ def test_a_build_for_an_analyser_is_set_up(
     tmp_path: Path, name: str, rule: str | None
 ) -> None:
     steps = f"- name: {name}\n  run: ./ci/build.sh\n  continue-on-error: true"
-    text, found = run_workflow(tmp_path, steps, job="name: models")
-    expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
-    assert found == (expected if rule else [])
+    assert_continued(tmp_path, steps, rule)
 
 
 # ---- continue-on-error on a check known by its name only, outputs read on ----
@@ -199,6 +203,4 @@ def test_background_command_is_a_service(
 )
 def test_evaluation_step(tmp_path: Path, name: str, rule: str | None) -> None:
     steps = f"- name: {name}\n  run: make matrix RUNS=1\n  continue-on-error: true"
-    text, found = run_workflow(tmp_path, steps, job="name: models")
-    expected = [(rule, CI, line_of(text, "continue-on-error"), True)]
-    assert found == (expected if rule else [])
+    assert_continued(tmp_path, steps, rule)
