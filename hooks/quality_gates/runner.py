@@ -650,7 +650,8 @@ class Runner:
         except ToolCrashed as exc:
             if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
                 raise
-            return self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED], tally)
+            budget = _CrashBudget()
+            return self._isolate(task.adapter, task.files, exc, budget, tally)
 
     def _check_files(
         self, adapter: Adapter, files: Sequence[str], tally: _Tally
@@ -670,7 +671,7 @@ class Runner:
         adapter: Adapter,
         files: Sequence[str],
         exc: ToolCrashed,
-        left: list[int],
+        budget: _CrashBudget,
         tally: _Tally,
     ) -> list[Finding]:
         """Rerun a crashed batch by halves, down to the files that crash the tool.
@@ -680,8 +681,7 @@ class Runner:
         ``MAX_ISOLATED`` such files the cause is not a file: a tool error.
         """
         if len(files) == 1:
-            left[0] -= 1
-            if left[0] < 0:
+            if not budget.spend():
                 raise ToolCrashed(
                     f"{exc}; it also crashed on each of {MAX_ISOLATED} files run "
                     "alone, so the cause is not one file: check the tool's "
@@ -696,8 +696,20 @@ class Runner:
             except ToolCrashed as inner:
                 if not inner.traceback:
                     raise
-                found += self._isolate(adapter, part, inner, left, tally)
+                found += self._isolate(adapter, part, inner, budget, tally)
         return found
+
+
+@dataclasses.dataclass
+class _CrashBudget:
+    """How many more files may each crash a tool alone before the tool is to blame."""
+
+    left: int = MAX_ISOLATED
+
+    def spend(self) -> bool:
+        """Count one more such file; False once there are more than allowed."""
+        self.left -= 1
+        return self.left >= 0
 
 
 def _usable(adapter: Adapter, src: sources.Source | None) -> bool:
