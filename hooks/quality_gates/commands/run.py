@@ -54,7 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fix",
         action="store_true",
-        help="apply isort and black in place first, then report what remains",
+        help="apply the fixers of the selected tools in place first (isort, black,"
+        " ruff's safe fixes and format), then report what remains",
     )
     add_runner_options(parser)
     parser.add_argument(
