@@ -64,6 +64,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fail only on findings on lines changed since the merge base with REF",
     )
     add_baseline_option(parser)
+    _add_threshold_options(parser)
+    report_formats.add_options(parser)
+
+
+def _add_threshold_options(parser: argparse.ArgumentParser) -> None:
+    """Add --fail-under, --max-debt and --defer-thresholds (for a shard)."""
     parser.add_argument(
         "--fail-under",
         type=float,
@@ -83,7 +89,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " them: the files are one shard of the tree, and `ci merge` applies them"
         " to the merged score",
     )
-    report_formats.add_options(parser)
 
 
 def progress(message: str) -> None:
