@@ -123,8 +123,8 @@ def test_only_non_python_files_named_is_nothing_to_check(
             id="type",
         ),
         pytest.param(
-            '[tool.quality-gates]\ntools = ["black", "pyflakes"]\n',
-            "unknown tool 'pyflakes'",
+            '[tool.quality-gates]\ntools = ["black", "no-such-tool"]\n',
+            "unknown tool 'no-such-tool'",
             id="tool",
         ),
         pytest.param(
