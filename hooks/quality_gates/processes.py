@@ -41,11 +41,13 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
     errors: str = "replace",
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in a process group of its own, capturing text output.
 
     Like ``subprocess.run(..., capture_output=True, text=True)``; past
     ``timeout`` the whole group is killed and ``TimeoutExpired`` raised.
+    ``input`` is written to its standard input (else it reads nothing).
     """
     with _lock:
         if _stopping.is_set():
@@ -54,7 +56,7 @@ def run(
             list(argv),
             cwd=cwd,
             env=None if env is None else dict(env),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -63,7 +65,7 @@ def run(
         )
         _running.add(proc)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc, signal.SIGKILL)
         proc.communicate()
