@@ -22,9 +22,10 @@ from typing import Any
 
 from quality_gates import processes, sources
 
-# below this many characters to judge, a second interpreter's start-up
-# (~0.05 s) costs more than the half it takes (compile: ~10 MB a second)
-MIN_SPLIT_CHARS = 2_000_000
+# below this many characters to judge, the worker's start-up and the texts'
+# copy (~0.15 s of CPU) buy too little: pytest's 3.9 MB (0.35 s of compile)
+# stays here, django's 18 MB (1.9 s) is split
+MIN_SPLIT_CHARS = 8_000_000
 # the worker imports this very package (the folder that holds it comes first)
 WORKER = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
