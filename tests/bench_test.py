@@ -634,23 +634,198 @@ def test_a_full_run_keeps_the_calibrated_bounds(tmp_path: Path) -> None:
     assert data["rows"]["medium | warm | base"]["compared"] == 3.0
 
 
+VALID = {"format": "quality-gates-bench-results", "machine": {}, "bounds": {}}
+ROW = {"compared": 0.8, "ratio": 0.9, "cpu_ratio": 0.8, "value": 1.0, "baseline": 1.0}
+
+
 @pytest.mark.parametrize(
-    ("text", "says"),
+    ("content", "says"),
     [
-        (None, "does not exist: a full run"),
-        ("{", "is unreadable"),
-        ('{"format": "other"}', "is not a results file"),
+        (None, "does not exist: a full run (python bench/run.py) writes it"),
+        (b"", "is unreadable: Expecting value"),
+        (b'{"format": "quality-gates-bench-results", "rows": {', "is unreadable"),
+        (b"\xff\xfe\x00binary", "is unreadable"),
+        (b"[]", "is not a results file of bench/run.py"),
+        (b'{"format": "other", "rows": {}}', "is not a results file of bench/run.py"),
+        (json.dumps({**VALID, "rows": []}).encode(), "has no rows"),
+        (
+            json.dumps({**VALID, "rows": {"medium | 1 cold cache | x": {}}}).encode(),
+            "row 'medium | 1 cold cache | x' has no number 'compared'",
+        ),
+        (
+            json.dumps({**VALID, "rows": {"k": {**ROW, "compared": "0.8"}}}).encode(),
+            "row 'k' has no number 'compared'",
+        ),
+        (
+            json.dumps({**VALID, "rows": {"k": ROW}, "bounds": []}).encode(),
+            "'bounds' is not a table",
+        ),
+        (
+            json.dumps(
+                {**VALID, "rows": {"k": ROW}, "bounds": {"k": {"bound": -0.1}}}
+            ).encode(),
+            "bound of 'k' is not a number from 0 to 10",
+        ),
+        (
+            json.dumps(
+                {**VALID, "rows": {"k": ROW}, "bounds": {"k": {"bound": True}}}
+            ).encode(),
+            "bound of 'k' is not a number from 0 to 10",
+        ),
     ],
 )
-def test_a_missing_or_wrong_results_file_is_one_line(
-    tmp_path: Path, text: str | None, says: str
+def test_a_missing_or_wrong_results_file_is_one_line_and_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    content: bytes | None,
+    says: str,
 ) -> None:
     path = tmp_path / "results.json"
-    if text is not None:
-        path.write_text(text)
-    proc = script("--check", "--results", str(path), "--work", str(tmp_path / "w"))
-    assert proc.returncode == 1 and proc.stderr.strip().startswith("bench: ")
-    assert says in proc.stderr and "Traceback" not in proc.stderr
+    if content is not None:
+        path.write_bytes(content)
+    measured = []
+    monkeypatch.setattr(cli, "measure_check", measured.append)  # must not be reached
+    code = cli.main(["--check", "--results", str(path), "--work", str(tmp_path / "w")])
+    err = capsys.readouterr().err
+    assert code == 2 and measured == []
+    assert err.count("\n") == 1 and err.startswith(f"bench: {path}")
+    assert says in err
+
+
+def test_the_calibrate_option_writes_nothing_when_the_file_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "results.json"
+    path.write_text('{"format": "other"}')
+    code = cli.main(["--calibrate", "3", "--results", str(path)])
+    assert code == 2 and path.read_text() == '{"format": "other"}'
+    assert "is not a results file" in capsys.readouterr().err
+
+
+# -- --check end to end, the measurements made up: what a slower gate does --------------
+TOOL_CPU = {"black": 3.0, "isort": 1.0, "flake8": 6.0, "mypy": 9.0, "bandit": 5.0}
+
+
+def made_up_check(gate_cpu: float = 1.0, gate_exit: int = 0, skip: str = "") -> object:
+    """Stand in for ``measure_check``: the samples a check records, made up.
+
+    The gate's own CPU seconds are multiplied by ``gate_cpu`` (a slower gate);
+    ``skip`` names a label the run leaves out (a scenario that stopped running).
+    """
+
+    def measure(run: cli.Session) -> dict[str, Tree]:
+        bench, key = run.bench, "medium"
+        made = {
+            "gate-cold": sample(10.0, 16.0 * gate_cpu, peak=400.0),
+            "gate-warm": sample(0.3, 0.25 * gate_cpu),
+            "gate-edit-1": sample(1.0, 0.9 * gate_cpu),
+            "ruff": sample(0.1, 0.2),
+            "direct-cold/total": sample(24.0, sum(TOOL_CPU.values()), peak=300.0),
+        }
+        made.update(
+            {
+                f"direct-cold/{t}": sample(c, c, peak=30.0 * c)
+                for t, c in TOOL_CPU.items()
+            }
+        )
+        made["gate-cold"].returncode = gate_exit
+        if gate_exit == 2:
+            bench.warnings.append("medium/gate-cold: exit 2: mypy crashed")
+        for label, one in made.items():
+            if label != skip:
+                bench.samples[f"{key}/{label}"] = [one] * run.plan.runs
+        return {key: Tree(key, MEDIUM, run.bench.work, [], [], 1000)}
+
+    return measure
+
+
+def committed_by_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Write results.json from a made-up run of the unchanged gate."""
+    from bench.speed import check
+
+    monkeypatch.setattr(cli, "measure_check", made_up_check())
+    args = cli.parse_args(["--check", "--work", str(tmp_path / "w")])
+    bench = cli.start(args)
+    run = cli.Session(args, cli.Plan.of(args), bench, "0", "")
+    path = tmp_path / "results.json"
+    check.save(path, rows_for(bench, cli.measure_check(run), (1,)), {"cores": "2"})
+    return path
+
+
+@pytest.mark.parametrize(
+    ("gate", "code", "says"),
+    [
+        ({}, 0, "no regression beyond the noise bound"),
+        # the gate's own CPU 15% up: past the 10% floor in every timed row
+        ({"gate_cpu": 1.15}, 1, "4 regression(s) beyond the noise bound"),
+        # 5% up: inside the bound
+        ({"gate_cpu": 1.05}, 0, "no regression beyond the noise bound"),
+        # a scenario that no longer runs: its rows cannot be judged
+        ({"skip": "ruff"}, 2, "1 row(s) not measured: the check cannot judge"),
+        # mypy no longer measured: the committed memory row (against mypy) is not
+        (
+            {"skip": "direct-cold/mypy"},
+            2,
+            "1 row(s) not measured: the check cannot judge",
+        ),
+    ],
+)
+def test_check_end_to_end_on_made_up_measurements(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    gate: dict,
+    code: int,
+    says: str,
+) -> None:
+    path = committed_by_a_run(tmp_path, monkeypatch)
+    monkeypatch.setattr(cli, "measure_check", made_up_check(**gate))
+    got = cli.main(["--check", "--results", str(path), "--work", str(tmp_path / "w")])
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(says)
+    assert got == code
+
+
+def test_a_gate_that_fails_makes_the_check_exit_2_not_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = committed_by_a_run(tmp_path, monkeypatch)
+    # a gate that crashes early is fast: without this it would read as "improved"
+    monkeypatch.setattr(cli, "measure_check", made_up_check(0.1, gate_exit=2))
+    got = cli.main(["--check", "--results", str(path), "--work", str(tmp_path / "w")])
+    captured = capsys.readouterr()
+    assert got == 2 and captured.out == ""
+    assert captured.err == (
+        "bench: a measured command failed, so its time says nothing: "
+        "medium/gate-cold: exit 2: mypy crashed\n"
+    )
+
+
+def test_calibrate_writes_each_rows_bound_from_its_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.speed import check
+
+    path = committed_by_a_run(tmp_path, monkeypatch)
+    slower = iter([1.0, 1.2, 0.9])
+    monkeypatch.setattr(
+        cli,
+        "measure_check",
+        lambda run: made_up_check(next(slower))(run),
+    )
+    args = ["--calibrate", "3", "--results", str(path), "--work", str(tmp_path / "w")]
+    assert cli.main(args) == 0
+    data = check.load(path)
+    warm = data["bounds"]["medium | 2 warm, nothing changed | ruff check (cache warm)"]
+    # +20% the worst: 1.5 x 20% = 30%
+    assert warm == {"bound": 0.3, "deviations": [0.0, 0.2, -0.1]}
+    memory = data["bounds"][
+        "medium | 5 peak memory (process tree) | largest tool (mypy)"
+    ]
+    assert memory == {"bound": check.FLOOR, "deviations": [0.0, 0.0, 0.0]}
+    assert data["calibration"]["runs per measurement"] == "3"
+    assert json.loads(capsys.readouterr().out) == data["bounds"]
 
 
 def test_package_bases_go_where_the_project_configures_mypy(tmp_path: Path) -> None:
