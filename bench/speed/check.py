@@ -39,9 +39,11 @@ SCENARIOS = (
     "3 one file edited",
     "5 peak memory (process tree)",
 )
-# the least a bound may be, and how far past the worst calibration run it sits
-FLOOR = 0.10
-MARGIN = 1.5
+# the least a bound may be, and how far past the worst calibration run it sits:
+# twice the worst, because a calibration on one machine cannot see how another
+# (CI's) shifts a ratio, and a false failure blocks every submission
+FLOOR = 0.15
+MARGIN = 2.0
 FORMAT = "quality-gates-bench-results"
 
 
@@ -196,12 +198,15 @@ def calibrate(
                 raise CheckError(f"a calibration run did not measure {verdict.key}")
             deviation = verdict.measured / verdict.committed - 1
             deviations.setdefault(verdict.key, []).append(deviation)
+    return {key: bound_of(found) for key, found in deviations.items()}
+
+
+def bound_of(deviations: Sequence[float]) -> dict[str, Any]:
+    """Return a row's bound: ``MARGIN`` x its worst deviation, at least ``FLOOR``."""
+    worst = max((abs(d) for d in deviations), default=0.0)
     return {
-        key: {
-            "bound": round(max(FLOOR, MARGIN * max(abs(d) for d in found)), 3),
-            "deviations": [round(d, 3) for d in found],
-        }
-        for key, found in deviations.items()
+        "bound": round(max(FLOOR, MARGIN * worst), 3),
+        "deviations": [round(d, 3) for d in deviations],
     }
 
 
@@ -227,6 +232,35 @@ def render(verdicts: Sequence[Verdict]) -> str:
     else:
         lines.append("\nno regression beyond the noise bound")
     return "\n".join(lines)
+
+
+def render_bounds(data: Mapping[str, Any]) -> str:
+    """Render the calibration: each row's deviations, its bound, and how it is set."""
+    facts = data.get("calibration", {})
+    bounds = data.get("bounds", {})
+    runs = len(next(iter(bounds.values()), {}).get("deviations", []))
+    lines = [
+        "## The check's noise bounds (`bench/run.py --calibrate`)",
+        "",
+        f"Written by `python bench/run.py --calibrate {runs}`: the check's plan "
+        f"(the medium tree: cold once; warm and one edited file {CHECK_RUNS} "
+        f"times each, medians) run {runs} times on one commit "
+        f"({facts.get('quality-gates commit', '?')}, "
+        f"{facts.get('date (UTC)', '?')} UTC, {facts.get('cores', '?')} cores, "
+        f"load average before / after {facts.get('load average before / after', '?')}"
+        "). A deviation is a run's ratio over the committed one, minus 1 "
+        f"(CPU ratios; peak memory for the memory row). Bound = {MARGIN:g} x the "
+        f"largest deviation either way, never under {FLOOR:.0%}: `--check` fails "
+        "on a ratio above committed x (1 + bound).",
+        "",
+        "| row | committed | deviations | bound |",
+        "|---|---:|---|---:|",
+    ]
+    for key, entry in bounds.items():
+        committed = data["rows"].get(key, {}).get("compared", math.nan)
+        seen = ", ".join(f"{d:+.1%}" for d in entry.get("deviations", []))
+        lines.append(f"| {key} | {fmt(committed)} | {seen} | +{entry['bound']:.0%} |")
+    return "\n".join(lines) + "\n"
 
 
 def failed(verdicts: Sequence[Verdict]) -> bool:
