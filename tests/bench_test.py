@@ -537,6 +537,23 @@ def test_the_bench_requirements_pin_the_ruff_of_the_ruff_extra() -> None:
     assert ruff_pins == extra == ["ruff==0.17.6"]
 
 
+def test_hook_env_times_cpu_of_every_child_and_renders_both_ratios() -> None:
+    from bench import hook_env
+
+    wall, cpu = hook_env.timed(
+        lambda: hook_env.run([sys.executable, "-c", "sum(range(3_000_000))"])
+    )
+    assert wall > 0 and cpu > 0  # the child's CPU seconds are counted
+    row = {"rev": "HEAD (abc1234)", "mb": 127.6, "load": "1.0 / 2.0"}
+    row.update(hooks=22.0, hooks_cpu=6.6, alone=20.0, alone_cpu=6.3)
+    row.update(floor=20.0, floor_cpu=6.0)
+    text = hook_env.render([row], 3)
+    assert text.splitlines()[-1] == (
+        "| HEAD (abc1234) | 22.0 s (6.6) | 20.0 s (6.3) | 20.0 s (6.0) "
+        "| 1.10 | 1.10 | 128 MB | 1.0 / 2.0 |"
+    )
+
+
 # -- --check: the ratios against the committed results ----------------------------------
 def check_row(scenario: str, cpu: float, wall: float = 1.0, unit: str = "s") -> Row:
     row = Row(scenario, "medium", "gate", wall, "base", 1.0, 1.0, unit=unit)
