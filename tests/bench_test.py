@@ -590,9 +590,9 @@ def test_check_fails_only_past_the_noise_bound(tmp_path: Path) -> None:
     verdicts = check.compare(
         [
             check_row("warm", 2.9),  # +45%: inside its own bound of 50%
-            check_row("cold", 0.95),  # +18.75%: past the floor of 15%
-            check_row("memory", float("nan"), wall=1.2, unit="MB"),  # MB, not CPU
-            check_row("edit", 0.8),  # -20%: faster than the results say
+            check_row("cold", 1.05),  # +31%: past the floor of 25%
+            check_row("memory", float("nan"), wall=1.3, unit="MB"),  # MB, not CPU
+            check_row("edit", 0.7),  # -30%: faster than the results say
             check_row("new scenario", 5.0),  # nothing committed: not compared
         ],
         data,
@@ -605,9 +605,7 @@ def test_check_fails_only_past_the_noise_bound(tmp_path: Path) -> None:
     ]
     assert check.failed(verdicts)
     table = check.render(verdicts)
-    assert (
-        "| medium | cold | base | 0.800 | 0.950 | +15% | 0.920 | regressed |" in table
-    )
+    assert "| medium | cold | base | 0.800 | 1.05 | +25% | 1.00 | regressed |" in table
     assert table.endswith("2 regression(s) beyond the noise bound")
 
 
@@ -624,20 +622,29 @@ def test_calibration_sets_each_bound_past_the_worst_run(tmp_path: Path) -> None:
     from bench.speed import check
 
     data = check.load(
-        committed(tmp_path, [check_row("warm", 2.0), check_row("cold", 1.0)])
+        committed(
+            tmp_path,
+            [check_row("warm", 2.0), check_row("cold", 1.0), check_row("ruff", 8.0)],
+        )
     )
     runs = [
-        [check_row("warm", 2.2), check_row("cold", 1.01)],
-        [check_row("warm", 1.7), check_row("cold", 0.98)],
-        [check_row("warm", 2.4), check_row("cold", 1.02)],
+        [check_row("warm", 2.2), check_row("cold", 1.01), check_row("ruff", 8.2)],
+        [check_row("warm", 1.7), check_row("cold", 0.98), check_row("ruff", 1.6)],
+        [check_row("warm", 2.4), check_row("cold", 1.02), check_row("ruff", 8.0)],
     ]
     bounds = check.calibrate(runs, data)
-    # warm strayed up to +20%: bound 2 x 20% = 40%; cold within 2%: the floor
+    # warm rose up to +20%: bound 2 x 20% = 40%; cold within 2%: the floor
     assert bounds["medium | warm | base"] == {
         "bound": 0.4,
         "deviations": [0.1, -0.15, 0.2],
     }
     assert bounds["medium | cold | base"]["bound"] == check.FLOOR
+    # a run far faster than committed (its baseline slow) cannot fail the check:
+    # it is kept, and does not widen the bound
+    assert bounds["medium | ruff | base"] == {
+        "bound": check.FLOOR,
+        "deviations": [0.025, -0.8, 0.0],
+    }
 
 
 def test_a_full_run_keeps_the_calibrated_bounds(tmp_path: Path) -> None:
@@ -778,10 +785,10 @@ def committed_by_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ("gate", "code", "says"),
     [
         ({}, 0, "no regression beyond the noise bound"),
-        # the gate's own CPU 20% up: past the 15% floor in every timed row
-        ({"gate_cpu": 1.2}, 1, "4 regression(s) beyond the noise bound"),
-        # 10% up: inside the bound
-        ({"gate_cpu": 1.1}, 0, "no regression beyond the noise bound"),
+        # the gate's own CPU 30% up: past the 25% floor in every timed row
+        ({"gate_cpu": 1.3}, 1, "4 regression(s) beyond the noise bound"),
+        # 20% up: inside the bound
+        ({"gate_cpu": 1.2}, 0, "no regression beyond the noise bound"),
         # a scenario that no longer runs: its rows cannot be judged
         ({"skip": "ruff"}, 2, "1 row(s) not measured: the check cannot judge"),
         # mypy no longer measured: the committed memory row (against mypy) is not
