@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from conftest import Project, cli, validate_sarif
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import Report, RuleInfo, ToolRun
-from quality_gates.reports import FORMATS, github, markdown, sarif, text
+from quality_gates.report_formats import FORMATS, github, markdown, sarif, text
 from quality_gates.tools import get
 
 
@@ -167,8 +168,11 @@ def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
 
 
 def test_sarif_marks_a_failed_tool_run(report: Report) -> None:
-    report.tools["mypy"].status = "error"
-    report.tools["mypy"].message = "mypy failed (exit 2): duplicate module"
+    report.tools["mypy"] = dataclasses.replace(
+        report.tools["mypy"],
+        status="error",
+        message="mypy failed (exit 2): duplicate module",
+    )
     doc = json.loads(sarif.render(report))
     validate_sarif(doc)
     (mypy,) = [run for run in doc["runs"] if run["tool"]["driver"]["name"] == "mypy"]
@@ -220,7 +224,7 @@ def test_json_has_the_split_and_the_rule(split_report: Report) -> None:
 
 
 def test_dashboard_shows_where_the_debt_is(split_report: Report) -> None:
-    from quality_gates.reports import dashboard
+    from quality_gates.report_formats import dashboard
 
     page = dashboard.render(split_report, [], title="t")
     assert (

@@ -47,6 +47,33 @@ def run(
     Like ``subprocess.run(..., capture_output=True, text=True)``; past
     ``timeout`` the whole group is killed and ``TimeoutExpired`` raised.
     """
+    proc = _start(argv, cwd, env, errors)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc, signal.SIGKILL)
+        proc.communicate()
+        raise
+    except BaseException:  # an interrupt while this thread waited
+        _stop([proc], GRACE_SECONDS)
+        proc.communicate()
+        raise
+    finally:
+        with _lock:
+            _running.discard(proc)
+    return subprocess.CompletedProcess(list(argv), proc.returncode, out, err)
+
+
+def _start(
+    argv: Sequence[str],
+    cwd: os.PathLike[str] | str,
+    env: Mapping[str, str] | None,
+    errors: str,
+) -> subprocess.Popen[str]:
+    """Start ``argv`` in a group of its own and count it as running.
+
+    Nothing starts once the run is stopping: a stop would miss it.
+    """
     with _lock:
         if _stopping.is_set():
             raise Stopped(f"{argv[0]}: not started, the run is stopping")
@@ -62,20 +89,7 @@ def run(
             process_group=0,
         )
         _running.add(proc)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc, signal.SIGKILL)
-        proc.communicate()
-        raise
-    except BaseException:  # an interrupt while this thread waited
-        _stop([proc], GRACE_SECONDS)
-        proc.communicate()
-        raise
-    finally:
-        with _lock:
-            _running.discard(proc)
-    return subprocess.CompletedProcess(list(argv), proc.returncode, out, err)
+    return proc
 
 
 def stop_all(grace: float = GRACE_SECONDS) -> None:

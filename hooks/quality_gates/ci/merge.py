@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from quality_gates import gate
+from quality_gates import verdict
 from quality_gates.errors import ERROR, GateError
 from quality_gates.findings import Finding
 from quality_gates.report import BaselineCounts, Report, Summary, ToolRun
@@ -64,14 +64,18 @@ def read_report(path: Path) -> Report:
 
 def _merge_tool(into: ToolRun | None, run: ToolRun) -> ToolRun:
     if into is None:
-        return ToolRun(**vars(run))
-    into.seconds += run.seconds
-    into.files += run.files
-    into.cached += run.cached
+        return run
+    merged = dataclasses.replace(
+        into,
+        seconds=into.seconds + run.seconds,
+        files=into.files + run.files,
+        cached=into.cached + run.cached,
+    )
     if run.status != "ok":
-        into.status = run.status
-        into.message = into.message or run.message
-    return into
+        merged = dataclasses.replace(
+            merged, status=run.status, message=into.message or run.message
+        )
+    return merged
 
 
 def _empty(part: Summary) -> bool:
@@ -178,15 +182,15 @@ def fail_under_input(text: str) -> float | None:
     return value
 
 
-def deferred(reports: Sequence[Report]) -> gate.Thresholds | None:
+def deferred(reports: Sequence[Report]) -> verdict.Thresholds | None:
     """Return the thresholds the shards recorded; shards that disagree are an error.
 
     A shard without files records none; ``None`` when no shard recorded any.
     """
     found = {
-        gate.Thresholds.from_dict(r.summary.details[gate.DEFERRED])
+        verdict.Thresholds.from_dict(r.summary.details[verdict.DEFERRED])
         for r in reports
-        if gate.DEFERRED in r.summary.details
+        if verdict.DEFERRED in r.summary.details
     }
     if len(found) > 1:
         raise GateError(
@@ -207,12 +211,12 @@ def judge(
     a warning; on the whole tree it fails.
     """
     limits = deferred(parts)
-    merged.summary.details.pop(gate.DEFERRED, None)
+    merged.summary.details.pop(verdict.DEFERRED, None)
     if limits is None:
         return
-    merged.notes[:] = [n for n in merged.notes if n != gate.deferred_note(limits)]
+    merged.notes[:] = [n for n in merged.notes if n != verdict.deferred_note(limits)]
     if fail_under is not None:
         limits = dataclasses.replace(limits, fail_under=fail_under)
-    gate.apply_thresholds(merged, limits)
-    code, merged.summary.reasons = gate.judge(merged, limits.fail_on)
+    verdict.apply_thresholds(merged, limits)
+    code, merged.summary.reasons = verdict.judge(merged, limits.fail_on)
     merged.exit_code = max(merged.exit_code, code)

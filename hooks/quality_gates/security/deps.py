@@ -22,7 +22,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from quality_gates.errors import GateError
-from quality_gates.security import interpreter
+from quality_gates.security import python_query
 from quality_gates.security.markers import Markers
 
 ENVIRONMENT = "environment"
@@ -99,7 +99,7 @@ _LIST_SCRIPT = (
 
 
 def _other_interpreter(python: str) -> list[tuple[str, str]]:
-    rows = interpreter.run_json(python, _LIST_SCRIPT, "list its packages")
+    rows = python_query.run_json(python, _LIST_SCRIPT, "list its packages")
     if not isinstance(rows, list):
         raise GateError(
             f"python-executable {python}: cannot list its packages: "
@@ -289,6 +289,24 @@ def _line_of(text: str, needle: str) -> int:
     return 0
 
 
+def _declared(project: dict[str, Any]) -> list[str] | None:
+    """Return ``[project] dependencies``; None when they are computed at build time.
+
+    No ``dependencies`` key (and not ``dynamic``) declares there are none.
+    """
+    if "dependencies" not in project:
+        dynamic = project.get("dynamic")
+        if isinstance(dynamic, list) and "dependencies" in dynamic:
+            return None
+        return []
+    declared = project["dependencies"]
+    if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
+        raise GateError(
+            "pyproject.toml: [project] dependencies must be a list of strings"
+        )
+    return declared
+
+
 def from_pyproject(
     root: Path,
     pyproject: dict[str, Any],
@@ -303,17 +321,9 @@ def from_pyproject(
     project = pyproject.get("project")
     if not isinstance(project, dict):
         return None
-    if "dependencies" not in project:
-        dynamic = project.get("dynamic")
-        # no dependencies key, not computed at build time: the project has none
-        if isinstance(dynamic, list) and "dependencies" in dynamic:
-            return None
-        return Collected(origin="pyproject.toml")
-    declared = project["dependencies"]
-    if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
-        raise GateError(
-            "pyproject.toml: [project] dependencies must be a list of strings"
-        )
+    declared = _declared(project)
+    if declared is None:
+        return None
     text = (root / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
     result = Collected(origin="pyproject.toml")
     for spec in declared:
