@@ -195,6 +195,16 @@ def render(rows: Sequence[dict[str, float | str]], runs: int) -> str:
             f"| {f['hooks'] / f['floor']:.2f} | {f['hooks_cpu'] / f['floor_cpu']:.2f} "
             f"| {f['mb']:.0f} MB | {row['load']} |"
         )
+    out.append("")
+    for row in rows:
+        f = {k: float(v) for k, v in row.items() if k not in ("rev", "load")}
+        out.append(
+            f"{row['rev']}: of the {f['hooks_cpu'] - f['floor_cpu']:.1f} CPU seconds "
+            f"over the floor, pre-commit's own (its start, the clone) "
+            f"{f['hooks_cpu'] - f['alone_cpu']:.1f}, the suite's (building its "
+            f"wheel, unpacking and compiling its modules) "
+            f"{f['alone_cpu'] - f['floor_cpu']:.1f}."
+        )
     return "\n".join(out) + "\n"
 
 

@@ -548,10 +548,14 @@ def test_hook_env_times_cpu_of_every_child_and_renders_both_ratios() -> None:
     row.update(hooks=22.0, hooks_cpu=6.6, alone=20.0, alone_cpu=6.3)
     row.update(floor=20.0, floor_cpu=6.0)
     text = hook_env.render([row], 3)
-    assert text.splitlines()[-1] == (
+    assert text.splitlines()[-3:] == [
         "| HEAD (abc1234) | 22.0 s (6.6) | 20.0 s (6.3) | 20.0 s (6.0) "
-        "| 1.10 | 1.10 | 128 MB | 1.0 / 2.0 |"
-    )
+        "| 1.10 | 1.10 | 128 MB | 1.0 / 2.0 |",
+        "",
+        "HEAD (abc1234): of the 0.6 CPU seconds over the floor, pre-commit's own "
+        "(its start, the clone) 0.3, the suite's (building its wheel, unpacking "
+        "and compiling its modules) 0.3.",
+    ]
 
 
 # -- --check: the ratios against the committed results ----------------------------------
