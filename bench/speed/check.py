@@ -246,7 +246,7 @@ def render_bounds(data: Mapping[str, Any]) -> str:
     bounds = data.get("bounds", {})
     runs = len(next(iter(bounds.values()), {}).get("deviations", []))
     lines = [
-        "## The check's noise bounds (`bench/run.py --calibrate`)",
+        "## Noise bounds of the check: `bench/run.py --calibrate`",
         "",
         f"Written by `python bench/run.py --calibrate {runs}`: the check's plan "
         f"(the medium tree: cold once; warm and one edited file {CHECK_RUNS} "
