@@ -10,20 +10,28 @@ measured.  The environment's size is ``du`` of pre-commit's ``py_env-*``.
 Beside each run, the floor: pip installing the pinned toolchain alone (the
 package's dependencies, read from pyproject.toml, into a fresh virtual
 environment, pip's cache as warm): what any install of the five tools costs.
-The two alternate, so both see the same load.  It writes the
-``hook-environment`` section of BENCHMARKS.md.
+Between the two, what pre-commit runs without pre-commit: a fresh virtualenv
+and ``pip install .`` in the snapshot, which splits the difference into
+pre-commit's own share (its start, the clone) and the package's (building
+the suite's wheel, unpacking and compiling its modules).  The three
+alternate, so all see the same load.  Each is timed in wall and in CPU
+seconds (user + system of every process it started): on a shared machine
+the load stretches the CPU-bound parts of an install and not its waits on
+the index, so the wall ratio grows with the load; the CPU ratio does not.
+It writes the ``hook-environment`` section of BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess  # nosec B404 - fixed argument lists, never a shell
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -69,59 +77,95 @@ def size_mb(path: Path) -> float:
     return int(out.split()[0]) / 1024
 
 
-def install_hooks(project: Path, home: Path) -> tuple[float, float]:
-    """Run ``pre-commit install-hooks`` in a fresh home; return (seconds, MB)."""
+Timing = tuple[float, float]
+
+
+def timed(work: Callable[[], None]) -> Timing:
+    """Return the wall and CPU seconds (every child process's) ``work`` took."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    work()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def run(cmd: Sequence[str], cwd: Path | None = None, env: dict | None = None) -> None:
+    """Run ``cmd``, quietly; a failure raises."""
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)  # nosec
+
+
+def install_hooks(project: Path, home: Path) -> tuple[Timing, float]:
+    """Run ``pre-commit install-hooks`` in a fresh home; return its timing and MB."""
     shutil.rmtree(home, ignore_errors=True)
     env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
     env.pop("PYTHONPATH", None)
-    start = time.perf_counter()
-    subprocess.run(  # nosec B603
-        [sys.executable, "-m", "pre_commit", "install-hooks"],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    seconds = time.perf_counter() - start
+    cmd = [sys.executable, "-m", "pre_commit", "install-hooks"]
+    timing = timed(lambda: run(cmd, cwd=project, env=env))
     (venv,) = home.glob("repo*/py_env-*")
-    return seconds, size_mb(venv)
+    return timing, size_mb(venv)
 
 
-def floor(work: Path) -> float:
+def fresh_venv(venv: Path) -> list[str]:
+    """Make a fresh virtualenv as pre-commit does; return its pip command."""
+    shutil.rmtree(venv, ignore_errors=True)
+    # pre-commit makes its environments with virtualenv
+    run([sys.executable, "-m", "virtualenv", "-q", str(venv)])
+    return [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+
+
+def pip_install_suite(suite: Path, work: Path) -> Timing:
+    """Time what pre-commit runs, without it: a virtualenv, ``pip install .``."""
+    copy = work / "suite-copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(suite, copy, ignore=shutil.ignore_patterns(".git"))
+
+    def install() -> None:
+        run([*fresh_venv(work / "suite-venv"), "."], cwd=copy)
+
+    return timed(install)
+
+
+def floor(work: Path) -> Timing:
     """Time pip installing the package's dependencies into a fresh virtualenv."""
     import tomllib
 
     requirements = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
         "dependencies"
     ]
-    venv = work / "floor-venv"
-    shutil.rmtree(venv, ignore_errors=True)
-    start = time.perf_counter()
-    subprocess.run(  # nosec B603 - pre-commit makes its environments with virtualenv
-        [sys.executable, "-m", "virtualenv", "-q", str(venv)], check=True
-    )
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, *requirements], check=True, capture_output=True)  # nosec
-    return time.perf_counter() - start
+    return timed(lambda: run([*fresh_venv(work / "floor-venv"), *requirements]))
+
+
+def load_average() -> str:
+    """Return the 1, 5 and 15 minute load averages."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def measure(rev: str, work: Path, runs: int) -> dict[str, float | str]:
-    """Measure one rev: median seconds and size after a warm-up install; the floor."""
+    """Measure one rev: medians after a warm-up install; pip alone; the floor."""
     label = git(REPO, "rev-parse", "--short", rev).strip()
     repo, sha = snapshot(rev, work / f"suite-{label}")
     project = consumer(work / f"consumer-{label}", repo, sha)
     install_hooks(project, work / "home")  # warms pip's cache
     floor(work)
-    samples, floors = [], []
+    load = load_average()
+    hooks, sizes, alone, floors = [], [], [], []
     for _ in range(runs):
-        samples.append(install_hooks(project, work / "home"))
+        timing, mb = install_hooks(project, work / "home")
+        hooks.append(timing)
+        sizes.append(mb)
+        alone.append(pip_install_suite(repo, work))
         floors.append(floor(work))
-    return {
+    row: dict[str, float | str] = {
         "rev": f"{rev} ({label})",
-        "seconds": statistics.median(s for s, _ in samples),
-        "mb": statistics.median(m for _, m in samples),
-        "floor": statistics.median(floors),
+        "mb": statistics.median(sizes),
+        "load": f"{load} / {load_average()}",
     }
+    for name, timings in (("hooks", hooks), ("alone", alone), ("floor", floors)):
+        row[name] = statistics.median(w for w, _ in timings)
+        row[f"{name}_cpu"] = statistics.median(c for _, c in timings)
+    return row
 
 
 def render(rows: Sequence[dict[str, float | str]], runs: int) -> str:
@@ -130,19 +174,36 @@ def render(rows: Sequence[dict[str, float | str]], runs: int) -> str:
         "## Hook environment: `pre-commit install-hooks`",
         "",
         f"Written by `python bench/hook_env.py`. A fresh `PRE_COMMIT_HOME`, pip's "
-        f"cache warm; median of {runs} run(s); size is `du` of the hook's "
+        f"cache warm; median of {runs} run(s), wall seconds (CPU seconds of "
+        "every process started, in brackets); size is `du` of the hook's "
         "environment. Floor: pip installing the pinned toolchain alone (the "
-        "package's dependencies into a fresh virtualenv), run alternately with "
-        f"it. Goal: at most {GOAL_MB} MB and {GOAL_RATIO:g}x the floor.",
+        "package's dependencies into a fresh virtualenv). Between them, "
+        "`pip install .` of the suite into a fresh virtualenv, what pre-commit "
+        "runs, without pre-commit. The three alternate. Goal: at most "
+        f"{GOAL_MB} MB and {GOAL_RATIO:g}x the floor.",
         "",
-        "| rev | install-hooks | floor | ratio | environment |",
-        "|---|---:|---:|---:|---:|",
+        "| rev | install-hooks | `pip install .` | floor | ratio | CPU ratio "
+        "| environment | load before / after |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
-        seconds, base = float(row["seconds"]), float(row["floor"])
+        f = {k: float(v) for k, v in row.items() if k not in ("rev", "load")}
         out.append(
-            f"| {row['rev']} | {seconds:.1f} s | {base:.1f} s | {seconds / base:.2f} "
-            f"| {row['mb']:.0f} MB |"
+            f"| {row['rev']} | {f['hooks']:.1f} s ({f['hooks_cpu']:.1f}) "
+            f"| {f['alone']:.1f} s ({f['alone_cpu']:.1f}) "
+            f"| {f['floor']:.1f} s ({f['floor_cpu']:.1f}) "
+            f"| {f['hooks'] / f['floor']:.2f} | {f['hooks_cpu'] / f['floor_cpu']:.2f} "
+            f"| {f['mb']:.0f} MB | {row['load']} |"
+        )
+    out.append("")
+    for row in rows:
+        f = {k: float(v) for k, v in row.items() if k not in ("rev", "load")}
+        out.append(
+            f"{row['rev']}: of the {f['hooks_cpu'] - f['floor_cpu']:.1f} CPU seconds "
+            f"over the floor, pre-commit's own (its start, the clone) "
+            f"{f['hooks_cpu'] - f['alone_cpu']:.1f}, the suite's (building its "
+            f"wheel, unpacking and compiling its modules) "
+            f"{f['alone_cpu'] - f['floor_cpu']:.1f}."
         )
     return "\n".join(out) + "\n"
 

@@ -537,6 +537,27 @@ def test_the_bench_requirements_pin_the_ruff_of_the_ruff_extra() -> None:
     assert ruff_pins == extra == ["ruff==0.17.6"]
 
 
+def test_hook_env_times_cpu_of_every_child_and_renders_both_ratios() -> None:
+    from bench import hook_env
+
+    wall, cpu = hook_env.timed(
+        lambda: hook_env.run([sys.executable, "-c", "sum(range(3_000_000))"])
+    )
+    assert wall > 0 and cpu > 0  # the child's CPU seconds are counted
+    row = {"rev": "HEAD (abc1234)", "mb": 127.6, "load": "1.0 / 2.0"}
+    row.update(hooks=22.0, hooks_cpu=6.6, alone=20.0, alone_cpu=6.3)
+    row.update(floor=20.0, floor_cpu=6.0)
+    text = hook_env.render([row], 3)
+    assert text.splitlines()[-3:] == [
+        "| HEAD (abc1234) | 22.0 s (6.6) | 20.0 s (6.3) | 20.0 s (6.0) "
+        "| 1.10 | 1.10 | 128 MB | 1.0 / 2.0 |",
+        "",
+        "HEAD (abc1234): of the 0.6 CPU seconds over the floor, pre-commit's own "
+        "(its start, the clone) 0.3, the suite's (building its wheel, unpacking "
+        "and compiling its modules) 0.3.",
+    ]
+
+
 # -- --check: the ratios against the committed results ----------------------------------
 def check_row(scenario: str, cpu: float, wall: float = 1.0, unit: str = "s") -> Row:
     row = Row(scenario, "medium", "gate", wall, "base", 1.0, 1.0, unit=unit)
@@ -573,9 +594,9 @@ def test_check_fails_only_past_the_noise_bound(tmp_path: Path) -> None:
     verdicts = check.compare(
         [
             check_row("warm", 2.9),  # +45%: inside its own bound of 50%
-            check_row("cold", 0.9),  # +12.5%: past the floor of 10%
-            check_row("memory", float("nan"), wall=1.2, unit="MB"),  # MB, not CPU
-            check_row("edit", 0.8),  # -20%: faster than the results say
+            check_row("cold", 1.05),  # +31%: past the floor of 25%
+            check_row("memory", float("nan"), wall=1.3, unit="MB"),  # MB, not CPU
+            check_row("edit", 0.7),  # -30%: faster than the results say
             check_row("new scenario", 5.0),  # nothing committed: not compared
         ],
         data,
@@ -588,9 +609,7 @@ def test_check_fails_only_past_the_noise_bound(tmp_path: Path) -> None:
     ]
     assert check.failed(verdicts)
     table = check.render(verdicts)
-    assert (
-        "| medium | cold | base | 0.800 | 0.900 | +10% | 0.880 | regressed |" in table
-    )
+    assert "| medium | cold | base | 0.800 | 1.05 | +25% | 1.00 | regressed |" in table
     assert table.endswith("2 regression(s) beyond the noise bound")
 
 
@@ -607,20 +626,29 @@ def test_calibration_sets_each_bound_past_the_worst_run(tmp_path: Path) -> None:
     from bench.speed import check
 
     data = check.load(
-        committed(tmp_path, [check_row("warm", 2.0), check_row("cold", 1.0)])
+        committed(
+            tmp_path,
+            [check_row("warm", 2.0), check_row("cold", 1.0), check_row("ruff", 8.0)],
+        )
     )
     runs = [
-        [check_row("warm", 2.2), check_row("cold", 1.01)],
-        [check_row("warm", 1.7), check_row("cold", 0.98)],
-        [check_row("warm", 2.4), check_row("cold", 1.02)],
+        [check_row("warm", 2.2), check_row("cold", 1.01), check_row("ruff", 8.2)],
+        [check_row("warm", 1.7), check_row("cold", 0.98), check_row("ruff", 1.6)],
+        [check_row("warm", 2.4), check_row("cold", 1.02), check_row("ruff", 8.0)],
     ]
     bounds = check.calibrate(runs, data)
-    # warm strayed up to +20%: bound 1.5 x 20% = 30%; cold within 2%: the floor
+    # warm rose up to +20%: bound 2 x 20% = 40%; cold within 2%: the floor
     assert bounds["medium | warm | base"] == {
-        "bound": 0.3,
+        "bound": 0.4,
         "deviations": [0.1, -0.15, 0.2],
     }
     assert bounds["medium | cold | base"]["bound"] == check.FLOOR
+    # a run far faster than committed (its baseline slow) cannot fail the check:
+    # it is kept, and does not widen the bound
+    assert bounds["medium | ruff | base"] == {
+        "bound": check.FLOOR,
+        "deviations": [0.025, -0.8, 0.0],
+    }
 
 
 def test_a_full_run_keeps_the_calibrated_bounds(tmp_path: Path) -> None:
@@ -634,23 +662,213 @@ def test_a_full_run_keeps_the_calibrated_bounds(tmp_path: Path) -> None:
     assert data["rows"]["medium | warm | base"]["compared"] == 3.0
 
 
+VALID = {"format": "quality-gates-bench-results", "machine": {}, "bounds": {}}
+ROW = {"compared": 0.8, "ratio": 0.9, "cpu_ratio": 0.8, "value": 1.0, "baseline": 1.0}
+
+
 @pytest.mark.parametrize(
-    ("text", "says"),
+    ("content", "says"),
     [
-        (None, "does not exist: a full run"),
-        ("{", "is unreadable"),
-        ('{"format": "other"}', "is not a results file"),
+        (None, "does not exist: a full run (python bench/run.py) writes it"),
+        (b"", "is unreadable: Expecting value"),
+        (b'{"format": "quality-gates-bench-results", "rows": {', "is unreadable"),
+        (b"\xff\xfe\x00binary", "is unreadable"),
+        (b"[]", "is not a results file of bench/run.py"),
+        (b'{"format": "other", "rows": {}}', "is not a results file of bench/run.py"),
+        (json.dumps({**VALID, "rows": []}).encode(), "has no rows"),
+        (
+            json.dumps({**VALID, "rows": {"medium | 1 cold cache | x": {}}}).encode(),
+            "row 'medium | 1 cold cache | x' has no number 'compared'",
+        ),
+        (
+            json.dumps({**VALID, "rows": {"k": {**ROW, "compared": "0.8"}}}).encode(),
+            "row 'k' has no number 'compared'",
+        ),
+        (
+            json.dumps({**VALID, "rows": {"k": ROW}, "bounds": []}).encode(),
+            "'bounds' is not a table",
+        ),
+        (
+            json.dumps(
+                {**VALID, "rows": {"k": ROW}, "bounds": {"k": {"bound": -0.1}}}
+            ).encode(),
+            "bound of 'k' is not a number from 0 to 10",
+        ),
+        (
+            json.dumps(
+                {**VALID, "rows": {"k": ROW}, "bounds": {"k": {"bound": True}}}
+            ).encode(),
+            "bound of 'k' is not a number from 0 to 10",
+        ),
     ],
 )
-def test_a_missing_or_wrong_results_file_is_one_line(
-    tmp_path: Path, text: str | None, says: str
+def test_a_missing_or_wrong_results_file_is_one_line_and_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    content: bytes | None,
+    says: str,
 ) -> None:
     path = tmp_path / "results.json"
-    if text is not None:
-        path.write_text(text)
-    proc = script("--check", "--results", str(path), "--work", str(tmp_path / "w"))
-    assert proc.returncode == 1 and proc.stderr.strip().startswith("bench: ")
-    assert says in proc.stderr and "Traceback" not in proc.stderr
+    if content is not None:
+        path.write_bytes(content)
+    measured = []
+    monkeypatch.setattr(cli, "measure_check", measured.append)  # must not be reached
+    code = cli.main(["--check", "--results", str(path), "--work", str(tmp_path / "w")])
+    err = capsys.readouterr().err
+    assert code == 2 and measured == []
+    assert err.count("\n") == 1 and err.startswith(f"bench: {path}")
+    assert says in err
+
+
+def test_the_calibrate_option_writes_nothing_when_the_file_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "results.json"
+    path.write_text('{"format": "other"}')
+    output = tmp_path / "BENCHMARKS.md"
+    code = cli.main(
+        ["--calibrate", "3", "--results", str(path), "--output", str(output)]
+    )
+    assert code == 2 and path.read_text() == '{"format": "other"}'
+    assert not output.exists()
+    assert "is not a results file" in capsys.readouterr().err
+
+
+# -- --check end to end, the measurements made up: what a slower gate does --------------
+TOOL_CPU = {"black": 3.0, "isort": 1.0, "flake8": 6.0, "mypy": 9.0, "bandit": 5.0}
+
+
+def made_up_check(gate_cpu: float = 1.0, gate_exit: int = 0, skip: str = "") -> object:
+    """Stand in for ``measure_check``: the samples a check records, made up.
+
+    The gate's own CPU seconds are multiplied by ``gate_cpu`` (a slower gate);
+    ``skip`` names a label the run leaves out (a scenario that stopped running).
+    """
+
+    def measure(run: cli.Session) -> dict[str, Tree]:
+        bench, key = run.bench, "medium"
+        made = {
+            "gate-cold": sample(10.0, 16.0 * gate_cpu, peak=400.0),
+            "gate-warm": sample(0.3, 0.25 * gate_cpu),
+            "gate-edit-1": sample(1.0, 0.9 * gate_cpu),
+            "ruff": sample(0.1, 0.2),
+            "direct-cold/total": sample(24.0, sum(TOOL_CPU.values()), peak=300.0),
+        }
+        made.update(
+            {
+                f"direct-cold/{t}": sample(c, c, peak=30.0 * c)
+                for t, c in TOOL_CPU.items()
+            }
+        )
+        made["gate-cold"].returncode = gate_exit
+        if gate_exit == 2:
+            bench.warnings.append("medium/gate-cold: exit 2: mypy crashed")
+        for label, one in made.items():
+            if label != skip:
+                bench.samples[f"{key}/{label}"] = [one] * run.plan.runs
+        return {key: Tree(key, MEDIUM, run.bench.work, [], [], 1000)}
+
+    return measure
+
+
+def committed_by_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Write results.json from a made-up run of the unchanged gate."""
+    from bench.speed import check
+
+    monkeypatch.setattr(cli, "measure_check", made_up_check())
+    args = cli.parse_args(["--check", "--work", str(tmp_path / "w")])
+    bench = cli.start(args)
+    run = cli.Session(args, cli.Plan.of(args), bench, "0", "")
+    path = tmp_path / "results.json"
+    check.save(path, rows_for(bench, cli.measure_check(run), (1,)), {"cores": "2"})
+    return path
+
+
+@pytest.mark.parametrize(
+    ("gate", "code", "says"),
+    [
+        ({}, 0, "no regression beyond the noise bound"),
+        # the gate's own CPU 30% up: past the 25% floor in every timed row
+        ({"gate_cpu": 1.3}, 1, "4 regression(s) beyond the noise bound"),
+        # 20% up: inside the bound
+        ({"gate_cpu": 1.2}, 0, "no regression beyond the noise bound"),
+        # a scenario that no longer runs: its rows cannot be judged
+        ({"skip": "ruff"}, 2, "1 row(s) not measured: the check cannot judge"),
+        # mypy no longer measured: the committed memory row (against mypy) is not
+        (
+            {"skip": "direct-cold/mypy"},
+            2,
+            "1 row(s) not measured: the check cannot judge",
+        ),
+    ],
+)
+def test_check_end_to_end_on_made_up_measurements(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    gate: dict,
+    code: int,
+    says: str,
+) -> None:
+    path = committed_by_a_run(tmp_path, monkeypatch)
+    monkeypatch.setattr(cli, "measure_check", made_up_check(**gate))
+    got = cli.main(["--check", "--results", str(path), "--work", str(tmp_path / "w")])
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(says)
+    assert got == code
+
+
+def test_a_gate_that_fails_makes_the_check_exit_2_not_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = committed_by_a_run(tmp_path, monkeypatch)
+    # a gate that crashes early is fast: without this it would read as "improved"
+    monkeypatch.setattr(cli, "measure_check", made_up_check(0.1, gate_exit=2))
+    got = cli.main(["--check", "--results", str(path), "--work", str(tmp_path / "w")])
+    captured = capsys.readouterr()
+    assert got == 2 and captured.out == ""
+    assert captured.err == (
+        "bench: a measured command failed, so its time says nothing: "
+        "medium/gate-cold: exit 2: mypy crashed\n"
+    )
+
+
+def test_calibrate_writes_each_rows_bound_from_its_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.speed import check
+
+    path = committed_by_a_run(tmp_path, monkeypatch)
+    slower = iter([1.0, 1.2, 0.9])
+    monkeypatch.setattr(
+        cli,
+        "measure_check",
+        lambda run: made_up_check(next(slower))(run),
+    )
+    output = tmp_path / "BENCHMARKS.md"
+    output.write_text("# Benchmarks\n\nthe last full run\n")
+    args = ["--calibrate", "3", "--results", str(path), "--work", str(tmp_path / "w")]
+    assert cli.main([*args, "--output", str(output)]) == 0
+    data = check.load(path)
+    warm = data["bounds"]["medium | 2 warm, nothing changed | ruff check (cache warm)"]
+    # +20% the worst: 2 x 20% = 40%
+    assert warm == {"bound": 0.4, "deviations": [0.0, 0.2, -0.1]}
+    memory = data["bounds"][
+        "medium | 5 peak memory (process tree) | largest tool (mypy)"
+    ]
+    assert memory == {"bound": check.FLOOR, "deviations": [0.0, 0.0, 0.0]}
+    assert data["calibration"]["runs per measurement"] == "3"
+    assert json.loads(capsys.readouterr().out) == data["bounds"]
+    text = output.read_text()
+    assert text.startswith(
+        "# Benchmarks\n\nthe last full run\n\n<!-- section:check-bounds"
+    )
+    assert (
+        "| medium | 2 warm, nothing changed | ruff check (cache warm) | 1.25 "
+        "| +0.0%, +20.0%, -10.0% | +40% |\n"
+    ) in text
+    assert "run 3 times on one commit" in text
 
 
 def test_package_bases_go_where_the_project_configures_mypy(tmp_path: Path) -> None:

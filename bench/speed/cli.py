@@ -33,6 +33,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bench import sections
 from bench.sdists import Sdist
@@ -47,13 +48,15 @@ from bench.speed.render import (
     render_markdown,
     render_table,
 )
-from bench.speed.rows import rows_for
+from bench.speed.rows import Row, rows_for
 from bench.speed.scenarios import cold, edited, pre_commit, warm
 from bench.speed.trees import LARGE, MEDIUM, SMALL, Tree, prepare
 
 HERE = Path(__file__).resolve().parents[1]
 REPO = HERE.parent
 PARTS = (ruff_mypy.LABEL,)
+# the section of BENCHMARKS.md that --calibrate writes
+BOUNDS_SECTION = "check-bounds"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -234,25 +237,50 @@ def measure_ruff_mypy(run: Session) -> dict[str, Tree]:
 
 
 def run_check(args: argparse.Namespace, command: str) -> int:
-    """Measure the check's plan (N times to calibrate) and compare or calibrate."""
-    data = check.load(args.results.resolve())
-    rounds = []
-    for i in range(args.calibrate or 1):
-        bench = start(args)
-        run = Session(args, Plan.of(args), bench, load_average(), command)
+    """Check (exit 0, 1 for a regression) or calibrate; 2 when it cannot judge."""
+    load_before = load_average()
+    try:
+        data = check.load(args.results.resolve())
+        rounds = [check_round(args, command, i) for i in range(args.calibrate or 1)]
         if args.calibrate:
-            bench.say(f"calibration run {i + 1}/{args.calibrate}")
-        rounds.append(rows_for(bench, measure_check(run), run.plan.counts))
-        shutil.rmtree(bench.work / "caches", ignore_errors=True)
-    if args.calibrate:
-        data["bounds"] = check.calibrate(rounds, data)
-        data["calibration"] = machine(run.load_before, args.calibrate)
-        args.results.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-        print(json.dumps(data["bounds"], indent=2, sort_keys=True))
-        return 0
+            return write_calibration(args, data, rounds, load_before)
+    except check.CheckError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
     verdicts = check.compare(rounds[0], data)
     print(check.render(verdicts))
-    return 1 if check.failed(verdicts) else 0
+    return check.exit_code(verdicts)
+
+
+def check_round(args: argparse.Namespace, command: str, i: int) -> list[Row]:
+    """Measure the check's plan once; a tool error makes the round worthless."""
+    bench = start(args)
+    run = Session(args, Plan.of(args), bench, load_average(), command)
+    if args.calibrate:
+        bench.say(f"calibration run {i + 1}/{args.calibrate}")
+    rows = rows_for(bench, measure_check(run), run.plan.counts)
+    shutil.rmtree(bench.work / "caches", ignore_errors=True)
+    if bench.warnings:
+        raise check.CheckError(
+            "a measured command failed, so its time says nothing: "
+            + "; ".join(bench.warnings)
+        )
+    return rows
+
+
+def write_calibration(
+    args: argparse.Namespace,
+    data: dict[str, Any],
+    rounds: list[list[Row]],
+    load_before: str,
+) -> int:
+    """Write the bounds the rounds give, and the machine they ran on."""
+    data["bounds"] = check.calibrate(rounds, data)
+    data["calibration"] = machine(load_before, args.calibrate)
+    args.results.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    sections.update(args.output, BOUNDS_SECTION, check.render_bounds(data))
+    print(json.dumps(data["bounds"], indent=2, sort_keys=True))
+    return 0
 
 
 def measure_check(run: Session) -> dict[str, Tree]:
