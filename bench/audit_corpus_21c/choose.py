@@ -199,8 +199,91 @@ def choose(out: list[str]) -> list[tuple[str, str, str]] | None:
     return chosen if complete else None
 
 
+# Batch B (README.md): three more lists, strong-pattern repositories only.
+LISTS_B = ("mlops", "ci-cd", "python-template")
+QUOTA_B = 6
+CAP_B = 40
+LIST_SEED_B = 2132
+SPLIT_SEED_B = 21322
+_CHECKERS = (
+    r"pytest|unittest|tox|nox|flake8|pylint|mypy|pyright|ruff|black|isort|bandit"
+    r"|safety|pip-audit|semgrep|trivy|coverage|pydocstyle|pycodestyle|radon|vulture"
+)
+STRONG = re.compile(
+    r"--exit-zero|continue-on-error:\s*true|soft_fail|--soft-fail|no-fail:\s*true"
+    r"|exit-code:\s*['\"]?0\b"
+    rf"|^.*\b({_CHECKERS})\b.*\|\|\s*(true|:|echo|exit 0)\b",
+    re.M,
+)
+
+
+def order_b(name: str, taken: set[str]) -> list[str]:
+    """A batch B list in its shuffled order, the excluded and batch A left out."""
+    rows = [line.split() for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()]
+    names = [repo for repo, count in rows if int(count) < 3000]
+    random.Random(LIST_SEED_B).shuffle(names)
+    return [repo for repo in names if not _is_excluded(repo, taken)]
+
+
+def classify_b(repo: str) -> tuple[str, str]:
+    """Like ``classify``, but ``strong`` or ``weak`` instead of pattern/clean."""
+    verdict, commit = classify(repo)
+    if verdict not in ("pattern", "clean"):
+        return verdict, commit
+    mirror = mirror_of(repo)
+    paths = _git(mirror, "ls-tree", "-r", "--name-only", commit).splitlines()
+    texts = [_git(mirror, "show", f"{commit}:{p}") for p in paths if CI_FILES.match(p)]
+    return ("strong" if any(STRONG.search(t) for t in texts) else "weak"), commit
+
+
+def batch_b(argv: list[str]) -> int:
+    """``b order`` / ``b classify`` / ``b split`` for batch B."""
+    out: list[str] = []
+    first = choose(out) or []
+    taken = excluded() | {repo.lower() for repo, _, _ in first}
+    chosen: list[tuple[str, str, str]] = []
+    complete = True
+    for name in LISTS_B:
+        names = order_b(name, taken)[:CAP_B]
+        if argv[:1] == ["order"]:
+            print(name, " ".join(names))
+            continue
+        count = 0
+        for repo in names:
+            if count >= QUOTA_B:
+                break
+            verdict, commit = classify_b(repo)
+            if verdict == "no-mirror":
+                print(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")
+                complete = False
+                break
+            take = verdict == "strong"
+            count += take
+            if take:
+                chosen.append((repo, f"{name}/strong", commit))
+            if argv[:1] == ["classify"]:
+                print(f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}")
+    if argv[:1] == ["split"] and complete:
+        _print_split(chosen, SPLIT_SEED_B)
+    return 0 if complete else 1
+
+
+def _print_split(chosen: list[tuple[str, str, str]], seed: int) -> None:
+    names = sorted((repo for repo, _, _ in chosen), key=str.lower)
+    random.Random(seed).shuffle(names)
+    info = {repo: (stratum, commit) for repo, stratum, commit in chosen}
+    half = len(names) // 2
+    for i, repo in enumerate(names):
+        stratum, commit = info[repo]
+        date = _git(mirror_of(repo), "log", "-1", "--format=%cs", commit).strip()
+        side = "development" if i < half else "test"
+        print(f"| {side} | {repo} | {stratum} | `{commit}` | {date} |")
+
+
 def main(argv: list[str]) -> int:
     """Print the order, the verdicts, or the split."""
+    if argv[:1] == ["b"]:
+        return batch_b(argv[1:])
     if argv[:1] == ["order"]:
         for name in LISTS:
             print(name, " ".join(order(name)[:EXTRA_CAP]))
@@ -210,15 +293,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["classify"] or chosen is None:
         print("\n".join(out))
         return 0 if chosen is not None else 1
-    names = sorted((repo for repo, _, _ in chosen), key=str.lower)
-    random.Random(SPLIT_SEED).shuffle(names)
-    info = {repo: (stratum, commit) for repo, stratum, commit in chosen}
-    half = len(names) // 2
-    for i, repo in enumerate(names):
-        stratum, commit = info[repo]
-        date = _git(mirror_of(repo), "log", "-1", "--format=%cs", commit).strip()
-        side = "development" if i < half else "test"
-        print(f"| {side} | {repo} | {stratum} | `{commit}` | {date} |")
+    _print_split(chosen, SPLIT_SEED)
     return 0
 
 
