@@ -33,30 +33,51 @@ HERE = Path(__file__).resolve().parent
 MIRRORS = Path("/work/.mirror")
 WELL_KNOWN = {
     "data-ml": [
-        "joblib/joblib", "optuna/optuna", "arviz-devs/arviz",
-        "scikit-learn-contrib/imbalanced-learn", "pyro-ppl/numpyro",
+        "joblib/joblib",
+        "optuna/optuna",
+        "arviz-devs/arviz",
+        "scikit-learn-contrib/imbalanced-learn",
+        "pyro-ppl/numpyro",
         "Lightning-AI/torchmetrics",
     ],
     "db-driver": [
-        "psycopg/psycopg", "MagicStack/asyncpg", "PyMySQL/PyMySQL",
-        "redis/redis-py", "mongodb/mongo-python-driver", "coleifer/peewee",
+        "psycopg/psycopg",
+        "MagicStack/asyncpg",
+        "PyMySQL/PyMySQL",
+        "redis/redis-py",
+        "mongodb/mongo-python-driver",
+        "coleifer/peewee",
     ],
     "async-net": [
-        "agronholm/anyio", "encode/uvicorn", "python-websockets/websockets",
-        "MagicStack/uvloop", "python-hyper/h2", "aio-libs/aiobotocore",
+        "agronholm/anyio",
+        "encode/uvicorn",
+        "python-websockets/websockets",
+        "MagicStack/uvloop",
+        "python-hyper/h2",
+        "aio-libs/aiobotocore",
     ],
     "devops": [
-        "ansible/ansible-lint", "pyinfra-dev/pyinfra", "docker/docker-py",
-        "ansible/molecule", "fabric/fabric", "boto/boto3",
+        "ansible/ansible-lint",
+        "pyinfra-dev/pyinfra",
+        "docker/docker-py",
+        "ansible/molecule",
+        "fabric/fabric",
+        "boto/boto3",
     ],
     "docs": [
-        "sphinx-doc/sphinx", "pydata/pydata-sphinx-theme",
-        "mkdocstrings/mkdocstrings", "executablebooks/MyST-Parser",
-        "pradyunsg/furo", "sphinx-doc/sphinx-autobuild",
+        "sphinx-doc/sphinx",
+        "pydata/pydata-sphinx-theme",
+        "mkdocstrings/mkdocstrings",
+        "executablebooks/MyST-Parser",
+        "pradyunsg/furo",
+        "sphinx-doc/sphinx-autobuild",
     ],
     "test-tools": [
-        "HypothesisWorks/hypothesis", "nedbat/coveragepy",
-        "pytest-dev/pytest-xdist", "behave/behave", "nose-devs/nose2",
+        "HypothesisWorks/hypothesis",
+        "nedbat/coveragepy",
+        "pytest-dev/pytest-xdist",
+        "behave/behave",
+        "nose-devs/nose2",
         "pytest-dev/pytest-cov",
     ],
 }
@@ -89,7 +110,11 @@ def _lines(name: str) -> list[str]:
 def excluded() -> set[str]:
     """Every repository of the earlier corpora, and those already on the machine."""
     found = {repo.lower() for repo in _lines("mirrored-before.txt")}
-    for pattern in ("audit_corpus/*.toml", "audit_corpus_21/*.toml", "audit_corpus_21b/*.toml"):
+    for pattern in (
+        "audit_corpus/*.toml",
+        "audit_corpus_21/*.toml",
+        "audit_corpus_21b/*.toml",
+    ):
         for path in glob.glob(str(HERE.parent / pattern)):
             found.add(tomllib.loads(Path(path).read_text())["repo"].lower())
     return found
@@ -102,7 +127,10 @@ def _is_excluded(repo: str, taken: set[str]) -> bool:
 
 def order(name: str) -> list[str]:
     """Return a name list in its shuffled order, the excluded left out."""
-    rows = [line.split() for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()]
+    rows = [
+        line.split()
+        for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()
+    ]
     names = [repo for repo, count in rows if int(count) < 3000]
     random.Random(LIST_SEED).shuffle(names)
     taken = excluded()
@@ -121,7 +149,10 @@ def mirror_of(repo: str) -> Path:
 
 
 def classify(repo: str) -> tuple[str, str]:
-    """``(verdict, commit)``: pattern, clean, no-workflow, no-python, no-snapshot or no-mirror."""
+    """Return ``(verdict, commit)``.
+
+    The verdict is pattern, clean, no-workflow, no-python, no-snapshot or no-mirror.
+    """
     if repo in _lines("no-snapshot.txt"):
         return "no-snapshot", ""
     mirror = mirror_of(repo)
@@ -149,20 +180,34 @@ def _well_known(out: list[str], chosen: list[tuple[str, str, str]]) -> bool:
                 break
             verdict, commit = classify(repo)
             if verdict == "no-mirror":
-                out.append(f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)")
+                out.append(
+                    f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)"
+                )
                 complete = False
                 break
             taken = verdict in ("pattern", "clean")
             count += taken
             if taken:
                 chosen.append((repo, f"{stratum}/{verdict}", commit))
-            out.append(f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if taken else '-'}")
+            out.append(
+                f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if taken else '-'}"
+            )
     return complete
 
 
-def _walk(name: str, start: int, stop: int, quota: dict[str, int],
-          counts: dict[str, int], out: list[str], chosen: list[tuple[str, str, str]]) -> int:
-    """Walk ``order(name)[start:stop]``; return where it stopped, or -1 at a missing mirror."""
+def _walk(
+    name: str,
+    start: int,
+    stop: int,
+    quota: dict[str, int],
+    counts: dict[str, int],
+    out: list[str],
+    chosen: list[tuple[str, str, str]],
+) -> int:
+    """Walk ``order(name)[start:stop]``; return where it stopped.
+
+    The answer is -1 when a candidate's mirror is missing.
+    """
     names = order(name)
     for i in range(start, min(stop, len(names))):
         repo = names[i]
@@ -181,7 +226,10 @@ def _walk(name: str, start: int, stop: int, quota: dict[str, int],
 
 
 def choose(out: list[str]) -> list[tuple[str, str, str]] | None:
-    """Return ``(repo, stratum, commit)`` for the chosen set, or None if a mirror is missing."""
+    """Return ``(repo, stratum, commit)`` for the chosen set.
+
+    The answer is None when a candidate's mirror is missing.
+    """
     chosen: list[tuple[str, str, str]] = []
     complete = _well_known(out, chosen)
     counts = {name: {"pattern": 0, "clean": 0} for name in LISTS}
@@ -195,7 +243,9 @@ def choose(out: list[str]) -> list[tuple[str, str, str]] | None:
             break
         quota = {"pattern": counts[name]["pattern"] + TARGET - len(chosen)}
         out.append(f"# {name}: walked on for {TARGET - len(chosen)} more")
-        complete &= _walk(name, reached[name], EXTRA_CAP, quota, counts[name], out, chosen) >= 0
+        complete &= (
+            _walk(name, reached[name], EXTRA_CAP, quota, counts[name], out, chosen) >= 0
+        )
     return chosen if complete else None
 
 
@@ -218,8 +268,11 @@ STRONG = re.compile(
 
 
 def order_b(name: str, taken: set[str]) -> list[str]:
-    """A batch B list in its shuffled order, the excluded and batch A left out."""
-    rows = [line.split() for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()]
+    """Return a batch B list in shuffled order, without excluded or batch A names."""
+    rows = [
+        line.split()
+        for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()
+    ]
     names = [repo for repo, count in rows if int(count) < 3000]
     random.Random(LIST_SEED_B).shuffle(names)
     return [repo for repo in names if not _is_excluded(repo, taken)]
@@ -262,7 +315,9 @@ def batch_b(argv: list[str]) -> int:
             if take:
                 chosen.append((repo, f"{name}/strong", commit))
             if argv[:1] == ["classify"]:
-                print(f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}")
+                print(
+                    f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
+                )
     if argv[:1] == ["split"] and complete:
         _print_split(chosen, SPLIT_SEED_B)
     return 0 if complete else 1
