@@ -28,6 +28,7 @@ import subprocess  # nosec B404 - fixed argument lists
 import sys
 import tomllib
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 MIRRORS = Path("/work/.mirror")
@@ -171,27 +172,42 @@ def classify(repo: str) -> tuple[str, str]:
     return ("pattern" if hit else "clean"), commit
 
 
+def _take_first(
+    label: str,
+    names: list[str],
+    quota: int,
+    judge: Callable[[str], tuple[str, str]],
+    wanted: tuple[str, ...],
+    out: list[str],
+    chosen: list[tuple[str, str, str]],
+) -> bool:
+    """Take the first ``quota`` of ``names`` whose verdict is ``wanted``.
+
+    Every verdict is written to ``out``; False when a mirror is missing.
+    """
+    count = 0
+    for repo in names:
+        if count >= quota:
+            break
+        verdict, commit = judge(repo)
+        if verdict == "no-mirror":
+            out.append(f"{label}\t{repo}\tno-mirror (fetch it, or record why not)")
+            return False
+        take = verdict in wanted
+        count += take
+        if take:
+            chosen.append((repo, f"{label}/{verdict}", commit))
+        mark = "chosen" if take else "-"
+        out.append(f"{label}\t{repo}\t{verdict}\t{commit}\t{mark}")
+    return True
+
+
 def _well_known(out: list[str], chosen: list[tuple[str, str, str]]) -> bool:
     complete = True
     for stratum, names in WELL_KNOWN.items():
-        count = 0
-        for repo in names:
-            if count >= WELL_KNOWN_QUOTA:
-                break
-            verdict, commit = classify(repo)
-            if verdict == "no-mirror":
-                out.append(
-                    f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)"
-                )
-                complete = False
-                break
-            taken = verdict in ("pattern", "clean")
-            count += taken
-            if taken:
-                chosen.append((repo, f"{stratum}/{verdict}", commit))
-            out.append(
-                f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if taken else '-'}"
-            )
+        wanted = ("pattern", "clean")
+        quota = WELL_KNOWN_QUOTA
+        complete &= _take_first(stratum, names, quota, classify, wanted, out, chosen)
     return complete
 
 
@@ -291,9 +307,9 @@ def classify_b(repo: str) -> tuple[str, str]:
 
 def batch_b(argv: list[str]) -> int:
     """``b order`` / ``b classify`` / ``b split`` for batch B."""
-    out: list[str] = []
-    first = choose(out) or []
+    first = choose([]) or []
     taken = excluded() | {repo.lower() for repo, _, _ in first}
+    out: list[str] = []
     chosen: list[tuple[str, str, str]] = []
     complete = True
     for name in LISTS_B:
@@ -301,23 +317,12 @@ def batch_b(argv: list[str]) -> int:
         if argv[:1] == ["order"]:
             print(name, " ".join(names))
             continue
-        count = 0
-        for repo in names:
-            if count >= QUOTA_B:
-                break
-            verdict, commit = classify_b(repo)
-            if verdict == "no-mirror":
-                print(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")
-                complete = False
-                break
-            take = verdict == "strong"
-            count += take
-            if take:
-                chosen.append((repo, f"{name}/strong", commit))
-            if argv[:1] == ["classify"]:
-                print(
-                    f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
-                )
+        complete &= _take_first(
+            name, names, QUOTA_B, classify_b, ("strong",), out, chosen
+        )
+    for line in out:
+        if argv[:1] == ["classify"] or "no-mirror" in line:
+            print(line)
     if argv[:1] == ["split"] and complete:
         _print_split(chosen, SPLIT_SEED_B)
     return 0 if complete else 1
