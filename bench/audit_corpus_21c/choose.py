@@ -28,6 +28,7 @@ import subprocess  # nosec B404 - fixed argument lists
 import sys
 import tomllib
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 MIRRORS = Path("/work/.mirror")
@@ -151,7 +152,7 @@ def mirror_of(repo: str) -> Path:
 def classify(repo: str) -> tuple[str, str]:
     """Return ``(verdict, commit)``.
 
-    The verdict: pattern, clean, no-workflow, no-python, no-snapshot or no-mirror.
+    The verdict is pattern, clean, no-workflow, no-python, no-snapshot or no-mirror.
     """
     if repo in _lines("no-snapshot.txt"):
         return "no-snapshot", ""
@@ -171,27 +172,42 @@ def classify(repo: str) -> tuple[str, str]:
     return ("pattern" if hit else "clean"), commit
 
 
+def _take_first(
+    label: str,
+    names: list[str],
+    quota: int,
+    judge: Callable[[str], tuple[str, str]],
+    wanted: tuple[str, ...],
+    out: list[str],
+    chosen: list[tuple[str, str, str]],
+) -> bool:
+    """Take the first ``quota`` of ``names`` whose verdict is ``wanted``.
+
+    Every verdict is written to ``out``; False when a mirror is missing.
+    """
+    count = 0
+    for repo in names:
+        if count >= quota:
+            break
+        verdict, commit = judge(repo)
+        if verdict == "no-mirror":
+            out.append(f"{label}\t{repo}\tno-mirror (fetch it, or record why not)")
+            return False
+        take = verdict in wanted
+        count += take
+        if take:
+            chosen.append((repo, f"{label}/{verdict}", commit))
+        mark = "chosen" if take else "-"
+        out.append(f"{label}\t{repo}\t{verdict}\t{commit}\t{mark}")
+    return True
+
+
 def _well_known(out: list[str], chosen: list[tuple[str, str, str]]) -> bool:
     complete = True
     for stratum, names in WELL_KNOWN.items():
-        count = 0
-        for repo in names:
-            if count >= WELL_KNOWN_QUOTA:
-                break
-            verdict, commit = classify(repo)
-            if verdict == "no-mirror":
-                out.append(
-                    f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)"
-                )
-                complete = False
-                break
-            taken = verdict in ("pattern", "clean")
-            count += taken
-            if taken:
-                chosen.append((repo, f"{stratum}/{verdict}", commit))
-            out.append(
-                f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if taken else '-'}"
-            )
+        wanted = ("pattern", "clean")
+        quota = WELL_KNOWN_QUOTA
+        complete &= _take_first(stratum, names, quota, classify, wanted, out, chosen)
     return complete
 
 
@@ -206,7 +222,7 @@ def _walk(
 ) -> int:
     """Walk ``order(name)[start:stop]``; return where it stopped.
 
-    -1 at a missing mirror.
+    The answer is -1 when a candidate's mirror is missing.
     """
     names = order(name)
     for i in range(start, min(stop, len(names))):
@@ -228,7 +244,7 @@ def _walk(
 def choose(out: list[str]) -> list[tuple[str, str, str]] | None:
     """Return ``(repo, stratum, commit)`` for the chosen set.
 
-    None if a mirror is missing.
+    The answer is None when a candidate's mirror is missing.
     """
     chosen: list[tuple[str, str, str]] = []
     complete = _well_known(out, chosen)
@@ -268,7 +284,7 @@ STRONG = re.compile(
 
 
 def order_b(name: str, taken: set[str]) -> list[str]:
-    """Return a batch B list in shuffled order, the excluded and batch A left out."""
+    """Return a batch B list in shuffled order, without excluded or batch A names."""
     rows = [
         line.split()
         for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()
@@ -291,9 +307,9 @@ def classify_b(repo: str) -> tuple[str, str]:
 
 def batch_b(argv: list[str]) -> int:
     """``b order`` / ``b classify`` / ``b split`` for batch B."""
-    out: list[str] = []
-    first = choose(out) or []
+    first = choose([]) or []
     taken = excluded() | {repo.lower() for repo, _, _ in first}
+    out: list[str] = []
     chosen: list[tuple[str, str, str]] = []
     complete = True
     for name in LISTS_B:
@@ -301,23 +317,12 @@ def batch_b(argv: list[str]) -> int:
         if argv[:1] == ["order"]:
             print(name, " ".join(names))
             continue
-        count = 0
-        for repo in names:
-            if count >= QUOTA_B:
-                break
-            verdict, commit = classify_b(repo)
-            if verdict == "no-mirror":
-                print(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")
-                complete = False
-                break
-            take = verdict == "strong"
-            count += take
-            if take:
-                chosen.append((repo, f"{name}/strong", commit))
-            if argv[:1] == ["classify"]:
-                print(
-                    f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
-                )
+        complete &= _take_first(
+            name, names, QUOTA_B, classify_b, ("strong",), out, chosen
+        )
+    for line in out:
+        if argv[:1] == ["classify"] or "no-mirror" in line:
+            print(line)
     if argv[:1] == ["split"] and complete:
         _print_split(chosen, SPLIT_SEED_B)
     return 0 if complete else 1
