@@ -88,7 +88,12 @@ def test_the_subcommands_are_the_contracts() -> None:
     """Exactly the product's subcommands, each with its help line."""
     parser, modules = build_parser()
     assert set(modules) == set(DESIGN_SUBCOMMANDS) | {"ci"}
-    assert all(module.HELP for module in modules.values())
+    # `quality-gates --help` lists each subcommand with its module's one line
+    listed = " ".join(parser.format_help().split())
+    for name, module in modules.items():
+        line = " ".join(module.HELP.split())
+        assert line == module.HELP and line[:1].islower(), name
+        assert f" {name} {line} " in listed, name
 
 
 @pytest.mark.parametrize("name", REPORTING)
