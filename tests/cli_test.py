@@ -110,6 +110,50 @@ def test_an_unknown_format_is_a_usage_error(qg: InProcess) -> None:
     assert "invalid choice: 'xml'" in proc.stderr
 
 
+def inner_pytest(root: Path, ci: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a real pytest in ``root`` with this suite's conftest, CI set or not."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rsfxE", "-p", "conftest"]
+        + ["-p", "no:xdist", "-p", "no:cacheprovider", *args]
+        # its own temporary folder: no pruning of the shared pytest-of-USER
+        + ["--basetemp", str(root / "inner")],
+        cwd=root,
+        env={**env, "CI": ci, "PYTHONPATH": f"{REPO / 'tests'}:{HOOKS}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ci", "code", "says"),
+    [
+        pytest.param(
+            "true",
+            2,
+            "ERROR test_whole.py - skipped, and CI is set, so it must run here: "
+            "Skipped: no such platform",
+            id="CI",
+        ),
+        pytest.param(
+            "", 0, "SKIPPED [1] test_whole.py:3: no such platform", id="laptop"
+        ),
+    ],
+)
+def test_a_module_skipped_whole_fails_under_ci(
+    tmp_path: Path, ci: str, code: int, says: str
+) -> None:
+    """``pytest.skip(allow_module_level=True)`` is caught at collection, under CI."""
+    (tmp_path / "test_whole.py").write_text(
+        "import pytest\n\npytest.skip('no such platform', allow_module_level=True)\n"
+    )
+    (tmp_path / "test_ok.py").write_text("def test_ok():\n    pass\n")
+    proc = inner_pytest(tmp_path, ci, "test_whole.py", "test_ok.py")
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert says in proc.stdout.splitlines(), proc.stdout
+
+
 @pytest.mark.parametrize(
     ("ci", "code", "says"),
     [
@@ -125,18 +169,7 @@ def test_a_skip_fails_under_ci_and_is_a_skip_elsewhere(
         "import pytest\n\n\ndef test_needs_root():\n    pytest.skip('needs root')\n"
         "\n\n@pytest.mark.xfail(strict=True)\ndef test_known_bug():\n    assert False\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rsfx", "-p", "conftest"]
-        + ["-p", "no:xdist", "-p", "no:cacheprovider", "test_it.py"]
-        # its own temporary folder: no pruning of the shared pytest-of-USER
-        + ["--basetemp", str(tmp_path / "inner")],
-        cwd=tmp_path,
-        env={**env, "CI": ci, "PYTHONPATH": f"{REPO / 'tests'}:{HOOKS}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = inner_pytest(tmp_path, ci, "test_it.py")
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert says in proc.stdout, proc.stdout
     assert "XFAIL test_it.py::test_known_bug" in proc.stdout  # not a skip

@@ -45,6 +45,17 @@ def pytest_runtest_makereport(
         report.longrepr = f"skipped, and CI is set, so it must run here: {why}"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """Under CI a module skipped whole (``allow_module_level``) fails too."""
+    outcome: Any = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci(os.environ):
+        why = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and CI is set, so it must run here: {why}"
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
