@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import HOOKS, REPO, InProcess
 from quality_gates.cli import build_parser
 
@@ -108,6 +109,22 @@ def test_an_unknown_format_is_a_usage_error(qg: InProcess) -> None:
     proc = qg(REPO, "run", "--format", "xml", "--all-files")
     assert proc.returncode == 2
     assert "invalid choice: 'xml'" in proc.stderr
+
+
+def test_every_ci_job_that_runs_the_tests_sets_ci() -> None:
+    """.ci/run and each workflow job running the suite set CI: a skip fails there."""
+    lines = (REPO / ".ci" / "run").read_text().splitlines()
+    runs = [i for i, ln in enumerate(lines) if "-m pytest" in ln]
+    assert runs and lines.index("export CI=true") < runs[0]
+    for path in sorted((REPO / ".github" / "workflows").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        for name, job in doc["jobs"].items():
+            uses = [str(step.get("uses", "")) for step in job.get("steps", [])]
+            runs_tests = any(u.endswith("/matrix-test") for u in uses) or any(
+                "pytest" in str(step.get("run", "")) for step in job["steps"]
+            )
+            env = {**doc.get("env", {}), **job.get("env", {})}
+            assert not runs_tests or env.get("CI") == "true", (path.name, name)
 
 
 def inner_pytest(root: Path, ci: str, *args: str) -> subprocess.CompletedProcess[str]:
