@@ -8,7 +8,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import Project, cli, cli_json
+
+# the cache's folder is the subject: no test starts with a seeded mypy folder
+pytestmark = pytest.mark.cold_mypy
 
 SOURCE = '"""Doc."""\n\nimport os\n'
 
