@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import Project, cli_json, ruff_pin
-from quality_gates.adopt import choose, hooks, plan, precommit
+from quality_gates.adopt import choose, hooks, plan, precommit_file
 from quality_gates.adopt.workspace import Workspace
 from quality_gates.errors import GateError
 
@@ -28,7 +28,7 @@ def plan_tools(root: Path, files: dict[str, str]) -> tuple[tuple[str, ...], Work
     ws = Workspace.open(root)
     config_text = files.get(".pre-commit-config.yaml")
     found = (
-        hooks.classify(precommit.parse(config_text.encode()), [SUITE])
+        hooks.classify(precommit_file.parse(config_text.encode()), [SUITE])
         if config_text
         else hooks.Found()
     )
@@ -212,7 +212,9 @@ def test_ruff_asked_for_is_installed_in_the_gate_hook(project: Project) -> None:
     project.write(".pre-commit-config.yaml", RUFF_HOOKS.format(args=""))
     project.commit()
     ws = Workspace.open(project.root)
-    config = precommit.parse((project.root / ".pre-commit-config.yaml").read_bytes())
+    config = precommit_file.parse(
+        (project.root / ".pre-commit-config.yaml").read_bytes()
+    )
     found = hooks.classify(config, [SUITE])
     request = plan.Request(project.root, SUITE, "v0.1.0", ("mypy", "ruff"))
     planned = plan._planned(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, pre_commit
-from quality_gates.adopt import hooks, language, plan, precommit, workflow
+from quality_gates.adopt import hooks, language, plan, precommit_file, workflow
 from quality_gates.adopt.workspace import Workspace
 
 PIN = ("https://github.com/OWNER/quality-gates", "a" * 40, "frozen: v0.1.0")
@@ -24,12 +24,12 @@ RUNNING = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 def planned(root: Path, config_text: str) -> tuple[dict[str, str], list[str]]:
     """Plan init for a project holding ``config_text``: the texts and the notes."""
-    (root / precommit.PATH).write_text(config_text)
+    (root / precommit_file.PATH).write_text(config_text)
     pyproject = root / "pyproject.toml"
     if not pyproject.exists():
         pyproject.write_text('[project]\nname = "app"\nversion = "1"\n')
     ws = Workspace.open(root)
-    config = precommit.parse(config_text.encode())
+    config = precommit_file.parse(config_text.encode())
     found = hooks.classify(config, [PIN[0]])
     ws.notes += found.notes
     request = plan.Request(root, PIN[0], "v0.1.0")
@@ -54,8 +54,10 @@ def gate_step(text: str) -> dict[str, str]:
 
 def validate(root: Path, config: str) -> None:
     """Check the config init would write with the real pre-commit."""
-    (root / precommit.PATH).write_text(config)
-    proc = pre_commit(root, root.parent / "home", "validate-config", precommit.PATH)
+    (root / precommit_file.PATH).write_text(config)
+    proc = pre_commit(
+        root, root.parent / "home", "validate-config", precommit_file.PATH
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -87,7 +89,7 @@ def test_a_replaced_hooks_language_version_is_carried_and_a_kept_ones_kept(
     root: Path,
 ) -> None:
     texts, notes = planned(root, BLACK_PINNED)
-    config = texts[precommit.PATH]
+    config = texts[precommit_file.PATH]
     # black ran on 3.11, flake8 on pre-commit's default: one gate hook each
     assert gate_hooks(config) == [
         {
@@ -131,7 +133,7 @@ def test_the_default_language_version_stays_and_decides_the_workflows_python(
     root: Path,
 ) -> None:
     texts, _ = planned(root, DEFAULT_AT_THE_TOP)
-    config = texts[precommit.PATH]
+    config = texts[precommit_file.PATH]
     assert config.startswith("default_language_version:\n  python: python3.11\n")
     # black's pin is the default: one gate hook, which inherits it
     assert gate_hooks(config) == [
@@ -167,7 +169,7 @@ def test_a_python_the_suite_cannot_run_on_is_replaced_with_a_note(
 ) -> None:
     """pre-commit could not install the suite on 3.9 or 3.8: init's own Python."""
     texts, notes = planned(root, TOO_OLD)
-    config = texts[precommit.PATH]
+    config = texts[precommit_file.PATH]
     # both get init's Python: one gate hook again
     assert gate_hooks(config) == [
         {
@@ -198,8 +200,8 @@ def test_a_second_init_keeps_the_workflows_python_from_the_suites_entry(
     for name, text in first.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
-    second, _ = planned(root, first[precommit.PATH])
-    assert second[precommit.PATH] == first[precommit.PATH]
+    second, _ = planned(root, first[precommit_file.PATH])
+    assert second[precommit_file.PATH] == first[precommit_file.PATH]
     assert second[workflow.PATH] == first[workflow.PATH]
 
 

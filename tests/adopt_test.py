@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 from quality_gates import tools
-from quality_gates.adopt import excludes, hooks, plan, precommit, precommit_plan
+from quality_gates.adopt import excludes, hooks, plan, precommit_file, precommit_plan
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.errors import GateError
 
@@ -188,7 +188,7 @@ repos:
 
 
 def _render(text: str, tools=("black", "isort", "flake8", "mypy", "bandit")) -> str:
-    config = precommit.parse(text.encode())
+    config = precommit_file.parse(text.encode())
     found = hooks.classify(config, [PIN[0]])
     deps, _ = hooks.dependencies(found)
     groups = hooks.groups(found, tools, deps, None)
@@ -282,7 +282,7 @@ def test_edit_result_is_the_expected_structure() -> None:
 
 
 def test_flake8_docstrings_dependency_is_dropped_as_pinned() -> None:
-    config = precommit.parse(REAL_CONFIG.encode())
+    config = precommit_file.parse(REAL_CONFIG.encode())
     deps, dropped = hooks.dependencies(hooks.classify(config, [PIN[0]]))
     assert dropped == {"flake8-docstrings": "the suite pins it"}
     assert deps["flake8"] == ["flake8-bugbear==24.4.26"]
@@ -313,7 +313,7 @@ def test_dependency_the_suites_environment_excludes_is_dropped() -> None:
     dependency-audit hook's alone), so it is carried.
     """
     packaging = importlib.metadata.version("packaging")
-    config = precommit.parse(BLACK_MYPY_HOOK.encode())
+    config = precommit_file.parse(BLACK_MYPY_HOOK.encode())
     deps, dropped = hooks.dependencies(hooks.classify(config, [PIN[0]]))
     assert dropped == {
         "packaging < 20": f"the suite's environment needs packaging {packaging}"
@@ -361,7 +361,7 @@ def test_a_fork_of_a_tools_hook_names_the_repositories_init_knows() -> None:
     text = "repos:\n  - repo: https://github.com/me/my-mypy\n    rev: 1\n"
     text += "    hooks:\n      - id: mypy\n"
     with pytest.raises(GateError) as caught:
-        hooks.classify(precommit.parse(text.encode()), [PIN[0]])
+        hooks.classify(precommit_file.parse(text.encode()), [PIN[0]])
     assert str(caught.value) == (
         ".pre-commit-config.yaml:5: hook `mypy` comes from "
         "https://github.com/me/my-mypy, a repository init does not know; init "
@@ -407,7 +407,7 @@ def test_no_final_newline_is_fine() -> None:
 def test_bad_configs_are_one_line_errors(text: str | bytes, message: str) -> None:
     data = text if isinstance(text, bytes) else text.encode()
     with pytest.raises(GateError) as info:
-        config = precommit.parse(data)
+        config = precommit_file.parse(data)
         hooks.classify(config, [PIN[0]])
     assert re.search(message, str(info.value)), str(info.value)
     assert "\n" not in str(info.value)
@@ -415,7 +415,7 @@ def test_bad_configs_are_one_line_errors(text: str | bytes, message: str) -> Non
 
 def test_local_mypy_hook_is_kept_with_a_note() -> None:
     text = "repos:\n  - repo: local\n    hooks:\n      - id: mypy\n        name: mypy\n        entry: mypy\n        language: system\n"
-    found = hooks.classify(precommit.parse(text.encode()), [PIN[0]])
+    found = hooks.classify(precommit_file.parse(text.encode()), [PIN[0]])
     assert not found.replaced
     assert found.notes == [
         "kept local hook `mypy` (line 4): the gate runs mypy too; remove one of them"
@@ -445,7 +445,7 @@ repos:
 
 def test_args_only_some_hooks_of_a_tool_had_are_not_settings() -> None:
     """Black's second mypy hook checks one script as Python 3.10: not every file."""
-    config = precommit.parse(TWO_HOOKS_OF_A_TOOL.encode())
+    config = precommit_file.parse(TWO_HOOKS_OF_A_TOOL.encode())
     shared = plan.shared_args(hooks.classify(config, [PIN[0]]))
     assert shared == {
         "mypy": (["--strict"], ["--python-version=3.10"]),

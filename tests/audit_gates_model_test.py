@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from quality_gates import cli
 from quality_gates.guards.integrity import audit as integrity
-from quality_gates.guards.integrity import shell, shells
 from quality_gates.guards.integrity.rules import RULES, fails
+from quality_gates.guards.integrity.shell import script_audit, step_shell
 from workflow_yaml import DIGEST, SHA, workflow
 
 
@@ -361,8 +361,8 @@ def test_continued_pipeline_then_comment_then_if_parses(tmp_path: Path) -> None:
         "make lint \\\n  | sed 's/^/> /' \\\n  | tee lint.log\n# check the log\n"
         "if grep -q error lint.log; then\n  exit 1\nfi\n"
     )
-    result = shell.audit_script(
-        script, runs_with=shells.custom("bash {0}") or shells.DEFAULT_UNIX
+    result = script_audit.audit_script(
+        script, runs_with=step_shell.custom("bash {0}") or step_shell.DEFAULT_UNIX
     )
     assert result.note == ""
     assert result.hits == []

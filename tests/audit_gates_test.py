@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Project, cli, validate_sarif
 from quality_gates.guards.integrity import audit as integrity
-from quality_gates.guards.integrity import gatecmd, shell
+from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.rules import RULES
+from quality_gates.guards.integrity.shell import script_audit
 from workflow_yaml import DIGEST, SHA, audit, run_step, workflow
 
 # (shell script of one step, rule or None, text the message must contain)
@@ -386,8 +387,8 @@ def test_gate_commands(command: str, gate: bool) -> None:
 
 
 def test_shell_masking_and_logical_lines() -> None:
-    assert shell.mask("""echo "a || b" 'c' # x""") == "echo \"xxxxxx\" 'x' "
-    assert shell.logical_lines("a \\\nb\nc") == [(0, "a  b"), (2, "c")]
+    assert script_audit.mask("""echo "a || b" 'c' # x""") == "echo \"xxxxxx\" 'x' "
+    assert script_audit.logical_lines("a \\\nb\nc") == [(0, "a  b"), (2, "c")]
 
 
 # ---- config files: shadowing, ignored sections, D codes -----------------------

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import HOOKS, Project, cli
 from quality_gates import commands
-from quality_gates.ci import docs_build, gate, publish, pytest_cell, relative_coverage
+from quality_gates.ci import (
+    action_options,
+    docs_build,
+    publish,
+    pytest_cell,
+    relative_coverage,
+)
 from quality_gates.errors import GateError
 from quality_gates.report import Report
 
@@ -234,7 +240,7 @@ def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
         d = CoverageData(basename=str(root / f".coverage.s{i}"))
         d.read()
         assert d.measured_files() == {"calc.py"}
-    assert gate.anchor_coverage(root) == [".coverage.s0", ".coverage.s1"]
+    assert action_options.anchor_coverage(root) == [".coverage.s0", ".coverage.s1"]
     proc = cli(root, "coverage", "--combine", "--fail-under", "50", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["percent"] == pytest.approx(
@@ -438,7 +444,7 @@ def test_a_docs_build_without_a_site_is_an_error(tmp_path: Path) -> None:
 )
 def test_security_options(scan: str, code: bool, deps: bool) -> None:
     """The security-scan's options, built in code as its command line would give."""
-    given = gate.security_options(
+    given = action_options.security_options(
         requirements="a.txt\nb.txt",
         vuln_db="",
         osv_url="",
@@ -470,13 +476,15 @@ def test_security_options_are_held_to_the_options_rules(
         requirements="", vuln_db="", osv_url="", severity="", confidence="", scan="all"
     )
     with pytest.raises(GateError) as caught:
-        commands.options("security", **gate.security_options(**{**inputs, **given}))
+        commands.options(
+            "security", **action_options.security_options(**{**inputs, **given})
+        )
     assert str(caught.value) == (f"{message} (choose from 'low', 'medium', 'high')")
 
 
 def test_security_options_reject_an_unknown_scan() -> None:
     with pytest.raises(GateError, match="scan must be"):
-        gate.security_options(
+        action_options.security_options(
             requirements="",
             vuln_db="",
             osv_url="",
@@ -496,16 +504,18 @@ def test_security_options_reject_an_unknown_scan() -> None:
     ],
 )
 def test_resolve_mode(mode: str, event: str, expected: str) -> None:
-    assert gate.resolve_mode(mode, event) == expected
+    assert action_options.resolve_mode(mode, event) == expected
 
 
 def test_run_options_pass_the_inputs_through(project: Project) -> None:
     project.write("a.py", '"""Doc."""\n')
     project.commit()
-    options = gate.GateOptions(
+    options = action_options.GateOptions(
         tools="flake8,bandit", baseline="b.json", fail_under="75"
     )
-    given = gate.run_options(project.root, options, mode="changed", base="abc123")
+    given = action_options.run_options(
+        project.root, options, mode="changed", base="abc123"
+    )
     assert given is not None
     args = commands.options("run", **given)
     assert (args.command, args.all_files, args.tools) == ("run", True, "flake8,bandit")
@@ -516,7 +526,9 @@ def test_run_options_pass_the_inputs_through(project: Project) -> None:
         "--all-files --tools flake8,bandit --diff-base abc123 --baseline b.json "
         "--fail-under 75".split(),
     )
-    plain = gate.run_options(project.root, gate.GateOptions(), mode="all", base="")
+    plain = action_options.run_options(
+        project.root, action_options.GateOptions(), mode="all", base=""
+    )
     assert plain is not None
     assert commands.options("run", **plain) == commands.parse("run", ["--all-files"])
 
@@ -526,9 +538,9 @@ def test_run_options_of_a_shard(project: Project) -> None:
         project.write(name, '"""Doc."""\n')
     project.commit()
     shards = [
-        gate.run_options(
+        action_options.run_options(
             project.root,
-            gate.GateOptions(shard_index=index, shard_count=2),
+            action_options.GateOptions(shard_index=index, shard_count=2),
             mode="all",
             base="",
         )
@@ -551,8 +563,8 @@ def test_run_options_check_the_score_input(
 ) -> None:
     project.write("a.py", '"""Doc."""\n')
     project.commit()
-    options = gate.GateOptions(fail_under=fail_under)
-    given = gate.run_options(project.root, options, mode="all", base="")
+    options = action_options.GateOptions(fail_under=fail_under)
+    given = action_options.run_options(project.root, options, mode="all", base="")
     assert given is not None
     if message is None:
         assert commands.options("run", **given).fail_under is None
@@ -566,14 +578,18 @@ def test_coverage_options() -> None:
     """The coverage-gate's options, as the `coverage` parser gives them."""
     args = commands.options(
         "coverage",
-        **gate.coverage_options(fail_under="", changed_fail_under="90", base=""),
+        **action_options.coverage_options(
+            fail_under="", changed_fail_under="90", base=""
+        ),
     )
     assert args.combine and args.fail_under is None and args.diff_base is None
     assert args.changed_fail_under is None  # without a base it means nothing
     assert args == commands.parse("coverage", ["--combine"])
     args = commands.options(
         "coverage",
-        **gate.coverage_options(fail_under="80", changed_fail_under="90", base="abc"),
+        **action_options.coverage_options(
+            fail_under="80", changed_fail_under="90", base="abc"
+        ),
     )
     assert (args.fail_under, args.diff_base, args.changed_fail_under) == (80, "abc", 90)
     assert args == commands.parse(
@@ -583,7 +599,9 @@ def test_coverage_options() -> None:
     with pytest.raises(GateError) as caught:
         commands.options(
             "coverage",
-            **gate.coverage_options(fail_under="120", changed_fail_under="", base=""),
+            **action_options.coverage_options(
+                fail_under="120", changed_fail_under="", base=""
+            ),
         )
     assert str(caught.value) == "--fail-under: 120 is not from 0 to 100"
 

@@ -10,7 +10,7 @@ from quality_gates.ci import merge
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.report import Report, Summary, ToolRun
-from quality_gates.reports import json_report
+from quality_gates.report_formats import json_report
 
 
 def shard(tmp_path: Path, name: str, findings: list[Finding], code: int) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Project, cli, in_ci
-from quality_gates.reports.dashboard import trend_svg
+from quality_gates.report_formats.dashboard import trend_svg
 
 CONFIG = '[tool.quality-gates]\ntools = ["flake8", "bandit"]\n'
 # Collects errors, CSP violations and console.error calls; written into the DOM

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Project, cli, run_hook, validate_sarif
-from quality_gates.guards.docs import config as docs_config
+from quality_gates.guards.docs import declared_url
 from quality_gates.guards.docs import site as docs
 
 BASE = "https://owner.github.io/repo/"
@@ -494,13 +494,13 @@ def test_errors_are_exit_2(
 def test_declared_urls_and_normalise(tmp_path: Path) -> None:
     conf = tmp_path / "conf.py"
     conf.write_text("import os\nhtml_baseurl = os.environ['BASE']\n")
-    assert docs_config.sphinx_baseurl(conf).note == "html_baseurl is computed"
+    assert declared_url.sphinx_baseurl(conf).note == "html_baseurl is computed"
     conf.write_text("html_baseurl: str = 'https://a.github.io/b/'\n")
-    assert docs_config.sphinx_baseurl(conf).value == "https://a.github.io/b/"
-    assert docs_config.normalise("https://A.github.io/b") == docs_config.normalise(
+    assert declared_url.sphinx_baseurl(conf).value == "https://a.github.io/b/"
+    assert declared_url.normalise("https://A.github.io/b") == declared_url.normalise(
         "http://a.github.io/b/#x"
     )
-    assert docs_config.normalise("https://a.github.io/b/") != docs_config.normalise(
+    assert declared_url.normalise("https://a.github.io/b/") != declared_url.normalise(
         "https://a.github.io/c/"
     )
 

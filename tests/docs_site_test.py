@@ -22,7 +22,7 @@ from quality_gates.commands import docs_check
 from quality_gates.errors import GateError
 from quality_gates.guards.coverage import data as coverage
 from quality_gates.guards.import_time import measure as import_time
-from quality_gates.guards.protect import config as protect_config
+from quality_gates.guards.protect import settings as protect_settings
 from quality_gates.security import ignores
 from quality_gates.security import settings as security_settings
 
@@ -197,7 +197,7 @@ def test_the_configuration_reference_documents_every_sub_table_key(
 
 
 def test_the_protect_and_import_time_references_match_the_code() -> None:
-    assert reference("[tool.quality-gates.protect]") == set(protect_config.OPTIONS)
+    assert reference("[tool.quality-gates.protect]") == set(protect_settings.OPTIONS)
     documented = reference("[tool.quality-gates.import-time]")
     sample = {"package": "pkg", "budget": 0.3, "runs": 5}
     assert documented == set(sample)

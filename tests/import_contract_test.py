@@ -52,18 +52,25 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "inputs: which files, which are tests, their sources and program",
-        ("files", "testfiles", "sources", "program", "diffs", "interpreter"),
+        "inputs: which files, which are tests, their sources, the whole-program stamp",
+        (
+            "files",
+            "testfiles",
+            "sources",
+            "whole_program_stamp",
+            "diffs",
+            "interpreter",
+        ),
     ),
     (
         "results: findings against the baseline, their score, the reports",
-        ("score", "baseline", "report", "reports"),
+        ("score", "baseline", "report", "report_formats"),
     ),
     ("adapters: one module per tool, registered", ("tools",)),
     ("config: [tool.quality-gates], validated against the registry", ("config",)),
     (
         "runner: adapters run through the cache, baseline and score applied",
-        ("cache", "runner", "session", "gate", "scan", "history"),
+        ("cache", "runner", "session", "verdict", "scan", "history"),
     ),
     (
         "checks beside the tools: guards and the dependency audit",
@@ -233,9 +240,9 @@ def _plant(root: Path, module: str, text: str) -> None:
             id="function-level",
         ),
         pytest.param(
-            "reports.sarif",
+            "report_formats.sarif",
             "\nfrom ..runner import Runner\n",
-            "quality_gates.reports.sarif -> quality_gates.runner: upward, from "
+            "quality_gates.report_formats.sarif -> quality_gates.runner: upward, from "
             "results to runner",
             id="relative",
         ),

@@ -8,7 +8,7 @@ import pytest
 from conftest import Project, cli, validate_sarif
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import Report, RuleInfo, ToolRun
-from quality_gates.reports import FORMATS, github, markdown, sarif, text
+from quality_gates.report_formats import FORMATS, github, markdown, sarif, text
 from quality_gates.tools import get
 
 
@@ -250,7 +250,7 @@ def test_json_has_the_split_and_the_rule(split_report: Report) -> None:
 
 
 def test_dashboard_shows_where_the_debt_is(split_report: Report) -> None:
-    from quality_gates.reports import dashboard
+    from quality_gates.report_formats import dashboard
 
     page = dashboard.render(split_report, [], title="t")
     assert (

@@ -423,7 +423,7 @@ def test_a_registered_adapter_is_known_everywhere_from_its_class(
     """
     from quality_gates import cli as cli_mod
     from quality_gates import config, report
-    from quality_gates.reports import sarif
+    from quality_gates.report_formats import sarif
     from quality_gates.tools.base import REGISTRY, Adapter, register
 
     @register

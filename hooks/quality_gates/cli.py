@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     A reader that closes the output early (``| head``) stops the output
     quietly: the exit code is the command's own when it got that far (a
-    report's verdict, see ``reports.emit``), else 1, as in Python's idiom.
+    report's verdict, see ``report_formats.emit``), else 1, as in Python's idiom.
     """
     try:
         code = _run(sys.argv[1:] if argv is None else argv)

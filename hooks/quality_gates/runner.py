@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates import processes, program, sources, testfiles
+from quality_gates import processes, sources, testfiles, whole_program_stamp
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import SORT_KEY, Finding, fingerprint_findings
@@ -538,9 +538,9 @@ class Runner:
         """
         try:
             folders = adapter.search_path(self.ctx, files)
-            stamp = program.stamp(self.ctx.root, folders, known)
+            stamp = whole_program_stamp.stamp(self.ctx.root, folders, known)
             return key("\n".join(files), stamp)
-        except program.Uncovered as exc:
+        except whole_program_stamp.Uncovered as exc:
             tally.notes.append(f"{adapter.name}: result not cached: {exc}")
             return None
 

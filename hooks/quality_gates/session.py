@@ -18,7 +18,7 @@ from pathlib import Path
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import gate
+from quality_gates import verdict
 from quality_gates.cache import Cache
 from quality_gates.errors import GateError
 from quality_gates.report import Report
@@ -101,7 +101,7 @@ class Session:
     ) -> tuple[Report, Outcome]:
         """Check the whole project and build its report (score, debt; no baseline)."""
         outcome = self.check_project(cfg)
-        return gate.build_report(command, outcome, cfg), outcome
+        return verdict.build_report(command, outcome, cfg), outcome
 
 
 @contextmanager

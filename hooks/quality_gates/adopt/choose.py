@@ -22,7 +22,7 @@ import re
 
 from quality_gates import config as config_mod
 from quality_gates import tools as tools_mod
-from quality_gates.adopt import hooks, settings
+from quality_gates.adopt import carried_settings, hooks
 from quality_gates.adopt.workspace import Workspace
 from quality_gates.errors import GateError
 from quality_gates.tools.base import read_ini
@@ -157,12 +157,12 @@ def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) ->
         return
     if runs_docstrings(ws, found):
         return
-    where = settings.own_config(ws, "flake8") or (
+    where = carried_settings.own_config(ws, "flake8") or (
         ".flake8" if ".flake8" in ws.texts else None
     )
     if where is None:
         where = tools_mod.get("flake8").new_config
-        values = dict(settings.suite_defaults(ws, "flake8"))
+        values = dict(carried_settings.suite_defaults(ws, "flake8"))
         values["max-line-length"] = (
             config_mod.formatter_line_length(ws.root, ws.doc.unwrap())
             or ws.cfg.line_length
@@ -171,10 +171,12 @@ def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) ->
         values.pop("docstring-convention", None)  # no D code is reported
     else:
         values = {}
-        current = str(settings.current(ws, "flake8", where, "extend-ignore") or "")
+        current = str(
+            carried_settings.current(ws, "flake8", where, "extend-ignore") or ""
+        )
     codes = [c.strip() for c in str(current).split(",") if c.strip()]
     values["extend-ignore"] = ",".join([*codes, "D"])
-    settings.write(ws, "flake8", where, values)
+    carried_settings.write(ws, "flake8", where, values)
     ws.notes.append(
         f"flake8: docstring checks (D codes) stay off, as the project's flake8 had "
         f"them: `extend-ignore` gets D in [flake8] of {where}"

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Sequence
 
 import yaml
-from quality_gates.adopt.precommit import Config, Hook, Repo
+from quality_gates.adopt.precommit_file import Config, Hook, Repo
 
 
 @dataclasses.dataclass(frozen=True)

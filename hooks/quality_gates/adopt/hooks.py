@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from quality_gates.adopt import conflicts, known, language
 from quality_gates.adopt.edit import SuiteHook
-from quality_gates.adopt.precommit import PATH, Config, Hook, Repo
+from quality_gates.adopt.precommit_file import PATH, Config, Hook, Repo
 from quality_gates.errors import GateError
 from quality_gates.tools import defaults, get, pinned
 

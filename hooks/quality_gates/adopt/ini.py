@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from quality_gates.adopt.precommit import split_lines
+from quality_gates.adopt.precommit_file import split_lines
 
 _HEADER = re.compile(r"^\s*\[([^\]]+)\]")
 _KEY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]")

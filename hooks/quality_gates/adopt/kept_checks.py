@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quality_gates import files as files_mod
 from quality_gates import tools as tools_mod
-from quality_gates.adopt import settings
+from quality_gates.adopt import carried_settings
 from quality_gates.adopt.hooks import Found, Replaced, distribution
 from quality_gates.adopt.workspace import PYPROJECT, Workspace
 from quality_gates.hook_args import Value
@@ -70,12 +70,12 @@ def keep(ws: Workspace, found: Found, top_exclude: str | None) -> None:
         )
     flake8 = [r for r in found.replaced if r.tool == "flake8" and _runs_docstrings(r)]
     if flake8 and not _docstring_config(ws) and _tested(ws, flake8, top_exclude):
-        where = settings.own_config(ws, "flake8") or _started(ws)
+        where = carried_settings.own_config(ws, "flake8") or _started(ws)
         values: dict[str, Value] = {"docstring-convention": ws.cfg.docstring_convention}
         if where is None:
             where = tools_mod.get("flake8").new_config
-            values = {**settings.suite_defaults(ws, "flake8"), **values}
-        settings.write(ws, "flake8", where, values)
+            values = {**carried_settings.suite_defaults(ws, "flake8"), **values}
+        carried_settings.write(ws, "flake8", where, values)
         ws.notes.append(
             "flake8: the replaced hook checked docstrings in the test files: "
             f"docstring-convention in {where} keeps that (without a docstring "
@@ -86,7 +86,7 @@ def keep(ws: Workspace, found: Found, top_exclude: str | None) -> None:
 def _bandit_config(ws: Workspace) -> bool:
     """Tell whether bandit has the project's config, as planned so far."""
     planned = ws.lookup("tool", "bandit") is not None
-    return planned or settings.own_config(ws, "bandit") is not None
+    return planned or carried_settings.own_config(ws, "bandit") is not None
 
 
 def _started(ws: Workspace) -> str | None:
@@ -101,7 +101,7 @@ def _docstring_config(ws: Workspace) -> bool:
     The adapter decides (``Flake8.docstring_config``), on a copy of the
     planned file: the one rule, wherever it is asked.
     """
-    where = settings.own_config(ws, "flake8") or _started(ws)
+    where = carried_settings.own_config(ws, "flake8") or _started(ws)
     if where is None:
         return False
     with tempfile.TemporaryDirectory(prefix="quality-gates-init-") as tmp:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from quality_gates.adopt.edit import SuiteHook
-from quality_gates.adopt.precommit import Config, Repo
+from quality_gates.adopt.precommit_file import Config, Repo
 from quality_gates.yamlnodes import scalar, value
 
 MIN_PYTHON = (3, 11)  # pyproject.toml's requires-python (a test keeps them equal)

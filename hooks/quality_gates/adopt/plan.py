@@ -19,17 +19,18 @@ from quality_gates import config as config_mod
 from quality_gates import files as files_mod
 from quality_gates import tools as tools_mod
 from quality_gates.adopt import (
+    carried_settings,
     choose,
     excludes,
     hooks,
     kept_checks,
     language,
-    precommit,
+    precommit_file,
     precommit_plan,
 )
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
-from quality_gates.adopt import settings, snapshot, workflow
+from quality_gates.adopt import snapshot, workflow
 from quality_gates.adopt.workspace import PYPROJECT, Workspace, read_text
 from quality_gates.atomic import refuse_outside, write_atomic
 from quality_gates.errors import GateError
@@ -185,19 +186,22 @@ def carry_settings(ws: Workspace, found: hooks.Found) -> dict[str, Value]:
     for tool, result in carried.items():
         for dropped in result.dropped:
             ws.notes.append(f"{tool}: not carried over: {dropped}")
-        if result.config_file and settings.own_config(ws, tool) != result.config_file:
+        if (
+            result.config_file
+            and carried_settings.own_config(ws, tool) != result.config_file
+        ):
             ws.notes.append(
                 f"{tool}: not carried over: its config file {result.config_file}; "
-                f"the suite reads {settings.own_config(ws, tool) or 'none'}"
+                f"the suite reads {carried_settings.own_config(ws, tool) or 'none'}"
             )
-        suite.update(settings.carry(ws, tool, result, line))
+        suite.update(carried_settings.carry(ws, tool, result, line))
     if line is not None:
         suite["line-length"] = line
     return suite
 
 
 def shared_exclude(
-    config: precommit.Config | None, found: hooks.Found
+    config: precommit_file.Config | None, found: hooks.Found
 ) -> tuple[str | None, list[str]]:
     """Return the exclude every replaced hook has, and all exclude globs."""
     globs: list[str] = []
@@ -260,8 +264,10 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
     root = req.root
     record = record_mod.load(root)
     ws = Workspace.open(root)
-    pc_text = read_text(root, precommit.PATH)
-    config = precommit.parse(pc_text.encode("utf-8")) if pc_text is not None else None
+    pc_text = read_text(root, precommit_file.PATH)
+    config = (
+        precommit_file.parse(pc_text.encode("utf-8")) if pc_text is not None else None
+    )
     source = rev_mod.choose(req.repo, req.rev, (record.repo, record.rev))
     urls = [source.repo, rev_mod.home()] + ([record.repo] if record.repo else [])
     found = hooks.classify(config, urls) if config else hooks.Found()
@@ -293,7 +299,7 @@ def build(req: Request, say: Callable[[str], None]) -> Plan:
 def _planned(
     req: Request,
     ws: Workspace,
-    config: precommit.Config | None,
+    config: precommit_file.Config | None,
     found: hooks.Found,
     pin: tuple[str, str, str],
     rev: str,
@@ -319,7 +325,7 @@ def _planned(
     uses, note = rev_mod.action_slug(repo)
     ws.notes += [note] if note else []
     planned = {
-        precommit.PATH: precommit_plan.render(config, found, suite_hooks, pin),
+        precommit_file.PATH: precommit_plan.render(config, found, suite_hooks, pin),
         workflow.PATH: workflow.render(
             uses,
             sha,

@@ -8,7 +8,7 @@ import yaml
 from quality_gates.adopt import edit
 from quality_gates.adopt.edit import Edit, SuiteHook
 from quality_gates.adopt.hooks import Found
-from quality_gates.adopt.precommit import Config, Repo, last_line
+from quality_gates.adopt.precommit_file import Config, Repo, last_line
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
 

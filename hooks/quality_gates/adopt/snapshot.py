@@ -27,10 +27,10 @@ from typing import Any
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import gate
 from quality_gates import score as score_mod
+from quality_gates import verdict
 from quality_gates.adopt import baseline_hooks
-from quality_gates.adopt.precommit import PATH
+from quality_gates.adopt.precommit_file import PATH
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.report import Report, ToolRun
@@ -185,7 +185,7 @@ def merge(reports: list[dict[str, Any]], cfg: config_mod.Config) -> Report:
             tools[name] = ToolRun(name, **run)
         loc = max(loc, int(data.get("summary", {}).get("lines_of_code") or 0))
     ordered = sorted(findings.values(), key=Finding.sort_key)
-    result = score_mod.compute(ordered, loc, costs=gate.costs(cfg))
+    result = score_mod.compute(ordered, loc, costs=verdict.costs(cfg))
     report = Report("init", findings=ordered, tools=tools)
     report.summary.findings = len(ordered)
     report.summary.set_score(result)

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from quality_gates import gate
+from quality_gates import verdict
 from quality_gates.errors import ERROR, GateError
 from quality_gates.findings import Finding
 from quality_gates.report import BaselineCounts, Report, Summary, ToolRun
@@ -178,15 +178,15 @@ def fail_under_input(text: str) -> float | None:
     return value
 
 
-def deferred(reports: Sequence[Report]) -> gate.Thresholds | None:
+def deferred(reports: Sequence[Report]) -> verdict.Thresholds | None:
     """Return the thresholds the shards recorded; shards that disagree are an error.
 
     A shard without files records none; ``None`` when no shard recorded any.
     """
     found = {
-        gate.Thresholds.from_dict(r.summary.details[gate.DEFERRED])
+        verdict.Thresholds.from_dict(r.summary.details[verdict.DEFERRED])
         for r in reports
-        if gate.DEFERRED in r.summary.details
+        if verdict.DEFERRED in r.summary.details
     }
     if len(found) > 1:
         raise GateError(
@@ -207,12 +207,12 @@ def judge(
     a warning; on the whole tree it fails.
     """
     limits = deferred(parts)
-    merged.summary.details.pop(gate.DEFERRED, None)
+    merged.summary.details.pop(verdict.DEFERRED, None)
     if limits is None:
         return
-    merged.notes[:] = [n for n in merged.notes if n != gate.deferred_note(limits)]
+    merged.notes[:] = [n for n in merged.notes if n != verdict.deferred_note(limits)]
     if fail_under is not None:
         limits = dataclasses.replace(limits, fail_under=fail_under)
-    gate.apply_thresholds(merged, limits)
-    code, merged.summary.reasons = gate.judge(merged, limits.fail_on)
+    verdict.apply_thresholds(merged, limits)
+    code, merged.summary.reasons = verdict.judge(merged, limits.fail_on)
     merged.exit_code = max(merged.exit_code, code)

@@ -12,7 +12,7 @@ from quality_gates.escape import terminal
 from quality_gates.escape.actions_log import command, strip_ansi
 from quality_gates.findings import Finding
 from quality_gates.report import Report
-from quality_gates.reports import github
+from quality_gates.report_formats import github
 
 DEFAULT_MAX_ANNOTATIONS = 50
 

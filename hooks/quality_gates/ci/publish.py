@@ -11,7 +11,7 @@ from quality_gates.ci import outputs
 from quality_gates.errors import ERROR
 from quality_gates.escape.terminal import say
 from quality_gates.report import Report
-from quality_gates.reports import json_report, markdown, sarif
+from quality_gates.report_formats import json_report, markdown, sarif
 
 
 @dataclasses.dataclass

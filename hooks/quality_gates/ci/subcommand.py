@@ -8,7 +8,7 @@ text format if it has one, else as ``log_text``.
 from __future__ import annotations
 
 from quality_gates.report import Report
-from quality_gates.reports import text
+from quality_gates.report_formats import text
 
 
 def log_text(report: Report) -> str:

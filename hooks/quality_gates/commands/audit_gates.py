@@ -8,12 +8,12 @@ from pathlib import Path
 
 from quality_gates import __version__
 from quality_gates import files as files_mod
-from quality_gates import reports
+from quality_gates import report_formats
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import fingerprint_findings
+from quality_gates.guards.base import rule_infos
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.guards.integrity.rules import RULES, TOOL, fails
-from quality_gates.guards.rules import rule_infos
 from quality_gates.report import Report, Summary, ToolRun
 
 NAME = "audit-gates"
@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILES",
         help="report only findings in these files (default: every gate file)",
     )
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def _selected(root: Path, names: list[str]) -> set[str]:
@@ -107,4 +107,4 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Audit the project, emit the report and return the exit code."""
-    return reports.emit_verdict(report(args), args)
+    return report_formats.emit_verdict(report(args), args)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from quality_gates import commands
 from quality_gates import files as files_mod
-from quality_gates import reports
+from quality_gates import report_formats
 from quality_gates.ci import (
+    action_options,
     docs_build,
     fetch_base,
-    gate,
     merge,
     needs,
     outputs,
@@ -34,7 +34,7 @@ from quality_gates.escape import markdown, terminal
 from quality_gates.escape.actions_log import command
 from quality_gates.escape.terminal import say
 from quality_gates.report import Report
-from quality_gates.reports import text
+from quality_gates.report_formats import text
 
 NAME = "ci"
 HELP = "steps of the composite GitHub Actions (outputs, summaries, shards, checks)"
@@ -96,7 +96,7 @@ def _add_gate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--mode",
         default="auto",
-        choices=gate.MODES,
+        choices=action_options.MODES,
         help="changed, all, or auto (default)",
     )
     p.add_argument(
@@ -301,7 +301,7 @@ def build(options: argparse.Namespace) -> Report:
         say(f"quality-gates {name}: error: {exc}", flush=True)
         return Report(command=name, errors=[str(exc)], exit_code=ERROR)
     view = reporting.TEXT_VIEW or subcommand.log_text
-    reports.emit(report, options.format, options.output, text_view=view)
+    report_formats.emit(report, options.format, options.output, text_view=view)
     return report
 
 
@@ -313,7 +313,7 @@ def _publish_report(options: argparse.Namespace, args: argparse.Namespace) -> in
 def do_gate(args: argparse.Namespace) -> int:
     """Run the gate for the quality-gate action."""
     root = files_mod.project_root()
-    options = gate.GateOptions(
+    options = action_options.GateOptions(
         args.mode,
         args.base,
         args.tools,
@@ -322,13 +322,15 @@ def do_gate(args: argparse.Namespace) -> int:
         args.shard_index,
         args.shard_count,
     )
-    mode = gate.resolve_mode(options.mode, os.environ.get("GITHUB_EVENT_NAME", ""))
-    base = gate.base_commit(root, options, mode=mode)
+    mode = action_options.resolve_mode(
+        options.mode, os.environ.get("GITHUB_EVENT_NAME", "")
+    )
+    base = action_options.base_commit(root, options, mode=mode)
     terminal.say(
         f"quality-gates ci gate: mode {mode}" + (f", base {base}" if base else ""),
         flush=True,
     )
-    given = gate.run_options(root, options, mode=mode, base=base)
+    given = action_options.run_options(root, options, mode=mode, base=base)
     if given is None:
         empty = Report(
             command="run",
@@ -343,10 +345,10 @@ def do_gate(args: argparse.Namespace) -> int:
 def do_coverage(args: argparse.Namespace) -> int:
     """Combine the matrix's coverage data and gate it."""
     root = files_mod.project_root()
-    base = gate.coverage_base(
+    base = action_options.coverage_base(
         root, args.diff_base, event_name=os.environ.get("GITHUB_EVENT_NAME", "")
     )
-    anchored = gate.anchor_coverage(root)
+    anchored = action_options.anchor_coverage(root)
     if not anchored:
         missing = Report(
             command="coverage",
@@ -362,7 +364,7 @@ def do_coverage(args: argparse.Namespace) -> int:
         f"quality-gates ci coverage: {len(anchored)} coverage data file(s): "
         + " ".join(anchored)
     )
-    given = gate.coverage_options(
+    given = action_options.coverage_options(
         fail_under=args.fail_under,
         changed_fail_under=args.changed_fail_under,
         base=base,
@@ -372,7 +374,7 @@ def do_coverage(args: argparse.Namespace) -> int:
 
 def do_security(args: argparse.Namespace) -> int:
     """Run the security gate for the security-scan action."""
-    given = gate.security_options(
+    given = action_options.security_options(
         requirements=args.requirements,
         vuln_db=args.vuln_db,
         osv_url=args.osv_url,

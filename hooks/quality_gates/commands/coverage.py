@@ -6,7 +6,7 @@ import argparse
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import reports
+from quality_gates import report_formats
 from quality_gates.errors import GateError
 from quality_gates.guards.coverage import data as coverage_mod
 from quality_gates.guards.coverage import policy
@@ -81,7 +81,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="record the total when it is higher",
     )
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def report(args: argparse.Namespace) -> Report:
@@ -106,4 +106,4 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Gate on the coverage data and emit the report."""
-    return reports.emit_verdict(report(args), args)
+    return report_formats.emit_verdict(report(args), args)

@@ -11,7 +11,7 @@ from quality_gates.atomic import write_file
 from quality_gates.commands._options import add_runner_options, runner_limits
 from quality_gates.errors import ERROR, PASSED, GateError
 from quality_gates.escape import terminal
-from quality_gates.reports import dashboard
+from quality_gates.report_formats import dashboard
 
 NAME = "dashboard"
 HELP = "write one self-contained HTML dashboard: score, debt, findings and their trend"

@@ -11,14 +11,14 @@ from typing import Any
 from quality_gates import __version__
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import reports, sources
+from quality_gates import report_formats, sources
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import Finding
-from quality_gates.guards.docs import config as docs_config
+from quality_gates.guards.base import rule_infos
+from quality_gates.guards.docs import declared_url
 from quality_gates.guards.docs import ignores as docs_ignores
 from quality_gates.guards.docs import site as docs
 from quality_gates.guards.docs.rules import RULES
-from quality_gates.guards.rules import rule_infos
 from quality_gates.report import Report, ToolRun
 
 NAME = "docs-check"
@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="mkdocs.yml or conf.py (default: found near the site)",
     )
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def settings(section: dict[str, Any]) -> dict[str, str]:
@@ -96,7 +96,7 @@ def _display(path: Path, root: Path) -> str:
 
 
 def check_declared(
-    declared: docs_config.Declared, base_url: str | None, root: Path, report: Report
+    declared: declared_url.Declared, base_url: str | None, root: Path, report: Report
 ) -> str | None:
     """Compare the declared URL with --base-url; returns the base URL to use."""
     shown = _display(declared.path, root)
@@ -111,7 +111,7 @@ def check_declared(
     if declared.value is None:
         if not declared.note:
             report.notes.append(f"{shown} sets no {declared.key}")
-    elif docs_config.normalise(declared.value) != docs_config.normalise(base_url):
+    elif declared_url.normalise(declared.value) != declared_url.normalise(base_url):
         report.findings.append(
             Finding(
                 docs.TOOL,
@@ -194,16 +194,16 @@ def _base_url(
 ) -> str | None:
     """Return the base URL given, checked against the site generator's config."""
     base_url = args.base_url or table.get("base-url")
-    config = _path(args.config, table.get("config"), root) or docs_config.find_config(
+    config = _path(args.config, table.get("config"), root) or declared_url.find_config(
         site_dir, root
     )
     if config is None:
         return base_url
     if not config.is_file():
         raise GateError(f"--config {config}: no such file")
-    return check_declared(docs_config.declared(config), base_url, root, built)
+    return check_declared(declared_url.declared(config), base_url, root, built)
 
 
 def main(args: argparse.Namespace) -> int:
     """Check the site, emit the report and return the exit code."""
-    return reports.emit_verdict(report(args), args)
+    return report_formats.emit_verdict(report(args), args)

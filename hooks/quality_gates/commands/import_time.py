@@ -9,12 +9,12 @@ from pathlib import Path
 
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import reports, sources
+from quality_gates import report_formats, sources
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import Finding
+from quality_gates.guards.base import rule_infos
 from quality_gates.guards.import_time import measure as import_time
 from quality_gates.guards.import_time.rules import RULES
-from quality_gates.guards.rules import rule_infos
 from quality_gates.interpreter import project_python
 from quality_gates.report import Report, ToolRun
 
@@ -56,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--top", type=int, default=10, metavar="N", help="slowest imports to list (10)"
     )
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def choose_python(option: str | None, cfg: config_mod.Config) -> str:
@@ -158,4 +158,4 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Measure the import, emit the report and return the exit code."""
-    return reports.emit_verdict(report(args), args)
+    return report_formats.emit_verdict(report(args), args)

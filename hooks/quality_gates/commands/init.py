@@ -15,7 +15,7 @@ from quality_gates.adopt import workflow
 from quality_gates.errors import PASSED, GateError
 from quality_gates.escape import terminal
 from quality_gates.guards.integrity import audit as integrity
-from quality_gates.reports import text as text_report
+from quality_gates.report_formats import text as text_report
 
 NAME = "init"
 HELP = "adopt the suite: hooks, settings, a baseline and a workflow, from what is there"

@@ -11,16 +11,16 @@ from quality_gates import __version__
 from quality_gates import config as config_mod
 from quality_gates import diffs
 from quality_gates import files as files_mod
-from quality_gates import reports, textfile
+from quality_gates import report_formats, textfile
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import fingerprint_findings
+from quality_gates.guards.base import rule_infos
 from quality_gates.guards.protect import changes as changes_mod
 from quality_gates.guards.protect import check as protect
-from quality_gates.guards.protect import config as protect_config
+from quality_gates.guards.protect import settings as protect_settings
 from quality_gates.guards.protect import trailers
-from quality_gates.guards.protect.config import ProtectConfig
 from quality_gates.guards.protect.rules import RULES, TOOL
-from quality_gates.guards.rules import rule_infos
+from quality_gates.guards.protect.settings import ProtectConfig
 from quality_gates.report import Report, Summary, ToolRun
 
 NAME = "protect"
@@ -55,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="the commit message (commit-msg stage): its trailer approves",
     )
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def _base_config(root: Path, base: str) -> ProtectConfig | None:
@@ -64,7 +64,7 @@ def _base_config(root: Path, base: str) -> ProtectConfig | None:
             root, "show", "--end-of-options", f"{base}:./pyproject.toml"
         )
         table = tomllib.loads(text).get("tool", {}).get("quality-gates", {})
-        return protect_config.parse(table.get("protect", {}))
+        return protect_settings.parse(table.get("protect", {}))
     except (GateError, tomllib.TOMLDecodeError, AttributeError):
         return None
 
@@ -121,7 +121,7 @@ def _check_commits(
 ) -> ProtectConfig:
     """Check each commit since the merge base, under the base's config as well."""
     base = diffs.merge_base(root, base_ref)
-    config = protect_config.merge(config, _base_config(root, base))
+    config = protect_settings.merge(config, _base_config(root, base))
     approved = protect.approved_names(os.environ, config.approval_env)
     commits = changes_mod.commits_since(root, base)
     out.scope = f"{len(commits)} commit(s) since the merge base with {base_ref}"
@@ -152,7 +152,7 @@ def report(args: argparse.Namespace) -> Report:
     """Check the changes and CODEOWNERS."""
     _validate(args)
     root = files_mod.project_root()
-    config = protect_config.parse(config_mod.load(root).section("protect"))
+    config = protect_settings.parse(config_mod.load(root).section("protect"))
     if not config.layers:
         raise GateError(
             "nothing is protected: add [tool.quality-gates.protect] to pyproject.toml "
@@ -205,4 +205,4 @@ def _report(config: ProtectConfig, out: protect.Outcome, lines: list[str]) -> Re
 
 def main(args: argparse.Namespace) -> int:
     """Check the changes, emit the report and return the exit code."""
-    return reports.emit_verdict(report(args), args)
+    return report_formats.emit_verdict(report(args), args)

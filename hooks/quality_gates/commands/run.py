@@ -10,7 +10,7 @@ from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import diffs
 from quality_gates import files as files_mod
-from quality_gates import gate, reports, session
+from quality_gates import report_formats, session, verdict
 from quality_gates.commands._options import (
     add_baseline_option,
     add_runner_options,
@@ -82,7 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " them: the files are one shard of the tree, and `ci merge` applies them"
         " to the merged score",
     )
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def progress(message: str) -> None:
@@ -122,7 +122,7 @@ def select_files(
     return files_mod.relative_files(cfg.root, args.filenames, cfg.exclude)
 
 
-def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> gate.Options:
+def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> verdict.Options:
     """Baseline, changed lines and thresholds, read before any tool runs."""
     fail_under = cfg.fail_under if args.fail_under is None else args.fail_under
     if fail_under is not None and not 0 <= fail_under <= 100:
@@ -133,7 +133,7 @@ def gate_options(args: argparse.Namespace, cfg: config_mod.Config) -> gate.Optio
     path = baseline_mod.locate(
         cfg.root, args.baseline, cfg.baseline, required=cfg.baseline_required
     )
-    return gate.Options(
+    return verdict.Options(
         baseline=baseline_mod.load(path) if path else None,
         changed=(
             diffs.changed_lines(cfg.root, args.diff_base) if args.diff_base else None
@@ -179,11 +179,11 @@ def report(args: argparse.Namespace) -> Report:
     with session.open_session(limits, progress) as checking:
         runner = checking.runner(cfg, tools, tracked=listed)
         outcome = _outcome(args, runner, names)
-    built = gate.build_report(NAME, outcome.noting(skipped), cfg, options)
-    built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
+    built = verdict.build_report(NAME, outcome.noting(skipped), cfg, options)
+    built.exit_code, built.summary.reasons = verdict.verdict(built, cfg)
     return built
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the gate, emit its report and return the exit code."""
-    return reports.emit_verdict(report(args), args)
+    return report_formats.emit_verdict(report(args), args)

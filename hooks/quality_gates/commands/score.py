@@ -6,12 +6,12 @@ import argparse
 import sys
 
 from quality_gates import config as config_mod
-from quality_gates import reports, session
+from quality_gates import report_formats, session
 from quality_gates.commands._options import add_runner_options, runner_limits
 from quality_gates.errors import ERROR, PASSED
 from quality_gates.escape import terminal
 from quality_gates.report import Report
-from quality_gates.reports.text import PARTS
+from quality_gates.report_formats.text import PARTS
 from quality_gates.score import format_debt
 
 NAME = "score"
@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help="comma-separated tools (default: all five, or `tools` in config)",
     )
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def _row(name: str, row: dict[str, int]) -> str:
@@ -90,7 +90,7 @@ def report(args: argparse.Namespace) -> Report:
 
 def main(args: argparse.Namespace) -> int:
     """Score the project, print or write the report, return the exit code."""
-    return reports.emit_verdict(report(args), args, text_view=render_text)
+    return report_formats.emit_verdict(report(args), args, text_view=render_text)
 
 
 def _progress(message: str) -> None:

@@ -12,14 +12,14 @@ from quality_gates import __version__
 from quality_gates import baseline as baseline_mod
 from quality_gates import config as config_mod
 from quality_gates import files as files_mod
-from quality_gates import gate, reports, session, sources
+from quality_gates import report_formats, session, sources, verdict
 from quality_gates.commands._options import add_baseline_option, add_cache_option
 from quality_gates.errors import GateError
 from quality_gates.escape import terminal
 from quality_gates.findings import Finding
 from quality_gates.interpreter import project_python
 from quality_gates.report import BaselineCounts, Report, ToolRun
-from quality_gates.security import audit as audit_mod
+from quality_gates.security import dependency_audit
 from quality_gates.security import deps as deps_mod
 from quality_gates.security import ignores as ignores_mod
 from quality_gates.security import results
@@ -75,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_scope_options(parser)
     add_baseline_option(parser)
     add_cache_option(parser)
-    reports.add_options(parser)
+    report_formats.add_options(parser)
 
 
 def _add_scope_options(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +141,7 @@ def scan_code(
     report.tools.update(outcome.tools)
     report.errors.extend(outcome.errors)
     report.notes.extend(outcome.notes)
-    report.notes.extend(gate.below_threshold_notes(outcome.below_threshold))
+    report.notes.extend(verdict.below_threshold_notes(outcome.below_threshold))
     report.summary.files = len(files)
     return list(outcome.findings), list(outcome.below_threshold)
 
@@ -205,7 +205,7 @@ def audit_dependencies(
     if not collected.dependencies:
         return []
     try:
-        found = audit_mod.run(
+        found = dependency_audit.run(
             collected.dependencies,
             vuln_db=chosen.vuln_db,
             osv_url=chosen.osv_url,
@@ -381,10 +381,10 @@ def report(args: argparse.Namespace) -> Report:
     built.findings = [f for f in ordered if id(f) not in below]
     _ratchet(built, cfg, args.baseline, got)
     built.summary.findings, built.summary.new = len(built.findings), len(built.failing)
-    built.exit_code, built.summary.reasons = gate.verdict(built, cfg)
+    built.exit_code, built.summary.reasons = verdict.verdict(built, cfg)
     return built
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the gate, emit its report and return the exit code."""
-    return reports.emit_verdict(report(args), args)
+    return report_formats.emit_verdict(report(args), args)

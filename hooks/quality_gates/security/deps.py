@@ -22,7 +22,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from quality_gates.errors import GateError
-from quality_gates.security import interpreter
+from quality_gates.security import python_query
 from quality_gates.security.markers import Markers
 
 ENVIRONMENT = "environment"
@@ -99,7 +99,7 @@ _LIST_SCRIPT = (
 
 
 def _other_interpreter(python: str) -> list[tuple[str, str]]:
-    rows = interpreter.run_json(python, _LIST_SCRIPT, "list its packages")
+    rows = python_query.run_json(python, _LIST_SCRIPT, "list its packages")
     if not isinstance(rows, list):
         raise GateError(
             f"python-executable {python}: cannot list its packages: "

@@ -15,7 +15,7 @@ import functools
 from packaging.markers import UndefinedEnvironmentName, default_environment
 from packaging.requirements import Requirement
 from quality_gates.errors import GateError
-from quality_gates.security import interpreter
+from quality_gates.security import python_query
 
 # packaging's default_environment(), written out: the other interpreter may
 # not have packaging installed
@@ -71,7 +71,7 @@ class Markers:
 
 
 def _other_interpreter(python: str) -> dict[str, str]:
-    values = interpreter.run_json(python, _SCRIPT, "read its environment markers")
+    values = python_query.run_json(python, _SCRIPT, "read its environment markers")
     if not isinstance(values, dict):
         raise GateError(
             f"python-executable {python}: cannot read its environment markers: "

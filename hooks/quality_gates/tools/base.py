@@ -19,8 +19,8 @@ from quality_gates.code_identity import identity
 from quality_gates.config_files import CONFIG_FILES
 from quality_gates.findings import Finding
 from quality_gates.hook_args import Carried, translate
-from quality_gates.program import ancestors
 from quality_gates.tool_env import tool_environment
+from quality_gates.whole_program_stamp import ancestors
 
 if TYPE_CHECKING:  # config validates against this registry: no import circle
     from quality_gates.config import Config
@@ -330,7 +330,7 @@ class Adapter:
         return [config_text(ctx.root, name) for name in CONFIG_FILES]
 
     def search_path(self, ctx: Context, files: Sequence[str]) -> list[Path]:
-        """Folders a whole-program tool may import from (see ``program.stamp``)."""
+        """Folders a whole-program tool may import from (see ``whole_program_stamp.stamp``)."""
         return ancestors(ctx.root, files)
 
     def identity(self) -> str:

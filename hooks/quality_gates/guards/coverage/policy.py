@@ -18,11 +18,11 @@ from quality_gates import diffs, sources
 from quality_gates.atomic import refuse_outside
 from quality_gates.errors import FAILED, PASSED, GateError
 from quality_gates.findings import Finding
+from quality_gates.guards.base import rule_infos
 from quality_gates.guards.coverage import changed_lines as changed_mod
 from quality_gates.guards.coverage import data as coverage_mod
 from quality_gates.guards.coverage import ratchet as ratchet_mod
 from quality_gates.guards.coverage.rules import RULES, TOOL
-from quality_gates.guards.rules import rule_infos
 from quality_gates.report import Report, ToolRun
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quality_gates.guards.rules import Rule, catalogue
+from quality_gates.guards.base import Rule, catalogue
 
 TOOL = "import-time"
 

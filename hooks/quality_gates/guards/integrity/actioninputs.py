@@ -21,8 +21,8 @@ import re
 import shlex
 
 import yaml
-from quality_gates.guards.integrity import shells
-from quality_gates.guards.integrity.flowtypes import Shell
+from quality_gates.guards.integrity.shell import step_shell
+from quality_gates.guards.integrity.shell.records import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
 BASH_C = Shell(errexit=False, pipefail=False, label="bash -c")
@@ -44,7 +44,7 @@ class InputScript:
 
 
 _PRE_COMMIT = InputScript(
-    shells.resolve("bash", "") or BASH_C,
+    step_shell.resolve("bash", "") or BASH_C,
     "pre-commit/action splices it into `pre-commit run` (shell: bash)",
     "pre-commit run --show-diff-on-failure --color=always ",
 )
@@ -107,7 +107,7 @@ def local_inputs(root: yaml.Node | None) -> dict[str, InputScript]:
     found: dict[str, InputScript] = {}
     for step in sequence(value(value(root, "runs"), "steps")):
         run = scalar(value(step, "run"))
-        resolved = shells.resolve(scalar(value(step, "shell")), "")
+        resolved = step_shell.resolve(scalar(value(step, "shell")), "")
         if not run or resolved is None:
             continue
         _handed(step, run, found)

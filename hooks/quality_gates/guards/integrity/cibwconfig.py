@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import actioninputs, shell
+from quality_gates.guards.integrity import actioninputs
 from quality_gates.guards.integrity.configfiles import Configs
 from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shell import script_audit
 
 PATH = "pyproject.toml"
 _KEY = "test-command"
@@ -58,7 +59,7 @@ def test_commands(configs: Configs) -> list[Finding]:
     lines = configs.texts.get(PATH, "").splitlines()
     found = []
     for table, command in commands(tool):
-        audit = shell.audit_script(command, runs_with=actioninputs.CIBW.shell)
+        audit = script_audit.audit_script(command, runs_with=actioninputs.CIBW.shell)
         for hit in audit.hits:
             detail = f"[{table}] `{_KEY}`: {hit.detail} ({actioninputs.CIBW.runner})"
             why = "" if hit.certain else hit.why

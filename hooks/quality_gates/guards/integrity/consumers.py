@@ -16,8 +16,9 @@ import re
 
 import yaml
 from quality_gates import yamlnodes
-from quality_gates.guards.integrity import gatecmd, shell
-from quality_gates.guards.integrity.flowtypes import Shell
+from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity.shell import script_audit
+from quality_gates.guards.integrity.shell.records import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
 _DEFAULT = Shell()  # bash -e {0}
@@ -71,7 +72,7 @@ class StepView:
         if not self.run.strip():
             return False
         context = gatecmd.checking_context(self.name, "")
-        audit = shell.audit_script(self.run, runs_with=_DEFAULT, context=context)
+        audit = script_audit.audit_script(self.run, runs_with=_DEFAULT, context=context)
         return audit.gates > 0 and not audit.note  # unparsed: claim nothing
 
     def reads(self, refs: list[str]) -> bool:

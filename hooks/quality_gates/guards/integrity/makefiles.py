@@ -14,9 +14,10 @@ import dataclasses
 import re
 
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import gatecmd, shell
-from quality_gates.guards.integrity.flowtypes import Shell
+from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shell import script_audit
+from quality_gates.guards.integrity.shell.records import Shell
 
 PATH = "Makefile"
 _RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
@@ -96,7 +97,7 @@ def _ignored(recipe: Recipe) -> list[tuple[str, str, str]]:
 
 def _fail_off(recipe: Recipe) -> list[Finding]:
     """QG106 for ``--soft-fail``, ``--exit-code 0`` and the like in a recipe."""
-    off = shell.fail_off_flag(recipe.command)
+    off = script_audit.fail_off_flag(recipe.command)
     if off is None:
         return []
     detail = f"target `{recipe.target}`: `{off[1]}`"
@@ -124,7 +125,7 @@ def audit(text: str) -> list[Finding]:
             found.append(finding(rule, PATH, recipe.line, detail, why))
         found += _fail_off(recipe)
         context = gatecmd.checking_context(recipe.target, "")
-        audited = shell.audit_script(
+        audited = script_audit.audit_script(
             recipe.command, runs_with=runs_with, context=context
         )
         for hit in audited.hits:

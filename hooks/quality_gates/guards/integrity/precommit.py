@@ -8,8 +8,8 @@ import shlex
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import shell
 from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.textfile import Text
 from quality_gates.yamlnodes import line_of, scalar, sequence, value
 
@@ -35,12 +35,12 @@ def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
     entry_node = value(hook, "entry")
     entry = scalar(entry_node) or ""
     for text in (entry,):
-        for hit in shell.audit(text):
+        for hit in script_audit.audit(text):
             line = line_of(entry_node) if entry_node else line_of(hook)
             found.append(finding(hit.rule, path, line, f"{where}: {hit.detail}"))
     for node in [entry_node, *sequence(value(hook, "args"))]:
         arg = scalar(node)
-        if node is not None and arg and shell.exit_zero_line(arg) is not None:
+        if node is not None and arg and script_audit.exit_zero_line(arg) is not None:
             found.append(
                 finding("QG106", path, line_of(node), f"{where}: `--exit-zero`")
             )

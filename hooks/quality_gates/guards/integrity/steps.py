@@ -22,12 +22,11 @@ from quality_gates.guards.integrity import (
     expressions,
     gatecmd,
     place,
-    shell,
-    shells,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
-from quality_gates.guards.integrity.flowtypes import Hit
 from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shell import script_audit, step_shell
+from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
 never_runs = expressions.never_runs
@@ -128,7 +127,7 @@ class _Script:
 
     where: str
     node: yaml.Node
-    audit: shell.ScriptAudit
+    audit: script_audit.ScriptAudit
     job: str = ""
     index: int = 0
     reporting: bool = False  # the step is named for producing a report
@@ -178,11 +177,11 @@ class Auditor:
 
     def exit_zero(self, node: yaml.Node, text: str, where: str) -> None:
         """QG106 for an ``--exit-zero`` in ``text``."""
-        index = shell.exit_zero_line(text)
+        index = script_audit.exit_zero_line(text)
         if index is not None:
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
             self.add("QG106", line, f"{where}: `--exit-zero`")
-        off = shell.fail_off_flag(text)
+        off = script_audit.fail_off_flag(text)
         if off is not None:
             line = yamlnodes.locate(self.lines, node, off[1], off[0])
             self.add("QG106", line, f"{where}: `{off[1]}`")
@@ -263,7 +262,7 @@ class Auditor:
         self, node: yaml.Node, text: str, spec: InputScript, where: str, context: str
     ) -> bool:
         """Audit one input as the script the action makes of it."""
-        audit = shell.audit_script(
+        audit = script_audit.audit_script(
             spec.script(text), runs_with=spec.shell, context=context
         )
         for hit in audit.hits:
@@ -318,13 +317,13 @@ class Auditor:
             return None
         self.exit_zero(node, script, where)
         kind = scalar(value(step, "shell")) or job.shell
-        resolved = shells.resolve(kind, job.runs_on)
+        resolved = step_shell.resolve(kind, job.runs_on)
         if resolved is None:
             return None
         name = scalar(value(step, "name")) or ""
         context = gatecmd.checking_context(name, job.name, job.delivery)
         demoted = place.demotion(job.workflow, job.name)
-        audit = shell.audit_script(
+        audit = script_audit.audit_script(
             script, runs_with=resolved, context=context, place=demoted
         )
         if audit.note:

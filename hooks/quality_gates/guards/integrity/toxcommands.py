@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import shell
 from quality_gates.guards.integrity.configfiles import Configs
-from quality_gates.guards.integrity.flowtypes import Shell
 from quality_gates.guards.integrity.gatecmd import runs_gate
 from quality_gates.guards.integrity.inifiles import Ini
 from quality_gates.guards.integrity.precommit import inner_script
 from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shell import script_audit
+from quality_gates.guards.integrity.shell.records import Shell
 
 PATH = "tox.ini"
 _KEYS = ("commands_pre", "commands", "commands_post")
@@ -48,16 +48,16 @@ def _command(section: str, command: str) -> list[tuple[str, str, str]]:
     found = []
     if command.startswith("-") and runs_gate(_substituted(command[1:])):
         found.append(("QG101", f"{where} `{command}`: tox ignores the exit code", ""))
-    if shell.exit_zero_line(command) is not None:
+    if script_audit.exit_zero_line(command) is not None:
         found.append(("QG106", f"{where} `{command}`: `--exit-zero`", ""))
     bare = _substituted(command.lstrip("- "))
     script = inner_script(bare)
     if script is not None:
-        hits = shell.audit(script)
+        hits = script_audit.audit(script)
     else:
         hits = [
             h
-            for h in shell.audit_script(bare, runs_with=_NO_SHELL).hits
+            for h in script_audit.audit_script(bare, runs_with=_NO_SHELL).hits
             if h.rule == "QG117"
         ]
     for hit in hits:

@@ -17,10 +17,10 @@ import pathspec
 from quality_gates.findings import Finding
 from quality_gates.guards.protect import changes as changes_mod
 from quality_gates.guards.protect import codeowners as codeowners_mod
-from quality_gates.guards.protect import config as protect_config
+from quality_gates.guards.protect import settings as protect_settings
 from quality_gates.guards.protect.changes import Change
-from quality_gates.guards.protect.config import ProtectConfig
 from quality_gates.guards.protect.rules import approval_fix, finding
+from quality_gates.guards.protect.settings import ProtectConfig
 
 
 @dataclasses.dataclass
@@ -106,7 +106,7 @@ def ownership(
             f"{len(patterns)} protected pattern(s) and no CODEOWNERS in "
             + ", ".join(codeowners_mod.LOCATIONS)
         )
-        line = protect_config.section_line(pyproject_lines)
+        line = protect_settings.section_line(pyproject_lines)
         return found + [finding("QG002", "pyproject.toml", line, detail)]
     tracked = changes_mod.tracked(root)
     for layer, pattern in patterns:
@@ -133,7 +133,7 @@ def _unowned(
         f"protected pattern `{pattern}` (layer `{layer}`): {len(unowned)} path(s) "
         f"without an owner in {codeowners} ({example})"
     )
-    line = protect_config.pattern_line(lines, pattern) or protect_config.section_line(
-        lines
-    )
+    line = protect_settings.pattern_line(
+        lines, pattern
+    ) or protect_settings.section_line(lines)
     return finding("QG005", "pyproject.toml", line, detail)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quality_gates.findings import Finding
-from quality_gates.guards.rules import Rule, catalogue, make_finding
+from quality_gates.guards.base import Rule, catalogue, make_finding
 
 TOOL = "protect"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quality_gates import code_identity, program
+from quality_gates import code_identity, whole_program_stamp
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -16,7 +16,7 @@ def tree(root: Path, files: dict[str, str]) -> Path:
 
 
 def stamp(root: Path, *named: str) -> str:
-    return program.stamp(root, program.ancestors(root, named))
+    return whole_program_stamp.stamp(root, whole_program_stamp.ancestors(root, named))
 
 
 @pytest.mark.parametrize(
@@ -55,8 +55,8 @@ def test_past_the_file_limit_nothing_is_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tree(tmp_path, {f"m{i}.py": "" for i in range(3)})
-    monkeypatch.setattr(program, "MAX_FILES", 2)
-    with pytest.raises(program.Uncovered, match="more than 2 Python files"):
+    monkeypatch.setattr(whole_program_stamp, "MAX_FILES", 2)
+    with pytest.raises(whole_program_stamp.Uncovered, match="more than 2 Python files"):
         stamp(root, "m0.py")
 
 

@@ -17,8 +17,9 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from quality_gates.guards.integrity import gatecmd, pyexec, shellparse
-from quality_gates.guards.integrity.flowtypes import Flow, Gate, Result, Shell
+from quality_gates.guards.integrity import gatecmd, pyexec
+from quality_gates.guards.integrity.shell import parse
+from quality_gates.guards.integrity.shell.records import Flow, Gate, Result, Shell
 from tree_sitter import Node
 
 _SHELL = re.compile(r"^(ba|z|da|k)?sh$")
@@ -48,9 +49,9 @@ def _runs_itself(words: list[str]) -> list[str]:
 
 def _script_argument(command: Node, flag: str) -> tuple[int, Node] | None:
     """Find the argument after ``-c`` (or ``-ec``) and its index."""
-    args = shellparse.arguments(command)
+    args = parse.arguments(command)
     for index, arg in enumerate(args[:-1]):
-        word = shellparse.unquote(shellparse.text(arg))
+        word = parse.unquote(parse.text(arg))
         if re.fullmatch(rf"-[a-zA-Z]{{0,3}}{flag}", word):
             return index + 1, args[index + 1]
     return None
@@ -83,14 +84,12 @@ def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
     if inline is None:
         return None
     program, index, node = inline
-    script = shellparse.unquote(shellparse.text(node))
-    options = [
-        shellparse.unquote(shellparse.text(a)) for a in shellparse.arguments(command)
-    ]
+    script = parse.unquote(parse.text(node))
+    options = [parse.unquote(parse.text(a)) for a in parse.arguments(command)]
     shell = _shell_options(options[:index], f"{program} -c")
     try:
         result, flow, gates = walk(script, shell)
-    except shellparse.ParseFailure:
+    except parse.ParseFailure:
         return None
     row = node.start_point[0]
     moved = [dataclasses.replace(h, line=h.line + row) for h in result.hits]
@@ -104,7 +103,7 @@ def python_c(command: Node, words: list[str], source: bytes) -> Nested | None:
     if inline is None:
         return None
     _, _, node = inline
-    code = shellparse.unquote(shellparse.text(node))
+    code = parse.unquote(parse.text(node))
     return _python(code, node.start_point[0], command, source)
 
 
@@ -114,9 +113,7 @@ def _python(code: str, row: int, command: Node, source: bytes) -> Nested | None:
     for call in pyexec.calls(code) or []:
         if call.dropped and gatecmd.named_gate(list(call.tokens)):
             gate = _gate(call.tokens, row + call.line, command, source)
-            nested.lost.append(
-                (gate, f"`{shellparse.short(command, source)}`: {call.how}")
-            )
+            nested.lost.append((gate, f"`{parse.short(command, source)}`: {call.how}"))
     kept = [t for t in pyexec.commands_anywhere(code) if gatecmd.named_gate(list(t))]
     if len(kept) > len(nested.lost):
         nested.carriers.append(_gate(kept[0], command.start_point[0], command, source))
@@ -125,8 +122,8 @@ def _python(code: str, row: int, command: Node, source: bytes) -> Nested | None:
 
 
 def _heredoc_of(
-    command: Node, bodies: dict[int, shellparse.Heredoc]
-) -> shellparse.Heredoc | None:
+    command: Node, bodies: dict[int, parse.Heredoc]
+) -> parse.Heredoc | None:
     """Return the here-document fed to ``command`` (now a here-string)."""
     redirects = list(command.children)
     parent = command.parent
@@ -142,7 +139,7 @@ def _heredoc_of(
 def heredoc(
     command: Node,
     words: list[str],
-    bodies: dict[int, shellparse.Heredoc],
+    bodies: dict[int, parse.Heredoc],
     walk: Walk,
     source: bytes,
 ) -> Nested | None:
@@ -161,7 +158,7 @@ def heredoc(
         return None
     try:
         result, flow, gates = walk(doc.body, _shell_options(args, f"{program} <<EOF"))
-    except shellparse.ParseFailure:
+    except parse.ParseFailure:
         return None
     moved = [dataclasses.replace(h, line=h.line + doc.row) for h in result.hits]
     shifted = [dataclasses.replace(g, line=g.line + doc.row) for g in flow.carriers()]
@@ -177,11 +174,11 @@ def find_exec(command: Node, words: list[str], source: bytes) -> Nested | None:
         return None
     gate = _gate(tuple(inner), command.start_point[0], command, source)
     detail = (
-        f"`{shellparse.short(command, source)}`: `find -exec ... \\;` exits 0 "
+        f"`{parse.short(command, source)}`: `find -exec ... \\;` exits 0 "
         f"whatever `{gatecmd.gate_key(inner)}` returns"
     )
     return Nested(lost=[(gate, detail)], gates=1)
 
 
 def _gate(tokens: tuple[str, ...], line: int, command: Node, source: bytes) -> Gate:
-    return Gate(line, shellparse.short(command, source), gatecmd.gate_key(list(tokens)))
+    return Gate(line, parse.short(command, source), gatecmd.gate_key(list(tokens)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from quality_gates.guards.integrity.shellflow import Shell
+from quality_gates.guards.integrity.shell.flow import Shell
 
 DEFAULT_UNIX = Shell(errexit=True, pipefail=False, label="bash -e {0}")
 _NAMED = {

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from quality_gates.guards.integrity import shellparse
-from quality_gates.guards.integrity.shellparse import text
+from quality_gates.guards.integrity.shell import parse
+from quality_gates.guards.integrity.shell.parse import text
 from tree_sitter import Node
 
 _GITHUB_FILE = re.compile(r"GITHUB_(OUTPUT|ENV|STEP_SUMMARY|PATH)")
@@ -55,7 +55,7 @@ def _destinations(statement: Node) -> list[str]:
 
 def _redirect_sinks(command: Node, words: list[str]) -> list[str]:
     """Return what a command writes through its redirects: outputs, env, files."""
-    statement = shellparse.redirect_of(command)
+    statement = parse.redirect_of(command)
     if statement is None:
         return []
     keys = [m.group(1) for w in words[1:] for m in [_KEY.match(w)] if m]
@@ -66,12 +66,12 @@ def _redirect_sinks(command: Node, words: list[str]) -> list[str]:
             prefix = "output" if kind.group(1) == "OUTPUT" else "env"
             found += [f"{prefix}:{key}" for key in keys]
         elif not kind and "/dev/" not in target:
-            found.append(f"file:{shellparse.unquote(target)}")
+            found.append(f"file:{parse.unquote(target)}")
     return found
 
 
 def _command_sinks(node: Node) -> list[str]:
-    words = shellparse.words(node)
+    words = parse.words(node)
     found = _redirect_sinks(node, words)
     if words[:1] in (["touch"], ["tee"]):
         found += [f"file:{w}" for w in words[1:] if not w.startswith("-")]
@@ -119,7 +119,7 @@ _FILE_OPTIONS = re.compile(
 
 def to_summary(node: Node) -> bool:
     """Output written to the step summary or outputs: a report, not a check."""
-    parent = shellparse.redirect_of(node)
+    parent = parse.redirect_of(node)
     targets = " ".join(_destinations(parent)) if parent is not None else ""
     return bool(re.search(r"GITHUB_(STEP_SUMMARY|OUTPUT|ENV)", targets))
 
@@ -133,7 +133,7 @@ def report_files(node: Node, words: list[str]) -> tuple[str, ...]:
             files.append(match.group(3))
         elif match and index + 1 < len(words):
             files.append(words[index + 1])
-    parent = shellparse.redirect_of(node)
+    parent = parse.redirect_of(node)
     if parent is not None:
         files += _destinations(parent)
     return tuple(f for f in files if f and "/dev/" not in f and not f.startswith("&"))
@@ -143,7 +143,7 @@ def writes_report(node: Node, words: list[str]) -> bool:
     """Tell whether the command writes its findings to a file (a report run)."""
     if any(_REPORT_OPTIONS.match(word) for word in words[1:]):
         return True
-    parent = shellparse.redirect_of(node)
+    parent = parse.redirect_of(node)
     if parent is None:
         return False
     return any("/dev/null" not in target for target in _destinations(parent))

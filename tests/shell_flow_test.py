@@ -11,8 +11,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from quality_gates.guards.integrity import shell, shells
 from quality_gates.guards.integrity.rules import RULES
+from quality_gates.guards.integrity.shell import script_audit, step_shell
 from workflow_yaml import audit, workflow
 
 
@@ -293,8 +293,8 @@ def test_windows_default_shell_is_pwsh() -> None:
 
 
 def test_a_script_that_does_not_parse_is_audited_line_by_line() -> None:
-    result = shell.audit_script(
-        "if [ -f x ]; then\n  flake8 . || true\n", runs_with=shells.DEFAULT_UNIX
+    result = script_audit.audit_script(
+        "if [ -f x ]; then\n  flake8 . || true\n", runs_with=step_shell.DEFAULT_UNIX
     )
     assert [(h.rule, h.line) for h in result.hits] == [("QG101", 1)]
     assert result.note.startswith("not parsed as a shell script (line")
@@ -302,7 +302,7 @@ def test_a_script_that_does_not_parse_is_audited_line_by_line() -> None:
 
 def test_absurd_nesting_falls_back_instead_of_crashing() -> None:
     script = "(" * 400 + "flake8 . || true" + ")" * 400
-    result = shell.audit_script(script, runs_with=shells.DEFAULT_UNIX)
+    result = script_audit.audit_script(script, runs_with=step_shell.DEFAULT_UNIX)
     assert [h.rule for h in result.hits] == ["QG101"]
     assert "audited line by line" in result.note
 
@@ -320,13 +320,13 @@ def test_absurd_nesting_falls_back_instead_of_crashing() -> None:
     ],
 )
 def test_github_shells(text: str, errexit: bool, pipefail: bool) -> None:
-    resolved = shells.resolve(text, "ubuntu-latest")
+    resolved = step_shell.resolve(text, "ubuntu-latest")
     assert resolved is not None
     assert (resolved.errexit, resolved.pipefail) == (errexit, pipefail)
 
 
 @pytest.mark.parametrize("text", ["pwsh", "powershell", "python", "cmd", "nu {0}"])
 def test_non_posix_shells_are_not_parsed_as_bash(text: str) -> None:
-    assert shells.resolve(text, "ubuntu-latest") is None
-    assert shells.resolve(None, "windows-2022") is None
-    assert shells.resolve(None, "${{ matrix.os }}") == shells.DEFAULT_UNIX
+    assert step_shell.resolve(text, "ubuntu-latest") is None
+    assert step_shell.resolve(None, "windows-2022") is None
+    assert step_shell.resolve(None, "${{ matrix.os }}") == step_shell.DEFAULT_UNIX

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 
-from quality_gates.guards.integrity import shellparse
+from quality_gates.guards.integrity.shell import parse
 from tree_sitter import Node
 
 _ALWAYS_OK = frozenset(
@@ -79,12 +79,10 @@ def _succeeds(node: Node, words: list[str]) -> bool:
 
 def _to_log(command: Node) -> bool:
     """``echo`` to the log (or the step summary), not into a file it creates."""
-    parent = shellparse.redirect_of(command)
+    parent = parse.redirect_of(command)
     if parent is None:
         return True
-    target = " ".join(
-        shellparse.text(r) for r in parent.children_by_field_name("redirect")
-    )
+    target = " ".join(parse.text(r) for r in parent.children_by_field_name("redirect"))
     return "GITHUB_STEP_SUMMARY" in target or ">&2" in target or "/dev/" in target
 
 
@@ -101,7 +99,7 @@ def verdict_of(commands: list[Node]) -> Verdict:
     all_ok = True
     echoes = False
     for position, command in enumerate(commands):
-        words = shellparse.words(command) if command.type == "command" else []
+        words = parse.words(command) if command.type == "command" else []
         if command.type == "command" and _fails(words, position == 0):
             return Verdict.FAILS
         if command.type == "test_command" or not _succeeds(command, words):

@@ -11,7 +11,7 @@ from quality_gates import closed_pipe
 from quality_gates.atomic import write_file
 from quality_gates.escape import terminal
 from quality_gates.report import Report
-from quality_gates.reports import github, json_report, markdown, sarif, text
+from quality_gates.report_formats import github, json_report, markdown, sarif, text
 
 FORMATS: dict[str, Callable[[Report], str]] = {
     "text": text.render,

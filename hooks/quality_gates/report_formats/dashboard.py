@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from quality_gates.report import Report, Summary
-from quality_gates.reports.text import PARTS
+from quality_gates.report_formats.text import PARTS
 from quality_gates.score import GRID, format_debt
 
 RATING_COLOURS = {

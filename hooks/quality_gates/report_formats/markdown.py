@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from quality_gates.escape.markdown import code, text
 from quality_gates.report import BaselineCounts, Report
-from quality_gates.reports.text import PARTS
+from quality_gates.report_formats.text import PARTS
 from quality_gates.score import format_debt
 
 MAX_ROWS = 200

@@ -13,7 +13,7 @@ still fail the script, the way bash decides it:
   recorded in a step output, an environment file or a file is a *sink* the
   job may still read and fail on (``consumers``);
 * ``bash -c``, ``python -c`` and ``find -exec`` run commands of their own
-  (``shellnest``).
+  (``inner_scripts``).
 
 What hides a failure names the rule: a fallback that always succeeds
 (QG101, QG102 when it echoes), ``exit 0`` right after (QG103), ``errexit``
@@ -29,20 +29,21 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from quality_gates.guards.integrity import gatecmd, shellnest, shellparse, shellsinks
-from quality_gates.guards.integrity.flowtypes import Flow, Gate, Hit, Result, Shell
-from quality_gates.guards.integrity.shellfallback import (
+from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity.shell import failure_sinks, inner_scripts, parse
+from quality_gates.guards.integrity.shell.fallbacks import (
     Verdict,
     statement_commands,
     verdict,
     verdict_of,
 )
-from quality_gates.guards.integrity.shellparse import (
+from quality_gates.guards.integrity.shell.parse import (
     ParseFailure,
     short,
     statements,
     text,
 )
+from quality_gates.guards.integrity.shell.records import Flow, Gate, Hit, Result, Shell
 from tree_sitter import Node
 
 __all__ = ["Flow", "Gate", "Hit", "Result", "Shell", "Walker"]
@@ -70,7 +71,7 @@ class Walker:
         self.result = Result()
         self.source = script.encode()
         self.pipestatus = "PIPESTATUS" in script
-        self.heredocs = shellparse.heredocs(script)
+        self.heredocs = parse.heredocs(script)
         self.depth = 0
         self.gates = 0
         self.tested = 0
@@ -150,7 +151,7 @@ class Walker:
                 return
             self.observe(gates)
             return
-        words = shellparse.words(following) if following.type == "command" else []
+        words = parse.words(following) if following.type == "command" else []
         for gate in gates:
             if words[:2] == ["exit", "0"]:
                 self.hit("QG103", gate, f"`{gate.text}; exit 0`")
@@ -185,7 +186,7 @@ class Walker:
     def statement(self, node: Node, errexit: bool) -> Flow:
         """Walk one statement, bounded in depth."""
         self.depth += 1
-        if self.depth > shellparse.MAX_DEPTH:
+        if self.depth > parse.MAX_DEPTH:
             raise ParseFailure("nested too deeply")
         try:
             return self._statement(node, errexit)
@@ -239,7 +240,7 @@ class Walker:
 
     def command(self, node: Node, errexit: bool) -> Flow:
         """Judge a simple command; ``set`` changes the shell options."""
-        words = shellparse.words(node)
+        words = parse.words(node)
         if not words:
             return Flow()
         if words[0] == "set":
@@ -250,15 +251,15 @@ class Walker:
             return self._wrap(nested, errexit)
         check = gatecmd.judge(words, self.context)
         if check is None or (
-            check.strength == "context" and shellsinks.to_summary(node)
+            check.strength == "context" and failure_sinks.to_summary(node)
         ):
             return Flow()
         if check.query and self.tested:
             return Flow()  # `if git diff --quiet; then ...`: control flow
         self.gates += 1
-        files = shellsinks.report_files(node, words)
+        files = failure_sinks.report_files(node, words)
         self.reports.update(files)
-        report = bool(files) or shellsinks.writes_report(node, words)
+        report = bool(files) or failure_sinks.writes_report(node, words)
         gate = Gate(
             node.start_point[0],
             short(node, self.source),
@@ -272,10 +273,12 @@ class Walker:
     def nested(self, node: Node, words: list[str]) -> list[Gate] | None:
         """Commands a ``bash -c``, ``python -c`` or ``find -exec`` runs itself."""
         found = (
-            shellnest.heredoc(node, words, self.heredocs, self.walk_inner, self.source)
-            or shellnest.shell_c(node, words, self.walk_inner)
-            or shellnest.python_c(node, words, self.source)
-            or shellnest.find_exec(node, words, self.source)
+            inner_scripts.heredoc(
+                node, words, self.heredocs, self.walk_inner, self.source
+            )
+            or inner_scripts.shell_c(node, words, self.walk_inner)
+            or inner_scripts.python_c(node, words, self.source)
+            or inner_scripts.find_exec(node, words, self.source)
         )
         if found is None:
             return None
@@ -290,7 +293,7 @@ class Walker:
         """Walk a nested script with its own shell options."""
         inner = Walker(shell, self.context, script, self.place)
         inner.depth = self.depth
-        flow = inner.last_flow(shellparse.parse(script))
+        flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
 
     def set_options(self, node: Node, args: list[str]) -> None:
@@ -439,7 +442,7 @@ class Walker:
         first = _first_command(chain[0])
         if first is None:
             return []
-        words = shellparse.words(first)
+        words = parse.words(first)
         return [
             Gate(
                 first.start_point[0], short(first, self.source), gatecmd.gate_key(words)
@@ -464,9 +467,9 @@ class Walker:
             self.observe(gates)
             return
         after = self.source[end.end_byte :].decode(errors="replace")
-        sinks = shellsinks.sinks(recorders)
+        sinks = failure_sinks.sinks(recorders)
         variables = [s[4:] for s in sinks if s.startswith("var:")]
-        if any(shellsinks.read_later(name, after) for name in variables):
+        if any(failure_sinks.read_later(name, after) for name in variables):
             self.observe(gates)  # `|| FAILED=1` ... `[ -z "$FAILED" ] || exit 1`
             return
         kept = tuple(s for s in sinks if not s.startswith("var:"))
@@ -563,7 +566,7 @@ def _part_words(part: Node) -> list[str]:
     )
     if body is None or body.type != "command":
         return []
-    return shellparse.words(body)
+    return parse.words(body)
 
 
 def _greps(last: Node, negated: bool) -> bool:

@@ -1,23 +1,24 @@
 """Shell scripts of steps, hooks and tox commands: gates whose failure is hidden.
 
 A script is parsed with tree-sitter's bash grammar and its gates' exit
-statuses are followed through the shell's control flow (``shellflow``).  A
+statuses are followed through the shell's control flow (``flow``).  A
 script the grammar cannot read is never passed over: it is audited line by
-line (``shell_lines``) and the audit says so in a note.
+line (``line_audit``) and the audit says so in a note.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from quality_gates.guards.integrity import gatecmd, shell_lines, shellparse
-from quality_gates.guards.integrity.shell_lines import (
+from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity.shell import line_audit, parse
+from quality_gates.guards.integrity.shell.flow import Hit, Shell, Walker
+from quality_gates.guards.integrity.shell.line_audit import (
     exit_zero_line,
     fail_off_flag,
     logical_lines,
     mask,
 )
-from quality_gates.guards.integrity.shellflow import Hit, Shell, Walker
 
 __all__ = ["Hit", "Shell", "ScriptAudit", "audit", "audit_script"]
 __all__ += ["exit_zero_line", "fail_off_flag", "logical_lines", "mask"]
@@ -44,13 +45,13 @@ def audit_script(
     ``place`` says why findings here are only plausible (a report job), if so.
     """
     try:
-        root = shellparse.parse(script)
+        root = parse.parse(script)
         walker = Walker(runs_with, context, script, place)
         result = walker.program(root)
-    except (shellparse.ParseFailure, RecursionError) as exc:
-        reason = str(exc) if isinstance(exc, shellparse.ParseFailure) else "too deep"
+    except (parse.ParseFailure, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, parse.ParseFailure) else "too deep"
         return ScriptAudit(
-            hits=shell_lines.audit(script),
+            hits=line_audit.audit(script),
             gates=1 if gatecmd.runs_gate(script) else 0,
             note=f"not parsed as a shell script ({reason}); audited line by line",
         )

@@ -1,0 +1,1 @@
+"""Shell scripts: parsed, their gates followed, and what hides a failure."""
