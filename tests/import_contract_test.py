@@ -57,6 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "files",
             "testfiles",
             "sources",
+            "syntax_workers",
             "whole_program_stamp",
             "diffs",
             "interpreter",

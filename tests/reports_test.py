@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -197,8 +198,11 @@ def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
 
 
 def test_sarif_marks_a_failed_tool_run(report: Report) -> None:
-    report.tools["mypy"].status = "error"
-    report.tools["mypy"].message = "mypy failed (exit 2): duplicate module"
+    report.tools["mypy"] = dataclasses.replace(
+        report.tools["mypy"],
+        status="error",
+        message="mypy failed (exit 2): duplicate module",
+    )
     doc = json.loads(sarif.render(report))
     validate_sarif(doc)
     (mypy,) = [run for run in doc["runs"] if run["tool"]["driver"]["name"] == "mypy"]

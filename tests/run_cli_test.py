@@ -28,6 +28,17 @@ def test_help_lists_every_option(qg: InProcess) -> None:
         assert option in proc.stdout
 
 
+def test_help_names_every_tool_that_fixes(qg: InProcess) -> None:
+    from quality_gates import tools
+
+    proc = qg(REPO, "run", "--help")
+    fix_help = " ".join(proc.stdout.split("\n  --fix", 1)[1].split("\n  --")[0].split())
+    fixers = [a.name for a in tools.load().values() if a.can_fix]
+    assert sorted(fixers) == ["black", "isort", "ruff"]
+    for name in fixers:
+        assert name in fix_help
+
+
 def test_version_names_every_pinned_tool(qg: InProcess) -> None:
     proc = qg(REPO, "--version")
     assert proc.returncode == 0
@@ -112,8 +123,8 @@ def test_only_non_python_files_named_is_nothing_to_check(
             id="type",
         ),
         pytest.param(
-            '[tool.quality-gates]\ntools = ["black", "pyflakes"]\n',
-            "unknown tool 'pyflakes'",
+            '[tool.quality-gates]\ntools = ["black", "no-such-tool"]\n',
+            "unknown tool 'no-such-tool'",
             id="tool",
         ),
         pytest.param(

@@ -86,6 +86,18 @@ def test_each_check_returns_its_own_result(project: Project) -> None:
         first.errors = ()  # type: ignore[misc]
 
 
+def test_the_tool_runs_of_a_result_cannot_change(project: Project) -> None:
+    """The runs in an outcome are read-only: their fields and the mapping."""
+    runner, names = _runner(project)
+    outcome = runner.check(names)
+    black = outcome.tools["black"]
+    assert (black.status, black.files) == ("ok", 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        black.seconds = 0.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        outcome.tools["black"] = black  # type: ignore[index]
+
+
 def test_a_fix_returns_what_it_did_and_the_check_after_it_adds_to_none(
     project: Project,
 ) -> None:

@@ -41,29 +41,17 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
     errors: str = "replace",
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in a process group of its own, capturing text output.
 
     Like ``subprocess.run(..., capture_output=True, text=True)``; past
     ``timeout`` the whole group is killed and ``TimeoutExpired`` raised.
+    ``input`` is written to its standard input (else it reads nothing).
     """
-    with _lock:
-        if _stopping.is_set():
-            raise Stopped(f"{argv[0]}: not started, the run is stopping")
-        proc = subprocess.Popen(  # nosec B603
-            list(argv),
-            cwd=cwd,
-            env=None if env is None else dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors=errors,
-            process_group=0,
-        )
-        _running.add(proc)
+    proc = _start(argv, cwd, env, errors, piped=input is not None)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc, signal.SIGKILL)
         proc.communicate()
@@ -76,6 +64,36 @@ def run(
         with _lock:
             _running.discard(proc)
     return subprocess.CompletedProcess(list(argv), proc.returncode, out, err)
+
+
+def _start(
+    argv: Sequence[str],
+    cwd: os.PathLike[str] | str,
+    env: Mapping[str, str] | None,
+    errors: str,
+    *,
+    piped: bool = False,
+) -> subprocess.Popen[str]:
+    """Start ``argv`` in a group of its own and count it as running.
+
+    Nothing starts once the run is stopping: a stop would miss it.
+    """
+    with _lock:
+        if _stopping.is_set():
+            raise Stopped(f"{argv[0]}: not started, the run is stopping")
+        proc = subprocess.Popen(  # nosec B603
+            list(argv),
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            stdin=subprocess.PIPE if piped else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors=errors,
+            process_group=0,
+        )
+        _running.add(proc)
+    return proc
 
 
 def stop_all(grace: float = GRACE_SECONDS) -> None:

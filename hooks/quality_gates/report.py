@@ -11,7 +11,7 @@ from quality_gates.findings import Finding
 from quality_gates.score import Score, format_debt
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class ToolRun:
     """How one tool ran: version, status (ok, error, skipped), time, files."""
 

@@ -12,10 +12,17 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates import processes, sources, testfiles, whole_program_stamp
+from quality_gates import (
+    processes,
+    sources,
+    syntax_workers,
+    testfiles,
+    whole_program_stamp,
+)
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import SORT_KEY, Finding, fingerprint_findings
@@ -95,6 +102,10 @@ class _Tally:
             if tool is not None:
                 self.run_notes.setdefault(tool, []).extend(notes)
 
+    def ran(self, tool: str, **changes: Any) -> None:
+        """Record a change to ``tool``'s run: its ToolRun is replaced, never changed."""
+        self.tools[tool] = dataclasses.replace(self.tools[tool], **changes)
+
 
 @dataclasses.dataclass
 class Task:
@@ -151,20 +162,7 @@ def _syntax_entry(value: object) -> bool:
     """Tell whether a cached syntax verdict has the shape ``_syntax`` writes."""
     if not (isinstance(value, list) and len(value) == 2 and type(value[1]) is int):
         return False
-    verdict = value[0]
-    return verdict is None or (
-        isinstance(verdict, list)
-        and len(verdict) == 4
-        and [type(v) for v in verdict] == [int, int, str, bool]
-    )
-
-
-def _verdict(name: str, text: str) -> list[Any] | None:
-    """Judge a file's syntax: None, or [line, column, message, whether it parses]."""
-    problem = sources.syntax_problem(name, text)
-    if problem is None:
-        return None
-    return [problem.line, problem.column, problem.message, sources.parses(text)]
+    return syntax_workers.well_formed(value[0])
 
 
 def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
@@ -267,19 +265,25 @@ class Runner:
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
-        code = identity("quality_gates.sources", "quality_gates.runner")
+        code = identity(
+            "quality_gates.sources",
+            "quality_gates.runner",
+            "quality_gates.syntax_workers",
+        )
         keys = {
             n: key("compile+loc", sys.version, code, s.digest) for n, s in todo.items()
         }
         cached = self.cache.get_many(keys.values()) if self.cache else {}
+        unknown = [n for n in todo if not _syntax_entry(cached.get(keys[n]))]
+        judged = syntax_workers.verdicts({n: texts[n] for n in unknown}, self.jobs)
         fresh: dict[str, Any] = {}
         for name, src in todo.items():
             k = keys[name]
-            if _syntax_entry(cached.get(k)):
-                verdict, src.known_loc = cached[k]
-            else:
-                verdict = _verdict(name, texts[name])
+            if name in judged:
+                verdict = judged[name]
                 fresh[k] = [verdict, src.loc]
+            else:
+                verdict, src.known_loc = cached[k]
             if verdict:
                 line, column, message, src.parses = verdict
                 src.problem = Finding(
@@ -407,9 +411,8 @@ class Runner:
         hits = self._hits(adapter.name, keys, tally)
         misses = [n for n, k in keys.items() if k not in hits]
         hit = adapter.whole_program and keys and not misses
-        run = tally.tools[adapter.name]
-        run.cached = len(mine) if hit else len(keys) - len(misses)
-        run.files = len(mine)
+        cached_files = len(mine) if hit else len(keys) - len(misses)
+        tally.ran(adapter.name, cached=cached_files, files=len(mine))
         if hit:
             self._cached_notes(keys["*"], tally)
         cached = [f for findings in hits.values() for f in findings]
@@ -433,7 +436,7 @@ class Runner:
             (under if test is not None and test(finding) else kept).append(finding)
         return Outcome(
             tuple(kept),
-            tally.tools,
+            MappingProxyType(dict(tally.tools)),
             tuple(tally.errors),
             tuple(tally.notes),
             srcs,
@@ -449,16 +452,15 @@ class Runner:
         self, adapter: Adapter, mine: list[str], tally: _Tally
     ) -> list[str] | None:
         """Return the tool's files, or None when it is missing, refused or idle."""
-        run = self._tool_run(adapter, tally)
-        if run is None:
+        if not self._tool_run(adapter, tally):
             return None
         refused = adapter.preflight(self.ctx)
         if refused:
-            run.status, run.message = "error", refused
+            tally.ran(adapter.name, status="error", message=refused)
             tally.error(refused)
             return None
         if not mine:
-            run.status = "skipped"
+            tally.ran(adapter.name, status="skipped")
             return None
         tally.config_findings += adapter.config_findings(self.ctx)
         tally.note(*adapter.notes(self.ctx))
@@ -507,7 +509,8 @@ class Runner:
                     )
         return hits
 
-    def _tool_run(self, adapter: Adapter, tally: _Tally) -> ToolRun | None:
+    def _tool_run(self, adapter: Adapter, tally: _Tally) -> bool:
+        """Record the tool's run with its version; False when it is not installed."""
         try:
             version = adapter.version()
         except Exception as exc:  # importlib.metadata.PackageNotFoundError and kin
@@ -518,10 +521,9 @@ class Runner:
                 f"{adapter.name}: not installed in this environment ({exc}); "
                 f"{adapter.install_hint()}"
             )
-            return None
-        run = ToolRun(adapter.name, version, uri=adapter.uri)
-        tally.tools[adapter.name] = run
-        return run
+            return False
+        tally.tools[adapter.name] = ToolRun(adapter.name, version, uri=adapter.uri)
+        return True
 
     def _program_stamp(
         self,
@@ -602,17 +604,17 @@ class Runner:
         tally: _Tally,
     ) -> list[Finding]:
         """Return one finished task's findings; cacheable entries go to ``to_store``."""
-        run = tally.tools[task.adapter.name]
+        name = task.adapter.name
         try:
             findings, seconds = future.result()
         except ToolCrashed as exc:
-            run.seconds += exc.seconds  # it ran that long before it failed
-            run.status = "error"
-            run.message = str(exc)
+            # it ran that long before it failed
+            seconds = tally.tools[name].seconds + exc.seconds
+            tally.ran(name, seconds=seconds, status="error", message=str(exc))
             tally.errors.append(f"{exc} (files: {_names(task.files)})")
             # what it reported before it stopped: shown, never cached
             return fingerprint_findings(exc.findings, lines)
-        run.seconds += seconds
+        tally.ran(name, seconds=tally.tools[name].seconds + seconds)
         # an occurrence index counts within (path, tool, rule, line text):
         # all from this one task, so the fingerprints are final: cache them
         findings = fingerprint_findings(findings, lines)
@@ -650,7 +652,8 @@ class Runner:
         except ToolCrashed as exc:
             if task.adapter.whole_program or len(task.files) < 2 or not exc.traceback:
                 raise
-            return self._isolate(task.adapter, task.files, exc, [MAX_ISOLATED], tally)
+            budget = _CrashBudget()
+            return self._isolate(task.adapter, task.files, exc, budget, tally)
 
     def _check_files(
         self, adapter: Adapter, files: Sequence[str], tally: _Tally
@@ -670,7 +673,7 @@ class Runner:
         adapter: Adapter,
         files: Sequence[str],
         exc: ToolCrashed,
-        left: list[int],
+        budget: _CrashBudget,
         tally: _Tally,
     ) -> list[Finding]:
         """Rerun a crashed batch by halves, down to the files that crash the tool.
@@ -680,8 +683,7 @@ class Runner:
         ``MAX_ISOLATED`` such files the cause is not a file: a tool error.
         """
         if len(files) == 1:
-            left[0] -= 1
-            if left[0] < 0:
+            if not budget.spend():
                 raise ToolCrashed(
                     f"{exc}; it also crashed on each of {MAX_ISOLATED} files run "
                     "alone, so the cause is not one file: check the tool's "
@@ -696,8 +698,20 @@ class Runner:
             except ToolCrashed as inner:
                 if not inner.traceback:
                     raise
-                found += self._isolate(adapter, part, inner, left, tally)
+                found += self._isolate(adapter, part, inner, budget, tally)
         return found
+
+
+@dataclasses.dataclass
+class _CrashBudget:
+    """How many more files may each crash a tool alone before the tool is to blame."""
+
+    left: int = MAX_ISOLATED
+
+    def spend(self) -> bool:
+        """Count one more such file; False once there are more than allowed."""
+        self.left -= 1
+        return self.left >= 0
 
 
 def _usable(adapter: Adapter, src: sources.Source | None) -> bool:

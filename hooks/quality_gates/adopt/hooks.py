@@ -162,14 +162,7 @@ def groups(
     ``default_language_version``.
     """
     pythons = pythons or language.Pythons()
-    by_filter: dict[Key, list[str]] = {}
-    for item in found.replaced:
-        if item.tool not in tools:
-            continue
-        files, exclude, stages, own = item.key()
-        python = pythons.resolve(own, f"hook `{item.hook.id}` (line {item.hook.line})")
-        exclude = None if exclude == shared_exclude else exclude
-        by_filter.setdefault((files, exclude, stages, python), []).append(item.tool)
+    by_filter = _by_filter(found, tools, shared_exclude, pythons)
     placed = {t for names in by_filter.values() for t in names}
     # with the suite's entry already there, only the replaced tools are new
     rest = [t for t in tools if t not in placed] if found.suite is None else []
@@ -189,6 +182,24 @@ def groups(
         )
         for key, names in by_filter.items()
     ]
+
+
+def _by_filter(
+    found: Found,
+    tools: Sequence[str],
+    shared_exclude: str | None,
+    pythons: language.Pythons,
+) -> dict[Key, list[str]]:
+    """Group the replaced hooks' tools by files, exclude, stages and Python."""
+    by_filter: dict[Key, list[str]] = {}
+    for item in found.replaced:
+        if item.tool not in tools:
+            continue
+        files, exclude, stages, own = item.key()
+        python = pythons.resolve(own, f"hook `{item.hook.id}` (line {item.hook.line})")
+        exclude = None if exclude == shared_exclude else exclude
+        by_filter.setdefault((files, exclude, stages, python), []).append(item.tool)
+    return by_filter
 
 
 def _hook(

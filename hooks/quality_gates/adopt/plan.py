@@ -31,6 +31,7 @@ from quality_gates.adopt import (
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
 from quality_gates.adopt import snapshot, workflow
+from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.workspace import PYPROJECT, Workspace, read_text
 from quality_gates.atomic import refuse_outside, write_atomic
 from quality_gates.errors import GateError
@@ -305,22 +306,8 @@ def _planned(
     rev: str,
 ) -> dict[str, str]:
     """Return the text every file init manages should have, by path."""
-    tools = choose.choose_tools(req.tools, ws, found)
-    suite = carry_settings(ws, found)
-    choose.docstrings_off(ws, found, tools)
-    kept_checks.keep(ws, found, scalar(config.top("exclude")) if config else None)
-    common, globs = shared_exclude(config, found)
-    suite["tools"] = list(tools)
-    if globs:
-        suite["exclude"] = list(dict.fromkeys([*ws.cfg.exclude, *globs]))
-    suite_section(ws, suite)
-    carried_deps, dropped = hooks.dependencies(found)
-    hooks.install_optional(tools, carried_deps)
-    for dep, why in dropped.items():
-        ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
-    pythons = language.Pythons(language.default(config))
-    suite_hooks = hooks.groups(found, tools, carried_deps, common, pythons)
-    ws.notes += pythons.notes
+    tools, common = _settle_tools(req, ws, config, found)
+    suite_hooks = _suite_hooks(ws, config, found, tools, common)
     repo, sha, comment = pin
     uses, note = rev_mod.action_slug(repo)
     ws.notes += [note] if note else []
@@ -340,6 +327,48 @@ def _planned(
         if text is not None:
             planned[name] = text
     return planned
+
+
+def _settle_tools(
+    req: Request,
+    ws: Workspace,
+    config: precommit_file.Config | None,
+    found: hooks.Found,
+) -> tuple[tuple[str, ...], str | None]:
+    """Choose the tools and write their settings; return them and the shared exclude.
+
+    ``[tool.quality-gates]`` gets the tools, the settings carried over from the
+    replaced hooks and their excludes; flake8's docstring codes and the checks
+    the project kept for test files are settled here too.
+    """
+    tools = choose.choose_tools(req.tools, ws, found)
+    suite = carry_settings(ws, found)
+    choose.docstrings_off(ws, found, tools)
+    kept_checks.keep(ws, found, scalar(config.top("exclude")) if config else None)
+    common, globs = shared_exclude(config, found)
+    suite["tools"] = list(tools)
+    if globs:
+        suite["exclude"] = list(dict.fromkeys([*ws.cfg.exclude, *globs]))
+    suite_section(ws, suite)
+    return tools, common
+
+
+def _suite_hooks(
+    ws: Workspace,
+    config: precommit_file.Config | None,
+    found: hooks.Found,
+    tools: tuple[str, ...],
+    common: str | None,
+) -> list[SuiteHook]:
+    """Return the suite's hooks, with the replaced hooks' dependencies carried over."""
+    carried_deps, dropped = hooks.dependencies(found)
+    hooks.install_optional(tools, carried_deps)
+    for dep, why in dropped.items():
+        ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
+    pythons = language.Pythons(language.default(config))
+    suite_hooks = hooks.groups(found, tools, carried_deps, common, pythons)
+    ws.notes += pythons.notes
+    return suite_hooks
 
 
 def project_environment(ws: Workspace) -> str | None:

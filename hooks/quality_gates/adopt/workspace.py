@@ -12,6 +12,7 @@ from quality_gates import config as config_mod
 from quality_gates.errors import GateError
 from quality_gates.textfile import decode
 from quality_gates.tools.base import Context
+from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table, Whitespace
 
 PYPROJECT = "pyproject.toml"
@@ -52,7 +53,7 @@ class Workspace:
         text = read_text(root, PYPROJECT)
         try:
             doc = tomlkit.parse(text or "")
-        except Exception as exc:  # tomlkit's errors have no common base
+        except TOMLKitError as exc:  # every tomlkit error (ParseError is one)
             raise GateError(f"{PYPROJECT}: invalid TOML: {exc}")
         return cls(root, cfg, doc, original=text)
 

@@ -64,14 +64,18 @@ def read_report(path: Path) -> Report:
 
 def _merge_tool(into: ToolRun | None, run: ToolRun) -> ToolRun:
     if into is None:
-        return ToolRun(**vars(run))
-    into.seconds += run.seconds
-    into.files += run.files
-    into.cached += run.cached
+        return run
+    merged = dataclasses.replace(
+        into,
+        seconds=into.seconds + run.seconds,
+        files=into.files + run.files,
+        cached=into.cached + run.cached,
+    )
     if run.status != "ok":
-        into.status = run.status
-        into.message = into.message or run.message
-    return into
+        merged = dataclasses.replace(
+            merged, status=run.status, message=into.message or run.message
+        )
+    return merged
 
 
 def _empty(part: Summary) -> bool:

@@ -107,13 +107,7 @@ def keys(
     runner, arch = _machine()
     py = python_tag(python)
     code = suite_digest(suite)
-    config = digest_files(project, CONFIG_FILES)
-    run = "-".join(
-        os.environ.get(name, "0")
-        for name in ("GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT")
-    )
     prefix = f"quality-gates-results-{runner}-{arch}-{py}-{code}-"
-    part = f"{part}-" if part else ""
     name = _venv_name(runner, arch, py, code + (hooks_digest(project) if hooks else ""))
     venv = venv_home() / (f"{name}-{extra}" if extra else name)
     return {
@@ -125,11 +119,27 @@ def keys(
         "venv-ready": (
             "true" if usable(venv, suite, project if hooks else None) else "false"
         ),
+        **_results_keys(prefix, digest_files(project, CONFIG_FILES), part),
+        "suite-digest": code,
+    }
+
+
+def _results_keys(prefix: str, config: str, part: str) -> dict[str, str]:
+    """Return this run's results key and the keys to restore from, nearest first.
+
+    A run saves under its commit, run and attempt; it restores the newest
+    results of the same config (and part), else of any config.
+    """
+    run = "-".join(
+        os.environ.get(name, "0")
+        for name in ("GITHUB_SHA", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT")
+    )
+    part = f"{part}-" if part else ""
+    return {
         "results-key": f"{prefix}{config}-{part}{run}",
         "results-restore-keys": "\n".join(
             dict.fromkeys([f"{prefix}{config}-{part}", f"{prefix}{config}-", prefix])
         ),
-        "suite-digest": code,
     }
 
 

@@ -135,6 +135,18 @@ def _summary(plan: plan_mod.Plan) -> None:
         terminal.say(f"offer: {offer}")
 
 
+def _show_diffs(plan: plan_mod.Plan) -> None:
+    """Print what init would change, file by file (the baseline by its count)."""
+    for change in plan.changes:
+        if change.path == plan.baseline:
+            terminal.say(
+                f"--- {change.path}: today's {len(plan.report.findings)} "
+                "finding(s) (diff left out)"
+            )
+        else:
+            sys.stdout.write(terminal.lines(change.diff().rstrip("\n").split("\n")))
+
+
 def main(args: argparse.Namespace) -> int:
     """Plan, then print the diff (--dry-run) or write; report and audit."""
     tools = (
@@ -149,14 +161,7 @@ def main(args: argparse.Namespace) -> int:
             terminal.say(f"offer: {offer}")
         raise
     if args.dry_run:
-        for change in plan.changes:
-            if change.path == plan.baseline:
-                terminal.say(
-                    f"--- {change.path}: today's {len(plan.report.findings)} "
-                    "finding(s) (diff left out)"
-                )
-            else:
-                sys.stdout.write(terminal.lines(change.diff().rstrip("\n").split("\n")))
+        _show_diffs(plan)
     _summary(plan)
     _audit(root)
     if plan.refused:

@@ -54,7 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fix",
         action="store_true",
-        help="apply isort and black in place first, then report what remains",
+        help="apply the fixers of the selected tools in place first (isort, black,"
+        " ruff's safe fixes and format), then report what remains",
     )
     add_runner_options(parser)
     parser.add_argument(
@@ -63,6 +64,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fail only on findings on lines changed since the merge base with REF",
     )
     add_baseline_option(parser)
+    _add_threshold_options(parser)
+    report_formats.add_options(parser)
+
+
+def _add_threshold_options(parser: argparse.ArgumentParser) -> None:
+    """Add --fail-under, --max-debt and --defer-thresholds (for a shard)."""
     parser.add_argument(
         "--fail-under",
         type=float,
@@ -82,7 +89,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " them: the files are one shard of the tree, and `ci merge` applies them"
         " to the merged score",
     )
-    report_formats.add_options(parser)
 
 
 def progress(message: str) -> None:

@@ -289,6 +289,24 @@ def _line_of(text: str, needle: str) -> int:
     return 0
 
 
+def _declared(project: dict[str, Any]) -> list[str] | None:
+    """Return ``[project] dependencies``; None when they are computed at build time.
+
+    No ``dependencies`` key (and not ``dynamic``) declares there are none.
+    """
+    if "dependencies" not in project:
+        dynamic = project.get("dynamic")
+        if isinstance(dynamic, list) and "dependencies" in dynamic:
+            return None
+        return []
+    declared = project["dependencies"]
+    if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
+        raise GateError(
+            "pyproject.toml: [project] dependencies must be a list of strings"
+        )
+    return declared
+
+
 def from_pyproject(
     root: Path,
     pyproject: dict[str, Any],
@@ -303,17 +321,9 @@ def from_pyproject(
     project = pyproject.get("project")
     if not isinstance(project, dict):
         return None
-    if "dependencies" not in project:
-        dynamic = project.get("dynamic")
-        # no dependencies key, not computed at build time: the project has none
-        if isinstance(dynamic, list) and "dependencies" in dynamic:
-            return None
-        return Collected(origin="pyproject.toml")
-    declared = project["dependencies"]
-    if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
-        raise GateError(
-            "pyproject.toml: [project] dependencies must be a list of strings"
-        )
+    declared = _declared(project)
+    if declared is None:
+        return None
     text = (root / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
     result = Collected(origin="pyproject.toml")
     for spec in declared:

@@ -330,7 +330,7 @@ class Adapter:
         return [config_text(ctx.root, name) for name in CONFIG_FILES]
 
     def search_path(self, ctx: Context, files: Sequence[str]) -> list[Path]:
-        """Folders a whole-program tool may import from (see ``whole_program_stamp.stamp``)."""
+        """Folders a whole-program tool may import from (``whole_program_stamp``)."""
         return ancestors(ctx.root, files)
 
     def identity(self) -> str:

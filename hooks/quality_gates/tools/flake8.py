@@ -316,25 +316,7 @@ class Flake8(Adapter):
             raise ToolCrashed(
                 f"flake8: its plugin {plugin} failed on {path} ({why})", traceback=True
             )
-        findings = []
-        for text in proc.stdout.split("\n"):
-            m = _LINE.match(text)
-            if m is None:
-                if text.strip():
-                    raise ToolCrashed(f"flake8: unexpected output line {text[:120]!r}")
-                continue
-            path, line, col, code, message = m.groups()
-            findings.append(
-                Finding(
-                    tool=self.name,
-                    rule=code,
-                    severity=severity(code),
-                    path=path.removeprefix("./"),
-                    line=int(line),
-                    column=int(col),
-                    message=message,
-                )
-            )
+        findings = _findings(self.name, proc.stdout)
         if proc.returncode == 1 and not findings:
             raise ToolCrashed(
                 f"flake8 exited 1 without findings: {proc.stderr.strip()[:200]}"
@@ -386,3 +368,27 @@ def _with_table(ctx: Context, args: Sequence[str]) -> list[str]:
         # again, without the display settings
         out += ["--toml-config", str(made.with_suffix(".toml"))]
     return out
+
+
+def _findings(tool: str, stdout: str) -> list[Finding]:
+    """Return a finding per output line; any other non-blank line is a crash."""
+    findings = []
+    for text in stdout.split("\n"):
+        m = _LINE.match(text)
+        if m is None:
+            if text.strip():
+                raise ToolCrashed(f"flake8: unexpected output line {text[:120]!r}")
+            continue
+        path, line, col, code, message = m.groups()
+        findings.append(
+            Finding(
+                tool=tool,
+                rule=code,
+                severity=severity(code),
+                path=path.removeprefix("./"),
+                line=int(line),
+                column=int(col),
+                message=message,
+            )
+        )
+    return findings

@@ -161,15 +161,8 @@ def _private_folder() -> Path:
     return Path(folder)
 
 
-def table_config(root: Path, config: Flake8Config) -> Path:
-    """Write [tool.flake8] as the ini file flake8 would read; return its path.
-
-    The display settings are forced as for any config.  flake8 takes the
-    paths in ``exclude``/``extend-exclude`` from the config's folder, so those
-    are made absolute from the project root, where pyproject.toml is.  The
-    file is named by its content, in the suite's cache folder (else a private
-    temporary folder); a TOML twin is written for flake8-pyproject.
-    """
+def _table_options(root: Path, config: Flake8Config) -> dict[str, str]:
+    """Return [tool.flake8]'s options, paths made absolute, display forced."""
     parser = configparser.RawConfigParser()
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(Path(DISPLAY).read_text(encoding="utf-8"))
@@ -180,6 +173,19 @@ def table_config(root: Path, config: Flake8Config) -> Path:
             patterns = [p for p in re.split(r"[,\s]+", options[key]) if p]
             options[key] = ",\n".join(absolute(root, patterns))
     options.update(display)
+    return options
+
+
+def table_config(root: Path, config: Flake8Config) -> Path:
+    """Write [tool.flake8] as the ini file flake8 would read; return its path.
+
+    The display settings are forced as for any config.  flake8 takes the
+    paths in ``exclude``/``extend-exclude`` from the config's folder, so those
+    are made absolute from the project root, where pyproject.toml is.  The
+    file is named by its content, in the suite's cache folder (else a private
+    temporary folder); a TOML twin is written for flake8-pyproject.
+    """
+    options = _table_options(root, config)
     lines = ["[flake8]"]
     for key, value in options.items():
         lines.append(f"{key} = " + value.replace("\n", "\n    "))

@@ -34,8 +34,9 @@ from quality_gates.tools.base import (
     tool_error,
 )
 
-# separates the two ruff commands of one argument list (never a real argument)
-THEN = "\0then\0"
+# between ruff's lint and format arguments in one argument list (no real
+# argument holds a NUL, so it cannot be one)
+LINT_THEN_FORMAT = "\0then\0"
 FORMAT_RULE = "ruff-format"
 COMMON = ["--no-cache", "--force-exclude"]
 CONFIG_NAMES = ("ruff.toml", ".ruff.toml", "pyproject.toml")
@@ -166,7 +167,7 @@ class Ruff(Adapter):
         settings = self.settings(ctx)
         return [
             *("check", "--output-format", "json", *COMMON, *settings),
-            THEN,
+            LINT_THEN_FORMAT,
             *("format", "--check", "--diff", *COMMON, *settings),
         ]
 
@@ -175,7 +176,7 @@ class Ruff(Adapter):
         settings = self.settings(ctx)
         return [
             *("check", "--fix", "--exit-zero", "--quiet", *COMMON, *settings),
-            THEN,
+            LINT_THEN_FORMAT,
             *("format", "--quiet", *COMMON, *settings),
         ]
 
@@ -186,21 +187,21 @@ class Ruff(Adapter):
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run both commands; their outputs travel together to ``parse``."""
-        at = list(args).index(THEN)
+        at = list(args).index(LINT_THEN_FORMAT)
         lint = super().run(ctx, args[:at], files)
         fmt = super().run(ctx, args[at + 1 :], files)
-        return Both(lint, fmt)
+        return LintAndFormat(lint, fmt)
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
         """Turn the lint JSON and the formatter's diff into findings."""
-        if not isinstance(proc, Both):
+        if not isinstance(proc, LintAndFormat):
             raise ToolCrashed("ruff: the runner did not run both ruff commands")
         proc.lint.crash("ruff check", (0, 1))
         findings = [_finding(ctx.root, item) for item in _json(proc.lint.stdout)]
         return findings + _format_findings(files, proc.fmt)
 
 
-class Both(Proc):
+class LintAndFormat(Proc):
     """The two ruff processes of one batch, seen by the runner as one."""
 
     def __init__(self, lint: Proc, fmt: Proc) -> None:
