@@ -374,6 +374,31 @@ class Runner:
                 src.problem.message += _not_given(self.adapters, scoped, src)
         problems = [s.problem for s in srcs.values() if s.problem]
         found = fingerprint_findings(problems, lines)
+        cached, todo, pending_keys = self._split(every, scoped, srcs, tally)
+        found.extend(cached)
+        # cached findings carry their fingerprints; only fresh ones are computed
+        found.extend(self._execute(self._plan(todo), pending_keys, lines, tally))
+        found.extend(fingerprint_findings(tally.config_findings, lines))
+        found.sort(key=SORT_KEY)
+        if self.cache:
+            tally.notes.extend(self.cache.notes)
+        return self._outcome(found, tally, srcs)
+
+    def _split(
+        self,
+        every: dict[str, sources.Source],
+        scoped: dict[str, list[str]],
+        srcs: dict[str, sources.Source],
+        tally: _Tally,
+    ) -> tuple[
+        list[Finding], list[tuple[Adapter, list[str]]], dict[str, dict[str, str]]
+    ]:
+        """Split each tool's usable files into cached findings and work to do.
+
+        Returns the cached findings, the (tool, files) still to run, and the
+        cache keys their results are to be stored under, per tool.
+        """
+        found: list[Finding] = []
         todo: list[tuple[Adapter, list[str]]] = []
         pending_keys: dict[str, dict[str, str]] = {}
         for adapter in self.adapters:
@@ -387,13 +412,7 @@ class Runner:
             found.extend(cached)
             if to_run is not None:
                 todo.append((adapter, to_run))
-        # cached findings carry their fingerprints; only fresh ones are computed
-        found.extend(self._execute(self._plan(todo), pending_keys, lines, tally))
-        found.extend(fingerprint_findings(tally.config_findings, lines))
-        found.sort(key=SORT_KEY)
-        if self.cache:
-            tally.notes.extend(self.cache.notes)
-        return self._outcome(found, tally, srcs)
+        return found, todo, pending_keys
 
     def _cached(
         self,
