@@ -98,3 +98,74 @@ def test_a_failure_carried_to_an_issue_is_an_alert_on_a_schedule(
     found = audit_ci(tmp_path, text)
     line = line_of(text, "pip-audit")
     assert found == ([] if expected is None else [("QG101", CI, line, expected)])
+
+
+# ---- Makefile recipes: a formatter goal, a version query --------------------
+
+
+@pytest.mark.parametrize(
+    ("recipe", "rule"),
+    [
+        ('cd web && npm run format || echo "no format script"', None),
+        ('cd web && npm run format:check || echo "no format script"', "QG102"),
+        ('cd web && npm run format -- --check || echo "not formatted"', "QG102"),
+        ("$(MAKE) format || true", None),
+        ("$(MAKE) format-check || true", "QG101"),
+    ],
+    ids=["formats", "format-check", "format-with-check-flag", "make-fmt", "make-chk"],
+)
+def test_a_goal_named_only_for_formatting_runs_a_formatter(
+    tmp_path: Path, recipe: str, rule: str | None
+) -> None:
+    makefile = f"style:\n\t{recipe}\n"
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert found == ([(rule, "Makefile", 2, True)] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("code", "rule"),
+    [
+        ("import textual; print(textual.__version__)", None),
+        ("import importlib.metadata as m; print(m.version('textual'))", None),
+        ("import textual; assert textual.__version__ >= '1'; print('ok')", "QG102"),
+        ("import textual, sys; sys.exit(textual.selftest())", "QG102"),
+    ],
+    ids=["prints-version", "prints-metadata-version", "asserts", "self-test"],
+)
+def test_a_program_that_prints_a_version_is_a_query(
+    tmp_path: Path, code: str, rule: str | None
+) -> None:
+    makefile = f'check-venv:\n\t.venv/bin/python -c "{code}" || echo "not installed"\n'
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert found == ([(rule, "Makefile", 2, True)] if rule else [])
+
+
+# ---- secret scanners of the catalogue: GitGuardian's ggshield ---------------
+
+
+@pytest.mark.parametrize(
+    ("uses", "rule"),
+    [
+        ("GitGuardian/ggshield-action@v1.20.0", "QG105"),
+        ("gitleaks/gitleaks-action@v2", "QG105"),
+        ("1password/load-secrets-action@v2", None),
+    ],
+    ids=["ggshield", "gitleaks", "loads-secrets"],
+)
+def test_a_secret_scanner_action_under_continue_on_error_is_lost(
+    tmp_path: Path, uses: str, rule: str | None
+) -> None:
+    text = workflow(f"- name: Secrets\n  uses: {uses}\n  continue-on-error: true")
+    line = line_of(text, "continue-on-error")
+    assert audit_ci(tmp_path, text) == ([(rule, CI, line, True)] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("script", "rule"),
+    [("ggshield secret scan repo . || true", "QG101"), ("ggshield --version", None)],
+    ids=["scan-or-true", "version"],
+)
+def test_ggshield_is_a_checker(tmp_path: Path, script: str, rule: str | None) -> None:
+    text = workflow(step(script, name="Run it"))
+    line = line_of(text, "ggshield")
+    assert audit_ci(tmp_path, text) == ([(rule, CI, line, True)] if rule else [])

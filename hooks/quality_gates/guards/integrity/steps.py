@@ -38,7 +38,8 @@ RESULT = "result:"  # the sink of a job's own continue-on-error
 _GATE_ACTION = re.compile(
     r"lint|test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
-    r"bandit|tox|grype|gitleaks|trufflehog|cibuildwheel|pyright|retry|"
+    r"bandit|tox|grype|gitleaks|trufflehog|ggshield|detect-secrets|talisman|"
+    r"cibuildwheel|pyright|retry|"
     r"dependency-check",
     re.IGNORECASE,
 )
