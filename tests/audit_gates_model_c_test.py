@@ -169,3 +169,44 @@ def test_ggshield_is_a_checker(tmp_path: Path, script: str, rule: str | None) ->
     text = workflow(step(script, name="Run it"))
     line = line_of(text, "ggshield")
     assert audit_ci(tmp_path, text) == ([(rule, CI, line, True)] if rule else [])
+
+
+# ---- an option that says, in its own words, that failures only warn ---------
+
+_HOOK = """
+repos:
+  - repo: local
+    hooks:
+      - id: tests-for-scripts
+        name: require tests
+        entry: python3 scripts/hooks/require_tests.py --dirs scripts{flag}
+        language: system
+        types: [python]
+"""
+
+
+@pytest.mark.parametrize(
+    ("flag", "rule"),
+    [
+        (" --warn-only", "QG106"),
+        (" --warning-only", "QG106"),
+        (" --never-fail", "QG106"),
+        (" --strict", None),
+        (" --warn-unused", None),
+        ("", None),
+    ],
+    ids=["warn-only", "warning-only", "never-fail", "strict", "warn-unused", "none"],
+)
+def test_a_warn_only_option_on_a_projects_own_hook_is_lost(
+    tmp_path: Path, flag: str, rule: str | None
+) -> None:
+    config = _HOOK.format(flag=flag)
+    found = gate_rules(audit_project(tmp_path, {".pre-commit-config.yaml": config}))
+    line = line_of(config.lstrip("\n"), "entry:")
+    assert found == ([(rule, ".pre-commit-config.yaml", line, True)] if rule else [])
+
+
+def test_a_warn_only_option_in_a_workflow_step_is_lost(tmp_path: Path) -> None:
+    text = workflow(step("./scripts/check_deps.sh --warn-only", name="Deps"))
+    line = line_of(text, "--warn-only")
+    assert audit_ci(tmp_path, text) == [("QG106", CI, line, True)]
