@@ -539,12 +539,26 @@ class Walker:
             self.hit("QG113", gate, detail)
 
     def loop(self, node: Node, errexit: bool) -> Flow:
-        """Walk a loop body; its condition is a test, not a gate."""
+        """Walk a loop body; its condition is a test, not a gate.
+
+        A loop's status is its last iteration's: a gate left in the body's
+        status (errexit off, nothing carrying it) decides only on the last
+        pass, so its failure in any earlier one is lost.
+        """
         condition = node.child_by_field_name("condition")
         if condition is not None:
             self.tested_statement(condition)
         body = node.child_by_field_name("body")
-        return self.statement(body, errexit) if body is not None else Flow()
+        flow = self.statement(body, errexit) if body is not None else Flow()
+        if not flow.status or not _repeats(node):
+            return flow
+        for gate in flow.status:
+            detail = (
+                f"`{gate.text}` in a loop without errexit: the loop's status is "
+                "its last iteration's, so a failure in any earlier one is lost"
+            )
+            self.hit("QG104", gate, detail)
+        return Flow(exits=flow.exits)
 
     def case(self, node: Node, errexit: bool) -> Flow:
         """Walk every branch of a ``case``."""
@@ -676,6 +690,21 @@ def _if_clauses(node: Node) -> list[tuple[list[Node], list[Node]]]:
         elif child.type == "else_clause":
             clauses.append(([], statements(child)))
     return clauses
+
+
+def _repeats(node: Node) -> bool:
+    """Tell whether a loop may run its body more than once.
+
+    ``for x in one; do`` runs it once; a list, a glob or an expansion
+    (``for d in */``, ``for f in $FILES``), ``for x`` (over ``"$@"``), and
+    ``while`` may run it many times.
+    """
+    if node.type != "for_statement":
+        return True
+    values = node.children_by_field_name("value")
+    if len(values) != 1:
+        return True
+    return bool(re.search(r"[*?\[$`]", text(values[0])))
 
 
 def _backgrounded(node: Node) -> bool:
