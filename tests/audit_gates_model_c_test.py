@@ -210,3 +210,35 @@ def test_a_warn_only_option_in_a_workflow_step_is_lost(tmp_path: Path) -> None:
     text = workflow(step("./scripts/check_deps.sh --warn-only", name="Deps"))
     line = line_of(text, "--warn-only")
     assert audit_ci(tmp_path, text) == [("QG106", CI, line, True)]
+
+
+# ---- a loop's status is its last iteration's ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loop", "lost"),
+    [
+        ("for d in a b; do \\\n\t\tpytest $$d; \\\n\tdone", True),
+        ("for d in */; do \\\n\t\tcd $$d && pytest && cd ..; \\\n\tdone", True),
+        ("for d in a; do \\\n\t\tpytest $$d; \\\n\tdone", False),
+        ("for d in a b; do \\\n\t\tpytest $$d || exit 1; \\\n\tdone", False),
+        (
+            "for d in */; do \\\n\t\tif [ -d $$d/tests ]; then \\\n"
+            "\t\t\tcd $$d && pytest && cd ..; \\\n\t\tfi \\\n\tdone",
+            True,
+        ),
+    ],
+    ids=["list", "glob-chain", "one-item", "exits", "if-then-fi-done"],
+)
+def test_a_gate_in_a_loop_without_errexit_decides_only_its_last_pass(
+    tmp_path: Path, loop: str, lost: bool
+) -> None:
+    makefile = f"test:\n\t@{loop}\n"
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    line = line_of(makefile, "pytest")
+    assert found == ([("QG104", "Makefile", line, True)] if lost else [])
+
+
+def test_a_gate_in_a_loop_under_errexit_stops_the_script(tmp_path: Path) -> None:
+    text = workflow(step("for d in a b; do\n  pytest \"$d\"\ndone", name="Tests"))
+    assert audit_ci(tmp_path, text) == []
