@@ -219,7 +219,11 @@ def test_a_warn_only_option_in_a_workflow_step_is_lost(tmp_path: Path) -> None:
     ("loop", "lost"),
     [
         ("for d in a b; do \\\n\t\tpytest $$d; \\\n\tdone", True),
-        ("for d in */; do \\\n\t\tcd $$d && pytest && cd ..; \\\n\tdone", True),
+        ("for d in */; do \\\n\t\tcd $$d && pytest && cd ..; \\\n\tdone", False),
+        (
+            "for d in */; do \\\n\t\tcd $(CURDIR)/$$d && pytest && cd ..; \\\n\tdone",
+            True,
+        ),
         ("for d in a; do \\\n\t\tpytest $$d; \\\n\tdone", False),
         ("for d in a b; do \\\n\t\tpytest $$d || exit 1; \\\n\tdone", False),
         (
@@ -228,7 +232,7 @@ def test_a_warn_only_option_in_a_workflow_step_is_lost(tmp_path: Path) -> None:
             True,
         ),
     ],
-    ids=["list", "glob-chain", "one-item", "exits", "if-then-fi-done"],
+    ids=["list", "stranded", "anchored", "one-item", "exits", "if-then-fi-done"],
 )
 def test_a_gate_in_a_loop_without_errexit_decides_only_its_last_pass(
     tmp_path: Path, loop: str, lost: bool
@@ -239,6 +243,15 @@ def test_a_gate_in_a_loop_without_errexit_decides_only_its_last_pass(
     assert found == ([("QG104", "Makefile", line, True)] if lost else [])
 
 
-def test_a_gate_in_a_loop_under_errexit_stops_the_script(tmp_path: Path) -> None:
-    text = workflow(step("for d in a b; do\n  pytest \"$d\"\ndone", name="Tests"))
-    assert audit_ci(tmp_path, text) == []
+@pytest.mark.parametrize(
+    "script",
+    [
+        'for d in a b; do\n  pytest "$d"\ndone',
+        'set -o pipefail\nls tests | while read -r d; do\n  pytest "$d"\ndone',
+    ],
+    ids=["loop", "piped-loop"],
+)
+def test_a_gate_in_a_loop_under_errexit_stops_the_script(
+    tmp_path: Path, script: str
+) -> None:
+    assert audit_ci(tmp_path, workflow(step(script, name="Tests"))) == []

@@ -550,7 +550,10 @@ class Walker:
             self.tested_statement(condition)
         body = node.child_by_field_name("body")
         flow = self.statement(body, errexit) if body is not None else Flow()
-        if not flow.status or not _repeats(node):
+        if self.state.errexit or not flow.status or not _repeats(node):
+            return flow
+        if body is not None and _strands(body):
+            self.observe(flow.status)  # every later pass's `cd` fails too
             return flow
         for gate in flow.status:
             detail = (
@@ -705,6 +708,28 @@ def _repeats(node: Node) -> bool:
     if len(values) != 1:
         return True
     return bool(re.search(r"[*?\[$`]", text(values[0])))
+
+
+_ANCHORED = re.compile(r"^[\"']?(/|~|\$[({]?(CURDIR|PWD|HOME)\b)")
+
+
+def _strands(body: Node) -> bool:
+    """Tell whether a failure in the loop's last chain leaves it in another directory.
+
+    ``cd "$d" && pytest && cd ..``: a failure skips the ``cd ..``, so every
+    later pass's ``cd "$d"`` (a relative path) fails, and so does the loop.
+    Behind an ``if [ -d "$d" ]`` the test fails instead and the loop ends 0.
+    """
+    body_statements = statements(body)
+    if not body_statements or body_statements[-1].type != "list":
+        return False
+    items, ops = _flatten(body_statements[-1])
+    if any(op != "&&" for op in ops) or len(items) < 3:
+        return False
+    first = parse.words(items[0]) if items[0].type == "command" else []
+    last = parse.words(items[-1]) if items[-1].type == "command" else []
+    relative = len(first) == 2 and not _ANCHORED.match(first[1])
+    return first[:1] == ["cd"] and relative and last[:1] == ["cd"]
 
 
 def _backgrounded(node: Node) -> bool:
