@@ -255,3 +255,21 @@ def test_a_gate_in_a_loop_under_errexit_stops_the_script(
     tmp_path: Path, script: str
 ) -> None:
     assert audit_ci(tmp_path, workflow(step(script, name="Tests"))) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("./scripts/format.sh || true", None),
+        ("./scripts/format.sh --check || true", "QG101"),
+        ("./scripts/check_format.sh || true", "QG101"),
+        ("msgfmt --statistics messages.po || true", None),
+    ],
+    ids=["formats", "check-flag", "check-name", "msgfmt"],
+)
+def test_a_program_named_only_for_formatting_is_no_check(
+    tmp_path: Path, command: str, rule: str | None
+) -> None:
+    text = workflow(step(command, name="Run it"))
+    line = line_of(text, command)
+    assert audit_ci(tmp_path, text) == ([(rule, CI, line, True)] if rule else [])

@@ -281,12 +281,16 @@ def _env_runner(head: str, args: list[str]) -> bool | None:
 _SETUP_OR_PROFILE = re.compile(f"{cat.SETUP_NAME.pattern}|(?i:profil)")
 
 
-def _script(head: str) -> bool | None:
-    """Judge a script by its name: checking (``check_links.py``) or setup."""
+def _script(head: str, args: list[str]) -> bool | None:
+    """Judge a script by its name: checking (``check_links.py``) or setup.
+
+    A program named only for formatting (``format.sh``, ``msgfmt``) is no
+    check unless given a check flag, as for make goals.
+    """
     name = head.lower()
     if cat.SETUP_NAME.search(name) or cat.REPORT_NAME.search(name):
         return False
-    return True if cat.GATE_WORDS.search(name) else None
+    return _goals([name], args)
 
 
 _PRINTS_VERSION = re.compile(r"__version__|\bversion\(|\bsys\.(version|executable)")
@@ -309,7 +313,7 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
         plain = _strip_options(args)
         if "-c" in args or not plain:
             return None  # `bash -c '...'` is read as a script of its own
-        return _script(_base(plain[0]))
+        return _script(_base(plain[0]), args)
     if not _INTERPRETERS.match(head):
         return None
     if "-c" in args:
@@ -323,7 +327,7 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
         return plain[1:2] in (["check"], ["test"]) or None
     if script in cat.GATE_TOOLS or script in cat.SUBCOMMAND_CHECKS:
         return named([script, *plain[1:]])
-    return _script(script)
+    return _script(script, args)
 
 
 def _container(head: str, args: list[str]) -> bool | None:
@@ -404,7 +408,7 @@ def named(tokens: list[str]) -> bool | None:
         return False
     if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
         return True
-    return _script(head)
+    return _script(head, args)
 
 
 def named_gate(tokens: list[str]) -> bool:
