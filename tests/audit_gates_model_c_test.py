@@ -34,7 +34,10 @@ _FLAG = """
     ("consumer", "lost"),
     [
         ('if [ "$FAIL" -eq 1 ]; then\n  echo "::warning::run black"\nfi', True),
-        ('if [ "$FAIL" -eq 1 ]; then\n  echo "::error::run black"\n  exit 1\nfi', False),
+        (
+            'if [ "$FAIL" -eq 1 ]; then\n  echo "::error::run black"\n  exit 1\nfi',
+            False,
+        ),
         ('[ "$FAIL" -eq 0 ]', False),
         ('exit "$FAIL"', False),
         ('echo "formatting failed: $FAIL"', True),
@@ -52,9 +55,13 @@ def test_a_flag_carries_the_failure_only_to_a_consumer_that_fails(
 def test_an_unrelated_exit_before_the_flag_is_read_carries_nothing(
     tmp_path: Path,
 ) -> None:
-    script = _FLAG.format(
-        consumer='test -d dist || exit 1\nif [ "$FAIL" = 1 ]; then echo "::warning::x"; fi'
-    ).replace("\n    test", "\n    test").replace("\nif", "\n    if")
+    script = (
+        _FLAG.format(
+            consumer='test -d dist || exit 1\nif [ "$FAIL" = 1 ]; then echo "::warning::x"; fi'
+        )
+        .replace("\n    test", "\n    test")
+        .replace("\nif", "\n    if")
+    )
     text = workflow(step(script))
     assert audit_ci(tmp_path, text) == [("QG101", CI, line_of(text, "black"), True)]
 

@@ -171,7 +171,7 @@ def close_compounds(script: str) -> str:
     """``fi done`` as ``fi;done`` (same bytes, same lines).
 
     sh and bash accept a reserved word right after a compound's end (``if
-    ...; fi done``, common in make recipes joined by ``\\``); tree-sitter-bash
+    ...; fi done``, common in make recipes joined by backslashes); tree-sitter-bash
     does not.  Used only when the script does not parse as it is.
     """
     return _CLOSED_THEN_CLOSER.sub(lambda m: m.group(1) + ";", script)
