@@ -92,7 +92,8 @@ def test_gate_all_writes_sarif_json_summary_outputs(
     assert outputs["new-findings"] == "1" and outputs["sarif-file"] == str(
         project.root / "g.sarif"
     )
-    assert outputs["score"] != ""
+    report = json.loads((project.root / "g.json").read_text())
+    assert outputs["score"] == str(report["score"]) and report["score"] < 100
     assert "## quality-gates run: failed" in (tmp_path / "summary").read_text()
 
 
@@ -155,9 +156,13 @@ def test_report_of_score_prints_the_score_table(
     project.commit()
     proc = cli(project.root, "ci", "report", "--", "score", env=actions_env(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert "/100, rating " in proc.stdout
+    outputs = read_outputs(tmp_path)
+    # the table's first line is the published score and rating
+    assert proc.stdout.splitlines()[0] == (
+        f"score {outputs['score']}/100, rating {outputs['rating']}"
+    )
+    assert float(outputs["score"]) < 100 and outputs["findings"] == "1"
     assert "by tool:\n  flake8 " in proc.stdout
-    assert read_outputs(tmp_path)["score"] != ""
 
 
 def test_merge_of_two_shards(project: Project, tmp_path: Path) -> None:
@@ -355,9 +360,17 @@ def test_cell_name(
     )
 
 
-def test_relative_coverage_script_errors(tmp_path: Path) -> None:
+def test_relative_coverage_script_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert relative_coverage.main([]) == 2
-    assert relative_coverage.main([str(tmp_path / "missing"), str(tmp_path)]) == 2
+    missing = tmp_path / "missing"
+    assert relative_coverage.main([str(missing), str(tmp_path)]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "usage: relative_coverage.py DATA_FILE ROOT\n"
+        f"{missing}: no coverage data (did pytest-cov run?)\n",
+    )
 
 
 def test_docs_detection(tmp_path: Path) -> None:

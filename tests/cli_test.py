@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import HOOKS, REPO, InProcess
 from quality_gates.cli import build_parser
 
@@ -88,7 +89,12 @@ def test_the_subcommands_are_the_contracts() -> None:
     """Exactly the product's subcommands, each with its help line."""
     parser, modules = build_parser()
     assert set(modules) == set(DESIGN_SUBCOMMANDS) | {"ci"}
-    assert all(module.HELP for module in modules.values())
+    # `quality-gates --help` lists each subcommand with its module's one line
+    listed = " ".join(parser.format_help().split())
+    for name, module in modules.items():
+        line = " ".join(module.HELP.split())
+        assert line == module.HELP and line[:1].islower(), name
+        assert f" {name} {line} " in listed, name
 
 
 @pytest.mark.parametrize("name", REPORTING)
@@ -103,6 +109,66 @@ def test_an_unknown_format_is_a_usage_error(qg: InProcess) -> None:
     proc = qg(REPO, "run", "--format", "xml", "--all-files")
     assert proc.returncode == 2
     assert "invalid choice: 'xml'" in proc.stderr
+
+
+def test_every_ci_job_that_runs_the_tests_sets_ci() -> None:
+    """.ci/run and each workflow job running the suite set CI: a skip fails there."""
+    lines = (REPO / ".ci" / "run").read_text().splitlines()
+    runs = [i for i, ln in enumerate(lines) if "-m pytest" in ln]
+    assert runs and lines.index("export CI=true") < runs[0]
+    for path in sorted((REPO / ".github" / "workflows").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        for name, job in doc["jobs"].items():
+            uses = [str(step.get("uses", "")) for step in job.get("steps", [])]
+            runs_tests = any(u.endswith("/matrix-test") for u in uses) or any(
+                "pytest" in str(step.get("run", "")) for step in job["steps"]
+            )
+            env = {**doc.get("env", {}), **job.get("env", {})}
+            assert not runs_tests or env.get("CI") == "true", (path.name, name)
+
+
+def inner_pytest(root: Path, ci: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a real pytest in ``root`` with this suite's conftest, CI set or not."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rsfxE", "-p", "conftest"]
+        + ["-p", "no:xdist", "-p", "no:cacheprovider", *args]
+        # its own temporary folder: no pruning of the shared pytest-of-USER
+        + ["--basetemp", str(root / "inner")],
+        cwd=root,
+        env={**env, "CI": ci, "PYTHONPATH": f"{REPO / 'tests'}:{HOOKS}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ci", "code", "says"),
+    [
+        pytest.param(
+            "true",
+            2,
+            "ERROR test_whole.py - skipped, and CI is set, so it must run here: "
+            "Skipped: no such platform",
+            id="CI",
+        ),
+        pytest.param(
+            "", 0, "SKIPPED [1] test_whole.py:3: no such platform", id="laptop"
+        ),
+    ],
+)
+def test_a_module_skipped_whole_fails_under_ci(
+    tmp_path: Path, ci: str, code: int, says: str
+) -> None:
+    """``pytest.skip(allow_module_level=True)`` is caught at collection, under CI."""
+    (tmp_path / "test_whole.py").write_text(
+        "import pytest\n\npytest.skip('no such platform', allow_module_level=True)\n"
+    )
+    (tmp_path / "test_ok.py").write_text("def test_ok():\n    pass\n")
+    proc = inner_pytest(tmp_path, ci, "test_whole.py", "test_ok.py")
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert says in proc.stdout.splitlines(), proc.stdout
 
 
 @pytest.mark.parametrize(
@@ -120,18 +186,7 @@ def test_a_skip_fails_under_ci_and_is_a_skip_elsewhere(
         "import pytest\n\n\ndef test_needs_root():\n    pytest.skip('needs root')\n"
         "\n\n@pytest.mark.xfail(strict=True)\ndef test_known_bug():\n    assert False\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rsfx", "-p", "conftest"]
-        + ["-p", "no:xdist", "-p", "no:cacheprovider", "test_it.py"]
-        # its own temporary folder: no pruning of the shared pytest-of-USER
-        + ["--basetemp", str(tmp_path / "inner")],
-        cwd=tmp_path,
-        env={**env, "CI": ci, "PYTHONPATH": f"{REPO / 'tests'}:{HOOKS}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = inner_pytest(tmp_path, ci, "test_it.py")
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert says in proc.stdout, proc.stdout
     assert "XFAIL test_it.py::test_known_bug" in proc.stdout  # not a skip

@@ -455,8 +455,14 @@ def test_audit_findings_are_printed_and_do_not_fail(
     adopter.commit()
     proc = init(adopter, suite)
     assert proc.returncode == 0, proc.stderr
-    assert "audit-gates: 3 problem(s) in the gates already there:" in proc.stdout
-    assert "ci.yml:7:0: audit-gates QG101" in proc.stdout
+    lines = proc.stdout.splitlines()
+    start = lines.index("audit-gates: 3 problem(s) in the gates already there:")
+    assert [ln.split(" job ")[0] for ln in lines[start + 1 : start + 4]] == [
+        "  .github/workflows/ci.yml:6:0: audit-gates QG110",
+        "  .github/workflows/ci.yml:7:0: audit-gates QG101",
+        "  .github/workflows/ci.yml:3:0: audit-gates QG111",
+    ]
+    assert lines[start + 4] == "updated .pre-commit-config.yaml"
 
 
 @pytest.mark.slow

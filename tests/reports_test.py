@@ -135,6 +135,21 @@ def test_json_carries_the_design_keys(report: Report) -> None:
     assert set(data["tools"]["mypy"]) >= {"version", "status", "seconds"}
 
 
+# what black, isort, flake8, mypy and bandit find in REAL_RUN's module
+REAL_FINDINGS = [
+    ("flake8", "D100", 1, 1, "Missing docstring in public module"),
+    ("flake8", "F401", 1, 1, "'os' imported but unused"),
+    ("flake8", "D103", 4, 1, "Missing docstring in public function"),
+    (
+        "mypy",
+        "return-value",
+        5,
+        12,
+        'Incompatible return value type (got "int", expected "str")',
+    ),
+]
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
     project.write("m.py", "import os\n\n\ndef f(a: int) -> str:\n    return a\n")
@@ -152,19 +167,34 @@ def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
             name: get(name).uri
             for name in ("black", "isort", "flake8", "mypy", "bandit")
         }
-        assert any(
-            r["ruleId"] == "return-value" for run in doc["runs"] for r in run["results"]
-        )
+        assert sorted(
+            (run["tool"]["driver"]["name"], r["ruleId"])
+            for run in doc["runs"]
+            for r in run["results"]
+        ) == sorted((tool, rule) for tool, rule, *_ in REAL_FINDINGS)
     elif fmt == "json":
-        assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} >= {
-            "F401",
-            "D100",
-            "return-value",
-        }
+        assert [
+            (f["tool"], f["rule"], f["line"], f["column"], f["message"])
+            for f in json.loads(proc.stdout)["findings"]
+        ] == REAL_FINDINGS
     elif fmt == "github":
-        assert "::error file=m.py,line=5" in proc.stdout
+        level = {"D100": "warning", "D103": "warning"}
+        assert proc.stdout.splitlines() == [
+            f"::{level.get(rule, 'error')} file=m.py,line={line},col={col},"
+            f"title={tool} {rule}::{message}"
+            for tool, rule, line, col, message in REAL_FINDINGS
+        ]
+    elif fmt == "markdown":
+        rows = [ln for ln in proc.stdout.splitlines() if ln.startswith("| `m.py` |")]
+        assert rows == [
+            f"| `m.py` | {line} | {tool} | {rule} | {message} |"
+            for tool, rule, line, _, message in REAL_FINDINGS
+        ]
     else:
-        assert "m.py" in proc.stdout
+        assert proc.stdout.splitlines()[:5] == [
+            f"m.py:{line}:{col}: {tool} {rule} {message}"
+            for tool, rule, line, col, message in REAL_FINDINGS
+        ] + ["4 finding(s): flake8 3, mypy 1"]
 
 
 def test_sarif_marks_a_failed_tool_run(report: Report) -> None:

@@ -106,8 +106,12 @@ def test_clean_dependencies_pass(project: Project) -> None:
             env={**NO_PROXY, "PIP_AUDIT_OSV_URL": osv.url},
         )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert osv.queries, "PIP_AUDIT_OSV_URL was not honoured"
-    assert "security: passed" in proc.stdout
+    # PIP_AUDIT_OSV_URL honoured: the stand-in was asked about the one pin
+    queried = [(q["path"], q["package"]["name"], q["version"]) for q in osv.queries]
+    assert queried == [("/v1/query", "requests", "2.31.0")]
+    assert proc.stdout.splitlines()[-1] == (
+        "security: passed: no finding(s) at or above fail-on=warning; thresholds met"
+    )
 
 
 def test_unreachable_osv_is_exit_2_with_offline_hint(project: Project) -> None:

@@ -307,7 +307,7 @@ def test_entries_merge_the_project_codes_and_outgrow_its_pattern() -> None:
         ignores.value(["e"])
         == "tests/*:E501\n*.py:W291\n/r/tests/**********x.py:F401\ne"
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^Expected `per-file-ignores` to be a map"):
         testdefaults.PerFileIgnores("/r", "tests/*")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -232,9 +233,16 @@ def test_a_finding_on_a_file_the_tool_was_not_given_is_never_trusted() -> None:
     runner._only_given("black", [], ["bom.py"])
 
 
-def test_tools_run_without_the_project_root_on_their_path() -> None:
-    command = tools.get("black").command(["--check"], ["a.py"])
-    assert command[1:4] == ["-P", "-m", "black"]
+def test_tools_run_without_the_project_root_on_their_path(tmp_path: Path) -> None:
+    """A project module named like the tool is not what the tool's command runs."""
+    (tmp_path / "black.py").write_text("raise SystemExit('the project black.py ran')\n")
+    (tmp_path / "ugly.py").write_text("x=1\n")
+    command = tools.get("black").command(["--check"], ["ugly.py"])
+    proc = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.splitlines()[0] == "would reformat ugly.py"
 
 
 def test_a_file_black_cannot_format_is_its_own_finding(project: Project) -> None:
@@ -323,11 +331,14 @@ def test_display_settings_cannot_break_parsing(project: Project) -> None:
     code, report = run_json(project, "--tools", "flake8,mypy,bandit", "m.py")
     assert report["errors"] == []
     got = {(f["tool"], f["rule"], f["path"], f["line"]) for f in report["findings"]}
-    assert {
+    assert got == {
         ("flake8", "D100", "m.py", 1),
+        ("flake8", "D103", "m.py", 4),
         ("mypy", "assignment", "m.py", 5),
+        ("mypy", "arg-type", "m.py", 6),
+        ("bandit", "B404", "m.py", 1),
         ("bandit", "B602", "m.py", 6),
-    } <= got
+    }
     (mypy,) = [f for f in report["findings"] if f["rule"] == "assignment"]
     assert (mypy["path"], mypy["column"]) == ("m.py", 14)
     assert not (project.root / "flake8.txt").exists()
