@@ -26,9 +26,9 @@ _FAMILIES = {
         docstr-coverage pydoclint""",
     "types": """mypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest""",
     "security": """bandit pip-audit safety semgrep trivy grype osv-scanner gitleaks
-        trufflehog detect-secrets tfsec checkov audit-ci snyk nuclei prowler kics
-        dependency-check dependency-check.sh zap-baseline.py zap-full-scan.py
-        zap-api-scan.py""",
+        trufflehog detect-secrets ggshield talisman tfsec checkov audit-ci snyk nuclei
+        prowler kics dependency-check dependency-check.sh zap-baseline.py
+        zap-full-scan.py zap-api-scan.py""",
     "packaging": """check-manifest check-sdist check-wheel-contents validate-pyproject
         pyroma abi3audit twine""",
     "docs": """sphinx-build pydoctor mkdocs""",

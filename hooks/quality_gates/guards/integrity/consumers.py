@@ -32,6 +32,10 @@ _FAILS = re.compile(
     r"process\.exit\(\s*[1-9]|sys\.exit\(\s*[1-9'\"]"
 )
 
+# Opening an issue: an alert that outlives the run.  A comment is not one.
+_OPENS_ISSUE = re.compile(r"\bissues\.create\(|\bgh\s+issue\s+create\b")
+_ISSUE_ACTION = re.compile(r"(?i)create-(an-)?issue|issue-from-file")
+
 
 @dataclasses.dataclass(frozen=True)
 class StepView:
@@ -83,6 +87,10 @@ class StepView:
     def fails(self) -> bool:
         """Tell whether the step fails the job when it runs."""
         return bool(_FAILS.search(self.body))
+
+    def alerts(self) -> bool:
+        """Tell whether the step opens an issue (``gh issue create``, a script)."""
+        return bool(_OPENS_ISSUE.search(self.body) or _ISSUE_ACTION.search(self.uses))
 
     def judges(self, refs: list[str]) -> bool:
         """Tell whether the script hands a file to a program that can fail on it.
@@ -206,6 +214,23 @@ def consumed(
         return True
     keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
+
+
+def alerted(
+    jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
+) -> bool:
+    """Tell whether a later step of the job reads one of ``sinks`` and opens an issue.
+
+    ``echo status=failure >> "$GITHUB_OUTPUT"`` read by ``if:
+    steps.audit.outputs.status == 'failure'`` on a step that creates an
+    issue: the failure is carried to an alert instead of a red run.
+    """
+    view = jobs.get(job)
+    if view is None or index >= len(view.steps):
+        return False
+    refs = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
+    later = view.steps[index + 1 :]
+    return bool(refs) and any(s.reads(refs) and s.alerts() for s in later)
 
 
 def outputs_read(jobs: dict[str, JobView], job: str, index: int) -> bool:

@@ -87,7 +87,9 @@ def _base(token: str) -> str:
 
 
 def _head(token: str) -> str:
-    """``$(PYTHON)`` and ``$PYTHON`` run python; otherwise the file's base name."""
+    """``$(PYTHON)`` runs python, ``$(MAKE)`` make; otherwise the file's base name."""
+    if token in ("$(MAKE)", "${MAKE}", "$MAKE"):
+        return "make"
     return "python" if _INTERPRETER_VARIABLE.match(token) else _base(token)
 
 
@@ -218,8 +220,7 @@ def _targets(args: list[str]) -> list[str]:
 def _build_tool(head: str, args: list[str]) -> bool | None:
     """``make lint``, ``npm run typecheck``, ``tox -e lint``: the goal decides."""
     if head in _TARGETS:
-        goals = _targets(args)
-        return True if any(cat.GATE_WORDS.search(t) for t in goals) else None
+        return _goals(_targets(args), args)
     if head not in _SUBCOMMANDS:
         return None
     plain = _strip_options(args)
@@ -227,8 +228,27 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
         return False
     if plain[:1] == ["run"]:
         plain = plain[1:]
-    if plain[:1] == ["test"] or any(cat.GATE_WORDS.search(t) for t in plain[:1]):
+    if plain[:1] == ["test"]:
         return True
+    return _goals(plain[:1], args)
+
+
+_FORMAT = re.compile(r"(?i)format|fmt")
+
+
+def _goals(goals: list[str], args: list[str]) -> bool | None:
+    """Judge targets or scripts by their names.
+
+    A goal named for formatting and nothing that checks (``make format``,
+    ``npm run format``) runs a formatter, which rewrites: no check, unless a
+    check flag is passed on (``npm run format -- --check``).  ``format-check``
+    and ``lint`` check.
+    """
+    named_gates = [t for t in goals if cat.GATE_WORDS.search(t)]
+    if any(cat.GATE_WORDS.search(_FORMAT.sub("", t)) for t in named_gates):
+        return True
+    if named_gates:
+        return any(cat.CHECK_ARGUMENTS.match(a) for a in args)
     return None
 
 
@@ -261,12 +281,29 @@ def _env_runner(head: str, args: list[str]) -> bool | None:
 _SETUP_OR_PROFILE = re.compile(f"{cat.SETUP_NAME.pattern}|(?i:profil)")
 
 
-def _script(head: str) -> bool | None:
-    """Judge a script by its name: checking (``check_links.py``) or setup."""
+def _script(head: str, args: list[str]) -> bool | None:
+    """Judge a script by its name: checking (``check_links.py``) or setup.
+
+    A program named only for formatting (``format.sh``, ``msgfmt``) is no
+    check unless given a check flag, as for make goals.
+    """
     name = head.lower()
     if cat.SETUP_NAME.search(name) or cat.REPORT_NAME.search(name):
         return False
-    return True if cat.GATE_WORDS.search(name) else None
+    return _goals([name], args)
+
+
+_PRINTS_VERSION = re.compile(r"__version__|\bversion\(|\bsys\.(version|executable)")
+_ASSERTS = re.compile(r"\bassert\b|\bexit\(|\braise\b|\.test\(")
+
+
+def _version_query(code: str) -> bool:
+    """``python -c "import x; print(x.__version__)"``: a query, not a check."""
+    return (
+        "print(" in code
+        and bool(_PRINTS_VERSION.search(code))
+        and not _ASSERTS.search(code)
+    )
 
 
 def _interpreter(head: str, args: list[str]) -> bool | None:
@@ -276,18 +313,21 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
         plain = _strip_options(args)
         if "-c" in args or not plain:
             return None  # `bash -c '...'` is read as a script of its own
-        return _script(_base(plain[0]))
+        return _script(_base(plain[0]), args)
     if not _INTERPRETERS.match(head):
         return None
+    if "-c" in args:
+        code = " ".join(args[args.index("-c") + 1 :])
+        return False if _version_query(code) else None
     plain = _strip_options(args)
-    if not plain or "-c" in args:
+    if not plain:
         return None
     script = _base(plain[0])
     if script == "setup.py":
         return plain[1:2] in (["check"], ["test"]) or None
     if script in cat.GATE_TOOLS or script in cat.SUBCOMMAND_CHECKS:
         return named([script, *plain[1:]])
-    return _script(script)
+    return _script(script, args)
 
 
 def _container(head: str, args: list[str]) -> bool | None:
@@ -368,7 +408,7 @@ def named(tokens: list[str]) -> bool | None:
         return False
     if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
         return True
-    return _script(head)
+    return _script(head, args)
 
 
 def named_gate(tokens: list[str]) -> bool:

@@ -78,6 +78,11 @@ def _only_off_changes(triggers: frozenset[str], job_if: str) -> bool:
     return True
 
 
+def only_off_changes(triggers: frozenset[str], job_if: str) -> bool:
+    """Tell whether a job runs only on a schedule or by hand, never on a change."""
+    return _only_off_changes(triggers, job_if)
+
+
 def manual_only(triggers: frozenset[str], job_if: str) -> str:
     """Why a job that runs only by hand guards no change ('' when it may).
 

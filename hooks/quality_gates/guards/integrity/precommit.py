@@ -44,6 +44,9 @@ def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
             found.append(
                 finding("QG106", path, line_of(node), f"{where}: `--exit-zero`")
             )
+        off = script_audit.fail_off_flag(arg) if node is not None and arg else None
+        if node is not None and off is not None:
+            found.append(finding("QG106", path, line_of(node), f"{where}: `{off[1]}`"))
     return found
 
 

@@ -62,8 +62,8 @@ RULES = catalogue(
         "exit-zero",
         "error",
         "`--exit-zero` on a linter, `--soft-fail`/`--no-fail`/`--exit-code 0` on a "
-        "scanner, or `exit-code: 0`/`soft_fail: true`/`no-fail: true` on a scanner "
-        "action",
+        "scanner, `--warn-only`/`--never-fail` on any program, or `exit-code: 0`/"
+        "`soft_fail: true`/`no-fail: true` on a scanner action",
         "the checker prints its findings and exits 0, so the gate cannot fail",
         "remove the option; adopt the checker with a baseline instead",
     ),

@@ -38,7 +38,8 @@ RESULT = "result:"  # the sink of a job's own continue-on-error
 _GATE_ACTION = re.compile(
     r"lint|test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
-    r"bandit|tox|grype|gitleaks|trufflehog|cibuildwheel|pyright|retry|"
+    r"bandit|tox|grype|gitleaks|trufflehog|ggshield|detect-secrets|talisman|"
+    r"cibuildwheel|pyright|retry|"
     r"dependency-check",
     re.IGNORECASE,
 )
@@ -135,6 +136,12 @@ class _Script:
     job: str = ""
     index: int = 0
     reporting: bool = False  # the step is named for producing a report
+
+
+_ALERTS_ONLY = (
+    "its failure opens an issue instead of failing the run, on changes a run "
+    "waits on: an alert, plausibly a gate lost"
+)
 
 
 @dataclasses.dataclass
@@ -361,8 +368,15 @@ class Auditor:
         else:
             self.add(hit.rule, line, detail, why)
 
-    def resolve(self, jobs: dict[str, consumers.JobView]) -> None:
-        """Report pending hits whose recorded failure nothing reads and fails on."""
+    def resolve(
+        self, jobs: dict[str, consumers.JobView], triggers: frozenset[str] = frozenset()
+    ) -> None:
+        """Report pending hits whose recorded failure nothing reads and fails on.
+
+        A failure carried to a step that opens an issue is an alert: honest
+        in a job that runs only on a schedule or by hand (no change waits on
+        it, the issue is how it speaks), plausible elsewhere.
+        """
         for item in self.pending:
             if item.sinks == (RESULT,):
                 self.job_result(jobs, item)
@@ -370,6 +384,11 @@ class Auditor:
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
             why = item.why
+            if consumers.alerted(jobs, item.job, item.index, item.sinks):
+                cond = jobs[item.job].cond if item.job in jobs else ""
+                if place.only_off_changes(triggers, cond):
+                    continue
+                why = why or _ALERTS_ONLY
             if item.by_name and consumers.outputs_read(jobs, item.job, item.index):
                 why = why or _OUTPUTS_READ
             if consumers.judged_downstream(jobs, item.job, item.index, item.sinks):

@@ -125,7 +125,7 @@ def audit_workflow(
         auditor.add("QG109", line_of(jobs or root), "workflow has no `jobs:` mapping")
     for name, (_, job) in mapping(jobs).items():
         _job(auditor, name, job, root)
-    auditor.resolve(consumers.job_views(jobs))
+    auditor.resolve(consumers.job_views(jobs), triggers(root))
     auditor.findings += permissions.audit(path, root, jobs)
     return FileAudit(auditor.findings, auditor.notes)
 

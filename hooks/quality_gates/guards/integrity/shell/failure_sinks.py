@@ -95,15 +95,20 @@ _FAILS_AFTER = re.compile(r"\bexit\s+(?:[1-9]|\$|\"\$)|(^|[\s;&|(])false\b")
 def read_later(name: str, after: str) -> bool:
     """Tell whether ``$name`` is read in ``after`` where it can fail the script.
 
-    ``[ -z "$FAILED" ]``, ``test "$RC" -eq 0`` and ``exit $FAIL`` fail on it;
-    a read followed by an ``exit 1`` or ``false`` may.  A variable only
-    echoed (``REPORT+=" failed"`` ... ``echo $REPORT``) loses the failure.
+    ``exit $FAIL`` fails on it, and so does a test standing alone as a
+    statement (``[ -z "$FAILED" ]``, ``test "$RC" -eq 0``: under ``set -e``, or
+    as the last statement, its status is the script's).  A read followed by
+    an ``exit 1`` or ``false`` may.  A flag read only to warn (``if [ "$FAIL"
+    -eq 1 ]; then echo "::warning::..."; fi``) or only echoed loses the
+    failure: nothing fails after it is read.
     """
     var = rf"\$\{{?{re.escape(name)}\b"
-    if not re.search(var, after):
+    first = re.search(var, after)
+    if first is None:
         return False
-    tested = rf"(\[\[?|\btest)\s[^\n;]*{var}|\bexit\s+\"?{var}"
-    return bool(re.search(tested, after) or _FAILS_AFTER.search(after))
+    rest = after[after.rfind("\n", 0, first.start()) + 1 :]
+    alone = rf"(?m)^[ \t]*(\[\[?|test)\s[^\n;&|]*{var}[^\n;&|]*$"
+    return bool(_FAILS_AFTER.search(rest) or re.search(alone, rest))
 
 
 # ---- report files -------------------------------------------------------

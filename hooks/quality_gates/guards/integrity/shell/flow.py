@@ -539,12 +539,29 @@ class Walker:
             self.hit("QG113", gate, detail)
 
     def loop(self, node: Node, errexit: bool) -> Flow:
-        """Walk a loop body; its condition is a test, not a gate."""
+        """Walk a loop body; its condition is a test, not a gate.
+
+        A loop's status is its last iteration's: a gate left in the body's
+        status (errexit off, nothing carrying it) decides only on the last
+        pass, so its failure in any earlier one is lost.
+        """
         condition = node.child_by_field_name("condition")
         if condition is not None:
             self.tested_statement(condition)
         body = node.child_by_field_name("body")
-        return self.statement(body, errexit) if body is not None else Flow()
+        flow = self.statement(body, errexit) if body is not None else Flow()
+        if self.state.errexit or not flow.status or not _repeats(node):
+            return flow
+        if body is not None and _strands(body):
+            self.observe(flow.status)  # every later pass's `cd` fails too
+            return flow
+        for gate in flow.status:
+            detail = (
+                f"`{gate.text}` in a loop without errexit: the loop's status is "
+                "its last iteration's, so a failure in any earlier one is lost"
+            )
+            self.hit("QG104", gate, detail)
+        return Flow(exits=flow.exits)
 
     def case(self, node: Node, errexit: bool) -> Flow:
         """Walk every branch of a ``case``."""
@@ -676,6 +693,43 @@ def _if_clauses(node: Node) -> list[tuple[list[Node], list[Node]]]:
         elif child.type == "else_clause":
             clauses.append(([], statements(child)))
     return clauses
+
+
+def _repeats(node: Node) -> bool:
+    """Tell whether a loop may run its body more than once.
+
+    ``for x in one; do`` runs it once; a list, a glob or an expansion
+    (``for d in */``, ``for f in $FILES``), ``for x`` (over ``"$@"``), and
+    ``while`` may run it many times.
+    """
+    if node.type != "for_statement":
+        return True
+    values = node.children_by_field_name("value")
+    if len(values) != 1:
+        return True
+    return bool(re.search(r"[*?\[$`]", text(values[0])))
+
+
+_ANCHORED = re.compile(r"^[\"']?(/|~|\$[({]?(CURDIR|PWD|HOME)\b)")
+
+
+def _strands(body: Node) -> bool:
+    """Tell whether a failure in the loop's last chain leaves it in another directory.
+
+    ``cd "$d" && pytest && cd ..``: a failure skips the ``cd ..``, so every
+    later pass's ``cd "$d"`` (a relative path) fails, and so does the loop.
+    Behind an ``if [ -d "$d" ]`` the test fails instead and the loop ends 0.
+    """
+    body_statements = statements(body)
+    if not body_statements or body_statements[-1].type != "list":
+        return False
+    items, ops = _flatten(body_statements[-1])
+    if any(op != "&&" for op in ops) or len(items) < 3:
+        return False
+    first = parse.words(items[0]) if items[0].type == "command" else []
+    last = parse.words(items[-1]) if items[-1].type == "command" else []
+    relative = len(first) == 2 and not _ANCHORED.match(first[1])
+    return first[:1] == ["cd"] and relative and last[:1] == ["cd"]
 
 
 def _backgrounded(node: Node) -> bool:

@@ -154,7 +154,8 @@ def audit(script: str) -> list[Hit]:
 
 
 _FAIL_OFF = re.compile(
-    r"(?:^|[\s'\"=\[,])(--soft-fail|--no-fail|--exit-code[ =]0)(?=$|[\s'\"\],])"
+    r"(?:^|[\s'\"=\[,])(--soft-fail|--no-fail|--exit-code[ =]0|--never-fail|"
+    r"--warn[-_]only|--warning[-_]only|--only[-_]warn)(?=$|[\s'\"\],])"
 )
 
 
@@ -162,7 +163,9 @@ def fail_off_flag(text: str) -> tuple[int, str] | None:
     """0-based line and text of an option that turns a checker's failure off.
 
     ``checkov --soft-fail``, ``hadolint --no-fail``, ``trivy --exit-code 0``:
-    each exists only to make a scanner exit 0 on findings.
+    each exists only to make a scanner exit 0 on findings.  ``--warn-only``
+    (and ``--never-fail``) says so in its own words, on any program, a
+    project's own script included: what it finds is only a warning.
     """
     for index, line in enumerate(text.splitlines()):
         found = _FAIL_OFF.search(line[: len(mask(line))])

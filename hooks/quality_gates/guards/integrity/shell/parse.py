@@ -162,13 +162,31 @@ def heredocs(script: str) -> dict[int, Heredoc]:
     return {doc.start: doc for doc in _heredocs(placeholders(script))[1]}
 
 
+_CLOSED_THEN_CLOSER = re.compile(
+    r"\b(fi|done|esac)[ \t](?=(?:[ \t]|\\\n)*(?:fi|done|esac|else|elif)\b)"
+)
+
+
+def close_compounds(script: str) -> str:
+    """``fi done`` as ``fi;done`` (same bytes, same lines).
+
+    sh and bash accept a reserved word right after a compound's end (``if
+    ...; fi done``, common in make recipes joined by backslashes); tree-sitter-bash
+    does not.  Used only when the script does not parse as it is.
+    """
+    return _CLOSED_THEN_CLOSER.sub(lambda m: m.group(1) + ";", script)
+
+
 def parse(script: str) -> Node:
     """Return the program node; ParseFailure when the grammar finds errors."""
     flat, _ = _heredocs(placeholders(script))
-    tree = Parser(_LANGUAGE).parse(blank_comments(flat).encode())
-    root = tree.root_node
+    source = blank_comments(flat)
+    root = Parser(_LANGUAGE).parse(source.encode()).root_node
     if root.has_error:
-        raise ParseFailure(_first_error(root))
+        retried = Parser(_LANGUAGE).parse(close_compounds(source).encode()).root_node
+        if retried.has_error:
+            raise ParseFailure(_first_error(root))
+        root = retried
     return root
 
 
