@@ -57,7 +57,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "files",
             "testfiles",
             "sources",
-            "syntax_workers",
             "whole_program_stamp",
             "diffs",
             "interpreter",

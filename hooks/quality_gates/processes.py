@@ -41,17 +41,15 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
     errors: str = "replace",
-    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in a process group of its own, capturing text output.
 
     Like ``subprocess.run(..., capture_output=True, text=True)``; past
     ``timeout`` the whole group is killed and ``TimeoutExpired`` raised.
-    ``input`` is written to its standard input (else it reads nothing).
     """
-    proc = _start(argv, cwd, env, errors, piped=input is not None)
+    proc = _start(argv, cwd, env, errors)
     try:
-        out, err = proc.communicate(input, timeout=timeout)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc, signal.SIGKILL)
         proc.communicate()
@@ -71,8 +69,6 @@ def _start(
     cwd: os.PathLike[str] | str,
     env: Mapping[str, str] | None,
     errors: str,
-    *,
-    piped: bool = False,
 ) -> subprocess.Popen[str]:
     """Start ``argv`` in a group of its own and count it as running.
 
@@ -85,7 +81,7 @@ def _start(
             list(argv),
             cwd=cwd,
             env=None if env is None else dict(env),
-            stdin=subprocess.PIPE if piped else subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -16,13 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from quality_gates import files as files_mod
-from quality_gates import (
-    processes,
-    sources,
-    syntax_workers,
-    testfiles,
-    whole_program_stamp,
-)
+from quality_gates import processes, sources, testfiles, whole_program_stamp
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import SORT_KEY, Finding, fingerprint_findings
@@ -162,7 +156,20 @@ def _syntax_entry(value: object) -> bool:
     """Tell whether a cached syntax verdict has the shape ``_syntax`` writes."""
     if not (isinstance(value, list) and len(value) == 2 and type(value[1]) is int):
         return False
-    return syntax_workers.well_formed(value[0])
+    verdict = value[0]
+    return verdict is None or (
+        isinstance(verdict, list)
+        and len(verdict) == 4
+        and [type(v) for v in verdict] == [int, int, str, bool]
+    )
+
+
+def _verdict(name: str, text: str) -> list[Any] | None:
+    """Judge a file's syntax: None, or [line, column, message, whether it parses]."""
+    problem = sources.syntax_problem(name, text)
+    if problem is None:
+        return None
+    return [problem.line, problem.column, problem.message, sources.parses(text)]
 
 
 def batches(files: Sequence[str], sizes: dict[str, int], count: int) -> list[list[str]]:
@@ -265,25 +272,19 @@ class Runner:
 
     def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
         todo = {n: s for n, s in read.items() if s.problem is None}
-        code = identity(
-            "quality_gates.sources",
-            "quality_gates.runner",
-            "quality_gates.syntax_workers",
-        )
+        code = identity("quality_gates.sources", "quality_gates.runner")
         keys = {
             n: key("compile+loc", sys.version, code, s.digest) for n, s in todo.items()
         }
         cached = self.cache.get_many(keys.values()) if self.cache else {}
-        unknown = [n for n in todo if not _syntax_entry(cached.get(keys[n]))]
-        judged = syntax_workers.verdicts({n: texts[n] for n in unknown}, self.jobs)
         fresh: dict[str, Any] = {}
         for name, src in todo.items():
             k = keys[name]
-            if name in judged:
-                verdict = judged[name]
-                fresh[k] = [verdict, src.loc]
-            else:
+            if _syntax_entry(cached.get(k)):
                 verdict, src.known_loc = cached[k]
+            else:
+                verdict = _verdict(name, texts[name])
+                fresh[k] = [verdict, src.loc]
             if verdict:
                 line, column, message, src.parses = verdict
                 src.problem = Finding(
