@@ -170,6 +170,29 @@ def test_kept_ruff_hooks_do_the_jobs_its_adapter_says(
     ]
 
 
+def test_a_tool_the_project_hooks_itself_stays_beside_ruffs_hooks(
+    tmp_path: Path,
+) -> None:
+    """A project running flake8's and isort's hooks and ruff's runs all of them.
+
+    Seen adopting celery/django-celery-beat: its flake8 hook was dropped and
+    flake8 ran nowhere, because ruff's lint hook "does flake8's job"; ruff's
+    default rules are not flake8's (E201, W291... only flake8 reports).
+    """
+    config = (
+        RUFF_HOOKS.format(args="")
+        + HOOK.format(url="https://github.com/PyCQA/flake8", id="flake8")[6:]
+        + HOOK.format(url="https://github.com/pycqa/isort", id="isort")[6:]
+    )
+    files = {"setup.cfg": "[flake8]\n", ".pre-commit-config.yaml": config}
+    chosen, ws = plan_tools(tmp_path, files)
+    assert chosen == ("flake8", "isort")
+    # ruff-format does black's job; black is not hooked, so it is left to ruff
+    assert [n for n in ws.notes if n.startswith("kept ")] == [
+        "kept ruff-format: it does black's job; the gate runs no black"
+    ]
+
+
 def test_kept_ruff_hooks_are_offered_to_the_gate_with_the_suites_ruff(
     tmp_path: Path,
 ) -> None:

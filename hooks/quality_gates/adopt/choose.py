@@ -104,7 +104,9 @@ def choose_tools(
         given = asked or tuple(ws.cfg.tools)
         _kept_tools(ws, found, given)
         return given
-    others = _left_to_others(ws, found)
+    # a tool the project hooks itself it runs, whatever else does its job
+    hooked = {item.tool for item in found.replaced}
+    others = {t: h for t, h in _left_to_others(ws, found).items() if t not in hooked}
     for tool, hook in others.items():
         ws.notes.append(f"kept {hook}: it does {tool}'s job; the gate runs no {tool}")
     chosen = [t for t in _runs(ws, found) if t not in others]
