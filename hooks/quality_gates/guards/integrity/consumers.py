@@ -32,6 +32,8 @@ _FAILS = re.compile(
     r"process\.exit\(\s*[1-9]|sys\.exit\(\s*[1-9'\"]"
 )
 
+_SCRIPT_FAILS = re.compile(r"core\.setFailed|process\.exit\(\s*[1-9]|\bthrow\b")
+
 # Opening an issue: an alert that outlives the run.  A comment is not one.
 _OPENS_ISSUE = re.compile(r"\bissues\.create\(|\bgh\s+issue\s+create\b")
 _ISSUE_ACTION = re.compile(r"(?i)create-(an-)?issue|issue-from-file")
@@ -85,8 +87,14 @@ class StepView:
         return any(ref in self.cond or ref in self.body for ref in refs)
 
     def fails(self) -> bool:
-        """Tell whether the step fails the job when it runs."""
-        return bool(_FAILS.search(self.body))
+        """Tell whether the step fails the job when it runs.
+
+        A github-script ``script:`` is JavaScript: ``false`` there is a value,
+        and it fails by ``core.setFailed``, ``process.exit(1)`` or a throw.
+        """
+        script = self.argument("script")
+        rest = self.body.replace(script, " ") if script else self.body
+        return bool(_FAILS.search(rest) or _SCRIPT_FAILS.search(script))
 
     def alerts(self) -> bool:
         """Tell whether the step opens an issue (``gh issue create``, a script)."""

@@ -56,6 +56,8 @@ _EXPECTED = re.compile(
     r"(?i)(fail\w*|error\w*|exit\w*) as expected|expected (failure|error|to fail)"
 )
 _EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
+_HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
+_PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
 
 
 class Walker:
@@ -77,6 +79,8 @@ class Walker:
         self.named = 0  # gates known by their own name, not only their step's
         self.tested = 0
         self.reports: set[str] = set()  # files the gates write their reports to
+        self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
+        self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
 
     # ---- results -------------------------------------------------------
 
@@ -229,11 +233,34 @@ class Walker:
         if kind == "case_statement":
             return self.case(node, errexit)
         if kind == "function_definition":
-            body = node.child_by_field_name("body")
-            if body is not None:
-                self.statement(body, self.state.errexit)
+            self.define(node)
             return Flow()
+        if kind in ("variable_assignment", "declaration_command"):
+            self.assign(node)
         return Flow()
+
+    def define(self, node: Node) -> None:
+        """Walk a function's body once; a call's status is its body's last.
+
+        ``lint() { helm lint "$1" || failed=1; }`` is judged where it is
+        written; ``lint chart`` then carries whatever the body leaves in its
+        status, not a check named by the function's name.
+        """
+        body = node.child_by_field_name("body")
+        name = node.child_by_field_name("name")
+        flow = self.statement(body, self.state.errexit) if body is not None else Flow()
+        if name is not None:
+            self.functions[text(name)] = flow.carriers()
+
+    def assign(self, node: Node) -> None:
+        """Remember ``helm_bin="$(CURDIR)/tools/bin/helm"`` for ``"$helm_bin" ...``."""
+        found = [node] if node.type == "variable_assignment" else node.named_children
+        for item in found:
+            name = item.child_by_field_name("name")
+            given = item.child_by_field_name("value")
+            if item.type != "variable_assignment" or name is None:
+                continue
+            self.values[text(name)] = parse.unquote(text(given)) if given else ""
 
     @staticmethod
     def _wrap(gates: list[Gate], errexit: bool) -> Flow:
@@ -249,6 +276,9 @@ class Walker:
         if words[0] == "set":
             self.set_options(node, words[1:])
             return Flow()
+        words = self.resolved(words)
+        if words[0] in self.functions:
+            return self._wrap(list(self.functions[words[0]]), errexit)
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
@@ -273,6 +303,14 @@ class Walker:
             check.strength,
         )
         return self._wrap([gate], errexit)
+
+    def resolved(self, words: list[str]) -> list[str]:
+        """Replace a command held in a variable by the program assigned to it."""
+        held = _HELD.match(words[0])
+        value = self.values.get(held.group(1), "") if held else ""
+        if value and _PROGRAM.fullmatch(value.rsplit("/", 1)[-1]):
+            return [value, *words[1:]]
+        return words
 
     def nested(self, node: Node, words: list[str]) -> list[Gate] | None:
         """Commands a ``bash -c``, ``python -c`` or ``find -exec`` runs itself."""
