@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from audit_gates_model_test import audit_project, gate_rules, line_of, step
+from quality_gates import textfile
+from quality_gates.guards.integrity import workflows
+from quality_gates.guards.integrity.shell import script_audit, step_shell
 from workflow_yaml import SHA, workflow
 
 CI = ".github/workflows/ci.yml"
@@ -234,3 +237,48 @@ def test_a_github_script_fails_by_set_failed_not_by_the_word_false(
     text = workflow(_COMMENTED.format(sha=SHA, tail=tail))
     line = line_of(text, "continue-on-error")
     assert audit_ci(tmp_path, text) == ([(rule, CI, line, True)] if rule else [])
+
+
+# ---- a command name with `@` is a word (pipx's suffixed apps) ---------------
+
+
+def test_a_command_named_with_an_at_sign_is_parsed() -> None:
+    """tree-sitter-bash refuses ``poetry@build``; bash runs it as a plain word."""
+    script = "poetry@build --version | grep 2.1\npytest | tail -5\n"
+    audit = script_audit.audit_script(script, runs_with=step_shell.DEFAULT_UNIX)
+    assert (audit.note, [(h.rule, h.line) for h in audit.hits]) == ("", [("QG112", 1)])
+
+
+def test_a_script_that_is_not_bash_is_still_not_parsed() -> None:
+    """Twin: the retry fixes only the `@`, not a script bash would refuse."""
+    script = "poetry@build --version | grep 2.1\nif then fi fi\n"
+    audit = script_audit.audit_script(script, runs_with=step_shell.DEFAULT_UNIX)
+    assert audit.note.startswith("not parsed as a shell script (line")
+
+
+# ---- a step that runs only on Windows runs in pwsh ---------------------------
+
+_WINDOWS_STEP = """
+- name: Setup GnuPG
+  if: {condition}
+  run: |
+    $env:PATH = "C:\\Program Files\\Git\\bin"
+    choco install gnupg -y
+    if ($LASTEXITCODE -ne 0) {{ exit 1 }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("condition", "parsed_as_bash"),
+    [("runner.os == 'Windows'", False), ("runner.os != 'Windows'", True)],
+    ids=["windows-only", "not-windows"],
+)
+def test_a_step_that_runs_only_on_windows_uses_pwsh(
+    tmp_path: Path, condition: str, parsed_as_bash: bool
+) -> None:
+    text = workflow(
+        _WINDOWS_STEP.format(condition=condition),
+        job="strategy:\n  matrix:\n    os: [ubuntu-latest, windows-latest]",
+    ).replace("runs-on: ubuntu-latest", "runs-on: ${{ matrix.os }}")
+    notes = workflows.audit_workflow("ci.yml", textfile.decode(text.encode())).notes
+    assert any("not parsed as a shell script" in n for n in notes) == parsed_as_bash

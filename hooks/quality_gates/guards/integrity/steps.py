@@ -337,7 +337,8 @@ class Auditor:
             return None
         self.exit_zero(node, script, where)
         kind = scalar(value(step, "shell")) or job.shell
-        resolved = step_shell.resolve(kind, job.runs_on)
+        condition = scalar(value(step, "if")) or ""
+        resolved = step_shell.resolve(kind, job.runs_on, condition)
         if resolved is None:
             return None
         name = scalar(value(step, "name")) or ""

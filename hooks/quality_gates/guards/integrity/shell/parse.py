@@ -182,12 +182,19 @@ def parse(script: str) -> Node:
     flat, _ = _heredocs(placeholders(script))
     source = blank_comments(flat)
     root = Parser(_LANGUAGE).parse(source.encode()).root_node
-    if root.has_error:
-        retried = Parser(_LANGUAGE).parse(close_compounds(source).encode()).root_node
-        if retried.has_error:
-            raise ParseFailure(_first_error(root))
-        root = retried
-    return root
+    if not root.has_error:
+        return root
+    closed = close_compounds(source)
+    # the grammar refuses `@` in a command's name (`poetry@build --version`,
+    # pipx's suffixed apps); bash reads it as a plain word
+    for attempt in (closed, _AT.sub("_", closed)):
+        retried = Parser(_LANGUAGE).parse(attempt.encode()).root_node
+        if not retried.has_error:
+            return retried
+    raise ParseFailure(_first_error(root))
+
+
+_AT = re.compile(r"(?<=[\w.-])@(?=[\w.-])")
 
 
 def _first_error(root: Node) -> str:
