@@ -282,3 +282,64 @@ def test_a_step_that_runs_only_on_windows_uses_pwsh(
     ).replace("runs-on: ubuntu-latest", "runs-on: ${{ matrix.os }}")
     notes = workflows.audit_workflow("ci.yml", textfile.decode(text.encode())).notes
     assert any("not parsed as a shell script" in n for n in notes) == parsed_as_bash
+
+
+# ---- a report read by a program that swallows its own verdict ---------------
+
+_SWALLOWED = """
+flake8 src --format=json --output-file=flake8.json || true
+python -c "
+import json
+try:
+    with open('flake8.json') as f:
+        if len(json.load(f)) > 50:
+            raise SystemExit('Too many Flake8 issues')
+{handler}
+"
+"""
+
+
+@pytest.mark.parametrize(
+    ("handler", "rule"),
+    [
+        ("except: pass", "QG101"),
+        ("except BaseException:\n    print('unreadable')", "QG101"),
+        ("except ValueError: pass", None),
+        ("except:\n    sys.exit(1)", None),
+    ],
+    ids=["bare-except", "base-exception", "narrow-except", "handler-exits"],
+)
+def test_a_report_read_by_a_program_that_swallows_its_verdict_is_lost(
+    tmp_path: Path, handler: str, rule: str | None
+) -> None:
+    """A bare ``except`` catches the SystemExit the threshold raises."""
+    text = workflow(step(_SWALLOWED.format(handler=handler), name="Run Flake8"))
+    line = line_of(text, "flake8 src")
+    assert audit_ci(tmp_path, text) == ([(rule, CI, line, True)] if rule else [])
+
+
+def test_a_report_shown_and_then_judged_is_carried(tmp_path: Path) -> None:
+    """Twin: ``cat`` shows it, a script of its own may fail on it."""
+    script = (
+        "bandit -r src -f json -o bandit.json || true\n"
+        "cat bandit.json\n"
+        "python scripts/gate.py bandit.json\n"
+    )
+    assert audit_ci(tmp_path, workflow(step(script, name="Security"))) == []
+
+
+def test_a_value_computed_from_the_report_and_failed_on_later_is_carried(
+    tmp_path: Path,
+) -> None:
+    """Twin: ``echo "status=$(... [ -s r.txt ] ...)"`` carries it to a step output."""
+    steps = (
+        "- name: Scan\n"
+        "  id: scan\n"
+        "  run: |\n"
+        "    bandit -r src -o r.txt || true\n"
+        '    echo "status=$(if [ -s r.txt ]; then echo failed; fi)" >> "$GITHUB_OUTPUT"\n'
+        "- name: Fail on findings\n"
+        "  if: steps.scan.outputs.status == 'failed'\n"
+        "  run: exit 1\n"
+    )
+    assert audit_ci(tmp_path, workflow(steps)) == []

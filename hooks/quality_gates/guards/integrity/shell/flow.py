@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity import gatecmd, pyexec
 from quality_gates.guards.integrity.shell import failure_sinks, inner_scripts, parse
 from quality_gates.guards.integrity.shell.fallbacks import (
     Verdict,
@@ -81,6 +81,7 @@ class Walker:
         self.reports: set[str] = set()  # files the gates write their reports to
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
+        self.root: Node | None = None
 
     # ---- results -------------------------------------------------------
 
@@ -126,6 +127,7 @@ class Walker:
 
     def last_flow(self, root: Node) -> Flow:
         """Walk a whole script and return the flow of its end."""
+        self.root = root
         return self.sequence(statements(root), eligible=True)
 
     def sequence(self, nodes: list[Node], eligible: bool) -> Flow:
@@ -460,13 +462,31 @@ class Walker:
             return
         judged = verdict(item)
         read = self.source[item.end_byte :].decode(errors="replace")
-        if any(name in read for gate in gates for name in gate.files):
+        names = [name for gate in gates for name in gate.files if name in read]
+        if names and not self.readers_never_fail(names, item.end_byte):
             judged = Verdict.MAY_FAIL  # the report is checked further on
         if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and position < len(ops):
             following = items[position + 1]
             if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
                 judged = Verdict.FAILS  # `a || echo msg && exit 1`
         self.hidden(gates, judged, f"|| {short(item, self.source, 40)}", [item], item)
+
+    def readers_never_fail(self, names: list[str], start: int) -> bool:
+        """Tell whether every later reader of a report only shows it or swallows.
+
+        ``python -c 'try: ... raise SystemExit(...) except: pass'`` reads the
+        report and exits 0 whatever it finds; ``cat`` shows it.  Any other
+        mention (a test, a program of its own) may fail on it.
+        """
+        readers = [
+            node
+            for node in parse.descendants(self.root, "command")
+            if node.start_byte >= start and any(n in text(node) for n in names)
+        ]
+        after = self.source[start:].decode(errors="replace")
+        mentions = sum(after.count(name) for name in names)
+        covered = sum(text(node).count(name) for node in readers for name in names)
+        return bool(readers) and covered >= mentions and all(map(_shows, readers))
 
     def expected_failure(
         self, items: list[Node], ops: list[str], position: int
@@ -615,6 +635,18 @@ class Walker:
 
 
 _GREPS = frozenset(("grep", "egrep", "fgrep", "rg"))
+_SHOWS = frozenset("cat head tail wc ls du".split())
+
+
+def _shows(reader: Node) -> bool:
+    """Tell a command that shows a report (``cat r.json``) or reads and swallows it."""
+    words = parse.words(reader)
+    head = words[0].rsplit("/", 1)[-1] if words else ""
+    if parse.descendants(reader, "command_substitution"):
+        return False  # `echo "status=$(... r.json ...)"`: a value computed from it
+    if "-c" in words[1:-1] and re.match(r"^python[0-9.]*$", head):
+        return pyexec.cannot_fail(words[words.index("-c") + 1])
+    return head in _SHOWS
 
 
 def _part_words(part: Node) -> list[str]:

@@ -284,3 +284,15 @@ def short(node: Node, source: bytes | None = None, limit: int = 70) -> str:
     raw = source[node.start_byte : node.end_byte] if source is not None else node.text
     flat = " ".join((raw or b"").decode(errors="replace").replace("\\\n", " ").split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def descendants(node: Node | None, kind: str) -> list[Node]:
+    """Every node of type ``kind`` under ``node``, in source order."""
+    found: list[Node] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if current.type == kind:
+            found.append(current)
+        stack.extend(reversed(current.children))
+    return found
