@@ -9,18 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from audit_gates_model_c_test import CI, audit_ci
 from audit_gates_model_test import audit_project, gate_rules, line_of, step
 from quality_gates import textfile
 from quality_gates.guards.integrity import workflows
 from quality_gates.guards.integrity.shell import script_audit, step_shell
 from workflow_yaml import SHA, workflow
-
-CI = ".github/workflows/ci.yml"
-
-
-def audit_ci(tmp_path: Path, text: str) -> list[tuple[str, str, int, bool]]:
-    return gate_rules(audit_project(tmp_path, {CI: text}))
-
 
 # ---- a shell function's call carries what its body leaves in its status ----
 
