@@ -139,6 +139,7 @@ class _Script:
     job: str = ""
     index: int = 0
     reporting: bool = False  # the step is named for producing a report
+    env: list[yaml.Node | None] = dataclasses.field(default_factory=list)
 
 
 _ALERTS_ONLY = (
@@ -350,7 +351,7 @@ class Auditor:
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
-        return _Script(where, node, audit, reporting=reporting)
+        return _Script(where, node, audit, reporting=reporting, env=_envs(step, job))
 
     def script_hits(self, scripts: list[_Script]) -> None:
         """Report the job's script hits, less report runs with a twin."""
@@ -363,6 +364,8 @@ class Auditor:
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
                 detail = f"{script.where}: {hit.detail}"
+                sinks = consumers.with_env_values(hit.sinks, script.env)
+                hit = dataclasses.replace(hit, sinks=sinks)
                 self.report(hit, line, detail, script.job, script.index)
 
     def report(self, hit: Hit, line: int, detail: str, job: str, index: int) -> None:
@@ -472,6 +475,7 @@ class Auditor:
         why = place.demotion(job.workflow, job.name) or job.report_run
         why = why or _manual(step, job)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
+        sinks = consumers.with_env_values(sinks, _envs(step, job))
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
         )
@@ -513,6 +517,11 @@ def _manual(step: yaml.Node, job: JobContext) -> str:
     """Why the step runs only by hand (its job's triggers or its own ``if:``)."""
     step_if = scalar(value(step, "if")) or ""
     return job.manual or place.manual_step(job.triggers, step_if)
+
+
+def _envs(step: yaml.Node, job: JobContext) -> list[yaml.Node | None]:
+    """Return the ``env:`` blocks a step sees, nearest first (step, job, workflow)."""
+    return [value(step, "env"), *reversed(job.env)]
 
 
 def _output_input(step: yaml.Node) -> tuple[str, ...]:

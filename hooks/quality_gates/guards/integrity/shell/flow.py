@@ -184,13 +184,19 @@ class Walker:
         """Report a gate whose status is lost because errexit is off."""
         if self.state.errexit_off_line is not None:
             detail = f"`set +e` then `{gate.text}` with no check of its exit status"
-            self.hit("QG104", gate, detail, line=self.state.errexit_off_line)
+            self.hit(
+                "QG104",
+                gate,
+                detail,
+                line=self.state.errexit_off_line,
+                sinks=_file_sinks(gate.files),
+            )
         else:
             detail = (
                 f"`shell: {self.state.label}` runs without `-e`, so `{gate.text}` "
                 "failing does not stop the script and nothing checks its status"
             )
-            self.hit("QG104", gate, detail)
+            self.hit("QG104", gate, detail, sinks=_file_sinks(gate.files))
 
     def statement(self, node: Node, errexit: bool) -> Flow:
         """Walk one statement, bounded in depth."""
@@ -294,6 +300,7 @@ class Walker:
         self.gates += 1
         self.named += check.strength == "named"
         files = failure_sinks.report_files(node, words)
+        files = failure_sinks.as_written(node, self.source, files)
         self.reports.update(files)
         report = bool(files) or failure_sinks.writes_report(node, words)
         gate = Gate(
@@ -383,6 +390,7 @@ class Walker:
         """
         last = self.statement(parts[-1], False).carriers()
         teed = self.teed_and_read(parts[-1], node) or _greps(parts[-1], negated)
+        written = self.piped_to(parts[-1], node)
         for part in parts[:-1]:
             lost = self.statement(part, False).carriers()
             if self.state.pipefail:
@@ -396,7 +404,8 @@ class Walker:
                         f"(`shell: {self.state.label}`), so `{gate.text}` "
                         "failing is lost"
                     )
-                    self.hit("QG112", gate, detail)
+                    sinks = _file_sinks((*written, *gate.files))
+                    self.hit("QG112", gate, detail, sinks=sinks)
         return last
 
     def negated(self, node: Node, parts: list[Node | None]) -> Flow:
@@ -420,10 +429,32 @@ class Walker:
 
     def teed_and_read(self, last: Node, pipeline: Node) -> bool:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
-        words = _part_words(last)
-        files = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
+        files = self.piped_to(last, pipeline, tee_only=True)
         after = self.source[pipeline.end_byte :].decode(errors="replace")
         return any(name in after for name in files if "GITHUB_" not in name)
+
+    def piped_to(
+        self, last: Node, pipeline: Node, tee_only: bool = False
+    ) -> tuple[str, ...]:
+        """Return the files a pipeline's last command writes (``tee F``, ``> F``).
+
+        The pipeline's output, the gate's report, lands there: a later step
+        that reads the file and can fail carries the gate's failure on.
+        """
+        words = _part_words(last)
+        named = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
+        body = (
+            last.child_by_field_name("body")
+            if last.type == "redirected_statement"
+            else last
+        )
+        holders = [body] if tee_only else [body, pipeline]
+        files: tuple[str, ...] = ()
+        for holder in (h for h in holders if h is not None):
+            found = () if tee_only else failure_sinks.report_files(holder, [])
+            names = (*named, *found) if holder is body else found
+            files += failure_sinks.as_written(holder, self.source, names)
+        return files
 
     def and_or(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a && b || c``: only the last command is errexit-eligible."""
@@ -647,6 +678,12 @@ def _shows(reader: Node) -> bool:
     if "-c" in words[1:-1] and re.match(r"^python[0-9.]*$", head):
         return pyexec.cannot_fail(words[words.index("-c") + 1])
     return head in _SHOWS
+
+
+def _file_sinks(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``file:NAME`` for each file a later step may read (not GitHub's own files)."""
+    kept = [n for n in names if "GITHUB_" not in n and not n.startswith("/dev/")]
+    return tuple(f"file:{name}" for name in dict.fromkeys(kept))
 
 
 def _part_words(part: Node) -> list[str]:

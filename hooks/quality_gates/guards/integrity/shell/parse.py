@@ -221,6 +221,19 @@ def unquote(word: str) -> str:
     return " ".join(parts) if parts else ""
 
 
+def unquote_written(word: str) -> str:
+    """Return a word of the original script unquoted, its ``${{ }}`` kept whole.
+
+    ``"${{ env.REPORT }}"`` is ``${{ env.REPORT }}``, not the three words
+    shlex would make of the expression's spaces.
+    """
+    kept = _EXPRESSION.findall(word)
+    out = unquote(_EXPRESSION.sub("\x00", word))
+    for expression in kept:
+        out = out.replace("\x00", expression, 1)
+    return out
+
+
 def words(command: Node) -> list[str]:
     """Return the words of a simple command: assignments, name and arguments."""
     out: list[str] = []
