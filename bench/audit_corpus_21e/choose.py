@@ -300,15 +300,21 @@ def classify_b(repo: str) -> tuple[str, str]:
     return ("strong" if any(STRONG.search(t) for t in texts) else "weak"), commit
 
 
-def batch_b(argv: list[str]) -> int:
-    """``b order`` / ``b classify`` / ``b split`` for batch B."""
-    taken = {r.lower() for r in _lines("mirrored-before-b.txt")} | excluded()
+# Batch C (README.md): the same, two more lists, its own mirror snapshot and seed.
+LISTS_C = ("ml-ops", "cookiecutter")
+SPLIT_SEED_C = 21523
+
+
+def batch_b(argv: list[str], batch: str = "b") -> int:
+    """``b order`` / ``b classify`` / ``b split`` for batch B (and ``c ...`` for C)."""
+    lists = LISTS_B if batch == "b" else LISTS_C
+    taken = {r.lower() for r in _lines(f"mirrored-before-{batch}.txt")} | excluded()
     taken |= {r.lower() for names in WELL_KNOWN.values() for r in names}
     agreement = agreement_names()
     out: list[str] = []
     chosen: Chosen = []
     complete = True
-    for name in LISTS_B:
+    for name in lists:
         names = order_b(name, taken, agreement)[:CAP_B]
         if argv[:1] == ["order"]:
             print(name, " ".join(names))
@@ -332,14 +338,14 @@ def batch_b(argv: list[str]) -> int:
     if argv[:1] != ["order"]:
         print("\n".join(out) if argv[:1] == ["classify"] or not complete else "", end="")
     if argv[:1] == ["split"] and complete:
-        _print_split(chosen, SPLIT_SEED_B)
+        _print_split(chosen, SPLIT_SEED_B if batch == "b" else SPLIT_SEED_C)
     return 0 if complete else 1
 
 
 def main(argv: list[str]) -> int:
     """Print the order, the verdicts, or the split."""
-    if argv[:1] == ["b"]:
-        return batch_b(argv[1:])
+    if argv[:1] in (["b"], ["c"]):
+        return batch_b(argv[1:], argv[0])
     if argv[:1] == ["order"]:
         for name in LISTS:
             print(name, " ".join(order(name)[:EXTRA_CAP]))
