@@ -73,8 +73,13 @@ EXTRA_CAP = 45  # walked on for more pattern repositories if the corpus is short
 TARGET = 40
 LIST_SEED = 2151
 SPLIT_SEED = 21521
-EARLIER = ("audit_corpus", "audit_corpus_21", "audit_corpus_21b", "audit_corpus_21c",
-           "audit_corpus_21d")
+EARLIER = (
+    "audit_corpus",
+    "audit_corpus_21",
+    "audit_corpus_21b",
+    "audit_corpus_21c",
+    "audit_corpus_21d",
+)
 PATTERNS = re.compile(
     r"\|\|\s*(true|:|echo|exit 0)\b|continue-on-error:\s*true|--exit-zero"
     r"|set \+e|ignore_outcome|success_codes"
@@ -148,7 +153,7 @@ def _git(mirror: Path, *args: str) -> str:
 
 
 def mirror_of(repo: str) -> Path:
-    """The bare git directory the fetch tool made for ``repo``."""
+    """Return the bare git directory the fetch tool made for ``repo``."""
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     return mirror / ".git" if (mirror / ".git").is_dir() else mirror
 
@@ -189,22 +194,34 @@ def _well_known(out: list[str], chosen: Chosen) -> bool:
                 break
             verdict, commit = classify(repo)
             if verdict == "no-mirror":
-                out.append(f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)")
+                out.append(
+                    f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)"
+                )
                 complete = False
                 break
             take = verdict in ("pattern", "clean")
             count += take
             if take:
                 chosen.append((repo, f"{stratum}/{verdict}", commit))
-            out.append(f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}")
+            out.append(
+                f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
+            )
     return complete
 
 
 def _walk(
-    name: str, start: int, stop: int, quota: dict[str, int], counts: dict[str, int],
-    out: list[str], chosen: Chosen,
+    name: str,
+    start: int,
+    stop: int,
+    quota: dict[str, int],
+    counts: dict[str, int],
+    out: list[str],
+    chosen: Chosen,
 ) -> int:
-    """Walk ``order(name)[start:stop]``; return where it stopped (-1: a mirror is missing)."""
+    """Walk ``order(name)[start:stop]``; return where it stopped.
+
+    The answer is -1 when a candidate's mirror is missing.
+    """
     names = order(name)
     seen = {repo.lower() for repo, _, _ in chosen}
     for i in range(start, min(stop, len(names))):
@@ -227,7 +244,10 @@ def _walk(
 
 
 def choose(out: list[str]) -> Chosen | None:
-    """Return ``(repo, stratum, commit)`` for the chosen set (None: a mirror is missing)."""
+    """Return ``(repo, stratum, commit)`` for the chosen set.
+
+    The answer is None when a candidate's mirror is missing.
+    """
     chosen: Chosen = []
     complete = _well_known(out, chosen)
     counts = {name: {"pattern": 0, "clean": 0} for name in LISTS}
@@ -334,9 +354,13 @@ def batch_b(argv: list[str], batch: str = "b") -> int:
             count += take
             if take:
                 chosen.append((repo, f"{name}/strong", commit))
-            out.append(f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}")
+            out.append(
+                f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
+            )
     if argv[:1] != ["order"]:
-        print("\n".join(out) if argv[:1] == ["classify"] or not complete else "", end="")
+        print(
+            "\n".join(out) if argv[:1] == ["classify"] or not complete else "", end=""
+        )
     if argv[:1] == ["split"] and complete:
         _print_split(chosen, SPLIT_SEED_B if batch == "b" else SPLIT_SEED_C)
     return 0 if complete else 1
