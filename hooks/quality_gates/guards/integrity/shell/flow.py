@@ -123,6 +123,7 @@ class Walker:
         """Walk a whole script; the step keeps its last status."""
         flow = self.last_flow(root)
         self.observe(flow.carriers())  # the step keeps the script's last status
+        self.result.last = flow.carriers()
         return self.result
 
     def last_flow(self, root: Node) -> Flow:
