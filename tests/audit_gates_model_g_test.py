@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess  # nosec B404 - fixed argument lists
+import textwrap
 from pathlib import Path
 
 import pytest
 from audit_gates_model_test import audit_project, gate_rules, line_of
+from workflow_yaml import workflow
 
 # ---- make: .ONESHELL, SHELL, .SHELLFLAGS, .POSIX ----------------------------
 
@@ -140,3 +142,177 @@ def test_dmypy_checks_through_run_and_check_only(
     makefile = f"types:\n\t{command} | tee log.txt\n"
     found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
     assert found == ([("QG112", "Makefile", 2, True)] if gate else [])
+
+
+# ---- a pipeline judged by a grep whose match fails --------------------------
+
+CI = ".github/workflows/ci.yml"
+
+
+def _ci(run: str, name: str = "Check for secrets in diff", job: str = "") -> str:
+    step = f"- name: {name}\n  run: |\n" + textwrap.indent(run, "    ")
+    return workflow(step, job=job)
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        # the producer's failure (no such ref) reads as "nothing found": a note
+        (
+            "if git diff origin/main...HEAD | grep -iE 'api_key *='; then\n"
+            "  exit 1\nfi\n",
+            [("QG112", False)],
+        ),
+        (
+            "git diff origin/main...HEAD | grep -iE 'api_key *=' && exit 1\n",
+            [("QG112", False)],
+        ),
+        # a named checker judged through grep: plausible only
+        (
+            "npx eslint src 2>&1 | grep -E 'error' && exit 1 || exit 0\n",
+            [("QG112", False)],
+        ),
+        # twins: pipefail on, a producer that cannot fail, no failing branch
+        (
+            "set -o pipefail\nif git diff origin/main...HEAD | grep -i key; then\n"
+            "  exit 1\nfi\n",
+            [],
+        ),
+        ('if echo "$MSG" | grep -qi wip; then\n  exit 1\nfi\n', []),
+        ("if git diff | grep -q key; then\n  echo found\nfi\n", []),
+    ],
+    ids=["if-git-diff", "and-git-diff", "eslint-grep", "pipefail", "echo", "no-fail"],
+)
+def test_a_producer_feeding_a_failing_grep_is_a_note(
+    tmp_path: Path, run: str, expected: list[tuple[str, bool]]
+) -> None:
+    text = _ci(run)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert [(rule, failing) for rule, _, _, failing in found] == expected
+
+
+def test_a_pre_commit_hook_keeps_the_certainty_of_its_hits(tmp_path: Path) -> None:
+    """A note in a hook's `bash -c` entry stays a note (it used to fail)."""
+    hooks = (
+        "repos:\n- repo: local\n  hooks:\n  - id: jsdoc\n    name: jsdoc\n"
+        "    language: system\n    entry: bash -c 'npx eslint src 2>&1 | grep -E "
+        '"error" && exit 1 || exit 0\'\n'
+        "  - id: tests\n    name: tests\n    language: system\n"
+        "    entry: bash -c 'pytest -q | tee log.txt'\n"
+    )
+    found = gate_rules(audit_project(tmp_path, {".pre-commit-config.yaml": hooks}))
+    assert [(r, line, failing) for r, _, line, failing in found] == [
+        ("QG112", 7, False),
+        ("QG112", 11, True),
+    ]
+
+
+# ---- what a step's name, a fallback's message and its triggers say ----------
+
+
+@pytest.mark.parametrize(
+    ("name", "failing"),
+    [("Roll up aged state (audit Ticket 6)", None), ("Audit aged state", True)],
+)
+def test_a_remark_in_parentheses_does_not_make_a_step_a_check(
+    tmp_path: Path, name: str, failing: bool | None
+) -> None:
+    run = 'python3 scripts/rollup_state.py || echo "::warning::skipped"\n'
+    text = _ci(run, name, job="name: daily")
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == (
+        [] if failing is None else [("QG102", CI, line_of(text, "rollup"), failing)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "failing"),
+    [
+        ("some scenes invalid, the renderer will fall back", False),
+        ("scenes invalid", True),
+    ],
+)
+def test_a_fallback_announced_by_its_message_is_a_note(
+    tmp_path: Path, message: str, failing: bool
+) -> None:
+    run = f'python scripts/validate_scenes.py || echo "::warning::{message}"\n'
+    text = _ci(run, "Generate scenes")
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG102", CI, line_of(text, "validate_scenes"), failing)]
+
+
+_RETRO = """on:
+  schedule:
+    - cron: '15 23 * * *'
+  workflow_dispatch:
+  push:
+    branches: [main]
+permissions: {}
+jobs:
+  retro:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Build the brief
+        if: github.event_name != '{event}'
+        continue-on-error: true
+        run: python3 scripts/make_brief.py
+"""
+
+
+@pytest.mark.parametrize(("event", "failing"), [("push", False), ("schedule", True)])
+def test_a_name_only_check_that_no_change_waits_on_is_a_note(
+    tmp_path: Path, event: str, failing: bool
+) -> None:
+    text = _RETRO.replace("{event}", event)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG105", CI, line_of(text, "continue-on-error"), failing)]
+
+
+_PWSH = """
+- name: {name}
+  shell: powershell
+  continue-on-error: true
+  run: |
+    try {
+      Invoke-RestMethod -Uri http://localhost:8000/health -Method Get
+    } catch {
+      Write-Error "API tests failed"
+      {end}
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "end", "lost"),
+    [
+        ("Run API tests", "exit 1", True),
+        ("Run API tests", 'Write-Host "ignored"', False),
+        ("Start the API", "exit 1", False),
+    ],
+    ids=["test-exit-1", "test-no-exit", "setup-exit-1"],
+)
+def test_a_check_step_that_fails_on_purpose_is_a_gate_in_any_shell(
+    tmp_path: Path, name: str, end: str, lost: bool
+) -> None:
+    text = workflow(_PWSH.replace("{name}", name).replace("{end}", end))
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "continue-on-error")
+    assert found == ([("QG105", CI, line, True)] if lost else [])
+
+
+@pytest.mark.parametrize(
+    ("code", "gate"),
+    [
+        ("import geopandas; geopandas.show_versions()", False),
+        ("import numpy; numpy.show_config()", False),
+        ("import geopandas; geopandas.read_file('x')", True),
+    ],
+)
+def test_show_versions_is_a_query(tmp_path: Path, code: str, gate: bool) -> None:
+    run = f'python -V\npython -c "{code}"\nmicromamba list\n'
+    text = workflow(
+        "- name: Check and Log Environment\n  shell: bash -l {0}\n  run: |\n"
+        + textwrap.indent(run, "    ")
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == ([("QG104", CI, line_of(text, "python -c"), False)] if gate else [])

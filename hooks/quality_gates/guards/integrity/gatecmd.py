@@ -303,16 +303,18 @@ def _script(head: str, args: list[str]) -> bool | None:
 
 
 _PRINTS_VERSION = re.compile(r"__version__|\bversion\(|\bsys\.(version|executable)")
+# `geopandas.show_versions()`, `numpy.show_config()`: the environment, printed.
+_SHOWS_VERSIONS = re.compile(r"\b(show|print)_(versions|config)\(")
 _ASSERTS = re.compile(r"\bassert\b|\bexit\(|\braise\b|\.test\(")
 
 
 def _version_query(code: str) -> bool:
-    """``python -c "import x; print(x.__version__)"``: a query, not a check."""
-    return (
-        "print(" in code
-        and bool(_PRINTS_VERSION.search(code))
-        and not _ASSERTS.search(code)
-    )
+    """``python -c "import x; print(x.__version__)"``: a query, not a check.
+
+    So is ``python -c "import geopandas; geopandas.show_versions()"``.
+    """
+    prints = "print(" in code and bool(_PRINTS_VERSION.search(code))
+    return (prints or bool(_SHOWS_VERSIONS.search(code))) and not _ASSERTS.search(code)
 
 
 def _interpreter(head: str, args: list[str]) -> bool | None:
@@ -462,10 +464,23 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
         return ""
     if DELIVERY.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
         return ""
-    both = f"{step} / {job}"
+    both = f"{_without_remarks(step)} / {job}"
     if delivery_job:
         both = _BUILD.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
+
+
+_REMARK = re.compile(r"\s*\([^()]*\)")
+
+
+def _without_remarks(step: str) -> str:
+    """``Roll up aged state (audit Ticket 6)`` -> ``Roll up aged state``.
+
+    A parenthesis in a step's name is a remark (a ticket, a tool, a reason);
+    what the step does is said outside it, when anything is.
+    """
+    kept = _REMARK.sub("", step).strip()
+    return kept or step
 
 
 def context_gate(tokens: list[str], context: str) -> bool:
