@@ -308,6 +308,27 @@ def test_docstring_codes_stay_as_the_project_had_them(
     assert any("docstring checks" in offer for offer in ws.offers) is off
 
 
+def test_docstring_codes_off_in_a_tool_flake8_list_keep_it_a_list(
+    project: Project,
+) -> None:
+    # flake8-pyproject reads [tool.flake8]; D joins its list, never its text
+    hook = HOOK.format(url="https://github.com/pycqa/flake8", id="flake8")
+    hook += "        additional_dependencies: [flake8-pyproject]\n"
+    pyproject = '[tool.flake8]\nextend-ignore = ["E203", "W503"]\n'
+    _, ws = plan_tools(
+        project.root, {"pyproject.toml": pyproject, ".pre-commit-config.yaml": hook}
+    )
+    assert ws.lookup("tool", "flake8", "extend-ignore") == ["E203", "W503", "D"]
+    # the real flake8 reads it: E203 and D ignored, the rest reported
+    project.write("pyproject.toml", ws.text("pyproject.toml") or "")
+    project.write("m.py", "x = [1, 2]\ny = x[1 :]\nimport os\n")
+    project.commit()
+    code, report, err = cli_json(project.root, "run", "--all-files", "--tools", "flake8")
+    assert report["errors"] == [], err
+    rules = [(f["rule"], f["line"]) for f in report["findings"]]
+    assert (code, rules) == (1, [("E402", 3), ("F401", 3)])
+
+
 LONG_IMPORT = (
     "from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, "
     "Awaitable\n\nprint(AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable)\n"

@@ -149,6 +149,18 @@ def runs_docstrings(ws: Workspace, found: hooks.Found) -> bool:
     )
 
 
+def _with_d(current: object) -> str | list[str]:
+    """Add D to an ``extend-ignore`` as written: a TOML list stays a list.
+
+    flake8-pyproject hands ``[tool.flake8]`` lists to flake8 as they are, so
+    ``["E203", "W503"]`` must not become the text ``"['E203', 'W503'],D"``.
+    """
+    if isinstance(current, list):
+        return [*(str(code) for code in current), "D"]
+    codes = [c.strip() for c in str(current or "").split(",") if c.strip()]
+    return ",".join([*codes, "D"])
+
+
 def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) -> None:
     """Keep flake8's D codes off for a project whose flake8 never reported them.
 
@@ -169,15 +181,12 @@ def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) ->
             config_mod.formatter_line_length(ws.root, ws.doc.unwrap())
             or ws.cfg.line_length
         )
-        current = str(values.pop("extend-ignore", ""))
+        current: object = values.pop("extend-ignore", "")
         values.pop("docstring-convention", None)  # no D code is reported
     else:
         values = {}
-        current = str(
-            carried_settings.current(ws, "flake8", where, "extend-ignore") or ""
-        )
-    codes = [c.strip() for c in str(current).split(",") if c.strip()]
-    values["extend-ignore"] = ",".join([*codes, "D"])
+        current = carried_settings.current(ws, "flake8", where, "extend-ignore")
+    values["extend-ignore"] = _with_d(current)
     carried_settings.write(ws, "flake8", where, values)
     ws.notes.append(
         f"flake8: docstring checks (D codes) stay off, as the project's flake8 had "
