@@ -323,7 +323,9 @@ def test_docstring_codes_off_in_a_tool_flake8_list_keep_it_a_list(
     project.write("pyproject.toml", ws.text("pyproject.toml") or "")
     project.write("m.py", "x = [1, 2]\ny = x[1 :]\nimport os\n")
     project.commit()
-    code, report, err = cli_json(project.root, "run", "--all-files", "--tools", "flake8")
+    code, report, err = cli_json(
+        project.root, "run", "--all-files", "--tools", "flake8"
+    )
     assert report["errors"] == [], err
     rules = [(f["rule"], f["line"]) for f in report["findings"]]
     assert (code, rules) == (1, [("E402", 3), ("F401", 3)])

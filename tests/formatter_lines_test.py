@@ -126,7 +126,9 @@ def test_black_new_bad_line_inside_a_baselined_block_fails(baselined: Project) -
 
 
 def _functions(start: int, count: int) -> str:
-    return "".join(f"def f{n}():\n    return {n}\n\n\n" for n in range(start, start + count))
+    return "".join(
+        f"def f{n}():\n    return {n}\n\n\n" for n in range(start, start + count)
+    )
 
 
 # two comments black wants two blank lines after; a long stretch after the
