@@ -259,6 +259,56 @@ def test_ruff_asked_for_is_installed_in_the_gate_hook(project: Project) -> None:
     assert ws.offers == []
 
 
+TOX_LINT = """\
+[tox]
+envlist = lint,py312
+
+[testenv]
+deps = pytest
+commands = pytest {posargs} test
+
+[testenv:lint]
+skip_install = True
+deps =
+    flake8
+    flake8-bugbear  # its B9 codes are in extend-select
+    flake8-docstrings
+    pep8-naming>=0.13
+    {[testenv]deps}
+commands =
+    - python -m flake8 src test
+
+[testenv:typing]
+deps = flake8-not-run-here
+commands = mypy src
+
+[flake8]
+extend-select = B950
+"""
+
+
+def test_the_flake8_plugins_of_a_tox_lint_run_go_to_the_gate_hook(
+    project: Project,
+) -> None:
+    # versioningit's tox lint env: without bugbear in the hook, B042 was dropped
+    project.write("tox.ini", TOX_LINT)
+    project.write("app.py", '"""A."""\n')
+    project.commit()
+    ws = Workspace.open(project.root)
+    request = plan.Request(project.root, SUITE, "v0.1.0")
+    planned = plan._planned(
+        request, ws, None, hooks.Found(), (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
+    )
+    doc = yaml.safe_load(planned[".pre-commit-config.yaml"])
+    (gate,) = doc["repos"][0]["hooks"]
+    # flake8-docstrings: the suite pins it; flake8-not-run-here: that env runs mypy
+    assert gate["additional_dependencies"] == ["flake8-bugbear", "pep8-naming>=0.13"]
+    assert (
+        "flake8: the plugins tox.ini [testenv:lint] installs for its flake8 run go "
+        "to the hook's additional_dependencies: flake8-bugbear, pep8-naming>=0.13"
+    ) in ws.notes
+
+
 @pytest.mark.parametrize(
     ("tool", "url", "hook_id"),
     [
