@@ -259,6 +259,22 @@ def test_ruff_asked_for_is_installed_in_the_gate_hook(project: Project) -> None:
     assert ws.offers == []
 
 
+def test_a_ruff_config_without_a_ruff_hook_offers_ruff(tmp_path: Path) -> None:
+    # psygnal 0.16.1: [tool.ruff] and [tool.mypy], no hook; init offered only
+    # black, flake8, isort and bandit, and never named the ruff it configures
+    tools, ws = plan_tools(
+        tmp_path,
+        {"pyproject.toml": "[tool.ruff]\nline-length = 88\n\n[tool.mypy]\n"},
+    )
+    assert tools == ("mypy",)
+    assert ws.offers[-1] == (
+        "ruff (lints and formats: ruff check, ruff format --check): configured "
+        "(pyproject.toml [tool.ruff]) but run by no pre-commit hook; for the gate "
+        f"to run it, with {ruff_pin()} in its hook's environment: quality-gates "
+        "init --tools mypy,ruff"
+    )
+
+
 TOX_LINT = """\
 [tox]
 envlist = lint,py312

@@ -96,6 +96,29 @@ def _kept_tools(ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]) -> N
         )
 
 
+def _configured_optional(
+    ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]
+) -> None:
+    """Offer an optional tool the project configures but hooks nowhere (ruff).
+
+    Its config says the project runs it (from tox, make or CI: init cannot
+    tell which of its jobs it does there); the gate runs it only when asked.
+    """
+    for tool in tools_mod.names():
+        if tool in tools_mod.defaults() or tool in found.kept or tool in chosen:
+            continue
+        where = tools_mod.get(tool).own_config(ws.ctx)
+        if where is None:
+            continue
+        adapter = tools_mod.get(tool)
+        needs = " ".join(adapter.extra_requirements()) or f"quality-gates[{tool}]"
+        ws.offers.append(
+            f"{tool} ({adapter.purpose}): configured ({where}) but run by no "
+            f"pre-commit hook; for the gate to run it, with {needs} in its hook's "
+            f"environment: quality-gates init --tools {','.join([*chosen, tool])}"
+        )
+
+
 def choose_tools(
     asked: tuple[str, ...] | None, ws: Workspace, found: hooks.Found
 ) -> tuple[str, ...]:
@@ -118,6 +141,7 @@ def choose_tools(
             + ",".join([*chosen, tool])
         )
     _kept_tools(ws, found, tuple(chosen))
+    _configured_optional(ws, found, tuple(chosen))
     if not chosen:
         raise NothingToAdopt(
             ws.offers,
