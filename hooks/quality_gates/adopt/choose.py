@@ -25,7 +25,7 @@ from quality_gates import tools as tools_mod
 from quality_gates.adopt import carried_settings, hooks
 from quality_gates.adopt.workspace import Workspace
 from quality_gates.errors import GateError
-from quality_gates.tools.base import read_ini
+from quality_gates.tools.base import Adapter, read_ini
 
 DOCSTRING_PLUGINS = ("flake8-docstrings", "pydocstyle")
 _D_CODE = re.compile(r"(?<![A-Z0-9])D\d*(?![A-Z])")
@@ -86,14 +86,19 @@ def _kept_tools(ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]) -> N
                 "one of them"
             )
             continue
-        adapter = tools_mod.get(tool)
-        needs = " ".join(adapter.extra_requirements()) or f"quality-gates[{tool}]"
+        adapter, needs = _optional(tool)
         ws.offers.append(
             f"{tool} ({adapter.purpose}): its hooks stay ({ids}) and do their "
             f"jobs; for the gate to run {tool} instead, with {needs} in its hook's "
             f"environment: quality-gates init --tools "
             f"{','.join([*chosen, tool])}, then remove those hooks"
         )
+
+
+def _optional(tool: str) -> tuple[Adapter, str]:
+    """Return an optional tool's adapter and what installs it in the hook."""
+    adapter = tools_mod.get(tool)
+    return adapter, " ".join(adapter.extra_requirements()) or f"quality-gates[{tool}]"
 
 
 def _configured_optional(
@@ -107,11 +112,10 @@ def _configured_optional(
     for tool in tools_mod.names():
         if tool in tools_mod.defaults() or tool in found.kept or tool in chosen:
             continue
-        where = tools_mod.get(tool).own_config(ws.ctx)
+        adapter, needs = _optional(tool)
+        where = adapter.own_config(ws.ctx)
         if where is None:
             continue
-        adapter = tools_mod.get(tool)
-        needs = " ".join(adapter.extra_requirements()) or f"quality-gates[{tool}]"
         ws.offers.append(
             f"{tool} ({adapter.purpose}): configured ({where}) but run by no "
             f"pre-commit hook; for the gate to run it, with {needs} in its hook's "
