@@ -73,8 +73,13 @@ EXTRA_CAP = 45  # walked on for more pattern repositories if the corpus is short
 TARGET = 40
 LIST_SEED = 2151
 SPLIT_SEED = 21521
-EARLIER = ("audit_corpus", "audit_corpus_21", "audit_corpus_21b", "audit_corpus_21c",
-           "audit_corpus_21d")
+EARLIER = (
+    "audit_corpus",
+    "audit_corpus_21",
+    "audit_corpus_21b",
+    "audit_corpus_21c",
+    "audit_corpus_21d",
+)
 PATTERNS = re.compile(
     r"\|\|\s*(true|:|echo|exit 0)\b|continue-on-error:\s*true|--exit-zero"
     r"|set \+e|ignore_outcome|success_codes"
@@ -148,7 +153,7 @@ def _git(mirror: Path, *args: str) -> str:
 
 
 def mirror_of(repo: str) -> Path:
-    """The bare git directory the fetch tool made for ``repo``."""
+    """Return the bare git directory the fetch tool made for ``repo``."""
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     return mirror / ".git" if (mirror / ".git").is_dir() else mirror
 
@@ -189,22 +194,34 @@ def _well_known(out: list[str], chosen: Chosen) -> bool:
                 break
             verdict, commit = classify(repo)
             if verdict == "no-mirror":
-                out.append(f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)")
+                out.append(
+                    f"{stratum}\t{repo}\tno-mirror (fetch it, or record why not)"
+                )
                 complete = False
                 break
             take = verdict in ("pattern", "clean")
             count += take
             if take:
                 chosen.append((repo, f"{stratum}/{verdict}", commit))
-            out.append(f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}")
+            out.append(
+                f"{stratum}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
+            )
     return complete
 
 
 def _walk(
-    name: str, start: int, stop: int, quota: dict[str, int], counts: dict[str, int],
-    out: list[str], chosen: Chosen,
+    name: str,
+    start: int,
+    stop: int,
+    quota: dict[str, int],
+    counts: dict[str, int],
+    out: list[str],
+    chosen: Chosen,
 ) -> int:
-    """Walk ``order(name)[start:stop]``; return where it stopped (-1: a mirror is missing)."""
+    """Walk ``order(name)[start:stop]``; return where it stopped.
+
+    The answer is -1 when a candidate's mirror is missing.
+    """
     names = order(name)
     seen = {repo.lower() for repo, _, _ in chosen}
     for i in range(start, min(stop, len(names))):
@@ -227,7 +244,10 @@ def _walk(
 
 
 def choose(out: list[str]) -> Chosen | None:
-    """Return ``(repo, stratum, commit)`` for the chosen set (None: a mirror is missing)."""
+    """Return ``(repo, stratum, commit)`` for the chosen set.
+
+    The answer is None when a candidate's mirror is missing.
+    """
     chosen: Chosen = []
     complete = _well_known(out, chosen)
     counts = {name: {"pattern": 0, "clean": 0} for name in LISTS}
@@ -259,8 +279,97 @@ def _print_split(chosen: Chosen, seed: int) -> None:
         print(f"| {side} | {repo} | {stratum} | `{commit}` | {date} |")
 
 
+# Batch B (README.md): three more lists, strong-pattern repositories only.
+LISTS_B = ("pydantic", "etl", "langchain")
+QUOTA_B = 5
+CAP_B = 40
+SPLIT_SEED_B = 21522
+_CHECKERS = (
+    r"pytest|unittest|tox|nox|flake8|pylint|mypy|pyright|ruff|black|isort|bandit"
+    r"|safety|pip-audit|semgrep|trivy|coverage|pydocstyle|pycodestyle|radon|vulture"
+)
+STRONG = re.compile(
+    r"--exit-zero|continue-on-error:\s*true|soft_fail|--soft-fail|no-fail:\s*true"
+    r"|exit-code:\s*['\"]?0\b"
+    rf"|^.*\b({_CHECKERS})\b.*\|\|\s*(true|:|echo|exit 0)\b"
+    rf"|^.*\b({_CHECKERS})\b.*\|\s*(tail|head|tee)\b",
+    re.M,
+)
+
+
+def order_b(name: str, taken: set[str], agreement: set[str]) -> list[str]:
+    """Return a batch B list in shuffled order, the excluded left out."""
+    rows = [
+        line.split()
+        for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()
+        if line.strip()
+    ]
+    names = [repo for repo, count in rows if int(count) < 3000]
+    random.Random(LIST_SEED).shuffle(names)
+    return [repo for repo in names if not is_excluded(repo, taken, agreement)]
+
+
+def classify_b(repo: str) -> tuple[str, str]:
+    """Like ``classify``, but ``strong`` or ``weak`` instead of pattern/clean."""
+    verdict, commit = classify(repo)
+    if verdict not in ("pattern", "clean"):
+        return verdict, commit
+    mirror = mirror_of(repo)
+    paths = _git(mirror, "ls-tree", "-r", "--name-only", commit).splitlines()
+    texts = [_git(mirror, "show", f"{commit}:{p}") for p in paths if CI_FILES.match(p)]
+    return ("strong" if any(STRONG.search(t) for t in texts) else "weak"), commit
+
+
+# Batch C (README.md): the same, two more lists, its own mirror snapshot and seed.
+LISTS_C = ("ml-ops", "cookiecutter")
+SPLIT_SEED_C = 21523
+
+
+def batch_b(argv: list[str], batch: str = "b") -> int:
+    """``b order`` / ``b classify`` / ``b split`` for batch B (and ``c ...`` for C)."""
+    lists = LISTS_B if batch == "b" else LISTS_C
+    taken = {r.lower() for r in _lines(f"mirrored-before-{batch}.txt")} | excluded()
+    taken |= {r.lower() for names in WELL_KNOWN.values() for r in names}
+    agreement = agreement_names()
+    out: list[str] = []
+    chosen: Chosen = []
+    complete = True
+    for name in lists:
+        names = order_b(name, taken, agreement)[:CAP_B]
+        if argv[:1] == ["order"]:
+            print(name, " ".join(names))
+            continue
+        count = 0
+        for repo in names:
+            if count >= QUOTA_B:
+                break
+            if repo.lower() in {r.lower() for r, _, _ in chosen}:
+                continue
+            verdict, commit = classify_b(repo)
+            if verdict == "no-mirror":
+                out.append(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")
+                complete = False
+                break
+            take = verdict == "strong"
+            count += take
+            if take:
+                chosen.append((repo, f"{name}/strong", commit))
+            out.append(
+                f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
+            )
+    if argv[:1] != ["order"]:
+        print(
+            "\n".join(out) if argv[:1] == ["classify"] or not complete else "", end=""
+        )
+    if argv[:1] == ["split"] and complete:
+        _print_split(chosen, SPLIT_SEED_B if batch == "b" else SPLIT_SEED_C)
+    return 0 if complete else 1
+
+
 def main(argv: list[str]) -> int:
     """Print the order, the verdicts, or the split."""
+    if argv[:1] in (["b"], ["c"]):
+        return batch_b(argv[1:], argv[0])
     if argv[:1] == ["order"]:
         for name in LISTS:
             print(name, " ".join(order(name)[:EXTRA_CAP]))
