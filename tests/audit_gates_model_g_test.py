@@ -316,3 +316,32 @@ def test_show_versions_is_a_query(tmp_path: Path, code: str, gate: bool) -> None
     )
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == ([("QG104", CI, line_of(text, "python -c"), False)] if gate else [])
+
+
+# ---- a request to a local service, only shown -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("recipe", "expected"),
+    [
+        # CheikhAiLabs: a dead API (curl exit 7) is lost in the pipe: a note
+        ("curl -sS http://localhost:8001/health | cat", [("QG112", False)]),
+        # thrown away on purpose, still a note: only the target says it probes
+        ("curl -sS http://127.0.0.1:8001/health || true", [("QG101", False)]),
+        # twins: a download saved to a file is setup; a remote URL is no probe
+        ("curl -sS -o out.json http://localhost:8001/health | cat", []),
+        ("curl -sS https://example.org/install.sh | cat", []),
+        # `--fail -o /dev/null` is a probe by its own options, as before
+        (
+            "curl -fsS -o /dev/null http://localhost:8001/health || true",
+            [("QG101", True)],
+        ),
+    ],
+    ids=["pipe", "or-true", "saved", "remote", "strict"],
+)
+def test_a_local_request_only_shown_is_a_probe_by_its_target_only(
+    tmp_path: Path, recipe: str, expected: list[tuple[str, bool]]
+) -> None:
+    makefile = f"smoke:\n\t{recipe}\n"
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert [(rule, failing) for rule, _, _, failing in found] == expected

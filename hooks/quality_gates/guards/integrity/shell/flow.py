@@ -116,6 +116,11 @@ class Walker:
         """Certain on a checker's own name, or a failure thrown away on purpose."""
         if self.place:
             return False, self.place
+        if gate.strength == "probe":
+            return False, (
+                f"`{gate.key}` asks a local service without `--fail` and is a check "
+                "only by its step's or target's name: it may be a look, not a probe"
+            )
         if gate.strength == "named" or explicit:
             return True, ""
         return False, (
