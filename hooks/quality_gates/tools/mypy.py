@@ -413,9 +413,9 @@ class Mypy(Adapter):
         on_line = functools.partial(_remember, records)
         proc = self.spawn(ctx, args, files, on_line=on_line)
         notes = []
-        twice = DUPLICATE.search(proc.stdout)
         env = None
-        if proc.returncode == 2 and twice and "--explicit-package-bases" not in args:
+        twice = proc.returncode == 2 and DUPLICATE.search(proc.stdout)
+        if twice and "--explicit-package-bases" not in args:
             lost = time.perf_counter() - start
             args = [*args, "--explicit-package-bases"]
             notes.append(_rerun_note(proc.stdout, lost))
@@ -460,8 +460,10 @@ def _config_notes(proc: Proc) -> list[str]:
 
     mypy's own run prints them and goes on; they are no finding and no error.
     """
-    found = _CONFIG_NOTE.findall(proc.stdout) + _CONFIG_WARNING.findall(proc.stderr)
-    proc.stdout = _CONFIG_NOTE.sub("", proc.stdout)
+    found = _CONFIG_WARNING.findall(proc.stderr)
+    if ": note: " in proc.stdout:  # else no line is one (a large tree's output)
+        found[:0] = _CONFIG_NOTE.findall(proc.stdout)
+        proc.stdout = _CONFIG_NOTE.sub("", proc.stdout)
     return [f"mypy: {line.strip()}" for line in found]
 
 
@@ -517,12 +519,18 @@ def _record(text: str) -> dict[str, Any] | None:
     return record
 
 
+@functools.lru_cache(maxsize=8192)
+def _posix(name: str) -> str:
+    """Return a path mypy printed as the report's (once per file: 30k records)."""
+    return Path(name).as_posix().removeprefix("./")
+
+
 def _finding(record: dict[str, Any]) -> Finding:
     return Finding(
         tool="mypy",
         rule=str(record.get("code") or "misc"),
         severity="error" if record["severity"] == "error" else "warning",
-        path=Path(str(record["file"])).as_posix().removeprefix("./"),
+        path=_posix(str(record["file"])),
         line=int(record["line"]),
         column=max(int(record["column"]), 0) + 1,  # JSON columns count from 0
         message=str(record["message"]),
