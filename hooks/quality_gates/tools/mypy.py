@@ -130,9 +130,7 @@ class Blocked(Proc):
 
     blocked: list[Finding] = dataclasses.field(default_factory=list)
     # the JSON records of mypy's output by line, parsed while mypy ran
-    records: dict[str, dict[str, Any] | None] = dataclasses.field(
-        default_factory=dict
-    )
+    records: dict[str, dict[str, Any] | None] = dataclasses.field(default_factory=dict)
 
 
 def package_bases(ctx: Context) -> list[str]:
