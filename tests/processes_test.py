@@ -67,3 +67,19 @@ def test_a_stopped_group_kills_its_process_and_starts_no_other(
     assert isinstance(refused, processes.Stopped) and not group.procs
     # other work is not in the group: it still starts
     assert processes.run(["true"], cwd=tmp_path).returncode == 0
+
+
+def test_a_failing_line_reader_still_reads_the_output_to_its_end(
+    tmp_path: Path,
+) -> None:
+    """A tool writing more than a pipe holds is never left blocked on it."""
+    seen: list[str] = []
+
+    def fails(line: str) -> None:
+        seen.append(line)
+        raise ValueError("a bug in the reader")
+
+    script = "i=0; while [ $i -lt 20000 ]; do echo line $i; i=$((i+1)); done"
+    done = processes.run(["sh", "-c", script], cwd=tmp_path, on_line=fails)
+    assert done.returncode == 0 and seen == ["line 0\n"]
+    assert done.stdout.count("\n") == 20000

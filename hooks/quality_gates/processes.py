@@ -91,11 +91,16 @@ class _Reading:
         for reader in self.readers:
             reader.start()
 
-    def _lines(self, on_line: Callable[[str], None]) -> None:
+    def _lines(self, on_line: Callable[[str], None] | None) -> None:
+        """Read the output to its end; ``on_line`` failing stops only its calls."""
         assert self.proc.stdout is not None  # nosec B101 - started with a pipe
         for line in self.proc.stdout:
             self.out.append(line)
-            on_line(line)
+            try:
+                if on_line is not None:
+                    on_line(line)
+            except Exception:  # a reader that stops reading would block the tool
+                on_line = None
 
     def _rest(self) -> None:
         assert self.proc.stderr is not None  # nosec B101 - started with a pipe
