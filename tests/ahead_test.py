@@ -76,34 +76,6 @@ def make(project: Project, bad: dict[str, str]) -> list[str]:
     return good
 
 
-def gate(
-    project: Project,
-    cache: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> dict[str, Any]:
-    """Run the gate cold (cache in ``cache``) in-process; its JSON report."""
-    monkeypatch.chdir(project.root)
-    monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(cache))
-    capsys.readouterr()
-    code = cli.main(["run", "--all-files", "--format", "json"])
-    report: dict[str, Any] = json.loads(capsys.readouterr().out)
-    assert code == 1, report  # mypy's return-value findings
-    return report
-
-
-def without_ahead(
-    project: Project,
-    cache: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> dict[str, Any]:
-    """Run the gate as ``gate`` does, mypy started after the judging (none ahead)."""
-    with monkeypatch.context() as patch:
-        patch.setattr(Runner, "_ahead", lambda self, *args: None)
-        return gate(project, cache, monkeypatch, capsys)
-
-
 def same(report: dict[str, Any]) -> dict[str, Any]:
     """Return the report without the seconds each tool took."""
     tools = {
@@ -113,113 +85,121 @@ def same(report: dict[str, Any]) -> dict[str, Any]:
     return {**report, "tools": tools}
 
 
-def cached_values(cache: Path) -> Counter[str]:
-    """Every value of the result cache (keys are signed per cache: not compared)."""
+def cached(cache: Path, column: str) -> Counter[str]:
+    """Count the result cache's keys or values (``column``: k or v)."""
     with sqlite3.connect(cache / "results.sqlite3") as db:
-        return Counter(v for (v,) in db.execute("SELECT v FROM results"))
+        sql = f"SELECT {column} FROM results"  # nosec B608 - k or v, from the test
+        return Counter(row for (row,) in db.execute(sql))
 
 
-def cached_keys(cache: Path) -> set[str]:
-    with sqlite3.connect(cache / "results.sqlite3") as db:
-        return {k for (k,) in db.execute("SELECT k FROM results")}
+class Case:
+    """One project, its runs in this process, and what they started."""
+
+    def __init__(
+        self,
+        project: Project,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        events: list[tuple[str, Any]],
+    ) -> None:
+        self.project, self.tmp = project, tmp_path
+        self.monkeypatch, self.capsys, self.events = monkeypatch, capsys, events
+
+    def gate(self, cache: str = "ahead") -> dict[str, Any]:
+        """Run the gate in-process, its caches in ``cache``; return its JSON report."""
+        self.monkeypatch.chdir(self.project.root)
+        self.monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(self.tmp / cache))
+        self.capsys.readouterr()
+        code = cli.main(["run", "--all-files", "--format", "json"])
+        report: dict[str, Any] = json.loads(self.capsys.readouterr().out)
+        assert code == 1, report  # mypy's return-value findings
+        return report
+
+    def same_as_before(self, report: dict[str, Any]) -> list[list[str]]:
+        """Run again with nothing ahead: the same report and cache; its mypy runs."""
+        self.events.clear()
+        with self.monkeypatch.context() as patch:
+            patch.setattr(Runner, "_ahead", lambda self, *args: None)
+            before = self.gate("after")
+        assert same(report) == same(before)
+        assert cached(self.tmp / "ahead", "v") == cached(self.tmp / "after", "v")
+        return mypy_runs(self.events)
 
 
-def test_mypy_starts_once_ahead_when_every_file_is_valid(
+@pytest.fixture
+def case(
     project: Project,
     tmp_path: Path,
-    events: list[tuple[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:
-    good = make(project, {})
+    events: list[tuple[str, Any]],
+) -> Case:
+    return Case(project, tmp_path, monkeypatch, capsys, events)
+
+
+def test_mypy_starts_once_ahead_when_every_file_is_valid(case: Case) -> None:
+    good = make(case.project, {})
     launch = Runner._launch
 
     def launched(self: Runner, *args: Any) -> Any:
-        events.append(("launch", args[1].name))
+        case.events.append(("launch", args[1].name))
         return launch(self, *args)
 
-    with monkeypatch.context() as patch:
+    with case.monkeypatch.context() as patch:
         patch.setattr(Runner, "_launch", launched)
-        report = gate(project, tmp_path / "ahead", monkeypatch, capsys)
+        report = case.gate()
+    events = case.events
     assert mypy_runs(events) == [sorted(["pkg/__init__.py", *good])]
     # launched before the judging: every module was compiled after it
     first = events.index(("launch", "mypy"))
     judged = [name for kind, name in events[first:] if kind == "compile"]
     assert set(good) <= set(judged)
     assert [e for e in events if e[0] == "launch"] == [("launch", "mypy")]
-    events.clear()
-    before = without_ahead(project, tmp_path / "after", monkeypatch, capsys)
-    assert mypy_runs(events) == [sorted(["pkg/__init__.py", *good])]
-    assert same(report) == same(before)
     assert {f["tool"] for f in report["findings"]} == {"mypy", "ruff"}
-    assert cached_values(tmp_path / "ahead") == cached_values(tmp_path / "after")
+    assert case.same_as_before(report) == [sorted(["pkg/__init__.py", *good])]
 
 
-def test_a_file_not_valid_starts_mypy_again_without_it(
-    project: Project,
-    tmp_path: Path,
-    events: list[tuple[str, Any]],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    good = make(project, {"pkg/broken.py": "x = (\n"})
-    report = gate(project, tmp_path / "ahead", monkeypatch, capsys)
+def test_a_file_not_valid_starts_mypy_again_without_it(case: Case) -> None:
+    good = make(case.project, {"pkg/broken.py": "x = (\n"})
+    report = case.gate()
     valid = sorted(["pkg/__init__.py", *good])
-    runs = mypy_runs(events)
+    runs = mypy_runs(case.events)
     # the run ahead on every file, stopped (if it started at all), then one
     # without the file: mypy never got to stop at it itself
     assert runs[-1] == valid and runs.count(valid) == 1
     assert runs[:-1] in ([], [sorted([*valid, "pkg/broken.py"])])
-    events.clear()
-    before = without_ahead(project, tmp_path / "after", monkeypatch, capsys)
-    assert mypy_runs(events) == [valid]
-    assert same(report) == same(before)
     (problem,) = [f for f in report["findings"] if f["tool"] == "python"]
     assert (problem["path"], problem["rule"]) == ("pkg/broken.py", "E999")
-    assert cached_values(tmp_path / "ahead") == cached_values(tmp_path / "after")
+    assert case.same_as_before(report) == [valid]
 
 
-def test_past_its_restarts_mypy_starts_after_the_judging(
-    project: Project,
-    tmp_path: Path,
-    events: list[tuple[str, Any]],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_past_its_restarts_mypy_starts_after_the_judging(case: Case) -> None:
     broken = {f"pkg/broken{n}.py": "x = (\n" + "#\n" * n for n in range(5)}
-    good = make(project, broken)
-    report = gate(project, tmp_path / "ahead", monkeypatch, capsys)
+    good = make(case.project, broken)
+    report = case.gate()
     valid = sorted(["pkg/__init__.py", *good])
-    runs = mypy_runs(events)
+    runs = mypy_runs(case.events)
     assert runs[-1] == valid and runs.count(valid) == 1
     # the first run and one per restart at most, each on a broken file
     assert len(runs) <= 1 + ahead.RESTARTS + 1
     assert all(set(run) - set(valid) for run in runs[:-1])
-    events.clear()
-    before = without_ahead(project, tmp_path / "after", monkeypatch, capsys)
-    assert same(report) == same(before)
-    assert {f["path"] for f in report["findings"] if f["tool"] == "python"} == set(
-        broken
-    )
-    assert cached_values(tmp_path / "ahead") == cached_values(tmp_path / "after")
+    found = {f["path"] for f in report["findings"] if f["tool"] == "python"}
+    assert found == set(broken)
+    assert case.same_as_before(report) == [valid]
 
 
-def test_nothing_starts_ahead_when_every_verdict_is_cached(
-    project: Project,
-    tmp_path: Path,
-    events: list[tuple[str, Any]],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_nothing_starts_ahead_when_every_verdict_is_cached(case: Case) -> None:
     """Warm, nothing changed: no syntax to judge, no tool to start."""
-    make(project, {"pkg/broken.py": "x = (\n"})
-    first = gate(project, tmp_path / "cache", monkeypatch, capsys)
-    keys = cached_keys(tmp_path / "cache")
-    events.clear()
-    again = gate(project, tmp_path / "cache", monkeypatch, capsys)
-    assert mypy_runs(events) == [] and not any(k == "compile" for k, _ in events)
+    make(case.project, {"pkg/broken.py": "x = (\n"})
+    first = case.gate("cache")
+    keys = cached(case.tmp / "cache", "k")
+    case.events.clear()
+    again = case.gate("cache")
+    assert mypy_runs(case.events) == []
+    assert not any(kind == "compile" for kind, _ in case.events)
     assert same(again)["findings"] == same(first)["findings"]
-    assert cached_keys(tmp_path / "cache") == keys
+    assert cached(case.tmp / "cache", "k") == keys
 
 
 # -- the bookkeeping, with launches that start nothing --------------------------
