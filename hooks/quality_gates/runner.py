@@ -717,7 +717,7 @@ class Runner:
             else:
                 futures[run.future], own[run.future] = t, run.own
         results: list[Finding] = []
-        for future in concurrent.futures.as_completed(futures):
+        for future in processes.completed(list(futures)):
             task = futures[future]
             if future in own:  # what the run said of itself, as if run now
                 tool = task.adapter.name
