@@ -70,7 +70,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("config: [tool.quality-gates], validated against the registry", ("config",)),
     (
         "runner: adapters run through the cache, baseline and score applied",
-        ("cache", "runner", "session", "verdict", "scan", "history"),
+        ("cache", "ahead", "runner", "session", "verdict", "scan", "history"),
     ),
     (
         "checks beside the tools: guards and the dependency audit",

@@ -140,6 +140,8 @@ def _run(argv: Sequence[str]) -> int:
         what = "terminated" if isinstance(exc, processes.Terminated) else "interrupted"
         terminal.say(f"quality-gates {args.command}: {what}", file=sys.stderr)
         return ERROR
+    except BrokenPipeError:  # a reader that stopped early: ``main`` ends quietly
+        raise
     except Exception as exc:  # a bug: never exit 1, which says "findings"
         traceback.print_exc(file=sys.stderr)
         terminal.say(
