@@ -8,6 +8,7 @@ their own: the gate must stop them itself, and cancel the batches not started.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import signal
 import subprocess
@@ -29,6 +30,50 @@ def resumed() -> Iterator[None]:
     """``stop_all`` stops this process from starting tools: undo it after."""
     yield
     processes._stopping.clear()
+
+
+def test_an_interrupt_while_waiting_for_batches_leaves_no_lock_held() -> None:
+    """The interrupt lands while the run waits on a batch's lock: workers still finish.
+
+    Another thread holds one batch's lock as the run starts waiting; SIGINT
+    arrives then.  ``as_completed`` would keep the locks it had taken (a worker
+    finishing those batches, and the pool's shutdown, would hang forever).
+    """
+    futures: list[concurrent.futures.Future[int]] = [
+        concurrent.futures.Future() for _ in range(4)
+    ]
+    held = max(futures, key=id)  # as_completed takes the others first
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with held._condition:  # type: ignore[attr-defined]
+            taken.set()
+            release.wait(10)
+
+    threading.Thread(target=hold, daemon=True).start()
+    assert taken.wait(5)
+    main = threading.get_ident()
+    timer = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT))
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in processes.completed(futures):
+                pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        release.set()
+    finished: list[int] = []
+
+    def finish() -> None:  # as a worker does: blocks on a lock left held
+        for future in futures:
+            future.set_result(1)
+            finished.append(1)
+
+    worker = threading.Thread(target=finish, daemon=True)
+    worker.start()
+    worker.join(5)
+    assert finished == [1, 1, 1, 1]
 
 
 def session_left(sid: int) -> list[str]:

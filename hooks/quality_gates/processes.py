@@ -14,13 +14,16 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
+import queue
 import signal
 import subprocess  # nosec B404 - argument lists, never a shell
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TypeVar
 
 GRACE_SECONDS = 2.0
+T = TypeVar("T")
 _lock = threading.Lock()
 _running: set[subprocess.Popen[str]] = set()
 _stopping = threading.Event()
@@ -132,6 +135,25 @@ def pool(jobs: int) -> Iterator[concurrent.futures.ThreadPoolExecutor]:
         executor.shutdown(wait=True, cancel_futures=True)
         raise
     executor.shutdown(wait=True)
+
+
+def completed(
+    futures: Sequence[concurrent.futures.Future[T]],
+) -> Iterator[concurrent.futures.Future[T]]:
+    """Yield each of ``futures`` as it finishes; an interrupt may land while waiting.
+
+    ``concurrent.futures.as_completed`` takes every future's lock at once: an
+    interrupt between two of them leaves the ones already taken held by this
+    thread, a worker finishing such a future waits for it forever, and so does
+    the pool's shutdown (the run never stops).  Here each future's lock is only
+    taken by ``add_done_callback`` (a ``with`` block, released on an
+    interrupt), and the wait is on a queue the workers' callbacks fill.
+    """
+    done: queue.SimpleQueue[concurrent.futures.Future[T]] = queue.SimpleQueue()
+    for future in futures:
+        future.add_done_callback(done.put)
+    for _ in futures:
+        yield done.get()
 
 
 def on_sigterm(number: int, frame: object) -> None:

@@ -607,7 +607,7 @@ class Runner:
         to_store: dict[str, Any] = {}
         with processes.pool(self.jobs) as pool:
             futures = {pool.submit(self._run_task, t, tally): t for t in tasks}
-            for future in concurrent.futures.as_completed(futures):
+            for future in processes.completed(list(futures)):
                 task = futures[future]
                 results += self._collect(task, future, pending, lines, to_store, tally)
         if self.cache:
