@@ -259,6 +259,72 @@ def test_ruff_asked_for_is_installed_in_the_gate_hook(project: Project) -> None:
     assert ws.offers == []
 
 
+def test_a_ruff_config_without_a_ruff_hook_offers_ruff(tmp_path: Path) -> None:
+    # psygnal 0.16.1: [tool.ruff] and [tool.mypy], no hook; init offered only
+    # black, flake8, isort and bandit, and never named the ruff it configures
+    tools, ws = plan_tools(
+        tmp_path,
+        {"pyproject.toml": "[tool.ruff]\nline-length = 88\n\n[tool.mypy]\n"},
+    )
+    assert tools == ("mypy",)
+    assert ws.offers[-1] == (
+        "ruff (lints and formats: ruff check, ruff format --check): configured "
+        "(pyproject.toml [tool.ruff]) but run by no pre-commit hook; for the gate "
+        f"to run it, with {ruff_pin()} in its hook's environment: quality-gates "
+        "init --tools mypy,ruff"
+    )
+
+
+TOX_LINT = """\
+[tox]
+envlist = lint,py312
+
+[testenv]
+deps = pytest
+commands = pytest {posargs} test
+
+[testenv:lint]
+skip_install = True
+deps =
+    flake8
+    flake8-bugbear  # its B9 codes are in extend-select
+    flake8-docstrings
+    pep8-naming>=0.13
+    {[testenv]deps}
+commands =
+    - python -m flake8 src test
+
+[testenv:typing]
+deps = flake8-not-run-here
+commands = mypy src
+
+[flake8]
+extend-select = B950
+"""
+
+
+def test_the_flake8_plugins_of_a_tox_lint_run_go_to_the_gate_hook(
+    project: Project,
+) -> None:
+    # versioningit's tox lint env: without bugbear in the hook, B042 was dropped
+    project.write("tox.ini", TOX_LINT)
+    project.write("app.py", '"""A."""\n')
+    project.commit()
+    ws = Workspace.open(project.root)
+    request = plan.Request(project.root, SUITE, "v0.1.0")
+    planned = plan._planned(
+        request, ws, None, hooks.Found(), (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
+    )
+    doc = yaml.safe_load(planned[".pre-commit-config.yaml"])
+    (gate,) = doc["repos"][0]["hooks"]
+    # flake8-docstrings: the suite pins it; flake8-not-run-here: that env runs mypy
+    assert gate["additional_dependencies"] == ["flake8-bugbear", "pep8-naming>=0.13"]
+    assert (
+        "flake8: the plugins tox.ini [testenv:lint] installs for its flake8 run go "
+        "to the hook's additional_dependencies: flake8-bugbear, pep8-naming>=0.13"
+    ) in ws.notes
+
+
 @pytest.mark.parametrize(
     ("tool", "url", "hook_id"),
     [
@@ -306,6 +372,29 @@ def test_docstring_codes_stay_as_the_project_had_them(
     ignored = ws.ini_value("setup.cfg", "flake8", "extend-ignore")
     assert (ignored == "D") is off
     assert any("docstring checks" in offer for offer in ws.offers) is off
+
+
+def test_docstring_codes_off_in_a_tool_flake8_list_keep_it_a_list(
+    project: Project,
+) -> None:
+    # flake8-pyproject reads [tool.flake8]; D joins its list, never its text
+    hook = HOOK.format(url="https://github.com/pycqa/flake8", id="flake8")
+    hook += "        additional_dependencies: [flake8-pyproject]\n"
+    pyproject = '[tool.flake8]\nextend-ignore = ["E203", "W503"]\n'
+    _, ws = plan_tools(
+        project.root, {"pyproject.toml": pyproject, ".pre-commit-config.yaml": hook}
+    )
+    assert ws.lookup("tool", "flake8", "extend-ignore") == ["E203", "W503", "D"]
+    # the real flake8 reads it: E203 and D ignored, the rest reported
+    project.write("pyproject.toml", ws.text("pyproject.toml") or "")
+    project.write("m.py", "x = [1, 2]\ny = x[1 :]\nimport os\n")
+    project.commit()
+    code, report, err = cli_json(
+        project.root, "run", "--all-files", "--tools", "flake8"
+    )
+    assert report["errors"] == [], err
+    rules = [(f["rule"], f["line"]) for f in report["findings"]]
+    assert (code, rules) == (1, [("E402", 3), ("F401", 3)])
 
 
 LONG_IMPORT = (

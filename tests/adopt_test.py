@@ -507,6 +507,45 @@ repos:
 """
 
 
+LAST_REPLACED = """\
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v4.3.0
+    hooks:
+      - id: end-of-file-fixer
+
+  - repo: https://github.com/psf/black.git
+    rev: 25.12.0
+    hooks:
+      - id: black
+
+  - repo: https://github.com/PyCQA/flake8.git
+    rev: 7.3.0
+    hooks:
+      - id: flake8
+"""
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_the_last_repository_replaced_leaves_no_blank_line_at_the_end(
+    nl: str,
+) -> None:
+    # end-of-file-fixer, kept, would fail on the file init wrote
+    text = LAST_REPLACED.replace("\n", nl)
+    assert _render(text, ("black", "flake8")) == (
+        "repos:\n"
+        "  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+        "    rev: v4.3.0\n"
+        "    hooks:\n"
+        "      - id: end-of-file-fixer\n\n"
+        "  - repo: https://github.com/OWNER/quality-gates\n"
+        "    rev: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  # frozen: v0.1.0\n"
+        "    hooks:\n"
+        "      - id: quality-gate\n"
+        "        name: quality gate (black, flake8)\n"
+    ).replace("\n", nl)
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [

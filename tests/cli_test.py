@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import HOOKS, REPO, InProcess
+from conftest import HOOKS, REPO, InProcess, Project
 from quality_gates.cli import build_parser
 
 DESIGN_SUBCOMMANDS = (
@@ -69,6 +69,36 @@ def test_no_subcommand_is_a_usage_error(qg: InProcess) -> None:
     proc = qg(REPO)
     assert proc.returncode == 2
     assert "required" in proc.stderr
+
+
+def test_a_bug_in_the_suite_exits_2_not_1_which_says_findings(
+    qg: InProcess, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception (a bug of the suite) is an error, never "findings".
+
+    The bug is simulated: flake8's real run, then its parser raises (the
+    monkeypatch stands in for a defect no input can trigger on purpose).
+    """
+    from quality_gates.tools import get
+
+    def broken(*args: object) -> object:
+        raise ValueError("an unexpected record")
+
+    project.write("a.py", '"""A module."""\n\nX = 1\n')
+    project.commit()
+    monkeypatch.setattr(type(get("flake8")), "parse", broken)
+    proc = qg(project.root, "run", "--tools", "flake8", "--no-cache", "a.py")
+    assert proc.returncode == 2
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == (
+        "quality-gates run: internal error: ValueError: an unexpected record"
+        " (a bug; the traceback is above)"
+    )
+    assert "Traceback (most recent call last)" in proc.stderr
+    monkeypatch.undo()  # the next run in this process starts its tools again
+    again = qg(project.root, "run", "--tools", "flake8", "--no-cache", "a.py")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "error" not in again.stderr
 
 
 def test_run_imports_no_heavy_module_at_start() -> None:

@@ -202,3 +202,46 @@ def test_an_undecodable_file_names_every_tool_even_isort(project: Project) -> No
     assert finding["message"].endswith(
         "(reported once for isort and flake8, which were not given the file)"
     )
+
+
+@pytest.mark.parametrize(
+    ("config", "bad", "message"),
+    [
+        pytest.param(
+            "[tool.isort]\natomic = true\n",
+            '"""Doc."""\u2028\u2028import sys\u2028import os\n',  # U+2028: one line
+            "isort refused this file: it is not valid Python, and the isort config's",
+            id="atomic-refuses-what-does-not-compile",
+        ),
+        pytest.param(
+            "",
+            '"""Doc."""\n\nfrom os import (\n    sep,\n',
+            "isort crashed on this file (ERROR: isort was told to sort imports within",
+            id="unclosed-parenthesis-stops-isort",
+        ),
+    ],
+)
+def test_a_file_isort_stops_at_is_one_finding_the_rest_are_checked(
+    project: Project, config: str, bad: str, message: str
+) -> None:
+    # isort's own run stops at the file (exit 1, no diff of the files after it)
+    if config:
+        project.write("pyproject.toml", config)
+    project.write("a_bad.py", bad)
+    for name in ("b.py", "c.py"):
+        project.write(name, '"""Doc."""\n\n' + UNSORTED)
+    project.commit()
+    own = run_tool(project.root, "isort", "--check-only", "a_bad.py", "b.py")
+    assert (own.returncode, own.stdout) == (1, "")
+    assert "contains syntax errors" in own.stderr
+    code, report, err = cli_json(project.root, "run", "--all-files", "--tools", "isort")
+    assert report["errors"] == [], err
+    found = [(f["path"], f["rule"]) for f in report["findings"]]
+    assert (code, found) == (
+        1,
+        [
+            ("a_bad.py", "tool-error"),
+            *[(n, "I001") for n in ("b.py", "b.py", "c.py", "c.py")],
+        ],
+    )
+    assert report["findings"][0]["message"].startswith(message)

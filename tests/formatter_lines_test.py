@@ -27,6 +27,21 @@ from quality_gates.tools.base import diff_lines
             id="insertion-flags-the-line-it-goes-before",
         ),
         pytest.param(
+            "--- m.py\n+++ m.py\n@@ -1,3 +1,4 @@\n # A\n+\n \n def f():\n",
+            [("m.py", 3, 0, 1)],
+            id="blank-inserted-before-a-blank-flags-the-line-after-the-blanks",
+        ),
+        pytest.param(
+            "--- m.py\n+++ m.py\n@@ -1,3 +1,4 @@\n # A\n \n+\n def f():\n",
+            [("m.py", 3, 0, 1)],
+            id="blank-inserted-after-a-blank-flags-the-same-line",
+        ),
+        pytest.param(
+            "--- m.py\n+++ m.py\n@@ -1,3 +1,4 @@\n # A\n+x = 1\n \n def f():\n",
+            [("m.py", 2, 0, 1)],
+            id="a-line-that-is-not-blank-flags-the-line-it-goes-before",
+        ),
+        pytest.param(
             "--- m.py\n+++ m.py\n@@ -4,2 +4,3 @@\n a = 1\n b = 2\n+c = 3\n",
             [("m.py", 5, 0, 1)],
             id="insertion-at-the-end-flags-the-last-line",
@@ -108,6 +123,38 @@ def test_black_new_bad_line_inside_a_baselined_block_fails(baselined: Project) -
     edit(baselined, "m.py", "    return {", "    print({ 'c':3 })\n    return {")
     code, report = run(baselined, "m.py")
     assert (code, new_rows(report)) == (1, [("BLK100", 10)])
+
+
+def _functions(start: int, count: int) -> str:
+    return "".join(
+        f"def f{n}():\n    return {n}\n\n\n" for n in range(start, start + count)
+    )
+
+
+# two comments black wants two blank lines after; a long stretch after the
+# second makes difflib show its missing blank line *before* the blank line there
+TWO_BLOCKS = (
+    '"""Doc."""\n\n\n'
+    + _functions(0, 6)
+    + "# A\n\ndef a():\n    return 0\n\n\n"
+    + _functions(100, 1)
+    + "# B\n\ndef b():\n    return 0\n\n\n"
+    + _functions(200, 3)
+).rstrip("\n") + "\n"
+
+
+@pytest.mark.parametrize(
+    "baselined", [("black", "m.py", TWO_BLOCKS)], indirect=True, ids=["black"]
+)
+def test_black_block_fixed_above_keeps_the_next_blocks_fingerprint(
+    baselined: Project,
+) -> None:
+    # once A is fixed, difflib shows B's missing blank line *after* the blank
+    # line there (found on a real project: adopt-loop's `above` probe failed)
+    edit(baselined, "m.py", "# A\n\n", "# A\n\nMARK = 1\n\n\n")
+    code, report = run(baselined, "m.py")
+    assert (code, new_rows(report)) == (0, [])
+    assert report["summary"]["fixed"] == 1
 
 
 IMPORTS = '"""Doc."""\nimport sys\nimport os\n\nprint(os, sys)\n'

@@ -676,6 +676,34 @@ def test_hook_install_failure_is_one_line_and_writes_nothing(
     assert "qg-missing-dependency" in line
 
 
+NO_SUCH_PYTHON = """\
+repos:
+  - repo: https://github.com/psf/black
+    rev: 24.4.2
+    hooks:
+      - id: black
+        language_version: python3.99
+"""
+
+
+def test_a_language_version_this_machine_lacks_is_named(
+    project: Project, suite: Path
+) -> None:
+    """The hook's Python is not installed: one line names it, nothing written."""
+    project.write("app.py", "x = 1\n")
+    project.write(".pre-commit-config.yaml", NO_SUCH_PYTHON)
+    project.commit()
+    before = snapshot(project.root)
+    proc = init(project, suite)
+    line = assert_one_error_nothing_written(proc, project.root, before)
+    assert line.startswith(
+        "quality-gates init: error: pre-commit could not install the new hooks, so "
+        "no baseline: there is no python3.99 on this machine, the hooks' "
+        "language_version (the project's own hooks need it too): install it, or "
+        "change their language_version in .pre-commit-config.yaml (Check the log at "
+    )
+
+
 @pytest.mark.slow
 def test_tool_crash_in_the_hook_is_one_line_and_writes_nothing(
     project: Project, suite: Path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,39 @@ def test_missing_ruff_is_exit_2_naming_the_extra(
     assert proc.returncode == 2, out
     assert "ruff: not installed" in out
     assert "pip install 'quality-gates[ruff]'" in out
+
+
+RACE = """
+import threading
+from quality_gates import tools
+
+adapter, barrier, failed = tools.get("ruff"), threading.Barrier(8), []
+
+
+def find() -> None:
+    barrier.wait()
+    try:
+        adapter.command([], [])
+    except Exception as exc:  # what a batch's thread would have died of
+        failed.append(repr(exc))
+
+
+threads = [threading.Thread(target=find) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(failed), failed[:1])
+"""
+
+
+def test_batches_starting_at_once_all_find_ruff() -> None:
+    # a fresh interpreter each time: Python 3.11 fills sysconfig's config vars
+    # on first use, without a lock; ruff's finder read EXE unset in a second
+    # thread (TypeError, the run's traceback) in most such interpreters
+    env = {**os.environ, "PYTHONPATH": str(HOOKS)}
+    for _ in range(5):
+        proc = subprocess.run(
+            [sys.executable, "-c", RACE], capture_output=True, text=True, env=env
+        )
+        assert (proc.returncode, proc.stdout) == (0, "0 []\n"), proc.stderr

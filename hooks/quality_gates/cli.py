@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import traceback
 from collections.abc import Sequence
 
 from quality_gates import __version__, closed_pipe, commands, processes
@@ -125,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str]) -> int:
     command, args = parse(argv)
+    processes.begin()
     processes.handle_sigterm()
     thresholds = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
@@ -137,6 +139,14 @@ def _run(argv: Sequence[str]) -> int:
         processes.stop_all()
         what = "terminated" if isinstance(exc, processes.Terminated) else "interrupted"
         terminal.say(f"quality-gates {args.command}: {what}", file=sys.stderr)
+        return ERROR
+    except Exception as exc:  # a bug: never exit 1, which says "findings"
+        traceback.print_exc(file=sys.stderr)
+        terminal.say(
+            f"quality-gates {args.command}: internal error: "
+            f"{type(exc).__name__}: {exc} (a bug; the traceback is above)",
+            file=sys.stderr,
+        )
         return ERROR
     finally:
         gc.set_threshold(*thresholds)

@@ -156,6 +156,11 @@ def completed(
         yield done.get()
 
 
+def begin() -> None:
+    """Start a run: tools may start (a run stopped before in this process is over)."""
+    _stopping.clear()
+
+
 def on_sigterm(number: int, frame: object) -> None:
     """Raise ``Terminated`` in the main thread: the SIGTERM handler."""
     raise Terminated()

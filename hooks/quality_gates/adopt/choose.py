@@ -25,7 +25,7 @@ from quality_gates import tools as tools_mod
 from quality_gates.adopt import carried_settings, hooks
 from quality_gates.adopt.workspace import Workspace
 from quality_gates.errors import GateError
-from quality_gates.tools.base import read_ini
+from quality_gates.tools.base import Adapter, read_ini
 
 DOCSTRING_PLUGINS = ("flake8-docstrings", "pydocstyle")
 _D_CODE = re.compile(r"(?<![A-Z0-9])D\d*(?![A-Z])")
@@ -86,13 +86,40 @@ def _kept_tools(ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]) -> N
                 "one of them"
             )
             continue
-        adapter = tools_mod.get(tool)
-        needs = " ".join(adapter.extra_requirements()) or f"quality-gates[{tool}]"
+        adapter, needs = _optional(tool)
         ws.offers.append(
             f"{tool} ({adapter.purpose}): its hooks stay ({ids}) and do their "
             f"jobs; for the gate to run {tool} instead, with {needs} in its hook's "
             f"environment: quality-gates init --tools "
             f"{','.join([*chosen, tool])}, then remove those hooks"
+        )
+
+
+def _optional(tool: str) -> tuple[Adapter, str]:
+    """Return an optional tool's adapter and what installs it in the hook."""
+    adapter = tools_mod.get(tool)
+    return adapter, " ".join(adapter.extra_requirements()) or f"quality-gates[{tool}]"
+
+
+def _configured_optional(
+    ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]
+) -> None:
+    """Offer an optional tool the project configures but hooks nowhere (ruff).
+
+    Its config says the project runs it (from tox, make or CI: init cannot
+    tell which of its jobs it does there); the gate runs it only when asked.
+    """
+    for tool in tools_mod.names():
+        if tool in tools_mod.defaults() or tool in found.kept or tool in chosen:
+            continue
+        adapter, needs = _optional(tool)
+        where = adapter.own_config(ws.ctx)
+        if where is None:
+            continue
+        ws.offers.append(
+            f"{tool} ({adapter.purpose}): configured ({where}) but run by no "
+            f"pre-commit hook; for the gate to run it, with {needs} in its hook's "
+            f"environment: quality-gates init --tools {','.join([*chosen, tool])}"
         )
 
 
@@ -118,6 +145,7 @@ def choose_tools(
             + ",".join([*chosen, tool])
         )
     _kept_tools(ws, found, tuple(chosen))
+    _configured_optional(ws, found, tuple(chosen))
     if not chosen:
         raise NothingToAdopt(
             ws.offers,
@@ -149,6 +177,18 @@ def runs_docstrings(ws: Workspace, found: hooks.Found) -> bool:
     )
 
 
+def _with_d(current: object) -> str | list[str]:
+    """Add D to an ``extend-ignore`` as written: a TOML list stays a list.
+
+    flake8-pyproject hands ``[tool.flake8]`` lists to flake8 as they are, so
+    ``["E203", "W503"]`` must not become the text ``"['E203', 'W503'],D"``.
+    """
+    if isinstance(current, list):
+        return [*(str(code) for code in current), "D"]
+    codes = [c.strip() for c in str(current or "").split(",") if c.strip()]
+    return ",".join([*codes, "D"])
+
+
 def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) -> None:
     """Keep flake8's D codes off for a project whose flake8 never reported them.
 
@@ -169,15 +209,12 @@ def docstrings_off(ws: Workspace, found: hooks.Found, tools: tuple[str, ...]) ->
             config_mod.formatter_line_length(ws.root, ws.doc.unwrap())
             or ws.cfg.line_length
         )
-        current = str(values.pop("extend-ignore", ""))
+        current: object = values.pop("extend-ignore", "")
         values.pop("docstring-convention", None)  # no D code is reported
     else:
         values = {}
-        current = str(
-            carried_settings.current(ws, "flake8", where, "extend-ignore") or ""
-        )
-    codes = [c.strip() for c in str(current).split(",") if c.strip()]
-    values["extend-ignore"] = ",".join([*codes, "D"])
+        current = carried_settings.current(ws, "flake8", where, "extend-ignore")
+    values["extend-ignore"] = _with_d(current)
     carried_settings.write(ws, "flake8", where, values)
     ws.notes.append(
         f"flake8: docstring checks (D codes) stay off, as the project's flake8 had "

@@ -114,6 +114,11 @@ def distribution(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else requirement
 
 
+def why_dropped(dependency: str) -> str | None:
+    """Say why a dependency cannot go to the hook's environment, None if it can."""
+    return _why_dropped(dependency)
+
+
 def _why_dropped(dependency: str) -> str | None:
     # another version of a pinned tool in the hook's env would fight the suite's
     if distribution(dependency) in pinned():

@@ -30,7 +30,7 @@ from quality_gates.adopt import (
 )
 from quality_gates.adopt import record as record_mod
 from quality_gates.adopt import rev as rev_mod
-from quality_gates.adopt import snapshot, workflow
+from quality_gates.adopt import snapshot, tox_plugins, workflow
 from quality_gates.adopt.edit import SuiteHook
 from quality_gates.adopt.workspace import PYPROJECT, Workspace, read_text
 from quality_gates.atomic import refuse_outside, write_atomic
@@ -363,6 +363,11 @@ def _suite_hooks(
     """Return the suite's hooks, with the replaced hooks' dependencies carried over."""
     carried_deps, dropped = hooks.dependencies(found)
     hooks.install_optional(tools, carried_deps)
+    if "flake8" in tools:
+        plugins, notes = tox_plugins.carried(ws.root, carried_deps.get("flake8", []))
+        if plugins:
+            carried_deps.setdefault("flake8", []).extend(plugins)
+        ws.notes += notes
     for dep, why in dropped.items():
         ws.notes.append(f"not carried over: additional dependency {dep} ({why})")
     pythons = language.Pythons(language.default(config))

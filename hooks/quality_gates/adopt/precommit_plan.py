@@ -127,4 +127,16 @@ def render(
     skip = _skip(config, {i.hook.id for i in found.replaced}, style.newline)
     if skip is not None:
         edits.append(skip)
-    return edit.apply(lines, edits)
+    return _ending_as_before(lines, edit.apply(lines, edits))
+
+
+def _ending_as_before(lines: Sequence[str], text: str) -> str:
+    """Leave no blank line at the end where the file had none.
+
+    A replaced repository that was last leaves the blank line before it,
+    and end-of-file-fixer (a hook most projects keep) would fail on the file.
+    """
+    if not lines or not lines[-1].strip():
+        return text
+    body = text.rstrip("\r\n")
+    return body + text[len(body) :].split("\n", 1)[0] + "\n" if body else text

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess  # nosec B404 - git and pre-commit with argument lists
 import sys
@@ -111,6 +112,8 @@ def run_hooks(copy: Path, config: Path, say: Callable[[str], None]) -> tuple[int
     return proc.wait(), "".join(lines)
 
 
+# virtualenv's words when the hook's language_version names no Python here
+_NO_PYTHON = re.compile(r"failed to find interpreter for .*python_spec='([^']+)'")
 PRE_COMMIT_ERRORS = ("An unexpected error has occurred", "An error has occurred")
 
 
@@ -133,6 +136,13 @@ def pre_commit_error(code: int, output: str) -> GateError | None:
         )
     rest = lines[start + 1 :]
     cause = next((ln for ln in rest if ln.startswith("ERROR:")), lines[start])
+    missing = next((m[1] for ln in rest if (m := _NO_PYTHON.search(ln))), None)
+    if missing is not None:
+        cause = (
+            f"there is no {missing} on this machine, the hooks' language_version "
+            "(the project's own hooks need it too): install it, or change their "
+            "language_version in .pre-commit-config.yaml"
+        )
     log = next((ln for ln in rest if ln.startswith("Check the log at")), "")
     what = (
         "pre-commit could not install the new hooks"

@@ -557,18 +557,24 @@ def diff_lines(diff: str) -> list[tuple[str, int, int, int]]:
     nothing, while a new badly formatted line is a finding of its own.  Lines
     only inserted (blank lines before a ``def``) flag the line they go before
     (the last line at the end of the file).  The counts are the hunk's.
+
+    Blank lines inserted beside blank lines flag the first line after those
+    blank lines: difflib may put the same insertion before or after a blank
+    line, and which it picks changes with the rest of the file (a block fixed
+    above it), so the flagged line, and the fingerprint, would change too.
     """
     found: list[tuple[str, int, int, int]] = []
     for hunk in _hunks(diff):
         old_line = hunk.start
         flagged: list[int] = []
         previous = " "
-        for kind in (text[:1] for text in hunk.lines):
+        for index, kind in enumerate(text[:1] for text in hunk.lines):
             if kind == "-":
                 flagged.append(old_line)
                 old_line += 1
             elif kind == "+" and previous == " ":
-                flagged.append(old_line)  # an insertion before this line
+                # an insertion before this line (past blank lines, if blank)
+                flagged.append(old_line + _blank_run(hunk.lines, index))
             elif kind == " ":
                 old_line += 1
             previous = kind
@@ -578,6 +584,24 @@ def diff_lines(diff: str) -> list[tuple[str, int, int, int]]:
         for line in dict.fromkeys(flagged):
             found.append((hunk.path, max(min(line, last), 1), *counts))
     return found
+
+
+def _blank_run(lines: Sequence[str], start: int) -> int:
+    """Count the blank context lines after the insertion at ``start``, if blank.
+
+    0 when the insertion at ``lines[start]`` adds a line that is not blank.
+    """
+    index = start
+    while index < len(lines) and lines[index][:1] == "+":
+        if lines[index][1:].strip():
+            return 0
+        index += 1
+    count = 0
+    while index + count < len(lines) and lines[index + count][:1] == " ":
+        if lines[index + count][1:].strip():
+            break
+        count += 1
+    return count
 
 
 @dataclasses.dataclass

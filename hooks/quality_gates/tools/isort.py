@@ -6,6 +6,7 @@ import functools
 import importlib.machinery
 import os
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from quality_gates.tools.base import (
     read_ini,
     read_ini_text,
     register,
+    tool_error,
 )
 from quality_gates.tools.walk import Walk, any_glob
 
@@ -217,10 +219,35 @@ class Isort(Adapter):
             *self.settings(ctx),
         ]
 
+    def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
+        """Run isort; again without each file it stopped its whole run at.
+
+        isort refuses a file that is not valid Python when its ``atomic``
+        setting compiles each file first, and stops there: the files after it
+        go unchecked.  That file is one finding (``parse``); the rest are checked.
+        """
+        left, refused = list(files), []
+        proc = super().run(ctx, args, left)
+        while (name := _refused(ctx.root, proc.stderr, left)) is not None:
+            refused.append(name)
+            left.remove(name)
+            proc = super().run(ctx, args, left) if left else Proc(0, "", "")
+        return Refused(proc, refused)
+
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:
-        """Report I001 per line isort would change; exit 1 without any is an error."""
+        """Report I001 per line isort would change; exit 1 without any is an error.
+
+        A file isort refused as not valid Python is a ``tool-error`` finding.
+        A stop at a file it does not name (an unclosed parenthesis) is a
+        crash to isolate: the output holds the files before it only.
+        """
+        if _SYNTAX_STOP in proc.stderr:
+            raise ToolCrashed(f"isort stopped: {proc.detail()}", traceback=True)
         proc.crash(self.name, (0, 1))
-        findings = []
+        findings = [
+            tool_error(self.name, name, REFUSED_MESSAGE)
+            for name in getattr(proc, "refused", ())
+        ]
         for raw, line, removed, added in diff_lines(proc.stdout):
             path = raw.rsplit(":before", 1)[0]
             if Path(path).is_absolute():
@@ -281,6 +308,38 @@ def editorconfig_settings(root: Path) -> dict[str, str]:
         if section in ("*", "*.py", "**.py") or "py" in (n.strip() for n in names):
             found.update(ini.items(section))
     return {k: v for k, v in found.items() if k not in EDITOR_KEYS}
+
+
+# isort's hard failure on a file that is not valid Python: it stops its run
+_SYNTAX_STOP = "isort was told to sort imports within code that contains syntax errors"
+_STOPPED_AT = re.compile(rf"^ERROR: {_SYNTAX_STOP}: (.+)\.$", re.M)
+REFUSED_MESSAGE = (
+    "isort refused this file: it is not valid Python, and the isort config's "
+    "`atomic` makes isort compile each file first; the other files were checked"
+)
+
+
+class Refused(Proc):
+    """isort's run on the files it did not refuse, and the files it refused."""
+
+    def __init__(self, proc: Proc, refused: list[str]) -> None:
+        """Keep the last run's outcome and the refused files, in order."""
+        super().__init__(proc.returncode, proc.stdout, proc.stderr, proc.notes)
+        self.refused = refused
+
+
+def _refused(root: Path, stderr: str, files: Sequence[str]) -> str | None:
+    """Name the file of ``files`` isort stopped at as not valid Python, if one."""
+    for match in _STOPPED_AT.finditer(stderr):
+        printed = Path(match.group(1))
+        name = (
+            _relative(root, printed)
+            if printed.is_absolute()
+            else posixpath.normpath(printed.as_posix())
+        )
+        if name in files:
+            return name
+    return None
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -15,6 +15,7 @@ import importlib
 import json
 import re
 import subprocess  # nosec B404 - git with fixed arguments, never a shell
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -182,8 +183,7 @@ class Ruff(Adapter):
 
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
         """Run the ruff binary of this environment (what ``python -m ruff`` execs)."""
-        ruff = importlib.import_module("ruff")  # untyped: its binary's finder
-        return [str(ruff.find_ruff_bin()), *args, "--", *files]
+        return [ruff_binary(), *args, "--", *files]
 
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run both commands; their outputs travel together to ``parse``."""
@@ -213,6 +213,24 @@ class LintAndFormat(Proc):
         )
         self.lint = lint
         self.fmt = fmt
+
+
+_FINDING_RUFF = threading.Lock()
+_RUFF: list[str] = []
+
+
+def ruff_binary() -> str:
+    """Return the path of ruff's binary, found once per process, under a lock.
+
+    ruff's finder reads ``sysconfig``'s config vars, which Python 3.11 fills
+    without a lock: two batches starting at once in two threads could see
+    ``EXE`` unset, and ruff's finder raised ``TypeError`` (a traceback, exit 1).
+    """
+    with _FINDING_RUFF:
+        if not _RUFF:
+            ruff = importlib.import_module("ruff")  # untyped: its binary's finder
+            _RUFF.append(str(ruff.find_ruff_bin()))
+        return _RUFF[0]
 
 
 def _json(stdout: str) -> list[dict[str, Any]]:

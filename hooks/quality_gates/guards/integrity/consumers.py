@@ -18,7 +18,7 @@ import yaml
 from quality_gates import yamlnodes
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import gatecmd
-from quality_gates.guards.integrity.shell import script_audit
+from quality_gates.guards.integrity.shell import failure_sinks, parse, script_audit
 from quality_gates.guards.integrity.shell.records import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
@@ -26,11 +26,13 @@ _DEFAULT = Shell()  # bash -e {0}
 _SHOWS = frozenset(
     "echo printf cat cp mv ls tar zip gzip head tail wc jq gh tee mkdir rm".split()
 )
-_EXPANSION = re.compile(r"\$\{[^}]*\}|\$\w+")
+_EXPANSION = re.compile(r"\$\{\{.*?\}\}|\$\{[^}]*\}|\$\w+")
 _FAILS = re.compile(
     r"\bexit\s+(?:[1-9]|\$|\"\$)|(^|[\s;&|(])false\b|core\.setFailed|"
     r"process\.exit\(\s*[1-9]|sys\.exit\(\s*[1-9'\"]"
 )
+
+_SCRIPT_FAILS = re.compile(r"core\.setFailed|process\.exit\(\s*[1-9]|\bthrow\b")
 
 # Opening an issue: an alert that outlives the run.  A comment is not one.
 _OPENS_ISSUE = re.compile(r"\bissues\.create\(|\bgh\s+issue\s+create\b")
@@ -85,8 +87,14 @@ class StepView:
         return any(ref in self.cond or ref in self.body for ref in refs)
 
     def fails(self) -> bool:
-        """Tell whether the step fails the job when it runs."""
-        return bool(_FAILS.search(self.body))
+        """Tell whether the step fails the job when it runs.
+
+        A github-script ``script:`` is JavaScript: ``false`` there is a value,
+        and it fails by ``core.setFailed``, ``process.exit(1)`` or a throw.
+        """
+        script = self.argument("script")
+        rest = self.body.replace(script, " ") if script else self.body
+        return bool(_FAILS.search(rest) or _SCRIPT_FAILS.search(script))
 
     def alerts(self) -> bool:
         """Tell whether the step opens an issue (``gh issue create``, a script)."""
@@ -100,7 +108,8 @@ class StepView:
         """
         for line in self.run.splitlines():
             words = line.split()
-            if words and any(ref in line for ref in refs) and words[0] not in _SHOWS:
+            shown = words and _program(words[0]) in _SHOWS
+            if words and any(ref in line for ref in refs) and not shown:
                 if not _summarises(words, refs):
                     return True
         return False
@@ -189,7 +198,8 @@ def refs_of(sink: str, step_id: str) -> list[str]:
         return [f"env.{name}", f"${name}", f"${{{name}}}"]
     if kind == "file":
         base = name.rsplit("/", 1)[-1]
-        return [name, base, _EXPANSION.sub("*", base)]
+        pattern = _EXPANSION.sub("*", base)
+        return [name, base] + ([pattern] if pattern.strip("*") else [])
     return []
 
 
@@ -210,6 +220,8 @@ def consumed(
     for later in view.steps[index + 1 :]:
         if (later.reads(refs) and later.fails()) or later.judges(files):
             return True
+    if passed_on(jobs, view, index, refs):
+        return True
     if judged_downstream(jobs, job, index, sinks) == "judged":
         return True
     keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
@@ -332,3 +344,71 @@ def _needs_and_fails(other: JobView, job: str, keys: list[str]) -> bool:
     if refs and any(ref in other.cond for ref in refs):
         return any(step.fails() for step in other.steps)
     return any(step.reads(refs) and step.fails() for step in other.steps)
+
+
+# ---- a value derived from a sink, passed on to later steps ---------------
+
+
+def _program(word: str) -> str:
+    """Return the program a line's first word runs: ``TOTALS=$(jq`` runs ``jq``."""
+    if re.match(r"[A-Za-z_]\w*=", word):
+        word = word.split("=", 1)[1]
+    return word.lstrip("$(`\"'")
+
+
+def passed_on(
+    jobs: dict[str, JobView], view: JobView, index: int, refs: list[str]
+) -> bool:
+    """Tell whether a value derived from a sink reaches a step or job that fails.
+
+    ``HIGH=$(jq ... report.sarif)`` then ``echo HIGH=$HIGH >> "$GITHUB_ENV"``
+    passes the report on as ``env.HIGH``; a later step that reads it (``if:
+    env.HIGH > 0``) and fails, or a job reading it through a job output and
+    failing, consumes the report.  Written and only shown, it is lost.
+    """
+    reading, derived = list(refs), list[str]()
+    for later in view.steps[index + 1 :]:
+        if derived and later.reads(derived) and later.fails():
+            return True
+        if later.reads(reading):
+            new = [r for sink in _passes_on(later.run) for r in refs_of(sink, later.id)]
+            derived += new
+            reading += new
+    keys = [k for k, text in view.outputs.items() if any(r in text for r in derived)]
+    return any(_needs_and_fails(other, view.name, keys) for other in jobs.values())
+
+
+def _passes_on(run: str) -> tuple[str, ...]:
+    """Return the step outputs and environment variables a script writes."""
+    try:
+        root = parse.parse(run)
+    except (parse.ParseFailure, RecursionError):
+        return ()
+    found = failure_sinks.sinks(parse.statements(root))
+    return tuple(s for s in found if s.startswith(("env:", "output:")))
+
+
+_ENV_EXPRESSION = re.compile(r"\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}")
+
+
+def with_env_values(
+    sinks: tuple[str, ...], envs: list[yaml.Node | None]
+) -> tuple[str, ...]:
+    """Add the literal name of each file named through ``${{ env.X }}``.
+
+    ``-o "${{ env.SARIF }}"`` with ``SARIF: results.sarif`` in the step's,
+    job's or workflow's ``env:`` (``envs``, nearest first) also writes
+    ``results.sarif``, which a later step may name instead.
+    """
+    values: dict[str, str] = {}
+    for env in reversed(envs):
+        values.update({k: scalar(v) or "" for k, (_, v) in mapping(env).items()})
+    found = list(sinks)
+    for sink in sinks:
+        kind, _, name = sink.partition(":")
+        names = _ENV_EXPRESSION.findall(name) if kind == "file" else []
+        known = all(values.get(n) and "${{" not in values[n] for n in names)
+        if names and known:
+            literal = _ENV_EXPRESSION.sub(lambda m: values[m.group(1)], name)
+            found.append(f"file:{literal}")
+    return tuple(dict.fromkeys(found))

@@ -20,7 +20,9 @@ import re
 from quality_gates.guards.integrity import catalogue as cat
 
 CONTEXT_WORDS = re.compile(
-    r"(?i)test|lint|check|verif|validat|audit|scan|secur|typ(e|ing)|coverage|"
+    r"(?i)"
+    + cat.TEST_WORD
+    + r"|lint|check|verif|validat|audit|scan|secur|typ(e|ing)|coverage|"
     r"\bbuild|compil|\bdocs?\b|documentation|quality|style|format|smoke|sast|"
     r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b|secret|"
     r"fuzz|doctest|sanity|conformance|regression|integration|\beval"
@@ -66,6 +68,13 @@ _SETUP_SUBCOMMANDS = frozenset(
     link uninstall update upgrade download config init new login publish upload
     autoupdate clean""".split()
 )
+# What a checker does when asked to set itself up (``vale sync`` fetches its
+# styles, ``semgrep login``): its first word, never a path it checks.
+_CHECKER_SETUP = [
+    [word]
+    for word in """install sync download update upgrade init login self autoupdate
+    uninstall self-update selfupdate""".split()
+]
 # Tools whose other subcommands (``uv build``, ``cargo build``) are checks only
 # when their step says so.
 _CONTEXT_CAPABLE = frozenset(
@@ -401,7 +410,7 @@ def named(tokens: list[str]) -> bool | None:
         if verdict is not None:
             return verdict
     if head in cat.GATE_TOOLS:
-        return True
+        return _strip_options(args)[:1] not in _CHECKER_SETUP
     if http_probe(head, args):
         return None  # a probe checks where its step says it checks
     if head in cat.PLUMBING or head in cat.REPORTERS:
@@ -475,6 +484,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return False
     if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin
+    if _SHELLS.match(head) and _base(_strip_options(tokens[1:])[0]) in cat.PLUMBING:
+        return False  # `bash codacy final`: a shell running an uploader
     return not (_INTERPRETERS.match(head) and "pip" in tokens[1:3])
 
 

@@ -151,3 +151,48 @@ def _checked(call: ast.Call) -> tuple[list[str], str] | None:
     if keeps and owner in ("subprocess", "sp", "") and call.args:
         return _literal_words(call.args[0]), name
     return None
+
+
+_CATCH_ALL = frozenset(("BaseException", "SystemExit"))
+
+
+def cannot_fail(code: str) -> bool:
+    """Tell a program that exits 0 whatever it finds (its judgement is swallowed).
+
+    Every top-level statement is an import or a ``try`` with a handler that
+    catches everything (a bare ``except:``, ``BaseException``, ``SystemExit``)
+    and neither raises nor exits: ``raise SystemExit('too many issues')``
+    inside ``try: ... except: pass`` is caught, so the program never fails.
+    """
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return bool(tree.body) and all(_swallows(stmt) for stmt in tree.body)
+
+
+def _swallows(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Pass)):
+        return True
+    if not isinstance(stmt, ast.Try) or stmt.orelse or stmt.finalbody:
+        return False
+    catching = [h for h in stmt.handlers if _catches_all(h)]
+    return bool(catching) and all(_quiet(h.body) for h in stmt.handlers)
+
+
+def _catches_all(handler: ast.ExceptHandler) -> bool:
+    kind = handler.type
+    names = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return kind is None or any(
+        isinstance(n, ast.Name) and n.id in _CATCH_ALL for n in names
+    )
+
+
+def _quiet(body: list[ast.stmt]) -> bool:
+    """Tell a handler that neither raises nor exits (``pass``, a print)."""
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, ast.Raise):
+            return False
+        if isinstance(node, ast.Call) and _dotted(node.func)[1] in ("exit", "_exit"):
+            return False
+    return True

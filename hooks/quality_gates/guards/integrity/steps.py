@@ -39,7 +39,7 @@ _GATE_ACTION = re.compile(
     r"lint|test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
     r"bandit|tox|grype|gitleaks|trufflehog|ggshield|detect-secrets|talisman|"
-    r"cibuildwheel|pyright|retry|"
+    r"cibuildwheel|pyright|retry|lychee|"
     r"dependency-check",
     re.IGNORECASE,
 )
@@ -93,6 +93,9 @@ _FAIL_OFF_INPUTS = {
     "soft-fail": "true",
     "no-fail": "true",
 }
+# An action named for moving what others produced (``otel-upload-test-artifact``)
+# is no check, whatever results it carries.
+_MOVES = re.compile(r"(?i)upload|download|publish|deploy|notify")
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
 _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 
@@ -100,7 +103,7 @@ _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
     """Tell whether an action checks: its name says so, and it can fail."""
     name = uses.split("@")[0]
-    if not _GATE_ACTION.search(name):
+    if not _GATE_ACTION.search(name) or _MOVES.search(name.split("/", 1)[-1]):
         return False
     option = _REPORT_BY_DEFAULT.get(name)
     if option is None:
@@ -136,6 +139,7 @@ class _Script:
     job: str = ""
     index: int = 0
     reporting: bool = False  # the step is named for producing a report
+    env: list[yaml.Node | None] = dataclasses.field(default_factory=list)
 
 
 _ALERTS_ONLY = (
@@ -301,9 +305,12 @@ class Auditor:
         scripts: list[_Script] = []
         gates = False
         self.autofix = commits(steps)
+        baselines = baseline_paths(steps)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{step_name(step)}`"
             script = self.step(step, where, job)
+            if _works_in(step, baselines):
+                continue  # it measures the base the change is compared with
             runs_inputs = self.inputs(step, where, job, index)
             if script is not None:
                 script.job, script.index = job.key, index
@@ -331,7 +338,8 @@ class Auditor:
             return None
         self.exit_zero(node, script, where)
         kind = scalar(value(step, "shell")) or job.shell
-        resolved = step_shell.resolve(kind, job.runs_on)
+        condition = scalar(value(step, "if")) or ""
+        resolved = step_shell.resolve(kind, job.runs_on, condition)
         if resolved is None:
             return None
         name = scalar(value(step, "name")) or ""
@@ -343,7 +351,7 @@ class Auditor:
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
-        return _Script(where, node, audit, reporting=reporting)
+        return _Script(where, node, audit, reporting=reporting, env=_envs(step, job))
 
     def script_hits(self, scripts: list[_Script]) -> None:
         """Report the job's script hits, less report runs with a twin."""
@@ -356,6 +364,8 @@ class Auditor:
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
                 detail = f"{script.where}: {hit.detail}"
+                sinks = consumers.with_env_values(hit.sinks, script.env)
+                hit = dataclasses.replace(hit, sinks=sinks)
                 self.report(hit, line, detail, script.job, script.index)
 
     def report(self, hit: Hit, line: int, detail: str, job: str, index: int) -> None:
@@ -465,15 +475,53 @@ class Auditor:
         why = place.demotion(job.workflow, job.name) or job.report_run
         why = why or _manual(step, job)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
+        sinks = consumers.with_env_values(sinks, _envs(step, job))
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
         )
+
+
+_BASE_REF = re.compile(r"\bbase\.(sha|ref)\b|\bgithub\.base_ref\b")
+
+
+def baseline_paths(steps: list[yaml.Node]) -> frozenset[str]:
+    """Folders where a checkout puts the pull request's base, not the change.
+
+    A bundle-size or benchmark comparison builds the base next to the head;
+    whether the base builds says nothing of the change under review.
+    """
+    found = set()
+    for step in steps:
+        uses = scalar(value(step, "uses")) or ""
+        given = value(step, "with")
+        ref = scalar(value(given, "ref")) or ""
+        path = _folder(scalar(value(given, "path")) or "")
+        if uses.startswith("actions/checkout") and path and _BASE_REF.search(ref):
+            found.add(path)
+    return frozenset(found)
+
+
+def _works_in(step: yaml.Node, folders: frozenset[str]) -> bool:
+    """Tell whether a step runs in one of ``folders`` (its ``working-directory``)."""
+    return (
+        bool(folders)
+        and _folder(scalar(value(step, "working-directory")) or "") in folders
+    )
+
+
+def _folder(path: str) -> str:
+    return path.strip().removeprefix("./").rstrip("/")
 
 
 def _manual(step: yaml.Node, job: JobContext) -> str:
     """Why the step runs only by hand (its job's triggers or its own ``if:``)."""
     step_if = scalar(value(step, "if")) or ""
     return job.manual or place.manual_step(job.triggers, step_if)
+
+
+def _envs(step: yaml.Node, job: JobContext) -> list[yaml.Node | None]:
+    """Return the ``env:`` blocks a step sees, nearest first (step, job, workflow)."""
+    return [value(step, "env"), *reversed(job.env)]
 
 
 def _output_input(step: yaml.Node) -> tuple[str, ...]:

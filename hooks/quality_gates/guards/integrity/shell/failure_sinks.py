@@ -44,12 +44,16 @@ def assigned(node: Node) -> list[str]:
 
 def _destinations(statement: Node) -> list[str]:
     """Files a redirected statement writes to (``> f``, ``>> "$GITHUB_OUTPUT"``)."""
+    return [text(target) for target in _destination_nodes(statement)]
+
+
+def _destination_nodes(statement: Node) -> list[Node]:
     out = []
     for redirect in statement.children_by_field_name("redirect"):
         target = redirect.child_by_field_name("destination")
         operator = text(redirect).lstrip("0123456789")
         if target is not None and operator.startswith(">") and "&" not in operator:
-            out.append(text(target))
+            out.append(target)
     return out
 
 
@@ -152,3 +156,38 @@ def writes_report(node: Node, words: list[str]) -> bool:
     if parent is None:
         return False
     return any("/dev/null" not in target for target in _destinations(parent))
+
+
+# ---- names as the script writes them -------------------------------------
+
+
+def as_written(node: Node, source: bytes, names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names``, read from ``node``'s words in the parsed script, as written.
+
+    The parser reads ``${{ expr }}`` as a placeholder of underscores, so a
+    report named ``-o "${{ env.REPORT }}"`` reads as ``______``: no later
+    step names the file that way, and a message must not show it.  Each name
+    is matched to the first unused argument or redirect target it came from
+    (whole, unquoted, or after ``--option=``) and taken from ``source``.
+    """
+    parts = list(parse.arguments(node))
+    statement = parse.redirect_of(node)
+    if statement is not None:
+        parts += _destination_nodes(statement)
+    unused = [_spellings(part, source) for part in parts]
+    out = []
+    for name in names:
+        found = next((i for i, s in enumerate(unused) if name in s), None)
+        out.append(name if found is None else unused.pop(found)[name])
+    return tuple(out)
+
+
+def _spellings(part: Node, source: bytes) -> dict[str, str]:
+    """How a word reads in the parsed script, mapped to how it is written."""
+    masked = text(part)
+    own = source[part.start_byte : part.end_byte].decode(errors="replace")
+    plain, written = parse.unquote(masked), parse.unquote_written(own)
+    found = {masked: written, plain: written}
+    if "=" in plain and "=" in written:
+        found.setdefault(plain.partition("=")[2], written.partition("=")[2])
+    return found

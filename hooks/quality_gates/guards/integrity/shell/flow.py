@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity import gatecmd, pyexec
 from quality_gates.guards.integrity.shell import failure_sinks, inner_scripts, parse
 from quality_gates.guards.integrity.shell.fallbacks import (
     Verdict,
@@ -56,6 +56,8 @@ _EXPECTED = re.compile(
     r"(?i)(fail\w*|error\w*|exit\w*) as expected|expected (failure|error|to fail)"
 )
 _EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
+_HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
+_PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
 
 
 class Walker:
@@ -77,6 +79,9 @@ class Walker:
         self.named = 0  # gates known by their own name, not only their step's
         self.tested = 0
         self.reports: set[str] = set()  # files the gates write their reports to
+        self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
+        self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
+        self.root: Node | None = None
 
     # ---- results -------------------------------------------------------
 
@@ -122,6 +127,7 @@ class Walker:
 
     def last_flow(self, root: Node) -> Flow:
         """Walk a whole script and return the flow of its end."""
+        self.root = root
         return self.sequence(statements(root), eligible=True)
 
     def sequence(self, nodes: list[Node], eligible: bool) -> Flow:
@@ -178,13 +184,19 @@ class Walker:
         """Report a gate whose status is lost because errexit is off."""
         if self.state.errexit_off_line is not None:
             detail = f"`set +e` then `{gate.text}` with no check of its exit status"
-            self.hit("QG104", gate, detail, line=self.state.errexit_off_line)
+            self.hit(
+                "QG104",
+                gate,
+                detail,
+                line=self.state.errexit_off_line,
+                sinks=_file_sinks(gate.files),
+            )
         else:
             detail = (
                 f"`shell: {self.state.label}` runs without `-e`, so `{gate.text}` "
                 "failing does not stop the script and nothing checks its status"
             )
-            self.hit("QG104", gate, detail)
+            self.hit("QG104", gate, detail, sinks=_file_sinks(gate.files))
 
     def statement(self, node: Node, errexit: bool) -> Flow:
         """Walk one statement, bounded in depth."""
@@ -229,11 +241,34 @@ class Walker:
         if kind == "case_statement":
             return self.case(node, errexit)
         if kind == "function_definition":
-            body = node.child_by_field_name("body")
-            if body is not None:
-                self.statement(body, self.state.errexit)
+            self.define(node)
             return Flow()
+        if kind in ("variable_assignment", "declaration_command"):
+            self.assign(node)
         return Flow()
+
+    def define(self, node: Node) -> None:
+        """Walk a function's body once; a call's status is its body's last.
+
+        ``lint() { helm lint "$1" || failed=1; }`` is judged where it is
+        written; ``lint chart`` then carries whatever the body leaves in its
+        status, not a check named by the function's name.
+        """
+        body = node.child_by_field_name("body")
+        name = node.child_by_field_name("name")
+        flow = self.statement(body, self.state.errexit) if body is not None else Flow()
+        if name is not None:
+            self.functions[text(name)] = flow.carriers()
+
+    def assign(self, node: Node) -> None:
+        """Remember ``helm_bin="$(CURDIR)/tools/bin/helm"`` for ``"$helm_bin" ...``."""
+        found = [node] if node.type == "variable_assignment" else node.named_children
+        for item in found:
+            name = item.child_by_field_name("name")
+            given = item.child_by_field_name("value")
+            if item.type != "variable_assignment" or name is None:
+                continue
+            self.values[text(name)] = parse.unquote(text(given)) if given else ""
 
     @staticmethod
     def _wrap(gates: list[Gate], errexit: bool) -> Flow:
@@ -249,6 +284,9 @@ class Walker:
         if words[0] == "set":
             self.set_options(node, words[1:])
             return Flow()
+        words = self.resolved(words)
+        if words[0] in self.functions:
+            return self._wrap(list(self.functions[words[0]]), errexit)
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
@@ -262,6 +300,7 @@ class Walker:
         self.gates += 1
         self.named += check.strength == "named"
         files = failure_sinks.report_files(node, words)
+        files = failure_sinks.as_written(node, self.source, files)
         self.reports.update(files)
         report = bool(files) or failure_sinks.writes_report(node, words)
         gate = Gate(
@@ -273,6 +312,14 @@ class Walker:
             check.strength,
         )
         return self._wrap([gate], errexit)
+
+    def resolved(self, words: list[str]) -> list[str]:
+        """Replace a command held in a variable by the program assigned to it."""
+        held = _HELD.match(words[0])
+        value = self.values.get(held.group(1), "") if held else ""
+        if value and _PROGRAM.fullmatch(value.rsplit("/", 1)[-1]):
+            return [value, *words[1:]]
+        return words
 
     def nested(self, node: Node, words: list[str]) -> list[Gate] | None:
         """Commands a ``bash -c``, ``python -c`` or ``find -exec`` runs itself."""
@@ -343,6 +390,7 @@ class Walker:
         """
         last = self.statement(parts[-1], False).carriers()
         teed = self.teed_and_read(parts[-1], node) or _greps(parts[-1], negated)
+        written = self.piped_to(parts[-1], node)
         for part in parts[:-1]:
             lost = self.statement(part, False).carriers()
             if self.state.pipefail:
@@ -356,7 +404,8 @@ class Walker:
                         f"(`shell: {self.state.label}`), so `{gate.text}` "
                         "failing is lost"
                     )
-                    self.hit("QG112", gate, detail)
+                    sinks = _file_sinks((*written, *gate.files))
+                    self.hit("QG112", gate, detail, sinks=sinks)
         return last
 
     def negated(self, node: Node, parts: list[Node | None]) -> Flow:
@@ -380,10 +429,32 @@ class Walker:
 
     def teed_and_read(self, last: Node, pipeline: Node) -> bool:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
-        words = _part_words(last)
-        files = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
+        files = self.piped_to(last, pipeline, tee_only=True)
         after = self.source[pipeline.end_byte :].decode(errors="replace")
         return any(name in after for name in files if "GITHUB_" not in name)
+
+    def piped_to(
+        self, last: Node, pipeline: Node, tee_only: bool = False
+    ) -> tuple[str, ...]:
+        """Return the files a pipeline's last command writes (``tee F``, ``> F``).
+
+        The pipeline's output, the gate's report, lands there: a later step
+        that reads the file and can fail carries the gate's failure on.
+        """
+        words = _part_words(last)
+        named = [w for w in words[1:] if words[:1] == ["tee"] and not w.startswith("-")]
+        body = (
+            last.child_by_field_name("body")
+            if last.type == "redirected_statement"
+            else last
+        )
+        holders = [body] if tee_only else [body, pipeline]
+        files: tuple[str, ...] = ()
+        for holder in (h for h in holders if h is not None):
+            found = () if tee_only else failure_sinks.report_files(holder, [])
+            names = (*named, *found) if holder is body else found
+            files += failure_sinks.as_written(holder, self.source, names)
+        return files
 
     def and_or(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a && b || c``: only the last command is errexit-eligible."""
@@ -422,13 +493,31 @@ class Walker:
             return
         judged = verdict(item)
         read = self.source[item.end_byte :].decode(errors="replace")
-        if any(name in read for gate in gates for name in gate.files):
+        names = [name for gate in gates for name in gate.files if name in read]
+        if names and not self.readers_never_fail(names, item.end_byte):
             judged = Verdict.MAY_FAIL  # the report is checked further on
         if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and position < len(ops):
             following = items[position + 1]
             if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
                 judged = Verdict.FAILS  # `a || echo msg && exit 1`
         self.hidden(gates, judged, f"|| {short(item, self.source, 40)}", [item], item)
+
+    def readers_never_fail(self, names: list[str], start: int) -> bool:
+        """Tell whether every later reader of a report only shows it or swallows.
+
+        ``python -c 'try: ... raise SystemExit(...) except: pass'`` reads the
+        report and exits 0 whatever it finds; ``cat`` shows it.  Any other
+        mention (a test, a program of its own) may fail on it.
+        """
+        readers = [
+            node
+            for node in parse.descendants(self.root, "command")
+            if node.start_byte >= start and any(n in text(node) for n in names)
+        ]
+        after = self.source[start:].decode(errors="replace")
+        mentions = sum(after.count(name) for name in names)
+        covered = sum(text(node).count(name) for node in readers for name in names)
+        return bool(readers) and covered >= mentions and all(map(_shows, readers))
 
     def expected_failure(
         self, items: list[Node], ops: list[str], position: int
@@ -577,6 +666,24 @@ class Walker:
 
 
 _GREPS = frozenset(("grep", "egrep", "fgrep", "rg"))
+_SHOWS = frozenset("cat head tail wc ls du".split())
+
+
+def _shows(reader: Node) -> bool:
+    """Tell a command that shows a report (``cat r.json``) or reads and swallows it."""
+    words = parse.words(reader)
+    head = words[0].rsplit("/", 1)[-1] if words else ""
+    if parse.descendants(reader, "command_substitution"):
+        return False  # `echo "status=$(... r.json ...)"`: a value computed from it
+    if "-c" in words[1:-1] and re.match(r"^python[0-9.]*$", head):
+        return pyexec.cannot_fail(words[words.index("-c") + 1])
+    return head in _SHOWS
+
+
+def _file_sinks(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``file:NAME`` for each file a later step may read (not GitHub's own files)."""
+    kept = [n for n in names if "GITHUB_" not in n and not n.startswith("/dev/")]
+    return tuple(f"file:{name}" for name in dict.fromkeys(kept))
 
 
 def _part_words(part: Node) -> list[str]:

@@ -182,12 +182,19 @@ def parse(script: str) -> Node:
     flat, _ = _heredocs(placeholders(script))
     source = blank_comments(flat)
     root = Parser(_LANGUAGE).parse(source.encode()).root_node
-    if root.has_error:
-        retried = Parser(_LANGUAGE).parse(close_compounds(source).encode()).root_node
-        if retried.has_error:
-            raise ParseFailure(_first_error(root))
-        root = retried
-    return root
+    if not root.has_error:
+        return root
+    closed = close_compounds(source)
+    # the grammar refuses `@` in a command's name (`poetry@build --version`,
+    # pipx's suffixed apps); bash reads it as a plain word
+    for attempt in (closed, _AT.sub("_", closed)):
+        retried = Parser(_LANGUAGE).parse(attempt.encode()).root_node
+        if not retried.has_error:
+            return retried
+    raise ParseFailure(_first_error(root))
+
+
+_AT = re.compile(r"(?<=[\w.-])@(?=[\w.-])")
 
 
 def _first_error(root: Node) -> str:
@@ -212,6 +219,19 @@ def unquote(word: str) -> str:
     except ValueError:
         return word
     return " ".join(parts) if parts else ""
+
+
+def unquote_written(word: str) -> str:
+    """Return a word of the original script unquoted, its ``${{ }}`` kept whole.
+
+    ``"${{ env.REPORT }}"`` is ``${{ env.REPORT }}``, not the three words
+    shlex would make of the expression's spaces.
+    """
+    kept = _EXPRESSION.findall(word)
+    out = unquote(_EXPRESSION.sub("\x00", word))
+    for expression in kept:
+        out = out.replace("\x00", expression, 1)
+    return out
 
 
 def words(command: Node) -> list[str]:
@@ -277,3 +297,15 @@ def short(node: Node, source: bytes | None = None, limit: int = 70) -> str:
     raw = source[node.start_byte : node.end_byte] if source is not None else node.text
     flat = " ".join((raw or b"").decode(errors="replace").replace("\\\n", " ").split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def descendants(node: Node | None, kind: str) -> list[Node]:
+    """Every node of type ``kind`` under ``node``, in source order."""
+    found: list[Node] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if current.type == kind:
+            found.append(current)
+        stack.extend(reversed(current.children))
+    return found

@@ -53,11 +53,21 @@ def _flags(args: list[str], label: str) -> Shell:
     return Shell(errexit=errexit, pipefail=pipefail, label=label)
 
 
-def resolve(shell: str | None, runs_on: str) -> Shell | None:
-    """Return the shell of a step (``None``: not a POSIX shell script)."""
+_WINDOWS_ONLY = re.compile(r"""runner\.os\s*==\s*['"]Windows['"]""")
+
+
+def resolve(shell: str | None, runs_on: str, condition: str = "") -> Shell | None:
+    """Return the shell of a step (``None``: not a POSIX shell script).
+
+    A step whose ``if:`` lets it run only on Windows (``runner.os ==
+    'Windows'`` in a matrix job) gets Windows' default shell, ``pwsh``.
+    """
     name = (shell or "").strip()
     if not name:
         windows = "windows" in runs_on.lower() and "${{" not in runs_on
+        windows = windows or (
+            bool(_WINDOWS_ONLY.search(condition)) and "||" not in condition
+        )
         return None if windows else DEFAULT_UNIX
     if name in _NAMED:
         return _NAMED[name]
