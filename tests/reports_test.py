@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 
 import pytest
 from conftest import Project, cli, validate_sarif
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import Report, RuleInfo, ToolRun
-from quality_gates.report_formats import FORMATS, github, markdown, sarif, text
+from quality_gates.report_formats import (
+    FORMATS,
+    github,
+    json_report,
+    markdown,
+    sarif,
+    text,
+)
 from quality_gates.tools import get
 
 
@@ -267,3 +275,32 @@ def test_dashboard_shows_where_the_debt_is(split_report: Report) -> None:
         '<td class="n">89%</td></tr></tbody></table>'
         '<p class="muted">test files: &lt;b&gt;*_test.py&lt;/b&gt; | x</p>'
     ) in page
+
+
+def _tricky(rnd: random.Random) -> str:
+    chars = ["a", '"', "\\", "{", "}", ",", "\n", "\t", "é", "\u2028", "\0", " "]
+    chars += [":", "[", "]", "😀", "##[", "},\n      {"]
+    return "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 8)))
+
+
+def _scalar(rnd: random.Random) -> object:
+    return rnd.choice(
+        [_tricky(rnd), rnd.randint(-5, 10**12), rnd.random() * 1e6, True, None]
+        + [False, float("nan"), float("inf"), -0.0]
+    )
+
+
+def test_json_is_the_standard_indented_text_whatever_the_findings_hold() -> None:
+    """The findings' fast path writes exactly what ``json.dumps(indent=2)`` does."""
+    rnd = random.Random(23)
+    for _ in range(400):
+        findings: list[object] = [
+            {_tricky(rnd) or "k": _scalar(rnd) for _ in range(rnd.randint(1, 6))}
+            for _ in range(rnd.randint(0, 4))
+        ]
+        if rnd.random() < 0.2:  # the standard encoder's own path
+            findings.append(rnd.choice([{}, {"x": [1]}, [1], {1: 2}]))
+        doc: dict[str, object] = {"command": _tricky(rnd), "findings": findings}
+        doc["notes"] = [_tricky(rnd)]
+        doc["summary"] = {"a": {"b": [1, {"c": _tricky(rnd)}], "e": {}}, "z": []}
+        assert json_report.dumps(doc) == json.dumps(doc, indent=2, sort_keys=True)

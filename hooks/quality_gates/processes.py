@@ -19,7 +19,7 @@ import signal
 import subprocess  # nosec B404 - argument lists, never a shell
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 GRACE_SECONDS = 2.0
@@ -27,6 +27,8 @@ T = TypeVar("T")
 _lock = threading.Lock()
 _running: set[subprocess.Popen[str]] = set()
 _stopping = threading.Event()
+# the Group of the work this thread does, if any (``grouped``)
+_local = threading.local()
 
 
 class Terminated(KeyboardInterrupt):
@@ -44,27 +46,116 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
     errors: str = "replace",
+    on_line: Callable[[str], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in a process group of its own, capturing text output.
 
     Like ``subprocess.run(..., capture_output=True, text=True)``; past
     ``timeout`` the whole group is killed and ``TimeoutExpired`` raised.
+    ``on_line`` sees each line of standard output as the process writes it
+    (the output returned is the same).
     """
-    proc = _start(argv, cwd, env, errors)
+    group: Group | None = getattr(_local, "group", None)
+    proc = _start(argv, cwd, env, errors, group)
+    reading = _Reading(proc, on_line)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = reading.communicate(timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc, signal.SIGKILL)
-        proc.communicate()
+        reading.finish()
         raise
     except BaseException:  # an interrupt while this thread waited
         _stop([proc], GRACE_SECONDS)
-        proc.communicate()
+        reading.finish()
         raise
     finally:
         with _lock:
             _running.discard(proc)
+            if group is not None:
+                group.procs.discard(proc)
     return subprocess.CompletedProcess(list(argv), proc.returncode, out, err)
+
+
+class _Reading:
+    """A process's output, read at its end, or line by line as it comes."""
+
+    def __init__(
+        self, proc: subprocess.Popen[str], on_line: Callable[[str], None] | None
+    ) -> None:
+        self.proc = proc
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.readers: list[threading.Thread] = []
+        if on_line is not None:
+            self.readers = [
+                threading.Thread(target=self._lines, args=(on_line,), daemon=True),
+                threading.Thread(target=self._rest, daemon=True),
+            ]
+        for reader in self.readers:
+            reader.start()
+
+    def _lines(self, on_line: Callable[[str], None] | None) -> None:
+        """Read the output to its end; ``on_line`` failing stops only its calls."""
+        assert self.proc.stdout is not None  # nosec B101 - started with a pipe
+        for line in self.proc.stdout:
+            self.out.append(line)
+            try:
+                if on_line is not None:
+                    on_line(line)
+            except Exception:  # a reader that stops reading would block the tool
+                on_line = None
+
+    def _rest(self) -> None:
+        assert self.proc.stderr is not None  # nosec B101 - started with a pipe
+        self.err.append(self.proc.stderr.read())
+
+    def communicate(self, timeout: float | None) -> tuple[str, str]:
+        """Wait for the process's end (TimeoutExpired past ``timeout``); its output."""
+        if not self.readers:
+            return self.proc.communicate(timeout=timeout)
+        self.proc.wait(timeout=timeout)
+        return self.finish()
+
+    def finish(self) -> tuple[str, str]:
+        """Wait for a process that is ending, and the end of its output."""
+        if not self.readers:
+            return self.proc.communicate()
+        self.proc.wait()
+        for reader in self.readers:
+            reader.join()
+        return "".join(self.out), "".join(self.err)
+
+
+class Group:
+    """The processes of one piece of work, stopped together when it is dropped.
+
+    A run started ahead (``runner``: mypy before every file's syntax is
+    judged) is dropped when one of its files is not valid: its processes are
+    killed at once, and it starts no other.
+    """
+
+    def __init__(self) -> None:
+        """Start with no process, not stopped."""
+        self.procs: set[subprocess.Popen[str]] = set()
+        self.stopped = False
+
+    def stop(self) -> None:
+        """Kill the group's running processes; it starts no more."""
+        with _lock:
+            self.stopped = True
+            procs = list(self.procs)
+        for proc in procs:
+            _kill_group(proc, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def grouped(group: Group) -> Iterator[None]:
+    """Count every process this thread starts meanwhile in ``group``."""
+    _local.group = group
+    try:
+        yield
+    finally:
+        _local.group = None
 
 
 def _start(
@@ -72,13 +163,15 @@ def _start(
     cwd: os.PathLike[str] | str,
     env: Mapping[str, str] | None,
     errors: str,
+    group: Group | None = None,
 ) -> subprocess.Popen[str]:
     """Start ``argv`` in a group of its own and count it as running.
 
-    Nothing starts once the run is stopping: a stop would miss it.
+    Nothing starts once the run is stopping, or ``group`` is: a stop would
+    miss it.
     """
     with _lock:
-        if _stopping.is_set():
+        if _stopping.is_set() or (group is not None and group.stopped):
             raise Stopped(f"{argv[0]}: not started, the run is stopping")
         proc = subprocess.Popen(  # nosec B603
             list(argv),
@@ -92,6 +185,8 @@ def _start(
             process_group=0,
         )
         _running.add(proc)
+        if group is not None:
+            group.procs.add(proc)
     return proc
 
 

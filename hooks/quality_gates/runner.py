@@ -17,6 +17,7 @@ from typing import Any
 
 from quality_gates import files as files_mod
 from quality_gates import processes, sources, testfiles, whole_program_stamp
+from quality_gates.ahead import Ahead, Launch
 from quality_gates.cache import Cache, key
 from quality_gates.code_identity import identity
 from quality_gates.findings import SORT_KEY, Finding, fingerprint_findings
@@ -223,6 +224,15 @@ class Runner:
         ``parsed``: the files whose syntax matters, those a tool that parses
         Python checks (None: all); isort alone sorts a file as text.
         """
+        read, texts = self._read(files, tally)
+        judged = {n: s for n, s in read.items() if parsed is None or n in parsed}
+        self._judge(self._known_syntax(judged), judged, texts)
+        return read
+
+    def _read(
+        self, files: Sequence[str], tally: _Tally
+    ) -> tuple[dict[str, sources.Source], dict[str, str]]:
+        """Read the files (their syntax not judged yet): sources and texts."""
         read: dict[str, sources.Source] = {}
         texts: dict[str, str] = {}
         for name in files:
@@ -234,10 +244,7 @@ class Runner:
                 read[name], texts[name] = sources.read(self.ctx.root, name)
             except OSError as exc:
                 tally.error(f"{name}: cannot read: {exc.strerror}")
-        self._syntax(
-            {n: s for n, s in read.items() if parsed is None or n in parsed}, texts
-        )
-        return read
+        return read, texts
 
     def _refused(self, name: str) -> str | None:
         """Why ``name`` is not checked at all: its name, where it leads, its size.
@@ -270,26 +277,44 @@ class Runner:
             "raise the limit (`max-file-kb`, or --max-file-kb)"
         )
 
-    def _syntax(self, read: dict[str, sources.Source], texts: dict[str, str]) -> None:
+    def _known_syntax(self, read: dict[str, sources.Source]) -> dict[str, str]:
+        """Apply the cached syntax verdicts; return the keys of the files to judge."""
         todo = {n: s for n, s in read.items() if s.problem is None}
         code = identity("quality_gates.sources", "quality_gates.runner")
         keys = {
             n: key("compile+loc", sys.version, code, s.digest) for n, s in todo.items()
         }
         cached = self.cache.get_many(keys.values()) if self.cache else {}
-        fresh: dict[str, Any] = {}
+        pending: dict[str, str] = {}
         for name, src in todo.items():
             k = keys[name]
             if _syntax_entry(cached.get(k)):
                 verdict, src.known_loc = cached[k]
+                _apply(src, verdict)
             else:
-                verdict = _verdict(name, texts[name])
-                fresh[k] = [verdict, src.loc]
-            if verdict:
-                line, column, message, src.parses = verdict
-                src.problem = Finding(
-                    "python", "E999", "error", name, line, column, message
-                )
+                pending[name] = k
+        return pending
+
+    def _judge(
+        self,
+        pending: Mapping[str, str],
+        read: Mapping[str, sources.Source],
+        texts: Mapping[str, str],
+        ahead: Ahead | None = None,
+    ) -> None:
+        """Judge the syntax of the files no cached verdict covers, the smallest first.
+
+        Each file found not valid is said to ``ahead`` at once: a run started
+        ahead on it is stopped, and started again without it.
+        """
+        fresh: dict[str, Any] = {}
+        for name in sorted(pending, key=lambda n: len(texts[n])):
+            src = read[name]
+            verdict = _verdict(name, texts[name])
+            fresh[pending[name]] = [verdict, src.loc]
+            _apply(src, verdict)
+            if verdict and ahead is not None:
+                ahead.invalid(name)
         if self.cache:
             self.cache.put_many(fresh)
 
@@ -364,11 +389,35 @@ class Runner:
         parsed = set().union(
             *(scoped[a.name] for a in self.adapters if a.syntax != "text")
         )
-        srcs = self.read_sources([n for n in files if n in wanted], tally, parsed)
+        srcs, texts = self._read([n for n in files if n in wanted], tally)
         # a whole-program tool checks its whole scope whatever files were named
         # (see Adapter.program): those files go to it unless they are not Python
-        program = self.read_sources(sorted(wanted - set(files)), tally, parsed)
+        program, more = self._read(sorted(wanted - set(files)), tally)
         every = {**program, **srcs}
+        judged = {n: s for n, s in every.items() if n in parsed}
+        pending = self._known_syntax(judged)
+        with processes.pool(self.jobs) as pool:
+            ahead = self._ahead(pool, every, scoped, srcs) if pending else None
+            try:
+                self._judge(pending, judged, {**texts, **more}, ahead)
+                found = self._found(every, scoped, srcs, tally, pool, ahead)
+            finally:
+                if ahead is not None:
+                    ahead.drop()
+        if self.cache:
+            tally.notes.extend(self.cache.notes)
+        return self._outcome(found, tally, srcs)
+
+    def _found(
+        self,
+        every: dict[str, sources.Source],
+        scoped: dict[str, list[str]],
+        srcs: dict[str, sources.Source],
+        tally: _Tally,
+        pool: concurrent.futures.ThreadPoolExecutor,
+        ahead: Ahead | None,
+    ) -> list[Finding]:
+        """Run what the cache does not hold; return every finding, sorted."""
         lines = sources.LinesOf(self.ctx.root, every)
         for src in srcs.values():
             if src.problem:
@@ -378,12 +427,60 @@ class Runner:
         cached, todo, pending_keys = self._split(every, scoped, srcs, tally)
         found.extend(cached)
         # cached findings carry their fingerprints; only fresh ones are computed
-        found.extend(self._execute(self._plan(todo), pending_keys, lines, tally))
+        tasks = self._plan(todo)
+        found.extend(self._execute(pool, tasks, pending_keys, lines, tally, ahead))
         found.extend(fingerprint_findings(tally.config_findings, lines))
         found.sort(key=SORT_KEY)
-        if self.cache:
-            tally.notes.extend(self.cache.notes)
-        return self._outcome(found, tally, srcs)
+        return found
+
+    def _ahead(
+        self,
+        pool: concurrent.futures.ThreadPoolExecutor,
+        every: dict[str, sources.Source],
+        scoped: dict[str, list[str]],
+        srcs: dict[str, sources.Source],
+    ) -> Ahead:
+        """Start the whole-program tools before the syntax is judged (``ahead``)."""
+        adapters = {
+            a.name: a for a in self.adapters if a.whole_program and a.syntax != "text"
+        }
+
+        def launch(tool: str) -> Launch | None:
+            return self._launch(pool, adapters[tool], every, scoped[tool], srcs)
+
+        return Ahead(launch, list(adapters))
+
+    def _launch(
+        self,
+        pool: concurrent.futures.ThreadPoolExecutor,
+        adapter: Adapter,
+        every: dict[str, sources.Source],
+        scope: list[str],
+        srcs: dict[str, sources.Source],
+    ) -> Launch | None:
+        """Start the tool on the files it gets if every file not judged is valid.
+
+        What ``_split`` does for it, on a scratch tally: the plan made after
+        the judging decides whether this run is taken (``Ahead.take``).
+        """
+        scratch = _Tally()
+        usable = [n for n in scope if _usable(adapter, every.get(n))]
+        mine = self._ready(adapter, usable, scratch)
+        if mine is None:
+            return None
+        _, keys, to_run = self._cached(adapter, mine, srcs, scratch)
+        if to_run is None:
+            return None
+        group, own = processes.Group(), _Tally()
+        task = Task(adapter, to_run, 0)
+        future = pool.submit(self._run_grouped, task, own, group)
+        return Launch(to_run, keys, group, future, own)
+
+    def _run_grouped(
+        self, task: Task, tally: _Tally, group: processes.Group
+    ) -> tuple[list[Finding], float]:
+        with processes.grouped(group):
+            return self._run_task(task, tally)
 
     def _split(
         self,
@@ -590,11 +687,18 @@ class Runner:
 
     def _execute(
         self,
+        pool: concurrent.futures.ThreadPoolExecutor,
         tasks: list[Task],
         pending: dict[str, dict[str, str]],
         lines: sources.LinesOf,
         tally: _Tally,
+        ahead: Ahead | None = None,
     ) -> list[Finding]:
+        """Run the tasks (or take the run started ahead); return their findings.
+
+        The results of each task are cached as soon as it ends, while the
+        others run.
+        """
         if not tasks:
             return []
         names = sorted({t.adapter.name for t in tasks})
@@ -603,15 +707,25 @@ class Runner:
             f"checking {count} file(s) with {', '.join(names)} ({self.jobs} jobs)"
         )
         tasks.sort(key=lambda t: t.cost, reverse=True)
+        futures: dict[concurrent.futures.Future[Any], Task] = {}
+        own: dict[concurrent.futures.Future[Any], _Tally] = {}
+        for t in tasks:
+            name = t.adapter.name
+            run = ahead.take(name, t.files, pending[name]) if ahead else None
+            if run is None:
+                futures[pool.submit(self._run_task, t, tally)] = t
+            else:
+                futures[run.future], own[run.future] = t, run.own
         results: list[Finding] = []
-        to_store: dict[str, Any] = {}
-        with processes.pool(self.jobs) as pool:
-            futures = {pool.submit(self._run_task, t, tally): t for t in tasks}
-            for future in processes.completed(list(futures)):
-                task = futures[future]
-                results += self._collect(task, future, pending, lines, to_store, tally)
-        if self.cache:
-            self.cache.put_many(to_store)
+        for future in processes.completed(list(futures)):
+            task = futures[future]
+            if future in own:  # what the run said of itself, as if run now
+                tool = task.adapter.name
+                tally.note(*own[future].run_notes.get(tool, []), tool=tool)
+            to_store: dict[str, Any] = {}
+            results += self._collect(task, future, pending, lines, to_store, tally)
+            if self.cache:
+                self.cache.put_many(to_store)
         return results
 
     def _collect(
@@ -732,6 +846,15 @@ class _CrashBudget:
         """Count one more such file; False once there are more than allowed."""
         self.left -= 1
         return self.left >= 0
+
+
+def _apply(src: sources.Source, verdict: list[Any] | None) -> None:
+    """Make a syntax verdict the file's problem (E999); None leaves it valid."""
+    if verdict:
+        line, column, message, src.parses = verdict
+        src.problem = Finding(
+            "python", "E999", "error", src.path, line, column, message
+        )
 
 
 def _usable(adapter: Adapter, src: sources.Source | None) -> bool:

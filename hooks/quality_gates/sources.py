@@ -125,9 +125,8 @@ def fingerprint_files(
 
 def lines_of_code(lines: list[str]) -> int:
     """Count the lines that are neither blank nor only a ``#`` comment."""
-    return sum(
-        1 for text in lines if text.strip() and not text.lstrip().startswith("#")
-    )
+    # ``strip()`` is empty exactly when ``lstrip()`` is: one strip per line
+    return sum(1 for text in map(str.lstrip, lines) if text and text[0] != "#")
 
 
 def _problem(path: str, rule: str, line: int, col: int, message: str) -> Finding:

@@ -372,11 +372,13 @@ class Adapter:
         args: Sequence[str],
         files: Sequence[str],
         env: Mapping[str, str] | None = None,
+        on_line: Callable[[str], None] | None = None,
     ) -> Proc:
         """Start the tool's command and capture its output.
 
-        ``env`` adds variables to the tools' environment.  A process past
-        ``tool-timeout`` is killed: ToolCrashed, never a result.
+        ``env`` adds variables to the tools' environment; ``on_line`` sees each
+        line of output as it comes.  A process past ``tool-timeout`` is
+        killed: ToolCrashed, never a result.
         """
         limit = ctx.config.tool_timeout
         try:
@@ -387,6 +389,7 @@ class Adapter:
                 env={**tool_environment(), **(env or {})},
                 errors="surrogateescape",  # a file name that is not UTF-8 round-trips
                 timeout=limit or None,
+                on_line=on_line,
             )
         except subprocess.TimeoutExpired:
             raise ToolCrashed(

@@ -17,6 +17,7 @@ path, after the suite's own: a plugin installed only in the project's
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import re
@@ -128,6 +129,8 @@ class Blocked(Proc):
     """mypy's last run, and the files that stopped an earlier one (as findings)."""
 
     blocked: list[Finding] = dataclasses.field(default_factory=list)
+    # the JSON records of mypy's output by line, parsed while mypy ran
+    records: dict[str, dict[str, Any] | None] = dataclasses.field(default_factory=dict)
 
 
 def package_bases(ctx: Context) -> list[str]:
@@ -362,7 +365,8 @@ class Mypy(Adapter):
         args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
         kept = list(files)
         blocked: list[Finding] = []
-        proc = self._run(ctx, args, kept)
+        records: dict[str, dict[str, Any] | None] = {}
+        proc = self._run(ctx, args, kept, records)
         notes = list(proc.notes)
         while len(blocked) < MAX_BLOCKED:
             stopped = _blocking(proc, kept)
@@ -371,15 +375,26 @@ class Mypy(Adapter):
             for finding, dropped in stopped:
                 blocked.append(finding)
                 kept = [f for f in kept if f not in dropped]
-            proc = self._run(ctx, args, kept) if kept else Proc(0, "", "")
+            proc = self._run(ctx, args, kept, records) if kept else Proc(0, "", "")
             notes += [
                 n for n in proc.notes if n not in notes and not _repeated(n, notes)
             ]
         return Blocked(
-            proc.returncode, proc.stdout, proc.stderr, notes=notes, blocked=blocked
+            proc.returncode,
+            proc.stdout,
+            proc.stderr,
+            notes=notes,
+            blocked=blocked,
+            records=records,
         )
 
-    def _run(self, ctx: Context, args: list[str], files: Sequence[str]) -> Proc:
+    def _run(
+        self,
+        ctx: Context,
+        args: list[str],
+        files: Sequence[str],
+        records: dict[str, dict[str, Any] | None],
+    ) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
 
         Folders without ``__init__.py`` (tests/, docs/ examples) make two
@@ -388,22 +403,26 @@ class Mypy(Adapter):
         ``--explicit-package-bases``, which names each module by its path from
         the root, or from a folder the project imports its packages from
         (``src``, an editable install's folder: see ``package_bases``), as the
-        project would by hand.
+        project would by hand.  ``records`` gets the JSON records of its
+        output, parsed as mypy prints them (a large tree's 30k errors are
+        parsed by the time mypy ends).
         """
         start = time.perf_counter()
-        proc = self.spawn(ctx, args, files)
+        on_line = functools.partial(_remember, records)
+        proc = self.spawn(ctx, args, files, on_line=on_line)
         notes = []
-        twice = DUPLICATE.search(proc.stdout)
         env = None
-        if proc.returncode == 2 and twice and "--explicit-package-bases" not in args:
+        twice = proc.returncode == 2 and DUPLICATE.search(proc.stdout)
+        if twice and "--explicit-package-bases" not in args:
             lost = time.perf_counter() - start
             args = [*args, "--explicit-package-bases"]
             notes.append(_rerun_note(proc.stdout, lost))
             env = bases_environment(ctx)
-            proc = self.spawn(ctx, args, files, env)
+            proc = self.spawn(ctx, args, files, env, on_line)
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
-            proc = self.spawn(ctx, [*_without_cache(args), *NO_CACHE], files, env)
+            args = [*_without_cache(args), *NO_CACHE]
+            proc = self.spawn(ctx, args, files, env, on_line)
         proc.notes += notes + _config_notes(proc)
         return proc
 
@@ -411,8 +430,9 @@ class Mypy(Adapter):
         """Read the JSON error records, skipping notes; other output is a tool error."""
         findings: list[Finding] = []
         other: list[str] = []
+        known = proc.records if isinstance(proc, Blocked) else {}
         for text in proc.stdout.split("\n"):
-            record = _record(text)
+            record = known[text] if text in known else _record(text)
             if record is None:
                 if text.strip() and not _NOTE.match(text):
                     other.append(text.strip())
@@ -438,8 +458,10 @@ def _config_notes(proc: Proc) -> list[str]:
 
     mypy's own run prints them and goes on; they are no finding and no error.
     """
-    found = _CONFIG_NOTE.findall(proc.stdout) + _CONFIG_WARNING.findall(proc.stderr)
-    proc.stdout = _CONFIG_NOTE.sub("", proc.stdout)
+    found = _CONFIG_WARNING.findall(proc.stderr)
+    if ": note: " in proc.stdout:  # else no line is one (a large tree's output)
+        found[:0] = _CONFIG_NOTE.findall(proc.stdout)
+        proc.stdout = _CONFIG_NOTE.sub("", proc.stdout)
     return [f"mypy: {line.strip()}" for line in found]
 
 
@@ -474,6 +496,13 @@ def _rerun_note(stdout: str, lost: float) -> str:
 _NOTE = re.compile(r"^[^{][^\n]*?: note: ")
 
 
+def _remember(records: dict[str, dict[str, Any] | None], line: str) -> None:
+    """Parse one line of mypy's output as it comes (``_record``), once per text."""
+    text = line[:-1] if line.endswith("\n") else line
+    if text.startswith("{") and text not in records:
+        records[text] = _record(text)
+
+
 def _record(text: str) -> dict[str, Any] | None:
     """One JSON record of ``--output json``, or None for any other line."""
     if not text.startswith("{"):
@@ -488,12 +517,18 @@ def _record(text: str) -> dict[str, Any] | None:
     return record
 
 
+@functools.lru_cache(maxsize=8192)
+def _posix(name: str) -> str:
+    """Return a path mypy printed as the report's (once per file: 30k records)."""
+    return Path(name).as_posix().removeprefix("./")
+
+
 def _finding(record: dict[str, Any]) -> Finding:
     return Finding(
         tool="mypy",
         rule=str(record.get("code") or "misc"),
         severity="error" if record["severity"] == "error" else "warning",
-        path=Path(str(record["file"])).as_posix().removeprefix("./"),
+        path=_posix(str(record["file"])),
         line=int(record["line"]),
         column=max(int(record["column"]), 0) + 1,  # JSON columns count from 0
         message=str(record["message"]),

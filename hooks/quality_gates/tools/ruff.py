@@ -197,7 +197,9 @@ class Ruff(Adapter):
         if not isinstance(proc, LintAndFormat):
             raise ToolCrashed("ruff: the runner did not run both ruff commands")
         proc.lint.crash("ruff check", (0, 1))
-        findings = [_finding(ctx.root, item) for item in _json(proc.lint.stdout)]
+        paths: dict[str, str] = {}  # each file's name, worked out once
+        items = _json(proc.lint.stdout)
+        findings = [_finding(ctx.root, item, paths) for item in items]
         return findings + _format_findings(files, proc.fmt)
 
 
@@ -243,11 +245,14 @@ def _json(stdout: str) -> list[dict[str, Any]]:
     return items
 
 
-def _finding(root: Path, item: dict[str, Any]) -> Finding:
+def _finding(root: Path, item: dict[str, Any], paths: dict[str, str]) -> Finding:
     try:
         code = str(item.get("code") or "invalid-syntax")
         where = item["location"]
-        path = _relative(root, str(item["filename"]))
+        filename = str(item["filename"])
+        if filename not in paths:
+            paths[filename] = _relative(root, filename)
+        path = paths[filename]
         line, column = int(where["row"]), int(where["column"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ToolCrashed(f"ruff: a finding without {exc}: {item!r:.120}") from None

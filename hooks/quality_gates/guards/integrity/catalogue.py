@@ -24,7 +24,7 @@ _FAMILIES = {
         cpplint cppcheck clang-tidy rubocop golangci-lint staticcheck tflint
         ansible-lint kube-linter kubeconform conftest check-jsonschema
         docstr-coverage pydoclint""",
-    "types": """mypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest""",
+    "types": """mypy dmypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest""",
     "security": """bandit pip-audit safety semgrep trivy grype osv-scanner gitleaks
         trufflehog detect-secrets ggshield talisman tfsec checkov audit-ci snyk nuclei
         prowler kics dependency-check dependency-check.sh zap-baseline.py
@@ -56,6 +56,7 @@ SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
     "mutmut": frozenset(("run",)),
     "biome": frozenset(("check", "lint", "ci", "format")),
     "asv": frozenset(("continuous", "check")),
+    "dmypy": frozenset(("run", "check", "recheck")),  # not start, stop, status
     "pip": frozenset(("check",)),
     "pip3": frozenset(("check",)),
     "uv": frozenset(("lock",)),

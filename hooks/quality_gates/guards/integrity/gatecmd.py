@@ -303,16 +303,18 @@ def _script(head: str, args: list[str]) -> bool | None:
 
 
 _PRINTS_VERSION = re.compile(r"__version__|\bversion\(|\bsys\.(version|executable)")
+# `geopandas.show_versions()`, `numpy.show_config()`: the environment, printed.
+_SHOWS_VERSIONS = re.compile(r"\b(show|print)_(versions|config)\(")
 _ASSERTS = re.compile(r"\bassert\b|\bexit\(|\braise\b|\.test\(")
 
 
 def _version_query(code: str) -> bool:
-    """``python -c "import x; print(x.__version__)"``: a query, not a check."""
-    return (
-        "print(" in code
-        and bool(_PRINTS_VERSION.search(code))
-        and not _ASSERTS.search(code)
-    )
+    """``python -c "import x; print(x.__version__)"``: a query, not a check.
+
+    So is ``python -c "import geopandas; geopandas.show_versions()"``.
+    """
+    prints = "print(" in code and bool(_PRINTS_VERSION.search(code))
+    return (prints or bool(_SHOWS_VERSIONS.search(code))) and not _ASSERTS.search(code)
 
 
 def _interpreter(head: str, args: list[str]) -> bool | None:
@@ -369,7 +371,27 @@ def http_probe(head: str, args: list[str]) -> bool:
 
     ``curl -f -o /dev/null URL`` (or ``--head``) fails on an HTTP error and
     keeps nothing else; ``wget --spider URL`` likewise.  A download is setup.
+    So is, less surely, a request to a local service whose answer is only
+    shown (``_local_probe``).
     """
+    return _strict_probe(head, args) or (head == "curl" and _local_probe(args))
+
+
+def _shown_request(tokens: list[str]) -> bool:
+    """Tell a local request that is a probe only by being shown (no ``--fail``).
+
+    It fails when nothing listens, not on an HTTP error: whether it is the
+    step's check or a look at the service, only the step's name says; its
+    findings are notes, even behind ``|| true``.
+    """
+    tokens = strip_wrappers(tokens)
+    if not tokens or _head(tokens[0]) != "curl":
+        return False
+    return not _strict_probe("curl", tokens[1:]) and _local_probe(tokens[1:])
+
+
+def _strict_probe(head: str, args: list[str]) -> bool:
+    """``curl -f -o /dev/null URL``, ``curl -fI URL``, ``wget --spider URL``."""
     if head == "wget":
         return "--spider" in args
     if head != "curl":
@@ -386,6 +408,22 @@ def http_probe(head: str, args: list[str]) -> bool:
         for a, b in pairs
     )
     return fails and discards
+
+
+_LOCAL_URL = re.compile(
+    r"^['\"]?(https?://)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/]"
+)
+_SAVES = re.compile(r"^(-o|--output|-O|--remote-name|-[a-zA-Z]*[oO])")
+
+
+def _local_probe(args: list[str]) -> bool:
+    """``curl -sS http://localhost:8001/health``: a service the job started, asked.
+
+    Its output is only shown, not saved: the request's product is whether
+    the service answers (curl exits 7 when nothing listens).
+    """
+    local = any(_LOCAL_URL.match(a) for a in args)
+    return local and not any(_SAVES.match(a) for a in args)
 
 
 def _asks_for_help(args: list[str]) -> bool:
@@ -462,10 +500,23 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
         return ""
     if DELIVERY.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
         return ""
-    both = f"{step} / {job}"
+    both = f"{_without_remarks(step)} / {job}"
     if delivery_job:
         both = _BUILD.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
+
+
+_REMARK = re.compile(r"\s*\([^()]*\)")
+
+
+def _without_remarks(step: str) -> str:
+    """``Roll up aged state (audit Ticket 6)`` -> ``Roll up aged state``.
+
+    A parenthesis in a step's name is a remark (a ticket, a tool, a reason);
+    what the step does is said outside it, when anything is.
+    """
+    kept = _REMARK.sub("", step).strip()
+    return kept or step
 
 
 def context_gate(tokens: list[str], context: str) -> bool:
@@ -495,7 +546,8 @@ def judge(tokens: list[str], context: str) -> Check | None:
     if verdict is True:
         return Check("named", gate_key(tokens), is_query(tokens))
     if verdict is None and context_gate(tokens, context):
-        return Check("context", gate_key(tokens), is_query(tokens))
+        strength = "probe" if _shown_request(tokens) else "context"
+        return Check(strength, gate_key(tokens), is_query(tokens))
     return None
 
 

@@ -1,11 +1,15 @@
 """``Makefile`` recipes: gates whose failure make never sees.
 
-make runs each recipe line with ``$(SHELL) -c`` (``/bin/sh -c``: no errexit,
-so in ``flake8 .; pytest`` only pytest decides) and stops when the line
-fails, unless the line starts with ``-`` (make ignores its status).  The
-target's name is the recipe's context (``lint:``, ``test-readme:``).
-``.SHELLFLAGS`` with ``-e`` turns errexit on; ``.ONESHELL`` runs a recipe as
-one script.
+make runs each recipe line with ``$(SHELL) $(.SHELLFLAGS)`` (``/bin/sh -c``:
+no errexit, no pipefail, so in ``flake8 .; pytest`` only pytest decides and
+in ``pytest | tee log`` only tee) and stops when the line fails, unless the
+line starts with ``-`` (make ignores its status).  The target's name is the
+recipe's context (``lint:``, ``test-readme:``).  ``-e`` or ``-o errexit`` in
+``SHELL`` or ``.SHELLFLAGS`` (or ``.POSIX:``, whose default flags are
+``-ec``) turns errexit on, ``-o pipefail`` pipefail.  With ``.ONESHELL:`` a
+recipe is one script: its status is its last command's unless errexit is on,
+make strips the ``@-+`` of every line but the first (for a POSIX shell), and
+a ``-`` on the first line ignores the whole recipe's status.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import dataclasses
 import re
 
 from quality_gates.findings import Finding
+from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit
@@ -68,10 +73,53 @@ def recipes(text: str) -> list[Recipe]:
     return out
 
 
-def _shell(text: str) -> Shell:
-    flags = re.search(r"^\.SHELLFLAGS\s*[:?+]?=\s*(.*)$", text, re.M)
-    errexit = bool(flags and re.search(r"-\w*e", flags.group(1)))
-    return Shell(errexit=errexit, pipefail=False, label="make recipe (sh -c)")
+def _variable(text: str, name: str) -> str | None:
+    """Return the last value given to a make variable (``SHELL := /bin/bash``)."""
+    pattern = rf"^(?:override\s+|export\s+)*{re.escape(name)}\s*[:?+!]*=[ \t]*(.*)$"
+    found = re.findall(pattern, text, re.M)
+    return found[-1].split("#", 1)[0].strip() if found else None
+
+
+def _special(text: str, name: str) -> bool:
+    """Tell whether a special target (``.ONESHELL:``) is declared."""
+    return re.search(rf"^{re.escape(name)}\s*:", text, re.M) is not None
+
+
+def _options(words: list[str]) -> tuple[bool, bool]:
+    """``(errexit, pipefail)`` set by shell options (``-eu -o pipefail -c``)."""
+    errexit = pipefail = False
+    for index, word in enumerate(words):
+        named = words[index + 1] if index + 1 < len(words) else ""
+        if re.fullmatch(r"-[a-zA-Z]+", word):
+            errexit = errexit or "e" in word
+            if word.endswith("o"):
+                errexit = errexit or named == "errexit"
+                pipefail = pipefail or named == "pipefail"
+    return errexit, pipefail
+
+
+_NOT_POSIX = re.compile(r"^(python|pypy|perl|node|ruby|pwsh|powershell|cmd)")
+
+
+def _shell(text: str) -> Shell | None:
+    """How make runs a recipe line or script (None: not a POSIX shell)."""
+    program = (_variable(text, "SHELL") or "/bin/sh").split()
+    flags = _variable(text, ".SHELLFLAGS")
+    if flags is None:
+        flags = "-ec" if _special(text, ".POSIX") else "-c"
+    words = [w for w in program[1:] if w.startswith("-") or w in _OPTION_NAMES]
+    head = program[0].rsplit("/", 1)[-1] if program else "sh"
+    if head == "env" and len(program) > 1:
+        head = program[1].rsplit("/", 1)[-1]
+    if _NOT_POSIX.match(head):
+        return None
+    errexit, pipefail = _options(words + flags.split())
+    one = "one script, " if _special(text, ".ONESHELL") else ""
+    label = f"make recipe ({one}{head} {flags})"
+    return Shell(errexit=errexit, pipefail=pipefail, label=label)
+
+
+_OPTION_NAMES = frozenset(("errexit", "pipefail", "nounset"))
 
 
 def _ignored(recipe: Recipe) -> list[tuple[str, str, str]]:
@@ -182,11 +230,18 @@ def reached(text: str, called: set[str]) -> set[str]:
 _GATE_TARGET = re.compile(r"(?i)(^|[-_.])(ci|pre-?commit|precommit)($|[-_.])")
 
 
+def _names_checker(target: str) -> bool:
+    """``mypy:``, ``pyright:``, ``mypy-nocache:``: a target named for a checker."""
+    whole = target.lower()
+    parts = [whole, *re.split(r"[-_.]", whole)]
+    return any(part in cat.GATE_TOOLS for part in parts)
+
+
 def _unreached(target: str, runs: set[str] | None) -> str:
     """Say why a target's findings are plausible only: CI never runs it."""
     if runs is None or gatecmd.checking_context(target, ""):
         return ""
-    if _GATE_TARGET.search(target):
+    if _GATE_TARGET.search(target) or _names_checker(target):
         return ""
     return (
         f"no workflow or tox env runs `make {target}` (nor a target that needs "
@@ -199,15 +254,15 @@ def audit(text: str, runs: set[str] | None = None) -> list[Finding]:
 
     ``runs``: the targets CI runs (with what they need), when CI was read.
     """
-    found: list[Finding] = []
     runs_with = _shell(text)
+    if runs_with is None:
+        return []  # `SHELL := python3`: recipes are not shell scripts
     every = recipes(text)
+    if _special(text, ".ONESHELL"):
+        return [f for r in _scripts(every) for f in _audit_script(r, runs_with, runs)]
+    found: list[Finding] = []
     for recipe in every:
-        unreached = (
-            ""
-            if runs is None or recipe.target in runs
-            else (_unreached(recipe.target, runs))
-        )
+        unreached = _why_unreached(recipe.target, runs)
         for rule, detail, why in _ignored(recipe):
             found.append(finding(rule, PATH, recipe.line, detail, why or unreached))
         found += _fail_off(recipe)
@@ -218,8 +273,81 @@ def audit(text: str, runs: set[str] | None = None) -> list[Finding]:
         for hit in audited.hits:
             if _rerun_later(recipe, every, hit.snippet):
                 continue  # a fix run, the same line again gates
-            detail = f"target `{recipe.target}`: {hit.detail}"
-            line = recipe.line + hit.line  # continuation lines are kept
-            why = (hit.why if not hit.certain else "") or unreached
-            found.append(finding(hit.rule, PATH, line, detail, why))
+            found.append(_from_hit(hit, recipe, recipe.line + hit.line, unreached))
+    return found
+
+
+def _why_unreached(target: str, runs: set[str] | None) -> str:
+    return "" if runs is None or target in runs else _unreached(target, runs)
+
+
+def _from_hit(hit: script_audit.Hit, recipe: Recipe, line: int, why: str) -> Finding:
+    """Make a finding of one hit of a recipe (``line``: continuation lines are kept)."""
+    detail = f"target `{recipe.target}`: {hit.detail}"
+    return finding(
+        hit.rule, PATH, line, detail, (hit.why if not hit.certain else "") or why
+    )
+
+
+@dataclasses.dataclass
+class Script:
+    """A ``.ONESHELL`` recipe: its recipe lines, the script, each line's place."""
+
+    parts: list[Recipe]
+    text: str
+    lines: list[int]  # the Makefile line of each script line
+
+    @property
+    def first(self) -> Recipe:
+        """The first recipe line: its prefix applies to the whole script."""
+        return self.parts[0]
+
+
+def _scripts(every: list[Recipe]) -> list[Script]:
+    """Join each target's recipe lines into the one script make runs."""
+    found: list[Script] = []
+    for recipe in every:
+        lines = [recipe.line + k for k in range(recipe.command.count("\n") + 1)]
+        last = found[-1] if found else None
+        if last and last.first.target == recipe.target and lines[0] > last.lines[-1]:
+            last.parts.append(recipe)
+            last.text += "\n" + recipe.command
+            last.lines += lines
+        else:
+            found.append(Script([recipe], recipe.command, lines))
+    return found
+
+
+def _audit_script(
+    script: Script, runs_with: Shell, runs: set[str] | None
+) -> list[Finding]:
+    """Audit a ``.ONESHELL`` recipe as one script; a first-line ``-`` ignores it."""
+    target = script.first.target
+    unreached = _why_unreached(target, runs)
+    context = gatecmd.checking_context(target, "")
+    audited = script_audit.audit_script(
+        script.text, runs_with=runs_with, context=context
+    )
+    found = [
+        _from_hit(hit, script.first, script.lines[hit.line], unreached)
+        for hit in audited.hits
+        if hit.line < len(script.lines)
+    ]
+    found += [f for part in script.parts for f in _fail_off(part)]
+    if "-" not in script.first.prefix:
+        return found
+    for gate in audited.last:
+        why = (
+            ""
+            if gate.strength == "named"
+            else (
+                f"`{gate.key}` counts as a check only because its target is `{target}`"
+            )
+        )
+        detail = (
+            f"target `{target}`: `{gate.text}` ends a `.ONESHELL` recipe whose "
+            "first line starts with `-`: make ignores the recipe's exit code"
+        )
+        line = script.lines[min(gate.line, len(script.lines) - 1)]
+        found.append(finding("QG101", PATH, line, detail, why or unreached))
     return found

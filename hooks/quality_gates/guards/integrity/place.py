@@ -129,6 +129,30 @@ def manual_step(triggers: frozenset[str], step_if: str) -> str:
     )
 
 
+_EVENT_IS_NOT = re.compile(r"github\.event_name\s*!=\s*['\"]([\w-]+)['\"]")
+
+
+def off_change_step(triggers: frozenset[str], step_if: str) -> str:
+    """Why a check known only by its step's name is plausible: no change waits.
+
+    The workflow's triggers less the events the step's ``if:`` excludes
+    (``github.event_name != 'push'``, joined by ``&&``) leave only a
+    schedule or a run by hand.  A named checker is still a gate there (a
+    nightly test run); a step that checks only by its name, continuing on
+    error where no change waits on it, is plausibly a task.
+    """
+    excluded: set[str] = set()
+    if step_if and "||" not in step_if:
+        excluded = set(_EVENT_IS_NOT.findall(step_if))
+    events = set(triggers) - excluded
+    if not events or not events <= _OFF_CHANGES:
+        return ""
+    return (
+        "it checks only by its step's name and runs only on a schedule or by "
+        "hand, so no change waits on it: plausibly a task, not a gate"
+    )
+
+
 def reads_as_report(*names: str) -> bool:
     """Tell whether an artifact's name or path reads as a report."""
     return any(_REPORT.search(name) for name in names if name)

@@ -318,11 +318,14 @@ class Auditor:
             uses = scalar(value(step, "uses")) or ""
             runs = bool(script and script.audit.gates) or gate_action(uses, step)
             runs = runs or runs_inputs
+            fails = not runs and _fails_on_purpose(step, job)
+            runs = runs or fails
             gates = gates or runs
             if runs:
                 reports = script.audit.reports if script is not None else ()
                 reports += _output_input(step)
                 by_name = script is not None and not script.audit.named
+                by_name = by_name or fails
                 by_name = by_name and not runs_inputs and not gate_action(uses, step)
                 self.continue_on_error(step, where, job, index, reports, by_name)
                 self.never_runs(step, where)
@@ -474,6 +477,9 @@ class Auditor:
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name) or job.report_run
         why = why or _manual(step, job)
+        if by_name:
+            step_if = scalar(value(step, "if")) or ""
+            why = why or place.off_change_step(job.triggers, step_if)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
         sinks = consumers.with_env_values(sinks, _envs(step, job))
         self.pending.append(
@@ -511,6 +517,23 @@ def _works_in(step: yaml.Node, folders: frozenset[str]) -> bool:
 
 def _folder(path: str) -> str:
     return path.strip().removeprefix("./").rstrip("/")
+
+
+# `exit 1`, `exit $rc`, `throw`, `core.setFailed(`: a failure written on purpose.
+_FAILS = re.compile(r"(?m)^\s*(?:exit\s+(?:[1-9]\d*|\$\w+)|throw\b)")
+
+
+def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
+    """Tell a step named for checking whose script fails on purpose (``exit 1``).
+
+    ``Run API tests`` calling endpoints in a ``try`` with ``exit 1`` in its
+    ``catch`` is a check written by hand, in any shell (PowerShell's too),
+    even when no command in it is a checker by name.
+    """
+    script = scalar(value(step, "run")) or ""
+    name = scalar(value(step, "name")) or ""
+    context = gatecmd.checking_context(name, "", job.delivery)
+    return bool(context) and bool(_FAILS.search(script))
 
 
 def _manual(step: yaml.Node, job: JobContext) -> str:

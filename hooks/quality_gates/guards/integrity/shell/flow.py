@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Callable, TypeVar
 
 from quality_gates.guards.integrity import gatecmd, pyexec
 from quality_gates.guards.integrity.shell import failure_sinks, inner_scripts, parse
@@ -47,6 +48,8 @@ from quality_gates.guards.integrity.shell.records import Flow, Gate, Hit, Result
 from tree_sitter import Node
 
 __all__ = ["Flow", "Gate", "Hit", "Result", "Shell", "Walker"]
+
+T = TypeVar("T")
 
 _LOOPS = frozenset(
     ("while_statement", "until_statement", "for_statement", "c_style_for_statement")
@@ -78,6 +81,7 @@ class Walker:
         self.gates = 0
         self.named = 0  # gates known by their own name, not only their step's
         self.tested = 0
+        self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
@@ -92,11 +96,17 @@ class Walker:
         detail: str,
         line: int | None = None,
         sinks: tuple[str, ...] = (),
+        because: str = "",
     ) -> None:
-        """Record a hit for ``gate`` (at ``line`` when given: a ``set +e``)."""
+        """Record a hit for ``gate`` (at ``line`` when given: a ``set +e``).
+
+        ``because``: why the evidence makes it plausible only, when it does.
+        """
         where = gate.line if line is None else line
         snippet = gate.text if line is None else "set +"
         certain, why = self.certainty(gate, rule in _EXPLICIT)
+        if because:
+            certain, why = False, because
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
         )
@@ -106,6 +116,11 @@ class Walker:
         """Certain on a checker's own name, or a failure thrown away on purpose."""
         if self.place:
             return False, self.place
+        if gate.strength == "probe":
+            return False, (
+                f"`{gate.key}` asks a local service without `--fail` and is a check "
+                "only by its step's or target's name: it may be a look, not a probe"
+            )
         if gate.strength == "named" or explicit:
             return True, ""
         return False, (
@@ -123,6 +138,7 @@ class Walker:
         """Walk a whole script; the step keeps its last status."""
         flow = self.last_flow(root)
         self.observe(flow.carriers())  # the step keeps the script's last status
+        self.result.last = flow.carriers()
         return self.result
 
     def last_flow(self, root: Node) -> Flow:
@@ -391,8 +407,11 @@ class Walker:
         last = self.statement(parts[-1], False).carriers()
         teed = self.teed_and_read(parts[-1], node) or _greps(parts[-1], negated)
         written = self.piped_to(parts[-1], node)
-        for part in parts[:-1]:
+        judged = self.inverted and not negated and _greps(parts[-1], True)
+        for index, part in enumerate(parts[:-1]):
             lost = self.statement(part, False).carriers()
+            if judged and not lost and index == 0 and not self.state.pipefail:
+                lost = _producer(part, self.source)
             if self.state.pipefail:
                 last += lost
             elif self.pipestatus or teed:
@@ -405,7 +424,8 @@ class Walker:
                         "failing is lost"
                     )
                     sinks = _file_sinks((*written, *gate.files))
-                    self.hit("QG112", gate, detail, sinks=sinks)
+                    why = _GREPPED if judged else ""
+                    self.hit("QG112", gate, detail, sinks=sinks, because=why)
         return last
 
     def negated(self, node: Node, parts: list[Node | None]) -> Flow:
@@ -459,11 +479,8 @@ class Walker:
     def and_or(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a && b || c``: only the last command is errexit-eligible."""
         items, ops = _flatten(node)
-        pending = (
-            self.tested_statement(items[0]).carriers()
-            if ops[0] == "&&"
-            else (self.statement(items[0], False).carriers())
-        )
+        first = self.inverting(items, ops, 0, lambda: self.first(items[0], ops[0]))
+        pending = first.carriers()
         exits: list[Gate] = []
         status: list[Gate] = []
         for position, (op, item) in enumerate(zip(ops, items[1:]), start=1):
@@ -473,12 +490,35 @@ class Walker:
                     pending = self.expected_failure(items, ops, position)
                 self.fallback(pending, item, ops, items, position)
                 pending = []
-            flow = self.statement(item, errexit if last else False)
+            flow = self.inverting(
+                items,
+                ops,
+                position,
+                lambda: self.statement(item, errexit if last else False),
+            )
             if last:
                 exits, status = flow.exits, pending + flow.status
             else:
                 pending = pending + flow.carriers()
         return Flow(exits=exits, status=status)
+
+    def first(self, item: Node, op: str) -> Flow:
+        """Walk the first item of a list: tested on the left of ``&&``."""
+        return (
+            self.tested_statement(item) if op == "&&" else self.statement(item, False)
+        )
+
+    def inverting(
+        self, items: list[Node], ops: list[str], position: int, walk: Callable[[], T]
+    ) -> T:
+        """Walk ``items[position]``, a test whose success fails when ``&& exit 1``."""
+        inverted = position < len(ops) and ops[position] == "&&"
+        inverted = inverted and verdict(items[position + 1]) is Verdict.FAILS
+        self.inverted += inverted
+        try:
+            return walk()
+        finally:
+            self.inverted -= inverted
 
     def fallback(
         self,
@@ -568,9 +608,12 @@ class Walker:
             return
         kept = tuple(s for s in sinks if not s.startswith("var:"))
         rule = "QG102" if judged is Verdict.ECHOES else "QG101"
+        said = " ".join(text(node) for node in recorders)
+        why = _FALLS_BACK_WHY if _FALLS_BACK.search(said) else ""
         for gate in gates:
             reports = tuple(f"file:{name}" for name in gate.files)
-            self.hit(rule, gate, f"`{gate.text} {how}`", sinks=kept + reports)
+            detail = f"`{gate.text} {how}`"
+            self.hit(rule, gate, detail, sinks=kept + reports, because=why)
 
     # ---- compound commands ---------------------------------------------
 
@@ -601,13 +644,17 @@ class Walker:
         for node in condition[:-1]:
             self.statement(node, False)
         negated = _is_negated(tested)
-        if negated:
+        inverted = not negated and _branch_verdict(body) is Verdict.FAILS
+        self.inverted += inverted
+        try:
             gates = self.tested_statement(tested).carriers()
+        finally:
+            self.inverted -= inverted
+        if negated:
             gates = [dataclasses.replace(g, negated=False) for g in gates]
             gates = list(dict.fromkeys(gates))
             branch = body
         else:
-            gates = self.tested_statement(tested).carriers()
             branch = rest
         if not gates:
             return
@@ -678,6 +725,35 @@ def _shows(reader: Node) -> bool:
     if "-c" in words[1:-1] and re.match(r"^python[0-9.]*$", head):
         return pyexec.cannot_fail(words[words.index("-c") + 1])
     return head in _SHOWS
+
+
+# `|| echo "::warning::... the renderer will fall back"`: a designed fallback.
+_FALLS_BACK = re.compile(r"(?i)\bfall(s|ing)?[ -]?back\b|\bfallback\b")
+_FALLS_BACK_WHY = (
+    "the message says a fallback takes over: a degraded mode by design, "
+    "plausibly not a gate"
+)
+_GREPPED = (
+    "its output is judged by a `grep` whose match fails the script, so a "
+    "failure that prints nothing the pattern matches passes"
+)
+# Producers that cannot fail on their own: their output is all there is.
+_CANNOT_FAIL = frozenset("echo printf true : printenv env set declare".split())
+
+
+def _producer(part: Node, source: bytes) -> list[Gate]:
+    """Return the command feeding ``P | grep X && exit 1``: its failure finds nothing.
+
+    ``git diff origin/main...HEAD | grep SECRET`` passes when ``git diff``
+    fails (no such ref): the check sees no output and reports no match.
+    """
+    words = _part_words(part)
+    if not words or words[0] in _CANNOT_FAIL or words[0] in _GREPS:
+        return []
+    if words[0] == "cat" and len(words) == 1:
+        return []  # `cat` of a heredoc or stdin
+    key = gatecmd.gate_key(words)
+    return [Gate(part.start_point[0], short(part, source), key, strength="context")]
 
 
 def _file_sinks(names: tuple[str, ...]) -> tuple[str, ...]:

@@ -67,3 +67,4 @@ class Result:
 
     hits: list[Hit] = dataclasses.field(default_factory=list)
     observed: set[str] = dataclasses.field(default_factory=set)
+    last: list[Gate] = dataclasses.field(default_factory=list)  # the end's status

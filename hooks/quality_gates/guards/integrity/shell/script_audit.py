@@ -12,7 +12,7 @@ import dataclasses
 
 from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.shell import line_audit, parse
-from quality_gates.guards.integrity.shell.flow import Hit, Shell, Walker
+from quality_gates.guards.integrity.shell.flow import Gate, Hit, Shell, Walker
 from quality_gates.guards.integrity.shell.line_audit import (
     exit_zero_line,
     fail_off_flag,
@@ -36,6 +36,7 @@ class ScriptAudit:
     note: str = ""
     reports: tuple[str, ...] = ()
     named: int = 0  # of ``gates``, those known by their own name
+    last: tuple[Gate, ...] = ()  # the gates whose failure is the script's status
 
 
 def audit_script(
@@ -60,7 +61,12 @@ def audit_script(
     hits = sorted(result.hits, key=lambda hit: (hit.line, hit.rule))
     reports = tuple(sorted(walker.reports))
     return ScriptAudit(
-        hits, result.observed, walker.gates, reports=reports, named=walker.named
+        hits,
+        result.observed,
+        walker.gates,
+        reports=reports,
+        named=walker.named,
+        last=tuple(result.last),
     )
 
 
