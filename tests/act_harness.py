@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,6 +44,10 @@ PINNED = {
     "actions/deploy-pages": "deploy-pages",
     "github/codeql-action": "codeql-action",
 }
+# the stand-ins' interpreter: this Python's own binary, outside the test venv
+# (as a runner's python3 is), started directly: a version manager's shim on
+# PATH (pyenv's) costs a shell script and a lookup per step
+STANDIN_PYTHON = getattr(sys, "_base_executable", "") or sys.executable
 _USES = re.compile(r"uses:\s*([\w.-]+/[\w.-]+)(?:/[\w./-]+)?@([0-9a-f]{40})")
 
 
@@ -234,6 +238,7 @@ class Act:
             "PIP_NO_COMPILE": "1",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "QG_STANDIN_SCRIPT": str(STANDINS / "standin.py"),
+            "QG_STANDIN_PYTHON": STANDIN_PYTHON,
             "QG_STANDIN_TEMPLATES": str(self.work.parent / "standin-templates"),
             "QG_STANDIN_LOG": str(log_file),
             "QG_STANDIN_ARTIFACTS": str(run_dir / "artifacts"),
@@ -278,7 +283,7 @@ RECORD_STEP = {
         "QG_MATRIX": "${{ toJSON(matrix) }}",
     },
     "run": (
-        "python3 -c \"import json, os; open(os.environ['QG_TEST_OUTPUTS'], 'a').write("
+        "\"$QG_STANDIN_PYTHON\" -c \"import json, os; open(os.environ['QG_TEST_OUTPUTS'], 'a').write("
         "json.dumps(dict(job=os.environ['GITHUB_JOB'], matrix=json.loads(os.environ['QG_MATRIX'] or 'null'), "
         "outputs=json.loads(os.environ['QG_OUTPUTS']))) + chr(10))\""
     ),
@@ -300,17 +305,28 @@ def uses(action: str) -> str:
     return f"{OWNER_REPO}/actions/{action}@{REF}"
 
 
-@pytest.fixture(scope="session", name="act")
-def act_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Act]:
-    """One act set-up per session: empty HOME, a repo copy and a shared wheelhouse."""
+def act_setup(tmp_path_factory: pytest.TempPathFactory) -> Act:
+    """One act set-up per worker: an empty HOME, a repo copy, the shared wheelhouse.
+
+    ``tests/conftest.py``'s session fixture ``act`` calls it once, so every act
+    test of a worker shares it (pip's, uv's and the actions' caches in HOME
+    included); a test that needs a machine never used before makes an ``Act``
+    of its own with a new ``home`` (``fresh``).
+    """
     wheelhouse = _locked_build(
         shared_dir(tmp_path_factory, "qg-wheelhouse"), build_wheelhouse
     )
-    home = tmp_path_factory.mktemp("act-home")
-    repo_copy = copy_tree(tmp_path_factory.mktemp("qg-action-repo"))
-    yield Act(
-        home=home,
-        repo_copy=repo_copy,
+    return Act(
+        home=tmp_path_factory.mktemp("act-home"),
+        repo_copy=copy_tree(tmp_path_factory.mktemp("qg-action-repo")),
         wheelhouse=wheelhouse,
         work=tmp_path_factory.mktemp("act-runs"),
+    )
+
+
+def fresh(act: Act, home: Path) -> Act:
+    """``act`` on a machine of its own: ``home`` is made empty, nothing cached."""
+    home.mkdir()
+    return Act(
+        home=home, repo_copy=act.repo_copy, wheelhouse=act.wheelhouse, work=act.work
     )

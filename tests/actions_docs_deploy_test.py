@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from act_harness import Act, act_fixture, uses, workflow  # noqa: F401
+from act_harness import Act, uses, workflow
 from conftest import Project
 
 pytestmark = pytest.mark.slow

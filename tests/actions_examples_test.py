@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from act_harness import REPO, Act, ActResult, act_fixture, uses  # noqa: F401
+from act_harness import REPO, Act, ActResult, fresh, uses
 from conftest import Project, cli
 
 pytestmark = pytest.mark.slow
@@ -137,8 +137,9 @@ def test_the_examples_run_as_they_are_and_fail_on_each_fault(
         )
         runs[name] = project.root
     env = {"QG_STANDIN_PAGES_ROOT": str(root), "QG_STANDIN_PAGE_URL": url}
+    runner = fresh(act, tmp_path / "home")  # a new runner: nothing installed yet
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        futures = {k: pool.submit(act.run, p, env=env) for k, p in runs.items()}
+        futures = {k: pool.submit(runner.run, p, env=env) for k, p in runs.items()}
         results: dict[str, ActResult] = {k: f.result() for k, f in futures.items()}
 
     good = results["good"]

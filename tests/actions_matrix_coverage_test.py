@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from act_harness import Act, act_fixture, uses, workflow  # noqa: F401
+from act_harness import Act, uses, workflow
 
 pytestmark = pytest.mark.slow
 

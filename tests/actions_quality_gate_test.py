@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from act_harness import Act, ActResult, act_fixture, uses, workflow  # noqa: F401
+from act_harness import Act, ActResult, fresh, uses, workflow
 from conftest import Project, git
 from quality_gates.ci import installers
 
@@ -270,13 +270,8 @@ def test_the_second_run_restores_the_environment_and_the_results(
     project.write(".github/workflows/gate.yml", workflow({"gate": job}))
     project.commit("init")
     service = {"QG_STANDIN_CACHE": str(tmp_path / "cache-service")}
-    runner = Act(  # a runner of its own: the second run starts with an empty HOME
-        home=tmp_path / "home",
-        repo_copy=act.repo_copy,
-        wheelhouse=act.wheelhouse,
-        work=act.work,
-    )
-    runner.home.mkdir()
+    # a runner of its own: the second run starts with an empty HOME
+    runner = fresh(act, tmp_path / "home")
     cold = runner.run(project.root, env=service)
     assert cold.outputs["gate"]["new-findings"] == "3", cold.log[-3000:]
     # the wheelhouse has the pinned uv, and pip's settings (an offline

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from act_harness import Act, act_fixture, uses, workflow  # noqa: F401
+from act_harness import Act, uses, workflow
 from conftest import Project
 from security_osv_standin import osv_record
 

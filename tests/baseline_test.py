@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LINE_ENDS, Project, cli, cli_json, flagged_source
+from conftest import LINE_ENDS, InProcess, Project, cli, cli_json, flagged_source
 from quality_gates import baseline
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -218,14 +218,14 @@ VALID = baseline.render([baseline.Entry("a.py", "flake8", "F401", "0" * 32)])
     ],
 )
 def test_bad_baseline_is_exit_2_and_never_rewritten(
-    project: Project, content: bytes, message: str
+    project: Project, content: bytes, message: str, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", FAST)
     project.write("pkg/mod.py", MOD)
     project.write(NAME, content)
     project.commit()
     for args in (["run", "--all-files"], ["baseline"], ["baseline", "--add-new"]):
-        proc = cli(project.root, *args)
+        proc = qg(project.root, *args)
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
         assert message in proc.stderr
         assert "Traceback" not in proc.stderr
@@ -246,9 +246,9 @@ def test_missing_where_configured_is_exit_2_until_baseline_writes_it(
     assert cli(project.root, "run", "--all-files").returncode == 0
 
 
-def test_missing_explicit_baseline_is_exit_2(project: Project) -> None:
+def test_missing_explicit_baseline_is_exit_2(project: Project, qg: InProcess) -> None:
     make(project)
-    proc = cli(project.root, "run", "--all-files", "--baseline", "nope.json")
+    proc = qg(project.root, "run", "--all-files", "--baseline", "nope.json")
     assert proc.returncode == 2 and "nope.json does not exist" in proc.stderr
     assert not (project.root / "nope.json").exists()
 

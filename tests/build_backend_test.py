@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import HOOKS, REPO
+from conftest import HOOKS, REPO, make_venv
 
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 DIST_INFO = f"quality_gates-{PROJECT['version']}.dist-info"
@@ -91,14 +91,8 @@ def test_an_install_imports_the_suite_and_has_its_command(
     tmp_path: Path, editable: bool
 ) -> None:
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = str(venv / "bin" / "python")
     target = ["-e", str(REPO)] if editable else [str(REPO)]
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--no-deps", *target],
-        check=True,
-        capture_output=True,
-    )
+    python = make_venv(venv, "--no-deps", *target)
     where = subprocess.run(
         [python, "-c", "import quality_gates; print(quality_gates.__file__)"],
         capture_output=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, cli_json
+from conftest import InProcess, Project, cli, cli_json
 
 # the cache's folder is the subject: no test starts with a seeded mypy folder
 pytestmark = pytest.mark.cold_mypy
@@ -188,10 +188,10 @@ def test_prune_keeps_recent_rows_within_the_age_and_size_bounds(
 
 
 def test_a_cache_folder_that_is_a_file_is_a_usage_error(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     (tmp_path / "file").write_text("")
-    proc = cli(
+    proc = qg(
         project.root, "cache", env={"QUALITY_GATES_CACHE_DIR": str(tmp_path / "file")}
     )
     assert proc.returncode == 2
@@ -201,8 +201,8 @@ def test_a_cache_folder_that_is_a_file_is_a_usage_error(
     )
 
 
-def test_help_states_the_bounds(project: Project) -> None:
-    proc = cli(project.root, "cache", "--help")
+def test_help_states_the_bounds(project: Project, qg: InProcess) -> None:
+    proc = qg(project.root, "cache", "--help")
     assert proc.returncode == 0
     for text in (
         "QUALITY_GATES_CACHE_MAX_AGE_DAYS",

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HOOKS, Project, cli
+from conftest import HOOKS, InProcess, Project, cli
 from quality_gates import commands
 from quality_gates.ci import (
     action_options,
@@ -54,8 +54,10 @@ def test_needs_fails_on_a_failed_cell_with_annotation_summary_and_output(
     assert read_outputs(tmp_path)["failed-jobs"] == "test"
 
 
-def test_needs_reads_the_environment_and_rejects_empty(tmp_path: Path) -> None:
-    proc = cli(tmp_path, "ci", "needs", env=actions_env(tmp_path, QG_NEEDS_JSON=""))
+def test_needs_reads_the_environment_and_rejects_empty(
+    tmp_path: Path, qg: InProcess
+) -> None:
+    proc = qg(tmp_path, "ci", "needs", env=actions_env(tmp_path, QG_NEEDS_JSON=""))
     assert proc.returncode == 2
     assert "needs-json is empty" in proc.stderr
 
@@ -126,11 +128,11 @@ def test_gate_an_empty_shard_passes_and_says_so(
 
 
 def test_gate_changed_without_a_base_is_an_error(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     project.write("a.py", '"""Doc."""\n')
     project.commit()
-    proc = cli(
+    proc = qg(
         project.root,
         "ci",
         "gate",
@@ -142,8 +144,8 @@ def test_gate_changed_without_a_base_is_an_error(
     assert "no base commit" in proc.stderr
 
 
-def test_report_needs_a_subcommand(tmp_path: Path) -> None:
-    proc = cli(tmp_path, "ci", "report", env=actions_env(tmp_path))
+def test_report_needs_a_subcommand(tmp_path: Path, qg: InProcess) -> None:
+    proc = qg(tmp_path, "ci", "report", env=actions_env(tmp_path))
     assert proc.returncode == 2 and "name the subcommand" in proc.stderr
 
 

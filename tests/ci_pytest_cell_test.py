@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from act_harness import _locked_build, shared_dir
-from conftest import HOOKS, Project
+from conftest import HOOKS, Project, make_venv
 from quality_gates.ci import pytest_cell
 from quality_gates.errors import GateError
 
@@ -69,9 +69,7 @@ addopts = "-v --color=yes --cov-fail-under=99"
 
 
 def build_old_pytest(target: Path) -> None:
-    subprocess.run([sys.executable, "-m", "venv", str(target / "venv")], check=True)
-    pip = [str(target / "venv" / "bin" / "python"), "-m", "pip", "install", "-q"]
-    subprocess.run([*pip, *OLD_PYTEST], check=True)
+    make_venv(target / "venv", *OLD_PYTEST)
 
 
 @pytest.fixture(scope="session")

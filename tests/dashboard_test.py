@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Project, cli, in_ci
+from conftest import REPO, InProcess, Project, cli, in_ci
 from quality_gates.report_formats.dashboard import trend_svg
 
 CONFIG = '[tool.quality-gates]\ntools = ["flake8", "bandit"]\n'
@@ -238,18 +238,18 @@ def test_trend_chart_with_no_scored_commit_is_still_a_chart() -> None:
     assert svg.startswith("<svg") and "</svg>" in svg
 
 
-def test_bad_options_are_exit_2(project: Project) -> None:
+def test_bad_options_are_exit_2(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", CONFIG)
     project.write("a.py", '"""A."""\n')
     project.commit()
-    proc = cli(project.root, "dashboard", "--commits", "-1")
+    proc = qg(project.root, "dashboard", "--commits", "-1")
     assert proc.returncode == 2 and "--commits must be 0 or more" in proc.stderr
 
 
-def test_no_commits_is_exit_2(project: Project) -> None:
+def test_no_commits_is_exit_2(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", CONFIG)
     project.write("a.py", '"""A."""\n')
-    proc = cli(project.root, "dashboard", "--output", "d.html")
+    proc = qg(project.root, "dashboard", "--output", "d.html")
     assert proc.returncode == 2
     assert not (project.root / "d.html").exists()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LINE_ENDS, Project, cli, cli_json, flagged_source, git
+from conftest import LINE_ENDS, InProcess, Project, cli, cli_json, flagged_source, git
 from quality_gates import diffs
 from quality_gates.errors import GateError
 
@@ -105,8 +105,8 @@ def test_diff_mode_with_a_baseline_needs_both(history: Project) -> None:
     assert (summary["new"], summary["baselined"]) == (1, 3)
 
 
-def test_unknown_ref_is_exit_2(history: Project) -> None:
-    proc = cli(history.root, "run", "--all-files", "--diff-base", "no-such-branch")
+def test_unknown_ref_is_exit_2(history: Project, qg: InProcess) -> None:
+    proc = qg(history.root, "run", "--all-files", "--diff-base", "no-such-branch")
     assert proc.returncode == 2
     assert "not in the local history" in proc.stderr and "git fetch" in proc.stderr
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli, run_hook, validate_sarif
+from conftest import InProcess, Project, cli, run_hook, validate_sarif
 from quality_gates.guards.docs import declared_url
 from quality_gates.guards.docs import site as docs
 
@@ -703,11 +703,11 @@ def test_an_ignore_that_matches_nothing_is_noted(project: Project) -> None:
     ],
 )
 def test_a_bad_ignore_is_a_config_error(
-    project: Project, entry: str, message: str
+    project: Project, entry: str, message: str, qg: InProcess
 ) -> None:
     build(project.root, {"index.html": page()})
     project.write("pyproject.toml", f"[[tool.quality-gates.docs.ignore]]\n{entry}\n")
-    proc = cli(project.root, "docs-check", "site")
+    proc = qg(project.root, "docs-check", "site")
     assert proc.returncode == 2
     assert (
         proc.stderr.strip().splitlines()[-1]

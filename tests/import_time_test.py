@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Project, cli, run_hook, validate_sarif
+from conftest import InProcess, Project, cli, run_hook, validate_sarif
 from quality_gates.guards.import_time import measure as import_time
 
 SLOW_INIT = "from slowpkg import heavy\n\n\ndef use():\n    return heavy.VALUE\n"
@@ -151,8 +151,8 @@ def test_import_failure_is_exit_2_with_the_error_line(
     assert "Traceback" not in proc.stderr.splitlines()[0]
 
 
-def test_missing_package_is_exit_2(project: Project) -> None:
-    proc = cli(project.root, "import-time", "nosuchpkg", "--budget", "1")
+def test_missing_package_is_exit_2(project: Project, qg: InProcess) -> None:
+    proc = qg(project.root, "import-time", "nosuchpkg", "--budget", "1")
     assert proc.returncode == 2
     assert "ModuleNotFoundError: No module named 'nosuchpkg'" in proc.stderr
 
@@ -215,13 +215,13 @@ def test_missing_package_is_exit_2(project: Project) -> None:
     ],
 )
 def test_usage_errors_are_exit_2(
-    project: Project, args: list[str], pyproject: str, message: str
+    project: Project, args: list[str], pyproject: str, message: str, qg: InProcess
 ) -> None:
     _slow_package(project)
     if pyproject:
         project.write("pyproject.toml", pyproject)
 
-    proc = cli(project.root, "import-time", *args)
+    proc = qg(project.root, "import-time", *args)
 
     assert proc.returncode == 2, proc.stdout
     assert message in proc.stderr

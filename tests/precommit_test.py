@@ -6,13 +6,13 @@ import json
 import re
 import sqlite3
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, Project, pre_commit, run_hook
+from act_harness import _locked_build, shared_dir
+from conftest import REPO, Project, make_venv, pre_commit, run_hook
 
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
 HOOK_IDS = [hook["id"] for hook in MANIFEST]
@@ -303,15 +303,16 @@ PLUGIN_FINDING = (
 
 @pytest.fixture(scope="session")
 def pydantic_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Make a virtual environment with pydantic from PyPI, as a project's .venv."""
-    venv = tmp_path_factory.mktemp("pydantic") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "pydantic>=2"],
-        check=True,
-        capture_output=True,
-    )
-    return venv
+    """Make a virtual environment with pydantic from PyPI, as a project's .venv.
+
+    Made once for the session, shared by the xdist workers (the tests only
+    read it).
+    """
+
+    def build(target: Path) -> None:
+        make_venv(target / "venv", "pydantic>=2")
+
+    return _locked_build(shared_dir(tmp_path_factory, "qg-pydantic"), build) / "venv"
 
 
 @pytest.fixture

@@ -524,9 +524,9 @@ def test_trailer_continuation_lines() -> None:
     assert trailers.reason(message, "Protected-change") == "a long reason"
 
 
-def test_outside_a_git_repository(tmp_path: Path) -> None:
+def test_outside_a_git_repository(tmp_path: Path, qg: InProcess) -> None:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
-    proc = cli(
+    proc = qg(
         tmp_path,
         "protect",
         env={**CLEAN, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)},

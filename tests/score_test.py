@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO, Project, cli
+from conftest import REPO, InProcess, Project, cli
 from quality_gates import score, tools
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -208,9 +208,11 @@ def test_score_text_names_the_costliest_rules(project: Project) -> None:
         pytest.param("max-debt = -1\n", "max-debt: must be at least 0", id="max-debt"),
     ],
 )
-def test_bad_score_config_is_exit_2(project: Project, extra: str, message: str) -> None:
+def test_bad_score_config_is_exit_2(
+    project: Project, extra: str, message: str, qg: InProcess
+) -> None:
     make(project, extra)
-    proc = cli(project.root, "run", "--all-files")
+    proc = qg(project.root, "run", "--all-files")
     assert proc.returncode == 2
     assert message in proc.stderr
 

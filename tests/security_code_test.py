@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Project, cli
+from conftest import InProcess, Project, cli
 
 RISKY = '''\
 import hashlib
@@ -126,18 +126,18 @@ def test_dot_bandit_ini_is_honoured(project: Project) -> None:
     assert rules(proc.stdout) == {"B404", "B602", "B324"}
 
 
-def test_invalid_threshold_in_config_is_exit_2(project: Project) -> None:
+def test_invalid_threshold_in_config_is_exit_2(project: Project, qg: InProcess) -> None:
     make(project, '[tool.quality-gates.security]\nseverity-threshold = "critical"\n')
-    proc = cli(project.root, "security", "--no-deps")
+    proc = qg(project.root, "security", "--no-deps")
     assert proc.returncode == 2
     assert (
         "severity-threshold: 'critical' is not one of low, medium, high" in proc.stderr
     )
 
 
-def test_unknown_security_key_is_exit_2(project: Project) -> None:
+def test_unknown_security_key_is_exit_2(project: Project, qg: InProcess) -> None:
     make(project, '[tool.quality-gates.security]\nseverity = "high"\n')
-    proc = cli(project.root, "security", "--no-deps")
+    proc = qg(project.root, "security", "--no-deps")
     assert proc.returncode == 2
     assert "unknown key 'severity'" in proc.stderr
 
