@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tomllib
@@ -451,3 +452,17 @@ def validate_sarif(document: dict[str, Any]) -> None:
     """Validate a SARIF document against the official 2.1.0 schema."""
     schema = sarif_schema()
     jsonschema.validators.validator_for(schema)(schema).validate(document)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to start with SIGINT ignored (a background job of a script).
+
+    The gates the tests start inherit it: the interrupt tests would hang or
+    fail for a reason that is not the suite's.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        raise pytest.UsageError(
+            "SIGINT is ignored in this process (started as a background job of a "
+            "script?): the interrupt tests cannot run; start pytest in the "
+            "foreground or with `set -m`"
+        )
