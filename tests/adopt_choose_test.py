@@ -275,6 +275,20 @@ def test_a_ruff_config_without_a_ruff_hook_offers_ruff(tmp_path: Path) -> None:
     )
 
 
+def test_a_project_that_only_configures_ruff_is_told_to_choose_ruff(
+    tmp_path: Path,
+) -> None:
+    # jazzband/django-constance @e9f850b: [tool.ruff], ruff run in CI by an
+    # action, no hook: the error's example named mypy, not the ruff it runs
+    with pytest.raises(choose.NothingToAdopt) as caught:
+        plan_tools(tmp_path, {"pyproject.toml": "[tool.ruff]\nline-length = 88\n"})
+    assert str(caught.value) == (
+        "nothing to adopt: the project runs none of the gate's tools (bandit, "
+        "black, flake8, isort, mypy) itself; choose some with --tools "
+        "(e.g. --tools ruff), then run init again"
+    )
+
+
 TOX_LINT = """\
 [tox]
 envlist = lint,py312

@@ -103,12 +103,14 @@ def _optional(tool: str) -> tuple[Adapter, str]:
 
 def _configured_optional(
     ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]
-) -> None:
+) -> list[str]:
     """Offer an optional tool the project configures but hooks nowhere (ruff).
 
     Its config says the project runs it (from tox, make or CI: init cannot
     tell which of its jobs it does there); the gate runs it only when asked.
+    Return the tools offered.
     """
+    offered = []
     for tool in tools_mod.names():
         if tool in tools_mod.defaults() or tool in found.kept or tool in chosen:
             continue
@@ -121,6 +123,8 @@ def _configured_optional(
             f"pre-commit hook; for the gate to run it, with {needs} in its hook's "
             f"environment: quality-gates init --tools {','.join([*chosen, tool])}"
         )
+        offered.append(tool)
+    return offered
 
 
 def choose_tools(
@@ -145,14 +149,16 @@ def choose_tools(
             + ",".join([*chosen, tool])
         )
     _kept_tools(ws, found, tuple(chosen))
-    _configured_optional(ws, found, tuple(chosen))
+    configured = _configured_optional(ws, found, tuple(chosen))
     if not chosen:
+        example = configured[0] if configured else "mypy"
         raise NothingToAdopt(
             ws.offers,
             "nothing to adopt: the project runs none of the gate's tools "
             f"({', '.join(tools_mod.defaults())}) itself"
             + (f" ({', '.join(sorted(others))}: kept hooks do them)" if others else "")
-            + "; choose some with --tools (e.g. --tools mypy), then run init again",
+            + f"; choose some with --tools (e.g. --tools {example}), then run init "
+            "again",
         )
     return tuple(chosen)
 
