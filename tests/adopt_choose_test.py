@@ -289,6 +289,51 @@ def test_a_project_that_only_configures_ruff_is_told_to_choose_ruff(
     )
 
 
+LOCAL_BLACK = """\
+repos:
+  - repo: local
+    hooks:
+      - id: black
+        name: black
+        entry: black
+        language: system
+        types: [python]
+      - id: isort
+        name: isort
+        entry: isort
+        language: system
+"""
+
+
+def test_a_local_hook_of_a_tool_is_a_tool_the_project_runs(tmp_path: Path) -> None:
+    # 000AG000/BashMetaHandler @c82814a: black only as a local hook, no
+    # [tool.black]: init offered black as a tool "the project does not run"
+    # and in the same output said "the gate runs black too"
+    tools, ws = plan_tools(
+        tmp_path,
+        {".pre-commit-config.yaml": LOCAL_BLACK, "pyproject.toml": "[tool.mypy]\n"},
+    )
+    assert tools == ("black", "isort", "mypy")
+    assert ws.notes == [
+        "kept local hook `black` (line 4): the gate runs black too; remove one of them",
+        "kept local hook `isort` (line 9): the gate runs isort too; remove one of them",
+    ]
+    assert [o.split(" (")[0] for o in ws.offers] == ["bandit", "flake8"]
+
+
+def test_a_local_hook_of_a_tool_left_out_by_tools_says_so(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.quality-gates]\ntools = ["isort"]\n'
+    )
+    ws = Workspace.open(tmp_path)
+    found = hooks.classify(precommit_file.parse(LOCAL_BLACK.encode()), [SUITE])
+    assert choose.choose_tools(None, ws, found) == ("isort",)
+    assert ws.notes == [
+        "kept local hook `black` (line 4): the gate runs no black (not in its tools)",
+        "kept local hook `isort` (line 9): the gate runs isort too; remove one of them",
+    ]
+
+
 TOX_LINT = """\
 [tox]
 envlist = lint,py312

@@ -146,7 +146,7 @@ def shared_args(found: hooks.Found) -> dict[str, tuple[list[str], list[str]]]:
     hook of the tool ran with becomes a setting.
     """
     by_tool: dict[str, list[list[tuple[str, ...]]]] = {}
-    for item in found.replaced:
+    for item in [*found.replaced, *found.local]:
         by_tool.setdefault(item.tool, []).append(_options(item.args()))
     shared = {}
     for tool, lists in by_tool.items():
