@@ -225,7 +225,7 @@ def test_a_project_of_ruff_hooks_alone_is_offered_ruff(tmp_path: Path) -> None:
     assert str(caught.value) == (
         "nothing to adopt: the project runs none of the gate's tools (bandit, "
         "black, flake8, isort, mypy) itself (black, flake8: kept hooks do them); "
-        "choose some with --tools (e.g. --tools mypy), then run init again"
+        "choose some with --tools (e.g. --tools ruff), then run init again"
     )
 
 
@@ -286,6 +286,30 @@ def test_a_project_that_only_configures_ruff_is_told_to_choose_ruff(
         "nothing to adopt: the project runs none of the gate's tools (bandit, "
         "black, flake8, isort, mypy) itself; choose some with --tools "
         "(e.g. --tools ruff), then run init again"
+    )
+
+
+def test_a_project_that_only_runs_ruff_hooks_is_told_to_choose_ruff(
+    tmp_path: Path,
+) -> None:
+    # 0-k/netto @fc4fbfa, 0-th/breadfund @7bea970: ruff and ruff-format hooks
+    # and [tool.ruff]; the offer said --tools ruff, the error's example mypy
+    config = (
+        "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+        "    rev: v0.8.4\n    hooks:\n      - id: ruff\n      - id: ruff-format\n"
+    )
+    with pytest.raises(choose.NothingToAdopt) as caught:
+        plan_tools(
+            tmp_path,
+            {
+                ".pre-commit-config.yaml": config,
+                "pyproject.toml": '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n',
+            },
+        )
+    assert str(caught.value) == (
+        "nothing to adopt: the project runs none of the gate's tools (bandit, "
+        "black, flake8, isort, mypy) itself (black, flake8, isort: kept hooks do "
+        "them); choose some with --tools (e.g. --tools ruff), then run init again"
     )
 
 

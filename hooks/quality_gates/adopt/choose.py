@@ -170,7 +170,8 @@ def choose_tools(
     _local_hooks(ws, found, tuple(chosen))
     configured = _configured_optional(ws, found, tuple(chosen))
     if not chosen:
-        example = configured[0] if configured else "mypy"
+        # the optional tool the project runs (its kept hooks', its config's)
+        example = [*sorted(found.kept), *configured, "mypy"][0]
         raise NothingToAdopt(
             ws.offers,
             "nothing to adopt: the project runs none of the gate's tools "
