@@ -408,6 +408,83 @@ def test_the_flake8_plugins_of_a_tox_lint_run_go_to_the_gate_hook(
     ) in ws.notes
 
 
+POETRY_DEV = """\
+[tool.poetry.dev-dependencies]
+black = ">=21.10b0"
+flake8 = ">=4.0.1"
+flake8-bugbear = ">=21.9.2"
+flake8-docstrings = ">=1.6.0"
+pep8-naming = "^0.12.1"
+
+[tool.poetry.group.lint.dependencies]
+flake8-bandit = {version = ">=2.1.2"}
+"""
+LOCAL_FLAKE8 = """\
+repos:
+  - repo: local
+    hooks:
+      - id: flake8
+        name: flake8
+        entry: flake8
+        language: system
+        types: [python]
+"""
+
+
+def test_the_flake8_plugins_a_local_hooks_environment_declares_go_to_the_gate_hook(
+    project: Project,
+) -> None:
+    # 000AG000/BashMetaHandler @c82814a: flake8 as a local hook, its plugins in
+    # poetry's dev-dependencies; the gate's flake8 dropped bugbear's six B036
+    project.write("pyproject.toml", POETRY_DEV)
+    project.write(".flake8", "[flake8]\nselect = B,C,E,F,N,S,W\n")
+    project.write(".pre-commit-config.yaml", LOCAL_FLAKE8)
+    project.write("app.py", '"""A."""\n')
+    project.commit()
+    ws = Workspace.open(project.root)
+    config = precommit_file.parse(LOCAL_FLAKE8.encode())
+    found = hooks.classify(config, [SUITE])
+    request = plan.Request(project.root, SUITE, "v0.1.0")
+    planned = plan._planned(
+        request, ws, config, found, (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
+    )
+    doc = yaml.safe_load(planned[".pre-commit-config.yaml"])
+    gate = doc["repos"][1]["hooks"][0]
+    # flake8-docstrings: the suite pins it; ^0.12.1 is poetry's, not pip's
+    assert gate["additional_dependencies"] == [
+        "flake8-bugbear>=21.9.2",
+        "pep8-naming",
+        "flake8-bandit>=2.1.2",
+    ]
+    assert ws.notes[-2:] == [
+        "flake8: the plugins pyproject.toml [tool.poetry.dev-dependencies] installs "
+        "for its flake8 run go to the hook's additional_dependencies: "
+        "flake8-bugbear>=21.9.2, pep8-naming",
+        "flake8: the plugins pyproject.toml [tool.poetry.group.lint.dependencies] "
+        "installs for its flake8 run go to the hook's additional_dependencies: "
+        "flake8-bandit>=2.1.2",
+    ]
+
+
+def test_a_flake8_hook_of_its_own_keeps_its_plugins_not_the_declared_ones(
+    project: Project,
+) -> None:
+    hook = HOOK.format(url="https://github.com/pycqa/flake8", id="flake8")
+    project.write("pyproject.toml", POETRY_DEV)
+    project.write(".pre-commit-config.yaml", hook)
+    project.write("app.py", '"""A."""\n')
+    project.commit()
+    ws = Workspace.open(project.root)
+    config = precommit_file.parse(hook.encode())
+    found = hooks.classify(config, [SUITE])
+    request = plan.Request(project.root, SUITE, "v0.1.0")
+    planned = plan._planned(
+        request, ws, config, found, (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
+    )
+    doc = yaml.safe_load(planned[".pre-commit-config.yaml"])
+    assert "additional_dependencies" not in doc["repos"][0]["hooks"][0]
+
+
 @pytest.mark.parametrize(
     ("tool", "url", "hook_id"),
     [

@@ -364,7 +364,10 @@ def _suite_hooks(
     carried_deps, dropped = hooks.dependencies(found)
     hooks.install_optional(tools, carried_deps)
     if "flake8" in tools:
-        plugins, notes = tox_plugins.carried(ws.root, carried_deps.get("flake8", []))
+        own_env = not any(item.tool == "flake8" for item in found.replaced)
+        plugins, notes = tox_plugins.carried(
+            ws.root, carried_deps.get("flake8", []), own_env
+        )
         if plugins:
             carried_deps.setdefault("flake8", []).extend(plugins)
         ws.notes += notes
