@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -431,24 +432,29 @@ repos:
 """
 
 
-def test_the_flake8_plugins_a_local_hooks_environment_declares_go_to_the_gate_hook(
-    project: Project,
-) -> None:
-    # 000AG000/BashMetaHandler @c82814a: flake8 as a local hook, its plugins in
-    # poetry's dev-dependencies; the gate's flake8 dropped bugbear's six B036
+def _planned_with_poetry_dev(project: Project, hook: str) -> tuple[Any, Workspace]:
+    """Plan init for a project with POETRY_DEV and ``hook`` as its pre-commit config."""
     project.write("pyproject.toml", POETRY_DEV)
-    project.write(".flake8", "[flake8]\nselect = B,C,E,F,N,S,W\n")
-    project.write(".pre-commit-config.yaml", LOCAL_FLAKE8)
+    project.write(".pre-commit-config.yaml", hook)
     project.write("app.py", '"""A."""\n')
     project.commit()
     ws = Workspace.open(project.root)
-    config = precommit_file.parse(LOCAL_FLAKE8.encode())
+    config = precommit_file.parse(hook.encode())
     found = hooks.classify(config, [SUITE])
     request = plan.Request(project.root, SUITE, "v0.1.0")
     planned = plan._planned(
         request, ws, config, found, (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
     )
-    doc = yaml.safe_load(planned[".pre-commit-config.yaml"])
+    return yaml.safe_load(planned[".pre-commit-config.yaml"]), ws
+
+
+def test_the_flake8_plugins_a_local_hooks_environment_declares_go_to_the_gate_hook(
+    project: Project,
+) -> None:
+    # 000AG000/BashMetaHandler @c82814a: flake8 as a local hook, its plugins in
+    # poetry's dev-dependencies; the gate's flake8 dropped bugbear's six B036
+    project.write(".flake8", "[flake8]\nselect = B,C,E,F,N,S,W\n")
+    doc, ws = _planned_with_poetry_dev(project, LOCAL_FLAKE8)
     gate = doc["repos"][1]["hooks"][0]
     # flake8-docstrings: the suite pins it; ^0.12.1 is poetry's, not pip's
     assert gate["additional_dependencies"] == [
@@ -470,18 +476,7 @@ def test_a_flake8_hook_of_its_own_keeps_its_plugins_not_the_declared_ones(
     project: Project,
 ) -> None:
     hook = HOOK.format(url="https://github.com/pycqa/flake8", id="flake8")
-    project.write("pyproject.toml", POETRY_DEV)
-    project.write(".pre-commit-config.yaml", hook)
-    project.write("app.py", '"""A."""\n')
-    project.commit()
-    ws = Workspace.open(project.root)
-    config = precommit_file.parse(hook.encode())
-    found = hooks.classify(config, [SUITE])
-    request = plan.Request(project.root, SUITE, "v0.1.0")
-    planned = plan._planned(
-        request, ws, config, found, (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
-    )
-    doc = yaml.safe_load(planned[".pre-commit-config.yaml"])
+    doc, _ = _planned_with_poetry_dev(project, hook)
     assert "additional_dependencies" not in doc["repos"][0]["hooks"][0]
 
 
