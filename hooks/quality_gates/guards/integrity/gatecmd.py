@@ -359,11 +359,27 @@ def _image_name(token: str) -> str:
     return _base(token).split("@", 1)[0].split(":", 1)[0]
 
 
+# ``--quiet`` answers by the exit status only for these (``git diff --quiet``);
+# elsewhere it only silences (``git reset --hard --quiet``, ``git fetch -q``).
+_GIT_QUIET_QUERIES = frozenset("diff diff-index diff-files diff-tree grep".split())
+_GIT_VALUED = frozenset(("-C", "-c", "--git-dir", "--work-tree", "--namespace"))
+
+
 def _git(head: str, args: list[str]) -> bool | None:
     if head != "git":
         return None
-    queries = ("--exit-code", "--check", "--quiet", "--is-ancestor")
+    queries = ("--exit-code", "--check", "--is-ancestor")
+    if "--quiet" in args and git_subcommand(args) in _GIT_QUIET_QUERIES:
+        return True
     return any(a in queries for a in args) or False
+
+
+def git_subcommand(args: list[str]) -> str:
+    """``-C dir -c k=v diff --quiet`` -> ``diff`` (git's own options skipped)."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] in _GIT_VALUED else 1
+    return args[index] if index < len(args) else ""
 
 
 def http_probe(head: str, args: list[str]) -> bool:
