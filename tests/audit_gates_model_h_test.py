@@ -41,3 +41,32 @@ def test_git_quiet_is_a_query_only_for_diff(
     text = workflow(step(f"{command} || true"))
     expected = [("QG101", CI, line_of(text, command), True)] if gate else []
     assert audit_ci(tmp_path, text) == expected
+
+
+# ---- a fixer hook run by id in a job that commits what changed ---------------
+
+_COMMIT = step('git commit -am "fix whitespace" && git push', name="Commit")
+
+
+@pytest.mark.parametrize(
+    ("command", "commit", "expected"),
+    [
+        # dbt-core cut-release-branch.yml: the fixer's rewrite is committed
+        ("pre-commit run trailing-whitespace --files CHANGELOG.md", True, None),
+        ("hatch run pre-commit run end-of-file-fixer --files a.txt", True, None),
+        # the same fixer with nothing committed: pre-commit's failure is the check
+        ("pre-commit run trailing-whitespace --all-files", False, True),
+        # every hook (flake8 too, perhaps), committed: a plausible fix run, a note
+        ("pre-commit run --all-files", True, False),
+        # a checking hook by id, committed: as plausible a fix run as every hook
+        ("pre-commit run flake8 --all-files", True, False),
+    ],
+)
+def test_a_fixer_hook_whose_rewrite_the_job_commits_is_no_check(
+    tmp_path: Path, command: str, commit: bool, expected: bool | None
+) -> None:
+    steps = step(f"{command} || true", name="Fix") + ("\n" + _COMMIT if commit else "")
+    text = workflow(steps)
+    found = audit_ci(tmp_path, text)
+    line = line_of(text, command)
+    assert found == ([] if expected is None else [("QG101", CI, line, expected)])

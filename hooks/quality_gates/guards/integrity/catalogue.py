@@ -117,6 +117,15 @@ FIXER_CHECK_FLAGS = frozenset(
 FIXERS = frozenset(
     "black isort prettier docformatter mdformat autopep8 autoflake pyupgrade".split()
 )
+# pre-commit hooks that only rewrite files: their one failure is "I changed a
+# file" (pre-commit-hooks' fixers and the formatters' own hooks).
+FIXER_HOOKS = frozenset(
+    """trailing-whitespace end-of-file-fixer mixed-line-ending fix-byte-order-marker
+    fix-encoding-pragma requirements-txt-fixer double-quote-string-fixer
+    file-contents-sorter sort-simple-yaml black black-jupyter isort ruff-format
+    autopep8 autoflake pyupgrade docformatter mdformat prettier blacken-docs
+    add-trailing-comma nbstripout clang-format""".split()
+)
 
 # Status queries: a check when it stands alone, control flow when tested by
 # ``if``, ``&&`` or ``||`` (``if git diff --quiet; then ...``).

@@ -503,6 +503,19 @@ def is_fixer(tokens: list[str]) -> bool:
     return "--fix" in args or "--write" in args or "-w" in args
 
 
+def runs_fixer_hook(tokens: list[str]) -> bool:
+    """``pre-commit run trailing-whitespace --files ...``: a fixer hook, run by id.
+
+    It fails only when it rewrote a file; a job that commits what changed
+    takes the rewrite in, so nothing of a check is lost there.
+    """
+    tokens = strip_wrappers(tokens)
+    if not tokens or _head(tokens[0]) not in ("pre-commit", "prek"):
+        return False
+    plain = _strip_options(tokens[1:])
+    return plain[:1] == ["run"] and plain[1:2] != [] and plain[1] in cat.FIXER_HOOKS
+
+
 def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     """Return the names that make a step's commands checks ('' for setup).
 

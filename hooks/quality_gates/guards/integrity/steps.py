@@ -349,7 +349,11 @@ class Auditor:
         context = gatecmd.checking_context(name, job.name, job.delivery)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
         audit = script_audit.audit_script(
-            script, runs_with=resolved, context=context, place=demoted
+            script,
+            runs_with=resolved,
+            context=context,
+            place=demoted,
+            fixing=self.autofix,
         )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
