@@ -70,3 +70,28 @@ def test_a_fixer_hook_whose_rewrite_the_job_commits_is_no_check(
     found = audit_ci(tmp_path, text)
     line = line_of(text, command)
     assert found == ([] if expected is None else [("QG101", CI, line, expected)])
+
+
+# ---- a script named for preparing is setup, whatever its step ---------------
+
+
+@pytest.mark.parametrize(
+    ("script", "gate"),
+    [
+        # jupyterhealth-exchange ow-contract.yml: seeding the service under test
+        ("scripts/init_provider_settings.py", False),
+        ("scripts/init/seed_series_types.py", False),
+        ("migrate.py", False),
+        # the same step running a script not named for preparing checks by its name
+        ("scripts/provider_settings.py", True),
+        # a test of the init code is still a test
+        ("tests/test_init.py", True),
+    ],
+)
+def test_a_script_named_for_preparing_is_setup(
+    tmp_path: Path, script: str, gate: bool
+) -> None:
+    command = f"uv run python {script} || echo skipped"
+    text = workflow(step(command, name="Run contract test"))
+    expected = [("QG102", CI, line_of(text, command), True)] if gate else []
+    assert audit_ci(tmp_path, text) == expected

@@ -152,10 +152,13 @@ PLUMBING = frozenset(
     ldd otool install_name_tool strip 7z""".split()
 )
 # A command whose own name says it sets something up: ``pkg_install curl``,
-# ``install-deps.sh``, ``download_data.py`` are setup wherever they run.
+# ``install-deps.sh``, ``download_data.py``, ``init_settings.py`` are setup
+# wherever they run.
 SETUP_NAME = re.compile(
     r"(?i)(^|[-_./])(install|setup|download|fetch|cache|clean|upload|deploy|publish|"
     r"release|bump|prepare|bootstrap|provision|configure|generate|render|notify)"
+    # a name that starts with a verb of preparing: `init_db.py`, `seed_data.py`
+    r"|^(init|initiali[sz]e|seed|migrate|populate)([-_.]|$)"
 )
 # A script named for reporting (``test_report.py``, ``coverage_summary.sh``).
 REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge|profil")
