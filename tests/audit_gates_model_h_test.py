@@ -95,3 +95,26 @@ def test_a_script_named_for_preparing_is_setup(
     text = workflow(step(command, name="Run contract test"))
     expected = [("QG102", CI, line_of(text, command), True)] if gate else []
     assert audit_ci(tmp_path, text) == expected
+
+
+# ---- a listing is shown, not a check by its step's name ---------------------
+
+
+@pytest.mark.parametrize(
+    ("producer", "note"),
+    [
+        # inveniordm-jupyterlab-extension build.yml: grep judges the listing
+        ("jupyter server extension list", False),
+        ("jupyter labextension list", False),
+        ("conda env list", False),
+        # a build in a step named for building checks by that name: its pipe loses it
+        ("jupyter lab build", True),
+    ],
+)
+def test_a_listing_is_no_check_by_its_step_name(
+    tmp_path: Path, producer: str, note: bool
+) -> None:
+    command = f'{producer} 2>&1 | grep -ie "myext.*OK"'
+    text = workflow(step(command, name="Build the extension"))
+    expected = [("QG112", CI, line_of(text, producer), False)] if note else []
+    assert audit_ci(tmp_path, text) == expected

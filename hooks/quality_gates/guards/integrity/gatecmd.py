@@ -449,6 +449,19 @@ def _asks_for_help(args: list[str]) -> bool:
     return len(args) == 1 and args[0] in _HELP_WORDS
 
 
+_LISTINGS = frozenset(("list", "ls", "show", "info"))
+
+
+def _lists(args: list[str]) -> bool:
+    """``jupyter labextension list``, ``conda env list``: a listing, shown.
+
+    What it prints may be judged by what reads it (``| grep -q OK``); the
+    listing itself is no check by its step's name.
+    """
+    plain = _strip_options(args)
+    return bool(plain) and plain[-1] in _LISTINGS
+
+
 def named(tokens: list[str]) -> bool | None:
     """Judge a command by its name: True checks, False never, None ask its step."""
     tokens = strip_wrappers(tokens)
@@ -560,7 +573,7 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return True
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
-    if _asks_for_help(tokens[1:]):
+    if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):
         return False
     if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin
