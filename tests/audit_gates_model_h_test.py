@@ -118,3 +118,31 @@ def test_a_listing_is_no_check_by_its_step_name(
     text = workflow(step(command, name="Build the extension"))
     expected = [("QG112", CI, line_of(text, producer), False)] if note else []
     assert audit_ci(tmp_path, text) == expected
+
+
+# ---- a runner's own options before `run` ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "gate"),
+    [
+        # dbt-core update-test-durations.yml: a script named for generating data
+        ("hatch -v run ci:integration-tests-generate-durations -- --group 1", False),
+        ("hatch -v run ci:integration-tests -- --group 1", True),
+        ("uv --directory sub run pytest", True),
+        ("poetry -q run mypy src", True),
+    ],
+)
+def test_a_runner_option_before_run_does_not_hide_what_it_runs(
+    tmp_path: Path, command: str, gate: bool
+) -> None:
+    text = workflow(step(f"{command} || true", name="Run tests and store durations"))
+    expected = [("QG101", CI, line_of(text, command), True)] if gate else []
+    assert audit_ci(tmp_path, text) == expected
+
+
+def test_a_runner_option_before_run_keeps_a_checker_named(tmp_path: Path) -> None:
+    # in a step not named for checking, only the checker's own name makes it one
+    text = workflow(step("hatch -v run types:check || true", name="Prepare"))
+    line = line_of(text, "types:check")
+    assert audit_ci(tmp_path, text) == [("QG101", CI, line, True)]

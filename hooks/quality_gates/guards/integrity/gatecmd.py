@@ -155,8 +155,10 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
         return strip_wrappers(exec_part(tokens)[0])
     if head == "timeout":
         return strip_wrappers(_after_timeout(tokens))
-    if len(tokens) > 1 and head in _RUNNERS and tokens[1] in ("run", "exec", "x"):
-        return strip_wrappers(_drop_runner_options(tokens[2:]))
+    if head in _RUNNERS:
+        rest = _drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
+        if rest[:1] in (["run"], ["exec"], ["x"]):
+            return strip_wrappers(_drop_runner_options(rest[1:]))
     if tokens[:3] == [tokens[0], "tool", "run"] and head == "uv":
         return strip_wrappers(_drop_runner_options(tokens[3:]))  # `uv tool run` = uvx
     if head in ("uvx", "npx", "pipx", "bunx", "pnpx"):
@@ -173,6 +175,7 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
     """``--with x --python 3.12 --frozen -e env tool args`` -> ``tool args``."""
     takes_value = {"--with", "--python", "-p", "--from", "--group", "--extra", "-e"}
     takes_value |= {"--environment", "--env", "-n", "--name", "--manifest-path"}
+    takes_value |= {"--directory", "--project", "-C", "--cd"}
     index = 0
     while index < len(tokens) and tokens[index].startswith("-"):
         has_value = tokens[index] in takes_value and "=" not in tokens[index]
