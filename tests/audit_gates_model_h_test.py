@@ -146,3 +146,31 @@ def test_a_runner_option_before_run_keeps_a_checker_named(tmp_path: Path) -> Non
     text = workflow(step("hatch -v run types:check || true", name="Prepare"))
     line = line_of(text, "types:check")
     assert audit_ci(tmp_path, text) == [("QG101", CI, line, True)]
+
+
+# ---- continue-on-error as an expression that is always true -----------------
+
+
+@pytest.mark.parametrize(
+    ("value", "lost"),
+    [
+        ("${{ true }}", True),
+        ("${{ inputs.allow-failure || true }}", True),
+        ("${{ github.event_name == 'schedule' || true }}", True),
+        # may be false: an allowed-to-fail matrix cell, or a grouping not read
+        ("${{ matrix.experimental }}", False),
+        ("${{ inputs.allow-failure || true && false }}", False),
+        ("${{ (inputs.a || true) && inputs.b }}", False),
+    ],
+)
+@pytest.mark.parametrize("level", ["step", "job"])
+def test_continue_on_error_always_true_as_an_expression(
+    tmp_path: Path, value: str, lost: bool, level: str
+) -> None:
+    coe = f"continue-on-error: {value}"
+    if level == "step":
+        text = workflow(step("pytest tests", name="Run tests", extra=coe))
+    else:
+        text = workflow(step("pytest tests", name="Run tests"), job=coe)
+    expected = [("QG105", CI, line_of(text, "continue-on-error"), True)]
+    assert audit_ci(tmp_path, text) == (expected if lost else [])

@@ -475,7 +475,7 @@ class Auditor:
         Its outputs (``steps.ID.outputs.*``) carry it as well as its outcome.
         """
         coe = mapping(step).get("continue-on-error")
-        if not coe or not yamlnodes.is_true(coe[1]):
+        if not coe or not expressions.always_true(coe[1]):
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"

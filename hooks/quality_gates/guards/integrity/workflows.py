@@ -92,7 +92,7 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
     if gate:
         auditor.never_runs(job, context.prefix)
     coe = mapping(job).get("continue-on-error")
-    if coe and yamlnodes.is_true(coe[1]) and gate:
+    if coe and expressions.always_true(coe[1]) and gate:
         why = place.demotion(context.workflow, context.name) or context.report_run
         why = why or context.manual
         auditor.job_continues(context, line_of(coe[0]), why)
