@@ -174,3 +174,40 @@ def test_continue_on_error_always_true_as_an_expression(
         text = workflow(step("pytest tests", name="Run tests"), job=coe)
     expected = [("QG105", CI, line_of(text, "continue-on-error"), True)]
     assert audit_ci(tmp_path, text) == (expected if lost else [])
+
+
+# ---- an action input that says in its own words that failures pass -----------
+
+_SHA = "0" * 40
+
+
+@pytest.mark.parametrize(
+    ("uses", "given", "lost"),
+    [
+        # sanic: simple-tox-action turns `ignore-errors` into continue_on_error
+        ("sanic-org/simple-tox-action", "ignore-errors: true", True),
+        ("example/pytest-action", "allowFailure: true", True),
+        ("example/lint-action", "continue_on_error: ${{ true }}", True),
+        # may be false: the allowed-to-fail matrix cell, as `continue-on-error`
+        (
+            "sanic-org/simple-tox-action",
+            "ignore-errors: ${{ matrix.c.ie || false }}",
+            False,
+        ),
+        ("sanic-org/simple-tox-action", "ignore-errors: false", False),
+        # an action that checks nothing may ignore what it likes
+        ("example/cache-action", "ignore-errors: true", False),
+        # nick-fields/retry swallows only through continue_on_error, and only
+        # when its command is a check
+        ("nick-fields/retry", "ignore-errors: true\ncommand: pytest", False),
+    ],
+)
+def test_an_input_that_says_failures_pass_on_a_checking_action(
+    tmp_path: Path, uses: str, given: str, lost: bool
+) -> None:
+    inputs = "\n".join(f"    {line}" for line in given.splitlines())
+    text = workflow(f"- uses: {uses}@{_SHA}\n  with:\n{inputs}")
+    key = given.split(":", 1)[0]
+    # a note: what a third-party action does with its input is not read
+    expected = [("QG105", CI, line_of(text, key), False)]
+    assert audit_ci(tmp_path, text) == (expected if lost else [])

@@ -260,7 +260,7 @@ class Auditor:
                 )
                 or runs
             )
-        if runs:
+        if runs or (name not in actioninputs.SWALLOWS and gate_action(uses, step)):
             self.swallowed_by_input(step, name, where)
         return runs
 
@@ -294,11 +294,20 @@ class Auditor:
         return "" if hit.certain else hit.why
 
     def swallowed_by_input(self, step: yaml.Node, name: str, where: str) -> None:
-        """``continue_on_error: true`` given to an action that runs a gate."""
-        key = actioninputs.SWALLOWS.get(name)
-        entry = mapping(value(step, "with")).get(key or "")
-        if entry and (scalar(entry[1]) or "").strip().lower() == "true":
-            self.add("QG105", line_of(entry[0]), f"{where}: `{key}: true`")
+        """``continue_on_error: true`` given to an action that runs a gate.
+
+        An action known to run its input (nick-fields/retry) says which input
+        swallows; any other checking action is taken at its input's word
+        (``ignore-errors: true``, ``allow-failure: true``): a note, since what
+        the action does with it is known from the names only.
+        """
+        known = actioninputs.SWALLOWS.get(name)
+        why = "" if known else _BY_INPUT_NAME.format(name=name)
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            says = key == known if known else actioninputs.ignores_failure(key)
+            if says and expressions.always_true(node):
+                detail = f"{where}: `{key}: true`"
+                self.add("QG105", line_of(key_node), detail, why)
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
@@ -565,6 +574,10 @@ _OUTPUTS_READ = (
 _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 
 
+_BY_INPUT_NAME = (
+    "`{name}` is a check by its name and the input's name says failures pass; "
+    "what the action does with the input is not read here"
+)
 _REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
 
 
