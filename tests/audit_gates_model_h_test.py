@@ -211,3 +211,65 @@ def test_an_input_that_says_failures_pass_on_a_checking_action(
     # a note: what a third-party action does with its input is not read
     expected = [("QG105", CI, line_of(text, key), False)]
     assert audit_ci(tmp_path, text) == (expected if lost else [])
+
+
+# ---- PowerShell: a native program's failure does not stop the script --------
+
+_WINDOWS = "runs-on: windows-latest"
+
+
+def _windows_ci(script: str, name: str = "Run tests", shell: str = "") -> str:
+    extra = f"shell: {shell}" if shell else ""
+    text = workflow(step(script, name=name, extra=extra))
+    return text.replace("runs-on: ubuntu-latest", _WINDOWS)
+
+
+@pytest.mark.parametrize(
+    ("script", "shell", "expected"),
+    [
+        # biopython ci.yml (test_windows): the report decides the step
+        ("coverage run run_tests.py\ncoverage xml", "", ("QG104", True)),
+        ("python -m pytest tests\ncoverage xml", "pwsh", ("QG104", True)),
+        ("pytest tests\nexit 0", "powershell", ("QG103", True)),
+        # a check only by its step's name: a note (uv's `./uv run python -c ""`)
+        ('./uv run python -c ""\n./uv run -p 3.13 python -c ""', "", ("QG104", False)),
+        # honest twins: the check is the last native program, or its status is read
+        ("coverage xml\ncoverage run run_tests.py", "", None),
+        (
+            "python -m pytest tests\nif ($LASTEXITCODE) { exit $LASTEXITCODE }\nx",
+            "",
+            None,
+        ),
+        (
+            "$PSNativeCommandUseErrorActionPreference = $true\npytest\ncoverage xml",
+            "",
+            None,
+        ),
+        ("pytest tests\nWrite-Host done\necho done", "pwsh", None),
+        # a dot-sourced script and its functions run in-process, not natively
+        (". .\\ci\\windows_ci.ps1\nTest-kivy-benchmark", "", None),
+        # a multi-line string is one statement, not commands
+        ('python -c "\nimport sys\nsys.exit(0)\n"', "pwsh", None),
+        # bash on Windows is read as bash: errexit stops on pytest
+        ("pytest tests\ncoverage xml", "bash", None),
+    ],
+)
+def test_a_powershell_check_that_is_not_the_last_native_program_is_lost(
+    tmp_path: Path, script: str, shell: str, expected: tuple[str, bool] | None
+) -> None:
+    text = _windows_ci(script, shell=shell)
+    first = script.splitlines()[0]
+    found = audit_ci(tmp_path, text)
+    if expected is None:
+        assert found == []
+    else:
+        rule, certain = expected
+        assert found == [(rule, CI, line_of(text, first), certain)]
+
+
+def test_a_powershell_check_under_continue_on_error_is_a_gate(tmp_path: Path) -> None:
+    extra = "shell: pwsh\ncontinue-on-error: true"
+    text = workflow(step("python -m pytest tests", name="Run tests", extra=extra))
+    text = text.replace("runs-on: ubuntu-latest", _WINDOWS)
+    line = line_of(text, "continue-on-error")
+    assert audit_ci(tmp_path, text) == [("QG105", CI, line, True)]

@@ -25,7 +25,7 @@ from quality_gates.guards.integrity import (
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.rules import finding
-from quality_gates.guards.integrity.shell import script_audit, step_shell
+from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
@@ -352,18 +352,22 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        if resolved is None:
+        if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
             return None
         name = scalar(value(step, "name")) or ""
         context = gatecmd.checking_context(name, job.name, job.delivery)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        audit = script_audit.audit_script(
-            script,
-            runs_with=resolved,
-            context=context,
-            place=demoted,
-            fixing=self.autofix,
-        )
+        if resolved is None:
+            hits, gates, named = pwsh.audit(script, context, demoted)
+            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+        else:
+            audit = script_audit.audit_script(
+                script,
+                runs_with=resolved,
+                context=context,
+                place=demoted,
+                fixing=self.autofix,
+            )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
