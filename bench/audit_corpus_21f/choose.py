@@ -16,7 +16,8 @@ pattern repositories only.
 
 ``python choose.py order`` prints what to fetch next; ``python choose.py
 classify`` prints every verdict; ``python choose.py split`` prints the split
-table (development half first).
+table (development half first).  ``python choose.py b order|classify|split``
+does the same for batch B (README.md, "Batch B").
 """
 
 from __future__ import annotations
@@ -280,8 +281,110 @@ def _print_split(chosen: Chosen, seed: int) -> None:
         print(f"| {side} | {repo} | {stratum} | `{commit}` | {date} |")
 
 
+# Batch B (README.md): four more lists, strong-pattern repositories only,
+# as bench/audit_corpus_21e's batch B (its STRONG test, quota and cap).
+LISTS_B = ("fastmcp", "ansible", "pytorch", "ml")
+QUOTA_B = 5
+CAP_B = 40
+LIST_SEED_B = 2162
+SPLIT_SEED_B = 21622
+_CHECKERS = (
+    r"pytest|unittest|tox|nox|flake8|pylint|mypy|pyright|ruff|black|isort|bandit"
+    r"|safety|pip-audit|semgrep|trivy|coverage|pydocstyle|pycodestyle|radon|vulture"
+)
+STRONG = re.compile(
+    r"--exit-zero|continue-on-error:\s*true|soft_fail|--soft-fail|no-fail:\s*true"
+    r"|exit-code:\s*['\"]?0\b"
+    rf"|^.*\b({_CHECKERS})\b.*\|\|\s*(true|:|echo|exit 0)\b"
+    rf"|^.*\b({_CHECKERS})\b.*\|\s*(tail|head|tee)\b",
+    re.M,
+)
+
+
+def batch_a_names() -> set[str]:
+    """Every repository of batch A: its truth files, its walk, its lists of names.
+
+    The well-known list with its reserves, every candidate ``classify-log.txt``
+    looked at, and every candidate batch A could not fetch (the lines of
+    ``no-snapshot-why.txt`` not marked batch B).
+    """
+    found = {r.lower() for names in WELL_KNOWN.values() for r in names}
+    texts = [path.read_text() for path in sorted(HERE.glob("*.toml"))]
+    texts.append((HERE / "classify-log.txt").read_text())
+    why = (HERE / "no-snapshot-why.txt").read_text().splitlines()
+    texts.extend(line for line in why if "(batch B)" not in line)
+    for text in texts:
+        found.update(m.lower() for m in REPO_NAME.findall(text))
+    return found
+
+
+def order_b(name: str, taken: set[str], agreement: set[str]) -> list[str]:
+    """Return a batch B list in shuffled order, the excluded left out."""
+    rows = [
+        line.split()
+        for line in (HERE / f"candidates-{name}.txt").read_text().splitlines()
+        if line.strip()
+    ]
+    names = [repo for repo, count in rows if int(count) < 3000]
+    random.Random(LIST_SEED_B).shuffle(names)
+    return [repo for repo in names if not is_excluded(repo, taken, agreement)]
+
+
+def classify_b(repo: str) -> tuple[str, str]:
+    """Like ``classify``, but ``strong`` or ``weak`` instead of pattern/clean."""
+    verdict, commit = classify(repo)
+    if verdict not in ("pattern", "clean"):
+        return verdict, commit
+    mirror = mirror_of(repo)
+    paths = _git(mirror, "ls-tree", "-r", "--name-only", commit).splitlines()
+    texts = [_git(mirror, "show", f"{commit}:{p}") for p in paths if CI_FILES.match(p)]
+    return ("strong" if any(STRONG.search(t) for t in texts) else "weak"), commit
+
+
+def batch_b(argv: list[str]) -> int:
+    """``b order`` / ``b classify`` / ``b split`` for batch B."""
+    taken = {r.lower() for r in _lines("mirrored-before-b.txt")} | excluded()
+    taken |= batch_a_names()
+    agreement = agreement_names()
+    out: list[str] = []
+    chosen: Chosen = []
+    complete = True
+    for name in LISTS_B:
+        names = order_b(name, taken, agreement)[:CAP_B]
+        if argv[:1] == ["order"]:
+            print(name, " ".join(names))
+            continue
+        count = 0
+        for repo in names:
+            if count >= QUOTA_B:
+                break
+            if repo.lower() in {r.lower() for r, _, _ in chosen}:
+                continue
+            verdict, commit = classify_b(repo)
+            if verdict == "no-mirror":
+                out.append(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")
+                complete = False
+                break
+            take = verdict == "strong"
+            count += take
+            if take:
+                chosen.append((repo, f"{name}/strong", commit))
+            out.append(
+                f"{name}\t{repo}\t{verdict}\t{commit}\t{'chosen' if take else '-'}"
+            )
+    if argv[:1] != ["order"]:
+        print(
+            "\n".join(out) if argv[:1] == ["classify"] or not complete else "", end=""
+        )
+    if argv[:1] == ["split"] and complete:
+        _print_split(chosen, SPLIT_SEED_B)
+    return 0 if complete else 1
+
+
 def main(argv: list[str]) -> int:
     """Print the order, the verdicts, or the split."""
+    if argv[:1] == ["b"]:
+        return batch_b(argv[1:])
     if argv[:1] == ["order"]:
         for name in LISTS:
             print(name, " ".join(order(name)[:EXTRA_CAP]))
