@@ -273,3 +273,26 @@ def test_a_powershell_check_under_continue_on_error_is_a_gate(tmp_path: Path) ->
     text = text.replace("runs-on: ubuntu-latest", _WINDOWS)
     line = line_of(text, "continue-on-error")
     assert audit_ci(tmp_path, text) == [("QG105", CI, line, True)]
+
+
+# ---- what the machine has is a report, not a check ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "gate"),
+    [
+        # helion test.yml: device diagnostics in a job named for testing
+        ('nvidia-smi || echo "nvidia-smi not found"', False),
+        ('rocminfo || echo "rocminfo not found"', False),
+        ('xpu-smi discovery || echo "xpu-smi not found"', False),
+        ('./run_gpu_suite.sh || echo "suite failed"', True),
+    ],
+)
+def test_a_device_report_is_no_check_in_a_test_job(
+    tmp_path: Path, command: str, gate: bool
+) -> None:
+    text = workflow(step(command, name="Run NVIDIA command")).replace(
+        "jobs:\n  test:", "jobs:\n  test-gpu:"
+    )
+    expected = [("QG102", CI, line_of(text, command), True)] if gate else []
+    assert audit_ci(tmp_path, text) == expected

@@ -149,7 +149,8 @@ PLUMBING = frozenset(
     ss ping nc timeout deactivate activate pyenv asdf sdk fnm volta ccache
     sccache lsb_release openssl tree file stat printenv envsubst column nohup
     apt-add-repository add-apt-repository update-ccache-symlinks udevadm modprobe
-    ldd otool install_name_tool strip 7z refreshenv""".split()
+    ldd otool install_name_tool strip 7z refreshenv nvidia-smi rocm-smi rocminfo
+    xpu-smi clinfo lscpu lspci lsusb""".split()
 )
 # A command whose own name says it sets something up: ``pkg_install curl``,
 # ``install-deps.sh``, ``download_data.py``, ``init_settings.py`` are setup
