@@ -296,3 +296,20 @@ def test_a_device_report_is_no_check_in_a_test_job(
     )
     expected = [("QG102", CI, line_of(text, command), True)] if gate else []
     assert audit_ci(tmp_path, text) == expected
+
+
+# ---- a job that ships, continued on error ------------------------------------
+
+
+@pytest.mark.parametrize(("job", "certain"), [("publish", False), ("tests", True)])
+def test_continue_on_error_on_a_job_that_ships_is_a_note(
+    tmp_path: Path, job: str, certain: bool
+) -> None:
+    # fastmcp-agents publish-to-pypi.yml: one project's failed publish must
+    # not fail the others; its pytest still stops its own `uv publish`
+    steps = step("uv run pytest", name="Test") + "\n" + step("uv publish", name="Up")
+    text = workflow(steps, job="continue-on-error: true").replace(
+        "jobs:\n  test:", f"jobs:\n  {job}:"
+    )
+    line = line_of(text, "continue-on-error")
+    assert audit_ci(tmp_path, text) == [("QG105", CI, line, certain)]
