@@ -259,7 +259,17 @@ CASES = [
         "",
         id="value-default",
     ),
-    pytest.param(step("pytest; flake8", shell_="pwsh"), None, "", id="pwsh-not-bash"),
+    # PowerShell: a native program's failure does not stop the script, and the
+    # step exits with the last one's status (read by shell/pwsh.py, not as bash)
+    pytest.param(
+        step("pytest; flake8", shell_="pwsh"), "QG104", "pytest", id="pwsh-not-last"
+    ),
+    pytest.param(
+        step("pytest; if ($LASTEXITCODE) { exit 1 }", shell_="pwsh"),
+        None,
+        "",
+        id="pwsh-status-read",
+    ),
 ]
 
 
