@@ -22,6 +22,180 @@ from quality_gates.guards.integrity.consumers import names
 from quality_gates.guards.integrity.rules import RULES
 from workflow_yaml import workflow
 
+# ---- the fix in the words of the place ---------------------------------------
+
+_STEP_FIX = "set `shell: bash` on the step"
+_MAKE_FIX = "`SHELL := /bin/bash` and `.SHELLFLAGS := -eo pipefail -c` in the Makefile"
+_BASH_FIX = "start the script with `set -o pipefail;`"
+_SH_FIX = "run the script as `bash -o pipefail -c '...'`"
+
+
+def _only(found: list[tuple[str, str, int, bool, str]], rule: str) -> str:
+    """Return the message of the one finding of ``rule`` (there must be one)."""
+    (message,) = [m for r, _, _, _, m in found if r == rule]
+    return message
+
+
+def _fix(message: str) -> str:
+    return message.split(". Fix: ", 1)[1]
+
+
+_PRE_COMMIT = """
+repos:
+- repo: local
+  hooks:
+  - id: tests
+    name: tests
+    entry: bash -c '{script}'
+    language: system
+"""
+_TOX = "[tox]\nenvlist = py\n[testenv]\ncommands =\n    bash -c '{script}'\n"
+_CIBW = '[tool.cibuildwheel]\ntest-command = "{script}"\n'
+_PIPE = "pytest {project} | tee log.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fix"),
+    [
+        ("Makefile", "test:\n\tpytest | tee log.txt\n", _MAKE_FIX),
+        (".pre-commit-config.yaml", _PRE_COMMIT.format(script=_PIPE), _BASH_FIX),
+        ("tox.ini", _TOX.format(script=_PIPE), _BASH_FIX),
+        ("pyproject.toml", _CIBW.format(script=_PIPE), _SH_FIX),
+    ],
+    ids=["make-recipe", "pre-commit-bash-c", "tox-bash-c", "cibuildwheel-sh-c"],
+)
+def test_a_lost_pipe_outside_a_workflow_gets_the_fix_of_its_place(
+    tmp_path: Path, name: str, text: str, fix: str
+) -> None:
+    message = _only(audit_project(tmp_path, {name: text}), "QG112")
+    assert fix in _fix(message)
+    assert "shell: bash" not in message and "on the step" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "Makefile",
+            "SHELL := /bin/bash\n.SHELLFLAGS := -eo pipefail -c\n"
+            "test:\n\tpytest | tee log.txt\n",
+        ),
+        (
+            "Makefile",
+            "SHELL := /bin/bash\ntest:\n\tset -o pipefail; pytest | tee log\n",
+        ),
+        (
+            ".pre-commit-config.yaml",
+            _PRE_COMMIT.format(script="set -o pipefail; " + _PIPE),
+        ),
+        ("tox.ini", _TOX.format(script="set -o pipefail; " + _PIPE)),
+    ],
+    ids=["make-shellflags", "make-recipe-set", "pre-commit-set", "tox-set"],
+)
+def test_the_fix_each_place_is_given_makes_the_finding_go(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """Twins: the advice applied is honest, so the advice is a real fix."""
+    assert gate_rules(audit_project(tmp_path, {name: text})) == []
+
+
+def test_a_workflow_step_keeps_the_step_fix(tmp_path: Path) -> None:
+    text = workflow(step("pytest | tee log.txt", name="Tests"))
+    message = _only(audit_project(tmp_path, {CI: text}), "QG112")
+    assert _fix(message).startswith(_STEP_FIX)
+    assert "(`shell: bash -e {0}`)" in message
+
+
+@pytest.mark.parametrize("extra", ["shell: bash", ""], ids=["bash", "default"])
+def test_bash_c_inside_a_step_is_fixed_inside_the_script_not_by_the_step_shell(
+    tmp_path: Path, extra: str
+) -> None:
+    """``shell: bash`` on the step does not reach the ``bash -c`` it starts."""
+    script = "bash -c 'pytest | tee log.txt'"
+    text = workflow(step(script, name="Tests", extra=extra))
+    message = _only(audit_project(tmp_path, {CI: text}), "QG112")
+    assert _fix(message).startswith(_BASH_FIX)
+    assert "(`bash -c`)" in message
+
+
+def test_an_action_input_run_by_bash_c_gets_the_script_fix(tmp_path: Path) -> None:
+    sha = "a" * 40
+    steps = (
+        f"- uses: devcontainers/ci@{sha}\n  with:\n"
+        "    runCmd: pytest | tee log.txt\n"
+    )
+    message = _only(audit_project(tmp_path, {CI: workflow(steps)}), "QG112")
+    assert _fix(message).startswith(_BASH_FIX)
+
+
+def test_make_names_its_shell_not_a_workflow_shell(tmp_path: Path) -> None:
+    message = _only(
+        audit_project(tmp_path, {"Makefile": "test:\n\tpytest | tee log.txt\n"}),
+        "QG112",
+    )
+    assert "runs without pipefail (make's `sh -c`)" in message
+
+
+# errexit off because the shell starts without -e: the fix is `-e` there
+@pytest.mark.parametrize(
+    ("name", "text", "fix"),
+    [
+        (
+            "Makefile",
+            ".ONESHELL:\ntest:\n\tpytest tests\n\techo done\n",
+            "run recipes with errexit: `.SHELLFLAGS := -ec` in the Makefile",
+        ),
+        (
+            CI,
+            workflow(step("pytest\necho done", extra="shell: bash {0}")),
+            "add `-e` to the step's `shell:`",
+        ),
+        (
+            "tox.ini",
+            _TOX.format(script="pytest; echo done"),
+            "start the script with `set -e;`",
+        ),
+        (
+            CI,
+            workflow(step("set +e\npytest\necho done", name="Tests")),
+            RULES["QG104"].fix,
+        ),
+    ],
+    ids=["make-oneshell", "step-custom-shell", "tox-bash-c", "set-plus-e"],
+)
+def test_errexit_off_gets_the_fix_of_what_turned_it_off(
+    tmp_path: Path, name: str, text: str, fix: str
+) -> None:
+    message = _only(audit_project(tmp_path, {name: text}), "QG104")
+    assert _fix(message).startswith(fix)
+    if name != CI:
+        assert "shell:" not in message and "set +e" not in _fix(message)
+
+
+def test_tox_ignore_outcome_is_not_told_about_continue_on_error(
+    tmp_path: Path,
+) -> None:
+    text = "[tox]\nenvlist = lint\n[testenv:lint]\nignore_outcome = true\ncommands = flake8\n"
+    message = _only(audit_project(tmp_path, {"tox.ini": text}), "QG105")
+    assert _fix(message).startswith("remove `ignore_outcome`")
+    assert "continue-on-error" not in _fix(message)
+
+
+def test_sarif_keeps_the_places_fix_in_the_result_and_every_place_in_the_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Makefile").write_text("test:\n\tpytest | tee log.txt\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["audit-gates", "--format", "sarif"]) == 1
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    (result,) = [r for r in run["results"] if r["ruleId"] == "QG112"]
+    assert _MAKE_FIX in result["message"]["text"]
+    (rule,) = [r for r in run["tool"]["driver"]["rules"] if r["id"] == "QG112"]
+    for place in ("`shell: bash` on a workflow step", ".SHELLFLAGS", "`bash -c`"):
+        assert place in rule["help"]["text"]
+
+
 # ---- a later step reads a recorded failure only by its whole name ------------
 
 

@@ -30,7 +30,7 @@ import dataclasses
 import re
 from typing import Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, pyexec
+from quality_gates.guards.integrity import gatecmd, pyexec, rules
 from quality_gates.guards.integrity.shell import failure_sinks, inner_scripts, parse
 from quality_gates.guards.integrity.shell.fallbacks import (
     Verdict,
@@ -107,10 +107,12 @@ class Walker:
         certain, why = self.certainty(gate, rule in _EXPLICIT)
         if because:
             certain, why = False, because
+        by_shell = rule != "QG104" or self.state.errexit_off_line is None
+        fix = rules.place_fix(rule, self.state.kind) if by_shell else ""
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
         )
-        self.result.hits.append(hit)
+        self.result.hits.append(dataclasses.replace(hit, fix=fix))
 
     def certainty(self, gate: Gate, explicit: bool) -> tuple[bool, str]:
         """Certain on a checker's own name, or a failure thrown away on purpose."""
@@ -209,7 +211,7 @@ class Walker:
             )
         else:
             detail = (
-                f"`shell: {self.state.label}` runs without `-e`, so `{gate.text}` "
+                f"{self.state.named} runs without `-e`, so `{gate.text}` "
                 "failing does not stop the script and nothing checks its status"
             )
             self.hit("QG104", gate, detail, sinks=_file_sinks(gate.files))
@@ -420,7 +422,7 @@ class Walker:
                 for gate in lost:
                     detail = (
                         f"`{short(node, self.source)}` runs without pipefail "
-                        f"(`shell: {self.state.label}`), so `{gate.text}` "
+                        f"({self.state.named}), so `{gate.text}` "
                         "failing is lost"
                     )
                     sinks = _file_sinks((*written, *gate.files))
