@@ -294,3 +294,45 @@ def test_a_job_output_carries_a_step_output_only_by_its_whole_name(
     text = _JOB_OUTPUT % output
     expected = [("QG101", CI, line_of(text, "pytest ||"), True)] if lost else []
     assert audit_ci(tmp_path, text) == expected
+
+
+# ---- one finding per place ---------------------------------------------------
+
+_FUNCTION = 'check() {\n  pytest "$1"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("calls", "rule", "at"),
+    [
+        ("set +e\ncheck a\ncheck b\necho done", "QG104", "set +e"),
+        ("check a || true\ncheck b || true", "QG101", 'pytest "$1"'),
+        ("check a || echo bad\ncheck b || echo bad", "QG102", 'pytest "$1"'),
+        ("check a && echo ok\ncheck b && echo ok\necho end", "QG113", 'pytest "$1"'),
+    ],
+    ids=["errexit-off", "or-true", "or-echo", "and-and"],
+)
+def test_a_function_called_twice_loses_its_gate_in_one_finding(
+    tmp_path: Path, calls: str, rule: str, at: str
+) -> None:
+    text = workflow(step(_FUNCTION + calls, name="Tests"))
+    assert audit_ci(tmp_path, text) == [(rule, CI, line_of(text, at), True)]
+
+
+def test_a_function_piped_twice_names_both_pipelines_in_one_finding(
+    tmp_path: Path,
+) -> None:
+    calls = "check a | tail -5\ncheck b | tail -5\ncheck c | tail -5"
+    text = workflow(step(_FUNCTION + calls, name="Tests"))
+    found = audit_project(tmp_path, {CI: text})
+    assert gate_rules(found) == [("QG112", CI, line_of(text, 'pytest "$1"'), True)]
+    message = _only(found, "QG112")
+    assert "`check a | tail -5` runs without pipefail" in message
+    assert "; also `check b | tail -5` runs without pipefail" in message
+    assert "; and 1 more like it:" in message
+
+
+def test_two_gates_after_one_set_plus_e_stay_two_findings(tmp_path: Path) -> None:
+    """Twin: two different gates lost after one ``set +e`` are two problems."""
+    text = workflow(step("set +e\npytest\necho a\nflake8 src\necho b", name="Tests"))
+    line = line_of(text, "set +e")
+    assert audit_ci(tmp_path, text) == [("QG104", CI, line, True)] * 2
