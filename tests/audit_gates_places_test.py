@@ -227,39 +227,34 @@ _ENV_FLAG = """
   if: {cond}
   run: exit 1
 """
-
-
-@pytest.mark.parametrize(
-    ("cond", "lost"),
-    [("env.MYPY_STRICT == '1'", True), ("env.MYPY == '1'", False)],
-    ids=["longer-name-is-another-variable", "the-variable-itself"],
-)
-def test_an_environment_flag_is_read_only_by_its_whole_name(
-    tmp_path: Path, cond: str, lost: bool
-) -> None:
-    text = workflow(_ENV_FLAG.replace("{cond}", cond))
-    expected = [("QG101", CI, line_of(text, "mypy src"), True)] if lost else []
-    assert audit_ci(tmp_path, text) == expected
-
-
 _OUTPUT_FLAG = """
 - id: t
-  run: flake8 src || echo "fail=1" >> "$GITHUB_OUTPUT"
+  run: mypy src || echo "fail=1" >> "$GITHUB_OUTPUT"
 - if: {cond}
   run: exit 1
 """
 
 
 @pytest.mark.parametrize(
-    ("cond", "lost"),
-    [("steps.t.outputs.failed == '1'", True), ("steps.t.outputs.fail == '1'", False)],
-    ids=["longer-output-is-another", "the-output-itself"],
+    ("steps", "cond", "lost"),
+    [
+        (_ENV_FLAG, "env.MYPY_STRICT == '1'", True),
+        (_ENV_FLAG, "env.MYPY == '1'", False),
+        (_OUTPUT_FLAG, "steps.t.outputs.failed == '1'", True),
+        (_OUTPUT_FLAG, "steps.t.outputs.fail == '1'", False),
+    ],
+    ids=[
+        "longer-name-is-another-variable",
+        "the-variable-itself",
+        "longer-output-is-another",
+        "the-output-itself",
+    ],
 )
-def test_a_step_output_is_read_only_by_its_whole_name(
-    tmp_path: Path, cond: str, lost: bool
+def test_a_recorded_flag_is_read_only_by_its_whole_name(
+    tmp_path: Path, steps: str, cond: str, lost: bool
 ) -> None:
-    text = workflow(_OUTPUT_FLAG.replace("{cond}", cond))
-    expected = [("QG101", CI, line_of(text, "flake8 src"), True)] if lost else []
+    text = workflow(steps.replace("{cond}", cond))
+    expected = [("QG101", CI, line_of(text, "mypy src"), True)] if lost else []
     assert audit_ci(tmp_path, text) == expected
 
 
