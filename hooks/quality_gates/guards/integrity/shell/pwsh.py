@@ -158,9 +158,17 @@ def _lost(hit: Hit, rule: str, after: str) -> Hit:
     detail = (
         f"`{hit.snippet}` {after}: PowerShell does not stop when a native program "
         "fails, and the step exits with the last one's status, so its failure is "
-        "lost (check `$LASTEXITCODE` after it: `if ($LASTEXITCODE) { exit "
-        "$LASTEXITCODE }`, or set `$PSNativeCommandUseErrorActionPreference = $true`)"
+        "lost"
     )
     certain = hit.certain or (rule == "QG103" and not hit.why.startswith("`"))
     why = "" if certain else hit.why
-    return Hit(rule, hit.line, hit.snippet, detail, hit.key, False, certain, why)
+    return Hit(
+        rule, hit.line, hit.snippet, detail, hit.key, False, certain, why, fix=FIX
+    )
+
+
+FIX = (
+    "check `$LASTEXITCODE` right after the check (`if ($LASTEXITCODE) { exit "
+    "$LASTEXITCODE }`), or set `$PSNativeCommandUseErrorActionPreference = $true` "
+    "first"
+)
