@@ -138,6 +138,12 @@ class Group:
         """Start with no process, not stopped."""
         self.procs: set[subprocess.Popen[str]] = set()
         self.stopped = False
+        # set once the group's first process is started (``started``)
+        self.begun = threading.Event()
+
+    def started(self, timeout: float) -> bool:
+        """Wait until the group's first process is started; False past ``timeout``."""
+        return self.begun.wait(timeout)
 
     def stop(self) -> None:
         """Kill the group's running processes; it starts no more."""
@@ -187,6 +193,7 @@ def _start(
         _running.add(proc)
         if group is not None:
             group.procs.add(proc)
+            group.begun.set()
     return proc
 
 

@@ -376,12 +376,17 @@ class Runner:
         """
         return {a.name: a.program(self.ctx, files) for a in self.adapters}
 
-    def check(self, files: Sequence[str]) -> Outcome:
+    def check(
+        self, files: Sequence[str], meanwhile: Callable[[], None] | None = None
+    ) -> Outcome:
         """Run every tool on its files, through the cache, and collect the outcome.
 
         A file no tool checks (each tool's own exclusions) is not read at all;
         one that is not valid Python is a finding, and goes only to the tools
-        that do not need it valid (``Adapter.syntax``).
+        that do not need it valid (``Adapter.syntax``).  ``meanwhile`` is the
+        caller's own work for after the check (reading the baseline): it is
+        done once the whole-program tool, the longest, is started ahead, so
+        that tool does not wait for it; what it raises stops the run.
         """
         tally = _Tally()
         scoped = self.scopes(files)
@@ -399,6 +404,10 @@ class Runner:
         with processes.pool(self.jobs) as pool:
             ahead = self._ahead(pool, every, scoped, srcs) if pending else None
             try:
+                if ahead is not None:
+                    ahead.started()
+                if meanwhile is not None:
+                    meanwhile()
                 self._judge(pending, judged, {**texts, **more}, ahead)
                 found = self._found(every, scoped, srcs, tally, pool, ahead)
             finally:
