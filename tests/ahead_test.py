@@ -36,6 +36,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         return
     if event == "subprocess.Popen":
         _RECORDERS[-1].append(("start", [str(a) for a in args[1]]))
+        if Path(str(args[1][0])).stem == "ruff":
+            env = args[3] or {}
+            _RECORDERS[-1].append(("ruff threads", env.get("RAYON_NUM_THREADS")))
     elif event == "compile" and isinstance(args[1], str):
         _RECORDERS[-1].append(("compile", args[1]))
     elif event == "open" and str(args[0]).endswith(BASELINE):
@@ -109,12 +112,12 @@ class Case:
         self.project, self.tmp = project, tmp_path
         self.monkeypatch, self.capsys, self.events = monkeypatch, capsys, events
 
-    def gate(self, cache: str = "ahead") -> dict[str, Any]:
+    def gate(self, cache: str = "ahead", *args: str) -> dict[str, Any]:
         """Run the gate in-process, its caches in ``cache``; return its JSON report."""
         self.monkeypatch.chdir(self.project.root)
         self.monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(self.tmp / cache))
         self.capsys.readouterr()
-        code = cli.main(["run", "--all-files", "--format", "json"])
+        code = cli.main(["run", "--all-files", "--format", "json", *args])
         report: dict[str, Any] = json.loads(self.capsys.readouterr().out)
         assert code == 1, report  # mypy's return-value findings
         return report
@@ -255,6 +258,28 @@ def test_with_fix_a_broken_baseline_rewrites_nothing(case: Case) -> None:
     # no tool started: only git, listing the files
     starts = [cmd for kind, cmd in case.events if kind == "start"]
     assert [cmd[:2] for cmd in starts] == [["git", "ls-files"]]
+
+
+def ruff_threads(recorded: list[tuple[str, Any]]) -> list[str | None]:
+    """Return the threads each ruff process was told (None: its own, every core)."""
+    return [value for kind, value in recorded if kind == "ruff threads"]
+
+
+def test_ruff_beside_mypy_leaves_mypy_its_core(case: Case) -> None:
+    make(case.project, {})
+    report = case.gate("two", "--jobs", "2")
+    # ruff check and ruff format, each on one thread while mypy runs
+    assert ruff_threads(case.events) == ["1", "1"]
+    case.events.clear()
+    assert same(case.gate("three", "--jobs", "3")) == same(report)
+    assert ruff_threads(case.events) == ["2", "2"]
+    case.events.clear()
+    alone = case.gate("alone", "--jobs", "2", "--tools", "ruff")  # no mypy
+    assert ruff_threads(case.events) == [None, None]
+    assert alone["findings"] == [f for f in report["findings"] if f["tool"] == "ruff"]
+    case.events.clear()
+    case.gate("one", "--jobs", "1")  # one at a time: nothing runs beside mypy
+    assert ruff_threads(case.events) == [None, None]
 
 
 # -- the bookkeeping, with launches that start nothing --------------------------

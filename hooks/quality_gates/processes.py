@@ -155,6 +155,27 @@ class Group:
 
 
 @contextlib.contextmanager
+def sharing(cores: int) -> Iterator[None]:
+    """Tell the tools this thread starts meanwhile to use ``cores`` threads at most.
+
+    The runner says so while a whole-program tool (mypy, one core, the
+    longest) runs beside them: a tool that would take every core would slow
+    it.  What a tool makes of it is its adapter's (``Adapter.cores_env``).
+    """
+    _local.cores = cores
+    try:
+        yield
+    finally:
+        _local.cores = None
+
+
+def cores() -> int | None:
+    """Return the cores the tools this thread starts may use (``sharing``), if said."""
+    found: int | None = getattr(_local, "cores", None)
+    return found
+
+
+@contextlib.contextmanager
 def grouped(group: Group) -> Iterator[None]:
     """Count every process this thread starts meanwhile in ``group``."""
     _local.group = group
