@@ -344,6 +344,7 @@ def test_a_run_the_plan_does_not_ask_for_is_stopped() -> None:
 
 
 def test_waiting_for_the_start_ends_with_the_process_or_the_run() -> None:
+    processes.begin()  # a run stopped before in this process is over
     started, (launch, _) = launcher(["a.py"])
     runs = ahead.Ahead(launch, ["mypy"])
     assert not started[0].group.started(0)
