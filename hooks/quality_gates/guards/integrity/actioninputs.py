@@ -25,8 +25,8 @@ from quality_gates.guards.integrity.shell import step_shell
 from quality_gates.guards.integrity.shell.records import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
-BASH_C = Shell(errexit=False, pipefail=False, label="bash -c")
-SH_C = Shell(errexit=False, pipefail=False, label="sh -c")
+BASH_C = Shell(errexit=False, pipefail=False, label="bash -c", kind="bash")
+SH_C = Shell(errexit=False, pipefail=False, label="sh -c", kind="sh")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +64,18 @@ KNOWN: dict[str, dict[str, InputScript]] = {
 }
 # Inputs that turn an action's failure into success.
 SWALLOWS = {"nick-fields/retry": "continue_on_error"}
+# An input whose own name says the action passes whatever fails (any action).
+_IGNORES_FAILURE = re.compile(
+    r"(ignore|continue|allow|suppress|skip)-?(on-)?(errors?|failures?|fail)"
+)
+
+
+def ignores_failure(key: str) -> bool:
+    """``ignore-errors``, ``continue_on_error``, ``allow-failure``, ``allowFailure``."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", key).lower().replace("_", "-")
+    return _IGNORES_FAILURE.fullmatch(words) is not None
+
+
 # Environment variables whose value an action runs as a command.
 ENV_COMMANDS = {
     "pypa/cibuildwheel": (
@@ -122,7 +134,7 @@ def local_key(uses: str) -> str:
 
 # A container's command runs without a shell: only the words it is given.
 DOCKER = InputScript(
-    Shell(errexit=True, pipefail=False, label="docker"),
+    Shell(errexit=True, pipefail=False, label="docker", kind="none"),
     "the runner hands `args` to the container's entrypoint, without a shell",
 )
 

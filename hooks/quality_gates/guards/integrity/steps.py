@@ -25,7 +25,7 @@ from quality_gates.guards.integrity import (
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.rules import finding
-from quality_gates.guards.integrity.shell import script_audit, step_shell
+from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
@@ -160,6 +160,7 @@ class Pending:
     detail: str
     why: str
     by_name: bool = False  # a check only by its step's name
+    fix: str = ""  # the fix where the script runs ('': the rule's)
 
 
 class Auditor:
@@ -180,9 +181,11 @@ class Auditor:
         self.pending: list[Pending] = []
         self.autofix = False
 
-    def add(self, rule: str, line: int, detail: str, why: str = "") -> None:
+    def add(
+        self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
+    ) -> None:
         """Add a finding of ``rule`` at ``line`` (a note when ``why`` is given)."""
-        self.findings.append(finding(rule, self.path, line, detail, why))
+        self.findings.append(finding(rule, self.path, line, detail, why, fix))
 
     def uses(self, node: yaml.Node | None, where: str) -> None:
         """QG110 for a ``uses:`` not pinned to a commit."""
@@ -260,7 +263,7 @@ class Auditor:
                 )
                 or runs
             )
-        if runs:
+        if runs or (name not in actioninputs.SWALLOWS and gate_action(uses, step)):
             self.swallowed_by_input(step, name, where)
         return runs
 
@@ -284,7 +287,7 @@ class Auditor:
         for hit in audit.hits:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
             detail = f"{where}: {hit.detail} ({spec.runner})"
-            self.add(hit.rule, line, detail, self.why(hit))
+            self.add(hit.rule, line, detail, self.why(hit), hit.fix)
         return audit.gates > 0
 
     def why(self, hit: Hit) -> str:
@@ -294,11 +297,20 @@ class Auditor:
         return "" if hit.certain else hit.why
 
     def swallowed_by_input(self, step: yaml.Node, name: str, where: str) -> None:
-        """``continue_on_error: true`` given to an action that runs a gate."""
-        key = actioninputs.SWALLOWS.get(name)
-        entry = mapping(value(step, "with")).get(key or "")
-        if entry and (scalar(entry[1]) or "").strip().lower() == "true":
-            self.add("QG105", line_of(entry[0]), f"{where}: `{key}: true`")
+        """``continue_on_error: true`` given to an action that runs a gate.
+
+        An action known to run its input (nick-fields/retry) says which input
+        swallows; any other checking action is taken at its input's word
+        (``ignore-errors: true``, ``allow-failure: true``): a note, since what
+        the action does with it is known from the names only.
+        """
+        known = actioninputs.SWALLOWS.get(name)
+        why = "" if known else _BY_INPUT_NAME.format(name=name)
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            says = key == known if known else actioninputs.ignores_failure(key)
+            if says and expressions.always_true(node):
+                detail = f"{where}: `{key}: true`"
+                self.add("QG105", line_of(key_node), detail, why)
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
@@ -343,14 +355,22 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        if resolved is None:
+        if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
             return None
         name = scalar(value(step, "name")) or ""
         context = gatecmd.checking_context(name, job.name, job.delivery)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        audit = script_audit.audit_script(
-            script, runs_with=resolved, context=context, place=demoted
-        )
+        if resolved is None:
+            hits, gates, named = pwsh.audit(script, context, demoted)
+            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+        else:
+            audit = script_audit.audit_script(
+                script,
+                runs_with=resolved,
+                context=context,
+                place=demoted,
+                fixing=self.autofix,
+            )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
@@ -376,10 +396,10 @@ class Auditor:
         why = self.why(hit)
         if hit.sinks:
             self.pending.append(
-                Pending(job, index, hit.sinks, hit.rule, line, detail, why)
+                Pending(job, index, hit.sinks, hit.rule, line, detail, why, fix=hit.fix)
             )
         else:
-            self.add(hit.rule, line, detail, why)
+            self.add(hit.rule, line, detail, why, hit.fix)
 
     def resolve(
         self, jobs: dict[str, consumers.JobView], triggers: frozenset[str] = frozenset()
@@ -414,7 +434,7 @@ class Auditor:
             if kept:
                 where = ", ".join(kept)
                 detail += f" (recorded in `{where}`, which nothing reads and fails on)"
-            self.add(item.rule, item.line, detail, why)
+            self.add(item.rule, item.line, detail, why, item.fix)
         self.pending = []
 
     def job_result(self, jobs: dict[str, consumers.JobView], item: Pending) -> None:
@@ -471,7 +491,7 @@ class Auditor:
         Its outputs (``steps.ID.outputs.*``) carry it as well as its outcome.
         """
         coe = mapping(step).get("continue-on-error")
-        if not coe or not yamlnodes.is_true(coe[1]):
+        if not coe or not expressions.always_true(coe[1]):
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
@@ -561,6 +581,10 @@ _OUTPUTS_READ = (
 _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 
 
+_BY_INPUT_NAME = (
+    "`{name}` is a check by its name and the input's name says failures pass; "
+    "what the action does with the input is not read here"
+)
 _REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
 
 
