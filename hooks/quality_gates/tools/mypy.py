@@ -394,7 +394,7 @@ class Mypy(Adapter):
             notes += [
                 n for n in proc.notes if n not in notes and not _repeated(n, notes)
             ]
-        proc, blocked = self._twins(ctx, args, proc, blocked, records)
+        proc, blocked = self._twins(ctx, args, proc, blocked, streamed)
         return Blocked(
             proc.returncode,
             proc.stdout,
@@ -410,7 +410,7 @@ class Mypy(Adapter):
         args: list[str],
         proc: Proc,
         blocked: list[Finding],
-        records: dict[str, dict[str, Any] | None],
+        streamed: Streamed,
     ) -> tuple[Proc, list[Finding]]:
         """Check the files left out as another file's twin in a mypy run of their own.
 
@@ -422,7 +422,7 @@ class Mypy(Adapter):
         twins = [f for f in blocked if DUPLICATE.search(f.message)]
         if not twins or proc.returncode not in (0, 1):
             return proc, blocked
-        alone = self._run(ctx, args, [f.path for f in twins], records)
+        alone = self._run(ctx, args, [f.path for f in twins], streamed)
         if alone.returncode not in (0, 1) or alone.traceback:
             return proc, blocked
         merged = Proc(
