@@ -412,3 +412,38 @@ def with_env_values(
             literal = _ENV_EXPRESSION.sub(lambda m: values[m.group(1)], name)
             found.append(f"file:{literal}")
     return tuple(dict.fromkeys(found))
+
+
+def checked_in_script(
+    script: str, line: int, sinks: tuple[str, ...], named: bool = True
+) -> bool:
+    """Tell whether a statement after ``line`` reads a file sink and fails.
+
+    ``bench --output "$DIR/r.json"`` under a shell without ``-e``, then ``if
+    [[ ! -s "$DIR/r.json" ]]; then exit 1; fi``: the result the command
+    exists to write is checked in the same script, as a later step would.
+    Only for a command that checks by its step's name (``named`` False): a
+    test runner writes its report when tests fail too, so only a statement
+    reading what the file says (not whether it exists) carries its failure.
+    """
+    refs = [
+        ref for sink in sinks if sink.startswith("file:") for ref in refs_of(sink, "")
+    ]
+    if not refs:
+        return False
+    try:
+        root = parse.parse(script)
+    except (parse.ParseFailure, RecursionError):
+        return False
+    for node in parse.statements(root):
+        if node.start_point[0] <= line:
+            continue
+        body = parse.text(node)
+        if named:
+            body = _EXISTS.sub(" ", body)
+        if any(ref in body for ref in refs) and _FAILS.search(body):
+            return True
+    return False
+
+
+_EXISTS = re.compile(r"""!?\s*-[sfe]\s+["']?[^\s\]"']+["']?""")

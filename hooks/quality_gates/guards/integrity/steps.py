@@ -16,13 +16,9 @@ import re
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import (
-    actioninputs,
-    consumers,
-    expressions,
-    gatecmd,
-    place,
-)
+from quality_gates.guards.integrity import actioninputs
+from quality_gates.guards.integrity import catalogue as cat
+from quality_gates.guards.integrity import consumers, expressions, gatecmd, place
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit, step_shell
@@ -103,13 +99,42 @@ _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
     """Tell whether an action checks: its name says so, and it can fail."""
     name = uses.split("@")[0]
-    if not _GATE_ACTION.search(name) or _MOVES.search(name.split("/", 1)[-1]):
+    if _MOVES.search(name.split("/", 1)[-1]):
         return False
+    if not _GATE_ACTION.search(name):
+        return _runs_a_checker(name, step)
     option = _REPORT_BY_DEFAULT.get(name)
     if option is None:
         return True
     chosen = (scalar(value(value(step, "with"), option)) or "0").strip()
     return chosen not in ("0", "")
+
+
+# Fixer actions that check unless their options input is given without a
+# check flag (psf/black's ``options`` defaults to ``--check --diff``).
+_CHECK_BY_DEFAULT = {"psf/black": "options", "isort/isort-action": "configuration"}
+# Only the long flags: ``-l`` is black's line length, ``-c`` isort's config.
+_LONG_CHECK_FLAGS = frozenset(f for f in cat.FIXER_CHECK_FLAGS if f.startswith("--"))
+
+
+def _runs_a_checker(name: str, step: yaml.Node | None) -> bool:
+    """Tell an action named for a checker of the catalogue (``psf/black``).
+
+    A formatter's action checks only with a check flag among its inputs, or
+    when its own default options check and none are given.
+    """
+    words = set(re.split(r"[-_./]", name.split("/", 1)[-1].lower()))
+    tools = words & cat.GATE_TOOLS
+    if not tools or cat.SETUP_NAME.search(name.split("/", 1)[-1]):
+        return False
+    if not tools <= cat.FIXERS:
+        return True
+    given = {k: scalar(n) or "" for k, (_, n) in mapping(value(step, "with")).items()}
+    default = _CHECK_BY_DEFAULT.get(name)
+    if default is not None and default not in given:
+        return True
+    flags = {word for text in given.values() for word in text.split()}
+    return bool(flags & _LONG_CHECK_FLAGS)
 
 
 @dataclasses.dataclass
@@ -327,7 +352,8 @@ class Auditor:
                 by_name = script is not None and not script.audit.named
                 by_name = by_name or fails
                 by_name = by_name and not runs_inputs and not gate_action(uses, step)
-                self.continue_on_error(step, where, job, index, reports, by_name)
+                if not _status_free(script, runs_inputs or fails or uses):
+                    self.continue_on_error(step, where, job, index, reports, by_name)
                 self.never_runs(step, where)
         self.script_hits(scripts)
         return gates
@@ -346,7 +372,8 @@ class Auditor:
         if resolved is None:
             return None
         name = scalar(value(step, "name")) or ""
-        context = gatecmd.checking_context(name, job.name, job.delivery)
+        builds_other = job.delivery or bool(_FOREIGN_CODE.search(script))
+        context = gatecmd.checking_context(name, job.name, builds_other)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
         audit = script_audit.audit_script(
             script, runs_with=resolved, context=context, place=demoted
@@ -364,6 +391,9 @@ class Auditor:
         for script in scripts:
             for hit in script.audit.hits:
                 if _report_with_twin(hit, observed, script.reporting):
+                    continue
+                text = scalar(script.node) or ""
+                if consumers.checked_in_script(text, hit.line, hit.sinks, hit.certain):
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
                 detail = f"{script.where}: {hit.detail}"
@@ -523,6 +553,19 @@ def _folder(path: str) -> str:
 _FAILS = re.compile(r"(?m)^\s*(?:exit\s+(?:[1-9]\d*|\$\w+)|throw\b)")
 
 
+def _status_free(script: _Script | None, other: object) -> bool:
+    """Tell a script no gate's failure can fail (its step's status carries none).
+
+    ``mend dep --format sarif ... || true`` re-run for a report: whatever the
+    step's ``continue-on-error`` lets pass, it is no gate's failure; a gate
+    hidden inside the script is judged (and reported) there.  A step that
+    also runs a gate otherwise (an action, its inputs) is not free.
+    """
+    if script is None or other or script.audit.note:
+        return False
+    return not script.audit.last
+
+
 def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
     """Tell a step named for checking whose script fails on purpose (``exit 1``).
 
@@ -561,6 +604,13 @@ _OUTPUTS_READ = (
 _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 
 
+# A script that brings in another repository's code (``git clone URL``, ``git
+# remote add origin URL``): what it builds is a dependency, set up for the
+# job, not this project; "Build" in its step's name makes nothing a check.
+_FOREIGN_CODE = re.compile(
+    r"\bgit\s+(?:-C\s+\S+\s+)?(?:clone|remote\s+add\s+\S+|fetch)(?:\s|\\)+"
+    r"(?:-\S+(?:\s|\\)+)*['\"]?(?:https?://|git@|ssh://)"
+)
 _REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
 
 
