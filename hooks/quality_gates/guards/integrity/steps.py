@@ -608,8 +608,8 @@ _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 # remote add origin URL``): what it builds is a dependency, set up for the
 # job, not this project; "Build" in its step's name makes nothing a check.
 _FOREIGN_CODE = re.compile(
-    r"\bgit\s+(?:-C\s+\S+\s+)?(?:clone|remote\s+add\s+\S+|fetch)(?:\s|\\)+"
-    r"(?:-\S+(?:\s|\\)+)*['\"]?(?:https?://|git@|ssh://)"
+    r"\bgit\s+(?:-C\s+\S+\s+)?(?:clone|remote\s+add|fetch)\b"
+    r"(?:[^\n;&|\\]|\\\n)*?(?:https?://|git@|ssh://)"
 )
 _REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
 
