@@ -17,10 +17,8 @@ from workflow_yaml import SHA
 CI = ".github/workflows/ci.yml"
 
 
-def _jobs(
-    body: str, top: str = "on: [push, pull_request]\n", **pieces: str
-) -> str:
-    """A workflow with ``body`` as its ``jobs:`` mapping (indented by two).
+def _jobs(body: str, top: str = "on: [push, pull_request]\n", **pieces: str) -> str:
+    """Return a workflow with ``body`` as its ``jobs:`` mapping (indented by two).
 
     A line ``<NAME>`` of ``body`` is replaced by ``pieces[NAME]``, indented
     as that line is (after the body is dedented).
@@ -96,8 +94,7 @@ def test_a_checker_action_in_a_job_that_continues_on_error(
 def test_device_queries_in_a_test_job(
     tmp_path: Path, command: str, rule: str | None
 ) -> None:
-    text = _jobs(
-        f"""
+    text = _jobs(f"""
         test:
           runs-on: ubuntu-latest
           steps:
@@ -106,8 +103,7 @@ def test_device_queries_in_a_test_job(
               run: |
                 echo "Detected image"
                 {command}
-        """
-    )
+        """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, command)
     assert found == ([(rule, CI, line, True)] if rule else [])
@@ -213,7 +209,9 @@ def _bench(after: str, command: str = "python -m benchmarks.run") -> str:
 def test_benchmark_result_checked_in_the_same_script_is_honest(
     tmp_path: Path,
 ) -> None:
-    after = 'if [[ ! -s "$OUT/bench.json" ]]; then\n  exit 1\nfi\ncat "$OUT/bench.json"\n'
+    after = (
+        'if [[ ! -s "$OUT/bench.json" ]]; then\n  exit 1\nfi\ncat "$OUT/bench.json"\n'
+    )
     assert gate_rules(audit_project(tmp_path, {CI: _bench(after)})) == []
 
 
@@ -243,9 +241,9 @@ def test_a_test_report_that_exists_carries_no_failure(tmp_path: Path) -> None:
             'git -C "$DIR" fetch --depth=1 origin "$COMMIT"\n',
             None,
         ),
-        ("git clone --depth 1 https://github.com/example/kernels.git \"$DIR\"\n", None),
+        ('git clone --depth 1 https://github.com/example/kernels.git "$DIR"\n', None),
         # twin: the project's own code, built by a step named for building
-        ("cd \"$DIR\"\n", False),
+        ('cd "$DIR"\n', False),
     ],
 )
 def test_building_a_foreign_checkout(
