@@ -268,3 +268,18 @@ def test_building_a_foreign_checkout(
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, "develop.sh")
     assert found == ([] if failing is None else [("QG104", CI, line, failing)])
+
+
+def test_continue_on_error_on_a_status_written_to_an_output(tmp_path: Path) -> None:
+    """No gate decides the step, but the script hides nothing itself either.
+
+    The status is carried to an output nothing reads: the continue-on-error
+    still stands as the finding.
+    """
+    text = _scan_job(
+        "set +e\nmend dep --dir . --format sarif --filename out.sarif\n"
+        'echo "rc=$?" >> "$GITHUB_OUTPUT"\n'
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    lines = [n for n, row in enumerate(text.splitlines(), 1) if "continue-on" in row]
+    assert found == [("QG105", CI, lines[1], True)]

@@ -559,9 +559,12 @@ def _status_free(script: _Script | None, other: object) -> bool:
     ``mend dep --format sarif ... || true`` re-run for a report: whatever the
     step's ``continue-on-error`` lets pass, it is no gate's failure; a gate
     hidden inside the script is judged (and reported) there.  A step that
-    also runs a gate otherwise (an action, its inputs) is not free.
+    also runs a gate otherwise (an action, its inputs) is not free, nor one
+    whose script hides nothing itself (``set +e; pytest; echo "rc=$?" >>
+    "$GITHUB_OUTPUT"``: the status is carried, and the continue-on-error's
+    outcome and outputs are what a later step would fail on).
     """
-    if script is None or other or script.audit.note:
+    if script is None or other or script.audit.note or not script.audit.hits:
         return False
     return not script.audit.last
 
