@@ -283,3 +283,23 @@ def test_continue_on_error_on_a_status_written_to_an_output(tmp_path: Path) -> N
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     lines = [n for n, row in enumerate(text.splitlines(), 1) if "continue-on" in row]
     assert found == [("QG105", CI, lines[1], True)]
+
+
+def test_continue_on_error_beside_a_reported_fallback_is_reported_too(
+    tmp_path: Path,
+) -> None:
+    """`check || echo` plus `continue-on-error`: two things to remove, two findings."""
+    text = _jobs(f"""
+        quality:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{SHA}
+            - name: Check code formatting
+              run: ruff format --check . || echo "format issues"
+              continue-on-error: true
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [
+        ("QG102", CI, line_of(text, "ruff format"), True),
+        ("QG105", CI, line_of(text, "continue-on-error"), True),
+    ]

@@ -328,6 +328,7 @@ class Auditor:
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
         scripts: list[_Script] = []
+        continued: list[_Continued] = []
         gates = False
         self.autofix = commits(steps)
         baselines = baseline_paths(steps)
@@ -352,10 +353,14 @@ class Auditor:
                 by_name = script is not None and not script.audit.named
                 by_name = by_name or fails
                 by_name = by_name and not runs_inputs and not gate_action(uses, step)
-                if not _status_free(script, runs_inputs or fails or uses):
-                    self.continue_on_error(step, where, job, index, reports, by_name)
+                alone = script if not (runs_inputs or fails or uses) else None
+                continued.append((step, where, index, reports, by_name, alone))
                 self.never_runs(step, where)
         self.script_hits(scripts)
+        observed = _observed(scripts)
+        for step, where, index, reports, by_name, alone in continued:
+            if not _status_free(alone, observed):
+                self.continue_on_error(step, where, job, index, reports, by_name)
         return gates
 
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
@@ -385,9 +390,7 @@ class Auditor:
 
     def script_hits(self, scripts: list[_Script]) -> None:
         """Report the job's script hits, less report runs with a twin."""
-        observed = (
-            set().union(*(s.audit.observed for s in scripts)) if scripts else set()
-        )
+        observed = _observed(scripts)
         for script in scripts:
             for hit in script.audit.hits:
                 if _report_with_twin(hit, observed, script.reporting):
@@ -553,20 +556,33 @@ def _folder(path: str) -> str:
 _FAILS = re.compile(r"(?m)^\s*(?:exit\s+(?:[1-9]\d*|\$\w+)|throw\b)")
 
 
-def _status_free(script: _Script | None, other: object) -> bool:
-    """Tell a script no gate's failure can fail (its step's status carries none).
+_Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "_Script | None"]
 
-    ``mend dep --format sarif ... || true`` re-run for a report: whatever the
-    step's ``continue-on-error`` lets pass, it is no gate's failure; a gate
-    hidden inside the script is judged (and reported) there.  A step that
-    also runs a gate otherwise (an action, its inputs) is not free, nor one
-    whose script hides nothing itself (``set +e; pytest; echo "rc=$?" >>
-    "$GITHUB_OUTPUT"``: the status is carried, and the continue-on-error's
-    outcome and outputs are what a later step would fail on).
+
+def _observed(scripts: list[_Script]) -> set[str]:
+    """Return the checkers whose failure some script of the job sees."""
+    return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
+
+
+def _status_free(script: _Script | None, observed: set[str]) -> bool:
+    """Tell a step whose gates are only report re-runs of checks seen elsewhere.
+
+    ``mend dep --format sarif ... || true`` re-run for its SARIF after a
+    step that ran the scan with its failure seen: no gate's failure reaches
+    the step's status and every gate it hides is such a twin, so its
+    ``continue-on-error`` lets pass nothing a check decided.  A step that
+    also runs a gate otherwise (``script`` None: an action, its inputs) is
+    not free; nor one whose hidden gate is reported (``pytest || echo`` with
+    ``continue-on-error``: two things to remove), nor one that hides nothing
+    itself (``set +e; pytest; echo "rc=$?" >> "$GITHUB_OUTPUT"``).
     """
-    if script is None or other or script.audit.note or not script.audit.hits:
+    if script is None or script.audit.note or not script.audit.hits:
         return False
-    return not script.audit.last
+    if script.audit.last:
+        return False
+    return all(
+        _report_with_twin(h, observed, script.reporting) for h in script.audit.hits
+    )
 
 
 def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
