@@ -187,8 +187,8 @@ def test_continue_on_error_on_a_publish_job(
 # ---- a result file checked later in the same script -------------------------
 
 
-def _bench(after: str, command: str = "python -m benchmarks.run") -> str:
-    script = f'{command} --output "$OUT/bench.json"\n{after}'
+def _login_shell_step(name: str, script: str) -> str:
+    """One job under ``shell: bash -l {0}`` (no ``-e``) whose step runs ``script``."""
     return _jobs(
         f"""
         bench:
@@ -198,12 +198,17 @@ def _bench(after: str, command: str = "python -m benchmarks.run") -> str:
               shell: bash -l {{0}}
           steps:
             - uses: actions/checkout@{SHA}
-            - name: Run Benchmark
+            - name: {name}
               run: |
                 <RUN>
         """,
         RUN=script,
     )
+
+
+def _bench(after: str, command: str = "python -m benchmarks.run") -> str:
+    script = f'{command} --output "$OUT/bench.json"\n{after}'
+    return _login_shell_step("Run Benchmark", script)
 
 
 def test_benchmark_result_checked_in_the_same_script_is_honest(
@@ -250,21 +255,7 @@ def test_building_a_foreign_checkout(
     tmp_path: Path, fetch: str, failing: bool | None
 ) -> None:
     script = f'DIR=$(mktemp -d)\n{fetch}"$DIR/develop.sh"\necho built\n'
-    text = _jobs(
-        f"""
-        bench:
-          runs-on: ubuntu-latest
-          defaults:
-            run:
-              shell: bash -l {{0}}
-          steps:
-            - uses: actions/checkout@{SHA}
-            - name: Build pinned kernels reference
-              run: |
-                <RUN>
-        """,
-        RUN=script,
-    )
+    text = _login_shell_step("Build pinned kernels reference", script)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, "develop.sh")
     assert found == ([] if failing is None else [("QG104", CI, line, failing)])
