@@ -220,10 +220,24 @@ def test_benchmark_result_checked_in_the_same_script_is_honest(
     assert gate_rules(audit_project(tmp_path, {CI: _bench(after)})) == []
 
 
+def test_benchmark_result_read_last_is_honest(tmp_path: Path) -> None:
+    """`cat FILE` last: the step keeps its status, so a missing result fails."""
+    text = _bench('echo "results:"\ncat "$OUT/bench.json"\n')
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
 def test_benchmark_result_only_shown_is_a_note(tmp_path: Path) -> None:
-    text = _bench('cat "$OUT/bench.json"\n')
+    """Twin: shown, then a command that always succeeds decides the step."""
+    text = _bench('cat "$OUT/bench.json"\necho done\n')
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG104", CI, line_of(text, "benchmarks.run"), False)]
+
+
+def test_a_test_report_read_last_carries_no_failure(tmp_path: Path) -> None:
+    """A test runner's report exists when tests fail: `cat` of it says nothing."""
+    text = _bench('cat "$OUT/bench.json"\n', command="pytest tests --json-report-file")
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG104", CI, line_of(text, "pytest tests"), True)]
 
 
 def test_a_test_report_that_exists_carries_no_failure(tmp_path: Path) -> None:
