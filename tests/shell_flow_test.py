@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from quality_gates.guards.integrity.rules import RULES
+from quality_gates.guards.integrity.rules import RULES, place_fix
 from quality_gates.guards.integrity.shell import script_audit, step_shell
 from workflow_yaml import audit, workflow
 
@@ -273,7 +273,8 @@ def test_flow(steps: str, rule: str | None, flagged: str) -> None:
     assert [r for r, _, _ in found] == [rule]
     _, line, message = found[0]
     assert text.splitlines()[line - 1].strip().startswith(flagged)
-    assert RULES[rule].why in message and f"Fix: {RULES[rule].fix}" in message
+    fix = place_fix(rule, "step") or RULES[rule].fix  # the fix of a workflow step
+    assert RULES[rule].why in message and f"Fix: {fix}." in message
 
 
 def test_defaults_run_shell_counts_at_workflow_and_job_level() -> None:

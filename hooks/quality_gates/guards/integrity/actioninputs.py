@@ -25,8 +25,8 @@ from quality_gates.guards.integrity.shell import step_shell
 from quality_gates.guards.integrity.shell.records import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
 
-BASH_C = Shell(errexit=False, pipefail=False, label="bash -c")
-SH_C = Shell(errexit=False, pipefail=False, label="sh -c")
+BASH_C = Shell(errexit=False, pipefail=False, label="bash -c", kind="bash")
+SH_C = Shell(errexit=False, pipefail=False, label="sh -c", kind="sh")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,7 +122,7 @@ def local_key(uses: str) -> str:
 
 # A container's command runs without a shell: only the words it is given.
 DOCKER = InputScript(
-    Shell(errexit=True, pipefail=False, label="docker"),
+    Shell(errexit=True, pipefail=False, label="docker", kind="none"),
     "the runner hands `args` to the container's entrypoint, without a shell",
 )
 

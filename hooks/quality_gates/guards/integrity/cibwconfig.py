@@ -64,5 +64,5 @@ def test_commands(configs: Configs) -> list[Finding]:
             detail = f"[{table}] `{_KEY}`: {hit.detail} ({actioninputs.CIBW.runner})"
             why = "" if hit.certain else hit.why
             line = _line(lines, hit.snippet)
-            found.append(finding(hit.rule, PATH, line, detail, why))
+            found.append(finding(hit.rule, PATH, line, detail, why, hit.fix))
     return found

@@ -40,6 +40,21 @@ _OPENS_ISSUE = re.compile(r"\bissues\.create\(|\bgh\s+issue\s+create\b")
 _ISSUE_ACTION = re.compile(r"(?i)create-(an-)?issue|issue-from-file")
 
 
+def names(text: str, ref: str) -> bool:
+    """Tell whether ``text`` names ``ref`` whole: ``env.HIGH`` not in ``env.HIGHER``.
+
+    A name goes on with a letter, digit, ``_`` or ``-`` (``$HIGH_X``,
+    ``steps.a.outputs.failed``, ``steps.my-a.outcome``, ``layout.txt`` for
+    ``out.txt``); a path, quote or expression may stand around it
+    (``reports/out.txt``, ``${{ env.HIGH }}``, ``${HIGH}_x``).
+    """
+    if ref not in text:
+        return False
+    before = r"(?<![\w.-])" if re.match(r"[\w-]", ref) else ""
+    after = r"(?![\w-])" if re.match(r"[\w-]", ref[-1]) else ""
+    return re.search(before + re.escape(ref) + after, text) is not None
+
+
 @dataclasses.dataclass(frozen=True)
 class StepView:
     """What a later step can read and do: its condition, script and inputs."""
@@ -85,7 +100,7 @@ class StepView:
 
     def reads(self, refs: list[str]) -> bool:
         """Tell whether the condition or the body names one of ``refs``."""
-        return any(ref in self.cond or ref in self.body for ref in refs)
+        return any(names(self.cond, ref) or names(self.body, ref) for ref in refs)
 
     def fails(self) -> bool:
         """Tell whether the step fails the job when it runs.
@@ -110,7 +125,7 @@ class StepView:
         for line in self.run.splitlines():
             words = line.split()
             shown = words and _program(words[0]) in _SHOWS
-            if words and any(ref in line for ref in refs) and not shown:
+            if words and any(names(line, ref) for ref in refs) and not shown:
                 if not _summarises(words, refs):
                     return True
         return False
@@ -225,7 +240,9 @@ def consumed(
         return True
     if judged_downstream(jobs, job, index, sinks) == "judged":
         return True
-    keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
+    keys = [
+        key for key, text in view.outputs.items() if any(names(text, r) for r in refs)
+    ]
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 
 
@@ -253,8 +270,8 @@ def outputs_read(jobs: dict[str, JobView], job: str, index: int) -> bool:
         return False
     ref = f"steps.{view.steps[index].id}.outputs."
     later = view.steps[index + 1 :]
-    return any(ref in step.body for step in later) or any(
-        ref in text for text in view.outputs.values()
+    return any(names(step.body, ref) for step in later) or any(
+        names(text, ref) for text in view.outputs.values()
     )
 
 
@@ -323,7 +340,9 @@ def job_result_consumed(jobs: dict[str, JobView], job: str) -> bool:
         if step.id
         for kind in ("outcome", "conclusion")
     ]
-    keys = [key for key, text in view.outputs.items() if any(r in text for r in refs)]
+    keys = [
+        key for key, text in view.outputs.items() if any(names(text, r) for r in refs)
+    ]
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 
 
@@ -334,7 +353,7 @@ def result_readers(jobs: dict[str, JobView], job: str) -> list[str]:
         other.name
         for other in jobs.values()
         if job in other.needs
-        and (ref in other.cond or any(step.reads([ref]) for step in other.steps))
+        and (names(other.cond, ref) or any(step.reads([ref]) for step in other.steps))
     ]
 
 
@@ -342,7 +361,7 @@ def _needs_and_fails(other: JobView, job: str, keys: list[str]) -> bool:
     if job not in other.needs or not keys:
         return False
     refs = [f"needs.{job}.outputs.{key}" for key in keys]
-    if refs and any(ref in other.cond for ref in refs):
+    if refs and any(names(other.cond, ref) for ref in refs):
         return any(step.fails() for step in other.steps)
     return any(step.reads(refs) and step.fails() for step in other.steps)
 
@@ -375,7 +394,9 @@ def passed_on(
             new = [r for sink in _passes_on(later.run) for r in refs_of(sink, later.id)]
             derived += new
             reading += new
-    keys = [k for k, text in view.outputs.items() if any(r in text for r in derived)]
+    keys = [
+        k for k, text in view.outputs.items() if any(names(text, r) for r in derived)
+    ]
     return any(_needs_and_fails(other, view.name, keys) for other in jobs.values())
 
 

@@ -114,9 +114,7 @@ def _shell(text: str) -> Shell | None:
     if _NOT_POSIX.match(head):
         return None
     errexit, pipefail = _options(words + flags.split())
-    one = "one script, " if _special(text, ".ONESHELL") else ""
-    label = f"make recipe ({one}{head} {flags})"
-    return Shell(errexit=errexit, pipefail=pipefail, label=label)
+    return Shell(errexit, pipefail, f"{head} {flags}", kind="make")
 
 
 _OPTION_NAMES = frozenset(("errexit", "pipefail", "nounset"))
@@ -284,9 +282,8 @@ def _why_unreached(target: str, runs: set[str] | None) -> str:
 def _from_hit(hit: script_audit.Hit, recipe: Recipe, line: int, why: str) -> Finding:
     """Make a finding of one hit of a recipe (``line``: continuation lines are kept)."""
     detail = f"target `{recipe.target}`: {hit.detail}"
-    return finding(
-        hit.rule, PATH, line, detail, (hit.why if not hit.certain else "") or why
-    )
+    why = (hit.why if not hit.certain else "") or why
+    return finding(hit.rule, PATH, line, detail, why, hit.fix)
 
 
 @dataclasses.dataclass

@@ -38,7 +38,8 @@ def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
         for hit in script_audit.audit(text):
             line = line_of(entry_node) if entry_node else line_of(hook)
             why = "" if hit.certain else hit.why  # plausible only: a note
-            found.append(finding(hit.rule, path, line, f"{where}: {hit.detail}", why))
+            detail = f"{where}: {hit.detail}"
+            found.append(finding(hit.rule, path, line, detail, why, hit.fix))
     for node in [entry_node, *sequence(value(hook, "args"))]:
         arg = scalar(node)
         if node is not None and arg and script_audit.exit_zero_line(arg) is not None:

@@ -45,7 +45,8 @@ RULES = catalogue(
         "a gate run with errexit off (`set +e`, or a custom `shell:` without `-e`) "
         "and no check of `$?` right after it",
         "failures no longer stop the script and nothing reads the exit status",
-        "remove `set +e`, or keep the status and fail on it: `rc=$?` ... `exit $rc`",
+        "remove `set +e` (or give the shell `-e`), or keep the status and fail "
+        "on it: `rc=$?` ... `exit $rc`",
     ),
     Rule(
         "QG105",
@@ -120,8 +121,10 @@ RULES = catalogue(
         "without pipefail (no `shell:` on Linux is `bash -e {0}`)",
         "a pipeline's exit status is its last command's, so the gate's failure is "
         "lost and the step passes",
-        "set `shell: bash` on the step (`-eo pipefail`), or `set -o pipefail` "
-        "first, or check `${PIPESTATUS[0]}`",
+        "turn pipefail on where the pipeline runs (`shell: bash` on a workflow "
+        "step; `SHELL := /bin/bash` and `.SHELLFLAGS := -eo pipefail -c` in a "
+        "Makefile; `set -o pipefail` first in a `bash -c` script), or check "
+        "`${PIPESTATUS[0]}`",
     ),
     Rule(
         "QG113",
@@ -226,20 +229,56 @@ RULES = catalogue(
 )
 
 
+# The fix in the words of the place a script runs in (``Shell.kind``): a
+# pipe loses a status the same way everywhere, but `shell: bash` fixes a
+# workflow step only.  QG104 here: errexit off because the shell starts
+# without `-e` (a `set +e` has the rule's own fix: remove it).
+_PLACE_FIXES = {
+    ("QG112", "step"): "set `shell: bash` on the step (`-eo pipefail`), or "
+    "`set -o pipefail` first, or check `${PIPESTATUS[0]}`",
+    ("QG112", "make"): "run recipes with pipefail: `SHELL := /bin/bash` and "
+    "`.SHELLFLAGS := -eo pipefail -c` in the Makefile (or, with a bash `SHELL`, "
+    "start the recipe line with `set -o pipefail;` or check `$${PIPESTATUS[0]}`)",
+    ("QG112", "bash"): "start the script with `set -o pipefail;` (or run it as "
+    "`bash -o pipefail -c '...'`), or check `${PIPESTATUS[0]}`",
+    ("QG112", "sh"): "`sh` may have no pipefail: run the script as "
+    "`bash -o pipefail -c '...'`, or run the gate on its own, not piped",
+    ("QG104", "step"): "add `-e` to the step's `shell:` (`bash -e {0}`; `shell: "
+    "bash` also sets pipefail), or keep the status and fail on it: `rc=$?` ... "
+    "`exit $rc`",
+    ("QG104", "make"): "run recipes with errexit: `.SHELLFLAGS := -ec` in the "
+    "Makefile (or `.POSIX:`), or join the commands with `&&`",
+    ("QG104", "bash"): "start the script with `set -e;` (or run it as "
+    "`bash -ec '...'`), or join the commands with `&&`",
+    ("QG104", "sh"): "start the script with `set -e;` (or run it as "
+    "`sh -ec '...'`), or join the commands with `&&`",
+    ("QG105", "tox"): "remove `ignore_outcome`; adopt the env's checks with a "
+    "baseline instead",
+}
+
+
+def place_fix(rule_id: str, kind: str) -> str:
+    """Return the fix of ``rule_id`` where a ``kind`` shell runs ('': the rule's)."""
+    return _PLACE_FIXES.get((rule_id, kind), "")
+
+
 NOTE = "info"
 
 
-def finding(rule_id: str, path: str, line: int, detail: str, why: str = "") -> Finding:
+def finding(
+    rule_id: str, path: str, line: int, detail: str, why: str = "", fix: str = ""
+) -> Finding:
     """Make an audit-gates finding of rule ``rule_id``.
 
     With ``why`` the evidence makes it plausible, not certain: the finding is a
     note (severity info) that says what is missing, and does not fail the gate.
+    ``fix``: the fix in the words of the place found (default: the rule's).
     """
     rule = RULES[rule_id]
     if why:
         rule = dataclasses.replace(rule, severity=NOTE)
         detail = f"{detail} (a note, not certain: {why})"
-    return make_finding(TOOL, rule, path, line, detail)
+    return make_finding(TOOL, rule, path, line, detail, fix=fix or None)
 
 
 def fails(item: Finding) -> bool:

@@ -185,6 +185,7 @@ class Pending:
     detail: str
     why: str
     by_name: bool = False  # a check only by its step's name
+    fix: str = ""  # the fix where the script runs ('': the rule's)
 
 
 class Auditor:
@@ -205,9 +206,11 @@ class Auditor:
         self.pending: list[Pending] = []
         self.autofix = False
 
-    def add(self, rule: str, line: int, detail: str, why: str = "") -> None:
+    def add(
+        self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
+    ) -> None:
         """Add a finding of ``rule`` at ``line`` (a note when ``why`` is given)."""
-        self.findings.append(finding(rule, self.path, line, detail, why))
+        self.findings.append(finding(rule, self.path, line, detail, why, fix))
 
     def uses(self, node: yaml.Node | None, where: str) -> None:
         """QG110 for a ``uses:`` not pinned to a commit."""
@@ -309,7 +312,7 @@ class Auditor:
         for hit in audit.hits:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
             detail = f"{where}: {hit.detail} ({spec.runner})"
-            self.add(hit.rule, line, detail, self.why(hit))
+            self.add(hit.rule, line, detail, self.why(hit), hit.fix)
         return audit.gates > 0
 
     def why(self, hit: Hit) -> str:
@@ -409,10 +412,10 @@ class Auditor:
         why = self.why(hit)
         if hit.sinks:
             self.pending.append(
-                Pending(job, index, hit.sinks, hit.rule, line, detail, why)
+                Pending(job, index, hit.sinks, hit.rule, line, detail, why, fix=hit.fix)
             )
         else:
-            self.add(hit.rule, line, detail, why)
+            self.add(hit.rule, line, detail, why, hit.fix)
 
     def resolve(
         self, jobs: dict[str, consumers.JobView], triggers: frozenset[str] = frozenset()
@@ -447,7 +450,7 @@ class Auditor:
             if kept:
                 where = ", ".join(kept)
                 detail += f" (recorded in `{where}`, which nothing reads and fails on)"
-            self.add(item.rule, item.line, detail, why)
+            self.add(item.rule, item.line, detail, why, item.fix)
         self.pending = []
 
     def job_result(self, jobs: dict[str, consumers.JobView], item: Pending) -> None:

@@ -14,7 +14,7 @@ from quality_gates.guards.integrity.configfiles import Configs
 from quality_gates.guards.integrity.gatecmd import runs_gate
 from quality_gates.guards.integrity.inifiles import Ini
 from quality_gates.guards.integrity.precommit import inner_script
-from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.rules import finding, place_fix
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.guards.integrity.shell.records import Shell
 
@@ -31,7 +31,7 @@ def _line(ini: Ini, lines: list[str], section: str, key: str, command: str) -> i
 
 
 # tox runs a command without a shell: its own status is the command's.
-_NO_SHELL = Shell(errexit=True, pipefail=False, label="tox command")
+_NO_SHELL = Shell(errexit=True, pipefail=False, label="tox command", kind="none")
 _SUBSTITUTIONS = re.compile(r"\{env(python|bindir)\}[/\\]?")
 
 
@@ -42,14 +42,15 @@ def _substituted(command: str) -> str:
     )
 
 
-def _command(section: str, command: str) -> list[tuple[str, str, str]]:
-    """``(rule, detail, why)`` for one tox command line (``why``: a note)."""
+def _command(section: str, command: str) -> list[tuple[str, str, str, str]]:
+    """``(rule, detail, why, fix)`` for one tox command line (``why``: a note)."""
     where = f"[{section}]"
     found = []
     if command.startswith("-") and runs_gate(_substituted(command[1:])):
-        found.append(("QG101", f"{where} `{command}`: tox ignores the exit code", ""))
+        detail = f"{where} `{command}`: tox ignores the exit code"
+        found.append(("QG101", detail, "", ""))
     if script_audit.exit_zero_line(command) is not None:
-        found.append(("QG106", f"{where} `{command}`: `--exit-zero`", ""))
+        found.append(("QG106", f"{where} `{command}`: `--exit-zero`", "", ""))
     bare = _substituted(command.lstrip("- "))
     script = inner_script(bare)
     if script is not None:
@@ -61,9 +62,8 @@ def _command(section: str, command: str) -> list[tuple[str, str, str]]:
             if h.rule == "QG117"
         ]
     for hit in hits:
-        found.append(
-            (hit.rule, f"{where}: {hit.detail}", "" if hit.certain else hit.why)
-        )
+        why = "" if hit.certain else hit.why
+        found.append((hit.rule, f"{where}: {hit.detail}", why, hit.fix))
     return found
 
 
@@ -106,9 +106,9 @@ def _section_commands(
         for first, written in _logical(ini.get(section, key) or ""):
             for command in _expanded(ini, written):
                 commands.append(command)
-                for rule, detail, why in _command(section, command):
+                for rule, detail, why, fix in _command(section, command):
                     line = _line(ini, lines, section, key, first)
-                    out.append(finding(rule, PATH, line, detail, why))
+                    out.append(finding(rule, PATH, line, detail, why, fix))
     return commands
 
 
@@ -138,7 +138,8 @@ def tox_commands(c: Configs) -> list[Finding]:
             detail = (
                 f"[{section}] `ignore_outcome = true`: a failing run counts as a pass"
             )
+            line = ini.line(section, "ignore_outcome")
             out.append(
-                finding("QG105", PATH, ini.line(section, "ignore_outcome"), detail)
+                finding("QG105", PATH, line, detail, fix=place_fix("QG105", "tox"))
             )
     return out

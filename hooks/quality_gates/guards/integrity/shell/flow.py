@@ -30,7 +30,7 @@ import dataclasses
 import re
 from typing import Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, pyexec
+from quality_gates.guards.integrity import gatecmd, pyexec, rules
 from quality_gates.guards.integrity.shell import failure_sinks, inner_scripts, parse
 from quality_gates.guards.integrity.shell.fallbacks import (
     Verdict,
@@ -107,10 +107,26 @@ class Walker:
         certain, why = self.certainty(gate, rule in _EXPLICIT)
         if because:
             certain, why = False, because
+        by_shell = rule != "QG104" or self.state.errexit_off_line is None
+        fix = rules.place_fix(rule, self.state.kind) if by_shell else ""
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
         )
-        self.result.hits.append(hit)
+        self.add(dataclasses.replace(hit, fix=fix))
+
+    def add(self, hit: Hit) -> None:
+        """Keep one hit per place: a function's gate lost at two calls is one.
+
+        The same hit again (``set +e`` then two calls) is dropped; one that
+        differs only in its detail (``check a | tee x``, ``check b | tee y``)
+        is named in the first one's detail.
+        """
+        hits = self.result.hits
+        for index, old in enumerate(hits):
+            if dataclasses.replace(old, detail=hit.detail) == hit:
+                hits[index] = dataclasses.replace(old, detail=_also(old, hit))
+                return
+        hits.append(hit)
 
     def certainty(self, gate: Gate, explicit: bool) -> tuple[bool, str]:
         """Certain on a checker's own name, or a failure thrown away on purpose."""
@@ -209,7 +225,7 @@ class Walker:
             )
         else:
             detail = (
-                f"`shell: {self.state.label}` runs without `-e`, so `{gate.text}` "
+                f"{self.state.named} runs without `-e`, so `{gate.text}` "
                 "failing does not stop the script and nothing checks its status"
             )
             self.hit("QG104", gate, detail, sinks=_file_sinks(gate.files))
@@ -420,7 +436,7 @@ class Walker:
                 for gate in lost:
                     detail = (
                         f"`{short(node, self.source)}` runs without pipefail "
-                        f"(`shell: {self.state.label}`), so `{gate.text}` "
+                        f"({self.state.named}), so `{gate.text}` "
                         "failing is lost"
                     )
                     sinks = _file_sinks((*written, *gate.files))
@@ -754,6 +770,22 @@ def _producer(part: Node, source: bytes) -> list[Gate]:
         return []  # `cat` of a heredoc or stdin
     key = gatecmd.gate_key(words)
     return [Gate(part.start_point[0], short(part, source), key, strength="context")]
+
+
+_MORE = re.compile(r"; and (\d+) more like it$")
+
+
+def _also(old: Hit, new: Hit) -> str:
+    """Name a second place in ``old``'s detail (from the third on, count them)."""
+    detail = old.detail
+    if new.detail == detail or f"; also {new.detail}" in detail:
+        return detail
+    more = _MORE.search(detail)
+    if more:
+        return detail[: more.start()] + f"; and {int(more.group(1)) + 1} more like it"
+    if "; also " not in detail:
+        return f"{detail}; also {new.detail}"
+    return f"{detail}; and 1 more like it"
 
 
 def _file_sinks(names: tuple[str, ...]) -> tuple[str, ...]:

@@ -64,7 +64,9 @@ def _shell_options(words: list[str], label: str) -> Shell:
             errexit = errexit or "e" in word
             following = words[index + 1] if index + 1 < len(words) else ""
             pipefail = pipefail or (word.endswith("o") and following == "pipefail")
-    return Shell(errexit=errexit, pipefail=pipefail, label=label)
+    program = label.split()[0].rsplit("/", 1)[-1]
+    kind = "sh" if program in ("sh", "dash") else "bash"
+    return Shell(errexit=errexit, pipefail=pipefail, label=label, kind=kind)
 
 
 def _inline(

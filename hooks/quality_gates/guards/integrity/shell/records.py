@@ -24,6 +24,7 @@ class Hit:
     certain: bool = True
     why: str = ""
     sinks: tuple[str, ...] = ()
+    fix: str = ""  # the fix in the words of the place the script runs in
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,12 +54,27 @@ class Flow:
 
 @dataclasses.dataclass
 class Shell:
-    """How the script starts: errexit and pipefail, and what set them."""
+    """How the script starts: errexit and pipefail, and what set them.
+
+    ``kind`` says what runs the script, for a fix in that place's words:
+    ``step`` (a workflow or action ``run:``), ``make`` (a recipe), ``bash``
+    (``bash -c``, ``bash <<EOF``), ``sh`` (``sh -c``), ``none`` (no shell).
+    """
 
     errexit: bool = True
     pipefail: bool = False
     label: str = "bash -e {0}"
     errexit_off_line: int | None = None
+    kind: str = "step"
+
+    @property
+    def named(self) -> str:
+        """The shell as a finding names it: ``shell: bash -e {0}``, make's ``sh -c``."""
+        if self.kind == "step":
+            return f"`shell: {self.label}`"
+        if self.kind == "make":
+            return f"make's `{self.label}`"
+        return f"`{self.label}`"
 
 
 @dataclasses.dataclass

@@ -23,7 +23,7 @@ from quality_gates.guards.integrity.shell.line_audit import (
 __all__ = ["Hit", "Shell", "ScriptAudit", "audit", "audit_script"]
 __all__ += ["exit_zero_line", "fail_off_flag", "logical_lines", "mask"]
 
-BASH_C = Shell(errexit=False, pipefail=False, label="bash -c")
+BASH_C = Shell(errexit=False, pipefail=False, label="bash -c", kind="bash")
 
 
 @dataclasses.dataclass
