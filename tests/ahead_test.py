@@ -28,6 +28,7 @@ from quality_gates.runner import Runner
 # test holds a recorder
 _RECORDERS: list[list[tuple[str, Any]]] = []
 _INSTALLED: list[bool] = []
+BASELINE = ".quality-gates-baseline.json"
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
@@ -35,8 +36,13 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         return
     if event == "subprocess.Popen":
         _RECORDERS[-1].append(("start", [str(a) for a in args[1]]))
+        if Path(str(args[1][0])).stem == "ruff":
+            env = args[3] or {}
+            _RECORDERS[-1].append(("ruff threads", env.get("RAYON_NUM_THREADS")))
     elif event == "compile" and isinstance(args[1], str):
         _RECORDERS[-1].append(("compile", args[1]))
+    elif event == "open" and str(args[0]).endswith(BASELINE):
+        _RECORDERS[-1].append(("open", Path(args[0]).name))
 
 
 @pytest.fixture
@@ -106,12 +112,12 @@ class Case:
         self.project, self.tmp = project, tmp_path
         self.monkeypatch, self.capsys, self.events = monkeypatch, capsys, events
 
-    def gate(self, cache: str = "ahead") -> dict[str, Any]:
+    def gate(self, cache: str = "ahead", *args: str) -> dict[str, Any]:
         """Run the gate in-process, its caches in ``cache``; return its JSON report."""
         self.monkeypatch.chdir(self.project.root)
         self.monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(self.tmp / cache))
         self.capsys.readouterr()
-        code = cli.main(["run", "--all-files", "--format", "json"])
+        code = cli.main(["run", "--all-files", "--format", "json", *args])
         report: dict[str, Any] = json.loads(self.capsys.readouterr().out)
         assert code == 1, report  # mypy's return-value findings
         return report
@@ -202,6 +208,80 @@ def test_nothing_starts_ahead_when_every_verdict_is_cached(case: Case) -> None:
     assert cached(case.tmp / "cache", "k") == keys
 
 
+def test_the_baseline_is_read_once_mypy_has_started(case: Case) -> None:
+    """A large tree's baseline takes a while to read: mypy does not wait for it."""
+    make(case.project, {})
+    case.monkeypatch.chdir(case.project.root)
+    case.monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(case.tmp / "taking"))
+    assert cli.main(["baseline"]) == 0
+    worse = "import os\n" + GOOD.format(n=0) + "def g(x: int) -> str:\n    return -x\n"
+    case.project.write("pkg/mod0.py", worse)  # one new mypy finding
+    case.project.commit()
+    case.events.clear()
+    report = case.gate()  # cold: its own empty cache
+    events = case.events
+    started = [i for i, (kind, cmd) in enumerate(events) if "mypy" in cmd]
+    read = [i for i, (kind, name) in enumerate(events) if kind == "open"]
+    judged = [i for i, (kind, _) in enumerate(events) if kind == "compile"]
+    assert len(started) == 1 and len(read) == 1
+    # mypy started, then the baseline read, then the syntax judged
+    assert started[0] < read[0] < min(judged)
+    new = [(f["path"], f["line"], f["tool"]) for f in report["findings"] if f["new"]]
+    # the new function: ruff (no blank lines before it) and mypy (its return)
+    assert new == [("pkg/mod0.py", 4, "ruff"), ("pkg/mod0.py", 5, "mypy")]
+    assert report["summary"]["baselined"] == len(report["findings"]) - 2
+    assert case.same_as_before(report) == [mypy_runs(events)[0]]
+
+
+def test_a_broken_baseline_stops_the_run_and_the_mypy_started(case: Case) -> None:
+    make(case.project, {})
+    case.project.write(BASELINE, "{not json")
+    case.monkeypatch.chdir(case.project.root)
+    case.monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(case.tmp / "broken"))
+    assert cli.main(["run", "--all-files"]) == 2
+    err = case.capsys.readouterr().err
+    assert f"baseline {case.project.root / BASELINE}" in err
+    assert len(mypy_runs(case.events)) == 1  # started, then stopped
+    assert not processes._running  # nothing left running
+
+
+def test_with_fix_a_broken_baseline_rewrites_nothing(case: Case) -> None:
+    make(case.project, {})
+    case.project.write("pkg/ugly.py", "x  =  1\n")
+    case.project.write(BASELINE, "{not json")
+    case.project.commit()
+    case.monkeypatch.chdir(case.project.root)
+    case.monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(case.tmp / "fix"))
+    case.events.clear()
+    assert cli.main(["run", "--all-files", "--fix"]) == 2
+    assert (case.project.root / "pkg/ugly.py").read_text() == "x  =  1\n"
+    # no tool started: only git, listing the files
+    starts = [cmd for kind, cmd in case.events if kind == "start"]
+    assert [cmd[:2] for cmd in starts] == [["git", "ls-files"]]
+
+
+def ruff_threads(recorded: list[tuple[str, Any]]) -> list[str | None]:
+    """Return the threads each ruff process was told (None: its own, every core)."""
+    return [value for kind, value in recorded if kind == "ruff threads"]
+
+
+def test_ruff_beside_mypy_leaves_mypy_its_core(case: Case) -> None:
+    make(case.project, {})
+    report = case.gate("two", "--jobs", "2")
+    # ruff check and ruff format, each on one thread while mypy runs
+    assert ruff_threads(case.events) == ["1", "1"]
+    case.events.clear()
+    assert same(case.gate("three", "--jobs", "3")) == same(report)
+    assert ruff_threads(case.events) == ["2", "2"]
+    case.events.clear()
+    alone = case.gate("alone", "--jobs", "2", "--tools", "ruff")  # no mypy
+    assert ruff_threads(case.events) == [None, None]
+    assert alone["findings"] == [f for f in report["findings"] if f["tool"] == "ruff"]
+    case.events.clear()
+    case.gate("one", "--jobs", "1")  # one at a time: nothing runs beside mypy
+    assert ruff_threads(case.events) == [None, None]
+
+
 # -- the bookkeeping, with launches that start nothing --------------------------
 class Started:
     """What ``launch`` returned for one tool: files, and whether it was stopped."""
@@ -261,3 +341,19 @@ def test_a_run_the_plan_does_not_ask_for_is_stopped() -> None:
     runs = ahead.Ahead(launch, ["mypy"])
     runs.drop()
     assert started[0].group.stopped and runs.take("mypy", ["a.py"], {}) is None
+
+
+def test_waiting_for_the_start_ends_with_the_process_or_the_run() -> None:
+    processes.begin()  # a run stopped before in this process is over
+    started, (launch, _) = launcher(["a.py"])
+    runs = ahead.Ahead(launch, ["mypy"])
+    assert not started[0].group.started(0)
+    runs.started(timeout=0)  # neither started nor ended: the wait is bounded
+    started[0].launch.future.set_result(([], 0.0))  # ended without a process
+    runs.started(timeout=60)
+    started, (launch, _) = launcher(["a.py"])
+    runs = ahead.Ahead(launch, ["mypy"])
+    with processes.grouped(started[0].group):
+        proc = processes.run([sys.executable, "-c", "pass"], cwd=".")
+    assert proc.returncode == 0 and started[0].group.started(0)
+    runs.started(timeout=60)  # its process started: no wait

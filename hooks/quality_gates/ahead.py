@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from quality_gates import processes
 
 RESTARTS = 3
+# how long the caller waits for the runs started ahead to start their process
+STARTING_SECONDS = 2.0
 
 
 @dataclasses.dataclass
@@ -65,6 +68,21 @@ class Ahead:
         started = self.launch(tool)
         if started is not None:
             self.live[tool] = started
+
+    def started(self, timeout: float = STARTING_SECONDS) -> None:
+        """Wait (at most ``timeout``) until each run's process is started.
+
+        Starting it takes its thread some Python work (its command, the
+        environment): what the caller does next, under the interpreter's
+        lock, would hold that start back.  A run that ended without starting
+        one (an error) does not hold up the wait.
+        """
+        deadline = time.monotonic() + timeout
+        for run in self.live.values():
+            while not run.future.done():
+                left = deadline - time.monotonic()
+                if left <= 0 or run.group.started(min(left, 0.01)):
+                    break
 
     def invalid(self, name: str) -> None:
         """File ``name`` is not valid: stop each run given it, and start it again."""

@@ -138,6 +138,12 @@ class Group:
         """Start with no process, not stopped."""
         self.procs: set[subprocess.Popen[str]] = set()
         self.stopped = False
+        # set once the group's first process is started (``started``)
+        self.begun = threading.Event()
+
+    def started(self, timeout: float) -> bool:
+        """Wait until the group's first process is started; False past ``timeout``."""
+        return self.begun.wait(timeout)
 
     def stop(self) -> None:
         """Kill the group's running processes; it starts no more."""
@@ -146,6 +152,27 @@ class Group:
             procs = list(self.procs)
         for proc in procs:
             _kill_group(proc, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def sharing(cores: int) -> Iterator[None]:
+    """Tell the tools this thread starts meanwhile to use ``cores`` threads at most.
+
+    The runner says so while a whole-program tool (mypy, one core, the
+    longest) runs beside them: a tool that would take every core would slow
+    it.  What a tool makes of it is its adapter's (``Adapter.cores_env``).
+    """
+    _local.cores = cores
+    try:
+        yield
+    finally:
+        _local.cores = None
+
+
+def cores() -> int | None:
+    """Return the cores the tools this thread starts may use (``sharing``), if said."""
+    found: int | None = getattr(_local, "cores", None)
+    return found
 
 
 @contextlib.contextmanager
@@ -187,6 +214,7 @@ def _start(
         _running.add(proc)
         if group is not None:
             group.procs.add(proc)
+            group.begun.set()
     return proc
 
 

@@ -376,12 +376,17 @@ class Runner:
         """
         return {a.name: a.program(self.ctx, files) for a in self.adapters}
 
-    def check(self, files: Sequence[str]) -> Outcome:
+    def check(
+        self, files: Sequence[str], meanwhile: Callable[[], None] | None = None
+    ) -> Outcome:
         """Run every tool on its files, through the cache, and collect the outcome.
 
         A file no tool checks (each tool's own exclusions) is not read at all;
         one that is not valid Python is a finding, and goes only to the tools
-        that do not need it valid (``Adapter.syntax``).
+        that do not need it valid (``Adapter.syntax``).  ``meanwhile`` is the
+        caller's own work for after the check (reading the baseline): it is
+        done once the whole-program tool, the longest, is started ahead, so
+        that tool does not wait for it; what it raises stops the run.
         """
         tally = _Tally()
         scoped = self.scopes(files)
@@ -399,6 +404,10 @@ class Runner:
         with processes.pool(self.jobs) as pool:
             ahead = self._ahead(pool, every, scoped, srcs) if pending else None
             try:
+                if ahead is not None:
+                    ahead.started()
+                if meanwhile is not None:
+                    meanwhile()
                 self._judge(pending, judged, {**texts, **more}, ahead)
                 found = self._found(every, scoped, srcs, tally, pool, ahead)
             finally:
@@ -709,13 +718,16 @@ class Runner:
         tasks.sort(key=lambda t: t.cost, reverse=True)
         futures: dict[concurrent.futures.Future[Any], Task] = {}
         own: dict[concurrent.futures.Future[Any], _Tally] = {}
+        cores = self._cores_beside(tasks)
         for t in tasks:
             name = t.adapter.name
             run = ahead.take(name, t.files, pending[name]) if ahead else None
-            if run is None:
-                futures[pool.submit(self._run_task, t, tally)] = t
-            else:
+            if run is not None:
                 futures[run.future], own[run.future] = t, run.own
+            elif cores and not t.adapter.whole_program:
+                futures[pool.submit(self._run_sharing, t, tally, cores)] = t
+            else:
+                futures[pool.submit(self._run_task, t, tally)] = t
         results: list[Finding] = []
         for future in processes.completed(list(futures)):
             task = futures[future]
@@ -770,6 +782,23 @@ class Runner:
         for f in findings:
             per_file[f.path].append(f)
         return {keys[n]: _encode(per_file.get(n, [])) for n in task.files if n in keys}
+
+    def _cores_beside(self, tasks: Sequence[Task]) -> int | None:
+        """Return the cores left to the other tools while a whole-program tool runs.
+
+        mypy checks on one core from start to end, the run's longest part:
+        the tools beside it get the rest, so none takes mypy's core (None:
+        no whole-program tool runs, or one core in all).
+        """
+        if self.jobs < 2 or not any(t.adapter.whole_program for t in tasks):
+            return None
+        return self.jobs - 1
+
+    def _run_sharing(
+        self, task: Task, tally: _Tally, cores: int
+    ) -> tuple[list[Finding], float]:
+        with processes.sharing(cores):
+            return self._run_task(task, tally)
 
     def _run_task(self, task: Task, tally: _Tally) -> tuple[list[Finding], float]:
         start = time.perf_counter()

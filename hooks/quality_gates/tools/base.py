@@ -362,6 +362,13 @@ class Adapter:
         """
         return [sys.executable, "-P", "-m", self.module, *args, "--", *files]
 
+    def cores_env(self, cores: int) -> dict[str, str]:
+        """Return the environment that keeps the tool to ``cores`` threads.
+
+        None by default: the tool's own parallelism is left as it is.
+        """
+        return {}
+
     def run(self, ctx: Context, args: Sequence[str], files: Sequence[str]) -> Proc:
         """Run the tool on ``files`` in the project root and capture its output."""
         return self.spawn(ctx, args, files)
@@ -381,12 +388,14 @@ class Adapter:
         killed: ToolCrashed, never a result.
         """
         limit = ctx.config.tool_timeout
+        shared = processes.cores()
+        threads = self.cores_env(shared) if shared else {}
         try:
             # in a process group of its own, stopped with the run (processes)
             proc = processes.run(
                 self.command(args, files),
                 cwd=ctx.root,
-                env={**tool_environment(), **(env or {})},
+                env={**tool_environment(), **threads, **(env or {})},
                 errors="surrogateescape",  # a file name that is not UTF-8 round-trips
                 timeout=limit or None,
                 on_line=on_line,

@@ -125,12 +125,27 @@ MAX_BLOCKED = 10
 
 
 @dataclasses.dataclass
+class Streamed:
+    """mypy's output, read line by line as mypy prints it (``_remember``).
+
+    A large tree's 30k errors are parsed, and made findings, by the time
+    mypy ends, not after.
+    """
+
+    # the JSON record of each line of output (None: not one)
+    records: dict[str, dict[str, Any] | None] = dataclasses.field(default_factory=dict)
+    # the finding of each error line, made once: ``parse`` takes each once,
+    # so a line printed twice is two findings, as before
+    findings: dict[str, Finding] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
 class Blocked(Proc):
     """mypy's last run, and the files that stopped an earlier one (as findings)."""
 
     blocked: list[Finding] = dataclasses.field(default_factory=list)
-    # the JSON records of mypy's output by line, parsed while mypy ran
-    records: dict[str, dict[str, Any] | None] = dataclasses.field(default_factory=dict)
+    # mypy's output parsed while mypy ran
+    streamed: Streamed = dataclasses.field(default_factory=Streamed)
 
 
 def package_bases(ctx: Context) -> list[str]:
@@ -365,8 +380,8 @@ class Mypy(Adapter):
         args = [*(SITE_DIR + site for site in plugin_sites(ctx)), *args]
         kept = list(files)
         blocked: list[Finding] = []
-        records: dict[str, dict[str, Any] | None] = {}
-        proc = self._run(ctx, args, kept, records)
+        streamed = Streamed()
+        proc = self._run(ctx, args, kept, streamed)
         notes = list(proc.notes)
         while len(blocked) < MAX_BLOCKED:
             stopped = _blocking(proc, kept)
@@ -375,7 +390,7 @@ class Mypy(Adapter):
             for finding, dropped in stopped:
                 blocked.append(finding)
                 kept = [f for f in kept if f not in dropped]
-            proc = self._run(ctx, args, kept, records) if kept else Proc(0, "", "")
+            proc = self._run(ctx, args, kept, streamed) if kept else Proc(0, "", "")
             notes += [
                 n for n in proc.notes if n not in notes and not _repeated(n, notes)
             ]
@@ -385,7 +400,7 @@ class Mypy(Adapter):
             proc.stderr,
             notes=notes,
             blocked=blocked,
-            records=records,
+            streamed=streamed,
         )
 
     def _run(
@@ -393,7 +408,7 @@ class Mypy(Adapter):
         ctx: Context,
         args: list[str],
         files: Sequence[str],
-        records: dict[str, dict[str, Any] | None],
+        streamed: Streamed,
     ) -> Proc:
         """Run mypy; when two files map to one module name, map them by path.
 
@@ -403,12 +418,12 @@ class Mypy(Adapter):
         ``--explicit-package-bases``, which names each module by its path from
         the root, or from a folder the project imports its packages from
         (``src``, an editable install's folder: see ``package_bases``), as the
-        project would by hand.  ``records`` gets the JSON records of its
+        project would by hand.  ``streamed`` gets the JSON records of its
         output, parsed as mypy prints them (a large tree's 30k errors are
         parsed by the time mypy ends).
         """
         start = time.perf_counter()
-        on_line = functools.partial(_remember, records)
+        on_line = functools.partial(_remember, streamed)
         proc = self.spawn(ctx, args, files, on_line=on_line)
         notes = []
         env = None
@@ -430,14 +445,15 @@ class Mypy(Adapter):
         """Read the JSON error records, skipping notes; other output is a tool error."""
         findings: list[Finding] = []
         other: list[str] = []
-        known = proc.records if isinstance(proc, Blocked) else {}
+        streamed = proc.streamed if isinstance(proc, Blocked) else Streamed()
+        known, made = streamed.records, streamed.findings
         for text in proc.stdout.split("\n"):
             record = known[text] if text in known else _record(text)
             if record is None:
                 if text.strip() and not _NOTE.match(text):
                     other.append(text.strip())
-            elif record["severity"] != "note" and int(record["line"]) > 0:
-                findings.append(_finding(record))
+            elif _is_error(record):
+                findings.append(made.pop(text) if text in made else _finding(record))
         findings += proc.blocked if isinstance(proc, Blocked) else []
         if proc.returncode not in (0, 1) or proc.traceback or other:
             raise ToolCrashed(_cause(ctx, files, proc, findings, other), findings)
@@ -496,11 +512,21 @@ def _rerun_note(stdout: str, lost: float) -> str:
 _NOTE = re.compile(r"^[^{][^\n]*?: note: ")
 
 
-def _remember(records: dict[str, dict[str, Any] | None], line: str) -> None:
-    """Parse one line of mypy's output as it comes (``_record``), once per text."""
+def _remember(streamed: Streamed, line: str) -> None:
+    """Parse one line of mypy's output as it comes (``_record``), once per text.
+
+    An error's finding is made here too, while mypy still runs.
+    """
     text = line[:-1] if line.endswith("\n") else line
-    if text.startswith("{") and text not in records:
-        records[text] = _record(text)
+    if text.startswith("{") and text not in streamed.records:
+        record = streamed.records[text] = _record(text)
+        if record is not None and _is_error(record):
+            streamed.findings[text] = _finding(record)
+
+
+def _is_error(record: dict[str, Any]) -> bool:
+    """Tell whether a record is a finding: not a note, and on a line of the file."""
+    return bool(record["severity"] != "note" and int(record["line"]) > 0)
 
 
 def _record(text: str) -> dict[str, Any] | None:

@@ -181,6 +181,15 @@ class Ruff(Adapter):
             *("format", "--quiet", *COMMON, *settings),
         ]
 
+    def cores_env(self, cores: int) -> dict[str, str]:
+        """Keep ruff's thread pool (rayon's) to ``cores`` threads.
+
+        The runner asks for it while mypy runs beside ruff: ruff on every
+        core would slow mypy, the run's longest part, for ruff's shorter one.
+        What ruff finds is the same with any number of threads.
+        """
+        return {"RAYON_NUM_THREADS": str(cores)}
+
     def command(self, args: Sequence[str], files: Sequence[str]) -> list[str]:
         """Run the ruff binary of this environment (what ``python -m ruff`` execs)."""
         return [ruff_binary(), *args, "--", *files]

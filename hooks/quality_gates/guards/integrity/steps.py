@@ -21,7 +21,7 @@ from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import consumers, expressions, gatecmd, place
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.rules import finding
-from quality_gates.guards.integrity.shell import script_audit, step_shell
+from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
@@ -288,7 +288,7 @@ class Auditor:
                 )
                 or runs
             )
-        if runs:
+        if runs or (name not in actioninputs.SWALLOWS and gate_action(uses, step)):
             self.swallowed_by_input(step, name, where)
         return runs
 
@@ -322,11 +322,20 @@ class Auditor:
         return "" if hit.certain else hit.why
 
     def swallowed_by_input(self, step: yaml.Node, name: str, where: str) -> None:
-        """``continue_on_error: true`` given to an action that runs a gate."""
-        key = actioninputs.SWALLOWS.get(name)
-        entry = mapping(value(step, "with")).get(key or "")
-        if entry and (scalar(entry[1]) or "").strip().lower() == "true":
-            self.add("QG105", line_of(entry[0]), f"{where}: `{key}: true`")
+        """``continue_on_error: true`` given to an action that runs a gate.
+
+        An action known to run its input (nick-fields/retry) says which input
+        swallows; any other checking action is taken at its input's word
+        (``ignore-errors: true``, ``allow-failure: true``): a note, since what
+        the action does with it is known from the names only.
+        """
+        known = actioninputs.SWALLOWS.get(name)
+        why = "" if known else _BY_INPUT_NAME.format(name=name)
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            says = key == known if known else actioninputs.ignores_failure(key)
+            if says and expressions.always_true(node):
+                detail = f"{where}: `{key}: true`"
+                self.add("QG105", line_of(key_node), detail, why)
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
@@ -377,15 +386,23 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        if resolved is None:
+        if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
             return None
         name = scalar(value(step, "name")) or ""
         builds_other = job.delivery or bool(_FOREIGN_CODE.search(script))
         context = gatecmd.checking_context(name, job.name, builds_other)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        audit = script_audit.audit_script(
-            script, runs_with=resolved, context=context, place=demoted
-        )
+        if resolved is None:
+            hits, gates, named = pwsh.audit(script, context, demoted)
+            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+        else:
+            audit = script_audit.audit_script(
+                script,
+                runs_with=resolved,
+                context=context,
+                place=demoted,
+                fixing=self.autofix,
+            )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
@@ -507,7 +524,7 @@ class Auditor:
         Its outputs (``steps.ID.outputs.*``) carry it as well as its outcome.
         """
         coe = mapping(step).get("continue-on-error")
-        if not coe or not yamlnodes.is_true(coe[1]):
+        if not coe or not expressions.always_true(coe[1]):
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
@@ -632,6 +649,10 @@ _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 _FOREIGN_CODE = re.compile(
     r"\bgit\s+(?:-C\s+\S+\s+)?(?:clone|remote\s+add|fetch)\b"
     r"(?:[^\n;&|\\]|\\\n)*?(?:https?://|git@|ssh://)"
+)
+_BY_INPUT_NAME = (
+    "`{name}` is a check by its name and the input's name says failures pass; "
+    "what the action does with the input is not read here"
 )
 _REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
 

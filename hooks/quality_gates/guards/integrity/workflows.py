@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import yaml
 from quality_gates import yamlnodes
@@ -93,37 +92,19 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
     if gate:
         auditor.never_runs(job, context.prefix)
     coe = mapping(job).get("continue-on-error")
-    if coe and yamlnodes.is_true(coe[1]) and gate:
+    if coe and expressions.always_true(coe[1]) and gate:
         why = place.demotion(context.workflow, context.name) or context.report_run
-        why = why or context.manual or _guards_delivery(context.delivery, steps)
+        why = why or context.manual or (_SHIPS if context.delivery else "")
         auditor.job_continues(context, line_of(coe[0]), why)
 
 
-_DELIVERS = re.compile(
-    r"(?i)\bpublish|\bdeploy|\brelease|\bupload|\bpush|\bship|"
-    r"\btwine\s+upload|gh-pages|pages"
+# A job that ships (publish, release, deploy): a failing check still stops its
+# delivery steps; `continue-on-error` may only keep one delivery from failing
+# the others.
+_SHIPS = (
+    "the job ships (publish, release, deploy): a failing check still stops its "
+    "delivery, only the workflow's result is lost"
 )
-
-
-def _guards_delivery(ships: bool, steps: list[yaml.Node]) -> str:
-    """Why a shipping job's ``continue-on-error`` is only plausible ('' if not).
-
-    In a job named for shipping whose last step delivers (``uv publish``),
-    a failing check still stops the delivery: the steps after it are
-    skipped.  The flag keeps the workflow green (one matrix entry's publish
-    must not stop the others'), it does not ship what failed.
-    """
-    if not ships or not steps:
-        return ""
-    last = steps[-1]
-    said = " ".join(scalar(value(last, key)) or "" for key in ("name", "uses", "run"))
-    if not _DELIVERS.search(said):
-        return ""
-    return (
-        "the job ships and its last step delivers: a failing check still stops "
-        "the delivery (later steps are skipped); continue-on-error only keeps the "
-        "workflow green"
-    )
 
 
 def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Finding]]:
