@@ -132,7 +132,9 @@ FIXER_HOOKS = frozenset(
 QUERY_TOOLS = frozenset("git diff cmp grep egrep fgrep test [ [[ jq curl wget".split())
 
 # Commands that set up, clean up, report or move things: never a check by the
-# name of their step (a step named "Run tests" still installs with pip).
+# name of their step (a step named "Run tests" still installs with pip).  The
+# system and device queries (``uname``, ``nvidia-smi``, ``rocminfo``) print
+# what the runner has: diagnostics, not checks of the project.
 PLUMBING = frozenset(
     """cd pushd popd rm rmdir mkdir cp mv ln touch chmod chown echo printf cat ls pwd
     export source . sleep kill pkill killall wait true false : test [ [[ set unset
@@ -150,7 +152,8 @@ PLUMBING = frozenset(
     sccache lsb_release openssl tree file stat printenv envsubst column nohup
     apt-add-repository add-apt-repository update-ccache-symlinks udevadm modprobe
     ldd otool install_name_tool strip 7z refreshenv nvidia-smi rocm-smi rocminfo
-    xpu-smi clinfo lscpu lspci lsusb""".split()
+    xpu-smi clinfo lscpu lspci lsusb lsblk lshw vulkaninfo sysctl sw_vers
+    system_profiler systeminfo dmesg""".split()
 )
 # A command whose own name says it sets something up: ``pkg_install curl``,
 # ``install-deps.sh``, ``download_data.py``, ``init_settings.py`` are setup
