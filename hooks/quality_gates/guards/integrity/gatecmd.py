@@ -409,17 +409,28 @@ def _shown_request(tokens: list[str]) -> bool:
     return not _strict_probe("curl", tokens[1:]) and _local_probe(tokens[1:])
 
 
+def _failing_request(tokens: list[str]) -> bool:
+    """``curl -sf URL``, ``curl --fail URL``: a request that fails on an HTTP error."""
+    tokens = strip_wrappers(tokens)
+    if not tokens or _head(tokens[0]) != "curl":
+        return False
+    return any(_fail_flag(a) for a in tokens[1:])
+
+
+def _fail_flag(arg: str) -> bool:
+    """``--fail``, ``--fail-with-body`` or a short-flag bundle with ``f``."""
+    if arg in ("--fail", "--fail-with-body"):
+        return True
+    return re.fullmatch(r"-[a-zA-Z]+", arg) is not None and "f" in arg
+
+
 def _strict_probe(head: str, args: list[str]) -> bool:
     """``curl -f -o /dev/null URL``, ``curl -fI URL``, ``wget --spider URL``."""
     if head == "wget":
         return "--spider" in args
     if head != "curl":
         return False
-    fails = any(
-        a in ("--fail", "--fail-with-body")
-        or (re.fullmatch(r"-[a-zA-Z]+", a) is not None and "f" in a)
-        for a in args
-    )
+    fails = any(_fail_flag(a) for a in args)
     pairs = zip(args, args[1:] + [""])
     discards = any(
         a in ("-I", "--head", "-o/dev/null", "--output=/dev/null")
@@ -585,11 +596,20 @@ def context_gate(tokens: list[str], context: str) -> bool:
     return not (_INTERPRETERS.match(head) and "pip" in tokens[1:3])
 
 
-def judge(tokens: list[str], context: str) -> Check | None:
-    """Return the check a command runs, with its evidence (None: no check)."""
+def judge(tokens: list[str], context: str, captured: bool = False) -> Check | None:
+    """Return the check a command runs, with its evidence (None: no check).
+
+    ``captured``: the command's output is captured (``out=$(curl -sf URL)``)
+    and its status judged by a ``||``: a request that fails on an HTTP
+    error is then a probe where the step's own name says it checks (a
+    ``... status`` step of a smoke-test job may only be reading a status).
+    """
     verdict = named(tokens)
     if verdict is True:
         return Check("named", gate_key(tokens), is_query(tokens))
+    step = context.split(" / ", 1)[0]
+    if captured and CONTEXT_WORDS.search(step) and _failing_request(tokens):
+        return Check("context", gate_key(tokens), is_query(tokens))
     if verdict is None and context_gate(tokens, context):
         strength = "probe" if _shown_request(tokens) else "context"
         return Check(strength, gate_key(tokens), is_query(tokens))

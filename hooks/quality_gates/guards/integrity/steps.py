@@ -91,7 +91,12 @@ _FAIL_OFF_INPUTS = {
 }
 # An action named for moving what others produced (``otel-upload-test-artifact``)
 # is no check, whatever results it carries.
-_MOVES = re.compile(r"(?i)upload|download|publish|deploy|notify")
+# So is a test-report publisher (dorny/test-reporter, mikepenz/action-junit-report):
+# it renders results a test step already passed or failed on.
+_MOVES = re.compile(
+    r"(?i)upload|download|publish|deploy|notify"
+    r"|test-report|junit-report|test-results?-report"
+)
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
 _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 

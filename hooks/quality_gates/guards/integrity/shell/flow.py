@@ -81,6 +81,8 @@ class Walker:
         self.gates = 0
         self.named = 0  # gates known by their own name, not only their step's
         self.tested = 0
+        self.capturing = 0  # walking `out=$(...)` whose status a `||` judges
+        self.swallowing = 0  # ... and that `||` swallows the failure
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
@@ -323,7 +325,7 @@ class Walker:
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
-        check = gatecmd.judge(words, self.context)
+        check = gatecmd.judge(words, self.context, captured=self.capturing > 0)
         if check is None or (
             check.strength == "context" and failure_sinks.to_summary(node)
         ):
@@ -432,7 +434,7 @@ class Walker:
             lost = self.statement(part, False).carriers()
             if judged and not lost and index == 0 and not self.state.pipefail:
                 lost = _producer(part, self.source)
-            if self.state.pipefail:
+            if self.state.pipefail or self.swallowing:
                 last += lost
             elif self.pipestatus or teed:
                 self.observe(lost)
@@ -499,7 +501,9 @@ class Walker:
     def and_or(self, node: Node, errexit: bool) -> Flow:
         """Walk ``a && b || c``: only the last command is errexit-eligible."""
         items, ops = _flatten(node)
-        first = self.inverting(items, ops, 0, lambda: self.first(items[0], ops[0]))
+        first = self.inverting(
+            items, ops, 0, lambda: self.first(items[0], ops[0], items[1])
+        )
         pending = first.carriers()
         exits: list[Gate] = []
         status: list[Gate] = []
@@ -522,11 +526,50 @@ class Walker:
                 pending = pending + flow.carriers()
         return Flow(exits=exits, status=status)
 
-    def first(self, item: Node, op: str) -> Flow:
-        """Walk the first item of a list: tested on the left of ``&&``."""
+    def first(self, item: Node, op: str, following: Node) -> Flow:
+        """Walk the first item of a list: tested on the left of ``&&``.
+
+        ``out=$(curl -sf URL) || { echo ...; }``: an assignment's status is
+        its command substitution's, so the commands inside are what the
+        fallback hides.
+        """
+        if op == "||" and item.type == "variable_assignment":
+            given = item.child_by_field_name("value")
+            if given is not None and given.type == "command_substitution":
+                return self.captured(item, given, following)
         return (
             self.tested_statement(item) if op == "&&" else self.statement(item, False)
         )
+
+    def captured(self, item: Node, given: Node, following: Node) -> Flow:
+        """``out=$(gate) || fallback``: the gates the fallback judges.
+
+        A value read later where it can fail the script (an empty answer
+        tested, then ``exit 1``) carries the failure forward: nothing hidden.
+        """
+        name = item.child_by_field_name("name")
+        after = self.source[following.end_byte :].decode(errors="replace")
+        swallows = verdict(following) in (Verdict.ECHOES, Verdict.SUCCEEDS)
+        flow = self.captured_status(given, swallows)
+        if name is not None and failure_sinks.read_later(text(name), after):
+            self.observe(flow.carriers())
+            return Flow()
+        return flow
+
+    def captured_status(self, given: Node, swallows: bool) -> Flow:
+        """The status of ``$(...)``: the gates its last command carries.
+
+        When the ``||`` after it swallows (``|| { echo "::warning::..."; }``),
+        a gate a pipe loses (``$(curl -sf URL | head)``) is one the author
+        meant to swallow too: it goes to the fallback with the others.
+        """
+        self.capturing += 1
+        self.swallowing += swallows
+        try:
+            return Flow(status=self.sequence(statements(given), False).carriers())
+        finally:
+            self.capturing -= 1
+            self.swallowing -= swallows
 
     def inverting(
         self, items: list[Node], ops: list[str], position: int, walk: Callable[[], T]

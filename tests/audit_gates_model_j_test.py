@@ -1,0 +1,169 @@
+"""audit-gates on what 21f's test half showed on its first (blind) run.
+
+Written after that run (not blind, and not counted as blind): each case is
+the general form of a miss or a false finding there, beside the twin that
+differs in the one thing that decides.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from audit_gates_model_test import audit_project, gate_rules, line_of
+from workflow_yaml import SHA
+
+CI = ".github/workflows/ci.yml"
+
+
+def _jobs(body: str, **pieces: str) -> str:
+    """Return a workflow with ``body`` as its ``jobs:`` mapping (indented by two).
+
+    A line ``<NAME>`` of ``body`` is replaced by ``pieces[NAME]``, indented
+    as that line is (after the body is dedented).
+    """
+    text = textwrap.dedent(body).strip("\n")
+    for name, piece in pieces.items():
+        line = next(ln for ln in text.splitlines() if ln.strip() == f"<{name}>")
+        pad = line[: len(line) - len(line.lstrip())]
+        text = text.replace(line, textwrap.indent(piece.strip("\n"), pad))
+    return (
+        "name: ci\non: [push, pull_request]\n"
+        "permissions:\n  contents: read\njobs:\n"
+        + textwrap.indent(text, "  ")
+        + "\n"
+    )
+
+
+def _step(name: str, script: str) -> str:
+    """A workflow of one job whose one step runs ``script``."""
+    return _jobs(
+        f"""
+        smoke:
+          runs-on: ubuntu-latest
+          steps:
+            - name: {name}
+              run: |
+                <SCRIPT>
+        """,
+        SCRIPT=textwrap.dedent(script).strip("\n"),
+    )
+
+
+# ---- `out=$(check) || { echo ...; }`: the fallback of a captured value ------
+
+
+@pytest.mark.parametrize(
+    ("name", "script", "lost"),
+    [
+        # the brace group only echoes: the failing request passes
+        (
+            "Health check - Detailed",
+            """
+            response=$(curl -sf https://staging.example.org/health) || {
+              echo "::warning::health check failed (non-blocking)"
+            }
+            echo "Response: $response"
+            """,
+            True,
+        ),
+        # the same with a named gate in the substitution, and a subshell
+        ("Unit tests", 'out=$(pytest -q) || ( echo "tests failed" )\necho "$out"', True),
+        # the group ends in `exit 1`: the failure is carried
+        (
+            "Health check - Detailed",
+            """
+            response=$(curl -sf https://staging.example.org/health) || {
+              echo "::error::health check failed"
+              exit 1
+            }
+            """,
+            False,
+        ),
+        ("Unit tests", 'out=$(pytest -q) || { echo failed; false; }\necho "$out"', False),
+        # the value is tested afterwards and an empty one fails the script
+        (
+            "Validate the auth configuration",
+            """
+            url=$(curl -sf https://example.org/api/login) || {
+              echo "::warning::could not reach the API"
+            }
+            [ -n "$url" ] || exit 1
+            """,
+            False,
+        ),
+        # a request not named a check: a value fetched, with its default
+        (
+            "Get the latest version",
+            'v=$(curl -sf https://example.org/latest) || v=1.0\necho "$v"',
+            False,
+        ),
+    ],
+)
+def test_a_captured_check_whose_fallback_only_echoes(
+    tmp_path: Path, name: str, script: str, lost: bool
+) -> None:
+    text = _step(name, script)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "||")
+    assert found == ([("QG102", CI, line, True)] if lost else [])
+
+
+@pytest.mark.parametrize(
+    ("fallback", "found_rule"),
+    [
+        # without pipefail `head` decides the pipe; the `||` that only warns
+        # shows the author meant the request's failure to pass as well
+        ('{ echo "::warning::API test failed (non-blocking)"; }', "QG102"),
+        # a fallback that fails does not excuse the pipe: curl's failure is
+        # still lost in it (a note, as any pipe without pipefail)
+        ('{ echo "::error::API test failed"; exit 1; }', "QG112"),
+    ],
+)
+def test_a_captured_pipe_whose_fallback_only_echoes(
+    tmp_path: Path, fallback: str, found_rule: str
+) -> None:
+    script = (
+        'response=$(curl -sf --max-time 30 "https://example.org/api" | head -c 500)'
+        f" || {fallback}\n"
+        'echo "Response: ${response:0:200}"'
+    )
+    text = _step("API smoke test", script)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "curl")
+    assert found == [(found_rule, CI, line, found_rule != "QG112")]
+
+
+# ---- continue-on-error on a test-report publisher ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("uses", "swallowed"),
+    [
+        ("dorny/test-reporter", False),
+        ("mikepenz/action-junit-report", False),
+        ("EnricoMi/publish-unit-test-result-action", False),
+        # twin: an action that runs the tests itself
+        ("example/run-tests-action", True),
+    ],
+)
+def test_continue_on_error_on_a_test_report_publisher(
+    tmp_path: Path, uses: str, swallowed: bool
+) -> None:
+    text = _jobs(
+        f"""
+        test:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{SHA}
+            - run: pytest --junitxml=results.xml
+            - uses: {uses}@{SHA}
+              continue-on-error: true
+              with:
+                path: results.xml
+        """
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "continue-on-error")
+    assert found == ([("QG105", CI, line, True)] if swallowed else [])
