@@ -167,3 +167,105 @@ def test_continue_on_error_on_a_test_report_publisher(
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, "continue-on-error")
     assert found == ([("QG105", CI, line, True)] if swallowed else [])
+
+
+# ---- continue-on-error / `if: false` on a job that only builds ---------------
+
+_BUILD_JOB = """
+build:
+  runs-on: ubuntu-latest
+  <HEAD>
+  steps:
+    - uses: actions/checkout@{sha}
+    - name: Build the wheel (${{{{ matrix.build-type }}}})
+      run: ./scripts/build_wheel.sh
+    - uses: actions/upload-artifact@{sha}
+      with:
+        name: wheel-${{{{ matrix.python }}}}
+        path: dist/*.whl
+"""
+
+
+def _build_then(head: str, later: str) -> str:
+    """The build job (with ``head`` at job level), then ``later`` jobs."""
+    return _jobs(_BUILD_JOB.format(sha=SHA) + textwrap.dedent(later), HEAD=head)
+
+
+_DOWNLOADS = f"""
+test:
+  needs: build
+  runs-on: ubuntu-latest
+  steps:
+    - uses: actions/download-artifact@{SHA}
+      with:
+        <GIVEN>
+    - run: pip install dist/*.whl && pytest
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # the test job takes the wheel by the same name: a missing one fails it
+        ("name: wheel-${{ matrix.python }}", []),
+        # twin: the test job downloads every artifact there is, and passes
+        # with none: the build's failure is lost (a note: it is a build)
+        ("path: dist", [False]),
+        ("name: another-artifact", [False]),
+    ],
+)
+def test_continue_on_error_on_a_build_job_whose_artifact_is_taken(
+    tmp_path: Path, given: str, expected: list[bool]
+) -> None:
+    later = _DOWNLOADS.replace("<GIVEN>", given)
+    text = _build_then("continue-on-error: true", later)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "continue-on-error")
+    assert found == [("QG105", CI, line, fails) for fails in expected]
+
+
+def test_continue_on_error_on_a_job_that_tests_and_uploads(tmp_path: Path) -> None:
+    """Twin: a job named for testing that uploads its report is a check."""
+    text = _jobs(
+        f"""
+        tests:
+          runs-on: ubuntu-latest
+          continue-on-error: true
+          steps:
+            - uses: actions/checkout@{SHA}
+            - name: Run the tests
+              run: pytest --junitxml=results.xml
+            - uses: actions/upload-artifact@{SHA}
+              with:
+                name: results
+                path: results.xml
+        """
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG105", CI, line_of(text, "continue-on-error"), True)]
+
+
+@pytest.mark.parametrize(
+    ("step", "fails"),
+    [
+        ("Build the library (${{ matrix.library-type }})", False),
+        # twin: the job also tests
+        ("Build and test the library", True),
+    ],
+)
+def test_if_false_on_a_job_that_only_builds(
+    tmp_path: Path, step: str, fails: bool
+) -> None:
+    text = _jobs(
+        f"""
+        build-macos:
+          if: false
+          runs-on: macos-14
+          steps:
+            - uses: actions/checkout@{SHA}
+            - name: {step}
+              run: cmake .. && make -j
+        """
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG107", CI, line_of(text, "if: false"), fails)]

@@ -346,6 +346,40 @@ def job_result_consumed(jobs: dict[str, JobView], job: str) -> bool:
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 
 
+def artifact_carried(jobs: dict[str, JobView], job: str) -> bool:
+    """Tell whether a job's failure stops an artifact a later job must download.
+
+    The job ends by uploading an artifact (no step runs after it, and it
+    runs only when everything before it passed); a job that needs this one
+    downloads that artifact by name, and the download fails when it is
+    missing: a failed build fails the job that takes its wheel.
+    """
+    view = jobs.get(job)
+    if view is None:
+        return False
+    steps = list(view.steps)
+    uploads = [i for i, s in enumerate(steps) if s.uses.startswith(_UPLOAD)]
+    if not uploads:
+        return False
+    last = steps[uploads[-1]]
+    if _PAST_FAILURE.search(last.cond) or any(s.run for s in steps[uploads[-1] :]):
+        return False
+    name = last.argument("name")
+    return bool(name) and any(
+        job in other.needs
+        and any(
+            s.uses.startswith(_DOWNLOAD) and s.argument("name") == name
+            for s in other.steps
+        )
+        for other in jobs.values()
+    )
+
+
+_UPLOAD = "actions/upload-artifact@"
+_DOWNLOAD = "actions/download-artifact@"
+_PAST_FAILURE = re.compile(r"always\(\)|failure\(\)|cancelled\(\)")
+
+
 def result_readers(jobs: dict[str, JobView], job: str) -> list[str]:
     """Later jobs that read ``needs.JOB.result`` (which hides a continued failure)."""
     ref = f"needs.{job}.result"

@@ -30,6 +30,7 @@ CONTEXT_WORDS = re.compile(
 # A step named for shipping what it builds delivers; its build is no check.
 DELIVERY = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease|\bupload")
 _BUILD = re.compile(r"(?i)\bbuild\w*|\bcompil\w*")
+BUILD_WORDS = _BUILD
 # A step named for what it sets up or moves is not a check, whatever its job is.
 SETUP_STEP = re.compile(
     r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"

@@ -479,6 +479,8 @@ class Auditor:
         """Report a job's ``continue-on-error`` unless a job output carries it."""
         if consumers.job_result_consumed(jobs, item.job):
             return
+        if consumers.artifact_carried(jobs, item.job):
+            return
         detail = item.detail
         readers = consumers.result_readers(jobs, item.job)
         if readers:
@@ -494,12 +496,12 @@ class Auditor:
         detail = f"{job.prefix}: `continue-on-error: true`"
         self.pending.append(Pending(job.key, 0, (RESULT,), "QG105", line, detail, why))
 
-    def never_runs(self, node: yaml.Node, where: str) -> None:
+    def never_runs(self, node: yaml.Node, where: str, why: str = "") -> None:
         """QG107 for a step or job that runs a gate under an ``if:`` never true."""
         entry = mapping(node).get("if")
         never = never_runs(entry[1]) if entry else ""
         if entry and never:
-            self.add("QG107", line_of(entry[0]), f"{where}: {never}")
+            self.add("QG107", line_of(entry[0]), f"{where}: {never}", why)
 
     def refused(self, node: yaml.Node, where: str, allowed: frozenset[str]) -> bool:
         """QG109 for an ``if:`` reading a context GitHub does not offer there."""

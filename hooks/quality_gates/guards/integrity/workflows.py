@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import consumers, expressions, permissions, place
+from quality_gates.guards.integrity import (
+    consumers,
+    expressions,
+    gatecmd,
+    permissions,
+    place,
+)
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.steps import (
@@ -89,13 +96,48 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
         auditor.refused(step, f"{context.prefix}, step", expressions.STEP_IF)
     gate = auditor.job_steps(steps, context)
     gate = gate or gate_action(scalar(value(job, "uses")) or "")
+    builds = _named_for_building(context.name, steps)
     if gate:
-        auditor.never_runs(job, context.prefix)
+        auditor.never_runs(job, context.prefix, _BUILDS if builds else "")
+    builds = builds and _uploads(steps)
     coe = mapping(job).get("continue-on-error")
     if coe and expressions.always_true(coe[1]) and gate:
         why = place.demotion(context.workflow, context.name) or context.report_run
         why = why or context.manual or (_SHIPS if context.delivery else "")
+        why = why or (_BUILDS_ARTIFACTS if builds else "")
         auditor.job_continues(context, line_of(coe[0]), why)
+
+
+# A job that only builds: a build is not a check.
+_BUILDS = "the job only builds (nothing in it is named for a test or check)"
+_BUILDS_ARTIFACTS = (
+    "the job only builds and uploads artifacts: a build is not a check, and a "
+    "job that takes the artifact by name fails without it"
+)
+
+
+def _named_for_building(label: str, steps: list[yaml.Node]) -> bool:
+    """Tell a job whose name and scripts' step names say only that it builds.
+
+    Neither the job's name nor the name of any step that runs a script says
+    it tests, lints or checks, once the words for building are taken out;
+    at least one says it builds.
+    """
+    runs = [step for step in steps if value(step, "run") is not None]
+    names = " ".join([label, *(scalar(value(s, "name")) or "" for s in runs)])
+    names = _EXPRESSION.sub("", names)  # `(${{ matrix.library-type }})`: a value
+    said = gatecmd.BUILD_WORDS.sub("", names)
+    built = gatecmd.BUILD_WORDS.search(names) is not None
+    return built and gatecmd.CONTEXT_WORDS.search(said) is None
+
+
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+
+
+def _uploads(steps: list[yaml.Node]) -> bool:
+    """Tell whether a job uploads an artifact."""
+    uses = [scalar(value(step, "uses")) or "" for step in steps]
+    return any(u.startswith("actions/upload-artifact@") for u in uses)
 
 
 # A job that ships (publish, release, deploy): a failing check still stops its
