@@ -269,3 +269,41 @@ def test_if_false_on_a_job_that_only_builds(
     )
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG107", CI, line_of(text, "if: false"), fails)]
+
+
+# ---- continue-on-error on a fix run in a job that commits what changed -------
+
+
+@pytest.mark.parametrize(
+    ("run", "commit", "expected"),
+    [
+        # a linter in fix mode, its rewrite committed by autofix.ci: honest
+        ("eslint --fix .", "uses: autofix-ci/action@" + SHA, []),
+        ("prettier --write .", "run: git commit -am fix && git push", []),
+        ("ruff format .", "uses: autofix-ci/action@" + SHA, []),
+        # a package script named for the linter: its mode is in package.json
+        ("npm run eslint", "uses: autofix-ci/action@" + SHA, [False]),
+        # twin: the same linter checking, in the committing job
+        ("eslint .", "uses: autofix-ci/action@" + SHA, [True]),
+        # twin: a fix run in a job that commits nothing
+        ("npm run eslint", "uses: actions/cache@" + SHA, [True]),
+    ],
+)
+def test_continue_on_error_on_a_fix_run_in_a_committing_job(
+    tmp_path: Path, run: str, commit: str, expected: list[bool]
+) -> None:
+    text = _jobs(
+        f"""
+        autofix:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{SHA}
+            - run: {run}
+              working-directory: web
+              continue-on-error: true
+            - {commit}
+        """
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "continue-on-error")
+    assert found == [("QG105", CI, line, fails) for fails in expected]

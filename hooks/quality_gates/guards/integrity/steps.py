@@ -63,7 +63,7 @@ def pin_problem(uses: str) -> str | None:
 # Steps that commit what earlier steps changed: a job that fixes, not checks.
 _COMMITS = re.compile(
     r"git-auto-commit-action|create-pull-request|add-and-commit"
-    r"|pre-commit-ci/lite-action"
+    r"|pre-commit-ci/lite-action|autofix-ci/action"
     r"|\bgit\s+commit\b"
 )
 _FIX_RUNS = frozenset(("pre-commit", "prek"))
@@ -533,10 +533,13 @@ class Auditor:
         coe = mapping(step).get("continue-on-error")
         if not coe or not expressions.always_true(coe[1]):
             return
+        fix = _fix_run(step) if self.autofix else None
+        if fix == "":
+            return  # a fixer whose rewrite the job commits: it fails on nothing
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name) or job.report_run
-        why = why or _manual(step, job)
+        why = why or _manual(step, job) or fix or ""
         if by_name:
             step_if = scalar(value(step, "if")) or ""
             why = why or place.off_change_step(job.triggers, step_if)
@@ -545,6 +548,48 @@ class Auditor:
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
         )
+
+
+_PACKAGE_RUNNERS = frozenset(("npm", "yarn", "pnpm", "bun"))
+_FIXER_SCRIPT = re.compile(r"(?i)lint|format|prettier|fix|style")
+_PACKAGE_FIX = (
+    "a package script named for a linter or formatter, run in a job that "
+    "commits what changed: plausibly the tool in fix mode (`eslint --fix`)"
+)
+
+
+def _fix_run(step: yaml.Node) -> str | None:
+    """Judge a step of a job that commits its changes: is it a fix run?
+
+    '' when every command of its script fixes (``eslint --fix``, ``prettier
+    --write``, ``ruff format``): a fixer fails on nothing the commit does
+    not take in.  A note when it runs a package script named for a linter or
+    formatter (``npm run eslint``), whose mode only package.json says.
+    None otherwise.
+    """
+    lines = [ln.strip() for ln in (scalar(value(step, "run")) or "").splitlines()]
+    commands = [ln.split() for ln in lines if ln and not ln.startswith("#")]
+    if not commands or any(_chained(words) for words in commands):
+        return None
+    if all(gatecmd.is_fixer(words) for words in commands):
+        return ""
+    if len(commands) == 1 and _package_fix(commands[0]):
+        return _PACKAGE_FIX
+    return None
+
+
+def _chained(words: list[str]) -> bool:
+    return any(w in ("&&", "||", ";", "|") or w.endswith(";") for w in words)
+
+
+def _package_fix(words: list[str]) -> bool:
+    """``npm run eslint``, ``yarn lint:fix``, ``pnpm run format``."""
+    if not words or words[0] not in _PACKAGE_RUNNERS:
+        return False
+    rest = words[1:]
+    if rest[:1] in (["run"], ["run-script"]):
+        rest = rest[1:]
+    return len(rest) == 1 and bool(_FIXER_SCRIPT.search(rest[0]))
 
 
 _BASE_REF = re.compile(r"\bbase\.(sha|ref)\b|\bgithub\.base_ref\b")
