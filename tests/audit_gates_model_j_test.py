@@ -30,14 +30,12 @@ def _jobs(body: str, **pieces: str) -> str:
         text = text.replace(line, textwrap.indent(piece.strip("\n"), pad))
     return (
         "name: ci\non: [push, pull_request]\n"
-        "permissions:\n  contents: read\njobs:\n"
-        + textwrap.indent(text, "  ")
-        + "\n"
+        "permissions:\n  contents: read\njobs:\n" + textwrap.indent(text, "  ") + "\n"
     )
 
 
 def _step(name: str, script: str) -> str:
-    """A workflow of one job whose one step runs ``script``."""
+    """Return a workflow of one job whose one step runs ``script``."""
     return _jobs(
         f"""
         smoke:
@@ -69,7 +67,11 @@ def _step(name: str, script: str) -> str:
             True,
         ),
         # the same with a named gate in the substitution, and a subshell
-        ("Unit tests", 'out=$(pytest -q) || ( echo "tests failed" )\necho "$out"', True),
+        (
+            "Unit tests",
+            'out=$(pytest -q) || ( echo "tests failed" )\necho "$out"',
+            True,
+        ),
         # the group ends in `exit 1`: the failure is carried
         (
             "Health check - Detailed",
@@ -81,7 +83,11 @@ def _step(name: str, script: str) -> str:
             """,
             False,
         ),
-        ("Unit tests", 'out=$(pytest -q) || { echo failed; false; }\necho "$out"', False),
+        (
+            "Unit tests",
+            'out=$(pytest -q) || { echo failed; false; }\necho "$out"',
+            False,
+        ),
         # the value is tested afterwards and an empty one fails the script
         (
             "Validate the auth configuration",
@@ -151,8 +157,7 @@ def test_a_captured_pipe_whose_fallback_only_echoes(
 def test_continue_on_error_on_a_test_report_publisher(
     tmp_path: Path, uses: str, swallowed: bool
 ) -> None:
-    text = _jobs(
-        f"""
+    text = _jobs(f"""
         test:
           runs-on: ubuntu-latest
           steps:
@@ -162,8 +167,7 @@ def test_continue_on_error_on_a_test_report_publisher(
               continue-on-error: true
               with:
                 path: results.xml
-        """
-    )
+        """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, "continue-on-error")
     assert found == ([("QG105", CI, line, True)] if swallowed else [])
@@ -187,7 +191,7 @@ build:
 
 
 def _build_then(head: str, later: str) -> str:
-    """The build job (with ``head`` at job level), then ``later`` jobs."""
+    """Return the build job (with ``head`` at job level), then ``later`` jobs."""
     return _jobs(_BUILD_JOB.format(sha=SHA) + textwrap.dedent(later), HEAD=head)
 
 
@@ -226,8 +230,7 @@ def test_continue_on_error_on_a_build_job_whose_artifact_is_taken(
 
 def test_continue_on_error_on_a_job_that_tests_and_uploads(tmp_path: Path) -> None:
     """Twin: a job named for testing that uploads its report is a check."""
-    text = _jobs(
-        f"""
+    text = _jobs(f"""
         tests:
           runs-on: ubuntu-latest
           continue-on-error: true
@@ -239,8 +242,7 @@ def test_continue_on_error_on_a_job_that_tests_and_uploads(tmp_path: Path) -> No
               with:
                 name: results
                 path: results.xml
-        """
-    )
+        """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG105", CI, line_of(text, "continue-on-error"), True)]
 
@@ -256,8 +258,7 @@ def test_continue_on_error_on_a_job_that_tests_and_uploads(tmp_path: Path) -> No
 def test_if_false_on_a_job_that_only_builds(
     tmp_path: Path, step: str, fails: bool
 ) -> None:
-    text = _jobs(
-        f"""
+    text = _jobs(f"""
         build-macos:
           if: false
           runs-on: macos-14
@@ -265,8 +266,7 @@ def test_if_false_on_a_job_that_only_builds(
             - uses: actions/checkout@{SHA}
             - name: {step}
               run: cmake .. && make -j
-        """
-    )
+        """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG107", CI, line_of(text, "if: false"), fails)]
 
@@ -292,8 +292,7 @@ def test_if_false_on_a_job_that_only_builds(
 def test_continue_on_error_on_a_fix_run_in_a_committing_job(
     tmp_path: Path, run: str, commit: str, expected: list[bool]
 ) -> None:
-    text = _jobs(
-        f"""
+    text = _jobs(f"""
         autofix:
           runs-on: ubuntu-latest
           steps:
@@ -302,8 +301,7 @@ def test_continue_on_error_on_a_fix_run_in_a_committing_job(
               working-directory: web
               continue-on-error: true
             - {commit}
-        """
-    )
+        """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, "continue-on-error")
     assert found == [("QG105", CI, line, fails) for fails in expected]

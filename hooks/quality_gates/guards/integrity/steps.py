@@ -559,7 +559,7 @@ _PACKAGE_FIX = (
 
 
 def _fix_run(step: yaml.Node) -> str | None:
-    """Judge a step of a job that commits its changes: is it a fix run?
+    """Judge whether a step of a job that commits its changes is a fix run.
 
     '' when every command of its script fixes (``eslint --fix``, ``prettier
     --write``, ``ruff format``): a fixer fails on nothing the commit does

@@ -557,7 +557,7 @@ class Walker:
         return flow
 
     def captured_status(self, given: Node, swallows: bool) -> Flow:
-        """The status of ``$(...)``: the gates its last command carries.
+        """Return the status of ``$(...)``: the gates its last command carries.
 
         When the ``||`` after it swallows (``|| { echo "::warning::..."; }``),
         a gate a pipe loses (``$(curl -sf URL | head)``) is one the author
