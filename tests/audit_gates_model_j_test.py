@@ -228,6 +228,19 @@ def test_continue_on_error_on_a_build_job_whose_artifact_is_taken(
     assert found == [("QG105", CI, line, fails) for fails in expected]
 
 
+def test_continue_on_error_on_a_build_job_that_uploads_from_one_cell(
+    tmp_path: Path,
+) -> None:
+    """Twin: only one matrix cell uploads (`if:`); the others' failures are lost."""
+    text = _build_then("continue-on-error: true", _DOWNLOADS).replace(
+        "- uses: actions/upload-artifact",
+        "- if: matrix.python == '3.13'\n        uses: actions/upload-artifact",
+    )
+    text = text.replace("<GIVEN>", "name: wheel-${{ matrix.python }}")
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG105", CI, line_of(text, "continue-on-error"), False)]
+
+
 def test_continue_on_error_on_a_job_that_tests_and_uploads(tmp_path: Path) -> None:
     """Twin: a job named for testing that uploads its report is a check."""
     text = _jobs(f"""

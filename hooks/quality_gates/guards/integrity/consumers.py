@@ -349,8 +349,9 @@ def job_result_consumed(jobs: dict[str, JobView], job: str) -> bool:
 def artifact_carried(jobs: dict[str, JobView], job: str) -> bool:
     """Tell whether a job's failure stops an artifact a later job must download.
 
-    The job ends by uploading an artifact (no step runs after it, and it
-    runs only when everything before it passed); a job that needs this one
+    The job ends by uploading an artifact (no script runs after it, and it
+    has no ``if:``: every matrix cell uploads, and only when everything
+    before it passed); a job that needs this one
     downloads that artifact by name, and the download fails when it is
     missing: a failed build fails the job that takes its wheel.
     """
@@ -362,7 +363,7 @@ def artifact_carried(jobs: dict[str, JobView], job: str) -> bool:
     if not uploads:
         return False
     last = steps[uploads[-1]]
-    if _PAST_FAILURE.search(last.cond) or any(s.run for s in steps[uploads[-1] :]):
+    if last.cond.strip() or any(s.run for s in steps[uploads[-1] :]):
         return False
     name = last.argument("name")
     return bool(name) and any(
@@ -377,7 +378,6 @@ def artifact_carried(jobs: dict[str, JobView], job: str) -> bool:
 
 _UPLOAD = "actions/upload-artifact@"
 _DOWNLOAD = "actions/download-artifact@"
-_PAST_FAILURE = re.compile(r"always\(\)|failure\(\)|cancelled\(\)")
 
 
 def result_readers(jobs: dict[str, JobView], job: str) -> list[str]:
