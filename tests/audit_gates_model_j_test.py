@@ -11,27 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from audit_gates_model_i_test import _jobs
 from audit_gates_model_test import audit_project, gate_rules, line_of
 from workflow_yaml import SHA
 
 CI = ".github/workflows/ci.yml"
-
-
-def _jobs(body: str, **pieces: str) -> str:
-    """Return a workflow with ``body`` as its ``jobs:`` mapping (indented by two).
-
-    A line ``<NAME>`` of ``body`` is replaced by ``pieces[NAME]``, indented
-    as that line is (after the body is dedented).
-    """
-    text = textwrap.dedent(body).strip("\n")
-    for name, piece in pieces.items():
-        line = next(ln for ln in text.splitlines() if ln.strip() == f"<{name}>")
-        pad = line[: len(line) - len(line.lstrip())]
-        text = text.replace(line, textwrap.indent(piece.strip("\n"), pad))
-    return (
-        "name: ci\non: [push, pull_request]\n"
-        "permissions:\n  contents: read\njobs:\n" + textwrap.indent(text, "  ") + "\n"
-    )
 
 
 def _step(name: str, script: str) -> str:
