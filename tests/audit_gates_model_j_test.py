@@ -83,6 +83,18 @@ def _step(name: str, script: str) -> str:
             """,
             False,
         ),
+        # the value itself is the product, judged where it is used (grepped
+        # into an output): a value, as before
+        (
+            "Check for breaking changes",
+            """
+            out=$(oasdiff breaking base.json head.json) || true
+            if echo "$out" | grep -q ':x:'; then
+              echo "has_breaking=true" >> "$GITHUB_OUTPUT"
+            fi
+            """,
+            False,
+        ),
         # a request not named a check: a value fetched, with its default
         (
             "Get the latest version",

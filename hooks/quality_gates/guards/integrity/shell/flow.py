@@ -544,17 +544,17 @@ class Walker:
     def captured(self, item: Node, given: Node, following: Node) -> Flow:
         """``out=$(gate) || fallback``: the gates the fallback judges.
 
-        A value read later where it can fail the script (an empty answer
-        tested, then ``exit 1``) carries the failure forward: nothing hidden.
+        Only when the value is at most shown later (``echo "Response: $out"``):
+        then the status was the command's only product.  A value used
+        further on (grepped, tested, written to an output) is what the
+        command produced, judged where it is used, as any other value.
         """
         name = item.child_by_field_name("name")
         after = self.source[following.end_byte :].decode(errors="replace")
-        swallows = verdict(following) in (Verdict.ECHOES, Verdict.SUCCEEDS)
-        flow = self.captured_status(given, swallows)
-        if name is not None and failure_sinks.read_later(text(name), after):
-            self.observe(flow.carriers())
+        if name is None or not _only_shown(text(name), after):
             return Flow()
-        return flow
+        swallows = verdict(following) in (Verdict.ECHOES, Verdict.SUCCEEDS)
+        return self.captured_status(given, swallows)
 
     def captured_status(self, given: Node, swallows: bool) -> Flow:
         """Return the status of ``$(...)``: the gates its last command carries.
@@ -802,6 +802,16 @@ _GREPPED = (
 )
 # Producers that cannot fail on their own: their output is all there is.
 _CANNOT_FAIL = frozenset("echo printf true : printenv env set declare".split())
+
+
+_SHOWN = re.compile(r"^\s*(echo|printf)\b[^|>;&]*$")
+
+
+def _only_shown(name: str, after: str) -> bool:
+    """Tell whether ``$name`` is read in ``after`` only by ``echo``/``printf`` lines."""
+    var = re.compile(rf"\$\{{?{re.escape(name)}\b")
+    lines = [line for line in after.splitlines() if var.search(line)]
+    return all(_SHOWN.match(line) for line in lines)
 
 
 def _producer(part: Node, source: bytes) -> list[Gate]:
