@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -225,7 +226,7 @@ def test_a_project_of_ruff_hooks_alone_is_offered_ruff(tmp_path: Path) -> None:
     assert str(caught.value) == (
         "nothing to adopt: the project runs none of the gate's tools (bandit, "
         "black, flake8, isort, mypy) itself (black, flake8: kept hooks do them); "
-        "choose some with --tools (e.g. --tools mypy), then run init again"
+        "choose some with --tools (e.g. --tools ruff), then run init again"
     )
 
 
@@ -289,6 +290,75 @@ def test_a_project_that_only_configures_ruff_is_told_to_choose_ruff(
     )
 
 
+def test_a_project_that_only_runs_ruff_hooks_is_told_to_choose_ruff(
+    tmp_path: Path,
+) -> None:
+    # 0-k/netto @fc4fbfa, 0-th/breadfund @7bea970: ruff and ruff-format hooks
+    # and [tool.ruff]; the offer said --tools ruff, the error's example mypy
+    config = (
+        "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+        "    rev: v0.8.4\n    hooks:\n      - id: ruff\n      - id: ruff-format\n"
+    )
+    with pytest.raises(choose.NothingToAdopt) as caught:
+        plan_tools(
+            tmp_path,
+            {
+                ".pre-commit-config.yaml": config,
+                "pyproject.toml": '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n',
+            },
+        )
+    assert str(caught.value) == (
+        "nothing to adopt: the project runs none of the gate's tools (bandit, "
+        "black, flake8, isort, mypy) itself (black, flake8, isort: kept hooks do "
+        "them); choose some with --tools (e.g. --tools ruff), then run init again"
+    )
+
+
+LOCAL_BLACK = """\
+repos:
+  - repo: local
+    hooks:
+      - id: black
+        name: black
+        entry: black
+        language: system
+        types: [python]
+      - id: isort
+        name: isort
+        entry: isort
+        language: system
+"""
+
+
+def test_a_local_hook_of_a_tool_is_a_tool_the_project_runs(tmp_path: Path) -> None:
+    # 000AG000/BashMetaHandler @c82814a: black only as a local hook, no
+    # [tool.black]: init offered black as a tool "the project does not run"
+    # and in the same output said "the gate runs black too"
+    tools, ws = plan_tools(
+        tmp_path,
+        {".pre-commit-config.yaml": LOCAL_BLACK, "pyproject.toml": "[tool.mypy]\n"},
+    )
+    assert tools == ("black", "isort", "mypy")
+    assert ws.notes == [
+        "kept local hook `black` (line 4): the gate runs black too; remove one of them",
+        "kept local hook `isort` (line 9): the gate runs isort too; remove one of them",
+    ]
+    assert [o.split(" (")[0] for o in ws.offers] == ["bandit", "flake8"]
+
+
+def test_a_local_hook_of_a_tool_left_out_by_tools_says_so(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.quality-gates]\ntools = ["isort"]\n'
+    )
+    ws = Workspace.open(tmp_path)
+    found = hooks.classify(precommit_file.parse(LOCAL_BLACK.encode()), [SUITE])
+    assert choose.choose_tools(None, ws, found) == ("isort",)
+    assert ws.notes == [
+        "kept local hook `black` (line 4): the gate runs no black (not in its tools)",
+        "kept local hook `isort` (line 9): the gate runs isort too; remove one of them",
+    ]
+
+
 TOX_LINT = """\
 [tox]
 envlist = lint,py312
@@ -337,6 +407,77 @@ def test_the_flake8_plugins_of_a_tox_lint_run_go_to_the_gate_hook(
         "flake8: the plugins tox.ini [testenv:lint] installs for its flake8 run go "
         "to the hook's additional_dependencies: flake8-bugbear, pep8-naming>=0.13"
     ) in ws.notes
+
+
+POETRY_DEV = """\
+[tool.poetry.dev-dependencies]
+black = ">=21.10b0"
+flake8 = ">=4.0.1"
+flake8-bugbear = ">=21.9.2"
+flake8-docstrings = ">=1.6.0"
+pep8-naming = "^0.12.1"
+
+[tool.poetry.group.lint.dependencies]
+flake8-bandit = {version = ">=2.1.2"}
+"""
+LOCAL_FLAKE8 = """\
+repos:
+  - repo: local
+    hooks:
+      - id: flake8
+        name: flake8
+        entry: flake8
+        language: system
+        types: [python]
+"""
+
+
+def _planned_with_poetry_dev(project: Project, hook: str) -> tuple[Any, Workspace]:
+    """Plan init for a project with POETRY_DEV and ``hook`` as its pre-commit config."""
+    project.write("pyproject.toml", POETRY_DEV)
+    project.write(".pre-commit-config.yaml", hook)
+    project.write("app.py", '"""A."""\n')
+    project.commit()
+    ws = Workspace.open(project.root)
+    config = precommit_file.parse(hook.encode())
+    found = hooks.classify(config, [SUITE])
+    request = plan.Request(project.root, SUITE, "v0.1.0")
+    planned = plan._planned(
+        request, ws, config, found, (SUITE, "a" * 40, "v0.1.0"), "v0.1.0"
+    )
+    return yaml.safe_load(planned[".pre-commit-config.yaml"]), ws
+
+
+def test_the_flake8_plugins_a_local_hooks_environment_declares_go_to_the_gate_hook(
+    project: Project,
+) -> None:
+    # 000AG000/BashMetaHandler @c82814a: flake8 as a local hook, its plugins in
+    # poetry's dev-dependencies; the gate's flake8 dropped bugbear's six B036
+    project.write(".flake8", "[flake8]\nselect = B,C,E,F,N,S,W\n")
+    doc, ws = _planned_with_poetry_dev(project, LOCAL_FLAKE8)
+    gate = doc["repos"][1]["hooks"][0]
+    # flake8-docstrings: the suite pins it; ^0.12.1 is poetry's, not pip's
+    assert gate["additional_dependencies"] == [
+        "flake8-bugbear>=21.9.2",
+        "pep8-naming",
+        "flake8-bandit>=2.1.2",
+    ]
+    assert ws.notes[-2:] == [
+        "flake8: the plugins pyproject.toml [tool.poetry.dev-dependencies] installs "
+        "for its flake8 run go to the hook's additional_dependencies: "
+        "flake8-bugbear>=21.9.2, pep8-naming",
+        "flake8: the plugins pyproject.toml [tool.poetry.group.lint.dependencies] "
+        "installs for its flake8 run go to the hook's additional_dependencies: "
+        "flake8-bandit>=2.1.2",
+    ]
+
+
+def test_a_flake8_hook_of_its_own_keeps_its_plugins_not_the_declared_ones(
+    project: Project,
+) -> None:
+    hook = HOOK.format(url="https://github.com/pycqa/flake8", id="flake8")
+    doc, _ = _planned_with_poetry_dev(project, hook)
+    assert "additional_dependencies" not in doc["repos"][0]["hooks"][0]
 
 
 @pytest.mark.parametrize(

@@ -413,13 +413,55 @@ def test_bad_configs_are_one_line_errors(text: str | bytes, message: str) -> Non
     assert "\n" not in str(info.value)
 
 
-def test_local_mypy_hook_is_kept_with_a_note() -> None:
+def test_local_mypy_hook_is_kept_and_counted() -> None:
     text = "repos:\n  - repo: local\n    hooks:\n      - id: mypy\n        name: mypy\n        entry: mypy\n        language: system\n"
     found = hooks.classify(precommit_file.parse(text.encode()), [PIN[0]])
     assert not found.replaced
-    assert found.notes == [
-        "kept local hook `mypy` (line 4): the gate runs mypy too; remove one of them"
+    assert [(item.tool, item.hook.line) for item in found.local] == [("mypy", 4)]
+    assert found.notes == []
+
+
+# 000AG000/BashMetaHandler @c82814a (the hypermodern-python template): black,
+# flake8 and isort as the project's own local hooks, flake8's with an exclude
+LOCAL_TOOL_HOOKS = """\
+repos:
+  - repo: local
+    hooks:
+      - id: black
+        name: black
+        entry: black --line-length 100
+        language: system
+        types: [python]
+      - id: flake8
+        name: flake8
+        entry: flake8
+        exclude: ^$|test_env/lib/python3.10/*
+        language: system
+        types: [python]
+        args: [--darglint-ignore-regex, .*]
+      - id: isort
+        name: isort
+        entry: isort
+        language: python
+        additional_dependencies: [isort-plugin-x]
+"""
+
+
+def test_local_tool_hooks_give_the_gate_their_filters_args_and_dependencies() -> None:
+    # their exclude was dropped: the gate's flake8 checked the 3,900 files of a
+    # committed virtualenv the project's flake8 never saw (68,474 findings)
+    found = hooks.classify(precommit_file.parse(LOCAL_TOOL_HOOKS.encode()), [PIN[0]])
+    deps, _ = hooks.dependencies(found)
+    groups = hooks.groups(found, ("black", "isort", "flake8"), deps, None)
+    assert [(g.args, g.exclude, g.additional_dependencies) for g in groups] == [
+        (("--tools", "black,isort"), None, ("isort-plugin-x",)),
+        (("--tools", "flake8"), "^$|test_env/lib/python3.10/*", ()),
     ]
+    assert plan.shared_args(found) == {
+        "black": (["--line-length", "100"], []),
+        "flake8": (["--darglint-ignore-regex", ".*"], []),
+        "isort": ([], []),
+    }
 
 
 TWO_HOOKS_OF_A_TOOL = """\

@@ -495,13 +495,21 @@ def test_failure_carried_through_a_step_output(
     assert found == (expected if rule else [])
 
 
-def test_failure_carried_through_the_environment_file(tmp_path: Path) -> None:
-    steps = (
-        '- run: mypy src || echo "MYPY_FAILED=1" >> "$GITHUB_ENV"\n'
-        '- run: |\n    if [ -n "$MYPY_FAILED" ]; then exit 1; fi'
-    )
-    _, found = run_workflow(tmp_path, steps)
-    assert found == []
+@pytest.mark.parametrize(
+    ("later", "rule"),
+    [
+        ('- run: |\n    if [ -n "$MYPY_FAILED" ]; then exit 1; fi', None),
+        ('- run: echo "$MYPY_FAILED"', "QG101"),
+    ],
+    ids=["env-failed-on", "env-only-printed"],
+)
+def test_failure_carried_through_the_environment_file(
+    tmp_path: Path, later: str, rule: str | None
+) -> None:
+    steps = '- run: mypy src || echo "MYPY_FAILED=1" >> "$GITHUB_ENV"\n' + later
+    text, found = run_workflow(tmp_path, steps)
+    expected = [(rule, ".github/workflows/ci.yml", line_of(text, "mypy src"), True)]
+    assert found == (expected if rule else [])
 
 
 def test_continue_on_error_carried_to_a_later_job(tmp_path: Path) -> None:

@@ -105,26 +105,23 @@ def test_gate_an_empty_shard_passes_and_says_so(
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)
     project.commit()
-    codes = [
-        cli(
-            project.root,
-            "ci",
-            "gate",
-            "--mode",
-            "all",
-            "--shard-index",
-            str(i),
-            "--shard-count",
-            "2",
-            env=actions_env(tmp_path),
-        ).returncode
-        for i in range(2)
-    ]
+    codes, summaries = [], []
+    for i in range(2):
+        folder = tmp_path / f"shard-{i}"  # each shard's job has its own summary
+        folder.mkdir()
+        argv = ["--mode", "all", "--shard-index", str(i), "--shard-count", "2"]
+        proc = cli(project.root, "ci", "gate", *argv, env=actions_env(folder))
+        codes.append(proc.returncode)
+        summary = folder / "summary"
+        summaries.append(summary.read_text() if summary.exists() else "")
+    # the one file goes to one shard: that one fails on it, the other passes
     assert sorted(codes) == [0, 1]
-    assert (
-        "shard 2 of 2 has no files" in (tmp_path / "summary").read_text()
-        or "shard 1 of 2 has no files" in (tmp_path / "summary").read_text()
+    empty = codes.index(0)
+    assert summaries[empty] == (
+        f"## quality-gates run: passed\n\n- shard {empty + 1} of 2 has no files\n\n"
     )
+    assert summaries[1 - empty].startswith("## quality-gates run: failed\n")
+    assert "| `a.py` | 3 | flake8 | F401 |" in summaries[1 - empty]
 
 
 def test_gate_changed_without_a_base_is_an_error(

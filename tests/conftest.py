@@ -130,7 +130,7 @@ STDLIB_IMPORTS = "".join(
 
 @pytest.fixture(scope="session")
 def mypy_stdlib_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Make mypy's incremental cache of the standard library, once per worker.
+    """Make mypy's incremental cache of the standard library, once per session.
 
     The real gate makes it (``run --tools mypy`` with its default mypy
     options) on a project of standard-library imports: the records of
@@ -141,7 +141,28 @@ def mypy_stdlib_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     before it uses one: a project with other mypy options, another Python or
     another typeshed (a pre-commit environment) rebuilds them as before.
     """
-    base = tmp_path_factory.mktemp("mypy-stdlib")
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # one for the session's workers
+        base = base.parent
+    base = base / "mypy-stdlib"
+    base.mkdir(exist_ok=True)
+    with open(base / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / "done").exists():
+            _make_mypy_stdlib_cache(base)
+            (base / "done").write_text("ok")
+    (folder,) = [p for p in (base / "cache" / "mypy").iterdir() if p.is_dir()]
+    return folder
+
+
+def _make_mypy_stdlib_cache(base: Path) -> None:
+    """Run the gate's mypy on a module of standard-library imports, in ``base``."""
+    import shutil
+
+    for left in ("project", "cache", "state"):  # a worker that failed half-way
+        shutil.rmtree(base / left, ignore_errors=True)
     root = base / "project"
     root.mkdir()
     template = Project(root)
@@ -151,8 +172,6 @@ def mypy_stdlib_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env["XDG_STATE_HOME"] = str(base / "state")
     proc = cli(root, "run", "--tools", "mypy", "--all-files", env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (folder,) = [p for p in (base / "cache" / "mypy").iterdir() if p.is_dir()]
-    return folder
 
 
 def seed_mypy_cache(root: Path, template: Path) -> None:

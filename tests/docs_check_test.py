@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -38,8 +38,22 @@ def build(root: Path, files: Mapping[str, str | bytes], folder: str = "site") ->
     return site
 
 
-def check(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return cli(project.root, "docs-check", *args)
+Check = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def check(qg: InProcess) -> Check:
+    """``docs-check ARGS`` in ``project``, in-process: the sites are built by hand.
+
+    No tool decides these outcomes (docs-check reads the HTML files itself),
+    so they run in the first tier (docs/development.md); the hook, the real
+    mkdocs build and the exit codes of the process keep their subprocess.
+    """
+
+    def run(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+        return qg(project.root, "docs-check", *args)
+
+    return run
 
 
 def finding_lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
@@ -53,7 +67,7 @@ def finding_lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
 # --- each guard: the bad case and its fixed twin ------------------------------
 
 
-def test_missing_index_and_twin(project: Project) -> None:
+def test_missing_index_and_twin(project: Project, check: Check) -> None:
     build(project.root, {"about.html": page("<p>about</p>")})
     proc = check(project, "site")
     assert proc.returncode == 1
@@ -69,7 +83,7 @@ def test_missing_index_and_twin(project: Project) -> None:
     assert proc.stdout.rstrip().endswith("docs-check: passed")
 
 
-def test_broken_link_and_twin(project: Project) -> None:
+def test_broken_link_and_twin(project: Project, check: Check) -> None:
     build(
         project.root,
         {
@@ -96,7 +110,9 @@ def test_broken_link_and_twin(project: Project) -> None:
     assert (proc.returncode, finding_lines(proc)) == (0, []), proc.stdout
 
 
-def test_broken_anchor_within_and_across_pages_and_twin(project: Project) -> None:
+def test_broken_anchor_within_and_across_pages_and_twin(
+    project: Project, check: Check
+) -> None:
     build(
         project.root,
         {
@@ -125,7 +141,9 @@ def test_broken_anchor_within_and_across_pages_and_twin(project: Project) -> Non
     assert check(project, "site").returncode == 0
 
 
-def test_root_absolute_asset_under_a_project_site_and_twin(project: Project) -> None:
+def test_root_absolute_asset_under_a_project_site_and_twin(
+    project: Project, check: Check
+) -> None:
     files = {
         "index.html": page(
             '<a href="guide/">Guide</a>',
@@ -165,7 +183,7 @@ def test_root_absolute_asset_under_a_project_site_and_twin(project: Project) -> 
     assert check(project, "site", "--base-url", BASE).returncode == 0
 
 
-def test_relative_link_climbing_out_of_the_base(project: Project) -> None:
+def test_relative_link_climbing_out_of_the_base(project: Project, check: Check) -> None:
     build(project.root, {"index.html": page('<a href="../other-repo/">x</a>')})
     proc = check(project, "site", "--base-url", BASE)
     assert proc.returncode == 1
@@ -175,7 +193,9 @@ def test_relative_link_climbing_out_of_the_base(project: Project) -> None:
     )
 
 
-def test_missing_nojekyll_with_underscore_folders_and_twins(project: Project) -> None:
+def test_missing_nojekyll_with_underscore_folders_and_twins(
+    project: Project, check: Check
+) -> None:
     build(
         project.root,
         {
@@ -199,7 +219,7 @@ def test_missing_nojekyll_with_underscore_folders_and_twins(project: Project) ->
     assert check(project, "site").returncode == 0
 
 
-def test_mkdocs_site_url_mismatch_and_twin(project: Project) -> None:
+def test_mkdocs_site_url_mismatch_and_twin(project: Project, check: Check) -> None:
     build(project.root, {"index.html": page()})
     project.write(
         "mkdocs.yml",
@@ -220,7 +240,7 @@ def test_mkdocs_site_url_mismatch_and_twin(project: Project) -> None:
     assert check(project, "site", "--base-url", BASE).returncode == 0
 
 
-def test_mkdocs_site_url_from_env_tag(project: Project) -> None:
+def test_mkdocs_site_url_from_env_tag(project: Project, check: Check) -> None:
     build(project.root, {"index.html": page()})
     project.write(
         "mkdocs.yml",
@@ -239,7 +259,7 @@ def test_mkdocs_site_url_from_env_tag(project: Project) -> None:
     assert "site_url https://x.github.io/y/ does not match" in proc.stdout
 
 
-def test_sphinx_html_baseurl_mismatch_and_twin(project: Project) -> None:
+def test_sphinx_html_baseurl_mismatch_and_twin(project: Project, check: Check) -> None:
     build(
         project.root, {"index.html": page(), ".nojekyll": ""}, folder="docs/_build/html"
     )
@@ -258,7 +278,9 @@ def test_sphinx_html_baseurl_mismatch_and_twin(project: Project) -> None:
     assert check(project, "docs/_build/html", "--base-url", BASE).returncode == 0
 
 
-def test_declared_url_is_the_base_when_none_is_given(project: Project) -> None:
+def test_declared_url_is_the_base_when_none_is_given(
+    project: Project, check: Check
+) -> None:
     build(
         project.root,
         {
@@ -276,7 +298,7 @@ def test_declared_url_is_the_base_when_none_is_given(project: Project) -> None:
 # --- how GitHub Pages serves files ----------------------------------------------
 
 
-def test_pages_serving_rules(project: Project) -> None:
+def test_pages_serving_rules(project: Project, check: Check) -> None:
     build(
         project.root,
         {
@@ -308,7 +330,9 @@ def test_pages_serving_rules(project: Project) -> None:
     assert (proc.returncode, finding_lines(proc)) == (0, []), proc.stdout
 
 
-def test_case_and_absolute_internal_urls_are_checked(project: Project) -> None:
+def test_case_and_absolute_internal_urls_are_checked(
+    project: Project, check: Check
+) -> None:
     build(
         project.root,
         {
@@ -331,7 +355,7 @@ def test_case_and_absolute_internal_urls_are_checked(project: Project) -> None:
     assert "broken-link moved.html" in proc.stdout
 
 
-def test_site_at_the_project_root(project: Project) -> None:
+def test_site_at_the_project_root(project: Project, check: Check) -> None:
     build(project.root, {"index.html": page('<a href="nope.html">x</a>')}, folder=".")
     proc = check(project, ".")
     assert proc.returncode == 1
@@ -340,7 +364,7 @@ def test_site_at_the_project_root(project: Project) -> None:
     ]
 
 
-def test_base_href_is_honoured(project: Project) -> None:
+def test_base_href_is_honoured(project: Project, check: Check) -> None:
     build(
         project.root,
         {
@@ -354,7 +378,9 @@ def test_base_href_is_honoured(project: Project) -> None:
     assert check(project, "site").returncode == 0
 
 
-def test_non_utf8_and_broken_markup_are_still_checked(project: Project) -> None:
+def test_non_utf8_and_broken_markup_are_still_checked(
+    project: Project, check: Check
+) -> None:
     build(
         project.root,
         {
@@ -368,7 +394,9 @@ def test_non_utf8_and_broken_markup_are_still_checked(project: Project) -> None:
     assert "broken-link missing.html" in proc.stdout
 
 
-def test_config_table_and_report_formats(project: Project, tmp_path: Path) -> None:
+def test_config_table_and_report_formats(
+    project: Project, tmp_path: Path, check: Check
+) -> None:
     build(
         project.root, {"index.html": page('<a href="nope.html">x</a>')}, folder="public"
     )
@@ -475,6 +503,7 @@ def test_errors_are_exit_2(
     args: list[str],
     extra: dict[str, str],
     message: str,
+    check: Check,
 ) -> None:
     if files:
         build(project.root, dict(files))
@@ -528,7 +557,7 @@ def test_a_few_hundred_pages(tmp_path: Path) -> None:
 # --- a real mkdocs build --------------------------------------------------------
 
 
-def test_real_mkdocs_build(project: Project) -> None:
+def test_real_mkdocs_build(project: Project, check: Check) -> None:
     project.write(
         "mkdocs.yml",
         f"site_name: Demo\nsite_url: {BASE}\nnav:\n  - index.md\n  - usage.md\n",

@@ -181,6 +181,23 @@ def test_the_rerun_with_explicit_package_bases_is_said_cold_and_cached(
         ]
 
 
+def test_a_package_twice_src_and_top_level_both_are_checked(project: Project) -> None:
+    # 000AG000/BashMetaHandler @c82814a: BashMetaHandler/ and a template's
+    # src/BashMetaHandler/ are one module twice; the src copy, the one the
+    # project's `mypy src` checks, was left out for good (a baselined
+    # tool-error), and a type error put there was never reported
+    project.write("pkg/__init__.py", "x: int = 1\n")
+    project.write("src/pkg/__init__.py", TYPE_ERROR)
+    project.commit()
+    own = run_tool(project.root, "mypy", "src")
+    assert own.returncode == 1 and "src/pkg/__init__.py:1: error" in own.stdout
+    code, report, _ = cli_json(project.root, "run", "--all-files", "--tools", "mypy")
+    assert code == 1
+    assert [(f["path"], f["line"], f["rule"]) for f in report["findings"]] == [
+        ("src/pkg/__init__.py", 1, "assignment")
+    ]
+
+
 def test_what_mypy_says_about_its_config_is_a_note_not_a_crash(
     project: Project,
 ) -> None:

@@ -36,7 +36,15 @@ CONSUMER = {
 
 def test_manifest_validates(tmp_path: Path) -> None:
     proc = pre_commit(REPO, tmp_path, "validate-manifest", ".pre-commit-hooks.yaml")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    # the same check refuses the manifest with one hook's entry left out
+    broken = [dict(MANIFEST[0]), *MANIFEST[1:]]
+    del broken[0]["entry"]
+    path = tmp_path / "broken-hooks.yaml"
+    path.write_text(yaml.safe_dump(broken, sort_keys=False))
+    proc = pre_commit(REPO, tmp_path, "validate-manifest", str(path))
+    assert proc.returncode == 1
+    assert "Missing required key: entry" in proc.stdout, proc.stdout + proc.stderr
 
 
 # the docs page of each hook: its table row and what it runs are there

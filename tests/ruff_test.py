@@ -156,6 +156,16 @@ def test_fix_applies_safe_fixes_then_formats(project: Project) -> None:
     assert (project.root / "m.py").read_text() == 'import os\n\nx = {"a": os.sep}\n'
 
 
+def test_a_config_with_fix_true_is_checked_not_fixed(project: Project) -> None:
+    # 0-th/breadfund @7bea970: [tool.ruff] fix = true; the gate's check applied
+    # ruff's fixes to the files it checked, and their findings (F401) were gone
+    project.write("pyproject.toml", "[tool.ruff]\nfix = true\n")
+    project.write("m.py", "import os\n\nX = 1\n")
+    code, report = gate(project, "--tools", "ruff", "m.py")
+    assert (project.root / "m.py").read_text() == "import os\n\nX = 1\n"
+    assert (code, found(report)) == (1, {("F401", "m.py", 1, 8)})
+
+
 def test_a_config_ruff_refuses_is_an_error_not_a_pass(project: Project) -> None:
     project.write("pyproject.toml", '[tool.ruff.lint]\nselect = ["NOPE999"]\n')
     project.write("m.py", "import os\n")

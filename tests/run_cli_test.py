@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,10 @@ def test_python_dash_m_and_console_script_agree() -> None:
     proc = subprocess.run(
         [str(script), "--version"], capture_output=True, text=True, check=False
     )
-    assert proc.stdout == cli(REPO, "--version").stdout
+    module = cli(REPO, "--version")
+    assert (proc.returncode, module.returncode) == (0, 0), proc.stderr + module.stderr
+    assert proc.stdout == module.stdout
+    assert proc.stdout.startswith(f"quality-gates {version('quality-gates')}\n")
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,16 @@ def test_broken_osv_answers_are_exit_2(project: Project, mode: str) -> None:
         )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     out = proc.stdout + proc.stderr
-    assert f"OSV at {osv.url}" in out and "--vuln-db" in out
+    error, verdict = proc.stdout.splitlines()
+    head = f"error: pip-audit failed querying OSV at {osv.url} ("
+    tail = "); work offline with --vuln-db PATH (a folder or zip of OSV records)"
+    assert error.startswith(head) and error.endswith(tail), error
+    # what pip-audit raised on each broken answer
+    detail = error.removeprefix(head).removesuffix(tail)
+    assert detail.split(":")[0].rsplit(".", 1)[-1] == (
+        "ServiceError" if mode == "http-500" else "JSONDecodeError"
+    )
+    assert verdict == "security: error: 1 error(s): nothing that failed to run can pass"
     assert "Traceback" not in out
 
 

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 from quality_gates.guards.integrity.rules import RULES, place_fix
-from quality_gates.guards.integrity.shell import script_audit, step_shell
+from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from workflow_yaml import audit, workflow
 
 
@@ -259,7 +259,14 @@ CASES = [
         "",
         id="value-default",
     ),
-    pytest.param(step("pytest; flake8", shell_="pwsh"), None, "", id="pwsh-not-bash"),
+    # PowerShell: a native program's failure does not stop the script, and the
+    # step exits with the last one's status (read by shell/pwsh.py, not as bash)
+    pytest.param(
+        step("pytest; if ($LASTEXITCODE) { exit 1 }", shell_="pwsh"),
+        None,
+        "",
+        id="pwsh-status-read",
+    ),
 ]
 
 
@@ -275,6 +282,16 @@ def test_flow(steps: str, rule: str | None, flagged: str) -> None:
     assert text.splitlines()[line - 1].strip().startswith(flagged)
     fix = place_fix(rule, "step") or RULES[rule].fix  # the fix of a workflow step
     assert RULES[rule].why in message and f"Fix: {fix}." in message
+
+
+def test_a_pwsh_check_before_another_native_program_is_lost() -> None:
+    # PowerShell: a native program's failure does not stop the script, and the
+    # step exits with the last one's status (shell/pwsh.py), with its own fix
+    found = audit(workflow(step("pytest; flake8", shell_="pwsh")))
+    assert [(rule, "`pytest` then `flake8`" in m) for rule, _, m in found] == [
+        ("QG104", True)
+    ]
+    assert f"Fix: {pwsh.FIX}." in found[0][2]
 
 
 def test_defaults_run_shell_counts_at_workflow_and_job_level() -> None:

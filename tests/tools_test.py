@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -230,7 +231,13 @@ def test_a_finding_on_a_file_the_tool_was_not_given_is_never_trusted() -> None:
     stray = Finding("black", "BLK100", "warning", "", 1, 1, "misread header")
     with pytest.raises(ToolCrashed, match="output names a file it was not given"):
         runner._only_given("black", [stray], ["bom.py"])
-    runner._only_given("black", [], ["bom.py"])
+    # a finding on a file the tool was given is trusted: no error
+    given = Finding("black", "BLK100", "warning", "bom.py", 1, 1, "would reformat")
+    runner._only_given("black", [given], ["bom.py"])
+    with pytest.raises(ToolCrashed, match=r"not given \('other\.py'\)"):
+        runner._only_given(
+            "black", [given, dataclasses.replace(given, path="other.py")], ["bom.py"]
+        )
 
 
 def test_tools_run_without_the_project_root_on_their_path(tmp_path: Path) -> None:

@@ -46,9 +46,14 @@ def configured(ws: Workspace, tool: str) -> bool:
     return own is not None and own != ".editorconfig"
 
 
+def _hooked(found: hooks.Found) -> set[str]:
+    """Return the tools the project's hooks run: replaced, and its own local ones."""
+    return {item.tool for item in [*found.replaced, *found.local]}
+
+
 def _runs(ws: Workspace, found: hooks.Found) -> list[str]:
     """Return the tools the project runs: its hooks' and those it configures."""
-    hooked = {item.tool for item in found.replaced}
+    hooked = _hooked(found)
     return [t for t in tools_mod.defaults() if t in hooked or configured(ws, t)]
 
 
@@ -95,6 +100,18 @@ def _kept_tools(ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]) -> N
         )
 
 
+def _local_hooks(ws: Workspace, found: hooks.Found, chosen: tuple[str, ...]) -> None:
+    """Say what becomes of the project's own local hooks of a gate tool (kept)."""
+    for item in found.local:
+        where = f"kept local hook `{item.hook.id}` (line {item.hook.line})"
+        if item.tool in chosen:
+            ws.notes.append(
+                f"{where}: the gate runs {item.tool} too; remove one of them"
+            )
+        else:
+            ws.notes.append(f"{where}: the gate runs no {item.tool} (not in its tools)")
+
+
 def _optional(tool: str) -> tuple[Adapter, str]:
     """Return an optional tool's adapter and what installs it in the hook."""
     adapter = tools_mod.get(tool)
@@ -134,9 +151,10 @@ def choose_tools(
     if asked or "tools" in ws.cfg.raw:
         given = asked or tuple(ws.cfg.tools)
         _kept_tools(ws, found, given)
+        _local_hooks(ws, found, given)
         return given
     # a tool the project hooks itself it runs, whatever else does its job
-    hooked = {item.tool for item in found.replaced}
+    hooked = _hooked(found)
     others = {t: h for t, h in _left_to_others(ws, found).items() if t not in hooked}
     for tool, hook in others.items():
         ws.notes.append(f"kept {hook}: it does {tool}'s job; the gate runs no {tool}")
@@ -149,9 +167,11 @@ def choose_tools(
             + ",".join([*chosen, tool])
         )
     _kept_tools(ws, found, tuple(chosen))
+    _local_hooks(ws, found, tuple(chosen))
     configured = _configured_optional(ws, found, tuple(chosen))
     if not chosen:
-        example = configured[0] if configured else "mypy"
+        # the optional tool the project runs (its kept hooks', its config's)
+        example = [*sorted(found.kept), *configured, "mypy"][0]
         raise NothingToAdopt(
             ws.offers,
             "nothing to adopt: the project runs none of the gate's tools "
@@ -165,7 +185,7 @@ def choose_tools(
 
 def runs_docstrings(ws: Workspace, found: hooks.Found) -> bool:
     """Tell whether the project's flake8 ran docstring checks (D codes)."""
-    for item in found.replaced:
+    for item in [*found.replaced, *found.local]:
         deps = item.hook.strings("additional_dependencies") or []
         if item.tool == "flake8" and any(
             hooks.distribution(d) in DOCSTRING_PLUGINS for d in deps

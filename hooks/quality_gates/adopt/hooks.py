@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
+import shlex
 from collections.abc import Sequence
 
 from quality_gates.adopt import conflicts, known, language
@@ -25,8 +27,13 @@ class Replaced:
     tool: str
 
     def args(self) -> list[str]:
-        """Return the args it ran with: its own, else its manifest's."""
+        """Return the args it ran with: its own, else its manifest's.
+
+        A local hook's ``entry`` (``black --line-length 100``) holds args too.
+        """
         own = self.hook.strings("args")
+        if self.repo.key in known.LOCAL_REPOS:
+            return [*_entry_args(self.hook.text("entry"), self.tool), *(own or [])]
         if own is not None:
             return own
         return list(known.MANIFEST_ARGS.get((self.repo.key, self.hook.id), ()))
@@ -45,11 +52,26 @@ class Replaced:
         return (*self.filters(), self.hook.text("language_version"))
 
 
+def _entry_args(entry: str | None, tool: str) -> list[str]:
+    """Return the args after the tool in a local hook's ``entry``, if it runs it."""
+    try:
+        words = shlex.split(entry or "")
+    except ValueError:
+        return []
+    for index, word in enumerate(words):
+        if posixpath.basename(word) == tool:
+            return words[index + 1 :]
+    return []
+
+
 @dataclasses.dataclass
 class Found:
     """The config's hooks as init sees them."""
 
     replaced: list[Replaced] = dataclasses.field(default_factory=list)
+    # the project's own `repo: local` hooks of a gate tool (`id: black`,
+    # `entry: black`): kept, and the project runs that tool
+    local: list[Replaced] = dataclasses.field(default_factory=list)
     suite: Repo | None = None
     # an optional tool's hooks, kept: tool -> its hooks (ruff's)
     kept: dict[str, list[Hook]] = dataclasses.field(default_factory=dict)
@@ -72,10 +94,7 @@ def _classify(repo: Repo, found: Found) -> None:
                 f"kept hook `{hook.id}` of {repo.url}: the suite does not replace it"
             )
         elif repo.key in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
-            found.notes.append(
-                f"kept {repo.key} hook `{hook.id}` (line {hook.line}): the gate runs "
-                f"{hook.id} too; remove one of them"
-            )
+            found.local.append(Replaced(repo, hook, hook.id))
         elif repo.key not in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
             known_repos = [r for r, ids in known.SUPERSEDED.items() if hook.id in ids]
             raise GateError(
@@ -130,7 +149,7 @@ def dependencies(found: Found) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Return the replaced hooks' dependencies by tool, and those dropped, why."""
     carried: dict[str, list[str]] = {}
     dropped: dict[str, str] = {}
-    for item in found.replaced:
+    for item in [*found.replaced, *found.local]:
         for dep in item.hook.strings("additional_dependencies") or []:
             why = _why_dropped(dep)
             if why is not None:
@@ -197,7 +216,9 @@ def _by_filter(
 ) -> dict[Key, list[str]]:
     """Group the replaced hooks' tools by files, exclude, stages and Python."""
     by_filter: dict[Key, list[str]] = {}
-    for item in found.replaced:
+    # a kept local hook's filters are its tool's, on the first init only
+    local = found.local if found.suite is None else []
+    for item in [*found.replaced, *local]:
         if item.tool not in tools:
             continue
         files, exclude, stages, own = item.key()

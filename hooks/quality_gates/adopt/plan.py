@@ -146,7 +146,7 @@ def shared_args(found: hooks.Found) -> dict[str, tuple[list[str], list[str]]]:
     hook of the tool ran with becomes a setting.
     """
     by_tool: dict[str, list[list[tuple[str, ...]]]] = {}
-    for item in found.replaced:
+    for item in [*found.replaced, *found.local]:
         by_tool.setdefault(item.tool, []).append(_options(item.args()))
     shared = {}
     for tool, lists in by_tool.items():
@@ -364,7 +364,10 @@ def _suite_hooks(
     carried_deps, dropped = hooks.dependencies(found)
     hooks.install_optional(tools, carried_deps)
     if "flake8" in tools:
-        plugins, notes = tox_plugins.carried(ws.root, carried_deps.get("flake8", []))
+        own_env = not any(item.tool == "flake8" for item in found.replaced)
+        plugins, notes = tox_plugins.carried(
+            ws.root, carried_deps.get("flake8", []), own_env
+        )
         if plugins:
             carried_deps.setdefault("flake8", []).extend(plugins)
         ws.notes += notes

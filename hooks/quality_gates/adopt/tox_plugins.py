@@ -16,6 +16,7 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
+from quality_gates.adopt import declared_plugins
 from quality_gates.adopt.hooks import distribution, why_dropped
 from quality_gates.tools.base import read_ini
 
@@ -42,11 +43,22 @@ def _runs_flake8(commands: str) -> bool:
     return False
 
 
-def carried(root: Path, deps: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Return the plugins to add to the hook's ``deps``, and a note on each env."""
+def carried(
+    root: Path, deps: Sequence[str], own_env: bool = False
+) -> tuple[list[str], list[str]]:
+    """Return the plugins to add to the hook's ``deps``, and a note on each env.
+
+    ``own_env``: the project's flake8 ran in its own environment (no flake8
+    hook with an environment of its own): the flake8 plugins pyproject.toml
+    declares among its development dependencies were there too.
+    """
     plugins: list[str] = []
     notes = []
-    for section, listed in flake8_plugins(root).items():
+    sources = {f"tox.ini [{s}]": p for s, p in flake8_plugins(root).items()}
+    if own_env:
+        for where, listed in declared_plugins.declared(root).items():
+            sources[f"pyproject.toml {where}"] = [p for p in listed if _is_plugin(p)]
+    for source, listed in sources.items():
         added = [
             p
             for p in listed
@@ -55,7 +67,7 @@ def carried(root: Path, deps: Sequence[str]) -> tuple[list[str], list[str]]:
         plugins += added
         if added:
             notes.append(
-                f"flake8: the plugins tox.ini [{section}] installs for its flake8 run "
+                f"flake8: the plugins {source} installs for its flake8 run "
                 f"go to the hook's additional_dependencies: {', '.join(added)}"
             )
     return plugins, notes

@@ -398,6 +398,7 @@ class Mypy(Adapter):
             notes += [
                 n for n in proc.notes if n not in notes and not _repeated(n, notes)
             ]
+        proc, blocked = self._twins(ctx, args, proc, blocked, streamed)
         return Blocked(
             proc.returncode,
             proc.stdout,
@@ -406,6 +407,35 @@ class Mypy(Adapter):
             blocked=blocked,
             streamed=streamed,
         )
+
+    def _twins(
+        self,
+        ctx: Context,
+        args: list[str],
+        proc: Proc,
+        blocked: list[Finding],
+        streamed: Streamed,
+    ) -> tuple[Proc, list[Finding]]:
+        """Check the files left out as another file's twin in a mypy run of their own.
+
+        ``src/pkg`` beside a top-level ``pkg`` (a template's leftover) is one
+        module name twice: mypy stops, and the files it named last were left
+        out for good, though the project's ``mypy src`` checks them.  Alone,
+        they are one module each; a run that stops again leaves them out.
+        """
+        twins = [f for f in blocked if DUPLICATE.search(f.message)]
+        if not twins or proc.returncode not in (0, 1):
+            return proc, blocked
+        alone = self._run(ctx, args, [f.path for f in twins], streamed)
+        if alone.returncode not in (0, 1) or alone.traceback:
+            return proc, blocked
+        merged = Proc(
+            max(proc.returncode, alone.returncode),
+            "\n".join(filter(None, (proc.stdout, alone.stdout))),
+            "\n".join(filter(None, (proc.stderr, alone.stderr))),
+            notes=list(proc.notes),
+        )
+        return merged, [f for f in blocked if f not in twins]
 
     def _run(
         self,

@@ -164,10 +164,14 @@ class Ruff(Adapter):
         return [*super().config_inputs(ctx), *extra]
 
     def check_args(self, ctx: Context) -> list[str]:
-        """Lint as JSON, then ask for the diff of what the formatter would change."""
+        """Lint as JSON, then ask for the diff of what the formatter would change.
+
+        ``--no-fix``: a project's ``fix = true`` must not make a check change
+        the files it checks (and hide the findings it fixed).
+        """
         settings = self.settings(ctx)
         return [
-            *("check", "--output-format", "json", *COMMON, *settings),
+            *("check", "--no-fix", "--output-format", "json", *COMMON, *settings),
             LINT_THEN_FORMAT,
             *("format", "--check", "--diff", *COMMON, *settings),
         ]

@@ -64,6 +64,18 @@ KNOWN: dict[str, dict[str, InputScript]] = {
 }
 # Inputs that turn an action's failure into success.
 SWALLOWS = {"nick-fields/retry": "continue_on_error"}
+# An input whose own name says the action passes whatever fails (any action).
+_IGNORES_FAILURE = re.compile(
+    r"(ignore|continue|allow|suppress|skip)-?(on-)?(errors?|failures?|fail)"
+)
+
+
+def ignores_failure(key: str) -> bool:
+    """``ignore-errors``, ``continue_on_error``, ``allow-failure``, ``allowFailure``."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", key).lower().replace("_", "-")
+    return _IGNORES_FAILURE.fullmatch(words) is not None
+
+
 # Environment variables whose value an action runs as a command.
 ENV_COMMANDS = {
     "pypa/cibuildwheel": (

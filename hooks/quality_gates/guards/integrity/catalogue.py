@@ -117,13 +117,24 @@ FIXER_CHECK_FLAGS = frozenset(
 FIXERS = frozenset(
     "black isort prettier docformatter mdformat autopep8 autoflake pyupgrade".split()
 )
+# pre-commit hooks that only rewrite files: their one failure is "I changed a
+# file" (pre-commit-hooks' fixers and the formatters' own hooks).
+FIXER_HOOKS = frozenset(
+    """trailing-whitespace end-of-file-fixer mixed-line-ending fix-byte-order-marker
+    fix-encoding-pragma requirements-txt-fixer double-quote-string-fixer
+    file-contents-sorter sort-simple-yaml black black-jupyter isort ruff-format
+    autopep8 autoflake pyupgrade docformatter mdformat prettier blacken-docs
+    add-trailing-comma nbstripout clang-format""".split()
+)
 
 # Status queries: a check when it stands alone, control flow when tested by
 # ``if``, ``&&`` or ``||`` (``if git diff --quiet; then ...``).
 QUERY_TOOLS = frozenset("git diff cmp grep egrep fgrep test [ [[ jq curl wget".split())
 
 # Commands that set up, clean up, report or move things: never a check by the
-# name of their step (a step named "Run tests" still installs with pip).
+# name of their step (a step named "Run tests" still installs with pip).  The
+# system and device queries (``uname``, ``nvidia-smi``, ``rocminfo``) print
+# what the runner has: diagnostics, not checks of the project.
 PLUMBING = frozenset(
     """cd pushd popd rm rmdir mkdir cp mv ln touch chmod chown echo printf cat ls pwd
     export source . sleep kill pkill killall wait true false : test [ [[ set unset
@@ -140,13 +151,18 @@ PLUMBING = frozenset(
     ss ping nc timeout deactivate activate pyenv asdf sdk fnm volta ccache
     sccache lsb_release openssl tree file stat printenv envsubst column nohup
     apt-add-repository add-apt-repository update-ccache-symlinks udevadm modprobe
-    ldd otool install_name_tool strip 7z""".split()
+    ldd otool install_name_tool strip 7z refreshenv nvidia-smi rocm-smi rocminfo
+    xpu-smi clinfo lscpu lspci lsusb lsblk lshw vulkaninfo sysctl sw_vers
+    system_profiler systeminfo dmesg""".split()
 )
 # A command whose own name says it sets something up: ``pkg_install curl``,
-# ``install-deps.sh``, ``download_data.py`` are setup wherever they run.
+# ``install-deps.sh``, ``download_data.py``, ``init_settings.py`` are setup
+# wherever they run.
 SETUP_NAME = re.compile(
     r"(?i)(^|[-_./])(install|setup|download|fetch|cache|clean|upload|deploy|publish|"
     r"release|bump|prepare|bootstrap|provision|configure|generate|render|notify)"
+    # a name that starts with a verb of preparing: `init_db.py`, `seed_data.py`
+    r"|^(init|initiali[sz]e|seed|migrate|populate)([-_.]|$)"
 )
 # A script named for reporting (``test_report.py``, ``coverage_summary.sh``).
 REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge|profil")

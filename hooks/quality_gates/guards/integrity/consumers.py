@@ -21,6 +21,7 @@ from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.shell import failure_sinks, parse, script_audit
 from quality_gates.guards.integrity.shell.records import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
+from tree_sitter import Node
 
 _DEFAULT = Shell()  # bash -e {0}
 _SHOWS = frozenset(
@@ -433,3 +434,58 @@ def with_env_values(
             literal = _ENV_EXPRESSION.sub(lambda m: values[m.group(1)], name)
             found.append(f"file:{literal}")
     return tuple(dict.fromkeys(found))
+
+
+def checked_in_script(
+    script: str, line: int, sinks: tuple[str, ...], named: bool = True
+) -> bool:
+    """Tell whether a statement after ``line`` reads a file sink and fails.
+
+    ``bench --output "$DIR/r.json"`` under a shell without ``-e``, then ``if
+    [[ ! -s "$DIR/r.json" ]]; then exit 1; fi``: the result the command
+    exists to write is checked in the same script, as a later step would.
+    A script that ends by reading the file (``cat FILE``: the step keeps its
+    status) checks that it exists, too.  Existence carries the failure only
+    of a command that checks by its step's name (``named`` False): a test
+    runner writes its report when tests fail too, so for it only a statement
+    reading what the file says carries its failure.
+    """
+    refs = [
+        ref for sink in sinks if sink.startswith("file:") for ref in refs_of(sink, "")
+    ]
+    if not refs:
+        return False
+    try:
+        root = parse.parse(script)
+    except (parse.ParseFailure, RecursionError):
+        return False
+    later = [n for n in parse.statements(root) if n.start_point[0] > line]
+    for node in later:
+        body = parse.text(node)
+        if named:
+            body = _EXISTS.sub(" ", body)
+        if any(ref in body for ref in refs) and _FAILS.search(body):
+            return True
+    return not named and bool(later) and _last_reads(later[-1], refs)
+
+
+def _last_reads(node: Node, refs: list[str]) -> bool:
+    """Tell whether the script ends by reading a file (``cat "$D/r.json"``).
+
+    The step keeps the last command's status: reading a missing result file
+    fails it, as ``[[ -s FILE ]] || exit 1`` would.
+    """
+    if node.type not in ("command", "redirected_statement"):
+        return False
+    words = parse.words(node) if node.type == "command" else []
+    return (
+        bool(words)
+        and _program(words[0]) in _READS
+        and any(ref in " ".join(words[1:]) for ref in refs)
+    )
+
+
+_READS = frozenset("cat head tail jq wc test [ [[".split())
+
+
+_EXISTS = re.compile(r"""!?\s*-[sfe]\s+["']?[^\s\]"']+["']?""")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import yaml
-from quality_gates.yamlnodes import scalar
+from quality_gates.yamlnodes import is_true, scalar
 
 _CONTEXTS = frozenset(
     "github env vars job jobs steps runner secrets strategy matrix needs inputs".split()
@@ -61,3 +61,21 @@ def refused(node: yaml.Node | None, allowed: frozenset[str]) -> list[str]:
     bare = _STRINGS.sub("''", expr)
     names = [m.group(1) for m in _NAME.finditer(bare)]
     return sorted({n for n in names if n in _CONTEXTS and n not in allowed})
+
+
+def always_true(node: yaml.Node | None) -> bool:
+    """Tell a ``continue-on-error:`` that is true whatever the run: ``true``.
+
+    Also an expression that is: ``${{ true }}``, ``${{ inputs.x || true }}``
+    (``||`` binds loosest, so one operand ``true`` makes the whole true).  An
+    expression that may be false, ``${{ matrix.experimental }}``, is not.
+    """
+    if is_true(node):
+        return True
+    expr = _expression(node)
+    if not expr or not (scalar(node) or "").strip().startswith("${{"):
+        return False
+    bare = _STRINGS.sub("''", expr)
+    if "(" in bare:  # `(a || true) && b`: grouping decides, not read here
+        bare = bare if re.fullmatch(r"\(?\s*true\s*\)?", bare) else ""
+    return any(part.strip(" ()").lower() == "true" for part in bare.split("||"))

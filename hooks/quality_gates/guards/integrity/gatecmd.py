@@ -155,8 +155,10 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
         return strip_wrappers(exec_part(tokens)[0])
     if head == "timeout":
         return strip_wrappers(_after_timeout(tokens))
-    if len(tokens) > 1 and head in _RUNNERS and tokens[1] in ("run", "exec", "x"):
-        return strip_wrappers(_drop_runner_options(tokens[2:]))
+    if head in _RUNNERS:
+        rest = _drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
+        if rest[:1] in (["run"], ["exec"], ["x"]):
+            return strip_wrappers(_drop_runner_options(rest[1:]))
     if tokens[:3] == [tokens[0], "tool", "run"] and head == "uv":
         return strip_wrappers(_drop_runner_options(tokens[3:]))  # `uv tool run` = uvx
     if head in ("uvx", "npx", "pipx", "bunx", "pnpx"):
@@ -173,6 +175,7 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
     """``--with x --python 3.12 --frozen -e env tool args`` -> ``tool args``."""
     takes_value = {"--with", "--python", "-p", "--from", "--group", "--extra", "-e"}
     takes_value |= {"--environment", "--env", "-n", "--name", "--manifest-path"}
+    takes_value |= {"--directory", "--project", "-C", "--cd"}
     index = 0
     while index < len(tokens) and tokens[index].startswith("-"):
         has_value = tokens[index] in takes_value and "=" not in tokens[index]
@@ -359,11 +362,27 @@ def _image_name(token: str) -> str:
     return _base(token).split("@", 1)[0].split(":", 1)[0]
 
 
+# ``--quiet`` answers by the exit status only for these (``git diff --quiet``);
+# elsewhere it only silences (``git reset --hard --quiet``, ``git fetch -q``).
+_GIT_QUIET_QUERIES = frozenset("diff diff-index diff-files diff-tree grep".split())
+_GIT_VALUED = frozenset(("-C", "-c", "--git-dir", "--work-tree", "--namespace"))
+
+
 def _git(head: str, args: list[str]) -> bool | None:
     if head != "git":
         return None
-    queries = ("--exit-code", "--check", "--quiet", "--is-ancestor")
+    queries = ("--exit-code", "--check", "--is-ancestor")
+    if "--quiet" in args and git_subcommand(args) in _GIT_QUIET_QUERIES:
+        return True
     return any(a in queries for a in args) or False
+
+
+def git_subcommand(args: list[str]) -> str:
+    """``-C dir -c k=v diff --quiet`` -> ``diff`` (git's own options skipped)."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] in _GIT_VALUED else 1
+    return args[index] if index < len(args) else ""
 
 
 def http_probe(head: str, args: list[str]) -> bool:
@@ -433,6 +452,19 @@ def _asks_for_help(args: list[str]) -> bool:
     return len(args) == 1 and args[0] in _HELP_WORDS
 
 
+_LISTINGS = frozenset(("list", "ls", "show", "info"))
+
+
+def _lists(args: list[str]) -> bool:
+    """``jupyter labextension list``, ``conda env list``: a listing, shown.
+
+    What it prints may be judged by what reads it (``| grep -q OK``); the
+    listing itself is no check by its step's name.
+    """
+    plain = _strip_options(args)
+    return bool(plain) and plain[-1] in _LISTINGS
+
+
 def named(tokens: list[str]) -> bool | None:
     """Judge a command by its name: True checks, False never, None ask its step."""
     tokens = strip_wrappers(tokens)
@@ -487,6 +519,19 @@ def is_fixer(tokens: list[str]) -> bool:
     return "--fix" in args or "--write" in args or "-w" in args
 
 
+def runs_fixer_hook(tokens: list[str]) -> bool:
+    """``pre-commit run trailing-whitespace --files ...``: a fixer hook, run by id.
+
+    It fails only when it rewrote a file; a job that commits what changed
+    takes the rewrite in, so nothing of a check is lost there.
+    """
+    tokens = strip_wrappers(tokens)
+    if not tokens or _head(tokens[0]) not in ("pre-commit", "prek"):
+        return False
+    plain = _strip_options(tokens[1:])
+    return plain[:1] == ["run"] and plain[1:2] != [] and plain[1] in cat.FIXER_HOOKS
+
+
 def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     """Return the names that make a step's commands checks ('' for setup).
 
@@ -531,7 +576,7 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return True
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
-    if _asks_for_help(tokens[1:]):
+    if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):
         return False
     if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin

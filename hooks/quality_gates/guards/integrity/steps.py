@@ -16,16 +16,12 @@ import re
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import (
-    actioninputs,
-    consumers,
-    expressions,
-    gatecmd,
-    place,
-)
+from quality_gates.guards.integrity import actioninputs
+from quality_gates.guards.integrity import catalogue as cat
+from quality_gates.guards.integrity import consumers, expressions, gatecmd, place
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.rules import finding
-from quality_gates.guards.integrity.shell import script_audit, step_shell
+from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
@@ -103,13 +99,42 @@ _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
     """Tell whether an action checks: its name says so, and it can fail."""
     name = uses.split("@")[0]
-    if not _GATE_ACTION.search(name) or _MOVES.search(name.split("/", 1)[-1]):
+    if _MOVES.search(name.split("/", 1)[-1]):
         return False
+    if not _GATE_ACTION.search(name):
+        return _runs_a_checker(name, step)
     option = _REPORT_BY_DEFAULT.get(name)
     if option is None:
         return True
     chosen = (scalar(value(value(step, "with"), option)) or "0").strip()
     return chosen not in ("0", "")
+
+
+# Fixer actions that check unless their options input is given without a
+# check flag (psf/black's ``options`` defaults to ``--check --diff``).
+_CHECK_BY_DEFAULT = {"psf/black": "options", "isort/isort-action": "configuration"}
+# Only the long flags: ``-l`` is black's line length, ``-c`` isort's config.
+_LONG_CHECK_FLAGS = frozenset(f for f in cat.FIXER_CHECK_FLAGS if f.startswith("--"))
+
+
+def _runs_a_checker(name: str, step: yaml.Node | None) -> bool:
+    """Tell an action named for a checker of the catalogue (``psf/black``).
+
+    A formatter's action checks only with a check flag among its inputs, or
+    when its own default options check and none are given.
+    """
+    words = set(re.split(r"[-_./]", name.split("/", 1)[-1].lower()))
+    tools = words & cat.GATE_TOOLS
+    if not tools or cat.SETUP_NAME.search(name.split("/", 1)[-1]):
+        return False
+    if not tools <= cat.FIXERS:
+        return True
+    given = {k: scalar(n) or "" for k, (_, n) in mapping(value(step, "with")).items()}
+    default = _CHECK_BY_DEFAULT.get(name)
+    if default is not None and default not in given:
+        return True
+    flags = {word for text in given.values() for word in text.split()}
+    return bool(flags & _LONG_CHECK_FLAGS)
 
 
 @dataclasses.dataclass
@@ -263,7 +288,7 @@ class Auditor:
                 )
                 or runs
             )
-        if runs:
+        if runs or (name not in actioninputs.SWALLOWS and gate_action(uses, step)):
             self.swallowed_by_input(step, name, where)
         return runs
 
@@ -297,15 +322,25 @@ class Auditor:
         return "" if hit.certain else hit.why
 
     def swallowed_by_input(self, step: yaml.Node, name: str, where: str) -> None:
-        """``continue_on_error: true`` given to an action that runs a gate."""
-        key = actioninputs.SWALLOWS.get(name)
-        entry = mapping(value(step, "with")).get(key or "")
-        if entry and (scalar(entry[1]) or "").strip().lower() == "true":
-            self.add("QG105", line_of(entry[0]), f"{where}: `{key}: true`")
+        """``continue_on_error: true`` given to an action that runs a gate.
+
+        An action known to run its input (nick-fields/retry) says which input
+        swallows; any other checking action is taken at its input's word
+        (``ignore-errors: true``, ``allow-failure: true``): a note, since what
+        the action does with it is known from the names only.
+        """
+        known = actioninputs.SWALLOWS.get(name)
+        why = "" if known else _BY_INPUT_NAME.format(name=name)
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            says = key == known if known else actioninputs.ignores_failure(key)
+            if says and expressions.always_true(node):
+                detail = f"{where}: `{key}: true`"
+                self.add("QG105", line_of(key_node), detail, why)
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
         scripts: list[_Script] = []
+        continued: list[_Continued] = []
         gates = False
         self.autofix = commits(steps)
         baselines = baseline_paths(steps)
@@ -330,9 +365,14 @@ class Auditor:
                 by_name = script is not None and not script.audit.named
                 by_name = by_name or fails
                 by_name = by_name and not runs_inputs and not gate_action(uses, step)
-                self.continue_on_error(step, where, job, index, reports, by_name)
+                alone = script if not (runs_inputs or fails or uses) else None
+                continued.append((step, where, index, reports, by_name, alone))
                 self.never_runs(step, where)
         self.script_hits(scripts)
+        observed = _observed(scripts)
+        for step, where, index, reports, by_name, alone in continued:
+            if not _status_free(alone, observed):
+                self.continue_on_error(step, where, job, index, reports, by_name)
         return gates
 
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
@@ -346,14 +386,23 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        if resolved is None:
+        if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
             return None
         name = scalar(value(step, "name")) or ""
-        context = gatecmd.checking_context(name, job.name, job.delivery)
+        builds_other = job.delivery or bool(_FOREIGN_CODE.search(script))
+        context = gatecmd.checking_context(name, job.name, builds_other)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        audit = script_audit.audit_script(
-            script, runs_with=resolved, context=context, place=demoted
-        )
+        if resolved is None:
+            hits, gates, named = pwsh.audit(script, context, demoted)
+            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+        else:
+            audit = script_audit.audit_script(
+                script,
+                runs_with=resolved,
+                context=context,
+                place=demoted,
+                fixing=self.autofix,
+            )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
@@ -361,12 +410,13 @@ class Auditor:
 
     def script_hits(self, scripts: list[_Script]) -> None:
         """Report the job's script hits, less report runs with a twin."""
-        observed = (
-            set().union(*(s.audit.observed for s in scripts)) if scripts else set()
-        )
+        observed = _observed(scripts)
         for script in scripts:
             for hit in script.audit.hits:
                 if _report_with_twin(hit, observed, script.reporting):
+                    continue
+                text = scalar(script.node) or ""
+                if consumers.checked_in_script(text, hit.line, hit.sinks, hit.certain):
                     continue
                 line = yamlnodes.locate(self.lines, script.node, hit.snippet, hit.line)
                 detail = f"{script.where}: {hit.detail}"
@@ -474,7 +524,7 @@ class Auditor:
         Its outputs (``steps.ID.outputs.*``) carry it as well as its outcome.
         """
         coe = mapping(step).get("continue-on-error")
-        if not coe or not yamlnodes.is_true(coe[1]):
+        if not coe or not expressions.always_true(coe[1]):
             return
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
@@ -526,6 +576,35 @@ def _folder(path: str) -> str:
 _FAILS = re.compile(r"(?m)^\s*(?:exit\s+(?:[1-9]\d*|\$\w+)|throw\b)")
 
 
+_Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "_Script | None"]
+
+
+def _observed(scripts: list[_Script]) -> set[str]:
+    """Return the checkers whose failure some script of the job sees."""
+    return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
+
+
+def _status_free(script: _Script | None, observed: set[str]) -> bool:
+    """Tell a step whose gates are only report re-runs of checks seen elsewhere.
+
+    ``mend dep --format sarif ... || true`` re-run for its SARIF after a
+    step that ran the scan with its failure seen: no gate's failure reaches
+    the step's status and every gate it hides is such a twin, so its
+    ``continue-on-error`` lets pass nothing a check decided.  A step that
+    also runs a gate otherwise (``script`` None: an action, its inputs) is
+    not free; nor one whose hidden gate is reported (``pytest || echo`` with
+    ``continue-on-error``: two things to remove), nor one that hides nothing
+    itself (``set +e; pytest; echo "rc=$?" >> "$GITHUB_OUTPUT"``).
+    """
+    if script is None or script.audit.note or not script.audit.hits:
+        return False
+    if script.audit.last:
+        return False
+    return all(
+        _report_with_twin(h, observed, script.reporting) for h in script.audit.hits
+    )
+
+
 def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
     """Tell a step named for checking whose script fails on purpose (``exit 1``).
 
@@ -564,6 +643,17 @@ _OUTPUTS_READ = (
 _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 
 
+# A script that brings in another repository's code (``git clone URL``, ``git
+# remote add origin URL``): what it builds is a dependency, set up for the
+# job, not this project; "Build" in its step's name makes nothing a check.
+_FOREIGN_CODE = re.compile(
+    r"\bgit\s+(?:-C\s+\S+\s+)?(?:clone|remote\s+add|fetch)\b"
+    r"(?:[^\n;&|\\]|\\\n)*?(?:https?://|git@|ssh://)"
+)
+_BY_INPUT_NAME = (
+    "`{name}` is a check by its name and the input's name says failures pass; "
+    "what the action does with the input is not read here"
+)
 _REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
 
 

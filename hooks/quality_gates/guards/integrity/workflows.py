@@ -92,10 +92,19 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
     if gate:
         auditor.never_runs(job, context.prefix)
     coe = mapping(job).get("continue-on-error")
-    if coe and yamlnodes.is_true(coe[1]) and gate:
+    if coe and expressions.always_true(coe[1]) and gate:
         why = place.demotion(context.workflow, context.name) or context.report_run
-        why = why or context.manual
+        why = why or context.manual or (_SHIPS if context.delivery else "")
         auditor.job_continues(context, line_of(coe[0]), why)
+
+
+# A job that ships (publish, release, deploy): a failing check still stops its
+# delivery steps; `continue-on-error` may only keep one delivery from failing
+# the others.
+_SHIPS = (
+    "the job ships (publish, release, deploy): a failing check still stops its "
+    "delivery, only the workflow's result is lost"
+)
 
 
 def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Finding]]:

@@ -86,6 +86,7 @@ class Walker:
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.root: Node | None = None
+        self.fixing = False  # the job commits what its steps changed
 
     # ---- results -------------------------------------------------------
 
@@ -329,6 +330,8 @@ class Walker:
             return Flow()
         if check.query and self.tested:
             return Flow()  # `if git diff --quiet; then ...`: control flow
+        if self.fixing and gatecmd.runs_fixer_hook(words):
+            return Flow()  # a fixer hook whose rewrite the job commits
         self.gates += 1
         self.named += check.strength == "named"
         files = failure_sinks.report_files(node, words)
@@ -376,6 +379,7 @@ class Walker:
     def walk_inner(self, script: str, shell: Shell) -> tuple[Result, Flow, int]:
         """Walk a nested script with its own shell options."""
         inner = Walker(shell, self.context, script, self.place)
+        inner.fixing = self.fixing
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates

@@ -40,15 +40,22 @@ class ScriptAudit:
 
 
 def audit_script(
-    script: str, *, runs_with: Shell, context: str = "", place: str = ""
+    script: str,
+    *,
+    runs_with: Shell,
+    context: str = "",
+    place: str = "",
+    fixing: bool = False,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
-    ``place`` says why findings here are only plausible (a report job), if so.
+    ``place`` says why findings here are only plausible (a report job), if so;
+    ``fixing``: the job commits what its steps changed.
     """
     try:
         root = parse.parse(script)
         walker = Walker(runs_with, context, script, place)
+        walker.fixing = fixing
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, parse.ParseFailure) else "too deep"

@@ -74,3 +74,11 @@ def resolve(shell: str | None, runs_on: str, condition: str = "") -> Shell | Non
     if name in _NOT_POSIX:
         return None
     return custom(name)
+
+
+def powershell(shell: str | None, runs_on: str, condition: str = "") -> bool:
+    """Tell a step GitHub runs with PowerShell (named, or Windows' default)."""
+    name = (shell or "").strip()
+    if name:
+        return name in ("pwsh", "powershell")
+    return resolve(shell, runs_on, condition) is None
