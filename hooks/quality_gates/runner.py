@@ -822,6 +822,7 @@ class Runner:
         self, adapter: Adapter, files: Sequence[str], tally: _Tally
     ) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
+        args += adapter.worker_args(self.ctx, args, self.jobs)
         proc = adapter.run(self.ctx, args, files)
         tally.note(*proc.notes, tool=adapter.name)
         findings = adapter.parse(self.ctx, files, proc)

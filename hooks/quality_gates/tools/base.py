@@ -321,6 +321,13 @@ class Adapter:
         """Arguments that do not change results (cache locations): not fingerprinted."""
         return []
 
+    def worker_args(self, ctx: Context, args: Sequence[str], jobs: int) -> list[str]:
+        """Arguments that run the tool on ``jobs`` cores, added to ``args``.
+
+        None by default.  They do not change results: not fingerprinted.
+        """
+        return []
+
     def settings(self, ctx: Context) -> list[str]:
         """Return the suite's defaults unless the project configures the tool itself."""
         return [] if self.own_config(ctx) else self.default_args(ctx)

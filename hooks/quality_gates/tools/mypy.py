@@ -33,7 +33,7 @@ from quality_gates.cache_files import project_mypy_folder
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
 from quality_gates.hook_args import Carried
-from quality_gates.tools import mypy_config
+from quality_gates.tools import mypy_config, mypy_workers
 from quality_gates.tools.base import (
     Adapter,
     Context,
@@ -314,6 +314,10 @@ class Mypy(Adapter):
         usable = os.access(folder, os.W_OK)
         return ["--cache-dir", str(folder) if usable else os.devnull]
 
+    def worker_args(self, ctx: Context, args: Sequence[str], jobs: int) -> list[str]:
+        """Check a cold program with worker processes (``mypy_workers``)."""
+        return mypy_workers.workers(ctx.config, ctx.root, args, jobs)
+
     def check_args(self, ctx: Context) -> list[str]:
         """Ask for one JSON record per error, seeing the project's interpreter.
 
@@ -466,7 +470,7 @@ class Mypy(Adapter):
             proc = self.spawn(ctx, args, files, env, on_line)
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
-            args = [*_without_cache(args), *NO_CACHE]
+            args = [*mypy_workers.without(_without_cache(args)), *NO_CACHE]
             proc = self.spawn(ctx, args, files, env, on_line)
         proc.notes += notes + _config_notes(proc)
         return proc

@@ -71,6 +71,11 @@ def _table(config: Config, root: Path) -> tuple[str | None, dict[str, Any]]:
     return None, {}
 
 
+def table(config: Config, root: Path) -> tuple[str | None, dict[str, Any]]:
+    """Return the file mypy reads here (None: none) and its ``[mypy]`` settings."""
+    return _table(config, root)
+
+
 def read(config: Config, root: Path) -> Settings:
     """Read the settings mypy itself would read for a run in ``root``."""
     source, table = _table(config, root)
