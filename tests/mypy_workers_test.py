@@ -203,3 +203,28 @@ def test_no_workers_on_one_core_without_a_cache_or_when_warm(
 def test_a_run_without_a_cache_drops_the_workers() -> None:
     args = ["--output", "json", "--num-workers", "2", "--cache-dir", "c"]
     assert mypy_workers.without(args) == ["--output", "json", "--cache-dir", "c"]
+
+
+@pytest.mark.cold_mypy
+@pytest.mark.parametrize(
+    ("beside", "workers"), [("ruff", "3"), ("isort", "3"), ("flake8", None)]
+)
+def test_workers_only_beside_light_tools(
+    project: Project,
+    qg: InProcess,
+    monkeypatch: pytest.MonkeyPatch,
+    beside: str,
+    workers: str | None,
+) -> None:
+    """Cold, 3 jobs: workers beside ruff or isort; serial beside flake8.
+
+    flake8 (like black and bandit) keeps every core busy through a cold run:
+    mypy's workers would only add processes and memory there.
+    """
+    spy = MypyArgv(monkeypatch)
+    write_program(project)
+    proc = qg(project.root, "run", "--all-files", "--tools", f"mypy,{beside}",
+              "--jobs", "3", "--format", "json")  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["errors"] == []
+    assert spy.workers() == [workers]

@@ -28,6 +28,10 @@ from quality_gates.tools.base import Adapter, Context, ToolCrashed, tool_error
 MIN_BATCH_BYTES = 64 * 1024
 # files that may crash a tool one by one before the tool itself is to blame
 MAX_ISOLATED = 8
+# the summed relative cost (Adapter.cost) of the tools beside a whole-program
+# tool under which it may use every job: ruff (0.3) and isort (0.5) are light,
+# flake8 (10), bandit (5.5) and black (27) are not
+LIGHT_BESIDE = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -794,6 +798,17 @@ class Runner:
             return None
         return self.jobs - 1
 
+    def _spare_jobs(self, adapter: Adapter) -> int:
+        """Return the jobs ``adapter`` may spread its own work over.
+
+        All of them when the tools beside it are light (their summed ``cost``
+        under ``LIGHT_BESIDE``: ruff, isort), else one: black, flake8 or bandit
+        keep every core busy through a cold run, where a whole-program tool's
+        workers would only add processes and memory.
+        """
+        beside = sum(a.cost for a in self.adapters if a is not adapter)
+        return self.jobs if beside < LIGHT_BESIDE else 1
+
     def _run_sharing(
         self, task: Task, tally: _Tally, cores: int
     ) -> tuple[list[Finding], float]:
@@ -822,7 +837,7 @@ class Runner:
         self, adapter: Adapter, files: Sequence[str], tally: _Tally
     ) -> list[Finding]:
         args = adapter.check_args(self.ctx) + adapter.run_args(self.ctx)
-        args += adapter.worker_args(self.ctx, args, self.jobs)
+        args += adapter.worker_args(self.ctx, args, self._spare_jobs(adapter))
         proc = adapter.run(self.ctx, args, files)
         tally.note(*proc.notes, tool=adapter.name)
         findings = adapter.parse(self.ctx, files, proc)
