@@ -790,7 +790,8 @@ class Runner:
     def _cores_beside(self, tasks: Sequence[Task]) -> int | None:
         """Return the cores left to the other tools while a whole-program tool runs.
 
-        mypy checks on one core from start to end, the run's longest part:
+        mypy, the run's longest part, keeps at least one core from start to
+        end (all of them on a cold run beside light tools: ``_spare_jobs``):
         the tools beside it get the rest, so none takes mypy's core (None:
         no whole-program tool runs, or one core in all).
         """
