@@ -29,8 +29,7 @@ CONTEXT_WORDS = re.compile(
 )
 # A step named for shipping what it builds delivers; its build is no check.
 DELIVERY = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease|\bupload")
-_BUILD = re.compile(r"(?i)\bbuild\w*|\bcompil\w*")
-BUILD_WORDS = _BUILD
+BUILD_WORDS = re.compile(r"(?i)\bbuild\w*|\bcompil\w*")
 # A step named for what it sets up or moves is not a check, whatever its job is.
 SETUP_STEP = re.compile(
     r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"
@@ -555,11 +554,11 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
         return ""
     if _FOR_ANALYSIS.search(step):
         return ""
-    if DELIVERY.search(step) and not CONTEXT_WORDS.search(_BUILD.sub("", step)):
+    if DELIVERY.search(step) and not CONTEXT_WORDS.search(BUILD_WORDS.sub("", step)):
         return ""
     both = f"{_without_remarks(step)} / {job}"
     if delivery_job:
-        both = _BUILD.sub("", both)
+        both = BUILD_WORDS.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
 
 
