@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LINE_ENDS, InProcess, Project, cli, cli_json, flagged_source
+from conftest import LINE_ENDS, InProcess, Project, flagged_source
+from gate_json import qg_json
 from quality_gates import baseline
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -40,24 +41,26 @@ def typed() -> int:
 CLEAN = '"""Clean."""\n\nVALUE = 1\n'
 
 
-def make(project: Project, config: str = FAST) -> Path:
+def make(qg: InProcess, project: Project, config: str = FAST) -> Path:
     project.write("pyproject.toml", config)
     project.write("pkg/__init__.py", '"""Package."""\n')
     project.write("pkg/mod.py", MOD)
     project.write("pkg/clean.py", CLEAN)
     project.commit("legacy code")
-    proc = cli(project.root, "baseline")
+    proc = qg(project.root, "baseline")
     assert proc.returncode == 0, proc.stderr
     return project.root / NAME
 
 
-def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    code, report, _ = cli_json(project.root, "run", "--all-files", *args)
+def run_json(qg: InProcess, project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files", *args)
     return code, report
 
 
-def test_baseline_is_sorted_deterministic_and_has_no_lines(project: Project) -> None:
-    path = make(project)
+def test_baseline_is_sorted_deterministic_and_has_no_lines(
+    project: Project, qg: InProcess
+) -> None:
+    path = make(qg, project)
     first = path.read_bytes()
     doc = json.loads(first)
     assert doc["version"] == baseline.VERSION
@@ -69,13 +72,13 @@ def test_baseline_is_sorted_deterministic_and_has_no_lines(project: Project) -> 
     )
     assert b'"line"' not in first and first.endswith(b"\n")
     path.unlink()
-    assert cli(project.root, "baseline").returncode == 0
+    assert qg(project.root, "baseline").returncode == 0
     assert path.read_bytes() == first
 
 
-def test_run_with_baseline_passes_and_counts(project: Project) -> None:
-    make(project)
-    code, data = run_json(project)
+def test_run_with_baseline_passes_and_counts(project: Project, qg: InProcess) -> None:
+    make(qg, project)
+    code, data = run_json(qg, project)
     assert code == 0
     summary = data["summary"]
     assert isinstance(summary, dict)
@@ -83,20 +86,20 @@ def test_run_with_baseline_passes_and_counts(project: Project) -> None:
     assert all(f["new"] is False for f in data["findings"])
 
 
-def test_without_a_baseline_new_is_none(project: Project) -> None:
+def test_without_a_baseline_new_is_none(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", FAST)
     project.write("pkg/mod.py", MOD)
     project.commit()
-    code, data = run_json(project)
+    code, data = run_json(qg, project)
     assert code == 1
     assert all(f["new"] is None for f in data["findings"])
     assert data["summary"]["baselined"] is None
 
 
 def test_all_five_tools_lines_inserted_above_and_unrelated_rename(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
-    path = make(project, ALL)
+    path = make(qg, project, ALL)
     first = path.read_bytes()
     rules = {r["rule"] for r in json.loads(first)["findings"]}
     assert {"return-value", "B602", "F401", "E225"} <= rules
@@ -106,21 +109,23 @@ def test_all_five_tools_lines_inserted_above_and_unrelated_rename(
     project.write("pkg/mod.py", moved)
     project.git("mv", "pkg/clean.py", "pkg/renamed.py")
     project.commit("insert lines above the findings, rename a clean file")
-    proc = cli(project.root, "run", "--all-files")
+    proc = qg(project.root, "run", "--all-files")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 new" in proc.stdout
-    assert cli(project.root, "baseline").returncode == 0
+    assert qg(project.root, "baseline").returncode == 0
     assert path.read_bytes() == first
 
 
-def test_new_finding_inside_a_moved_block_is_caught(project: Project) -> None:
-    make(project)
+def test_new_finding_inside_a_moved_block_is_caught(
+    project: Project, qg: InProcess
+) -> None:
+    make(qg, project)
     legacy = MOD[MOD.index("def legacy") : MOD.index("def typed")]
     rest = MOD.replace(legacy, "")
     grown = legacy.replace("    x=1\n", "    x=1\n    y=2\n")
     project.write("pkg/mod.py", rest + "\n\n" + grown.rstrip() + "\n")
     project.commit("move legacy() to the end and add to it")
-    code, data = run_json(project)
+    code, data = run_json(qg, project)
     assert code == 1
     new = [f for f in data["findings"] if f["new"]]
     lines = (project.root / "pkg/mod.py").read_text().splitlines()
@@ -129,48 +134,52 @@ def test_new_finding_inside_a_moved_block_is_caught(project: Project) -> None:
     assert data["summary"]["baselined"] == 4
 
 
-def test_fixed_findings_counted_then_pruned_never_loosened(project: Project) -> None:
-    path = make(project)
+def test_fixed_findings_counted_then_pruned_never_loosened(
+    project: Project, qg: InProcess
+) -> None:
+    path = make(qg, project)
     before = json.loads(path.read_bytes())["findings"]
     project.write(
         "pkg/mod.py",
         MOD.replace("    import os\n", "").replace("x=1", "x = 1\n    y = 2"),
     )
     project.commit("fix two, add one")
-    code, data = run_json(project)
+    code, data = run_json(qg, project)
     assert code == 1
     summary = data["summary"]
     assert (summary["new"], summary["fixed"]) == (1, 2)
-    proc = cli(project.root, "baseline")
+    proc = qg(project.root, "baseline")
     assert proc.returncode == 0
     assert "2 fixed one(s) removed" in proc.stderr
     assert "1 new finding(s) NOT added" in proc.stderr
     after = json.loads(path.read_bytes())["findings"]
     assert len(after) == len(before) - 2
     assert {r["fingerprint"] for r in after} < {r["fingerprint"] for r in before}
-    assert cli(project.root, "run", "--all-files").returncode == 1
-    added = cli(project.root, "baseline", "--add-new")
+    assert qg(project.root, "run", "--all-files").returncode == 1
+    added = qg(project.root, "baseline", "--add-new")
     assert added.returncode == 0 and "1 new finding(s) added" in added.stderr
-    assert cli(project.root, "run", "--all-files").returncode == 0
+    assert qg(project.root, "run", "--all-files").returncode == 0
 
 
-def test_reports_carry_the_counts(project: Project) -> None:
-    make(project)
+def test_reports_carry_the_counts(project: Project, qg: InProcess) -> None:
+    make(qg, project)
     project.write("pkg/extra.py", '"""Extra."""\nimport os\n')
     project.commit()
-    md = cli(project.root, "run", "--all-files", "--format", "markdown")
+    md = qg(project.root, "run", "--all-files", "--format", "markdown")
     assert md.returncode == 1
     assert "| score | rating | debt | new | baselined | fixed |" in md.stdout
     row = md.stdout.split("|---|---|---|---|---|---|\n")[1].splitlines()[0]
     assert row.split("|")[4:7] == [" 1 ", " 4 ", " 0 "]
-    text = cli(project.root, "run", "--all-files")
+    text = qg(project.root, "run", "--all-files")
     assert "baseline: 1 new, 4 baselined, 0 fixed since the baseline" in text.stdout
     assert "run: failed: 1 new finding(s) at or above fail-on=warning" in text.stdout
 
 
-def test_a_file_left_out_of_the_run_fixed_nothing(project: Project) -> None:
-    make(project)
-    proc = cli(project.root, "run", "pkg/clean.py", "--format", "json")
+def test_a_file_left_out_of_the_run_fixed_nothing(
+    project: Project, qg: InProcess
+) -> None:
+    make(qg, project)
+    proc = qg(project.root, "run", "pkg/clean.py", "--format", "json")
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["summary"]["fixed"] == 0
 
@@ -233,32 +242,32 @@ def test_bad_baseline_is_exit_2_and_never_rewritten(
 
 
 def test_missing_where_configured_is_exit_2_until_baseline_writes_it(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", FAST + 'baseline = "ratchet.json"\n')
     project.write("pkg/mod.py", MOD)
     project.commit()
-    proc = cli(project.root, "run", "--all-files")
+    proc = qg(project.root, "run", "--all-files")
     assert proc.returncode == 2
     assert "ratchet.json does not exist; run `quality-gates baseline`" in proc.stderr
     assert not (project.root / "ratchet.json").exists()
-    assert cli(project.root, "baseline").returncode == 0
-    assert cli(project.root, "run", "--all-files").returncode == 0
+    assert qg(project.root, "baseline").returncode == 0
+    assert qg(project.root, "run", "--all-files").returncode == 0
 
 
 def test_missing_explicit_baseline_is_exit_2(project: Project, qg: InProcess) -> None:
-    make(project)
+    make(qg, project)
     proc = qg(project.root, "run", "--all-files", "--baseline", "nope.json")
     assert proc.returncode == 2 and "nope.json does not exist" in proc.stderr
     assert not (project.root / "nope.json").exists()
 
 
-def test_a_tool_error_writes_no_baseline(project: Project) -> None:
+def test_a_tool_error_writes_no_baseline(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", FAST)
     project.write("pkg/mod.py", MOD)
     project.write(".flake8", "[flake8]\nmax-line-length = eighty\n")
     project.commit()
-    proc = cli(project.root, "baseline")
+    proc = qg(project.root, "baseline")
     assert proc.returncode == 2
     assert "not written" in proc.stderr
     assert not (project.root / NAME).exists()
@@ -290,37 +299,39 @@ def test_load_reports_a_folder_clearly(tmp_path: Path) -> None:
 
 
 def test_a_baselined_syntax_error_that_is_fixed_counts_as_fixed(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", FAST)
     project.write("pkg/old.py", '"""Python 2."""\nprint "hello"\n')
     project.commit()
-    assert cli(project.root, "baseline").returncode == 0
+    assert qg(project.root, "baseline").returncode == 0
     assert (
         json.loads((project.root / NAME).read_bytes())["findings"][0]["tool"]
         == "python"
     )
-    assert cli(project.root, "run", "--all-files").returncode == 0
+    assert qg(project.root, "run", "--all-files").returncode == 0
     project.write("pkg/old.py", '"""Python 3."""\n\nprint("hello")\n')
-    code, data = run_json(project)
+    code, data = run_json(qg, project)
     assert code == 0
     assert data["summary"]["fixed"] == 1
 
 
-def test_a_deleted_file_counts_as_fixed_with_all_files_only(project: Project) -> None:
-    make(project)
+def test_a_deleted_file_counts_as_fixed_with_all_files_only(
+    project: Project, qg: InProcess
+) -> None:
+    make(qg, project)
     project.git("rm", "-q", "pkg/mod.py")
     project.commit("delete the legacy module")
-    code, data = run_json(project)
+    code, data = run_json(qg, project)
     assert code == 0
     assert data["summary"]["fixed"] == 4
-    proc = cli(project.root, "run", "pkg/clean.py", "--format", "json")
+    proc = qg(project.root, "run", "pkg/clean.py", "--format", "json")
     assert json.loads(proc.stdout)["summary"]["fixed"] == 0
 
 
 @pytest.mark.parametrize("end", [pytest.param("\n", id="LF"), *LINE_ENDS])
 def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
-    project: Project, end: str
+    project: Project, end: str, qg: InProcess
 ) -> None:
     r"""The fingerprint reads the flagged line as the tools count lines.
 
@@ -331,14 +342,14 @@ def test_an_edited_flagged_line_is_new_whatever_the_line_ends(
     project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["flake8"]\n')
     project.write("m.py", flagged_source(end))
     project.commit()
-    assert cli(project.root, "baseline").returncode == 0
-    code, data = run_json(project)
+    assert qg(project.root, "baseline").returncode == 0
+    code, data = run_json(qg, project)
     assert (code, [(f["rule"], f["line"]) for f in data["findings"]]) == (
         0,
         [("E225", 6)],
     )
     project.write("m.py", flagged_source(end).replace(b"x=1", b"x=12"))
-    code, data = run_json(project)
+    code, data = run_json(qg, project)
     assert code == 1
     assert [(f["rule"], f["line"], f["new"]) for f in data["findings"]] == [
         ("E225", 6, True)
@@ -368,6 +379,7 @@ def test_the_projects_baseline_is_never_written_outside_it(
     config: str | None,
     link: tuple[str, str] | None,
     where: str,
+    qg: InProcess,
 ) -> None:
     """A tracked symlink or a config value must not send the write elsewhere."""
     outside = project.root.parent / "outside"
@@ -377,7 +389,7 @@ def test_the_projects_baseline_is_never_written_outside_it(
     if link is not None:
         (project.root / link[0]).symlink_to(link[1])
     project.commit()
-    proc = cli(project.root, "baseline")
+    proc = qg(project.root, "baseline")
     assert proc.returncode == 2
     message = proc.stderr.strip().splitlines()[-1]
     assert message.startswith("quality-gates baseline: error: baseline ")
@@ -386,7 +398,9 @@ def test_the_projects_baseline_is_never_written_outside_it(
     assert list(outside.iterdir()) == []
 
 
-def test_a_baseline_the_user_names_is_written_where_it_leads(project: Project) -> None:
+def test_a_baseline_the_user_names_is_written_where_it_leads(
+    project: Project, qg: InProcess
+) -> None:
     """The honest twin: --baseline names the file, inside or outside."""
     outside = project.root.parent / "outside"
     outside.mkdir()
@@ -394,7 +408,7 @@ def test_a_baseline_the_user_names_is_written_where_it_leads(project: Project) -
     project.write("m.py", MOD)
     (project.root / NAME).symlink_to(outside / "base.json")
     project.commit()
-    proc = cli(project.root, "baseline", "--baseline", str(outside / "base.json"))
+    proc = qg(project.root, "baseline", "--baseline", str(outside / "base.json"))
     assert proc.returncode == 0, proc.stderr
     written = baseline.load(outside / "base.json")
     assert {(e.path, e.tool, e.rule) for e in written} == {
@@ -404,6 +418,6 @@ def test_a_baseline_the_user_names_is_written_where_it_leads(project: Project) -
         ("m.py", "flake8", "E225"),
     }
     (outside / "base.json").unlink()
-    proc = cli(project.root, "baseline", "--baseline", NAME)  # named: the link kept
+    proc = qg(project.root, "baseline", "--baseline", NAME)  # named: the link kept
     assert proc.returncode == 0, proc.stderr
     assert (project.root / NAME).is_symlink() and (outside / "base.json").is_file()
