@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, cli_json, run_tool
+from conftest import InProcess, Project, run_tool
+from gate_json import qg_json
 from quality_gates import runner, tools
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -18,8 +19,8 @@ from quality_gates.tools.base import ToolCrashed, diff_lines
 CLEAN = '"""A clean module."""\n\n\ndef add(a: int, b: int) -> int:\n    """Add two numbers."""\n    return a + b\n'
 
 
-def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    code, report, _ = cli_json(project.root, "run", *args)
+def run_json(qg: InProcess, project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    code, report, _ = qg_json(qg, project.root, "run", *args)
     return code, report
 
 
@@ -32,17 +33,19 @@ def rules(report: dict[str, Any], tool: str) -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize("tool", ["black", "isort", "flake8", "mypy", "bandit"])
-def test_clean_file_passes_every_tool(project: Project, tool: str) -> None:
+def test_clean_file_passes_every_tool(
+    project: Project, tool: str, qg: InProcess
+) -> None:
     project.write("pkg/clean.py", CLEAN)
-    code, report = run_json(project, "--tools", tool, "pkg/clean.py")
+    code, report = run_json(qg, project, "--tools", tool, "pkg/clean.py")
     assert (code, report["findings"]) == (0, [])
     assert report["tools"][tool]["status"] == "ok"
     assert report["tools"][tool]["version"]
 
 
-def test_black_reports_each_hunk_at_its_line(project: Project) -> None:
+def test_black_reports_each_hunk_at_its_line(project: Project, qg: InProcess) -> None:
     project.write("m.py", '"""Doc."""\n\nx = 1\n\n\n\ny = [1,2]\nz = {"a" :1}\n')
-    code, report = run_json(project, "--tools", "black", "m.py")
+    code, report = run_json(qg, project, "--tools", "black", "m.py")
     assert code == 1
     found = rules(report, "black")
     assert found and all(rule == "BLK100" for rule, _, _ in found)
@@ -50,10 +53,10 @@ def test_black_reports_each_hunk_at_its_line(project: Project) -> None:
     assert "would reformat" in report["findings"][0]["message"]
 
 
-def test_isort_uses_profile_black_by_default(project: Project) -> None:
+def test_isort_uses_profile_black_by_default(project: Project, qg: InProcess) -> None:
     # black profile: parenthesised, trailing comma, one import per line when too long
     project.write("m.py", '"""Doc."""\nimport sys\nimport os\n\nprint(os, sys)\n')
-    code, report = run_json(project, "--tools", "isort", "m.py")
+    code, report = run_json(qg, project, "--tools", "isort", "m.py")
     # isort's diff: `import os` goes before line 2, and leaves line 3
     assert (code, rules(report, "isort")) == (
         1,
@@ -61,34 +64,34 @@ def test_isort_uses_profile_black_by_default(project: Project) -> None:
     )
 
 
-def test_flake8_really_reports_docstring_codes(project: Project) -> None:
+def test_flake8_really_reports_docstring_codes(project: Project, qg: InProcess) -> None:
     project.write("m.py", "def f():\n    return 1\n\n\nclass C:\n    pass\n")
-    code, report = run_json(project, "--tools", "flake8", "m.py")
+    code, report = run_json(qg, project, "--tools", "flake8", "m.py")
     codes = {rule for rule, _, _ in rules(report, "flake8")}
     assert code == 1
     assert {"D100", "D103", "D101"} <= codes
 
 
-def test_flake8_line_length_agrees_with_black(project: Project) -> None:
+def test_flake8_line_length_agrees_with_black(project: Project, qg: InProcess) -> None:
     line = (
         '"""Doc."""\n\nx = "' + "a" * 80 + '"\n'
     )  # 87 characters: fine for black's 88
     project.write("m.py", line)
-    code, report = run_json(project, "--tools", "flake8,black", "m.py")
+    code, report = run_json(qg, project, "--tools", "flake8,black", "m.py")
     assert (code, report["findings"]) == (0, [])
 
 
-def test_flake8_project_config_is_used_as_is(project: Project) -> None:
+def test_flake8_project_config_is_used_as_is(project: Project, qg: InProcess) -> None:
     project.write(".flake8", "[flake8]\nmax-line-length = 100\nselect = E,F,W\n")
     project.write("m.py", "def f():\n    return 1\n")
-    code, report = run_json(project, "--tools", "flake8", "m.py")
+    code, report = run_json(qg, project, "--tools", "flake8", "m.py")
     assert (code, report["findings"]) == (
         0,
         [],
     )  # D codes dropped by the project's select
 
 
-def test_docstring_convention_is_configurable(project: Project) -> None:
+def test_docstring_convention_is_configurable(project: Project, qg: InProcess) -> None:
     project.write(
         "pyproject.toml", '[tool.quality-gates]\ndocstring-convention = "google"\n'
     )
@@ -96,16 +99,16 @@ def test_docstring_convention_is_configurable(project: Project) -> None:
         "m.py",
         '"""Doc."""\n\n\ndef f(a: int) -> int:\n    """Do it.\n\n    Args:\n        a: x\n    """\n    return a\n',
     )
-    code, report = run_json(project, "--tools", "flake8", "m.py")
+    code, report = run_json(qg, project, "--tools", "flake8", "m.py")
     assert (code, report["findings"]) == (0, [])
 
 
-def test_mypy_reports_type_errors_with_codes(project: Project) -> None:
+def test_mypy_reports_type_errors_with_codes(project: Project, qg: InProcess) -> None:
     project.write(
         "m.py",
         '"""Doc."""\n\n\ndef f(a: int) -> str:\n    """Do it."""\n    return a\n',
     )
-    code, report = run_json(project, "--tools", "mypy", "m.py")
+    code, report = run_json(qg, project, "--tools", "mypy", "m.py")
     assert code == 1
     (finding,) = report["findings"]
     assert (finding["rule"], finding["line"], finding["severity"]) == (
@@ -119,7 +122,9 @@ def test_mypy_reports_type_errors_with_codes(project: Project) -> None:
     )
 
 
-def test_mypy_sees_the_projects_installed_packages(project: Project) -> None:
+def test_mypy_sees_the_projects_installed_packages(
+    project: Project, qg: InProcess
+) -> None:
     """A typed package installed only in the project's .venv is seen by mypy."""
     import subprocess
     import sys
@@ -137,7 +142,7 @@ def test_mypy_sees_the_projects_installed_packages(project: Project) -> None:
     project.write(
         "m.py", '"""Doc."""\n\nfrom typedpkg import answer\n\ntext: str = answer()\n'
     )
-    code, report = run_json(project, "--tools", "mypy", "m.py")
+    code, report = run_json(qg, project, "--tools", "mypy", "m.py")
     assert code == 1
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [("assignment", 5)]
 
@@ -145,9 +150,9 @@ def test_mypy_sees_the_projects_installed_packages(project: Project) -> None:
 SHELL = '"""Doc."""\nimport subprocess\n\n\ndef run(name: str) -> None:\n    """Run."""\n    subprocess.call("ls " + name, shell=True)\n'
 
 
-def test_bandit_findings_carry_severity(project: Project) -> None:
+def test_bandit_findings_carry_severity(project: Project, qg: InProcess) -> None:
     project.write("m.py", SHELL)
-    code, report = run_json(project, "--tools", "bandit", "m.py")
+    code, report = run_json(qg, project, "--tools", "bandit", "m.py")
     assert code == 1
     by_rule = {f["rule"]: f for f in report["findings"]}
     assert by_rule["B602"]["severity"] == "error"
@@ -155,16 +160,18 @@ def test_bandit_findings_carry_severity(project: Project) -> None:
     assert by_rule["B404"]["severity"] == "warning"
 
 
-def test_bandit_honours_its_pyproject_config(project: Project) -> None:
+def test_bandit_honours_its_pyproject_config(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", '[tool.bandit]\nskips = ["B404", "B602"]\n')
     project.write("m.py", SHELL)
-    code, report = run_json(project, "--tools", "bandit", "m.py")
+    code, report = run_json(qg, project, "--tools", "bandit", "m.py")
     assert (code, report["findings"]) == (0, [])
 
 
-def test_fix_applies_isort_and_black_then_reports_the_rest(project: Project) -> None:
+def test_fix_applies_isort_and_black_then_reports_the_rest(
+    project: Project, qg: InProcess
+) -> None:
     project.write("m.py", 'import sys\nimport os\nx = {"a" :1}\nprint(os, sys, x)\n')
-    proc = cli(project.root, "run", "--fix", "--tools", "black,isort,flake8", "m.py")
+    proc = qg(project.root, "run", "--fix", "--tools", "black,isort,flake8", "m.py")
     assert "Fixing m.py" in proc.stderr
     assert (
         project.root / "m.py"
@@ -176,7 +183,7 @@ def test_fix_applies_isort_and_black_then_reports_the_rest(project: Project) -> 
 
 
 def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write(
         "pkg/__init__.py", '"""Pkg."""\n\n\ndef f(x):\n    """F."""\n    return x\n'
@@ -184,7 +191,7 @@ def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(
     project.write("pkg/__init__.pyi", "def f(x: int) -> int: ...\n")
     project.write("use.py", '"""Use."""\n\nfrom pkg import f\n\ny: str = f(1)\n')
     project.commit()
-    code, report = run_json(project, "--tools", "mypy", "--all-files")
+    code, report = run_json(qg, project, "--tools", "mypy", "--all-files")
     assert report["tools"]["mypy"]["status"] == "ok", report["errors"]
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [
         ("use.py", "assignment")
@@ -203,11 +210,11 @@ def test_mypy_reads_the_stub_when_module_and_stub_are_both_named(
     ],
 )
 def test_isort_findings_keep_their_path_and_stay_on_the_cached_run(
-    project: Project, name: str, content: bytes
+    project: Project, name: str, content: bytes, qg: InProcess
 ) -> None:
     project.write(name, content)
     for _ in range(2):  # the second run reads the cache the first one wrote
-        code, report = run_json(project, "--tools", "isort,black", name)
+        code, report = run_json(qg, project, "--tools", "isort,black", name)
         assert code == 1
         assert {(f["tool"], f["path"]) for f in report["findings"]} == {
             ("isort", name),
@@ -252,11 +259,13 @@ def test_tools_run_without_the_project_root_on_their_path(tmp_path: Path) -> Non
     assert proc.stderr.splitlines()[0] == "would reformat ugly.py"
 
 
-def test_a_file_black_cannot_format_is_its_own_finding(project: Project) -> None:
+def test_a_file_black_cannot_format_is_its_own_finding(
+    project: Project, qg: InProcess
+) -> None:
     project.write("pyproject.toml", '[tool.black]\ntarget-version = ["py37"]\n')
     project.write("m.py", '"""Doc."""\nmatch x:\n    case 1:\n        pass\n')
     project.write("ugly.py", '"""Doc."""\nx=1\n')
-    code, report = run_json(project, "--tools", "black", "m.py", "ugly.py")
+    code, report = run_json(qg, project, "--tools", "black", "m.py", "ugly.py")
     assert (code, report["errors"]) == (1, [])
     assert rules(report, "black") == [
         ("tool-error", "m.py", 2),
@@ -267,13 +276,15 @@ def test_a_file_black_cannot_format_is_its_own_finding(project: Project) -> None
     )
 
 
-def test_mypy_names_the_blocking_error_it_stopped_at(project: Project) -> None:
+def test_mypy_names_the_blocking_error_it_stopped_at(
+    project: Project, qg: InProcess
+) -> None:
     # good.py is checked; mypy follows its import into a module that does not compile
     project.write("good.py", 'import broken\n\nx: int = "a"\n')
     project.write("broken.py", "yield 1\n")
     direct = run_tool(project.root, "mypy", "good.py", "broken.py")
     assert direct.returncode == 2 and "good.py" not in direct.stdout  # hidden
-    code, report = run_json(project, "--tools", "mypy", "good.py", "broken.py")
+    code, report = run_json(qg, project, "--tools", "mypy", "good.py", "broken.py")
     assert code == 2
     (error,) = report["errors"]
     assert error.startswith(
@@ -285,13 +296,13 @@ def test_mypy_names_the_blocking_error_it_stopped_at(project: Project) -> None:
 
 
 def test_mypy_invalid_package_name_is_a_finding_on_that_folder(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("docs/__init__.py", "")
     project.write("docs/ex-1/__init__.py", "")
     project.write("docs/ex-1/a.py", "x = 1\n")
     project.write("good.py", 'x: int = "a"\n')
-    code, report = run_json(project, "--tools", "mypy", "docs/ex-1/a.py", "good.py")
+    code, report = run_json(qg, project, "--tools", "mypy", "docs/ex-1/a.py", "good.py")
     assert (code, report["errors"]) == (1, [])
     assert rules(report, "mypy") == [
         ("tool-error", "docs/ex-1/a.py", 1),
@@ -324,7 +335,7 @@ show_error_code_links = True
 """
 
 
-def test_display_settings_cannot_break_parsing(project: Project) -> None:
+def test_display_settings_cannot_break_parsing(project: Project, qg: InProcess) -> None:
     project.write(".flake8", FLAKE8_DISPLAY)
     project.write("mypy.ini", MYPY_DISPLAY)
     project.write(
@@ -335,7 +346,7 @@ def test_display_settings_cannot_break_parsing(project: Project) -> None:
         "import subprocess\n\n\ndef f() -> None:\n"
         '    x: int = "a"\n    subprocess.call(x, shell=True)\n',
     )
-    code, report = run_json(project, "--tools", "flake8,mypy,bandit", "m.py")
+    code, report = run_json(qg, project, "--tools", "flake8,mypy,bandit", "m.py")
     assert report["errors"] == []
     got = {(f["tool"], f["rule"], f["path"], f["line"]) for f in report["findings"]}
     assert got == {
@@ -370,7 +381,7 @@ def test_display_settings_cannot_break_parsing(project: Project) -> None:
     ],
 )
 def test_default_line_length_is_the_formatters(
-    project: Project, config: str, length: int
+    project: Project, config: str, length: int, qg: InProcess
 ) -> None:
     """No flake8 or isort config: E501 and isort's wrapping follow the formatter."""
     project.write("pyproject.toml", config)
@@ -382,20 +393,22 @@ def test_default_line_length_is_the_formatters(
         project.root, "black", "--check", "--line-length", str(length), "."
     )
     assert direct.returncode == 0, direct.stderr  # the formatter keeps both lines
-    code, report = run_json(project, "--tools", "flake8,isort", "fits.py", "long.py")
+    code, report = run_json(
+        qg, project, "--tools", "flake8,isort", "fits.py", "long.py"
+    )
     assert [(f["rule"], f["path"]) for f in report["findings"]] == [("E501", "long.py")]
     assert f"({length + 1} > {length} characters)" in report["findings"][0]["message"]
 
 
-def test_ruff_toml_line_length_is_read(project: Project) -> None:
+def test_ruff_toml_line_length_is_read(project: Project, qg: InProcess) -> None:
     project.write("ruff.toml", "line-length = 100\n")
     project.write("m.py", '"""Doc."""\n\nx = "' + "a" * 93 + '"\n')
-    code, report = run_json(project, "--tools", "flake8", "m.py")
+    code, report = run_json(qg, project, "--tools", "flake8", "m.py")
     assert (code, report["findings"]) == (0, [])
 
 
 def test_a_bandit_check_that_raises_on_one_line_keeps_every_result(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     """A check of bandit 1.9 raises on a set of sets, logs a traceback, goes on."""
     project.write(
@@ -407,7 +420,7 @@ def test_a_bandit_check_that_raises_on_one_line_keeps_every_result(
     direct = run_tool(project.root, "bandit", "-q", "-f", "json", "m.py", "other.py")
     assert "Bandit internal error running" in direct.stderr
     assert direct.stdout.rstrip().endswith("}")  # what the old message quoted
-    code, report = run_json(project, "--tools", "bandit", "m.py", "other.py")
+    code, report = run_json(qg, project, "--tools", "bandit", "m.py", "other.py")
     assert (code, report["errors"]) == (1, [])
     found = {(f["path"], f["line"], f["rule"]) for f in report["findings"]}
     assert {
@@ -421,7 +434,7 @@ def test_a_bandit_check_that_raises_on_one_line_keeps_every_result(
 
 
 def test_a_registered_adapter_is_known_everywhere_from_its_class(
-    tmp_path: Path,
+    tmp_path: Path, qg: InProcess
 ) -> None:
     """Registering an adapter is the whole of adding a tool.
 
