@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LINE_ENDS, InProcess, Project, cli, cli_json, flagged_source, git
+from conftest import LINE_ENDS, InProcess, Project, flagged_source, git
+from gate_json import qg_json
 from quality_gates import diffs
 from quality_gates.errors import GateError
 
@@ -41,12 +42,12 @@ def history(project: Project) -> Project:
     return project
 
 
-def run_json(cwd: Path, *args: str) -> tuple[int, dict[str, Any], str]:
-    return cli_json(cwd, "run", *args)
+def run_json(qg: InProcess, cwd: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+    return qg_json(qg, cwd, "run", *args)
 
 
-def test_only_findings_on_changed_lines_fail(history: Project) -> None:
-    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+def test_only_findings_on_changed_lines_fail(history: Project, qg: InProcess) -> None:
+    code, data, _ = run_json(qg, history.root, "--all-files", "--diff-base", "main")
     assert code == 1
     findings = data["findings"]
     assert isinstance(findings, list)
@@ -57,34 +58,38 @@ def test_only_findings_on_changed_lines_fail(history: Project) -> None:
     assert data["summary"]["outside_diff"] == 3
 
 
-def test_without_files_only_changed_files_are_checked(history: Project) -> None:
-    code, data, _ = run_json(history.root, "--diff-base", "main")
+def test_without_files_only_changed_files_are_checked(
+    history: Project, qg: InProcess
+) -> None:
+    code, data, _ = run_json(qg, history.root, "--diff-base", "main")
     assert code == 1
     assert data["summary"]["files"] == 2  # legacy.py, fresh.py
     assert data["summary"]["new"] == 1
 
 
-def test_clean_changes_on_legacy_code_pass(history: Project) -> None:
+def test_clean_changes_on_legacy_code_pass(history: Project, qg: InProcess) -> None:
     history.git("checkout", "-q", "-b", "clean", "main")
     history.write(
         "pkg/legacy.py",
         LEGACY.replace('"""Do old things."""', '"""Do older things."""'),
     )
     history.commit("reword a docstring")
-    proc = cli(history.root, "run", "--all-files", "--diff-base", "main")
+    proc = qg(history.root, "run", "--all-files", "--diff-base", "main")
     assert proc.returncode == 0, proc.stdout
     assert "outside the changed lines" in proc.stdout
 
 
-def test_merge_base_not_branch_tip_and_uncommitted_edits(history: Project) -> None:
+def test_merge_base_not_branch_tip_and_uncommitted_edits(
+    history: Project, qg: InProcess
+) -> None:
     history.git("checkout", "-q", "main")
     history.write("pkg/other.py", '"""Other."""\n\nimport sys\nimport json\n')
     history.commit("main moves on with a new finding")
     history.git("checkout", "-q", "feature")
-    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+    code, data, _ = run_json(qg, history.root, "--all-files", "--diff-base", "main")
     assert data["summary"]["new"] == 1  # main's new commit is not ours
     history.write("pkg/fresh.py", '"""Fresh."""\n\nimport re\nVALUE = 1\n')
-    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+    code, data, _ = run_json(qg, history.root, "--all-files", "--diff-base", "main")
     assert code == 1
     assert sorted(f["path"] for f in data["findings"] if f["new"]) == [
         "pkg/fresh.py",
@@ -92,14 +97,14 @@ def test_merge_base_not_branch_tip_and_uncommitted_edits(history: Project) -> No
     ]
 
 
-def test_diff_mode_with_a_baseline_needs_both(history: Project) -> None:
+def test_diff_mode_with_a_baseline_needs_both(history: Project, qg: InProcess) -> None:
     history.git("checkout", "-q", "main")
-    assert cli(history.root, "baseline").returncode == 0
+    assert qg(history.root, "baseline").returncode == 0
     history.git("add", ".quality-gates-baseline.json")
     history.git("commit", "-q", "-m", "baseline")
     history.git("checkout", "-q", "feature")
     history.git("checkout", "-q", "main", "--", ".quality-gates-baseline.json")
-    code, data, _ = run_json(history.root, "--all-files", "--diff-base", "main")
+    code, data, _ = run_json(qg, history.root, "--all-files", "--diff-base", "main")
     assert code == 1
     summary = data["summary"]
     assert (summary["new"], summary["baselined"]) == (1, 3)
@@ -112,7 +117,7 @@ def test_unknown_ref_is_exit_2(history: Project, qg: InProcess) -> None:
 
 
 def test_shallow_clone_refuses_instead_of_passing(
-    history: Project, tmp_path: Path
+    history: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     first = history.git("rev-list", "--max-parents=0", "HEAD").strip()
     clone = tmp_path / "clone"
@@ -129,11 +134,11 @@ def test_shallow_clone_refuses_instead_of_passing(
     )
     assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
     for ref in (first, "origin/main", "main"):
-        proc = cli(clone, "run", "--all-files", "--diff-base", ref)
+        proc = qg(clone, "run", "--all-files", "--diff-base", ref)
         assert proc.returncode == 2, (ref, proc.stdout, proc.stderr)
         assert f"--diff-base {ref}: not in the local history" in proc.stderr
         assert "git fetch --no-tags --unshallow" in proc.stderr
-    proc = cli(clone, "run", "--all-files", "--diff-base", "origin/main")
+    proc = qg(clone, "run", "--all-files", "--diff-base", "origin/main")
     assert "+refs/heads/main:refs/remotes/origin/main" in proc.stderr
     # following the advice makes it work
     git(
@@ -145,12 +150,12 @@ def test_shallow_clone_refuses_instead_of_passing(
         "origin",
         "+refs/heads/main:refs/remotes/origin/main",
     )
-    code, data, _ = run_json(clone, "--all-files", "--diff-base", "origin/main")
+    code, data, _ = run_json(qg, clone, "--all-files", "--diff-base", "origin/main")
     assert code == 1 and data["summary"]["new"] == 1
 
 
 def test_ref_present_but_history_cut_is_refused(
-    history: Project, tmp_path: Path
+    history: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     clone = tmp_path / "clone"
     git(
@@ -164,7 +169,7 @@ def test_ref_present_but_history_cut_is_refused(
         str(clone),
     )
     git(clone, "checkout", "-q", "feature")
-    proc = cli(clone, "run", "--all-files", "--diff-base", "origin/main")
+    proc = qg(clone, "run", "--all-files", "--diff-base", "origin/main")
     assert proc.returncode == 2
     assert "no common history with HEAD" in proc.stderr and "git fetch" in proc.stderr
 
@@ -192,10 +197,12 @@ def test_option_like_ref_is_refused(tmp_path: Path) -> None:
         diffs.changed_lines(tmp_path, "--output=x")
 
 
-def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None:
+def test_a_new_binary_python_file_is_not_waved_through(
+    history: Project, qg: InProcess
+) -> None:
     history.write("pkg/blob.py", b'"""Blob."""\n\x00\x01\x02\n')
     history.commit("add a binary .py file")
-    code, data, _ = run_json(history.root, "--diff-base", "main")
+    code, data, _ = run_json(qg, history.root, "--diff-base", "main")
     assert code == 1
     assert ("pkg/blob.py", "E902") in {
         (f["path"], f["rule"]) for f in data["findings"] if f["new"]
@@ -204,7 +211,7 @@ def test_a_new_binary_python_file_is_not_waved_through(history: Project) -> None
 
 @pytest.mark.parametrize("end", LINE_ENDS)
 def test_changed_lines_counted_as_the_tools_count_them(
-    project: Project, end: str
+    project: Project, end: str, qg: InProcess
 ) -> None:
     r"""Count lines as Python does (\n, \r\n, lone \r); git counts \n only.
 
@@ -218,7 +225,7 @@ def test_changed_lines_counted_as_the_tools_count_them(
     edited = ["def f():", '    """Do."""', "    x=1", "    y=2", "    return x + y"]
     project.write("m.py", flagged_source(end, edited))
     project.commit("feature")
-    code, data, _ = run_json(project.root, "--all-files", "--diff-base", "main")
+    code, data, _ = run_json(qg, project.root, "--all-files", "--diff-base", "main")
     assert code == 1
     new = {(f["rule"], f["line"]) for f in data["findings"] if f["new"]}
     old = {(f["rule"], f["line"]) for f in data["findings"] if not f["new"]}
@@ -238,7 +245,7 @@ def test_tool_lines_maps_git_lines_over_lone_carriage_returns() -> None:
 
 
 def test_a_whole_tree_threshold_warns_in_diff_mode_and_fails_the_whole_tree(
-    history: Project,
+    history: Project, qg: InProcess
 ) -> None:
     """A change that adds no finding passes however low the legacy score is.
 
@@ -248,7 +255,7 @@ def test_a_whole_tree_threshold_warns_in_diff_mode_and_fails_the_whole_tree(
     history.write("README.md", "# docs only\n")
     history.commit("docs: a change with no Python in it")
     args = ("--all-files", "--fail-under", "99", "--max-debt", "0")
-    code, data, _ = run_json(history.root, *args, "--diff-base", "main")
+    code, data, _ = run_json(qg, history.root, *args, "--diff-base", "main")
     score = data["score"]
     missed = [
         f"score {score} is under fail-under 99",
@@ -262,7 +269,7 @@ def test_a_whole_tree_threshold_warns_in_diff_mode_and_fails_the_whole_tree(
     assert f"{missed[0]}: not failing, since the gate judges the changed lines by" in (
         " ".join(data["notes"])
     )
-    code, whole, _ = run_json(history.root, *args)
+    code, whole, _ = run_json(qg, history.root, *args)
     assert code == 1
     assert whole["summary"]["threshold_failures"][0] == missed[0]
     assert "threshold_warnings" not in whole["summary"]

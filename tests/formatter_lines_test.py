@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Project, cli, cli_json
+from conftest import InProcess, Project
+from gate_json import qg_json
 from quality_gates.tools.base import diff_lines
 
 
@@ -77,8 +78,8 @@ def second(a,b):
 '''
 
 
-def run(project: Project, *names: str) -> tuple[int, dict[str, Any]]:
-    code, report, err = cli_json(project.root, "run", *names)
+def run(qg: InProcess, project: Project, *names: str) -> tuple[int, dict[str, Any]]:
+    code, report, err = qg_json(qg, project.root, "run", *names)
     assert report["errors"] == [], err
     return code, report
 
@@ -88,12 +89,14 @@ def new_rows(report: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def baselined(project: Project, request: pytest.FixtureRequest) -> Project:
+def baselined(
+    qg: InProcess, project: Project, request: pytest.FixtureRequest
+) -> Project:
     tool, name, text = request.param
     project.write("pyproject.toml", f'[tool.quality-gates]\ntools = ["{tool}"]\n')
     project.write(name, text)
     project.commit("legacy code")
-    proc = cli(project.root, "baseline")
+    proc = qg(project.root, "baseline")
     assert proc.returncode == 0, proc.stderr
     return project
 
@@ -108,20 +111,24 @@ def edit(project: Project, name: str, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     "baselined", [("black", "m.py", BLACK_BASE)], indirect=True, ids=["black"]
 )
-def test_black_clean_edits_around_baselined_lines_pass(baselined: Project) -> None:
-    assert run(baselined, "m.py")[0] == 0
+def test_black_clean_edits_around_baselined_lines_pass(
+    baselined: Project, qg: InProcess
+) -> None:
+    assert run(qg, baselined, "m.py")[0] == 0
     # four clean lines above the block, then a clean statement just above it
     edit(baselined, "m.py", '"""\n\n\n', '"""\n\nA = 1\nB = 2\nC = 3\nD = 4\n\n\n')
     edit(baselined, "m.py", "def second", "MARK = 1\n\n\ndef second")
-    assert run(baselined, "m.py")[0] == 0
+    assert run(qg, baselined, "m.py")[0] == 0
 
 
 @pytest.mark.parametrize(
     "baselined", [("black", "m.py", BLACK_BASE)], indirect=True, ids=["black"]
 )
-def test_black_new_bad_line_inside_a_baselined_block_fails(baselined: Project) -> None:
+def test_black_new_bad_line_inside_a_baselined_block_fails(
+    baselined: Project, qg: InProcess
+) -> None:
     edit(baselined, "m.py", "    return {", "    print({ 'c':3 })\n    return {")
-    code, report = run(baselined, "m.py")
+    code, report = run(qg, baselined, "m.py")
     assert (code, new_rows(report)) == (1, [("BLK100", 10)])
 
 
@@ -147,12 +154,12 @@ TWO_BLOCKS = (
     "baselined", [("black", "m.py", TWO_BLOCKS)], indirect=True, ids=["black"]
 )
 def test_black_block_fixed_above_keeps_the_next_blocks_fingerprint(
-    baselined: Project,
+    baselined: Project, qg: InProcess
 ) -> None:
     # once A is fixed, difflib shows B's missing blank line *after* the blank
     # line there (found on a real project: adopt-loop's `above` probe failed)
     edit(baselined, "m.py", "# A\n\n", "# A\n\nMARK = 1\n\n\n")
-    code, report = run(baselined, "m.py")
+    code, report = run(qg, baselined, "m.py")
     assert (code, new_rows(report)) == (0, [])
     assert report["summary"]["fixed"] == 1
 
@@ -164,12 +171,12 @@ IMPORTS = '"""Doc."""\nimport sys\nimport os\n\nprint(os, sys)\n'
     "baselined", [("isort", "m.py", IMPORTS)], indirect=True, ids=["isort"]
 )
 def test_isort_sorted_new_import_beside_a_baselined_one_passes(
-    baselined: Project,
+    baselined: Project, qg: InProcess
 ) -> None:
     edit(baselined, "m.py", "import sys\n", "import abc\nimport sys\n")
-    assert run(baselined, "m.py")[0] == 0
+    assert run(qg, baselined, "m.py")[0] == 0
     edit(baselined, "m.py", "import os\n", "import os\nimport json\n")
-    code, report = run(baselined, "m.py")
+    code, report = run(qg, baselined, "m.py")
     assert (code, new_rows(report)) == (1, [("I001", 5)])
 
 
@@ -179,9 +186,11 @@ RUFF_BASE = BLACK_BASE
 @pytest.mark.parametrize(
     "baselined", [("ruff", "m.py", RUFF_BASE)], indirect=True, ids=["ruff"]
 )
-def test_ruff_format_lines_are_keyed_the_same_way(baselined: Project) -> None:
+def test_ruff_format_lines_are_keyed_the_same_way(
+    baselined: Project, qg: InProcess
+) -> None:
     edit(baselined, "m.py", "def second", "MARK = 1\n\n\ndef second")
-    assert run(baselined, "m.py")[0] == 0
+    assert run(qg, baselined, "m.py")[0] == 0
     edit(baselined, "m.py", "    return {", "    print({ 'c':3 })\n    return {")
-    code, report = run(baselined, "m.py")
+    code, report = run(qg, baselined, "m.py")
     assert (code, new_rows(report)) == (1, [("ruff-format", 13)])

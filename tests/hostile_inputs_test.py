@@ -15,7 +15,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import Project, cli
+from conftest import InProcess, Project
 from escape_test import obeyed, rendered
 from quality_gates import files
 
@@ -34,9 +34,11 @@ def clean_streams(proc: subprocess.CompletedProcess[str]) -> None:
         assert not [ln for ln in re.split(r"\r\n|\r|\n", text) if obeyed(ln)], text
 
 
-def test_a_literal_with_escape_sequences_is_shown_not_obeyed(project: Project) -> None:
+def test_a_literal_with_escape_sequences_is_shown_not_obeyed(
+    project: Project, qg: InProcess
+) -> None:
     project.write("bad.py", literal("\x1b]0;pwned\x07\x1b[1A\x1b[2K\rx\n::warning::y"))
-    proc = cli(project.root, "run", "--tools", "bandit", "bad.py")
+    proc = qg(project.root, "run", "--tools", "bandit", "bad.py")
     assert proc.returncode == 1
     clean_streams(proc)
     assert proc.stdout.splitlines()[0] == (
@@ -56,11 +58,11 @@ def test_a_literal_with_escape_sequences_is_shown_not_obeyed(project: Project) -
     ],
 )
 def test_file_names_reach_the_log_as_text(
-    project: Project, name: str, shown: str
+    project: Project, name: str, shown: str, qg: InProcess
 ) -> None:
     project.write(name, F401)
     project.commit()
-    proc = cli(project.root, "run", "--all-files", "--tools", "flake8")
+    proc = qg(project.root, "run", "--all-files", "--tools", "flake8")
     assert proc.returncode == 1
     clean_streams(proc)
     assert (
@@ -70,12 +72,12 @@ def test_file_names_reach_the_log_as_text(
 
 
 def test_a_dangling_symlinks_target_and_a_config_value_are_escaped(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("good.py", '"""Doc."""\n')
     (project.root / "gone.py").symlink_to("x\n::error title=forged::boom")
     project.commit()
-    proc = cli(project.root, "run", "--all-files", "--tools", "flake8")
+    proc = qg(project.root, "run", "--all-files", "--tools", "flake8")
     assert proc.returncode == 0
     clean_streams(proc)
     assert "note: gone.py: a dangling symlink (to x\\n::error title=forged::boom)" in (
@@ -84,7 +86,7 @@ def test_a_dangling_symlinks_target_and_a_config_value_are_escaped(
     project.write(
         "pyproject.toml", '[tool.quality-gates]\nbaseline = "x\\n::error::y"\n'
     )
-    proc = cli(project.root, "run", "--tools", "flake8", "good.py")
+    proc = qg(project.root, "run", "--tools", "flake8", "good.py")
     assert proc.returncode == 2
     clean_streams(proc)
     assert proc.stderr.strip().endswith(
@@ -92,14 +94,16 @@ def test_a_dangling_symlinks_target_and_a_config_value_are_escaped(
     )
 
 
-def test_the_job_summary_shows_html_and_markdown_as_text(project: Project) -> None:
+def test_the_job_summary_shows_html_and_markdown_as_text(
+    project: Project, qg: InProcess
+) -> None:
     project.write(
         "bad.py",
         literal("<img src=https://e.example/t.png><h2>quality-gates run: passed</h2>"),
     )
     project.write("x`<img src=x onerror=alert(1)>`.py", F401)
     project.commit()
-    proc = cli(
+    proc = qg(
         project.root,
         "run",
         "--all-files",
@@ -127,10 +131,12 @@ def test_the_job_summary_shows_html_and_markdown_as_text(project: Project) -> No
         ("my file.py", "my%20file.py"),
     ],
 )
-def test_sarif_uris_are_percent_encoded(project: Project, name: str, uri: str) -> None:
+def test_sarif_uris_are_percent_encoded(
+    project: Project, name: str, uri: str, qg: InProcess
+) -> None:
     project.write(name, F401)
     project.commit()
-    proc = cli(
+    proc = qg(
         project.root, "run", "--all-files", "--tools", "flake8", "--format", "sarif"
     )
     assert proc.returncode == 1
@@ -142,11 +148,13 @@ def test_sarif_uris_are_percent_encoded(project: Project, name: str, uri: str) -
     assert location["artifactLocation"] == {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
-def test_a_255_byte_module_name_is_checked_by_every_tool(project: Project) -> None:
+def test_a_255_byte_module_name_is_checked_by_every_tool(
+    project: Project, qg: InProcess
+) -> None:
     name = "n" * 252 + ".py"
     project.write(name, F401)
     project.commit()
-    proc = cli(project.root, "run", "--all-files")
+    proc = qg(project.root, "run", "--all-files")
     assert proc.returncode == 1, proc.stderr
     assert (
         proc.stdout.splitlines()[0]
@@ -155,13 +163,13 @@ def test_a_255_byte_module_name_is_checked_by_every_tool(project: Project) -> No
 
 
 def test_a_name_that_is_not_utf8_is_listed_then_refused_in_one_line(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("bad.py", F401)
     (project.root / "caf\udce9.py").write_text(F401)  # bytes b"caf\xe9.py"
     project.commit()
     assert files.tracked_python_files(project.root) == ["bad.py", "caf\udce9.py"]
-    proc = cli(project.root, "run", "--all-files")
+    proc = qg(project.root, "run", "--all-files")
     assert proc.returncode == 2
     assert (
         "error: caf\\xe9.py: a file name that is not UTF-8 cannot be checked (flake8 "
@@ -169,7 +177,7 @@ def test_a_name_that_is_not_utf8_is_listed_then_refused_in_one_line(
         "[tool.quality-gates])"
     ) in proc.stdout.splitlines()
     project.write("pyproject.toml", '[tool.quality-gates]\nexclude = ["caf*"]\n')
-    proc = cli(project.root, "run", "--all-files")
+    proc = qg(project.root, "run", "--all-files")
     assert proc.returncode == 1 and "caf" not in proc.stdout + proc.stderr
 
 
@@ -192,12 +200,12 @@ def test_a_name_that_is_not_utf8_is_listed_then_refused_in_one_line(
     ],
 )
 def test_flake8s_own_reason_for_refusing_its_config(
-    project: Project, setting: str, error: str
+    project: Project, setting: str, error: str, qg: InProcess
 ) -> None:
     project.write(".flake8", f"[flake8]\n{setting}\n")
     project.write("a.py", '"""Doc."""\n')
     project.write("b.py", '"""Doc."""\n')
-    proc = cli(project.root, "run", "--tools", "flake8", "--no-cache", "a.py", "b.py")
+    proc = qg(project.root, "run", "--tools", "flake8", "--no-cache", "a.py", "b.py")
     assert proc.returncode == 2
     assert f"error: {error} (files: a.py, b.py)" in proc.stdout.splitlines()
 
@@ -206,12 +214,12 @@ def test_flake8s_own_reason_for_refusing_its_config(
     "exclude", ['"(unclosed"', '["^build/", "(unclosed"]', '"^build/"']
 )
 def test_mypy_exclude_is_accepted_as_mypy_accepts_it(
-    project: Project, exclude: str
+    project: Project, exclude: str, qg: InProcess
 ) -> None:
     """Compile ``exclude`` as mypy does: only to walk a folder, never for named files."""
     project.write("pyproject.toml", f"[tool.mypy]\nexclude = {exclude}\n")
     project.write("bad.py", '"""Doc."""\n\nx: int = "text"\n')
-    proc = cli(project.root, "run", "--tools", "mypy", "bad.py")
+    proc = qg(project.root, "run", "--tools", "mypy", "bad.py")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "bad.py:3:10: mypy assignment" in proc.stdout
 

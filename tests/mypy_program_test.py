@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, cli_json
+from conftest import InProcess, Project
+from gate_json import qg_json
 
 PYPROJECT = '[project]\nname = "pkg"\nversion = "1"\n'
 
@@ -26,8 +27,8 @@ def mypy_rows(report: dict[str, Any]) -> list[tuple[str, str, int]]:
     ]
 
 
-def run(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    code, report, _ = cli_json(project.root, "run", "--tools", "mypy", *args)
+def run(qg: InProcess, project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    code, report, _ = qg_json(qg, project.root, "run", "--tools", "mypy", *args)
     return code, report
 
 
@@ -59,50 +60,54 @@ def src_layout(project: Project) -> Project:
 
 @pytest.mark.parametrize("venv", [False, True], ids=["no-venv", "editable-venv"])
 def test_staged_run_and_all_files_agree_on_a_src_layout(
-    src_layout: Project, venv: bool
+    src_layout: Project, venv: bool, qg: InProcess
 ) -> None:
     if venv:
         editable_venv(src_layout.root, "src")
-    code, whole = run(src_layout, "--all-files")
+    code, whole = run(qg, src_layout, "--all-files")
     expected = [("src/pkg/a.py", "assignment", 3)]
     assert (code, whole["errors"], mypy_rows(whole)) == (1, [], expected)
-    code, staged = run(src_layout, "src/pkg/c.py")
+    code, staged = run(qg, src_layout, "src/pkg/c.py")
     assert (code, staged["errors"], mypy_rows(staged)) == (1, [], expected)
 
 
 def test_staged_change_that_breaks_an_unstaged_caller_fails(
-    src_layout: Project,
+    src_layout: Project, qg: InProcess
 ) -> None:
-    assert run(src_layout, "--all-files")[1]["errors"] == []
+    assert run(qg, src_layout, "--all-files")[1]["errors"] == []
     src_layout.write("src/pkg/b.py", "def g() -> str:\n    return '1'\n")
-    code, report = run(src_layout, "src/pkg/b.py")
+    code, report = run(qg, src_layout, "src/pkg/b.py")
     assert code == 0  # a.py's x: str = g() is now right
     src_layout.write("src/pkg/b.py", "def g(n: int) -> str:\n    return '1'\n")
-    code, report = run(src_layout, "src/pkg/b.py")
+    code, report = run(qg, src_layout, "src/pkg/b.py")
     assert (code, mypy_rows(report)) == (1, [("src/pkg/a.py", "call-arg", 3)])
 
 
-def test_no_parent_module_is_a_finding_the_baseline_holds(project: Project) -> None:
+def test_no_parent_module_is_a_finding_the_baseline_holds(
+    project: Project, qg: InProcess
+) -> None:
     project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["mypy"]\n')
     project.write("pkg/__init__.py", "")
     project.write("pkg/m.py", 'x: int = "a"\n')
     # tests/data is no package: mypy names beyond/ a top-level package and stops
     project.write("tests/data/beyond/__init__.py", "from .. import other\n")
     project.commit("a relative import past the top")
-    code, report = run(project, "--all-files")
+    code, report = run(qg, project, "--all-files")
     assert (code, report["errors"]) == (1, [])
     assert mypy_rows(report) == [
         ("pkg/m.py", "assignment", 1),
         ("tests/data/beyond/__init__.py", "tool-error", 1),
     ]
     assert "No parent module" in report["findings"][1]["message"]
-    proc = cli(project.root, "baseline")
+    proc = qg(project.root, "baseline")
     assert proc.returncode == 0, proc.stderr
-    assert run(project, "--all-files")[0] == 0
-    assert run(project, "pkg/m.py")[0] == 0
+    assert run(qg, project, "--all-files")[0] == 0
+    assert run(qg, project, "pkg/m.py")[0] == 0
 
 
-def test_a_mypy_note_about_its_config_is_not_an_error(project: Project) -> None:
+def test_a_mypy_note_about_its_config_is_not_an_error(
+    project: Project, qg: InProcess
+) -> None:
     project.write(
         "pyproject.toml",
         "[tool.mypy]\nwarn_unused_configs = true\n\n"
@@ -110,7 +115,7 @@ def test_a_mypy_note_about_its_config_is_not_an_error(project: Project) -> None:
     )
     project.write("m.py", "x: int = 1\n")
     project.commit("config with an override for modules outside the run")
-    code, report = run(project, "m.py")
+    code, report = run(qg, project, "m.py")
     assert (code, report["errors"], report["findings"]) == (0, [], [])
 
 
@@ -139,16 +144,16 @@ def test_a_mypy_note_about_its_config_is_not_an_error(project: Project) -> None:
     ],
 )
 def test_staged_and_all_files_agree_on_other_layouts(
-    project: Project, files: dict[str, str]
+    project: Project, files: dict[str, str], qg: InProcess
 ) -> None:
     for name, text in files.items():
         project.write(name, text)
     project.commit("layout")
-    code, whole = run(project, "--all-files")
+    code, whole = run(qg, project, "--all-files")
     assert (code, whole["errors"]) == (1, [])
     rows = mypy_rows(whole)
     assert {rule for _, rule, _ in rows} == {"return-value", "assignment"}
     for name in files:
         if name.endswith(".py"):
-            code, staged = run(project, name)
+            code, staged = run(qg, project, name)
             assert (code, staged["errors"], mypy_rows(staged)) == (1, [], rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO, InProcess, Project, cli
+from conftest import REPO, InProcess, Project
 from quality_gates import score, tools
 from quality_gates.errors import GateError
 from quality_gates.findings import Finding
@@ -157,9 +157,11 @@ def make(project: Project, extra: str = "") -> None:
     project.commit("code")
 
 
-def test_score_json_recomputes_from_its_own_findings(project: Project) -> None:
+def test_score_json_recomputes_from_its_own_findings(
+    project: Project, qg: InProcess
+) -> None:
     make(project)
-    proc = cli(project.root, "score", "--format", "json")
+    proc = qg(project.root, "score", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     found = [Finding.from_dict(f) for f in data["findings"]]
@@ -175,9 +177,9 @@ def test_score_json_recomputes_from_its_own_findings(project: Project) -> None:
     assert data["summary"]["debt"] == "12m"
 
 
-def test_score_text_names_the_costliest_rules(project: Project) -> None:
+def test_score_text_names_the_costliest_rules(project: Project, qg: InProcess) -> None:
     make(project, "[tool.quality-gates.costs]\nE225 = 25\n")
-    proc = cli(project.root, "score")
+    proc = qg(project.root, "score")
     assert proc.returncode == 0, proc.stderr
     assert "score " in proc.stdout and "rating " in proc.stdout
     assert "debt 35m (35 min)" in proc.stdout
@@ -218,16 +220,16 @@ def test_bad_score_config_is_exit_2(
 
 
 def test_thresholds_fail_with_reasons_even_without_new_findings(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     make(project)
-    assert cli(project.root, "baseline").returncode == 0
-    passed = cli(
+    assert qg(project.root, "baseline").returncode == 0
+    passed = qg(
         project.root, "run", "--all-files", "--fail-under", "70", "--max-debt", "12"
     )
     assert passed.returncode == 0, passed.stderr
     assert "thresholds met" in passed.stderr + passed.stdout
-    failed = cli(
+    failed = qg(
         project.root, "run", "--all-files", "--fail-under", "90", "--max-debt", "11"
     )
     assert failed.returncode == 1
@@ -236,12 +238,12 @@ def test_thresholds_fail_with_reasons_even_without_new_findings(
     assert "debt 12m (12 min) is over max-debt 11 min" in out
 
 
-def test_threshold_from_config_and_option_wins(project: Project) -> None:
+def test_threshold_from_config_and_option_wins(project: Project, qg: InProcess) -> None:
     make(project, "fail-under = 95\n")
-    assert cli(project.root, "baseline").returncode == 0
-    assert cli(project.root, "run", "--all-files").returncode == 1
-    assert cli(project.root, "run", "--all-files", "--fail-under", "50").returncode == 0
-    bad = cli(project.root, "run", "--all-files", "--fail-under", "101")
+    assert qg(project.root, "baseline").returncode == 0
+    assert qg(project.root, "run", "--all-files").returncode == 1
+    assert qg(project.root, "run", "--all-files", "--fail-under", "50").returncode == 0
+    bad = qg(project.root, "run", "--all-files", "--fail-under", "101")
     assert bad.returncode == 2 and "--fail-under must be from 0 to 100" in bad.stderr
 
 

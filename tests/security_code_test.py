@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import InProcess, Project, cli
+from conftest import InProcess, Project
 
 RISKY = '''\
 import hashlib
@@ -47,9 +47,9 @@ def make(project: Project, pyproject: str = "") -> None:
     project.commit("app")
 
 
-def test_bandit_findings_fail_the_gate(project: Project) -> None:
+def test_bandit_findings_fail_the_gate(project: Project, qg: InProcess) -> None:
     make(project)
-    proc = cli(project.root, "security", "--no-deps", "--format", "json")
+    proc = qg(project.root, "security", "--no-deps", "--format", "json")
     assert proc.returncode == 1, proc.stderr
     assert rules(proc.stdout) == {"B404", "B602", "B324", "B108", "B101"}
     report = json.loads(proc.stdout)
@@ -93,36 +93,38 @@ def test_bandit_findings_fail_the_gate(project: Project) -> None:
     ],
 )
 def test_thresholds(
-    project: Project, args: list[str], config: str, expected: set[str]
+    project: Project, args: list[str], config: str, expected: set[str], qg: InProcess
 ) -> None:
     make(project, config)
-    proc = cli(project.root, "security", "--no-deps", "--format", "json", *args)
+    proc = qg(project.root, "security", "--no-deps", "--format", "json", *args)
     assert proc.returncode == 1, proc.stderr
     assert rules(proc.stdout) == expected
 
 
-def test_threshold_high_on_clean_code_passes(project: Project) -> None:
+def test_threshold_high_on_clean_code_passes(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n')
     project.write("app.py", 'def check(value):\n    """Check."""\n    assert value\n')
     project.commit("app")
-    low = cli(project.root, "security", "--no-deps", "--format", "json")
+    low = qg(project.root, "security", "--no-deps", "--format", "json")
     assert low.returncode == 1  # B101 is LOW
     assert rules(low.stdout) == {"B101"}
-    proc = cli(project.root, "security", "--no-deps", "--severity-threshold", "medium")
+    proc = qg(project.root, "security", "--no-deps", "--severity-threshold", "medium")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_tool_bandit_skips_in_pyproject_are_honoured(project: Project) -> None:
+def test_tool_bandit_skips_in_pyproject_are_honoured(
+    project: Project, qg: InProcess
+) -> None:
     make(project, '[tool.bandit]\nskips = ["B101", "B404", "B602"]\n')
-    proc = cli(project.root, "security", "--no-deps", "--format", "json")
+    proc = qg(project.root, "security", "--no-deps", "--format", "json")
     assert proc.returncode == 1
     assert rules(proc.stdout) == {"B324", "B108"}
 
 
-def test_dot_bandit_ini_is_honoured(project: Project) -> None:
+def test_dot_bandit_ini_is_honoured(project: Project, qg: InProcess) -> None:
     make(project)
     project.write(".bandit", "[bandit]\nskips = B101,B108\n")
-    proc = cli(project.root, "security", "--no-deps", "--format", "json", "app.py")
+    proc = qg(project.root, "security", "--no-deps", "--format", "json", "app.py")
     assert rules(proc.stdout) == {"B404", "B602", "B324"}
 
 
@@ -142,16 +144,18 @@ def test_unknown_security_key_is_exit_2(project: Project, qg: InProcess) -> None
     assert "unknown key 'severity'" in proc.stderr
 
 
-def test_syntax_error_is_a_finding_not_a_pass(project: Project) -> None:
+def test_syntax_error_is_a_finding_not_a_pass(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n')
     project.write("broken.py", "def f(:\n")
     project.commit("broken")
-    proc = cli(project.root, "security", "--no-deps", "--format", "json")
+    proc = qg(project.root, "security", "--no-deps", "--format", "json")
     assert proc.returncode == 1
     assert rules(proc.stdout) == {"E999"}
 
 
-def test_run_bandit_hook_uses_the_same_thresholds(project: Project) -> None:
+def test_run_bandit_hook_uses_the_same_thresholds(
+    project: Project, qg: InProcess
+) -> None:
     make(project, '[tool.quality-gates.security]\nseverity-threshold = "high"\n')
-    proc = cli(project.root, "run", "--tools", "bandit", "--format", "json", "app.py")
+    proc = qg(project.root, "run", "--tools", "bandit", "--format", "json", "app.py")
     assert rules(proc.stdout) == {"B602", "B324"}

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Project, cli
+from conftest import InProcess, Project
 from quality_gates.errors import GateError
 from quality_gates.security import ignores
 from security_osv_standin import requests_2018, requests_2023
@@ -36,8 +36,10 @@ def make(project: Project, ignore_toml: str) -> None:
     project.commit("project")
 
 
-def run(project: Project, *extra: str) -> tuple[int, dict[str, Any], str]:
-    proc = cli(
+def run(
+    qg: InProcess, project: Project, *extra: str
+) -> tuple[int, dict[str, Any], str]:
+    proc = qg(
         project.root,
         "security",
         "-r",
@@ -67,7 +69,7 @@ def entry(
 
 
 def test_active_ignores_hide_advisories_by_alias_and_code_by_path(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     make(
         project,
@@ -76,7 +78,7 @@ def test_active_ignores_hide_advisories_by_alias_and_code_by_path(
         + entry("B404", FUTURE, "subprocess is the point", "src/*")
         + entry("B602", FUTURE, "trusted input", "src"),
     )
-    code, report, _ = run(project)
+    code, report, _ = run(qg, project)
     assert code == 0, report
     assert report["findings"] == []
     ignored = report["summary"]["ignored"]
@@ -85,13 +87,15 @@ def test_active_ignores_hide_advisories_by_alias_and_code_by_path(
     assert report["summary"]["unused_ignores"] == []
 
 
-def test_expired_ignore_stops_applying_and_fails_naming_it(project: Project) -> None:
+def test_expired_ignore_stops_applying_and_fails_naming_it(
+    project: Project, qg: InProcess
+) -> None:
     make(
         project,
         entry("PYSEC-2018-28", PAST, "waiting for upstream")
         + entry("GHSA-j8r2-6x86-q33q", FUTURE),
     )
-    code, report, _ = run(project, "--no-code")
+    code, report, _ = run(qg, project, "--no-code")
     assert code == 1
     rules = {f["rule"]: f for f in report["findings"]}
     assert set(rules) == {"PYSEC-2018-28", "expired-ignore"}
@@ -103,32 +107,34 @@ def test_expired_ignore_stops_applying_and_fails_naming_it(project: Project) -> 
     ]
 
 
-def test_ignore_valid_through_its_date(project: Project) -> None:
+def test_ignore_valid_through_its_date(project: Project, qg: InProcess) -> None:
     make(
         project,
         entry("PYSEC-2018-28", TODAY.isoformat())
         + entry("PYSEC-2023-74", TODAY.isoformat()),
     )
-    code, report, _ = run(project, "--no-code")
+    code, report, _ = run(qg, project, "--no-code")
     assert (code, report["findings"]) == (0, []), report
     summary = report["summary"]
     assert (summary["expired_ignores"], summary["unused_ignores"]) == ([], [])
     assert len(summary["ignored"]) == 2, summary["ignored"]
 
 
-def test_expired_ignore_that_matches_nothing_still_fails(project: Project) -> None:
+def test_expired_ignore_that_matches_nothing_still_fails(
+    project: Project, qg: InProcess
+) -> None:
     make(
         project,
         entry("PYSEC-2018-28", FUTURE)
         + entry("GHSA-j8r2-6x86-q33q", FUTURE)
         + entry("CVE-2000-0001", PAST),
     )
-    code, report, _ = run(project, "--no-code")
+    code, report, _ = run(qg, project, "--no-code")
     assert code == 1
     assert [f["rule"] for f in report["findings"]] == ["expired-ignore"]
 
 
-def test_unused_ignores_are_reported(project: Project) -> None:
+def test_unused_ignores_are_reported(project: Project, qg: InProcess) -> None:
     make(
         project,
         entry("PYSEC-2018-28", FUTURE)
@@ -136,7 +142,7 @@ def test_unused_ignores_are_reported(project: Project) -> None:
         + entry("CVE-1999-0001", FUTURE, "old")
         + entry("B105", FUTURE, "fixtures", "tests/*"),
     )
-    code, report, _ = run(project, "--no-code")
+    code, report, _ = run(qg, project, "--no-code")
     assert code == 0
     # bandit did not run, so the B105 ignore is not called unused
     assert report["summary"]["unused_ignores"] == [
@@ -145,7 +151,7 @@ def test_unused_ignores_are_reported(project: Project) -> None:
     assert any(
         "ignore matched nothing: CVE-1999-0001" in note for note in report["notes"]
     )
-    code, report, _ = run(project)
+    code, report, _ = run(qg, project)
     assert code == 1  # bandit's B404/B602 are not ignored here
     assert (
         f"B105 in tests/* (until {FUTURE}: fixtures)"
@@ -199,10 +205,10 @@ def test_unused_ignores_are_reported(project: Project) -> None:
     ],
 )
 def test_invalid_ignores_are_config_errors(
-    project: Project, toml: str, message: str
+    project: Project, toml: str, message: str, qg: InProcess
 ) -> None:
     make(project, toml)
-    code, _, stderr = run(project)
+    code, _, stderr = run(qg, project)
     assert code == 2
     assert message in stderr
     assert "Traceback" not in stderr

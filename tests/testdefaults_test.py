@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, cli_json, run_tool
+from conftest import InProcess, Project, run_tool
+from gate_json import qg_json
 from quality_gates import cli as cli_mod
 from quality_gates.tools import base, testdefaults
 
@@ -42,9 +43,9 @@ def found(report: dict[str, Any]) -> Found:
     return {(f["tool"], f["rule"], f["path"], f["line"]) for f in report["findings"]}
 
 
-def gate(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    code, report, stderr = cli_json(
-        project.root, "run", "--all-files", "--tools", "bandit,flake8", *args
+def gate(qg: InProcess, project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    code, report, stderr = qg_json(
+        qg, project.root, "run", "--all-files", "--tools", "bandit,flake8", *args
     )
     assert not report["errors"], (report["errors"], stderr)
     return code, report
@@ -78,9 +79,9 @@ def docstrings(findings: Found) -> Found:
 
 
 def test_asserts_and_missing_docstrings_are_left_out_of_test_files_only(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
-    code, report = gate(layout(project))
+    code, report = gate(qg, layout(project))
     assert code == 1
     assert docstrings(found(report)) == {
         ("bandit", "B101", "src/app.py", 2),
@@ -113,11 +114,11 @@ def test_asserts_and_missing_docstrings_are_left_out_of_test_files_only(
 
 
 def test_findings_are_the_tools_own_under_the_equivalent_config(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     """What the gate reports is what each tool reports when told the same."""
     root = layout(project).root
-    _, report = gate(project)
+    _, report = gate(qg, project)
     (root / "skip.toml").write_text(
         '[tool.bandit.assert_used]\nskips = ["././tests/test_app.py", '
         '"././tests/conftest.py"]\n'
@@ -150,10 +151,10 @@ def test_findings_are_the_tools_own_under_the_equivalent_config(
     ],
 )
 def test_a_project_bandit_config_gets_exactly_bandits_findings(
-    project: Project, name: str, text: str, args: list[str]
+    project: Project, name: str, text: str, args: list[str], qg: InProcess
 ) -> None:
     layout(project, **{name: text})
-    _, report = gate(project)
+    _, report = gate(qg, project)
     ours = {f for f in found(report) if f[0] == "bandit"}
     assert ours == bandit_by_hand(project.root, *args)
     assert ("bandit", "B101", "tests/test_app.py", 2) in ours
@@ -174,17 +175,17 @@ def test_a_project_bandit_config_gets_exactly_bandits_findings(
     ],
 )
 def test_a_project_docstring_config_gets_exactly_flake8s_findings(
-    project: Project, flake8_config: str
+    project: Project, flake8_config: str, qg: InProcess
 ) -> None:
     layout(project, **{"setup.cfg": "[flake8]\n" + flake8_config})
-    _, report = gate(project)
+    _, report = gate(qg, project)
     ours = docstrings({f for f in found(report) if f[0] == "flake8"})
     assert ours == docstrings(flake8_by_hand(project.root))
     assert ("flake8", "D103", "tests/test_app.py", 1) in ours
 
 
 def test_a_flake8_config_without_docstrings_keeps_the_default_and_its_ignores(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     """The project's per-file-ignores still hold in the test files, D1 added."""
     long = "\n\nx = '" + "a" * 100 + "'  \n"
@@ -199,7 +200,7 @@ def test_a_flake8_config_without_docstrings_keeps_the_default_and_its_ignores(
             "tests/helpers.py": HELPER + long,
         },
     )
-    _, report = gate(project)
+    _, report = gate(qg, project)
     flake8 = {f for f in found(report) if f[0] == "flake8"}
     assert {f for f in flake8 if f[2] == "tests/test_app.py"} == {
         ("flake8", "D300", "tests/test_app.py", 8),
@@ -213,14 +214,16 @@ def test_a_flake8_config_without_docstrings_keeps_the_default_and_its_ignores(
     }
 
 
-def test_whether_a_file_is_a_test_is_part_of_its_cache_key(project: Project) -> None:
+def test_whether_a_file_is_a_test_is_part_of_its_cache_key(
+    project: Project, qg: InProcess
+) -> None:
     layout(project)
-    _, first = gate(project)
+    _, first = gate(qg, project)
     assert ("flake8", "D103", "tests/test_app.py", 1) not in found(first)
     # pytest.ini is read before pyproject.toml, and by no tool: only the file it
     # moves out of the tests is checked again
     project.write("pytest.ini", "[pytest]\npython_files = *_spec.py\n")
-    _, second = gate(project)
+    _, second = gate(qg, project)
     assert {"bandit": 3, "flake8": 3} == {
         tool: second["tools"][tool]["cached"] for tool in ("bandit", "flake8")
     }
@@ -231,10 +234,10 @@ def test_whether_a_file_is_a_test_is_part_of_its_cache_key(project: Project) -> 
     project.write(
         "pyproject.toml", PYTEST + '[tool.quality-gates]\ntest-files = ["tests"]\n'
     )
-    _, third = gate(project)
+    _, third = gate(qg, project)
     left = {"B101", "D100", "D103"}
     assert not {f for f in found(third) if f[2].startswith("tests/") and f[1] in left}
-    _, fourth = gate(project)
+    _, fourth = gate(qg, project)
     assert fourth["tools"]["flake8"]["cached"] == 4
     assert found(fourth) == found(third)
 
@@ -246,9 +249,11 @@ def test_whether_a_file_is_a_test_is_part_of_its_cache_key(project: Project) -> 
         pytest.param("tests/test_é*?.py", id="non-ascii-and-wildcards"),
     ],
 )
-def test_odd_file_names_are_named_exactly(project: Project, name: str) -> None:
+def test_odd_file_names_are_named_exactly(
+    project: Project, name: str, qg: InProcess
+) -> None:
     layout(project, **{name: TEST})
-    _, report = gate(project)
+    _, report = gate(qg, project)
     mine = {f[1] for f in found(report) if f[2] == name}
     assert mine == {"B105", "D300", "D400", "D403"}
 
@@ -281,11 +286,13 @@ def test_many_test_files_run_in_parts_with_the_same_findings(
     assert len(runs) == 8 and sum(n for _, n in runs) == 10
 
 
-def test_per_file_ignores_flake8_refuses_is_flake8s_error(project: Project) -> None:
+def test_per_file_ignores_flake8_refuses_is_flake8s_error(
+    project: Project, qg: InProcess
+) -> None:
     """The same error as flake8 gives without the suite's default for tests."""
     layout(project, **{"setup.cfg": "[flake8]\nper-file-ignores = tests/*\n"})
     args = ("run", "--all-files", "--tools", "flake8")
-    code, report, _ = cli_json(project.root, *args)
+    code, report, _ = qg_json(qg, project.root, *args)
     assert code == 2
     (error,) = report["errors"]
     assert error.startswith(  # flake8's own reason (#22)
@@ -293,7 +300,7 @@ def test_per_file_ignores_flake8_refuses_is_flake8s_error(project: Project) -> N
         "mapping from file exclude patterns to ignore codes."
     )
     project.write("pyproject.toml", PYTEST + "[tool.quality-gates]\ntest-files = []\n")
-    assert cli_json(project.root, *args)[1]["errors"] == [error]
+    assert qg_json(qg, project.root, *args)[1]["errors"] == [error]
 
 
 def test_entries_merge_the_project_codes_and_outgrow_its_pattern() -> None:
@@ -323,9 +330,9 @@ def test_bandit_config_names_each_file_literally() -> None:
     ]
 
 
-def test_score_text_splits_tests_and_the_rest(project: Project) -> None:
+def test_score_text_splits_tests_and_the_rest(project: Project, qg: InProcess) -> None:
     layout(project)
-    proc = cli(project.root, "score", "--tools", "bandit,flake8")
+    proc = qg(project.root, "score", "--tools", "bandit,flake8")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     at = lines.index("tests and the rest:")
