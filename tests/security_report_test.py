@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, validate_sarif
+from conftest import InProcess, Project, cli, validate_sarif
 from security_osv_standin import jinja_2019, osv_record, requests_2018
 
 # real advisories (abridged OSV records as in OSV's PyPI/all.zip)
@@ -62,9 +62,11 @@ def make(project: Project, zipped: bool = True) -> str:
     return "all.zip"
 
 
-def test_pyproject_dependencies_against_zip_text(project: Project) -> None:
+def test_pyproject_dependencies_against_zip_text(
+    project: Project, qg: InProcess
+) -> None:
     db = make(project)
-    proc = cli(project.root, "security", "--vuln-db", db)
+    proc = qg(project.root, "security", "--vuln-db", db)
     assert proc.returncode == 1, proc.stderr
     out = proc.stdout
     assert (
@@ -80,11 +82,11 @@ def test_pyproject_dependencies_against_zip_text(project: Project) -> None:
 
 
 def test_sarif_is_valid_and_rules_carry_help_and_security_severity(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     db = make(project, zipped=False)
     target = tmp_path / "security.sarif"
-    proc = cli(
+    proc = qg(
         project.root,
         "security",
         "--vuln-db",
@@ -128,7 +130,7 @@ def test_sarif_is_valid_and_rules_carry_help_and_security_severity(
             )
 
 
-def test_sarif_with_expired_ignore_is_valid(project: Project) -> None:
+def test_sarif_with_expired_ignore_is_valid(project: Project, qg: InProcess) -> None:
     db = make(project)
     text = (project.root / "pyproject.toml").read_text()
     project.write(
@@ -136,7 +138,7 @@ def test_sarif_with_expired_ignore_is_valid(project: Project) -> None:
         text
         + '\n[[tool.quality-gates.ignore]]\nid = "CVE-2019-10906"\nreason = "r"\nuntil = 2020-01-01\n',
     )
-    proc = cli(
+    proc = qg(
         project.root, "security", "--vuln-db", db, "--no-code", "--format", "sarif"
     )
     assert proc.returncode == 1
@@ -149,15 +151,15 @@ def test_sarif_with_expired_ignore_is_valid(project: Project) -> None:
     )
 
 
-def test_github_annotations_and_markdown(project: Project) -> None:
+def test_github_annotations_and_markdown(project: Project, qg: InProcess) -> None:
     db = make(project)
-    github = cli(project.root, "security", "--vuln-db", db, "--format", "github")
+    github = qg(project.root, "security", "--vuln-db", db, "--format", "github")
     assert github.returncode == 1
     assert (
         "::error file=pyproject.toml,line=5,col=1,title=dependency-audit PYSEC-2018-28::requests 2.19.0"
         in github.stdout
     )
-    markdown = cli(project.root, "security", "--vuln-db", db, "--format", "markdown")
+    markdown = qg(project.root, "security", "--vuln-db", db, "--format", "markdown")
     assert markdown.stdout.startswith("## quality-gates security: failed")
     assert (
         "| `pyproject.toml` | 6 | dependency-audit | GHSA-462w-v97r-4m45 |"
@@ -166,9 +168,11 @@ def test_github_annotations_and_markdown(project: Project) -> None:
     assert "smallest fix: upgrade to 3.1.3" in markdown.stdout
 
 
-def test_json_summary_lists_each_vulnerable_dependency(project: Project) -> None:
+def test_json_summary_lists_each_vulnerable_dependency(
+    project: Project, qg: InProcess
+) -> None:
     db = make(project)
-    proc = cli(
+    proc = qg(
         project.root, "security", "--vuln-db", db, "--no-code", "--format", "json"
     )
     report = json.loads(proc.stdout)
@@ -186,10 +190,10 @@ def test_json_summary_lists_each_vulnerable_dependency(project: Project) -> None
 
 
 def test_severity_threshold_applies_to_advisories_with_a_score(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     db = make(project)
-    proc = cli(
+    proc = qg(
         project.root,
         "security",
         "--vuln-db",
@@ -212,7 +216,7 @@ def test_severity_threshold_applies_to_advisories_with_a_score(
 
 @pytest.mark.parametrize("damage", ["truncated-zip", "invalid-record", "missing"])
 def test_damaged_vuln_db_is_exit_2_naming_the_file(
-    project: Project, damage: str
+    project: Project, damage: str, qg: InProcess
 ) -> None:
     db = make(project)
     path = project.root / db
@@ -226,7 +230,7 @@ def test_damaged_vuln_db_is_exit_2_naming_the_file(
     else:
         path.unlink()
         expected = "all.zip: no such file or folder"
-    proc = cli(project.root, "security", "--vuln-db", db, "--no-code")
+    proc = qg(project.root, "security", "--vuln-db", db, "--no-code")
     assert proc.returncode == 2
     out = proc.stdout + proc.stderr
     assert expected in out
@@ -234,12 +238,12 @@ def test_damaged_vuln_db_is_exit_2_naming_the_file(
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_each_error_is_said_once(project: Project, fmt: str) -> None:
+def test_each_error_is_said_once(project: Project, fmt: str, qg: InProcess) -> None:
     """A machine format on stdout still names the error on stderr, but only once."""
     db = make(project)
     path = project.root / db
     path.write_bytes(path.read_bytes()[:100])
-    proc = cli(project.root, "security", "--vuln-db", db, "--no-code", "--format", fmt)
+    proc = qg(project.root, "security", "--vuln-db", db, "--no-code", "--format", fmt)
     assert proc.returncode == 2
     said = (proc.stdout + proc.stderr).count(
         "error: --vuln-db all.zip: not a readable zip"
@@ -296,23 +300,27 @@ def test_a_project_table_without_dependencies_declares_none(project: Project) ->
     assert "error: nothing of the project to audit" in computed.stderr
 
 
-def test_vuln_db_from_config_relative_to_the_project(project: Project) -> None:
+def test_vuln_db_from_config_relative_to_the_project(
+    project: Project, qg: InProcess
+) -> None:
     db = make(project)
     text = (project.root / "pyproject.toml").read_text()
     project.write(
         "pyproject.toml", text + f'\n[tool.quality-gates.security]\nvuln-db = "{db}"\n'
     )
     (project.root / "sub").mkdir()
-    proc = cli(project.root / "sub", "security", "--no-code", "--format", "json")
+    proc = qg(project.root / "sub", "security", "--no-code", "--format", "json")
     assert proc.returncode == 1, proc.stderr
     assert len(json.loads(proc.stdout)["findings"]) == 3
 
 
-def test_nothing_auditable_is_exit_2(project: Project, tmp_path: Path) -> None:
+def test_nothing_auditable_is_exit_2(
+    project: Project, tmp_path: Path, qg: InProcess
+) -> None:
     project.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1"\n')
     project.write("requirements.txt", "surely-not-installed-package>=1\n")
     project.write("osv/PYSEC-2018-28.json", json.dumps(RECORDS[0]))
-    proc = cli(
+    proc = qg(
         project.root,
         "security",
         "-r",
