@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HOOKS, InProcess, Project, cli
+from conftest import HOOKS, InProcess, Project
 from quality_gates import commands
 from quality_gates.ci import (
     action_options,
@@ -42,12 +42,10 @@ def read_outputs(tmp_path: Path) -> dict[str, str]:
 
 
 def test_needs_fails_on_a_failed_cell_with_annotation_summary_and_output(
-    tmp_path: Path,
+    tmp_path: Path, qg: InProcess
 ) -> None:
     needs = json.dumps({"test": {"result": "failure"}, "lint": {"result": "success"}})
-    proc = cli(
-        tmp_path, "ci", "needs", "--needs-json", needs, env=actions_env(tmp_path)
-    )
+    proc = qg(tmp_path, "ci", "needs", "--needs-json", needs, env=actions_env(tmp_path))
     assert proc.returncode == 1
     assert "::error title=needed jobs::needed job 'test' failed" in proc.stdout
     assert "| test | failure |" in (tmp_path / "summary").read_text()
@@ -63,13 +61,13 @@ def test_needs_reads_the_environment_and_rejects_empty(
 
 
 def test_gate_all_writes_sarif_json_summary_outputs(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)
     project.commit()
     env = actions_env(tmp_path)
-    proc = cli(
+    proc = qg(
         project.root,
         "ci",
         "gate",
@@ -100,7 +98,7 @@ def test_gate_all_writes_sarif_json_summary_outputs(
 
 
 def test_gate_an_empty_shard_passes_and_says_so(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)
@@ -110,7 +108,7 @@ def test_gate_an_empty_shard_passes_and_says_so(
         folder = tmp_path / f"shard-{i}"  # each shard's job has its own summary
         folder.mkdir()
         argv = ["--mode", "all", "--shard-index", str(i), "--shard-count", "2"]
-        proc = cli(project.root, "ci", "gate", *argv, env=actions_env(folder))
+        proc = qg(project.root, "ci", "gate", *argv, env=actions_env(folder))
         codes.append(proc.returncode)
         summary = folder / "summary"
         summaries.append(summary.read_text() if summary.exists() else "")
@@ -147,13 +145,13 @@ def test_report_needs_a_subcommand(tmp_path: Path, qg: InProcess) -> None:
 
 
 def test_report_of_score_prints_the_score_table(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     """``ci report -- score`` logs score's own table and publishes the score."""
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)
     project.commit()
-    proc = cli(project.root, "ci", "report", "--", "score", env=actions_env(tmp_path))
+    proc = qg(project.root, "ci", "report", "--", "score", env=actions_env(tmp_path))
     assert proc.returncode == 0, proc.stderr
     outputs = read_outputs(tmp_path)
     # the table's first line is the published score and rating
@@ -164,14 +162,14 @@ def test_report_of_score_prints_the_score_table(
     assert "by tool:\n  flake8 " in proc.stdout
 
 
-def test_merge_of_two_shards(project: Project, tmp_path: Path) -> None:
+def test_merge_of_two_shards(project: Project, tmp_path: Path, qg: InProcess) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write("a.py", BAD)
     project.write("b.py", BAD)
     project.commit()
     shards = tmp_path / "shards"
     for i in range(2):
-        cli(
+        qg(
             project.root,
             "ci",
             "gate",
@@ -185,7 +183,7 @@ def test_merge_of_two_shards(project: Project, tmp_path: Path) -> None:
             str(shards / f"{i}.json"),
             env=actions_env(tmp_path / f"s{i}"),
         )
-    proc = cli(
+    proc = qg(
         project.root,
         "ci",
         "merge",
@@ -224,7 +222,7 @@ def tested(project: Project) -> Project:
 
 
 def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
-    tested: Project, tmp_path: Path
+    tested: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     root = tested.root
     for i in range(2):
@@ -240,7 +238,7 @@ def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
         d.read()
         assert d.measured_files() == {"calc.py"}
     assert action_options.anchor_coverage(root) == [".coverage.s0", ".coverage.s1"]
-    proc = cli(root, "coverage", "--combine", "--fail-under", "50", "--format", "json")
+    proc = qg(root, "coverage", "--combine", "--fail-under", "50", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["percent"] == pytest.approx(
         83.33, abs=0.01
@@ -248,7 +246,7 @@ def test_pytest_cells_make_relative_data_that_combines_to_the_whole(
 
 
 def test_ci_coverage_warns_on_a_pull_request_and_fails_on_a_push_under_fail_under(
-    tested: Project, tmp_path: Path
+    tested: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     """The coverage-gate action's step: the total is judged on the whole tree only."""
     root = tested.root
@@ -260,7 +258,7 @@ def test_ci_coverage_warns_on_a_pull_request_and_fails_on_a_push_under_fail_unde
     args = ("ci", "coverage", "--fail-under", "95", "--json", "c.json")
     missed = "total coverage 83.33% is under fail-under 95%"
 
-    pr = cli(
+    pr = qg(
         root,
         *args,
         "--diff-base",
@@ -277,7 +275,7 @@ def test_ci_coverage_warns_on_a_pull_request_and_fails_on_a_push_under_fail_unde
         [missed],
     )
 
-    push = cli(root, *args, env=actions_env(tmp_path, GITHUB_EVENT_NAME="push"))
+    push = qg(root, *args, env=actions_env(tmp_path, GITHUB_EVENT_NAME="push"))
     assert push.returncode == 1, push.stdout + push.stderr
     assert f"::error title=coverage fail-under::.coverage: {escaped}: add tests" in (
         push.stdout
@@ -606,7 +604,7 @@ def test_coverage_options() -> None:
 
 
 def test_the_tools_never_write_the_workflows_outputs(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     """Black 26 appends is_formatted=... to $GITHUB_OUTPUT when it inherits it."""
     project.write("pyproject.toml", PYPROJECT.replace('["flake8"]', '["black"]'))
@@ -614,13 +612,13 @@ def test_the_tools_never_write_the_workflows_outputs(
     project.commit()
     env = actions_env(tmp_path, GITHUB_ENV=str(tmp_path / "env"), GITHUB_ACTIONS="true")
     (tmp_path / "env").write_text("")
-    proc = cli(project.root, "ci", "gate", "--mode", "all", env=env)
+    proc = qg(project.root, "ci", "gate", "--mode", "all", env=env)
     assert proc.returncode == 0, proc.stderr
     lines = (tmp_path / "out").read_text().splitlines()
     keys = sorted(line.split("=", 1)[0] for line in lines)
     assert keys == sorted(publish.step_outputs(Report("run"), publish.Targets()))
     assert (tmp_path / "env").read_text() == ""
-    plain = cli(project.root, "run", "--all-files", env=env)
+    plain = qg(project.root, "run", "--all-files", env=env)
     assert plain.returncode == 0, plain.stderr
     assert (tmp_path / "out").read_text().count("\n") == len(keys)
 
