@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Project, cli, validate_sarif
+from conftest import REPO, InProcess, Project, cli, validate_sarif
 from quality_gates.guards.integrity import audit as integrity
 from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.rules import RULES
@@ -759,9 +759,11 @@ def bad_project(project: Project) -> Project:
     return project
 
 
-def test_cli_reports_every_finding_with_file_and_line(project: Project) -> None:
+def test_cli_reports_every_finding_with_file_and_line(
+    project: Project, qg: InProcess
+) -> None:
     bad_project(project)
-    proc = cli(project.root, "audit-gates")
+    proc = qg(project.root, "audit-gates")
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
     assert any(
@@ -781,30 +783,30 @@ def test_cli_reports_every_finding_with_file_and_line(project: Project) -> None:
     assert lines[-1] == "audit-gates: failed"
 
 
-def test_cli_clean_project_passes(project: Project) -> None:
+def test_cli_clean_project_passes(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", PYPROJECT_PYTEST + "\n[tool.mypy]\nstrict = true\n")
     project.write(".flake8", "[flake8]\nmax-line-length = 88\n")
     project.write(
         ".github/workflows/ci.yml", workflow(run_step("flake8 . || exit 1\npytest"))
     )
-    proc = cli(project.root, "audit-gates")
+    proc = qg(project.root, "audit-gates")
     assert (proc.returncode, proc.stdout) == (0, "audit-gates: passed\n"), proc.stderr
 
 
-def test_cli_files_limit_the_report(project: Project) -> None:
+def test_cli_files_limit_the_report(project: Project, qg: InProcess) -> None:
     bad_project(project)
-    proc = cli(project.root, "audit-gates", "pytest.ini", "--format", "json")
+    proc = qg(project.root, "audit-gates", "pytest.ini", "--format", "json")
     assert proc.returncode == 1
     report = json.loads(proc.stdout)
     assert {f["path"] for f in report["findings"]} == {"pytest.ini"}
-    missing = cli(project.root, "audit-gates", "nope.yml")
+    missing = qg(project.root, "audit-gates", "nope.yml")
     assert missing.returncode == 2
     assert "nope.yml: no such file" in missing.stderr
 
 
-def test_cli_sarif_carries_why_and_fix(project: Project) -> None:
+def test_cli_sarif_carries_why_and_fix(project: Project, qg: InProcess) -> None:
     bad_project(project)
-    proc = cli(project.root, "audit-gates", "--format", "sarif")
+    proc = qg(project.root, "audit-gates", "--format", "sarif")
     assert proc.returncode == 1
     document = json.loads(proc.stdout)
     validate_sarif(document)
@@ -822,9 +824,9 @@ def test_cli_sarif_carries_why_and_fix(project: Project) -> None:
     } - {"QG111"}
 
 
-def test_cli_github_format(project: Project) -> None:
+def test_cli_github_format(project: Project, qg: InProcess) -> None:
     bad_project(project)
-    proc = cli(project.root, "audit-gates", "--format", "github")
+    proc = qg(project.root, "audit-gates", "--format", "github")
     assert proc.returncode == 1
     assert (
         "::error file=.github/workflows/ci.yml,line=12,col=0,title=audit-gates QG101::"
@@ -832,11 +834,11 @@ def test_cli_github_format(project: Project) -> None:
     )
 
 
-def test_cli_output_file_and_nothing_to_audit(project: Project, tmp_path: Path) -> None:
+def test_cli_output_file_and_nothing_to_audit(
+    project: Project, tmp_path: Path, qg: InProcess
+) -> None:
     out = tmp_path / "r.md"
-    proc = cli(
-        project.root, "audit-gates", "--format", "markdown", "--output", str(out)
-    )
+    proc = qg(project.root, "audit-gates", "--format", "markdown", "--output", str(out))
     assert proc.returncode == 0
     assert "no workflow, action or tool config file found" in proc.stderr
     assert out.read_text().startswith("## quality-gates audit-gates: passed")
@@ -867,11 +869,11 @@ def alias_bomb(levels: int = 9) -> str:
     )
 
 
-def test_yaml_alias_bomb_is_read_once_per_node(project: Project) -> None:
+def test_yaml_alias_bomb_is_read_once_per_node(project: Project, qg: InProcess) -> None:
     text = alias_bomb()
     assert len(text.encode()) < 1200
     project.write(".github/workflows/ci.yml", text)
-    proc = cli(project.root, "audit-gates", "--format", "json")
+    proc = qg(project.root, "audit-gates", "--format", "json")
     assert proc.returncode == 1, proc.stderr
     found = json.loads(proc.stdout)["findings"]
     assert [(f["rule"], f["line"]) for f in found] == [("QG106", 12)]
@@ -889,6 +891,7 @@ def test_yaml_alias_bomb_is_read_once_per_node(project: Project) -> None:
     ],
 )
 def test_workflow_nested_500_deep_is_a_finding(project: Project, body: str) -> None:
+    """A process of its own: the stack depth is the command's, not the test's."""
     project.write(".github/workflows/deep.yml", "on: push\n" + body + "\n")
     proc = cli(project.root, "audit-gates")
     assert "Traceback" not in proc.stderr

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import InProcess, Project, cli, cli_json
+from conftest import InProcess, Project
+from gate_json import qg_json
 
 # the cache's folder is the subject: no test starts with a seeded mypy folder
 pytestmark = pytest.mark.cold_mypy
@@ -37,13 +38,13 @@ def age(cache: Path, days: int, *, keys: list[str] | None = None) -> None:
         conn.execute("UPDATE meta SET v = '0' WHERE k = 'pruned'")
 
 
-def gate(project: Project, tools: str = "flake8,mypy") -> dict[str, Any]:
+def gate(qg: InProcess, project: Project, tools: str = "flake8,mypy") -> dict[str, Any]:
     """Run the gate, by default with flake8 (result rows) and mypy (its folder).
 
     Those are the two kinds of entry the cache holds; the others add rows only.
     """
     argv = ("run", "--all-files") + (("--tools", tools) if tools else ())
-    code, report, stderr = cli_json(project.root, *argv)
+    code, report, stderr = qg_json(qg, project.root, *argv)
     assert code == 1, stderr
     return report
 
@@ -53,16 +54,16 @@ def cached(report: dict[str, Any]) -> dict[str, int]:
 
 
 def test_show_names_the_folder_and_counts_what_is_in_it(
-    project: Project, isolated_cache: Path
+    project: Project, isolated_cache: Path, qg: InProcess
 ) -> None:
-    empty = cli(project.root, "cache")
+    empty = qg(project.root, "cache")
     assert empty.returncode == 0
     assert empty.stdout.splitlines()[0] == f"cache: {isolated_cache}"
     assert "0 entries" in empty.stdout
     project.write("m.py", SOURCE)
     project.commit()
-    gate(project)
-    info = json.loads(cli(project.root, "cache", "--format", "json").stdout)
+    gate(qg, project)
+    info = json.loads(qg(project.root, "cache", "--format", "json").stdout)
     assert info["directory"] == str(isolated_cache)
     assert info["results"]["entries"] == len(rows(isolated_cache)) > 0
     assert info["mypy"]["projects"] == 1 and info["mypy"]["bytes"] > 0
@@ -71,22 +72,22 @@ def test_show_names_the_folder_and_counts_what_is_in_it(
 
 
 def test_clear_removes_the_cache_and_nothing_else(
-    project: Project, isolated_cache: Path
+    project: Project, isolated_cache: Path, qg: InProcess
 ) -> None:
     project.write("m.py", SOURCE)
     project.commit()
-    first = gate(project)
+    first = gate(qg, project)
     (isolated_cache / "mine.txt").write_text("not the suite's")
-    cleared = cli(project.root, "cache", "clear")
+    cleared = qg(project.root, "cache", "clear")
     assert cleared.returncode == 0, cleared.stderr
     assert sorted(p.name for p in isolated_cache.iterdir()) == ["mine.txt"]
-    again = gate(project)
+    again = gate(qg, project)
     assert set(cached(again).values()) == {0}
     assert again["findings"] == first["findings"]
 
 
 def test_clear_deletes_only_what_the_suite_made(
-    project: Project, isolated_cache: Path, tmp_path: Path
+    project: Project, isolated_cache: Path, tmp_path: Path, qg: InProcess
 ) -> None:
     """A folder named as the cache may hold the user's own things: they stay.
 
@@ -94,14 +95,14 @@ def test_clear_deletes_only_what_the_suite_made(
     """
     project.write("m.py", SOURCE)
     project.commit()
-    gate(project)
+    gate(qg, project)
     ours = [p.name for p in (isolated_cache / "mypy").iterdir() if p.is_dir()]
     assert len(ours) == 1
     (isolated_cache / "mypy" / "notes.txt").write_text("mine")
     (isolated_cache / "mypy" / "mine").mkdir()
     (isolated_cache / "mypy" / "mine" / "CACHEDIR.TAG").write_text("mypy's, mine")
     made = len(list(isolated_cache.glob("results.sqlite3*"))) + len(ours)
-    cleared = cli(project.root, "cache", "clear")
+    cleared = qg(project.root, "cache", "clear")
     assert cleared.returncode == 0, cleared.stderr
     assert sorted(p.name for p in (isolated_cache / "mypy").iterdir()) == [
         ".quality-gates",
@@ -118,7 +119,7 @@ def test_clear_deletes_only_what_the_suite_made(
 
 
 def test_clear_leaves_a_database_and_a_symlink_it_did_not_make(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     folder, elsewhere = tmp_path / "named", tmp_path / "elsewhere"
     folder.mkdir()
@@ -128,7 +129,7 @@ def test_clear_leaves_a_database_and_a_symlink_it_did_not_make(
     with sqlite3.connect(folder / "results.sqlite3") as conn:  # another app's
         conn.execute("CREATE TABLE results (k, v)")
     env = {"QUALITY_GATES_CACHE_DIR": str(folder)}
-    cleared = cli(project.root, "cache", "clear", env=env)
+    cleared = qg(project.root, "cache", "clear", env=env)
     assert cleared.returncode == 0, cleared.stderr
     assert (folder / "mypy").is_symlink() and (elsewhere / "data").is_file()
     assert (folder / "results.sqlite3").is_file()
@@ -136,19 +137,19 @@ def test_clear_leaves_a_database_and_a_symlink_it_did_not_make(
 
 
 def test_rows_no_run_used_within_the_age_bound_are_pruned(
-    project: Project, isolated_cache: Path
+    project: Project, isolated_cache: Path, qg: InProcess
 ) -> None:
     project.write("keep.py", SOURCE)
     project.write("gone.py", SOURCE.replace("os", "sys"))
     project.commit()
-    gate(project)
+    gate(qg, project)
     before = values(isolated_cache)
     (gone,) = [k for k, v in before.items() if '"gone.py"' in v]
     (keep,) = [k for k, v in before.items() if '"keep.py"' in v]
     project.git("rm", "-q", "gone.py")
     project.commit()
     age(isolated_cache, 31)
-    report = gate(project)  # the run uses keep.py's rows, then prunes the rest
+    report = gate(qg, project)  # the run uses keep.py's rows, then prunes the rest
     assert cached(report)["flake8"] == 1
     after = rows(isolated_cache)
     assert gone not in after and keep in after
@@ -158,20 +159,20 @@ def test_rows_no_run_used_within_the_age_bound_are_pruned(
     assert len(gone_rows) == 3 and len(after) == len(before) - 3 + 1
     assert all(".py" not in before[k] for k in gone_rows - {gone})
     assert set(after.values()) == {int(time.time() // 86400)}
-    assert set(cached(gate(project)).values()) == {1}
+    assert set(cached(gate(qg, project)).values()) == {1}
 
 
 def test_prune_keeps_recent_rows_within_the_age_and_size_bounds(
-    project: Project, isolated_cache: Path
+    project: Project, isolated_cache: Path, qg: InProcess
 ) -> None:
     for i in range(6):
         project.write(f"m{i}.py", SOURCE + f"X = {i}\n")
     project.commit()
-    gate(project, tools="")  # every tool: rows enough to age and to bound
+    gate(qg, project, tools="")  # every tool: rows enough to age and to bound
     keys = sorted(rows(isolated_cache))
     age(isolated_cache, 5, keys=keys[:10])
     age(isolated_cache, 40, keys=keys[10:12])
-    pruned = cli(
+    pruned = qg(
         project.root, "cache", "prune", env={"QUALITY_GATES_CACHE_MAX_MB": "0.002"}
     )
     assert pruned.returncode == 0, pruned.stderr

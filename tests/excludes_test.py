@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, cli, cli_json, run_tool
+from conftest import InProcess, Project, run_tool
+from gate_json import qg_json
 
 # a finding for each tool: black (y=1), isort (order), flake8 (F401),
 # mypy (assignment), bandit (B307; not B101, which the suite's defaults leave
@@ -134,8 +135,8 @@ def direct(project: Project, tool: str) -> set[str]:
     return {p.removeprefix("./") for p in found}
 
 
-def gate(project: Project, *args: str) -> dict[str, Any]:
-    _, report, _ = cli_json(project.root, "run", *args)
+def gate(qg: InProcess, project: Project, *args: str) -> dict[str, Any]:
+    _, report, _ = qg_json(qg, project.root, "run", *args)
     assert report["errors"] == [], report["errors"]
     return report
 
@@ -153,11 +154,11 @@ def by_tool(report: dict[str, Any], tool: str) -> set[str]:
     ],
 )
 def test_every_tool_checks_what_its_own_run_checks(
-    project: Project, config: dict[str, str | None]
+    project: Project, config: dict[str, str | None], qg: InProcess
 ) -> None:
     make(project, config)
-    everything = gate(project, "--all-files")
-    named = gate(project, *FILES)  # as pre-commit names them
+    everything = gate(qg, project, "--all-files")
+    named = gate(qg, project, *FILES)  # as pre-commit names them
     for tool in ("black", "isort", "flake8", "mypy", "bandit"):
         expected = direct(project, tool)
         assert by_tool(everything, tool) == expected, tool
@@ -165,10 +166,12 @@ def test_every_tool_checks_what_its_own_run_checks(
         assert everything["tools"][tool]["files"] == len(expected), tool
 
 
-def test_the_configured_project_excludes_what_it_says(project: Project) -> None:
+def test_the_configured_project_excludes_what_it_says(
+    project: Project, qg: InProcess
+) -> None:
     """The expectations, spelled out, so the test above cannot pass vacuously."""
     make(project, CONFIGURED)
-    report = gate(project, "--all-files")
+    report = gate(qg, project, "--all-files")
     assert by_tool(report, "black") == {
         "src/pkg/__init__.py",
         "src/pkg/core.py",
@@ -202,41 +205,49 @@ def test_the_configured_project_excludes_what_it_says(project: Project) -> None:
     }
 
 
-def test_a_file_every_tool_excludes_is_not_even_read(project: Project) -> None:
+def test_a_file_every_tool_excludes_is_not_even_read(
+    project: Project, qg: InProcess
+) -> None:
     make(project, CONFIGURED)
     project.write("tests/data/broken.py", "def f(:\n")  # test data, invalid on purpose
     project.commit()
-    report = gate(project, "--all-files")
+    report = gate(qg, project, "--all-files")
     assert "tests/data/broken.py" not in {f["path"] for f in report["findings"]}
     # a file some tool checks is still refused when it is not valid Python
     project.write("docs/broken.py", "def f(:\n")
     project.commit()
-    report = gate(project, "--all-files")
+    report = gate(qg, project, "--all-files")
     assert ("docs/broken.py", "E999") in {
         (f["path"], f["rule"]) for f in report["findings"]
     }
 
 
-def test_a_changed_exclude_changes_the_results_of_a_warm_run(project: Project) -> None:
+def test_a_changed_exclude_changes_the_results_of_a_warm_run(
+    project: Project, qg: InProcess
+) -> None:
     make(project, CONFIGURED)
-    before = gate(project, "--all-files")
+    before = gate(qg, project, "--all-files")
     assert "tests/test_core.py" in by_tool(before, "black")
     pyproject = project.root / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text().replace("| /gen/", "| /gen/\n  | ^/tests/")
     )
-    after = gate(project, "--all-files")
+    after = gate(qg, project, "--all-files")
     assert "tests/test_core.py" not in by_tool(after, "black")
     assert by_tool(after, "black") == direct(project, "black")
     # and back: the file's own cached result is still right
     pyproject.write_text(CONFIGURED["pyproject.toml"] or "")
-    assert by_tool(gate(project, "--all-files"), "black") == by_tool(before, "black")
+    assert by_tool(gate(qg, project, "--all-files"), "black") == by_tool(
+        before, "black"
+    )
 
 
-def test_fix_rewrites_only_what_each_fixer_checks(project: Project) -> None:
+def test_fix_rewrites_only_what_each_fixer_checks(
+    project: Project, qg: InProcess
+) -> None:
     make(project, CONFIGURED)
     before = (project.root / "tests/data/case.py").read_text()
-    proc = cli(project.root, "run", "--fix", "--tools", "black,isort", "--all-files")
+    proc = qg(project.root, "run", "--fix", "--tools", "black,isort", "--all-files")
     assert "Fixing src/pkg/core.py" in proc.stderr
     # black and isort both exclude test data: neither touches it
     assert (project.root / "tests/data/case.py").read_text() == before

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, Project, cli_json, run_tool
+from conftest import REPO, InProcess, Project, run_tool
+from gate_json import qg_json
 from quality_gates import files
 from quality_gates.tools.base import diff_lines
 
@@ -52,8 +53,10 @@ def kinds(project: Project) -> Project:
     return project
 
 
-def test_isort_checks_cython_and_scripts_as_its_own_run_does(kinds: Project) -> None:
-    code, report, _ = cli_json(kinds.root, "run", "--all-files")
+def test_isort_checks_cython_and_scripts_as_its_own_run_does(
+    kinds: Project, qg: InProcess
+) -> None:
+    code, report, _ = qg_json(qg, kinds.root, "run", "--all-files")
     assert code == 1
     assert isort_gate(report) == isort_direct(kinds.root)
     assert isort_gate(report) == [
@@ -71,12 +74,14 @@ def test_isort_checks_cython_and_scripts_as_its_own_run_does(kinds: Project) -> 
     }
 
 
-def test_isorts_supported_extensions_are_honoured(kinds: Project) -> None:
+def test_isorts_supported_extensions_are_honoured(
+    kinds: Project, qg: InProcess
+) -> None:
     kinds.write(
         "pyproject.toml", '[tool.isort]\nsupported_extensions = ["py", "pyx"]\n'
     )
     kinds.commit()
-    code, report, _ = cli_json(kinds.root, "run", "--all-files", "--tools", "isort")
+    code, report, _ = qg_json(qg, kinds.root, "run", "--all-files", "--tools", "isort")
     assert isort_gate(report) == isort_direct(kinds.root)
     assert isort_gate(report) == [
         *(("bin/tool", 2), ("bin/tool", 3)),
@@ -84,9 +89,9 @@ def test_isorts_supported_extensions_are_honoured(kinds: Project) -> None:
     ]
 
 
-def test_named_cython_files_reach_isort(kinds: Project) -> None:
+def test_named_cython_files_reach_isort(kinds: Project, qg: InProcess) -> None:
     """pre-commit names them: its `cython` type is in the hook's types_or."""
-    code, report, _ = cli_json(kinds.root, "run", "fast.pyx", "bin/notes.txt")
+    code, report, _ = qg_json(qg, kinds.root, "run", "fast.pyx", "bin/notes.txt")
     assert code == 1
     assert [(f["path"], f["line"], f["tool"]) for f in report["findings"]] == [
         ("fast.pyx", 1, "isort"),
@@ -159,13 +164,13 @@ def test_a_tracked_link_to_a_fifo_is_never_opened(project: Project) -> None:
     ],
 )
 def test_an_invalid_file_names_the_tools_that_would_report_it(
-    project: Project, tail: str, line: int, named: str, given: list[str]
+    project: Project, tail: str, line: int, named: str, given: list[str], qg: InProcess
 ) -> None:
     """One python E999 for the tools not given the file; the others check it."""
     project.write("bad.py", '"""Doc."""\n\n' + UNSORTED + tail)
     project.write("ok.py", '"""Doc."""\n')
     project.commit()
-    code, report, _ = cli_json(project.root, "run", "--all-files")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files")
     assert code == 1
     (problem,) = [f for f in report["findings"] if f["tool"] == "python"]
     assert (problem["line"], problem["rule"]) == (line, "E999")
@@ -190,11 +195,13 @@ def test_an_invalid_file_names_the_tools_that_would_report_it(
     assert mypy.stdout.startswith(f"bad.py:{line}: error:")
 
 
-def test_an_undecodable_file_names_every_tool_even_isort(project: Project) -> None:
+def test_an_undecodable_file_names_every_tool_even_isort(
+    project: Project, qg: InProcess
+) -> None:
     project.write("latin.py", b'"""Caf\xe9."""\n')
     project.commit()
-    code, report, _ = cli_json(
-        project.root, "run", "--all-files", "--tools", "isort,flake8"
+    code, report, _ = qg_json(
+        qg, project.root, "run", "--all-files", "--tools", "isort,flake8"
     )
     assert code == 1
     (finding,) = report["findings"]
@@ -222,7 +229,7 @@ def test_an_undecodable_file_names_every_tool_even_isort(project: Project) -> No
     ],
 )
 def test_a_file_isort_stops_at_is_one_finding_the_rest_are_checked(
-    project: Project, config: str, bad: str, message: str
+    project: Project, config: str, bad: str, message: str, qg: InProcess
 ) -> None:
     # isort's own run stops at the file (exit 1, no diff of the files after it)
     if config:
@@ -234,7 +241,9 @@ def test_a_file_isort_stops_at_is_one_finding_the_rest_are_checked(
     own = run_tool(project.root, "isort", "--check-only", "a_bad.py", "b.py")
     assert (own.returncode, own.stdout) == (1, "")
     assert "contains syntax errors" in own.stderr
-    code, report, err = cli_json(project.root, "run", "--all-files", "--tools", "isort")
+    code, report, err = qg_json(
+        qg, project.root, "run", "--all-files", "--tools", "isort"
+    )
     assert report["errors"] == [], err
     found = [(f["path"], f["rule"]) for f in report["findings"]]
     assert (code, found) == (

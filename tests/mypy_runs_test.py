@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import Project, cli_json, run_tool
+from conftest import InProcess, Project, run_tool
+from gate_json import qg_json
 
 # a mypy plugin that crashes mypy (an INTERNAL ERROR) where `explode()` is called
 BOOM = '''\
@@ -34,7 +35,9 @@ EARLY = 'def explode() -> int:\n    return 1\n\n\nx: int = "late"\n'
 CRASHES = "from a import explode\n\ny: str = 1\n\n\nz = explode()\n"
 
 
-def test_an_internal_error_is_blamed_where_mypy_crashed(project: Project) -> None:
+def test_an_internal_error_is_blamed_where_mypy_crashed(
+    project: Project, qg: InProcess
+) -> None:
     """Not on the last ordinary error mypy printed before it (b.py:3).
 
     The file mypy crashed on is a finding at the line mypy names, and mypy
@@ -48,7 +51,7 @@ def test_an_internal_error_is_blamed_where_mypy_crashed(project: Project) -> Non
     direct = run_tool(project.root, "mypy")
     assert direct.returncode == 2
     assert direct.stderr.startswith("b.py:6: error: INTERNAL ERROR")
-    code, report, _ = cli_json(project.root, "run", "--all-files", "--tools", "mypy")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files", "--tools", "mypy")
     assert (code, report["errors"], report["tools"]["mypy"]["status"]) == (1, [], "ok")
     found = [(f["path"], f["line"], f["rule"]) for f in report["findings"]]
     assert found == [("a.py", 5, "assignment"), ("b.py", 6, "tool-error")]
@@ -60,12 +63,14 @@ def test_an_internal_error_is_blamed_where_mypy_crashed(project: Project) -> Non
     )
 
 
-def test_a_tool_that_fails_reports_the_time_it_ran(project: Project) -> None:
+def test_a_tool_that_fails_reports_the_time_it_ran(
+    project: Project, qg: InProcess
+) -> None:
     """``seconds`` was 0.0 whenever a tool's status was error."""
     project.write("mypy.ini", "[mypy]\nplugins = no_such_plugin\n")
     project.write("a.py", EARLY)
     project.commit()
-    code, report, _ = cli_json(project.root, "run", "--all-files", "--tools", "mypy")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files", "--tools", "mypy")
     assert code == 2
     run = report["tools"]["mypy"]
     assert run["status"] == "error"
@@ -118,7 +123,7 @@ TYPE_ERROR = 'x: int = "s"\n'
     ],
 )
 def test_a_config_error_is_a_finding_on_its_line(
-    project: Project, config: str, line: int, message: str, direct: str
+    project: Project, config: str, line: int, message: str, direct: str, qg: InProcess
 ) -> None:
     name = "pyproject.toml" if config.startswith("[tool") else "mypy.ini"
     project.write(name, config)
@@ -127,7 +132,7 @@ def test_a_config_error_is_a_finding_on_its_line(
     own = run_tool(project.root, "mypy")
     assert own.returncode == 2
     assert direct in own.stdout + own.stderr
-    code, report, _ = cli_json(project.root, "run", "--all-files", "--tools", "mypy")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files", "--tools", "mypy")
     assert code == 1
     assert report["errors"] == []
     found = {
@@ -139,14 +144,16 @@ def test_a_config_error_is_a_finding_on_its_line(
     assert found[name, line, "config-error"] == message
 
 
-def test_packages_found_on_mypy_path_are_no_error(project: Project) -> None:
+def test_packages_found_on_mypy_path_are_no_error(
+    project: Project, qg: InProcess
+) -> None:
     project.write(
         "pyproject.toml", '[tool.mypy]\nmypy_path = "src"\npackages = ["pkg"]\n'
     )
     project.write("src/pkg/__init__.py", "x: int = 1\n")
     project.commit()
     assert run_tool(project.root, "mypy").returncode == 0
-    code, report, _ = cli_json(project.root, "run", "--all-files", "--tools", "mypy")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files", "--tools", "mypy")
     assert (code, report["findings"], report["errors"]) == (0, [], [])
 
 
@@ -160,7 +167,7 @@ RERUN = (
 
 
 def test_the_rerun_with_explicit_package_bases_is_said_cold_and_cached(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("a/conftest.py", TYPE_ERROR)
     project.write("b/conftest.py", "y = 1\n")
@@ -169,8 +176,8 @@ def test_the_rerun_with_explicit_package_bases_is_said_cold_and_cached(
     assert own.returncode == 2
     assert 'Duplicate module named "conftest"' in own.stdout
     for cached in (0, 1):
-        code, report, _ = cli_json(
-            project.root, "run", "--all-files", "--tools", "mypy"
+        code, report, _ = qg_json(
+            qg, project.root, "run", "--all-files", "--tools", "mypy"
         )
         assert code == 1
         assert report["tools"]["mypy"]["cached"] == 2 * cached
@@ -181,7 +188,9 @@ def test_the_rerun_with_explicit_package_bases_is_said_cold_and_cached(
         ]
 
 
-def test_a_package_twice_src_and_top_level_both_are_checked(project: Project) -> None:
+def test_a_package_twice_src_and_top_level_both_are_checked(
+    project: Project, qg: InProcess
+) -> None:
     # 000AG000/BashMetaHandler @c82814a: BashMetaHandler/ and a template's
     # src/BashMetaHandler/ are one module twice; the src copy, the one the
     # project's `mypy src` checks, was left out for good (a baselined
@@ -191,7 +200,7 @@ def test_a_package_twice_src_and_top_level_both_are_checked(project: Project) ->
     project.commit()
     own = run_tool(project.root, "mypy", "src")
     assert own.returncode == 1 and "src/pkg/__init__.py:1: error" in own.stdout
-    code, report, _ = cli_json(project.root, "run", "--all-files", "--tools", "mypy")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files", "--tools", "mypy")
     assert code == 1
     assert [(f["path"], f["line"], f["rule"]) for f in report["findings"]] == [
         ("src/pkg/__init__.py", 1, "assignment")
@@ -199,7 +208,7 @@ def test_a_package_twice_src_and_top_level_both_are_checked(project: Project) ->
 
 
 def test_what_mypy_says_about_its_config_is_a_note_not_a_crash(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     """As in itsdangerous 2.1.2: an unused [mypy-x] section, python_version = 3.7."""
     project.write(
@@ -213,8 +222,8 @@ def test_what_mypy_says_about_its_config_is_a_note_not_a_crash(
     assert own.returncode == 1
     assert "setup.cfg: note: unused section(s): [mypy-pkg.gone]" in own.stdout
     for cached in (0, 1):
-        code, report, _ = cli_json(
-            project.root, "run", "--all-files", "--tools", "mypy"
+        code, report, _ = qg_json(
+            qg, project.root, "run", "--all-files", "--tools", "mypy"
         )
         assert (code, report["errors"]) == (1, [])
         assert report["tools"]["mypy"]["cached"] == cached

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import InProcess, Project, cli, validate_sarif
+from conftest import InProcess, Project, validate_sarif
 from quality_gates import textfile
 from quality_gates.guards.protect import changes, codeowners, trailers
 from quality_gates.guards.protect.rules import RULES
@@ -29,9 +29,9 @@ CLEAN = {"PRE_COMMIT_FROM_REF": "", "QUALITY_GATES_APPROVE": ""}
 
 
 def protect(
-    project: Project, *args: str, **env: str
+    qg: InProcess, project: Project, *args: str, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    return cli(project.root, "protect", *args, env={**CLEAN, **env})
+    return qg(project.root, "protect", *args, env={**CLEAN, **env})
 
 
 @pytest.fixture
@@ -49,10 +49,10 @@ def rules_and_paths(proc: subprocess.CompletedProcess[str]) -> list[tuple[str, s
     return [(f["rule"], f["path"]) for f in json.loads(proc.stdout)["findings"]]
 
 
-def test_unprotected_change_passes(guarded: Project) -> None:
+def test_unprotected_change_passes(guarded: Project, qg: InProcess) -> None:
     guarded.write("src/app.py", "x = 2\n")
     guarded.git("add", "src/app.py")
-    proc = protect(guarded)
+    proc = protect(qg, guarded)
     assert (proc.returncode, proc.stdout) == (
         0,
         "note: checked the staged changes: 1 change(s), 0 to protected paths\n"
@@ -60,10 +60,12 @@ def test_unprotected_change_passes(guarded: Project) -> None:
     ), proc.stderr
 
 
-def test_staged_modification_fails_with_the_approval_to_use(guarded: Project) -> None:
+def test_staged_modification_fails_with_the_approval_to_use(
+    guarded: Project, qg: InProcess
+) -> None:
     guarded.write(".github/workflows/ci.yml", "on: [push, pull_request]\n")
     guarded.git("add", "-A")
-    proc = protect(guarded)
+    proc = protect(qg, guarded)
     assert proc.returncode == 1
     first = proc.stdout.splitlines()[0]
     assert first.startswith(
@@ -75,36 +77,36 @@ def test_staged_modification_fails_with_the_approval_to_use(guarded: Project) ->
     assert proc.stdout.splitlines()[-1] == "protect: failed"
 
 
-def test_unstaged_change_is_not_the_commit(guarded: Project) -> None:
+def test_unstaged_change_is_not_the_commit(guarded: Project, qg: InProcess) -> None:
     guarded.write(".github/workflows/ci.yml", "on: [push, pull_request]\n")
-    proc = protect(guarded)
+    proc = protect(qg, guarded)
     # test_staged_modification_fails_with_the_approval_to_use is the staged twin
     assert (proc.returncode, proc.stdout.splitlines()[-1]) == (0, "protect: passed")
 
 
-def test_staged_deletion_fails(guarded: Project) -> None:
+def test_staged_deletion_fails(guarded: Project, qg: InProcess) -> None:
     guarded.git("rm", "-q", ".pre-commit-config.yaml")
-    proc = protect(guarded, "--format", "json")
+    proc = protect(qg, guarded, "--format", "json")
     assert proc.returncode == 1
     (found,) = json.loads(proc.stdout)["findings"]
     assert (found["rule"], found["path"]) == ("QG001", ".pre-commit-config.yaml")
     assert found["message"].startswith("protected path deleted, layer `ci`")
 
 
-def test_rename_out_of_a_protected_path_fails(guarded: Project) -> None:
+def test_rename_out_of_a_protected_path_fails(guarded: Project, qg: InProcess) -> None:
     guarded.git("mv", ".github/workflows/ci.yml", "ci.yml.disabled")
-    proc = protect(guarded, "--format", "json")
+    proc = protect(qg, guarded, "--format", "json")
     assert proc.returncode == 1
     (found,) = json.loads(proc.stdout)["findings"]
     assert found["path"] == ".github/workflows/ci.yml"
     assert "renamed away (to ci.yml.disabled)" in found["message"]
 
 
-def test_rename_into_a_protected_path_fails(guarded: Project) -> None:
+def test_rename_into_a_protected_path_fails(guarded: Project, qg: InProcess) -> None:
     guarded.write("tools/deploy.yml", "on: push\njobs: {}\n" * 5)
     guarded.commit("a tool")
     guarded.git("mv", "tools/deploy.yml", ".github/workflows/deploy.yml")
-    proc = protect(guarded, "--format", "json")
+    proc = protect(qg, guarded, "--format", "json")
     assert proc.returncode == 1
     (found,) = json.loads(proc.stdout)["findings"]
     assert found["path"] == ".github/workflows/deploy.yml"
@@ -121,19 +123,21 @@ def test_rename_into_a_protected_path_fails(guarded: Project) -> None:
         pytest.param("", 1, id="empty"),
     ],
 )
-def test_environment_approval(guarded: Project, approval: str, code: int) -> None:
+def test_environment_approval(
+    guarded: Project, approval: str, code: int, qg: InProcess
+) -> None:
     guarded.write(".github/workflows/ci.yml", "on: [push]\n")
     guarded.git("add", "-A")
-    proc = protect(guarded, QUALITY_GATES_APPROVE=approval)
+    proc = protect(qg, guarded, QUALITY_GATES_APPROVE=approval)
     assert proc.returncode == code, proc.stdout + proc.stderr
     if code == 0:
         assert "note: 1 protected change(s) approved" in proc.stdout
 
 
-def test_unknown_approval_name_is_reported(guarded: Project) -> None:
+def test_unknown_approval_name_is_reported(guarded: Project, qg: InProcess) -> None:
     guarded.write(".github/workflows/ci.yml", "on: [push]\n")
     guarded.git("add", "-A")
-    proc = protect(guarded, QUALITY_GATES_APPROVE=".github/workflow/")
+    proc = protect(qg, guarded, QUALITY_GATES_APPROVE=".github/workflow/")
     assert proc.returncode == 1
     assert (
         "QUALITY_GATES_APPROVE names '.github/workflow/': no such pattern or layer"
@@ -153,24 +157,24 @@ def own_names_and_a_staged_change(guarded: Project) -> None:
 
 
 def test_the_finding_names_the_projects_own_approval_and_trailer(
-    guarded: Project,
+    guarded: Project, qg: InProcess
 ) -> None:
     own_names_and_a_staged_change(guarded)
-    first = protect(guarded).stdout.splitlines()[0]
+    first = protect(qg, guarded).stdout.splitlines()[0]
     assert "GATES_OK='pattern,layer'" in first
     assert "`Gate-change: <reason>` trailer" in first
 
 
-def test_custom_approval_variable_and_trailer(guarded: Project) -> None:
+def test_custom_approval_variable_and_trailer(guarded: Project, qg: InProcess) -> None:
     own_names_and_a_staged_change(guarded)
-    assert protect(guarded, GATES_OK="ci").returncode == 0
-    proc = protect(guarded, QUALITY_GATES_APPROVE="ci")  # not this project's name
+    assert protect(qg, guarded, GATES_OK="ci").returncode == 0
+    proc = protect(qg, guarded, QUALITY_GATES_APPROVE="ci")  # not this project's name
     assert proc.returncode == 1
     assert proc.stdout.startswith(
         ".github/workflows/ci.yml:1:0: protect QG001 protected path modified"
     )
     message = guarded.write("msg", "ci\n\nGate-change: new trigger\n")
-    assert protect(guarded, "--commit-msg-file", str(message)).returncode == 0
+    assert protect(qg, guarded, "--commit-msg-file", str(message)).returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -216,13 +220,13 @@ def test_custom_approval_variable_and_trailer(guarded: Project) -> None:
     ],
 )
 def test_commit_message_trailer(
-    guarded: Project, message: str, code: int, note: str
+    guarded: Project, message: str, code: int, note: str, qg: InProcess
 ) -> None:
     guarded.write(".github/workflows/ci.yml", "on: [push, pull_request]\n")
     guarded.git("add", "-A")
     path = guarded.root / ".git" / "COMMIT_EDITMSG"
     path.write_text(message)
-    proc = protect(guarded, "--commit-msg-file", str(path))
+    proc = protect(qg, guarded, "--commit-msg-file", str(path))
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert note in proc.stdout
 
@@ -236,18 +240,18 @@ def test_commit_message_file_missing_or_binary(guarded: Project, qg: InProcess) 
     assert proc.returncode == 2 and "binary file" in proc.stderr
 
 
-def test_first_commit_of_a_repository(project: Project) -> None:
+def test_first_commit_of_a_repository(project: Project, qg: InProcess) -> None:
     project.write("pyproject.toml", PYPROJECT)
     project.write(".github/CODEOWNERS", OWNERS)
     project.git("add", "-A")
-    proc = protect(project, "--format", "json")
+    proc = protect(qg, project, "--format", "json")
     assert proc.returncode == 1
     assert rules_and_paths(proc) == [("QG001", "pyproject.toml")]
 
 
-def test_named_files(guarded: Project) -> None:
-    assert protect(guarded, "src/app.py").returncode == 0
-    proc = protect(guarded, "pyproject.toml", "src/app.py", "--format", "json")
+def test_named_files(guarded: Project, qg: InProcess) -> None:
+    assert protect(qg, guarded, "src/app.py").returncode == 0
+    proc = protect(qg, guarded, "pyproject.toml", "src/app.py", "--format", "json")
     assert rules_and_paths(proc) == [("QG001", "pyproject.toml")]
 
 
@@ -263,9 +267,9 @@ def branch(guarded: Project) -> str:
     return base
 
 
-def test_diff_base_checks_each_commit(guarded: Project) -> None:
+def test_diff_base_checks_each_commit(guarded: Project, qg: InProcess) -> None:
     branch(guarded)
-    proc = protect(guarded, "--diff-base", "main")
+    proc = protect(qg, guarded, "--diff-base", "main")
     assert proc.returncode == 0
     assert (
         "checked 2 commit(s) since the merge base with main: 2 change(s)" in proc.stdout
@@ -273,7 +277,7 @@ def test_diff_base_checks_each_commit(guarded: Project) -> None:
     guarded.write(".pre-commit-config.yaml", "repos: [] # quiet\n")
     guarded.git("commit", "-qam", "sneak a hook change in")
     sha = guarded.git("rev-parse", "--short=10", "HEAD").strip()
-    proc = protect(guarded, "--diff-base", "main")
+    proc = protect(qg, guarded, "--diff-base", "main")
     assert proc.returncode == 1
     (line,) = [x for x in proc.stdout.splitlines() if "QG001" in x]
     assert line.startswith(
@@ -281,26 +285,28 @@ def test_diff_base_checks_each_commit(guarded: Project) -> None:
     )
     assert f"in commit {sha} (sneak a hook change in)" in line
     assert (
-        protect(guarded, "--diff-base", "main", QUALITY_GATES_APPROVE="ci").returncode
+        protect(
+            qg, guarded, "--diff-base", "main", QUALITY_GATES_APPROVE="ci"
+        ).returncode
         == 0
     )
 
 
-def test_diff_base_from_pre_commit_environment(guarded: Project) -> None:
+def test_diff_base_from_pre_commit_environment(guarded: Project, qg: InProcess) -> None:
     branch(guarded)
     guarded.write(".github/workflows/ci.yml", "on: [push]\n")
     guarded.git("commit", "-qam", "revert trigger")
-    proc = protect(guarded, PRE_COMMIT_FROM_REF="main", PRE_COMMIT_TO_REF="HEAD")
+    proc = protect(qg, guarded, PRE_COMMIT_FROM_REF="main", PRE_COMMIT_TO_REF="HEAD")
     assert proc.returncode == 1
     assert "in commit" in proc.stdout and "(revert trigger)" in proc.stdout
 
 
-def test_branch_cannot_unprotect_itself(guarded: Project) -> None:
+def test_branch_cannot_unprotect_itself(guarded: Project, qg: InProcess) -> None:
     guarded.git("checkout", "-q", "-b", "feature")
     guarded.write("pyproject.toml", PYPROJECT.replace('"/.pre-commit-config.yaml"', ""))
     guarded.write(".pre-commit-config.yaml", "repos: [] # changed\n")
     guarded.git("commit", "-qam", "drop the protection and change the hooks")
-    proc = protect(guarded, "--diff-base", "main", "--format", "json")
+    proc = protect(qg, guarded, "--diff-base", "main", "--format", "json")
     assert sorted(rules_and_paths(proc)) == [
         ("QG001", ".pre-commit-config.yaml"),
         ("QG001", "pyproject.toml"),
@@ -318,10 +324,10 @@ def test_diff_base_errors(guarded: Project, qg: InProcess) -> None:
 # ---- CODEOWNERS -------------------------------------------------------------
 
 
-def test_codeowners_missing(guarded: Project) -> None:
+def test_codeowners_missing(guarded: Project, qg: InProcess) -> None:
     guarded.git("rm", "-q", ".github/CODEOWNERS")
     guarded.commit("no owners")
-    proc = protect(guarded)
+    proc = protect(qg, guarded)
     assert proc.returncode == 1
     assert proc.stdout.startswith(
         "pyproject.toml:4:0: protect QG002 3 protected pattern(s) and no CODEOWNERS in "
@@ -384,10 +390,11 @@ def test_codeowners(
     owners: str | bytes,
     expected: list[tuple[str, str, int]],
     needle: str,
+    qg: InProcess,
 ) -> None:
     guarded.write(".github/CODEOWNERS", owners)
     guarded.commit("owners")
-    proc = protect(guarded, "--format", "json")
+    proc = protect(qg, guarded, "--format", "json")
     report = json.loads(proc.stdout)
     found = sorted((f["rule"], f["path"], f["line"]) for f in report["findings"])
     assert found == sorted(expected)
@@ -395,20 +402,20 @@ def test_codeowners(
     assert all(needle in f["message"] for f in report["findings"][:1])
 
 
-def test_codeowners_in_two_places(guarded: Project) -> None:
+def test_codeowners_in_two_places(guarded: Project, qg: InProcess) -> None:
     guarded.write("docs/CODEOWNERS", "* @someone-else\n")
     guarded.commit("second owners file")
-    proc = protect(guarded, "--format", "json")
+    proc = protect(qg, guarded, "--format", "json")
     (found,) = json.loads(proc.stdout)["findings"]
     assert (found["rule"], found["path"]) == ("QG006", "docs/CODEOWNERS")
     assert "GitHub reads .github/CODEOWNERS first" in found["message"]
 
 
-def test_codeowners_check_can_be_turned_off(guarded: Project) -> None:
+def test_codeowners_check_can_be_turned_off(guarded: Project, qg: InProcess) -> None:
     guarded.write("pyproject.toml", PYPROJECT + "codeowners = false\n")
     guarded.git("rm", "-q", ".github/CODEOWNERS")
     guarded.commit("no owners")
-    proc = protect(guarded, "--format", "json")
+    proc = protect(qg, guarded, "--format", "json")
     # test_codeowners_missing is the twin: QG002 with the check on
     assert (proc.returncode, json.loads(proc.stdout)["findings"]) == (0, []), proc
 
@@ -460,15 +467,15 @@ def test_config_errors(project: Project, table: str, error: str, qg: InProcess) 
     assert error in proc.stderr
 
 
-def test_sarif_and_github_formats(guarded: Project) -> None:
+def test_sarif_and_github_formats(guarded: Project, qg: InProcess) -> None:
     guarded.git("rm", "-q", ".pre-commit-config.yaml")
-    proc = protect(guarded, "--format", "sarif")
+    proc = protect(qg, guarded, "--format", "sarif")
     document = json.loads(proc.stdout)
     validate_sarif(document)
     rules = {r["id"]: r for r in document["runs"][0]["tool"]["driver"]["rules"]}
     assert set(rules) == set(RULES)
     assert rules["QG001"]["help"]["text"].startswith("Why: protected paths")
-    github = protect(guarded, "--format", "github")
+    github = protect(qg, guarded, "--format", "github")
     assert github.stdout.startswith(
         "::error file=.pre-commit-config.yaml,line=1,col=0,title=protect QG001::"
     )
@@ -538,10 +545,10 @@ def test_outside_a_git_repository(tmp_path: Path, qg: InProcess) -> None:
     )
 
 
-def test_report_to_a_file(guarded: Project, tmp_path: Path) -> None:
+def test_report_to_a_file(guarded: Project, tmp_path: Path, qg: InProcess) -> None:
     guarded.git("rm", "-q", ".pre-commit-config.yaml")
     out = tmp_path / "protect.md"
-    proc = protect(guarded, "--format", "markdown", "--output", str(out))
+    proc = protect(qg, guarded, "--format", "markdown", "--output", str(out))
     assert proc.returncode == 1
     assert out.read_text().startswith("## quality-gates protect: failed")
     assert "protect QG001" in proc.stderr

@@ -7,7 +7,7 @@ import json
 import random
 
 import pytest
-from conftest import Project, cli, validate_sarif
+from conftest import InProcess, Project, validate_sarif
 from quality_gates.findings import Finding, fingerprint_findings
 from quality_gates.report import Report, RuleInfo, ToolRun
 from quality_gates.report_formats import (
@@ -159,9 +159,11 @@ REAL_FINDINGS = [
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_every_format_from_a_real_run(project: Project, fmt: str) -> None:
+def test_every_format_from_a_real_run(
+    project: Project, fmt: str, qg: InProcess
+) -> None:
     project.write("m.py", "import os\n\n\ndef f(a: int) -> str:\n    return a\n")
-    proc = cli(project.root, "run", "--format", fmt, "m.py")
+    proc = qg(project.root, "run", "--format", fmt, "m.py")
     assert proc.returncode == 1
     if fmt == "sarif":
         doc = json.loads(proc.stdout)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Project, cli_json, run_tool
+from conftest import InProcess, Project, run_tool
+from gate_json import qg_json
 
 CRASHER = '''"""A flake8 plugin that raises on any file holding the word KABOOM."""
 
@@ -37,8 +38,8 @@ paths = ./plugins
 """
 
 
-def run_json(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    code, report, _ = cli_json(project.root, "run", *args)
+def run_json(qg: InProcess, project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    code, report, _ = qg_json(qg, project.root, "run", *args)
     return code, report
 
 
@@ -48,7 +49,7 @@ def crashing_plugin(project: Project, word: str) -> None:
 
 
 def test_a_file_that_crashes_flake8_is_isolated_and_the_rest_kept(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     crashing_plugin(project, "KABOOM")
     names = [f"m{i}.py" for i in range(6)]
@@ -58,7 +59,15 @@ def test_a_file_that_crashes_flake8_is_isolated_and_the_rest_kept(
     direct = run_tool(project.root, "flake8", "m0.py", "bad.py")
     assert "RuntimeError: the plugin met KABOOM" in direct.stderr  # flake8 dies
     code, report = run_json(
-        project, "--tools", "flake8", "--jobs", "1", *names[:3], "bad.py", *names[3:]
+        qg,
+        project,
+        "--tools",
+        "flake8",
+        "--jobs",
+        "1",
+        *names[:3],
+        "bad.py",
+        *names[3:],
     )
     assert code == 1, report["errors"]
     assert report["errors"] == []
@@ -68,17 +77,19 @@ def test_a_file_that_crashes_flake8_is_isolated_and_the_rest_kept(
     assert "RuntimeError: the plugin met KABOOM" in crash["message"]
     assert crash["severity"] == "error"
     # the isolated results are cached like any other: a warm run says the same
-    again = run_json(project, "--tools", "flake8", "--jobs", "1", *names, "bad.py")
+    again = run_json(qg, project, "--tools", "flake8", "--jobs", "1", *names, "bad.py")
     assert again[1]["tools"]["flake8"]["cached"] == 7
     assert [(f["path"], f["rule"]) for f in again[1]["findings"]] == found
 
 
-def test_a_crash_on_every_file_is_a_tool_error_not_findings(project: Project) -> None:
+def test_a_crash_on_every_file_is_a_tool_error_not_findings(
+    project: Project, qg: InProcess
+) -> None:
     crashing_plugin(project, "Doc")
     names = [f"m{i:02}.py" for i in range(12)]
     for name in names:
         project.write(name, f'"""Doc {name}."""\n')
-    code, report = run_json(project, "--tools", "flake8", "--jobs", "1", *names)
+    code, report = run_json(qg, project, "--tools", "flake8", "--jobs", "1", *names)
     assert code == 2
     (error,) = report["errors"]
     assert "RuntimeError: the plugin met KABOOM" in error
@@ -107,11 +118,11 @@ def test_a_crash_on_every_file_is_a_tool_error_not_findings(project: Project) ->
     ],
 )
 def test_code_that_parses_but_does_not_compile_is_e999_and_others_are_checked(
-    project: Project, source: str, message: str
+    project: Project, source: str, message: str, qg: InProcess
 ) -> None:
     project.write("broken.py", '"""Broken."""\n' + source)
     project.write("good.py", '"""Good."""\nimport os\n\nx: int = "a"\n')
-    code, report = run_json(project, "broken.py", "good.py")
+    code, report = run_json(qg, project, "broken.py", "good.py")
     assert report["errors"] == []
     found = {(f["path"], f["tool"], f["rule"]) for f in report["findings"]}
     assert ("broken.py", "python", "E999") in found
