@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOOKS, Project, cli, cli_json, run_tool
+from conftest import HOOKS, InProcess, Project, cli_json, run_tool
+from gate_json import qg_json
 from quality_gates import config as config_mod
 from quality_gates.tools import flake8_config
 from quality_gates.tools.base import Context, config_line
@@ -67,7 +68,9 @@ def test_codes_no_installed_plugin_reports(
     assert (flake8_config.unreported_codes(found) if found else {}) == missing
 
 
-def test_a_select_no_plugin_reports_is_a_finding_on_its_line(project: Project) -> None:
+def test_a_select_no_plugin_reports_is_a_finding_on_its_line(
+    project: Project, qg: InProcess
+) -> None:
     """As black's T4, click's B9 and ISC, yarl's B950: a finding, not a stop."""
     project.write(
         "setup.cfg",
@@ -76,7 +79,7 @@ def test_a_select_no_plugin_reports_is_a_finding_on_its_line(project: Project) -
     )
     project.write("m.py", UNUSED)
     project.commit()
-    code, report, _ = cli_json(project.root, "run", "--tools", "flake8", "m.py")
+    code, report, _ = qg_json(qg, project.root, "run", "--tools", "flake8", "m.py")
     assert code == 1
     assert report["errors"] == []
     assert report["tools"]["flake8"]["status"] == "ok"
@@ -102,26 +105,26 @@ def test_a_select_no_plugin_reports_is_a_finding_on_its_line(project: Project) -
 
 
 def test_the_finding_is_baselined_like_any_other_and_gone_once_fixed(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", '[tool.quality-gates]\ntools = ["flake8"]\n')
     project.write(".flake8", "[flake8]\nextend-select = B006\n")
     project.write("m.py", '"""Doc."""\n')
     project.commit()
-    code, report, _ = cli_json(project.root, "run", "--all-files")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files")
     assert (code, findings(report)) == (1, [(".flake8", 2, "flake8", "config-error")])
-    baseline = cli(project.root, "baseline")
+    baseline = qg(project.root, "baseline")
     assert baseline.returncode == 0, baseline.stderr
-    code, report, _ = cli_json(project.root, "run", "--all-files")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files")
     assert code == 0
     assert [f["new"] for f in report["findings"]] == [False]
     project.write(".flake8", "[flake8]\nmax-line-length = 100\n")
-    code, report, _ = cli_json(project.root, "run", "--all-files")
+    code, report, _ = qg_json(qg, project.root, "run", "--all-files")
     assert (code, report["findings"]) == (0, [])
 
 
 def test_a_plugin_declared_by_the_projects_own_egg_info_does_not_count(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     """flake8-bugbear's sdist: its egg-info at the root names plugin B, not installed."""
     project.write("setup.cfg", "[flake8]\nselect = B,E,F,W\n")
@@ -134,7 +137,7 @@ def test_a_plugin_declared_by_the_projects_own_egg_info_does_not_count(
     )
     project.write("m.py", '"""Doc."""\n')
     project.commit()
-    code, report, _ = cli_json(project.root, "run", "--tools", "flake8", "m.py")
+    code, report, _ = qg_json(qg, project.root, "run", "--tools", "flake8", "m.py")
     assert code == 1
     assert findings(report) == [("setup.cfg", 2, "flake8", "config-error")]
     assert report["findings"][0]["message"].startswith("select names B; no installed")
@@ -226,12 +229,16 @@ def test_tool_flake8_is_read_as_flake8_pyproject_reads_it(
     assert code == 1
 
 
-def test_tool_flake8_beside_an_ini_config_is_said(project: Project) -> None:
+def test_tool_flake8_beside_an_ini_config_is_said(
+    project: Project, qg: InProcess
+) -> None:
     project.write("pyproject.toml", "[tool.flake8]\nmax-line-length = 120\n")
     project.write("setup.cfg", "[flake8]\nmax-line-length = 60\n")
     project.write("m.py", '"""Doc."""\n\nX = "' + "a" * 70 + '"\n')
     project.commit()
-    code, report, _ = cli_json(project.root, "run", "--all-files", "--tools", "flake8")
+    code, report, _ = qg_json(
+        qg, project.root, "run", "--all-files", "--tools", "flake8"
+    )
     assert (code, report["findings"]) == (0, [])
     assert report["notes"] == [
         "flake8: pyproject.toml [tool.flake8] and setup.cfg [flake8] both configure "

@@ -184,11 +184,11 @@ def test_bad_config_is_exit_2_naming_the_key(
     ],
 )
 def test_files_that_are_not_python_are_findings_naming_the_file(
-    project: Project, content: str | bytes, rule: str, message: str
+    project: Project, content: str | bytes, rule: str, message: str, qg: InProcess
 ) -> None:
     project.write("bad.py", content)
     project.write("good.py", GOOD)
-    proc = cli(project.root, "run", "--format", "json", "bad.py", "good.py")
+    proc = qg(project.root, "run", "--format", "json", "bad.py", "good.py")
     report = json.loads(proc.stdout)
     assert proc.returncode == 1
     (finding,) = [f for f in report["findings"] if f["path"] == "bad.py"]
@@ -198,9 +198,9 @@ def test_files_that_are_not_python_are_findings_naming_the_file(
     assert all(t["status"] == "ok" for t in report["tools"].values())
 
 
-def test_empty_file_is_checked_not_an_error(project: Project) -> None:
+def test_empty_file_is_checked_not_an_error(project: Project, qg: InProcess) -> None:
     project.write("__init__.py", "")
-    proc = cli(project.root, "run", "--format", "json", "__init__.py")
+    proc = qg(project.root, "run", "--format", "json", "__init__.py")
     report = json.loads(proc.stdout)
     assert not report["errors"]
     assert all(
@@ -210,11 +210,9 @@ def test_empty_file_is_checked_not_an_error(project: Project) -> None:
     assert [(f["tool"], f["rule"]) for f in report["findings"]] == [("flake8", "D104")]
 
 
-def test_declared_encoding_is_honoured(project: Project) -> None:
+def test_declared_encoding_is_honoured(project: Project, qg: InProcess) -> None:
     project.write("legacy.py", b'# -*- coding: latin-1 -*-\n"""Caf\xe9."""\n')
-    proc = cli(
-        project.root, "run", "--tools", "flake8", "--format", "json", "legacy.py"
-    )
+    proc = qg(project.root, "run", "--tools", "flake8", "--format", "json", "legacy.py")
     assert [f["tool"] for f in json.loads(proc.stdout)["findings"]] == []
 
 
@@ -287,11 +285,11 @@ def test_a_missing_tool_is_exit_2_naming_it(project: Project, tmp_path: Path) ->
 
 
 def test_output_is_written_atomically_and_findings_still_shown(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("a.py", "import os\n")
     out = project.root / "reports" / "gate.json"
-    proc = cli(
+    proc = qg(
         project.root,
         "run",
         "--tools",
@@ -317,11 +315,11 @@ def test_output_is_written_atomically_and_findings_still_shown(
     ],
 )
 def test_nothing_to_check_still_emits_the_empty_report(
-    project: Project, args: list[str]
+    project: Project, args: list[str], qg: InProcess
 ) -> None:
     project.write("notes.txt", "hi\n")
     project.commit()
-    proc = cli(project.root, "run", "--format", "json", *args)
+    proc = qg(project.root, "run", "--format", "json", *args)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert (report["findings"], report["exit_code"], report["score"]) == ([], 0, 100.0)
@@ -330,12 +328,12 @@ def test_nothing_to_check_still_emits_the_empty_report(
 
 
 def test_a_file_over_the_size_guard_is_an_error_the_rest_is_checked(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     project.write("pyproject.toml", "[tool.quality-gates]\nmax-file-kb = 1\n")
     project.write("big.py", '"""Generated."""\n\nDATA = [\n' + "    1,\n" * 400 + "]\n")
     project.write("small.py", '"""Doc."""\n\nimport os\n')
-    proc = cli(
+    proc = qg(
         project.root,
         "run",
         "--tools",
@@ -355,7 +353,7 @@ def test_a_file_over_the_size_guard_is_an_error_the_rest_is_checked(
     assert [(f["path"], f["rule"]) for f in report["findings"]] == [
         ("small.py", "F401")
     ]
-    raised = cli(
+    raised = qg(
         project.root, "run", "--tools", "flake8", "--max-file-kb", "0", "big.py"
     )
     assert raised.returncode == 0, raised.stderr
@@ -411,18 +409,22 @@ def test_bad_limits_and_tool_lists_are_usage_errors(
     assert message in proc.stderr
 
 
-def test_a_file_named_like_an_option_is_checked(project: Project) -> None:
+def test_a_file_named_like_an_option_is_checked(
+    project: Project, qg: InProcess
+) -> None:
     project.write("-x.py", '"""Doc."""\n\nimport os\n')
-    proc = cli(project.root, "run", "--tools", "flake8", "-x.py")
+    proc = qg(project.root, "run", "--tools", "flake8", "-x.py")
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith("-x.py:3:1: flake8 F401")
 
 
-def test_tracked_files_that_are_gone_are_named_in_a_note(project: Project) -> None:
+def test_tracked_files_that_are_gone_are_named_in_a_note(
+    project: Project, qg: InProcess
+) -> None:
     project.write("a.py", GOOD)
     (project.root / "dangling.py").symlink_to("missing.py")
     project.commit()
-    proc = cli(project.root, "run", "--all-files", "--tools", "flake8")
+    proc = qg(project.root, "run", "--all-files", "--tools", "flake8")
     assert proc.returncode == 0, proc.stderr
     assert (
         "note: dangling.py: a dangling symlink (to missing.py); not checked\n"

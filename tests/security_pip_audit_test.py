@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOOKS, Project, cli
+from conftest import HOOKS, InProcess, Project
 from security_osv_standin import (
     closed_port,
     requests_2018,
@@ -38,10 +38,12 @@ def setup(project: Project, requirements: str) -> None:
     project.write("requirements.txt", requirements)
 
 
-def test_vulnerable_dependency_reported_with_smallest_upgrade(project: Project) -> None:
+def test_vulnerable_dependency_reported_with_smallest_upgrade(
+    project: Project, qg: InProcess
+) -> None:
     setup(project, "requests==2.19.0\nJinja2==3.1.6\n")
     with serve(RECORDS) as osv:
-        proc = cli(
+        proc = qg(
             project.root,
             "security",
             "--no-code",
@@ -94,10 +96,10 @@ def test_vulnerable_dependency_reported_with_smallest_upgrade(project: Project) 
     assert report["tools"]["dependency-audit"]["version"].startswith("pip-audit 2.")
 
 
-def test_clean_dependencies_pass(project: Project) -> None:
+def test_clean_dependencies_pass(project: Project, qg: InProcess) -> None:
     setup(project, "requests==2.31.0\n")
     with serve(RECORDS) as osv:
-        proc = cli(
+        proc = qg(
             project.root,
             "security",
             "--no-code",
@@ -114,10 +116,12 @@ def test_clean_dependencies_pass(project: Project) -> None:
     )
 
 
-def test_unreachable_osv_is_exit_2_with_offline_hint(project: Project) -> None:
+def test_unreachable_osv_is_exit_2_with_offline_hint(
+    project: Project, qg: InProcess
+) -> None:
     setup(project, "requests==2.19.0\n")
     url = f"http://127.0.0.1:{closed_port()}/v1/query"
-    proc = cli(
+    proc = qg(
         project.root,
         "security",
         "--no-code",
@@ -136,14 +140,16 @@ def test_unreachable_osv_is_exit_2_with_offline_hint(project: Project) -> None:
 
 
 @pytest.mark.parametrize("mode", ["http-500", "not-json"])
-def test_broken_osv_answers_are_exit_2(project: Project, mode: str) -> None:
+def test_broken_osv_answers_are_exit_2(
+    project: Project, mode: str, qg: InProcess
+) -> None:
     setup(project, "requests==2.19.0\n")
     with serve(RECORDS) as osv:
         if mode == "http-500":
             osv.fail_with = 500
         else:
             osv.garbage = True
-        proc = cli(
+        proc = qg(
             project.root,
             "security",
             "--no-code",

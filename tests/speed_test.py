@@ -12,27 +12,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOOKS, Project, cli, cli_json
+from conftest import HOOKS, InProcess, Project
+from gate_json import qg_json
 from quality_gates import config, sources
 from quality_gates.runner import Runner
 from quality_gates.tools import load
 from quality_gates.tools.base import Context, distribution_version
 
 
-def run(project: Project, *args: str) -> tuple[int, dict[str, Any]]:
-    code, report, stderr = cli_json(project.root, "run", *args)
+def run(qg: InProcess, project: Project, *args: str) -> tuple[int, dict[str, Any]]:
+    code, report, stderr = qg_json(qg, project.root, "run", *args)
     assert code in (0, 1), stderr
     return code, report
 
 
 def test_mypy_checks_a_tree_where_two_files_share_a_module_name(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     # tests/ and docs/ without __init__.py: both conftest.py are module `conftest`
     project.write("tests/conftest.py", '"""T."""\n\nX: int = "no"\n')
     project.write("docs/conftest.py", '"""D."""\n\nY: str = "fine"\n')
     project.commit()
-    _, report = run(project, "--all-files", "--tools", "mypy")
+    _, report = run(qg, project, "--all-files", "--tools", "mypy")
     assert report["tools"]["mypy"]["status"] == "ok"
     found = [(f["path"], f["rule"]) for f in report["findings"]]
     assert found == [("tests/conftest.py", "assignment")]
@@ -47,7 +48,7 @@ def test_mypy_checks_a_tree_where_two_files_share_a_module_name(
         note,
     )
     project.write("mypy.ini", "[mypy]\nexplicit_package_bases = True\n")
-    _, configured = run(project, "--all-files", "--tools", "mypy")
+    _, configured = run(qg, project, "--all-files", "--tools", "mypy")
     assert [(f["path"], f["rule"]) for f in configured["findings"]] == found
     assert not [n for n in configured["notes"] if n.startswith("mypy: ")]
 
@@ -66,7 +67,7 @@ def test_fast_version_lookup_agrees_with_importlib_metadata(dist: str) -> None:
     assert distribution_version(dist) == importlib.metadata.version(dist)
 
 
-def test_an_unknown_distribution_is_still_not_found() -> None:
+def test_an_unknown_distribution_is_still_not_found(qg: InProcess) -> None:
     with pytest.raises(importlib.metadata.PackageNotFoundError):
         distribution_version("no-such-distribution-qg")
 
@@ -97,16 +98,18 @@ def test_source_lines_and_loc_are_computed_on_demand(tmp_path: Path) -> None:
     assert src.loc == 2  # x = 1, y = 2: comments and blank lines do not count
 
 
-def test_cached_findings_keep_the_same_fingerprints(project: Project) -> None:
+def test_cached_findings_keep_the_same_fingerprints(
+    project: Project, qg: InProcess
+) -> None:
     # identical lines twice in each file: the occurrence index must survive the cache
     body = '"""Doc."""\n\nimport os\nimport os\n\n\ndef f(a):\n    return a + "1"\n'
     project.write("pkg/a.py", body)
     project.write("pkg/b.py", body)
     project.write("pkg/c.py", "def broken(:\n")
     project.commit()
-    proc = cli(project.root, "run", "--format", "json", "--all-files")
+    proc = qg(project.root, "run", "--format", "json", "--all-files")
     cold = json.loads(proc.stdout)
-    proc = cli(project.root, "run", "--format", "json", "--all-files")
+    proc = qg(project.root, "run", "--format", "json", "--all-files")
     warm = json.loads(proc.stdout)
     # isort sorts c.py's imports as text, as `isort .` does; the others get a and b
     cached = {name: t["cached"] for name, t in warm["tools"].items()}
