@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import InProcess, Project, cli, git, run_hook, validate_sarif
+from conftest import InProcess, Project, git, run_hook, validate_sarif
 from quality_gates.errors import GateError
 from quality_gates.guards.coverage import data as coverage_mod
 from quality_gates.guards.coverage.changed_lines import changed_coverage, ranges
@@ -102,9 +102,9 @@ def make_project(project: Project, *, tests: str = TESTS) -> Project:
 
 
 def gate(
-    project: Project, *args: str, run: Callable[..., Any] = cli
+    run: Callable[..., Any], project: Project, *args: str
 ) -> subprocess.CompletedProcess[str]:
-    """``quality-gates coverage ARGS``: a subprocess, or in-process with ``run=qg``."""
+    """``quality-gates coverage ARGS`` through ``run``: in-process (the data is the subject)."""
     result: subprocess.CompletedProcess[str] = run(project.root, "coverage", *args)
     return result
 
@@ -114,12 +114,12 @@ def gate(
 
 @pytest.mark.parametrize("data", [".coverage", "coverage.xml"])
 def test_threshold_fails_then_its_fixed_twin_passes(
-    project: Project, data: str
+    project: Project, data: str, qg: InProcess
 ) -> None:
     make_project(project)
     run_tests(project.root)
 
-    proc = gate(project, "--data", data, "--fail-under", "90")
+    proc = gate(qg, project, "--data", data, "--fail-under", "90")
 
     assert proc.returncode == 1, proc.stderr
     assert (
@@ -130,13 +130,15 @@ def test_threshold_fails_then_its_fixed_twin_passes(
 
     project.write("tests/test_unused.py", TEST_UNUSED)
     run_tests(project.root)
-    proc = gate(project, "--data", data, "--fail-under", "90")
+    proc = gate(qg, project, "--data", data, "--fail-under", "90")
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "note: total coverage 100.00% of 1 file(s)" in proc.stdout
 
 
-def test_coverage_py_fail_under_and_our_config_are_defaults(project: Project) -> None:
+def test_coverage_py_fail_under_and_our_config_are_defaults(
+    project: Project, qg: InProcess
+) -> None:
     make_project(project)
     project.write(
         "pyproject.toml", PYPROJECT + "\n[tool.coverage.report]\nfail_under = 85\n"
@@ -144,7 +146,7 @@ def test_coverage_py_fail_under_and_our_config_are_defaults(project: Project) ->
     run_tests(project.root)
 
     for data in (".coverage", "coverage.xml"):  # fail_under from coverage.py's config
-        proc = gate(project, "--data", data)
+        proc = gate(qg, project, "--data", data)
         assert proc.returncode == 1, proc.stderr
         assert "is under fail-under 85%" in proc.stdout
 
@@ -153,7 +155,7 @@ def test_coverage_py_fail_under_and_our_config_are_defaults(project: Project) ->
         PYPROJECT + "\n[tool.coverage.report]\nfail_under = 85\n"
         '\n[tool.quality-gates.coverage]\nfail-under = 80\ndata = "coverage.xml"\n',
     )
-    proc = gate(project, "--format", "json")
+    proc = gate(qg, project, "--format", "json")
 
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)["summary"]
@@ -161,7 +163,7 @@ def test_coverage_py_fail_under_and_our_config_are_defaults(project: Project) ->
     assert summary["percent"] == 83.33
 
 
-def test_coverage_config_omit_is_respected(project: Project) -> None:
+def test_coverage_config_omit_is_respected(project: Project, qg: InProcess) -> None:
     make_project(project)
     project.write("calc/legacy.py", "def old():\n    return 1\n")
     project.write("tests/test_calc.py", TESTS + "\nimport calc.legacy\n")
@@ -171,7 +173,7 @@ def test_coverage_config_omit_is_respected(project: Project) -> None:
     )
     run_tests(project.root)
 
-    proc = gate(project, "--fail-under", "80", "--format", "json")
+    proc = gate(qg, project, "--fail-under", "80", "--format", "json")
 
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["files"] == 1
@@ -180,12 +182,14 @@ def test_coverage_config_omit_is_respected(project: Project) -> None:
 # --- ratchet --------------------------------------------------------------
 
 
-def test_ratchet_drop_fails_and_tolerance_twin_passes(project: Project) -> None:
+def test_ratchet_drop_fails_and_tolerance_twin_passes(
+    project: Project, qg: InProcess
+) -> None:
     make_project(project)
     project.write("tests/test_unused.py", TEST_UNUSED)
     run_tests(project.root)
 
-    proc = gate(project, "--update-ratchet")
+    proc = gate(qg, project, "--update-ratchet")
     assert proc.returncode == 0, proc.stderr
     assert "ratchet: recorded 100.00% in .quality-gates-coverage.json" in proc.stdout
     record = project.root / ".quality-gates-coverage.json"
@@ -193,7 +197,7 @@ def test_ratchet_drop_fails_and_tolerance_twin_passes(project: Project) -> None:
 
     (project.root / "tests" / "test_unused.py").unlink()
     run_tests(project.root)
-    proc = gate(project)  # the record exists: the ratchet is on by default
+    proc = gate(qg, project)  # the record exists: the ratchet is on by default
 
     assert proc.returncode == 1
     assert (
@@ -201,7 +205,7 @@ def test_ratchet_drop_fails_and_tolerance_twin_passes(project: Project) -> None:
         "below the recorded 100.00% (tolerance 0 points)" in proc.stdout
     )
 
-    proc = gate(project, "--tolerance", "20", "--update-ratchet")
+    proc = gate(qg, project, "--tolerance", "20", "--update-ratchet")
     assert proc.returncode == 0, proc.stdout
     # the record only goes up
     assert json.loads(record.read_text())["coverage"] == 100.0
@@ -226,7 +230,7 @@ def test_corrupt_ratchet_is_exit_2(
     run_tests(project.root)
     project.write("ratchet.json", content)
 
-    proc = gate(project, "--ratchet", "ratchet.json", run=qg)
+    proc = gate(qg, project, "--ratchet", "ratchet.json")
 
     assert proc.returncode == 2
     assert message in proc.stderr
@@ -242,7 +246,7 @@ def test_configured_ratchet_without_a_record_is_exit_2(
     )
     run_tests(project.root)
 
-    proc = gate(project, run=qg)
+    proc = gate(qg, project)
 
     assert proc.returncode == 2
     assert (
@@ -269,12 +273,12 @@ def _feature_history(project: Project) -> None:
 
 
 def test_uncovered_changed_lines_are_listed_and_fixed_twin_passes(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     _feature_history(project)
     run_tests(project.root)
 
-    proc = gate(project, "--diff-base", "main", "--changed-fail-under", "100")
+    proc = gate(qg, project, "--diff-base", "main", "--changed-fail-under", "100")
 
     assert proc.returncode == 1, proc.stderr
     lines = [line for line in proc.stdout.splitlines() if "changed-lines" in line]
@@ -292,6 +296,7 @@ def test_uncovered_changed_lines_are_listed_and_fixed_twin_passes(
     project.commit("test the zero case")
     run_tests(project.root)
     proc = gate(
+        qg,
         project,
         "--diff-base",
         "main",
@@ -310,12 +315,13 @@ def test_uncovered_changed_lines_are_listed_and_fixed_twin_passes(
     )
 
 
-def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
+def test_sarif_report_is_valid(project: Project, tmp_path: Path, qg: InProcess) -> None:
     _feature_history(project)
     run_tests(project.root)
     out = tmp_path / "coverage.sarif"
 
     proc = gate(
+        qg,
         project,
         "--diff-base",
         "main",
@@ -338,22 +344,26 @@ def test_sarif_report_is_valid(project: Project, tmp_path: Path) -> None:
     )  # the terminal still sees the findings
 
 
-def test_changed_lines_under_a_lower_threshold_are_notes(project: Project) -> None:
+def test_changed_lines_under_a_lower_threshold_are_notes(
+    project: Project, qg: InProcess
+) -> None:
     _feature_history(project)
     run_tests(project.root)
 
-    proc = gate(project, "--diff-base", "main", "--changed-fail-under", "80")
+    proc = gate(qg, project, "--diff-base", "main", "--changed-fail-under", "80")
 
     assert proc.returncode == 0, proc.stdout
     assert "note: uncovered changed line(s): calc/__init__.py:16" in proc.stdout
 
 
-def test_changed_threshold_defaults_to_fail_under(project: Project) -> None:
+def test_changed_threshold_defaults_to_fail_under(
+    project: Project, qg: InProcess
+) -> None:
     _feature_history(project)
     run_tests(project.root)
 
     proc = gate(
-        project, "--diff-base", "main", "--fail-under", "50", "--format", "json"
+        qg, project, "--diff-base", "main", "--fail-under", "50", "--format", "json"
     )
 
     assert proc.returncode == 0
@@ -372,13 +382,13 @@ def _covered_change(project: Project) -> None:
 
 
 def test_a_change_adding_nothing_uncovered_only_warns_under_fail_under(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     """quality-gate's changed-mode rule: the whole tree's total warns on a change."""
     _covered_change(project)
-    total = gate(project, "--fail-under", "95", "--format", "json")
+    total = gate(qg, project, "--fail-under", "95", "--format", "json")
     change = gate(
-        project, "--fail-under", "95", "--diff-base", "main", "--format", "json"
+        qg, project, "--fail-under", "95", "--diff-base", "main", "--format", "json"
     )
 
     # the whole tree: the total fails (its twin below only warns)
@@ -402,12 +412,12 @@ def test_a_change_adding_nothing_uncovered_only_warns_under_fail_under(
 
 
 def test_with_a_diff_base_uncovered_changed_lines_still_fail(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     _feature_history(project)  # line 16 (the raise) is changed and uncovered
     run_tests(project.root)
     proc = gate(
-        project, "--fail-under", "95", "--diff-base", "main", "--format", "json"
+        qg, project, "--fail-under", "95", "--diff-base", "main", "--format", "json"
     )
     assert proc.returncode == 1
     report = json.loads(proc.stdout)
@@ -419,7 +429,7 @@ def test_with_a_diff_base_uncovered_changed_lines_still_fail(
 
 
 def test_shallow_clone_is_refused_with_the_fetch_to_run(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, qg: InProcess
 ) -> None:
     _feature_history(project)
     clone = tmp_path / "clone"
@@ -440,7 +450,7 @@ def test_shallow_clone_is_refused_with_the_fetch_to_run(
     )
     run_tests(clone)
 
-    proc = cli(
+    proc = qg(
         clone, "coverage", "--diff-base", "origin/main", "--changed-fail-under", "100"
     )
 
@@ -451,7 +461,7 @@ def test_shallow_clone_is_refused_with_the_fetch_to_run(
 
     # the twin: run the fetch it names, and the gate works
     git(clone, *fetch.split()[1:])
-    proc = cli(
+    proc = qg(
         clone, "coverage", "--diff-base", "origin/main", "--changed-fail-under", "100"
     )
     assert proc.returncode == 1, proc.stderr
@@ -464,7 +474,7 @@ def test_shallow_clone_is_refused_with_the_fetch_to_run(
 # --- combine ----------------------------------------------------------------
 
 
-def test_combine_parallel_data_files(project: Project) -> None:
+def test_combine_parallel_data_files(project: Project, qg: InProcess) -> None:
     make_project(project)
     project.write("tests/test_unused.py", TEST_UNUSED)
     for name in ("tests/test_calc.py", "tests/test_unused.py"):
@@ -485,11 +495,11 @@ def test_combine_parallel_data_files(project: Project) -> None:
     parts = sorted(project.root.glob(".coverage.*"))
     assert len(parts) == 2
 
-    proc = gate(project, "--fail-under", "100")
+    proc = gate(qg, project, "--fail-under", "100")
     assert proc.returncode == 2
     assert "no coverage data: neither .coverage nor coverage.xml" in proc.stderr
 
-    proc = gate(project, "--combine", "--fail-under", "100")
+    proc = gate(qg, project, "--combine", "--fail-under", "100")
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "note: combined 2 data file(s) into .coverage" in proc.stdout
@@ -497,10 +507,13 @@ def test_combine_parallel_data_files(project: Project) -> None:
 
     # each part alone is under 100 %: the combination is what passed
     for part in parts:
-        assert gate(project, "--data", str(part), "--fail-under", "100").returncode == 1
+        assert (
+            gate(qg, project, "--data", str(part), "--fail-under", "100").returncode
+            == 1
+        )
 
 
-def test_combine_refuses_a_corrupt_part(project: Project) -> None:
+def test_combine_refuses_a_corrupt_part(project: Project, qg: InProcess) -> None:
     make_project(project)
     run_tests(
         project.root,
@@ -519,7 +532,7 @@ def test_combine_refuses_a_corrupt_part(project: Project) -> None:
     good = next(project.root.glob(".coverage.*"))
     project.write(".coverage.broken.1.2", good.read_bytes()[:2048])
 
-    proc = gate(project, "--combine", "--fail-under", "10")
+    proc = gate(qg, project, "--combine", "--fail-under", "10")
 
     assert proc.returncode == 2
     assert ".coverage.broken.1.2: cannot combine:" in proc.stderr
@@ -635,7 +648,7 @@ def test_bad_data_files_are_exit_2(
     assert isinstance(content, bytes)
     project.write(name, content)
 
-    proc = gate(project, "--data", name, "--fail-under", "10", run=qg)
+    proc = gate(qg, project, "--data", name, "--fail-under", "10")
 
     assert proc.returncode == 2, proc.stdout
     assert message in proc.stderr
@@ -648,7 +661,7 @@ def test_missing_data_and_nothing_to_check_are_exit_2(
     project: Project, qg: InProcess
 ) -> None:
     make_project(project)
-    proc = gate(project, "--data", "nope/.coverage", "--fail-under", "10", run=qg)
+    proc = gate(qg, project, "--data", "nope/.coverage", "--fail-under", "10")
     assert proc.returncode == 2
     assert (
         "nope/.coverage: no coverage data; run the tests with coverage first"
@@ -656,7 +669,7 @@ def test_missing_data_and_nothing_to_check_are_exit_2(
     )
 
     run_tests(project.root)
-    proc = gate(project, run=qg)
+    proc = gate(qg, project)
     assert proc.returncode == 2
     assert (
         "nothing to check: give --fail-under N, --ratchet FILE or --diff-base REF"
@@ -677,7 +690,7 @@ def test_no_measured_files_is_exit_2(project: Project, qg: InProcess) -> None:
         "tests",
     )
 
-    proc = gate(project, "--fail-under", "10", run=qg)
+    proc = gate(qg, project, "--fail-under", "10")
 
     assert proc.returncode == 2
     assert "no measured files" in proc.stderr
@@ -688,7 +701,7 @@ def test_source_recorded_elsewhere_is_exit_2(project: Project, qg: InProcess) ->
     run_tests(project.root)
     (project.root / "calc" / "__init__.py").unlink()
 
-    proc = gate(project, "--fail-under", "10", run=qg)
+    proc = gate(qg, project, "--fail-under", "10")
 
     assert proc.returncode == 2
     assert (
@@ -729,7 +742,7 @@ def test_bad_options_are_exit_2(
             "pyproject.toml", PYPROJECT + f"\n[tool.quality-gates.coverage]\n{table}\n"
         )
 
-    proc = gate(project, *args, run=qg)
+    proc = gate(qg, project, *args)
 
     assert proc.returncode == 2
     assert message in proc.stderr
@@ -741,7 +754,7 @@ def test_broken_coverage_config_is_exit_2(project: Project, qg: InProcess) -> No
     project.write(".coveragerc", "[run]\nbranch = perhaps\n")
 
     for data in (".coverage", "coverage.xml"):
-        proc = gate(project, "--data", data, "--fail-under", "10", run=qg)
+        proc = gate(qg, project, "--data", data, "--fail-under", "10")
         assert proc.returncode == 2
         assert (
             "Couldn't read config file .coveragerc: Not a boolean: perhaps"
@@ -797,7 +810,7 @@ def test_hook_through_pre_commit(
 
 
 def test_the_total_is_rounded_down_alike_in_the_summary_output_and_message(
-    project: Project,
+    project: Project, qg: InProcess
 ) -> None:
     """2 of 3 statements: 66.666...%, shown as 66.66 everywhere (never 66.67)."""
     project.write("pyproject.toml", PYPROJECT)
@@ -807,7 +820,7 @@ def test_the_total_is_rounded_down_alike_in_the_summary_output_and_message(
     )
     run_tests(project.root)
     proc = gate(
-        project, "--data", ".coverage", "--fail-under", "70", "--format", "json"
+        qg, project, "--data", ".coverage", "--fail-under", "70", "--format", "json"
     )
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
