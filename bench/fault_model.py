@@ -41,6 +41,10 @@ CATEGORIES = (
 )
 GIB = 1024**3
 GOOD = '"""Doc."""\n\nx = 1\n'
+# the project of a scenario whose subject is the gate's own writes (a baseline
+# or a dashboard killed, refused or named outside), not a tool's verdict: one
+# tool decides what is written, the other four would only add their run
+FLAKE8_ONLY = '[tool.quality-gates]\ntools = ["flake8"]\n'
 VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 # -- the model ----------------------------------------------------------------

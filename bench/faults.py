@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import faults_injection, faults_stops, faults_tamper  # noqa: E402
 from bench.fault_model import (  # noqa: E402  (this checkout's bench scripts)
     CATEGORIES,
+    FLAKE8_ONLY,
     GIB,
     GOOD,
     RECORD,
@@ -338,7 +339,8 @@ def _fill(path: Path) -> None:
 
 
 def baseline_read_only(space: Space) -> Case:
-    source = space.project({"bad.py": BAD["flake8"][0]}, name="source")
+    files = {"bad.py": BAD["flake8"][0], "pyproject.toml": FLAKE8_ONLY}
+    source = space.project(files, name="source")
     commit(source)
     root = space.dir / "project"
     undo = bind_read_only(source, root)
@@ -529,7 +531,7 @@ def skipped_file(kind: str) -> Callable[[Space], Case]:
 
 
 def baseline_killed(space: Space) -> Case:
-    root = space.project({"bad.py": BAD["flake8"][0]})
+    root = space.project({"bad.py": BAD["flake8"][0], "pyproject.toml": FLAKE8_ONLY})
     commit(root)
     patch = "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)"
     runs = [killed_at(space, patch, "baseline"), gate("baseline", expect=0)]
@@ -537,7 +539,7 @@ def baseline_killed(space: Space) -> Case:
 
 
 def dashboard_killed(space: Space) -> Case:
-    root = space.project({"good.py": GOOD})
+    root = space.project({"good.py": GOOD, "pyproject.toml": FLAKE8_ONLY})
     commit(root, "first")
     (root / "more.py").write_text(GOOD)
     commit(root, "second")

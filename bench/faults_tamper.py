@@ -15,7 +15,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.fault_model import GOOD, Case, Run, Space, commit, gate, unchanged
+from bench.fault_model import (
+    FLAKE8_ONLY,
+    GOOD,
+    Case,
+    Run,
+    Space,
+    commit,
+    gate,
+    unchanged,
+)
 
 F401 = '"""Doc."""\n\nimport os\n'
 
@@ -254,7 +263,7 @@ def baseline_parent_link(space: Space) -> Case:
 def baseline_named(space: Space) -> Case:
     """Name a file outside with ``--baseline`` (the honest twin): it is written."""
     outside = _outside(space)
-    root = space.project({"bad.py": F401})
+    root = space.project({"bad.py": F401, "pyproject.toml": FLAKE8_ONLY})
     commit(root)
     target = outside / "base.json"
     run = gate("baseline", "--baseline", str(target), expect=0)
