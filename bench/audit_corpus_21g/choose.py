@@ -206,7 +206,9 @@ def _well_known(out: list[str], chosen: Chosen) -> bool:
             if count >= WELL_KNOWN_QUOTA:
                 break
             if is_excluded(repo, taken, agreement):
-                out.append(f"{stratum}\t{repo}\texcluded (earlier corpus or mirrored)\t\t-")
+                out.append(
+                    f"{stratum}\t{repo}\texcluded (earlier corpus or mirrored)\t\t-"
+                )
                 continue
             verdict, commit = classify(repo)
             if verdict == "no-mirror":
@@ -318,7 +320,7 @@ STRONG = re.compile(
 
 
 def batch_a_names() -> set[str]:
-    """Every repository batch A could look at: its well-known list and its name lists."""
+    """Every repository batch A could look at: its well-known and name lists."""
     found = {r.lower() for names in WELL_KNOWN.values() for r in names}
     for name in LISTS:
         text = (HERE / f"candidates-{name}.txt").read_text()
