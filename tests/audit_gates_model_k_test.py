@@ -416,3 +416,36 @@ def test_a_package_script_in_the_job_default_folder(tmp_path: Path) -> None:
     body = _package({"eslint": "eslint --fix ."})
     found = gate_rules(audit_project(tmp_path, {CI: text, "web/package.json": body}))
     assert found == []
+
+
+def test_continue_on_error_on_a_wheel_job_a_shipping_job_takes(tmp_path: Path) -> None:
+    """Twin (h5py): the job's action builds *and tests* the wheels it uploads.
+
+    Feeding a release makes the job's builds the release's product, not its
+    checks: cibuildwheel's tests still fail nothing under the job's
+    ``continue-on-error``.
+    """
+    text = _jobs(f"""
+        wheels:
+          name: Wheels
+          runs-on: ubuntu-latest
+          continue-on-error: true
+          steps:
+            - uses: actions/checkout@{SHA}
+            - uses: pypa/cibuildwheel@{SHA}
+            - uses: actions/upload-artifact@{SHA}
+              with:
+                name: cibw-wheels
+                path: ./wheelhouse/*.whl
+        release:
+          name: Upload to PyPI
+          needs: [wheels]
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/download-artifact@{SHA}
+              with:
+                pattern: cibw-wheels*
+            - uses: pypa/gh-action-pypi-publish@{SHA}
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG105", CI, line_of(text, "continue-on-error"), True)]

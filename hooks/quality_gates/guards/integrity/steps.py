@@ -162,6 +162,9 @@ class JobContext:
     key: str = ""
     workflow: str = ""
     delivery: bool = False
+    # a later job named for shipping downloads what it builds: its builds are
+    # that delivery's product, while the job itself may still test (a wheel)
+    feeds_delivery: bool = False
     env: list[yaml.Node] = dataclasses.field(default_factory=list)
     report_run: str = ""
     manual: str = ""  # why the job runs only by hand, if it does
@@ -410,7 +413,8 @@ class Auditor:
         if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
             return None
         name = scalar(value(step, "name")) or ""
-        builds_other = job.delivery or bool(_FOREIGN_CODE.search(script))
+        builds_other = job.delivery or job.feeds_delivery
+        builds_other = builds_other or bool(_FOREIGN_CODE.search(script))
         context = gatecmd.checking_context(name, job.name, builds_other)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
         if resolved is None:
@@ -704,7 +708,7 @@ def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
     """
     script = scalar(value(step, "run")) or ""
     name = scalar(value(step, "name")) or ""
-    context = gatecmd.checking_context(name, "", job.delivery)
+    context = gatecmd.checking_context(name, "", job.delivery or job.feeds_delivery)
     return bool(context) and bool(_FAILS.search(script))
 
 

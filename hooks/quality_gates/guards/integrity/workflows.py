@@ -82,9 +82,8 @@ def _context(
         _default_shell(job) or shell,
         key=name,
         workflow=workflow,
-        delivery=place.ships(label)
-        or place.ships(workflow)
-        or _feeds_delivery(name, job, top),
+        delivery=place.ships(label) or place.ships(workflow),
+        feeds_delivery=_feeds_delivery(name, job, top),
         env=[n for n in (value(top, "env"), value(job, "env")) if n is not None],
         report_run=place.report_run(
             triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
