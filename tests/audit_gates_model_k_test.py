@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from audit_gates_model_g_test import _gnu_make
 from audit_gates_model_i_test import _jobs
+from audit_gates_model_j_test import _step
 from audit_gates_model_test import audit_project, gate_rules, line_of
 from quality_gates.guards.integrity import makevars
 from workflow_yaml import SHA
@@ -52,20 +53,6 @@ def _bash_status(folder: Path, script: str) -> int:
     return done.returncode
 
 
-def _step(script: str, name: str = "Unit tests", job: str = "test") -> str:
-    return _jobs(
-        f"""
-        {job}:
-          runs-on: ubuntu-latest
-          steps:
-            - name: {name}
-              run: |
-                <SCRIPT>
-        """,
-        SCRIPT=textwrap.dedent(script).strip("\n"),
-    )
-
-
 # ---- a file is read where its name stands whole ------------------------------
 
 
@@ -84,7 +71,7 @@ def test_a_report_of_a_swallowed_check_read_by_its_whole_name(
     tmp_path: Path, read: str, lost: bool
 ) -> None:
     script = "pytest > out.txt || true\n" f"if grep -q failed {read}; then exit 1; fi"
-    text = _step(script)
+    text = _step("Unit tests", script)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == ([("QG101", CI, line_of(text, "||"), True)] if lost else [])
     # the real shell agrees: the step passes exactly when the finding says so
@@ -106,7 +93,7 @@ def test_a_teed_log_read_by_its_whole_name(
         "echo passed > catalog.txt\n"
         f"grep -q passed {read} || exit 1"
     )
-    text = _step(script)
+    text = _step("Unit tests", script)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == ([("QG112", CI, line_of(text, "tee"), True)] if lost else [])
     assert (_bash_status(tmp_path, script) == 0) == lost
@@ -132,7 +119,7 @@ _LOOK = 'curl -u "$USER:$PASS" -L http://localhost:5001/api/v3/status/ | jq || t
 def test_a_step_named_for_logs_checks_nothing(
     tmp_path: Path, name: str, expected: list[bool]
 ) -> None:
-    text = _step(_LOOK, name=name, job="integration")
+    text = _step(name, _LOOK)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG112", CI, line_of(text, "curl"), f) for f in expected]
 
@@ -223,51 +210,39 @@ build:
 """
 
 
+def _taker(name: str, given: str = "", then: str = "") -> str:
+    """Return a job ``name`` that needs the build, downloads (``given``), ``then``."""
+    inputs = f"\n      with:\n        {given}" if given else ""
+    after = f"\n    {then}" if then else ""
+    return f"""
+taker:
+  name: {name}
+  needs: [build]
+  runs-on: ubuntu-latest
+  steps:
+    - uses: actions/download-artifact@{SHA}{inputs}{after}
+"""
+
+
 @pytest.mark.parametrize(
     ("later", "expected"),
     [
         # a release job downloads every artifact: the build is its product
         (
-            f"""
-            release:
-              name: Publish GitHub Release
-              needs: [build]
-              runs-on: ubuntu-latest
-              steps:
-                - uses: actions/download-artifact@{SHA}
-                  with:
-                    path: artifacts/
-                - uses: ncipollo/release-action@{SHA}
-            """,
+            _taker(
+                "Publish GitHub Release",
+                "path: artifacts/",
+                f"- uses: ncipollo/release-action@{SHA}",
+            ),
             [],
         ),
         # twin: the job that takes the binaries tests them
         (
-            f"""
-            smoke:
-              name: Smoke test the binaries
-              needs: [build]
-              runs-on: ubuntu-latest
-              steps:
-                - uses: actions/download-artifact@{SHA}
-                - run: ./artifacts/app --help
-            """,
+            _taker("Smoke test the binaries", then="- run: ./artifacts/app --help"),
             [True],
         ),
         # twin: the release job takes another artifact, not this build's
-        (
-            f"""
-            release:
-              name: Publish GitHub Release
-              needs: [build]
-              runs-on: ubuntu-latest
-              steps:
-                - uses: actions/download-artifact@{SHA}
-                  with:
-                    name: changelog
-            """,
-            [True],
-        ),
+        (_taker("Publish GitHub Release", "name: changelog"), [True]),
     ],
 )
 def test_continue_on_error_on_a_build_a_shipping_job_takes(
