@@ -424,3 +424,38 @@ def test_continue_on_error_on_a_wheel_job_a_shipping_job_takes(tmp_path: Path) -
         """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG105", CI, line_of(text, "continue-on-error"), True)]
+
+
+@pytest.mark.parametrize(
+    ("scripts", "expected"),
+    [
+        # the package script only fixes: no check is swallowed
+        ({"lint": "eslint --fix ."}, []),
+        ({"lint": "npm run fmt && eslint --fix .", "fmt": "prettier --write ."}, []),
+        # twins: the script checks, or package.json does not say: a check
+        # by its name (`npm run lint`), its failure thrown away
+        ({"lint": "eslint ."}, [True]),
+        ({"lint": "eslint --fix . | tee lint.log"}, [True]),
+        ({"test": "jest"}, [True]),
+        (None, [True]),
+    ],
+)
+def test_a_swallowed_package_script_is_judged_by_package_json(
+    tmp_path: Path, scripts: dict[str, str] | None, expected: list[bool]
+) -> None:
+    text = _jobs(f"""
+        lint:
+          runs-on: ubuntu-latest
+          defaults:
+            run:
+              working-directory: web
+          steps:
+            - uses: actions/checkout@{SHA}
+            - run: npm run lint || true
+        """)
+    files = {CI: text}
+    if scripts is not None:
+        files["web/package.json"] = _package(scripts)
+    found = gate_rules(audit_project(tmp_path, files))
+    line = line_of(text, "npm run lint")
+    assert found == [("QG101", CI, line, fails) for fails in expected]

@@ -11,9 +11,11 @@ judged by the script's name as before.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from quality_gates import textfile
+from quality_gates.guards.integrity import gatecmd
 
 _RUNNERS = frozenset(("npm", "yarn", "pnpm", "bun"))
 _RUN_WORDS = (["run"], ["run-script"])
@@ -38,6 +40,27 @@ class PackageScripts:
             return None
         scripts = self.scripts(folder or ".")
         return scripts.get(name) if scripts is not None else None
+
+    def fixes(self, folder: str, words: list[str], depth: int = 3) -> bool | None:
+        """Tell whether ``npm run NAME`` only rewrites files (None: unknown).
+
+        ``eslint --fix .`` fixes; ``a && b`` and ``a; b`` run both, and
+        ``npm run other`` is followed a few levels deep.  A script with any
+        other operator or an expansion is not judged: False.
+        """
+        script = self.script(folder, words)
+        if script is None:
+            return None
+        if depth == 0 or re.search(r"[|&`$<>]", script.replace("&&", "")):
+            return False
+        for part in re.split(r"&&|;", script):
+            inner = part.split()
+            nested = self.fixes(folder, inner, depth - 1)
+            if nested is None and not (inner and gatecmd.is_fixer(inner)):
+                return False
+            if nested is False:
+                return False
+        return True
 
     def scripts(self, folder: str) -> dict[str, str] | None:
         """Return the ``scripts`` of ``folder/package.json`` (None: unknown)."""

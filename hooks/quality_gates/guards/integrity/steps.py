@@ -11,6 +11,7 @@ output, reads it and fails (``consumers``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 import yaml
@@ -427,6 +428,9 @@ class Auditor:
                 context=context,
                 place=demoted,
                 fixing=self.autofix,
+                package_fixes=functools.partial(
+                    self.packages.fixes, _workdir(step, job)
+                ),
             )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
@@ -555,7 +559,7 @@ class Auditor:
         coe = mapping(step).get("continue-on-error")
         if not coe or not expressions.always_true(coe[1]):
             return
-        folder = scalar(value(step, "working-directory")) or job.workdir
+        folder = _workdir(step, job)
         fix = _fix_run(step, self.packages, folder) if self.autofix else None
         if fix == "":
             return  # a fixer whose rewrite the job commits: it fails on nothing
@@ -597,31 +601,10 @@ def _fix_run(step: yaml.Node, packages: PackageScripts, folder: str = "") -> str
         return ""
     if len(commands) != 1 or packagescripts.script_name(commands[0]) is None:
         return None
-    script = packages.script(folder, commands[0])
-    if script is not None:
-        return "" if _fixes_only(script, packages, folder) else None
+    fixes = packages.fixes(folder, commands[0])
+    if fixes is not None:
+        return "" if fixes else None
     return _PACKAGE_FIX if _package_fix(commands[0]) else None
-
-
-def _fixes_only(
-    script: str, packages: PackageScripts, folder: str, depth: int = 3
-) -> bool:
-    """Tell a package script whose every command fixes (``eslint --fix .``).
-
-    ``a && b`` and ``a; b`` run both; ``npm run other`` is followed (a few
-    levels deep); any other operator is not judged.
-    """
-    if depth == 0 or re.search(r"[|&`$<>]", script.replace("&&", "")):
-        return False
-    for part in re.split(r"&&|;", script):
-        words = part.split()
-        inner = packages.script(folder, words)
-        if inner is not None:
-            if not _fixes_only(inner, packages, folder, depth - 1):
-                return False
-        elif not words or not gatecmd.is_fixer(words):
-            return False
-    return True
 
 
 def _chained(words: list[str]) -> bool:
@@ -716,6 +699,11 @@ def _manual(step: yaml.Node, job: JobContext) -> str:
     """Why the step runs only by hand (its job's triggers or its own ``if:``)."""
     step_if = scalar(value(step, "if")) or ""
     return job.manual or place.manual_step(job.triggers, step_if)
+
+
+def _workdir(step: yaml.Node, job: JobContext) -> str:
+    """Return the folder a step's script runs in, as written ('' for the root)."""
+    return scalar(value(step, "working-directory")) or job.workdir
 
 
 def _envs(step: yaml.Node, job: JobContext) -> list[yaml.Node | None]:

@@ -51,6 +51,12 @@ __all__ = ["Flow", "Gate", "Hit", "Result", "Shell", "Walker"]
 
 T = TypeVar("T")
 
+
+def _unknown(words: list[str]) -> bool | None:
+    """Know no package script (the audit has no project files)."""
+    return None
+
+
 _LOOPS = frozenset(
     ("while_statement", "until_statement", "for_statement", "c_style_for_statement")
 )
@@ -89,6 +95,8 @@ class Walker:
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.root: Node | None = None
         self.fixing = False  # the job commits what its steps changed
+        # `npm run NAME` whose package.json script only fixes (None: unknown)
+        self.package_fixes: Callable[[list[str]], bool | None] = _unknown
 
     # ---- results -------------------------------------------------------
 
@@ -322,6 +330,8 @@ class Walker:
         words = self.resolved(words)
         if words[0] in self.functions:
             return self._wrap(list(self.functions[words[0]]), errexit)
+        if self.package_fixes(words):
+            return Flow()  # `npm run lint` whose script is `eslint --fix .`
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
@@ -382,6 +392,7 @@ class Walker:
         """Walk a nested script with its own shell options."""
         inner = Walker(shell, self.context, script, self.place)
         inner.fixing = self.fixing
+        inner.package_fixes = self.package_fixes
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
