@@ -20,7 +20,7 @@ from audit_gates_model_g_test import _gnu_make
 from audit_gates_model_i_test import _jobs
 from audit_gates_model_j_test import _step
 from audit_gates_model_test import audit_project, gate_rules, line_of
-from quality_gates.guards.integrity import makevars
+from quality_gates.guards.integrity import makevars, mentions
 from workflow_yaml import SHA
 
 CI = ".github/workflows/ci.yml"
@@ -459,3 +459,21 @@ def test_a_swallowed_package_script_is_judged_by_package_json(
     found = gate_rules(audit_project(tmp_path, files))
     line = line_of(text, "npm run lint")
     assert found == [("QG101", CI, line, fails) for fails in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "times"),
+    [
+        ("grep x out.txt && cat reports/out.txt", "out.txt", 2),
+        ("grep x layout.txt", "out.txt", 0),
+        ("cp out.txt.bak x", "out.txt", 0),
+        ('echo "read out.txt."', "out.txt", 1),
+        ("cp $OUT.txt x", "$OUT", 1),  # a shell variable ends before the dot
+        ("$OUT_DIR/x", "$OUT", 0),
+        ("${{ env.HIGHER }} ${{ env.HIGH }}", "env.HIGH", 1),
+        ("", "out.txt", 0),
+    ],
+)
+def test_a_name_is_found_whole(text: str, ref: str, times: int) -> None:
+    assert mentions.count(text, ref) == times
+    assert mentions.names(text, ref) == (times > 0)

@@ -3,9 +3,9 @@
 A variable, a file or a step output is read where its name stands whole.
 A name goes on with a letter, digit, ``_``, ``-`` or a dotted suffix
 (``$HIGH_X``, ``steps.a.outputs.failed``, ``steps.my-a.outcome``,
-``out.txt.bak``), and ``layout.txt`` is not ``out.txt``; a path, quote or
-expression may stand around it (``reports/out.txt``, ``${{ env.HIGH }}``,
-``${HIGH}_x``, ``out.txt.``).
+``out.txt.bak``; but ``$OUT.txt`` reads ``$OUT``), and ``layout.txt`` is
+not ``out.txt``; a path, quote or expression may stand around it
+(``reports/out.txt``, ``${{ env.HIGH }}``, ``${HIGH}_x``, ``out.txt.``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import re
 
 def _pattern(ref: str) -> re.Pattern[str]:
     before = r"(?<![\w.-])" if re.match(r"[\w-]", ref) else ""
-    after = r"(?![\w-]|\.\w)" if re.match(r"[\w-]", ref[-1]) else ""
+    dotted = "" if ref.startswith("$") else r"|\.\w"  # `$OUT.txt` reads `$OUT`
+    after = rf"(?![\w-]{dotted})" if re.match(r"[\w-]", ref[-1]) else ""
     return re.compile(before + re.escape(ref) + after)
 
 
