@@ -353,6 +353,9 @@ def test_a_package_script_is_what_package_json_says(
         # no package.json, or one that does not parse: as before, a note
         ("web", "web/other.json", [False]),
         ("web", "web/package.json:broken", [False]),
+        ("web", "web/package.json:deep", [False]),
+        ("web", "web/package.json:binary", [False]),
+        ("web", "web/package.json:list", [False]),
     ],
 )
 def test_a_package_json_is_read_where_the_step_runs(
@@ -360,8 +363,14 @@ def test_a_package_json_is_read_where_the_step_runs(
 ) -> None:
     text = _autofix("npm run eslint", workdir)
     body = _package({"eslint": "eslint --fix ."})
-    if where.endswith(":broken"):
-        where, body = where.removesuffix(":broken"), body[:-5]
+    where, _, damage = where.partition(":")
+    body = {
+        "": body,
+        "broken": body[:-5],
+        "deep": "[" * 100_000 + "]" * 100_000,
+        "binary": "\0\xff",
+        "list": '["eslint --fix ."]',
+    }[damage]
     project = tmp_path / "project"
     project.mkdir()
     files = {CI: text}

@@ -79,7 +79,7 @@ class PackageScripts:
         text = textfile.read(path)
         try:
             data = json.loads(text.text) if not text.problem else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply
             return None
         found = data.get("scripts") if isinstance(data, dict) else None
         if not isinstance(found, dict):
