@@ -486,3 +486,17 @@ def test_a_swallowed_package_script_is_judged_by_package_json(
 def test_a_name_is_found_whole(text: str, ref: str, times: int) -> None:
     assert mentions.count(text, ref) == times
     assert mentions.names(text, ref) == (times > 0)
+
+
+def test_a_makefile_whose_variables_double_is_read_quickly(tmp_path: Path) -> None:
+    """``V1 = $(V0)$(V0)``, 60 times over: each value is expanded once.
+
+    A value grown past a few kilobytes is left as written, never built.
+    """
+    lines = ["V0 := ruff"] + [f"V{i} = $(V{i - 1})$(V{i - 1})" for i in range(1, 60)]
+    known = makevars.variables("\n".join(lines))
+    assert known["V1"] == "ruffruff"
+    assert "V59" not in known
+    makefile = "\n".join(lines) + "\nlint:\n\t$(V59) check .; echo done\n"
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert found == [("QG104", "Makefile", 62, False)]  # `lint`'s name: a note

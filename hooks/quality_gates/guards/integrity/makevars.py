@@ -12,12 +12,14 @@ environment) is left as written.  ``$$`` is the shell's ``$``, never make's.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 _ASSIGN = re.compile(
     r"^(?:override\s+|export\s+)*([A-Za-z_][\w.-]*)\s*([:?+!]*)=[ \t]*(.*)$"
 )
 _REFERENCE = re.compile(r"(?<!\$)((?:\$\$)*)\$([({])([A-Za-z_][\w.-]*)([)}])")
 _DEPTH = 8  # a variable naming itself never ends
+_LONGEST = 4096  # a value longer than this is not expanded (`A = $(B)$(B)`...)
 
 
 def variables(text: str) -> dict[str, str]:
@@ -34,30 +36,41 @@ def variables(text: str) -> dict[str, str]:
         if how.startswith("+") and name in raw:
             given = f"{raw[name]} {given}"
         raw[name] = given
-    known = {name: _expand(value, raw, _DEPTH) for name, value in raw.items()}
-    return {name: value for name, value in known.items() if "$" not in value}
+    done: dict[str, str] = {}
+    for name in raw:
+        _resolve(name, raw, done, ())
+    return {name: value for name, value in done.items() if "$" not in value}
 
 
-def _expand(value: str, raw: dict[str, str], depth: int) -> str:
-    if depth == 0:
-        return value
+def _resolve(
+    name: str, raw: dict[str, str], done: dict[str, str], stack: tuple[str, ...]
+) -> str:
+    """Expand one variable once (memoised); a cycle, or too deep, stays unknown."""
+    if name in done:
+        return done[name]
+    if name in stack or len(stack) >= _DEPTH:
+        return f"$({name})"
 
-    def one(match: re.Match[str]) -> str:
-        name = match.group(3)
-        if name not in raw or (match.group(2) == "(") != (match.group(4) == ")"):
-            return match.group(0)
-        return match.group(1) + _expand(raw[name], raw, depth - 1)
+    def inner(other: str) -> str | None:
+        return _resolve(other, raw, done, (*stack, name)) if other in raw else None
 
-    return _REFERENCE.sub(one, value)
+    value = _substitute(raw[name], inner)
+    done[name] = value if len(value) <= _LONGEST else f"$({name})"
+    return done[name]
 
 
 def expand(command: str, known: dict[str, str]) -> str:
     """Replace ``$(NAME)`` and ``${NAME}`` of ``known`` variables in a recipe line."""
+    return _substitute(command, known.get)
+
+
+def _substitute(text: str, value_of: Callable[[str], str | None]) -> str:
+    """Replace each well-bracketed reference whose value ``value_of`` knows."""
 
     def one(match: re.Match[str]) -> str:
-        name = match.group(3)
-        if name not in known or (match.group(2) == "(") != (match.group(4) == ")"):
+        value = value_of(match.group(3))
+        if value is None or (match.group(2) == "(") != (match.group(4) == ")"):
             return match.group(0)
-        return match.group(1) + known[name]
+        return match.group(1) + value
 
-    return _REFERENCE.sub(one, command)
+    return _REFERENCE.sub(one, text)
