@@ -350,6 +350,9 @@ def test_a_package_script_is_what_package_json_says(
         ("${{ matrix.folder }}", "web/package.json", [False]),
         # a folder outside the project is never read
         ("../outside", "../outside/package.json", [False]),
+        # nor one no file system has (a NUL byte, a name too long)
+        ('"web\\0"', "web/package.json", [False]),
+        ("w" * 5000, "web/package.json", [False]),
         # no package.json, or one that does not parse: as before, a note
         ("web", "web/other.json", [False]),
         ("web", "web/package.json:broken", [False]),

@@ -71,10 +71,13 @@ class PackageScripts:
     def _read(self, folder: str) -> dict[str, str] | None:
         if self.root is None or "${{" in folder:
             return None
-        path = (self.root / folder / "package.json").resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            return None
-        if path.stat().st_size > _LIMIT:
+        try:  # a NUL byte, a name too long, a loop of links: nothing to read
+            path = (self.root / folder / "package.json").resolve()
+            if not path.is_relative_to(self.root) or not path.is_file():
+                return None
+            if path.stat().st_size > _LIMIT:
+                return None
+        except (OSError, ValueError):
             return None
         text = textfile.read(path)
         try:
