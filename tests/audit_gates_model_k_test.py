@@ -387,19 +387,27 @@ def test_a_package_json_is_read_where_the_step_runs(
     assert found == [("QG105", CI, line, fails) for fails in expected]
 
 
-def test_a_package_script_in_the_job_default_folder(tmp_path: Path) -> None:
-    text = _jobs(f"""
-        autofix:
+def _in_web(run: str, continued: bool = False, after: str = "") -> str:
+    """Return a job whose steps work in ``web`` by default: ``run``, ``after``."""
+    return _jobs(
+        f"""
+        lint:
           runs-on: ubuntu-latest
           defaults:
             run:
               working-directory: web
           steps:
             - uses: actions/checkout@{SHA}
-            - run: npm run eslint
-              continue-on-error: true
-            - uses: autofix-ci/action@{SHA}
-        """)
+            - run: {run}
+              continue-on-error: {str(continued).lower()}
+            <AFTER>
+        """,
+        AFTER=after or "- run: echo done",
+    )
+
+
+def test_a_package_script_in_the_job_default_folder(tmp_path: Path) -> None:
+    text = _in_web("npm run eslint", True, f"- uses: autofix-ci/action@{SHA}")
     body = _package({"eslint": "eslint --fix ."})
     found = gate_rules(audit_project(tmp_path, {CI: text, "web/package.json": body}))
     assert found == []
@@ -455,16 +463,7 @@ def test_continue_on_error_on_a_wheel_job_a_shipping_job_takes(tmp_path: Path) -
 def test_a_swallowed_package_script_is_judged_by_package_json(
     tmp_path: Path, scripts: dict[str, str] | None, expected: list[bool]
 ) -> None:
-    text = _jobs(f"""
-        lint:
-          runs-on: ubuntu-latest
-          defaults:
-            run:
-              working-directory: web
-          steps:
-            - uses: actions/checkout@{SHA}
-            - run: npm run lint || true
-        """)
+    text = _in_web("npm run lint || true")
     files = {CI: text}
     if scripts is not None:
         files["web/package.json"] = _package(scripts)
