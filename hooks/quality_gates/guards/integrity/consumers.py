@@ -238,6 +238,32 @@ def consumed(
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 
 
+# Committing what changed: the step that takes regenerated files in.
+_COMMITS = re.compile(r"\bgit\s+(?:-C\s+\S+\s+)?(?:commit|push)\b|\bgh\s+pr\s+create\b")
+_COMMIT_ACTION = re.compile(r"(?i)create-pull-request|auto-commit|add-and-commit")
+
+
+def chooses_commit(
+    jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
+) -> bool:
+    """Tell whether a later step's ``if:`` reads one of ``sinks`` and commits.
+
+    ``git diff --quiet || echo changed=true >> "$GITHUB_OUTPUT"`` read by
+    ``if: steps.diff.outputs.changed == 'true'`` on a step that commits and
+    pushes: the status query chooses whether to commit, as ``if git diff
+    --quiet; then`` does within one script; it checks nothing.
+    """
+    view = jobs.get(job)
+    if view is None or index >= len(view.steps):
+        return False
+    refs = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
+    return bool(refs) and any(
+        any(names(s.cond, ref) for ref in refs)
+        and bool(_COMMITS.search(s.run) or _COMMIT_ACTION.search(s.uses))
+        for s in view.steps[index + 1 :]
+    )
+
+
 def alerted(
     jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
 ) -> bool:

@@ -101,11 +101,13 @@ _FAIL_OFF_INPUTS = {
 }
 # An action named for moving what others produced (``otel-upload-test-artifact``)
 # is no check, whatever results it carries.
-# So is a test-report publisher (dorny/test-reporter, mikepenz/action-junit-report):
-# it renders results a test step already passed or failed on.
+# So is a test-report publisher (dorny/test-reporter, mikepenz/action-junit-report)
+# or uploader (codecov/test-results-action): it renders results a test step
+# already passed or failed on; and a submission (a dependency-graph snapshot)
+# sends data, whatever its owner is named for (advanced-security/...).
 _MOVES = re.compile(
-    r"(?i)upload|download|publish|deploy|notify"
-    r"|test-report|junit-report|test-results?-report"
+    r"(?i)upload|download|publish|deploy|notify|submi(?:t|ssion)"
+    r"|test-report|junit-report|test-results?(?:-report|-action|$)"
 )
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
 _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
@@ -205,6 +207,7 @@ class Pending:
     why: str
     by_name: bool = False  # a check only by its step's name
     fix: str = ""  # the fix where the script runs ('': the rule's)
+    query: bool = False  # a status query (``git diff --quiet``), not a checker
 
 
 class Auditor:
@@ -457,9 +460,10 @@ class Auditor:
         """Add a hit now, or keep it until the workflow shows whether it is consumed."""
         why = self.why(hit)
         if hit.sinks:
-            self.pending.append(
-                Pending(job, index, hit.sinks, hit.rule, line, detail, why, fix=hit.fix)
-            )
+            query = hit.key in cat.QUERY_TOOLS
+            item = Pending(job, index, hit.sinks, hit.rule, line, detail, why)
+            item.fix, item.query = hit.fix, query
+            self.pending.append(item)
         else:
             self.add(hit.rule, line, detail, why, hit.fix)
 
@@ -478,6 +482,10 @@ class Auditor:
                 continue
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
+            if item.query and consumers.chooses_commit(
+                jobs, item.job, item.index, item.sinks
+            ):
+                continue  # `git diff --quiet || echo changed=true`: a change flag
             why = item.why
             if consumers.alerted(jobs, item.job, item.index, item.sinks):
                 cond = jobs[item.job].cond if item.job in jobs else ""
