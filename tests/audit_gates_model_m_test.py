@@ -7,6 +7,9 @@ a failure is lost, the real bash runs the script with a checker that fails.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess  # nosec B404 - fixed argument lists
 from pathlib import Path
 
 import pytest
@@ -95,3 +98,59 @@ def test_continue_on_error_on_an_action_that_sends_data(
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     expected = [("QG105", CI, line_of(text, "continue-on-error"), True)]
     assert found == (expected if lost else [])
+
+
+# ---- a command checked only by its step's name, beside the named checker -----
+
+
+def _bash_status(folder: Path, script: str) -> int:
+    """Run ``script`` as GitHub's default ``bash -e {0}``, pytest failing."""
+    bash = shutil.which("bash")
+    assert bash is not None
+    tools = folder / "fake-bin"
+    tools.mkdir(exist_ok=True)
+    for name, code in (("pytest", 1), ("myapp", 0)):
+        (tools / name).write_text(f"#!/bin/sh\nexit {code}\n")
+        (tools / name).chmod(0o755)
+    (folder / "step.sh").write_text(script + "\n")
+    done = subprocess.run(  # nosec B603
+        [bash, "--noprofile", "--norc", "-e", str(folder / "step.sh")],
+        cwd=folder,
+        env=dict(os.environ, PATH=f"{tools}{os.pathsep}{os.environ['PATH']}"),
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode
+
+
+@pytest.mark.parametrize(
+    ("script", "lost"),
+    [
+        # the debug header is hidden; pytest, the check the step is named
+        # for, runs with its failure seen
+        ("myapp -v || true\npytest tests/", False),
+        ("pytest tests/\nmyapp -v || true", False),
+        # twin: nothing named for checking runs with its failure seen
+        ("myapp -v || true", True),
+        ("myapp -v || true\npytest tests/ || true", True),
+    ],
+)
+def test_a_command_checked_by_the_step_name_beside_a_named_checker(
+    tmp_path: Path, script: str, lost: bool
+) -> None:
+    text = _jobs(
+        """
+        tests:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Run tests
+              run: |
+                <SCRIPT>
+        """,
+        SCRIPT=script,
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    flagged = {ln for rule, _, ln, _ in found if rule == "QG101"}
+    assert (line_of(text, "myapp") in flagged) == lost
+    # the real shell: the step fails on pytest's failure exactly when it runs plainly
+    assert (_bash_status(tmp_path, script) != 0) == ("pytest tests/\n" in script + "\n")

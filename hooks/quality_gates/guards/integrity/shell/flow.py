@@ -123,7 +123,7 @@ class Walker:
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
         )
-        self.add(dataclasses.replace(hit, fix=fix))
+        self.add(dataclasses.replace(hit, fix=fix, by_name=gate.strength == "context"))
 
     def add(self, hit: Hit) -> None:
         """Keep one hit per place: a function's gate lost at two calls is one.
@@ -158,6 +158,7 @@ class Walker:
     def observe(self, gates: list[Gate]) -> None:
         """Mark gates whose failure is seen (for honest twins)."""
         self.result.observed.update(gate.key for gate in gates)
+        self.result.named_seen |= any(gate.strength == "named" for gate in gates)
 
     # ---- statements ----------------------------------------------------
 
@@ -384,6 +385,7 @@ class Walker:
         self.named += found.gates
         self.result.hits += found.result.hits
         self.result.observed |= found.result.observed
+        self.result.named_seen |= found.result.named_seen
         for gate, detail in found.lost:
             self.hit("QG117", gate, detail)
         return found.carriers
