@@ -154,3 +154,39 @@ def test_a_command_checked_by_the_step_name_beside_a_named_checker(
     assert (line_of(text, "myapp") in flagged) == lost
     # the real shell: the step fails on pytest's failure exactly when it runs plainly
     assert (_bash_status(tmp_path, script) != 0) == ("pytest tests/\n" in script + "\n")
+
+
+# ---- one finding per lost check: a job's continue-on-error over its steps ----
+
+
+@pytest.mark.parametrize(
+    ("scripts", "job_level"),
+    [
+        # the one check is lost at its step already: reported there only
+        (["mypy src/ || true"], False),
+        (["mypy src/ || true", "pytest || true"], False),
+        # twin: a check the job's continue-on-error alone hides
+        (["mypy src/"], True),
+        (["mypy src/ || true", "pytest"], True),
+    ],
+)
+def test_a_job_continue_on_error_over_steps_already_reported(
+    tmp_path: Path, scripts: list[str], job_level: bool
+) -> None:
+    steps = "\n".join(f"- name: Check {i}\n  run: {s}" for i, s in enumerate(scripts))
+    text = _jobs(
+        """
+        legacy:
+          runs-on: ubuntu-latest
+          continue-on-error: true
+          steps:
+            <STEPS>
+        """,
+        STEPS=steps,
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    hidden = [
+        ("QG101", CI, line_of(text, s), True) for s in scripts if s.endswith("true")
+    ]
+    job = [("QG105", CI, line_of(text, "continue-on-error"), True)]
+    assert found == sorted(hidden + (job if job_level else []))

@@ -30,7 +30,7 @@ from quality_gates.guards.integrity import (
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
-from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.rules import fails, finding
 from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
@@ -233,6 +233,7 @@ class Auditor:
         self.notes: list[str] = []
         self.pending: list[Pending] = []
         self.autofix = False
+        self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
 
     def add(
         self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
@@ -397,6 +398,7 @@ class Auditor:
                 continued.append((step, where, index, reports, by_name, alone))
                 self.never_runs(step, where)
         self.script_hits(scripts)
+        self.gate_steps[job.key] = [_span(item[0]) for item in continued]
         observed = _observed(scripts)
         for step, where, index, reports, by_name, alone in continued:
             if not _status_free(alone, observed):
@@ -515,6 +517,8 @@ class Auditor:
             return
         if consumers.artifact_carried(jobs, item.job):
             return
+        if self.each_reported(item.job):
+            return  # one finding per lost check: each is reported at its step
         detail = item.detail
         readers = consumers.result_readers(jobs, item.job)
         if readers:
@@ -524,6 +528,19 @@ class Auditor:
                 f"continues on error, so job {named} never sees the failure)"
             )
         self.add(item.rule, item.line, detail, item.why)
+
+    def each_reported(self, job: str) -> bool:
+        """Tell whether every gate step of ``job`` holds a failing gate finding.
+
+        ``mypy src/ || true`` with ``continue-on-error: true`` in a job that
+        continues on error too: the one lost check is already reported where
+        it runs; the job's ``continue-on-error`` hides nothing more.
+        """
+        spans = self.gate_steps.get(job, [])
+        lines = [f.line for f in self.findings if f.rule in _GATE_RULES and fails(f)]
+        return bool(spans) and all(
+            any(start <= line <= end for line in lines) for start, end in spans
+        )
 
     def job_continues(self, job: JobContext, line: int, why: str) -> None:
         """Keep a job's ``continue-on-error`` until the workflow is seen."""
@@ -662,6 +679,14 @@ _FAILS = re.compile(r"(?m)^\s*(?:exit\s+(?:[1-9]\d*|\$\w+)|throw\b)")
 
 
 _Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "_Script | None"]
+
+
+_GATE_RULES = frozenset("QG101 QG102 QG103 QG104 QG105 QG106 QG112 QG117".split())
+
+
+def _span(step: yaml.Node) -> tuple[int, int]:
+    """Return a step's first and last line (1-based)."""
+    return step.start_mark.line + 1, step.end_mark.line
 
 
 def _observed(scripts: list[_Script]) -> set[str]:
