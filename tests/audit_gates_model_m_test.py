@@ -190,3 +190,61 @@ def test_a_job_continue_on_error_over_steps_already_reported(
     ]
     job = [("QG105", CI, line_of(text, "continue-on-error"), True)]
     assert found == sorted(hidden + (job if job_level else []))
+
+
+# ---- a delivery's guards and its secrets are no checks -----------------------
+
+
+@pytest.mark.parametrize(
+    ("job", "lost"),
+    [
+        # a disabled deployment: its `exit 1` guards the delivery
+        ("Deploy Production", False),
+        ("Rollback ${{ inputs.environment }}", False),
+        # twin: a disabled job that checks by hand
+        ("Configuration audit", True),
+    ],
+)
+def test_a_disabled_job_whose_only_check_is_a_guard_written_by_hand(
+    tmp_path: Path, job: str, lost: bool
+) -> None:
+    text = _jobs(
+        f"""
+        main:
+          if: false
+          name: {job}
+          runs-on: ubuntu-latest
+          steps:
+            - name: Validate manual trigger
+              run: |
+                <SCRIPT>
+            - run: ./bin/release.sh
+        """,
+        SCRIPT='if [ "$CONFIRM" != deploy ]; then\n  exit 1\nfi',
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == ([("QG107", CI, line_of(text, "if: false"), True)] if lost else [])
+
+
+@pytest.mark.parametrize(
+    ("step", "lost"),
+    [
+        # decrypting secrets sets the job up, whatever "secrets" says
+        ("Decrypt secrets", False),
+        ("Encrypt the secrets bundle", False),
+        # twin: a step named for verifying them runs a check by its name
+        ("Verify secrets", True),
+    ],
+)
+def test_a_step_named_for_decrypting_secrets_sets_up(
+    tmp_path: Path, step: str, lost: bool
+) -> None:
+    text = _jobs(f"""
+        ship:
+          runs-on: ubuntu-latest
+          steps:
+            - name: {step}
+              run: sops --decrypt secrets.enc.yaml > secrets.yaml || true
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == ([("QG101", CI, line_of(text, "sops"), True)] if lost else [])

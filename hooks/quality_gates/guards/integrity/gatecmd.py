@@ -35,7 +35,8 @@ SETUP_STEP = re.compile(
     r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"
     r"configure|log ?in|publish|deploy|notify|prepare|clean|generate|create|start|"
     r"stop|wait|collect|print|show|display|report|summar|get|fetch|push|tag|"
-    r"update|bump|release|free|remove|delete|dump|debug|inspect|list)"
+    r"update|bump|release|free|remove|delete|dump|debug|inspect|list|"
+    r"decrypt|encrypt)"
 )
 # ... or whose last word says so (a make target ``test-cluster-shutdown``).
 _ENDS_SETTING_UP = re.compile(
