@@ -248,3 +248,62 @@ def test_a_step_named_for_decrypting_secrets_sets_up(
         """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == ([("QG101", CI, line_of(text, "sops"), True)] if lost else [])
+
+
+# ---- a flag carried to an alert through a step that looks for an issue -------
+
+_LOOK_AND_ALERT = """\
+- name: Check vectors are up to date
+  id: check
+  run: |
+    if python3 ./sync.py --check; then
+      echo "outdated=false" >> "$GITHUB_OUTPUT"
+    else
+      echo "outdated=true" >> "$GITHUB_OUTPUT"
+    fi
+- name: Look for an open issue
+  id: issues
+  if: steps.check.outputs.outdated == 'true'
+  run: |
+    n=$(gh issue list --label vectors --json number --jq '.[0].number')
+    if [ -z "$n" ]; then echo "none=true" >> "$GITHUB_OUTPUT"; fi
+- name: Open an issue
+  if: steps.issues.outputs.none == 'true'
+  run: gh issue create --title "Update the vectors" --body "outdated"
+"""
+
+
+@pytest.mark.parametrize(
+    ("triggers", "alert", "found"),
+    [
+        # a weekly check that speaks by opening an issue
+        ("on:\n  schedule:\n    - cron: '0 18 * * 3'\n  workflow_dispatch:\n", "", []),
+        # twin: the same on every push, where a change waits on the run: a note
+        ("on: [push]\n", "", [False]),
+        # twin: the issue step reads nothing the check wrote: lost
+        (
+            "on:\n  schedule:\n    - cron: '0 18 * * 3'\n",
+            "steps.issues.outputs.none == 'true'",
+            [True],
+        ),
+    ],
+)
+def test_a_flag_carried_to_an_issue_through_a_second_output(
+    tmp_path: Path, triggers: str, alert: str, found: list[bool]
+) -> None:
+    steps = _LOOK_AND_ALERT
+    if alert:
+        steps = steps.replace(alert, "github.event_name == 'schedule'")
+    text = _jobs(
+        """
+        vectors:
+          runs-on: ubuntu-latest
+          steps:
+            <STEPS>
+        """,
+        top=triggers,
+        STEPS=steps,
+    )
+    rules = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "sync.py")
+    assert rules == [("QG101", CI, line, fails) for fails in found]

@@ -271,14 +271,21 @@ def alerted(
 
     ``echo status=failure >> "$GITHUB_OUTPUT"`` read by ``if:
     steps.audit.outputs.status == 'failure'`` on a step that creates an
-    issue: the failure is carried to an alert instead of a red run.
+    issue: the failure is carried to an alert instead of a red run.  So it
+    is when a step reading it writes outputs of its own (``no_issues=true``
+    after looking for an open issue) that the alerting step reads.
     """
     view = jobs.get(job)
     if view is None or index >= len(view.steps):
         return False
-    refs = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
-    later = view.steps[index + 1 :]
-    return bool(refs) and any(s.reads(refs) and s.alerts() for s in later)
+    reading = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
+    for later in view.steps[index + 1 :] if reading else ():
+        if later.reads(reading):
+            if later.alerts():
+                return True
+            passed = _passes_on(later.run)
+            reading += [r for sink in passed for r in refs_of(sink, later.id)]
+    return False
 
 
 def outputs_read(jobs: dict[str, JobView], job: str, index: int) -> bool:
