@@ -307,3 +307,31 @@ def test_a_flag_carried_to_an_issue_through_a_second_output(
     rules = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, "sync.py")
     assert rules == [("QG101", CI, line, fails) for fails in found]
+
+
+# ---- a license lister checks only when told which licenses fail --------------
+
+
+@pytest.mark.parametrize(
+    ("command", "lost"),
+    [
+        # an inventory: it exits 0 whatever licenses it lists
+        ("license-checker --json --out npm-licenses.json", False),
+        ("pip-licenses --format=json --output-file=licenses.json", False),
+        # twin: told which licenses fail, it is a check
+        ("license-checker --onlyAllow 'MIT;Apache-2.0'", True),
+        ("pip-licenses --fail-on=GPL", True),
+    ],
+)
+def test_a_license_lister_checks_only_with_its_fail_options(
+    tmp_path: Path, command: str, lost: bool
+) -> None:
+    text = _jobs(f"""
+        licenses:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Check licenses
+              run: {command} || true
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == ([("QG101", CI, line_of(text, "|| true"), True)] if lost else [])

@@ -493,6 +493,9 @@ def named(tokens: list[str]) -> bool | None:
             return verdict
     if head in cat.GATE_TOOLS:
         return _strip_options(args)[:1] not in _CHECKER_SETUP
+    if head in cat.LICENSE_LISTERS:
+        fails_on = cat.LICENSE_LISTERS[head]
+        return any(a.split("=", 1)[0] in fails_on for a in args)
     if http_probe(head, args):
         return None  # a probe checks where its step says it checks
     if head in cat.PLUMBING or head in cat.REPORTERS:
