@@ -335,3 +335,41 @@ def test_a_license_lister_checks_only_with_its_fail_options(
         """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == ([("QG101", CI, line_of(text, "|| true"), True)] if lost else [])
+
+
+# ---- a step that runs only once the job has failed ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("cond", "lost"),
+    [
+        # the job is red already: what the step hides turns nothing green
+        ("failure()", False),
+        ("${{ failure() }}", False),
+        ("github.event_name == 'pull_request' && failure()", False),
+        # twins: the step runs after a success too
+        ("success() || failure()", True),
+        ("always()", True),
+        ("!failure()", True),
+        # a string (`${{ }}` only in part): always true
+        ("${{ failure() }} && runner.os == 'Linux'", True),
+    ],
+)
+def test_a_step_run_only_after_a_failure_hides_no_check(
+    tmp_path: Path, cond: str, lost: bool
+) -> None:
+    text = _jobs(f"""
+        test:
+          runs-on: ubuntu-latest
+          steps:
+            - run: ./build.sh
+            - name: Check dependencies
+              if: "{cond}"
+              continue-on-error: true
+              run: pip check || true
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    lines = {ln for _, _, ln, _ in found}
+    assert bool(lines & {line_of(text, "pip check"), line_of(text, "continue-on")}) == (
+        lost
+    )

@@ -378,6 +378,8 @@ class Auditor:
             script = self.step(step, where, job)
             if _works_in(step, baselines):
                 continue  # it measures the base the change is compared with
+            if expressions.only_after_failure(value(step, "if")):
+                continue  # the job is red already: it turns nothing green
             runs_inputs = self.inputs(step, where, job, index)
             if script is not None:
                 script.job, script.index = job.key, index
