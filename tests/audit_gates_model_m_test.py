@@ -373,3 +373,30 @@ def test_a_step_run_only_after_a_failure_hides_no_check(
     assert bool(lines & {line_of(text, "pip check"), line_of(text, "continue-on")}) == (
         lost
     )
+
+
+# ---- a command that only prints a setting ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "lost"),
+    [
+        # the runner's toolchain paths, shown
+        ("xcode-select --print-path | ls", False),
+        ("xcrun --show-sdk-path | ls", False),
+        # twin: the same tool asked to run something, in a step named for checking
+        ("xcrun simctl boot iPhone | ls", True),
+    ],
+)
+def test_a_command_that_only_prints_a_setting_is_no_check(
+    tmp_path: Path, command: str, lost: bool
+) -> None:
+    text = _jobs(f"""
+        sdk:
+          runs-on: macos-latest
+          steps:
+            - name: Check macos.sdk
+              run: {command}
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert bool(found) == lost

@@ -477,6 +477,18 @@ def _lists(args: list[str]) -> bool:
     return bool(plain) and plain[-1] in _LISTINGS
 
 
+_PRINTS = re.compile(r"--(?:print|show)-[\w-]+")
+
+
+def _prints_a_setting(args: list[str]) -> bool:
+    """``xcode-select --print-path``, ``xcrun --show-sdk-path``: a setting shown.
+
+    Only options, each asking to print or show a value: what the runner
+    has, not a run of anything.
+    """
+    return bool(args) and all(_PRINTS.fullmatch(a) for a in args)
+
+
 def named(tokens: list[str]) -> bool | None:
     """Judge a command by its name: True checks, False never, None ask its step."""
     tokens = strip_wrappers(tokens)
@@ -608,6 +620,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
     if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):
+        return False
+    if _prints_a_setting(tokens[1:]):
         return False
     if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin
