@@ -400,3 +400,38 @@ def test_a_command_that_only_prints_a_setting_is_no_check(
         """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert bool(found) == lost
+
+
+# ---- a report run whose check ran in a job it needs ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("needs", "lost"),
+    [
+        # it runs only after `strict` saw mypy's failure: a report of a check
+        ("needs: strict", False),
+        ("needs: [strict]", False),
+        # twin: a job running beside it, whose failure this one does not wait on
+        ("", True),
+    ],
+)
+def test_a_report_run_whose_check_ran_in_a_job_it_needs(
+    tmp_path: Path, needs: str, lost: bool
+) -> None:
+    text = _jobs(
+        """
+        strict:
+          runs-on: ubuntu-latest
+          steps:
+            - run: mypy src/
+        metrics:
+          runs-on: ubuntu-latest
+          <NEEDS>
+          steps:
+            - name: Generate type coverage report
+              run: mypy src/ --any-exprs-report=. || true
+        """,
+        NEEDS=needs,
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert bool(found) == lost

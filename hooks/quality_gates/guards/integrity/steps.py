@@ -173,6 +173,7 @@ class JobContext:
     manual: str = ""  # why the job runs only by hand, if it does
     triggers: frozenset[str] = frozenset()
     workdir: str = ""  # the job's (or workflow's) default working-directory
+    needs: tuple[str, ...] = ()  # the jobs it runs after
 
 
 @dataclasses.dataclass
@@ -234,6 +235,7 @@ class Auditor:
         self.pending: list[Pending] = []
         self.autofix = False
         self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
+        self.seen: dict[str, set[str]] = {}  # by job: checkers whose failure it sees
 
     def add(
         self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
@@ -399,9 +401,9 @@ class Auditor:
                 alone = script if not (runs_inputs or fails or uses) else None
                 continued.append((step, where, index, reports, by_name, alone))
                 self.never_runs(step, where)
-        self.script_hits(scripts)
+        observed = self.observe_job(job, scripts)
+        self.script_hits(scripts, observed)
         self.gate_steps[job.key] = [_span(item[0]) for item in continued]
-        observed = _observed(scripts)
         for step, where, index, reports, by_name, alone in continued:
             if not _status_free(alone, observed):
                 self.continue_on_error(step, where, job, index, reports, by_name)
@@ -444,9 +446,18 @@ class Auditor:
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
         return _Script(where, node, audit, reporting=reporting, env=_envs(step, job))
 
-    def script_hits(self, scripts: list[_Script]) -> None:
+    def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:
+        """Return the checkers whose failure the job, or a job it needs, sees.
+
+        A job runs after the jobs it needs succeeded: ``mypy src/ || true``
+        for a report there reruns a check whose failure one of them saw.
+        """
+        seen = _observed(scripts).union(*(self.seen.get(n, set()) for n in job.needs))
+        self.seen[job.key] = seen
+        return seen
+
+    def script_hits(self, scripts: list[_Script], observed: set[str]) -> None:
         """Report the job's script hits, less report runs with a twin."""
-        observed = _observed(scripts)
         for script in scripts:
             for hit in script.audit.hits:
                 if _report_with_twin(hit, observed, script.reporting):
