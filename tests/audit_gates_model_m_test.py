@@ -435,3 +435,48 @@ def test_a_report_run_whose_check_ran_in_a_job_it_needs(
     )
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert bool(found) == lost
+
+
+_SCAN_AND_FLAG = """\
+- name: Run Safety check
+  run: |
+    if [ -f requirements.txt ]; then
+      safety check -r requirements.txt --json --output safety.json || true
+      VULNS=$(cat safety.json | jq '.vulnerabilities | length')
+      if [ "$VULNS" -gt 0 ]; then
+        echo "found=true" >> $GITHUB_ENV
+      fi
+    fi
+- name: Open an issue
+  if: env.found == 'true'
+  run: gh issue create --title "Vulnerabilities" --body "see the run"
+"""
+
+
+@pytest.mark.parametrize(
+    ("triggers", "read", "found"),
+    [
+        # a nightly scan whose own step flags the issue step
+        ("on:\n  schedule:\n    - cron: '0 2 * * *'\n", "env.found", []),
+        # twin: on push, a change waits on it: a note
+        ("on: [push]\n", "env.found", [False]),
+        # twin: the issue step reads another flag: lost
+        ("on:\n  schedule:\n    - cron: '0 2 * * *'\n", "env.other", [True]),
+    ],
+)
+def test_a_report_flagged_in_its_own_step_for_an_issue(
+    tmp_path: Path, triggers: str, read: str, found: list[bool]
+) -> None:
+    text = _jobs(
+        """
+        scan:
+          runs-on: ubuntu-latest
+          steps:
+            <STEPS>
+        """,
+        top=triggers,
+        STEPS=_SCAN_AND_FLAG.replace("env.found", read),
+    )
+    rules = gate_rules(audit_project(tmp_path, {CI: text}))
+    line = line_of(text, "safety check")
+    assert rules == [("QG101", CI, line, fails) for fails in found]

@@ -273,13 +273,15 @@ def alerted(
     steps.audit.outputs.status == 'failure'`` on a step that creates an
     issue: the failure is carried to an alert instead of a red run.  So it
     is when a step reading it writes outputs of its own (``no_issues=true``
-    after looking for an open issue) that the alerting step reads.
+    after looking for an open issue) that the alerting step reads; the step
+    itself may (``VULNS=$(jq ... report.json)``, then ``echo found=true >>
+    "$GITHUB_ENV"``).
     """
     view = jobs.get(job)
     if view is None or index >= len(view.steps):
         return False
     reading = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
-    for later in view.steps[index + 1 :] if reading else ():
+    for later in view.steps[index:] if reading else ():
         if later.reads(reading):
             if later.alerts():
                 return True
