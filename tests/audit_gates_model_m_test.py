@@ -133,6 +133,9 @@ def _bash_status(folder: Path, script: str) -> int:
         # twin: nothing named for checking runs with its failure seen
         ("myapp -v || true", True),
         ("myapp -v || true\npytest tests/ || true", True),
+        # twin: pytest's failure is carried to the command that reads its
+        # report, which is then the check
+        ("pytest tests/ --junitxml=r.xml || true\nmyapp -v r.xml || true", True),
     ],
 )
 def test_a_command_checked_by_the_step_name_beside_a_named_checker(

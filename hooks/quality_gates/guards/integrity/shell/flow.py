@@ -158,6 +158,14 @@ class Walker:
     def observe(self, gates: list[Gate]) -> None:
         """Mark gates whose failure is seen (for honest twins)."""
         self.result.observed.update(gate.key for gate in gates)
+
+    def fails_step(self, gates: list[Gate]) -> None:
+        """Mark gates whose failure fails the step itself (errexit, last status).
+
+        Not one carried to a later reader (``pylint > r.json || true`` read
+        by a threshold check): that reader is then the check.
+        """
+        self.observe(gates)
         self.result.named_seen |= any(gate.strength == "named" for gate in gates)
 
     # ---- statements ----------------------------------------------------
@@ -165,7 +173,7 @@ class Walker:
     def program(self, root: Node) -> Result:
         """Walk a whole script; the step keeps its last status."""
         flow = self.last_flow(root)
-        self.observe(flow.carriers())  # the step keeps the script's last status
+        self.fails_step(flow.carriers())  # the step keeps the script's last status
         self.result.last = flow.carriers()
         return self.result
 
@@ -183,7 +191,7 @@ class Walker:
             current = self.statement(node, eligible and self.state.errexit)
             status = current.status if eligible else current.carriers()
             if eligible:
-                self.observe(current.exits)
+                self.fails_step(current.exits)
                 flow.exits += current.exits
             following = nodes[index + 1] if index + 1 < len(nodes) else None
             if following is None:
