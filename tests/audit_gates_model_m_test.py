@@ -483,3 +483,22 @@ def test_a_report_flagged_in_its_own_step_for_an_issue(
     rules = gate_rules(audit_project(tmp_path, {CI: text}))
     line = line_of(text, "safety check")
     assert rules == [("QG101", CI, line, fails) for fails in found]
+
+
+def test_a_command_checked_by_the_step_name_lost_by_accident_stays_a_note(
+    tmp_path: Path,
+) -> None:
+    # twin: without `-e` the build's failure is lost by accident, not thrown
+    # away on purpose; the named link check after it does not make it auxiliary
+    text = _jobs("""
+        docs:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Build documentation
+              shell: bash -l {0}
+              run: |
+                make html
+                make linkcheck
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG104", CI, line_of(text, "make html"), False)]
