@@ -7,13 +7,11 @@ a failure is lost, the real bash runs the script with a checker that fails.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess  # nosec B404 - fixed argument lists
 from pathlib import Path
 
 import pytest
 from audit_gates_model_i_test import _jobs
+from audit_gates_model_k_test import _bash_status
 from audit_gates_model_test import audit_project, gate_rules, line_of
 from workflow_yaml import SHA
 
@@ -101,26 +99,6 @@ def test_continue_on_error_on_an_action_that_sends_data(
 
 
 # ---- a command checked only by its step's name, beside the named checker -----
-
-
-def _bash_status(folder: Path, script: str) -> int:
-    """Run ``script`` as GitHub's default ``bash -e {0}``, pytest failing."""
-    bash = shutil.which("bash")
-    assert bash is not None
-    tools = folder / "fake-bin"
-    tools.mkdir(exist_ok=True)
-    for name, code in (("pytest", 1), ("myapp", 0)):
-        (tools / name).write_text(f"#!/bin/sh\nexit {code}\n")
-        (tools / name).chmod(0o755)
-    (folder / "step.sh").write_text(script + "\n")
-    done = subprocess.run(  # nosec B603
-        [bash, "--noprofile", "--norc", "-e", str(folder / "step.sh")],
-        cwd=folder,
-        env=dict(os.environ, PATH=f"{tools}{os.pathsep}{os.environ['PATH']}"),
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode
 
 
 @pytest.mark.parametrize(
