@@ -497,11 +497,10 @@ class Auditor:
                 continue
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
-            if item.query and consumers.chooses_commit(
-                jobs, item.job, item.index, item.sinks
-            ):
+            commits = consumers.chooses_commit(jobs, item.job, item.index, item.sinks)
+            if item.query and commits:
                 continue  # `git diff --quiet || echo changed=true`: a change flag
-            why = item.why
+            why = item.why or (_COMMITS_FIX if commits else "")
             if consumers.alerted(jobs, item.job, item.index, item.sinks):
                 cond = jobs[item.job].cond if item.job in jobs else ""
                 if place.only_off_changes(triggers, cond):
@@ -768,6 +767,11 @@ def _output_input(step: yaml.Node) -> tuple[str, ...]:
     return tuple(name for name in found if name)
 
 
+_COMMITS_FIX = (
+    "its failure chooses whether a later step commits or opens a pull request "
+    "with what the job regenerated: a fix offered instead of a red run, "
+    "plausibly a gate lost"
+)
 _OUTPUTS_READ = (
     "it counts as a check only because its step or job is named for checking, "
     "and a later step reads its outputs, which may carry its result on"
