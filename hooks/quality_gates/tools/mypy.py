@@ -386,7 +386,9 @@ class Mypy(Adapter):
         blocked: list[Finding] = []
         streamed = Streamed()
         proc = self._run(ctx, args, kept, streamed)
-        notes = list(proc.notes)
+        notes, passing = list(proc.notes), list(proc.passing_notes)
+        if mypy_workers.NOT_STARTED in passing:  # the next runs: no workers either
+            args = mypy_workers.without(args)
         while len(blocked) < MAX_BLOCKED:
             stopped = _blocking(proc, kept)
             if not stopped:
@@ -404,6 +406,7 @@ class Mypy(Adapter):
             proc.stdout,
             proc.stderr,
             notes=notes,
+            passing_notes=passing,
             blocked=blocked,
             streamed=streamed,
         )
@@ -468,10 +471,17 @@ class Mypy(Adapter):
             notes.append(_rerun_note(proc.stdout, lost))
             env = bases_environment(ctx)
             proc = self.spawn(ctx, args, files, env, on_line)
+        if mypy_workers.FLAG in args and mypy_workers.failed_to_start(proc):
+            # a busy machine: the same run in one process, with its cache
+            args = mypy_workers.without(args)
+            proc = self.spawn(ctx, args, files, env, on_line)
+            proc.passing_notes.append(mypy_workers.NOT_STARTED)
         if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
             # mypy stops when it cannot write its cache (a full disk): without one
+            said = proc.passing_notes
             args = [*mypy_workers.without(_without_cache(args)), *NO_CACHE]
             proc = self.spawn(ctx, args, files, env, on_line)
+            proc.passing_notes += said
         proc.notes += notes + _config_notes(proc)
         return proc
 
