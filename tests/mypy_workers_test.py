@@ -79,8 +79,9 @@ class MypyArgv:
             return real(argv, *args, **kwargs)
 
         monkeypatch.setattr(processes, "run", spy)
-        # as on a machine of 4 cores, whatever this one has
+        # as on a machine of 4 idle cores, whatever this one has
         monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 4)
+        monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
 
     def workers(self) -> list[str | None]:
         """``--num-workers``' value of each mypy run (None: serial)."""
@@ -142,6 +143,12 @@ def test_a_config_parallel_mode_refuses_runs_serial(
 CACHE = "cache"
 
 
+@pytest.fixture
+def idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the machine idle, whatever the load of this one (``test_a_busy_machine``)."""
+    monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+
+
 @pytest.mark.parametrize(
     ("name", "text", "args", "expected"),
     [
@@ -168,7 +175,7 @@ CACHE = "cache"
 )
 def test_the_project_config_decides_first(
     tmp_path: Path, name: str, text: str, args: list[str], expected: list[str],
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, idle: None,
 ) -> None:  # fmt: skip
     """A config that sets workers is left to mypy; one parallel mode refuses: serial."""
     monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 2)
@@ -180,7 +187,7 @@ def test_the_project_config_decides_first(
 
 
 def test_no_workers_on_one_core_without_a_cache_or_when_warm(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, idle: None
 ) -> None:
     monkeypatch.delenv("MYPY_NUM_WORKERS", raising=False)
     config = Config(root=tmp_path)
@@ -198,6 +205,25 @@ def test_no_workers_on_one_core_without_a_cache_or_when_warm(
     assert mypy_workers.workers(config, tmp_path, cache, 4) == ["--num-workers", "4"]
     (tmp_path / CACHE / "3.11" / "pkg.meta.ff").write_bytes(b"x")
     assert mypy_workers.workers(config, tmp_path, cache, 4) == []
+
+
+def test_a_busy_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, idle: None
+) -> None:
+    """No workers once the load average reaches the cores; any load when none is known."""
+    monkeypatch.delenv("MYPY_NUM_WORKERS", raising=False)
+    config = Config(root=tmp_path)
+    cache = ["--cache-dir", str(tmp_path / CACHE)]
+    monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 4)
+    for load, expected in ((3.9, ["--num-workers", "2"]), (4.0, [])):
+        monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (load, 0.0, 0.0))
+        assert mypy_workers.workers(config, tmp_path, cache, 2) == expected
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average")  # as where the system has none
+
+    monkeypatch.setattr(mypy_workers.os, "getloadavg", unknown)
+    assert mypy_workers.workers(config, tmp_path, cache, 2) == ["--num-workers", "2"]
 
 
 def test_a_run_without_a_cache_drops_the_workers() -> None:
