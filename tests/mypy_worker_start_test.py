@@ -10,6 +10,7 @@ mypy process and worker that starts: the tests count work, never time.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -94,35 +95,41 @@ def cached_modules(root: Path) -> set[str]:
 PROGRAM = {"main", "pkg", "pkg.a", "pkg.b", "pkg.c", "pkg.d"}
 
 
+@dataclasses.dataclass
+class Setting:
+    """What a test here sees: mypy's argv, its processes, a folder and patches."""
+
+    spy: MypyArgv
+    processes: MypyProcesses
+    tmp_path: Path
+    patch: pytest.MonkeyPatch
+
+
 @pytest.fixture
 def setting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> tuple[MypyArgv, MypyProcesses]:
-    """Four idle cores whatever this machine has; mypy's cache of its own."""
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Setting:
+    """Write the program; four idle cores whatever this machine has, a cache."""
+    write_program(project)
     monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("MYPY_NUM_WORKERS", raising=False)
-    return MypyArgv(monkeypatch), MypyProcesses(tmp_path, monkeypatch)
+    started = MypyProcesses(tmp_path, monkeypatch)
+    return Setting(MypyArgv(monkeypatch), started, tmp_path, monkeypatch)
 
 
 @pytest.mark.cold_mypy
 def test_workers_that_start_late_are_checked_serial_with_mypy_cache(
-    project: Project,
-    qg: InProcess,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    setting: tuple[MypyArgv, MypyProcesses],
+    project: Project, qg: InProcess, setting: Setting
 ) -> None:
     """The findings of a serial run, one note, and mypy's cache written."""
-    spy, started = setting
-    write_program(project)
-    with monkeypatch.context() as serial_cache:  # its own: this one stays cold
-        serial_cache.setenv("QUALITY_GATES_CACHE_DIR", str(tmp_path / "serial"))
+    with setting.patch.context() as serial_cache:  # its own: this one stays cold
+        serial_cache.setenv("QUALITY_GATES_CACHE_DIR", str(setting.tmp_path / "serial"))
         serial = gate_findings(qg, project.root, "1")
-    assert started.started() == {"mypy": 1}
-    started.late()
+    assert setting.processes.started() == {"mypy": 1}
+    setting.processes.late()
     report = gate(qg, project.root, "2")
-    assert started.started() == {"mypy": 2, "worker": 2}
-    assert spy.workers() == [None, "2", None]
+    assert setting.processes.started() == {"mypy": 2, "worker": 2}
+    assert setting.spy.workers() == [None, "2", None]
     assert cached_modules(project.root) >= PROGRAM  # the next run is warm
     assert report["notes"] == [mypy_workers.NOT_STARTED]
     found = sorted(
@@ -134,14 +141,12 @@ def test_workers_that_start_late_are_checked_serial_with_mypy_cache(
 
 @pytest.mark.cold_mypy
 def test_workers_that_start_in_time_say_nothing(
-    project: Project, qg: InProcess, setting: tuple[MypyArgv, MypyProcesses]
+    project: Project, qg: InProcess, setting: Setting
 ) -> None:
     """The honest twin: workers that start run once, with no note."""
-    spy, started = setting
-    write_program(project)
     report = gate(qg, project.root, "2")
-    assert started.started() == {"mypy": 1, "worker": 2}
-    assert spy.workers() == ["2"]
+    assert setting.processes.started() == {"mypy": 1, "worker": 2}
+    assert setting.spy.workers() == ["2"]
     assert report["notes"] == []
     assert len(report["findings"]) == 8
     assert cached_modules(project.root) >= PROGRAM
@@ -149,43 +154,32 @@ def test_workers_that_start_in_time_say_nothing(
 
 @pytest.mark.cold_mypy
 def test_late_workers_and_a_full_disk_end_without_a_cache(
-    project: Project,
-    qg: InProcess,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    setting: tuple[MypyArgv, MypyProcesses],
+    project: Project, qg: InProcess, setting: Setting
 ) -> None:
     """Late workers, then a disk too full for mypy's cache: checked without one.
 
     1.8 MB free holds mypy's empty cache files (the run with workers makes
     them before it stops), not the serial run's cache of the standard library.
     """
-    spy, started = setting
-    write_program(project)
-    started.late()
-    with tmpfs(tmp_path / "full", "8m") as cache_dir:
+    setting.processes.late()
+    with tmpfs(setting.tmp_path / "full", "8m") as cache_dir:
         (cache_dir / "filler").write_bytes(b"\0" * (8192 - 1800) * 1024)
-        monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(cache_dir))
+        setting.patch.setenv("QUALITY_GATES_CACHE_DIR", str(cache_dir))
         report = gate(qg, project.root, "2")
-    assert started.started() == {"mypy": 3, "worker": 2}
-    assert spy.workers() == ["2", None, None]
+    assert setting.processes.started() == {"mypy": 3, "worker": 2}
+    assert setting.spy.workers() == ["2", None, None]
     assert mypy_workers.NOT_STARTED in report["notes"]
     assert len(report["findings"]) == 8
 
 
 @pytest.mark.cold_mypy
 def test_a_busy_machine_starts_no_workers(
-    project: Project,
-    qg: InProcess,
-    monkeypatch: pytest.MonkeyPatch,
-    setting: tuple[MypyArgv, MypyProcesses],
+    project: Project, qg: InProcess, setting: Setting
 ) -> None:
     """Load average at the cores (4, as ``MypyArgv`` says): one mypy process."""
-    spy, started = setting
-    write_program(project)
-    monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (4.0, 1.0, 1.0))
+    setting.patch.setattr(mypy_workers.os, "getloadavg", lambda: (4.0, 1.0, 1.0))
     report = gate(qg, project.root, "2")
-    assert started.started() == {"mypy": 1}
-    assert spy.workers() == [None]
+    assert setting.processes.started() == {"mypy": 1}
+    assert setting.spy.workers() == [None]
     assert report["notes"] == []
     assert len(report["findings"]) == 8

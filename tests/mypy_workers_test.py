@@ -186,12 +186,16 @@ def test_the_project_config_decides_first(
     assert mypy_workers.workers(config, tmp_path, [*args, *cache], 8) == expected
 
 
+def bare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Config, list[str]]:
+    """Return a project without config, and mypy's cache folder (no workers set)."""
+    monkeypatch.delenv("MYPY_NUM_WORKERS", raising=False)
+    return Config(root=tmp_path), ["--cache-dir", str(tmp_path / CACHE)]
+
+
 def test_no_workers_on_one_core_without_a_cache_or_when_warm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, idle: None
 ) -> None:
-    monkeypatch.delenv("MYPY_NUM_WORKERS", raising=False)
-    config = Config(root=tmp_path)
-    cache = ["--cache-dir", str(tmp_path / CACHE)]
+    config, cache = bare(tmp_path, monkeypatch)
     monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 1)
     assert mypy_workers.workers(config, tmp_path, cache, 4) == []
     monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 8)
@@ -211,9 +215,7 @@ def test_a_busy_machine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, idle: None
 ) -> None:
     """No workers once the load average reaches the cores; any load when none is known."""
-    monkeypatch.delenv("MYPY_NUM_WORKERS", raising=False)
-    config = Config(root=tmp_path)
-    cache = ["--cache-dir", str(tmp_path / CACHE)]
+    config, cache = bare(tmp_path, monkeypatch)
     monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 4)
     for load, expected in ((3.9, ["--num-workers", "2"]), (4.0, [])):
         monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (load, 0.0, 0.0))
