@@ -140,6 +140,25 @@ def test_workers_that_start_late_are_checked_serial_with_mypy_cache(
 
 
 @pytest.mark.cold_mypy
+def test_the_project_s_own_late_workers_are_checked_serial_too(
+    project: Project, qg: InProcess, setting: Setting
+) -> None:
+    """``MYPY_NUM_WORKERS=2`` set by the project: mypy's choice, then one process.
+
+    Not ``Cache must be enabled in parallel mode``, mypy's answer to a rerun
+    without a cache that keeps the project's workers.
+    """
+    setting.patch.setenv("MYPY_NUM_WORKERS", "2")
+    setting.processes.late()
+    report = gate(qg, project.root, "2")
+    assert setting.processes.started() == {"mypy": 2, "worker": 2}
+    assert setting.spy.workers() == [None, None]  # the gate asks for none
+    assert report["notes"] == [mypy_workers.NOT_STARTED]
+    assert len(report["findings"]) == 8
+    assert cached_modules(project.root) >= PROGRAM
+
+
+@pytest.mark.cold_mypy
 def test_workers_that_start_in_time_say_nothing(
     project: Project, qg: InProcess, setting: Setting
 ) -> None:

@@ -14,7 +14,8 @@ A machine already busy (its load average at least its cores: a shared CI
 runner) gets no workers: they would find no idle core.  mypy waits 3 s for
 a worker to start; on a loaded machine one can take longer, and mypy stops
 (``failed_to_start``): the gate then runs it again in one process, with its
-cache, and says so.
+cache, and says so; the project's own workers too (``MYPY_NUM_WORKERS=0``
+for that run).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from quality_gates.tools.base import Proc
 
 FLAG = "--num-workers"
+# mypy's variable: over its config and its command line
+VARIABLE = "MYPY_NUM_WORKERS"
 # flags of mypy's that parallel mode refuses, or that choose the workers
 _REFUSED = re.compile(r"^(--\w[\w-]*-report|--no-local-partial-types|-n|--num-workers)")
 _FALSE = ("0", "false", "no", "off")
@@ -56,7 +59,7 @@ def workers(config: Config, root: Path, args: Sequence[str], jobs: int) -> list[
     folder = _cache_folder(args)
     if count < 2 or folder is None or _warm(folder) or _busy():
         return []
-    if os.environ.get("MYPY_NUM_WORKERS", "").strip():
+    if os.environ.get(VARIABLE, "").strip():
         return []
     if any(_REFUSED.match(a) for a in args) or _configured(config, root):
         return []
