@@ -10,9 +10,10 @@ built once per test session (``PIP_NO_INDEX``/``PIP_FIND_LINKS``), so the jobs
 need no network.
 
 Everything a runner keeps between jobs is made once per session and shared by
-the xdist workers: the wheelhouse, the stand-in Python's template venv, and
-the runner's tools (the pinned uv, on ``PATH``, with a uv cache that the first
-install fills), as on a self-hosted machine that has run these jobs before.
+the xdist workers: HOME (the suite's environments), the wheelhouse, the
+stand-in Python's template venv, and the runner's tools (the pinned uv, on
+``PATH``, with a uv cache that the first install fills), as on one self-hosted
+machine running the jobs side by side.
 A test that needs a machine that never ran anything (``fresh``) gets none of
 them but the wheelhouse.
 """
@@ -371,13 +372,13 @@ def uses(action: str) -> str:
 
 
 def act_setup(tmp_path_factory: pytest.TempPathFactory) -> Act:
-    """One act set-up per worker: an empty HOME, the session's shared parts.
+    """One act set-up per worker, of parts made once per session.
 
-    ``tests/conftest.py``'s session fixture ``act`` calls it once, so every act
-    test of a worker shares it (the suite's environments in HOME included).
-    The wheelhouse, the copy of the actions, the stand-in's venv template and
-    the runner's tools (uv and its cache) are made once per session, shared by
-    every worker (``Runner``).  A test that needs a machine of its own makes an
+    ``tests/conftest.py``'s session fixture ``act`` calls it once per worker;
+    every act test of every worker shares one HOME (the suite's environments
+    in it included), the wheelhouse, the copy of the actions, the stand-in's
+    venv template and the runner's tools (uv and its cache, ``Runner``); each
+    worker has its own folder of runs.  A test that needs a machine of its own makes an
     ``Act`` with a new ``home``: ``fresh`` (never ran anything) or ``warm``
     (the runner's tools and caches, nothing of the suite installed).
     """
@@ -390,8 +391,12 @@ def act_setup(tmp_path_factory: pytest.TempPathFactory) -> Act:
     )
     uv_cache = shared_dir(tmp_path_factory, "act-uv-cache")
     uv_cache.mkdir(exist_ok=True)
+    # one machine running the workers' jobs side by side, as a self-hosted
+    # runner does: the suite's environments are made once (under a lock)
+    home = shared_dir(tmp_path_factory, "act-home")
+    home.mkdir(exist_ok=True)
     return Act(
-        home=tmp_path_factory.mktemp("act-home"),
+        home=home,
         repo_copy=_locked_build(
             shared_dir(tmp_path_factory, "qg-action-repo"), copy_actions
         ),
