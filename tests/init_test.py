@@ -533,7 +533,7 @@ repos:
     hooks:
       - id: mypy
         args: []   # not the mirror's --ignore-missing-imports
-        additional_dependencies: [types-PyYAML]
+        additional_dependencies: [pydantic>=2]
 """
 
 
@@ -546,14 +546,16 @@ def test_baseline_is_what_the_hook_reports_in_its_own_environment(
     pytest is installed beside init (this interpreter), not in the hook's
     environment: the hook reports `import pytest` as import-not-found, so the
     baseline must hold it (a baseline taken in init's interpreter did not, and
-    the first `pre-commit run --all-files` failed).  types-PyYAML comes with
-    the hook: `import yaml` is clean in both.
+    the first `pre-commit run --all-files` failed).  pydantic comes with the
+    hook: `import pydantic` is clean in both.  (pydantic, not another package:
+    precommit_test's plugin test installs the very same environment, which the
+    session's pre-commit store then holds once.)
     """
     project.write("pyproject.toml", "[tool.mypy]\nstrict = true\n")
     project.write(
         "app.py",
-        '"""App."""\nimport pytest\nimport yaml\n\n\ndef f() -> None:\n'
-        '    """F."""\n    pytest.fail(yaml.safe_dump(1))\n',
+        '"""App."""\nimport pydantic\nimport pytest\n\n\ndef f() -> None:\n'
+        '    """F."""\n    pytest.fail(pydantic.VERSION)\n',
     )
     project.write(".pre-commit-config.yaml", MYPY_ONLY)
     project.commit()
