@@ -18,7 +18,9 @@ the notes' precision counts notes on a gate or a doubtful place.
 
 Given the repositories as bare git mirrors (``--mirrors``, one folder
 ``<owner>+<name>/repo`` each), the script extracts ``.github/`` and the root
-``action.yml`` of that commit into a temporary folder, runs
+``action.yml`` of that commit (for a corpus with halves also the tool configs
+and the ``package.json`` files whose scripts a step may run) into a temporary
+folder, runs
 ``quality-gates audit-gates --format json`` there, and prints per repository
 and in total: recall and precision of the gate rules, and the false alarms of
 the pinned-action and permissions rules.  With ``--output`` it also writes the
@@ -83,6 +85,9 @@ class Score:
 def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> None:
     """``.github/`` and a root ``action.yml`` of ``commit`` (and the tool configs).
 
+    With the configs come the ``package.json`` files (outside
+    ``node_modules``): ``npm run NAME`` runs what their scripts say.
+
     Files are read one by one (``git cat-file``): ``git archive`` leaves out
     whatever ``.gitattributes`` marks ``export-ignore``, ``.github`` included.
     """
@@ -95,7 +100,7 @@ def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> Non
     roots = ("action.yml", "action.yaml", *(_CONFIGS if configs else ()))
     prefixes = (".github/", "actions/") if configs else (".github/",)
     for path in paths:
-        if not (path.startswith(prefixes) or path in roots):
+        if not (path.startswith(prefixes) or path in roots or _package(path, configs)):
             continue
         data = subprocess.run(  # nosec B603 B607
             ["git", f"--git-dir={mirror}", "cat-file", "-p", f"{commit}:{path}"],
@@ -106,6 +111,12 @@ def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> Non
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     (into / ".git").mkdir(exist_ok=True)  # the project root for audit-gates
+
+
+def _package(path: str, configs: bool) -> bool:
+    """Tell a ``package.json`` whose scripts a step may run (``npm run lint``)."""
+    parts = path.split("/")
+    return configs and parts[-1] == "package.json" and "node_modules" not in parts
 
 
 def run_audit(folder: Path) -> dict[str, Any]:

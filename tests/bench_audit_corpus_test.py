@@ -31,12 +31,15 @@ jobs:
 """
 
 
-def _mirror(root: Path, owner: str, name: str) -> str:
+def _mirror(root: Path, owner: str, name: str, extra: tuple[str, ...] = ()) -> str:
     """Make a bare mirror with one commit holding WORKFLOW; return the commit."""
     work = root / "work" / name
     work.mkdir(parents=True)
     (work / ".github" / "workflows").mkdir(parents=True)
     (work / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW)
+    for path in extra:  # more files of the commit, each holding "{}"
+        (work / path).parent.mkdir(parents=True, exist_ok=True)
+        (work / path).write_text("{}")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "init", "-q"], cwd=work, check=True)
     subprocess.run([*git, "add", "."], cwd=work, check=True)
@@ -90,3 +93,24 @@ def test_half_measures_only_that_half(
         "development half: 1 repositories; neutralised gates read by hand: 1; "
         "recall 100.0% (1/1;"
     ) in out
+
+
+@pytest.mark.parametrize("configs", [True, False])
+def test_extract_takes_the_package_json_files_a_step_may_run(
+    tmp_path: Path, configs: bool
+) -> None:
+    """``npm run lint`` runs what package.json says: it is extracted with configs.
+
+    Never a dependency's (``node_modules``), never other code.
+    """
+    extra = ("package.json", "web/package.json", "web/node_modules/x/package.json")
+    commit = _mirror(tmp_path, "o", "web", (*extra, "web/src/app.js"))
+    into = tmp_path / "into"
+    audit_corpus.extract(
+        tmp_path / "mirrors" / "o+web" / "repo", commit, into, configs=configs
+    )
+    found = sorted(
+        p.relative_to(into).as_posix() for p in into.rglob("*") if p.is_file()
+    )
+    packages = ["package.json", "web/package.json"] if configs else []
+    assert found == sorted([".github/workflows/ci.yml", *packages])

@@ -19,6 +19,7 @@ from quality_gates.guards.integrity import (
     workflows,
 )
 from quality_gates.guards.integrity.ignored import ignored_sections
+from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shadowing import shadowing
 from quality_gates.guards.integrity.toxcommands import tox_commands
@@ -77,9 +78,10 @@ def _yaml_files(root: Path, audit: Audit) -> None:
     local = _local_actions(root, actions)
     kinds = [(rel, workflows.audit_workflow) for rel in workflow_files(root)]
     kinds += [(rel, workflows.audit_action) for rel in actions]
+    packages = PackageScripts(root)
     for rel, audit_file in kinds:
         text = actions.get(rel) or textfile.read(root / rel)
-        result = audit_file(rel, text, local)
+        result = audit_file(rel, text, local, packages)
         audit.findings += result.findings
         audit.notes += result.notes
         audit.files.append(rel)

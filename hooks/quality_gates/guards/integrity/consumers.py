@@ -18,6 +18,7 @@ import yaml
 from quality_gates import yamlnodes
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity.mentions import names
 from quality_gates.guards.integrity.shell import failure_sinks, parse, script_audit
 from quality_gates.guards.integrity.shell.records import Shell
 from quality_gates.yamlnodes import mapping, scalar, sequence, value
@@ -38,21 +39,6 @@ _SCRIPT_FAILS = re.compile(r"core\.setFailed|process\.exit\(\s*[1-9]|\bthrow\b")
 # Opening an issue: an alert that outlives the run.  A comment is not one.
 _OPENS_ISSUE = re.compile(r"\bissues\.create\(|\bgh\s+issue\s+create\b")
 _ISSUE_ACTION = re.compile(r"(?i)create-(an-)?issue|issue-from-file")
-
-
-def names(text: str, ref: str) -> bool:
-    """Tell whether ``text`` names ``ref`` whole: ``env.HIGH`` not in ``env.HIGHER``.
-
-    A name goes on with a letter, digit, ``_`` or ``-`` (``$HIGH_X``,
-    ``steps.a.outputs.failed``, ``steps.my-a.outcome``, ``layout.txt`` for
-    ``out.txt``); a path, quote or expression may stand around it
-    (``reports/out.txt``, ``${{ env.HIGH }}``, ``${HIGH}_x``).
-    """
-    if ref not in text:
-        return False
-    before = r"(?<![\w.-])" if re.match(r"[\w-]", ref) else ""
-    after = r"(?![\w-])" if re.match(r"[\w-]", ref[-1]) else ""
-    return re.search(before + re.escape(ref) + after, text) is not None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +66,10 @@ class StepView:
             if any(name == p or name.startswith(p.rstrip("/") + "/") for p in paths):
                 return self.argument("name") or "artifact"
         return ""
+
+    def uploads_any(self) -> bool:
+        """Tell whether this step uploads an artifact."""
+        return self.uses.startswith("actions/upload-artifact")
 
     def downloads(self, artifact: str) -> bool:
         """Tell whether this step downloads ``artifact`` (by name, pattern or all)."""
@@ -138,7 +128,9 @@ def _summarises(words: list[str], refs: list[str]) -> bool:
     none names a check or a threshold: it shows the report, it does not judge.
     """
     own = [
-        w for w in words if not w.startswith("-") and not any(ref in w for ref in refs)
+        w
+        for w in words
+        if not w.startswith("-") and not any(names(w, ref) for ref in refs)
     ]
     said = " ".join(own)
     return bool(cat.REPORT_NAME.search(said)) and not _JUDGES.search(said)
@@ -273,6 +265,28 @@ def outputs_read(jobs: dict[str, JobView], job: str, index: int) -> bool:
     return any(names(step.body, ref) for step in later) or any(
         names(text, ref) for text in view.outputs.values()
     )
+
+
+_WHATEVER_HAPPENED = re.compile(r"\b(always|failure)\(\)|!\s*cancelled\(\)")
+
+
+def results_carried(jobs: dict[str, JobView], job: str, index: int) -> bool:
+    """Tell whether a later step that runs whatever happened writes the job's outputs.
+
+    ``Parse results`` with ``if: always()`` and an id the job's ``outputs:``
+    name: what the continued step left behind (its results) is read after
+    it and passed on to the jobs or callers that need this one.
+    """
+    view = jobs.get(job)
+    if view is None or index >= len(view.steps):
+        return False
+    for step in view.steps[index + 1 :]:
+        if not step.id or not _WHATEVER_HAPPENED.search(step.cond):
+            continue
+        ref = f"steps.{step.id}.outputs."
+        if any(names(text, ref) for text in view.outputs.values()):
+            return True
+    return False
 
 
 def judged_downstream(
@@ -498,7 +512,7 @@ def checked_in_script(
         body = parse.text(node)
         if named:
             body = _EXISTS.sub(" ", body)
-        if any(ref in body for ref in refs) and _FAILS.search(body):
+        if any(names(body, ref) for ref in refs) and _FAILS.search(body):
             return True
     return not named and bool(later) and _last_reads(later[-1], refs)
 
@@ -515,7 +529,7 @@ def _last_reads(node: Node, refs: list[str]) -> bool:
     return (
         bool(words)
         and _program(words[0]) in _READS
-        and any(ref in " ".join(words[1:]) for ref in refs)
+        and any(names(" ".join(words[1:]), ref) for ref in refs)
     )
 
 

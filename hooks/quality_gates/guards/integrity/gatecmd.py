@@ -552,7 +552,7 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     """
     if SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step):
         return ""
-    if _FOR_ANALYSIS.search(step):
+    if _FOR_ANALYSIS.search(step) or _names_logs(step):
         return ""
     if DELIVERY.search(step) and not CONTEXT_WORDS.search(BUILD_WORDS.sub("", step)):
         return ""
@@ -563,6 +563,22 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
 
 
 _REMARK = re.compile(r"\s*\([^()]*\)")
+# A step named for the logs it shows ("Logs", "Docker compose logs"): what it
+# runs shows the services' output after the checks, whatever its job is.
+_LOGS = re.compile(r"(?i)\blogs?\s*$")
+_JUDGES = re.compile(
+    r"(?i)\b(check|verif|validat|assert|scan|grep|search|run|execut)\w*|\band\b|[&+,;]"
+)
+
+
+def _names_logs(step: str) -> bool:
+    """Tell a step named for logs (``Logs``), and for nothing that judges them.
+
+    ``Check logs`` or ``Scan the logs`` reads them for errors, and ``Run tests
+    and show logs`` runs something first: still a check.
+    """
+    name = _without_remarks(step)
+    return bool(_LOGS.search(name)) and not _JUDGES.search(name)
 
 
 def _without_remarks(step: str) -> str:

@@ -19,7 +19,7 @@ import re
 
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import catalogue as cat
-from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity import gatecmd, makevars
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.guards.integrity.shell.records import Shell
@@ -63,12 +63,13 @@ def _logical(lines: list[str]) -> list[tuple[int, str, str]]:
 
 
 def recipes(text: str) -> list[Recipe]:
-    """Every recipe line, with make's ``$$`` made ``$``."""
+    """Every recipe line, its own variables expanded and make's ``$$`` made ``$``."""
     out = []
+    known = makevars.variables(text)
     for line, target, body in _logical(text.splitlines()):
         prefix = _PREFIX.match(body)
         cut = prefix.end() if prefix else 0
-        command = body[cut:].replace("$$", "$")
+        command = makevars.expand(body[cut:], known).replace("$$", "$")
         out.append(Recipe(line, target, body[:cut].replace(" ", ""), command))
     return out
 

@@ -11,15 +11,25 @@ output, reads it and fails (``consumers``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import actioninputs
+from quality_gates.guards.integrity import (
+    actioninputs,
+)
 from quality_gates.guards.integrity import catalogue as cat
-from quality_gates.guards.integrity import consumers, expressions, gatecmd, place
+from quality_gates.guards.integrity import (
+    consumers,
+    expressions,
+    gatecmd,
+    packagescripts,
+    place,
+)
 from quality_gates.guards.integrity.actioninputs import InputScript
+from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from quality_gates.guards.integrity.shell.records import Hit
@@ -153,10 +163,14 @@ class JobContext:
     key: str = ""
     workflow: str = ""
     delivery: bool = False
+    # a later job named for shipping downloads what it builds: its builds are
+    # that delivery's product, while the job itself may still test (a wheel)
+    feeds_delivery: bool = False
     env: list[yaml.Node] = dataclasses.field(default_factory=list)
     report_run: str = ""
     manual: str = ""  # why the job runs only by hand, if it does
     triggers: frozenset[str] = frozenset()
+    workdir: str = ""  # the job's (or workflow's) default working-directory
 
 
 @dataclasses.dataclass
@@ -201,11 +215,17 @@ class Auditor:
         path: str,
         lines: list[str],
         local: dict[str, dict[str, InputScript]] | None = None,
+        packages: PackageScripts | None = None,
     ) -> None:
-        """Start with no findings for the file at ``path``."""
+        """Start with no findings for the file at ``path``.
+
+        ``local``: the project's own actions; ``packages``: its package
+        scripts (none known when the audit has no project files).
+        """
         self.path = path
         self.lines = lines
         self.local = local or {}
+        self.packages = packages or PackageScripts(None)
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.pending: list[Pending] = []
@@ -394,7 +414,8 @@ class Auditor:
         if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
             return None
         name = scalar(value(step, "name")) or ""
-        builds_other = job.delivery or bool(_FOREIGN_CODE.search(script))
+        builds_other = job.delivery or job.feeds_delivery
+        builds_other = builds_other or bool(_FOREIGN_CODE.search(script))
         context = gatecmd.checking_context(name, job.name, builds_other)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
         if resolved is None:
@@ -407,6 +428,9 @@ class Auditor:
                 context=context,
                 place=demoted,
                 fixing=self.autofix,
+                package_fixes=functools.partial(
+                    self.packages.fixes, _workdir(step, job)
+                ),
             )
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
@@ -462,6 +486,8 @@ class Auditor:
                 why = why or _ALERTS_ONLY
             if item.by_name and consumers.outputs_read(jobs, item.job, item.index):
                 why = why or _OUTPUTS_READ
+            if item.by_name and consumers.results_carried(jobs, item.job, item.index):
+                why = why or _RESULTS_CARRIED
             if consumers.judged_downstream(jobs, item.job, item.index, item.sinks):
                 why = why or (
                     "its report is uploaded and downloaded by a later job that runs "
@@ -533,7 +559,8 @@ class Auditor:
         coe = mapping(step).get("continue-on-error")
         if not coe or not expressions.always_true(coe[1]):
             return
-        fix = _fix_run(step) if self.autofix else None
+        folder = _workdir(step, job)
+        fix = _fix_run(step, self.packages, folder) if self.autofix else None
         if fix == "":
             return  # a fixer whose rewrite the job commits: it fails on nothing
         line = line_of(coe[0])
@@ -550,7 +577,6 @@ class Auditor:
         )
 
 
-_PACKAGE_RUNNERS = frozenset(("npm", "yarn", "pnpm", "bun"))
 _FIXER_SCRIPT = re.compile(r"(?i)lint|format|prettier|fix|style")
 _PACKAGE_FIX = (
     "a package script named for a linter or formatter, run in a job that "
@@ -558,14 +584,14 @@ _PACKAGE_FIX = (
 )
 
 
-def _fix_run(step: yaml.Node) -> str | None:
+def _fix_run(step: yaml.Node, packages: PackageScripts, folder: str = "") -> str | None:
     """Judge whether a step of a job that commits its changes is a fix run.
 
     '' when every command of its script fixes (``eslint --fix``, ``prettier
     --write``, ``ruff format``): a fixer fails on nothing the commit does
-    not take in.  A note when it runs a package script named for a linter or
-    formatter (``npm run eslint``), whose mode only package.json says.
-    None otherwise.
+    not take in.  A package script (``npm run eslint``) is judged by what
+    ``package.json`` in ``folder`` says it runs; when that is not known, a
+    script named for a linter or formatter is a note.  None otherwise.
     """
     lines = [ln.strip() for ln in (scalar(value(step, "run")) or "").splitlines()]
     commands = [ln.split() for ln in lines if ln and not ln.startswith("#")]
@@ -573,9 +599,12 @@ def _fix_run(step: yaml.Node) -> str | None:
         return None
     if all(gatecmd.is_fixer(words) for words in commands):
         return ""
-    if len(commands) == 1 and _package_fix(commands[0]):
-        return _PACKAGE_FIX
-    return None
+    if len(commands) != 1 or packagescripts.script_name(commands[0]) is None:
+        return None
+    fixes = packages.fixes(folder, commands[0])
+    if fixes is not None:
+        return "" if fixes else None
+    return _PACKAGE_FIX if _package_fix(commands[0]) else None
 
 
 def _chained(words: list[str]) -> bool:
@@ -584,12 +613,8 @@ def _chained(words: list[str]) -> bool:
 
 def _package_fix(words: list[str]) -> bool:
     """``npm run eslint``, ``yarn lint:fix``, ``pnpm run format``."""
-    if not words or words[0] not in _PACKAGE_RUNNERS:
-        return False
-    rest = words[1:]
-    if rest[:1] in (["run"], ["run-script"]):
-        rest = rest[1:]
-    return len(rest) == 1 and bool(_FIXER_SCRIPT.search(rest[0]))
+    name = packagescripts.script_name(words)
+    return name is not None and bool(_FIXER_SCRIPT.search(name))
 
 
 _BASE_REF = re.compile(r"\bbase\.(sha|ref)\b|\bgithub\.base_ref\b")
@@ -666,7 +691,7 @@ def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
     """
     script = scalar(value(step, "run")) or ""
     name = scalar(value(step, "name")) or ""
-    context = gatecmd.checking_context(name, "", job.delivery)
+    context = gatecmd.checking_context(name, "", job.delivery or job.feeds_delivery)
     return bool(context) and bool(_FAILS.search(script))
 
 
@@ -674,6 +699,11 @@ def _manual(step: yaml.Node, job: JobContext) -> str:
     """Why the step runs only by hand (its job's triggers or its own ``if:``)."""
     step_if = scalar(value(step, "if")) or ""
     return job.manual or place.manual_step(job.triggers, step_if)
+
+
+def _workdir(step: yaml.Node, job: JobContext) -> str:
+    """Return the folder a step's script runs in, as written ('' for the root)."""
+    return scalar(value(step, "working-directory")) or job.workdir
 
 
 def _envs(step: yaml.Node, job: JobContext) -> list[yaml.Node | None]:
@@ -691,6 +721,11 @@ def _output_input(step: yaml.Node) -> tuple[str, ...]:
 _OUTPUTS_READ = (
     "it counts as a check only because its step or job is named for checking, "
     "and a later step reads its outputs, which may carry its result on"
+)
+_RESULTS_CARRIED = (
+    "it counts as a check only because its step or job is named for checking, "
+    "and a later step that runs whatever happened writes the job's outputs: "
+    "its results may be carried on to the jobs that read them"
 )
 _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 

@@ -16,6 +16,7 @@ from quality_gates.guards.integrity import (
     place,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
+from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.steps import (
     Auditor,
@@ -42,6 +43,10 @@ class FileAudit:
 
 def _default_shell(node: yaml.Node | None) -> str | None:
     return scalar(value(value(value(node, "defaults"), "run"), "shell"))
+
+
+def _default_workdir(node: yaml.Node | None) -> str | None:
+    return scalar(value(value(value(node, "defaults"), "run"), "working-directory"))
 
 
 def triggers(top: yaml.Node | None) -> frozenset[str]:
@@ -78,13 +83,36 @@ def _context(
         key=name,
         workflow=workflow,
         delivery=place.ships(label) or place.ships(workflow),
+        feeds_delivery=_feeds_delivery(name, job, top),
         env=[n for n in (value(top, "env"), value(job, "env")) if n is not None],
         report_run=place.report_run(
             triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
         ),
         manual=place.manual_only(triggers(top), scalar(value(job, "if")) or ""),
         triggers=triggers(top),
+        workdir=_default_workdir(job) or _default_workdir(top) or "",
     )
+
+
+def _feeds_delivery(name: str, job: yaml.Node, top: yaml.Node) -> bool:
+    """Tell a job that builds what a later job ships.
+
+    It uploads artifacts, and a job that needs it, named for shipping
+    (publish, release, deploy), downloads one of them: the build is the
+    product of a delivery, as in a release job, not a check.
+    """
+    steps = [consumers.step_view(s) for s in sequence(value(job, "steps"))]
+    built = [s.argument("name") or "artifact" for s in steps if s.uploads_any()]
+    if not built:
+        return False
+    views = consumers.job_views(value(top, "jobs"))
+    for other, (_, node) in mapping(value(top, "jobs")).items():
+        label = scalar(value(node, "name")) or other
+        if name not in views[other].needs or not place.ships(label):
+            continue
+        if any(step.downloads(a) for step in views[other].steps for a in built):
+            return True
+    return False
 
 
 def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
@@ -164,13 +192,16 @@ def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Fin
 
 
 def audit_workflow(
-    path: str, text: Text, local: LocalActions | None = None
+    path: str,
+    text: Text,
+    local: LocalActions | None = None,
+    packages: PackageScripts | None = None,
 ) -> FileAudit:
     """Every finding of one ``.github/workflows/*.yml`` file."""
     root, problems = _parse(path, text, "workflow")
     if root is None:
         return FileAudit(problems)
-    auditor = Auditor(path, text.lines, local)
+    auditor = Auditor(path, text.lines, local, packages)
     jobs = value(root, "jobs")
     if not isinstance(jobs, yaml.MappingNode):
         auditor.add("QG109", line_of(jobs or root), "workflow has no `jobs:` mapping")
@@ -181,12 +212,17 @@ def audit_workflow(
     return FileAudit(auditor.findings, auditor.notes)
 
 
-def audit_action(path: str, text: Text, local: LocalActions | None = None) -> FileAudit:
+def audit_action(
+    path: str,
+    text: Text,
+    local: LocalActions | None = None,
+    packages: PackageScripts | None = None,
+) -> FileAudit:
     """Audit a composite or docker action's ``action.yml``: steps and image."""
     root, problems = _parse(path, text, "action")
     if root is None:
         return FileAudit(problems)
-    auditor = Auditor(path, text.lines, local)
+    auditor = Auditor(path, text.lines, local, packages)
     runs = value(root, "runs")
     image = scalar(value(runs, "image")) or ""
     if image.startswith("docker://"):

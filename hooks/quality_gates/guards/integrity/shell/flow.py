@@ -30,7 +30,7 @@ import dataclasses
 import re
 from typing import Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, pyexec, rules
+from quality_gates.guards.integrity import gatecmd, mentions, pyexec, rules
 from quality_gates.guards.integrity.shell import failure_sinks, inner_scripts, parse
 from quality_gates.guards.integrity.shell.fallbacks import (
     Verdict,
@@ -50,6 +50,12 @@ from tree_sitter import Node
 __all__ = ["Flow", "Gate", "Hit", "Result", "Shell", "Walker"]
 
 T = TypeVar("T")
+
+
+def _unknown(words: list[str]) -> bool | None:
+    """Know no package script (the audit has no project files)."""
+    return None
+
 
 _LOOPS = frozenset(
     ("while_statement", "until_statement", "for_statement", "c_style_for_statement")
@@ -89,6 +95,8 @@ class Walker:
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.root: Node | None = None
         self.fixing = False  # the job commits what its steps changed
+        # `npm run NAME` whose package.json script only fixes (None: unknown)
+        self.package_fixes: Callable[[list[str]], bool | None] = _unknown
 
     # ---- results -------------------------------------------------------
 
@@ -322,6 +330,8 @@ class Walker:
         words = self.resolved(words)
         if words[0] in self.functions:
             return self._wrap(list(self.functions[words[0]]), errexit)
+        if self.package_fixes(words):
+            return Flow()  # `npm run lint` whose script is `eslint --fix .`
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
@@ -382,6 +392,7 @@ class Walker:
         """Walk a nested script with its own shell options."""
         inner = Walker(shell, self.context, script, self.place)
         inner.fixing = self.fixing
+        inner.package_fixes = self.package_fixes
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
@@ -473,7 +484,9 @@ class Walker:
         """``gate | tee log.txt`` and a later ``grep ... log.txt``: output checked."""
         files = self.piped_to(last, pipeline, tee_only=True)
         after = self.source[pipeline.end_byte :].decode(errors="replace")
-        return any(name in after for name in files if "GITHUB_" not in name)
+        return any(
+            mentions.names(after, name) for name in files if "GITHUB_" not in name
+        )
 
     def piped_to(
         self, last: Node, pipeline: Node, tee_only: bool = False
@@ -596,7 +609,7 @@ class Walker:
             return
         judged = verdict(item)
         read = self.source[item.end_byte :].decode(errors="replace")
-        names = [name for gate in gates for name in gate.files if name in read]
+        names = [n for gate in gates for n in gate.files if mentions.names(read, n)]
         if names and not self.readers_never_fail(names, item.end_byte):
             judged = Verdict.MAY_FAIL  # the report is checked further on
         if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and position < len(ops):
@@ -615,12 +628,15 @@ class Walker:
         readers = [
             node
             for node in parse.descendants(self.root, "command")
-            if node.start_byte >= start and any(n in text(node) for n in names)
+            if node.start_byte >= start
+            and any(mentions.names(text(node), n) for n in names)
         ]
         after = self.source[start:].decode(errors="replace")
-        mentions = sum(after.count(name) for name in names)
-        covered = sum(text(node).count(name) for node in readers for name in names)
-        return bool(readers) and covered >= mentions and all(map(_shows, readers))
+        said = sum(mentions.count(after, name) for name in names)
+        covered = sum(
+            mentions.count(text(node), name) for node in readers for name in names
+        )
+        return bool(readers) and covered >= said and all(map(_shows, readers))
 
     def expected_failure(
         self, items: list[Node], ops: list[str], position: int

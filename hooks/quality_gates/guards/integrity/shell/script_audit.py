@@ -9,6 +9,7 @@ line (``line_audit``) and the audit says so in a note.
 from __future__ import annotations
 
 import dataclasses
+from typing import Callable
 
 from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.shell import line_audit, parse
@@ -46,16 +47,20 @@ def audit_script(
     context: str = "",
     place: str = "",
     fixing: bool = False,
+    package_fixes: Callable[[list[str]], bool | None] | None = None,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
     ``place`` says why findings here are only plausible (a report job), if so;
-    ``fixing``: the job commits what its steps changed.
+    ``fixing``: the job commits what its steps changed; ``package_fixes``:
+    whether ``npm run NAME`` runs a package script that only fixes.
     """
     try:
         root = parse.parse(script)
         walker = Walker(runs_with, context, script, place)
         walker.fixing = fixing
+        if package_fixes is not None:
+            walker.package_fixes = package_fixes
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, parse.ParseFailure) else "too deep"

@@ -1,0 +1,102 @@
+"""What ``npm run NAME`` runs: the ``scripts`` of the step's ``package.json``.
+
+``npm run eslint`` is a check or a fix run as its script says (``eslint .``
+or ``eslint --fix .``).  The audit reads ``package.json`` in the folder the
+step works in (its ``working-directory``, else the job's or workflow's
+default), inside the project only; a file it cannot read or parse, or a
+folder given by an expression, leaves the script unknown, and the step is
+judged by the script's name as before.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from quality_gates import textfile
+from quality_gates.guards.integrity import gatecmd
+
+_RUNNERS = frozenset(("npm", "yarn", "pnpm", "bun"))
+_RUN_WORDS = (["run"], ["run-script"])
+_LIMIT = 1 << 20  # a package.json larger than this is not read
+
+
+class PackageScripts:
+    """The package scripts of a project at ``root`` (None: no files to read)."""
+
+    def __init__(self, root: Path | None) -> None:
+        """Read nothing yet; each folder's ``package.json`` once, when asked."""
+        self.root = root.resolve() if root is not None else None
+        self.cache: dict[str, dict[str, str] | None] = {}
+
+    def script(self, folder: str, words: list[str]) -> str | None:
+        """Return the script ``npm run NAME`` (``words``) runs in ``folder``.
+
+        None when ``words`` run no package script, or it is not known.
+        """
+        name = script_name(words)
+        if name is None:
+            return None
+        scripts = self.scripts(folder or ".")
+        return scripts.get(name) if scripts is not None else None
+
+    def fixes(self, folder: str, words: list[str], depth: int = 3) -> bool | None:
+        """Tell whether ``npm run NAME`` only rewrites files (None: unknown).
+
+        ``eslint --fix .`` fixes; ``a && b`` and ``a; b`` run both, and
+        ``npm run other`` is followed a few levels deep.  A script with any
+        other operator or an expansion is not judged: False.
+        """
+        script = self.script(folder, words)
+        if script is None:
+            return None
+        if depth == 0 or re.search(r"[|&`$<>]", script.replace("&&", "")):
+            return False
+        for part in re.split(r"&&|;", script):
+            inner = part.split()
+            nested = self.fixes(folder, inner, depth - 1)
+            if nested is None and not (inner and gatecmd.is_fixer(inner)):
+                return False
+            if nested is False:
+                return False
+        return True
+
+    def scripts(self, folder: str) -> dict[str, str] | None:
+        """Return the ``scripts`` of ``folder/package.json`` (None: unknown)."""
+        if folder not in self.cache:
+            self.cache[folder] = self._read(folder)
+        return self.cache[folder]
+
+    def _read(self, folder: str) -> dict[str, str] | None:
+        if self.root is None or "${{" in folder:
+            return None
+        try:  # a NUL byte, a name too long, a loop of links: nothing to read
+            path = (self.root / folder / "package.json").resolve()
+            if not path.is_relative_to(self.root) or not path.is_file():
+                return None
+            if path.stat().st_size > _LIMIT:
+                return None
+        except (OSError, ValueError):
+            return None
+        text = textfile.read(path)
+        try:
+            data = json.loads(text.text) if not text.problem else None
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply
+            return None
+        found = data.get("scripts") if isinstance(data, dict) else None
+        if not isinstance(found, dict):
+            return None
+        return {k: v for k, v in found.items() if isinstance(v, str)}
+
+
+def script_name(words: list[str]) -> str | None:
+    """``npm run eslint``, ``yarn lint``, ``pnpm run format`` -> the script's name."""
+    if not words or words[0] not in _RUNNERS:
+        return None
+    rest = words[1:]
+    if rest[:1] in _RUN_WORDS:
+        rest = rest[1:]
+    elif words[0] == "npm":
+        return None  # `npm ci`, `npm test`: npm's own commands
+    return rest[0] if len(rest) == 1 else None
