@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import HOOKS, Project, cli, git, pre_commit, ruff_pin
+from conftest import HOOKS, Project, cli, git, pre_commit, ruff_pin, seed_mypy_cache
 
 CONFIG = """\
 # hooks of the project
@@ -87,6 +87,75 @@ def adopter(project: Project) -> Project:
     return project
 
 
+class Initialised:
+    """The adopter after its first ``init``: a copy of the session's one run.
+
+    ``proc`` is what that ``init`` printed; ``project`` is this test's own copy
+    of the repository it left (the files it wrote, not committed).
+    """
+
+    def __init__(self, project: Project, proc: subprocess.CompletedProcess[str]):
+        self.project = project
+        self.proc = proc
+
+
+@pytest.fixture(scope="session")
+def first_init(
+    suite: Path, pre_commit_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Run ``init`` on the adopter once for the session's workers: the repository, the run.
+
+    Four tests start from the adopter's first init (one reads what it printed
+    and wrote, three go on from there): the same run, made once and copied,
+    instead of four runs of the hooks through pre-commit.  Named by the
+    session's snapshot of this checkout, as ``hook_repo`` is, so a template of
+    other code is never reused.
+    """
+    import fcntl
+    import shutil
+
+    target = suite.parent / f"first-init-{suite.name}"
+    with open(suite.parent / "first-init.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "proc.json").exists():
+            staging = suite.parent / f"{target.name}.tmp"
+            shutil.rmtree(staging, ignore_errors=True)
+            (staging / "project").mkdir(parents=True)
+            template = Project(staging / "project")
+            for name, text in {**SOURCES, ".pre-commit-config.yaml": CONFIG}.items():
+                template.write(name, text)
+            template.commit("a project with its own hooks")
+            env = {"PRE_COMMIT_HOME": str(pre_commit_home)}
+            env["QUALITY_GATES_CACHE_DIR"] = str(staging / "cache")
+            env["XDG_STATE_HOME"] = str(staging / "state")
+            proc = cli(template.root, "init", "--repo", str(suite), env=env)
+            ran = {"code": proc.returncode, "out": proc.stdout, "err": proc.stderr}
+            (staging / "proc.json").write_text(json.dumps(ran))
+            staging.rename(target)
+    ran = json.loads((target / "proc.json").read_text())
+    argv = ["quality-gates", "init", "--repo", str(suite)]
+    proc = subprocess.CompletedProcess(argv, ran["code"], ran["out"], ran["err"])
+    return target / "project", proc
+
+
+@pytest.fixture
+def initialised(
+    tmp_path: Path,
+    first_init: tuple[Path, subprocess.CompletedProcess[str]],
+    mypy_stdlib_cache: Path,
+) -> Initialised:
+    """Copy the session's adopter after its first init into this test's tmp_path."""
+    import shutil
+
+    template, proc = first_init
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    seed_mypy_cache(root, mypy_stdlib_cache)  # as ``project`` does
+    project = Project.__new__(Project)  # the copied repository, not a new one
+    project.root = root
+    return Initialised(project, proc)
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
@@ -100,11 +169,11 @@ def init(project: Project, suite: Path, *extra: str):
 
 
 def test_init_writes_hooks_settings_baseline_workflow(
-    adopter: Project, suite: Path
+    initialised: Initialised, suite: Path
 ) -> None:
-    proc = init(adopter, suite)
+    proc = initialised.proc
     assert proc.returncode == 0, proc.stderr
-    root = adopter.root
+    root = initialised.project.root
     sha = git(suite, "rev-parse", "v0.1.0").strip()
     doc = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
     ours = [r for r in doc["repos"] if r["repo"] == str(suite)]
@@ -157,8 +226,9 @@ def test_init_writes_hooks_settings_baseline_workflow(
     ]
 
 
-def test_second_init_changes_nothing(adopter: Project, suite: Path) -> None:
-    assert init(adopter, suite).returncode == 0
+def test_second_init_changes_nothing(initialised: Initialised, suite: Path) -> None:
+    adopter = initialised.project
+    assert initialised.proc.returncode == 0, initialised.proc.stderr
     adopter.commit("init")
     before = snapshot(adopter.root)
     proc = init(adopter, suite)
@@ -196,9 +266,10 @@ def test_dry_run_prints_diffs_and_writes_nothing(adopter: Project, suite: Path) 
 
 
 def test_hand_edit_is_not_overwritten_without_force(
-    adopter: Project, suite: Path
+    initialised: Initialised, suite: Path
 ) -> None:
-    assert init(adopter, suite).returncode == 0
+    adopter = initialised.project
+    assert initialised.proc.returncode == 0, initialised.proc.stderr
     workflow = adopter.root / ".github/workflows/quality-gates.yml"
     written = workflow.read_text()
     workflow.write_text(written + "      - run: echo extra step\n")
@@ -507,9 +578,10 @@ def test_ruff_asked_for_runs_in_the_hook_environment_pre_commit_builds(
 
 @pytest.mark.slow
 def test_pre_commit_passes_after_init(
-    adopter: Project, suite: Path, pre_commit_home: Path
+    initialised: Initialised, pre_commit_home: Path
 ) -> None:
-    assert init(adopter, suite).returncode == 0
+    adopter = initialised.project
+    assert initialised.proc.returncode == 0, initialised.proc.stderr
     adopter.git("add", "-A")
     proc = pre_commit(
         adopter.root, pre_commit_home, "validate-config", ".pre-commit-config.yaml"
@@ -533,7 +605,7 @@ repos:
     hooks:
       - id: mypy
         args: []   # not the mirror's --ignore-missing-imports
-        additional_dependencies: [types-PyYAML]
+        additional_dependencies: [pydantic>=2]
 """
 
 
@@ -546,14 +618,16 @@ def test_baseline_is_what_the_hook_reports_in_its_own_environment(
     pytest is installed beside init (this interpreter), not in the hook's
     environment: the hook reports `import pytest` as import-not-found, so the
     baseline must hold it (a baseline taken in init's interpreter did not, and
-    the first `pre-commit run --all-files` failed).  types-PyYAML comes with
-    the hook: `import yaml` is clean in both.
+    the first `pre-commit run --all-files` failed).  pydantic comes with the
+    hook: `import pydantic` is clean in both.  (pydantic, not another package:
+    precommit_test's plugin test installs the very same environment, which the
+    session's pre-commit store then holds once.)
     """
     project.write("pyproject.toml", "[tool.mypy]\nstrict = true\n")
     project.write(
         "app.py",
-        '"""App."""\nimport pytest\nimport yaml\n\n\ndef f() -> None:\n'
-        '    """F."""\n    pytest.fail(yaml.safe_dump(1))\n',
+        '"""App."""\nimport pydantic\nimport pytest\n\n\ndef f() -> None:\n'
+        '    """F."""\n    pytest.fail(pydantic.VERSION)\n',
     )
     project.write(".pre-commit-config.yaml", MYPY_ONLY)
     project.commit()
