@@ -109,6 +109,35 @@ def strings(node: yaml.Node | None) -> list[yaml.ScalarNode]:
     return found
 
 
+def duplicate_keys(node: yaml.Node | None) -> list[tuple[yaml.Node, yaml.Node]]:
+    """Every key written twice in one mapping under ``node``: (first, later).
+
+    PyYAML keeps the later value without a word; GitHub refuses the file.
+    Merge keys (``<<``) are YAML's own and may repeat.  Each node is visited
+    once, as in :func:`strings`.
+    """
+    found: list[tuple[yaml.Node, yaml.Node]] = []
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, item in current.value:
+                text = scalar(key)
+                if text is not None and text != "<<" and text in first:
+                    found.append((first[text], key))
+                elif text is not None:
+                    first[text] = key
+                stack.append(item)
+    return sorted(found, key=lambda pair: int(pair[1].start_mark.line))
+
+
 def locate(lines: list[str], node: yaml.Node, snippet: str, offset: int = 0) -> int:
     """1-based line of ``snippet`` inside a scalar ``node`` of a file's ``lines``.
 

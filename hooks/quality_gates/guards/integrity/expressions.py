@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import yaml
+from quality_gates.guards.integrity import matrix
 from quality_gates.yamlnodes import is_true, scalar
 
 _CONTEXTS = frozenset(
@@ -38,11 +39,17 @@ def _expression(node: yaml.Node | None) -> str | None:
     return expr
 
 
-def never_runs(node: yaml.Node | None) -> str:
-    """Why ``if:`` can never be true ('' when it can): ``false``, a missing context."""
+def never_runs(node: yaml.Node | None, cells: matrix.Values | None = None) -> str:
+    """Why ``if:`` can never be true ('' when it can).
+
+    ``false``, a context the event lacks, or a matrix value no cell has
+    (``cells``: the job's matrix, when every value of it is written out).
+    """
     expr = _expression(node)
     if expr is None:
         return ""
+    if cells is not None and (why := _no_cell(expr, cells)):
+        return why
     if re.fullmatch(r"(?i)false(\s*&&.*)?", expr, re.DOTALL):
         return "`if: false`"
     if _NO_SUCH_CONTEXT.search(expr) and "||" not in expr:
@@ -51,6 +58,53 @@ def never_runs(node: yaml.Node | None) -> str:
             "workflow_run event does not have"
         )
     return ""
+
+
+_LITERAL = r"'(?:[^']|'')*'|-?\d+(?:\.\d+)?"
+_MATRIX_TEST = re.compile(
+    rf"\(?\s*(?:matrix\.([\w-]+)\s*==\s*({_LITERAL})"
+    rf"|({_LITERAL})\s*==\s*matrix\.([\w-]+))\s*\)?"
+)
+
+
+def _no_cell(expr: str, cells: matrix.Values) -> str:
+    """Why a test of a matrix value no cell has makes ``if:`` never true.
+
+    Only a comparison ``matrix.KEY == 'literal'``, alone or one of the terms
+    joined by ``&&`` (no ``||``, no negation ``!``): any term false makes
+    all false.
+    """
+    bare = _STRINGS.sub("''", expr)
+    if "||" in bare or re.search(r"!(?!=)", bare):
+        return ""
+    for term in _terms(expr):
+        test = _MATRIX_TEST.fullmatch(term.strip())
+        if test is None:
+            continue
+        key = (test.group(1) or test.group(4)).lower()
+        literal = test.group(2) or test.group(3)
+        if literal.startswith("'"):
+            literal = literal[1:-1].replace("''", "'")
+        known = cells.get(key)
+        if known and not any(matrix.may_equal(cell, literal) for cell in known):
+            listed = ", ".join(f"`{cell}`" for cell in sorted(known))
+            return (
+                f"`if:` tests `matrix.{key} == {test.group(2) or test.group(3)}`, "
+                f"a value no cell of the job's matrix has ({listed})"
+            )
+    return ""
+
+
+def _terms(expr: str) -> list[str]:
+    """Split at ``&&`` outside quoted strings."""
+    terms, start, quoted = [], 0, False
+    for index, char in enumerate(expr):
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and expr.startswith("&&", index):
+            terms.append(expr[start:index])
+            start = index + 2
+    return [*terms, expr[start:]]
 
 
 def refused(node: yaml.Node | None, allowed: frozenset[str]) -> list[str]:

@@ -11,7 +11,7 @@ from quality_gates.findings import Finding
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.textfile import Text
-from quality_gates.yamlnodes import line_of, scalar, sequence, value
+from quality_gates.yamlnodes import duplicate_keys, line_of, scalar, sequence, value
 
 PATH = ".pre-commit-config.yaml"
 _SHELLS = re.compile(r"^(/usr)?(/bin/)?(ba|z|da)?sh$")
@@ -84,7 +84,19 @@ def parse(text: Text) -> tuple[yaml.Node | None, list[Finding]]:
     if parsed.error:
         detail = f"pre-commit config: {parsed.error}"
         return None, [finding("QG109", PATH, parsed.line, detail)]
-    return parsed.root, []
+    return parsed.root, [_dropped(*pair) for pair in duplicate_keys(parsed.root)]
+
+
+def _dropped(first: yaml.Node, later: yaml.Node) -> Finding:
+    """QG121 for a key written twice: pre-commit's YAML keeps only the later."""
+    detail = (
+        f"pre-commit config: `{scalar(first)}` is written twice in one mapping "
+        f"(lines {line_of(first)} and {line_of(later)}): pre-commit's YAML "
+        "loader keeps the later one only, so what the first holds (its hooks, "
+        "its settings) is never read"
+    )
+    fix = f"merge the two `{scalar(first)}` into one"
+    return finding("QG121", PATH, line_of(first), detail, fix=fix)
 
 
 def audit(text: Text) -> list[Finding]:

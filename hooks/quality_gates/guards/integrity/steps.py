@@ -25,6 +25,7 @@ from quality_gates.guards.integrity import (
     consumers,
     expressions,
     gatecmd,
+    matrix,
     packagescripts,
     place,
 )
@@ -171,6 +172,7 @@ class JobContext:
     manual: str = ""  # why the job runs only by hand, if it does
     triggers: frozenset[str] = frozenset()
     workdir: str = ""  # the job's (or workflow's) default working-directory
+    cells: matrix.Values | None = None  # its matrix cells' values, when all are known
 
 
 @dataclasses.dataclass
@@ -392,7 +394,7 @@ class Auditor:
                 by_name = by_name and not runs_inputs and not gate_action(uses, step)
                 alone = script if not (runs_inputs or fails or uses) else None
                 continued.append((step, where, index, reports, by_name, alone))
-                self.never_runs(step, where)
+                self.never_runs(step, where, cells=job.cells)
         self.script_hits(scripts)
         observed = _observed(scripts)
         for step, where, index, reports, by_name, alone in continued:
@@ -432,6 +434,8 @@ class Auditor:
                     self.packages.fixes, _workdir(step, job)
                 ),
             )
+            if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
+                audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
@@ -522,10 +526,16 @@ class Auditor:
         detail = f"{job.prefix}: `continue-on-error: true`"
         self.pending.append(Pending(job.key, 0, (RESULT,), "QG105", line, detail, why))
 
-    def never_runs(self, node: yaml.Node, where: str, why: str = "") -> None:
+    def never_runs(
+        self,
+        node: yaml.Node,
+        where: str,
+        why: str = "",
+        cells: matrix.Values | None = None,
+    ) -> None:
         """QG107 for a step or job that runs a gate under an ``if:`` never true."""
         entry = mapping(node).get("if")
-        never = never_runs(entry[1]) if entry else ""
+        never = never_runs(entry[1], cells) if entry else ""
         if entry and never:
             self.add("QG107", line_of(entry[0]), f"{where}: {never}", why)
 
@@ -659,6 +669,13 @@ _Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "_Script | None"]
 def _observed(scripts: list[_Script]) -> set[str]:
     """Return the checkers whose failure some script of the job sees."""
     return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
+
+
+def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
+    """Return the PowerShell hits of a step some matrix cells run on Windows."""
+    hits, _, _ = pwsh.audit(script, context, place)
+    where = " (in the matrix's Windows cells, where the step runs in PowerShell)"
+    return [dataclasses.replace(hit, detail=hit.detail + where) for hit in hits]
 
 
 def _status_free(script: _Script | None, observed: set[str]) -> bool:
