@@ -17,6 +17,7 @@ import pytest
 import yaml
 from audit_gates_model_i_test import _jobs
 from audit_gates_model_test import audit_project, gate_rules, line_of
+from workflow_yaml import SHA
 
 CI = ".github/workflows/ci.yml"
 
@@ -285,3 +286,49 @@ def test_a_check_not_last_in_the_windows_cells_of_a_matrix_is_lost(
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     first = script.splitlines()[0]
     assert found == ([("QG104", CI, line_of(text, first), True)] if lost else [])
+
+
+# ---- a checker action told to print its version --------------------------------
+
+
+def _black_exits(folder: Path, options: str) -> int:
+    """Run real black as psf/black does (``black OPTIONS .``) on a bad file."""
+    (folder / "bad.py").write_text("x=( 1,\n  2 )\n")
+    done = subprocess.run(  # nosec B603
+        [sys.executable, "-m", "black", *options.split(), "bad.py"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode
+
+
+@pytest.mark.parametrize(
+    ("uses", "options", "lost"),
+    [
+        # moviepy formatting_linting.yml: black's eager --version exits first
+        ("psf/black", "--version --check --diff --color", True),
+        ("psf/black", "--check --help", True),
+        # twins: the options check; an action that runs no checker
+        ("psf/black", "--check --diff --color", False),
+        ("actions/setup-python", "--version", False),
+    ],
+)
+def test_a_checker_action_told_to_print_its_version_never_checks(
+    tmp_path: Path, uses: str, options: str, lost: bool
+) -> None:
+    key = "options" if uses == "psf/black" else "args"
+    text = _jobs(f"""
+        black:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Run Black
+              uses: {uses}@{SHA}
+              with:
+                {key}: "{options}"
+        """)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == ([("QG106", CI, line_of(text, f"{key}:"), True)] if lost else [])
+    if uses == "psf/black":  # real black agrees: it passes exactly when lost
+        assert (_black_exits(tmp_path, options) == 0) == lost

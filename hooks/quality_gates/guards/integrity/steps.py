@@ -129,6 +129,10 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
 # Fixer actions that check unless their options input is given without a
 # check flag (psf/black's ``options`` defaults to ``--check --diff``).
 _CHECK_BY_DEFAULT = {"psf/black": "options", "isort/isort-action": "configuration"}
+# Inputs a checker action hands to the checker's command line, and the
+# options that make it print and exit 0 before it checks.
+_OPTION_INPUTS = frozenset(("options", "args", *_CHECK_BY_DEFAULT.values()))
+_ONLY_ASKS = frozenset(("--version", "--help"))
 # Only the long flags: ``-l`` is black's line length, ``-c`` isort's config.
 _LONG_CHECK_FLAGS = frozenset(f for f in cat.FIXER_CHECK_FLAGS if f.startswith("--"))
 
@@ -280,7 +284,27 @@ class Auditor:
                     )
                 else:
                     self.add("QG106", line, detail)
+        self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
+
+    def only_asks(self, step: yaml.Node, where: str, uses: str) -> None:
+        """QG106 for a checker action told to print its version or help only.
+
+        Its options input (``options:`` of ``psf/black``, ``args:``) is
+        handed to the checker's command line, where ``--version`` or
+        ``--help`` makes it print and exit 0 before it checks anything.
+        """
+        if not gate_action(uses, step):
+            return
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            words = (scalar(node) or "").split() if key in _OPTION_INPUTS else []
+            asked = [word for word in words if word in _ONLY_ASKS]
+            if asked:
+                detail = (
+                    f"{where}: `{asked[0]}` in `{key}:` makes the checker print "
+                    "and exit 0 before it checks anything"
+                )
+                self.add("QG106", line_of(key_node), detail)
 
     def input_scripts(self, step: yaml.Node, where: str, job: JobContext) -> bool:
         """Audit the inputs (and environment) an action runs as scripts."""
