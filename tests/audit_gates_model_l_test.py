@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from audit_gates_model_i_test import _jobs
+from audit_gates_model_k_test import _failing_tool
 from audit_gates_model_test import audit_project, gate_rules, line_of
 from workflow_yaml import SHA
 
@@ -332,3 +333,67 @@ def test_a_checker_action_told_to_print_its_version_never_checks(
     assert found == ([("QG106", CI, line_of(text, f"{key}:"), True)] if lost else [])
     if uses == "psf/black":  # real black agrees: it passes exactly when lost
         assert (_black_exits(tmp_path, options) == 0) == lost
+
+
+# ---- a log read only for what names no outcome --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reader", "lost"),
+    [
+        # aws-cloudformation-media-downloader unit-tests.yml: warnings only
+        ('if grep -q "DEPRECATED" out.txt; then exit 1; fi', True),
+        (
+            'if grep -q \'"_aws".*"CloudWatchMetrics"\' out.txt 2>/dev/null; '
+            "then exit 1; fi",
+            True,
+        ),
+        # twins: the search names the outcome, or the log goes to a judge
+        ("if grep -qi failed out.txt; then exit 1; fi", False),
+        ("if grep -q -e DEPRECATED -e 'failed' out.txt; then exit 1; fi", False),
+        ("if grep -qf patterns.txt out.txt; then exit 1; fi", False),
+        ("python scripts/check_log.py out.txt", False),
+    ],
+)
+def test_a_log_grepped_only_for_warnings_does_not_carry_the_failure(
+    tmp_path: Path, reader: str, lost: bool
+) -> None:
+    run = "pytest 2>&1 | tee out.txt"
+    text = _jobs(
+        """
+        test:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Run unit tests
+              run: RUN
+            - name: Validate test output
+              if: always()
+              run: |
+                <READER>
+        """,
+        READER=reader,
+    ).replace("run: RUN", f"run: {run}")
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == ([("QG112", CI, line_of(text, run), True)] if lost else [])
+    if reader.startswith("python"):
+        return
+    # real bash: both steps pass on a failing pytest exactly when lost
+    env = _failing_tool(tmp_path, "pytest")
+    (tmp_path / "patterns.txt").write_text("failed\n")
+    statuses = [_bash(tmp_path, script, env) for script in (run, reader)]
+    assert (statuses == [0, 0]) == lost
+
+
+def _bash(folder: Path, script: str, env: dict[str, str]) -> int:
+    """Run ``script`` as GitHub's default ``bash -e {0}``."""
+    path = folder / "step.sh"
+    path.write_text(script + "\n")
+    done = subprocess.run(  # nosec B603
+        ["bash", "--noprofile", "--norc", "-e", str(path)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode
