@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from audit_gates_model_i_test import _jobs
-from audit_gates_model_k_test import _failing_tool
+from audit_gates_model_k_test import _bash_status
 from audit_gates_model_test import audit_project, gate_rules, line_of
 from workflow_yaml import SHA
 
@@ -378,22 +378,6 @@ def test_a_log_grepped_only_for_warnings_does_not_carry_the_failure(
     if reader.startswith("python"):
         return
     # real bash: both steps pass on a failing pytest exactly when lost
-    env = _failing_tool(tmp_path, "pytest")
     (tmp_path / "patterns.txt").write_text("failed\n")
-    statuses = [_bash(tmp_path, script, env) for script in (run, reader)]
+    statuses = [_bash_status(tmp_path, script) for script in (run, reader)]
     assert (statuses == [0, 0]) == lost
-
-
-def _bash(folder: Path, script: str, env: dict[str, str]) -> int:
-    """Run ``script`` as GitHub's default ``bash -e {0}``."""
-    path = folder / "step.sh"
-    path.write_text(script + "\n")
-    done = subprocess.run(  # nosec B603
-        ["bash", "--noprofile", "--norc", "-e", str(path)],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.returncode
