@@ -81,6 +81,12 @@ _VERSIONS = 'python: ["3.10", "3.11", "3.12"]'
         (_VERSIONS, "matrix.python != '3.9'", False),
         # a key no cell has is not read (nothing to compare with)
         (_VERSIONS, "matrix.other == '3.9'", False),
+        # pyramid: a key only `include` gives is null (so '') in other cells
+        (
+            _VERSIONS + "\ninclude:\n  - python: '3.10'\n    toxenv: py310",
+            "${{ matrix.toxenv == '' }}",
+            False,
+        ),
     ],
 )
 def test_a_check_under_a_matrix_value_no_cell_has_never_runs(
@@ -124,6 +130,9 @@ _IGNORE_ALL = "branches-ignore:\n      - '**'\n"
         ("on:\n  push:\n    branches: [main]\n", False),
         ("on:\n  push:\n    branches: []\n", False),  # not a shape read
         ("on: [push]\n", False),
+        # a push filtering paths only runs for every branch and tag
+        ("on:\n  push:\n    paths: ['src/**']\n", False),
+        ("on:\n  pull_request:\n    paths-ignore: ['**']\n", False),
     ],
 )
 def test_a_workflow_whose_triggers_never_fire_runs_no_check(
@@ -278,6 +287,8 @@ _MUTAGEN = "uv run coverage run --branch -m pytest\nuv run coverage xml -i"
             False,
         ),
         ("${{ fromJSON(inputs.oses) }}", _MUTAGEN, "", False),
+        # beets: an env set from the runner may choose the cells
+        ("[ubuntu-latest, windows-latest]", _MUTAGEN, "if: env.MAIN == 'true'", False),
     ],
 )
 def test_a_check_not_last_in_the_windows_cells_of_a_matrix_is_lost(
@@ -381,3 +392,38 @@ def test_a_log_grepped_only_for_warnings_does_not_carry_the_failure(
     (tmp_path / "patterns.txt").write_text("failed\n")
     statuses = [_bash_status(tmp_path, script) for script in (run, reader)]
     assert (statuses == [0, 0]) == lost
+
+
+def test_an_arm_of_a_switch_over_the_cells_is_not_a_lost_check(
+    tmp_path: Path,
+) -> None:
+    """pyproj: `== 'python'` and `== 'pypy'` steps; pypy's cells were dropped.
+
+    The twin is the spaCy shape: no step tests a value the cells have.
+    """
+    steps = """
+        - name: Test with coverage
+          if: matrix.impl == 'python'
+          run: pytest --cov
+        - name: Test
+          if: matrix.impl == 'pypy'
+          run: pytest
+    """
+    (tmp_path / "switch").mkdir()
+    text = _jobs(
+        """
+        tests:
+          runs-on: ubuntu-latest
+          strategy:
+            matrix:
+              impl: [python]
+          steps:
+            <STEPS>
+        """,
+        STEPS=textwrap.dedent(steps),
+    )
+    assert gate_rules(audit_project(tmp_path / "switch", {CI: text})) == []
+    alone = text.replace("if: matrix.impl == 'python'", "if: always()")
+    (tmp_path / "twin").mkdir()
+    found = gate_rules(audit_project(tmp_path / "twin", {CI: alone}))
+    assert found == [("QG107", CI, line_of(alone, "'pypy'"), True)]

@@ -31,12 +31,7 @@ _NO_SUCH_CONTEXT = re.compile(r"github\.event\.workflow_run\.outputs\b")
 
 def _expression(node: yaml.Node | None) -> str | None:
     text = scalar(node)
-    if text is None:
-        return None
-    expr = text.strip()
-    if expr.startswith("${{") and expr.endswith("}}"):
-        expr = expr[3:-2].strip()
-    return expr
+    return None if text is None else _expression_text(text)
 
 
 def never_runs(node: yaml.Node | None, cells: matrix.Values | None = None) -> str:
@@ -77,22 +72,58 @@ def _no_cell(expr: str, cells: matrix.Values) -> str:
     bare = _STRINGS.sub("''", expr)
     if "||" in bare or re.search(r"!(?!=)", bare):
         return ""
-    for term in _terms(expr):
-        test = _MATRIX_TEST.fullmatch(term.strip())
-        if test is None:
-            continue
-        key = (test.group(1) or test.group(4)).lower()
-        literal = test.group(2) or test.group(3)
-        if literal.startswith("'"):
-            literal = literal[1:-1].replace("''", "'")
+    for key, literal, written in _matrix_tests(expr):
         known = cells.get(key)
         if known and not any(matrix.may_equal(cell, literal) for cell in known):
             listed = ", ".join(f"`{cell}`" for cell in sorted(known))
             return (
-                f"`if:` tests `matrix.{key} == {test.group(2) or test.group(3)}`, "
+                f"`if:` tests `matrix.{key} == {written}`, "
                 f"a value no cell of the job's matrix has ({listed})"
             )
     return ""
+
+
+def _matrix_tests(expr: str) -> list[tuple[str, str, str]]:
+    """Each ``matrix.KEY == literal`` term: (key lowered, value, as written)."""
+    found = []
+    for term in _terms(expr):
+        test = _MATRIX_TEST.fullmatch(term.strip())
+        if test is None:
+            continue
+        written = test.group(2) or test.group(3)
+        literal = written
+        if literal.startswith("'"):
+            literal = literal[1:-1].replace("''", "'")
+        found.append(((test.group(1) or test.group(4)).lower(), literal, written))
+    return found
+
+
+def switched(
+    conditions: list[str], cells: matrix.Values | None
+) -> matrix.Values | None:
+    """Return the cells less the keys the job's steps switch on.
+
+    Steps under ``matrix.impl == 'python'`` and ``matrix.impl == 'pypy'``
+    are the arms of a switch over the cells: when one arm tests a value some
+    cell has, an arm for a value none has (its cells dropped from the
+    matrix) is dead code for cells that do not exist, not a lost check.
+    """
+    if cells is None:
+        return None
+    keys = set()
+    for condition in conditions:
+        for key, literal, _ in _matrix_tests(_expression_text(condition)):
+            known = cells.get(key) or frozenset()
+            if any(matrix.may_equal(cell, literal) for cell in known):
+                keys.add(key)
+    return {key: values for key, values in cells.items() if key not in keys}
+
+
+def _expression_text(text: str) -> str:
+    expr = text.strip()
+    if expr.startswith("${{") and expr.endswith("}}"):
+        expr = expr[3:-2].strip()
+    return expr
 
 
 def _terms(expr: str) -> list[str]:

@@ -27,7 +27,8 @@ def values(job: yaml.Node | None) -> Values | None:
     if not isinstance(node, yaml.MappingNode):
         return None
     found: dict[str, set[str] | None] = {}
-    for key, (_, item) in mapping(node).items():
+    entries = mapping(node)
+    for key, (_, item) in entries.items():
         if key == "exclude":
             continue
         if key == "include":
@@ -42,7 +43,35 @@ def values(job: yaml.Node | None) -> Values | None:
         if not isinstance(item, yaml.SequenceNode):
             return None
         _add(found, key, sequence(item))
+    for key in _sometimes_missing(entries, found):
+        known = found[key]
+        if known is not None:
+            known.add("")  # null in a cell without the key
     return {k: frozenset(v) if v is not None else None for k, v in found.items()}
+
+
+def _sometimes_missing(
+    entries: dict[str, tuple[yaml.Node, yaml.Node]], found: dict[str, set[str] | None]
+) -> list[str]:
+    """Keys some cell may lack: given only by ``include``, or missing from one."""
+    base = {key.lower() for key in entries} - {"include", "exclude"}
+    extras = [
+        {key.lower() for key in mapping(entry)}
+        for entry in sequence(value_of(entries, "include"))
+    ]
+    return [
+        key
+        for key in found
+        if key not in base or any(key not in extra for extra in extras)
+    ]
+
+
+def value_of(
+    entries: dict[str, tuple[yaml.Node, yaml.Node]], key: str
+) -> yaml.Node | None:
+    """Return the value node of ``key`` among ``entries``, else None."""
+    entry = entries.get(key)
+    return entry[1] if entry else None
 
 
 def _add(found: dict[str, set[str] | None], key: str, nodes: list[yaml.Node]) -> None:
@@ -70,6 +99,8 @@ def may_equal(cell: str, literal: str) -> bool:
     """
     if cell.lower() == literal.lower():
         return True
+    if not cell:  # a cell without the key: null, which equals '' and 0
+        return literal in ("", "0", "false")
     try:
         return float(cell) == float(literal)
     except ValueError:
@@ -80,12 +111,15 @@ def windows_cells(runs_on: str, cells: Values | None, condition: str) -> bool:
     """Tell a step that runs on Windows in some cells: ``runs-on: ${{ matrix.os }}``.
 
     Some value of that key names a Windows runner, and the step's ``if:``
-    does not choose among runners (it reads neither ``runner.os`` nor that
-    key): there the step's default shell is PowerShell.
+    reads nothing that may differ between cells (``runner``, ``matrix``,
+    ``env``: ``env.IS_MAIN`` may be set from the runner): there the step's
+    default shell is PowerShell.
     """
     key = key_of(runs_on)
     known = (cells or {}).get(key) if key else None
     if not known or not any("windows" in cell.lower() for cell in known):
         return False
-    lowered = condition.lower()
-    return "runner.os" not in lowered and f"matrix.{key}" not in lowered
+    return _PER_CELL.search(condition) is None
+
+
+_PER_CELL = re.compile(r"(?i)\b(runner|matrix|env)\s*[.\[]")

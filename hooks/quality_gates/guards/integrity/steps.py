@@ -395,6 +395,8 @@ class Auditor:
         gates = False
         self.autofix = commits(steps)
         baselines = baseline_paths(steps)
+        conditions = [scalar(value(step, "if")) or "" for step in steps]
+        cells = expressions.switched(conditions, job.cells)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{step_name(step)}`"
             script = self.step(step, where, job)
@@ -418,7 +420,7 @@ class Auditor:
                 by_name = by_name and not runs_inputs and not gate_action(uses, step)
                 alone = script if not (runs_inputs or fails or uses) else None
                 continued.append((step, where, index, reports, by_name, alone))
-                self.never_runs(step, where, cells=job.cells)
+                self.never_runs(step, where, cells=cells)
         self.script_hits(scripts)
         observed = _observed(scripts)
         for step, where, index, reports, by_name, alone in continued:

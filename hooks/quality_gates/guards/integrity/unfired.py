@@ -39,7 +39,10 @@ def _never(name: str, event: yaml.Node) -> bool:
     tags = _all_ignored(event, "tags")
     has_branches = "branches" in entries or "branches-ignore" in entries
     has_tags = "tags" in entries or "tags-ignore" in entries
-    return (branches or not has_branches) and (tags or not has_tags)
+    # a side left undefined is closed only when the other side is filtered
+    return (branches or has_tags and not has_branches) and (
+        tags or has_branches and not has_tags
+    )
 
 
 def never_fires(root: yaml.Node | None) -> yaml.Node | None:

@@ -198,10 +198,10 @@ def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Fin
     if not isinstance(parsed.root, yaml.MappingNode):
         detail = f"{kind} is not a mapping of keys"
         return None, [finding("QG109", path, line_of(parsed.root), detail)]
+    # refused by GitHub; read on as PyYAML reads it (the later key), since
+    # what is found there stays once the key is written once
     twice = yamlnodes.duplicate_keys(parsed.root)
-    if twice:
-        return None, [_written_twice(path, kind, *pair) for pair in twice]
-    return parsed.root, []
+    return parsed.root, [_written_twice(path, kind, *pair) for pair in twice]
 
 
 def _written_twice(path: str, kind: str, first: yaml.Node, later: yaml.Node) -> Finding:
@@ -225,6 +225,7 @@ def audit_workflow(
     if root is None:
         return FileAudit(problems)
     auditor = Auditor(path, text.lines, local, packages)
+    auditor.findings += problems
     jobs = value(root, "jobs")
     if not isinstance(jobs, yaml.MappingNode):
         auditor.add("QG109", line_of(jobs or root), "workflow has no `jobs:` mapping")
@@ -249,6 +250,7 @@ def audit_action(
     if root is None:
         return FileAudit(problems)
     auditor = Auditor(path, text.lines, local, packages)
+    auditor.findings += problems
     runs = value(root, "runs")
     image = scalar(value(runs, "image")) or ""
     if image.startswith("docker://"):
