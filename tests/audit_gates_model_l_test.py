@@ -325,6 +325,8 @@ def _black_exits(folder: Path, options: str) -> int:
         # twins: the options check; an action that runs no checker
         ("psf/black", "--check --diff --color", False),
         ("actions/setup-python", "--version", False),
+        # sphinx lint.yml: `args: --version` alone only installs ruff
+        ("astral-sh/ruff-action", "--version", False),
     ],
 )
 def test_a_checker_action_told_to_print_its_version_never_checks(

@@ -293,13 +293,15 @@ class Auditor:
         Its options input (``options:`` of ``psf/black``, ``args:``) is
         handed to the checker's command line, where ``--version`` or
         ``--help`` makes it print and exit 0 before it checks anything.
+        Given alone (``ruff-action`` with ``args: --version``) it is the
+        query itself: the action only installs the checker.
         """
         if not gate_action(uses, step):
             return
         for key, (key_node, node) in mapping(value(step, "with")).items():
             words = (scalar(node) or "").split() if key in _OPTION_INPUTS else []
             asked = [word for word in words if word in _ONLY_ASKS]
-            if asked:
+            if asked and len(asked) < len(words):  # `args: --version`: install
                 detail = (
                     f"{where}: `{asked[0]}` in `{key}:` makes the checker print "
                     "and exit 0 before it checks anything"
