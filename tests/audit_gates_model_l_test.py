@@ -425,7 +425,12 @@ def test_an_arm_of_a_switch_over_the_cells_is_not_a_lost_check(
         STEPS=textwrap.dedent(steps),
     )
     assert gate_rules(audit_project(tmp_path / "switch", {CI: text})) == []
+    # twins: no arm for the cells there are, or an arm for some cells only
     alone = text.replace("if: matrix.impl == 'python'", "if: always()")
+    some = text.replace("impl: [python]", "impl: [python, python3]")
     (tmp_path / "twin").mkdir()
     found = gate_rules(audit_project(tmp_path / "twin", {CI: alone}))
     assert found == [("QG107", CI, line_of(alone, "'pypy'"), True)]
+    (tmp_path / "some").mkdir()
+    found = gate_rules(audit_project(tmp_path / "some", {CI: some}))
+    assert found == [("QG107", CI, line_of(some, "'pypy'"), True)]

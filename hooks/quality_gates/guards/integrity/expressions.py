@@ -104,18 +104,24 @@ def switched(
     """Return the cells less the keys the job's steps switch on.
 
     Steps under ``matrix.impl == 'python'`` and ``matrix.impl == 'pypy'``
-    are the arms of a switch over the cells: when one arm tests a value some
-    cell has, an arm for a value none has (its cells dropped from the
-    matrix) is dead code for cells that do not exist, not a lost check.
+    are the arms of a switch over the cells when every value a cell has is
+    tested by some arm: each cell runs its arm, and an arm for a value no
+    cell has (its cells dropped from the matrix) is dead code for cells that
+    do not exist, not a lost check.  Steps only for some cells (one
+    ``matrix.python == '3.11'`` beside the rest) are no switch.
     """
     if cells is None:
         return None
-    keys = set()
+    tested: dict[str, set[str]] = {}
     for condition in conditions:
         for key, literal, _ in _matrix_tests(_expression_text(condition)):
-            known = cells.get(key) or frozenset()
-            if any(matrix.may_equal(cell, literal) for cell in known):
-                keys.add(key)
+            tested.setdefault(key, set()).add(literal)
+    keys = {
+        key
+        for key, literals in tested.items()
+        if (known := cells.get(key))
+        and all(any(matrix.may_equal(c, lit) for lit in literals) for c in known)
+    }
     return {key: values for key, values in cells.items() if key not in keys}
 
 
