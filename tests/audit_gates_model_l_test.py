@@ -204,12 +204,18 @@ def test_a_precommit_key_written_twice_drops_the_first(
 ) -> None:
     text = _PRECOMMIT.format(second="repos:" if twice else "").lstrip("\n")
     found = gate_rules(audit_project(tmp_path, {".pre-commit-config.yaml": text}))
-    expected = [("QG121", ".pre-commit-config.yaml", 1, True)] if twice else []
+    expected = [("QG107", ".pre-commit-config.yaml", 1, True)] if twice else []
     assert found == expected
     # the loader pre-commit uses agrees: the first block's hook is gone
     kept = _pyyaml_keeps(text)
     assert ("check-yaml" not in kept) == twice
     assert "flake8" in kept
+
+
+def test_a_precommit_setting_written_twice_is_never_read(tmp_path: Path) -> None:
+    text = "fail_fast: true\nfail_fast: false\nrepos: []\n"
+    found = gate_rules(audit_project(tmp_path, {".pre-commit-config.yaml": text}))
+    assert found == [("QG121", ".pre-commit-config.yaml", 1, True)]
 
 
 @pytest.mark.parametrize("key", ["run", "env", "<<"])

@@ -112,24 +112,26 @@ def strings(node: yaml.Node | None) -> list[yaml.ScalarNode]:
     return [n for n in _nodes(node) if isinstance(n, yaml.ScalarNode)]
 
 
-def duplicate_keys(node: yaml.Node | None) -> list[tuple[yaml.Node, yaml.Node]]:
-    """Every key written twice in one mapping under ``node``: (first, later).
+def duplicate_keys(
+    node: yaml.Node | None,
+) -> list[tuple[yaml.Node, yaml.Node, yaml.Node]]:
+    """Every key written twice in one mapping: (first key, its value, later key).
 
     PyYAML keeps the later value without a word; GitHub refuses the file.
     Merge keys (``<<``) are YAML's own and may repeat.
     """
-    found: list[tuple[yaml.Node, yaml.Node]] = []
+    found: list[tuple[yaml.Node, yaml.Node, yaml.Node]] = []
     for current in _nodes(node):
         if not isinstance(current, yaml.MappingNode):
             continue
-        first: dict[str, yaml.Node] = {}
-        for key, _ in current.value:
+        first: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key, item in current.value:
             text = scalar(key)
             if text is not None and text != "<<" and text in first:
-                found.append((first[text], key))
+                found.append((*first[text], key))
             elif text is not None:
-                first[text] = key
-    return sorted(found, key=lambda pair: int(pair[1].start_mark.line))
+                first[text] = (key, item)
+    return sorted(found, key=lambda triple: int(triple[2].start_mark.line))
 
 
 def locate(lines: list[str], node: yaml.Node, snippet: str, offset: int = 0) -> int:

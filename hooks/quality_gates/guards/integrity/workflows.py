@@ -201,7 +201,7 @@ def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Fin
     # refused by GitHub; read on as PyYAML reads it (the later key), since
     # what is found there stays once the key is written once
     twice = yamlnodes.duplicate_keys(parsed.root)
-    return parsed.root, [_written_twice(path, kind, *pair) for pair in twice]
+    return parsed.root, [_written_twice(path, kind, f, later) for f, _, later in twice]
 
 
 def _written_twice(path: str, kind: str, first: yaml.Node, later: yaml.Node) -> Finding:
