@@ -19,6 +19,7 @@ from conftest import InProcess, Project
 from quality_gates import processes
 from quality_gates.config import Config
 from quality_gates.tools import mypy_workers
+from quality_gates.tools.base import Proc
 
 # errors in every module, some across module boundaries
 MODULES = {
@@ -71,16 +72,23 @@ class MypyArgv:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.seen: list[list[str]] = []
+        # whether each run's workers did not start in time
+        self.late: list[bool] = []
         real = processes.run
 
         def spy(argv: list[str], *args: Any, **kwargs: Any) -> Any:
             if "mypy" in " ".join(argv[:4]):
                 self.seen.append(list(argv))
+                done = real(argv, *args, **kwargs)
+                said = Proc(done.returncode, done.stdout, done.stderr)
+                self.late.append(mypy_workers.failed_to_start(said))
+                return done
             return real(argv, *args, **kwargs)
 
         monkeypatch.setattr(processes, "run", spy)
-        # as on a machine of 4 cores, whatever this one has
+        # as on a machine of 4 idle cores, whatever this one has
         monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 4)
+        monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
 
     def workers(self) -> list[str | None]:
         """``--num-workers``' value of each mypy run (None: serial)."""
@@ -88,6 +96,15 @@ class MypyArgv:
             argv[argv.index("--num-workers") + 1] if "--num-workers" in argv else None
             for argv in self.seen
         ]
+
+    def asked(self) -> list[str | None]:
+        """``workers``, less the reruns of runs whose workers did not start in time.
+
+        On a loaded machine mypy's workers may start too late, and the gate
+        checks that run again in one process (``mypy_worker_start_test``).
+        """
+        late = [False, *self.late]
+        return [count for count, rerun in zip(self.workers(), late) if not rerun]
 
 
 def gate_findings(qg: InProcess, root: Path, jobs: str) -> list[tuple[Any, ...]]:
@@ -119,12 +136,12 @@ def test_the_gate_runs_cold_mypy_parallel_with_the_same_findings(
         # a result cache of its own: the same program's findings are cached
         monkeypatch.setenv("QUALITY_GATES_CACHE_DIR", str(tmp_path / f"c{jobs}"))
         found[jobs] = gate_findings(qg, project.root, jobs)
-    assert spy.workers() == [None, "3"]
+    assert spy.asked() == [None, "3"]
     assert len(found["3"]) == 8
     assert found["3"] == found["1"]
     project.write("pkg/d.py", MODULES["pkg/d.py"] + "w: int = ''\n")
     assert len(gate_findings(qg, project.root, "3")) == 9
-    assert spy.workers() == [None, "3", None]
+    assert spy.asked() == [None, "3", None]
 
 
 @pytest.mark.cold_mypy
@@ -136,10 +153,16 @@ def test_a_config_parallel_mode_refuses_runs_serial(
     project.write("mypy.ini", "[mypy]\nlocal_partial_types = False\n")
     write_program(project)
     assert len(gate_findings(qg, project.root, "2")) == 8
-    assert spy.workers() == [None]
+    assert spy.asked() == [None]
 
 
 CACHE = "cache"
+
+
+@pytest.fixture
+def idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the machine idle, whatever the load of this one (``test_a_busy_machine``)."""
+    monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
 
 
 @pytest.mark.parametrize(
@@ -168,7 +191,7 @@ CACHE = "cache"
 )
 def test_the_project_config_decides_first(
     tmp_path: Path, name: str, text: str, args: list[str], expected: list[str],
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, idle: None,
 ) -> None:  # fmt: skip
     """A config that sets workers is left to mypy; one parallel mode refuses: serial."""
     monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 2)
@@ -179,12 +202,16 @@ def test_the_project_config_decides_first(
     assert mypy_workers.workers(config, tmp_path, [*args, *cache], 8) == expected
 
 
-def test_no_workers_on_one_core_without_a_cache_or_when_warm(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def bare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Config, list[str]]:
+    """Return a project without config, and mypy's cache folder (no workers set)."""
     monkeypatch.delenv("MYPY_NUM_WORKERS", raising=False)
-    config = Config(root=tmp_path)
-    cache = ["--cache-dir", str(tmp_path / CACHE)]
+    return Config(root=tmp_path), ["--cache-dir", str(tmp_path / CACHE)]
+
+
+def test_no_workers_on_one_core_without_a_cache_or_when_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, idle: None
+) -> None:
+    config, cache = bare(tmp_path, monkeypatch)
     monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 1)
     assert mypy_workers.workers(config, tmp_path, cache, 4) == []
     monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 8)
@@ -198,6 +225,23 @@ def test_no_workers_on_one_core_without_a_cache_or_when_warm(
     assert mypy_workers.workers(config, tmp_path, cache, 4) == ["--num-workers", "4"]
     (tmp_path / CACHE / "3.11" / "pkg.meta.ff").write_bytes(b"x")
     assert mypy_workers.workers(config, tmp_path, cache, 4) == []
+
+
+def test_a_busy_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, idle: None
+) -> None:
+    """No workers once the load average reaches the cores; any load when none is known."""
+    config, cache = bare(tmp_path, monkeypatch)
+    monkeypatch.setattr(mypy_workers.os, "cpu_count", lambda: 4)
+    for load, expected in ((3.9, ["--num-workers", "2"]), (4.0, [])):
+        monkeypatch.setattr(mypy_workers.os, "getloadavg", lambda: (load, 0.0, 0.0))
+        assert mypy_workers.workers(config, tmp_path, cache, 2) == expected
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average")  # as where the system has none
+
+    monkeypatch.setattr(mypy_workers.os, "getloadavg", unknown)
+    assert mypy_workers.workers(config, tmp_path, cache, 2) == ["--num-workers", "2"]
 
 
 def test_a_run_without_a_cache_drops_the_workers() -> None:
@@ -227,4 +271,4 @@ def test_workers_only_beside_light_tools(
               "--jobs", "3", "--format", "json")  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert json.loads(proc.stdout)["errors"] == []
-    assert spy.workers() == [workers]
+    assert spy.asked() == [workers]

@@ -738,6 +738,7 @@ class Runner:
             if future in own:  # what the run said of itself, as if run now
                 tool = task.adapter.name
                 tally.note(*own[future].run_notes.get(tool, []), tool=tool)
+                tally.note(*own[future].notes)  # and those of this run only
             to_store: dict[str, Any] = {}
             results += self._collect(task, future, pending, lines, to_store, tally)
             if self.cache:
@@ -841,6 +842,7 @@ class Runner:
         args += adapter.worker_args(self.ctx, args, self._spare_jobs(adapter))
         proc = adapter.run(self.ctx, args, files)
         tally.note(*proc.notes, tool=adapter.name)
+        tally.note(*proc.passing_notes)  # of this run only: not cached
         findings = adapter.parse(self.ctx, files, proc)
         if proc.returncode != 0 and not findings:
             proc.crash(adapter.name, (0,))

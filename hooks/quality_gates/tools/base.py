@@ -462,6 +462,9 @@ class Proc:
     # what the report should say of how the tool was run (mypy: run twice, why;
     # what it said of its config)
     notes: list[str] = dataclasses.field(default_factory=list)
+    # what the report should say of this run only, never of its cached results
+    # (mypy: its workers did not start in time)
+    passing_notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def traceback(self) -> bool:

@@ -386,7 +386,9 @@ class Mypy(Adapter):
         blocked: list[Finding] = []
         streamed = Streamed()
         proc = self._run(ctx, args, kept, streamed)
-        notes = list(proc.notes)
+        notes, passing = list(proc.notes), list(proc.passing_notes)
+        if mypy_workers.NOT_STARTED in passing:  # the next runs: no workers either
+            args = mypy_workers.without(args)
         while len(blocked) < MAX_BLOCKED:
             stopped = _blocking(proc, kept)
             if not stopped:
@@ -404,6 +406,7 @@ class Mypy(Adapter):
             proc.stdout,
             proc.stderr,
             notes=notes,
+            passing_notes=passing,
             blocked=blocked,
             streamed=streamed,
         )
@@ -468,11 +471,38 @@ class Mypy(Adapter):
             notes.append(_rerun_note(proc.stdout, lost))
             env = bases_environment(ctx)
             proc = self.spawn(ctx, args, files, env, on_line)
-        if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
-            # mypy stops when it cannot write its cache (a full disk): without one
-            args = [*mypy_workers.without(_without_cache(args)), *NO_CACHE]
-            proc = self.spawn(ctx, args, files, env, on_line)
+        proc = self._serial_or_without_cache(ctx, args, files, env, on_line, proc)
         proc.notes += notes + _config_notes(proc)
+        return proc
+
+    def _serial_or_without_cache(
+        self,
+        ctx: Context,
+        args: list[str],
+        files: Sequence[str],
+        env: dict[str, str] | None,
+        on_line: Callable[[str], None],
+        proc: Proc,
+    ) -> Proc:
+        """Run mypy again in one process, or without its cache, when it stopped for it.
+
+        Its workers did not start in time (a busy machine): the same run in one
+        process, with its cache, and a note of this run.  It could not write its
+        cache (a full disk): a run without one.  ``MYPY_NUM_WORKERS=0`` holds
+        for the project's own workers too (mypy's config, or the variable):
+        they change how fast mypy runs, never what it finds, and a run without
+        a cache cannot have them.
+        """
+        serial = {**(env or {}), mypy_workers.VARIABLE: "0"}
+        if mypy_workers.failed_to_start(proc):
+            args = mypy_workers.without(args)
+            proc = self.spawn(ctx, args, files, serial, on_line)
+            proc.passing_notes.append(mypy_workers.NOT_STARTED)
+        if INTERNAL_ERROR in proc.stdout + proc.stderr and _cache_in_use(args):
+            said = proc.passing_notes
+            args = [*mypy_workers.without(_without_cache(args)), *NO_CACHE]
+            proc = self.spawn(ctx, args, files, serial, on_line)
+            proc.passing_notes += said
         return proc
 
     def parse(self, ctx: Context, files: Sequence[str], proc: Proc) -> list[Finding]:

@@ -9,6 +9,13 @@ than they save: it stays on one process.  The project's own choice wins: a
 config that sets ``num_workers`` (or ``MYPY_NUM_WORKERS``) is left to mypy,
 and one that parallel mode refuses (reports, ``local_partial_types =
 false``) runs serial, as before, instead of stopping.
+
+A machine already busy (its load average at least its cores: a shared CI
+runner) gets no workers: they would find no idle core.  mypy waits 3 s for
+a worker to start; on a loaded machine one can take longer, and mypy stops
+(``failed_to_start``): the gate then runs it again in one process, with its
+cache, and says so; the project's own workers too (``MYPY_NUM_WORKERS=0``
+for that run).
 """
 
 from __future__ import annotations
@@ -24,11 +31,22 @@ from quality_gates.tools.base import read_ini
 
 if TYPE_CHECKING:
     from quality_gates.config import Config
+    from quality_gates.tools.base import Proc
 
 FLAG = "--num-workers"
+# mypy's variable: over its config and its command line
+VARIABLE = "MYPY_NUM_WORKERS"
 # flags of mypy's that parallel mode refuses, or that choose the workers
 _REFUSED = re.compile(r"^(--\w[\w-]*-report|--no-local-partial-types|-n|--num-workers)")
 _FALSE = ("0", "false", "no", "off")
+# what mypy says when a worker did not start or connect in time (mypy/build.py:
+# each worker's line, then the build's exception under --show-traceback)
+_NOT_STARTED = re.compile(
+    r"^(Failed to establish connection with worker: "
+    r"|OSError: Cannot connect to build worker\(s\): )",
+    re.M,
+)
+NOT_STARTED = "mypy's workers did not start in time; checked in one process"
 
 
 def workers(config: Config, root: Path, args: Sequence[str], jobs: int) -> list[str]:
@@ -39,9 +57,9 @@ def workers(config: Config, root: Path, args: Sequence[str], jobs: int) -> list[
     """
     count = min(jobs, os.cpu_count() or 1)
     folder = _cache_folder(args)
-    if count < 2 or folder is None or _warm(folder):
+    if count < 2 or folder is None or _warm(folder) or _busy():
         return []
-    if os.environ.get("MYPY_NUM_WORKERS", "").strip():
+    if os.environ.get(VARIABLE, "").strip():
         return []
     if any(_REFUSED.match(a) for a in args) or _configured(config, root):
         return []
@@ -58,6 +76,21 @@ def without(args: Sequence[str]) -> list[str]:
             continue
         kept.append(arg)
     return kept
+
+
+def failed_to_start(proc: Proc) -> bool:
+    """Tell whether mypy stopped because a worker did not start or connect in time."""
+    said = proc.stdout + "\n" + proc.stderr
+    return proc.returncode not in (0, 1) and bool(_NOT_STARTED.search(said))
+
+
+def _busy() -> bool:
+    """Tell whether the machine is busy already: load average at least its cores."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # none on Windows
+        return False
+    return load >= (os.cpu_count() or 1)
 
 
 def _cache_folder(args: Sequence[str]) -> Path | None:

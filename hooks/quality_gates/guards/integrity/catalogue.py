@@ -170,6 +170,12 @@ REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge|profil
 REPORTERS = frozenset(
     "radon cloc tokei pygount scc lizard wily syft cyclonedx-py cyclonedx-bom".split()
 )
+# License listers: an inventory that exits 0 unless told which licenses fail.
+LICENSE_LISTERS = {
+    "license-checker": frozenset(("--failOn", "--onlyAllow")),
+    "license-checker-rseidelsohn": frozenset(("--failOn", "--onlyAllow")),
+    "pip-licenses": frozenset(("--fail-on", "--allow-only")),
+}
 # Subcommands of checkers that report, set up or show rather than check.
 NOT_CHECKING = {
     "asv": frozenset(("machine", "publish", "preview", "compare", "show", "find")),

@@ -299,6 +299,32 @@ def consumed(
     return any(_needs_and_fails(other, job, keys) for other in jobs.values())
 
 
+# Committing what changed: the step that takes regenerated files in.
+_COMMITS = re.compile(r"\bgit\s+(?:-C\s+\S+\s+)?(?:commit|push)\b|\bgh\s+pr\s+create\b")
+_COMMIT_ACTION = re.compile(r"(?i)create-pull-request|auto-commit|add-and-commit")
+
+
+def chooses_commit(
+    jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
+) -> bool:
+    """Tell whether a later step's ``if:`` reads one of ``sinks`` and commits.
+
+    ``git diff --quiet || echo changed=true >> "$GITHUB_OUTPUT"`` read by
+    ``if: steps.diff.outputs.changed == 'true'`` on a step that commits and
+    pushes: the status query chooses whether to commit, as ``if git diff
+    --quiet; then`` does within one script; it checks nothing.
+    """
+    view = jobs.get(job)
+    if view is None or index >= len(view.steps):
+        return False
+    refs = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
+    return bool(refs) and any(
+        any(names(s.cond, ref) for ref in refs)
+        and bool(_COMMITS.search(s.run) or _COMMIT_ACTION.search(s.uses))
+        for s in view.steps[index + 1 :]
+    )
+
+
 def alerted(
     jobs: dict[str, JobView], job: str, index: int, sinks: tuple[str, ...]
 ) -> bool:
@@ -306,14 +332,23 @@ def alerted(
 
     ``echo status=failure >> "$GITHUB_OUTPUT"`` read by ``if:
     steps.audit.outputs.status == 'failure'`` on a step that creates an
-    issue: the failure is carried to an alert instead of a red run.
+    issue: the failure is carried to an alert instead of a red run.  So it
+    is when a step reading it writes outputs of its own (``no_issues=true``
+    after looking for an open issue) that the alerting step reads; the step
+    itself may (``VULNS=$(jq ... report.json)``, then ``echo found=true >>
+    "$GITHUB_ENV"``).
     """
     view = jobs.get(job)
     if view is None or index >= len(view.steps):
         return False
-    refs = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
-    later = view.steps[index + 1 :]
-    return bool(refs) and any(s.reads(refs) and s.alerts() for s in later)
+    reading = [ref for sink in sinks for ref in refs_of(sink, view.steps[index].id)]
+    for later in view.steps[index:] if reading else ():
+        if later.reads(reading):
+            if later.alerts():
+                return True
+            passed = _passes_on(later.run)
+            reading += [r for sink in passed for r in refs_of(sink, later.id)]
+    return False
 
 
 def outputs_read(jobs: dict[str, JobView], job: str, index: int) -> bool:

@@ -170,3 +170,18 @@ def always_true(node: yaml.Node | None) -> bool:
     if "(" in bare:  # `(a || true) && b`: grouping decides, not read here
         bare = bare if re.fullmatch(r"\(?\s*true\s*\)?", bare) else ""
     return any(part.strip(" ()").lower() == "true" for part in bare.split("||"))
+
+
+def only_after_failure(node: yaml.Node | None) -> bool:
+    """Tell an ``if:`` true only once an earlier step failed: ``failure() && x``.
+
+    The job is red already when such a step runs, so whatever it hides
+    (``continue-on-error``, ``|| true``) turns nothing green.  ``success() ||
+    failure()``, ``!failure()`` and ``${{ failure() }} && x`` (a string, so
+    always true) are not.
+    """
+    expr = _expression(node)
+    if not expr or "${{" in expr or "||" in expr:
+        return False
+    bare = _STRINGS.sub("''", expr)
+    return any(term.strip() == "failure()" for term in bare.split("&&"))

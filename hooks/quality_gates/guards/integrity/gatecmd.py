@@ -35,7 +35,8 @@ SETUP_STEP = re.compile(
     r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"
     r"configure|log ?in|publish|deploy|notify|prepare|clean|generate|create|start|"
     r"stop|wait|collect|print|show|display|report|summar|get|fetch|push|tag|"
-    r"update|bump|release|free|remove|delete|dump|debug|inspect|list)"
+    r"update|bump|release|free|remove|delete|dump|debug|inspect|list|"
+    r"decrypt|encrypt)"
 )
 # ... or whose last word says so (a make target ``test-cluster-shutdown``).
 _ENDS_SETTING_UP = re.compile(
@@ -476,6 +477,18 @@ def _lists(args: list[str]) -> bool:
     return bool(plain) and plain[-1] in _LISTINGS
 
 
+_PRINTS = re.compile(r"--(?:print|show)-[\w-]+")
+
+
+def _prints_a_setting(args: list[str]) -> bool:
+    """``xcode-select --print-path``, ``xcrun --show-sdk-path``: a setting shown.
+
+    Only options, each asking to print or show a value: what the runner
+    has, not a run of anything.
+    """
+    return bool(args) and all(_PRINTS.fullmatch(a) for a in args)
+
+
 def named(tokens: list[str]) -> bool | None:
     """Judge a command by its name: True checks, False never, None ask its step."""
     tokens = strip_wrappers(tokens)
@@ -492,6 +505,9 @@ def named(tokens: list[str]) -> bool | None:
             return verdict
     if head in cat.GATE_TOOLS:
         return _strip_options(args)[:1] not in _CHECKER_SETUP
+    if head in cat.LICENSE_LISTERS:
+        fails_on = cat.LICENSE_LISTERS[head]
+        return any(a.split("=", 1)[0] in fails_on for a in args)
     if http_probe(head, args):
         return None  # a probe checks where its step says it checks
     if head in cat.PLUMBING or head in cat.REPORTERS:
@@ -604,6 +620,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _strip_options(tokens[1:])[:1] == ["build"]
     if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):
+        return False
+    if _prints_a_setting(tokens[1:]):
         return False
     if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 _SHIPS = re.compile(
-    r"(?i)\b(deploy\w*|publish\w*|release\w*|ship\w*|upload\w*|pages)\b"
+    r"(?i)\b(deploy\w*|publish\w*|release\w*|ship\w*|upload\w*|roll-?back\w*|pages)\b"
 )
 _TESTS = re.compile(r"(?i)test|check|lint|verif|validat")
 _REPORT = re.compile(

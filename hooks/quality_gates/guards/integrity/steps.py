@@ -31,7 +31,7 @@ from quality_gates.guards.integrity import (
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
-from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.rules import fails, finding
 from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
@@ -102,11 +102,13 @@ _FAIL_OFF_INPUTS = {
 }
 # An action named for moving what others produced (``otel-upload-test-artifact``)
 # is no check, whatever results it carries.
-# So is a test-report publisher (dorny/test-reporter, mikepenz/action-junit-report):
-# it renders results a test step already passed or failed on.
+# So is a test-report publisher (dorny/test-reporter, mikepenz/action-junit-report)
+# or uploader (codecov/test-results-action): it renders results a test step
+# already passed or failed on; and a submission (a dependency-graph snapshot)
+# sends data, whatever its owner is named for (advanced-security/...).
 _MOVES = re.compile(
-    r"(?i)upload|download|publish|deploy|notify"
-    r"|test-report|junit-report|test-results?-report"
+    r"(?i)upload|download|publish|deploy|notify|submi(?:t|ssion)"
+    r"|test-report|junit-report|test-results?(?:-report|-action|$)"
 )
 # Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
 _REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
@@ -177,6 +179,7 @@ class JobContext:
     triggers: frozenset[str] = frozenset()
     workdir: str = ""  # the job's (or workflow's) default working-directory
     cells: matrix.Values | None = None  # its matrix cells' values, when all are known
+    needs: tuple[str, ...] = ()  # the jobs it runs after
 
 
 @dataclasses.dataclass
@@ -211,6 +214,7 @@ class Pending:
     why: str
     by_name: bool = False  # a check only by its step's name
     fix: str = ""  # the fix where the script runs ('': the rule's)
+    query: bool = False  # a status query (``git diff --quiet``), not a checker
 
 
 class Auditor:
@@ -236,6 +240,8 @@ class Auditor:
         self.notes: list[str] = []
         self.pending: list[Pending] = []
         self.autofix = False
+        self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
+        self.seen: dict[str, set[str]] = {}  # by job: checkers whose failure it sees
 
     def add(
         self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
@@ -404,6 +410,8 @@ class Auditor:
             script = self.step(step, where, job)
             if _works_in(step, baselines):
                 continue  # it measures the base the change is compared with
+            if expressions.only_after_failure(value(step, "if")):
+                continue  # the job is red already: it turns nothing green
             runs_inputs = self.inputs(step, where, job, index)
             if script is not None:
                 script.job, script.index = job.key, index
@@ -423,8 +431,9 @@ class Auditor:
                 alone = script if not (runs_inputs or fails or uses) else None
                 continued.append((step, where, index, reports, by_name, alone))
                 self.never_runs(step, where, cells=cells)
-        self.script_hits(scripts)
-        observed = _observed(scripts)
+        observed = self.observe_job(job, scripts)
+        self.script_hits(scripts, observed)
+        self.gate_steps[job.key] = [_span(item[0]) for item in continued]
         for step, where, index, reports, by_name, alone in continued:
             if not _status_free(alone, observed):
                 self.continue_on_error(step, where, job, index, reports, by_name)
@@ -469,9 +478,18 @@ class Auditor:
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
         return _Script(where, node, audit, reporting=reporting, env=_envs(step, job))
 
-    def script_hits(self, scripts: list[_Script]) -> None:
+    def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:
+        """Return the checkers whose failure the job, or a job it needs, sees.
+
+        A job runs after the jobs it needs succeeded: ``mypy src/ || true``
+        for a report there reruns a check whose failure one of them saw.
+        """
+        seen = _observed(scripts).union(*(self.seen.get(n, set()) for n in job.needs))
+        self.seen[job.key] = seen
+        return seen
+
+    def script_hits(self, scripts: list[_Script], observed: set[str]) -> None:
         """Report the job's script hits, less report runs with a twin."""
-        observed = _observed(scripts)
         for script in scripts:
             for hit in script.audit.hits:
                 if _report_with_twin(hit, observed, script.reporting):
@@ -489,9 +507,10 @@ class Auditor:
         """Add a hit now, or keep it until the workflow shows whether it is consumed."""
         why = self.why(hit)
         if hit.sinks:
-            self.pending.append(
-                Pending(job, index, hit.sinks, hit.rule, line, detail, why, fix=hit.fix)
-            )
+            query = hit.key in cat.QUERY_TOOLS
+            item = Pending(job, index, hit.sinks, hit.rule, line, detail, why)
+            item.fix, item.query = hit.fix, query
+            self.pending.append(item)
         else:
             self.add(hit.rule, line, detail, why, hit.fix)
 
@@ -510,7 +529,10 @@ class Auditor:
                 continue
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
-            why = item.why
+            commits = consumers.chooses_commit(jobs, item.job, item.index, item.sinks)
+            if item.query and commits:
+                continue  # `git diff --quiet || echo changed=true`: a change flag
+            why = item.why or (_COMMITS_FIX if commits else "")
             if consumers.alerted(jobs, item.job, item.index, item.sinks):
                 cond = jobs[item.job].cond if item.job in jobs else ""
                 if place.only_off_changes(triggers, cond):
@@ -539,6 +561,8 @@ class Auditor:
             return
         if consumers.artifact_carried(jobs, item.job):
             return
+        if self.each_reported(item.job):
+            return  # one finding per lost check: each is reported at its step
         detail = item.detail
         readers = consumers.result_readers(jobs, item.job)
         if readers:
@@ -548,6 +572,19 @@ class Auditor:
                 f"continues on error, so job {named} never sees the failure)"
             )
         self.add(item.rule, item.line, detail, item.why)
+
+    def each_reported(self, job: str) -> bool:
+        """Tell whether every gate step of ``job`` holds a failing gate finding.
+
+        ``mypy src/ || true`` with ``continue-on-error: true`` in a job that
+        continues on error too: the one lost check is already reported where
+        it runs; the job's ``continue-on-error`` hides nothing more.
+        """
+        spans = self.gate_steps.get(job, [])
+        lines = [f.line for f in self.findings if f.rule in _GATE_RULES and fails(f)]
+        return bool(spans) and all(
+            any(start <= line <= end for line in lines) for start, end in spans
+        )
 
     def job_continues(self, job: JobContext, line: int, why: str) -> None:
         """Keep a job's ``continue-on-error`` until the workflow is seen."""
@@ -694,6 +731,14 @@ _FAILS = re.compile(r"(?m)^\s*(?:exit\s+(?:[1-9]\d*|\$\w+)|throw\b)")
 _Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "_Script | None"]
 
 
+_GATE_RULES = frozenset("QG101 QG102 QG103 QG104 QG105 QG106 QG112 QG117".split())
+
+
+def _span(step: yaml.Node) -> tuple[int, int]:
+    """Return a step's first and last line (1-based)."""
+    return step.start_mark.line + 1, step.end_mark.line
+
+
 def _observed(scripts: list[_Script]) -> set[str]:
     """Return the checkers whose failure some script of the job sees."""
     return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
@@ -732,8 +777,12 @@ def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
 
     ``Run API tests`` calling endpoints in a ``try`` with ``exit 1`` in its
     ``catch`` is a check written by hand, in any shell (PowerShell's too),
-    even when no command in it is a checker by name.
+    even when no command in it is a checker by name.  In a job that ships
+    (deploy, release, rollback) such a step guards the delivery (credentials
+    configured, the trigger confirmed): it checks nothing of the change.
     """
+    if job.delivery:
+        return False
     script = scalar(value(step, "run")) or ""
     name = scalar(value(step, "name")) or ""
     context = gatecmd.checking_context(name, "", job.delivery or job.feeds_delivery)
@@ -763,6 +812,11 @@ def _output_input(step: yaml.Node) -> tuple[str, ...]:
     return tuple(name for name in found if name)
 
 
+_COMMITS_FIX = (
+    "its failure chooses whether a later step commits or opens a pull request "
+    "with what the job regenerated: a fix offered instead of a red run, "
+    "plausibly a gate lost"
+)
 _OUTPUTS_READ = (
     "it counts as a check only because its step or job is named for checking, "
     "and a later step reads its outputs, which may carry its result on"

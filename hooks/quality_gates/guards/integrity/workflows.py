@@ -94,7 +94,14 @@ def _context(
         triggers=triggers(top),
         workdir=_default_workdir(job) or _default_workdir(top) or "",
         cells=matrix.values(job),
+        needs=tuple(scalar(n) or "" for n in _needs(job)),
     )
+
+
+def _needs(job: yaml.Node) -> list[yaml.Node]:
+    """Return the ``needs:`` of a job as a list (one name or a sequence)."""
+    node = value(job, "needs")
+    return sequence(node) or ([node] if node is not None else [])
 
 
 def _feeds_delivery(name: str, job: yaml.Node, top: yaml.Node) -> bool:

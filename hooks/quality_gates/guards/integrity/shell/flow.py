@@ -123,7 +123,7 @@ class Walker:
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
         )
-        self.add(dataclasses.replace(hit, fix=fix))
+        self.add(dataclasses.replace(hit, fix=fix, by_name=gate.strength == "context"))
 
     def add(self, hit: Hit) -> None:
         """Keep one hit per place: a function's gate lost at two calls is one.
@@ -159,12 +159,21 @@ class Walker:
         """Mark gates whose failure is seen (for honest twins)."""
         self.result.observed.update(gate.key for gate in gates)
 
+    def fails_step(self, gates: list[Gate]) -> None:
+        """Mark gates whose failure fails the step itself (errexit, last status).
+
+        Not one carried to a later reader (``pylint > r.json || true`` read
+        by a threshold check): that reader is then the check.
+        """
+        self.observe(gates)
+        self.result.named_seen |= any(gate.strength == "named" for gate in gates)
+
     # ---- statements ----------------------------------------------------
 
     def program(self, root: Node) -> Result:
         """Walk a whole script; the step keeps its last status."""
         flow = self.last_flow(root)
-        self.observe(flow.carriers())  # the step keeps the script's last status
+        self.fails_step(flow.carriers())  # the step keeps the script's last status
         self.result.last = flow.carriers()
         return self.result
 
@@ -182,7 +191,7 @@ class Walker:
             current = self.statement(node, eligible and self.state.errexit)
             status = current.status if eligible else current.carriers()
             if eligible:
-                self.observe(current.exits)
+                self.fails_step(current.exits)
                 flow.exits += current.exits
             following = nodes[index + 1] if index + 1 < len(nodes) else None
             if following is None:
@@ -384,6 +393,7 @@ class Walker:
         self.named += found.gates
         self.result.hits += found.result.hits
         self.result.observed |= found.result.observed
+        self.result.named_seen |= found.result.named_seen
         for gate, detail in found.lost:
             self.hit("QG117", gate, detail)
         return found.carriers

@@ -25,6 +25,7 @@ class Hit:
     why: str = ""
     sinks: tuple[str, ...] = ()
     fix: str = ""  # the fix in the words of the place the script runs in
+    by_name: bool = False  # a check only by its step's or job's name
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,3 +85,4 @@ class Result:
     hits: list[Hit] = dataclasses.field(default_factory=list)
     observed: set[str] = dataclasses.field(default_factory=set)
     last: list[Gate] = dataclasses.field(default_factory=list)  # the end's status
+    named_seen: bool = False  # a checker known by its own name has its failure seen
