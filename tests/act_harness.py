@@ -4,9 +4,18 @@
 actions (setup-python, artifacts, the cache, code scanning, Pages) are mapped by
 ``--local-repository`` to the stand-ins in ``tests/standins/``, because those
 services cannot exist here; this repository is mapped the same way, from a
-copy of its working tree, so the actions under test are the real ones.  The
-package is installed inside each job from a wheelhouse built once per test
-session (``PIP_NO_INDEX``/``PIP_FIND_LINKS``), so the jobs need no network.
+copy of what its actions use (``copy_actions``), so the actions under test are
+the real ones.  The package is installed inside each job from a wheelhouse
+built once per test session (``PIP_NO_INDEX``/``PIP_FIND_LINKS``), so the jobs
+need no network.
+
+Everything a runner keeps between jobs is made once per session and shared by
+the xdist workers: HOME (the suite's environments), the wheelhouse, the
+stand-in Python's template venv, and the runner's tools (the pinned uv, on
+``PATH``, with a uv cache that the first install fills), as on one self-hosted
+machine running the jobs side by side.
+A test that needs a machine that never ran anything (``fresh``) gets none of
+them but the wheelhouse.
 """
 
 from __future__ import annotations
@@ -69,10 +78,14 @@ def pinned_refs() -> set[tuple[str, str]]:
     return refs
 
 
-def copy_tree(dest: Path) -> Path:
-    """Copy this repository's working tree (tracked and new files, not ignored ones)."""
+def copy_tree(dest: Path, only: tuple[str, ...] = ()) -> Path:
+    """Copy this repository's working tree (tracked and new files, not ignored ones).
+
+    ``only``: just these files and folders.
+    """
     listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+        + ["--", *only],
         cwd=REPO,
         check=True,
         capture_output=True,
@@ -85,6 +98,17 @@ def copy_tree(dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return dest
+
+
+# what the actions use of a pinned checkout: their own folders, and the suite
+# they install from it (its sdist's files, and hooks/, whose __main__.py
+# matrix-test runs); act copies the checkout into every job that uses an action
+ACTION_FILES = ("actions", "hooks", "build_backend", "pyproject.toml", "README.md")
+
+
+def copy_actions(dest: Path) -> None:
+    """Copy what a consumer's pinned checkout of the actions is used for (see ACTION_FILES)."""
+    copy_tree(dest, ACTION_FILES)
 
 
 def _locked_build(target: Path, build: Callable[[Path], None]) -> Path:
@@ -135,6 +159,45 @@ def build_wheelhouse(target: Path) -> None:
     )
 
 
+def build_runner_tools(target: Path, wheelhouse: Path) -> None:
+    """Install the pinned uv a runner has on PATH: ``target/uv-VERSION/bin/uv``.
+
+    From the wheelhouse, as the actions install it where a runner has none
+    (``installers.uv_binary``); with it on PATH they use it instead.
+    """
+    offline = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse)}
+    where = target / f"uv-{installers.UV}"
+    subprocess.run(
+        [STANDIN_PYTHON, "-m", "pip", "install", "--quiet", "--target", str(where)]
+        + [f"uv=={installers.UV}"],
+        env={**os.environ, **offline},
+        check=True,
+    )
+    assert (where / "bin" / "uv").is_file(), f"no uv in {where}"
+
+
+@dataclasses.dataclass
+class Runner:
+    """What a machine keeps between jobs: the stand-in's venv template, its tools.
+
+    ``tools``: a folder put first on PATH (the pinned uv); ``uv_cache``: uv's
+    cache; both None on a machine that never ran anything.
+    """
+
+    templates: Path
+    tools: Path | None = None
+    uv_cache: Path | None = None
+
+    def env(self) -> dict[str, str]:
+        found = {"QG_STANDIN_TEMPLATES": str(self.templates)}
+        if self.tools is not None:
+            path = os.environ.get("PATH", os.defpath)
+            found["PATH"] = f"{self.tools}{os.pathsep}{path}"
+        if self.uv_cache is not None:
+            found["UV_CACHE_DIR"] = str(self.uv_cache)
+        return found
+
+
 @dataclasses.dataclass
 class ActResult:
     """What one act run did: exit status, log, stand-in records, job outputs."""
@@ -171,16 +234,26 @@ class ActResult:
         return re.findall(rf"{prefix}::{level} (.*)", self.log, re.M)
 
 
+# this process's own, never a job's (a job's uv cache is its runner's)
+HOST_ONLY = (
+    "UV_CACHE_DIR",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "GITHUB_ACTIONS",
+    "GITHUB_OUTPUT",
+    "GITHUB_STEP_SUMMARY",
+)
+
+
+@dataclasses.dataclass(frozen=True)
 class Act:
     """Runs act in a consumer repository with the stand-ins and this repo mapped."""
 
-    def __init__(
-        self, *, home: Path, repo_copy: Path, wheelhouse: Path, work: Path
-    ) -> None:
-        self.home = home
-        self.repo_copy = repo_copy
-        self.wheelhouse = wheelhouse
-        self.work = work
+    home: Path
+    repo_copy: Path
+    wheelhouse: Path
+    work: Path
+    runner: Runner
 
     def local_repositories(self) -> list[str]:
         args = ["--local-repository", f"{OWNER_REPO}@{REF}={self.repo_copy}"]
@@ -230,8 +303,9 @@ class Act:
             argv += ["-e", str(event_file)]
         if job:
             argv += ["-j", job]
+        host = {k: v for k, v in os.environ.items() if k not in HOST_ONLY}
         full_env = {
-            **os.environ,
+            **host,
             "HOME": str(self.home),
             "PIP_NO_INDEX": "1",
             "PIP_FIND_LINKS": str(self.wheelhouse),
@@ -239,20 +313,12 @@ class Act:
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "QG_STANDIN_SCRIPT": str(STANDINS / "standin.py"),
             "QG_STANDIN_PYTHON": STANDIN_PYTHON,
-            "QG_STANDIN_TEMPLATES": str(self.work.parent / "standin-templates"),
             "QG_STANDIN_LOG": str(log_file),
             "QG_STANDIN_ARTIFACTS": str(run_dir / "artifacts"),
             "QG_TEST_OUTPUTS": str(outputs_file),
+            **self.runner.env(),
             **(env or {}),
         }
-        for name in (
-            "VIRTUAL_ENV",
-            "PYTHONPATH",
-            "GITHUB_ACTIONS",
-            "GITHUB_OUTPUT",
-            "GITHUB_STEP_SUMMARY",
-        ):
-            full_env.pop(name, None)
         proc = subprocess.run(
             argv,
             env=full_env,
@@ -306,27 +372,58 @@ def uses(action: str) -> str:
 
 
 def act_setup(tmp_path_factory: pytest.TempPathFactory) -> Act:
-    """One act set-up per worker: an empty HOME, a repo copy, the shared wheelhouse.
+    """One act set-up per worker, of parts made once per session.
 
-    ``tests/conftest.py``'s session fixture ``act`` calls it once, so every act
-    test of a worker shares it (pip's, uv's and the actions' caches in HOME
-    included); a test that needs a machine never used before makes an ``Act``
-    of its own with a new ``home`` (``fresh``).
+    ``tests/conftest.py``'s session fixture ``act`` calls it once per worker;
+    every act test of every worker shares one HOME (the suite's environments
+    in it included), the wheelhouse, the copy of the actions, the stand-in's
+    venv template and the runner's tools (uv and its cache, ``Runner``); each
+    worker has its own folder of runs.  A test that needs a machine of its own makes an
+    ``Act`` with a new ``home``: ``fresh`` (never ran anything) or ``warm``
+    (the runner's tools and caches, nothing of the suite installed).
     """
     wheelhouse = _locked_build(
         shared_dir(tmp_path_factory, "qg-wheelhouse"), build_wheelhouse
     )
+    tools = _locked_build(
+        shared_dir(tmp_path_factory, "act-runner-tools"),
+        lambda target: build_runner_tools(target, wheelhouse),
+    )
+    uv_cache = shared_dir(tmp_path_factory, "act-uv-cache")
+    uv_cache.mkdir(exist_ok=True)
+    # one machine running the workers' jobs side by side, as a self-hosted
+    # runner does: the suite's environments are made once (under a lock)
+    home = shared_dir(tmp_path_factory, "act-home")
+    home.mkdir(exist_ok=True)
     return Act(
-        home=tmp_path_factory.mktemp("act-home"),
-        repo_copy=copy_tree(tmp_path_factory.mktemp("qg-action-repo")),
+        home=home,
+        repo_copy=_locked_build(
+            shared_dir(tmp_path_factory, "qg-action-repo"), copy_actions
+        ),
         wheelhouse=wheelhouse,
         work=tmp_path_factory.mktemp("act-runs"),
+        runner=Runner(
+            templates=shared_dir(tmp_path_factory, "standin-templates"),
+            tools=tools / f"uv-{installers.UV}" / "bin",
+            uv_cache=uv_cache,
+        ),
     )
 
 
 def fresh(act: Act, home: Path) -> Act:
     """``act`` on a machine of its own: ``home`` is made empty, nothing cached."""
     home.mkdir()
-    return Act(
-        home=home, repo_copy=act.repo_copy, wheelhouse=act.wheelhouse, work=act.work
+    return dataclasses.replace(
+        act, home=home, runner=Runner(templates=act.runner.templates)
     )
+
+
+def warm(act: Act, home: Path) -> Act:
+    """``act`` on a machine of its own with the runner's tools and caches.
+
+    ``home`` is made empty: the suite's environments are installed again, by
+    the uv on PATH from its warm cache, as on a self-hosted runner that ran
+    other projects' jobs before.
+    """
+    home.mkdir()
+    return dataclasses.replace(act, home=home)

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from act_harness import REPO, Act, ActResult, fresh, uses
+from act_harness import REPO, Act, ActResult, uses, warm
 from conftest import Project, cli
 
 pytestmark = pytest.mark.slow
@@ -137,10 +137,22 @@ def test_the_examples_run_as_they_are_and_fail_on_each_fault(
         )
         runs[name] = project.root
     env = {"QG_STANDIN_PAGES_ROOT": str(root), "QG_STANDIN_PAGE_URL": url}
-    runner = fresh(act, tmp_path / "home")  # a new runner: nothing installed yet
+    # a runner of its own: the suite is not installed, its install steps install
+    # it for real (with the uv on PATH, from its warm cache, as a self-hosted
+    # runner that ran other jobs before); the cold install, on a machine that
+    # never ran anything, is actions_quality_gate_test's second-run test
+    runner = warm(act, tmp_path / "home")
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         futures = {k: pool.submit(runner.run, p, env=env) for k, p in runs.items()}
         results: dict[str, ActResult] = {k: f.result() for k, f in futures.items()}
+
+    # the suite's two environments (the audit extra's is security-scan's),
+    # each installed once by whichever job came first, the others waiting
+    installed = re.findall(
+        r"quality-gates: installed into \S+/quality-gates-venv-\S+?(-audit)? with uv ",
+        "".join(r.log for r in results.values()),
+    )
+    assert sorted(installed) == ["", "-audit"], installed
 
     good = results["good"]
     log = good.log[-6000:]
