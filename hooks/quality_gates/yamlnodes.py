@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 import yaml
 
@@ -86,13 +87,12 @@ def is_true(node: yaml.Node | None) -> bool:
     return text is not None and text.strip().lower() in ("true", "yes", "on")
 
 
-def strings(node: yaml.Node | None) -> list[yaml.ScalarNode]:
-    """Every distinct scalar under ``node``, depth first.
+def _nodes(node: yaml.Node | None) -> Iterator[yaml.Node]:
+    """Every distinct node under ``node``, depth first (mapping keys left out).
 
     Each node is visited once: an alias repeats a node, it does not copy it,
     so a YAML alias bomb (nine levels of ten aliases) costs what it weighs.
     """
-    found: list[yaml.ScalarNode] = []
     seen: set[int] = set()
     stack = [node] if node is not None else []
     while stack:
@@ -100,13 +100,38 @@ def strings(node: yaml.Node | None) -> list[yaml.ScalarNode]:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, yaml.ScalarNode):
-            found.append(current)
-        elif isinstance(current, yaml.SequenceNode):
+        yield current
+        if isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
             stack.extend(item for _, item in reversed(current.value))
-    return found
+
+
+def strings(node: yaml.Node | None) -> list[yaml.ScalarNode]:
+    """Every distinct scalar under ``node``, depth first, each once."""
+    return [n for n in _nodes(node) if isinstance(n, yaml.ScalarNode)]
+
+
+def duplicate_keys(
+    node: yaml.Node | None,
+) -> list[tuple[yaml.Node, yaml.Node, yaml.Node]]:
+    """Every key written twice in one mapping: (first key, its value, later key).
+
+    PyYAML keeps the later value without a word; GitHub refuses the file.
+    Merge keys (``<<``) are YAML's own and may repeat.
+    """
+    found: list[tuple[yaml.Node, yaml.Node, yaml.Node]] = []
+    for current in _nodes(node):
+        if not isinstance(current, yaml.MappingNode):
+            continue
+        first: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key, item in current.value:
+            text = scalar(key)
+            if text is not None and text != "<<" and text in first:
+                found.append((*first[text], key))
+            elif text is not None:
+                first[text] = (key, item)
+    return sorted(found, key=lambda triple: int(triple[2].start_mark.line))
 
 
 def locate(lines: list[str], node: yaml.Node, snippet: str, offset: int = 0) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import re
+import shlex
 
 import yaml
 from quality_gates import yamlnodes
@@ -89,8 +90,17 @@ class StepView:
         return audit.gates > 0 and not audit.note  # unparsed: claim nothing
 
     def reads(self, refs: list[str]) -> bool:
-        """Tell whether the condition or the body names one of ``refs``."""
-        return any(names(self.cond, ref) or names(self.body, ref) for ref in refs)
+        """Tell whether the condition or the body names one of ``refs``.
+
+        A line that only greps a file for what names no outcome (``grep -q
+        DEPRECATED out.txt``) reads the file for something else.
+        """
+        if any(names(self.cond, ref) for ref in refs):
+            return True
+        return any(
+            any(names(line, ref) for ref in refs) and not greps_elsewhere(line, refs)
+            for line in self.body.splitlines()
+        )
 
     def fails(self) -> bool:
         """Tell whether the step fails the job when it runs.
@@ -116,9 +126,60 @@ class StepView:
             words = line.split()
             shown = words and _program(words[0]) in _SHOWS
             if words and any(names(line, ref) for ref in refs) and not shown:
-                if not _summarises(words, refs):
+                if not _summarises(words, refs) and not greps_elsewhere(line, refs):
                     return True
         return False
+
+
+_GREPS = frozenset(("grep", "egrep", "fgrep", "rg"))
+# Words a search for a run's outcome has: a pattern with none of them
+# (``DEPRECATED``, ``"_aws".*"CloudWatchMetrics"``) looks for something else.
+_OUTCOME = re.compile(
+    r"(?i)fail|error|\berr\b|✗|✘|not ok|exit|status|broke|crash|panic|"
+    r"traceback|exception|assert|summary|pass|\btests?\b|\d"
+)
+_SEPARATORS = frozenset(("|", "||", "&&", ";", "if", "then", "!", "elif"))
+
+
+def greps_elsewhere(line: str, refs: list[str]) -> bool:
+    """Tell a line that only greps a file of ``refs`` for what names no outcome.
+
+    Every command naming the file is ``grep`` whose patterns (the first
+    word that is no option, and each ``-e``) name no failure, error, pass,
+    status, test or number; a pattern file (``-f``) is not read: it may.
+    """
+    try:
+        words = shlex.split(line, comments=True)
+    except ValueError:
+        return False
+    commands: list[list[str]] = [[]]
+    for word in words:
+        if word in _SEPARATORS:
+            commands.append([])
+        elif word.endswith(";"):  # `out.txt;`: the word, then a new command
+            commands[-1].append(word[:-1])
+            commands.append([])
+        else:
+            commands[-1].append(word)
+    reading = [c for c in commands if any(names(w, r) for w in c for r in refs)]
+    return bool(reading) and all(_greps_for_other(c, refs) for c in reading)
+
+
+def _greps_for_other(command: list[str], refs: list[str]) -> bool:
+    if not command or command[0].rsplit("/", 1)[-1] not in _GREPS:
+        return False
+    patterns: list[str] = []
+    rest = iter(command[1:])
+    for word in rest:
+        short = re.fullmatch(r"-[a-zA-Z]+", word) is not None
+        if (short and "f" in word) or word.startswith("--file"):
+            return False
+        if (short and word.endswith("e")) or word == "--regexp":
+            patterns.append(next(rest, ""))
+        elif not word.startswith("-") and not any(names(word, r) for r in refs):
+            patterns.append(word)
+            break
+    return bool(patterns) and not any(_OUTCOME.search(p) for p in patterns)
 
 
 def _summarises(words: list[str], refs: list[str]) -> bool:

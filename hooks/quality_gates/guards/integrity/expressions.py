@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import yaml
+from quality_gates.guards.integrity import matrix
 from quality_gates.yamlnodes import is_true, scalar
 
 _CONTEXTS = frozenset(
@@ -30,19 +31,20 @@ _NO_SUCH_CONTEXT = re.compile(r"github\.event\.workflow_run\.outputs\b")
 
 def _expression(node: yaml.Node | None) -> str | None:
     text = scalar(node)
-    if text is None:
-        return None
-    expr = text.strip()
-    if expr.startswith("${{") and expr.endswith("}}"):
-        expr = expr[3:-2].strip()
-    return expr
+    return None if text is None else _expression_text(text)
 
 
-def never_runs(node: yaml.Node | None) -> str:
-    """Why ``if:`` can never be true ('' when it can): ``false``, a missing context."""
+def never_runs(node: yaml.Node | None, cells: matrix.Values | None = None) -> str:
+    """Why ``if:`` can never be true ('' when it can).
+
+    ``false``, a context the event lacks, or a matrix value no cell has
+    (``cells``: the job's matrix, when every value of it is written out).
+    """
     expr = _expression(node)
     if expr is None:
         return ""
+    if cells is not None and (why := _no_cell(expr, cells)):
+        return why
     if re.fullmatch(r"(?i)false(\s*&&.*)?", expr, re.DOTALL):
         return "`if: false`"
     if _NO_SUCH_CONTEXT.search(expr) and "||" not in expr:
@@ -51,6 +53,95 @@ def never_runs(node: yaml.Node | None) -> str:
             "workflow_run event does not have"
         )
     return ""
+
+
+_LITERAL = r"'(?:[^']|'')*'|-?\d+(?:\.\d+)?"
+_MATRIX_TEST = re.compile(
+    rf"\(?\s*(?:matrix\.([\w-]+)\s*==\s*({_LITERAL})"
+    rf"|({_LITERAL})\s*==\s*matrix\.([\w-]+))\s*\)?"
+)
+
+
+def _no_cell(expr: str, cells: matrix.Values) -> str:
+    """Why a test of a matrix value no cell has makes ``if:`` never true.
+
+    Only a comparison ``matrix.KEY == 'literal'``, alone or one of the terms
+    joined by ``&&`` (no ``||``, no negation ``!``): any term false makes
+    all false.
+    """
+    bare = _STRINGS.sub("''", expr)
+    if "||" in bare or re.search(r"!(?!=)", bare):
+        return ""
+    for key, literal, written in _matrix_tests(expr):
+        known = cells.get(key)
+        if known and not any(matrix.may_equal(cell, literal) for cell in known):
+            listed = ", ".join(f"`{cell}`" for cell in sorted(known))
+            return (
+                f"`if:` tests `matrix.{key} == {written}`, "
+                f"a value no cell of the job's matrix has ({listed})"
+            )
+    return ""
+
+
+def _matrix_tests(expr: str) -> list[tuple[str, str, str]]:
+    """Each ``matrix.KEY == literal`` term: (key lowered, value, as written)."""
+    found = []
+    for term in _terms(expr):
+        test = _MATRIX_TEST.fullmatch(term.strip())
+        if test is None:
+            continue
+        written = test.group(2) or test.group(3)
+        literal = written
+        if literal.startswith("'"):
+            literal = literal[1:-1].replace("''", "'")
+        found.append(((test.group(1) or test.group(4)).lower(), literal, written))
+    return found
+
+
+def switched(
+    conditions: list[str], cells: matrix.Values | None
+) -> matrix.Values | None:
+    """Return the cells less the keys the job's steps switch on.
+
+    Steps under ``matrix.impl == 'python'`` and ``matrix.impl == 'pypy'``
+    are the arms of a switch over the cells when every value a cell has is
+    tested by some arm: each cell runs its arm, and an arm for a value no
+    cell has (its cells dropped from the matrix) is dead code for cells that
+    do not exist, not a lost check.  Steps only for some cells (one
+    ``matrix.python == '3.11'`` beside the rest) are no switch.
+    """
+    if cells is None:
+        return None
+    tested: dict[str, set[str]] = {}
+    for condition in conditions:
+        for key, literal, _ in _matrix_tests(_expression_text(condition)):
+            tested.setdefault(key, set()).add(literal)
+    keys = {
+        key
+        for key, literals in tested.items()
+        if (known := cells.get(key))
+        and all(any(matrix.may_equal(c, lit) for lit in literals) for c in known)
+    }
+    return {key: values for key, values in cells.items() if key not in keys}
+
+
+def _expression_text(text: str) -> str:
+    expr = text.strip()
+    if expr.startswith("${{") and expr.endswith("}}"):
+        expr = expr[3:-2].strip()
+    return expr
+
+
+def _terms(expr: str) -> list[str]:
+    """Split at ``&&`` outside quoted strings."""
+    terms, start, quoted = [], 0, False
+    for index, char in enumerate(expr):
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and expr.startswith("&&", index):
+            terms.append(expr[start:index])
+            start = index + 2
+    return [*terms, expr[start:]]
 
 
 def refused(node: yaml.Node | None, allowed: frozenset[str]) -> list[str]:

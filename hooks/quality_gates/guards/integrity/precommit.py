@@ -11,7 +11,7 @@ from quality_gates.findings import Finding
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.textfile import Text
-from quality_gates.yamlnodes import line_of, scalar, sequence, value
+from quality_gates.yamlnodes import duplicate_keys, line_of, scalar, sequence, value
 
 PATH = ".pre-commit-config.yaml"
 _SHELLS = re.compile(r"^(/usr)?(/bin/)?(ba|z|da)?sh$")
@@ -84,7 +84,32 @@ def parse(text: Text) -> tuple[yaml.Node | None, list[Finding]]:
     if parsed.error:
         detail = f"pre-commit config: {parsed.error}"
         return None, [finding("QG109", PATH, parsed.line, detail)]
-    return parsed.root, []
+    return parsed.root, [_dropped(*triple) for triple in duplicate_keys(parsed.root)]
+
+
+def _dropped(first: yaml.Node, held: yaml.Node, later: yaml.Node) -> Finding:
+    """Report a key written twice: pre-commit's YAML keeps only the later.
+
+    QG107 when the first held hooks (they never run), QG121 for settings.
+    """
+    ids = [scalar(value(hook, "id")) or "?" for hook in _hooks(scalar(first), held)]
+    listed = ", ".join(f"`{h}`" for h in ids)
+    said = f"its hooks {listed} never run" if ids else "what it holds is never read"
+    detail = (
+        f"pre-commit config: `{scalar(first)}` is written twice in one mapping "
+        f"(lines {line_of(first)} and {line_of(later)}): pre-commit's YAML "
+        f"loader keeps the later one only, so {said}"
+    )
+    fix = f"merge the two `{scalar(first)}` into one"
+    rule = "QG107" if ids else "QG121"
+    return finding(rule, PATH, line_of(first), detail, fix=fix)
+
+
+def _hooks(key: str | None, held: yaml.Node) -> list[yaml.Node]:
+    """Return the hooks a dropped value held: of ``repos:``, or ``hooks:``."""
+    if key == "repos":
+        return [h for repo in sequence(held) for h in sequence(value(repo, "hooks"))]
+    return sequence(held) if key == "hooks" else []
 
 
 def audit(text: Text) -> list[Finding]:

@@ -73,7 +73,9 @@ RULES = catalogue(
         "never-runs",
         "error",
         "a job or step running a gate whose `if:` can never be true (`if: false`, "
-        "or a context the event does not carry)",
+        "a context the event does not carry, a matrix value no cell has), or a "
+        "workflow whose only triggers can never fire, or pre-commit hooks under a "
+        "key written twice (only the later is read)",
         "the gate is listed but can never run, so readers believe it runs",
         "remove the condition, or delete the job",
     ),
@@ -195,7 +197,8 @@ RULES = catalogue(
         "QG121",
         "section-ignored",
         "error",
-        "a config section its tool never reads (wrong header or wrong file)",
+        "a config section its tool never reads (wrong header or wrong file, or "
+        "a setting written twice in a YAML config: only the later is read)",
         "the options look configured but are silently not applied",
         "rename the section as the message says, or move it to a file the tool reads",
     ),

@@ -25,6 +25,7 @@ from quality_gates.guards.integrity import (
     consumers,
     expressions,
     gatecmd,
+    matrix,
     packagescripts,
     place,
 )
@@ -130,6 +131,10 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
 # Fixer actions that check unless their options input is given without a
 # check flag (psf/black's ``options`` defaults to ``--check --diff``).
 _CHECK_BY_DEFAULT = {"psf/black": "options", "isort/isort-action": "configuration"}
+# Inputs a checker action hands to the checker's command line, and the
+# options that make it print and exit 0 before it checks.
+_OPTION_INPUTS = frozenset(("options", "args", *_CHECK_BY_DEFAULT.values()))
+_ONLY_ASKS = frozenset(("--version", "--help"))
 # Only the long flags: ``-l`` is black's line length, ``-c`` isort's config.
 _LONG_CHECK_FLAGS = frozenset(f for f in cat.FIXER_CHECK_FLAGS if f.startswith("--"))
 
@@ -173,6 +178,7 @@ class JobContext:
     manual: str = ""  # why the job runs only by hand, if it does
     triggers: frozenset[str] = frozenset()
     workdir: str = ""  # the job's (or workflow's) default working-directory
+    cells: matrix.Values | None = None  # its matrix cells' values, when all are known
     needs: tuple[str, ...] = ()  # the jobs it runs after
 
 
@@ -284,7 +290,29 @@ class Auditor:
                     )
                 else:
                     self.add("QG106", line, detail)
+        self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
+
+    def only_asks(self, step: yaml.Node, where: str, uses: str) -> None:
+        """QG106 for a checker action told to print its version or help only.
+
+        Its options input (``options:`` of ``psf/black``, ``args:``) is
+        handed to the checker's command line, where ``--version`` or
+        ``--help`` makes it print and exit 0 before it checks anything.
+        Given alone (``ruff-action`` with ``args: --version``) it is the
+        query itself: the action only installs the checker.
+        """
+        if not gate_action(uses, step):
+            return
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            words = (scalar(node) or "").split() if key in _OPTION_INPUTS else []
+            asked = [word for word in words if word in _ONLY_ASKS]
+            if asked and len(asked) < len(words):  # `args: --version`: install
+                detail = (
+                    f"{where}: `{asked[0]}` in `{key}:` makes the checker print "
+                    "and exit 0 before it checks anything"
+                )
+                self.add("QG106", line_of(key_node), detail)
 
     def input_scripts(self, step: yaml.Node, where: str, job: JobContext) -> bool:
         """Audit the inputs (and environment) an action runs as scripts."""
@@ -375,6 +403,8 @@ class Auditor:
         gates = False
         self.autofix = commits(steps)
         baselines = baseline_paths(steps)
+        conditions = [scalar(value(step, "if")) or "" for step in steps]
+        cells = expressions.switched(conditions, job.cells)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{step_name(step)}`"
             script = self.step(step, where, job)
@@ -400,7 +430,7 @@ class Auditor:
                 by_name = by_name and not runs_inputs and not gate_action(uses, step)
                 alone = script if not (runs_inputs or fails or uses) else None
                 continued.append((step, where, index, reports, by_name, alone))
-                self.never_runs(step, where)
+                self.never_runs(step, where, cells=cells)
         observed = self.observe_job(job, scripts)
         self.script_hits(scripts, observed)
         self.gate_steps[job.key] = [_span(item[0]) for item in continued]
@@ -441,6 +471,8 @@ class Auditor:
                     self.packages.fixes, _workdir(step, job)
                 ),
             )
+            if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
+                audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
@@ -559,10 +591,16 @@ class Auditor:
         detail = f"{job.prefix}: `continue-on-error: true`"
         self.pending.append(Pending(job.key, 0, (RESULT,), "QG105", line, detail, why))
 
-    def never_runs(self, node: yaml.Node, where: str, why: str = "") -> None:
+    def never_runs(
+        self,
+        node: yaml.Node,
+        where: str,
+        why: str = "",
+        cells: matrix.Values | None = None,
+    ) -> None:
         """QG107 for a step or job that runs a gate under an ``if:`` never true."""
         entry = mapping(node).get("if")
-        never = never_runs(entry[1]) if entry else ""
+        never = never_runs(entry[1], cells) if entry else ""
         if entry and never:
             self.add("QG107", line_of(entry[0]), f"{where}: {never}", why)
 
@@ -704,6 +742,13 @@ def _span(step: yaml.Node) -> tuple[int, int]:
 def _observed(scripts: list[_Script]) -> set[str]:
     """Return the checkers whose failure some script of the job sees."""
     return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
+
+
+def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
+    """Return the PowerShell hits of a step some matrix cells run on Windows."""
+    hits, _, _ = pwsh.audit(script, context, place)
+    where = " (in the matrix's Windows cells, where the step runs in PowerShell)"
+    return [dataclasses.replace(hit, detail=hit.detail + where) for hit in hits]
 
 
 def _status_free(script: _Script | None, observed: set[str]) -> bool:

@@ -12,6 +12,7 @@ from quality_gates.guards.integrity import (
     consumers,
     expressions,
     gatecmd,
+    matrix,
     permissions,
     place,
 )
@@ -25,6 +26,7 @@ from quality_gates.guards.integrity.steps import (
     never_runs,
     pin_problem,
 )
+from quality_gates.guards.integrity.unfired import never_fires
 from quality_gates.textfile import Text
 from quality_gates.yamlnodes import line_of, mapping, scalar, sequence, value
 
@@ -91,6 +93,7 @@ def _context(
         manual=place.manual_only(triggers(top), scalar(value(job, "if")) or ""),
         triggers=triggers(top),
         workdir=_default_workdir(job) or _default_workdir(top) or "",
+        cells=matrix.values(job),
         needs=tuple(scalar(n) or "" for n in _needs(job)),
     )
 
@@ -122,7 +125,8 @@ def _feeds_delivery(name: str, job: yaml.Node, top: yaml.Node) -> bool:
     return False
 
 
-def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
+def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> bool:
+    """Audit one job; return whether it runs a gate."""
     context = _context(name, job, top, _default_shell(top))
     auditor.uses(value(job, "uses"), context.prefix)
     auditor.refused(job, context.prefix, expressions.JOB_IF)
@@ -141,8 +145,14 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> None:
         why = why or context.manual or (_SHIPS if context.delivery else "")
         why = why or (_BUILDS_ARTIFACTS if builds else "")
         auditor.job_continues(context, line_of(coe[0]), why)
+    return gate
 
 
+_UNFIRED = (
+    "the workflow's only triggers can never fire (`push`/`pull_request` "
+    "ignoring every branch, `branches-ignore: '**'`, and for `push` every tag): "
+    "none of its jobs, and none of their gates, ever runs"
+)
 # A job that only builds: a build is not a check.
 _BUILDS = "the job only builds (nothing in it is named for a test or check)"
 _BUILDS_ARTIFACTS = (
@@ -195,7 +205,20 @@ def _parse(path: str, text: Text, kind: str) -> tuple[yaml.Node | None, list[Fin
     if not isinstance(parsed.root, yaml.MappingNode):
         detail = f"{kind} is not a mapping of keys"
         return None, [finding("QG109", path, line_of(parsed.root), detail)]
-    return parsed.root, []
+    # refused by GitHub; read on as PyYAML reads it (the later key), since
+    # what is found there stays once the key is written once
+    twice = yamlnodes.duplicate_keys(parsed.root)
+    return parsed.root, [_written_twice(path, kind, f, later) for f, _, later in twice]
+
+
+def _written_twice(path: str, kind: str, first: yaml.Node, later: yaml.Node) -> Finding:
+    """QG109 for a key written twice in one mapping: GitHub refuses the file."""
+    detail = (
+        f"{kind}: `{scalar(later)}` is written twice in one mapping (lines "
+        f"{line_of(first)} and {line_of(later)}): GitHub refuses the file "
+        f"(`'{scalar(later)}' is already defined`), so none of its jobs runs"
+    )
+    return finding("QG109", path, line_of(later), detail)
 
 
 def audit_workflow(
@@ -209,11 +232,15 @@ def audit_workflow(
     if root is None:
         return FileAudit(problems)
     auditor = Auditor(path, text.lines, local, packages)
+    auditor.findings += problems
     jobs = value(root, "jobs")
     if not isinstance(jobs, yaml.MappingNode):
         auditor.add("QG109", line_of(jobs or root), "workflow has no `jobs:` mapping")
-    for name, (_, job) in mapping(jobs).items():
-        _job(auditor, name, job, root)
+    gates = [_job(auditor, name, job, root) for name, (_, job) in mapping(jobs).items()]
+    unfired = never_fires(root) if any(gates) else None
+    if unfired is not None:
+        fix = "let a trigger fire (`branches: [main]`), or delete the workflow"
+        auditor.add("QG107", line_of(unfired), _UNFIRED, fix=fix)
     auditor.resolve(consumers.job_views(jobs), triggers(root))
     auditor.findings += permissions.audit(path, root, jobs)
     return FileAudit(auditor.findings, auditor.notes)
@@ -230,6 +257,7 @@ def audit_action(
     if root is None:
         return FileAudit(problems)
     auditor = Auditor(path, text.lines, local, packages)
+    auditor.findings += problems
     runs = value(root, "runs")
     image = scalar(value(runs, "image")) or ""
     if image.startswith("docker://"):
