@@ -43,7 +43,7 @@ def values(job: yaml.Node | None) -> Values | None:
         if not isinstance(item, yaml.SequenceNode):
             return None
         _add(found, key, sequence(item))
-    for key in _sometimes_missing(entries, found):
+    for key in _sometimes_missing(node, found):
         known = found[key]
         if known is not None:
             known.add("")  # null in a cell without the key
@@ -51,27 +51,19 @@ def values(job: yaml.Node | None) -> Values | None:
 
 
 def _sometimes_missing(
-    entries: dict[str, tuple[yaml.Node, yaml.Node]], found: dict[str, set[str] | None]
+    node: yaml.MappingNode, found: dict[str, set[str] | None]
 ) -> list[str]:
     """Keys some cell may lack: given only by ``include``, or missing from one."""
-    base = {key.lower() for key in entries} - {"include", "exclude"}
+    base = {key.lower() for key in mapping(node)} - {"include", "exclude"}
     extras = [
         {key.lower() for key in mapping(entry)}
-        for entry in sequence(value_of(entries, "include"))
+        for entry in sequence(value(node, "include"))
     ]
     return [
         key
         for key in found
         if key not in base or any(key not in extra for extra in extras)
     ]
-
-
-def value_of(
-    entries: dict[str, tuple[yaml.Node, yaml.Node]], key: str
-) -> yaml.Node | None:
-    """Return the value node of ``key`` among ``entries``, else None."""
-    entry = entries.get(key)
-    return entry[1] if entry else None
 
 
 def _add(found: dict[str, set[str] | None], key: str, nodes: list[yaml.Node]) -> None:
