@@ -14,8 +14,11 @@ MIRROR = Path("/work/.mirror")
 
 
 def excluded_text() -> str:
-    """Every file of the earlier corpora and sweeps, lower-cased."""
-    roots = list((MAIN / "bench").glob("audit_corpus*")) + [MAIN / "bench/audit_sweep", OTHER]
+    """Return every file of the earlier corpora and sweeps, lower-cased."""
+    roots = list((MAIN / "bench").glob("audit_corpus*")) + [
+        MAIN / "bench/audit_sweep",
+        OTHER,
+    ]
     parts = []
     for root in roots:
         for path in root.rglob("*"):
@@ -25,7 +28,7 @@ def excluded_text() -> str:
 
 
 def pools() -> dict[str, list[str]]:
-    """The four lists of pool.txt, in order."""
+    """Return the four lists of pool.txt, in order."""
     result: dict[str, list[str]] = {}
     name = ""
     for line in (HERE / "pool.txt").read_text().splitlines():
@@ -38,6 +41,7 @@ def pools() -> dict[str, list[str]]:
 
 
 def main() -> None:
+    """Print each list's shuffled pool with why a repository is excluded."""
     text = excluded_text()
     mirrored = {p.name.lower() for p in MIRROR.iterdir()}
     rng = random.Random(8201)
