@@ -1,4 +1,4 @@
-"""Walk order of the issue-21ap sweep: the first 45 written names not excluded, shuffled.
+"""Walk order of the issue-21ap sweep: first 45 written names not excluded, shuffled.
 
 Excluded: a name found anywhere under bench/ of this checkout (other than this
 folder) or already mirrored in /work/.mirror (OWNER+NAME).
