@@ -58,3 +58,40 @@ def test_pwsh_native_program_after_the_check_still_loses_it(tmp_path) -> None:
     assert gate_rules(audit_project(tmp_path, {CI: text})) == [
         ("QG104", CI, line_of(text, "pytest -q"), True)
     ]
+
+
+# ---- a namespaced task that fetches is setup, in a step named for building --
+
+
+def _build_step(script: str) -> str:
+    return _jobs(
+        """
+        package:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Build
+              run: |
+                <SCRIPT>
+        """,
+        SCRIPT=script,
+    )
+
+
+@pytest.mark.parametrize(
+    "fetch",
+    [
+        "rake -C dev/tasks/linux-packages/apache-arrow docker:pull:${TARGET} || :",
+        "invoke docker.pull || true",
+    ],
+)
+def test_namespaced_fetch_task_with_fallback_is_setup(tmp_path, fetch: str) -> None:
+    text = _build_step(f"{fetch}\nrake -C dev/tasks/linux-packages apt:build")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
+def test_namespaced_build_task_with_fallback_is_lost(tmp_path) -> None:
+    # twin: the build itself, not a pull, is what the fallback swallows
+    text = _build_step("rake -C dev/tasks/linux-packages apt:build || :")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == [
+        ("QG101", CI, line_of(text, "apt:build"), True)
+    ]

@@ -311,7 +311,20 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
         plain = plain[1:]
     if plain[:1] == ["test"]:
         return True
+    tasks = _targets(args)[:1]  # `rake -C dir task`: the option's value is no task
+    if any(
+        _TASK_SETUP.match(part) for task in tasks for part in re.split(r"[:.]", task)
+    ):
+        return False  # `rake docker:pull:debian`: a namespaced task that fetches
     return _goals(plain[:1], args)
+
+
+# A verb of fetching or setting up, as one part of a namespaced task name
+# (rake's `docker:pull:${TARGET}`, invoke's `deps.install`): the task sets up.
+_TASK_SETUP = re.compile(
+    r"(?i)^(pull|push|fetch|download|upload|install|uninstall|clean|setup|"
+    r"prepare|bootstrap|login|publish|deploy|release)$"
+)
 
 
 _FORMAT = re.compile(r"(?i)format|fmt")
