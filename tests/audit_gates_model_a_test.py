@@ -95,3 +95,50 @@ def test_namespaced_build_task_with_fallback_is_lost(tmp_path) -> None:
     assert gate_rules(audit_project(tmp_path, {CI: text})) == [
         ("QG101", CI, line_of(text, "apt:build"), True)
     ]
+
+
+# ---- `shell: msys2 {0}` is setup-msys2's bash -leo pipefail -----------------
+
+
+def _msys2_job(script: str, job_extra: str = "") -> str:
+    return _jobs(
+        """
+        msys2:
+          runs-on: windows-latest
+        <EXTRA>
+          defaults:
+            run:
+              shell: msys2 {0}
+          steps:
+            - uses: msys2/setup-msys2@v2
+            - name: Run tests under MinGW
+              run: |
+                <SCRIPT>
+        """.replace("<EXTRA>", job_extra),
+        SCRIPT=script,
+    )
+
+
+def test_msys2_job_continuing_on_error_loses_its_tests(tmp_path) -> None:
+    text = _msys2_job('nox --session "tests-3.12"', "  continue-on-error: true")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == [
+        ("QG105", CI, line_of(text, "continue-on-error"), True)
+    ]
+
+
+def test_msys2_job_without_continue_on_error_is_honest(tmp_path) -> None:
+    text = _msys2_job('nox --session "tests-3.12"')
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
+def test_msys2_script_is_read_as_bash(tmp_path) -> None:
+    text = _msys2_job("pytest -q || true")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == [
+        ("QG101", CI, line_of(text, "pytest -q"), True)
+    ]
+
+
+def test_msys2_pipe_keeps_the_checks_status(tmp_path) -> None:
+    # -o pipefail: a check piped to tee still fails the step
+    text = _msys2_job("pytest -q | tee pytest.log")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []

@@ -5,6 +5,7 @@
 * ``shell: bash``: ``bash --noprofile --norc -eo pipefail {0}``;
 * ``shell: sh``: ``sh -e {0}``;
 * a custom string (``bash {0}``, ``bash -euxo pipefail {0}``) as written;
+* ``msys2 {0}``: msys2/setup-msys2's wrapper, ``bash -leo pipefail``;
 * ``pwsh``, ``powershell``, ``cmd``, ``python``: not a POSIX shell; only their
   options (``--exit-zero``) are audited.
 
@@ -24,6 +25,9 @@ _NAMED = {
     "bash": Shell(True, True, "bash --noprofile --norc -eo pipefail {0}"),
     "sh": Shell(True, False, "sh -e {0}"),
 }
+# msys2/setup-msys2 installs `msys2` (msys2.cmd), which runs the script with
+# MSYS2's `bash.exe -leo pipefail`: errexit and pipefail, as `shell: bash`.
+_MSYS2 = Shell(True, True, "msys2 {0} (bash -leo pipefail)")
 _NOT_POSIX = frozenset(("pwsh", "powershell", "cmd", "python"))
 _SHELL_BINARY = re.compile(r"^(ba|z|da|k|)sh$")
 
@@ -73,6 +77,8 @@ def resolve(shell: str | None, runs_on: str, condition: str = "") -> Shell | Non
         return _NAMED[name]
     if name in _NOT_POSIX:
         return None
+    if name.split()[0] == "msys2":
+        return _MSYS2
     return custom(name)
 
 
