@@ -142,3 +142,98 @@ def test_msys2_pipe_keeps_the_checks_status(tmp_path) -> None:
     # -o pipefail: a check piped to tee still fails the step
     text = _msys2_job("pytest -q | tee pytest.log")
     assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
+# ---- `script -e -c "bash ... {0}"` is read with the inner shell's flags ------
+
+
+def _script_shell(shell: str, script: str) -> str:
+    return _jobs(
+        """
+        simd:
+          runs-on: ubuntu-latest
+          defaults:
+            run:
+              shell: '<SHELL>'
+          steps:
+            - name: Test
+              run: |
+                <SCRIPT>
+        """.replace("<SHELL>", shell),
+        SCRIPT=script,
+    )
+
+
+_RECORDED = 'script -q -e -c "bash --noprofile --norc -eo pipefail {0}"'
+
+
+def test_script_wrapper_script_is_read(tmp_path) -> None:
+    text = _script_shell(_RECORDED, "spin test || true")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == [
+        ("QG101", CI, line_of(text, "spin test"), True)
+    ]
+
+
+def test_script_wrapper_keeps_the_inner_pipefail(tmp_path) -> None:
+    text = _script_shell(_RECORDED, "spin test | tee test.log")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
+def test_script_wrapper_without_inner_pipefail_loses_the_pipe(tmp_path) -> None:
+    # twin: the inner bash has errexit only, so the pipe's status is tee's
+    # (a note: `spin test` is a check only by its step's name)
+    text = _script_shell('script -q -e -c "bash -e {0}"', "spin test | tee test.log")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == [
+        ("QG112", CI, line_of(text, "spin test"), False)
+    ]
+
+
+# ---- a composite action of the project that tests is the job's check --------
+
+_MESON_ACTION = """
+name: MesonBuildTest
+runs:
+  using: composite
+  steps:
+  - name: Build
+    shell: bash
+    run: spin build
+  - name: Test
+    shell: bash
+    run: spin test -- --durations=10
+"""
+_SETUP_ACTION = """
+name: Setup
+runs:
+  using: composite
+  steps:
+  - name: Install dependencies
+    shell: bash
+    run: pip install -r requirements.txt
+"""
+
+
+def _using(folder: str) -> str:
+    return _jobs("""
+        specialize:
+          runs-on: ubuntu-latest
+          continue-on-error: true
+          steps:
+            - uses: actions/checkout@v4
+            - uses: ./<FOLDER>
+        """.replace("<FOLDER>", folder))
+
+
+def test_job_continuing_past_a_local_action_that_tests(tmp_path) -> None:
+    text = _using(".github/meson_actions")
+    files = {CI: text, ".github/meson_actions/action.yml": _MESON_ACTION}
+    assert gate_rules(audit_project(tmp_path, files)) == [
+        ("QG105", CI, line_of(text, "continue-on-error"), True)
+    ]
+
+
+def test_job_continuing_past_a_local_action_that_installs(tmp_path) -> None:
+    # twin: the action only sets up, so the job runs no check to lose
+    text = _using(".github/setup")
+    files = {CI: text, ".github/setup/action.yml": _SETUP_ACTION}
+    assert gate_rules(audit_project(tmp_path, files)) == []

@@ -41,7 +41,27 @@ def custom(text: str) -> Shell | None:
     for index, token in enumerate(tokens):
         if _SHELL_BINARY.match(token.rsplit("/", 1)[-1]):
             return _flags(tokens[index + 1 :], text)
-    return None
+    return _recorded(tokens, text)
+
+
+def _recorded(tokens: list[str], text: str) -> Shell | None:
+    """``script -q -e -c "bash -eo pipefail {0}"``: the shell ``script`` runs.
+
+    util-linux ``script`` runs its ``-c`` command in a pseudo-terminal and,
+    with ``-e`` (``--return``), exits with that command's status; without
+    it the status is not the script's, and the shell is not read here.
+    """
+    if not tokens or tokens[0].rsplit("/", 1)[-1] != "script":
+        return None
+    command = [i for i, t in enumerate(tokens) if re.fullmatch(r"-[a-zA-Z]*c", t)]
+    if not command or command[0] + 1 >= len(tokens):
+        return None
+    options = tokens[1 : command[0] + 1]
+    returns = "--return" in options or any(
+        re.fullmatch(r"-[a-zA-Z]*e[a-zA-Z]*", o) for o in options
+    )
+    inner = custom(tokens[command[0] + 1]) if returns else None
+    return Shell(inner.errexit, inner.pipefail, text) if inner else None
 
 
 def _flags(args: list[str], label: str) -> Shell:
