@@ -28,6 +28,7 @@ from quality_gates.guards.integrity import (
     matrix,
     packagescripts,
     place,
+    refused,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
@@ -261,6 +262,7 @@ class Auditor:
         self.autofix = False
         self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
         self.seen: dict[str, set[str]] = {}  # by job: checkers whose failure it sees
+        self.listed: list[refused.Listed] = []  # every check, where it stands
 
     def add(
         self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
@@ -445,6 +447,9 @@ class Auditor:
                 gate = _gate_step(step, where, index, script, uses, runs_inputs, fails)
                 continued.append(gate)
                 self.never_runs(step, where, cells=cells)
+                checks = script.audit.checks if script is not None else ()
+                run = value(step, "run")
+                self.listed += refused.step_checks(self.lines, step, where, run, checks)
         observed = self.observe_job(job, scripts)
         self.script_hits(scripts, observed)
         self.gate_steps[job.key] = [_span(item[0]) for item in continued]

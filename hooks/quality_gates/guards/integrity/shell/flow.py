@@ -119,6 +119,7 @@ class Walker:
         self.swallowing = 0  # ... and that `||` swallows the failure
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
+        self.checks: list[Gate] = []  # every gate the script runs, as found
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.loop_words: dict[str, list[str]] = {}  # `for f in tests/*.sh`: `$f`
@@ -413,7 +414,7 @@ class Walker:
         files = failure_sinks.as_written(node, self.source, files)
         self.reports.update(files)
         report = bool(files) or failure_sinks.writes_report(node, words)
-        return Gate(
+        gate = Gate(
             node.start_point[0],
             short(node, self.source),
             check.key,
@@ -421,6 +422,8 @@ class Walker:
             files,
             check.strength,
         )
+        self.checks.append(gate)
+        return gate
 
     def package_check(self, words: list[str]) -> gatecmd.Check | None:
         """``npm run lint`` running ``eslint src``: a check by the tool it runs.

@@ -47,6 +47,7 @@ class ScriptAudit:
     reports: tuple[str, ...] = ()
     named: int = 0  # of ``gates``, those known by their own name
     last: tuple[Gate, ...] = ()  # the gates whose failure is the script's status
+    checks: tuple[Gate, ...] = ()  # every gate it runs (not those of a `bash -c`)
 
 
 def audit_script(
@@ -88,6 +89,7 @@ def audit_script(
         reports=reports,
         named=walker.named,
         last=tuple(result.last),
+        checks=tuple(walker.checks),
     )
 
 
