@@ -7,8 +7,6 @@ the real black and isort run where their own behaviour decides.
 
 from __future__ import annotations
 
-import shutil
-import subprocess  # nosec B404 - fixed argument lists
 from pathlib import Path
 
 import pytest
@@ -21,8 +19,7 @@ CI = ".github/workflows/ci.yml"
 
 
 def _refusable(condition: str, deploy: str = "./deploy.sh") -> str:
-    return _jobs(
-        """
+    return _jobs("""
         test:
           runs-on: ubuntu-latest
           steps:
@@ -39,8 +36,7 @@ def _refusable(condition: str, deploy: str = "./deploy.sh") -> str:
             - name: Deploy
         <COND>
               run: <DEPLOY>
-        """.replace("<COND>", f"      if: {condition}").replace("<DEPLOY>", deploy)
-    )
+        """.replace("<COND>", f"      if: {condition}").replace("<DEPLOY>", deploy))
 
 
 def test_refused_workflow_reports_each_check_as_never_running(
@@ -72,8 +68,7 @@ def test_allowed_condition_leaves_the_checks_alone(tmp_path: Path) -> None:
 def test_key_written_twice_refuses_the_workflow_and_its_checks(
     tmp_path: Path,
 ) -> None:
-    text = _jobs(
-        """
+    text = _jobs("""
         lint:
           runs-on: ubuntu-latest
           steps:
@@ -82,16 +77,14 @@ def test_key_written_twice_refuses_the_workflow_and_its_checks(
           runs-on: ubuntu-latest
           steps:
             - run: flake8 src
-        """
-    )
+        """)
     rules = gate_rules(audit_project(tmp_path, {CI: text}))
     assert ("QG107", CI, line_of(text, "flake8 src"), True) in rules
     assert any(r[0] == "QG109" for r in rules)
 
 
 def test_workflow_that_does_not_parse_is_reported_once(tmp_path: Path) -> None:
-    text = _jobs(
-        """
+    text = _jobs("""
         test:
           runs-on: ubuntu-latest
           steps:
@@ -100,7 +93,139 @@ def test_workflow_that_does_not_parse_is_reported_once(tmp_path: Path) -> None:
                 python - <<'PY'
                 print("x")
         PY
-        """
-    )
+        """)
     rules = gate_rules(audit_project(tmp_path, {CI: text}))
     assert [r[0] for r in rules] == ["QG109"]
+
+
+# ---- an inverted failure flag carried through $GITHUB_OUTPUT ---------------
+
+_BY_GATE = """
+PASSED=true
+if ! pytest -q; then
+  echo "tests failed"
+  PASSED=false
+fi
+echo "passed=$PASSED" >> "$GITHUB_OUTPUT"
+"""
+_BY_TEST = """
+PASSED=true
+if [ "$(cat coverage.txt)" -lt 80 ]; then
+  echo "WARNING: coverage below 80%"
+  PASSED=false
+fi
+echo "passed=$PASSED" >> "$GITHUB_OUTPUT"
+"""
+_SHOWN = """
+    - name: Summary
+      run: echo "quality gate passed ${{ steps.gate.outputs.passed }}"
+"""
+_FAILED_ON = """
+    - name: Enforce
+      run: |
+        if [ "${{ steps.gate.outputs.passed }}" != "true" ]; then
+          exit 1
+        fi
+"""
+_FAILED_ON_FALSE = """
+    - name: Enforce
+      if: steps.gate.outputs.passed == 'false'
+      run: exit 1
+"""
+
+
+def _flag_workflow(script: str, reader: str, later_job: str = "") -> str:
+    return _jobs(
+        """
+        check:
+          runs-on: ubuntu-latest
+          outputs:
+            passed: ${{ steps.gate.outputs.passed }}
+          steps:
+            - name: Quality gate
+              id: gate
+              run: |
+                <SCRIPT>
+        <READER>
+        <LATER>
+        """,
+        SCRIPT=script,
+        READER=reader.strip("\n") or "# nothing reads it here",
+        LATER=later_job or "# no later job",
+    )
+
+
+_JOB_FAILS = """
+verdict:
+  runs-on: ubuntu-latest
+  needs: check
+  if: needs.check.outputs.passed != 'true'
+  steps:
+    - run: exit 1
+"""
+_JOB_SHOWS = """
+report:
+  runs-on: ubuntu-latest
+  needs: check
+  steps:
+    - run: echo "passed ${{ needs.check.outputs.passed }}"
+"""
+
+
+@pytest.mark.parametrize("script", [_BY_GATE, _BY_TEST], ids=["gate", "test"])
+@pytest.mark.parametrize(
+    ("reader", "later", "lost"),
+    [
+        pytest.param(_SHOWN, "", True, id="shown"),
+        pytest.param("", _JOB_SHOWS, True, id="job-shows"),
+        pytest.param(_FAILED_ON, "", False, id="step-fails"),
+        pytest.param(_FAILED_ON_FALSE, "", False, id="step-if-false"),
+        pytest.param("", _JOB_FAILS, False, id="job-fails"),
+    ],
+)
+def test_inverted_flag_in_an_output_is_lost_unless_read_and_failed_on(
+    tmp_path: Path, script: str, reader: str, later: str, lost: bool
+) -> None:
+    text = _flag_workflow(script, reader, later)
+    found = audit_project(tmp_path, {CI: text})
+    failing = [f for f in found if f[0] in ("QG101", "QG102", "QG113") and f[3]]
+    if not lost:
+        assert failing == []
+        return
+    needle = "pytest -q" if script is _BY_GATE else "PASSED=false"
+    assert [(r, ln) for r, _, ln, _, _ in failing] == [
+        ("QG102" if script is _BY_GATE else "QG101", line_of(text, needle))
+    ]
+    assert "recorded in `passed`, which nothing reads and fails on" in failing[0][4]
+
+
+_TO_ENV = """
+GATE_PASSED=true
+if ! pytest -q; then
+  echo "tests failed"
+  GATE_PASSED=false
+fi
+echo "GATE_PASSED=$GATE_PASSED" >> "$GITHUB_ENV"
+"""
+_ENV_FAILED_ON = """
+    - name: Enforce
+      if: env.GATE_PASSED != 'true'
+      run: exit 1
+"""
+
+
+@pytest.mark.parametrize(("reader", "lost"), [(_ENV_FAILED_ON, False), (_SHOWN, True)])
+def test_inverted_flag_in_the_environment_file(
+    tmp_path: Path, reader: str, lost: bool
+) -> None:
+    text = _flag_workflow(_TO_ENV, reader)
+    found = audit_project(tmp_path, {CI: text})
+    assert any(f[0] == "QG102" and f[3] for f in found) is lost
+
+
+def test_flag_never_set_true_first_is_no_pass_flag(tmp_path: Path) -> None:
+    # `OK=false` alone in a branch, never cleared first: a setting, not a tally
+    script = _BY_TEST.replace("PASSED=true\n", "").replace("PASSED", "OK")
+    text = _flag_workflow(script, _SHOWN.replace("passed", "ok"))
+    found = audit_project(tmp_path, {CI: text})
+    assert [f for f in found if f[0] == "QG101"] == []

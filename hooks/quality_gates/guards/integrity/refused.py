@@ -77,6 +77,7 @@ def never_run(
         return []
     refusal = min(refusals, key=lambda item: item.line)
     taken = {f.line for f in found if f.rule in _LOST and fails(f)}
+    taken |= {refusal.line for refusal in refusals}  # said there already
     out: list[Finding] = []
     for item in listed:
         if item.line in taken:

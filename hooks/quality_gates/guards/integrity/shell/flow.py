@@ -208,15 +208,15 @@ class Walker:
         flow = self.last_flow(root)
         self.fails_step(flow.carriers())  # the step keeps the script's last status
         self.result.last = flow.carriers()
-        for node, name in flags.unread_flags(root, self.source):
+        for node, name, sinks in flags.unread_flags(root, self.source):
             if tests_a_gate(node):
                 continue  # `if ! bash -n "$f"; then FAIL=1`: judged with its gate
             gate = Gate(node.start_point[0], short(node, self.source), name)
             detail = (
                 f"`{gate.text}` records a finding in `${name}`, which nothing "
-                "fails on (no `exit $" + name + "`)"
+                "in the script fails on"
             )
-            self.hit("QG101", gate, detail)
+            self.hit("QG101", gate, detail, sinks=sinks)
         return self.result
 
     def last_flow(self, root: Node) -> Flow:
@@ -840,6 +840,7 @@ class Walker:
             self.observe(gates)  # `|| FAILED=1` ... `[ -z "$FAILED" ] || exit 1`
             return
         kept = tuple(s for s in sinks if not s.startswith("var:"))
+        kept += tuple(s for v in variables for s in failure_sinks.carried(v, after))
         rule = "QG102" if judged is Verdict.ECHOES else "QG101"
         said = " ".join(text(node) for node in recorders)
         why = _FALLS_BACK_WHY if _FALLS_BACK.search(said) else ""
