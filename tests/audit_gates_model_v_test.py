@@ -7,6 +7,9 @@ the real black and isort run where their own behaviour decides.
 
 from __future__ import annotations
 
+import subprocess  # nosec B404 - fixed argument lists
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -229,3 +232,108 @@ def test_flag_never_set_true_first_is_no_pass_flag(tmp_path: Path) -> None:
     text = _flag_workflow(script, _SHOWN.replace("passed", "ok"))
     found = audit_project(tmp_path, {CI: text})
     assert [f for f in found if f[0] == "QG101"] == []
+
+
+# ---- a local pre-commit hook whose inline Python cannot fail ---------------
+
+_DOCSTRINGS = """
+import ast
+import sys
+
+missing = []
+for path in sys.argv[1:]:
+    tree = ast.parse(open(path).read())
+    for node in ast.walk(tree):
+        # 'assert' in a string, visit_Assert: no way to fail
+        if isinstance(node, ast.FunctionDef) and not ast.get_docstring(node):
+            missing.append(f"{path}:{node.lineno} {node.name}")
+if missing:
+    print("functions without a docstring:")
+    print("\\n".join(missing))
+<FAIL>
+"""
+
+
+def _hook(code: str, name: str = "Docstring check", extra: str = "") -> str:
+    body = textwrap.indent(code.strip("\n"), " " * 12)
+    return (
+        "repos:\n  - repo: local\n    hooks:\n      - id: docstrings\n"
+        f"        name: {name}\n        entry: python\n        language: system\n"
+        f"        types: [python]\n{extra}        args:\n          - -c\n"
+        f"          - |\n{body}\n"
+    )
+
+
+def _code(fail: str) -> str:
+    return _DOCSTRINGS.replace("<FAIL>", fail)
+
+
+def _status(tmp_path: Path, code: str) -> int:
+    """Run the hook's code as pre-commit would: python -c CODE FILES."""
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f():\n    return 1\n")
+    run = [sys.executable, "-c", code, str(sample)]
+    return subprocess.run(run, check=False, capture_output=True).returncode  # nosec
+
+
+@pytest.mark.parametrize(
+    ("fail", "lost"),
+    [
+        ("# only warn", True),
+        ("sys.exit(0)", True),
+        ("    sys.exit(1)", False),
+        ("assert not missing", False),
+        ("raise SystemExit(len(missing))", False),
+    ],
+)
+def test_inline_python_hook_that_only_reports_is_lost(
+    tmp_path: Path, fail: str, lost: bool
+) -> None:
+    code = _code(fail)
+    text = _hook(code)
+    found = audit_project(tmp_path, {".pre-commit-config.yaml": text})
+    hits = [(r, ln, f) for r, _, ln, f, _ in found if r == "QG102"]
+    assert hits == ([("QG102", line_of(text, "if missing:"), True)] if lost else [])
+    # the real python agrees: only the twins exit non-zero on a finding
+    assert (_status(tmp_path, code) == 0) is lost
+
+
+def test_inline_python_hook_entry_on_one_line(tmp_path: Path) -> None:
+    entry = (
+        'python -c \'import sys; bad = [f for f in sys.argv[1:] if "pdb" in '
+        "open(f).read()]; print(bad)'"
+    )
+    text = (
+        "repos:\n  - repo: local\n    hooks:\n      - id: no-pdb\n"
+        f"        name: Check for pdb\n        entry: {entry}\n"
+        "        language: system\n"
+    )
+    found = audit_project(tmp_path, {".pre-commit-config.yaml": text})
+    # it tests nothing it could fail on: a note
+    assert [(r, ln, f) for r, _, ln, f, _ in found] == [
+        ("QG102", line_of(text, "entry:"), False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "expected"),
+    [
+        # shown by design: a warning the project chose
+        ("Docstring check", "        verbose: true\n", False),
+        # not named for checking: a helper, not a check
+        ("List functions", "", None),
+    ],
+)
+def test_inline_python_hook_twins(
+    tmp_path: Path, name: str, extra: str, expected: bool | None
+) -> None:
+    text = _hook(_code("# only warn"), name, extra)
+    found = audit_project(tmp_path, {".pre-commit-config.yaml": text})
+    hits = [f for r, _, _, f, _ in found if r == "QG102"]
+    assert hits == ([] if expected is None else [expected])
+
+
+def test_inline_python_hook_that_does_not_parse_is_not_judged(tmp_path: Path) -> None:
+    text = _hook("if missing print('x')")
+    found = audit_project(tmp_path, {".pre-commit-config.yaml": text})
+    assert [f for f in found if f[0] == "QG102"] == []
