@@ -7,6 +7,7 @@ the real black and isort run where their own behaviour decides.
 
 from __future__ import annotations
 
+import shutil
 import subprocess  # nosec B404 - fixed argument lists
 import sys
 import textwrap
@@ -337,3 +338,74 @@ def test_inline_python_hook_that_does_not_parse_is_not_judged(tmp_path: Path) ->
     text = _hook("if missing print('x')")
     found = audit_project(tmp_path, {".pre-commit-config.yaml": text})
     assert [f for f in found if f[0] == "QG102"] == []
+
+
+# ---- `--diff` without `--check`, and the formatter's own configuration -----
+
+_UNSORTED = "import sys\nimport os\n\nx=1\nprint(os, sys, x)\n"
+_BLACK_CHECKS = "[tool.black]\ncheck = true\n"
+_ISORT_CHECKS = "[tool.isort]\ncheck = true\n"
+
+
+def _lint_step(command: str) -> str:
+    return _jobs("""
+        lint:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Lint
+              run: <COMMAND>
+        """.replace("<COMMAND>", command))
+
+
+def _tool_status(tmp_path: Path, tool: str, config: str) -> int:
+    """Run the real formatter with ``--diff`` on an unformatted file."""
+    folder = tmp_path / f"run-{tool}"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text(config)
+    (folder / "bad.py").write_text(_UNSORTED)
+    program = shutil.which(tool) or str(Path(sys.executable).parent / tool)
+    run = [program, "--diff", "bad.py"]
+    done = subprocess.run(run, cwd=folder, check=False, capture_output=True)  # nosec
+    return done.returncode
+
+
+@pytest.mark.parametrize(
+    ("tool", "config", "lost"),
+    [
+        ("black", "", True),
+        # black reads every option from [tool.black]: `check = true` checks
+        ("black", _BLACK_CHECKS, False),
+        # isort takes `check` from its command line only
+        ("isort", _ISORT_CHECKS, True),
+        ("isort", "", True),
+    ],
+)
+def test_diff_only_formatter_and_its_configuration(
+    tmp_path: Path, tool: str, config: str, lost: bool
+) -> None:
+    text = _lint_step(f"{tool} --diff .")
+    files = {CI: text, "pyproject.toml": config or "[project]\nname = 'x'\n"}
+    rules = gate_rules(audit_project(tmp_path, files))
+    assert (("QG106", CI, line_of(text, "--diff"), True) in rules) is lost
+    # the real tool: black under `check = true` exits 1 on a file it would
+    # change; isort refuses a configuration that sets `check` (it stops with
+    # an error whatever the files say), so `--diff` alone never checks
+    status = _tool_status(tmp_path, tool, config)
+    if tool == "black":
+        assert (status == 0) is lost
+    if tool == "isort" and config:
+        assert status != 0
+
+
+def test_diff_only_in_tox_and_make_under_black_check(tmp_path: Path) -> None:
+    tox = "[tox]\nenvlist = lint\n[testenv:lint]\ncommands =\n    black --diff src\n"
+    make = "lint:\n\tblack --diff src\n"
+    files = {"tox.ini": tox, "Makefile": make, "pyproject.toml": _BLACK_CHECKS}
+    assert gate_rules(audit_project(tmp_path, files)) == []
+    files["pyproject.toml"] = "[tool.black]\nline-length = 100\n"
+    (tmp_path / "plain").mkdir()
+    rules = gate_rules(audit_project(tmp_path / "plain", files))
+    assert [(r, p) for r, p, _, _ in rules] == [
+        ("QG106", "Makefile"),
+        ("QG106", "tox.ini"),
+    ]

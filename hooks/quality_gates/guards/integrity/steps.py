@@ -24,6 +24,7 @@ from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
     consumers,
     expressions,
+    formatchecks,
     gatecmd,
     matrix,
     packagescripts,
@@ -256,6 +257,7 @@ class Auditor:
         self.lines = lines
         self.local = local or {}
         self.packages = packages or PackageScripts(None)
+        self.config_checks = formatchecks.read(self.packages.root)
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.pending: list[Pending] = []
@@ -501,6 +503,7 @@ class Auditor:
             fixing=self.autofix,
             package_fixes=functools.partial(self.packages.fixes, workdir),
             package_checks=functools.partial(self.packages.checks, workdir),
+            config_checks=self.config_checks,
         )
 
     def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:

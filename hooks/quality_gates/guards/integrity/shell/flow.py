@@ -129,6 +129,7 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
+        self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
 
     # ---- results -------------------------------------------------------
 
@@ -394,7 +395,8 @@ class Walker:
         )
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
-        if check is None and self.context and gatecmd.shows_diff_only(words):
+        diff_only = gatecmd.shows_diff_only(words, self.config_checks)
+        if check is None and self.context and diff_only:
             self.diff_only(node, words)
         if check is None or (
             check.strength == "context" and failure_sinks.to_summary(node)
@@ -497,6 +499,7 @@ class Walker:
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks
+        inner.config_checks = self.config_checks
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
