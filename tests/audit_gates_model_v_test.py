@@ -87,6 +87,28 @@ def test_key_written_twice_refuses_the_workflow_and_its_checks(
     assert any(r[0] == "QG109" for r in rules)
 
 
+def test_refused_workflow_step_already_lost_is_one_finding(tmp_path: Path) -> None:
+    text = _jobs(
+        """
+        test:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Tests
+              continue-on-error: true
+              run: |
+                pytest -q
+                mypy src
+            - name: Deploy
+              if: secrets.TOKEN
+              run: ./deploy.sh
+        """
+    )
+    rules = gate_rules(audit_project(tmp_path, {CI: text}))
+    # the step's `continue-on-error` already reports both of its checks lost
+    assert [r for r in rules if r[0] == "QG107"] == []
+    assert ("QG105", CI, line_of(text, "continue-on-error"), True) in rules
+
+
 def test_workflow_that_does_not_parse_is_reported_once(tmp_path: Path) -> None:
     text = _jobs("""
         test:

@@ -38,6 +38,7 @@ class Listed:
     where: str
     text: str
     named: bool  # a checker by its own name (False: by its step's name only)
+    span: tuple[int, int] = (0, 0)  # its step's first and last line
 
 
 def step_checks(
@@ -52,6 +53,7 @@ def step_checks(
     A step whose check is an action, an input the action runs as a script,
     or a ``bash -c`` inside its script is listed at its first line.
     """
+    span = (line_of(step), int(step.end_mark.line))
     if run is not None and gates:
         return [
             Listed(
@@ -59,10 +61,11 @@ def step_checks(
                 where,
                 gate.text,
                 gate.strength == "named",
+                span,
             )
             for gate in gates
         ]
-    return [Listed(line_of(step), where, "", True)]
+    return [Listed(line_of(step), where, "", True, span)]
 
 
 def never_run(
@@ -71,16 +74,19 @@ def never_run(
     """QG107 for each listed check of a refused workflow not already reported lost.
 
     A check whose loss a failing finding already reports where it runs
-    (``pytest || true``) is one lost check: it is not reported twice.
+    (``pytest || true``), or in its step (``continue-on-error: true``; for
+    an action, any), is one lost check: it is not reported twice.
     """
     if not refusals:
         return []
     refusal = min(refusals, key=lambda item: item.line)
-    taken = {f.line for f in found if f.rule in _LOST and fails(f)}
-    taken |= {refusal.line for refusal in refusals}  # said there already
+    lost = [f for f in found if f.rule in _LOST and fails(f)]
+    taken = {f.line for f in lost} | {refusal.line for refusal in refusals}
     out: list[Finding] = []
     for item in listed:
-        if item.line in taken:
+        first, last = item.span
+        whole = [f for f in lost if (f.rule == "QG105" or not item.text)]
+        if item.line in taken or any(first <= f.line <= last for f in whole):
             continue
         taken.add(item.line)
         what = f"`{item.text}` " if item.text else ""
