@@ -431,3 +431,14 @@ def test_diff_only_in_tox_and_make_under_black_check(tmp_path: Path) -> None:
         ("QG106", "Makefile"),
         ("QG106", "tox.ini"),
     ]
+
+
+def test_inline_python_hook_already_reported_is_one_finding(tmp_path: Path) -> None:
+    entry = "python -c 'import subprocess; subprocess.run([\"flake8\", \"src\"])'"
+    text = (
+        "repos:\n  - repo: local\n    hooks:\n      - id: lint\n"
+        f"        name: Lint\n        entry: {entry}\n        language: system\n"
+    )
+    found = audit_project(tmp_path, {".pre-commit-config.yaml": text})
+    # subprocess.run without check=True loses flake8's status: that finding only
+    assert [r for r, *_ in found] == ["QG117"]

@@ -50,7 +50,7 @@ def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
         off = script_audit.fail_off_flag(arg) if node is not None and arg else None
         if node is not None and off is not None:
             found.append(finding("QG106", path, line_of(node), f"{where}: `{off[1]}`"))
-    return found + inline_python(path, lines, hook)
+    return found or inline_python(path, lines, hook)  # one finding per lost check
 
 
 def dependencies(root: yaml.Node | None) -> list[str]:
