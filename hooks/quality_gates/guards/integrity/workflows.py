@@ -240,9 +240,6 @@ def audit_workflow(
 ) -> FileAudit:
     """Every finding of one ``.github/workflows/*.yml`` file."""
     root, problems = _parse(path, text, "workflow")
-    broken = root is None
-    if broken:
-        root = _read_before(text, problems)
     if root is None:
         return FileAudit(problems)
     auditor = Auditor(path, text.lines, local, packages)
@@ -259,41 +256,8 @@ def audit_workflow(
     refusals = [f for f in auditor.findings if f.rule == "QG109"]
     found = auditor.findings
     auditor.findings += refused.never_run(path, refusals, auditor.listed, found)
-    if broken:  # what follows the error (a step reading a report) is unknown
-        return _never_run(path, problems, auditor)
     auditor.findings += permissions.audit(path, root, jobs)
     return FileAudit(auditor.findings, auditor.notes)
-
-
-def _never_run(path: str, problems: list[Finding], auditor: Auditor) -> FileAudit:
-    """QG109, the pins, and each check before the error as never running."""
-    pins = [f for f in auditor.findings if f.rule == "QG110"]
-    never = refused.never_run(path, problems, auditor.listed, [])
-    return FileAudit([*problems, *pins, *never])
-
-
-def _read_before(text: Text, problems: list[Finding]) -> yaml.Node | None:
-    """Compose the lines before a syntax error: the jobs the file lists there.
-
-    The reader stops where it can go no further, which may be past the line
-    that broke the file (a block scalar ended early by a line at column 0):
-    the lines before each error are read again, a few times.
-    """
-    if text.problem or len(problems) != 1:
-        return None
-    end = problems[0].line
-    for _ in range(_RETRIES):
-        if end <= 1:
-            return None
-        parsed = yamlnodes.compose("\n".join(text.lines[: end - 1]))
-        if not parsed.error:
-            jobs = value(parsed.root, "jobs")
-            return parsed.root if isinstance(jobs, yaml.MappingNode) else None
-        end = min(parsed.line, end - 1)
-    return None
-
-
-_RETRIES = 5
 
 
 def audit_action(
