@@ -26,7 +26,8 @@ RULES = catalogue(
         "failure-echoed",
         "error",
         "a gate whose failure goes to `echo`/`printf` only (`|| echo ...`, "
-        "`if ! gate; then echo ...; fi`) with no `exit 1` after it",
+        "`if ! gate; then echo ...; fi`) with no `exit 1` after it, or a "
+        "pre-commit hook's inline Python that only prints what it finds",
         "echo exits 0: the failure becomes a log line nobody reads and the step passes",
         "remove `|| echo`, or fail after the message: `|| { echo msg; exit 1; }`",
     ),
