@@ -59,6 +59,7 @@ from quality_gates.guards.integrity.shell.compound import (
     strands,
     tests_a_gate,
 )
+from quality_gates.guards.integrity.shell.doomed import doomed, doomed_from
 from quality_gates.guards.integrity.shell.fallbacks import Verdict, verdict
 from quality_gates.guards.integrity.shell.parse import (
     ParseFailure,
@@ -255,6 +256,9 @@ class Walker:
                 self.hidden(gates, branch_verdict(branches), how, branches, following)
                 return
             self.observe(gates)
+            return
+        if doomed_from(following):
+            self.observe(gates)  # `diag; exit 1`: the step fails whatever it returns
             return
         words = parse.words(following) if following.type == "command" else []
         for gate in gates:
@@ -555,7 +559,7 @@ class Walker:
                 lost = _producer(part, self.source)
             if self.state.pipefail or self.swallowing:
                 last += lost
-            elif self.pipestatus or teed:
+            elif self.pipestatus or teed or doomed(node):
                 self.observe(lost)
             else:
                 for gate in lost:
@@ -833,8 +837,8 @@ class Walker:
         it forward; one that records it in an output, the environment file or
         a file leaves a hit that stands only if nothing consumes the sink.
         """
-        if judged in (Verdict.FAILS, Verdict.MAY_FAIL):
-            self.observe(gates)
+        if judged in (Verdict.FAILS, Verdict.MAY_FAIL) or doomed(end):
+            self.observe(gates)  # handled, or `exit 1` comes whatever it returns
             return
         after = self.source[end.end_byte :].decode(errors="replace")
         sinks = failure_sinks.sinks(recorders)
