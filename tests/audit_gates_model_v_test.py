@@ -88,8 +88,7 @@ def test_key_written_twice_refuses_the_workflow_and_its_checks(
 
 
 def test_refused_workflow_step_already_lost_is_one_finding(tmp_path: Path) -> None:
-    text = _jobs(
-        """
+    text = _jobs("""
         test:
           runs-on: ubuntu-latest
           steps:
@@ -101,8 +100,7 @@ def test_refused_workflow_step_already_lost_is_one_finding(tmp_path: Path) -> No
             - name: Deploy
               if: secrets.TOKEN
               run: ./deploy.sh
-        """
-    )
+        """)
     rules = gate_rules(audit_project(tmp_path, {CI: text}))
     # the step's `continue-on-error` already reports both of its checks lost
     assert [r for r in rules if r[0] == "QG107"] == []
@@ -434,7 +432,7 @@ def test_diff_only_in_tox_and_make_under_black_check(tmp_path: Path) -> None:
 
 
 def test_inline_python_hook_already_reported_is_one_finding(tmp_path: Path) -> None:
-    entry = "python -c 'import subprocess; subprocess.run([\"flake8\", \"src\"])'"
+    entry = 'python -c \'import subprocess; subprocess.run(["flake8", "src"])\''
     text = (
         "repos:\n  - repo: local\n    hooks:\n      - id: lint\n"
         f"        name: Lint\n        entry: {entry}\n        language: system\n"
