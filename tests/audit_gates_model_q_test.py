@@ -1,0 +1,67 @@
+"""audit-gates on the residual misses and false findings of the scored corpora.
+
+Not blind: each case is the general form of a lost check (or of an honest
+step the audit took for one) met in bench/audit_corpus_21g/_21h/_21i, beside
+the twin that differs in the one thing that decides.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from audit_gates_model_i_test import _jobs
+from audit_gates_model_test import audit_project, gate_rules, line_of
+
+CI = ".github/workflows/ci.yml"
+
+
+def _found(tmp_path: Path, text: str) -> list[tuple[str, str, int, bool]]:
+    return gate_rules(audit_project(tmp_path, {CI: text}))
+
+
+# ---- a ZAP scan that files an issue and passes whatever it finds -------------
+
+_ZAP = """
+zap:
+  runs-on: ubuntu-latest
+  steps:
+    - uses: actions/checkout@v4
+    - name: ZAP Baseline Scan
+      uses: zaproxy/ACTION@v0.10.0
+      <WITH>
+"""
+
+
+@pytest.mark.parametrize("action", ["action-baseline", "action-full-scan"])
+@pytest.mark.parametrize(
+    ("given", "rule"),
+    [
+        ("with:\n  target: https://example.org\n  fail_action: false", "QG106"),
+        ("with:\n  target: https://example.org\n  fail_action: true", None),
+        ("with:\n  target: https://example.org", None),
+    ],
+    ids=["fail-action-false", "fail-action-true", "default"],
+)
+def test_a_zap_scan_told_not_to_fail(
+    tmp_path: Path, action: str, given: str, rule: str | None
+) -> None:
+    text = _jobs(_ZAP.replace("ACTION", action), WITH=given)
+    expected = [(rule, CI, line_of(text, "fail_action"), True)] if rule else []
+    assert _found(tmp_path, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "rule"),
+    [("fail_action: true", "QG105"), ("fail_action: false", None)],
+    ids=["failing-scan", "reporting-scan"],
+)
+def test_continue_on_error_loses_only_a_failing_zap_scan(
+    tmp_path: Path, given: str, rule: str | None
+) -> None:
+    """At its default the scan passes anyway: continue-on-error loses nothing."""
+    body = f"with:\n  target: https://example.org\n  {given}\ncontinue-on-error: true"
+    text = _jobs(_ZAP.replace("ACTION", "action-baseline"), WITH=body)
+    found = [f for f in _found(tmp_path, text) if f[0] == "QG105"]
+    expected = [(rule, CI, line_of(text, "continue-on-error"), True)] if rule else []
+    assert found == expected
