@@ -65,3 +65,31 @@ def test_continue_on_error_loses_only_a_failing_zap_scan(
     found = [f for f in _found(tmp_path, text) if f[0] == "QG105"]
     expected = [(rule, CI, line_of(text, "continue-on-error"), True)] if rule else []
     assert found == expected
+
+
+# ---- find -exec CMD {} \; where CMD is a check by its target's name ----------
+
+_DEMO = '\tfind pkg -name "*.py" \\\n\t\t-exec echo ==== {} ==== \\; -exec python {} END\n'
+
+
+@pytest.mark.parametrize(
+    ("target", "end", "expected"),
+    [
+        ("demotest", "\\;", [("QG117", "Makefile", 2, False)]),
+        ("demotest", "+", []),
+        ("listing", "\\;", []),
+    ],
+    ids=["test-target-semicolon", "test-target-plus", "no-check-target"],
+)
+def test_find_exec_runs_a_check_by_its_target_name(
+    tmp_path: Path, target: str, end: str, expected: list[tuple[str, str, int, bool]]
+) -> None:
+    """``\\;`` throws each run's status away (a note: a check by name only)."""
+    makefile = f"{target}:\n" + _DEMO.replace("END", end)
+    assert gate_rules(audit_project(tmp_path, {"Makefile": makefile})) == expected
+
+
+def test_find_exec_of_a_named_checker_still_fails(tmp_path: Path) -> None:
+    makefile = 'demotest:\n\tfind tests -name "test_*.py" -exec pytest {} \\;\n'
+    found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
+    assert found == [("QG117", "Makefile", 2, True)]

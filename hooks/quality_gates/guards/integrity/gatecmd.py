@@ -140,6 +140,30 @@ def exec_part(tokens: list[str]) -> tuple[list[str], str]:
     return [], ""
 
 
+_EXEC_FLAGS = ("-exec", "-execdir", "-ok", "-okdir")
+_EXEC_ENDS = (";", "\\;", "+")
+
+
+def exec_parts(tokens: list[str]) -> list[tuple[list[str], str]]:
+    r"""Every command ``find`` runs: ``-exec echo {} \; -exec python {} \;``.
+
+    Each with its end (``;`` or ``+``), ``{}`` left out.
+    """
+    parts: list[tuple[list[str], str]] = []
+    index = 0
+    while index < len(tokens):
+        if tokens[index] not in _EXEC_FLAGS:
+            index += 1
+            continue
+        stop = index + 1
+        while stop < len(tokens) and tokens[stop] not in _EXEC_ENDS:
+            stop += 1
+        end = tokens[stop] if stop < len(tokens) else ";"
+        parts.append(([t for t in tokens[index + 1 : stop] if t != "{}"], end))
+        index = stop + 1
+    return parts
+
+
 def _after_timeout(tokens: list[str]) -> list[str]:
     rest = [t for t in tokens[1:] if not t.startswith("-")]
     return rest[1:]

@@ -475,12 +475,14 @@ class Walker:
             )
             or inner_scripts.shell_c(node, words, self.walk_inner)
             or inner_scripts.python_c(node, words, self.source)
-            or inner_scripts.find_exec(node, words, self.source)
+            or inner_scripts.find_exec(node, words, self.source, self.context)
         )
         if found is None:
             return None
         self.gates += found.gates
-        self.named += found.gates
+        self.named += found.gates - sum(
+            gate.strength != "named" for gate, _ in found.lost
+        )
         self.result.hits += found.result.hits
         self.result.observed |= found.result.observed
         self.result.named_seen |= found.result.named_seen
