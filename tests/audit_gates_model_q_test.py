@@ -93,3 +93,60 @@ def test_find_exec_of_a_named_checker_still_fails(tmp_path: Path) -> None:
     makefile = 'demotest:\n\tfind tests -name "test_*.py" -exec pytest {} \\;\n'
     found = gate_rules(audit_project(tmp_path, {"Makefile": makefile}))
     assert found == [("QG117", "Makefile", 2, True)]
+
+
+# ---- a step or job named in a language with accents -------------------------
+
+_MONITORING = """
+monitoring:
+  if: ${{ github.event.workflow_run.outputs.monitoring == 'true' }}
+  runs-on: ubuntu-latest
+  steps:
+    - name: NAME
+      run: ./scripts/prometheus_status.sh || true
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Vérification de Prometheus", ["QG101", "QG107"]),
+        ("Verification de Prometheus", ["QG101", "QG107"]),
+        ("Démarrage de Prometheus", []),
+    ],
+    ids=["accented-check", "plain-check", "accented-start"],
+)
+def test_an_accented_name_says_what_the_step_does(
+    tmp_path: Path, name: str, expected: list[str]
+) -> None:
+    text = _jobs(_MONITORING.replace("NAME", name), top="on: [workflow_run]\n")
+    assert sorted(f[0] for f in _found(tmp_path, text)) == expected
+
+
+# ---- a request piped into grep: the grep fails on what a failure prints ------
+
+_PROBE = """
+monitoring:
+  runs-on: ubuntu-latest
+  steps:
+    - name: Check Prometheus
+      run: |
+        <SCRIPT>
+"""
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("curl -s http://localhost:9090/api/v1/status | grep prometheus", []),
+        ("wget -qO- http://localhost:9090/ready | grep -c ready", []),
+        ("curl -s http://localhost:9090/api/v1/status | tee s.json", ["QG112"]),
+    ],
+    ids=["curl-grep", "wget-grep-count", "curl-tee"],
+)
+def test_a_request_piped_into_grep_keeps_its_failure(
+    tmp_path: Path, script: str, expected: list[str]
+) -> None:
+    """curl writes nothing on a failed request; grep exits 1 on no input."""
+    text = _jobs(_PROBE, SCRIPT=script)
+    assert [f[0] for f in _found(tmp_path, text)] == expected

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 
 from quality_gates.guards.integrity import catalogue as cat
 
@@ -716,8 +717,10 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
 
     A step that builds in order to ship ("Build and push the image"), or any
     step of a job that ships (deploy, publish, release), delivers: its build
-    checks nothing, unless the name also says it tests.
+    checks nothing, unless the name also says it tests.  Names are read
+    without their accents: ``Vérification de Prometheus`` verifies.
     """
+    step, job = _unaccented(step), _unaccented(job)
     if SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step):
         return ""
     if _FOR_ANALYSIS.search(step) or _names_logs(step):
@@ -728,6 +731,14 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     if delivery_job:
         both = BUILD_WORDS.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
+
+
+def _unaccented(name: str) -> str:
+    """``Vérification`` -> ``Verification``: the letters without their marks."""
+    if name.isascii():
+        return name
+    split = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in split if not unicodedata.combining(c))
 
 
 def target_context(target: str) -> str:

@@ -551,7 +551,7 @@ class Walker:
                 lost = _producer(part, self.source)
             if self.state.pipefail or self.swallowing:
                 last += lost
-            elif self.pipestatus or teed:
+            elif self.pipestatus or teed or _grepped_request(parts, index, negated):
                 self.observe(lost)
             else:
                 for gate in lost:
@@ -1032,6 +1032,20 @@ def _part_words(part: Node) -> list[str]:
     if body is None or body.type != "command":
         return []
     return parse.words(body)
+
+
+def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:
+    """``curl -s URL | grep PATTERN``: a failed request prints nothing, so grep fails.
+
+    curl and wget write nothing to stdout when the request fails (no
+    answer, or an HTTP error under ``--fail``), and grep exits 1 on empty
+    input whatever its pattern: the grep's status carries the request's.
+    """
+    if negated or index != len(parts) - 2:
+        return False
+    words, last = _part_words(parts[index]), _part_words(parts[-1])
+    request = words[:1] in (["curl"], ["wget"])
+    return request and last[:1] != [] and last[0] in _GREPS
 
 
 def _greps(last: Node, negated: bool) -> bool:
