@@ -310,6 +310,7 @@ class Auditor:
         uses = scalar(value(step, "uses")) or ""
         scanner = _GATE_ACTION.search(uses.split("@")[0])
         reports = tuple(f"file:{name}" for name in _output_input(step))
+        why = place.demotion(job.workflow, job.name) or _manual(step, job)
         for key, (key_node, node) in mapping(value(step, "with")).items():
             off = _FAIL_OFF_INPUTS.get(key)
             if scanner and off and (scalar(node) or "").strip().lower() == off:
@@ -317,10 +318,10 @@ class Auditor:
                 line = line_of(key_node)
                 if reports:  # the report may still be judged further on
                     self.pending.append(
-                        Pending(job.key, index, reports, "QG106", line, detail, "")
+                        Pending(job.key, index, reports, "QG106", line, detail, why)
                     )
                 else:
-                    self.add("QG106", line, detail)
+                    self.add("QG106", line, detail, why)
         self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
 
