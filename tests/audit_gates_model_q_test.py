@@ -150,3 +150,40 @@ def test_a_request_piped_into_grep_keeps_its_failure(
     """curl writes nothing on a failed request; grep exits 1 on no input."""
     text = _jobs(_PROBE, SCRIPT=script)
     assert [f[0] for f in _found(tmp_path, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("top", "fails"),
+    [("on: [workflow_dispatch]\n", False), ("on: [push, workflow_dispatch]\n", True)],
+    ids=["by-hand-only", "on-push"],
+)
+def test_a_scan_told_not_to_fail_is_a_note_when_run_by_hand(
+    tmp_path: Path, top: str, fails: bool
+) -> None:
+    given = "with:\n  target: https://example.org\n  fail_action: false"
+    text = _jobs(_ZAP.replace("ACTION", "action-full-scan"), top=top, WITH=given)
+    assert _found(tmp_path, text) == [("QG106", CI, line_of(text, "fail_"), fails)]
+
+
+# ---- a health endpoint asked without --fail, its failure dropped --------------
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("curl -sS ${N8N_BASE_URL}/rest/ping || true", [("QG101", False)]),
+        ("curl -sS https://n8n.example.net/healthz || true", [("QG101", False)]),
+        ("curl -sS https://n8n.example.net/api/items || true", []),
+        ("curl -sS -o ping.json https://n8n.example.net/ping || true", []),
+        ("curl -sS ${N8N_BASE_URL}/rest/ping", []),
+    ],
+    ids=["ping-env-url", "healthz", "data-url", "saved", "kept"],
+)
+def test_a_health_url_asked_in_a_smoke_step_is_a_probe(
+    tmp_path: Path, script: str, expected: list[tuple[str, bool]]
+) -> None:
+    """A note: curl without ``--fail`` fails only when nothing answers."""
+    text = _jobs(_PROBE.replace("Check Prometheus", "n8n ping"), SCRIPT=script)
+    text = text.replace("monitoring:", "smoke:")
+    found = [(f[0], f[3]) for f in _found(tmp_path, text)]
+    assert found == expected

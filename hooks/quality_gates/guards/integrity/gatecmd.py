@@ -537,7 +537,12 @@ def http_probe(head: str, args: list[str]) -> bool:
     So is, less surely, a request to a local service whose answer is only
     shown (``_local_probe``).
     """
-    return _strict_probe(head, args) or (head == "curl" and _local_probe(args))
+    return _strict_probe(head, args) or (head == "curl" and _shown_probe(args))
+
+
+def _shown_probe(args: list[str]) -> bool:
+    """A request whose answer is only shown: to a local service or a health URL."""
+    return _local_probe(args) or _health_probe(args)
 
 
 def _shown_request(tokens: list[str]) -> bool:
@@ -550,7 +555,7 @@ def _shown_request(tokens: list[str]) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens or _head(tokens[0]) != "curl":
         return False
-    return not _strict_probe("curl", tokens[1:]) and _local_probe(tokens[1:])
+    return not _strict_probe("curl", tokens[1:]) and _shown_probe(tokens[1:])
 
 
 def _failing_request(tokens: list[str]) -> bool:
@@ -598,6 +603,24 @@ def _local_probe(args: list[str]) -> bool:
     """
     local = any(_LOCAL_URL.match(a) for a in args)
     return local and not any(_SAVES.match(a) for a in args)
+
+
+# A URL whose path names a liveness endpoint: ``/health``, ``/rest/ping``.
+_HEALTH_URL = re.compile(
+    r"^['\"]?\S*/(ping|health|healthz|healthcheck|livez|readyz|alive)"
+    r"/?['\"]?$",
+    re.IGNORECASE,
+)
+
+
+def _health_probe(args: list[str]) -> bool:
+    """``curl -sS https://n8n.example.net/rest/ping``: a service's health, asked.
+
+    The endpoint exists to say whether the service answers; its answer,
+    only shown, is not data the job goes on with.
+    """
+    health = any(_HEALTH_URL.match(a) for a in args)
+    return health and not any(_SAVES.match(a) for a in args)
 
 
 def _asks_local(tokens: list[str]) -> bool:
