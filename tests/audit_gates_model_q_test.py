@@ -69,7 +69,9 @@ def test_continue_on_error_loses_only_a_failing_zap_scan(
 
 # ---- find -exec CMD {} \; where CMD is a check by its target's name ----------
 
-_DEMO = '\tfind pkg -name "*.py" \\\n\t\t-exec echo ==== {} ==== \\; -exec python {} END\n'
+_DEMO = (
+    '\tfind pkg -name "*.py" \\\n\t\t-exec echo ==== {} ==== \\; -exec python {} END\n'
+)
 
 
 @pytest.mark.parametrize(
@@ -185,5 +187,37 @@ def test_a_health_url_asked_in_a_smoke_step_is_a_probe(
     """A note: curl without ``--fail`` fails only when nothing answers."""
     text = _jobs(_PROBE.replace("Check Prometheus", "n8n ping"), SCRIPT=script)
     text = text.replace("monitoring:", "smoke:")
+    found = [(f[0], f[3]) for f in _found(tmp_path, text)]
+    assert found == expected
+
+
+# ---- a check's failure shown, then the script fails anyway --------------------
+
+_SHOW = 'curl -v "https://${APP_URL}/health" || true'
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        ("exit 1", []),
+        ("# the script fails here\nexit 2", []),
+        ("exit 0", [("QG101", False)]),
+        ('echo "health check failed"\nexit 1', []),
+        ('echo "done"', [("QG101", False)]),
+    ],
+    ids=[
+        "then-exit-1",
+        "comment-then-exit-2",
+        "then-exit-0",
+        "echo-then-exit-1",
+        "then-echo",
+    ],
+)
+def test_a_fallback_right_before_exit_1_loses_nothing(
+    tmp_path: Path, after: str, expected: list[tuple[str, bool]]
+) -> None:
+    """``curl -v URL || true; exit 1``: the diagnostic's failure fails the step."""
+    script = f"{_SHOW}\n{after}"
+    text = _jobs(_PROBE.replace("Check Prometheus", "Health check"), SCRIPT=script)
     found = [(f[0], f[3]) for f in _found(tmp_path, text)]
     assert found == expected

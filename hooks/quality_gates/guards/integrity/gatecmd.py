@@ -607,8 +607,7 @@ def _local_probe(args: list[str]) -> bool:
 
 # A URL whose path names a liveness endpoint: ``/health``, ``/rest/ping``.
 _HEALTH_URL = re.compile(
-    r"^['\"]?\S*/(ping|health|healthz|healthcheck|livez|readyz|alive)"
-    r"/?['\"]?$",
+    r"^['\"]?\S*/(ping|health|healthz|healthcheck|livez|readyz|alive)" r"/?['\"]?$",
     re.IGNORECASE,
 )
 

@@ -727,6 +727,8 @@ class Walker:
             following = items[position + 1]
             if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
                 judged = Verdict.FAILS  # `a || echo msg && exit 1`
+        if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and _then_fails(item):
+            judged = Verdict.FAILS  # `curl -v URL || true` then `exit 1`
         how = f"|| {short(item, self.source, 40)}"
         self.hidden(gates, judged, how, [item, *branches], item)
 
@@ -1033,6 +1035,25 @@ def _part_words(part: Node) -> list[str]:
     if body is None or body.type != "command":
         return []
     return parse.words(body)
+
+
+def _then_fails(item: Node) -> bool:
+    """``diagnose || true`` followed by ``exit 1``: the script fails anyway.
+
+    A command that only shows why a check failed, right before the script
+    fails on it (messages between), loses nothing by passing.
+    """
+    node = item
+    while node.parent is not None and node.parent.type == "list":
+        node = node.parent
+    after = node.next_named_sibling
+    while after is not None and (
+        after.type == "comment" or verdict(after) is Verdict.ECHOES
+    ):
+        after = after.next_named_sibling
+    words = parse.words(after) if after is not None and after.type == "command" else []
+    code = words[1] if words[:1] == ["exit"] and len(words) == 2 else "0"
+    return code.isdigit() and int(code) != 0
 
 
 def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:
