@@ -221,3 +221,18 @@ def test_a_fallback_right_before_exit_1_loses_nothing(
     text = _jobs(_PROBE.replace("Check Prometheus", "Health check"), SCRIPT=script)
     found = [(f[0], f[3]) for f in _found(tmp_path, text)]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("script", "fails"),
+    [("pytest || true", True), ("./ci/compose-config.sh || true", True)],
+    ids=["named-checker", "check-by-name"],
+)
+def test_only_a_probe_before_exit_1_is_a_diagnostic(
+    tmp_path: Path, script: str, fails: bool
+) -> None:
+    """``pytest || true`` or a script run as the check is no diagnostic."""
+    text = _jobs(
+        _PROBE.replace("Check Prometheus", "Tests"), SCRIPT=f"{script}\nexit 1"
+    )
+    assert _found(tmp_path, text) == [("QG101", CI, line_of(text, "|| true"), fails)]

@@ -727,7 +727,8 @@ class Walker:
             following = items[position + 1]
             if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
                 judged = Verdict.FAILS  # `a || echo msg && exit 1`
-        if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and _then_fails(item):
+        shows = all(gate.strength == "probe" for gate in gates)
+        if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and shows and _then_fails(item):
             judged = Verdict.FAILS  # `curl -v URL || true` then `exit 1`
         how = f"|| {short(item, self.source, 40)}"
         self.hidden(gates, judged, how, [item, *branches], item)
@@ -1040,8 +1041,9 @@ def _part_words(part: Node) -> list[str]:
 def _then_fails(item: Node) -> bool:
     """``diagnose || true`` followed by ``exit 1``: the script fails anyway.
 
-    A command that only shows why a check failed, right before the script
-    fails on it (messages between), loses nothing by passing.
+    A request that only shows a service's answer (``curl -v URL``, a probe
+    without ``--fail``) right before the script fails (messages between)
+    loses nothing by passing: it is the failure's diagnostic.
     """
     node = item
     while node.parent is not None and node.parent.type == "list":
