@@ -86,7 +86,7 @@ _DEMO = (
 def test_find_exec_runs_a_check_by_its_target_name(
     tmp_path: Path, target: str, end: str, expected: list[tuple[str, str, int, bool]]
 ) -> None:
-    """``\\;`` throws each run's status away (a note: a check by name only)."""
+    r"""``\;`` throws each run's status away (a note: a check by name only)."""
     makefile = f"{target}:\n" + _DEMO.replace("END", end)
     assert gate_rules(audit_project(tmp_path, {"Makefile": makefile})) == expected
 
@@ -149,7 +149,7 @@ monitoring:
 def test_a_request_piped_into_grep_keeps_its_failure(
     tmp_path: Path, script: str, expected: list[str]
 ) -> None:
-    """curl writes nothing on a failed request; grep exits 1 on no input."""
+    """A failed request writes nothing, and grep exits 1 on no input."""
     text = _jobs(_PROBE, SCRIPT=script)
     assert [f[0] for f in _found(tmp_path, text)] == expected
 

@@ -541,7 +541,7 @@ def http_probe(head: str, args: list[str]) -> bool:
 
 
 def _shown_probe(args: list[str]) -> bool:
-    """A request whose answer is only shown: to a local service or a health URL."""
+    """Tell a request whose answer is only shown: a local service, a health URL."""
     return _local_probe(args) or _health_probe(args)
 
 
