@@ -221,18 +221,3 @@ def test_a_fallback_right_before_exit_1_loses_nothing(
     text = _jobs(_PROBE.replace("Check Prometheus", "Health check"), SCRIPT=script)
     found = [(f[0], f[3]) for f in _found(tmp_path, text)]
     assert found == expected
-
-
-@pytest.mark.parametrize(
-    "script",
-    ["pytest || true", "./ci/compose-config.sh || true"],
-    ids=["named-checker", "check-by-name"],
-)
-def test_only_a_probe_before_exit_1_is_a_diagnostic(
-    tmp_path: Path, script: str
-) -> None:
-    """``pytest || true`` or a script run as the check is no diagnostic."""
-    text = _jobs(
-        _PROBE.replace("Check Prometheus", "Tests"), SCRIPT=f"{script}\nexit 1"
-    )
-    assert _found(tmp_path, text) == [("QG101", CI, line_of(text, "|| true"), True)]

@@ -59,6 +59,7 @@ from quality_gates.guards.integrity.shell.compound import (
     strands,
     tests_a_gate,
 )
+from quality_gates.guards.integrity.shell.doomed import doomed, doomed_from
 from quality_gates.guards.integrity.shell.fallbacks import Verdict, verdict
 from quality_gates.guards.integrity.shell.parse import (
     ParseFailure,
@@ -254,6 +255,9 @@ class Walker:
                 self.hidden(gates, branch_verdict(branches), how, branches, following)
                 return
             self.observe(gates)
+            return
+        if doomed_from(following):
+            self.observe(gates)  # `diag; exit 1`: the step fails whatever it returns
             return
         words = parse.words(following) if following.type == "command" else []
         for gate in gates:
@@ -552,8 +556,10 @@ class Walker:
                 lost = _producer(part, self.source)
             if self.state.pipefail or self.swallowing:
                 last += lost
-            elif self.pipestatus or teed or _grepped_request(parts, index, negated):
+            elif self.pipestatus or teed or doomed(node):
                 self.observe(lost)
+            elif _grepped_request(parts, index, negated):
+                self.observe(lost)  # grep fails on a failed request's silence
             else:
                 for gate in lost:
                     detail = (
@@ -727,9 +733,6 @@ class Walker:
             following = items[position + 1]
             if ops[position] == "&&" and verdict(following) is Verdict.FAILS:
                 judged = Verdict.FAILS  # `a || echo msg && exit 1`
-        shows = all(gate.strength == "probe" for gate in gates)
-        if judged in (Verdict.ECHOES, Verdict.SUCCEEDS) and shows and _then_fails(item):
-            judged = Verdict.FAILS  # `curl -v URL || true` then `exit 1`
         how = f"|| {short(item, self.source, 40)}"
         self.hidden(gates, judged, how, [item, *branches], item)
 
@@ -833,8 +836,8 @@ class Walker:
         it forward; one that records it in an output, the environment file or
         a file leaves a hit that stands only if nothing consumes the sink.
         """
-        if judged in (Verdict.FAILS, Verdict.MAY_FAIL):
-            self.observe(gates)
+        if judged in (Verdict.FAILS, Verdict.MAY_FAIL) or doomed(end):
+            self.observe(gates)  # handled, or `exit 1` comes whatever it returns
             return
         after = self.source[end.end_byte :].decode(errors="replace")
         sinks = failure_sinks.sinks(recorders)
@@ -1036,26 +1039,6 @@ def _part_words(part: Node) -> list[str]:
     if body is None or body.type != "command":
         return []
     return parse.words(body)
-
-
-def _then_fails(item: Node) -> bool:
-    """``diagnose || true`` followed by ``exit 1``: the script fails anyway.
-
-    A request that only shows a service's answer (``curl -v URL``, a probe
-    without ``--fail``) right before the script fails (messages between)
-    loses nothing by passing: it is the failure's diagnostic.
-    """
-    node = item
-    while node.parent is not None and node.parent.type == "list":
-        node = node.parent
-    after = node.next_named_sibling
-    while after is not None and (
-        after.type == "comment" or verdict(after) is Verdict.ECHOES
-    ):
-        after = after.next_named_sibling
-    words = parse.words(after) if after is not None and after.type == "command" else []
-    code = words[1] if words[:1] == ["exit"] and len(words) == 2 else "0"
-    return code.isdigit() and int(code) != 0
 
 
 def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:
