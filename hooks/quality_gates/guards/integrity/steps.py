@@ -24,10 +24,12 @@ from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
     consumers,
     expressions,
+    formatchecks,
     gatecmd,
     matrix,
     packagescripts,
     place,
+    refused,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
@@ -48,7 +50,7 @@ _GATE_ACTION = re.compile(
     r"lint|(?<!at|la)test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
     r"bandit|tox|grype|gitleaks|trufflehog|ggshield|detect-secrets|talisman|"
-    r"cibuildwheel|pyright|retry|lychee|"
+    r"cibuildwheel|pyright|retry|lychee|zaproxy/action-|"
     r"dependency-check",
     re.IGNORECASE,
 )
@@ -101,6 +103,7 @@ _FAIL_OFF_INPUTS = {
     "soft_fail": "true",
     "soft-fail": "true",
     "no-fail": "true",
+    "fail_action": "false",
 }
 # An action named for moving what others produced (``otel-upload-test-artifact``)
 # is no check, whatever results it carries.
@@ -117,8 +120,15 @@ _MOVES = re.compile(
 # when an input asks it to fail (``fail-under``, ``minimum-coverage``).
 _RENDERS_COVERAGE = re.compile(r"(?i)coverage-(report|comment|summary)")
 _FAILING_INPUT = re.compile(r"(?i)fail|threshold|minimum")
-# Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
-_REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
+# Scanners that report and exit 0 unless told otherwise (``exit-code: 1``):
+# the input, and the values that leave it reporting only.  The ZAP actions
+# file an issue and pass unless ``fail_action: true`` (their action.yml).
+_REPORT_BY_DEFAULT = {
+    "aquasecurity/trivy-action": ("exit-code", ("0", "")),
+    "zaproxy/action-baseline": ("fail_action", ("false", "")),
+    "zaproxy/action-full-scan": ("fail_action", ("false", "")),
+    "zaproxy/action-api-scan": ("fail_action", ("false", "")),
+}
 
 
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
@@ -130,11 +140,12 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
         return False
     if not _GATE_ACTION.search(name):
         return _runs_a_checker(name, step)
-    option = _REPORT_BY_DEFAULT.get(name)
-    if option is None:
+    default = _REPORT_BY_DEFAULT.get(name)
+    if default is None:
         return True
-    chosen = (scalar(value(value(step, "with"), option)) or "0").strip()
-    return chosen not in ("0", "")
+    option, passing = default
+    chosen = (scalar(value(value(step, "with"), option)) or "").strip().lower()
+    return chosen not in passing
 
 
 def _asks_to_fail(step: yaml.Node | None) -> bool:
@@ -261,12 +272,14 @@ class Auditor:
         self.local = local or {}
         self.gating = gating
         self.packages = packages or PackageScripts(None)
+        self.config_checks = formatchecks.read(self.packages.root)
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.pending: list[Pending] = []
         self.autofix = False
         self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
         self.seen: dict[str, set[str]] = {}  # by job: checkers whose failure it sees
+        self.listed: list[refused.Listed] = []  # every check, where it stands
 
     def add(
         self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
@@ -304,6 +317,7 @@ class Auditor:
         uses = scalar(value(step, "uses")) or ""
         scanner = _GATE_ACTION.search(uses.split("@")[0])
         reports = tuple(f"file:{name}" for name in _output_input(step))
+        why = place.demotion(job.workflow, job.name) or _manual(step, job)
         for key, (key_node, node) in mapping(value(step, "with")).items():
             off = _FAIL_OFF_INPUTS.get(key)
             if scanner and off and (scalar(node) or "").strip().lower() == off:
@@ -311,10 +325,10 @@ class Auditor:
                 line = line_of(key_node)
                 if reports:  # the report may still be judged further on
                     self.pending.append(
-                        Pending(job.key, index, reports, "QG106", line, detail, "")
+                        Pending(job.key, index, reports, "QG106", line, detail, why)
                     )
                 else:
-                    self.add("QG106", line, detail)
+                    self.add("QG106", line, detail, why)
         self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
 
@@ -451,6 +465,9 @@ class Auditor:
                 gate = _gate_step(step, where, index, script, uses, runs_inputs, fails)
                 continued.append(gate)
                 self.never_runs(step, where, cells=cells)
+                checks = script.audit.checks if script is not None else ()
+                run = value(step, "run")
+                self.listed += refused.step_checks(self.lines, step, where, run, checks)
         observed = self.observe_job(job, scripts)
         self.script_hits(scripts, observed)
         self.gate_steps[job.key] = [_span(item[0]) for item in continued]
@@ -509,6 +526,7 @@ class Auditor:
             fixing=self.autofix,
             package_fixes=functools.partial(self.packages.fixes, workdir),
             package_checks=functools.partial(self.packages.checks, workdir),
+            config_checks=self.config_checks,
         )
 
     def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:

@@ -120,6 +120,7 @@ class Walker:
         self.swallowing = 0  # ... and that `||` swallows the failure
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
+        self.checks: list[Gate] = []  # every gate the script runs, as found
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.loop_words: dict[str, list[str]] = {}  # `for f in tests/*.sh`: `$f`
@@ -129,6 +130,7 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
+        self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
 
     # ---- results -------------------------------------------------------
 
@@ -178,8 +180,9 @@ class Walker:
             return False, self.place
         if gate.strength == "probe":
             return False, (
-                f"`{gate.key}` asks a local service without `--fail` and is a check "
-                "only by its step's or target's name: it may be a look, not a probe"
+                f"`{gate.key}` asks a local service or a health URL without "
+                "`--fail` and is a check only by its step's or target's name: "
+                "it may be a look, not a probe"
             )
         if gate.strength == "named" or explicit:
             return True, ""
@@ -208,15 +211,15 @@ class Walker:
         flow = self.last_flow(root)
         self.fails_step(flow.carriers())  # the step keeps the script's last status
         self.result.last = flow.carriers()
-        for node, name in flags.unread_flags(root, self.source):
+        for node, name, sinks in flags.unread_flags(root, self.source):
             if tests_a_gate(node):
                 continue  # `if ! bash -n "$f"; then FAIL=1`: judged with its gate
             gate = Gate(node.start_point[0], short(node, self.source), name)
             detail = (
                 f"`{gate.text}` records a finding in `${name}`, which nothing "
-                "fails on (no `exit $" + name + "`)"
+                "in the script fails on"
             )
-            self.hit("QG101", gate, detail)
+            self.hit("QG101", gate, detail, sinks=sinks)
         return self.result
 
     def last_flow(self, root: Node) -> Flow:
@@ -397,7 +400,8 @@ class Walker:
         )
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
-        if check is None and self.context and gatecmd.shows_diff_only(words):
+        diff_only = gatecmd.shows_diff_only(words, self.config_checks)
+        if check is None and self.context and diff_only:
             self.diff_only(node, words)
         if check is None or (
             check.strength == "context" and failure_sinks.to_summary(node)
@@ -417,7 +421,7 @@ class Walker:
         files = failure_sinks.as_written(node, self.source, files)
         self.reports.update(files)
         report = bool(files) or failure_sinks.writes_report(node, words)
-        return Gate(
+        gate = Gate(
             node.start_point[0],
             short(node, self.source),
             check.key,
@@ -425,6 +429,8 @@ class Walker:
             files,
             check.strength,
         )
+        self.checks.append(gate)
+        return gate
 
     def package_check(self, words: list[str]) -> gatecmd.Check | None:
         """``npm run lint`` running ``eslint src``: a check by the tool it runs.
@@ -479,12 +485,14 @@ class Walker:
             )
             or inner_scripts.shell_c(node, words, self.walk_inner)
             or inner_scripts.python_c(node, words, self.source)
-            or inner_scripts.find_exec(node, words, self.source)
+            or inner_scripts.find_exec(node, words, self.source, self.context)
         )
         if found is None:
             return None
         self.gates += found.gates
-        self.named += found.gates
+        self.named += found.gates - sum(
+            gate.strength != "named" for gate, _ in found.lost
+        )
         self.result.hits += found.result.hits
         self.result.observed |= found.result.observed
         self.result.named_seen |= found.result.named_seen
@@ -498,6 +506,7 @@ class Walker:
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks
+        inner.config_checks = self.config_checks
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
@@ -555,6 +564,8 @@ class Walker:
                 last += lost
             elif self.pipestatus or teed or doomed(node):
                 self.observe(lost)
+            elif _grepped_request(parts, index, negated):
+                self.observe(lost)  # grep fails on a failed request's silence
             else:
                 for gate in lost:
                     detail = (
@@ -841,6 +852,7 @@ class Walker:
             self.observe(gates)  # `|| FAILED=1` ... `[ -z "$FAILED" ] || exit 1`
             return
         kept = tuple(s for s in sinks if not s.startswith("var:"))
+        kept += tuple(s for v in variables for s in failure_sinks.carried(v, after))
         rule = "QG102" if judged is Verdict.ECHOES else "QG101"
         said = " ".join(text(node) for node in recorders)
         why = _FALLS_BACK_WHY if _FALLS_BACK.search(said) else ""
@@ -1034,6 +1046,20 @@ def _part_words(part: Node) -> list[str]:
     if body is None or body.type != "command":
         return []
     return parse.words(body)
+
+
+def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:
+    """``curl -s URL | grep PATTERN``: a failed request prints nothing, so grep fails.
+
+    curl and wget write nothing to stdout when the request fails (no
+    answer, or an HTTP error under ``--fail``), and grep exits 1 on empty
+    input whatever its pattern: the grep's status carries the request's.
+    """
+    if negated or index != len(parts) - 2:
+        return False
+    words, last = _part_words(parts[index]), _part_words(parts[-1])
+    request = words[:1] in (["curl"], ["wget"])
+    return request and last[:1] != [] and last[0] in _GREPS
 
 
 def _greps(last: Node, negated: bool) -> bool:
