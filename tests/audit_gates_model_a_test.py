@@ -237,3 +237,26 @@ def test_job_continuing_past_a_local_action_that_installs(tmp_path) -> None:
     text = _using(".github/setup")
     files = {CI: text, ".github/setup/action.yml": _SETUP_ACTION}
     assert gate_rules(audit_project(tmp_path, files)) == []
+
+
+# ---- a comment line among recipe lines does not end the recipe --------------
+
+_DOCCHECK = """
+.PHONY: doccheck
+doccheck:
+\t$(MAKE) doc
+# Don't make our tests rely on the links in the docs being up every build.
+\t$(MAKE) -C docs linkcheck<FALLBACK>
+"""
+
+
+def test_recipe_goes_on_after_a_comment_line(tmp_path) -> None:
+    text = _DOCCHECK.replace("<FALLBACK>", " || true")
+    assert gate_rules(audit_project(tmp_path, {"Makefile": text})) == [
+        ("QG101", "Makefile", line_of(text.lstrip("\n"), "linkcheck"), True)
+    ]
+
+
+def test_recipe_after_a_comment_line_without_fallback(tmp_path) -> None:
+    text = _DOCCHECK.replace("<FALLBACK>", "")
+    assert gate_rules(audit_project(tmp_path, {"Makefile": text})) == []

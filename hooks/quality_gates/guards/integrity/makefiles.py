@@ -55,9 +55,10 @@ def _logical(lines: list[str]) -> list[tuple[int, str, str]]:
             found.append((start + 1, target, text))
         else:
             match = _RULE.match(raw)
-            target = (
-                match.group(1).strip() if match else ("" if raw.strip() else target)
-            )
+            # blank lines and lines of just a comment may sit among the recipe
+            # lines; make ignores them, and the recipe goes on (GNU make 5.1)
+            between = not raw.strip() or raw.lstrip().startswith("#")
+            target = match.group(1).strip() if match else (target if between else "")
         index += 1
     return found
 
