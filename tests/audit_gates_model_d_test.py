@@ -66,16 +66,16 @@ _SHAPES = [
         True,
     ),
     # assignments: a declaration builtin masks the substitution's status
-    Shape("export-subst", "export OUT=$(pytest)\necho \"$OUT\"", True),
-    Shape("readonly-subst", "readonly OUT=$(pytest)\necho \"$OUT\"", True),
-    Shape("declare-subst", "declare OUT=$(pytest)\necho \"$OUT\"", True),
+    Shape("export-subst", 'export OUT=$(pytest)\necho "$OUT"', True),
+    Shape("readonly-subst", 'readonly OUT=$(pytest)\necho "$OUT"', True),
+    Shape("declare-subst", 'declare OUT=$(pytest)\necho "$OUT"', True),
     Shape(
         "local-subst",
-        "run() {\n  local out=$(pytest)\n  echo \"$out\"\n}\nrun",
+        'run() {\n  local out=$(pytest)\n  echo "$out"\n}\nrun',
         True,
     ),
-    Shape("plain-subst", "OUT=$(pytest)\necho \"$OUT\"", False),
-    Shape("split-export", "OUT=$(pytest)\nexport OUT\necho \"$OUT\"", False),
+    Shape("plain-subst", 'OUT=$(pytest)\necho "$OUT"', False),
+    Shape("split-export", 'OUT=$(pytest)\nexport OUT\necho "$OUT"', False),
     # background jobs: a bare `wait` returns 0
     Shape("bg-wait", "pytest &\nwait\necho done", True),
     Shape("bg-wait-pid", "pytest &\nwait $!\necho done", False),
@@ -115,9 +115,7 @@ _SHAPES = [
         True,
         defaults="workflow: bash -l {0}",
     ),
-    Shape(
-        "job-default-el", "pytest\necho done", False, defaults="job: bash -el {0}"
-    ),
+    Shape("job-default-el", "pytest\necho done", False, defaults="job: bash -el {0}"),
     # python: a status the script drops is lost
     Shape(
         "python-run",
@@ -148,15 +146,15 @@ _SHAPES = [
     # loops
     Shape(
         "while-read-pipe",
-        "ls *.py | while read -r f; do\n  flake8 \"$f\"\ndone\necho done",
+        'ls *.py | while read -r f; do\n  flake8 "$f"\ndone\necho done',
         False,
     ),
     Shape(
         "while-read-or",
-        "ls *.py | while read -r f; do\n  flake8 \"$f\" || echo bad\ndone\necho done",
+        'ls *.py | while read -r f; do\n  flake8 "$f" || echo bad\ndone\necho done',
         True,
     ),
-    Shape("for", "for f in a b; do\n  pytest \"$f\"\ndone\necho done", False),
+    Shape("for", 'for f in a b; do\n  pytest "$f"\ndone\necho done', False),
     Shape(
         "for-flag-exit",
         'for f in a b; do\n  pytest "$f" || failed=1\ndone\nexit "${failed:-0}"',
@@ -170,11 +168,59 @@ _SHAPES = [
     # eval runs its text as a command
     Shape("eval", 'eval "pytest"\necho done', False),
     Shape("eval-or-true", 'eval "pytest || true"\necho done', True),
+    Shape("eval-held", 'CMD="pytest"\neval "$CMD"\necho done', False),
+    # twins of the masking builtins: the value judged, the status kept
+    Shape(
+        "export-grepped", 'export OUT=$(pytest)\necho "$OUT" | grep -q passed', False
+    ),
+    Shape(
+        "local-split",
+        'run() {\n  local out\n  out=$(pytest)\n  echo "$out"\n}\nrun',
+        False,
+    ),
+    Shape("bg-two-wait", "flake8 . &\nmypy . &\nwait\necho done", True),
+    Shape("bg-pid", "pytest &\npid=$!\nwait $pid\necho done", False),
+    Shape("bg-wait-n", "pytest &\nwait -n\necho done", False),
+    Shape("trap-cleanup-exit-0", "trap 'echo bye; exit 0' EXIT\npytest", True),
+    Shape("trap-rm", "trap 'rm -f log.txt' EXIT\npytest\necho done", False),
+    Shape("trap-int-exit-0", "trap 'exit 0' INT\npytest\necho done", False),
+    # a function whose status is tested: errexit ignored in its body
+    Shape(
+        "function-if",
+        "run() {\n  pytest\n  echo inner\n}\nif ! run; then\n  exit 1\nfi",
+        True,
+    ),
+    Shape(
+        "function-or-last",
+        "run() {\n  echo start\n  pytest\n}\nrun || exit 1\necho done",
+        False,
+    ),
+    Shape(
+        "python-os-system",
+        'import os\nos.system("pytest")\nprint("done")',
+        True,
+        shell="python",
+    ),
+    Shape(
+        "python-sys-exit",
+        'import subprocess, sys\nsys.exit(subprocess.call(["pytest"]))',
+        False,
+        shell="python",
+    ),
+    Shape(
+        "python-returncode",
+        'import subprocess, sys\nr = subprocess.run(["pytest"])\n'
+        "sys.exit(r.returncode)",
+        False,
+        shell="python",
+    ),
+    Shape("tee-bash-l", "pytest | tee log.txt", True, shell="bash -l {0}"),
+    Shape("and-last-sh", "pytest && echo ok", False, shell="sh {0}"),
 ]
 
 
 def _argv(shape: Shape, script: Path) -> list[str]:
-    """The command GitHub runs a step of ``shape`` with (``{0}``: the script)."""
+    """Return the command GitHub runs a step of ``shape`` with (``{0}``: the script)."""
     spec = shape.defaults.split(":", 1)[1].strip() if shape.defaults else shape.shell
     words = shlex.split(_GITHUB.get(spec, spec))
     if words[0] == "python":
@@ -238,6 +284,58 @@ def test_the_audit_agrees_with_the_real_shell(tmp_path: Path, shape: Shape) -> N
     found = gate_rules(audit_project(project, {CI: _workflow(shape)}))
     failing = [hit for hit in found if hit[3]]
     if shape.lost:
+        assert failing, found
+    else:
+        assert found == [], found
+
+
+# ---- Windows: pwsh decides (not installed here: the audit's model only) -----
+#
+# GitHub runs pwsh with `$ErrorActionPreference = 'stop'` prepended and
+# `if ((Test-Path -LiteralPath variable:\LASTEXITCODE)) { exit $LASTEXITCODE }`
+# appended: a native checker's failure is lost once another native program
+# runs after it with nothing reading `$LASTEXITCODE`; cmdlets and their
+# aliases (`echo`, `Write-Host`) leave `$LASTEXITCODE` as it was.
+
+_NATIVE_AFTER = 'pytest\npython -c "print(1)"'
+_CMDLET_AFTER = "pytest\necho done"
+_READ_AFTER = 'pytest\nif ($LASTEXITCODE -ne 0) { exit 1 }\npython -c "print(1)"'
+
+
+def _windows(script: str, runs_on: str) -> str:
+    body = (
+        "test:\n"
+        "  strategy:\n"
+        "    matrix:\n"
+        "      os: [ubuntu-latest, windows-latest]\n"
+        f"  runs-on: {runs_on}\n"
+        "  steps:\n"
+        "    - name: Checks\n"
+        "      run: |\n"
+        "        <SCRIPT>\n"
+    )
+    return _jobs(body, SCRIPT=script)
+
+
+@pytest.mark.parametrize(
+    ("script", "runs_on", "lost"),
+    [
+        (_NATIVE_AFTER, "windows-latest", True),
+        (_CMDLET_AFTER, "windows-latest", False),
+        (_READ_AFTER, "windows-latest", False),
+        ("pytest\nexit 0", "windows-latest", True),
+        # a matrix with a Windows cell: bash on Linux, pwsh on Windows
+        (_NATIVE_AFTER, "${{ matrix.os }}", True),
+        (_CMDLET_AFTER, "${{ matrix.os }}", False),
+    ],
+)
+def test_the_pwsh_model_on_windows_runners(
+    tmp_path: Path, script: str, runs_on: str, lost: bool
+) -> None:
+    """Windows' default shell is pwsh: the last native program's status decides."""
+    found = gate_rules(audit_project(tmp_path, {CI: _windows(script, runs_on)}))
+    failing = [hit for hit in found if hit[3]]
+    if lost:
         assert failing, found
     else:
         assert found == [], found

@@ -33,7 +33,12 @@ from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import fails, finding
 from quality_gates.guards.integrity.shell import parse as shell_parse
-from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
+from quality_gates.guards.integrity.shell import (
+    pwsh,
+    python_step,
+    script_audit,
+    step_shell,
+)
 from quality_gates.guards.integrity.shell.flow import Shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
@@ -467,12 +472,18 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
+        in_python = python_step.runs_python(kind)
+        if resolved is None and not (
+            in_python or step_shell.powershell(kind, job.runs_on, condition)
+        ):
             return None
         name = scalar(value(step, "name")) or ""
         context = _step_context(name, script, job)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        if resolved is None:
+        if in_python:
+            hits, gates, named = python_step.audit(script, context, demoted)
+            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+        elif resolved is None:
             hits, gates, named = pwsh.audit(script, context, demoted)
             audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
         else:
