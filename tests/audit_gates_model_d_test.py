@@ -196,6 +196,17 @@ _SHAPES = [
         False,
     ),
     Shape(
+        "function-piped-pipefail",
+        "run() {\n  pytest\n  echo inner\n}\nrun | tee log.txt\necho done",
+        False,
+        shell="bash",
+    ),
+    Shape(
+        "function-and",
+        "run() {\n  pytest\n  echo inner\n}\nrun && echo ok\necho done",
+        True,
+    ),
+    Shape(
         "python-os-system",
         'import os\nos.system("pytest")\nprint("done")',
         True,

@@ -124,6 +124,7 @@ class Walker:
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.bodies: dict[str, Node] = {}  # each function's body
         self.ignoring = ""  # a call in a tested place: errexit ignored in its body
+        self.piping = 0  # walking a part of a pipeline (a subshell keeping -e)
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.loop_words: dict[str, list[str]] = {}  # `for f in tests/*.sh`: `$f`
         self.root: Node | None = None
@@ -460,7 +461,8 @@ class Walker:
             return Flow()  # `if ${{ env.REF == 'main' }}; then`: true or false
         words = self.resolved(self.iterated(words))
         if words[0] in self.functions:
-            if self.state.errexit and not errexit and words[0] in self.bodies:
+            tested = not (errexit or self.piping or self.capturing)
+            if self.state.errexit and tested and words[0] in self.bodies:
                 return Flow(status=self.tested_call(node, words[0]))
             return self._wrap(list(self.functions[words[0]]), errexit)
         if self.package_fixes(words):
@@ -619,13 +621,13 @@ class Walker:
         log`` with the log read later, ``gate | grep -q PATTERN``, and ``!
         gate | grep PATTERN`` (fails when the pattern shows up).
         """
-        last = self.statement(parts[-1], False).carriers()
+        last = self.part(parts[-1], len(parts) > 1)
         teed, passed = self.teed_and_read(parts[-1], node)
         teed = teed or _greps(parts[-1], negated)
         written = self.piped_to(parts[-1], node)
         judged = self.inverted and not negated and _greps(parts[-1], True)
         for index, part in enumerate(parts[:-1]):
-            lost = self.statement(part, False).carriers()
+            lost = self.part(part, True)
             if judged and not lost and index == 0 and not self.state.pipefail:
                 lost = _producer(part, self.source)
             if self.state.pipefail or self.swallowing:
@@ -643,6 +645,18 @@ class Walker:
                     why = _GREPPED if judged else ""
                     self.hit("QG112", gate, detail, sinks=sinks, because=why)
         return last
+
+    def part(self, node: Node, piped: bool) -> list[Gate]:
+        """Return the gates one part of a pipeline carries (its status only).
+
+        ``piped``: a part of ``a | b`` runs in a subshell of its own (``! a``
+        alone does not).
+        """
+        self.piping += piped
+        try:
+            return self.statement(node, False).carriers()
+        finally:
+            self.piping -= piped
 
     def negated(self, node: Node, parts: list[Node | None]) -> Flow:
         """Walk ``! a | b``: bash negates the whole pipeline, not ``a``.
