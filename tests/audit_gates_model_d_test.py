@@ -225,6 +225,22 @@ _SHAPES = [
         False,
         shell="python",
     ),
+    Shape("tee-sh", "pytest | tee log.txt\necho done", True, shell="sh"),
+    Shape("set-o-errexit-off", "set +o errexit\npytest\necho done", True),
+    Shape("or-exit-0", "pytest || exit 0\necho done", True),
+    Shape("command-builtin", "command pytest\necho done", False),
+    Shape("timeout", "timeout 600 pytest\necho done", False),
+    Shape(
+        "while-read-procsub",
+        'while read -r f; do\n  flake8 "$f"\ndone < <(ls *.py)\necho done',
+        False,
+    ),
+    Shape(
+        "local-or-return",
+        'run() {\n  local out\n  out=$(pytest) || return 1\n  echo "$out"\n}\n'
+        "run\necho done",
+        False,
+    ),
     Shape("tee-bash-l", "pytest | tee log.txt", True, shell="bash -l {0}"),
     Shape("and-last-sh", "pytest && echo ok", False, shell="sh {0}"),
 ]
