@@ -182,6 +182,7 @@ _SHAPES = [
     Shape("bg-pid", "pytest &\npid=$!\nwait $pid\necho done", False),
     Shape("bg-wait-n", "pytest &\nwait -n\necho done", False),
     Shape("trap-cleanup-exit-0", "trap 'echo bye; exit 0' EXIT\npytest", True),
+    Shape("trap-reset", "trap 'exit 0' EXIT\ntrap - EXIT\npytest\necho done", False),
     Shape("trap-rm", "trap 'rm -f log.txt' EXIT\npytest\necho done", False),
     Shape("trap-int-exit-0", "trap 'exit 0' INT\npytest\necho done", False),
     # a function whose status is tested: errexit ignored in its body

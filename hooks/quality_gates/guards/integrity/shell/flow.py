@@ -458,8 +458,10 @@ class Walker:
         if words[0] == "set":
             self.set_options(node, words[1:])
             return Flow()
-        if masked.forces_success(words) and node.parent == self.root:
-            self.forced = True
+        if words[0] == "trap" and node.parent == self.root:
+            self.forced = masked.forces_success(words) or (
+                self.forced and not masked.resets_forced(words)
+            )
         if parse.boolean_expression(node, self.source):
             return Flow()  # `if ${{ env.REF == 'main' }}; then`: true or false
         words = self.resolved(self.iterated(words))

@@ -75,3 +75,9 @@ def forces_success(words: list[str]) -> bool:
     ends = _EXIT_ZERO.search(words[1]) is not None
     signals = {word.upper() for word in words[2:]}
     return ends and bool(signals & _FORCED)
+
+
+def resets_forced(words: list[str]) -> bool:
+    """``trap - EXIT`` or ``trap 'cleanup' EXIT``: a later trap replaces ``exit 0``."""
+    signals = {word.upper() for word in words[2:]}
+    return len(words) >= 3 and bool(signals & _FORCED)
