@@ -18,6 +18,7 @@ import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
+    actionchecks,
     actioninputs,
 )
 from quality_gates.guards.integrity import catalogue as cat
@@ -117,24 +118,43 @@ _MOVES = re.compile(
 # when an input asks it to fail (``fail-under``, ``minimum-coverage``).
 _RENDERS_COVERAGE = re.compile(r"(?i)coverage-(report|comment|summary)")
 _FAILING_INPUT = re.compile(r"(?i)fail|threshold|minimum")
-# Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
-_REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
+
+
+def _literals(node: yaml.Node | None) -> dict[str, str]:
+    """Return a ``with:`` or ``env:`` mapping's values as text."""
+    return {key: scalar(item) or "" for key, (_, item) in mapping(node).items()}
+
+
+def documented(
+    uses: str, step: yaml.Node | None, env: dict[str, str] | None = None
+) -> actionchecks.Decision | None:
+    """Decide from an action's documentation whether it fails (None: unknown)."""
+    spec = actionchecks.spec_of(uses)
+    if spec is None:
+        return None
+    given = _literals(value(step, "with"))
+    env = {**(env or {}), **_literals(value(step, "env"))}
+    return actionchecks.decide(spec, actionchecks.ref_of(uses), given, env)
 
 
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
-    """Tell whether an action checks: its name says so, and it can fail."""
+    """Tell whether an action checks: its name says so, and it can fail.
+
+    An action whose documentation says when it fails (``actionchecks``) is a
+    gate only when its inputs make it fail (trivy-action with ``exit-code:
+    1``); one whose value comes from an expression may.
+    """
     name = uses.split("@")[0]
+    decision = documented(uses, step)
+    if decision is not None or actionchecks.spec_of(uses) is not None:
+        return decision is None or decision.fails
     if _MOVES.search(name.split("/", 1)[-1]):
         return False
     if _RENDERS_COVERAGE.search(name) and not _asks_to_fail(step):
         return False
     if not _GATE_ACTION.search(name):
         return _runs_a_checker(name, step)
-    option = _REPORT_BY_DEFAULT.get(name)
-    if option is None:
-        return True
-    chosen = (scalar(value(value(step, "with"), option)) or "0").strip()
-    return chosen not in ("0", "")
+    return True
 
 
 def _asks_to_fail(step: yaml.Node | None) -> bool:
@@ -299,23 +319,53 @@ class Auditor:
         for item in yamlnodes.strings(value(step, "with")):
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
-        scanner = _GATE_ACTION.search(uses.split("@")[0])
         reports = tuple(f"file:{name}" for name in _output_input(step))
-        for key, (key_node, node) in mapping(value(step, "with")).items():
-            off = _FAIL_OFF_INPUTS.get(key)
-            if scanner and off and (scalar(node) or "").strip().lower() == off:
-                detail = f"{where}: `{key}: {off}`"
-                line = line_of(key_node)
-                if reports:  # the report may still be judged further on
-                    self.pending.append(
-                        Pending(job.key, index, reports, "QG106", line, detail, "")
-                    )
-                else:
-                    self.add("QG106", line, detail)
-        self.only_asks(step, where, uses)
+        spec = actionchecks.spec_of(uses)
+        lost = self.lost_inputs(step, uses, job) if spec else self.fail_off(step, uses)
+        for line, said in lost:
+            detail = f"{where}: {said}"
+            sinks = reports + (spec.sinks if spec else ())
+            if sinks:  # the report may still be judged further on
+                self.pending.append(
+                    Pending(job.key, index, sinks, "QG106", line, detail, "")
+                )
+            else:
+                self.add("QG106", line, detail)
+        self.only_asks(step, uses, where)
         return self.input_scripts(step, where, job)
 
-    def only_asks(self, step: yaml.Node, where: str, uses: str) -> None:
+    def fail_off(self, step: yaml.Node, uses: str) -> list[tuple[int, str]]:
+        """``exit-code: 0``, ``soft_fail: true`` on an action named for scanning."""
+        if not _GATE_ACTION.search(uses.split("@")[0]):
+            return []
+        found = []
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            off = _FAIL_OFF_INPUTS.get(key)
+            if off and (scalar(node) or "").strip().lower() == off:
+                found.append((line_of(key_node), f"`{key}: {off}`"))
+        return found
+
+    def lost_inputs(
+        self, step: yaml.Node, uses: str, job: JobContext
+    ) -> list[tuple[int, str]]:
+        """Find inputs set to a value with which a documented action passes."""
+        spec = actionchecks.spec_of(uses)
+        envs = [value(step, "env"), *reversed(job.env)]
+        env = {k: v for node in reversed(envs) for k, v in _literals(node).items()}
+        decision = documented(uses, step, env)
+        if spec is None or decision is None:
+            return []
+        found = []
+        for key in decision.stopped_by:
+            for node in [value(step, "with"), *envs]:
+                if key in mapping(node):
+                    key_node, item = mapping(node)[key]
+                    text = f"`{key}: {scalar(item)}`: {spec.doc}"
+                    found.append((line_of(key_node), text))
+                    break
+        return found
+
+    def only_asks(self, step: yaml.Node, uses: str, where: str) -> None:
         """QG106 for a checker action told to print its version or help only.
 
         Its options input (``options:`` of ``psf/black``, ``args:``) is
