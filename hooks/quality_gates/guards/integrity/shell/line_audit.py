@@ -155,7 +155,8 @@ def audit(script: str) -> list[Hit]:
 
 _FAIL_OFF = re.compile(
     r"(?:^|[\s'\"=\[,])(--soft-fail|--?no-fail|--(?:issues-)?exit-code[ =]0|"
-    r"--exit[-_]?0|--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn)(?=$|[\s'\"\],])"
+    r"--exit[-_]?0|--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn)"
+    r"(?=$|[\s'\"\],])"
 )
 
 
