@@ -142,8 +142,7 @@ def test_super_linter_disable_errors(
     [
         ("reviewdog/action-flake8@v3", "", False),
         ("reviewdog/action-flake8@v3", "fail_on_error: true", True),
-        ("lycheeverse/lychee-action@v1", "", False),
-        ("lycheeverse/lychee-action@v1.9.0", "fail: true", True),
+        ("lycheeverse/lychee-action@v1", "", True),
         ("lycheeverse/lychee-action@v2", "", True),
         ("aquasecurity/trivy-action@0.28.0", "", False),
         ("aquasecurity/trivy-action@0.28.0", "exit-code: 1", True),
@@ -175,12 +174,31 @@ def test_lychee_exit_code_read_and_failed_on_is_kept(tmp_path: Path) -> None:
     assert _audit(tmp_path, _step(textwrap.dedent(step))) == []
 
 
-def test_default_of_an_older_major_version() -> None:
-    spec = actionchecks.spec_of("lycheeverse/lychee-action@v1.8.0")
-    assert spec is not None
-    assert spec.inputs[0].default_for("v1.8.0") == "false"
-    assert spec.inputs[0].default_for("v2") == "true"
-    assert spec.inputs[0].default_for("a" * 40) == "true"
+@pytest.mark.parametrize(
+    ("uses", "comment", "lost"),
+    [
+        ("lycheeverse/lychee-action@v2.8.0", "", True),
+        ("lycheeverse/lychee-action@" + "8" * 40, "  # v2.8.0", True),
+        ("lycheeverse/lychee-action@" + "8" * 40, "", True),
+        # v1's `failIfEmpty` (default true) failed the run whatever `fail` said
+        ("lycheeverse/lychee-action@v1.9.0", "", False),
+        ("lycheeverse/lychee-action@" + "8" * 40, "  # v1.10.0", False),
+    ],
+)
+def test_lychee_fail_false_by_version(
+    tmp_path: Path, uses: str, comment: str, lost: bool
+) -> None:
+    text = _step(f"- uses: {uses}{comment}\n  with:\n    fail: false")
+    found = [f for f in _audit(tmp_path, text) if f[0] == "QG106"]
+    assert found == (
+        [("QG106", CI, line_of(text, "fail: false"), True)] if lost else []
+    )
+
+
+def test_spec_names() -> None:
+    assert actionchecks.major_of("o/r@v1.8.0") == 1
+    assert actionchecks.major_of("o/r@" + "a" * 40, "uses: o/r@aaa # v3") == 3
+    assert actionchecks.major_of("o/r@main") is None
     assert actionchecks.spec_of("ReviewDog/action-Black@v1") is not None
     assert actionchecks.spec_of("someone/action-flake8@v1") is None
 

@@ -25,24 +25,14 @@ class FailInput:
     """One input that decides whether the action fails on its findings.
 
     ``off``: the values (lower case) with which it does not fail;
-    ``default``: its value when the workflow leaves it out; ``before``: the
-    major version below which the default was another (``(2, "false")``:
-    ``fail`` of lychee-action defaults to false in v1); ``env``: given as an
-    environment variable, not a ``with:`` input.
+    ``default``: its value when the workflow leaves it out; ``env``: given
+    as an environment variable, not a ``with:`` input.
     """
 
     name: str
     off: frozenset[str]
     default: str
-    before: tuple[int, str] | None = None
     env: bool = False
-
-    def default_for(self, ref: str) -> str:
-        """Return the default at ``ref`` (``v1.8.0``); a SHA keeps the newest."""
-        major = re.match(r"v?(\d+)(?:\.|$)", ref)
-        if self.before and major and int(major.group(1)) < self.before[0]:
-            return self.before[1]
-        return self.default
 
     def fails(self, given: str) -> bool:
         """Tell whether the action fails on its findings with ``given``."""
@@ -60,6 +50,9 @@ class ActionSpec:
     # whether a value set to pass is a lost gate (not when the action then
     # only sets an output a later step chooses on, as a status query does)
     explicit: bool = True
+    # the major version from which this holds: lychee-action v1 failed on an
+    # empty run whatever `fail` said (its `failIfEmpty` forced it, #251)
+    since: int = 0
 
 
 _REVIEWDOG = ActionSpec(
@@ -93,10 +86,11 @@ KNOWN: dict[str, ActionSpec] = {
         (FailInput("only_warn", frozenset(("1", "true")), "0"),),
     ),
     "lycheeverse/lychee-action": ActionSpec(
-        "lychee-action fails on broken links only with `fail: true` (the "
-        "default from v2, false in v1)",
-        (FailInput("fail", _FALSE, "true", before=(2, "false")),),
+        "lychee-action v2 passes whatever links are broken with `fail: false` "
+        "(default true)",
+        (FailInput("fail", _FALSE, "true"),),
         ("output:exit_code", "env:lychee_exit_code"),
+        since=2,
     ),
     "tj-actions/verify-changed-files": ActionSpec(
         "verify-changed-files fails only with `fail-if-changed: true` "
@@ -128,16 +122,29 @@ _PREFIXES = (
 )
 
 
-def spec_of(uses: str) -> ActionSpec | None:
-    """Return the documented spec of ``owner/repo[/sub]@ref`` (None: unknown)."""
+def spec_of(uses: str, line: str = "") -> ActionSpec | None:
+    """Return the documented spec of ``owner/repo[/sub]@ref`` (None: unknown).
+
+    ``line``: the ``uses:`` line, whose comment names the version of a SHA
+    (``@8646ba3... # v2.8.0``); a version older than the spec's is unknown.
+    """
     name = uses.split("@", 1)[0].strip().lower()
     found = KNOWN.get(name)
-    if found is not None:
-        return found
     for prefix, spec in _PREFIXES:
-        if name.startswith(prefix):
-            return spec
-    return None
+        if found is None and name.startswith(prefix):
+            found = spec
+    major = major_of(uses, line)
+    if found and found.since and major is not None and major < found.since:
+        return None
+    return found
+
+
+def major_of(uses: str, line: str = "") -> int | None:
+    """Return the major version of a tag (``@v1.8.0``) or a SHA's comment."""
+    tag = re.fullmatch(r"v?(\d{1,4})(?:\.[\w.-]*)?", ref_of(uses))
+    comment = re.search(r"#\s*v?(\d+)\b", line)
+    found = tag or comment
+    return int(found.group(1)) if found else None
 
 
 def ref_of(uses: str) -> str:
@@ -154,7 +161,7 @@ class Decision:
 
 
 def decide(
-    spec: ActionSpec, ref: str, given: dict[str, str], env: dict[str, str]
+    spec: ActionSpec, given: dict[str, str], env: dict[str, str]
 ) -> Decision | None:
     """Decide from literal values; None when an expression decides."""
     if not spec.inputs:
@@ -165,7 +172,7 @@ def decide(
         text = source.get(item.name)
         if text is not None and "${{" in text:
             return None  # the run decides: a matrix cell, an event
-        if item.fails(item.default_for(ref) if text is None else text):
+        if item.fails(item.default if text is None else text):
             fails = True
         elif text is not None:
             stopped.append(item.name)

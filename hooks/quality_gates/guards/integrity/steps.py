@@ -126,15 +126,14 @@ def _literals(node: yaml.Node | None) -> dict[str, str]:
 
 
 def documented(
-    uses: str, step: yaml.Node | None, env: dict[str, str] | None = None
+    spec: actionchecks.ActionSpec,
+    step: yaml.Node | None,
+    env: dict[str, str] | None = None,
 ) -> actionchecks.Decision | None:
     """Decide from an action's documentation whether it fails (None: unknown)."""
-    spec = actionchecks.spec_of(uses)
-    if spec is None:
-        return None
     given = _literals(value(step, "with"))
     env = {**(env or {}), **_literals(value(step, "env"))}
-    return actionchecks.decide(spec, actionchecks.ref_of(uses), given, env)
+    return actionchecks.decide(spec, given, env)
 
 
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
@@ -145,8 +144,9 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
     1``); one whose value comes from an expression may.
     """
     name = uses.split("@")[0]
-    decision = documented(uses, step)
-    if decision is not None or actionchecks.spec_of(uses) is not None:
+    spec = actionchecks.spec_of(uses)
+    if spec is not None:
+        decision = documented(spec, step)
         return decision is None or decision.fails
     if _MOVES.search(name.split("/", 1)[-1]):
         return False
@@ -320,8 +320,8 @@ class Auditor:
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
         reports = tuple(f"file:{name}" for name in _output_input(step))
-        spec = actionchecks.spec_of(uses)
-        lost = self.lost_inputs(step, uses, job) if spec else self.fail_off(step, uses)
+        spec = actionchecks.spec_of(uses, self.line(value(step, "uses")))
+        lost = self.lost_inputs(step, spec, job) if spec else self.fail_off(step, uses)
         for line, said in lost:
             detail = f"{where}: {said}"
             sinks = reports + (spec.sinks if spec else ())
@@ -345,15 +345,19 @@ class Auditor:
                 found.append((line_of(key_node), f"`{key}: {off}`"))
         return found
 
+    def line(self, node: yaml.Node | None) -> str:
+        """Return the text of the line ``node`` starts on ('' for none)."""
+        index = line_of(node) - 1 if node is not None else -1
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
+
     def lost_inputs(
-        self, step: yaml.Node, uses: str, job: JobContext
+        self, step: yaml.Node, spec: actionchecks.ActionSpec, job: JobContext
     ) -> list[tuple[int, str]]:
         """Find inputs set to a value with which a documented action passes."""
-        spec = actionchecks.spec_of(uses)
         envs = [value(step, "env"), *reversed(job.env)]
         env = {k: v for node in reversed(envs) for k, v in _literals(node).items()}
-        decision = documented(uses, step, env)
-        if spec is None or decision is None:
+        decision = documented(spec, step, env)
+        if decision is None:
             return []
         found = []
         for key in decision.stopped_by:
