@@ -150,6 +150,8 @@ def test_super_linter_disable_errors(
         ("py-cov-action/python-coverage-comment-action@v3", "MINIMUM_GREEN: 85", False),
         ("snyk/actions/setup@master", "", False),
         ("snyk/actions/python@master", "", True),
+        ("snyk/actions/python@master", "command: monitor", False),
+        ("snyk/actions/node@master", "args: --severity-threshold=high", True),
         ("bridgecrewio/checkov-action@v12", "", True),
     ],
 )

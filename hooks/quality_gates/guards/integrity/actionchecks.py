@@ -115,9 +115,18 @@ KNOWN: dict[str, ActionSpec] = {
     ),
     "snyk/actions/setup": ActionSpec("snyk/actions/setup installs the Snyk CLI"),
 }
+# snyk/actions/node, python, docker, iac...: `snyk COMMAND` (default test),
+# which fails on vulnerabilities; `monitor` uploads a snapshot and passes.
+_SNYK = ActionSpec(
+    "snyk/actions run `snyk test` unless `command:` says otherwise; "
+    "`snyk monitor` uploads a snapshot and passes",
+    (FailInput("command", frozenset(("monitor",)), "test"),),
+    explicit=False,
+)
 # Families: every action of an owner's prefix shares the documented inputs.
 _PREFIXES = (
     ("reviewdog/action-", _REVIEWDOG),
+    ("snyk/actions/", _SNYK),
     ("github/super-linter", KNOWN["super-linter/super-linter"]),
 )
 
