@@ -90,6 +90,8 @@ def test_an_input_set_to_pass_loses_the_gate(
         # uploads and comments: their failing input is about the upload
         ("codecov/codecov-action@v4", "fail_ci_if_error: false"),
         ("coverallsapp/github-action@v2", "fail-on-error: false"),
+        # a fixer's diff posted as review suggestions (fix mode)
+        ("reviewdog/action-suggester@v1", "fail_on_error: false"),
         # verify-changed-files then only sets an output a later step reads
         ("tj-actions/verify-changed-files@v20", "fail-if-changed: false"),
     ],
@@ -142,6 +144,8 @@ def test_super_linter_disable_errors(
     [
         ("reviewdog/action-flake8@v3", "", False),
         ("reviewdog/action-flake8@v3", "fail_on_error: true", True),
+        ("reviewdog/action-suggester@v1", "fail_on_error: true", True),
+        ("reviewdog/action-setup@v1", "", False),
         ("lycheeverse/lychee-action@v1", "", True),
         ("lycheeverse/lychee-action@v2", "", True),
         ("aquasecurity/trivy-action@0.28.0", "", False),

@@ -114,6 +114,10 @@ KNOWN: dict[str, ActionSpec] = {
         "the upload"
     ),
     "snyk/actions/setup": ActionSpec("snyk/actions/setup installs the Snyk CLI"),
+    "reviewdog/action-setup": ActionSpec("reviewdog/action-setup installs reviewdog"),
+    # it posts the diff a fixer left as suggestions: a fix run's companion,
+    # a check only when told to fail on a diff
+    "reviewdog/action-suggester": dataclasses.replace(_REVIEWDOG, explicit=False),
 }
 # snyk/actions/node, python, docker, iac...: `snyk COMMAND` (default test),
 # which fails on vulnerabilities; `monitor` uploads a snapshot and passes.
