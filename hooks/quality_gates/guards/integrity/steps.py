@@ -331,7 +331,7 @@ class Auditor:
                 )
             else:
                 self.add("QG106", line, detail)
-        self.only_asks(step, uses, where)
+        self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
 
     def fail_off(self, step: yaml.Node, uses: str) -> list[tuple[int, str]]:
@@ -369,7 +369,7 @@ class Auditor:
                     break
         return found
 
-    def only_asks(self, step: yaml.Node, uses: str, where: str) -> None:
+    def only_asks(self, step: yaml.Node, where: str, uses: str) -> None:
         """QG106 for a checker action told to print its version or help only.
 
         Its options input (``options:`` of ``psf/black``, ``args:``) is
