@@ -37,6 +37,9 @@ class InputScript:
     runner: str
     before: str = ""
     after: str = ""
+    # whether a gate it runs makes the step a gate (not for a formatter's
+    # options, which the action's own rule judges: ``_runs_a_checker``)
+    gates: bool = True
 
     def script(self, text: str) -> str:
         """Return the script the action runs for input ``text``."""
@@ -72,12 +75,16 @@ KNOWN: dict[str, dict[str, InputScript]] = {
     # `isort CONFIGURATION PATHS` (default `--check-only --diff`)
     "psf/black": {
         "options": InputScript(
-            ARGV, "psf/black runs `black OPTIONS SRC`, no shell", "black ", " ."
+            ARGV, "psf/black runs `black OPTIONS SRC`, no shell", "black ", " .", False
         )
     },
     "isort/isort-action": {
         "configuration": InputScript(
-            ARGV, "isort-action runs `isort CONFIGURATION`, no shell", "isort ", " ."
+            ARGV,
+            "isort-action runs `isort CONFIGURATION`, no shell",
+            "isort ",
+            " .",
+            False,
         )
     },
 }

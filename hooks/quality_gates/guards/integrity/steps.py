@@ -452,7 +452,7 @@ class Auditor:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
             detail = f"{where}: {hit.detail} ({spec.runner})"
             self.add(hit.rule, line, detail, self.why(hit), hit.fix)
-        return audit.gates > 0
+        return audit.gates > 0 and spec.gates
 
     def why(self, hit: Hit) -> str:
         """Why a hit is only a note ('' when it is certain)."""
