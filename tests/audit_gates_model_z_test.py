@@ -150,6 +150,7 @@ def test_super_linter_disable_errors(
         ("lycheeverse/lychee-action@v2", "", True),
         ("aquasecurity/trivy-action@0.28.0", "", False),
         ("aquasecurity/trivy-action@0.28.0", "exit-code: 1", True),
+        ("aquasecurity/trivy-action@0.28.0", "exit-code: ''", False),
         ("tj-actions/verify-changed-files@v20", "fail-if-changed: true", True),
         ("py-cov-action/python-coverage-comment-action@v3", "MINIMUM_GREEN: 85", False),
         ("snyk/actions/setup@master", "", False),

@@ -182,7 +182,7 @@ def decide(
     fails, stopped = False, []
     for item in spec.inputs:
         source = env if item.env else given
-        text = source.get(item.name)
+        text = source.get(item.name) or None  # empty: the action's default
         if text is not None and "${{" in text:
             return None  # the run decides: a matrix cell, an event
         if item.fails(item.default if text is None else text):
