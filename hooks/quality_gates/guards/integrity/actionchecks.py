@@ -63,6 +63,11 @@ _REVIEWDOG = ActionSpec(
         FailInput("fail_level", frozenset(("none",)), "none"),
     ),
 )
+# The ZAP actions file an issue and pass unless ``fail_action: true``.
+_ZAP = ActionSpec(
+    "the ZAP actions file an issue and pass unless `fail_action: true`",
+    (FailInput("fail_action", _FALSE, "false"),),
+)
 KNOWN: dict[str, ActionSpec] = {
     "aquasecurity/trivy-action": ActionSpec(
         "trivy-action exits 0 on findings unless `exit-code` is set (default 0)",
@@ -92,6 +97,9 @@ KNOWN: dict[str, ActionSpec] = {
         ("output:exit_code", "env:lychee_exit_code"),
         since=2,
     ),
+    "zaproxy/action-baseline": _ZAP,
+    "zaproxy/action-full-scan": _ZAP,
+    "zaproxy/action-api-scan": _ZAP,
     "tj-actions/verify-changed-files": ActionSpec(
         "verify-changed-files fails only with `fail-if-changed: true` "
         "(default false): otherwise it sets an output",

@@ -51,7 +51,7 @@ _GATE_ACTION = re.compile(
     r"lint|(?<!at|la)test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
     r"bandit|tox|grype|gitleaks|trufflehog|ggshield|detect-secrets|talisman|"
-    r"cibuildwheel|pyright|retry|lychee|"
+    r"cibuildwheel|pyright|retry|lychee|zaproxy/action-|"
     r"dependency-check",
     re.IGNORECASE,
 )
@@ -104,6 +104,7 @@ _FAIL_OFF_INPUTS = {
     "soft_fail": "true",
     "soft-fail": "true",
     "no-fail": "true",
+    "fail_action": "false",
 }
 # An action named for moving what others produced (``otel-upload-test-artifact``)
 # is no check, whatever results it carries.
@@ -326,15 +327,16 @@ class Auditor:
         reports = tuple(f"file:{name}" for name in _output_input(step))
         spec = actionchecks.spec_of(uses, self.line(value(step, "uses")))
         lost = self.lost_inputs(step, spec, job) if spec else self.fail_off(step, uses)
+        why = place.demotion(job.workflow, job.name) or _manual(step, job)
         for line, said in lost:
             detail = f"{where}: {said}"
             sinks = reports + (spec.sinks if spec else ())
             if sinks:  # the report may still be judged further on
                 self.pending.append(
-                    Pending(job.key, index, sinks, "QG106", line, detail, "")
+                    Pending(job.key, index, sinks, "QG106", line, detail, why)
                 )
             else:
-                self.add("QG106", line, detail)
+                self.add("QG106", line, detail, why)
         self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
 
