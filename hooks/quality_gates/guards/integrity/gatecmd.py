@@ -19,6 +19,7 @@ import re
 import unicodedata
 
 from quality_gates.guards.integrity import catalogue as cat
+from quality_gates.guards.integrity import wrapped
 
 CONTEXT_WORDS = re.compile(
     r"(?i)"
@@ -51,9 +52,7 @@ _ENDS_SETTING_UP = re.compile(
 _FOR_ANALYSIS = re.compile(
     r"(?i)\b(build|compile|autobuild)\b[^/]*\bfor\s+(codeql|sonar\w*|code ?scanning)"
 )
-_WRAPPERS = frozenset(
-    "sudo time env nice nohup exec command xvfb-run stdbuf unbuffer caffeinate".split()
-)
+_WRAPPERS = wrapped.WRAPPERS
 _RUNNERS = frozenset(
     "uv poetry pdm hatch pipenv rye conda mamba micromamba pixi".split()
 )
@@ -165,11 +164,6 @@ def exec_parts(tokens: list[str]) -> list[tuple[list[str], str]]:
     return parts
 
 
-def _after_timeout(tokens: list[str]) -> list[str]:
-    rest = [t for t in tokens[1:] if not t.startswith("-")]
-    return rest[1:]
-
-
 def _drop_assignments(tokens: list[str]) -> list[str]:
     while tokens and (
         re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", tokens[0])
@@ -177,10 +171,9 @@ def _drop_assignments(tokens: list[str]) -> list[str]:
     ):
         if tokens[0] == "command" and tokens[1:2] in (["-v"], ["-V"]):
             return []  # `command -v tool` looks a tool up, it does not run it
-        if tokens[0] == "env" and tokens[1:2] and tokens[1].startswith("-"):
-            tokens = [t for t in tokens[1:] if not t.startswith("-")]
-            continue
-        tokens = tokens[1:]
+        word, tokens = _base(tokens[0]), tokens[1:]
+        if "=" not in word and word in _WRAPPERS:
+            tokens = wrapped.drop_options(word, tokens)
     return tokens
 
 
@@ -195,7 +188,10 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
     if head == "find" and exec_part(tokens)[0]:
         return strip_wrappers(exec_part(tokens)[0])
     if head == "timeout":
-        return strip_wrappers(_after_timeout(tokens))
+        return strip_wrappers(wrapped.after_timeout(tokens))
+    contained = wrapped.in_container(tokens)
+    if contained is not None:  # `docker run --rm IMAGE pytest`
+        return strip_wrappers(contained)
     if head in _COMPOSE:  # `docker-compose ps` is the older `docker compose ps`
         return [_COMPOSE[head], "compose", *tokens[1:]]
     if head in _RUNNERS:

@@ -567,6 +567,7 @@ class Walker:
             or inner_scripts.eval_text(node, words, self.walk_inner, self.state)
             or inner_scripts.python_c(node, words, self.source)
             or inner_scripts.find_exec(node, words, self.source, self.context)
+            or inner_scripts.script_c(node, words, self.source)
         )
         if found is None:
             return None

@@ -88,7 +88,9 @@ def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
     program, index, node = inline
     script = parse.unquote(parse.text(node))
     options = [parse.unquote(parse.text(a)) for a in parse.arguments(command)]
-    shell = _shell_options(options[:index], f"{program} -c")
+    # the shell's own options: after its name (`docker run -e X=1 IMG bash -c`)
+    start = max((i + 1 for i, w in enumerate(options[:index]) if w == program), default=0)
+    shell = _shell_options(options[start:index], f"{program} -c")
     try:
         result, flow, gates = walk(script, shell)
     except parse.ParseFailure:
@@ -217,6 +219,30 @@ def find_exec(
         )
         lost = dataclasses.replace(gate, strength=strength)
         return Nested(lost=[(lost, detail)], gates=1)
+    return None
+
+
+def script_c(command: Node, words: list[str], source: bytes) -> Nested | None:
+    """``script -q -c GATE /dev/null``: util-linux ``script`` exits 0 whatever GATE
+    returns; only ``-e`` (``--return``) passes its status on."""
+    if not words or words[0].rsplit("/", 1)[-1] != "script":
+        return None
+    options = [w for w in words[1:] if w.startswith("-")]
+    if "--return" in options or any(re.fullmatch(r"-[a-zA-Z]*e[a-zA-Z]*", w) for w in options):
+        return None
+    found = _script_argument(command, "c")
+    if found is None:
+        return None
+    text = parse.unquote(parse.text(found[1]))
+    for part in re.split(r"&&|\|\||[;|&\n]", text):
+        tokens = part.split()
+        if tokens and gatecmd.named_gate(tokens):
+            gate = _gate(tuple(tokens), command.start_point[0], command, source)
+            detail = (
+                f"`{parse.short(command, source)}`: `script -c` without `-e` exits 0 "
+                f"whatever `{gatecmd.gate_key(tokens)}` returns"
+            )
+            return Nested(lost=[(gate, detail)], gates=1)
     return None
 
 
