@@ -193,7 +193,7 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
     if contained is not None:  # `docker run --rm IMAGE pytest`
         return strip_wrappers(contained)
     if head in _COMPOSE:  # `docker-compose ps` is the older `docker compose ps`
-        return [_COMPOSE[head], "compose", *tokens[1:]]
+        return strip_wrappers([_COMPOSE[head], "compose", *tokens[1:]])
     if head in _RUNNERS:
         rest = _drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
         if rest[:1] in (["run"], ["exec"], ["x"]):

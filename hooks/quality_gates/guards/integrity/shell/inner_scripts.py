@@ -47,12 +47,19 @@ def _runs_itself(words: list[str]) -> list[str]:
     return inner[:1]
 
 
-def _script_argument(command: Node, flag: str) -> tuple[int, Node] | None:
-    """Find the argument after ``-c`` (or ``-ec``) and its index."""
+def _script_argument(
+    command: Node, flag: str, program: str = ""
+) -> tuple[int, Node] | None:
+    """Find the argument after ``-c`` (or ``-ec``) and its index.
+
+    With ``program``, only after it: ``ionice -c 3 bash -c SCRIPT``.
+    """
     args = parse.arguments(command)
+    words = [parse.unquote(parse.text(arg)) for arg in args]
+    start = next((i + 1 for i, w in enumerate(words) if w == program), 0)
     for index, arg in enumerate(args[:-1]):
-        word = parse.unquote(parse.text(arg))
-        if re.fullmatch(rf"-[a-zA-Z]{{0,3}}{flag}", word):
+        word = words[index]
+        if index >= start and re.fullmatch(rf"-[a-zA-Z]{{0,3}}{flag}", word):
             return index + 1, args[index + 1]
     return None
 
@@ -76,7 +83,7 @@ def _inline(
     head = _runs_itself(words)
     if not head or not program.match(head[0].rsplit("/", 1)[-1]):
         return None
-    found = _script_argument(command, "c")
+    found = _script_argument(command, "c", head[0])
     return (head[0], *found) if found is not None else None
 
 
@@ -89,7 +96,7 @@ def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
     script = parse.unquote(parse.text(node))
     options = [parse.unquote(parse.text(a)) for a in parse.arguments(command)]
     # the shell's own options: after its name (`docker run -e X=1 IMG bash -c`)
-    start = max((i + 1 for i, w in enumerate(options[:index]) if w == program), default=0)
+    start = next((i + 1 for i, w in enumerate(options[:index]) if w == program), 0)
     shell = _shell_options(options[start:index], f"{program} -c")
     try:
         result, flow, gates = walk(script, shell)
