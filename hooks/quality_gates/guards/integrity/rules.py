@@ -179,7 +179,8 @@ RULES = catalogue(
         "status-discarded",
         "error",
         "a gate run by a command that throws its exit status away: `find -exec "
-        "... \\;`, `export OUT=$(gate)` (`local`, `readonly`, `declare`), `gate &` "
+        "... \\;`, `script -c gate` without `-e`, `export OUT=$(gate)` "
+        "(`local`, `readonly`, `declare`), `gate &` "
         "then a bare `wait`, a `python -c` program (or `shell: python` step) "
         "calling it through `subprocess.run` without `check=True`, "
         "`subprocess.call` or `os.system` whose result is dropped, "
@@ -187,7 +188,7 @@ RULES = catalogue(
         "the wrapper exits 0 whatever the gate returns, so the step passes",
         "let the status through: `find ... -exec CMD {} +` (or `| xargs CMD`), "
         "`subprocess.run(..., check=True)`, `sys.exit(pytest.main())`, "
-        "`pkg.test(exit=True)`",
+        "`pkg.test(exit=True)`, `script -e -c gate`",
     ),
     Rule(
         "QG120",

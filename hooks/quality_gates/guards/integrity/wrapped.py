@@ -74,7 +74,7 @@ def after_timeout(tokens: list[str]) -> list[str]:
 
 
 def _options(tokens: list[str], valued: frozenset[str]) -> tuple[list[str], bool]:
-    """The words after the options of a verb, and whether it is detached."""
+    """Return the words after the options of a verb, and whether it detaches."""
     index, detached = 0, False
     while index < len(tokens) and tokens[index].startswith("-"):
         word = tokens[index]
@@ -84,7 +84,7 @@ def _options(tokens: list[str], valued: frozenset[str]) -> tuple[list[str], bool
 
 
 def in_container(tokens: list[str]) -> list[str] | None:
-    """The command ``docker run``/``exec`` (compose too) runs; None if not one.
+    """Return the command ``docker run``/``exec`` (compose too) runs, or None.
 
     An image named for a checker (``hadolint/hadolint``) with no command of
     its own keeps its name, as the command it runs.

@@ -8,7 +8,8 @@ reads it as data.
 its last command decides its status; the script is walked as a script of its
 own and its status gates become the command's.  ``python -c`` keeps a
 command's status only when it passes it on (``pyexec``).  ``find -exec CMD {}
-\;`` exits 0 whatever CMD returns (``+`` passes failures on).
+\;`` exits 0 whatever CMD returns (``+`` passes failures on); so does
+util-linux ``script -c CMD`` without ``-e``.
 """
 
 from __future__ import annotations
@@ -230,12 +231,17 @@ def find_exec(
 
 
 def script_c(command: Node, words: list[str], source: bytes) -> Nested | None:
-    """``script -q -c GATE /dev/null``: util-linux ``script`` exits 0 whatever GATE
-    returns; only ``-e`` (``--return``) passes its status on."""
+    """Find a check ``script -q -c GATE /dev/null`` runs and loses.
+
+    util-linux ``script`` exits 0 whatever GATE returns; only ``-e``
+    (``--return``) passes its status on.
+    """
     if not words or words[0].rsplit("/", 1)[-1] != "script":
         return None
     options = [w for w in words[1:] if w.startswith("-")]
-    if "--return" in options or any(re.fullmatch(r"-[a-zA-Z]*e[a-zA-Z]*", w) for w in options):
+    if "--return" in options or any(
+        re.fullmatch(r"-[a-zA-Z]*e[a-zA-Z]*", w) for w in options
+    ):
         return None
     found = _script_argument(command, "c")
     if found is None:
