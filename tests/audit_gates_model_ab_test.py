@@ -106,6 +106,8 @@ _DOCUMENTED = [
     "sudo -E -u ci",
     "xvfb-run -a -s '-screen 0 1024x768x24'",
     "catchsegv",
+    "nix develop .#ci -c",
+    "nix shell nixpkgs#python3 --command",
 ]
 
 
@@ -127,6 +129,7 @@ def test_a_container_runs_its_command(tmp_path: Path, wrapper: str) -> None:
         ("sudo -u ci -E nice -n 5 xvfb-run -a pytest -x", "pytest"),
         ("timeout -s KILL -k 5 60 pytest -x", "pytest"),
         ("env -u HOME -C /src pytest -x", "pytest"),
+        ("nix develop --impure -c pytest -x", "pytest"),
     ],
 )
 def test_the_key_is_the_inner_check(tokens: str, key: str) -> None:

@@ -189,7 +189,7 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
         return strip_wrappers(exec_part(tokens)[0])
     if head == "timeout":
         return strip_wrappers(wrapped.after_timeout(tokens))
-    contained = wrapped.in_container(tokens)
+    contained = wrapped.in_container(tokens) or wrapped.in_nix(tokens)
     if contained is not None:  # `docker run --rm IMAGE pytest`
         return strip_wrappers(contained)
     if head in _COMPOSE:  # `docker-compose ps` is the older `docker compose ps`

@@ -73,6 +73,19 @@ def after_timeout(tokens: list[str]) -> list[str]:
     return drop_options("timeout", tokens[1:])[1:]
 
 
+def in_nix(tokens: list[str]) -> list[str] | None:
+    """``nix develop .#ci -c pytest`` -> ``pytest``: ``--command`` runs it (exec).
+
+    ``nix develop``/``nix shell`` exit with the status of that command.
+    """
+    if tokens[:1] != ["nix"] or tokens[1:2] not in (["develop"], ["shell"]):
+        return None
+    for index, word in enumerate(tokens[2:], 2):
+        if word in ("-c", "--command"):
+            return tokens[index + 1 :] or None
+    return None
+
+
 def _options(tokens: list[str], valued: frozenset[str]) -> tuple[list[str], bool]:
     """Return the words after the options of a verb, and whether it detaches."""
     index, detached = 0, False
