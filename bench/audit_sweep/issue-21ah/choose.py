@@ -2,7 +2,6 @@
 
 import os
 import random
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,10 +39,12 @@ def main() -> None:
         random.Random(8202).shuffle(repos)
         print(f"## -{name}")
         for pos, repo in enumerate(repos):
-            why = excluded(repo, text, mirrored) or ("in an earlier list" if repo in seen else "")
+            why = excluded(repo, text, mirrored) or (
+                "in an earlier list" if repo in seen else ""
+            )
             seen.add(repo)
             print(pos, repo, why or "candidate")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -75,7 +75,8 @@ RULES = catalogue(
         "a job or step running a gate whose `if:` can never be true (`if: false`, "
         "a context the event does not carry, a matrix value no cell has), or a "
         "workflow whose only triggers can never fire, or pre-commit hooks under a "
-        "key written twice (only the later is read)",
+        "key written twice (only the later is read), or a build that leaves out "
+        "its tests (`gradle -x test`, `mvn -DskipTests`) in a step named for testing",
         "the gate is listed but can never run, so readers believe it runs",
         "remove the condition, or delete the job",
     ),

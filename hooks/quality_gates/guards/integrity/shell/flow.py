@@ -34,13 +34,14 @@ import dataclasses
 import re
 from typing import Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, mentions, rules
+from quality_gates.guards.integrity import gatecmd, mentions, rules, skipped_tests
 from quality_gates.guards.integrity.shell import (
     failure_sinks,
     flags,
     inner_scripts,
     log_reads,
     parse,
+    records_only,
     report_readers,
 )
 from quality_gates.guards.integrity.shell.compound import (
@@ -139,10 +140,12 @@ class Walker:
         line: int | None = None,
         sinks: tuple[str, ...] = (),
         because: str = "",
+        fix: str = "",
     ) -> None:
         """Record a hit for ``gate`` (at ``line`` when given: a ``set +e``).
 
         ``because``: why the evidence makes it plausible only, when it does.
+        ``fix``: the fix of this shape, when the rule's own does not fit it.
         """
         where = gate.line if line is None else line
         snippet = gate.text if line is None else "set +"
@@ -150,7 +153,7 @@ class Walker:
         if because:
             certain, why = False, because
         by_shell = rule != "QG104" or self.state.errexit_off_line is None
-        fix = rules.place_fix(rule, self.state.kind) if by_shell else ""
+        fix = fix or (rules.place_fix(rule, self.state.kind) if by_shell else "")
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
         )
@@ -393,8 +396,8 @@ class Walker:
         )
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
-        if check is None and self.context and gatecmd.shows_diff_only(words):
-            self.diff_only(node, words)
+        if self.context:
+            self.lost_by_mode(node, words, check)
         if check is None or (
             check.strength == "context" and failure_sinks.to_summary(node)
         ):
@@ -437,12 +440,65 @@ class Walker:
         said = gatecmd.CONTEXT_WORDS.search(gatecmd.BUILD_WORDS.sub("", step))
         return gatecmd.Check("context", key) if said else None
 
+    def lost_by_mode(
+        self, node: Node, words: list[str], check: gatecmd.Check | None
+    ) -> None:
+        """Where the step checks: a tool run in a mode that cannot fail.
+
+        ``isort --diff`` shows, ``detect-secrets scan`` records, and
+        ``gradle build -x test`` leaves the tests out.
+        """
+        bare = gatecmd.strip_wrappers(words)
+        if check is None and gatecmd.shows_diff_only(words):
+            self.diff_only(node, words)
+        if records_only.records(bare):
+            self.recorded(node, words, bare)
+        if skipped_tests.excludes_tests(bare):
+            self.tests_left_out(node, words)
+
+    def recorded(self, node: Node, words: list[str], bare: list[str]) -> None:
+        """QG106 for ``detect-secrets scan`` whose baseline nothing reads."""
+        files = (records_only.baseline(bare), *failure_sinks.report_files(node, words))
+        if records_only.read_later(node, self.source, files):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "detect-secrets")
+        detail = (
+            f"`{gate.text}` records the secrets it finds in a baseline and exits 0 "
+            "whatever it finds, and nothing reads the baseline after it"
+        )
+        fix = (
+            "fail on new secrets: `detect-secrets-hook --baseline "
+            ".secrets.baseline $(git ls-files)`, or `git diff --exit-code` on the "
+            "baseline after the scan"
+        )
+        because = (
+            "`scan` is how a baseline is made too; the step's name is the only "
+            "sign that a failing check was meant"
+        )
+        self.hit("QG106", gate, detail, because=because, fix=fix)
+
     def diff_only(self, node: Node, words: list[str]) -> None:
         """QG106 for ``isort --diff .`` where the step or target checks."""
         key = gatecmd.gate_key(words)
         gate = Gate(node.start_point[0], short(node, self.source), key)
         detail = f"`{gate.text}`: `--diff` without a check flag only shows the diff"
         self.hit("QG106", gate, detail)
+
+    def tests_left_out(self, node: Node, words: list[str]) -> None:
+        """QG107 for ``./gradlew build -x test`` in a step named for testing."""
+        step = self.context.split(" / ", 1)[0]
+        if not skipped_tests.lost_in(step, self.source.decode(errors="replace")):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "test")
+        detail = (
+            f"`{gate.text}` leaves the test task out of the build, so the tests "
+            "this step is named for never run"
+        )
+        fix = (
+            "drop `-x test` (`-DskipTests`) so the tests run, or run the test "
+            "task in a step of its own"
+        )
+        self.hit("QG107", gate, detail, fix=fix)
 
     def resolved(self, words: list[str]) -> list[str]:
         """Replace a command held in a variable by the program assigned to it."""
