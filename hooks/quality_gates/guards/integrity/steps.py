@@ -192,6 +192,9 @@ class JobContext:
     # a later job named for shipping downloads what it builds: its builds are
     # that delivery's product, while the job itself may still test (a wheel)
     feeds_delivery: bool = False
+    # the job sets up CodeQL (github/codeql-action/init), which traces the
+    # compilers of the steps after it: what they build is for the analyser
+    analysis: bool = False
     env: list[yaml.Node] = dataclasses.field(default_factory=list)
     report_run: str = ""
     manual: str = ""  # why the job runs only by hand, if it does
@@ -467,9 +470,7 @@ class Auditor:
         if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
             return None
         name = scalar(value(step, "name")) or ""
-        builds_other = job.delivery or job.feeds_delivery
-        builds_other = builds_other or bool(_FOREIGN_CODE.search(script))
-        context = gatecmd.checking_context(name, job.name, builds_other)
+        context = _step_context(name, script, job)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
         if resolved is None:
             hits, gates, named = pwsh.audit(script, context, demoted)
@@ -921,6 +922,21 @@ _OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 # A script that brings in another repository's code (``git clone URL``, ``git
 # remote add origin URL``): what it builds is a dependency, set up for the
 # job, not this project; "Build" in its step's name makes nothing a check.
+def _step_context(name: str, script: str, job: JobContext) -> str:
+    """Return the names that make a step's commands checks ('' for none).
+
+    A job that builds what another ships, or code fetched from elsewhere,
+    builds no check of its own; neither does a CodeQL job, whose builds give
+    the analyser its compiled code (``make all || true`` in ``Build C/C++
+    projects`` loses no check of the project) and whose own name
+    (``Analyze``) speaks of CodeQL's queries, not of the commands it runs.
+    """
+    builds_other = job.delivery or job.feeds_delivery or job.analysis
+    builds_other = builds_other or bool(_FOREIGN_CODE.search(script))
+    label = "" if job.analysis else job.name
+    return gatecmd.checking_context(name, label, builds_other)
+
+
 _FOREIGN_CODE = re.compile(
     r"\bgit\s+(?:-C\s+\S+\s+)?(?:clone|remote\s+add|fetch)\b"
     r"(?:[^\n;&|\\]|\\\n)*?(?:https?://|git@|ssh://)"

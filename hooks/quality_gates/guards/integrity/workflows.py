@@ -86,6 +86,7 @@ def _context(
         workflow=workflow,
         delivery=place.ships(label) or place.ships(workflow),
         feeds_delivery=_feeds_delivery(name, job, top),
+        analysis=_sets_up_codeql(job),
         env=[n for n in (value(top, "env"), value(job, "env")) if n is not None],
         report_run=place.report_run(
             triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
@@ -102,6 +103,15 @@ def _needs(job: yaml.Node) -> list[yaml.Node]:
     """Return the ``needs:`` of a job as a list (one name or a sequence)."""
     node = value(job, "needs")
     return sequence(node) or ([node] if node is not None else [])
+
+
+def _sets_up_codeql(job: yaml.Node) -> bool:
+    """Tell a job that runs ``github/codeql-action/init`` (a CodeQL analysis)."""
+    for step in sequence(value(job, "steps")):
+        uses = scalar(value(step, "uses")) or ""
+        if uses.startswith("github/codeql-action/init"):
+            return True
+    return False
 
 
 def _feeds_delivery(name: str, job: yaml.Node, top: yaml.Node) -> bool:
