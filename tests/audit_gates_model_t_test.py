@@ -295,3 +295,66 @@ def test_the_real_scan_passes_and_only_the_diff_fails(tmp_path: Path) -> None:
     assert status(f'{scan}\necho "Secret scan passed"') == 0  # the lost case
     subprocess.run([*git, "checkout", "-q", ".secrets.baseline"], check=True)  # nosec
     assert status(f"{scan}\ngit diff --exit-code .secrets.baseline") == 1  # the twin
+
+
+# ---- a check re-run for show after the script read its status --------------
+
+_JUDGED = (
+    "set +e\n"
+    "out=$(npm audit --audit-level=high --json)\n"
+    "rc=$?\n"
+    "set -e\n"
+    "if [ $rc -eq 0 ]; then exit 0; fi\n"
+    'if [ -n "$WAIVE" ]; then\n'
+    '  echo "::warning::waived"\n'
+    "  npm audit --audit-level=high || true\n"
+    "  exit 0\n"
+    "fi\n"
+    "exit 1\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "failing"),
+    [
+        # the same audit, judged by `$rc` before: a note
+        (_JUDGED, False),
+        # twins: nothing read the earlier status ...
+        (_JUDGED.replace("rc=$?\n", "rc=1\n"), True),
+        # ... the earlier run was another check (another level) ...
+        (_JUDGED.replace("--audit-level=high --json", "--audit-level=critical"), True),
+        # ... or there was no earlier run
+        ("npm audit --audit-level=high || true\n", True),
+    ],
+)
+def test_a_check_shown_again_after_its_status_was_read(
+    tmp_path: Path, script: str, failing: bool
+) -> None:
+    text = _step("Security audit", script.rstrip("\n"), job="audit")
+    found = [
+        f for f in gate_rules(audit_project(tmp_path, {CI: text})) if f[0] == "QG101"
+    ]
+    line = line_of(text, "npm audit --audit-level=high || true")
+    assert found == [("QG101", CI, line, failing)]
+
+
+def test_the_real_bash_fails_on_the_judged_status_unless_waived(
+    tmp_path: Path,
+) -> None:
+    bash = shutil.which("bash")
+    assert bash is not None
+    (tmp_path / "step.sh").write_text(_JUDGED)
+
+    def status(waive: str) -> int:
+        env = dict(_failing_tool(tmp_path, "npm"), WAIVE=waive)
+        done = subprocess.run(  # nosec B603
+            [bash, "--noprofile", "--norc", "-e", "step.sh"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+        return done.returncode
+
+    assert status("") == 1  # the audit's failure, read from $rc, fails the step
+    assert status("1") == 0  # the waiver is the branch's decision

@@ -43,6 +43,7 @@ from quality_gates.guards.integrity.shell import (
     parse,
     records_only,
     report_readers,
+    reruns,
 )
 from quality_gates.guards.integrity.shell.compound import (
     backgrounded,
@@ -120,6 +121,7 @@ class Walker:
         self.swallowing = 0  # ... and that `||` swallows the failure
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
+        self.judged: set[str] = set()  # runs whose status a `$?` read judged
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.loop_words: dict[str, list[str]] = {}  # `for f in tests/*.sh`: `$f`
@@ -242,8 +244,14 @@ class Walker:
             if following is None:
                 flow.status = status  # a compound's status is its last command's
             else:
+                self.judge_capture(node, following)
                 self.lost_status(status, following)
         return flow
+
+    def judge_capture(self, node: Node, following: Node) -> None:
+        """``out=$(tool --json)`` then ``rc=$?``: a run whose status is read."""
+        if node.type == "variable_assignment" and _STATUS_READ.search(text(following)):
+            self.judged.add(reruns.run_of(text(node)))
 
     def lost_status(self, gates: list[Gate], following: Node) -> None:
         """Judge a non-last statement's status: read by the next one, or lost."""
@@ -256,6 +264,7 @@ class Walker:
                 self.hidden(gates, branch_verdict(branches), how, branches, following)
                 return
             self.observe(gates)
+            self.judged.update(reruns.run_of(gate.text) for gate in gates)
             return
         words = parse.words(following) if following.type == "command" else []
         for gate in gates:
@@ -899,7 +908,9 @@ class Walker:
         for gate in gates:
             reports = tuple(f"file:{name}" for name in gate.files)
             detail = f"`{gate.text} {how}`"
-            self.hit(rule, gate, detail, sinks=kept + reports, because=why)
+            again = reruns.run_of(gate.text) in self.judged
+            because = reruns.WHY if again else why
+            self.hit(rule, gate, detail, sinks=kept + reports, because=because)
 
     # ---- compound commands ---------------------------------------------
 
