@@ -61,6 +61,7 @@ from quality_gates.guards.integrity.shell.compound import (
     strands,
     tests_a_gate,
 )
+from quality_gates.guards.integrity.shell.doomed import doomed, doomed_from
 from quality_gates.guards.integrity.shell.fallbacks import Verdict, verdict
 from quality_gates.guards.integrity.shell.parse import (
     ParseFailure,
@@ -122,6 +123,7 @@ class Walker:
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
         self.judged: set[str] = set()  # runs whose status a `$?` read judged
+        self.checks: list[Gate] = []  # every gate the script runs, as found
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.loop_words: dict[str, list[str]] = {}  # `for f in tests/*.sh`: `$f`
@@ -131,6 +133,7 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
+        self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
 
     # ---- results -------------------------------------------------------
 
@@ -212,15 +215,15 @@ class Walker:
         flow = self.last_flow(root)
         self.fails_step(flow.carriers())  # the step keeps the script's last status
         self.result.last = flow.carriers()
-        for node, name in flags.unread_flags(root, self.source):
+        for node, name, sinks in flags.unread_flags(root, self.source):
             if tests_a_gate(node):
                 continue  # `if ! bash -n "$f"; then FAIL=1`: judged with its gate
             gate = Gate(node.start_point[0], short(node, self.source), name)
             detail = (
                 f"`{gate.text}` records a finding in `${name}`, which nothing "
-                "fails on (no `exit $" + name + "`)"
+                "in the script fails on"
             )
-            self.hit("QG101", gate, detail)
+            self.hit("QG101", gate, detail, sinks=sinks)
         return self.result
 
     def last_flow(self, root: Node) -> Flow:
@@ -265,6 +268,9 @@ class Walker:
                 return
             self.observe(gates)
             self.judged.update(reruns.run_of(gate.text) for gate in gates)
+            return
+        if doomed_from(following):
+            self.observe(gates)  # `diag; exit 1`: the step fails whatever it returns
             return
         words = parse.words(following) if following.type == "command" else []
         for gate in gates:
@@ -425,7 +431,7 @@ class Walker:
         files = failure_sinks.as_written(node, self.source, files)
         self.reports.update(files)
         report = bool(files) or failure_sinks.writes_report(node, words)
-        return Gate(
+        gate = Gate(
             node.start_point[0],
             short(node, self.source),
             check.key,
@@ -433,6 +439,8 @@ class Walker:
             files,
             check.strength,
         )
+        self.checks.append(gate)
+        return gate
 
     def package_check(self, words: list[str]) -> gatecmd.Check | None:
         """``npm run lint`` running ``eslint src``: a check by the tool it runs.
@@ -458,7 +466,7 @@ class Walker:
         ``gradle build -x test`` leaves the tests out.
         """
         bare = gatecmd.strip_wrappers(words)
-        if check is None and gatecmd.shows_diff_only(words):
+        if check is None and gatecmd.shows_diff_only(words, self.config_checks):
             self.diff_only(node, words)
         if records_only.records(bare):
             self.recorded(node, words, bare)
@@ -559,6 +567,7 @@ class Walker:
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks
+        inner.config_checks = self.config_checks
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
@@ -614,7 +623,7 @@ class Walker:
                 lost = _producer(part, self.source)
             if self.state.pipefail or self.swallowing:
                 last += lost
-            elif self.pipestatus or teed:
+            elif self.pipestatus or teed or doomed(node):
                 self.observe(lost)
             else:
                 for gate in lost:
@@ -892,8 +901,8 @@ class Walker:
         it forward; one that records it in an output, the environment file or
         a file leaves a hit that stands only if nothing consumes the sink.
         """
-        if judged in (Verdict.FAILS, Verdict.MAY_FAIL):
-            self.observe(gates)
+        if judged in (Verdict.FAILS, Verdict.MAY_FAIL) or doomed(end):
+            self.observe(gates)  # handled, or `exit 1` comes whatever it returns
             return
         after = self.source[end.end_byte :].decode(errors="replace")
         sinks = failure_sinks.sinks(recorders)
@@ -902,6 +911,7 @@ class Walker:
             self.observe(gates)  # `|| FAILED=1` ... `[ -z "$FAILED" ] || exit 1`
             return
         kept = tuple(s for s in sinks if not s.startswith("var:"))
+        kept += tuple(s for v in variables for s in failure_sinks.carried(v, after))
         rule = "QG102" if judged is Verdict.ECHOES else "QG101"
         said = " ".join(text(node) for node in recorders)
         why = _FALLS_BACK_WHY if _FALLS_BACK.search(said) else ""
