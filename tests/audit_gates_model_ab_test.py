@@ -151,6 +151,18 @@ def test_not_seen_through(tokens: str) -> None:
     assert gatecmd.strip_wrappers(tokens.split()) == tokens.split()
 
 
+def test_other_commands_stay_in_their_container(tmp_path: Path) -> None:
+    """`docker compose exec db createdb ... || true` sets up, whatever the step."""
+    words = "docker compose exec -T db createdb -U odoo app".split()
+    assert gatecmd.strip_wrappers(words) == words
+    script = "docker compose exec -T db createdb -U odoo app || true\n"
+    text = workflow(
+        "- name: Ensure database exists\n  run: |\n" + textwrap.indent(script, "    ")
+    )
+    (tmp_path / "a").mkdir()
+    assert gate_rules(audit_project(tmp_path / "a", {CI: text})) == []
+
+
 def test_a_checker_image_keeps_its_name() -> None:
     words = "docker run --rm -i hadolint/hadolint".split()
     assert gatecmd.strip_wrappers(words) == ["hadolint"]

@@ -189,9 +189,11 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
         return strip_wrappers(exec_part(tokens)[0])
     if head == "timeout":
         return strip_wrappers(wrapped.after_timeout(tokens))
-    contained = wrapped.in_container(tokens) or wrapped.in_nix(tokens)
-    if contained is not None:  # `docker run --rm IMAGE pytest`
-        return strip_wrappers(contained)
+    nix = wrapped.in_nix(tokens)
+    if nix is not None:
+        return strip_wrappers(nix)
+    if head in _CONTAINERS:
+        return _in_container(tokens)
     if head in _COMPOSE:  # `docker-compose ps` is the older `docker compose ps`
         return strip_wrappers([_COMPOSE[head], "compose", *tokens[1:]])
     if head in _RUNNERS:
@@ -210,6 +212,23 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
         index = tokens.index("-m", 1)
         if all(t.startswith("-") for t in tokens[1:index]):
             return tokens[index + 1 :]
+    return tokens
+
+
+def _in_container(tokens: list[str]) -> list[str]:
+    """``docker run --rm IMAGE pytest`` -> ``pytest``; a checker or a shell only.
+
+    Other commands stay in their container (``docker compose exec db
+    createdb``): only a checker by its name or a script (walked as one) is
+    judged as if run here.
+    """
+    contained = wrapped.in_container(tokens)
+    if contained is None:
+        return tokens
+    inner = strip_wrappers(contained)
+    head = _head(inner[0]) if inner else ""
+    if _SHELLS.match(head) or _INTERPRETERS.match(head) or named(inner) is True:
+        return inner
     return tokens
 
 
