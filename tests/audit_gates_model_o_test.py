@@ -23,15 +23,30 @@ from workflow_yaml import workflow
 CI = ".github/workflows/ci.yml"
 
 
-def _lost(tmp_path: Path, command: str) -> list[tuple[str, str, int, bool]]:
-    """Audit one step, named for nothing, running ``command || true``."""
+def _one_step(command: str, step: str = "step") -> str:
+    """A workflow whose job and step are named for nothing, running ``command``."""
+    return _jobs("""
+        main:
+          runs-on: ubuntu-latest
+          steps:
+            - name: <STEP>
+              run: <COMMAND>
+        """.replace("<STEP>", step).replace("<COMMAND>", command))
+
+
+def _lost(
+    tmp_path: Path, command: str, step: str = "step"
+) -> list[tuple[str, str, int, bool]]:
+    """Audit one step running ``command || true``."""
     tmp_path.mkdir(parents=True, exist_ok=True)
-    text = workflow(f"- name: step\n  run: {command} || true\n")
+    text = _one_step(f"{command} || true", step)
     return gate_rules(audit_project(tmp_path, {CI: text}))
 
 
-def _expected(command: str, checks: bool) -> list[tuple[str, str, int, bool]]:
-    text = workflow(f"- name: step\n  run: {command} || true\n")
+def _expected(
+    command: str, checks: bool, step: str = "step"
+) -> list[tuple[str, str, int, bool]]:
+    text = _one_step(f"{command} || true", step)
     return [("QG101", CI, line_of(text, "|| true"), True)] if checks else []
 
 
@@ -124,15 +139,6 @@ _NOT_CHECKS = [
     "gofmt -l .",
     "gofmt -d .",
     # reports: exit 0 whatever they find
-    "trivy fs .",
-    "docker run aquasec/trivy image app",
-    "grype dir:.",
-    "trufflehog git file://.",
-    "dependency-check.sh --scan .",
-    "semgrep scan --config auto",
-    "semgrep --config auto src",
-    "govulncheck -format json ./...",
-    "govulncheck -json ./...",
     "npx license-checker --summary",
     "npx vitest bench",
     "npx jest --listTests",
@@ -163,16 +169,34 @@ def test_its_fixer_report_or_setup_form_loses_nothing(
     assert _lost(tmp_path, command) == _expected(command, False)
 
 
-@pytest.mark.parametrize(
-    "command",
-    ["trivy fs .", "grype dir:.", "npx license-checker", "semgrep scan --config ."],
-)
-def test_a_report_scanner_is_no_check_even_in_a_step_named_for_one(
-    tmp_path: Path, command: str
+# Scanners that exit 0 on what they find unless told what fails: they still
+# fail when they cannot scan, a check only where the step says it scans.
+_FAILS_ON_ERRORS_ONLY = [
+    "trivy fs .",
+    "grype dir:.",
+    "trufflehog git file://.",
+    "dependency-check.sh --scan .",
+    "semgrep scan --config auto",
+    "semgrep --config=auto --json --output=semgrep.json src",
+    "govulncheck -format json ./...",
+    "govulncheck -json ./...",
+]
+
+
+@pytest.mark.parametrize("command", _FAILS_ON_ERRORS_ONLY)
+@pytest.mark.parametrize(("step", "lost"), [("step", False), ("Security scan", True)])
+def test_a_scanner_without_its_fail_option_checks_only_by_its_step(
+    tmp_path: Path, command: str, step: str, lost: bool
 ) -> None:
-    """Exiting 0 on its findings, its ``|| true`` loses nothing, whatever the step."""
-    text = workflow(f"- name: Security scan\n  run: {command} || true\n")
-    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+    assert _lost(tmp_path, command, step) == _expected(command, lost, step)
+
+
+@pytest.mark.parametrize("step", ["step", "Check licenses"])
+def test_a_license_lister_not_told_what_fails_is_no_check(
+    tmp_path: Path, step: str
+) -> None:
+    """An inventory exits 0 whatever it lists: its ``|| true`` loses nothing."""
+    assert _lost(tmp_path, "npx license-checker --summary", step) == []
 
 
 @pytest.mark.parametrize(("step", "lost"), [("Build the models", True), ("dbt", False)])
@@ -180,15 +204,13 @@ def test_dbt_run_checks_where_its_step_says_so(
     tmp_path: Path, step: str, lost: bool
 ) -> None:
     """``dbt run`` fails on a model that does not build: a check by its step."""
-    text = _jobs(
-        f"""
+    text = _jobs(f"""
         models:
           runs-on: ubuntu-latest
           steps:
             - name: {step}
               run: dbt run || true
-        """
-    )
+        """)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert [(r, ln) for r, _, ln, _ in found] == (
         [("QG101", line_of(text, "dbt run"))] if lost else []
@@ -213,7 +235,7 @@ def test_dbt_run_checks_where_its_step_says_so(
 def test_a_checkers_own_never_fail_option_is_found(
     tmp_path: Path, command: str, flag: str
 ) -> None:
-    text = workflow(f"- name: step\n  run: {command}\n")
+    text = _one_step(command)
     found = audit_project(tmp_path, {CI: text})
     assert [(r, ln, fl) for r, _, ln, fl, _ in found] == [
         ("QG106", line_of(text, command), True)
@@ -231,7 +253,7 @@ def test_a_checkers_own_never_fail_option_is_found(
     ],
 )
 def test_twins_that_still_fail_are_silent(tmp_path: Path, command: str) -> None:
-    text = workflow(f"- name: step\n  run: {command}\n")
+    text = _one_step(command)
     assert gate_rules(audit_project(tmp_path, {CI: text})) == []
 
 

@@ -51,6 +51,9 @@ FAMILY = {word: name for name, words in _FAMILIES.items() for word in words.spli
 # default, 11, is above every score), ``semgrep scan`` without ``--error``
 # (``semgrep ci`` fails on blocking findings by itself), a license lister not
 # told which licenses fail.  An option given the value 0 fails on nothing.
+# Without the option a scanner still fails when it cannot scan (a bad rule
+# file, a target it cannot read): a check only where its step says so.  A
+# license lister without it is an inventory, never a check.
 CHECKS_ONLY_WITH: dict[str, frozenset[str]] = {
     "grype": frozenset(("--fail-on", "-f")),
     "trivy": frozenset(("--exit-code",)),
@@ -73,7 +76,7 @@ CHECKER_NAMES = GATE_TOOLS | frozenset(CHECKS_ONLY_WITH)
 # Options that make a checker do something else: set itself up (``tflint
 # --init``, ``tsc --init``), print its configuration or what it would run
 # (``jest --listTests``), watch for changes, or report in a format it never
-# fails in (``govulncheck -format json``: exit 0 whatever it finds).  An entry
+# An entry
 # ``-opt=value`` means that option with that value, attached or next.
 NOT_CHECKING_OPTIONS: dict[str, frozenset[str]] = {
     "tflint": frozenset(("--init", "--version")),
@@ -81,6 +84,11 @@ NOT_CHECKING_OPTIONS: dict[str, frozenset[str]] = {
     "vue-tsc": frozenset(("--init", "--showConfig", "--watch", "-w")),
     "jest": frozenset(("--listTests", "--showConfig", "--watch", "--watchAll")),
     "eslint": frozenset(("--init", "--print-config", "--env-info")),
+}
+# Options that make a checker report what it finds and exit 0 on it
+# (``govulncheck -format json``): it still fails when it cannot run, a check
+# only where its step says so, as a scanner without its fail option is.
+REPORT_OPTIONS: dict[str, frozenset[str]] = {
     "govulncheck": frozenset(
         ("-json", "--json")
         + tuple(
@@ -273,9 +281,7 @@ NOT_CHECKING = {
         "deps seed snapshot docs ls list show debug clean init run-operation".split()
     ),
     # `ruff rule E501`, `ruff linter`, `ruff version`: the catalogue, shown
-    "ruff": frozenset(
-        "rule linter config version clean server analyze help".split()
-    ),
+    "ruff": frozenset("rule linter config version clean server analyze help".split()),
 }
 
 # ``test`` inside a word that is no test: attest(ation), latest, greatest,

@@ -274,7 +274,8 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
         return False
     if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
         return True
-    return None if head in _CONTEXT_CAPABLE else False
+    context = head in _CONTEXT_CAPABLE or head in cat.CHECKS_ONLY_WITH
+    return None if context else False  # `semgrep scan`: errors only
 
 
 def _fixes(args: list[str], plain: list[str]) -> bool:
@@ -651,7 +652,7 @@ def named(tokens: list[str]) -> bool | None:
     if head in cat.GATE_TOOLS:
         return _checks_itself(head, args)
     if head in cat.CHECKS_ONLY_WITH:
-        return _fails_with(args, cat.CHECKS_ONLY_WITH[head])
+        return _only_with(head, args)
     if http_probe(head, args):
         return None  # a probe checks where its step says it checks
     if head in cat.PLUMBING or head in cat.REPORTERS:
@@ -661,20 +662,36 @@ def named(tokens: list[str]) -> bool | None:
     return _script(head, args)
 
 
-def _checks_itself(head: str, args: list[str]) -> bool:
+def _checks_itself(head: str, args: list[str]) -> bool | None:
     """Judge a checker of the catalogue by what it is asked to do.
 
     Asked to set itself up (``vale sync``), for a subcommand that reports
     (``vitest bench``) or with an option that makes it print, watch or
-    report (``tflint --init``, ``govulncheck -format json``), it checks
-    nothing.
+    set up (``tflint --init``), it checks nothing; asked for a report it
+    exits 0 on (``govulncheck -format json``), it checks where its step
+    says so.
     """
     first = _strip_options(args)[:1]
     if first in _CHECKER_SETUP or (
         first and first[0] in cat.NOT_CHECKING.get(head, ())
     ):
         return False
-    return not _option_given(args, cat.NOT_CHECKING_OPTIONS.get(head, frozenset()))
+    if _option_given(args, cat.NOT_CHECKING_OPTIONS.get(head, frozenset())):
+        return False
+    if _option_given(args, cat.REPORT_OPTIONS.get(head, frozenset())):
+        return None
+    return True
+
+
+def _only_with(head: str, args: list[str]) -> bool | None:
+    """``trivy fs --exit-code 1 .`` checks; ``trivy fs .`` fails only on errors.
+
+    A license lister not told what fails is an inventory (no check); a
+    scanner checks where its step says so.
+    """
+    if _fails_with(args, cat.CHECKS_ONLY_WITH[head]):
+        return True
+    return False if head in cat.LICENSE_LISTERS else None
 
 
 def _option_given(args: list[str], options: frozenset[str]) -> bool:
@@ -811,7 +828,11 @@ def context_gate(tokens: list[str], context: str) -> bool:
     if not tokens or not context:
         return False
     head = _head(tokens[0])
-    if head in cat.CHECKER_NAMES or head in cat.REPORTERS or cat.SETUP_NAME.search(head):
+    if head in cat.GATE_TOOLS or head in cat.LICENSE_LISTERS:
+        # a named checker decides by its own options (named); asked for a
+        # report it exits 0 on, it checks where its step says so
+        return _option_given(tokens[1:], cat.REPORT_OPTIONS.get(head, frozenset()))
+    if head in cat.REPORTERS or cat.SETUP_NAME.search(head):
         return False  # a named checker decides by its own options (named)
     if http_probe(head, tokens[1:]):
         return True
