@@ -24,7 +24,7 @@ CI = ".github/workflows/ci.yml"
 
 
 def _one_step(command: str, step: str = "step") -> str:
-    """A workflow whose job and step are named for nothing, running ``command``."""
+    """Return a workflow whose one job and step run ``command``, named for nothing."""
     return _jobs("""
         main:
           runs-on: ubuntu-latest

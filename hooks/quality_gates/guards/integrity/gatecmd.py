@@ -88,7 +88,8 @@ _CHECKER_SETUP = [
 # Tools whose other subcommands (``uv build``, ``cargo build``) are checks only
 # when their step says so.
 _CONTEXT_CAPABLE = frozenset(
-    "uv poetry pdm hatch npm yarn pnpm cargo go dotnet terraform tofu helm asv dbt".split()
+    """uv poetry pdm hatch npm yarn pnpm cargo go dotnet terraform tofu helm asv
+    dbt""".split()
 )
 
 
