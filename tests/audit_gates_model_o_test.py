@@ -178,6 +178,8 @@ _FAILS_ON_ERRORS_ONLY = [
     "dependency-check.sh --scan .",
     "semgrep scan --config auto",
     "semgrep --config=auto --json --output=semgrep.json src",
+    "docker run --rm aquasec/trivy:latest image --format json app",
+    "docker run --rm trufflesecurity/trufflehog:latest github --json",
     "govulncheck -format json ./...",
     "govulncheck -json ./...",
 ]

@@ -469,6 +469,14 @@ def _container(head: str, args: list[str]) -> bool | None:
     return None
 
 
+def _scanner_image(args: list[str]) -> bool:
+    """``run aquasec/trivy image app``: a scanner's image run, told nothing fails."""
+    plain = _container_verb(args)
+    if plain[:1] not in (["run"], ["exec"]):
+        return False
+    return any(_image_name(t) in cat.CHECKS_ONLY_WITH for t in plain[1:])
+
+
 def _container_verb(args: list[str]) -> list[str]:
     """``compose -f x.yml build web`` -> ``build web``: what the engine is asked."""
     plain = _strip_options(_drop_valued(args, _ENGINE_VALUED))
@@ -837,6 +845,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return False  # a named checker decides by its own options (named)
     if http_probe(head, tokens[1:]):
         return True
+    if head in _CONTAINERS and _scanner_image(tokens[1:]):
+        return True  # `docker run aquasec/trivy image app`: fails on errors only
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _container_verb(tokens[1:])[:1] in _CONTEXT_VERBS
     if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):
