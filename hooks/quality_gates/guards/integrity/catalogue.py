@@ -75,9 +75,8 @@ CHECKER_NAMES = GATE_TOOLS | frozenset(CHECKS_ONLY_WITH)
 
 # Options that make a checker do something else: set itself up (``tflint
 # --init``, ``tsc --init``), print its configuration or what it would run
-# (``jest --listTests``), watch for changes, or report in a format it never
-# An entry
-# ``-opt=value`` means that option with that value, attached or next.
+# (``jest --listTests``) or watch for changes.  An entry ``-opt=value`` means
+# that option with that value, attached or next.
 NOT_CHECKING_OPTIONS: dict[str, frozenset[str]] = {
     "tflint": frozenset(("--init", "--version")),
     "tsc": frozenset(("--init", "--showConfig", "--watch", "-w")),
