@@ -193,6 +193,15 @@ def test_a_scanner_without_its_fail_option_checks_only_by_its_step(
     assert _lost(tmp_path, command, step) == _expected(command, lost, step)
 
 
+def test_a_fail_option_set_to_nothing_is_found_as_the_lost_check(
+    tmp_path: Path,
+) -> None:
+    """``--exit-code 0`` is the scanner's check turned off: QG106 on the option."""
+    text = _one_step("trivy fs --exit-code 0 .")
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG106", CI, line_of(text, "trivy"), True)]
+
+
 @pytest.mark.parametrize("step", ["step", "Check licenses"])
 def test_a_license_lister_not_told_what_fails_is_no_check(
     tmp_path: Path, step: str

@@ -50,7 +50,8 @@ FAMILY = {word: name for name, words in _FAMILIES.items() for word in words.spli
 # without ``--fail``, OWASP ``dependency-check`` without ``--failOnCVSS`` (its
 # default, 11, is above every score), ``semgrep scan`` without ``--error``
 # (``semgrep ci`` fails on blocking findings by itself), a license lister not
-# told which licenses fail.  An option given the value 0 fails on nothing.
+# told which licenses fail.  Given the value 0 (``--exit-code 0``) the option
+# names the check it turns off, found as such.
 # Without the option a scanner still fails when it cannot scan (a bad rule
 # file, a target it cannot read): a check only where its step says so.  A
 # license lister without it is an inventory, never a check.

@@ -713,20 +713,13 @@ def _option_given(args: list[str], options: frozenset[str]) -> bool:
 
 
 def _fails_with(args: list[str], flags: frozenset[str]) -> bool:
-    """Tell whether an option that says what fails is given, not set to 0.
+    """Tell whether an option that says what fails is given.
 
     ``--exit-code 1``, ``--fail-on=high``, ``--fail``: the scanner fails on
-    what it finds; ``--exit-code 0`` does not.
+    what it finds.  ``--exit-code 0`` names the same check, turned off on
+    purpose: the option itself is the finding (QG106).
     """
-    for index, arg in enumerate(args):
-        name, equals, given = arg.partition("=")
-        if name not in flags:
-            continue
-        if not equals:
-            given = args[index + 1] if index + 1 < len(args) else ""
-        if given.strip("'\"") != "0":
-            return True
-    return False
+    return any(arg.partition("=")[0] in flags for arg in args)
 
 
 def named_gate(tokens: list[str]) -> bool:
