@@ -313,14 +313,19 @@ def test_step_if_with_secrets_is_refused(
 ) -> None:
     text, found = run_workflow(tmp_path, f"- run: pytest\n  if: {condition}")
     expected = [(rule, ".github/workflows/ci.yml", line_of(text, "if:"), True)]
-    assert found == (expected if rule else [])
+    # GitHub refuses the whole workflow: its check never runs (QG107)
+    never = ("QG107", ".github/workflows/ci.yml", line_of(text, "pytest"), True)
+    assert found == (sorted([never, *expected]) if rule else [])
 
 
 def test_job_if_with_matrix_is_refused(tmp_path: Path) -> None:
     text = workflow("- run: pytest", job="if: matrix.os == 'ubuntu'")
     found = audit_project(tmp_path, {".github/workflows/ci.yml": text})
     line = line_of(text, "if:")
-    assert gate_rules(found) == [("QG109", ".github/workflows/ci.yml", line, True)]
+    assert gate_rules(found) == [
+        ("QG107", ".github/workflows/ci.yml", line_of(text, "pytest"), True),
+        ("QG109", ".github/workflows/ci.yml", line, True),
+    ]
     assert any("none of its gates ever runs" in m for *_, m in found)
 
 

@@ -328,6 +328,14 @@ CAP_B = 60
 TARGET_B = 16
 LIST_SEED_B = 2201
 SPLIT_SEED_B = 22012
+# Amendment (README.md, "Amendment: batch B fetched from 02:36 UTC"): batch B
+# has its own allowance of fetch calls and its own stop, and its walks stop
+# at their first candidate without a snapshot once fetch-stopped-b.txt exists
+# (batch A's stop, fetch-stopped.txt, no longer stops batch B).
+FETCH_ALLOWANCE_B = 60
+STOP_AT_B = "03:05 UTC"
+STOPPED_B = HERE / "fetch-stopped-b.txt"
+STOP_B = "fetching stopped, fetch-stopped-b.txt"
 _CHECKERS = (
     r"pytest|unittest|tox|nox|flake8|pylint|mypy|pyright|ruff|black|isort|bandit"
     r"|safety|pip-audit|semgrep|trivy|coverage|pydocstyle|pycodestyle|radon|vulture"
@@ -389,8 +397,8 @@ def _walk_b(
             out.append(f"{name}\t{repo}\talready chosen from an earlier list\t\t-")
             continue
         verdict, commit = classify_b(repo)
-        if verdict == "no-mirror" and STOPPED.exists():
-            out.append(f"{name}\t{repo}\tnot fetched: the walk stops here ({STOP})")
+        if verdict == "no-mirror" and STOPPED_B.exists():
+            out.append(f"{name}\t{repo}\tnot fetched: the walk stops here ({STOP_B})")
             return i
         if verdict == "no-mirror":
             out.append(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")

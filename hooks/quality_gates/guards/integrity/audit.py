@@ -12,6 +12,7 @@ from quality_gates.guards.integrity import (
     cibwconfig,
     configfiles,
     flake8plugins,
+    formatchecks,
     makefiles,
     mypyconfig,
     noxfiles,
@@ -117,7 +118,7 @@ def _script_files(root: Path, audit: Audit) -> None:
             audit.findings.append(finding("QG109", name, text.line, detail))
         elif audit_file is makefiles.audit:
             runs = _make_runs(root, audit, text.text)
-            found = makefiles.audit(text.text, runs)
+            found = makefiles.audit(text.text, runs, formatchecks.read(root))
             audit.findings += [dataclasses.replace(f, path=name) for f in found]
         else:
             found = audit_file(text.text)

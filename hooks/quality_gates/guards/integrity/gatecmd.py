@@ -215,14 +215,16 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
 _DIFF_ONLY = frozenset(("black", "isort"))
 
 
-def shows_diff_only(tokens: list[str]) -> bool:
+def shows_diff_only(tokens: list[str], checking: frozenset[str] = frozenset()) -> bool:
     """``isort --diff .``: a formatter asked only to show its diff.
 
     It changes no file and exits 0 whatever it would change, so where a
-    check is meant (a lint env or step) the check cannot fail.
+    check is meant (a lint env or step) the check cannot fail.  Not a
+    formatter its configuration makes check (``checking``: black under
+    ``check = true`` in ``[tool.black]``, ``formatchecks``).
     """
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) not in _DIFF_ONLY:
+    if not tokens or _head(tokens[0]) not in _DIFF_ONLY - checking:
         return False
     args = tokens[1:]
     return "--diff" in args and not any(a in cat.FIXER_CHECK_FLAGS for a in args)

@@ -248,17 +248,24 @@ def _unreached(target: str, runs: set[str] | None) -> str:
     )
 
 
-def audit(text: str, runs: set[str] | None = None) -> list[Finding]:
+def audit(
+    text: str, runs: set[str] | None = None, checking: frozenset[str] = frozenset()
+) -> list[Finding]:
     """Every neutralised gate in a Makefile's recipes.
 
-    ``runs``: the targets CI runs (with what they need), when CI was read.
+    ``runs``: the targets CI runs (with what they need), when CI was read;
+    ``checking``: formatters the project's configuration makes check.
     """
     runs_with = _shell(text)
     if runs_with is None:
         return []  # `SHELL := python3`: recipes are not shell scripts
     every = recipes(text)
     if _special(text, ".ONESHELL"):
-        return [f for r in _scripts(every) for f in _audit_script(r, runs_with, runs)]
+        return [
+            f
+            for r in _scripts(every)
+            for f in _audit_script(r, runs_with, runs, checking)
+        ]
     found: list[Finding] = []
     for recipe in every:
         unreached = _why_unreached(recipe.target, runs)
@@ -267,7 +274,7 @@ def audit(text: str, runs: set[str] | None = None) -> list[Finding]:
         found += _fail_off(recipe)
         context = gatecmd.target_context(recipe.target)
         audited = script_audit.audit_script(
-            recipe.command, runs_with=runs_with, context=context
+            recipe.command, runs_with=runs_with, context=context, config_checks=checking
         )
         for hit in audited.hits:
             if _rerun_later(recipe, every, hit.snippet):
@@ -321,14 +328,17 @@ def _scripts(every: list[Recipe]) -> list[Script]:
 
 
 def _audit_script(
-    script: Script, runs_with: Shell, runs: set[str] | None
+    script: Script,
+    runs_with: Shell,
+    runs: set[str] | None,
+    checking: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Audit a ``.ONESHELL`` recipe as one script; a first-line ``-`` ignores it."""
     target = script.first.target
     unreached = _why_unreached(target, runs)
     context = gatecmd.target_context(target)
     audited = script_audit.audit_script(
-        script.text, runs_with=runs_with, context=context
+        script.text, runs_with=runs_with, context=context, config_checks=checking
     )
     found = [
         _from_hit(hit, script.first, script.lines[hit.line], unreached)

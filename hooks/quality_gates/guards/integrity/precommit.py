@@ -8,6 +8,7 @@ import shlex
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
+from quality_gates.guards.integrity.precommit_inline import inline_python
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.textfile import Text
@@ -49,7 +50,7 @@ def _hook(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]:
         off = script_audit.fail_off_flag(arg) if node is not None and arg else None
         if node is not None and off is not None:
             found.append(finding("QG106", path, line_of(node), f"{where}: `{off[1]}`"))
-    return found
+    return found or inline_python(path, lines, hook)  # one finding per lost check
 
 
 def dependencies(root: yaml.Node | None) -> list[str]:

@@ -26,7 +26,8 @@ RULES = catalogue(
         "failure-echoed",
         "error",
         "a gate whose failure goes to `echo`/`printf` only (`|| echo ...`, "
-        "`if ! gate; then echo ...; fi`) with no `exit 1` after it",
+        "`if ! gate; then echo ...; fi`) with no `exit 1` after it, or a "
+        "pre-commit hook's inline Python that only prints what it finds",
         "echo exits 0: the failure becomes a log line nobody reads and the step passes",
         "remove `|| echo`, or fail after the message: `|| { echo msg; exit 1; }`",
     ),
@@ -75,7 +76,9 @@ RULES = catalogue(
         "a job or step running a gate whose `if:` can never be true (`if: false`, "
         "a context the event does not carry, a matrix value no cell has), or a "
         "workflow whose only triggers can never fire, or pre-commit hooks under a "
-        "key written twice (only the later is read)",
+        "key written twice (only the later is read), or every check of a workflow "
+        "GitHub refuses at start-up (a context an `if:` may not read, a key "
+        "written twice)",
         "the gate is listed but can never run, so readers believe it runs",
         "remove the condition, or delete the job",
     ),

@@ -24,10 +24,12 @@ from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
     consumers,
     expressions,
+    formatchecks,
     gatecmd,
     matrix,
     packagescripts,
     place,
+    refused,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
@@ -258,12 +260,14 @@ class Auditor:
         self.lines = lines
         self.local = local or {}
         self.packages = packages or PackageScripts(None)
+        self.config_checks = formatchecks.read(self.packages.root)
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.pending: list[Pending] = []
         self.autofix = False
         self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
         self.seen: dict[str, set[str]] = {}  # by job: checkers whose failure it sees
+        self.listed: list[refused.Listed] = []  # every check, where it stands
 
     def add(
         self, rule: str, line: int, detail: str, why: str = "", fix: str = ""
@@ -448,6 +452,9 @@ class Auditor:
                 gate = _gate_step(step, where, index, script, uses, runs_inputs, fails)
                 continued.append(gate)
                 self.never_runs(step, where, cells=cells)
+                checks = script.audit.checks if script is not None else ()
+                run = value(step, "run")
+                self.listed += refused.step_checks(self.lines, step, where, run, checks)
         observed = self.observe_job(job, scripts)
         self.script_hits(scripts, observed)
         self.gate_steps[job.key] = [_span(item[0]) for item in continued]
@@ -497,6 +504,7 @@ class Auditor:
             fixing=self.autofix,
             package_fixes=functools.partial(self.packages.fixes, workdir),
             package_checks=functools.partial(self.packages.checks, workdir),
+            config_checks=self.config_checks,
         )
 
     def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:

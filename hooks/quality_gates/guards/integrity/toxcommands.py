@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from quality_gates.findings import Finding
+from quality_gates.guards.integrity import formatchecks
 from quality_gates.guards.integrity.configfiles import Configs
 from quality_gates.guards.integrity.gatecmd import (
     checking_env,
@@ -46,7 +47,9 @@ def _substituted(command: str) -> str:
     )
 
 
-def _command(section: str, command: str) -> list[tuple[str, str, str, str]]:
+def _command(
+    section: str, command: str, checking: frozenset[str] = frozenset()
+) -> list[tuple[str, str, str, str]]:
     """``(rule, detail, why, fix)`` for one tox command line (``why``: a note)."""
     where = f"[{section}]"
     found = []
@@ -56,7 +59,7 @@ def _command(section: str, command: str) -> list[tuple[str, str, str, str]]:
     if script_audit.exit_zero_line(command) is not None:
         found.append(("QG106", f"{where} `{command}`: `--exit-zero`", "", ""))
     bare = _substituted(command.lstrip("- "))
-    if checking_env(section) and shows_diff_only(bare.split()):
+    if checking_env(section) and shows_diff_only(bare.split(), checking):
         detail = (
             f"{where} `{command}`: `--diff` without a check flag only shows the diff"
         )
@@ -107,7 +110,11 @@ def _expanded(ini: Ini, command: str) -> list[str]:
 
 
 def _section_commands(
-    ini: Ini, lines: list[str], section: str, out: list[Finding]
+    ini: Ini,
+    lines: list[str],
+    section: str,
+    out: list[Finding],
+    checking: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Audit a section's own command lines; return them, references expanded."""
     commands: list[str] = []
@@ -115,7 +122,7 @@ def _section_commands(
         for first, written in _logical(ini.get(section, key) or ""):
             for command in _expanded(ini, written):
                 commands.append(command)
-                for rule, detail, why, fix in _command(section, command):
+                for rule, detail, why, fix in _command(section, command, checking):
                     line = _line(ini, lines, section, key, first)
                     out.append(finding(rule, PATH, line, detail, why, fix))
     return commands
@@ -138,10 +145,12 @@ def tox_commands(c: Configs) -> list[Finding]:
         return []
     lines = c.texts.get(PATH, "").splitlines()
     out: list[Finding] = []
+    checking = formatchecks.from_pyproject(c.toml.get("pyproject.toml", {}))
     for section in ini.sections:
         if not section.startswith("testenv"):
             continue
-        commands = _runs(ini, section, _section_commands(ini, lines, section, out))
+        own = _section_commands(ini, lines, section, out, checking)
+        commands = _runs(ini, section, own)
         outcome = (ini.get(section, "ignore_outcome") or "").strip().lower()
         if outcome in ("true", "1", "yes") and runs_gate("\n".join(commands)):
             detail = (

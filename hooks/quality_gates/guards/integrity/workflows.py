@@ -15,6 +15,7 @@ from quality_gates.guards.integrity import (
     matrix,
     permissions,
     place,
+    refused,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
@@ -252,6 +253,9 @@ def audit_workflow(
         fix = "let a trigger fire (`branches: [main]`), or delete the workflow"
         auditor.add("QG107", line_of(unfired), _UNFIRED, fix=fix)
     auditor.resolve(consumers.job_views(jobs), triggers(root))
+    refusals = [f for f in auditor.findings if f.rule == "QG109"]
+    found = auditor.findings
+    auditor.findings += refused.never_run(path, refusals, auditor.listed, found)
     auditor.findings += permissions.audit(path, root, jobs)
     return FileAudit(auditor.findings, auditor.notes)
 

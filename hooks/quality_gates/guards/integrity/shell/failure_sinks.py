@@ -115,6 +115,24 @@ def read_later(name: str, after: str) -> bool:
     return bool(_FAILS_AFTER.search(rest) or re.search(alone, rest))
 
 
+def carried(name: str, after: str) -> tuple[str, ...]:
+    """Return the step outputs and environment variables ``$name`` is written to.
+
+    ``echo "passed=$PASSED" >> "$GITHUB_OUTPUT"`` carries the flag on as the
+    output ``passed`` (``output:passed``), ``>> "$GITHUB_ENV"`` as ``env:``:
+    a later step or job that reads it and fails on it consumes the failure.
+    """
+    value = rf"""([A-Za-z_][\w-]*)=["']?\$\{{?{re.escape(name)}\b"""
+    found: list[str] = []
+    for line in after.splitlines():
+        kind = _GITHUB_FILE.search(line)
+        key = re.search(value, line)
+        if kind and key and kind.group(1) in ("OUTPUT", "ENV"):
+            prefix = "output" if kind.group(1) == "OUTPUT" else "env"
+            found.append(f"{prefix}:{key.group(1)}")
+    return tuple(dict.fromkeys(found))
+
+
 # ---- report files -------------------------------------------------------
 
 _REPORT_OPTIONS = re.compile(

@@ -2,8 +2,9 @@
 
 ``FAIL=0`` ... ``if [ -n "$MATCHES" ]; then FAIL=1; fi`` ... and no ``exit
 $FAIL``: the script was written to fail on what it found, and forgot to.
-A flag set by a fallback (``pytest || FAILED=1``) is judged with its gate;
-this is the flag a branch sets, whose condition is the check.
+So is the inverted flag, ``PASSED=true`` ... ``PASSED=false`` on a
+finding.  A flag set by a fallback (``pytest || FAILED=1``) is judged with
+its gate; this is the flag a branch sets, whose condition is the check.
 """
 
 from __future__ import annotations
@@ -19,32 +20,52 @@ _FLAG = re.compile(r"(?i)^(?:\w+_)?(?:fail(?:ed|ures?)?|errors?)$")
 # a value that says "failed": 1, true, or a count raised by one
 _RAISED = re.compile(r"^(?:1|true|yes|\$\(\(\s*\$?\w+\s*\+\s*1\s*\)\))$")
 _CLEARED = re.compile(r"^(?:0|false|no|)$")
+# the inverted flag: `PASSED`, `SUCCESS`, `all_ok`, `GATE_PASSING`, set
+# true first and false on a finding
+_PASS_FLAG = re.compile(r"(?i)^(?:\w+_)?(?:pass(?:ed|es|ing)?|success(?:ful)?|ok)$")
+_TRUE = re.compile(r"^(?:1|true|yes)$")
+_FALSE = re.compile(r"^(?:0|false|no)$")
 _ENDS_IN_BRANCH = ("if_statement", "elif_clause", "else_clause")
 
 
-def unread_flags(root: Node, source: bytes) -> list[tuple[Node, str]]:
+def unread_flags(root: Node, source: bytes) -> list[tuple[Node, str, tuple[str, ...]]]:
     """Return each ``FLAG=1`` set in an ``if`` branch that nothing fails on.
 
-    The flag must be cleared first (``FAIL=0``): a name set only once may be
-    a setting, not a tally.  A flag written to ``$GITHUB_OUTPUT`` or
-    ``$GITHUB_ENV`` may be judged by a later step, and is left to it.
+    The flag must be cleared first (``FAIL=0``, or ``PASSED=true`` for the
+    inverted one): a name set only once may be a setting, not a tally.  A
+    flag written to a step output or the environment file as ``key=$FLAG``
+    is returned with those sinks, for a later step to consume; one passed
+    on otherwise (``if [ "$FAIL" = 1 ]; then echo status=failure >>
+    "$GITHUB_OUTPUT"``) is left to it.
     """
-    found: list[tuple[Node, str]] = []
+    found: list[tuple[Node, str, tuple[str, ...]]] = []
     assignments = parse.descendants(root, "variable_assignment")
-    cleared = {_name(a) for a in assignments if _CLEARED.match(_value(a))}
     for node in assignments:
         name = _name(node)
-        if not _FLAG.match(name) or name not in cleared:
-            continue
-        if not _RAISED.match(_value(node)) or not _in_branch(node):
+        if not _raised(node, name, assignments) or not _in_branch(node):
             continue
         after = source[node.end_byte :].decode(errors="replace")
-        if failure_sinks.read_later(name, after) or _passed_on(name, after):
+        sinks = failure_sinks.carried(name, after)
+        if failure_sinks.read_later(name, after):
             continue
-        if any(seen == name for _, seen in found):
+        if not sinks and _passed_on(name, after):
             continue
-        found.append((node, name))
+        if any(seen == name for _, seen, _ in found):
+            continue
+        found.append((node, name, sinks))
     return found
+
+
+def _raised(node: Node, name: str, assignments: list[Node]) -> bool:
+    """Tell ``FAIL=1`` after ``FAIL=0``, or ``PASSED=false`` after ``PASSED=true``."""
+    values = [_value(a) for a in assignments if _name(a) == name]
+    if _FLAG.match(name):
+        cleared = any(_CLEARED.match(v) for v in values)
+        return cleared and bool(_RAISED.match(_value(node)))
+    if _PASS_FLAG.match(name):
+        cleared = any(_TRUE.match(v) for v in values)
+        return cleared and bool(_FALSE.match(_value(node)))
+    return False
 
 
 def _name(node: Node) -> str:

@@ -120,6 +120,7 @@ class Walker:
         self.swallowing = 0  # ... and that `||` swallows the failure
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
+        self.checks: list[Gate] = []  # every gate the script runs, as found
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.loop_words: dict[str, list[str]] = {}  # `for f in tests/*.sh`: `$f`
@@ -129,6 +130,7 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
+        self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
 
     # ---- results -------------------------------------------------------
 
@@ -208,15 +210,15 @@ class Walker:
         flow = self.last_flow(root)
         self.fails_step(flow.carriers())  # the step keeps the script's last status
         self.result.last = flow.carriers()
-        for node, name in flags.unread_flags(root, self.source):
+        for node, name, sinks in flags.unread_flags(root, self.source):
             if tests_a_gate(node):
                 continue  # `if ! bash -n "$f"; then FAIL=1`: judged with its gate
             gate = Gate(node.start_point[0], short(node, self.source), name)
             detail = (
                 f"`{gate.text}` records a finding in `${name}`, which nothing "
-                "fails on (no `exit $" + name + "`)"
+                "in the script fails on"
             )
-            self.hit("QG101", gate, detail)
+            self.hit("QG101", gate, detail, sinks=sinks)
         return self.result
 
     def last_flow(self, root: Node) -> Flow:
@@ -397,7 +399,8 @@ class Walker:
         )
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
-        if check is None and self.context and gatecmd.shows_diff_only(words):
+        diff_only = gatecmd.shows_diff_only(words, self.config_checks)
+        if check is None and self.context and diff_only:
             self.diff_only(node, words)
         if check is None or (
             check.strength == "context" and failure_sinks.to_summary(node)
@@ -417,7 +420,7 @@ class Walker:
         files = failure_sinks.as_written(node, self.source, files)
         self.reports.update(files)
         report = bool(files) or failure_sinks.writes_report(node, words)
-        return Gate(
+        gate = Gate(
             node.start_point[0],
             short(node, self.source),
             check.key,
@@ -425,6 +428,8 @@ class Walker:
             files,
             check.strength,
         )
+        self.checks.append(gate)
+        return gate
 
     def package_check(self, words: list[str]) -> gatecmd.Check | None:
         """``npm run lint`` running ``eslint src``: a check by the tool it runs.
@@ -498,6 +503,7 @@ class Walker:
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks
+        inner.config_checks = self.config_checks
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
@@ -841,6 +847,7 @@ class Walker:
             self.observe(gates)  # `|| FAILED=1` ... `[ -z "$FAILED" ] || exit 1`
             return
         kept = tuple(s for s in sinks if not s.startswith("var:"))
+        kept += tuple(s for v in variables for s in failure_sinks.carried(v, after))
         rule = "QG102" if judged is Verdict.ECHOES else "QG101"
         said = " ".join(text(node) for node in recorders)
         why = _FALLS_BACK_WHY if _FALLS_BACK.search(said) else ""

@@ -21,6 +21,7 @@ from quality_gates.guards.integrity.shell.line_audit import (
     logical_lines,
     mask,
 )
+from quality_gates.guards.integrity.shell.records import Result
 
 __all__ = ["Hit", "Shell", "ScriptAudit", "audit", "audit_script"]
 __all__ += [
@@ -47,6 +48,7 @@ class ScriptAudit:
     reports: tuple[str, ...] = ()
     named: int = 0  # of ``gates``, those known by their own name
     last: tuple[Gate, ...] = ()  # the gates whose failure is the script's status
+    checks: tuple[Gate, ...] = ()  # every gate it runs (not those of a `bash -c`)
 
 
 def audit_script(
@@ -58,18 +60,21 @@ def audit_script(
     fixing: bool = False,
     package_fixes: Callable[[list[str]], bool | None] | None = None,
     package_checks: Callable[[list[str]], bool] | None = None,
+    config_checks: frozenset[str] = frozenset(),
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
     ``place`` says why findings here are only plausible (a report job), if so;
     ``fixing``: the job commits what its steps changed; ``package_fixes``:
     whether ``npm run NAME`` runs a package script that only fixes;
-    ``package_checks``: whether it runs a checker by name (``tsc -p ./``).
+    ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
+    ``config_checks``: formatters the project's configuration makes check.
     """
     try:
         root = parse.parse(script)
         walker = Walker(runs_with, context, script, place)
         walker.fixing = fixing
+        walker.config_checks = config_checks
         if package_fixes is not None:
             walker.package_fixes = package_fixes
         if package_checks is not None:
@@ -77,6 +82,11 @@ def audit_script(
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         return _line_by_line(script, exc)
+    return _walked(walker, result)
+
+
+def _walked(walker: Walker, result: Result) -> ScriptAudit:
+    """Return what a walk found: hits in order, gates, reports, status."""
     hits = sorted(result.hits, key=lambda hit: (hit.line, hit.rule))
     if result.named_seen:  # the check the step is named for is that checker
         hits = [hit for hit in hits if not (hit.by_name and hit.rule in _ON_PURPOSE)]
@@ -88,6 +98,7 @@ def audit_script(
         reports=reports,
         named=walker.named,
         last=tuple(result.last),
+        checks=tuple(walker.checks),
     )
 
 
