@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 
 from quality_gates.guards.integrity import catalogue as cat
 
@@ -139,6 +140,30 @@ def exec_part(tokens: list[str]) -> tuple[list[str], str]:
             end = next((t for t in rest if t in (";", "\\;", "+")), ";")
             return [t for t in rest if t not in ("{}", ";", "\\;", "+")], end
     return [], ""
+
+
+_EXEC_FLAGS = ("-exec", "-execdir", "-ok", "-okdir")
+_EXEC_ENDS = (";", "\\;", "+")
+
+
+def exec_parts(tokens: list[str]) -> list[tuple[list[str], str]]:
+    r"""Every command ``find`` runs: ``-exec echo {} \; -exec python {} \;``.
+
+    Each with its end (``;`` or ``+``), ``{}`` left out.
+    """
+    parts: list[tuple[list[str], str]] = []
+    index = 0
+    while index < len(tokens):
+        if tokens[index] not in _EXEC_FLAGS:
+            index += 1
+            continue
+        stop = index + 1
+        while stop < len(tokens) and tokens[stop] not in _EXEC_ENDS:
+            stop += 1
+        end = tokens[stop] if stop < len(tokens) else ";"
+        parts.append(([t for t in tokens[index + 1 : stop] if t != "{}"], end))
+        index = stop + 1
+    return parts
 
 
 def _after_timeout(tokens: list[str]) -> list[str]:
@@ -541,7 +566,12 @@ def http_probe(head: str, args: list[str]) -> bool:
     So is, less surely, a request to a local service whose answer is only
     shown (``_local_probe``).
     """
-    return _strict_probe(head, args) or (head == "curl" and _local_probe(args))
+    return _strict_probe(head, args) or (head == "curl" and _shown_probe(args))
+
+
+def _shown_probe(args: list[str]) -> bool:
+    """Tell a request whose answer is only shown: a local service, a health URL."""
+    return _local_probe(args) or _health_probe(args)
 
 
 def _shown_request(tokens: list[str]) -> bool:
@@ -554,7 +584,7 @@ def _shown_request(tokens: list[str]) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens or _head(tokens[0]) != "curl":
         return False
-    return not _strict_probe("curl", tokens[1:]) and _local_probe(tokens[1:])
+    return not _strict_probe("curl", tokens[1:]) and _shown_probe(tokens[1:])
 
 
 def _failing_request(tokens: list[str]) -> bool:
@@ -602,6 +632,23 @@ def _local_probe(args: list[str]) -> bool:
     """
     local = any(_LOCAL_URL.match(a) for a in args)
     return local and not any(_SAVES.match(a) for a in args)
+
+
+# A URL whose path names a liveness endpoint: ``/health``, ``/rest/ping``.
+_HEALTH_URL = re.compile(
+    r"^['\"]?\S*/(ping|health|healthz|healthcheck|livez|readyz|alive)" r"/?['\"]?$",
+    re.IGNORECASE,
+)
+
+
+def _health_probe(args: list[str]) -> bool:
+    """``curl -sS https://n8n.example.net/rest/ping``: a service's health, asked.
+
+    The endpoint exists to say whether the service answers; its answer,
+    only shown, is not data the job goes on with.
+    """
+    health = any(_HEALTH_URL.match(a) for a in args)
+    return health and not any(_SAVES.match(a) for a in args)
 
 
 def _asks_local(tokens: list[str]) -> bool:
@@ -771,8 +818,10 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
 
     A step that builds in order to ship ("Build and push the image"), or any
     step of a job that ships (deploy, publish, release), delivers: its build
-    checks nothing, unless the name also says it tests.
+    checks nothing, unless the name also says it tests.  Names are read
+    without their accents: ``Vérification de Prometheus`` verifies.
     """
+    step, job = _unaccented(step), _unaccented(job)
     if SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step):
         return ""
     if _FOR_ANALYSIS.search(step) or _names_logs(step):
@@ -783,6 +832,14 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     if delivery_job:
         both = BUILD_WORDS.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
+
+
+def _unaccented(name: str) -> str:
+    """``Vérification`` -> ``Verification``: the letters without their marks."""
+    if name.isascii():
+        return name
+    split = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in split if not unicodedata.combining(c))
 
 
 def target_context(target: str) -> str:

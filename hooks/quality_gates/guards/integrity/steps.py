@@ -50,7 +50,7 @@ _GATE_ACTION = re.compile(
     r"lint|(?<!at|la)test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
     r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
     r"bandit|tox|grype|gitleaks|trufflehog|ggshield|detect-secrets|talisman|"
-    r"cibuildwheel|pyright|retry|lychee|"
+    r"cibuildwheel|pyright|retry|lychee|zaproxy/action-|"
     r"dependency-check",
     re.IGNORECASE,
 )
@@ -103,6 +103,7 @@ _FAIL_OFF_INPUTS = {
     "soft_fail": "true",
     "soft-fail": "true",
     "no-fail": "true",
+    "fail_action": "false",
 }
 # An action named for moving what others produced (``otel-upload-test-artifact``)
 # is no check, whatever results it carries.
@@ -119,8 +120,15 @@ _MOVES = re.compile(
 # when an input asks it to fail (``fail-under``, ``minimum-coverage``).
 _RENDERS_COVERAGE = re.compile(r"(?i)coverage-(report|comment|summary)")
 _FAILING_INPUT = re.compile(r"(?i)fail|threshold|minimum")
-# Scanners that report and exit 0 unless told otherwise (``exit-code: 1``).
-_REPORT_BY_DEFAULT = {"aquasecurity/trivy-action": "exit-code"}
+# Scanners that report and exit 0 unless told otherwise (``exit-code: 1``):
+# the input, and the values that leave it reporting only.  The ZAP actions
+# file an issue and pass unless ``fail_action: true`` (their action.yml).
+_REPORT_BY_DEFAULT = {
+    "aquasecurity/trivy-action": ("exit-code", ("0", "")),
+    "zaproxy/action-baseline": ("fail_action", ("false", "")),
+    "zaproxy/action-full-scan": ("fail_action", ("false", "")),
+    "zaproxy/action-api-scan": ("fail_action", ("false", "")),
+}
 
 
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
@@ -132,11 +140,12 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
         return False
     if not _GATE_ACTION.search(name):
         return _runs_a_checker(name, step)
-    option = _REPORT_BY_DEFAULT.get(name)
-    if option is None:
+    default = _REPORT_BY_DEFAULT.get(name)
+    if default is None:
         return True
-    chosen = (scalar(value(value(step, "with"), option)) or "0").strip()
-    return chosen not in ("0", "")
+    option, passing = default
+    chosen = (scalar(value(value(step, "with"), option)) or "").strip().lower()
+    return chosen not in passing
 
 
 def _asks_to_fail(step: yaml.Node | None) -> bool:
@@ -305,6 +314,7 @@ class Auditor:
         uses = scalar(value(step, "uses")) or ""
         scanner = _GATE_ACTION.search(uses.split("@")[0])
         reports = tuple(f"file:{name}" for name in _output_input(step))
+        why = place.demotion(job.workflow, job.name) or _manual(step, job)
         for key, (key_node, node) in mapping(value(step, "with")).items():
             off = _FAIL_OFF_INPUTS.get(key)
             if scanner and off and (scalar(node) or "").strip().lower() == off:
@@ -312,10 +322,10 @@ class Auditor:
                 line = line_of(key_node)
                 if reports:  # the report may still be judged further on
                     self.pending.append(
-                        Pending(job.key, index, reports, "QG106", line, detail, "")
+                        Pending(job.key, index, reports, "QG106", line, detail, why)
                     )
                 else:
-                    self.add("QG106", line, detail)
+                    self.add("QG106", line, detail, why)
         self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
 

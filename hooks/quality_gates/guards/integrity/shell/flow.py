@@ -180,8 +180,9 @@ class Walker:
             return False, self.place
         if gate.strength == "probe":
             return False, (
-                f"`{gate.key}` asks a local service without `--fail` and is a check "
-                "only by its step's or target's name: it may be a look, not a probe"
+                f"`{gate.key}` asks a local service or a health URL without "
+                "`--fail` and is a check only by its step's or target's name: "
+                "it may be a look, not a probe"
             )
         if gate.strength == "named" or explicit:
             return True, ""
@@ -484,12 +485,14 @@ class Walker:
             )
             or inner_scripts.shell_c(node, words, self.walk_inner)
             or inner_scripts.python_c(node, words, self.source)
-            or inner_scripts.find_exec(node, words, self.source)
+            or inner_scripts.find_exec(node, words, self.source, self.context)
         )
         if found is None:
             return None
         self.gates += found.gates
-        self.named += found.gates
+        self.named += found.gates - sum(
+            gate.strength != "named" for gate, _ in found.lost
+        )
         self.result.hits += found.result.hits
         self.result.observed |= found.result.observed
         self.result.named_seen |= found.result.named_seen
@@ -561,6 +564,8 @@ class Walker:
                 last += lost
             elif self.pipestatus or teed or doomed(node):
                 self.observe(lost)
+            elif _grepped_request(parts, index, negated):
+                self.observe(lost)  # grep fails on a failed request's silence
             else:
                 for gate in lost:
                     detail = (
@@ -1041,6 +1046,20 @@ def _part_words(part: Node) -> list[str]:
     if body is None or body.type != "command":
         return []
     return parse.words(body)
+
+
+def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:
+    """``curl -s URL | grep PATTERN``: a failed request prints nothing, so grep fails.
+
+    curl and wget write nothing to stdout when the request fails (no
+    answer, or an HTTP error under ``--fail``), and grep exits 1 on empty
+    input whatever its pattern: the grep's status carries the request's.
+    """
+    if negated or index != len(parts) - 2:
+        return False
+    words, last = _part_words(parts[index]), _part_words(parts[-1])
+    request = words[:1] in (["curl"], ["wget"])
+    return request and last[:1] != [] and last[0] in _GREPS
 
 
 def _greps(last: Node, negated: bool) -> bool:

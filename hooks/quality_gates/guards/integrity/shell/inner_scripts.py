@@ -167,19 +167,34 @@ def heredoc(
     return Nested(Result(moved, result.observed), shifted, [], gates)
 
 
-def find_exec(command: Node, words: list[str], source: bytes) -> Nested | None:
-    r"""``find ... -exec GATE {} \;``: find's status ignores what GATE returned."""
+def find_exec(
+    command: Node, words: list[str], source: bytes, context: str = ""
+) -> Nested | None:
+    r"""``find ... -exec GATE {} \;``: find's status ignores what GATE returned.
+
+    GATE is a checker by its own name, or (as any command) by the name of the
+    step or target that runs it: ``-exec python {} \;`` in ``demotest:``
+    runs each demo, and no failing one fails the target.
+    """
     if not words or words[0].rsplit("/", 1)[-1] != "find":
         return None
-    inner, end = gatecmd.exec_part(words)
-    if not inner or end == "+" or not gatecmd.named_gate(inner):
-        return None
-    gate = _gate(tuple(inner), command.start_point[0], command, source)
-    detail = (
-        f"`{parse.short(command, source)}`: `find -exec ... \\;` exits 0 "
-        f"whatever `{gatecmd.gate_key(inner)}` returns"
-    )
-    return Nested(lost=[(gate, detail)], gates=1)
+    for inner, end in gatecmd.exec_parts(words):
+        if not inner or end == "+":
+            continue
+        if gatecmd.named_gate(inner):
+            strength = "named"
+        elif context and gatecmd.judge(inner, context) is not None:
+            strength = "context"
+        else:
+            continue
+        gate = _gate(tuple(inner), command.start_point[0], command, source)
+        detail = (
+            f"`{parse.short(command, source)}`: `find -exec ... \\;` exits 0 "
+            f"whatever `{gatecmd.gate_key(inner)}` returns"
+        )
+        lost = dataclasses.replace(gate, strength=strength)
+        return Nested(lost=[(lost, detail)], gates=1)
+    return None
 
 
 def _gate(tokens: tuple[str, ...], line: int, command: Node, source: bytes) -> Gate:
