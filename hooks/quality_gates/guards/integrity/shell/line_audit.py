@@ -154,21 +154,21 @@ def audit(script: str) -> list[Hit]:
 
 
 _FAIL_OFF = re.compile(
-    r"(?:^|[\s'\"=\[,])(--soft-fail|--?no-fail|--exit-code[ =]0|--exit[-_]?0|"
-    r"--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn|"
+    r"(?:^|[\s'\"=\[,])(--soft-fail|--?no-fail|--(?:issues-)?exit-code[ =]0|"
+    r"--exit[-_]?0|--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn|"
     # one checker's own words: sqlfluff's --nofail, vale's --no-exit, knip's
-    # --no-exit-code, golangci-lint's --issues-exit-code=0, kics's
-    # --ignore-on-exit results (or all)
-    r"--nofail|--no-exit|--no-exit-code|--issues-exit-code[ =]0|"
-    r"--ignore-on-exit[ =](?:results|all))(?=$|[\s'\"\],])"
+    # --no-exit-code, kics's --ignore-on-exit results (or all)
+    r"--nofail|--no-exit|--no-exit-code|--ignore-on-exit[ =](?:results|all))"
+    r"(?=$|[\s'\"\],])"
 )
 
 
 def fail_off_flag(text: str) -> tuple[int, str] | None:
     """0-based line and text of an option that turns a checker's failure off.
 
-    ``checkov --soft-fail``, ``hadolint --no-fail``, ``trivy --exit-code 0``:
-    each exists only to make a scanner exit 0 on findings.  ``--warn-only``
+    ``checkov --soft-fail``, ``hadolint --no-fail``, ``trivy --exit-code 0``,
+    ``golangci-lint run --issues-exit-code=0``: each exists only to make a
+    scanner exit 0 on findings.  ``--warn-only``
     (and ``--never-fail``, ``--exit-0``) says so in its own words, on any
     program, a project's own script included: what it finds is only a
     warning, or its status is 0 whatever it found.
