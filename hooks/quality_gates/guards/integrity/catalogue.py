@@ -15,7 +15,8 @@ import re
 _FAMILIES = {
     "tests": """pytest py.test tox nox unittest nose nose2 nosetests ward behave trial
         green stestr testr robot jest vitest mocha karma ava cypress hypothesis
-        schemathesis hurl newman elm-test elm-test-rs""",
+        schemathesis hurl newman bats phpunit rspec ctest testcafe elm-test
+        elm-test-rs""",
     "lint": """flake8 pylint ruff pyflakes pycodestyle pydocstyle pylama prospector
         dodgy codespell typos yamllint markdownlint markdownlint-cli2 shellcheck
         hadolint actionlint zizmor eslint stylelint biome rstcheck doc8 sphinx-lint
@@ -23,11 +24,14 @@ _FAMILIES = {
         import-linter lint-imports deptry fawltydeps vermin commitlint gitlint
         cpplint cppcheck clang-tidy rubocop golangci-lint staticcheck tflint
         elm-review ansible-lint kube-linter kubeconform conftest check-jsonschema
-        docstr-coverage pydoclint""",
-    "types": """mypy dmypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest""",
-    "security": """bandit pip-audit safety semgrep trivy grype osv-scanner gitleaks
-        trufflehog detect-secrets detect-secrets-hook ggshield talisman tfsec checkov
-        audit-ci snyk nuclei prowler kics dependency-check dependency-check.sh
+        docstr-coverage pydoclint oxlint xo standard cspell markdown-link-check
+        lychee linkchecker htmltest htmlproofer knip depcheck publint size-limit
+        cfn-lint kubeval""",
+    "types": """mypy dmypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest
+        vue-tsc svelte-check""",
+    "security": """bandit pip-audit safety osv-scanner gitleaks govulncheck
+        detect-secrets detect-secrets-hook ggshield talisman tfsec checkov
+        audit-ci snyk nuclei prowler kics
         zap-baseline.py zap-full-scan.py zap-api-scan.py""",
     "packaging": """check-manifest check-sdist check-wheel-contents validate-pyproject
         pyroma abi3audit twine""",
@@ -40,6 +44,61 @@ GATE_TOOLS = frozenset(
     word for words in _FAMILIES.values() for word in words.split()
 ) | frozenset(("django-admin", "manage.py", "audit-ci"))
 FAMILY = {word: name for name, words in _FAMILIES.items() for word in words.split()}
+
+# Scanners and listers that exit 0 whatever they find unless one of these
+# options says what fails (documented defaults): ``grype`` without
+# ``--fail-on``, ``trivy`` without ``--exit-code`` (1 or more), ``trufflehog``
+# without ``--fail``, OWASP ``dependency-check`` without ``--failOnCVSS`` (its
+# default, 11, is above every score), ``semgrep scan`` without ``--error``
+# (``semgrep ci`` fails on blocking findings by itself), a license lister not
+# told which licenses fail.  Given the value 0 (``--exit-code 0``) the option
+# names the check it turns off, found as such.
+# Without the option a scanner still fails when it cannot scan (a bad rule
+# file, a target it cannot read): a check only where its step says so.  A
+# license lister without it is an inventory, never a check.
+CHECKS_ONLY_WITH: dict[str, frozenset[str]] = {
+    "grype": frozenset(("--fail-on", "-f")),
+    "trivy": frozenset(("--exit-code",)),
+    "trufflehog": frozenset(("--fail",)),
+    "dependency-check": frozenset(("--failOnCVSS",)),
+    "dependency-check.sh": frozenset(("--failOnCVSS",)),
+    "semgrep": frozenset(("--error",)),
+    "license-checker": frozenset(("--failOn", "--onlyAllow")),
+    "license-checker-rseidelsohn": frozenset(("--failOn", "--onlyAllow")),
+    "pip-licenses": frozenset(("--fail-on", "--allow-only")),
+}
+LICENSE_LISTERS = {
+    name: CHECKS_ONLY_WITH[name]
+    for name in ("license-checker", "license-checker-rseidelsohn", "pip-licenses")
+}
+# Every program named for a checker, whether or not its options make it one
+# (an action or a make target named ``semgrep`` runs the checker).
+CHECKER_NAMES = GATE_TOOLS | frozenset(CHECKS_ONLY_WITH)
+
+# Options that make a checker do something else: set itself up (``tflint
+# --init``, ``tsc --init``), print its configuration or what it would run
+# (``jest --listTests``) or watch for changes.  An entry ``-opt=value`` means
+# that option with that value, attached or next.
+NOT_CHECKING_OPTIONS: dict[str, frozenset[str]] = {
+    "tflint": frozenset(("--init", "--version")),
+    "tsc": frozenset(("--init", "--showConfig", "--watch", "-w")),
+    "vue-tsc": frozenset(("--init", "--showConfig", "--watch", "-w")),
+    "jest": frozenset(("--listTests", "--showConfig", "--watch", "--watchAll")),
+    "eslint": frozenset(("--init", "--print-config", "--env-info")),
+}
+# Options that make a checker report what it finds and exit 0 on it
+# (``govulncheck -format json``): it still fails when it cannot run, a check
+# only where its step says so, as a scanner without its fail option is.
+REPORT_OPTIONS: dict[str, frozenset[str]] = {
+    "govulncheck": frozenset(
+        ("-json", "--json")
+        + tuple(
+            f"{flag}={fmt}"
+            for flag in ("-format", "--format")
+            for fmt in ("json", "sarif", "openvex", "spdx", "cyclonedx")
+        )
+    ),
+}
 
 # Tools that check only through one of these subcommands (or with no subcommand,
 # when ``None`` is listed).  Anything else they do is setup, a fix or a report.
@@ -57,10 +116,17 @@ SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
     "biome": frozenset(("check", "lint", "ci", "format")),
     "asv": frozenset(("continuous", "check")),
     "dmypy": frozenset(("run", "check", "recheck")),  # not start, stop, status
+    "semgrep": frozenset(("ci",)),  # `semgrep scan` only with --error
+    "sqlfluff": frozenset(("lint", "parse")),  # not `fix`, `format`, `render`
+    "dbt": frozenset(("test", "build")),
+    "reuse": frozenset(("lint", "lint-file")),  # not `annotate`, `download`
+    "kube-linter": frozenset(("lint",)),  # not `checks list`, `templates`
+    # `golangci-lint fmt` rewrites files unless asked for the diff
+    "golangci-lint": frozenset(("run", "fmt")),
     "pip": frozenset(("check",)),
     "pip3": frozenset(("check",)),
     "uv": frozenset(("lock",)),
-    "poetry": frozenset(("check",)),
+    "poetry": frozenset(("check", "lock")),  # `lock --check` before poetry 1.6
     "pdm": frozenset(("lock",)),
     "hatch": frozenset(("test",)),
     "manage.py": frozenset(("test", "check", "makemigrations", "validate_templates")),
@@ -70,13 +136,19 @@ SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
         + ("security", "protect", "ci")
     ),
     "terraform": frozenset(("validate", "fmt")),
+    "tofu": frozenset(("validate", "fmt")),
     "helm": frozenset(("lint", "test")),
-    "cargo": frozenset(("test", "clippy", "check", "audit", "deny", "fmt", "fuzz")),
+    "cargo": frozenset(
+        ("test", "clippy", "check", "audit", "deny", "fmt", "fuzz", "nextest")
+        # coverage runners run the tests; machete, udeps and semver-checks
+        # fail on what they find
+        + ("llvm-cov", "tarpaulin", "miri", "machete", "udeps", "semver-checks")
+    ),
     "go": frozenset(("test", "vet")),
     "npm": frozenset(("test", "audit")),
     "yarn": frozenset(("test", "audit")),
     "pnpm": frozenset(("test", "audit")),
-    "dotnet": frozenset(("test",)),
+    "dotnet": frozenset(("test", "format")),
     "playwright": frozenset(("test",)),
     "towncrier": frozenset(("check", "build")),
     # `detect-secrets scan` and `audit --report` exit 0 whatever they find
@@ -91,6 +163,10 @@ NEEDS_CHECK_FLAG = {
     "uv lock": _CHECK_FLAGS,
     "pdm lock": _CHECK_FLAGS,
     "terraform fmt": _CHECK_FLAGS,
+    "tofu fmt": _CHECK_FLAGS,
+    "poetry lock": frozenset(("--check",)),
+    "dotnet format": frozenset(("--verify-no-changes",)),
+    "golangci-lint fmt": frozenset(("--diff", "-d")),
     "cargo fmt": _CHECK_FLAGS,
     "biome format": _CHECK_FLAGS,
     "towncrier build": frozenset(("--draft",)),
@@ -120,7 +196,20 @@ FIXER_CHECK_FLAGS = frozenset(
 )
 FIXERS = frozenset(
     "black isort prettier docformatter mdformat autopep8 autoflake pyupgrade".split()
+    + "shfmt clang-format djlint gofmt".split()
 )
+# Fixers whose own flags make them check, instead of the ones above: ``shfmt
+# -d`` fails with the diff; ``clang-format --dry-run --Werror`` fails on what
+# it would change; ``djlint --check`` or ``--lint``, not ``--reformat``;
+# ``gofmt`` exits 0 whatever ``-l`` or ``-d`` print: a check only where its
+# output is tested (``test -z "$(gofmt -l .)"``).
+FIXER_OWN_CHECK_FLAGS: dict[str, frozenset[str]] = {
+    "shfmt": frozenset(("-d", "--diff")),
+    "clang-format": frozenset(("--Werror", "-Werror")),
+    "djlint": frozenset(("--check", "--lint")),
+    "autoflake": frozenset(("--check", "-c", "--check-diff")),
+    "gofmt": frozenset(),
+}
 # pre-commit hooks that only rewrite files: their one failure is "I changed a
 # file" (pre-commit-hooks' fixers and the formatters' own hooks).
 FIXER_HOOKS = frozenset(
@@ -190,15 +279,18 @@ BENCH_FILE = re.compile(
 REPORTERS = frozenset(
     "radon cloc tokei pygount scc lizard wily syft cyclonedx-py cyclonedx-bom".split()
 )
-# License listers: an inventory that exits 0 unless told which licenses fail.
-LICENSE_LISTERS = {
-    "license-checker": frozenset(("--failOn", "--onlyAllow")),
-    "license-checker-rseidelsohn": frozenset(("--failOn", "--onlyAllow")),
-    "pip-licenses": frozenset(("--fail-on", "--allow-only")),
-}
 # Subcommands of checkers that report, set up or show rather than check.
 NOT_CHECKING = {
     "asv": frozenset(("machine", "publish", "preview", "compare", "show", "find")),
+    # `vitest bench` measures, `vitest list` lists, `vitest init` sets up
+    "vitest": frozenset(("bench", "list", "init")),
+    # `dbt deps`, `seed` and `snapshot` set up or load; `docs`, `ls`, `show`,
+    # `debug` print; `dbt run` and `compile` check where their step says so
+    "dbt": frozenset(
+        "deps seed snapshot docs ls list show debug clean init run-operation".split()
+    ),
+    # `ruff rule E501`, `ruff linter`, `ruff version`: the catalogue, shown
+    "ruff": frozenset("rule linter config version clean server analyze help".split()),
 }
 
 # ``test`` inside a word that is no test: attest(ation), latest, greatest,

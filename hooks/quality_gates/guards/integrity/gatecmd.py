@@ -88,7 +88,8 @@ _CHECKER_SETUP = [
 # Tools whose other subcommands (``uv build``, ``cargo build``) are checks only
 # when their step says so.
 _CONTEXT_CAPABLE = frozenset(
-    "uv poetry pdm hatch npm yarn pnpm cargo go dotnet terraform helm asv".split()
+    """uv poetry pdm hatch npm yarn pnpm cargo go dotnet terraform tofu helm asv
+    dbt""".split()
 )
 
 
@@ -196,6 +197,10 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
         return _in_container(tokens)
     if head in _COMPOSE:  # `docker-compose ps` is the older `docker compose ps`
         return strip_wrappers([_COMPOSE[head], "compose", *tokens[1:]])
+    if head == "nbqa" and tokens[1:2] and not tokens[1].startswith("-"):
+        return strip_wrappers(tokens[1:])  # `nbqa flake8 .`: flake8 on notebooks
+    if head == "bundle" and tokens[1:2] == ["exec"]:
+        return strip_wrappers(tokens[2:])  # `bundle exec rspec`
     if head in _RUNNERS:
         rest = _drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
         if rest[:1] in (["run"], ["exec"], ["x"]):
@@ -283,10 +288,13 @@ def _fixer(head: str, args: list[str]) -> bool | None:
         plain = _strip_options(args)
         if plain[:1] == ["format"]:
             return "--check" in args or "--diff" in args
+        if plain[:1] and plain[0] in cat.NOT_CHECKING["ruff"]:
+            return False  # `ruff rule E501`: the catalogue, shown
         return "--fix" not in args or "--exit-non-zero-on-fix" in args
     if head not in cat.FIXERS:
         return None
-    return any(a in cat.FIXER_CHECK_FLAGS for a in args)
+    flags = cat.FIXER_OWN_CHECK_FLAGS.get(head, cat.FIXER_CHECK_FLAGS)
+    return any(a in flags for a in args)
 
 
 def _subcommand(head: str, args: list[str]) -> bool | None:
@@ -303,11 +311,14 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
         return any(a in flags for a in args)
     if sub in allowed:
         return True
+    if head in cat.CHECKS_ONLY_WITH and _fails_with(args, cat.CHECKS_ONLY_WITH[head]):
+        return True  # `semgrep scan --error`
     if sub in cat.NOT_CHECKING.get(head, ()) or sub in _SETUP_SUBCOMMANDS:
         return False
     if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
         return True
-    return None if head in _CONTEXT_CAPABLE else False
+    context = head in _CONTEXT_CAPABLE or head in cat.CHECKS_ONLY_WITH
+    return None if context else False  # `semgrep scan`: errors only
 
 
 def _fixes(args: list[str], plain: list[str]) -> bool:
@@ -479,6 +490,8 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
         return _script(_base(plain[0]), args)
     if not _INTERPRETERS.match(head):
         return None
+    if head == "node" and "--test" in args:
+        return True  # `node --test`: Node's own test runner
     inline = next((a for a in args if a in _inline_flags(head)), None)
     if inline is not None:  # code on the command line, no script's name
         code = " ".join(args[args.index(inline) + 1 :])
@@ -489,7 +502,7 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
     script = _base(plain[0])
     if script == "setup.py":
         return plain[1:2] in (["check"], ["test"]) or None
-    if script in cat.GATE_TOOLS or script in cat.SUBCOMMAND_CHECKS:
+    if script in cat.CHECKER_NAMES or script in cat.SUBCOMMAND_CHECKS:
         return named([script, *plain[1:]])
     return _script(script, args)
 
@@ -502,7 +515,21 @@ def _container(head: str, args: list[str]) -> bool | None:
         return None  # an image build, a compose file read, check when the step says so
     if plain[:1] not in (["run"], ["exec"]):
         return False
-    return any(_image_name(t) in cat.GATE_TOOLS for t in plain[1:]) or None
+    if any(_image_name(t) in cat.GATE_TOOLS for t in plain[1:]):
+        return True
+    for index, token in enumerate(args):  # `aquasec/trivy --exit-code 1 fs .`
+        flags = cat.CHECKS_ONLY_WITH.get(_image_name(token))
+        if flags is not None and _fails_with(args[index + 1 :], flags):
+            return True
+    return None
+
+
+def _scanner_image(args: list[str]) -> bool:
+    """``run aquasec/trivy image app``: a scanner's image run, told nothing fails."""
+    plain = _container_verb(args)
+    if plain[:1] not in (["run"], ["exec"]):
+        return False
+    return any(_image_name(t) in cat.CHECKS_ONLY_WITH for t in plain[1:])
 
 
 def _container_verb(args: list[str]) -> list[str]:
@@ -709,10 +736,9 @@ def named(tokens: list[str]) -> bool | None:
         if verdict is not None:
             return verdict
     if head in cat.GATE_TOOLS:
-        return _strip_options(args)[:1] not in _CHECKER_SETUP
-    if head in cat.LICENSE_LISTERS:
-        fails_on = cat.LICENSE_LISTERS[head]
-        return any(a.split("=", 1)[0] in fails_on for a in args)
+        return _checks_itself(head, args)
+    if head in cat.CHECKS_ONLY_WITH:
+        return _only_with(head, args)
     if http_probe(head, args):
         return None  # a probe checks where its step says it checks
     if head in cat.PLUMBING or head in cat.REPORTERS:
@@ -722,6 +748,57 @@ def named(tokens: list[str]) -> bool | None:
     if cat.BUILT_ARTEFACT.search(tokens[0]):
         return None  # the project's own program: a check where its step tests
     return _script(head, args)
+
+
+def _checks_itself(head: str, args: list[str]) -> bool | None:
+    """Judge a checker of the catalogue by what it is asked to do.
+
+    Asked to set itself up (``vale sync``), for a subcommand that reports
+    (``vitest bench``) or with an option that makes it print, watch or
+    set up (``tflint --init``), it checks nothing; asked for a report it
+    exits 0 on (``govulncheck -format json``), it checks where its step
+    says so.
+    """
+    first = _strip_options(args)[:1]
+    if first in _CHECKER_SETUP or (
+        first and first[0] in cat.NOT_CHECKING.get(head, ())
+    ):
+        return False
+    if _option_given(args, cat.NOT_CHECKING_OPTIONS.get(head, frozenset())):
+        return False
+    if _option_given(args, cat.REPORT_OPTIONS.get(head, frozenset())):
+        return None
+    return True
+
+
+def _only_with(head: str, args: list[str]) -> bool | None:
+    """``trivy fs --exit-code 1 .`` checks; ``trivy fs .`` fails only on errors.
+
+    A license lister not told what fails is an inventory (no check); a
+    scanner checks where its step says so.
+    """
+    if _fails_with(args, cat.CHECKS_ONLY_WITH[head]):
+        return True
+    return False if head in cat.LICENSE_LISTERS else None
+
+
+def _option_given(args: list[str], options: frozenset[str]) -> bool:
+    """Tell whether ``args`` give one of ``options`` (``-format=json`` or as two)."""
+    for index, arg in enumerate(args):
+        following = args[index + 1] if index + 1 < len(args) else ""
+        if arg in options or f"{arg}={following}" in options:
+            return True
+    return False
+
+
+def _fails_with(args: list[str], flags: frozenset[str]) -> bool:
+    """Tell whether an option that says what fails is given.
+
+    ``--exit-code 1``, ``--fail-on=high``, ``--fail``: the scanner fails on
+    what it finds.  ``--exit-code 0`` names the same check, turned off on
+    purpose: the option itself is the finding (QG106).
+    """
+    return any(arg.partition("=")[0] in flags for arg in args)
 
 
 def named_gate(tokens: list[str]) -> bool:
@@ -848,10 +925,16 @@ def context_gate(tokens: list[str], context: str) -> bool:
     if not tokens or not context:
         return False
     head = _head(tokens[0])
-    if head in cat.GATE_TOOLS or head in cat.REPORTERS or _setup_named(tokens[0]):
+    if head in cat.GATE_TOOLS or head in cat.LICENSE_LISTERS:
+        # a named checker decides by its own options (named); asked for a
+        # report it exits 0 on, it checks where its step says so
+        return _option_given(tokens[1:], cat.REPORT_OPTIONS.get(head, frozenset()))
+    if head in cat.REPORTERS or _setup_named(tokens[0]):
         return False  # a named checker decides by its own options (named)
     if http_probe(head, tokens[1:]):
         return True
+    if head in _CONTAINERS and _scanner_image(tokens[1:]):
+        return True  # `docker run aquasec/trivy image app`: fails on errors only
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _container_verb(tokens[1:])[:1] in _CONTEXT_VERBS
     if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):

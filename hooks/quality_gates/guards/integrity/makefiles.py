@@ -239,7 +239,7 @@ def _names_checker(target: str) -> bool:
     """``mypy:``, ``pyright:``, ``mypy-nocache:``: a target named for a checker."""
     whole = target.lower()
     parts = [whole, *re.split(r"[-_.]", whole)]
-    return any(part in cat.GATE_TOOLS for part in parts)
+    return any(part in cat.CHECKER_NAMES for part in parts)
 
 
 def _unreached(target: str, runs: set[str] | None) -> str:

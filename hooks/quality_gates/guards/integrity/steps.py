@@ -193,7 +193,7 @@ def _runs_a_checker(name: str, step: yaml.Node | None) -> bool:
     when its own default options check and none are given.
     """
     words = set(re.split(r"[-_./]", name.split("/", 1)[-1].lower()))
-    tools = words & cat.GATE_TOOLS
+    tools = words & cat.CHECKER_NAMES
     if not tools or cat.SETUP_NAME.search(name.split("/", 1)[-1]):
         return False
     if not tools <= cat.FIXERS:

@@ -155,7 +155,10 @@ def audit(script: str) -> list[Hit]:
 
 _FAIL_OFF = re.compile(
     r"(?:^|[\s'\"=\[,])(--soft-fail|--?no-fail|--(?:issues-)?exit-code[ =]0|"
-    r"--exit[-_]?0|--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn)"
+    r"--exit[-_]?0|--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn|"
+    # one checker's own words: sqlfluff's --nofail, vale's --no-exit, knip's
+    # --no-exit-code, kics's --ignore-on-exit results (or all)
+    r"--nofail|--no-exit|--no-exit-code|--ignore-on-exit[ =](?:results|all))"
     r"(?=$|[\s'\"\],])"
 )
 
@@ -177,6 +180,11 @@ def fail_off_flag(text: str) -> tuple[int, str] | None:
     return None
 
 
+# `--exit-zero`, not pyupgrade's `--exit-zero-even-if-changed`: pyupgrade
+# still rewrites, and pre-commit fails a hook that changed a file.
+_EXIT_ZERO = re.compile(r"(^|[\s'\"=\[,])--exit-zero(?![\w-])")
+
+
 def exit_zero_line(text: str) -> int | None:
     """0-based line of an ``--exit-zero`` option (also inside ``bash -c '...'``).
 
@@ -187,7 +195,7 @@ def exit_zero_line(text: str) -> int | None:
     lines = text.splitlines()
     for index, line in enumerate(lines):
         code = line[: len(mask(line))]  # the comment cut off, quotes kept
-        if re.search(r"(^|[\s'\"=\[,])--exit-zero\b", code):
+        if _EXIT_ZERO.search(code):
             if not _judged_later(code, lines[index + 1 :]):
                 return index
     return None
@@ -206,7 +214,7 @@ def exit_zero_judged(text: str) -> bool:
     """
     lines = text.splitlines()
     return any(
-        "--exit-zero" in line and _judged_later(line, lines[index + 1 :])
+        _EXIT_ZERO.search(line) and _judged_later(line, lines[index + 1 :])
         for index, line in enumerate(lines)
     )
 
