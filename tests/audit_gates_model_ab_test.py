@@ -189,3 +189,22 @@ def test_script_c_loses_the_status_without_e(
 
 def test_script_c_of_no_check_is_silent(tmp_path: Path) -> None:
     assert _audit(tmp_path, 'script -q -c "echo hi" /dev/null\n') == []
+
+
+@pytest.mark.parametrize(
+    ("script", "lost"),
+    [
+        ("npm --prefix web run test || true", True),
+        ("npm --prefix web test || true", True),
+        ("pnpm -C web run lint || true", True),
+        ("yarn --cwd web test || true", True),
+        ("npm --prefix web test", False),
+        ("npm --prefix web install || true", False),
+    ],
+)
+def test_a_package_manager_in_another_directory(
+    tmp_path: Path, script: str, lost: bool
+) -> None:
+    """`npm --prefix DIR test`: DIR is the option's value, `test` the verb."""
+    found = _audit(tmp_path, script + "\n")
+    assert found == ([("QG101", CI, _line(script), True)] if lost else [])

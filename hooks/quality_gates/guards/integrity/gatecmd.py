@@ -297,11 +297,17 @@ def _fixer(head: str, args: list[str]) -> bool | None:
     return any(a in flags for a in args)
 
 
+# options of npm, pnpm, yarn and bun that take the next word as their value
+_PACKAGE_VALUED = frozenset("--prefix -C --dir --cwd --workspace --filter -F".split())
+
+
 def _subcommand(head: str, args: list[str]) -> bool | None:
     """Judge a tool that checks only through some subcommands (``pip check``)."""
     allowed = cat.SUBCOMMAND_CHECKS.get(head)
     if allowed is None:
         return None
+    if head in _PACKAGE_EXEC:  # `npm --prefix web test`: the directory is no verb
+        args = _drop_valued(args, _PACKAGE_VALUED)
     plain = [a for a in _strip_options(args) if not a.startswith("+")]  # +nightly
     sub = plain[0] if plain else None
     if sub == "audit" and sub in allowed and _fixes(args, plain):
@@ -357,6 +363,8 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
         return _goals(_targets(args), args)
     if head not in _SUBCOMMANDS:
         return None
+    if head in _PACKAGE_EXEC:
+        args = _drop_valued(args, _PACKAGE_VALUED)
     plain = _strip_options(args)
     if plain[:1] in (["install"], ["ci"], ["add"], ["i"], ["link"]):
         return False
