@@ -81,6 +81,7 @@ SHAPES = {
  "job id with dot": job(jobid="test.unit"),
  "job id with dash and underscore": job(jobid="_test-unit"),
  "tab in indentation": job().replace("    runs-on", "\truns-on"),
+ "tab ending a line": job(head="on:\t\n  push:\t\n"),
  "tab inside run text": job(run="'pytest\tx'"),
  "unknown event": job(head="on: pushed\n"),
  "unknown event in list": job(head="on: [push, pul_request]\n"),
