@@ -87,6 +87,11 @@ SHAPES = {
  "unknown event in list": job(head="on: [push, pul_request]\n"),
  "known events list": job(head="on: [push, pull_request, workflow_dispatch]\n"),
  "unknown event key in mapping": job(head="on:\n  push:\n    brunches: [main]\n"),
+ "push with path": job(head="on:\n  push:\n    path: [src]\n"),
+ "workflow_dispatch with branches": job(head="on:\n  workflow_dispatch:\n    branches: [main]\n"),
+ "issues with types": job(head="on:\n  issues:\n    types: [opened]\n"),
+ "issues with branches": job(head="on:\n  issues:\n    branches: [main]\n"),
+ "create with branches": job(head="on:\n  create:\n    branches: [main]\n"),
  "invalid cron": job(head="on:\n  schedule:\n    - cron: '61 * * * *'\n"),
  "cron with four fields": job(head="on:\n  schedule:\n    - cron: '0 * * *'\n"),
  "valid cron": job(head="on:\n  schedule:\n    - cron: '0 3 * * 1-5'\n"),
@@ -173,6 +178,10 @@ SHAPES = {
 # the parser's verdict (0.3.61): these it refuses, every other shape it accepts
 REFUSED = frozenset(
     {
+        "push with path",
+        "workflow_dispatch with branches",
+        "issues with branches",
+        "create with branches",
         "comparison missing operand",
         "concurrency expression secrets",
         "container image with secrets",
@@ -265,7 +274,6 @@ NOT_JUDGED = frozenset(
         "secrets in runs-on",
         "single equals",
         "timeout not number",
-        "unknown event key in mapping",
     }
 )
 

@@ -48,6 +48,25 @@ EVENTS = frozenset(
     "registry_package release repository_dispatch schedule status watch "
     "workflow_call workflow_dispatch workflow_run".split()
 )
+_PR = "branches branches-ignore paths paths-ignore types"
+# the keys an event's mapping may hold: `types` alone, unless listed here
+_EVENT_KEYS = {
+    "push": frozenset(
+        "branches branches-ignore paths paths-ignore tags tags-ignore".split()
+    ),
+    "pull_request": frozenset(_PR.split()),
+    "pull_request_target": frozenset(_PR.split()),
+    "merge_group": frozenset("branches branches-ignore types".split()),
+    "workflow_run": frozenset("branches branches-ignore types workflows".split()),
+    "workflow_call": frozenset("inputs outputs secrets".split()),
+    "workflow_dispatch": frozenset(["inputs"]),
+    "image_version": frozenset("names types versions".split()),
+}
+_TYPES_ONLY = frozenset(["types"])
+_NO_KEYS = frozenset(
+    "create delete deployment deployment_status fork gollum page_build public "
+    "schedule status".split()
+)
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,99}")
 # (low, high) of minute, hour, day of month, month, day of week
 _CRON = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
@@ -167,6 +186,12 @@ def _events(node: yaml.Node) -> list[Refusal]:
         for n in names
         if scalar(n) not in EVENTS
     ]
+    for event, (_, body) in mapping(node).items():
+        if event in EVENTS and event != "schedule":
+            known = _EVENT_KEYS.get(
+                event, frozenset() if event in _NO_KEYS else _TYPES_ONLY
+            )
+            found += _unknown(body, known, f"`on: {event}`")
     for entry in sequence(mapping(node).get("schedule", (None, None))[1]):
         cron = mapping(entry).get("cron")
         text = scalar(cron[1]) if cron else None
