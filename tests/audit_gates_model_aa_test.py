@@ -151,6 +151,7 @@ SHAPES = {
  "cron decimal": job(head="on:\n  schedule:\n    - cron: '1.5 * * * *'\n"),
  "cron day 7": job(head="on:\n  schedule:\n    - cron: '0 0 * * 7'\n"),
  "cron reversed range": job(head="on:\n  schedule:\n    - cron: '0 5-2 * * *'\n"),
+ "needs a job in other case": job(extra="    needs: Build\n", more="  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"),
  "needs list known": job(extra="    needs: [build]\n", more="  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"),
  "needs one unknown of two jobs": job(extra="    needs: [build, lint]\n", more="  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"),
  "step ids unique": job(step_extra="        id: a\n      - run: tox\n        id: b-2_c\n"),
@@ -178,6 +179,7 @@ SHAPES = {
 # the parser's verdict (0.3.61): these it refuses, every other shape it accepts
 REFUSED = frozenset(
     {
+        "needs a job in other case",
         "push with path",
         "workflow_dispatch with branches",
         "issues with branches",
@@ -277,18 +279,23 @@ NOT_JUDGED = frozenset(
     }
 )
 
+# refused by the npm parser, run by GitHub: it matches `needs` to a job id
+# without regard to case (explosion/spaCy's tests.yml has needed `Validate`
+# for its job `validate` since 2023, and its jobs run); GitHub is followed
+GITHUB_RUNS = frozenset({"needs a job in other case"})
+
 
 def _refused(text: str) -> list[str]:
     found = audit_workflow(".github/workflows/ci.yml", Text(text)).findings
     return [f.message for f in found if f.rule == "QG109"]
 
 
-@pytest.mark.parametrize("name", sorted(set(SHAPES) - REFUSED))
+@pytest.mark.parametrize("name", sorted(set(SHAPES) - REFUSED | GITHUB_RUNS))
 def test_a_workflow_the_parser_accepts_is_never_refused(name: str) -> None:
     assert _refused(SHAPES[name]) == []
 
 
-@pytest.mark.parametrize("name", sorted(REFUSED - NOT_JUDGED))
+@pytest.mark.parametrize("name", sorted(REFUSED - NOT_JUDGED - GITHUB_RUNS))
 def test_a_workflow_the_parser_refuses_is_qg109(name: str) -> None:
     assert _refused(SHAPES[name])
 

@@ -92,17 +92,23 @@ def refusals(root: yaml.Node) -> list[Refusal]:
 
 
 def _cycle(jobs: dict[str, tuple[yaml.Node, yaml.Node]]) -> list[Refusal]:
-    """Return a job that needs itself, through any chain of ``needs``."""
+    """Return a job that needs itself, through any chain of ``needs``.
+
+    GitHub matches a job id in ``needs`` without regard to case (the npm
+    parser does not: there GitHub, which runs them, is followed).
+    """
     graph = {
-        name: {scalar(n) or "" for n in _needs(mapping(job).get("needs"))}
+        name.lower(): {
+            (scalar(n) or "").lower() for n in _needs(mapping(job).get("needs"))
+        }
         for name, (_, job) in jobs.items()
     }
     for name, (key, _) in jobs.items():
         seen: set[str] = set()
-        todo = list(graph[name])
+        todo = list(graph[name.lower()])
         while todo:
             current = todo.pop()
-            if current == name:
+            if current == name.lower():
                 return [(line_of(key), f"job `{name}` needs itself (through `needs:`)")]
             if current in graph and current not in seen:
                 seen.add(current)
@@ -131,7 +137,7 @@ def _job(name: str, key: yaml.Node, job: yaml.Node, ids: set[str]) -> list[Refus
     if not calls and "runs-on" not in keys:
         found.append((line_of(key), f"{where} has no `runs-on:` (nor `uses:`)"))
     for need in _needs(keys.get("needs")):
-        if scalar(need) not in ids:
+        if (scalar(need) or "").lower() not in {i.lower() for i in ids}:
             what = f"{where} needs `{scalar(need)}`, which is no job of the workflow"
             found.append((line_of(need), what))
     steps = sequence(keys["steps"][1]) if "steps" in keys and not calls else []
