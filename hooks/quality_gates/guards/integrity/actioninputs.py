@@ -37,12 +37,18 @@ class InputScript:
     runner: str
     before: str = ""
     after: str = ""
+    # whether a gate it runs makes the step a gate (not for a formatter's
+    # options, which the action's own rule judges: ``_runs_a_checker``)
+    gates: bool = True
 
     def script(self, text: str) -> str:
         """Return the script the action runs for input ``text``."""
         return f"{self.before}{text}{self.after}"
 
 
+# A checker action that puts an input on its checker's command line runs
+# only the words it is given: no shell between them.
+ARGV = Shell(errexit=True, pipefail=False, label="argv", kind="none")
 _PRE_COMMIT = InputScript(
     step_shell.resolve("bash", "") or BASH_C,
     "pre-commit/action splices it into `pre-commit run` (shell: bash)",
@@ -61,6 +67,26 @@ KNOWN: dict[str, dict[str, InputScript]] = {
         ),
     },
     "pre-commit/action": {"extra_args": _PRE_COMMIT},
+    # its README: the image's `shell` (default sh) runs `-c "$run"`, newlines `;`
+    "addnab/docker-run-action": {
+        "run": InputScript(SH_C, "docker-run-action runs it as `sh -c` (its `shell`)")
+    },
+    # their action.yml: `black OPTIONS SRC` (default `--check --diff`) and
+    # `isort CONFIGURATION PATHS` (default `--check-only --diff`)
+    "psf/black": {
+        "options": InputScript(
+            ARGV, "psf/black runs `black OPTIONS SRC`, no shell", "black ", " .", False
+        )
+    },
+    "isort/isort-action": {
+        "configuration": InputScript(
+            ARGV,
+            "isort-action runs `isort CONFIGURATION`, no shell",
+            "isort ",
+            " .",
+            False,
+        )
+    },
 }
 # Inputs that turn an action's failure into success.
 SWALLOWS = {"nick-fields/retry": "continue_on_error"}
@@ -134,7 +160,7 @@ def local_key(uses: str) -> str:
 
 # A container's command runs without a shell: only the words it is given.
 DOCKER = InputScript(
-    Shell(errexit=True, pipefail=False, label="docker", kind="none"),
+    dataclasses.replace(ARGV, label="docker"),
     "the runner hands `args` to the container's entrypoint, without a shell",
 )
 

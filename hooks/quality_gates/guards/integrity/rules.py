@@ -35,7 +35,8 @@ RULES = catalogue(
         "QG103",
         "forced-success",
         "error",
-        "a gate followed by `; exit 0` where errexit is off (`bash -c`, `set +e`)",
+        "a gate followed by `; exit 0` where errexit is off (`bash -c`, `set +e`), "
+        "or run after `trap '... exit 0' EXIT`",
         "the script ends with success whatever the gate returned",
         "remove `; exit 0`",
     ),
@@ -178,8 +179,10 @@ RULES = catalogue(
         "status-discarded",
         "error",
         "a gate run by a command that throws its exit status away: `find -exec "
-        "... \\;`, a `python -c` program calling it through `subprocess.run` without "
-        "`check=True`, `subprocess.call` or `os.system` whose result is dropped, "
+        "... \\;`, `export OUT=$(gate)` (`local`, `readonly`, `declare`), `gate &` "
+        "then a bare `wait`, a `python -c` program (or `shell: python` step) "
+        "calling it through `subprocess.run` without `check=True`, "
+        "`subprocess.call` or `os.system` whose result is dropped, "
         "`pytest.main()` or a package's `test()` not passed to `sys.exit`",
         "the wrapper exits 0 whatever the gate returns, so the step passes",
         "let the status through: `find ... -exec CMD {} +` (or `| xargs CMD`), "

@@ -18,6 +18,7 @@ import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
+    actionchecks,
     actioninputs,
 )
 from quality_gates.guards.integrity import catalogue as cat
@@ -35,7 +36,12 @@ from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import fails, finding
 from quality_gates.guards.integrity.shell import parse as shell_parse
-from quality_gates.guards.integrity.shell import pwsh, script_audit, step_shell
+from quality_gates.guards.integrity.shell import (
+    pwsh,
+    python_step,
+    script_audit,
+    step_shell,
+)
 from quality_gates.guards.integrity.shell.flow import Shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
@@ -120,32 +126,43 @@ _MOVES = re.compile(
 # when an input asks it to fail (``fail-under``, ``minimum-coverage``).
 _RENDERS_COVERAGE = re.compile(r"(?i)coverage-(report|comment|summary)")
 _FAILING_INPUT = re.compile(r"(?i)fail|threshold|minimum")
-# Scanners that report and exit 0 unless told otherwise (``exit-code: 1``):
-# the input, and the values that leave it reporting only.  The ZAP actions
-# file an issue and pass unless ``fail_action: true`` (their action.yml).
-_REPORT_BY_DEFAULT = {
-    "aquasecurity/trivy-action": ("exit-code", ("0", "")),
-    "zaproxy/action-baseline": ("fail_action", ("false", "")),
-    "zaproxy/action-full-scan": ("fail_action", ("false", "")),
-    "zaproxy/action-api-scan": ("fail_action", ("false", "")),
-}
+
+
+def _literals(node: yaml.Node | None) -> dict[str, str]:
+    """Return a ``with:`` or ``env:`` mapping's values as text."""
+    return {key: scalar(item) or "" for key, (_, item) in mapping(node).items()}
+
+
+def documented(
+    spec: actionchecks.ActionSpec,
+    step: yaml.Node | None,
+    env: dict[str, str] | None = None,
+) -> actionchecks.Decision | None:
+    """Decide from an action's documentation whether it fails (None: unknown)."""
+    given = _literals(value(step, "with"))
+    env = {**(env or {}), **_literals(value(step, "env"))}
+    return actionchecks.decide(spec, given, env)
 
 
 def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
-    """Tell whether an action checks: its name says so, and it can fail."""
+    """Tell whether an action checks: its name says so, and it can fail.
+
+    An action whose documentation says when it fails (``actionchecks``) is a
+    gate only when its inputs make it fail (trivy-action with ``exit-code:
+    1``); one whose value comes from an expression may.
+    """
     name = uses.split("@")[0]
+    spec = actionchecks.spec_of(uses)
+    if spec is not None:
+        decision = documented(spec, step)
+        return decision is None or decision.fails
     if _MOVES.search(name.split("/", 1)[-1]):
         return False
     if _RENDERS_COVERAGE.search(name) and not _asks_to_fail(step):
         return False
     if not _GATE_ACTION.search(name):
         return _runs_a_checker(name, step)
-    default = _REPORT_BY_DEFAULT.get(name)
-    if default is None:
-        return True
-    option, passing = default
-    chosen = (scalar(value(value(step, "with"), option)) or "").strip().lower()
-    return chosen not in passing
+    return True
 
 
 def _asks_to_fail(step: yaml.Node | None) -> bool:
@@ -312,22 +329,56 @@ class Auditor:
         for item in yamlnodes.strings(value(step, "with")):
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
-        scanner = _GATE_ACTION.search(uses.split("@")[0])
         reports = tuple(f"file:{name}" for name in _output_input(step))
+        spec = actionchecks.spec_of(uses, self.line(value(step, "uses")))
+        lost = self.lost_inputs(step, spec, job) if spec else self.fail_off(step, uses)
         why = place.demotion(job.workflow, job.name) or _manual(step, job)
-        for key, (key_node, node) in mapping(value(step, "with")).items():
-            off = _FAIL_OFF_INPUTS.get(key)
-            if scanner and off and (scalar(node) or "").strip().lower() == off:
-                detail = f"{where}: `{key}: {off}`"
-                line = line_of(key_node)
-                if reports:  # the report may still be judged further on
-                    self.pending.append(
-                        Pending(job.key, index, reports, "QG106", line, detail, why)
-                    )
-                else:
-                    self.add("QG106", line, detail, why)
+        for line, said in lost:
+            detail = f"{where}: {said}"
+            sinks = reports + (spec.sinks if spec else ())
+            if sinks:  # the report may still be judged further on
+                self.pending.append(
+                    Pending(job.key, index, sinks, "QG106", line, detail, why)
+                )
+            else:
+                self.add("QG106", line, detail, why)
         self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
+
+    def fail_off(self, step: yaml.Node, uses: str) -> list[tuple[int, str]]:
+        """``exit-code: 0``, ``soft_fail: true`` on an action named for scanning."""
+        if not _GATE_ACTION.search(uses.split("@")[0]):
+            return []
+        found = []
+        for key, (key_node, node) in mapping(value(step, "with")).items():
+            off = _FAIL_OFF_INPUTS.get(key)
+            if off and (scalar(node) or "").strip().lower() == off:
+                found.append((line_of(key_node), f"`{key}: {off}`"))
+        return found
+
+    def line(self, node: yaml.Node | None) -> str:
+        """Return the text of the line ``node`` starts on ('' for none)."""
+        index = line_of(node) - 1 if node is not None else -1
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
+
+    def lost_inputs(
+        self, step: yaml.Node, spec: actionchecks.ActionSpec, job: JobContext
+    ) -> list[tuple[int, str]]:
+        """Find inputs set to a value with which a documented action passes."""
+        envs = [value(step, "env"), *reversed(job.env)]
+        env = {k: v for node in reversed(envs) for k, v in _literals(node).items()}
+        decision = documented(spec, step, env)
+        if decision is None:
+            return []
+        found = []
+        for key in decision.stopped_by:
+            for node in [value(step, "with"), *envs]:
+                if key in mapping(node):
+                    key_node, item = mapping(node)[key]
+                    text = f"`{key}: {scalar(item)}`: {spec.doc}"
+                    found.append((line_of(key_node), text))
+                    break
+        return found
 
     def only_asks(self, step: yaml.Node, where: str, uses: str) -> None:
         """QG106 for a checker action told to print its version or help only.
@@ -408,7 +459,7 @@ class Auditor:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
             detail = f"{where}: {hit.detail} ({spec.runner})"
             self.add(hit.rule, line, detail, self.why(hit), hit.fix)
-        return audit.gates > 0
+        return audit.gates > 0 and spec.gates
 
     def why(self, hit: Hit) -> str:
         """Why a hit is only a note ('' when it is certain)."""
@@ -484,12 +535,18 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        if resolved is None and not step_shell.powershell(kind, job.runs_on, condition):
+        in_python = python_step.runs_python(kind)
+        if resolved is None and not (
+            in_python or step_shell.powershell(kind, job.runs_on, condition)
+        ):
             return None
         name = scalar(value(step, "name")) or ""
         context = _step_context(name, script, job)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        if resolved is None:
+        if in_python:
+            hits, gates, named = python_step.audit(script, context, demoted)
+            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+        elif resolved is None:
             hits, gates, named = pwsh.audit(script, context, demoted)
             audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
         else:

@@ -40,6 +40,7 @@ from quality_gates.guards.integrity.shell import (
     flags,
     inner_scripts,
     log_reads,
+    masked,
     parse,
     report_readers,
 )
@@ -122,9 +123,13 @@ class Walker:
         self.reports: set[str] = set()  # files the gates write their reports to
         self.checks: list[Gate] = []  # every gate the script runs, as found
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
+        self.bodies: dict[str, Node] = {}  # each function's body
+        self.ignoring = ""  # a call in a tested place: errexit ignored in its body
+        self.piping = 0  # walking a part of a pipeline (a subshell keeping -e)
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
         self.loop_words: dict[str, list[str]] = {}  # `for f in tests/*.sh`: `$f`
         self.root: Node | None = None
+        self.forced = False  # `trap 'exit 0' EXIT` seen
         self.fixing = False  # the job commits what its steps changed
         # `npm run NAME` whose package.json script only fixes (None: unknown)
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
@@ -152,7 +157,9 @@ class Walker:
         certain, why = self.certainty(gate, rule in _EXPLICIT)
         if because:
             certain, why = False, because
-        by_shell = rule != "QG104" or self.state.errexit_off_line is None
+        by_shell = rule != "QG104" or (
+            self.state.errexit_off_line is None and not self.ignoring
+        )
         fix = rules.place_fix(rule, self.state.kind) if by_shell else ""
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
@@ -201,6 +208,14 @@ class Walker:
         Not one carried to a later reader (``pylint > r.json || true`` read
         by a threshold check): that reader is then the check.
         """
+        if self.forced:
+            for gate in gates:
+                detail = (
+                    "an earlier `trap '... exit 0' EXIT` ends the script with "
+                    f"success whatever `{gate.text}` returned"
+                )
+                self.hit("QG103", gate, detail)
+            return
         self.observe(gates)
         self.result.named_seen |= any(gate.strength == "named" for gate in gates)
 
@@ -232,6 +247,7 @@ class Walker:
         flow = Flow()
         for index, node in enumerate(nodes):
             if backgrounded(node):
+                self.background(node, nodes[index + 1 :])
                 self.serving = True
                 continue  # `server &`: a service started, its status never read
             current = self.statement(node, eligible and self.state.errexit)
@@ -283,7 +299,15 @@ class Walker:
 
     def errexit_off(self, gate: Gate) -> None:
         """Report a gate whose status is lost because errexit is off."""
-        if self.state.errexit_off_line is not None:
+        if self.ignoring:
+            detail = (
+                f"`{gate.text}` in a function called as `{self.ignoring}`: bash "
+                "ignores errexit in the whole body of a function whose status is "
+                "tested, so only the body's last command decides and this "
+                "failure is lost"
+            )
+            self.hit("QG104", gate, detail, sinks=_file_sinks(gate.files))
+        elif self.state.errexit_off_line is not None:
             detail = f"`set +e` then `{gate.text}` with no check of its exit status"
             self.hit(
                 "QG104",
@@ -346,7 +370,39 @@ class Walker:
             return Flow()
         if kind in ("variable_assignment", "declaration_command"):
             self.assign(node)
+            self.declared(node)
         return Flow()
+
+    def declared(self, node: Node) -> None:
+        """``export OUT=$(gate)``: the builtin's status replaces the gate's.
+
+        Only when the value is at most shown later: a value used further on
+        is what the command produced, judged where it is used.
+        """
+        for builtin, name, given in masked.declared(node):
+            after = self.source[node.end_byte :].decode(errors="replace")
+            if not report_readers.only_shown(name, after):
+                continue
+            for gate in self.captured_status(given, swallows=False).carriers():
+                detail = (
+                    f"`{builtin} {name}=$(...)` exits with `{builtin}`'s own status "
+                    f"(0), so `{gate.text}` failing inside `$(...)` is lost"
+                )
+                self.hit("QG117", gate, detail)
+
+    def background(self, node: Node, rest: list[Node]) -> None:
+        """``gate &`` then a bare ``wait``, which returns 0 whatever the job did."""
+        waited = masked.lost_to_bare_wait(rest)
+        words = parse.words(node) if node.type == "command" else []
+        check = gatecmd.judge(words, self.context) if words else None
+        if waited is None or check is None or check.strength != "named":
+            return
+        gate = self.gate(node, words, check)
+        detail = (
+            f"`{gate.text} &` then `wait` with no job id, which returns 0 "
+            "whatever the background job returned"
+        )
+        self.hit("QG117", gate, detail)
 
     def define(self, node: Node) -> None:
         """Walk a function's body once; a call's status is its body's last.
@@ -358,8 +414,25 @@ class Walker:
         body = node.child_by_field_name("body")
         name = node.child_by_field_name("name")
         flow = self.statement(body, self.state.errexit) if body is not None else Flow()
-        if name is not None:
+        if name is not None and body is not None:
             self.functions[text(name)] = flow.carriers()
+            self.bodies[text(name)] = body
+
+    def tested_call(self, node: Node, name: str) -> list[Gate]:
+        """``run || exit 1``: bash ignores errexit in the whole body of ``run``.
+
+        Only the body's last status reaches the ``||``; a check before it is
+        lost (QG104).  Walked again here with errexit off.
+        """
+        if self.ignoring:
+            return list(self.functions[name])
+        saved = dataclasses.replace(self.state)
+        self.state.errexit = False
+        self.ignoring = short(node, self.source)
+        try:
+            return self.statement(self.bodies[name], False).carriers()
+        finally:
+            self.state, self.ignoring = saved, ""
 
     def assign(self, node: Node) -> None:
         """Remember ``helm_bin="$(CURDIR)/tools/bin/helm"`` for ``"$helm_bin" ...``."""
@@ -385,10 +458,17 @@ class Walker:
         if words[0] == "set":
             self.set_options(node, words[1:])
             return Flow()
+        if words[0] == "trap" and node.parent == self.root:
+            self.forced = masked.forces_success(words) or (
+                self.forced and not masked.resets_forced(words)
+            )
         if parse.boolean_expression(node, self.source):
             return Flow()  # `if ${{ env.REF == 'main' }}; then`: true or false
         words = self.resolved(self.iterated(words))
         if words[0] in self.functions:
+            tested = not (errexit or self.piping or self.capturing)
+            if self.state.errexit and tested and words[0] in self.bodies:
+                return Flow(status=self.tested_call(node, words[0]))
             return self._wrap(list(self.functions[words[0]]), errexit)
         if self.package_fixes(words):
             return Flow()  # `npm run lint` whose script is `eslint --fix .`
@@ -484,6 +564,7 @@ class Walker:
                 node, words, self.heredocs, self.walk_inner, self.source
             )
             or inner_scripts.shell_c(node, words, self.walk_inner)
+            or inner_scripts.eval_text(node, words, self.walk_inner, self.state)
             or inner_scripts.python_c(node, words, self.source)
             or inner_scripts.find_exec(node, words, self.source, self.context)
         )
@@ -551,13 +632,13 @@ class Walker:
         log`` with the log read later, ``gate | grep -q PATTERN``, and ``!
         gate | grep PATTERN`` (fails when the pattern shows up).
         """
-        last = self.statement(parts[-1], False).carriers()
+        last = self.part(parts[-1], len(parts) > 1)
         teed, passed = self.teed_and_read(parts[-1], node)
         teed = teed or _greps(parts[-1], negated)
         written = self.piped_to(parts[-1], node)
         judged = self.inverted and not negated and _greps(parts[-1], True)
         for index, part in enumerate(parts[:-1]):
-            lost = self.statement(part, False).carriers()
+            lost = self.part(part, True)
             if judged and not lost and index == 0 and not self.state.pipefail:
                 lost = _producer(part, self.source)
             if self.state.pipefail or self.swallowing:
@@ -577,6 +658,18 @@ class Walker:
                     why = _GREPPED if judged else ""
                     self.hit("QG112", gate, detail, sinks=sinks, because=why)
         return last
+
+    def part(self, node: Node, piped: bool) -> list[Gate]:
+        """Return the gates one part of a pipeline carries (its status only).
+
+        ``piped``: a part of ``a | b`` runs in a subshell of its own (``! a``
+        alone does not).
+        """
+        self.piping += piped
+        try:
+            return self.statement(node, False).carriers()
+        finally:
+            self.piping -= piped
 
     def negated(self, node: Node, parts: list[Node | None]) -> Flow:
         """Walk ``! a | b``: bash negates the whole pipeline, not ``a``.

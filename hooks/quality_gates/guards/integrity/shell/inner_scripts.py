@@ -1,4 +1,4 @@
-r"""Scripts inside a command: ``bash -c '...'``, ``python -c '...'``, ``find -exec``.
+r"""Scripts inside a command: ``bash -c``, ``python -c``, ``find -exec``, ``eval``.
 
 Also here-documents: ``bash <<EOF`` and ``python - <<EOF`` run their body as
 a script of their own (``bash -e <<EOF`` with errexit), ``cat <<EOF`` only
@@ -94,6 +94,29 @@ def shell_c(command: Node, words: list[str], walk: Walk) -> Nested | None:
     except parse.ParseFailure:
         return None
     row = node.start_point[0]
+    moved = [dataclasses.replace(h, line=h.line + row) for h in result.hits]
+    shifted = [dataclasses.replace(g, line=g.line + row) for g in flow.carriers()]
+    return Nested(Result(moved, result.observed), shifted, [], gates)
+
+
+def eval_text(
+    command: Node, words: list[str], walk: Walk, shell: Shell
+) -> Nested | None:
+    """``eval "gate || true"``: the text run as commands of the current shell.
+
+    Unlike ``bash -c``, the text keeps the script's own options (errexit).
+    """
+    if words[0] != "eval" or len(words) < 2:
+        return None
+    args = parse.arguments(command)
+    script = " ".join(parse.unquote(parse.text(arg)) for arg in args)
+    try:
+        result, flow, gates = walk(script, dataclasses.replace(shell))
+    except parse.ParseFailure:
+        return None
+    if not gates and not result.hits:
+        return None  # `eval "$(ssh-agent -s)"`: judged as written
+    row = command.start_point[0]
     moved = [dataclasses.replace(h, line=h.line + row) for h in result.hits]
     shifted = [dataclasses.replace(g, line=g.line + row) for g in flow.carriers()]
     return Nested(Result(moved, result.observed), shifted, [], gates)

@@ -154,16 +154,18 @@ def audit(script: str) -> list[Hit]:
 
 
 _FAIL_OFF = re.compile(
-    r"(?:^|[\s'\"=\[,])(--soft-fail|--?no-fail|--exit-code[ =]0|--exit[-_]?0|"
-    r"--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn)(?=$|[\s'\"\],])"
+    r"(?:^|[\s'\"=\[,])(--soft-fail|--?no-fail|--(?:issues-)?exit-code[ =]0|"
+    r"--exit[-_]?0|--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn)"
+    r"(?=$|[\s'\"\],])"
 )
 
 
 def fail_off_flag(text: str) -> tuple[int, str] | None:
     """0-based line and text of an option that turns a checker's failure off.
 
-    ``checkov --soft-fail``, ``hadolint --no-fail``, ``trivy --exit-code 0``:
-    each exists only to make a scanner exit 0 on findings.  ``--warn-only``
+    ``checkov --soft-fail``, ``hadolint --no-fail``, ``trivy --exit-code 0``,
+    ``golangci-lint run --issues-exit-code=0``: each exists only to make a
+    scanner exit 0 on findings.  ``--warn-only``
     (and ``--never-fail``, ``--exit-0``) says so in its own words, on any
     program, a project's own script included: what it finds is only a
     warning, or its status is 0 whatever it found.
