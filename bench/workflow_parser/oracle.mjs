@@ -7,7 +7,8 @@ import { pathToFileURL } from "url";
 
 const hook =
   "export async function load(url, context, next) {" +
-  " if (url.endsWith('.json')) context = {...context, importAttributes: {type: 'json'}};" +
+  " if (url.endsWith('.json'))" +
+  " context = {...context, importAttributes: {type: 'json'}};" +
   " return next(url, context); }";
 register("data:text/javascript," + encodeURIComponent(hook));
 const entry = process.argv[2] + "/node_modules/@actions/workflow-parser/dist/index.js";
