@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from quality_gates import textfile, yamlnodes
@@ -55,12 +56,35 @@ ACTION_FOLDERS = ("actions", ".github/actions")
 
 
 def action_files(root: Path) -> list[str]:
-    """List the repository's own actions (root, actions/, .github/actions/)."""
+    """List the repository's own actions (root, actions/, .github/actions/).
+
+    An action a workflow uses from elsewhere in the repository (``uses:
+    ./.github/meson_actions``) is one of them too.
+    """
     found = {root / name for name in ("action.yml", "action.yaml")}
     for folder in ACTION_FOLDERS:
         for name in ("action.yml", "action.yaml"):
             found.update((root / folder).glob(f"**/{name}"))
+    for used in _used_folders(root):
+        found.update(used / name for name in ("action.yml", "action.yaml"))
     return sorted(p.relative_to(root).as_posix() for p in found if p.is_file())
+
+
+_LOCAL_USES = re.compile(r"""^\s*(?:-\s*)?uses:\s*['"]?\./([^'"\s#@]+)""", re.M)
+
+
+def _used_folders(root: Path) -> list[Path]:
+    """Return the folders inside ``root`` that workflows name in ``uses: ./X``."""
+    inside = root.resolve()
+    folders = []
+    for rel in workflow_files(root):
+        text = textfile.read(root / rel).text
+        for match in _LOCAL_USES.finditer(text):
+            folder = root / match.group(1)
+            real = folder.resolve()
+            if real.is_relative_to(inside) and real != inside:
+                folders.append(folder)
+    return folders
 
 
 def _local_actions(root: Path, texts: dict[str, textfile.Text]) -> LocalActions:
@@ -80,9 +104,14 @@ def _yaml_files(root: Path, audit: Audit) -> None:
     kinds = [(rel, workflows.audit_workflow) for rel in workflow_files(root)]
     kinds += [(rel, workflows.audit_action) for rel in actions]
     packages = PackageScripts(root)
+    gating = frozenset(
+        rel.rsplit("/", 1)[0] if "/" in rel else "."
+        for rel, text in actions.items()
+        if workflows.action_runs_gate(rel, text, local, packages)
+    )
     for rel, audit_file in kinds:
         text = actions.get(rel) or textfile.read(root / rel)
-        result = audit_file(rel, text, local, packages)
+        result = audit_file(rel, text, local, packages, gating)
         audit.findings += result.findings
         audit.notes += result.notes
         audit.files.append(rel)

@@ -15,14 +15,14 @@ import re
 _FAMILIES = {
     "tests": """pytest py.test tox nox unittest nose nose2 nosetests ward behave trial
         green stestr testr robot jest vitest mocha karma ava cypress hypothesis
-        schemathesis hurl newman""",
+        schemathesis hurl newman elm-test elm-test-rs""",
     "lint": """flake8 pylint ruff pyflakes pycodestyle pydocstyle pylama prospector
         dodgy codespell typos yamllint markdownlint markdownlint-cli2 shellcheck
         hadolint actionlint zizmor eslint stylelint biome rstcheck doc8 sphinx-lint
         vale proselint darglint interrogate vulture xenon refurb slotscheck
         import-linter lint-imports deptry fawltydeps vermin commitlint gitlint
         cpplint cppcheck clang-tidy rubocop golangci-lint staticcheck tflint
-        ansible-lint kube-linter kubeconform conftest check-jsonschema
+        elm-review ansible-lint kube-linter kubeconform conftest check-jsonschema
         docstr-coverage pydoclint""",
     "types": """mypy dmypy pyright pytype pyre pyrefly basedpyright ty tsc stubtest""",
     "security": """bandit pip-audit safety semgrep trivy grype osv-scanner gitleaks
@@ -82,6 +82,7 @@ SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
     # `detect-secrets scan` and `audit --report` exit 0 whatever they find
     # (1.5); `detect-secrets-hook` is the check, failing on a new secret.
     "detect-secrets": frozenset(),
+    "detect_secrets": frozenset(),  # `python -m detect_secrets`: the same program
 }
 # A subcommand that needs a flag to check (``uv lock --check``, ``terraform fmt
 # -check``, ``cargo fmt --check``); without it the subcommand changes files.
@@ -139,7 +140,9 @@ QUERY_TOOLS = frozenset("git diff cmp grep egrep fgrep test [ [[ jq curl wget".s
 # system and device queries (``uname``, ``nvidia-smi``, ``rocminfo``) print
 # what the runner has: diagnostics, not checks of the project.  Cloud CLIs
 # (``aws``, ``gcloud``, ``az``, ``aliyun``, ``oci``, ``doctl``) manage or scan
-# cloud resources, not the project's code.
+# cloud resources, not the project's code.  ``security`` is macOS's keychain
+# and certificate tool (``security find-identity``, ``security
+# delete-keychain``): signing setup, whatever its name says.
 PLUMBING = frozenset(
     """cd pushd popd rm rmdir mkdir cp mv ln touch chmod chown echo printf cat ls pwd
     export source . sleep kill pkill killall wait true false : test [ [[ set unset
@@ -159,7 +162,7 @@ PLUMBING = frozenset(
     ldd otool install_name_tool strip 7z refreshenv nvidia-smi rocm-smi rocminfo
     xpu-smi clinfo lscpu lspci lsusb lsblk lshw vulkaninfo sysctl sw_vers
     system_profiler systeminfo dmesg aliyun oci doctl ibmcloud tccli
-    virtualenv venv ensurepip""".split()
+    virtualenv venv ensurepip security""".split()
 )
 # A command whose own name says it sets something up: ``pkg_install curl``,
 # ``install-deps.sh``, ``download_data.py``, ``init_settings.py`` are setup
@@ -170,6 +173,11 @@ SETUP_NAME = re.compile(
     # a name that starts with a verb of preparing: `init_db.py`, `seed_data.py`
     r"|^(init|initiali[sz]e|seed|migrate|populate)([-_.]|$)"
 )
+# A program cargo built (``./target/release/app``, ``target/x86_64-unknown-
+# linux-musl/debug/app``): the project's own artefact, run to be tried.  Its
+# name is the product's (``app-installer install`` is the installer under
+# test), so it says nothing of setting up; the step's name says what it is.
+BUILT_ARTEFACT = re.compile(r"(^|/)target/([\w.-]+/)?(debug|release)/[^/]+$")
 # A script named for reporting (``test_report.py``, ``coverage_summary.sh``).
 REPORT_NAME = re.compile(r"(?i)report|summar|stats|metric|dashboard|badge|profil")
 # A script file named for benchmarking (``bench_audit.py``, ``benchmark_slo.sh``)

@@ -338,7 +338,20 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
         plain = plain[1:]
     if plain[:1] == ["test"]:
         return True
+    tasks = _targets(args)[:1]  # `rake -C dir task`: the option's value is no task
+    if any(
+        _TASK_SETUP.match(part) for task in tasks for part in re.split(r"[:.]", task)
+    ):
+        return False  # `rake docker:pull:debian`: a namespaced task that fetches
     return _goals(plain[:1], args)
+
+
+# A verb of fetching or setting up, as one part of a namespaced task name
+# (rake's `docker:pull:${TARGET}`, invoke's `deps.install`): the task sets up.
+_TASK_SETUP = re.compile(
+    r"(?i)^(pull|push|fetch|download|upload|install|uninstall|clean|setup|"
+    r"prepare|bootstrap|login|publish|deploy|release)$"
+)
 
 
 _FORMAT = re.compile(r"(?i)format|fmt")
@@ -691,6 +704,8 @@ def named(tokens: list[str]) -> bool | None:
         return False
     if any(cat.CHECK_ARGUMENTS.match(a) for a in args):
         return True
+    if cat.BUILT_ARTEFACT.search(tokens[0]):
+        return None  # the project's own program: a check where its step tests
     return _script(head, args)
 
 
@@ -806,13 +821,19 @@ def _without_remarks(step: str) -> str:
     return kept or step
 
 
+def _setup_named(program: str) -> bool:
+    """``install-deps.sh``: setup by its name, unless it is the built product."""
+    built = cat.BUILT_ARTEFACT.search(program)
+    return bool(cat.SETUP_NAME.search(_head(program))) and not built
+
+
 def context_gate(tokens: list[str], context: str) -> bool:
     """Tell whether a command checks only because its step or job checks."""
     tokens = strip_wrappers(tokens)
     if not tokens or not context:
         return False
     head = _head(tokens[0])
-    if head in cat.GATE_TOOLS or head in cat.REPORTERS or cat.SETUP_NAME.search(head):
+    if head in cat.GATE_TOOLS or head in cat.REPORTERS or _setup_named(tokens[0]):
         return False  # a named checker decides by its own options (named)
     if http_probe(head, tokens[1:]):
         return True

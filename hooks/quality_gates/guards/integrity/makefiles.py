@@ -27,6 +27,11 @@ from quality_gates.guards.integrity.shell.records import Shell
 PATH = "Makefile"
 _RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
 _PREFIX = re.compile(r"^[@+\-\s]*")
+# Lines that do not end a rule's recipe: make's conditional directives, which
+# make reads and keeps from the shell (``ifndef FILE`` ... ``endif`` around a
+# recipe line), and lines of just a comment, which make ignores among recipe
+# lines (GNU make manual, 5.1 Recipe Syntax and 7 Conditionals).
+_IN_RECIPE = re.compile(r"^ *(#|(ifn?def|ifn?eq|else|endif)(\s|$))")
 
 
 @dataclasses.dataclass
@@ -53,11 +58,12 @@ def _logical(lines: list[str]) -> list[tuple[int, str, str]]:
                 index += 1  # the shell reads `\<newline>` as a continuation
                 text = text + "\n" + lines[index].lstrip("\t")
             found.append((start + 1, target, text))
-        else:
+        elif not _IN_RECIPE.match(raw):
             match = _RULE.match(raw)
-            target = (
-                match.group(1).strip() if match else ("" if raw.strip() else target)
-            )
+            # blank lines and lines of just a comment may sit among the recipe
+            # lines; make ignores them, and the recipe goes on (GNU make 5.1)
+            between = not raw.strip() or raw.lstrip().startswith("#")
+            target = match.group(1).strip() if match else (target if between else "")
         index += 1
     return found
 

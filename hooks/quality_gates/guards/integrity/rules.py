@@ -79,7 +79,8 @@ RULES = catalogue(
         "workflow whose only triggers can never fire, or pre-commit hooks under a "
         "key written twice (only the later is read), or every check of a workflow "
         "GitHub refuses at start-up (a context an `if:` may not read, a key "
-        "written twice)",
+        "written twice), or a build that leaves out its tests (`gradle -x test`, "
+        "`mvn -DskipTests`) in a step named for testing",
         "the gate is listed but can never run, so readers believe it runs",
         "remove the condition, or delete the job",
     ),

@@ -276,15 +276,18 @@ class Auditor:
         lines: list[str],
         local: dict[str, dict[str, InputScript]] | None = None,
         packages: PackageScripts | None = None,
+        gating: frozenset[str] = frozenset(),
     ) -> None:
         """Start with no findings for the file at ``path``.
 
         ``local``: the project's own actions; ``packages``: its package
-        scripts (none known when the audit has no project files).
+        scripts (none known when the audit has no project files);
+        ``gating``: the folders of its composite actions whose steps run a gate.
         """
         self.path = path
         self.lines = lines
         self.local = local or {}
+        self.gating = gating
         self.packages = packages or PackageScripts(None)
         self.config_checks = formatchecks.read(self.packages.root)
         self.findings: list[Finding] = []
@@ -505,7 +508,7 @@ class Auditor:
                 scripts.append(script)
             uses = scalar(value(step, "uses")) or ""
             runs = bool(script and script.audit.gates) or gate_action(uses, step)
-            runs = runs or runs_inputs
+            runs = runs or runs_inputs or self.runs_local_gate(uses)
             fails = not runs and _fails_on_purpose(step, job)
             runs = runs or fails
             gates = gates or runs
@@ -523,6 +526,15 @@ class Auditor:
             if not _status_free(alone, observed):
                 self.continue_on_error(step, where, job, index, reports, by_name)
         return gates
+
+    def runs_local_gate(self, uses: str) -> bool:
+        """Tell a step using one of the project's composite actions that checks.
+
+        The action's steps run in the job (``uses: ./.github/build-test``):
+        a test it runs is the job's, lost with the job's ``continue-on-error``.
+        """
+        local = uses.startswith("./") and "@" not in uses
+        return local and actioninputs.local_key(uses) in self.gating
 
     def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
         """Audit one step; return its script audit for the job-level pass."""

@@ -253,12 +253,13 @@ def audit_workflow(
     text: Text,
     local: LocalActions | None = None,
     packages: PackageScripts | None = None,
+    gating: frozenset[str] = frozenset(),
 ) -> FileAudit:
     """Every finding of one ``.github/workflows/*.yml`` file."""
     root, problems = _parse(path, text, "workflow")
     if root is None:
         return FileAudit(problems)
-    auditor = Auditor(path, text.lines, local, packages)
+    auditor = Auditor(path, text.lines, local, packages, gating)
     auditor.findings += problems + _schema_refusals(path, root)
     jobs = value(root, "jobs")
     if not isinstance(jobs, yaml.MappingNode):
@@ -276,17 +277,34 @@ def audit_workflow(
     return FileAudit(auditor.findings, auditor.notes)
 
 
+def action_runs_gate(
+    path: str,
+    text: Text,
+    local: LocalActions | None = None,
+    packages: PackageScripts | None = None,
+) -> bool:
+    """Tell whether a composite action's steps run a gate."""
+    root, _ = _parse(path, text, "action")
+    if root is None:
+        return False
+    steps = sequence(value(value(root, "runs"), "steps"))
+    name = scalar(value(root, "name")) or ""
+    context = JobContext("action", name, key="action", workflow=name)
+    return Auditor(path, text.lines, local, packages).job_steps(steps, context)
+
+
 def audit_action(
     path: str,
     text: Text,
     local: LocalActions | None = None,
     packages: PackageScripts | None = None,
+    gating: frozenset[str] = frozenset(),
 ) -> FileAudit:
     """Audit a composite or docker action's ``action.yml``: steps and image."""
     root, problems = _parse(path, text, "action")
     if root is None:
         return FileAudit(problems)
-    auditor = Auditor(path, text.lines, local, packages)
+    auditor = Auditor(path, text.lines, local, packages, gating)
     auditor.findings += problems
     runs = value(root, "runs")
     image = scalar(value(runs, "image")) or ""

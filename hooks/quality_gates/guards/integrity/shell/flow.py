@@ -34,7 +34,7 @@ import dataclasses
 import re
 from typing import Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, mentions, rules
+from quality_gates.guards.integrity import gatecmd, mentions, rules, skipped_tests
 from quality_gates.guards.integrity.shell import (
     failure_sinks,
     flags,
@@ -42,7 +42,9 @@ from quality_gates.guards.integrity.shell import (
     log_reads,
     masked,
     parse,
+    records_only,
     report_readers,
+    reruns,
 )
 from quality_gates.guards.integrity.shell.compound import (
     backgrounded,
@@ -121,6 +123,7 @@ class Walker:
         self.swallowing = 0  # ... and that `||` swallows the failure
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
+        self.judged: set[str] = set()  # runs whose status a `$?` read judged
         self.checks: list[Gate] = []  # every gate the script runs, as found
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.bodies: dict[str, Node] = {}  # each function's body
@@ -147,10 +150,12 @@ class Walker:
         line: int | None = None,
         sinks: tuple[str, ...] = (),
         because: str = "",
+        fix: str = "",
     ) -> None:
         """Record a hit for ``gate`` (at ``line`` when given: a ``set +e``).
 
         ``because``: why the evidence makes it plausible only, when it does.
+        ``fix``: the fix of this shape, when the rule's own does not fit it.
         """
         where = gate.line if line is None else line
         snippet = gate.text if line is None else "set +"
@@ -160,7 +165,7 @@ class Walker:
         by_shell = rule != "QG104" or (
             self.state.errexit_off_line is None and not self.ignoring
         )
-        fix = rules.place_fix(rule, self.state.kind) if by_shell else ""
+        fix = fix or (rules.place_fix(rule, self.state.kind) if by_shell else "")
         hit = Hit(
             rule, where, snippet, detail, gate.key, gate.report, certain, why, sinks
         )
@@ -259,8 +264,14 @@ class Walker:
             if following is None:
                 flow.status = status  # a compound's status is its last command's
             else:
+                self.judge_capture(node, following)
                 self.lost_status(status, following)
         return flow
+
+    def judge_capture(self, node: Node, following: Node) -> None:
+        """``out=$(tool --json)`` then ``rc=$?``: a run whose status is read."""
+        if node.type == "variable_assignment" and _STATUS_READ.search(text(following)):
+            self.judged.add(reruns.run_of(text(node)))
 
     def lost_status(self, gates: list[Gate], following: Node) -> None:
         """Judge a non-last statement's status: read by the next one, or lost."""
@@ -273,6 +284,7 @@ class Walker:
                 self.hidden(gates, branch_verdict(branches), how, branches, following)
                 return
             self.observe(gates)
+            self.judged.update(reruns.run_of(gate.text) for gate in gates)
             return
         if doomed_from(following):
             self.observe(gates)  # `diag; exit 1`: the step fails whatever it returns
@@ -480,9 +492,8 @@ class Walker:
         )
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
-        diff_only = gatecmd.shows_diff_only(words, self.config_checks)
-        if check is None and self.context and diff_only:
-            self.diff_only(node, words)
+        if self.context:
+            self.lost_by_mode(node, words, check)
         if check is None or (
             check.strength == "context" and failure_sinks.to_summary(node)
         ):
@@ -527,12 +538,65 @@ class Walker:
         said = gatecmd.CONTEXT_WORDS.search(gatecmd.BUILD_WORDS.sub("", step))
         return gatecmd.Check("context", key) if said else None
 
+    def lost_by_mode(
+        self, node: Node, words: list[str], check: gatecmd.Check | None
+    ) -> None:
+        """Where the step checks: a tool run in a mode that cannot fail.
+
+        ``isort --diff`` shows, ``detect-secrets scan`` records, and
+        ``gradle build -x test`` leaves the tests out.
+        """
+        bare = gatecmd.strip_wrappers(words)
+        if check is None and gatecmd.shows_diff_only(words, self.config_checks):
+            self.diff_only(node, words)
+        if records_only.records(bare):
+            self.recorded(node, words, bare)
+        if skipped_tests.excludes_tests(bare):
+            self.tests_left_out(node, words)
+
+    def recorded(self, node: Node, words: list[str], bare: list[str]) -> None:
+        """QG106 for ``detect-secrets scan`` whose baseline nothing reads."""
+        files = (records_only.baseline(bare), *failure_sinks.report_files(node, words))
+        if records_only.read_later(node, self.source, files):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "detect-secrets")
+        detail = (
+            f"`{gate.text}` records the secrets it finds in a baseline and exits 0 "
+            "whatever it finds, and nothing reads the baseline after it"
+        )
+        fix = (
+            "fail on new secrets: `detect-secrets-hook --baseline "
+            ".secrets.baseline $(git ls-files)`, or `git diff --exit-code` on the "
+            "baseline after the scan"
+        )
+        because = (
+            "`scan` is how a baseline is made too; the step's name is the only "
+            "sign that a failing check was meant"
+        )
+        self.hit("QG106", gate, detail, because=because, fix=fix)
+
     def diff_only(self, node: Node, words: list[str]) -> None:
         """QG106 for ``isort --diff .`` where the step or target checks."""
         key = gatecmd.gate_key(words)
         gate = Gate(node.start_point[0], short(node, self.source), key)
         detail = f"`{gate.text}`: `--diff` without a check flag only shows the diff"
         self.hit("QG106", gate, detail)
+
+    def tests_left_out(self, node: Node, words: list[str]) -> None:
+        """QG107 for ``./gradlew build -x test`` in a step named for testing."""
+        step = self.context.split(" / ", 1)[0]
+        if not skipped_tests.lost_in(step, self.source.decode(errors="replace")):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "test")
+        detail = (
+            f"`{gate.text}` leaves the test task out of the build, so the tests "
+            "this step is named for never run"
+        )
+        fix = (
+            "drop `-x test` (`-DskipTests`) so the tests run, or run the test "
+            "task in a step of its own"
+        )
+        self.hit("QG107", gate, detail, fix=fix)
 
     def resolved(self, words: list[str]) -> list[str]:
         """Replace a command held in a variable by the program assigned to it."""
@@ -952,7 +1016,9 @@ class Walker:
         for gate in gates:
             reports = tuple(f"file:{name}" for name in gate.files)
             detail = f"`{gate.text} {how}`"
-            self.hit(rule, gate, detail, sinks=kept + reports, because=why)
+            again = reruns.run_of(gate.text) in self.judged
+            because = reruns.WHY if again else why
+            self.hit(rule, gate, detail, sinks=kept + reports, because=because)
 
     # ---- compound commands ---------------------------------------------
 

@@ -42,6 +42,11 @@ _ALIASES = frozenset(
     pushd popd""".split()
 )
 _ASSIGNMENT = re.compile(r"^\$[\w:{}]+\s*[+-]?=\s*(.*)$")
+# A number is a value, not a program: `$env:OMP_NUM_THREADS=1`, `$t = 600`,
+# `0x1F`, `1.5e3`, `2gb` (PowerShell's number literals and their multipliers).
+_NUMBER = re.compile(
+    r"(?i)^[+-]?(0x[0-9a-f]+|(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?)[ludn]?(kb|mb|gb|tb|pb)?$"
+)
 
 
 def statements(script: str) -> list[tuple[int, str]]:
@@ -100,6 +105,8 @@ def native(text: str) -> list[str]:
     assigned = _ASSIGNMENT.match(text)
     if assigned:
         text = assigned.group(1)
+    if _NUMBER.match(text.strip()):
+        return []  # a number literal: a value
     words = _words(text)
     if not words or not re.match(r"^[&\w./\\]", text) or re.match(r"^\.\s", text):
         return []  # a value, an expression, or a dot-sourced script (in-process)

@@ -5,6 +5,7 @@
 * ``shell: bash``: ``bash --noprofile --norc -eo pipefail {0}``;
 * ``shell: sh``: ``sh -e {0}``;
 * a custom string (``bash {0}``, ``bash -euxo pipefail {0}``) as written;
+* ``msys2 {0}``: msys2/setup-msys2's wrapper, ``bash -leo pipefail``;
 * ``pwsh``, ``powershell``, ``cmd``, ``python``: not a POSIX shell; only their
   options (``--exit-zero``) are audited.
 
@@ -24,6 +25,9 @@ _NAMED = {
     "bash": Shell(True, True, "bash --noprofile --norc -eo pipefail {0}"),
     "sh": Shell(True, False, "sh -e {0}"),
 }
+# msys2/setup-msys2 installs `msys2` (msys2.cmd), which runs the script with
+# MSYS2's `bash.exe -leo pipefail`: errexit and pipefail, as `shell: bash`.
+_MSYS2 = Shell(True, True, "msys2 {0} (bash -leo pipefail)")
 _NOT_POSIX = frozenset(("pwsh", "powershell", "cmd", "python"))
 _SHELL_BINARY = re.compile(r"^(ba|z|da|k|)sh$")
 
@@ -37,7 +41,27 @@ def custom(text: str) -> Shell | None:
     for index, token in enumerate(tokens):
         if _SHELL_BINARY.match(token.rsplit("/", 1)[-1]):
             return _flags(tokens[index + 1 :], text)
-    return None
+    return _recorded(tokens, text)
+
+
+def _recorded(tokens: list[str], text: str) -> Shell | None:
+    """``script -q -e -c "bash -eo pipefail {0}"``: the shell ``script`` runs.
+
+    util-linux ``script`` runs its ``-c`` command in a pseudo-terminal and,
+    with ``-e`` (``--return``), exits with that command's status; without
+    it the status is not the script's, and the shell is not read here.
+    """
+    if not tokens or tokens[0].rsplit("/", 1)[-1] != "script":
+        return None
+    command = [i for i, t in enumerate(tokens) if re.fullmatch(r"-[a-zA-Z]*c", t)]
+    if not command or command[0] + 1 >= len(tokens):
+        return None
+    options = tokens[1 : command[0] + 1]
+    returns = "--return" in options or any(
+        re.fullmatch(r"-[a-zA-Z]*e[a-zA-Z]*", o) for o in options
+    )
+    inner = custom(tokens[command[0] + 1]) if returns else None
+    return Shell(inner.errexit, inner.pipefail, text) if inner else None
 
 
 def _flags(args: list[str], label: str) -> Shell:
@@ -73,6 +97,8 @@ def resolve(shell: str | None, runs_on: str, condition: str = "") -> Shell | Non
         return _NAMED[name]
     if name in _NOT_POSIX:
         return None
+    if name.split()[0] == "msys2":
+        return _MSYS2
     return custom(name)
 
 
