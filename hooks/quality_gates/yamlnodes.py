@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 
 import yaml
@@ -32,8 +33,21 @@ def compose(text: str) -> Parsed:
     """Compose one YAML document; a syntax error is returned with its line.
 
     Aliases stay shared nodes (never expanded), and a document nested deeper
-    than Python's recursion allows is an error, not a traceback.
+    than Python's recursion allows is an error, not a traceback.  A tab
+    ending a line (``on:<TAB>``) is white space to YAML 1.2 and to GitHub's
+    parser; PyYAML refuses it, so the text is read again without it.
     """
+    parsed = _compose(text)
+    if "'\\t'" in parsed.error:
+        again = _compose(_TRAILING_TABS.sub("", text))
+        return parsed if again.error else again
+    return parsed
+
+
+_TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*$", re.MULTILINE)
+
+
+def _compose(text: str) -> Parsed:
     try:
         return Parsed(root=yaml.compose(text, Loader=yaml.SafeLoader))
     except RecursionError:

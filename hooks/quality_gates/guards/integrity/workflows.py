@@ -11,11 +11,13 @@ from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
     consumers,
     expressions,
+    exprsyntax,
     gatecmd,
     matrix,
     permissions,
     place,
     refused,
+    workflowschema,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
@@ -232,6 +234,20 @@ def _written_twice(path: str, kind: str, first: yaml.Node, later: yaml.Node) -> 
     return finding("QG109", path, line_of(later), detail)
 
 
+def _schema_refusals(path: str, root: yaml.Node) -> list[Finding]:
+    """QG109 for each thing GitHub's schema or expression parser refuses."""
+    found = workflowschema.refusals(root) + exprsyntax.refusals(value(root, "jobs"))
+    return [
+        finding(
+            "QG109",
+            path,
+            line,
+            f"{why}: GitHub refuses the whole workflow, so none of its jobs runs",
+        )
+        for line, why in found
+    ]
+
+
 def audit_workflow(
     path: str,
     text: Text,
@@ -244,7 +260,7 @@ def audit_workflow(
     if root is None:
         return FileAudit(problems)
     auditor = Auditor(path, text.lines, local, packages, gating)
-    auditor.findings += problems
+    auditor.findings += problems + _schema_refusals(path, root)
     jobs = value(root, "jobs")
     if not isinstance(jobs, yaml.MappingNode):
         auditor.add("QG109", line_of(jobs or root), "workflow has no `jobs:` mapping")
