@@ -157,8 +157,10 @@ _FAIL_OFF = re.compile(
     r"(?:^|[\s'\"=\[,])(--soft-fail|--?no-fail|--(?:issues-)?exit-code[ =]0|"
     r"--exit[-_]?0|--never-fail|--warn[-_]only|--warning[-_]only|--only[-_]warn|"
     # one checker's own words: sqlfluff's --nofail, vale's --no-exit, knip's
-    # --no-exit-code, kics's --ignore-on-exit results (or all)
-    r"--nofail|--no-exit|--no-exit-code|--ignore-on-exit[ =](?:results|all))"
+    # --no-exit-code, kics's --ignore-on-exit results (or all), cargo-llvm-cov's
+    # --ignore-run-fail (runs all tests, reports coverage, exits 0 on failures)
+    r"--nofail|--no-exit|--no-exit-code|--ignore-on-exit[ =](?:results|all)|"
+    r"--ignore-run-fail)"
     r"(?=$|[\s'\"\],])"
 )
 
