@@ -2,7 +2,8 @@
 
 Read only when every value is written out: a matrix (or its ``include``)
 given by an expression (``${{ fromJSON(...) }}``) is unknown as a whole, a
-key whose list holds an expression or objects is unknown by itself.
+key whose list is an expression, or holds one or objects, is unknown by
+itself (the other keys' values are still every value a cell can have).
 ``include`` adds values (to a key of the matrix, or a key of its own);
 ``exclude`` only takes cells away, so it is not read: the values found are
 all a cell can have, and perhaps more.  GitHub reads a context's keys
@@ -40,6 +41,9 @@ def values(job: yaml.Node | None) -> Values | None:
                 for name, (_, one) in mapping(entry).items():
                     _add(found, name, [one])
             continue
+        if _expression(item):  # `${{ fromJSON(inputs.versions) }}`: that key's
+            found[key.lower()] = None  # values only are unknown
+            continue
         if not isinstance(item, yaml.SequenceNode):
             return None
         _add(found, key, sequence(item))
@@ -48,6 +52,12 @@ def values(job: yaml.Node | None) -> Values | None:
         if known is not None:
             known.add("")  # null in a cell without the key
     return {k: frozenset(v) if v is not None else None for k, v in found.items()}
+
+
+def _expression(item: yaml.Node) -> bool:
+    """Tell a key's list given by one expression (GitHub evaluates it to a list)."""
+    text = scalar(item)
+    return isinstance(item, yaml.ScalarNode) and text is not None and "${{" in text
 
 
 def _sometimes_missing(
