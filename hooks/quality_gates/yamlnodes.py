@@ -34,17 +34,34 @@ def compose(text: str) -> Parsed:
 
     Aliases stay shared nodes (never expanded), and a document nested deeper
     than Python's recursion allows is an error, not a traceback.  A tab
-    ending a line (``on:<TAB>``) is white space to YAML 1.2 and to GitHub's
-    parser; PyYAML refuses it, so the text is read again without it.
+    ending a line (``on:<TAB>``), or between a key's ``:`` and its value
+    (``run: <TAB>pyroma``), is white space to YAML 1.2 and to GitHub's parser;
+    PyYAML refuses it, so the text is read again with it as a space.  A tab
+    after ``- `` stays an error: GitHub's parser reads it as indentation.
     """
     parsed = _compose(text)
-    if "'\\t'" in parsed.error:
+    if "'\\t'" not in parsed.error:
+        return parsed
+    again = _compose(_TRAILING_TABS.sub("", text))
+    for _ in range(_MOST_TABS):
+        if "'\\t'" not in again.error:
+            break
+        lines = text.splitlines(keepends=True)
+        index = again.line - 1
+        if not 0 <= index < len(lines) or not _VALUE_TAB.search(lines[index]):
+            break
+        lines[index] = _VALUE_TAB.sub(r"\1 ", lines[index], count=1)
+        text = "".join(lines)
         again = _compose(_TRAILING_TABS.sub("", text))
-        return parsed if again.error else again
-    return parsed
+    return parsed if again.error else again
 
 
 _TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*$", re.MULTILINE)
+# a key's `:` then white space holding a tab, then its value (not a comment)
+_VALUE_TAB = re.compile(
+    r"^([ ]*(?:-[ ]+)*[^\s#'\"\-:][^\t#'\":]*:)[ \t]*\t[ \t]*(?=[^\s#])"
+)
+_MOST_TABS = 100
 
 
 def _compose(text: str) -> Parsed:
