@@ -193,3 +193,30 @@ def test_pwsh_help_query_after_a_check_loses_it(
     text = _one_job(f"pytest -q\n{last}", runs_on="windows-latest")
     expected = [("QG104", line_of(text, "pytest -q"))] if lost else []
     assert _failing(tmp_path, text) == expected
+
+
+# ---- a tab between a key's colon and its value: white space to GitHub ------
+
+_STEPS = "name: ci\non: push\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+
+
+@pytest.mark.parametrize(
+    ("step", "refused"),
+    [
+        ("    - run: \tpyroma -d .\n", False),  # GitHub's parser accepts it
+        ("    - run:\truff check .\n", False),
+        ("    - name: \tLint\n      run: ruff check .\n", False),
+        ("    - \trun: ruff check .\n", True),  # a tab after `- ` is indentation
+        ("    - name: Lint\n\t  run: ruff check .\n", True),
+    ],
+)
+def test_tab_after_a_key_is_white_space(
+    tmp_path: Path, step: str, refused: bool
+) -> None:
+    found = audit_project(tmp_path, {CI: _STEPS + step})
+    assert any(rule == "QG109" for rule, *_ in found) is refused
+
+
+def test_tab_separated_script_is_audited(tmp_path: Path) -> None:
+    text = _STEPS + "    - run: \truff check . || true\n"
+    assert _failing(tmp_path, text) == [("QG101", line_of(text, "ruff"))]
