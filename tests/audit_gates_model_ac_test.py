@@ -61,7 +61,9 @@ def test_llvm_cov_ignore_run_fail_is_a_never_fail_option(
 
 # ---- trivy: a report run beside the same scan's threshold run ---------------
 
-_REPORT = "trivy image --format table --exit-code 0 --severity HIGH --skip-db-update app:scan"
+_REPORT = (
+    "trivy image --format table --exit-code 0 --severity HIGH --skip-db-update app:scan"
+)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +85,10 @@ _REPORT = "trivy image --format table --exit-code 0 --severity HIGH --skip-db-up
             True,
         ),
         # the same scan, still never failing
-        ("trivy image --exit-code 0 --severity CRITICAL --skip-db-update app:scan", True),
+        (
+            "trivy image --exit-code 0 --severity CRITICAL --skip-db-update app:scan",
+            True,
+        ),
         ("echo done", True),
     ],
 )

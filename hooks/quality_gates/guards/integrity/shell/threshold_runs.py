@@ -26,7 +26,7 @@ _NONZERO = re.compile(r"[1-9]\d*$")
 
 
 def _trivy_args(line: str) -> list[str] | None:
-    """The arguments after ``trivy`` (or its image) in a shell line."""
+    """Return the arguments after ``trivy`` (or its image) in a shell line."""
     try:
         words = shlex.split(line, comments=True)
     except ValueError:
@@ -38,7 +38,7 @@ def _trivy_args(line: str) -> list[str] | None:
 
 
 def _options(args: list[str]) -> tuple[dict[str, str], list[str]]:
-    """The display options given and the words left (subcommand, target)."""
+    """Return the display options given and the words left (subcommand, target)."""
     shown: dict[str, str] = {}
     rest: list[str] = []
     index = 0
@@ -57,7 +57,7 @@ def _options(args: list[str]) -> tuple[dict[str, str], list[str]]:
 
 
 def _runs(scripts: list[str]) -> list[tuple[dict[str, str], list[str]]]:
-    """Every trivy run of the scripts, parsed."""
+    """Return every trivy run of the scripts, parsed."""
     runs = []
     for script in scripts:
         for _, line in logical_lines(script):
