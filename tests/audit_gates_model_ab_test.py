@@ -12,12 +12,12 @@ runs it with a failing checker on the PATH.
 from __future__ import annotations
 
 import shutil
-import subprocess  # nosec B404 - fixed argument lists
 import textwrap
 from pathlib import Path
 
 import pytest
 from audit_gates_model_test import audit_project, gate_rules, line_of
+from failing_checkers import run_failing
 from quality_gates.guards.integrity import gatecmd
 from workflow_yaml import workflow
 
@@ -37,24 +37,8 @@ def _line(script: str) -> int:
 
 def _exit_status(tmp_path: Path, script: str) -> int:
     """Run ``script`` as GitHub runs a step (bash -e) with a failing pytest."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    fake = bin_dir / "pytest"
-    fake.write_text("#!/bin/sh\necho 'E   1 failed'\nexit 3\n")
-    fake.chmod(0o755)
-    bash = shutil.which("bash")
-    assert bash is not None
-    step = tmp_path / "step.sh"
-    step.write_text(script)
-    done = subprocess.run(  # nosec B603 - fixed argument list
-        [bash, "--noprofile", "--norc", "-e", str(step)],
-        check=False,
-        cwd=tmp_path,
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
-        capture_output=True,
-        timeout=30,
-    )
-    return done.returncode
+    bash = ["bash", "--noprofile", "--norc", "-e"]
+    return run_failing(tmp_path, bash, script, code=3)
 
 
 # ---- wrappers that pass the status on: real programs ------------------------

@@ -9,14 +9,13 @@ says.
 
 from __future__ import annotations
 
-import shutil
-import subprocess  # nosec B404 - fixed argument lists
 import textwrap
 from pathlib import Path
 
 import pytest
 from audit_gates_model_i_test import _jobs
 from audit_gates_model_test import audit_project, gate_rules
+from failing_checkers import run_failing
 
 CI = ".github/workflows/ci.yml"
 
@@ -95,25 +94,8 @@ def _script_step(script: str) -> str:
 
 def _exit_status(tmp_path: Path, script: str) -> int:
     """Run ``script`` as GitHub runs a step (bash -e) with failing checkers."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    for tool in ("pytest", "ruff"):
-        fake = bin_dir / tool
-        fake.write_text("#!/bin/sh\necho 'E   1 failed'\nexit 1\n")
-        fake.chmod(0o755)
-    bash = shutil.which("bash")
-    assert bash is not None
-    step = tmp_path / "step.sh"
-    step.write_text(textwrap.dedent(script))
-    done = subprocess.run(  # nosec B603 - fixed argument list
-        [bash, "--noprofile", "--norc", "-e", str(step)],
-        check=False,
-        cwd=tmp_path,
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
-        capture_output=True,
-        timeout=30,
-    )
-    return done.returncode
+    bash = ["bash", "--noprofile", "--norc", "-e"]
+    return run_failing(tmp_path, bash, textwrap.dedent(script), ("pytest", "ruff"))
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ code; real sh runs docker-run-action's ``run`` as the action does.
 
 from __future__ import annotations
 
-import shutil
 import subprocess  # nosec B404 - fixed argument lists
 import sys
 import textwrap
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from audit_gates_model_i_test import _jobs
 from audit_gates_model_test import audit_project, gate_rules, line_of
+from failing_checkers import run_failing
 from quality_gates.guards.integrity import actionchecks
 
 CI = ".github/workflows/ci.yml"
@@ -284,22 +284,7 @@ def test_real_formatter_with_the_action_options(
 
 def _sh_c(tmp_path: Path, script: str) -> int:
     """Run ``script`` as docker-run-action does: ``sh -c``, newlines made ``;``."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    fake = bin_dir / "pytest"
-    fake.write_text("#!/bin/sh\necho 'E   1 failed'\nexit 1\n")
-    fake.chmod(0o755)
-    sh = shutil.which("sh")
-    assert sh is not None
-    done = subprocess.run(  # nosec B603 - fixed argument list
-        [sh, "-c", script.strip().replace("\n", ";")],
-        check=False,
-        cwd=tmp_path,
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
-        capture_output=True,
-        timeout=30,
-    )
-    return done.returncode
+    return run_failing(tmp_path, ["sh", "-c"], script.strip().replace("\n", ";"))
 
 
 @pytest.mark.parametrize(
