@@ -225,3 +225,37 @@ def test_tab_after_a_key_is_white_space(
 def test_tab_separated_script_is_audited(tmp_path: Path) -> None:
     text = _STEPS + "    - run: \truff check . || true\n"
     assert _failing(tmp_path, text) == [("QG101", line_of(text, "ruff"))]
+
+
+# ---- an unknown checker's runs: its leading words say which check ----------
+
+_REPORT_RUN = "graphwalk analyze circular src/ --format json > circular.json || true"
+
+
+@pytest.mark.parametrize(
+    ("other", "lost"),
+    [
+        ("graphwalk security scan --format json", True),  # another check
+        ("graphwalk analyze circular src/", False),  # the same check, seen
+    ],
+)
+def test_unknown_checker_twin_by_its_leading_words(
+    tmp_path: Path, other: str, lost: bool
+) -> None:
+    text = _jobs(
+        """
+        analysis:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Check with graphwalk
+              run: |
+                <OTHER>
+            - name: Check circular dependencies
+              run: |
+                <REPORT>
+        """,
+        OTHER=other,
+        REPORT=_REPORT_RUN,
+    )
+    expected = [("QG101", line_of(text, "circular.json"))] if lost else []
+    assert _failing(tmp_path, text) == expected

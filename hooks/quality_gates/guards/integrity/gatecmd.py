@@ -15,6 +15,7 @@ and version queries are never checks.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
 
@@ -979,8 +980,24 @@ def judge(
         return Check("context", gate_key(tokens), is_query(tokens))
     if verdict is None and context_gate(tokens, context):
         strength = "probe" if _shown_request(tokens) else "context"
-        return Check(strength, gate_key(tokens), is_query(tokens))
+        return Check(strength, _unknown_key(tokens), is_query(tokens))
     return None
+
+
+def _unknown_key(tokens: list[str]) -> str:
+    """``claude-flow analyze circular src/`` -> ``claude-flow analyze circular``.
+
+    A program the catalogue does not know, a check only by its step's name:
+    its leading words (before any option) say what it runs, and two runs
+    with different ones (``analyze circular``, ``security scan``) are two
+    checks, not a report run and its twin.
+    """
+    key = gate_key(tokens)
+    words = strip_wrappers(tokens)
+    if not words or key != _head(words[0]):
+        return key
+    leading = list(itertools.takewhile(lambda w: not w.startswith("-"), words[1:]))
+    return " ".join([key, *leading[:2]])
 
 
 def gate_key(tokens: list[str]) -> str:
