@@ -524,13 +524,19 @@ class Auditor:
                 checks = script.audit.checks if script is not None else ()
                 run = value(step, "run")
                 self.listed += refused.step_checks(self.lines, step, where, run, checks)
+        self.close_job(job, scripts, continued)
+        return gates
+
+    def close_job(
+        self, job: JobContext, scripts: list[_Script], continued: list[_Continued]
+    ) -> None:
+        """Judge the job's scripts together, then its ``continue-on-error`` steps."""
         observed = self.observe_job(job, scripts)
         self.script_hits(scripts, observed)
         self.gate_steps[job.key] = [_span(item[0]) for item in continued]
         for step, where, index, reports, by_name, alone in continued:
             if not _status_free(alone, observed):
                 self.continue_on_error(step, where, job, index, reports, by_name)
-        return gates
 
     def runs_local_gate(self, uses: str) -> bool:
         """Tell a step using one of the project's composite actions that checks.

@@ -467,13 +467,8 @@ class Walker:
         words = parse.words(node)
         if not words:
             return Flow()
-        if words[0] == "set":
-            self.set_options(node, words[1:])
+        if self.shell_options(node, words):
             return Flow()
-        if words[0] == "trap" and node.parent == self.root:
-            self.forced = masked.forces_success(words) or (
-                self.forced and not masked.resets_forced(words)
-            )
         if parse.boolean_expression(node, self.source):
             return Flow()  # `if ${{ env.REF == 'main' }}; then`: true or false
         words = self.resolved(self.iterated(words))
@@ -503,6 +498,17 @@ class Walker:
         if self.fixing and gatecmd.runs_fixer_hook(words):
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
+
+    def shell_options(self, node: Node, words: list[str]) -> bool:
+        """Follow ``set`` and a top-level ``trap``; tell whether ``set`` was it."""
+        if words[0] == "set":
+            self.set_options(node, words[1:])
+            return True
+        if words[0] == "trap" and node.parent == self.root:
+            self.forced = masked.forces_success(words) or (
+                self.forced and not masked.resets_forced(words)
+            )
+        return False
 
     def gate(self, node: Node, words: list[str], check: gatecmd.Check) -> Gate:
         """Count a command that runs a gate; return it with the reports it writes."""
