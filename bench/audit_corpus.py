@@ -225,6 +225,8 @@ def measure(
         truth = tomllib.loads(path.read_text())
         owner, name = truth["repo"].split("/")
         mirror = mirrors / f"{owner}+{name}" / "repo"
+        if (mirror / ".git").is_dir():
+            mirror = mirror / ".git"  # a snapshot stored as a clone with a work tree
         if names and truth["repo"] not in names:
             continue
         if half and truth.get("half") != half:

@@ -184,3 +184,21 @@ def test_a_file_the_snapshot_lists_but_does_not_hold_is_left_out(
     assert found == sorted([".github/workflows/ci.yml", *kept])
     err = capsys.readouterr().err
     assert err == ("not in the snapshot, left out: .github/lost.json\n" if lost else "")
+
+
+def test_a_snapshot_stored_as_a_clone_is_read_through_its_git_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Some snapshots hold ``repo/.git`` (a clone), not a bare ``repo``."""
+    commit = _mirror(tmp_path, "o", "clone")
+    bare = tmp_path / "mirrors" / "o+clone" / "repo"
+    bare.rename(tmp_path / "bare")
+    bare.mkdir()
+    (tmp_path / "bare").rename(bare / ".git")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _truth(corpus, "o/clone", commit, "test", gate=True)
+    argv = ["--mirrors", str(tmp_path / "mirrors"), "--corpus", str(corpus)]
+    assert audit_corpus.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "o/clone (test) | 1 | 1 |" in out
