@@ -17,12 +17,12 @@ import yaml
 from quality_gates.guards.integrity import matrix
 from quality_gates.yamlnodes import is_true, scalar
 
-_CONTEXTS = frozenset(
+CONTEXTS = frozenset(
     "github env vars job jobs steps runner secrets strategy matrix needs inputs".split()
 )
 JOB_IF = frozenset(("github", "needs", "vars", "inputs"))
 STEP_IF = JOB_IF | frozenset(("strategy", "matrix", "job", "runner", "env", "steps"))
-_STRINGS = re.compile(r"'(?:[^']|'')*'")
+STRINGS = re.compile(r"'(?:[^']|'')*'")
 _NAME = re.compile(r"(?<![\w.\-])([A-Za-z_][\w-]*)\s*(?=[.\[])")
 # The workflow_run event carries no outputs of the workflow that ran: a test
 # of `github.event.workflow_run.outputs.X == 'true'` is never true.
@@ -69,7 +69,7 @@ def _no_cell(expr: str, cells: matrix.Values) -> str:
     joined by ``&&`` (no ``||``, no negation ``!``): any term false makes
     all false.
     """
-    bare = _STRINGS.sub("''", expr)
+    bare = STRINGS.sub("''", expr)
     if "||" in bare or re.search(r"!(?!=)", bare):
         return ""
     for key, literal, written in _matrix_tests(expr):
@@ -149,9 +149,9 @@ def refused(node: yaml.Node | None, allowed: frozenset[str]) -> list[str]:
     expr = _expression(node)
     if not expr:
         return []
-    bare = _STRINGS.sub("''", expr)
+    bare = STRINGS.sub("''", expr)
     names = [m.group(1) for m in _NAME.finditer(bare)]
-    return sorted({n for n in names if n in _CONTEXTS and n not in allowed})
+    return sorted({n for n in names if n in CONTEXTS and n not in allowed})
 
 
 def always_true(node: yaml.Node | None) -> bool:
@@ -166,7 +166,7 @@ def always_true(node: yaml.Node | None) -> bool:
     expr = _expression(node)
     if not expr or not (scalar(node) or "").strip().startswith("${{"):
         return False
-    bare = _STRINGS.sub("''", expr)
+    bare = STRINGS.sub("''", expr)
     if "(" in bare:  # `(a || true) && b`: grouping decides, not read here
         bare = bare if re.fullmatch(r"\(?\s*true\s*\)?", bare) else ""
     return any(part.strip(" ()").lower() == "true" for part in bare.split("||"))
@@ -183,5 +183,5 @@ def only_after_failure(node: yaml.Node | None) -> bool:
     expr = _expression(node)
     if not expr or "${{" in expr or "||" in expr:
         return False
-    bare = _STRINGS.sub("''", expr)
+    bare = STRINGS.sub("''", expr)
     return any(term.strip() == "failure()" for term in bare.split("&&"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import yaml
+from quality_gates.guards.integrity.expressions import CONTEXTS, STRINGS
 from quality_gates.yamlnodes import line_of, mapping, scalar, sequence, strings
 
 _FUNCTIONS = frozenset(
@@ -23,10 +24,7 @@ _STEP_FUNCTIONS = _FUNCTIONS | {"hashfiles"}
 _CALL = re.compile(r"(?<![\w.\-])([A-Za-z_][\w-]*)\s*\(")
 _NAMED = re.compile(r"(?<![\w.\-])([A-Za-z_][\w-]*)(?![\w-]*\s*\()")
 # every context any expression may read, and the literal words
-_KNOWN = frozenset(
-    "github env vars job jobs steps runner secrets strategy matrix needs inputs "
-    "true false null nan infinity".split()
-)
+_KNOWN = CONTEXTS | frozenset("true false null nan infinity".split())
 _STEP_KEYS = ("run", "name", "with", "env", "working-directory", "shell")
 
 
@@ -94,7 +92,7 @@ def _closing(text: str, index: int) -> int:
 
 def problem(expr: str, functions: frozenset[str]) -> str:
     """Why GitHub cannot parse an expression ('' when it can, as far as judged)."""
-    bare = re.sub(r"'(?:[^']|'')*'", "''", expr)
+    bare = STRINGS.sub("''", expr)
     if bare.count("'") % 2:
         return ""  # an unclosed string: left to GitHub, not judged here
     if '"' in bare:
