@@ -28,7 +28,9 @@ def permission(text: str) -> str:
     except yaml.YAMLError:
         return "invalid"
     on = doc.get("on", {})
-    if on == "workflow_call" or (isinstance(on, dict) and list(on) == ["workflow_call"]):
+    if on == "workflow_call" or (
+        isinstance(on, dict) and list(on) == ["workflow_call"]
+    ):
         return "reusable"
     if "permissions" in doc:
         return "set"
