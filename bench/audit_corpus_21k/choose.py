@@ -83,7 +83,10 @@ PATTERN_QUOTA = 3
 CLEAN_QUOTA = 1
 EXAMINED_CAP = 30  # candidates looked at per list, at most
 EXTRA_CAP = 45  # walked on for more pattern repositories if the corpus is short
-ANY_CAP = 60  # then walked on for any that qualify, if the corpus is still short
+# Then, if the corpus is still short, each list is walked again from its first
+# candidate to its 60th, taking any that qualify and are not chosen yet
+# (README.md, "Amendment: the last walk-on starts at each list's first").
+ANY_CAP = 60
 TARGET = 40
 LIST_SEED = 2301
 SPLIT_SEED = 23011
@@ -400,9 +403,7 @@ def choose(out: list[str]) -> Chosen | None:
         if len(chosen) >= TARGET or not complete:
             break
         out.append(f"# {name}: walked on for {TARGET - len(chosen)} more, any")
-        complete &= (
-            _walk_any(name, reached[name], TARGET - len(chosen), out, chosen) >= 0
-        )
+        complete &= _walk_any(name, 0, TARGET - len(chosen), out, chosen) >= 0
     return chosen if complete else None
 
 
