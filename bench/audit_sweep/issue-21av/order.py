@@ -17,7 +17,7 @@ LISTS = ("flask", "utils", "cli", "monitor")
 
 
 def named_elsewhere(repo: str) -> bool:
-    """True when a file of bench/audit_corpus*/ or bench/audit_sweep/ names it."""
+    """Tell whether a file of bench/audit_corpus*/ or bench/audit_sweep/ names it."""
     folders = [p for p in BENCH.glob("audit_corpus*") if p.is_dir()]
     folders.append(BENCH / "audit_sweep")
     args = ["grep", "-rqiF", "--exclude-dir", HERE.name, repo]
