@@ -104,6 +104,8 @@ _EXPECTED = re.compile(
 _EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
 _HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
 _PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
+# A step named for checking (`Check frontend prettier`, `Lint`, `Verify format`)
+_CHECK_MEANT = re.compile(r"(?i)\b(check|verif|lint|validat)")
 
 
 class Walker:
@@ -147,6 +149,10 @@ class Walker:
         # ... and whether it is a stub of a check (`lint: echo skip`)
         self.package_stub: Callable[[list[str]], str] = _no_stub
         self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
+        # the job commits what changed or reads the tree (`git diff --exit-code`)
+        self.rewrites_caught = False
+        # `npm run NAME` whose script only formats (`prettier --write`)
+        self.package_rewrites: Callable[[list[str]], bool | None] = _unknown
 
     # ---- results -------------------------------------------------------
 
@@ -486,6 +492,7 @@ class Walker:
                 return Flow(status=self.tested_call(node, words[0]))
             return self._wrap(list(self.functions[words[0]]), errexit)
         if self.package_fixes(words):
+            self.rewrite_only(node, words, packaged=True)
             return Flow()  # `npm run lint` whose script is `eslint --fix .`
         stub = self.package_stub(words)
         if stub:
@@ -577,6 +584,8 @@ class Walker:
         bare = gatecmd.strip_wrappers(words)
         if check is None and gatecmd.shows_diff_only(words, self.config_checks):
             self.diff_only(node, words)
+        if check is None and gatecmd.rewrites_only(words):
+            self.rewrite_only(node, words)
         if records_only.records(bare):
             self.recorded(node, words, bare)
         if skipped_tests.excludes_tests(bare):
@@ -609,6 +618,31 @@ class Walker:
         gate = Gate(node.start_point[0], short(node, self.source), key)
         detail = f"`{gate.text}`: `--diff` without a check flag only shows the diff"
         self.hit("QG106", gate, detail)
+
+    def rewrite_only(
+        self, node: Node, words: list[str], packaged: bool = False
+    ) -> None:
+        """QG106 for ``prettier --write`` in a step named for checking.
+
+        The formatter rewrites what a check would flag and exits 0; unless
+        the job commits the change or reads the tree after (``git diff
+        --exit-code``), the check the step is named for cannot fail.
+        """
+        step = self.context.split(" / ", 1)[0]
+        if self.rewrites_caught or not _CHECK_MEANT.search(step):
+            return
+        if packaged and not self.package_rewrites(words):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "format")
+        detail = (
+            f"`{gate.text}` rewrites the files a check would flag and exits 0 "
+            "whatever it changed, and nothing in the job reads the tree after it"
+        )
+        fix = (
+            "run the formatter in its check mode (`prettier --check`, `black "
+            "--check`), or fail on `git diff --exit-code` after it"
+        )
+        self.hit("QG106", gate, detail, fix=fix)
 
     def tests_left_out(self, node: Node, words: list[str]) -> None:
         """QG107 for ``./gradlew build -x test`` in a step named for testing."""
@@ -679,6 +713,8 @@ class Walker:
         inner = Walker(shell, self.context, script, self.place)
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
+        inner.package_rewrites = self.package_rewrites
+        inner.rewrites_caught = self.rewrites_caught
         inner.package_checks = self.package_checks
         inner.package_stub = self.package_stub
         inner.config_checks = self.config_checks
