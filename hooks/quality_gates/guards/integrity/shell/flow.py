@@ -142,6 +142,10 @@ class Walker:
         self.root: Node | None = None
         self.forced = False  # `trap 'exit 0' EXIT` seen
         self.fixing = False  # the job commits what its steps changed
+        self._package_judges()
+
+    def _package_judges(self) -> None:
+        """Start with no knowledge of the project's package scripts."""
         # `npm run NAME` whose package.json script only fixes (None: unknown)
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
@@ -491,12 +495,7 @@ class Walker:
             if self.state.errexit and tested and words[0] in self.bodies:
                 return Flow(status=self.tested_call(node, words[0]))
             return self._wrap(list(self.functions[words[0]]), errexit)
-        if self.package_fixes(words):
-            self.rewrite_only(node, words, packaged=True)
-            return Flow()  # `npm run lint` whose script is `eslint --fix .`
-        stub = self.package_stub(words)
-        if stub:
-            self.stubbed(node, words, stub)
+        if self.packaged(node, words):
             return Flow()
         nested = self.nested(node, words)
         if nested is not None:
@@ -517,6 +516,17 @@ class Walker:
         if self.fixing and gatecmd.runs_fixer_hook(words):
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
+
+    def packaged(self, node: Node, words: list[str]) -> bool:
+        """Judge ``npm run NAME`` whose package script only fixes or echoes."""
+        if self.package_fixes(words):
+            self.rewrite_only(node, words, packaged=True)
+            return True  # `npm run lint` whose script is `eslint --fix .`
+        stub = self.package_stub(words)
+        if stub:
+            self.stubbed(node, words, stub)
+            return True
+        return False
 
     def stubbed(self, node: Node, words: list[str], script: str) -> None:
         """QG107 for ``npm run lint`` whose package script only echoes."""

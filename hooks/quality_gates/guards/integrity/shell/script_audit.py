@@ -81,18 +81,29 @@ def audit_script(
         walker.fixing = fixing
         walker.config_checks = config_checks
         walker.rewrites_caught = rewrites[0]
-        if rewrites[1] is not None:
-            walker.package_rewrites = rewrites[1]
-        if package_fixes is not None:
-            walker.package_fixes = package_fixes
-        if package_checks is not None:
-            walker.package_checks = package_checks
-        if package_stub is not None:
-            walker.package_stub = package_stub
+        _know_packages(walker, package_fixes, package_checks, package_stub, rewrites[1])
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         return _line_by_line(script, exc)
     return _walked(walker, result)
+
+
+def _know_packages(
+    walker: Walker,
+    fixes: Callable[[list[str]], bool | None] | None,
+    checks: Callable[[list[str]], bool] | None,
+    stub: Callable[[list[str]], str] | None,
+    rewrites: Callable[[list[str]], bool | None] | None,
+) -> None:
+    """Tell ``walker`` what the project's package scripts do, where known."""
+    if fixes is not None:
+        walker.package_fixes = fixes
+    if checks is not None:
+        walker.package_checks = checks
+    if stub is not None:
+        walker.package_stub = stub
+    if rewrites is not None:
+        walker.package_rewrites = rewrites
 
 
 def _walked(walker: Walker, result: Result) -> ScriptAudit:
