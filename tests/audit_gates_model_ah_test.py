@@ -31,7 +31,7 @@ MATRIX = "    strategy:\n      matrix:\n        a: [1]\n"
 
 
 def _input(body: str) -> str:
-    """A manual trigger with one input ``a`` of the given keys."""
+    """Return a workflow run by hand, its one input ``a`` of the given keys."""
     return f"on:\n  workflow_dispatch:\n    inputs:\n      a:\n{body}" + BODY
 
 
