@@ -42,6 +42,7 @@ _JOB = {
     "strategy": NEEDS,
     "with": STRATEGY,
     "secrets": (*STRATEGY, "secrets"),
+    "snapshot": STRATEGY,  # its `if:` reads these; a bare image name, none
 }
 _LITERAL_ONLY = frozenset(("uses", "id", "shell"))
 # steps of other kinds (wait, cancel, parallel): not judged
