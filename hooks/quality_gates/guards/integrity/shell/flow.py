@@ -46,6 +46,7 @@ from quality_gates.guards.integrity.shell import (
     report_readers,
     reruns,
 )
+from quality_gates.guards.integrity.shell.assertions import negated_assertion
 from quality_gates.guards.integrity.shell.compound import (
     backgrounded,
     branch_verdict,
@@ -88,6 +89,11 @@ def _checks_nothing(words: list[str]) -> bool:
     return False
 
 
+def _no_stub(words: list[str]) -> str:
+    """Know no package script that is a stub (the audit has no project files)."""
+    return ""
+
+
 _LOOPS = frozenset(
     ("while_statement", "until_statement", "for_statement", "c_style_for_statement")
 )
@@ -98,6 +104,8 @@ _EXPECTED = re.compile(
 _EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
 _HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
 _PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
+# A step named for checking (`Check frontend prettier`, `Lint`, `Verify format`)
+_CHECK_MEANT = re.compile(r"(?i)\b(check|verif|lint|validat)")
 
 
 class Walker:
@@ -138,7 +146,13 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
+        # ... and whether it is a stub of a check (`lint: echo skip`)
+        self.package_stub: Callable[[list[str]], str] = _no_stub
         self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
+        # the job commits what changed or reads the tree (`git diff --exit-code`)
+        self.rewrites_caught = False
+        # `npm run NAME` whose script only formats (`prettier --write`)
+        self.package_rewrites: Callable[[list[str]], bool | None] = _unknown
 
     # ---- results -------------------------------------------------------
 
@@ -478,7 +492,12 @@ class Walker:
                 return Flow(status=self.tested_call(node, words[0]))
             return self._wrap(list(self.functions[words[0]]), errexit)
         if self.package_fixes(words):
+            self.rewrite_only(node, words, packaged=True)
             return Flow()  # `npm run lint` whose script is `eslint --fix .`
+        stub = self.package_stub(words)
+        if stub:
+            self.stubbed(node, words, stub)
+            return Flow()
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
@@ -498,6 +517,16 @@ class Walker:
         if self.fixing and gatecmd.runs_fixer_hook(words):
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
+
+    def stubbed(self, node: Node, words: list[str], script: str) -> None:
+        """QG107 for ``npm run lint`` whose package script only echoes."""
+        gate = Gate(node.start_point[0], short(node, self.source), words[-1])
+        detail = (
+            f"`{gate.text}` runs the package script `{script}`, which only prints "
+            "or succeeds: the check it is named for never runs"
+        )
+        fix = f"make the `{words[-1]}` script run the checker, or drop the step"
+        self.hit("QG107", gate, detail, fix=fix)
 
     def shell_options(self, node: Node, words: list[str]) -> bool:
         """Follow ``set`` and a top-level ``trap``; tell whether ``set`` was it."""
@@ -555,6 +584,8 @@ class Walker:
         bare = gatecmd.strip_wrappers(words)
         if check is None and gatecmd.shows_diff_only(words, self.config_checks):
             self.diff_only(node, words)
+        if check is None and gatecmd.rewrites_only(words):
+            self.rewrite_only(node, words)
         if records_only.records(bare):
             self.recorded(node, words, bare)
         if skipped_tests.excludes_tests(bare):
@@ -587,6 +618,31 @@ class Walker:
         gate = Gate(node.start_point[0], short(node, self.source), key)
         detail = f"`{gate.text}`: `--diff` without a check flag only shows the diff"
         self.hit("QG106", gate, detail)
+
+    def rewrite_only(
+        self, node: Node, words: list[str], packaged: bool = False
+    ) -> None:
+        """QG106 for ``prettier --write`` in a step named for checking.
+
+        The formatter rewrites what a check would flag and exits 0; unless
+        the job commits the change or reads the tree after (``git diff
+        --exit-code``), the check the step is named for cannot fail.
+        """
+        step = self.context.split(" / ", 1)[0]
+        if self.rewrites_caught or not _CHECK_MEANT.search(step):
+            return
+        if packaged and not self.package_rewrites(words):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "format")
+        detail = (
+            f"`{gate.text}` rewrites the files a check would flag and exits 0 "
+            "whatever it changed, and nothing in the job reads the tree after it"
+        )
+        fix = (
+            "run the formatter in its check mode (`prettier --check`, `black "
+            "--check`), or fail on `git diff --exit-code` after it"
+        )
+        self.hit("QG106", gate, detail, fix=fix)
 
     def tests_left_out(self, node: Node, words: list[str]) -> None:
         """QG107 for ``./gradlew build -x test`` in a step named for testing."""
@@ -657,7 +713,10 @@ class Walker:
         inner = Walker(shell, self.context, script, self.place)
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
+        inner.package_rewrites = self.package_rewrites
+        inner.rewrites_caught = self.rewrites_caught
         inner.package_checks = self.package_checks
+        inner.package_stub = self.package_stub
         inner.config_checks = self.config_checks
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
@@ -754,11 +813,16 @@ class Walker:
         present = [part for part in parts if part is not None]
         if not present:
             return Flow()
+        alone = not (self.tested or self.piping or self.capturing)
         self.tested += 1
         try:
             gates = self.piped(present, node, negated=True)
         finally:
             self.tested -= 1
+        assertion = None
+        if alone and not gates:  # a statement of its own, not a condition
+            assertion = negated_assertion(present, self.source)
+        gates = [assertion] if assertion is not None else gates
         return Flow(status=[dataclasses.replace(g, negated=True) for g in gates])
 
     def teed_and_read(self, last: Node, pipeline: Node) -> tuple[bool, tuple[str, ...]]:

@@ -61,6 +61,11 @@ def audit_script(
     package_fixes: Callable[[list[str]], bool | None] | None = None,
     package_checks: Callable[[list[str]], bool] | None = None,
     config_checks: frozenset[str] = frozenset(),
+<<<<<<< HEAD
+    package_stub: Callable[[list[str]], str] | None = None,
+=======
+    rewrites: tuple[bool, Callable[[list[str]], bool | None] | None] = (False, None),
+>>>>>>> sweep-21av
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
@@ -68,17 +73,28 @@ def audit_script(
     ``fixing``: the job commits what its steps changed; ``package_fixes``:
     whether ``npm run NAME`` runs a package script that only fixes;
     ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
-    ``config_checks``: formatters the project's configuration makes check.
+    ``config_checks``: formatters the project's configuration makes check;
+<<<<<<< HEAD
+    ``package_stub``: the script, when it is a stub of a check (``echo skip``).
+=======
+    ``rewrites``: whether the job commits or reads the tree after a
+    formatter's rewrite, and whether ``npm run NAME`` only formats.
+>>>>>>> sweep-21av
     """
     try:
         root = parse.parse(script)
         walker = Walker(runs_with, context, script, place)
         walker.fixing = fixing
         walker.config_checks = config_checks
+        walker.rewrites_caught = rewrites[0]
+        if rewrites[1] is not None:
+            walker.package_rewrites = rewrites[1]
         if package_fixes is not None:
             walker.package_fixes = package_fixes
         if package_checks is not None:
             walker.package_checks = package_checks
+        if package_stub is not None:
+            walker.package_stub = package_stub
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         return _line_by_line(script, exc)
