@@ -61,11 +61,8 @@ def audit_script(
     package_fixes: Callable[[list[str]], bool | None] | None = None,
     package_checks: Callable[[list[str]], bool] | None = None,
     config_checks: frozenset[str] = frozenset(),
-<<<<<<< HEAD
     package_stub: Callable[[list[str]], str] | None = None,
-=======
     rewrites: tuple[bool, Callable[[list[str]], bool | None] | None] = (False, None),
->>>>>>> sweep-21av
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
@@ -74,12 +71,9 @@ def audit_script(
     whether ``npm run NAME`` runs a package script that only fixes;
     ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
     ``config_checks``: formatters the project's configuration makes check;
-<<<<<<< HEAD
-    ``package_stub``: the script, when it is a stub of a check (``echo skip``).
-=======
+    ``package_stub``: the script, when it is a stub of a check (``echo skip``);
     ``rewrites``: whether the job commits or reads the tree after a
     formatter's rewrite, and whether ``npm run NAME`` only formats.
->>>>>>> sweep-21av
     """
     try:
         root = parse.parse(script)
