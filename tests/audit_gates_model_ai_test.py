@@ -117,3 +117,39 @@ def test_diagnostics_where_the_status_is_known_not_zero(
     assert bool(failing) is lost, found
     if not lost:
         assert found == [], found
+
+
+# ---- a script named for what it sets up is no check ------------------------
+
+
+def _matrix_step(script: str) -> str:
+    return _jobs(
+        """
+        matrix:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@0000000000000000000000000000000000000000
+            - id: set-matrix
+              shell: bash -e {0}
+              run: |
+                TEMPFILE="$(mktemp)"
+                python3 .github/scripts/SCRIPT | tee $TEMPFILE
+                echo "matrix=$(cat $TEMPFILE)" >> $GITHUB_OUTPUT
+        """.replace("SCRIPT", script)
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "lost"),
+    [
+        ("set-pip-test-matrix.py", False),
+        ("create_test_matrix.py", False),
+        ("check-test-matrix.py", True),
+    ],
+)
+def test_a_script_named_for_setting_up(tmp_path: Path, script: str, lost: bool) -> None:
+    """`set-pip-test-matrix.py | tee`: it writes a matrix; `check-...` checks."""
+    found = gate_rules(audit_project(tmp_path, {CI: _matrix_step(script)}))
+    assert [rule for rule, _, _, fails in found if fails] == (
+        ["QG112"] if lost else []
+    ), found

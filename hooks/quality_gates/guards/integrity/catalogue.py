@@ -260,7 +260,7 @@ SETUP_NAME = re.compile(
     r"(?i)(^|[-_./])(install|setup|download|fetch|cache|clean|upload|deploy|publish|"
     r"release|bump|prepare|bootstrap|provision|configure|generate|render|notify)"
     # a name that starts with a verb of preparing: `init_db.py`, `seed_data.py`
-    r"|^(init|initiali[sz]e|seed|migrate|populate)([-_.]|$)"
+    r"|^(init|initiali[sz]e|seed|migrate|populate|set|create)([-_.]|$)"
 )
 # A program cargo built (``./target/release/app``, ``target/x86_64-unknown-
 # linux-musl/debug/app``): the project's own artefact, run to be tried.  Its
