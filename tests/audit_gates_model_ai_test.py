@@ -153,3 +153,38 @@ def test_a_script_named_for_setting_up(tmp_path: Path, script: str, lost: bool) 
     assert [rule for rule, _, _, fails in found if fails] == (
         ["QG112"] if lost else []
     ), found
+
+
+# ---- bencher: `bencher run --err` fails on an alert; its action installs ----
+
+_SHA = "0000000000000000000000000000000000000000"
+
+
+def _bencher(run: str) -> str:
+    return _jobs(
+        f"""
+        bench:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{_SHA}
+            - uses: bencherdev/bencher@{_SHA}
+              continue-on-error: true
+            - name: Run Bencher
+              run: {run}
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    ("run", "lost"),
+    [
+        ('bencher run --project p --err "python bench.py" || true', True),
+        ('bencher run --project p "python bench.py" || true', False),
+        ('bencher run --project p --err "python bench.py"', False),
+    ],
+)
+def test_bencher_checks_only_with_err(tmp_path: Path, run: str, lost: bool) -> None:
+    """`--err` makes an alert fail the run; the action only installs the CLI."""
+    found = gate_rules(audit_project(tmp_path, {CI: _bencher(run)}))
+    failing = [(rule, line) for rule, _, line, fails in found if fails]
+    assert failing == ([("QG101", 13)] if lost else []), found

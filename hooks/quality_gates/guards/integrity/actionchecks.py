@@ -123,6 +123,9 @@ KNOWN: dict[str, ActionSpec] = {
     ),
     "snyk/actions/setup": ActionSpec("snyk/actions/setup installs the Snyk CLI"),
     "reviewdog/action-setup": ActionSpec("reviewdog/action-setup installs reviewdog"),
+    "bencherdev/bencher": ActionSpec(
+        "bencherdev/bencher installs the bencher CLI; `bencher run` benchmarks"
+    ),
     # it posts the diff a fixer left as suggestions: a fix run's companion,
     # a check only when told to fail on a diff
     "reviewdog/action-suggester": dataclasses.replace(_REVIEWDOG, explicit=False),
