@@ -188,3 +188,63 @@ def test_bencher_checks_only_with_err(tmp_path: Path, run: str, lost: bool) -> N
     found = gate_rules(audit_project(tmp_path, {CI: _bencher(run)}))
     failing = [(rule, line) for rule, _, line, fails in found if fails]
     assert failing == ([("QG101", 13)] if lost else []), found
+
+
+# ---- `make GOAL`: a check when the recipes make runs for it run a checker ---
+
+_QUALITY = """
+lint: ## lint
+\truff check .
+
+typecheck:
+\t@echo "types"
+
+quality: lint typecheck ## lint + types
+
+cov:
+\t@mkdir -p reports
+\tpytest --cov \\
+\t    --cov-fail-under=80
+
+skipped:
+\t-ruff check .
+
+hello:
+\t@echo "hello"
+"""
+
+
+def _make_step(goal: str) -> str:
+    return _jobs(
+        f"""
+        misc:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{_SHA}
+            - name: Go
+              run: make {goal} || true
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    ("goal", "lost"),
+    [("quality", True), ("cov", True), ("skipped", False), ("hello", False)],
+)
+def test_a_make_goal_whose_recipes_run_a_checker(
+    tmp_path: Path, goal: str, lost: bool
+) -> None:
+    """`make quality || true`: make runs `ruff check` for `lint`, and fails with it."""
+    (tmp_path / "Makefile").write_text(_QUALITY)
+    status = _exit_status(tmp_path, f"make {goal}")
+    assert (status == 0) is (goal in ("skipped", "hello"))  # real make decides
+    found = gate_rules(audit_project(tmp_path, {CI: _make_step(goal)}))
+    failing = [(rule, path) for rule, path, _, fails in found if fails]
+    assert ((("QG101", CI)) in failing) is lost, found
+
+
+def test_a_make_goal_of_another_folder_is_not_judged_here(tmp_path: Path) -> None:
+    """`make -C docs quality`: another Makefile's rules; the goal's name decides."""
+    (tmp_path / "Makefile").write_text(_QUALITY)
+    found = gate_rules(audit_project(tmp_path, {CI: _make_step("-C docs quality")}))
+    assert [f for f in found if f[1] == CI] == [], found
