@@ -248,3 +248,38 @@ def test_a_make_goal_of_another_folder_is_not_judged_here(tmp_path: Path) -> Non
     (tmp_path / "Makefile").write_text(_QUALITY)
     found = gate_rules(audit_project(tmp_path, {CI: _make_step("-C docs quality")}))
     assert [f for f in found if f[1] == CI] == [], found
+
+
+# ---- dependency-review-action fails on a vulnerable dependency by default ---
+
+
+def _review(step: str) -> str:
+    return _jobs(
+        f"""
+        review:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{_SHA}
+            - uses: actions/dependency-review-action@{_SHA}
+              with:
+                fail-on-severity: high
+        {step}
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "rules"),
+    [
+        ("      continue-on-error: true", ["QG105"]),
+        ("        warn-only: true", ["QG106"]),
+        ("        warn-only: false", []),
+        ("", []),
+    ],
+)
+def test_dependency_review_fails_unless_warn_only(
+    tmp_path: Path, step: str, rules: list[str]
+) -> None:
+    """Its documented default fails the step; `warn-only: true` only reports."""
+    found = gate_rules(audit_project(tmp_path, {CI: _review(step)}))
+    assert [rule for rule, _, _, fails in found if fails] == rules, found

@@ -97,6 +97,11 @@ KNOWN: dict[str, ActionSpec] = {
         ("output:exit_code", "env:lychee_exit_code"),
         since=2,
     ),
+    "actions/dependency-review-action": ActionSpec(
+        "dependency-review-action fails on a vulnerable dependency at or above "
+        "`fail-on-severity` (default low), unless `warn-only: true`",
+        (FailInput("warn-only", _TRUE, "false"),),
+    ),
     "zaproxy/action-baseline": _ZAP,
     "zaproxy/action-full-scan": _ZAP,
     "zaproxy/action-api-scan": _ZAP,
