@@ -123,8 +123,7 @@ def test_diagnostics_where_the_status_is_known_not_zero(
 
 
 def _matrix_step(script: str) -> str:
-    return _jobs(
-        """
+    return _jobs("""
         matrix:
           runs-on: ubuntu-latest
           steps:
@@ -135,8 +134,7 @@ def _matrix_step(script: str) -> str:
                 TEMPFILE="$(mktemp)"
                 python3 .github/scripts/SCRIPT | tee $TEMPFILE
                 echo "matrix=$(cat $TEMPFILE)" >> $GITHUB_OUTPUT
-        """.replace("SCRIPT", script)
-    )
+        """.replace("SCRIPT", script))
 
 
 @pytest.mark.parametrize(
@@ -161,8 +159,7 @@ _SHA = "0000000000000000000000000000000000000000"
 
 
 def _bencher(run: str) -> str:
-    return _jobs(
-        f"""
+    return _jobs(f"""
         bench:
           runs-on: ubuntu-latest
           steps:
@@ -171,8 +168,7 @@ def _bencher(run: str) -> str:
               continue-on-error: true
             - name: Run Bencher
               run: {run}
-        """
-    )
+        """)
 
 
 @pytest.mark.parametrize(
@@ -215,16 +211,14 @@ hello:
 
 
 def _make_step(goal: str) -> str:
-    return _jobs(
-        f"""
+    return _jobs(f"""
         misc:
           runs-on: ubuntu-latest
           steps:
             - uses: actions/checkout@{_SHA}
             - name: Go
               run: make {goal} || true
-        """
-    )
+        """)
 
 
 @pytest.mark.parametrize(
@@ -254,8 +248,7 @@ def test_a_make_goal_of_another_folder_is_not_judged_here(tmp_path: Path) -> Non
 
 
 def _review(step: str) -> str:
-    return _jobs(
-        f"""
+    return _jobs(f"""
         review:
           runs-on: ubuntu-latest
           steps:
@@ -264,8 +257,7 @@ def _review(step: str) -> str:
               with:
                 fail-on-severity: high
         {step}
-        """
-    )
+        """)
 
 
 @pytest.mark.parametrize(

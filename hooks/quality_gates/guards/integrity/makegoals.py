@@ -26,7 +26,7 @@ _PARTS = re.compile(r"&&|\|\||[;|]")
 
 
 def goals(words: list[str]) -> list[str] | None:
-    """``make lint typecheck`` -> its goals (None: not a plain call here)."""
+    """Return the goals of ``make lint typecheck`` (None: not a plain call here)."""
     if not words or words[0] not in _MAKES:
         return None
     out: list[str] = []

@@ -48,9 +48,7 @@ _LOOPS = frozenset(
 _LEAVES = frozenset(("exit", "return", "break", "continue", "exec"))
 _FAILING = re.compile(r"[1-9][0-9]*")
 # `[ $rc -ne 0 ]`, `[[ "${rc}" != 0 ]]`, `[ $rc -gt 0 ]`: the variable is not 0
-_NONZERO = re.compile(
-    r'^\[\[?\s*"?\$\{?(\w+)\}?"?\s+(?:-ne|-gt|!=)\s+"?0"?\s*\]\]?$'
-)
+_NONZERO = re.compile(r'^\[\[?\s*"?\$\{?(\w+)\}?"?\s+(?:-ne|-gt|!=)\s+"?0"?\s*\]\]?$')
 _VARIABLE = re.compile(r'^"?\$\{?(\w+)\}?"?$')
 
 
@@ -66,7 +64,7 @@ def _fails(node: Node, nonzero: frozenset[str] = frozenset()) -> bool:
     if _FAILING.fullmatch(words[1]):
         return True
     named = _VARIABLE.match(parse.text(node.named_children[-1]))
-    return bool(named) and named.group(1) in nonzero
+    return named is not None and named.group(1) in nonzero
 
 
 def _nonzero(branch: Node, child: Node) -> frozenset[str]:
