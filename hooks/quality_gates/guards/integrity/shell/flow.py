@@ -106,6 +106,11 @@ _HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
 _PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
 # A step named for checking (`Check frontend prettier`, `Lint`, `Verify format`)
 _CHECK_MEANT = re.compile(r"(?i)\b(check|verif|lint|validat)")
+# ... unless the name also says it fixes (`lint-fix`, `Format and lint`)
+_FIX_MEANT = re.compile(
+    r"(?i)(?<![a-z])(auto-?)?fix|(?<![a-z])(reformat|write|apply)"
+    r"|(?<![a-z])format(ting)?\s*(&|and\b|\+|,)"
+)
 
 
 class Walker:
@@ -641,6 +646,8 @@ class Walker:
         step = self.context.split(" / ", 1)[0]
         if self.rewrites_caught or not _CHECK_MEANT.search(step):
             return
+        if _FIX_MEANT.search(step):
+            return  # `make lint-fix`: named for fixing as much as for checking
         if packaged and not self.package_rewrites(words):
             return
         gate = Gate(node.start_point[0], short(node, self.source), "format")
