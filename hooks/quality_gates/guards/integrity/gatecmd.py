@@ -861,7 +861,7 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     without their accents: ``Vérification de Prometheus`` verifies.
     """
     step, job = _unaccented(step), _unaccented(job)
-    if SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step):
+    if _sets_up(step) and not _names_a_check_beside(step):
         return ""
     if _FOR_ANALYSIS.search(step) or _names_logs(step):
         return ""
@@ -871,6 +871,30 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     if delivery_job:
         both = BUILD_WORDS.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
+
+
+def _sets_up(step: str) -> bool:
+    """``Install dependencies``, ``test-cluster-shutdown``: named for setting up."""
+    return bool(SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step))
+
+
+# How a name joins what a step does: ``Install project and test cli``,
+# ``Setup, then run tests``, ``Install & lint``.
+_JOINED = re.compile(r"(?i)\s*(?:[,;&+]|\band\b|\bthen\b)\s*")
+
+
+def _names_a_check_beside(step: str) -> bool:
+    """Tell a name that joins setup to a check: ``Install project and test cli``.
+
+    A part of the name that is no setup of its own names a check by the
+    words that make any step a check; building alone does not (``Install
+    and build`` sets up the way it always did).
+    """
+    parts = [part for part in _JOINED.split(_without_remarks(step)) if part]
+    return len(parts) > 1 and any(
+        not _sets_up(part) and CONTEXT_WORDS.search(BUILD_WORDS.sub("", part))
+        for part in parts
+    )
 
 
 def _unaccented(name: str) -> str:
