@@ -446,7 +446,7 @@ def _script(head: str, args: list[str]) -> bool | None:
     check unless given a check flag, as for make goals.
     """
     name = head.lower()
-    if cat.SETUP_NAME.search(name) or cat.REPORT_NAME.search(name):
+    if cat.setup_named(name) or cat.REPORT_NAME.search(name):
         return False
     if cat.BENCH_FILE.search(name):
         return False  # `bench_audit.py`: a measurement, not a check
@@ -949,7 +949,7 @@ def _without_remarks(step: str) -> str:
 def _setup_named(program: str) -> bool:
     """``install-deps.sh``: setup by its name, unless it is the built product."""
     built = cat.BUILT_ARTEFACT.search(program)
-    return bool(cat.SETUP_NAME.search(_head(program))) and not built
+    return cat.setup_named(_head(program)) and not built
 
 
 def context_gate(tokens: list[str], context: str) -> bool:
