@@ -892,9 +892,30 @@ def _names_a_check_beside(step: str) -> bool:
     """
     parts = [part for part in _JOINED.split(_without_remarks(step)) if part]
     return len(parts) > 1 and any(
-        not _sets_up(part) and CONTEXT_WORDS.search(BUILD_WORDS.sub("", part))
+        not _sets_up(part)
+        and not _ASKS_FOR_CHANGES.search(part)
+        and CONTEXT_WORDS.search(BUILD_WORDS.sub("", part))
         for part in parts
     )
+
+
+# ``check for changes``, ``check if updated``: a question whose answer picks
+# what comes next (commit or not), not a check that fails on a fault.
+_ASKS_FOR_CHANGES = re.compile(
+    r"(?i)\b(check|verify|test)\w*\s+(for|if|whether)\s+(any\s+|new\s+)?"
+    r"(chang|updat|diff|modif|new\b|exist)"
+)
+
+
+def runs_build_script(tokens: list[str]) -> bool:
+    """Tell a package script named for building: ``npm run build-storybook``."""
+    tokens = strip_wrappers(tokens)
+    if not tokens or _head(tokens[0]) not in _PACKAGE_EXEC:
+        return False
+    plain = _strip_options(_drop_valued(tokens[1:], _PACKAGE_VALUED))
+    if plain[:1] == ["run"]:
+        plain = plain[1:]
+    return bool(plain) and bool(BUILD_WORDS.match(plain[0]))
 
 
 def _unaccented(name: str) -> str:

@@ -20,10 +20,8 @@ import dataclasses
 import shlex
 
 import yaml
-
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import expressions
-from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity import expressions, gatecmd
 from quality_gates.guards.integrity.rules import NOTE, RULES, fails
 from quality_gates.textfile import Text
 from quality_gates.yamlnodes import compose, line_of, mapping, scalar, sequence, value
@@ -88,11 +86,13 @@ def _events(node: yaml.Node | None) -> dict[str, str]:
 
 def _folder(node: yaml.Node | None) -> str:
     """``defaults: run: working-directory:`` of a workflow or job ('' for none)."""
-    return scalar(value(value(value(node, "defaults"), "run"), "working-directory")) or ""
+    return (
+        scalar(value(value(value(node, "defaults"), "run"), "working-directory")) or ""
+    )
 
 
 def _job_steps(job: yaml.Node, folder: str) -> list[StepRun]:
-    """The ``run:`` steps of a job, each judged strict or not."""
+    """Return the ``run:`` steps of a job, each judged strict or not."""
     plain_job = value(job, "if") is None and not _continues(job)
     runs_on = " ".join(s.value for s in _scalars(value(job, "runs-on")))
     found = []
@@ -140,7 +140,7 @@ def _bash(shell: str | None, runs_on: str) -> bool:
 
 
 def _lines(script: str) -> list[str]:
-    """The script's lines, continuations joined, blank lines and comments left out."""
+    """Return the script's lines: continuations joined, blanks and comments out."""
     joined = script.replace("\\\n", " ")
     lines = [" ".join(line.split()) for line in joined.splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
@@ -182,13 +182,18 @@ def demote(
 
 
 def _lost(item: Finding, mine: WorkflowRuns, source: str) -> tuple[str, ...]:
-    """The folder, then the checks a finding loses ('' when not known for sure)."""
+    """Return the folder, then the checks a finding loses (() when not sure)."""
     if item.rule in _LOST_BY_LINE:
-        command, bar, _ = " ".join(source.split()).partition(" || ")
-        if bar and _simple(command):
-            for step in mine.steps:
-                whole = [line.partition(" || ")[0] for line in step.commands]
-                if command in whole and _check(command):
+        source = " ".join(source.split())
+        for step in mine.steps:
+            for line in step.commands:
+                command, bar, _ = line.partition(" || ")
+                if (
+                    bar
+                    and source.endswith(line)
+                    and _simple(command)
+                    and _check(command)
+                ):
                     return (step.folder, command)
         return ()
     if item.rule != "QG105":
@@ -201,7 +206,7 @@ def _lost(item: Finding, mine: WorkflowRuns, source: str) -> tuple[str, ...]:
 
 
 def _twin(mine: WorkflowRuns, lost: tuple[str, ...], runs: list[WorkflowRuns]) -> str:
-    """The path of another workflow that runs every lost check strictly."""
+    """Return the path of another workflow that runs every lost check strictly."""
     folder, checks = lost[0], lost[1:]
     for other in runs:
         if other.path == mine.path or not _covers(other.events, mine.events):
@@ -231,7 +236,7 @@ def _covers(theirs: dict[str, str], mine: dict[str, str]) -> bool:
 
 
 def _as_note(item: Finding, command: str, twin: str) -> Finding:
-    """The finding as a note: the same check runs strictly in ``twin``."""
+    """Return the finding as a note: the same check runs strictly in ``twin``."""
     rule = RULES[item.rule]
     events = "/".join(CHANGE_EVENTS)
     why = (

@@ -139,6 +139,9 @@ class Walker:
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
         self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
+        # the job builds only to see the build pass (nothing it builds is used):
+        # a package script named for building is a check where the step checks
+        self.builds_checked = False
 
     # ---- results -------------------------------------------------------
 
@@ -487,6 +490,8 @@ class Walker:
         )
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
+        if check is None and self.builds_checked and gatecmd.runs_build_script(words):
+            check = gatecmd.Check("context", gatecmd.gate_key(words))
         if self.context:
             self.lost_by_mode(node, words, check)
         if check is None or (
@@ -659,6 +664,7 @@ class Walker:
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks
         inner.config_checks = self.config_checks
+        inner.builds_checked = self.builds_checked
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates
