@@ -292,6 +292,13 @@ def test_a_build_nothing_uses(tmp_path: Path, top: str, after: str, lost: bool) 
     )
 
 
+def test_a_build_in_a_job_not_named_for_building(tmp_path: Path) -> None:
+    """A job named otherwise may build for what it is named for: no check."""
+    story = _STORYBOOK.replace("Storybook Build", "Frontend").replace("<AFTER>\n", "")
+    text = _jobs(story, top="on: [push, pull_request]\n")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
 @pytest.mark.parametrize(
     ("words", "build"),
     [
