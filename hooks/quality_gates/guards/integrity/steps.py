@@ -578,14 +578,8 @@ class Auditor:
             audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
         else:
             workdir = _workdir(step, job)
-            audit = self.shell_audit(
-                script,
-                resolved,
-                context,
-                demoted,
-                workdir,
-                job.build_check == line_of(node),
-            )
+            last = job.build_check == line_of(node)
+            audit = self.shell_audit(script, resolved, context, demoted, workdir, last)
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
                 audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
