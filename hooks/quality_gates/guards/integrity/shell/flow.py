@@ -46,6 +46,7 @@ from quality_gates.guards.integrity.shell import (
     report_readers,
     reruns,
 )
+from quality_gates.guards.integrity.shell.assertions import negated_assertion
 from quality_gates.guards.integrity.shell.compound import (
     backgrounded,
     branch_verdict,
@@ -86,6 +87,11 @@ def _unknown(words: list[str]) -> bool | None:
 def _checks_nothing(words: list[str]) -> bool:
     """Know no package script that checks (the audit has no project files)."""
     return False
+
+
+def _no_stub(words: list[str]) -> str:
+    """Know no package script that is a stub (the audit has no project files)."""
+    return ""
 
 
 _LOOPS = frozenset(
@@ -138,10 +144,10 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
+        # ... and whether it is a stub of a check (`lint: echo skip`)
+        self.package_stub: Callable[[list[str]], str] = _no_stub
         self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
-        # the job builds only to see the build pass (nothing it builds is used):
-        # a package script named for building is a check where the step checks
-        self.builds_checked = False
+        self.builds_checked = False  # the job builds only to see the build pass
 
     # ---- results -------------------------------------------------------
 
@@ -482,16 +488,17 @@ class Walker:
             return self._wrap(list(self.functions[words[0]]), errexit)
         if self.package_fixes(words):
             return Flow()  # `npm run lint` whose script is `eslint --fix .`
+        stub = self.package_stub(words)
+        if stub:
+            self.stubbed(node, words, stub)
+            return Flow()
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
         check = gatecmd.judge(
             words, self.context, self.capturing > 0, serving=self.serving
         )
-        if (check is None or check.strength != "named") and self.package_checks(words):
-            check = self.package_check(words) or check
-        if check is None and self.builds_checked and gatecmd.runs_build_script(words):
-            check = gatecmd.Check("context", gatecmd.gate_key(words))
+        check = self.by_package(words, check)
         if self.context:
             self.lost_by_mode(node, words, check)
         if check is None or (
@@ -503,6 +510,16 @@ class Walker:
         if self.fixing and gatecmd.runs_fixer_hook(words):
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
+
+    def stubbed(self, node: Node, words: list[str], script: str) -> None:
+        """QG107 for ``npm run lint`` whose package script only echoes."""
+        gate = Gate(node.start_point[0], short(node, self.source), words[-1])
+        detail = (
+            f"`{gate.text}` runs the package script `{script}`, which only prints "
+            "or succeeds: the check it is named for never runs"
+        )
+        fix = f"make the `{words[-1]}` script run the checker, or drop the step"
+        self.hit("QG107", gate, detail, fix=fix)
 
     def shell_options(self, node: Node, words: list[str]) -> bool:
         """Follow ``set`` and a top-level ``trap``; tell whether ``set`` was it."""
@@ -533,6 +550,21 @@ class Walker:
         )
         self.checks.append(gate)
         return gate
+
+    def by_package(
+        self, words: list[str], check: gatecmd.Check | None
+    ) -> gatecmd.Check | None:
+        """Judge ``npm run NAME`` by its package script where its name did not.
+
+        In a job that builds only to see the build pass (nothing it builds
+        is used), a script named for building is a check where the step
+        checks, as the build tool it runs would be.
+        """
+        if (check is None or check.strength != "named") and self.package_checks(words):
+            check = self.package_check(words) or check
+        if check is None and self.builds_checked and gatecmd.runs_build_script(words):
+            check = gatecmd.Check("context", gatecmd.gate_key(words))
+        return check
 
     def package_check(self, words: list[str]) -> gatecmd.Check | None:
         """``npm run lint`` running ``eslint src``: a check by the tool it runs.
@@ -663,6 +695,7 @@ class Walker:
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks
+        inner.package_stub = self.package_stub
         inner.config_checks = self.config_checks
         inner.builds_checked = self.builds_checked
         inner.depth = self.depth
@@ -760,11 +793,16 @@ class Walker:
         present = [part for part in parts if part is not None]
         if not present:
             return Flow()
+        alone = not (self.tested or self.piping or self.capturing)
         self.tested += 1
         try:
             gates = self.piped(present, node, negated=True)
         finally:
             self.tested -= 1
+        assertion = None
+        if alone and not gates:  # a statement of its own, not a condition
+            assertion = negated_assertion(present, self.source)
+        gates = [assertion] if assertion is not None else gates
         return Flow(status=[dataclasses.replace(g, negated=True) for g in gates])
 
     def teed_and_read(self, last: Node, pipeline: Node) -> tuple[bool, tuple[str, ...]]:
