@@ -104,6 +104,8 @@ _EXPECTED = re.compile(
 _EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
 _HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
 _PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
+# A step named for checking (`Check frontend prettier`, `Lint`, `Verify format`)
+_CHECK_MEANT = re.compile(r"(?i)\b(check|verif|lint|validat)")
 
 
 class Walker:
@@ -140,6 +142,10 @@ class Walker:
         self.root: Node | None = None
         self.forced = False  # `trap 'exit 0' EXIT` seen
         self.fixing = False  # the job commits what its steps changed
+        self._package_judges()
+
+    def _package_judges(self) -> None:
+        """Start with no knowledge of the project's package scripts."""
         # `npm run NAME` whose package.json script only fixes (None: unknown)
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
@@ -147,6 +153,10 @@ class Walker:
         # ... and whether it is a stub of a check (`lint: echo skip`)
         self.package_stub: Callable[[list[str]], str] = _no_stub
         self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
+        # the job commits what changed or reads the tree (`git diff --exit-code`)
+        self.rewrites_caught = False
+        # `npm run NAME` whose script only formats (`prettier --write`)
+        self.package_rewrites: Callable[[list[str]], bool | None] = _unknown
         self.builds_checked = False  # the job builds only to see the build pass
 
     # ---- results -------------------------------------------------------
@@ -486,11 +496,7 @@ class Walker:
             if self.state.errexit and tested and words[0] in self.bodies:
                 return Flow(status=self.tested_call(node, words[0]))
             return self._wrap(list(self.functions[words[0]]), errexit)
-        if self.package_fixes(words):
-            return Flow()  # `npm run lint` whose script is `eslint --fix .`
-        stub = self.package_stub(words)
-        if stub:
-            self.stubbed(node, words, stub)
+        if self.packaged(node, words):
             return Flow()
         nested = self.nested(node, words)
         if nested is not None:
@@ -510,6 +516,17 @@ class Walker:
         if self.fixing and gatecmd.runs_fixer_hook(words):
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
+
+    def packaged(self, node: Node, words: list[str]) -> bool:
+        """Judge ``npm run NAME`` whose package script only fixes or echoes."""
+        if self.package_fixes(words):
+            self.rewrite_only(node, words, packaged=True)
+            return True  # `npm run lint` whose script is `eslint --fix .`
+        stub = self.package_stub(words)
+        if stub:
+            self.stubbed(node, words, stub)
+            return True
+        return False
 
     def stubbed(self, node: Node, words: list[str], script: str) -> None:
         """QG107 for ``npm run lint`` whose package script only echoes."""
@@ -592,6 +609,8 @@ class Walker:
         bare = gatecmd.strip_wrappers(words)
         if check is None and gatecmd.shows_diff_only(words, self.config_checks):
             self.diff_only(node, words)
+        if check is None and gatecmd.rewrites_only(words):
+            self.rewrite_only(node, words)
         if records_only.records(bare):
             self.recorded(node, words, bare)
         if skipped_tests.excludes_tests(bare):
@@ -624,6 +643,31 @@ class Walker:
         gate = Gate(node.start_point[0], short(node, self.source), key)
         detail = f"`{gate.text}`: `--diff` without a check flag only shows the diff"
         self.hit("QG106", gate, detail)
+
+    def rewrite_only(
+        self, node: Node, words: list[str], packaged: bool = False
+    ) -> None:
+        """QG106 for ``prettier --write`` in a step named for checking.
+
+        The formatter rewrites what a check would flag and exits 0; unless
+        the job commits the change or reads the tree after (``git diff
+        --exit-code``), the check the step is named for cannot fail.
+        """
+        step = self.context.split(" / ", 1)[0]
+        if self.rewrites_caught or not _CHECK_MEANT.search(step):
+            return
+        if packaged and not self.package_rewrites(words):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "format")
+        detail = (
+            f"`{gate.text}` rewrites the files a check would flag and exits 0 "
+            "whatever it changed, and nothing in the job reads the tree after it"
+        )
+        fix = (
+            "run the formatter in its check mode (`prettier --check`, `black "
+            "--check`), or fail on `git diff --exit-code` after it"
+        )
+        self.hit("QG106", gate, detail, fix=fix)
 
     def tests_left_out(self, node: Node, words: list[str]) -> None:
         """QG107 for ``./gradlew build -x test`` in a step named for testing."""
@@ -694,6 +738,8 @@ class Walker:
         inner = Walker(shell, self.context, script, self.place)
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
+        inner.package_rewrites = self.package_rewrites
+        inner.rewrites_caught = self.rewrites_caught
         inner.package_checks = self.package_checks
         inner.package_stub = self.package_stub
         inner.config_checks = self.config_checks

@@ -62,6 +62,7 @@ def audit_script(
     package_checks: Callable[[list[str]], bool] | None = None,
     config_checks: frozenset[str] = frozenset(),
     package_stub: Callable[[list[str]], str] | None = None,
+    rewrites: tuple[bool, Callable[[list[str]], bool | None] | None] = (False, None),
     builds_checked: bool = False,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
@@ -72,6 +73,8 @@ def audit_script(
     ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
     ``config_checks``: formatters the project's configuration makes check;
     ``package_stub``: the script, when it is a stub of a check (``echo skip``);
+    ``rewrites``: whether the job commits or reads the tree after a
+    formatter's rewrite, and whether ``npm run NAME`` only formats;
     ``builds_checked``: the job builds only to see the build pass.
     """
     try:
@@ -79,17 +82,31 @@ def audit_script(
         walker = Walker(runs_with, context, script, place)
         walker.fixing = fixing
         walker.config_checks = config_checks
+        walker.rewrites_caught = rewrites[0]
         walker.builds_checked = builds_checked
-        if package_fixes is not None:
-            walker.package_fixes = package_fixes
-        if package_checks is not None:
-            walker.package_checks = package_checks
-        if package_stub is not None:
-            walker.package_stub = package_stub
+        _know_packages(walker, package_fixes, package_checks, package_stub, rewrites[1])
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         return _line_by_line(script, exc)
     return _walked(walker, result)
+
+
+def _know_packages(
+    walker: Walker,
+    fixes: Callable[[list[str]], bool | None] | None,
+    checks: Callable[[list[str]], bool] | None,
+    stub: Callable[[list[str]], str] | None,
+    rewrites: Callable[[list[str]], bool | None] | None,
+) -> None:
+    """Tell ``walker`` what the project's package scripts do, where known."""
+    if fixes is not None:
+        walker.package_fixes = fixes
+    if checks is not None:
+        walker.package_checks = checks
+    if stub is not None:
+        walker.package_stub = stub
+    if rewrites is not None:
+        walker.package_rewrites = rewrites
 
 
 def _walked(walker: Walker, result: Result) -> ScriptAudit:
