@@ -267,6 +267,18 @@ SETUP_NAME = re.compile(
     # a name that starts with a verb of preparing: `init_db.py`, `seed_data.py`
     r"|^(init|initiali[sz]e|seed|migrate|populate|set|create)([-_.]|$)"
 )
+# ... unless its name starts with a verb of checking: ``verify-release-
+# candidate.sh`` verifies a release, ``check_install.sh`` checks an install;
+# the setup word names what is checked.  Not ``test``: ``test-setup.sh`` may
+# well set the tests up.
+CHECK_VERB_NAME = re.compile(r"(?i)^(verify|validate|check|audit|lint)[-_]")
+
+
+def setup_named(program: str) -> bool:
+    """Tell a program's file name that says it sets up (``install-deps.sh``)."""
+    return bool(SETUP_NAME.search(program)) and not CHECK_VERB_NAME.search(program)
+
+
 # A program cargo built (``./target/release/app``, ``target/x86_64-unknown-
 # linux-musl/debug/app``): the project's own artefact, run to be tried.  Its
 # name is the product's (``app-installer install`` is the installer under
