@@ -36,6 +36,7 @@ from typing import Callable, TypeVar
 
 from quality_gates.guards.integrity import gatecmd, mentions, rules, skipped_tests
 from quality_gates.guards.integrity.shell import (
+    captured_values,
     failure_sinks,
     flags,
     inner_scripts,
@@ -134,6 +135,10 @@ class Walker:
         self.capturing = 0  # walking `out=$(...)` whose status a `||` judges
         self.serving = False  # the script started a service (`server &`)
         self.swallowing = 0  # ... and that `||` swallows the failure
+        # walking `out=$(checker || true)` whose output is only reported: where
+        # the output is carried (None: not walking such a capture)
+        self.carrying: tuple[str, ...] | None = None
+        self.outputs: dict[Gate, tuple[str, ...]] = {}  # ... per gate, for `||`
         self.inverted = 0  # walking a test whose success fails (`P | grep X && exit 1`)
         self.reports: set[str] = set()  # files the gates write their reports to
         self.judged: set[str] = set()  # runs whose status a `$?` read judged
@@ -181,6 +186,11 @@ class Walker:
         ``because``: why the evidence makes it plausible only, when it does.
         ``fix``: the fix of this shape, when the rule's own does not fit it.
         """
+        if self.carrying is not None:
+            if gate.strength != "named":
+                return  # a captured value of a check by its step's name only
+            sinks += self.carrying
+        sinks += self.outputs.get(gate, ())
         where = gate.line if line is None else line
         snippet = gate.text if line is None else "set +"
         certain, why = self.certainty(gate, rule in _EXPLICIT)
@@ -407,6 +417,7 @@ class Walker:
         if kind in ("variable_assignment", "declaration_command"):
             self.assign(node)
             self.declared(node)
+            return self.kept_output(node, errexit)
         return Flow()
 
     def declared(self, node: Node) -> None:
@@ -425,6 +436,35 @@ class Walker:
                     f"(0), so `{gate.text}` failing inside `$(...)` is lost"
                 )
                 self.hit("QG117", gate, detail)
+
+    def kept_output(self, node: Node, errexit: bool) -> Flow:
+        """``out=$(checker || true)``: a status dropped, the output only reported.
+
+        The assignment's status is its substitution's: under errexit
+        ``out=$(checker)`` fails the step; with errexit off (``set +e``) or
+        with the status swallowed inside, the checker is lost unless
+        something later can fail on the output (``captured_values``).
+        """
+        given = _substitution(node)
+        name = node.child_by_field_name("name")
+        if given is None or name is None:
+            return Flow()
+        after = self.source[node.end_byte :].decode(errors="replace")
+        return self._wrap(self.reported(text(name), given, after), errexit)
+
+    def reported(self, name: str, given: Node, after: str) -> list[Gate]:
+        """Walk ``$(...)`` whose output in ``$name`` is at most reported."""
+        carried = captured_values.only_reported(name, after)
+        if carried is None:
+            return []
+        saved, self.carrying = self.carrying, carried
+        try:
+            gates = self.captured_status(given, swallows=False).carriers()
+        finally:
+            self.carrying = saved
+        named = [gate for gate in gates if gate.strength == "named"]
+        self.outputs.update((gate, carried) for gate in named)
+        return named
 
     def background(self, node: Node, rest: list[Node]) -> None:
         """``gate &`` then a bare ``wait``, which returns 0 whatever the job did."""
@@ -942,8 +982,10 @@ class Walker:
         """
         name = item.child_by_field_name("name")
         after = self.source[following.end_byte :].decode(errors="replace")
-        if name is None or not report_readers.only_shown(text(name), after):
+        if name is None:
             return Flow()
+        if not report_readers.only_shown(text(name), after):
+            return Flow(status=self.reported(text(name), given, after))
         swallows = verdict(following) in (Verdict.ECHOES, Verdict.SUCCEEDS)
         return self.captured_status(given, swallows)
 
@@ -1260,6 +1302,18 @@ _GREPPED = (
 )
 # Producers that cannot fail on their own: their output is all there is.
 _CANNOT_FAIL = frozenset("echo printf true : printenv env set declare".split())
+
+
+def _substitution(node: Node) -> Node | None:
+    """The ``$(...)`` that is an assignment's whole value (``X="$(cmd)"``)."""
+    if node.type != "variable_assignment":
+        return None
+    value = node.child_by_field_name("value")
+    if value is not None and value.type == "string" and len(value.named_children) == 1:
+        value = value.named_children[0]
+    if value is None or value.type != "command_substitution":
+        return None
+    return value
 
 
 def _producer(part: Node, source: bytes) -> list[Gate]:
