@@ -81,6 +81,28 @@ OUT=$(ruff check . || true)
 python3 -c 'import sys; sys.exit(1 if sys.argv[1] else 0)' "$OUT"
 """
 
+_PROGRAM_INPUT = """
+LATEST=$(ruff check . | tail -1 || true)
+JDK=$(ruff check --select "$LATEST" .)
+echo "jdk=$JDK"
+"""
+_FLAG_FAILS = """
+OUT=$(ruff check . || true)
+clean=true
+if echo "$OUT" | grep -q failed; then
+  clean=false
+fi
+[ "$clean" = true ]
+"""
+_FLAG_WARNS = """
+OUT=$(ruff check . || true)
+clean=true
+if echo "$OUT" | grep -q failed; then
+  clean=false
+fi
+echo "clean: $clean"
+"""
+
 
 def _script_step(script: str, name: str = "Quality") -> str:
     return _jobs(
@@ -113,6 +135,9 @@ def _exit_status(tmp_path: Path, script: str) -> int:
         (_COUNTED, True),
         (_ERREXIT_OFF, True),
         (_NEVER_READ, True),
+        (_FLAG_WARNS, True),
+        (_PROGRAM_INPUT, False),
+        (_FLAG_FAILS, False),
         (_GREP_FAILS, False),
         (_TEST_ALONE, False),
         (_JQ_E, False),
@@ -199,3 +224,58 @@ def test_an_output_carried_to_a_later_step_is_judged_there(
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     failing = [line for rule, _, line, fails in found if fails]
     assert failing == ([line_of(text, "=$(eslint")] if lost else []), found
+
+
+_BRANCH_OUTPUT = """
+OUT=$(ruff check . || true)
+if echo "$OUT" | grep -q failed; then
+  echo "::error::ruff found problems"
+  echo "clean=false" >> "$GITHUB_OUTPUT"
+fi
+"""
+_WRITTEN = """
+OUT=$(ruff check . || true)
+echo "$OUT" > ruff.txt
+"""
+
+
+def _then(first: str, read: str) -> str:
+    return _jobs(
+        """
+        lint:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Lint
+              id: lint
+              run: |
+                <FIRST>
+            - name: Judge
+              run: |
+                <READ>
+        """,
+        FIRST=first,
+        READ=read,
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "read", "lost"),
+    [
+        (_BRANCH_OUTPUT, 'echo "${{ steps.lint.outputs.clean }}"', True),
+        (
+            _BRANCH_OUTPUT,
+            'if [ "${{ steps.lint.outputs.clean }}" = false ]; then exit 1; fi',
+            False,
+        ),
+        (_WRITTEN, "cat ruff.txt", True),
+        (_WRITTEN, "if [ -s ruff.txt ]; then exit 1; fi", False),
+    ],
+)
+def test_what_an_if_on_the_value_records_is_judged_where_it_is_read(
+    tmp_path: Path, first: str, read: str, lost: bool
+) -> None:
+    """A flag output or a file written from the value: a later step may fail on it."""
+    text = _then(first, read)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    failing = [line for rule, _, line, fails in found if fails]
+    assert failing == ([line_of(text, "=$(ruff")] if lost else []), found

@@ -449,12 +449,12 @@ class Walker:
         name = node.child_by_field_name("name")
         if given is None or name is None:
             return Flow()
-        after = self.source[node.end_byte :].decode(errors="replace")
-        return self._wrap(self.reported(text(name), given, after), errexit)
+        return self._wrap(self.reported(text(name), given, node.end_byte), errexit)
 
-    def reported(self, name: str, given: Node, after: str) -> list[Gate]:
+    def reported(self, name: str, given: Node, start: int) -> list[Gate]:
         """Walk ``$(...)`` whose output in ``$name`` is at most reported."""
-        carried = captured_values.only_reported(name, after)
+        root = self.root if self.root is not None else given
+        carried = captured_values.only_reported(name, root, start, self.source)
         if carried is None:
             return []
         saved, self.carrying = self.carrying, carried
@@ -985,7 +985,7 @@ class Walker:
         if name is None:
             return Flow()
         if not report_readers.only_shown(text(name), after):
-            return Flow(status=self.reported(text(name), given, after))
+            return Flow(status=self.reported(text(name), given, following.end_byte))
         swallows = verdict(following) in (Verdict.ECHOES, Verdict.SUCCEEDS)
         return self.captured_status(given, swallows)
 
