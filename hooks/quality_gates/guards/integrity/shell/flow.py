@@ -187,8 +187,6 @@ class Walker:
         ``fix``: the fix of this shape, when the rule's own does not fit it.
         """
         if self.carrying is not None:
-            if gate.strength != "named":
-                return  # a captured value of a check by its step's name only
             sinks += self.carrying
         sinks += self.outputs.get(gate, ())
         where = gate.line if line is None else line
@@ -556,6 +554,8 @@ class Walker:
             check.strength == "context" and failure_sinks.to_summary(node)
         ):
             return Flow()
+        if self.carrying is not None and check.strength != "named":
+            return Flow()  # `v=$(curl URL || true)` in a Check step: no checker
         if check.query and self.tested:
             return Flow()  # `if git diff --quiet; then ...`: control flow
         if self.fixing and gatecmd.runs_fixer_hook(words):
