@@ -774,9 +774,13 @@ class Walker:
         """
         last = self.part(parts[-1], len(parts) > 1)
         teed, passed = self.teed_and_read(parts[-1], node)
-        teed = teed or _greps(parts[-1], negated)
-        written = self.piped_to(parts[-1], node)
         judged = self.inverted and not negated and _greps(parts[-1], True)
+        # `P | grep -q X` carries P's failure (no output, no match), unless a
+        # match is what fails: then P failing reads as the pattern's absence,
+        # noted where P's errors go to /dev/null and the failure leaves no trace.
+        silent = judged and _errors_hidden(parts[0])
+        teed = teed or (_greps(parts[-1], negated) and not silent)
+        written = self.piped_to(parts[-1], node)
         for index, part in enumerate(parts[:-1]):
             lost = self.part(part, True)
             if judged and not lost and index == 0 and not self.state.pipefail:
@@ -1286,6 +1290,20 @@ def _part_words(part: Node) -> list[str]:
     if body is None or body.type != "command":
         return []
     return parse.words(body)
+
+
+def _errors_hidden(part: Node) -> bool:
+    """``P 2>/dev/null``: the command's error messages are thrown away."""
+    if part.type != "redirected_statement":
+        return False
+    return any(
+        _HIDDEN.fullmatch(child.text.decode(errors="replace").replace(" ", ""))
+        for child in part.children
+        if child.type == "file_redirect" and child.text is not None
+    )
+
+
+_HIDDEN = re.compile(r"2>>?/dev/null|2>&-")
 
 
 def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:
