@@ -172,7 +172,7 @@ def run(root: Path) -> Audit:
     audit.findings += broken
     audit.findings += shadowing(configs)
     audit.findings += ignored_sections(configs)
-    audit.findings += tox_commands(configs)
+    audit.findings += tox_commands(configs, formatchecks.read(root))
     audit.findings += flake8plugins.plugin_codes(root, configs, precommit_root)
     audit.findings += mypyconfig.ignored_errors(configs)
     audit.findings += cibwconfig.test_commands(configs)
