@@ -22,6 +22,7 @@ def _audit(folder: Path, files: dict[str, str]) -> list[tuple[str, str, int, boo
     folder.mkdir()
     return gate_rules(audit_project(folder, files))
 
+
 # ---- autopep8 --diff: a check only with --exit-code, on the line or configured
 
 _UNFORMATTED = "import os\nx=1\nprint(os, x)\n"
@@ -111,7 +112,10 @@ def test_autopep8_diff_in_tox_and_make_reads_the_ini_files(tmp_path: Path) -> No
     make = "lint:\n\tautopep8 --diff -r src\n"
     files = {"tox.ini": tox, "Makefile": make}
     rules = _audit(tmp_path / "plain", files)
-    assert [(r, p) for r, p, _, _ in rules] == [("QG106", "Makefile"), ("QG106", "tox.ini")]
+    assert [(r, p) for r, p, _, _ in rules] == [
+        ("QG106", "Makefile"),
+        ("QG106", "tox.ini"),
+    ]
     files["setup.cfg"] = "[pycodestyle]\nexit-code = true\n"
     assert _audit(tmp_path / "configured", files) == []
 
@@ -120,3 +124,142 @@ def test_a_configuration_autopep8_cannot_read_is_not_judged(tmp_path: Path) -> N
     text = _lint_step("autopep8 --diff -r .")
     files = {CI: text, "setup.cfg": "[pycodestyle]\nexit-code = maybe\n"}
     assert gate_rules(audit_project(tmp_path, files)) == []
+
+
+# ---- a scanner's threshold set in the environment or its config file -------
+
+
+def _scan_job(run: str, job_env: str = "", step_env: str = "", top: str = "") -> str:
+    """A job named for no check, one step running ``run``; ``VAR: value`` envs."""
+    job = f"    env:\n      {job_env}\n" if job_env else ""
+    step = f"        env:\n          {step_env}\n" if step_env else ""
+    head = f"env:\n  {top}\n" if top else ""
+    return (
+        "name: ci\non: [push]\npermissions:\n  contents: read\n" + head + "jobs:\n"
+        "  sbom:\n    runs-on: ubuntu-latest\n" + job + "    steps:\n"
+        f"      - name: Container image\n        run: {run}\n" + step
+    )
+
+
+def _lost(text: str) -> list[tuple[str, str, int, bool]]:
+    return [("QG101", CI, line_of(text, "run:"), True)]
+
+
+@pytest.mark.parametrize(
+    ("where", "setting", "lost"),
+    [
+        ("", "", False),  # trivy exits 0 on findings: no check here
+        ("step", "TRIVY_EXIT_CODE: 1", True),
+        ("job", "TRIVY_EXIT_CODE: '1'", True),
+        ("top", "TRIVY_EXIT_CODE: 1", True),
+        ("step", "TRIVY_EXIT_CODE: 0", False),
+        ("step", "TRIVY_EXIT_CODE: ${{ inputs.fail }}", False),
+        ("step", "TRIVY_SEVERITY: HIGH,CRITICAL", False),  # a filter, no threshold
+    ],
+)
+def test_trivy_threshold_in_the_environment(
+    tmp_path: Path, where: str, setting: str, lost: bool
+) -> None:
+    given = {"step": "step_env", "job": "job_env", "top": "top"}
+    kwargs = {given[where]: setting} if where else {}
+    text = _scan_job("trivy fs . || true", **kwargs)
+    assert _audit(tmp_path / "p", {CI: text}) == (_lost(text) if lost else [])
+
+
+@pytest.mark.parametrize(
+    ("run", "lost"),
+    [
+        ("TRIVY_EXIT_CODE=1 trivy image app:1 || true", True),
+        ("GRYPE_FAIL_ON_SEVERITY=high grype dir:. || true", True),
+        # the container gets only what -e names; sudo resets the environment
+        ("TRIVY_EXIT_CODE=1 docker run aquasec/trivy image app:1 || true", False),
+        ("TRIVY_EXIT_CODE=1 sudo trivy image app:1 || true", False),
+        # runs that scan nothing
+        ("TRIVY_EXIT_CODE=1 trivy image --download-db-only || true", False),
+        ("GRYPE_FAIL_ON_SEVERITY=high grype db update || true", False),
+    ],
+)
+def test_scanner_threshold_given_to_the_command(
+    tmp_path: Path, run: str, lost: bool
+) -> None:
+    text = _scan_job(run)
+    assert _audit(tmp_path / "p", {CI: text}) == (_lost(text) if lost else [])
+
+
+@pytest.mark.parametrize(
+    ("name", "config", "run", "lost"),
+    [
+        ("trivy.yaml", "exit-code: 1\nseverity: [HIGH, CRITICAL]\n", "", True),
+        ("trivy.yaml", "exit-code: 0\n", "", False),
+        ("trivy.yaml", "severity: [HIGH]\n", "", False),
+        # told to read another file, trivy leaves trivy.yaml alone
+        ("trivy.yaml", "exit-code: 1\n", "trivy fs --config ci.yaml . || true", False),
+        (".grype.yaml", "fail-on-severity: high\n", "grype dir:. || true", True),
+        (
+            ".grype/config.yaml",
+            "fail-on-severity: critical\n",
+            "grype dir:. || true",
+            True,
+        ),
+        (".grype.yaml", "only-fixed: true\n", "grype dir:. || true", False),
+    ],
+)
+def test_scanner_threshold_in_its_config_file(
+    tmp_path: Path, name: str, config: str, run: str, lost: bool
+) -> None:
+    text = _scan_job(run or "trivy fs . || true")
+    found = _audit(tmp_path / "p", {CI: text, name: config})
+    assert found == (_lost(text) if lost else [])
+
+
+def test_an_environment_threshold_overrides_the_file(tmp_path: Path) -> None:
+    text = _scan_job("trivy fs . || true", step_env="TRIVY_EXIT_CODE: 0")
+    assert _audit(tmp_path / "p", {CI: text, "trivy.yaml": "exit-code: 1\n"}) == []
+
+
+def test_a_threshold_outside_the_command_line_is_no_report(tmp_path: Path) -> None:
+    """A step named for a report still runs a check when the threshold is set."""
+    text = _scan_job("trivy fs . || true", step_env="TRIVY_EXIT_CODE: 1")
+    text = text.replace("Container image", "Vulnerability report")
+    assert _audit(tmp_path / "p", {CI: text}) == _lost(text)
+
+
+def _trivy_action(config: str, exit_code: str = "") -> str:
+    given = f"            exit-code: '{exit_code}'\n" if exit_code else ""
+    given += f"            trivy-config: {config}\n" if config else ""
+    return (
+        _scan_job("make image")
+        + "      - uses: aquasecurity/trivy-action@0.28.0\n"
+        + "        continue-on-error: true\n"
+        + "        with:\n          scan-type: fs\n"
+        + given.replace("            ", "          ")
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "file", "exit_code", "gate"),
+    [
+        ("trivy.yaml", "exit-code: 1\n", "", True),
+        ("./trivy.yaml", "exit-code: 1\n", "", True),
+        ("trivy.yaml", "exit-code: 0\n", "", False),
+        ("", "exit-code: 1\n", "", False),  # the action's run reads no file
+        ("../trivy.yaml", "exit-code: 1\n", "", False),  # outside the project
+        ("trivy.yaml", "exit-code: 1\n", "1", True),
+    ],
+)
+def test_trivy_action_reads_its_threshold_from_trivy_config(
+    tmp_path: Path, config: str, file: str, exit_code: str, gate: bool
+) -> None:
+    text = _trivy_action(config, exit_code)
+    rules = _audit(tmp_path / "p", {CI: text, "trivy.yaml": file})
+    expected = [("QG105", CI, line_of(text, "continue-on-error"), True)]
+    assert rules == (expected if gate else [])
+
+
+@pytest.mark.parametrize(("config", "lost"), [("exit-code: 1\n", True), ("", False)])
+def test_scanner_threshold_file_reaches_make_recipes(
+    tmp_path: Path, config: str, lost: bool
+) -> None:
+    files = {"Makefile": "image:\n\t-trivy fs .\n", CI: _scan_job("make image")}
+    found = _audit(tmp_path / "p", {**files, "trivy.yaml": config})
+    assert found == ([("QG101", "Makefile", 2, True)] if lost else [])

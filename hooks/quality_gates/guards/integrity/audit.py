@@ -18,6 +18,7 @@ from quality_gates.guards.integrity import (
     mypyconfig,
     noxfiles,
     precommit,
+    scannerthresholds,
     workflows,
 )
 from quality_gates.guards.integrity.ignored import ignored_sections
@@ -147,7 +148,8 @@ def _script_files(root: Path, audit: Audit) -> None:
             audit.findings.append(finding("QG109", name, text.line, detail))
         elif audit_file is makefiles.audit:
             runs = _make_runs(root, audit, text.text)
-            found = makefiles.audit(text.text, runs, formatchecks.read(root))
+            checking = formatchecks.read(root) | scannerthresholds.from_files(root)
+            found = makefiles.audit(text.text, runs, checking)
             audit.findings += [dataclasses.replace(f, path=name) for f in found]
         else:
             found = audit_file(text.text)

@@ -34,7 +34,13 @@ import dataclasses
 import re
 from typing import Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, mentions, rules, skipped_tests
+from quality_gates.guards.integrity import (
+    gatecmd,
+    mentions,
+    rules,
+    scannerthresholds,
+    skipped_tests,
+)
 from quality_gates.guards.integrity.shell import (
     failure_sinks,
     flags,
@@ -138,7 +144,10 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
-        self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
+        # formatters (`check = true`) and scanners (`exit-code: 1`) the
+        # project's configuration makes check
+        self.config_checks: frozenset[str] = frozenset()
+        self.env: dict[str, str] = {}  # the step's `env:`, as literals
 
     # ---- results -------------------------------------------------------
 
@@ -482,8 +491,11 @@ class Walker:
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
-        check = gatecmd.judge(
-            words, self.context, self.capturing > 0, serving=self.serving
+        check = self.configured_scan(
+            words,
+            gatecmd.judge(
+                words, self.context, self.capturing > 0, serving=self.serving
+            ),
         )
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
@@ -498,6 +510,17 @@ class Walker:
         if self.fixing and gatecmd.runs_fixer_hook(words):
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
+
+    def configured_scan(
+        self, words: list[str], check: gatecmd.Check | None
+    ) -> gatecmd.Check | None:
+        """``trivy fs .`` under ``TRIVY_EXIT_CODE: 1`` (or ``trivy.yaml``): a check."""
+        if check is not None and check.strength == "named":
+            return check
+        env = {**self.env, **self.values}
+        if scannerthresholds.configured(words, env, self.config_checks):
+            return gatecmd.Check("named", gatecmd.gate_key(words))
+        return check
 
     def shell_options(self, node: Node, words: list[str]) -> bool:
         """Follow ``set`` and a top-level ``trap``; tell whether ``set`` was it."""

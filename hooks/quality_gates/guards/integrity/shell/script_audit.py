@@ -61,6 +61,7 @@ def audit_script(
     package_fixes: Callable[[list[str]], bool | None] | None = None,
     package_checks: Callable[[list[str]], bool] | None = None,
     config_checks: frozenset[str] = frozenset(),
+    env: dict[str, str] | None = None,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
@@ -68,13 +69,15 @@ def audit_script(
     ``fixing``: the job commits what its steps changed; ``package_fixes``:
     whether ``npm run NAME`` runs a package script that only fixes;
     ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
-    ``config_checks``: formatters the project's configuration makes check.
+    ``config_checks``: formatters and scanners the project's configuration
+    makes check; ``env``: the step's environment (``TRIVY_EXIT_CODE``).
     """
     try:
         root = parse.parse(script)
         walker = Walker(runs_with, context, script, place)
         walker.fixing = fixing
         walker.config_checks = config_checks
+        walker.env = dict(env or {})
         if package_fixes is not None:
             walker.package_fixes = package_fixes
         if package_checks is not None:
