@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from audit_gates_model_i_test import _jobs
 from audit_gates_model_test import audit_project, gate_rules, line_of
+from failing_checkers import run_failing
 
 CI = ".github/workflows/ci.yml"
 
@@ -130,7 +131,7 @@ def test_a_configuration_autopep8_cannot_read_is_not_judged(tmp_path: Path) -> N
 
 
 def _scan_job(run: str, job_env: str = "", step_env: str = "", top: str = "") -> str:
-    """A job named for no check, one step running ``run``; ``VAR: value`` envs."""
+    """Return a job named for no check: one step runs ``run``; ``VAR: value`` envs."""
     job = f"    env:\n      {job_env}\n" if job_env else ""
     step = f"        env:\n          {step_env}\n" if step_env else ""
     head = f"env:\n  {top}\n" if top else ""
@@ -263,3 +264,60 @@ def test_scanner_threshold_file_reaches_make_recipes(
     files = {"Makefile": "image:\n\t-trivy fs .\n", CI: _scan_job("make image")}
     found = _audit(tmp_path / "p", {**files, "trivy.yaml": config})
     assert found == ([("QG101", "Makefile", 2, True)] if lost else [])
+
+
+# ---- a script handed to another shell: script -c, nix-shell, su, ssh ---------
+
+_QEMU = (
+    "docker run --rm -v $PWD:/w img /bin/script {e}-q -c "
+    "\"/bin/bash -eo pipefail -c 'cd /w && pytest{rest}'\" /dev/null"
+)
+
+
+def _block(run: str) -> str:
+    """Return a job whose one step runs ``run`` as a block scalar."""
+    return _scan_job("|\n          " + run)
+
+
+@pytest.mark.parametrize(
+    ("e", "rest", "rule"),
+    [
+        ("-e ", "", None),  # --return: the container exits with pytest's status
+        ("-e ", " || true", "QG101"),  # lost three programs deep
+        ("", "", "QG117"),  # script without -e exits 0 whatever pytest returned
+    ],
+)
+def test_a_script_in_script_in_a_container(
+    tmp_path: Path, e: str, rest: str, rule: str | None
+) -> None:
+    text = _block(_QEMU.format(e=e, rest=rest))
+    expected = [(rule, CI, line_of(text, "docker run"), True)] if rule else []
+    assert _audit(tmp_path / "p", {CI: text}) == expected
+    # the real util-linux script: its own status is pytest's with -e only
+    inner = _QEMU.format(e=e, rest=rest).split(" img ", 1)[1].replace("/w", ".")
+    status = run_failing(tmp_path, ["bash", "-c"], inner)
+    assert (status == 0) is (rule is not None)
+
+
+@pytest.mark.parametrize(
+    ("run", "rule"),
+    [
+        ("nix-shell --run 'pytest || true'", "QG101"),
+        ("nix-shell --command 'pytest; echo done'", "QG104"),
+        ("nix-shell --run 'pytest'", None),
+        ("nix-shell --run 'echo pytest || true'", None),
+        ("su -c 'pytest || true' ci", "QG101"),
+        ("su ci -c 'cd app && pytest; echo done'", "QG104"),
+        ("ssh -p 2222 -i key ci@host 'cd app && pytest || true'", "QG101"),
+        ("ssh host pytest || true", "QG101"),
+        ("ssh -o BatchMode=yes host 'cd app && pytest'", None),
+        # a deploy's remote commands are no check
+        ("ssh host 'cd app && git pull && systemctl restart app || true'", None),
+    ],
+)
+def test_a_script_another_program_runs_in_a_shell(
+    tmp_path: Path, run: str, rule: str | None
+) -> None:
+    text = _block(run)
+    expected = [(rule, CI, line_of(text, run[:8]), True)] if rule else []
+    assert _audit(tmp_path / "p", {CI: text}) == expected

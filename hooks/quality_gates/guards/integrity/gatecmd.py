@@ -235,6 +235,8 @@ def _in_container(tokens: list[str]) -> list[str]:
     head = _head(inner[0]) if inner else ""
     if _SHELLS.match(head) or _INTERPRETERS.match(head) or named(inner) is True:
         return inner
+    if head == "script":  # util-linux `script -c TEXT`: a script, walked as one
+        return inner
     return tokens
 
 

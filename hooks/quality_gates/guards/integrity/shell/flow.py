@@ -48,6 +48,7 @@ from quality_gates.guards.integrity.shell import (
     log_reads,
     masked,
     parse,
+    passed_scripts,
     records_only,
     report_readers,
     reruns,
@@ -660,6 +661,7 @@ class Walker:
             or inner_scripts.eval_text(node, words, self.walk_inner, self.state)
             or inner_scripts.python_c(node, words, self.source)
             or inner_scripts.find_exec(node, words, self.source, self.context)
+            or passed_scripts.passed(node, words, self.walk_inner, self.source)
             or inner_scripts.script_c(node, words, self.source)
         )
         if found is None:
