@@ -321,3 +321,42 @@ def test_a_script_another_program_runs_in_a_shell(
     text = _block(run)
     expected = [(rule, CI, line_of(text, run[:8]), True)] if rule else []
     assert _audit(tmp_path / "p", {CI: text}) == expected
+
+
+def _ssh_action(script: str, name: str = "Deploy", extra: str = "") -> str:
+    text = _scan_job("make image") + (
+        f"      - name: {name}\n        uses: appleboy/ssh-action@v1.2.0\n"
+        f"        with:\n          host: example.org\n{extra}          script: |\n"
+    )
+    return text + "".join(f"            {line}\n" for line in script.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("script", "name", "extra", "rule"),
+    [
+        # the remote shell runs without -e: only the last command decides
+        ("cd app\npytest\necho deployed", "Deploy", "", "QG104"),
+        ("cd app\npytest || true", "Deploy", "", "QG101"),
+        ("set -e\ncd app\npytest\necho deployed", "Deploy", "", None),
+        (
+            "cd app\npytest\necho deployed",
+            "Deploy",
+            "          script_stop: true\n",
+            None,
+        ),
+        # a deploy's own commands are no check, lost or not
+        ("cd app\ngit pull\ndocker compose up -d\necho deployed", "Deploy", "", None),
+        ("cd app\n./migrate.sh\necho deployed", "Deploy", "", None),
+    ],
+)
+def test_ssh_action_script_runs_without_errexit(
+    tmp_path: Path, script: str, name: str, extra: str, rule: str | None
+) -> None:
+    text = _ssh_action(script, name, extra)
+    expected = [(rule, CI, line_of(text, "pytest"), True)] if rule else []
+    assert _audit(tmp_path / "p", {CI: text}) == expected
+    # the real shell, as the remote one runs the script: no -e, last decides
+    (tmp_path / "app").mkdir()
+    status = run_failing(tmp_path, ["sh", "-c"], script)
+    if "pytest" in script and "||" not in script:
+        assert (status == 0) is ("set -e" not in script)

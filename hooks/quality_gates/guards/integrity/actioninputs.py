@@ -87,7 +87,19 @@ KNOWN: dict[str, dict[str, InputScript]] = {
             False,
         )
     },
+    # drone-ssh runs `script` in the remote user's shell, no errexit: the
+    # last command decides (issue #359); `script_stop: true` (v0.x) stops at
+    # the first failing line, an input v1.2 dropped (#367: add `set -e`)
+    "appleboy/ssh-action": {
+        "script": InputScript(
+            dataclasses.replace(SH_C, label="the remote shell"),
+            "appleboy/ssh-action runs it in the remote user's shell, without `-e`",
+        )
+    },
 }
+# `script_stop: true` on appleboy/ssh-action: read as errexit (whatever the
+# version: a later one ignores it, and the script is then judged kindly)
+_STOPS = {"appleboy/ssh-action": ("script_stop", "script")}
 # Inputs that turn an action's failure into success.
 SWALLOWS = {"nick-fields/retry": "continue_on_error"}
 # An input whose own name says the action passes whatever fails (any action).
@@ -117,6 +129,18 @@ CIBW = InputScript(
 
 _EXPANDED = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
 _HANDED = re.compile(r"\b(?:(?:ba)?sh\s+(?:-\w+\s+)*-\w*c|eval)\s+[\"']?\$\{?(\w+)")
+
+
+def for_step(
+    name: str, specs: dict[str, InputScript], given: dict[str, str]
+) -> dict[str, InputScript]:
+    """Return ``specs`` as the step's inputs set them (``script_stop: true``)."""
+    stop = _STOPS.get(name)
+    if stop is None or given.get(stop[0], "").strip().lower() != "true":
+        return specs
+    spec = specs[stop[1]]
+    stopped = dataclasses.replace(spec.shell, errexit=True)
+    return {**specs, stop[1]: dataclasses.replace(spec, shell=stopped)}
 
 
 def action_name(uses: str) -> str:

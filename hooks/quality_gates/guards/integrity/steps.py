@@ -432,9 +432,10 @@ class Auditor:
         """Audit the inputs (and environment) an action runs as scripts."""
         uses = scalar(value(step, "uses")) or ""
         name = actioninputs.action_name(uses)
-        specs = dict(actioninputs.KNOWN.get(name, {}))
+        given = _literals(value(step, "with"))
+        specs = actioninputs.for_step(name, actioninputs.KNOWN.get(name, {}), given)
         if uses.startswith("./"):
-            specs.update(self.local.get(actioninputs.local_key(name), {}))
+            specs = {**specs, **self.local.get(actioninputs.local_key(name), {})}
         context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
         runs = False
         for key, (_, node) in mapping(value(step, "with")).items():
