@@ -360,3 +360,18 @@ def test_ssh_action_script_runs_without_errexit(
     status = run_failing(tmp_path, ["sh", "-c"], script)
     if "pytest" in script and "||" not in script:
         assert (status == 0) is ("set -e" not in script)
+
+
+@pytest.mark.parametrize("how", ["ssh", "action"])
+def test_remote_commands_check_by_their_own_name_only(tmp_path: Path, how: str) -> None:
+    """A step named for checking does not make a remote restart a check."""
+    script = "systemctl restart app || true"
+    if how == "ssh":
+        text = _block(f"ssh deploy@example.org '{script}'")
+    else:
+        text = _ssh_action(script)
+    text = text.replace("Container image", "Verify").replace("Deploy", "Verify")
+    assert _audit(tmp_path / "p", {CI: text}) == []
+    lost = text.replace("systemctl restart app", "pytest")
+    rules = _audit(tmp_path / "q", {CI: lost})
+    assert [r for r, _, _, _ in rules] == ["QG101"]

@@ -40,6 +40,9 @@ class InputScript:
     # whether a gate it runs makes the step a gate (not for a formatter's
     # options, which the action's own rule judges: ``_runs_a_checker``)
     gates: bool = True
+    # whether a command is a check by its own name only, not by the step's
+    # (a remote deploy script: its service restarts are no checks)
+    by_name_only: bool = False
 
     def script(self, text: str) -> str:
         """Return the script the action runs for input ``text``."""
@@ -94,6 +97,7 @@ KNOWN: dict[str, dict[str, InputScript]] = {
         "script": InputScript(
             dataclasses.replace(SH_C, label="the remote shell"),
             "appleboy/ssh-action runs it in the remote user's shell, without `-e`",
+            by_name_only=True,
         )
     },
 }

@@ -484,7 +484,9 @@ class Auditor:
     ) -> bool:
         """Audit one input as the script the action makes of it."""
         audit = script_audit.audit_script(
-            spec.script(text), runs_with=spec.shell, context=context
+            spec.script(text),
+            runs_with=spec.shell,
+            context="" if spec.by_name_only else context,
         )
         for hit in audit.hits:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)

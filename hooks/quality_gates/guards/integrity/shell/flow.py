@@ -661,7 +661,9 @@ class Walker:
             or inner_scripts.eval_text(node, words, self.walk_inner, self.state)
             or inner_scripts.python_c(node, words, self.source)
             or inner_scripts.find_exec(node, words, self.source, self.context)
-            or passed_scripts.passed(node, words, self.walk_inner, self.source)
+            or passed_scripts.passed(
+                node, words, self.walk_inner, self.source, self.walk_by_name
+            )
             or inner_scripts.script_c(node, words, self.source)
         )
         if found is None:
@@ -677,9 +679,16 @@ class Walker:
             self.hit("QG117", gate, detail)
         return found.carriers
 
-    def walk_inner(self, script: str, shell: Shell) -> tuple[Result, Flow, int]:
-        """Walk a nested script with its own shell options."""
-        inner = Walker(shell, self.context, script, self.place)
+    def walk_by_name(self, script: str, shell: Shell) -> tuple[Result, Flow, int]:
+        """Walk a nested script whose commands check by their own name only."""
+        return self.walk_inner(script, shell, context="")
+
+    def walk_inner(
+        self, script: str, shell: Shell, context: str | None = None
+    ) -> tuple[Result, Flow, int]:
+        """Walk a nested script with its own shell options (and ``context``)."""
+        given = self.context if context is None else context
+        inner = Walker(shell, given, script, self.place)
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks

@@ -13,7 +13,9 @@ the text's last command decides its status, and passes that status on:
   remote user's shell and exits with their status (255 on its own error).
 
 The text is walked as a script of its own (``bash -eo pipefail -c`` inside
-keeps its options), nested as deep as it goes.
+keeps its options), nested as deep as it goes.  What ssh runs on a remote
+host is mostly a deploy (a service restarted, files moved): there only a
+checker by its own name counts, whatever the step is named.
 """
 
 from __future__ import annotations
@@ -84,8 +86,14 @@ def _script_index(inner: list[str]) -> int | None:
     return None
 
 
-def passed(command: Node, words: list[str], walk: Walk, source: bytes) -> Nested | None:
-    """Walk the script ``script -c``, ``nix-shell --run``, ``su -c``, ``ssh`` run."""
+def passed(
+    command: Node, words: list[str], walk: Walk, source: bytes, by_name: Walk
+) -> Nested | None:
+    """Walk the script ``script -c``, ``nix-shell --run``, ``su -c``, ``ssh`` run.
+
+    ``by_name`` walks a script whose commands check by their own name only
+    (not by the step's): what ssh runs on the remote host.
+    """
     inner = gatecmd.strip_wrappers(words)
     found = _text_at(inner)
     args = parse.arguments(command)
@@ -99,7 +107,8 @@ def passed(command: Node, words: list[str], walk: Walk, source: bytes) -> Nested
         return None  # an empty word dropped: the arguments do not line up
     try:
         shell = Shell(errexit=False, label=_LABELS[head], kind="sh")
-        result, flow, gates = walk(" ".join(texts), shell)
+        walker = by_name if head == "ssh" else walk
+        result, flow, gates = walker(" ".join(texts), shell)
     except parse.ParseFailure:
         return None
     row = nodes[0].start_point[0]
