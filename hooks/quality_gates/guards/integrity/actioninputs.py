@@ -143,8 +143,15 @@ def for_step(
     if stop is None or given.get(stop[0], "").strip().lower() != "true":
         return specs
     spec = specs[stop[1]]
-    stopped = dataclasses.replace(spec.shell, errexit=True)
-    return {**specs, stop[1]: dataclasses.replace(spec, shell=stopped)}
+    stopped = InputScript(
+        dataclasses.replace(spec.shell, errexit=True),
+        spec.runner,
+        spec.before,
+        spec.after,
+        spec.gates,
+        spec.by_name_only,
+    )
+    return {**specs, stop[1]: stopped}
 
 
 def action_name(uses: str) -> str:
