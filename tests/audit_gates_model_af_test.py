@@ -375,3 +375,14 @@ def test_remote_commands_check_by_their_own_name_only(tmp_path: Path, how: str) 
     lost = text.replace("systemctl restart app", "pytest")
     rules = _audit(tmp_path / "q", {CI: lost})
     assert [r for r, _, _, _ in rules] == ["QG101"]
+
+
+def test_autopep8_run_as_its_own_script(tmp_path: Path) -> None:
+    """``./autopep8.py --diff`` is autopep8 itself (its module run as a script)."""
+    make = "check:\n\tflake8 src\n\t./autopep8.py --diff src/app.py\n"
+    rules = _audit(tmp_path / "p", {"Makefile": make, CI: _lint_step("make check")})
+    assert rules == [("QG106", "Makefile", 3, True)]
+    fixed = make.replace("--diff", "--diff --exit-code")
+    assert (
+        _audit(tmp_path / "q", {"Makefile": fixed, CI: _lint_step("make check")}) == []
+    )

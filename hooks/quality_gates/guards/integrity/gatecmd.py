@@ -258,6 +258,8 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
 # ``check = true``, autopep8's ``exit-code = true``.
 _DIFF_ONLY = frozenset(("black", "isort", "autopep8"))
 _DIFF_FLAGS = {"autopep8": frozenset(("--diff", "-d"))}
+# autopep8 is one module run as a script too (``./autopep8.py --diff``)
+_DIFF_ONLY_SCRIPTS = {"autopep8.py": "autopep8"}
 # autopep8 told where its configuration is (not judged) or to read none
 _OWN_CONFIG = frozenset(("--global-config",))
 _NO_CONFIG = frozenset(("--ignore-local-config",))
@@ -274,6 +276,7 @@ def shows_diff_only(tokens: list[str], checking: frozenset[str] = frozenset()) -
     """
     tokens = strip_wrappers(tokens)
     head = _head(tokens[0]) if tokens else ""
+    head = _DIFF_ONLY_SCRIPTS.get(head, head)
     if head not in _DIFF_ONLY:
         return False
     args = tokens[1:]
@@ -750,6 +753,7 @@ def named(tokens: list[str]) -> bool | None:
     if not tokens:
         return False
     head, args = _head(tokens[0]), tokens[1:]
+    head = _DIFF_ONLY_SCRIPTS.get(head, head)  # `./autopep8.py`: autopep8
     if _asks_for_help(args):
         return False
     if head in _CONTAINERS:
