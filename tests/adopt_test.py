@@ -370,6 +370,69 @@ def test_a_fork_of_a_tools_hook_names_the_repositories_init_knows() -> None:
     )
 
 
+OLD_PRE_COMMIT_HOOKS = """\
+repos:
+-   repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v2.1.0
+    hooks:
+    -   id: trailing-whitespace
+    -   id: flake8
+        args: [--max-line-length=99]
+        additional_dependencies: [flake8-typing-imports]
+    -   id: autopep8-wrapper
+    -   id: pyflakes
+        exclude: ^docs/
+"""
+
+
+def test_pre_commit_hooks_old_flake8_and_pyflakes_are_flake8s_hooks() -> None:
+    """pre-commit-hooks ran flake8 and pyflakes until v3.0.0: the gate's flake8 does.
+
+    Its other hooks stay as they are, autopep8-wrapper too (a fixer, not
+    flake8's job); init says what it replaced, and nothing about what it kept.
+    """
+    config = precommit_file.parse(OLD_PRE_COMMIT_HOOKS.encode())
+    found = hooks.classify(config, [PIN[0]])
+    assert [(r.hook.id, r.tool, r.args()) for r in found.replaced] == [
+        ("flake8", "flake8", ["--max-line-length=99"]),
+        ("pyflakes", "flake8", []),
+    ]
+    url = "https://github.com/pre-commit/pre-commit-hooks"
+    assert found.notes == [
+        f"replaced hook `flake8` of {url} (its flake8 hook, removed in v4.0.0) "
+        "with the gate's flake8; that repository's other hooks stay",
+        f"replaced hook `pyflakes` of {url} (its pyflakes hook, removed in "
+        "v4.0.0: flake8 runs pyflakes) with the gate's flake8; that "
+        "repository's other hooks stay",
+    ]
+    # one gate hook per exclude; flake8's plugins are every flake8 hook's
+    assert _render(OLD_PRE_COMMIT_HOOKS, tools=("flake8",)) == (
+        "repos:\n"
+        f"-   repo: {url}\n"
+        "    rev: v2.1.0\n"
+        "    hooks:\n"
+        "    -   id: trailing-whitespace\n"
+        "    -   id: autopep8-wrapper\n"
+        f"-   repo: {PIN[0]}\n"
+        f"    rev: {PIN[1]}  # {PIN[2]}\n"
+        "    hooks:\n"
+        "    -   id: quality-gate\n"
+        "        name: quality gate (flake8)\n"
+        "        additional_dependencies: [flake8-typing-imports]\n"
+        "    -   id: quality-gate\n"
+        "        name: quality gate (flake8)\n"
+        "        exclude: ^docs/\n"
+        "        additional_dependencies: [flake8-typing-imports]\n"
+    )
+
+
+def test_pre_commit_hooks_without_an_old_linter_are_all_kept_unsaid() -> None:
+    text = OLD_PRE_COMMIT_HOOKS.replace("rev: v2.1.0", "rev: v4.6.0")
+    text = text.split("    -   id: flake8")[0]
+    found = hooks.classify(precommit_file.parse(text.encode()), [PIN[0]])
+    assert (found.replaced, found.notes) == ([], [])
+
+
 def test_no_final_newline_is_fine() -> None:
     out = _render(
         "repos:\n  - repo: https://github.com/pycqa/isort\n    rev: 5.0.0\n    hooks:\n      - id: isort"

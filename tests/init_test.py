@@ -866,3 +866,65 @@ def test_init_says_the_defaults_for_tests_in_one_line(
         .read_text()
         .count("tests/test_app.py")
     )
+
+
+OLD_FLAKE8 = """\
+repos:
+-   repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v2.1.0
+    hooks:
+    -   id: trailing-whitespace
+    -   id: flake8
+        args: [--max-line-length=100]
+    -   id: end-of-file-fixer
+"""
+
+
+@pytest.mark.slow
+def test_pre_commit_hooks_old_flake8_hook_is_replaced_and_its_others_kept(
+    project: Project, suite: Path, pre_commit_home: Path
+) -> None:
+    """The config of pluggy 1.5.0: pre-commit-hooks v2.1.0 ran flake8 itself.
+
+    init replaces that hook as it does pycqa/flake8's, says so, and keeps the
+    repository's other hooks; the gate's flake8 takes the hook's line length,
+    and through pre-commit passes on today's findings and fails on a new one.
+    """
+    project.write("app.py", '"""A."""\nimport os\n\nWIDE = "' + "x" * 80 + '"\n')
+    project.write(".pre-commit-config.yaml", OLD_FLAKE8)
+    project.commit()
+    proc = init(project, suite)
+    assert proc.returncode == 0, proc.stderr
+    url = "https://github.com/pre-commit/pre-commit-hooks"
+    notes = [ln for ln in proc.stdout.splitlines() if url in ln]
+    assert notes == [
+        f"note: replaced hook `flake8` of {url} (its flake8 hook, removed in "
+        "v4.0.0) with the gate's flake8; that repository's other hooks stay"
+    ]
+    text = (project.root / ".pre-commit-config.yaml").read_text()
+    assert text.startswith(
+        f"repos:\n-   repo: {url}\n    rev: v2.1.0\n    hooks:\n"
+        "    -   id: trailing-whitespace\n    -   id: end-of-file-fixer\n"
+    )
+    ours = yaml.safe_load(text)["repos"][1]
+    assert (ours["repo"], ours["hooks"]) == (
+        str(suite),
+        [{"id": "quality-gate", "name": "quality gate (flake8)"}],
+    )
+    assert "max-line-length = 100\n" in (project.root / ".flake8").read_text()
+    baseline = json.loads((project.root / ".quality-gates-baseline.json").read_text())
+    assert [(r["path"], r["rule"]) for r in baseline["findings"]] == [
+        ("app.py", "F401")
+    ]
+    # the loop of a user: the GitHub-hosted hooks cannot be cloned here
+    doc = yaml.safe_load(text)
+    doc["repos"] = doc["repos"][1:]
+    project.write(".pre-commit-config.yaml", yaml.safe_dump(doc, sort_keys=False))
+    project.git("add", "-A")
+    proc = pre_commit(project.root, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    project.write("new.py", '"""N."""\nimport sys\n')
+    project.git("add", "-A")
+    proc = pre_commit(project.root, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 1
+    assert "new.py:2:1: flake8 F401" in proc.stdout

@@ -82,9 +82,17 @@ class Found:
 
 def _classify(repo: Repo, found: Found) -> None:
     table = known.SUPERSEDED.get(repo.key)
+    retired = known.RETIRED.get(repo.key, {})
     for hook in repo.hooks:
         if table is not None and hook.id in table:
             found.replaced.append(Replaced(repo, hook, table[hook.id]))
+        elif hook.id in retired:
+            tool, what = retired[hook.id]
+            found.replaced.append(Replaced(repo, hook, tool))
+            found.notes.append(
+                f"replaced hook `{hook.id}` of {repo.url} ({what}) with the "
+                f"gate's {tool}; that repository's other hooks stay"
+            )
         elif hook.id in known.KEPT.get(repo.key, {}):
             found.kept.setdefault(known.KEPT[repo.key][hook.id], []).append(hook)
         elif hook.id in known.RIVALS.get(repo.key, {}):
@@ -96,7 +104,7 @@ def _classify(repo: Repo, found: Found) -> None:
         elif repo.key in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
             found.local.append(Replaced(repo, hook, hook.id))
         elif repo.key not in known.LOCAL_REPOS and hook.id in known.TOOL_IDS:
-            known_repos = [r for r, ids in known.SUPERSEDED.items() if hook.id in ids]
+            known_repos = known.repos_running(hook.id)
             raise GateError(
                 f"{PATH}:{hook.line}: hook `{hook.id}` comes from {repo.url}, a "
                 f"repository init does not know; init replaces `{hook.id}` hooks "

@@ -27,6 +27,15 @@ def _hooks(names: tuple[str, ...], rivals: bool = False) -> dict[str, dict[str, 
 TOOL_IDS = tools.defaults()
 # the default tools' hooks are replaced by the gate
 SUPERSEDED = _hooks(TOOL_IDS)
+# hooks another project's repository dropped that ran a default tool
+# (pre-commit-hooks' flake8): repository -> hook id -> (tool, what it was);
+# replaced too, and the repository's other hooks kept without a note
+RETIRED: dict[str, dict[str, tuple[str, str]]] = {}
+for name in TOOL_IDS:
+    for repo, ids in tools.get(name).retired_hooks.items():
+        RETIRED.setdefault(repo, {}).update(
+            {hook_id: (name, what) for hook_id, what in ids.items()}
+        )
 # an optional tool's hooks are kept (docs/init.md, "ruff's hooks"); the
 # adapter says which default tools' jobs they do (``Adapter.kept_hooks_do``)
 KEPT = _hooks(tuple(name for name in tools.names() if name not in TOOL_IDS))
@@ -42,6 +51,16 @@ MANIFEST_ARGS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 LOCAL_REPOS = ("local", "meta")
+
+
+def repos_running(hook_id: str) -> list[str]:
+    """Return the repositories whose hook ``hook_id`` init replaces."""
+    return [
+        repo
+        for table in (SUPERSEDED, RETIRED)
+        for repo, ids in table.items()
+        if hook_id in ids
+    ]
 
 
 def normalise(url: str) -> str:

@@ -23,10 +23,11 @@ DESCRIPTION = f"""\
 Adopt quality-gates in the project at the current git repository's top:
 
 - .pre-commit-config.yaml: the black, isort, flake8, mypy and bandit hooks
-  (psf/black, black-pre-commit-mirror, pycqa/isort, pycqa/flake8,
-  mirrors-mypy, pycqa/bandit) are replaced by the suite's `quality-gate` hook,
-  pinned to --rev; their files/exclude/stages and additional_dependencies go
-  with it, and their args become the same settings in the tools' configs.
+  (psf/black, black-pre-commit-mirror, pycqa/isort, pycqa/flake8 and
+  pre-commit-hooks' old flake8 and pyflakes, mirrors-mypy, pycqa/bandit) are
+  replaced by the suite's `quality-gate` hook, pinned to --rev; their
+  files/exclude/stages and additional_dependencies go with it, and their args
+  become the same settings in the tools' configs.
   Every other hook and every comment stays as it is.  ruff's hooks are kept.
 - pyproject.toml: [tool.quality-gates] keys only where the suite would
   otherwise differ from what the project's configs say.

@@ -114,6 +114,11 @@ class Adapter:
     # init: other projects' hooks that do this tool's job (another import
     # sorter for isort); kept, and the gate runs no such tool beside them
     rival_hooks: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    # init: hooks of another project's repository that ran this tool until
+    # that repository dropped them (pre-commit-hooks' ``flake8``): replaced as
+    # ``hooks`` are, and said so; its other hooks are kept without a word.
+    # repository -> hook id -> what the hook was
+    retired_hooks: ClassVar[Mapping[str, Mapping[str, str]]] = {}
     # init: where a hook's settings go (``hook_settings``): the key of the line
     # length in the tool's config, the ini sections it reads (setup.cfg's
     # second one only there), the file init starts when the tool has none

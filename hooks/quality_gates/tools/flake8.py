@@ -106,6 +106,14 @@ class Flake8(Adapter):
         "github.com/pycqa/flake8": ("flake8",),
         "gitlab.com/pycqa/flake8": ("flake8",),
     }
+    # both ran as `entry: flake8` / `pyflakes` until v3.0.0, failed with a
+    # pointer to pycqa/flake8 until v4.0.0, which removed them
+    retired_hooks = {
+        "github.com/pre-commit/pre-commit-hooks": {
+            "flake8": "its flake8 hook, removed in v4.0.0",
+            "pyflakes": "its pyflakes hook, removed in v4.0.0: flake8 runs pyflakes",
+        },
+    }
     line_key = "max-line-length"
     ini_sections = ("flake8",)
     new_config = ".flake8"  # flake8 reads no pyproject.toml

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from quality_gates import textfile
+from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import gatecmd
 
 _RUNNERS = frozenset(("npm", "yarn", "pnpm", "bun"))
@@ -78,6 +79,27 @@ class PackageScripts:
                 return True
         return False
 
+    def stub(self, folder: str, words: list[str]) -> str:
+        """Return the script of ``npm run NAME`` when it is a stub of a check.
+
+        ``"lint": "echo 'Skipping linting for now'"``: a script named for a
+        check (lint, test, typecheck, ...) whose every command only prints
+        or succeeds (``echo``, ``printf``, ``true``, ``:``, ``exit 0``) can
+        never fail, and no checker runs.  '' when it is not one.  Only
+        ``run`` is judged: ``yarn check``, ``pnpm audit`` and ``bun test`` run
+        the tool's own command, not the script.
+        """
+        name = script_name(words) if words[1:2] in _RUN_WORDS else None
+        script = self.script(folder, words)
+        if name is None or script is None or not cat.GATE_WORDS.search(name):
+            return ""
+        if re.search(r"[|`$<>]", script):
+            return ""
+        parts = [p.split() for p in re.split(r"&&|;", script)]
+        if not parts or not all(p and _succeeds(p) for p in parts):
+            return ""
+        return script.strip()
+
     def scripts(self, folder: str) -> dict[str, str] | None:
         """Return the ``scripts`` of ``folder/package.json`` (None: unknown)."""
         if folder not in self.cache:
@@ -104,6 +126,13 @@ class PackageScripts:
         if not isinstance(found, dict):
             return None
         return {k: v for k, v in found.items() if isinstance(v, str)}
+
+
+def _succeeds(words: list[str]) -> bool:
+    """Tell a command that only prints or succeeds (``echo skip``, ``exit 0``)."""
+    if words[0] in ("echo", "printf", "true", ":"):
+        return True
+    return words == ["exit", "0"] or words == ["exit"]
 
 
 def script_name(words: list[str]) -> str | None:

@@ -8,8 +8,10 @@ delivery, not checks; a job or workflow named for reporting turns certain
 findings into notes.  A step's own name says what the step does, not where
 it stands, so it never demotes a named checker.
 
-When a job runs is evidence too.  A job run only by hand or on a schedule
-(the workflow's triggers, or a job ``if:`` that allows only those events)
+When a job runs is evidence too.  A job run only by hand, on a schedule or
+after another workflow (the workflow's triggers, or a job ``if:`` that allows
+only those events; ``workflow_run`` runs on the default branch's last commit,
+never on the change that started the other workflow)
 that uploads a report as an artifact (its name or path says so) is a
 *report run*: its
 ``continue-on-error`` lets the run finish its report (pypa/pipx's exhaustive
@@ -61,7 +63,7 @@ def demotion(workflow: str, job: str) -> str:
     return ""
 
 
-_OFF_CHANGES = frozenset(("schedule", "workflow_dispatch"))
+_OFF_CHANGES = frozenset(("schedule", "workflow_dispatch", "workflow_run"))
 _EVENT_IS = re.compile(r"github\.event_name\s*==\s*['\"]([\w-]+)['\"]")
 
 
@@ -148,8 +150,9 @@ def off_change_step(triggers: frozenset[str], step_if: str) -> str:
     if not events or not events <= _OFF_CHANGES:
         return ""
     return (
-        "it checks only by its step's name and runs only on a schedule or by "
-        "hand, so no change waits on it: plausibly a task, not a gate"
+        "it checks only by its step's name and runs only on a schedule, by hand "
+        "or after another workflow, so no change waits on it: plausibly a task, "
+        "not a gate"
     )
 
 
@@ -167,7 +170,8 @@ def report_run(triggers: frozenset[str], job_if: str, uploads: bool) -> str:
     if not uploads or not _only_off_changes(triggers, job_if):
         return ""
     return (
-        "it runs only by hand or on a schedule (never on a change) and uploads "
+        "it runs only by hand, on a schedule or after another workflow (never "
+        "on a change) and uploads "
         "a report as an artifact: a report run, whose continue-on-error lets "
         "the report finish"
     )

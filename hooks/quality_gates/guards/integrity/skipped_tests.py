@@ -4,9 +4,10 @@
 verify -DskipTests`` (or ``-Dmaven.test.skip=true``) Maven's test run: the
 build succeeds without running a single test.  In a step named for testing
 ("Build and test") the tests the step promises can never fail it.  A deploy
-step that builds with ``-x test`` ("Build project") promises no test, and a
-script that runs the tests by another command ("... -x test" then
-``./gradlew test``) loses nothing.
+step that builds with ``-x test`` ("Build project") promises no test, nor
+does one whose name says it leaves them out ("Build without tests", "Build,
+skip tests"), and a script that runs the tests by another command ("... -x
+test" then ``./gradlew test``) loses nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ _EXCLUDE = frozenset(("-x", "--exclude-task"))
 _MAVEN_SKIP = re.compile(r"^-D(skipTests|maven\.test\.skip)(=true)?$")
 _TEST_TASK = re.compile(r"^(:?[\w-]+:)*test$")
 _NAMES_TESTS = re.compile(cat.TEST_WORD, re.IGNORECASE)
+# "without tests", "no tests", "skip(ping) the tests", "excluding unit tests"
+_NAMES_NO_TESTS = re.compile(
+    r"(?i)\b(?:without|w/o|no|skip(?:s|ping)?|exclud(?:e|es|ing)|except)"
+    r"[\s_-]+(?:the[\s_-]+|any[\s_-]+)?(?:unit[\s_-]+|integration[\s_-]+)?tests?\b"
+)
 _TEST_GOALS = frozenset(("test", "check", "verify"))
 _OPERATORS = frozenset(("&&", "||", ";", "|", "&"))
 
@@ -47,9 +53,12 @@ def excludes_tests(words: list[str]) -> bool:
 def lost_in(step: str, script: str) -> bool:
     """Tell whether a step named ``step`` loses its tests to such a build.
 
-    ``step`` must say it tests, and ``script`` must not run them by another
-    Gradle or Maven command (one without the exclusion).
+    ``step`` must say it tests (not that it leaves them out), and ``script``
+    must not run them by another Gradle or Maven command (one without the
+    exclusion).
     """
+    if _NAMES_NO_TESTS.search(step):
+        return False
     return bool(_NAMES_TESTS.search(step)) and not _runs_tests(script)
 
 

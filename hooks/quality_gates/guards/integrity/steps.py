@@ -631,6 +631,7 @@ class Auditor:
             package_fixes=functools.partial(self.packages.fixes, workdir),
             package_checks=functools.partial(self.packages.checks, workdir),
             config_checks=self.config_checks,
+            package_stub=functools.partial(self.packages.stub, workdir),
             env=env,
         )
 

@@ -53,6 +53,7 @@ from quality_gates.guards.integrity.shell import (
     report_readers,
     reruns,
 )
+from quality_gates.guards.integrity.shell.assertions import negated_assertion
 from quality_gates.guards.integrity.shell.compound import (
     backgrounded,
     branch_verdict,
@@ -93,6 +94,11 @@ def _unknown(words: list[str]) -> bool | None:
 def _checks_nothing(words: list[str]) -> bool:
     """Know no package script that checks (the audit has no project files)."""
     return False
+
+
+def _no_stub(words: list[str]) -> str:
+    """Know no package script that is a stub (the audit has no project files)."""
+    return ""
 
 
 _LOOPS = frozenset(
@@ -145,6 +151,8 @@ class Walker:
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
+        # ... and whether it is a stub of a check (`lint: echo skip`)
+        self.package_stub: Callable[[list[str]], str] = _no_stub
         # formatters (`check = true`) and scanners (`exit-code: 1`) the
         # project's configuration makes check
         self.config_checks: frozenset[str] = frozenset()
@@ -489,6 +497,10 @@ class Walker:
             return self._wrap(list(self.functions[words[0]]), errexit)
         if self.package_fixes(words):
             return Flow()  # `npm run lint` whose script is `eslint --fix .`
+        stub = self.package_stub(words)
+        if stub:
+            self.stubbed(node, words, stub)
+            return Flow()
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
@@ -522,6 +534,16 @@ class Walker:
         if scannerthresholds.configured(words, env, self.config_checks):
             return gatecmd.Check("named", gatecmd.gate_key(words))
         return check
+
+    def stubbed(self, node: Node, words: list[str], script: str) -> None:
+        """QG107 for ``npm run lint`` whose package script only echoes."""
+        gate = Gate(node.start_point[0], short(node, self.source), words[-1])
+        detail = (
+            f"`{gate.text}` runs the package script `{script}`, which only prints "
+            "or succeeds: the check it is named for never runs"
+        )
+        fix = f"make the `{words[-1]}` script run the checker, or drop the step"
+        self.hit("QG107", gate, detail, fix=fix)
 
     def shell_options(self, node: Node, words: list[str]) -> bool:
         """Follow ``set`` and a top-level ``trap``; tell whether ``set`` was it."""
@@ -692,6 +714,7 @@ class Walker:
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_checks = self.package_checks
+        inner.package_stub = self.package_stub
         inner.config_checks = self.config_checks
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
@@ -788,11 +811,16 @@ class Walker:
         present = [part for part in parts if part is not None]
         if not present:
             return Flow()
+        alone = not (self.tested or self.piping or self.capturing)
         self.tested += 1
         try:
             gates = self.piped(present, node, negated=True)
         finally:
             self.tested -= 1
+        assertion = None
+        if alone and not gates:  # a statement of its own, not a condition
+            assertion = negated_assertion(present, self.source)
+        gates = [assertion] if assertion is not None else gates
         return Flow(status=[dataclasses.replace(g, negated=True) for g in gates])
 
     def teed_and_read(self, last: Node, pipeline: Node) -> tuple[bool, tuple[str, ...]]:

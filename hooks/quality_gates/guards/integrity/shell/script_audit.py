@@ -61,6 +61,7 @@ def audit_script(
     package_fixes: Callable[[list[str]], bool | None] | None = None,
     package_checks: Callable[[list[str]], bool] | None = None,
     config_checks: frozenset[str] = frozenset(),
+    package_stub: Callable[[list[str]], str] | None = None,
     env: dict[str, str] | None = None,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
@@ -70,7 +71,8 @@ def audit_script(
     whether ``npm run NAME`` runs a package script that only fixes;
     ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
     ``config_checks``: formatters and scanners the project's configuration
-    makes check; ``env``: the step's environment (``TRIVY_EXIT_CODE``).
+    makes check; ``env``: the step's environment (``TRIVY_EXIT_CODE``);
+    ``package_stub``: the script, when it is a stub of a check (``echo skip``).
     """
     try:
         root = parse.parse(script)
@@ -82,6 +84,8 @@ def audit_script(
             walker.package_fixes = package_fixes
         if package_checks is not None:
             walker.package_checks = package_checks
+        if package_stub is not None:
+            walker.package_stub = package_stub
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         return _line_by_line(script, exc)
