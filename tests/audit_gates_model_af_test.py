@@ -386,3 +386,45 @@ def test_autopep8_run_as_its_own_script(tmp_path: Path) -> None:
     assert (
         _audit(tmp_path / "q", {"Makefile": fixed, CI: _lint_step("make check")}) == []
     )
+
+
+# ---- detect-secrets scan in a nox session named for checking ----------------
+
+_NOX = '''import nox
+
+
+@nox.session()
+def {name}(session):
+    """{doc}"""
+    session.install("detect-secrets")
+    session.run("detect-secrets", "scan", "--baseline", ".secrets.baseline")
+{after}'''
+
+
+@pytest.mark.parametrize(
+    ("name", "doc", "after", "note"),
+    [
+        ("secrets", "Check for accidentally committed secrets.", "", True),
+        ("secrets", "", "", True),  # named for what it scans, as a step
+        ("refresh", "", "", False),  # named for no check
+        ("baseline", "Update the secrets baseline.", "", False),
+        # the baseline compared after the scan: the check can fail
+        (
+            "secrets",
+            "Check for secrets.",
+            '    session.run("git", "diff", "--exit-code", ".secrets.baseline")\n',
+            False,
+        ),
+    ],
+)
+def test_detect_secrets_scan_in_a_nox_session(
+    tmp_path: Path, name: str, doc: str, after: str, note: bool
+) -> None:
+    text = _NOX.format(name=name, doc=doc, after=after)
+    found = audit_project(
+        tmp_path / "p" if (tmp_path / "p").mkdir() else tmp_path / "p",
+        {"noxfile.py": text},
+    )
+    rules = [(r, p, ln, failing) for r, p, ln, failing, _ in found]
+    line = line_of(text, '"scan"')
+    assert rules == ([("QG106", "noxfile.py", line, False)] if note else [])
