@@ -153,8 +153,7 @@ class Walker:
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
         # ... and whether it is a stub of a check (`lint: echo skip`)
         self.package_stub: Callable[[list[str]], str] = _no_stub
-        # formatters (`check = true`) and scanners (`exit-code: 1`) the
-        # project's configuration makes check
+        # formatters (`check = true`), scanners (`exit-code: 1`) configured to
         self.config_checks: frozenset[str] = frozenset()
         self.env: dict[str, str] = {}  # the step's `env:`, as literals
 
@@ -504,12 +503,7 @@ class Walker:
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
-        check = self.configured_scan(
-            words,
-            gatecmd.judge(
-                words, self.context, self.capturing > 0, serving=self.serving
-            ),
-        )
+        check = self.configured_scan(words)
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
         if self.context:
@@ -524,10 +518,13 @@ class Walker:
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
 
-    def configured_scan(
-        self, words: list[str], check: gatecmd.Check | None
-    ) -> gatecmd.Check | None:
-        """``trivy fs .`` under ``TRIVY_EXIT_CODE: 1`` (or ``trivy.yaml``): a check."""
+    def configured_scan(self, words: list[str]) -> gatecmd.Check | None:
+        """Judge a command; ``trivy fs .`` under ``TRIVY_EXIT_CODE: 1`` checks.
+
+        So does a scan whose config file (``trivy.yaml``) sets the threshold.
+        """
+        capturing = self.capturing > 0
+        check = gatecmd.judge(words, self.context, capturing, serving=self.serving)
         if check is not None and check.strength == "named":
             return check
         env = {**self.env, **self.values}
