@@ -123,6 +123,9 @@ SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
     "kube-linter": frozenset(("lint",)),  # not `checks list`, `templates`
     # `golangci-lint fmt` rewrites files unless asked for the diff
     "golangci-lint": frozenset(("run", "fmt")),
+    # macOS disk images: `hdiutil verify` checks an image's checksum; attach,
+    # detach, create and convert only move images about
+    "hdiutil": frozenset(("verify",)),
     "pip": frozenset(("check",)),
     "pip3": frozenset(("check",)),
     "uv": frozenset(("lock",)),

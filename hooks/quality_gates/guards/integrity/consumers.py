@@ -60,6 +60,7 @@ class StepView:
     name: str = ""
     uses: str = ""
     given: tuple[tuple[str, str], ...] = ()
+    continued: bool = False  # `continue-on-error: true`: its failure fails nothing
 
     def argument(self, key: str) -> str:
         """Return a ``with:`` input (empty when absent)."""
@@ -251,6 +252,7 @@ def step_view(step: yaml.Node) -> StepView:
         scalar(value(step, "name")) or "",
         scalar(value(step, "uses")) or "",
         given,
+        expressions.always_true(value(step, "continue-on-error")),
     )
 
 

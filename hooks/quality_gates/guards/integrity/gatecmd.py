@@ -41,6 +41,8 @@ SETUP_STEP = re.compile(
     r"update|bump|release|free|remove|delete|dump|debug|inspect|list|"
     r"decrypt|encrypt|accept\b|enable\b|seed|migrate|populate|init\b|initiali[sz]e|"
     r"drop|destroy|purge|prune|tear ?down|"
+    # verbs of unpacking or converting what a later step uses: `Decompress fonts`
+    r"(de|un)?compress|unpack|extract|unzip|untar|"
     # verbs of changing files: `Modify documentation`, `Patch version`
     r"modify|edit\b|patch|rewrite|rename|copy|move\b|replace)"
 )
@@ -472,7 +474,14 @@ def _script(head: str, args: list[str]) -> bool | None:
         # `alembic check`, `tool.py lint`: the subcommand says it checks;
         # `marimo check --fix` fixes, as `ruff check --fix` does
         return "--fix" not in _before_dashes(args)
-    return _goals([name], args)
+    return _goals([_SHELL_SCRIPT.sub("", name)], args)
+
+
+# A shell script is named for what it does, its extension aside: the last word
+# of ``test-fixture-down.sh`` says it tears down, as a make target's would
+# (``test-cluster-shutdown``).  Not a Python file: ``test_setup.py`` is a test
+# module of its own.
+_SHELL_SCRIPT = re.compile(r"(?i)\.(sh|bash|zsh|ps1)$")
 
 
 # A program's first word naming a check (`alembic check` fails on model drift);
@@ -855,6 +864,22 @@ def is_fixer(tokens: list[str]) -> bool:
     if verdict is not None:
         return not verdict
     return "--fix" in args or "--write" in args or "-w" in args
+
+
+def rewrites_only(tokens: list[str]) -> bool:
+    """``prettier --write src``, ``black .``: a formatter run to rewrite files.
+
+    It exits 0 whatever it changed (a linter's ``--fix`` still fails on what
+    it cannot fix, so it is not one of these): where a step is named for
+    checking, nothing of the check can fail unless the tree is read after.
+    """
+    tokens = strip_wrappers(tokens)
+    if not tokens:
+        return False
+    head, args = _head(tokens[0]), tokens[1:]
+    if head == "ruff":
+        return _strip_options(args)[:1] == ["format"] and _fixer(head, args) is False
+    return head in cat.FIXERS and _fixer(head, args) is False and "--diff" not in args
 
 
 def runs_fixer_hook(tokens: list[str]) -> bool:

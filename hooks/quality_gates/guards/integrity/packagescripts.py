@@ -42,22 +42,27 @@ class PackageScripts:
         scripts = self.scripts(folder or ".")
         return scripts.get(name) if scripts is not None else None
 
-    def fixes(self, folder: str, words: list[str], depth: int = 3) -> bool | None:
+    def fixes(
+        self, folder: str, words: list[str], depth: int = 3, formats: bool = False
+    ) -> bool | None:
         """Tell whether ``npm run NAME`` only rewrites files (None: unknown).
 
         ``eslint --fix .`` fixes; ``a && b`` and ``a; b`` run both, and
         ``npm run other`` is followed a few levels deep.  A script with any
-        other operator or an expansion is not judged: False.
+        other operator or an expansion is not judged: False.  ``formats``:
+        only formatters that exit 0 whatever they rewrite count
+        (``prettier --write``, not ``eslint --fix``).
         """
         script = self.script(folder, words)
         if script is None:
             return None
         if depth == 0 or re.search(r"[|&`$<>]", script.replace("&&", "")):
             return False
+        judge = gatecmd.rewrites_only if formats else gatecmd.is_fixer
         for part in re.split(r"&&|;", script):
             inner = part.split()
-            nested = self.fixes(folder, inner, depth - 1)
-            if nested is None and not (inner and gatecmd.is_fixer(inner)):
+            nested = self.fixes(folder, inner, depth - 1, formats)
+            if nested is None and not (inner and judge(inner)):
                 return False
             if nested is False:
                 return False

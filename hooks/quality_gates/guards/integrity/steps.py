@@ -33,6 +33,7 @@ from quality_gates.guards.integrity import (
     place,
     refused,
     scannerthresholds,
+    testreports,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
@@ -95,6 +96,11 @@ AUTOFIX = (
     "a later step of the job commits what changed: pre-commit fails when its hooks "
     "fix files, so this may be a fix run, not a check"
 )
+
+
+# A job that reads the tree after its steps (`git diff --exit-code`, `git
+# status --porcelain`): a formatter's rewrite there fails the job.
+_READS_TREE = re.compile(r"\bgit\s+(diff|diff-index|status)\b")
 
 
 def commits(steps: list[yaml.Node]) -> bool:
@@ -632,6 +638,10 @@ class Auditor:
             package_checks=functools.partial(self.packages.checks, workdir),
             config_checks=self.config_checks,
             package_stub=functools.partial(self.packages.stub, workdir),
+            rewrites=(
+                self.autofix or any(_READS_TREE.search(run) for run in self.job_runs),
+                functools.partial(self.packages.fixes, workdir, formats=True),
+            ),
             env=env,
         )
 
@@ -697,15 +707,9 @@ class Auditor:
                 continue
             if consumers.consumed(jobs, item.job, item.index, item.sinks):
                 continue
-            commits = consumers.chooses_commit(jobs, item.job, item.index, item.sinks)
-            if item.query and commits:
-                continue  # `git diff --quiet || echo changed=true`: a change flag
-            why = item.why or (_COMMITS_FIX if commits else "")
-            if consumers.alerted(jobs, item.job, item.index, item.sinks):
-                cond = jobs[item.job].cond if item.job in jobs else ""
-                if place.only_off_changes(triggers, cond):
-                    continue
-                why = why or _ALERTS_ONLY
+            why = _why_read(jobs, item, triggers)
+            if why is None:
+                continue
             if item.by_name and consumers.outputs_read(jobs, item.job, item.index):
                 why = why or _OUTPUTS_READ
             if item.by_name and consumers.results_carried(jobs, item.job, item.index):
@@ -826,6 +830,33 @@ class Auditor:
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
         )
+
+
+def _why_read(
+    jobs: dict[str, consumers.JobView], item: Pending, triggers: frozenset[str]
+) -> str | None:
+    """Why a lost failure is only plausible, from what reads it; None: honest.
+
+    A commit chosen by a change flag, an alert in a job no change waits on,
+    and test results a later step fails on are honest; an alert elsewhere,
+    a committed fix and a failed check run published from the results are
+    plausible only.
+    """
+    commits = consumers.chooses_commit(jobs, item.job, item.index, item.sinks)
+    if item.query and commits:
+        return None  # `git diff --quiet || echo changed=true`: a change flag
+    why = item.why or (_COMMITS_FIX if commits else "")
+    if consumers.alerted(jobs, item.job, item.index, item.sinks):
+        cond = jobs[item.job].cond if item.job in jobs else ""
+        if place.only_off_changes(triggers, cond):
+            return None
+        why = why or _ALERTS_ONLY
+    published = testreports.published(jobs.get(item.job), item.index)
+    if item.rule == "QG105" and published == "fails":
+        return None
+    if item.rule == "QG105" and published == "checks":
+        why = why or testreports.CHECK_RUN
+    return why
 
 
 _FIXER_SCRIPT = re.compile(r"(?i)lint|format|prettier|fix|style")

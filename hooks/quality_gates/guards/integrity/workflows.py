@@ -17,6 +17,7 @@ from quality_gates.guards.integrity import (
     permissions,
     place,
     refused,
+    schematypes,
     workflowschema,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
@@ -236,7 +237,8 @@ def _written_twice(path: str, kind: str, first: yaml.Node, later: yaml.Node) -> 
 
 def _schema_refusals(path: str, root: yaml.Node) -> list[Finding]:
     """QG109 for each thing GitHub's schema or expression parser refuses."""
-    found = workflowschema.refusals(root) + exprsyntax.refusals(value(root, "jobs"))
+    found = workflowschema.refusals(root) + schematypes.refusals(root)
+    found += exprsyntax.refusals(root)
     return [
         finding(
             "QG109",

@@ -111,6 +111,8 @@ _EXPECTED = re.compile(
 _EXPLICIT = frozenset(("QG101", "QG102", "QG103"))
 _HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
 _PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
+# A step named for checking (`Check frontend prettier`, `Lint`, `Verify format`)
+_CHECK_MEANT = re.compile(r"(?i)\b(check|verif|lint|validat)")
 
 
 class Walker:
@@ -147,6 +149,10 @@ class Walker:
         self.root: Node | None = None
         self.forced = False  # `trap 'exit 0' EXIT` seen
         self.fixing = False  # the job commits what its steps changed
+        self._package_judges()
+
+    def _package_judges(self) -> None:
+        """Start with no knowledge of the project's package scripts."""
         # `npm run NAME` whose package.json script only fixes (None: unknown)
         self.package_fixes: Callable[[list[str]], bool | None] = _unknown
         # ... and whether it runs a checker by name (`compile: tsc -p ./`)
@@ -156,6 +162,10 @@ class Walker:
         # formatters (`check = true`), scanners (`exit-code: 1`) configured to
         self.config_checks: frozenset[str] = frozenset()
         self.env: dict[str, str] = {}  # the step's `env:`, as literals
+        # the job commits what changed or reads the tree (`git diff --exit-code`)
+        self.rewrites_caught = False
+        # `npm run NAME` whose script only formats (`prettier --write`)
+        self.package_rewrites: Callable[[list[str]], bool | None] = _unknown
 
     # ---- results -------------------------------------------------------
 
@@ -494,11 +504,7 @@ class Walker:
             if self.state.errexit and tested and words[0] in self.bodies:
                 return Flow(status=self.tested_call(node, words[0]))
             return self._wrap(list(self.functions[words[0]]), errexit)
-        if self.package_fixes(words):
-            return Flow()  # `npm run lint` whose script is `eslint --fix .`
-        stub = self.package_stub(words)
-        if stub:
-            self.stubbed(node, words, stub)
+        if self.packaged(node, words):
             return Flow()
         nested = self.nested(node, words)
         if nested is not None:
@@ -531,6 +537,17 @@ class Walker:
         if scannerthresholds.configured(words, env, self.config_checks):
             return gatecmd.Check("named", gatecmd.gate_key(words))
         return check
+
+    def packaged(self, node: Node, words: list[str]) -> bool:
+        """Judge ``npm run NAME`` whose package script only fixes or echoes."""
+        if self.package_fixes(words):
+            self.rewrite_only(node, words, packaged=True)
+            return True  # `npm run lint` whose script is `eslint --fix .`
+        stub = self.package_stub(words)
+        if stub:
+            self.stubbed(node, words, stub)
+            return True
+        return False
 
     def stubbed(self, node: Node, words: list[str], script: str) -> None:
         """QG107 for ``npm run lint`` whose package script only echoes."""
@@ -598,6 +615,8 @@ class Walker:
         bare = gatecmd.strip_wrappers(words)
         if check is None and gatecmd.shows_diff_only(words, self.config_checks):
             self.diff_only(node, words)
+        if check is None and gatecmd.rewrites_only(words):
+            self.rewrite_only(node, words)
         if records_only.records(bare):
             self.recorded(node, words, bare)
         if skipped_tests.excludes_tests(bare):
@@ -630,6 +649,31 @@ class Walker:
         gate = Gate(node.start_point[0], short(node, self.source), key)
         detail = f"`{gate.text}`: `--diff` without a check flag only shows the diff"
         self.hit("QG106", gate, detail)
+
+    def rewrite_only(
+        self, node: Node, words: list[str], packaged: bool = False
+    ) -> None:
+        """QG106 for ``prettier --write`` in a step named for checking.
+
+        The formatter rewrites what a check would flag and exits 0; unless
+        the job commits the change or reads the tree after (``git diff
+        --exit-code``), the check the step is named for cannot fail.
+        """
+        step = self.context.split(" / ", 1)[0]
+        if self.rewrites_caught or not _CHECK_MEANT.search(step):
+            return
+        if packaged and not self.package_rewrites(words):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "format")
+        detail = (
+            f"`{gate.text}` rewrites the files a check would flag and exits 0 "
+            "whatever it changed, and nothing in the job reads the tree after it"
+        )
+        fix = (
+            "run the formatter in its check mode (`prettier --check`, `black "
+            "--check`), or fail on `git diff --exit-code` after it"
+        )
+        self.hit("QG106", gate, detail, fix=fix)
 
     def tests_left_out(self, node: Node, words: list[str]) -> None:
         """QG107 for ``./gradlew build -x test`` in a step named for testing."""
@@ -710,6 +754,8 @@ class Walker:
         inner = Walker(shell, given, script, self.place)
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
+        inner.package_rewrites = self.package_rewrites
+        inner.rewrites_caught = self.rewrites_caught
         inner.package_checks = self.package_checks
         inner.package_stub = self.package_stub
         inner.config_checks = self.config_checks

@@ -62,6 +62,7 @@ def audit_script(
     package_checks: Callable[[list[str]], bool] | None = None,
     config_checks: frozenset[str] = frozenset(),
     package_stub: Callable[[list[str]], str] | None = None,
+    rewrites: tuple[bool, Callable[[list[str]], bool | None] | None] = (False, None),
     env: dict[str, str] | None = None,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
@@ -72,7 +73,9 @@ def audit_script(
     ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
     ``config_checks``: formatters and scanners the project's configuration
     makes check; ``env``: the step's environment (``TRIVY_EXIT_CODE``);
-    ``package_stub``: the script, when it is a stub of a check (``echo skip``).
+    ``package_stub``: the script, when it is a stub of a check (``echo skip``);
+    ``rewrites``: whether the job commits or reads the tree after a
+    formatter's rewrite, and whether ``npm run NAME`` only formats.
     """
     try:
         root = parse.parse(script)
@@ -80,16 +83,30 @@ def audit_script(
         walker.fixing = fixing
         walker.config_checks = config_checks
         walker.env = dict(env or {})
-        if package_fixes is not None:
-            walker.package_fixes = package_fixes
-        if package_checks is not None:
-            walker.package_checks = package_checks
-        if package_stub is not None:
-            walker.package_stub = package_stub
+        walker.rewrites_caught = rewrites[0]
+        _know_packages(walker, package_fixes, package_checks, package_stub, rewrites[1])
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
         return _line_by_line(script, exc)
     return _walked(walker, result)
+
+
+def _know_packages(
+    walker: Walker,
+    fixes: Callable[[list[str]], bool | None] | None,
+    checks: Callable[[list[str]], bool] | None,
+    stub: Callable[[list[str]], str] | None,
+    rewrites: Callable[[list[str]], bool | None] | None,
+) -> None:
+    """Tell ``walker`` what the project's package scripts do, where known."""
+    if fixes is not None:
+        walker.package_fixes = fixes
+    if checks is not None:
+        walker.package_checks = checks
+    if stub is not None:
+        walker.package_stub = stub
+    if rewrites is not None:
+        walker.package_rewrites = rewrites
 
 
 def _walked(walker: Walker, result: Result) -> ScriptAudit:
