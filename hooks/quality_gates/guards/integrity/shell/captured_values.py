@@ -121,7 +121,7 @@ def only_reported(
 
 
 def _files(names: list[str], after: str) -> list[str]:
-    """The files the value is written to (``echo "$OUT" > lint.txt``)."""
+    """Return the files the value is written to (``echo "$OUT" > lint.txt``)."""
     found = []
     for line in after.splitlines():
         if _SHOWS.match(line) and any(_read(n).search(line) for n in names):

@@ -1339,7 +1339,7 @@ _CANNOT_FAIL = frozenset("echo printf true : printenv env set declare".split())
 
 
 def _substitution(node: Node) -> Node | None:
-    """The ``$(...)`` that is an assignment's whole value (``X="$(cmd)"``)."""
+    """Return the ``$(...)`` that is an assignment's whole value (``X="$(cmd)"``)."""
     if node.type != "variable_assignment":
         return None
     value = node.child_by_field_name("value")
