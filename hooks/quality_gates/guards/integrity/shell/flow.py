@@ -46,6 +46,7 @@ from quality_gates.guards.integrity.shell import (
     failure_sinks,
     flags,
     inner_scripts,
+    line_audit,
     log_reads,
     masked,
     parse,
@@ -560,7 +561,7 @@ class Walker:
             check.strength == "context" and failure_sinks.to_summary(node)
         ):
             return Flow()
-        if self.carrying is not None and check.strength != "named":
+        if self.carrying is not None and not _followed(check, words):
             return Flow()  # `v=$(curl URL || true)` in a Check step: no checker
         if check.query and self.tested:
             return Flow()  # `if git diff --quiet; then ...`: control flow
@@ -1336,6 +1337,17 @@ _GREPPED = (
 )
 # Producers that cannot fail on their own: their output is all there is.
 _CANNOT_FAIL = frozenset("echo printf true : printenv env set declare".split())
+
+
+def _followed(check: gatecmd.Check, words: list[str]) -> bool:
+    """Tell a checker by its own name whose status a captured value may carry.
+
+    Not one run in a mode that cannot fail (``pylint --exit-zero``,
+    ``checkov --soft-fail``): QG106 reports it wherever its output goes.
+    """
+    said = " ".join(words)
+    off = line_audit.exit_zero_line(said) is not None or line_audit.fail_off_flag(said)
+    return check.strength == "named" and not off
 
 
 def _substitution(node: Node) -> Node | None:

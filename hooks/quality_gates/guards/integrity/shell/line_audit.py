@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from quality_gates.guards.integrity.gatecmd import runs_gate
-from quality_gates.guards.integrity.shell.flow import Hit
+from quality_gates.guards.integrity.shell.records import Hit
 
 _SWALLOW = re.compile(
     r"^\s*(true|:|/bin/true|/usr/bin/true|exit\s+0|return\s+0)\s*(?=$|[;)}&|#])"
