@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,9 @@ from quality_gates.guards.integrity import (
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import fails, finding
+from quality_gates.guards.integrity.shell import (
+    cmd,
+)
 from quality_gates.guards.integrity.shell import parse as shell_parse
 from quality_gates.guards.integrity.shell import (
     pwsh,
@@ -596,20 +600,17 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        in_python = python_step.runs_python(kind)
-        if resolved is None and not (
-            in_python or step_shell.powershell(kind, job.runs_on, condition)
-        ):
+        other = _other_shell(kind, job.runs_on, condition)
+        if resolved is None and other is None:
             return None
         name = scalar(value(step, "name")) or ""
         context = _step_context(name, script, job)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        if in_python:
-            hits, gates, named = python_step.audit(script, context, demoted)
+        if other is not None:
+            hits, gates, named = other(script, context, demoted)
             audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
         elif resolved is None:
-            hits, gates, named = pwsh.audit(script, context, demoted)
-            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+            return None
         else:
             workdir = _workdir(step, job)
             last = job.build_check == line_of(node)
@@ -982,6 +983,20 @@ def _span(step: yaml.Node) -> tuple[int, int]:
 def _observed(scripts: list[_Script]) -> set[str]:
     """Return the checkers whose failure some script of the job sees."""
     return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
+
+
+_Auditor = Callable[[str, str, str], tuple[list[Hit], int, int]]
+
+
+def _other_shell(kind: str | None, runs_on: str, condition: str) -> _Auditor | None:
+    """Return the audit of a step run by Python, cmd or PowerShell (None: bash)."""
+    if python_step.runs_python(kind):
+        return python_step.audit
+    if (kind or "").strip() == "cmd":
+        return cmd.audit
+    if step_shell.powershell(kind, runs_on, condition):
+        return pwsh.audit
+    return None
 
 
 def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
