@@ -533,7 +533,9 @@ class Auditor:
                 self.never_runs(step, where, cells=cells)
                 checks = script.audit.checks if script is not None else ()
                 run = value(step, "run")
-                self.listed += refused.step_checks(self.lines, step, where, run, checks)
+                self.listed += refused.step_checks(
+                    self.lines, step, where, run, checks, fails
+                )
         self.close_job(job, scripts, continued)
         return gates
 
