@@ -78,3 +78,27 @@ def test_a_checker_by_its_own_name_in_a_refused_workflow_fails(
 def test_the_probe_in_a_workflow_github_accepts_is_no_finding(tmp_path: Path) -> None:
     text = _refused(_PROBE).replace("secrets.SLACK_WEBHOOK_URL != ''", "github.ref")
     assert _never_runs(tmp_path, text) == []
+
+
+# ---- a checker run again in a fallback that fails anyway is no check of its own
+
+
+def _reprinted(end: str) -> str:
+    return _refused(
+        "bandit -r src/ -f json -o bandit-report.json || {\n"
+        '  echo "security findings"\n'
+        "  bandit -r src/ -f txt\n"
+        f"{end}}}\n"
+    )
+
+
+def test_a_rerun_inside_a_failing_fallback_is_not_listed_again(tmp_path: Path) -> None:
+    text = _reprinted("  exit 1\n")
+    found = [item for item in _never_runs(tmp_path, text) if item[0] == "QG107"]
+    assert found == [("QG107", line_of(text, "-f json"), True)]
+
+
+def test_a_rerun_whose_status_decides_is_a_check_of_its_own(tmp_path: Path) -> None:
+    text = _reprinted("")
+    found = [item for item in _never_runs(tmp_path, text) if item[0] == "QG107"]
+    assert ("QG107", line_of(text, "-f txt"), True) in found
