@@ -16,7 +16,7 @@ from audit_gates_model_test import audit_project, gate_rules, line_of
 
 CI = ".github/workflows/ci.yml"
 
-# ---- a refused workflow: a step that is a check only by its name and exit 1 -
+# ---- a refused workflow: a hand-written check that probes a deployed service
 
 _PROBE = """
 HTTP_CODE=$(curl -s -o /dev/null -w "%{http_code}" "https://erp.example.net/health" || echo 000)
@@ -52,7 +52,9 @@ def _never_runs(tmp_path: Path, text: str) -> list[tuple[str, int, bool]]:
     return [(rule, line, failing) for rule, _, line, failing in found]
 
 
-def test_a_hand_written_check_of_a_refused_workflow_is_a_note(tmp_path: Path) -> None:
+def test_a_probe_of_a_deployed_service_in_a_refused_workflow_is_a_note(
+    tmp_path: Path,
+) -> None:
     text = _refused(_PROBE)
     found = _never_runs(tmp_path, text)
     assert ("QG109", line_of(text, "secrets.SLACK"), True) in found
@@ -78,6 +80,28 @@ def test_a_checker_by_its_own_name_in_a_refused_workflow_fails(
 def test_the_probe_in_a_workflow_github_accepts_is_no_finding(tmp_path: Path) -> None:
     text = _refused(_PROBE).replace("secrets.SLACK_WEBHOOK_URL != ''", "github.ref")
     assert _never_runs(tmp_path, text) == []
+
+
+_SELF_CHECK = """
+FOUND=$(grep -rn 'ref:.*head.sha' .github/workflows/*.yml || true)
+if [ -n "$FOUND" ]; then
+  echo "a workflow checks out the head ref"
+  exit 1
+fi
+"""
+
+
+@pytest.mark.parametrize(
+    "check",
+    [_SELF_CHECK, _PROBE.replace("https://erp.example.net", "http://localhost:8069")],
+    ids=["the repository's files", "a service the job started"],
+)
+def test_a_hand_written_check_of_the_change_in_a_refused_workflow_fails(
+    tmp_path: Path, check: str
+) -> None:
+    text = _refused(check)
+    found = _never_runs(tmp_path, text)
+    assert ("QG107", line_of(text, "Check ERP"), True) in found
 
 
 # ---- a checker run again in a fallback that fails anyway is no check of its own
