@@ -565,7 +565,10 @@ class Auditor:
                 self.never_runs(step, where, cells=cells)
                 checks = script.audit.checks if script is not None else ()
                 run = value(step, "run")
-                self.listed += refused.step_checks(self.lines, step, where, run, checks)
+                probe = fails and _remote_probe(step)
+                self.listed += refused.step_checks(
+                    self.lines, step, where, run, checks, probe
+                )
         self.close_job(job, scripts, continued)
         return gates
 
@@ -1044,6 +1047,20 @@ def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
     return bool(context) and bool(_FAILS.search(script)) and not _only_prints(script)
 
 
+def _remote_probe(step: yaml.Node) -> bool:
+    """Tell a script that asks a remote URL (``curl https://erp.example.net``).
+
+    A step that fails on purpose after asking a deployed service tests
+    that service, plausibly not the change: a probe of what runs elsewhere.
+    A service the job started itself (``localhost``) is the change's.
+    """
+    return bool(_REMOTE_REQUEST.search(scalar(value(step, "run")) or ""))
+
+
+_REMOTE_REQUEST = re.compile(
+    r"(?i)\b(?:curl|wget|invoke-webrequest|invoke-restmethod)\b(?:[^\n;|&]|\\\n)*?"
+    r"https?://(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/'\"\s])"
+)
 _PRINTERS = frozenset(("echo", "printf", "exit", ":", "true"))
 
 

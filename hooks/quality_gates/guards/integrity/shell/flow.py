@@ -934,6 +934,7 @@ class Walker:
         status: list[Gate] = []
         for position, (op, item) in enumerate(zip(ops, items[1:]), start=1):
             last = position == len(items) - 1
+            rerun = len(self.checks) if op == "||" and pending else -1
             if op == "||":
                 if not pending and _EXPECTED.search(text(item)):
                     pending = self.expected_failure(items, ops, position)
@@ -945,11 +946,22 @@ class Walker:
                 position,
                 lambda: self.statement(item, errexit if last else False),
             )
+            self.reruns(rerun, item)
             if last:
                 exits, status = flow.exits, pending + flow.status
             else:
                 pending = pending + flow.carriers()
         return Flow(exits=exits, status=status)
+
+    def reruns(self, before: int, fallback: Node) -> None:
+        """Drop the checks of a fallback that fails anyway: no check of their own.
+
+        In ``bandit -r src/ -f json || { bandit -r src/ -f txt; exit 1; }``
+        the second run starts only once the first has failed, and the step
+        fails whatever it finds: it shows the findings, it decides nothing.
+        """
+        if before >= 0 and verdict(fallback) is Verdict.FAILS:
+            del self.checks[before:]
 
     def first(self, item: Node, op: str, following: Node) -> Flow:
         """Walk the first item of a list: tested on the left of ``&&``.
