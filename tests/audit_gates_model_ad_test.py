@@ -91,6 +91,12 @@ _PACKAGE = {
         ("Lint", "black .", 'test -z "$(git status --porcelain)"', False),
         # twin: the step is named for formatting, not for checking
         ("Format frontend", "npm run prettier", "", False),
+        # twins: named for fixing as much as for checking
+        ("Lint fix", "black .", "", False),
+        ("Auto-fix lint errors", "black .", "", False),
+        ("Format and lint", "black .", "", False),
+        # ... but a name that checks the formatting still means the check
+        ("Check formatting", "black .", "", True),
         # twin: the formatter in its check mode (a gate that fails)
         ("Check frontend prettier", "npm run prettier-check", "", False),
         # twin: `eslint --fix` still fails on what it cannot fix
@@ -115,6 +121,14 @@ def test_formatter_rewriting_in_a_checking_step(
     found = _audit(tmp_path, files)
     expected = [("QG106", CI, line_of(text, f"run: {run}"), True)] if lost else []
     assert found == expected
+
+
+@pytest.mark.parametrize(("target", "lost"), [("lint-fix", False), ("lint", True)])
+def test_formatter_in_a_make_target(tmp_path: Path, target: str, lost: bool) -> None:
+    """`make lint-fix` runs black to rewrite; a `lint` target doing so loses it."""
+    text = f"{target}:\n\tpython3 -m black .\n"
+    found = _audit(tmp_path, {"Makefile": text})
+    assert found == ([("QG106", "Makefile", 2, True)] if lost else [])
 
 
 def test_formatter_commit_job_is_an_autofix(tmp_path: Path) -> None:

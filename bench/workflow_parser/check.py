@@ -2,8 +2,9 @@
 
 Needs node and ``npm install --prefix PREFIX @actions/workflow-parser``.
 
-    python bench/workflow_parser/check.py table PREFIX
-        re-check the verdicts of tests/audit_gates_model_aa_test.py
+    python bench/workflow_parser/check.py table PREFIX [MODULE]
+        re-check the verdicts of tests/MODULE.py (audit_gates_model_aa_test,
+        or any test module with the same SHAPES and REFUSED)
     python bench/workflow_parser/check.py mirrors PREFIX MIRROR_DIR [EXCLUDE...]
         every workflow at HEAD of each bare repository MIRROR_DIR/*/repo:
         agreement counts (both refuse, only parser, only audit, neither)
@@ -13,6 +14,7 @@ The parser reads text only; no repository code is run.
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess  # nosec B404 - fixed argument lists
 import sys
@@ -39,10 +41,12 @@ def audit_refuses(name: str, text: Text) -> bool:
     return any(f.rule == "QG109" for f in found)
 
 
-def table(prefix: str) -> int:
+def table(prefix: str, module: str = "audit_gates_model_aa_test") -> int:
     """Re-check each shape's recorded verdict; 1 if any differs."""
     sys.path.insert(0, str(HERE.parent.parent / "tests"))
-    from audit_gates_model_aa_test import REFUSED, SHAPES  # noqa: E402
+    recorded_table = importlib.import_module(module)
+    SHAPES: dict[str, str] = recorded_table.SHAPES
+    REFUSED: frozenset[str] = recorded_table.REFUSED
 
     errors = parser(prefix, SHAPES)
     wrong = 0
@@ -99,5 +103,5 @@ def mirrors(prefix: str, root: str, exclude: list[str]) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1] == "table":
-        sys.exit(table(sys.argv[2]))
+        sys.exit(table(*sys.argv[2:4]))
     sys.exit(mirrors(sys.argv[2], sys.argv[3], sys.argv[4:]))

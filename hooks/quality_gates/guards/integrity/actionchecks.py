@@ -97,6 +97,11 @@ KNOWN: dict[str, ActionSpec] = {
         ("output:exit_code", "env:lychee_exit_code"),
         since=2,
     ),
+    "actions/dependency-review-action": ActionSpec(
+        "dependency-review-action fails on a vulnerable dependency at or above "
+        "`fail-on-severity` (default low), unless `warn-only: true`",
+        (FailInput("warn-only", _TRUE, "false"),),
+    ),
     "zaproxy/action-baseline": _ZAP,
     "zaproxy/action-full-scan": _ZAP,
     "zaproxy/action-api-scan": _ZAP,
@@ -123,6 +128,9 @@ KNOWN: dict[str, ActionSpec] = {
     ),
     "snyk/actions/setup": ActionSpec("snyk/actions/setup installs the Snyk CLI"),
     "reviewdog/action-setup": ActionSpec("reviewdog/action-setup installs reviewdog"),
+    "bencherdev/bencher": ActionSpec(
+        "bencherdev/bencher installs the bencher CLI; `bencher run` benchmarks"
+    ),
     # it posts the diff a fixer left as suggestions: a fix run's companion,
     # a check only when told to fail on a diff
     "reviewdog/action-suggester": dataclasses.replace(_REVIEWDOG, explicit=False),

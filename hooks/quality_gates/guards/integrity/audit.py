@@ -18,6 +18,7 @@ from quality_gates.guards.integrity import (
     mypyconfig,
     noxfiles,
     precommit,
+    repotwins,
     workflows,
 )
 from quality_gates.guards.integrity.ignored import ignored_sections
@@ -109,6 +110,7 @@ def _yaml_files(root: Path, audit: Audit) -> None:
         for rel, text in actions.items()
         if workflows.action_runs_gate(rel, text, local, packages)
     )
+    runs: list[repotwins.WorkflowRuns] = []
     for rel, audit_file in kinds:
         text = actions.get(rel) or textfile.read(root / rel)
         result = audit_file(rel, text, local, packages, gating)
@@ -116,6 +118,9 @@ def _yaml_files(root: Path, audit: Audit) -> None:
         audit.notes += result.notes
         audit.files.append(rel)
         audit.lines_of[rel] = text.lines
+        read = repotwins.read(rel, text) if rel not in actions else None
+        runs += [read] if read is not None else []
+    repotwins.demote(audit.findings, runs, audit.lines_of)
 
 
 _SCRIPT_FILES = (

@@ -51,7 +51,8 @@ FAMILY = {word: name for name, words in _FAMILIES.items() for word in words.spli
 # without ``--fail``, OWASP ``dependency-check`` without ``--failOnCVSS`` (its
 # default, 11, is above every score), ``semgrep scan`` without ``--error``
 # (``semgrep ci`` fails on blocking findings by itself), a license lister not
-# told which licenses fail.  Given the value 0 (``--exit-code 0``) the option
+# told which licenses fail, ``bencher run`` without ``--err`` (an alert on a
+# threshold only prints).  Given the value 0 (``--exit-code 0``) the option
 # names the check it turns off, found as such.
 # Without the option a scanner still fails when it cannot scan (a bad rule
 # file, a target it cannot read): a check only where its step says so.  A
@@ -66,6 +67,7 @@ CHECKS_ONLY_WITH: dict[str, frozenset[str]] = {
     "license-checker": frozenset(("--failOn", "--onlyAllow")),
     "license-checker-rseidelsohn": frozenset(("--failOn", "--onlyAllow")),
     "pip-licenses": frozenset(("--fail-on", "--allow-only")),
+    "bencher": frozenset(("--err",)),
 }
 LICENSE_LISTERS = {
     name: CHECKS_ONLY_WITH[name]
@@ -263,8 +265,20 @@ SETUP_NAME = re.compile(
     r"(?i)(^|[-_./])(install|setup|download|fetch|cache|clean|upload|deploy|publish|"
     r"release|bump|prepare|bootstrap|provision|configure|generate|render|notify)"
     # a name that starts with a verb of preparing: `init_db.py`, `seed_data.py`
-    r"|^(init|initiali[sz]e|seed|migrate|populate)([-_.]|$)"
+    r"|^(init|initiali[sz]e|seed|migrate|populate|set|create)([-_.]|$)"
 )
+# ... unless its name starts with a verb of checking: ``verify-release-
+# candidate.sh`` verifies a release, ``check_install.sh`` checks an install;
+# the setup word names what is checked.  Not ``test``: ``test-setup.sh`` may
+# well set the tests up.
+CHECK_VERB_NAME = re.compile(r"(?i)^(verify|validate|check|audit|lint)[-_]")
+
+
+def setup_named(program: str) -> bool:
+    """Tell a program's file name that says it sets up (``install-deps.sh``)."""
+    return bool(SETUP_NAME.search(program)) and not CHECK_VERB_NAME.search(program)
+
+
 # A program cargo built (``./target/release/app``, ``target/x86_64-unknown-
 # linux-musl/debug/app``): the project's own artefact, run to be tried.  Its
 # name is the product's (``app-installer install`` is the installer under

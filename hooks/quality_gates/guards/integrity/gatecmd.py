@@ -450,7 +450,7 @@ def _script(head: str, args: list[str]) -> bool | None:
     check unless given a check flag, as for make goals.
     """
     name = head.lower()
-    if cat.SETUP_NAME.search(name) or cat.REPORT_NAME.search(name):
+    if cat.setup_named(name) or cat.REPORT_NAME.search(name):
         return False
     if cat.BENCH_FILE.search(name):
         return False  # `bench_audit.py`: a measurement, not a check
@@ -459,7 +459,10 @@ def _script(head: str, args: list[str]) -> bool | None:
         # `alembic check`, `tool.py lint`: the subcommand says it checks;
         # `marimo check --fix` fixes, as `ruff check --fix` does
         return "--fix" not in _before_dashes(args)
-    return _goals([_SHELL_SCRIPT.sub("", name)], args)
+    stem = _SHELL_SCRIPT.sub("", name)
+    if cat.CHECK_VERB_NAME.match(stem) and _ENDS_SETTING_UP.search(stem):
+        return True  # `check_install.sh`: the verb says what it does
+    return _goals([stem], args)
 
 
 # A shell script is named for what it does, its extension aside: the last word
@@ -922,7 +925,7 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     without their accents: ``Vérification de Prometheus`` verifies.
     """
     step, job = _unaccented(step), _unaccented(job)
-    if SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step):
+    if _sets_up(step) and not _names_a_check_beside(step):
         return ""
     if _FOR_ANALYSIS.search(step) or _names_logs(step):
         return ""
@@ -932,6 +935,51 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     if delivery_job:
         both = BUILD_WORDS.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
+
+
+def _sets_up(step: str) -> bool:
+    """``Install dependencies``, ``test-cluster-shutdown``: named for setting up."""
+    return bool(SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step))
+
+
+# How a name joins what a step does: ``Install project and test cli``,
+# ``Setup, then run tests``, ``Install & lint``.
+_JOINED = re.compile(r"(?i)\s*(?:[,;&+]|\band\b|\bthen\b)\s*")
+
+
+def _names_a_check_beside(step: str) -> bool:
+    """Tell a name that joins setup to a check: ``Install project and test cli``.
+
+    A part of the name that is no setup of its own names a check by the
+    words that make any step a check; building alone does not (``Install
+    and build`` sets up the way it always did).
+    """
+    parts = [part for part in _JOINED.split(_without_remarks(step)) if part]
+    return len(parts) > 1 and any(
+        not _sets_up(part)
+        and not _ASKS_FOR_CHANGES.search(part)
+        and CONTEXT_WORDS.search(BUILD_WORDS.sub("", part))
+        for part in parts
+    )
+
+
+# ``check for changes``, ``check if updated``: a question whose answer picks
+# what comes next (commit or not), not a check that fails on a fault.
+_ASKS_FOR_CHANGES = re.compile(
+    r"(?i)\b(check|verify|test)\w*\s+(for|if|whether)\s+(any\s+|new\s+)?"
+    r"(chang|updat|diff|modif|new\b|exist)"
+)
+
+
+def runs_build_script(tokens: list[str]) -> bool:
+    """Tell a package script named for building: ``npm run build-storybook``."""
+    tokens = strip_wrappers(tokens)
+    if not tokens or _head(tokens[0]) not in _PACKAGE_EXEC:
+        return False
+    plain = _strip_options(_drop_valued(tokens[1:], _PACKAGE_VALUED))
+    if plain[:1] == ["run"]:
+        plain = plain[1:]
+    return bool(plain) and bool(BUILD_WORDS.match(plain[0]))
 
 
 def _unaccented(name: str) -> str:
@@ -986,7 +1034,7 @@ def _without_remarks(step: str) -> str:
 def _setup_named(program: str) -> bool:
     """``install-deps.sh``: setup by its name, unless it is the built product."""
     built = cat.BUILT_ARTEFACT.search(program)
-    return bool(cat.SETUP_NAME.search(_head(program))) and not built
+    return cat.setup_named(_head(program)) and not built
 
 
 def context_gate(tokens: list[str], context: str) -> bool:

@@ -237,6 +237,10 @@ class JobContext:
     workdir: str = ""  # the job's (or workflow's) default working-directory
     cells: matrix.Values | None = None  # its matrix cells' values, when all are known
     needs: tuple[str, ...] = ()  # the jobs it runs after
+    # on pull requests, with no action but checkout and setup: the line of its
+    # last step, whose build nothing uses (not a later step, nor an upload,
+    # deploy or publish): run to see it pass (0: none)
+    build_check: int = 0
 
 
 @dataclasses.dataclass
@@ -580,7 +584,8 @@ class Auditor:
             audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
         else:
             workdir = _workdir(step, job)
-            audit = self.shell_audit(script, resolved, context, demoted, workdir)
+            last = job.build_check == line_of(node)
+            audit = self.shell_audit(script, resolved, context, demoted, workdir, last)
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
                 audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
@@ -589,7 +594,13 @@ class Auditor:
         return _Script(where, node, audit, reporting=reporting, env=_envs(step, job))
 
     def shell_audit(
-        self, script: str, runs_with: Shell, context: str, demoted: str, workdir: str
+        self,
+        script: str,
+        runs_with: Shell,
+        context: str,
+        demoted: str,
+        workdir: str,
+        builds_checked: bool = False,
     ) -> script_audit.ScriptAudit:
         """Audit a POSIX shell script, with the package scripts of ``workdir``."""
         return script_audit.audit_script(
@@ -606,6 +617,7 @@ class Auditor:
                 self.autofix or any(_READS_TREE.search(run) for run in self.job_runs),
                 functools.partial(self.packages.fixes, workdir, formats=True),
             ),
+            builds_checked=builds_checked,
         )
 
     def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:

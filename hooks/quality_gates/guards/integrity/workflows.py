@@ -17,6 +17,7 @@ from quality_gates.guards.integrity import (
     permissions,
     place,
     refused,
+    schematypes,
     workflowschema,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
@@ -99,7 +100,40 @@ def _context(
         workdir=_default_workdir(job) or _default_workdir(top) or "",
         cells=matrix.values(job),
         needs=tuple(scalar(n) or "" for n in _needs(job)),
+        build_check=_builds_to_check(label, job, top),
     )
+
+
+# Actions that only fetch the code or set the tools up (a local one too:
+# ``./.github/actions/setup-node-env``); any other may ship what is built.
+_SETUP_ACTION = re.compile(r"(?i)checkout|setup|cache|install")
+
+
+_AFTER_ANY = re.compile(r"\b(always|failure|cancelled)\(\)")
+
+
+def _builds_to_check(label: str, job: yaml.Node, top: yaml.Node) -> int:
+    """Return the line of a job's last step, when nothing uses what it builds.
+
+    On pull requests, in a job named for building (``Storybook Build``) that
+    uses no action but checkout and setup ones (nothing it builds is
+    uploaded, deployed or published), the last ``run:`` step (before those
+    run whatever happened: a summary) has no later step to build for: its
+    build runs only to show that it passes (``npm run build-storybook``).
+    A job named otherwise (``test``) may build for what it is named for.
+    0 for none.
+    """
+    if "pull_request" not in triggers(top) or not gatecmd.BUILD_WORDS.search(label):
+        return 0
+    last = 0
+    for step in sequence(value(job, "steps")):
+        uses = scalar(value(step, "uses"))
+        if uses is not None and not _SETUP_ACTION.search(uses.split("@", 1)[0]):
+            return 0
+        run = value(step, "run")
+        if run is not None and not _AFTER_ANY.search(scalar(value(step, "if")) or ""):
+            last = line_of(run)
+    return last
 
 
 def _needs(job: yaml.Node) -> list[yaml.Node]:
@@ -236,7 +270,8 @@ def _written_twice(path: str, kind: str, first: yaml.Node, later: yaml.Node) -> 
 
 def _schema_refusals(path: str, root: yaml.Node) -> list[Finding]:
     """QG109 for each thing GitHub's schema or expression parser refuses."""
-    found = workflowschema.refusals(root) + exprsyntax.refusals(value(root, "jobs"))
+    found = workflowschema.refusals(root) + schematypes.refusals(root)
+    found += exprsyntax.refusals(root)
     return [
         finding(
             "QG109",

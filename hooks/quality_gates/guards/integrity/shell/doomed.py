@@ -14,6 +14,11 @@ at a statement that may leave the path another way (any ``exit``,
 substitution or a pipeline (their ``exit`` ends only themselves), at a
 function's body (the caller goes on), and at a condition or an alternative
 branch (what runs after it is not certain).
+
+Inside the ``then`` of ``if [ $rc -ne 0 ]`` (alone or joined by ``&&``) the
+variable is known non-zero, so ``exit $rc`` on that path fails as ``exit 1``
+does (a retry with diagnostics, ``cmd || true``, then ``fi; exit $rc``),
+unless the path assigns the variable again first.
 """
 
 from __future__ import annotations
@@ -42,16 +47,51 @@ _LOOPS = frozenset(
 )
 _LEAVES = frozenset(("exit", "return", "break", "continue", "exec"))
 _FAILING = re.compile(r"[1-9][0-9]*")
+# `[ $rc -ne 0 ]`, `[[ "${rc}" != 0 ]]`, `[ $rc -gt 0 ]`: the variable is not 0
+_NONZERO = re.compile(r'^\[\[?\s*"?\$\{?(\w+)\}?"?\s+(?:-ne|-gt|!=)\s+"?0"?\s*\]\]?$')
+_VARIABLE = re.compile(r'^"?\$\{?(\w+)\}?"?$')
 
 
 def _words(node: Node) -> list[str]:
     return parse.words(node) if node.type == "command" else []
 
 
-def _fails(node: Node) -> bool:
-    """``exit 1`` (the statement itself, not a branch of it)."""
+def _fails(node: Node, nonzero: frozenset[str] = frozenset()) -> bool:
+    """``exit 1``, or ``exit $rc`` with ``rc`` known non-zero (the statement itself)."""
     words = _words(node)
-    return len(words) == 2 and words[0] == "exit" and bool(_FAILING.fullmatch(words[1]))
+    if len(words) != 2 or words[0] != "exit":
+        return False
+    if _FAILING.fullmatch(words[1]):
+        return True
+    named = _VARIABLE.match(parse.text(node.named_children[-1]))
+    return named is not None and named.group(1) in nonzero
+
+
+def _nonzero(branch: Node, child: Node) -> frozenset[str]:
+    """Return the variables the ``if`` condition before ``child`` says are not 0."""
+    if child.type in ("elif_clause", "else_clause"):
+        return frozenset()  # the path where the condition was false
+    siblings = list(branch.children)
+    index = next(i for i, node in enumerate(siblings) if node.id == child.id)
+    heads = [i for i, node in enumerate(siblings) if node.type == "then"]
+    if not heads or heads[0] > index:
+        return frozenset()
+    tests = [n for n in siblings[: heads[0]] if n.is_named and n.type != "comment"]
+    while len(tests) == 1 and tests[0].type == "list":
+        if any(not n.is_named and parse.text(n) != "&&" for n in tests[0].children):
+            return frozenset()  # `a || b`: neither is certain
+        tests = [n for n in tests[0].children if n.is_named]
+    found = (_NONZERO.match(parse.text(t)) for t in tests if t.type == "test_command")
+    names = frozenset(match.group(1) for match in found if match)
+    if any(_assigns(node, names) for node in siblings[heads[0] : index]):
+        return frozenset()  # `rc=0` in the branch before it
+    return names
+
+
+def _assigns(node: Node, names: frozenset[str]) -> bool:
+    """Tell whether the statement assigns one of ``names`` anywhere in it."""
+    found = parse.descendants(node, "variable_assignment")
+    return any(parse.text(item.named_children[0]) in names for item in found)
 
 
 def _leaves(node: Node) -> bool:
@@ -83,12 +123,14 @@ def _following(block: Node, child: Node) -> list[Node] | None:
     return after
 
 
-def _ends_failing(statements: list[Node]) -> bool | None:
+def _ends_failing(
+    statements: list[Node], nonzero: frozenset[str] = frozenset()
+) -> bool | None:
     """Say whether ``exit N`` comes first (True), a leave (False), or neither (None)."""
     for node in statements:
-        if _fails(node):
+        if _fails(node, nonzero):
             return True
-        if _leaves(node):
+        if _leaves(node) or _assigns(node, nonzero):
             return False
     return None
 
@@ -97,12 +139,15 @@ def doomed(node: Node) -> bool:
     """Tell whether the script surely fails after ``node``, whatever it returns."""
     child = node
     block = node.parent
+    nonzero: frozenset[str] = frozenset()
     while block is not None and block.type not in _OWN_STATUS:
+        if block.type in ("if_statement", "elif_clause"):
+            nonzero |= _nonzero(block, child)
         if block.type in _SEQUENTIAL or block.type in _BRANCHES:
             after = _following(block, child)
             if after is None:
                 return False
-            verdict = _ends_failing(after)
+            verdict = _ends_failing(after, nonzero)
             if verdict is not None:
                 return verdict
         elif block.type == "list":

@@ -106,6 +106,11 @@ _HELD = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")  # `$tool`, `${tool}`
 _PROGRAM = re.compile(r"[\w.+-]+")  # a plain file name, not `$(which x)`
 # A step named for checking (`Check frontend prettier`, `Lint`, `Verify format`)
 _CHECK_MEANT = re.compile(r"(?i)\b(check|verif|lint|validat)")
+# ... unless the name also says it fixes (`lint-fix`, `Format and lint`)
+_FIX_MEANT = re.compile(
+    r"(?i)(?<![a-z])(auto-?)?fix|(?<![a-z])(reformat|write|apply)"
+    r"|(?<![a-z])format(ting)?\s*(&|and\b|\+|,)"
+)
 
 
 class Walker:
@@ -157,6 +162,7 @@ class Walker:
         self.rewrites_caught = False
         # `npm run NAME` whose script only formats (`prettier --write`)
         self.package_rewrites: Callable[[list[str]], bool | None] = _unknown
+        self.builds_checked = False  # the job builds only to see the build pass
 
     # ---- results -------------------------------------------------------
 
@@ -503,8 +509,7 @@ class Walker:
         check = gatecmd.judge(
             words, self.context, self.capturing > 0, serving=self.serving
         )
-        if (check is None or check.strength != "named") and self.package_checks(words):
-            check = self.package_check(words) or check
+        check = self.by_package(words, check)
         if self.context:
             self.lost_by_mode(node, words, check)
         if check is None or (
@@ -567,6 +572,21 @@ class Walker:
         )
         self.checks.append(gate)
         return gate
+
+    def by_package(
+        self, words: list[str], check: gatecmd.Check | None
+    ) -> gatecmd.Check | None:
+        """Judge ``npm run NAME`` by its package script where its name did not.
+
+        In a job that builds only to see the build pass (nothing it builds
+        is used), a script named for building is a check where the step
+        checks, as the build tool it runs would be.
+        """
+        if (check is None or check.strength != "named") and self.package_checks(words):
+            check = self.package_check(words) or check
+        if check is None and self.builds_checked and gatecmd.runs_build_script(words):
+            check = gatecmd.Check("context", gatecmd.gate_key(words))
+        return check
 
     def package_check(self, words: list[str]) -> gatecmd.Check | None:
         """``npm run lint`` running ``eslint src``: a check by the tool it runs.
@@ -644,6 +664,8 @@ class Walker:
         step = self.context.split(" / ", 1)[0]
         if self.rewrites_caught or not _CHECK_MEANT.search(step):
             return
+        if _FIX_MEANT.search(step):
+            return  # `make lint-fix`: named for fixing as much as for checking
         if packaged and not self.package_rewrites(words):
             return
         gate = Gate(node.start_point[0], short(node, self.source), "format")
@@ -748,6 +770,7 @@ class Walker:
         inner.package_checks = self.package_checks
         inner.package_stub = self.package_stub
         inner.config_checks = self.config_checks
+        inner.builds_checked = self.builds_checked
         inner.depth = self.depth
         flow = inner.last_flow(parse.parse(script))
         return inner.result, flow, inner.gates

@@ -63,6 +63,7 @@ def audit_script(
     config_checks: frozenset[str] = frozenset(),
     package_stub: Callable[[list[str]], str] | None = None,
     rewrites: tuple[bool, Callable[[list[str]], bool | None] | None] = (False, None),
+    builds_checked: bool = False,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
@@ -73,7 +74,8 @@ def audit_script(
     ``config_checks``: formatters the project's configuration makes check;
     ``package_stub``: the script, when it is a stub of a check (``echo skip``);
     ``rewrites``: whether the job commits or reads the tree after a
-    formatter's rewrite, and whether ``npm run NAME`` only formats.
+    formatter's rewrite, and whether ``npm run NAME`` only formats;
+    ``builds_checked``: the job builds only to see the build pass.
     """
     try:
         root = parse.parse(script)
@@ -81,6 +83,7 @@ def audit_script(
         walker.fixing = fixing
         walker.config_checks = config_checks
         walker.rewrites_caught = rewrites[0]
+        walker.builds_checked = builds_checked
         _know_packages(walker, package_fixes, package_checks, package_stub, rewrites[1])
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
