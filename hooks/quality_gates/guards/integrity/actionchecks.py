@@ -53,6 +53,9 @@ class ActionSpec:
     # the major version from which this holds: lychee-action v1 failed on an
     # empty run whatever `fail` said (its `failIfEmpty` forced it, #251)
     since: int = 0
+    # the input naming a config file the scanner reads its threshold from
+    # (trivy-action's `trivy-config`), and the scanner (``scannerthresholds``)
+    config: tuple[str, ...] = ()
 
 
 _REVIEWDOG = ActionSpec(
@@ -69,9 +72,11 @@ _ZAP = ActionSpec(
     (FailInput("fail_action", _FALSE, "false"),),
 )
 KNOWN: dict[str, ActionSpec] = {
+    # `trivy-config: trivy.yaml` makes trivy read `exit-code:` there
     "aquasecurity/trivy-action": ActionSpec(
         "trivy-action exits 0 on findings unless `exit-code` is set (default 0)",
         (FailInput("exit-code", frozenset(("0",)), "0"),),
+        config=("trivy-config", "trivy"),
     ),
     "bridgecrewio/checkov-action": ActionSpec(
         "checkov-action's `soft_fail: true` makes checkov exit 0 on failed checks",

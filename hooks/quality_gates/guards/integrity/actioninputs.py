@@ -40,6 +40,9 @@ class InputScript:
     # whether a gate it runs makes the step a gate (not for a formatter's
     # options, which the action's own rule judges: ``_runs_a_checker``)
     gates: bool = True
+    # whether a command is a check by its own name only, not by the step's
+    # (a remote deploy script: its service restarts are no checks)
+    by_name_only: bool = False
 
     def script(self, text: str) -> str:
         """Return the script the action runs for input ``text``."""
@@ -87,7 +90,20 @@ KNOWN: dict[str, dict[str, InputScript]] = {
             False,
         )
     },
+    # drone-ssh runs `script` in the remote user's shell, no errexit: the
+    # last command decides (issue #359); `script_stop: true` (v0.x) stops at
+    # the first failing line, an input v1.2 dropped (#367: add `set -e`)
+    "appleboy/ssh-action": {
+        "script": InputScript(
+            dataclasses.replace(SH_C, label="the remote shell"),
+            "appleboy/ssh-action runs it in the remote user's shell, without `-e`",
+            by_name_only=True,
+        )
+    },
 }
+# `script_stop: true` on appleboy/ssh-action: read as errexit (whatever the
+# version: a later one ignores it, and the script is then judged kindly)
+_STOPS = {"appleboy/ssh-action": ("script_stop", "script")}
 # Inputs that turn an action's failure into success.
 SWALLOWS = {"nick-fields/retry": "continue_on_error"}
 # An input whose own name says the action passes whatever fails (any action).
@@ -117,6 +133,25 @@ CIBW = InputScript(
 
 _EXPANDED = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
 _HANDED = re.compile(r"\b(?:(?:ba)?sh\s+(?:-\w+\s+)*-\w*c|eval)\s+[\"']?\$\{?(\w+)")
+
+
+def for_step(
+    name: str, specs: dict[str, InputScript], given: dict[str, str]
+) -> dict[str, InputScript]:
+    """Return ``specs`` as the step's inputs set them (``script_stop: true``)."""
+    stop = _STOPS.get(name)
+    if stop is None or given.get(stop[0], "").strip().lower() != "true":
+        return specs
+    spec = specs[stop[1]]
+    stopped = InputScript(
+        dataclasses.replace(spec.shell, errexit=True),
+        spec.runner,
+        spec.before,
+        spec.after,
+        spec.gates,
+        spec.by_name_only,
+    )
+    return {**specs, stop[1]: stopped}
 
 
 def action_name(uses: str) -> str:

@@ -19,6 +19,7 @@ from quality_gates.guards.integrity import (
     noxfiles,
     precommit,
     repotwins,
+    scannerthresholds,
     workflows,
 )
 from quality_gates.guards.integrity.ignored import ignored_sections
@@ -152,7 +153,8 @@ def _script_files(root: Path, audit: Audit) -> None:
             audit.findings.append(finding("QG109", name, text.line, detail))
         elif audit_file is makefiles.audit:
             runs = _make_runs(root, audit, text.text)
-            found = makefiles.audit(text.text, runs, formatchecks.read(root))
+            checking = formatchecks.read(root) | scannerthresholds.from_files(root)
+            found = makefiles.audit(text.text, runs, checking)
             audit.findings += [dataclasses.replace(f, path=name) for f in found]
         else:
             found = audit_file(text.text)
@@ -177,7 +179,7 @@ def run(root: Path) -> Audit:
     audit.findings += broken
     audit.findings += shadowing(configs)
     audit.findings += ignored_sections(configs)
-    audit.findings += tox_commands(configs)
+    audit.findings += tox_commands(configs, formatchecks.read(root))
     audit.findings += flake8plugins.plugin_codes(root, configs, precommit_root)
     audit.findings += mypyconfig.ignored_errors(configs)
     audit.findings += cibwconfig.test_commands(configs)

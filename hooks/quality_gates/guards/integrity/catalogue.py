@@ -206,13 +206,16 @@ FIXERS = frozenset(
 # Fixers whose own flags make them check, instead of the ones above: ``shfmt
 # -d`` fails with the diff; ``clang-format --dry-run --Werror`` fails on what
 # it would change; ``djlint --check`` or ``--lint``, not ``--reformat``;
-# ``gofmt`` exits 0 whatever ``-l`` or ``-d`` print: a check only where its
-# output is tested (``test -z "$(gofmt -l .)"``).
+# ``autopep8 --exit-code`` exits 2 on a change; ``gofmt`` exits 0 whatever
+# ``-l`` or ``-d`` print: a check only where its output is tested
+# (``test -z "$(gofmt -l .)"``).
 FIXER_OWN_CHECK_FLAGS: dict[str, frozenset[str]] = {
     "shfmt": frozenset(("-d", "--diff")),
     "clang-format": frozenset(("--Werror", "-Werror")),
     "djlint": frozenset(("--check", "--lint")),
     "autoflake": frozenset(("--check", "-c", "--check-diff")),
+    # autopep8 exits 2 on a change with --exit-code (--diff or --in-place)
+    "autopep8": frozenset(("--exit-code",)),
     "gofmt": frozenset(),
 }
 # pre-commit hooks that only rewrite files: their one failure is "I changed a

@@ -239,6 +239,8 @@ def _in_container(tokens: list[str]) -> list[str]:
     head = _head(inner[0]) if inner else ""
     if _SHELLS.match(head) or _INTERPRETERS.match(head) or named(inner) is True:
         return inner
+    if head == "script":  # util-linux `script -c TEXT`: a script, walked as one
+        return inner
     return tokens
 
 
@@ -255,9 +257,16 @@ def _drop_runner_options(tokens: list[str]) -> list[str]:
 
 
 # Formatters whose ``--diff`` prints the change, writes nothing and exits 0:
-# only a check flag (``--check``, ``--check-only``) fails.  Not autopep8: its
-# ``exit-code = true`` in [tool.autopep8] makes ``--diff`` fail (yt-dlp).
-_DIFF_ONLY = frozenset(("black", "isort"))
+# only a check flag (``--check``, ``--check-only``; autopep8's ``--exit-code``)
+# fails.  Their configuration may check instead (``formatchecks``): black's
+# ``check = true``, autopep8's ``exit-code = true``.
+_DIFF_ONLY = frozenset(("black", "isort", "autopep8"))
+_DIFF_FLAGS = {"autopep8": frozenset(("--diff", "-d"))}
+# autopep8 is one module run as a script too (``./autopep8.py --diff``)
+_DIFF_ONLY_SCRIPTS = {"autopep8.py": "autopep8"}
+# autopep8 told where its configuration is (not judged) or to read none
+_OWN_CONFIG = frozenset(("--global-config",))
+_NO_CONFIG = frozenset(("--ignore-local-config",))
 
 
 def shows_diff_only(tokens: list[str], checking: frozenset[str] = frozenset()) -> bool:
@@ -266,13 +275,21 @@ def shows_diff_only(tokens: list[str], checking: frozenset[str] = frozenset()) -
     It changes no file and exits 0 whatever it would change, so where a
     check is meant (a lint env or step) the check cannot fail.  Not a
     formatter its configuration makes check (``checking``: black under
-    ``check = true`` in ``[tool.black]``, ``formatchecks``).
+    ``check = true`` in ``[tool.black]``, ``formatchecks``), unless told to
+    read none of it (autopep8's ``--ignore-local-config``).
     """
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) not in _DIFF_ONLY - checking:
+    head = _head(tokens[0]) if tokens else ""
+    head = _DIFF_ONLY_SCRIPTS.get(head, head)
+    if head not in _DIFF_ONLY:
         return False
     args = tokens[1:]
-    return "--diff" in args and not any(a in cat.FIXER_CHECK_FLAGS for a in args)
+    options = {a.split("=", 1)[0] for a in args}
+    if head in checking and not options & _NO_CONFIG or options & _OWN_CONFIG:
+        return False
+    checks = cat.FIXER_OWN_CHECK_FLAGS.get(head, cat.FIXER_CHECK_FLAGS)
+    shows = _DIFF_FLAGS.get(head, frozenset(("--diff",)))
+    return bool(options & shows) and not options & checks
 
 
 _STYLE = re.compile(r"(?i)style|quality|pep8|flake")
@@ -750,6 +767,7 @@ def named(tokens: list[str]) -> bool | None:
     if not tokens:
         return False
     head, args = _head(tokens[0]), tokens[1:]
+    head = _DIFF_ONLY_SCRIPTS.get(head, head)  # `./autopep8.py`: autopep8
     if _asks_for_help(args):
         return False
     if head in _CONTAINERS:

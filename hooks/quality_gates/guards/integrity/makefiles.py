@@ -19,7 +19,12 @@ import re
 
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import catalogue as cat
-from quality_gates.guards.integrity import consumers, gatecmd, makevars
+from quality_gates.guards.integrity import (
+    consumers,
+    gatecmd,
+    makevars,
+    scannerthresholds,
+)
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.guards.integrity.shell.records import Shell
@@ -127,12 +132,20 @@ def _shell(text: str) -> Shell | None:
 _OPTION_NAMES = frozenset(("errexit", "pipefail", "nounset"))
 
 
-def _ignored(recipe: Recipe) -> list[tuple[str, str, str]]:
-    """Report a ``-`` line that runs a gate: make goes on whatever it returns."""
+def _ignored(
+    recipe: Recipe, checking: frozenset[str] = frozenset()
+) -> list[tuple[str, str, str]]:
+    """Report a ``-`` line that runs a gate: make goes on whatever it returns.
+
+    ``checking``: the scanners whose config file sets their threshold.
+    """
     if "-" not in recipe.prefix:
         return []
     context = gatecmd.target_context(recipe.target)
-    check = gatecmd.judge(recipe.command.split(), context)
+    words = recipe.command.split()
+    check = gatecmd.judge(words, context)
+    if scannerthresholds.configured(words, {}, checking):
+        check = gatecmd.Check("named", gatecmd.gate_key(words))
     if check is None:
         return []
     why = (
@@ -275,7 +288,7 @@ def audit(
     found: list[Finding] = []
     for recipe in every:
         unreached = _why_unreached(recipe.target, runs)
-        for rule, detail, why in _ignored(recipe):
+        for rule, detail, why in _ignored(recipe, checking):
             found.append(finding(rule, PATH, recipe.line, detail, why or unreached))
         found += _fail_off(recipe)
         context = gatecmd.target_context(recipe.target)

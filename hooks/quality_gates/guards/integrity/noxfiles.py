@@ -2,8 +2,11 @@
 
 ``session.run("pytest", success_codes=[0, 1])`` makes nox treat a failing
 test run as a success, and ``try: session.run("mypy", ...) except
-CommandFailed: pass`` (or ``except Exception``) swallows it.  The file is
-read as Python (``ast``), never imported or run.
+CommandFailed: pass`` (or ``except Exception``) swallows it.  A session named
+or documented for checking (``def secrets``: "Check for accidentally
+committed secrets") that runs ``detect-secrets scan``, which exits 0 whatever
+it finds, and nothing after it that judges the baseline, cannot fail: a note,
+as for a step.  The file is read as Python (``ast``), never imported or run.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import ast
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import gatecmd
 from quality_gates.guards.integrity.rules import finding
+from quality_gates.guards.integrity.shell import records_only
 
 PATH = "noxfile.py"
 _RUNS = frozenset(("run", "run_always"))
@@ -26,16 +30,45 @@ def _words(call: ast.Call) -> list[str]:
     ]
 
 
-def _session_runs(node: ast.AST) -> list[ast.Call]:
-    """``session.run(...)`` calls of gates under ``node``."""
+def _session_runs(node: ast.AST, gates: bool = True) -> list[ast.Call]:
+    """``session.run(...)`` calls under ``node`` (of gates only, by default)."""
     return [
         call
         for call in ast.walk(node)
         if isinstance(call, ast.Call)
         and isinstance(call.func, ast.Attribute)
         and call.func.attr in _RUNS
-        and gatecmd.named_gate(_words(call))
+        and (not gates or gatecmd.named_gate(_words(call)))
     ]
+
+
+_RECORDS_WHY = (
+    "`scan` is how a baseline is made too; the session's name is the only "
+    "sign that a failing check was meant"
+)
+
+
+def _recorded(tree: ast.Module) -> list[Finding]:
+    """QG106 notes: ``detect-secrets scan`` in a session named for checking."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        said = (ast.get_docstring(node) or "").strip().split("\n", 1)[0]
+        if not gatecmd.checking_context(said or node.name, node.name):
+            continue
+        runs = sorted(_session_runs(node, gates=False), key=lambda c: c.lineno)
+        for index, call in enumerate(runs):
+            words = gatecmd.strip_wrappers(_words(call))
+            later = " ".join(" ".join(_words(c)) for c in runs[index + 1 :])
+            if records_only.records(words) and not records_only.judged(later):
+                detail = (
+                    f"session `{node.name}`: `{' '.join(_words(call))}` records the "
+                    "secrets it finds and exits 0 whatever it finds, and nothing "
+                    "after it judges the baseline"
+                )
+                found.append(finding("QG106", PATH, call.lineno, detail, _RECORDS_WHY))
+    return found
 
 
 def _accepts_failure(call: ast.Call) -> bool:
@@ -87,4 +120,4 @@ def audit(text: str) -> list[Finding]:
                         "`except` swallows its failure"
                     )
                     found.append(finding("QG101", PATH, call.lineno, detail))
-    return found
+    return found + _recorded(tree)

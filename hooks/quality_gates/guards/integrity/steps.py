@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from pathlib import Path
 
 import yaml
 from quality_gates import yamlnodes
@@ -31,6 +32,7 @@ from quality_gates.guards.integrity import (
     packagescripts,
     place,
     refused,
+    scannerthresholds,
     testreports,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
@@ -144,14 +146,29 @@ def documented(
     spec: actionchecks.ActionSpec,
     step: yaml.Node | None,
     env: dict[str, str] | None = None,
+    root: Path | None = None,
 ) -> actionchecks.Decision | None:
-    """Decide from an action's documentation whether it fails (None: unknown)."""
+    """Decide from an action's documentation whether it fails (None: unknown).
+
+    A scanner action pointed at a config file of the project (``root``)
+    that sets its threshold fails where no input says otherwise.
+    """
     given = _literals(value(step, "with"))
     env = {**(env or {}), **_literals(value(step, "env"))}
-    return actionchecks.decide(spec, given, env)
+    decision = actionchecks.decide(spec, given, env)
+    if decision is None or decision.fails or not spec.config or root is None:
+        return decision
+    key, scanner = spec.config
+    if any(item.name in given for item in spec.inputs) or not given.get(key):
+        return decision
+    if scannerthresholds.file_fails(root, given[key], scanner):
+        return actionchecks.Decision(True, ())
+    return decision
 
 
-def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
+def gate_action(
+    uses: str, step: yaml.Node | None = None, root: Path | None = None
+) -> bool:
     """Tell whether an action checks: its name says so, and it can fail.
 
     An action whose documentation says when it fails (``actionchecks``) is a
@@ -161,7 +178,7 @@ def gate_action(uses: str, step: yaml.Node | None = None) -> bool:
     name = uses.split("@")[0]
     spec = actionchecks.spec_of(uses)
     if spec is not None:
-        decision = documented(spec, step)
+        decision = documented(spec, step, root=root)
         return decision is None or decision.fails
     if _MOVES.search(name.split("/", 1)[-1]):
         return False
@@ -300,7 +317,10 @@ class Auditor:
         self.local = local or {}
         self.gating = gating
         self.packages = packages or PackageScripts(None)
-        self.config_checks = formatchecks.read(self.packages.root)
+        root = self.packages.root
+        self.config_checks = formatchecks.read(root) | scannerthresholds.from_files(
+            root
+        )
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.pending: list[Pending] = []
@@ -384,7 +404,7 @@ class Auditor:
         """Find inputs set to a value with which a documented action passes."""
         envs = [value(step, "env"), *reversed(job.env)]
         env = {k: v for node in reversed(envs) for k, v in _literals(node).items()}
-        decision = documented(spec, step, env)
+        decision = documented(spec, step, env, self.packages.root)
         if decision is None:
             return []
         found = []
@@ -406,7 +426,7 @@ class Auditor:
         Given alone (``ruff-action`` with ``args: --version``) it is the
         query itself: the action only installs the checker.
         """
-        if not gate_action(uses, step):
+        if not gate_action(uses, step, self.packages.root):
             return
         for key, (key_node, node) in mapping(value(step, "with")).items():
             words = (scalar(node) or "").split() if key in _OPTION_INPUTS else []
@@ -422,9 +442,10 @@ class Auditor:
         """Audit the inputs (and environment) an action runs as scripts."""
         uses = scalar(value(step, "uses")) or ""
         name = actioninputs.action_name(uses)
-        specs = dict(actioninputs.KNOWN.get(name, {}))
+        given = _literals(value(step, "with"))
+        specs = actioninputs.for_step(name, actioninputs.KNOWN.get(name, {}), given)
         if uses.startswith("./"):
-            specs.update(self.local.get(actioninputs.local_key(name), {}))
+            specs = {**specs, **self.local.get(actioninputs.local_key(name), {})}
         context = gatecmd.checking_context(scalar(value(step, "name")) or "", job.name)
         runs = False
         for key, (_, node) in mapping(value(step, "with")).items():
@@ -451,7 +472,10 @@ class Auditor:
                 )
                 or runs
             )
-        if runs or (name not in actioninputs.SWALLOWS and gate_action(uses, step)):
+        if runs or (
+            name not in actioninputs.SWALLOWS
+            and gate_action(uses, step, self.packages.root)
+        ):
             self.swallowed_by_input(step, name, where)
         return runs
 
@@ -470,7 +494,9 @@ class Auditor:
     ) -> bool:
         """Audit one input as the script the action makes of it."""
         audit = script_audit.audit_script(
-            spec.script(text), runs_with=spec.shell, context=context
+            spec.script(text),
+            runs_with=spec.shell,
+            context="" if spec.by_name_only else context,
         )
         for hit in audit.hits:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
@@ -522,7 +548,9 @@ class Auditor:
                 script.job, script.index = job.key, index
                 scripts.append(script)
             uses = scalar(value(step, "uses")) or ""
-            runs = bool(script and script.audit.gates) or gate_action(uses, step)
+            runs = bool(script and script.audit.gates) or gate_action(
+                uses, step, self.packages.root
+            )
             runs = runs or runs_inputs or self.runs_local_gate(uses)
             fails = not runs and _fails_on_purpose(step, job)
             runs = runs or fails
@@ -585,7 +613,9 @@ class Auditor:
         else:
             workdir = _workdir(step, job)
             last = job.build_check == line_of(node)
-            audit = self.shell_audit(script, resolved, context, demoted, workdir, last)
+            audit = self.shell_audit(
+                script, resolved, context, demoted, workdir, last, _env_of(step, job)
+            )
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
                 audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
@@ -601,6 +631,7 @@ class Auditor:
         demoted: str,
         workdir: str,
         builds_checked: bool = False,
+        env: dict[str, str] | None = None,
     ) -> script_audit.ScriptAudit:
         """Audit a POSIX shell script, with the package scripts of ``workdir``."""
         return script_audit.audit_script(
@@ -618,6 +649,7 @@ class Auditor:
                 functools.partial(self.packages.fixes, workdir, formats=True),
             ),
             builds_checked=builds_checked,
+            env=env,
         )
 
     def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:
@@ -1035,6 +1067,13 @@ def _workdir(step: yaml.Node, job: JobContext) -> str:
 def _envs(step: yaml.Node, job: JobContext) -> list[yaml.Node | None]:
     """Return the ``env:`` blocks a step sees, nearest first (step, job, workflow)."""
     return [value(step, "env"), *reversed(job.env)]
+
+
+def _env_of(step: yaml.Node, job: JobContext) -> dict[str, str]:
+    """Return the environment a step's script sees: the nearest ``env:`` wins."""
+    return {
+        k: v for node in reversed(_envs(step, job)) for k, v in _literals(node).items()
+    }
 
 
 def _output_input(step: yaml.Node) -> tuple[str, ...]:

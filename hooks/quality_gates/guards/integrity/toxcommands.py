@@ -138,14 +138,19 @@ def _runs(ini: Ini, section: str, own: list[str]) -> list[str]:
     ]
 
 
-def tox_commands(c: Configs) -> list[Finding]:
-    """Every testenv's commands, and ``ignore_outcome`` on an env that runs gates."""
+def tox_commands(c: Configs, checking: frozenset[str] | None = None) -> list[Finding]:
+    """Every testenv's commands, and ``ignore_outcome`` on an env that runs gates.
+
+    ``checking``: the formatters the project's configuration makes check
+    (``formatchecks.read``); by default, those of ``pyproject.toml``.
+    """
     ini = c.ini.get(PATH)
     if ini is None:
         return []
     lines = c.texts.get(PATH, "").splitlines()
     out: list[Finding] = []
-    checking = formatchecks.from_pyproject(c.toml.get("pyproject.toml", {}))
+    if checking is None:
+        checking = formatchecks.from_pyproject(c.toml.get("pyproject.toml", {}))
     for section in ini.sections:
         if not section.startswith("testenv"):
             continue

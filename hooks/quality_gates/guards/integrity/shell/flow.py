@@ -34,7 +34,13 @@ import dataclasses
 import re
 from typing import Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, mentions, rules, skipped_tests
+from quality_gates.guards.integrity import (
+    gatecmd,
+    mentions,
+    rules,
+    scannerthresholds,
+    skipped_tests,
+)
 from quality_gates.guards.integrity.shell import (
     failure_sinks,
     flags,
@@ -42,6 +48,7 @@ from quality_gates.guards.integrity.shell import (
     log_reads,
     masked,
     parse,
+    passed_scripts,
     records_only,
     report_readers,
     reruns,
@@ -157,7 +164,9 @@ class Walker:
         self.package_checks: Callable[[list[str]], bool] = _checks_nothing
         # ... and whether it is a stub of a check (`lint: echo skip`)
         self.package_stub: Callable[[list[str]], str] = _no_stub
-        self.config_checks: frozenset[str] = frozenset()  # `check = true` formatters
+        # formatters (`check = true`), scanners (`exit-code: 1`) configured to
+        self.config_checks: frozenset[str] = frozenset()
+        self.env: dict[str, str] = {}  # the step's `env:`, as literals
         # the job commits what changed or reads the tree (`git diff --exit-code`)
         self.rewrites_caught = False
         # `npm run NAME` whose script only formats (`prettier --write`)
@@ -506,10 +515,7 @@ class Walker:
         nested = self.nested(node, words)
         if nested is not None:
             return self._wrap(nested, errexit)
-        check = gatecmd.judge(
-            words, self.context, self.capturing > 0, serving=self.serving
-        )
-        check = self.by_package(words, check)
+        check = self.by_package(words, self.configured_scan(words))
         if self.context:
             self.lost_by_mode(node, words, check)
         if check is None or (
@@ -521,6 +527,20 @@ class Walker:
         if self.fixing and gatecmd.runs_fixer_hook(words):
             return Flow()  # a fixer hook whose rewrite the job commits
         return self._wrap([self.gate(node, words, check)], errexit)
+
+    def configured_scan(self, words: list[str]) -> gatecmd.Check | None:
+        """Judge a command; ``trivy fs .`` under ``TRIVY_EXIT_CODE: 1`` checks.
+
+        So does a scan whose config file (``trivy.yaml``) sets the threshold.
+        """
+        capturing = self.capturing > 0
+        check = gatecmd.judge(words, self.context, capturing, serving=self.serving)
+        if check is not None and check.strength == "named":
+            return check
+        env = {**self.env, **self.values}
+        if scannerthresholds.configured(words, env, self.config_checks):
+            return gatecmd.Check("named", gatecmd.gate_key(words))
+        return check
 
     def packaged(self, node: Node, words: list[str]) -> bool:
         """Judge ``npm run NAME`` whose package script only fixes or echoes."""
@@ -745,6 +765,9 @@ class Walker:
             or inner_scripts.eval_text(node, words, self.walk_inner, self.state)
             or inner_scripts.python_c(node, words, self.source)
             or inner_scripts.find_exec(node, words, self.source, self.context)
+            or passed_scripts.passed(
+                node, words, self.walk_inner, self.source, self.walk_by_name
+            )
             or inner_scripts.script_c(node, words, self.source)
         )
         if found is None:
@@ -760,9 +783,16 @@ class Walker:
             self.hit("QG117", gate, detail)
         return found.carriers
 
-    def walk_inner(self, script: str, shell: Shell) -> tuple[Result, Flow, int]:
-        """Walk a nested script with its own shell options."""
-        inner = Walker(shell, self.context, script, self.place)
+    def walk_by_name(self, script: str, shell: Shell) -> tuple[Result, Flow, int]:
+        """Walk a nested script whose commands check by their own name only."""
+        return self.walk_inner(script, shell, context="")
+
+    def walk_inner(
+        self, script: str, shell: Shell, context: str | None = None
+    ) -> tuple[Result, Flow, int]:
+        """Walk a nested script with its own shell options (and ``context``)."""
+        given = self.context if context is None else context
+        inner = Walker(shell, given, script, self.place)
         inner.fixing = self.fixing
         inner.package_fixes = self.package_fixes
         inner.package_rewrites = self.package_rewrites
@@ -817,9 +847,13 @@ class Walker:
         """
         last = self.part(parts[-1], len(parts) > 1)
         teed, passed = self.teed_and_read(parts[-1], node)
-        teed = teed or _greps(parts[-1], negated)
-        written = self.piped_to(parts[-1], node)
         judged = self.inverted and not negated and _greps(parts[-1], True)
+        # `P | grep -q X` carries P's failure (no output, no match), unless a
+        # match is what fails: then P failing reads as the pattern's absence,
+        # noted where P's errors go to /dev/null and the failure leaves no trace.
+        silent = judged and _errors_hidden(parts[0])
+        teed = teed or (_greps(parts[-1], negated) and not silent)
+        written = self.piped_to(parts[-1], node)
         for index, part in enumerate(parts[:-1]):
             lost = self.part(part, True)
             if judged and not lost and index == 0 and not self.state.pipefail:
@@ -1329,6 +1363,20 @@ def _part_words(part: Node) -> list[str]:
     if body is None or body.type != "command":
         return []
     return parse.words(body)
+
+
+def _errors_hidden(part: Node) -> bool:
+    """``P 2>/dev/null``: the command's error messages are thrown away."""
+    if part.type != "redirected_statement":
+        return False
+    return any(
+        _HIDDEN.fullmatch(child.text.decode(errors="replace").replace(" ", ""))
+        for child in part.children
+        if child.type == "file_redirect" and child.text is not None
+    )
+
+
+_HIDDEN = re.compile(r"2>>?/dev/null|2>&-")
 
 
 def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:

@@ -38,6 +38,11 @@ def baseline(words: list[str]) -> str:
     return given[0] if given else ""
 
 
+def judged(after: str) -> bool:
+    """Tell whether commands ``after`` a scan judge its baseline (``git diff``)."""
+    return bool(_JUDGED.search(after))
+
+
 def read_later(node: Node, source: bytes, files: tuple[str, ...]) -> bool:
     """Tell whether what the scan recorded is read after it.
 

@@ -64,6 +64,7 @@ def audit_script(
     package_stub: Callable[[list[str]], str] | None = None,
     rewrites: tuple[bool, Callable[[list[str]], bool | None] | None] = (False, None),
     builds_checked: bool = False,
+    env: dict[str, str] | None = None,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
 
@@ -71,7 +72,8 @@ def audit_script(
     ``fixing``: the job commits what its steps changed; ``package_fixes``:
     whether ``npm run NAME`` runs a package script that only fixes;
     ``package_checks``: whether it runs a checker by name (``tsc -p ./``);
-    ``config_checks``: formatters the project's configuration makes check;
+    ``config_checks``: formatters and scanners the project's configuration
+    makes check; ``env``: the step's environment (``TRIVY_EXIT_CODE``);
     ``package_stub``: the script, when it is a stub of a check (``echo skip``);
     ``rewrites``: whether the job commits or reads the tree after a
     formatter's rewrite, and whether ``npm run NAME`` only formats;
@@ -82,6 +84,7 @@ def audit_script(
         walker = Walker(runs_with, context, script, place)
         walker.fixing = fixing
         walker.config_checks = config_checks
+        walker.env = dict(env or {})
         walker.rewrites_caught = rewrites[0]
         walker.builds_checked = builds_checked
         _know_packages(walker, package_fixes, package_checks, package_stub, rewrites[1])
