@@ -82,11 +82,9 @@ def audit_script(
     try:
         root = parse.parse(script)
         walker = Walker(runs_with, context, script, place)
-        walker.fixing = fixing
-        walker.config_checks = config_checks
-        walker.env = dict(env or {})
+        walker.fixing, walker.builds_checked = fixing, builds_checked
+        walker.config_checks, walker.env = config_checks, dict(env or {})
         walker.rewrites_caught = rewrites[0]
-        walker.builds_checked = builds_checked
         _know_packages(walker, package_fixes, package_checks, package_stub, rewrites[1])
         result = walker.program(root)
     except (parse.ParseFailure, RecursionError) as exc:
