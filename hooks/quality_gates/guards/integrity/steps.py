@@ -552,12 +552,7 @@ class Auditor:
                 script.job, script.index = job.key, index
                 scripts.append(script)
             uses = scalar(value(step, "uses")) or ""
-            runs = bool(script and script.audit.gates) or gate_action(
-                uses, step, self.packages.root
-            )
-            runs = runs or runs_inputs or self.runs_local_gate(uses)
-            fails = not runs and _fails_on_purpose(step, job)
-            runs = runs or fails
+            runs, fails = self.runs_gate(step, job, script, uses, runs_inputs)
             gates = gates or runs
             if runs:
                 gate = _gate_step(step, where, index, script, uses, runs_inputs, fails)
@@ -571,6 +566,22 @@ class Auditor:
                 )
         self.close_job(job, scripts, continued)
         return gates
+
+    def runs_gate(
+        self,
+        step: yaml.Node,
+        job: JobContext,
+        script: _Script | None,
+        uses: str,
+        runs_inputs: bool,
+    ) -> tuple[bool, bool]:
+        """Whether a step runs a gate, and whether only by failing on purpose."""
+        runs = bool(script and script.audit.gates) or gate_action(
+            uses, step, self.packages.root
+        )
+        runs = runs or runs_inputs or self.runs_local_gate(uses)
+        fails = not runs and _fails_on_purpose(step, job)
+        return runs or fails, fails
 
     def close_job(
         self, job: JobContext, scripts: list[_Script], continued: list[_Continued]
