@@ -230,10 +230,13 @@ CASES = [
         id="report-only",
     ),
     pytest.param(
-        step("ruff check --fix . || true\nruff format .\nblack . || true\nisort ."),
+        step(
+            "ruff check --fix . || true\nruff format .\nblack . || true\nisort .",
+            name="Fix style",
+        ),
         None,
         "",
-        id="fixers",
+        id="fixers",  # named `check`, the rewrites would lose it (model_ad)
     ),
     pytest.param(
         step("black --check . || true"), "QG101", "black --check", id="black-check"

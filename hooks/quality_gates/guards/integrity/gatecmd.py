@@ -41,6 +41,8 @@ SETUP_STEP = re.compile(
     r"update|bump|release|free|remove|delete|dump|debug|inspect|list|"
     r"decrypt|encrypt|accept\b|enable\b|seed|migrate|populate|init\b|initiali[sz]e|"
     r"drop|destroy|purge|prune|tear ?down|"
+    # running the database migrations a later step tests against
+    r"(run|apply|execute)\s+(the\s+)?((db|database)\s+)?migrations?\s*$|"
     # verbs of unpacking or converting what a later step uses: `Decompress fonts`
     r"(de|un)?compress|unpack|extract|unzip|untar|"
     # verbs of changing files: `Modify documentation`, `Patch version`
@@ -882,7 +884,41 @@ def rewrites_only(tokens: list[str]) -> bool:
     head, args = _head(tokens[0]), tokens[1:]
     if head == "ruff":
         return _strip_options(args)[:1] == ["format"] and _fixer(head, args) is False
-    return head in cat.FIXERS and _fixer(head, args) is False and "--diff" not in args
+    return (
+        head in cat.FIXERS
+        and _fixer(head, args) is False
+        and "--diff" not in args
+        and _writes(head, args)
+    )
+
+
+# Formatters that print unless told to write in place: ``gofmt -l`` lists
+# the files it would change and ``gofmt -d`` shows the diff (both exit 0),
+# ``gofmt -w`` rewrites; ``shfmt -w`` and ``clang-format -i`` likewise.
+_IN_PLACE = {
+    "gofmt": frozenset(("-w",)),
+    "shfmt": frozenset(("-w", "--write")),
+    "clang-format": frozenset(("-i",)),
+}
+
+
+def _writes(head: str, args: list[str]) -> bool:
+    """Tell whether a formatter rewrites files (not one that only prints)."""
+    flags = _IN_PLACE.get(head)
+    return flags is None or any(a in flags for a in args)
+
+
+def lists_only(tokens: list[str]) -> bool:
+    """``gofmt -l .``: the files it would change, listed; ``-d``: the diff.
+
+    It changes no file and exits 0 whatever it prints: a check only where
+    its output is tested (``test -z "$(gofmt -l .)"``).
+    """
+    tokens = strip_wrappers(tokens)
+    if not tokens or _head(tokens[0]) != "gofmt":
+        return False
+    args = tokens[1:]
+    return not _writes("gofmt", args) and ("-l" in args or "-d" in args)
 
 
 def runs_fixer_hook(tokens: list[str]) -> bool:
@@ -1035,6 +1071,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return True
     if head in _CONTAINERS and _scanner_image(tokens[1:]):
         return True  # `docker run aquasec/trivy image app`: fails on errors only
+    if head == "make" and _setup_targets(tokens[1:]):
+        return False  # `$(MAKE) delete-cluster-data`: the target says it cleans
     if head in cat.PLUMBING or is_fixer(tokens):
         return head in _CONTAINERS and _container_verb(tokens[1:])[:1] in _CONTEXT_VERBS
     if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):
@@ -1046,6 +1084,18 @@ def context_gate(tokens: list[str], context: str) -> bool:
     if _SHELLS.match(head) and _base(_strip_options(tokens[1:])[0]) in cat.PLUMBING:
         return False  # `bash codacy final`: a shell running an uploader
     return not (_INTERPRETERS.match(head) and "pip" in tokens[1:3])
+
+
+def _setup_targets(args: list[str]) -> bool:
+    """``make delete-cluster-data``: make run for targets named for setup.
+
+    A sub-make is judged by the targets it runs, as a make target is by
+    its name: one that deletes, installs or starts checks nothing.
+    """
+    targets = [a for a in _strip_options(args) if "=" not in a]
+    return bool(targets) and all(
+        SETUP_STEP.match(t) or _ENDS_SETTING_UP.search(t) for t in targets
+    )
 
 
 def judge(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,9 @@ from quality_gates.guards.integrity import (
 from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import fails, finding
+from quality_gates.guards.integrity.shell import (
+    cmd,
+)
 from quality_gates.guards.integrity.shell import parse as shell_parse
 from quality_gates.guards.integrity.shell import (
     pwsh,
@@ -548,12 +552,7 @@ class Auditor:
                 script.job, script.index = job.key, index
                 scripts.append(script)
             uses = scalar(value(step, "uses")) or ""
-            runs = bool(script and script.audit.gates) or gate_action(
-                uses, step, self.packages.root
-            )
-            runs = runs or runs_inputs or self.runs_local_gate(uses)
-            fails = not runs and _fails_on_purpose(step, job)
-            runs = runs or fails
+            runs, fails = self.runs_gate(step, job, script, uses, runs_inputs)
             gates = gates or runs
             if runs:
                 gate = _gate_step(step, where, index, script, uses, runs_inputs, fails)
@@ -561,9 +560,28 @@ class Auditor:
                 self.never_runs(step, where, cells=cells)
                 checks = script.audit.checks if script is not None else ()
                 run = value(step, "run")
-                self.listed += refused.step_checks(self.lines, step, where, run, checks)
+                probe = fails and _remote_probe(step)
+                self.listed += refused.step_checks(
+                    self.lines, step, where, run, checks, probe
+                )
         self.close_job(job, scripts, continued)
         return gates
+
+    def runs_gate(
+        self,
+        step: yaml.Node,
+        job: JobContext,
+        script: _Script | None,
+        uses: str,
+        runs_inputs: bool,
+    ) -> tuple[bool, bool]:
+        """Whether a step runs a gate, and whether only by failing on purpose."""
+        runs = bool(script and script.audit.gates) or gate_action(
+            uses, step, self.packages.root
+        )
+        runs = runs or runs_inputs or self.runs_local_gate(uses)
+        fails = not runs and _fails_on_purpose(step, job)
+        return runs or fails, fails
 
     def close_job(
         self, job: JobContext, scripts: list[_Script], continued: list[_Continued]
@@ -596,20 +614,17 @@ class Auditor:
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
-        in_python = python_step.runs_python(kind)
-        if resolved is None and not (
-            in_python or step_shell.powershell(kind, job.runs_on, condition)
-        ):
+        other = _other_shell(kind, job.runs_on, condition)
+        if resolved is None and other is None:
             return None
         name = scalar(value(step, "name")) or ""
         context = _step_context(name, script, job)
         demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
-        if in_python:
-            hits, gates, named = python_step.audit(script, context, demoted)
+        if other is not None:
+            hits, gates, named = other(script, context, demoted)
             audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
         elif resolved is None:
-            hits, gates, named = pwsh.audit(script, context, demoted)
-            audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
+            return None
         else:
             workdir = _workdir(step, job)
             last = job.build_check == line_of(node)
@@ -984,6 +999,20 @@ def _observed(scripts: list[_Script]) -> set[str]:
     return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
 
 
+_Auditor = Callable[[str, str, str], tuple[list[Hit], int, int]]
+
+
+def _other_shell(kind: str | None, runs_on: str, condition: str) -> _Auditor | None:
+    """Return the audit of a step run by Python, cmd or PowerShell (None: bash)."""
+    if python_step.runs_python(kind):
+        return python_step.audit
+    if (kind or "").strip() == "cmd":
+        return cmd.audit
+    if step_shell.powershell(kind, runs_on, condition):
+        return pwsh.audit
+    return None
+
+
 def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
     """Return the PowerShell hits of a step some matrix cells run on Windows."""
     hits, _, _ = pwsh.audit(script, context, place)
@@ -1029,6 +1058,20 @@ def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
     return bool(context) and bool(_FAILS.search(script)) and not _only_prints(script)
 
 
+def _remote_probe(step: yaml.Node) -> bool:
+    """Tell a script that asks a remote URL (``curl https://erp.example.net``).
+
+    A step that fails on purpose after asking a deployed service tests
+    that service, plausibly not the change: a probe of what runs elsewhere.
+    A service the job started itself (``localhost``) is the change's.
+    """
+    return bool(_REMOTE_REQUEST.search(scalar(value(step, "run")) or ""))
+
+
+_REMOTE_REQUEST = re.compile(
+    r"(?i)\b(?:curl|wget|invoke-webrequest|invoke-restmethod)\b(?:[^\n;|&]|\\\n)*?"
+    r"https?://(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/'\"\s])"
+)
 _PRINTERS = frozenset(("echo", "printf", "exit", ":", "true"))
 
 

@@ -673,10 +673,13 @@ class Walker:
         ``gradle build -x test`` leaves the tests out.
         """
         bare = gatecmd.strip_wrappers(words)
-        if check is None and gatecmd.shows_diff_only(words, self.config_checks):
+        moded = check is None and not doomed(node)  # not on a path to `exit 1`
+        if moded and gatecmd.shows_diff_only(words, self.config_checks):
             self.diff_only(node, words)
-        if check is None and gatecmd.rewrites_only(words):
+        if moded and gatecmd.rewrites_only(words):
             self.rewrite_only(node, words)
+        if moded and gatecmd.lists_only(words):
+            self.lists_only(node, words)
         if records_only.records(bare):
             self.recorded(node, words, bare)
         if skipped_tests.excludes_tests(bare):
@@ -735,6 +738,23 @@ class Walker:
             "run the formatter in its check mode (`prettier --check`, `black "
             "--check`), or fail on `git diff --exit-code` after it"
         )
+        self.hit("QG106", gate, detail, fix=fix)
+
+    def lists_only(self, node: Node, words: list[str]) -> None:
+        """QG106 for ``gofmt -l .`` in a step named for checking.
+
+        It prints the files it would change and exits 0 whatever it
+        prints; where nothing tests its output, the check cannot fail.
+        """
+        step = self.context.split(" / ", 1)[0]
+        if not _CHECK_MEANT.search(step):
+            return
+        gate = Gate(node.start_point[0], short(node, self.source), "format")
+        detail = (
+            f"`{gate.text}` only prints what it would change and exits 0 "
+            "whatever it prints, and nothing tests its output"
+        )
+        fix = 'fail on its output: `test -z "$(gofmt -l .)"`'
         self.hit("QG106", gate, detail, fix=fix)
 
     def tests_left_out(self, node: Node, words: list[str]) -> None:
@@ -975,6 +995,7 @@ class Walker:
         status: list[Gate] = []
         for position, (op, item) in enumerate(zip(ops, items[1:]), start=1):
             last = position == len(items) - 1
+            rerun = len(self.checks) if op == "||" and pending else -1
             if op == "||":
                 if not pending and _EXPECTED.search(text(item)):
                     pending = self.expected_failure(items, ops, position)
@@ -986,11 +1007,22 @@ class Walker:
                 position,
                 lambda: self.statement(item, errexit if last else False),
             )
+            self.reruns(rerun, item)
             if last:
                 exits, status = flow.exits, pending + flow.status
             else:
                 pending = pending + flow.carriers()
         return Flow(exits=exits, status=status)
+
+    def reruns(self, before: int, fallback: Node) -> None:
+        """Drop the checks of a fallback that fails anyway: no check of their own.
+
+        In ``bandit -r src/ -f json || { bandit -r src/ -f txt; exit 1; }``
+        the second run starts only once the first has failed, and the step
+        fails whatever it finds: it shows the findings, it decides nothing.
+        """
+        if before >= 0 and verdict(fallback) is Verdict.FAILS:
+            del self.checks[before:]
 
     def first(self, item: Node, op: str, following: Node) -> Flow:
         """Walk the first item of a list: tested on the left of ``&&``.

@@ -147,22 +147,22 @@ def audit(script: str, context: str, place: str = "") -> tuple[list[Hit], int, i
         words = native(text)
         if not words:
             continue
-        if not (folder and _cmake_folder(words) == folder):
+        if not (folder and cmake_folder(words) == folder):
             hits += [_lost(hit, "QG104", f"then `{text[:60]}`") for hit in pending]
-        pending, folder = [], _cmake_folder(words)
+        pending, folder = [], cmake_folder(words)
         check = None if _asks_help(words) else gatecmd.judge(words, context)
         if check is None:
             continue
         gates += 1
         named += check.strength == "named"
-        pending = [_gate(line, text, check, place)]
+        pending = [gate_hit(line, text, check, place)]
     return hits, gates, named
 
 
 _CMAKE = frozenset(("cmake", "cmake.exe"))
 
 
-def _cmake_folder(words: list[str]) -> str:
+def cmake_folder(words: list[str]) -> str:
     """Return the build folder a ``cmake`` configure or build names ('' for none)."""
     if not words or re.split(r"[\\/]", words[0])[-1].lower() not in _CMAKE:
         return ""
@@ -180,7 +180,8 @@ def _folder(path: str) -> str:
     return path[2:] if path.startswith("./") else path
 
 
-def _gate(line: int, text: str, check: gatecmd.Check, place: str) -> Hit:
+def gate_hit(line: int, text: str, check: gatecmd.Check, place: str) -> Hit:
+    """Return the pending hit of a check, certain when it is named for checking."""
     certain = check.strength == "named" and not place
     why = place or (
         ""
