@@ -102,3 +102,27 @@ def test_cmake_redoing_a_failed_configure_or_build_keeps_it(tmp_path: Path) -> N
 def test_a_block_ends_the_reading(tmp_path: Path) -> None:
     text = _cmd_step("pytest -q\nif exist dist (\n  twine check dist/*\n)")
     assert _found(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # `^|` is an escaped pipe inside the value: `set` runs, no pipe
+        "set exclude=a-test\nset exclude=%exclude%^|b-join-node-test\nctest -E %exclude%",
+        # a `|` or `&` inside double quotes is text
+        'ctest -E "a-test|b-test" --output-on-failure',
+        'pytest -k "x & y" -q',
+        # an environment script and a `#` line (a failing program, no check)
+        "call vcvarsall.bat x64\n# For ORC\nset TZDIR=C:\\tz\nctest --test-dir build",
+    ],
+)
+def test_escaped_and_quoted_separators_and_setup_are_no_checks(
+    tmp_path: Path, script: str
+) -> None:
+    assert _found(tmp_path, _cmd_step(script)) == []
+
+
+def test_an_unescaped_pipe_still_loses_the_check(tmp_path: Path) -> None:
+    """Twin of the escaped pipe: ``pytest | findstr`` keeps findstr's status."""
+    text = _cmd_step('pytest -q "a|b" | findstr /v DEBUG')
+    assert _found(tmp_path, text) == [("QG104", CI, line_of(text, "pytest -q"), True)]

@@ -36,6 +36,8 @@ _BUILTINS = frozenset(
 )
 # In a `.cmd` file these reset ERRORLEVEL to 0 when they succeed.
 _RESETS = frozenset(("set", "path", "prompt", "assoc", "ftype", "dpath", "append"))
+# Scripts that set up a compiler's environment (`call vcvarsall.bat x64`).
+_SETS_UP = re.compile(r"vcvars|vsdevcmd|setenv")
 # Batch files: run without `call`, they replace the script and never return.
 _BATCH = frozenset(
     """npm npx yarn mvn mvnw gradle gradlew ng tsc eslint prettier jest vitest
@@ -105,7 +107,8 @@ def audit(script: str, context: str, place: str = "") -> tuple[list[Hit], int, i
             if stop.group(3) == "0":
                 hits += [_lost(hit, "QG103", "then `exit 0`") for hit in pending]
             return hits, gates, named
-        left, _, fallback = text.partition("||")
+        left, *rest = split(text, r"\|\|", limit=1)
+        fallback = rest[0] if rest else ""
         found, pending, fresh = _line(line, left, context, place, pending)
         hits += found
         gates += len(fresh)
@@ -128,10 +131,10 @@ def _line(
     """
     hits: list[Hit] = []
     fresh: list[Hit] = []
-    for command in re.split(r"(?<!&)&(?!&)", text):
+    for command in split(text, r"(?<!&)&(?!&)"):
         carry: list[Hit] = pending
         chained: list[Hit] = []
-        for part in (p.strip() for p in command.split("&&") if p.strip()):
+        for part in (p.strip() for p in split(command, "&&") if p.strip()):
             found, after = _command(line, part, context, place, carry)
             hits += found
             if after is not carry:  # a program ran: what was pending is gone
@@ -152,7 +155,7 @@ def _command(
     line: int, text: str, context: str, place: str, pending: list[Hit]
 ) -> tuple[list[Hit], list[Hit]]:
     """Return the hits one command makes and the checks it leaves pending."""
-    segments = [s.strip() for s in text.split("|") if s.strip()]
+    segments = [s.strip() for s in split(text, r"\|") if s.strip()]
     words = _words(segments[-1]) if segments else []
     program = _program(words)
     if not program or program in _BUILTINS:
@@ -166,7 +169,7 @@ def _command(
     fresh: list[Hit] = []
     for segment in segments:
         seg_words = _words(segment)
-        if _program(seg_words) in _RESETS | _BUILTINS:
+        if _no_check(_program(seg_words)):
             continue
         check = gatecmd.judge(seg_words, context)
         if check is None:
@@ -177,6 +180,51 @@ def _command(
         else:
             hits.append(_lost(gate, "QG104", f"piped into `{segments[-1][:40]}`"))
     return hits, fresh
+
+
+def _no_check(program: str) -> bool:
+    """Tell a built-in, an environment script (``vcvarsall.bat``) or no name.
+
+    ``# comment`` is no comment in cmd: it runs a program named ``#``, which
+    fails and sets ERRORLEVEL, but checks nothing.
+    """
+    if program in _RESETS | _BUILTINS or _SETS_UP.match(program):
+        return True
+    return not re.fullmatch(r"[\w.+-]+", program)
+
+
+def split(text: str, separator: str, limit: int = 0) -> list[str]:
+    """Split ``text`` at ``separator`` where cmd sees one.
+
+    Not inside double quotes, and not escaped with ``^`` (``a^|b`` is the
+    text ``a|b``, no pipe).  At most ``limit`` splits when given.
+    """
+    masked = _masked(text)
+    parts: list[str] = []
+    start = 0
+    for match in re.finditer(separator, masked):
+        if limit and len(parts) == limit:
+            break
+        parts.append(text[start : match.start()])
+        start = match.end()
+    return parts + [text[start:]]
+
+
+def _masked(text: str) -> str:
+    """``text`` with quoted and ``^``-escaped characters replaced by ``_``."""
+    out: list[str] = []
+    quoted = escaped = False
+    for char in text:
+        if escaped or (quoted and char != '"'):
+            out.append("_")
+            escaped = False
+        elif char == '"':
+            quoted = not quoted
+            out.append(char)
+        else:
+            escaped = char == "^"
+            out.append("_" if escaped else char)
+    return "".join(out)
 
 
 def _redone(earlier: str, later: str) -> bool:
