@@ -1001,11 +1001,18 @@ def runs_build_script(tokens: list[str]) -> bool:
 
 
 def _unaccented(name: str) -> str:
-    """``Vérification`` -> ``Verification``: the letters without their marks."""
+    """``Vérification`` -> ``Verification``: the letters without their marks.
+
+    Icons before the words go too: ``🗄️ Setup test database`` sets up.
+    """
     if name.isascii():
         return name
     split = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in split if not unicodedata.combining(c))
+    plain = "".join(c for c in split if not unicodedata.combining(c))
+    start = 0
+    while start < len(plain) and unicodedata.category(plain[start])[0] in "SMCZ":
+        start += 1
+    return plain[start:]
 
 
 def target_context(target: str) -> str:
