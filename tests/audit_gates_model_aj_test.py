@@ -11,13 +11,12 @@ real bash runs them with a producer that fails.
 
 from __future__ import annotations
 
-import shutil
-import subprocess  # nosec B404 - fixed argument lists
 from pathlib import Path
 
 import pytest
 from audit_gates_model_i_test import _jobs
 from audit_gates_model_test import audit_project, gate_rules, line_of
+from failing_checkers import run_failing
 
 CI = ".github/workflows/ci.yml"
 _TREE = "cargo tree -i rustls -e features 2>/dev/null"
@@ -75,23 +74,12 @@ def test_quiet_grep_that_fails_on_a_match_loses_the_producer(
 
 def _bash(folder: Path, script: str) -> int:
     """Run ``script`` as GitHub's ``bash -e {0}`` does, with a failing cargo."""
-    bash = shutil.which("bash")
-    assert bash is not None
-    bin_dir = folder / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    cargo = bin_dir / "cargo"
-    cargo.write_text(
-        "#!/bin/sh\necho 'error: package ID specification' >&2\nexit 101\n"
+    says = "echo 'error: package ID specification' >&2"
+    return run_failing(
+        folder,
+        ["bash", "--noprofile", "--norc", "-e"],
+        script,
+        tools=("cargo",),
+        code=101,
+        says=says,
     )
-    cargo.chmod(0o755)
-    path = folder / "step.sh"
-    path.write_text(script + "\n")
-    done = subprocess.run(  # nosec B603
-        [bash, "--noprofile", "--norc", "-e", str(path)],
-        cwd=folder,
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.returncode

@@ -19,17 +19,19 @@ def run_failing(
     script: str,
     tools: Sequence[str] = ("pytest",),
     code: int = 1,
+    says: str = "echo 'E   1 failed'",
 ) -> int:
     """Run ``script`` with ``shell`` (``["bash", "-e"]``; ``["sh", "-c"]`` takes it inline).
 
     A shell given ``-c`` last gets the script as its argument; any other gets
-    it as a file, as GitHub gives a ``run:`` step's script.
+    it as a file, as GitHub gives a ``run:`` step's script.  ``says``: the
+    shell line each checker runs before it exits (what it prints, and where).
     """
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     for tool in tools:
         fake = bin_dir / tool
-        fake.write_text(f"#!/bin/sh\necho 'E   1 failed'\nexit {code}\n")
+        fake.write_text(f"#!/bin/sh\n{says}\nexit {code}\n")
         fake.chmod(0o755)
     program = shutil.which(shell[0])
     assert program is not None, f"{shell[0]} is not installed"
