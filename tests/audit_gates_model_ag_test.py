@@ -15,7 +15,7 @@ import pytest
 from audit_gates_model_i_test import _jobs
 from audit_gates_model_test import audit_project, gate_rules, line_of
 from failing_checkers import run_failing
-from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity import gatecmd, stepnames
 
 CI = ".github/workflows/ci.yml"
 OTHER = ".github/workflows/security.yml"
@@ -40,7 +40,7 @@ OTHER = ".github/workflows/security.yml"
     ],
 )
 def test_a_name_joining_setup_and_a_check(name: str, checks: bool) -> None:
-    assert bool(gatecmd.checking_context(name, "job")) is checks
+    assert bool(stepnames.checking_context(name, "job")) is checks
 
 
 def _grep_step(name: str) -> str:
@@ -239,7 +239,7 @@ def test_the_twin_fails_where_the_copy_passes(
     ["Update schema and check for changes", "Install and check if changed"],
 )
 def test_a_question_beside_setup_is_no_check(name: str) -> None:
-    assert gatecmd.checking_context(name, "job") == ""
+    assert stepnames.checking_context(name, "job") == ""
 
 
 # ---- a build whose product nothing uses, on pull requests -------------------

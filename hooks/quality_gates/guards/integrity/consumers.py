@@ -18,7 +18,7 @@ import shlex
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.guards.integrity import catalogue as cat
-from quality_gates.guards.integrity import expressions, gatecmd, pyexec
+from quality_gates.guards.integrity import expressions, gatecmd, pyexec, stepnames
 from quality_gates.guards.integrity.mentions import names
 from quality_gates.guards.integrity.shell import (
     failure_sinks,
@@ -93,7 +93,7 @@ class StepView:
         """Tell whether the step's script runs a check (by command or step name)."""
         if not self.run.strip():
             return False
-        context = gatecmd.checking_context(self.name, "")
+        context = stepnames.checking_context(self.name, "")
         audit = script_audit.audit_script(self.run, runs_with=_DEFAULT, context=context)
         return audit.gates > 0 and not audit.note  # unparsed: claim nothing
 

@@ -17,46 +17,24 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-import unicodedata
 
 from quality_gates.guards.integrity import catalogue as cat
-from quality_gates.guards.integrity import wrapped
+from quality_gates.guards.integrity import cmdwords, wrapped
+from quality_gates.guards.integrity.httpprobes import (
+    fail_flag,
+    http_probe,
+    local_probe,
+    shown_probe,
+    strict_probe,
+)
+from quality_gates.guards.integrity.stepnames import (
+    BUILD_WORDS,
+    CONTEXT_WORDS,
+    ENDS_SETTING_UP,
+    FORMAT,
+    SETUP_STEP,
+)
 
-CONTEXT_WORDS = re.compile(
-    r"(?i)"
-    + cat.TEST_WORD
-    + r"|lint|check|verif|validat|audit|scan|secur|typ(e|ing)|coverage|"
-    r"\bbuild|compil|\bdocs?\b|documentation|quality|style|format|smoke|sast|"
-    r"analy[sz]|e2e|suite|scenario|chaos|resilien|benchmark|\bperf|\bslo\b|secret|"
-    r"fuzz|doctest|sanity|conformance|regression|integration|\beval"
-)
-# A step named for shipping what it builds delivers; its build is no check.
-DELIVERY = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease|\bupload")
-BUILD_WORDS = re.compile(r"(?i)\bbuild\w*|\bcompil\w*")
-# A step named for what it sets up or moves is not a check, whatever its job is.
-SETUP_STEP = re.compile(
-    r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"
-    r"configure|log ?in|publish|deploy|notify|prepare|clean|generate|create|start|"
-    r"stop|wait|collect|print|show|display|report|summar|get|fetch|push|tag|"
-    r"update|bump|release|free|remove|delete|dump|debug|inspect|list|"
-    r"decrypt|encrypt|accept\b|enable\b|seed|migrate|populate|init\b|initiali[sz]e|"
-    r"drop|destroy|purge|prune|tear ?down|"
-    # running the database migrations a later step tests against
-    r"(run|apply|execute)\s+(the\s+)?((db|database)\s+)?migrations?\s*$|"
-    # verbs of unpacking or converting what a later step uses: `Decompress fonts`
-    r"(de|un)?compress|unpack|extract|unzip|untar|"
-    # verbs of changing files: `Modify documentation`, `Patch version`
-    r"modify|edit\b|patch|rewrite|rename|copy|move\b|replace)"
-)
-# ... or whose last word says so (a make target ``test-cluster-shutdown``).
-_ENDS_SETTING_UP = re.compile(
-    r"(?i)[-_ ](set-?up|start-?up|start|shut-?down|stop|tear-?down|clean-?up|clean|"
-    r"down|install|deps|prepare|init|wait)\s*$"
-)
-# ... or that builds for an analyser to read ("Build for CodeQL (Java)").
-_FOR_ANALYSIS = re.compile(
-    r"(?i)\b(build|compile|autobuild)\b[^/]*\bfor\s+(codeql|sonar\w*|code ?scanning)"
-)
 _WRAPPERS = wrapped.WRAPPERS
 _RUNNERS = frozenset(
     "uv poetry pdm hatch pipenv rye conda mamba micromamba pixi".split()
@@ -72,11 +50,6 @@ _COMPOSE = {"docker-compose": "docker", "podman-compose": "podman"}
 # `docker build`, `docker compose config` (it fails on an invalid file): checks
 # where the step or job says it checks
 _CONTEXT_VERBS = (["build"], ["config"])
-_INTERPRETER_VARIABLE = re.compile(
-    r"^\$[({]?(PYTHON|PY|python|VENV_PYTHON|PYTHON_BIN|PYEXE)\w*[)}]?$"
-)
-_HELP = frozenset(("--version", "-V", "--help", "-h"))
-_HELP_WORDS = frozenset(("version", "help"))
 # Subcommands that set things up: never a check, whatever the step is named.
 _SETUP_SUBCOMMANDS = frozenset(
     """install sync add remove lock venv pip cache self tool python export ci i
@@ -107,77 +80,14 @@ class Check:
     query: bool = False
 
 
-def _base(token: str) -> str:
-    r"""Return a program's name: ``tools/run.sh`` -> ``run.sh``.
-
-    A Windows path too: ``venv\Scripts\python.exe`` -> ``python`` (``.exe``
-    is how Windows names the same program).
-    """
-    name = re.split(r"[/\\]", token)[-1]
-    return name[:-4] if name.lower().endswith(".exe") else name
-
-
-def _head(token: str) -> str:
-    """``$(PYTHON)`` runs python, ``$(MAKE)`` make; otherwise the file's base name."""
-    if token in ("$(MAKE)", "${MAKE}", "$MAKE"):
-        return "make"
-    return "python" if _INTERPRETER_VARIABLE.match(token) else _base(token)
-
-
-def _strip_options(tokens: list[str]) -> list[str]:
-    return [t for t in tokens if not t.startswith("-")]
-
-
-def _after_xargs(tokens: list[str]) -> list[str]:
-    index = 1
-    takes_value = {"-I", "-n", "-P", "-L", "-d", "-E", "-s", "-a"}
-    while index < len(tokens) and tokens[index].startswith("-"):
-        index += 2 if tokens[index] in takes_value else 1
-    return tokens[index:]
-
-
-def exec_part(tokens: list[str]) -> tuple[list[str], str]:
-    """Return what ``find ... -exec CMD {} ;`` runs, and its end (``;``, ``+``)."""
-    for flag in ("-exec", "-execdir", "-ok", "-okdir"):
-        if flag in tokens:
-            rest = tokens[tokens.index(flag) + 1 :]
-            end = next((t for t in rest if t in (";", "\\;", "+")), ";")
-            return [t for t in rest if t not in ("{}", ";", "\\;", "+")], end
-    return [], ""
-
-
-_EXEC_FLAGS = ("-exec", "-execdir", "-ok", "-okdir")
-_EXEC_ENDS = (";", "\\;", "+")
-
-
-def exec_parts(tokens: list[str]) -> list[tuple[list[str], str]]:
-    r"""Every command ``find`` runs: ``-exec echo {} \; -exec python {} \;``.
-
-    Each with its end (``;`` or ``+``), ``{}`` left out.
-    """
-    parts: list[tuple[list[str], str]] = []
-    index = 0
-    while index < len(tokens):
-        if tokens[index] not in _EXEC_FLAGS:
-            index += 1
-            continue
-        stop = index + 1
-        while stop < len(tokens) and tokens[stop] not in _EXEC_ENDS:
-            stop += 1
-        end = tokens[stop] if stop < len(tokens) else ";"
-        parts.append(([t for t in tokens[index + 1 : stop] if t != "{}"], end))
-        index = stop + 1
-    return parts
-
-
 def _drop_assignments(tokens: list[str]) -> list[str]:
     while tokens and (
         re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", tokens[0])
-        or _base(tokens[0]) in _WRAPPERS
+        or cmdwords.base(tokens[0]) in _WRAPPERS
     ):
         if tokens[0] == "command" and tokens[1:2] in (["-v"], ["-V"]):
             return []  # `command -v tool` looks a tool up, it does not run it
-        word, tokens = _base(tokens[0]), tokens[1:]
+        word, tokens = cmdwords.base(tokens[0]), tokens[1:]
         if "=" not in word and word in _WRAPPERS:
             tokens = wrapped.drop_options(word, tokens)
     return tokens
@@ -188,11 +98,11 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
     tokens = _drop_assignments(tokens)
     if not tokens:
         return tokens
-    head = _head(tokens[0])
+    head = cmdwords.head(tokens[0])
     if head == "xargs":
-        return strip_wrappers(_after_xargs(tokens))
-    if head == "find" and exec_part(tokens)[0]:
-        return strip_wrappers(exec_part(tokens)[0])
+        return strip_wrappers(cmdwords.after_xargs(tokens))
+    if head == "find" and cmdwords.exec_part(tokens)[0]:
+        return strip_wrappers(cmdwords.exec_part(tokens)[0])
     if head == "timeout":
         return strip_wrappers(wrapped.after_timeout(tokens))
     nix = wrapped.in_nix(tokens)
@@ -207,17 +117,19 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
     if head == "bundle" and tokens[1:2] == ["exec"]:
         return strip_wrappers(tokens[2:])  # `bundle exec rspec`
     if head in _RUNNERS:
-        rest = _drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
+        rest = cmdwords.drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
         if rest[:1] in (["run"], ["exec"], ["x"]):
-            return strip_wrappers(_drop_runner_options(rest[1:]))
+            return strip_wrappers(cmdwords.drop_runner_options(rest[1:]))
     if tokens[:3] == [tokens[0], "tool", "run"] and head == "uv":
-        return strip_wrappers(_drop_runner_options(tokens[3:]))  # `uv tool run` = uvx
+        return strip_wrappers(
+            cmdwords.drop_runner_options(tokens[3:])
+        )  # `uv tool run` = uvx
     if head in _PACKAGE_EXEC and tokens[1:2] in (["exec"], ["dlx"], ["x"]):
-        rest = _drop_runner_options(tokens[2:])  # `npm exec --package=x -- tsc`
+        rest = cmdwords.drop_runner_options(tokens[2:])  # `npm exec --package=x -- tsc`
         return strip_wrappers(rest[1:] if rest[:1] == ["--"] else rest)
     if head in ("uvx", "npx", "pipx", "bunx", "pnpx"):
         rest = [t for t in tokens[1:] if t != "run"]
-        return strip_wrappers(_drop_runner_options(rest))
+        return strip_wrappers(cmdwords.drop_runner_options(rest))
     if _INTERPRETERS.match(head) and "-m" in tokens:
         index = tokens.index("-m", 1)
         if all(t.startswith("-") for t in tokens[1:index]):
@@ -236,24 +148,12 @@ def _in_container(tokens: list[str]) -> list[str]:
     if contained is None:
         return tokens
     inner = strip_wrappers(contained)
-    head = _head(inner[0]) if inner else ""
+    head = cmdwords.head(inner[0]) if inner else ""
     if _SHELLS.match(head) or _INTERPRETERS.match(head) or named(inner) is True:
         return inner
     if head == "script":  # util-linux `script -c TEXT`: a script, walked as one
         return inner
     return tokens
-
-
-def _drop_runner_options(tokens: list[str]) -> list[str]:
-    """``--with x --python 3.12 --frozen -e env tool args`` -> ``tool args``."""
-    takes_value = {"--with", "--python", "-p", "--from", "--group", "--extra", "-e"}
-    takes_value |= {"--environment", "--env", "-n", "--name", "--manifest-path"}
-    takes_value |= {"--directory", "--project", "-C", "--cd"}
-    index = 0
-    while index < len(tokens) and tokens[index].startswith("-"):
-        has_value = tokens[index] in takes_value and "=" not in tokens[index]
-        index += 2 if has_value else 1
-    return tokens[index:]
 
 
 # Formatters whose ``--diff`` prints the change, writes nothing and exits 0:
@@ -279,7 +179,7 @@ def shows_diff_only(tokens: list[str], checking: frozenset[str] = frozenset()) -
     read none of it (autopep8's ``--ignore-local-config``).
     """
     tokens = strip_wrappers(tokens)
-    head = _head(tokens[0]) if tokens else ""
+    head = cmdwords.head(tokens[0]) if tokens else ""
     head = _DIFF_ONLY_SCRIPTS.get(head, head)
     if head not in _DIFF_ONLY:
         return False
@@ -301,13 +201,13 @@ def checking_env(section: str) -> bool:
     ``[testenv]`` and an env named only for formatting (``format``) are not.
     """
     env = section.partition(":")[2]
-    return bool(cat.GATE_WORDS.search(_FORMAT.sub("", env)) or _STYLE.search(env))
+    return bool(cat.GATE_WORDS.search(FORMAT.sub("", env)) or _STYLE.search(env))
 
 
 def _fixer(head: str, args: list[str]) -> bool | None:
     """Judge a formatter by its check flag; None when ``head`` is none."""
     if head == "ruff":
-        plain = _strip_options(args)
+        plain = cmdwords.strip_options(args)
         if plain[:1] == ["format"]:
             return "--check" in args or "--diff" in args
         if plain[:1] and plain[0] in cat.NOT_CHECKING["ruff"]:
@@ -329,8 +229,10 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
     if allowed is None:
         return None
     if head in _PACKAGE_EXEC:  # `npm --prefix web test`: the directory is no verb
-        args = _drop_valued(args, _PACKAGE_VALUED)
-    plain = [a for a in _strip_options(args) if not a.startswith("+")]  # +nightly
+        args = cmdwords.drop_valued(args, _PACKAGE_VALUED)
+    plain = [
+        a for a in cmdwords.strip_options(args) if not a.startswith("+")
+    ]  # +nightly
     sub = plain[0] if plain else None
     if sub == "audit" and sub in allowed and _fixes(args, plain):
         return False  # `npm audit fix`: applies what it can, fails on no finding
@@ -386,8 +288,8 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
     if head not in _SUBCOMMANDS:
         return None
     if head in _PACKAGE_EXEC:
-        args = _drop_valued(args, _PACKAGE_VALUED)
-    plain = _strip_options(args)
+        args = cmdwords.drop_valued(args, _PACKAGE_VALUED)
+    plain = cmdwords.strip_options(args)
     if plain[:1] in (["install"], ["ci"], ["add"], ["i"], ["link"]):
         return False
     if plain[:1] == ["run"]:
@@ -410,9 +312,6 @@ _TASK_SETUP = re.compile(
 )
 
 
-_FORMAT = re.compile(r"(?i)format|fmt")
-
-
 def _goals(goals: list[str], args: list[str]) -> bool | None:
     """Judge targets or scripts by their names.
 
@@ -422,9 +321,9 @@ def _goals(goals: list[str], args: list[str]) -> bool | None:
     and ``lint`` check; ``coverage-clean`` and ``test-deps`` clean or set up.
     """
     named_gates = [
-        t for t in goals if cat.GATE_WORDS.search(t) and not _ENDS_SETTING_UP.search(t)
+        t for t in goals if cat.GATE_WORDS.search(t) and not ENDS_SETTING_UP.search(t)
     ]  # `make coverage-clean`, `make test-deps`: the last word says it sets up
-    if any(cat.GATE_WORDS.search(_FORMAT.sub("", t)) for t in named_gates):
+    if any(cat.GATE_WORDS.search(FORMAT.sub("", t)) for t in named_gates):
         return True
     if named_gates:
         return any(cat.CHECK_ARGUMENTS.match(a) for a in args)
@@ -471,13 +370,13 @@ def _script(head: str, args: list[str]) -> bool | None:
         return False
     if cat.BENCH_FILE.search(name):
         return False  # `bench_audit.py`: a measurement, not a check
-    words = [t for t in _strip_options(args) if _WORD.match(t)]
+    words = [t for t in cmdwords.strip_options(args) if _WORD.match(t)]
     if words[:1] in _CHECK_SUBCOMMANDS and "$" not in name:  # not `"$tool" check`
         # `alembic check`, `tool.py lint`: the subcommand says it checks;
         # `marimo check --fix` fixes, as `ruff check --fix` does
         return "--fix" not in _before_dashes(args)
     stem = _SHELL_SCRIPT.sub("", name)
-    if cat.CHECK_VERB_NAME.match(stem) and _ENDS_SETTING_UP.search(stem):
+    if cat.CHECK_VERB_NAME.match(stem) and ENDS_SETTING_UP.search(stem):
         return True  # `check_install.sh`: the verb says what it does
     return _goals([stem], args)
 
@@ -496,19 +395,18 @@ _CHECK_SUBCOMMANDS = (["check"], ["lint"])
 _WORD = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-_PRINTS_VERSION = re.compile(r"__version__|\bversion\(|\bsys\.(version|executable)")
-# `geopandas.show_versions()`, `numpy.show_config()`: the environment, printed.
-_SHOWS_VERSIONS = re.compile(r"\b(show|print)_(versions|config)\(")
-_ASSERTS = re.compile(r"\bassert\b|\bexit\(|\braise\b|\.test\(")
+# ``--quiet`` answers by the exit status only for these (``git diff --quiet``);
+# elsewhere it only silences (``git reset --hard --quiet``, ``git fetch -q``).
+_GIT_QUIET_QUERIES = frozenset("diff diff-index diff-files diff-tree grep".split())
 
 
-def _version_query(code: str) -> bool:
-    """``python -c "import x; print(x.__version__)"``: a query, not a check.
-
-    So is ``python -c "import geopandas; geopandas.show_versions()"``.
-    """
-    prints = "print(" in code and bool(_PRINTS_VERSION.search(code))
-    return (prints or bool(_SHOWS_VERSIONS.search(code))) and not _ASSERTS.search(code)
+def _git(head: str, args: list[str]) -> bool | None:
+    if head != "git":
+        return None
+    queries = ("--exit-code", "--check", "--is-ancestor")
+    if "--quiet" in args and cmdwords.git_subcommand(args) in _GIT_QUIET_QUERIES:
+        return True
+    return any(a in queries for a in args) or False
 
 
 def _inline_flags(head: str) -> frozenset[str]:
@@ -524,10 +422,10 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
     if _SHELLS.match(head):
         if "-n" in args:
             return True  # `bash -n script`: a syntax check
-        plain = _strip_options(args)
+        plain = cmdwords.strip_options(args)
         if "-c" in args or not plain:
             return None  # `bash -c '...'` is read as a script of its own
-        return _script(_base(plain[0]), args)
+        return _script(cmdwords.base(plain[0]), args)
     if not _INTERPRETERS.match(head):
         return None
     if head == "node" and "--test" in args:
@@ -535,11 +433,11 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
     inline = next((a for a in args if a in _inline_flags(head)), None)
     if inline is not None:  # code on the command line, no script's name
         code = " ".join(args[args.index(inline) + 1 :])
-        return False if _version_query(code) else None
-    plain = _strip_options(args)
+        return False if cmdwords.version_query(code) else None
+    plain = cmdwords.strip_options(args)
     if not plain:
         return None
-    script = _base(plain[0])
+    script = cmdwords.base(plain[0])
     if script == "setup.py":
         return plain[1:2] in (["check"], ["test"]) or None
     if script in cat.CHECKER_NAMES or script in cat.SUBCOMMAND_CHECKS:
@@ -550,96 +448,18 @@ def _interpreter(head: str, args: list[str]) -> bool | None:
 def _container(head: str, args: list[str]) -> bool | None:
     if head not in _CONTAINERS:
         return None
-    plain = _container_verb(args)
+    plain = cmdwords.container_verb(args)
     if plain[:1] in _CONTEXT_VERBS:
         return None  # an image build, a compose file read, check when the step says so
     if plain[:1] not in (["run"], ["exec"]):
         return False
-    if any(_image_name(t) in cat.GATE_TOOLS for t in plain[1:]):
+    if any(cmdwords.image_name(t) in cat.GATE_TOOLS for t in plain[1:]):
         return True
     for index, token in enumerate(args):  # `aquasec/trivy --exit-code 1 fs .`
-        flags = cat.CHECKS_ONLY_WITH.get(_image_name(token))
+        flags = cat.CHECKS_ONLY_WITH.get(cmdwords.image_name(token))
         if flags is not None and _fails_with(args[index + 1 :], flags):
             return True
     return None
-
-
-def _scanner_image(args: list[str]) -> bool:
-    """``run aquasec/trivy image app``: a scanner's image run, told nothing fails."""
-    plain = _container_verb(args)
-    if plain[:1] not in (["run"], ["exec"]):
-        return False
-    return any(_image_name(t) in cat.CHECKS_ONLY_WITH for t in plain[1:])
-
-
-def _container_verb(args: list[str]) -> list[str]:
-    """``compose -f x.yml build web`` -> ``build web``: what the engine is asked."""
-    plain = _strip_options(_drop_valued(args, _ENGINE_VALUED))
-    return plain[1:] if plain[:1] == ["compose"] else plain
-
-
-# options of docker/podman (compose) that take the next word as their value
-_ENGINE_VALUED = frozenset(
-    "-f --file -p --project-name --env-file --profile --project-directory "
-    "-c --context -H --host --log-level --ansi --progress".split()
-)
-
-
-def _drop_valued(args: list[str], valued: frozenset[str]) -> list[str]:
-    """``-f a.yml config`` -> ``config``: an option and the value it takes."""
-    kept, skip = [], False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in valued:
-            skip = True
-        else:
-            kept.append(arg)
-    return kept
-
-
-def _image_name(token: str) -> str:
-    """``aquasec/trivy:latest`` -> ``trivy``; a plain word stays as it is."""
-    return _base(token).split("@", 1)[0].split(":", 1)[0]
-
-
-# ``--quiet`` answers by the exit status only for these (``git diff --quiet``);
-# elsewhere it only silences (``git reset --hard --quiet``, ``git fetch -q``).
-_GIT_QUIET_QUERIES = frozenset("diff diff-index diff-files diff-tree grep".split())
-_GIT_VALUED = frozenset(("-C", "-c", "--git-dir", "--work-tree", "--namespace"))
-
-
-def _git(head: str, args: list[str]) -> bool | None:
-    if head != "git":
-        return None
-    queries = ("--exit-code", "--check", "--is-ancestor")
-    if "--quiet" in args and git_subcommand(args) in _GIT_QUIET_QUERIES:
-        return True
-    return any(a in queries for a in args) or False
-
-
-def git_subcommand(args: list[str]) -> str:
-    """``-C dir -c k=v diff --quiet`` -> ``diff`` (git's own options skipped)."""
-    index = 0
-    while index < len(args) and args[index].startswith("-"):
-        index += 2 if args[index] in _GIT_VALUED else 1
-    return args[index] if index < len(args) else ""
-
-
-def http_probe(head: str, args: list[str]) -> bool:
-    """Tell a request whose only product is its status (a reachability check).
-
-    ``curl -f -o /dev/null URL`` (or ``--head``) fails on an HTTP error and
-    keeps nothing else; ``wget --spider URL`` likewise.  A download is setup.
-    So is, less surely, a request to a local service whose answer is only
-    shown (``_local_probe``).
-    """
-    return _strict_probe(head, args) or (head == "curl" and _shown_probe(args))
-
-
-def _shown_probe(args: list[str]) -> bool:
-    """Tell a request whose answer is only shown: a local service, a health URL."""
-    return _local_probe(args) or _health_probe(args)
 
 
 def _shown_request(tokens: list[str]) -> bool:
@@ -650,115 +470,25 @@ def _shown_request(tokens: list[str]) -> bool:
     findings are notes, even behind ``|| true``.
     """
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) != "curl":
+    if not tokens or cmdwords.head(tokens[0]) != "curl":
         return False
-    return not _strict_probe("curl", tokens[1:]) and _shown_probe(tokens[1:])
+    return not strict_probe("curl", tokens[1:]) and shown_probe(tokens[1:])
 
 
 def _failing_request(tokens: list[str]) -> bool:
     """``curl -sf URL``, ``curl --fail URL``: a request that fails on an HTTP error."""
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) != "curl":
+    if not tokens or cmdwords.head(tokens[0]) != "curl":
         return False
-    return any(_fail_flag(a) for a in tokens[1:])
-
-
-def _fail_flag(arg: str) -> bool:
-    """``--fail``, ``--fail-with-body`` or a short-flag bundle with ``f``."""
-    if arg in ("--fail", "--fail-with-body"):
-        return True
-    return re.fullmatch(r"-[a-zA-Z]+", arg) is not None and "f" in arg
-
-
-def _strict_probe(head: str, args: list[str]) -> bool:
-    """``curl -f -o /dev/null URL``, ``curl -fI URL``, ``wget --spider URL``."""
-    if head == "wget":
-        return "--spider" in args
-    if head != "curl":
-        return False
-    fails = any(_fail_flag(a) for a in args)
-    pairs = zip(args, args[1:] + [""])
-    discards = any(
-        a in ("-I", "--head", "-o/dev/null", "--output=/dev/null")
-        or (a in ("-o", "--output") and b == "/dev/null")
-        for a, b in pairs
-    )
-    return fails and discards
-
-
-_LOCAL_URL = re.compile(
-    r"^['\"]?(https?://)?(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/]"
-)
-_SAVES = re.compile(r"^(-o|--output|-O|--remote-name|-[a-zA-Z]*[oO])")
-
-
-def _local_probe(args: list[str]) -> bool:
-    """``curl -sS http://localhost:8001/health``: a service the job started, asked.
-
-    Its output is only shown, not saved: the request's product is whether
-    the service answers (curl exits 7 when nothing listens).
-    """
-    local = any(_LOCAL_URL.match(a) for a in args)
-    return local and not any(_SAVES.match(a) for a in args)
-
-
-# A URL whose path names a liveness endpoint: ``/health``, ``/rest/ping``.
-_HEALTH_URL = re.compile(
-    r"^['\"]?\S*/(ping|health|healthz|healthcheck|livez|readyz|alive)" r"/?['\"]?$",
-    re.IGNORECASE,
-)
-
-
-def _health_probe(args: list[str]) -> bool:
-    """``curl -sS https://n8n.example.net/rest/ping``: a service's health, asked.
-
-    The endpoint exists to say whether the service answers; its answer,
-    only shown, is not data the job goes on with.
-    """
-    health = any(_HEALTH_URL.match(a) for a in args)
-    return health and not any(_SAVES.match(a) for a in args)
+    return any(fail_flag(a) for a in tokens[1:])
 
 
 def _asks_local(tokens: list[str]) -> bool:
     """``curl localhost:8765/health``, ``wget http://localhost:8878``: asked locally."""
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) not in ("curl", "wget"):
+    if not tokens or cmdwords.head(tokens[0]) not in ("curl", "wget"):
         return False
-    return _local_probe(tokens[1:])
-
-
-def _asks_for_help(args: list[str]) -> bool:
-    """``tool --version``, ``tool -h``, ``uv version``: a query, not a run."""
-    if args and all(a in _HELP for a in args):
-        return True
-    return len(args) == 1 and args[0] in _HELP_WORDS
-
-
-_LISTINGS = frozenset(("list", "ls", "show", "info"))
-
-
-def _lists(args: list[str]) -> bool:
-    """``jupyter labextension list``, ``conda env list``: a listing, shown.
-
-    What it prints may be judged by what reads it (``| grep -q OK``); the
-    listing itself is no check by its step's name.  ``orb templates list
-    --help`` lists nothing: it asks a subcommand for its help, as ``orb
-    templates --help`` does.
-    """
-    plain = _strip_options(args)
-    return bool(plain) and plain[-1] in _LISTINGS and "--help" not in args
-
-
-_PRINTS = re.compile(r"--(?:print|show)-[\w-]+")
-
-
-def _prints_a_setting(args: list[str]) -> bool:
-    """``xcode-select --print-path``, ``xcrun --show-sdk-path``: a setting shown.
-
-    Only options, each asking to print or show a value: what the runner
-    has, not a run of anything.
-    """
-    return bool(args) and all(_PRINTS.fullmatch(a) for a in args)
+    return local_probe(tokens[1:])
 
 
 def named(tokens: list[str]) -> bool | None:
@@ -766,9 +496,9 @@ def named(tokens: list[str]) -> bool | None:
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
-    head, args = _head(tokens[0]), tokens[1:]
+    head, args = cmdwords.head(tokens[0]), tokens[1:]
     head = _DIFF_ONLY_SCRIPTS.get(head, head)  # `./autopep8.py`: autopep8
-    if _asks_for_help(args):
+    if cmdwords.asks_for_help(args):
         return False
     if head in _CONTAINERS:
         return _container(head, args)
@@ -800,7 +530,7 @@ def _checks_itself(head: str, args: list[str]) -> bool | None:
     exits 0 on (``govulncheck -format json``), it checks where its step
     says so.
     """
-    first = _strip_options(args)[:1]
+    first = cmdwords.strip_options(args)[:1]
     if first in _CHECKER_SETUP or (
         first and first[0] in cat.NOT_CHECKING.get(head, ())
     ):
@@ -856,7 +586,7 @@ def command_is_gate(command: str | list[str]) -> bool:
 def is_query(tokens: list[str]) -> bool:
     """Tell a status query (``git diff --quiet``): control flow when tested."""
     tokens = strip_wrappers(tokens)
-    return bool(tokens) and _head(tokens[0]) in cat.QUERY_TOOLS
+    return bool(tokens) and cmdwords.head(tokens[0]) in cat.QUERY_TOOLS
 
 
 def is_fixer(tokens: list[str]) -> bool:
@@ -864,7 +594,7 @@ def is_fixer(tokens: list[str]) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
-    head, args = _head(tokens[0]), tokens[1:]
+    head, args = cmdwords.head(tokens[0]), tokens[1:]
     verdict = _fixer(head, args)
     if verdict is not None:
         return not verdict
@@ -881,9 +611,12 @@ def rewrites_only(tokens: list[str]) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens:
         return False
-    head, args = _head(tokens[0]), tokens[1:]
+    head, args = cmdwords.head(tokens[0]), tokens[1:]
     if head == "ruff":
-        return _strip_options(args)[:1] == ["format"] and _fixer(head, args) is False
+        return (
+            cmdwords.strip_options(args)[:1] == ["format"]
+            and _fixer(head, args) is False
+        )
     return (
         head in cat.FIXERS
         and _fixer(head, args) is False
@@ -915,7 +648,7 @@ def lists_only(tokens: list[str]) -> bool:
     its output is tested (``test -z "$(gofmt -l .)"``).
     """
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) != "gofmt":
+    if not tokens or cmdwords.head(tokens[0]) != "gofmt":
         return False
     args = tokens[1:]
     return not _writes("gofmt", args) and ("-l" in args or "-d" in args)
@@ -928,138 +661,27 @@ def runs_fixer_hook(tokens: list[str]) -> bool:
     takes the rewrite in, so nothing of a check is lost there.
     """
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) not in ("pre-commit", "prek"):
+    if not tokens or cmdwords.head(tokens[0]) not in ("pre-commit", "prek"):
         return False
-    plain = _strip_options(tokens[1:])
+    plain = cmdwords.strip_options(tokens[1:])
     return plain[:1] == ["run"] and plain[1:2] != [] and plain[1] in cat.FIXER_HOOKS
-
-
-def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
-    """Return the names that make a step's commands checks ('' for setup).
-
-    A step that builds in order to ship ("Build and push the image"), or any
-    step of a job that ships (deploy, publish, release), delivers: its build
-    checks nothing, unless the name also says it tests.  Names are read
-    without their accents: ``Vérification de Prometheus`` verifies.
-    """
-    step, job = _unaccented(step), _unaccented(job)
-    if _sets_up(step) and not _names_a_check_beside(step):
-        return ""
-    if _FOR_ANALYSIS.search(step) or _names_logs(step):
-        return ""
-    if DELIVERY.search(step) and not CONTEXT_WORDS.search(BUILD_WORDS.sub("", step)):
-        return ""
-    both = f"{_without_remarks(step)} / {job}"
-    if delivery_job:
-        both = BUILD_WORDS.sub("", both)
-    return both if CONTEXT_WORDS.search(both) else ""
-
-
-def _sets_up(step: str) -> bool:
-    """``Install dependencies``, ``test-cluster-shutdown``: named for setting up."""
-    return bool(SETUP_STEP.match(step) or _ENDS_SETTING_UP.search(step))
-
-
-# How a name joins what a step does: ``Install project and test cli``,
-# ``Setup, then run tests``, ``Install & lint``.
-_JOINED = re.compile(r"(?i)\s*(?:[,;&+]|\band\b|\bthen\b)\s*")
-
-
-def _names_a_check_beside(step: str) -> bool:
-    """Tell a name that joins setup to a check: ``Install project and test cli``.
-
-    A part of the name that is no setup of its own names a check by the
-    words that make any step a check; building alone does not (``Install
-    and build`` sets up the way it always did).
-    """
-    parts = [part for part in _JOINED.split(_without_remarks(step)) if part]
-    return len(parts) > 1 and any(
-        not _sets_up(part)
-        and not _ASKS_FOR_CHANGES.search(part)
-        and CONTEXT_WORDS.search(BUILD_WORDS.sub("", part))
-        for part in parts
-    )
-
-
-# ``check for changes``, ``check if updated``: a question whose answer picks
-# what comes next (commit or not), not a check that fails on a fault.
-_ASKS_FOR_CHANGES = re.compile(
-    r"(?i)\b(check|verify|test)\w*\s+(for|if|whether)\s+(any\s+|new\s+)?"
-    r"(chang|updat|diff|modif|new\b|exist)"
-)
 
 
 def runs_build_script(tokens: list[str]) -> bool:
     """Tell a package script named for building: ``npm run build-storybook``."""
     tokens = strip_wrappers(tokens)
-    if not tokens or _head(tokens[0]) not in _PACKAGE_EXEC:
+    if not tokens or cmdwords.head(tokens[0]) not in _PACKAGE_EXEC:
         return False
-    plain = _strip_options(_drop_valued(tokens[1:], _PACKAGE_VALUED))
+    plain = cmdwords.strip_options(cmdwords.drop_valued(tokens[1:], _PACKAGE_VALUED))
     if plain[:1] == ["run"]:
         plain = plain[1:]
     return bool(plain) and bool(BUILD_WORDS.match(plain[0]))
 
 
-def _unaccented(name: str) -> str:
-    """``Vérification`` -> ``Verification``: the letters without their marks.
-
-    Icons before the words go too: ``🗄️ Setup test database`` sets up.
-    """
-    if name.isascii():
-        return name
-    split = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in split if not unicodedata.combining(c))
-    start = 0
-    while start < len(plain) and unicodedata.category(plain[start])[0] in "SMCZ":
-        start += 1
-    return plain[start:]
-
-
-def target_context(target: str) -> str:
-    """Return the names that make a make target's commands checks ('' for none).
-
-    A target named only for formatting (``format``, ``terraform-format``,
-    ``fmt``) runs formatters and generators, as the goal ``make format``
-    does: its name makes none of them a check; ``format-check`` still does.
-    """
-    if _FORMAT.search(target) and not CONTEXT_WORDS.search(_FORMAT.sub("", target)):
-        return ""
-    return checking_context(target, "")
-
-
-_REMARK = re.compile(r"\s*\([^()]*\)")
-# A step named for the logs it shows ("Logs", "Docker compose logs"): what it
-# runs shows the services' output after the checks, whatever its job is.
-_LOGS = re.compile(r"(?i)\blogs?\s*$")
-_JUDGES = re.compile(
-    r"(?i)\b(check|verif|validat|assert|scan|grep|search|run|execut)\w*|\band\b|[&+,;]"
-)
-
-
-def _names_logs(step: str) -> bool:
-    """Tell a step named for logs (``Logs``), and for nothing that judges them.
-
-    ``Check logs`` or ``Scan the logs`` reads them for errors, and ``Run tests
-    and show logs`` runs something first: still a check.
-    """
-    name = _without_remarks(step)
-    return bool(_LOGS.search(name)) and not _JUDGES.search(name)
-
-
-def _without_remarks(step: str) -> str:
-    """``Roll up aged state (audit Ticket 6)`` -> ``Roll up aged state``.
-
-    A parenthesis in a step's name is a remark (a ticket, a tool, a reason);
-    what the step does is said outside it, when anything is.
-    """
-    kept = _REMARK.sub("", step).strip()
-    return kept or step
-
-
 def _setup_named(program: str) -> bool:
     """``install-deps.sh``: setup by its name, unless it is the built product."""
     built = cat.BUILT_ARTEFACT.search(program)
-    return cat.setup_named(_head(program)) and not built
+    return cat.setup_named(cmdwords.head(program)) and not built
 
 
 def context_gate(tokens: list[str], context: str) -> bool:
@@ -1067,7 +689,7 @@ def context_gate(tokens: list[str], context: str) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens or not context:
         return False
-    head = _head(tokens[0])
+    head = cmdwords.head(tokens[0])
     if head in cat.GATE_TOOLS or head in cat.LICENSE_LISTERS:
         # a named checker decides by its own options (named); asked for a
         # report it exits 0 on, it checks where its step says so
@@ -1076,19 +698,27 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return False  # a named checker decides by its own options (named)
     if http_probe(head, tokens[1:]):
         return True
-    if head in _CONTAINERS and _scanner_image(tokens[1:]):
+    if head in _CONTAINERS and cmdwords.scanner_image(tokens[1:]):
         return True  # `docker run aquasec/trivy image app`: fails on errors only
     if head == "make" and _setup_targets(tokens[1:]):
         return False  # `$(MAKE) delete-cluster-data`: the target says it cleans
     if head in cat.PLUMBING or is_fixer(tokens):
-        return head in _CONTAINERS and _container_verb(tokens[1:])[:1] in _CONTEXT_VERBS
-    if _asks_for_help(tokens[1:]) or _lists(tokens[1:]):
+        return (
+            head in _CONTAINERS
+            and cmdwords.container_verb(tokens[1:])[:1] in _CONTEXT_VERBS
+        )
+    if cmdwords.asks_for_help(tokens[1:]) or cmdwords.lists(tokens[1:]):
         return False
-    if _prints_a_setting(tokens[1:]):
+    if cmdwords.prints_a_setting(tokens[1:]):
         return False
-    if _SHELLS.match(head) and ("-s" in tokens or not _strip_options(tokens[1:])):
+    if _SHELLS.match(head) and (
+        "-s" in tokens or not cmdwords.strip_options(tokens[1:])
+    ):
         return False  # `curl ... | sh -s -- -b bin`: an installer read from stdin
-    if _SHELLS.match(head) and _base(_strip_options(tokens[1:])[0]) in cat.PLUMBING:
+    if (
+        _SHELLS.match(head)
+        and cmdwords.base(cmdwords.strip_options(tokens[1:])[0]) in cat.PLUMBING
+    ):
         return False  # `bash codacy final`: a shell running an uploader
     return not (_INTERPRETERS.match(head) and "pip" in tokens[1:3])
 
@@ -1099,9 +729,9 @@ def _setup_targets(args: list[str]) -> bool:
     A sub-make is judged by the targets it runs, as a make target is by
     its name: one that deletes, installs or starts checks nothing.
     """
-    targets = [a for a in _strip_options(args) if "=" not in a]
+    targets = [a for a in cmdwords.strip_options(args) if "=" not in a]
     return bool(targets) and all(
-        SETUP_STEP.match(t) or _ENDS_SETTING_UP.search(t) for t in targets
+        SETUP_STEP.match(t) or ENDS_SETTING_UP.search(t) for t in targets
     )
 
 
@@ -1142,7 +772,7 @@ def _unknown_key(tokens: list[str]) -> str:
     """
     key = gate_key(tokens)
     words = strip_wrappers(tokens)
-    if not words or key != _head(words[0]):
+    if not words or key != cmdwords.head(words[0]):
         return key
     leading = list(itertools.takewhile(lambda w: not w.startswith("-"), words[1:]))
     return " ".join([key, *leading[:2]])
@@ -1153,8 +783,8 @@ def gate_key(tokens: list[str]) -> str:
     tokens = strip_wrappers(tokens)
     if not tokens:
         return ""
-    head = _head(tokens[0])
-    plain = _strip_options(tokens[1:])
+    head = cmdwords.head(tokens[0])
+    plain = cmdwords.strip_options(tokens[1:])
     if head in _SUBCOMMANDS or head in _TARGETS:
         return " ".join([head, *plain[:2]])
     if head in _CONTEXT_CAPABLE and plain:
@@ -1184,8 +814,8 @@ def _program_run(head: str, args: list[str]) -> str:
     inline = {"-c"} if _SHELLS.match(head) else _inline_flags(head)
     if any(a in inline for a in args):
         return head  # code on the command line, no script's name
-    plain = _strip_options(args)
-    return f"{head} {_base(plain[0])}" if plain else head
+    plain = cmdwords.strip_options(args)
+    return f"{head} {cmdwords.base(plain[0])}" if plain else head
 
 
 def selection(tokens: list[str]) -> list[str]:

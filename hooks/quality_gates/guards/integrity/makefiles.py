@@ -24,6 +24,7 @@ from quality_gates.guards.integrity import (
     gatecmd,
     makevars,
     scannerthresholds,
+    stepnames,
 )
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import script_audit
@@ -141,7 +142,7 @@ def _ignored(
     """
     if "-" not in recipe.prefix:
         return []
-    context = gatecmd.target_context(recipe.target)
+    context = stepnames.target_context(recipe.target)
     words = recipe.command.split()
     check = gatecmd.judge(words, context)
     if scannerthresholds.configured(words, {}, checking):
@@ -257,7 +258,7 @@ def _names_checker(target: str) -> bool:
 
 def _unreached(target: str, runs: set[str] | None) -> str:
     """Say why a target's findings are plausible only: CI never runs it."""
-    if runs is None or gatecmd.target_context(target):
+    if runs is None or stepnames.target_context(target):
         return ""
     if _GATE_TARGET.search(target) or _names_checker(target):
         return ""
@@ -291,7 +292,7 @@ def audit(
         for rule, detail, why in _ignored(recipe, checking):
             found.append(finding(rule, PATH, recipe.line, detail, why or unreached))
         found += _fail_off(recipe)
-        context = gatecmd.target_context(recipe.target)
+        context = stepnames.target_context(recipe.target)
         audited = script_audit.audit_script(
             recipe.command, runs_with=runs_with, context=context, config_checks=checking
         )
@@ -355,7 +356,7 @@ def _audit_script(
     """Audit a ``.ONESHELL`` recipe as one script; a first-line ``-`` ignores it."""
     target = script.first.target
     unreached = _why_unreached(target, runs)
-    context = gatecmd.target_context(target)
+    context = stepnames.target_context(target)
     audited = script_audit.audit_script(
         script.text, runs_with=runs_with, context=context, config_checks=checking
     )

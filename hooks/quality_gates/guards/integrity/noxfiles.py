@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import gatecmd
+from quality_gates.guards.integrity import gatecmd, stepnames
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.shell import records_only
 
@@ -55,7 +55,7 @@ def _recorded(tree: ast.Module) -> list[Finding]:
         if not isinstance(node, ast.FunctionDef):
             continue
         said = (ast.get_docstring(node) or "").strip().split("\n", 1)[0]
-        if not gatecmd.checking_context(said or node.name, node.name):
+        if not stepnames.checking_context(said or node.name, node.name):
             continue
         runs = sorted(_session_runs(node, gates=False), key=lambda c: c.lineno)
         for index, call in enumerate(runs):

@@ -18,7 +18,7 @@ import textwrap
 import yaml
 from quality_gates import yamlnodes
 from quality_gates.findings import Finding
-from quality_gates.guards.integrity import gatecmd, inlinepy
+from quality_gates.guards.integrity import inlinepy, stepnames
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.yamlnodes import is_true, scalar, sequence, value
 
@@ -59,7 +59,7 @@ def inline_python(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]
     """QG102 for a hook named for checking whose inline Python cannot fail."""
     found = _inline_code(hook)
     hook_id = scalar(value(hook, "id")) or "?"
-    named = gatecmd.checking_context(scalar(value(hook, "name")) or "", hook_id)
+    named = stepnames.checking_context(scalar(value(hook, "name")) or "", hook_id)
     if found is None or not named or not inlinepy.never_fails(found[0]):
         return []
     code, node, start = found

@@ -12,12 +12,12 @@ from quality_gates.guards.integrity import (
     consumers,
     expressions,
     exprsyntax,
-    gatecmd,
     matrix,
     permissions,
     place,
     refused,
     schematypes,
+    stepnames,
     workflowschema,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
@@ -123,7 +123,7 @@ def _builds_to_check(label: str, job: yaml.Node, top: yaml.Node) -> int:
     A job named otherwise (``test``) may build for what it is named for.
     0 for none.
     """
-    if "pull_request" not in triggers(top) or not gatecmd.BUILD_WORDS.search(label):
+    if "pull_request" not in triggers(top) or not stepnames.BUILD_WORDS.search(label):
         return 0
     last = 0
     for step in sequence(value(job, "steps")):
@@ -218,9 +218,9 @@ def _named_for_building(label: str, steps: list[yaml.Node]) -> bool:
     runs = [step for step in steps if value(step, "run") is not None]
     names = " ".join([label, *(scalar(value(s, "name")) or "" for s in runs)])
     names = _EXPRESSION.sub("", names)  # `(${{ matrix.library-type }})`: a value
-    said = gatecmd.BUILD_WORDS.sub("", names)
-    built = gatecmd.BUILD_WORDS.search(names) is not None
-    return built and gatecmd.CONTEXT_WORDS.search(said) is None
+    said = stepnames.BUILD_WORDS.sub("", names)
+    built = stepnames.BUILD_WORDS.search(names) is not None
+    return built and stepnames.CONTEXT_WORDS.search(said) is None
 
 
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}")

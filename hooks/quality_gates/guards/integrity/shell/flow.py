@@ -40,6 +40,7 @@ from quality_gates.guards.integrity import (
     rules,
     scannerthresholds,
     skipped_tests,
+    stepnames,
 )
 from quality_gates.guards.integrity.shell import (
     captured_values,
@@ -658,10 +659,10 @@ class Walker:
         which in a ``test`` job builds what the tests run).
         """
         key = gatecmd.gate_key(words)
-        if not gatecmd.BUILD_WORDS.search(" ".join(words[1:])):
+        if not stepnames.BUILD_WORDS.search(" ".join(words[1:])):
             return gatecmd.Check("named", key)
         step = self.context.split(" / ", 1)[0]
-        said = gatecmd.CONTEXT_WORDS.search(gatecmd.BUILD_WORDS.sub("", step))
+        said = stepnames.CONTEXT_WORDS.search(stepnames.BUILD_WORDS.sub("", step))
         return gatecmd.Check("context", key) if said else None
 
     def lost_by_mode(

@@ -18,7 +18,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from quality_gates.guards.integrity import gatecmd, pyexec
+from quality_gates.guards.integrity import cmdwords, gatecmd, pyexec
 from quality_gates.guards.integrity.shell import parse
 from quality_gates.guards.integrity.shell.records import Flow, Gate, Result, Shell
 from tree_sitter import Node
@@ -211,7 +211,7 @@ def find_exec(
     """
     if not words or words[0].rsplit("/", 1)[-1] != "find":
         return None
-    for inner, end in gatecmd.exec_parts(words):
+    for inner, end in cmdwords.exec_parts(words):
         if not inner or end == "+":
             continue
         if gatecmd.named_gate(inner):
