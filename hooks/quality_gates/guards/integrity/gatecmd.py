@@ -20,6 +20,7 @@ import re
 
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import cmdwords, wrapped
+from quality_gates.guards.integrity.cmdwords import drop_runner_options
 from quality_gates.guards.integrity.httpprobes import (
     fail_flag,
     http_probe,
@@ -117,19 +118,17 @@ def strip_wrappers(tokens: list[str]) -> list[str]:
     if head == "bundle" and tokens[1:2] == ["exec"]:
         return strip_wrappers(tokens[2:])  # `bundle exec rspec`
     if head in _RUNNERS:
-        rest = cmdwords.drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
+        rest = drop_runner_options(tokens[1:])  # `hatch -v run`, `uv -q run`
         if rest[:1] in (["run"], ["exec"], ["x"]):
-            return strip_wrappers(cmdwords.drop_runner_options(rest[1:]))
+            return strip_wrappers(drop_runner_options(rest[1:]))
     if tokens[:3] == [tokens[0], "tool", "run"] and head == "uv":
-        return strip_wrappers(
-            cmdwords.drop_runner_options(tokens[3:])
-        )  # `uv tool run` = uvx
+        return strip_wrappers(drop_runner_options(tokens[3:]))  # `uv tool run` = uvx
     if head in _PACKAGE_EXEC and tokens[1:2] in (["exec"], ["dlx"], ["x"]):
-        rest = cmdwords.drop_runner_options(tokens[2:])  # `npm exec --package=x -- tsc`
+        rest = drop_runner_options(tokens[2:])  # `npm exec --package=x -- tsc`
         return strip_wrappers(rest[1:] if rest[:1] == ["--"] else rest)
     if head in ("uvx", "npx", "pipx", "bunx", "pnpx"):
         rest = [t for t in tokens[1:] if t != "run"]
-        return strip_wrappers(cmdwords.drop_runner_options(rest))
+        return strip_wrappers(drop_runner_options(rest))
     if _INTERPRETERS.match(head) and "-m" in tokens:
         index = tokens.index("-m", 1)
         if all(t.startswith("-") for t in tokens[1:index]):

@@ -34,7 +34,6 @@ from quality_gates.guards.integrity import (
     place,
     refused,
     scannerthresholds,
-    stepnames,
     testreports,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
@@ -53,6 +52,7 @@ from quality_gates.guards.integrity.shell import (
 )
 from quality_gates.guards.integrity.shell.flow import Shell
 from quality_gates.guards.integrity.shell.records import Hit
+from quality_gates.guards.integrity.stepnames import checking_context
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
 never_runs = expressions.never_runs
@@ -451,9 +451,7 @@ class Auditor:
         specs = actioninputs.for_step(name, actioninputs.KNOWN.get(name, {}), given)
         if uses.startswith("./"):
             specs = {**specs, **self.local.get(actioninputs.local_key(name), {})}
-        context = stepnames.checking_context(
-            scalar(value(step, "name")) or "", job.name
-        )
+        context = checking_context(scalar(value(step, "name")) or "", job.name)
         runs = False
         for key, (_, node) in mapping(value(step, "with")).items():
             spec = specs.get(key)
@@ -1057,7 +1055,7 @@ def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
         return False
     script = scalar(value(step, "run")) or ""
     name = scalar(value(step, "name")) or ""
-    context = stepnames.checking_context(name, "", job.delivery or job.feeds_delivery)
+    context = checking_context(name, "", job.delivery or job.feeds_delivery)
     return bool(context) and bool(_FAILS.search(script)) and not _only_prints(script)
 
 
@@ -1161,7 +1159,7 @@ def _step_context(name: str, script: str, job: JobContext) -> str:
     builds_other = job.delivery or job.feeds_delivery or job.analysis
     builds_other = builds_other or bool(_FOREIGN_CODE.search(script))
     label = "" if job.analysis else job.name
-    return stepnames.checking_context(name, label, builds_other)
+    return checking_context(name, label, builds_other)
 
 
 _FOREIGN_CODE = re.compile(
