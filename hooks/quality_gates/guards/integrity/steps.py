@@ -14,7 +14,6 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import yaml
 from quality_gates import yamlnodes
@@ -29,21 +28,36 @@ from quality_gates.guards.integrity import (
     expressions,
     formatchecks,
     gatecmd,
+    handchecks,
     matrix,
-    packagescripts,
     place,
     refused,
     scannerthresholds,
+    stepfields,
     testreports,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
+from quality_gates.guards.integrity.actionsteps import (
+    FAIL_OFF_INPUTS,
+    GATE_ACTION,
+    ONLY_ASKS,
+    OPTION_INPUTS,
+    documented,
+    gate_action,
+    literals,
+    pin_problem,
+)
+from quality_gates.guards.integrity.fixcommits import (
+    AUTOFIX,
+    FIX_RUNS,
+    READS_TREE,
+    commits,
+    fix_run,
+)
 from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import fails, finding
 from quality_gates.guards.integrity.shell import (
     cmd,
-)
-from quality_gates.guards.integrity.shell import parse as shell_parse
-from quality_gates.guards.integrity.shell import (
     pwsh,
     python_step,
     script_audit,
@@ -56,183 +70,7 @@ from quality_gates.guards.integrity.stepnames import checking_context
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
 never_runs = expressions.never_runs
-_SHA = re.compile(r"[0-9a-f]{40}")
-_DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 RESULT = "result:"  # the sink of a job's own continue-on-error
-# github/codeql-action is no gate: init and autobuild set up, analyze uploads its
-# alerts to code scanning and does not fail on them.
-_GATE_ACTION = re.compile(
-    r"lint|(?<!at|la)test|(?<!-)check(?!out)|audit|scan|security|pre-commit|"
-    r"quality-gates|coverage|sonar|snyk|trivy|semgrep|ruff|mypy|flake8|zizmor|"
-    r"bandit|tox|grype|gitleaks|trufflehog|ggshield|detect-secrets|talisman|"
-    r"cibuildwheel|pyright|retry|lychee|zaproxy/action-|"
-    r"dependency-check",
-    re.IGNORECASE,
-)
-
-
-def pin_problem(uses: str) -> str | None:
-    """Why ``uses:`` is not pinned to an immutable commit, or None when it is."""
-    uses = uses.strip()
-    if uses.startswith(("./", "../", "$/")):
-        return None  # this repository's own action or workflow, at this commit
-    if uses.startswith("docker://"):
-        if _DIGEST.search(uses):
-            return None
-        return f"docker image `{uses}` is not pinned by digest"
-    name, _, ref = uses.partition("@")
-    if not ref:
-        return f"`{uses}` names no version at all"
-    if _SHA.fullmatch(ref):
-        return None
-    if re.fullmatch(r"[0-9a-fA-F]{7,39}", ref):
-        return f"`{name}@{ref}` is a short SHA, which can become ambiguous"
-    return f"`{name}@{ref}` is a tag or branch, not a commit SHA"
-
-
-# Steps that commit what earlier steps changed: a job that fixes, not checks.
-_COMMITS = re.compile(
-    r"git-auto-commit-action|create-pull-request|add-and-commit"
-    r"|pre-commit-ci/lite-action|autofix-ci/action"
-    r"|\bgit\s+commit\b"
-)
-_FIX_RUNS = frozenset(("pre-commit", "prek"))
-AUTOFIX = (
-    "a later step of the job commits what changed: pre-commit fails when its hooks "
-    "fix files, so this may be a fix run, not a check"
-)
-
-
-# A job that reads the tree after its steps (`git diff --exit-code`, `git
-# status --porcelain`): a formatter's rewrite there fails the job.
-_READS_TREE = re.compile(r"\bgit\s+(diff|diff-index|status)\b")
-
-
-def commits(steps: list[yaml.Node]) -> bool:
-    """Tell whether a job commits or opens a pull request with what it changed."""
-    for step in steps:
-        text = (scalar(value(step, "uses")) or "") + (scalar(value(step, "run")) or "")
-        if _COMMITS.search(text):
-            return True
-    return False
-
-
-# Inputs that make a scanner action pass whatever it finds.
-_FAIL_OFF_INPUTS = {
-    "exit-code": "0",
-    "soft_fail": "true",
-    "soft-fail": "true",
-    "no-fail": "true",
-    "fail_action": "false",
-}
-# An action named for moving what others produced (``otel-upload-test-artifact``)
-# is no check, whatever results it carries.
-# So is a test-report publisher (dorny/test-reporter, mikepenz/action-junit-report)
-# or uploader (codecov/test-results-action): it renders results a test step
-# already passed or failed on; and a submission (a dependency-graph snapshot)
-# sends data, whatever its owner is named for (advanced-security/...).
-_MOVES = re.compile(
-    r"(?i)upload|download|publish|deploy|notify|submi(?:t|ssion)"
-    r"|test-report|junit-report|test-results?(?:-report|-action|$)"
-)
-# An action named for rendering coverage (``vitest-coverage-report-action``,
-# ``pytest-coverage-comment``) shows what the tests measured; it checks only
-# when an input asks it to fail (``fail-under``, ``minimum-coverage``).
-_RENDERS_COVERAGE = re.compile(r"(?i)coverage-(report|comment|summary)")
-_FAILING_INPUT = re.compile(r"(?i)fail|threshold|minimum")
-
-
-def _literals(node: yaml.Node | None) -> dict[str, str]:
-    """Return a ``with:`` or ``env:`` mapping's values as text."""
-    return {key: scalar(item) or "" for key, (_, item) in mapping(node).items()}
-
-
-def documented(
-    spec: actionchecks.ActionSpec,
-    step: yaml.Node | None,
-    env: dict[str, str] | None = None,
-    root: Path | None = None,
-) -> actionchecks.Decision | None:
-    """Decide from an action's documentation whether it fails (None: unknown).
-
-    A scanner action pointed at a config file of the project (``root``)
-    that sets its threshold fails where no input says otherwise.
-    """
-    given = _literals(value(step, "with"))
-    env = {**(env or {}), **_literals(value(step, "env"))}
-    decision = actionchecks.decide(spec, given, env)
-    if decision is None or decision.fails or not spec.config or root is None:
-        return decision
-    key, scanner = spec.config
-    if any(item.name in given for item in spec.inputs) or not given.get(key):
-        return decision
-    if scannerthresholds.file_fails(root, given[key], scanner):
-        return actionchecks.Decision(True, ())
-    return decision
-
-
-def gate_action(
-    uses: str, step: yaml.Node | None = None, root: Path | None = None
-) -> bool:
-    """Tell whether an action checks: its name says so, and it can fail.
-
-    An action whose documentation says when it fails (``actionchecks``) is a
-    gate only when its inputs make it fail (trivy-action with ``exit-code:
-    1``); one whose value comes from an expression may.
-    """
-    name = uses.split("@")[0]
-    spec = actionchecks.spec_of(uses)
-    if spec is not None:
-        decision = documented(spec, step, root=root)
-        return decision is None or decision.fails
-    if _MOVES.search(name.split("/", 1)[-1]):
-        return False
-    if _RENDERS_COVERAGE.search(name) and not _asks_to_fail(step):
-        return False
-    if not _GATE_ACTION.search(name):
-        return _runs_a_checker(name, step)
-    return True
-
-
-def _asks_to_fail(step: yaml.Node | None) -> bool:
-    """Tell whether an input asks a report action to fail (``fail-under: 80``)."""
-    inputs = mapping(value(step, "with"))
-    return any(
-        _FAILING_INPUT.search(key)
-        and (scalar(node) or "").strip().lower() not in ("", "0", "false")
-        for key, (_, node) in inputs.items()
-    )
-
-
-# Fixer actions that check unless their options input is given without a
-# check flag (psf/black's ``options`` defaults to ``--check --diff``).
-_CHECK_BY_DEFAULT = {"psf/black": "options", "isort/isort-action": "configuration"}
-# Inputs a checker action hands to the checker's command line, and the
-# options that make it print and exit 0 before it checks.
-_OPTION_INPUTS = frozenset(("options", "args", *_CHECK_BY_DEFAULT.values()))
-_ONLY_ASKS = frozenset(("--version", "--help"))
-# Only the long flags: ``-l`` is black's line length, ``-c`` isort's config.
-_LONG_CHECK_FLAGS = frozenset(f for f in cat.FIXER_CHECK_FLAGS if f.startswith("--"))
-
-
-def _runs_a_checker(name: str, step: yaml.Node | None) -> bool:
-    """Tell an action named for a checker of the catalogue (``psf/black``).
-
-    A formatter's action checks only with a check flag among its inputs, or
-    when its own default options check and none are given.
-    """
-    words = set(re.split(r"[-_./]", name.split("/", 1)[-1].lower()))
-    tools = words & cat.CHECKER_NAMES
-    if not tools or cat.SETUP_NAME.search(name.split("/", 1)[-1]):
-        return False
-    if not tools <= cat.FIXERS:
-        return True
-    given = {k: scalar(n) or "" for k, (_, n) in mapping(value(step, "with")).items()}
-    default = _CHECK_BY_DEFAULT.get(name)
-    if default is not None and default not in given:
-        return True
-    flags = {word for text in given.values() for word in text.split()}
-    return bool(flags & _LONG_CHECK_FLAGS)
 
 
 @dataclasses.dataclass
@@ -371,10 +209,10 @@ class Auditor:
         for item in yamlnodes.strings(value(step, "with")):
             self.exit_zero(item, str(item.value), where)
         uses = scalar(value(step, "uses")) or ""
-        reports = tuple(f"file:{name}" for name in _output_input(step))
+        reports = tuple(f"file:{name}" for name in stepfields.output_input(step))
         spec = actionchecks.spec_of(uses, self.line(value(step, "uses")))
         lost = self.lost_inputs(step, spec, job) if spec else self.fail_off(step, uses)
-        why = place.demotion(job.workflow, job.name) or _manual(step, job)
+        why = place.demotion(job.workflow, job.name) or stepfields.manual(step, job)
         for line, said in lost:
             detail = f"{where}: {said}"
             sinks = reports + (spec.sinks if spec else ())
@@ -389,11 +227,11 @@ class Auditor:
 
     def fail_off(self, step: yaml.Node, uses: str) -> list[tuple[int, str]]:
         """``exit-code: 0``, ``soft_fail: true`` on an action named for scanning."""
-        if not _GATE_ACTION.search(uses.split("@")[0]):
+        if not GATE_ACTION.search(uses.split("@")[0]):
             return []
         found = []
         for key, (key_node, node) in mapping(value(step, "with")).items():
-            off = _FAIL_OFF_INPUTS.get(key)
+            off = FAIL_OFF_INPUTS.get(key)
             if off and (scalar(node) or "").strip().lower() == off:
                 found.append((line_of(key_node), f"`{key}: {off}`"))
         return found
@@ -408,7 +246,7 @@ class Auditor:
     ) -> list[tuple[int, str]]:
         """Find inputs set to a value with which a documented action passes."""
         envs = [value(step, "env"), *reversed(job.env)]
-        env = {k: v for node in reversed(envs) for k, v in _literals(node).items()}
+        env = {k: v for node in reversed(envs) for k, v in literals(node).items()}
         decision = documented(spec, step, env, self.packages.root)
         if decision is None:
             return []
@@ -434,8 +272,8 @@ class Auditor:
         if not gate_action(uses, step, self.packages.root):
             return
         for key, (key_node, node) in mapping(value(step, "with")).items():
-            words = (scalar(node) or "").split() if key in _OPTION_INPUTS else []
-            asked = [word for word in words if word in _ONLY_ASKS]
+            words = (scalar(node) or "").split() if key in OPTION_INPUTS else []
+            asked = [word for word in words if word in ONLY_ASKS]
             if asked and len(asked) < len(words):  # `args: --version`: install
                 detail = (
                     f"{where}: `{asked[0]}` in `{key}:` makes the checker print "
@@ -447,7 +285,7 @@ class Auditor:
         """Audit the inputs (and environment) an action runs as scripts."""
         uses = scalar(value(step, "uses")) or ""
         name = actioninputs.action_name(uses)
-        given = _literals(value(step, "with"))
+        given = literals(value(step, "with"))
         specs = actioninputs.for_step(name, actioninputs.KNOWN.get(name, {}), given)
         if uses.startswith("./"):
             specs = {**specs, **self.local.get(actioninputs.local_key(name), {})}
@@ -511,7 +349,7 @@ class Auditor:
 
     def why(self, hit: Hit) -> str:
         """Why a hit is only a note ('' when it is certain)."""
-        if self.autofix and hit.key in _FIX_RUNS:
+        if self.autofix and hit.key in FIX_RUNS:
             return AUTOFIX
         return "" if hit.certain else hit.why
 
@@ -542,7 +380,7 @@ class Auditor:
         conditions = [scalar(value(step, "if")) or "" for step in steps]
         cells = expressions.switched(conditions, job.cells)
         for index, step in enumerate(steps):
-            where = f"{job.prefix}, step `{step_name(step)}`"
+            where = f"{job.prefix}, step `{stepfields.step_name(step)}`"
             script = self.step(step, where, job)
             if _works_in(step, baselines):
                 continue  # it measures the base the change is compared with
@@ -561,7 +399,7 @@ class Auditor:
                 self.never_runs(step, where, cells=cells)
                 checks = script.audit.checks if script is not None else ()
                 run = value(step, "run")
-                probe = fails and _remote_probe(step)
+                probe = fails and handchecks.remote_probe(step)
                 self.listed += refused.step_checks(
                     self.lines, step, where, run, checks, probe
                 )
@@ -581,7 +419,7 @@ class Auditor:
             uses, step, self.packages.root
         )
         runs = runs or runs_inputs or self.runs_local_gate(uses)
-        fails = not runs and _fails_on_purpose(step, job)
+        fails = not runs and handchecks.fails_on_purpose(step, job)
         return runs or fails, fails
 
     def close_job(
@@ -590,7 +428,7 @@ class Auditor:
         """Judge the job's scripts together, then its ``continue-on-error`` steps."""
         observed = self.observe_job(job, scripts)
         self.script_hits(scripts, observed)
-        self.gate_steps[job.key] = [_span(item[0]) for item in continued]
+        self.gate_steps[job.key] = [stepfields.span(item[0]) for item in continued]
         for step, where, index, reports, by_name, alone in continued:
             if not _status_free(alone, observed):
                 self.continue_on_error(step, where, job, index, reports, by_name)
@@ -619,25 +457,33 @@ class Auditor:
         if resolved is None and other is None:
             return None
         name = scalar(value(step, "name")) or ""
-        context = _step_context(name, script, job)
-        demoted = place.demotion(job.workflow, job.name) or _manual(step, job)
+        context = stepfields.step_context(name, script, job)
+        demoted = place.demotion(job.workflow, job.name) or stepfields.manual(step, job)
         if other is not None:
             hits, gates, named = other(script, context, demoted)
             audit = script_audit.ScriptAudit(hits, gates=gates, named=named)
         elif resolved is None:
             return None
         else:
-            workdir = _workdir(step, job)
+            workdir = stepfields.workdir(step, job)
             last = job.build_check == line_of(node)
             audit = self.shell_audit(
-                script, resolved, context, demoted, workdir, last, _env_of(step, job)
+                script,
+                resolved,
+                context,
+                demoted,
+                workdir,
+                last,
+                stepfields.env_of(step, job),
             )
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
                 audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
-        return _Script(where, node, audit, reporting=reporting, env=_envs(step, job))
+        return _Script(
+            where, node, audit, reporting=reporting, env=stepfields.envs(step, job)
+        )
 
     def shell_audit(
         self,
@@ -661,7 +507,7 @@ class Auditor:
             config_checks=self.config_checks,
             package_stub=functools.partial(self.packages.stub, workdir),
             rewrites=(
-                self.autofix or any(_READS_TREE.search(run) for run in self.job_runs),
+                self.autofix or any(READS_TREE.search(run) for run in self.job_runs),
                 functools.partial(self.packages.fixes, workdir, formats=True),
             ),
             builds_checked=builds_checked,
@@ -837,19 +683,19 @@ class Auditor:
         coe = mapping(step).get("continue-on-error")
         if not coe or not expressions.always_true(coe[1]):
             return
-        folder = _workdir(step, job)
-        fix = _fix_run(step, self.packages, folder) if self.autofix else None
+        folder = stepfields.workdir(step, job)
+        fix = fix_run(step, self.packages, folder) if self.autofix else None
         if fix == "":
             return  # a fixer whose rewrite the job commits: it fails on nothing
         line = line_of(coe[0])
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name) or job.report_run
-        why = why or _manual(step, job) or fix or ""
+        why = why or stepfields.manual(step, job) or fix or ""
         if by_name:
             step_if = scalar(value(step, "if")) or ""
             why = why or place.off_change_step(job.triggers, step_if)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
-        sinks = consumers.with_env_values(sinks, _envs(step, job))
+        sinks = consumers.with_env_values(sinks, stepfields.envs(step, job))
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
         )
@@ -880,46 +726,6 @@ def _why_read(
     if item.rule == "QG105" and published == "checks":
         why = why or testreports.CHECK_RUN
     return why
-
-
-_FIXER_SCRIPT = re.compile(r"(?i)lint|format|prettier|fix|style")
-_PACKAGE_FIX = (
-    "a package script named for a linter or formatter, run in a job that "
-    "commits what changed: plausibly the tool in fix mode (`eslint --fix`)"
-)
-
-
-def _fix_run(step: yaml.Node, packages: PackageScripts, folder: str = "") -> str | None:
-    """Judge whether a step of a job that commits its changes is a fix run.
-
-    '' when every command of its script fixes (``eslint --fix``, ``prettier
-    --write``, ``ruff format``): a fixer fails on nothing the commit does
-    not take in.  A package script (``npm run eslint``) is judged by what
-    ``package.json`` in ``folder`` says it runs; when that is not known, a
-    script named for a linter or formatter is a note.  None otherwise.
-    """
-    lines = [ln.strip() for ln in (scalar(value(step, "run")) or "").splitlines()]
-    commands = [ln.split() for ln in lines if ln and not ln.startswith("#")]
-    if not commands or any(_chained(words) for words in commands):
-        return None
-    if all(gatecmd.is_fixer(words) for words in commands):
-        return ""
-    if len(commands) != 1 or packagescripts.script_name(commands[0]) is None:
-        return None
-    fixes = packages.fixes(folder, commands[0])
-    if fixes is not None:
-        return "" if fixes else None
-    return _PACKAGE_FIX if _package_fix(commands[0]) else None
-
-
-def _chained(words: list[str]) -> bool:
-    return any(w in ("&&", "||", ";", "|") or w.endswith(";") for w in words)
-
-
-def _package_fix(words: list[str]) -> bool:
-    """``npm run eslint``, ``yarn lint:fix``, ``pnpm run format``."""
-    name = packagescripts.script_name(words)
-    return name is not None and bool(_FIXER_SCRIPT.search(name))
 
 
 _BASE_REF = re.compile(r"\bbase\.(sha|ref)\b|\bgithub\.base_ref\b")
@@ -954,10 +760,6 @@ def _folder(path: str) -> str:
     return path.strip().removeprefix("./").rstrip("/")
 
 
-# `exit 1`, `exit $rc`, `throw`, `core.setFailed(`: a failure written on purpose.
-_FAILS = re.compile(r"(?m)^\s*(?:exit\s+(?:[1-9]\d*|\$\w+)|throw\b)")
-
-
 _Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "_Script | None"]
 
 
@@ -979,7 +781,7 @@ def _gate_step(
     its script when the script alone decides the step's status.
     """
     reports = script.audit.reports if script is not None else ()
-    reports += _output_input(step)
+    reports += stepfields.output_input(step)
     by_name = script is not None and not script.audit.named
     by_name = by_name or fails
     by_name = by_name and not script_audit.exit_zero_judged(
@@ -988,11 +790,6 @@ def _gate_step(
     by_name = by_name and not runs_inputs and not gate_action(uses, step)
     alone = script if not (runs_inputs or fails or uses) else None
     return (step, where, index, reports, by_name, alone)
-
-
-def _span(step: yaml.Node) -> tuple[int, int]:
-    """Return a step's first and last line (1-based)."""
-    return step.start_mark.line + 1, step.end_mark.line
 
 
 def _observed(scripts: list[_Script]) -> set[str]:
@@ -1042,91 +839,6 @@ def _status_free(script: _Script | None, observed: set[str]) -> bool:
     )
 
 
-def _fails_on_purpose(step: yaml.Node, job: JobContext) -> bool:
-    """Tell a step named for checking whose script fails on purpose (``exit 1``).
-
-    ``Run API tests`` calling endpoints in a ``try`` with ``exit 1`` in its
-    ``catch`` is a check written by hand, in any shell (PowerShell's too),
-    even when no command in it is a checker by name.  In a job that ships
-    (deploy, release, rollback) such a step guards the delivery (credentials
-    configured, the trigger confirmed): it checks nothing of the change.
-    """
-    if job.delivery:
-        return False
-    script = scalar(value(step, "run")) or ""
-    name = scalar(value(step, "name")) or ""
-    context = checking_context(name, "", job.delivery or job.feeds_delivery)
-    return bool(context) and bool(_FAILS.search(script)) and not _only_prints(script)
-
-
-def _remote_probe(step: yaml.Node) -> bool:
-    """Tell a script that asks a remote URL (``curl https://erp.example.net``).
-
-    A step that fails on purpose after asking a deployed service tests
-    that service, plausibly not the change: a probe of what runs elsewhere.
-    A service the job started itself (``localhost``) is the change's.
-    """
-    return bool(_REMOTE_REQUEST.search(scalar(value(step, "run")) or ""))
-
-
-_REMOTE_REQUEST = re.compile(
-    r"(?i)\b(?:curl|wget|invoke-webrequest|invoke-restmethod)\b(?:[^\n;|&]|\\\n)*?"
-    r"https?://(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[:/'\"\s])"
-)
-_PRINTERS = frozenset(("echo", "printf", "exit", ":", "true"))
-
-
-def _only_prints(script: str) -> bool:
-    """Tell a script that only prints and exits: it tests nothing first.
-
-    The CodeQL template's ``Run manual build steps`` echoes how to replace
-    it and ends in ``exit 1``: a placeholder that fails whatever the change
-    is.  A check written by hand tests something before it exits.
-    """
-    try:
-        root = shell_parse.parse(script)
-    except shell_parse.ParseFailure:
-        return False  # PowerShell's `throw`, or bash the grammar refuses
-    tops = shell_parse.statements(root)
-    commands = shell_parse.descendants(root, "command")
-    heads = [shell_parse.words(command)[:1] for command in commands]
-    return (
-        bool(tops)
-        and all(top.type == "command" for top in tops)
-        and all(head and head[0] in _PRINTERS for head in heads)
-    )
-
-
-def _manual(step: yaml.Node, job: JobContext) -> str:
-    """Why the step runs only by hand (its job's triggers or its own ``if:``)."""
-    step_if = scalar(value(step, "if")) or ""
-    return job.manual or place.manual_step(job.triggers, step_if)
-
-
-def _workdir(step: yaml.Node, job: JobContext) -> str:
-    """Return the folder a step's script runs in, as written ('' for the root)."""
-    return scalar(value(step, "working-directory")) or job.workdir
-
-
-def _envs(step: yaml.Node, job: JobContext) -> list[yaml.Node | None]:
-    """Return the ``env:`` blocks a step sees, nearest first (step, job, workflow)."""
-    return [value(step, "env"), *reversed(job.env)]
-
-
-def _env_of(step: yaml.Node, job: JobContext) -> dict[str, str]:
-    """Return the environment a step's script sees: the nearest ``env:`` wins."""
-    return {
-        k: v for node in reversed(_envs(step, job)) for k, v in _literals(node).items()
-    }
-
-
-def _output_input(step: yaml.Node) -> tuple[str, ...]:
-    """Return the report file a scanner action writes (``output:`` and alike)."""
-    given = mapping(value(step, "with"))
-    found = [scalar(given[k][1]) or "" for k in _OUTPUT_INPUTS if k in given]
-    return tuple(name for name in found if name)
-
-
 _COMMITS_FIX = (
     "its failure chooses whether a later step commits or opens a pull request "
     "with what the job regenerated: a fix offered instead of a red run, "
@@ -1141,31 +853,8 @@ _RESULTS_CARRIED = (
     "and a later step that runs whatever happened writes the job's outputs: "
     "its results may be carried on to the jobs that read them"
 )
-_OUTPUT_INPUTS = ("output", "output-file", "output_file_path", "sarif_file")
 
 
-# A script that brings in another repository's code (``git clone URL``, ``git
-# remote add origin URL``): what it builds is a dependency, set up for the
-# job, not this project; "Build" in its step's name makes nothing a check.
-def _step_context(name: str, script: str, job: JobContext) -> str:
-    """Return the names that make a step's commands checks ('' for none).
-
-    A job that builds what another ships, or code fetched from elsewhere,
-    builds no check of its own; neither does a CodeQL job, whose builds give
-    the analyser its compiled code (``make all || true`` in ``Build C/C++
-    projects`` loses no check of the project) and whose own name
-    (``Analyze``) speaks of CodeQL's queries, not of the commands it runs.
-    """
-    builds_other = job.delivery or job.feeds_delivery or job.analysis
-    builds_other = builds_other or bool(_FOREIGN_CODE.search(script))
-    label = "" if job.analysis else job.name
-    return checking_context(name, label, builds_other)
-
-
-_FOREIGN_CODE = re.compile(
-    r"\bgit\s+(?:-C\s+\S+\s+)?(?:clone|remote\s+add|fetch)\b"
-    r"(?:[^\n;&|\\]|\\\n)*?(?:https?://|git@|ssh://)"
-)
 _BY_INPUT_NAME = (
     "`{name}` is a check by its name and the input's name says failures pass; "
     "what the action does with the input is not read here"
@@ -1195,10 +884,3 @@ def _run_of(hit: Hit) -> str:
     """
     words = gatecmd.strip_wrappers(hit.snippet.split())
     return " ".join([hit.key, *[w for w in words if not w.startswith("-")][:2]])
-
-
-def step_name(step: yaml.Node) -> str:
-    """Return a step's name, else its action, else the start of its script."""
-    run = (scalar(value(step, "run")) or "").strip().split("\n")[0]
-    name = scalar(value(step, "name")) or scalar(value(step, "uses"))
-    return name or (f"Run {run[:40]}" if run else "step")
