@@ -27,11 +27,11 @@ from quality_gates.guards.integrity import (
     consumers,
     expressions,
     formatchecks,
-    gatecmd,
     handchecks,
     matrix,
     place,
     refused,
+    reportruns,
     scannerthresholds,
     stepfields,
     testreports,
@@ -55,6 +55,7 @@ from quality_gates.guards.integrity.fixcommits import (
     fix_run,
 )
 from quality_gates.guards.integrity.packagescripts import PackageScripts
+from quality_gates.guards.integrity.reportruns import REPORTING_STEP, StepScript
 from quality_gates.guards.integrity.rules import fails, finding
 from quality_gates.guards.integrity.shell import (
     cmd,
@@ -66,6 +67,7 @@ from quality_gates.guards.integrity.shell import (
 )
 from quality_gates.guards.integrity.shell.flow import Shell
 from quality_gates.guards.integrity.shell.records import Hit
+from quality_gates.guards.integrity.stepfields import env_of
 from quality_gates.guards.integrity.stepnames import checking_context
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
@@ -101,19 +103,6 @@ class JobContext:
     # last step, whose build nothing uses (not a later step, nor an upload,
     # deploy or publish): run to see it pass (0: none)
     build_check: int = 0
-
-
-@dataclasses.dataclass
-class _Script:
-    """One step's script audit, kept until the whole job is seen."""
-
-    where: str
-    node: yaml.Node
-    audit: script_audit.ScriptAudit
-    job: str = ""
-    index: int = 0
-    reporting: bool = False  # the step is named for producing a report
-    env: list[yaml.Node | None] = dataclasses.field(default_factory=list)
 
 
 _ALERTS_ONLY = (
@@ -371,7 +360,7 @@ class Auditor:
 
     def job_steps(self, steps: list[yaml.Node], job: JobContext) -> bool:
         """Audit a job's steps; return whether any of them runs a gate."""
-        scripts: list[_Script] = []
+        scripts: list[StepScript] = []
         continued: list[_Continued] = []
         gates = False
         self.autofix = commits(steps)
@@ -410,7 +399,7 @@ class Auditor:
         self,
         step: yaml.Node,
         job: JobContext,
-        script: _Script | None,
+        script: StepScript | None,
         uses: str,
         runs_inputs: bool,
     ) -> tuple[bool, bool]:
@@ -423,14 +412,17 @@ class Auditor:
         return runs or fails, fails
 
     def close_job(
-        self, job: JobContext, scripts: list[_Script], continued: list[_Continued]
+        self,
+        job: JobContext,
+        scripts: list[StepScript],
+        continued: list[_Continued],
     ) -> None:
         """Judge the job's scripts together, then its ``continue-on-error`` steps."""
         observed = self.observe_job(job, scripts)
         self.script_hits(scripts, observed)
         self.gate_steps[job.key] = [stepfields.span(item[0]) for item in continued]
         for step, where, index, reports, by_name, alone in continued:
-            if not _status_free(alone, observed):
+            if not reportruns.status_free(alone, observed):
                 self.continue_on_error(step, where, job, index, reports, by_name)
 
     def runs_local_gate(self, uses: str) -> bool:
@@ -442,7 +434,7 @@ class Auditor:
         local = uses.startswith("./") and "@" not in uses
         return local and actioninputs.local_key(uses) in self.gating
 
-    def step(self, step: yaml.Node, where: str, job: JobContext) -> _Script | None:
+    def step(self, step: yaml.Node, where: str, job: JobContext) -> StepScript | None:
         """Audit one step; return its script audit for the job-level pass."""
         self.uses(value(step, "uses"), where)
         node = value(step, "run")
@@ -474,14 +466,14 @@ class Auditor:
                 demoted,
                 workdir,
                 last,
-                stepfields.env_of(step, job),
+                env_of(step, job),
             )
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
                 audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
-        reporting = bool(_REPORTING_STEP.match(name)) or place.reads_as_report(name)
-        return _Script(
+        reporting = bool(REPORTING_STEP.match(name)) or place.reads_as_report(name)
+        return StepScript(
             where, node, audit, reporting=reporting, env=stepfields.envs(step, job)
         )
 
@@ -514,17 +506,19 @@ class Auditor:
             env=env,
         )
 
-    def observe_job(self, job: JobContext, scripts: list[_Script]) -> set[str]:
+    def observe_job(self, job: JobContext, scripts: list[StepScript]) -> set[str]:
         """Return the checkers whose failure the job, or a job it needs, sees.
 
         A job runs after the jobs it needs succeeded: ``mypy src/ || true``
         for a report there reruns a check whose failure one of them saw.
         """
-        seen = _observed(scripts).union(*(self.seen.get(n, set()) for n in job.needs))
+        seen = reportruns.observed(scripts).union(
+            *(self.seen.get(n, set()) for n in job.needs)
+        )
         self.seen[job.key] = seen
         return seen
 
-    def script_hits(self, scripts: list[_Script], observed: set[str]) -> None:
+    def script_hits(self, scripts: list[StepScript], observed: set[str]) -> None:
         """Report the job's script hits, less report runs with a twin.
 
         A step named for a report that re-runs a check an earlier step of
@@ -536,11 +530,11 @@ class Auditor:
         lost: set[str] = set()
         for script in scripts:
             for hit in script.audit.hits:
-                if _report_with_twin(hit, observed, script.reporting):
+                if reportruns.report_with_twin(hit, observed, script.reporting):
                     continue
-                if script.reporting and _run_of(hit) in lost:
+                if script.reporting and reportruns.run_of(hit) in lost:
                     continue
-                lost.add(_run_of(hit))
+                lost.add(reportruns.run_of(hit))
                 text = scalar(script.node) or ""
                 if consumers.checked_in_script(text, hit.line, hit.sinks, hit.certain):
                     continue
@@ -760,7 +754,7 @@ def _folder(path: str) -> str:
     return path.strip().removeprefix("./").rstrip("/")
 
 
-_Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "_Script | None"]
+_Continued = tuple[yaml.Node, str, int, tuple[str, ...], bool, "StepScript | None"]
 
 
 _GATE_RULES = frozenset("QG101 QG102 QG103 QG104 QG105 QG106 QG112 QG117".split())
@@ -770,7 +764,7 @@ def _gate_step(
     step: yaml.Node,
     where: str,
     index: int,
-    script: _Script | None,
+    script: StepScript | None,
     uses: str,
     runs_inputs: bool,
     fails: bool,
@@ -790,11 +784,6 @@ def _gate_step(
     by_name = by_name and not runs_inputs and not gate_action(uses, step)
     alone = script if not (runs_inputs or fails or uses) else None
     return (step, where, index, reports, by_name, alone)
-
-
-def _observed(scripts: list[_Script]) -> set[str]:
-    """Return the checkers whose failure some script of the job sees."""
-    return set().union(*(s.audit.observed for s in scripts)) if scripts else set()
 
 
 _Auditor = Callable[[str, str, str], tuple[list[Hit], int, int]]
@@ -818,27 +807,6 @@ def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
     return [dataclasses.replace(hit, detail=hit.detail + where) for hit in hits]
 
 
-def _status_free(script: _Script | None, observed: set[str]) -> bool:
-    """Tell a step whose gates are only report re-runs of checks seen elsewhere.
-
-    ``mend dep --format sarif ... || true`` re-run for its SARIF after a
-    step that ran the scan with its failure seen: no gate's failure reaches
-    the step's status and every gate it hides is such a twin, so its
-    ``continue-on-error`` lets pass nothing a check decided.  A step that
-    also runs a gate otherwise (``script`` None: an action, its inputs) is
-    not free; nor one whose hidden gate is reported (``pytest || echo`` with
-    ``continue-on-error``: two things to remove), nor one that hides nothing
-    itself (``set +e; pytest; echo "rc=$?" >> "$GITHUB_OUTPUT"``).
-    """
-    if script is None or script.audit.note or not script.audit.hits:
-        return False
-    if script.audit.last:
-        return False
-    return all(
-        _report_with_twin(h, observed, script.reporting) for h in script.audit.hits
-    )
-
-
 _COMMITS_FIX = (
     "its failure chooses whether a later step commits or opens a pull request "
     "with what the job regenerated: a fix offered instead of a red run, "
@@ -859,28 +827,3 @@ _BY_INPUT_NAME = (
     "`{name}` is a check by its name and the input's name says failures pass; "
     "what the action does with the input is not read here"
 )
-_REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
-
-
-def _report_with_twin(hit: Hit, observed: set[str], reporting: bool = False) -> bool:
-    """Tell whether a report run's checker runs again with its failure seen.
-
-    ``bandit -f json -o r.json || true`` then ``bandit -r .``; or, in a step
-    named for producing a report, ``pytest | tee | sed > summary.txt`` after a
-    step that ran ``pytest`` on its own.
-    """
-    if hit.key not in observed and gatecmd.unselected(hit.key) not in observed:
-        return False  # no run of the same checker on as much has its failure seen
-    if hit.rule in ("QG101", "QG102") and hit.report:
-        return True
-    return reporting and hit.rule in ("QG101", "QG102", "QG112")
-
-
-def _run_of(hit: Hit) -> str:
-    """``python scripts/scan.py . --format json`` -> ``python scripts/scan.py``.
-
-    The program and its first word: what a re-run for a report runs again,
-    finer than the checker's key (``python`` for any script).
-    """
-    words = gatecmd.strip_wrappers(hit.snippet.split())
-    return " ".join([hit.key, *[w for w in words if not w.startswith("-")][:2]])
