@@ -67,7 +67,7 @@ from quality_gates.guards.integrity.shell import (
 )
 from quality_gates.guards.integrity.shell.flow import Shell
 from quality_gates.guards.integrity.shell.records import Hit
-from quality_gates.guards.integrity.stepfields import env_of
+from quality_gates.guards.integrity.stepfields import env_of, envs
 from quality_gates.guards.integrity.stepnames import checking_context
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
@@ -473,9 +473,7 @@ class Auditor:
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(REPORTING_STEP.match(name)) or place.reads_as_report(name)
-        return StepScript(
-            where, node, audit, reporting=reporting, env=stepfields.envs(step, job)
-        )
+        return StepScript(where, node, audit, reporting=reporting, env=envs(step, job))
 
     def shell_audit(
         self,
@@ -689,7 +687,7 @@ class Auditor:
             step_if = scalar(value(step, "if")) or ""
             why = why or place.off_change_step(job.triggers, step_if)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
-        sinks = consumers.with_env_values(sinks, stepfields.envs(step, job))
+        sinks = consumers.with_env_values(sinks, envs(step, job))
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
         )
