@@ -214,7 +214,7 @@ def test_scanner_threshold_in_its_config_file(
 
 
 def test_a_config_file_behind_a_link_is_not_read(tmp_path: Path) -> None:
-    """A ``trivy.yaml`` that is a link may point out of the repository."""
+    """A ``trivy.yaml`` linking out of the repository is not read (resolved first)."""
     outside = tmp_path / "outside.yaml"
     outside.write_text("exit-code: 1\n")
     text = _scan_job("trivy fs . || true")

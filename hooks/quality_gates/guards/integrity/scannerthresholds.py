@@ -59,8 +59,8 @@ def from_env(env: dict[str, str]) -> dict[str, bool | None]:
 
 
 def _file_value(path: Path, key: str) -> str | None:
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > _LIMIT:
-        return None  # a link may point out of the repository: not read
+    if not path.is_file() or path.stat().st_size > _LIMIT:
+        return None
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
