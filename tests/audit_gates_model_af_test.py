@@ -213,6 +213,17 @@ def test_scanner_threshold_in_its_config_file(
     assert found == (_lost(text) if lost else [])
 
 
+def test_a_config_file_behind_a_link_is_not_read(tmp_path: Path) -> None:
+    """A ``trivy.yaml`` linking out of the repository is not read (resolved first)."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("exit-code: 1\n")
+    text = _scan_job("trivy fs . || true")
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "trivy.yaml").symlink_to(outside)
+    assert gate_rules(audit_project(project, {CI: text})) == []
+
+
 def test_an_environment_threshold_overrides_the_file(tmp_path: Path) -> None:
     text = _scan_job("trivy fs . || true", step_env="TRIVY_EXIT_CODE: 0")
     assert _audit(tmp_path / "p", {CI: text, "trivy.yaml": "exit-code: 1\n"}) == []
