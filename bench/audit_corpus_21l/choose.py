@@ -246,8 +246,12 @@ def order(name: str) -> list[str]:
 
 
 def _git(mirror: Path, *args: str) -> str:
+    # errors="replace": a CI file that is not UTF-8 is read, not a crash
     return subprocess.run(  # nosec B603 B607
-        ["git", f"--git-dir={mirror}", *args], capture_output=True, text=True
+        ["git", f"--git-dir={mirror}", *args],
+        capture_output=True,
+        text=True,
+        errors="replace",
     ).stdout
 
 
