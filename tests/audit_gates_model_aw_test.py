@@ -162,3 +162,54 @@ def test_nix_flake_check_under_continue_on_error(tmp_path: Path) -> None:
 )
 def test_nix_flake_twin_is_no_check(tmp_path: Path, run: str) -> None:
     assert _audit(tmp_path, _step(run, job="setup")) == []
+
+
+# ---- a workflow whose YAML does not parse, read as text for its permissions ---
+
+_BROKEN = """
+name: tester
+on: workflow_dispatch
+<TOP>
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    <JOB>
+    steps:
+      - run: |
+          python - <<'PY'
+import sys
+PY
+"""
+
+
+def _broken(top: str = "", job: str = "") -> str:
+    return _BROKEN.replace("<TOP>", top).replace("<JOB>", job).lstrip("\n")
+
+
+def _permissions(tmp_path: Path, text: str) -> list[tuple[str, int]]:
+    found = audit_project(tmp_path, {CI: text})
+    assert any(rule == "QG109" for rule, *_ in found)  # refused: invalid YAML
+    return [(rule, line) for rule, _, line, _, _ in found if rule == "QG111"]
+
+
+def test_unparsed_workflow_without_permissions(tmp_path: Path) -> None:
+    assert _permissions(tmp_path, _broken()) == [("QG111", 1)]
+
+
+@pytest.mark.parametrize(
+    ("top", "job"),
+    [
+        ("permissions:\n  contents: read", ""),
+        ("", "permissions: {contents: read}"),
+        ("permissions: read-all", ""),
+    ],
+)
+def test_unparsed_workflow_with_permissions_is_not_judged(
+    tmp_path: Path, top: str, job: str
+) -> None:
+    assert _permissions(tmp_path, _broken(top, job)) == []
+
+
+def test_unparsed_reusable_workflow_is_not_judged(tmp_path: Path) -> None:
+    text = _broken().replace("on: workflow_dispatch", "on: workflow_call")
+    assert _permissions(tmp_path, text) == []
