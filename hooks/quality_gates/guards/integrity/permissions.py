@@ -74,4 +74,3 @@ def unparsed(path: str, text: str) -> list[Finding]:
         return []
     detail = "no line writes `permissions:` (the file does not parse; read as text)"
     return [finding("QG111", path, 1, detail)]
-
