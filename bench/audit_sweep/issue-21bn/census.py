@@ -81,8 +81,9 @@ def ci_files(paths: list[str]) -> list[str]:
 
 def end_line(node: yaml.Node, lines: list[str]) -> int:
     """Return the 1-based last line with text of a node."""
-    mark = node.end_mark
-    end = mark.line if mark.column == 0 else mark.line + 1
+    mark = node.end_mark  # where the next token starts (0-based)
+    before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
+    end = mark.line if before.strip() in ("", "-") else mark.line + 1
     while end > node.start_mark.line + 1 and (
         not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")
     ):
