@@ -63,7 +63,7 @@ def verdict(label: str, hits: list[dict[str, Any]]) -> str:
     """Name the agreement of one site."""
     failing = any(f["severity"] != "info" for f in hits)
     note = bool(hits) and not failing
-    if label == "gate":
+    if label in ("gate", "refused"):  # refused: the workflow never runs
         return "found" if failing else "note only" if note else "MISSED"
     if label == "doubtful":
         return "failing (arguable)" if failing else "note" if note else "silent"
