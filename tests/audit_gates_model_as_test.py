@@ -116,3 +116,45 @@ def test_set_plus_e_in_a_function_that_runs_turns_errexit_off(tmp_path):
     text = _trap_step("relax() { set +e; }\nrelax")
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert ("QG104", CI, line_of(text, "relax() {"), True) in found
+
+
+# ---- a check after the delivery it would guard is a note, not a gate ---------
+
+_SMOKE = """
+deploy-staging:
+  name: Deploy to staging
+  runs-on: ubuntu-latest
+  steps:
+    - run: ./deploy.sh staging
+smoke:
+  name: Smoke test
+  needs: deploy-staging
+  runs-on: ubuntu-latest
+  steps:
+    - name: Health check
+      run: |
+        curl -f http://localhost/api/status || echo "status endpoint failed"
+"""
+_PROD = """
+deploy-prod:
+  name: Deploy to production
+  needs: smoke
+  runs-on: ubuntu-latest
+  steps:
+    - run: ./deploy.sh production
+"""
+
+
+def _smoke_finding(tmp_path, body: str) -> list[tuple[str, int, bool]]:
+    """Return (rule, line is the curl's, fails) of each finding on the curl."""
+    text = _jobs(body)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    return [(r, ln == line_of(text, "curl -f"), fails) for r, _, ln, fails in found]
+
+
+def test_a_health_check_after_the_last_deploy_is_a_note(tmp_path):
+    assert _smoke_finding(tmp_path, _SMOKE) == [("QG102", True, False)]
+
+
+def test_a_health_check_a_later_deploy_needs_is_still_a_gate(tmp_path):
+    assert _smoke_finding(tmp_path, _SMOKE + _PROD) == [("QG102", True, True)]
