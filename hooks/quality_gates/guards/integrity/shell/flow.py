@@ -414,19 +414,25 @@ class Walker:
     def declared(self, node: Node) -> None:
         """``export OUT=$(gate)``: the builtin's status replaces the gate's.
 
-        Only when the value is at most shown later: a value used further on
-        is what the command produced, judged where it is used.
+        Even under errexit, and ``$?`` after it is the builtin's 0 too.  Only
+        when the value is at most reported later (``captured_values``: shown,
+        warned about, tested by an ``if`` that never fails): a value that
+        something can fail on keeps the check; one carried to a step output
+        or a file is lost only if no later step fails on it.
         """
+        root = self.root if self.root is not None else node
         for builtin, name, given in masked.declared(node):
-            after = self.source[node.end_byte :].decode(errors="replace")
-            if not report_readers.only_shown(name, after):
+            carried = captured_values.only_reported(
+                name, root, node.end_byte, self.source
+            )
+            if carried is None:
                 continue
             for gate in and_or.captured_status(self, given, swallows=False).carriers():
                 detail = (
                     f"`{builtin} {name}=$(...)` exits with `{builtin}`'s own status "
                     f"(0), so `{gate.text}` failing inside `$(...)` is lost"
                 )
-                self.hit("QG117", gate, detail)
+                self.hit("QG117", gate, detail, sinks=carried)
 
     def kept_output(self, node: Node, errexit: bool) -> Flow:
         """``out=$(checker || true)``: a status dropped, the output only reported.
