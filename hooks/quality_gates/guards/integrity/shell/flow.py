@@ -217,9 +217,9 @@ class Walker:
             return False, self.place
         if gate.strength == "probe":
             return False, (
-                f"`{gate.key}` asks a local service or a health URL without "
-                "`--fail` and is a check only by its step's or target's name: "
-                "it may be a look, not a probe"
+                f"`{gate.key}` asks a local service, a health URL without "
+                "`--fail` or a port and is a check only by its step's or "
+                "target's name: it may be a look, not a probe"
             )
         if gate.strength == "named" or explicit:
             return True, ""
