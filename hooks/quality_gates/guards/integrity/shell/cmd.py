@@ -242,7 +242,7 @@ def _redone(earlier: str, later: str) -> bool:
 
 
 def _built_in(folder: str, words: list[str]) -> bool:
-    """``..\\minimal_build.build\\arrow-example``: a program from the build folder.
+    r"""``..\minimal_build.build\arrow-example``: a program from the build folder.
 
     A failed build leaves it missing (a fresh runner has no older one), so
     running it fails again.

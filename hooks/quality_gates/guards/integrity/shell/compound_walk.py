@@ -60,9 +60,13 @@ def warned(walker: Walker, node: Node) -> None:
         f"`{gate.text}` compares a coverage with its threshold, and every branch "
         "only prints or exits 0, so coverage below the threshold is lost"
     )
-    because = "" if said else (
-        "nothing the branches print says the coverage is below a threshold: "
-        "the comparison may only choose what to show"
+    because = (
+        ""
+        if said
+        else (
+            "nothing the branches print says the coverage is below a threshold: "
+            "the comparison may only choose what to show"
+        )
     )
     walker.hit("QG102", gate, detail, because=because)
 

@@ -56,7 +56,6 @@ from quality_gates.guards.integrity.shell import (
     parse,
     passed_scripts,
     pipes,
-    report_readers,
     reruns,
 )
 from quality_gates.guards.integrity.shell.compound import (

@@ -20,7 +20,7 @@ from quality_gates.guards.integrity.shell.compound import if_clauses
 from quality_gates.guards.integrity.shell.records import Gate
 from tree_sitter import Node
 
-_OPERAND = r"""[\w$.{}'"()%#:-]+"""
+_OPERAND = r"""[\w$.{}'"()%#:*-]+"""
 _COMPARISON = re.compile(rf"({_OPERAND})\s*(<=?|>=?|-lt|-le|-gt|-ge)\s*({_OPERAND})")
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)|^[\"'(]*([A-Za-z_]\w*)")
 _NUMBER = re.compile(r"""^["'(]*\d+(?:\.\d+)?["')]*$""")
@@ -60,9 +60,7 @@ def warned_threshold(node: Node, source: bytes) -> tuple[Gate, bool] | None:
 
 def _compared(condition: str) -> tuple[str, str] | None:
     """Return (coverage, limit) a condition compares, if it compares them."""
-    held = {
-        name: value.strip("\"'") for name, value in _AWK_VALUE.findall(condition)
-    }
+    held = {name: value.strip("\"'") for name, value in _AWK_VALUE.findall(condition)}
     for left, _, right in _COMPARISON.findall(condition):
         sides = [_side(left, held), _side(right, held)]
         for coverage, limit in (sides, sides[::-1]):
