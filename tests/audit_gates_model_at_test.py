@@ -353,3 +353,14 @@ def test_cmd_in_a_composite_action(
     action = textwrap.dedent(_ACTION).replace("SHELL", shell).replace("LAST", last)
     files = {CI: _jobs(_USES), ".github/actions/test/action.yml": action}
     assert _found(tmp_path, files) == expected
+
+
+def test_a_declared_value_of_a_check_only_by_name_carried_on(tmp_path: Path) -> None:
+    """``export TOTAL=$(python -c ...)`` in a coverage step, kept for later steps.
+
+    Only the step's name makes the program a check, and its value is what the
+    step was after: no finding (a value only echoed would be one).
+    """
+    read = "python -c \"import json; print(json.load(open('c.json'))['total'])\""
+    kept = f'export TOTAL=$({read})\necho "total=$TOTAL" >> "$GITHUB_ENV"'
+    assert _found(tmp_path, {CI: _step(kept, "Combine coverage")}) == []

@@ -56,6 +56,7 @@ from quality_gates.guards.integrity.shell import (
     parse,
     passed_scripts,
     pipes,
+    report_readers,
     reruns,
 )
 from quality_gates.guards.integrity.shell.compound import (
@@ -417,16 +418,22 @@ class Walker:
         when the value is at most reported later (``captured_values``: shown,
         warned about, tested by an ``if`` that never fails): a value that
         something can fail on keeps the check; one carried to a step output
-        or a file is lost only if no later step fails on it.
+        or a file is lost only if no later step fails on it.  A check only by
+        its step's name (``export TOTAL=$(python -c ...)`` in a coverage
+        step) counts only when the value is at most echoed: carried on, it
+        is plausibly the value the step was after.
         """
         root = self.root if self.root is not None else node
+        after = self.source[node.end_byte :].decode(errors="replace")
         for builtin, name, given in masked.declared(node):
             carried = captured_values.only_reported(
                 name, root, node.end_byte, self.source
             )
             if carried is None:
                 continue
-            for gate in and_or.captured_status(self, given, swallows=False).carriers():
+            shown = report_readers.only_shown(name, after)
+            gates = and_or.captured_status(self, given, swallows=False).carriers()
+            for gate in (g for g in gates if shown or g.strength == "named"):
                 detail = (
                     f"`{builtin} {name}=$(...)` exits with `{builtin}`'s own status "
                     f"(0), so `{gate.text}` failing inside `$(...)` is lost"
