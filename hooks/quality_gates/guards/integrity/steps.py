@@ -25,6 +25,7 @@ from quality_gates.guards.integrity import (
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
     consumers,
+    dockeractions,
     expressions,
     formatchecks,
     handchecks,
@@ -288,15 +289,7 @@ class Auditor:
                     self.input_script(node, text, spec, f"{where}, `{key}`", context)
                     or runs
                 )
-        docker = actioninputs.docker_command(uses, value(step, "with"))
-        if docker is not None:
-            node, text = docker
-            runs = (
-                self.input_script(
-                    node, text, actioninputs.DOCKER, f"{where}, `args`", context
-                )
-                or runs
-            )
+        runs = self.container_scripts(step, specs, where, context) or runs
         for node in self.env_commands(step, name, job):
             runs = (
                 self.input_script(
@@ -309,6 +302,25 @@ class Auditor:
             and gate_action(uses, step, self.packages.root)
         ):
             self.swallowed_by_input(step, name, where)
+        return runs
+
+    def container_scripts(
+        self, step: yaml.Node, specs: dict[str, InputScript], where: str, context: str
+    ) -> bool:
+        """Audit what a container runs: ``docker://IMAGE`` args, a local entrypoint."""
+        uses = scalar(value(step, "uses")) or ""
+        runs = False
+        docker = actioninputs.docker_command(uses, value(step, "with"))
+        if docker is not None:
+            node, text = docker
+            runs = self.input_script(
+                node, text, actioninputs.DOCKER, f"{where}, `args`", context
+            )
+        entry = specs.get(dockeractions.ENTRYPOINT) if uses.startswith("./") else None
+        if entry is not None:
+            uses_node = value(step, "uses")
+            assert uses_node is not None  # nosec B101 - `uses` was read above
+            runs = self.input_script(uses_node, "", entry, where, context) or runs
         return runs
 
     def env_commands(
