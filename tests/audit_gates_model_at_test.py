@@ -9,6 +9,7 @@ passes exactly when the audit says the check is lost.
 
 from __future__ import annotations
 
+import subprocess  # nosec B404 - fixed argument lists
 import textwrap
 from pathlib import Path
 
@@ -364,3 +365,131 @@ def test_a_declared_value_of_a_check_only_by_name_carried_on(tmp_path: Path) -> 
     read = "python -c \"import json; print(json.load(open('c.json'))['total'])\""
     kept = f'export TOTAL=$({read})\necho "total=$TOTAL" >> "$GITHUB_ENV"'
     assert _found(tmp_path, {CI: _step(kept, "Combine coverage")}) == []
+
+
+# ---- a local Docker action's entrypoint script is its step's script ---------
+
+_LINT_STEP = """
+lint:
+  runs-on: ubuntu-latest
+  steps:
+    - uses: actions/checkout@0000000000000000000000000000000000000000
+    - name: Lint
+      uses: ./.github/actions/lint
+      with:
+        path: src
+"""
+_DOCKER_ACTION = """
+name: lint
+description: lint a folder
+inputs:
+  path:
+    description: the folder
+runs:
+  using: docker
+  image: Dockerfile
+"""
+_DOCKERFILE = (
+    "FROM python:3.12-slim\nCOPY entrypoint.sh /entrypoint.sh\n"
+    'ENTRYPOINT ["/entrypoint.sh"]\n'
+)
+
+
+def _container_passes(tmp_path: Path, script: str, run_as: list[str]) -> bool:
+    """Run the entrypoint as the container does (``[]``: by its shebang)."""
+    where = tmp_path / "run"
+    (where / "bin").mkdir(parents=True)
+    fake = where / "bin" / "flake8"
+    fake.write_text("#!/bin/sh\necho 'src/a.py:1:1: F401'\nexit 1\n")
+    fake.chmod(0o755)
+    entry = where / "entrypoint.sh"
+    entry.write_text(script)
+    entry.chmod(0o755)
+    done = subprocess.run(  # nosec B603 - fixed argument list
+        [*run_as, str(entry)],
+        check=False,
+        cwd=where,
+        env={"PATH": f"{where / 'bin'}:/usr/bin:/bin", "INPUT_PATH": "src"},
+        capture_output=True,
+        timeout=30,
+    )
+    return done.returncode == 0
+
+
+def _docker_files(script: str, dockerfile: str = _DOCKERFILE) -> dict[str, str]:
+    return {
+        CI: _jobs(_LINT_STEP),
+        ".github/actions/lint/action.yml": _DOCKER_ACTION,
+        ".github/actions/lint/Dockerfile": dockerfile,
+        ".github/actions/lint/entrypoint.sh": script,
+    }
+
+
+_USES_LINE = 11  # `uses: ./.github/actions/lint`
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        # sh, no errexit: only the last command decides
+        ('#!/bin/sh\nflake8 "$INPUT_PATH"\necho done\n', [("QG104", True)]),
+        ('#!/bin/sh\nflake8 "$INPUT_PATH" || true\n', [("QG101", True)]),
+        (
+            '#!/usr/bin/env bash\nflake8 "$INPUT_PATH" | tee lint.txt\n',
+            [("QG112", True)],
+        ),
+        # twins: the shebang's -e, a `set -e`, the check last
+        ('#!/bin/bash -e\nflake8 "$INPUT_PATH"\necho done\n', []),
+        ('#!/bin/sh\nset -e\nflake8 "$INPUT_PATH"\necho done\n', []),
+        ('#!/bin/sh\necho "linting $INPUT_PATH"\nflake8 "$INPUT_PATH"\n', []),
+    ],
+)
+def test_a_docker_actions_entrypoint_script(
+    tmp_path: Path, script: str, expected: list
+) -> None:
+    assert _container_passes(tmp_path, script, []) is bool(expected)
+    found = _found(tmp_path, _docker_files(script))
+    assert [(r, fails) for r, _, fails in found] == expected, found
+    assert all(line == _USES_LINE for _, line, _ in found), found
+
+
+def test_an_entrypoint_run_by_a_named_shell_ignores_its_shebang(
+    tmp_path: Path,
+) -> None:
+    """``ENTRYPOINT ["bash", "/entrypoint.sh"]``: the shebang's ``-e`` is a comment."""
+    script = '#!/bin/bash -e\nflake8 "$INPUT_PATH"\necho done\n'
+    dockerfile = _DOCKERFILE.replace('["/entrypoint.sh"]', '["bash", "/entrypoint.sh"]')
+    assert _container_passes(tmp_path, script, ["bash"])
+    found = _found(tmp_path, _docker_files(script, dockerfile))
+    assert found == [("QG104", _USES_LINE, True)]
+
+
+@pytest.mark.parametrize(
+    ("action", "dockerfile", "expected"),
+    [
+        # `runs.entrypoint` replaces the Dockerfile's, copied under its own name
+        (
+            _DOCKER_ACTION + "  entrypoint: /usr/local/bin/check.sh\n",
+            'FROM alpine\nCOPY check.sh /usr/local/bin/\nENTRYPOINT ["/other"]\n',
+            [("QG104", _USES_LINE, True)],
+        ),
+        # a program that is not a shell script: not read
+        (
+            _DOCKER_ACTION,
+            'FROM python:3.12\nCOPY check.sh /check.py\nENTRYPOINT ["python", "/check.py"]\n',
+            [],
+        ),
+        # a published image: nothing of the repository runs
+        (_DOCKER_ACTION.replace("Dockerfile", "docker://alpine:3.20"), "", []),
+    ],
+)
+def test_which_entrypoint_a_docker_action_runs(
+    tmp_path: Path, action: str, dockerfile: str, expected: list
+) -> None:
+    files = {
+        CI: _jobs(_LINT_STEP),
+        ".github/actions/lint/action.yml": action,
+        ".github/actions/lint/Dockerfile": dockerfile,
+        ".github/actions/lint/check.sh": '#!/bin/sh\nflake8 "$INPUT_PATH"\necho done\n',
+    }
+    assert _found(tmp_path, files) == expected

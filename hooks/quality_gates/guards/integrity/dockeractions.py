@@ -124,7 +124,7 @@ def _source(base: Path, dockerfile: str, program: str) -> Path | None:
 
 
 def _shebang(text: str) -> list[str]:
-    """Split a shebang: ``#!/bin/bash -e`` -> ``["/bin/bash", "-e"]``, ``env`` dropped."""
+    """Split a shebang (``#!/bin/bash -e``: ``/bin/bash``, ``-e``), ``env`` dropped."""
     first = text.splitlines()[0] if text.startswith("#!") else ""
     words = first[2:].split()
     if words[:1] and words[0].endswith("/env"):
