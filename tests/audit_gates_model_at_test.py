@@ -183,6 +183,23 @@ def test_a_threshold_whose_branches_only_warn(
             'echo "color=$COLOR" >> "$GITHUB_OUTPUT"',
             [],
         ),
+        # a value chosen inside `$(...)`, or a grade ladder: printed, not warned
+        (
+            "COLOR=$(if (( COV >= 80 )); then echo green; else echo red; fi)\n"
+            'echo "color=$COLOR" >> "$GITHUB_OUTPUT"',
+            [],
+        ),
+        (
+            'if [ "$COV" -ge 90 ]; then echo A; elif [ "$COV" -ge 70 ]; then echo B; fi',
+            [],
+        ),
+        ('grade() {\n  if [ "$COV" -ge 90 ]; then echo good; fi\n}\nG=$(grade)', []),
+        # a function that warns is called for its warning
+        (
+            'check() {\n  if [ "$COV" -lt 80 ]; then\n    echo "::warning::below 80"\n'
+            "  fi\n}\ncheck",
+            [("QG102", True)],
+        ),
         # not a coverage: a count compared with zero
         ('if [ "$COUNT" -gt 0 ]; then\n  echo "::warning::found $COUNT"\nfi', []),
         # not a limit: two measurements compared

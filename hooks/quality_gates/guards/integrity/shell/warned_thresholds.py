@@ -48,14 +48,33 @@ def warned_threshold(node: Node, source: bytes) -> tuple[Gate, bool] | None:
     bodies = [n for _, body in clauses for n in body]
     if not conditions or not all(_quiet(body) for body in bodies):
         return None
+    said = any(_WARNS.search(parse.text(body)) for body in bodies)
+    held = _held(node)
+    if held == "command_substitution" or (held and not said):
+        return None  # `COLOR=$(if ...; then echo green; fi)`: a value chosen
+    if not said and len([c for c, _ in clauses if c]) > 1:
+        return None  # `-ge 90` then `-ge 70`: a grade printed, not a limit
     for condition in conditions:
         names = _compared(parse.text(condition))
         if names is None or _read_elsewhere(names[0], node, source):
             continue
-        said = any(_WARNS.search(parse.text(body)) for body in bodies)
         text = parse.short(condition, source)
         return Gate(condition.start_point[0], text, "coverage threshold"), said
     return None
+
+
+def _held(node: Node) -> str:
+    """Return what holds an ``if`` whose output may be a value ('' for none).
+
+    Inside ``$(...)`` what it prints is captured; inside a function it may
+    be (``color=$(grade)``), unless what it prints is a warning.
+    """
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("command_substitution", "function_definition"):
+            return parent.type
+        parent = parent.parent
+    return ""
 
 
 def _compared(condition: str) -> tuple[str, str] | None:
