@@ -510,3 +510,12 @@ def test_which_entrypoint_a_docker_action_runs(
         ".github/actions/lint/check.sh": '#!/bin/sh\nflake8 "$INPUT_PATH"\necho done\n',
     }
     assert _found(tmp_path, files) == expected
+
+
+def test_an_entrypoint_run_to_deploy_is_a_note(tmp_path: Path) -> None:
+    """A check in what a deploying step runs guards the delivery: a note."""
+    files = _docker_files(
+        "#!/bin/bash\niotedgedev genconfig --fail-on-validation-error\naz iot edge deployment create\n"
+    )
+    files[CI] = files[CI].replace("name: Lint", "name: Iot Edge Deploy")
+    assert _found(tmp_path, files) == [("QG104", _USES_LINE, False)]
