@@ -179,8 +179,7 @@ class Auditor:
 
     def exit_zero(self, node: yaml.Node, text: str, where: str) -> None:
         """QG106 for an ``--exit-zero`` in ``text``."""
-        index = script_audit.exit_zero_line(text)
-        if index is not None:
+        for index in script_audit.exit_zero_lines(text):
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
             self.add("QG106", line, f"{where}: `--exit-zero`")
         off = script_audit.fail_off_flag(text)

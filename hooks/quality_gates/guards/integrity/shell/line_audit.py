@@ -194,13 +194,24 @@ def exit_zero_line(text: str) -> int | None:
     on (``SCORE=$(pylint --exit-zero | ...)``, then ``exit 1`` under a score
     below the threshold) keeps its check: the script judges what it printed.
     """
+    found = exit_zero_lines(text)
+    return found[0] if found else None
+
+
+def exit_zero_lines(text: str) -> list[int]:
+    """0-based lines of every ``--exit-zero`` run that nothing judges later.
+
+    Each is its own lost check: GitHub's flake8 starter runs flake8 twice
+    (syntax errors, then the full lint), and both runs lose their status
+    when both carry the option.
+    """
     lines = text.splitlines()
+    found = []
     for index, line in enumerate(lines):
         code = line[: len(mask(line))]  # the comment cut off, quotes kept
-        if _EXIT_ZERO.search(code):
-            if not _judged_later(code, lines[index + 1 :]):
-                return index
-    return None
+        if _EXIT_ZERO.search(code) and not _judged_later(code, lines[index + 1 :]):
+            found.append(index)
+    return found
 
 
 _CAPTURED = re.compile(r"^\s*(?:export\s+|local\s+)?(\w+)=\$\(")

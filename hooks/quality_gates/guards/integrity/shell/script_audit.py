@@ -17,6 +17,7 @@ from quality_gates.guards.integrity.shell.flow import Gate, Hit, Shell, Walker
 from quality_gates.guards.integrity.shell.line_audit import (
     exit_zero_judged,
     exit_zero_line,
+    exit_zero_lines,
     fail_off_flag,
     logical_lines,
     mask,
@@ -27,6 +28,7 @@ __all__ = ["Hit", "Shell", "ScriptAudit", "audit", "audit_script"]
 __all__ += [
     "exit_zero_judged",
     "exit_zero_line",
+    "exit_zero_lines",
     "fail_off_flag",
     "logical_lines",
     "mask",
