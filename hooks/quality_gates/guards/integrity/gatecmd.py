@@ -517,6 +517,8 @@ def named(tokens: list[str]) -> bool | None:
         return _container(head, args)
     if head == "nix" and cmdwords.strip_options(args)[:2] == ["flake", "check"]:
         return True  # evaluates every output and runs the flake's checks
+    if _pub_setup(head, args):
+        return False
     for judge in (_fixer, _git, _subcommand, _build_tool, _env_runner, _interpreter):
         verdict = judge(head, args)
         if verdict is not None:
@@ -534,6 +536,20 @@ def named(tokens: list[str]) -> bool | None:
     if cat.BUILT_ARTEFACT.search(tokens[0]):
         return None  # the project's own program: a check where its step tests
     return _script(head, args)
+
+
+# `flutter pub get`, `dart pub outdated`: pub fetches packages or reports on
+# them (`outdated` and `deps` print, exiting 0 whatever is out of date)
+_PUB_SETUP = frozenset(
+    "get upgrade downgrade add remove cache deps outdated global token".split()
+)
+
+
+def _pub_setup(head: str, args: list[str]) -> bool:
+    """Tell ``flutter pub get`` / ``dart pub outdated``: setup or a report."""
+    plain = cmdwords.strip_options(args)
+    pub = head in ("flutter", "dart") and plain[:1] == ["pub"]
+    return pub and len(plain) > 1 and plain[1] in _PUB_SETUP
 
 
 def _checks_itself(head: str, args: list[str]) -> bool | None:

@@ -292,7 +292,7 @@ class Walker:
                 flow.status = status  # a compound's status is its last command's
             else:
                 self.judge_capture(node, following)
-                self.lost_status(status, following)
+                self.lost_status(status, following, nodes[index + 1 :])
         return flow
 
     def judge_capture(self, node: Node, following: Node) -> None:
@@ -300,7 +300,9 @@ class Walker:
         if node.type == "variable_assignment" and _STATUS_READ.search(text(following)):
             self.judged.add(reruns.run_of(text(node)))
 
-    def lost_status(self, gates: list[Gate], following: Node) -> None:
+    def lost_status(
+        self, gates: list[Gate], following: Node, rest: list[Node]
+    ) -> None:
         """Judge a non-last statement's status: read by the next one, or lost."""
         if not gates:
             return
@@ -323,7 +325,8 @@ class Walker:
             if words[:2] == ["exit", "0"]:
                 self.hit("QG103", gate, f"`{gate.text}; exit 0`")
             elif not self.state.errexit:
-                self.errexit_off(gate)
+                if not reruns.run_again(gate.text, rest):
+                    self.errexit_off(gate)
             elif gate.negated:
                 detail = (
                     f"`! {gate.text}` in the middle of the script: errexit never "

@@ -192,7 +192,9 @@ def parse(script: str) -> Node:
     closed = close_compounds(source)
     # the grammar refuses `@` in a command's name (`poetry@build --version`,
     # pipx's suffixed apps); bash reads it as a plain word
-    for attempt in (closed, _AT.sub("_", closed)):
+    # the grammar refuses `(` in an expansion's alternative word that also
+    # expands (`${V:+ (version: $V)}`); bash reads them as literal text
+    for attempt in (closed, _AT.sub("_", closed), _alternative_parens(closed)):
         retried = Parser(_LANGUAGE).parse(attempt.encode()).root_node
         if not retried.has_error:
             return retried
@@ -200,6 +202,19 @@ def parse(script: str) -> Node:
 
 
 _AT = re.compile(r"(?<=[\w.-])@(?=[\w.-])")
+_ALTERNATIVE = re.compile(r"\$\{\w+:?[-+=?]([^{}\n]*)\}")
+
+
+def _alternative_parens(script: str) -> str:
+    """``${V:+ (v: $V)}`` -> ``${V:+ _v: $V_}``: same length, literal parens blanked."""
+
+    def blank(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if "$(" in word:
+            return word  # a command substitution: its parens are code
+        return word.replace("(", "_").replace(")", "_")
+
+    return _ALTERNATIVE.sub(blank, script)
 
 
 def _first_error(root: Node) -> str:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+from quality_gates.guards.integrity.shell import parse
+from tree_sitter import Node
+
 # options that choose how findings are written, not which are checked
 _FORMAT_FLAGS = frozenset(("--json", "--format", "--output-format", "--reporter"))
 _FORMAT_VALUED = frozenset(
@@ -41,3 +44,21 @@ def run_of(command: str) -> str:
         else:
             kept.append(word)
     return " ".join(kept)
+
+
+def run_again(check: str, rest: list[Node]) -> bool:
+    """Tell a check whose lost status a later run of the same check repeats.
+
+    Without ``-e``, ``flutter test --reporter json > r.json`` then ``flutter
+    test`` as a later statement of the same list: the second run checks the
+    same code again, and its status is judged where it stands (kept as the
+    list's status, or reported there if that is lost too).  "The same" is
+    the same words but the options that choose an output format.
+    """
+    again = run_of(check)
+    for node in rest:
+        if node.type == "redirected_statement":
+            node = node.child_by_field_name("body") or node
+        if node.type == "command" and run_of(parse.text(node)) == again:
+            return True
+    return False

@@ -55,7 +55,7 @@ def warned_threshold(node: Node, source: bytes) -> tuple[Gate, bool] | None:
     if not said and len([c for c, _ in clauses if c]) > 1:
         return None  # `-ge 90` then `-ge 70`: a grade printed, not a limit
     for condition in conditions:
-        names = _compared(parse.text(condition))
+        names = _compared(parse.text(condition)) or _verdict(condition, node, source)
         if names is None or _read_elsewhere(names[0], node, source):
             continue
         text = parse.short(condition, source)
@@ -86,6 +86,41 @@ def _compared(condition: str) -> tuple[str, str] | None:
             if coverage and _COVERAGE.search(coverage) and _is_limit(limit):
                 return coverage, limit
     return None
+
+
+def _verdict(condition: Node, node: Node, source: bytes) -> tuple[str, str] | None:
+    """Return (verdict, limit) for an ``if`` on a comparison captured before.
+
+    ``PASSES=$(echo "$COVERAGE $MIN" | awk '{print ($1 >= $2)}')`` then
+    ``if [ "$PASSES" = "1" ]``: the variable holds the comparison's verdict,
+    and awk's ``$1``/``$2`` are the echoed words.  The verdict's name is
+    returned first: read anywhere else, it may fail there.
+    """
+    before = source[: node.start_byte].decode(errors="replace")
+    for name in _VERDICT_READ.findall(parse.text(condition)):
+        assigned = re.findall(rf"(?m)^\s*{name}=\$\((.*)\)\s*$", before)
+        if not assigned:
+            continue
+        # `${{ env.MIN_COVERAGE }}`: the workflow's value, named by its last name
+        text = _EXPRESSION.sub(lambda m: m.group(1), assigned[-1])
+        piped = _ECHO_AWK.search(text)
+        if piped:
+            words = piped.group(1).split()
+            field = lambda m: words[int(m.group(1)) - 1]  # noqa: E731
+            text = _FIELD.sub(
+                lambda m: field(m) if 0 < int(m.group(1)) <= len(words) else "",
+                piped.group(2),
+            )
+        compared = _compared(text)
+        if compared is not None:
+            return name, compared[1]
+    return None
+
+
+_VERDICT_READ = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_ECHO_AWK = re.compile(r"""echo\s+"([^"]*)"\s*\|\s*awk\b(.*)""")
+_FIELD = re.compile(r"\$(\d+)")
+_EXPRESSION = re.compile(r"\$\{\{[^}]*?([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def _side(operand: str, held: dict[str, str]) -> str:
