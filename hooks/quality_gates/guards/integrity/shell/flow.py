@@ -300,9 +300,7 @@ class Walker:
         if node.type == "variable_assignment" and _STATUS_READ.search(text(following)):
             self.judged.add(reruns.run_of(text(node)))
 
-    def lost_status(
-        self, gates: list[Gate], following: Node, rest: list[Node]
-    ) -> None:
+    def lost_status(self, gates: list[Gate], following: Node, rest: list[Node]) -> None:
         """Judge a non-last statement's status: read by the next one, or lost."""
         if not gates:
             return

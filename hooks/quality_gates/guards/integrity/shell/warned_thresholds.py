@@ -102,19 +102,24 @@ def _verdict(condition: Node, node: Node, source: bytes) -> tuple[str, str] | No
         if not assigned:
             continue
         # `${{ env.MIN_COVERAGE }}`: the workflow's value, named by its last name
-        text = _EXPRESSION.sub(lambda m: m.group(1), assigned[-1])
-        piped = _ECHO_AWK.search(text)
-        if piped:
-            words = piped.group(1).split()
-            field = lambda m: words[int(m.group(1)) - 1]  # noqa: E731
-            text = _FIELD.sub(
-                lambda m: field(m) if 0 < int(m.group(1)) <= len(words) else "",
-                piped.group(2),
-            )
-        compared = _compared(text)
+        compared = _compared(_awk_fields(_EXPRESSION.sub(r"\1", assigned[-1])))
         if compared is not None:
             return name, compared[1]
     return None
+
+
+def _awk_fields(text: str) -> str:
+    """``echo "$A $B" | awk '{print ($1 >= $2)}'`` -> ``{print ($A >= $B)}``."""
+    piped = _ECHO_AWK.search(text)
+    if not piped:
+        return text
+    words = piped.group(1).split()
+
+    def word(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return words[index - 1] if 0 < index <= len(words) else ""
+
+    return _FIELD.sub(word, piped.group(2))
 
 
 _VERDICT_READ = re.compile(r"\$\{?([A-Za-z_]\w*)")
