@@ -134,3 +134,97 @@ def test_the_retry_is_judged_where_the_if_is(tmp_path: Path) -> None:
     text = _script_step(_NO_FINAL_EXIT)
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG113", CI, line_of(text, "if cargo test"), True)]
+
+
+# ---- a build in a job that verifies the change is a check -------------------
+
+
+def _build_job(
+    name: str,
+    *,
+    on: str = "[pull_request]",
+    extra: str = "",
+    run: str = "",
+    step: str = "Build renderer",
+) -> str:
+    """Return a workflow named ``name`` whose one job builds, then tests."""
+    steps = [
+        "- uses: actions/checkout@0000000000000000000000000000000000000000",
+        "- name: Install dependencies",
+        "  run: npm ci",
+        f"- name: {step}",
+        f"  run: {run or 'npm run build || true'}",
+        "- name: Unit tests",
+        "  run: npm test",
+    ]
+    if extra:
+        steps.append(extra)
+    body = "\n".join(f"      {line}" for line in steps)
+    return (
+        f"name: {name}\non: {on}\npermissions:\n  contents: read\njobs:\n"
+        f"  app:\n    runs-on: ubuntu-latest\n    steps:\n{body}\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["CI", "Build Smoke", "Lint and test", "Verify"])
+def test_a_lost_build_in_a_verifying_job_fails(tmp_path: Path, name: str) -> None:
+    text = _build_job(name)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert found == [("QG101", CI, line_of(text, "npm run build"), True)]
+
+
+@pytest.mark.parametrize(
+    ("name", "on", "extra"),
+    [
+        ("Deploy site", "[push]", ""),  # named for shipping
+        ("Release", "[push]", ""),
+        ("CI", "[release]", ""),  # started by a release only
+        ("CI", "[workflow_dispatch]", ""),
+        ("Nightly", "[pull_request]", ""),  # named for nothing it verifies
+        (
+            "CI",
+            "[pull_request]",
+            "- uses: actions/upload-artifact@0000000000000000000000000000000000000000",
+        ),  # what it builds is shipped on
+    ],
+)
+def test_a_lost_build_elsewhere_is_not_judged(
+    tmp_path: Path, name: str, on: str, extra: str
+) -> None:
+    found = gate_rules(
+        audit_project(tmp_path, {CI: _build_job(name, on=on, extra=extra)})
+    )
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "run",
+    ["npm ci || true", "npm run build-deps || true", "npm run build:install || true"],
+)
+def test_a_setup_script_in_a_verifying_job_stays_setup(
+    tmp_path: Path, run: str
+) -> None:
+    """Building the dependencies sets up: no check of the change."""
+    assert gate_rules(audit_project(tmp_path, {CI: _build_job("CI", run=run)})) == []
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["Compile Extension (Optional)", "Build docs (experimental)", "Install and build"],
+)
+def test_a_build_whose_step_says_it_may_fail_or_sets_up(
+    tmp_path: Path, step: str
+) -> None:
+    """Whether such a build is meant to gate is arguable: not judged."""
+    text = _build_job("CI", step=step)
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
+def test_the_builds_of_a_refused_verifying_workflow_never_run(tmp_path: Path) -> None:
+    """A key GitHub does not know in a job: no build of the file runs (QG107)."""
+    text = _build_job("Build Smoke", run="npm run build").replace(
+        "  app:\n", "  app:\n    schedule:\n      - cron: '0 9 * * 1'\n"
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert ("QG107", CI, line_of(text, "npm run build"), True) in found
+    assert ("QG107", CI, line_of(text, "npm test"), True) in found
