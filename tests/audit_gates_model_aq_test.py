@@ -228,3 +228,51 @@ def test_the_builds_of_a_refused_verifying_workflow_never_run(tmp_path: Path) ->
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert ("QG107", CI, line_of(text, "npm run build"), True) in found
     assert ("QG107", CI, line_of(text, "npm test"), True) in found
+
+
+# ---- a listing written to a file whose size a later test fails on -----------
+
+_SIZE_IF = """
+gofmt -l ./src > gofmt.out
+if [ -s gofmt.out ]; then
+  echo "The following files are not formatted:"
+  cat gofmt.out
+  exit 1
+fi
+"""
+_SIZE_AND = """
+gofmt -l . > "unformatted.txt"
+test -s "unformatted.txt" && { cat unformatted.txt; exit 1; }
+echo formatted
+"""
+# twins: the file is only shown, or tested with no failure after the test
+_SHOWN = """
+gofmt -l . > gofmt.out
+cat gofmt.out
+"""
+_TESTED_ONLY = """
+gofmt -l . > gofmt.out
+if [ -s gofmt.out ]; then
+  echo "some files are not formatted"
+fi
+"""
+
+
+@pytest.mark.parametrize(
+    ("script", "lost"),
+    [(_SIZE_IF, False), (_SIZE_AND, False), (_SHOWN, True), (_TESTED_ONLY, True)],
+)
+def test_a_listing_whose_file_size_is_tested(
+    tmp_path: Path, script: str, lost: bool
+) -> None:
+    """``gofmt -l`` exits 0 whatever it lists: only the size test can fail."""
+    bash = ["bash", "--noprofile", "--norc", "-e"]
+    (tmp_path / "src").mkdir()
+    code = run_failing(
+        tmp_path, bash, textwrap.dedent(script), ("gofmt",), 0, "echo main.go"
+    )
+    assert (code == 0) is lost
+    text = _script_step(script).replace("Run tests", "Check formatting")
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    expected = [("QG106", CI, line_of(text, "gofmt -l"), True)]
+    assert found == (expected if lost else [])
