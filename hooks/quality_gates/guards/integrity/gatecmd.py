@@ -472,6 +472,8 @@ def _shown_request(tokens: list[str]) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens or cmdwords.head(tokens[0]) != "curl":
         return False
+    if any(fail_flag(a) for a in tokens[1:]):
+        return False  # `curl -fsS URL | head`: it fails on an HTTP error too
     return not strict_probe("curl", tokens[1:]) and shown_probe(tokens[1:])
 
 
@@ -756,15 +758,30 @@ def judge(
     verdict = named(tokens)
     if verdict is True:
         return Check("named", gate_key(tokens), is_query(tokens))
-    step = context.split(" / ", 1)[0]
-    if serving and CONTEXT_WORDS.search(step) and _asks_local(tokens):
+    if serving and _asks_served(tokens, context):
         return Check("named", gate_key(tokens), is_query(tokens))
+    step = context.split(" / ", 1)[0]
     if captured and CONTEXT_WORDS.search(step) and _failing_request(tokens):
         return Check("context", gate_key(tokens), is_query(tokens))
     if verdict is None and context_gate(tokens, context):
         strength = "probe" if _shown_request(tokens) else "context"
         return Check(strength, _unknown_key(tokens), is_query(tokens))
     return None
+
+
+def _asks_served(tokens: list[str], context: str) -> bool:
+    """Tell a request to the service the script started, where it smoke-tests it.
+
+    Any request does where the step is named for checking; one that fails
+    on an HTTP error (``curl -fsS localhost:8499/api``) also where only the
+    job is (``linux-portable-smoke``): its status is the service's answer.
+    """
+    if not _asks_local(tokens):
+        return False
+    step = context.split(" / ", 1)[0]
+    return bool(CONTEXT_WORDS.search(step)) or (
+        _failing_request(tokens) and bool(CONTEXT_WORDS.search(context))
+    )
 
 
 def _unknown_key(tokens: list[str]) -> str:

@@ -4,8 +4,11 @@ A program fails by an exception it does not catch (``raise``, ``assert``,
 ``subprocess.check_call``, ``run(check=True)``) or by exiting with a
 status (``sys.exit(1)``, ``exit(n > 0)``, ``unittest.main()``).  Code with
 none of them exits 0 whatever it finds, unless it crashes: the crash is not
-a judgement of what it read.  ``if violations: print(...)`` with no exit in
-the branch reports a finding and drops it.  Read from the syntax tree, so
+a judgement of what it read, except where reading is the judgement: a
+parser or loader (``yaml.safe_load(open('config.yaml'))``, ``json.load``,
+``ast.parse``) raises on what it cannot read, which is a validation.
+``if violations: print(...)`` with no exit in the branch reports a finding
+and drops it.  Read from the syntax tree, so
 ``'assert'`` in a string or ``visit_Assert`` is no way to fail.
 """
 
@@ -16,6 +19,11 @@ import ast
 _EXITS = frozenset(("exit", "_exit", "quit"))
 _RAISING = frozenset(("check_call", "check_output"))
 _SAYS = frozenset(("print", "warn", "warning", "error", "write"))
+# Calls that raise on input they cannot read: a one-line validator's check.
+_PARSES = frozenset(
+    "load loads safe_load safe_load_all load_all full_load parse literal_eval "
+    "fromstring import_module".split()
+)
 
 
 def _name(func: ast.expr) -> str:
@@ -63,6 +71,20 @@ def never_fails(code: str) -> bool:
     except (SyntaxError, ValueError):
         return False  # it fails every time: not the case here
     return not any(_fails(node) for node in ast.walk(tree))
+
+
+def validates_by_reading(code: str) -> bool:
+    """``import yaml; yaml.safe_load(open('config.yaml'))``: a parse is the check.
+
+    The parser raises on a file it cannot read, and the uncaught exception
+    exits 1: the code judges the file by reading it.
+    """
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    return any(_name(call.func) in _PARSES for call in calls)
 
 
 def dropped_finding(code: str) -> int | None:

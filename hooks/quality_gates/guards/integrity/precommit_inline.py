@@ -6,7 +6,9 @@ of a passing hook is shown only with ``verbose: true``.  A hook named for
 checking whose code has no way to fail (``inlinepy``) passes whatever it
 finds: where the code reports a finding (``if violations: print(...)``) the
 finding is dropped, certainly, unless ``verbose: true`` shows it by design;
-code that judges nothing fails nothing either, plausibly a lost check.
+code that judges nothing fails nothing either, plausibly a lost check, but
+code that parses a file (``yaml.safe_load(open(f))``) fails on what it
+cannot read: that is its check.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ def inline_python(path: str, lines: list[str], hook: yaml.Node) -> list[Finding]
     code, node, start = found
     where = f"hook `{hook_id}`: its inline Python (`python -c`)"
     dropped = inlinepy.dropped_finding(code)
+    if dropped is None and inlinepy.validates_by_reading(code):
+        return []  # `yaml.safe_load(open(f))`: the parser fails on what it reads
     if dropped is None:
         line = yamlnodes.locate(lines, node, code.strip().split("\n")[0], start)
         detail = f"{where} has no exit, raise or assert: the hook always passes"

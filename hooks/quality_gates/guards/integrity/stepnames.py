@@ -30,6 +30,9 @@ DELIVERY = re.compile(r"(?i)\bpush|\bdeploy|d[ée]ploi|\bpublish|\brelease|\bupl
 
 BUILD_WORDS = re.compile(r"(?i)\bbuild\w*|\bcompil\w*")
 
+# What a delivery builds: a program, or the documentation it publishes.
+_SHIPPED_BUILD = re.compile(BUILD_WORDS.pattern + r"|\bdocs?\b|documentation")
+
 
 # A step named for what it sets up or moves is not a check, whatever its job is.
 SETUP_STEP = re.compile(
@@ -69,19 +72,21 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
 
     A step that builds in order to ship ("Build and push the image"), or any
     step of a job that ships (deploy, publish, release), delivers: its build
-    checks nothing, unless the name also says it tests.  Names are read
-    without their accents: ``Vérification de Prometheus`` verifies.
+    checks nothing, unless the name also says it tests.  Documentation built
+    there (``Build Documentation`` in ``Publish Documentation``) is what it
+    ships, not a docs check.  Names are read without their accents:
+    ``Vérification de Prometheus`` verifies.
     """
     step, job = _unaccented(step), _unaccented(job)
     if _sets_up(step) and not _names_a_check_beside(step):
         return ""
     if _FOR_ANALYSIS.search(step) or _names_logs(step):
         return ""
-    if DELIVERY.search(step) and not CONTEXT_WORDS.search(BUILD_WORDS.sub("", step)):
+    if DELIVERY.search(step) and not CONTEXT_WORDS.search(_SHIPPED_BUILD.sub("", step)):
         return ""
     both = f"{_without_remarks(step)} / {job}"
     if delivery_job:
-        both = BUILD_WORDS.sub("", both)
+        both = _SHIPPED_BUILD.sub("", both)
     return both if CONTEXT_WORDS.search(both) else ""
 
 
