@@ -90,7 +90,8 @@ def _context(
         report_run=place.report_run(
             triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
         ),
-        manual=place.manual_only(triggers(top), scalar(value(job, "if")) or ""),
+        manual=place.manual_only(triggers(top), scalar(value(job, "if")) or "")
+        or _after_delivery(name, top),
         triggers=triggers(top),
         workdir=_default_workdir(job) or _default_workdir(top) or "",
         cells=matrix.values(job),
@@ -159,6 +160,14 @@ def _verifies(label: str, workflow: str, job: yaml.Node, top: yaml.Node) -> bool
         if uses is not None and not _SETUP_ACTION.search(uses.split("@", 1)[0]):
             return False
     return True
+
+
+def _after_delivery(name: str, top: yaml.Node) -> str:
+    """Why the job runs after a delivery it cannot hold back ('' if it does not)."""
+    jobs = mapping(value(top, "jobs"))
+    needs = {k: tuple(scalar(n) or "" for n in _needs(j)) for k, (_, j) in jobs.items()}
+    labels = {k: scalar(value(j, "name")) or k for k, (_, j) in jobs.items()}
+    return place.after_delivery(name, needs, labels)
 
 
 def _needs(job: yaml.Node) -> list[yaml.Node]:
