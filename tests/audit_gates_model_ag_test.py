@@ -271,12 +271,16 @@ _PACKED = "    - name: Pack\n      run: tar czf storybook.tgz frontend/storybook
     ("top", "after", "lost"),
     [
         ("on: [push, pull_request]\n", "", True),
-        # twins: the build is uploaded, used by a later step, or run on push only
+        # a build in a job that verifies the change, on pull requests or
+        # pushes, is a check also when a later step packs what it built
+        # (the truth rules of corpus 21l: a plain build is a check there)
+        ("on: [push, pull_request]\n", _PACKED, True),
+        ("on: [push]\n", "", True),
+        # twins: the build is uploaded (shipped on), or started by hand only
         ("on: [push, pull_request]\n", _UPLOAD, False),
-        ("on: [push, pull_request]\n", _PACKED, False),
-        ("on: [push]\n", "", False),
+        ("on: [workflow_dispatch]\n", "", False),
     ],
-    ids=["build-check", "uploaded", "used-after", "push-only"],
+    ids=["build-check", "used-after", "push-only", "uploaded", "by-hand"],
 )
 def test_a_build_nothing_uses(tmp_path: Path, top: str, after: str, lost: bool) -> None:
     text = _jobs(
@@ -292,11 +296,24 @@ def test_a_build_nothing_uses(tmp_path: Path, top: str, after: str, lost: bool) 
     )
 
 
-def test_a_build_in_a_job_not_named_for_building(tmp_path: Path) -> None:
-    """A job named otherwise may build for what it is named for: no check."""
+@pytest.mark.parametrize(
+    ("workflow", "lost"), [("ci", True), ("Frontend pipeline", False)]
+)
+def test_a_build_in_a_job_not_named_for_building(
+    tmp_path: Path, workflow: str, lost: bool
+) -> None:
+    """A job named for nothing it verifies, in a workflow named for nothing.
+
+    In a workflow named ``ci`` the job verifies the change: its build is a
+    check (corpus 21l's rule), lost with the job's ``continue-on-error``.
+    """
     story = _STORYBOOK.replace("Storybook Build", "Frontend").replace("<AFTER>\n", "")
-    text = _jobs(story, top="on: [push, pull_request]\n")
-    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+    text = _jobs(story, top="on: [push, pull_request]\n").replace(
+        "name: ci\n", f"name: {workflow}\n", 1
+    )
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    expected = [("QG105", CI, line_of(text, "continue-on-error"), True)]
+    assert found == (expected if lost else [])
 
 
 @pytest.mark.parametrize(

@@ -319,6 +319,7 @@ _TASK_SETUP = re.compile(
     r"(?i)^(pull|push|fetch|download|upload|install|uninstall|clean|setup|"
     r"prepare|bootstrap|login|publish|deploy|release)$"
 )
+_DEPENDENCIES = re.compile(r"(?i)^(deps?|dependencies|vendor)$")
 
 
 def _goals(goals: list[str], args: list[str]) -> bool | None:
@@ -693,7 +694,12 @@ def runs_build_script(tokens: list[str]) -> bool:
     plain = cmdwords.strip_options(package_args(head, tokens[1:]))
     if plain[:1] == ["run"]:
         plain = plain[1:]
-    return bool(plain) and bool(BUILD_WORDS.match(plain[0]))
+    if not plain or not BUILD_WORDS.match(plain[0]):
+        return False
+    parts = re.split(r"[:._-]", plain[0])  # `build:deps` sets up, `build:prod` builds
+    return not any(
+        _TASK_SETUP.match(part) or _DEPENDENCIES.match(part) for part in parts
+    )
 
 
 def _setup_named(program: str) -> bool:

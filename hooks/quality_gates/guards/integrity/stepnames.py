@@ -90,6 +90,23 @@ def checking_context(step: str, job: str, delivery_job: bool = False) -> str:
     return both if CONTEXT_WORDS.search(both) else ""
 
 
+# A step that says it may fail: ``Compile Extension (Optional)``.
+MAY_FAIL = re.compile(
+    r"(?i)\b(optional|experimental|allow(ed)?[ _-]to[ _-]fail|may[ _-]fail|"
+    r"nightly|best[ _-]effort|non[ _-]?blocking)\b"
+)
+
+
+def builds_as_check(step: str) -> bool:
+    """Tell a step whose build checks, in a job that verifies the change.
+
+    Not one named for setting up (``Install dependencies`` that compiles
+    what a later step uses), nor one that says it may fail: whether such a
+    build is meant to gate is arguable.
+    """
+    return not (_sets_up(step) or MAY_FAIL.search(step))
+
+
 def _sets_up(step: str) -> bool:
     """``Install dependencies``, ``test-cluster-shutdown``: named for setting up."""
     return bool(SETUP_STEP.match(step) or ENDS_SETTING_UP.search(step))

@@ -35,6 +35,7 @@ from quality_gates.guards.integrity import (
     reportruns,
     scannerthresholds,
     stepfields,
+    stepnames,
     testreports,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
@@ -105,6 +106,21 @@ class JobContext:
     # last step, whose build nothing uses (not a later step, nor an upload,
     # deploy or publish): run to see it pass (0: none)
     build_check: int = 0
+    # on pull requests or pushes, a job that verifies the change and ships
+    # nothing: a build there is a check (its failure: the change broke it)
+    verifies: bool = False
+
+
+def _builds_checked(job: JobContext, name: str, line: int) -> str:
+    """How surely a build script the step runs is a check ('': not at all).
+
+    ``named``: in a job that verifies the change, a step not named for
+    setting up nor saying it may fail; ``context``: the last step of a job
+    that builds only to see the build pass.
+    """
+    if job.verifies and stepnames.builds_as_check(name):
+        return "named"
+    return "context" if job.build_check == line else ""
 
 
 _ALERTS_ONLY = (
@@ -486,14 +502,13 @@ class Auditor:
             return None
         else:
             workdir = stepfields.workdir(step, job)
-            last = job.build_check == line_of(node)
             audit = self.shell_audit(
                 script,
                 resolved,
                 context,
                 demoted,
                 workdir,
-                last,
+                _builds_checked(job, name, line_of(node)),
                 env_of(step, job),
             )
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
@@ -510,7 +525,7 @@ class Auditor:
         context: str,
         demoted: str,
         workdir: str,
-        builds_checked: bool = False,
+        builds_checked: str = "",
         env: dict[str, str] | None = None,
     ) -> script_audit.ScriptAudit:
         """Audit a POSIX shell script, with the package scripts of ``workdir``."""

@@ -97,6 +97,7 @@ def _context(
         cells=matrix.values(job),
         needs=tuple(scalar(n) or "" for n in _needs(job)),
         build_check=_builds_to_check(label, job, top),
+        verifies=_verifies(label, workflow, job, top),
     )
 
 
@@ -130,6 +131,35 @@ def _builds_to_check(label: str, job: yaml.Node, top: yaml.Node) -> int:
         if run is not None and not _AFTER_ANY.search(scalar(value(step, "if")) or ""):
             last = line_of(run)
     return last
+
+
+# A job (or workflow) named for verifying the change: CI, tests, a build...
+_VERIFYING = re.compile(
+    r"(?i)\b(ci|tests?|testing|smoke|checks?|lint\w*|verif\w*|validat\w*)\b"
+)
+
+
+def _verifies(label: str, workflow: str, job: yaml.Node, top: yaml.Node) -> bool:
+    """Tell a job that builds to verify the change, shipping nothing.
+
+    Started by pull requests or pushes, named (or in a workflow named) for
+    building or checking, and using no action but checkout and setup ones
+    (nothing it builds is uploaded, deployed or published): a build there
+    is a check, its failure says the change broke the build.  A job named
+    for shipping (``deploy``, ``release``) verifies nothing.
+    """
+    if not {"pull_request", "push"} & triggers(top):
+        return False
+    if place.ships(label) or place.ships(workflow):
+        return False
+    named = f"{label} {workflow}"
+    if not (stepnames.BUILD_WORDS.search(named) or _VERIFYING.search(named)):
+        return False
+    for step in sequence(value(job, "steps")):
+        uses = scalar(value(step, "uses"))
+        if uses is not None and not _SETUP_ACTION.search(uses.split("@", 1)[0]):
+            return False
+    return True
 
 
 def _after_delivery(name: str, top: yaml.Node) -> str:

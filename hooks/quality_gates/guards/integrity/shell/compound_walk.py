@@ -12,7 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from quality_gates.guards.integrity import gatecmd
-from quality_gates.guards.integrity.shell import and_or, parse
+from quality_gates.guards.integrity.shell import and_or, parse, retries
 from quality_gates.guards.integrity.shell.compound import (
     branch_verdict,
     if_clauses,
@@ -102,6 +102,9 @@ def walk_condition(
         walker.observe(gates)  # `if cmd; then exit 1; fi`: cmd is expected to fail
         return
     if not negated and not has_else:
+        if retries.leaves_on_success(body) and retries.fails_after(statement):
+            walker.observe(gates)  # a retry: the way on after the `if` fails
+            return
         hidden_by_if(walker, gates)
         return
     judged = branch_verdict(branch)

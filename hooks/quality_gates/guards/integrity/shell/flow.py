@@ -162,7 +162,8 @@ class Walker:
         self.rewrites_caught = False
         # `npm run NAME` whose script only formats (`prettier --write`)
         self.package_rewrites: Callable[[list[str]], bool | None] = _unknown
-        self.builds_checked = False  # the job builds only to see the build pass
+        # the job builds to see the build pass: how surely a build is a check
+        self.builds_checked = ""
 
     # ---- results -------------------------------------------------------
 
@@ -635,12 +636,13 @@ class Walker:
 
         In a job that builds only to see the build pass (nothing it builds
         is used), a script named for building is a check where the step
-        checks, as the build tool it runs would be.
+        checks, as the build tool it runs would be; in a job that verifies
+        the change, a check of its own: a failing build means a broken change.
         """
         if (check is None or check.strength != "named") and self.package_checks(words):
             check = self.package_check(words) or check
         if check is None and self.builds_checked and gatecmd.runs_build_script(words):
-            check = gatecmd.Check("context", gatecmd.gate_key(words))
+            check = gatecmd.Check(self.builds_checked, gatecmd.gate_key(words))
         return check
 
     def package_check(self, words: list[str]) -> gatecmd.Check | None:

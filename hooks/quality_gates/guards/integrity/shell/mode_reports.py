@@ -131,6 +131,8 @@ def lists_only(walker: Walker, node: Node, words: list[str]) -> None:
     step = walker.context.split(" / ", 1)[0]
     if not _CHECK_MEANT.search(step):
         return
+    if size_tested(node, walker.source, failure_sinks.report_files(node, words)):
+        return
     gate = Gate(node.start_point[0], short(node, walker.source), "format")
     detail = (
         f"`{gate.text}` only prints what it would change and exits 0 "
@@ -138,6 +140,31 @@ def lists_only(walker: Walker, node: Node, words: list[str]) -> None:
     )
     fix = 'fail on its output: `test -z "$(gofmt -l .)"`'
     walker.hit("QG106", gate, detail, fix=fix)
+
+
+# `[ -s out ]`, `test -s "$OUT"`: the file the listing went to is not empty
+_SIZE_TEST = r"(?:\[\[?|\btest)\s+(?:!\s+)?-s\s+[\"']?{file}[\"']?(?=[\s\]])"
+# a failure the script reaches on its own: `exit 1`, `false`
+_FAILS = re.compile(
+    r"(?m)(?:^|[;&|{(]|\bthen|\belse|\bdo)\s*(?:exit\s+[1-9]\d*|false)\b"
+)
+
+
+def size_tested(node: Node, source: bytes, files: tuple[str, ...]) -> bool:
+    """``gofmt -l . > out`` then ``if [ -s out ]; then ...; exit 1; fi``.
+
+    The list goes to a file; a later test of its size, with a failure
+    after it (``exit 1``, ``false``), fails the script on a non-empty list.
+    """
+    whole = node
+    while whole.parent is not None and whole.parent.type == "redirected_statement":
+        whole = whole.parent
+    after = source[whole.end_byte :].decode(errors="replace")
+    for name in files:
+        found = re.search(_SIZE_TEST.format(file=re.escape(name)), after)
+        if found and _FAILS.search(after[found.end() :]):
+            return True
+    return False
 
 
 def tests_left_out(walker: Walker, node: Node, words: list[str]) -> None:

@@ -63,7 +63,7 @@ def audit_script(
     config_checks: frozenset[str] = frozenset(),
     package_stub: Callable[[list[str]], str] | None = None,
     rewrites: tuple[bool, Callable[[list[str]], bool | None] | None] = (False, None),
-    builds_checked: bool = False,
+    builds_checked: str = "",
     env: dict[str, str] | None = None,
 ) -> ScriptAudit:
     """Audit one script run by ``runs_with``; ``context`` names its step and job.
@@ -77,7 +77,9 @@ def audit_script(
     ``package_stub``: the script, when it is a stub of a check (``echo skip``);
     ``rewrites``: whether the job commits or reads the tree after a
     formatter's rewrite, and whether ``npm run NAME`` only formats;
-    ``builds_checked``: the job builds only to see the build pass.
+    ``builds_checked``: the job builds to see the build pass, how surely a
+    build script is then a check (``context``: by the job; ``named``: a
+    job that verifies the change, where a build is a check of its own).
     """
     try:
         root = parse.parse(script)
