@@ -24,11 +24,13 @@ from quality_gates.guards.integrity import (
 )
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
+    celltwins,
     consumers,
     expressions,
     formatchecks,
     handchecks,
     matrix,
+    outdirs,
     place,
     refused,
     reportruns,
@@ -158,6 +160,7 @@ class Auditor:
         self.pending: list[Pending] = []
         self.autofix = False
         self.job_runs: list[str] = []  # the run scripts of the job being read
+        self.job_steps_read: list[yaml.Node] = []  # the steps of that job
         self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
         self.seen: dict[str, set[str]] = {}  # by job: checkers whose failure it sees
         self.listed: list[refused.Listed] = []  # every check, where it stands
@@ -365,11 +368,15 @@ class Auditor:
         gates = False
         self.autofix = commits(steps)
         self.job_runs = [scalar(value(step, "run")) or "" for step in steps]
+        self.job_steps_read = steps
         baselines = baseline_paths(steps)
         conditions = [scalar(value(step, "if")) or "" for step in steps]
         cells = expressions.switched(conditions, job.cells)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{stepfields.step_name(step)}`"
+            if expressions.flag_never_set(value(step, "if"), job.cells):
+                self.uses(value(step, "uses"), where)
+                continue  # the matrix switches it off: it never runs
             script = self.step(step, where, job)
             if _works_in(step, baselines):
                 continue  # it measures the base the change is compared with
@@ -469,7 +476,8 @@ class Auditor:
                 env_of(step, job),
             )
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
-                audit.hits += _windows_hits(script, context, demoted)
+                bash_too = matrix.other_cells(job.runs_on, job.cells)
+                audit.hits += _windows_hits(script, context, demoted, bash_too)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(REPORTING_STEP.match(name)) or place.reads_as_report(name)
@@ -683,10 +691,12 @@ class Auditor:
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name) or job.report_run
         why = why or stepfields.manual(step, job) or fix or ""
+        why = why or celltwins.blocking_cell_twin(self.job_steps_read, index)
         if by_name:
             step_if = scalar(value(step, "if")) or ""
             why = why or place.off_change_step(job.triggers, step_if)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
+        sinks += outdirs.made_folders(scalar(value(step, "run")) or "")
         sinks = consumers.with_env_values(sinks, envs(step, job))
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)
@@ -798,9 +808,18 @@ def _other_shell(kind: str | None, runs_on: str, condition: str) -> _Auditor | N
     return None
 
 
-def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
-    """Return the PowerShell hits of a step some matrix cells run on Windows."""
+def _windows_hits(
+    script: str, context: str, place: str, bash_too: bool = False
+) -> list[Hit]:
+    """Return the PowerShell hits of a step some matrix cells run on Windows.
+
+    When other cells run the same step under ``bash -e`` (``bash_too``), a
+    command that is a check only by the step's name (``python -m build`` in
+    ``Build package``) fails the run there: what PowerShell loses is a
+    failure on Windows alone, of a command not known to check anything.
+    """
     hits, _, _ = pwsh.audit(script, context, place)
+    hits = [hit for hit in hits if not (bash_too and hit.by_name)]
     where = " (in the matrix's Windows cells, where the step runs in PowerShell)"
     return [dataclasses.replace(hit, detail=hit.detail + where) for hit in hits]
 
