@@ -294,7 +294,8 @@ def _targets(args: list[str]) -> list[str]:
 def _build_tool(head: str, args: list[str]) -> bool | None:
     """``make lint``, ``npm run typecheck``, ``tox -e lint``: the goal decides."""
     if head in _TARGETS:
-        return _goals(_targets(args), args) or _sphinx_make(head, args) or None
+        judged = _goals(_targets(args), args)
+        return True if judged is None and _sphinx_make(head, args) else judged
     if head not in _SUBCOMMANDS:
         return None
     if head in _PACKAGE_EXEC:
