@@ -282,43 +282,6 @@ def test_check_step_in_a_lint_job_is_still_read(tmp_path: Path) -> None:
     )
 
 
-# ---- PowerShell cells beside bash cells: a check only by name --------------
-
-
-def _build_matrix(oses: str) -> str:
-    return _jobs("""
-        tests:
-          runs-on: ${{ matrix.os }}
-          strategy:
-            matrix:
-              os: <OSES>
-          steps:
-            - name: Build package
-              run: |
-                python -m build
-                python -m pip install .[test]
-        """.replace("<OSES>", oses))
-
-
-def test_name_only_check_lost_on_windows_cells_beside_bash_cells(
-    tmp_path: Path,
-) -> None:
-    assert _audit(tmp_path, _build_matrix("[ubuntu-latest, windows-latest]")) == []
-
-
-def test_name_only_check_lost_on_windows_alone_stays_a_note(tmp_path: Path) -> None:
-    text = _build_matrix("[windows-latest, windows-2022]")
-    found = _audit(tmp_path, text)
-    assert found == [("QG104", CI, line_of(text, "python -m build"), False)]
-
-
-def test_certain_check_lost_on_windows_cells_still_fails(tmp_path: Path) -> None:
-    text = _build_matrix("[ubuntu-latest, windows-latest]").replace(
-        "python -m build", "flake8 src"
-    )
-    assert _audit(tmp_path, text) == [("QG104", CI, line_of(text, "flake8 src"), True)]
-
-
 # ---- a folder the continuing step makes, read later and failed on ----------
 
 

@@ -124,13 +124,6 @@ def windows_cells(runs_on: str, cells: Values | None, condition: str) -> bool:
     return _PER_CELL.search(condition) is None
 
 
-def other_cells(runs_on: str, cells: Values | None) -> bool:
-    """Tell a matrix whose runner key also names a runner other than Windows."""
-    key = key_of(runs_on)
-    known = (cells or {}).get(key) if key else None
-    return bool(known) and any("windows" not in cell.lower() for cell in known or ())
-
-
 _PER_CELL = re.compile(r"(?i)\b(runner|matrix|env)\s*[.\[]")
 
 

@@ -476,8 +476,7 @@ class Auditor:
                 env_of(step, job),
             )
             if not kind and matrix.windows_cells(job.runs_on, job.cells, condition):
-                bash_too = matrix.other_cells(job.runs_on, job.cells)
-                audit.hits += _windows_hits(script, context, demoted, bash_too)
+                audit.hits += _windows_hits(script, context, demoted)
         if audit.note:
             self.notes.append(f"{self.path}:{line_of(node)}: {where}: {audit.note}")
         reporting = bool(REPORTING_STEP.match(name)) or place.reads_as_report(name)
@@ -808,18 +807,9 @@ def _other_shell(kind: str | None, runs_on: str, condition: str) -> _Auditor | N
     return None
 
 
-def _windows_hits(
-    script: str, context: str, place: str, bash_too: bool = False
-) -> list[Hit]:
-    """Return the PowerShell hits of a step some matrix cells run on Windows.
-
-    When other cells run the same step under ``bash -e`` (``bash_too``), a
-    command that is a check only by the step's name (``python -m build`` in
-    ``Build package``) fails the run there: what PowerShell loses is a
-    failure on Windows alone, of a command not known to check anything.
-    """
+def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
+    """Return the PowerShell hits of a step some matrix cells run on Windows."""
     hits, _, _ = pwsh.audit(script, context, place)
-    hits = [hit for hit in hits if not (bash_too and hit.by_name)]
     where = " (in the matrix's Windows cells, where the step runs in PowerShell)"
     return [dataclasses.replace(hit, detail=hit.detail + where) for hit in hits]
 

@@ -189,8 +189,7 @@ def gate_hit(line: int, text: str, check: gatecmd.Check, place: str) -> Hit:
         else f"`{check.key}` counts as a check only because its step or job is "
         "named for checking, and nothing throws its failure away on purpose"
     )
-    by_name = check.strength in ("context", "probe")
-    return Hit("", line, text[:60], "", check.key, False, certain, why, by_name=by_name)
+    return Hit("", line, text[:60], "", check.key, False, certain, why)
 
 
 def _lost(hit: Hit, rule: str, after: str) -> Hit:
@@ -202,16 +201,7 @@ def _lost(hit: Hit, rule: str, after: str) -> Hit:
     certain = hit.certain or (rule == "QG103" and not hit.why.startswith("`"))
     why = "" if certain else hit.why
     return Hit(
-        rule,
-        hit.line,
-        hit.snippet,
-        detail,
-        hit.key,
-        False,
-        certain,
-        why,
-        fix=FIX,
-        by_name=hit.by_name,
+        rule, hit.line, hit.snippet, detail, hit.key, False, certain, why, fix=FIX
     )
 
 
