@@ -85,7 +85,8 @@ def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> Non
     """``.github/`` and a root ``action.yml`` of ``commit`` (and the tool configs).
 
     With the configs come the ``package.json`` files (outside
-    ``node_modules``): ``npm run NAME`` runs what their scripts say.
+    ``node_modules``): ``npm run NAME`` runs what their scripts say; and the
+    Lighthouse CI configs a Lighthouse step may assert by.
 
     Files are read one by one (``git cat-file``): ``git archive`` leaves out
     whatever ``.gitattributes`` marks ``export-ignore``, ``.github`` included.
@@ -117,9 +118,15 @@ def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> Non
 
 
 def _package(path: str, configs: bool) -> bool:
-    """Tell a ``package.json`` whose scripts a step may run (``npm run lint``)."""
+    """Tell a ``package.json`` whose scripts a step may run (``npm run lint``).
+
+    Or a Lighthouse CI config (``.lighthouserc.json``, ``lighthouserc.yml``):
+    treosh/lighthouse-ci-action's ``configPath`` decides by its assertions
+    whether the action fails.
+    """
     parts = path.split("/")
-    return configs and parts[-1] == "package.json" and "node_modules" not in parts
+    wanted = parts[-1] == "package.json" or "lighthouserc" in parts[-1].lower()
+    return configs and wanted and "node_modules" not in parts
 
 
 def run_audit(folder: Path) -> dict[str, Any]:

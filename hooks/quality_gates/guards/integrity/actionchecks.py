@@ -131,6 +131,15 @@ KNOWN: dict[str, ActionSpec] = {
         "coverallsapp/github-action uploads coverage; `fail-on-error` is about "
         "the upload"
     ),
+    # it asserts with `budgetPath`, or a `configPath` file with `ci.assert`
+    # (``lighthouserc``), and fails on an assertion of level error
+    "treosh/lighthouse-ci-action": ActionSpec(
+        "lighthouse-ci-action fails on a failed error-level assertion of its "
+        "`budgetPath` or of the `ci.assert` of its `configPath` file; with "
+        "neither it only collects",
+        (FailInput("budgetPath", frozenset(("",)), ""),),
+        config=("configPath", "lhci"),
+    ),
     "snyk/actions/setup": ActionSpec("snyk/actions/setup installs the Snyk CLI"),
     "reviewdog/action-setup": ActionSpec("reviewdog/action-setup installs reviewdog"),
     "bencherdev/bencher": ActionSpec(

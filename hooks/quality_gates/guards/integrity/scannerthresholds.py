@@ -8,7 +8,9 @@ default): precedence command line, then environment, then the file.
 fs .`` fail on a finding.  grype alike: ``GRYPE_FAIL_ON_SEVERITY`` or
 ``fail-on-severity:`` in ``.grype.yaml`` or ``.grype/config.yaml`` is its
 ``--fail-on``.  A scan run where the project set the threshold so is a
-check, whatever its command line leaves out.
+check, whatever its command line leaves out.  treosh/lighthouse-ci-action
+reads its assertions from the file its ``configPath`` names
+(``lighthouserc``).
 
 The environment reaches the scanner run by the step's own shell, not one in
 a container (``docker run`` passes only what ``-e`` names) nor under
@@ -22,6 +24,7 @@ import re
 from pathlib import Path
 
 import yaml
+from quality_gates.guards.integrity import lighthouserc
 
 _LIMIT = 1 << 20
 _ENV = {"trivy": "TRIVY_EXIT_CODE", "grype": "GRYPE_FAIL_ON_SEVERITY"}
@@ -93,6 +96,8 @@ def file_fails(root: Path, name: str, scanner: str) -> bool:
         or not path.is_relative_to(root.resolve())
     ):
         return False
+    if scanner == "lhci":  # nested: `ci.assert` (``lighthouserc``)
+        return lighthouserc.asserts(path)
     text = _file_value(path, _KEY[scanner])
     return text is not None and bool(_fails(scanner, text))
 
