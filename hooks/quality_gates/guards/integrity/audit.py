@@ -15,6 +15,7 @@ from quality_gates.guards.integrity import (
     flake8plugins,
     formatchecks,
     makefiles,
+    makegoals,
     mypyconfig,
     noxfiles,
     precommit,
@@ -124,11 +125,13 @@ def _yaml_files(root: Path, audit: Audit) -> None:
     repotwins.demote(audit.findings, runs, audit.lines_of)
 
 
-_SCRIPT_FILES = (
-    (makefiles.PATH, makefiles.audit),
-    ("makefile", makefiles.audit),
-    (noxfiles.PATH, noxfiles.audit),
-)
+def _makefile(root: Path) -> list[str]:
+    """Return the makefile ``make`` reads at the root, the first one present.
+
+    GNU make tries GNUmakefile, makefile and Makefile in that order (GNU make
+    manual, 3.2 What Name to Give Your Makefile).
+    """
+    return next(([n] for n in makegoals.MAKEFILES if (root / n).is_file()), [])
 
 
 def _make_runs(root: Path, audit: Audit, makefile: str) -> set[str] | None:
@@ -144,7 +147,8 @@ def _make_runs(root: Path, audit: Audit, makefile: str) -> set[str] | None:
 
 def _script_files(root: Path, audit: Audit) -> None:
     """Audit the Makefile's recipes and the noxfile's sessions."""
-    for name, audit_file in _SCRIPT_FILES:
+    scripts = [(name, makefiles.audit) for name in _makefile(root)]
+    for name, audit_file in [*scripts, (noxfiles.PATH, noxfiles.audit)]:
         if not (root / name).is_file():
             continue
         text = textfile.read(root / name)
