@@ -193,3 +193,93 @@ def test_a_package_script_of_the_folder_the_runner_is_told(
         """)
     found = _audit(tmp_path, {CI: text, "web/package.json": package})
     assert found == ([("QG101", CI, line_of(text, run))] if lost else []), found
+
+
+# ---- pdm run NAME, hatch run [ENV:]NAME: the scripts of pyproject.toml -----
+
+_PDM = """
+[tool.pdm.scripts]
+go = "ruff check ."
+go_cmd = {cmd = ["ruff", "check", "."]}
+go_all = {composite = ["build", "go"]}
+build = "python -m build"
+"""
+_HATCH = """
+[tool.hatch.envs.default.scripts]
+go = ["python -m build", "ruff check ."]
+go_all = ["build", "go"]
+build = "python -m build"
+soft = ["- ruff check .", "python -m build"]
+[tool.hatch.envs.lint.scripts]
+go = "mypy src"
+"""
+
+
+@pytest.mark.parametrize(
+    ("run", "pyproject", "lost"),
+    [
+        ("pdm run go", _PDM, True),
+        ("pdm run go_cmd", _PDM, True),
+        ("pdm run go_all", _PDM, True),  # composite: build, then go
+        ("pdm run build", _PDM, False),
+        ("hatch run go", _HATCH, True),
+        ("hatch run go_all", _HATCH, True),  # a command naming another script
+        ("hatch run lint:go", _HATCH, True),
+        ("hatch -e lint run go", _HATCH, True),
+        ("hatch run build", _HATCH, False),
+        ("hatch run soft", _HATCH, False),  # hatch ignores a `- ` command's status
+        ("hatch run docs:go", _HATCH, False),  # no such environment
+        ("pdm run go", "", False),  # no pyproject.toml: the name decides
+    ],
+)
+def test_a_pdm_or_hatch_script_is_a_check_by_what_it_runs(
+    tmp_path: Path, run: str, pyproject: str, lost: bool
+) -> None:
+    text = _jobs(f"""
+        py:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{_SHA}
+            - name: Go
+              run: {run} || true
+        """)
+    files = {CI: text, "pyproject.toml": pyproject}
+    found = _audit(tmp_path, files)
+    assert found == ([("QG101", CI, line_of(text, run))] if lost else []), found
+
+
+# ---- the runner loads action.yml, and action.yaml only when it is absent ----
+
+_ACTION = """
+name: lint
+runs:
+  using: composite
+  steps:
+    - run: ruff check . || true
+      shell: bash
+"""
+_HONEST = _ACTION.replace(" || true", "")
+
+
+@pytest.mark.parametrize(
+    ("files", "lost_in"),
+    [
+        ({"action.yaml": _ACTION}, "action.yaml"),
+        ({"action.yml": _ACTION, "action.yaml": _HONEST}, "action.yml"),
+        ({"action.yml": _HONEST, "action.yaml": _ACTION}, None),  # never loaded
+        ({"tools/ci/action.yml": _HONEST, "tools/ci/action.yaml": _ACTION}, None),
+    ],
+)
+def test_the_action_file_read_is_the_one_the_runner_loads(
+    tmp_path: Path, files: dict[str, str], lost_in: str | None
+) -> None:
+    uses = _jobs(f"""
+        ci:
+          runs-on: ubuntu-latest
+          steps:
+            - uses: actions/checkout@{_SHA}
+            - uses: ./tools/ci
+        """)
+    found = _audit(tmp_path, {CI: uses, **files})
+    expected = [("QG101", lost_in, line_of(_ACTION.lstrip("\n"), "|| true"))]
+    assert [f for f in found if f[1] != CI] == (expected if lost_in else []), found

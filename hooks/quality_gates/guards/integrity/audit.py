@@ -62,7 +62,9 @@ def action_files(root: Path) -> list[str]:
     """List the repository's own actions (root, actions/, .github/actions/).
 
     An action a workflow uses from elsewhere in the repository (``uses:
-    ./.github/meson_actions``) is one of them too.
+    ./.github/meson_actions``) is one of them too.  Of a folder with both
+    ``action.yml`` and ``action.yaml``, only ``action.yml`` is read: the
+    one the runner loads.
     """
     found = {root / name for name in ("action.yml", "action.yaml")}
     for folder in ACTION_FOLDERS:
@@ -70,7 +72,13 @@ def action_files(root: Path) -> list[str]:
             found.update((root / folder).glob(f"**/{name}"))
     for used in _used_folders(root):
         found.update(used / name for name in ("action.yml", "action.yaml"))
+    # the runner reads action.yml when it is there, action.yaml only if not
+    found = {p for p in found if not (p.name == "action.yaml" and _yml_beside(p))}
     return sorted(p.relative_to(root).as_posix() for p in found if p.is_file())
+
+
+def _yml_beside(path: Path) -> bool:
+    return (path.parent / "action.yml").is_file()
 
 
 _LOCAL_USES = re.compile(r"""^\s*(?:-\s*)?uses:\s*['"]?\./([^'"\s#@]+)""", re.M)

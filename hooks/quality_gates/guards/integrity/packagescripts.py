@@ -8,7 +8,8 @@ folder given by an expression, leaves the script unknown, and the step is
 judged by the script's name as before.  ``npm --prefix web run lint``,
 ``yarn --cwd web lint``, ``pnpm -C web lint`` (``--dir``) and ``bun --cwd
 web run lint`` run the script of ``web/package.json``: each tool's option
-for the folder it runs in.
+for the folder it runs in.  ``pdm run NAME`` and ``hatch run NAME`` run
+the script tables of ``pyproject.toml`` (``pyscripts``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from quality_gates import textfile
 from quality_gates.guards.integrity import catalogue as cat
-from quality_gates.guards.integrity import gatecmd, makegoals
+from quality_gates.guards.integrity import gatecmd, makegoals, pyscripts
 
 _RUNNERS = frozenset(("npm", "yarn", "pnpm", "bun"))
 _RUN_WORDS = (["run"], ["run-script"])
@@ -41,6 +42,8 @@ class PackageScripts:
         """
         sub, words = located(words)
         name = script_name(words)
+        if name is None and sub == "":
+            return pyscripts.script(self.root, folder, words)  # pdm, hatch
         if name is None or sub is None:
             return None
         here = "/".join(p for p in (folder, sub) if p and p != ".")
