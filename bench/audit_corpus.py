@@ -18,8 +18,9 @@ the notes' precision counts notes on a gate or a doubtful place.
 
 Given the repositories as bare git mirrors (``--mirrors``, one folder
 ``<owner>+<name>/repo`` each), the script extracts ``.github/`` and the root
-``action.yml`` of that commit (for a corpus with halves also the tool configs
-and the ``package.json`` files whose scripts a step may run) into a temporary
+``action.yml`` of that commit (for a corpus with halves also the tool configs,
+and from any folder the ``package.json`` files whose scripts a step may run,
+the makefiles of ``make -C`` and the actions of ``uses: ./path``) into a temporary
 folder, runs
 ``quality-gates audit-gates --format json`` there, and prints per repository
 and in total: recall and precision of the gate rules, and the false alarms of
