@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shlex
 
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
+    cmdwords,
     consumers,
     gatecmd,
     makevars,
@@ -182,6 +184,39 @@ def _rerun_later(recipe: Recipe, every: list[Recipe], snippet: str) -> bool:
     )
 
 
+# where one command of a recipe line starts (after `;`, `&&`, `|`, `$(`...)
+_COMMAND_BREAK = re.compile(r"[;&|()`]|\$\$?\(")
+
+
+def _checking_twin(recipe: Recipe, every: list[Recipe], snippet: str) -> bool:
+    """Tell whether ``snippet`` rewrites with a formatter another target checks with.
+
+    ``lint: gofmt -w .`` beside ``lint-check: test -z "$$(gofmt -l .)"``:
+    the Makefile has the formatter's check run too, so the rewriting target
+    is its fixer (run by hand to make the check pass), not a lost check.
+    """
+    words = _words(snippet)
+    if not gatecmd.rewrites_only(words):
+        return False
+    tool = cmdwords.head(gatecmd.strip_wrappers(words)[0])
+    for other in every:
+        if other.target == recipe.target:
+            continue
+        for part in _COMMAND_BREAK.split(other.command):
+            bare = gatecmd.strip_wrappers(_words(part))
+            if bare and cmdwords.head(bare[0]) == tool:
+                if not gatecmd.rewrites_only(bare):
+                    return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
 # ``make lint test``, ``gmake -C docs html``, ``$(MAKE) check`` in a CI file or
 # a recipe: the targets it asks for.
 _MAKE_CALL = re.compile(
@@ -299,6 +334,8 @@ def audit(
         for hit in audited.hits:
             if _rerun_later(recipe, every, hit.snippet):
                 continue  # a fix run, the same line again gates
+            if _checking_twin(recipe, every, hit.snippet):
+                continue  # `lint: gofmt -w .` beside `lint-check: gofmt -l`
             if consumers.checked_in_script(
                 recipe.command, hit.line, hit.sinks, hit.certain
             ):

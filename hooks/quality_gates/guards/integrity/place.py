@@ -175,3 +175,37 @@ def report_run(triggers: frozenset[str], job_if: str, uploads: bool) -> str:
         "a report as an artifact: a report run, whose continue-on-error lets "
         "the report finish"
     )
+
+
+# A job that puts a release out (not one that uploads a backup or a report).
+_DEPLOYS = re.compile(r"(?i)\b(deploy\w*|release\w*|publish\w*|roll-?out\w*)\b")
+
+
+def _deploys(label: str) -> bool:
+    return bool(_DEPLOYS.search(label)) and not _TESTS.search(label)
+
+
+def after_delivery(
+    name: str, needs: dict[str, tuple[str, ...]], labels: dict[str, str]
+) -> str:
+    """Why a job's checks come after the delivery they would guard ('' if not).
+
+    A job that needs a job named for deploying (``Deploy to server``, a
+    release, a publish; not an upload of a backup or a report), where
+    no job named for shipping needs it in turn, runs once the deployment is
+    done: a health check there cannot hold the delivery back, and a check
+    that only warns may be its design (a post-deploy smoke test).  A smoke
+    job between a staging and a production deploy still guards the second.
+    """
+    shipped = [n for n in needs.get(name, ()) if _deploys(labels.get(n, n))]
+    if not shipped:
+        return ""
+    if any(
+        name in needs.get(other, ()) and ships(labels.get(other, other))
+        for other in needs
+    ):
+        return ""
+    return (
+        f"it runs after the job `{labels.get(shipped[0], shipped[0])}`, which ships, "
+        "and guards no later delivery: a post-delivery check, plausibly an alert"
+    )

@@ -94,7 +94,8 @@ class JobContext:
     analysis: bool = False
     env: list[yaml.Node] = dataclasses.field(default_factory=list)
     report_run: str = ""
-    manual: str = ""  # why the job runs only by hand, if it does
+    # why the job guards no change: it runs only by hand, or after a delivery
+    manual: str = ""
     triggers: frozenset[str] = frozenset()
     workdir: str = ""  # the job's (or workflow's) default working-directory
     cells: matrix.Values | None = None  # its matrix cells' values, when all are known

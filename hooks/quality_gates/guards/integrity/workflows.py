@@ -90,7 +90,8 @@ def _context(
         report_run=place.report_run(
             triggers(top), scalar(value(job, "if")) or "", _uploads_report(job)
         ),
-        manual=place.manual_only(triggers(top), scalar(value(job, "if")) or ""),
+        manual=place.manual_only(triggers(top), scalar(value(job, "if")) or "")
+        or _after_delivery(name, top),
         triggers=triggers(top),
         workdir=_default_workdir(job) or _default_workdir(top) or "",
         cells=matrix.values(job),
@@ -129,6 +130,14 @@ def _builds_to_check(label: str, job: yaml.Node, top: yaml.Node) -> int:
         if run is not None and not _AFTER_ANY.search(scalar(value(step, "if")) or ""):
             last = line_of(run)
     return last
+
+
+def _after_delivery(name: str, top: yaml.Node) -> str:
+    """Why the job runs after a delivery it cannot hold back ('' if it does not)."""
+    jobs = mapping(value(top, "jobs"))
+    needs = {k: tuple(scalar(n) or "" for n in _needs(j)) for k, (_, j) in jobs.items()}
+    labels = {k: scalar(value(j, "name")) or k for k, (_, j) in jobs.items()}
+    return place.after_delivery(name, needs, labels)
 
 
 def _needs(job: yaml.Node) -> list[yaml.Node]:

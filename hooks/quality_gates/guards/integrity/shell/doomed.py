@@ -10,10 +10,14 @@ The path is read from the parse tree, outwards: the statements after the
 node in its block, then those after the block in the block around it, until
 one of them is ``exit N`` (N a non-zero number).  It gives up (not doomed)
 at a statement that may leave the path another way (any ``exit``,
-``return``, ``break``, ``continue`` or ``exec``), at a subshell, a command
-substitution or a pipeline (their ``exit`` ends only themselves), at a
-function's body (the caller goes on), and at a condition or an alternative
-branch (what runs after it is not certain).
+``return``, ``break``, ``continue`` or ``exec``), at a subshell or a command
+substitution (their ``exit`` ends only themselves), at a function's body
+(the caller goes on), and at a condition or an alternative branch (what
+runs after it is not certain).  A pipeline the node is part of is stepped
+over: whatever its elements return or exit ends only them, and the script
+goes on after the pipeline (or stops there with its last element's
+non-zero status under ``-e``), so ``gofmt -d . | head -200; exit 1`` is
+doomed as ``gofmt -d .; exit 1`` is.
 
 Inside the ``then`` of ``if [ $rc -ne 0 ]`` (alone or joined by ``&&``) the
 variable is known non-zero, so ``exit $rc`` on that path fails as ``exit 1``
@@ -38,7 +42,6 @@ _OWN_STATUS = frozenset(
         "subshell",
         "command_substitution",
         "process_substitution",
-        "pipeline",
         "function_definition",
     )
 )
@@ -156,6 +159,7 @@ def doomed(node: Node) -> bool:
         elif block.type in _LOOPS:
             if child.type not in ("do_group", "compound_statement"):
                 return False  # the loop's condition or its words
+        # a `pipeline` is stepped over: the script goes on after it
         child, block = block, block.parent
     return False
 

@@ -136,6 +136,8 @@ class Walker:
         self.checks: list[Gate] = []  # every gate the script runs, as found
         self.functions: dict[str, list[Gate]] = {}  # what a call's status carries
         self.bodies: dict[str, Node] = {}  # each function's body
+        # the shell options a call leaves changed (`relax() { set +e; }`)
+        self.options_set: dict[str, dict[str, object]] = {}
         self.ignoring = ""  # a call in a tested place: errexit ignored in its body
         self.piping = 0  # walking a part of a pipeline (a subshell keeping -e)
         self.values: dict[str, str] = {}  # `tool=/path/to/helm`: what `$tool` runs
@@ -480,10 +482,13 @@ class Walker:
         """
         body = node.child_by_field_name("body")
         name = node.child_by_field_name("name")
+        saved = dataclasses.replace(self.state)
         flow = self.statement(body, self.state.errexit) if body is not None else Flow()
+        changed, self.state = self.state, saved  # defining runs nothing
         if name is not None and body is not None:
             self.functions[text(name)] = flow.carriers()
             self.bodies[text(name)] = body
+            self.options_set[text(name)] = _options_changed(saved, changed)
 
     def tested_call(self, node: Node, name: str) -> list[Gate]:
         """``run || exit 1``: bash ignores errexit in the whole body of ``run``.
@@ -532,7 +537,10 @@ class Walker:
             tested = not (errexit or self.piping or self.capturing)
             if self.state.errexit and tested and words[0] in self.bodies:
                 return Flow(status=self.tested_call(node, words[0]))
-            return self.wrap(list(self.functions[words[0]]), errexit)
+            called = self.wrap(list(self.functions[words[0]]), errexit)
+            for option, value in self.options_set.get(words[0], {}).items():
+                setattr(self.state, option, value)  # `set +e` in the body is global
+            return called
         if self.packaged(node, words):
             return Flow()
         nested = self.nested(node, words)
@@ -775,3 +783,11 @@ def _also(old: Hit, new: Hit) -> str:
     if "; also " not in detail:
         return f"{detail}; also {new.detail}"
     return f"{detail}; and 1 more like it"
+
+
+def _options_changed(before: Shell, after: Shell) -> dict[str, object]:
+    """Return the shell options a function body changes (``set +e`` in it)."""
+    names = ("errexit", "pipefail", "errexit_off_line")
+    return {
+        n: getattr(after, n) for n in names if getattr(after, n) != getattr(before, n)
+    }
