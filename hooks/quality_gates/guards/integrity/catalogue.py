@@ -69,6 +69,16 @@ CHECKS_ONLY_WITH: dict[str, frozenset[str]] = {
     "pip-licenses": frozenset(("--fail-on", "--allow-only")),
     "bencher": frozenset(("--err",)),
 }
+# Formats that make a scanner write an inventory (an SBOM) instead of a
+# findings report: without its fail option it is no check at all, whatever
+# its step is named (``trivy image --format cyclonedx --output sbom.json``).
+INVENTORY_OPTIONS: dict[str, frozenset[str]] = {
+    "trivy": frozenset(
+        f"{flag}={fmt}"
+        for flag in ("--format", "-f")
+        for fmt in ("cyclonedx", "spdx", "spdx-json")
+    ),
+}
 LICENSE_LISTERS = {
     name: CHECKS_ONLY_WITH[name]
     for name in ("license-checker", "license-checker-rseidelsohn", "pip-licenses")
@@ -318,5 +328,5 @@ NOT_CHECKING = {
 TEST_WORD = r"(?<!at)(?<!la)(?<!ea)(?<!fas)(?<!con)(?<!pro)test"
 GATE_WORDS = re.compile(
     TEST_WORD + r"|lint|check|audit|scan|verify|validat|typecheck|type-check|coverage|"
-    r"security|sast|clippy|\bvet\b|spotless|fmt|format|fuzz|doctest|smoke|e2e"
+    r"security|sast|clippy|\bvet\b|spotless|fmt|format|fuzz|doctest|smoke|e2e|a11y"
 )

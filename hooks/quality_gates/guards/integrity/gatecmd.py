@@ -220,6 +220,14 @@ def _fixer(head: str, args: list[str]) -> bool | None:
 
 # options of npm, pnpm, yarn and bun that take the next word as their value
 _PACKAGE_VALUED = frozenset("--prefix -C --dir --cwd --workspace --filter -F".split())
+# npm's `-w NAME` is `--workspace NAME` (npm 7+); pnpm's `-w` is the flag
+# `--workspace-root` and takes no value
+_NPM_VALUED = _PACKAGE_VALUED | frozenset(("-w",))
+
+
+def package_args(head: str, args: list[str]) -> list[str]:
+    """``npm -w api run test`` -> ``run test``: drop the runner's valued options."""
+    return cmdwords.drop_valued(args, _NPM_VALUED if head == "npm" else _PACKAGE_VALUED)
 
 
 def _subcommand(head: str, args: list[str]) -> bool | None:
@@ -228,7 +236,7 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
     if allowed is None:
         return None
     if head in _PACKAGE_EXEC:  # `npm --prefix web test`: the directory is no verb
-        args = cmdwords.drop_valued(args, _PACKAGE_VALUED)
+        args = package_args(head, args)
     plain = [
         a for a in cmdwords.strip_options(args) if not a.startswith("+")
     ]  # +nightly
@@ -287,7 +295,7 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
     if head not in _SUBCOMMANDS:
         return None
     if head in _PACKAGE_EXEC:
-        args = cmdwords.drop_valued(args, _PACKAGE_VALUED)
+        args = package_args(head, args)
     plain = cmdwords.strip_options(args)
     if plain[:1] in (["install"], ["ci"], ["add"], ["i"], ["link"]):
         return False
@@ -503,6 +511,8 @@ def named(tokens: list[str]) -> bool | None:
         return False
     if head in _CONTAINERS:
         return _container(head, args)
+    if head == "nix" and cmdwords.strip_options(args)[:2] == ["flake", "check"]:
+        return True  # evaluates every output and runs the flake's checks
     for judge in (_fixer, _git, _subcommand, _build_tool, _env_runner, _interpreter):
         verdict = judge(head, args)
         if verdict is not None:
@@ -551,6 +561,8 @@ def _only_with(head: str, args: list[str]) -> bool | None:
     """
     if _fails_with(args, cat.CHECKS_ONLY_WITH[head]):
         return True
+    if _option_given(args, cat.INVENTORY_OPTIONS.get(head, frozenset())):
+        return False  # `trivy image --format cyclonedx`: an SBOM, exit 0 on findings
     return False if head in cat.LICENSE_LISTERS else None
 
 
@@ -673,7 +685,8 @@ def runs_build_script(tokens: list[str]) -> bool:
     tokens = strip_wrappers(tokens)
     if not tokens or cmdwords.head(tokens[0]) not in _PACKAGE_EXEC:
         return False
-    plain = cmdwords.strip_options(cmdwords.drop_valued(tokens[1:], _PACKAGE_VALUED))
+    head = cmdwords.head(tokens[0])
+    plain = cmdwords.strip_options(package_args(head, tokens[1:]))
     if plain[:1] == ["run"]:
         plain = plain[1:]
     return bool(plain) and bool(BUILD_WORDS.match(plain[0]))

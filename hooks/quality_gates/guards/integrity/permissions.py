@@ -6,6 +6,8 @@ caller's job, whose ``permissions:`` cap it: it needs no block of its own.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from quality_gates.findings import Finding
 from quality_gates.guards.integrity.rules import finding
@@ -55,3 +57,20 @@ def audit(path: str, root: yaml.Node, jobs: yaml.Node | None) -> list[Finding]:
             detail = f"{where}: `permissions: write-all`"
             found.append(finding("QG114", path, line_of(entry[0]), detail))
     return found
+
+
+# a `permissions:` key at any depth, or a reusable workflow's trigger
+_ANY_PERMISSIONS = re.compile(r"(?m)^[\s-]*permissions\s*:|workflow_call")
+
+
+def unparsed(path: str, text: str) -> list[Finding]:
+    """QG111 for a workflow whose YAML does not parse, read as text.
+
+    Only when no line of it writes a ``permissions:`` key at all (nor names
+    ``workflow_call``): then no reading of the file, once fixed, can give the
+    token less than the repository default.
+    """
+    if _ANY_PERMISSIONS.search(text):
+        return []
+    detail = "no line writes `permissions:` (the file does not parse; read as text)"
+    return [finding("QG111", path, 1, detail)]

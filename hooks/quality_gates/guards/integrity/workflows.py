@@ -297,6 +297,8 @@ def audit_workflow(
     """Every finding of one ``.github/workflows/*.yml`` file."""
     root, problems = _parse(path, text, "workflow")
     if root is None:
+        if any(f.rule == "QG109" for f in problems) and not text.problem:
+            problems += permissions.unparsed(path, text.text)
         return FileAudit(problems)
     auditor = Auditor(path, text.lines, local, packages, gating)
     auditor.findings += problems + _schema_refusals(path, root)
