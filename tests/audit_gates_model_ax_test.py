@@ -172,7 +172,7 @@ def test_tox_legacy_ini_is_not_read_beside_tox_ini(tmp_path: Path) -> None:
         ("pnpm -C web run go", True),
         ("pnpm --dir web go", True),
         ("bun --cwd web run go", True),
-        ("npm --prefix web run build", False),  # the script checks nothing
+        ("npm --prefix web run serve", False),  # the script checks nothing
         ("npm run go", False),  # no package.json at the root
         ("npm --prefix $WEB run go", False),  # a folder computed at run time
         ("npm --prefix /srv/web run go", False),  # outside the project
@@ -182,7 +182,7 @@ def test_a_package_script_of_the_folder_the_runner_is_told(
     tmp_path: Path, run: str, lost: bool
 ) -> None:
     """A script named for no check (``go``) is one by what it runs: ``eslint``."""
-    package = '{"scripts": {"go": "eslint src/", "build": "vite build"}}'
+    package = '{"scripts": {"go": "eslint src/", "serve": "vite preview"}}'
     text = _jobs(f"""
         web:
           runs-on: ubuntu-latest
