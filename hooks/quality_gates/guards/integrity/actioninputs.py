@@ -43,6 +43,8 @@ class InputScript:
     # whether a command is a check by its own name only, not by the step's
     # (a remote deploy script: its service restarts are no checks)
     by_name_only: bool = False
+    # why its findings are only plausible ('' when they are not)
+    place: str = ""
 
     def script(self, text: str) -> str:
         """Return the script the action runs for input ``text``."""

@@ -12,6 +12,7 @@ from quality_gates.guards.integrity import (
     actioninputs,
     cibwconfig,
     configfiles,
+    dockeractions,
     flake8plugins,
     formatchecks,
     makefiles,
@@ -106,6 +107,9 @@ def _local_actions(root: Path, texts: dict[str, textfile.Text]) -> LocalActions:
         if parsed is not None and parsed.root is not None and not parsed.error:
             folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
             found[folder] = actioninputs.local_inputs(parsed.root)
+            script = dockeractions.entrypoint(root, folder, parsed.root)
+            if script is not None:
+                found[folder][dockeractions.ENTRYPOINT] = script
     return found
 
 

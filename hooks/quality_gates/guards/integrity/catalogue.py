@@ -240,7 +240,9 @@ FIXER_HOOKS = frozenset(
 
 # Status queries: a check when it stands alone, control flow when tested by
 # ``if``, ``&&`` or ``||`` (``if git diff --quiet; then ...``).
-QUERY_TOOLS = frozenset("git diff cmp grep egrep fgrep test [ [[ jq curl wget".split())
+QUERY_TOOLS = frozenset(
+    "git diff cmp grep egrep fgrep test [ [[ jq curl wget nc ncat netcat".split()
+)
 
 # Commands that set up, clean up, report or move things: never a check by the
 # name of their step (a step named "Run tests" still installs with pip).  The
@@ -249,7 +251,10 @@ QUERY_TOOLS = frozenset("git diff cmp grep egrep fgrep test [ [[ jq curl wget".s
 # (``aws``, ``gcloud``, ``az``, ``aliyun``, ``oci``, ``doctl``) manage or scan
 # cloud resources, not the project's code.  ``security`` is macOS's keychain
 # and certificate tool (``security find-identity``, ``security
-# delete-keychain``): signing setup, whatever its name says.
+# delete-keychain``): signing setup, whatever its name says.  Readiness
+# probes wait for a service the job started (``pg_isready`` "checks the
+# connection status of a PostgreSQL server", ``mysqladmin ping``, ``redis-cli
+# ping``, ``nc -z``, ``wait-for-it``): a service up is setup, not the change.
 PLUMBING = frozenset(
     """cd pushd popd rm rmdir mkdir cp mv ln touch chmod chown echo printf cat ls pwd
     export source . sleep kill pkill killall wait true false : test [ [[ set unset
@@ -269,7 +274,8 @@ PLUMBING = frozenset(
     ldd otool install_name_tool strip 7z refreshenv nvidia-smi rocm-smi rocminfo
     xpu-smi clinfo lscpu lspci lsusb lsblk lshw vulkaninfo sysctl sw_vers
     system_profiler systeminfo dmesg aliyun oci doctl ibmcloud tccli
-    virtualenv venv ensurepip security""".split()
+    virtualenv venv ensurepip security pg_isready mysqladmin redis-cli wait-for-it
+    wait-for-it.sh""".split()
 )
 # A command whose own name says it sets something up: ``pkg_install curl``,
 # ``install-deps.sh``, ``download_data.py``, ``init_settings.py`` are setup

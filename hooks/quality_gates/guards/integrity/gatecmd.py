@@ -22,9 +22,11 @@ from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import cmdwords, wrapped
 from quality_gates.guards.integrity.cmdwords import drop_runner_options
 from quality_gates.guards.integrity.httpprobes import (
+    AFTER_DEPLOY,
     fail_flag,
     http_probe,
     local_probe,
+    port_probe,
     shown_probe,
     strict_probe,
 )
@@ -521,6 +523,8 @@ def _shown_request(tokens: list[str]) -> bool:
     findings are notes, even behind ``|| true``.
     """
     tokens = strip_wrappers(tokens)
+    if tokens and port_probe(cmdwords.head(tokens[0]), tokens[1:]):
+        return True  # `nc -z HOST PORT`: a listener, not the service's answer
     if not tokens or cmdwords.head(tokens[0]) != "curl":
         return False
     if any(fail_flag(a) for a in tokens[1:]):
@@ -565,7 +569,7 @@ def named(tokens: list[str]) -> bool | None:
         return _checks_itself(head, args)
     if head in cat.CHECKS_ONLY_WITH:
         return _only_with(head, args)
-    if http_probe(head, args):
+    if http_probe(head, args) or port_probe(head, args):
         return None  # a probe checks where its step says it checks
     if head in cat.PLUMBING or head in cat.REPORTERS:
         return False
@@ -761,6 +765,8 @@ def context_gate(tokens: list[str], context: str) -> bool:
         return False  # a named checker decides by its own options (named)
     if http_probe(head, tokens[1:]):
         return True
+    if port_probe(head, tokens[1:]):
+        return bool(AFTER_DEPLOY.search(context))  # a deployment's port, asked
     if head in _CONTAINERS and cmdwords.scanner_image(tokens[1:]):
         return True  # `docker run aquasec/trivy image app`: fails on errors only
     if head == "make" and _setup_targets(tokens[1:]):

@@ -82,3 +82,17 @@ def _health_probe(args: list[str]) -> bool:
     """
     health = any(_HEALTH_URL.match(a) for a in args)
     return health and not any(_SAVES.match(a) for a in args)
+
+
+# netcat's names; `-z` scans for a listener and sends nothing (nc(1)).
+_NETCATS = frozenset(("nc", "ncat", "netcat"))
+# where a job checks a deployment: `Post-Deploy Health Check`, `smoke-test`
+AFTER_DEPLOY = re.compile(
+    r"(?i)post[-_ ]?deploy|health[-_ ]?check|smoke|verify[-_ ]deploy"
+)
+
+
+def port_probe(head: str, args: list[str]) -> bool:
+    """``nc -z -w5 HOST 8765``: whether a port listens is its only product."""
+    flags = [a for a in args if re.fullmatch(r"-[a-zA-Z]+", a)]
+    return head in _NETCATS and any("z" in flag for flag in flags)

@@ -26,6 +26,7 @@ from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
     celltwins,
     consumers,
+    dockeractions,
     expressions,
     formatchecks,
     handchecks,
@@ -71,7 +72,7 @@ from quality_gates.guards.integrity.shell import (
 from quality_gates.guards.integrity.shell.flow import Shell
 from quality_gates.guards.integrity.shell.records import Hit
 from quality_gates.guards.integrity.stepfields import env_of, envs
-from quality_gates.guards.integrity.stepnames import checking_context
+from quality_gates.guards.integrity.stepnames import DELIVERY, checking_context
 from quality_gates.yamlnodes import line_of, mapping, scalar, value
 
 never_runs = expressions.never_runs
@@ -308,15 +309,7 @@ class Auditor:
                     self.input_script(node, text, spec, f"{where}, `{key}`", context)
                     or runs
                 )
-        docker = actioninputs.docker_command(uses, value(step, "with"))
-        if docker is not None:
-            node, text = docker
-            runs = (
-                self.input_script(
-                    node, text, actioninputs.DOCKER, f"{where}, `args`", context
-                )
-                or runs
-            )
+        runs = self.container_scripts(step, specs, where, (context, job)) or runs
         for node in self.env_commands(step, name, job):
             runs = (
                 self.input_script(
@@ -329,6 +322,39 @@ class Auditor:
             and gate_action(uses, step, self.packages.root)
         ):
             self.swallowed_by_input(step, name, where)
+        return runs
+
+    def container_scripts(
+        self,
+        step: yaml.Node,
+        specs: dict[str, InputScript],
+        where: str,
+        place: tuple[str, JobContext],
+    ) -> bool:
+        """Audit what a container runs: ``docker://IMAGE`` args, a local entrypoint.
+
+        An entrypoint run by a step or job that delivers (``Iot Edge Deploy``)
+        checks what it ships, plausibly not the change: its findings are notes.
+        """
+        context, job = place
+        uses = scalar(value(step, "uses")) or ""
+        runs = False
+        docker = actioninputs.docker_command(uses, value(step, "with"))
+        if docker is not None:
+            node, text = docker
+            runs = self.input_script(
+                node, text, actioninputs.DOCKER, f"{where}, `args`", context
+            )
+        entry = specs.get(dockeractions.ENTRYPOINT) if uses.startswith("./") else None
+        name = scalar(value(step, "name")) or ""
+        delivers = next((n for n in (name, job.name) if DELIVERY.search(n)), "")
+        if entry is not None and delivers:
+            why = f"the action runs in `{delivers}`, which delivers: {_GUARDS}"
+            entry = dataclasses.replace(entry, place=why)
+        if entry is not None:
+            uses_node = value(step, "uses")
+            assert uses_node is not None  # nosec B101 - `uses` was read above
+            runs = self.input_script(uses_node, "", entry, where, context) or runs
         return runs
 
     def env_commands(
@@ -349,6 +375,7 @@ class Auditor:
             spec.script(text),
             runs_with=spec.shell,
             context="" if spec.by_name_only else context,
+            place=spec.place,
         )
         for hit in audit.hits:
             line = yamlnodes.locate(self.lines, node, hit.snippet, hit.line)
@@ -830,6 +857,7 @@ def _windows_hits(script: str, context: str, place: str) -> list[Hit]:
     return [dataclasses.replace(hit, detail=hit.detail + where) for hit in hits]
 
 
+_GUARDS = "a check in its entrypoint guards the delivery, plausibly not the change"
 _COMMITS_FIX = (
     "its failure chooses whether a later step commits or opens a pull request "
     "with what the job regenerated: a fix offered instead of a red run, "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable, TypeVar
 
-from quality_gates.guards.integrity import gatecmd, mentions
+from quality_gates.guards.integrity import cmdwords, gatecmd, httpprobes, mentions
 from quality_gates.guards.integrity.shell import (
     failure_sinks,
     parse,
@@ -44,8 +44,9 @@ _FALLS_BACK_WHY = (
 def and_or(walker: Walker, node: Node, errexit: bool) -> Flow:
     """Walk ``a && b || c``: only the last command is errexit-eligible."""
     items, ops = flatten(node)
+    op = "||" if announced(items, ops) else ops[0]
     first = inverting(
-        walker, items, ops, 0, lambda: walk_first(walker, items[0], ops[0], items[1])
+        walker, items, ops, 0, lambda: walk_first(walker, items[0], op, items[1])
     )
     pending = first.carriers()
     exits: list[Gate] = []
@@ -71,6 +72,24 @@ def and_or(walker: Walker, node: Node, errexit: bool) -> Flow:
         else:
             pending = pending + flow.carriers()
     return Flow(exits=exits, status=status)
+
+
+def announced(items: list[Node], ops: list[str]) -> bool:
+    """``nc -z HOST PORT && echo OK || echo WARNING``: a probe's status, printed.
+
+    A probe's status is all it yields (``nc -z``, ``curl -f -o /dev/null``);
+    when both branches only print, the ``&&`` tests nothing: the failure
+    goes to the ``||``'s echo like any fallback's.
+    """
+    if ops != ["&&", "||"] or items[0].type != "command":
+        return False
+    words = gatecmd.strip_wrappers(parse.words(items[0]))
+    if not words:
+        return False
+    head, args = cmdwords.head(words[0]), words[1:]
+    probe = httpprobes.port_probe(head, args) or httpprobes.strict_probe(head, args)
+    printed = all(verdict(item) is Verdict.ECHOES for item in items[1:])
+    return probe and printed
 
 
 def drop_rerun_checks(walker: Walker, before: int, fallback: Node) -> None:

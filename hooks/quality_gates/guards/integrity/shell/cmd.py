@@ -19,6 +19,7 @@ followed here; the checks before it are then not judged.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 
@@ -174,7 +175,10 @@ def _command(
         check = gatecmd.judge(seg_words, context)
         if check is None:
             continue
-        gate = pwsh.gate_hit(line, segment, check, place)
+        # the whole command, not the excerpt, for `_redone` to read
+        gate = dataclasses.replace(
+            pwsh.gate_hit(line, segment, check, place), snippet=segment
+        )
         if segment is segments[-1]:
             fresh.append(gate)
         else:
@@ -234,7 +238,18 @@ def _redone(earlier: str, later: str) -> bool:
     there makes the next ``cmake --build .`` fail again.
     """
     first, then = cmake_folder(_words(earlier)), cmake_folder(_words(later))
-    return bool(first) and first == then
+    return bool(first) and (first == then or _built_in(first, _words(later)))
+
+
+def _built_in(folder: str, words: list[str]) -> bool:
+    r"""``..\minimal_build.build\arrow-example``: a program from the build folder.
+
+    A failed build leaves it missing (a fresh runner has no older one), so
+    running it fails again.
+    """
+    name = folder.rsplit("/", 1)[-1]
+    parts = re.split(r"[\\/]", words[0])[:-1] if words else []
+    return name not in ("", ".", "..") and name in parts
 
 
 def cmake_folder(words: list[str]) -> str:
@@ -248,6 +263,7 @@ def cmake_folder(words: list[str]) -> str:
 
 
 def _lost(hit: Hit, rule: str, after: str) -> Hit:
+    hit = dataclasses.replace(hit, snippet=hit.snippet[:60])
     detail = (
         f"`{hit.snippet}` {after}: a `shell: cmd` script does not stop when a "
         "program fails, and the step exits with the ERRORLEVEL the script ends "

@@ -25,6 +25,7 @@ from quality_gates.guards.integrity.shell.compound import (
 from quality_gates.guards.integrity.shell.fallbacks import Verdict
 from quality_gates.guards.integrity.shell.parse import statements
 from quality_gates.guards.integrity.shell.records import Flow, Gate
+from quality_gates.guards.integrity.shell.warned_thresholds import warned_threshold
 from tree_sitter import Node
 
 if TYPE_CHECKING:
@@ -43,7 +44,31 @@ def walk_if(walker: Walker, node: Node, errexit: bool) -> Flow:
         inner = walker.sequence(body, eligible=errexit)
         flow.exits += inner.exits
         flow.status += inner.status
+    warned(walker, node)
     return flow
+
+
+def warned(walker: Walker, node: Node) -> None:
+    """``if (( $(echo "$COV < $MIN" | bc) )); then echo warning; fi``: QG102."""
+    found = warned_threshold(node, walker.source)
+    if found is None:
+        return
+    gate, said = found
+    if any(hit.rule == "QG102" and hit.line == gate.line for hit in walker.result.hits):
+        return  # `if python -c "..."; then ...`: already lost as a check
+    detail = (
+        f"`{gate.text}` compares a coverage with its threshold, and every branch "
+        "only prints or exits 0, so coverage below the threshold is lost"
+    )
+    because = (
+        ""
+        if said
+        else (
+            "nothing the branches print says the coverage is below a threshold: "
+            "the comparison may only choose what to show"
+        )
+    )
+    walker.hit("QG102", gate, detail, because=because)
 
 
 def walk_condition(

@@ -220,9 +220,9 @@ class Walker:
             return False, self.place
         if gate.strength == "probe":
             return False, (
-                f"`{gate.key}` asks a local service or a health URL without "
-                "`--fail` and is a check only by its step's or target's name: "
-                "it may be a look, not a probe"
+                f"`{gate.key}` asks a local service, a health URL without "
+                "`--fail` or a port and is a check only by its step's or "
+                "target's name: it may be a look, not a probe"
             )
         if gate.strength == "named" or explicit:
             return True, ""
@@ -417,19 +417,31 @@ class Walker:
     def declared(self, node: Node) -> None:
         """``export OUT=$(gate)``: the builtin's status replaces the gate's.
 
-        Only when the value is at most shown later: a value used further on
-        is what the command produced, judged where it is used.
+        Even under errexit, and ``$?`` after it is the builtin's 0 too.  Only
+        when the value is at most reported later (``captured_values``: shown,
+        warned about, tested by an ``if`` that never fails): a value that
+        something can fail on keeps the check; one carried to a step output
+        or a file is lost only if no later step fails on it.  A check only by
+        its step's name (``export TOTAL=$(python -c ...)`` in a coverage
+        step) counts only when the value is at most echoed: carried on, it
+        is plausibly the value the step was after.
         """
+        root = self.root if self.root is not None else node
+        after = self.source[node.end_byte :].decode(errors="replace")
         for builtin, name, given in masked.declared(node):
-            after = self.source[node.end_byte :].decode(errors="replace")
-            if not report_readers.only_shown(name, after):
+            carried = captured_values.only_reported(
+                name, root, node.end_byte, self.source
+            )
+            if carried is None:
                 continue
-            for gate in and_or.captured_status(self, given, swallows=False).carriers():
+            shown = report_readers.only_shown(name, after)
+            gates = and_or.captured_status(self, given, swallows=False).carriers()
+            for gate in (g for g in gates if shown or g.strength == "named"):
                 detail = (
                     f"`{builtin} {name}=$(...)` exits with `{builtin}`'s own status "
                     f"(0), so `{gate.text}` failing inside `$(...)` is lost"
                 )
-                self.hit("QG117", gate, detail)
+                self.hit("QG117", gate, detail, sinks=carried)
 
     def kept_output(self, node: Node, errexit: bool) -> Flow:
         """``out=$(checker || true)``: a status dropped, the output only reported.
