@@ -18,8 +18,9 @@ the notes' precision counts notes on a gate or a doubtful place.
 
 Given the repositories as bare git mirrors (``--mirrors``, one folder
 ``<owner>+<name>/repo`` each), the script extracts ``.github/`` and the root
-``action.yml`` of that commit (for a corpus with halves also the tool configs
-and the ``package.json`` files whose scripts a step may run) into a temporary
+``action.yml`` of that commit (for a corpus with halves also the tool configs,
+and from any folder the ``package.json`` files whose scripts a step may run,
+the makefiles of ``make -C`` and the actions of ``uses: ./path``) into a temporary
 folder, runs
 ``quality-gates audit-gates --format json`` there, and prints per repository
 and in total: recall and precision of the gate rules, and the false alarms of
@@ -46,7 +47,8 @@ GATE_RULES = frozenset(
     "QG101 QG102 QG103 QG104 QG105 QG106 QG107 QG109 QG112 QG113 QG117".split()
 )
 _CONFIGS = (
-    "tox.ini noxfile.py Makefile .pre-commit-config.yaml setup.cfg pyproject.toml "
+    "tox.ini noxfile.py GNUmakefile makefile Makefile .pre-commit-config.yaml "
+    "setup.cfg pyproject.toml "
     ".flake8 pytest.ini mypy.ini action.yml action.yaml"
 ).split()
 LINE_SLACK = 1  # a `||` continued on the next line may be reported on either
@@ -117,15 +119,22 @@ def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> Non
     (into / ".git").mkdir(exist_ok=True)  # the project root for audit-gates
 
 
-def _package(path: str, configs: bool) -> bool:
-    """Tell a ``package.json`` whose scripts a step may run (``npm run lint``).
+_ANYWHERE = frozenset(
+    "package.json GNUmakefile makefile Makefile action.yml action.yaml".split()
+)
 
-    Or a Lighthouse CI config (``.lighthouserc.json``, ``lighthouserc.yml``):
-    treosh/lighthouse-ci-action's ``configPath`` decides by its assertions
-    whether the action fails.
+
+def _package(path: str, configs: bool) -> bool:
+    """Tell a file in any folder that a step may run or use.
+
+    A ``package.json`` whose scripts a step may run (``npm --prefix web run
+    lint``), a makefile of ``make -C docs lint``, an action a workflow uses
+    from its folder (``uses: ./tools/ci``), or a Lighthouse CI config
+    (``.lighthouserc.json``, ``lighthouserc.yml``): treosh/lighthouse-ci-action's
+    ``configPath`` decides by its assertions whether the action fails.
     """
     parts = path.split("/")
-    wanted = parts[-1] == "package.json" or "lighthouserc" in parts[-1].lower()
+    wanted = parts[-1] in _ANYWHERE or "lighthouserc" in parts[-1].lower()
     return configs and wanted and "node_modules" not in parts
 
 

@@ -64,10 +64,11 @@ def test_npm_workspace_value_is_no_script(tmp_path: Path, run: str, rule: str) -
 @pytest.mark.parametrize(
     "run",
     [
-        "npm run -w @acme/api build || true",
+        # not `build`: a build in a job that verifies the change is a check
+        "npm run -w @acme/api generate || true",
         "npm run -w @acme/api seed:dry-run || true",
-        "npm -w @acme/test run build || true",  # the workspace's name is no script
-        "npm run -w @acme/web qa:build || true",
+        "npm -w @acme/test run generate || true",  # the workspace's name is no script
+        "npm run -w @acme/web qa:report || true",
     ],
 )
 def test_npm_workspace_twin_runs_no_check(tmp_path: Path, run: str) -> None:

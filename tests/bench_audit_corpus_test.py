@@ -101,10 +101,12 @@ def test_extract_takes_the_package_json_files_a_step_may_run(
 ) -> None:
     """``npm run lint`` runs what package.json says: it is extracted with configs.
 
-    So is a Lighthouse CI config.  Never a dependency's (``node_modules``),
-    never other code.
+    So is a Lighthouse CI config, a makefile of any folder (``make -C docs``,
+    GNU make's three names) and an action of any folder (``uses: ./tools/ci``).
+    Never a dependency's (``node_modules``), never other code.
     """
     extra = ("package.json", "web/package.json", "web/node_modules/x/package.json")
+    extra += ("GNUmakefile", "docs/makefile", "tools/ci/action.yaml")
     rc = ("config/.lighthouserc.json", "web/node_modules/x/lighthouserc.yml")
     commit = _mirror(tmp_path, "o", "web", (*extra, *rc, "web/src/app.js"))
     into = tmp_path / "into"
@@ -114,7 +116,8 @@ def test_extract_takes_the_package_json_files_a_step_may_run(
     found = sorted(
         p.relative_to(into).as_posix() for p in into.rglob("*") if p.is_file()
     )
-    packages = ["package.json", "web/package.json", rc[0]] if configs else []
+    packages = ["package.json", "web/package.json", rc[0], *extra[3:]]
+    packages = packages if configs else []
     assert found == sorted([".github/workflows/ci.yml", *packages])
 
 

@@ -76,6 +76,9 @@ _MOVES = re.compile(
     r"|test-report|junit-report|test-results?(?:-report|-action|$)"
 )
 
+# A `setup-` action (setup-tflint, setup-node) puts a tool on the PATH for
+# later steps to run: it checks nothing itself.
+_SETS_UP = re.compile(r"(?i)setup-")
 
 # An action named for rendering coverage (``vitest-coverage-report-action``,
 # ``pytest-coverage-comment``) shows what the tests measured; it checks only
@@ -129,7 +132,7 @@ def gate_action(
     if spec is not None:
         decision = documented(spec, step, root=root)
         return decision is None or decision.fails
-    if _MOVES.search(name.split("/", 1)[-1]):
+    if _MOVES.search(name.split("/", 1)[-1]) or _SETS_UP.match(name.split("/")[-1]):
         return False
     if _RENDERS_COVERAGE.search(name) and not _asks_to_fail(step):
         return False

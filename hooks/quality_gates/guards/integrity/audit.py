@@ -16,6 +16,7 @@ from quality_gates.guards.integrity import (
     flake8plugins,
     formatchecks,
     makefiles,
+    makegoals,
     mypyconfig,
     noxfiles,
     precommit,
@@ -62,7 +63,9 @@ def action_files(root: Path) -> list[str]:
     """List the repository's own actions (root, actions/, .github/actions/).
 
     An action a workflow uses from elsewhere in the repository (``uses:
-    ./.github/meson_actions``) is one of them too.
+    ./.github/meson_actions``) is one of them too.  Of a folder with both
+    ``action.yml`` and ``action.yaml``, only ``action.yml`` is read: the
+    one the runner loads.
     """
     found = {root / name for name in ("action.yml", "action.yaml")}
     for folder in ACTION_FOLDERS:
@@ -70,7 +73,13 @@ def action_files(root: Path) -> list[str]:
             found.update((root / folder).glob(f"**/{name}"))
     for used in _used_folders(root):
         found.update(used / name for name in ("action.yml", "action.yaml"))
+    # the runner reads action.yml when it is there, action.yaml only if not
+    found = {p for p in found if not (p.name == "action.yaml" and _yml_beside(p))}
     return sorted(p.relative_to(root).as_posix() for p in found if p.is_file())
+
+
+def _yml_beside(path: Path) -> bool:
+    return (path.parent / "action.yml").is_file()
 
 
 _LOCAL_USES = re.compile(r"""^\s*(?:-\s*)?uses:\s*['"]?\./([^'"\s#@]+)""", re.M)
@@ -128,11 +137,13 @@ def _yaml_files(root: Path, audit: Audit) -> None:
     repotwins.demote(audit.findings, runs, audit.lines_of)
 
 
-_SCRIPT_FILES = (
-    (makefiles.PATH, makefiles.audit),
-    ("makefile", makefiles.audit),
-    (noxfiles.PATH, noxfiles.audit),
-)
+def _makefile(root: Path) -> list[str]:
+    """Return the makefile ``make`` reads at the root, the first one present.
+
+    GNU make tries GNUmakefile, makefile and Makefile in that order (GNU make
+    manual, 3.2 What Name to Give Your Makefile).
+    """
+    return next(([n] for n in makegoals.MAKEFILES if (root / n).is_file()), [])
 
 
 def _make_runs(root: Path, audit: Audit, makefile: str) -> set[str] | None:
@@ -148,7 +159,8 @@ def _make_runs(root: Path, audit: Audit, makefile: str) -> set[str] | None:
 
 def _script_files(root: Path, audit: Audit) -> None:
     """Audit the Makefile's recipes and the noxfile's sessions."""
-    for name, audit_file in _SCRIPT_FILES:
+    scripts = [(name, makefiles.audit) for name in _makefile(root)]
+    for name, audit_file in [*scripts, (noxfiles.PATH, noxfiles.audit)]:
         if not (root / name).is_file():
             continue
         text = textfile.read(root / name)

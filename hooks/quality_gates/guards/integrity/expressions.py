@@ -80,7 +80,77 @@ def _no_cell(expr: str, cells: matrix.Values) -> str:
                 f"`if:` tests `matrix.{key} == {written}`, "
                 f"a value no cell of the job's matrix has ({listed})"
             )
+    for key, literal, written in _contains_tests(expr):
+        known = cells.get(key)
+        if known and not any(matrix.may_contain(cell, literal) for cell in known):
+            listed = ", ".join(f"`{cell}`" for cell in sorted(known))
+            return (
+                f"`if:` tests `contains(matrix.{key}, {written})`, "
+                f"text no cell of the job's matrix holds ({listed})"
+            )
     return ""
+
+
+_CONTAINS_TEST = re.compile(
+    r"\(?\s*contains\(\s*matrix\.([\w-]+)\s*,\s*('(?:[^']|'')*')\s*\)\s*\)?"
+)
+
+
+def _contains_tests(expr: str) -> list[tuple[str, str, str]]:
+    """Each ``contains(matrix.KEY, 'text')`` term: (key lowered, text, as written).
+
+    On a string, ``contains`` tells whether the text occurs in it, without
+    regard to case; a term negated (``!contains``) does not match here.
+    """
+    found = []
+    for term in _terms(expr):
+        test = _CONTAINS_TEST.fullmatch(term.strip())
+        if test is not None:
+            written = test.group(2)
+            text = written[1:-1].replace("''", "'")
+            found.append((test.group(1).lower(), text, written))
+    return found
+
+
+_NOT_EQUAL = re.compile(rf"\(?\s*matrix\.([\w-]+)\s*!=\s*({_LITERAL})\s*\)?")
+
+
+def flag_never_set(node: yaml.Node | None, cells: matrix.Values | None) -> str:
+    """Why ``if:`` is never true: it reads a matrix key no cell sets ('' if not).
+
+    A key absent from every cell is null, and GitHub's loose ``==`` turns
+    null into 0 against a number or a string: ``matrix.build_docs != 0``
+    (or ``== 1``) is false in each cell.  Such a step is switched off by the
+    matrix, as a shared step list's flag left unset: it never runs, so
+    nothing in it is lost there, and its absence is the matrix's design.
+    ``cells`` must be the job's whole matrix, every key of it known.
+    """
+    expr = _expression(node)
+    if expr is None or cells is None:
+        return ""
+    bare = STRINGS.sub("''", expr)
+    if "||" in bare or re.search(r"!(?!=)", bare):
+        return ""
+    for term in _terms(expr):
+        equal = _MATRIX_TEST.fullmatch(term.strip())
+        unequal = _NOT_EQUAL.fullmatch(term.strip())
+        if equal is not None:
+            key, literal = equal.group(1) or equal.group(4), equal.group(
+                2
+            ) or equal.group(3)
+            off = not matrix.may_equal("", _unquoted(literal))
+        elif unequal is not None:
+            key, literal = unequal.group(1), unequal.group(2)
+            off = matrix.may_equal("", _unquoted(literal))
+        else:
+            continue
+        if off and key.lower() not in cells:
+            return f"`if:` reads `matrix.{key}`, which no cell of the job's matrix sets"
+    return ""
+
+
+def _unquoted(literal: str) -> str:
+    return literal[1:-1].replace("''", "'") if literal.startswith("'") else literal
 
 
 def _matrix_tests(expr: str) -> list[tuple[str, str, str]]:

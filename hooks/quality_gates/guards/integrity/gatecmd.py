@@ -232,6 +232,17 @@ def package_args(head: str, args: list[str]) -> list[str]:
     return cmdwords.drop_valued(args, _NPM_VALUED if head == "npm" else _PACKAGE_VALUED)
 
 
+def _flag_on(arg: str, flags: frozenset[str]) -> bool:
+    """Tell a flag given alone or set true (``-check=true``, as Go's flags take it).
+
+    ``-check=false`` turns it off: ``terraform fmt -check=false`` rewrites.
+    """
+    name, equals, setting = arg.partition("=")
+    if not equals:
+        return arg in flags
+    return name in flags and setting.lower() in ("true", "1", "t")
+
+
 def _subcommand(head: str, args: list[str]) -> bool | None:
     """Judge a tool that checks only through some subcommands (``pip check``)."""
     allowed = cat.SUBCOMMAND_CHECKS.get(head)
@@ -247,7 +258,7 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
         return False  # `npm audit fix`: applies what it can, fails on no finding
     flags = cat.NEEDS_CHECK_FLAG.get(f"{head} {sub}")
     if sub in allowed and flags is not None:
-        return any(a in flags for a in args)
+        return any(_flag_on(a, flags) for a in args)
     if sub in allowed:
         return True
     if head in cat.CHECKS_ONLY_WITH and _fails_with(args, cat.CHECKS_ONLY_WITH[head]):
@@ -293,7 +304,8 @@ def _targets(args: list[str]) -> list[str]:
 def _build_tool(head: str, args: list[str]) -> bool | None:
     """``make lint``, ``npm run typecheck``, ``tox -e lint``: the goal decides."""
     if head in _TARGETS:
-        return _goals(_targets(args), args)
+        judged = _goals(_targets(args), args)
+        return True if judged is None and _sphinx_make(head, args) else judged
     if head not in _SUBCOMMANDS:
         return None
     if head in _PACKAGE_EXEC:
@@ -311,6 +323,37 @@ def _build_tool(head: str, args: list[str]) -> bool | None:
     ):
         return False  # `rake docker:pull:debian`: a namespaced task that fetches
     return _goals(plain[:1], args)
+
+
+# The builders of the Makefile sphinx-quickstart writes (`make html` runs
+# `sphinx-build -M html`), read only for a make run in a docs folder.
+_SPHINX_BUILDERS = frozenset(
+    "html dirhtml singlehtml latexpdf latexpdfja epub man texinfo text".split()
+)
+_DOCS_DIR = re.compile(r"(?i)(?:^|/)docs?(?:/|$|[-_])")
+
+
+def _sphinx_make(head: str, args: list[str]) -> bool:
+    """``make -C doc/OnlineDocs html``: Sphinx's Makefile in a docs folder.
+
+    The folder is given by ``-C``/``--directory`` or as ``-f``'s Makefile;
+    the goal is one of Sphinx's builders: the run is a sphinx-build, which
+    fails when the documentation does not build.
+    """
+    if head not in ("make", "gmake"):
+        return False
+    folders = [
+        value
+        for flag, value in zip(args, args[1:])
+        if flag in ("-C", "--directory", "-f", "--file")
+    ]
+    folders += [a.split("=", 1)[1] for a in args if a.startswith("--directory=")]
+    goals = set(_targets(args)) - {"clean"}  # `make clean html`
+    return (
+        bool(goals)
+        and goals <= _SPHINX_BUILDERS
+        and any(_DOCS_DIR.search(folder) for folder in folders)
+    )
 
 
 # A verb of fetching or setting up, as one part of a namespaced task name

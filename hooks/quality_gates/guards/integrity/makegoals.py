@@ -6,9 +6,10 @@ recipe's own ``$(MAKE) X`` calls; a recipe line that fails stops make with
 an error, unless it starts with ``-`` (GNU make manual, 5.5 Errors in
 Recipes).  So a goal whose reached recipes run a checker by its own name
 (``uv run mypy``, ``pytest --cov-fail-under=80``) is that check, whatever
-the goal is called.  Only the Makefile of the step's own folder is read,
-and only for plain goals: ``-C dir``, ``-f file`` or a goal computed at run
-time are not judged here.
+the goal is called.  The Makefile read is that of the step's own folder,
+or of the folder ``-C dir`` names (make changes to it before reading
+anything; GNU make manual, 9.7 Summary of Options), inside the project
+only; ``-f file`` or a goal computed at run time are not judged here.
 """
 
 from __future__ import annotations
@@ -20,9 +21,35 @@ from quality_gates import textfile
 from quality_gates.guards.integrity import gatecmd, makefiles
 
 _MAKES = frozenset(("make", "gmake"))
-_NAMES = ("GNUmakefile", "makefile", "Makefile")  # the order make looks in
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")  # the order make looks in
 _LIMIT = 1 << 20  # a Makefile larger than this is not read
 _PARTS = re.compile(r"&&|\|\||[;|]")
+
+
+def directory(words: list[str]) -> tuple[str, list[str]] | None:
+    """Split ``make -C docs lint`` into ``("docs", ["make", "lint"])``.
+
+    Several ``-C`` are each relative to the one before; a folder computed at
+    run time is None.
+    """
+    where: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if word in ("-C", "--directory") and index < len(words):
+            where.append(words[index])
+            index += 1
+        elif word.startswith("--directory="):
+            where.append(word.split("=", 1)[1])
+        elif word.startswith("-C") and len(word) > 2:
+            where.append(word[2:])
+        else:
+            rest.append(word)
+    if any(not w or w.startswith(("/", "~")) or re.search(r"[$`]", w) for w in where):
+        return None  # computed at run time, or outside the project
+    return "/".join(w.rstrip("/") for w in where), rest
 
 
 def goals(words: list[str]) -> list[str] | None:
@@ -44,7 +71,7 @@ def makefile(root: Path | None, folder: str) -> str | None:
     """Return the text of the Makefile make reads in ``folder`` (None: none)."""
     if root is None or "${{" in folder:
         return None
-    for name in _NAMES:
+    for name in MAKEFILES:
         try:  # a NUL byte, a name too long, a loop of links: nothing to read
             path = (root / (folder or ".") / name).resolve()
             if not path.is_relative_to(root) or not path.is_file():
@@ -60,8 +87,13 @@ def makefile(root: Path | None, folder: str) -> str | None:
 
 def checks(root: Path | None, folder: str, words: list[str]) -> bool:
     """Tell whether ``make GOAL`` runs a checker by its name in a reached recipe."""
+    split = directory(words) if words and words[0] in _MAKES else None
+    if split is None:
+        return False
+    sub, words = split
     asked = goals(words)
-    text = makefile(root, folder) if asked is not None else None
+    here = "/".join(p for p in (folder, sub) if p and p != ".")
+    text = makefile(root, here) if asked is not None else None
     if asked is None or text is None:
         return False
     reached = makefiles.reached(text, set(asked))

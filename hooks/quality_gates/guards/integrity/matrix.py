@@ -125,3 +125,18 @@ def windows_cells(runs_on: str, cells: Values | None, condition: str) -> bool:
 
 
 _PER_CELL = re.compile(r"(?i)\b(runner|matrix|env)\s*[.\[]")
+
+
+def may_contain(cell: str, text: str) -> bool:
+    """Tell whether ``contains(cell, text)`` may be true: text in the value.
+
+    Without regard to case; a number is turned into a string first, so
+    ``3.10`` unquoted (the number 3.1) is read both ways.
+    """
+    if text.lower() in cell.lower():
+        return True
+    try:
+        number = float(cell)
+    except ValueError:
+        return False
+    return text.lower() in f"{number:g}".lower()

@@ -5,7 +5,11 @@ or ``eslint --fix .``).  The audit reads ``package.json`` in the folder the
 step works in (its ``working-directory``, else the job's or workflow's
 default), inside the project only; a file it cannot read or parse, or a
 folder given by an expression, leaves the script unknown, and the step is
-judged by the script's name as before.
+judged by the script's name as before.  ``npm --prefix web run lint``,
+``yarn --cwd web lint``, ``pnpm -C web lint`` (``--dir``) and ``bun --cwd
+web run lint`` run the script of ``web/package.json``: each tool's option
+for the folder it runs in.  ``pdm run NAME`` and ``hatch run NAME`` run
+the script tables of ``pyproject.toml`` (``pyscripts``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 
 from quality_gates import textfile
 from quality_gates.guards.integrity import catalogue as cat
-from quality_gates.guards.integrity import gatecmd, makegoals
+from quality_gates.guards.integrity import gatecmd, makegoals, pyscripts
 
 _RUNNERS = frozenset(("npm", "yarn", "pnpm", "bun"))
 _RUN_WORDS = (["run"], ["run-script"])
@@ -36,10 +40,14 @@ class PackageScripts:
 
         None when ``words`` run no package script, or it is not known.
         """
+        sub, words = located(words)
         name = script_name(words)
-        if name is None:
+        if name is None and sub == "":
+            return pyscripts.script(self.root, folder, words)  # pdm, hatch
+        if name is None or sub is None:
             return None
-        scripts = self.scripts(folder or ".")
+        here = "/".join(p for p in (folder, sub) if p and p != ".")
+        scripts = self.scripts(here or ".")
         return scripts.get(name) if scripts is not None else None
 
     def fixes(
@@ -133,6 +141,37 @@ class PackageScripts:
         if not isinstance(found, dict):
             return None
         return {k: v for k, v in found.items() if isinstance(v, str)}
+
+
+_FOLDER_OPTIONS = {
+    "npm": ("--prefix",),
+    "yarn": ("--cwd",),
+    "pnpm": ("-C", "--dir"),
+    "bun": ("--cwd",),
+}
+
+
+def located(words: list[str]) -> tuple[str | None, list[str]]:
+    """Split ``npm --prefix web run lint`` into ``("web", [npm, run, lint])``.
+
+    ``""`` when no folder is named; None for a folder computed at run time
+    or outside the project.
+    """
+    options = _FOLDER_OPTIONS.get(words[0], ()) if words else ()
+    sub: str | None = ""
+    rest: list[str] = []
+    index = 0
+    while index < len(words):
+        word, index = words[index], index + 1
+        name, eq, value = word.partition("=")
+        if name in options and (eq or index < len(words)):
+            if not eq:
+                value, index = words[index], index + 1
+            bad = not value or value.startswith(("/", "~")) or "$" in value
+            sub = None if bad or sub is None else value.rstrip("/")
+        else:
+            rest.append(word)
+    return sub, rest
 
 
 def _succeeds(words: list[str]) -> bool:

@@ -36,9 +36,10 @@ _SHIPPED_BUILD = re.compile(BUILD_WORDS.pattern + r"|\bdocs?\b|documentation")
 
 # A step named for what it sets up or moves is not a check, whatever its job is.
 SETUP_STEP = re.compile(
-    r"(?i)^\s*(install|set ?up|setup|cache|restore|save|check ?out|upload|download|"
-    r"configure|log ?in|publish|deploy|notify|prepare|clean|generate|create|start|"
-    r"stop|wait|collect|print|show|display|report|summar|get|fetch|push|tag|"
+    r"(?i)^\s*(install|set ?up|setup|set\b|cache|restore|save|check ?out|upload|"
+    r"download|configure|log ?in|publish|deploy|notify|prepare|clean|generate|"
+    r"create|start|stop|wait|collect|print|show|display|report|summar|get|fetch|"
+    r"push|tag|"
     r"update|bump|release|free|remove|delete|dump|debug|inspect|list|"
     r"decrypt|encrypt|accept\b|enable\b|seed|migrate|populate|init\b|initiali[sz]e|"
     r"drop|destroy|purge|prune|tear ?down|"

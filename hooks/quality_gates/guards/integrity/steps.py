@@ -24,12 +24,14 @@ from quality_gates.guards.integrity import (
 )
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
+    celltwins,
     consumers,
     dockeractions,
     expressions,
     formatchecks,
     handchecks,
     matrix,
+    outdirs,
     place,
     refused,
     reportruns,
@@ -176,6 +178,7 @@ class Auditor:
         self.pending: list[Pending] = []
         self.autofix = False
         self.job_runs: list[str] = []  # the run scripts of the job being read
+        self.job_steps_read: list[yaml.Node] = []  # the steps of that job
         self.gate_steps: dict[str, list[tuple[int, int]]] = {}  # by job: lines
         self.seen: dict[str, set[str]] = {}  # by job: checkers whose failure it sees
         self.listed: list[refused.Listed] = []  # every check, where it stands
@@ -408,11 +411,15 @@ class Auditor:
         gates = False
         self.autofix = commits(steps)
         self.job_runs = [scalar(value(step, "run")) or "" for step in steps]
+        self.job_steps_read = steps
         baselines = baseline_paths(steps)
         conditions = [scalar(value(step, "if")) or "" for step in steps]
         cells = expressions.switched(conditions, job.cells)
         for index, step in enumerate(steps):
             where = f"{job.prefix}, step `{stepfields.step_name(step)}`"
+            if expressions.flag_never_set(value(step, "if"), job.cells):
+                self.uses(value(step, "uses"), where)
+                continue  # the matrix switches it off: it never runs
             script = self.step(step, where, job)
             if _works_in(step, baselines):
                 continue  # it measures the base the change is compared with
@@ -725,10 +732,12 @@ class Auditor:
         detail = f"{where}: `continue-on-error: true`"
         why = place.demotion(job.workflow, job.name) or job.report_run
         why = why or stepfields.manual(step, job) or fix or ""
+        why = why or celltwins.blocking_cell_twin(self.job_steps_read, index)
         if by_name:
             step_if = scalar(value(step, "if")) or ""
             why = why or place.off_change_step(job.triggers, step_if)
         sinks = ("outcome:", "output:", *(f"file:{name}" for name in reports))
+        sinks += outdirs.made_folders(scalar(value(step, "run")) or "")
         sinks = consumers.with_env_values(sinks, envs(step, job))
         self.pending.append(
             Pending(job.key, index, sinks, "QG105", line, detail, why, by_name)

@@ -1,8 +1,11 @@
-"""tox.ini ``commands``: a ``-`` prefix, ``--exit-zero``, ``ignore_outcome`` on gates.
+"""tox ``commands``: a ``-`` prefix, ``--exit-zero``, ``ignore_outcome`` on gates.
 
 tox runs each command line without a shell; a leading ``-`` tells tox to
 ignore its exit code, and ``ignore_outcome = true`` turns a failing
-environment into a pass.
+environment into a pass.  tox reads the first of ``tox.ini``, ``setup.cfg``
+with a ``[tox:tox]`` section, and ``pyproject.toml`` whose ``[tool.tox]``
+holds the INI text as ``legacy_tox_ini`` (tox 4 documentation,
+Configuration: Discovery and file types); the INI forms are read here.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from quality_gates.guards.integrity.precommit import inner_script
 from quality_gates.guards.integrity.rules import finding, place_fix
 from quality_gates.guards.integrity.shell import script_audit
 from quality_gates.guards.integrity.shell.records import Shell
+from quality_gates.guards.integrity.toxsources import ToxSource, tox_source
 
-PATH = "tox.ini"
 _KEYS = ("commands_pre", "commands", "commands_post")
 
 
@@ -110,21 +113,21 @@ def _expanded(ini: Ini, command: str) -> list[str]:
 
 
 def _section_commands(
-    ini: Ini,
-    lines: list[str],
+    src: ToxSource,
     section: str,
     out: list[Finding],
     checking: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Audit a section's own command lines; return them, references expanded."""
     commands: list[str] = []
+    ini = src.ini
     for key in _KEYS:
         for first, written in _logical(ini.get(section, key) or ""):
             for command in _expanded(ini, written):
                 commands.append(command)
                 for rule, detail, why, fix in _command(section, command, checking):
-                    line = _line(ini, lines, section, key, first)
-                    out.append(finding(rule, PATH, line, detail, why, fix))
+                    line = _line(ini, src.lines, section, key, first) + src.offset
+                    out.append(finding(rule, src.path, line, detail, why, fix))
     return commands
 
 
@@ -144,25 +147,24 @@ def tox_commands(c: Configs, checking: frozenset[str] | None = None) -> list[Fin
     ``checking``: the formatters the project's configuration makes check
     (``formatchecks.read``); by default, those of ``pyproject.toml``.
     """
-    ini = c.ini.get(PATH)
-    if ini is None:
+    src = tox_source(c)
+    if src is None:
         return []
-    lines = c.texts.get(PATH, "").splitlines()
+    ini = src.ini
     out: list[Finding] = []
     if checking is None:
         checking = formatchecks.from_pyproject(c.toml.get("pyproject.toml", {}))
     for section in ini.sections:
         if not section.startswith("testenv"):
             continue
-        own = _section_commands(ini, lines, section, out, checking)
+        own = _section_commands(src, section, out, checking)
         commands = _runs(ini, section, own)
         outcome = (ini.get(section, "ignore_outcome") or "").strip().lower()
         if outcome in ("true", "1", "yes") and runs_gate("\n".join(commands)):
             detail = (
                 f"[{section}] `ignore_outcome = true`: a failing run counts as a pass"
             )
-            line = ini.line(section, "ignore_outcome")
-            out.append(
-                finding("QG105", PATH, line, detail, fix=place_fix("QG105", "tox"))
-            )
+            line = ini.line(section, "ignore_outcome") + src.offset
+            fix = place_fix("QG105", "tox")
+            out.append(finding("QG105", src.path, line, detail, fix=fix))
     return out
