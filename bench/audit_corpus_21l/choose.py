@@ -133,6 +133,15 @@ def _lines(name: str) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
+def _rows(*names: str) -> list[str]:
+    """Return the lines of this corpus's logs (batch C keeps its own)."""
+    found: list[str] = []
+    for name in names:
+        path = HERE / name
+        found += path.read_text().splitlines() if path.exists() else []
+    return found
+
+
 def excluded() -> set[str]:
     """Every owner/name named in an earlier corpus folder, and those already mirrored.
 
@@ -150,8 +159,7 @@ def excluded() -> set[str]:
 
 def _fetched() -> set[str]:
     """Return the repositories this corpus fetched (``fetch-log.txt``)."""
-    path = HERE / "fetch-log.txt"
-    rows = path.read_text().splitlines() if path.exists() else []
+    rows = _rows("fetch-log.txt", "fetch-log-c.txt")
     return {row.split("\t")[2].split()[0].lower() for row in rows if "\t" in row}
 
 
@@ -184,7 +192,7 @@ def check(repo: str) -> int:
 
 
 def _passed_over() -> set[str]:
-    rows = PASSED_OVER.read_text().splitlines() if PASSED_OVER.exists() else []
+    rows = _rows(PASSED_OVER.name)
     return {row.split("\t")[0] for row in rows if "\t" in row}
 
 
@@ -194,8 +202,7 @@ def _prescreened() -> dict[str, str]:
     ``index-prescreen.txt``: ``repo<TAB>index-no-workflow`` or
     ``index-no-python``, written from ``find_files`` before fetching.
     """
-    path = HERE / "index-prescreen.txt"
-    rows = path.read_text().splitlines() if path.exists() else []
+    rows = _rows("index-prescreen.txt", "index-prescreen-c.txt")
     return dict(row.split("\t")[:2] for row in rows if "\t" in row)
 
 
@@ -268,7 +275,7 @@ def classify(repo: str) -> tuple[str, str]:
     passed-over or no-mirror.
     Only the presence of a pattern is tested, never what it is on.
     """
-    if repo in _lines("no-snapshot.txt"):
+    if repo in _lines("no-snapshot.txt") + _lines("no-snapshot-c.txt"):
         return "no-snapshot", ""
     if repo in _passed_over():
         return "passed-over", ""
@@ -459,7 +466,9 @@ def batch_a_names() -> set[str]:
     return found
 
 
-def order_b(name: str, taken: set[str], agreement: set[str]) -> list[str]:
+def order_b(
+    name: str, taken: set[str], agreement: set[str], seed: int = LIST_SEED_B
+) -> list[str]:
     """Return a batch B list in shuffled order, the excluded left out."""
     rows = [
         line.split()
@@ -467,7 +476,7 @@ def order_b(name: str, taken: set[str], agreement: set[str]) -> list[str]:
         if line.strip()
     ]
     names = [repo for repo, count in rows if int(count) < 3000]
-    random.Random(LIST_SEED_B).shuffle(names)
+    random.Random(seed).shuffle(names)
     return [repo for repo in names if not is_excluded(repo, taken, agreement)]
 
 
@@ -483,7 +492,13 @@ def classify_b(repo: str) -> tuple[str, str]:
 
 
 def _walk_b(
-    name: str, names: list[str], start: int, quota: int, out: list[str], chosen: Chosen
+    name: str,
+    names: list[str],
+    start: int,
+    quota: int,
+    out: list[str],
+    chosen: Chosen,
+    stopped: Path = STOPPED_B,
 ) -> int:
     """Walk ``names[start:]`` until ``quota`` are taken; return where it stopped.
 
@@ -498,8 +513,9 @@ def _walk_b(
             out.append(f"{name}\t{repo}\talready chosen from an earlier list\t\t-")
             continue
         verdict, commit = classify_b(repo)
-        if verdict == "no-mirror" and STOPPED_B.exists():
-            out.append(f"{name}\t{repo}\tnot fetched: the walk stops here ({STOP_B})")
+        if verdict == "no-mirror" and stopped.exists():
+            why = f"fetching stopped, {stopped.name}"
+            out.append(f"{name}\t{repo}\tnot fetched: the walk stops here ({why})")
             return i
         if verdict == "no-mirror":
             out.append(f"{name}\t{repo}\tno-mirror (fetch it, or record why not)")
@@ -540,10 +556,81 @@ def batch_b(argv: list[str]) -> int:
     return 0 if complete else 1
 
 
+# Batch C (README.md, "Batch C"): six more lists, strong-pattern repositories
+# only, batch B's test; each list gives its first QUOTA_C among its first
+# CAP_C candidates, then the walk-on, list by list, to the EXTRA_CAP_C-th.
+LISTS_C = ("bridge", "sandbox", "analytics", "backup", "inventory", "notifier")
+REPLACEMENTS_C = ("insights", "reporter", "sentinel", "guard")
+QUOTA_C = 4
+CAP_C = 45
+EXTRA_CAP_C = 70
+TARGET_C = 20
+LIST_SEED_C = 2402
+SPLIT_SEED_C = 24013
+FETCH_ALLOWANCE_C = 100
+STOP_AT_C = "07:52 UTC"
+STOPPED_C = HERE / "fetch-stopped-c.txt"
+
+
+def excluded_c() -> set[str]:
+    """Batch C's exclusions: batch A's, its own mirror listing, batches A and B."""
+    found = {r.replace("+", "/", 1).lower() for r in _lines("mirrored-before-c.txt")}
+    found |= excluded() | batch_a_names()
+    for name in LISTS_B:
+        text = (HERE / f"candidates-{name}.txt").read_text()
+        found.update(line.split()[0].lower() for line in text.splitlines() if line)
+    return found
+
+
+def lists_c() -> dict[str, list[str]]:
+    """Return batch C's lists in order, an empty one replaced if it can be."""
+    taken, agreement = excluded_c(), agreement_names()
+    spare = [n for n in REPLACEMENTS_C if (HERE / f"candidates-{n}.txt").exists()]
+    walked: dict[str, list[str]] = {}
+    for name in LISTS_C:
+        names = order_b(name, taken, agreement, LIST_SEED_C)
+        while not names and spare:
+            name = spare.pop(0)
+            names = order_b(name, taken, agreement, LIST_SEED_C)
+        if names:
+            walked[name] = names[:EXTRA_CAP_C]
+    return walked
+
+
+def batch_c(argv: list[str]) -> int:
+    """``c order`` / ``c classify`` / ``c split`` for batch C."""
+    lists = lists_c()
+    if argv[:1] == ["order"]:
+        for name, names in lists.items():
+            print(name, " ".join(names))
+        return 0
+    out: list[str] = []
+    chosen: Chosen = []
+    reached = {}
+    for name, names in lists.items():
+        first = names[:CAP_C]
+        reached[name] = _walk_b(name, first, 0, QUOTA_C, out, chosen, STOPPED_C)
+    complete = all(r >= 0 for r in reached.values())
+    for name, names in lists.items():
+        if len(chosen) >= TARGET_C or not complete:
+            break
+        need = TARGET_C - len(chosen)
+        out.append(f"# {name}: walked on for {need} more")
+        got = _walk_b(name, names, reached[name], need, out, chosen, STOPPED_C)
+        complete &= got >= 0
+    if argv[:1] == ["classify"] or not complete:
+        print("\n".join(out))
+    if argv[:1] == ["split"] and complete:
+        _print_split(chosen, SPLIT_SEED_C)
+    return 0 if complete else 1
+
+
 def main(argv: list[str]) -> int:
     """Print the order, the verdicts, or the split."""
     if argv[:1] == ["b"]:
         return batch_b(argv[1:])
+    if argv[:1] == ["c"]:
+        return batch_c(argv[1:])
     if argv[:1] == ["check"]:
         return check(argv[1])
     if argv[:1] == ["order"]:
