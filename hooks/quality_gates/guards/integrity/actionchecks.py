@@ -56,6 +56,9 @@ class ActionSpec:
     # the input naming a config file the scanner reads its threshold from
     # (trivy-action's `trivy-config`), and the scanner (``scannerthresholds``)
     config: tuple[str, ...] = ()
+    # an input and the values with which the action writes an inventory (an
+    # SBOM) instead of scanning: then no input of it turns off a check
+    inventory: tuple[str, frozenset[str]] | None = None
 
 
 _REVIEWDOG = ActionSpec(
@@ -77,6 +80,9 @@ KNOWN: dict[str, ActionSpec] = {
         "trivy-action exits 0 on findings unless `exit-code` is set (default 0)",
         (FailInput("exit-code", frozenset(("0",)), "0"),),
         config=("trivy-config", "trivy"),
+        # `format: cyclonedx` (spdx, spdx-json, github): an SBOM or a
+        # dependency snapshot, the `trivy --format` of the same name
+        inventory=("format", frozenset(("cyclonedx", "spdx", "spdx-json", "github"))),
     ),
     "bridgecrewio/checkov-action": ActionSpec(
         "checkov-action's `soft_fail: true` makes checkov exit 0 on failed checks",
@@ -219,5 +225,13 @@ def decide(
             fails = True
         elif text is not None:
             stopped.append(item.name)
-    lost = () if fails or not spec.explicit else tuple(stopped)
-    return Decision(fails, lost)
+    lost = () if fails or not spec.explicit or _inventory(spec, given) else stopped
+    return Decision(fails, tuple(lost))
+
+
+def _inventory(spec: ActionSpec, given: dict[str, str]) -> bool:
+    """Tell an action asked for an inventory (``format: cyclonedx``): no scan."""
+    if spec.inventory is None:
+        return False
+    name, values = spec.inventory
+    return given.get(name, "").strip().strip("'\"").lower() in values

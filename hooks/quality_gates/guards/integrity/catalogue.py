@@ -76,7 +76,7 @@ INVENTORY_OPTIONS: dict[str, frozenset[str]] = {
     "trivy": frozenset(
         f"{flag}={fmt}"
         for flag in ("--format", "-f")
-        for fmt in ("cyclonedx", "spdx", "spdx-json")
+        for fmt in ("cyclonedx", "spdx", "spdx-json", "github")
     ),
 }
 LICENSE_LISTERS = {
@@ -140,7 +140,8 @@ SUBCOMMAND_CHECKS: dict[str, frozenset[str | None]] = {
     "hdiutil": frozenset(("verify",)),
     "pip": frozenset(("check",)),
     "pip3": frozenset(("check",)),
-    "uv": frozenset(("lock",)),
+    # `uv audit` (uv 0.10.12+) exits non-zero on a known vulnerability
+    "uv": frozenset(("lock", "audit")),
     "poetry": frozenset(("check", "lock")),  # `lock --check` before poetry 1.6
     "pdm": frozenset(("lock",)),
     "hatch": frozenset(("test",)),
@@ -189,6 +190,15 @@ NEEDS_CHECK_FLAG = {
     "manage.py makemigrations": frozenset(("--check",)),
     "django-admin makemigrations": frozenset(("--check",)),
 }
+
+# Subcommands of a checking subcommand that only report on what an earlier
+# run collected: ``cargo llvm-cov report`` (``show-env``, ``clean``) runs no
+# test; it checks only with a threshold (``--fail-under-lines 80``).
+REPORT_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "cargo llvm-cov": frozenset(("report", "show-env", "clean")),
+}
+# cargo-llvm-cov's thresholds: --fail-under-lines, --fail-uncovered-regions...
+THRESHOLD_FLAGS = re.compile(r"^--fail-(under|uncovered)(-[a-z]+)?(=.*)?$")
 
 # Arguments that make a command a check whatever its name.
 CHECK_ARGUMENTS = re.compile(

@@ -257,6 +257,8 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
     if sub == "audit" and sub in allowed and _fixes(args, plain):
         return False  # `npm audit fix`: applies what it can, fails on no finding
     flags = cat.NEEDS_CHECK_FLAG.get(f"{head} {sub}")
+    if sub in allowed and plain[1:2] and _reports_only(f"{head} {sub}", plain[1]):
+        return any(cat.THRESHOLD_FLAGS.match(a) for a in _before_dashes(args))
     if sub in allowed and flags is not None:
         return any(_flag_on(a, flags) for a in args)
     if sub in allowed:
@@ -269,6 +271,11 @@ def _subcommand(head: str, args: list[str]) -> bool | None:
         return True
     context = head in _CONTEXT_CAPABLE or head in cat.CHECKS_ONLY_WITH
     return None if context else False  # `semgrep scan`: errors only
+
+
+def _reports_only(command: str, sub: str) -> bool:
+    """``cargo llvm-cov report``: a report on profiles an earlier run collected."""
+    return sub in cat.REPORT_SUBCOMMANDS.get(command, frozenset())
 
 
 def _fixes(args: list[str], plain: list[str]) -> bool:
@@ -506,6 +513,10 @@ def _container(head: str, args: list[str]) -> bool | None:
         return None  # an image build, a compose file read, check when the step says so
     if plain[:1] not in (["run"], ["exec"]):
         return False
+    contained = wrapped.in_container([head, *args])
+    verdict = named(contained) if contained else None
+    if verdict is not None:  # `docker exec CONTAINER coverage combine`: no check
+        return verdict  # the command run decides, not the container or image
     if any(cmdwords.image_name(t) in cat.GATE_TOOLS for t in plain[1:]):
         return True
     for index, token in enumerate(args):  # `aquasec/trivy --exit-code 1 fs .`
