@@ -90,7 +90,9 @@ def test_a_checker_image_with_no_command_of_its_own_still_checks() -> None:
 
 def test_coverage_report_fails_only_on_a_threshold(tmp_path: Path) -> None:
     """The real coverage.py: ``report`` exits 0 at any coverage, 2 below ``--fail-under``."""
-    (tmp_path / "mod.py").write_text("def f(x):\n    if x:\n        return 1\n    return 2\n")
+    (tmp_path / "mod.py").write_text(
+        "def f(x):\n    if x:\n        return 1\n    return 2\n"
+    )
     (tmp_path / "main.py").write_text("import mod\n")
     env = {**os.environ, "COVERAGE_FILE": str(tmp_path / ".coverage")}
 
@@ -164,10 +166,12 @@ def test_cargo_llvm_cov_report_checks_only_with_a_threshold(
 def test_uv_audit_is_a_check_by_its_subcommand(
     tmp_path: Path, command: str, extra: str, lost: bool
 ) -> None:
-    """uv documents ``uv audit`` as exiting non-zero on a known vulnerability."""
+    """The ``uv audit`` of uv's docs exits non-zero on a known vulnerability."""
     text = _step("Run", command, extra)
     found = _audit(tmp_path, text)
-    assert found == ([("QG105", CI, line_of(text, "continue-on"), True)] if lost else [])
+    assert found == (
+        [("QG105", CI, line_of(text, "continue-on"), True)] if lost else []
+    )
     assert gatecmd.named(command.split()) is (command.startswith("uv audit"))
 
 
