@@ -21,6 +21,7 @@ from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
     actionchecks,
     actioninputs,
+    actiontwins,
 )
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
@@ -222,6 +223,8 @@ class Auditor:
         spec = actionchecks.spec_of(uses, self.line(value(step, "uses")))
         lost = self.lost_inputs(step, spec, job) if spec else self.fail_off(step, uses)
         why = place.demotion(job.workflow, job.name) or stepfields.manual(step, job)
+        if lost and self.strict_twin(step, spec, job, lost):
+            lost = []  # the same scan fails the job in another step
         for line, said in lost:
             detail = f"{where}: {said}"
             sinks = reports + (spec.sinks if spec else ())
@@ -233,6 +236,33 @@ class Auditor:
                 self.add("QG106", line, detail, why)
         self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
+
+    def strict_twin(
+        self,
+        step: yaml.Node,
+        spec: actionchecks.ActionSpec | None,
+        job: JobContext,
+        lost: list[tuple[int, str]],
+    ) -> str:
+        """Why a step's lost inputs lose nothing: a strict twin in the job."""
+        steps = self.job_steps_read
+        if not any(other is step for other in steps):
+            return ""
+        lines = {line for line, _ in lost}
+        keys = frozenset(
+            key
+            for key, (key_node, _) in mapping(value(step, "with")).items()
+            if line_of(key_node) in lines
+        )
+
+        def strict(other: yaml.Node) -> bool:
+            uses = scalar(value(other, "uses")) or ""
+            if spec is not None:
+                return not self.lost_inputs(other, spec, job)
+            return not self.fail_off(other, uses)
+
+        index = next(i for i, other in enumerate(steps) if other is step)
+        return actiontwins.strict_twin(steps, index, keys, strict)
 
     def fail_off(self, step: yaml.Node, uses: str) -> list[tuple[int, str]]:
         """``exit-code: 0``, ``soft_fail: true`` on an action named for scanning."""
