@@ -73,6 +73,8 @@ def piped_gates(
                 )
                 sinks = (*file_sinks((*written, *gate.files)), *passed)
                 why = _GREPPED if judged else ""
+                if not why and _counted(walker, parts[index + 1 :], written):
+                    why = _COUNTED
                 walker.hit("QG112", gate, detail, sinks=sinks, because=why)
     return last
 
@@ -157,6 +159,23 @@ _GREPPED = (
     "its output is judged by a `grep` whose match fails the script, so a "
     "failure that prints nothing the pattern matches passes"
 )
+
+
+_COUNTED = (
+    "its output is counted (`| wc`) and the count only shown: a report of how "
+    "many findings there are, not a check"
+)
+
+
+def _counted(walker: Walker, after: list[Node], written: tuple[str, ...]) -> bool:
+    """Tell ``checker | wc -l | xargs echo``: the findings shown as a number.
+
+    Not where the count is captured (``n=$(checker | wc -l)``, which a test
+    may judge) or written to a file a later step may read.
+    """
+    if walker.capturing or written:
+        return False
+    return any(_part_words(part)[:1] == ["wc"] for part in after)
 
 
 # Producers that cannot fail on their own: their output is all there is.
