@@ -25,7 +25,7 @@ _RUNS_WHEN_GREEN = frozenset(("", "success()", "always()", "!cancelled()"))
 
 
 def _inputs(step: yaml.Node, ignored: frozenset[str]) -> dict[str, str]:
-    """The scan-defining inputs of a step: ``with:`` less report and fail-off keys."""
+    """Return a step's scan-defining inputs: ``with:`` less report and fail-off keys."""
     return {
         key: (scalar(node) or "").strip()
         for key, (_, node) in mapping(value(step, "with")).items()
@@ -45,7 +45,9 @@ def _condition(step: yaml.Node) -> str:
 def _continues(step: yaml.Node) -> bool:
     """Tell a step whose ``continue-on-error`` is set to anything but false."""
     entry = mapping(step).get("continue-on-error")
-    return bool(entry) and (scalar(entry[1]) or "").strip().lower() != "false"
+    if entry is None:
+        return False
+    return (scalar(entry[1]) or "").strip().lower() != "false"
 
 
 def strict_twin(
