@@ -211,3 +211,42 @@ def test_a_step_counting_a_checker_alone_is_a_note(tmp_path: Path) -> None:
     text = _steps("- name: Install\n  run: pip install flake8")
     found = gate_rules(audit_project(tmp_path, {CI: text}))
     assert found == [("QG112", CI, line_of(text, "| wc -l"), False)]
+
+
+# ---- a checker run with --exit-zero for its report beside its strict run -----
+
+
+def _lint_steps(strict: str, extra: str = "") -> str:
+    return _jobs(
+        """
+        lint:
+          runs-on: ubuntu-latest
+          steps:
+            <STRICT>
+            - name: Lint report
+              run: flake8 --exit-zero --format json --output-file lint.json src/
+        """,
+        STRICT="- name: Lint\n" + extra + f"  run: {strict}",
+    )
+
+
+def test_an_exit_zero_report_run_beside_the_same_strict_run(tmp_path: Path) -> None:
+    text = _lint_steps("flake8 src/")
+    assert gate_rules(audit_project(tmp_path, {CI: text})) == []
+
+
+@pytest.mark.parametrize(
+    ("strict", "extra"),
+    [
+        ("flake8 --select=E9,F63 src/", ""),  # a narrower lint: another check
+        ("flake8 src/", "  continue-on-error: true\n"),  # the twin does not gate
+        ("flake8 src/ || true", ""),  # the twin loses its status too
+        ("flake8 src/", "  if: github.event_name == 'push'\n"),  # not on PRs
+    ],
+)
+def test_an_exit_zero_run_without_a_strict_twin_is_lost(
+    tmp_path: Path, strict: str, extra: str
+) -> None:
+    text = _lint_steps(strict, extra)
+    found = gate_rules(audit_project(tmp_path, {CI: text}))
+    assert ("QG106", CI, line_of(text, "--exit-zero"), True) in found

@@ -12,9 +12,11 @@ and must run whenever the lenient step's job can still turn green.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 
 import yaml
+from quality_gates.guards.integrity import repotwins
 from quality_gates.yamlnodes import mapping, scalar, value
 
 # inputs that say where and how the report is written, not what is checked
@@ -78,4 +80,63 @@ def strict_twin(
                 f"step `{name}` of the same job runs `{action}` on the same scan "
                 "and fails on its findings: this run only writes a report"
             )
+    return ""
+
+
+# options that say how and where the findings are written, not what is checked
+_REPORT_OPTION = re.compile(
+    r"^--?(format|output[-\w]*|o|tee|reports?[-\w]*|statistics|count|"
+    r"show-source|quiet|q)$"
+)
+
+
+def _scan_words(line: str) -> list[str]:
+    """Return a command's words less ``--exit-zero`` and its report options."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return []
+    kept: list[str] = []
+    skip = False
+    for word in words:
+        name, equals, _ = word.partition("=")
+        if skip or word == "--exit-zero":
+            skip = False
+        elif _REPORT_OPTION.match(name):
+            skip = not equals and name not in _REPORT_FLAGS
+        else:
+            kept.append(word)
+    return kept
+
+
+_REPORT_FLAGS = frozenset("--tee --statistics --count --show-source --quiet -q".split())
+
+
+def strict_run(
+    steps: list[yaml.Node], step: yaml.Node, line: str, runs_on: str, shell: str | None
+) -> str:
+    """Name the step of the job whose plain command runs ``line``'s check strictly.
+
+    ``flake8 --exit-zero --format json --output-file f.json .`` beside a
+    step running ``flake8 .``: the same command less the option that lets
+    it pass and its report options, a simple command of a bash script with
+    errexit, in a step that does not continue on error ('' for none).
+    """
+    wanted = _scan_words(line)
+    if not wanted:
+        return ""
+    for other in steps:
+        script = scalar(value(other, "run")) or ""
+        if other is step or not script or _continues(other):
+            continue
+        kind = scalar(value(other, "shell")) or shell
+        if _condition(other) not in _RUNS_WHEN_GREEN or not repotwins.errexit_bash(
+            kind, runs_on, script
+        ):
+            continue
+        if any(
+            repotwins.simple(cmd) and _scan_words(cmd) == wanted
+            for cmd in repotwins.script_lines(script)
+        ):
+            return scalar(value(other, "name")) or wanted[0]
     return ""

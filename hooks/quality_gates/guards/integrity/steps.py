@@ -197,9 +197,18 @@ class Auditor:
         if node is not None and problem:
             self.add("QG110", line_of(node), f"{where}: {problem}")
 
-    def exit_zero(self, node: yaml.Node, text: str, where: str) -> None:
-        """QG106 for an ``--exit-zero`` in ``text``."""
+    def exit_zero(
+        self,
+        node: yaml.Node,
+        text: str,
+        where: str,
+        twin: Callable[[str], str] | None = None,
+    ) -> None:
+        """QG106 for an ``--exit-zero`` in ``text`` (``twin``: its strict run)."""
+        lines = text.splitlines()
         for index in script_audit.exit_zero_lines(text):
+            if twin is not None and twin(lines[index]):
+                continue  # a report run: the job runs the same check strictly
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
             self.add("QG106", line, f"{where}: `--exit-zero`")
         off = script_audit.fail_off_flag(text)
@@ -521,7 +530,12 @@ class Auditor:
         script = scalar(node)
         if node is None or not script:
             return None
-        self.exit_zero(node, script, where)
+        steps = self.job_steps_read
+
+        def twin(line: str) -> str:
+            return actiontwins.strict_run(steps, step, line, job.runs_on, job.shell)
+
+        self.exit_zero(node, script, where, twin)
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)
