@@ -323,15 +323,7 @@ def audit(
             for r in _scripts(every)
             for f in _audit_script(r, runs_with, runs, checking)
         ]
-    audits = [
-        script_audit.audit_script(
-            recipe.command,
-            runs_with=runs_with,
-            context=stepnames.target_context(recipe.target),
-            config_checks=checking,
-        )
-        for recipe in every
-    ]
+    audits = _audits(every, runs_with, checking)
     found: list[Finding] = []
     for recipe, audited in zip(every, audits):
         unreached = _why_unreached(recipe.target, runs)
@@ -351,6 +343,21 @@ def audit(
                 continue  # `gen > "$$tmp"; diff -u OUT "$$tmp" || exit 1`
             found.append(_from_hit(hit, recipe, recipe.line + hit.line, unreached))
     return found
+
+
+def _audits(
+    every: list[Recipe], runs_with: Shell, checking: frozenset[str]
+) -> list[script_audit.ScriptAudit]:
+    """Audit each recipe line as the script make runs, read by its target's name."""
+    return [
+        script_audit.audit_script(
+            recipe.command,
+            runs_with=runs_with,
+            context=stepnames.target_context(recipe.target),
+            config_checks=checking,
+        )
+        for recipe in every
+    ]
 
 
 def _report_twin(

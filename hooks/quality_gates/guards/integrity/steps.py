@@ -523,6 +523,16 @@ class Auditor:
         local = uses.startswith("./") and "@" not in uses
         return local and actioninputs.local_key(uses) in self.gating
 
+    def run_twin(self, step: yaml.Node, job: JobContext) -> Callable[[str], str]:
+        """Return what names the job's strict run of a line of ``step``."""
+        return functools.partial(
+            actiontwins.strict_run,
+            self.job_steps_read,
+            step,
+            runs_on=job.runs_on,
+            shell=job.shell,
+        )
+
     def step(self, step: yaml.Node, where: str, job: JobContext) -> StepScript | None:
         """Audit one step; return its script audit for the job-level pass."""
         self.uses(value(step, "uses"), where)
@@ -530,12 +540,7 @@ class Auditor:
         script = scalar(node)
         if node is None or not script:
             return None
-        steps = self.job_steps_read
-
-        def twin(line: str) -> str:
-            return actiontwins.strict_run(steps, step, line, job.runs_on, job.shell)
-
-        self.exit_zero(node, script, where, twin)
+        self.exit_zero(node, script, where, self.run_twin(step, job))
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)

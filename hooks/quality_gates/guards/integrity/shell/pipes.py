@@ -72,9 +72,7 @@ def piped_gates(
                     "failing is lost"
                 )
                 sinks = (*file_sinks((*written, *gate.files)), *passed)
-                why = _GREPPED if judged else ""
-                if not why and _counted(walker, parts[index + 1 :], written):
-                    why = _COUNTED
+                why = _GREPPED if judged else _counted(walker, parts, index, written)
                 walker.hit("QG112", gate, detail, sinks=sinks, because=why)
     return last
 
@@ -167,15 +165,19 @@ _COUNTED = (
 )
 
 
-def _counted(walker: Walker, after: list[Node], written: tuple[str, ...]) -> bool:
-    """Tell ``checker | wc -l | xargs echo``: the findings shown as a number.
+def _counted(
+    walker: Walker, parts: list[Node], index: int, written: tuple[str, ...]
+) -> str:
+    """Say why ``checker | wc -l | xargs echo`` is a report ('' when it is not).
 
-    Not where the count is captured (``n=$(checker | wc -l)``, which a test
-    may judge) or written to a file a later step may read.
+    The findings are shown as a number; not where the count is captured
+    (``n=$(checker | wc -l)``, which a test may judge) or written to a file
+    (``| wc -l > n.txt``) a later step may read.
     """
     if walker.capturing or written:
-        return False
-    return any(_part_words(part)[:1] == ["wc"] for part in after)
+        return ""
+    after = parts[index + 1 :]
+    return _COUNTED if any(_part_words(p)[:1] == ["wc"] for p in after) else ""
 
 
 # Producers that cannot fail on their own: their output is all there is.
