@@ -113,7 +113,11 @@ _REPORT_FLAGS = frozenset("--tee --statistics --count --show-source --quiet -q".
 
 
 def strict_run(
-    steps: list[yaml.Node], step: yaml.Node, line: str, runs_on: str, shell: str | None
+    steps: list[yaml.Node],
+    step: yaml.Node,
+    line: str,
+    runs_on: str,
+    job_shell: str | None,
 ) -> str:
     """Name the step of the job whose plain command runs ``line``'s check strictly.
 
@@ -129,7 +133,7 @@ def strict_run(
         script = scalar(value(other, "run")) or ""
         if other is step or not script or _continues(other):
             continue
-        kind = scalar(value(other, "shell")) or shell
+        kind = scalar(value(other, "shell")) or job_shell
         if _condition(other) not in _RUNS_WHEN_GREEN or not repotwins.errexit_bash(
             kind, runs_on, script
         ):

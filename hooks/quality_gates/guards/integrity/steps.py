@@ -530,7 +530,7 @@ class Auditor:
             self.job_steps_read,
             step,
             runs_on=job.runs_on,
-            shell=job.shell,
+            job_shell=job.shell,
         )
 
     def step(self, step: yaml.Node, where: str, job: JobContext) -> StepScript | None:
