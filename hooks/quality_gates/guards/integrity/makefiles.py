@@ -25,6 +25,8 @@ from quality_gates.guards.integrity import (
     consumers,
     gatecmd,
     makevars,
+    place,
+    reportruns,
     scannerthresholds,
     stepnames,
 )
@@ -321,17 +323,16 @@ def audit(
             for r in _scripts(every)
             for f in _audit_script(r, runs_with, runs, checking)
         ]
+    audits = _audits(every, runs_with, checking)
     found: list[Finding] = []
-    for recipe in every:
+    for recipe, audited in zip(every, audits):
         unreached = _why_unreached(recipe.target, runs)
         for rule, detail, why in _ignored(recipe, checking):
             found.append(finding(rule, PATH, recipe.line, detail, why or unreached))
         found += _fail_off(recipe)
-        context = stepnames.target_context(recipe.target)
-        audited = script_audit.audit_script(
-            recipe.command, runs_with=runs_with, context=context, config_checks=checking
-        )
         for hit in audited.hits:
+            if _report_twin(recipe, hit, every, audits):
+                continue  # `lint-report: flake8 | wc -l` beside `lint: flake8`
             if _rerun_later(recipe, every, hit.snippet):
                 continue  # a fix run, the same line again gates
             if _checking_twin(recipe, every, hit.snippet):
@@ -342,6 +343,41 @@ def audit(
                 continue  # `gen > "$$tmp"; diff -u OUT "$$tmp" || exit 1`
             found.append(_from_hit(hit, recipe, recipe.line + hit.line, unreached))
     return found
+
+
+def _audits(
+    every: list[Recipe], runs_with: Shell, checking: frozenset[str]
+) -> list[script_audit.ScriptAudit]:
+    """Audit each recipe line as the script make runs, read by its target's name."""
+    return [
+        script_audit.audit_script(
+            recipe.command,
+            runs_with=runs_with,
+            context=stepnames.target_context(recipe.target),
+            config_checks=checking,
+        )
+        for recipe in every
+    ]
+
+
+def _report_twin(
+    recipe: Recipe,
+    hit: script_audit.Hit,
+    every: list[Recipe],
+    audits: list[script_audit.ScriptAudit],
+) -> bool:
+    """Tell a report target's checker run whose failure another target keeps.
+
+    ``lint-report: flake8 . | wc -l`` beside ``lint: flake8 .``: a target
+    named for reporting runs the checker for its report, while the check
+    itself fails where the Makefile runs it strictly.
+    """
+    if not place.demotion("", recipe.target):
+        return False
+    observed = set().union(
+        *(a.observed for r, a in zip(every, audits) if r.target != recipe.target)
+    )
+    return reportruns.report_with_twin(hit, observed, reporting=True)
 
 
 def _why_unreached(target: str, runs: set[str] | None) -> str:

@@ -56,7 +56,7 @@ def status_free(script: StepScript | None, observed: set[str]) -> bool:
     )
 
 
-REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect)\b")
+REPORTING_STEP = re.compile(r"(?i)^\s*(create|generate|produce|collect|count)\b")
 
 
 def report_with_twin(hit: Hit, observed: set[str], reporting: bool = False) -> bool:

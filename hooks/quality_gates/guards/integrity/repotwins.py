@@ -120,6 +120,21 @@ def _job_steps(job: yaml.Node, folder: str) -> list[StepRun]:
     return found
 
 
+def errexit_bash(shell: str | None, runs_on: str, script: str) -> bool:
+    """Tell a script bash runs with errexit that nothing in it turns off."""
+    return _bash(shell, runs_on) and not any(u in script for u in _UNSAFE)
+
+
+def simple(line: str) -> bool:
+    """Tell a line that is one simple command: its status is the line's."""
+    return _simple(line)
+
+
+def script_lines(script: str) -> list[str]:
+    """Return a script's lines: continuations joined, blanks and comments out."""
+    return _lines(script)
+
+
 def _scalars(node: yaml.Node | None) -> list[yaml.ScalarNode]:
     if isinstance(node, yaml.ScalarNode):
         return [node]

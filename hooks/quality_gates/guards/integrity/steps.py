@@ -21,6 +21,7 @@ from quality_gates.findings import Finding
 from quality_gates.guards.integrity import (
     actionchecks,
     actioninputs,
+    actiontwins,
 )
 from quality_gates.guards.integrity import catalogue as cat
 from quality_gates.guards.integrity import (
@@ -196,9 +197,18 @@ class Auditor:
         if node is not None and problem:
             self.add("QG110", line_of(node), f"{where}: {problem}")
 
-    def exit_zero(self, node: yaml.Node, text: str, where: str) -> None:
-        """QG106 for an ``--exit-zero`` in ``text``."""
+    def exit_zero(
+        self,
+        node: yaml.Node,
+        text: str,
+        where: str,
+        twin: Callable[[str], str] | None = None,
+    ) -> None:
+        """QG106 for an ``--exit-zero`` in ``text`` (``twin``: its strict run)."""
+        lines = text.splitlines()
         for index in script_audit.exit_zero_lines(text):
+            if twin is not None and twin(lines[index]):
+                continue  # a report run: the job runs the same check strictly
             line = yamlnodes.locate(self.lines, node, "--exit-zero", index)
             self.add("QG106", line, f"{where}: `--exit-zero`")
         off = script_audit.fail_off_flag(text)
@@ -222,6 +232,8 @@ class Auditor:
         spec = actionchecks.spec_of(uses, self.line(value(step, "uses")))
         lost = self.lost_inputs(step, spec, job) if spec else self.fail_off(step, uses)
         why = place.demotion(job.workflow, job.name) or stepfields.manual(step, job)
+        if lost and self.strict_twin(step, spec, job, lost):
+            lost = []  # the same scan fails the job in another step
         for line, said in lost:
             detail = f"{where}: {said}"
             sinks = reports + (spec.sinks if spec else ())
@@ -233,6 +245,33 @@ class Auditor:
                 self.add("QG106", line, detail, why)
         self.only_asks(step, where, uses)
         return self.input_scripts(step, where, job)
+
+    def strict_twin(
+        self,
+        step: yaml.Node,
+        spec: actionchecks.ActionSpec | None,
+        job: JobContext,
+        lost: list[tuple[int, str]],
+    ) -> str:
+        """Why a step's lost inputs lose nothing: a strict twin in the job."""
+        steps = self.job_steps_read
+        if not any(other is step for other in steps):
+            return ""
+        lines = {line for line, _ in lost}
+        keys = frozenset(
+            key
+            for key, (key_node, _) in mapping(value(step, "with")).items()
+            if line_of(key_node) in lines
+        )
+
+        def strict(other: yaml.Node) -> bool:
+            uses = scalar(value(other, "uses")) or ""
+            if spec is not None:
+                return not self.lost_inputs(other, spec, job)
+            return not self.fail_off(other, uses)
+
+        index = next(i for i, other in enumerate(steps) if other is step)
+        return actiontwins.strict_twin(steps, index, keys, strict)
 
     def fail_off(self, step: yaml.Node, uses: str) -> list[tuple[int, str]]:
         """``exit-code: 0``, ``soft_fail: true`` on an action named for scanning."""
@@ -484,6 +523,16 @@ class Auditor:
         local = uses.startswith("./") and "@" not in uses
         return local and actioninputs.local_key(uses) in self.gating
 
+    def run_twin(self, step: yaml.Node, job: JobContext) -> Callable[[str], str]:
+        """Return what names the job's strict run of a line of ``step``."""
+        return functools.partial(
+            actiontwins.strict_run,
+            self.job_steps_read,
+            step,
+            runs_on=job.runs_on,
+            job_shell=job.shell,
+        )
+
     def step(self, step: yaml.Node, where: str, job: JobContext) -> StepScript | None:
         """Audit one step; return its script audit for the job-level pass."""
         self.uses(value(step, "uses"), where)
@@ -491,7 +540,7 @@ class Auditor:
         script = scalar(node)
         if node is None or not script:
             return None
-        self.exit_zero(node, script, where)
+        self.exit_zero(node, script, where, self.run_twin(step, job))
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)

@@ -72,7 +72,7 @@ def piped_gates(
                     "failing is lost"
                 )
                 sinks = (*file_sinks((*written, *gate.files)), *passed)
-                why = _GREPPED if judged else ""
+                why = _GREPPED if judged else _counted(walker, parts, index, written)
                 walker.hit("QG112", gate, detail, sinks=sinks, because=why)
     return last
 
@@ -157,6 +157,27 @@ _GREPPED = (
     "its output is judged by a `grep` whose match fails the script, so a "
     "failure that prints nothing the pattern matches passes"
 )
+
+
+_COUNTED = (
+    "its output is counted (`| wc`) and the count only shown: a report of how "
+    "many findings there are, not a check"
+)
+
+
+def _counted(
+    walker: Walker, parts: list[Node], index: int, written: tuple[str, ...]
+) -> str:
+    """Say why ``checker | wc -l | xargs echo`` is a report ('' when it is not).
+
+    The findings are shown as a number; not where the count is captured
+    (``n=$(checker | wc -l)``, which a test may judge) or written to a file
+    (``| wc -l > n.txt``) a later step may read.
+    """
+    if walker.capturing or written:
+        return ""
+    after = parts[index + 1 :]
+    return _COUNTED if any(_part_words(p)[:1] == ["wc"] for p in after) else ""
 
 
 # Producers that cannot fail on their own: their output is all there is.
