@@ -17,7 +17,7 @@ from quality_gates.guards.integrity.stepnames import checking_context
 from quality_gates.yamlnodes import scalar, value
 
 if TYPE_CHECKING:
-    from quality_gates.guards.integrity.steps import JobContext
+    from quality_gates.guards.integrity.stepinputs import JobContext
 
 
 # `exit 1`, `exit $rc`, `throw`, `core.setFailed(`: a failure written on purpose.

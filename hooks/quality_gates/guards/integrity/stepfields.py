@@ -19,7 +19,7 @@ from quality_gates.guards.integrity.stepnames import checking_context
 from quality_gates.yamlnodes import mapping, scalar, value
 
 if TYPE_CHECKING:
-    from quality_gates.guards.integrity.steps import JobContext
+    from quality_gates.guards.integrity.stepinputs import JobContext
 
 
 def span(step: yaml.Node) -> tuple[int, int]:

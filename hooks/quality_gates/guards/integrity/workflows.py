@@ -24,7 +24,8 @@ from quality_gates.guards.integrity.actioninputs import InputScript
 from quality_gates.guards.integrity.actionsteps import gate_action, pin_problem
 from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import finding
-from quality_gates.guards.integrity.steps import Auditor, JobContext, never_runs
+from quality_gates.guards.integrity.stepinputs import JobContext
+from quality_gates.guards.integrity.steps import Auditor, never_runs
 from quality_gates.guards.integrity.unfired import never_fires
 from quality_gates.textfile import Text
 from quality_gates.yamlnodes import line_of, mapping, scalar, sequence, value

@@ -79,9 +79,8 @@ def audit_script(
     ``package_stub``: the script, when it is a stub of a check (``echo skip``);
     ``rewrites``: whether the job commits or reads the tree after a
     formatter's rewrite, and whether ``npm run NAME`` only formats;
-    ``builds_checked``: the job builds to see the build pass, how surely a
-    build script is then a check (``context``: by the job; ``named``: a
-    job that verifies the change, where a build is a check of its own).
+    ``builds_checked``: how surely a build script is a check, the job building to
+    see it pass (``context``: by the job; ``named``: the job verifies the change).
     """
     try:
         root = parse.parse(script)
