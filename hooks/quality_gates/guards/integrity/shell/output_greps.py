@@ -18,7 +18,7 @@ _FAILURE_WORDS = re.compile(r"err|fail|fatal", re.IGNORECASE)
 
 
 def _pipeline(node: Node) -> tuple[Node, Node] | None:
-    """The pipeline ``node`` stands in, and its stage holding ``node``."""
+    """Return the pipeline ``node`` stands in, and its stage holding ``node``."""
     stage = node
     while stage.parent is not None and stage.parent.type != "pipeline":
         if stage.parent.type not in ("redirected_statement", "command"):
@@ -28,7 +28,7 @@ def _pipeline(node: Node) -> tuple[Node, Node] | None:
 
 
 def _patterns(words: list[str]) -> list[str]:
-    """The patterns a grep is given (``-e PAT`` or its first operand)."""
+    """Return the patterns a grep is given (``-e PAT`` or its first operand)."""
     given = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-e"]
     operands = [w for w in words[1:] if not w.startswith("-") and w not in given]
     return given or operands[:1]

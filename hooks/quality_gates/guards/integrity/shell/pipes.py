@@ -243,7 +243,7 @@ def _grepped_query(
     if any(gate.strength != "context" for gate in lost):
         return False
     words = _part_words(parts[-1])
-    if not words or words[0] not in _GREPS or _MERGED in node.text.decode():
+    if not words or words[0] not in _GREPS or _MERGED in (node.text or b"").decode():
         return False
     if any(re.fullmatch(r"-[a-zA-Z]*[vcL][a-zA-Z]*", w) for w in words[1:]):
         return False
