@@ -176,3 +176,19 @@ def test_real_bash_grep_fails_on_a_failed_querys_silence(
         ["bash", "-e", "-c", script], capture_output=True, check=False
     )
     assert ran.returncode == status
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "./scripts/hostname.sh | grep runner",
+        "make hostname | grep runner",
+        "python tools/hostname.py | grep runner",
+    ],
+    ids=["script", "make", "interpreter"],
+)
+def test_a_runner_of_other_code_piped_to_grep_stays_a_note(
+    tmp_path: Path, script: str
+) -> None:
+    text = workflow(_step('Hostname is set to "github-runner"', script))
+    assert _audit(tmp_path, text) == [("QG112", line_of(text, "| grep"), False)]

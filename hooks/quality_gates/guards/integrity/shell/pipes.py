@@ -242,6 +242,8 @@ def _grepped_query(
         return False
     if any(gate.strength != "context" for gate in lost):
         return False
+    if not _queries(_part_words(parts[index])):
+        return False
     words = _part_words(parts[-1])
     if not words or words[0] not in _GREPS or _MERGED in (node.text or b"").decode():
         return False
@@ -252,6 +254,24 @@ def _grepped_query(
 
 
 _MERGED = "2>&1"
+# Programs that run other code, which may print anything on failure: a
+# script, an interpreter, a build or task runner, a container.
+_RUNNERS = re.compile(
+    r"(python[0-9.]*|py|pypy[0-9.]*|[bdkz]?a?sh|node|npx|deno|bun|ruby|perl|php"
+    r"|java|make|gmake|npm|yarn|pnpm|tox|nox|uv|uvx|poetry|pipenv|hatch|pdm"
+    r"|cargo|go|mvn|gradle|dotnet|docker|podman|pytest|xvfb-run|timeout)"
+)
+_PREFIXES = frozenset(("sudo", "env", "command", "exec", "nice"))
+
+
+def _queries(words: list[str]) -> bool:
+    """Tell a system command that prints a value, not a runner of other code."""
+    while words and (words[0] in _PREFIXES or "=" in words[0]):
+        words = words[1:]
+    program = words[0] if words else ""
+    if not program or "/" in program or "$" in program or "." in program:
+        return False
+    return not _RUNNERS.fullmatch(program)
 
 
 def _greps(last: Node, negated: bool) -> bool:
