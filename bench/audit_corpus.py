@@ -49,7 +49,9 @@ GATE_RULES = frozenset(
 _CONFIGS = (
     "tox.ini noxfile.py GNUmakefile makefile Makefile .pre-commit-config.yaml "
     "setup.cfg pyproject.toml "
-    ".flake8 pytest.ini mypy.ini action.yml action.yaml"
+    ".flake8 pytest.ini mypy.ini action.yml action.yaml "
+    # the scanners' own config files, whose threshold makes a scan a check
+    "trivy.yaml .grype.yaml .grype/config.yaml"
 ).split()
 LINE_SLACK = 1  # a `||` continued on the next line may be reported on either
 
@@ -88,7 +90,8 @@ def extract(mirror: Path, commit: str, into: Path, configs: bool = False) -> Non
 
     With the configs come the ``package.json`` files (outside
     ``node_modules``): ``npm run NAME`` runs what their scripts say; and the
-    Lighthouse CI configs a Lighthouse step may assert by.
+    Lighthouse CI configs a Lighthouse step may assert by; and the scanners'
+    configs (``trivy.yaml``) that set their thresholds.
 
     Files are read one by one (``git cat-file``): ``git archive`` leaves out
     whatever ``.gitattributes`` marks ``export-ignore``, ``.github`` included.

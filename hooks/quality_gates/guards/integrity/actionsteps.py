@@ -118,6 +118,26 @@ def documented(
     return decision
 
 
+def off_by_config(uses: str, step: yaml.Node, root: Path | None) -> bool:
+    """Tell a scanner action whose threshold the project's config file turns off.
+
+    trivy-action with ``trivy-config: trivy.yaml`` where the file says
+    ``exit-code: 0`` and no input decides: a scan that reports and passes.
+    An inventory (``format: spdx-json``, ``cyclonedx``) is no scan to judge.
+    """
+    spec = actionchecks.spec_of(uses)
+    if spec is None or not spec.config or root is None:
+        return False
+    given = literals(value(step, "with"))
+    key, scanner = spec.config
+    if any(item.name in given for item in spec.inputs) or not given.get(key):
+        return False
+    formats = cat.INVENTORY_OPTIONS.get(scanner, frozenset())
+    if f"--format={given.get('format', '')}" in formats:
+        return False
+    return scannerthresholds.file_passes(root, given[key], scanner)
+
+
 def gate_action(
     uses: str, step: yaml.Node | None = None, root: Path | None = None
 ) -> bool:

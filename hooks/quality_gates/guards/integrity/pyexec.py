@@ -7,6 +7,9 @@ testers return the result) all hand back a status that the program must pass
 to ``sys.exit``.  A call whose result is thrown away (a bare statement, or a
 name never read again) loses it; ``sys.exit(subprocess.call(...))``,
 ``check=True``, ``check_call`` and ``raise SystemExit(pytest.main())`` keep it.
+So do checkers' own Python APIs that return their verdict (``checkapi``):
+twine's ``check()`` (True on failure), ``mypy.api.run()`` and pylint's
+``Run(..., exit=False)``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import ast
 import dataclasses
 import shlex
 import textwrap
+
+from quality_gates.guards.integrity import checkapi
 
 _SUBPROCESS = frozenset(("run", "call", "Popen"))
 _TEST_RUNNERS = frozenset(("main",))
@@ -65,8 +70,13 @@ def _keyword(call: ast.Call, name: str) -> bool:
     )
 
 
-def _command(call: ast.Call) -> tuple[list[str], str] | None:
+def _command(
+    call: ast.Call, origins: dict[str, str] | None = None
+) -> tuple[list[str], str] | None:
     """Return the command a call runs and how (None: none we know)."""
+    api = checkapi.checker(call, origins or {})
+    if api is not None:
+        return api
     owner, name = _dotted(call.func)
     if name in _SUBPROCESS and owner in ("subprocess", "sp", ""):
         if name == "run" and _keyword(call, "check"):
@@ -116,12 +126,13 @@ def calls(code: str) -> list[PyCall] | None:
     except (SyntaxError, ValueError):
         return None
     read = _read_names(tree)
+    origins = checkapi.origins(tree)
     found = []
     for stmt in tree.body:
         made = _statement_call(stmt, read)
         if made is None:
             continue
-        command = _command(made[0])
+        command = _command(made[0], origins)
         if command is not None:
             words, how = command
             found.append(PyCall(stmt.lineno - 1, tuple(words), how, made[1]))
@@ -134,10 +145,11 @@ def commands_anywhere(code: str) -> list[tuple[str, ...]]:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
         return []
+    origins = checkapi.origins(tree)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            command = _command(node) or _checked(node)
+            command = _command(node, origins) or _checked(node)
             if command is not None:
                 found.append(tuple(command[0]))
     return found

@@ -102,6 +102,21 @@ def file_fails(root: Path, name: str, scanner: str) -> bool:
     return text is not None and bool(_fails(scanner, text))
 
 
+def file_passes(root: Path, name: str, scanner: str) -> bool:
+    """Tell whether the config file ``name`` sets ``scanner``'s threshold to pass.
+
+    ``exit-code: 0`` written in ``trivy.yaml``: the failure turned off in
+    the project's own file (not the default left alone).
+    """
+    path = (root / name.removeprefix("./")).resolve()
+    if ".." in Path(name).parts or "$" in name or scanner not in _KEY:
+        return False
+    if not path.is_relative_to(root.resolve()):
+        return False
+    text = _file_value(path, _KEY[scanner])
+    return text is not None and _fails(scanner, text) is False
+
+
 def configured(words: list[str], env: dict[str, str], files: frozenset[str]) -> bool:
     """Tell whether a scanner's run fails on findings by its env or config file.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import yaml
 from quality_gates import yamlnodes
@@ -21,7 +22,11 @@ from quality_gates.guards.integrity import (
     workflowschema,
 )
 from quality_gates.guards.integrity.actioninputs import InputScript
-from quality_gates.guards.integrity.actionsteps import gate_action, pin_problem
+from quality_gates.guards.integrity.actionsteps import (
+    gate_action,
+    off_by_config,
+    pin_problem,
+)
 from quality_gates.guards.integrity.packagescripts import PackageScripts
 from quality_gates.guards.integrity.rules import finding
 from quality_gates.guards.integrity.stepinputs import JobContext
@@ -207,6 +212,19 @@ def _feeds_delivery(name: str, job: yaml.Node, top: yaml.Node) -> bool:
     return False
 
 
+def _scans_turned_off(steps: list[yaml.Node], root: Path | None) -> bool:
+    """Tell a job with a scan whose failure the project's config turns off.
+
+    Such a scan is a lost check where it runs; a job that never runs loses
+    it as well, and that is the finding (at its ``if:``).
+    """
+    for step in steps:
+        uses = scalar(value(step, "uses")) or ""
+        if uses and off_by_config(uses, step, root):
+            return True
+    return False
+
+
 def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> bool:
     """Audit one job; return whether it runs a gate."""
     context = _context(name, job, top, _default_shell(top))
@@ -218,7 +236,7 @@ def _job(auditor: Auditor, name: str, job: yaml.Node, top: yaml.Node) -> bool:
     gate = auditor.job_steps(steps, context)
     gate = gate or gate_action(scalar(value(job, "uses")) or "")
     builds = _named_for_building(context.name, steps)
-    if gate:
+    if gate or _scans_turned_off(steps, auditor.packages.root):
         auditor.never_runs(job, context.prefix, _BUILDS if builds else "")
     builds = builds and _uploads(steps)
     coe = mapping(job).get("continue-on-error")

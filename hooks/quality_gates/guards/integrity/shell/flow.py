@@ -53,6 +53,7 @@ from quality_gates.guards.integrity.shell import (
     line_audit,
     masked,
     mode_reports,
+    output_greps,
     parse,
     passed_scripts,
     pipes,
@@ -708,8 +709,9 @@ class Walker:
         self.result.hits += found.result.hits
         self.result.observed |= found.result.observed
         self.result.named_seen |= found.result.named_seen
+        because = output_greps.failure_grep(node) if found.lost else ""
         for gate, detail in found.lost:
-            self.hit("QG117", gate, detail)
+            self.hit("QG117", gate, detail, because=because)
         return found.carriers
 
     def walk_by_name(self, script: str, shell: Shell) -> tuple[Result, Flow, int]:

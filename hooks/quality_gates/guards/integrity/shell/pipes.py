@@ -64,6 +64,8 @@ def piped_gates(
             walker.observe(lost)
         elif _grepped_request(parts, index, negated):
             walker.observe(lost)  # grep fails on a failed request's silence
+        elif not judged and _grepped_query(parts, index, negated, lost, node):
+            walker.observe(lost)  # grep fails on a failed query's silence
         else:
             for gate in lost:
                 detail = (
@@ -243,6 +245,54 @@ def _grepped_request(parts: list[Node], index: int, negated: bool) -> bool:
     words, last = _part_words(parts[index]), _part_words(parts[-1])
     request = words[:1] in (["curl"], ["wget"])
     return request and last[:1] != [] and last[0] in _GREPS
+
+
+def _grepped_query(
+    parts: list[Node], index: int, negated: bool, lost: list[Gate], node: Node
+) -> bool:
+    """``hostnamectl hostname | grep runner``: grep looks for the value it prints.
+
+    A command that is a check only by the name of its step prints a value
+    on stdout and its error on stderr; failing, it prints no value, so the
+    last ``grep PATTERN`` (no ``-v``, ``-c``, ``-L``) finds nothing and
+    fails.  Not so when stderr joins the pipe (``2>&1``, ``|&``), or for a
+    checker known by name (``pytest | grep passed``: a failing run prints
+    "passed" too).
+    """
+    if negated or index != len(parts) - 2 or not lost:
+        return False
+    if any(gate.strength != "context" for gate in lost):
+        return False
+    if not _queries(_part_words(parts[index])):
+        return False
+    words = _part_words(parts[-1])
+    if not words or words[0] not in _GREPS or _MERGED in (node.text or b"").decode():
+        return False
+    if any(re.fullmatch(r"-[a-zA-Z]*[vcL][a-zA-Z]*", w) for w in words[1:]):
+        return False
+    joined = "|&" in [child.type for child in node.children]
+    return not joined and "--invert-match" not in words
+
+
+_MERGED = "2>&1"
+# Programs that run other code, which may print anything on failure: a
+# script, an interpreter, a build or task runner, a container.
+_RUNNERS = re.compile(
+    r"(python[0-9.]*|py|pypy[0-9.]*|[bdkz]?a?sh|node|npx|deno|bun|ruby|perl|php"
+    r"|java|make|gmake|npm|yarn|pnpm|tox|nox|uv|uvx|poetry|pipenv|hatch|pdm"
+    r"|cargo|go|mvn|gradle|dotnet|docker|podman|pytest|xvfb-run|timeout)"
+)
+_PREFIXES = frozenset(("sudo", "env", "command", "exec", "nice"))
+
+
+def _queries(words: list[str]) -> bool:
+    """Tell a system command that prints a value, not a runner of other code."""
+    while words and (words[0] in _PREFIXES or "=" in words[0]):
+        words = words[1:]
+    program = words[0] if words else ""
+    if not program or "/" in program or "$" in program or "." in program:
+        return False
+    return not _RUNNERS.fullmatch(program)
 
 
 def _greps(last: Node, negated: bool) -> bool:
