@@ -70,8 +70,7 @@ def piped_gates(
             for gate in lost:
                 detail = (
                     f"`{short(node, walker.source)}` runs without pipefail "
-                    f"({walker.state.named}), so `{gate.text}` "
-                    "failing is lost"
+                    f"({walker.state.named}), so `{gate.text}` failing is lost"
                 )
                 sinks = (*file_sinks((*written, *gate.files)), *passed)
                 why = _GREPPED if judged else _counted(walker, parts, index, written)
