@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from audit_gates_model_i_test import _jobs
+from audit_gates_model_s_test import _script_step
 from audit_gates_model_test import audit_project, gate_rules, line_of
 from failing_checkers import run_failing
 
@@ -82,21 +82,6 @@ if [ -f strict ]; then
   exit 1
 fi
 """
-
-
-def _script_step(script: str) -> str:
-    return _jobs(
-        """
-        test:
-          runs-on: ubuntu-latest
-          steps:
-            - uses: actions/checkout@0000000000000000000000000000000000000000
-            - name: Run tests
-              run: |
-                <SCRIPT>
-        """,
-        SCRIPT=script,
-    )
 
 
 def _exit_status(tmp_path: Path, script: str) -> int:

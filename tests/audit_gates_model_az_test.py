@@ -13,30 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from audit_gates_model_ay_test import _audit, _step
 from audit_gates_model_i_test import _jobs
-from audit_gates_model_test import audit_project, gate_rules, line_of
+from audit_gates_model_test import line_of
 from quality_gates.guards.integrity import gatecmd
 
 CI = ".github/workflows/ci.yml"
-
-
-def _step(name: str, run: str, extra: str = "") -> str:
-    return _jobs(
-        """
-        check:
-          runs-on: ubuntu-latest
-          steps:
-            - name: <NAME>
-        <EXTRA>
-              run: |
-                <RUN>
-        """.replace("<NAME>", name).replace("<EXTRA>", extra),
-        RUN=run,
-    )
-
-
-def _audit(tmp_path: Path, text: str) -> list[tuple[str, str, int, bool]]:
-    return gate_rules(audit_project(tmp_path, {CI: text}))
 
 
 _SOFT = "      continue-on-error: true"

@@ -62,6 +62,16 @@ _MATRIX_TEST = re.compile(
 )
 
 
+_EQUALS_NO_CELL = (
+    "`if:` tests `matrix.{key} == {written}`, "
+    "a value no cell of the job's matrix has ({listed})"
+)
+_CONTAINS_NO_CELL = (
+    "`if:` tests `contains(matrix.{key}, {written})`, "
+    "text no cell of the job's matrix holds ({listed})"
+)
+
+
 def _no_cell(expr: str, cells: matrix.Values) -> str:
     """Why a test of a matrix value no cell has makes ``if:`` never true.
 
@@ -72,22 +82,16 @@ def _no_cell(expr: str, cells: matrix.Values) -> str:
     bare = STRINGS.sub("''", expr)
     if "||" in bare or re.search(r"!(?!=)", bare):
         return ""
-    for key, literal, written in _matrix_tests(expr):
-        known = cells.get(key)
-        if known and not any(matrix.may_equal(cell, literal) for cell in known):
-            listed = ", ".join(f"`{cell}`" for cell in sorted(known))
-            return (
-                f"`if:` tests `matrix.{key} == {written}`, "
-                f"a value no cell of the job's matrix has ({listed})"
-            )
-    for key, literal, written in _contains_tests(expr):
-        known = cells.get(key)
-        if known and not any(matrix.may_contain(cell, literal) for cell in known):
-            listed = ", ".join(f"`{cell}`" for cell in sorted(known))
-            return (
-                f"`if:` tests `contains(matrix.{key}, {written})`, "
-                f"text no cell of the job's matrix holds ({listed})"
-            )
+    tests = (
+        (_matrix_tests, matrix.may_equal, _EQUALS_NO_CELL),
+        (_contains_tests, matrix.may_contain, _CONTAINS_NO_CELL),
+    )
+    for found, fits, why in tests:
+        for key, literal, written in found(expr):
+            known = cells.get(key)
+            if known and not any(fits(cell, literal) for cell in known):
+                listed = ", ".join(f"`{cell}`" for cell in sorted(known))
+                return why.format(key=key, written=written, listed=listed)
     return ""
 
 
