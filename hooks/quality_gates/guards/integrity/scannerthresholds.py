@@ -21,6 +21,7 @@ a container either.
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import yaml
@@ -138,6 +139,71 @@ def configured(words: list[str], env: dict[str, str], files: frozenset[str]) -> 
     if options & _CONFIG_OPTIONS:
         return False  # another file: not read here
     return scanner in files
+
+
+# options that write the findings somewhere (a file, a format to read):
+# something after the scan may judge them, so the run is left to that
+_REPORTED = frozenset(("-o", "--output", "-f", "--format", "-t", "--template"))
+_OPERATORS = re.compile(r"&&|\|\||;")
+
+
+def off_runs(
+    script: str, env: dict[str, str], root: Path | None, moved: bool
+) -> list[tuple[int, str]]:
+    """Return each ``trivy`` scan line the project's config file turns off.
+
+    ``trivy fs .`` where ``trivy.yaml`` (or the file ``--config`` names)
+    writes ``exit-code: 0``: a scan whose failure the project switched off,
+    as the action input ``exit-code: 0`` is.  0-based lines, with the file.
+    Only a run whose findings go to the log (no pipe, redirect, output
+    file or format) and whose threshold nothing else sets; ``moved``: the
+    step works elsewhere (``working-directory``, ``cd``), so the default
+    file is not known.
+    """
+    if root is None:
+        return []
+    found = []
+    for index, line in enumerate(script.splitlines()):
+        if re.search(r"[|<>`]|\$\(|\\$", line.replace("||", "")):
+            continue
+        for part in _OPERATORS.split(line):
+            name = _turned_off(_words(part), env, root, moved)
+            if name:
+                found.append((index, name))
+    return found
+
+
+def _words(part: str) -> list[str]:
+    try:
+        return shlex.split(part, comments=True)
+    except ValueError:
+        return []
+
+
+def _turned_off(words: list[str], env: dict[str, str], root: Path, moved: bool) -> str:
+    assigned = _assignments(words)
+    rest = words[len(assigned) :]
+    if not rest or rest[0].rsplit("/", 1)[-1] != "trivy" or not _scans("trivy", rest[1:]):
+        return ""
+    names = {w.split("=", 1)[0] for w in assigned} | set(env)
+    options = {w.split("=", 1)[0] for w in rest[1:]}
+    if _ENV["trivy"] in names or options & (_COMMAND_LINE["trivy"] | _REPORTED):
+        return ""
+    name = _config_of(rest[1:])
+    if name is None or name == "trivy.yaml" and moved:
+        return ""
+    return name if file_passes(root, name, "trivy") else ""
+
+
+def _config_of(args: list[str]) -> str | None:
+    """Return the config file a trivy run reads (None: not known)."""
+    for index, arg in enumerate(args):
+        option, equals, given = arg.partition("=")
+        if option in _CONFIG_OPTIONS:
+            if not equals:
+                given = args[index + 1] if index + 1 < len(args) else ""
+            return given or None
+    return "trivy.yaml"
 
 
 def _assignments(words: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ a checker told only to print, the scripts an action runs from them).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 import yaml
@@ -37,6 +38,7 @@ from quality_gates.guards.integrity.actionsteps import (
     documented,
     gate_action,
     literals,
+    off_by_config,
     pin_problem,
 )
 from quality_gates.guards.integrity.fixcommits import (
@@ -86,6 +88,9 @@ class JobContext:
     # on pull requests or pushes, a job that verifies the change and ships
     # nothing: a build there is a check (its failure: the change broke it)
     verifies: bool = False
+    # its `if:` is never true: a scan its config file turns off is lost
+    # there by the job (QG107 at the `if:`), not by the step
+    never: bool = False
 
 
 @dataclasses.dataclass
@@ -225,6 +230,8 @@ class InputAuditor:
             for key, (key_node, _) in mapping(value(step, "with")).items()
             if line_of(key_node) in lines
         )
+        if spec is not None and spec.config and spec.config[0] in keys:
+            keys |= {item.name for item in spec.inputs}  # a twin's `exit-code: 1`
 
         def strict(other: yaml.Node) -> bool:
             uses = scalar(value(other, "uses")) or ""
@@ -260,7 +267,7 @@ class InputAuditor:
         decision = documented(spec, step, env, self.packages.root)
         if decision is None:
             return []
-        found = []
+        found = [] if job.never else self.off_in_config(step, spec, env)
         for key in decision.stopped_by:
             for node in [value(step, "with"), *envs]:
                 if key in mapping(node):
@@ -269,6 +276,48 @@ class InputAuditor:
                     found.append((line_of(key_node), text))
                     break
         return found
+
+    def off_in_config(
+        self, step: yaml.Node, spec: actionchecks.ActionSpec, env: dict[str, str]
+    ) -> list[tuple[int, str]]:
+        """``trivy-config: trivy.yaml`` whose file writes ``exit-code: 0``.
+
+        The failure turned off in the project's file, as the input
+        ``exit-code: 0`` turns it off: a lost gate where the step runs.
+        """
+        uses = scalar(value(step, "uses")) or ""
+        if not spec.config or "TRIVY_EXIT_CODE" in env:
+            return []
+        if not off_by_config(uses, step, self.packages.root):
+            return []
+        key_node, item = mapping(value(step, "with"))[spec.config[0]]
+        said = (
+            f"`{spec.config[0]}: {scalar(item)}` reads a file that sets "
+            f"`exit-code: 0`: {spec.doc}"
+        )
+        return [(line_of(key_node), said)]
+
+    def config_scans(
+        self, node: yaml.Node, script: str, where: str, step: yaml.Node, job: JobContext
+    ) -> None:
+        """QG106 for ``trivy fs .`` whose config file writes ``exit-code: 0``.
+
+        The default ``trivy.yaml`` is read where the step works: only known
+        at the root (no ``working-directory``, no ``cd`` in the script).
+        """
+        moved = bool(re.search(r"(^|[;&|(\s])(cd|pushd)\s", script))
+        moved = moved or bool(stepfields.workdir(step, job).strip("./"))
+        why = place.demotion(job.workflow, job.name) or stepfields.manual(step, job)
+        env = stepfields.env_of(step, job)
+        for index, name in scannerthresholds.off_runs(
+            script, env, self.packages.root, moved
+        ):
+            line = yamlnodes.locate(self.lines, node, "trivy", index)
+            detail = (
+                f"{where}: `trivy` reads `exit-code: 0` from `{name}`, so it "
+                "exits 0 whatever it finds"
+            )
+            self.add("QG106", line, detail, why)
 
     def only_asks(self, step: yaml.Node, where: str, uses: str) -> None:
         """QG106 for a checker action told to print its version or help only.

@@ -182,6 +182,7 @@ class Auditor(InputAuditor):
         if node is None or not script:
             return None
         self.exit_zero(node, script, where, self.run_twin(step, job))
+        self.config_scans(node, script, where, step, job)
         kind = scalar(value(step, "shell")) or job.shell
         condition = scalar(value(step, "if")) or ""
         resolved = step_shell.resolve(kind, job.runs_on, condition)

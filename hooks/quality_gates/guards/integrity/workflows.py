@@ -104,6 +104,7 @@ def _context(
         needs=tuple(scalar(n) or "" for n in _needs(job)),
         build_check=_builds_to_check(label, job, top),
         verifies=_verifies(label, workflow, job, top),
+        never=bool(never_runs(value(job, "if"), matrix.values(job))),
     )
 
 
