@@ -183,7 +183,11 @@ def _words(part: str) -> list[str]:
 def _turned_off(words: list[str], env: dict[str, str], root: Path, moved: bool) -> str:
     assigned = _assignments(words)
     rest = words[len(assigned) :]
-    if not rest or rest[0].rsplit("/", 1)[-1] != "trivy" or not _scans("trivy", rest[1:]):
+    if (
+        not rest
+        or rest[0].rsplit("/", 1)[-1] != "trivy"
+        or not _scans("trivy", rest[1:])
+    ):
         return ""
     names = {w.split("=", 1)[0] for w in assigned} | set(env)
     options = {w.split("=", 1)[0] for w in rest[1:]}
