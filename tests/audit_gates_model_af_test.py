@@ -191,7 +191,6 @@ def test_scanner_threshold_given_to_the_command(
     ("name", "config", "run", "lost"),
     [
         ("trivy.yaml", "exit-code: 1\nseverity: [HIGH, CRITICAL]\n", "", True),
-        ("trivy.yaml", "exit-code: 0\n", "", False),
         ("trivy.yaml", "severity: [HIGH]\n", "", False),
         # told to read another file, trivy leaves trivy.yaml alone
         ("trivy.yaml", "exit-code: 1\n", "trivy fs --config ci.yaml . || true", False),
@@ -211,6 +210,13 @@ def test_scanner_threshold_in_its_config_file(
     text = _scan_job(run or "trivy fs . || true")
     found = _audit(tmp_path / "p", {CI: text, name: config})
     assert found == (_lost(text) if lost else [])
+
+
+def test_a_threshold_the_config_file_turns_off(tmp_path: Path) -> None:
+    """``exit-code: 0`` written in trivy.yaml turns the scan's failure off (QG106)."""
+    text = _scan_job("trivy fs . || true")
+    found = _audit(tmp_path / "p", {CI: text, "trivy.yaml": "exit-code: 0\n"})
+    assert found == [("QG106", CI, line_of(text, "trivy fs"), True)]
 
 
 def test_a_config_file_behind_a_link_is_not_read(tmp_path: Path) -> None:
@@ -253,7 +259,6 @@ def _trivy_action(config: str, exit_code: str = "") -> str:
     [
         ("trivy.yaml", "exit-code: 1\n", "", True),
         ("./trivy.yaml", "exit-code: 1\n", "", True),
-        ("trivy.yaml", "exit-code: 0\n", "", False),
         ("", "exit-code: 1\n", "", False),  # the action's run reads no file
         ("../trivy.yaml", "exit-code: 1\n", "", False),  # outside the project
         ("trivy.yaml", "exit-code: 1\n", "1", True),
@@ -266,6 +271,13 @@ def test_trivy_action_reads_its_threshold_from_trivy_config(
     rules = _audit(tmp_path / "p", {CI: text, "trivy.yaml": file})
     expected = [("QG105", CI, line_of(text, "continue-on-error"), True)]
     assert rules == (expected if gate else [])
+
+
+def test_trivy_action_whose_config_turns_the_threshold_off(tmp_path: Path) -> None:
+    """``exit-code: 0`` written in the ``trivy-config:`` file: QG106 at that input."""
+    text = _trivy_action("trivy.yaml", "")
+    rules = _audit(tmp_path / "p", {CI: text, "trivy.yaml": "exit-code: 0\n"})
+    assert rules == [("QG106", CI, line_of(text, "trivy-config"), True)]
 
 
 @pytest.mark.parametrize(("config", "lost"), [("exit-code: 1\n", True), ("", False)])
