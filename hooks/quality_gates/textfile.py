@@ -42,3 +42,22 @@ def read(path: Path) -> Text:
     except OSError as exc:
         return Text(problem=f"cannot read: {exc.strerror or exc}")
     return decode(data)
+
+
+def read_inside(root: Path, relative: Path, limit: int = 1 << 20) -> str | None:
+    """Return the text of ``root / relative`` if it is a file inside ``root``.
+
+    Links are followed first, so one pointing out of ``root`` is not read;
+    nor is a file over ``limit`` bytes, one that is not UTF-8, or a name the
+    system refuses (a NUL byte, too long, a loop of links).
+    """
+    try:
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root.resolve()) or not path.is_file():
+            return None
+        if path.stat().st_size > limit:
+            return None
+    except (OSError, ValueError):
+        return None
+    text = read(path)
+    return None if text.problem else text.text

@@ -124,17 +124,9 @@ class PackageScripts:
     def _read(self, folder: str) -> dict[str, str] | None:
         if self.root is None or "${{" in folder:
             return None
-        try:  # a NUL byte, a name too long, a loop of links: nothing to read
-            path = (self.root / folder / "package.json").resolve()
-            if not path.is_relative_to(self.root) or not path.is_file():
-                return None
-            if path.stat().st_size > _LIMIT:
-                return None
-        except (OSError, ValueError):
-            return None
-        text = textfile.read(path)
+        text = textfile.read_inside(self.root, Path(folder) / "package.json", _LIMIT)
         try:
-            data = json.loads(text.text) if not text.problem else None
+            data = json.loads(text) if text is not None else None
         except (ValueError, RecursionError):  # not JSON, or nested too deeply
             return None
         found = data.get("scripts") if isinstance(data, dict) else None

@@ -28,17 +28,9 @@ def _toml(root: Path, folder: str, name: str) -> dict[str, Any]:
     """Return the parsed ``folder/name`` inside ``root`` ({}: none or unreadable)."""
     if "${{" in folder:
         return {}
-    try:  # a NUL byte, a name too long, a loop of links: nothing to read
-        path = (root / (folder or ".") / name).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            return {}
-        if path.stat().st_size > _LIMIT:
-            return {}
-    except (OSError, ValueError):
-        return {}
-    text = textfile.read(path)
+    text = textfile.read_inside(root, Path(folder or ".") / name, _LIMIT)
     try:
-        return tomllib.loads(text.text) if not text.problem else {}
+        return tomllib.loads(text) if text is not None else {}
     except (tomllib.TOMLDecodeError, RecursionError):
         return {}
 
